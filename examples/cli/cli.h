@@ -1,0 +1,39 @@
+/* The dvc command-line tool: shared declarations for the command files.
+ * Each command group lives in its own cmd_<group>.c and is listed in the
+ * table in dvc.c; all domain logic stays in the library. */
+#ifndef DVC_CLI_H
+#define DVC_CLI_H
+
+#include "dvc/dvc.h"
+#include <stdbool.h>
+
+typedef struct dvc_cli {
+	const char *db_path; /* --db, default ./dvc.db */
+	bool json;           /* --json: machine-readable output on stdout */
+	dvc_db *db;          /* opened lazily by cli_db() */
+} dvc_cli;
+
+/* A command receives the arguments after its own name (argv[0] is the name). */
+typedef int (*dvc_cli_fn)(dvc_cli *cli, int argc, char **argv);
+
+/* Open (once) the store named by --db. NULL after printing the error. */
+dvc_db *cli_db(dvc_cli *cli);
+
+/* Print "dvc: <msg>" on one line to stderr; returns 1 (the exit status). */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print the library's last error on one line to stderr; returns 1. */
+int cli_fail_lib(const char *what);
+
+/* Take a boolean flag out of argv ("--leap"): returns true when present. */
+bool cli_flag(int *argc, char **argv, const char *name);
+/* Take "--name VALUE" (or "--name=VALUE") out of argv; NULL when absent. */
+const char *cli_option(int *argc, char **argv, const char *name);
+
+/* command groups */
+int cmd_init(dvc_cli *cli, int argc, char **argv);
+int cmd_catalog(dvc_cli *cli, int argc, char **argv);
+int cmd_procedure(dvc_cli *cli, int argc, char **argv);
+int cmd_calendar(dvc_cli *cli, int argc, char **argv);
+int cmd_demo(dvc_cli *cli, int argc, char **argv);
+
+#endif

@@ -1,0 +1,312 @@
+/* dvc catalog ... and dvc procedure ... */
+#include "cli.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void print_json(cJSON *o)
+{
+	char *s = cJSON_PrintUnformatted(o);
+	if (s)
+		puts(s);
+	cJSON_free(s);
+	cJSON_Delete(o);
+}
+
+static int parse_date_arg(const char *s, dvc_date *d)
+{
+	int y, m, day;
+	char tail;
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &day, &tail) != 3)
+		return -1;
+	d->year = y;
+	d->month = m;
+	d->day = day;
+	return 0;
+}
+
+static const char *mode_name(dvc_online_mode m)
+{
+	return m == DVC_ONLINE_FULL ? "full" : m == DVC_ONLINE_PARTIAL ? "partial" : "none";
+}
+
+static const char *match_name(dvc_match m)
+{
+	return m == DVC_MATCH_PHRASE ? "phrase" : m == DVC_MATCH_WORDS ? "words" : "fuzzy";
+}
+
+static int catalog_import(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_import_stats st;
+	if (argc != 2)
+		return cli_fail("usage: dvc catalog import FILE");
+	if (!cli_db(cli))
+		return 1;
+	if (dvc_catalog_import_file(cli->db, argv[1], DVC_FORMAT_AUTO, &st) != DVC_OK)
+		return cli_fail_lib(argv[1]);
+	if (cli->json)
+		printf("{\"levels\":%zu,\"sectors\":%zu,\"agencies\":%zu,\"procedures\":%zu,"
+		       "\"versions_added\":%zu,\"versions_unchanged\":%zu}\n",
+		       st.levels, st.sectors, st.agencies, st.procedures, st.versions_added,
+		       st.versions_same);
+	else
+		printf("imported %zu procedures (%zu new versions, %zu unchanged), %zu sectors, "
+		       "%zu agencies, %zu levels\n", st.procedures, st.versions_added,
+		       st.versions_same, st.sectors, st.agencies, st.levels);
+	return 0;
+}
+
+static int catalog_export(dvc_cli *cli, int argc, char **argv)
+{
+	const char *fmt = cli_option(&argc, argv, "--format");
+	dvc_format f = DVC_FORMAT_JSON;
+	char *out;
+	size_t len;
+	if (fmt && strcmp(fmt, "xml") == 0)
+		f = DVC_FORMAT_XML;
+	else if (fmt && strcmp(fmt, "json") != 0)
+		return cli_fail("--format must be json or xml");
+	if (argc != 1)
+		return cli_fail("usage: dvc catalog export [--format json|xml]");
+	if (!cli_db(cli))
+		return 1;
+	if (dvc_catalog_export(cli->db, f, &out, &len) != DVC_OK)
+		return cli_fail_lib("export");
+	fwrite(out, 1, len, stdout);
+	dvc_free(out);
+	return 0;
+}
+
+static int catalog_search(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_search_opts o = DVC_SEARCH_OPTS_INIT;
+	dvc_search_result *r;
+	dvc_date asof;
+	const char *online, *limit, *date;
+	o.sector = cli_option(&argc, argv, "--sector");
+	o.level = cli_option(&argc, argv, "--level");
+	o.agency = cli_option(&argc, argv, "--agency");
+	online = cli_option(&argc, argv, "--online");
+	limit = cli_option(&argc, argv, "--limit");
+	date = cli_option(&argc, argv, "--asof");
+	if (online) {
+		char *end;
+		long v = strtol(online, &end, 10);
+		if (*end || v < 1 || v > 4)
+			return cli_fail("--online must be 1, 2, 3 or 4");
+		o.online_level = (int)v;
+	}
+	if (limit)
+		o.limit = (size_t)strtoul(limit, NULL, 10);
+	if (date) {
+		if (parse_date_arg(date, &asof) != 0)
+			return cli_fail("--asof must be YYYY-MM-DD");
+		o.asof = &asof;
+	}
+	if (argc > 2)
+		return cli_fail("usage: dvc catalog search [TEXT] [--sector S] [--level L] [--online N]");
+	if (!cli_db(cli))
+		return 1;
+	if (dvc_catalog_search(cli->db, argc == 2 ? argv[1] : NULL, &o, &r) != DVC_OK)
+		return cli_fail_lib("search");
+	if (cli->json) {
+		cJSON *arr = cJSON_CreateArray();
+		for (size_t i = 0; i < dvc_search_result_count(r); i++) {
+			const dvc_search_hit *h = dvc_search_result_get(r, i);
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "code", h->code);
+			cJSON_AddNumberToObject(x, "version", h->version);
+			cJSON_AddStringToObject(x, "name", h->name);
+			cJSON_AddStringToObject(x, "sector", h->sector);
+			cJSON_AddStringToObject(x, "agency", h->agency);
+			cJSON_AddNumberToObject(x, "online_level", h->online_level);
+			cJSON_AddStringToObject(x, "online_mode", mode_name(h->online_mode));
+			cJSON_AddStringToObject(x, "match", match_name(h->match));
+			cJSON_AddItemToArray(arr, x);
+		}
+		print_json(arr);
+	} else {
+		for (size_t i = 0; i < dvc_search_result_count(r); i++) {
+			const dvc_search_hit *h = dvc_search_result_get(r, i);
+			printf("%-10s [%s, mức %d] %s\n", h->code, h->sector, h->online_level, h->name);
+		}
+		if (dvc_search_result_count(r) == 0)
+			printf("no procedure found\n");
+	}
+	dvc_search_result_free(r);
+	return 0;
+}
+
+static int catalog_stats(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_catalog_stats *s;
+	dvc_date asof;
+	const char *date = cli_option(&argc, argv, "--asof");
+	(void)argv;
+	if (date && parse_date_arg(date, &asof) != 0)
+		return cli_fail("--asof must be YYYY-MM-DD");
+	if (argc != 1)
+		return cli_fail("usage: dvc catalog stats [--asof DATE]");
+	if (!cli_db(cli))
+		return 1;
+	if (dvc_catalog_stats_get(cli->db, date ? &asof : NULL, &s) != DVC_OK)
+		return cli_fail_lib("stats");
+	if (cli->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "total", (double)dvc_catalog_stats_total(s));
+		for (size_t i = 0; i < dvc_catalog_stats_count(s); i++) {
+			const dvc_stat_row *r = dvc_catalog_stats_row(s, i);
+			cJSON *dim = cJSON_GetObjectItem(o, r->dimension);
+			if (!dim)
+				dim = cJSON_AddObjectToObject(o, r->dimension);
+			cJSON_AddNumberToObject(dim, r->key, (double)r->count);
+		}
+		print_json(o);
+	} else {
+		const char *last = "";
+		printf("procedures in force: %lld\n", (long long)dvc_catalog_stats_total(s));
+		for (size_t i = 0; i < dvc_catalog_stats_count(s); i++) {
+			const dvc_stat_row *r = dvc_catalog_stats_row(s, i);
+			if (strcmp(last, r->dimension) != 0)
+				printf("by %s:\n", r->dimension);
+			last = r->dimension;
+			printf("  %-8s %-40s %lld\n", r->key, r->label, (long long)r->count);
+		}
+	}
+	dvc_catalog_stats_free(s);
+	return 0;
+}
+
+int cmd_catalog(dvc_cli *cli, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_fail("usage: dvc catalog import|export|search|stats ...");
+	if (strcmp(argv[1], "import") == 0)
+		return catalog_import(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "export") == 0)
+		return catalog_export(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "search") == 0)
+		return catalog_search(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "stats") == 0)
+		return catalog_stats(cli, argc - 1, argv + 1);
+	return cli_fail("unknown catalog command '%s'", argv[1]);
+}
+
+static const char *form_name(dvc_doc_form f)
+{
+	return f == DVC_DOC_ORIGINAL ? "bản chính" : f == DVC_DOC_COPY ? "bản sao"
+						     : "bản chính hoặc bản sao";
+}
+
+static const char *fee_kind(dvc_fee_kind k)
+{
+	return k == DVC_FEE_FIXED ? "" : k == DVC_FEE_PER_COPY ? "/bản" : "/trang";
+}
+
+static cJSON *procedure_json(const dvc_procedure *p)
+{
+	cJSON *o = cJSON_CreateObject(), *a;
+	char d[11];
+	cJSON_AddStringToObject(o, "code", p->code);
+	cJSON_AddNumberToObject(o, "version", p->version);
+	snprintf(d, sizeof d, "%04d-%02d-%02d", p->valid_from.year, p->valid_from.month,
+		 p->valid_from.day);
+	cJSON_AddStringToObject(o, "valid_from", d);
+	if (p->has_valid_to) {
+		snprintf(d, sizeof d, "%04d-%02d-%02d", p->valid_to.year, p->valid_to.month,
+			 p->valid_to.day);
+		cJSON_AddStringToObject(o, "valid_to", d);
+	}
+	cJSON_AddStringToObject(o, "name", p->name);
+	cJSON_AddStringToObject(o, "sector", p->sector);
+	cJSON_AddStringToObject(o, "agency", p->agency);
+	a = cJSON_AddArrayToObject(o, "levels");
+	for (size_t i = 0; i < p->n_levels; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(p->levels[i]));
+	cJSON_AddNumberToObject(o, "online_level", p->online_level);
+	cJSON_AddStringToObject(o, "online_mode", mode_name(p->online_mode));
+	cJSON_AddNumberToObject(o, "deadline_value", p->deadline_value);
+	cJSON_AddStringToObject(o, "deadline_unit",
+				p->deadline_unit == DVC_DEADLINE_DAYS ? "days" : "hours");
+	cJSON_AddStringToObject(o, "result_type", p->result_type);
+	a = cJSON_AddArrayToObject(o, "documents");
+	for (size_t i = 0; i < p->n_documents; i++) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "name", p->documents[i].name);
+		cJSON_AddNumberToObject(x, "count", p->documents[i].count);
+		cJSON_AddItemToArray(a, x);
+	}
+	a = cJSON_AddArrayToObject(o, "fees");
+	for (size_t i = 0; i < p->n_fees; i++) {
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "name", p->fees[i].name);
+		cJSON_AddNumberToObject(x, "amount", (double)p->fees[i].amount);
+		cJSON_AddItemToArray(a, x);
+	}
+	a = cJSON_AddArrayToObject(o, "unconfirmed");
+	for (size_t i = 0; i < p->n_unconfirmed; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(p->unconfirmed[i]));
+	return o;
+}
+
+static void procedure_print(const dvc_procedure *p)
+{
+	printf("%s (phiên bản %d, từ %04d-%02d-%02d)\n%s\n", p->code, p->version,
+	       p->valid_from.year, p->valid_from.month, p->valid_from.day, p->name);
+	printf("  lĩnh vực: %s   cơ quan: %s   mức độ: %d%s%s\n", p->sector, p->agency,
+	       p->online_level, p->online_mode ? " / " : "",
+	       p->online_mode == DVC_ONLINE_FULL ? "toàn trình"
+	       : p->online_mode == DVC_ONLINE_PARTIAL ? "một phần" : "");
+	printf("  thời hạn: %d %s   kết quả: %s\n", p->deadline_value,
+	       p->deadline_unit == DVC_DEADLINE_DAYS ? "ngày làm việc" : "giờ làm việc",
+	       p->result_type);
+	printf("  thành phần hồ sơ:\n");
+	for (size_t i = 0; i < p->n_documents; i++)
+		printf("    - %s (%s, %d)\n", p->documents[i].name, form_name(p->documents[i].form),
+		       p->documents[i].count);
+	printf("  phí, lệ phí:\n");
+	for (size_t i = 0; i < p->n_fees; i++)
+		printf("    - %s: %lld đồng%s\n", p->fees[i].name, (long long)p->fees[i].amount,
+		       fee_kind(p->fees[i].kind));
+	printf("  căn cứ pháp lý:\n");
+	for (size_t i = 0; i < p->n_legal_basis; i++)
+		printf("    - %s\n", p->legal_basis[i]);
+	if (p->n_unconfirmed) {
+		printf("  chưa xác minh:");
+		for (size_t i = 0; i < p->n_unconfirmed; i++)
+			printf(" %s", p->unconfirmed[i]);
+		printf("\n");
+	}
+}
+
+int cmd_procedure(dvc_cli *cli, int argc, char **argv)
+{
+	const char *ver, *date;
+	dvc_procedure *p;
+	dvc_date asof;
+	int rc;
+	if (argc < 2 || strcmp(argv[1], "show") != 0)
+		return cli_fail("usage: dvc procedure show CODE [--version N] [--asof DATE]");
+	argc--;
+	argv++;
+	ver = cli_option(&argc, argv, "--version");
+	date = cli_option(&argc, argv, "--asof");
+	if (argc != 2)
+		return cli_fail("usage: dvc procedure show CODE [--version N] [--asof DATE]");
+	if (date && parse_date_arg(date, &asof) != 0)
+		return cli_fail("--asof must be YYYY-MM-DD");
+	if (!cli_db(cli))
+		return 1;
+	rc = ver ? dvc_procedure_get_version(cli->db, argv[1], atoi(ver), &p)
+		 : dvc_procedure_get(cli->db, argv[1], date ? &asof : NULL, &p);
+	if (rc != DVC_OK)
+		return cli_fail_lib(argv[1]);
+	if (cli->json)
+		print_json(procedure_json(p));
+	else
+		procedure_print(p);
+	dvc_procedure_free(p);
+	return 0;
+}

@@ -1,0 +1,239 @@
+/*
+ * libdvc — the catalog of administrative procedures (thủ tục hành chính).
+ *
+ * The catalog holds administrative levels (data, not an enum: province,
+ * district, commune today; other tiers after reforms), sectors (lĩnh vực),
+ * agencies and their units with electronic codes and validity dates, and
+ * procedures. A procedure is identified by its national code and has
+ * versions: a new version supersedes the previous one from its valid_from
+ * date, and old versions stay readable (a dossier binds to the version in
+ * force when it was submitted).
+ *
+ * Import and export in JSON and XML (validated against data/schema/catalog.xsd,
+ * compiled into the library). An import is all-or-nothing.
+ */
+#ifndef DVC_CATALOG_H
+#define DVC_CATALOG_H
+
+#include "dvc/common.h"
+#include "dvc/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Interchange formats. */
+typedef enum dvc_format {
+	DVC_FORMAT_AUTO = 0, /**< by file extension (.json / .xml) or first byte */
+	DVC_FORMAT_JSON = 1,
+	DVC_FORMAT_XML = 2
+} dvc_format;
+
+typedef enum dvc_doc_form {
+	DVC_DOC_ORIGINAL = 0,         /**< bản chính */
+	DVC_DOC_COPY = 1,             /**< bản sao */
+	DVC_DOC_ORIGINAL_OR_COPY = 2  /**< bản chính hoặc bản sao */
+} dvc_doc_form;
+
+typedef enum dvc_doc_submission {
+	DVC_SUBMIT_EFORM = 0,  /**< filled in as an e-form */
+	DVC_SUBMIT_UPLOAD = 1  /**< uploaded as a file (scan) */
+} dvc_doc_submission;
+
+typedef enum dvc_fee_kind {
+	DVC_FEE_FIXED = 0,
+	DVC_FEE_PER_COPY = 1,
+	DVC_FEE_PER_PAGE = 2
+} dvc_fee_kind;
+
+/** Since Decree 42/2022/NĐ-CP: full (toàn trình) or partial (một phần) online. */
+typedef enum dvc_online_mode {
+	DVC_ONLINE_NONE = 0,    /**< the 2011 level model alone */
+	DVC_ONLINE_PARTIAL = 1,
+	DVC_ONLINE_FULL = 2
+} dvc_online_mode;
+
+typedef enum dvc_deadline_unit {
+	DVC_DEADLINE_DAYS = 0,  /**< working days */
+	DVC_DEADLINE_HOURS = 1  /**< working hours */
+} dvc_deadline_unit;
+
+/** A required document (thành phần hồ sơ). */
+typedef struct dvc_document {
+	const char *name;
+	dvc_doc_form form;
+	int count;
+	dvc_doc_submission submission;
+} dvc_document;
+
+/** A fee or charge (phí, lệ phí), in VND. */
+typedef struct dvc_fee {
+	const char *name;
+	dvc_fee_kind kind;
+	int64_t amount;      /**< VND; per copy/page for those kinds */
+	const char *note;    /**< NULL when none */
+} dvc_fee;
+
+/**
+ * One version of a procedure, as read from the store. Read-only; every pointer
+ * lives as long as the record and is released by dvc_procedure_free().
+ */
+typedef struct dvc_procedure {
+	const char *code;          /**< national procedure code, e.g. "1.001193" */
+	int version;               /**< 1, 2, ... */
+	dvc_date valid_from;       /**< in force from this date */
+	int has_valid_to;          /**< superseded: valid_to is the last day in force */
+	dvc_date valid_to;
+	const char *name;
+	const char *sector;        /**< sector code */
+	const char *agency;        /**< implementing agency's code */
+	const char *const *levels; /**< administrative level codes */
+	size_t n_levels;
+	int online_level;          /**< 1..4 (Decree 43/2011) */
+	dvc_online_mode online_mode;
+	int deadline_value;
+	dvc_deadline_unit deadline_unit;
+	const char *result_type;
+	const char *const *legal_basis;
+	size_t n_legal_basis;
+	const dvc_document *documents;
+	size_t n_documents;
+	const dvc_fee *fees;
+	size_t n_fees;
+	const char *const *unconfirmed; /**< field names not confirmed from a public source */
+	size_t n_unconfirmed;
+} dvc_procedure;
+
+/** Counts of what an import wrote. */
+typedef struct dvc_import_stats {
+	size_t levels, sectors, agencies;
+	size_t procedures;     /**< procedures mentioned in the input */
+	size_t versions_added; /**< versions new to the store */
+	size_t versions_same;  /**< versions already stored, identical */
+} dvc_import_stats;
+
+/** Upper bounds on input, refused with DVC_ETOOBIG. */
+#define DVC_CATALOG_MAX_INPUT (64u * 1024u * 1024u)
+#define DVC_CATALOG_MAX_TEXT 4096u /* bytes in any one text field */
+
+/**
+ * Import a catalog document. All-or-nothing: on any error the store is
+ * exactly as before, and dvc_error_last() names the record and field
+ * (path like "procedures[3].versions[0].sector").
+ *
+ * Reference data (levels, sectors, agencies) is inserted or updated.
+ * A procedure version already in the store must be identical (re-importing
+ * the same file is a no-op); a changed one is DVC_ECONFLICT: publish a new
+ * version instead.
+ *
+ * @param stats  optional, receives counts
+ * @return DVC_OK; DVC_EPARSE (malformed JSON/XML); DVC_ESCHEMA (missing or
+ *   wrong field, XML failing the XSD); DVC_EUTF8; DVC_ETOOBIG; DVC_EDUPLICATE
+ *   (same code twice in the input); DVC_EREF (unknown sector, agency or level);
+ *   DVC_ECONFLICT; DVC_EDATE; DVC_ENOMEM; DVC_EIO; DVC_EBUSY.
+ */
+DVC_API int dvc_catalog_import(dvc_db *db, const char *data, size_t len,
+			       dvc_format format, dvc_import_stats *stats);
+
+/** dvc_catalog_import() from a file; DVC_FORMAT_AUTO picks by extension. */
+DVC_API int dvc_catalog_import_file(dvc_db *db, const char *path,
+				    dvc_format format, dvc_import_stats *stats);
+
+/**
+ * Export the whole catalog (every version) as a NUL-terminated document.
+ * The XML output validates against data/schema/catalog.xsd, and importing
+ * an export into an empty store then exporting again yields the same bytes.
+ * @param out  receives the text; free with dvc_free()
+ */
+DVC_API int dvc_catalog_export(dvc_db *db, dvc_format format, char **out, size_t *len);
+
+/** Validate an XML catalog document against the built-in XSD only. */
+DVC_API int dvc_catalog_validate_xml(const char *data, size_t len);
+
+/** The built-in XSD text (borrowed, static). */
+DVC_API const char *dvc_catalog_xsd(void);
+
+/**
+ * The version of procedure `code` in force on `asof` (NULL: today, UTC+7).
+ * @return DVC_OK, DVC_ENOTFOUND (no such code, or none in force yet)
+ */
+DVC_API int dvc_procedure_get(dvc_db *db, const char *code, const dvc_date *asof,
+			      dvc_procedure **out);
+
+/** A given version of procedure `code`. DVC_ENOTFOUND when absent. */
+DVC_API int dvc_procedure_get_version(dvc_db *db, const char *code, int version,
+				      dvc_procedure **out);
+
+DVC_API void dvc_procedure_free(dvc_procedure *p);
+
+/** How a search hit matched, best first. */
+typedef enum dvc_match {
+	DVC_MATCH_PHRASE = 0,   /**< the whole query as a phrase */
+	DVC_MATCH_WORDS = 1,    /**< every word, anywhere */
+	DVC_MATCH_FUZZY = 2     /**< after correcting one typo in a word */
+} dvc_match;
+
+typedef struct dvc_search_hit {
+	const char *code;
+	int version;
+	const char *name;
+	const char *sector;
+	const char *agency;
+	int online_level;
+	dvc_online_mode online_mode;
+	dvc_match match;
+	double score; /**< bm25 relevance within its match class; lower is better */
+} dvc_search_hit;
+
+/** Search filters. Initialise with DVC_SEARCH_OPTS_INIT. */
+typedef struct dvc_search_opts {
+	unsigned int version;
+	const char *sector;      /**< sector code, or NULL */
+	const char *level;       /**< administrative level code, or NULL */
+	int online_level;        /**< minimum online level 1..4, or 0 */
+	const char *agency;      /**< implementing agency code, or NULL */
+	size_t limit;            /**< at most this many hits; 0 = 50 */
+	const dvc_date *asof;    /**< versions in force on this date; NULL = today */
+} dvc_search_opts;
+
+#define DVC_SEARCH_OPTS_VERSION 1
+#define DVC_SEARCH_OPTS_INIT {DVC_SEARCH_OPTS_VERSION, NULL, NULL, 0, NULL, 0, NULL}
+
+typedef struct dvc_search_result dvc_search_result;
+
+/**
+ * Search procedures. `text` may be NULL or empty to list by filters only.
+ * Text matching folds case and Vietnamese diacritics (đ -> d), accepts NFC,
+ * NFD or unaccented input, ranks whole-phrase matches first, and when a word
+ * matches nothing, retries it with one typo corrected.
+ * @return DVC_OK (possibly zero hits), DVC_EUTF8, DVC_EINVAL, DVC_ENOMEM
+ */
+DVC_API int dvc_catalog_search(dvc_db *db, const char *text, const dvc_search_opts *opts,
+			       dvc_search_result **out);
+DVC_API size_t dvc_search_result_count(const dvc_search_result *r);
+/** Borrowed; valid until dvc_search_result_free(). NULL when i is out of range. */
+DVC_API const dvc_search_hit *dvc_search_result_get(const dvc_search_result *r, size_t i);
+DVC_API void dvc_search_result_free(dvc_search_result *r);
+
+/** One row of catalog statistics: procedures in force, per key of a dimension. */
+typedef struct dvc_stat_row {
+	const char *dimension; /**< "sector", "level" or "online_level" */
+	const char *key;       /**< sector code, level code, or "1".."4" */
+	const char *label;     /**< display name (Vietnamese) */
+	int64_t count;
+} dvc_stat_row;
+
+typedef struct dvc_catalog_stats dvc_catalog_stats;
+
+/** Counts of procedures in force on `asof` (NULL: today) by sector, level and online level. */
+DVC_API int dvc_catalog_stats_get(dvc_db *db, const dvc_date *asof, dvc_catalog_stats **out);
+DVC_API size_t dvc_catalog_stats_count(const dvc_catalog_stats *s);
+DVC_API const dvc_stat_row *dvc_catalog_stats_row(const dvc_catalog_stats *s, size_t i);
+/** Total number of procedures counted. */
+DVC_API int64_t dvc_catalog_stats_total(const dvc_catalog_stats *s);
+DVC_API void dvc_catalog_stats_free(dvc_catalog_stats *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

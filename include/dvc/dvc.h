@@ -1,0 +1,30 @@
+/*
+ * libdvc — the core of a Vietnamese online public-service portal
+ * (dịch vụ công trực tuyến): procedure catalog, working-time calendar,
+ * dossier lifecycle, payments, notifications and reports.
+ *
+ * Include this umbrella header, or the module headers you need.
+ */
+#ifndef DVC_H
+#define DVC_H
+
+#include "dvc/version.h"
+#include "dvc/common.h"
+#include "dvc/store.h"
+#include "dvc/catalog.h"
+#include "dvc/calendar.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The library's version string at run time ("0.1.0"); compare with DVC_VERSION. */
+DVC_API const char *dvc_version(void);
+
+/** The library's version number at run time (major*10000 + minor*100 + patch). */
+DVC_API int dvc_version_number(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,79 @@
+/*
+ * libdvc — the store: one handle is one connection to the embedded SQLite
+ * database (a file in WAL mode, or ":memory:").
+ *
+ * The schema is versioned (PRAGMA user_version) and migrated forward when a
+ * store is opened; a file written by a newer libdvc is refused with
+ * DVC_EVERSION rather than misread. Every public write is one transaction;
+ * wrap many calls in dvc_begin()/dvc_commit() for bulk work. Several handles
+ * (threads, processes) may open the same file; one handle must be used by one
+ * thread at a time.
+ */
+#ifndef DVC_STORE_H
+#define DVC_STORE_H
+
+#include "dvc/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An open store. Opaque. */
+typedef struct dvc_db dvc_db;
+
+/** The schema version this library writes. */
+#define DVC_SCHEMA_VERSION 1
+
+enum {
+	DVC_OPEN_CREATE = 1 << 0,   /**< create the file if missing (default on) */
+	DVC_OPEN_READONLY = 1 << 1, /**< open read-only; no migration is attempted */
+};
+
+/** Options for dvc_open(). Initialise with DVC_OPEN_OPTS_INIT. */
+typedef struct dvc_open_opts {
+	unsigned int version;   /**< DVC_OPEN_OPTS_VERSION */
+	unsigned int flags;     /**< DVC_OPEN_* */
+	int busy_timeout_ms;    /**< wait this long for another writer; default 5000 */
+} dvc_open_opts;
+
+#define DVC_OPEN_OPTS_VERSION 1
+#define DVC_OPEN_OPTS_INIT {DVC_OPEN_OPTS_VERSION, DVC_OPEN_CREATE, 5000}
+
+/**
+ * Open (and if needed create and migrate) the store at `path`.
+ *
+ * @param out   receives the handle; free with dvc_close()
+ * @param path  a file path, or ":memory:" for a private in-memory store
+ * @param opts  options, or NULL for the defaults
+ * @return DVC_OK; DVC_EIO if the file cannot be opened or is not a database;
+ *         DVC_EVERSION if it was written by a newer schema; DVC_ENOMEM.
+ */
+DVC_API int dvc_open(dvc_db **out, const char *path, const dvc_open_opts *opts);
+
+/** Close the store, rolling back an open dvc_begin() transaction. NULL is a no-op. */
+DVC_API void dvc_close(dvc_db *db);
+
+/** The schema version of the open store (== DVC_SCHEMA_VERSION after migration). */
+DVC_API int dvc_schema_version(dvc_db *db, int *out);
+
+/**
+ * Start an explicit transaction: the following calls on this handle commit
+ * together at dvc_commit() or not at all at dvc_rollback(). A failing call
+ * inside still undoes its own partial work, leaving earlier calls intact.
+ * @return DVC_OK, DVC_ETXN if one is already open, DVC_EBUSY.
+ */
+DVC_API int dvc_begin(dvc_db *db);
+
+/** Commit the explicit transaction. DVC_ETXN without dvc_begin(). */
+DVC_API int dvc_commit(dvc_db *db);
+
+/** Roll back the explicit transaction. DVC_ETXN without dvc_begin(). */
+DVC_API int dvc_rollback(dvc_db *db);
+
+/** Non-zero while an explicit transaction is open. */
+DVC_API int dvc_in_transaction(const dvc_db *db);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

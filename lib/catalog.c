@@ -1,0 +1,522 @@
+/* Catalog: import orchestration and validation, procedure reads, statistics. */
+#include "catalog_internal.h"
+#include "store_internal.h"
+#include "text.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* ---- enumerations and their interchange names (one table each) ---- */
+
+static const char *const doc_forms[] = {"original", "copy", "original_or_copy"};
+static const char *const doc_submissions[] = {"eform", "upload"};
+static const char *const fee_kinds[] = {"fixed", "per_copy", "per_page"};
+static const char *const online_modes[] = {"none", "partial", "full"};
+static const char *const deadline_units[] = {"days", "hours"};
+
+static int lookup(const char *const *names, size_t n, const char *s)
+{
+	for (size_t i = 0; s && i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+#define ENUM_FUNCS(fn, table, type)                                              \
+	int dvc__##fn##_parse(const char *s) { return lookup(table, DVC_ARRAY_LEN(table), s); } \
+	const char *dvc__##fn##_name(type v)                                     \
+	{                                                                        \
+		return (size_t)v < DVC_ARRAY_LEN(table) ? table[v] : "?";        \
+	}
+ENUM_FUNCS(doc_form, doc_forms, dvc_doc_form)
+ENUM_FUNCS(doc_submission, doc_submissions, dvc_doc_submission)
+ENUM_FUNCS(fee_kind, fee_kinds, dvc_fee_kind)
+ENUM_FUNCS(online_mode, online_modes, dvc_online_mode)
+ENUM_FUNCS(deadline_unit, deadline_units, dvc_deadline_unit)
+
+/* ---- text fields ---- */
+
+int dvc__catalog_text(dvc__catalog *c, const char *s, size_t n, const char *path,
+		      const char **out)
+{
+	dvc_buf b = DVC_BUF_INIT;
+	char *r;
+	if (n > DVC_CATALOG_MAX_TEXT)
+		return dvc__err(DVC_ETOOBIG, path, "text of %zu bytes exceeds the limit of %u",
+				n, DVC_CATALOG_MAX_TEXT);
+	if (!dvc__utf8_valid(s, n))
+		return dvc__err(DVC_EUTF8, path, "text is not valid UTF-8");
+	dvc__nfc(s, n, &b);
+	if (b.oom) {
+		dvc_buf_free(&b);
+		return dvc__oom();
+	}
+	r = dvc_arena_strndup(&c->arena, b.ptr ? b.ptr : "", b.len);
+	dvc_buf_free(&b);
+	if (!r)
+		return dvc__oom();
+	*out = r;
+	return DVC_OK;
+}
+
+void dvc__catalog_free(dvc__catalog *c)
+{
+	dvc_arena_free(&c->arena);
+	memset(c, 0, sizeof *c);
+}
+
+/* ---- cross-record checks within one document ---- */
+
+int dvc__catalog_check(const dvc__catalog *c)
+{
+	char path[128];
+	/* Quadratic scans: documents hold hundreds of reference records at most;
+	 * procedures use a sorted copy below. */
+	for (size_t i = 0; i < c->n_levels; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->levels[i].code, c->levels[j].code) == 0) {
+				snprintf(path, sizeof path, "levels[%zu].code", i);
+				return dvc__err(DVC_EDUPLICATE, path, "level '%s' appears twice",
+						c->levels[i].code);
+			}
+	for (size_t i = 0; i < c->n_sectors; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->sectors[i].code, c->sectors[j].code) == 0) {
+				snprintf(path, sizeof path, "sectors[%zu].code", i);
+				return dvc__err(DVC_EDUPLICATE, path, "sector '%s' appears twice",
+						c->sectors[i].code);
+			}
+	for (size_t i = 0; i < c->n_agencies; i++) {
+		const dvc__agency *a = &c->agencies[i];
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(a->code, c->agencies[j].code) == 0) {
+				snprintf(path, sizeof path, "agencies[%zu].code", i);
+				return dvc__err(DVC_EDUPLICATE, path, "agency '%s' appears twice", a->code);
+			}
+		if (a->has_valid_to && dvc__date_cmp(&a->valid_to, &a->valid_from) < 0) {
+			snprintf(path, sizeof path, "agencies[%zu].valid_to", i);
+			return dvc__err(DVC_ESCHEMA, path, "agency %s: valid_to is before valid_from",
+					a->code);
+		}
+	}
+	for (size_t i = 0; i < c->n_procs; i++) {
+		const dvc__proc *p = &c->procs[i];
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(p->code, c->procs[j].code) == 0) {
+				snprintf(path, sizeof path, "procedures[%zu].code", i);
+				return dvc__err(DVC_EDUPLICATE, path,
+						"procedure %s appears twice (also procedures[%zu])",
+						p->code, j);
+			}
+		for (size_t v = 1; v < p->n_versions; v++) {
+			const dvc_procedure *a = &p->versions[v - 1], *b = &p->versions[v];
+			if (b->version <= a->version) {
+				snprintf(path, sizeof path, "procedures[%zu].versions[%zu].version", i, v);
+				return dvc__err(DVC_ESCHEMA, path,
+						"procedure %s: versions must be listed in increasing order",
+						p->code);
+			}
+			if (dvc__date_cmp(&b->valid_from, &a->valid_from) <= 0) {
+				snprintf(path, sizeof path, "procedures[%zu].versions[%zu].valid_from", i, v);
+				return dvc__err(DVC_ESCHEMA, path,
+						"procedure %s version %d must start after version %d",
+						p->code, b->version, a->version);
+			}
+		}
+	}
+	return DVC_OK;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool strv_eq(const char *const *a, size_t na, const char *const *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (!str_eq(a[i], b[i]))
+			return false;
+	return true;
+}
+
+bool dvc__procedure_equal(const dvc_procedure *a, const dvc_procedure *b)
+{
+	if (!str_eq(a->code, b->code) || a->version != b->version ||
+	    dvc__date_cmp(&a->valid_from, &b->valid_from) != 0 || !str_eq(a->name, b->name) ||
+	    !str_eq(a->sector, b->sector) || !str_eq(a->agency, b->agency) ||
+	    a->online_level != b->online_level || a->online_mode != b->online_mode ||
+	    a->deadline_value != b->deadline_value || a->deadline_unit != b->deadline_unit ||
+	    !str_eq(a->result_type, b->result_type) ||
+	    !strv_eq(a->levels, a->n_levels, b->levels, b->n_levels) ||
+	    !strv_eq(a->legal_basis, a->n_legal_basis, b->legal_basis, b->n_legal_basis) ||
+	    !strv_eq(a->unconfirmed, a->n_unconfirmed, b->unconfirmed, b->n_unconfirmed) ||
+	    a->n_documents != b->n_documents || a->n_fees != b->n_fees)
+		return false;
+	for (size_t i = 0; i < a->n_documents; i++) {
+		const dvc_document *x = &a->documents[i], *y = &b->documents[i];
+		if (!str_eq(x->name, y->name) || x->form != y->form || x->count != y->count ||
+		    x->submission != y->submission)
+			return false;
+	}
+	for (size_t i = 0; i < a->n_fees; i++) {
+		const dvc_fee *x = &a->fees[i], *y = &b->fees[i];
+		if (!str_eq(x->name, y->name) || x->kind != y->kind || x->amount != y->amount ||
+		    !str_eq(x->note, y->note))
+			return false;
+	}
+	return true;
+}
+
+/* ---- import ---- */
+
+/* A code must be defined in the document or already in the store. */
+static int ref_check(dvc_db *db, const dvc__catalog *c, const char *kind, const char *code,
+		     const char *path, const char *record)
+{
+	int found = 0;
+	if (strcmp(kind, "level") == 0) {
+		for (size_t i = 0; i < c->n_levels && !found; i++)
+			found = strcmp(c->levels[i].code, code) == 0;
+		if (!found)
+			found = dvc__store_level_exists(db, code);
+	} else if (strcmp(kind, "sector") == 0) {
+		for (size_t i = 0; i < c->n_sectors && !found; i++)
+			found = strcmp(c->sectors[i].code, code) == 0;
+		if (!found)
+			found = dvc__store_sector_exists(db, code);
+	} else {
+		for (size_t i = 0; i < c->n_agencies && !found; i++)
+			found = strcmp(c->agencies[i].code, code) == 0;
+		if (!found)
+			found = dvc__store_agency_exists(db, code);
+	}
+	if (found < 0)
+		return found;
+	if (!found)
+		return dvc__err(DVC_EREF, path, "%s: unknown %s code '%s'", record, kind, code);
+	return DVC_OK;
+}
+
+static int write_catalog(dvc_db *db, const dvc__catalog *c, dvc_import_stats *st)
+{
+	char path[128], rec[96];
+	int rc;
+	for (size_t i = 0; i < c->n_levels; i++)
+		if ((rc = dvc__store_level_put(db, &c->levels[i])) != DVC_OK)
+			return rc;
+	for (size_t i = 0; i < c->n_sectors; i++)
+		if ((rc = dvc__store_sector_put(db, &c->sectors[i])) != DVC_OK)
+			return rc;
+	for (size_t i = 0; i < c->n_agencies; i++) {
+		const dvc__agency *a = &c->agencies[i];
+		snprintf(rec, sizeof rec, "agency %s", a->code);
+		snprintf(path, sizeof path, "agencies[%zu].level", i);
+		if ((rc = ref_check(db, c, "level", a->level, path, rec)) != DVC_OK)
+			return rc;
+		if (a->parent) {
+			snprintf(path, sizeof path, "agencies[%zu].parent", i);
+			if ((rc = ref_check(db, c, "agency", a->parent, path, rec)) != DVC_OK)
+				return rc;
+		}
+		if ((rc = dvc__store_agency_put(db, a)) != DVC_OK)
+			return rc;
+	}
+	st->levels = c->n_levels;
+	st->sectors = c->n_sectors;
+	st->agencies = c->n_agencies;
+	st->procedures = c->n_procs;
+	for (size_t i = 0; i < c->n_procs; i++) {
+		const dvc__proc *pr = &c->procs[i];
+		for (size_t v = 0; v < pr->n_versions; v++) {
+			const dvc_procedure *p = &pr->versions[v];
+			char base[80];
+			snprintf(base, sizeof base, "procedures[%zu].versions[%zu]", i, v);
+			snprintf(rec, sizeof rec, "procedure %s version %d", p->code, p->version);
+			snprintf(path, sizeof path, "%s.sector", base);
+			if ((rc = ref_check(db, c, "sector", p->sector, path, rec)) != DVC_OK)
+				return rc;
+			snprintf(path, sizeof path, "%s.agency", base);
+			if ((rc = ref_check(db, c, "agency", p->agency, path, rec)) != DVC_OK)
+				return rc;
+			for (size_t l = 0; l < p->n_levels; l++) {
+				snprintf(path, sizeof path, "%s.levels[%zu]", base, l);
+				if ((rc = ref_check(db, c, "level", p->levels[l], path, rec)) != DVC_OK)
+					return rc;
+			}
+			rc = dvc__store_version_put(db, p);
+			if (rc == DVC_EEXISTS) {
+				dvc_procedure *old;
+				bool same;
+				if ((rc = dvc__store_version_get(db, p->code, p->version, NULL, &old)) != DVC_OK)
+					return rc;
+				same = dvc__procedure_equal(old, p);
+				dvc_procedure_free(old);
+				if (!same)
+					return dvc__err(DVC_ECONFLICT, base,
+							"%s is already stored with different content; "
+							"publish a new version instead", rec);
+				st->versions_same++;
+				continue;
+			}
+			if (rc != DVC_OK) {
+				dvc__err_prefix_path(base);
+				return rc;
+			}
+			st->versions_added++;
+		}
+	}
+	return DVC_OK;
+}
+
+static dvc_format sniff(const char *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)data[i];
+		if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
+			continue;
+		if (ch == 0xEF) /* UTF-8 byte order mark */
+			continue;
+		if (ch == 0xBB || ch == 0xBF)
+			continue;
+		return ch == '<' ? DVC_FORMAT_XML : DVC_FORMAT_JSON;
+	}
+	return DVC_FORMAT_JSON;
+}
+
+int dvc_catalog_import(dvc_db *db, const char *data, size_t len, dvc_format format,
+		       dvc_import_stats *stats)
+{
+	dvc__catalog c;
+	dvc_import_stats st = {0};
+	int rc;
+	if (!db || (!data && len))
+		return dvc__err(DVC_EINVAL, NULL, "dvc_catalog_import needs a store and data");
+	if (len > DVC_CATALOG_MAX_INPUT)
+		return dvc__err(DVC_ETOOBIG, NULL, "catalog input of %zu bytes exceeds the limit of %u",
+				len, DVC_CATALOG_MAX_INPUT);
+	if (format == DVC_FORMAT_AUTO)
+		format = sniff(data, len);
+	if (format == DVC_FORMAT_JSON)
+		rc = dvc__catalog_from_json(data, len, &c);
+	else if (format == DVC_FORMAT_XML)
+		rc = dvc__catalog_from_xml(data, len, &db->xsd, &db->xsd_free, &c);
+	else
+		return dvc__err(DVC_EINVAL, NULL, "unknown catalog format %d", (int)format);
+	if (rc != DVC_OK)
+		return rc;
+	if ((rc = dvc__catalog_check(&c)) == DVC_OK && (rc = dvc__write_begin(db)) == DVC_OK)
+		rc = dvc__write_end(db, write_catalog(db, &c, &st));
+	dvc__catalog_free(&c);
+	if (rc == DVC_OK && stats)
+		*stats = st;
+	return rc;
+}
+
+int dvc__read_file(const char *path, size_t limit, char **out, size_t *len)
+{
+	struct stat sb;
+	FILE *f;
+	char *buf;
+	size_t n;
+	if (!path)
+		return dvc__err(DVC_EINVAL, NULL, "no file name");
+	if (!(f = fopen(path, "rb")))
+		return dvc__err(DVC_EIO, path, "cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		fclose(f);
+		return dvc__err(DVC_EIO, path, "'%s' is not a regular file", path);
+	}
+	/* Refuse before reading: a 100 MB file is not worth loading to reject. */
+	if ((uint64_t)sb.st_size > limit) {
+		fclose(f);
+		return dvc__err(DVC_ETOOBIG, path, "'%s' is %lld bytes; the limit is %zu", path,
+				(long long)sb.st_size, limit);
+	}
+	if (!(buf = dvc__malloc((size_t)sb.st_size + 1))) {
+		fclose(f);
+		return dvc__oom();
+	}
+	n = fread(buf, 1, (size_t)sb.st_size, f);
+	if (ferror(f)) {
+		fclose(f);
+		dvc__free(buf);
+		return dvc__err(DVC_EIO, path, "cannot read '%s'", path);
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return DVC_OK;
+}
+
+int dvc_catalog_import_file(dvc_db *db, const char *path, dvc_format format,
+			    dvc_import_stats *stats)
+{
+	char *data;
+	size_t len;
+	int rc;
+	if (!db || !path)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_catalog_import_file needs a store and a path");
+	if (format == DVC_FORMAT_AUTO) {
+		const char *dot = strrchr(path, '.');
+		if (dot && strcmp(dot, ".json") == 0)
+			format = DVC_FORMAT_JSON;
+		else if (dot && strcmp(dot, ".xml") == 0)
+			format = DVC_FORMAT_XML;
+	}
+	if ((rc = dvc__read_file(path, DVC_CATALOG_MAX_INPUT, &data, &len)) != DVC_OK)
+		return rc;
+	rc = dvc_catalog_import(db, data, len, format, stats);
+	dvc__free(data);
+	return rc;
+}
+
+int dvc_catalog_export(dvc_db *db, dvc_format format, char **out, size_t *len)
+{
+	dvc__catalog c;
+	dvc_buf b = DVC_BUF_INIT;
+	int rc;
+	if (!db || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_catalog_export needs a store and an out pointer");
+	if (format != DVC_FORMAT_JSON && format != DVC_FORMAT_XML)
+		return dvc__err(DVC_EINVAL, NULL, "export format must be JSON or XML");
+	memset(&c, 0, sizeof c);
+	rc = dvc__store_catalog_load(db, &c);
+	if (rc == DVC_OK)
+		rc = format == DVC_FORMAT_JSON ? dvc__catalog_to_json(&c, &b)
+					       : dvc__catalog_to_xml(&c, &b);
+	dvc__catalog_free(&c);
+	if (rc != DVC_OK) {
+		dvc_buf_free(&b);
+		return rc;
+	}
+	if (len)
+		*len = b.len;
+	if (!(*out = dvc_buf_detach(&b)))
+		return dvc__oom();
+	return DVC_OK;
+}
+
+/* ---- reads ---- */
+
+/* Today in Vietnam (UTC+7), the default "as of" date. */
+static void today_vn(dvc_date *d)
+{
+	int64_t days = ((int64_t)time(NULL) + 7 * 3600) / 86400;
+	dvc__civil_from_days(days, &d->year, &d->month, &d->day);
+}
+
+void dvc__asof(const dvc_date *asof, char out[11])
+{
+	dvc_date d;
+	if (asof)
+		d = *asof;
+	else
+		today_vn(&d);
+	dvc__date_format(&d, out);
+}
+
+int dvc_procedure_get(dvc_db *db, const char *code, const dvc_date *asof, dvc_procedure **out)
+{
+	dvc_date d;
+	if (!db || !code || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_procedure_get needs a store, a code and an out pointer");
+	if (asof && !dvc__date_valid(asof->year, asof->month, asof->day))
+		return dvc__err(DVC_EDATE, NULL, "invalid 'as of' date");
+	if (asof)
+		d = *asof;
+	else
+		today_vn(&d);
+	return dvc__store_version_get(db, code, 0, &d, out);
+}
+
+int dvc_procedure_get_version(dvc_db *db, const char *code, int version, dvc_procedure **out)
+{
+	if (!db || !code || !out || version <= 0)
+		return dvc__err(DVC_EINVAL, NULL,
+				"dvc_procedure_get_version needs a store, a code, a version > 0 and an out pointer");
+	return dvc__store_version_get(db, code, version, NULL, out);
+}
+
+void dvc_procedure_free(dvc_procedure *p)
+{
+	if (p) {
+		dvc_arena a = *(dvc_arena *)(p + 1);
+		dvc_arena_free(&a);
+	}
+}
+
+/* ---- statistics ---- */
+
+struct dvc_catalog_stats {
+	dvc_arena arena;
+	dvc_stat_row *rows;
+	size_t n, cap;
+	int64_t total;
+};
+
+static int stat_row(void *ctx, const char *dim, const char *key, const char *label, int64_t count)
+{
+	dvc_catalog_stats *s = ctx;
+	if (s->n == s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 32;
+		dvc_stat_row *nr = dvc_arena_alloc(&s->arena, ncap * sizeof *nr);
+		if (!nr)
+			return dvc__oom();
+		if (s->n)
+			memcpy(nr, s->rows, s->n * sizeof *nr);
+		s->rows = nr;
+		s->cap = ncap;
+	}
+	dvc_stat_row *r = &s->rows[s->n];
+	r->dimension = dvc_arena_strdup(&s->arena, dim);
+	r->key = dvc_arena_strdup(&s->arena, key);
+	r->label = dvc_arena_strdup(&s->arena, label);
+	r->count = count;
+	if (!r->dimension || !r->key || !r->label)
+		return dvc__oom();
+	s->n++;
+	if (strcmp(dim, "online_level") == 0)
+		s->total += count; /* every version in force has exactly one online level */
+	return DVC_OK;
+}
+
+int dvc_catalog_stats_get(dvc_db *db, const dvc_date *asof, dvc_catalog_stats **out)
+{
+	dvc_catalog_stats *s;
+	char day[11];
+	int rc;
+	if (!db || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_catalog_stats_get needs a store and an out pointer");
+	if (!(s = dvc__calloc(1, sizeof *s)))
+		return dvc__oom();
+	dvc__asof(asof, day);
+	if ((rc = dvc__store_catalog_stats(db, day, stat_row, s)) != DVC_OK) {
+		dvc_catalog_stats_free(s);
+		return rc;
+	}
+	*out = s;
+	return DVC_OK;
+}
+
+size_t dvc_catalog_stats_count(const dvc_catalog_stats *s) { return s ? s->n : 0; }
+int64_t dvc_catalog_stats_total(const dvc_catalog_stats *s) { return s ? s->total : 0; }
+
+const dvc_stat_row *dvc_catalog_stats_row(const dvc_catalog_stats *s, size_t i)
+{
+	return s && i < s->n ? &s->rows[i] : NULL;
+}
+
+void dvc_catalog_stats_free(dvc_catalog_stats *s)
+{
+	if (s) {
+		dvc_arena_free(&s->arena);
+		dvc__free(s);
+	}
+}

@@ -1,0 +1,635 @@
+/* Catalog document <-> JSON (format "dvc-catalog", format_version 1).
+ * Strict: unknown or duplicate keys, wrong types and out-of-range values are
+ * errors naming the path, because a silently ignored typo in a catalog means
+ * wrong deadlines or fees for citizens. */
+#include "catalog_internal.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define FORMAT_NAME "dvc-catalog"
+#define FORMAT_VERSION 1
+
+typedef struct jctx {
+	dvc__catalog *c;
+	char path[192];
+	size_t plen;
+} jctx;
+
+/* Path handling: push appends ".key" or "[i]", pop restores the length. */
+static size_t push_key(jctx *j, const char *key)
+{
+	size_t old = j->plen;
+	int n = snprintf(j->path + old, sizeof j->path - old, "%s%s", old ? "." : "", key);
+	if (n > 0)
+		j->plen = old + (size_t)n < sizeof j->path ? old + (size_t)n : sizeof j->path - 1;
+	return old;
+}
+
+static size_t push_index(jctx *j, size_t i)
+{
+	size_t old = j->plen;
+	int n = snprintf(j->path + old, sizeof j->path - old, "[%zu]", i);
+	if (n > 0)
+		j->plen = old + (size_t)n < sizeof j->path ? old + (size_t)n : sizeof j->path - 1;
+	return old;
+}
+
+static void pop(jctx *j, size_t old)
+{
+	j->plen = old;
+	j->path[old] = '\0';
+}
+
+static int fail(jctx *j, int code, const char *msg)
+{
+	return dvc__err(code, j->path, "%s: %s", j->path, msg);
+}
+
+/* Every key of `obj` must be in `allowed` (NULL-terminated) and appear once. */
+static int check_keys(jctx *j, const cJSON *obj, const char *const *allowed, const char *what)
+{
+	if (!cJSON_IsObject(obj))
+		return dvc__err(DVC_ESCHEMA, j->path, "%s must be a JSON object", what);
+	for (const cJSON *it = obj->child; it; it = it->next) {
+		bool ok = false;
+		for (const char *const *a = allowed; *a && !ok; a++)
+			ok = strcmp(*a, it->string) == 0;
+		if (!ok) {
+			size_t old = push_key(j, it->string);
+			int rc = dvc__err(DVC_ESCHEMA, j->path, "unknown key '%.64s' in %s", it->string, what);
+			pop(j, old);
+			return rc;
+		}
+		for (const cJSON *p = obj->child; p != it; p = p->next)
+			if (strcmp(p->string, it->string) == 0) {
+				size_t old = push_key(j, it->string);
+				int rc = dvc__err(DVC_EDUPLICATE, j->path, "key '%.64s' appears twice in %s",
+						  it->string, what);
+				pop(j, old);
+				return rc;
+			}
+	}
+	return DVC_OK;
+}
+
+static const cJSON *field(const cJSON *obj, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+/* Text: required unless `optional` (then NULL/absent gives NULL). */
+static int get_text(jctx *j, const cJSON *obj, const char *key, bool optional, const char **out)
+{
+	const cJSON *v = field(obj, key);
+	size_t old = push_key(j, key);
+	int rc = DVC_OK;
+	*out = NULL;
+	if (!v || cJSON_IsNull(v)) {
+		if (!optional)
+			rc = fail(j, DVC_ESCHEMA, "missing required field");
+	} else if (!cJSON_IsString(v)) {
+		rc = fail(j, DVC_ESCHEMA, "must be a string");
+	} else {
+		rc = dvc__catalog_text(j->c, v->valuestring, strlen(v->valuestring), j->path, out);
+		if (rc == DVC_OK && !optional && **out == '\0')
+			rc = fail(j, DVC_ESCHEMA, "must not be empty");
+	}
+	pop(j, old);
+	return rc;
+}
+
+/* Codes: non-empty ASCII letters, digits, '.', '-', '_' up to 64 bytes. */
+static int get_code(jctx *j, const cJSON *obj, const char *key, bool optional, const char **out)
+{
+	int rc = get_text(j, obj, key, optional, out);
+	size_t old;
+	if (rc != DVC_OK || !*out)
+		return rc;
+	old = push_key(j, key);
+	if (strlen(*out) > 64)
+		rc = dvc__err(DVC_ETOOBIG, j->path, "code longer than 64 bytes");
+	for (const char *p = *out; rc == DVC_OK && *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= 'A' && *p <= 'Z') || *p == '.' || *p == '-' || *p == '_'))
+			rc = dvc__err(DVC_ESCHEMA, j->path,
+				      "code '%.64s' may hold only ASCII letters, digits, '.', '-' and '_'",
+				      *out);
+	pop(j, old);
+	return rc;
+}
+
+static int get_int(jctx *j, const cJSON *obj, const char *key, double min, double max, double *out)
+{
+	const cJSON *v = field(obj, key);
+	size_t old = push_key(j, key);
+	int rc = DVC_OK;
+	if (!v)
+		rc = fail(j, DVC_ESCHEMA, "missing required field");
+	else if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble))
+		rc = fail(j, DVC_ESCHEMA, "must be an integer");
+	else if (v->valuedouble < min || v->valuedouble > max)
+		rc = dvc__err(DVC_ERANGE, j->path, "%.0f is outside %.0f..%.0f", v->valuedouble, min, max);
+	else
+		*out = v->valuedouble;
+	pop(j, old);
+	return rc;
+}
+
+static int get_date(jctx *j, const cJSON *obj, const char *key, bool optional, int *has,
+		    dvc_date *out)
+{
+	const cJSON *v = field(obj, key);
+	size_t old = push_key(j, key);
+	int rc = DVC_OK;
+	if (has)
+		*has = 0;
+	if (!v || cJSON_IsNull(v)) {
+		if (!optional)
+			rc = fail(j, DVC_ESCHEMA, "missing required field");
+	} else if (!cJSON_IsString(v)) {
+		rc = fail(j, DVC_ESCHEMA, "must be a date string YYYY-MM-DD");
+	} else if ((rc = dvc__date_parse(v->valuestring, out)) != DVC_OK) {
+		dvc__err_prefix_path(j->path);
+	} else if (has) {
+		*has = 1;
+	}
+	pop(j, old);
+	return rc;
+}
+
+static int get_enum(jctx *j, const cJSON *obj, const char *key, int (*parse)(const char *),
+		    int *out)
+{
+	const cJSON *v = field(obj, key);
+	size_t old = push_key(j, key);
+	int rc = DVC_OK;
+	if (!v)
+		rc = fail(j, DVC_ESCHEMA, "missing required field");
+	else if (!cJSON_IsString(v) || (*out = parse(v->valuestring)) < 0)
+		rc = dvc__err(DVC_ESCHEMA, j->path, "unknown value '%.40s'",
+			      cJSON_IsString(v) ? v->valuestring : "(not a string)");
+	pop(j, old);
+	return rc;
+}
+
+/* An array field: returns its size, or a negative status. */
+static int get_array(jctx *j, const cJSON *obj, const char *key, bool optional,
+		     const cJSON **out, size_t *n)
+{
+	const cJSON *v = field(obj, key);
+	*out = NULL;
+	*n = 0;
+	if (!v && optional)
+		return DVC_OK;
+	if (!v || !cJSON_IsArray(v)) {
+		size_t old = push_key(j, key);
+		int rc = fail(j, DVC_ESCHEMA, v ? "must be an array" : "missing required field");
+		pop(j, old);
+		return rc;
+	}
+	*out = v;
+	*n = (size_t)cJSON_GetArraySize(v);
+	return DVC_OK;
+}
+
+static void *arena_array(jctx *j, size_t n, size_t size)
+{
+	return dvc_arena_alloc(&j->c->arena, (n ? n : 1) * size);
+}
+
+static int read_strings(jctx *j, const cJSON *obj, const char *key, bool codes,
+			const char *const **out, size_t *n, size_t min)
+{
+	const cJSON *arr, *it;
+	const char **v;
+	size_t i = 0, old;
+	int rc = get_array(j, obj, key, false, &arr, n);
+	if (rc != DVC_OK)
+		return rc;
+	old = push_key(j, key);
+	if (*n < min) {
+		rc = dvc__err(DVC_ESCHEMA, j->path, "needs at least %zu entries", min);
+		pop(j, old);
+		return rc;
+	}
+	if (!(v = arena_array(j, *n, sizeof *v))) {
+		pop(j, old);
+		return dvc__oom();
+	}
+	cJSON_ArrayForEach(it, arr) {
+		size_t o2 = push_index(j, i);
+		if (!cJSON_IsString(it)) {
+			rc = dvc__err(DVC_ESCHEMA, j->path, "must be a string");
+		} else {
+			rc = dvc__catalog_text(j->c, it->valuestring, strlen(it->valuestring), j->path, &v[i]);
+			if (rc == DVC_OK && (!*v[i] || (codes && strlen(v[i]) > 64)))
+				rc = dvc__err(DVC_ESCHEMA, j->path, "must be a non-empty %s",
+					      codes ? "code" : "text");
+		}
+		pop(j, o2);
+		if (rc != DVC_OK)
+			break;
+		i++;
+	}
+	pop(j, old);
+	*out = v;
+	return rc;
+}
+
+static const char *const version_keys[] = {
+	"version", "valid_from", "name", "sector", "levels", "agency", "online_level",
+	"online_mode", "deadline", "result_type", "legal_basis", "documents", "fees",
+	"unconfirmed", NULL};
+static const char *const doc_keys[] = {"name", "form", "count", "submission", NULL};
+static const char *const fee_keys[] = {"name", "kind", "amount", "note", NULL};
+static const char *const deadline_keys[] = {"value", "unit", NULL};
+
+static int read_version(jctx *j, const cJSON *o, const char *code, dvc_procedure *p)
+{
+	double d;
+	int e, rc;
+	const cJSON *arr, *it;
+	size_t n, i, old;
+
+	if ((rc = check_keys(j, o, version_keys, "a procedure version")) != DVC_OK)
+		return rc;
+	p->code = code;
+	if ((rc = get_int(j, o, "version", 1, 100000, &d)) != DVC_OK)
+		return rc;
+	p->version = (int)d;
+	if ((rc = get_date(j, o, "valid_from", false, NULL, &p->valid_from)) != DVC_OK ||
+	    (rc = get_text(j, o, "name", false, &p->name)) != DVC_OK ||
+	    (rc = get_code(j, o, "sector", false, &p->sector)) != DVC_OK ||
+	    (rc = get_code(j, o, "agency", false, &p->agency)) != DVC_OK ||
+	    (rc = read_strings(j, o, "levels", true, &p->levels, &p->n_levels, 1)) != DVC_OK)
+		return rc;
+	if ((rc = get_int(j, o, "online_level", 1, 4, &d)) != DVC_OK)
+		return rc;
+	p->online_level = (int)d;
+	if ((rc = get_enum(j, o, "online_mode", dvc__online_mode_parse, &e)) != DVC_OK)
+		return rc;
+	p->online_mode = (dvc_online_mode)e;
+	old = push_key(j, "deadline");
+	if ((rc = check_keys(j, field(o, "deadline"), deadline_keys, "a deadline")) == DVC_OK &&
+	    (rc = get_int(j, field(o, "deadline"), "value", 1, 10000, &d)) == DVC_OK &&
+	    (rc = get_enum(j, field(o, "deadline"), "unit", dvc__deadline_unit_parse, &e)) == DVC_OK) {
+		p->deadline_value = (int)d;
+		p->deadline_unit = (dvc_deadline_unit)e;
+	}
+	pop(j, old);
+	if (rc == DVC_ESCHEMA && !field(o, "deadline"))
+		rc = dvc__err(DVC_ESCHEMA, j->path, "missing required field 'deadline'");
+	if (rc != DVC_OK)
+		return rc;
+	if ((rc = get_text(j, o, "result_type", false, &p->result_type)) != DVC_OK ||
+	    (rc = read_strings(j, o, "legal_basis", false, &p->legal_basis, &p->n_legal_basis, 1)) != DVC_OK ||
+	    (rc = read_strings(j, o, "unconfirmed", true, &p->unconfirmed, &p->n_unconfirmed, 0)) != DVC_OK)
+		return rc;
+
+	if ((rc = get_array(j, o, "documents", false, &arr, &n)) != DVC_OK)
+		return rc;
+	dvc_document *docs = arena_array(j, n, sizeof *docs);
+	if (!docs)
+		return dvc__oom();
+	old = push_key(j, "documents");
+	i = 0;
+	cJSON_ArrayForEach(it, arr) {
+		size_t o2 = push_index(j, i);
+		dvc_document *dd = &docs[i];
+		if ((rc = check_keys(j, it, doc_keys, "a document")) == DVC_OK &&
+		    (rc = get_text(j, it, "name", false, &dd->name)) == DVC_OK &&
+		    (rc = get_enum(j, it, "form", dvc__doc_form_parse, &e)) == DVC_OK) {
+			dd->form = (dvc_doc_form)e;
+			if ((rc = get_int(j, it, "count", 1, 1000, &d)) == DVC_OK) {
+				dd->count = (int)d;
+				if ((rc = get_enum(j, it, "submission", dvc__doc_submission_parse, &e)) == DVC_OK)
+					dd->submission = (dvc_doc_submission)e;
+			}
+		}
+		pop(j, o2);
+		if (rc != DVC_OK)
+			break;
+		i++;
+	}
+	pop(j, old);
+	if (rc != DVC_OK)
+		return rc;
+	p->documents = docs;
+	p->n_documents = n;
+
+	if ((rc = get_array(j, o, "fees", false, &arr, &n)) != DVC_OK)
+		return rc;
+	dvc_fee *fees = arena_array(j, n, sizeof *fees);
+	if (!fees)
+		return dvc__oom();
+	old = push_key(j, "fees");
+	i = 0;
+	cJSON_ArrayForEach(it, arr) {
+		size_t o2 = push_index(j, i);
+		dvc_fee *f = &fees[i];
+		if ((rc = check_keys(j, it, fee_keys, "a fee")) == DVC_OK &&
+		    (rc = get_text(j, it, "name", false, &f->name)) == DVC_OK &&
+		    (rc = get_enum(j, it, "kind", dvc__fee_kind_parse, &e)) == DVC_OK) {
+			f->kind = (dvc_fee_kind)e;
+			/* VND amounts: integers, bounded well below 2^53 so doubles are exact */
+			if ((rc = get_int(j, it, "amount", 0, 1e15, &d)) == DVC_OK) {
+				f->amount = (int64_t)d;
+				rc = get_text(j, it, "note", true, &f->note);
+			}
+		}
+		pop(j, o2);
+		if (rc != DVC_OK)
+			break;
+		i++;
+	}
+	pop(j, old);
+	if (rc != DVC_OK)
+		return rc;
+	p->fees = fees;
+	p->n_fees = n;
+	return DVC_OK;
+}
+
+static const char *const top_keys[] = {"format", "format_version", "levels", "sectors",
+				       "agencies", "procedures", NULL};
+static const char *const level_keys[] = {"code", "name", "rank", NULL};
+static const char *const sector_keys[] = {"code", "name", NULL};
+static const char *const agency_keys[] = {"code", "name", "level", "parent", "valid_from",
+					  "valid_to", NULL};
+static const char *const proc_keys[] = {"code", "versions", NULL};
+
+static int read_doc(jctx *j, const cJSON *root)
+{
+	dvc__catalog *c = j->c;
+	const cJSON *arr, *it, *fmt;
+	size_t n, i, old;
+	double d;
+	int rc;
+
+	if ((rc = check_keys(j, root, top_keys, "the catalog document")) != DVC_OK)
+		return rc;
+	fmt = field(root, "format");
+	if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, FORMAT_NAME) != 0)
+		return dvc__err(DVC_ESCHEMA, "format", "not a catalog document: format must be \"%s\"",
+				FORMAT_NAME);
+	if ((rc = get_int(j, root, "format_version", 1, 1000000, &d)) != DVC_OK)
+		return rc;
+	if ((int)d > FORMAT_VERSION)
+		return dvc__err(DVC_EVERSION, "format_version",
+				"catalog format_version %d is newer than this libdvc (%d)", (int)d,
+				FORMAT_VERSION);
+
+#define EACH(key, optional, arrptr, count, ...)                                     \
+	if ((rc = get_array(j, root, key, optional, &arr, &n)) != DVC_OK)            \
+		return rc;                                                           \
+	if (!(arrptr = arena_array(j, n, sizeof *arrptr)))                           \
+		return dvc__oom();                                                   \
+	count = n;                                                                   \
+	old = push_key(j, key);                                                      \
+	i = 0;                                                                       \
+	cJSON_ArrayForEach(it, arr) {                                                \
+		size_t o2 = push_index(j, i);                                        \
+		__VA_ARGS__                                                          \
+		pop(j, o2);                                                          \
+		if (rc != DVC_OK)                                                    \
+			return rc;                                                   \
+		i++;                                                                 \
+	}                                                                            \
+	pop(j, old);
+
+	EACH("levels", true, c->levels, c->n_levels, {
+		dvc__level *l = &c->levels[i];
+		if ((rc = check_keys(j, it, level_keys, "a level")) == DVC_OK &&
+		    (rc = get_code(j, it, "code", false, &l->code)) == DVC_OK &&
+		    (rc = get_text(j, it, "name", false, &l->name)) == DVC_OK &&
+		    (rc = get_int(j, it, "rank", 0, 1000, &d)) == DVC_OK)
+			l->rank = (int)d;
+	})
+	EACH("sectors", true, c->sectors, c->n_sectors, {
+		dvc__sector *s = &c->sectors[i];
+		if ((rc = check_keys(j, it, sector_keys, "a sector")) == DVC_OK &&
+		    (rc = get_code(j, it, "code", false, &s->code)) == DVC_OK)
+			rc = get_text(j, it, "name", false, &s->name);
+	})
+	EACH("agencies", true, c->agencies, c->n_agencies, {
+		dvc__agency *a = &c->agencies[i];
+		if ((rc = check_keys(j, it, agency_keys, "an agency")) == DVC_OK &&
+		    (rc = get_code(j, it, "code", false, &a->code)) == DVC_OK &&
+		    (rc = get_text(j, it, "name", false, &a->name)) == DVC_OK &&
+		    (rc = get_code(j, it, "level", false, &a->level)) == DVC_OK &&
+		    (rc = get_code(j, it, "parent", true, &a->parent)) == DVC_OK &&
+		    (rc = get_date(j, it, "valid_from", false, NULL, &a->valid_from)) == DVC_OK)
+			rc = get_date(j, it, "valid_to", true, &a->has_valid_to, &a->valid_to);
+	})
+	EACH("procedures", true, c->procs, c->n_procs, {
+		dvc__proc *p = &c->procs[i];
+		const cJSON *varr, *vit;
+		size_t nv, v = 0;
+		if ((rc = check_keys(j, it, proc_keys, "a procedure")) == DVC_OK &&
+		    (rc = get_code(j, it, "code", false, &p->code)) == DVC_OK &&
+		    (rc = get_array(j, it, "versions", false, &varr, &nv)) == DVC_OK) {
+			if (nv == 0) {
+				size_t o3 = push_key(j, "versions");
+				rc = dvc__err(DVC_ESCHEMA, j->path, "procedure %s has no version", p->code);
+				pop(j, o3);
+			} else if (!(p->versions = arena_array(j, nv, sizeof *p->versions))) {
+				rc = dvc__oom();
+			} else {
+				size_t o3 = push_key(j, "versions");
+				p->n_versions = nv;
+				cJSON_ArrayForEach(vit, varr) {
+					size_t o4 = push_index(j, v);
+					rc = read_version(j, vit, p->code, &p->versions[v]);
+					pop(j, o4);
+					if (rc != DVC_OK)
+						break;
+					v++;
+				}
+				pop(j, o3);
+			}
+		}
+	})
+#undef EACH
+	return DVC_OK;
+}
+
+/* Line and column (1-based) of byte `pos` in `data`, for parse errors. */
+void dvc__line_col(const char *data, size_t pos, int *line, int *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < pos; i++) {
+		if (data[i] == '\n') {
+			++*line;
+			*col = 1;
+		} else if (((unsigned char)data[i] & 0xC0) != 0x80) {
+			++*col;
+		}
+	}
+}
+
+int dvc__catalog_from_json(const char *data, size_t len, dvc__catalog *out)
+{
+	jctx j;
+	cJSON *root;
+	const char *end = NULL;
+	unsigned long failures = dvc__alloc_failures();
+	int rc;
+	memset(out, 0, sizeof *out);
+	memset(&j, 0, sizeof j);
+	j.c = out;
+	root = cJSON_ParseWithLengthOpts(data, len, &end, 0);
+	if (!root) {
+		int line, col;
+		if (dvc__alloc_failures() != failures)
+			return dvc__oom();
+		dvc__line_col(data, end && end >= data ? (size_t)(end - data) : 0, &line, &col);
+		return dvc__err(DVC_EPARSE, NULL, "malformed JSON at line %d, column %d", line, col);
+	}
+	rc = read_doc(&j, root);
+	cJSON_Delete(root);
+	if (rc != DVC_OK)
+		dvc__catalog_free(out);
+	return rc;
+}
+
+/* ---- writer ---- */
+
+static cJSON *add_str(cJSON *o, const char *k, const char *v)
+{
+	return v ? cJSON_AddStringToObject(o, k, v) : cJSON_AddNullToObject(o, k);
+}
+
+static cJSON *date_str(cJSON *o, const char *k, const dvc_date *d)
+{
+	char s[11];
+	dvc__date_format(d, s);
+	return cJSON_AddStringToObject(o, k, s);
+}
+
+static bool add_strings(cJSON *o, const char *k, const char *const *v, size_t n)
+{
+	cJSON *a = cJSON_AddArrayToObject(o, k);
+	if (!a)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		cJSON *s = cJSON_CreateString(v[i]);
+		if (!s || !cJSON_AddItemToArray(a, s)) {
+			cJSON_Delete(s);
+			return false;
+		}
+	}
+	return true;
+}
+
+static cJSON *version_json(const dvc_procedure *p)
+{
+	cJSON *o = cJSON_CreateObject(), *dl, *arr;
+	bool ok = o != NULL;
+	ok = ok && cJSON_AddNumberToObject(o, "version", p->version);
+	ok = ok && date_str(o, "valid_from", &p->valid_from);
+	ok = ok && add_str(o, "name", p->name);
+	ok = ok && add_str(o, "sector", p->sector);
+	ok = ok && add_strings(o, "levels", p->levels, p->n_levels);
+	ok = ok && add_str(o, "agency", p->agency);
+	ok = ok && cJSON_AddNumberToObject(o, "online_level", p->online_level);
+	ok = ok && add_str(o, "online_mode", dvc__online_mode_name(p->online_mode));
+	ok = ok && (dl = cJSON_AddObjectToObject(o, "deadline")) != NULL;
+	ok = ok && cJSON_AddNumberToObject(dl, "value", p->deadline_value);
+	ok = ok && add_str(dl, "unit", dvc__deadline_unit_name(p->deadline_unit));
+	ok = ok && add_str(o, "result_type", p->result_type);
+	ok = ok && add_strings(o, "legal_basis", p->legal_basis, p->n_legal_basis);
+	ok = ok && (arr = cJSON_AddArrayToObject(o, "documents")) != NULL;
+	for (size_t i = 0; ok && i < p->n_documents; i++) {
+		const dvc_document *d = &p->documents[i];
+		cJSON *x = cJSON_CreateObject();
+		ok = x && cJSON_AddItemToArray(arr, x);
+		if (!ok) {
+			cJSON_Delete(x);
+			break;
+		}
+		ok = add_str(x, "name", d->name) && add_str(x, "form", dvc__doc_form_name(d->form)) &&
+		     cJSON_AddNumberToObject(x, "count", d->count) &&
+		     add_str(x, "submission", dvc__doc_submission_name(d->submission));
+	}
+	ok = ok && (arr = cJSON_AddArrayToObject(o, "fees")) != NULL;
+	for (size_t i = 0; ok && i < p->n_fees; i++) {
+		const dvc_fee *f = &p->fees[i];
+		cJSON *x = cJSON_CreateObject();
+		ok = x && cJSON_AddItemToArray(arr, x);
+		if (!ok) {
+			cJSON_Delete(x);
+			break;
+		}
+		ok = add_str(x, "name", f->name) && add_str(x, "kind", dvc__fee_kind_name(f->kind)) &&
+		     cJSON_AddNumberToObject(x, "amount", (double)f->amount) &&
+		     (!f->note || add_str(x, "note", f->note));
+	}
+	ok = ok && add_strings(o, "unconfirmed", p->unconfirmed, p->n_unconfirmed);
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+int dvc__catalog_to_json(const dvc__catalog *c, dvc_buf *out)
+{
+	cJSON *root = cJSON_CreateObject(), *arr, *x, *vs;
+	char *text;
+	bool ok = root != NULL;
+	ok = ok && add_str(root, "format", FORMAT_NAME);
+	ok = ok && cJSON_AddNumberToObject(root, "format_version", FORMAT_VERSION);
+	ok = ok && (arr = cJSON_AddArrayToObject(root, "levels")) != NULL;
+	for (size_t i = 0; ok && i < c->n_levels; i++) {
+		ok = (x = cJSON_CreateObject()) != NULL && cJSON_AddItemToArray(arr, x);
+		if (!ok) { cJSON_Delete(x); break; }
+		ok = add_str(x, "code", c->levels[i].code) && add_str(x, "name", c->levels[i].name) &&
+		     cJSON_AddNumberToObject(x, "rank", c->levels[i].rank);
+	}
+	ok = ok && (arr = cJSON_AddArrayToObject(root, "sectors")) != NULL;
+	for (size_t i = 0; ok && i < c->n_sectors; i++) {
+		ok = (x = cJSON_CreateObject()) != NULL && cJSON_AddItemToArray(arr, x);
+		if (!ok) { cJSON_Delete(x); break; }
+		ok = add_str(x, "code", c->sectors[i].code) && add_str(x, "name", c->sectors[i].name);
+	}
+	ok = ok && (arr = cJSON_AddArrayToObject(root, "agencies")) != NULL;
+	for (size_t i = 0; ok && i < c->n_agencies; i++) {
+		const dvc__agency *a = &c->agencies[i];
+		ok = (x = cJSON_CreateObject()) != NULL && cJSON_AddItemToArray(arr, x);
+		if (!ok) { cJSON_Delete(x); break; }
+		ok = add_str(x, "code", a->code) && add_str(x, "name", a->name) &&
+		     add_str(x, "level", a->level) && add_str(x, "parent", a->parent) &&
+		     date_str(x, "valid_from", &a->valid_from) &&
+		     (a->has_valid_to ? date_str(x, "valid_to", &a->valid_to) != NULL
+				      : cJSON_AddNullToObject(x, "valid_to") != NULL);
+	}
+	ok = ok && (arr = cJSON_AddArrayToObject(root, "procedures")) != NULL;
+	for (size_t i = 0; ok && i < c->n_procs; i++) {
+		const dvc__proc *p = &c->procs[i];
+		ok = (x = cJSON_CreateObject()) != NULL && cJSON_AddItemToArray(arr, x);
+		if (!ok) { cJSON_Delete(x); break; }
+		ok = add_str(x, "code", p->code) && (vs = cJSON_AddArrayToObject(x, "versions")) != NULL;
+		for (size_t v = 0; ok && v < p->n_versions; v++) {
+			cJSON *vj = version_json(&p->versions[v]);
+			ok = vj && cJSON_AddItemToArray(vs, vj);
+			if (!ok)
+				cJSON_Delete(vj);
+		}
+	}
+	if (!ok) {
+		cJSON_Delete(root);
+		return dvc__oom();
+	}
+	text = cJSON_Print(root);
+	cJSON_Delete(root);
+	if (!text)
+		return dvc__oom();
+	dvc_buf_puts(out, text);
+	dvc_buf_putc(out, '\n');
+	cJSON_free(text);
+	return out->oom ? dvc__oom() : DVC_OK;
+}

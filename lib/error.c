@@ -1,0 +1,93 @@
+/* Thread-local last error. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define DVC_MSG_MAX 512
+#define DVC_PATH_MAX 256
+
+typedef struct err_slot {
+	dvc_error pub;
+	char msg[DVC_MSG_MAX];
+	char path[DVC_PATH_MAX];
+} err_slot;
+
+/* Fixed-size thread-local storage: recording an error never allocates, so an
+ * out-of-memory condition can always be reported. */
+static _Thread_local err_slot tls_err = {{DVC_OK, "no error", NULL}, "", ""};
+
+const dvc_error *dvc_error_last(void)
+{
+	if (tls_err.pub.message == NULL)
+		tls_err.pub.message = "no error";
+	return &tls_err.pub;
+}
+
+void dvc_error_clear(void)
+{
+	tls_err.pub.code = DVC_OK;
+	tls_err.pub.message = "no error";
+	tls_err.pub.path = NULL;
+}
+
+int dvc__verr(int code, const char *path, const char *fmt, va_list ap)
+{
+	vsnprintf(tls_err.msg, sizeof tls_err.msg, fmt, ap);
+	tls_err.pub.code = code;
+	tls_err.pub.message = tls_err.msg;
+	if (path) {
+		snprintf(tls_err.path, sizeof tls_err.path, "%s", path);
+		tls_err.pub.path = tls_err.path;
+	} else {
+		tls_err.pub.path = NULL;
+	}
+	return code;
+}
+
+int dvc__err(int code, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	dvc__verr(code, path, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int dvc__oom(void)
+{
+	return dvc__err(DVC_ENOMEM, NULL, "out of memory");
+}
+
+void dvc__err_prefix_path(const char *prefix)
+{
+	char tmp[DVC_PATH_MAX * 2 + 2];
+	if (!prefix || !*prefix)
+		return;
+	if (tls_err.pub.path) {
+		/* A leading '[' or '.' in the old path joins directly onto the prefix. */
+		snprintf(tmp, sizeof tmp, "%s%s%s", prefix,
+			 (tls_err.path[0] == '[' || tls_err.path[0] == '.') ? "" : ".",
+			 tls_err.path);
+	} else {
+		snprintf(tmp, sizeof tmp, "%s", prefix);
+	}
+	memcpy(tls_err.path, tmp, DVC_PATH_MAX - 1);
+	tls_err.path[DVC_PATH_MAX - 1] = '\0';
+	tls_err.pub.path = tls_err.path;
+}
+
+const char *dvc_status_name(int code)
+{
+	static const char *const names[] = {
+		"DVC_OK", "DVC_ERROR", "DVC_ENOMEM", "DVC_EINVAL", "DVC_ENOTFOUND",
+		"DVC_EEXISTS", "DVC_EPARSE", "DVC_ESCHEMA", "DVC_EUTF8", "DVC_ETOOBIG",
+		"DVC_EDUPLICATE", "DVC_EREF", "DVC_ETRANSITION", "DVC_ESERVICELEVEL",
+		"DVC_EPERM", "DVC_ECONFLICT", "DVC_ESIGNATURE", "DVC_EIO", "DVC_EVERSION",
+		"DVC_EBUSY", "DVC_EDATE", "DVC_ERANGE", "DVC_ETXN", "DVC_EAUTH",
+		"DVC_ETHROTTLED", "DVC_EEXPIRED", "DVC_ECORRUPT", "DVC_ETEMPLATE",
+	};
+	if (code > 0 || (size_t)(-code) >= DVC_ARRAY_LEN(names))
+		return "DVC_UNKNOWN";
+	return names[-code];
+}

@@ -1,0 +1,118 @@
+/* Private helpers shared by every libdvc module. Not installed. */
+#ifndef DVC_INTERNAL_H
+#define DVC_INTERNAL_H
+
+#include "dvc/common.h"
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#if defined(__GNUC__)
+#define DVC_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define DVC_UNUSED __attribute__((unused))
+#else
+#define DVC_PRINTF(a, b)
+#define DVC_UNUSED
+/* Number of allocations that failed on this thread so far (alloc.c): lets a
+ * caller tell a dependency's out-of-memory from its parse error. */
+unsigned long dvc__alloc_failures(void);
+
+/* Regions where a dependency is known not to survive allocation failure
+ * (libxml2 2.9's schema validator crashes on it). The library marks them;
+ * fault-injection tests read dvc__alloc_fragile() and do not fail
+ * allocations inside. Costs one thread-local increment in production. */
+void dvc__alloc_fragile_enter(void);
+void dvc__alloc_fragile_leave(void);
+int dvc__alloc_fragile(void);
+
+/* 1-based line and column of byte `pos` (catalog_json.c). */
+void dvc__line_col(const char *data, size_t pos, int *line, int *col);
+
+#endif
+
+
+#define DVC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* allocation (alloc.c) */
+void *dvc__malloc(size_t n);
+void *dvc__calloc(size_t count, size_t n);
+void *dvc__realloc(void *p, size_t n);
+void dvc__free(void *p);
+char *dvc__strdup(const char *s);
+char *dvc__strndup(const char *s, size_t n);
+
+/* errors (error.c): record the error and return `code` so callers can write
+ * `return dvc__err(DVC_EINVAL, NULL, "...")`. */
+int dvc__err(int code, const char *path, const char *fmt, ...) DVC_PRINTF(3, 4);
+int dvc__verr(int code, const char *path, const char *fmt, va_list ap);
+int dvc__oom(void);
+/* Prefix the current error path with `prefix` (e.g. "procedures[3]."). */
+void dvc__err_prefix_path(const char *prefix);
+
+/* growable byte buffer (buf.c); on allocation failure `oom` sticks and later
+ * appends are no-ops, so callers check once at the end. */
+typedef struct dvc_buf {
+	char *ptr;
+	size_t len;
+	size_t cap;
+	bool oom;
+} dvc_buf;
+
+#define DVC_BUF_INIT {NULL, 0, 0, false}
+void dvc_buf_put(dvc_buf *b, const char *s, size_t n);
+void dvc_buf_puts(dvc_buf *b, const char *s);
+void dvc_buf_putc(dvc_buf *b, char c);
+void dvc_buf_printf(dvc_buf *b, const char *fmt, ...) DVC_PRINTF(2, 3);
+/* Returns the NUL-terminated string (ownership to caller) or NULL on OOM. */
+char *dvc_buf_detach(dvc_buf *b);
+void dvc_buf_free(dvc_buf *b);
+
+/* dates (date.c) */
+bool dvc__date_valid(int y, int m, int d);
+/* Parse exactly "YYYY-MM-DD". */
+int dvc__date_parse(const char *s, dvc_date *out);
+void dvc__date_format(const dvc_date *d, char out[11]);
+/* days since 1970-01-01 */
+int64_t dvc__days_from_civil(int y, int m, int d);
+void dvc__civil_from_days(int64_t z, int *y, int *m, int *d);
+/* Compare dates: <0, 0, >0 */
+int dvc__date_cmp(const dvc_date *a, const dvc_date *b);
+
+
+
+/* Region allocator (arena.c): many small allocations freed at once; used for
+ * records handed to the caller as one block (a procedure and all its strings). */
+typedef struct dvc_arena_chunk dvc_arena_chunk;
+typedef struct dvc_arena {
+	dvc_arena_chunk *head;
+} dvc_arena;
+
+#define DVC_ARENA_INIT {NULL}
+void *dvc_arena_alloc(dvc_arena *a, size_t n); /* zeroed, 16-byte aligned */
+char *dvc_arena_strndup(dvc_arena *a, const char *s, size_t n);
+char *dvc_arena_strdup(dvc_arena *a, const char *s); /* NULL -> NULL */
+void dvc_arena_free(dvc_arena *a);
+
+/* Read a whole regular file (catalog.c); DVC_ETOOBIG past `limit` bytes
+ * without reading it. The buffer is NUL-terminated; free with dvc__free. */
+int dvc__read_file(const char *path, size_t limit, char **out, size_t *len);
+
+/* "YYYY-MM-DD" of `asof`, or of today in Vietnam (UTC+7) when NULL (catalog.c). */
+void dvc__asof(const dvc_date *asof, char out[11]);
+
+/* Number of allocations that failed on this thread so far (alloc.c): lets a
+ * caller tell a dependency's out-of-memory from its parse error. */
+unsigned long dvc__alloc_failures(void);
+
+/* Regions where a dependency is known not to survive allocation failure
+ * (libxml2 2.9's schema validator crashes on it). The library marks them;
+ * fault-injection tests read dvc__alloc_fragile() and do not fail
+ * allocations inside. Costs one thread-local increment in production. */
+void dvc__alloc_fragile_enter(void);
+void dvc__alloc_fragile_leave(void);
+int dvc__alloc_fragile(void);
+
+/* 1-based line and column of byte `pos` (catalog_json.c). */
+void dvc__line_col(const char *data, size_t pos, int *line, int *col);
+
+#endif

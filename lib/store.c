@@ -1,0 +1,329 @@
+/* The SQLite store: connection, schema migrations, transactions, and the
+ * prepared-statement cache. */
+#include "store_internal.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/*
+ * Schema migrations, applied in order; migration i brings user_version from
+ * i to i+1. Never edit a released migration: append a new one.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: the catalog */
+	"CREATE TABLE level ("
+	"  code TEXT PRIMARY KEY, name TEXT NOT NULL, rank INTEGER NOT NULL);"
+	"CREATE TABLE sector ("
+	"  code TEXT PRIMARY KEY, name TEXT NOT NULL);"
+	"CREATE TABLE agency ("
+	"  code TEXT PRIMARY KEY, name TEXT NOT NULL,"
+	"  level TEXT NOT NULL REFERENCES level(code),"
+	"  parent TEXT REFERENCES agency(code) DEFERRABLE INITIALLY DEFERRED,"
+	"  valid_from TEXT NOT NULL, valid_to TEXT);"
+	"CREATE TABLE procedure ("
+	"  id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE procedure_version ("
+	"  id INTEGER PRIMARY KEY,"
+	"  procedure_id INTEGER NOT NULL REFERENCES procedure(id),"
+	"  version INTEGER NOT NULL CHECK (version > 0),"
+	"  valid_from TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  sector TEXT NOT NULL REFERENCES sector(code),"
+	"  agency TEXT NOT NULL REFERENCES agency(code),"
+	"  online_level INTEGER NOT NULL CHECK (online_level BETWEEN 1 AND 4),"
+	"  online_mode INTEGER NOT NULL CHECK (online_mode BETWEEN 0 AND 2),"
+	"  deadline_value INTEGER NOT NULL CHECK (deadline_value > 0),"
+	"  deadline_unit INTEGER NOT NULL CHECK (deadline_unit IN (0, 1)),"
+	"  result_type TEXT NOT NULL,"
+	"  unconfirmed TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (procedure_id, version));"
+	"CREATE INDEX procedure_version_from ON procedure_version(procedure_id, valid_from);"
+	"CREATE INDEX procedure_version_sector ON procedure_version(sector);"
+	"CREATE TABLE procedure_level ("
+	"  version_id INTEGER NOT NULL REFERENCES procedure_version(id),"
+	"  seq INTEGER NOT NULL, level TEXT NOT NULL REFERENCES level(code),"
+	"  PRIMARY KEY (version_id, seq)) WITHOUT ROWID;"
+	"CREATE INDEX procedure_level_level ON procedure_level(level);"
+	"CREATE TABLE procedure_document ("
+	"  version_id INTEGER NOT NULL REFERENCES procedure_version(id),"
+	"  seq INTEGER NOT NULL, name TEXT NOT NULL,"
+	"  form INTEGER NOT NULL, count INTEGER NOT NULL, submission INTEGER NOT NULL,"
+	"  PRIMARY KEY (version_id, seq)) WITHOUT ROWID;"
+	"CREATE TABLE procedure_fee ("
+	"  version_id INTEGER NOT NULL REFERENCES procedure_version(id),"
+	"  seq INTEGER NOT NULL, name TEXT NOT NULL, kind INTEGER NOT NULL,"
+	"  amount INTEGER NOT NULL CHECK (amount >= 0), note TEXT,"
+	"  PRIMARY KEY (version_id, seq)) WITHOUT ROWID;"
+	"CREATE TABLE procedure_legal ("
+	"  version_id INTEGER NOT NULL REFERENCES procedure_version(id),"
+	"  seq INTEGER NOT NULL, text TEXT NOT NULL,"
+	"  PRIMARY KEY (version_id, seq)) WITHOUT ROWID;"
+	/* Folded (lower-case, unaccented) name and code, keyed by version id.
+	 * Contentless: versions are immutable, so rows are never updated. */
+	"CREATE VIRTUAL TABLE procedure_fts USING fts5("
+	"  body, content='', tokenize='unicode61 remove_diacritics 0');"
+	"CREATE VIRTUAL TABLE procedure_fts_vocab USING fts5vocab(procedure_fts, 'row');",
+};
+
+int dvc__store_err(dvc_db *db, int rc, const char *what)
+{
+	const char *msg = db && db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc);
+	int code;
+	switch (rc & 0xFF) {
+	case SQLITE_NOMEM: return dvc__oom();
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: code = DVC_EBUSY; break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB: code = DVC_ECORRUPT; break;
+	case SQLITE_CONSTRAINT: code = DVC_ESCHEMA; break;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_PERM: code = DVC_EIO; break;
+	default: code = DVC_ERROR; break;
+	}
+	return dvc__err(code, NULL, "%s: %s", what, msg);
+}
+
+static int exec(dvc_db *db, const char *sql, const char *what)
+{
+	int rc = sqlite3_exec(db->sql, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? DVC_OK : dvc__store_err(db, rc, what);
+}
+
+static int user_version(dvc_db *db, int *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return dvc__store_err(db, rc, "reading the schema version");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "reading the schema version");
+}
+
+static int migrate(dvc_db *db)
+{
+	int v, rc;
+	char sql[64];
+	/* BEGIN IMMEDIATE: two processes opening a new file must not both migrate. */
+	if ((rc = exec(db, "BEGIN IMMEDIATE", "starting the migration")) != DVC_OK)
+		return rc;
+	if ((rc = user_version(db, &v)) != DVC_OK)
+		goto fail;
+	if (v > (int)DVC_ARRAY_LEN(migrations)) {
+		rc = dvc__err(DVC_EVERSION, NULL,
+			      "the store has schema version %d; this libdvc knows up to %d",
+			      v, (int)DVC_ARRAY_LEN(migrations));
+		goto fail;
+	}
+	for (; v < (int)DVC_ARRAY_LEN(migrations); v++) {
+		if ((rc = exec(db, migrations[v], "migrating the schema")) != DVC_OK)
+			goto fail;
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+		if ((rc = exec(db, sql, "migrating the schema")) != DVC_OK)
+			goto fail;
+	}
+	return exec(db, "COMMIT", "committing the migration");
+fail:
+	sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int dvc_open(dvc_db **out, const char *path, const dvc_open_opts *opts)
+{
+	dvc_open_opts o = DVC_OPEN_OPTS_INIT;
+	dvc_db *db;
+	int rc, flags;
+	if (!out || !path)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_open needs an out pointer and a path");
+	*out = NULL;
+	if (opts) {
+		if (opts->version != DVC_OPEN_OPTS_VERSION)
+			return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_open_opts version %u",
+					opts->version);
+		o = *opts;
+	}
+	db = dvc__calloc(1, sizeof *db);
+	if (!db)
+		return dvc__oom();
+	db->readonly = (o.flags & DVC_OPEN_READONLY) != 0;
+	flags = db->readonly ? SQLITE_OPEN_READONLY
+		: SQLITE_OPEN_READWRITE | ((o.flags & DVC_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
+	/* Full mutex off: a handle is used by one thread at a time (documented). */
+	flags |= SQLITE_OPEN_NOMUTEX;
+	rc = sqlite3_open_v2(path, &db->sql, flags, NULL);
+	if (rc != SQLITE_OK) {
+		rc = rc == SQLITE_NOMEM ? dvc__oom()
+			: dvc__err(DVC_EIO, NULL, "cannot open store '%s': %s", path,
+				   db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->sql, 1);
+	sqlite3_busy_timeout(db->sql, o.busy_timeout_ms);
+	/* journal_mode reads the header: a non-database file fails here. */
+	if (!db->readonly && strcmp(path, ":memory:") != 0 &&
+	    (rc = exec(db, "PRAGMA journal_mode = WAL", "opening the store")) != DVC_OK) {
+		if (rc == DVC_ECORRUPT)
+			rc = dvc__err(DVC_EIO, NULL, "'%s' is not a libdvc store (not an SQLite database)", path);
+		goto fail;
+	}
+	if ((rc = exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+		       "opening the store")) != DVC_OK)
+		goto fail;
+	if (db->readonly) {
+		int v;
+		if ((rc = user_version(db, &v)) != DVC_OK)
+			goto fail;
+		if (v != (int)DVC_ARRAY_LEN(migrations)) {
+			rc = dvc__err(v > (int)DVC_ARRAY_LEN(migrations) ? DVC_EVERSION : DVC_EIO, NULL,
+				      "read-only store has schema version %d; this libdvc needs %d",
+				      v, (int)DVC_ARRAY_LEN(migrations));
+			goto fail;
+		}
+	} else if ((rc = migrate(db)) != DVC_OK) {
+		if (rc == DVC_ECORRUPT)
+			rc = dvc__err(DVC_EIO, NULL, "'%s' is not a libdvc store (not an SQLite database)", path);
+		goto fail;
+	}
+	*out = db;
+	return DVC_OK;
+fail:
+	{
+		/* keep the error across sqlite3_close, which cannot fail here */
+		sqlite3_close(db->sql);
+		dvc__free(db);
+		return rc;
+	}
+}
+
+void dvc_close(dvc_db *db)
+{
+	if (!db)
+		return;
+	for (size_t i = 0; i < DVC_STMT_CACHE; i++)
+		sqlite3_finalize(db->cache[i].stmt);
+	if (db->explicit_txn)
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db->sql);
+	if (db->xsd)
+		db->xsd_free(db->xsd);
+	dvc__free(db);
+}
+
+int dvc_schema_version(dvc_db *db, int *out)
+{
+	if (!db || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_schema_version needs a store and an out pointer");
+	return user_version(db, out);
+}
+
+int dvc_begin(dvc_db *db)
+{
+	int rc;
+	if (!db)
+		return dvc__err(DVC_EINVAL, NULL, "no store");
+	if (db->explicit_txn)
+		return dvc__err(DVC_ETXN, NULL, "a transaction is already open on this handle");
+	if ((rc = exec(db, "BEGIN IMMEDIATE", "starting a transaction")) != DVC_OK)
+		return rc;
+	db->explicit_txn = 1;
+	return DVC_OK;
+}
+
+int dvc_commit(dvc_db *db)
+{
+	int rc;
+	if (!db)
+		return dvc__err(DVC_EINVAL, NULL, "no store");
+	if (!db->explicit_txn)
+		return dvc__err(DVC_ETXN, NULL, "commit without dvc_begin()");
+	if ((rc = exec(db, "COMMIT", "committing")) != DVC_OK)
+		return rc; /* still open (e.g. busy): the caller may retry or roll back */
+	db->explicit_txn = 0;
+	return DVC_OK;
+}
+
+int dvc_rollback(dvc_db *db)
+{
+	if (!db)
+		return dvc__err(DVC_EINVAL, NULL, "no store");
+	if (!db->explicit_txn)
+		return dvc__err(DVC_ETXN, NULL, "rollback without dvc_begin()");
+	db->explicit_txn = 0;
+	return exec(db, "ROLLBACK", "rolling back");
+}
+
+int dvc_in_transaction(const dvc_db *db) { return db && db->explicit_txn; }
+
+int dvc__write_begin(dvc_db *db)
+{
+	if (db->readonly)
+		return dvc__err(DVC_EIO, NULL, "the store is open read-only");
+	/* Outside an explicit transaction, take the write lock up front (no
+	 * deadlock-prone lock upgrade); inside one it is already held. */
+	return exec(db, db->explicit_txn ? "SAVEPOINT dvc_write" : "BEGIN IMMEDIATE",
+		    "starting a write");
+}
+
+int dvc__write_end(dvc_db *db, int rc)
+{
+	if (db->explicit_txn) {
+		if (rc != DVC_OK) {
+			sqlite3_exec(db->sql, "ROLLBACK TO dvc_write; RELEASE dvc_write", NULL, NULL, NULL);
+			return rc;
+		}
+		return exec(db, "RELEASE dvc_write", "finishing a write");
+	}
+	if (rc != DVC_OK) {
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	rc = exec(db, "COMMIT", "committing a write");
+	if (rc != DVC_OK)
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+sqlite3_stmt *dvc__stmt(dvc_db *db, const char *sql)
+{
+	size_t h = ((uintptr_t)sql >> 3) * 2654435761u;
+	for (size_t n = 0; n < DVC_STMT_CACHE; n++) {
+		size_t i = (h + n) & (DVC_STMT_CACHE - 1);
+		if (db->cache[i].key == sql) {
+			sqlite3_reset(db->cache[i].stmt);
+			sqlite3_clear_bindings(db->cache[i].stmt);
+			return db->cache[i].stmt;
+		}
+		if (!db->cache[i].key) {
+			sqlite3_stmt *st;
+			int rc = sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+			if (rc != SQLITE_OK) {
+				dvc__store_err(db, rc, "preparing a statement");
+				return NULL;
+			}
+			db->cache[i].key = sql;
+			db->cache[i].stmt = st;
+			return st;
+		}
+	}
+	dvc__err(DVC_ERROR, NULL, "statement cache full");
+	return NULL;
+}
+
+int dvc__exec_step(dvc_db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, what);
+}
+
+int dvc__bind_text(dvc_db *db, sqlite3_stmt *st, int i, const char *s)
+{
+	int rc = s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+	return rc == SQLITE_OK ? DVC_OK : dvc__store_err(db, rc, "binding a value");
+}

@@ -1,0 +1,748 @@
+/* Catalog tables: SQL for levels, sectors, agencies and procedure versions. */
+#include "store_internal.h"
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char SQL_LEVEL_PUT[] =
+	"INSERT INTO level(code, name, rank) VALUES (?1, ?2, ?3) "
+	"ON CONFLICT(code) DO UPDATE SET name = excluded.name, rank = excluded.rank";
+static const char SQL_SECTOR_PUT[] =
+	"INSERT INTO sector(code, name) VALUES (?1, ?2) "
+	"ON CONFLICT(code) DO UPDATE SET name = excluded.name";
+static const char SQL_AGENCY_PUT[] =
+	"INSERT INTO agency(code, name, level, parent, valid_from, valid_to) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(code) DO UPDATE SET "
+	"name = excluded.name, level = excluded.level, parent = excluded.parent, "
+	"valid_from = excluded.valid_from, valid_to = excluded.valid_to";
+static const char SQL_LEVEL_EXISTS[] = "SELECT 1 FROM level WHERE code = ?1";
+static const char SQL_SECTOR_EXISTS[] = "SELECT 1 FROM sector WHERE code = ?1";
+static const char SQL_AGENCY_EXISTS[] = "SELECT 1 FROM agency WHERE code = ?1";
+static const char SQL_PROC_ID[] = "SELECT id FROM procedure WHERE code = ?1";
+static const char SQL_PROC_INSERT[] = "INSERT INTO procedure(code) VALUES (?1)";
+static const char SQL_VERSION_EXISTS[] =
+	"SELECT 1 FROM procedure_version WHERE procedure_id = ?1 AND version = ?2";
+static const char SQL_VERSION_INSERT[] =
+	"INSERT INTO procedure_version(procedure_id, version, valid_from, name, sector, agency,"
+	" online_level, online_mode, deadline_value, deadline_unit, result_type, unconfirmed)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+static const char SQL_LEVEL_LINK[] =
+	"INSERT INTO procedure_level(version_id, seq, level) VALUES (?1, ?2, ?3)";
+static const char SQL_DOC_INSERT[] =
+	"INSERT INTO procedure_document(version_id, seq, name, form, count, submission)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_FEE_INSERT[] =
+	"INSERT INTO procedure_fee(version_id, seq, name, kind, amount, note)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+static const char SQL_LEGAL_INSERT[] =
+	"INSERT INTO procedure_legal(version_id, seq, text) VALUES (?1, ?2, ?3)";
+static const char SQL_FTS_INSERT[] = "INSERT INTO procedure_fts(rowid, body) VALUES (?1, ?2)";
+
+/* A version's valid_to is derived: the day before the next version starts. */
+#define VERSION_COLUMNS \
+	"pv.id, p.code, pv.version, pv.valid_from, pv.name, pv.sector, pv.agency," \
+	" pv.online_level, pv.online_mode, pv.deadline_value, pv.deadline_unit," \
+	" pv.result_type, pv.unconfirmed," \
+	" (SELECT date(min(n.valid_from), '-1 day') FROM procedure_version n" \
+	"   WHERE n.procedure_id = pv.procedure_id AND n.version > pv.version)"
+static const char SQL_VERSION_BY_NUMBER[] =
+	"SELECT " VERSION_COLUMNS " FROM procedure p JOIN procedure_version pv"
+	" ON pv.procedure_id = p.id WHERE p.code = ?1 AND pv.version = ?2";
+static const char SQL_VERSION_ASOF[] =
+	"SELECT " VERSION_COLUMNS " FROM procedure p JOIN procedure_version pv"
+	" ON pv.procedure_id = p.id WHERE p.code = ?1 AND pv.valid_from <= ?2"
+	" ORDER BY pv.valid_from DESC, pv.version DESC LIMIT 1";
+static const char SQL_VERSION_LEVELS[] =
+	"SELECT level FROM procedure_level WHERE version_id = ?1 ORDER BY seq";
+static const char SQL_VERSION_DOCS[] =
+	"SELECT name, form, count, submission FROM procedure_document"
+	" WHERE version_id = ?1 ORDER BY seq";
+static const char SQL_VERSION_FEES[] =
+	"SELECT name, kind, amount, note FROM procedure_fee WHERE version_id = ?1 ORDER BY seq";
+static const char SQL_VERSION_LEGAL[] =
+	"SELECT text FROM procedure_legal WHERE version_id = ?1 ORDER BY seq";
+static const char SQL_ALL_LEVELS[] = "SELECT code, name, rank FROM level ORDER BY rank, code";
+static const char SQL_ALL_SECTORS[] = "SELECT code, name FROM sector ORDER BY code";
+static const char SQL_ALL_AGENCIES[] =
+	"SELECT code, name, level, parent, valid_from, valid_to FROM agency ORDER BY code";
+static const char SQL_ALL_PROCS[] = "SELECT code FROM procedure ORDER BY code";
+static const char SQL_COUNT_PROCS[] = "SELECT count(*) FROM procedure";
+static const char SQL_VERSIONS_OF[] =
+	"SELECT pv.version FROM procedure p JOIN procedure_version pv ON pv.procedure_id = p.id"
+	" WHERE p.code = ?1 ORDER BY pv.version";
+
+static int exists(dvc_db *db, const char *sql, const char *code)
+{
+	sqlite3_stmt *st = dvc__stmt(db, sql);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	if ((rc = dvc__bind_text(db, st, 1, code)) != DVC_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : dvc__store_err(db, rc, "looking up a code");
+}
+
+int dvc__store_level_exists(dvc_db *db, const char *c) { return exists(db, SQL_LEVEL_EXISTS, c); }
+int dvc__store_sector_exists(dvc_db *db, const char *c) { return exists(db, SQL_SECTOR_EXISTS, c); }
+int dvc__store_agency_exists(dvc_db *db, const char *c) { return exists(db, SQL_AGENCY_EXISTS, c); }
+
+int dvc__store_level_put(dvc_db *db, const dvc__level *l)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_LEVEL_PUT);
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, l->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, l->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, l->rank);
+	return dvc__exec_step(db, st, "storing a level");
+}
+
+int dvc__store_sector_put(dvc_db *db, const dvc__sector *s)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_SECTOR_PUT);
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, s->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->name, -1, SQLITE_STATIC);
+	return dvc__exec_step(db, st, "storing a sector");
+}
+
+int dvc__store_agency_put(dvc_db *db, const dvc__agency *a)
+{
+	char from[11], to[11];
+	sqlite3_stmt *st = dvc__stmt(db, SQL_AGENCY_PUT);
+	if (!st)
+		return dvc_error_last()->code;
+	dvc__date_format(&a->valid_from, from);
+	sqlite3_bind_text(st, 1, a->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, a->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, a->level, -1, SQLITE_STATIC);
+	dvc__bind_text(db, st, 4, a->parent);
+	sqlite3_bind_text(st, 5, from, -1, SQLITE_TRANSIENT);
+	if (a->has_valid_to) {
+		dvc__date_format(&a->valid_to, to);
+		sqlite3_bind_text(st, 6, to, -1, SQLITE_TRANSIENT);
+	}
+	return dvc__exec_step(db, st, "storing an agency");
+}
+
+static int64_t procedure_id(dvc_db *db, const char *code, bool create)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_PROC_ID);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return id;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return dvc__store_err(db, rc, "looking up a procedure");
+	if (!create)
+		return 0;
+	if (!(st = dvc__stmt(db, SQL_PROC_INSERT)))
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	if ((rc = dvc__exec_step(db, st, "storing a procedure")) != DVC_OK)
+		return rc;
+	return sqlite3_last_insert_rowid(db->sql);
+}
+
+static int put_children(dvc_db *db, int64_t vid, const dvc_procedure *p)
+{
+	sqlite3_stmt *st;
+	int rc;
+	for (size_t i = 0; i < p->n_levels; i++) {
+		if (!(st = dvc__stmt(db, SQL_LEVEL_LINK)))
+			return dvc_error_last()->code;
+		sqlite3_bind_int64(st, 1, vid);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_text(st, 3, p->levels[i], -1, SQLITE_STATIC);
+		if ((rc = dvc__exec_step(db, st, "storing a procedure level")) != DVC_OK)
+			return rc;
+	}
+	for (size_t i = 0; i < p->n_documents; i++) {
+		const dvc_document *d = &p->documents[i];
+		if (!(st = dvc__stmt(db, SQL_DOC_INSERT)))
+			return dvc_error_last()->code;
+		sqlite3_bind_int64(st, 1, vid);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_text(st, 3, d->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, (int)d->form);
+		sqlite3_bind_int(st, 5, d->count);
+		sqlite3_bind_int(st, 6, (int)d->submission);
+		if ((rc = dvc__exec_step(db, st, "storing a document")) != DVC_OK)
+			return rc;
+	}
+	for (size_t i = 0; i < p->n_fees; i++) {
+		const dvc_fee *f = &p->fees[i];
+		if (!(st = dvc__stmt(db, SQL_FEE_INSERT)))
+			return dvc_error_last()->code;
+		sqlite3_bind_int64(st, 1, vid);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_text(st, 3, f->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, (int)f->kind);
+		sqlite3_bind_int64(st, 5, f->amount);
+		dvc__bind_text(db, st, 6, f->note);
+		if ((rc = dvc__exec_step(db, st, "storing a fee")) != DVC_OK)
+			return rc;
+	}
+	for (size_t i = 0; i < p->n_legal_basis; i++) {
+		if (!(st = dvc__stmt(db, SQL_LEGAL_INSERT)))
+			return dvc_error_last()->code;
+		sqlite3_bind_int64(st, 1, vid);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_text(st, 3, p->legal_basis[i], -1, SQLITE_STATIC);
+		if ((rc = dvc__exec_step(db, st, "storing a legal basis")) != DVC_OK)
+			return rc;
+	}
+	return DVC_OK;
+}
+
+int dvc__store_version_put(dvc_db *db, const dvc_procedure *p)
+{
+	sqlite3_stmt *st;
+	int64_t pid, vid;
+	int rc;
+	char from[11];
+	dvc_buf unconf = DVC_BUF_INIT, body = DVC_BUF_INIT;
+
+	if ((pid = procedure_id(db, p->code, true)) < 0)
+		return (int)pid;
+	if (!(st = dvc__stmt(db, SQL_VERSION_EXISTS)))
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, pid);
+	sqlite3_bind_int(st, 2, p->version);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return DVC_EEXISTS; /* caller decides; no error message needed */
+	if (rc != SQLITE_DONE)
+		return dvc__store_err(db, rc, "looking up a version");
+
+	/* unconfirmed field names: stored as one comma-separated column */
+	for (size_t i = 0; i < p->n_unconfirmed; i++) {
+		if (i)
+			dvc_buf_putc(&unconf, ',');
+		dvc_buf_puts(&unconf, p->unconfirmed[i]);
+	}
+	dvc_buf_puts(&unconf, "");
+	/* the searchable body: folded name and code */
+	dvc__fold(p->name, strlen(p->name), &body);
+	dvc_buf_putc(&body, ' ');
+	dvc_buf_puts(&body, p->code);
+	if (unconf.oom || body.oom) {
+		rc = dvc__oom();
+		goto out;
+	}
+	if (!(st = dvc__stmt(db, SQL_VERSION_INSERT))) {
+		rc = dvc_error_last()->code;
+		goto out;
+	}
+	dvc__date_format(&p->valid_from, from);
+	sqlite3_bind_int64(st, 1, pid);
+	sqlite3_bind_int(st, 2, p->version);
+	sqlite3_bind_text(st, 3, from, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, p->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, p->sector, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, p->agency, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, p->online_level);
+	sqlite3_bind_int(st, 8, (int)p->online_mode);
+	sqlite3_bind_int(st, 9, p->deadline_value);
+	sqlite3_bind_int(st, 10, (int)p->deadline_unit);
+	sqlite3_bind_text(st, 11, p->result_type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, unconf.ptr, -1, SQLITE_STATIC);
+	if ((rc = dvc__exec_step(db, st, "storing a procedure version")) != DVC_OK)
+		goto out;
+	vid = sqlite3_last_insert_rowid(db->sql);
+	if ((rc = put_children(db, vid, p)) != DVC_OK)
+		goto out;
+	if (!(st = dvc__stmt(db, SQL_FTS_INSERT))) {
+		rc = dvc_error_last()->code;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, vid);
+	sqlite3_bind_text(st, 2, body.ptr, -1, SQLITE_STATIC);
+	rc = dvc__exec_step(db, st, "indexing a procedure");
+out:
+	dvc_buf_free(&unconf);
+	dvc_buf_free(&body);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+static const char *col_str(dvc_arena *a, sqlite3_stmt *st, int i, bool *oom)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	char *r;
+	if (!s)
+		return NULL;
+	r = dvc_arena_strndup(a, (const char *)s, (size_t)sqlite3_column_bytes(st, i));
+	if (!r)
+		*oom = true;
+	return r;
+}
+
+static void col_date(sqlite3_stmt *st, int i, dvc_date *d)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	if (!s || dvc__date_parse(s, d) != DVC_OK)
+		*d = (dvc_date){0, 0, 0};
+}
+
+/* Run a child query into an arena array of `size`-byte elements. */
+typedef bool (*row_fn)(dvc_arena *a, sqlite3_stmt *st, void *elem);
+
+static int load_rows(dvc_db *db, dvc_arena *a, const char *sql, int64_t vid, size_t size,
+		     row_fn fn, void **out, size_t *n)
+{
+	sqlite3_stmt *st = dvc__stmt(db, sql);
+	size_t cap = 0, len = 0;
+	unsigned char *arr = NULL;
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, vid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : 4;
+			unsigned char *na = dvc_arena_alloc(a, ncap * size);
+			if (!na) {
+				sqlite3_reset(st);
+				return dvc__oom();
+			}
+			if (len)
+				memcpy(na, arr, len * size);
+			arr = na;
+			cap = ncap;
+		}
+		if (!fn(a, st, arr + len * size)) {
+			sqlite3_reset(st);
+			return dvc__oom();
+		}
+		len++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return dvc__store_err(db, rc, "reading a procedure");
+	*out = arr;
+	*n = len;
+	return DVC_OK;
+}
+
+static bool row_string(dvc_arena *a, sqlite3_stmt *st, void *elem)
+{
+	bool oom = false;
+	*(const char **)elem = col_str(a, st, 0, &oom);
+	return !oom;
+}
+
+static bool row_doc(dvc_arena *a, sqlite3_stmt *st, void *elem)
+{
+	dvc_document *d = elem;
+	bool oom = false;
+	d->name = col_str(a, st, 0, &oom);
+	d->form = (dvc_doc_form)sqlite3_column_int(st, 1);
+	d->count = sqlite3_column_int(st, 2);
+	d->submission = (dvc_doc_submission)sqlite3_column_int(st, 3);
+	return !oom;
+}
+
+static bool row_fee(dvc_arena *a, sqlite3_stmt *st, void *elem)
+{
+	dvc_fee *f = elem;
+	bool oom = false;
+	f->name = col_str(a, st, 0, &oom);
+	f->kind = (dvc_fee_kind)sqlite3_column_int(st, 1);
+	f->amount = sqlite3_column_int64(st, 2);
+	f->note = col_str(a, st, 3, &oom);
+	return !oom;
+}
+
+/* Split the comma-separated unconfirmed column into an arena array. */
+static int split_list(dvc_arena *a, const char *s, const char *const **out, size_t *n)
+{
+	size_t count = 0, k = 0;
+	const char **arr;
+	*out = NULL;
+	*n = 0;
+	if (!s || !*s)
+		return DVC_OK;
+	for (const char *p = s; *p; p++)
+		count += *p == ',';
+	count++;
+	if (!(arr = dvc_arena_alloc(a, count * sizeof *arr)))
+		return dvc__oom();
+	while (*s) {
+		const char *e = strchr(s, ',');
+		size_t len = e ? (size_t)(e - s) : strlen(s);
+		if (!(arr[k++] = dvc_arena_strndup(a, s, len)))
+			return dvc__oom();
+		s += len + (e != NULL);
+	}
+	*out = arr;
+	*n = k;
+	return DVC_OK;
+}
+
+/* Fill `p` from the current row of a VERSION_COLUMNS query. */
+static int read_version(dvc_db *db, dvc_arena *a, sqlite3_stmt *st, dvc_procedure *p)
+{
+	bool oom = false;
+	int64_t vid = sqlite3_column_int64(st, 0);
+	const char *unconf;
+	int rc;
+	void *arr;
+	p->code = col_str(a, st, 1, &oom);
+	p->version = sqlite3_column_int(st, 2);
+	col_date(st, 3, &p->valid_from);
+	p->name = col_str(a, st, 4, &oom);
+	p->sector = col_str(a, st, 5, &oom);
+	p->agency = col_str(a, st, 6, &oom);
+	p->online_level = sqlite3_column_int(st, 7);
+	p->online_mode = (dvc_online_mode)sqlite3_column_int(st, 8);
+	p->deadline_value = sqlite3_column_int(st, 9);
+	p->deadline_unit = (dvc_deadline_unit)sqlite3_column_int(st, 10);
+	p->result_type = col_str(a, st, 11, &oom);
+	unconf = col_str(a, st, 12, &oom);
+	if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
+		p->has_valid_to = 1;
+		col_date(st, 13, &p->valid_to);
+	}
+	if (oom)
+		return dvc__oom();
+	/* The row's statement is still positioned; children use other statements. */
+	if ((rc = split_list(a, unconf, &p->unconfirmed, &p->n_unconfirmed)) != DVC_OK)
+		return rc;
+	if ((rc = load_rows(db, a, SQL_VERSION_LEVELS, vid, sizeof(char *), row_string, &arr,
+			    &p->n_levels)) != DVC_OK)
+		return rc;
+	p->levels = arr;
+	if ((rc = load_rows(db, a, SQL_VERSION_LEGAL, vid, sizeof(char *), row_string, &arr,
+			    &p->n_legal_basis)) != DVC_OK)
+		return rc;
+	p->legal_basis = arr;
+	if ((rc = load_rows(db, a, SQL_VERSION_DOCS, vid, sizeof(dvc_document), row_doc, &arr,
+			    &p->n_documents)) != DVC_OK)
+		return rc;
+	p->documents = arr;
+	if ((rc = load_rows(db, a, SQL_VERSION_FEES, vid, sizeof(dvc_fee), row_fee, &arr,
+			    &p->n_fees)) != DVC_OK)
+		return rc;
+	p->fees = arr;
+	return DVC_OK;
+}
+
+int dvc__store_version_get(dvc_db *db, const char *code, int version, const dvc_date *asof,
+			   dvc_procedure **out)
+{
+	dvc_arena a = DVC_ARENA_INIT;
+	dvc_procedure *p;
+	sqlite3_stmt *st = dvc__stmt(db, version ? SQL_VERSION_BY_NUMBER : SQL_VERSION_ASOF);
+	char day[11];
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	if (version) {
+		sqlite3_bind_int(st, 2, version);
+	} else {
+		dvc__date_format(asof, day);
+		sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		if (version)
+			return dvc__err(DVC_ENOTFOUND, NULL, "procedure %s has no version %d",
+					code, version);
+		return dvc__err(DVC_ENOTFOUND, NULL, "no procedure %s in force on %s", code, day);
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return dvc__store_err(db, rc, "reading a procedure");
+	}
+	/* The arena header lives inside its own first chunk, after the record. */
+	p = dvc_arena_alloc(&a, sizeof *p + sizeof(dvc_arena));
+	if (!p) {
+		sqlite3_reset(st);
+		return dvc__oom();
+	}
+	rc = read_version(db, &a, st, p);
+	sqlite3_reset(st);
+	if (rc != DVC_OK) {
+		dvc_arena_free(&a);
+		return rc;
+	}
+	*(dvc_arena *)(p + 1) = a;
+	*out = p;
+	return DVC_OK;
+}
+
+int dvc__store_catalog_load(dvc_db *db, dvc__catalog *c)
+{
+	dvc_arena *a = &c->arena;
+	sqlite3_stmt *st;
+	bool oom = false;
+	size_t n, cap;
+	int rc;
+
+	/* levels */
+	if (!(st = dvc__stmt(db, SQL_ALL_LEVELS)))
+		return dvc_error_last()->code;
+	for (n = 0, cap = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; n++) {
+		if (n == cap) {
+			dvc__level *na = dvc_arena_alloc(a, (cap = cap ? cap * 2 : 8) * sizeof *na);
+			if (!na) { oom = true; break; }
+			if (n) memcpy(na, c->levels, n * sizeof *na);
+			c->levels = na;
+		}
+		c->levels[n].code = col_str(a, st, 0, &oom);
+		c->levels[n].name = col_str(a, st, 1, &oom);
+		c->levels[n].rank = sqlite3_column_int(st, 2);
+	}
+	c->n_levels = n;
+	sqlite3_reset(st);
+	if (oom) return dvc__oom();
+	if (rc != SQLITE_DONE) return dvc__store_err(db, rc, "reading levels");
+
+	if (!(st = dvc__stmt(db, SQL_ALL_SECTORS)))
+		return dvc_error_last()->code;
+	for (n = 0, cap = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; n++) {
+		if (n == cap) {
+			dvc__sector *na = dvc_arena_alloc(a, (cap = cap ? cap * 2 : 16) * sizeof *na);
+			if (!na) { oom = true; break; }
+			if (n) memcpy(na, c->sectors, n * sizeof *na);
+			c->sectors = na;
+		}
+		c->sectors[n].code = col_str(a, st, 0, &oom);
+		c->sectors[n].name = col_str(a, st, 1, &oom);
+	}
+	c->n_sectors = n;
+	sqlite3_reset(st);
+	if (oom) return dvc__oom();
+	if (rc != SQLITE_DONE) return dvc__store_err(db, rc, "reading sectors");
+
+	if (!(st = dvc__stmt(db, SQL_ALL_AGENCIES)))
+		return dvc_error_last()->code;
+	for (n = 0, cap = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; n++) {
+		if (n == cap) {
+			dvc__agency *na = dvc_arena_alloc(a, (cap = cap ? cap * 2 : 16) * sizeof *na);
+			if (!na) { oom = true; break; }
+			if (n) memcpy(na, c->agencies, n * sizeof *na);
+			c->agencies = na;
+		}
+		dvc__agency *ag = &c->agencies[n];
+		ag->code = col_str(a, st, 0, &oom);
+		ag->name = col_str(a, st, 1, &oom);
+		ag->level = col_str(a, st, 2, &oom);
+		ag->parent = col_str(a, st, 3, &oom);
+		col_date(st, 4, &ag->valid_from);
+		ag->has_valid_to = sqlite3_column_type(st, 5) != SQLITE_NULL;
+		if (ag->has_valid_to)
+			col_date(st, 5, &ag->valid_to);
+	}
+	c->n_agencies = n;
+	sqlite3_reset(st);
+	if (oom) return dvc__oom();
+	if (rc != SQLITE_DONE) return dvc__store_err(db, rc, "reading agencies");
+
+	/* procedures: count, then each code's versions */
+	if (!(st = dvc__stmt(db, SQL_COUNT_PROCS)))
+		return dvc_error_last()->code;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return dvc__store_err(db, sqlite3_errcode(db->sql), "counting procedures");
+	}
+	cap = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (cap && !(c->procs = dvc_arena_alloc(a, cap * sizeof *c->procs)))
+		return dvc__oom();
+	if (!(st = dvc__stmt(db, SQL_ALL_PROCS)))
+		return dvc_error_last()->code;
+	for (n = 0; n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW; n++)
+		c->procs[n].code = col_str(a, st, 0, &oom);
+	sqlite3_reset(st);
+	if (oom) return dvc__oom();
+	c->n_procs = n;
+	for (size_t i = 0; i < c->n_procs; i++) {
+		dvc__proc *pr = &c->procs[i];
+		int versions[64];
+		size_t nv = 0;
+		if (!(st = dvc__stmt(db, SQL_VERSIONS_OF)))
+			return dvc_error_last()->code;
+		sqlite3_bind_text(st, 1, pr->code, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW && nv < DVC_ARRAY_LEN(versions))
+			versions[nv++] = sqlite3_column_int(st, 0);
+		sqlite3_reset(st);
+		if (!(pr->versions = dvc_arena_alloc(a, (nv ? nv : 1) * sizeof *pr->versions)))
+			return dvc__oom();
+		for (size_t v = 0; v < nv; v++) {
+			if (!(st = dvc__stmt(db, SQL_VERSION_BY_NUMBER)))
+				return dvc_error_last()->code;
+			sqlite3_bind_text(st, 1, pr->code, -1, SQLITE_STATIC);
+			sqlite3_bind_int(st, 2, versions[v]);
+			if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+				sqlite3_reset(st);
+				return dvc__store_err(db, rc, "reading a procedure version");
+			}
+			rc = read_version(db, a, st, &pr->versions[v]);
+			sqlite3_reset(st);
+			if (rc != DVC_OK)
+				return rc;
+		}
+		pr->n_versions = nv;
+	}
+	return DVC_OK;
+}
+
+/* ---- search ---- */
+
+/* One statement per filter shape would multiply; instead NULL parameters
+ * disable their filter ("?2 IS NULL OR ..."), which SQLite plans well enough
+ * at catalog sizes. */
+#define SEARCH_FILTERS \
+	" AND pv.valid_from = (SELECT max(x.valid_from) FROM procedure_version x" \
+	"   WHERE x.procedure_id = pv.procedure_id AND x.valid_from <= ?6)" \
+	" AND (?2 IS NULL OR pv.sector = ?2)" \
+	" AND (?3 IS NULL OR EXISTS (SELECT 1 FROM procedure_level l" \
+	"      WHERE l.version_id = pv.id AND l.level = ?3))" \
+	" AND (?4 IS NULL OR pv.agency = ?4)" \
+	" AND pv.online_level >= ?5"
+static const char SQL_SEARCH_FTS[] =
+	"SELECT p.code, pv.version, pv.name, pv.sector, pv.agency, pv.online_level,"
+	" pv.online_mode, bm25(procedure_fts) AS score"
+	" FROM procedure_fts JOIN procedure_version pv ON pv.id = procedure_fts.rowid"
+	" JOIN procedure p ON p.id = pv.procedure_id"
+	" WHERE procedure_fts MATCH ?1" SEARCH_FILTERS
+	" ORDER BY score, p.code LIMIT ?7";
+static const char SQL_SEARCH_ALL[] =
+	"SELECT p.code, pv.version, pv.name, pv.sector, pv.agency, pv.online_level,"
+	" pv.online_mode, 0.0"
+	" FROM procedure_version pv JOIN procedure p ON p.id = pv.procedure_id"
+	" WHERE ?1 IS NULL" SEARCH_FILTERS " ORDER BY p.code LIMIT ?7";
+
+int dvc__store_search(dvc_db *db, const dvc__search_query *q, dvc__hit_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = dvc__stmt(db, q->fts ? SQL_SEARCH_FTS : SQL_SEARCH_ALL);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	dvc__bind_text(db, st, 1, q->fts);
+	dvc__bind_text(db, st, 2, q->sector);
+	dvc__bind_text(db, st, 3, q->level);
+	dvc__bind_text(db, st, 4, q->agency);
+	sqlite3_bind_int(st, 5, q->online_level);
+	sqlite3_bind_text(st, 6, q->asof, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 7, (int64_t)q->limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		dvc_search_hit h = {
+			(const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
+			(const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
+			(const char *)sqlite3_column_text(st, 4), sqlite3_column_int(st, 5),
+			(dvc_online_mode)sqlite3_column_int(st, 6), DVC_MATCH_PHRASE,
+			sqlite3_column_double(st, 7)};
+		int crc = cb(ctx, &h);
+		if (crc != DVC_OK) {
+			sqlite3_reset(st);
+			return crc < 0 ? crc : DVC_OK;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return dvc__store_err(db, rc, "searching the catalog");
+	return DVC_OK;
+}
+
+static const char SQL_TERM_DOCS[] = "SELECT doc FROM procedure_fts_vocab WHERE term = ?1";
+/* Candidates for one-typo correction: same first letter or same length ±1;
+ * the edit-distance test itself is done by the caller's callback. */
+static const char SQL_TERMS_NEAR[] =
+	"SELECT term, doc FROM procedure_fts_vocab"
+	" WHERE length(term) BETWEEN ?1 - 1 AND ?1 + 1 ORDER BY doc DESC, term";
+
+int64_t dvc__store_term_docs(dvc_db *db, const char *term)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_TERM_DOCS);
+	int64_t n = 0;
+	int rc;
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, term, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		dvc__store_err(db, rc, "reading the search vocabulary");
+		return -1;
+	}
+	return n;
+}
+
+int dvc__store_terms_near(dvc_db *db, const char *term, dvc__term_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_TERMS_NEAR);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, (int64_t)strlen(term));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int crc = cb(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
+		if (crc != DVC_OK) {
+			sqlite3_reset(st);
+			return crc < 0 ? crc : DVC_OK;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the search vocabulary");
+}
+
+/* ---- statistics ---- */
+
+#define IN_FORCE \
+	" pv.valid_from = (SELECT max(x.valid_from) FROM procedure_version x" \
+	"   WHERE x.procedure_id = pv.procedure_id AND x.valid_from <= ?1)"
+static const char SQL_STATS[] =
+	"SELECT 'sector', s.code, s.name, count(pv.id) FROM sector s"
+	" LEFT JOIN procedure_version pv ON pv.sector = s.code AND" IN_FORCE
+	" GROUP BY s.code"
+	" UNION ALL "
+	"SELECT 'level', l.code, l.name, count(pv.id) FROM level l"
+	" LEFT JOIN procedure_level pl ON pl.level = l.code"
+	" LEFT JOIN procedure_version pv ON pv.id = pl.version_id AND" IN_FORCE
+	" GROUP BY l.code"
+	" UNION ALL "
+	"SELECT 'online_level', CAST(pv.online_level AS TEXT), 'Mức độ ' || pv.online_level,"
+	" count(*) FROM procedure_version pv WHERE" IN_FORCE
+	" GROUP BY pv.online_level";
+
+int dvc__store_catalog_stats(dvc_db *db, const char *asof, dvc__stat_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_STATS);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, asof, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int crc = cb(ctx, (const char *)sqlite3_column_text(st, 0),
+			     (const char *)sqlite3_column_text(st, 1),
+			     (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3));
+		if (crc != DVC_OK) {
+			sqlite3_reset(st);
+			return crc;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "computing catalog statistics");
+}

@@ -1,0 +1,22 @@
+/* UTF-8 validation, Vietnamese-aware NFC composition and search folding. */
+#ifndef DVC_TEXT_H
+#define DVC_TEXT_H
+
+#include "internal.h"
+
+/* True when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or
+ * code points above U+10FFFF). NUL bytes are rejected too: our strings are C strings. */
+bool dvc__utf8_valid(const char *s, size_t n);
+
+/* Offset of the first byte that breaks UTF-8 validity, or n when all is valid. */
+size_t dvc__utf8_check(const char *s, size_t n);
+
+/* Append the NFC form of valid UTF-8 `s` to `out`. Composition covers the Latin
+ * letters with diacritics (all of Vietnamese); other text is copied unchanged. */
+void dvc__nfc(const char *s, size_t n, dvc_buf *out);
+
+/* Append the search key of valid UTF-8 `s`: lower case, diacritics removed
+ * (NFC or NFD input alike), đ/Đ -> d, every run of non-alphanumerics -> one space. */
+void dvc__fold(const char *s, size_t n, dvc_buf *out);
+
+#endif

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Install what libdvc needs to build and test on Debian, only if missing.
+# Usage: scripts/install-deps.sh [--test]
+set -eu
+pkgs="build-essential meson ninja-build pkg-config libsqlite3-dev libcjson-dev libxml2-dev"
+if [ "${1:-}" = "--test" ]; then
+  # check: unit tests; libxml2-utils: xmllint for the schema test;
+  # python3 + pytest: bindings and CLI checks
+  pkgs="$pkgs check libxml2-utils python3 python3-dev python3-pytest"
+fi
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Newcomer command 2: install what is missing, build, and run every test:
+# the Check suites and CLI checks on a normal build, then the same suites on
+# an AddressSanitizer + UndefinedBehaviorSanitizer build.
+set -eu
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test
+jobs=$(nproc 2>/dev/null || echo 2)
+
+echo "== build and test (debugoptimized)"
+[ -d build ] || meson setup build --buildtype=debugoptimized >/dev/null
+ninja -C build
+meson test -C build --print-errorlogs --num-processes "$jobs"
+
+echo "== build and test (address + undefined sanitizers)"
+[ -d build-san ] || meson setup build-san --buildtype=debug -Db_sanitize=address,undefined \
+  -Db_lundef=false -Dbench=false >/dev/null
+ninja -C build-san
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  meson test -C build-san --print-errorlogs --num-processes "$jobs"
+echo "== all tests passed"

@@ -1,0 +1,29 @@
+/* Shared helpers for the Check suites. */
+#ifndef DVC_TESTUTIL_H
+#define DVC_TESTUTIL_H
+
+#include <check.h>
+#include <stddef.h>
+
+#include "dvc/dvc.h"
+
+/* Path of a file in the source tree (data/catalog/...), static buffer. */
+const char *src_path(const char *rel);
+/* Read a whole file; abort the test on failure. Free with free(). */
+char *slurp(const char *path, size_t *len);
+/* A fresh in-memory store; the test fails if it cannot be opened. */
+dvc_db *mem_db(void);
+/* Run a suite and return the process exit status. */
+int run_suite(Suite *s);
+
+/* Assert a libdvc status, printing the last error on mismatch. */
+#define ck_dvc(expr, want)                                                               \
+	do {                                                                             \
+		int rc_ = (expr);                                                        \
+		ck_assert_msg(rc_ == (want), "%s = %s (%s), want %s", #expr,             \
+			      dvc_status_name(rc_), dvc_error_last()->message,           \
+			      dvc_status_name(want));                                    \
+	} while (0)
+#define ck_ok(expr) ck_dvc(expr, DVC_OK)
+
+#endif
