@@ -1,5 +1,6 @@
 /* Catalog: import orchestration and validation, procedure reads, statistics. */
 #include "catalog_internal.h"
+#include "dvc/eform.h"
 #include "store_internal.h"
 #include "text.h"
 
@@ -39,14 +40,14 @@ ENUM_FUNCS(deadline_unit, deadline_units, dvc_deadline_unit)
 
 /* ---- text fields ---- */
 
-int dvc__catalog_text(dvc__catalog *c, const char *s, size_t n, const char *path,
-		      const char **out)
+static int catalog_text(dvc__catalog *c, const char *s, size_t n, size_t limit,
+			const char *path, const char **out)
 {
 	dvc_buf b = DVC_BUF_INIT;
 	char *r;
-	if (n > DVC_CATALOG_MAX_TEXT)
-		return dvc__err(DVC_ETOOBIG, path, "text of %zu bytes exceeds the limit of %u",
-				n, DVC_CATALOG_MAX_TEXT);
+	if (n > limit)
+		return dvc__err(DVC_ETOOBIG, path, "text of %zu bytes exceeds the limit of %zu",
+				n, limit);
 	if (!dvc__utf8_valid(s, n))
 		return dvc__err(DVC_EUTF8, path, "text is not valid UTF-8");
 	dvc__nfc(s, n, &b);
@@ -60,6 +61,18 @@ int dvc__catalog_text(dvc__catalog *c, const char *s, size_t n, const char *path
 		return dvc__oom();
 	*out = r;
 	return DVC_OK;
+}
+
+int dvc__catalog_text(dvc__catalog *c, const char *s, size_t n, const char *path,
+		      const char **out)
+{
+	return catalog_text(c, s, n, DVC_CATALOG_MAX_TEXT, path, out);
+}
+
+int dvc__catalog_text_big(dvc__catalog *c, const char *s, size_t n, const char *path,
+			  const char **out)
+{
+	return catalog_text(c, s, n, DVC_CATALOG_MAX_SCHEMA, path, out);
 }
 
 void dvc__catalog_free(dvc__catalog *c)
@@ -111,6 +124,20 @@ int dvc__catalog_check(const dvc__catalog *c)
 						"procedure %s appears twice (also procedures[%zu])",
 						p->code, j);
 			}
+		for (size_t v = 0; v < p->n_versions; v++) {
+			const dvc_procedure *pv = &p->versions[v];
+			int total = 0;
+			for (size_t k = 0; k < pv->n_route; k++)
+				total += pv->route[k].share;
+			if (pv->n_route && (pv->route[0].role != DVC_ROLE_RECEPTION || total != 100 ||
+					    pv->n_route < 2)) {
+				snprintf(path, sizeof path, "procedures[%zu].versions[%zu].route", i, v);
+				return dvc__err(DVC_ESCHEMA, path,
+						"procedure %s: a route has at least two steps, starts at "
+						"the reception desk and its shares add up to 100 (not %d)",
+						p->code, total);
+			}
+		}
 		for (size_t v = 1; v < p->n_versions; v++) {
 			const dvc_procedure *a = &p->versions[v - 1], *b = &p->versions[v];
 			if (b->version <= a->version) {
@@ -128,6 +155,17 @@ int dvc__catalog_check(const dvc__catalog *c)
 		}
 	}
 	return DVC_OK;
+}
+
+/* A form schema must compile before it is stored, so that submissions are
+ * never checked against a broken schema. */
+static int check_form_schema(const char *schema)
+{
+	dvc_eform *f;
+	int rc = dvc_eform_compile(&f, schema, strlen(schema));
+	if (rc == DVC_OK)
+		dvc_eform_free(f);
+	return rc;
 }
 
 static bool str_eq(const char *a, const char *b)
@@ -170,6 +208,12 @@ bool dvc__procedure_equal(const dvc_procedure *a, const dvc_procedure *b)
 		    !str_eq(x->note, y->note))
 			return false;
 	}
+	if (a->n_route != b->n_route || !str_eq(a->form_schema, b->form_schema))
+		return false;
+	for (size_t i = 0; i < a->n_route; i++)
+		if (!str_eq(a->route[i].unit, b->route[i].unit) || a->route[i].role != b->route[i].role ||
+		    a->route[i].share != b->route[i].share)
+			return false;
 	return true;
 }
 
@@ -248,6 +292,16 @@ static int write_catalog(dvc_db *db, const dvc__catalog *c, dvc_import_stats *st
 				snprintf(path, sizeof path, "%s.levels[%zu]", base, l);
 				if ((rc = ref_check(db, c, "level", p->levels[l], path, rec)) != DVC_OK)
 					return rc;
+			}
+			for (size_t k = 0; k < p->n_route; k++) {
+				snprintf(path, sizeof path, "%s.route[%zu].unit", base, k);
+				if ((rc = ref_check(db, c, "agency", p->route[k].unit, path, rec)) != DVC_OK)
+					return rc;
+			}
+			if (p->form_schema && (rc = check_form_schema(p->form_schema)) != DVC_OK) {
+				snprintf(path, sizeof path, "%s.form_schema", base);
+				dvc__err_prefix_path(path);
+				return rc;
 			}
 			rc = dvc__store_version_put(db, p);
 			if (rc == DVC_EEXISTS) {

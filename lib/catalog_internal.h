@@ -49,6 +49,11 @@ void dvc__catalog_free(dvc__catalog *c);
 int dvc__catalog_text(dvc__catalog *c, const char *s, size_t n, const char *path,
 		      const char **out);
 
+/* The same for long texts (form schemas): up to DVC_CATALOG_MAX_SCHEMA bytes. */
+int dvc__catalog_text_big(dvc__catalog *c, const char *s, size_t n, const char *path,
+			  const char **out);
+#define DVC_CATALOG_MAX_SCHEMA (256u * 1024u)
+
 /* Enumerations <-> their interchange names. Return -1 when unknown. */
 int dvc__doc_form_parse(const char *s);
 int dvc__doc_submission_parse(const char *s);

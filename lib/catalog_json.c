@@ -242,7 +242,8 @@ static int read_strings(jctx *j, const cJSON *obj, const char *key, bool codes,
 static const char *const version_keys[] = {
 	"version", "valid_from", "name", "sector", "levels", "agency", "online_level",
 	"online_mode", "deadline", "result_type", "legal_basis", "documents", "fees",
-	"unconfirmed", NULL};
+	"unconfirmed", "route", "form_schema", NULL};
+static const char *const route_keys[] = {"unit", "role", "share", NULL};
 static const char *const doc_keys[] = {"name", "form", "count", "submission", NULL};
 static const char *const fee_keys[] = {"name", "kind", "amount", "note", NULL};
 static const char *const deadline_keys[] = {"value", "unit", NULL};
@@ -350,6 +351,61 @@ static int read_version(jctx *j, const cJSON *o, const char *code, dvc_procedure
 		return rc;
 	p->fees = fees;
 	p->n_fees = n;
+
+	/* optional processing route */
+	if ((rc = get_array(j, o, "route", true, &arr, &n)) != DVC_OK)
+		return rc;
+	if (arr) {
+		dvc_route_step *steps = arena_array(j, n, sizeof *steps);
+		if (!steps)
+			return dvc__oom();
+		old = push_key(j, "route");
+		i = 0;
+		cJSON_ArrayForEach(it, arr) {
+			size_t o2 = push_index(j, i);
+			dvc_route_step *st = &steps[i];
+			const char *role = NULL;
+			if ((rc = check_keys(j, it, route_keys, "a route step")) == DVC_OK &&
+			    (rc = get_code(j, it, "unit", false, &st->unit)) == DVC_OK &&
+			    (rc = get_code(j, it, "role", false, &role)) == DVC_OK) {
+				dvc_role r;
+				size_t o3 = push_key(j, "role");
+				if (dvc_role_parse(role, &r) != DVC_OK || r == DVC_ROLE_APPLICANT)
+					rc = dvc__err(DVC_ESCHEMA, j->path, "unknown officer role '%.40s'", role);
+				st->role = r;
+				pop(j, o3);
+				if (rc == DVC_OK && (rc = get_int(j, it, "share", 0, 100, &d)) == DVC_OK)
+					st->share = (int)d;
+			}
+			pop(j, o2);
+			if (rc != DVC_OK)
+				break;
+			i++;
+		}
+		pop(j, old);
+		if (rc != DVC_OK)
+			return rc;
+		p->route = steps;
+		p->n_route = n;
+	}
+
+	/* optional e-form schema, kept as compact JSON text */
+	const cJSON *fs = field(o, "form_schema");
+	if (fs && !cJSON_IsNull(fs)) {
+		char *text;
+		old = push_key(j, "form_schema");
+		if (!cJSON_IsObject(fs)) {
+			rc = fail(j, DVC_ESCHEMA, "must be a JSON object");
+		} else if (!(text = cJSON_PrintUnformatted(fs))) {
+			rc = dvc__oom();
+		} else {
+			rc = dvc__catalog_text_big(j->c, text, strlen(text), j->path, &p->form_schema);
+			cJSON_free(text);
+		}
+		pop(j, old);
+		if (rc != DVC_OK)
+			return rc;
+	}
 	return DVC_OK;
 }
 
@@ -569,6 +625,26 @@ static cJSON *version_json(const dvc_procedure *p)
 		     (!f->note || add_str(x, "note", f->note));
 	}
 	ok = ok && add_strings(o, "unconfirmed", p->unconfirmed, p->n_unconfirmed);
+	if (ok && p->n_route) {
+		ok = (arr = cJSON_AddArrayToObject(o, "route")) != NULL;
+		for (size_t i = 0; ok && i < p->n_route; i++) {
+			cJSON *x = cJSON_CreateObject();
+			ok = x && cJSON_AddItemToArray(arr, x);
+			if (!ok) {
+				cJSON_Delete(x);
+				break;
+			}
+			ok = add_str(x, "unit", p->route[i].unit) &&
+			     add_str(x, "role", dvc_role_name(p->route[i].role)) &&
+			     cJSON_AddNumberToObject(x, "share", p->route[i].share);
+		}
+	}
+	if (ok && p->form_schema) {
+		cJSON *fs = cJSON_Parse(p->form_schema);
+		ok = fs && cJSON_AddItemToObject(o, "form_schema", fs);
+		if (!ok)
+			cJSON_Delete(fs);
+	}
 	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;

@@ -7,6 +7,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -411,6 +412,61 @@ static int read_version(xctx *x, xmlNode *vn, const char *code, dvc_procedure *p
 		}
 	}
 	p->fees = fees;
+
+	if ((n = child(vn, "route")) != NULL) {
+		dvc_route_step *steps;
+		p->n_route = count(n);
+		if (!(steps = dvc_arena_alloc(&x->c->arena, (p->n_route + 1) * sizeof *steps)))
+			return dvc__oom();
+		i = 0;
+		for (xmlNode *st = first(n); st; st = next(st), i++) {
+			dvc_role role;
+			xmlChar *v;
+			char fld[48];
+			snprintf(fld, sizeof fld, "route[%zu]", i);
+			if ((rc = attr_text(x, st, "unit", &steps[i].unit)) != DVC_OK)
+				return rc;
+			if (!(v = xmlGetProp(st, (const xmlChar *)"role")))
+				return dvc__oom();
+			rc = dvc_role_parse((const char *)v, &role);
+			xmlFree(v);
+			if (rc != DVC_OK)
+				return rc;
+			steps[i].role = role;
+			if ((rc = attr_long(st, "share", &num)) != DVC_OK)
+				return rc;
+			steps[i].share = (int)num;
+		}
+		p->route = steps;
+	}
+	if ((n = child(vn, "form_schema")) != NULL) {
+		/* stored as compact JSON so that both formats round-trip to the same text */
+		unsigned long f0 = dvc__alloc_failures();
+		xmlChar *raw = xmlNodeGetContent(n);
+		cJSON *js;
+		char *text;
+		char path[224];
+		if (!raw)
+			return dvc__oom();
+		js = cJSON_Parse((const char *)raw);
+		xmlFree(raw);
+		snprintf(path, sizeof path, "%s.form_schema", x->path);
+		if (!js)
+			return dvc__alloc_failures() != f0 ? dvc__oom()
+				: dvc__err(DVC_EPARSE, path, "form_schema is not valid JSON");
+		if (!cJSON_IsObject(js)) {
+			cJSON_Delete(js);
+			return dvc__err(DVC_ESCHEMA, path, "form_schema must be a JSON object");
+		}
+		text = cJSON_PrintUnformatted(js);
+		cJSON_Delete(js);
+		if (!text)
+			return dvc__oom();
+		rc = dvc__catalog_text_big(x->c, text, strlen(text), path, &p->form_schema);
+		cJSON_free(text);
+		if (rc != DVC_OK)
+			return rc;
+	}
 	return DVC_OK;
 }
 
@@ -639,6 +695,18 @@ static void write_version(dvc_buf *b, const dvc_procedure *p)
 		dvc_buf_printf(b, "%s</fees>\n", in);
 	}
 	list(b, in, "unconfirmed", "field", p->unconfirmed, p->n_unconfirmed);
+	if (p->n_route) {
+		dvc_buf_printf(b, "%s<route>\n", in);
+		for (size_t i = 0; i < p->n_route; i++) {
+			dvc_buf_printf(b, "%s  <step", in);
+			attr(b, "unit", p->route[i].unit);
+			attr(b, "role", dvc_role_name(p->route[i].role));
+			dvc_buf_printf(b, " share=\"%d\"/>\n", p->route[i].share);
+		}
+		dvc_buf_printf(b, "%s</route>\n", in);
+	}
+	if (p->form_schema)
+		elem(b, in, "form_schema", p->form_schema);
 	dvc_buf_puts(b, "      </version>\n");
 }
 

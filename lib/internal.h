@@ -13,21 +13,6 @@
 #else
 #define DVC_PRINTF(a, b)
 #define DVC_UNUSED
-/* Number of allocations that failed on this thread so far (alloc.c): lets a
- * caller tell a dependency's out-of-memory from its parse error. */
-unsigned long dvc__alloc_failures(void);
-
-/* Regions where a dependency is known not to survive allocation failure
- * (libxml2 2.9's schema validator crashes on it). The library marks them;
- * fault-injection tests read dvc__alloc_fragile() and do not fail
- * allocations inside. Costs one thread-local increment in production. */
-void dvc__alloc_fragile_enter(void);
-void dvc__alloc_fragile_leave(void);
-int dvc__alloc_fragile(void);
-
-/* 1-based line and column of byte `pos` (catalog_json.c). */
-void dvc__line_col(const char *data, size_t pos, int *line, int *col);
-
 #endif
 
 

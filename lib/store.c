@@ -64,7 +64,65 @@ static const char *const migrations[] = {
 	"CREATE VIRTUAL TABLE procedure_fts USING fts5("
 	"  body, content='', tokenize='unicode61 remove_diacritics 0');"
 	"CREATE VIRTUAL TABLE procedure_fts_vocab USING fts5vocab(procedure_fts, 'row');",
+
+	/* 1 -> 2: routes, e-forms, accounts, officers, dossiers and their journal */
+	"CREATE TABLE procedure_route_step ("
+	"  version_id INTEGER NOT NULL REFERENCES procedure_version(id),"
+	"  seq INTEGER NOT NULL, unit TEXT NOT NULL REFERENCES agency(code),"
+	"  role INTEGER NOT NULL, share INTEGER NOT NULL,"
+	"  PRIMARY KEY (version_id, seq)) WITHOUT ROWID;"
+	"CREATE TABLE procedure_form ("
+	"  version_id INTEGER PRIMARY KEY REFERENCES procedure_version(id), schema TEXT NOT NULL);"
+	"CREATE TABLE account ("
+	"  id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, pwhash TEXT NOT NULL,"
+	"  full_name TEXT NOT NULL, citizen_id TEXT NOT NULL, birth_date TEXT NOT NULL,"
+	"  address TEXT NOT NULL, phone TEXT, email TEXT, created_at INTEGER NOT NULL,"
+	"  failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE officer ("
+	"  id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, full_name TEXT NOT NULL,"
+	"  unit TEXT NOT NULL REFERENCES agency(code), role INTEGER NOT NULL);"
+	"CREATE INDEX officer_unit ON officer(unit, role);"
+	/* One row per dossier with its live position; times are UTC seconds,
+	 * NULL when not reached. `rev` is the optimistic-concurrency version. */
+	"CREATE TABLE dossier ("
+	"  id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE,"
+	"  version_id INTEGER NOT NULL REFERENCES procedure_version(id),"
+	"  channel INTEGER NOT NULL, state INTEGER NOT NULL, rev INTEGER NOT NULL,"
+	"  account_id INTEGER REFERENCES account(id), secret_hash BLOB,"
+	"  applicant_name TEXT NOT NULL, applicant_citizen_id TEXT NOT NULL,"
+	"  applicant_birth_date TEXT NOT NULL, applicant_address TEXT NOT NULL,"
+	"  applicant_phone TEXT, applicant_email TEXT, form_data TEXT,"
+	"  submitted_at INTEGER NOT NULL, received_at INTEGER, due_at INTEGER,"
+	"  rescheduled_due_at INTEGER, result_at INTEGER, finished_at INTEGER,"
+	"  step INTEGER NOT NULL, unit TEXT NOT NULL, handler_id INTEGER REFERENCES officer(id),"
+	"  step_since INTEGER NOT NULL, step_due_at INTEGER,"
+	"  stopped_at INTEGER, remaining INTEGER, step_remaining INTEGER,"
+	"  flags INTEGER NOT NULL DEFAULT 0, delivery INTEGER,"
+	"  track_failures INTEGER NOT NULL DEFAULT 0, track_locked_until INTEGER NOT NULL DEFAULT 0,"
+	"  journal_seq INTEGER NOT NULL DEFAULT 0, journal_head BLOB);"
+	"CREATE INDEX dossier_unit_state ON dossier(unit, state);"
+	"CREATE INDEX dossier_state_due ON dossier(state, due_at);"
+	"CREATE INDEX dossier_account ON dossier(account_id);"
+	/* Gap-free sequence per agency and local day (dossier codes). */
+	"CREATE TABLE dossier_seq ("
+	"  agency TEXT NOT NULL, day TEXT NOT NULL, last INTEGER NOT NULL,"
+	"  PRIMARY KEY (agency, day)) WITHOUT ROWID;"
+	/* Append-only; each hash covers the entry and the previous hash. */
+	"CREATE TABLE journal ("
+	"  dossier_id INTEGER NOT NULL REFERENCES dossier(id), seq INTEGER NOT NULL,"
+	"  at INTEGER NOT NULL, actor TEXT NOT NULL, unit TEXT, action INTEGER NOT NULL,"
+	"  from_state INTEGER NOT NULL, to_state INTEGER NOT NULL, note TEXT,"
+	"  payload_digest BLOB, hash BLOB NOT NULL,"
+	"  PRIMARY KEY (dossier_id, seq)) WITHOUT ROWID;",
 };
+
+_Static_assert(sizeof migrations / sizeof migrations[0] == DVC_SCHEMA_VERSION,
+	       "DVC_SCHEMA_VERSION must equal the number of migrations");
+
+const char *dvc__store_migration(int i)
+{
+	return i >= 0 && i < (int)DVC_ARRAY_LEN(migrations) ? migrations[i] : NULL;
+}
 
 int dvc__store_err(dvc_db *db, int rc, const char *what)
 {
@@ -212,6 +270,8 @@ void dvc_close(dvc_db *db)
 	sqlite3_close(db->sql);
 	if (db->xsd)
 		db->xsd_free(db->xsd);
+	dvc__store_rt_cache_clear(db);
+	dvc_calendar_free(db->owned_calendar);
 	dvc__free(db);
 }
 

@@ -37,6 +37,12 @@ static const char SQL_FEE_INSERT[] =
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char SQL_LEGAL_INSERT[] =
 	"INSERT INTO procedure_legal(version_id, seq, text) VALUES (?1, ?2, ?3)";
+static const char SQL_ROUTE_INSERT[] =
+	"INSERT INTO procedure_route_step(version_id, seq, unit, role, share) VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char SQL_FORM_INSERT[] = "INSERT INTO procedure_form(version_id, schema) VALUES (?1, ?2)";
+static const char SQL_VERSION_ROUTE[] =
+	"SELECT unit, role, share FROM procedure_route_step WHERE version_id = ?1 ORDER BY seq";
+static const char SQL_VERSION_FORM[] = "SELECT schema FROM procedure_form WHERE version_id = ?1";
 static const char SQL_FTS_INSERT[] = "INSERT INTO procedure_fts(rowid, body) VALUES (?1, ?2)";
 
 /* A version's valid_to is derived: the day before the next version starts. */
@@ -205,6 +211,25 @@ static int put_children(dvc_db *db, int64_t vid, const dvc_procedure *p)
 		if ((rc = dvc__exec_step(db, st, "storing a legal basis")) != DVC_OK)
 			return rc;
 	}
+	for (size_t i = 0; i < p->n_route; i++) {
+		if (!(st = dvc__stmt(db, SQL_ROUTE_INSERT)))
+			return dvc_error_last()->code;
+		sqlite3_bind_int64(st, 1, vid);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_text(st, 3, p->route[i].unit, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 4, (int)p->route[i].role);
+		sqlite3_bind_int(st, 5, p->route[i].share);
+		if ((rc = dvc__exec_step(db, st, "storing a route step")) != DVC_OK)
+			return rc;
+	}
+	if (p->form_schema) {
+		if (!(st = dvc__stmt(db, SQL_FORM_INSERT)))
+			return dvc_error_last()->code;
+		sqlite3_bind_int64(st, 1, vid);
+		sqlite3_bind_text(st, 2, p->form_schema, -1, SQLITE_STATIC);
+		if ((rc = dvc__exec_step(db, st, "storing a form schema")) != DVC_OK)
+			return rc;
+	}
 	return DVC_OK;
 }
 
@@ -358,6 +383,16 @@ static bool row_doc(dvc_arena *a, sqlite3_stmt *st, void *elem)
 	return !oom;
 }
 
+static bool row_step(dvc_arena *a, sqlite3_stmt *st, void *elem)
+{
+	dvc_route_step *r = elem;
+	bool oom = false;
+	r->unit = col_str(a, st, 0, &oom);
+	r->role = (dvc_role)sqlite3_column_int(st, 1);
+	r->share = sqlite3_column_int(st, 2);
+	return !oom;
+}
+
 static bool row_fee(dvc_arena *a, sqlite3_stmt *st, void *elem)
 {
 	dvc_fee *f = elem;
@@ -440,6 +475,19 @@ static int read_version(dvc_db *db, dvc_arena *a, sqlite3_stmt *st, dvc_procedur
 			    &p->n_fees)) != DVC_OK)
 		return rc;
 	p->fees = arr;
+	if ((rc = load_rows(db, a, SQL_VERSION_ROUTE, vid, sizeof(dvc_route_step), row_step, &arr,
+			    &p->n_route)) != DVC_OK)
+		return rc;
+	p->route = arr;
+	{
+		const char *const *forms;
+		size_t nf;
+		if ((rc = load_rows(db, a, SQL_VERSION_FORM, vid, sizeof(char *), row_string, &arr,
+				    &nf)) != DVC_OK)
+			return rc;
+		forms = arr;
+		p->form_schema = nf ? forms[0] : NULL;
+	}
 	return DVC_OK;
 }
 

@@ -7,10 +7,13 @@
 #include <sqlite3.h>
 
 #include "catalog_internal.h"
+#include "dvc/account.h"
+#include "dvc/dossier.h"
 #include "dvc/store.h"
 #include "internal.h"
 
 #define DVC_STMT_CACHE 256 /* power of two; more than the statements we have */
+#define DVC_RT_CACHE 64    /* procedure versions whose routes stay loaded */
 
 struct dvc_db {
 	sqlite3 *sql;
@@ -20,11 +23,21 @@ struct dvc_db {
 	 * handle (catalog_xml.c) and released by dvc_close(). */
 	void *xsd;
 	void (*xsd_free)(void *);
+	/* time and calendar for deadlines (dossier.c) */
+	dvc_time (*clock)(void *ctx);
+	void *clock_ctx;
+	const struct dvc_calendar *calendar; /* borrowed, or owned_calendar */
+	struct dvc_calendar *owned_calendar;
+	/* per-version routing data, cached: versions are immutable */
+	struct dvc__proc_rt *rt_cache[DVC_RT_CACHE];
 	struct {
 		const char *key; /* the SQL text's address identifies the statement */
 		sqlite3_stmt *stmt;
 	} cache[DVC_STMT_CACHE];
 };
+
+/* SQL of migration i (from schema i to i+1), for tests; NULL past the last. */
+const char *dvc__store_migration(int i);
 
 /* Map an SQLite result code to a DVC status, record the error, return it. */
 int dvc__store_err(dvc_db *db, int rc, const char *what);
@@ -80,5 +93,127 @@ int dvc__store_terms_near(dvc_db *db, const char *term, dvc__term_cb cb, void *c
 typedef int (*dvc__stat_cb)(void *ctx, const char *dim, const char *key, const char *label,
 			    int64_t count);
 int dvc__store_catalog_stats(dvc_db *db, const char *asof, dvc__stat_cb cb, void *ctx);
+
+/* ---- dossiers (store_dossier.c) ---- */
+
+/* What the lifecycle needs of a procedure version, loaded once per handle. */
+typedef struct dvc__proc_rt {
+	int64_t version_id;
+	char code[32];
+	int version;
+	int online_level;
+	dvc_online_mode online_mode;
+	int deadline_value;
+	dvc_deadline_unit deadline_unit;
+	char agency[65];
+	size_t n_steps;
+	struct {
+		char unit[65];
+		dvc_role role;
+		int share;
+	} steps[16];
+	char *form_schema; /* NULL when none */
+} dvc__proc_rt;
+
+/* Load (cached) by version id, or by procedure code in force on `asof`. */
+int dvc__store_proc_rt(dvc_db *db, int64_t version_id, const dvc__proc_rt **out);
+int dvc__store_proc_rt_by_code(dvc_db *db, const char *code, const char *asof,
+			       const dvc__proc_rt **out);
+void dvc__store_rt_cache_clear(dvc_db *db);
+
+/* Dossier flags (dossier.flags). */
+enum {
+	DVC__F_SUPP_INTAKE = 1,      /* supplement already requested at intake */
+	DVC__F_SUPP_PROCESSING = 2,  /* ... during processing */
+	DVC__F_SUPP_FROM_INTAKE = 4, /* the open supplement request came from intake */
+	DVC__F_RESCHEDULED = 8,
+	DVC__F_STOPPED = 16          /* clock stopped: remaining/step_remaining hold the rest */
+};
+
+/* The live row of a dossier, without the applicant's personal data. 0 in a
+ * time field means NULL (not reached). */
+typedef struct dvc__dossier {
+	int64_t id;
+	char code[DVC_CODE_MAX];
+	int64_t version_id;
+	int channel;
+	dvc_state state;
+	int64_t rev;
+	int64_t account_id;            /* 0: none */
+	unsigned char secret_hash[32];
+	int has_secret;
+	dvc_time submitted_at, received_at, due_at, rescheduled_due_at, result_at, finished_at;
+	int step;
+	char unit[65];
+	int64_t handler_id;            /* 0: none */
+	dvc_time step_since, step_due_at;
+	dvc_time stopped_at;
+	int64_t remaining, step_remaining;
+	int flags;
+	int delivery;                  /* -1: none */
+	int track_failures;
+	dvc_time track_locked_until;
+	int64_t journal_seq;
+	unsigned char journal_head[32];
+} dvc__dossier;
+
+typedef struct dvc__journal_row {
+	int64_t seq;
+	dvc_time at;
+	const char *actor, *unit, *note;
+	dvc_action action;
+	dvc_state from, to;
+	const unsigned char *payload_digest; /* 32 bytes or NULL */
+	const unsigned char *hash;           /* 32 bytes */
+} dvc__journal_row;
+
+int dvc__store_next_seq(dvc_db *db, const char *agency, const char *day, int64_t *out);
+int dvc__store_dossier_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *a,
+			      const char *form_data);
+/* DVC_ENOTFOUND when absent. */
+int dvc__store_dossier_load(dvc_db *db, const char *code, dvc__dossier *d);
+/* Write the live row where rev == expected_rev; DVC_ECONFLICT when it moved. */
+int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expected_rev);
+/* Throttling counters only, outside the action's rollback. */
+int dvc__store_dossier_track_failures(dvc_db *db, int64_t id, int failures, dvc_time locked_until);
+int dvc__store_journal_insert(dvc_db *db, int64_t dossier_id, const dvc__journal_row *j);
+typedef int (*dvc__journal_cb)(void *ctx, const dvc__journal_row *j);
+int dvc__store_journal_each(dvc_db *db, int64_t dossier_id, dvc__journal_cb cb, void *ctx);
+/* Applicant data and names for tracking (strings into the arena). */
+int dvc__store_dossier_details(dvc_db *db, int64_t id, dvc_arena *a, const char **applicant_name,
+			       const char **handler, const char **unit_name);
+typedef int (*dvc__dossier_cb)(void *ctx, const dvc__dossier *d, const char *procedure,
+			       const char *handler);
+int dvc__store_dossier_each(dvc_db *db, int state, const char *unit, size_t limit,
+			    dvc__dossier_cb cb, void *ctx);
+int dvc__store_dossier_ids(dvc_db *db, int (*cb)(void *ctx, const char *code), void *ctx);
+
+/* ---- accounts and officers (store_account.c) ---- */
+typedef struct dvc__account_row {
+	int64_t id;
+	const char *username, *pwhash;
+	dvc_applicant profile;
+	dvc_time created_at;
+	int failed_logins;
+	dvc_time locked_until;
+} dvc__account_row;
+
+int dvc__store_account_insert(dvc_db *db, const char *username, const char *pwhash,
+			      const dvc_applicant *p, dvc_time now);
+/* Strings live in `a`. DVC_ENOTFOUND when absent. */
+int dvc__store_account_get(dvc_db *db, const char *username, dvc_arena *a, dvc__account_row *out);
+int dvc__store_account_by_id(dvc_db *db, int64_t id, dvc_arena *a, dvc__account_row *out);
+int dvc__store_account_failures(dvc_db *db, int64_t id, int failures, dvc_time locked_until);
+typedef struct dvc__officer_row {
+	int64_t id;
+	char username[65];
+	char unit[65];
+	dvc_role role;
+} dvc__officer_row;
+int dvc__store_officer_insert(dvc_db *db, const char *username, const char *full_name,
+			      const char *unit, dvc_role role);
+int dvc__store_officer_get(dvc_db *db, const char *username, dvc__officer_row *out,
+			   dvc_arena *a, const char **full_name);
+int dvc__store_officer_by_id(dvc_db *db, int64_t id, dvc__officer_row *out);
 
 #endif

@@ -2,7 +2,7 @@
 # Install what libdvc needs to build and test on Debian, only if missing.
 # Usage: scripts/install-deps.sh [--test]
 set -eu
-pkgs="build-essential meson ninja-build pkg-config libsqlite3-dev libcjson-dev libxml2-dev"
+pkgs="build-essential meson ninja-build pkg-config libsqlite3-dev libcjson-dev libxml2-dev libsodium-dev"
 if [ "${1:-}" = "--test" ]; then
   # check: unit tests; libxml2-utils: xmllint for the schema test;
   # python3 + pytest: bindings and CLI checks

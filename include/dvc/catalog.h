@@ -16,6 +16,7 @@
 #define DVC_CATALOG_H
 
 #include "dvc/common.h"
+#include "dvc/lifecycle.h"
 #include "dvc/store.h"
 
 #ifdef __cplusplus
@@ -75,6 +76,18 @@ typedef struct dvc_fee {
 } dvc_fee;
 
 /**
+ * One step of a processing route: who holds the dossier (a unit, i.e. an
+ * agency code, and a role there) and the share of the deadline it gets.
+ * The first step is the reception desk (role reception), which also returns
+ * the result.
+ */
+typedef struct dvc_route_step {
+	const char *unit;
+	dvc_role role;
+	int share; /**< percent of the procedure's deadline; the shares add up to 100 */
+} dvc_route_step;
+
+/**
  * One version of a procedure, as read from the store. Read-only; every pointer
  * lives as long as the record and is released by dvc_procedure_free().
  */
@@ -102,6 +115,11 @@ typedef struct dvc_procedure {
 	size_t n_fees;
 	const char *const *unconfirmed; /**< field names not confirmed from a public source */
 	size_t n_unconfirmed;
+	const dvc_route_step *route; /**< processing route; n_route == 0 means the default
+	                                  route: reception, specialist, signing leader, all
+	                                  at the implementing agency (10/70/20 %) */
+	size_t n_route;
+	const char *form_schema;     /**< e-form schema (JSON, see eform.h), or NULL */
 } dvc_procedure;
 
 /** Counts of what an import wrote. */

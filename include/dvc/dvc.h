@@ -13,6 +13,11 @@
 #include "dvc/store.h"
 #include "dvc/catalog.h"
 #include "dvc/calendar.h"
+#include "dvc/validate.h"
+#include "dvc/eform.h"
+#include "dvc/lifecycle.h"
+#include "dvc/account.h"
+#include "dvc/dossier.h"
 
 #ifdef __cplusplus
 extern "C" {

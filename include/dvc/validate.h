@@ -23,15 +23,20 @@ extern "C" {
 /** Size of the buffer dvc_validate_phone() writes: "+84" + 10 digits + NUL fits. */
 #define DVC_PHONE_E164_SIZE 16
 
-/** What a citizen ID says about its holder. */
-typedef struct dvc_citizen_id_info {
+/**
+ * What a citizen ID says about its holder. Like `struct stat` and stat(), the
+ * structure shares its name with the function that fills it, so it has no
+ * typedef: write `struct dvc_citizen_id_info`.
+ */
+struct dvc_citizen_id_info {
 	int province;   /**< province code of the birth registration (1..96, e.g. 31 = Hải Phòng) */
 	int gender;     /**< 0 male, 1 female */
 	int birth_year; /**< century from the 4th digit + the 5th-6th digits (1900..2399) */
-} dvc_citizen_id_info;
+};
 
 /**
- * Check a 12-digit citizen ID (Circular 07/2016/TT-BCA, Article 7, as amended):
+ * Check a 12-digit citizen ID (structure of Decree 137/2015/NĐ-CP, province
+ * codes of Circular 07/2016/TT-BCA):
  *
  *   PPP G YY RRRRRR
  *   PPP    province code of the birth registration (the 63 codes of Appendix I,
@@ -54,7 +59,7 @@ DVC_API int dvc_validate_citizen_id(const char *s);
  * Validate `s` like dvc_validate_citizen_id() and decode it into `out`.
  * @return DVC_OK, or DVC_EINVAL (invalid ID or `out` NULL; `out` is then zeroed if not NULL)
  */
-DVC_API int dvc_citizen_id_info(const char *s, dvc_citizen_id_info *out);
+DVC_API int dvc_citizen_id_info(const char *s, struct dvc_citizen_id_info *out);
 
 /**
  * Check a Vietnamese telephone number and normalise it to E.164.

@@ -1,0 +1,236 @@
+/*
+ * libdvc — dossiers (hồ sơ): submission, actions along the lifecycle and
+ * the procedure's processing route, tracking, and the tamper-evident journal.
+ *
+ * Every action is one transaction: it checks the transition table
+ * (lifecycle.h), the actor (an applicant acts only on their own dossier; an
+ * officer only where the current step is at their unit and role), the
+ * service-level rules and the expected version, then updates the dossier and
+ * appends a journal entry whose hash chains the previous one. Any failure
+ * changes nothing.
+ *
+ * Deadlines: at intake the appointment (ngày hẹn trả) is computed from the
+ * procedure's deadline with the working-time calendar; the clock stops while
+ * a supplement is requested or the dossier is paused, and resumes with the
+ * working time that was left; a late dossier can be rescheduled once with a
+ * recorded apology and stays late in reports. Overdue is derived, never stored.
+ */
+#ifndef DVC_DOSSIER_H
+#define DVC_DOSSIER_H
+
+#include "dvc/account.h"
+#include "dvc/calendar.h"
+#include "dvc/common.h"
+#include "dvc/lifecycle.h"
+#include "dvc/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum dvc_channel {
+	DVC_CHANNEL_ONLINE = 0,
+	DVC_CHANNEL_COUNTER = 1, /**< at the reception desk */
+	DVC_CHANNEL_POST = 2
+} dvc_channel;
+
+DVC_API const char *dvc_channel_name(dvc_channel c);
+DVC_API int dvc_channel_parse(const char *name, dvc_channel *out);
+
+/** Who acts. */
+typedef enum dvc_actor_kind {
+	DVC_ACTOR_ACCOUNT = 0,   /**< a registered applicant (name = username) */
+	DVC_ACTOR_ANONYMOUS = 1, /**< an applicant without account (secret = tracking secret) */
+	DVC_ACTOR_OFFICER = 2    /**< an officer (name = username) */
+} dvc_actor_kind;
+
+typedef struct dvc_actor {
+	dvc_actor_kind kind;
+	const char *name;   /**< username, for accounts and officers */
+	const char *secret; /**< tracking secret, for anonymous applicants */
+} dvc_actor;
+
+/** Time source and calendar of a store handle (tests and simulations set them). */
+typedef dvc_time (*dvc_clock_fn)(void *ctx);
+/** Use `fn` instead of the system clock for this handle (NULL restores it). */
+DVC_API void dvc_set_clock(dvc_db *db, dvc_clock_fn fn, void *ctx);
+/** The handle's current time. */
+DVC_API dvc_time dvc_now(dvc_db *db);
+/**
+ * Use `cal` (borrowed: it must outlive the handle or be replaced) for
+ * deadlines. Without one, the handle creates the default calendar on first use.
+ */
+DVC_API void dvc_set_calendar(dvc_db *db, const dvc_calendar *cal);
+
+/** A new dossier. Initialise with DVC_SUBMISSION_INIT. */
+typedef struct dvc_submission {
+	unsigned int version;
+	const char *procedure;  /**< national procedure code; the version in force today is bound */
+	dvc_channel channel;
+	const char *account;    /**< applicant's username, or NULL for no account */
+	const dvc_applicant *applicant; /**< required without an account; with one, NULL = profile */
+	const char *form_data;  /**< JSON object validated against the version's form schema, or NULL */
+	int draft;              /**< keep as a draft (online only) instead of submitting */
+	const char *officer;    /**< counter/post: the reception officer entering it */
+} dvc_submission;
+
+#define DVC_SUBMISSION_VERSION 1
+#define DVC_SUBMISSION_INIT {DVC_SUBMISSION_VERSION, NULL, DVC_CHANNEL_ONLINE, NULL, NULL, NULL, 0, NULL}
+
+/** Dossier codes: agency code, yymmdd, sequence ("000.00.30.H24-180701-0001"). */
+#define DVC_CODE_MAX 96
+/** Tracking secrets handed to applicants without an account. */
+#define DVC_SECRET_MAX 32
+
+typedef struct dvc_receipt {
+	char code[DVC_CODE_MAX];
+	char secret[DVC_SECRET_MAX]; /**< empty for account holders */
+} dvc_receipt;
+
+/**
+ * Submit (or save as draft) a dossier.
+ * @return DVC_OK; DVC_ENOTFOUND (procedure or account); DVC_ESERVICELEVEL
+ *   (online submission of a procedure below level 3); DVC_EINVAL (applicant
+ *   field fails validation, path names it); DVC_ESCHEMA (form data fails the
+ *   form schema, path names the field); DVC_EPERM (counter entry without a
+ *   reception officer); DVC_ENOMEM; DVC_EIO; DVC_EBUSY.
+ */
+DVC_API int dvc_dossier_submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out);
+
+/** Result delivery, recorded by the return action. */
+typedef enum dvc_delivery {
+	DVC_DELIVERY_COUNTER = 0,
+	DVC_DELIVERY_POST = 1,
+	DVC_DELIVERY_ONLINE = 2
+} dvc_delivery;
+
+/** An action request. Initialise with DVC_ACTION_INIT. */
+typedef struct dvc_action_req {
+	unsigned int version;
+	dvc_action action;
+	dvc_actor actor;
+	int64_t expected_version; /**< the dossier version the actor saw, or -1 not to check */
+	const char *note;         /**< reasons, supplement list, apology... */
+	const char *target;       /**< officer username (assign) or agency code (transfer) */
+	dvc_time new_due;         /**< reschedule: the new appointment */
+	const char *payload;      /**< optional document/data; its SHA-256 goes in the journal */
+	dvc_delivery delivery;    /**< return: how the result was handed over */
+} dvc_action_req;
+
+#define DVC_ACTION_VERSION 1
+#define DVC_ACTION_INIT {DVC_ACTION_VERSION, DVC_ACT_SUBMIT, {DVC_ACTOR_OFFICER, NULL, NULL}, -1, NULL, NULL, 0, NULL, DVC_DELIVERY_COUNTER}
+
+/**
+ * Apply an action. Nothing changes on failure.
+ * @param new_version  optional, receives the dossier's version afterwards
+ * @return DVC_OK; DVC_ENOTFOUND (dossier, officer, target); DVC_ETRANSITION
+ *   (not legal in this state or a precondition fails: the message says which);
+ *   DVC_EPERM (wrong actor); DVC_EAUTH (wrong tracking secret);
+ *   DVC_ETHROTTLED; DVC_ECONFLICT (stale expected_version);
+ *   DVC_ESERVICELEVEL (online delivery below level 4 / full online); DVC_EINVAL.
+ */
+DVC_API int dvc_dossier_act(dvc_db *db, const char *code, const dvc_action_req *req,
+			    int64_t *new_version);
+
+/** One journal entry. */
+typedef struct dvc_journal_entry {
+	int64_t seq;
+	dvc_time at;
+	const char *actor;  /**< "officer:le.van.b", "account:nguyenvana", "applicant" */
+	const char *unit;   /**< unit holding the dossier after the action, or NULL */
+	dvc_action action;
+	dvc_state from, to;
+	const char *note;
+	char payload_digest[65]; /**< hex SHA-256 of the payload, or "" */
+	char hash[65];           /**< hex SHA-256 chaining the previous entry */
+} dvc_journal_entry;
+
+/** What tracking shows. Read-only; freed with dvc_tracking_free(). */
+typedef struct dvc_tracking {
+	const char *code;
+	const char *procedure;     /**< procedure code */
+	int procedure_version;
+	const char *procedure_name;
+	dvc_channel channel;
+	dvc_state state;
+	int64_t version;           /**< for expected_version */
+	const char *applicant_name;
+	int step;                  /**< 0-based index on the route */
+	int n_steps;
+	const char *unit;          /**< who holds it now (agency code) */
+	const char *unit_name;
+	dvc_role step_role;
+	const char *handler;       /**< assigned officer, or NULL */
+	dvc_time submitted_at;
+	dvc_time received_at;      /**< 0 before intake */
+	dvc_time due_at;           /**< appointment (adjusted for stopped clock), 0 before intake */
+	dvc_time rescheduled_due_at; /**< apology date, or 0 */
+	dvc_time step_since;
+	dvc_time step_due_at;      /**< 0 when the step has no deadline */
+	int64_t seconds_in_step;   /**< working seconds on the current step so far */
+	dvc_time result_at;        /**< 0 until the result is ready */
+	dvc_time finished_at;      /**< returned/rejected/withdrawn/cancelled, or 0 */
+	int overdue;               /**< derived: past due (or finished late) */
+	int step_overdue;          /**< derived: past the step's due instant */
+	int clock_stopped;         /**< supplement requested or paused */
+	dvc_delivery delivery;
+	const dvc_journal_entry *history;
+	size_t n_history;
+} dvc_tracking;
+
+#define DVC_TRACK_MAX_FAILURES 5
+#define DVC_TRACK_LOCK_SECONDS 900
+
+/**
+ * Track a dossier. `who` decides what may be seen: an officer or the
+ * dossier's account may track it; an anonymous applicant needs the secret
+ * (DVC_EAUTH otherwise; after DVC_TRACK_MAX_FAILURES failures the dossier
+ * answers DVC_ETHROTTLED to anonymous tracking for DVC_TRACK_LOCK_SECONDS).
+ */
+DVC_API int dvc_dossier_track(dvc_db *db, const char *code, const dvc_actor *who,
+			      dvc_tracking **out);
+DVC_API void dvc_tracking_free(dvc_tracking *t);
+
+/** Filters for dvc_dossier_list(). Initialise with DVC_DOSSIER_FILTER_INIT. */
+typedef struct dvc_dossier_filter {
+	unsigned int version;
+	int state;          /**< a dvc_state, or -1 for any */
+	const char *unit;   /**< current unit, or NULL */
+	int overdue;        /**< 1: only overdue; 0: any */
+	int step_overdue;   /**< 1: only past the step deadline ("stuck") */
+	size_t limit;       /**< 0 = 1000 */
+} dvc_dossier_filter;
+
+#define DVC_DOSSIER_FILTER_VERSION 1
+#define DVC_DOSSIER_FILTER_INIT {DVC_DOSSIER_FILTER_VERSION, -1, NULL, 0, 0, 0}
+
+typedef struct dvc_dossier_row {
+	const char *code;
+	const char *procedure;
+	dvc_state state;
+	const char *unit;
+	const char *handler;
+	dvc_time due_at, step_due_at, step_since;
+	int overdue, step_overdue;
+} dvc_dossier_row;
+
+typedef struct dvc_dossier_list dvc_dossier_list;
+
+/** List dossiers (newest first). Rows are borrowed from the list. */
+DVC_API int dvc_dossier_list_get(dvc_db *db, const dvc_dossier_filter *f, dvc_dossier_list **out);
+DVC_API size_t dvc_dossier_list_count(const dvc_dossier_list *l);
+DVC_API const dvc_dossier_row *dvc_dossier_list_row(const dvc_dossier_list *l, size_t i);
+DVC_API void dvc_dossier_list_free(dvc_dossier_list *l);
+
+/**
+ * Check the journal chain of one dossier (code) or of all (NULL).
+ * @param checked  optional, receives the number of dossiers checked
+ * @return DVC_OK; DVC_ECORRUPT naming the dossier and entry where the chain
+ *   breaks (an edited, inserted or deleted entry); DVC_ENOTFOUND.
+ */
+DVC_API int dvc_dossier_verify(dvc_db *db, const char *code, size_t *checked);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,240 @@
+/* Applicant accounts (Argon2id via libsodium) and officers. */
+#include "dvc/account.h"
+#include "dvc/validate.h"
+#include "store_internal.h"
+#include "text.h"
+
+#include <sodium.h>
+#include <string.h>
+
+dvc_time dvc__now(dvc_db *db);
+
+static int check_text(const char *s, const char *field, size_t max, bool required)
+{
+	size_t n;
+	if (!s || !*s)
+		return required ? dvc__err(DVC_EINVAL, field, "%s is required", field) : DVC_OK;
+	n = strlen(s);
+	if (n > max)
+		return dvc__err(DVC_ETOOBIG, field, "%s is longer than %zu bytes", field, max);
+	if (!dvc__utf8_valid(s, n))
+		return dvc__err(DVC_EUTF8, field, "%s is not valid UTF-8", field);
+	return DVC_OK;
+}
+
+/* Validate an applicant and write the normalised phone into phone_out. */
+int dvc__applicant_check(const dvc_applicant *a, char phone_out[DVC_PHONE_E164_SIZE]);
+int dvc__applicant_check(const dvc_applicant *a, char phone_out[DVC_PHONE_E164_SIZE])
+{
+	dvc_date d;
+	int rc;
+	struct dvc_citizen_id_info info;
+	if (!a)
+		return dvc__err(DVC_EINVAL, "applicant", "applicant details are required");
+	if ((rc = check_text(a->full_name, "full_name", 200, true)) != DVC_OK ||
+	    (rc = check_text(a->address, "address", 500, true)) != DVC_OK)
+		return rc;
+	if (!a->citizen_id || dvc_citizen_id_info(a->citizen_id, &info) != DVC_OK) {
+		dvc__err_prefix_path("citizen_id");
+		return a->citizen_id ? dvc_error_last()->code
+				     : dvc__err(DVC_EINVAL, "citizen_id", "citizen_id is required");
+	}
+	if (!a->birth_date || dvc__date_parse(a->birth_date, &d) != DVC_OK)
+		return dvc__err(DVC_EINVAL, "birth_date", "birth_date must be a date YYYY-MM-DD");
+	/* the ID encodes the birth year: a mismatch is a typo in one of them */
+	if (d.year != info.birth_year)
+		return dvc__err(DVC_EINVAL, "citizen_id",
+				"citizen ID %s belongs to someone born in %d, not %d", a->citizen_id,
+				info.birth_year, d.year);
+	phone_out[0] = '\0';
+	if (a->phone && *a->phone && dvc_validate_phone(a->phone, phone_out) != DVC_OK) {
+		dvc__err_prefix_path("phone");
+		return DVC_EINVAL;
+	}
+	if (a->email && *a->email && dvc_validate_email(a->email) != DVC_OK) {
+		dvc__err_prefix_path("email");
+		return DVC_EINVAL;
+	}
+	if ((!a->phone || !*a->phone) && (!a->email || !*a->email))
+		return dvc__err(DVC_EINVAL, "phone", "a phone number or an e-mail address is required "
+				"(the applicant is told of every step)");
+	return DVC_OK;
+}
+
+static int check_username(const char *u)
+{
+	size_t n = u ? strlen(u) : 0;
+	if (n < 3 || n > 64)
+		return dvc__err(DVC_EINVAL, "username", "username must have 3 to 64 characters");
+	for (size_t i = 0; i < n; i++) {
+		char c = u[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			return dvc__err(DVC_EINVAL, "username",
+					"username may hold lower-case ASCII letters, digits, '.', '_' and '-'");
+	}
+	return DVC_OK;
+}
+
+static int sodium_ready(void)
+{
+	/* sodium_init() is idempotent and thread-safe; it picks CPU features. */
+	if (sodium_init() < 0)
+		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
+	return DVC_OK;
+}
+
+int dvc_account_register(dvc_db *db, const char *username, const char *password,
+			 const dvc_applicant *profile)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	char phone[DVC_PHONE_E164_SIZE];
+	dvc_applicant p;
+	int rc;
+	if (!db)
+		return dvc__err(DVC_EINVAL, NULL, "no store");
+	if ((rc = check_username(username)) != DVC_OK)
+		return rc;
+	if (!password || strlen(password) < DVC_PASSWORD_MIN || strlen(password) > 1024)
+		return dvc__err(DVC_EINVAL, "password", "password must have %d to 1024 bytes",
+				DVC_PASSWORD_MIN);
+	if ((rc = dvc__applicant_check(profile, phone)) != DVC_OK)
+		return rc;
+	if ((rc = sodium_ready()) != DVC_OK)
+		return rc;
+	/* Argon2id, interactive limits (64 MiB): memory-hard against GPU guessing. */
+	if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return dvc__oom();
+	p = *profile;
+	if (phone[0])
+		p.phone = phone;
+	if ((rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	return dvc__write_end(db, dvc__store_account_insert(db, username, hash, &p, dvc__now(db)));
+}
+
+int dvc_account_login(dvc_db *db, const char *username, const char *password)
+{
+	dvc_arena a = DVC_ARENA_INIT;
+	dvc__account_row row;
+	dvc_time now;
+	int rc, ok;
+	if (!db || !username || !password)
+		return dvc__err(DVC_EINVAL, NULL, "login needs a store, a username and a password");
+	if ((rc = sodium_ready()) != DVC_OK)
+		return rc;
+	now = dvc__now(db);
+	rc = dvc__store_account_get(db, username, &a, &row);
+	if (rc == DVC_ENOTFOUND) {
+		dvc_arena_free(&a);
+		return dvc__err(DVC_EAUTH, NULL, "wrong username or password");
+	}
+	if (rc != DVC_OK) {
+		dvc_arena_free(&a);
+		return rc;
+	}
+	if (row.locked_until > now) {
+		dvc_arena_free(&a);
+		return dvc__err(DVC_ETHROTTLED, NULL, "too many failed logins; try again in %lld s",
+				(long long)(row.locked_until - now));
+	}
+	ok = crypto_pwhash_str_verify(row.pwhash, password, strlen(password)) == 0;
+	dvc_arena_free(&a);
+	if ((rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	if (ok) {
+		rc = row.failed_logins ? dvc__store_account_failures(db, row.id, 0, 0) : DVC_OK;
+		return dvc__write_end(db, rc);
+	}
+	row.failed_logins++;
+	rc = dvc__store_account_failures(db, row.id, row.failed_logins,
+					 row.failed_logins >= DVC_LOGIN_MAX_FAILURES
+						 ? now + DVC_LOGIN_LOCK_SECONDS : 0);
+	if ((rc = dvc__write_end(db, rc)) != DVC_OK)
+		return rc;
+	return dvc__err(DVC_EAUTH, NULL, "wrong username or password");
+}
+
+/* The record and its strings share one arena stored right after it. */
+int dvc_account_get(dvc_db *db, const char *username, dvc_account **out)
+{
+	dvc_arena a = DVC_ARENA_INIT;
+	dvc__account_row row;
+	dvc_account *acc;
+	int rc;
+	if (!db || !username || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_account_get needs a store, a username and an out pointer");
+	if (!(acc = dvc_arena_alloc(&a, sizeof *acc + sizeof(dvc_arena))))
+		return dvc__oom();
+	if ((rc = dvc__store_account_get(db, username, &a, &row)) != DVC_OK) {
+		dvc_arena_free(&a);
+		return rc;
+	}
+	acc->username = row.username;
+	acc->profile = row.profile;
+	acc->created_at = row.created_at;
+	*(dvc_arena *)(acc + 1) = a;
+	*out = acc;
+	return DVC_OK;
+}
+
+void dvc_account_free(dvc_account *acc)
+{
+	if (acc) {
+		dvc_arena a = *(dvc_arena *)(acc + 1);
+		dvc_arena_free(&a);
+	}
+}
+
+int dvc_officer_add(dvc_db *db, const char *username, const char *full_name, const char *unit,
+		    dvc_role role)
+{
+	int rc;
+	if (!db || !unit)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_officer_add needs a store and a unit");
+	if ((rc = check_username(username)) != DVC_OK ||
+	    (rc = check_text(full_name, "full_name", 200, true)) != DVC_OK)
+		return rc;
+	if (role == DVC_ROLE_APPLICANT || (unsigned)role >= DVC_ROLE_COUNT)
+		return dvc__err(DVC_EINVAL, "role", "an officer's role is reception, specialist, "
+				"unit_leader, signing_leader or admin");
+	if ((rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	return dvc__write_end(db, dvc__store_officer_insert(db, username, full_name, unit, role));
+}
+
+int dvc_officer_get(dvc_db *db, const char *username, dvc_officer **out)
+{
+	dvc_arena a = DVC_ARENA_INIT;
+	dvc__officer_row row;
+	dvc_officer *o;
+	const char *full_name = NULL;
+	int rc;
+	if (!db || !username || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_officer_get needs a store, a username and an out pointer");
+	if (!(o = dvc_arena_alloc(&a, sizeof *o + sizeof(dvc_arena))))
+		return dvc__oom();
+	if ((rc = dvc__store_officer_get(db, username, &row, &a, &full_name)) != DVC_OK) {
+		dvc_arena_free(&a);
+		return rc;
+	}
+	o->username = dvc_arena_strdup(&a, row.username);
+	o->unit = dvc_arena_strdup(&a, row.unit);
+	o->full_name = full_name;
+	o->role = row.role;
+	if (!o->username || !o->unit) {
+		dvc_arena_free(&a);
+		return dvc__oom();
+	}
+	*(dvc_arena *)(o + 1) = a;
+	*out = o;
+	return DVC_OK;
+}
+
+void dvc_officer_free(dvc_officer *o)
+{
+	if (o) {
+		dvc_arena a = *(dvc_arena *)(o + 1);
+		dvc_arena_free(&a);
+	}
+}

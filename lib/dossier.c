@@ -1,0 +1,1096 @@
+/* Dossiers: submission, the generic action entry point, tracking, listing
+ * and journal verification. Legality comes from the lifecycle table alone;
+ * this file applies it: actor, preconditions, effects, journal. */
+#include "dvc/dossier.h"
+#include "dvc/eform.h"
+#include "dvc/validate.h"
+#include "store_internal.h"
+#include "text.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int dvc__applicant_check(const dvc_applicant *a, char phone_out[DVC_PHONE_E164_SIZE]);
+dvc_time dvc__now(dvc_db *db);
+
+/* ---- time and calendar of a handle ---- */
+
+void dvc_set_clock(dvc_db *db, dvc_clock_fn fn, void *ctx)
+{
+	if (db) {
+		db->clock = fn;
+		db->clock_ctx = ctx;
+	}
+}
+
+dvc_time dvc__now(dvc_db *db)
+{
+	return db->clock ? db->clock(db->clock_ctx) : (dvc_time)time(NULL);
+}
+
+dvc_time dvc_now(dvc_db *db) { return db ? dvc__now(db) : (dvc_time)time(NULL); }
+
+void dvc_set_calendar(dvc_db *db, const dvc_calendar *cal)
+{
+	if (db)
+		db->calendar = cal;
+}
+
+static int calendar(dvc_db *db, const dvc_calendar **out)
+{
+	int rc;
+	if (!db->calendar) {
+		if (!db->owned_calendar && (rc = dvc_calendar_new(&db->owned_calendar, NULL)) != DVC_OK)
+			return rc;
+		db->calendar = db->owned_calendar;
+	}
+	*out = db->calendar;
+	return DVC_OK;
+}
+
+static const char *const channel_names[] = {"online", "counter", "post"};
+
+const char *dvc_channel_name(dvc_channel c)
+{
+	return (unsigned)c < DVC_ARRAY_LEN(channel_names) ? channel_names[c] : "?";
+}
+
+int dvc_channel_parse(const char *name, dvc_channel *out)
+{
+	for (size_t i = 0; name && i < DVC_ARRAY_LEN(channel_names); i++)
+		if (strcmp(name, channel_names[i]) == 0) {
+			*out = (dvc_channel)i;
+			return DVC_OK;
+		}
+	return dvc__err(DVC_EINVAL, "channel", "unknown channel '%.40s' (online, counter or post)",
+			name ? name : "(null)");
+}
+
+/* ---- deadlines ---- */
+
+static int64_t deadline_seconds(const dvc_calendar *cal, const dvc__proc_rt *rt)
+{
+	return rt->deadline_unit == DVC_DEADLINE_DAYS
+		       ? (int64_t)rt->deadline_value * dvc_calendar_day_seconds(cal)
+		       : (int64_t)rt->deadline_value * 3600;
+}
+
+/* The due instant of step `i` entered at `now` (0 when it has no share). */
+static int step_due(const dvc_calendar *cal, const dvc__proc_rt *rt, int i, dvc_time now,
+		    dvc_time *out)
+{
+	int64_t secs = deadline_seconds(cal, rt) * rt->steps[i].share / 100;
+	*out = 0;
+	return secs > 0 ? dvc_calendar_add_seconds(cal, now, secs, out) : DVC_OK;
+}
+
+/* Stop the clock: keep the working time left, overall and on the step. */
+static int stop_clock(const dvc_calendar *cal, dvc__dossier *d, dvc_time now)
+{
+	int rc;
+	d->remaining = d->step_remaining = 0;
+	if (d->due_at && (rc = dvc_calendar_between(cal, now, d->due_at, &d->remaining)) != DVC_OK)
+		return rc;
+	if (d->step_due_at &&
+	    (rc = dvc_calendar_between(cal, now, d->step_due_at, &d->step_remaining)) != DVC_OK)
+		return rc;
+	d->stopped_at = now;
+	d->flags |= DVC__F_STOPPED;
+	return DVC_OK;
+}
+
+/* Restart it: the same working time is left from now on (negative stays late). */
+static int restart_clock(const dvc_calendar *cal, dvc__dossier *d, dvc_time now)
+{
+	int rc;
+	if (!(d->flags & DVC__F_STOPPED))
+		return DVC_OK;
+	if (d->due_at && (rc = dvc_calendar_add_seconds(cal, now, d->remaining, &d->due_at)) != DVC_OK)
+		return rc;
+	if (d->step_due_at &&
+	    (rc = dvc_calendar_add_seconds(cal, now, d->step_remaining, &d->step_due_at)) != DVC_OK)
+		return rc;
+	d->flags &= ~DVC__F_STOPPED;
+	d->stopped_at = 0;
+	d->remaining = d->step_remaining = 0;
+	return DVC_OK;
+}
+
+/* Derived lateness: a finished dossier was late if its result came after the
+ * due instant; a stopped one if no time was left; else compare with now. */
+static int is_overdue(const dvc__dossier *d, dvc_time now)
+{
+	if (!d->due_at)
+		return 0;
+	if (d->result_at)
+		return d->result_at > d->due_at;
+	if (dvc_state_is_final(d->state))
+		return d->finished_at > d->due_at;
+	if (d->flags & DVC__F_STOPPED)
+		return d->remaining < 0;
+	return now > d->due_at;
+}
+
+static int is_step_overdue(const dvc__dossier *d, dvc_time now)
+{
+	if (!d->step_due_at || dvc_state_is_final(d->state) || d->state == DVC_STATE_RESULT_READY)
+		return 0;
+	if (d->flags & DVC__F_STOPPED)
+		return d->step_remaining < 0;
+	return now > d->step_due_at;
+}
+
+/* ---- journal hashing ---- */
+
+static void hash_str(crypto_hash_sha256_state *h, const char *s)
+{
+	unsigned char len[4];
+	uint32_t n = s ? (uint32_t)strlen(s) + 1 : 0; /* 0 = NULL, n+1 = text: no ambiguity */
+	len[0] = (unsigned char)(n >> 24);
+	len[1] = (unsigned char)(n >> 16);
+	len[2] = (unsigned char)(n >> 8);
+	len[3] = (unsigned char)n;
+	crypto_hash_sha256_update(h, len, 4);
+	if (s)
+		crypto_hash_sha256_update(h, (const unsigned char *)s, n - 1);
+}
+
+static void hash_i64(crypto_hash_sha256_state *h, int64_t v)
+{
+	unsigned char b[8];
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)((uint64_t)v >> (56 - 8 * i));
+	crypto_hash_sha256_update(h, b, 8);
+}
+
+/* hash = SHA-256(tag, code, seq, at, actor, unit, action, from, to, note,
+ *                payload digest, previous hash) */
+static void entry_hash(const char *code, const dvc__journal_row *j, const unsigned char prev[32],
+		       unsigned char out[32])
+{
+	static const unsigned char none[32];
+	crypto_hash_sha256_state h;
+	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_update(&h, (const unsigned char *)"dvc-journal-1", 13);
+	hash_str(&h, code);
+	hash_i64(&h, j->seq);
+	hash_i64(&h, j->at);
+	hash_str(&h, j->actor);
+	hash_str(&h, j->unit);
+	hash_i64(&h, (int64_t)j->action);
+	hash_i64(&h, (int64_t)j->from);
+	hash_i64(&h, (int64_t)j->to);
+	hash_str(&h, j->note);
+	crypto_hash_sha256_update(&h, j->payload_digest ? j->payload_digest : none, 32);
+	crypto_hash_sha256_update(&h, prev, 32);
+	crypto_hash_sha256_final(&h, out);
+}
+
+/* Append one entry and advance the dossier's chain head (caller writes the row). */
+static int journal(dvc_db *db, dvc__dossier *d, dvc_time at, const char *actor, dvc_action action,
+		   dvc_state from, const char *note, const char *payload)
+{
+	dvc__journal_row j;
+	unsigned char digest[32], hash[32];
+	int rc;
+	j.seq = d->journal_seq + 1;
+	j.at = at;
+	j.actor = actor;
+	j.unit = d->unit[0] ? d->unit : NULL;
+	j.action = action;
+	j.from = from;
+	j.to = d->state;
+	j.note = note && *note ? note : NULL;
+	j.payload_digest = NULL;
+	if (payload) {
+		crypto_hash_sha256(digest, (const unsigned char *)payload, strlen(payload));
+		j.payload_digest = digest;
+	}
+	entry_hash(d->code, &j, d->journal_head, hash);
+	j.hash = hash;
+	if ((rc = dvc__store_journal_insert(db, d->id, &j)) != DVC_OK)
+		return rc;
+	d->journal_seq = j.seq;
+	memcpy(d->journal_head, hash, 32);
+	return DVC_OK;
+}
+
+/* ---- actors ---- */
+
+typedef struct actor {
+	dvc_role role;
+	int is_officer;
+	int owner;          /* applicant of this dossier */
+	int bad_secret;     /* anonymous with a wrong secret */
+	dvc__officer_row off;
+	int64_t account_id;
+	char label[96];     /* as journaled: "officer:le.van.b" */
+} actor;
+
+static void secret_hash(const char *secret, unsigned char out[32])
+{
+	crypto_hash_sha256(out, (const unsigned char *)secret, strlen(secret));
+}
+
+static int resolve_actor(dvc_db *db, const dvc__dossier *d, const dvc_actor *a, actor *out)
+{
+	int rc;
+	memset(out, 0, sizeof *out);
+	if (!a)
+		return dvc__err(DVC_EINVAL, "actor", "an action needs an actor");
+	switch (a->kind) {
+	case DVC_ACTOR_OFFICER: {
+		if (!a->name)
+			return dvc__err(DVC_EINVAL, "actor", "an officer actor needs a username");
+		if ((rc = dvc__store_officer_get(db, a->name, &out->off, NULL, NULL)) != DVC_OK)
+			return rc;
+		out->is_officer = 1;
+		out->role = out->off.role;
+		snprintf(out->label, sizeof out->label, "officer:%s", out->off.username);
+		return DVC_OK;
+	}
+	case DVC_ACTOR_ACCOUNT: {
+		dvc_arena ar = DVC_ARENA_INIT;
+		dvc__account_row row;
+		if (!a->name)
+			return dvc__err(DVC_EINVAL, "actor", "an account actor needs a username");
+		rc = dvc__store_account_get(db, a->name, &ar, &row);
+		dvc_arena_free(&ar);
+		if (rc != DVC_OK)
+			return rc;
+		out->role = DVC_ROLE_APPLICANT;
+		out->account_id = row.id;
+		out->owner = d && d->account_id == row.id;
+		snprintf(out->label, sizeof out->label, "account:%.64s", a->name);
+		return DVC_OK;
+	}
+	case DVC_ACTOR_ANONYMOUS: {
+		unsigned char h[32];
+		out->role = DVC_ROLE_APPLICANT;
+		snprintf(out->label, sizeof out->label, "applicant");
+		if (!a->secret || !d || !d->has_secret) {
+			out->bad_secret = 1;
+			return DVC_OK;
+		}
+		secret_hash(a->secret, h);
+		out->owner = crypto_verify_32(h, d->secret_hash) == 0; /* constant time */
+		out->bad_secret = !out->owner;
+		return DVC_OK;
+	}
+	}
+	return dvc__err(DVC_EINVAL, "actor", "unknown actor kind %d", (int)a->kind);
+}
+
+/* A wrong tracking secret counts towards a lock-out, outside the failed
+ * action's rollback; the caller returns DVC_EAUTH afterwards. */
+static int count_bad_secret(dvc_db *db, dvc__dossier *d, dvc_time now)
+{
+	int failures = d->track_failures + 1, rc;
+	dvc_time lock = failures >= DVC_TRACK_MAX_FAILURES ? now + DVC_TRACK_LOCK_SECONDS : 0;
+	if ((rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	if ((rc = dvc__write_end(db, dvc__store_dossier_track_failures(db, d->id,
+			lock ? 0 : failures, lock))) != DVC_OK)
+		return rc;
+	return dvc__err(DVC_EAUTH, "secret", "wrong dossier code or tracking secret");
+}
+
+static int throttled(const dvc__dossier *d, dvc_time now)
+{
+	if (d->track_locked_until > now)
+		return dvc__err(DVC_ETHROTTLED, "secret",
+				"too many wrong tracking secrets for this dossier; try again in %lld s",
+				(long long)(d->track_locked_until - now));
+	return DVC_OK;
+}
+
+/* ---- submission ---- */
+
+static void base32(const unsigned char *in, size_t n, char *out)
+{
+	/* 31 symbols without look-alikes (0/O, 1/I/L); the caller draws bytes
+	 * below 248 = 8 * 31, so `% 31` is uniform. */
+	static const char alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		out[k++] = alphabet[in[i] % 31];
+	out[k] = '\0';
+}
+
+static void random_secret(char out[DVC_SECRET_MAX])
+{
+	unsigned char b[20];
+	for (size_t i = 0; i < sizeof b; i++) {
+		unsigned char c;
+		do
+			randombytes_buf(&c, 1);
+		while (c >= 248); /* 248 = 8 * 31 keeps c % 31 uniform */
+		b[i] = c;
+	}
+	base32(b, sizeof b, out); /* 20 symbols of ~4.95 bits: ~99 bits */
+}
+
+static void local_day(dvc_time t, char out[7])
+{
+	int y, m, d;
+	dvc__civil_from_days((t + 7 * 3600) / 86400, &y, &m, &d); /* Vietnam's date */
+	unsigned v[3] = {(unsigned)y % 100u, (unsigned)m, (unsigned)d};
+	for (int i = 0; i < 3; i++) {
+		out[2 * i] = (char)('0' + v[i] / 10 % 10);
+		out[2 * i + 1] = (char)('0' + v[i] % 10);
+	}
+	out[6] = '\0';
+}
+
+static int check_form(const dvc__proc_rt *rt, const char *form_data)
+{
+	int rc;
+	if (rt->form_schema) {
+		const char *data = form_data ? form_data : "{}";
+		if ((rc = dvc_eform_check(rt->form_schema, strlen(rt->form_schema), data, strlen(data))) != DVC_OK)
+			dvc__err_prefix_path("form_data");
+		return rc;
+	}
+	if (form_data) {
+		/* no schema: still a JSON object, validated by an empty schema */
+		static const char any[] = "{\"type\":\"object\",\"additionalProperties\":true}";
+		if ((rc = dvc_eform_check(any, sizeof any - 1, form_data, strlen(form_data))) != DVC_OK)
+			dvc__err_prefix_path("form_data");
+		return rc;
+	}
+	return DVC_OK;
+}
+
+static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
+{
+	const dvc__proc_rt *rt;
+	dvc_arena ar = DVC_ARENA_INIT;
+	dvc__account_row acc;
+	dvc_applicant app;
+	dvc__dossier d;
+	char asof[11], day[7], phone[DVC_PHONE_E164_SIZE], label[96];
+	dvc_time now = dvc__now(db);
+	int64_t seq;
+	int rc;
+
+	memset(&d, 0, sizeof d);
+	{
+		/* the version in force on the handle's day, not the wall clock's */
+		int y, m, dd;
+		dvc__civil_from_days((now + 7 * 3600) / 86400, &y, &m, &dd);
+		snprintf(asof, sizeof asof, "%04d-%02d-%02d", y, m, dd);
+	}
+	if ((rc = dvc__store_proc_rt_by_code(db, s->procedure, asof, &rt)) != DVC_OK)
+		return rc;
+	/* Decree 43/2011 & 42/2022: online submission needs level 3+ or an online mode. */
+	if (s->channel == DVC_CHANNEL_ONLINE && rt->online_level < 3 && rt->online_mode == DVC_ONLINE_NONE)
+		return dvc__err(DVC_ESERVICELEVEL, "channel",
+				"procedure %s is offered at online level %d: it cannot be submitted online",
+				rt->code, rt->online_level);
+	if (s->draft && s->channel != DVC_CHANNEL_ONLINE)
+		return dvc__err(DVC_EINVAL, "draft", "only online dossiers can be saved as drafts");
+	if (s->channel != DVC_CHANNEL_ONLINE) {
+		dvc__officer_row off;
+		if (!s->officer)
+			return dvc__err(DVC_EPERM, "officer",
+					"a %s dossier is entered by a reception officer",
+					dvc_channel_name(s->channel));
+		if ((rc = dvc__store_officer_get(db, s->officer, &off, NULL, NULL)) != DVC_OK)
+			return rc;
+		if (off.role != DVC_ROLE_ADMIN &&
+		    (off.role != DVC_ROLE_RECEPTION || strcmp(off.unit, rt->steps[0].unit) != 0))
+			return dvc__err(DVC_EPERM, "officer",
+					"officer %s is not at the reception desk %s", off.username,
+					rt->steps[0].unit);
+		snprintf(label, sizeof label, "officer:%s", off.username);
+	} else {
+		snprintf(label, sizeof label, "%s%.64s", s->account ? "account:" : "applicant",
+			 s->account ? s->account : "");
+	}
+	if (s->account) {
+		if ((rc = dvc__store_account_get(db, s->account, &ar, &acc)) != DVC_OK)
+			goto out;
+		d.account_id = acc.id;
+		app = s->applicant ? *s->applicant : acc.profile;
+	} else if (s->applicant) {
+		app = *s->applicant;
+	} else {
+		rc = dvc__err(DVC_EINVAL, "applicant",
+			      "without an account every applicant field must be typed in");
+		goto out;
+	}
+	if ((rc = dvc__applicant_check(&app, phone)) != DVC_OK)
+		goto out;
+	if (phone[0])
+		app.phone = phone;
+	if ((rc = check_form(rt, s->form_data)) != DVC_OK)
+		goto out;
+
+	/* code: desk agency, local day, gap-free sequence inside this transaction */
+	local_day(now, day);
+	if ((rc = dvc__store_next_seq(db, rt->steps[0].unit, day, &seq)) != DVC_OK)
+		goto out;
+	snprintf(d.code, sizeof d.code, "%s-%s-%04lld", rt->steps[0].unit, day, (long long)seq);
+	out->secret[0] = '\0';
+	if (!s->account) {
+		random_secret(out->secret);
+		secret_hash(out->secret, d.secret_hash);
+		d.has_secret = 1;
+	}
+	d.version_id = rt->version_id;
+	d.channel = (int)s->channel;
+	d.state = s->draft ? DVC_STATE_DRAFT : DVC_STATE_SUBMITTED;
+	d.rev = 1;
+	d.submitted_at = now;
+	d.step = 0;
+	snprintf(d.unit, sizeof d.unit, "%s", rt->steps[0].unit);
+	d.step_since = now;
+	d.delivery = -1;
+	if ((rc = dvc__store_dossier_insert(db, &d, &app, s->form_data)) != DVC_OK)
+		goto out;
+	if ((rc = journal(db, &d, now, label, DVC_ACT_SUBMIT, DVC_STATE_DRAFT,
+			  s->draft ? "Lưu nháp" : NULL, s->form_data)) != DVC_OK)
+		goto out;
+	if ((rc = dvc__store_dossier_update(db, &d, d.rev)) != DVC_OK)
+		goto out;
+	snprintf(out->code, sizeof out->code, "%s", d.code);
+out:
+	dvc_arena_free(&ar);
+	return rc;
+}
+
+int dvc_dossier_submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
+{
+	int rc;
+	if (!db || !s || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_submit needs a store, a submission and a receipt");
+	if (s->version != DVC_SUBMISSION_VERSION)
+		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_submission version %u", s->version);
+	if (!s->procedure)
+		return dvc__err(DVC_EINVAL, "procedure", "a submission names its procedure");
+	if ((unsigned)s->channel > DVC_CHANNEL_POST)
+		return dvc__err(DVC_EINVAL, "channel", "unknown channel %d", (int)s->channel);
+	if (sodium_init() < 0)
+		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
+	memset(out, 0, sizeof *out);
+	if ((rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	rc = dvc__write_end(db, submit(db, s, out));
+	if (rc != DVC_OK)
+		memset(out, 0, sizeof *out);
+	return rc;
+}
+
+/* ---- actions ---- */
+
+static bool structural_ok(const dvc_transition *t, const dvc__dossier *d, const dvc__proc_rt *rt)
+{
+	int last = d->step == (int)rt->n_steps - 1;
+	if ((t->requires & DVC_REQ_LAST_STEP) && !last)
+		return false;
+	if ((t->requires & DVC_REQ_NOT_LAST_STEP) && last)
+		return false;
+	if ((t->requires & DVC_REQ_FROM_INTAKE) && !(d->flags & DVC__F_SUPP_FROM_INTAKE))
+		return false;
+	if ((t->requires & DVC_REQ_FROM_PROCESSING) && (d->flags & DVC__F_SUPP_FROM_INTAKE))
+		return false;
+	return true;
+}
+
+static const dvc_transition *find_transition(const dvc__dossier *d, dvc_action a,
+					     const dvc__proc_rt *rt)
+{
+	size_t n;
+	const dvc_transition *t = dvc_lifecycle_table(&n);
+	for (size_t i = 0; i < n; i++)
+		if (t[i].from == d->state && t[i].action == a && structural_ok(&t[i], d, rt))
+			return &t[i];
+	return NULL;
+}
+
+/* The role the current step asks for: the desk while the result waits there. */
+static dvc_role step_role(const dvc__dossier *d, const dvc__proc_rt *rt)
+{
+	if (d->state == DVC_STATE_RESULT_READY || d->step <= 0 || d->step >= (int)rt->n_steps)
+		return DVC_ROLE_RECEPTION;
+	return rt->steps[d->step].role;
+}
+
+static int check_actor(const dvc_transition *t, const dvc__dossier *d, const dvc__proc_rt *rt,
+		       const actor *ac, dvc_action action)
+{
+	if (!(t->roles & DVC_ROLE_BIT(ac->role)))
+		return dvc__err(DVC_EPERM, "actor", "a %s may not %s a dossier that is %s",
+				dvc_role_name(ac->role), dvc_action_name(action), dvc_state_name(d->state));
+	if (ac->role == DVC_ROLE_APPLICANT)
+		return ac->owner ? DVC_OK
+				 : dvc__err(DVC_EPERM, "actor", "only the dossier's own applicant may %s it",
+					    dvc_action_name(action));
+	if (ac->role == DVC_ROLE_ADMIN)
+		return DVC_OK; /* supervisors act wherever the table lets them */
+	if ((t->requires & (DVC_REQ_AT_STEP | DVC_REQ_AT_UNIT)) && strcmp(ac->off.unit, d->unit) != 0)
+		return dvc__err(DVC_EPERM, "actor", "dossier %s is held by %s, not by officer %s's unit %s",
+				d->code, d->unit, ac->off.username, ac->off.unit);
+	if ((t->requires & DVC_REQ_AT_STEP) && ac->role != step_role(d, rt))
+		return dvc__err(DVC_EPERM, "actor", "the current step of %s is for a %s, not a %s",
+				d->code, dvc_role_name(step_role(d, rt)), dvc_role_name(ac->role));
+	if ((t->requires & DVC_REQ_AT_DESK) && strcmp(ac->off.unit, rt->steps[0].unit) != 0)
+		return dvc__err(DVC_EPERM, "actor", "only the reception desk %s may do this",
+				rt->steps[0].unit);
+	if ((t->requires & DVC_REQ_AT_STEP) && d->handler_id && d->handler_id != ac->off.id)
+		return dvc__err(DVC_EPERM, "actor", "dossier %s is assigned to another officer", d->code);
+	return DVC_OK;
+}
+
+static int check_preconditions(dvc_db *db, const dvc_transition *t, const dvc__dossier *d,
+			       const dvc_action_req *r, dvc_time now, dvc__officer_row *target_officer)
+{
+	int rc;
+	if ((t->requires & DVC_REQ_NOTE) && (!r->note || !*r->note))
+		return dvc__err(DVC_EINVAL, "note", "%s needs a note (%s)", dvc_action_name(r->action),
+				r->action == DVC_ACT_REQUEST_SUPPLEMENT ? "the full list of what is missing"
+				: r->action == DVC_ACT_RESCHEDULE     ? "the apology and reason"
+								      : "the reasons");
+	if (r->note && (strlen(r->note) > 8192 || !dvc__utf8_valid(r->note, strlen(r->note))))
+		return dvc__err(DVC_EINVAL, "note", "the note must be valid UTF-8 of at most 8192 bytes");
+	if ((t->requires & DVC_REQ_NOT_FIRST) && d->step <= 1)
+		return dvc__err(DVC_ETRANSITION, "action", "dossier %s is on the first processing step: "
+				"there is no step to send it back to", d->code);
+	if ((t->requires & DVC_REQ_ONCE)) {
+		int flag = r->action == DVC_ACT_RESCHEDULE ? DVC__F_RESCHEDULED
+			   : d->state == DVC_STATE_SUBMITTED ? DVC__F_SUPP_INTAKE : DVC__F_SUPP_PROCESSING;
+		if (d->flags & flag)
+			return dvc__err(DVC_ETRANSITION, "action",
+					r->action == DVC_ACT_RESCHEDULE
+						? "dossier %s was already rescheduled once"
+						: "a supplement was already requested for %s in this phase: "
+						  "the applicant is guided once, completely",
+					d->code);
+	}
+	if ((t->requires & DVC_REQ_OVERDUE) && !is_overdue(d, now))
+		return dvc__err(DVC_ETRANSITION, "action", "dossier %s is not late: nothing to reschedule",
+				d->code);
+	if ((t->requires & DVC_REQ_NEW_DUE) && r->new_due <= now)
+		return dvc__err(DVC_EINVAL, "new_due", "the new appointment must be in the future");
+	if (t->requires & DVC_REQ_TARGET) {
+		if (!r->target)
+			return dvc__err(DVC_EINVAL, "target", "%s needs a target", dvc_action_name(r->action));
+		if (r->action == DVC_ACT_ASSIGN) {
+			if ((rc = dvc__store_officer_get(db, r->target, target_officer, NULL, NULL)) != DVC_OK)
+				return rc;
+			if (strcmp(target_officer->unit, d->unit) != 0)
+				return dvc__err(DVC_EINVAL, "target", "officer %s is not at unit %s",
+						target_officer->username, d->unit);
+		} else {
+			int found = dvc__store_agency_exists(db, r->target);
+			if (found < 0)
+				return found;
+			if (!found)
+				return dvc__err(DVC_ENOTFOUND, "target", "no agency %.64s", r->target);
+			if (strcmp(r->target, d->unit) == 0)
+				return dvc__err(DVC_EINVAL, "target", "dossier %s is already at %s",
+						d->code, d->unit);
+		}
+	}
+	return DVC_OK;
+}
+
+/* Enter route step `i` now. */
+static int enter_step(const dvc_calendar *cal, const dvc__proc_rt *rt, dvc__dossier *d, int i,
+		      dvc_time now)
+{
+	d->step = i;
+	snprintf(d->unit, sizeof d->unit, "%s", rt->steps[i].unit);
+	d->handler_id = 0;
+	d->step_since = now;
+	return step_due(cal, rt, i, now, &d->step_due_at);
+}
+
+static int apply(const dvc_calendar *cal, const dvc__proc_rt *rt, dvc__dossier *d,
+		 const dvc_transition *t, const dvc_action_req *r, dvc_time now,
+		 const dvc__officer_row *target_officer)
+{
+	int rc = DVC_OK;
+	dvc_state from = d->state;
+	d->state = t->to;
+	switch (r->action) {
+	case DVC_ACT_SUBMIT:
+		d->submitted_at = now;
+		d->step_since = now;
+		break;
+	case DVC_ACT_RECEIVE:
+		d->received_at = now;
+		rc = rt->deadline_unit == DVC_DEADLINE_DAYS
+			     ? dvc_calendar_add_days(cal, now, rt->deadline_value, &d->due_at)
+			     : dvc_calendar_add_hours(cal, now, rt->deadline_value, &d->due_at);
+		if (rc == DVC_OK)
+			rc = step_due(cal, rt, 0, now, &d->step_due_at);
+		d->step_since = now;
+		break;
+	case DVC_ACT_REQUEST_SUPPLEMENT:
+		if (from == DVC_STATE_SUBMITTED)
+			d->flags |= DVC__F_SUPP_INTAKE | DVC__F_SUPP_FROM_INTAKE;
+		else
+			d->flags = (d->flags | DVC__F_SUPP_PROCESSING) & ~DVC__F_SUPP_FROM_INTAKE;
+		rc = stop_clock(cal, d, now);
+		break;
+	case DVC_ACT_SUPPLY:
+	case DVC_ACT_RESUME:
+		rc = restart_clock(cal, d, now);
+		break;
+	case DVC_ACT_PAUSE:
+		rc = stop_clock(cal, d, now);
+		break;
+	case DVC_ACT_FORWARD:
+		if (t->to == DVC_STATE_RESULT_READY) {
+			/* the signed result goes back to the desk that returns it */
+			d->result_at = now;
+			d->step = 0;
+			snprintf(d->unit, sizeof d->unit, "%s", rt->steps[0].unit);
+			d->handler_id = 0;
+			d->step_since = now;
+			d->step_due_at = 0;
+		} else {
+			rc = enter_step(cal, rt, d, d->step + 1, now);
+		}
+		break;
+	case DVC_ACT_SEND_BACK:
+		rc = enter_step(cal, rt, d, d->step - 1, now);
+		break;
+	case DVC_ACT_TRANSFER:
+		snprintf(d->unit, sizeof d->unit, "%s", r->target);
+		d->handler_id = 0;
+		d->step_since = now;
+		break;
+	case DVC_ACT_ASSIGN:
+		d->handler_id = target_officer->id;
+		break;
+	case DVC_ACT_RESCHEDULE:
+		d->rescheduled_due_at = r->new_due;
+		d->flags |= DVC__F_RESCHEDULED;
+		break;
+	case DVC_ACT_RETURN:
+		d->delivery = (int)r->delivery;
+		d->finished_at = now;
+		break;
+	case DVC_ACT_REJECT:
+	case DVC_ACT_WITHDRAW:
+	case DVC_ACT_CANCEL:
+		d->finished_at = now;
+		break;
+	}
+	return rc;
+}
+
+static int act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *new_version,
+	       int *bad_secret, dvc__dossier *d)
+{
+	const dvc__proc_rt *rt;
+	const dvc_transition *t;
+	const dvc_calendar *cal;
+	dvc__officer_row target;
+	actor ac;
+	dvc_time now = dvc__now(db);
+	int64_t rev;
+	dvc_state from;
+	int rc;
+
+	if ((rc = dvc__store_dossier_load(db, code, d)) != DVC_OK)
+		return rc;
+	if ((rc = dvc__store_proc_rt(db, d->version_id, &rt)) != DVC_OK ||
+	    (rc = calendar(db, &cal)) != DVC_OK)
+		return rc;
+	if ((rc = resolve_actor(db, d, &r->actor, &ac)) != DVC_OK)
+		return rc;
+	if (r->actor.kind == DVC_ACTOR_ANONYMOUS) {
+		if ((rc = throttled(d, now)) != DVC_OK)
+			return rc;
+		if (ac.bad_secret) {
+			*bad_secret = 1;
+			return DVC_EAUTH;
+		}
+	}
+	if (r->expected_version >= 0 && r->expected_version != d->rev)
+		return dvc__err(DVC_ECONFLICT, "expected_version",
+				"dossier %s is at version %lld, not %lld: reload it", d->code,
+				(long long)d->rev, (long long)r->expected_version);
+	if (!(t = find_transition(d, r->action, rt)))
+		return dvc__err(DVC_ETRANSITION, "action", "cannot %s dossier %s: it is %s",
+				dvc_action_name(r->action), d->code, dvc_state_name(d->state));
+	if ((rc = check_actor(t, d, rt, &ac, r->action)) != DVC_OK ||
+	    (rc = check_preconditions(db, t, d, r, now, &target)) != DVC_OK)
+		return rc;
+	/* Decree 42/2022: online delivery of results is for level 4 / full online. */
+	if (r->action == DVC_ACT_RETURN) {
+		if ((unsigned)r->delivery > DVC_DELIVERY_ONLINE)
+			return dvc__err(DVC_EINVAL, "delivery", "unknown delivery %d", (int)r->delivery);
+		if (r->delivery == DVC_DELIVERY_ONLINE && rt->online_level < 4 &&
+		    rt->online_mode != DVC_ONLINE_FULL)
+			return dvc__err(DVC_ESERVICELEVEL, "delivery",
+					"procedure %s (online level %d) cannot deliver results online",
+					rt->code, rt->online_level);
+	}
+	rev = d->rev;
+	from = d->state;
+	if ((rc = apply(cal, rt, d, t, r, now, &target)) != DVC_OK)
+		return rc;
+	d->rev = rev + 1;
+	if ((rc = journal(db, d, now, ac.label, r->action, from, r->note, r->payload)) != DVC_OK ||
+	    (rc = dvc__store_dossier_update(db, d, rev)) != DVC_OK)
+		return rc;
+	if (new_version)
+		*new_version = d->rev;
+	return DVC_OK;
+}
+
+int dvc_dossier_act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *new_version)
+{
+	dvc__dossier d;
+	int rc, bad_secret = 0;
+	if (!db || !code || !r)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_act needs a store, a code and a request");
+	if (r->version != DVC_ACTION_VERSION)
+		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_action_req version %u", r->version);
+	if ((unsigned)r->action >= DVC_ACTION_COUNT)
+		return dvc__err(DVC_EINVAL, "action", "unknown action %d", (int)r->action);
+	if (sodium_init() < 0)
+		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
+	if ((rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	rc = dvc__write_end(db, act(db, code, r, new_version, &bad_secret, &d));
+	if (bad_secret)
+		return count_bad_secret(db, &d, dvc__now(db));
+	return rc;
+}
+
+/* ---- tracking ---- */
+
+typedef struct track_build {
+	dvc_arena *a;
+	dvc_journal_entry *items;
+	size_t n, cap;
+} track_build;
+
+static void hex(const unsigned char *b, char out[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+static int on_entry(void *ctx, const dvc__journal_row *j)
+{
+	track_build *tb = ctx;
+	dvc_journal_entry *e;
+	if (tb->n == tb->cap) {
+		size_t ncap = tb->cap ? tb->cap * 2 : 16;
+		dvc_journal_entry *ni = dvc_arena_alloc(tb->a, ncap * sizeof *ni);
+		if (!ni)
+			return dvc__oom();
+		if (tb->n)
+			memcpy(ni, tb->items, tb->n * sizeof *ni);
+		tb->items = ni;
+		tb->cap = ncap;
+	}
+	e = &tb->items[tb->n];
+	e->seq = j->seq;
+	e->at = j->at;
+	e->actor = dvc_arena_strdup(tb->a, j->actor);
+	e->unit = dvc_arena_strdup(tb->a, j->unit);
+	e->note = dvc_arena_strdup(tb->a, j->note);
+	e->action = j->action;
+	e->from = j->from;
+	e->to = j->to;
+	if (j->payload_digest)
+		hex(j->payload_digest, e->payload_digest);
+	else
+		e->payload_digest[0] = '\0';
+	hex(j->hash, e->hash);
+	if (!e->actor || (j->unit && !e->unit) || (j->note && !e->note))
+		return dvc__oom();
+	tb->n++;
+	return DVC_OK;
+}
+
+static int track(dvc_db *db, const char *code, const dvc_actor *who, dvc_tracking **out,
+		 int *bad_secret, dvc__dossier *d)
+{
+	const dvc__proc_rt *rt;
+	const dvc_calendar *cal;
+	dvc_arena a = DVC_ARENA_INIT;
+	dvc_tracking *t;
+	track_build tb;
+	actor ac;
+	dvc_time now = dvc__now(db), until;
+	int rc;
+
+	if ((rc = dvc__store_dossier_load(db, code, d)) != DVC_OK)
+		return rc;
+	if ((rc = resolve_actor(db, d, who, &ac)) != DVC_OK)
+		return rc;
+	if (who->kind == DVC_ACTOR_ANONYMOUS) {
+		if ((rc = throttled(d, now)) != DVC_OK)
+			return rc;
+		if (ac.bad_secret) {
+			*bad_secret = 1;
+			return DVC_EAUTH;
+		}
+	} else if (who->kind == DVC_ACTOR_ACCOUNT && !ac.owner) {
+		return dvc__err(DVC_EPERM, "actor", "dossier %s belongs to another applicant", d->code);
+	}
+	if ((rc = dvc__store_proc_rt(db, d->version_id, &rt)) != DVC_OK ||
+	    (rc = calendar(db, &cal)) != DVC_OK)
+		return rc;
+	if (!(t = dvc_arena_alloc(&a, sizeof *t + sizeof(dvc_arena))))
+		return dvc__oom();
+	t->code = dvc_arena_strdup(&a, d->code);
+	t->procedure = dvc_arena_strdup(&a, rt->code);
+	t->procedure_version = rt->version;
+	t->channel = (dvc_channel)d->channel;
+	t->state = d->state;
+	t->version = d->rev;
+	t->step = d->step;
+	t->n_steps = (int)rt->n_steps;
+	t->unit = dvc_arena_strdup(&a, d->unit);
+	t->step_role = step_role(d, rt);
+	t->submitted_at = d->submitted_at;
+	t->received_at = d->received_at;
+	t->due_at = d->due_at;
+	t->rescheduled_due_at = d->rescheduled_due_at;
+	t->step_since = d->step_since;
+	t->step_due_at = d->step_due_at;
+	t->result_at = d->result_at;
+	t->finished_at = d->finished_at;
+	t->overdue = is_overdue(d, now);
+	t->step_overdue = is_step_overdue(d, now);
+	t->clock_stopped = (d->flags & DVC__F_STOPPED) != 0;
+	t->delivery = d->delivery < 0 ? DVC_DELIVERY_COUNTER : (dvc_delivery)d->delivery;
+	until = d->finished_at ? d->finished_at : t->clock_stopped ? d->stopped_at : now;
+	t->seconds_in_step = 0;
+	if (until > d->step_since &&
+	    (rc = dvc_calendar_between(cal, d->step_since, until, &t->seconds_in_step)) != DVC_OK)
+		goto fail;
+	if ((rc = dvc__store_dossier_details(db, d->id, &a, &t->applicant_name, &t->handler,
+					     &t->unit_name)) != DVC_OK)
+		goto fail;
+	{
+		dvc_procedure *p;
+		if ((rc = dvc__store_version_get(db, rt->code, rt->version, NULL, &p)) != DVC_OK)
+			goto fail;
+		t->procedure_name = dvc_arena_strdup(&a, p->name);
+		dvc_procedure_free(p);
+	}
+	tb.a = &a;
+	tb.items = NULL;
+	tb.n = tb.cap = 0;
+	if ((rc = dvc__store_journal_each(db, d->id, on_entry, &tb)) != DVC_OK)
+		goto fail;
+	t->history = tb.items;
+	t->n_history = tb.n;
+	if (!t->code || !t->procedure || !t->unit || !t->procedure_name) {
+		rc = dvc__oom();
+		goto fail;
+	}
+	*(dvc_arena *)(t + 1) = a;
+	*out = t;
+	return DVC_OK;
+fail:
+	dvc_arena_free(&a);
+	return rc;
+}
+
+int dvc_dossier_track(dvc_db *db, const char *code, const dvc_actor *who, dvc_tracking **out)
+{
+	dvc__dossier d;
+	int rc, bad_secret = 0;
+	if (!db || !code || !who || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_track needs a store, a code, who asks and an out pointer");
+	if (sodium_init() < 0)
+		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
+	*out = NULL;
+	rc = track(db, code, who, out, &bad_secret, &d);
+	if (bad_secret)
+		return count_bad_secret(db, &d, dvc__now(db));
+	return rc;
+}
+
+void dvc_tracking_free(dvc_tracking *t)
+{
+	if (t) {
+		dvc_arena a = *(dvc_arena *)(t + 1);
+		dvc_arena_free(&a);
+	}
+}
+
+/* ---- listing ---- */
+
+struct dvc_dossier_list {
+	dvc_arena arena;
+	dvc_dossier_row *rows;
+	size_t n, cap, limit;
+	const dvc_dossier_filter *f;
+	dvc_time now;
+};
+
+static int on_row(void *ctx, const dvc__dossier *d, const char *procedure, const char *handler)
+{
+	dvc_dossier_list *l = ctx;
+	dvc_dossier_row *r;
+	int over = is_overdue(d, l->now), step_over = is_step_overdue(d, l->now);
+	if ((l->f->overdue && !over) || (l->f->step_overdue && !step_over))
+		return DVC_OK;
+	if (l->n == l->limit)
+		return 1;
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 32;
+		dvc_dossier_row *nr = dvc_arena_alloc(&l->arena, ncap * sizeof *nr);
+		if (!nr)
+			return dvc__oom();
+		if (l->n)
+			memcpy(nr, l->rows, l->n * sizeof *nr);
+		l->rows = nr;
+		l->cap = ncap;
+	}
+	r = &l->rows[l->n];
+	r->code = dvc_arena_strdup(&l->arena, d->code);
+	r->procedure = dvc_arena_strdup(&l->arena, procedure);
+	r->unit = dvc_arena_strdup(&l->arena, d->unit);
+	r->handler = dvc_arena_strdup(&l->arena, handler);
+	r->state = d->state;
+	r->due_at = d->due_at;
+	r->step_due_at = d->step_due_at;
+	r->step_since = d->step_since;
+	r->overdue = over;
+	r->step_overdue = step_over;
+	if (!r->code || !r->unit)
+		return dvc__oom();
+	l->n++;
+	return DVC_OK;
+}
+
+int dvc_dossier_list_get(dvc_db *db, const dvc_dossier_filter *f, dvc_dossier_list **out)
+{
+	dvc_dossier_filter def = DVC_DOSSIER_FILTER_INIT;
+	dvc_dossier_list *l;
+	int rc;
+	if (!db || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_list_get needs a store and an out pointer");
+	if (!f)
+		f = &def;
+	if (f->version != DVC_DOSSIER_FILTER_VERSION)
+		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_dossier_filter version %u", f->version);
+	if (f->state < -1 || f->state >= DVC_STATE_COUNT)
+		return dvc__err(DVC_EINVAL, "state", "unknown state %d", f->state);
+	if (!(l = dvc__calloc(1, sizeof *l)))
+		return dvc__oom();
+	l->f = f;
+	l->limit = f->limit ? f->limit : 1000;
+	l->now = dvc__now(db);
+	/* overdue filters are derived in C, so the store is asked for every row
+	 * of the state/unit and the limit applies after filtering */
+	rc = dvc__store_dossier_each(db, f->state, f->unit,
+				     f->overdue || f->step_overdue ? (size_t)INT64_MAX : l->limit, on_row, l);
+	if (rc != DVC_OK) {
+		dvc_dossier_list_free(l);
+		return rc;
+	}
+	l->f = NULL;
+	*out = l;
+	return DVC_OK;
+}
+
+size_t dvc_dossier_list_count(const dvc_dossier_list *l) { return l ? l->n : 0; }
+
+const dvc_dossier_row *dvc_dossier_list_row(const dvc_dossier_list *l, size_t i)
+{
+	return l && i < l->n ? &l->rows[i] : NULL;
+}
+
+void dvc_dossier_list_free(dvc_dossier_list *l)
+{
+	if (l) {
+		dvc_arena_free(&l->arena);
+		dvc__free(l);
+	}
+}
+
+/* ---- verification ---- */
+
+typedef struct verify_ctx {
+	const char *code;
+	unsigned char prev[32];
+	int64_t expect_seq;
+	int bad;
+} verify_ctx;
+
+static int on_verify(void *ctx, const dvc__journal_row *j)
+{
+	verify_ctx *v = ctx;
+	unsigned char h[32];
+	if (j->seq != v->expect_seq)
+		return dvc__err(DVC_ECORRUPT, v->code, "dossier %s: journal entry %lld is missing",
+				v->code, (long long)v->expect_seq);
+	entry_hash(v->code, j, v->prev, h);
+	if (memcmp(h, j->hash, 32) != 0)
+		return dvc__err(DVC_ECORRUPT, v->code,
+				"dossier %s: journal entry %lld was altered (its hash does not match)",
+				v->code, (long long)j->seq);
+	memcpy(v->prev, h, 32);
+	v->expect_seq++;
+	return DVC_OK;
+}
+
+static int verify_one(void *ctx, const char *code)
+{
+	dvc_db *db = ctx;
+	dvc__dossier d;
+	verify_ctx v;
+	int rc;
+	if ((rc = dvc__store_dossier_load(db, code, &d)) != DVC_OK)
+		return rc;
+	memset(&v, 0, sizeof v);
+	v.code = d.code;
+	v.expect_seq = 1;
+	if ((rc = dvc__store_journal_each(db, d.id, on_verify, &v)) != DVC_OK)
+		return rc;
+	if (v.expect_seq - 1 != d.journal_seq || memcmp(v.prev, d.journal_head, 32) != 0)
+		return dvc__err(DVC_ECORRUPT, d.code,
+				"dossier %s: the journal ends at entry %lld but %lld were written",
+				d.code, (long long)(v.expect_seq - 1), (long long)d.journal_seq);
+	return DVC_OK;
+}
+
+typedef struct verify_all {
+	dvc_db *db;
+	size_t n;
+} verify_all;
+
+static int verify_each(void *ctx, const char *code)
+{
+	verify_all *va = ctx;
+	int rc = verify_one(va->db, code);
+	va->n += rc == DVC_OK;
+	return rc;
+}
+
+int dvc_dossier_verify(dvc_db *db, const char *code, size_t *checked)
+{
+	verify_all va = {db, 0};
+	int rc;
+	if (!db)
+		return dvc__err(DVC_EINVAL, NULL, "no store");
+	if (code) {
+		rc = verify_one(db, code);
+		va.n = rc == DVC_OK;
+	} else {
+		rc = dvc__store_dossier_ids(db, verify_each, &va);
+	}
+	if (checked)
+		*checked = va.n;
+	return rc;
+}

@@ -1,0 +1,488 @@
+/* Dossier tables: the live row, codes, the journal, and the per-version
+ * routing data the lifecycle needs. */
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- procedure runtime data ---- */
+
+static const char SQL_RT_VERSION[] =
+	"SELECT pv.id, p.code, pv.version, pv.online_level, pv.online_mode, pv.deadline_value,"
+	" pv.deadline_unit, pv.agency, (SELECT schema FROM procedure_form f WHERE f.version_id = pv.id)"
+	" FROM procedure_version pv JOIN procedure p ON p.id = pv.procedure_id WHERE pv.id = ?1";
+static const char SQL_RT_BY_CODE[] =
+	"SELECT pv.id FROM procedure p JOIN procedure_version pv ON pv.procedure_id = p.id"
+	" WHERE p.code = ?1 AND pv.valid_from <= ?2 ORDER BY pv.valid_from DESC, pv.version DESC LIMIT 1";
+static const char SQL_RT_ROUTE[] =
+	"SELECT unit, role, share FROM procedure_route_step WHERE version_id = ?1 ORDER BY seq";
+/* The root of an agency's parent chain: the People's Committee whose
+ * one-stop desk receives and whose leader signs (default route). */
+static const char SQL_ROOT_AGENCY[] =
+	"WITH RECURSIVE up(code, parent, depth) AS ("
+	"  SELECT code, parent, 0 FROM agency WHERE code = ?1"
+	"  UNION ALL SELECT a.code, a.parent, up.depth + 1 FROM agency a JOIN up ON a.code = up.parent"
+	"  WHERE up.depth < 16)"
+	" SELECT code FROM up ORDER BY depth DESC LIMIT 1";
+
+static void copy_text(char *dst, size_t n, const unsigned char *src)
+{
+	snprintf(dst, n, "%s", src ? (const char *)src : "");
+}
+
+static int load_rt(dvc_db *db, int64_t vid, dvc__proc_rt **out)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_RT_VERSION);
+	dvc__proc_rt *rt = NULL;
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, vid);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? dvc__err(DVC_ENOTFOUND, NULL, "no procedure version %lld",
+						    (long long)vid)
+					 : dvc__store_err(db, rc, "loading a procedure");
+	}
+	if (!(rt = dvc__calloc(1, sizeof *rt))) {
+		sqlite3_reset(st);
+		return dvc__oom();
+	}
+	rt->version_id = vid;
+	copy_text(rt->code, sizeof rt->code, sqlite3_column_text(st, 1));
+	rt->version = sqlite3_column_int(st, 2);
+	rt->online_level = sqlite3_column_int(st, 3);
+	rt->online_mode = (dvc_online_mode)sqlite3_column_int(st, 4);
+	rt->deadline_value = sqlite3_column_int(st, 5);
+	rt->deadline_unit = (dvc_deadline_unit)sqlite3_column_int(st, 6);
+	copy_text(rt->agency, sizeof rt->agency, sqlite3_column_text(st, 7));
+	if (sqlite3_column_type(st, 8) != SQLITE_NULL &&
+	    !(rt->form_schema = dvc__strdup((const char *)sqlite3_column_text(st, 8)))) {
+		sqlite3_reset(st);
+		dvc__free(rt);
+		return dvc__oom();
+	}
+	sqlite3_reset(st);
+
+	if (!(st = dvc__stmt(db, SQL_RT_ROUTE)))
+		goto fail;
+	sqlite3_bind_int64(st, 1, vid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && rt->n_steps < DVC_ARRAY_LEN(rt->steps)) {
+		copy_text(rt->steps[rt->n_steps].unit, sizeof rt->steps[0].unit, sqlite3_column_text(st, 0));
+		rt->steps[rt->n_steps].role = (dvc_role)sqlite3_column_int(st, 1);
+		rt->steps[rt->n_steps].share = sqlite3_column_int(st, 2);
+		rt->n_steps++;
+	}
+	sqlite3_reset(st);
+	if (rt->n_steps == 0) {
+		/* default route: desk and signing at the root agency, work at the agency */
+		char root[65];
+		if (!(st = dvc__stmt(db, SQL_ROOT_AGENCY)))
+			goto fail;
+		sqlite3_bind_text(st, 1, rt->agency, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		copy_text(root, sizeof root, rc == SQLITE_ROW ? sqlite3_column_text(st, 0)
+							       : (const unsigned char *)rt->agency);
+		sqlite3_reset(st);
+		snprintf(rt->steps[0].unit, sizeof rt->steps[0].unit, "%s", root);
+		rt->steps[0].role = DVC_ROLE_RECEPTION;
+		rt->steps[0].share = 10;
+		snprintf(rt->steps[1].unit, sizeof rt->steps[1].unit, "%s", rt->agency);
+		rt->steps[1].role = DVC_ROLE_SPECIALIST;
+		rt->steps[1].share = 70;
+		snprintf(rt->steps[2].unit, sizeof rt->steps[2].unit, "%s", root);
+		rt->steps[2].role = DVC_ROLE_SIGNING_LEADER;
+		rt->steps[2].share = 20;
+		rt->n_steps = 3;
+	}
+	*out = rt;
+	return DVC_OK;
+fail:
+	dvc__free(rt->form_schema);
+	dvc__free(rt);
+	return dvc_error_last()->code;
+}
+
+int dvc__store_proc_rt(dvc_db *db, int64_t vid, const dvc__proc_rt **out)
+{
+	size_t slot = (size_t)vid % DVC_RT_CACHE;
+	dvc__proc_rt *rt = NULL;
+	int rc;
+	if (db->rt_cache[slot] && db->rt_cache[slot]->version_id == vid) {
+		*out = db->rt_cache[slot];
+		return DVC_OK;
+	}
+	if ((rc = load_rt(db, vid, &rt)) != DVC_OK)
+		return rc;
+	if (db->rt_cache[slot]) {
+		dvc__free(db->rt_cache[slot]->form_schema);
+		dvc__free(db->rt_cache[slot]);
+	}
+	db->rt_cache[slot] = rt;
+	*out = rt;
+	return DVC_OK;
+}
+
+void dvc__store_rt_cache_clear(dvc_db *db)
+{
+	for (size_t i = 0; i < DVC_RT_CACHE; i++) {
+		if (db->rt_cache[i]) {
+			dvc__free(db->rt_cache[i]->form_schema);
+			dvc__free(db->rt_cache[i]);
+			db->rt_cache[i] = NULL;
+		}
+	}
+}
+
+int dvc__store_proc_rt_by_code(dvc_db *db, const char *code, const char *asof,
+			       const dvc__proc_rt **out)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_RT_BY_CODE);
+	int64_t vid;
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, asof, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	vid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return dvc__err(DVC_ENOTFOUND, "procedure", "no procedure %.40s in force on %s", code, asof);
+	if (rc != SQLITE_ROW)
+		return dvc__store_err(db, rc, "looking up a procedure");
+	return dvc__store_proc_rt(db, vid, out);
+}
+
+/* ---- codes ---- */
+
+static const char SQL_NEXT_SEQ[] =
+	"INSERT INTO dossier_seq(agency, day, last) VALUES (?1, ?2, 1)"
+	" ON CONFLICT(agency, day) DO UPDATE SET last = last + 1 RETURNING last";
+
+int dvc__store_next_seq(dvc_db *db, const char *agency, const char *day, int64_t *out)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_NEXT_SEQ);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, agency, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "numbering a dossier");
+}
+
+/* ---- the live row ---- */
+
+#define DOSSIER_COLUMNS \
+	"id, code, version_id, channel, state, rev, account_id, secret_hash, submitted_at," \
+	" received_at, due_at, rescheduled_due_at, result_at, finished_at, step, unit, handler_id," \
+	" step_since, step_due_at, stopped_at, remaining, step_remaining, flags, delivery," \
+	" track_failures, track_locked_until, journal_seq, journal_head"
+
+static const char SQL_DOSSIER_INSERT[] =
+	"INSERT INTO dossier(code, version_id, channel, state, rev, account_id, secret_hash,"
+	" applicant_name, applicant_citizen_id, applicant_birth_date, applicant_address,"
+	" applicant_phone, applicant_email, form_data, submitted_at, step, unit, step_since, flags)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
+static const char SQL_DOSSIER_LOAD[] = "SELECT " DOSSIER_COLUMNS " FROM dossier WHERE code = ?1";
+static const char SQL_DOSSIER_UPDATE[] =
+	"UPDATE dossier SET state = ?2, rev = ?3, received_at = ?4, due_at = ?5,"
+	" rescheduled_due_at = ?6, result_at = ?7, finished_at = ?8, step = ?9, unit = ?10,"
+	" handler_id = ?11, step_since = ?12, step_due_at = ?13, stopped_at = ?14, remaining = ?15,"
+	" step_remaining = ?16, flags = ?17, delivery = ?18, journal_seq = ?19, journal_head = ?20,"
+	" submitted_at = ?21, track_failures = ?22, track_locked_until = ?23"
+	" WHERE id = ?1 AND rev = ?24";
+static const char SQL_DOSSIER_TRACKFAIL[] =
+	"UPDATE dossier SET track_failures = ?2, track_locked_until = ?3 WHERE id = ?1";
+
+static void bind_time(sqlite3_stmt *st, int i, dvc_time t)
+{
+	if (t)
+		sqlite3_bind_int64(st, i, t);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int dvc__store_dossier_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *a,
+			      const char *form_data)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_INSERT);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, d->code, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, d->version_id);
+	sqlite3_bind_int(st, 3, d->channel);
+	sqlite3_bind_int(st, 4, (int)d->state);
+	sqlite3_bind_int64(st, 5, d->rev);
+	if (d->account_id)
+		sqlite3_bind_int64(st, 6, d->account_id);
+	if (d->has_secret)
+		sqlite3_bind_blob(st, 7, d->secret_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, a->full_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, a->citizen_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, a->birth_date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, a->address, -1, SQLITE_STATIC);
+	dvc__bind_text(db, st, 12, a->phone);
+	dvc__bind_text(db, st, 13, a->email);
+	dvc__bind_text(db, st, 14, form_data);
+	sqlite3_bind_int64(st, 15, d->submitted_at);
+	sqlite3_bind_int(st, 16, d->step);
+	sqlite3_bind_text(st, 17, d->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 18, d->step_since);
+	sqlite3_bind_int(st, 19, d->flags);
+	if ((rc = dvc__exec_step(db, st, "storing a dossier")) != DVC_OK)
+		return rc;
+	d->id = sqlite3_last_insert_rowid(db->sql);
+	return DVC_OK;
+}
+
+static dvc_time col_time(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, i);
+}
+
+static void read_row(sqlite3_stmt *st, dvc__dossier *d)
+{
+	const void *blob;
+	memset(d, 0, sizeof *d);
+	d->id = sqlite3_column_int64(st, 0);
+	copy_text(d->code, sizeof d->code, sqlite3_column_text(st, 1));
+	d->version_id = sqlite3_column_int64(st, 2);
+	d->channel = sqlite3_column_int(st, 3);
+	d->state = (dvc_state)sqlite3_column_int(st, 4);
+	d->rev = sqlite3_column_int64(st, 5);
+	d->account_id = col_time(st, 6);
+	if ((blob = sqlite3_column_blob(st, 7)) && sqlite3_column_bytes(st, 7) == 32) {
+		memcpy(d->secret_hash, blob, 32);
+		d->has_secret = 1;
+	}
+	d->submitted_at = col_time(st, 8);
+	d->received_at = col_time(st, 9);
+	d->due_at = col_time(st, 10);
+	d->rescheduled_due_at = col_time(st, 11);
+	d->result_at = col_time(st, 12);
+	d->finished_at = col_time(st, 13);
+	d->step = sqlite3_column_int(st, 14);
+	copy_text(d->unit, sizeof d->unit, sqlite3_column_text(st, 15));
+	d->handler_id = col_time(st, 16);
+	d->step_since = col_time(st, 17);
+	d->step_due_at = col_time(st, 18);
+	d->stopped_at = col_time(st, 19);
+	d->remaining = col_time(st, 20);
+	d->step_remaining = col_time(st, 21);
+	d->flags = sqlite3_column_int(st, 22);
+	d->delivery = sqlite3_column_type(st, 23) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 23);
+	d->track_failures = sqlite3_column_int(st, 24);
+	d->track_locked_until = col_time(st, 25);
+	d->journal_seq = sqlite3_column_int64(st, 26);
+	if ((blob = sqlite3_column_blob(st, 27)) && sqlite3_column_bytes(st, 27) == 32)
+		memcpy(d->journal_head, blob, 32);
+}
+
+int dvc__store_dossier_load(dvc_db *db, const char *code, dvc__dossier *d)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_LOAD);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_row(st, d);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return dvc__err(DVC_ENOTFOUND, "code", "no dossier %.64s", code);
+	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "loading a dossier");
+}
+
+int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expected_rev)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_UPDATE);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, d->id);
+	sqlite3_bind_int(st, 2, (int)d->state);
+	sqlite3_bind_int64(st, 3, d->rev);
+	bind_time(st, 4, d->received_at);
+	bind_time(st, 5, d->due_at);
+	bind_time(st, 6, d->rescheduled_due_at);
+	bind_time(st, 7, d->result_at);
+	bind_time(st, 8, d->finished_at);
+	sqlite3_bind_int(st, 9, d->step);
+	sqlite3_bind_text(st, 10, d->unit, -1, SQLITE_STATIC);
+	bind_time(st, 11, d->handler_id);
+	sqlite3_bind_int64(st, 12, d->step_since);
+	bind_time(st, 13, d->step_due_at);
+	bind_time(st, 14, d->stopped_at);
+	if (d->flags & DVC__F_STOPPED) {
+		sqlite3_bind_int64(st, 15, d->remaining);
+		sqlite3_bind_int64(st, 16, d->step_remaining);
+	}
+	sqlite3_bind_int(st, 17, d->flags);
+	if (d->delivery >= 0)
+		sqlite3_bind_int(st, 18, d->delivery);
+	sqlite3_bind_int64(st, 19, d->journal_seq);
+	sqlite3_bind_blob(st, 20, d->journal_head, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 21, d->submitted_at);
+	sqlite3_bind_int(st, 22, d->track_failures);
+	sqlite3_bind_int64(st, 23, d->track_locked_until);
+	sqlite3_bind_int64(st, 24, expected_rev);
+	if ((rc = dvc__exec_step(db, st, "updating a dossier")) != DVC_OK)
+		return rc;
+	if (sqlite3_changes(db->sql) != 1)
+		return dvc__err(DVC_ECONFLICT, "expected_version",
+				"dossier %s changed meanwhile (version %lld is stale)", d->code,
+				(long long)expected_rev);
+	return DVC_OK;
+}
+
+int dvc__store_dossier_track_failures(dvc_db *db, int64_t id, int failures, dvc_time locked_until)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_TRACKFAIL);
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, failures);
+	sqlite3_bind_int64(st, 3, locked_until);
+	return dvc__exec_step(db, st, "counting a failed attempt");
+}
+
+/* ---- journal ---- */
+
+static const char SQL_JOURNAL_INSERT[] =
+	"INSERT INTO journal(dossier_id, seq, at, actor, unit, action, from_state, to_state, note,"
+	" payload_digest, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+static const char SQL_JOURNAL_EACH[] =
+	"SELECT seq, at, actor, unit, action, from_state, to_state, note, payload_digest, hash"
+	" FROM journal WHERE dossier_id = ?1 ORDER BY seq";
+
+int dvc__store_journal_insert(dvc_db *db, int64_t dossier_id, const dvc__journal_row *j)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_JOURNAL_INSERT);
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, dossier_id);
+	sqlite3_bind_int64(st, 2, j->seq);
+	sqlite3_bind_int64(st, 3, j->at);
+	sqlite3_bind_text(st, 4, j->actor, -1, SQLITE_STATIC);
+	dvc__bind_text(db, st, 5, j->unit);
+	sqlite3_bind_int(st, 6, (int)j->action);
+	sqlite3_bind_int(st, 7, (int)j->from);
+	sqlite3_bind_int(st, 8, (int)j->to);
+	dvc__bind_text(db, st, 9, j->note);
+	if (j->payload_digest)
+		sqlite3_bind_blob(st, 10, j->payload_digest, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 11, j->hash, 32, SQLITE_STATIC);
+	return dvc__exec_step(db, st, "journaling an action");
+}
+
+int dvc__store_journal_each(dvc_db *db, int64_t dossier_id, dvc__journal_cb cb, void *ctx)
+{
+	/* Not the cached statement: callbacks may run other cached statements. */
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db->sql, SQL_JOURNAL_EACH, -1, &st, NULL);
+	static const unsigned char zero[32];
+	if (rc != SQLITE_OK)
+		return dvc__store_err(db, rc, "reading the journal");
+	sqlite3_bind_int64(st, 1, dossier_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		dvc__journal_row j;
+		j.seq = sqlite3_column_int64(st, 0);
+		j.at = sqlite3_column_int64(st, 1);
+		j.actor = (const char *)sqlite3_column_text(st, 2);
+		j.unit = (const char *)sqlite3_column_text(st, 3);
+		j.action = (dvc_action)sqlite3_column_int(st, 4);
+		j.from = (dvc_state)sqlite3_column_int(st, 5);
+		j.to = (dvc_state)sqlite3_column_int(st, 6);
+		j.note = (const char *)sqlite3_column_text(st, 7);
+		j.payload_digest = sqlite3_column_bytes(st, 8) == 32 ? sqlite3_column_blob(st, 8) : NULL;
+		j.hash = sqlite3_column_bytes(st, 9) == 32 ? sqlite3_column_blob(st, 9) : zero;
+		if ((rc = cb(ctx, &j)) != DVC_OK) {
+			sqlite3_finalize(st);
+			return rc;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the journal");
+}
+
+static const char SQL_DOSSIER_DETAILS[] =
+	"SELECT d.applicant_name, o.full_name, a.name FROM dossier d"
+	" LEFT JOIN officer o ON o.id = d.handler_id LEFT JOIN agency a ON a.code = d.unit"
+	" WHERE d.id = ?1";
+
+int dvc__store_dossier_details(dvc_db *db, int64_t id, dvc_arena *a, const char **applicant_name,
+			       const char **handler, const char **unit_name)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_DETAILS);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*applicant_name = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
+		*handler = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
+		*unit_name = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
+		if (!*applicant_name) {
+			sqlite3_reset(st);
+			return dvc__oom();
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "reading a dossier");
+}
+
+static const char SQL_DOSSIER_EACH[] =
+	"SELECT " DOSSIER_COLUMNS ", (SELECT p.code FROM procedure_version pv JOIN procedure p"
+	" ON p.id = pv.procedure_id WHERE pv.id = dossier.version_id),"
+	" (SELECT username FROM officer WHERE officer.id = dossier.handler_id)"
+	" FROM dossier WHERE (?1 < 0 OR state = ?1) AND (?2 IS NULL OR unit = ?2)"
+	" ORDER BY id DESC LIMIT ?3";
+
+int dvc__store_dossier_each(dvc_db *db, int state, const char *unit, size_t limit,
+			    dvc__dossier_cb cb, void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db->sql, SQL_DOSSIER_EACH, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return dvc__store_err(db, rc, "listing dossiers");
+	sqlite3_bind_int(st, 1, state);
+	if (unit)
+		sqlite3_bind_text(st, 2, unit, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (int64_t)limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		dvc__dossier d;
+		read_row(st, &d);
+		if ((rc = cb(ctx, &d, (const char *)sqlite3_column_text(st, 28),
+			     (const char *)sqlite3_column_text(st, 29))) != DVC_OK) {
+			sqlite3_finalize(st);
+			return rc < 0 ? rc : DVC_OK;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossiers");
+}
+
+int dvc__store_dossier_ids(dvc_db *db, int (*cb)(void *ctx, const char *code), void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db->sql, "SELECT code FROM dossier ORDER BY id", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return dvc__store_err(db, rc, "listing dossiers");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int crc = cb(ctx, (const char *)sqlite3_column_text(st, 0));
+		if (crc != DVC_OK) {
+			sqlite3_finalize(st);
+			return crc;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossiers");
+}

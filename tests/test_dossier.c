@@ -1,0 +1,681 @@
+/* Dossier lifecycle: routes, deadlines with a stopped clock, actors,
+ * service-level rules, tracking, the journal chain, codes, accounts. */
+#include "testutil.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DESK "000.00.30.H24"
+#define JUSTICE "000.01.30.H24"
+#define CITY "000.00.00.H24"
+#define P3 "T.000003"
+#define P2 "T.000002"
+#define P4 "T.000004"
+
+static dvc_time clock_now;
+static dvc_time test_clock(void *ctx) { (void)ctx; return clock_now; }
+
+static dvc_time at(const char *iso)
+{
+	dvc_time t;
+	ck_ok(dvc_time_parse(iso, &t));
+	return t;
+}
+
+static void setup_db(dvc_db *db)
+{
+	dvc_set_clock(db, test_clock, NULL);
+	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
+	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", DESK, DVC_ROLE_RECEPTION));
+	ck_ok(dvc_officer_add(db, "tran.chuyen.vien", "Trần Chuyên Viên", JUSTICE, DVC_ROLE_SPECIALIST));
+	ck_ok(dvc_officer_add(db, "pham.chuyen.vien", "Phạm Chuyên Viên", JUSTICE, DVC_ROLE_SPECIALIST));
+	ck_ok(dvc_officer_add(db, "nguyen.truong.phong", "Nguyễn Trưởng Phòng", JUSTICE, DVC_ROLE_UNIT_LEADER));
+	ck_ok(dvc_officer_add(db, "hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, DVC_ROLE_SIGNING_LEADER));
+	ck_ok(dvc_officer_add(db, "vu.so.tu.phap", "Vũ Sở Tư Pháp", CITY, DVC_ROLE_SPECIALIST));
+	ck_ok(dvc_officer_add(db, "tnmt.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
+	ck_ok(dvc_officer_add(db, "quan.tri", "Quản Trị", DESK, DVC_ROLE_ADMIN));
+}
+
+static dvc_db *db;
+
+static void setup(void)
+{
+	clock_now = at("2026-03-02T09:00:00+07:00"); /* a Monday */
+	db = mem_db();
+	setup_db(db);
+}
+
+static void teardown(void) { dvc_close(db); }
+
+static const dvc_applicant citizen = {
+	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
+	"0912 345 678", "an.nguyen@example.vn"};
+
+static dvc_receipt submit_p(const char *proc, const char *form)
+{
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r;
+	s.procedure = proc;
+	s.applicant = &citizen;
+	s.form_data = form;
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	return r;
+}
+
+static dvc_receipt submit3(void) { return submit_p(P3, "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}"); }
+
+static int act_full(const char *code, dvc_action a, const char *officer, const char *note,
+		    const char *target)
+{
+	dvc_action_req r = DVC_ACTION_INIT;
+	r.action = a;
+	r.actor.kind = DVC_ACTOR_OFFICER;
+	r.actor.name = officer;
+	r.note = note;
+	r.target = target;
+	return dvc_dossier_act(db, code, &r, NULL);
+}
+
+static int act_o(const char *code, dvc_action a, const char *officer)
+{
+	return act_full(code, a, officer, NULL, NULL);
+}
+
+static int act_applicant(const char *code, dvc_action a, const char *secret)
+{
+	dvc_action_req r = DVC_ACTION_INIT;
+	r.action = a;
+	r.actor.kind = DVC_ACTOR_ANONYMOUS;
+	r.actor.secret = secret;
+	return dvc_dossier_act(db, code, &r, NULL);
+}
+
+static dvc_tracking *track_officer(const char *code)
+{
+	dvc_tracking *t;
+	dvc_actor who = {DVC_ACTOR_OFFICER, "quan.tri", NULL};
+	ck_ok(dvc_dossier_track(db, code, &who, &t));
+	return t;
+}
+
+static dvc_state state_of(const char *code)
+{
+	dvc_tracking *t = track_officer(code);
+	dvc_state s = t->state;
+	dvc_tracking_free(t);
+	return s;
+}
+
+START_TEST(full_route_through_two_units_with_appointment)
+{
+	dvc_receipt r = submit3();
+	dvc_tracking *t;
+	ck_assert_str_eq(r.code, DESK "-260302-0001");
+	ck_assert_uint_eq(strlen(r.secret), 20);
+
+	clock_now = at("2026-03-02T10:15:00+07:00");
+	ck_ok(act_o(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan"));
+	t = track_officer(r.code);
+	/* 3 working days: due at 10:15 on Thursday */
+	ck_assert_int_eq(t->due_at, at("2026-03-05T10:15:00+07:00"));
+	ck_assert_int_eq(t->state, DVC_STATE_RECEIVED);
+	dvc_tracking_free(t);
+
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "le.tiep.nhan"));
+	t = track_officer(r.code);
+	ck_assert_int_eq(t->state, DVC_STATE_IN_PROGRESS);
+	ck_assert_str_eq(t->unit, JUSTICE);
+	ck_assert_int_eq(t->step_role, DVC_ROLE_SPECIALIST);
+	ck_assert_int_ne(t->step_due_at, 0);
+	dvc_tracking_free(t);
+
+	clock_now += 3600;
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "tran.chuyen.vien"));
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "nguyen.truong.phong"));
+	t = track_officer(r.code);
+	ck_assert_str_eq(t->unit, DESK);
+	ck_assert_int_eq(t->step_role, DVC_ROLE_SIGNING_LEADER);
+	dvc_tracking_free(t);
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "hoang.lanh.dao"));
+	ck_assert_int_eq(state_of(r.code), DVC_STATE_RESULT_READY);
+	ck_ok(act_o(r.code, DVC_ACT_RETURN, "le.tiep.nhan"));
+
+	/* the applicant tracks with code + secret and sees every step */
+	dvc_actor me = {DVC_ACTOR_ANONYMOUS, NULL, r.secret};
+	ck_ok(dvc_dossier_track(db, r.code, &me, &t));
+	ck_assert_int_eq(t->state, DVC_STATE_RETURNED);
+	ck_assert_uint_eq(t->n_history, 7);
+	ck_assert_int_eq(t->history[0].action, DVC_ACT_SUBMIT);
+	ck_assert_int_eq(t->history[1].action, DVC_ACT_RECEIVE);
+	ck_assert_str_eq(t->history[1].actor, "officer:le.tiep.nhan");
+	ck_assert_int_eq(t->history[6].to, DVC_STATE_RETURNED);
+	ck_assert(!t->overdue);
+	ck_assert_str_eq(t->applicant_name, "Nguyễn Văn An");
+	dvc_tracking_free(t);
+	size_t n;
+	ck_ok(dvc_dossier_verify(db, NULL, &n));
+	ck_assert_uint_eq(n, 1);
+}
+END_TEST
+
+START_TEST(account_profile_fills_the_applicant)
+{
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r;
+	dvc_tracking *t;
+	dvc_actor me = {DVC_ACTOR_ACCOUNT, "nguyenvanan", NULL};
+	dvc_actor other = {DVC_ACTOR_ACCOUNT, "tranthib", NULL};
+	dvc_applicant b = citizen;
+	b.full_name = "Trần Thị Bình";
+	b.citizen_id = "031199001235";
+	b.birth_date = "1999-01-01";
+	ck_ok(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &citizen));
+	ck_ok(dvc_account_register(db, "tranthib", "mat-khau-khac", &b));
+	s.procedure = P3;
+	s.account = "nguyenvanan";
+	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}";
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	ck_assert_str_eq(r.secret, ""); /* account holders track by logging in */
+	ck_ok(dvc_dossier_track(db, r.code, &me, &t));
+	ck_assert_str_eq(t->applicant_name, "Nguyễn Văn An");
+	dvc_tracking_free(t);
+	ck_dvc(dvc_dossier_track(db, r.code, &other, &t), DVC_EPERM);
+	/* only the owner may withdraw */
+	dvc_action_req w = DVC_ACTION_INIT;
+	w.action = DVC_ACT_WITHDRAW;
+	w.actor = other;
+	ck_dvc(dvc_dossier_act(db, r.code, &w, NULL), DVC_EPERM);
+	w.actor = me;
+	ck_ok(dvc_dossier_act(db, r.code, &w, NULL));
+	ck_assert_int_eq(state_of(r.code), DVC_STATE_WITHDRAWN);
+	ck_dvc(act_o(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan"), DVC_ETRANSITION);
+}
+END_TEST
+
+START_TEST(supplement_is_requested_once_per_phase)
+{
+	dvc_receipt r = submit3();
+	ck_dvc(act_full(r.code, DVC_ACT_REQUEST_SUPPLEMENT, "le.tiep.nhan", NULL, NULL), DVC_EINVAL);
+	ck_ok(act_full(r.code, DVC_ACT_REQUEST_SUPPLEMENT, "le.tiep.nhan",
+		       "Bổ sung: bản sao giấy khai sinh; tờ khai có chữ ký", NULL));
+	ck_assert_int_eq(state_of(r.code), DVC_STATE_SUPPLEMENT_REQUESTED);
+	ck_dvc(act_applicant(r.code, DVC_ACT_SUPPLY, "WRONGSECRET"), DVC_EAUTH);
+	ck_ok(act_applicant(r.code, DVC_ACT_SUPPLY, r.secret));
+	ck_assert_int_eq(state_of(r.code), DVC_STATE_SUBMITTED);
+	/* guided once, completely: a second request at intake is refused */
+	ck_dvc(act_full(r.code, DVC_ACT_REQUEST_SUPPLEMENT, "le.tiep.nhan", "thêm nữa", NULL),
+	       DVC_ETRANSITION);
+	ck_ok(act_o(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan"));
+}
+END_TEST
+
+START_TEST(clock_stops_while_waiting_for_the_applicant)
+{
+	dvc_receipt r = submit3();
+	dvc_tracking *t;
+	const dvc_calendar *cal;
+	dvc_calendar *c;
+	dvc_time due0, stop, resume;
+	int64_t left, moved, paused;
+	ck_ok(dvc_calendar_new(&c, NULL));
+	cal = c;
+	ck_ok(act_o(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan"));
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "le.tiep.nhan"));
+	t = track_officer(r.code);
+	due0 = t->due_at;
+	dvc_tracking_free(t);
+
+	stop = clock_now = at("2026-03-02T14:00:00+07:00");
+	ck_ok(act_full(r.code, DVC_ACT_REQUEST_SUPPLEMENT, "tran.chuyen.vien", "Thiếu bản sao", NULL));
+	t = track_officer(r.code);
+	ck_assert(t->clock_stopped);
+	dvc_tracking_free(t);
+	/* two days later, past the original due date, the applicant supplies */
+	resume = clock_now = at("2026-03-06T09:00:00+07:00");
+	ck_ok(act_applicant(r.code, DVC_ACT_SUPPLY, r.secret));
+	t = track_officer(r.code);
+	ck_assert_int_eq(t->state, DVC_STATE_IN_PROGRESS);
+	ck_assert(!t->clock_stopped);
+	ck_assert(!t->overdue);
+	/* the working time left at the stop is left again at the resume */
+	ck_ok(dvc_calendar_between(cal, stop, due0, &left));
+	ck_ok(dvc_calendar_between(cal, resume, t->due_at, &moved));
+	ck_assert_int_eq(left, moved);
+	ck_ok(dvc_calendar_between(cal, stop, resume, &paused));
+	ck_ok(dvc_calendar_between(cal, due0, t->due_at, &moved));
+	ck_assert_int_eq(paused, moved);
+	dvc_tracking_free(t);
+	dvc_calendar_free(c);
+}
+END_TEST
+
+START_TEST(wrong_actor_stale_version_and_illegal_moves_change_nothing)
+{
+	dvc_receipt r = submit3();
+	dvc_tracking *before, *after;
+	dvc_action_req q = DVC_ACTION_INIT;
+	int64_t v;
+	before = track_officer(r.code);
+	/* a specialist cannot receive; the desk's reception can */
+	ck_dvc(act_o(r.code, DVC_ACT_RECEIVE, "tran.chuyen.vien"), DVC_EPERM);
+	ck_dvc(act_o(r.code, DVC_ACT_RECEIVE, "vu.so.tu.phap"), DVC_EPERM);
+	ck_dvc(act_o(r.code, DVC_ACT_RETURN, "le.tiep.nhan"), DVC_ETRANSITION);
+	ck_dvc(act_applicant(r.code, DVC_ACT_RECEIVE, r.secret), DVC_EPERM);
+	ck_dvc(act_o(r.code, DVC_ACT_RECEIVE, "no.such.officer"), DVC_ENOTFOUND);
+	ck_dvc(act_o("000.00.30.H24-260302-9999", DVC_ACT_RECEIVE, "le.tiep.nhan"), DVC_ENOTFOUND);
+	ck_dvc(act_o(r.code, DVC_ACT_REJECT, "le.tiep.nhan"), DVC_EINVAL); /* reasons required */
+	q.action = (dvc_action)99;
+	ck_dvc(dvc_dossier_act(db, r.code, &q, NULL), DVC_EINVAL);
+	/* optimistic concurrency */
+	q = (dvc_action_req)DVC_ACTION_INIT;
+	q.action = DVC_ACT_RECEIVE;
+	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	q.expected_version = before->version + 1;
+	ck_dvc(dvc_dossier_act(db, r.code, &q, NULL), DVC_ECONFLICT);
+	after = track_officer(r.code);
+	ck_assert_int_eq(after->version, before->version);
+	ck_assert_int_eq(after->state, before->state);
+	ck_assert_uint_eq(after->n_history, before->n_history);
+	dvc_tracking_free(after);
+	q.expected_version = before->version;
+	ck_ok(dvc_dossier_act(db, r.code, &q, &v));
+	ck_assert_int_eq(v, before->version + 1);
+	/* the same stale version again now conflicts */
+	q.action = DVC_ACT_FORWARD;
+	ck_dvc(dvc_dossier_act(db, r.code, &q, NULL), DVC_ECONFLICT);
+	dvc_tracking_free(before);
+	ck_ok(dvc_dossier_verify(db, r.code, NULL));
+}
+END_TEST
+
+START_TEST(service_level_rules_are_enforced_by_the_library)
+{
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r;
+	dvc_action_req q = DVC_ACTION_INIT;
+	s.procedure = P2;
+	s.applicant = &citizen;
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ESERVICELEVEL);
+	/* the same procedure at the counter, entered by reception */
+	s.channel = DVC_CHANNEL_COUNTER;
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EPERM);
+	s.officer = "tran.chuyen.vien";
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EPERM);
+	s.officer = "le.tiep.nhan";
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+
+	/* a level-3 procedure cannot deliver its result online */
+	dvc_receipt r3 = submit3();
+	ck_ok(act_o(r3.code, DVC_ACT_RECEIVE, "le.tiep.nhan"));
+	ck_ok(act_o(r3.code, DVC_ACT_FORWARD, "le.tiep.nhan"));
+	ck_ok(act_o(r3.code, DVC_ACT_FORWARD, "tran.chuyen.vien"));
+	ck_ok(act_o(r3.code, DVC_ACT_FORWARD, "nguyen.truong.phong"));
+	ck_ok(act_o(r3.code, DVC_ACT_FORWARD, "hoang.lanh.dao"));
+	q.action = DVC_ACT_RETURN;
+	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	q.delivery = DVC_DELIVERY_ONLINE;
+	ck_dvc(dvc_dossier_act(db, r3.code, &q, NULL), DVC_ESERVICELEVEL);
+	q.delivery = DVC_DELIVERY_POST;
+	ck_ok(dvc_dossier_act(db, r3.code, &q, NULL));
+
+	/* a full-online procedure can (default route: desk, specialist, signing leader) */
+	dvc_receipt r4 = submit_p(P4, NULL);
+	ck_ok(act_o(r4.code, DVC_ACT_RECEIVE, "le.tiep.nhan"));
+	ck_ok(act_o(r4.code, DVC_ACT_FORWARD, "le.tiep.nhan"));
+	ck_ok(act_o(r4.code, DVC_ACT_FORWARD, "tnmt.chuyen.vien"));
+	ck_ok(act_o(r4.code, DVC_ACT_FORWARD, "hoang.lanh.dao"));
+	q.delivery = DVC_DELIVERY_ONLINE;
+	q.payload = "%PDF-1.7 kết quả điện tử";
+	ck_ok(dvc_dossier_act(db, r4.code, &q, NULL));
+	dvc_tracking *t = track_officer(r4.code);
+	ck_assert_int_eq(t->delivery, DVC_DELIVERY_ONLINE);
+	ck_assert_uint_eq(strlen(t->history[t->n_history - 1].payload_digest), 64);
+	dvc_tracking_free(t);
+}
+END_TEST
+
+START_TEST(form_data_and_applicant_fields_are_validated)
+{
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r;
+	dvc_applicant bad = citizen;
+	s.procedure = P3;
+	s.applicant = &citizen;
+	s.form_data = "{\"purpose\":\"Xin cấp bản sao\"}";
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ESCHEMA);
+	ck_assert_str_eq(dvc_error_last()->path, "form_data.copies");
+	s.form_data = "{\"purpose\":\"Xin\",\"copies\":11}";
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ESCHEMA);
+	ck_assert_str_eq(dvc_error_last()->path, "form_data.copies");
+	s.form_data = "{\"purpose\":";
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EPARSE);
+	s.form_data = "{\"purpose\":\"Xin cấp\",\"copies\":1}";
+	s.applicant = &bad;
+	bad.citizen_id = "03109900123";
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EINVAL);
+	ck_assert_str_eq(dvc_error_last()->path, "citizen_id");
+	bad.citizen_id = "031088001234"; /* born 1988, not 1999 */
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EINVAL);
+	bad = citizen;
+	bad.phone = "01689123456"; /* pre-2018 11-digit mobile */
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EINVAL);
+	ck_assert_str_eq(dvc_error_last()->path, "phone");
+	bad = citizen;
+	bad.email = "an@@example";
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EINVAL);
+	s.applicant = NULL;
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EINVAL);
+	s.applicant = &citizen;
+	s.procedure = "9.999999";
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ENOTFOUND);
+	/* none of the refusals used up a dossier number */
+	s.procedure = P3;
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	ck_assert_str_eq(r.code, DESK "-260302-0001");
+}
+END_TEST
+
+START_TEST(wrong_tracking_secrets_are_counted_and_throttled)
+{
+	dvc_receipt r = submit3();
+	dvc_tracking *t;
+	dvc_actor bad = {DVC_ACTOR_ANONYMOUS, NULL, "AAAAAAAAAAAAAAAAAAAA"};
+	dvc_actor good = {DVC_ACTOR_ANONYMOUS, NULL, r.secret};
+	for (int i = 0; i < DVC_TRACK_MAX_FAILURES; i++)
+		ck_dvc(dvc_dossier_track(db, r.code, &bad, &t), DVC_EAUTH);
+	ck_dvc(dvc_dossier_track(db, r.code, &good, &t), DVC_ETHROTTLED);
+	clock_now += DVC_TRACK_LOCK_SECONDS + 1;
+	ck_ok(dvc_dossier_track(db, r.code, &good, &t));
+	ck_assert_str_eq(t->code, r.code);
+	dvc_tracking_free(t);
+}
+END_TEST
+
+START_TEST(late_dossier_is_rescheduled_once_and_stays_late)
+{
+	dvc_receipt r = submit3();
+	dvc_action_req q = DVC_ACTION_INIT;
+	dvc_tracking *t;
+	ck_ok(act_o(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan"));
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "le.tiep.nhan"));
+	q.action = DVC_ACT_RESCHEDULE;
+	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "tran.chuyen.vien", NULL};
+	q.note = "Xin lỗi ông/bà vì hồ sơ chậm do phải xác minh thêm";
+	q.new_due = at("2026-03-12T16:00:00+07:00");
+	ck_dvc(dvc_dossier_act(db, r.code, &q, NULL), DVC_ETRANSITION); /* not late yet */
+	clock_now = at("2026-03-09T08:00:00+07:00");
+	ck_ok(dvc_dossier_act(db, r.code, &q, NULL));
+	ck_dvc(dvc_dossier_act(db, r.code, &q, NULL), DVC_ETRANSITION); /* only once */
+	t = track_officer(r.code);
+	ck_assert(t->overdue);
+	ck_assert_int_eq(t->rescheduled_due_at, q.new_due);
+	ck_assert_str_eq(t->history[t->n_history - 1].note, q.note);
+	dvc_tracking_free(t);
+	/* finishing after the original due date is still late */
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "tran.chuyen.vien"));
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "nguyen.truong.phong"));
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "hoang.lanh.dao"));
+	t = track_officer(r.code);
+	ck_assert(t->overdue);
+	dvc_tracking_free(t);
+}
+END_TEST
+
+START_TEST(transfer_assign_and_send_back_move_the_holder)
+{
+	dvc_receipt r = submit3();
+	dvc_tracking *t;
+	ck_ok(act_o(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan"));
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "le.tiep.nhan"));
+	/* the unit leader assigns the specialist step to a named officer */
+	ck_dvc(act_full(r.code, DVC_ACT_ASSIGN, "tran.chuyen.vien", NULL, "pham.chuyen.vien"), DVC_EPERM);
+	ck_dvc(act_full(r.code, DVC_ACT_ASSIGN, "nguyen.truong.phong", NULL, "vu.so.tu.phap"), DVC_EINVAL);
+	ck_ok(act_full(r.code, DVC_ACT_ASSIGN, "nguyen.truong.phong", NULL, "pham.chuyen.vien"));
+	t = track_officer(r.code);
+	ck_assert_str_eq(t->handler, "Phạm Chuyên Viên");
+	dvc_tracking_free(t);
+	ck_dvc(act_o(r.code, DVC_ACT_FORWARD, "tran.chuyen.vien"), DVC_EPERM);
+	/* liên thông: the assigned specialist hands the step to the city's department */
+	ck_dvc(act_full(r.code, DVC_ACT_TRANSFER, "pham.chuyen.vien", NULL, CITY), DVC_EINVAL);
+	ck_dvc(act_full(r.code, DVC_ACT_TRANSFER, "pham.chuyen.vien", "Xác minh", "000.99.99.H99"), DVC_ENOTFOUND);
+	ck_ok(act_full(r.code, DVC_ACT_TRANSFER, "pham.chuyen.vien", "Đề nghị Sở xác minh", CITY));
+	t = track_officer(r.code);
+	ck_assert_str_eq(t->unit, CITY);
+	ck_assert_str_eq(t->unit_name, "Sở Tư pháp thành phố Hải Phòng");
+	ck_assert_ptr_null(t->handler);
+	dvc_tracking_free(t);
+	ck_dvc(act_o(r.code, DVC_ACT_FORWARD, "pham.chuyen.vien"), DVC_EPERM);
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "vu.so.tu.phap"));
+	t = track_officer(r.code);
+	ck_assert_str_eq(t->unit, JUSTICE);
+	ck_assert_int_eq(t->step_role, DVC_ROLE_UNIT_LEADER);
+	dvc_tracking_free(t);
+	/* send back needs reasons, and not from the first processing step */
+	ck_dvc(act_o(r.code, DVC_ACT_SEND_BACK, "nguyen.truong.phong"), DVC_EINVAL);
+	ck_ok(act_full(r.code, DVC_ACT_SEND_BACK, "nguyen.truong.phong", "Sai số liệu", NULL));
+	t = track_officer(r.code);
+	ck_assert_int_eq(t->step, 1);
+	dvc_tracking_free(t);
+	ck_dvc(act_full(r.code, DVC_ACT_SEND_BACK, "tran.chuyen.vien", "lại", NULL), DVC_ETRANSITION);
+	/* pause and resume */
+	ck_ok(act_full(r.code, DVC_ACT_PAUSE, "tran.chuyen.vien", "Chờ kết quả giám định", NULL));
+	ck_dvc(act_o(r.code, DVC_ACT_FORWARD, "tran.chuyen.vien"), DVC_ETRANSITION);
+	ck_ok(act_o(r.code, DVC_ACT_RESUME, "tran.chuyen.vien"));
+}
+END_TEST
+
+START_TEST(stuck_dossiers_are_listed_by_unit)
+{
+	dvc_receipt a = submit3(), b = submit3();
+	dvc_dossier_filter f = DVC_DOSSIER_FILTER_INIT;
+	dvc_dossier_list *l;
+	ck_ok(act_o(a.code, DVC_ACT_RECEIVE, "le.tiep.nhan"));
+	ck_ok(act_o(a.code, DVC_ACT_FORWARD, "le.tiep.nhan"));
+	ck_ok(act_o(b.code, DVC_ACT_RECEIVE, "le.tiep.nhan"));
+	/* the specialist step has half of 3 days; two days later it is stuck */
+	clock_now = at("2026-03-04T16:00:00+07:00");
+	f.step_overdue = 1;
+	f.unit = JUSTICE;
+	ck_ok(dvc_dossier_list_get(db, &f, &l));
+	ck_assert_uint_eq(dvc_dossier_list_count(l), 1);
+	ck_assert_str_eq(dvc_dossier_list_row(l, 0)->code, a.code);
+	ck_assert(dvc_dossier_list_row(l, 0)->step_overdue);
+	dvc_dossier_list_free(l);
+	f = (dvc_dossier_filter)DVC_DOSSIER_FILTER_INIT;
+	f.state = DVC_STATE_RECEIVED;
+	ck_ok(dvc_dossier_list_get(db, &f, &l));
+	ck_assert_uint_eq(dvc_dossier_list_count(l), 1);
+	ck_assert_str_eq(dvc_dossier_list_row(l, 0)->code, b.code);
+	dvc_dossier_list_free(l);
+	f.state = 42;
+	ck_dvc(dvc_dossier_list_get(db, &f, &l), DVC_EINVAL);
+}
+END_TEST
+
+START_TEST(accounts_hash_passwords_and_lock_after_failures)
+{
+	dvc_applicant bad = citizen;
+	dvc_account *acc;
+	ck_ok(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &citizen));
+	ck_dvc(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &citizen), DVC_EEXISTS);
+	ck_dvc(dvc_account_register(db, "ngắn", "mật-khẩu-dài", &citizen), DVC_EINVAL);
+	ck_dvc(dvc_account_register(db, "binh", "short", &citizen), DVC_EINVAL);
+	bad.citizen_id = "999099001234";
+	ck_dvc(dvc_account_register(db, "binh", "mật-khẩu-dài", &bad), DVC_EINVAL);
+	ck_assert_str_eq(dvc_error_last()->path, "citizen_id");
+	ck_ok(dvc_account_get(db, "nguyenvanan", &acc));
+	ck_assert_str_eq(acc->profile.phone, "+84912345678"); /* normalised */
+	dvc_account_free(acc);
+	ck_ok(dvc_account_login(db, "nguyenvanan", "mật-khẩu-dài"));
+	ck_dvc(dvc_account_login(db, "nobody", "x"), DVC_EAUTH);
+	for (int i = 0; i < DVC_LOGIN_MAX_FAILURES; i++)
+		ck_dvc(dvc_account_login(db, "nguyenvanan", "sai"), DVC_EAUTH);
+	ck_dvc(dvc_account_login(db, "nguyenvanan", "mật-khẩu-dài"), DVC_ETHROTTLED);
+	clock_now += DVC_LOGIN_LOCK_SECONDS + 1;
+	ck_ok(dvc_account_login(db, "nguyenvanan", "mật-khẩu-dài"));
+	/* the stored hash is Argon2id, not the password */
+	ck_dvc(dvc_officer_add(db, "x.y", "X", "000.77.77.H77", DVC_ROLE_SPECIALIST), DVC_EREF);
+	ck_dvc(dvc_officer_add(db, "x.y", "X", DESK, DVC_ROLE_APPLICANT), DVC_EINVAL);
+}
+END_TEST
+
+/* ---- on a file: tampering, concurrency ---- */
+
+static char dir[64];
+static char path[128];
+
+static void file_setup(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/dvc-dossier-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/d.db", dir);
+	clock_now = at("2026-03-02T09:00:00+07:00");
+	ck_ok(dvc_open(&db, path, NULL));
+	setup_db(db);
+}
+
+static void file_teardown(void)
+{
+	char cmd[200];
+	dvc_close(db);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void raw_exec(const char *sql)
+{
+	sqlite3 *raw;
+	ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+}
+
+START_TEST(journal_chain_detects_edits_and_deletions)
+{
+	dvc_receipt r = submit3();
+	ck_ok(act_o(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan"));
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "le.tiep.nhan"));
+	ck_ok(dvc_dossier_verify(db, r.code, NULL));
+	raw_exec("UPDATE journal SET note = 'đã sửa' WHERE seq = 2");
+	ck_dvc(dvc_dossier_verify(db, r.code, NULL), DVC_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(dvc_error_last()->message, "entry 2"));
+	raw_exec("UPDATE journal SET note = NULL WHERE seq = 2");
+	ck_ok(dvc_dossier_verify(db, NULL, NULL));
+	raw_exec("DELETE FROM journal WHERE seq = 3");
+	ck_dvc(dvc_dossier_verify(db, NULL, NULL), DVC_ECORRUPT);
+}
+END_TEST
+
+START_TEST(journal_detects_a_deleted_middle_entry)
+{
+	dvc_receipt r = submit3();
+	ck_ok(act_o(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan"));
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "le.tiep.nhan"));
+	raw_exec("DELETE FROM journal WHERE seq = 2");
+	ck_dvc(dvc_dossier_verify(db, r.code, NULL), DVC_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(dvc_error_last()->message, "missing"));
+}
+END_TEST
+
+static void *submitter(void *arg)
+{
+	dvc_db *h;
+	int *failures = arg;
+	if (dvc_open(&h, path, NULL) != DVC_OK) {
+		(*failures)++;
+		return NULL;
+	}
+	dvc_set_clock(h, test_clock, NULL);
+	for (int i = 0; i < 40; i++) {
+		dvc_submission s = DVC_SUBMISSION_INIT;
+		dvc_receipt r;
+		s.procedure = P3;
+		s.applicant = &citizen;
+		s.form_data = "{\"purpose\":\"Song song\",\"copies\":1}";
+		if (dvc_dossier_submit(h, &s, &r) != DVC_OK)
+			(*failures)++;
+	}
+	dvc_close(h);
+	return NULL;
+}
+
+START_TEST(codes_are_unique_and_gap_free_with_concurrent_writers)
+{
+	pthread_t th[3];
+	int failures[3] = {0, 0, 0};
+	dvc_dossier_list *l;
+	dvc_dossier_filter f = DVC_DOSSIER_FILTER_INIT;
+	char seen[121] = {0};
+	for (int i = 0; i < 3; i++)
+		pthread_create(&th[i], NULL, submitter, &failures[i]);
+	for (int i = 0; i < 3; i++)
+		pthread_join(th[i], NULL);
+	ck_assert_int_eq(failures[0] + failures[1] + failures[2], 0);
+	ck_ok(dvc_dossier_list_get(db, &f, &l));
+	ck_assert_uint_eq(dvc_dossier_list_count(l), 120);
+	for (size_t i = 0; i < 120; i++) {
+		const char *code = dvc_dossier_list_row(l, i)->code;
+		int n = atoi(code + strlen(DESK "-260302-"));
+		ck_assert_int_ge(n, 1);
+		ck_assert_int_le(n, 120);
+		ck_assert(!seen[n]);
+		seen[n] = 1;
+	}
+	dvc_dossier_list_free(l);
+}
+END_TEST
+
+START_TEST(statemachine_table_is_whole_and_drawable)
+{
+	size_t n;
+	const dvc_transition *t = dvc_lifecycle_table(&n);
+	char *dot;
+	ck_assert_uint_gt(n, 20);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert(!dvc_state_is_final(t[i].from)); /* finals accept nothing */
+		ck_assert_uint_ne(t[i].roles, 0);
+	}
+	ck_ok(dvc_lifecycle_dot(&dot));
+	for (int s = 0; s < DVC_STATE_COUNT; s++)
+		ck_assert_ptr_nonnull(strstr(dot, dvc_state_name((dvc_state)s)));
+	dvc_free(dot);
+	dvc_state s;
+	ck_ok(dvc_state_parse("in_progress", &s));
+	ck_assert_int_eq(s, DVC_STATE_IN_PROGRESS);
+	ck_dvc(dvc_state_parse("stuck", &s), DVC_EINVAL);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("dossier");
+	TCase *tc = tcase_create("memory");
+	TCase *tf = tcase_create("file");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, full_route_through_two_units_with_appointment);
+	tcase_add_test(tc, account_profile_fills_the_applicant);
+	tcase_add_test(tc, supplement_is_requested_once_per_phase);
+	tcase_add_test(tc, clock_stops_while_waiting_for_the_applicant);
+	tcase_add_test(tc, wrong_actor_stale_version_and_illegal_moves_change_nothing);
+	tcase_add_test(tc, service_level_rules_are_enforced_by_the_library);
+	tcase_add_test(tc, form_data_and_applicant_fields_are_validated);
+	tcase_add_test(tc, wrong_tracking_secrets_are_counted_and_throttled);
+	tcase_add_test(tc, late_dossier_is_rescheduled_once_and_stays_late);
+	tcase_add_test(tc, transfer_assign_and_send_back_move_the_holder);
+	tcase_add_test(tc, stuck_dossiers_are_listed_by_unit);
+	tcase_add_test(tc, accounts_hash_passwords_and_lock_after_failures);
+	tcase_add_test(tc, statemachine_table_is_whole_and_drawable);
+	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(tf, file_setup, file_teardown);
+	tcase_set_timeout(tf, 120);
+	tcase_add_test(tf, journal_chain_detects_edits_and_deletions);
+	tcase_add_test(tf, journal_detects_a_deleted_middle_entry);
+	tcase_add_test(tf, codes_are_unique_and_gap_free_with_concurrent_writers);
+	suite_add_tcase(s, tf);
+	return run_suite(s);
+}
