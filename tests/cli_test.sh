@@ -54,6 +54,126 @@ if run frobnicate 2>/dev/null; then bad "unknown command succeeded"; else ok; fi
 if run catalog search x --online 9 2>/dev/null; then bad "--online 9 accepted"; else ok; fi
 
 run demo "$ROOT/data" >"$T/demo.txt" 2>&1 && ok || bad "demo: $(cat "$T/demo.txt")"
+grep -q "returned (Đã trả kết quả)" "$T/demo.txt" && ok || bad "demo shows no returned dossier"
+grep -q "appointment (ngày hẹn trả kết quả): 2018-07-05T08:40:00+07:00" "$T/demo.txt" && ok \
+  || bad "demo appointment"
+grep -q "journal chains intact" "$T/demo.txt" && ok || bad "demo verify"
+# deterministic apart from the tracking secret (a fresh store each time)
+"$DVC" --db "$T/demo2.db" demo "$ROOT/data" >"$T/demo2.txt" 2>&1
+"$DVC" --db "$T/demo3.db" demo "$ROOT/data" >"$T/demo3.txt" 2>&1
+sed '/secret/d' "$T/demo2.txt" >"$T/demo2.cmp"
+sed '/secret/d' "$T/demo3.txt" >"$T/demo3.cmp"
+cmp -s "$T/demo2.cmp" "$T/demo3.cmp" && ok || bad "demo is not deterministic"
+
+# ---- the dossier lifecycle on a fresh store ----
+D="$T/d.db"
+dv() { "$DVC" --db "$D" "$@"; }
+# expect_fail NAME CODE CMD...: non-zero exit and exactly one stderr line naming CODE
+expect_fail() {
+  name=$1 code=$2
+  shift 2
+  if dv "$@" >"$T/out" 2>"$T/err"; then bad "$name succeeded"; return; fi
+  [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "$code" "$T/err" && ok \
+    || bad "$name: want one line with $code, got: $(cat "$T/err")"
+}
+json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $1" "$T/j.json"; }
+
+dv catalog import "$ROOT/tests/data/dossier_catalog.json" >/dev/null && ok || bad "dossier catalog import"
+dv officer add le.tiep.nhan --name "Lê Tiếp Nhận" --unit 000.00.30.H24 --role reception >/dev/null \
+  && ok || bad "officer add reception"
+dv officer add tran.chuyen.vien --name "Trần Chuyên Viên" --unit 000.01.30.H24 --role specialist \
+  >/dev/null && ok || bad "officer add specialist"
+dv officer add nguyen.truong.phong --name "Nguyễn Trưởng Phòng" --unit 000.01.30.H24 \
+  --role unit_leader >/dev/null && ok || bad "officer add unit leader"
+dv officer add hoang.lanh.dao --name "Hoàng Lãnh Đạo" --unit 000.00.30.H24 --role signing_leader \
+  >/dev/null && ok || bad "officer add signing leader"
+expect_fail "officer with unknown role" DVC_EINVAL officer add x.y --name "X" --unit 000.00.30.H24 --role boss
+expect_fail "officer at unknown unit" DVC_EREF officer add x.y --name "X" --unit 999.99.99.H99 --role specialist
+
+dv account register nguyenvanan --password "mật-khẩu-dài" --name "Nguyễn Văn An" \
+  --citizen-id 031099001234 --birth-date 1999-05-12 --address "Thôn 3, xã Thụy Hương" \
+  --phone "0912 345 678" >/dev/null && ok || bad "account register"
+dv --json account show nguyenvanan >"$T/j.json" && ok || bad "account show"
+json "assert d['full_name']=='Nguyễn Văn An' and d['phone']=='+84912345678', d" && ok || bad "account show fields"
+dv account login nguyenvanan --password "mật-khẩu-dài" >/dev/null && ok || bad "login"
+expect_fail "login with a wrong password" DVC_EAUTH account login nguyenvanan --password wrong-password
+expect_fail "register with a bad citizen ID" DVC_EINVAL account register tran --password "mat-khau-dai" \
+  --name "Trần Bình" --citizen-id 123 --birth-date 1990-01-01 --address "Hải Phòng"
+
+dv --json dossier submit T.000003 --name "Nguyễn Văn An" --citizen-id 031099001234 \
+  --birth-date 1999-05-12 --address "Thôn 3, xã Thụy Hương" --phone 0912345678 \
+  --form '{"purpose":"Xin cấp bản sao","copies":2}' >"$T/j.json" && ok || bad "submit anonymous"
+CODE=$(json "print(d['code'])")
+SECRET=$(json "print(d['secret'])")
+[ -n "$CODE" ] && [ -n "$SECRET" ] && ok || bad "submit gave no code or secret"
+printf '{"purpose":"x","copies":99}' >"$T/form.json"
+expect_fail "form failing its schema" DVC_ESCHEMA dossier submit T.000003 --account nguyenvanan --form "@$T/form.json"
+expect_fail "online submission below level 3" DVC_ESERVICELEVEL dossier submit T.000002 --account nguyenvanan
+dv dossier submit T.000003 --account nguyenvanan --form '{"purpose":"Xin cấp bản sao","copies":1}' \
+  >"$T/out" && grep -q "submitted" "$T/out" && ok || bad "submit with an account"
+CODE2=$(sed -n 's/^dossier \([^ ]*\) submitted$/\1/p' "$T/out")
+dv dossier track "$CODE2" --account nguyenvanan >/dev/null && ok || bad "track as the account"
+
+dv --json dossier act "$CODE" receive --officer le.tiep.nhan >"$T/j.json" && ok || bad "receive"
+json "assert d['state']=='received' and d['version']==2 and d['due_at'].endswith('+07:00'), d" \
+  && ok || bad "receive output: $(cat "$T/j.json")"
+dv dossier act "$CODE" forward --officer le.tiep.nhan >"$T/out" && ok || bad "forward from the desk"
+grep -q "in_progress (Đang xử lý)" "$T/out" && ok || bad "forward output: $(cat "$T/out")"
+dv dossier act "$CODE" assign --officer nguyen.truong.phong --target tran.chuyen.vien >/dev/null \
+  && ok || bad "assign"
+
+dv --json dossier track "$CODE" --officer le.tiep.nhan >"$T/j.json" && ok || bad "track --json"
+python3 - "$T/j.json" <<'PY' && ok || bad "track fields: $(cat "$T/j.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["state"] == "in_progress" and d["state_label"] == "Đang xử lý", d
+assert d["unit"] == "000.01.30.H24" and d["unit_name"] == "Phòng Tư pháp huyện Kiến Thụy", d
+assert d["step"] == 2 and d["steps"] == 4 and d["step_role"] == "specialist", d
+assert d["handler"] in ("tran.chuyen.vien", "Trần Chuyên Viên"), d
+assert d["due_at"].endswith("+07:00") and d["step_due_at"].endswith("+07:00"), d
+assert d["overdue"] is False and d["clock_stopped"] is False, d
+assert d["applicant_name"] == "Nguyễn Văn An" and d["procedure"] == "T.000003", d
+h = d["history"]
+assert [e["action"] for e in h] == ["submit", "receive", "forward", "assign"], h
+assert h[1]["actor"] == "officer:le.tiep.nhan" and len(h[1]["hash"]) == 64, h
+assert d["version"] == 4, d
+PY
+dv dossier track "$CODE" --secret "$SECRET" >"$T/out" && ok || bad "track with the secret"
+grep -q "Đang xử lý (in_progress)" "$T/out" && grep -q "step:        2/4 specialist" "$T/out" \
+  && ok || bad "track text: $(cat "$T/out")"
+expect_fail "track with a wrong secret" DVC_EAUTH dossier track "$CODE" --secret WRONGSECRETWRONGSECR
+expect_fail "act with a wrong secret" DVC_EAUTH dossier act "$CODE" withdraw --secret WRONGSECRETWRONGSECR
+expect_fail "track without an actor" "usage" dossier track "$CODE"
+expect_fail "illegal transition" DVC_ETRANSITION dossier act "$CODE" return --officer le.tiep.nhan
+expect_fail "stale --expect-version" DVC_ECONFLICT dossier act "$CODE" forward --officer tran.chuyen.vien \
+  --expect-version 1
+expect_fail "unknown action" DVC_EINVAL dossier act "$CODE" frobnicate --officer le.tiep.nhan
+expect_fail "wrong officer" DVC_EPERM dossier act "$CODE" forward --officer le.tiep.nhan
+dv dossier act "$CODE" forward --officer tran.chuyen.vien --expect-version 4 >/dev/null \
+  && ok || bad "forward with the current version"
+dv dossier act "$CODE" forward --officer nguyen.truong.phong >/dev/null && ok || bad "forward unit leader"
+dv dossier act "$CODE" forward --officer hoang.lanh.dao --payload "kết quả đã ký" >"$T/out" \
+  && grep -q "result_ready" "$T/out" && ok || bad "sign: $(cat "$T/out")"
+dv dossier act "$CODE" return --officer le.tiep.nhan --delivery counter >"$T/out" \
+  && grep -q "returned (Đã trả kết quả)" "$T/out" && ok || bad "return: $(cat "$T/out")"
+
+dv dossier history "$CODE" --secret "$SECRET" >"$T/out" && ok || bad "history"
+[ "$(wc -l <"$T/out")" -eq 8 ] && grep -q "^#8 .* return result_ready → returned" "$T/out" \
+  && ok || bad "history lines: $(cat "$T/out")"
+dv --json dossier list --state returned >"$T/j.json" && ok || bad "list"
+json "assert [r['code'] for r in d]==['$CODE'], d" && ok || bad "list --state returned: $(cat "$T/j.json")"
+dv dossier list --stuck >/dev/null && ok || bad "list --stuck"
+expect_fail "list with an unknown state" DVC_EINVAL dossier list --state nowhere
+
+dv statemachine --dot >"$T/out" && grep -q "digraph" "$T/out" && ok || bad "statemachine --dot"
+dv statemachine >"$T/out" && grep -q "^supplement_requested" "$T/out" && ok || bad "statemachine table"
+
+dv dossier verify >"$T/out" && grep -q "^2 dossiers verified, journal chains intact$" "$T/out" \
+  && ok || bad "verify: $(cat "$T/out")"
+if command -v sqlite3 >/dev/null 2>&1; then
+  sqlite3 "$D" "UPDATE journal SET note = 'đã sửa' WHERE seq = 2" && ok || bad "tamper"
+  expect_fail "verify after tampering" DVC_ECORRUPT dossier verify
+fi
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

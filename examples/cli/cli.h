@@ -29,11 +29,30 @@ bool cli_flag(int *argc, char **argv, const char *name);
 /* Take "--name VALUE" (or "--name=VALUE") out of argv; NULL when absent. */
 const char *cli_option(int *argc, char **argv, const char *name);
 
+/* Shared printing helpers (cmd_dossier.c). */
+struct cJSON;
+/* Print a cJSON value on one line to stdout and free it; 1 when out of memory. */
+int cli_emit_json(struct cJSON *o);
+/* An instant as "2018-07-02T08:00:00+07:00", or "-" for 0. */
+void cli_time_str(dvc_time t, char buf[DVC_TIME_FORMAT_SIZE]);
+/* A working-time duration as "2 h 15 min" (or "3 days 2 h" over a working day). */
+void cli_duration_str(int64_t seconds, char *buf, size_t n);
+/* The human-readable tracking view (state, step, deadlines) and the journal. */
+void cli_print_tracking(const dvc_tracking *t, const char *indent);
+void cli_print_history(const dvc_tracking *t, const char *indent);
+/* Tracking and history as JSON objects. */
+struct cJSON *cli_tracking_json(const dvc_tracking *t);
+struct cJSON *cli_history_json(const dvc_tracking *t);
+
 /* command groups */
 int cmd_init(dvc_cli *cli, int argc, char **argv);
 int cmd_catalog(dvc_cli *cli, int argc, char **argv);
 int cmd_procedure(dvc_cli *cli, int argc, char **argv);
 int cmd_calendar(dvc_cli *cli, int argc, char **argv);
 int cmd_demo(dvc_cli *cli, int argc, char **argv);
+int cmd_account(dvc_cli *cli, int argc, char **argv);
+int cmd_officer(dvc_cli *cli, int argc, char **argv);
+int cmd_dossier(dvc_cli *cli, int argc, char **argv);
+int cmd_statemachine(dvc_cli *cli, int argc, char **argv);
 
 #endif

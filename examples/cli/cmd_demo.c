@@ -1,8 +1,175 @@
-/* dvc demo: the seed case end to end on a store of its own. */
+/* dvc demo: the seed case end to end on the store named by --db.
+ *
+ * Kiến Thụy district (Hải Phòng) moved to the city's portal on 1 July 2018.
+ * The demo imports the reference catalog, tours it, then follows two
+ * dossiers of a level-3 district Justice procedure from submission to
+ * return, on a simulated clock that starts on Monday 2 July 2018 at 08:00
+ * (+07:00) and moves the way a working week does. Everything it prints is
+ * deterministic except the random tracking secret. */
 #include "cli.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* The procedure of the story: a district-level Justice procedure, level 3,
+ * implemented by Phòng Tư pháp, 3 working days, no explicit route (so the
+ * default one: desk at the district People's Committee, specialist at Phòng
+ * Tư pháp, signing leader at the People's Committee). */
+#define PROC "2.000748"
+#define PC "000.00.30.H24"      /* Ủy ban nhân dân huyện Kiến Thụy */
+#define JUSTICE "000.01.30.H24" /* Phòng Tư pháp huyện Kiến Thụy */
+
+static const struct {
+	const char *username, *name, *unit;
+	dvc_role role;
+	const char *what;
+} officers[] = {
+	{"hoa.lt", "Lê Thị Hoa", PC, DVC_ROLE_RECEPTION, "reception desk of the People's Committee"},
+	{"nam.tv", "Trần Văn Nam", JUSTICE, DVC_ROLE_SPECIALIST, "specialist, Phòng Tư pháp"},
+	{"lan.pt", "Phạm Thị Lan", JUSTICE, DVC_ROLE_UNIT_LEADER, "head of Phòng Tư pháp"},
+	{"hung.nd", "Nguyễn Đức Hùng", PC, DVC_ROLE_SIGNING_LEADER,
+	 "vice-chairman of the People's Committee, signs"},
+};
+
+static const dvc_applicant an = {
+	"Nguyễn Văn An", "031099001234", "1999-05-12",
+	"Thôn 3, xã Thụy Hương, huyện Kiến Thụy, thành phố Hải Phòng", "0912 345 678", NULL};
+static const dvc_applicant binh = {
+	"Trần Thị Bình", "031190004567", "1990-03-15",
+	"Thôn Đông, xã Đại Đồng, huyện Kiến Thụy, thành phố Hải Phòng", "0983 456 789",
+	"binh.tran@example.vn"};
+
+typedef struct demo {
+	dvc_db *db;
+	dvc_time now;
+} demo;
+
+static dvc_time demo_clock(void *ctx) { return ((demo *)ctx)->now; }
+
+static const char *weekday(int y, int m, int d)
+{
+	static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+	static const char *const names[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	if (m < 3)
+		y -= 1;
+	return names[(y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7];
+}
+
+/* Move the simulated clock to a local time in July 2018 and say what happens. */
+static int when(demo *d, int day, int hour, int minute, const char *what)
+{
+	dvc_date date = {2018, 7, day};
+	if (dvc_time_from_local(date, hour, minute, 0, &d->now) != DVC_OK)
+		return cli_fail_lib("clock");
+	printf("\n[%s %04d-%02d-%02d %02d:%02d] %s\n", weekday(2018, 7, day), 2018, 7, day, hour,
+	       minute, what);
+	return 0;
+}
+
+static int track(demo *d, const char *code, dvc_tracking **t)
+{
+	dvc_actor admin = {DVC_ACTOR_OFFICER, "hoa.lt", NULL};
+	if (dvc_dossier_track(d->db, code, &admin, t) != DVC_OK)
+		return cli_fail_lib(code);
+	return 0;
+}
+
+static void print_actor(const dvc_actor *a)
+{
+	if (a->kind == DVC_ACTOR_OFFICER)
+		printf(" --officer %s", a->name);
+	else if (a->kind == DVC_ACTOR_ACCOUNT)
+		printf(" --account %s", a->name);
+	else
+		printf(" --secret %s", a->secret);
+}
+
+/* The applicant's view, echoed as the command that shows it. */
+static int track_as(demo *d, const char *code, const dvc_actor *who)
+{
+	dvc_tracking *t;
+	printf("$ dvc dossier track %s", code);
+	print_actor(who);
+	putchar('\n');
+	if (dvc_dossier_track(d->db, code, who, &t) != DVC_OK)
+		return cli_fail_lib(code);
+	cli_print_tracking(t, "");
+	dvc_tracking_free(t);
+	return 0;
+}
+
+/* One action, echoed as the command that would do it, then its outcome. */
+static int act(demo *d, const char *code, dvc_action action, dvc_actor who, const char *note,
+	       const char *target, dvc_time new_due, dvc_delivery delivery)
+{
+	dvc_action_req q = DVC_ACTION_INIT;
+	dvc_tracking *t;
+	char due[DVC_TIME_FORMAT_SIZE];
+	int64_t version;
+
+	q.action = action;
+	q.actor = who;
+	q.note = note;
+	q.target = target;
+	q.new_due = new_due;
+	q.delivery = delivery;
+	printf("$ dvc dossier act %s %s", code, dvc_action_name(action));
+	print_actor(&who);
+	if (target)
+		printf(" --target %s", target);
+	if (new_due) {
+		cli_time_str(new_due, due);
+		printf(" --new-due %s", due);
+	}
+	if (action == DVC_ACT_RETURN)
+		printf(" --delivery %s", delivery == DVC_DELIVERY_POST ? "post"
+					 : delivery == DVC_DELIVERY_ONLINE ? "online" : "counter");
+	if (note)
+		printf(" --note \"%s\"", note);
+	putchar('\n');
+	if (dvc_dossier_act(d->db, code, &q, &version) != DVC_OK)
+		return cli_fail_lib(code);
+	if (track(d, code, &t))
+		return 1;
+	printf("  %s (%s), version %lld", dvc_state_name(t->state), dvc_state_label_vi(t->state),
+	       (long long)version);
+	if (t->state == DVC_STATE_IN_PROGRESS || t->state == DVC_STATE_RECEIVED)
+		printf("; at %s, step %d/%d %s%s%s", t->unit_name ? t->unit_name : t->unit,
+		       t->step + 1, t->n_steps, dvc_role_name(t->step_role),
+		       t->handler ? ", handler " : "", t->handler ? t->handler : "");
+	putchar('\n');
+	if (action == DVC_ACT_RECEIVE || action == DVC_ACT_SUPPLY) {
+		cli_time_str(t->due_at, due);
+		printf("  appointment (ngày hẹn trả kết quả): %s\n", due);
+	} else if (action == DVC_ACT_RESCHEDULE) {
+		cli_time_str(t->rescheduled_due_at, due);
+		printf("  new appointment: %s (still counted as late)\n", due);
+	} else if (t->clock_stopped) {
+		printf("  clock stopped until the applicant supplies the documents\n");
+	}
+	dvc_tracking_free(t);
+	return 0;
+}
+
+static int submit(demo *d, const char *account, const dvc_applicant *a, dvc_receipt *r)
+{
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	s.procedure = PROC;
+	s.account = account;
+	s.applicant = account ? NULL : a;
+	printf("$ dvc dossier submit %s", PROC);
+	if (account)
+		printf(" --account %s\n", account);
+	else
+		printf(" --name \"%s\" --citizen-id %s --birth-date %s --address \"%s\" --phone \"%s\"\n",
+		       a->full_name, a->citizen_id, a->birth_date, a->address, a->phone);
+	if (dvc_dossier_submit(d->db, &s, r) != DVC_OK)
+		return cli_fail_lib(PROC);
+	printf("  dossier %s submitted\n", r->code);
+	if (r->secret[0])
+		printf("  tracking secret: %s\n", r->secret);
+	return 0;
+}
 
 static int search(dvc_db *db, const char *text)
 {
@@ -20,35 +187,176 @@ static int search(dvc_db *db, const char *text)
 	return 0;
 }
 
-int cmd_demo(dvc_cli *cli, int argc, char **argv)
+static int catalog_tour(dvc_db *db, const char *datadir)
 {
 	char path[4096];
-	const char *datadir = argc > 1 ? argv[1] : "data";
 	dvc_import_stats st;
 	dvc_catalog_stats *s;
 	dvc_date seed = {2018, 7, 1};
-	int rc = 0;
+	int rc;
 
-	if (!cli_db(cli))
-		return 1;
 	snprintf(path, sizeof path, "%s/catalog/kien-thuy-2018.json", datadir);
-	printf("libdvc %s — Kiến Thụy district, Hải Phòng, from 1 July 2018\n", dvc_version());
 	printf("\n$ dvc catalog import %s\n", path);
-	if (dvc_catalog_import_file(cli->db, path, DVC_FORMAT_AUTO, &st) != DVC_OK)
+	if (dvc_catalog_import_file(db, path, DVC_FORMAT_AUTO, &st) != DVC_OK)
 		return cli_fail_lib(path);
 	printf("  %zu procedures, %zu sectors, %zu agencies (%zu new versions)\n", st.procedures,
 	       st.sectors, st.agencies, st.versions_added);
-	if ((rc = search(cli->db, "dang ky khai sinh")) || (rc = search(cli->db, "ĐĂNG KÝ KẾT HÔN")) ||
-	    (rc = search(cli->db, "chung thuc ban sao")) || (rc = search(cli->db, "ho kinh doan")))
+	if ((rc = search(db, "dang ky khai sinh")) || (rc = search(db, "ĐĂNG KÝ KẾT HÔN")) ||
+	    (rc = search(db, "ho kinh doan")))
 		return rc;
-	if (dvc_catalog_stats_get(cli->db, &seed, &s) != DVC_OK)
+	if (dvc_catalog_stats_get(db, &seed, &s) != DVC_OK)
 		return cli_fail_lib("stats");
 	printf("\n$ dvc catalog stats --asof 2018-07-01\n  procedures in force: %lld\n",
 	       (long long)dvc_catalog_stats_total(s));
+	/* the Vietnamese label goes last: printf pads bytes, not characters */
 	for (size_t i = 0; i < dvc_catalog_stats_count(s); i++) {
 		const dvc_stat_row *r = dvc_catalog_stats_row(s, i);
-		printf("  %-12s %-8s %-36s %lld\n", r->dimension, r->key, r->label, (long long)r->count);
+		printf("  %-12s %-8s %3lld  %s\n", r->dimension, r->key, (long long)r->count, r->label);
 	}
 	dvc_catalog_stats_free(s);
+	return 0;
+}
+
+static int people(demo *d)
+{
+	printf("\n# officers of the Kiến Thụy units and one registered applicant\n");
+	for (size_t i = 0; i < sizeof officers / sizeof officers[0]; i++) {
+		int rc = dvc_officer_add(d->db, officers[i].username, officers[i].name,
+					 officers[i].unit, officers[i].role);
+		printf("$ dvc officer add %s --name \"%s\" --unit %s --role %s\n",
+		       officers[i].username, officers[i].name, officers[i].unit,
+		       dvc_role_name(officers[i].role));
+		if (rc != DVC_OK && rc != DVC_EEXISTS)
+			return cli_fail_lib(officers[i].username);
+		printf("  %s (%s)\n", rc == DVC_EEXISTS ? "already there" : "added", officers[i].what);
+	}
+	printf("$ dvc account register binh.tt --password ******** --name \"%s\" --citizen-id %s "
+	       "--birth-date %s --address \"%s\" --phone \"%s\" --email %s\n",
+	       binh.full_name, binh.citizen_id, binh.birth_date, binh.address, binh.phone,
+	       binh.email);
+	switch (dvc_account_register(d->db, "binh.tt", "Hai-Phong-2018", &binh)) {
+	case DVC_OK:
+		printf("  account binh.tt registered\n");
+		break;
+	case DVC_EEXISTS:
+		printf("  already there\n");
+		break;
+	default:
+		return cli_fail_lib("binh.tt");
+	}
+	return 0;
+}
+
+int cmd_demo(dvc_cli *cli, int argc, char **argv)
+{
+	const char *datadir = argc > 1 ? argv[1] : "data";
+	const dvc_actor desk = {DVC_ACTOR_OFFICER, "hoa.lt", NULL};
+	const dvc_actor specialist = {DVC_ACTOR_OFFICER, "nam.tv", NULL};
+	const dvc_actor head = {DVC_ACTOR_OFFICER, "lan.pt", NULL};
+	const dvc_actor signer = {DVC_ACTOR_OFFICER, "hung.nd", NULL};
+	const dvc_actor account = {DVC_ACTOR_ACCOUNT, "binh.tt", NULL};
+	dvc_actor anon = {DVC_ACTOR_ANONYMOUS, NULL, NULL};
+	dvc_receipt a, b;
+	dvc_procedure *p;
+	dvc_dossier_filter late = DVC_DOSSIER_FILTER_INIT;
+	dvc_dossier_list *l;
+	dvc_time new_due;
+	size_t n;
+	demo d = {NULL, 0};
+
+	if (argc > 2)
+		return cli_fail("usage: dvc demo [DATA-DIR]");
+	if (!(d.db = cli_db(cli)))
+		return 1;
+	dvc_set_clock(d.db, demo_clock, &d);
+	printf("libdvc %s — Kiến Thụy district, Hải Phòng, from 1 July 2018\n", dvc_version());
+	if (when(&d, 2, 8, 0, "Monday morning: the portal opens for the district"))
+		return 1;
+	if (catalog_tour(d.db, datadir) || people(&d))
+		return 1;
+
+	if (dvc_procedure_get(d.db, PROC, NULL, &p) != DVC_OK)
+		return cli_fail_lib(PROC);
+	printf("\n# the procedure: %s, level %d, %d working days, at Phòng Tư pháp; no route of\n"
+	       "# its own, so the default one: desk at the People's Committee (10%%), specialist\n"
+	       "# at Phòng Tư pháp (70%%), signing leader at the People's Committee (20%%)\n"
+	       "  %s\n", p->code, p->online_level, p->deadline_value, p->name);
+	dvc_procedure_free(p);
+
+	if (when(&d, 2, 8, 10, "Mr An, without an account, submits online (dossier A)") ||
+	    submit(&d, NULL, &an, &a))
+		return 1;
+	anon.secret = a.secret;
+	if (when(&d, 2, 8, 25, "Ms Bình submits with her account (dossier B): her profile fills the applicant") ||
+	    submit(&d, "binh.tt", NULL, &b))
+		return 1;
+
+	if (when(&d, 2, 8, 40, "the desk checks dossier A, finds it complete and receives it") ||
+	    act(&d, a.code, DVC_ACT_RECEIVE, desk, NULL, NULL, 0, 0) ||
+	    when(&d, 2, 8, 55, "the desk receives dossier B") ||
+	    act(&d, b.code, DVC_ACT_RECEIVE, desk, NULL, NULL, 0, 0) ||
+	    when(&d, 2, 9, 10, "both go to Phòng Tư pháp") ||
+	    act(&d, a.code, DVC_ACT_FORWARD, desk, NULL, NULL, 0, 0) ||
+	    act(&d, b.code, DVC_ACT_FORWARD, desk, NULL, NULL, 0, 0) ||
+	    when(&d, 2, 9, 30, "the head of Phòng Tư pháp hands dossier A to a specialist") ||
+	    act(&d, a.code, DVC_ACT_ASSIGN, head, NULL, "nam.tv", 0, 0) ||
+	    when(&d, 2, 14, 0, "the specialist asks, once and completely, for what is missing") ||
+	    act(&d, a.code, DVC_ACT_REQUEST_SUPPLEMENT, specialist,
+		"Đề nghị bổ sung: (1) bản sao Giấy khai sinh của người cần cải chính hộ tịch; "
+		"(2) giấy tờ chứng minh nội dung cần cải chính (học bạ hoặc bằng tốt nghiệp).",
+		NULL, 0, 0) ||
+	    when(&d, 3, 10, 0, "dossier B is checked and goes up for signature") ||
+	    act(&d, b.code, DVC_ACT_FORWARD, specialist, NULL, NULL, 0, 0) ||
+	    when(&d, 3, 11, 0, "Mr An checks his dossier online with its code and secret") ||
+	    track_as(&d, a.code, &anon) ||
+	    when(&d, 4, 9, 0, "Mr An supplies the documents; the clock resumes with the time left") ||
+	    act(&d, a.code, DVC_ACT_SUPPLY, anon, NULL, NULL, 0, 0) ||
+	    when(&d, 4, 14, 30, "the specialist finishes dossier A") ||
+	    act(&d, a.code, DVC_ACT_FORWARD, specialist, NULL, NULL, 0, 0) ||
+	    when(&d, 5, 8, 30, "the leader signs dossier A; the result goes back to the desk") ||
+	    act(&d, a.code, DVC_ACT_FORWARD, signer, NULL, NULL, 0, 0) ||
+	    when(&d, 5, 9, 0, "Mr An collects his result at the desk") ||
+	    act(&d, a.code, DVC_ACT_RETURN, desk, NULL, NULL, 0, DVC_DELIVERY_COUNTER) ||
+	    when(&d, 5, 10, 0, "dossier B waited for the leader, who was away: it is late"))
+		return 1;
+
+	late.overdue = 1;
+	printf("$ dvc dossier list --overdue\n");
+	if (dvc_dossier_list_get(d.db, &late, &l) != DVC_OK)
+		return cli_fail_lib("list");
+	for (size_t i = 0; i < dvc_dossier_list_count(l); i++) {
+		const dvc_dossier_row *r = dvc_dossier_list_row(l, i);
+		char due[DVC_TIME_FORMAT_SIZE];
+		cli_time_str(r->due_at, due);
+		printf("  %s %s %s due %s\n", r->code, dvc_state_name(r->state),
+		       r->unit ? r->unit : "-", due);
+	}
+	dvc_dossier_list_free(l);
+
+	{
+		dvc_date fri = {2018, 7, 6};
+		if (dvc_time_from_local(fri, 16, 0, 0, &new_due) != DVC_OK)
+			return cli_fail_lib("clock");
+	}
+	if (act(&d, b.code, DVC_ACT_RESCHEDULE, signer,
+		"Xin lỗi bà vì hồ sơ giải quyết chậm do lãnh đạo đi công tác; hẹn lại ngày trả kết quả.",
+		NULL, new_due, 0) ||
+	    when(&d, 5, 10, 30, "the leader signs dossier B") ||
+	    act(&d, b.code, DVC_ACT_FORWARD, signer, NULL, NULL, 0, 0) ||
+	    when(&d, 6, 8, 30, "the desk posts Ms Bình's result") ||
+	    act(&d, b.code, DVC_ACT_RETURN, desk, NULL, NULL, 0, DVC_DELIVERY_POST))
+		return 1;
+
+	printf("\n# what the applicants see at the end\n");
+	if (track_as(&d, a.code, &anon))
+		return 1;
+	putchar('\n');
+	if (track_as(&d, b.code, &account))
+		return 1;
+
+	printf("\n$ dvc dossier verify\n");
+	if (dvc_dossier_verify(d.db, NULL, &n) != DVC_OK)
+		return cli_fail_lib("verify");
+	printf("%zu dossier%s verified, journal chains intact\n", n, n == 1 ? "" : "s");
 	return 0;
 }

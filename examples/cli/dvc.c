@@ -108,7 +108,23 @@ static const struct command {
 	{"procedure", cmd_procedure, "procedure show CODE [--version N] [--asof DATE]"},
 	{"calendar", cmd_calendar, "calendar lunar DATE | solar LUNAR-DATE [--leap] | holidays YEAR"
 				   " | add INSTANT N(d|h) | between INSTANT INSTANT"},
-	{"demo", cmd_demo, "demo [DATA-DIR]            import the reference catalog and tour it"},
+	{"account", cmd_account, "account register USERNAME --password P --name N --citizen-id ID"
+				 " --birth-date D --address A [--phone P] [--email E]"
+				 " | show USERNAME | login USERNAME --password P"},
+	{"officer", cmd_officer, "officer add USERNAME --name N --unit AGENCY-CODE"
+				 " --role reception|specialist|unit_leader|signing_leader|admin"
+				 " | show USERNAME"},
+	{"dossier", cmd_dossier, "dossier submit PROCEDURE [--channel online|counter|post]"
+				 " [--account U | --name N --citizen-id ID --birth-date D --address A"
+				 " [--phone P] [--email E]] [--form JSON|@FILE] [--draft] [--officer U]\n"
+				 "  dossier act CODE ACTION (--officer U | --account U | --secret S)"
+				 " [--note T] [--target X] [--new-due INSTANT] [--expect-version N]"
+				 " [--delivery counter|post|online] [--payload TEXT]\n"
+				 "  dossier track|history CODE (--officer U | --account U | --secret S)\n"
+				 "  dossier verify [CODE]\n"
+				 "  dossier list [--state S] [--unit U] [--overdue] [--stuck] [--limit N]"},
+	{"statemachine", cmd_statemachine, "statemachine [--dot]       the lifecycle table, or a Graphviz digraph"},
+	{"demo", cmd_demo, "demo [DATA-DIR]            the Kiến Thụy seed story on the --db store"},
 	{"version", cmd_version, "version"},
 };
 

@@ -1,0 +1,185 @@
+/* dvc account ... and dvc officer ...
+ *
+ *   dvc account register USERNAME --password P --name N --citizen-id ID
+ *       --birth-date D --address A [--phone P] [--email E]
+ *   dvc account show USERNAME
+ *   dvc account login USERNAME --password P      exit 0 when the password is right
+ *   dvc officer add USERNAME --name N --unit AGENCY-CODE --role ROLE
+ *   dvc officer show USERNAME
+ */
+#include "cli.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+#define ACCOUNT_USAGE                                                                          \
+	"usage: dvc account register USERNAME --password P --name N --citizen-id ID "          \
+	"--birth-date YYYY-MM-DD --address A [--phone P] [--email E] | show USERNAME | "       \
+	"login USERNAME --password P"
+#define OFFICER_USAGE                                                                          \
+	"usage: dvc officer add USERNAME --name N --unit AGENCY-CODE "                         \
+	"--role reception|specialist|unit_leader|signing_leader|admin | show USERNAME"
+
+static void add_opt_string(cJSON *o, const char *key, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static int account_register(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_applicant a = {0};
+	const char *password = cli_option(&argc, argv, "--password");
+	a.full_name = cli_option(&argc, argv, "--name");
+	a.citizen_id = cli_option(&argc, argv, "--citizen-id");
+	a.birth_date = cli_option(&argc, argv, "--birth-date");
+	a.address = cli_option(&argc, argv, "--address");
+	a.phone = cli_option(&argc, argv, "--phone");
+	a.email = cli_option(&argc, argv, "--email");
+	if (argc != 2 || !password || !a.full_name || !a.citizen_id || !a.birth_date || !a.address)
+		return cli_fail(ACCOUNT_USAGE);
+	if (!cli_db(cli))
+		return 1;
+	if (dvc_account_register(cli->db, argv[1], password, &a) != DVC_OK)
+		return cli_fail_lib(argv[1]);
+	if (cli->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "username", argv[1]);
+		cJSON_AddBoolToObject(o, "registered", 1);
+		return cli_emit_json(o);
+	}
+	printf("account %s registered\n", argv[1]);
+	return 0;
+}
+
+static int account_show(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_account *a;
+	char created[DVC_TIME_FORMAT_SIZE];
+	int rc = 0;
+	if (argc != 2)
+		return cli_fail(ACCOUNT_USAGE);
+	if (!cli_db(cli))
+		return 1;
+	if (dvc_account_get(cli->db, argv[1], &a) != DVC_OK)
+		return cli_fail_lib(argv[1]);
+	cli_time_str(a->created_at, created);
+	if (cli->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "username", a->username);
+		add_opt_string(o, "full_name", a->profile.full_name);
+		add_opt_string(o, "citizen_id", a->profile.citizen_id);
+		add_opt_string(o, "birth_date", a->profile.birth_date);
+		add_opt_string(o, "address", a->profile.address);
+		add_opt_string(o, "phone", a->profile.phone);
+		add_opt_string(o, "email", a->profile.email);
+		cJSON_AddStringToObject(o, "created_at", created);
+		rc = cli_emit_json(o);
+	} else {
+		printf("account %s (created %s)\n", a->username, created);
+		printf("  name:       %s\n", a->profile.full_name ? a->profile.full_name : "-");
+		printf("  citizen ID: %s\n", a->profile.citizen_id ? a->profile.citizen_id : "-");
+		printf("  born:       %s\n", a->profile.birth_date ? a->profile.birth_date : "-");
+		printf("  address:    %s\n", a->profile.address ? a->profile.address : "-");
+		printf("  phone:      %s\n", a->profile.phone ? a->profile.phone : "-");
+		printf("  e-mail:     %s\n", a->profile.email ? a->profile.email : "-");
+	}
+	dvc_account_free(a);
+	return rc;
+}
+
+static int account_login(dvc_cli *cli, int argc, char **argv)
+{
+	const char *password = cli_option(&argc, argv, "--password");
+	if (argc != 2 || !password)
+		return cli_fail(ACCOUNT_USAGE);
+	if (!cli_db(cli))
+		return 1;
+	if (dvc_account_login(cli->db, argv[1], password) != DVC_OK)
+		return cli_fail_lib(argv[1]);
+	if (cli->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "username", argv[1]);
+		cJSON_AddBoolToObject(o, "authenticated", 1);
+		return cli_emit_json(o);
+	}
+	printf("login ok: %s\n", argv[1]);
+	return 0;
+}
+
+int cmd_account(dvc_cli *cli, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_fail(ACCOUNT_USAGE);
+	if (strcmp(argv[1], "register") == 0)
+		return account_register(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return account_show(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "login") == 0)
+		return account_login(cli, argc - 1, argv + 1);
+	return cli_fail("unknown account command '%s' (register, show or login)", argv[1]);
+}
+
+static int officer_add(dvc_cli *cli, int argc, char **argv)
+{
+	const char *name = cli_option(&argc, argv, "--name");
+	const char *unit = cli_option(&argc, argv, "--unit");
+	const char *role_s = cli_option(&argc, argv, "--role");
+	dvc_role role;
+	if (argc != 2 || !name || !unit || !role_s)
+		return cli_fail(OFFICER_USAGE);
+	if (dvc_role_parse(role_s, &role) != DVC_OK)
+		return cli_fail_lib("--role");
+	if (!cli_db(cli))
+		return 1;
+	if (dvc_officer_add(cli->db, argv[1], name, unit, role) != DVC_OK)
+		return cli_fail_lib(argv[1]);
+	if (cli->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "username", argv[1]);
+		cJSON_AddStringToObject(o, "unit", unit);
+		cJSON_AddStringToObject(o, "role", dvc_role_name(role));
+		return cli_emit_json(o);
+	}
+	printf("officer %s added: %s at %s\n", argv[1], dvc_role_name(role), unit);
+	return 0;
+}
+
+static int officer_show(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_officer *o;
+	int rc = 0;
+	if (argc != 2)
+		return cli_fail(OFFICER_USAGE);
+	if (!cli_db(cli))
+		return 1;
+	if (dvc_officer_get(cli->db, argv[1], &o) != DVC_OK)
+		return cli_fail_lib(argv[1]);
+	if (cli->json) {
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "username", o->username);
+		cJSON_AddStringToObject(j, "full_name", o->full_name);
+		cJSON_AddStringToObject(j, "unit", o->unit);
+		cJSON_AddStringToObject(j, "role", dvc_role_name(o->role));
+		rc = cli_emit_json(j);
+	} else {
+		printf("officer %s: %s, %s at %s\n", o->username, o->full_name,
+		       dvc_role_name(o->role), o->unit);
+	}
+	dvc_officer_free(o);
+	return rc;
+}
+
+int cmd_officer(dvc_cli *cli, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_fail(OFFICER_USAGE);
+	if (strcmp(argv[1], "add") == 0)
+		return officer_add(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return officer_show(cli, argc - 1, argv + 1);
+	return cli_fail("unknown officer command '%s' (add or show)", argv[1]);
+}

@@ -1,0 +1,658 @@
+/* dvc dossier ... and dvc statemachine: the dossier lifecycle from a shell.
+ *
+ *   dvc dossier submit PROCEDURE [--channel online|counter|post]
+ *       [--account U | --name N --citizen-id ID --birth-date D --address A
+ *        [--phone P] [--email E]] [--form JSON|@FILE] [--draft] [--officer U]
+ *   dvc dossier act CODE ACTION (--officer U | --account U | --secret S)
+ *       [--note T] [--target X] [--new-due INSTANT] [--expect-version N]
+ *       [--delivery counter|post|online] [--payload TEXT]
+ *   dvc dossier track CODE (--officer U | --account U | --secret S)
+ *   dvc dossier history CODE (--officer U | --account U | --secret S)
+ *   dvc dossier verify [CODE]
+ *   dvc dossier list [--state S] [--unit U] [--overdue] [--stuck] [--limit N]
+ *   dvc statemachine [--dot]
+ *
+ * Every rule (who may act, what is legal, deadlines) is the library's; this
+ * file parses arguments and prints what the library answers. */
+#include "cli.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DOSSIER_USAGE                                                                          \
+	"usage: dvc dossier submit|act|track|history|verify|list ... (see dvc --help)"
+#define ACTOR_OPTS "(--officer U | --account U | --secret S)"
+
+/* Largest --form @FILE accepted. */
+#define FORM_MAX (1024 * 1024)
+
+/* ---- shared helpers (declared in cli.h) ---- */
+
+int cli_emit_json(cJSON *o)
+{
+	char *s = o ? cJSON_PrintUnformatted(o) : NULL;
+	cJSON_Delete(o);
+	if (!s)
+		return cli_fail("out of memory");
+	puts(s);
+	cJSON_free(s);
+	return 0;
+}
+
+void cli_time_str(dvc_time t, char buf[DVC_TIME_FORMAT_SIZE])
+{
+	if (t == 0 || dvc_time_format(t, buf, DVC_TIME_FORMAT_SIZE) != DVC_OK)
+		snprintf(buf, DVC_TIME_FORMAT_SIZE, "-");
+}
+
+void cli_duration_str(int64_t seconds, char *buf, size_t n)
+{
+	long long h = (long long)(seconds / 3600), m = (long long)(seconds % 3600 / 60);
+	if (seconds < 0)
+		snprintf(buf, n, "-");
+	else if (h)
+		snprintf(buf, n, "%lld h %02lld min", h, m);
+	else
+		snprintf(buf, n, "%lld min", m);
+}
+
+static void add_time(cJSON *o, const char *key, dvc_time t)
+{
+	char b[DVC_TIME_FORMAT_SIZE];
+	if (t == 0) {
+		cJSON_AddNullToObject(o, key);
+		return;
+	}
+	cli_time_str(t, b);
+	cJSON_AddStringToObject(o, key, b);
+}
+
+static void add_str(cJSON *o, const char *key, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static const char *const delivery_names[] = {"counter", "post", "online"};
+
+static const char *delivery_name(dvc_delivery d)
+{
+	return (unsigned)d < sizeof delivery_names / sizeof delivery_names[0] ? delivery_names[d]
+									     : "?";
+}
+
+static int delivery_parse(const char *s, dvc_delivery *out)
+{
+	for (size_t i = 0; i < sizeof delivery_names / sizeof delivery_names[0]; i++)
+		if (strcmp(s, delivery_names[i]) == 0) {
+			*out = (dvc_delivery)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* A note on one line: line breaks shown as " / ". */
+static void print_oneline(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\r')
+			continue;
+		if (*s == '\n')
+			fputs(" / ", stdout);
+		else
+			putchar(*s);
+	}
+}
+
+static void print_entry(const dvc_journal_entry *e, const char *indent)
+{
+	char at[DVC_TIME_FORMAT_SIZE];
+	cli_time_str(e->at, at);
+	printf("%s#%lld %s %s %s %s → %s", indent, (long long)e->seq, at, e->actor,
+	       dvc_action_name(e->action), dvc_state_name(e->from), dvc_state_name(e->to));
+	if (e->unit)
+		printf(" @%s", e->unit);
+	if (e->note && *e->note) {
+		fputs(" \"", stdout);
+		print_oneline(e->note);
+		putchar('"');
+	}
+	if (e->payload_digest[0])
+		printf(" payload:%.12s", e->payload_digest);
+	printf(" hash:%.12s\n", e->hash);
+}
+
+void cli_print_history(const dvc_tracking *t, const char *indent)
+{
+	for (size_t i = 0; i < t->n_history; i++)
+		print_entry(&t->history[i], indent);
+}
+
+void cli_print_tracking(const dvc_tracking *t, const char *in)
+{
+	char a[DVC_TIME_FORMAT_SIZE], d[32];
+
+	printf("%sdossier %s: %s (%s)\n", in, t->code, dvc_state_label_vi(t->state),
+	       dvc_state_name(t->state));
+	printf("%s  procedure:   %s v%d %s\n", in, t->procedure, t->procedure_version,
+	       t->procedure_name ? t->procedure_name : "");
+	printf("%s  applicant:   %s (%s)\n", in, t->applicant_name ? t->applicant_name : "-",
+	       dvc_channel_name(t->channel));
+	if (!dvc_state_is_final(t->state) && t->n_steps > 0) {
+		printf("%s  unit:        %s %s\n", in, t->unit ? t->unit : "-",
+		       t->unit_name ? t->unit_name : "");
+		printf("%s  step:        %d/%d %s, handler %s\n", in, t->step + 1, t->n_steps,
+		       dvc_role_name(t->step_role), t->handler ? t->handler : "-");
+		cli_duration_str(t->seconds_in_step, d, sizeof d);
+		cli_time_str(t->step_since, a);
+		printf("%s  in step:     %s of working time, since %s\n", in, d, a);
+		if (t->step_due_at) {
+			cli_time_str(t->step_due_at, a);
+			printf("%s  step due:    %s%s\n", in, a, t->step_overdue ? " (overdue)" : "");
+		}
+	}
+	cli_time_str(t->submitted_at, a);
+	printf("%s  submitted:   %s\n", in, a);
+	if (t->received_at) {
+		cli_time_str(t->received_at, a);
+		printf("%s  received:    %s\n", in, a);
+	}
+	if (t->due_at) {
+		cli_time_str(t->due_at, a);
+		printf("%s  appointment: %s%s\n", in, a, t->overdue ? " (overdue)" : "");
+	}
+	if (t->rescheduled_due_at) {
+		cli_time_str(t->rescheduled_due_at, a);
+		printf("%s  new date:    %s (rescheduled with an apology)\n", in, a);
+	}
+	if (t->result_at) {
+		cli_time_str(t->result_at, a);
+		printf("%s  result:      %s\n", in, a);
+	}
+	if (t->finished_at) {
+		cli_time_str(t->finished_at, a);
+		printf("%s  finished:    %s", in, a);
+		if (t->state == DVC_STATE_RETURNED)
+			printf(", delivered %s", delivery_name(t->delivery));
+		putchar('\n');
+	}
+	printf("%s  flags:       overdue %s, step overdue %s, clock %s\n", in,
+	       t->overdue ? "yes" : "no", t->step_overdue ? "yes" : "no",
+	       t->clock_stopped ? "stopped" : "running");
+	printf("%s  version:     %lld\n", in, (long long)t->version);
+	printf("%s  history:\n", in);
+	{
+		char deeper[64];
+		snprintf(deeper, sizeof deeper, "%s    ", in);
+		cli_print_history(t, deeper);
+	}
+}
+
+cJSON *cli_history_json(const dvc_tracking *t)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; arr && i < t->n_history; i++) {
+		const dvc_journal_entry *e = &t->history[i];
+		cJSON *x = cJSON_CreateObject();
+		cJSON_AddNumberToObject(x, "seq", (double)e->seq);
+		add_time(x, "at", e->at);
+		add_str(x, "actor", e->actor);
+		cJSON_AddStringToObject(x, "action", dvc_action_name(e->action));
+		cJSON_AddStringToObject(x, "from", dvc_state_name(e->from));
+		cJSON_AddStringToObject(x, "to", dvc_state_name(e->to));
+		add_str(x, "unit", e->unit);
+		add_str(x, "note", e->note);
+		add_str(x, "payload_digest", e->payload_digest[0] ? e->payload_digest : NULL);
+		cJSON_AddStringToObject(x, "hash", e->hash);
+		cJSON_AddItemToArray(arr, x);
+	}
+	return arr;
+}
+
+/* "step" is 1-based, like the text output ("step 2/3"). */
+cJSON *cli_tracking_json(const dvc_tracking *t)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "code", t->code);
+	cJSON_AddStringToObject(o, "procedure", t->procedure);
+	cJSON_AddNumberToObject(o, "procedure_version", t->procedure_version);
+	add_str(o, "procedure_name", t->procedure_name);
+	cJSON_AddStringToObject(o, "channel", dvc_channel_name(t->channel));
+	cJSON_AddStringToObject(o, "state", dvc_state_name(t->state));
+	cJSON_AddStringToObject(o, "state_label", dvc_state_label_vi(t->state));
+	cJSON_AddNumberToObject(o, "version", (double)t->version);
+	add_str(o, "applicant_name", t->applicant_name);
+	cJSON_AddNumberToObject(o, "step", t->step + 1);
+	cJSON_AddNumberToObject(o, "steps", t->n_steps);
+	add_str(o, "unit", t->unit);
+	add_str(o, "unit_name", t->unit_name);
+	cJSON_AddStringToObject(o, "step_role", dvc_role_name(t->step_role));
+	add_str(o, "handler", t->handler);
+	add_time(o, "submitted_at", t->submitted_at);
+	add_time(o, "received_at", t->received_at);
+	add_time(o, "due_at", t->due_at);
+	add_time(o, "rescheduled_due_at", t->rescheduled_due_at);
+	add_time(o, "step_since", t->step_since);
+	add_time(o, "step_due_at", t->step_due_at);
+	cJSON_AddNumberToObject(o, "seconds_in_step", (double)t->seconds_in_step);
+	add_time(o, "result_at", t->result_at);
+	add_time(o, "finished_at", t->finished_at);
+	cJSON_AddBoolToObject(o, "overdue", t->overdue);
+	cJSON_AddBoolToObject(o, "step_overdue", t->step_overdue);
+	cJSON_AddBoolToObject(o, "clock_stopped", t->clock_stopped);
+	if (t->state == DVC_STATE_RETURNED)
+		cJSON_AddStringToObject(o, "delivery", delivery_name(t->delivery));
+	cJSON_AddItemToObject(o, "history", cli_history_json(t));
+	return o;
+}
+
+/* ---- argument helpers ---- */
+
+/* Take the actor options out of argv. 0 when one was given, -1 when none
+ * (after printing nothing), 1 after printing an error. */
+static int take_actor(int *argc, char **argv, dvc_actor *who)
+{
+	const char *officer = cli_option(argc, argv, "--officer");
+	const char *account = cli_option(argc, argv, "--account");
+	const char *secret = cli_option(argc, argv, "--secret");
+	int n = !!officer + !!account + !!secret;
+	if (n > 1)
+		return cli_fail("give only one of --officer, --account and --secret");
+	if (n == 0)
+		return -1;
+	who->kind = officer ? DVC_ACTOR_OFFICER : account ? DVC_ACTOR_ACCOUNT : DVC_ACTOR_ANONYMOUS;
+	who->name = officer ? officer : account;
+	who->secret = secret;
+	return 0;
+}
+
+static int parse_int64(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end)
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
+/* --form: inline JSON, or @FILE. *owned receives a buffer to free(). */
+static int read_form(const char *arg, const char **out, char **owned)
+{
+	FILE *f;
+	size_t n;
+	char *buf;
+	*owned = NULL;
+	if (arg[0] != '@') {
+		*out = arg;
+		return 0;
+	}
+	if (!(f = fopen(arg + 1, "rb")))
+		return cli_fail("cannot read %s: %s", arg + 1, strerror(errno));
+	if (!(buf = malloc(FORM_MAX + 1))) {
+		fclose(f);
+		return cli_fail("out of memory");
+	}
+	n = fread(buf, 1, FORM_MAX + 1, f);
+	if (ferror(f) || n > FORM_MAX) {
+		fclose(f);
+		free(buf);
+		return cli_fail("cannot read %s (or larger than %d bytes)", arg + 1, FORM_MAX);
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*out = *owned = buf;
+	return 0;
+}
+
+/* ---- commands ---- */
+
+static int dossier_submit(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_applicant a = {0};
+	dvc_receipt r;
+	const char *channel = cli_option(&argc, argv, "--channel");
+	const char *form = cli_option(&argc, argv, "--form");
+	char *form_buf = NULL;
+	int rc;
+
+	s.account = cli_option(&argc, argv, "--account");
+	s.officer = cli_option(&argc, argv, "--officer");
+	s.draft = cli_flag(&argc, argv, "--draft");
+	a.full_name = cli_option(&argc, argv, "--name");
+	a.citizen_id = cli_option(&argc, argv, "--citizen-id");
+	a.birth_date = cli_option(&argc, argv, "--birth-date");
+	a.address = cli_option(&argc, argv, "--address");
+	a.phone = cli_option(&argc, argv, "--phone");
+	a.email = cli_option(&argc, argv, "--email");
+	if (argc != 2)
+		return cli_fail("usage: dvc dossier submit PROCEDURE [--channel online|counter|post] "
+				"[--account U | --name N --citizen-id ID --birth-date D --address A "
+				"[--phone P] [--email E]] [--form JSON|@FILE] [--draft] [--officer U]");
+	s.procedure = argv[1];
+	if (channel && dvc_channel_parse(channel, &s.channel) != DVC_OK)
+		return cli_fail_lib("--channel");
+	if (a.full_name || a.citizen_id || a.birth_date || a.address || a.phone || a.email)
+		s.applicant = &a;
+	if (form && read_form(form, &s.form_data, &form_buf))
+		return 1;
+	if (!cli_db(cli)) {
+		free(form_buf);
+		return 1;
+	}
+	rc = dvc_dossier_submit(cli->db, &s, &r);
+	free(form_buf);
+	if (rc != DVC_OK)
+		return cli_fail_lib(argv[1]);
+	if (cli->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "code", r.code);
+		add_str(o, "secret", r.secret[0] ? r.secret : NULL);
+		cJSON_AddStringToObject(o, "state", s.draft ? "draft" : "submitted");
+		return cli_emit_json(o);
+	}
+	printf("dossier %s %s\n", r.code, s.draft ? "saved as a draft" : "submitted");
+	if (r.secret[0])
+		printf("tracking secret: %s (keep it: it is shown only once)\n", r.secret);
+	return 0;
+}
+
+static int dossier_act(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_action_req q = DVC_ACTION_INIT;
+	const char *new_due = cli_option(&argc, argv, "--new-due");
+	const char *expect = cli_option(&argc, argv, "--expect-version");
+	const char *delivery = cli_option(&argc, argv, "--delivery");
+	dvc_tracking *t = NULL;
+	int64_t version = -1;
+	int rc;
+
+	q.note = cli_option(&argc, argv, "--note");
+	q.target = cli_option(&argc, argv, "--target");
+	q.payload = cli_option(&argc, argv, "--payload");
+	if ((rc = take_actor(&argc, argv, &q.actor)) > 0)
+		return rc;
+	if (rc < 0 || argc != 3)
+		return cli_fail("usage: dvc dossier act CODE ACTION " ACTOR_OPTS " [--note T] "
+				"[--target X] [--new-due INSTANT] [--expect-version N] "
+				"[--delivery counter|post|online] [--payload TEXT]");
+	if (dvc_action_parse(argv[2], &q.action) != DVC_OK)
+		return cli_fail_lib("action");
+	if (new_due && dvc_time_parse(new_due, &q.new_due) != DVC_OK)
+		return cli_fail_lib("--new-due");
+	if (expect && (parse_int64(expect, &q.expected_version) || q.expected_version < 0))
+		return cli_fail("--expect-version must be a non-negative integer");
+	if (delivery && delivery_parse(delivery, &q.delivery))
+		return cli_fail("--delivery must be counter, post or online");
+	if (!cli_db(cli))
+		return 1;
+	if (dvc_dossier_act(cli->db, argv[1], &q, &version) != DVC_OK)
+		return cli_fail_lib(argv[1]);
+	/* Show where the dossier is now, as the actor sees it. */
+	if (dvc_dossier_track(cli->db, argv[1], &q.actor, &t) != DVC_OK)
+		t = NULL;
+	if (cli->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "code", argv[1]);
+		cJSON_AddStringToObject(o, "action", dvc_action_name(q.action));
+		cJSON_AddNumberToObject(o, "version", (double)version);
+		if (t) {
+			cJSON_AddStringToObject(o, "state", dvc_state_name(t->state));
+			cJSON_AddStringToObject(o, "state_label", dvc_state_label_vi(t->state));
+			add_str(o, "unit", t->unit);
+			add_time(o, "due_at", t->due_at);
+		}
+		dvc_tracking_free(t);
+		return cli_emit_json(o);
+	}
+	if (t) {
+		char due[DVC_TIME_FORMAT_SIZE];
+		printf("%s: %s (%s), version %lld\n", argv[1], dvc_state_name(t->state),
+		       dvc_state_label_vi(t->state), (long long)version);
+		if (t->due_at && (q.action == DVC_ACT_RECEIVE || q.action == DVC_ACT_SUPPLY ||
+				  q.action == DVC_ACT_RESCHEDULE)) {
+			cli_time_str(t->rescheduled_due_at ? t->rescheduled_due_at : t->due_at, due);
+			printf("appointment: %s\n", due);
+		}
+		dvc_tracking_free(t);
+	} else {
+		printf("%s: %s done, version %lld\n", argv[1], dvc_action_name(q.action),
+		       (long long)version);
+	}
+	return 0;
+}
+
+/* track and history share everything but the printing. */
+static int dossier_show(dvc_cli *cli, int argc, char **argv, bool history_only)
+{
+	dvc_actor who = {DVC_ACTOR_OFFICER, NULL, NULL};
+	dvc_tracking *t;
+	int rc;
+	if ((rc = take_actor(&argc, argv, &who)) > 0)
+		return rc;
+	if (rc < 0 || argc != 2)
+		return cli_fail("usage: dvc dossier %s CODE " ACTOR_OPTS,
+				history_only ? "history" : "track");
+	if (!cli_db(cli))
+		return 1;
+	if (dvc_dossier_track(cli->db, argv[1], &who, &t) != DVC_OK)
+		return cli_fail_lib(argv[1]);
+	if (cli->json)
+		rc = cli_emit_json(history_only ? cli_history_json(t) : cli_tracking_json(t));
+	else if (history_only)
+		cli_print_history(t, "");
+	else
+		cli_print_tracking(t, "");
+	dvc_tracking_free(t);
+	return rc;
+}
+
+static int dossier_verify(dvc_cli *cli, int argc, char **argv)
+{
+	size_t n = 0;
+	if (argc > 2)
+		return cli_fail("usage: dvc dossier verify [CODE]");
+	if (!cli_db(cli))
+		return 1;
+	if (dvc_dossier_verify(cli->db, argc == 2 ? argv[1] : NULL, &n) != DVC_OK)
+		return cli_fail_lib("verify");
+	if (cli->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "verified", (double)n);
+		cJSON_AddBoolToObject(o, "intact", 1);
+		return cli_emit_json(o);
+	}
+	printf("%zu dossier%s verified, journal chains intact\n", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+static int dossier_list(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_dossier_filter f = DVC_DOSSIER_FILTER_INIT;
+	dvc_dossier_list *l;
+	const char *state = cli_option(&argc, argv, "--state");
+	const char *limit = cli_option(&argc, argv, "--limit");
+	int64_t lim;
+	size_t n;
+
+	f.unit = cli_option(&argc, argv, "--unit");
+	f.overdue = cli_flag(&argc, argv, "--overdue");
+	f.step_overdue = cli_flag(&argc, argv, "--stuck");
+	if (argc != 1)
+		return cli_fail("usage: dvc dossier list [--state S] [--unit U] [--overdue] [--stuck] "
+				"[--limit N]");
+	if (state) {
+		dvc_state s;
+		if (dvc_state_parse(state, &s) != DVC_OK)
+			return cli_fail_lib("--state");
+		f.state = (int)s;
+	}
+	if (limit) {
+		if (parse_int64(limit, &lim) || lim < 1)
+			return cli_fail("--limit must be a positive integer");
+		f.limit = (size_t)lim;
+	}
+	if (!cli_db(cli))
+		return 1;
+	if (dvc_dossier_list_get(cli->db, &f, &l) != DVC_OK)
+		return cli_fail_lib("list");
+	n = dvc_dossier_list_count(l);
+	if (cli->json) {
+		cJSON *arr = cJSON_CreateArray();
+		for (size_t i = 0; i < n; i++) {
+			const dvc_dossier_row *r = dvc_dossier_list_row(l, i);
+			cJSON *x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "code", r->code);
+			cJSON_AddStringToObject(x, "procedure", r->procedure);
+			cJSON_AddStringToObject(x, "state", dvc_state_name(r->state));
+			add_str(x, "unit", r->unit);
+			add_str(x, "handler", r->handler);
+			add_time(x, "due_at", r->due_at);
+			add_time(x, "step_due_at", r->step_due_at);
+			add_time(x, "step_since", r->step_since);
+			cJSON_AddBoolToObject(x, "overdue", r->overdue);
+			cJSON_AddBoolToObject(x, "step_overdue", r->step_overdue);
+			cJSON_AddItemToArray(arr, x);
+		}
+		dvc_dossier_list_free(l);
+		return cli_emit_json(arr);
+	}
+	/* Padded columns are ASCII (codes, names): printf pads bytes. The handler
+	 * may be a Vietnamese name, so it comes last, unpadded. */
+	for (size_t i = 0; i < n; i++) {
+		const dvc_dossier_row *r = dvc_dossier_list_row(l, i);
+		char due[DVC_TIME_FORMAT_SIZE];
+		cli_time_str(r->due_at, due);
+		printf("%-26s %-9s %-20s %-14s due %-25s%s%s", r->code, r->procedure,
+		       dvc_state_name(r->state), r->unit ? r->unit : "-", due,
+		       r->overdue ? " OVERDUE" : "", r->step_overdue ? " STUCK" : "");
+		if (r->handler)
+			printf(" handler %s", r->handler);
+		putchar('\n');
+	}
+	if (n == 0)
+		printf("no dossier found\n");
+	dvc_dossier_list_free(l);
+	return 0;
+}
+
+int cmd_dossier(dvc_cli *cli, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_fail(DOSSIER_USAGE);
+	if (strcmp(argv[1], "submit") == 0)
+		return dossier_submit(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "act") == 0)
+		return dossier_act(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "track") == 0)
+		return dossier_show(cli, argc - 1, argv + 1, false);
+	if (strcmp(argv[1], "history") == 0)
+		return dossier_show(cli, argc - 1, argv + 1, true);
+	if (strcmp(argv[1], "verify") == 0)
+		return dossier_verify(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "list") == 0)
+		return dossier_list(cli, argc - 1, argv + 1);
+	return cli_fail("unknown dossier command '%s' (submit, act, track, history, verify, list)",
+			argv[1]);
+}
+
+/* ---- the state machine ---- */
+
+static const struct {
+	unsigned int bit;
+	const char *name;
+} req_names[] = {
+	{DVC_REQ_NOTE, "note"},           {DVC_REQ_AT_STEP, "at_step"},
+	{DVC_REQ_NOT_FIRST, "not_first"}, {DVC_REQ_LAST_STEP, "last_step"},
+	{DVC_REQ_NOT_LAST_STEP, "not_last_step"}, {DVC_REQ_FROM_INTAKE, "from_intake"},
+	{DVC_REQ_FROM_PROCESSING, "from_processing"}, {DVC_REQ_ONCE, "once"},
+	{DVC_REQ_OVERDUE, "overdue"},     {DVC_REQ_TARGET, "target"},
+	{DVC_REQ_NEW_DUE, "new_due"},     {DVC_REQ_OWNER, "owner"},
+	{DVC_REQ_AT_UNIT, "at_unit"},     {DVC_REQ_AT_DESK, "at_desk"},
+};
+
+static void print_roles(unsigned int roles)
+{
+	const char *sep = "";
+	for (int r = 0; r < DVC_ROLE_COUNT; r++)
+		if (roles & DVC_ROLE_BIT(r)) {
+			printf("%s%s", sep, dvc_role_name((dvc_role)r));
+			sep = ",";
+		}
+}
+
+static void print_requires(unsigned int req)
+{
+	const char *sep = "";
+	for (size_t i = 0; i < sizeof req_names / sizeof req_names[0]; i++)
+		if (req & req_names[i].bit) {
+			printf("%s%s", sep, req_names[i].name);
+			sep = ",";
+		}
+	if (!req)
+		fputs("-", stdout);
+}
+
+int cmd_statemachine(dvc_cli *cli, int argc, char **argv)
+{
+	bool dot = cli_flag(&argc, argv, "--dot");
+	const dvc_transition *tt;
+	size_t n;
+	(void)argv;
+	if (argc != 1)
+		return cli_fail("usage: dvc statemachine [--dot]");
+	if (dot) {
+		char *s;
+		if (dvc_lifecycle_dot(&s) != DVC_OK)
+			return cli_fail_lib("statemachine");
+		fputs(s, stdout);
+		dvc_free(s);
+		return 0;
+	}
+	tt = dvc_lifecycle_table(&n);
+	if (cli->json) {
+		cJSON *arr = cJSON_CreateArray();
+		for (size_t i = 0; i < n; i++) {
+			cJSON *x = cJSON_CreateObject(), *a;
+			cJSON_AddStringToObject(x, "from", dvc_state_name(tt[i].from));
+			cJSON_AddStringToObject(x, "action", dvc_action_name(tt[i].action));
+			cJSON_AddStringToObject(x, "to", dvc_state_name(tt[i].to));
+			a = cJSON_AddArrayToObject(x, "roles");
+			for (int r = 0; r < DVC_ROLE_COUNT; r++)
+				if (tt[i].roles & DVC_ROLE_BIT(r))
+					cJSON_AddItemToArray(a, cJSON_CreateString(dvc_role_name((dvc_role)r)));
+			a = cJSON_AddArrayToObject(x, "requires");
+			for (size_t k = 0; k < sizeof req_names / sizeof req_names[0]; k++)
+				if (tt[i].requires & req_names[k].bit)
+					cJSON_AddItemToArray(a, cJSON_CreateString(req_names[k].name));
+			cJSON_AddBoolToObject(x, "stops_clock", tt[i].stops_clock);
+			cJSON_AddItemToArray(arr, x);
+		}
+		return cli_emit_json(arr);
+	}
+	printf("%-21s %-19s %-21s %s\n", "FROM", "ACTION", "TO", "ROLES / REQUIRES");
+	for (size_t i = 0; i < n; i++) {
+		printf("%-21s %-19s %-21s ", dvc_state_name(tt[i].from),
+		       dvc_action_name(tt[i].action), dvc_state_name(tt[i].to));
+		print_roles(tt[i].roles);
+		fputs(" / ", stdout);
+		print_requires(tt[i].requires);
+		if (tt[i].stops_clock)
+			fputs(" (stops the clock)", stdout);
+		putchar('\n');
+	}
+	printf("final states:");
+	for (int s = 0; s < DVC_STATE_COUNT; s++)
+		if (dvc_state_is_final((dvc_state)s))
+			printf(" %s", dvc_state_name((dvc_state)s));
+	putchar('\n');
+	return 0;
+}
