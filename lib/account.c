@@ -7,8 +7,6 @@
 #include <sodium.h>
 #include <string.h>
 
-dvc_time dvc__now(dvc_db *db);
-
 static int check_text(const char *s, const char *field, size_t max, bool required)
 {
 	size_t n;

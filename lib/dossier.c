@@ -4,16 +4,17 @@
 #include "dvc/dossier.h"
 #include "dvc/eform.h"
 #include "dvc/validate.h"
+#include "notify_internal.h"
 #include "store_internal.h"
 #include "text.h"
 
+#include <cjson/cJSON.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 int dvc__applicant_check(const dvc_applicant *a, char phone_out[DVC_PHONE_E164_SIZE]);
-dvc_time dvc__now(dvc_db *db);
 
 /* ---- time and calendar of a handle ---- */
 
@@ -363,6 +364,29 @@ static int check_form(const dvc__proc_rt *rt, const char *form_data)
 	return DVC_OK;
 }
 
+/* Copies or pages named in the form data (per-copy and per-page fees), else 1. */
+static int form_count(const char *form_data, const char *field)
+{
+	cJSON *root, *v;
+	int n = 1;
+	if (!form_data || !(root = cJSON_Parse(form_data)))
+		return 1;
+	v = cJSON_GetObjectItemCaseSensitive(root, field);
+	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= 100000)
+		n = (int)v->valuedouble;
+	cJSON_Delete(root);
+	return n;
+}
+
+static int64_t fee_due(const dvc__proc_rt *rt, const dvc__dossier *d)
+{
+	int64_t sum = 0;
+	for (size_t i = 0; i < rt->n_fees; i++)
+		sum += rt->fees[i].amount * (rt->fees[i].kind == DVC_FEE_PER_COPY ? d->copies
+					     : rt->fees[i].kind == DVC_FEE_PER_PAGE ? d->pages : 1);
+	return sum;
+}
+
 static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 {
 	const dvc__proc_rt *rt;
@@ -448,7 +472,16 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 	snprintf(d.unit, sizeof d.unit, "%s", rt->steps[0].unit);
 	d.step_since = now;
 	d.delivery = -1;
-	if ((rc = dvc__store_dossier_insert(db, &d, &app, s->form_data)) != DVC_OK)
+	d.copies = s->copies > 0 ? s->copies : form_count(s->form_data, "copies");
+	d.pages = s->pages > 0 ? s->pages : form_count(s->form_data, "pages");
+	if (s->fee_exemption && (strlen(s->fee_exemption) > 500 ||
+				 !dvc__utf8_valid(s->fee_exemption, strlen(s->fee_exemption)) ||
+				 !*s->fee_exemption)) {
+		rc = dvc__err(DVC_EINVAL, "fee_exemption",
+			      "a fee exemption states its legal reason (UTF-8, at most 500 bytes)");
+		goto out;
+	}
+	if ((rc = dvc__store_dossier_insert(db, &d, &app, s->form_data, s->fee_exemption)) != DVC_OK)
 		goto out;
 	if ((rc = journal(db, &d, now, label, DVC_ACT_SUBMIT, DVC_STATE_DRAFT,
 			  s->draft ? "Lưu nháp" : NULL, s->form_data)) != DVC_OK)
@@ -622,6 +655,7 @@ static int apply(const dvc_calendar *cal, const dvc__proc_rt *rt, dvc__dossier *
 		break;
 	case DVC_ACT_RECEIVE:
 		d->received_at = now;
+		d->fee_due = d->fee_exempt ? 0 : fee_due(rt, d);
 		rc = rt->deadline_unit == DVC_DEADLINE_DAYS
 			     ? dvc_calendar_add_days(cal, now, rt->deadline_value, &d->due_at)
 			     : dvc_calendar_add_hours(cal, now, rt->deadline_value, &d->due_at);
@@ -680,8 +714,66 @@ static int apply(const dvc_calendar *cal, const dvc__proc_rt *rt, dvc__dossier *
 	case DVC_ACT_CANCEL:
 		d->finished_at = now;
 		break;
+	case DVC_ACT_PAY:
+	case DVC_ACT_REFUND:
+		break; /* refused before we get here */
 	}
 	return rc;
+}
+
+/* Rejected after payment: record the refund owed (paid out by the agency). */
+static int refund(dvc_db *db, dvc__dossier *d, dvc_time now)
+{
+	char ref[40];
+	int64_t n, amount = d->fee_paid - d->fee_refunded;
+	int rc;
+	if ((rc = dvc__store_payment_count(db, d->id, &n)) != DVC_OK)
+		return rc;
+	snprintf(ref, sizeof ref, "DVC%lldR%lld", (long long)d->id, (long long)(n + 1));
+	if ((rc = dvc__store_payment_insert(db, d->id, ref, DVC__PAY_KIND_REFUND, amount,
+					    DVC__PAY_REFUND_PENDING, NULL, now, 0)) != DVC_OK)
+		return rc;
+	d->fee_refunded += amount;
+	return DVC_OK;
+}
+
+/* The applicant is told of every step that concerns them (Decree 61/2018). */
+static int notify(dvc_db *db, const dvc__dossier *d, const dvc__proc_rt *rt,
+		  const dvc_action_req *r, const dvc_transition *t)
+{
+	dvc__notify_values v;
+	char when[32];
+	const char *event = NULL;
+	memset(&v, 0, sizeof v);
+	v.procedure = rt->name;
+	switch (r->action) {
+	case DVC_ACT_RECEIVE:
+		event = "accepted";
+		dvc__format_local(d->due_at, when);
+		v.appointment = when;
+		break;
+	case DVC_ACT_REQUEST_SUPPLEMENT:
+		event = "supplement";
+		v.list = r->note;
+		break;
+	case DVC_ACT_REJECT:
+		event = "rejected";
+		v.reason = r->note;
+		break;
+	case DVC_ACT_FORWARD:
+		if (t->to == DVC_STATE_RESULT_READY)
+			event = "result_ready";
+		break;
+	case DVC_ACT_RESCHEDULE:
+		event = "apology";
+		dvc__format_local(r->new_due, when);
+		v.new_date = when;
+		v.reason = r->note;
+		break;
+	default:
+		break;
+	}
+	return event ? dvc__notify(db, d->id, d->code, d->journal_seq, event, &v) : DVC_OK;
 }
 
 static int act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *new_version,
@@ -737,12 +829,28 @@ static int act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *n
 	if ((rc = apply(cal, rt, d, t, r, now, &target)) != DVC_OK)
 		return rc;
 	d->rev = rev + 1;
-	if ((rc = journal(db, d, now, ac.label, r->action, from, r->note, r->payload)) != DVC_OK ||
-	    (rc = dvc__store_dossier_update(db, d, rev)) != DVC_OK)
+	if ((rc = journal(db, d, now, ac.label, r->action, from, r->note, r->payload)) != DVC_OK)
+		return rc;
+	if (r->action == DVC_ACT_REJECT && d->fee_paid > d->fee_refunded &&
+	    (rc = refund(db, d, now)) != DVC_OK)
+		return rc;
+	if ((rc = dvc__store_dossier_update(db, d, rev)) != DVC_OK ||
+	    (rc = notify(db, d, rt, r, t)) != DVC_OK)
 		return rc;
 	if (new_version)
 		*new_version = d->rev;
 	return DVC_OK;
+}
+
+int dvc__dossier_record(dvc_db *db, dvc__dossier *d, const char *who, dvc_action action,
+			const char *note, const char *payload)
+{
+	int64_t rev = d->rev;
+	int rc;
+	d->rev = rev + 1;
+	if ((rc = journal(db, d, dvc__now(db), who, action, d->state, note, payload)) != DVC_OK)
+		return rc;
+	return dvc__store_dossier_update(db, d, rev);
 }
 
 int dvc_dossier_act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *new_version)
@@ -755,6 +863,9 @@ int dvc_dossier_act(dvc_db *db, const char *code, const dvc_action_req *r, int64
 		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_action_req version %u", r->version);
 	if ((unsigned)r->action >= DVC_ACTION_COUNT)
 		return dvc__err(DVC_EINVAL, "action", "unknown action %d", (int)r->action);
+	if (r->action == DVC_ACT_PAY || r->action == DVC_ACT_REFUND)
+		return dvc__err(DVC_EINVAL, "action", "payments are recorded by the payment module "
+				"(dvc_payment_callback), not as dossier actions");
 	if (sodium_init() < 0)
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
 	if ((rc = dvc__write_begin(db)) != DVC_OK)
@@ -831,9 +942,11 @@ static int track(dvc_db *db, const char *code, const dvc_actor *who, dvc_trackin
 
 	if ((rc = dvc__store_dossier_load(db, code, d)) != DVC_OK)
 		return rc;
-	if ((rc = resolve_actor(db, d, who, &ac)) != DVC_OK)
+	if (!who) {
+		/* library-internal read (slips, notifications): no actor to check */
+	} else if ((rc = resolve_actor(db, d, who, &ac)) != DVC_OK) {
 		return rc;
-	if (who->kind == DVC_ACTOR_ANONYMOUS) {
+	} else if (who->kind == DVC_ACTOR_ANONYMOUS) {
 		if ((rc = throttled(d, now)) != DVC_OK)
 			return rc;
 		if (ac.bad_secret) {
@@ -870,14 +983,18 @@ static int track(dvc_db *db, const char *code, const dvc_actor *who, dvc_trackin
 	t->step_overdue = is_step_overdue(d, now);
 	t->clock_stopped = (d->flags & DVC__F_STOPPED) != 0;
 	t->delivery = d->delivery < 0 ? DVC_DELIVERY_COUNTER : (dvc_delivery)d->delivery;
+	t->fee_due = d->fee_due;
+	t->fee_paid = d->fee_paid;
+	t->fee_refunded = d->fee_refunded;
 	until = d->finished_at ? d->finished_at : t->clock_stopped ? d->stopped_at : now;
 	t->seconds_in_step = 0;
 	if (until > d->step_since &&
 	    (rc = dvc_calendar_between(cal, d->step_since, until, &t->seconds_in_step)) != DVC_OK)
 		goto fail;
-	if ((rc = dvc__store_dossier_details(db, d->id, &a, &t->applicant_name, &t->handler,
-					     &t->unit_name)) != DVC_OK)
+	if ((rc = dvc__store_dossier_details(db, d->id, &a, &t->applicant, &t->handler,
+					     &t->unit_name, &t->fee_exemption)) != DVC_OK)
 		goto fail;
+	t->applicant_name = t->applicant.full_name;
 	{
 		dvc_procedure *p;
 		if ((rc = dvc__store_version_get(db, rt->code, rt->version, NULL, &p)) != DVC_OK)
@@ -917,6 +1034,14 @@ int dvc_dossier_track(dvc_db *db, const char *code, const dvc_actor *who, dvc_tr
 	if (bad_secret)
 		return count_bad_secret(db, &d, dvc__now(db));
 	return rc;
+}
+
+int dvc__dossier_track(dvc_db *db, const char *code, dvc_tracking **out)
+{
+	dvc__dossier d;
+	int bad_secret = 0;
+	*out = NULL;
+	return track(db, code, NULL, out, &bad_secret, &d);
 }
 
 void dvc_tracking_free(dvc_tracking *t)

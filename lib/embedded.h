@@ -11,5 +11,6 @@ typedef struct dvc_embedded_file {
 
 extern const dvc_embedded_file dvc__calendar_files[]; /* data/calendar/YYYY.json */
 extern const dvc_embedded_file dvc__schema_files[];   /* data/schema/NAME.xsd */
+extern const dvc_embedded_file dvc__template_files[]; /* data/templates/NAME.json */
 
 #endif

@@ -76,7 +76,8 @@ static const char *const state_labels[DVC_STATE_COUNT] = {
 	"Có kết quả", "Đã trả kết quả", "Từ chối", "Đã rút", "Đã hủy"};
 static const char *const action_names[DVC_ACTION_COUNT] = {
 	"submit", "receive", "request_supplement", "supply", "forward", "send_back", "transfer",
-	"assign", "pause", "resume", "reschedule", "reject", "return", "withdraw", "cancel"};
+	"assign", "pause", "resume", "reschedule", "reject", "return", "withdraw", "cancel", "pay",
+	"refund"};
 static const char *const role_names[DVC_ROLE_COUNT] = {
 	"applicant", "reception", "specialist", "unit_leader", "signing_leader", "admin"};
 

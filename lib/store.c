@@ -1,6 +1,9 @@
 /* The SQLite store: connection, schema migrations, transactions, and the
  * prepared-statement cache. */
+#include "notify_internal.h"
 #include "store_internal.h"
+
+#include <sodium.h>
 
 #include <stdint.h>
 #include <stdio.h>
@@ -114,6 +117,33 @@ static const char *const migrations[] = {
 	"  from_state INTEGER NOT NULL, to_state INTEGER NOT NULL, note TEXT,"
 	"  payload_digest BLOB, hash BLOB NOT NULL,"
 	"  PRIMARY KEY (dossier_id, seq)) WITHOUT ROWID;",
+
+	/* 2 -> 3: fees, payments, the notification outbox and its templates */
+	"ALTER TABLE dossier ADD COLUMN fee_due INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE dossier ADD COLUMN fee_paid INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE dossier ADD COLUMN fee_refunded INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE dossier ADD COLUMN fee_exemption TEXT;"
+	"ALTER TABLE dossier ADD COLUMN copies INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE dossier ADD COLUMN pages INTEGER NOT NULL DEFAULT 1;"
+	"CREATE TABLE payment ("
+	"  id INTEGER PRIMARY KEY, dossier_id INTEGER NOT NULL REFERENCES dossier(id),"
+	"  reference TEXT NOT NULL UNIQUE, kind INTEGER NOT NULL, amount INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL, gateway TEXT, gateway_txn TEXT,"
+	"  created_at INTEGER NOT NULL, expires_at INTEGER, confirmed_at INTEGER);"
+	"CREATE INDEX payment_dossier ON payment(dossier_id);"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY, dossier_id INTEGER REFERENCES dossier(id),"
+	"  idem_key TEXT NOT NULL UNIQUE, event TEXT NOT NULL, channel INTEGER NOT NULL,"
+	"  recipient TEXT NOT NULL, subject TEXT, body TEXT NOT NULL,"
+	"  ascii INTEGER NOT NULL DEFAULT 0, segments INTEGER NOT NULL DEFAULT 0,"
+	"  state INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL, last_error TEXT, created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER);"
+	"CREATE INDEX outbox_due ON outbox(state, next_attempt_at);"
+	"CREATE INDEX outbox_dossier ON outbox(dossier_id);"
+	"CREATE TABLE notify_template ("
+	"  event TEXT NOT NULL, field TEXT NOT NULL, text TEXT NOT NULL,"
+	"  PRIMARY KEY (event, field)) WITHOUT ROWID;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DVC_SCHEMA_VERSION,
@@ -271,6 +301,11 @@ void dvc_close(dvc_db *db)
 	if (db->xsd)
 		db->xsd_free(db->xsd);
 	dvc__store_rt_cache_clear(db);
+	dvc__templates_free(db->templates);
+	if (db->gateway_secret) {
+		sodium_memzero(db->gateway_secret, strlen(db->gateway_secret));
+		dvc__free(db->gateway_secret);
+	}
 	dvc_calendar_free(db->owned_calendar);
 	dvc__free(db);
 }

@@ -9,11 +9,14 @@
 
 static const char SQL_RT_VERSION[] =
 	"SELECT pv.id, p.code, pv.version, pv.online_level, pv.online_mode, pv.deadline_value,"
-	" pv.deadline_unit, pv.agency, (SELECT schema FROM procedure_form f WHERE f.version_id = pv.id)"
+	" pv.deadline_unit, pv.agency, (SELECT schema FROM procedure_form f WHERE f.version_id = pv.id),"
+	" pv.name"
 	" FROM procedure_version pv JOIN procedure p ON p.id = pv.procedure_id WHERE pv.id = ?1";
 static const char SQL_RT_BY_CODE[] =
 	"SELECT pv.id FROM procedure p JOIN procedure_version pv ON pv.procedure_id = p.id"
 	" WHERE p.code = ?1 AND pv.valid_from <= ?2 ORDER BY pv.valid_from DESC, pv.version DESC LIMIT 1";
+static const char SQL_RT_FEES[] =
+	"SELECT kind, amount FROM procedure_fee WHERE version_id = ?1 ORDER BY seq";
 static const char SQL_RT_ROUTE[] =
 	"SELECT unit, role, share FROM procedure_route_step WHERE version_id = ?1 ORDER BY seq";
 /* The root of an agency's parent chain: the People's Committee whose
@@ -56,11 +59,22 @@ static int load_rt(dvc_db *db, int64_t vid, dvc__proc_rt **out)
 	rt->deadline_value = sqlite3_column_int(st, 5);
 	rt->deadline_unit = (dvc_deadline_unit)sqlite3_column_int(st, 6);
 	copy_text(rt->agency, sizeof rt->agency, sqlite3_column_text(st, 7));
+	copy_text(rt->name, sizeof rt->name, sqlite3_column_text(st, 9));
 	if (sqlite3_column_type(st, 8) != SQLITE_NULL &&
 	    !(rt->form_schema = dvc__strdup((const char *)sqlite3_column_text(st, 8)))) {
 		sqlite3_reset(st);
 		dvc__free(rt);
 		return dvc__oom();
+	}
+	sqlite3_reset(st);
+
+	if (!(st = dvc__stmt(db, SQL_RT_FEES)))
+		goto fail;
+	sqlite3_bind_int64(st, 1, vid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && rt->n_fees < DVC_ARRAY_LEN(rt->fees)) {
+		rt->fees[rt->n_fees].kind = (dvc_fee_kind)sqlite3_column_int(st, 0);
+		rt->fees[rt->n_fees].amount = sqlite3_column_int64(st, 1);
+		rt->n_fees++;
 	}
 	sqlite3_reset(st);
 
@@ -181,20 +195,24 @@ int dvc__store_next_seq(dvc_db *db, const char *agency, const char *day, int64_t
 	"id, code, version_id, channel, state, rev, account_id, secret_hash, submitted_at," \
 	" received_at, due_at, rescheduled_due_at, result_at, finished_at, step, unit, handler_id," \
 	" step_since, step_due_at, stopped_at, remaining, step_remaining, flags, delivery," \
-	" track_failures, track_locked_until, journal_seq, journal_head"
+	" track_failures, track_locked_until, journal_seq, journal_head, fee_due, fee_paid," \
+	" fee_refunded, fee_exemption IS NOT NULL, copies, pages"
 
 static const char SQL_DOSSIER_INSERT[] =
 	"INSERT INTO dossier(code, version_id, channel, state, rev, account_id, secret_hash,"
 	" applicant_name, applicant_citizen_id, applicant_birth_date, applicant_address,"
-	" applicant_phone, applicant_email, form_data, submitted_at, step, unit, step_since, flags)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
+	" applicant_phone, applicant_email, form_data, submitted_at, step, unit, step_since, flags,"
+	" fee_exemption, copies, pages)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
+	" ?20, ?21, ?22)";
 static const char SQL_DOSSIER_LOAD[] = "SELECT " DOSSIER_COLUMNS " FROM dossier WHERE code = ?1";
 static const char SQL_DOSSIER_UPDATE[] =
 	"UPDATE dossier SET state = ?2, rev = ?3, received_at = ?4, due_at = ?5,"
 	" rescheduled_due_at = ?6, result_at = ?7, finished_at = ?8, step = ?9, unit = ?10,"
 	" handler_id = ?11, step_since = ?12, step_due_at = ?13, stopped_at = ?14, remaining = ?15,"
 	" step_remaining = ?16, flags = ?17, delivery = ?18, journal_seq = ?19, journal_head = ?20,"
-	" submitted_at = ?21, track_failures = ?22, track_locked_until = ?23"
+	" submitted_at = ?21, track_failures = ?22, track_locked_until = ?23,"
+	" fee_due = ?25, fee_paid = ?26, fee_refunded = ?27"
 	" WHERE id = ?1 AND rev = ?24";
 static const char SQL_DOSSIER_TRACKFAIL[] =
 	"UPDATE dossier SET track_failures = ?2, track_locked_until = ?3 WHERE id = ?1";
@@ -208,7 +226,7 @@ static void bind_time(sqlite3_stmt *st, int i, dvc_time t)
 }
 
 int dvc__store_dossier_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *a,
-			      const char *form_data)
+			      const char *form_data, const char *fee_exemption)
 {
 	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_INSERT);
 	int rc;
@@ -235,6 +253,9 @@ int dvc__store_dossier_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *
 	sqlite3_bind_text(st, 17, d->unit, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 18, d->step_since);
 	sqlite3_bind_int(st, 19, d->flags);
+	dvc__bind_text(db, st, 20, fee_exemption);
+	sqlite3_bind_int(st, 21, d->copies);
+	sqlite3_bind_int(st, 22, d->pages);
 	if ((rc = dvc__exec_step(db, st, "storing a dossier")) != DVC_OK)
 		return rc;
 	d->id = sqlite3_last_insert_rowid(db->sql);
@@ -282,6 +303,12 @@ static void read_row(sqlite3_stmt *st, dvc__dossier *d)
 	d->journal_seq = sqlite3_column_int64(st, 26);
 	if ((blob = sqlite3_column_blob(st, 27)) && sqlite3_column_bytes(st, 27) == 32)
 		memcpy(d->journal_head, blob, 32);
+	d->fee_due = sqlite3_column_int64(st, 28);
+	d->fee_paid = sqlite3_column_int64(st, 29);
+	d->fee_refunded = sqlite3_column_int64(st, 30);
+	d->fee_exempt = sqlite3_column_int(st, 31);
+	d->copies = sqlite3_column_int(st, 32);
+	d->pages = sqlite3_column_int(st, 33);
 }
 
 int dvc__store_dossier_load(dvc_db *db, const char *code, dvc__dossier *d)
@@ -333,6 +360,9 @@ int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expecte
 	sqlite3_bind_int(st, 22, d->track_failures);
 	sqlite3_bind_int64(st, 23, d->track_locked_until);
 	sqlite3_bind_int64(st, 24, expected_rev);
+	sqlite3_bind_int64(st, 25, d->fee_due);
+	sqlite3_bind_int64(st, 26, d->fee_paid);
+	sqlite3_bind_int64(st, 27, d->fee_refunded);
 	if ((rc = dvc__exec_step(db, st, "updating a dossier")) != DVC_OK)
 		return rc;
 	if (sqlite3_changes(db->sql) != 1)
@@ -413,12 +443,14 @@ int dvc__store_journal_each(dvc_db *db, int64_t dossier_id, dvc__journal_cb cb, 
 }
 
 static const char SQL_DOSSIER_DETAILS[] =
-	"SELECT d.applicant_name, o.full_name, a.name FROM dossier d"
+	"SELECT d.applicant_name, o.full_name, a.name, d.applicant_citizen_id,"
+	" d.applicant_birth_date, d.applicant_address, d.applicant_phone, d.applicant_email,"
+	" d.fee_exemption FROM dossier d"
 	" LEFT JOIN officer o ON o.id = d.handler_id LEFT JOIN agency a ON a.code = d.unit"
 	" WHERE d.id = ?1";
 
-int dvc__store_dossier_details(dvc_db *db, int64_t id, dvc_arena *a, const char **applicant_name,
-			       const char **handler, const char **unit_name)
+int dvc__store_dossier_details(dvc_db *db, int64_t id, dvc_arena *a, dvc_applicant *app,
+			       const char **handler, const char **unit_name, const char **exemption)
 {
 	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_DETAILS);
 	int rc;
@@ -427,10 +459,17 @@ int dvc__store_dossier_details(dvc_db *db, int64_t id, dvc_arena *a, const char 
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		*applicant_name = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
+		app->full_name = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
 		*handler = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
 		*unit_name = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
-		if (!*applicant_name) {
+		app->citizen_id = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 3));
+		app->birth_date = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 4));
+		app->address = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 5));
+		app->phone = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 6));
+		app->email = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 7));
+		if (exemption)
+			*exemption = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 8));
+		if (!app->full_name || !app->citizen_id || !app->birth_date || !app->address) {
 			sqlite3_reset(st);
 			return dvc__oom();
 		}
@@ -460,8 +499,8 @@ int dvc__store_dossier_each(dvc_db *db, int state, const char *unit, size_t limi
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		dvc__dossier d;
 		read_row(st, &d);
-		if ((rc = cb(ctx, &d, (const char *)sqlite3_column_text(st, 28),
-			     (const char *)sqlite3_column_text(st, 29))) != DVC_OK) {
+		if ((rc = cb(ctx, &d, (const char *)sqlite3_column_text(st, 34),
+			     (const char *)sqlite3_column_text(st, 35))) != DVC_OK) {
 			sqlite3_finalize(st);
 			return rc < 0 ? rc : DVC_OK;
 		}

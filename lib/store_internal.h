@@ -28,6 +28,12 @@ struct dvc_db {
 	void *clock_ctx;
 	const struct dvc_calendar *calendar; /* borrowed, or owned_calendar */
 	struct dvc_calendar *owned_calendar;
+	/* payment gateway: in memory only, wiped on close */
+	char gateway_name[32];
+	char *gateway_secret;
+	int64_t payment_expiry;
+	/* rendered notification templates, loaded on first use */
+	struct dvc__templates *templates;
 	/* per-version routing data, cached: versions are immutable */
 	struct dvc__proc_rt *rt_cache[DVC_RT_CACHE];
 	struct {
@@ -113,6 +119,12 @@ typedef struct dvc__proc_rt {
 		int share;
 	} steps[16];
 	char *form_schema; /* NULL when none */
+	char name[512];    /* for notifications; truncated */
+	size_t n_fees;
+	struct {
+		dvc_fee_kind kind;
+		int64_t amount;
+	} fees[16];
 } dvc__proc_rt;
 
 /* Load (cached) by version id, or by procedure code in force on `asof`. */
@@ -155,6 +167,9 @@ typedef struct dvc__dossier {
 	dvc_time track_locked_until;
 	int64_t journal_seq;
 	unsigned char journal_head[32];
+	int64_t fee_due, fee_paid, fee_refunded;
+	int fee_exempt;                /* fee_exemption is set (text read on demand) */
+	int copies, pages;
 } dvc__dossier;
 
 typedef struct dvc__journal_row {
@@ -169,7 +184,7 @@ typedef struct dvc__journal_row {
 
 int dvc__store_next_seq(dvc_db *db, const char *agency, const char *day, int64_t *out);
 int dvc__store_dossier_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *a,
-			      const char *form_data);
+			      const char *form_data, const char *fee_exemption);
 /* DVC_ENOTFOUND when absent. */
 int dvc__store_dossier_load(dvc_db *db, const char *code, dvc__dossier *d);
 /* Write the live row where rev == expected_rev; DVC_ECONFLICT when it moved. */
@@ -180,13 +195,66 @@ int dvc__store_journal_insert(dvc_db *db, int64_t dossier_id, const dvc__journal
 typedef int (*dvc__journal_cb)(void *ctx, const dvc__journal_row *j);
 int dvc__store_journal_each(dvc_db *db, int64_t dossier_id, dvc__journal_cb cb, void *ctx);
 /* Applicant data and names for tracking (strings into the arena). */
-int dvc__store_dossier_details(dvc_db *db, int64_t id, dvc_arena *a, const char **applicant_name,
-			       const char **handler, const char **unit_name);
+int dvc__store_dossier_details(dvc_db *db, int64_t id, dvc_arena *a, dvc_applicant *app,
+			       const char **handler, const char **unit_name, const char **exemption);
 typedef int (*dvc__dossier_cb)(void *ctx, const dvc__dossier *d, const char *procedure,
 			       const char *handler);
 int dvc__store_dossier_each(dvc_db *db, int state, const char *unit, size_t limit,
 			    dvc__dossier_cb cb, void *ctx);
 int dvc__store_dossier_ids(dvc_db *db, int (*cb)(void *ctx, const char *code), void *ctx);
+
+/* ---- payments (store_payment.c) ---- */
+enum { DVC__PAY_REQUESTED = 0, DVC__PAY_PAID = 1, DVC__PAY_DECLINED = 2, DVC__PAY_REFUND_PENDING = 3 };
+enum { DVC__PAY_KIND_PAYMENT = 0, DVC__PAY_KIND_REFUND = 1 };
+typedef struct dvc__payment_row {
+	int64_t id, dossier_id;
+	char reference[40];
+	char dossier_code[DVC_CODE_MAX];
+	int kind, state;
+	int64_t amount;
+	char gateway_txn[64];
+	dvc_time expires_at;
+} dvc__payment_row;
+int dvc__store_payment_count(dvc_db *db, int64_t dossier_id, int64_t *n);
+int dvc__store_payment_insert(dvc_db *db, int64_t dossier_id, const char *reference, int kind,
+			      int64_t amount, int state, const char *gateway, dvc_time created_at,
+			      dvc_time expires_at);
+int dvc__store_payment_get(dvc_db *db, const char *reference, dvc__payment_row *out);
+int dvc__store_payment_update(dvc_db *db, int64_t id, int state, const char *gateway_txn,
+			      dvc_time confirmed_at);
+
+/* ---- outbox and templates (store_notify.c) ---- */
+typedef struct dvc__outbox_row {
+	int64_t id;
+	const char *idem, *dossier, *event, *recipient, *subject, *body, *last_error;
+	int channel, ascii, segments, state, attempts;
+	dvc_time next_attempt_at;
+} dvc__outbox_row;
+typedef int (*dvc__outbox_cb)(void *ctx, const dvc__outbox_row *r);
+int dvc__store_outbox_insert(dvc_db *db, int64_t dossier_id, const char *idem, const char *event,
+			     int channel, const char *recipient, const char *subject,
+			     const char *body, int ascii, int segments, dvc_time now);
+/* Lease up to max due messages (state -> sending until now + lease) and report them. */
+int dvc__store_outbox_lease(dvc_db *db, dvc_time now, dvc_time lease_until, size_t max,
+			    dvc__outbox_cb cb, void *ctx);
+int dvc__store_outbox_list(dvc_db *db, const char *code, dvc__outbox_cb cb, void *ctx);
+int dvc__store_outbox_get_attempts(dvc_db *db, int64_t id, int *state, int *attempts);
+int dvc__store_outbox_mark(dvc_db *db, int64_t id, int state, int attempts,
+			   dvc_time next_attempt_at, const char *error, dvc_time sent_at);
+typedef int (*dvc__template_cb)(void *ctx, const char *event, const char *field, const char *text);
+int dvc__store_templates_each(dvc_db *db, dvc__template_cb cb, void *ctx);
+int dvc__store_template_put(dvc_db *db, const char *event, const char *field, const char *text);
+
+/* The handle's clock (dossier.c). */
+dvc_time dvc__now(dvc_db *db);
+
+/* Journal a non-lifecycle event (payment, refund) and write the row (dossier.c). */
+int dvc__dossier_record(dvc_db *db, dvc__dossier *d, const char *who, dvc_action action,
+			const char *note, const char *payload);
+
+/* Tracking without an actor check, for the library's own readers (slips,
+ * notifications); dossier.c. */
+int dvc__dossier_track(dvc_db *db, const char *code, dvc_tracking **out);
 
 /* ---- accounts and officers (store_account.c) ---- */
 typedef struct dvc__account_row {

@@ -210,3 +210,33 @@ void dvc__fold(const char *str, size_t n, dvc_buf *out)
 	if (!out->oom && out->len > start && out->ptr[out->len - 1] == ' ')
 		out->ptr[--out->len] = '\0';
 }
+
+void dvc__unaccent(const char *str, size_t n, dvc_buf *out)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	while (i < n) {
+		uint32_t c = next_cp(s, &i);
+		const unsigned char *bits = NULL;
+		uint32_t lo = 0;
+		if (is_mark(c))
+			continue;
+		if (c >= 0xC0 && c < 0x250) {
+			bits = upper_latin1;
+			lo = 0xC0;
+		} else if (c >= 0x1E00 && c < 0x1F00) {
+			bits = upper_latin_ext_add;
+			lo = 0x1E00;
+		}
+		if (bits) {
+			char f = fold_cp(c);
+			if (f != ' ') {
+				if (bits[(c - lo) / 8] & (1u << ((c - lo) % 8)))
+					f = (char)(f - 32);
+				dvc_buf_putc(out, f);
+				continue;
+			}
+		}
+		put_cp(out, c);
+	}
+}

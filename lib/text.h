@@ -19,4 +19,8 @@ void dvc__nfc(const char *s, size_t n, dvc_buf *out);
  * (NFC or NFD input alike), đ/Đ -> d, every run of non-alphanumerics -> one space. */
 void dvc__fold(const char *s, size_t n, dvc_buf *out);
 
+/* Append `s` without diacritics, keeping case and everything else
+ * ("Đăng ký" -> "Dang ky"): the unaccented fallback of SMS texts. */
+void dvc__unaccent(const char *s, size_t n, dvc_buf *out);
+
 #endif

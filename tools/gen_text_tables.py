@@ -25,6 +25,17 @@ for name, lo, hi in (('fold_latin1', 0xC0, 0x250), ('fold_latin_ext_add', 0x1E00
     for i in range(0, len(vals), 16):
         out.append('\t' + ', '.join(vals[i:i + 16]) + ',')
     out.append('};')
+upper = {cp for cp in fold if chr(cp).isupper()}
+for name, lo, hi in (('upper_latin1', 0xC0, 0x250), ('upper_latin_ext_add', 0x1E00, 0x1F00)):
+    bits = [0] * ((hi - lo + 7) // 8)
+    for cp in range(lo, hi):
+        if cp in upper:
+            bits[(cp - lo) // 8] |= 1 << ((cp - lo) % 8)
+    out.append('/* bit set: the letter is upper case (for case-keeping unaccenting) */')
+    out.append('static const unsigned char %s[%d] = {' % (name, len(bits)))
+    for i in range(0, len(bits), 16):
+        out.append('\t' + ', '.join('0x%02X' % b for b in bits[i:i + 16]) + ',')
+    out.append('};')
 comp.sort()
 out.append('/* canonical decompositions: base, mark1, mark2 (0 if none) -> precomposed */')
 out.append('static const struct nfc_entry { uint16_t base, m1, m2, composed; } nfc_table[] = {')

@@ -116,8 +116,10 @@ typedef struct dvc_procedure {
 	const char *const *unconfirmed; /**< field names not confirmed from a public source */
 	size_t n_unconfirmed;
 	const dvc_route_step *route; /**< processing route; n_route == 0 means the default
-	                                  route: reception, specialist, signing leader, all
-	                                  at the implementing agency (10/70/20 %) */
+	                                  route: reception at the root of the implementing
+	                                  agency's parent chain (the People's Committee desk),
+	                                  specialist at the implementing agency, signing
+	                                  leader at the root (10/70/20 %) */
 	size_t n_route;
 	const char *form_schema;     /**< e-form schema (JSON, see eform.h), or NULL */
 } dvc_procedure;

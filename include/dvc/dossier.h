@@ -72,10 +72,13 @@ typedef struct dvc_submission {
 	const char *form_data;  /**< JSON object validated against the version's form schema, or NULL */
 	int draft;              /**< keep as a draft (online only) instead of submitting */
 	const char *officer;    /**< counter/post: the reception officer entering it */
+	int copies;             /**< copies asked for (per-copy fees); 0 = form "copies" or 1 */
+	int pages;              /**< pages (per-page fees); 0 = form "pages" or 1 */
+	const char *fee_exemption; /**< legal reason of a fee exemption, or NULL */
 } dvc_submission;
 
 #define DVC_SUBMISSION_VERSION 1
-#define DVC_SUBMISSION_INIT {DVC_SUBMISSION_VERSION, NULL, DVC_CHANNEL_ONLINE, NULL, NULL, NULL, 0, NULL}
+#define DVC_SUBMISSION_INIT {DVC_SUBMISSION_VERSION, NULL, DVC_CHANNEL_ONLINE, NULL, NULL, NULL, 0, NULL, 0, 0, NULL}
 
 /** Dossier codes: agency code, yymmdd, sequence ("000.00.30.H24-180701-0001"). */
 #define DVC_CODE_MAX 96
@@ -155,15 +158,18 @@ typedef struct dvc_tracking {
 	dvc_state state;
 	int64_t version;           /**< for expected_version */
 	const char *applicant_name;
+	dvc_applicant applicant;   /**< every applicant field (phone normalised to +84...) */
 	int step;                  /**< 0-based index on the route */
 	int n_steps;
 	const char *unit;          /**< who holds it now (agency code) */
 	const char *unit_name;
 	dvc_role step_role;
-	const char *handler;       /**< assigned officer, or NULL */
+	const char *handler;       /**< assigned officer's full name, or NULL */
 	dvc_time submitted_at;
 	dvc_time received_at;      /**< 0 before intake */
-	dvc_time due_at;           /**< appointment (adjusted for stopped clock), 0 before intake */
+	dvc_time due_at;           /**< appointment, 0 before intake; moved later by the working
+	                                time the clock was stopped, when it restarts (while
+	                                clock_stopped it still shows the date before the stop) */
 	dvc_time rescheduled_due_at; /**< apology date, or 0 */
 	dvc_time step_since;
 	dvc_time step_due_at;      /**< 0 when the step has no deadline */
@@ -174,6 +180,10 @@ typedef struct dvc_tracking {
 	int step_overdue;          /**< derived: past the step's due instant */
 	int clock_stopped;         /**< supplement requested or paused */
 	dvc_delivery delivery;
+	int64_t fee_due;           /**< VND, computed at intake */
+	int64_t fee_paid;          /**< confirmed online payments */
+	int64_t fee_refunded;
+	const char *fee_exemption; /**< legal reason, or NULL */
 	const dvc_journal_entry *history;
 	size_t n_history;
 } dvc_tracking;

@@ -18,6 +18,8 @@
 #include "dvc/lifecycle.h"
 #include "dvc/account.h"
 #include "dvc/dossier.h"
+#include "dvc/payment.h"
+#include "dvc/notify.h"
 
 #ifdef __cplusplus
 extern "C" {

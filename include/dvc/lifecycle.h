@@ -55,9 +55,11 @@ typedef enum dvc_action {
 	DVC_ACT_REJECT = 11,
 	DVC_ACT_RETURN = 12,            /**< hand over the result */
 	DVC_ACT_WITHDRAW = 13,
-	DVC_ACT_CANCEL = 14
+	DVC_ACT_CANCEL = 14,
+	DVC_ACT_PAY = 15,               /**< journal only: an online payment confirmed (payment.h) */
+	DVC_ACT_REFUND = 16             /**< journal only: a refund recorded */
 } dvc_action;
-#define DVC_ACTION_COUNT 15
+#define DVC_ACTION_COUNT 17
 
 typedef enum dvc_role {
 	DVC_ROLE_APPLICANT = 0,      /**< the dossier's own applicant (account or code + secret) */

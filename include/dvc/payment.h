@@ -1,0 +1,88 @@
+/*
+ * libdvc — fees and online payment (level 4 / full online).
+ *
+ * The fee due is computed at intake from the procedure version's fees
+ * (fixed, per copy, per page; VND integers) unless the dossier carries an
+ * exemption with its legal reason. A payment request gives the gateway a
+ * unique reference, the amount and an expiry. The gateway confirms with a
+ * callback whose parameters are signed with a shared secret: HMAC-SHA512
+ * over the parameters sorted by name and joined as a query string, the
+ * scheme Vietnamese gateways use (VNPay's vnp_SecureHash). The library checks
+ * the signature in constant time, then the reference, amount and expiry; a
+ * replayed callback is answered again without paying twice. A dossier
+ * rejected after payment gets a refund record. Secrets live only in the
+ * handle's memory: they are never written to the store or to exports.
+ */
+#ifndef DVC_PAYMENT_H
+#define DVC_PAYMENT_H
+
+#include "dvc/common.h"
+#include "dvc/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Configure the gateway for this handle. The secret is copied and kept in
+ * memory only (wiped on dvc_close). name is a short label ("vnpay"). */
+DVC_API int dvc_payment_set_gateway(dvc_db *db, const char *name, const char *secret);
+
+/** Seconds a payment request stays valid (default 900). */
+DVC_API void dvc_payment_set_expiry(dvc_db *db, int64_t seconds);
+
+typedef struct dvc_payment_request_info {
+	char reference[40]; /**< what the gateway sends back as vnp_TxnRef */
+	int64_t amount;     /**< VND */
+	dvc_time expires_at;
+} dvc_payment_request_info;
+
+/**
+ * Ask for online payment of what is still due on a dossier.
+ * @return DVC_OK; DVC_ENOTFOUND; DVC_ESERVICELEVEL (not level 4 / full
+ *   online); DVC_ETRANSITION (not received yet, finished, exempt, or nothing
+ *   due); DVC_EINVAL (no gateway configured).
+ */
+DVC_API int dvc_payment_request(dvc_db *db, const char *code, dvc_payment_request_info *out);
+
+typedef enum dvc_payment_outcome {
+	DVC_PAYMENT_PAID = 0,      /**< confirmed now */
+	DVC_PAYMENT_DUPLICATE = 1, /**< a replay of an already confirmed payment */
+	DVC_PAYMENT_DECLINED = 2   /**< the gateway reports a failed payment (recorded) */
+} dvc_payment_outcome;
+
+typedef struct dvc_payment_result {
+	dvc_payment_outcome outcome;
+	char reference[40];
+	char dossier[96];
+	int64_t amount;
+} dvc_payment_result;
+
+/**
+ * Process a gateway callback: the raw query string as the gateway sent it
+ * ("vnp_Amount=5000000&vnp_TxnRef=...&vnp_SecureHash=..."), percent-encoded.
+ * Amounts are in VND x 100 (vnp_Amount), the gateway's convention.
+ * @return DVC_OK (see out->outcome); DVC_ESIGNATURE (missing or forged
+ *   signature); DVC_ENOTFOUND (unknown reference); DVC_EINVAL (wrong amount,
+ *   malformed parameters); DVC_EEXPIRED (request expired); DVC_ESERVICELEVEL
+ *   (dossier of a procedure below level 4). Nothing is paid on error.
+ */
+DVC_API int dvc_payment_callback(dvc_db *db, const char *query, dvc_payment_result *out);
+
+/**
+ * Sign parameters the way the gateway does, for gateway simulators and tests:
+ * returns `query` with "&vnp_SecureHash=<hex>" appended (free with dvc_free).
+ */
+DVC_API int dvc_payment_sign(const char *query, const char *secret, char **out);
+
+/** Fee state of a dossier (also in dvc_tracking). */
+typedef struct dvc_fee_status {
+	int64_t due;       /**< computed at intake; 0 before */
+	int64_t paid;      /**< confirmed payments minus refunds */
+	int64_t refunded;
+	const char *exemption; /**< legal reason, or NULL; borrowed until the next call */
+} dvc_fee_status;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,509 @@
+/* Notification outbox: Vietnamese templates, SMS segment budgeting, the
+ * transactional enqueue used by dossier and payment actions, and the drain
+ * API (lease, sent, failed with back-off). */
+#include "dvc/notify.h"
+#include "embedded.h"
+#include "notify_internal.h"
+#include "store_internal.h"
+#include "text.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Events and template fields, in table order. */
+static const char *const events[] = {"accepted", "supplement", "rejected", "result_ready",
+				     "apology", "payment"};
+static const char *const fields[] = {"sms", "email_subject", "email_body"};
+static const char *const placeholders[] = {"code", "procedure", "applicant", "appointment", "list",
+					   "reason", "new_date", "amount", "unit"};
+#define N_EVENTS DVC_ARRAY_LEN(events)
+#define N_FIELDS DVC_ARRAY_LEN(fields)
+
+struct dvc__templates {
+	char *text[N_EVENTS][N_FIELDS];
+};
+
+void dvc__templates_free(struct dvc__templates *t)
+{
+	if (!t)
+		return;
+	for (size_t e = 0; e < N_EVENTS; e++)
+		for (size_t f = 0; f < N_FIELDS; f++)
+			dvc__free(t->text[e][f]);
+	dvc__free(t);
+}
+
+static int index_of(const char *const *names, size_t n, const char *s)
+{
+	for (size_t i = 0; s && i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Every {name} must be a known placeholder; braces must pair. */
+static int check_template(const char *text, const char *path)
+{
+	for (const char *p = text; *p; p++) {
+		if (*p == '}')
+			return dvc__err(DVC_ETEMPLATE, path, "unmatched '}' in template");
+		if (*p != '{')
+			continue;
+		const char *end = strchr(p, '}');
+		char name[32];
+		size_t n;
+		if (!end)
+			return dvc__err(DVC_ETEMPLATE, path, "unclosed '{' in template");
+		n = (size_t)(end - p - 1);
+		if (n == 0 || n >= sizeof name)
+			return dvc__err(DVC_ETEMPLATE, path, "empty or overlong placeholder");
+		memcpy(name, p + 1, n);
+		name[n] = '\0';
+		if (index_of(placeholders, DVC_ARRAY_LEN(placeholders), name) < 0)
+			return dvc__err(DVC_ETEMPLATE, path, "unknown placeholder {%s}", name);
+		p = end;
+	}
+	return DVC_OK;
+}
+
+/* Parse a template document into `t` (only the events/fields it lists). */
+static int parse_templates(const char *json, size_t len, struct dvc__templates *t, bool all)
+{
+	cJSON *root = cJSON_ParseWithLength(json, len), *tpls, *ev, *fld;
+	char path[96];
+	int rc = DVC_OK;
+	if (!root)
+		return dvc__err(DVC_EPARSE, NULL, "templates are not valid JSON");
+	if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(root, "format")) ||
+	    strcmp(cJSON_GetObjectItemCaseSensitive(root, "format")->valuestring,
+		   "dvc-notify-templates") != 0) {
+		cJSON_Delete(root);
+		return dvc__err(DVC_ESCHEMA, "format", "not a template document (format \"dvc-notify-templates\")");
+	}
+	tpls = cJSON_GetObjectItemCaseSensitive(root, "templates");
+	if (!cJSON_IsObject(tpls)) {
+		cJSON_Delete(root);
+		return dvc__err(DVC_ESCHEMA, "templates", "templates must be an object");
+	}
+	cJSON_ArrayForEach(ev, tpls) {
+		int e = index_of(events, N_EVENTS, ev->string);
+		if (e < 0 || !cJSON_IsObject(ev)) {
+			snprintf(path, sizeof path, "templates.%.40s", ev->string);
+			rc = dvc__err(DVC_ESCHEMA, path, "unknown event '%.40s'", ev->string);
+			break;
+		}
+		cJSON_ArrayForEach(fld, ev) {
+			int f = index_of(fields, N_FIELDS, fld->string);
+			snprintf(path, sizeof path, "templates.%s.%.40s", events[e], fld->string);
+			if (f < 0 || !cJSON_IsString(fld)) {
+				rc = dvc__err(DVC_ESCHEMA, path, "unknown template field or not a string");
+				break;
+			}
+			if (!dvc__utf8_valid(fld->valuestring, strlen(fld->valuestring))) {
+				rc = dvc__err(DVC_EUTF8, path, "template is not valid UTF-8");
+				break;
+			}
+			if ((rc = check_template(fld->valuestring, path)) != DVC_OK)
+				break;
+			dvc__free(t->text[e][f]);
+			if (!(t->text[e][f] = dvc__strdup(fld->valuestring))) {
+				rc = dvc__oom();
+				break;
+			}
+		}
+		if (rc != DVC_OK)
+			break;
+	}
+	cJSON_Delete(root);
+	if (rc == DVC_OK && all)
+		for (size_t e = 0; e < N_EVENTS; e++)
+			for (size_t f = 0; f < N_FIELDS; f++)
+				if (!t->text[e][f])
+					return dvc__err(DVC_ESCHEMA, events[e], "built-in template %s.%s missing",
+							events[e], fields[f]);
+	return rc;
+}
+
+static int apply_override(void *ctx, const char *event, const char *field, const char *text)
+{
+	struct dvc__templates *t = ctx;
+	int e = index_of(events, N_EVENTS, event), f = index_of(fields, N_FIELDS, field);
+	if (e < 0 || f < 0)
+		return DVC_OK; /* written by a newer libdvc: ignore */
+	dvc__free(t->text[e][f]);
+	return (t->text[e][f] = dvc__strdup(text)) ? DVC_OK : dvc__oom();
+}
+
+/* Built-in templates overlaid with the store's overrides, cached per handle. */
+static int templates(dvc_db *db, const struct dvc__templates **out)
+{
+	struct dvc__templates *t;
+	int rc;
+	if (db->templates) {
+		*out = db->templates;
+		return DVC_OK;
+	}
+	if (!(t = dvc__calloc(1, sizeof *t)))
+		return dvc__oom();
+	rc = DVC_ERROR;
+	for (const dvc_embedded_file *f = dvc__template_files; f->name; f++)
+		if (strcmp(f->name, "notify.json") == 0)
+			rc = parse_templates(f->data, f->size, t, true);
+	if (rc == DVC_ERROR)
+		dvc__err(DVC_ERROR, NULL, "built-in templates missing from this build");
+	if (rc == DVC_OK)
+		rc = dvc__store_templates_each(db, apply_override, t);
+	if (rc != DVC_OK) {
+		dvc__templates_free(t);
+		return rc;
+	}
+	db->templates = t;
+	*out = t;
+	return DVC_OK;
+}
+
+int dvc_notify_set_templates(dvc_db *db, const char *json, size_t len)
+{
+	struct dvc__templates *t;
+	int rc;
+	if (!db || !json)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_notify_set_templates needs a store and a document");
+	if (!(t = dvc__calloc(1, sizeof *t)))
+		return dvc__oom();
+	/* validate everything before writing anything */
+	if ((rc = parse_templates(json, len, t, false)) == DVC_OK && (rc = dvc__write_begin(db)) == DVC_OK) {
+		for (size_t e = 0; e < N_EVENTS && rc == DVC_OK; e++)
+			for (size_t f = 0; f < N_FIELDS && rc == DVC_OK; f++)
+				if (t->text[e][f])
+					rc = dvc__store_template_put(db, events[e], fields[f], t->text[e][f]);
+		rc = dvc__write_end(db, rc);
+	}
+	dvc__templates_free(t);
+	if (rc == DVC_OK) {
+		dvc__templates_free(db->templates); /* reload with the overrides */
+		db->templates = NULL;
+	}
+	return rc;
+}
+
+/* ---- SMS sizing ---- */
+
+/* GSM 03.38: ASCII characters of the basic set count 1, of the extension
+ * table 2; anything else forces UCS-2. Returns -1 for "not GSM". */
+static int gsm_units(uint32_t c)
+{
+	if (c == '\n' || c == '\r' || (c >= ' ' && c <= 'Z' && c != '`') || (c >= 'a' && c <= 'z') ||
+	    c == '_')
+		return 1;
+	if (c == '^' || c == '{' || c == '}' || c == '\\' || c == '[' || c == ']' || c == '~' || c == '|')
+		return 2;
+	return -1;
+}
+
+int dvc_sms_segments(const char *text, int *ascii_only)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, n, gsm = 0, ucs = 0;
+	int is_gsm = 1;
+	if (!text)
+		return 0;
+	n = strlen(text);
+	if (!dvc__utf8_valid(text, n))
+		return dvc__err(DVC_EUTF8, NULL, "SMS text is not valid UTF-8");
+	while (i < n) {
+		uint32_t c = s[i];
+		int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		if (len > 1) {
+			c &= 0x3F >> (len - 1);
+			for (int k = 1; k < len; k++)
+				c = (c << 6) | (s[i + (size_t)k] & 0x3F);
+		}
+		i += (size_t)len;
+		int u = gsm_units(c);
+		if (u < 0)
+			is_gsm = 0;
+		else
+			gsm += (size_t)u;
+		ucs += c > 0xFFFF ? 2 : 1;
+	}
+	if (ascii_only)
+		*ascii_only = is_gsm;
+	if (is_gsm)
+		return gsm <= 160 ? 1 : (int)((gsm + 152) / 153);
+	return ucs <= 70 ? 1 : (int)((ucs + 66) / 67);
+}
+
+/* ---- rendering ---- */
+
+static void render(const char *tpl, const dvc__notify_values *v, dvc_buf *out)
+{
+	const char *vals[DVC_ARRAY_LEN(placeholders)] = {v->code, v->procedure, v->applicant,
+		v->appointment, v->list, v->reason, v->new_date, v->amount, v->unit};
+	for (const char *p = tpl; *p; p++) {
+		const char *end;
+		if (*p == '{' && (end = strchr(p, '}'))) {
+			char name[32];
+			size_t n = (size_t)(end - p - 1);
+			if (n < sizeof name) {
+				memcpy(name, p + 1, n);
+				name[n] = '\0';
+				int i = index_of(placeholders, DVC_ARRAY_LEN(placeholders), name);
+				if (i >= 0) {
+					dvc_buf_puts(out, vals[i] ? vals[i] : "");
+					p = end;
+					continue;
+				}
+			}
+		}
+		dvc_buf_putc(out, *p);
+	}
+}
+
+/* Two segments at most: accented if it fits, else unaccented (GSM-7), cut
+ * with "..." as a last resort (only a very long free-text list does that). */
+static int sms_text(const char *tpl, const dvc__notify_values *v, dvc_buf *out, int *ascii,
+		    int *segments)
+{
+	dvc_buf acc = DVC_BUF_INIT, plain = DVC_BUF_INIT;
+	int gsm;
+	render(tpl, v, &acc);
+	if (acc.oom)
+		return dvc__oom();
+	*segments = dvc_sms_segments(acc.ptr ? acc.ptr : "", &gsm);
+	if (*segments <= 2) {
+		*ascii = gsm;
+		dvc_buf_puts(out, acc.ptr ? acc.ptr : "");
+		dvc_buf_free(&acc);
+		return out->oom ? dvc__oom() : DVC_OK;
+	}
+	dvc__unaccent(acc.ptr, acc.len, &plain);
+	dvc_buf_free(&acc);
+	if (plain.oom)
+		return dvc__oom();
+	*ascii = 1;
+	/* anything outside GSM-7 that survived unaccenting becomes '?' */
+	for (size_t i = 0; i < plain.len; i++)
+		if ((unsigned char)plain.ptr[i] >= 0x80 || plain.ptr[i] == '`')
+			plain.ptr[i] = '?';
+	size_t keep = plain.len;
+	while ((*segments = dvc_sms_segments(plain.ptr, &gsm)) > 2 && keep > 0) {
+		/* cut from the end (extension characters count double) and mark it */
+		keep = keep > 303 ? 303 : keep - 1;
+		plain.len = keep;
+		plain.ptr[keep] = '\0';
+		dvc_buf_puts(&plain, "...");
+	}
+	dvc_buf_puts(out, plain.ptr);
+	dvc_buf_free(&plain);
+	return out->oom ? dvc__oom() : DVC_OK;
+}
+
+int dvc__notify(dvc_db *db, int64_t dossier_id, const char *code, int64_t seq, const char *event,
+		dvc__notify_values *v)
+{
+	const struct dvc__templates *t = NULL;
+	dvc_arena a = DVC_ARENA_INIT;
+	dvc_applicant app;
+	const char *handler = NULL, *unit_name = NULL;
+	char idem[160];
+	dvc_time now = dvc__now(db);
+	int e = index_of(events, N_EVENTS, event), rc;
+	if (e < 0)
+		return dvc__err(DVC_ERROR, NULL, "unknown notification event %s", event);
+	if ((rc = templates(db, &t)) != DVC_OK)
+		return rc;
+	memset(&app, 0, sizeof app);
+	if ((rc = dvc__store_dossier_details(db, dossier_id, &a, &app, &handler, &unit_name, NULL)) != DVC_OK)
+		goto out;
+	v->code = code;
+	v->applicant = app.full_name;
+	if (!v->unit)
+		v->unit = unit_name;
+	if (app.phone && *app.phone) {
+		dvc_buf body = DVC_BUF_INIT;
+		int ascii = 0, segments = 0;
+		if ((rc = sms_text(t->text[e][0], v, &body, &ascii, &segments)) == DVC_OK) {
+			snprintf(idem, sizeof idem, "%s/%lld/%s/sms", code, (long long)seq, event);
+			rc = dvc__store_outbox_insert(db, dossier_id, idem, event, DVC_NOTIFY_SMS, app.phone,
+						      NULL, body.ptr, ascii, segments, now);
+		}
+		dvc_buf_free(&body);
+		if (rc != DVC_OK)
+			goto out;
+	}
+	if (app.email && *app.email) {
+		dvc_buf subject = DVC_BUF_INIT, body = DVC_BUF_INIT;
+		render(t->text[e][1], v, &subject);
+		render(t->text[e][2], v, &body);
+		if (subject.oom || body.oom) {
+			rc = dvc__oom();
+		} else {
+			snprintf(idem, sizeof idem, "%s/%lld/%s/email", code, (long long)seq, event);
+			rc = dvc__store_outbox_insert(db, dossier_id, idem, event, DVC_NOTIFY_EMAIL,
+						      app.email, subject.ptr, body.ptr, 0, 0, now);
+		}
+		dvc_buf_free(&subject);
+		dvc_buf_free(&body);
+	}
+out:
+	dvc_arena_free(&a);
+	return rc;
+}
+
+void dvc__format_local(dvc_time t, char out[32])
+{
+	int y, m, d;
+	int64_t local = t + 7 * 3600, day = local / 86400, sec = local % 86400;
+	dvc__civil_from_days(day, &y, &m, &d);
+	snprintf(out, 32, "%02d:%02d ngày %02d/%02d/%04d", (int)(sec / 3600) % 100,
+		 (int)(sec % 3600 / 60) % 100, d % 100, m % 100, y % 10000);
+}
+
+void dvc__format_vnd(int64_t amount, char out[32])
+{
+	char digits[24];
+	int n = snprintf(digits, sizeof digits, "%lld", (long long)(amount < 0 ? -amount : amount));
+	size_t k = 0;
+	if (amount < 0)
+		out[k++] = '-';
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			out[k++] = '.'; /* Vietnamese thousands separator */
+		out[k++] = digits[i];
+	}
+	out[k] = '\0';
+}
+
+/* ---- draining ---- */
+
+struct dvc_message_batch {
+	dvc_arena arena;
+	dvc_message *items;
+	size_t n, cap;
+};
+
+static int on_message(void *ctx, const dvc__outbox_row *r)
+{
+	dvc_message_batch *b = ctx;
+	dvc_message *m;
+	if (b->n == b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 16;
+		dvc_message *ni = dvc_arena_alloc(&b->arena, ncap * sizeof *ni);
+		if (!ni)
+			return dvc__oom();
+		if (b->n)
+			memcpy(ni, b->items, b->n * sizeof *ni);
+		b->items = ni;
+		b->cap = ncap;
+	}
+	m = &b->items[b->n];
+	m->id = r->id;
+	m->idempotency_key = dvc_arena_strdup(&b->arena, r->idem);
+	m->dossier = dvc_arena_strdup(&b->arena, r->dossier);
+	m->event = dvc_arena_strdup(&b->arena, r->event);
+	m->channel = (dvc_notify_channel)r->channel;
+	m->recipient = dvc_arena_strdup(&b->arena, r->recipient);
+	m->subject = dvc_arena_strdup(&b->arena, r->subject);
+	m->body = dvc_arena_strdup(&b->arena, r->body);
+	m->ascii = r->ascii;
+	m->segments = r->segments;
+	m->state = (dvc_message_state)r->state;
+	m->attempts = r->attempts;
+	m->next_attempt_at = r->next_attempt_at;
+	m->last_error = dvc_arena_strdup(&b->arena, r->last_error);
+	if (!m->idempotency_key || !m->event || !m->recipient || !m->body)
+		return dvc__oom();
+	b->n++;
+	return DVC_OK;
+}
+
+int dvc_outbox_fetch(dvc_db *db, size_t max, dvc_message_batch **out)
+{
+	dvc_message_batch *b;
+	dvc_time now;
+	int rc;
+	if (!db || !out || max == 0)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_outbox_fetch needs a store, a batch size and an out pointer");
+	if (!(b = dvc__calloc(1, sizeof *b)))
+		return dvc__oom();
+	now = dvc__now(db);
+	if ((rc = dvc__write_begin(db)) == DVC_OK)
+		rc = dvc__write_end(db, dvc__store_outbox_lease(db, now, now + DVC_OUTBOX_LEASE_SECONDS,
+								max, on_message, b));
+	if (rc != DVC_OK) {
+		dvc_message_batch_free(b);
+		return rc;
+	}
+	*out = b;
+	return DVC_OK;
+}
+
+int dvc_outbox_list(dvc_db *db, const char *code, dvc_message_batch **out)
+{
+	dvc_message_batch *b;
+	int rc;
+	if (!db || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_outbox_list needs a store and an out pointer");
+	if (!(b = dvc__calloc(1, sizeof *b)))
+		return dvc__oom();
+	if ((rc = dvc__store_outbox_list(db, code, on_message, b)) != DVC_OK) {
+		dvc_message_batch_free(b);
+		return rc;
+	}
+	*out = b;
+	return DVC_OK;
+}
+
+size_t dvc_message_batch_count(const dvc_message_batch *b) { return b ? b->n : 0; }
+
+const dvc_message *dvc_message_batch_get(const dvc_message_batch *b, size_t i)
+{
+	return b && i < b->n ? &b->items[i] : NULL;
+}
+
+void dvc_message_batch_free(dvc_message_batch *b)
+{
+	if (b) {
+		dvc_arena_free(&b->arena);
+		dvc__free(b);
+	}
+}
+
+int dvc_outbox_mark_sent(dvc_db *db, int64_t id)
+{
+	int state, attempts, rc;
+	if (!db)
+		return dvc__err(DVC_EINVAL, NULL, "no store");
+	if ((rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	rc = dvc__store_outbox_get_attempts(db, id, &state, &attempts);
+	if (rc == DVC_OK && state != DVC_MSG_SENT)
+		rc = dvc__store_outbox_mark(db, id, DVC_MSG_SENT, attempts + 1, 0, NULL, dvc__now(db));
+	return dvc__write_end(db, rc);
+}
+
+int dvc_outbox_mark_failed(dvc_db *db, int64_t id, const char *error)
+{
+	int state, attempts, rc;
+	dvc_time now;
+	if (!db)
+		return dvc__err(DVC_EINVAL, NULL, "no store");
+	now = dvc__now(db);
+	if ((rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	rc = dvc__store_outbox_get_attempts(db, id, &state, &attempts);
+	if (rc == DVC_OK && state == DVC_MSG_SENT)
+		rc = dvc__err(DVC_ETRANSITION, "id", "message %lld was already sent", (long long)id);
+	if (rc == DVC_OK) {
+		attempts++;
+		/* 60 s, 120 s, 240 s, ... then dead */
+		int dead = attempts >= DVC_OUTBOX_MAX_ATTEMPTS;
+		dvc_time next = now + ((int64_t)DVC_OUTBOX_BACKOFF_SECONDS << (attempts - 1));
+		char err[512];
+		snprintf(err, sizeof err, "%s", error ? error : "failed");
+		rc = dvc__store_outbox_mark(db, id, dead ? DVC_MSG_DEAD : DVC_MSG_FAILED, attempts,
+					    dead ? 0 : next, err, 0);
+	}
+	return dvc__write_end(db, rc);
+}

@@ -1,0 +1,391 @@
+/* Online payment: requests, signed gateway callbacks (HMAC-SHA512 over the
+ * sorted parameters), idempotent confirmation. */
+#include "dvc/payment.h"
+#include "dvc/dossier.h"
+#include "notify_internal.h"
+#include "store_internal.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_EXPIRY 900
+#define MAX_PARAMS 64
+#define MAX_QUERY 8192
+
+int dvc_payment_set_gateway(dvc_db *db, const char *name, const char *secret)
+{
+	char *copy;
+	if (!db || !name || !secret || !*secret || strlen(name) >= sizeof db->gateway_name)
+		return dvc__err(DVC_EINVAL, NULL, "a gateway needs a short name and a non-empty secret");
+	if (!(copy = dvc__strdup(secret)))
+		return dvc__oom();
+	if (db->gateway_secret) {
+		sodium_memzero(db->gateway_secret, strlen(db->gateway_secret));
+		dvc__free(db->gateway_secret);
+	}
+	db->gateway_secret = copy;
+	snprintf(db->gateway_name, sizeof db->gateway_name, "%s", name);
+	return DVC_OK;
+}
+
+void dvc_payment_set_expiry(dvc_db *db, int64_t seconds)
+{
+	if (db && seconds > 0)
+		db->payment_expiry = seconds;
+}
+
+static int level4(const dvc__proc_rt *rt)
+{
+	return rt->online_level >= 4 || rt->online_mode == DVC_ONLINE_FULL;
+}
+
+static int request(dvc_db *db, const char *code, dvc_payment_request_info *out)
+{
+	dvc__dossier d;
+	const dvc__proc_rt *rt;
+	int64_t n, due;
+	dvc_time now = dvc__now(db);
+	int rc;
+	if ((rc = dvc__store_dossier_load(db, code, &d)) != DVC_OK ||
+	    (rc = dvc__store_proc_rt(db, d.version_id, &rt)) != DVC_OK)
+		return rc;
+	if (!level4(rt))
+		return dvc__err(DVC_ESERVICELEVEL, "code",
+				"procedure %s (online level %d) does not take online payment", rt->code,
+				rt->online_level);
+	if (d.state == DVC_STATE_DRAFT || d.state == DVC_STATE_SUBMITTED || dvc_state_is_final(d.state))
+		return dvc__err(DVC_ETRANSITION, "code", "dossier %s is %s: fees are paid after intake "
+				"and before it is closed", d.code, dvc_state_name(d.state));
+	if (d.fee_exempt)
+		return dvc__err(DVC_ETRANSITION, "code", "dossier %s is exempt from fees", d.code);
+	due = d.fee_due - d.fee_paid;
+	if (due <= 0)
+		return dvc__err(DVC_ETRANSITION, "code", "nothing is due on dossier %s", d.code);
+	if ((rc = dvc__store_payment_count(db, d.id, &n)) != DVC_OK)
+		return rc;
+	/* gateway references: short, alphanumeric, unique */
+	snprintf(out->reference, sizeof out->reference, "DVC%lldT%lld", (long long)d.id,
+		 (long long)(n + 1));
+	out->amount = due;
+	out->expires_at = now + (db->payment_expiry ? db->payment_expiry : DEFAULT_EXPIRY);
+	return dvc__store_payment_insert(db, d.id, out->reference, DVC__PAY_KIND_PAYMENT, due,
+					 DVC__PAY_REQUESTED, db->gateway_name, now, out->expires_at);
+}
+
+int dvc_payment_request(dvc_db *db, const char *code, dvc_payment_request_info *out)
+{
+	int rc;
+	if (!db || !code || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_payment_request needs a store, a code and an out pointer");
+	if (!db->gateway_secret)
+		return dvc__err(DVC_EINVAL, NULL, "no payment gateway configured (dvc_payment_set_gateway)");
+	memset(out, 0, sizeof *out);
+	if ((rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	return dvc__write_end(db, request(db, code, out));
+}
+
+/* ---- query strings ---- */
+
+typedef struct param {
+	char *name, *value;
+} param;
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Percent-decode s[0..n) ('+' is a space); NULL on a malformed escape. */
+static char *decode(const char *s, size_t n)
+{
+	char *out = dvc__malloc(n + 1);
+	size_t k = 0;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '+') {
+			out[k++] = ' ';
+		} else if (s[i] == '%') {
+			int hi, lo;
+			/* two hex digits must follow; %00 would cut the C string */
+			if (i + 2 >= n || (hi = hexval(s[i + 1])) < 0 || (lo = hexval(s[i + 2])) < 0 ||
+			    (hi == 0 && lo == 0)) {
+				dvc__free(out);
+				return NULL;
+			}
+			out[k++] = (char)(hi * 16 + lo);
+			i += 2;
+		} else {
+			out[k++] = s[i];
+		}
+	}
+	out[k] = '\0';
+	return out;
+}
+
+static void free_params(param *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		dvc__free(p[i].name);
+		dvc__free(p[i].value);
+	}
+}
+
+static int parse_query(const char *q, param *p, size_t *n)
+{
+	size_t len = strlen(q);
+	*n = 0;
+	if (len > MAX_QUERY)
+		return dvc__err(DVC_ETOOBIG, "query", "callback query longer than %d bytes", MAX_QUERY);
+	while (*q) {
+		const char *amp = strchr(q, '&'), *end = amp ? amp : q + strlen(q), *eq;
+		if (end > q) {
+			if (*n == MAX_PARAMS)
+				return dvc__err(DVC_ETOOBIG, "query", "more than %d parameters", MAX_PARAMS);
+			eq = memchr(q, '=', (size_t)(end - q));
+			if (!eq)
+				return dvc__err(DVC_EINVAL, "query", "parameter without '=' in the callback");
+			p[*n].name = decode(q, (size_t)(eq - q));
+			p[*n].value = decode(eq + 1, (size_t)(end - eq - 1));
+			if (!p[*n].name || !p[*n].value) {
+				(*n)++;
+				return dvc__err(DVC_EINVAL, "query", "malformed percent-encoding in the callback");
+			}
+			for (size_t i = 0; i < *n; i++)
+				if (strcmp(p[i].name, p[*n].name) == 0) {
+					(*n)++;
+					return dvc__err(DVC_EINVAL, "query", "parameter %.40s appears twice",
+							p[*n - 1].name);
+				}
+			(*n)++;
+		}
+		q = amp ? amp + 1 : end;
+	}
+	return DVC_OK;
+}
+
+static const char *get(const param *p, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(p[i].name, name) == 0)
+			return p[i].value;
+	return NULL;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const param *)a)->name, ((const param *)b)->name);
+}
+
+/* PHP urlencode(), which the gateways' reference code uses for the signed data. */
+static void encode(dvc_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.') {
+			dvc_buf_putc(b, (char)c);
+		} else if (c == ' ') {
+			dvc_buf_putc(b, '+');
+		} else {
+			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+			dvc_buf_put(b, e, 3);
+		}
+	}
+}
+
+/* The signed data: vnp_* parameters except the hash itself, sorted by name,
+ * joined as name=value&... */
+static int signed_data(param *p, size_t n, dvc_buf *b)
+{
+	bool first = true;
+	qsort(p, n, sizeof *p, by_name);
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(p[i].name, "vnp_", 4) != 0 || strcmp(p[i].name, "vnp_SecureHash") == 0 ||
+		    strcmp(p[i].name, "vnp_SecureHashType") == 0)
+			continue;
+		if (!first)
+			dvc_buf_putc(b, '&');
+		encode(b, p[i].name);
+		dvc_buf_putc(b, '=');
+		encode(b, p[i].value);
+		first = false;
+	}
+	return b->oom ? dvc__oom() : DVC_OK;
+}
+
+static void hmac(const char *secret, const dvc_buf *data, unsigned char mac[64])
+{
+	crypto_auth_hmacsha512_state st;
+	crypto_auth_hmacsha512_init(&st, (const unsigned char *)secret, strlen(secret));
+	crypto_auth_hmacsha512_update(&st, (const unsigned char *)(data->ptr ? data->ptr : ""), data->len);
+	crypto_auth_hmacsha512_final(&st, mac);
+}
+
+int dvc_payment_sign(const char *query, const char *secret, char **out)
+{
+	param p[MAX_PARAMS];
+	size_t n = 0;
+	dvc_buf data = DVC_BUF_INIT, res = DVC_BUF_INIT;
+	unsigned char mac[64];
+	int rc;
+	if (!query || !secret || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_payment_sign needs a query, a secret and an out pointer");
+	if (sodium_init() < 0)
+		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
+	if ((rc = parse_query(query, p, &n)) == DVC_OK && (rc = signed_data(p, n, &data)) == DVC_OK) {
+		hmac(secret, &data, mac);
+		dvc_buf_puts(&res, query);
+		dvc_buf_puts(&res, "&vnp_SecureHash=");
+		for (int i = 0; i < 64; i++)
+			dvc_buf_printf(&res, "%02x", mac[i]);
+		if (!(*out = dvc_buf_detach(&res)))
+			rc = dvc__oom();
+	}
+	free_params(p, n);
+	dvc_buf_free(&data);
+	dvc_buf_free(&res);
+	return rc;
+}
+
+static int parse_amount(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+	if (!s || !*s)
+		return -1;
+	v = strtoll(s, &end, 10);
+	if (*end || v < 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payment_result *out)
+{
+	const char *ref = get(p, n, "vnp_TxnRef"), *amount_s = get(p, n, "vnp_Amount");
+	const char *resp = get(p, n, "vnp_ResponseCode"), *status = get(p, n, "vnp_TransactionStatus");
+	const char *txn = get(p, n, "vnp_TransactionNo");
+	dvc__payment_row pay;
+	dvc__dossier d;
+	const dvc__proc_rt *rt;
+	dvc_time now = dvc__now(db);
+	int64_t amount;
+	int rc;
+
+	if (!ref)
+		return dvc__err(DVC_EINVAL, "vnp_TxnRef", "the callback has no payment reference");
+	rc = dvc__store_payment_get(db, ref, &pay);
+	if (rc == DVC_ENOTFOUND) {
+		/* a callback naming a dossier directly: say why it cannot be paid */
+		if (dvc__store_dossier_load(db, ref, &d) == DVC_OK &&
+		    dvc__store_proc_rt(db, d.version_id, &rt) == DVC_OK && !level4(rt))
+			return dvc__err(DVC_ESERVICELEVEL, "vnp_TxnRef",
+					"dossier %s is of a level-%d procedure: no online payment",
+					d.code, rt->online_level);
+		return dvc__err(DVC_ENOTFOUND, "vnp_TxnRef", "no payment request %.40s", ref);
+	}
+	if (rc != DVC_OK)
+		return rc;
+	if (pay.kind != DVC__PAY_KIND_PAYMENT)
+		return dvc__err(DVC_EINVAL, "vnp_TxnRef", "%s is not a payment request", ref);
+	if ((rc = dvc__store_dossier_load(db, pay.dossier_code, &d)) != DVC_OK ||
+	    (rc = dvc__store_proc_rt(db, d.version_id, &rt)) != DVC_OK)
+		return rc;
+	if (!level4(rt))
+		return dvc__err(DVC_ESERVICELEVEL, "vnp_TxnRef", "procedure %s takes no online payment",
+				rt->code);
+	if (parse_amount(amount_s, &amount) != 0 || amount % 100 != 0)
+		return dvc__err(DVC_EINVAL, "vnp_Amount", "malformed amount");
+	if (amount / 100 != pay.amount)
+		return dvc__err(DVC_EAMOUNT, "vnp_Amount", "paid %lld VND but %lld VND were requested",
+				(long long)(amount / 100), (long long)pay.amount);
+	snprintf(out->reference, sizeof out->reference, "%s", pay.reference);
+	snprintf(out->dossier, sizeof out->dossier, "%s", d.code);
+	out->amount = pay.amount;
+	if (pay.state == DVC__PAY_PAID) {
+		out->outcome = DVC_PAYMENT_DUPLICATE; /* replay: nothing more to do */
+		return DVC_OK;
+	}
+	if (pay.state != DVC__PAY_REQUESTED)
+		return dvc__err(DVC_ETRANSITION, "vnp_TxnRef", "payment %s is closed", pay.reference);
+	if (now > pay.expires_at)
+		return dvc__err(DVC_EEXPIRED, "vnp_TxnRef", "payment request %s expired", pay.reference);
+	if (!resp || strcmp(resp, "00") != 0 || (status && strcmp(status, "00") != 0)) {
+		out->outcome = DVC_PAYMENT_DECLINED;
+		return dvc__store_payment_update(db, pay.id, DVC__PAY_DECLINED, txn, now);
+	}
+	if (dvc_state_is_final(d.state))
+		return dvc__err(DVC_ETRANSITION, "vnp_TxnRef", "dossier %s is closed", d.code);
+	out->outcome = DVC_PAYMENT_PAID;
+	if ((rc = dvc__store_payment_update(db, pay.id, DVC__PAY_PAID, txn, now)) != DVC_OK)
+		return rc;
+	d.fee_paid += pay.amount;
+	{
+		char label[64], note[160], amt[32];
+		dvc__notify_values v;
+		dvc__format_vnd(pay.amount, amt);
+		snprintf(label, sizeof label, "gateway:%s", db->gateway_name);
+		snprintf(note, sizeof note, "Thanh toán trực tuyến %s đồng, mã giao dịch %s", amt,
+			 txn ? txn : pay.reference);
+		if ((rc = dvc__dossier_record(db, &d, label, DVC_ACT_PAY, note, query)) != DVC_OK)
+			return rc;
+		memset(&v, 0, sizeof v);
+		v.procedure = rt->name;
+		v.amount = amt;
+		rc = dvc__notify(db, d.id, d.code, d.journal_seq, "payment", &v);
+	}
+	return rc;
+}
+
+int dvc_payment_callback(dvc_db *db, const char *query, dvc_payment_result *out)
+{
+	param p[MAX_PARAMS];
+	size_t n = 0;
+	dvc_buf data = DVC_BUF_INIT;
+	unsigned char mac[64], given[64];
+	const char *hash;
+	int rc;
+	if (!db || !query || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_payment_callback needs a store, a query and an out pointer");
+	if (!db->gateway_secret)
+		return dvc__err(DVC_EINVAL, NULL, "no payment gateway configured (dvc_payment_set_gateway)");
+	if (sodium_init() < 0)
+		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
+	memset(out, 0, sizeof *out);
+	if ((rc = parse_query(query, p, &n)) != DVC_OK)
+		goto done;
+	hash = get(p, n, "vnp_SecureHash");
+	if (!hash || strlen(hash) != 128) {
+		rc = dvc__err(DVC_ESIGNATURE, "vnp_SecureHash", "the callback is not signed");
+		goto done;
+	}
+	for (int i = 0; i < 64; i++) {
+		int hi = hexval(hash[2 * i]), lo = hexval(hash[2 * i + 1]);
+		if (hi < 0 || lo < 0) {
+			rc = dvc__err(DVC_ESIGNATURE, "vnp_SecureHash", "the signature is not hexadecimal");
+			goto done;
+		}
+		given[i] = (unsigned char)(hi * 16 + lo);
+	}
+	if ((rc = signed_data(p, n, &data)) != DVC_OK)
+		goto done;
+	hmac(db->gateway_secret, &data, mac);
+	/* constant time: no early exit that would leak how much of a forgery matched */
+	if (sodium_memcmp(mac, given, sizeof mac) != 0) {
+		rc = dvc__err(DVC_ESIGNATURE, "vnp_SecureHash", "the callback signature does not match");
+		goto done;
+	}
+	if ((rc = dvc__write_begin(db)) == DVC_OK)
+		rc = dvc__write_end(db, callback(db, p, n, query, out));
+done:
+	free_params(p, n);
+	dvc_buf_free(&data);
+	sodium_memzero(mac, sizeof mac);
+	return rc;
+}

@@ -1,0 +1,87 @@
+/* Payment table. */
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char SQL_PAY_COUNT[] = "SELECT count(*) FROM payment WHERE dossier_id = ?1";
+static const char SQL_PAY_INSERT[] =
+	"INSERT INTO payment(dossier_id, reference, kind, amount, state, gateway, created_at, expires_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char SQL_PAY_GET[] =
+	"SELECT p.id, p.dossier_id, p.reference, d.code, p.kind, p.state, p.amount, p.gateway_txn,"
+	" p.expires_at FROM payment p JOIN dossier d ON d.id = p.dossier_id WHERE p.reference = ?1";
+static const char SQL_PAY_UPDATE[] =
+	"UPDATE payment SET state = ?2, gateway_txn = ?3, confirmed_at = ?4 WHERE id = ?1";
+
+int dvc__store_payment_count(dvc_db *db, int64_t dossier_id, int64_t *n)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_PAY_COUNT);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, dossier_id);
+	rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "counting payments");
+}
+
+int dvc__store_payment_insert(dvc_db *db, int64_t dossier_id, const char *reference, int kind,
+			      int64_t amount, int state, const char *gateway, dvc_time created_at,
+			      dvc_time expires_at)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_PAY_INSERT);
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, dossier_id);
+	sqlite3_bind_text(st, 2, reference, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, kind);
+	sqlite3_bind_int64(st, 4, amount);
+	sqlite3_bind_int(st, 5, state);
+	dvc__bind_text(db, st, 6, gateway);
+	sqlite3_bind_int64(st, 7, created_at);
+	if (expires_at)
+		sqlite3_bind_int64(st, 8, expires_at);
+	return dvc__exec_step(db, st, "storing a payment");
+}
+
+int dvc__store_payment_get(dvc_db *db, const char *reference, dvc__payment_row *out)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_PAY_GET);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, reference, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		out->id = sqlite3_column_int64(st, 0);
+		out->dossier_id = sqlite3_column_int64(st, 1);
+		snprintf(out->reference, sizeof out->reference, "%s", sqlite3_column_text(st, 2));
+		snprintf(out->dossier_code, sizeof out->dossier_code, "%s", sqlite3_column_text(st, 3));
+		out->kind = sqlite3_column_int(st, 4);
+		out->state = sqlite3_column_int(st, 5);
+		out->amount = sqlite3_column_int64(st, 6);
+		if (sqlite3_column_text(st, 7))
+			snprintf(out->gateway_txn, sizeof out->gateway_txn, "%s", sqlite3_column_text(st, 7));
+		out->expires_at = sqlite3_column_int64(st, 8);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return DVC_ENOTFOUND; /* the caller words the error */
+	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "reading a payment");
+}
+
+int dvc__store_payment_update(dvc_db *db, int64_t id, int state, const char *gateway_txn,
+			      dvc_time confirmed_at)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_PAY_UPDATE);
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, state);
+	dvc__bind_text(db, st, 3, gateway_txn);
+	sqlite3_bind_int64(st, 4, confirmed_at);
+	return dvc__exec_step(db, st, "updating a payment");
+}

@@ -1,0 +1,414 @@
+/* Level 4: fees, signed payment callbacks, online result delivery, the
+ * notification outbox and its templates. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DESK "000.00.30.H24"
+#define P4 "T.000004"
+#define P3 "T.000003"
+#define SECRET "bi-mat-cong-thanh-toan"
+
+static dvc_time clock_now;
+static dvc_time test_clock(void *ctx) { (void)ctx; return clock_now; }
+static dvc_db *db;
+
+static dvc_time at(const char *iso)
+{
+	dvc_time t;
+	ck_ok(dvc_time_parse(iso, &t));
+	return t;
+}
+
+static const dvc_applicant citizen = {
+	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
+	"0912 345 678", "an.nguyen@example.vn"};
+
+static void setup(void)
+{
+	clock_now = at("2026-03-02T09:00:00+07:00");
+	db = mem_db();
+	dvc_set_clock(db, test_clock, NULL);
+	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
+	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", DESK, DVC_ROLE_RECEPTION));
+	ck_ok(dvc_officer_add(db, "tnmt.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
+	ck_ok(dvc_officer_add(db, "hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, DVC_ROLE_SIGNING_LEADER));
+	ck_ok(dvc_payment_set_gateway(db, "vnpay", SECRET));
+}
+
+static void teardown(void) { dvc_close(db); }
+
+static int act(const char *code, dvc_action a, const char *officer, const char *note)
+{
+	dvc_action_req r = DVC_ACTION_INIT;
+	r.action = a;
+	r.actor = (dvc_actor){DVC_ACTOR_OFFICER, officer, NULL};
+	r.note = note;
+	return dvc_dossier_act(db, code, &r, NULL);
+}
+
+static dvc_receipt received(const char *proc)
+{
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r;
+	s.procedure = proc;
+	s.applicant = &citizen;
+	if (strcmp(proc, P3) == 0)
+		s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	ck_ok(act(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
+	return r;
+}
+
+/* What the gateway would send back for a request. */
+static char *gateway_callback(const dvc_payment_request_info *req, int64_t amount_vnd,
+			      const char *response, const char *secret)
+{
+	char q[512], *signed_q;
+	snprintf(q, sizeof q,
+		 "vnp_Amount=%lld&vnp_BankCode=NCB&vnp_OrderInfo=Thanh+toan+ho+so&vnp_ResponseCode=%s"
+		 "&vnp_TmnCode=KIENTHUY&vnp_TransactionNo=14012345&vnp_TransactionStatus=%s"
+		 "&vnp_TxnRef=%s",
+		 (long long)amount_vnd * 100, response, response, req->reference);
+	ck_ok(dvc_payment_sign(q, secret, &signed_q));
+	return signed_q;
+}
+
+static dvc_tracking *tracking(const char *code)
+{
+	dvc_tracking *t;
+	dvc_actor who = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	ck_ok(dvc_dossier_track(db, code, &who, &t));
+	return t;
+}
+
+static const dvc_message *find(const dvc_message_batch *b, const char *event, dvc_notify_channel ch)
+{
+	for (size_t i = 0; i < dvc_message_batch_count(b); i++) {
+		const dvc_message *m = dvc_message_batch_get(b, i);
+		if (strcmp(m->event, event) == 0 && m->channel == ch)
+			return m;
+	}
+	return NULL;
+}
+
+START_TEST(level4_story_pay_online_and_deliver_online)
+{
+	dvc_receipt r = received(P4);
+	dvc_payment_request_info req;
+	dvc_payment_result res;
+	dvc_tracking *t;
+	dvc_message_batch *b;
+	const dvc_message *m;
+	char *cb;
+
+	t = tracking(r.code);
+	ck_assert_int_eq(t->fee_due, 50000);
+	ck_assert_int_eq(t->fee_paid, 0);
+	dvc_tracking_free(t);
+
+	ck_ok(dvc_payment_request(db, r.code, &req));
+	ck_assert_int_eq(req.amount, 50000);
+	clock_now += 120;
+	cb = gateway_callback(&req, 50000, "00", SECRET);
+	ck_ok(dvc_payment_callback(db, cb, &res));
+	ck_assert_int_eq(res.outcome, DVC_PAYMENT_PAID);
+	ck_assert_str_eq(res.dossier, r.code);
+	/* the gateway retries: answered again, nothing paid twice */
+	ck_ok(dvc_payment_callback(db, cb, &res));
+	ck_assert_int_eq(res.outcome, DVC_PAYMENT_DUPLICATE);
+	free(cb);
+	t = tracking(r.code);
+	ck_assert_int_eq(t->fee_paid, 50000);
+	ck_assert_int_eq(t->history[t->n_history - 1].action, DVC_ACT_PAY);
+	ck_assert_str_eq(t->history[t->n_history - 1].actor, "gateway:vnpay");
+	dvc_tracking_free(t);
+	ck_dvc(dvc_payment_request(db, r.code, &req), DVC_ETRANSITION); /* nothing left due */
+
+	ck_ok(act(r.code, DVC_ACT_FORWARD, "le.tiep.nhan", NULL));
+	ck_ok(act(r.code, DVC_ACT_FORWARD, "tnmt.chuyen.vien", NULL));
+	ck_ok(act(r.code, DVC_ACT_FORWARD, "hoang.lanh.dao", NULL));
+	dvc_action_req q = DVC_ACTION_INIT;
+	q.action = DVC_ACT_RETURN;
+	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	q.delivery = DVC_DELIVERY_ONLINE;
+	q.payload = "%PDF-1.7 Văn bản điện tử có chữ ký số";
+	ck_ok(dvc_dossier_act(db, r.code, &q, NULL));
+
+	/* every notification, in the outbox with the right text */
+	ck_ok(dvc_outbox_list(db, r.code, &b));
+	ck_assert_uint_eq(dvc_message_batch_count(b), 6); /* accepted, payment, result: SMS + e-mail */
+	m = find(b, "accepted", DVC_NOTIFY_SMS);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(m->recipient, "+84912345678");
+	ck_assert_ptr_nonnull(strstr(m->body, r.code));
+	/* 8 working hours from 09:00 Monday: 09:30 Tuesday */
+	ck_assert_ptr_nonnull(strstr(m->body, "Hẹn trả kết quả: 09:30 ngày 03/03/2026"));
+	ck_assert_int_le(m->segments, 2);
+	m = find(b, "accepted", DVC_NOTIFY_EMAIL);
+	ck_assert_str_eq(m->recipient, "an.nguyen@example.vn");
+	ck_assert_ptr_nonnull(strstr(m->subject, "đã được tiếp nhận"));
+	ck_assert_ptr_nonnull(strstr(m->body, "Kính gửi ông/bà Nguyễn Văn An"));
+	ck_assert_ptr_nonnull(strstr(m->body, "Thủ tục toàn trình mức độ 4"));
+	m = find(b, "payment", DVC_NOTIFY_SMS);
+	ck_assert_ptr_nonnull(strstr(m->body, "50.000 đồng"));
+	ck_assert_ptr_nonnull(find(b, "result_ready", DVC_NOTIFY_EMAIL));
+	ck_assert_ptr_nonnull(strstr(find(b, "result_ready", DVC_NOTIFY_SMS)->body, "đã có kết quả"));
+	dvc_message_batch_free(b);
+	size_t n;
+	ck_ok(dvc_dossier_verify(db, r.code, &n));
+}
+END_TEST
+
+START_TEST(bad_callbacks_are_refused_and_pay_nothing)
+{
+	dvc_receipt r = received(P4), r3 = received(P3);
+	dvc_payment_request_info req, fake3;
+	dvc_payment_result res;
+	dvc_tracking *t;
+	char *cb, *forged;
+	ck_ok(dvc_payment_request(db, r.code, &req));
+
+	/* forged: signed with another secret, or tampered after signing */
+	cb = gateway_callback(&req, 50000, "00", "not-the-secret");
+	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ESIGNATURE);
+	free(cb);
+	cb = gateway_callback(&req, 50000, "00", SECRET);
+	forged = strdup(cb);
+	memcpy(strstr(forged, "vnp_BankCode=NCB"), "vnp_BankCode=XYZ", 16);
+	ck_dvc(dvc_payment_callback(db, forged, &res), DVC_ESIGNATURE);
+	free(forged);
+	ck_dvc(dvc_payment_callback(db, "vnp_Amount=5000000&vnp_TxnRef=x", &res), DVC_ESIGNATURE);
+	ck_dvc(dvc_payment_callback(db, "vnp_Amount=%zz", &res), DVC_EINVAL);
+	/* wrong amount (signed correctly) */
+	free(cb);
+	cb = gateway_callback(&req, 5000, "00", SECRET);
+	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_EAMOUNT);
+	free(cb);
+	/* unknown reference */
+	snprintf(fake3.reference, sizeof fake3.reference, "DVC999T1");
+	cb = gateway_callback(&fake3, 50000, "00", SECRET);
+	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ENOTFOUND);
+	free(cb);
+	/* a callback for a level-3 dossier */
+	snprintf(fake3.reference, sizeof fake3.reference, "%.39s", r3.code);
+	cb = gateway_callback(&fake3, 50000, "00", SECRET);
+	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ESERVICELEVEL);
+	free(cb);
+	ck_dvc(dvc_payment_request(db, r3.code, &fake3), DVC_ESERVICELEVEL);
+	/* declined by the bank: recorded, not paid */
+	cb = gateway_callback(&req, 50000, "24", SECRET);
+	ck_ok(dvc_payment_callback(db, cb, &res));
+	ck_assert_int_eq(res.outcome, DVC_PAYMENT_DECLINED);
+	free(cb);
+	/* expired */
+	ck_ok(dvc_payment_request(db, r.code, &req));
+	clock_now += 901;
+	cb = gateway_callback(&req, 50000, "00", SECRET);
+	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_EEXPIRED);
+	free(cb);
+	t = tracking(r.code);
+	ck_assert_int_eq(t->fee_paid, 0);
+	dvc_tracking_free(t);
+	dvc_message_batch *b;
+	ck_ok(dvc_outbox_list(db, r.code, &b));
+	ck_assert_ptr_null(find(b, "payment", DVC_NOTIFY_SMS));
+	dvc_message_batch_free(b);
+}
+END_TEST
+
+START_TEST(rejection_after_payment_records_a_refund)
+{
+	dvc_receipt r = received(P4);
+	dvc_payment_request_info req;
+	dvc_payment_result res;
+	dvc_tracking *t;
+	dvc_message_batch *b;
+	char *cb;
+	ck_ok(dvc_payment_request(db, r.code, &req));
+	cb = gateway_callback(&req, 50000, "00", SECRET);
+	ck_ok(dvc_payment_callback(db, cb, &res));
+	free(cb);
+	ck_ok(act(r.code, DVC_ACT_REJECT, "le.tiep.nhan", "Hồ sơ không thuộc thẩm quyền giải quyết"));
+	t = tracking(r.code);
+	ck_assert_int_eq(t->fee_refunded, 50000);
+	dvc_tracking_free(t);
+	ck_ok(dvc_outbox_list(db, r.code, &b));
+	ck_assert_ptr_nonnull(strstr(find(b, "rejected", DVC_NOTIFY_EMAIL)->body,
+				     "Lý do: Hồ sơ không thuộc thẩm quyền giải quyết"));
+	dvc_message_batch_free(b);
+}
+END_TEST
+
+START_TEST(fee_exemption_and_per_copy_fees)
+{
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r;
+	dvc_payment_request_info req;
+	dvc_tracking *t;
+	s.procedure = P4;
+	s.applicant = &citizen;
+	s.fee_exemption = "Người có công với cách mạng (Điều 5 Thông tư 85/2019/TT-BTC)";
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	ck_ok(act(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
+	t = tracking(r.code);
+	ck_assert_int_eq(t->fee_due, 0);
+	ck_assert_str_eq(t->fee_exemption, s.fee_exemption);
+	dvc_tracking_free(t);
+	ck_dvc(dvc_payment_request(db, r.code, &req), DVC_ETRANSITION);
+	s.fee_exemption = "";
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EINVAL);
+}
+END_TEST
+
+START_TEST(outbox_drains_at_least_once_with_backoff)
+{
+	dvc_receipt r = received(P4);
+	dvc_message_batch *b, *again;
+	const dvc_message *m;
+	int64_t id;
+	(void)r;
+	ck_ok(dvc_outbox_fetch(db, 10, &b));
+	ck_assert_uint_eq(dvc_message_batch_count(b), 2);
+	m = dvc_message_batch_get(b, 0);
+	id = m->id;
+	ck_assert_ptr_nonnull(strstr(m->idempotency_key, "/accepted/"));
+	/* leased: a second sender gets nothing */
+	ck_ok(dvc_outbox_fetch(db, 10, &again));
+	ck_assert_uint_eq(dvc_message_batch_count(again), 0);
+	dvc_message_batch_free(again);
+	ck_ok(dvc_outbox_mark_sent(db, dvc_message_batch_get(b, 1)->id));
+	ck_ok(dvc_outbox_mark_sent(db, dvc_message_batch_get(b, 1)->id)); /* idempotent */
+	/* failures back off 60, 120, 240... then dead */
+	ck_ok(dvc_outbox_mark_failed(db, id, "SMTP 451 thử lại sau"));
+	ck_ok(dvc_outbox_fetch(db, 10, &again));
+	ck_assert_uint_eq(dvc_message_batch_count(again), 0);
+	dvc_message_batch_free(again);
+	for (int i = 1; i < DVC_OUTBOX_MAX_ATTEMPTS; i++) {
+		clock_now += (int64_t)DVC_OUTBOX_BACKOFF_SECONDS << (i - 1);
+		ck_ok(dvc_outbox_fetch(db, 10, &again));
+		ck_assert_uint_eq(dvc_message_batch_count(again), 1);
+		ck_assert_int_eq(dvc_message_batch_get(again, 0)->id, id);
+		dvc_message_batch_free(again);
+		ck_ok(dvc_outbox_mark_failed(db, id, "still failing"));
+	}
+	clock_now += 100000;
+	ck_ok(dvc_outbox_fetch(db, 10, &again));
+	ck_assert_uint_eq(dvc_message_batch_count(again), 0); /* dead */
+	dvc_message_batch_free(again);
+	ck_ok(dvc_outbox_list(db, NULL, &again));
+	for (size_t i = 0; i < dvc_message_batch_count(again); i++)
+		if (dvc_message_batch_get(again, i)->id == id)
+			ck_assert_int_eq(dvc_message_batch_get(again, i)->state, DVC_MSG_DEAD);
+	dvc_message_batch_free(again);
+	ck_dvc(dvc_outbox_mark_failed(db, dvc_message_batch_get(b, 1)->id, "x"), DVC_ETRANSITION);
+	ck_dvc(dvc_outbox_mark_sent(db, 999999), DVC_ENOTFOUND);
+	dvc_message_batch_free(b);
+}
+END_TEST
+
+START_TEST(expired_lease_is_fetched_again)
+{
+	dvc_message_batch *b;
+	received(P4);
+	ck_ok(dvc_outbox_fetch(db, 1, &b));
+	ck_assert_uint_eq(dvc_message_batch_count(b), 1);
+	int64_t id = dvc_message_batch_get(b, 0)->id;
+	dvc_message_batch_free(b);
+	/* the sender died; after the lease the message comes back */
+	clock_now += DVC_OUTBOX_LEASE_SECONDS + 1;
+	ck_ok(dvc_outbox_fetch(db, 5, &b));
+	ck_assert_uint_eq(dvc_message_batch_count(b), 2);
+	ck_assert(dvc_message_batch_get(b, 0)->id == id || dvc_message_batch_get(b, 1)->id == id);
+	dvc_message_batch_free(b);
+}
+END_TEST
+
+START_TEST(templates_are_overridable_and_checked)
+{
+	const char *bad = "{\"format\":\"dvc-notify-templates\",\"format_version\":1,"
+			  "\"templates\":{\"accepted\":{\"sms\":\"Hồ sơ {code} hẹn {ngay_hen}\"}}}";
+	const char *good = "{\"format\":\"dvc-notify-templates\",\"format_version\":1,"
+			   "\"templates\":{\"accepted\":{\"sms\":\"UBND huyện Kiến Thụy: hồ sơ {code} đã tiếp nhận, hẹn {appointment}\"}}}";
+	dvc_message_batch *b;
+	ck_dvc(dvc_notify_set_templates(db, bad, strlen(bad)), DVC_ETEMPLATE);
+	ck_assert_str_eq(dvc_error_last()->path, "templates.accepted.sms");
+	ck_assert_ptr_nonnull(strstr(dvc_error_last()->message, "{ngay_hen}"));
+	const char *unknown_event = "{\"format\":\"dvc-notify-templates\",\"templates\":{\"x\":{}}}";
+	const char *unclosed = "{\"format\":\"dvc-notify-templates\",\"templates\":{\"accepted\":{\"sms\":\"{code\"}}}";
+	ck_dvc(dvc_notify_set_templates(db, unknown_event, strlen(unknown_event)), DVC_ESCHEMA);
+	ck_dvc(dvc_notify_set_templates(db, "{", 1), DVC_EPARSE);
+	ck_dvc(dvc_notify_set_templates(db, unclosed, strlen(unclosed)), DVC_ETEMPLATE);
+	/* nothing changed: the built-in text is used */
+	dvc_receipt r1 = received(P4);
+	ck_ok(dvc_outbox_list(db, r1.code, &b));
+	ck_assert_ptr_nonnull(strstr(find(b, "accepted", DVC_NOTIFY_SMS)->body, "đã được tiếp nhận"));
+	dvc_message_batch_free(b);
+	ck_ok(dvc_notify_set_templates(db, good, strlen(good)));
+	dvc_receipt r2 = received(P4);
+	ck_ok(dvc_outbox_list(db, r2.code, &b));
+	ck_assert_ptr_nonnull(strstr(find(b, "accepted", DVC_NOTIFY_SMS)->body, "UBND huyện Kiến Thụy: hồ sơ"));
+	/* other events keep the built-in text */
+	dvc_message_batch_free(b);
+}
+END_TEST
+
+START_TEST(sms_fits_two_segments_with_unaccented_fallback)
+{
+	int gsm;
+	ck_assert_int_eq(dvc_sms_segments("Ho so da tiep nhan", &gsm), 1);
+	ck_assert(gsm);
+	ck_assert_int_eq(dvc_sms_segments("Hồ sơ đã tiếp nhận", &gsm), 1);
+	ck_assert(!gsm);
+	/* a long supplement list: too long accented, sent unaccented */
+	dvc_receipt r;
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_message_batch *b;
+	const dvc_message *m;
+	s.procedure = P4;
+	s.applicant = &citizen;
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	ck_ok(act(r.code, DVC_ACT_REQUEST_SUPPLEMENT, "le.tiep.nhan",
+		  "Bản sao giấy chứng nhận quyền sử dụng đất; sơ đồ vị trí thửa đất; "
+		  "văn bản ủy quyền có chứng thực; bản sao căn cước của người được ủy quyền"));
+	ck_ok(dvc_outbox_list(db, r.code, &b));
+	m = find(b, "supplement", DVC_NOTIFY_SMS);
+	ck_assert_ptr_nonnull(m);
+	ck_assert(m->ascii);
+	ck_assert_int_le(m->segments, 2);
+	ck_assert_ptr_nonnull(strstr(m->body, "Ho so"));
+	ck_assert_ptr_nonnull(strstr(m->body, "Ban sao giay chung nhan quyen su dung dat"));
+	dvc_message_batch_free(b);
+}
+END_TEST
+
+START_TEST(gateway_must_be_configured)
+{
+	dvc_db *other = mem_db();
+	dvc_payment_result res;
+	ck_dvc(dvc_payment_callback(other, "vnp_TxnRef=x", &res), DVC_EINVAL);
+	ck_dvc(dvc_payment_set_gateway(other, "vnpay", ""), DVC_EINVAL);
+	dvc_close(other);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("level4");
+	TCase *tc = tcase_create("level4");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, level4_story_pay_online_and_deliver_online);
+	tcase_add_test(tc, bad_callbacks_are_refused_and_pay_nothing);
+	tcase_add_test(tc, rejection_after_payment_records_a_refund);
+	tcase_add_test(tc, fee_exemption_and_per_copy_fees);
+	tcase_add_test(tc, outbox_drains_at_least_once_with_backoff);
+	tcase_add_test(tc, expired_lease_is_fetched_again);
+	tcase_add_test(tc, templates_are_overridable_and_checked);
+	tcase_add_test(tc, sms_fits_two_segments_with_unaccented_fallback);
+	tcase_add_test(tc, gateway_must_be_configured);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
