@@ -794,3 +794,21 @@ int dvc__store_catalog_stats(dvc_db *db, const char *asof, dvc__stat_cb cb, void
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "computing catalog statistics");
 }
+
+static const char SQL_AGENCY_NAME[] = "SELECT name FROM agency WHERE code = ?1";
+
+int dvc__store_agency_name(dvc_db *db, const char *code, dvc_arena *a, const char **name)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_AGENCY_NAME);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && !(*name = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 0))))
+		rc = SQLITE_NOMEM;
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return DVC_ENOTFOUND; /* callers decide whether that is an error */
+	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "reading an agency");
+}

@@ -79,6 +79,8 @@ int dvc__store_version_put(dvc_db *db, const dvc_procedure *p);
  * its strings are allocated in one arena whose first object is the record. */
 int dvc__store_version_get(dvc_db *db, const char *code, int version,
 			   const dvc_date *asof, dvc_procedure **out);
+/* An agency's name into `a`; DVC_ENOTFOUND (no message) when unknown. */
+int dvc__store_agency_name(dvc_db *db, const char *code, dvc_arena *a, const char **name);
 /* Load everything for export, in a stable order. */
 int dvc__store_catalog_load(dvc_db *db, dvc__catalog *out);
 /* Search building blocks (catalog_search.c decides what to ask). */

@@ -20,6 +20,7 @@
 #include "dvc/dossier.h"
 #include "dvc/payment.h"
 #include "dvc/notify.h"
+#include "dvc/slip.h"
 
 #ifdef __cplusplus
 extern "C" {
