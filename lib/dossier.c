@@ -39,7 +39,7 @@ void dvc_set_calendar(dvc_db *db, const dvc_calendar *cal)
 		db->calendar = cal;
 }
 
-static int calendar(dvc_db *db, const dvc_calendar **out)
+int dvc__calendar(dvc_db *db, const dvc_calendar **out)
 {
 	int rc;
 	if (!db->calendar) {
@@ -792,7 +792,7 @@ static int act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *n
 	if ((rc = dvc__store_dossier_load(db, code, d)) != DVC_OK)
 		return rc;
 	if ((rc = dvc__store_proc_rt(db, d->version_id, &rt)) != DVC_OK ||
-	    (rc = calendar(db, &cal)) != DVC_OK)
+	    (rc = dvc__calendar(db, &cal)) != DVC_OK)
 		return rc;
 	if ((rc = resolve_actor(db, d, &r->actor, &ac)) != DVC_OK)
 		return rc;
@@ -957,7 +957,7 @@ static int track(dvc_db *db, const char *code, const dvc_actor *who, dvc_trackin
 		return dvc__err(DVC_EPERM, "actor", "dossier %s belongs to another applicant", d->code);
 	}
 	if ((rc = dvc__store_proc_rt(db, d->version_id, &rt)) != DVC_OK ||
-	    (rc = calendar(db, &cal)) != DVC_OK)
+	    (rc = dvc__calendar(db, &cal)) != DVC_OK)
 		return rc;
 	if (!(t = dvc_arena_alloc(&a, sizeof *t + sizeof(dvc_arena))))
 		return dvc__oom();

@@ -144,6 +144,9 @@ static const char *const migrations[] = {
 	"CREATE TABLE notify_template ("
 	"  event TEXT NOT NULL, field TEXT NOT NULL, text TEXT NOT NULL,"
 	"  PRIMARY KEY (event, field)) WITHOUT ROWID;",
+
+	/* 3 -> 4: reports select dossiers by submission time */
+	"CREATE INDEX dossier_submitted ON dossier(submitted_at);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DVC_SCHEMA_VERSION,

@@ -32,6 +32,7 @@ struct dvc_db {
 	char gateway_name[32];
 	char *gateway_secret;
 	int64_t payment_expiry;
+	int report_functions; /* SQL functions of store_report.c registered */
 	/* rendered notification templates, loaded on first use */
 	struct dvc__templates *templates;
 	/* per-version routing data, cached: versions are immutable */
@@ -205,6 +206,19 @@ int dvc__store_dossier_each(dvc_db *db, int state, const char *unit, size_t limi
 			    dvc__dossier_cb cb, void *ctx);
 int dvc__store_dossier_ids(dvc_db *db, int (*cb)(void *ctx, const char *code), void *ctx);
 
+/* ---- reports (store_report.c) ---- */
+#include "dvc/report.h"
+typedef int (*dvc__report_cb)(void *ctx, const dvc_report_row *row);
+int dvc__store_report(dvc_db *db, const dvc_report_opts *o, dvc__report_cb cb, void *ctx);
+typedef int (*dvc__bottleneck_cb)(void *ctx, int64_t version_id, const char *procedure, int step,
+				  const char *unit, const char *unit_name, int64_t waiting,
+				  double median_hours, double max_hours);
+int dvc__store_bottlenecks(dvc_db *db, dvc_time asof, dvc__bottleneck_cb cb, void *ctx);
+typedef int (*dvc__register_cb)(void *ctx, const char *code, const char *procedure, int channel,
+				dvc_time submitted, dvc_time received, dvc_time due, dvc_time forwarded,
+				dvc_time result, dvc_time returned, int state);
+int dvc__store_register(dvc_db *db, dvc_time from, dvc_time to, dvc__register_cb cb, void *ctx);
+
 /* ---- payments (store_payment.c) ---- */
 enum { DVC__PAY_REQUESTED = 0, DVC__PAY_PAID = 1, DVC__PAY_DECLINED = 2, DVC__PAY_REFUND_PENDING = 3 };
 enum { DVC__PAY_KIND_PAYMENT = 0, DVC__PAY_KIND_REFUND = 1 };
@@ -247,8 +261,9 @@ typedef int (*dvc__template_cb)(void *ctx, const char *event, const char *field,
 int dvc__store_templates_each(dvc_db *db, dvc__template_cb cb, void *ctx);
 int dvc__store_template_put(dvc_db *db, const char *event, const char *field, const char *text);
 
-/* The handle's clock (dossier.c). */
+/* The handle's clock and calendar (dossier.c). */
 dvc_time dvc__now(dvc_db *db);
+int dvc__calendar(dvc_db *db, const dvc_calendar **out);
 
 /* Journal a non-lifecycle event (payment, refund) and write the row (dossier.c). */
 int dvc__dossier_record(dvc_db *db, dvc__dossier *d, const char *who, dvc_action action,

@@ -21,6 +21,7 @@
 #include "dvc/payment.h"
 #include "dvc/notify.h"
 #include "dvc/slip.h"
+#include "dvc/report.h"
 
 #ifdef __cplusplus
 extern "C" {

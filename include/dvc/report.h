@@ -1,0 +1,126 @@
+/*
+ * libdvc — reports for managers: counts and rates by period and grouping,
+ * time to settle, bottlenecks on route steps, the citizen-service index
+ * indicators this data supports, and the tracking register as CSV.
+ *
+ * Reports never contain personal data: no applicant names, IDs or contacts.
+ * Everything is computed by SQL over indexes in one pass per report, with
+ * memory bounded whatever the number of dossiers (percentiles come from
+ * fixed-size histograms). Working time uses the handle's calendar.
+ *
+ * Definitions (docs/report.md gives each formula):
+ *  - a dossier belongs to the period in which it was submitted (submitted_at
+ *    in [from, to)); drafts are not counted;
+ *  - settled: its result was ready (result_at set); on time when result_at <=
+ *    due_at (the appointment, moved only by stopped-clock time, never by a
+ *    reschedule);
+ *  - pending: received, not settled, not closed; overdue when `asof` is past
+ *    the due instant (or no working time was left when the clock stopped);
+ *  - days to settle: working days from intake to result (office time / one
+ *    working day's office time).
+ */
+#ifndef DVC_REPORT_H
+#define DVC_REPORT_H
+
+#include "dvc/common.h"
+#include "dvc/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum dvc_report_group {
+	DVC_GROUP_NONE = 0,      /**< one row for everything */
+	DVC_GROUP_SECTOR = 1,    /**< lĩnh vực */
+	DVC_GROUP_AGENCY = 2,    /**< implementing agency */
+	DVC_GROUP_PROCEDURE = 3,
+	DVC_GROUP_CHANNEL = 4,   /**< online / counter / post */
+	DVC_GROUP_LEVEL = 5,     /**< online service level 1..4 */
+	DVC_GROUP_MONTH = 6      /**< YYYY-MM of submission, Vietnam time */
+} dvc_report_group;
+
+DVC_API const char *dvc_report_group_name(dvc_report_group g);
+DVC_API int dvc_report_group_parse(const char *name, dvc_report_group *out);
+
+/** Options. Initialise with DVC_REPORT_OPTS_INIT. */
+typedef struct dvc_report_opts {
+	unsigned int version;
+	dvc_time from;        /**< inclusive; 0 = since the beginning */
+	dvc_time to;          /**< exclusive; 0 = until now */
+	dvc_report_group group;
+	dvc_time asof;        /**< for pending on time / overdue; 0 = the handle's now */
+} dvc_report_opts;
+
+#define DVC_REPORT_OPTS_VERSION 1
+#define DVC_REPORT_OPTS_INIT {DVC_REPORT_OPTS_VERSION, 0, 0, DVC_GROUP_NONE, 0}
+
+typedef struct dvc_report_row {
+	const char *key;   /**< group key (sector code, month...), "" for DVC_GROUP_NONE */
+	const char *label; /**< display name (Vietnamese) */
+	int64_t received;  /**< submitted in the period (not drafts) */
+	int64_t received_online, received_counter, received_post;
+	int64_t settled_on_time, settled_late;
+	int64_t pending_on_time, pending_overdue;
+	int64_t withdrawn, rejected, cancelled;
+	int64_t returned, returned_online; /**< results handed over; of which delivered online */
+	int64_t fee_due_count;     /**< dossiers with a fee due */
+	int64_t paid_online_count; /**< ... paid in full online */
+	double online_rate;        /**< received_online / received */
+	double online_payment_rate;/**< paid_online_count / fee_due_count */
+	double on_time_rate;       /**< settled_on_time / (settled_on_time + settled_late) */
+	double avg_days_to_settle; /**< working days, intake to result */
+	double p90_days_to_settle;
+} dvc_report_row;
+
+typedef struct dvc_report dvc_report;
+
+DVC_API int dvc_report_get(dvc_db *db, const dvc_report_opts *opts, dvc_report **out);
+DVC_API size_t dvc_report_count(const dvc_report *r);
+DVC_API const dvc_report_row *dvc_report_row_get(const dvc_report *r, size_t i);
+DVC_API void dvc_report_free(dvc_report *r);
+
+/** Bottlenecks: dossiers waiting at each route step now. */
+typedef struct dvc_bottleneck_row {
+	const char *procedure; /**< procedure code */
+	int step;              /**< 0-based route step */
+	const char *unit;      /**< agency code holding them */
+	const char *unit_name;
+	const char *role;      /**< role name of the step */
+	int64_t waiting;
+	double median_dwell_hours; /**< working hours since entering the step */
+	double max_dwell_hours;
+} dvc_bottleneck_row;
+
+typedef struct dvc_bottlenecks dvc_bottlenecks;
+
+/** `asof` 0 = now. Rows ordered by waiting, most first. */
+DVC_API int dvc_report_bottlenecks(dvc_db *db, dvc_time asof, dvc_bottlenecks **out);
+DVC_API size_t dvc_bottlenecks_count(const dvc_bottlenecks *b);
+DVC_API const dvc_bottleneck_row *dvc_bottlenecks_row(const dvc_bottlenecks *b, size_t i);
+DVC_API void dvc_bottlenecks_free(dvc_bottlenecks *b);
+
+/** One indicator of the citizen-service index (Decision 766/QĐ-TTg) that this data supports. */
+typedef struct dvc_index_row {
+	const char *code;     /**< "progress", "online", "online_payment", "digitized_result" */
+	const char *name;     /**< Vietnamese name of the indicator group */
+	const char *formula;  /**< how it is computed, in English */
+	int64_t numerator, denominator;
+	double value;         /**< numerator / denominator, 0 when the denominator is 0 */
+} dvc_index_row;
+
+/** The indicators over the period of `opts` (group ignored). Free with dvc_free(). */
+DVC_API int dvc_report_index(dvc_db *db, const dvc_report_opts *opts, dvc_index_row **rows,
+			     size_t *n);
+
+/**
+ * The tracking register (sổ theo dõi hồ sơ) of the period as CSV (RFC 4180,
+ * UTF-8, header line): code, procedure, channel, submitted, received, due,
+ * forwarded, result, returned, state, on_time. No personal data.
+ * @param out  free with dvc_free()
+ */
+DVC_API int dvc_report_register_csv(dvc_db *db, const dvc_report_opts *opts, char **out, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,276 @@
+/* Reports: the public API over store_report.c's queries. */
+#include "dvc/report.h"
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const group_names[] = {"none", "sector", "agency", "procedure", "channel",
+					  "level", "month"};
+
+const char *dvc_report_group_name(dvc_report_group g)
+{
+	return (unsigned)g < DVC_ARRAY_LEN(group_names) ? group_names[g] : "?";
+}
+
+int dvc_report_group_parse(const char *name, dvc_report_group *out)
+{
+	for (size_t i = 0; name && i < DVC_ARRAY_LEN(group_names); i++)
+		if (strcmp(group_names[i], name) == 0) {
+			*out = (dvc_report_group)i;
+			return DVC_OK;
+		}
+	return dvc__err(DVC_EINVAL, "group", "unknown grouping '%.40s' (none, sector, agency, "
+			"procedure, channel, level or month)", name ? name : "(null)");
+}
+
+/* Fill defaults: [0, now) and asof = now. */
+static int resolve(dvc_db *db, const dvc_report_opts *in, dvc_report_opts *o)
+{
+	dvc_report_opts def = DVC_REPORT_OPTS_INIT;
+	*o = in ? *in : def;
+	if (o->version != DVC_REPORT_OPTS_VERSION)
+		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_report_opts version %u", o->version);
+	if (!o->to)
+		o->to = dvc__now(db) + 1;
+	if (!o->asof)
+		o->asof = dvc__now(db);
+	if (o->to <= o->from)
+		return dvc__err(DVC_EINVAL, "to", "the period ends before it starts");
+	return DVC_OK;
+}
+
+struct dvc_report {
+	dvc_arena arena;
+	dvc_report_row *rows;
+	size_t n, cap;
+};
+
+static int on_row(void *ctx, const dvc_report_row *row)
+{
+	dvc_report *r = ctx;
+	if (r->n == r->cap) {
+		size_t ncap = r->cap ? r->cap * 2 : 16;
+		dvc_report_row *nr = dvc_arena_alloc(&r->arena, ncap * sizeof *nr);
+		if (!nr)
+			return dvc__oom();
+		if (r->n)
+			memcpy(nr, r->rows, r->n * sizeof *nr);
+		r->rows = nr;
+		r->cap = ncap;
+	}
+	r->rows[r->n] = *row;
+	r->rows[r->n].key = dvc_arena_strdup(&r->arena, row->key ? row->key : "");
+	r->rows[r->n].label = dvc_arena_strdup(&r->arena, row->label ? row->label : "");
+	if (!r->rows[r->n].key || !r->rows[r->n].label)
+		return dvc__oom();
+	r->n++;
+	return DVC_OK;
+}
+
+int dvc_report_get(dvc_db *db, const dvc_report_opts *opts, dvc_report **out)
+{
+	dvc_report_opts o;
+	dvc_report *r;
+	int rc;
+	if (!db || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_report_get needs a store and an out pointer");
+	if ((rc = resolve(db, opts, &o)) != DVC_OK)
+		return rc;
+	if (!(r = dvc__calloc(1, sizeof *r)))
+		return dvc__oom();
+	if ((rc = dvc__store_report(db, &o, on_row, r)) != DVC_OK) {
+		dvc_report_free(r);
+		return rc;
+	}
+	*out = r;
+	return DVC_OK;
+}
+
+size_t dvc_report_count(const dvc_report *r) { return r ? r->n : 0; }
+
+const dvc_report_row *dvc_report_row_get(const dvc_report *r, size_t i)
+{
+	return r && i < r->n ? &r->rows[i] : NULL;
+}
+
+void dvc_report_free(dvc_report *r)
+{
+	if (r) {
+		dvc_arena_free(&r->arena);
+		dvc__free(r);
+	}
+}
+
+/* ---- bottlenecks ---- */
+
+struct dvc_bottlenecks {
+	dvc_arena arena;
+	dvc_bottleneck_row *rows;
+	size_t n, cap;
+	dvc_db *db;
+};
+
+static int on_bottleneck(void *ctx, int64_t version_id, const char *procedure, int step,
+			 const char *unit, const char *unit_name, int64_t waiting,
+			 double median_hours, double max_hours)
+{
+	dvc_bottlenecks *b = ctx;
+	const dvc__proc_rt *rt;
+	dvc_bottleneck_row *row;
+	int rc;
+	if ((rc = dvc__store_proc_rt(b->db, version_id, &rt)) != DVC_OK)
+		return rc;
+	if (b->n == b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 16;
+		dvc_bottleneck_row *nr = dvc_arena_alloc(&b->arena, ncap * sizeof *nr);
+		if (!nr)
+			return dvc__oom();
+		if (b->n)
+			memcpy(nr, b->rows, b->n * sizeof *nr);
+		b->rows = nr;
+		b->cap = ncap;
+	}
+	row = &b->rows[b->n];
+	row->procedure = dvc_arena_strdup(&b->arena, procedure);
+	row->step = step;
+	row->unit = dvc_arena_strdup(&b->arena, unit);
+	row->unit_name = dvc_arena_strdup(&b->arena, unit_name ? unit_name : unit);
+	row->role = dvc_role_name(step >= 0 && (size_t)step < rt->n_steps ? rt->steps[step].role
+									     : DVC_ROLE_RECEPTION);
+	row->waiting = waiting;
+	row->median_dwell_hours = median_hours;
+	row->max_dwell_hours = max_hours;
+	if (!row->procedure || !row->unit || !row->unit_name)
+		return dvc__oom();
+	b->n++;
+	return DVC_OK;
+}
+
+int dvc_report_bottlenecks(dvc_db *db, dvc_time asof, dvc_bottlenecks **out)
+{
+	dvc_bottlenecks *b;
+	int rc;
+	if (!db || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_report_bottlenecks needs a store and an out pointer");
+	if (!(b = dvc__calloc(1, sizeof *b)))
+		return dvc__oom();
+	b->db = db;
+	if ((rc = dvc__store_bottlenecks(db, asof ? asof : dvc__now(db), on_bottleneck, b)) != DVC_OK) {
+		dvc_bottlenecks_free(b);
+		return rc;
+	}
+	*out = b;
+	return DVC_OK;
+}
+
+size_t dvc_bottlenecks_count(const dvc_bottlenecks *b) { return b ? b->n : 0; }
+
+const dvc_bottleneck_row *dvc_bottlenecks_row(const dvc_bottlenecks *b, size_t i)
+{
+	return b && i < b->n ? &b->rows[i] : NULL;
+}
+
+void dvc_bottlenecks_free(dvc_bottlenecks *b)
+{
+	if (b) {
+		dvc_arena_free(&b->arena);
+		dvc__free(b);
+	}
+}
+
+/* ---- citizen-service index (Decision 766/QĐ-TTg) ---- */
+
+int dvc_report_index(dvc_db *db, const dvc_report_opts *opts, dvc_index_row **rows, size_t *n)
+{
+	dvc_report_opts o;
+	dvc_report *r;
+	const dvc_report_row *all;
+	dvc_index_row *ix;
+	int rc;
+	if (!db || !rows || !n)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_report_index needs a store and out pointers");
+	if ((rc = resolve(db, opts, &o)) != DVC_OK)
+		return rc;
+	o.group = DVC_GROUP_NONE;
+	if ((rc = dvc_report_get(db, &o, &r)) != DVC_OK)
+		return rc;
+	if (!(ix = dvc__calloc(4, sizeof *ix))) {
+		dvc_report_free(r);
+		return dvc__oom();
+	}
+	static const dvc_report_row none = {"", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+	all = dvc_report_count(r) ? dvc_report_row_get(r, 0) : &none;
+	/* Static strings only: the rows outlive the report. */
+	ix[0] = (dvc_index_row){"progress", "Tiến độ giải quyết",
+		"dossiers whose result was ready by the appointment / dossiers with a result", all->settled_on_time,
+		all->settled_on_time + all->settled_late, 0};
+	ix[1] = (dvc_index_row){"online", "Dịch vụ công trực tuyến",
+		"dossiers submitted online / dossiers submitted", all->received_online, all->received, 0};
+	ix[2] = (dvc_index_row){"online_payment", "Thanh toán trực tuyến",
+		"dossiers with a fee paid in full online / dossiers with a fee due", all->paid_online_count,
+		all->fee_due_count, 0};
+	ix[3] = (dvc_index_row){"digitized_result", "Số hóa kết quả giải quyết",
+		"results delivered online (electronic result) / results handed over", all->returned_online,
+		all->returned, 0};
+	for (int i = 0; i < 4; i++)
+		ix[i].value = ix[i].denominator ? (double)ix[i].numerator / (double)ix[i].denominator : 0.0;
+	dvc_report_free(r);
+	*rows = ix;
+	*n = 4;
+	return DVC_OK;
+}
+
+/* ---- the register as CSV ---- */
+
+static void csv_time(dvc_buf *b, dvc_time t)
+{
+	char s[DVC_TIME_FORMAT_SIZE];
+	if (t && dvc_time_format(t, s, sizeof s) == DVC_OK)
+		dvc_buf_puts(b, s);
+}
+
+/* Codes are ASCII [0-9A-Za-z.-_] (catalog rule), so no field needs quoting. */
+static int on_register(void *ctx, const char *code, const char *procedure, int channel,
+		       dvc_time submitted, dvc_time received, dvc_time due, dvc_time forwarded,
+		       dvc_time result, dvc_time returned, int state)
+{
+	static const char *const channels[] = {"online", "counter", "post"};
+	dvc_buf *b = ctx;
+	dvc_buf_printf(b, "%s,%s,%s,", code, procedure, channels[channel >= 0 && channel < 3 ? channel : 0]);
+	csv_time(b, submitted);
+	dvc_buf_putc(b, ',');
+	csv_time(b, received);
+	dvc_buf_putc(b, ',');
+	csv_time(b, due);
+	dvc_buf_putc(b, ',');
+	csv_time(b, forwarded);
+	dvc_buf_putc(b, ',');
+	csv_time(b, result);
+	dvc_buf_putc(b, ',');
+	csv_time(b, returned);
+	dvc_buf_printf(b, ",%s,%s\r\n", dvc_state_name((dvc_state)state),
+		       !result || !due ? "" : result <= due ? "yes" : "no");
+	return b->oom ? dvc__oom() : DVC_OK;
+}
+
+int dvc_report_register_csv(dvc_db *db, const dvc_report_opts *opts, char **out, size_t *len)
+{
+	dvc_report_opts o;
+	dvc_buf b = DVC_BUF_INIT;
+	int rc;
+	if (!db || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_report_register_csv needs a store and an out pointer");
+	if ((rc = resolve(db, opts, &o)) != DVC_OK)
+		return rc;
+	dvc_buf_puts(&b, "code,procedure,channel,submitted,received,due,forwarded,result,returned,state,on_time\r\n");
+	if ((rc = dvc__store_register(db, o.from, o.to, on_register, &b)) != DVC_OK) {
+		dvc_buf_free(&b);
+		return rc;
+	}
+	if (len)
+		*len = b.len;
+	if (!(*out = dvc_buf_detach(&b)))
+		return dvc__oom();
+	return DVC_OK;
+}

@@ -1,0 +1,326 @@
+/* Reports: counts and rates agree with the dossiers' history and with a
+ * hand-written SQL cross-check; no personal data leaks into them. */
+#include "testutil.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DESK "000.00.30.H24"
+#define P3 "T.000003"
+#define P4 "T.000004"
+
+static dvc_time clock_now;
+static dvc_time test_clock(void *ctx) { (void)ctx; return clock_now; }
+static dvc_db *db;
+static char dir[64], path[128];
+
+static dvc_time at(const char *iso)
+{
+	dvc_time t;
+	ck_ok(dvc_time_parse(iso, &t));
+	return t;
+}
+
+static const dvc_applicant citizen = {
+	"Nguyễn Văn Bí Mật", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương", "0912345678", NULL};
+
+static int act(const char *code, dvc_action a, const char *officer, const char *note)
+{
+	dvc_action_req r = DVC_ACTION_INIT;
+	r.action = a;
+	r.actor = (dvc_actor){DVC_ACTOR_OFFICER, officer, NULL};
+	r.note = note;
+	return dvc_dossier_act(db, code, &r, NULL);
+}
+
+static dvc_receipt submit(const char *proc, dvc_channel ch)
+{
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r;
+	s.procedure = proc;
+	s.applicant = &citizen;
+	s.channel = ch;
+	if (ch != DVC_CHANNEL_ONLINE)
+		s.officer = "le.tiep.nhan";
+	if (strcmp(proc, P3) == 0)
+		s.form_data = "{\"purpose\":\"Thống kê\",\"copies\":1}";
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	return r;
+}
+
+/* through every step of T.000003 to the result */
+static void settle3(const char *code)
+{
+	ck_ok(act(code, DVC_ACT_FORWARD, "le.tiep.nhan", NULL));
+	ck_ok(act(code, DVC_ACT_FORWARD, "tran.chuyen.vien", NULL));
+	ck_ok(act(code, DVC_ACT_FORWARD, "nguyen.truong.phong", NULL));
+	ck_ok(act(code, DVC_ACT_FORWARD, "hoang.lanh.dao", NULL));
+}
+
+static dvc_receipt on_time, late, pending_ok, pending_late, withdrawn, rejected, paid;
+
+static void setup(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/dvc-report-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/r.db", dir);
+	ck_ok(dvc_open(&db, path, NULL));
+	dvc_set_clock(db, test_clock, NULL);
+	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
+	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", DESK, DVC_ROLE_RECEPTION));
+	ck_ok(dvc_officer_add(db, "tran.chuyen.vien", "Trần Chuyên Viên", "000.01.30.H24", DVC_ROLE_SPECIALIST));
+	ck_ok(dvc_officer_add(db, "nguyen.truong.phong", "Nguyễn Trưởng Phòng", "000.01.30.H24", DVC_ROLE_UNIT_LEADER));
+	ck_ok(dvc_officer_add(db, "hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, DVC_ROLE_SIGNING_LEADER));
+	ck_ok(dvc_officer_add(db, "tnmt.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
+	ck_ok(dvc_payment_set_gateway(db, "vnpay", "s3cret"));
+
+	/* Monday 2 March 2026, 09:00: T.000003 has 3 working days */
+	clock_now = at("2026-03-02T09:00:00+07:00");
+	on_time = submit(P3, DVC_CHANNEL_ONLINE);
+	late = submit(P3, DVC_CHANNEL_ONLINE);
+	pending_ok = submit(P3, DVC_CHANNEL_COUNTER);
+	pending_late = submit(P3, DVC_CHANNEL_POST);
+	withdrawn = submit(P3, DVC_CHANNEL_ONLINE);
+	rejected = submit(P3, DVC_CHANNEL_COUNTER);
+	paid = submit(P4, DVC_CHANNEL_ONLINE);
+	ck_ok(act(on_time.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
+	ck_ok(act(late.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
+	ck_ok(act(pending_late.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
+	ck_ok(act(rejected.code, DVC_ACT_REJECT, "le.tiep.nhan", "Không thuộc thẩm quyền"));
+	ck_ok(act(paid.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
+	{
+		dvc_payment_request_info req;
+		dvc_payment_result res;
+		char q[256], *signed_q;
+		ck_ok(dvc_payment_request(db, paid.code, &req));
+		snprintf(q, sizeof q, "vnp_Amount=%lld&vnp_ResponseCode=00&vnp_TxnRef=%s",
+			 (long long)req.amount * 100, req.reference);
+		ck_ok(dvc_payment_sign(q, "s3cret", &signed_q));
+		ck_ok(dvc_payment_callback(db, signed_q, &res));
+		dvc_free(signed_q);
+	}
+	dvc_action_req w = DVC_ACTION_INIT;
+	w.action = DVC_ACT_WITHDRAW;
+	w.actor = (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, withdrawn.secret};
+	ck_ok(dvc_dossier_act(db, withdrawn.code, &w, NULL));
+
+	/* Wednesday 09:00: exactly two working days after intake */
+	clock_now = at("2026-03-04T09:00:00+07:00");
+	settle3(on_time.code);
+	ck_ok(act(pending_ok.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
+	/* the next Monday: past the Thursday appointments */
+	clock_now = at("2026-03-09T09:00:00+07:00");
+	settle3(late.code);
+	ck_ok(act(on_time.code, DVC_ACT_RETURN, "le.tiep.nhan", NULL));
+	{
+		dvc_action_req r = DVC_ACTION_INIT;
+		r.action = DVC_ACT_FORWARD;
+		r.actor = (dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+		ck_ok(dvc_dossier_act(db, paid.code, &r, NULL));
+	}
+	/* pending_ok was received Wednesday: due the next Monday 09:00 */
+	clock_now = at("2026-03-09T08:00:00+07:00");
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+	dvc_close(db);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static dvc_report *report(dvc_report_group g)
+{
+	dvc_report_opts o = DVC_REPORT_OPTS_INIT;
+	dvc_report *r;
+	o.from = at("2026-03-01T00:00:00+07:00");
+	o.to = at("2026-04-01T00:00:00+07:00");
+	o.group = g;
+	ck_ok(dvc_report_get(db, &o, &r));
+	return r;
+}
+
+static const dvc_report_row *row(const dvc_report *r, const char *key)
+{
+	for (size_t i = 0; i < dvc_report_count(r); i++)
+		if (strcmp(dvc_report_row_get(r, i)->key, key) == 0)
+			return dvc_report_row_get(r, i);
+	ck_abort_msg("no row %s", key);
+	return NULL;
+}
+
+START_TEST(totals_split_by_outcome)
+{
+	dvc_report *r = report(DVC_GROUP_NONE);
+	const dvc_report_row *a;
+	ck_assert_uint_eq(dvc_report_count(r), 1);
+	a = dvc_report_row_get(r, 0);
+	ck_assert_int_eq(a->received, 7);
+	ck_assert_int_eq(a->received_online, 4);
+	ck_assert_int_eq(a->received_counter, 2);
+	ck_assert_int_eq(a->received_post, 1);
+	ck_assert_int_eq(a->settled_on_time, 1);
+	ck_assert_int_eq(a->settled_late, 1);
+	ck_assert_int_eq(a->withdrawn, 1);
+	ck_assert_int_eq(a->rejected, 1);
+	/* pending: pending_ok (due Monday 09:00, now 08:00), pending_late (due Thursday), paid (8 h) */
+	ck_assert_int_eq(a->pending_on_time, 1);
+	ck_assert_int_eq(a->pending_overdue, 2);
+	ck_assert_int_eq(a->returned, 1);
+	ck_assert_int_eq(a->fee_due_count, 1);
+	ck_assert_int_eq(a->paid_online_count, 1);
+	ck_assert(a->on_time_rate > 0.49 && a->on_time_rate < 0.51);
+	ck_assert(a->online_rate > 0.57 && a->online_rate < 0.58);
+	/* on_time settled in 2 working days, late one in 5 */
+	ck_assert_msg(a->avg_days_to_settle > 3.49 && a->avg_days_to_settle < 3.51, "avg %f p90 %f",
+		      a->avg_days_to_settle, a->p90_days_to_settle);
+	ck_assert(a->p90_days_to_settle > 4.94 && a->p90_days_to_settle < 5.01);
+	dvc_report_free(r);
+}
+END_TEST
+
+START_TEST(groupings_partition_the_total)
+{
+	static const dvc_report_group groups[] = {DVC_GROUP_SECTOR, DVC_GROUP_AGENCY,
+		DVC_GROUP_PROCEDURE, DVC_GROUP_CHANNEL, DVC_GROUP_LEVEL, DVC_GROUP_MONTH};
+	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+		dvc_report *r = report(groups[g]);
+		int64_t sum = 0;
+		for (size_t i = 0; i < dvc_report_count(r); i++)
+			sum += dvc_report_row_get(r, i)->received;
+		ck_assert_int_eq(sum, 7);
+		dvc_report_free(r);
+	}
+	dvc_report *r = report(DVC_GROUP_CHANNEL);
+	ck_assert_int_eq(row(r, "online")->received, 4);
+	ck_assert_str_eq(row(r, "counter")->label, "Trực tiếp");
+	dvc_report_free(r);
+	r = report(DVC_GROUP_SECTOR);
+	ck_assert_int_eq(row(r, "TP")->received, 6);
+	ck_assert_str_eq(row(r, "TNMT")->label, "Tài nguyên và Môi trường");
+	dvc_report_free(r);
+	r = report(DVC_GROUP_MONTH);
+	ck_assert_int_eq(row(r, "2026-03")->received, 7);
+	dvc_report_free(r);
+}
+END_TEST
+
+static int64_t sql_count(const char *sql)
+{
+	sqlite3 *raw;
+	sqlite3_stmt *st;
+	int64_t n;
+	ck_assert_int_eq(sqlite3_open_v2(path, &raw, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(raw, sql, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+	return n;
+}
+
+START_TEST(numbers_agree_with_hand_written_sql)
+{
+	dvc_report *r = report(DVC_GROUP_NONE);
+	const dvc_report_row *a = dvc_report_row_get(r, 0);
+	ck_assert_int_eq(a->received, sql_count("SELECT count(*) FROM dossier WHERE state <> 0"));
+	ck_assert_int_eq(a->received_post, sql_count("SELECT count(*) FROM dossier WHERE channel = 2"));
+	ck_assert_int_eq(a->settled_late,
+			 sql_count("SELECT count(*) FROM dossier WHERE result_at > due_at"));
+	ck_assert_int_eq(a->rejected, sql_count("SELECT count(*) FROM dossier WHERE state = 8"));
+	dvc_report_free(r);
+}
+END_TEST
+
+START_TEST(bottlenecks_show_who_holds_the_backlog)
+{
+	dvc_bottlenecks *b;
+	int found = 0;
+	ck_ok(dvc_report_bottlenecks(db, 0, &b));
+	for (size_t i = 0; i < dvc_bottlenecks_count(b); i++) {
+		const dvc_bottleneck_row *x = dvc_bottlenecks_row(b, i);
+		if (strcmp(x->procedure, P3) == 0 && x->step == 0) {
+			/* pending_ok (since Wed 09:00) and pending_late (since Mon 09:00) at the desk */
+			ck_assert_int_eq(x->waiting, 2);
+			ck_assert_str_eq(x->role, "reception");
+			ck_assert_str_eq(x->unit_name, "Ủy ban nhân dân huyện Kiến Thụy");
+			/* Mon 09:00 to the next Mon 08:00: 6 h + 4 x 7.5 h + 0.5 h */
+			ck_assert_msg(x->max_dwell_hours > 36.49 && x->max_dwell_hours < 36.51,
+				      "max %f", x->max_dwell_hours);
+			/* median of 36.5 h and (Wed 09:00 .. Mon 08:00) 21.5 h, to 0.1 h */
+			ck_assert_msg(x->median_dwell_hours > 21.49 && x->median_dwell_hours < 21.61,
+				      "median %f", x->median_dwell_hours);
+			found = 1;
+		}
+	}
+	ck_assert(found);
+	dvc_bottlenecks_free(b);
+}
+END_TEST
+
+START_TEST(service_index_and_register_carry_no_personal_data)
+{
+	dvc_report_opts o = DVC_REPORT_OPTS_INIT;
+	dvc_index_row *ix;
+	size_t n;
+	char *csv;
+	size_t len, lines = 0;
+	ck_ok(dvc_report_index(db, &o, &ix, &n));
+	ck_assert_uint_eq(n, 4);
+	ck_assert_str_eq(ix[0].code, "progress");
+	ck_assert_int_eq(ix[0].numerator, 1);
+	ck_assert_int_eq(ix[0].denominator, 2);
+	ck_assert_str_eq(ix[2].code, "online_payment");
+	ck_assert(ix[2].value > 0.99);
+	dvc_free(ix);
+	ck_ok(dvc_report_register_csv(db, &o, &csv, &len));
+	for (size_t i = 0; i < len; i++)
+		lines += csv[i] == '\n';
+	ck_assert_uint_eq(lines, 8); /* header + 7 dossiers */
+	ck_assert_ptr_nonnull(strstr(csv, on_time.code));
+	ck_assert_ptr_null(strstr(csv, "Bí Mật"));
+	ck_assert_ptr_null(strstr(csv, "031099001234"));
+	ck_assert_ptr_nonnull(strstr(csv, ",returned,yes"));
+	dvc_free(csv);
+}
+END_TEST
+
+START_TEST(bad_report_options_are_refused)
+{
+	dvc_report_opts o = DVC_REPORT_OPTS_INIT;
+	dvc_report *r;
+	dvc_report_group g;
+	o.version = 7;
+	ck_dvc(dvc_report_get(db, &o, &r), DVC_EINVAL);
+	o = (dvc_report_opts)DVC_REPORT_OPTS_INIT;
+	o.from = 100;
+	o.to = 50;
+	ck_dvc(dvc_report_get(db, &o, &r), DVC_EINVAL);
+	o = (dvc_report_opts)DVC_REPORT_OPTS_INIT;
+	o.group = (dvc_report_group)42;
+	ck_dvc(dvc_report_get(db, &o, &r), DVC_EINVAL);
+	ck_dvc(dvc_report_group_parse("weekday", &g), DVC_EINVAL);
+	ck_ok(dvc_report_group_parse("sector", &g));
+	ck_assert_int_eq(g, DVC_GROUP_SECTOR);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("report");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, totals_split_by_outcome);
+	tcase_add_test(tc, groupings_partition_the_total);
+	tcase_add_test(tc, numbers_agree_with_hand_written_sql);
+	tcase_add_test(tc, bottlenecks_show_who_holds_the_backlog);
+	tcase_add_test(tc, service_index_and_register_carry_no_personal_data);
+	tcase_add_test(tc, bad_report_options_are_refused);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
