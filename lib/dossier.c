@@ -189,33 +189,43 @@ static void entry_hash(const char *code, const dvc__journal_row *j, const unsign
 	crypto_hash_sha256_final(&h, out);
 }
 
+/* The next journal entry, with the dossier's chain head advanced in memory;
+ * the caller stores the entry and the row (in the same transaction). */
+typedef struct pending_entry {
+	dvc__journal_row j;
+	unsigned char digest[32], hash[32];
+} pending_entry;
+
+static void journal_prepare(dvc__dossier *d, pending_entry *p, dvc_time at, const char *actor,
+			    dvc_action action, dvc_state from, const char *note, const char *payload)
+{
+	dvc__journal_row *j = &p->j;
+	j->seq = d->journal_seq + 1;
+	j->at = at;
+	j->actor = actor;
+	j->unit = d->unit[0] ? d->unit : NULL;
+	j->action = action;
+	j->from = from;
+	j->to = d->state;
+	j->note = note && *note ? note : NULL;
+	j->payload_digest = NULL;
+	if (payload) {
+		crypto_hash_sha256(p->digest, (const unsigned char *)payload, strlen(payload));
+		j->payload_digest = p->digest;
+	}
+	entry_hash(d->code, j, d->journal_head, p->hash);
+	j->hash = p->hash;
+	d->journal_seq = j->seq;
+	memcpy(d->journal_head, p->hash, 32);
+}
+
 /* Append one entry and advance the dossier's chain head (caller writes the row). */
 static int journal(dvc_db *db, dvc__dossier *d, dvc_time at, const char *actor, dvc_action action,
 		   dvc_state from, const char *note, const char *payload)
 {
-	dvc__journal_row j;
-	unsigned char digest[32], hash[32];
-	int rc;
-	j.seq = d->journal_seq + 1;
-	j.at = at;
-	j.actor = actor;
-	j.unit = d->unit[0] ? d->unit : NULL;
-	j.action = action;
-	j.from = from;
-	j.to = d->state;
-	j.note = note && *note ? note : NULL;
-	j.payload_digest = NULL;
-	if (payload) {
-		crypto_hash_sha256(digest, (const unsigned char *)payload, strlen(payload));
-		j.payload_digest = digest;
-	}
-	entry_hash(d->code, &j, d->journal_head, hash);
-	j.hash = hash;
-	if ((rc = dvc__store_journal_insert(db, d->id, &j)) != DVC_OK)
-		return rc;
-	d->journal_seq = j.seq;
-	memcpy(d->journal_head, hash, 32);
-	return DVC_OK;
+	pending_entry pe;
+	journal_prepare(d, &pe, at, actor, action, from, note, payload);
+	return dvc__store_journal_insert(db, d->id, &pe.j);
 }
 
 /* ---- actors ---- */
@@ -322,15 +332,24 @@ static void base32(const unsigned char *in, size_t n, char *out)
 
 static void random_secret(char out[DVC_SECRET_MAX])
 {
-	unsigned char b[20];
+	/* One draw for all symbols (each randombytes_buf is a getrandom() system
+	 * call); rejected bytes are replaced from the same pool. */
+	unsigned char b[20], pool[64];
+	size_t used = sizeof pool;
 	for (size_t i = 0; i < sizeof b; i++) {
 		unsigned char c;
-		do
-			randombytes_buf(&c, 1);
-		while (c >= 248); /* 248 = 8 * 31 keeps c % 31 uniform */
+		do {
+			if (used == sizeof pool) {
+				randombytes_buf(pool, sizeof pool);
+				used = 0;
+			}
+			c = pool[used++];
+		} while (c >= 248); /* 248 = 8 * 31 keeps c % 31 uniform */
 		b[i] = c;
 	}
+	sodium_memzero(pool, sizeof pool);
 	base32(b, sizeof b, out); /* 20 symbols of ~4.95 bits: ~99 bits */
+	sodium_memzero(b, sizeof b);
 }
 
 static void local_day(dvc_time t, char out[7])
@@ -350,7 +369,10 @@ static int check_form(const dvc__proc_rt *rt, const char *form_data)
 	int rc;
 	if (rt->form_schema) {
 		const char *data = form_data ? form_data : "{}";
-		if ((rc = dvc_eform_check(rt->form_schema, strlen(rt->form_schema), data, strlen(data))) != DVC_OK)
+		/* compiled once per handle; recompiled here only to report a broken schema */
+		rc = rt->form ? dvc_eform_validate(rt->form, data, strlen(data))
+			      : dvc_eform_check(rt->form_schema, strlen(rt->form_schema), data, strlen(data));
+		if (rc != DVC_OK)
 			dvc__err_prefix_path("form_data");
 		return rc;
 	}
@@ -481,13 +503,15 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 			      "a fee exemption states its legal reason (UTF-8, at most 500 bytes)");
 		goto out;
 	}
-	if ((rc = dvc__store_dossier_insert(db, &d, &app, s->form_data, s->fee_exemption)) != DVC_OK)
-		goto out;
-	if ((rc = journal(db, &d, now, label, DVC_ACT_SUBMIT, DVC_STATE_DRAFT,
-			  s->draft ? "Lưu nháp" : NULL, s->form_data)) != DVC_OK)
-		goto out;
-	if ((rc = dvc__store_dossier_update(db, &d, d.rev)) != DVC_OK)
-		goto out;
+	{
+		/* the row is inserted once, already carrying its chain head */
+		pending_entry pe;
+		journal_prepare(&d, &pe, now, label, DVC_ACT_SUBMIT, DVC_STATE_DRAFT,
+				s->draft ? "Lưu nháp" : NULL, s->form_data);
+		if ((rc = dvc__store_dossier_insert(db, &d, &app, s->form_data, s->fee_exemption)) != DVC_OK ||
+		    (rc = dvc__store_journal_insert(db, d.id, &pe.j)) != DVC_OK)
+			goto out;
+	}
 	snprintf(out->code, sizeof out->code, "%s", d.code);
 out:
 	dvc_arena_free(&ar);

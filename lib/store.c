@@ -358,14 +358,25 @@ int dvc_rollback(dvc_db *db)
 
 int dvc_in_transaction(const dvc_db *db) { return db && db->explicit_txn; }
 
+/* Transaction control runs on every write: prepared once per handle. */
+static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_SAVEPOINT[] = "SAVEPOINT dvc_write";
+static const char SQL_RELEASE[] = "RELEASE dvc_write";
+
+static int run_cached(dvc_db *db, const char *sql, const char *what)
+{
+	sqlite3_stmt *st = dvc__stmt(db, sql);
+	return st ? dvc__exec_step(db, st, what) : dvc_error_last()->code;
+}
+
 int dvc__write_begin(dvc_db *db)
 {
 	if (db->readonly)
 		return dvc__err(DVC_EIO, NULL, "the store is open read-only");
 	/* Outside an explicit transaction, take the write lock up front (no
 	 * deadlock-prone lock upgrade); inside one it is already held. */
-	return exec(db, db->explicit_txn ? "SAVEPOINT dvc_write" : "BEGIN IMMEDIATE",
-		    "starting a write");
+	return run_cached(db, db->explicit_txn ? SQL_SAVEPOINT : SQL_BEGIN, "starting a write");
 }
 
 int dvc__write_end(dvc_db *db, int rc)
@@ -375,13 +386,13 @@ int dvc__write_end(dvc_db *db, int rc)
 			sqlite3_exec(db->sql, "ROLLBACK TO dvc_write; RELEASE dvc_write", NULL, NULL, NULL);
 			return rc;
 		}
-		return exec(db, "RELEASE dvc_write", "finishing a write");
+		return run_cached(db, SQL_RELEASE, "finishing a write");
 	}
 	if (rc != DVC_OK) {
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
 	}
-	rc = exec(db, "COMMIT", "committing a write");
+	rc = run_cached(db, SQL_COMMIT, "committing a write");
 	if (rc != DVC_OK)
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 	return rc;

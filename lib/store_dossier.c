@@ -1,6 +1,7 @@
 /* Dossier tables: the live row, codes, the journal, and the per-version
  * routing data the lifecycle needs. */
 #include "store_internal.h"
+#include "dvc/eform.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -67,6 +68,11 @@ static int load_rt(dvc_db *db, int64_t vid, dvc__proc_rt **out)
 		return dvc__oom();
 	}
 	sqlite3_reset(st);
+	/* versions are immutable: compile the form once per handle (a schema that
+	 * fails to compile stays NULL and each submission reports it) */
+	if (rt->form_schema &&
+	    dvc_eform_compile(&rt->form, rt->form_schema, strlen(rt->form_schema)) != DVC_OK)
+		rt->form = NULL;
 
 	if (!(st = dvc__stmt(db, SQL_RT_FEES)))
 		goto fail;
@@ -112,6 +118,7 @@ static int load_rt(dvc_db *db, int64_t vid, dvc__proc_rt **out)
 	*out = rt;
 	return DVC_OK;
 fail:
+	dvc_eform_free(rt->form);
 	dvc__free(rt->form_schema);
 	dvc__free(rt);
 	return dvc_error_last()->code;
@@ -129,6 +136,7 @@ int dvc__store_proc_rt(dvc_db *db, int64_t vid, const dvc__proc_rt **out)
 	if ((rc = load_rt(db, vid, &rt)) != DVC_OK)
 		return rc;
 	if (db->rt_cache[slot]) {
+		dvc_eform_free(db->rt_cache[slot]->form);
 		dvc__free(db->rt_cache[slot]->form_schema);
 		dvc__free(db->rt_cache[slot]);
 	}
@@ -141,6 +149,7 @@ void dvc__store_rt_cache_clear(dvc_db *db)
 {
 	for (size_t i = 0; i < DVC_RT_CACHE; i++) {
 		if (db->rt_cache[i]) {
+			dvc_eform_free(db->rt_cache[i]->form);
 			dvc__free(db->rt_cache[i]->form_schema);
 			dvc__free(db->rt_cache[i]);
 			db->rt_cache[i] = NULL;
@@ -170,15 +179,24 @@ int dvc__store_proc_rt_by_code(dvc_db *db, const char *code, const char *asof,
 
 /* ---- codes ---- */
 
+/* No RETURNING: SQLite materialises RETURNING rows in an ephemeral table
+ * (a temporary b-tree with its own page cache) on every call. */
 static const char SQL_NEXT_SEQ[] =
 	"INSERT INTO dossier_seq(agency, day, last) VALUES (?1, ?2, 1)"
-	" ON CONFLICT(agency, day) DO UPDATE SET last = last + 1 RETURNING last";
+	" ON CONFLICT(agency, day) DO UPDATE SET last = last + 1";
+static const char SQL_SEQ_READ[] = "SELECT last FROM dossier_seq WHERE agency = ?1 AND day = ?2";
 
 int dvc__store_next_seq(dvc_db *db, const char *agency, const char *day, int64_t *out)
 {
 	sqlite3_stmt *st = dvc__stmt(db, SQL_NEXT_SEQ);
 	int rc;
 	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, agency, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+	if ((rc = dvc__exec_step(db, st, "numbering a dossier")) != DVC_OK)
+		return rc;
+	if (!(st = dvc__stmt(db, SQL_SEQ_READ)))
 		return dvc_error_last()->code;
 	sqlite3_bind_text(st, 1, agency, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
@@ -202,9 +220,9 @@ static const char SQL_DOSSIER_INSERT[] =
 	"INSERT INTO dossier(code, version_id, channel, state, rev, account_id, secret_hash,"
 	" applicant_name, applicant_citizen_id, applicant_birth_date, applicant_address,"
 	" applicant_phone, applicant_email, form_data, submitted_at, step, unit, step_since, flags,"
-	" fee_exemption, copies, pages)"
+	" fee_exemption, copies, pages, journal_seq, journal_head)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
-	" ?20, ?21, ?22)";
+	" ?20, ?21, ?22, ?23, ?24)";
 static const char SQL_DOSSIER_LOAD[] = "SELECT " DOSSIER_COLUMNS " FROM dossier WHERE code = ?1";
 static const char SQL_DOSSIER_UPDATE[] =
 	"UPDATE dossier SET state = ?2, rev = ?3, received_at = ?4, due_at = ?5,"
@@ -256,6 +274,9 @@ int dvc__store_dossier_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *
 	dvc__bind_text(db, st, 20, fee_exemption);
 	sqlite3_bind_int(st, 21, d->copies);
 	sqlite3_bind_int(st, 22, d->pages);
+	sqlite3_bind_int64(st, 23, d->journal_seq);
+	if (d->journal_seq)
+		sqlite3_bind_blob(st, 24, d->journal_head, 32, SQLITE_STATIC);
 	if ((rc = dvc__exec_step(db, st, "storing a dossier")) != DVC_OK)
 		return rc;
 	d->id = sqlite3_last_insert_rowid(db->sql);

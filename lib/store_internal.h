@@ -122,6 +122,7 @@ typedef struct dvc__proc_rt {
 		int share;
 	} steps[16];
 	char *form_schema; /* NULL when none */
+	struct dvc_eform *form; /* form_schema compiled once, or NULL */
 	char name[512];    /* for notifications; truncated */
 	size_t n_fees;
 	struct {
