@@ -1,5 +1,6 @@
 /* The store: opening, schema versioning, transactions, bad files. */
 #include "testutil.h"
+#include "store_internal.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -81,6 +82,40 @@ START_TEST(newer_schema_is_refused_and_left_alone)
 	ck_assert_int_eq(sqlite3_column_int(st, 0), 99);
 	sqlite3_finalize(st);
 	sqlite3_close(raw);
+}
+END_TEST
+
+START_TEST(old_stores_are_migrated_forward_keeping_their_data)
+{
+	sqlite3 *raw;
+	dvc_db *db;
+	dvc_procedure *p;
+	dvc_date d = {2020, 1, 1};
+	const char *path = tmp_file("v1.db");
+	char *err = NULL;
+	/* a store as schema version 1 left it, with one procedure */
+	ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(raw, dvc__store_migration(0), NULL, NULL, &err), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(raw,
+		"PRAGMA user_version = 1;"
+		"INSERT INTO level VALUES ('district', 'Cấp huyện', 2);"
+		"INSERT INTO sector VALUES ('TP', 'Tư pháp');"
+		"INSERT INTO agency VALUES ('A1', 'UBND', 'district', NULL, '2018-07-01', NULL);"
+		"INSERT INTO procedure(id, code) VALUES (1, '1.000001');"
+		"INSERT INTO procedure_version VALUES (1, 1, 1, '2018-07-01', 'Chứng thực', 'TP', 'A1',"
+		" 3, 0, 1, 0, 'Bản sao', '');"
+		"INSERT INTO procedure_level VALUES (1, 0, 'district');",
+		NULL, NULL, &err), SQLITE_OK);
+	sqlite3_close(raw);
+	ck_ok(dvc_open(&db, path, NULL));
+	int v;
+	ck_ok(dvc_schema_version(db, &v));
+	ck_assert_int_eq(v, DVC_SCHEMA_VERSION);
+	ck_ok(dvc_procedure_get(db, "1.000001", &d, &p));
+	ck_assert_str_eq(p->name, "Chứng thực");
+	dvc_procedure_free(p);
+	dvc_close(db);
+	ck_assert_ptr_null(dvc__store_migration(DVC_SCHEMA_VERSION));
 }
 END_TEST
 
@@ -227,6 +262,7 @@ int main(void)
 	tcase_add_test(tc, file_store_uses_wal_and_foreign_keys);
 	tcase_add_test(tc, newer_schema_is_refused_and_left_alone);
 	tcase_add_test(tc, non_database_file_is_an_io_error);
+	tcase_add_test(tc, old_stores_are_migrated_forward_keeping_their_data);
 	tcase_add_test(tc, bad_arguments_are_rejected);
 	tcase_add_test(tc, explicit_transactions_commit_and_roll_back);
 	tcase_add_test(tc, two_handles_share_a_file);
