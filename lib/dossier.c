@@ -308,6 +308,13 @@ static int count_bad_secret(dvc_db *db, dvc__dossier *d, dvc_time now)
 	return dvc__err(DVC_EAUTH, "secret", "wrong dossier code or tracking secret");
 }
 
+/* Anonymous callers get the same answer for an unknown code as for a wrong
+ * secret, so that codes (which are sequential) cannot be probed. */
+static int unknown_pair(void)
+{
+	return dvc__err(DVC_EAUTH, "secret", "wrong dossier code or tracking secret");
+}
+
 static int throttled(const dvc__dossier *d, dvc_time now)
 {
 	if (d->track_locked_until > now)
@@ -814,7 +821,7 @@ static int act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *n
 	int rc;
 
 	if ((rc = dvc__store_dossier_load(db, code, d)) != DVC_OK)
-		return rc;
+		return rc == DVC_ENOTFOUND && r->actor.kind == DVC_ACTOR_ANONYMOUS ? unknown_pair() : rc;
 	if ((rc = dvc__store_proc_rt(db, d->version_id, &rt)) != DVC_OK ||
 	    (rc = dvc__calendar(db, &cal)) != DVC_OK)
 		return rc;
@@ -828,6 +835,9 @@ static int act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *n
 			return DVC_EAUTH;
 		}
 	}
+	/* A stranger learns nothing: not the state, not the version. */
+	if (ac.role == DVC_ROLE_APPLICANT && !ac.owner)
+		return dvc__err(DVC_EPERM, "actor", "only the dossier's own applicant may act on it");
 	if (r->expected_version >= 0 && r->expected_version != d->rev)
 		return dvc__err(DVC_ECONFLICT, "expected_version",
 				"dossier %s is at version %lld, not %lld: reload it", d->code,
@@ -965,7 +975,7 @@ static int track(dvc_db *db, const char *code, const dvc_actor *who, dvc_trackin
 	int rc;
 
 	if ((rc = dvc__store_dossier_load(db, code, d)) != DVC_OK)
-		return rc;
+		return rc == DVC_ENOTFOUND && who && who->kind == DVC_ACTOR_ANONYMOUS ? unknown_pair() : rc;
 	if (!who) {
 		/* library-internal read (slips, notifications): no actor to check */
 	} else if ((rc = resolve_actor(db, d, who, &ac)) != DVC_OK) {

@@ -236,6 +236,16 @@ int dvc_sms_segments(const char *text, int *ascii_only)
 
 /* ---- rendering ---- */
 
+/* A free-text value (a list, a reason) without its trailing full stop and
+ * spaces: the templates end their own sentences. */
+static void put_value(dvc_buf *out, const char *v, bool trim)
+{
+	size_t n = strlen(v);
+	while (trim && n && (v[n - 1] == '.' || v[n - 1] == ' ' || v[n - 1] == '\n'))
+		n--;
+	dvc_buf_put(out, v, n);
+}
+
 static void render(const char *tpl, const dvc__notify_values *v, dvc_buf *out)
 {
 	const char *vals[DVC_ARRAY_LEN(placeholders)] = {v->code, v->procedure, v->applicant,
@@ -250,7 +260,8 @@ static void render(const char *tpl, const dvc__notify_values *v, dvc_buf *out)
 				name[n] = '\0';
 				int i = index_of(placeholders, DVC_ARRAY_LEN(placeholders), name);
 				if (i >= 0) {
-					dvc_buf_puts(out, vals[i] ? vals[i] : "");
+					put_value(out, vals[i] ? vals[i] : "",
+						  strcmp(name, "list") == 0 || strcmp(name, "reason") == 0);
 					p = end;
 					continue;
 				}

@@ -65,6 +65,10 @@ static int request(dvc_db *db, const char *code, dvc_payment_request_info *out)
 		return dvc__err(DVC_ETRANSITION, "code", "nothing is due on dossier %s", d.code);
 	if ((rc = dvc__store_payment_count(db, d.id, &n)) != DVC_OK)
 		return rc;
+	/* one open request per dossier: a new one supersedes the earlier ones,
+	 * so two confirmations can never both be paid */
+	if ((rc = dvc__store_payment_supersede(db, d.id)) != DVC_OK)
+		return rc;
 	/* gateway references: short, alphanumeric, unique */
 	snprintf(out->reference, sizeof out->reference, "DVC%lldT%lld", (long long)d.id,
 		 (long long)(n + 1));
@@ -322,6 +326,8 @@ static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payme
 	}
 	if (dvc_state_is_final(d.state))
 		return dvc__err(DVC_ETRANSITION, "vnp_TxnRef", "dossier %s is closed", d.code);
+	if (d.fee_paid + pay.amount > d.fee_due)
+		return dvc__err(DVC_ETRANSITION, "vnp_TxnRef", "dossier %s is already paid", d.code);
 	out->outcome = DVC_PAYMENT_PAID;
 	if ((rc = dvc__store_payment_update(db, pay.id, DVC__PAY_PAID, txn, now)) != DVC_OK)
 		return rc;

@@ -221,7 +221,8 @@ typedef int (*dvc__register_cb)(void *ctx, const char *code, const char *procedu
 int dvc__store_register(dvc_db *db, dvc_time from, dvc_time to, dvc__register_cb cb, void *ctx);
 
 /* ---- payments (store_payment.c) ---- */
-enum { DVC__PAY_REQUESTED = 0, DVC__PAY_PAID = 1, DVC__PAY_DECLINED = 2, DVC__PAY_REFUND_PENDING = 3 };
+enum { DVC__PAY_REQUESTED = 0, DVC__PAY_PAID = 1, DVC__PAY_DECLINED = 2, DVC__PAY_REFUND_PENDING = 3,
+       DVC__PAY_SUPERSEDED = 4 };
 enum { DVC__PAY_KIND_PAYMENT = 0, DVC__PAY_KIND_REFUND = 1 };
 typedef struct dvc__payment_row {
 	int64_t id, dossier_id;
@@ -237,6 +238,8 @@ int dvc__store_payment_insert(dvc_db *db, int64_t dossier_id, const char *refere
 			      int64_t amount, int state, const char *gateway, dvc_time created_at,
 			      dvc_time expires_at);
 int dvc__store_payment_get(dvc_db *db, const char *reference, dvc__payment_row *out);
+/* Close the dossier's open requests (a new request supersedes them). */
+int dvc__store_payment_supersede(dvc_db *db, int64_t dossier_id);
 int dvc__store_payment_update(dvc_db *db, int64_t id, int state, const char *gateway_txn,
 			      dvc_time confirmed_at);
 

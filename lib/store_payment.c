@@ -11,6 +11,8 @@ static const char SQL_PAY_INSERT[] =
 static const char SQL_PAY_GET[] =
 	"SELECT p.id, p.dossier_id, p.reference, d.code, p.kind, p.state, p.amount, p.gateway_txn,"
 	" p.expires_at FROM payment p JOIN dossier d ON d.id = p.dossier_id WHERE p.reference = ?1";
+static const char SQL_PAY_SUPERSEDE[] =
+	"UPDATE payment SET state = 4 WHERE dossier_id = ?1 AND kind = 0 AND state = 0";
 static const char SQL_PAY_UPDATE[] =
 	"UPDATE payment SET state = ?2, gateway_txn = ?3, confirmed_at = ?4 WHERE id = ?1";
 
@@ -84,4 +86,13 @@ int dvc__store_payment_update(dvc_db *db, int64_t id, int state, const char *gat
 	dvc__bind_text(db, st, 3, gateway_txn);
 	sqlite3_bind_int64(st, 4, confirmed_at);
 	return dvc__exec_step(db, st, "updating a payment");
+}
+
+int dvc__store_payment_supersede(dvc_db *db, int64_t dossier_id)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_PAY_SUPERSEDE);
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, dossier_id);
+	return dvc__exec_step(db, st, "closing earlier payment requests");
 }

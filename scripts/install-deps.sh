@@ -2,11 +2,13 @@
 # Install what libdvc needs to build and test on Debian, only if missing.
 # Usage: scripts/install-deps.sh [--test]
 set -eu
-pkgs="build-essential meson ninja-build pkg-config libsqlite3-dev libcjson-dev libxml2-dev libsodium-dev"
+# libcurl4-openssl-dev: the example outbox sender (examples/notify); optional for meson
+pkgs="build-essential meson ninja-build pkg-config libsqlite3-dev libcjson-dev libxml2-dev libsodium-dev libcurl4-openssl-dev"
 if [ "${1:-}" = "--test" ]; then
   # check: unit tests; libxml2-utils: xmllint for the schema test;
-  # python3 + pytest: bindings and CLI checks
-  pkgs="$pkgs check libxml2-utils python3 python3-dev python3-pytest"
+  # python3 + pytest: bindings and CLI checks; python3-aiosmtpd: the SMTP
+  # server the outbox sender's test delivers to
+  pkgs="$pkgs check libxml2-utils python3 python3-dev python3-pytest python3-aiosmtpd"
 fi
 missing=""
 for p in $pkgs; do

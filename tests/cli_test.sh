@@ -58,12 +58,37 @@ grep -q "returned (Đã trả kết quả)" "$T/demo.txt" && ok || bad "demo sho
 grep -q "appointment (ngày hẹn trả kết quả): 2018-07-05T08:40:00+07:00" "$T/demo.txt" && ok \
   || bad "demo appointment"
 grep -q "journal chains intact" "$T/demo.txt" && ok || bad "demo verify"
+# the level-4 chapter: paid online (a replay is a duplicate), delivered online, outbox drained
+grep -q "^  paid: dossier .*, 16.000 đồng, reference DVC" "$T/demo.txt" \
+  && grep -q "^  duplicate: dossier .*, 16.000 đồng" "$T/demo.txt" && ok || bad "demo payment"
+grep -q "delivered online" "$T/demo.txt" && grep -q "fee:         due 16.000 đồng, paid 16.000 đồng" "$T/demo.txt" \
+  && ok || bad "demo online delivery and fee"
+grep -q "Kính gửi ông/bà Trần Thị Bình" "$T/demo.txt" && grep -q "messages sent; nothing left due" "$T/demo.txt" \
+  && ok || bad "demo outbox"
 # deterministic apart from the tracking secret (a fresh store each time)
 "$DVC" --db "$T/demo2.db" demo "$ROOT/data" >"$T/demo2.txt" 2>&1
 "$DVC" --db "$T/demo3.db" demo "$ROOT/data" >"$T/demo3.txt" 2>&1
 sed '/secret/d' "$T/demo2.txt" >"$T/demo2.cmp"
 sed '/secret/d' "$T/demo3.txt" >"$T/demo3.cmp"
 cmp -s "$T/demo2.cmp" "$T/demo3.cmp" && ok || bad "demo is not deterministic"
+
+# ---- slips (forms 01-05) and the register (form 06) on the demo store ----
+S="$T/demo2.db"
+sv() { "$DVC" --db "$S" "$@"; }
+sv slip 000.00.30.H24-180706-0001 receipt --format xml >"$T/slip.xml" && ok || bad "slip receipt xml"
+xmllint --noout "$T/slip.xml" 2>"$T/err" && grep -q '<slip kind="receipt" form="01"' "$T/slip.xml" \
+  && grep -q "<due_at>2018-07-09T09:15:00+07:00</due_at>" "$T/slip.xml" && ok || bad "receipt: $(cat "$T/err" "$T/slip.xml")"
+sv slip 000.00.30.H24-180702-0002 apology --format html >"$T/slip.html" && ok || bad "slip apology html"
+grep -q "Mẫu số 04" "$T/slip.html" && grep -q "PHIẾU XIN LỖI" "$T/slip.html" && ok || bad "apology html"
+sv register --from 2018-07-01 --to 2018-07-06 --format xml >"$T/reg.xml" && ok || bad "register xml"
+xmllint --noout "$T/reg.xml" && grep -q '<entries count="3">' "$T/reg.xml" && ok || bad "register: $(head -20 "$T/reg.xml")"
+sv register --to 2018-07-05 --format xml | grep -q '<entries count="2">' && ok || bad "register --to is inclusive"
+if sv slip 000.00.30.H24-180706-0001 refusal --format xml >/dev/null 2>"$T/err"; then bad "refusal slip of an accepted dossier"
+else [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q DVC_ETRANSITION "$T/err" && ok || bad "refusal: $(cat "$T/err")"; fi
+if sv slip 000.00.30.H24-180706-0001 bogus --format xml >/dev/null 2>"$T/err"; then bad "unknown slip kind"
+else grep -q DVC_EINVAL "$T/err" && ok || bad "slip kind: $(cat "$T/err")"; fi
+if sv register --format pdf >/dev/null 2>&1; then bad "register --format pdf"; else ok; fi
+if sv register --from 2018-07-03 --to 2018-07-01 --format xml >/dev/null 2>&1; then bad "reversed period"; else ok; fi
 
 # ---- the dossier lifecycle on a fresh store ----
 D="$T/d.db"
@@ -174,6 +199,105 @@ if command -v sqlite3 >/dev/null 2>&1; then
   sqlite3 "$D" "UPDATE journal SET note = 'đã sửa' WHERE seq = 2" && ok || bad "tamper"
   expect_fail "verify after tampering" DVC_ECORRUPT dossier verify
 fi
+
+# ---- level 4: online payment through a (simulated) gateway, and the outbox ----
+P="$T/p.db"
+pv() { "$DVC" --db "$P" "$@"; }
+# pexpect_fail NAME CODE CMD...: like expect_fail, on the payment store
+pexpect_fail() {
+  name=$1 code=$2
+  shift 2
+  if pv "$@" >"$T/out" 2>"$T/err"; then bad "$name succeeded"; return; fi
+  [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "$code" "$T/err" && ok \
+    || bad "$name: want one line with $code, got: $(cat "$T/err")"
+}
+pv catalog import "$ROOT/tests/data/dossier_catalog.json" >/dev/null && ok || bad "payment store import"
+pv officer add le.tiep.nhan --name "Lê Tiếp Nhận" --unit 000.00.30.H24 --role reception >/dev/null \
+  && ok || bad "payment store officer"
+pv --json dossier submit T.000004 --name "Nguyễn Văn An" --citizen-id 031099001234 \
+  --birth-date 1999-05-12 --address "Thôn 3, xã Thụy Hương" --phone "0912 345 678" \
+  --email an.nguyen@example.vn >"$T/j.json" && ok || bad "submit level 4"
+PCODE=$(json "print(d['code'])")
+pv dossier act "$PCODE" receive --officer le.tiep.nhan >/dev/null && ok || bad "receive level 4"
+
+unset DVC_GATEWAY_SECRET DVC_GATEWAY 2>/dev/null || true
+pexpect_fail "payment request without a gateway secret" DVC_GATEWAY_SECRET payment request "$PCODE"
+pexpect_fail "payment sign without a gateway secret" DVC_GATEWAY_SECRET payment sign "vnp_TxnRef=x"
+export DVC_GATEWAY_SECRET="bi-mat-cong-thanh-toan-thu-nghiem"
+pv payment request "$PCODE" >"$T/out" && ok || bad "payment request"
+grep -q "^  amount:    50.000 đồng$" "$T/out" && grep -q "^  expires:   .*+07:00$" "$T/out" \
+  && ok || bad "payment request text: $(cat "$T/out")"
+pv --json payment request "$PCODE" >"$T/j.json" && ok || bad "payment request --json"
+json "assert d['amount']==50000 and d['amount_text']=='50.000 đồng' and d['expires_at'].endswith('+07:00') and d['reference'], d" \
+  && ok || bad "payment request fields: $(cat "$T/j.json")"
+REF=$(json "print(d['reference'])")
+# what the gateway sends back: VND x 100, signed (dvc payment sign is the gateway simulator)
+Q="vnp_Amount=5000000&vnp_BankCode=NCB&vnp_OrderInfo=Thanh+toan+ho+so&vnp_ResponseCode=00"
+Q="$Q&vnp_TransactionNo=14012345&vnp_TransactionStatus=00&vnp_TxnRef=$REF"
+SIGNED=$(pv payment sign "$Q") && ok || bad "payment sign"
+case $SIGNED in "$Q&vnp_SecureHash="*) ok ;; *) bad "signed query: $SIGNED" ;; esac
+pexpect_fail "a tampered callback" DVC_ESIGNATURE payment callback "$(printf %s "$SIGNED" | sed 's/BankCode=NCB/BankCode=XYZ/')"
+pexpect_fail "an unsigned callback" DVC_ESIGNATURE payment callback "$Q"
+pexpect_fail "a callback signed with another secret" DVC_ESIGNATURE payment callback \
+  "$(DVC_GATEWAY_SECRET=not-the-secret pv payment sign "$Q")"
+pexpect_fail "a callback with the wrong amount" DVC_EAMOUNT payment callback \
+  "$(pv payment sign "$(printf %s "$Q" | sed 's/vnp_Amount=5000000/vnp_Amount=500000/')")"
+pexpect_fail "a callback for an unknown reference" DVC_ENOTFOUND payment callback \
+  "$(pv payment sign "$(printf %s "$Q" | sed "s/vnp_TxnRef=$REF/vnp_TxnRef=DVC999T9/")")"
+pv payment callback "$SIGNED" >"$T/out" && ok || bad "callback"
+grep -q "^paid: dossier $PCODE, 50.000 đồng, reference $REF$" "$T/out" && ok || bad "callback output: $(cat "$T/out")"
+pv --json payment callback "$SIGNED" >"$T/j.json" && ok || bad "replayed callback"
+json "assert d['outcome']=='duplicate' and d['dossier']=='$PCODE' and d['amount']==50000, d" \
+  && ok || bad "replay is a duplicate: $(cat "$T/j.json")"
+pexpect_fail "payment request with nothing left due" DVC_ETRANSITION payment request "$PCODE"
+pv --json dossier track "$PCODE" --officer le.tiep.nhan >"$T/j.json" && ok || bad "track paid dossier"
+json "assert d['fee_due']==50000 and d['fee_paid']==50000, d" && ok || bad "fee paid: $(cat "$T/j.json")"
+pv --json dossier submit T.000003 --name "Nguyễn Văn An" --citizen-id 031099001234 \
+  --birth-date 1999-05-12 --address "Thôn 3" --phone 0912345678 --form '{"purpose":"Xin cấp bản sao","copies":1}' >"$T/j.json"
+L3=$(json "print(d['code'])")
+pv dossier act "$L3" receive --officer le.tiep.nhan >/dev/null && ok || bad "receive level 3"
+pexpect_fail "payment for a level-3 dossier" DVC_ESERVICELEVEL payment request "$L3"
+pexpect_fail "callback naming a level-3 dossier" DVC_ESERVICELEVEL payment callback \
+  "$(pv payment sign "$(printf %s "$Q" | sed "s/vnp_TxnRef=$REF/vnp_TxnRef=$L3/")")"
+
+# the outbox: accepted and payment, SMS and e-mail, with their texts
+pv --json outbox list "$PCODE" >"$T/j.json" && ok || bad "outbox list --json"
+python3 - "$T/j.json" "$PCODE" <<'PY' && ok || bad "outbox contents: $(cat "$T/j.json")"
+import json, sys
+d, code = json.load(open(sys.argv[1])), sys.argv[2]
+assert sorted((m["event"], m["channel"]) for m in d) == [
+    ("accepted", "email"), ("accepted", "sms"), ("payment", "email"), ("payment", "sms")], d
+for m in d:
+    assert m["state"] == "pending" and m["attempts"] == 0 and m["dossier"] == code, m
+    assert m["recipient"] == ("+84912345678" if m["channel"] == "sms" else "an.nguyen@example.vn"), m
+pay = [m for m in d if m["event"] == "payment" and m["channel"] == "sms"][0]
+assert "50.000 đồng" in pay["text"] and pay["text"] == pay["body"], pay
+mail = [m for m in d if m["event"] == "accepted" and m["channel"] == "email"][0]
+assert mail["text"] == mail["subject"] and "đã được tiếp nhận" in mail["subject"], mail
+assert "Kính gửi ông/bà Nguyễn Văn An" in mail["body"], mail
+PY
+pv outbox list "$PCODE" >"$T/out" && ok || bad "outbox list"
+[ "$(grep -c " pending sms   +84912345678 " "$T/out")" -eq 2 ] \
+  && grep -q "pending email an.nguyen@example.vn .*payment .*Xác nhận thanh toán" "$T/out" \
+  && ok || bad "outbox list text: $(cat "$T/out")"
+pv outbox drain --limit 2 --fail >"$T/out" && ok || bad "drain --fail"
+grep -q "^2 messages marked failed$" "$T/out" && grep -q "  | Kính gửi ông/bà" "$T/out" \
+  && ok || bad "drain --fail output: $(cat "$T/out")"
+pv --json outbox list >"$T/j.json"
+json "f=[m for m in d if m['state']=='failed']; assert len(f)==2 and all(m['attempts']==1 and 'simulated' in m['last_error'] and m['next_attempt_at'] for m in f), d" \
+  && ok || bad "failed messages back off: $(cat "$T/j.json")"
+pv --json outbox drain >"$T/j.json" && ok || bad "drain"
+# the rest: payment SMS + e-mail, and the level-3 dossier's accepted SMS; not the backed-off two
+json "assert sorted((m['event'], m['marked']) for m in d)==[('accepted','sent'),('payment','sent'),('payment','sent')], d" \
+  && ok || bad "drain sends the rest: $(cat "$T/j.json")"
+pv outbox drain >"$T/out" && grep -q "^0 messages sent$" "$T/out" && ok || bad "drain during back-off: $(cat "$T/out")"
+expect_usage() {
+  if pv "$@" >/dev/null 2>"$T/err"; then bad "$* succeeded"; else
+    [ "$(wc -l <"$T/err")" -eq 1 ] && ok || bad "$*: $(cat "$T/err")"; fi
+}
+expect_usage outbox drain --limit 0
+expect_usage outbox frobnicate
+expect_usage payment refund "$PCODE"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -44,6 +44,21 @@ void cli_print_history(const dvc_tracking *t, const char *indent);
 struct cJSON *cli_tracking_json(const dvc_tracking *t);
 struct cJSON *cli_history_json(const dvc_tracking *t);
 
+/* Shared payment and outbox helpers (cmd_payment.c, cmd_outbox.c). */
+/* An amount in VND the way Vietnamese texts write it: "50.000 đồng". */
+void cli_vnd_str(int64_t amount, char *buf, size_t n);
+/* Configure the gateway from DVC_GATEWAY_SECRET (and DVC_GATEWAY, default
+ * "vnpay"); 1 after printing one line when the secret is not set. */
+int cli_gateway(dvc_cli *cli);
+/* "pending", "sending", "sent", "failed", "dead"; "sms", "email". */
+const char *cli_message_state_name(dvc_message_state s);
+/* "paid", "duplicate", "declined". */
+const char *cli_payment_outcome_name(dvc_payment_outcome o);
+const char *cli_notify_channel_name(dvc_notify_channel c);
+/* One message: the one-line summary, and with `full` every field and the text. */
+void cli_print_message(const dvc_message *m, bool full, const char *indent);
+struct cJSON *cli_message_json(const dvc_message *m);
+
 /* command groups */
 int cmd_init(dvc_cli *cli, int argc, char **argv);
 int cmd_catalog(dvc_cli *cli, int argc, char **argv);
@@ -54,5 +69,9 @@ int cmd_account(dvc_cli *cli, int argc, char **argv);
 int cmd_officer(dvc_cli *cli, int argc, char **argv);
 int cmd_dossier(dvc_cli *cli, int argc, char **argv);
 int cmd_statemachine(dvc_cli *cli, int argc, char **argv);
+int cmd_payment(dvc_cli *cli, int argc, char **argv);
+int cmd_outbox(dvc_cli *cli, int argc, char **argv);
+int cmd_slip(dvc_cli *cli, int argc, char **argv);
+int cmd_register(dvc_cli *cli, int argc, char **argv);
 
 #endif

@@ -181,6 +181,20 @@ void cli_print_tracking(const dvc_tracking *t, const char *in)
 			printf(", delivered %s", delivery_name(t->delivery));
 		putchar('\n');
 	}
+	if (t->fee_due || t->fee_paid || t->fee_refunded || t->fee_exemption) {
+		char v[48];
+		cli_vnd_str(t->fee_due, v, sizeof v);
+		printf("%s  fee:         due %s", in, v);
+		cli_vnd_str(t->fee_paid, v, sizeof v);
+		printf(", paid %s", v);
+		if (t->fee_refunded) {
+			cli_vnd_str(t->fee_refunded, v, sizeof v);
+			printf(", refunded %s", v);
+		}
+		if (t->fee_exemption)
+			printf(", exempt: %s", t->fee_exemption);
+		putchar('\n');
+	}
 	printf("%s  flags:       overdue %s, step overdue %s, clock %s\n", in,
 	       t->overdue ? "yes" : "no", t->step_overdue ? "yes" : "no",
 	       t->clock_stopped ? "stopped" : "running");
@@ -247,6 +261,10 @@ cJSON *cli_tracking_json(const dvc_tracking *t)
 	cJSON_AddBoolToObject(o, "clock_stopped", t->clock_stopped);
 	if (t->state == DVC_STATE_RETURNED)
 		cJSON_AddStringToObject(o, "delivery", delivery_name(t->delivery));
+	cJSON_AddNumberToObject(o, "fee_due", (double)t->fee_due);
+	cJSON_AddNumberToObject(o, "fee_paid", (double)t->fee_paid);
+	cJSON_AddNumberToObject(o, "fee_refunded", (double)t->fee_refunded);
+	add_str(o, "fee_exemption", t->fee_exemption);
 	cJSON_AddItemToObject(o, "history", cli_history_json(t));
 	return o;
 }

@@ -123,6 +123,14 @@ static const struct command {
 				 "  dossier track|history CODE (--officer U | --account U | --secret S)\n"
 				 "  dossier verify [CODE]\n"
 				 "  dossier list [--state S] [--unit U] [--overdue] [--stuck] [--limit N]"},
+	{"payment", cmd_payment, "payment request CODE | callback QUERY-STRING | sign QUERY-STRING\n"
+				 "                            (gateway secret from DVC_GATEWAY_SECRET,"
+				 " name from DVC_GATEWAY)"},
+	{"outbox", cmd_outbox, "outbox list [CODE] | drain [--limit N] [--fail]"},
+	{"slip", cmd_slip, "slip CODE receipt|supplement|refusal|apology|control --format html|xml"
+			   "   forms 01-05 of Circular 01/2018/TT-VPCP"},
+	{"register", cmd_register, "register [--from DATE --to DATE] [--unit AGENCY] --format html|xml"
+				   "   the tracking register, form 06"},
 	{"statemachine", cmd_statemachine, "statemachine [--dot]       the lifecycle table, or a Graphviz digraph"},
 	{"demo", cmd_demo, "demo [DATA-DIR]            the Kiến Thụy seed story on the --db store"},
 	{"version", cmd_version, "version"},

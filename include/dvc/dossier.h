@@ -193,9 +193,12 @@ typedef struct dvc_tracking {
 
 /**
  * Track a dossier. `who` decides what may be seen: an officer or the
- * dossier's account may track it; an anonymous applicant needs the secret
- * (DVC_EAUTH otherwise; after DVC_TRACK_MAX_FAILURES failures the dossier
- * answers DVC_ETHROTTLED to anonymous tracking for DVC_TRACK_LOCK_SECONDS).
+ * dossier's account may track it (another account: DVC_EPERM); an anonymous
+ * applicant needs the secret: DVC_EAUTH otherwise, the same answer as for a
+ * code that does not exist, so that codes cannot be probed. After
+ * DVC_TRACK_MAX_FAILURES wrong secrets in a row the dossier answers
+ * DVC_ETHROTTLED to anonymous callers for DVC_TRACK_LOCK_SECONDS (an
+ * application should also rate-limit per client).
  */
 DVC_API int dvc_dossier_track(dvc_db *db, const char *code, const dvc_actor *who,
 			      dvc_tracking **out);

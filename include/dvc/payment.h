@@ -61,10 +61,15 @@ typedef struct dvc_payment_result {
  * Process a gateway callback: the raw query string as the gateway sent it
  * ("vnp_Amount=5000000&vnp_TxnRef=...&vnp_SecureHash=..."), percent-encoded.
  * Amounts are in VND x 100 (vnp_Amount), the gateway's convention.
+ * A new request for a dossier supersedes its earlier open ones: only the
+ * latest can be paid.
  * @return DVC_OK (see out->outcome); DVC_ESIGNATURE (missing or forged
- *   signature); DVC_ENOTFOUND (unknown reference); DVC_EINVAL (wrong amount,
- *   malformed parameters); DVC_EEXPIRED (request expired); DVC_ESERVICELEVEL
- *   (dossier of a procedure below level 4). Nothing is paid on error.
+ *   signature); DVC_ENOTFOUND (unknown reference); DVC_EAMOUNT (the amount is
+ *   not the one requested); DVC_EINVAL (malformed parameters); DVC_EEXPIRED
+ *   (request expired); DVC_ESERVICELEVEL (dossier of a procedure below level
+ *   4); DVC_ETRANSITION (request superseded or declined, dossier closed or
+ *   already paid); DVC_ETOOBIG (query over 8 KiB or 64 parameters). Nothing
+ *   is paid on error.
  */
 DVC_API int dvc_payment_callback(dvc_db *db, const char *query, dvc_payment_result *out);
 

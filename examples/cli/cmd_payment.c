@@ -1,0 +1,154 @@
+/* dvc payment ...: online payment of fees (level 4) from a shell.
+ *
+ *   dvc payment request CODE          ask the gateway to collect what is due
+ *   dvc payment callback QUERY        process the gateway's signed callback
+ *   dvc payment sign QUERY            sign parameters as the gateway would
+ *                                     (a gateway simulator for demos and tests)
+ *
+ * The gateway's shared secret comes from the environment, never from the
+ * command line (where `ps` and shell histories would show it):
+ * DVC_GATEWAY_SECRET, and DVC_GATEWAY for the gateway's name (default
+ * "vnpay"). Checking signatures, amounts, expiry and replays is the
+ * library's job; this file parses arguments and prints what it answers. */
+#include "cli.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAYMENT_USAGE "usage: dvc payment request CODE | callback QUERY-STRING | sign QUERY-STRING"
+#define DEFAULT_GATEWAY "vnpay"
+
+void cli_vnd_str(int64_t amount, char *buf, size_t n)
+{
+	char digits[24], grouped[32];
+	size_t len, k = 0;
+	unsigned long long v = amount < 0 ? 0ULL - (unsigned long long)amount : (unsigned long long)amount;
+
+	snprintf(digits, sizeof digits, "%llu", v);
+	len = strlen(digits);
+	if (amount < 0)
+		grouped[k++] = '-';
+	/* Vietnamese groups thousands with a dot: 1.250.000 */
+	for (size_t i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			grouped[k++] = '.';
+		grouped[k++] = digits[i];
+	}
+	grouped[k] = '\0';
+	snprintf(buf, n, "%s đồng", grouped);
+}
+
+static const char *gateway_secret(void)
+{
+	const char *s = getenv("DVC_GATEWAY_SECRET");
+	return s && *s ? s : NULL;
+}
+
+int cli_gateway(dvc_cli *cli)
+{
+	const char *secret = gateway_secret(), *name = getenv("DVC_GATEWAY");
+	if (!secret)
+		return cli_fail("no payment gateway: set DVC_GATEWAY_SECRET (and DVC_GATEWAY, default "
+				"\"" DEFAULT_GATEWAY "\") in the environment");
+	if (!cli_db(cli))
+		return 1;
+	if (dvc_payment_set_gateway(cli->db, name && *name ? name : DEFAULT_GATEWAY, secret) != DVC_OK)
+		return cli_fail_lib("gateway");
+	return 0;
+}
+
+static const char *const outcome_names[] = {"paid", "duplicate", "declined"};
+
+const char *cli_payment_outcome_name(dvc_payment_outcome o)
+{
+	return (unsigned)o < sizeof outcome_names / sizeof outcome_names[0] ? outcome_names[o] : "?";
+}
+
+static int payment_request(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_payment_request_info r;
+	char amount[48], expires[DVC_TIME_FORMAT_SIZE];
+	if (argc != 2)
+		return cli_fail("usage: dvc payment request CODE");
+	if (cli_gateway(cli))
+		return 1;
+	if (dvc_payment_request(cli->db, argv[1], &r) != DVC_OK)
+		return cli_fail_lib(argv[1]);
+	cli_vnd_str(r.amount, amount, sizeof amount);
+	cli_time_str(r.expires_at, expires);
+	if (cli->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "dossier", argv[1]);
+		cJSON_AddStringToObject(o, "reference", r.reference);
+		cJSON_AddNumberToObject(o, "amount", (double)r.amount);
+		cJSON_AddStringToObject(o, "amount_text", amount);
+		cJSON_AddStringToObject(o, "expires_at", expires);
+		return cli_emit_json(o);
+	}
+	printf("payment requested for dossier %s\n", argv[1]);
+	printf("  reference: %s\n", r.reference);
+	printf("  amount:    %s\n", amount);
+	printf("  expires:   %s\n", expires);
+	return 0;
+}
+
+static int payment_callback(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_payment_result r;
+	char amount[48];
+	if (argc != 2)
+		return cli_fail("usage: dvc payment callback QUERY-STRING");
+	if (cli_gateway(cli))
+		return 1;
+	if (dvc_payment_callback(cli->db, argv[1], &r) != DVC_OK)
+		return cli_fail_lib("callback");
+	cli_vnd_str(r.amount, amount, sizeof amount);
+	if (cli->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "outcome", cli_payment_outcome_name(r.outcome));
+		cJSON_AddStringToObject(o, "reference", r.reference);
+		cJSON_AddStringToObject(o, "dossier", r.dossier);
+		cJSON_AddNumberToObject(o, "amount", (double)r.amount);
+		cJSON_AddStringToObject(o, "amount_text", amount);
+		return cli_emit_json(o);
+	}
+	printf("%s: dossier %s, %s, reference %s\n", cli_payment_outcome_name(r.outcome), r.dossier, amount,
+	       r.reference);
+	return 0;
+}
+
+static int payment_sign(dvc_cli *cli, int argc, char **argv)
+{
+	const char *secret = gateway_secret();
+	char *signed_q;
+	if (argc != 2)
+		return cli_fail("usage: dvc payment sign QUERY-STRING");
+	if (!secret)
+		return cli_fail("no payment gateway: set DVC_GATEWAY_SECRET in the environment");
+	if (dvc_payment_sign(argv[1], secret, &signed_q) != DVC_OK)
+		return cli_fail_lib("sign");
+	if (cli->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "query", signed_q);
+		dvc_free(signed_q);
+		return cli_emit_json(o);
+	}
+	puts(signed_q);
+	dvc_free(signed_q);
+	return 0;
+}
+
+int cmd_payment(dvc_cli *cli, int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_fail(PAYMENT_USAGE);
+	if (strcmp(argv[1], "request") == 0)
+		return payment_request(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "callback") == 0)
+		return payment_callback(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "sign") == 0)
+		return payment_sign(cli, argc - 1, argv + 1);
+	return cli_fail("unknown payment command '%s' (request, callback, sign)", argv[1]);
+}
