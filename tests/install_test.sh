@@ -25,7 +25,7 @@ int main(void)
 C
 flags=$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --define-variable=prefix="$T/root$prefix" --cflags --libs dvc)
 # shellcheck disable=SC2086
-cc -std=c11 -Wall -Wextra -Wpedantic -Werror "$T/consumer.c" -o "$T/consumer" $flags
+cc -std=c11 -Wall -Wextra -Wpedantic -Werror ${CONSUMER_CFLAGS:-} "$T/consumer.c" -o "$T/consumer" $flags
 libdir=$(dirname "$(find "$T/root" -name 'libdvc.so.0' | head -1)")
 out=$(LD_LIBRARY_PATH="$libdir" "$T/consumer")
 [ "$out" = "ok" ] || { echo "FAIL: consumer printed '$out'"; exit 1; }
