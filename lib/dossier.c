@@ -52,6 +52,23 @@ int dvc__calendar(dvc_db *db, const dvc_calendar **out)
 }
 
 static const char *const channel_names[] = {"online", "counter", "post"};
+static const char *const delivery_names[] = {"counter", "post", "online"};
+
+const char *dvc_delivery_name(dvc_delivery d)
+{
+	return (unsigned)d < DVC_ARRAY_LEN(delivery_names) ? delivery_names[d] : "?";
+}
+
+int dvc_delivery_parse(const char *name, dvc_delivery *out)
+{
+	for (size_t i = 0; name && i < DVC_ARRAY_LEN(delivery_names); i++)
+		if (strcmp(name, delivery_names[i]) == 0) {
+			*out = (dvc_delivery)i;
+			return DVC_OK;
+		}
+	return dvc__err(DVC_EINVAL, "delivery", "unknown delivery '%.40s' (counter, post or online)",
+			name ? name : "(null)");
+}
 
 const char *dvc_channel_name(dvc_channel c)
 {
@@ -1026,7 +1043,7 @@ static int track(dvc_db *db, const char *code, const dvc_actor *who, dvc_trackin
 	    (rc = dvc_calendar_between(cal, d->step_since, until, &t->seconds_in_step)) != DVC_OK)
 		goto fail;
 	if ((rc = dvc__store_dossier_details(db, d->id, &a, &t->applicant, &t->handler,
-					     &t->unit_name, &t->fee_exemption)) != DVC_OK)
+					     &t->unit_name, &t->fee_exemption, &t->form_data)) != DVC_OK)
 		goto fail;
 	t->applicant_name = t->applicant.full_name;
 	{

@@ -325,7 +325,7 @@ int dvc__notify(dvc_db *db, int64_t dossier_id, const char *code, int64_t seq, c
 	if ((rc = templates(db, &t)) != DVC_OK)
 		return rc;
 	memset(&app, 0, sizeof app);
-	if ((rc = dvc__store_dossier_details(db, dossier_id, &a, &app, &handler, &unit_name, NULL)) != DVC_OK)
+	if ((rc = dvc__store_dossier_details(db, dossier_id, &a, &app, &handler, &unit_name, NULL, NULL)) != DVC_OK)
 		goto out;
 	v->code = code;
 	v->applicant = app.full_name;

@@ -466,12 +466,13 @@ int dvc__store_journal_each(dvc_db *db, int64_t dossier_id, dvc__journal_cb cb, 
 static const char SQL_DOSSIER_DETAILS[] =
 	"SELECT d.applicant_name, o.full_name, a.name, d.applicant_citizen_id,"
 	" d.applicant_birth_date, d.applicant_address, d.applicant_phone, d.applicant_email,"
-	" d.fee_exemption FROM dossier d"
+	" d.fee_exemption, d.form_data FROM dossier d"
 	" LEFT JOIN officer o ON o.id = d.handler_id LEFT JOIN agency a ON a.code = d.unit"
 	" WHERE d.id = ?1";
 
 int dvc__store_dossier_details(dvc_db *db, int64_t id, dvc_arena *a, dvc_applicant *app,
-			       const char **handler, const char **unit_name, const char **exemption)
+			       const char **handler, const char **unit_name, const char **exemption,
+			       const char **form_data)
 {
 	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_DETAILS);
 	int rc;
@@ -490,6 +491,8 @@ int dvc__store_dossier_details(dvc_db *db, int64_t id, dvc_arena *a, dvc_applica
 		app->email = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 7));
 		if (exemption)
 			*exemption = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 8));
+		if (form_data)
+			*form_data = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 9));
 		if (!app->full_name || !app->citizen_id || !app->birth_date || !app->address) {
 			sqlite3_reset(st);
 			return dvc__oom();

@@ -200,7 +200,8 @@ typedef int (*dvc__journal_cb)(void *ctx, const dvc__journal_row *j);
 int dvc__store_journal_each(dvc_db *db, int64_t dossier_id, dvc__journal_cb cb, void *ctx);
 /* Applicant data and names for tracking (strings into the arena). */
 int dvc__store_dossier_details(dvc_db *db, int64_t id, dvc_arena *a, dvc_applicant *app,
-			       const char **handler, const char **unit_name, const char **exemption);
+			       const char **handler, const char **unit_name, const char **exemption,
+			       const char **form_data);
 typedef int (*dvc__dossier_cb)(void *ctx, const dvc__dossier *d, const char *procedure,
 			       const char *handler);
 int dvc__store_dossier_each(dvc_db *db, int state, const char *unit, size_t limit,

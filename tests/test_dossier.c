@@ -155,7 +155,12 @@ START_TEST(full_route_through_two_units_with_appointment)
 	ck_assert_int_eq(t->history[6].to, DVC_STATE_RETURNED);
 	ck_assert(!t->overdue);
 	ck_assert_str_eq(t->applicant_name, "Nguyễn Văn An");
+	ck_assert_str_eq(t->form_data, "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}");
 	dvc_tracking_free(t);
+	dvc_delivery dl;
+	ck_ok(dvc_delivery_parse("post", &dl));
+	ck_assert_str_eq(dvc_delivery_name(dl), "post");
+	ck_dvc(dvc_delivery_parse("pigeon", &dl), DVC_EINVAL);
 	size_t n;
 	ck_ok(dvc_dossier_verify(db, NULL, &n));
 	ck_assert_uint_eq(n, 1);

@@ -107,6 +107,10 @@ typedef enum dvc_delivery {
 	DVC_DELIVERY_ONLINE = 2
 } dvc_delivery;
 
+/** "counter", "post", "online". */
+DVC_API const char *dvc_delivery_name(dvc_delivery d);
+DVC_API int dvc_delivery_parse(const char *name, dvc_delivery *out);
+
 /** An action request. Initialise with DVC_ACTION_INIT. */
 typedef struct dvc_action_req {
 	unsigned int version;
@@ -159,6 +163,7 @@ typedef struct dvc_tracking {
 	int64_t version;           /**< for expected_version */
 	const char *applicant_name;
 	dvc_applicant applicant;   /**< every applicant field (phone normalised to +84...) */
+	const char *form_data;     /**< the e-form data as submitted (JSON), or NULL */
 	int step;                  /**< 0-based index on the route */
 	int n_steps;
 	const char *unit;          /**< who holds it now (agency code) */
