@@ -305,7 +305,7 @@ static int sms_text(const char *tpl, const dvc__notify_values *v, dvc_buf *out, 
 		plain.ptr[keep] = '\0';
 		dvc_buf_puts(&plain, "...");
 	}
-	dvc_buf_puts(out, plain.ptr);
+	dvc_buf_puts(out, plain.ptr ? plain.ptr : "");
 	dvc_buf_free(&plain);
 	return out->oom ? dvc__oom() : DVC_OK;
 }
@@ -331,19 +331,20 @@ int dvc__notify(dvc_db *db, int64_t dossier_id, const char *code, int64_t seq, c
 	v->applicant = app.full_name;
 	if (!v->unit)
 		v->unit = unit_name;
-	if (app.phone && *app.phone) {
+	/* an empty template switches that channel off for the event */
+	if (app.phone && *app.phone && *t->text[e][0]) {
 		dvc_buf body = DVC_BUF_INIT;
 		int ascii = 0, segments = 0;
 		if ((rc = sms_text(t->text[e][0], v, &body, &ascii, &segments)) == DVC_OK) {
 			snprintf(idem, sizeof idem, "%s/%lld/%s/sms", code, (long long)seq, event);
 			rc = dvc__store_outbox_insert(db, dossier_id, idem, event, DVC_NOTIFY_SMS, app.phone,
-						      NULL, body.ptr, ascii, segments, now);
+						      NULL, body.ptr ? body.ptr : "", ascii, segments, now);
 		}
 		dvc_buf_free(&body);
 		if (rc != DVC_OK)
 			goto out;
 	}
-	if (app.email && *app.email) {
+	if (app.email && *app.email && *t->text[e][2]) {
 		dvc_buf subject = DVC_BUF_INIT, body = DVC_BUF_INIT;
 		render(t->text[e][1], v, &subject);
 		render(t->text[e][2], v, &body);
@@ -352,7 +353,8 @@ int dvc__notify(dvc_db *db, int64_t dossier_id, const char *code, int64_t seq, c
 		} else {
 			snprintf(idem, sizeof idem, "%s/%lld/%s/email", code, (long long)seq, event);
 			rc = dvc__store_outbox_insert(db, dossier_id, idem, event, DVC_NOTIFY_EMAIL,
-						      app.email, subject.ptr, body.ptr, 0, 0, now);
+						      app.email, subject.ptr ? subject.ptr : "",
+						      body.ptr ? body.ptr : "", 0, 0, now);
 		}
 		dvc_buf_free(&subject);
 		dvc_buf_free(&body);

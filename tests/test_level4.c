@@ -352,6 +352,15 @@ START_TEST(templates_are_overridable_and_checked)
 	ck_assert_ptr_nonnull(strstr(find(b, "accepted", DVC_NOTIFY_SMS)->body, "UBND huyện Kiến Thụy: hồ sơ"));
 	/* other events keep the built-in text */
 	dvc_message_batch_free(b);
+	/* an empty text switches that channel off for the event */
+	const char *off = "{\"format\":\"dvc-notify-templates\",\"format_version\":1,"
+			  "\"templates\":{\"accepted\":{\"sms\":\"\"}}}";
+	ck_ok(dvc_notify_set_templates(db, off, strlen(off)));
+	dvc_receipt r3 = received(P4);
+	ck_ok(dvc_outbox_list(db, r3.code, &b));
+	ck_assert_ptr_null(find(b, "accepted", DVC_NOTIFY_SMS));
+	ck_assert_ptr_nonnull(find(b, "accepted", DVC_NOTIFY_EMAIL));
+	dvc_message_batch_free(b);
 }
 END_TEST
 

@@ -79,7 +79,8 @@ DVC_API int dvc_outbox_mark_failed(dvc_db *db, int64_t id, const char *error);
  * Override templates for this store (persisted). JSON:
  * {"format":"dvc-notify-templates","format_version":1,
  *  "templates":{"accepted":{"sms":"...","email_subject":"...","email_body":"..."}, ...}}
- * Events not listed keep their current text. Placeholders: {code} {procedure}
+ * Events not listed keep their current text; an empty text switches that
+ * channel off for the event. Placeholders: {code} {procedure}
  * {applicant} {appointment} {list} {reason} {new_date} {amount} {unit}.
  * @return DVC_OK; DVC_EPARSE; DVC_ESCHEMA (unknown event or key);
  *   DVC_ETEMPLATE (unknown or unclosed placeholder; path names it); nothing
