@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #define NYEARS (DVC_CALENDAR_MAX_YEAR - DVC_CALENDAR_MIN_YEAR + 1)
@@ -277,7 +278,9 @@ static int get_int(const cJSON *obj, const char *key, int *out)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 	if (!v)
 		return dvc__err(DVC_ESCHEMA, key, "missing '%s'", key);
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int)v->valuedouble)
+	/* range first: converting an out-of-range double to int is undefined */
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= -1e9 && v->valuedouble <= 1e9) ||
+	    v->valuedouble != floor(v->valuedouble))
 		return dvc__err(DVC_ESCHEMA, key, "'%s' must be an integer", key);
 	*out = (int)v->valuedouble;
 	return DVC_OK;
@@ -434,7 +437,12 @@ int dvc_calendar_load_schedule(dvc_calendar *c, const char *json, size_t len)
 		return dvc__err(DVC_EINVAL, NULL, "NULL argument");
 	if (len > SCHEDULE_MAX_BYTES)
 		return dvc__err(DVC_ETOOBIG, NULL, "schedule larger than %u bytes", SCHEDULE_MAX_BYTES);
-	root = cJSON_ParseWithLengthOpts(json ? json : "", len, &end, 0);
+	{
+		unsigned long failures = dvc__alloc_failures();
+		root = cJSON_ParseWithLengthOpts(json ? json : "", len, &end, 0);
+		if (!root && dvc__alloc_failures() != failures)
+			return dvc__oom();
+	}
 	if (!root) {
 		size_t at = (end && json && end >= json) ? (size_t)(end - json) : 0;
 		return dvc__err(DVC_EPARSE, NULL, "malformed JSON near byte %zu", at);

@@ -127,6 +127,13 @@ int dvc__catalog_check(const dvc__catalog *c)
 		for (size_t v = 0; v < p->n_versions; v++) {
 			const dvc_procedure *pv = &p->versions[v];
 			int total = 0;
+			if (pv->n_route > DVC_CATALOG_MAX_ROUTE || pv->n_fees > DVC_CATALOG_MAX_FEES) {
+				snprintf(path, sizeof path, "procedures[%zu].versions[%zu].%s", i, v,
+					 pv->n_route > DVC_CATALOG_MAX_ROUTE ? "route" : "fees");
+				return dvc__err(DVC_ETOOBIG, path,
+						"procedure %s: at most %u route steps and %u fees", p->code,
+						DVC_CATALOG_MAX_ROUTE, DVC_CATALOG_MAX_FEES);
+			}
 			for (size_t k = 0; k < pv->n_route; k++)
 				total += pv->route[k].share;
 			if (pv->n_route && (pv->route[0].role != DVC_ROLE_RECEPTION || total != 100 ||
@@ -301,6 +308,13 @@ static int write_catalog(dvc_db *db, const dvc__catalog *c, dvc_import_stats *st
 			if (p->form_schema && (rc = check_form_schema(p->form_schema)) != DVC_OK) {
 				snprintf(path, sizeof path, "%s.form_schema", base);
 				dvc__err_prefix_path(path);
+				return rc;
+			}
+			/* versions already stored: numbers and start dates rise together */
+			if ((rc = dvc__store_version_order_ok(db, p)) != DVC_OK) {
+				if (rc == DVC_ESCHEMA)
+					return dvc__err(DVC_ESCHEMA, base, "%s: versions must start later as their "
+							"numbers rise, also against the versions already stored", rec);
 				return rc;
 			}
 			rc = dvc__store_version_put(db, p);

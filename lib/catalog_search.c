@@ -193,8 +193,10 @@ int dvc_catalog_search(dvc_db *db, const char *text, const dvc_search_opts *opts
 		if (!dvc__utf8_valid(text, len))
 			return dvc__err(DVC_EUTF8, NULL, "search text is not valid UTF-8");
 		dvc__fold(text, len, &folded);
-		if (folded.oom)
+		if (folded.oom) {
+			dvc_buf_free(&folded);
 			return dvc__oom();
+		}
 		if (folded.ptr)
 			nw = split(folded.ptr, words);
 		dvc_buf_free(&folded);

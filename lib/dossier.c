@@ -311,34 +311,40 @@ static int resolve_actor(dvc_db *db, const dvc__dossier *d, const dvc_actor *a, 
 	return dvc__err(DVC_EINVAL, "actor", "unknown actor kind %d", (int)a->kind);
 }
 
-/* A wrong tracking secret counts towards a lock-out, outside the failed
- * action's rollback; the caller returns DVC_EAUTH afterwards. */
-static int count_bad_secret(dvc_db *db, dvc__dossier *d, dvc_time now)
+/* Anonymous access is throttled per code, counted whether or not the code
+ * exists, so that neither the answer nor the lock-out tells which codes are
+ * real (codes are sequential). A failure is counted outside the failed
+ * call's rollback; the caller then answers DVC_EAUTH. */
+static int count_bad_secret(dvc_db *db, const char *code, dvc_time now)
 {
-	int failures = d->track_failures + 1, rc;
-	dvc_time lock = failures >= DVC_TRACK_MAX_FAILURES ? now + DVC_TRACK_LOCK_SECONDS : 0;
+	int rc;
 	if ((rc = dvc__write_begin(db)) != DVC_OK)
 		return rc;
-	if ((rc = dvc__write_end(db, dvc__store_dossier_track_failures(db, d->id,
-			lock ? 0 : failures, lock))) != DVC_OK)
+	if ((rc = dvc__write_end(db, dvc__store_throttle_fail(db, code, now, DVC_TRACK_MAX_FAILURES,
+							     now + DVC_TRACK_LOCK_SECONDS))) != DVC_OK)
 		return rc;
 	return dvc__err(DVC_EAUTH, "secret", "wrong dossier code or tracking secret");
 }
 
-/* Anonymous callers get the same answer for an unknown code as for a wrong
- * secret, so that codes (which are sequential) cannot be probed. */
-static int unknown_pair(void)
+/* Before anything is looked up: is this code locked for anonymous callers? */
+static int throttled(dvc_db *db, const char *code, dvc_time now, int *failures)
 {
-	return dvc__err(DVC_EAUTH, "secret", "wrong dossier code or tracking secret");
+	dvc_time until;
+	int rc = dvc__store_throttle_get(db, code, failures, &until);
+	if (rc != DVC_OK)
+		return rc;
+	if (until > now)
+		return dvc__err(DVC_ETHROTTLED, "secret",
+				"too many wrong attempts for this dossier code; try again in %lld s",
+				(long long)(until - now));
+	return DVC_OK;
 }
 
-static int throttled(const dvc__dossier *d, dvc_time now)
+/* After a success, earlier failures are forgotten. */
+static void forget_failures(dvc_db *db, const char *code, int failures)
 {
-	if (d->track_locked_until > now)
-		return dvc__err(DVC_ETHROTTLED, "secret",
-				"too many wrong tracking secrets for this dossier; try again in %lld s",
-				(long long)(d->track_locked_until - now));
-	return DVC_OK;
+	if (failures && dvc__write_begin(db) == DVC_OK)
+		dvc__write_end(db, dvc__store_throttle_clear(db, code));
 }
 
 /* ---- submission ---- */
@@ -388,6 +394,17 @@ static void local_day(dvc_time t, char out[7])
 	out[6] = '\0';
 }
 
+/* Free text kept in the journal or on the dossier: UTF-8, bounded. */
+static int check_note(const char *s, const char *field, size_t max)
+{
+	size_t n = strlen(s);
+	if (n > max)
+		return dvc__err(DVC_ETOOBIG, field, "%s is %zu bytes; the limit is %zu", field, n, max);
+	if (!dvc__utf8_valid(s, n))
+		return dvc__err(DVC_EUTF8, field, "%s is not valid UTF-8", field);
+	return DVC_OK;
+}
+
 static int check_form(const dvc__proc_rt *rt, const char *form_data)
 {
 	int rc;
@@ -410,18 +427,21 @@ static int check_form(const dvc__proc_rt *rt, const char *form_data)
 	return DVC_OK;
 }
 
-/* Copies or pages named in the form data (per-copy and per-page fees), else 1. */
-static int form_count(const char *form_data, const char *field)
+/* Copies or pages named in the (already validated) form data, else 1. */
+static int form_count(const char *form_data, const char *field, int *n)
 {
+	unsigned long failures = dvc__alloc_failures();
 	cJSON *root, *v;
-	int n = 1;
-	if (!form_data || !(root = cJSON_Parse(form_data)))
-		return 1;
+	*n = 1;
+	if (!form_data)
+		return DVC_OK;
+	if (!(root = cJSON_Parse(form_data)))
+		return dvc__alloc_failures() != failures ? dvc__oom() : DVC_OK;
 	v = cJSON_GetObjectItemCaseSensitive(root, field);
 	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= 100000)
-		n = (int)v->valuedouble;
+		*n = (int)v->valuedouble;
 	cJSON_Delete(root);
-	return n;
+	return DVC_OK;
 }
 
 static int64_t fee_due(const dvc__proc_rt *rt, const dvc__dossier *d)
@@ -518,13 +538,18 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 	snprintf(d.unit, sizeof d.unit, "%s", rt->steps[0].unit);
 	d.step_since = now;
 	d.delivery = -1;
-	d.copies = s->copies > 0 ? s->copies : form_count(s->form_data, "copies");
-	d.pages = s->pages > 0 ? s->pages : form_count(s->form_data, "pages");
-	if (s->fee_exemption && (strlen(s->fee_exemption) > 500 ||
-				 !dvc__utf8_valid(s->fee_exemption, strlen(s->fee_exemption)) ||
-				 !*s->fee_exemption)) {
-		rc = dvc__err(DVC_EINVAL, "fee_exemption",
-			      "a fee exemption states its legal reason (UTF-8, at most 500 bytes)");
+	if ((rc = form_count(s->form_data, "copies", &d.copies)) != DVC_OK ||
+	    (rc = form_count(s->form_data, "pages", &d.pages)) != DVC_OK)
+		goto out;
+	if (s->copies > 0)
+		d.copies = s->copies;
+	if (s->pages > 0)
+		d.pages = s->pages;
+	if (s->fee_exemption && (rc = check_note(s->fee_exemption, "fee_exemption",
+						 DVC_EXEMPTION_MAX)) != DVC_OK)
+		goto out;
+	if (s->fee_exemption && !*s->fee_exemption) {
+		rc = dvc__err(DVC_EINVAL, "fee_exemption", "a fee exemption states its legal reason");
 		goto out;
 	}
 	{
@@ -634,8 +659,8 @@ static int check_preconditions(dvc_db *db, const dvc_transition *t, const dvc__d
 				r->action == DVC_ACT_REQUEST_SUPPLEMENT ? "the full list of what is missing"
 				: r->action == DVC_ACT_RESCHEDULE     ? "the apology and reason"
 								      : "the reasons");
-	if (r->note && (strlen(r->note) > 8192 || !dvc__utf8_valid(r->note, strlen(r->note))))
-		return dvc__err(DVC_EINVAL, "note", "the note must be valid UTF-8 of at most 8192 bytes");
+	if (r->note && (rc = check_note(r->note, "note", DVC_NOTE_MAX)) != DVC_OK)
+		return rc;
 	if ((t->requires & DVC_REQ_NOT_FIRST) && d->step <= 1)
 		return dvc__err(DVC_ETRANSITION, "action", "dossier %s is on the first processing step: "
 				"there is no step to send it back to", d->code);
@@ -837,20 +862,21 @@ static int act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *n
 	dvc_state from;
 	int rc;
 
-	if ((rc = dvc__store_dossier_load(db, code, d)) != DVC_OK)
-		return rc == DVC_ENOTFOUND && r->actor.kind == DVC_ACTOR_ANONYMOUS ? unknown_pair() : rc;
+	if ((rc = dvc__store_dossier_load(db, code, d)) != DVC_OK) {
+		if (rc == DVC_ENOTFOUND && r->actor.kind == DVC_ACTOR_ANONYMOUS) {
+			*bad_secret = 1; /* the same answer, and count, as a wrong secret */
+			return DVC_EAUTH;
+		}
+		return rc;
+	}
 	if ((rc = dvc__store_proc_rt(db, d->version_id, &rt)) != DVC_OK ||
 	    (rc = dvc__calendar(db, &cal)) != DVC_OK)
 		return rc;
 	if ((rc = resolve_actor(db, d, &r->actor, &ac)) != DVC_OK)
 		return rc;
-	if (r->actor.kind == DVC_ACTOR_ANONYMOUS) {
-		if ((rc = throttled(d, now)) != DVC_OK)
-			return rc;
-		if (ac.bad_secret) {
-			*bad_secret = 1;
-			return DVC_EAUTH;
-		}
+	if (r->actor.kind == DVC_ACTOR_ANONYMOUS && ac.bad_secret) {
+		*bad_secret = 1;
+		return DVC_EAUTH;
 	}
 	/* A stranger learns nothing: not the state, not the version. */
 	if (ac.role == DVC_ROLE_APPLICANT && !ac.owner)
@@ -907,7 +933,7 @@ int dvc__dossier_record(dvc_db *db, dvc__dossier *d, const char *who, dvc_action
 int dvc_dossier_act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *new_version)
 {
 	dvc__dossier d;
-	int rc, bad_secret = 0;
+	int rc, bad_secret = 0, failures = 0;
 	if (!db || !code || !r)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_act needs a store, a code and a request");
 	if (r->version != DVC_ACTION_VERSION)
@@ -919,11 +945,16 @@ int dvc_dossier_act(dvc_db *db, const char *code, const dvc_action_req *r, int64
 				"(dvc_payment_callback), not as dossier actions");
 	if (sodium_init() < 0)
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
+	if (r->actor.kind == DVC_ACTOR_ANONYMOUS &&
+	    (rc = throttled(db, code, dvc__now(db), &failures)) != DVC_OK)
+		return rc;
 	if ((rc = dvc__write_begin(db)) != DVC_OK)
 		return rc;
 	rc = dvc__write_end(db, act(db, code, r, new_version, &bad_secret, &d));
 	if (bad_secret)
-		return count_bad_secret(db, &d, dvc__now(db));
+		return count_bad_secret(db, code, dvc__now(db));
+	if (rc == DVC_OK && r->actor.kind == DVC_ACTOR_ANONYMOUS)
+		forget_failures(db, code, failures);
 	return rc;
 }
 
@@ -991,15 +1022,18 @@ static int track(dvc_db *db, const char *code, const dvc_actor *who, dvc_trackin
 	dvc_time now = dvc__now(db), until;
 	int rc;
 
-	if ((rc = dvc__store_dossier_load(db, code, d)) != DVC_OK)
-		return rc == DVC_ENOTFOUND && who && who->kind == DVC_ACTOR_ANONYMOUS ? unknown_pair() : rc;
+	if ((rc = dvc__store_dossier_load(db, code, d)) != DVC_OK) {
+		if (rc == DVC_ENOTFOUND && who && who->kind == DVC_ACTOR_ANONYMOUS) {
+			*bad_secret = 1; /* the same answer, and count, as a wrong secret */
+			return DVC_EAUTH;
+		}
+		return rc;
+	}
 	if (!who) {
 		/* library-internal read (slips, notifications): no actor to check */
 	} else if ((rc = resolve_actor(db, d, who, &ac)) != DVC_OK) {
 		return rc;
 	} else if (who->kind == DVC_ACTOR_ANONYMOUS) {
-		if ((rc = throttled(d, now)) != DVC_OK)
-			return rc;
 		if (ac.bad_secret) {
 			*bad_secret = 1;
 			return DVC_EAUTH;
@@ -1075,15 +1109,23 @@ fail:
 int dvc_dossier_track(dvc_db *db, const char *code, const dvc_actor *who, dvc_tracking **out)
 {
 	dvc__dossier d;
-	int rc, bad_secret = 0;
+	int rc, bad_secret = 0, failures = 0;
 	if (!db || !code || !who || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_track needs a store, a code, who asks and an out pointer");
 	if (sodium_init() < 0)
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
 	*out = NULL;
+	if (who->kind == DVC_ACTOR_ANONYMOUS &&
+	    (rc = throttled(db, code, dvc__now(db), &failures)) != DVC_OK)
+		return rc;
+	if ((rc = dvc__read_begin(db)) != DVC_OK)
+		return rc;
 	rc = track(db, code, who, out, &bad_secret, &d);
+	dvc__read_end(db);
 	if (bad_secret)
-		return count_bad_secret(db, &d, dvc__now(db));
+		return count_bad_secret(db, code, dvc__now(db));
+	if (rc == DVC_OK && who->kind == DVC_ACTOR_ANONYMOUS)
+		forget_failures(db, code, failures);
 	return rc;
 }
 

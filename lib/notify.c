@@ -70,11 +70,13 @@ static int check_template(const char *text, const char *path)
 /* Parse a template document into `t` (only the events/fields it lists). */
 static int parse_templates(const char *json, size_t len, struct dvc__templates *t, bool all)
 {
+	unsigned long failures = dvc__alloc_failures();
 	cJSON *root = cJSON_ParseWithLength(json, len), *tpls, *ev, *fld;
 	char path[96];
 	int rc = DVC_OK;
 	if (!root)
-		return dvc__err(DVC_EPARSE, NULL, "templates are not valid JSON");
+		return dvc__alloc_failures() != failures ? dvc__oom()
+			: dvc__err(DVC_EPARSE, NULL, "templates are not valid JSON");
 	if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(root, "format")) ||
 	    strcmp(cJSON_GetObjectItemCaseSensitive(root, "format")->valuestring,
 		   "dvc-notify-templates") != 0) {
@@ -279,8 +281,10 @@ static int sms_text(const char *tpl, const dvc__notify_values *v, dvc_buf *out, 
 	dvc_buf acc = DVC_BUF_INIT, plain = DVC_BUF_INIT;
 	int gsm;
 	render(tpl, v, &acc);
-	if (acc.oom)
+	if (acc.oom) {
+		dvc_buf_free(&acc);
 		return dvc__oom();
+	}
 	*segments = dvc_sms_segments(acc.ptr ? acc.ptr : "", &gsm);
 	if (*segments <= 2) {
 		*ascii = gsm;
@@ -290,8 +294,10 @@ static int sms_text(const char *tpl, const dvc__notify_values *v, dvc_buf *out, 
 	}
 	dvc__unaccent(acc.ptr, acc.len, &plain);
 	dvc_buf_free(&acc);
-	if (plain.oom)
+	if (plain.oom) {
+		dvc_buf_free(&plain);
 		return dvc__oom();
+	}
 	*ascii = 1;
 	/* anything outside GSM-7 that survived unaccenting becomes '?' */
 	for (size_t i = 0; i < plain.len; i++)

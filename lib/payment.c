@@ -153,10 +153,13 @@ static int parse_query(const char *q, param *p, size_t *n)
 			eq = memchr(q, '=', (size_t)(end - q));
 			if (!eq)
 				return dvc__err(DVC_EINVAL, "query", "parameter without '=' in the callback");
+			unsigned long failures = dvc__alloc_failures();
 			p[*n].name = decode(q, (size_t)(eq - q));
 			p[*n].value = decode(eq + 1, (size_t)(end - eq - 1));
 			if (!p[*n].name || !p[*n].value) {
 				(*n)++;
+				if (dvc__alloc_failures() != failures)
+					return dvc__oom();
 				return dvc__err(DVC_EINVAL, "query", "malformed percent-encoding in the callback");
 			}
 			for (size_t i = 0; i < *n; i++)

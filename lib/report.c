@@ -230,13 +230,39 @@ static void csv_time(dvc_buf *b, dvc_time t)
 		dvc_buf_puts(b, s);
 }
 
+typedef struct csv_sink {
+	dvc_buf b;
+	dvc_write_fn write;
+	void *ctx;
+	int stopped;
+} csv_sink;
+
+#define CSV_FLUSH 8192
+
+static int flush(csv_sink *k)
+{
+	int rc;
+	if (k->b.oom)
+		return dvc__oom();
+	if (!k->b.len)
+		return DVC_OK;
+	rc = k->write(k->ctx, k->b.ptr, k->b.len);
+	k->b.len = 0;
+	if (rc != 0) {
+		k->stopped = rc;
+		return rc;
+	}
+	return DVC_OK;
+}
+
 /* Codes are ASCII [0-9A-Za-z.-_] (catalog rule), so no field needs quoting. */
 static int on_register(void *ctx, const char *code, const char *procedure, int channel,
 		       dvc_time submitted, dvc_time received, dvc_time due, dvc_time forwarded,
 		       dvc_time result, dvc_time returned, int state)
 {
 	static const char *const channels[] = {"online", "counter", "post"};
-	dvc_buf *b = ctx;
+	csv_sink *k = ctx;
+	dvc_buf *b = &k->b;
 	dvc_buf_printf(b, "%s,%s,%s,", code, procedure, channels[channel >= 0 && channel < 3 ? channel : 0]);
 	csv_time(b, submitted);
 	dvc_buf_putc(b, ',');
@@ -251,20 +277,42 @@ static int on_register(void *ctx, const char *code, const char *procedure, int c
 	csv_time(b, returned);
 	dvc_buf_printf(b, ",%s,%s\r\n", dvc_state_name((dvc_state)state),
 		       !result || !due ? "" : result <= due ? "yes" : "no");
-	return b->oom ? dvc__oom() : DVC_OK;
+	if (b->oom)
+		return dvc__oom();
+	return b->len >= CSV_FLUSH ? flush(k) : DVC_OK;
+}
+
+int dvc_report_register_write(dvc_db *db, const dvc_report_opts *opts, dvc_write_fn write, void *ctx)
+{
+	dvc_report_opts o;
+	csv_sink k = {DVC_BUF_INIT, write, ctx, 0};
+	int rc;
+	if (!db || !write)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_report_register_write needs a store and a writer");
+	if ((rc = resolve(db, opts, &o)) != DVC_OK)
+		return rc;
+	dvc_buf_puts(&k.b, "code,procedure,channel,submitted,received,due,forwarded,result,returned,state,on_time\r\n");
+	rc = dvc__store_register(db, o.from, o.to, on_register, &k);
+	if (rc == DVC_OK)
+		rc = flush(&k);
+	dvc_buf_free(&k.b);
+	return k.stopped ? k.stopped : rc;
+}
+
+static int append(void *ctx, const char *data, size_t len)
+{
+	dvc_buf *b = ctx;
+	dvc_buf_put(b, data, len);
+	return b->oom ? dvc__oom() : 0;
 }
 
 int dvc_report_register_csv(dvc_db *db, const dvc_report_opts *opts, char **out, size_t *len)
 {
-	dvc_report_opts o;
 	dvc_buf b = DVC_BUF_INIT;
 	int rc;
 	if (!db || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_report_register_csv needs a store and an out pointer");
-	if ((rc = resolve(db, opts, &o)) != DVC_OK)
-		return rc;
-	dvc_buf_puts(&b, "code,procedure,channel,submitted,received,due,forwarded,result,returned,state,on_time\r\n");
-	if ((rc = dvc__store_register(db, o.from, o.to, on_register, &b)) != DVC_OK) {
+	if ((rc = dvc_report_register_write(db, opts, append, &b)) != DVC_OK) {
 		dvc_buf_free(&b);
 		return rc;
 	}

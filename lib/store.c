@@ -147,6 +147,13 @@ static const char *const migrations[] = {
 
 	/* 3 -> 4: reports select dossiers by submission time */
 	"CREATE INDEX dossier_submitted ON dossier(submitted_at);",
+
+	/* 4 -> 5: anonymous tracking failures per code, whether or not the code
+	 * exists, so that the lock-out itself reveals nothing */
+	"CREATE TABLE track_throttle ("
+	"  code TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until INTEGER NOT NULL,"
+	"  last_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX track_throttle_last ON track_throttle(last_at);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DVC_SCHEMA_VERSION,
@@ -377,6 +384,25 @@ int dvc__write_begin(dvc_db *db)
 	/* Outside an explicit transaction, take the write lock up front (no
 	 * deadlock-prone lock upgrade); inside one it is already held. */
 	return run_cached(db, db->explicit_txn ? SQL_SAVEPOINT : SQL_BEGIN, "starting a write");
+}
+
+/* A read of several statements sees one snapshot (WAL): a deferred
+ * transaction, or a savepoint inside an explicit one. */
+static const char SQL_READ_BEGIN[] = "BEGIN DEFERRED";
+static const char SQL_READ_SAVEPOINT[] = "SAVEPOINT dvc_read";
+static const char SQL_READ_RELEASE[] = "RELEASE dvc_read";
+
+int dvc__read_begin(dvc_db *db)
+{
+	return run_cached(db, db->explicit_txn ? SQL_READ_SAVEPOINT : SQL_READ_BEGIN, "starting a read");
+}
+
+void dvc__read_end(dvc_db *db)
+{
+	/* nothing was written: ending cannot lose anything, so errors are moot */
+	sqlite3_stmt *st = dvc__stmt(db, db->explicit_txn ? SQL_READ_RELEASE : SQL_COMMIT);
+	if (st)
+		dvc__exec_step(db, st, "ending a read");
 }
 
 int dvc__write_end(dvc_db *db, int rc)

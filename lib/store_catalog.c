@@ -812,3 +812,31 @@ int dvc__store_agency_name(dvc_db *db, const char *code, dvc_arena *a, const cha
 		return DVC_ENOTFOUND; /* callers decide whether that is an error */
 	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "reading an agency");
 }
+
+/* Stored versions of the same procedure: lower numbers must start earlier,
+ * higher ones later (the same version number is the caller's business). */
+static const char SQL_VERSION_ORDER[] =
+	"SELECT count(*) FROM procedure p JOIN procedure_version pv ON pv.procedure_id = p.id"
+	" WHERE p.code = ?1 AND ((pv.version < ?2 AND pv.valid_from >= ?3)"
+	" OR (pv.version > ?2 AND pv.valid_from <= ?3))";
+
+int dvc__store_version_order_ok(dvc_db *db, const dvc_procedure *p)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_VERSION_ORDER);
+	char from[11];
+	int rc;
+	int64_t bad = 0;
+	if (!st)
+		return dvc_error_last()->code;
+	dvc__date_format(&p->valid_from, from);
+	sqlite3_bind_text(st, 1, p->code, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, p->version);
+	sqlite3_bind_text(st, 3, from, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		bad = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return dvc__store_err(db, rc, "checking version order");
+	return bad ? DVC_ESCHEMA : DVC_OK;
+}

@@ -232,8 +232,6 @@ static const char SQL_DOSSIER_UPDATE[] =
 	" submitted_at = ?21, track_failures = ?22, track_locked_until = ?23,"
 	" fee_due = ?25, fee_paid = ?26, fee_refunded = ?27"
 	" WHERE id = ?1 AND rev = ?24";
-static const char SQL_DOSSIER_TRACKFAIL[] =
-	"UPDATE dossier SET track_failures = ?2, track_locked_until = ?3 WHERE id = ?1";
 
 static void bind_time(sqlite3_stmt *st, int i, dvc_time t)
 {
@@ -393,17 +391,6 @@ int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expecte
 	return DVC_OK;
 }
 
-int dvc__store_dossier_track_failures(dvc_db *db, int64_t id, int failures, dvc_time locked_until)
-{
-	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_TRACKFAIL);
-	if (!st)
-		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, failures);
-	sqlite3_bind_int64(st, 3, locked_until);
-	return dvc__exec_step(db, st, "counting a failed attempt");
-}
-
 /* ---- journal ---- */
 
 static const char SQL_JOURNAL_INSERT[] =
@@ -548,4 +535,69 @@ int dvc__store_dossier_ids(dvc_db *db, int (*cb)(void *ctx, const char *code), v
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossiers");
+}
+
+/* ---- anonymous tracking throttle ---- */
+
+static const char SQL_THROTTLE_GET[] =
+	"SELECT failures, locked_until FROM track_throttle WHERE code = ?1";
+static const char SQL_THROTTLE_FAIL[] =
+	"INSERT INTO track_throttle(code, failures, locked_until, last_at) VALUES (?1, 1, 0, ?2)"
+	" ON CONFLICT(code) DO UPDATE SET failures = failures + 1, last_at = ?2";
+static const char SQL_THROTTLE_LOCK[] =
+	"UPDATE track_throttle SET failures = 0, locked_until = ?2 WHERE code = ?1 AND failures >= ?3";
+static const char SQL_THROTTLE_CLEAR[] = "DELETE FROM track_throttle WHERE code = ?1";
+/* rows of a day ago are forgotten, so probing random codes cannot grow the table */
+static const char SQL_THROTTLE_PRUNE[] =
+	"DELETE FROM track_throttle WHERE last_at < ?1 AND locked_until < ?2";
+
+int dvc__store_throttle_get(dvc_db *db, const char *code, int *failures, dvc_time *locked_until)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_THROTTLE_GET);
+	int rc;
+	*failures = 0;
+	*locked_until = 0;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*failures = sqlite3_column_int(st, 0);
+		*locked_until = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the throttle");
+}
+
+int dvc__store_throttle_fail(dvc_db *db, const char *code, dvc_time now, int max, dvc_time lock_until)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (!(st = dvc__stmt(db, SQL_THROTTLE_PRUNE)))
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, now - 86400);
+	sqlite3_bind_int64(st, 2, now);
+	if ((rc = dvc__exec_step(db, st, "pruning the throttle")) != DVC_OK)
+		return rc;
+	if (!(st = dvc__stmt(db, SQL_THROTTLE_FAIL)))
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	if ((rc = dvc__exec_step(db, st, "counting a failed attempt")) != DVC_OK)
+		return rc;
+	if (!(st = dvc__stmt(db, SQL_THROTTLE_LOCK)))
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, lock_until);
+	sqlite3_bind_int(st, 3, max);
+	return dvc__exec_step(db, st, "locking after failed attempts");
+}
+
+int dvc__store_throttle_clear(dvc_db *db, const char *code)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_THROTTLE_CLEAR);
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	return dvc__exec_step(db, st, "clearing the throttle");
 }

@@ -64,6 +64,9 @@ int dvc__bind_text(dvc_db *db, sqlite3_stmt *st, int i, const char *s);
  * only its own work. dvc__write_end releases on rc == DVC_OK, rolls back
  * otherwise, and returns rc (or the commit's error). */
 int dvc__write_begin(dvc_db *db);
+/* Several reads that must agree (tracking): one snapshot between these. */
+int dvc__read_begin(dvc_db *db);
+void dvc__read_end(dvc_db *db);
 int dvc__write_end(dvc_db *db, int rc);
 
 /* ---- catalog (store_catalog.c) ---- */
@@ -74,6 +77,9 @@ int dvc__store_agency_put(dvc_db *db, const dvc__agency *a);
 int dvc__store_level_exists(dvc_db *db, const char *code);
 int dvc__store_sector_exists(dvc_db *db, const char *code);
 int dvc__store_agency_exists(dvc_db *db, const char *code);
+/* DVC_ESCHEMA (no message) when stored versions of p's procedure contradict
+ * its number/start-date order. */
+int dvc__store_version_order_ok(dvc_db *db, const dvc_procedure *p);
 /* Insert a version; DVC_EEXISTS when (code, version) is already stored. */
 int dvc__store_version_put(dvc_db *db, const dvc_procedure *p);
 /* Read one version; `version` 0 means "in force on asof". The record and
@@ -167,7 +173,7 @@ typedef struct dvc__dossier {
 	int64_t remaining, step_remaining;
 	int flags;
 	int delivery;                  /* -1: none */
-	int track_failures;
+	int track_failures;            /* unused since schema 5 (track_throttle) */
 	dvc_time track_locked_until;
 	int64_t journal_seq;
 	unsigned char journal_head[32];
@@ -193,8 +199,11 @@ int dvc__store_dossier_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *
 int dvc__store_dossier_load(dvc_db *db, const char *code, dvc__dossier *d);
 /* Write the live row where rev == expected_rev; DVC_ECONFLICT when it moved. */
 int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expected_rev);
-/* Throttling counters only, outside the action's rollback. */
-int dvc__store_dossier_track_failures(dvc_db *db, int64_t id, int failures, dvc_time locked_until);
+/* Anonymous-access throttle, per code (existing or not). */
+int dvc__store_throttle_get(dvc_db *db, const char *code, int *failures, dvc_time *locked_until);
+/* Count a failure; at `max` failures lock until `lock_until` and restart the count. */
+int dvc__store_throttle_fail(dvc_db *db, const char *code, dvc_time now, int max, dvc_time lock_until);
+int dvc__store_throttle_clear(dvc_db *db, const char *code);
 int dvc__store_journal_insert(dvc_db *db, int64_t dossier_id, const dvc__journal_row *j);
 typedef int (*dvc__journal_cb)(void *ctx, const dvc__journal_row *j);
 int dvc__store_journal_each(dvc_db *db, int64_t dossier_id, dvc__journal_cb cb, void *ctx);

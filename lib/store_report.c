@@ -103,19 +103,25 @@ static int functions(dvc_db *db)
 
 /* ---- the grouped report ---- */
 
-#define PENDING "(d.result_at IS NULL AND d.state NOT IN (7, 8, 9, 10))"
-#define OVERDUE "(d.due_at IS NOT NULL AND CASE WHEN d.flags & 16 THEN d.remaining < 0 ELSE ?3 > d.due_at END)"
+/* Everything is seen as it stood at ?3 (asof): a result or a closure after
+ * that instant has not happened yet. */
+#define RESULT "(d.result_at IS NOT NULL AND d.result_at <= ?3)"
+#define CLOSED "(d.finished_at IS NOT NULL AND d.finished_at <= ?3)"
+#define PENDING "(NOT " RESULT " AND NOT " CLOSED ")"
+#define OVERDUE "(d.due_at IS NOT NULL AND CASE WHEN d.flags & 16 AND d.stopped_at <= ?3" \
+	" THEN d.remaining < 0 ELSE ?3 > d.due_at END)"
+#define SETTLE_DAYS "dvc_working(d.received_at, CASE WHEN " RESULT " THEN d.result_at END, 1)"
 #define REPORT_SQL(key, label, joins) \
 	"SELECT " key ", " label ", count(*)," \
 	" sum(d.channel = 0), sum(d.channel = 1), sum(d.channel = 2)," \
-	" sum(d.result_at IS NOT NULL AND d.result_at <= d.due_at)," \
-	" sum(d.result_at IS NOT NULL AND d.result_at > d.due_at)," \
+	" sum(" RESULT " AND d.result_at <= d.due_at)," \
+	" sum(" RESULT " AND d.result_at > d.due_at)," \
 	" sum(" PENDING " AND NOT " OVERDUE "), sum(" PENDING " AND " OVERDUE ")," \
-	" sum(d.state = 9), sum(d.state = 8), sum(d.state = 10)," \
-	" sum(d.state = 7), sum(d.state = 7 AND d.delivery = 2)," \
+	" sum(d.state = 9 AND " CLOSED "), sum(d.state = 8 AND " CLOSED "), sum(d.state = 10 AND " CLOSED ")," \
+	" sum(d.state = 7 AND " CLOSED "), sum(d.state = 7 AND " CLOSED " AND d.delivery = 2)," \
 	" sum(d.fee_due > 0), sum(d.fee_due > 0 AND d.fee_paid >= d.fee_due)," \
-	" avg(dvc_working(d.received_at, d.result_at, 1))," \
-	" dvc_pct(dvc_working(d.received_at, d.result_at, 1), 0.9, 0.05)" \
+	" avg(" SETTLE_DAYS ")," \
+	" dvc_pct(" SETTLE_DAYS ", 0.9, 0.05)" \
 	" FROM dossier d JOIN procedure_version pv ON pv.id = d.version_id " joins \
 	" WHERE d.submitted_at >= ?1 AND d.submitted_at < ?2 AND d.state <> 0" \
 	" GROUP BY 1 ORDER BY 1"

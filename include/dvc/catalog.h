@@ -135,6 +135,8 @@ typedef struct dvc_import_stats {
 /** Upper bounds on input, refused with DVC_ETOOBIG. */
 #define DVC_CATALOG_MAX_INPUT (64u * 1024u * 1024u)
 #define DVC_CATALOG_MAX_TEXT 4096u /* bytes in any one text field */
+#define DVC_CATALOG_MAX_ROUTE 16u  /* steps in a processing route */
+#define DVC_CATALOG_MAX_FEES 16u   /* fees of one procedure version */
 
 /**
  * Import a catalog document. All-or-nothing: on any error the store is

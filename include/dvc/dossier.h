@@ -82,6 +82,10 @@ typedef struct dvc_submission {
 
 /** Dossier codes: agency code, yymmdd, sequence ("000.00.30.H24-180701-0001"). */
 #define DVC_CODE_MAX 96
+/** Limits on free text (DVC_ETOOBIG beyond): notes of actions, fee exemption reasons. */
+#define DVC_NOTE_MAX 8192
+#define DVC_EXEMPTION_MAX 500
+
 /** Tracking secrets handed to applicants without an account. */
 #define DVC_SECRET_MAX 32
 

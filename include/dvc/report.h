@@ -6,15 +6,18 @@
  * Reports never contain personal data: no applicant names, IDs or contacts.
  * Everything is computed by SQL over indexes in one pass per report, with
  * memory bounded whatever the number of dossiers (percentiles come from
- * fixed-size histograms). Working time uses the handle's calendar.
+ * fixed-size histograms; the register is streamed through a callback).
+ * Working time uses the handle's calendar.
  *
  * Definitions (docs/report.md gives each formula):
  *  - a dossier belongs to the period in which it was submitted (submitted_at
  *    in [from, to)); drafts are not counted;
- *  - settled: its result was ready (result_at set); on time when result_at <=
+ *  - everything is counted as it stood at `asof` (default: now): a result
+ *    or a closure after `asof` has not happened yet;
+ *  - settled: its result was ready by `asof`; on time when result_at <=
  *    due_at (the appointment, moved only by stopped-clock time, never by a
  *    reschedule);
- *  - pending: received, not settled, not closed; overdue when `asof` is past
+ *  - pending: neither settled nor closed by `asof`; overdue when `asof` is past
  *    the due instant (or no working time was left when the clock stopped);
  *  - days to settle: working days from intake to result (office time / one
  *    working day's office time).
@@ -119,6 +122,16 @@ DVC_API int dvc_report_index(dvc_db *db, const dvc_report_opts *opts, dvc_index_
  * @param out  free with dvc_free()
  */
 DVC_API int dvc_report_register_csv(dvc_db *db, const dvc_report_opts *opts, char **out, size_t *len);
+
+/** Receives the register a piece at a time; return non-zero to stop (that value is returned). */
+typedef int (*dvc_write_fn)(void *ctx, const char *data, size_t len);
+
+/**
+ * The same register streamed: `write` gets the CSV in pieces of at most a
+ * few kilobytes, so memory stays bounded however many dossiers there are.
+ */
+DVC_API int dvc_report_register_write(dvc_db *db, const dvc_report_opts *opts, dvc_write_fn write,
+				      void *ctx);
 
 #ifdef __cplusplus
 }
