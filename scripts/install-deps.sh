@@ -3,12 +3,22 @@
 # Usage: scripts/install-deps.sh [--test]
 set -eu
 # libcurl4-openssl-dev: the example outbox sender (examples/notify); optional for meson
-pkgs="build-essential meson ninja-build pkg-config libsqlite3-dev libcjson-dev libxml2-dev libsodium-dev libcurl4-openssl-dev"
+# libmicrohttpd-dev: the example portal server (examples/httpd); optional for meson
+pkgs="build-essential meson ninja-build pkg-config libsqlite3-dev libcjson-dev libxml2-dev libsodium-dev libcurl4-openssl-dev libmicrohttpd-dev"
 if [ "${1:-}" = "--test" ]; then
   # check: unit tests; libxml2-utils: xmllint for the schema test;
-  # python3 + pytest: bindings and CLI checks; python3-aiosmtpd: the SMTP
-  # server the outbox sender's test delivers to
-  pkgs="$pkgs check libxml2-utils python3 python3-dev python3-pytest python3-aiosmtpd"
+  # python3 + python3-dev + pytest: the Python bindings (python3-pandas is
+  # optional: their DataFrame test is skipped without it) and CLI checks; python3-aiosmtpd: the SMTP
+  # server the outbox sender's test delivers to; python3-matplotlib: the
+  # charts of examples/reports (tests/reports_test.sh)
+  pkgs="$pkgs check libxml2-utils python3 python3-dev python3-pytest python3-aiosmtpd python3-matplotlib"
+  # the example portal server: curl + wrk (bench/httpd_load.sh), Debian's
+  # Chromium for the browser test, Node.js + npm for playwright-core (only
+  # when no node is installed: a NodeSource nodejs already bundles npm)
+  pkgs="$pkgs curl wrk chromium"
+  command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
+  # clang + libclang-rt-14-dev: the libFuzzer targets (tests/fuzz) and LeakSanitizer
+  pkgs="$pkgs clang libclang-rt-14-dev"
 fi
 missing=""
 for p in $pkgs; do

@@ -6,6 +6,10 @@ set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 jobs=$(nproc 2>/dev/null || echo 2)
+# the browser test's driver (playwright-core, pinned in tests/e2e/package-lock.json;
+# it drives Debian's /usr/bin/chromium and never downloads a browser)
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+export DVC_E2E_REQUIRED=1
 
 echo "== build and test (debugoptimized)"
 [ -d build ] || meson setup build --buildtype=debugoptimized >/dev/null
@@ -18,4 +22,13 @@ echo "== build and test (address + undefined sanitizers)"
 ninja -C build-san
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   meson test -C build-san --print-errorlogs --num-processes "$jobs"
+
+# Reliability suite (docs/robustness.md): each libFuzzer target for a short,
+# fixed time on its corpus. The long run: tests/fuzz/run.sh all 120
+echo "== fuzz (libFuzzer + ASan + UBSan, ${DVC_FUZZ_SECONDS:-15} s per target)"
+if command -v clang >/dev/null 2>&1; then
+  tests/fuzz/run.sh all "${DVC_FUZZ_SECONDS:-15}"
+else
+  echo "clang not found: fuzz stage skipped (scripts/install-deps.sh --test installs it)"
+fi
 echo "== all tests passed"

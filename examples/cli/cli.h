@@ -73,5 +73,7 @@ int cmd_payment(dvc_cli *cli, int argc, char **argv);
 int cmd_outbox(dvc_cli *cli, int argc, char **argv);
 int cmd_slip(dvc_cli *cli, int argc, char **argv);
 int cmd_register(dvc_cli *cli, int argc, char **argv);
+int cmd_report(dvc_cli *cli, int argc, char **argv);
+int cmd_gen(dvc_cli *cli, int argc, char **argv);
 
 #endif

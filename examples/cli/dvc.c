@@ -131,6 +131,11 @@ static const struct command {
 			   "   forms 01-05 of Circular 01/2018/TT-VPCP"},
 	{"register", cmd_register, "register [--from DATE --to DATE] [--unit AGENCY] --format html|xml"
 				   "   the tracking register, form 06"},
+	{"report", cmd_report, "report [--from DATE] [--to DATE] [--group none|sector|agency|procedure|channel"
+			       "|level|month] [--asof INSTANT]\n"
+			       "  report bottlenecks [--asof INSTANT] | index [--from DATE] [--to DATE]"
+			       " | register [--from DATE] [--to DATE]   (CSV)"},
+	{"gen", cmd_gen, "gen --year YEAR [--scale N] [--seed S] [--data DIR]   a simulated year of dossiers"},
 	{"statemachine", cmd_statemachine, "statemachine [--dot]       the lifecycle table, or a Graphviz digraph"},
 	{"demo", cmd_demo, "demo [DATA-DIR]            the Kiến Thụy seed story on the --db store"},
 	{"version", cmd_version, "version"},

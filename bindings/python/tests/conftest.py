@@ -1,0 +1,65 @@
+"""Fixtures shared by the dvc binding tests.
+
+The package under test is the one on PYTHONPATH (meson points it at
+build/bindings/python, where the extension sits next to copies of the
+package sources). Data files come from the source tree.
+"""
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+import dvc
+
+SOURCE_ROOT = Path(os.environ.get("DVC_SOURCE_ROOT", Path(__file__).resolve().parents[3]))
+
+DESK = "000.00.30.H24"
+JUSTICE = "000.01.30.H24"
+TNMT = "000.08.30.H24"
+CITIZEN = {
+    "full_name": "Nguyễn Văn An",
+    "citizen_id": "031099001234",
+    "birth_date": "1999-05-12",
+    "address": "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
+    "phone": "0912345678",
+    "email": "an.nguyen@example.vn",
+}
+FORM3 = {"purpose": "Xin cấp bản sao", "copies": 2}
+MONDAY_9AM = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dvc.VN_TZ)
+
+
+def src(rel: str) -> str:
+    return str(SOURCE_ROOT / rel)
+
+
+def setup_dossier_store(db: "dvc.Store") -> "dvc.Store":
+    """The catalog and officers of tests/test_dossier.c, clock at Monday 09:00."""
+    db.set_time(MONDAY_9AM)
+    db.import_catalog(src("tests/data/dossier_catalog.json"))
+    db.add_officer("le.tiep.nhan", "Lê Tiếp Nhận", DESK, "reception")
+    db.add_officer("tran.chuyen.vien", "Trần Chuyên Viên", JUSTICE, "specialist")
+    db.add_officer("nguyen.truong.phong", "Nguyễn Trưởng Phòng", JUSTICE, "unit_leader")
+    db.add_officer("hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, "signing_leader")
+    db.add_officer("tnmt.chuyen.vien", "Đỗ Chuyên Viên", TNMT, "specialist")
+    db.add_officer("quan.tri", "Quản Trị", DESK, "admin")
+    return db
+
+
+@pytest.fixture
+def store():
+    with dvc.Store() as db:
+        yield db
+
+
+@pytest.fixture
+def dossier_store():
+    with dvc.Store() as db:
+        yield setup_dossier_store(db)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # pytest exits with 5 when it collected nothing: for `meson test` that is
+    # a broken run (wrong path, files missing), never a pass.
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,0 +1,188 @@
+"""Dossiers: the route story, actors, errors mirroring the C codes, tracking,
+listing, the journal, slips."""
+import datetime as dt
+
+import pytest
+
+import dvc
+from conftest import CITIZEN, DESK, FORM3, JUSTICE, MONDAY_9AM
+
+
+def at(h, m=0, day=2):
+    return dt.datetime(2026, 3, day, h, m, tzinfo=dvc.VN_TZ)
+
+
+def test_full_route_through_two_units_with_appointment(dossier_store):
+    db = dossier_store
+    r = db.submit("T.000003", applicant=CITIZEN, form=FORM3)
+    assert isinstance(r, dvc.Receipt)
+    code, secret = r
+    assert code == DESK + "-260302-0001" and len(secret) == 20
+
+    db.set_time(at(10, 15))
+    v = db.act(code, "receive", officer="le.tiep.nhan")
+    t = db.track(code, officer="quan.tri")
+    assert t["version"] == v
+    assert t["state"] == "received"
+    assert t["due_at"] == at(10, 15, day=5)  # 3 working days
+    assert t["due_at"].tzinfo == dt.timezone.utc
+
+    db.act(code, "forward", officer="le.tiep.nhan")
+    t = db.track(code, officer="quan.tri")
+    assert (t["state"], t["unit"], t["step_role"]) == ("in_progress", JUSTICE, "specialist")
+    assert t["step_due_at"] is not None
+
+    db.advance(3600)
+    db.act(code, "forward", officer="tran.chuyen.vien")
+    db.act(code, "forward", officer="nguyen.truong.phong")
+    t = db.track(code, officer="quan.tri")
+    assert (t["unit"], t["step_role"]) == (DESK, "signing_leader")
+    db.act(code, "forward", officer="hoang.lanh.dao")
+    db.act(code, "return", officer="le.tiep.nhan", delivery="counter")
+
+    t = db.track(code, secret=secret)  # the applicant, with code + secret
+    assert t["state"] == "returned" and not t["overdue"]
+    assert t["applicant_name"] == "Nguyễn Văn An"
+    assert t["applicant"]["phone"] == "+84912345678"
+    h = t["history"]
+    assert len(h) == 7
+    assert [e["action"] for e in h] == ["submit", "receive", "forward", "forward", "forward",
+                                       "forward", "return"]
+    assert h[1]["actor"] == "officer:le.tiep.nhan"
+    assert h[1]["at"] == at(10, 15)
+    assert h[-1]["to"] == "returned"
+    assert all(len(e["hash"]) == 64 for e in h)
+    assert db.verify() == 1
+    assert db.verify(code) == 1
+
+
+def test_wrong_actor_is_permission_with_the_c_code(dossier_store):
+    db = dossier_store
+    code, secret = db.submit("T.000003", applicant=CITIZEN, form=FORM3)
+    with pytest.raises(dvc.Permission) as e:
+        db.act(code, "receive", officer="tran.chuyen.vien")
+    assert e.value.code == -14 and e.value.name == "DVC_EPERM"
+    assert isinstance(e.value, dvc.Error)
+    assert e.value.message and str(e.value).startswith(e.value.message)
+    with pytest.raises(dvc.Transition) as e:
+        db.act(code, "forward", officer="le.tiep.nhan")  # not received yet
+    assert e.value.code == -12
+    with pytest.raises(dvc.Auth) as e:
+        db.track(code, secret="x" * 20)
+    assert e.value.code == -23
+    with pytest.raises(dvc.NotFound):
+        db.act("nope", "receive", officer="le.tiep.nhan")
+    with pytest.raises(dvc.InvalidArgument):
+        db.act(code, "fly", officer="le.tiep.nhan")
+    with pytest.raises(TypeError):
+        db.act(code, "receive")  # no actor
+    with pytest.raises(TypeError):
+        db.act(code, "receive", officer="le.tiep.nhan", secret=secret)
+
+
+def test_anonymous_tracking_is_throttled_after_failures(dossier_store):
+    db = dossier_store
+    code, secret = db.submit("T.000003", applicant=CITIZEN, form=FORM3)
+    for _ in range(5):
+        with pytest.raises(dvc.Auth):
+            db.track(code, secret="wrong-secret-000000")
+    with pytest.raises(dvc.Throttled) as e:
+        db.track(code, secret=secret)
+    assert e.value.code == -24
+    db.advance(dt.timedelta(minutes=16))
+    assert db.track(code, secret=secret)["code"] == code
+
+
+def test_stale_expected_version_is_a_conflict(dossier_store):
+    db = dossier_store
+    code, _ = db.submit("T.000003", applicant=CITIZEN, form=FORM3)
+    v = db.track(code, officer="quan.tri")["version"]
+    v2 = db.act(code, "receive", officer="le.tiep.nhan", expected_version=v)
+    assert v2 > v
+    with pytest.raises(dvc.Conflict) as e:
+        db.act(code, "forward", officer="le.tiep.nhan", expected_version=v)
+    assert e.value.code == -15
+
+
+def test_form_and_applicant_validation(dossier_store):
+    db = dossier_store
+    with pytest.raises(dvc.Schema) as e:
+        db.submit("T.000003", applicant=CITIZEN, form={"purpose": "ab", "copies": 2})
+    assert e.value.path.endswith("purpose")
+    with pytest.raises(dvc.Schema):
+        db.submit("T.000003", applicant=CITIZEN, form='{"purpose": "Xin cấp", "copies": 11}')
+    with pytest.raises(dvc.InvalidArgument) as e:
+        db.submit("T.000003", applicant={**CITIZEN, "citizen_id": "12"}, form=FORM3)
+    assert e.value.path.endswith("citizen_id") and isinstance(e.value, ValueError)
+    with pytest.raises(TypeError, match="unknown applicant field"):
+        db.submit("T.000003", applicant={**CITIZEN, "nmae": "x"}, form=FORM3)
+    with pytest.raises(dvc.ServiceLevel) as e:
+        db.submit("T.000002", applicant=CITIZEN)  # level 2: no online submission
+    assert e.value.code == -13
+    with pytest.raises(dvc.NotFound):
+        db.submit("T.999999", applicant=CITIZEN)
+    d = {**CITIZEN, "birth_date": dt.date(1999, 5, 12)}  # a date is fine too
+    assert db.submit("T.000003", applicant=d, form=FORM3).secret
+
+
+def test_accounts_login_and_owner_rules(dossier_store):
+    db = dossier_store
+    db.register_account("nguyenvanan", "mật-khẩu-dài", CITIZEN)
+    with pytest.raises(dvc.Exists):
+        db.register_account("nguyenvanan", "mật-khẩu-dài", CITIZEN)
+    db.login("nguyenvanan", "mật-khẩu-dài")
+    with pytest.raises(dvc.Auth):
+        db.login("nguyenvanan", "sai-mat-khau")
+    acct = db.account("nguyenvanan")
+    assert acct["profile"]["full_name"] == "Nguyễn Văn An"
+    assert acct["created_at"] == MONDAY_9AM
+    code, secret = db.submit("T.000003", account="nguyenvanan", form=FORM3)
+    assert secret is None
+    assert db.track(code, account="nguyenvanan")["applicant_name"] == "Nguyễn Văn An"
+    db.act(code, "withdraw", account="nguyenvanan", note="Không cần nữa")
+    assert db.list_dossiers(state="withdrawn")[0]["code"] == code
+
+
+def test_supplement_pause_and_list_filters(dossier_store):
+    db = dossier_store
+    code, secret = db.submit("T.000003", applicant=CITIZEN, form=FORM3)
+    db.act(code, "request_supplement", officer="le.tiep.nhan", note="Thiếu bản sao CCCD")
+    t = db.track(code, officer="quan.tri")
+    assert t["state"] == "supplement_requested" and t["clock_stopped"]
+    db.act(code, "supply", secret=secret, payload=b"scan.pdf")
+    assert db.track(code, officer="quan.tri")["history"][-1]["payload_digest"]
+    db.act(code, "receive", officer="le.tiep.nhan")
+    rows = db.list_dossiers(unit=DESK)
+    assert [r["code"] for r in rows] == [code]
+    assert rows[0]["state"] == "received" and rows[0]["due_at"] is not None
+    assert db.list_dossiers(state="returned") == []
+    assert db.list_dossiers(overdue=True) == []
+    db.advance(dt.timedelta(days=30))
+    assert [r["code"] for r in db.list_dossiers(overdue=True)] == [code]
+    with pytest.raises(dvc.InvalidArgument):
+        db.list_dossiers(state="flying")
+
+
+def test_slips_render_from_the_record(dossier_store):
+    db = dossier_store
+    code, _ = db.submit("T.000003", applicant=CITIZEN, form=FORM3)
+    with pytest.raises(dvc.Transition):
+        db.slip(code, "receipt")  # not received yet
+    db.act(code, "receive", officer="le.tiep.nhan")
+    html = db.slip(code, "receipt")
+    assert "Mẫu số 01" in html and code in html
+    xml = db.slip(code, "control", format="xml")
+    assert xml.lstrip().startswith("<") and code in xml
+    with pytest.raises(dvc.InvalidArgument):
+        db.slip(code, "poster")
+    reg = db.register_slip(format="xml")
+    assert code in reg
+
+
+def test_lifecycle_table_and_names():
+    table = dvc.lifecycle_table()
+    assert {"from": "submitted", "action": "receive", "to": "received"}.items() <= \
+        next(t for t in table if t["from"] == "submitted" and t["action"] == "receive").items()
+    assert "in_progress" in dvc.states() and "forward" in dvc.actions()
+    assert dvc.roles()[0] == "applicant"
+    assert dvc.lifecycle_dot().startswith("digraph")

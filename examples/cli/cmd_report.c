@@ -1,0 +1,232 @@
+/* dvc report: the manager's reports (report.h) on the --db store.
+ *
+ *   dvc report [--from DATE] [--to DATE] [--group G] [--asof INSTANT] [--json]
+ *   dvc report bottlenecks [--asof INSTANT] [--json]
+ *   dvc report index [--from DATE] [--to DATE] [--asof INSTANT] [--json]
+ *   dvc report register [--from DATE] [--to DATE]        (CSV on stdout)
+ *
+ * DATE is a local Vietnam date, YYYY-MM-DD, meaning 00:00 +07:00 that day
+ * (so --to is exclusive: --from 2019-01-01 --to 2020-01-01 is the year
+ * 2019); an ISO 8601 instant with its offset is accepted too. */
+#include "cli.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+/* "2019-03-01" -> 2019-03-01T00:00:00+07:00; or a full instant. */
+static int parse_when(const char *s, const char *what, dvc_time *out)
+{
+	int y, m, d;
+	char tail;
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3) {
+		dvc_date date = {y, m, d};
+		if (dvc_time_from_local(date, 0, 0, 0, out) == DVC_OK)
+			return 0;
+	} else if (dvc_time_parse(s, out) == DVC_OK) {
+		return 0;
+	}
+	return cli_fail("%s: '%s' is neither a date YYYY-MM-DD nor an instant with an offset", what, s);
+}
+
+/* Take --from/--to/--asof/--group out of argv into opts. */
+static int period_opts(int *argc, char **argv, dvc_report_opts *o, bool grouping)
+{
+	const char *from = cli_option(argc, argv, "--from");
+	const char *to = cli_option(argc, argv, "--to");
+	const char *asof = cli_option(argc, argv, "--asof");
+	const char *group = grouping ? cli_option(argc, argv, "--group") : NULL;
+	if ((from && parse_when(from, "--from", &o->from)) || (to && parse_when(to, "--to", &o->to)) ||
+	    (asof && parse_when(asof, "--asof", &o->asof)))
+		return 1;
+	if (group && dvc_report_group_parse(group, &o->group) != DVC_OK)
+		return cli_fail_lib("--group");
+	return 0;
+}
+
+static int extra_args(int argc, char **argv, const char *usage)
+{
+	if (argc > 1)
+		return cli_fail("unexpected argument '%s' (usage: %s)", argv[1], usage);
+	return 0;
+}
+
+static cJSON *row_json(const dvc_report_row *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (!o)
+		return NULL;
+	cJSON_AddStringToObject(o, "key", r->key);
+	cJSON_AddStringToObject(o, "label", r->label);
+#define I(f) cJSON_AddNumberToObject(o, #f, (double)r->f)
+	I(received);
+	I(received_online);
+	I(received_counter);
+	I(received_post);
+	I(settled_on_time);
+	I(settled_late);
+	I(pending_on_time);
+	I(pending_overdue);
+	I(withdrawn);
+	I(rejected);
+	I(cancelled);
+	I(returned);
+	I(returned_online);
+	I(fee_due_count);
+	I(paid_online_count);
+#undef I
+	cJSON_AddNumberToObject(o, "online_rate", r->online_rate);
+	cJSON_AddNumberToObject(o, "online_payment_rate", r->online_payment_rate);
+	cJSON_AddNumberToObject(o, "on_time_rate", r->on_time_rate);
+	cJSON_AddNumberToObject(o, "avg_days_to_settle", r->avg_days_to_settle);
+	cJSON_AddNumberToObject(o, "p90_days_to_settle", r->p90_days_to_settle);
+	return o;
+}
+
+static int report_rows(dvc_cli *cli, int argc, char **argv)
+{
+	static const char usage[] = "dvc report [--from DATE] [--to DATE] [--group G] [--asof INSTANT]";
+	dvc_report_opts o = DVC_REPORT_OPTS_INIT;
+	dvc_report *r;
+	if (period_opts(&argc, argv, &o, true) || extra_args(argc, argv, usage))
+		return 1;
+	if (dvc_report_get(cli->db, &o, &r) != DVC_OK)
+		return cli_fail_lib("report");
+	if (cli->json) {
+		cJSON *a = cJSON_CreateArray();
+		for (size_t i = 0; a && i < dvc_report_count(r); i++)
+			cJSON_AddItemToArray(a, row_json(dvc_report_row_get(r, i)));
+		dvc_report_free(r);
+		return cli_emit_json(a);
+	}
+	/* the Vietnamese label goes last: printf pads bytes, not characters */
+	printf("%-14s %8s %7s %7s %5s %8s %6s %8s %7s %5s %5s %5s %8s %7s %7s %6s %6s  %s\n", "key",
+	       "received", "online", "counter", "post", "on_time", "late", "pending", "overdue",
+	       "withd", "rej", "canc", "returned", "online%", "ontime%", "days", "p90", "label");
+	for (size_t i = 0; i < dvc_report_count(r); i++) {
+		const dvc_report_row *w = dvc_report_row_get(r, i);
+		printf("%-14s %8lld %7lld %7lld %5lld %8lld %6lld %8lld %7lld %5lld %5lld %5lld %8lld "
+		       "%6.1f%% %6.1f%% %6.2f %6.2f  %s\n",
+		       w->key[0] ? w->key : "-", (long long)w->received, (long long)w->received_online,
+		       (long long)w->received_counter, (long long)w->received_post,
+		       (long long)w->settled_on_time, (long long)w->settled_late,
+		       (long long)w->pending_on_time, (long long)w->pending_overdue,
+		       (long long)w->withdrawn, (long long)w->rejected, (long long)w->cancelled,
+		       (long long)w->returned, w->online_rate * 100, w->on_time_rate * 100,
+		       w->avg_days_to_settle, w->p90_days_to_settle, w->label);
+	}
+	if (dvc_report_count(r) == 0)
+		printf("(no dossier submitted in the period)\n");
+	dvc_report_free(r);
+	return 0;
+}
+
+static int report_bottlenecks(dvc_cli *cli, int argc, char **argv)
+{
+	const char *asof_s = cli_option(&argc, argv, "--asof");
+	dvc_time asof = 0;
+	dvc_bottlenecks *b;
+	if ((asof_s && parse_when(asof_s, "--asof", &asof)) ||
+	    extra_args(argc, argv, "dvc report bottlenecks [--asof INSTANT]"))
+		return 1;
+	if (dvc_report_bottlenecks(cli->db, asof, &b) != DVC_OK)
+		return cli_fail_lib("bottlenecks");
+	if (cli->json) {
+		cJSON *a = cJSON_CreateArray();
+		for (size_t i = 0; a && i < dvc_bottlenecks_count(b); i++) {
+			const dvc_bottleneck_row *w = dvc_bottlenecks_row(b, i);
+			cJSON *o = cJSON_CreateObject();
+			if (!o)
+				break;
+			cJSON_AddStringToObject(o, "procedure", w->procedure);
+			cJSON_AddNumberToObject(o, "step", w->step);
+			cJSON_AddStringToObject(o, "unit", w->unit);
+			cJSON_AddStringToObject(o, "unit_name", w->unit_name);
+			cJSON_AddStringToObject(o, "role", w->role);
+			cJSON_AddNumberToObject(o, "waiting", (double)w->waiting);
+			cJSON_AddNumberToObject(o, "median_dwell_hours", w->median_dwell_hours);
+			cJSON_AddNumberToObject(o, "max_dwell_hours", w->max_dwell_hours);
+			cJSON_AddItemToArray(a, o);
+		}
+		dvc_bottlenecks_free(b);
+		return cli_emit_json(a);
+	}
+	printf("%-10s %4s %-14s %-14s %7s %10s %10s  %s\n", "procedure", "step", "role", "unit",
+	       "waiting", "median_h", "max_h", "unit_name");
+	for (size_t i = 0; i < dvc_bottlenecks_count(b); i++) {
+		const dvc_bottleneck_row *w = dvc_bottlenecks_row(b, i);
+		printf("%-10s %4d %-14s %-14s %7lld %10.1f %10.1f  %s\n", w->procedure, w->step + 1,
+		       w->role, w->unit, (long long)w->waiting, w->median_dwell_hours,
+		       w->max_dwell_hours, w->unit_name);
+	}
+	if (dvc_bottlenecks_count(b) == 0)
+		printf("(no dossier waiting)\n");
+	dvc_bottlenecks_free(b);
+	return 0;
+}
+
+static int report_index(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_report_opts o = DVC_REPORT_OPTS_INIT;
+	dvc_index_row *rows;
+	size_t n;
+	if (period_opts(&argc, argv, &o, false) ||
+	    extra_args(argc, argv, "dvc report index [--from DATE] [--to DATE] [--asof INSTANT]"))
+		return 1;
+	if (dvc_report_index(cli->db, &o, &rows, &n) != DVC_OK)
+		return cli_fail_lib("index");
+	if (cli->json) {
+		cJSON *a = cJSON_CreateArray();
+		for (size_t i = 0; a && i < n; i++) {
+			cJSON *x = cJSON_CreateObject();
+			if (!x)
+				break;
+			cJSON_AddStringToObject(x, "code", rows[i].code);
+			cJSON_AddStringToObject(x, "name", rows[i].name);
+			cJSON_AddStringToObject(x, "formula", rows[i].formula);
+			cJSON_AddNumberToObject(x, "numerator", (double)rows[i].numerator);
+			cJSON_AddNumberToObject(x, "denominator", (double)rows[i].denominator);
+			cJSON_AddNumberToObject(x, "value", rows[i].value);
+			cJSON_AddItemToArray(a, x);
+		}
+		dvc_free(rows);
+		return cli_emit_json(a);
+	}
+	printf("%-17s %8s %10s %12s  %s\n", "indicator", "value", "numerator", "denominator", "name");
+	for (size_t i = 0; i < n; i++)
+		printf("%-17s %7.1f%% %10lld %12lld  %s\n", rows[i].code, rows[i].value * 100,
+		       (long long)rows[i].numerator, (long long)rows[i].denominator, rows[i].name);
+	dvc_free(rows);
+	return 0;
+}
+
+static int report_register(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_report_opts o = DVC_REPORT_OPTS_INIT;
+	char *csv;
+	size_t len = 0;
+	if (period_opts(&argc, argv, &o, false) ||
+	    extra_args(argc, argv, "dvc report register [--from DATE] [--to DATE]"))
+		return 1;
+	if (dvc_report_register_csv(cli->db, &o, &csv, &len) != DVC_OK)
+		return cli_fail_lib("register");
+	if (fwrite(csv, 1, len, stdout) != len || fflush(stdout) != 0) {
+		dvc_free(csv);
+		return cli_fail("writing the register failed");
+	}
+	dvc_free(csv);
+	return 0;
+}
+
+int cmd_report(dvc_cli *cli, int argc, char **argv)
+{
+	if (!cli_db(cli))
+		return 1;
+	if (argc > 1 && strcmp(argv[1], "bottlenecks") == 0)
+		return report_bottlenecks(cli, argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "index") == 0)
+		return report_index(cli, argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "register") == 0)
+		return report_register(cli, argc - 1, argv + 1);
+	return report_rows(cli, argc, argv);
+}

@@ -1,0 +1,218 @@
+/*
+ * dvc-httpd — an example portal front end over libdvc: an HTTP/JSON server
+ * on libmicrohttpd and a small web page, to show how an existing portal
+ * links the library in. Thin on purpose: every rule of the domain (who may
+ * act, what a state allows, deadlines, validation of applicant fields and
+ * e-forms, tracking secrets and their throttling) stays in the library; the
+ * server translates HTTP to calls and library errors to HTTP statuses.
+ *
+ * What belongs to the example and not to the library, and is marked so:
+ * sessions and CSRF tokens (session.c), officer sign-in with desk tokens
+ * read from a file (a real portal has its own SSO), and the storage of
+ * uploaded attachments (files.c; the library records their digests).
+ *
+ * Threading: libmicrohttpd runs an internal thread pool. Each pool thread
+ * opens its own dvc_db handle on first use (a handle is used by one thread
+ * at a time, see store.h): reads run in parallel on SQLite's WAL, and
+ * writers serialise inside SQLite (its busy timeout; DVC_EBUSY maps to
+ * 503). The session table is the one structure the threads share, under
+ * a mutex.
+ */
+#ifndef DVC_HTTPD_H
+#define DVC_HTTPD_H
+
+#include "dvc/dvc.h"
+#include "dvc/slip.h"
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Size limits of request bodies. Submissions carry attachments as base64
+ * inside JSON (4/3 of the decoded size plus the form); everything else is small. */
+#define HTTPD_MAX_BODY_SUBMIT (3u * 1024u * 1024u)
+#define HTTPD_MAX_BODY_SMALL (64u * 1024u)
+#define HTTPD_MAX_ATTACH_TOTAL (2u * 1024u * 1024u) /* decoded bytes per request */
+#define HTTPD_MAX_ATTACHMENTS 10
+#define HTTPD_MAX_NAME 200 /* bytes of an attachment's file name */
+
+/* ---- sessions (session.c) ---- */
+
+typedef enum httpd_sess_kind {
+	SESS_ANONYMOUS = 0, /* a visitor: holds a CSRF token only */
+	SESS_ACCOUNT = 1,   /* a citizen signed in with dvc_account_login() */
+	SESS_OFFICER = 2    /* an officer signed in with a desk token (example only) */
+} httpd_sess_kind;
+
+#define HTTPD_TOKEN_HEX 64 /* 32 random bytes as hex */
+
+typedef struct httpd_session {
+	char token[HTTPD_TOKEN_HEX + 1]; /* the cookie value */
+	char csrf[HTTPD_TOKEN_HEX + 1];  /* required as X-CSRF-Token on POST */
+	httpd_sess_kind kind;
+	char name[65];  /* username (accounts, officers) */
+	char unit[65];  /* officer's unit */
+	dvc_role role;  /* officer's role */
+	int64_t expires; /* idle expiry, seconds since the epoch */
+} httpd_session;
+
+typedef struct httpd_sessions httpd_sessions;
+
+typedef enum httpd_sess_lookup {
+	SESS_MISSING = 0,
+	SESS_FOUND = 1,
+	SESS_EXPIRED = 2
+} httpd_sess_lookup;
+
+int sessions_new(httpd_sessions **out, size_t max, int ttl_seconds);
+void sessions_free(httpd_sessions *s);
+/* Start a session (new random token and CSRF token); copies it to *out. */
+int sessions_create(httpd_sessions *s, const httpd_session *proto, httpd_session *out);
+/* Find a session by cookie value; a found one has its idle expiry renewed. */
+httpd_sess_lookup sessions_lookup(httpd_sessions *s, const char *token, httpd_session *out);
+void sessions_drop(httpd_sessions *s, const char *token);
+/* Constant-time comparison of two NUL-terminated tokens. */
+int tokens_equal(const char *a, const char *b);
+/* Random bytes as lower-case hex: 2*n characters and a NUL. */
+void random_hex(char *out, size_t n);
+
+/* ---- the server ---- */
+
+typedef struct httpd_officer_token {
+	char *username, *token;
+} httpd_officer_token;
+
+typedef struct httpd {
+	const char *db_path;
+	const char *files_dir;
+	const char *gateway_name, *gateway_secret; /* from DVC_GATEWAY, DVC_GATEWAY_SECRET */
+	int secure_cookies;
+	httpd_sessions *sessions;
+	httpd_officer_token *officers; /* --officer-tokens FILE */
+	size_t n_officers;
+	/* every per-thread store handle, closed at shutdown */
+	pthread_mutex_t db_lock;
+	dvc_db **dbs;
+	size_t n_dbs, cap_dbs;
+	pthread_mutex_t log_lock;
+} httpd;
+
+/* One request. Created by the URI log callback, freed when it completes. */
+typedef struct httpd_req {
+	httpd *srv;
+	struct MHD_Connection *conn;
+	char *uri;            /* as sent, with the query string */
+	char *method;
+	char *path;           /* decoded path, without the query */
+	const struct httpd_route *route;
+	char *seg[8];         /* path segments (copies) */
+	int nseg;
+	char *body;
+	size_t body_len, body_cap, body_limit;
+	int body_too_big;
+	int started;
+	int has_session;
+	httpd_session sess;
+	const char *set_cookie; /* Set-Cookie header to add to the response, or NULL */
+	char cookie_buf[200];
+	const char *csp;        /* Content-Security-Policy of an HTML reply, or NULL: the page's */
+	const char *extra_name, *extra_value; /* one more header (Location, Allow), or NULL */
+	unsigned int status;
+	size_t resp_len;
+	enum MHD_Result result; /* what queueing the reply returned */
+	struct timespec t0;
+} httpd_req;
+
+/* The calling thread's store handle (opened on first use); NULL on failure
+ * (dvc_error_last() says why). */
+dvc_db *httpd_db(httpd_req *r);
+
+/* Replies. Each queues exactly one response; handlers return after one. */
+enum MHD_Result reply_json(httpd_req *r, unsigned int status, cJSON *body); /* frees body */
+enum MHD_Result reply_bytes(httpd_req *r, unsigned int status, const char *type, void *data,
+			    size_t len, void (*free_fn)(void *), const char *disposition);
+/* {"error":{"code":"DVC_...","message":"...","path":...}} with the given status. */
+enum MHD_Result reply_error(httpd_req *r, unsigned int status, int code, const char *message,
+			    const char *path);
+/* The library's last error, with the status its code maps to. */
+enum MHD_Result reply_lib(httpd_req *r);
+unsigned int httpd_status_for(int code);
+
+/* The body as a JSON object; NULL after replying 400 (r->result holds the
+ * queueing result to return). */
+cJSON *req_json(httpd_req *r);
+
+/* A request header or query parameter (decoded), or NULL. */
+const char *req_header(httpd_req *r, const char *name);
+const char *req_query(httpd_req *r, const char *name);
+
+/* Route handlers (api.c). */
+typedef enum MHD_Result (*httpd_handler)(httpd_req *r);
+typedef struct httpd_route {
+	const char *method;
+	const char *pattern; /* path; a "*" segment matches any one segment */
+	httpd_handler fn;
+	unsigned int flags;
+} httpd_route;
+
+enum {
+	ROUTE_JSON = 1u << 0,  /* body must be application/json */
+	ROUTE_CSRF = 1u << 1,  /* state-changing: session cookie + X-CSRF-Token */
+	ROUTE_LARGE = 1u << 2  /* body up to HTTPD_MAX_BODY_SUBMIT */
+};
+
+const httpd_route *api_routes(size_t *n);
+
+/* The MHD access handler and request lifecycle callbacks (http.c). */
+enum MHD_Result httpd_access(void *cls, struct MHD_Connection *conn, const char *url,
+			     const char *method, const char *version, const char *upload_data,
+			     size_t *upload_data_size, void **con_cls);
+void *httpd_uri_log(void *cls, const char *uri, struct MHD_Connection *conn);
+void httpd_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+		     enum MHD_RequestTerminationCode toe);
+
+/* Start a session of the given kind and attach its cookie to the reply. */
+int httpd_start_session(httpd_req *r, const httpd_session *proto);
+
+/* ---- attachments (files.c; the example's storage) ---- */
+
+typedef struct httpd_attachment {
+	char *document; /* which required document it is, or NULL */
+	char *name;     /* original file name (display only) */
+	char *type;     /* MIME type from the allow-list */
+	size_t size;
+	char sha256[65];
+	char tmp[4096]; /* temporary file until committed */
+} httpd_attachment;
+
+typedef struct httpd_attachments {
+	httpd_attachment *v;
+	size_t n;
+} httpd_attachments;
+
+/* Validate and decode the request's "attachments" array, write each to a
+ * temporary file. On failure nothing is left on disk, and the status,
+ * message and path outputs say why (a 4xx). */
+int files_prepare(httpd *srv, const cJSON *arr, httpd_attachments *out, unsigned int *status,
+		  char *msg, size_t msg_len, char *path, size_t path_len);
+/* Move the temporary files to their content-addressed names and write the
+ * dossier's manifest. */
+int files_commit(httpd *srv, const char *code, httpd_attachments *a);
+/* Remove temporary files and free. */
+void files_release(httpd_attachments *a);
+/* Find attachment `sha256` of dossier `code` in its manifest: fills name,
+ * type and the file's path. DVC_ENOTFOUND when absent. */
+int files_lookup(httpd *srv, const char *code, const char *sha256, char *name, size_t name_len,
+		 char *type, size_t type_len, char *file, size_t file_len);
+/* A dossier code or digest safe to use in a file name. */
+int files_safe_code(const char *s);
+int files_is_sha256(const char *s);
+
+/* ---- embedded web assets (www/, compiled in by tools/embed.py) ---- */
+#include "embedded.h"
+extern const dvc_embedded_file httpd_www_files[];
+
+#endif

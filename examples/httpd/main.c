@@ -1,0 +1,221 @@
+/* dvc-httpd: the example portal server. See httpd.h for the design and
+ * api.c for the routes.
+ *
+ *   dvc-httpd --db FILE [--port N] [--listen ADDR] [--threads N]
+ *             [--files-dir DIR] [--officer-tokens FILE] [--session-ttl SECONDS]
+ *             [--secure-cookies] [--port-file FILE]
+ *
+ * Loopback (127.0.0.1) by default; --port 0 picks a free port, printed on
+ * stdout and written to --port-file. One line per request on stderr.
+ * SIGINT/SIGTERM stop it cleanly. The gateway secret for payment callbacks
+ * comes from DVC_GATEWAY_SECRET (name from DVC_GATEWAY, default "vnpay"),
+ * as in the CLI, so it never appears in a process listing. */
+#include "httpd.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int usage(FILE *f)
+{
+	fputs("usage: dvc-httpd --db FILE [--port N] [--listen ADDR] [--threads N]\n"
+	      "                 [--files-dir DIR] [--officer-tokens FILE] [--session-ttl SECONDS]\n"
+	      "                 [--secure-cookies] [--port-file FILE]\n"
+	      "  --port 0 picks a free port. Officer desk tokens: lines \"username:token\"\n"
+	      "  (at least 16 characters each); the example's stand-in for a portal's SSO.\n",
+	      f);
+	return f == stderr ? 2 : 0;
+}
+
+static int fail(const char *what, const char *detail)
+{
+	fprintf(stderr, "dvc-httpd: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
+	return 1;
+}
+
+/* Read "username:token" lines ('#' comments and blank lines skipped). */
+static int read_officer_tokens(httpd *srv, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	int lineno = 0;
+	if (!f)
+		return fail(path, strerror(errno));
+	while (fgets(line, sizeof line, f)) {
+		char *colon, *end = line + strcspn(line, "\r\n");
+		httpd_officer_token *v;
+		lineno++;
+		*end = '\0';
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		if (!(colon = strchr(line, ':')) || colon == line || strlen(colon + 1) < 16) {
+			fprintf(stderr, "dvc-httpd: %s:%d: want \"username:token\" with a token of at "
+					"least 16 characters\n", path, lineno);
+			fclose(f);
+			return 1;
+		}
+		*colon = '\0';
+		if (!(v = realloc(srv->officers, (srv->n_officers + 1) * sizeof *v))) {
+			fclose(f);
+			return fail("out of memory", NULL);
+		}
+		srv->officers = v;
+		v[srv->n_officers].username = strdup(line);
+		v[srv->n_officers].token = strdup(colon + 1);
+		srv->n_officers++;
+		sodium_memzero(line, sizeof line);
+	}
+	fclose(f);
+	return 0;
+}
+
+static long num_arg(const char *s, long lo, long hi)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	return *s && !*end && v >= lo && v <= hi ? v : -1;
+}
+
+int main(int argc, char **argv)
+{
+	httpd srv;
+	const char *listen_addr = "127.0.0.1", *port_file = NULL, *tokens = NULL;
+	long port = 8080, threads = 4, ttl = 1800;
+	char files_dir[4096] = "";
+	struct sockaddr_in sa;
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *info;
+	dvc_db *db;
+	sigset_t sigs;
+	int sig, rc = 0;
+
+	memset(&srv, 0, sizeof srv);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--help") == 0)
+			return usage(stdout);
+		if (strcmp(a, "--secure-cookies") == 0) {
+			srv.secure_cookies = 1;
+			continue;
+		}
+		if (!v)
+			return usage(stderr);
+		i++;
+		if (strcmp(a, "--db") == 0)
+			srv.db_path = v;
+		else if (strcmp(a, "--port") == 0 && (port = num_arg(v, 0, 65535)) >= 0)
+			;
+		else if (strcmp(a, "--threads") == 0 && (threads = num_arg(v, 1, 64)) > 0)
+			;
+		else if (strcmp(a, "--session-ttl") == 0 && (ttl = num_arg(v, 1, 86400 * 30)) > 0)
+			;
+		else if (strcmp(a, "--listen") == 0)
+			listen_addr = v;
+		else if (strcmp(a, "--files-dir") == 0)
+			snprintf(files_dir, sizeof files_dir, "%s", v);
+		else if (strcmp(a, "--officer-tokens") == 0)
+			tokens = v;
+		else if (strcmp(a, "--port-file") == 0)
+			port_file = v;
+		else
+			return usage(stderr);
+	}
+	if (!srv.db_path)
+		return usage(stderr);
+	if (sodium_init() < 0)
+		return fail("libsodium failed to initialise", NULL);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, listen_addr, &sa.sin_addr) != 1)
+		return fail("--listen wants an IPv4 address", listen_addr);
+	if ((ntohl(sa.sin_addr.s_addr) >> 24) != 127)
+		fprintf(stderr, "dvc-httpd: warning: listening on %s, not loopback; put TLS in front\n",
+			listen_addr);
+
+	/* Open (create, migrate) the store once here; the worker threads then
+	 * open their own handles on it. */
+	if (dvc_open(&db, srv.db_path, NULL) != DVC_OK)
+		return fail(srv.db_path, dvc_error_last()->message);
+	if (!files_dir[0])
+		snprintf(files_dir, sizeof files_dir, "%s.files", srv.db_path);
+	if (mkdir(files_dir, 0700) != 0 && errno != EEXIST) {
+		dvc_close(db);
+		return fail(files_dir, strerror(errno));
+	}
+	srv.files_dir = files_dir;
+	srv.gateway_secret = getenv("DVC_GATEWAY_SECRET");
+	srv.gateway_name = getenv("DVC_GATEWAY") ? getenv("DVC_GATEWAY") : "vnpay";
+	if (tokens && read_officer_tokens(&srv, tokens)) {
+		dvc_close(db);
+		return 1;
+	}
+	if (sessions_new(&srv.sessions, 10000, (int)ttl) != DVC_OK) {
+		dvc_close(db);
+		return fail("out of memory", NULL);
+	}
+	pthread_mutex_init(&srv.db_lock, NULL);
+	pthread_mutex_init(&srv.log_lock, NULL);
+
+	/* The worker threads inherit this mask: only main() takes the signals. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+
+	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+			     httpd_access, &srv,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
+			     MHD_OPTION_URI_LOG_CALLBACK, httpd_uri_log, &srv,
+			     MHD_OPTION_NOTIFY_COMPLETED, httpd_completed, &srv,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)512,
+			     MHD_OPTION_END);
+	if (!d) {
+		rc = fail("cannot listen", listen_addr);
+		goto out;
+	}
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	port = info ? info->port : port;
+	printf("dvc-httpd %s listening on http://%s:%ld/ (store %s, %ld threads)\n", dvc_version(),
+	       listen_addr, port, srv.db_path, threads);
+	fflush(stdout);
+	if (port_file) {
+		FILE *pf = fopen(port_file, "w");
+		if (!pf || fprintf(pf, "%ld\n", port) < 0 || fclose(pf) != 0) {
+			rc = fail(port_file, strerror(errno));
+			MHD_stop_daemon(d);
+			goto out;
+		}
+	}
+	sigdelset(&sigs, SIGPIPE);
+	do {
+		if (sigwait(&sigs, &sig) != 0)
+			break;
+	} while (sig != SIGINT && sig != SIGTERM);
+	fprintf(stderr, "dvc-httpd: stopping\n");
+	MHD_stop_daemon(d);
+out:
+	for (size_t i = 0; i < srv.n_dbs; i++)
+		dvc_close(srv.dbs[i]);
+	free(srv.dbs);
+	dvc_close(db);
+	sessions_free(srv.sessions);
+	for (size_t i = 0; i < srv.n_officers; i++) {
+		sodium_memzero(srv.officers[i].token, strlen(srv.officers[i].token));
+		free(srv.officers[i].username);
+		free(srv.officers[i].token);
+	}
+	free(srv.officers);
+	pthread_mutex_destroy(&srv.db_lock);
+	pthread_mutex_destroy(&srv.log_lock);
+	return rc;
+}

@@ -1,0 +1,577 @@
+/* The example portal page: plain JavaScript over the server's JSON API.
+ * Presentation only — every rule (what a state allows, validation of the
+ * applicant and the e-form, deadlines, who may act) is the library's; the
+ * page shows what the API says and the library's errors, in Vietnamese.
+ * All text from the server goes into the page as text nodes, never HTML. */
+'use strict';
+
+const S = { csrf: null, actor: null, proc: null, lastTracked: null, inbox: [], caseCode: null };
+
+const ACTION_VI = {
+  submit: 'Nộp hồ sơ', receive: 'Tiếp nhận hồ sơ', request_supplement: 'Yêu cầu bổ sung',
+  supply: 'Đã bổ sung giấy tờ', forward: 'Chuyển bước tiếp theo', send_back: 'Trả lại bước trước',
+  transfer: 'Chuyển liên thông', assign: 'Phân công xử lý', pause: 'Tạm dừng', resume: 'Tiếp tục xử lý',
+  reschedule: 'Xin lỗi và hẹn lại', reject: 'Từ chối', return: 'Trả kết quả', withdraw: 'Rút hồ sơ',
+  cancel: 'Hủy hồ sơ', pay: 'Thanh toán', refund: 'Hoàn phí',
+};
+const ROLE_VI = {
+  applicant: 'Người nộp', reception: 'Cán bộ tiếp nhận', specialist: 'Chuyên viên',
+  unit_leader: 'Lãnh đạo phòng', signing_leader: 'Lãnh đạo ký duyệt', admin: 'Quản trị',
+};
+const ERROR_VI = {
+  DVC_EAUTH: 'Thông tin xác thực không đúng', DVC_ETHROTTLED: 'Thử sai quá nhiều lần, vui lòng thử lại sau',
+  DVC_EINVAL: 'Dữ liệu không hợp lệ', DVC_ESCHEMA: 'Dữ liệu không đúng mẫu', DVC_EPARSE: 'Dữ liệu không đọc được',
+  DVC_EUTF8: 'Dữ liệu có ký tự không hợp lệ', DVC_ENOTFOUND: 'Không tìm thấy',
+  DVC_ETRANSITION: 'Thao tác không thực hiện được ở bước này', DVC_EPERM: 'Không có quyền thực hiện',
+  DVC_ETOOBIG: 'Dữ liệu quá lớn', DVC_ECONFLICT: 'Hồ sơ vừa thay đổi, hãy tải lại',
+  DVC_EEXPIRED: 'Phiên làm việc đã hết hạn, vui lòng đăng nhập lại',
+  DVC_ESERVICELEVEL: 'Thủ tục không hỗ trợ việc này ở mức độ dịch vụ hiện tại',
+  DVC_EEXISTS: 'Đã tồn tại', DVC_EBUSY: 'Hệ thống đang bận, vui lòng thử lại', DVC_EDATE: 'Ngày giờ không hợp lệ',
+};
+const DOC_FORM_VI = { original: 'Bản chính', copy: 'Bản sao', original_or_copy: 'Bản chính hoặc bản sao' };
+const LEVEL_VI = { district: 'Cấp huyện', commune: 'Cấp xã', province: 'Cấp tỉnh' };
+const MAX_UPLOAD = 2 * 1024 * 1024;
+
+/* ---- small helpers ---- */
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const k of kids.flat()) if (k !== null && k !== undefined && k !== false) e.append(k);
+  return e;
+}
+
+function announce(msg) { $('status').textContent = msg; }
+
+/* "2026-11-26T17:00:00+07:00" -> "17:00 ngày 26/11/2026" (already in Vietnam's time). */
+function when(iso) {
+  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)/.exec(iso || '');
+  return m ? `${m[4]}:${m[5]} ngày ${m[3]}/${m[2]}/${m[1]}` : '—';
+}
+
+function vnd(n) { return n === 0 ? 'Miễn phí' : `${Number(n).toLocaleString('vi-VN')} đồng`; }
+
+class ApiError extends Error {
+  constructor(status, err) {
+    super(err && err.message ? err.message : `HTTP ${status}`);
+    this.status = status;
+    this.code = err ? err.code : 'DVC_ERROR';
+    this.path = err ? err.path : null;
+  }
+}
+
+async function api(method, path, body, headers) {
+  const h = Object.assign({}, headers);
+  if (method !== 'GET') {
+    h['X-CSRF-Token'] = S.csrf || '';
+    if (body !== undefined) h['Content-Type'] = 'application/json';
+  }
+  const res = await fetch(path, {
+    method, headers: h, credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let data = null;
+  try { data = await res.json(); } catch (e) { data = null; }
+  if (!res.ok) {
+    const err = new ApiError(res.status, data && data.error);
+    if (err.code === 'DVC_EEXPIRED' || (res.status === 403 && /CSRF|session/.test(err.message))) {
+      await loadSession();
+    }
+    throw err;
+  }
+  return data;
+}
+
+function errorText(e) {
+  const vi = ERROR_VI[e.code] || 'Có lỗi xảy ra';
+  return `${vi}${e.path ? ` (trường ${e.path})` : ''}: ${e.message} [${e.code}]`;
+}
+
+function showError(box, e, form) {
+  box.textContent = errorText(e);
+  box.hidden = false;
+  if (form) {
+    for (const f of form.querySelectorAll('[aria-invalid]')) {
+      f.removeAttribute('aria-invalid');
+      f.removeAttribute('aria-errormessage');
+    }
+    for (const m of form.querySelectorAll('.field-error')) m.remove();
+    if (e.path) {
+      const fields = [...form.querySelectorAll('[data-path]')];
+      const hit = fields.find((f) => f.dataset.path === e.path) ||
+        fields.find((f) => e.path.endsWith('.' + f.dataset.path.split('.').pop()) || f.dataset.path.endsWith('.' + e.path)) ||
+        fields.find((f) => e.path.startsWith(f.dataset.path));
+      if (hit) {
+        const msg = el('p', { class: 'field-error', id: `${hit.id}-error`, text: errorText(e) });
+        hit.after(msg);
+        hit.setAttribute('aria-invalid', 'true');
+        hit.setAttribute('aria-errormessage', msg.id);
+        hit.focus();
+        return;
+      }
+    }
+  }
+  box.setAttribute('tabindex', '-1');
+  box.focus();
+}
+
+function clearError(box) { box.hidden = true; box.textContent = ''; }
+
+/* ---- session ---- */
+
+async function loadSession() {
+  const s = await (await fetch('/api/session', { credentials: 'same-origin' })).json();
+  S.csrf = s.csrf;
+  S.actor = s.actor;
+  renderWho();
+}
+
+function setSession(s) { S.csrf = s.csrf; S.actor = s.actor; renderWho(); }
+
+function renderWho() {
+  const a = S.actor;
+  $('who').textContent = !a ? 'Khách' :
+    a.kind === 'account' ? `Công dân: ${a.username}` : `Cán bộ: ${a.username} (${ROLE_VI[a.role] || a.role})`;
+}
+
+/* ---- routing ---- */
+
+function route() {
+  const h = location.hash.replace(/^#/, '') || '/';
+  const parts = h.split('/').filter(Boolean).map(decodeURIComponent);
+  const view = parts[0] === 'procedure' ? 'procedure' : parts[0] === 'track' ? 'track'
+    : parts[0] === 'account' ? 'account' : parts[0] === 'officer' ? 'officer' : 'search';
+  for (const s of document.querySelectorAll('[data-view]')) s.hidden = s.dataset.view !== view;
+  for (const a of document.querySelectorAll('[data-nav]')) {
+    const on = a.dataset.nav === view || (view === 'procedure' && a.dataset.nav === 'search');
+    if (on) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+  $('flash').hidden = true;
+  if (view === 'procedure') showProcedure(parts[1]);
+  else if (view === 'track') showTrackView(parts[1]);
+  else if (view === 'account') showAccount();
+  else if (view === 'officer') showOfficer();
+  const h1 = document.querySelector(`[data-view="${view}"] h1`);
+  if (h1 && document.activeElement !== document.body) h1.focus();
+}
+
+/* ---- search ---- */
+
+async function search(ev) {
+  if (ev) ev.preventDefault();
+  const p = new URLSearchParams();
+  for (const k of ['q', 'level', 'online']) if ($(k).value) p.set(k, $(k).value);
+  p.set('limit', '50');
+  const list = $('results');
+  list.setAttribute('aria-busy', 'true');
+  list.dataset.query = $('q').value;
+  try {
+    const r = await api('GET', `/api/procedures?${p}`);
+    list.replaceChildren(...r.procedures.map((x) => el('li', { class: 'card' },
+      el('h2', { class: 'h3' }, el('a', { href: `#/procedure/${encodeURIComponent(x.code)}`, text: x.name })),
+      el('p', { class: 'muted', text: `Mã ${x.code} · lĩnh vực ${x.sector} · mức độ ${x.online_level}` }))));
+    $('search-count').textContent = r.count ? `Tìm thấy ${r.count} thủ tục.` : 'Không tìm thấy thủ tục nào.';
+  } catch (e) {
+    list.replaceChildren();
+    $('search-count').textContent = errorText(e);
+  } finally {
+    list.setAttribute('aria-busy', 'false');
+  }
+}
+
+/* ---- one procedure ---- */
+
+async function showProcedure(code) {
+  $('receipt').hidden = true;
+  let p;
+  try {
+    p = await api('GET', `/api/procedures/${encodeURIComponent(code)}`);
+  } catch (e) {
+    $('h-procedure').textContent = 'Không tìm thấy thủ tục';
+    $('proc-facts').replaceChildren(el('dd', { text: errorText(e) }));
+    return;
+  }
+  S.proc = p;
+  $('h-procedure').textContent = p.name;
+  const dl = $('proc-facts');
+  const fact = (k, v) => [el('dt', { text: k }), el('dd', { text: v })];
+  dl.replaceChildren(
+    ...fact('Mã thủ tục', p.code),
+    ...fact('Lĩnh vực', p.sector),
+    ...fact('Cơ quan thực hiện', p.agency),
+    ...fact('Cấp thực hiện', p.levels.map((l) => LEVEL_VI[l] || l).join(', ')),
+    ...fact('Mức độ dịch vụ công trực tuyến', `Mức độ ${p.online_level}` +
+      (p.online_mode === 'full' ? ' (toàn trình)' : p.online_mode === 'partial' ? ' (một phần)' : '')),
+    ...fact('Thời hạn giải quyết', `${p.deadline.value} ${p.deadline.unit === 'hours' ? 'giờ' : 'ngày'} làm việc`),
+    ...fact('Kết quả', p.result_type || '—'));
+  $('proc-docs').replaceChildren(...p.documents.map((d) => el('li', { class: 'card' },
+    el('p', { text: d.name }),
+    el('p', { class: 'muted', text: `${DOC_FORM_VI[d.form] || d.form} · ${d.count} bộ · ${d.submission === 'eform' ? 'khai trực tuyến' : 'đính kèm tệp'}` }),
+    d.submission === 'eform' ? el('p', {}, el('a', {
+      href: `/api/procedures/${encodeURIComponent(p.code)}/forms/${d.n}`, download: '',
+      text: 'Tải mẫu đơn, tờ khai', 'aria-label': `Tải mẫu: ${d.name}`,
+    })) : null)));
+  $('proc-fees').replaceChildren(...(p.fees.length ? p.fees.map((f) => el('li', {
+    text: `${f.name}: ${vnd(f.amount)}${f.kind === 'per_copy' ? ' mỗi bản' : f.kind === 'per_page' ? ' mỗi trang' : ''}${f.note ? ` (${f.note})` : ''}`,
+  })) : [el('li', { text: 'Không thu phí' })]));
+  $('proc-legal').replaceChildren(...p.legal_basis.map((x) => el('li', { text: x })));
+
+  /* Levels 1-2 are information and forms; the library refuses online
+   * submission below level 3 (DVC_ESERVICELEVEL) — the page just says so. */
+  const online = p.online_level >= 3;
+  $('proc-offline').hidden = online;
+  $('proc-offline').textContent = online ? '' : `Thủ tục mức độ ${p.online_level}: tải mẫu đơn, tờ khai ở trên và nộp hồ sơ trực tiếp hoặc qua bưu chính tại Bộ phận Tiếp nhận và Trả kết quả.`;
+  $('submit-form').hidden = !online;
+  clearError($('submit-error'));
+  buildEform(p);
+  buildUploads(p);
+  const account = S.actor && S.actor.kind === 'account';
+  $('use-profile-wrap').hidden = !account;
+  $('applicant-fields').hidden = account && $('use-profile').checked;
+}
+
+/* Inputs for the e-form schema's fields (eform.h's subset of JSON Schema). */
+function buildEform(p) {
+  const grid = $('eform-grid');
+  grid.replaceChildren();
+  const s = p.form_schema;
+  const props = s && s.properties ? Object.entries(s.properties) : [];
+  $('eform-fields').hidden = props.length === 0;
+  const required = new Set((s && s.required) || []);
+  for (const [name, f] of props) {
+    const id = `f-${name}`;
+    const label = el('label', { for: id, text: (f.title || name) + (required.has(name) ? ' *' : '') });
+    let input;
+    if (f.enum) {
+      input = el('select', { id }, el('option', { value: '', text: '— chọn —' }),
+        f.enum.map((v) => el('option', { value: String(v), text: String(v) })));
+    } else if (f.type === 'boolean') {
+      input = el('input', { id, type: 'checkbox' });
+    } else if (f.type === 'integer' || f.type === 'number') {
+      input = el('input', { id, type: 'number', step: f.type === 'integer' ? '1' : 'any', min: f.minimum, max: f.maximum });
+    } else {
+      input = el('input', { id, type: f.format === 'date' ? 'date' : f.format === 'email' ? 'email' : f.format === 'phone' ? 'tel' : 'text', maxlength: f.maxLength });
+    }
+    input.dataset.path = `form_data.${name}`;
+    input.dataset.field = name;
+    input.dataset.type = f.type;
+    if (required.has(name)) input.required = true;
+    if (f.description) input.setAttribute('aria-description', f.description);
+    grid.append(el('div', { class: 'field' }, label, input));
+  }
+}
+
+function buildUploads(p) {
+  const list = $('upload-list');
+  const docs = p.documents.filter((d) => d.submission === 'upload');
+  $('upload-fields').hidden = docs.length === 0;
+  list.replaceChildren(...docs.map((d, i) => el('div', { class: 'field' },
+    el('label', { for: `u-${i}`, text: d.name }),
+    el('input', { id: `u-${i}`, type: 'file', accept: '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png', 'data-document': d.name, 'data-path': `attachments[${i}]`, 'aria-describedby': 'upload-hint' }))));
+}
+
+function readBase64(file) {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(file);
+  });
+}
+
+async function submitDossier(ev) {
+  ev.preventDefault();
+  const box = $('submit-error');
+  clearError(box);
+  const body = { procedure: S.proc.code };
+  const account = S.actor && S.actor.kind === 'account';
+  if (!account || !$('use-profile').checked) {
+    body.applicant = {};
+    for (const k of ['full_name', 'citizen_id', 'birth_date', 'address', 'phone', 'email']) {
+      const v = $(`a-${k}`).value.trim();
+      if (v) body.applicant[k] = v;
+    }
+  }
+  const form = {};
+  for (const f of $('eform-grid').querySelectorAll('[data-field]')) {
+    if (f.type === 'checkbox') { form[f.dataset.field] = f.checked; continue; }
+    if (f.value === '') continue;
+    form[f.dataset.field] = f.dataset.type === 'integer' || f.dataset.type === 'number' ? Number(f.value) : f.value;
+  }
+  if (Object.keys(form).length) body.form_data = form;
+  const files = [...$('upload-list').querySelectorAll('input[type=file]')].filter((f) => f.files.length);
+  const total = files.reduce((n, f) => n + f.files[0].size, 0);
+  if (total > MAX_UPLOAD) {
+    showError(box, new ApiError(413, { code: 'DVC_ETOOBIG', message: 'tổng dung lượng tệp vượt quá 2 MB', path: null }));
+    return;
+  }
+  body.attachments = await Promise.all(files.map(async (f) => ({
+    document: f.dataset.document, name: f.files[0].name,
+    type: f.files[0].type || 'application/octet-stream', data: await readBase64(f.files[0]),
+  })));
+  const btn = ev.submitter || $('submit-form').querySelector('button[type=submit]');
+  btn.disabled = true;
+  try {
+    const r = await api('POST', '/api/dossiers', body);
+    $('receipt-code').textContent = r.code;
+    $('receipt-secret').textContent = r.secret || '(không cần: theo dõi bằng tài khoản)';
+    $('receipt-track').href = `#/track/${encodeURIComponent(r.code)}`;
+    if (r.secret) sessionStorage.setItem(`secret:${r.code}`, r.secret);
+    $('submit-form').hidden = true;
+    $('receipt').hidden = false;
+    $('receipt').focus();
+    announce(`Đã nộp hồ sơ ${r.code}`);
+  } catch (e) {
+    showError(box, e, $('submit-form'));
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+/* ---- tracking ---- */
+
+function showTrackView(code) {
+  if (code) {
+    $('t-code').value = code;
+    $('t-secret').value = sessionStorage.getItem(`secret:${code}`) || '';
+  }
+  $('track-result').hidden = true;
+  clearError($('track-error'));
+}
+
+function actorVi(a) {
+  if (!a || a === 'applicant') return 'Người nộp';
+  return a.replace(/^officer:/, 'Cán bộ ').replace(/^account:/, 'Tài khoản ');
+}
+
+function historyList(t) {
+  return el('ol', { class: 'timeline', 'aria-label': 'Quá trình xử lý' }, t.history.map((h) => el('li', {},
+    el('p', {}, el('strong', { text: ACTION_VI[h.action] || h.action }), ` → ${h.to_label}`),
+    el('p', { class: 'muted', text: `${when(h.at)} · ${actorVi(h.actor)}${h.unit ? ` · ${h.unit}` : ''}` }),
+    h.note ? el('p', { class: 'note', text: h.note }) : null)));
+}
+
+function trackingCard(t, secret) {
+  const q = secret ? `?secret=${encodeURIComponent(secret)}` : '';
+  const slipName = { receipt: 'Giấy tiếp nhận và hẹn trả kết quả', control: 'Phiếu kiểm soát quá trình', supplement: 'Phiếu yêu cầu bổ sung', refusal: 'Phiếu từ chối', apology: 'Phiếu xin lỗi và hẹn lại' };
+  const fact = (k, v) => [el('dt', { text: k }), el('dd', { text: v })];
+  return el('div', { class: 'card' },
+    el('p', {}, el('span', { class: `badge s-${t.state}`, text: t.state_label }),
+      t.overdue ? el('span', { class: 'badge late', text: 'Quá hạn' }) : null),
+    el('dl', { class: 'facts' },
+      ...fact('Mã hồ sơ', t.code),
+      ...fact('Thủ tục', t.procedure_name || t.procedure),
+      ...fact('Người nộp', t.applicant_name || '—'),
+      ...(t.final ? [] : fact('Đang xử lý tại', `${t.unit_name || t.unit || '—'} (${ROLE_VI[t.step_role] || t.step_role}, bước ${t.step}/${t.steps})`)),
+      ...fact('Ngày nộp', when(t.submitted_at)),
+      ...fact('Hẹn trả kết quả', t.rescheduled_due_at ? `${when(t.rescheduled_due_at)} (hẹn lại)` : when(t.due_at)),
+      ...(t.finished_at ? fact('Kết thúc', when(t.finished_at)) : [])),
+    el('h3', { text: 'Quá trình xử lý' }), historyList(t),
+    t.slips.length ? el('div', {}, el('h3', { text: 'Phiếu, giấy tờ' }), el('ul', {}, t.slips.map((k) => el('li', {},
+      el('a', { href: `/api/dossiers/${encodeURIComponent(t.code)}/slips/${k}${q}`, target: '_blank', rel: 'noopener', text: slipName[k] || k }))))) : null,
+    t.attachments.length ? el('div', {}, el('h3', { text: 'Tệp đính kèm' }), el('ul', {}, t.attachments.map((a) => el('li', {},
+      el('a', { href: `/api/dossiers/${encodeURIComponent(t.code)}/attachments/${a.sha256}${q}`, text: `${a.name} (${Math.ceil(a.size / 1024)} KB)` }))))) : null);
+}
+
+async function track(ev) {
+  if (ev) ev.preventDefault();
+  const code = $('t-code').value.trim();
+  const secret = $('t-secret').value.trim();
+  const box = $('track-error');
+  clearError(box);
+  $('track-result').hidden = true;
+  try {
+    const t = await api('GET', `/api/dossiers/${encodeURIComponent(code)}`, undefined,
+      secret ? { 'X-Tracking-Secret': secret } : {});
+    S.lastTracked = { code, secret };
+    const out = $('track-result');
+    const acts = t.actions.filter((a) => a.action === 'withdraw');
+    out.replaceChildren(trackingCard(t, secret), ...acts.map((a) => el('button', {
+      type: 'button', class: 'danger', text: ACTION_VI[a.action],
+      onclick: () => applicantAct(t.code, secret, a.action),
+    })));
+    out.hidden = false;
+    announce(`Hồ sơ ${t.code}: ${t.state_label}`);
+  } catch (e) {
+    $('track-result').hidden = true;
+    showError(box, e);
+  }
+}
+
+async function applicantAct(code, secret, action) {
+  if (!confirm(`${ACTION_VI[action]} ${code}?`)) return;
+  try {
+    await api('POST', `/api/dossiers/${encodeURIComponent(code)}/actions`, { action, secret: secret || undefined });
+    await track();
+  } catch (e) { showError($('track-error'), e); }
+}
+
+/* ---- citizen account ---- */
+
+function showAccount() {
+  const a = S.actor && S.actor.kind === 'account';
+  $('account-in').hidden = !a;
+  $('account-out').hidden = a;
+  if (a) $('account-name').textContent = S.actor.username;
+}
+
+async function login(ev) {
+  ev.preventDefault();
+  clearError($('login-error'));
+  try {
+    setSession(await api('POST', '/api/login', { username: $('l-user').value, password: $('l-pass').value }));
+    $('l-pass').value = '';
+    showAccount();
+    announce('Đã đăng nhập');
+  } catch (e) { showError($('login-error'), e); }
+}
+
+async function register(ev) {
+  ev.preventDefault();
+  const box = $('register-error');
+  clearError(box);
+  const profile = {};
+  for (const k of ['full_name', 'citizen_id', 'birth_date', 'address', 'phone', 'email']) {
+    const v = $(`r-${k}`).value.trim();
+    if (v) profile[k] = v;
+  }
+  try {
+    await api('POST', '/api/accounts', { username: $('r-user').value.trim(), password: $('r-pass').value, profile });
+    setSession(await api('POST', '/api/login', { username: $('r-user').value.trim(), password: $('r-pass').value }));
+    $('r-pass').value = '';
+    showAccount();
+    announce('Đã đăng ký và đăng nhập');
+  } catch (e) { showError(box, e, $('register-form')); }
+}
+
+async function logout() {
+  setSession(await api('POST', '/api/logout'));
+  showAccount();
+  showOfficer();
+  announce('Đã đăng xuất');
+}
+
+/* ---- officer desk ---- */
+
+function showOfficer() {
+  const o = S.actor && S.actor.kind === 'officer';
+  $('officer-login').hidden = o;
+  $('officer-desk').hidden = !o;
+  if (o) {
+    $('officer-who').textContent = `${S.actor.username} · ${ROLE_VI[S.actor.role] || S.actor.role} · đơn vị ${S.actor.unit}`;
+    loadInbox();
+  }
+}
+
+async function officerLogin(ev) {
+  ev.preventDefault();
+  clearError($('officer-error'));
+  try {
+    setSession(await api('POST', '/api/officer/login', { username: $('o-user').value.trim(), token: $('o-token').value }));
+    $('o-token').value = '';
+    $('case').hidden = true;
+    showOfficer();
+    announce('Đã đăng nhập cán bộ');
+  } catch (e) { showError($('officer-error'), e); }
+}
+
+async function loadInbox() {
+  const q = $('show-final').checked ? '?all=1' : '';
+  const ul = $('inbox');
+  try {
+    const r = await api('GET', `/api/officer/inbox${q}`);
+    S.inbox = r.dossiers;
+    $('inbox-count').textContent = `(${r.dossiers.length})`;
+    ul.replaceChildren(...(r.dossiers.length ? r.dossiers.map((d) => el('li', { class: 'card row', 'data-code': d.code },
+      el('div', {},
+        el('p', {}, el('strong', { text: d.code }), ' ', el('span', { class: `badge s-${d.state}`, text: d.state_label }),
+          d.overdue ? el('span', { class: 'badge late', text: 'Quá hạn' }) : null),
+        el('p', { text: d.procedure_name || d.procedure }),
+        el('p', { class: 'muted', text: `${d.applicant_name || ''} · nộp ${when(d.submitted_at)}${d.due_at ? ` · hẹn ${when(d.due_at)}` : ''}` })),
+      el('button', { type: 'button', text: 'Xử lý', 'aria-label': `Xử lý hồ sơ ${d.code}`, onclick: () => openCase(d.code) })))
+      : [el('li', { class: 'muted', text: 'Không có hồ sơ nào đang chờ tại đơn vị.' })]));
+  } catch (e) {
+    ul.replaceChildren(el('li', { class: 'error', text: errorText(e) }));
+  }
+}
+
+async function openCase(code) {
+  S.caseCode = code;
+  const box = $('act-error');
+  clearError(box);
+  try {
+    const t = await api('GET', `/api/dossiers/${encodeURIComponent(code)}`);
+    $('case-title').textContent = `Hồ sơ ${t.code}`;
+    $('case-body').replaceChildren(trackingCard(t, null));
+    const sel = $('act-action');
+    sel.replaceChildren(...t.actions.map((a) => el('option', { value: a.action, text: ACTION_VI[a.action] || a.action, 'data-needs': a.needs.join(' ') })));
+    $('act-form').hidden = t.actions.length === 0;
+    $('act-form').dataset.version = t.version;
+    actionChanged();
+    $('case').hidden = false;
+    $('case').focus();
+  } catch (e) { showError(box, e); }
+}
+
+function actionChanged() {
+  const opt = $('act-action').selectedOptions[0];
+  const needs = opt ? opt.dataset.needs.split(' ') : [];
+  $('act-note').required = needs.includes('note');
+  $('act-target-wrap').hidden = !needs.includes('target');
+  $('act-due-wrap').hidden = !needs.includes('new_due');
+  $('act-delivery-wrap').hidden = !needs.includes('delivery');
+}
+
+async function act(ev) {
+  ev.preventDefault();
+  const box = $('act-error');
+  clearError(box);
+  $('flash').hidden = true;
+  const action = $('act-action').value;
+  const body = { action, expected_version: Number($('act-form').dataset.version) };
+  const note = $('act-note').value.trim();
+  if (note) body.note = note;
+  if (!$('act-target-wrap').hidden && $('act-target').value.trim()) body.target = $('act-target').value.trim();
+  if (!$('act-due-wrap').hidden && $('act-due').value) body.new_due = `${$('act-due').value}:00+07:00`;
+  if (!$('act-delivery-wrap').hidden) body.delivery = $('act-delivery').value;
+  try {
+    const t = await api('POST', `/api/dossiers/${encodeURIComponent(S.caseCode)}/actions`, body);
+    $('act-note').value = '';
+    $('flash').textContent = `Đã thực hiện «${ACTION_VI[action] || action}»: hồ sơ ${t.code} chuyển sang «${t.state_label}».`;
+    $('flash').hidden = false;
+    $('flash').className = 'flash ok';
+    await loadInbox();
+    await openCase(S.caseCode);
+  } catch (e) { showError(box, e, $('act-form')); }
+}
+
+/* ---- start ---- */
+
+document.addEventListener('DOMContentLoaded', async () => {
+  $('search-form').addEventListener('submit', search);
+  $('submit-form').addEventListener('submit', submitDossier);
+  $('use-profile').addEventListener('change', () => { $('applicant-fields').hidden = $('use-profile').checked; });
+  $('track-form').addEventListener('submit', track);
+  $('login-form').addEventListener('submit', login);
+  $('register-form').addEventListener('submit', register);
+  $('logout').addEventListener('click', logout);
+  $('officer-login').addEventListener('submit', officerLogin);
+  $('officer-logout').addEventListener('click', logout);
+  $('inbox-refresh').addEventListener('click', loadInbox);
+  $('show-final').addEventListener('change', loadInbox);
+  $('act-action').addEventListener('change', actionChanged);
+  $('act-form').addEventListener('submit', act);
+  window.addEventListener('hashchange', route);
+  await loadSession();
+  route();
+  search();
+  document.body.dataset.ready = '1';
+});

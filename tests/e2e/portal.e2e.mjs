@@ -1,0 +1,221 @@
+// End-to-end: the example portal page in Debian's Chromium (headless),
+// driven by playwright-core. A citizen on a phone searches "khai sinh",
+// submits anonymously with an attachment (after one refused attempt), the
+// officers on a desktop receive, process, sign and return the dossier, and
+// the citizen tracks it and sees the result with its history. Screenshots
+// go to $ARTIFACTS; any console error or uncaught exception (a CSP
+// violation, a script error) fails the test.
+//
+// env: BASE_URL, ARTIFACTS, TOKENS (JSON {username: token}), CHROMIUM
+import { chromium } from 'playwright-core';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BASE = process.env.BASE_URL;
+const OUT = process.env.ARTIFACTS;
+const TOKENS = JSON.parse(process.env.TOKENS);
+mkdirSync(OUT, { recursive: true });
+
+const problems = [];
+let step = 0;
+function log(msg) { console.log(`[${++step}] ${msg}`); }
+function expect(cond, what) { if (!cond) throw new Error(`expectation failed: ${what}`); }
+
+function watch(page, name) {
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`${name} console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`${name} page error: ${e.message}`));
+  // an API error the test provokes on purpose is logged by Chromium as a
+  // failed resource; those are expected and not counted
+}
+
+async function shot(page, file, fullPage = true) {
+  await page.screenshot({ path: join(OUT, file), fullPage });
+  log(`screenshot ${file}`);
+}
+
+/* Every visible form control has a label (accessibility smoke check). */
+async function labelled(page, where) {
+  const bad = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+    .filter((e) => e.offsetParent !== null && e.type !== 'hidden')
+    .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
+    .map((e) => e.id || e.name || e.outerHTML.slice(0, 60)));
+  expect(bad.length === 0, `${where}: controls without a label: ${bad.join(', ')}`);
+}
+
+async function ready(page) {
+  await page.waitForSelector('body[data-ready="1"]');
+}
+
+const profile = mkdtempSync(join(tmpdir(), 'dvc-e2e-chromium-'));
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  // the flags this machine needs (closed network); playwright adds
+  // --headless and a fresh --user-data-dir of its own per context
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--disable-dev-shm-usage'],
+  env: { ...process.env, HOME: profile },
+});
+
+let failed = false;
+const phone = await browser.newContext({
+  viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+  locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh',
+});
+const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' });
+phone.setDefaultTimeout(15000);
+desk.setDefaultTimeout(15000);
+const citizen = await phone.newPage();
+const officer = await desk.newPage();
+watch(citizen, 'citizen');
+watch(officer, 'officer');
+
+try {
+  // ---- the citizen, on a phone ----
+  await citizen.goto(BASE);
+  await ready(citizen);
+  expect(await citizen.getAttribute('html', 'lang') === 'vi', 'the page is in Vietnamese');
+  await citizen.keyboard.press('Tab');
+  expect((await citizen.evaluate(() => document.activeElement.textContent)).includes('Bỏ qua'),
+    'the first Tab reaches the skip link');
+  await labelled(citizen, 'search');
+  await shot(citizen, '01-home-phone.png', false);
+
+  const q = citizen.getByLabel('Tên thủ tục hoặc từ khóa');
+  await q.fill('khai sinh');
+  await q.press('Enter'); // keyboard submit
+  await citizen.locator('#results[data-query="khai sinh"][aria-busy="false"]').waitFor({ state: 'attached' });
+  const hit = citizen.getByRole('link', { name: 'Thủ tục đăng ký khai sinh', exact: true });
+  expect(await citizen.locator('#results li a').first().textContent() === 'Thủ tục đăng ký khai sinh',
+    'the birth registration comes first');
+  log(`search: ${await citizen.locator('#search-count').textContent()}`);
+  await shot(citizen, '02-search-khai-sinh-phone.png');
+
+  await hit.click();
+  await citizen.getByRole('heading', { level: 1, name: 'Thủ tục đăng ký khai sinh' }).waitFor();
+  expect(await citizen.getByText('Giấy chứng sinh', { exact: false }).first().isVisible(), 'documents listed');
+  expect(await citizen.getByRole('link', { name: /Tải mẫu: Tờ khai đăng ký khai sinh/ }).isVisible(), 'form download link');
+  await labelled(citizen, 'procedure');
+  await shot(citizen, '03-procedure-phone.png');
+
+  // first attempt with a malformed citizen ID: the library refuses, the page says where
+  const form = citizen.locator('#submit-form');
+  await form.getByLabel('Họ, chữ đệm và tên').fill('Nguyễn Thị Mai');
+  await form.getByLabel('Số định danh cá nhân (12 số)').fill('12345');
+  await form.getByLabel('Ngày sinh').fill('1995-08-20');
+  await form.getByLabel('Số điện thoại').fill('0912 345 678');
+  await form.getByLabel('Nơi cư trú').fill('Thôn 3, xã Thụy Hương, huyện Kiến Thụy, Hải Phòng');
+  await form.getByLabel(/^Giấy chứng sinh/).setInputFiles({
+    name: 'giay-chung-sinh.pdf', mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n% giấy chứng sinh (thử)\n%%EOF\n'),
+  });
+  await form.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+  const err = citizen.locator('#submit-error');
+  await err.waitFor({ state: 'visible' });
+  expect((await err.textContent()).includes('DVC_EINVAL'), 'the library error code is shown');
+  expect(await form.getByLabel('Số định danh cá nhân (12 số)').getAttribute('aria-invalid') === 'true',
+    'the citizen ID field is marked invalid');
+  expect(await citizen.evaluate(() => document.activeElement.id) === 'a-citizen_id', 'focus moves to the field');
+  await shot(citizen, '04-submit-error-phone.png', false);
+
+  await form.getByLabel('Số định danh cá nhân (12 số)').fill('031195001234');
+  await form.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+  await citizen.locator('#receipt').waitFor({ state: 'visible' });
+  const code = (await citizen.locator('#receipt-code').textContent()).trim();
+  const secret = (await citizen.locator('#receipt-secret').textContent()).trim();
+  expect(/^000\.00\.30\.H24-\d{6}-\d{4}$/.test(code), `dossier code ${code}`);
+  expect(secret.length >= 8, 'tracking secret shown');
+  log(`submitted ${code}`);
+  await shot(citizen, '05-receipt-phone.png', false);
+
+  await citizen.getByRole('link', { name: 'Theo dõi hồ sơ này' }).click();
+  expect(await citizen.getByLabel('Mã hồ sơ').inputValue() === code, 'code carried to tracking');
+  await citizen.getByRole('button', { name: 'Tra cứu' }).click();
+  await citizen.locator('#track-result:not([hidden]) .badge').first().waitFor();
+  expect((await citizen.locator('#track-result .badge').first().textContent()) === 'Chờ tiếp nhận', 'submitted');
+
+  // ---- the officers, on a desktop ----
+  async function signIn(user) {
+    await officer.goto(`${BASE}/#/officer`);
+    await ready(officer);
+    if (await officer.locator('#officer-desk').isVisible()) {
+      await officer.locator('#officer-desk').getByRole('button', { name: 'Đăng xuất' }).click();
+      await officer.locator('#officer-login').waitFor({ state: 'visible' });
+    }
+    await officer.getByLabel('Tên đăng nhập cán bộ').fill(user);
+    await officer.getByLabel('Mã bàn làm việc').fill(TOKENS[user]);
+    await officer.locator('#officer-login').getByRole('button', { name: 'Đăng nhập' }).click();
+    await officer.locator('#officer-desk').waitFor({ state: 'visible' });
+    await officer.locator('#inbox-count').filter({ hasText: '(' }).waitFor();
+  }
+  async function doAction(action, opts = {}) {
+    await officer.getByRole('button', { name: `Xử lý hồ sơ ${code}` }).click();
+    await officer.locator('#case').waitFor({ state: 'visible' });
+    await officer.getByLabel('Thao tác').selectOption(action);
+    if (opts.delivery) await officer.getByLabel('Hình thức trả kết quả').selectOption(opts.delivery);
+    if (opts.shot) await shot(officer, opts.shot);
+    await officer.getByRole('button', { name: 'Thực hiện' }).click();
+    await officer.locator('#flash.ok').filter({ hasText: code }).waitFor();
+    const msg = await officer.locator('#flash').textContent();
+    log(`officer: ${msg}`);
+    return msg;
+  }
+
+  await signIn('hoa.lt');
+  await labelled(officer, 'officer desk');
+  await shot(officer, '06-officer-inbox-desktop.png');
+  expect((await doAction('receive', { shot: '07-officer-case-desktop.png' })).includes('Đã tiếp nhận'), 'received');
+  expect((await doAction('forward')).includes('Đang xử lý'), 'forwarded to the commune');
+  await signIn('tam.nv');
+  expect((await doAction('forward')).includes('Đang xử lý'), 'specialist done');
+  await signIn('hung.nd');
+  expect((await doAction('forward')).includes('Có kết quả'), 'signed: result ready');
+  await signIn('hoa.lt');
+  expect((await doAction('return', { delivery: 'counter' })).includes('Đã trả kết quả'), 'returned');
+  await shot(officer, '08-officer-returned-desktop.png');
+
+  // ---- the citizen tracks it and sees the result ----
+  await citizen.goto(`${BASE}/#/track/${encodeURIComponent(code)}`);
+  await citizen.reload();
+  await ready(citizen);
+  expect(await citizen.getByLabel('Mã tra cứu').inputValue() === secret, 'secret kept for this tab');
+  await citizen.getByRole('button', { name: 'Tra cứu' }).click();
+  await citizen.locator('#track-result:not([hidden]) .badge').first().waitFor();
+  const label = await citizen.locator('#track-result .badge').first().textContent();
+  expect(label === 'Đã trả kết quả', `result state shown (${label})`);
+  const steps = await citizen.locator('#track-result .timeline li').count();
+  expect(steps === 6, `history has 6 entries (${steps})`);
+  expect(await citizen.getByRole('link', { name: 'Giấy tiếp nhận và hẹn trả kết quả' }).count() <= 1, 'slip link');
+  await shot(citizen, '09-track-result-phone.png');
+
+  // the same result on a desktop viewport, and the procedure page there
+  const deskCitizen = await desk.newPage();
+  watch(deskCitizen, 'desktop citizen');
+  await deskCitizen.goto(`${BASE}/#/track/${encodeURIComponent(code)}`);
+  await ready(deskCitizen);
+  await deskCitizen.getByLabel('Mã tra cứu').fill(secret);
+  await deskCitizen.getByRole('button', { name: 'Tra cứu' }).click();
+  await deskCitizen.locator('#track-result:not([hidden]) .badge').first().waitFor();
+  await shot(deskCitizen, '10-track-result-desktop.png');
+  await deskCitizen.goto(`${BASE}/#/procedure/1.001193`);
+  await deskCitizen.getByRole('heading', { level: 1, name: 'Thủ tục đăng ký khai sinh' }).waitFor();
+  await shot(deskCitizen, '11-procedure-desktop.png');
+
+  const real = problems.filter((p) => !/Failed to load resource: the server responded with a status of 400/.test(p));
+  expect(real.length === 0, `no console errors: ${real.join(' | ')}`);
+  log('end-to-end scenario passed');
+} catch (e) {
+  failed = true;
+  console.error(`FAIL: ${e.message}`);
+  for (const p of problems) console.error(`  ${p}`);
+  try {
+    await citizen.screenshot({ path: join(OUT, 'failure-citizen.png'), fullPage: true });
+    await officer.screenshot({ path: join(OUT, 'failure-officer.png'), fullPage: true });
+  } catch (e2) { /* the browser may be gone */ }
+} finally {
+  await browser.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);

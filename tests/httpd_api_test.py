@@ -1,0 +1,485 @@
+#!/usr/bin/env python3
+"""The example portal server's JSON API, driven over loopback as a portal
+front end would: catalog, sessions and CSRF, anonymous and account
+submissions with attachments, tracking, the officer desk from intake to
+return, slips, payment callbacks; and every kind of bad input (malformed
+JSON, oversized bodies, wrong content types, missing or forged CSRF
+tokens, expired sessions, path traversal in download names) answered with
+a 4xx and a JSON error carrying the library's code, with nothing written
+and the server still serving.
+
+usage: httpd_api_test.py DVC-HTTPD DVC-CLI SOURCE-ROOT
+"""
+import base64
+import hashlib
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HTTPD, DVC, ROOT = sys.argv[1:4]
+TOKENS = {"hoa.lt": "desk-hoa-" + "a" * 24, "tam.nv": "desk-tam-" + "b" * 24,
+          "hung.nd": "desk-hung-" + "c" * 24}
+APPLICANT = {"full_name": "Nguyễn Văn An", "citizen_id": "031099001234",
+             "birth_date": "1999-05-12", "address": "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
+             "phone": "0912 345 678"}
+PDF = b"%PDF-1.4\n% giay chung sinh (test)\n%%EOF\n"
+
+failures = []
+checks = 0
+
+
+def check(cond, what):
+    global checks
+    checks += 1
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what, file=sys.stderr)
+
+
+class Client:
+    """One browser-like client: keeps the session cookie and CSRF token."""
+
+    def __init__(self, port):
+        self.port = port
+        self.cookie = None
+        self.csrf = None
+        self.requests = 0
+
+    def raw(self, method, path, body=None, headers=None):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        h = dict(headers or {})
+        if self.cookie and "Cookie" not in h:
+            h["Cookie"] = "dvc_session=" + self.cookie
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        data = r.read()
+        self.requests += 1
+        sc = r.getheader("Set-Cookie")
+        if sc:
+            m = re.match(r"dvc_session=([0-9a-f]+)", sc)
+            if m:
+                self.cookie = m.group(1)
+        c.close()
+        ctype = r.getheader("Content-Type") or ""
+        doc = json.loads(data) if ctype.startswith("application/json") else None
+        return r.status, doc, r, data
+
+    def get(self, path, headers=None):
+        return self.raw("GET", path, headers=headers)
+
+    def session(self):
+        st, doc, _, _ = self.get("/api/session")
+        assert st == 200, doc
+        self.csrf = doc["csrf"]
+        return doc
+
+    def post(self, path, obj, csrf=True, ctype="application/json", headers=None):
+        h = {"Content-Type": ctype} if ctype else {}
+        if csrf and self.csrf:
+            h["X-CSRF-Token"] = self.csrf
+        h.update(headers or {})
+        body = obj if isinstance(obj, (bytes, str)) else json.dumps(obj).encode()
+        st, doc, r, data = self.raw("POST", path, body, h)
+        if st == 200 and doc and "csrf" in doc:
+            self.csrf = doc["csrf"]
+        return st, doc, r, data
+
+
+def raw_socket(port, request, body_after=b""):
+    """Send `request` (headers, maybe part of a body), read the reply, then
+    try to send `body_after`: a server may answer before reading a body."""
+    import socket
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    s.sendall(request)
+    if body_after:
+        try:
+            s.sendall(body_after)
+        except OSError:
+            pass
+    data = b""
+    while True:
+        try:
+            chunk = s.recv(65536)
+        except ConnectionResetError:
+            break
+        if not chunk:
+            break
+        data += chunk
+        head, _, rest = data.partition(b"\r\n\r\n")
+        m = re.search(rb"Content-Length: (\d+)", head, re.I)
+        if m and len(rest) >= int(m.group(1)):
+            break
+    s.close()
+    head, _, rest = data.partition(b"\r\n\r\n")
+    status = int(head.split(b" ")[1])
+    return status, json.loads(rest) if rest.startswith(b"{") else None
+
+
+def error_is(st, doc, status, code, what):
+    ok = st == status and doc is not None and doc.get("error", {}).get("code") == code
+    check(ok, f"{what}: want {status} {code}, got {st} {doc}")
+
+
+def dossier_count(db):
+    out = subprocess.run([DVC, "--db", db, "--json", "dossier", "list", "--limit", "100000"],
+                         check=True, capture_output=True, text=True).stdout
+    return len(json.loads(out))
+
+
+def start(tmp, db, extra=(), env=None):
+    portfile = os.path.join(tmp, "port-%d" % time.monotonic_ns())
+    log = open(os.path.join(tmp, "server.log"), "a")
+    p = subprocess.Popen([HTTPD, "--db", db, "--port", "0", "--port-file", portfile,
+                          "--officer-tokens", os.path.join(tmp, "tokens"), *extra],
+                         stdout=subprocess.DEVNULL, stderr=log, env=env)
+    for _ in range(200):
+        if os.path.exists(portfile) and open(portfile).read().strip():
+            return p, int(open(portfile).read())
+        if p.poll() is not None:
+            raise SystemExit("dvc-httpd exited with %d" % p.returncode)
+        time.sleep(0.05)
+    raise SystemExit("dvc-httpd did not start")
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="httpd-api-")
+    db = os.path.join(tmp, "portal.db")
+    files = db + ".files"
+    subprocess.run([DVC, "--db", db, "demo", os.path.join(ROOT, "data")], check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([DVC, "--db", db, "officer", "add", "tam.nv", "--name", "Nguyễn Văn Tâm",
+                    "--unit", "001.20.30.H24", "--role", "specialist"], check=True,
+                   stdout=subprocess.DEVNULL)
+    with open(os.path.join(tmp, "tokens"), "w") as f:
+        f.write("# officer desk tokens (example)\n")
+        f.writelines(f"{u}:{t}\n" for u, t in TOKENS.items())
+    env = dict(os.environ, DVC_GATEWAY_SECRET="test-gateway-secret")
+    server, port = start(tmp, db, env=env)
+    try:
+        run(port, db, files, tmp)
+    finally:
+        server.terminate()
+        rc = server.wait(timeout=10)
+        check(rc == 0, f"server exit status {rc}")
+    log = open(os.path.join(tmp, "server.log")).read().splitlines()
+    reqs = [l for l in log if re.match(r"^\d{4}-\d\d-\d\dT\S+Z \S+ [A-Z]+ /\S* \d{3} \d+ [\d.]+ms$", l)]
+    check(len(reqs) >= 60, f"one log line per request: {len(reqs)} lines")
+    check(not any("secret=" in l or "SECRET" in l for l in log), "no secret in the log")
+
+    # an expired session: a server whose sessions last one second
+    server, port = start(tmp, db, ["--session-ttl", "1"])
+    try:
+        c = Client(port)
+        c.session()
+        time.sleep(2.2)
+        st, doc, _, _ = c.post("/api/login", {"username": "binh.tt", "password": "x" * 10})
+        error_is(st, doc, 401, "DVC_EEXPIRED", "expired session")
+        st, doc, _, _ = c.get("/api/session")
+        check(st == 200 and doc["actor"] is None and doc["csrf"] != c.csrf,
+              "an expired session is replaced by a fresh one")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{checks - len(failures)}/{checks} checks passed")
+    return 1 if failures else 0
+
+
+def run(port, db, files, tmp):
+    c = Client(port)
+
+    # ---- the page and the catalog (levels 1-2) ----
+    st, _, r, body = c.get("/")
+    check(st == 200 and r.getheader("Content-Type").startswith("text/html")
+          and "default-src 'self'" in (r.getheader("Content-Security-Policy") or "")
+          and b'lang="vi"' in body, "GET / serves the page with a CSP")
+    st, _, r, _ = c.get("/static/app.js")
+    check(st == 200 and "javascript" in r.getheader("Content-Type"), "script served")
+    st, doc, _, _ = c.get("/static/nope.js")
+    error_is(st, doc, 404, "DVC_ENOTFOUND", "unknown asset")
+    st, doc, _, _ = c.get("/api/procedures?q=khai%20sinh")
+    check(st == 200 and doc["procedures"] and doc["procedures"][0]["code"] == "1.001193",
+          f"search khai sinh: {doc}")
+    st, doc, _, _ = c.get("/api/procedures?q=%C4%90%C4%82NG+K%C3%9D+KHAI+SINH&level=commune")
+    check(st == 200 and doc["procedures"][0]["code"] == "1.001193", "search with diacritics")
+    st, doc, _, _ = c.get("/api/procedures?online=9")
+    error_is(st, doc, 400, "DVC_EINVAL", "online=9")
+    st, doc, _, _ = c.get("/api/procedures?q=%FF%FE")
+    error_is(st, doc, 400, "DVC_EUTF8", "invalid UTF-8 in a search")
+    st, doc, _, _ = c.get("/api/procedures/1.001193")
+    check(st == 200 and doc["online_level"] == 3 and len(doc["documents"]) == 3
+          and doc["documents"][0]["submission"] == "eform", "procedure detail")
+    st, doc, _, _ = c.get("/api/procedures/9.999999")
+    error_is(st, doc, 404, "DVC_ENOTFOUND", "unknown procedure")
+    st, doc, _, _ = c.get("/api/catalog/stats")
+    check(st == 200 and doc["total"] >= 38, "catalog stats")
+    st, _, r, body = c.get("/api/procedures/1.001193/forms/1")
+    check(st == 200 and "attachment" in r.getheader("Content-Disposition")
+          and "Tờ khai đăng ký khai sinh".encode() in body, "blank form download")
+    st, doc, _, _ = c.get("/api/procedures/1.001193/forms/2")
+    error_is(st, doc, 404, "DVC_ENOTFOUND", "an upload document has no form")
+    for bad in ("/api/procedures/1.001193/forms/..%2F..%2F..%2Fetc%2Fpasswd",
+                "/api/procedures/1.001193/forms/../../../etc/passwd",
+                "/api/procedures/1.001193/forms/%2e%2e",
+                "/api/procedures/1.001193/forms/1%00.html",
+                "/static/..%2F..%2Fmeson.build"):
+        st, doc, _, _ = c.get(bad)
+        check(st in (400, 404) and doc and doc["error"]["code"] in ("DVC_EINVAL", "DVC_ENOTFOUND"),
+              f"path traversal {bad}: {st} {doc}")
+    st, doc, r, _ = c.raw("DELETE", "/api/procedures")
+    check(st == 405 and r.getheader("Allow") == "GET" and doc["error"]["code"] == "DVC_EINVAL",
+          "DELETE is 405 with Allow")
+    st, doc, _, _ = c.get("/api/nothing/here")
+    error_is(st, doc, 404, "DVC_ENOTFOUND", "unknown route")
+
+    # ---- bad input on submission: 4xx, clear JSON error, nothing written ----
+    before = dossier_count(db)
+    files_before = sorted(os.listdir(files))
+    good = {"procedure": "1.001193", "applicant": APPLICANT,
+            "attachments": [{"document": "Giấy chứng sinh", "name": "giay-chung-sinh.pdf",
+                             "type": "application/pdf", "data": base64.b64encode(PDF).decode()}]}
+    anon = Client(port)
+    st, doc, _, _ = anon.post("/api/dossiers", good, csrf=False)
+    error_is(st, doc, 403, "DVC_EPERM", "POST without a session")
+    anon.session()
+    st, doc, _, _ = anon.post("/api/dossiers", good, csrf=False)
+    error_is(st, doc, 403, "DVC_EPERM", "POST without X-CSRF-Token")
+    st, doc, _, _ = anon.post("/api/dossiers", good, csrf=False, headers={"X-CSRF-Token": "0" * 64})
+    error_is(st, doc, 403, "DVC_EPERM", "forged X-CSRF-Token")
+    other = Client(port)
+    other.session()
+    st, doc, _, _ = anon.post("/api/dossiers", good, csrf=False,
+                              headers={"X-CSRF-Token": other.csrf})
+    error_is(st, doc, 403, "DVC_EPERM", "another session's CSRF token")
+    st, doc, _, _ = anon.post("/api/dossiers", json.dumps(good), ctype="text/plain")
+    error_is(st, doc, 415, "DVC_EINVAL", "text/plain body")
+    st, doc, _, _ = anon.post("/api/dossiers", json.dumps(good), ctype="application/x-www-form-urlencoded")
+    error_is(st, doc, 415, "DVC_EINVAL", "form-encoded body")
+    st, doc, _, _ = anon.post("/api/dossiers", json.dumps(good), ctype=None)
+    error_is(st, doc, 415, "DVC_EINVAL", "no Content-Type")
+    st, doc, _, _ = anon.post("/api/dossiers", b'{"procedure": "1.001193", ')
+    error_is(st, doc, 400, "DVC_EPARSE", "truncated JSON")
+    st, doc, _, _ = anon.post("/api/dossiers", b"")
+    error_is(st, doc, 400, "DVC_EPARSE", "empty body")
+    st, doc, _, _ = anon.post("/api/dossiers", b"[1,2,3]")
+    error_is(st, doc, 422, "DVC_ESCHEMA", "JSON array instead of an object")
+    hdr = (f"Cookie: dvc_session={anon.cookie}\r\nX-CSRF-Token: {anon.csrf}\r\n"
+           "Content-Type: application/json\r\n")
+    st, doc = raw_socket(port, (f"POST /api/dossiers HTTP/1.1\r\nHost: x\r\n{hdr}"
+                                f"Content-Length: {4 << 20}\r\n\r\n").encode(), b"x" * 65536)
+    error_is(st, doc, 413, "DVC_ETOOBIG", "4 MiB body, refused from its Content-Length")
+    chunk = b"x" * 8192
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(13)) + b"0\r\n\r\n"
+    st, doc = raw_socket(port, (f"POST /api/accounts HTTP/1.1\r\nHost: x\r\n{hdr}"
+                                "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").encode()
+                         + chunked)
+    error_is(st, doc, 413, "DVC_ETOOBIG", "104 KiB chunked body on a small route")
+    big = dict(good, attachments=[dict(good["attachments"][0],
+                                       data=base64.b64encode(b"\0" * (2 * 1024 * 1024 + 10)).decode())])
+    st, doc, _, _ = anon.post("/api/dossiers", big)
+    error_is(st, doc, 413, "DVC_ETOOBIG", "attachments over 2 MiB")
+    bad_att = [
+        ({"name": "../../etc/passwd"}, 400, "DVC_EINVAL", "attachment name with ../"),
+        ({"name": ".."}, 400, "DVC_EINVAL", "attachment name .."),
+        ({"name": "a\\b.pdf"}, 400, "DVC_EINVAL", "attachment name with a backslash"),
+        ({"type": "text/html"}, 415, "DVC_EINVAL", "attachment of a refused type"),
+        ({"data": "not base64!!"}, 400, "DVC_EINVAL", "attachment not base64"),
+        ({"data": ""}, 400, "DVC_EINVAL", "empty attachment"),
+    ]
+    for change, status, code, what in bad_att:
+        body = dict(good, attachments=[dict(good["attachments"][0], **change)])
+        st, doc, _, _ = anon.post("/api/dossiers", body)
+        error_is(st, doc, status, code, what)
+        check(doc and doc["error"]["path"] and doc["error"]["path"].startswith("attachments[0]"),
+              f"{what}: path names the attachment: {doc}")
+    st, doc, _, _ = anon.post("/api/dossiers", dict(good, applicant=dict(APPLICANT, citizen_id="12345")))
+    error_is(st, doc, 400, "DVC_EINVAL", "bad citizen ID (the library's validation)")
+    check(doc and "citizen_id" in (doc["error"]["path"] or ""), f"path names citizen_id: {doc}")
+    st, doc, _, _ = anon.post("/api/dossiers", dict(good, applicant=dict(APPLICANT, phone=12)))
+    error_is(st, doc, 422, "DVC_ESCHEMA", "phone as a number")
+    st, doc, _, _ = anon.post("/api/dossiers", dict(good, procedure="9.999999"))
+    error_is(st, doc, 404, "DVC_ENOTFOUND", "unknown procedure on submit")
+    st, doc, _, _ = anon.post("/api/dossiers", dict(good, form_data=[1]))
+    error_is(st, doc, 422, "DVC_ESCHEMA", "form_data not an object")
+    st, doc, _, _ = anon.post("/api/dossiers", dict(good, form_data={"attachments": []}))
+    error_is(st, doc, 422, "DVC_ESCHEMA", "client-set form_data.attachments")
+    check(dossier_count(db) == before, "no dossier written by bad input")
+    check(sorted(os.listdir(files)) == files_before, "no file written by bad input")
+    st, doc, _, _ = c.get("/api/health")
+    check(st == 200 and doc["status"] == "ok", "still serving after bad input")
+
+    # ---- anonymous submission with an attachment ----
+    st, doc, r, _ = anon.post("/api/dossiers", good)
+    check(st == 201 and doc["secret"] and doc["code"].startswith("000.00.30.H24-"),
+          f"anonymous submission: {st} {doc}")
+    code, secret = doc["code"], doc["secret"]
+    check(r.getheader("Location") == "/api/dossiers/" + code, "Location header")
+    sha = hashlib.sha256(PDF).hexdigest()
+    check(doc["attachments"] == [{"name": "giay-chung-sinh.pdf", "sha256": sha, "size": len(PDF)}],
+          "attachment digest returned")
+    check(os.path.exists(os.path.join(files, sha)), "attachment stored under its digest")
+    check(dossier_count(db) == before + 1, "one dossier written")
+
+    # ---- tracking ----
+    t = Client(port)
+    st, doc, _, _ = t.get(f"/api/dossiers/{code}", {"X-Tracking-Secret": secret})
+    check(st == 200 and doc["state"] == "submitted" and doc["state_label"] == "Chờ tiếp nhận"
+          and doc["history"][0]["action"] == "submit" and "applicant" not in doc,
+          f"track with the secret header: {doc}")
+    check([a["action"] for a in doc["actions"]] == ["withdraw"], "applicant may withdraw")
+    check(doc["attachments"][0]["sha256"] == sha, "tracking lists the attachment")
+    st, doc, _, _ = t.get(f"/api/dossiers/{code}?secret={secret}")
+    check(st == 200 and doc["code"] == code, "track with ?secret=")
+    st, doc, _, _ = t.get(f"/api/dossiers/{code}")
+    error_is(st, doc, 401, "DVC_EAUTH", "track without a secret")
+    st, doc, _, _ = t.get(f"/api/dossiers/{code}", {"X-Tracking-Secret": "WRONGSECRET"})
+    error_is(st, doc, 401, "DVC_EAUTH", "track with a wrong secret")
+    st, doc, _, _ = t.get(f"/api/dossiers/000.00.30.H24-991231-9999?secret=x")
+    check(st in (401, 404), "unknown dossier")
+    st, _, r, body = t.get(f"/api/dossiers/{code}/attachments/{sha}", {"X-Tracking-Secret": secret})
+    check(st == 200 and body == PDF and r.getheader("Content-Type") == "application/pdf"
+          and "filename*=UTF-8''giay-chung-sinh.pdf" in r.getheader("Content-Disposition"),
+          "attachment download")
+    st, doc, _, _ = t.get(f"/api/dossiers/{code}/attachments/{sha}")
+    error_is(st, doc, 401, "DVC_EAUTH", "attachment without the secret")
+    for bad in (f"/api/dossiers/{code}/attachments/..%2F..%2Fportal.db",
+                f"/api/dossiers/{code}/attachments/../../portal.db",
+                f"/api/dossiers/{code}/attachments/giay-chung-sinh.pdf",
+                f"/api/dossiers/{code}/attachments/%2Fetc%2Fpasswd",
+                f"/api/dossiers/..%2F..%2Fportal.db/attachments/{sha}"):
+        st, doc, _, _ = t.get(bad, {"X-Tracking-Secret": secret})
+        check(st in (400, 404) and doc and doc["error"]["code"] in ("DVC_EINVAL", "DVC_ENOTFOUND"),
+              f"download traversal {bad}: {st} {doc}")
+    st, doc, _, _ = t.get(f"/api/dossiers/{code}/attachments/{'0' * 64}", {"X-Tracking-Secret": secret})
+    error_is(st, doc, 404, "DVC_ENOTFOUND", "unknown attachment digest")
+
+    # ---- the officers: intake to return ----
+    o = Client(port)
+    o.session()
+    st, doc, _, _ = o.post("/api/officer/login", {"username": "hoa.lt", "token": "wrong" * 5})
+    error_is(st, doc, 401, "DVC_EAUTH", "officer with a wrong desk token")
+    st, doc, _, _ = o.post("/api/officer/login", {"username": "nobody", "token": TOKENS["hoa.lt"]})
+    error_is(st, doc, 401, "DVC_EAUTH", "unknown officer")
+    st, doc, _, _ = o.get("/api/officer/inbox")
+    error_is(st, doc, 401, "DVC_EAUTH", "inbox before sign-in")
+    old_cookie = o.cookie
+    st, doc, r, _ = o.post("/api/officer/login", {"username": "hoa.lt", "token": TOKENS["hoa.lt"]})
+    sc = r.getheader("Set-Cookie") or ""
+    check(st == 200 and doc["actor"]["role"] == "reception" and o.cookie != old_cookie
+          and "HttpOnly" in sc and "SameSite=Strict" in sc and "Path=/" in sc,
+          f"officer sign-in rotates the session cookie: {sc}")
+    st, doc, _, _ = o.get("/api/officer/inbox")
+    rows = [d for d in doc["dossiers"] if d["code"] == code] if st == 200 else []
+    check(rows and [a["action"] for a in rows[0]["actions"]] ==
+          ["receive", "request_supplement", "reject"], f"inbox row with actions: {rows}")
+    check(rows and {"action": "reject", "needs": ["note"]} in rows[0]["actions"],
+          "reject needs a note (from the lifecycle table)")
+    version = rows[0]["version"] if rows else 1
+    st, doc, _, _ = o.post(f"/api/dossiers/{code}/actions", {"action": "return"})
+    error_is(st, doc, 409, "DVC_ETRANSITION", "return before intake")
+    st, doc, _, _ = o.post(f"/api/dossiers/{code}/actions", {"action": "frobnicate"})
+    error_is(st, doc, 400, "DVC_EINVAL", "unknown action")
+    st, doc, _, _ = o.post(f"/api/dossiers/{code}/actions", {"action": "reject"})
+    error_is(st, doc, 400, "DVC_EINVAL", "reject without reasons")
+    st, doc, _, _ = o.post(f"/api/dossiers/{code}/actions",
+                           {"action": "receive", "expected_version": version + 5})
+    error_is(st, doc, 409, "DVC_ECONFLICT", "stale expected_version")
+    st, doc, _, _ = o.post(f"/api/dossiers/{code}/actions", {"action": "receive"}, csrf=False)
+    error_is(st, doc, 403, "DVC_EPERM", "officer action without CSRF")
+    st, doc, _, _ = o.post(f"/api/dossiers/{code}/actions",
+                           {"action": "receive", "expected_version": version})
+    check(st == 200 and doc["state"] == "received" and doc["due_at"], f"receive: {st} {doc}")
+    st, doc, _, _ = o.post(f"/api/dossiers/{code}/actions", {"action": "forward"})
+    check(st == 200 and doc["state"] == "in_progress" and doc["unit"] == "001.20.30.H24",
+          "forward to the commune")
+    st, doc, _, _ = o.post(f"/api/dossiers/{code}/actions", {"action": "forward"})
+    error_is(st, doc, 403, "DVC_EPERM", "the desk cannot act on the specialist's step") \
+        if st == 403 else error_is(st, doc, 409, "DVC_ETRANSITION", "desk on the specialist's step")
+    for who in ("tam.nv", "hung.nd"):
+        x = Client(port)
+        x.session()
+        x.post("/api/officer/login", {"username": who, "token": TOKENS[who]})
+        st, doc, _, _ = x.post(f"/api/dossiers/{code}/actions", {"action": "forward"})
+        check(st == 200, f"{who} forwards: {st} {doc}")
+    check(doc and doc["state"] == "result_ready", "result ready after signing")
+    st, doc, _, _ = o.post(f"/api/dossiers/{code}/actions", {"action": "return", "delivery": "online"})
+    error_is(st, doc, 422, "DVC_ESERVICELEVEL", "online delivery of a level-3 result")
+    st, doc, _, _ = o.post(f"/api/dossiers/{code}/actions", {"action": "return", "delivery": "drone"})
+    error_is(st, doc, 400, "DVC_EINVAL", "unknown delivery")
+    st, doc, _, _ = o.post(f"/api/dossiers/{code}/actions", {"action": "return", "delivery": "counter"})
+    check(st == 200 and doc["state"] == "returned", "returned")
+    st, doc, _, _ = t.get(f"/api/dossiers/{code}", {"X-Tracking-Secret": secret})
+    check(st == 200 and doc["state_label"] == "Đã trả kết quả" and len(doc["history"]) == 6
+          and doc["final"] and "receipt" in doc["slips"], "the citizen sees the result")
+    st, _, r, body = t.get(f"/api/dossiers/{code}/slips/receipt", {"X-Tracking-Secret": secret})
+    check(st == 200 and "GIẤY TIẾP NHẬN".encode() in body.upper() if st == 200 else st == 404,
+          f"receipt slip: {st}")
+    if st == 200:
+        check("style-src 'unsafe-inline'" in r.getheader("Content-Security-Policy"), "slip CSP")
+        st, doc, _, _ = t.get(f"/api/dossiers/{code}/slips/receipt")
+        error_is(st, doc, 401, "DVC_EAUTH", "slip without the secret")
+        st, doc, _, _ = t.get(f"/api/dossiers/{code}/slips/..", {"X-Tracking-Secret": secret})
+        check(st == 400, "slip named ..")
+        st, doc, _, _ = t.get(f"/api/dossiers/{code}/slips/refusal", {"X-Tracking-Secret": secret})
+        error_is(st, doc, 409, "DVC_ETRANSITION", "refusal slip of a dossier never refused")
+
+    # ---- accounts ----
+    a = Client(port)
+    a.session()
+    prof = dict(APPLICANT, full_name="Phạm Thị Cúc", citizen_id="031185004321",
+                birth_date="1985-02-03", email="cuc@example.vn")
+    st, doc, _, _ = a.post("/api/accounts", {"username": "cuc.pt", "password": "Kien-Thuy-2026",
+                                             "profile": prof})
+    check(st == 201, f"register: {st} {doc}")
+    st, doc, _, _ = a.post("/api/accounts", {"username": "cuc.pt", "password": "Kien-Thuy-2026",
+                                             "profile": prof})
+    error_is(st, doc, 409, "DVC_EEXISTS", "username taken")
+    st, doc, _, _ = a.post("/api/accounts", {"username": "x.y", "password": "short", "profile": prof})
+    error_is(st, doc, 400, "DVC_EINVAL", "password too short")
+    st, doc, _, _ = a.post("/api/login", {"username": "cuc.pt", "password": "wrong-password"})
+    error_is(st, doc, 401, "DVC_EAUTH", "wrong password")
+    st, doc, _, _ = a.post("/api/login", {"username": "cuc.pt", "password": "Kien-Thuy-2026"})
+    check(st == 200 and doc["actor"] == {"kind": "account", "username": "cuc.pt"}, "login")
+    st, doc, _, _ = a.post("/api/dossiers", {"procedure": "2.000748"})
+    check(st == 201 and doc["secret"] is None, f"submit with the account's profile: {st} {doc}")
+    acode = doc["code"] if st == 201 else ""
+    st, doc, _, _ = a.get(f"/api/dossiers/{acode}")
+    check(st == 200 and doc["applicant"]["full_name"] == "Phạm Thị Cúc", "track as the account")
+    st, doc, _, _ = t.get(f"/api/dossiers/{acode}?secret=ANYTHING")
+    check(st in (401, 403), "another client cannot track an account's dossier")
+    old = a.cookie
+    st, doc, _, _ = a.post("/api/logout", b"", ctype=None)
+    check(st == 200 and doc["actor"] is None, "logout")
+    a.cookie, a_csrf = old, a.csrf
+    st, doc, _, _ = a.post("/api/dossiers", {"procedure": "2.000748"})
+    error_is(st, doc, 403, "DVC_EPERM", "the old cookie after logout")
+
+    # ---- throttling of tracking secrets (library rule, 429) ----
+    st, doc, _, _ = anon.post("/api/dossiers", dict(good, attachments=[]))
+    tcode = doc["code"]
+    for _ in range(5):
+        t.get(f"/api/dossiers/{tcode}?secret=GUESS")
+    st, doc, r, _ = t.get(f"/api/dossiers/{tcode}?secret=GUESS")
+    error_is(st, doc, 429, "DVC_ETHROTTLED", "guessing secrets is throttled")
+    check(r.getheader("Retry-After") is not None, "Retry-After on 429")
+
+    # ---- payment callback: signature checked by the library ----
+    st, doc, _, _ = t.get("/api/payments/callback?vnp_Amount=100&vnp_TxnRef=X&vnp_SecureHash=" + "0" * 128)
+    check(st in (403, 404) and doc["error"]["code"] in ("DVC_ESIGNATURE", "DVC_ENOTFOUND"),
+          f"forged gateway callback: {st} {doc}")
+    st, doc, _, _ = t.get("/api/payments/callback")
+    error_is(st, doc, 400, "DVC_EINVAL", "callback without parameters")
+
+    st, doc, _, _ = c.get("/api/health")
+    check(st == 200, "still serving at the end")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
