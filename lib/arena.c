@@ -54,3 +54,18 @@ void dvc_arena_free(dvc_arena *a)
 	}
 	a->head = NULL;
 }
+
+void *dvc_arena_grow(dvc_arena *a, void *arr, size_t n, size_t *cap, size_t elem)
+{
+	size_t ncap;
+	void *p;
+	if (n < *cap)
+		return arr;
+	ncap = *cap ? *cap * 2 : 16;
+	if (ncap > SIZE_MAX / elem || !(p = dvc_arena_alloc(a, ncap * elem)))
+		return NULL;
+	if (n)
+		memcpy(p, arr, n * elem);
+	*cap = ncap;
+	return p;
+}

@@ -532,16 +532,9 @@ struct dvc_catalog_stats {
 static int stat_row(void *ctx, const char *dim, const char *key, const char *label, int64_t count)
 {
 	dvc_catalog_stats *s = ctx;
-	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 32;
-		dvc_stat_row *nr = dvc_arena_alloc(&s->arena, ncap * sizeof *nr);
-		if (!nr)
-			return dvc__oom();
-		if (s->n)
-			memcpy(nr, s->rows, s->n * sizeof *nr);
-		s->rows = nr;
-		s->cap = ncap;
-	}
+	/* on failure the caller drops the whole result */
+	if (!(s->rows = dvc_arena_grow(&s->arena, s->rows, s->n, &s->cap, sizeof *s->rows)))
+		return dvc__oom();
 	dvc_stat_row *r = &s->rows[s->n];
 	r->dimension = dvc_arena_strdup(&s->arena, dim);
 	r->key = dvc_arena_strdup(&s->arena, key);

@@ -93,16 +93,9 @@ static int on_hit(void *ctx, const dvc_search_hit *h)
 			return DVC_OK; /* already found by a better match class */
 	if (r->n == c->limit)
 		return 1;
-	if (r->n == r->cap) {
-		size_t ncap = r->cap ? r->cap * 2 : 16;
-		dvc_search_hit *nh = dvc_arena_alloc(&r->arena, ncap * sizeof *nh);
-		if (!nh)
-			return dvc__oom();
-		if (r->n)
-			memcpy(nh, r->hits, r->n * sizeof *nh);
-		r->hits = nh;
-		r->cap = ncap;
-	}
+	/* on failure the caller drops the whole result */
+	if (!(r->hits = dvc_arena_grow(&r->arena, r->hits, r->n, &r->cap, sizeof *r->hits)))
+		return dvc__oom();
 	d = &r->hits[r->n];
 	*d = *h;
 	d->match = c->match;

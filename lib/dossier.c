@@ -980,16 +980,9 @@ static int on_entry(void *ctx, const dvc__journal_row *j)
 {
 	track_build *tb = ctx;
 	dvc_journal_entry *e;
-	if (tb->n == tb->cap) {
-		size_t ncap = tb->cap ? tb->cap * 2 : 16;
-		dvc_journal_entry *ni = dvc_arena_alloc(tb->a, ncap * sizeof *ni);
-		if (!ni)
-			return dvc__oom();
-		if (tb->n)
-			memcpy(ni, tb->items, tb->n * sizeof *ni);
-		tb->items = ni;
-		tb->cap = ncap;
-	}
+	/* on failure the caller drops the whole result */
+	if (!(tb->items = dvc_arena_grow(tb->a, tb->items, tb->n, &tb->cap, sizeof *tb->items)))
+		return dvc__oom();
 	e = &tb->items[tb->n];
 	e->seq = j->seq;
 	e->at = j->at;
@@ -1164,16 +1157,9 @@ static int on_row(void *ctx, const dvc__dossier *d, const char *procedure, const
 		return DVC_OK;
 	if (l->n == l->limit)
 		return 1;
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 32;
-		dvc_dossier_row *nr = dvc_arena_alloc(&l->arena, ncap * sizeof *nr);
-		if (!nr)
-			return dvc__oom();
-		if (l->n)
-			memcpy(nr, l->rows, l->n * sizeof *nr);
-		l->rows = nr;
-		l->cap = ncap;
-	}
+	/* on failure the caller drops the whole result */
+	if (!(l->rows = dvc_arena_grow(&l->arena, l->rows, l->n, &l->cap, sizeof *l->rows)))
+		return dvc__oom();
 	r = &l->rows[l->n];
 	r->code = dvc_arena_strdup(&l->arena, d->code);
 	r->procedure = dvc_arena_strdup(&l->arena, procedure);

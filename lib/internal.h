@@ -77,6 +77,10 @@ void *dvc_arena_alloc(dvc_arena *a, size_t n); /* zeroed, 16-byte aligned */
 char *dvc_arena_strndup(dvc_arena *a, const char *s, size_t n);
 char *dvc_arena_strdup(dvc_arena *a, const char *s); /* NULL -> NULL */
 void dvc_arena_free(dvc_arena *a);
+/* Room for one more element in an arena array `arr` of n elements and *cap
+ * capacity: returns `arr` or a doubled copy (the old block stays in the
+ * arena until it is freed), NULL on OOM. */
+void *dvc_arena_grow(dvc_arena *a, void *arr, size_t n, size_t *cap, size_t elem);
 
 /* Read a whole regular file (catalog.c); DVC_ETOOBIG past `limit` bytes
  * without reading it. The buffer is NUL-terminated; free with dvc__free. */

@@ -406,16 +406,9 @@ static int on_message(void *ctx, const dvc__outbox_row *r)
 {
 	dvc_message_batch *b = ctx;
 	dvc_message *m;
-	if (b->n == b->cap) {
-		size_t ncap = b->cap ? b->cap * 2 : 16;
-		dvc_message *ni = dvc_arena_alloc(&b->arena, ncap * sizeof *ni);
-		if (!ni)
-			return dvc__oom();
-		if (b->n)
-			memcpy(ni, b->items, b->n * sizeof *ni);
-		b->items = ni;
-		b->cap = ncap;
-	}
+	/* on failure the caller drops the whole result */
+	if (!(b->items = dvc_arena_grow(&b->arena, b->items, b->n, &b->cap, sizeof *b->items)))
+		return dvc__oom();
 	m = &b->items[b->n];
 	m->id = r->id;
 	m->idempotency_key = dvc_arena_strdup(&b->arena, r->idem);

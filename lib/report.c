@@ -49,16 +49,9 @@ struct dvc_report {
 static int on_row(void *ctx, const dvc_report_row *row)
 {
 	dvc_report *r = ctx;
-	if (r->n == r->cap) {
-		size_t ncap = r->cap ? r->cap * 2 : 16;
-		dvc_report_row *nr = dvc_arena_alloc(&r->arena, ncap * sizeof *nr);
-		if (!nr)
-			return dvc__oom();
-		if (r->n)
-			memcpy(nr, r->rows, r->n * sizeof *nr);
-		r->rows = nr;
-		r->cap = ncap;
-	}
+	/* on failure the caller drops the whole result */
+	if (!(r->rows = dvc_arena_grow(&r->arena, r->rows, r->n, &r->cap, sizeof *r->rows)))
+		return dvc__oom();
 	r->rows[r->n] = *row;
 	r->rows[r->n].key = dvc_arena_strdup(&r->arena, row->key ? row->key : "");
 	r->rows[r->n].label = dvc_arena_strdup(&r->arena, row->label ? row->label : "");
@@ -121,16 +114,9 @@ static int on_bottleneck(void *ctx, int64_t version_id, const char *procedure, i
 	int rc;
 	if ((rc = dvc__store_proc_rt(b->db, version_id, &rt)) != DVC_OK)
 		return rc;
-	if (b->n == b->cap) {
-		size_t ncap = b->cap ? b->cap * 2 : 16;
-		dvc_bottleneck_row *nr = dvc_arena_alloc(&b->arena, ncap * sizeof *nr);
-		if (!nr)
-			return dvc__oom();
-		if (b->n)
-			memcpy(nr, b->rows, b->n * sizeof *nr);
-		b->rows = nr;
-		b->cap = ncap;
-	}
+	/* on failure the caller drops the whole result */
+	if (!(b->rows = dvc_arena_grow(&b->arena, b->rows, b->n, &b->cap, sizeof *b->rows)))
+		return dvc__oom();
 	row = &b->rows[b->n];
 	row->procedure = dvc_arena_strdup(&b->arena, procedure);
 	row->step = step;
