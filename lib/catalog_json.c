@@ -101,6 +101,20 @@ static int get_text(jctx *j, const cJSON *obj, const char *key, bool optional, c
 	return rc;
 }
 
+/* The same character set as the XSD's Code type, so both formats accept the
+ * same documents (and a code can never hold the store's list separator). */
+static bool is_code(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      *s == '.' || *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
 /* Codes: non-empty ASCII letters, digits, '.', '-', '_' up to 64 bytes. */
 static int get_code(jctx *j, const cJSON *obj, const char *key, bool optional, const char **out)
 {
@@ -225,9 +239,10 @@ static int read_strings(jctx *j, const cJSON *obj, const char *key, bool codes,
 			rc = dvc__err(DVC_ESCHEMA, j->path, "must be a string");
 		} else {
 			rc = dvc__catalog_text(j->c, it->valuestring, strlen(it->valuestring), j->path, &v[i]);
-			if (rc == DVC_OK && (!*v[i] || (codes && strlen(v[i]) > 64)))
+			if (rc == DVC_OK && (!*v[i] || (codes && !is_code(v[i]))))
 				rc = dvc__err(DVC_ESCHEMA, j->path, "must be a non-empty %s",
-					      codes ? "code" : "text");
+					      codes ? "code (at most 64 ASCII letters, digits, '.', '-', '_')"
+						    : "text");
 		}
 		pop(j, o2);
 		if (rc != DVC_OK)

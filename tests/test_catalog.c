@@ -238,6 +238,13 @@ static void newer_format(cJSON *root)
 {
 	cJSON_ReplaceItemInObject(root, "format_version", cJSON_CreateNumber(7));
 }
+static void comma_in_code(cJSON *root)
+{
+	/* a field name list entry must be a code: a comma would split it in two */
+	cJSON *u = cJSON_CreateArray();
+	cJSON_AddItemToArray(u, cJSON_CreateString("fees,deadline"));
+	cJSON_ReplaceItemInObject(version0(root, 3), "unconfirmed", u);
+}
 static void late_error(cJSON *root)
 {
 	/* valid up to the very last record: earlier writes must be undone */
@@ -265,6 +272,7 @@ static const struct bad_case {
 	{"unknown enum", bad_enum, DVC_ESCHEMA, "procedures[6].versions[0].online_mode"},
 	{"newer format", newer_format, DVC_EVERSION, "format_version"},
 	{"error in the last record", late_error, DVC_EREF, "procedures[37].versions[0].sector"},
+	{"comma in a code list", comma_in_code, DVC_ESCHEMA, "procedures[3].versions[0].unconfirmed[0]"},
 };
 
 START_TEST(bad_json_input_is_refused_and_changes_nothing)
