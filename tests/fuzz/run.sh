@@ -7,6 +7,8 @@
 # tests/fuzz/corpus/TARGET are read, never written); a crash leaves
 # build-fuzz/TARGET-crash-* and makes the script fail: turn it into a regression
 # test (tests/fuzz/corpus/TARGET/regress-*) and report it.
+# FUZZ_RUNS=N runs N inputs from a fixed seed (FUZZ_SEED, default 1) instead
+# of running for SECONDS: what CI does, so that a run is reproducible.
 # FUZZ_FLAGS adds libFuzzer flags (e.g. "-fork=1 -ignore_crashes=1" to go on
 # past known crashes). Prints one JSON line per target: {"target":..,"seconds":..,"execs":..,"corpus":..}
 set -eu
@@ -31,7 +33,13 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 status=0
 # shellcheck disable=SC2086
-"build-fuzz/tests/fuzz/$target" ${FUZZ_FLAGS:-} -max_total_time="$secs" -max_len=65536 -timeout=20 \
+if [ -n "${FUZZ_RUNS:-}" ]; then
+  budget="-runs=$FUZZ_RUNS -seed=${FUZZ_SEED:-1}"
+else
+  budget="-max_total_time=$secs"
+fi
+# shellcheck disable=SC2086
+"build-fuzz/tests/fuzz/$target" ${FUZZ_FLAGS:-} $budget -max_len=65536 -timeout=20 \
   -rss_limit_mb=4096 -artifact_prefix="build-fuzz/$target-" -print_final_stats=1 \
   "build-fuzz/corpus/$target" "tests/fuzz/corpus/$target" >"$log" 2>&1 || status=$?
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
