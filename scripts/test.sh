@@ -32,4 +32,10 @@ if command -v clang >/dev/null 2>&1; then
 else
   echo "clang not found: fuzz stage skipped (scripts/install-deps.sh --test installs it)"
 fi
+# One closing line over both builds (meson's per-test results).
+count() { grep -o "\"result\": \"$2\"" "$1/meson-logs/testlog.json" | wc -l; }
+passed=$(( $(count build OK) + $(count build-san OK) ))
+failed=$(( $(count build FAIL) + $(count build-san FAIL) + $(count build TIMEOUT) + $(count build-san TIMEOUT) ))
+skipped=$(( $(count build SKIP) + $(count build-san SKIP) ))
 echo "== all tests passed"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
