@@ -427,19 +427,23 @@ static int check_form(const dvc__proc_rt *rt, const char *form_data)
 	return DVC_OK;
 }
 
-/* Copies or pages named in the (already validated) form data, else 1. */
-static int form_count(const char *form_data, const char *field, int *n)
+/* Copies and pages named in the (already validated) form data, else 1 each. */
+static int form_counts(const char *form_data, int *copies, int *pages)
 {
 	unsigned long failures = dvc__alloc_failures();
-	cJSON *root, *v;
-	*n = 1;
+	static const char *const fields[] = {"copies", "pages"};
+	int *out[] = {copies, pages};
+	cJSON *root;
+	*copies = *pages = 1;
 	if (!form_data)
 		return DVC_OK;
 	if (!(root = cJSON_Parse(form_data)))
 		return dvc__alloc_failures() != failures ? dvc__oom() : DVC_OK;
-	v = cJSON_GetObjectItemCaseSensitive(root, field);
-	if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= 100000)
-		*n = (int)v->valuedouble;
+	for (int i = 0; i < 2; i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, fields[i]);
+		if (cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= 100000)
+			*out[i] = (int)v->valuedouble;
+	}
 	cJSON_Delete(root);
 	return DVC_OK;
 }
@@ -538,8 +542,7 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 	snprintf(d.unit, sizeof d.unit, "%s", rt->steps[0].unit);
 	d.step_since = now;
 	d.delivery = -1;
-	if ((rc = form_count(s->form_data, "copies", &d.copies)) != DVC_OK ||
-	    (rc = form_count(s->form_data, "pages", &d.pages)) != DVC_OK)
+	if ((rc = form_counts(s->form_data, &d.copies, &d.pages)) != DVC_OK)
 		goto out;
 	if (s->copies > 0)
 		d.copies = s->copies;
@@ -912,6 +915,8 @@ static int act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *n
 	    (rc = refund(db, d, now)) != DVC_OK)
 		return rc;
 	if ((rc = dvc__store_dossier_update(db, d, rev)) != DVC_OK ||
+	    (r->action == DVC_ACT_SUBMIT &&
+	     (rc = dvc__store_dossier_set_submitted(db, d->id, d->submitted_at)) != DVC_OK) ||
 	    (rc = notify(db, d, rt, r, t)) != DVC_OK)
 		return rc;
 	if (new_version)

@@ -312,6 +312,7 @@ void dvc_close(dvc_db *db)
 		db->xsd_free(db->xsd);
 	dvc__store_rt_cache_clear(db);
 	dvc__templates_free(db->templates);
+	dvc__free(db->officer_cache);
 	if (db->gateway_secret) {
 		sodium_memzero(db->gateway_secret, strlen(db->gateway_secret));
 		dvc__free(db->gateway_secret);

@@ -155,7 +155,26 @@ static int read_officer(dvc_db *db, const char *sql, const char *key, int64_t id
 int dvc__store_officer_get(dvc_db *db, const char *username, dvc__officer_row *out,
 			   dvc_arena *a, const char **full_name)
 {
-	return read_officer(db, SQL_OFFICER_GET, username, 0, out, a, full_name);
+	/* Officers are only ever added, never changed, so a row read once stays
+	 * true: every action looks its actor up, and this saves that query. */
+	size_t h = 5381, slot;
+	int rc;
+	for (const char *p = username; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	slot = h % DVC_OFFICER_CACHE;
+	if (!a && db->officer_cache && db->officer_cache[slot].id &&
+	    strcmp(db->officer_cache[slot].username, username) == 0) {
+		*out = db->officer_cache[slot];
+		return DVC_OK;
+	}
+	rc = read_officer(db, SQL_OFFICER_GET, username, 0, out, a, full_name);
+	if (rc == DVC_OK && strlen(username) < sizeof out->username) {
+		if (!db->officer_cache)
+			db->officer_cache = dvc__calloc(DVC_OFFICER_CACHE, sizeof *db->officer_cache);
+		if (db->officer_cache) /* no cache on OOM: only slower */
+			db->officer_cache[slot] = *out;
+	}
+	return rc;
 }
 
 int dvc__store_officer_by_id(dvc_db *db, int64_t id, dvc__officer_row *out)

@@ -229,7 +229,8 @@ static const char SQL_DOSSIER_UPDATE[] =
 	" rescheduled_due_at = ?6, result_at = ?7, finished_at = ?8, step = ?9, unit = ?10,"
 	" handler_id = ?11, step_since = ?12, step_due_at = ?13, stopped_at = ?14, remaining = ?15,"
 	" step_remaining = ?16, flags = ?17, delivery = ?18, journal_seq = ?19, journal_head = ?20,"
-	" submitted_at = ?21, track_failures = ?22, track_locked_until = ?23,"
+	/* not submitted_at: it is indexed and changes once (draft -> submitted),
+	 * so every other action would rewrite that index entry for nothing */
 	" fee_due = ?25, fee_paid = ?26, fee_refunded = ?27"
 	" WHERE id = ?1 AND rev = ?24";
 
@@ -346,6 +347,18 @@ int dvc__store_dossier_load(dvc_db *db, const char *code, dvc__dossier *d)
 	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "loading a dossier");
 }
 
+static const char SQL_DOSSIER_SUBMITTED[] = "UPDATE dossier SET submitted_at = ?2 WHERE id = ?1";
+
+int dvc__store_dossier_set_submitted(dvc_db *db, int64_t id, dvc_time at)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_SUBMITTED);
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, at);
+	return dvc__exec_step(db, st, "submitting a draft");
+}
+
 int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expected_rev)
 {
 	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_UPDATE);
@@ -375,9 +388,6 @@ int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expecte
 		sqlite3_bind_int(st, 18, d->delivery);
 	sqlite3_bind_int64(st, 19, d->journal_seq);
 	sqlite3_bind_blob(st, 20, d->journal_head, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 21, d->submitted_at);
-	sqlite3_bind_int(st, 22, d->track_failures);
-	sqlite3_bind_int64(st, 23, d->track_locked_until);
 	sqlite3_bind_int64(st, 24, expected_rev);
 	sqlite3_bind_int64(st, 25, d->fee_due);
 	sqlite3_bind_int64(st, 26, d->fee_paid);

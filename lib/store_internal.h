@@ -14,6 +14,7 @@
 
 #define DVC_STMT_CACHE 256 /* power of two; more than the statements we have */
 #define DVC_RT_CACHE 64    /* procedure versions whose routes stay loaded */
+#define DVC_OFFICER_CACHE 64 /* officers by username; rows are never changed once added */
 
 struct dvc_db {
 	sqlite3 *sql;
@@ -35,6 +36,8 @@ struct dvc_db {
 	int report_functions; /* SQL functions of store_report.c registered */
 	/* rendered notification templates, loaded on first use */
 	struct dvc__templates *templates;
+	/* officers acting through this handle (store_account.c) */
+	struct dvc__officer_row *officer_cache;
 	/* per-version routing data, cached: versions are immutable */
 	struct dvc__proc_rt *rt_cache[DVC_RT_CACHE];
 	struct {
@@ -197,6 +200,8 @@ int dvc__store_dossier_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *
 			      const char *form_data, const char *fee_exemption);
 /* DVC_ENOTFOUND when absent. */
 int dvc__store_dossier_load(dvc_db *db, const char *code, dvc__dossier *d);
+/* The submission time of a draft that is submitted (not part of the update). */
+int dvc__store_dossier_set_submitted(dvc_db *db, int64_t id, dvc_time at);
 /* Write the live row where rev == expected_rev; DVC_ECONFLICT when it moved. */
 int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expected_rev);
 /* Anonymous-access throttle, per code (existing or not). */
