@@ -295,9 +295,47 @@ static ptrdiff_t find_prop(const node *n, const char *name)
  * on different C libraries. Returns 0 when the pattern is acceptable. */
 static int pattern_problem(const char *p, char *msg, size_t size)
 {
-	int depth = 0;
+	int depth = 0, after_quant = 0;
+	double copies = 1; /* what counted repetitions multiply out to */
 	for (size_t i = 0; p[i]; i++) {
 		char c = p[i];
+		/* Regex bombs: glibc's regcomp() copies the subtree once per count and
+		 * per stacked quantifier, so "x++++..." or "((x{99}){99}){99}" take
+		 * gigabytes to compile. A schema never needs either. */
+		if (c == '*' || c == '+' || c == '?' || c == '{') {
+			if (after_quant) {
+				snprintf(msg, size, "stacks quantifiers (like a++), which is meaningless "
+					 "and costly to compile");
+				return -1;
+			}
+			after_quant = 1;
+			if (c == '{') {
+				unsigned long lo = 0, hi;
+				size_t j = i + 1;
+				while (p[j] >= '0' && p[j] <= '9' && lo < 100000)
+					lo = lo * 10 + (unsigned long)(p[j++] - '0');
+				hi = lo;
+				if (p[j] == ',') {
+					j++;
+					if (p[j] >= '0' && p[j] <= '9')
+						for (hi = 0; p[j] >= '0' && p[j] <= '9' && hi < 100000; j++)
+							hi = hi * 10 + (unsigned long)(p[j] - '0');
+				}
+				if (p[j] != '}') {
+					snprintf(msg, size, "has a malformed {m,n} repetition");
+					return -1;
+				}
+				copies *= (double)(hi > 0 ? hi : 1);
+				if (hi > 255 || copies > 10000) {
+					snprintf(msg, size, "repeats too much ({m,n} counts above 255, or "
+						 "multiplying out past 10000)");
+					return -1;
+				}
+				i = j;
+			}
+			continue;
+		}
+		after_quant = 0;
 		if (c == '\\') {
 			char e = p[i + 1];
 			if (e == '\0') {

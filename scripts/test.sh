@@ -26,9 +26,9 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print
 # Reliability suite (docs/robustness.md): each libFuzzer target on its seed
 # corpus for a fixed number of inputs from a fixed seed, so that the run is
 # reproducible. The long, open-ended run: tests/fuzz/run.sh all 120
-echo "== fuzz (libFuzzer + ASan + UBSan, ${DVC_FUZZ_RUNS:-150000} inputs per target, seed 1)"
+echo "== fuzz (libFuzzer + ASan + UBSan, ${DVC_FUZZ_RUNS:-40000} inputs per target, seed 1)"
 if command -v clang >/dev/null 2>&1; then
-  FUZZ_RUNS=${DVC_FUZZ_RUNS:-150000} tests/fuzz/run.sh all 0
+  FUZZ_RUNS=${DVC_FUZZ_RUNS:-40000} tests/fuzz/run.sh all 0
 else
   echo "clang not found: fuzz stage skipped (scripts/install-deps.sh --test installs it)"
 fi

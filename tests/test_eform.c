@@ -508,11 +508,35 @@ START_TEST(one_compiled_form_serves_several_threads)
 }
 END_TEST
 
+START_TEST(regex_bombs_are_refused_at_compile)
+{
+	/* glibc's regcomp() would take gigabytes for these (found by fuzz_eform) */
+	static const char *const bombs[] = {"[a-z]+++++++++", "((a{99}){99}){99}", "a{1000}", "a{2,x}"};
+	char schema[256];
+	dvc_eform *f;
+	for (size_t i = 0; i < sizeof bombs / sizeof bombs[0]; i++) {
+		snprintf(schema, sizeof schema,
+			 "{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"string\",\"pattern\":\"%s\"}}}",
+			 bombs[i]);
+		ck_assert_int_eq(dvc_eform_compile(&f, schema, strlen(schema)), DVC_ESCHEMA);
+		ck_assert_str_eq(dvc_error_last()->path, "properties.x.pattern");
+	}
+	/* ordinary counted repetition still works */
+	snprintf(schema, sizeof schema, "{\"type\":\"object\",\"properties\":{\"x\":"
+		 "{\"type\":\"string\",\"pattern\":\"[0-9]{12}\"}}}");
+	ck_assert_int_eq(dvc_eform_compile(&f, schema, strlen(schema)), DVC_OK);
+	ck_assert_int_eq(dvc_eform_validate(f, "{\"x\":\"031099001234\"}", 20), DVC_OK);
+	ck_assert_int_eq(dvc_eform_validate(f, "{\"x\":\"03109900123\"}", 19), DVC_ESCHEMA);
+	dvc_eform_free(f);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("eform");
 	TCase *tc = tcase_create("eform");
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, regex_bombs_are_refused_at_compile);
 	tcase_add_test(tc, valid_birth_registration_passes);
 	tcase_add_test(tc, missing_required_fields_are_named);
 	tcase_add_test(tc, wrong_types_are_named);
