@@ -14,61 +14,36 @@
 
 typedef struct jctx {
 	dvc__catalog *c;
-	char path[192];
-	size_t plen;
+	dvc_path p;
 } jctx;
 
-/* Path handling: push appends ".key" or "[i]", pop restores the length. */
-static size_t push_key(jctx *j, const char *key)
-{
-	size_t old = j->plen;
-	int n = snprintf(j->path + old, sizeof j->path - old, "%s%s", old ? "." : "", key);
-	if (n > 0)
-		j->plen = old + (size_t)n < sizeof j->path ? old + (size_t)n : sizeof j->path - 1;
-	return old;
-}
-
-static size_t push_index(jctx *j, size_t i)
-{
-	size_t old = j->plen;
-	int n = snprintf(j->path + old, sizeof j->path - old, "[%zu]", i);
-	if (n > 0)
-		j->plen = old + (size_t)n < sizeof j->path ? old + (size_t)n : sizeof j->path - 1;
-	return old;
-}
-
-static void pop(jctx *j, size_t old)
-{
-	j->plen = old;
-	j->path[old] = '\0';
-}
 
 static int fail(jctx *j, int code, const char *msg)
 {
-	return dvc__err(code, j->path, "%s: %s", j->path, msg);
+	return dvc__err(code, j->p.s, "%s: %s", j->p.s, msg);
 }
 
 /* Every key of `obj` must be in `allowed` (NULL-terminated) and appear once. */
 static int check_keys(jctx *j, const cJSON *obj, const char *const *allowed, const char *what)
 {
 	if (!cJSON_IsObject(obj))
-		return dvc__err(DVC_ESCHEMA, j->path, "%s must be a JSON object", what);
+		return dvc__err(DVC_ESCHEMA, j->p.s, "%s must be a JSON object", what);
 	for (const cJSON *it = obj->child; it; it = it->next) {
 		bool ok = false;
 		for (const char *const *a = allowed; *a && !ok; a++)
 			ok = strcmp(*a, it->string) == 0;
 		if (!ok) {
-			size_t old = push_key(j, it->string);
-			int rc = dvc__err(DVC_ESCHEMA, j->path, "unknown key '%.64s' in %s", it->string, what);
-			pop(j, old);
+			size_t old = dvc_path_key(&j->p, it->string);
+			int rc = dvc__err(DVC_ESCHEMA, j->p.s, "unknown key '%.64s' in %s", it->string, what);
+			dvc_path_pop(&j->p, old);
 			return rc;
 		}
 		for (const cJSON *p = obj->child; p != it; p = p->next)
 			if (strcmp(p->string, it->string) == 0) {
-				size_t old = push_key(j, it->string);
-				int rc = dvc__err(DVC_EDUPLICATE, j->path, "key '%.64s' appears twice in %s",
+				size_t old = dvc_path_key(&j->p, it->string);
+				int rc = dvc__err(DVC_EDUPLICATE, j->p.s, "key '%.64s' appears twice in %s",
 						  it->string, what);
-				pop(j, old);
+				dvc_path_pop(&j->p, old);
 				return rc;
 			}
 	}
@@ -84,7 +59,7 @@ static const cJSON *field(const cJSON *obj, const char *key)
 static int get_text(jctx *j, const cJSON *obj, const char *key, bool optional, const char **out)
 {
 	const cJSON *v = field(obj, key);
-	size_t old = push_key(j, key);
+	size_t old = dvc_path_key(&j->p, key);
 	int rc = DVC_OK;
 	*out = NULL;
 	if (!v || cJSON_IsNull(v)) {
@@ -93,11 +68,11 @@ static int get_text(jctx *j, const cJSON *obj, const char *key, bool optional, c
 	} else if (!cJSON_IsString(v)) {
 		rc = fail(j, DVC_ESCHEMA, "must be a string");
 	} else {
-		rc = dvc__catalog_text(j->c, v->valuestring, strlen(v->valuestring), j->path, out);
+		rc = dvc__catalog_text(j->c, v->valuestring, strlen(v->valuestring), j->p.s, out);
 		if (rc == DVC_OK && !optional && **out == '\0')
 			rc = fail(j, DVC_ESCHEMA, "must not be empty");
 	}
-	pop(j, old);
+	dvc_path_pop(&j->p, old);
 	return rc;
 }
 
@@ -122,33 +97,33 @@ static int get_code(jctx *j, const cJSON *obj, const char *key, bool optional, c
 	size_t old;
 	if (rc != DVC_OK || !*out)
 		return rc;
-	old = push_key(j, key);
+	old = dvc_path_key(&j->p, key);
 	if (strlen(*out) > 64)
-		rc = dvc__err(DVC_ETOOBIG, j->path, "code longer than 64 bytes");
+		rc = dvc__err(DVC_ETOOBIG, j->p.s, "code longer than 64 bytes");
 	for (const char *p = *out; rc == DVC_OK && *p; p++)
 		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
 		      (*p >= 'A' && *p <= 'Z') || *p == '.' || *p == '-' || *p == '_'))
-			rc = dvc__err(DVC_ESCHEMA, j->path,
+			rc = dvc__err(DVC_ESCHEMA, j->p.s,
 				      "code '%.64s' may hold only ASCII letters, digits, '.', '-' and '_'",
 				      *out);
-	pop(j, old);
+	dvc_path_pop(&j->p, old);
 	return rc;
 }
 
 static int get_int(jctx *j, const cJSON *obj, const char *key, double min, double max, double *out)
 {
 	const cJSON *v = field(obj, key);
-	size_t old = push_key(j, key);
+	size_t old = dvc_path_key(&j->p, key);
 	int rc = DVC_OK;
 	if (!v)
 		rc = fail(j, DVC_ESCHEMA, "missing required field");
 	else if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble))
 		rc = fail(j, DVC_ESCHEMA, "must be an integer");
 	else if (v->valuedouble < min || v->valuedouble > max)
-		rc = dvc__err(DVC_ERANGE, j->path, "%.0f is outside %.0f..%.0f", v->valuedouble, min, max);
+		rc = dvc__err(DVC_ERANGE, j->p.s, "%.0f is outside %.0f..%.0f", v->valuedouble, min, max);
 	else
 		*out = v->valuedouble;
-	pop(j, old);
+	dvc_path_pop(&j->p, old);
 	return rc;
 }
 
@@ -156,7 +131,7 @@ static int get_date(jctx *j, const cJSON *obj, const char *key, bool optional, i
 		    dvc_date *out)
 {
 	const cJSON *v = field(obj, key);
-	size_t old = push_key(j, key);
+	size_t old = dvc_path_key(&j->p, key);
 	int rc = DVC_OK;
 	if (has)
 		*has = 0;
@@ -166,11 +141,11 @@ static int get_date(jctx *j, const cJSON *obj, const char *key, bool optional, i
 	} else if (!cJSON_IsString(v)) {
 		rc = fail(j, DVC_ESCHEMA, "must be a date string YYYY-MM-DD");
 	} else if ((rc = dvc__date_parse(v->valuestring, out)) != DVC_OK) {
-		dvc__err_prefix_path(j->path);
+		dvc__err_prefix_path(j->p.s);
 	} else if (has) {
 		*has = 1;
 	}
-	pop(j, old);
+	dvc_path_pop(&j->p, old);
 	return rc;
 }
 
@@ -178,14 +153,14 @@ static int get_enum(jctx *j, const cJSON *obj, const char *key, int (*parse)(con
 		    int *out)
 {
 	const cJSON *v = field(obj, key);
-	size_t old = push_key(j, key);
+	size_t old = dvc_path_key(&j->p, key);
 	int rc = DVC_OK;
 	if (!v)
 		rc = fail(j, DVC_ESCHEMA, "missing required field");
 	else if (!cJSON_IsString(v) || (*out = parse(v->valuestring)) < 0)
-		rc = dvc__err(DVC_ESCHEMA, j->path, "unknown value '%.40s'",
+		rc = dvc__err(DVC_ESCHEMA, j->p.s, "unknown value '%.40s'",
 			      cJSON_IsString(v) ? v->valuestring : "(not a string)");
-	pop(j, old);
+	dvc_path_pop(&j->p, old);
 	return rc;
 }
 
@@ -199,9 +174,9 @@ static int get_array(jctx *j, const cJSON *obj, const char *key, bool optional,
 	if (!v && optional)
 		return DVC_OK;
 	if (!v || !cJSON_IsArray(v)) {
-		size_t old = push_key(j, key);
+		size_t old = dvc_path_key(&j->p, key);
 		int rc = fail(j, DVC_ESCHEMA, v ? "must be an array" : "missing required field");
-		pop(j, old);
+		dvc_path_pop(&j->p, old);
 		return rc;
 	}
 	*out = v;
@@ -223,33 +198,33 @@ static int read_strings(jctx *j, const cJSON *obj, const char *key, bool codes,
 	int rc = get_array(j, obj, key, false, &arr, n);
 	if (rc != DVC_OK)
 		return rc;
-	old = push_key(j, key);
+	old = dvc_path_key(&j->p, key);
 	if (*n < min) {
-		rc = dvc__err(DVC_ESCHEMA, j->path, "needs at least %zu entries", min);
-		pop(j, old);
+		rc = dvc__err(DVC_ESCHEMA, j->p.s, "needs at least %zu entries", min);
+		dvc_path_pop(&j->p, old);
 		return rc;
 	}
 	if (!(v = arena_array(j, *n, sizeof *v))) {
-		pop(j, old);
+		dvc_path_pop(&j->p, old);
 		return dvc__oom();
 	}
 	cJSON_ArrayForEach(it, arr) {
-		size_t o2 = push_index(j, i);
+		size_t o2 = dvc_path_index(&j->p, i);
 		if (!cJSON_IsString(it)) {
-			rc = dvc__err(DVC_ESCHEMA, j->path, "must be a string");
+			rc = dvc__err(DVC_ESCHEMA, j->p.s, "must be a string");
 		} else {
-			rc = dvc__catalog_text(j->c, it->valuestring, strlen(it->valuestring), j->path, &v[i]);
+			rc = dvc__catalog_text(j->c, it->valuestring, strlen(it->valuestring), j->p.s, &v[i]);
 			if (rc == DVC_OK && (!*v[i] || (codes && !is_code(v[i]))))
-				rc = dvc__err(DVC_ESCHEMA, j->path, "must be a non-empty %s",
+				rc = dvc__err(DVC_ESCHEMA, j->p.s, "must be a non-empty %s",
 					      codes ? "code (at most 64 ASCII letters, digits, '.', '-', '_')"
 						    : "text");
 		}
-		pop(j, o2);
+		dvc_path_pop(&j->p, o2);
 		if (rc != DVC_OK)
 			break;
 		i++;
 	}
-	pop(j, old);
+	dvc_path_pop(&j->p, old);
 	*out = v;
 	return rc;
 }
@@ -288,16 +263,16 @@ static int read_version(jctx *j, const cJSON *o, const char *code, dvc_procedure
 	if ((rc = get_enum(j, o, "online_mode", dvc__online_mode_parse, &e)) != DVC_OK)
 		return rc;
 	p->online_mode = (dvc_online_mode)e;
-	old = push_key(j, "deadline");
+	old = dvc_path_key(&j->p, "deadline");
 	if ((rc = check_keys(j, field(o, "deadline"), deadline_keys, "a deadline")) == DVC_OK &&
 	    (rc = get_int(j, field(o, "deadline"), "value", 1, 10000, &d)) == DVC_OK &&
 	    (rc = get_enum(j, field(o, "deadline"), "unit", dvc__deadline_unit_parse, &e)) == DVC_OK) {
 		p->deadline_value = (int)d;
 		p->deadline_unit = (dvc_deadline_unit)e;
 	}
-	pop(j, old);
+	dvc_path_pop(&j->p, old);
 	if (rc == DVC_ESCHEMA && !field(o, "deadline"))
-		rc = dvc__err(DVC_ESCHEMA, j->path, "missing required field 'deadline'");
+		rc = dvc__err(DVC_ESCHEMA, j->p.s, "missing required field 'deadline'");
 	if (rc != DVC_OK)
 		return rc;
 	if ((rc = get_text(j, o, "result_type", false, &p->result_type)) != DVC_OK ||
@@ -310,10 +285,10 @@ static int read_version(jctx *j, const cJSON *o, const char *code, dvc_procedure
 	dvc_document *docs = arena_array(j, n, sizeof *docs);
 	if (!docs)
 		return dvc__oom();
-	old = push_key(j, "documents");
+	old = dvc_path_key(&j->p, "documents");
 	i = 0;
 	cJSON_ArrayForEach(it, arr) {
-		size_t o2 = push_index(j, i);
+		size_t o2 = dvc_path_index(&j->p, i);
 		dvc_document *dd = &docs[i];
 		if ((rc = check_keys(j, it, doc_keys, "a document")) == DVC_OK &&
 		    (rc = get_text(j, it, "name", false, &dd->name)) == DVC_OK &&
@@ -325,12 +300,12 @@ static int read_version(jctx *j, const cJSON *o, const char *code, dvc_procedure
 					dd->submission = (dvc_doc_submission)e;
 			}
 		}
-		pop(j, o2);
+		dvc_path_pop(&j->p, o2);
 		if (rc != DVC_OK)
 			break;
 		i++;
 	}
-	pop(j, old);
+	dvc_path_pop(&j->p, old);
 	if (rc != DVC_OK)
 		return rc;
 	p->documents = docs;
@@ -341,10 +316,10 @@ static int read_version(jctx *j, const cJSON *o, const char *code, dvc_procedure
 	dvc_fee *fees = arena_array(j, n, sizeof *fees);
 	if (!fees)
 		return dvc__oom();
-	old = push_key(j, "fees");
+	old = dvc_path_key(&j->p, "fees");
 	i = 0;
 	cJSON_ArrayForEach(it, arr) {
-		size_t o2 = push_index(j, i);
+		size_t o2 = dvc_path_index(&j->p, i);
 		dvc_fee *f = &fees[i];
 		if ((rc = check_keys(j, it, fee_keys, "a fee")) == DVC_OK &&
 		    (rc = get_text(j, it, "name", false, &f->name)) == DVC_OK &&
@@ -356,12 +331,12 @@ static int read_version(jctx *j, const cJSON *o, const char *code, dvc_procedure
 				rc = get_text(j, it, "note", true, &f->note);
 			}
 		}
-		pop(j, o2);
+		dvc_path_pop(&j->p, o2);
 		if (rc != DVC_OK)
 			break;
 		i++;
 	}
-	pop(j, old);
+	dvc_path_pop(&j->p, old);
 	if (rc != DVC_OK)
 		return rc;
 	p->fees = fees;
@@ -374,30 +349,30 @@ static int read_version(jctx *j, const cJSON *o, const char *code, dvc_procedure
 		dvc_route_step *steps = arena_array(j, n, sizeof *steps);
 		if (!steps)
 			return dvc__oom();
-		old = push_key(j, "route");
+		old = dvc_path_key(&j->p, "route");
 		i = 0;
 		cJSON_ArrayForEach(it, arr) {
-			size_t o2 = push_index(j, i);
+			size_t o2 = dvc_path_index(&j->p, i);
 			dvc_route_step *st = &steps[i];
 			const char *role = NULL;
 			if ((rc = check_keys(j, it, route_keys, "a route step")) == DVC_OK &&
 			    (rc = get_code(j, it, "unit", false, &st->unit)) == DVC_OK &&
 			    (rc = get_code(j, it, "role", false, &role)) == DVC_OK) {
 				dvc_role r;
-				size_t o3 = push_key(j, "role");
+				size_t o3 = dvc_path_key(&j->p, "role");
 				if (dvc_role_parse(role, &r) != DVC_OK || r == DVC_ROLE_APPLICANT)
-					rc = dvc__err(DVC_ESCHEMA, j->path, "unknown officer role '%.40s'", role);
+					rc = dvc__err(DVC_ESCHEMA, j->p.s, "unknown officer role '%.40s'", role);
 				st->role = r;
-				pop(j, o3);
+				dvc_path_pop(&j->p, o3);
 				if (rc == DVC_OK && (rc = get_int(j, it, "share", 0, 100, &d)) == DVC_OK)
 					st->share = (int)d;
 			}
-			pop(j, o2);
+			dvc_path_pop(&j->p, o2);
 			if (rc != DVC_OK)
 				break;
 			i++;
 		}
-		pop(j, old);
+		dvc_path_pop(&j->p, old);
 		if (rc != DVC_OK)
 			return rc;
 		p->route = steps;
@@ -408,16 +383,16 @@ static int read_version(jctx *j, const cJSON *o, const char *code, dvc_procedure
 	const cJSON *fs = field(o, "form_schema");
 	if (fs && !cJSON_IsNull(fs)) {
 		char *text;
-		old = push_key(j, "form_schema");
+		old = dvc_path_key(&j->p, "form_schema");
 		if (!cJSON_IsObject(fs)) {
 			rc = fail(j, DVC_ESCHEMA, "must be a JSON object");
 		} else if (!(text = cJSON_PrintUnformatted(fs))) {
 			rc = dvc__oom();
 		} else {
-			rc = dvc__catalog_text_big(j->c, text, strlen(text), j->path, &p->form_schema);
+			rc = dvc__catalog_text_big(j->c, text, strlen(text), j->p.s, &p->form_schema);
 			cJSON_free(text);
 		}
-		pop(j, old);
+		dvc_path_pop(&j->p, old);
 		if (rc != DVC_OK)
 			return rc;
 	}
@@ -459,17 +434,17 @@ static int read_doc(jctx *j, const cJSON *root)
 	if (!(arrptr = arena_array(j, n, sizeof *arrptr)))                           \
 		return dvc__oom();                                                   \
 	count = n;                                                                   \
-	old = push_key(j, key);                                                      \
+	old = dvc_path_key(&j->p, key);                                                      \
 	i = 0;                                                                       \
 	cJSON_ArrayForEach(it, arr) {                                                \
-		size_t o2 = push_index(j, i);                                        \
+		size_t o2 = dvc_path_index(&j->p, i);                                        \
 		__VA_ARGS__                                                          \
-		pop(j, o2);                                                          \
+		dvc_path_pop(&j->p, o2);                                                          \
 		if (rc != DVC_OK)                                                    \
 			return rc;                                                   \
 		i++;                                                                 \
 	}                                                                            \
-	pop(j, old);
+	dvc_path_pop(&j->p, old);
 
 	EACH("levels", true, c->levels, c->n_levels, {
 		dvc__level *l = &c->levels[i];
@@ -503,23 +478,23 @@ static int read_doc(jctx *j, const cJSON *root)
 		    (rc = get_code(j, it, "code", false, &p->code)) == DVC_OK &&
 		    (rc = get_array(j, it, "versions", false, &varr, &nv)) == DVC_OK) {
 			if (nv == 0) {
-				size_t o3 = push_key(j, "versions");
-				rc = dvc__err(DVC_ESCHEMA, j->path, "procedure %s has no version", p->code);
-				pop(j, o3);
+				size_t o3 = dvc_path_key(&j->p, "versions");
+				rc = dvc__err(DVC_ESCHEMA, j->p.s, "procedure %s has no version", p->code);
+				dvc_path_pop(&j->p, o3);
 			} else if (!(p->versions = arena_array(j, nv, sizeof *p->versions))) {
 				rc = dvc__oom();
 			} else {
-				size_t o3 = push_key(j, "versions");
+				size_t o3 = dvc_path_key(&j->p, "versions");
 				p->n_versions = nv;
 				cJSON_ArrayForEach(vit, varr) {
-					size_t o4 = push_index(j, v);
+					size_t o4 = dvc_path_index(&j->p, v);
 					rc = read_version(j, vit, p->code, &p->versions[v]);
-					pop(j, o4);
+					dvc_path_pop(&j->p, o4);
 					if (rc != DVC_OK)
 						break;
 					v++;
 				}
-				pop(j, o3);
+				dvc_path_pop(&j->p, o3);
 			}
 		}
 	})

@@ -118,37 +118,7 @@ struct dvc_eform {
 
 /* ---- paths ----------------------------------------------------------------- */
 
-/* A path under construction: push appends ".key" (no dot at the start) or
- * "[i]", pop restores the previous length. Too long a path is cut, never
- * overrun; the error record keeps 255 bytes anyway. */
-typedef struct path {
-	char s[256];
-	size_t len;
-} path;
-
-static size_t push_key(path *p, const char *key)
-{
-	size_t old = p->len;
-	int n = snprintf(p->s + old, sizeof p->s - old, "%s%s", old ? "." : "", key);
-	if (n > 0)
-		p->len = old + (size_t)n < sizeof p->s ? old + (size_t)n : sizeof p->s - 1;
-	return old;
-}
-
-static size_t push_index(path *p, size_t i)
-{
-	size_t old = p->len;
-	int n = snprintf(p->s + old, sizeof p->s - old, "[%zu]", i);
-	if (n > 0)
-		p->len = old + (size_t)n < sizeof p->s ? old + (size_t)n : sizeof p->s - 1;
-	return old;
-}
-
-static void pop(path *p, size_t old)
-{
-	p->len = old;
-	p->s[old] = '\0';
-}
+typedef dvc_path path;
 
 /* ---- reading a document ---------------------------------------------------- */
 
@@ -240,14 +210,14 @@ static int serr(cctx *c, int code, const char *key, const char *fmt, ...) DVC_PR
 static int serr(cctx *c, int code, const char *key, const char *fmt, ...)
 {
 	char msg[384];
-	size_t old = key ? push_key(&c->p, key) : c->p.len;
+	size_t old = key ? dvc_path_key(&c->p, key) : c->p.len;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	dvc__err(code, c->p.len ? c->p.s : NULL, "form schema: %s%s%s", c->p.s,
 		 c->p.len ? " " : "", msg);
-	pop(&c->p, old);
+	dvc_path_pop(&c->p, old);
 	return code;
 }
 
@@ -461,10 +431,10 @@ static int compile_enum(cctx *c, node *n, const cJSON *v)
 		n->enum_num = dvc_arena_alloc(a, count * sizeof *n->enum_num);
 	if (!n->enum_str && !n->enum_num)
 		return dvc__oom();
-	old = push_key(&c->p, "enum");
+	old = dvc_path_key(&c->p, "enum");
 	cJSON_ArrayForEach(it, v) {
 		char num[32];
-		size_t o2 = push_index(&c->p, i);
+		size_t o2 = dvc_path_index(&c->p, i);
 		if (n->type == T_STRING) {
 			if (!cJSON_IsString(it)) {
 				rc = serr(c, DVC_ESCHEMA, NULL, "must be a string, as the type says");
@@ -492,12 +462,12 @@ static int compile_enum(cctx *c, node *n, const cJSON *v)
 				enum_text_add(&text, &full, i == 0, num);
 			}
 		}
-		pop(&c->p, o2);
+		dvc_path_pop(&c->p, o2);
 		if (rc != DVC_OK)
 			break;
 		i++;
 	}
-	pop(&c->p, old);
+	dvc_path_pop(&c->p, old);
 	if (rc == DVC_OK) {
 		n->n_enum = count;
 		if (text.oom || !(n->enum_text = dvc_arena_strdup(a, text.ptr ? text.ptr : "")))
@@ -522,9 +492,9 @@ static int compile_properties(cctx *c, node *n, const cJSON *v, int depth)
 	n->props = dvc_arena_alloc(&c->f->arena, n->n_props * sizeof *n->props);
 	if (!n->props)
 		return dvc__oom();
-	old = push_key(&c->p, "properties");
+	old = dvc_path_key(&c->p, "properties");
 	cJSON_ArrayForEach(it, v) {
-		size_t o2 = push_key(&c->p, it->string);
+		size_t o2 = dvc_path_key(&c->p, it->string);
 		if (strlen(it->string) > DVC_EFORM_MAX_STRING)
 			rc = serr(c, DVC_ETOOBIG, NULL, "field name is longer than %u bytes",
 				  DVC_EFORM_MAX_STRING);
@@ -532,7 +502,7 @@ static int compile_properties(cctx *c, node *n, const cJSON *v, int depth)
 			rc = dvc__oom();
 		else
 			rc = compile_node(c, it, depth + 1, &n->props[i].schema);
-		pop(&c->p, o2);
+		dvc_path_pop(&c->p, o2);
 		if (rc != DVC_OK)
 			break;
 		i++;
@@ -544,7 +514,7 @@ static int compile_properties(cctx *c, node *n, const cJSON *v, int depth)
 				rc = serr(c, DVC_EDUPLICATE, n->props[i].name,
 					  "is declared twice");
 	}
-	pop(&c->p, old);
+	dvc_path_pop(&c->p, old);
 	return rc;
 }
 
@@ -555,10 +525,10 @@ static int compile_required(cctx *c, node *n, const cJSON *v)
 	int rc = DVC_OK;
 	if (!cJSON_IsArray(v))
 		return serr(c, DVC_ESCHEMA, "required", "must be an array of field names");
-	old = push_key(&c->p, "required");
+	old = dvc_path_key(&c->p, "required");
 	cJSON_ArrayForEach(it, v) {
 		ptrdiff_t k = -1;
-		size_t o2 = push_index(&c->p, i++);
+		size_t o2 = dvc_path_index(&c->p, i++);
 		if (!cJSON_IsString(it))
 			rc = serr(c, DVC_ESCHEMA, NULL, "must be a field name (a string)");
 		else if ((k = find_prop(n, it->valuestring)) < 0)
@@ -568,11 +538,11 @@ static int compile_required(cctx *c, node *n, const cJSON *v)
 			rc = serr(c, DVC_EDUPLICATE, NULL, "repeats \"%.64s\"", it->valuestring);
 		else
 			n->props[k].required = true;
-		pop(&c->p, o2);
+		dvc_path_pop(&c->p, o2);
 		if (rc != DVC_OK)
 			break;
 	}
-	pop(&c->p, old);
+	dvc_path_pop(&c->p, old);
 	return rc;
 }
 
@@ -633,9 +603,9 @@ static int compile_node(cctx *c, const cJSON *js, int depth, node **out)
 			else
 				n->additional = cJSON_IsTrue(it);
 		} else if (strcmp(k, "items") == 0) {
-			size_t old = push_key(&c->p, k);
+			size_t old = dvc_path_key(&c->p, k);
 			rc = compile_node(c, it, depth + 1, &n->items);
-			pop(&c->p, old);
+			dvc_path_pop(&c->p, old);
 		} else if (strcmp(k, "minItems") == 0) {
 			rc = get_count(c, it, k, &n->min_items, &n->has_min_items);
 		} else if (strcmp(k, "maxItems") == 0) {
@@ -759,9 +729,9 @@ static int check_sizes(path *p, const cJSON *d)
 		if (cJSON_IsObject(d) && strlen(it->string) > DVC_EFORM_MAX_STRING)
 			return verr(p, DVC_ETOOBIG, "has a field name longer than %u bytes",
 				    DVC_EFORM_MAX_STRING);
-		old = cJSON_IsObject(d) ? push_key(p, it->string) : push_index(p, i);
+		old = cJSON_IsObject(d) ? dvc_path_key(p, it->string) : dvc_path_index(p, i);
 		rc = check_sizes(p, it);
-		pop(p, old);
+		dvc_path_pop(p, old);
 		if (rc != DVC_OK)
 			return rc;
 		i++;
@@ -831,9 +801,9 @@ static int check_duplicates(path *p, const cJSON *d)
 	qsort(keys, m, sizeof *keys, cmp_str);
 	for (i = 1; i < m; i++)
 		if (strcmp(keys[i - 1], keys[i]) == 0) {
-			size_t old = push_key(p, keys[i]);
+			size_t old = dvc_path_key(p, keys[i]);
 			rc = verr(p, DVC_EDUPLICATE, "appears twice");
-			pop(p, old);
+			dvc_path_pop(p, old);
 			break;
 		}
 	if (keys != small)
@@ -856,22 +826,22 @@ static int validate_object(path *p, const node *n, const cJSON *d)
 		memset(small, 0, sizeof small);
 	cJSON_ArrayForEach(it, d) {
 		ptrdiff_t k = find_prop(n, it->string);
-		size_t old = push_key(p, it->string);
+		size_t old = dvc_path_key(p, it->string);
 		if (k >= 0) {
 			seen[k] = true;
 			rc = validate_node(p, n->props[k].schema, it);
 		} else if (!n->additional) {
 			rc = verr(p, DVC_ESCHEMA, "is not a field of this form");
 		}
-		pop(p, old);
+		dvc_path_pop(p, old);
 		if (rc != DVC_OK)
 			break;
 	}
 	for (size_t i = 0; i < n->n_props && rc == DVC_OK; i++)
 		if (n->props[i].required && !seen[i]) {
-			size_t old = push_key(p, n->props[i].name);
+			size_t old = dvc_path_key(p, n->props[i].name);
 			rc = verr(p, DVC_ESCHEMA, "is required");
-			pop(p, old);
+			dvc_path_pop(p, old);
 		}
 	if (seen != small)
 		dvc__free(seen);
@@ -889,9 +859,9 @@ static int validate_array(path *p, const node *n, const cJSON *d)
 		return verr(p, DVC_ESCHEMA, "must have at most %zu item%s", n->max_items,
 			    n->max_items == 1 ? "" : "s");
 	cJSON_ArrayForEach(it, d) {
-		size_t old = push_index(p, i++);
+		size_t old = dvc_path_index(p, i++);
 		int rc = validate_node(p, n->items, it);
-		pop(p, old);
+		dvc_path_pop(p, old);
 		if (rc != DVC_OK)
 			return rc;
 	}

@@ -52,6 +52,18 @@ void dvc_buf_printf(dvc_buf *b, const char *fmt, ...) DVC_PRINTF(2, 3);
 char *dvc_buf_detach(dvc_buf *b);
 void dvc_buf_free(dvc_buf *b);
 
+/* A field path under construction, for error messages (path.c): key appends
+ * ".key" (no dot at the start), index appends "[i]", both return the old
+ * length for dvc_path_pop. Too long a path is cut, never overrun. */
+typedef struct dvc_path {
+	char s[256];
+	size_t len;
+} dvc_path;
+
+size_t dvc_path_key(dvc_path *p, const char *key);
+size_t dvc_path_index(dvc_path *p, size_t i);
+void dvc_path_pop(dvc_path *p, size_t old);
+
 /* dates (date.c) */
 bool dvc__date_valid(int y, int m, int d);
 /* Parse exactly "YYYY-MM-DD". */
