@@ -131,7 +131,11 @@ try {
   await shot(citizen, '05-receipt-phone.png', false);
 
   await citizen.getByRole('link', { name: 'Theo dõi hồ sơ này' }).click();
-  expect(await citizen.getByLabel('Mã hồ sơ').inputValue() === code, 'code carried to tracking');
+  // the link changes the hash; the page fills the field on 'hashchange', after the click resolves
+  const codeField = citizen.getByLabel('Mã hồ sơ');
+  for (let i = 0; i < 100 && (await codeField.inputValue()) !== code; i++)
+    await citizen.waitForTimeout(50);
+  expect(await codeField.inputValue() === code, 'code carried to tracking');
   await citizen.getByRole('button', { name: 'Tra cứu' }).click();
   await citizen.locator('#track-result:not([hidden]) .badge').first().waitFor();
   expect((await citizen.locator('#track-result .badge').first().textContent()) === 'Chờ tiếp nhận', 'submitted');
@@ -180,7 +184,10 @@ try {
   await citizen.goto(`${BASE}/#/track/${encodeURIComponent(code)}`);
   await citizen.reload();
   await ready(citizen);
-  expect(await citizen.getByLabel('Mã tra cứu').inputValue() === secret, 'secret kept for this tab');
+  const secretField = citizen.getByLabel('Mã tra cứu');
+  for (let i = 0; i < 100 && (await secretField.inputValue()) !== secret; i++)
+    await citizen.waitForTimeout(50);
+  expect(await secretField.inputValue() === secret, 'secret kept for this tab');
   await citizen.getByRole('button', { name: 'Tra cứu' }).click();
   await citizen.locator('#track-result:not([hidden]) .badge').first().waitFor();
   const label = await citizen.locator('#track-result .badge').first().textContent();
