@@ -2,61 +2,13 @@
  * cJSON's and libxml2's) for every N until the import succeeds. Each failure
  * must return DVC_ENOMEM, leak nothing, and leave the store as it was. */
 #include "testutil.h"
+#include "failalloc.h"
 #include "internal.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Counting allocator; a header keeps each block's size for realloc. */
-typedef struct counter {
-	long fail_at;  /* fail the allocation with this ordinal (1-based); 0 = never */
-	long count;    /* allocations attempted since arming */
-	long live;     /* blocks currently allocated */
-} counter;
-
-static counter cnt;
-
-/* Allocations inside a region the library marks fragile (libxml2 2.9's
- * schema validator, which crashes on allocation failure) are counted but
- * never failed. */
-static bool should_fail(counter *c)
-{
-	return c->fail_at && !dvc__alloc_fragile() && ++c->count == c->fail_at;
-}
-
-static void *c_malloc(size_t n, void *ctx)
-{
-	counter *c = ctx;
-	if (should_fail(c))
-		return NULL;
-	void *p = malloc(n);
-	if (p)
-		c->live++;
-	return p;
-}
-
-static void *c_realloc(void *p, size_t n, void *ctx)
-{
-	counter *c = ctx;
-	if (should_fail(c))
-		return NULL;
-	void *q = realloc(p, n);
-	if (q && !p)
-		c->live++;
-	return q;
-}
-
-static void c_free(void *p, void *ctx)
-{
-	counter *c = ctx;
-	if (p)
-		c->live--;
-	free(p);
-}
-
-static const dvc_allocator counting = {c_malloc, c_realloc, c_free, &cnt};
 
 /* A small catalog (the first three procedures of the reference) keeps the
  * loop short; every code path of the import is still taken. */
@@ -171,7 +123,7 @@ END_TEST
 
 START_TEST(allocator_needs_all_three_functions)
 {
-	dvc_allocator bad = {c_malloc, NULL, c_free, NULL};
+	dvc_allocator bad = {counting.malloc, NULL, counting.free, NULL};
 	ck_dvc(dvc_allocator_set(&bad, 0), DVC_EINVAL);
 }
 END_TEST

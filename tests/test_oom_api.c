@@ -17,6 +17,7 @@
  * of DVC_ENOMEM (lib/calendar.c, lib/notify.c, lib/payment.c); the failure
  * message names the case and the allocation. */
 #include "testutil.h"
+#include "failalloc.h"
 #include "internal.h"
 #include "store_internal.h"
 #include "dvc/slip.h"
@@ -25,55 +26,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- counting allocator (as in test_oom.c) ---- */
-
-typedef struct counter {
-	long fail_at; /* 1-based ordinal to fail; 0 = never; -1 = count only */
-	long count;
-	long live;
-} counter;
-
-static counter cnt;
-
-static bool should_fail(counter *c)
-{
-	if (!c->fail_at || dvc__alloc_fragile())
-		return false;
-	return ++c->count == c->fail_at;
-}
-
-static void *c_malloc(size_t n, void *ctx)
-{
-	counter *c = ctx;
-	if (should_fail(c))
-		return NULL;
-	void *p = malloc(n);
-	if (p)
-		c->live++;
-	return p;
-}
-
-static void *c_realloc(void *p, size_t n, void *ctx)
-{
-	counter *c = ctx;
-	if (should_fail(c))
-		return NULL;
-	void *q = realloc(p, n);
-	if (q && !p)
-		c->live++;
-	return q;
-}
-
-static void c_free(void *p, void *ctx)
-{
-	counter *c = ctx;
-	if (p)
-		c->live--;
-	free(p);
-}
-
-static const dvc_allocator counting = {c_malloc, c_realloc, c_free, &cnt};
 
 /* ---- the prepared store ---- */
 
