@@ -9,6 +9,10 @@
  *    one UPDATE ... WHERE id = ? AND rev = ? + one INSERT journal). The floor
  *    uses the library's own SQL text, tables and indexes, so the ratio is the
  *    share of time the library spends on the writes themselves.
+ *    With notifications on (the default) the library also writes an outbox
+ *    row at intake and at the result (the applicant's SMS, in the same
+ *    transaction); a second floor adds those rows too ("floor_outbox"), so
+ *    that configuration is compared with the same row writes as well.
  *  - dossier_batched_split: mean time per call of each kind of action.
  *  - dossier_durable: each action its own transaction (no dvc_begin); median,
  *    p99 and max latency per action, and the same for the floor with
@@ -250,7 +254,17 @@ static const char FLOOR_SCHEMA[] =
 	"  at INTEGER NOT NULL, actor TEXT NOT NULL, unit TEXT, action INTEGER NOT NULL,"
 	"  from_state INTEGER NOT NULL, to_state INTEGER NOT NULL, note TEXT,"
 	"  payload_digest BLOB, hash BLOB NOT NULL,"
-	"  PRIMARY KEY (dossier_id, seq)) WITHOUT ROWID;";
+	"  PRIMARY KEY (dossier_id, seq)) WITHOUT ROWID;"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY, dossier_id INTEGER REFERENCES dossier(id),"
+	"  idem_key TEXT NOT NULL UNIQUE, event TEXT NOT NULL, channel INTEGER NOT NULL,"
+	"  recipient TEXT NOT NULL, subject TEXT, body TEXT NOT NULL,"
+	"  ascii INTEGER NOT NULL DEFAULT 0, segments INTEGER NOT NULL DEFAULT 0,"
+	"  state INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL, last_error TEXT, created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER);"
+	"CREATE INDEX outbox_due ON outbox(state, next_attempt_at);"
+	"CREATE INDEX outbox_dossier ON outbox(dossier_id);";
 
 static const char FLOOR_INSERT[] =
 	"INSERT INTO dossier(code, version_id, channel, state, rev, account_id, secret_hash,"
@@ -268,10 +282,16 @@ static const char FLOOR_JOURNAL[] =
 	"INSERT INTO journal(dossier_id, seq, at, actor, unit, action, from_state, to_state, note,"
 	" payload_digest, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
+static const char FLOOR_OUTBOX[] =
+	"INSERT INTO outbox(dossier_id, idem_key, event, channel, recipient, subject, body, ascii,"
+	" segments, next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)"
+	" ON CONFLICT(idem_key) DO NOTHING";
+
 typedef struct floor_db {
 	sqlite3 *sql;
-	sqlite3_stmt *ins, *upd, *jnl, *begin, *commit;
+	sqlite3_stmt *ins, *upd, *jnl, *out, *begin, *commit;
 	int64_t next_id;
+	int outbox; /* also write the outbox rows the library writes */
 } floor_db;
 
 static int floor_fail(floor_db *f, const char *what)
@@ -280,10 +300,11 @@ static int floor_fail(floor_db *f, const char *what)
 	return 1;
 }
 
-static int floor_open(const char *dir, floor_db *f)
+static int floor_open(const char *dir, floor_db *f, int outbox)
 {
 	char path[4200];
 	memset(f, 0, sizeof *f);
+	f->outbox = outbox;
 	snprintf(path, sizeof path, "%s/floor.db", dir);
 	if (sqlite3_open_v2(path, &f->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK)
@@ -296,6 +317,7 @@ static int floor_open(const char *dir, floor_db *f)
 	if (sqlite3_prepare_v3(f->sql, FLOOR_INSERT, -1, SQLITE_PREPARE_PERSISTENT, &f->ins, NULL) ||
 	    sqlite3_prepare_v3(f->sql, FLOOR_UPDATE, -1, SQLITE_PREPARE_PERSISTENT, &f->upd, NULL) ||
 	    sqlite3_prepare_v3(f->sql, FLOOR_JOURNAL, -1, SQLITE_PREPARE_PERSISTENT, &f->jnl, NULL) ||
+	    sqlite3_prepare_v3(f->sql, FLOOR_OUTBOX, -1, SQLITE_PREPARE_PERSISTENT, &f->out, NULL) ||
 	    sqlite3_prepare_v3(f->sql, "BEGIN IMMEDIATE", -1, SQLITE_PREPARE_PERSISTENT, &f->begin, NULL) ||
 	    sqlite3_prepare_v3(f->sql, "COMMIT", -1, SQLITE_PREPARE_PERSISTENT, &f->commit, NULL))
 		return floor_fail(f, "prepare");
@@ -307,6 +329,7 @@ static void floor_close(floor_db *f)
 	sqlite3_finalize(f->ins);
 	sqlite3_finalize(f->upd);
 	sqlite3_finalize(f->jnl);
+	sqlite3_finalize(f->out);
 	sqlite3_finalize(f->begin);
 	sqlite3_finalize(f->commit);
 	sqlite3_close(f->sql);
@@ -327,6 +350,7 @@ typedef struct floor_row {
 	dvc_time received_at, due_at, result_at, finished_at, step_since, step_due_at;
 	int delivery;
 	unsigned char head[32];
+	char code[64];
 } floor_row;
 
 static int floor_journal(floor_db *f, floor_row *d, dvc_time at, const char *actor, int action,
@@ -347,6 +371,33 @@ static int floor_journal(floor_db *f, floor_row *d, dvc_time at, const char *act
 	sqlite3_bind_null(st, 9);
 	sqlite3_bind_null(st, 10);
 	sqlite3_bind_blob(st, 11, d->head, 32, SQLITE_STATIC);
+	return floor_run(f, st);
+}
+
+/* The applicant's SMS as the library renders it from the built-in templates
+ * (same text, so the same row size). */
+static int floor_outbox(floor_db *f, const floor_row *d, const char *code, dvc_time now,
+			const char *event)
+{
+	sqlite3_stmt *st = f->out;
+	char idem[160], body[256];
+	if (strcmp(event, "accepted") == 0)
+		snprintf(body, sizeof body, "Hồ sơ %s đã được tiếp nhận. Hẹn trả kết quả: "
+			 "16:05 ngày 05/07/2018.", code);
+	else
+		snprintf(body, sizeof body, "Hồ sơ %s đã có kết quả. Mời ông/bà nhận kết quả theo "
+			 "hình thức đã đăng ký.", code);
+	snprintf(idem, sizeof idem, "%s/%lld/%s/sms", code, (long long)d->seq, event);
+	sqlite3_bind_int64(st, 1, d->id);
+	sqlite3_bind_text(st, 2, idem, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, event, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, DVC_NOTIFY_SMS);
+	sqlite3_bind_text(st, 5, "+84912345678", -1, SQLITE_STATIC);
+	sqlite3_bind_null(st, 6);
+	sqlite3_bind_text(st, 7, body, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 8, 0);
+	sqlite3_bind_int(st, 9, 1);
+	sqlite3_bind_int64(st, 10, now);
 	return floor_run(f, st);
 }
 
@@ -423,7 +474,6 @@ static int floor_action(floor_db *f, floor_row *d, int k, dvc_time now, int own_
 	d->step_due_at = k >= 1 && k <= 4 ? now + 3600 * (k + 1) : 0;
 	if (k == 0) {
 		sqlite3_stmt *st = f->ins;
-		char code[64];
 		unsigned char secret[32];
 		memset(d, 0, sizeof *d);
 		d->id = ++f->next_id;
@@ -433,9 +483,9 @@ static int floor_action(floor_db *f, floor_row *d, int k, dvc_time now, int own_
 		d->step_since = now;
 		d->delivery = -1;
 		memset(secret, (int)(d->id & 0xFF), sizeof secret);
-		snprintf(code, sizeof code, DESK "-%06lld-%04lld", (long long)(d->id / 10000),
+		snprintf(d->code, sizeof d->code, DESK "-%06lld-%04lld", (long long)(d->id / 10000),
 			 (long long)(d->id % 10000));
-		sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 1, d->code, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, 1);
 		sqlite3_bind_int(st, 3, DVC_CHANNEL_ONLINE);
 		sqlite3_bind_int(st, 4, d->state);
@@ -467,6 +517,8 @@ static int floor_action(floor_db *f, floor_row *d, int k, dvc_time now, int own_
 			d->delivery = DVC_DELIVERY_COUNTER;
 		}
 		rc = floor_journal(f, d, now, actors[k], action[k], from) || floor_update(f, d, now);
+		if (!rc && f->outbox && (k == 1 || k == 5))
+			rc = floor_outbox(f, d, d->code, now, k == 1 ? "accepted" : "result_ready");
 	}
 	if (rc)
 		return 1;
@@ -511,7 +563,7 @@ static int lib_batched(const char *dir, const char *catalog, long n, batched_res
 	return rc;
 }
 
-static int floor_batched(const char *dir, long n, double *seconds)
+static int floor_batched(const char *dir, long n, int outbox, double *seconds)
 {
 	floor_db f;
 	floor_row d;
@@ -519,7 +571,7 @@ static int floor_batched(const char *dir, long n, double *seconds)
 	double t0;
 	int rc;
 	sim_init(&clk, n * ACTIONS_PER_LIFECYCLE);
-	if ((rc = floor_open(dir, &f)) != 0) {
+	if ((rc = floor_open(dir, &f, outbox)) != 0) {
 		floor_close(&f);
 		return rc;
 	}
@@ -563,7 +615,7 @@ static int floor_durable(const char *dir, long n, double *lat)
 	sim_clock clk;
 	int rc;
 	sim_init(&clk, n * ACTIONS_PER_LIFECYCLE);
-	if ((rc = floor_open(dir, &f)) != 0) {
+	if ((rc = floor_open(dir, &f, !no_notify)) != 0) {
 		floor_close(&f);
 		return rc;
 	}
@@ -607,7 +659,7 @@ int main(int argc, char **argv)
 	int npos = 0, rc = 1;
 	char dir[] = "/tmp/dvc-bench-dossier-XXXXXX";
 	batched_result lib;
-	double floor_s, *lat = NULL, *flat = NULL;
+	double floor_s, floor_out_s = 0, *lat = NULL, *flat = NULL;
 	size_t na;
 
 	for (int i = 1; i < argc; i++) {
@@ -635,17 +687,26 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	/* batched: floor first, then the library, each on its own fresh file */
-	if (floor_batched(dir, n, &floor_s) || lib_batched(dir, catalog, n, &lib))
+	/* batched: floors first, then the library, each on its own fresh file */
+	if (floor_batched(dir, n, 0, &floor_s))
+		goto out;
+	remove_store(dir, "floor.db");
+	if (!no_notify && floor_batched(dir, n, 1, &floor_out_s))
+		goto out;
+	if (lib_batched(dir, catalog, n, &lib))
 		goto out;
 	{
 		double actions = (double)n * ACTIONS_PER_LIFECYCLE;
 		double aps = actions / lib.seconds, floor_aps = actions / floor_s;
-		printf("{\"bench\":\"dossier_batched\",\"lifecycles\":%ld,\"actions\":%.0f,"
-		       "\"actions_per_txn\":%d,\"seconds\":%.3f,\"actions_per_sec\":%.0f,"
-		       "\"floor_seconds\":%.3f,\"floor_actions_per_sec\":%.0f,\"ratio\":%.3f}\n",
-		       n, actions, BATCH_LIFECYCLES * ACTIONS_PER_LIFECYCLE, lib.seconds, aps, floor_s,
-		       floor_aps, aps / floor_aps);
+		printf("{\"bench\":\"dossier_batched\",\"notifications\":%s,\"lifecycles\":%ld,"
+		       "\"actions\":%.0f,\"actions_per_txn\":%d,\"seconds\":%.3f,\"actions_per_sec\":%.0f,"
+		       "\"floor_seconds\":%.3f,\"floor_actions_per_sec\":%.0f,\"ratio\":%.3f",
+		       no_notify ? "false" : "true", n, actions, BATCH_LIFECYCLES * ACTIONS_PER_LIFECYCLE,
+		       lib.seconds, aps, floor_s, floor_aps, aps / floor_aps);
+		if (!no_notify)
+			printf(",\"floor_outbox_actions_per_sec\":%.0f,\"ratio_outbox\":%.3f",
+			       actions / floor_out_s, aps / (actions / floor_out_s));
+		printf("}\n");
 		printf("{\"bench\":\"dossier_batched_split\",\"lifecycles\":%ld", n);
 		printf(",\"submit_us\":%.2f", lib.per_kind[0] / (double)n * 1e6);
 		for (int k = 0; k < ACTIONS_PER_LIFECYCLE - 1; k++)

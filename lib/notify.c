@@ -321,36 +321,36 @@ int dvc__notify(dvc_db *db, int64_t dossier_id, const char *code, int64_t seq, c
 {
 	const struct dvc__templates *t = NULL;
 	dvc_arena a = DVC_ARENA_INIT;
-	dvc_applicant app;
-	const char *handler = NULL, *unit_name = NULL;
+	const char *name = NULL, *phone = NULL, *email = NULL, *unit_name = NULL;
 	char idem[160];
 	dvc_time now = dvc__now(db);
 	int e = index_of(events, N_EVENTS, event), rc;
 	if (e < 0)
 		return dvc__err(DVC_ERROR, NULL, "unknown notification event %s", event);
-	if ((rc = templates(db, &t)) != DVC_OK)
+	if ((rc = templates(db, &t)) != DVC_OK || !t)
 		return rc;
-	memset(&app, 0, sizeof app);
-	if ((rc = dvc__store_dossier_details(db, dossier_id, &a, &app, &handler, &unit_name, NULL, NULL)) != DVC_OK)
+	if (!*t->text[e][0] && !*t->text[e][2])
+		return DVC_OK; /* both channels off for this event: no lookup */
+	if ((rc = dvc__store_dossier_contact(db, dossier_id, &a, &name, &phone, &email, &unit_name)) != DVC_OK)
 		goto out;
 	v->code = code;
-	v->applicant = app.full_name;
+	v->applicant = name;
 	if (!v->unit)
 		v->unit = unit_name;
 	/* an empty template switches that channel off for the event */
-	if (app.phone && *app.phone && *t->text[e][0]) {
+	if (phone && *phone && *t->text[e][0]) {
 		dvc_buf body = DVC_BUF_INIT;
 		int ascii = 0, segments = 0;
 		if ((rc = sms_text(t->text[e][0], v, &body, &ascii, &segments)) == DVC_OK) {
 			snprintf(idem, sizeof idem, "%s/%lld/%s/sms", code, (long long)seq, event);
-			rc = dvc__store_outbox_insert(db, dossier_id, idem, event, DVC_NOTIFY_SMS, app.phone,
+			rc = dvc__store_outbox_insert(db, dossier_id, idem, event, DVC_NOTIFY_SMS, phone,
 						      NULL, body.ptr ? body.ptr : "", ascii, segments, now);
 		}
 		dvc_buf_free(&body);
 		if (rc != DVC_OK)
 			goto out;
 	}
-	if (app.email && *app.email && *t->text[e][2]) {
+	if (email && *email && *t->text[e][2]) {
 		dvc_buf subject = DVC_BUF_INIT, body = DVC_BUF_INIT;
 		render(t->text[e][1], v, &subject);
 		render(t->text[e][2], v, &body);
@@ -359,7 +359,7 @@ int dvc__notify(dvc_db *db, int64_t dossier_id, const char *code, int64_t seq, c
 		} else {
 			snprintf(idem, sizeof idem, "%s/%lld/%s/email", code, (long long)seq, event);
 			rc = dvc__store_outbox_insert(db, dossier_id, idem, event, DVC_NOTIFY_EMAIL,
-						      app.email, subject.ptr ? subject.ptr : "",
+						      email, subject.ptr ? subject.ptr : "",
 						      body.ptr ? body.ptr : "", 0, 0, now);
 		}
 		dvc_buf_free(&subject);

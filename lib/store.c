@@ -338,7 +338,18 @@ int dvc_begin(dvc_db *db)
 	if ((rc = exec(db, "BEGIN IMMEDIATE", "starting a transaction")) != DVC_OK)
 		return rc;
 	db->explicit_txn = 1;
+	db->txn_aborted = 0;
 	return DVC_OK;
+}
+
+/* Roll back what is left of an explicit transaction; SQLite may already
+ * have done it, so the error of a ROLLBACK without a transaction is moot. */
+static void end_aborted(dvc_db *db)
+{
+	if (!sqlite3_get_autocommit(db->sql))
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	db->explicit_txn = 0;
+	db->txn_aborted = 0;
 }
 
 int dvc_commit(dvc_db *db)
@@ -348,6 +359,14 @@ int dvc_commit(dvc_db *db)
 		return dvc__err(DVC_EINVAL, NULL, "no store");
 	if (!db->explicit_txn)
 		return dvc__err(DVC_ETXN, NULL, "commit without dvc_begin()");
+	if (db->txn_aborted) {
+		/* committing the rest would keep half of the failed call */
+		char why[sizeof db->txn_abort_why];
+		memcpy(why, db->txn_abort_why, sizeof why);
+		end_aborted(db);
+		return dvc__err(DVC_ETXN, NULL, "nothing committed: the transaction was rolled back "
+				"because %s", why);
+	}
 	if ((rc = exec(db, "COMMIT", "committing")) != DVC_OK)
 		return rc; /* still open (e.g. busy): the caller may retry or roll back */
 	db->explicit_txn = 0;
@@ -360,6 +379,10 @@ int dvc_rollback(dvc_db *db)
 		return dvc__err(DVC_EINVAL, NULL, "no store");
 	if (!db->explicit_txn)
 		return dvc__err(DVC_ETXN, NULL, "rollback without dvc_begin()");
+	if (db->txn_aborted) {
+		end_aborted(db);
+		return DVC_OK;
+	}
 	db->explicit_txn = 0;
 	return exec(db, "ROLLBACK", "rolling back");
 }
@@ -378,13 +401,50 @@ static int run_cached(dvc_db *db, const char *sql, const char *what)
 	return st ? dvc__exec_step(db, st, what) : dvc_error_last()->code;
 }
 
-int dvc__write_begin(dvc_db *db)
+static int write_refused(dvc_db *db)
 {
 	if (db->readonly)
 		return dvc__err(DVC_EIO, NULL, "the store is open read-only");
+	if (db->txn_aborted)
+		return dvc__err(DVC_ETXN, NULL, "the transaction was aborted because %s: "
+				"dvc_rollback() it", db->txn_abort_why);
+	return DVC_OK;
+}
+
+int dvc__write_begin(dvc_db *db)
+{
+	int rc;
+	if ((rc = write_refused(db)) != DVC_OK)
+		return rc;
+	db->lean = 0;
 	/* Outside an explicit transaction, take the write lock up front (no
 	 * deadlock-prone lock upgrade); inside one it is already held. */
 	return run_cached(db, db->explicit_txn ? SQL_SAVEPOINT : SQL_BEGIN, "starting a write");
+}
+
+int dvc__write_begin_lean(dvc_db *db)
+{
+	int rc;
+	if (!db->explicit_txn)
+		return dvc__write_begin(db);
+	if ((rc = write_refused(db)) != DVC_OK)
+		return rc;
+	db->lean = 1;
+	db->lean_mark = sqlite3_total_changes64(db->sql);
+	return DVC_OK;
+}
+
+/* After a failed write inside an explicit transaction: can the rest still
+ * commit? Not if SQLite rolled the transaction back itself (it may on I/O
+ * errors, a full disk or no memory), nor if a lean call had written. */
+static void check_aborted(dvc_db *db, int wrote)
+{
+	const dvc_error *e = dvc_error_last();
+	if (!wrote && !sqlite3_get_autocommit(db->sql))
+		return;
+	db->txn_aborted = 1;
+	snprintf(db->txn_abort_why, sizeof db->txn_abort_why, "a call failed with %s (%.100s)",
+		 dvc_status_name(e->code), e->message);
 }
 
 /* A read of several statements sees one snapshot (WAL): a deferred
@@ -408,12 +468,21 @@ void dvc__read_end(dvc_db *db)
 
 int dvc__write_end(dvc_db *db, int rc)
 {
+	if (db->explicit_txn && db->lean) {
+		db->lean = 0;
+		if (rc != DVC_OK)
+			check_aborted(db, sqlite3_total_changes64(db->sql) != db->lean_mark);
+		return rc;
+	}
 	if (db->explicit_txn) {
 		if (rc != DVC_OK) {
 			sqlite3_exec(db->sql, "ROLLBACK TO dvc_write; RELEASE dvc_write", NULL, NULL, NULL);
+			check_aborted(db, 0);
 			return rc;
 		}
-		return run_cached(db, SQL_RELEASE, "finishing a write");
+		if ((rc = run_cached(db, SQL_RELEASE, "finishing a write")) != DVC_OK)
+			check_aborted(db, 0);
+		return rc;
 	}
 	if (rc != DVC_OK) {
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);

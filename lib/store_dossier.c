@@ -29,9 +29,13 @@ static const char SQL_ROOT_AGENCY[] =
 	"  WHERE up.depth < 16)"
 	" SELECT code FROM up ORDER BY depth DESC LIMIT 1";
 
+/* Truncating copy into a fixed field (codes and unit codes: short ASCII). */
 static void copy_text(char *dst, size_t n, const unsigned char *src)
 {
-	snprintf(dst, n, "%s", src ? (const char *)src : "");
+	size_t len = src ? strnlen((const char *)src, n - 1) : 0;
+	if (len)
+		memcpy(dst, src, len);
+	dst[len] = '\0';
 }
 
 static int load_rt(dvc_db *db, int64_t vid, dvc__proc_rt **out)
@@ -224,15 +228,21 @@ static const char SQL_DOSSIER_INSERT[] =
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
 	" ?20, ?21, ?22, ?23, ?24)";
 static const char SQL_DOSSIER_LOAD[] = "SELECT " DOSSIER_COLUMNS " FROM dossier WHERE code = ?1";
-static const char SQL_DOSSIER_UPDATE[] =
-	"UPDATE dossier SET state = ?2, rev = ?3, received_at = ?4, due_at = ?5,"
-	" rescheduled_due_at = ?6, result_at = ?7, finished_at = ?8, step = ?9, unit = ?10,"
-	" handler_id = ?11, step_since = ?12, step_due_at = ?13, stopped_at = ?14, remaining = ?15,"
-	" step_remaining = ?16, flags = ?17, delivery = ?18, journal_seq = ?19, journal_head = ?20,"
-	/* not submitted_at: it is indexed and changes once (draft -> submitted),
-	 * so every other action would rewrite that index entry for nothing */
+/* Not submitted_at: it is indexed and changes once (draft -> submitted), so
+ * every other action would rewrite that index entry for nothing. */
+#define DOSSIER_UPDATE_SET \
+	"UPDATE dossier SET state = ?2, rev = ?3, received_at = ?4, due_at = ?5," \
+	" rescheduled_due_at = ?6, result_at = ?7, finished_at = ?8, step = ?9, unit = ?10," \
+	" step_since = ?12, step_due_at = ?13, stopped_at = ?14, remaining = ?15," \
+	" step_remaining = ?16, flags = ?17, delivery = ?18, journal_seq = ?19, journal_head = ?20," \
 	" fee_due = ?25, fee_paid = ?26, fee_refunded = ?27"
-	" WHERE id = ?1 AND rev = ?24";
+#define DOSSIER_UPDATE_WHERE " WHERE id = ?1 AND rev = ?24"
+/* Without handler_id unless it changes: assigning handler_id makes SQLite
+ * check its foreign key (officer), which loads the whole old row first and
+ * cost a sixth of every action. */
+static const char SQL_DOSSIER_UPDATE[] = DOSSIER_UPDATE_SET DOSSIER_UPDATE_WHERE;
+static const char SQL_DOSSIER_UPDATE_HANDLER[] =
+	DOSSIER_UPDATE_SET ", handler_id = ?11" DOSSIER_UPDATE_WHERE;
 
 static void bind_time(sqlite3_stmt *st, int i, dvc_time t)
 {
@@ -282,10 +292,8 @@ int dvc__store_dossier_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *
 	return DVC_OK;
 }
 
-static dvc_time col_time(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, i);
-}
+/* NULL reads as 0, which is what a time field holds for "not reached". */
+static dvc_time col_time(sqlite3_stmt *st, int i) { return sqlite3_column_int64(st, i); }
 
 static void read_row(sqlite3_stmt *st, dvc__dossier *d)
 {
@@ -311,6 +319,7 @@ static void read_row(sqlite3_stmt *st, dvc__dossier *d)
 	d->step = sqlite3_column_int(st, 14);
 	copy_text(d->unit, sizeof d->unit, sqlite3_column_text(st, 15));
 	d->handler_id = col_time(st, 16);
+	d->stored_handler_id = d->handler_id;
 	d->step_since = col_time(st, 17);
 	d->step_due_at = col_time(st, 18);
 	d->stopped_at = col_time(st, 19);
@@ -361,7 +370,8 @@ int dvc__store_dossier_set_submitted(dvc_db *db, int64_t id, dvc_time at)
 
 int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expected_rev)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_UPDATE);
+	int new_handler = d->handler_id != d->stored_handler_id;
+	sqlite3_stmt *st = dvc__stmt(db, new_handler ? SQL_DOSSIER_UPDATE_HANDLER : SQL_DOSSIER_UPDATE);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
@@ -375,7 +385,8 @@ int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expecte
 	bind_time(st, 8, d->finished_at);
 	sqlite3_bind_int(st, 9, d->step);
 	sqlite3_bind_text(st, 10, d->unit, -1, SQLITE_STATIC);
-	bind_time(st, 11, d->handler_id);
+	if (new_handler)
+		bind_time(st, 11, d->handler_id);
 	sqlite3_bind_int64(st, 12, d->step_since);
 	bind_time(st, 13, d->step_due_at);
 	bind_time(st, 14, d->stopped_at);
@@ -497,6 +508,44 @@ int dvc__store_dossier_details(dvc_db *db, int64_t id, dvc_arena *a, dvc_applica
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "reading a dossier");
+}
+
+static const char SQL_DOSSIER_CONTACT[] =
+	"SELECT d.applicant_name, d.applicant_phone, d.applicant_email, a.name FROM dossier d"
+	" LEFT JOIN agency a ON a.code = d.unit WHERE d.id = ?1";
+
+static const char *arena_text(dvc_arena *a, sqlite3_stmt *st, int i, int *oom)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	const char *copy;
+	if (!s)
+		return NULL;
+	if (!(copy = dvc_arena_strdup(a, s)))
+		*oom = 1;
+	return copy;
+}
+
+int dvc__store_dossier_contact(dvc_db *db, int64_t id, dvc_arena *a, const char **name,
+			       const char **phone, const char **email, const char **unit_name)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_CONTACT);
+	int rc, oom = 0;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*name = arena_text(a, st, 0, &oom);
+		*phone = arena_text(a, st, 1, &oom);
+		*email = arena_text(a, st, 2, &oom);
+		*unit_name = arena_text(a, st, 3, &oom);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return dvc__err(DVC_ENOTFOUND, NULL, "no dossier %lld", (long long)id);
+	if (rc != SQLITE_ROW)
+		return dvc__store_err(db, rc, "reading a dossier");
+	return oom || !*name ? dvc__oom() : DVC_OK;
 }
 
 static const char SQL_DOSSIER_EACH[] =

@@ -19,6 +19,13 @@
 struct dvc_db {
 	sqlite3 *sql;
 	int explicit_txn;   /* dvc_begin() is open */
+	/* The explicit transaction can no longer commit: a call failed after
+	 * it had written (see dvc__write_begin_lean), or SQLite rolled it back
+	 * itself. Writes and dvc_commit() answer DVC_ETXN until it ends. */
+	int txn_aborted;
+	char txn_abort_why[160];
+	int lean;                 /* the running write has no savepoint */
+	sqlite3_int64 lean_mark;  /* sqlite3_total_changes64() when it began */
 	int readonly;
 	/* The compiled catalog XSD, built on the first XML import through this
 	 * handle (catalog_xml.c) and released by dvc_close(). */
@@ -67,6 +74,14 @@ int dvc__bind_text(dvc_db *db, sqlite3_stmt *st, int i, const char *s);
  * only its own work. dvc__write_end releases on rc == DVC_OK, rolls back
  * otherwise, and returns rc (or the commit's error). */
 int dvc__write_begin(dvc_db *db);
+/* The same for a call that makes every check before its first write (the
+ * dossier hot path), minus the savepoint inside an explicit transaction: a
+ * savepoint copies every page the call touches into a sub-journal, which
+ * cost a tenth of a batched action. A refusal still changes nothing; a
+ * failure after the first write (I/O, disk full, out of memory) cannot be
+ * undone alone and aborts the explicit transaction instead. Outside one it
+ * is exactly dvc__write_begin. */
+int dvc__write_begin_lean(dvc_db *db);
 /* Several reads that must agree (tracking): one snapshot between these. */
 int dvc__read_begin(dvc_db *db);
 void dvc__read_end(dvc_db *db);
@@ -171,6 +186,7 @@ typedef struct dvc__dossier {
 	int step;
 	char unit[65];
 	int64_t handler_id;            /* 0: none */
+	int64_t stored_handler_id;     /* handler_id as read from the store */
 	dvc_time step_since, step_due_at;
 	dvc_time stopped_at;
 	int64_t remaining, step_remaining;
@@ -216,6 +232,11 @@ int dvc__store_journal_each(dvc_db *db, int64_t dossier_id, dvc__journal_cb cb, 
 int dvc__store_dossier_details(dvc_db *db, int64_t id, dvc_arena *a, dvc_applicant *app,
 			       const char **handler, const char **unit_name, const char **exemption,
 			       const char **form_data);
+/* What a notification needs: the applicant's name and contacts and the name
+ * of the unit holding the dossier (strings into the arena; phone, e-mail
+ * and unit name may be NULL). */
+int dvc__store_dossier_contact(dvc_db *db, int64_t id, dvc_arena *a, const char **name,
+			       const char **phone, const char **email, const char **unit_name);
 typedef int (*dvc__dossier_cb)(void *ctx, const dvc__dossier *d, const char *procedure,
 			       const char *handler);
 int dvc__store_dossier_each(dvc_db *db, int state, const char *unit, size_t limit,

@@ -384,6 +384,49 @@ START_TEST(form_data_and_applicant_fields_are_validated)
 }
 END_TEST
 
+/* Inside dvc_begin() dossier calls run without a savepoint of their own:
+ * every refusal must come before their first write, so the transaction
+ * stays usable and commits exactly the calls that succeeded. */
+START_TEST(refusals_inside_a_transaction_leave_it_usable)
+{
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r1, r2, bad;
+	dvc_action_req q = DVC_ACTION_INIT;
+	dvc_tracking *t;
+	ck_ok(dvc_begin(db));
+	r1 = submit3();
+	ck_ok(act_o(r1.code, DVC_ACT_RECEIVE, "le.tiep.nhan"));
+	ck_dvc(act_o(r1.code, DVC_ACT_RECEIVE, "le.tiep.nhan"), DVC_ETRANSITION);
+	ck_dvc(act_o(r1.code, DVC_ACT_FORWARD, "tran.chuyen.vien"), DVC_EPERM);
+	ck_dvc(act_full(r1.code, DVC_ACT_REJECT, "le.tiep.nhan", NULL, NULL), DVC_EINVAL);
+	q.action = DVC_ACT_FORWARD;
+	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	q.expected_version = 1;
+	ck_dvc(dvc_dossier_act(db, r1.code, &q, NULL), DVC_ECONFLICT);
+	/* refused submissions: checked before a dossier number is drawn */
+	s.procedure = P3;
+	s.applicant = &citizen;
+	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
+	s.fee_exemption = "";
+	ck_dvc(dvc_dossier_submit(db, &s, &bad), DVC_EINVAL);
+	s.fee_exemption = NULL;
+	s.form_data = "{\"purpose\":\"Xin\",\"copies\":11}";
+	ck_dvc(dvc_dossier_submit(db, &s, &bad), DVC_ESCHEMA);
+	r2 = submit3();
+	ck_assert(dvc_in_transaction(db));
+	ck_ok(dvc_commit(db));
+	ck_assert_str_eq(r1.code, DESK "-260302-0001");
+	ck_assert_str_eq(r2.code, DESK "-260302-0002");
+	t = track_officer(r1.code);
+	ck_assert_int_eq(t->state, DVC_STATE_RECEIVED);
+	ck_assert_uint_eq(t->n_history, 2);
+	ck_assert_int_eq(t->version, 2);
+	dvc_tracking_free(t);
+	ck_assert_int_eq(state_of(r2.code), DVC_STATE_SUBMITTED);
+	ck_ok(dvc_dossier_verify(db, NULL, NULL));
+}
+END_TEST
+
 START_TEST(wrong_tracking_secrets_are_counted_and_throttled)
 {
 	dvc_receipt r = submit3();
@@ -669,6 +712,7 @@ int main(void)
 	tcase_add_test(tc, wrong_actor_stale_version_and_illegal_moves_change_nothing);
 	tcase_add_test(tc, service_level_rules_are_enforced_by_the_library);
 	tcase_add_test(tc, form_data_and_applicant_fields_are_validated);
+	tcase_add_test(tc, refusals_inside_a_transaction_leave_it_usable);
 	tcase_add_test(tc, wrong_tracking_secrets_are_counted_and_throttled);
 	tcase_add_test(tc, late_dossier_is_rescheduled_once_and_stays_late);
 	tcase_add_test(tc, transfer_assign_and_send_back_move_the_holder);

@@ -592,6 +592,92 @@ START_TEST(every_failed_allocation_is_enomem_clean_and_changes_nothing)
 }
 END_TEST
 
+/* Inside dvc_begin() a dossier action has no savepoint of its own: failing
+ * before its first write must leave the transaction usable, failing after
+ * it (the notification allocates once the journal entry is written) must
+ * abort the whole transaction. Either way no commit may keep half of it. */
+START_TEST(a_failure_inside_a_transaction_never_commits_half_an_action)
+{
+	dvc_actor desk = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	long usable = 0, aborted = 0, absorbed = 0, total;
+	dvc_db *db;
+	ck_ok(dvc_allocator_set(&counting, 1));
+	prepare_template();
+	/* reference run: count the receive's allocations */
+	db = fresh();
+	ck_ok(dvc_begin(db));
+	(void)submit(db, "T.000004");
+	cnt.count = 0;
+	cnt.fail_at = -1;
+	ck_ok(c_receive(db));
+	cnt.fail_at = 0;
+	total = cnt.count;
+	ck_ok(dvc_rollback(db));
+	dvc_close(db);
+	for (long n = 1; n <= total; n++) {
+		db = fresh();
+		char *before = snapshot(db);
+		long live0 = cnt.live;
+		dvc_receipt other;
+		dvc_tracking *t;
+		int rc;
+		/* another procedure: the receive still loads its route (before
+		 * writing) and its templates (after) */
+		ck_ok(dvc_begin(db));
+		other = submit(db, "T.000004");
+		cnt.count = 0;
+		cnt.fail_at = n;
+		rc = c_receive(db);
+		cnt.fail_at = 0;
+		if (rc == DVC_OK) { /* a failed cache fill is absorbed */
+			ck_ok(dvc_dossier_track(db, d_submitted.code, &desk, &t));
+			ck_assert_int_eq(t->state, DVC_STATE_RECEIVED);
+			dvc_tracking_free(t);
+			ck_ok(dvc_rollback(db));
+			free(before);
+			dvc_close(db);
+			absorbed++;
+			continue;
+		}
+		ck_assert_msg(rc == DVC_ENOMEM, "allocation %ld: %s", n, dvc_status_name(rc));
+		if (dvc_in_transaction(db) && c_receive(db) == DVC_ETXN) {
+			/* aborted: every later write and the commit are refused */
+			char *after;
+			ck_dvc(dvc_commit(db), DVC_ETXN);
+			ck_assert(!dvc_in_transaction(db));
+			after = snapshot(db);
+			ck_assert_msg(strcmp(before, after) == 0, "allocation %ld: aborted, yet stored", n);
+			free(after);
+			aborted++;
+		} else {
+			/* usable: the retry went through; the failed attempt left no trace */
+			ck_ok(dvc_commit(db));
+			ck_ok(dvc_dossier_track(db, d_submitted.code, &desk, &t));
+			ck_assert_int_eq(t->state, DVC_STATE_RECEIVED);
+			ck_assert_uint_eq(t->n_history, 2);
+			dvc_tracking_free(t);
+			ck_ok(dvc_dossier_track(db, other.code, &desk, &t));
+			ck_assert_int_eq(t->state, DVC_STATE_SUBMITTED);
+			dvc_tracking_free(t);
+			usable++;
+		}
+		ck_ok(dvc_dossier_verify(db, NULL, NULL));
+		free(before);
+		dvc_close(db);
+		ck_assert_msg(cnt.live <= live0, "allocation %ld: %ld blocks leaked", n, cnt.live - live0);
+	}
+	printf("oom in a transaction: %ld allocations; %ld failures left it usable, %ld aborted it, "
+	       "%ld absorbed; none committed half an action\n", total, usable, aborted, absorbed);
+	ck_assert_int_gt(usable, 0);
+	ck_assert_int_gt(aborted, 0);
+	dvc_close(tmpl);
+	dvc_calendar_free(shared_cal);
+	dvc_free(signed_callback);
+	free(schedule_json);
+	ck_ok(dvc_allocator_set(NULL, 0));
+}
+END_TEST
+
 START_TEST(summary)
 {
 	printf("oom: %zu entry points, %ld allocation failure points, %ld answered DVC_ENOMEM, "
@@ -605,6 +691,7 @@ int main(void)
 	TCase *tc = tcase_create("oom_api");
 	tcase_set_timeout(tc, 1800);
 	tcase_add_loop_test(tc, every_failed_allocation_is_enomem_clean_and_changes_nothing, 0, (int)N_CASES);
+	tcase_add_test(tc, a_failure_inside_a_transaction_never_commits_half_an_action);
 	tcase_add_test(tc, summary);
 	suite_add_tcase(s, tc);
 	return run_suite(s);

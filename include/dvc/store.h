@@ -58,16 +58,29 @@ DVC_API int dvc_schema_version(dvc_db *db, int *out);
 
 /**
  * Start an explicit transaction: the following calls on this handle commit
- * together at dvc_commit() or not at all at dvc_rollback(). A failing call
- * inside still undoes its own partial work, leaving earlier calls intact.
+ * together at dvc_commit() or not at all at dvc_rollback().
+ *
+ * A call refused inside it (bad input, wrong actor, illegal transition,
+ * stale version, not found...) changes nothing and leaves the transaction
+ * usable. A call that fails in storage after it began writing (I/O error,
+ * disk full, out of memory) aborts the transaction instead: its partial work
+ * cannot be kept, so every later write and dvc_commit() answer DVC_ETXN, and
+ * dvc_commit() or dvc_rollback() ends it having written nothing. (Dossier
+ * submissions and actions work this way to skip a per-call savepoint; other
+ * calls still undo their own partial work, unless SQLite itself rolled the
+ * transaction back, which aborts it too.)
  * @return DVC_OK, DVC_ETXN if one is already open, DVC_EBUSY.
  */
 DVC_API int dvc_begin(dvc_db *db);
 
-/** Commit the explicit transaction. DVC_ETXN without dvc_begin(). */
+/**
+ * Commit the explicit transaction. DVC_ETXN without dvc_begin(), or when it
+ * was aborted (then it is rolled back and over). Another error (DVC_EBUSY)
+ * leaves it open, to retry or roll back.
+ */
 DVC_API int dvc_commit(dvc_db *db);
 
-/** Roll back the explicit transaction. DVC_ETXN without dvc_begin(). */
+/** Roll back the explicit transaction (aborted or not). DVC_ETXN without dvc_begin(). */
 DVC_API int dvc_rollback(dvc_db *db);
 
 /** Non-zero while an explicit transaction is open. */
