@@ -55,10 +55,12 @@ static const char SQL_FTS_INSERT[] = "INSERT INTO procedure_fts(rowid, body) VAL
 static const char SQL_VERSION_BY_NUMBER[] =
 	"SELECT " VERSION_COLUMNS " FROM procedure p JOIN procedure_version pv"
 	" ON pv.procedure_id = p.id WHERE p.code = ?1 AND pv.version = ?2";
+/* Start dates rise strictly with version numbers (enforced at import): the
+ * latest start is the newest version, read backwards off the index. */
 static const char SQL_VERSION_ASOF[] =
 	"SELECT " VERSION_COLUMNS " FROM procedure p JOIN procedure_version pv"
 	" ON pv.procedure_id = p.id WHERE p.code = ?1 AND pv.valid_from <= ?2"
-	" ORDER BY pv.valid_from DESC, pv.version DESC LIMIT 1";
+	" ORDER BY pv.valid_from DESC LIMIT 1";
 static const char SQL_VERSION_LEVELS[] =
 	"SELECT level FROM procedure_level WHERE version_id = ?1 ORDER BY seq";
 static const char SQL_VERSION_DOCS[] =

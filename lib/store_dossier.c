@@ -13,9 +13,12 @@ static const char SQL_RT_VERSION[] =
 	" pv.deadline_unit, pv.agency, (SELECT schema FROM procedure_form f WHERE f.version_id = pv.id),"
 	" pv.name"
 	" FROM procedure_version pv JOIN procedure p ON p.id = pv.procedure_id WHERE pv.id = ?1";
+/* Start dates rise strictly with version numbers (the catalog import
+ * enforces it), so the latest start is the newest version: ordering by it
+ * alone reads the index backwards instead of sorting in a temporary b-tree. */
 static const char SQL_RT_BY_CODE[] =
 	"SELECT pv.id FROM procedure p JOIN procedure_version pv ON pv.procedure_id = p.id"
-	" WHERE p.code = ?1 AND pv.valid_from <= ?2 ORDER BY pv.valid_from DESC, pv.version DESC LIMIT 1";
+	" WHERE p.code = ?1 AND pv.valid_from <= ?2 ORDER BY pv.valid_from DESC LIMIT 1";
 static const char SQL_RT_FEES[] =
 	"SELECT kind, amount FROM procedure_fee WHERE version_id = ?1 ORDER BY seq";
 static const char SQL_RT_ROUTE[] =
@@ -228,21 +231,28 @@ static const char SQL_DOSSIER_INSERT[] =
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
 	" ?20, ?21, ?22, ?23, ?24)";
 static const char SQL_DOSSIER_LOAD[] = "SELECT " DOSSIER_COLUMNS " FROM dossier WHERE code = ?1";
-/* Not submitted_at: it is indexed and changes once (draft -> submitted), so
- * every other action would rewrite that index entry for nothing. */
-#define DOSSIER_UPDATE_SET \
-	"UPDATE dossier SET state = ?2, rev = ?3, received_at = ?4, due_at = ?5," \
-	" rescheduled_due_at = ?6, result_at = ?7, finished_at = ?8, step = ?9, unit = ?10," \
-	" step_since = ?12, step_due_at = ?13, stopped_at = ?14, remaining = ?15," \
-	" step_remaining = ?16, flags = ?17, delivery = ?18, journal_seq = ?19, journal_head = ?20," \
-	" fee_due = ?25, fee_paid = ?26, fee_refunded = ?27"
-#define DOSSIER_UPDATE_WHERE " WHERE id = ?1 AND rev = ?24"
-/* Without handler_id unless it changes: assigning handler_id makes SQLite
- * check its foreign key (officer), which loads the whole old row first and
- * cost a sixth of every action. */
-static const char SQL_DOSSIER_UPDATE[] = DOSSIER_UPDATE_SET DOSSIER_UPDATE_WHERE;
-static const char SQL_DOSSIER_UPDATE_HANDLER[] =
-	DOSSIER_UPDATE_SET ", handler_id = ?11" DOSSIER_UPDATE_WHERE;
+/* The update assigns only the indexed and foreign-key columns that changed:
+ * SQLite rewrites an index entry for every indexed column assigned, changed
+ * or not, and assigning handler_id makes it check the officer foreign key,
+ * which first loads the whole old row (a sixth of an action). Not
+ * submitted_at at all: it changes once, with its own statement. */
+#define UPD_HEAD \
+	"UPDATE dossier SET rev = ?3, received_at = ?4, rescheduled_due_at = ?6, result_at = ?7," \
+	" finished_at = ?8, step = ?9, step_since = ?12, step_due_at = ?13, stopped_at = ?14," \
+	" remaining = ?15, step_remaining = ?16, flags = ?17, delivery = ?18, journal_seq = ?19," \
+	" journal_head = ?20, fee_due = ?25, fee_paid = ?26, fee_refunded = ?27"
+#define UPD_WHERE " WHERE id = ?1 AND rev = ?24"
+#define UPD_STATE ", state = ?2, unit = ?10, due_at = ?5" /* both indexes */
+#define UPD_UNIT ", unit = ?10"                           /* dossier_unit_state */
+#define UPD_DUE ", due_at = ?5"                           /* dossier_state_due */
+#define UPD_HANDLER ", handler_id = ?11"
+/* [indexes: 0 none, 1 unit, 2 due, 3 all][handler changed] */
+static const char *const SQL_DOSSIER_UPDATE[4][2] = {
+	{UPD_HEAD UPD_WHERE, UPD_HEAD UPD_HANDLER UPD_WHERE},
+	{UPD_HEAD UPD_UNIT UPD_WHERE, UPD_HEAD UPD_UNIT UPD_HANDLER UPD_WHERE},
+	{UPD_HEAD UPD_DUE UPD_WHERE, UPD_HEAD UPD_DUE UPD_HANDLER UPD_WHERE},
+	{UPD_HEAD UPD_STATE UPD_WHERE, UPD_HEAD UPD_STATE UPD_HANDLER UPD_WHERE},
+};
 
 static void bind_time(sqlite3_stmt *st, int i, dvc_time t)
 {
@@ -319,7 +329,6 @@ static void read_row(sqlite3_stmt *st, dvc__dossier *d)
 	d->step = sqlite3_column_int(st, 14);
 	copy_text(d->unit, sizeof d->unit, sqlite3_column_text(st, 15));
 	d->handler_id = col_time(st, 16);
-	d->stored_handler_id = d->handler_id;
 	d->step_since = col_time(st, 17);
 	d->step_due_at = col_time(st, 18);
 	d->stopped_at = col_time(st, 19);
@@ -338,6 +347,10 @@ static void read_row(sqlite3_stmt *st, dvc__dossier *d)
 	d->fee_exempt = sqlite3_column_int(st, 31);
 	d->copies = sqlite3_column_int(st, 32);
 	d->pages = sqlite3_column_int(st, 33);
+	d->stored.state = d->state;
+	d->stored.due_at = d->due_at;
+	d->stored.handler_id = d->handler_id;
+	memcpy(d->stored.unit, d->unit, sizeof d->unit);
 }
 
 int dvc__store_dossier_load(dvc_db *db, const char *code, dvc__dossier *d)
@@ -370,8 +383,10 @@ int dvc__store_dossier_set_submitted(dvc_db *db, int64_t id, dvc_time at)
 
 int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expected_rev)
 {
-	int new_handler = d->handler_id != d->stored_handler_id;
-	sqlite3_stmt *st = dvc__stmt(db, new_handler ? SQL_DOSSIER_UPDATE_HANDLER : SQL_DOSSIER_UPDATE);
+	int unit = strcmp(d->unit, d->stored.unit) != 0, due = d->due_at != d->stored.due_at;
+	int idx = d->state != d->stored.state || (unit && due) ? 3 : unit ? 1 : due ? 2 : 0;
+	int new_handler = d->handler_id != d->stored.handler_id;
+	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_UPDATE[idx][new_handler]);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;

@@ -186,7 +186,6 @@ typedef struct dvc__dossier {
 	int step;
 	char unit[65];
 	int64_t handler_id;            /* 0: none */
-	int64_t stored_handler_id;     /* handler_id as read from the store */
 	dvc_time step_since, step_due_at;
 	dvc_time stopped_at;
 	int64_t remaining, step_remaining;
@@ -199,6 +198,14 @@ typedef struct dvc__dossier {
 	int64_t fee_due, fee_paid, fee_refunded;
 	int fee_exempt;                /* fee_exemption is set (text read on demand) */
 	int copies, pages;
+	/* The indexed or foreign-key columns as read from the store: the update
+	 * assigns only those that changed (see store_dossier.c). */
+	struct {
+		dvc_state state;
+		dvc_time due_at;
+		int64_t handler_id;
+		char unit[65];
+	} stored;
 } dvc__dossier;
 
 typedef struct dvc__journal_row {

@@ -159,6 +159,35 @@ START_TEST(new_version_supersedes_from_its_date_and_old_stays_readable)
 }
 END_TEST
 
+static void add_version_2_same_day(cJSON *root)
+{
+	cJSON *p = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "procedures"), 0);
+	cJSON *v2 = cJSON_Duplicate(version0(root, 0), 1);
+	cJSON_ReplaceItemInObject(v2, "version", cJSON_CreateNumber(2));
+	cJSON_AddItemToArray(cJSON_GetObjectItem(p, "versions"), v2);
+}
+
+static void only_version_2_same_day(cJSON *root)
+{
+	cJSON_ReplaceItemInObject(version0(root, 0), "version", cJSON_CreateNumber(2));
+}
+
+/* Which version is in force on a day is answered off the start dates alone
+ * (lib/store_dossier.c, lib/store_catalog.c): two versions may not start on
+ * the same day, in one file or against the store. */
+START_TEST(two_versions_cannot_start_the_same_day)
+{
+	dvc_db *db = mem_db();
+	char *one_file = mutate(add_version_2_same_day), *later = mutate(only_version_2_same_day);
+	ck_dvc(dvc_catalog_import(db, one_file, strlen(one_file), DVC_FORMAT_JSON, NULL), DVC_ESCHEMA);
+	ck_ok(dvc_catalog_import_file(db, src_path(REF), DVC_FORMAT_AUTO, NULL));
+	ck_dvc(dvc_catalog_import(db, later, strlen(later), DVC_FORMAT_JSON, NULL), DVC_ESCHEMA);
+	free(one_file);
+	free(later);
+	dvc_close(db);
+}
+END_TEST
+
 START_TEST(reimport_is_a_no_op)
 {
 	dvc_db *db = mem_db();
@@ -394,6 +423,7 @@ int main(void)
 	tcase_add_test(tc, reference_catalog_imports_with_the_seed_counts);
 	tcase_add_test(tc, procedure_reads_back_every_field);
 	tcase_add_test(tc, new_version_supersedes_from_its_date_and_old_stays_readable);
+	tcase_add_test(tc, two_versions_cannot_start_the_same_day);
 	tcase_add_test(tc, reimport_is_a_no_op);
 	tcase_add_loop_test(tc, bad_json_input_is_refused_and_changes_nothing, 0,
 			    (int)(sizeof bad_cases / sizeof bad_cases[0]));
