@@ -246,7 +246,7 @@ static size_t count(xmlNode *n)
 /* Copy text content (element) or an attribute value into the arena. */
 static int text_of(xctx *x, xmlChar *raw, const char *field, const char **out)
 {
-	char path[224];
+	char path[sizeof ((xctx *)0)->path + 64]; /* a field name is short */
 	int rc;
 	if (!raw) {
 		*out = NULL;
@@ -285,7 +285,7 @@ static int attr_long(xmlNode *n, const char *name, long long *out)
 static int attr_date(xctx *x, xmlNode *n, const char *name, int *has, dvc_date *out)
 {
 	const char *s;
-	char path[224];
+	char path[sizeof ((xctx *)0)->path + 64];
 	int rc = attr_text(x, n, name, &s);
 	if (has)
 		*has = 0;
@@ -445,7 +445,7 @@ static int read_version(xctx *x, xmlNode *vn, const char *code, dvc_procedure *p
 		xmlChar *raw = xmlNodeGetContent(n);
 		cJSON *js;
 		char *text;
-		char path[224];
+		char path[sizeof ((xctx *)0)->path + 64];
 		if (!raw)
 			return dvc__oom();
 		js = cJSON_Parse((const char *)raw);

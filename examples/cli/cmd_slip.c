@@ -61,7 +61,7 @@ static int emit(char *doc, size_t len)
 int cmd_slip(dvc_cli *cli, int argc, char **argv)
 {
 	const char *format = cli_option(&argc, argv, "--format");
-	dvc_slip_format fmt;
+	dvc_slip_format fmt = DVC_SLIP_HTML; /* set by parse_format */
 	dvc_slip_kind kind;
 	char *doc;
 	size_t len;
@@ -86,7 +86,7 @@ int cmd_register(dvc_cli *cli, int argc, char **argv)
 	const char *format = cli_option(&argc, argv, "--format");
 	const char *from = cli_option(&argc, argv, "--from");
 	const char *to = cli_option(&argc, argv, "--to");
-	dvc_slip_format fmt;
+	dvc_slip_format fmt = DVC_SLIP_HTML; /* set by parse_format */
 	char *doc;
 	size_t len;
 
