@@ -379,19 +379,16 @@ void dvc__format_local(dvc_time t, char out[32])
 		 (int)(sec % 3600 / 60) % 100, d % 100, m % 100, y % 10000);
 }
 
-void dvc__format_vnd(int64_t amount, char out[32])
+const char *dvc_notify_channel_name(dvc_notify_channel c)
 {
-	char digits[24];
-	int n = snprintf(digits, sizeof digits, "%lld", (long long)(amount < 0 ? -amount : amount));
-	size_t k = 0;
-	if (amount < 0)
-		out[k++] = '-';
-	for (int i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			out[k++] = '.'; /* Vietnamese thousands separator */
-		out[k++] = digits[i];
-	}
-	out[k] = '\0';
+	static const char *const names[] = {"sms", "email"};
+	return (unsigned)c < DVC_ARRAY_LEN(names) ? names[c] : "?";
+}
+
+const char *dvc_message_state_name(dvc_message_state s)
+{
+	static const char *const names[] = {"pending", "sending", "sent", "failed", "dead"};
+	return (unsigned)s < DVC_ARRAY_LEN(names) ? names[s] : "?";
 }
 
 /* ---- draining ---- */

@@ -20,6 +20,5 @@ int dvc__notify(dvc_db *db, int64_t dossier_id, const char *code, int64_t seq, c
 
 /* "10:15 ngày 05/03/2026" in Vietnam's time; "1.250.000". */
 void dvc__format_local(dvc_time t, char out[32]);
-void dvc__format_vnd(int64_t amount, char out[32]);
 
 #endif

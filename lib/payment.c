@@ -336,9 +336,9 @@ static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payme
 		return rc;
 	d.fee_paid += pay.amount;
 	{
-		char label[64], note[160], amt[32];
+		char label[64], note[160], amt[DVC_VND_SIZE];
 		dvc__notify_values v;
-		dvc__format_vnd(pay.amount, amt);
+		dvc_vnd_format(pay.amount, amt);
 		snprintf(label, sizeof label, "gateway:%s", db->gateway_name);
 		snprintf(note, sizeof note, "Thanh toán trực tuyến %s đồng, mã giao dịch %s", amt,
 			 txn ? txn : pay.reference);
@@ -397,4 +397,27 @@ done:
 	dvc_buf_free(&data);
 	sodium_memzero(mac, sizeof mac);
 	return rc;
+}
+
+const char *dvc_payment_outcome_name(dvc_payment_outcome o)
+{
+	static const char *const names[] = {"paid", "duplicate", "declined"};
+	return (unsigned)o < DVC_ARRAY_LEN(names) ? names[o] : "?";
+}
+
+void dvc_vnd_format(int64_t amount, char out[DVC_VND_SIZE])
+{
+	char digits[24];
+	/* in unsigned arithmetic, so that INT64_MIN has a magnitude too */
+	uint64_t v = amount < 0 ? 0 - (uint64_t)amount : (uint64_t)amount;
+	int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
+	size_t k = 0;
+	if (amount < 0)
+		out[k++] = '-';
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			out[k++] = '.'; /* Vietnamese groups thousands with a dot */
+		out[k++] = digits[i];
+	}
+	out[k] = '\0';
 }

@@ -2,6 +2,8 @@
  * notification outbox and its templates. */
 #include "testutil.h"
 
+#include <stdint.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,6 +395,30 @@ START_TEST(sms_fits_two_segments_with_unaccented_fallback)
 }
 END_TEST
 
+/* The names and the amount format the CLI, the HTTP example and the Python
+ * binding print (no copies of their own). */
+START_TEST(amounts_and_enum_names_for_display)
+{
+	char b[DVC_VND_SIZE];
+	dvc_vnd_format(0, b);
+	ck_assert_str_eq(b, "0");
+	dvc_vnd_format(999, b);
+	ck_assert_str_eq(b, "999");
+	dvc_vnd_format(1000, b);
+	ck_assert_str_eq(b, "1.000");
+	dvc_vnd_format(-1250000, b);
+	ck_assert_str_eq(b, "-1.250.000");
+	dvc_vnd_format(INT64_MIN, b);
+	ck_assert_str_eq(b, "-9.223.372.036.854.775.808");
+	ck_assert_str_eq(dvc_payment_outcome_name(DVC_PAYMENT_DUPLICATE), "duplicate");
+	ck_assert_str_eq(dvc_payment_outcome_name((dvc_payment_outcome)7), "?");
+	ck_assert_str_eq(dvc_notify_channel_name(DVC_NOTIFY_EMAIL), "email");
+	ck_assert_str_eq(dvc_notify_channel_name((dvc_notify_channel)-1), "?");
+	ck_assert_str_eq(dvc_message_state_name(DVC_MSG_DEAD), "dead");
+	ck_assert_str_eq(dvc_message_state_name((dvc_message_state)5), "?");
+}
+END_TEST
+
 START_TEST(gateway_must_be_configured)
 {
 	dvc_db *other = mem_db();
@@ -418,6 +444,7 @@ int main(void)
 	tcase_add_test(tc, templates_are_overridable_and_checked);
 	tcase_add_test(tc, sms_fits_two_segments_with_unaccented_fallback);
 	tcase_add_test(tc, gateway_must_be_configured);
+	tcase_add_test(tc, amounts_and_enum_names_for_display);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

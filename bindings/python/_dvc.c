@@ -57,9 +57,6 @@ static const char *const DOC_SUBMISSIONS[] = {"eform", "upload"};
 static const char *const FEE_KINDS[] = {"fixed", "per_copy", "per_page"};
 static const char *const DEADLINE_UNITS[] = {"days", "hours"};
 static const char *const DELIVERIES[] = {"counter", "post", "online"};
-static const char *const NOTIFY_CHANNELS[] = {"sms", "email"};
-static const char *const MSG_STATES[] = {"pending", "sending", "sent", "failed", "dead"};
-static const char *const OUTCOMES[] = {"paid", "duplicate", "declined"};
 /* DVC_REQ_* bits, in bit order */
 static const char *const REQUIRES[] = {"note", "at_step", "not_first", "last_step", "not_last_step",
 				       "from_intake", "from_processing", "once", "overdue", "target",
@@ -2135,7 +2132,7 @@ static PyObject *Store_payment_callback(StoreObject *self, PyObject *args)
 	store_leave(self);
 	if (store_check(self, rc) < 0)
 		return NULL;
-	return Py_BuildValue("{s:N,s:s,s:s,s:L}", "outcome", NAME(OUTCOMES, res.outcome), "reference",
+	return Py_BuildValue("{s:N,s:s,s:s,s:L}", "outcome", PyUnicode_FromString(dvc_payment_outcome_name(res.outcome)), "reference",
 			     res.reference, "dossier", res.dossier, "amount", (long long)res.amount);
 }
 
@@ -2150,13 +2147,13 @@ static PyObject *message_dict(const dvc_message *m)
 	PUT(o, "idempotency_key", str_or_none(m->idempotency_key));
 	PUT(o, "dossier", str_or_none(m->dossier));
 	PUT(o, "event", str_or_none(m->event));
-	PUT(o, "channel", NAME(NOTIFY_CHANNELS, m->channel));
+	PUT(o, "channel", PyUnicode_FromString(dvc_notify_channel_name(m->channel)));
 	PUT(o, "recipient", str_or_none(m->recipient));
 	PUT(o, "subject", str_or_none(m->subject));
 	PUT(o, "body", str_or_none(m->body));
 	PUT(o, "ascii", PyBool_FromLong(m->ascii));
 	PUT(o, "segments", PyLong_FromLong(m->segments));
-	PUT(o, "state", NAME(MSG_STATES, m->state));
+	PUT(o, "state", PyUnicode_FromString(dvc_message_state_name(m->state)));
 	PUT(o, "attempts", PyLong_FromLong(m->attempts));
 	PUT(o, "next_attempt_at", opt_time(m->next_attempt_at));
 	PUT(o, "last_error", str_or_none(m->last_error));

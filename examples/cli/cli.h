@@ -50,11 +50,6 @@ void cli_vnd_str(int64_t amount, char *buf, size_t n);
 /* Configure the gateway from DVC_GATEWAY_SECRET (and DVC_GATEWAY, default
  * "vnpay"); 1 after printing one line when the secret is not set. */
 int cli_gateway(dvc_cli *cli);
-/* "pending", "sending", "sent", "failed", "dead"; "sms", "email". */
-const char *cli_message_state_name(dvc_message_state s);
-/* "paid", "duplicate", "declined". */
-const char *cli_payment_outcome_name(dvc_payment_outcome o);
-const char *cli_notify_channel_name(dvc_notify_channel c);
 /* One message: the one-line summary, and with `full` every field and the text. */
 void cli_print_message(const dvc_message *m, bool full, const char *indent);
 struct cJSON *cli_message_json(const dvc_message *m);

@@ -337,7 +337,7 @@ static int callback(demo *d, const char *query)
 	if (dvc_payment_callback(d->db, query, &r) != DVC_OK)
 		return cli_fail_lib("callback");
 	cli_vnd_str(r.amount, amount, sizeof amount);
-	printf("  %s: dossier %s, %s, reference %s\n", cli_payment_outcome_name(r.outcome), r.dossier,
+	printf("  %s: dossier %s, %s, reference %s\n", dvc_payment_outcome_name(r.outcome), r.dossier,
 	       amount, r.reference);
 	return 0;
 }

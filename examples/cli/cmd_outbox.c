@@ -20,19 +20,6 @@
 #define DRAIN_MAX 1000
 #define FAIL_NOTE "simulated gateway failure (dvc outbox drain --fail)"
 
-static const char *const state_names[] = {"pending", "sending", "sent", "failed", "dead"};
-static const char *const channel_names[] = {"sms", "email"};
-
-const char *cli_message_state_name(dvc_message_state s)
-{
-	return (unsigned)s < sizeof state_names / sizeof state_names[0] ? state_names[s] : "?";
-}
-
-const char *cli_notify_channel_name(dvc_notify_channel c)
-{
-	return (unsigned)c < sizeof channel_names / sizeof channel_names[0] ? channel_names[c] : "?";
-}
-
 /* What identifies a message in a list: the SMS text, or the e-mail subject. */
 static const char *headline(const dvc_message *m)
 {
@@ -58,7 +45,7 @@ void cli_print_message(const dvc_message *m, bool full, const char *in)
 	char at[DVC_TIME_FORMAT_SIZE], deeper[64];
 	/* padded columns are ASCII; the Vietnamese text goes last, unpadded */
 	printf("%s%-5lld %-7s %-5s %-24s %-12s %d  ", in, (long long)m->id,
-	       cli_message_state_name(m->state), cli_notify_channel_name(m->channel),
+	       dvc_message_state_name(m->state), dvc_notify_channel_name(m->channel),
 	       m->recipient ? m->recipient : "-", m->event ? m->event : "-", m->attempts);
 	for (const char *s = headline(m); *s; s++) {
 		if (*s == '\n')
@@ -91,8 +78,8 @@ cJSON *cli_message_json(const dvc_message *m)
 	cJSON *o = cJSON_CreateObject();
 	char at[DVC_TIME_FORMAT_SIZE];
 	cJSON_AddNumberToObject(o, "id", (double)m->id);
-	cJSON_AddStringToObject(o, "state", cli_message_state_name(m->state));
-	cJSON_AddStringToObject(o, "channel", cli_notify_channel_name(m->channel));
+	cJSON_AddStringToObject(o, "state", dvc_message_state_name(m->state));
+	cJSON_AddStringToObject(o, "channel", dvc_notify_channel_name(m->channel));
 	cJSON_AddStringToObject(o, "recipient", m->recipient ? m->recipient : "");
 	cJSON_AddStringToObject(o, "event", m->event ? m->event : "");
 	cJSON_AddStringToObject(o, "dossier", m->dossier ? m->dossier : "");

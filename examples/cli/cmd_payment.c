@@ -22,21 +22,8 @@
 
 void cli_vnd_str(int64_t amount, char *buf, size_t n)
 {
-	char digits[24], grouped[32];
-	size_t len, k = 0;
-	unsigned long long v = amount < 0 ? 0ULL - (unsigned long long)amount : (unsigned long long)amount;
-
-	snprintf(digits, sizeof digits, "%llu", v);
-	len = strlen(digits);
-	if (amount < 0)
-		grouped[k++] = '-';
-	/* Vietnamese groups thousands with a dot: 1.250.000 */
-	for (size_t i = 0; i < len; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			grouped[k++] = '.';
-		grouped[k++] = digits[i];
-	}
-	grouped[k] = '\0';
+	char grouped[DVC_VND_SIZE];
+	dvc_vnd_format(amount, grouped);
 	snprintf(buf, n, "%s đồng", grouped);
 }
 
@@ -57,13 +44,6 @@ int cli_gateway(dvc_cli *cli)
 	if (dvc_payment_set_gateway(cli->db, name && *name ? name : DEFAULT_GATEWAY, secret) != DVC_OK)
 		return cli_fail_lib("gateway");
 	return 0;
-}
-
-static const char *const outcome_names[] = {"paid", "duplicate", "declined"};
-
-const char *cli_payment_outcome_name(dvc_payment_outcome o)
-{
-	return (unsigned)o < sizeof outcome_names / sizeof outcome_names[0] ? outcome_names[o] : "?";
 }
 
 static int payment_request(dvc_cli *cli, int argc, char **argv)
@@ -107,14 +87,14 @@ static int payment_callback(dvc_cli *cli, int argc, char **argv)
 	cli_vnd_str(r.amount, amount, sizeof amount);
 	if (cli->json) {
 		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "outcome", cli_payment_outcome_name(r.outcome));
+		cJSON_AddStringToObject(o, "outcome", dvc_payment_outcome_name(r.outcome));
 		cJSON_AddStringToObject(o, "reference", r.reference);
 		cJSON_AddStringToObject(o, "dossier", r.dossier);
 		cJSON_AddNumberToObject(o, "amount", (double)r.amount);
 		cJSON_AddStringToObject(o, "amount_text", amount);
 		return cli_emit_json(o);
 	}
-	printf("%s: dossier %s, %s, reference %s\n", cli_payment_outcome_name(r.outcome), r.dossier, amount,
+	printf("%s: dossier %s, %s, reference %s\n", dvc_payment_outcome_name(r.outcome), r.dossier, amount,
 	       r.reference);
 	return 0;
 }

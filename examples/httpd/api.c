@@ -1159,7 +1159,6 @@ static enum MHD_Result h_pay_callback(httpd_req *r)
 	dvc_db *db = httpd_db(r);
 	const char *q = r->uri ? strchr(r->uri, '?') : NULL;
 	dvc_payment_result res;
-	static const char *const outcomes[] = {"paid", "duplicate", "declined"};
 	cJSON *o;
 
 	if (!q || !q[1])
@@ -1168,7 +1167,7 @@ static enum MHD_Result h_pay_callback(httpd_req *r)
 		return reply_lib(r);
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "RspCode", "00");
-	cJSON_AddStringToObject(o, "outcome", NAME_OF(outcomes, res.outcome));
+	cJSON_AddStringToObject(o, "outcome", dvc_payment_outcome_name(res.outcome));
 	cJSON_AddStringToObject(o, "reference", res.reference);
 	cJSON_AddStringToObject(o, "dossier", res.dossier);
 	cJSON_AddNumberToObject(o, "amount", (double)res.amount);

@@ -62,6 +62,11 @@ typedef struct dvc_message {
 
 typedef struct dvc_message_batch dvc_message_batch;
 
+/** "sms", "email"; "?" for anything else. */
+DVC_API const char *dvc_notify_channel_name(dvc_notify_channel c);
+/** "pending", "sending", "sent", "failed", "dead"; "?" for anything else. */
+DVC_API const char *dvc_message_state_name(dvc_message_state s);
+
 /** Lease up to `max` messages due now. */
 DVC_API int dvc_outbox_fetch(dvc_db *db, size_t max, dvc_message_batch **out);
 /** Every message of a dossier (or all when code is NULL), any state, oldest first. */

@@ -79,6 +79,18 @@ DVC_API int dvc_payment_callback(dvc_db *db, const char *query, dvc_payment_resu
  */
 DVC_API int dvc_payment_sign(const char *query, const char *secret, char **out);
 
+/** "paid", "duplicate", "declined"; "?" for anything else. */
+DVC_API const char *dvc_payment_outcome_name(dvc_payment_outcome o);
+
+/** A buffer for dvc_vnd_format(): sign, 19 digits, 6 dots and the NUL fit. */
+#define DVC_VND_SIZE 32
+
+/**
+ * An amount in đồng grouped the Vietnamese way, "1.250.000" (no unit), as
+ * slips and messages print it. Any int64_t value fits DVC_VND_SIZE.
+ */
+DVC_API void dvc_vnd_format(int64_t amount, char out[DVC_VND_SIZE]);
+
 /** Fee state of a dossier (also in dvc_tracking). */
 typedef struct dvc_fee_status {
 	int64_t due;       /**< computed at intake; 0 before */
