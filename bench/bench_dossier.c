@@ -16,7 +16,8 @@
  *  - dossier_batched_split: mean time per call of each kind of action.
  *  - dossier_durable: each action its own transaction (no dvc_begin); median,
  *    p99 and max latency per action, and the same for the floor with
- *    BEGIN IMMEDIATE/COMMIT per action.
+ *    BEGIN IMMEDIATE/COMMIT per action (with the outbox rows when
+ *    notifications are on).
  *
  * "Durable" here means committed, as a libdvc store commits: WAL with
  * synchronous=NORMAL. A commit appends to the WAL without fsync; the WAL is
