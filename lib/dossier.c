@@ -429,6 +429,43 @@ static void local_day(dvc_time t, char out[7])
 	out[6] = '\0';
 }
 
+/* The local day as "YYYY-MM-DD", how agencies' validity is stored. */
+static void local_iso_day(dvc_time t, char out[11])
+{
+	int y, m, d;
+	dvc__civil_from_days((t + 7 * 3600) / 86400, &y, &m, &d);
+	unsigned v[3] = {(unsigned)y % 10000u, (unsigned)m, (unsigned)d};
+	out[0] = (char)('0' + v[0] / 1000);
+	out[1] = (char)('0' + v[0] / 100 % 10);
+	out[2] = (char)('0' + v[0] / 10 % 10);
+	out[3] = (char)('0' + v[0] % 10);
+	out[4] = out[7] = '-';
+	out[5] = (char)('0' + v[1] / 10 % 10);
+	out[6] = (char)('0' + v[1] % 10);
+	out[8] = (char)('0' + v[2] / 10 % 10);
+	out[9] = (char)('0' + v[2] % 10);
+	out[10] = '\0';
+}
+
+static bool in_force(const char *day, const char *from, const char *to)
+{
+	return (!*from || strcmp(day, from) >= 0) && (!*to || strcmp(day, to) <= 0);
+}
+
+/* An agency that has ceased (administrative units are merged and abolished:
+ * districts on 1 July 2025) or not yet started cannot receive a dossier. */
+static int check_agency_in_force(const char *field, const char *what, const char *agency,
+				 const char *day, const char *from, const char *to)
+{
+	if (in_force(day, from, to))
+		return DVC_OK;
+	if (*to && strcmp(day, to) > 0)
+		return dvc__err(DVC_EEXPIRED, field, "%s %s ceased after %s: it cannot receive dossiers on %s",
+				what, agency, to, day);
+	return dvc__err(DVC_EEXPIRED, field, "%s %s only starts on %s: it cannot receive dossiers on %s",
+			what, agency, from, day);
+}
+
 /* Free text kept in the journal or on the dossier: UTF-8, bounded. */
 static int check_note(const char *s, const char *field, size_t max)
 {
@@ -520,6 +557,10 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 				rt->code, rt->online_level);
 	if (s->draft && s->channel != DVC_CHANNEL_ONLINE)
 		return dvc__err(DVC_EINVAL, "draft", "only online dossiers can be saved as drafts");
+	for (size_t i = 0; i < rt->n_steps; i++)
+		if ((rc = check_agency_in_force("procedure", "the route's unit", rt->steps[i].unit, asof,
+						rt->steps[i].valid_from, rt->steps[i].valid_to)) != DVC_OK)
+			return rc;
 	if (s->channel != DVC_CHANNEL_ONLINE) {
 		dvc__officer_row off;
 		if (!s->officer)
@@ -731,11 +772,15 @@ static int check_preconditions(dvc_db *db, const dvc_transition *t, const dvc__d
 				return dvc__err(DVC_EINVAL, "target", "officer %s is not at unit %s",
 						target_officer->username, d->unit);
 		} else {
-			int found = dvc__store_agency_exists(db, r->target);
+			char day[11], from[11] = "", to[11] = "";
+			int found = dvc__store_agency_validity(db, r->target, from, to);
 			if (found < 0)
 				return found;
 			if (!found)
 				return dvc__err(DVC_ENOTFOUND, "target", "no agency %.64s", r->target);
+			local_iso_day(now, day);
+			if ((rc = check_agency_in_force("target", "agency", r->target, day, from, to)) != DVC_OK)
+				return rc;
 			if (strcmp(r->target, d->unit) == 0)
 				return dvc__err(DVC_EINVAL, "target", "dossier %s is already at %s",
 						d->code, d->unit);

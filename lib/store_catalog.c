@@ -3,6 +3,7 @@
 #include "text.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char SQL_LEVEL_PUT[] =
@@ -98,6 +99,28 @@ static int exists(dvc_db *db, const char *sql, const char *code)
 int dvc__store_level_exists(dvc_db *db, const char *c) { return exists(db, SQL_LEVEL_EXISTS, c); }
 int dvc__store_sector_exists(dvc_db *db, const char *c) { return exists(db, SQL_SECTOR_EXISTS, c); }
 int dvc__store_agency_exists(dvc_db *db, const char *c) { return exists(db, SQL_AGENCY_EXISTS, c); }
+
+static const char SQL_AGENCY_VALIDITY[] = "SELECT valid_from, valid_to FROM agency WHERE code = ?1";
+
+int dvc__store_agency_validity(dvc_db *db, const char *code, char valid_from[11], char valid_to[11])
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_AGENCY_VALIDITY);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *f = (const char *)sqlite3_column_text(st, 0);
+		const char *t = (const char *)sqlite3_column_text(st, 1);
+		snprintf(valid_from, 11, "%s", f ? f : "");
+		snprintf(valid_to, 11, "%s", t ? t : "");
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : dvc__store_err(db, rc, "reading an agency");
+}
 
 int dvc__store_level_put(dvc_db *db, const dvc__level *l)
 {

@@ -122,6 +122,14 @@ static int load_rt(dvc_db *db, int64_t vid, dvc__proc_rt **out)
 		rt->steps[2].share = 20;
 		rt->n_steps = 3;
 	}
+	/* each unit's validity, so that a submission can refuse a route through
+	 * an agency that has ceased (or not yet started) on its day */
+	for (size_t i = 0; i < rt->n_steps; i++) {
+		rc = dvc__store_agency_validity(db, rt->steps[i].unit, rt->steps[i].valid_from,
+						rt->steps[i].valid_to);
+		if (rc < 0)
+			goto fail;
+	}
 	*out = rt;
 	return DVC_OK;
 fail:

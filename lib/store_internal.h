@@ -95,6 +95,9 @@ int dvc__store_agency_put(dvc_db *db, const dvc__agency *a);
 int dvc__store_level_exists(dvc_db *db, const char *code);
 int dvc__store_sector_exists(dvc_db *db, const char *code);
 int dvc__store_agency_exists(dvc_db *db, const char *code);
+/* An agency's validity ("YYYY-MM-DD"; valid_to "" when open-ended): 1 when
+ * found, 0 when not, negative on error. */
+int dvc__store_agency_validity(dvc_db *db, const char *code, char valid_from[11], char valid_to[11]);
 /* DVC_ESCHEMA (no message) when stored versions of p's procedure contradict
  * its number/start-date order. */
 int dvc__store_version_order_ok(dvc_db *db, const dvc_procedure *p);
@@ -144,6 +147,7 @@ typedef struct dvc__proc_rt {
 		char unit[65];
 		dvc_role role;
 		int share;
+		char valid_from[11], valid_to[11]; /* the unit's; valid_to "" if open */
 	} steps[16];
 	char *form_schema; /* NULL when none */
 	struct dvc_eform *form; /* form_schema compiled once, or NULL */

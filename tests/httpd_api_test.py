@@ -132,11 +132,16 @@ def dossier_count(db):
     return len(json.loads(out))
 
 
-def start(tmp, db, extra=(), env=None):
+# The demo store is Kiến Thụy in July 2018: its district agencies ceased on
+# 30 June 2025, so the portal serves it on a clock started in 2018.
+CLOCK = ["--clock-start", "2018-07-09T08:00:00+07:00"]
+
+
+def start(tmp, db, extra=(), env=None, clock=CLOCK):
     portfile = os.path.join(tmp, "port-%d" % time.monotonic_ns())
     log = open(os.path.join(tmp, "server.log"), "a")
     p = subprocess.Popen([HTTPD, "--db", db, "--port", "0", "--port-file", portfile,
-                          "--officer-tokens", os.path.join(tmp, "tokens"), *extra],
+                          "--officer-tokens", os.path.join(tmp, "tokens"), *clock, *extra],
                          stdout=subprocess.DEVNULL, stderr=log, env=env)
     for _ in range(200):
         if os.path.exists(portfile) and open(portfile).read().strip():
@@ -186,6 +191,23 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+    # on today's clock the 2018 district no longer exists: submissions are refused
+    server, port = start(tmp, db, clock=[])
+    try:
+        c = Client(port)
+        c.session()
+        before = dossier_count(db)
+        st, doc, _, _ = c.post("/api/dossiers", {"procedure": "1.001193", "applicant": APPLICANT})
+        error_is(st, doc, 410, "DVC_EEXPIRED", "submission to an agency that has ceased")
+        check("2025-06-30" in doc["error"]["message"], f"the message says when: {doc}")
+        check(dossier_count(db) == before, "a refused submission writes nothing")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    p = subprocess.run([HTTPD, "--db", db, "--clock-start", "9 July 2018"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    check(p.returncode != 0 and "--clock-start" in p.stderr, f"a bad --clock-start: {p.stderr}")
 
     shutil.rmtree(tmp, ignore_errors=True)
     print(f"{checks - len(failures)}/{checks} checks passed")

@@ -41,6 +41,8 @@ cmp -s "$T/reg1.csv" "$T/reg3.csv" && bad "seeds 1 and 2 give the same year" || 
 "$DVC" --db "$T/g.db" dossier verify >/dev/null && ok || bad "journal chains of the generated year"
 if "$DVC" --db "$T/x.db" gen --year 2019 --scale -1 2>/dev/null; then bad "--scale -1 accepted"; else ok; fi
 if "$DVC" --db "$T/x.db" gen 2>/dev/null; then bad "gen without --year accepted"; else ok; fi
+if "$DVC" --db "$T/x.db" gen --year 2025 2>"$T/err"; then bad "gen --year 2025 accepted"; else
+  grep -q "30 June 2025" "$T/err" && ok || bad "gen --year 2025: $(cat "$T/err")"; fi
 
 # ---- the CLI's report against SQL ----
 Y="--from 2019-01-01 --to 2020-01-01 --asof 2020-01-01"

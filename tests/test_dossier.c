@@ -427,6 +427,63 @@ START_TEST(refusals_inside_a_transaction_leave_it_usable)
 }
 END_TEST
 
+/* Administrative units are merged and abolished (the districts on 1 July
+ * 2025): an agency out of force cannot receive a new dossier, nor one
+ * transferred to it. */
+static const char ceased_catalog[] =
+	"{\"format\":\"dvc-catalog\",\"format_version\":1,\"levels\":[{\"code\":\"district\",\"name\":\"Cấp huyện\",\"rank\":2}],"
+	"\"sectors\":[{\"code\":\"TP\",\"name\":\"Tư pháp\"}],"
+	"\"agencies\":["
+	"{\"code\":\"001.99.30.H24\",\"name\":\"Ủy ban nhân dân xã Đã Sáp Nhập\",\"level\":\"district\","
+	"\"parent\":null,\"valid_from\":\"2018-07-01\",\"valid_to\":\"2025-06-30\"},"
+	"{\"code\":\"001.98.30.H24\",\"name\":\"Ủy ban nhân dân xã Mới Thành Lập\",\"level\":\"district\","
+	"\"parent\":null,\"valid_from\":\"2027-01-01\",\"valid_to\":null}],"
+	"\"procedures\":[{\"code\":\"T.000009\",\"versions\":[{\"version\":1,\"valid_from\":\"2018-07-01\","
+	"\"name\":\"Thủ tục tại đơn vị đã sáp nhập\",\"sector\":\"TP\",\"levels\":[\"district\"],"
+	"\"agency\":\"001.99.30.H24\",\"online_level\":3,\"online_mode\":\"none\","
+	"\"deadline\":{\"value\":3,\"unit\":\"days\"},\"result_type\":\"Văn bản\","
+	"\"legal_basis\":[\"Nghị quyết số 202/2025/QH15\"],\"documents\":[],\"fees\":[],\"unconfirmed\":[]}]}]}";
+
+START_TEST(agencies_out_of_force_receive_nothing)
+{
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r, bad;
+	dvc_tracking *before, *after;
+	ck_ok(dvc_catalog_import(db, ceased_catalog, sizeof ceased_catalog - 1, DVC_FORMAT_JSON, NULL));
+	s.procedure = "T.000009";
+	s.applicant = &citizen;
+	/* in force until 30 June 2025 */
+	clock_now = at("2025-06-30T16:00:00+07:00");
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	clock_now = at("2025-07-01T08:00:00+07:00");
+	ck_dvc(dvc_dossier_submit(db, &s, &bad), DVC_EEXPIRED);
+	ck_assert_str_eq(dvc_error_last()->path, "procedure");
+	ck_assert_ptr_nonnull(strstr(dvc_error_last()->message, "2025-06-30"));
+	/* the dossier it already holds is still worked on */
+	ck_ok(act_o(r.code, DVC_ACT_RECEIVE, "quan.tri"));
+
+	/* transfers: neither to the ceased commune nor to one not yet founded */
+	clock_now = at("2026-03-02T09:00:00+07:00");
+	r = submit3();
+	ck_ok(act_o(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan"));
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "le.tiep.nhan"));
+	before = track_officer(r.code);
+	ck_dvc(act_full(r.code, DVC_ACT_TRANSFER, "tran.chuyen.vien", "Chuyển xã", "001.99.30.H24"),
+	       DVC_EEXPIRED);
+	ck_assert_str_eq(dvc_error_last()->path, "target");
+	ck_dvc(act_full(r.code, DVC_ACT_TRANSFER, "tran.chuyen.vien", "Chuyển xã", "001.98.30.H24"),
+	       DVC_EEXPIRED);
+	ck_assert_ptr_nonnull(strstr(dvc_error_last()->message, "2027-01-01"));
+	after = track_officer(r.code);
+	ck_assert_str_eq(after->unit, before->unit);
+	ck_assert_int_eq(after->version, before->version);
+	ck_assert_uint_eq(after->n_history, before->n_history);
+	dvc_tracking_free(before);
+	dvc_tracking_free(after);
+	ck_ok(act_full(r.code, DVC_ACT_TRANSFER, "tran.chuyen.vien", "Đề nghị Sở xác minh", CITY));
+}
+END_TEST
+
 START_TEST(wrong_tracking_secrets_are_counted_and_throttled)
 {
 	dvc_receipt r = submit3();
@@ -713,6 +770,7 @@ int main(void)
 	tcase_add_test(tc, service_level_rules_are_enforced_by_the_library);
 	tcase_add_test(tc, form_data_and_applicant_fields_are_validated);
 	tcase_add_test(tc, refusals_inside_a_transaction_leave_it_usable);
+	tcase_add_test(tc, agencies_out_of_force_receive_nothing);
 	tcase_add_test(tc, wrong_tracking_secrets_are_counted_and_throttled);
 	tcase_add_test(tc, late_dossier_is_rescheduled_once_and_stays_late);
 	tcase_add_test(tc, transfer_assign_and_send_back_move_the_holder);

@@ -957,8 +957,11 @@ int cmd_gen(dvc_cli *cli, int argc, char **argv)
 	if (argc != 1 || !year_s)
 		return cli_fail("usage: dvc gen --year YEAR [--scale N] [--seed S] [--data DIR]");
 	year = (int)strtol(year_s, &end, 10);
-	if (*end || year < 2018 || year > 2026)
-		return cli_fail("--year must be within the calendar's schedules, 2018-2026");
+	/* the reference district's agencies exist from 1 July 2018 to 30 June
+	 * 2025 (the districts were abolished): a whole year fits 2018-2024 */
+	if (*end || year < 2018 || year > 2024)
+		return cli_fail("--year must be 2018-2024: Kiến Thụy district's agencies ceased on "
+				"30 June 2025 (dossiers can no longer be submitted to them)");
 	if (scale_s) {
 		scale = strtod(scale_s, &end);
 		if (*end || !(scale > 0) || scale > 1000)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* Library status -> HTTP status. One table, read whole. Codes not listed
  * are server-side failures (500). */
@@ -53,6 +54,12 @@ static const char page_csp[] =
 
 static _Thread_local dvc_db *tl_db;
 
+static dvc_time shifted_clock(void *ctx)
+{
+	const httpd *srv = ctx;
+	return (dvc_time)time(NULL) + srv->clock_shift;
+}
+
 dvc_db *httpd_db(httpd_req *r)
 {
 	httpd *srv = r->srv;
@@ -69,6 +76,8 @@ dvc_db *httpd_db(httpd_req *r)
 		dvc_close(db);
 		return NULL;
 	}
+	if (srv->clock_shifted)
+		dvc_set_clock(db, shifted_clock, srv);
 	pthread_mutex_lock(&srv->db_lock);
 	if (srv->n_dbs == srv->cap_dbs) {
 		size_t cap = srv->cap_dbs ? 2 * srv->cap_dbs : 8;

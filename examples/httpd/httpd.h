@@ -90,6 +90,9 @@ typedef struct httpd {
 	const char *files_dir;
 	const char *gateway_name, *gateway_secret; /* from DVC_GATEWAY, DVC_GATEWAY_SECRET */
 	int secure_cookies;
+	/* --clock-start: the stores' clock runs this many seconds off the wall's */
+	int clock_shifted;
+	dvc_time clock_shift;
 	httpd_sessions *sessions;
 	httpd_officer_token *officers; /* --officer-tokens FILE */
 	size_t n_officers;

@@ -100,7 +100,9 @@ typedef struct dvc_receipt {
  *   (online submission of a procedure below level 3); DVC_EINVAL (applicant
  *   field fails validation, path names it); DVC_ESCHEMA (form data fails the
  *   form schema, path names the field); DVC_EPERM (counter entry without a
- *   reception officer); DVC_ENOMEM; DVC_EIO; DVC_EBUSY.
+ *   reception officer); DVC_EEXPIRED (an agency of the procedure's route is
+ *   not in force on the day: merged or abolished, or not yet founded);
+ *   DVC_ENOMEM; DVC_EIO; DVC_EBUSY.
  */
 DVC_API int dvc_dossier_submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out);
 
@@ -138,7 +140,10 @@ typedef struct dvc_action_req {
  *   (not legal in this state or a precondition fails: the message says which);
  *   DVC_EPERM (wrong actor); DVC_EAUTH (wrong tracking secret);
  *   DVC_ETHROTTLED; DVC_ECONFLICT (stale expected_version);
- *   DVC_ESERVICELEVEL (online delivery below level 4 / full online); DVC_EINVAL.
+ *   DVC_ESERVICELEVEL (online delivery below level 4 / full online);
+ *   DVC_EEXPIRED (transfer to an agency not in force today); DVC_EINVAL.
+ *   Dossiers already held by an agency that has since ceased are still
+ *   worked on.
  */
 DVC_API int dvc_dossier_act(dvc_db *db, const char *code, const dvc_action_req *req,
 			    int64_t *new_version);

@@ -41,6 +41,7 @@ hung=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
 printf 'hoa.lt:%s\ntam.nv:%s\nhung.nd:%s\n' "$hoa" "$tam" "$hung" >"$T/tokens"
 
 "$HTTPD" --db "$T/portal.db" --port 0 --port-file "$T/port" --officer-tokens "$T/tokens" \
+  --clock-start 2018-07-09T08:00:00+07:00 \
   >"$T/server.out" 2>"$T/server.log" &
 pid=$!
 i=0
