@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 import dvc
-from conftest import CITIZEN, DESK, FORM3, JUSTICE, MONDAY_9AM
+from conftest import CITIZEN, DESK, FORM3, JUSTICE, MONDAY_9AM, setup_dossier_store
 
 
 def at(h, m=0, day=2):
@@ -186,3 +186,48 @@ def test_lifecycle_table_and_names():
     assert "in_progress" in dvc.states() and "forward" in dvc.actions()
     assert dvc.roles()[0] == "applicant"
     assert dvc.lifecycle_dot().startswith("digraph")
+
+
+def _journal_hash(code, seq, at, actor, unit, action, frm, to, note, digest, prev):
+    """The journal entry hash as docs and lib/dossier.c define it, computed
+    here independently of the library: tag, then texts as a 4-byte
+    big-endian length + 1 (0 for NULL) and their bytes, integers as 8-byte
+    big-endian, the payload digest (zeros when none) and the previous hash."""
+    import hashlib
+    import struct
+
+    def text(s):
+        if s is None:
+            return struct.pack(">I", 0)
+        b = s.encode()
+        return struct.pack(">I", len(b) + 1) + b
+
+    def i64(v):
+        return struct.pack(">q", v)
+
+    m = (b"dvc-journal-1" + text(code) + i64(seq) + i64(at) + text(actor) + text(unit)
+         + i64(action) + i64(frm) + i64(to) + text(note) + (digest or bytes(32)) + prev)
+    return hashlib.sha256(m).digest()
+
+
+def test_journal_hashes_follow_the_documented_encoding(tmp_path):
+    """Every stored hash recomputes from the entry alone, also for a note
+    longer than the library's one-pass buffer (the spill path)."""
+    import sqlite3
+
+    path = str(tmp_path / "j.db")
+    with dvc.Store(path) as db:
+        setup_dossier_store(db)
+        code, _ = db.submit("T.000003", applicant=CITIZEN, form=FORM3)
+        db.act(code, "request_supplement", officer="le.tiep.nhan", note="Thiếu bản sao CCCD. " * 300)
+    con = sqlite3.connect(path)
+    rows = con.execute(
+        "SELECT d.code, j.seq, j.at, j.actor, j.unit, j.action, j.from_state, j.to_state, j.note,"
+        " j.payload_digest, j.hash FROM journal j JOIN dossier d ON d.id = j.dossier_id"
+        " ORDER BY j.seq").fetchall()
+    con.close()
+    assert len(rows) == 2 and len(rows[1][8].encode()) > 4096
+    prev = bytes(32)
+    for r in rows:
+        assert _journal_hash(*r[:10], prev) == r[10]
+        prev = r[10]
