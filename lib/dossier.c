@@ -447,23 +447,19 @@ static void local_iso_day(dvc_time t, char out[11])
 	out[10] = '\0';
 }
 
-static bool in_force(const char *day, const char *from, const char *to)
-{
-	return (!*from || strcmp(day, from) >= 0) && (!*to || strcmp(day, to) <= 0);
-}
-
 /* An agency that has ceased (administrative units are merged and abolished:
- * districts on 1 July 2025) or not yet started cannot receive a dossier. */
+ * districts on 1 July 2025) or not yet started cannot receive a dossier.
+ * Days compare as "YYYY-MM-DD" text; "" is an open bound. */
 static int check_agency_in_force(const char *field, const char *what, const char *agency,
 				 const char *day, const char *from, const char *to)
 {
-	if (in_force(day, from, to))
-		return DVC_OK;
 	if (*to && strcmp(day, to) > 0)
 		return dvc__err(DVC_EEXPIRED, field, "%s %s ceased after %s: it cannot receive dossiers on %s",
 				what, agency, to, day);
-	return dvc__err(DVC_EEXPIRED, field, "%s %s only starts on %s: it cannot receive dossiers on %s",
-			what, agency, from, day);
+	if (*from && strcmp(day, from) < 0)
+		return dvc__err(DVC_EEXPIRED, field, "%s %s only starts on %s: it cannot receive dossiers on %s",
+				what, agency, from, day);
+	return DVC_OK;
 }
 
 /* Free text kept in the journal or on the dossier: UTF-8, bounded. */
@@ -542,12 +538,7 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 	int rc;
 
 	memset(&d, 0, sizeof d);
-	{
-		/* the version in force on the handle's day, not the wall clock's */
-		int y, m, dd;
-		dvc__civil_from_days((now + 7 * 3600) / 86400, &y, &m, &dd);
-		snprintf(asof, sizeof asof, "%04d-%02d-%02d", y, m, dd);
-	}
+	local_iso_day(now, asof); /* the handle's day, not the wall clock's */
 	if ((rc = dvc__store_proc_rt_by_code(db, s->procedure, asof, &rt)) != DVC_OK)
 		return rc;
 	/* Decree 43/2011 & 42/2022: online submission needs level 3+ or an online mode. */
