@@ -1,11 +1,17 @@
 #!/bin/sh
 # Newcomer command 1: install what is missing, build, and run the demo on a
-# fresh embedded SQLite store in a temporary directory.
+# fresh embedded SQLite store in a temporary directory. Needs only the
+# runtime packages: without Check the test suites are simply not built.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-[ -d build ] || meson setup build --buildtype=debugoptimized >/dev/null
-ninja -C build >/dev/null
+scripts/meson-setup.sh build --buildtype=debugoptimized
+log=$(mktemp)
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp" "$log"' EXIT
+if ! ninja -C build examples/cli/dvc >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "demo.sh: the build failed (ninja -C build examples/cli/dvc)" >&2
+  exit 1
+fi
 ./build/examples/cli/dvc --db "$tmp/dvc.db" demo data

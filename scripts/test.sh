@@ -12,13 +12,15 @@ jobs=$(nproc 2>/dev/null || echo 2)
 export DVC_E2E_REQUIRED=1
 
 echo "== build and test (debugoptimized)"
-[ -d build ] || meson setup build --buildtype=debugoptimized >/dev/null
+# configured again every time: Check must be found here (-Dtests=enabled), even
+# when build/ was first made by demo.sh on a machine without it
+scripts/meson-setup.sh --reconfigure build --buildtype=debugoptimized -Dtests=enabled
 ninja -C build
 meson test -C build --print-errorlogs --num-processes "$jobs"
 
 echo "== build and test (address + undefined sanitizers)"
-[ -d build-san ] || meson setup build-san --buildtype=debug -Db_sanitize=address,undefined \
-  -Db_lundef=false -Dbench=false >/dev/null
+scripts/meson-setup.sh --reconfigure build-san --buildtype=debug -Db_sanitize=address,undefined \
+  -Db_lundef=false -Dbench=false -Dtests=enabled
 ninja -C build-san
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   meson test -C build-san --print-errorlogs --num-processes "$jobs"

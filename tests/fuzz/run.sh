@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.."
 target=${1:?usage: tests/fuzz/run.sh TARGET|all SECONDS}
 secs=${2:-15}
 if [ ! -f build-fuzz/build.ninja ]; then
-  CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=false -Dbench=false \
+  CC=clang meson setup build-fuzz -Dfuzz=true -Dtests=disabled -Dbench=false \
     -Dpython=disabled -Db_sanitize=address,undefined -Db_lundef=false \
     -Dc_args=-fsanitize=fuzzer-no-link -Dbuildtype=debugoptimized >/dev/null
 fi
