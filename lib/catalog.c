@@ -473,20 +473,22 @@ int dvc_catalog_export(dvc_db *db, dvc_format format, char **out, size_t *len)
 
 /* ---- reads ---- */
 
-/* Today in Vietnam (UTC+7), the default "as of" date. */
-static void today_vn(dvc_date *d)
+/* Today in Vietnam (UTC+7) on the handle's clock (dvc_set_clock), the
+ * default "as of" date. */
+static void today_vn(dvc_db *db, dvc_date *d)
 {
-	int64_t days = ((int64_t)time(NULL) + 7 * 3600) / 86400;
+	int64_t t = (int64_t)dvc__now(db) + 7 * 3600;
+	int64_t days = t / 86400 - (t % 86400 < 0);
 	dvc__civil_from_days(days, &d->year, &d->month, &d->day);
 }
 
-void dvc__asof(const dvc_date *asof, char out[11])
+void dvc__asof(dvc_db *db, const dvc_date *asof, char out[11])
 {
 	dvc_date d;
 	if (asof)
 		d = *asof;
 	else
-		today_vn(&d);
+		today_vn(db, &d);
 	dvc__date_format(&d, out);
 }
 
@@ -500,7 +502,7 @@ int dvc_procedure_get(dvc_db *db, const char *code, const dvc_date *asof, dvc_pr
 	if (asof)
 		d = *asof;
 	else
-		today_vn(&d);
+		today_vn(db, &d);
 	return dvc__store_version_get(db, code, 0, &d, out);
 }
 
@@ -557,7 +559,7 @@ int dvc_catalog_stats_get(dvc_db *db, const dvc_date *asof, dvc_catalog_stats **
 		return dvc__err(DVC_EINVAL, NULL, "dvc_catalog_stats_get needs a store and an out pointer");
 	if (!(s = dvc__calloc(1, sizeof *s)))
 		return dvc__oom();
-	dvc__asof(asof, day);
+	dvc__asof(db, asof, day);
 	if ((rc = dvc__store_catalog_stats(db, day, stat_row, s)) != DVC_OK) {
 		dvc_catalog_stats_free(s);
 		return rc;

@@ -98,8 +98,10 @@ void *dvc_arena_grow(dvc_arena *a, void *arr, size_t n, size_t *cap, size_t elem
  * without reading it. The buffer is NUL-terminated; free with dvc__free. */
 int dvc__read_file(const char *path, size_t limit, char **out, size_t *len);
 
-/* "YYYY-MM-DD" of `asof`, or of today in Vietnam (UTC+7) when NULL (catalog.c). */
-void dvc__asof(const dvc_date *asof, char out[11]);
+/* "YYYY-MM-DD" of `asof`, or of today in Vietnam (UTC+7) on the handle's clock
+ * when NULL (catalog.c). */
+struct dvc_db;
+void dvc__asof(struct dvc_db *db, const dvc_date *asof, char out[11]);
 
 /* Number of allocations that failed on this thread so far (alloc.c): lets a
  * caller tell a dependency's out-of-memory from its parse error. */

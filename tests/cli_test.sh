@@ -75,6 +75,57 @@ cmp -s "$T/demo2.cmp" "$T/demo3.cmp" && ok || bad "demo is not deterministic"
 # ---- slips (forms 01-05) and the register (form 06) on the demo store ----
 S="$T/demo2.db"
 sv() { "$DVC" --db "$S" "$@"; }
+
+# ---- --now: the store's clock stands at a given instant ----
+# the reference catalog comes into force on 2018-07-01: nothing before
+"$DVC" --db "$S" --now 2018-06-30T12:00:00+07:00 catalog stats | head -1 | grep -q "^procedures in force: 0$" \
+  && ok || bad "--now before the catalog: $("$DVC" --db "$S" --now 2018-06-30T12:00:00+07:00 catalog stats | head -1)"
+"$DVC" --db "$S" --now 2018-07-01 catalog search "khai sinh" | head -1 | grep -q "^1.001193 " \
+  && ok || bad "--now on the catalog's first day"
+"$DVC" --db "$S" --now 2018-06-30 catalog search "khai sinh" | grep -q "^no procedure found$" \
+  && ok || bad "--now search before the catalog"
+# as of 2018-07-04 noon no dossier of the demo had its result yet; today all have
+"$DVC" --db "$S" --json --now 2018-07-04T12:00:00+07:00 report --group none >"$T/r1.json" && ok || bad "report --now"
+"$DVC" --db "$S" --json report --group none >"$T/r2.json"
+python3 -c "import json,sys; a,b=(json.load(open(f))[0] for f in sys.argv[1:]); \
+assert a['settled_on_time']+a['settled_late'] == 0 and a['pending_on_time']+a['pending_overdue'] == a['received'] > 0, a; \
+assert b['settled_on_time']+b['settled_late'] == b['received'], b" "$T/r1.json" "$T/r2.json" \
+  && ok || bad "report as of --now: $(cat "$T/r1.json")"
+# a submission on 9 July 2018: the code carries that day; on today's clock the
+# district's agencies (abolished on 1 July 2025) refuse it
+cp "$S" "$T/now.db"
+sub() { "$DVC" --db "$T/now.db" "$@" dossier submit 2.000748 --name "Nguyễn Văn An" --citizen-id 031099001234 \
+  --birth-date 1999-05-12 --address "Thôn 3, xã Thụy Hương" --phone 0912345678; }
+sub --now 2018-07-09T08:00:00+07:00 >"$T/o.txt" 2>&1 && grep -q "^dossier 000.00.30.H24-180709-0001 submitted$" "$T/o.txt" \
+  && ok || bad "submit --now: $(cat "$T/o.txt")"
+if sub >"$T/o.txt" 2>&1; then bad "submit to a ceased agency on today's clock"; else
+  grep -q "DVC_EEXPIRED" "$T/o.txt" && ok || bad "submit today: $(cat "$T/o.txt")"; fi
+# accepted options take effect or are refused, in one line
+expect_refused() {
+  if "$DVC" --db "$S" "$@" >/dev/null 2>"$T/err"; then bad "$* accepted"; else
+    [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "^dvc: " "$T/err" && ok \
+      || bad "$*: $(cat "$T/err")"; fi
+}
+expect_refused --now 2018-07-02 demo "$ROOT/data"
+expect_refused --now 2018-07-02 calendar lunar 2026-02-17
+expect_refused --now 2018-07-02 statemachine
+expect_refused --now yesterday catalog stats
+expect_refused report register --asof 2019-12-01
+expect_refused --json report register
+expect_refused --json slip 000.00.30.H24-180706-0001 receipt --format xml
+expect_refused --json register --format xml
+expect_refused --json catalog export
+expect_refused --json statemachine --dot
+expect_refused calendar lunar 2026-02-17 --end-of-day
+expect_refused calendar lunar 2026-02-17 --schedule "$ROOT/data/calendar/2026.json"
+expect_refused catalog search khai --limit abc
+# the data directory: one that is given and missing is an error, never replaced
+if "$DVC" --db "$T/d4.db" demo "$T/no-such-dir" 2>"$T/err"; then bad "demo with a missing data dir"; else
+  grep -q "data directory '$T/no-such-dir' does not exist" "$T/err" && ok || bad "missing data dir: $(cat "$T/err")"; fi
+if DVC_DATA_DIR="$T/no-such-dir" "$DVC" --db "$T/d5.db" demo 2>"$T/err"; then bad "demo with a missing DVC_DATA_DIR"; else
+  grep -q "(from DVC_DATA_DIR) does not exist" "$T/err" && ok || bad "missing DVC_DATA_DIR: $(cat "$T/err")"; fi
+(cd / && DVC_DATA_DIR="$ROOT/data" "$DVC" --db "$T/d6.db" demo) >"$T/d6.txt" 2>&1 \
+  && tail -n 1 "$T/d6.txt" | grep -q "journal chains intact" && ok || bad "demo from / with DVC_DATA_DIR: $(tail -2 "$T/d6.txt")"
 sv slip 000.00.30.H24-180706-0001 receipt --format xml >"$T/slip.xml" && ok || bad "slip receipt xml"
 xmllint --noout "$T/slip.xml" 2>"$T/err" && grep -q '<slip kind="receipt" form="01"' "$T/slip.xml" \
   && grep -q "<due_at>2018-07-09T09:15:00+07:00</due_at>" "$T/slip.xml" && ok || bad "receipt: $(cat "$T/err" "$T/slip.xml")"

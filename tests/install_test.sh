@@ -1,6 +1,7 @@
 #!/bin/sh
 # `meson install` puts the headers, the library and dvc.pc where a consumer
-# finds them with pkg-config, and a program using only <dvc/dvc.h> builds and runs.
+# finds them with pkg-config, and a program using only <dvc/dvc.h> builds and
+# runs; the installed `dvc demo`, run from /, finds the installed data.
 set -eu
 BUILD=$1
 T=$(mktemp -d)
@@ -32,4 +33,18 @@ out=$(LD_LIBRARY_PATH="$libdir" "$T/consumer")
 # only the public API is exported
 bad=$(nm -D --defined-only "$libdir/libdvc.so.0" | awk '{print $3}' | grep -v '^dvc_' || true)
 [ -z "$bad" ] || { echo "FAIL: symbols outside the API are exported: $bad"; exit 1; }
-echo "install: 3 passed, 0 failed"
+# the installed CLI, from /, with no data argument: the copy installed next to
+# it (<prefix>/share/dvc, found relative to the executable under --destdir)
+dvc=$(find "$T/root" -path '*/bin/dvc' | head -1)
+[ -n "$dvc" ] || { echo "FAIL: dvc not installed"; exit 1; }
+(cd / && env -u DVC_DATA_DIR LD_LIBRARY_PATH="$libdir" "$dvc" --db "$T/demo.db" demo) >"$T/demo.txt" 2>&1 \
+  || { echo "FAIL: installed dvc demo: $(tail -3 "$T/demo.txt")"; exit 1; }
+grep -q "^\$ dvc catalog import $T/root/.*/dvc/catalog/kien-thuy-2018.json" "$T/demo.txt" \
+  || { echo "FAIL: demo did not use the installed data: $(grep 'catalog import' "$T/demo.txt")"; exit 1; }
+tail -n 1 "$T/demo.txt" | grep -q "journal chains intact" || { echo "FAIL: demo did not finish"; exit 1; }
+# a data directory that is given but missing is an error, not replaced
+if (cd / && LD_LIBRARY_PATH="$libdir" DVC_DATA_DIR="$T/none" "$dvc" --db "$T/demo2.db" demo) 2>"$T/err"; then
+  echo "FAIL: a missing DVC_DATA_DIR was replaced"; exit 1
+fi
+grep -q "does not exist" "$T/err" || { echo "FAIL: missing DVC_DATA_DIR error: $(cat "$T/err")"; exit 1; }
+echo "install: 5 passed, 0 failed"

@@ -11,18 +11,39 @@ typedef struct dvc_cli {
 	const char *db_path; /* --db, default ./dvc.db */
 	bool json;           /* --json: machine-readable output on stdout */
 	dvc_db *db;          /* opened lazily by cli_db() */
+	dvc_time now;        /* --now: the store's clock stands at this instant; 0 = system clock */
 } dvc_cli;
+
+/* The program's name in error lines ("dvc", "dvc-gen"). */
+extern const char cli_name[];
 
 /* A command receives the arguments after its own name (argv[0] is the name). */
 typedef int (*dvc_cli_fn)(dvc_cli *cli, int argc, char **argv);
 
-/* Open (once) the store named by --db. NULL after printing the error. */
+/* Open (once) the store named by --db, its clock fixed at --now when given.
+ * NULL after printing the error. */
 dvc_db *cli_db(dvc_cli *cli);
+
+/* "2019-03-01" (00:00 +07:00 that day) or an ISO 8601 instant with its
+ * offset; 1 after printing "<what>: ..." when it is neither. */
+int cli_parse_instant(const char *s, const char *what, dvc_time *out);
+
+/* The directory of the shipped data (catalog/, calendar/, ...): `given` when
+ * not NULL (an error when it is not a directory: never another one instead),
+ * else $DVC_DATA_DIR (the same), else the installed <datadir>/dvc, looked up
+ * first relative to the executable, then at the configured prefix. 0 with
+ * the path in buf, or 1 after printing one line. */
+int cli_data_dir(const char *given, char *buf, size_t size);
 
 /* Print "dvc: <msg>" on one line to stderr; returns 1 (the exit status). */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print the library's last error on one line to stderr; returns 1. */
 int cli_fail_lib(const char *what);
+
+/* 1 after printing one line when --json was given to a command whose output
+ * is a document of its own (CSV, XML, HTML, DOT) or a story: it has no JSON
+ * form, and an option that is accepted must take effect. */
+int cli_no_json(const dvc_cli *cli, const char *command);
 
 /* Take a boolean flag out of argv ("--leap"): returns true when present. */
 bool cli_flag(int *argc, char **argv, const char *name);

@@ -269,7 +269,11 @@ int cmd_calendar(dvc_cli *cli, int argc, char **argv)
 	sub = argv[1];
 	argc--;
 	argv++;
+	if (eod && strcmp(sub, "add") != 0)
+		return cli_fail("--end-of-day applies to 'calendar add' only");
 	/* the lunar conversions need no calendar */
+	if (schedule && (strcmp(sub, "lunar") == 0 || strcmp(sub, "solar") == 0))
+		return cli_fail("--schedule does not apply to 'calendar %s' (no working days involved)", sub);
 	if (strcmp(sub, "lunar") == 0)
 		return cmd_lunar(argc, argv, cli->json);
 	if (strcmp(sub, "solar") == 0)

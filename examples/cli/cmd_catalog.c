@@ -70,6 +70,8 @@ static int catalog_export(dvc_cli *cli, int argc, char **argv)
 		return cli_fail("--format must be json or xml");
 	if (argc != 1)
 		return cli_fail("usage: dvc catalog export [--format json|xml]");
+	if (cli_no_json(cli, "catalog export (the document is --format json|xml)"))
+		return 1;
 	if (!cli_db(cli))
 		return 1;
 	if (dvc_catalog_export(cli->db, f, &out, &len) != DVC_OK)
@@ -98,15 +100,21 @@ static int catalog_search(dvc_cli *cli, int argc, char **argv)
 			return cli_fail("--online must be 1, 2, 3 or 4");
 		o.online_level = (int)v;
 	}
-	if (limit)
-		o.limit = (size_t)strtoul(limit, NULL, 10);
+	if (limit) {
+		char *end;
+		long v = strtol(limit, &end, 10);
+		if (end == limit || *end || v < 1 || v > 1000)
+			return cli_fail("--limit must be an integer from 1 to 1000");
+		o.limit = (size_t)v;
+	}
 	if (date) {
 		if (parse_date_arg(date, &asof) != 0)
 			return cli_fail("--asof must be YYYY-MM-DD");
 		o.asof = &asof;
 	}
 	if (argc > 2)
-		return cli_fail("usage: dvc catalog search [TEXT] [--sector S] [--level L] [--online N]");
+		return cli_fail("usage: dvc catalog search [TEXT] [--sector S] [--level L] [--online N] "
+				"[--agency A] [--limit N] [--asof DATE]");
 	if (!cli_db(cli))
 		return 1;
 	if (dvc_catalog_search(cli->db, argc == 2 ? argv[1] : NULL, &o, &r) != DVC_OK)

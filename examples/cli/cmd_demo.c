@@ -436,7 +436,7 @@ static int level4_story(demo *d, const char *datadir)
 
 int cmd_demo(dvc_cli *cli, int argc, char **argv)
 {
-	const char *datadir = argc > 1 ? argv[1] : "data";
+	char datadir[4096];
 	const dvc_actor desk = {DVC_ACTOR_OFFICER, "hoa.lt", NULL};
 	const dvc_actor specialist = {DVC_ACTOR_OFFICER, "nam.tv", NULL};
 	const dvc_actor head = {DVC_ACTOR_OFFICER, "lan.pt", NULL};
@@ -453,6 +453,14 @@ int cmd_demo(dvc_cli *cli, int argc, char **argv)
 
 	if (argc > 2)
 		return cli_fail("usage: dvc demo [DATA-DIR]");
+	if (cli_no_json(cli, "demo"))
+		return 1;
+	/* the story runs on its own clock, from Monday 2 July 2018 08:00 */
+	if (cli->now)
+		return cli_fail("demo runs on its own simulated clock (from 2018-07-02T08:00:00+07:00, "
+				"moving with the story): --now does not apply to it");
+	if (cli_data_dir(argc > 1 ? argv[1] : NULL, datadir, sizeof datadir))
+		return 1;
 	if (!(d.db = cli_db(cli)))
 		return 1;
 	dvc_set_clock(d.db, demo_clock, &d);

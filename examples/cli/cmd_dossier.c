@@ -629,6 +629,8 @@ int cmd_statemachine(dvc_cli *cli, int argc, char **argv)
 		return cli_fail("usage: dvc statemachine [--dot]");
 	if (dot) {
 		char *s;
+		if (cli_no_json(cli, "statemachine --dot"))
+			return 1;
 		if (dvc_lifecycle_dot(&s) != DVC_OK)
 			return cli_fail_lib("statemachine");
 		fputs(s, stdout);

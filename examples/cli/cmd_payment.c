@@ -105,6 +105,8 @@ static int payment_sign(dvc_cli *cli, int argc, char **argv)
 	char *signed_q;
 	if (argc != 2)
 		return cli_fail("usage: dvc payment sign QUERY-STRING");
+	if (cli->now)
+		return cli_fail("payment sign reads no clock: --now does not apply");
 	if (!secret)
 		return cli_fail("no payment gateway: set DVC_GATEWAY_SECRET in the environment");
 	if (dvc_payment_sign(argv[1], secret, &signed_q) != DVC_OK)

@@ -4,6 +4,7 @@
  *   dvc report bottlenecks [--asof INSTANT] [--json]
  *   dvc report index [--from DATE] [--to DATE] [--asof INSTANT] [--json]
  *   dvc report register [--from DATE] [--to DATE]        (CSV on stdout)
+ *       every dossier as recorded (no --asof: the register has no "as of")
  *
  * DATE is a local Vietnam date, YYYY-MM-DD, meaning 00:00 +07:00 that day
  * (so --to is exclusive: --from 2019-01-01 --to 2020-01-01 is the year
@@ -14,21 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* "2019-03-01" -> 2019-03-01T00:00:00+07:00; or a full instant. */
-static int parse_when(const char *s, const char *what, dvc_time *out)
-{
-	int y, m, d;
-	char tail;
-	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3) {
-		dvc_date date = {y, m, d};
-		if (dvc_time_from_local(date, 0, 0, 0, out) == DVC_OK)
-			return 0;
-	} else if (dvc_time_parse(s, out) == DVC_OK) {
-		return 0;
-	}
-	return cli_fail("%s: '%s' is neither a date YYYY-MM-DD nor an instant with an offset", what, s);
-}
-
 /* Take --from/--to/--asof/--group out of argv into opts. */
 static int period_opts(int *argc, char **argv, dvc_report_opts *o, bool grouping)
 {
@@ -36,8 +22,8 @@ static int period_opts(int *argc, char **argv, dvc_report_opts *o, bool grouping
 	const char *to = cli_option(argc, argv, "--to");
 	const char *asof = cli_option(argc, argv, "--asof");
 	const char *group = grouping ? cli_option(argc, argv, "--group") : NULL;
-	if ((from && parse_when(from, "--from", &o->from)) || (to && parse_when(to, "--to", &o->to)) ||
-	    (asof && parse_when(asof, "--asof", &o->asof)))
+	if ((from && cli_parse_instant(from, "--from", &o->from)) || (to && cli_parse_instant(to, "--to", &o->to)) ||
+	    (asof && cli_parse_instant(asof, "--asof", &o->asof)))
 		return 1;
 	if (group && dvc_report_group_parse(group, &o->group) != DVC_OK)
 		return cli_fail_lib("--group");
@@ -126,7 +112,7 @@ static int report_bottlenecks(dvc_cli *cli, int argc, char **argv)
 	const char *asof_s = cli_option(&argc, argv, "--asof");
 	dvc_time asof = 0;
 	dvc_bottlenecks *b;
-	if ((asof_s && parse_when(asof_s, "--asof", &asof)) ||
+	if ((asof_s && cli_parse_instant(asof_s, "--asof", &asof)) ||
 	    extra_args(argc, argv, "dvc report bottlenecks [--asof INSTANT]"))
 		return 1;
 	if (dvc_report_bottlenecks(cli->db, asof, &b) != DVC_OK)
@@ -205,7 +191,13 @@ static int report_register(dvc_cli *cli, int argc, char **argv)
 	dvc_report_opts o = DVC_REPORT_OPTS_INIT;
 	char *csv;
 	size_t len = 0;
-	if (period_opts(&argc, argv, &o, false) ||
+	/* the library lists each dossier's recorded state: an "as of" would be
+	 * silently ignored, so it is refused */
+	if (cli_option(&argc, argv, "--asof"))
+		return cli_fail("report register has no --asof: it lists every dossier as recorded, "
+				"results and closures included whenever they happened (figures as of an "
+				"instant: dvc report --asof)");
+	if (cli_no_json(cli, "report register (CSV)") || period_opts(&argc, argv, &o, false) ||
 	    extra_args(argc, argv, "dvc report register [--from DATE] [--to DATE]"))
 		return 1;
 	if (dvc_report_register_csv(cli->db, &o, &csv, &len) != DVC_OK)

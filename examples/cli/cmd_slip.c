@@ -9,7 +9,7 @@
  *       --to inclusive) or an instant with its offset (--to exclusive)
  *
  * The document goes to stdout as it is (already machine-readable, so
- * --json changes nothing here). */
+ * --json is refused). */
 #include "cli.h"
 #include "dvc/slip.h"
 
@@ -69,7 +69,7 @@ int cmd_slip(dvc_cli *cli, int argc, char **argv)
 	if (argc != 3)
 		return cli_fail("usage: dvc slip CODE receipt|supplement|refusal|apology|control "
 				"--format html|xml");
-	if (parse_format(format, &fmt))
+	if (parse_format(format, &fmt) || cli_no_json(cli, "slip"))
 		return 1;
 	if (dvc_slip_kind_parse(argv[2], &kind) != DVC_OK)
 		return cli_fail_lib("slip");
@@ -94,7 +94,7 @@ int cmd_register(dvc_cli *cli, int argc, char **argv)
 	if (argc != 1)
 		return cli_fail("usage: dvc register [--from DATE --to DATE] [--unit AGENCY] "
 				"--format html|xml");
-	if (parse_format(format, &fmt) || (from && parse_bound("--from", from, false, &o.from)) ||
+	if (cli_no_json(cli, "register") || parse_format(format, &fmt) || (from && parse_bound("--from", from, false, &o.from)) ||
 	    (to && parse_bound("--to", to, true, &o.to)))
 		return 1;
 	if (!cli_db(cli))

@@ -2,72 +2,10 @@
  * printing; every rule lives in the library. */
 #include "cli.h"
 
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-int cli_fail(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("dvc: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
-
-int cli_fail_lib(const char *what)
-{
-	const dvc_error *e = dvc_error_last();
-	if (e->path)
-		return cli_fail("%s: %s (%s, at %s)", what, e->message, dvc_status_name(e->code), e->path);
-	return cli_fail("%s: %s (%s)", what, e->message, dvc_status_name(e->code));
-}
-
-dvc_db *cli_db(dvc_cli *cli)
-{
-	if (!cli->db && dvc_open(&cli->db, cli->db_path, NULL) != DVC_OK) {
-		cli_fail_lib("cannot open the store");
-		return NULL;
-	}
-	return cli->db;
-}
-
-static void remove_args(int *argc, char **argv, int at, int count)
-{
-	memmove(argv + at, argv + at + count, (size_t)(*argc - at - count + 1) * sizeof *argv);
-	*argc -= count;
-}
-
-bool cli_flag(int *argc, char **argv, const char *name)
-{
-	for (int i = 1; i < *argc; i++)
-		if (strcmp(argv[i], name) == 0) {
-			remove_args(argc, argv, i, 1);
-			return true;
-		}
-	return false;
-}
-
-const char *cli_option(int *argc, char **argv, const char *name)
-{
-	size_t n = strlen(name);
-	for (int i = 1; i < *argc; i++) {
-		if (strcmp(argv[i], name) == 0 && i + 1 < *argc) {
-			const char *v = argv[i + 1];
-			remove_args(argc, argv, i, 2);
-			return v;
-		}
-		if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') {
-			const char *v = argv[i] + n + 1;
-			remove_args(argc, argv, i, 1);
-			return v;
-		}
-	}
-	return NULL;
-}
+const char cli_name[] = "dvc";
 
 static int cmd_version(dvc_cli *cli, int argc, char **argv)
 {
@@ -137,32 +75,53 @@ static const struct command {
 			       " | register [--from DATE] [--to DATE]   (CSV)"},
 	{"gen", cmd_gen, "gen --year YEAR [--scale N] [--seed S] [--data DIR]   a simulated year of dossiers"},
 	{"statemachine", cmd_statemachine, "statemachine [--dot]       the lifecycle table, or a Graphviz digraph"},
-	{"demo", cmd_demo, "demo [DATA-DIR]            the Kiến Thụy seed story on the --db store"},
+	{"demo", cmd_demo, "demo [DATA-DIR]            the Kiến Thụy seed story on the --db store\n"
+			   "                            (data: DATA-DIR, else $DVC_DATA_DIR, else the installed one)"},
 	{"version", cmd_version, "version"},
 };
 
+/* Commands that open no store: nothing in them reads the clock --now sets. */
+static bool clockless(const char *command)
+{
+	static const char *const names[] = {"calendar", "statemachine", "version"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(command, names[i]) == 0)
+			return true;
+	return false;
+}
+
 static void usage(FILE *f)
 {
-	fputs("usage: dvc [--db FILE] [--json] COMMAND ...\n\ncommands:\n", f);
+	fputs("usage: dvc [--db FILE] [--json] [--now INSTANT] COMMAND ...\n"
+	      "  --now INSTANT   the store's clock stands still at INSTANT (2018-07-02T08:00:00+07:00,\n"
+	      "                  or a date: 00:00 +07:00) for every command that reads it\n\ncommands:\n", f);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %s\n", commands[i].usage);
 }
 
 int main(int argc, char **argv)
 {
-	dvc_cli cli = {"./dvc.db", false, NULL};
-	const char *db;
+	dvc_cli cli = {"./dvc.db", false, NULL, 0};
+	const char *db, *now;
 	int rc;
 
 	if ((db = cli_option(&argc, argv, "--db")))
 		cli.db_path = db;
 	cli.json = cli_flag(&argc, argv, "--json");
+	if ((now = cli_option(&argc, argv, "--now"))) {
+		if (cli_parse_instant(now, "--now", &cli.now))
+			return 2;
+		if (cli.now <= 0)
+			return cli_fail("--now must be after 1970-01-01T00:00:00Z"), 2;
+	}
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
+			if (cli.now && clockless(argv[1]))
+				return cli_fail("%s reads no clock: --now does not apply", argv[1]), 2;
 			rc = commands[i].fn(&cli, argc - 1, argv + 1);
 			dvc_close(cli.db);
 			return rc;

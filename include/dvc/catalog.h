@@ -176,7 +176,7 @@ DVC_API int dvc_catalog_validate_xml(const char *data, size_t len);
 DVC_API const char *dvc_catalog_xsd(void);
 
 /**
- * The version of procedure `code` in force on `asof` (NULL: today, UTC+7).
+ * The version of procedure `code` in force on `asof` (NULL: today, UTC+7, on the handle's clock: dvc_set_clock).
  * @return DVC_OK, DVC_ENOTFOUND (no such code, or none in force yet)
  */
 DVC_API int dvc_procedure_get(dvc_db *db, const char *code, const dvc_date *asof,
@@ -215,7 +215,7 @@ typedef struct dvc_search_opts {
 	int online_level;        /**< minimum online level 1..4, or 0 */
 	const char *agency;      /**< implementing agency code, or NULL */
 	size_t limit;            /**< at most this many hits; 0 = 50 */
-	const dvc_date *asof;    /**< versions in force on this date; NULL = today */
+	const dvc_date *asof;    /**< versions in force on this date; NULL = today on the handle's clock */
 } dvc_search_opts;
 
 #define DVC_SEARCH_OPTS_VERSION 1
@@ -247,7 +247,7 @@ typedef struct dvc_stat_row {
 
 typedef struct dvc_catalog_stats dvc_catalog_stats;
 
-/** Counts of procedures in force on `asof` (NULL: today) by sector, level and online level. */
+/** Counts of procedures in force on `asof` (NULL: today on the handle's clock) by sector, level and online level. */
 DVC_API int dvc_catalog_stats_get(dvc_db *db, const dvc_date *asof, dvc_catalog_stats **out);
 DVC_API size_t dvc_catalog_stats_count(const dvc_catalog_stats *s);
 DVC_API const dvc_stat_row *dvc_catalog_stats_row(const dvc_catalog_stats *s, size_t i);

@@ -1,0 +1,147 @@
+/* Helpers shared by the dvc command files and tools/dvc-gen: one-line
+ * errors, option parsing, the store handle, the clock (--now) and where the
+ * shipped data is found. */
+#include "cli.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", cli_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int cli_fail_lib(const char *what)
+{
+	const dvc_error *e = dvc_error_last();
+	if (e->path)
+		return cli_fail("%s: %s (%s, at %s)", what, e->message, dvc_status_name(e->code), e->path);
+	return cli_fail("%s: %s (%s)", what, e->message, dvc_status_name(e->code));
+}
+
+int cli_no_json(const dvc_cli *cli, const char *command)
+{
+	if (cli->json)
+		return cli_fail("%s has no JSON output: --json does not apply", command);
+	return 0;
+}
+
+static dvc_time fixed_clock(void *ctx) { return *(const dvc_time *)ctx; }
+
+dvc_db *cli_db(dvc_cli *cli)
+{
+	if (cli->db)
+		return cli->db;
+	if (dvc_open(&cli->db, cli->db_path, NULL) != DVC_OK) {
+		cli_fail_lib("cannot open the store");
+		return NULL;
+	}
+	/* --now: every read of the handle's clock answers the same instant */
+	if (cli->now)
+		dvc_set_clock(cli->db, fixed_clock, &cli->now);
+	return cli->db;
+}
+
+int cli_parse_instant(const char *s, const char *what, dvc_time *out)
+{
+	int y, m, d;
+	char tail;
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3) {
+		dvc_date date = {y, m, d};
+		if (dvc_time_from_local(date, 0, 0, 0, out) == DVC_OK)
+			return 0;
+	} else if (dvc_time_parse(s, out) == DVC_OK) {
+		return 0;
+	}
+	return cli_fail("%s: '%s' is neither a date YYYY-MM-DD nor an instant with an offset "
+			"(2018-07-02T08:00:00+07:00)", what, s);
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int cli_data_dir(const char *given, char *buf, size_t size)
+{
+	const char *env = getenv("DVC_DATA_DIR");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	/* a directory named by the user is used as given, or refused */
+	if (given || (env && *env)) {
+		const char *dir = given ? given : env;
+		if (!is_dir(dir))
+			return cli_fail("data directory '%s'%s does not exist", dir,
+					given ? "" : " (from DVC_DATA_DIR)");
+		if ((size_t)snprintf(buf, size, "%s", dir) >= size)
+			return cli_fail("data directory path too long");
+		return 0;
+	}
+	/* installed: next to the executable (a relocated or --destdir install),
+	 * then where meson installed it */
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0 && DVC_BINDIR_TO_DATADIR[0]) {
+		char *slash;
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			if ((size_t)snprintf(buf, size, "%s/%s", exe, DVC_BINDIR_TO_DATADIR) < size &&
+			    is_dir(buf))
+				return 0;
+		}
+	}
+	if (is_dir(DVC_INSTALL_DATADIR) &&
+	    (size_t)snprintf(buf, size, "%s", DVC_INSTALL_DATADIR) < size)
+		return 0;
+	return cli_fail("no data directory: give one (e.g. 'data' in the source tree), set "
+			"DVC_DATA_DIR, or install libdvc (looked in %s)", DVC_INSTALL_DATADIR);
+}
+
+
+static void remove_args(int *argc, char **argv, int at, int count)
+{
+	memmove(argv + at, argv + at + count, (size_t)(*argc - at - count + 1) * sizeof *argv);
+	*argc -= count;
+}
+
+bool cli_flag(int *argc, char **argv, const char *name)
+{
+	for (int i = 1; i < *argc; i++)
+		if (strcmp(argv[i], name) == 0) {
+			remove_args(argc, argv, i, 1);
+			return true;
+		}
+	return false;
+}
+
+const char *cli_option(int *argc, char **argv, const char *name)
+{
+	size_t n = strlen(name);
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], name) == 0 && i + 1 < *argc) {
+			const char *v = argv[i + 1];
+			remove_args(argc, argv, i, 2);
+			return v;
+		}
+		if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=') {
+			const char *v = argv[i] + n + 1;
+			remove_args(argc, argv, i, 1);
+			return v;
+		}
+	}
+	return NULL;
+}
+
