@@ -29,8 +29,8 @@ int dvc__applicant_check(const dvc_applicant *a, char phone_out[DVC_PHONE_E164_S
 	struct dvc_citizen_id_info info;
 	if (!a)
 		return dvc__err(DVC_EINVAL, "applicant", "applicant details are required");
-	if ((rc = check_text(a->full_name, "full_name", 200, true)) != DVC_OK ||
-	    (rc = check_text(a->address, "address", 500, true)) != DVC_OK)
+	if ((rc = check_text(a->full_name, "full_name", DVC_FULL_NAME_MAX, true)) != DVC_OK ||
+	    (rc = check_text(a->address, "address", DVC_ADDRESS_MAX, true)) != DVC_OK)
 		return rc;
 	if (!a->citizen_id || dvc_citizen_id_info(a->citizen_id, &info) != DVC_OK) {
 		dvc__err_prefix_path("citizen_id");
@@ -62,8 +62,9 @@ int dvc__applicant_check(const dvc_applicant *a, char phone_out[DVC_PHONE_E164_S
 static int check_username(const char *u)
 {
 	size_t n = u ? strlen(u) : 0;
-	if (n < 3 || n > 64)
-		return dvc__err(DVC_EINVAL, "username", "username must have 3 to 64 characters");
+	if (n < 3 || n > DVC_USERNAME_MAX)
+		return dvc__err(DVC_EINVAL, "username", "username must have 3 to %d characters",
+				DVC_USERNAME_MAX);
 	for (size_t i = 0; i < n; i++) {
 		char c = u[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
@@ -191,7 +192,7 @@ int dvc_officer_add(dvc_db *db, const char *username, const char *full_name, con
 	if (!db || !unit)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_officer_add needs a store and a unit");
 	if ((rc = check_username(username)) != DVC_OK ||
-	    (rc = check_text(full_name, "full_name", 200, true)) != DVC_OK)
+	    (rc = check_text(full_name, "full_name", DVC_FULL_NAME_MAX, true)) != DVC_OK)
 		return rc;
 	if (role == DVC_ROLE_APPLICANT || (unsigned)role >= DVC_ROLE_COUNT)
 		return dvc__err(DVC_EINVAL, "role", "an officer's role is reception, specialist, "

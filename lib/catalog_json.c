@@ -81,7 +81,7 @@ static int get_text(jctx *j, const cJSON *obj, const char *key, bool optional, c
 static bool is_code(const char *s)
 {
 	size_t n = strlen(s);
-	if (n == 0 || n > 64)
+	if (n == 0 || n > DVC_CATALOG_CODE_MAX)
 		return false;
 	for (; *s; s++)
 		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
@@ -90,7 +90,8 @@ static bool is_code(const char *s)
 	return true;
 }
 
-/* Codes: non-empty ASCII letters, digits, '.', '-', '_' up to 64 bytes. */
+/* Codes: non-empty ASCII letters, digits, '.', '-', '_' up to
+ * DVC_CATALOG_CODE_MAX bytes. */
 static int get_code(jctx *j, const cJSON *obj, const char *key, bool optional, const char **out)
 {
 	int rc = get_text(j, obj, key, optional, out);
@@ -98,14 +99,14 @@ static int get_code(jctx *j, const cJSON *obj, const char *key, bool optional, c
 	if (rc != DVC_OK || !*out)
 		return rc;
 	old = dvc_path_key(&j->p, key);
-	if (strlen(*out) > 64)
-		rc = dvc__err(DVC_ETOOBIG, j->p.s, "code longer than 64 bytes");
+	if (strlen(*out) > DVC_CATALOG_CODE_MAX)
+		rc = dvc__err(DVC_ETOOBIG, j->p.s, "code longer than %u bytes", DVC_CATALOG_CODE_MAX);
 	for (const char *p = *out; rc == DVC_OK && *p; p++)
 		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
 		      (*p >= 'A' && *p <= 'Z') || *p == '.' || *p == '-' || *p == '_'))
 			rc = dvc__err(DVC_ESCHEMA, j->p.s,
-				      "code '%.64s' may hold only ASCII letters, digits, '.', '-' and '_'",
-				      *out);
+				      "code '%.*s' may hold only ASCII letters, digits, '.', '-' and '_'",
+				      (int)DVC_CATALOG_CODE_MAX, *out);
 	dvc_path_pop(&j->p, old);
 	return rc;
 }
@@ -215,9 +216,9 @@ static int read_strings(jctx *j, const cJSON *obj, const char *key, bool codes,
 		} else {
 			rc = dvc__catalog_text(j->c, it->valuestring, strlen(it->valuestring), j->p.s, &v[i]);
 			if (rc == DVC_OK && (!*v[i] || (codes && !is_code(v[i]))))
-				rc = dvc__err(DVC_ESCHEMA, j->p.s, "must be a non-empty %s",
-					      codes ? "code (at most 64 ASCII letters, digits, '.', '-', '_')"
-						    : "text");
+				rc = codes ? dvc__err(DVC_ESCHEMA, j->p.s, "must be a non-empty code (at most %u"
+						      " ASCII letters, digits, '.', '-', '_')", DVC_CATALOG_CODE_MAX)
+					   : dvc__err(DVC_ESCHEMA, j->p.s, "must be a non-empty text");
 		}
 		dvc_path_pop(&j->p, o2);
 		if (rc != DVC_OK)

@@ -282,6 +282,13 @@ static int journal(dvc_db *db, dvc__dossier *d, dvc_time at, const char *actor, 
 
 /* ---- actors ---- */
 
+/* "officer:<username>" or "account:<username>", as journaled. */
+#define ACTOR_LABEL_SIZE (sizeof "officer:" + DVC_USERNAME_MAX)
+/* A dossier code: desk agency code, "-yymmdd-", a sequence of at most 19 digits. */
+_Static_assert(DVC_CODE_MAX >= DVC_CATALOG_CODE_MAX + sizeof "-yymmdd-" + 19,
+	       "DVC_CODE_MAX holds every dossier code");
+_Static_assert(DVC_PAYMENT_REF_SIZE >= sizeof "DVCR" + 2 * 19, "references of any row id fit");
+
 typedef struct actor {
 	dvc_role role;
 	int is_officer;
@@ -289,7 +296,7 @@ typedef struct actor {
 	int bad_secret;     /* anonymous with a wrong secret */
 	dvc__officer_row off;
 	int64_t account_id;
-	char label[96];     /* as journaled: "officer:le.van.b" */
+	char label[ACTOR_LABEL_SIZE]; /* as journaled: "officer:le.van.b" */
 } actor;
 
 static void secret_hash(const char *secret, unsigned char out[32])
@@ -326,7 +333,7 @@ static int resolve_actor(dvc_db *db, const dvc__dossier *d, const dvc_actor *a, 
 		out->role = DVC_ROLE_APPLICANT;
 		out->account_id = row.id;
 		out->owner = d && d->account_id == row.id;
-		snprintf(out->label, sizeof out->label, "account:%.64s", a->name);
+		snprintf(out->label, sizeof out->label, "account:%s", a->name); /* a stored username: fits */
 		return DVC_OK;
 	}
 	case DVC_ACTOR_ANONYMOUS: {
@@ -532,7 +539,7 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 	dvc__account_row acc;
 	dvc_applicant app;
 	dvc__dossier d;
-	char asof[11], day[7], phone[DVC_PHONE_E164_SIZE], label[96];
+	char asof[DVC__DATE_SIZE], day[7], phone[DVC_PHONE_E164_SIZE], label[ACTOR_LABEL_SIZE];
 	dvc_time now = dvc__now(db);
 	int64_t seq;
 	int rc;
@@ -567,8 +574,8 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 					rt->steps[0].unit);
 		snprintf(label, sizeof label, "officer:%s", off.username);
 	} else {
-		snprintf(label, sizeof label, "%s%.64s", s->account ? "account:" : "applicant",
-			 s->account ? s->account : "");
+		snprintf(label, sizeof label, "%s%.*s", s->account ? "account:" : "applicant",
+			 DVC_USERNAME_MAX, s->account ? s->account : "");
 	}
 	if (s->account) {
 		if ((rc = dvc__store_account_get(db, s->account, &ar, &acc)) != DVC_OK)
@@ -874,7 +881,7 @@ static int apply(const dvc_calendar *cal, const dvc__proc_rt *rt, dvc__dossier *
 /* Rejected after payment: record the refund owed (paid out by the agency). */
 static int refund(dvc_db *db, dvc__dossier *d, dvc_time now)
 {
-	char ref[40];
+	char ref[DVC_PAYMENT_REF_SIZE];
 	int64_t n, amount = d->fee_paid - d->fee_refunded;
 	int rc;
 	if ((rc = dvc__store_payment_count(db, d->id, &n)) != DVC_OK)
@@ -892,7 +899,7 @@ static int notify(dvc_db *db, const dvc__dossier *d, const dvc__proc_rt *rt,
 		  const dvc_action_req *r, const dvc_transition *t)
 {
 	dvc__notify_values v;
-	char when[32];
+	char when[DVC__LOCAL_TIME_SIZE];
 	const char *event = NULL;
 	memset(&v, 0, sizeof v);
 	v.procedure = rt->name;

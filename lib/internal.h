@@ -64,7 +64,8 @@ size_t dvc_path_key(dvc_path *p, const char *key);
 size_t dvc_path_index(dvc_path *p, size_t i);
 void dvc_path_pop(dvc_path *p, size_t old);
 
-/* dates (date.c) */
+/* dates (date.c); "YYYY-MM-DD" and its NUL */
+#define DVC__DATE_SIZE 11
 bool dvc__date_valid(int y, int m, int d);
 /* Parse exactly "YYYY-MM-DD". */
 int dvc__date_parse(const char *s, dvc_date *out);

@@ -322,7 +322,8 @@ int dvc__notify(dvc_db *db, int64_t dossier_id, const char *code, int64_t seq, c
 	const struct dvc__templates *t = NULL;
 	dvc_arena a = DVC_ARENA_INIT;
 	const char *name = NULL, *phone = NULL, *email = NULL, *unit_name = NULL;
-	char idem[160];
+	/* "<code>/<journal seq>/<event>/<channel>": events are short names of ours */
+	char idem[DVC_CODE_MAX + sizeof "/-9223372036854775808/result_ready/email"];
 	dvc_time now = dvc__now(db);
 	int e = index_of(events, N_EVENTS, event), rc;
 	if (e < 0)
@@ -370,12 +371,12 @@ out:
 	return rc;
 }
 
-void dvc__format_local(dvc_time t, char out[32])
+void dvc__format_local(dvc_time t, char out[DVC__LOCAL_TIME_SIZE])
 {
 	int y, m, d;
 	int64_t local = t + 7 * 3600, day = local / 86400, sec = local % 86400;
 	dvc__civil_from_days(day, &y, &m, &d);
-	snprintf(out, 32, "%02d:%02d ngày %02d/%02d/%04d", (int)(sec / 3600) % 100,
+	snprintf(out, DVC__LOCAL_TIME_SIZE, "%02d:%02d ngày %02d/%02d/%04d", (int)(sec / 3600) % 100,
 		 (int)(sec % 3600 / 60) % 100, d % 100, m % 100, y % 10000);
 }
 

@@ -17,7 +17,7 @@
 int dvc_payment_set_gateway(dvc_db *db, const char *name, const char *secret)
 {
 	char *copy;
-	if (!db || !name || !secret || !*secret || strlen(name) >= sizeof db->gateway_name)
+	if (!db || !name || !secret || !*secret || strlen(name) > DVC_PAYMENT_GATEWAY_MAX)
 		return dvc__err(DVC_EINVAL, NULL, "a gateway needs a short name and a non-empty secret");
 	if (!(copy = dvc__strdup(secret)))
 		return dvc__oom();
@@ -287,6 +287,9 @@ static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payme
 
 	if (!ref)
 		return dvc__err(DVC_EINVAL, "vnp_TxnRef", "the callback has no payment reference");
+	if (txn && strlen(txn) > DVC_PAYMENT_TXN_MAX)
+		return dvc__err(DVC_ETOOBIG, "vnp_TransactionNo", "transaction number longer than %d bytes",
+				DVC_PAYMENT_TXN_MAX);
 	rc = dvc__store_payment_get(db, ref, &pay);
 	if (rc == DVC_ENOTFOUND) {
 		/* a callback naming a dossier directly: say why it cannot be paid */
@@ -336,11 +339,13 @@ static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payme
 		return rc;
 	d.fee_paid += pay.amount;
 	{
-		char label[64], note[160], amt[DVC_VND_SIZE];
+#define PAY_NOTE "Thanh toán trực tuyến %s đồng, mã giao dịch %s"
+		char label[sizeof "gateway:" + DVC_PAYMENT_GATEWAY_MAX],
+			note[sizeof PAY_NOTE + DVC_VND_SIZE + DVC_PAYMENT_TXN_MAX], amt[DVC_VND_SIZE];
 		dvc__notify_values v;
 		dvc_vnd_format(pay.amount, amt);
 		snprintf(label, sizeof label, "gateway:%s", db->gateway_name);
-		snprintf(note, sizeof note, "Thanh toán trực tuyến %s đồng, mã giao dịch %s", amt,
+		snprintf(note, sizeof note, PAY_NOTE, amt,
 			 txn ? txn : pay.reference);
 		if ((rc = dvc__dossier_record(db, &d, label, DVC_ACT_PAY, note, query)) != DVC_OK)
 			return rc;

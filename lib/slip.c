@@ -68,6 +68,7 @@
  * 2018"), in Vietnam's time (UTC+7).
  */
 #include "dvc/slip.h"
+#include "dvc/validate.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -1254,7 +1255,9 @@ static int register_row(sink *o, names *nm, const reg_row *r, const dvc_procedur
 {
 	const dvc_tracking *t = r->t;
 	const char *lead;
-	char recv[32], due[64], moved[32], result[32], returned[48], resched[32], addr[512], note[160];
+#define PHONE_SEP "; ĐT: "
+	char recv[32], due[64], moved[32], result[32], returned[48], resched[32], note[160];
+	char addr[DVC_ADDRESS_MAX + sizeof PHONE_SEP + DVC_PHONE_E164_SIZE]; /* address; phone */
 	dvc_time moved_at = transferred_at(t);
 	dvc_time returned_at = t->state == DVC_STATE_RETURNED ? t->finished_at : 0;
 	int rc;
@@ -1271,7 +1274,7 @@ static int register_row(sink *o, names *nm, const reg_row *r, const dvc_procedur
 	short_time(t->result_at, result, sizeof result);
 	short_time(returned_at, returned, sizeof returned);
 	snprintf(addr, sizeof addr, "%s%s%s", or_empty(t->applicant.address),
-		 t->applicant.phone && *t->applicant.phone ? "; ĐT: " : "", or_empty(t->applicant.phone));
+		 t->applicant.phone && *t->applicant.phone ? PHONE_SEP : "", or_empty(t->applicant.phone));
 	snprintf(note, sizeof note, "%s%s%s", dvc_state_label_vi(t->state),
 		 t->overdue ? "; quá hạn" : "", t->rescheduled_due_at ? "; đã xin lỗi, hẹn lại" : "");
 	if (!o->xml) {

@@ -532,3 +532,18 @@ int dvc__bind_text(dvc_db *db, sqlite3_stmt *st, int i, const char *s)
 	int rc = s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
 	return rc == SQLITE_OK ? DVC_OK : dvc__store_err(db, rc, "binding a value");
 }
+
+int dvc__col_copy(dvc_db *db, sqlite3_stmt *st, int col, char *dst, size_t n, const char *what)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+	size_t len = s ? (size_t)sqlite3_column_bytes(st, col) : 0;
+	if (!s && sqlite3_errcode(db->sql) == SQLITE_NOMEM)
+		return dvc__oom();
+	if (len >= n)
+		return dvc__err(DVC_ECORRUPT, NULL, "stored %s of %zu bytes exceeds the limit of %zu",
+				what, len, n - 1);
+	if (len)
+		memcpy(dst, s, len);
+	dst[len] = '\0';
+	return DVC_OK;
+}

@@ -138,8 +138,11 @@ static int read_officer(dvc_db *db, const char *sql, const char *key, int64_t id
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		out->id = sqlite3_column_int64(st, 0);
-		snprintf(out->username, sizeof out->username, "%s", sqlite3_column_text(st, 1));
-		snprintf(out->unit, sizeof out->unit, "%s", sqlite3_column_text(st, 2));
+		if (dvc__col_copy(db, st, 1, out->username, sizeof out->username, "username") ||
+		    dvc__col_copy(db, st, 2, out->unit, sizeof out->unit, "unit code")) {
+			sqlite3_reset(st);
+			return dvc_error_last()->code;
+		}
 		out->role = (dvc_role)sqlite3_column_int(st, 3);
 		if (a && !(*full_name = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 4)))) {
 			sqlite3_reset(st);

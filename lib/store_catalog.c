@@ -110,11 +110,11 @@ int dvc__store_agency_validity(dvc_db *db, const char *code, char valid_from[11]
 		return dvc_error_last()->code;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *f = (const char *)sqlite3_column_text(st, 0);
-		const char *t = (const char *)sqlite3_column_text(st, 1);
-		snprintf(valid_from, 11, "%s", f ? f : "");
-		snprintf(valid_to, 11, "%s", t ? t : "");
+	if (rc == SQLITE_ROW &&
+	    (dvc__col_copy(db, st, 0, valid_from, DVC__DATE_SIZE, "agency start date") ||
+	     dvc__col_copy(db, st, 1, valid_to, DVC__DATE_SIZE, "agency end date"))) {
+		sqlite3_reset(st);
+		return dvc_error_last()->code;
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
@@ -650,14 +650,21 @@ int dvc__store_catalog_load(dvc_db *db, dvc__catalog *c)
 	c->n_procs = n;
 	for (size_t i = 0; i < c->n_procs; i++) {
 		dvc__proc *pr = &c->procs[i];
-		int versions[64];
-		size_t nv = 0;
+		int *versions = NULL; /* every version number, however many */
+		size_t nv = 0, vcap = 0;
 		if (!(st = dvc__stmt(db, SQL_VERSIONS_OF)))
 			return dvc_error_last()->code;
 		sqlite3_bind_text(st, 1, pr->code, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW && nv < DVC_ARRAY_LEN(versions))
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (!(versions = dvc_arena_grow(a, versions, nv, &vcap, sizeof *versions))) {
+				sqlite3_reset(st);
+				return dvc__oom();
+			}
 			versions[nv++] = sqlite3_column_int(st, 0);
+		}
 		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return dvc__store_err(db, rc, "listing procedure versions");
 		if (!(pr->versions = dvc_arena_alloc(a, (nv ? nv : 1) * sizeof *pr->versions)))
 			return dvc__oom();
 		for (size_t v = 0; v < nv; v++) {

@@ -32,13 +32,14 @@ static const char SQL_ROOT_AGENCY[] =
 	"  WHERE up.depth < 16)"
 	" SELECT code FROM up ORDER BY depth DESC LIMIT 1";
 
-/* Truncating copy into a fixed field (codes and unit codes: short ASCII). */
-static void copy_text(char *dst, size_t n, const unsigned char *src)
+static void rt_free(dvc__proc_rt *rt)
 {
-	size_t len = src ? strnlen((const char *)src, n - 1) : 0;
-	if (len)
-		memcpy(dst, src, len);
-	dst[len] = '\0';
+	if (!rt)
+		return;
+	dvc_eform_free(rt->form);
+	dvc__free(rt->form_schema);
+	dvc__free(rt->name);
+	dvc__free(rt);
 }
 
 static int load_rt(dvc_db *db, int64_t vid, dvc__proc_rt **out)
@@ -60,18 +61,22 @@ static int load_rt(dvc_db *db, int64_t vid, dvc__proc_rt **out)
 		return dvc__oom();
 	}
 	rt->version_id = vid;
-	copy_text(rt->code, sizeof rt->code, sqlite3_column_text(st, 1));
 	rt->version = sqlite3_column_int(st, 2);
 	rt->online_level = sqlite3_column_int(st, 3);
 	rt->online_mode = (dvc_online_mode)sqlite3_column_int(st, 4);
 	rt->deadline_value = sqlite3_column_int(st, 5);
 	rt->deadline_unit = (dvc_deadline_unit)sqlite3_column_int(st, 6);
-	copy_text(rt->agency, sizeof rt->agency, sqlite3_column_text(st, 7));
-	copy_text(rt->name, sizeof rt->name, sqlite3_column_text(st, 9));
-	if (sqlite3_column_type(st, 8) != SQLITE_NULL &&
-	    !(rt->form_schema = dvc__strdup((const char *)sqlite3_column_text(st, 8)))) {
+	if (dvc__col_copy(db, st, 1, rt->code, sizeof rt->code, "procedure code") ||
+	    dvc__col_copy(db, st, 7, rt->agency, sizeof rt->agency, "agency code")) {
 		sqlite3_reset(st);
-		dvc__free(rt);
+		rt_free(rt);
+		return dvc_error_last()->code;
+	}
+	if (!(rt->name = dvc__strdup(sqlite3_column_text(st, 9) ? (const char *)sqlite3_column_text(st, 9) : "")) ||
+	    (sqlite3_column_type(st, 8) != SQLITE_NULL &&
+	     !(rt->form_schema = dvc__strdup((const char *)sqlite3_column_text(st, 8))))) {
+		sqlite3_reset(st);
+		rt_free(rt);
 		return dvc__oom();
 	}
 	sqlite3_reset(st);
@@ -84,33 +89,65 @@ static int load_rt(dvc_db *db, int64_t vid, dvc__proc_rt **out)
 	if (!(st = dvc__stmt(db, SQL_RT_FEES)))
 		goto fail;
 	sqlite3_bind_int64(st, 1, vid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && rt->n_fees < DVC_ARRAY_LEN(rt->fees)) {
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (rt->n_fees == DVC_ARRAY_LEN(rt->fees)) {
+			sqlite3_reset(st);
+			dvc__err(DVC_ECORRUPT, NULL, "procedure version %lld has more than %u fees",
+				 (long long)vid, DVC_CATALOG_MAX_FEES);
+			goto fail;
+		}
 		rt->fees[rt->n_fees].kind = (dvc_fee_kind)sqlite3_column_int(st, 0);
 		rt->fees[rt->n_fees].amount = sqlite3_column_int64(st, 1);
 		rt->n_fees++;
 	}
 	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		dvc__store_err(db, rc, "loading fees");
+		goto fail;
+	}
 
 	if (!(st = dvc__stmt(db, SQL_RT_ROUTE)))
 		goto fail;
 	sqlite3_bind_int64(st, 1, vid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && rt->n_steps < DVC_ARRAY_LEN(rt->steps)) {
-		copy_text(rt->steps[rt->n_steps].unit, sizeof rt->steps[0].unit, sqlite3_column_text(st, 0));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (rt->n_steps == DVC_ARRAY_LEN(rt->steps)) {
+			sqlite3_reset(st);
+			dvc__err(DVC_ECORRUPT, NULL, "procedure version %lld has more than %u route steps",
+				 (long long)vid, DVC_CATALOG_MAX_ROUTE);
+			goto fail;
+		}
+		if (dvc__col_copy(db, st, 0, rt->steps[rt->n_steps].unit, sizeof rt->steps[0].unit,
+				  "route unit")) {
+			sqlite3_reset(st);
+			goto fail;
+		}
 		rt->steps[rt->n_steps].role = (dvc_role)sqlite3_column_int(st, 1);
 		rt->steps[rt->n_steps].share = sqlite3_column_int(st, 2);
 		rt->n_steps++;
 	}
 	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		dvc__store_err(db, rc, "loading a route");
+		goto fail;
+	}
 	if (rt->n_steps == 0) {
 		/* default route: desk and signing at the root agency, work at the agency */
-		char root[65];
+		char root[DVC__CODE_SIZE];
 		if (!(st = dvc__stmt(db, SQL_ROOT_AGENCY)))
 			goto fail;
 		sqlite3_bind_text(st, 1, rt->agency, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
-		copy_text(root, sizeof root, rc == SQLITE_ROW ? sqlite3_column_text(st, 0)
-							       : (const unsigned char *)rt->agency);
+		if (rc == SQLITE_ROW) {
+			rc = dvc__col_copy(db, st, 0, root, sizeof root, "agency code");
+		} else if (rc == SQLITE_DONE) {
+			memcpy(root, rt->agency, sizeof root);
+			rc = DVC_OK;
+		} else {
+			rc = dvc__store_err(db, rc, "finding the root agency");
+		}
 		sqlite3_reset(st);
+		if (rc != DVC_OK)
+			goto fail;
 		snprintf(rt->steps[0].unit, sizeof rt->steps[0].unit, "%s", root);
 		rt->steps[0].role = DVC_ROLE_RECEPTION;
 		rt->steps[0].share = 10;
@@ -133,9 +170,7 @@ static int load_rt(dvc_db *db, int64_t vid, dvc__proc_rt **out)
 	*out = rt;
 	return DVC_OK;
 fail:
-	dvc_eform_free(rt->form);
-	dvc__free(rt->form_schema);
-	dvc__free(rt);
+	rt_free(rt);
 	return dvc_error_last()->code;
 }
 
@@ -150,11 +185,7 @@ int dvc__store_proc_rt(dvc_db *db, int64_t vid, const dvc__proc_rt **out)
 	}
 	if ((rc = load_rt(db, vid, &rt)) != DVC_OK)
 		return rc;
-	if (db->rt_cache[slot]) {
-		dvc_eform_free(db->rt_cache[slot]->form);
-		dvc__free(db->rt_cache[slot]->form_schema);
-		dvc__free(db->rt_cache[slot]);
-	}
+	rt_free(db->rt_cache[slot]);
 	db->rt_cache[slot] = rt;
 	*out = rt;
 	return DVC_OK;
@@ -163,12 +194,8 @@ int dvc__store_proc_rt(dvc_db *db, int64_t vid, const dvc__proc_rt **out)
 void dvc__store_rt_cache_clear(dvc_db *db)
 {
 	for (size_t i = 0; i < DVC_RT_CACHE; i++) {
-		if (db->rt_cache[i]) {
-			dvc_eform_free(db->rt_cache[i]->form);
-			dvc__free(db->rt_cache[i]->form_schema);
-			dvc__free(db->rt_cache[i]);
-			db->rt_cache[i] = NULL;
-		}
+		rt_free(db->rt_cache[i]);
+		db->rt_cache[i] = NULL;
 	}
 }
 
@@ -186,7 +213,7 @@ int dvc__store_proc_rt_by_code(dvc_db *db, const char *code, const char *asof,
 	vid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
-		return dvc__err(DVC_ENOTFOUND, "procedure", "no procedure %.40s in force on %s", code, asof);
+		return dvc__err(DVC_ENOTFOUND, "procedure", "no procedure %.64s in force on %s", code, asof);
 	if (rc != SQLITE_ROW)
 		return dvc__store_err(db, rc, "looking up a procedure");
 	return dvc__store_proc_rt(db, vid, out);
@@ -313,12 +340,14 @@ int dvc__store_dossier_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *
 /* NULL reads as 0, which is what a time field holds for "not reached". */
 static dvc_time col_time(sqlite3_stmt *st, int i) { return sqlite3_column_int64(st, i); }
 
-static void read_row(sqlite3_stmt *st, dvc__dossier *d)
+static int read_row(dvc_db *db, sqlite3_stmt *st, dvc__dossier *d)
 {
 	const void *blob;
 	memset(d, 0, sizeof *d);
+	if (dvc__col_copy(db, st, 1, d->code, sizeof d->code, "dossier code") ||
+	    dvc__col_copy(db, st, 15, d->unit, sizeof d->unit, "unit code"))
+		return dvc_error_last()->code;
 	d->id = sqlite3_column_int64(st, 0);
-	copy_text(d->code, sizeof d->code, sqlite3_column_text(st, 1));
 	d->version_id = sqlite3_column_int64(st, 2);
 	d->channel = sqlite3_column_int(st, 3);
 	d->state = (dvc_state)sqlite3_column_int(st, 4);
@@ -335,7 +364,6 @@ static void read_row(sqlite3_stmt *st, dvc__dossier *d)
 	d->result_at = col_time(st, 12);
 	d->finished_at = col_time(st, 13);
 	d->step = sqlite3_column_int(st, 14);
-	copy_text(d->unit, sizeof d->unit, sqlite3_column_text(st, 15));
 	d->handler_id = col_time(st, 16);
 	d->step_since = col_time(st, 17);
 	d->step_due_at = col_time(st, 18);
@@ -359,6 +387,7 @@ static void read_row(sqlite3_stmt *st, dvc__dossier *d)
 	d->stored.due_at = d->due_at;
 	d->stored.handler_id = d->handler_id;
 	memcpy(d->stored.unit, d->unit, sizeof d->unit);
+	return DVC_OK;
 }
 
 int dvc__store_dossier_load(dvc_db *db, const char *code, dvc__dossier *d)
@@ -369,11 +398,13 @@ int dvc__store_dossier_load(dvc_db *db, const char *code, dvc__dossier *d)
 		return dvc_error_last()->code;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		read_row(st, d);
+	if (rc == SQLITE_ROW && read_row(db, st, d) != DVC_OK) {
+		sqlite3_reset(st);
+		return dvc_error_last()->code;
+	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
-		return dvc__err(DVC_ENOTFOUND, "code", "no dossier %.64s", code);
+		return dvc__err(DVC_ENOTFOUND, "code", "no dossier %.*s", DVC_CODE_MAX, code);
 	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "loading a dossier");
 }
 
@@ -591,7 +622,10 @@ int dvc__store_dossier_each(dvc_db *db, int state, const char *unit, size_t limi
 	sqlite3_bind_int64(st, 3, (int64_t)limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		dvc__dossier d;
-		read_row(st, &d);
+		if ((rc = read_row(db, st, &d)) != DVC_OK) {
+			sqlite3_finalize(st);
+			return rc;
+		}
 		if ((rc = cb(ctx, &d, (const char *)sqlite3_column_text(st, 34),
 			     (const char *)sqlite3_column_text(st, 35))) != DVC_OK) {
 			sqlite3_finalize(st);

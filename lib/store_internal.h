@@ -9,12 +9,15 @@
 #include "catalog_internal.h"
 #include "dvc/account.h"
 #include "dvc/dossier.h"
+#include "dvc/payment.h"
 #include "dvc/store.h"
 #include "internal.h"
 
 #define DVC_STMT_CACHE 256 /* power of two; more than the statements we have */
 #define DVC_RT_CACHE 64    /* procedure versions whose routes stay loaded */
 #define DVC_OFFICER_CACHE 64 /* officers by username; rows are never changed once added */
+/* A buffer for a catalog code (procedure, agency or unit), NUL included. */
+#define DVC__CODE_SIZE (DVC_CATALOG_CODE_MAX + 1)
 
 struct dvc_db {
 	sqlite3 *sql;
@@ -37,7 +40,7 @@ struct dvc_db {
 	const struct dvc_calendar *calendar; /* borrowed, or owned_calendar */
 	struct dvc_calendar *owned_calendar;
 	/* payment gateway: in memory only, wiped on close */
-	char gateway_name[32];
+	char gateway_name[DVC_PAYMENT_GATEWAY_MAX + 1];
 	char *gateway_secret;
 	int64_t payment_expiry;
 	int report_functions; /* SQL functions of store_report.c registered */
@@ -65,6 +68,10 @@ sqlite3_stmt *dvc__stmt(dvc_db *db, const char *sql);
 
 /* Run a statement that returns no rows; DVC_OK or the mapped error. */
 int dvc__exec_step(dvc_db *db, sqlite3_stmt *st, const char *what);
+
+/* Copy text column `col` into a buffer of n bytes; a longer value (the
+ * store was edited past a validator's limit) is DVC_ECORRUPT, never cut. */
+int dvc__col_copy(dvc_db *db, sqlite3_stmt *st, int col, char *dst, size_t n, const char *what);
 
 /* Bind helpers: NULL text binds SQL NULL. Return DVC status. */
 int dvc__bind_text(dvc_db *db, sqlite3_stmt *st, int i, const char *s);
@@ -135,28 +142,28 @@ int dvc__store_catalog_stats(dvc_db *db, const char *asof, dvc__stat_cb cb, void
 /* What the lifecycle needs of a procedure version, loaded once per handle. */
 typedef struct dvc__proc_rt {
 	int64_t version_id;
-	char code[32];
+	char code[DVC__CODE_SIZE];
 	int version;
 	int online_level;
 	dvc_online_mode online_mode;
 	int deadline_value;
 	dvc_deadline_unit deadline_unit;
-	char agency[65];
+	char agency[DVC__CODE_SIZE];
 	size_t n_steps;
 	struct {
-		char unit[65];
+		char unit[DVC__CODE_SIZE];
 		dvc_role role;
 		int share;
 		char valid_from[11], valid_to[11]; /* the unit's; valid_to "" if open */
-	} steps[16];
+	} steps[DVC_CATALOG_MAX_ROUTE];
 	char *form_schema; /* NULL when none */
 	struct dvc_eform *form; /* form_schema compiled once, or NULL */
-	char name[512];    /* for notifications; truncated */
+	char *name;        /* for notifications */
 	size_t n_fees;
 	struct {
 		dvc_fee_kind kind;
 		int64_t amount;
-	} fees[16];
+	} fees[DVC_CATALOG_MAX_FEES];
 } dvc__proc_rt;
 
 /* Load (cached) by version id, or by procedure code in force on `asof`. */
@@ -188,7 +195,7 @@ typedef struct dvc__dossier {
 	int has_secret;
 	dvc_time submitted_at, received_at, due_at, rescheduled_due_at, result_at, finished_at;
 	int step;
-	char unit[65];
+	char unit[DVC__CODE_SIZE];
 	int64_t handler_id;            /* 0: none */
 	dvc_time step_since, step_due_at;
 	dvc_time stopped_at;
@@ -208,7 +215,7 @@ typedef struct dvc__dossier {
 		dvc_state state;
 		dvc_time due_at;
 		int64_t handler_id;
-		char unit[65];
+		char unit[DVC__CODE_SIZE];
 	} stored;
 } dvc__dossier;
 
@@ -273,11 +280,10 @@ enum { DVC__PAY_REQUESTED = 0, DVC__PAY_PAID = 1, DVC__PAY_DECLINED = 2, DVC__PA
 enum { DVC__PAY_KIND_PAYMENT = 0, DVC__PAY_KIND_REFUND = 1 };
 typedef struct dvc__payment_row {
 	int64_t id, dossier_id;
-	char reference[40];
+	char reference[DVC_PAYMENT_REF_SIZE];
 	char dossier_code[DVC_CODE_MAX];
 	int kind, state;
 	int64_t amount;
-	char gateway_txn[64];
 	dvc_time expires_at;
 } dvc__payment_row;
 int dvc__store_payment_count(dvc_db *db, int64_t dossier_id, int64_t *n);
@@ -342,8 +348,8 @@ int dvc__store_account_by_id(dvc_db *db, int64_t id, dvc_arena *a, dvc__account_
 int dvc__store_account_failures(dvc_db *db, int64_t id, int failures, dvc_time locked_until);
 typedef struct dvc__officer_row {
 	int64_t id;
-	char username[65];
-	char unit[65];
+	char username[DVC_USERNAME_MAX + 1];
+	char unit[DVC__CODE_SIZE];
 	dvc_role role;
 } dvc__officer_row;
 int dvc__store_officer_insert(dvc_db *db, const char *username, const char *full_name,

@@ -9,7 +9,7 @@ static const char SQL_PAY_INSERT[] =
 	"INSERT INTO payment(dossier_id, reference, kind, amount, state, gateway, created_at, expires_at)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 static const char SQL_PAY_GET[] =
-	"SELECT p.id, p.dossier_id, p.reference, d.code, p.kind, p.state, p.amount, p.gateway_txn,"
+	"SELECT p.id, p.dossier_id, p.reference, d.code, p.kind, p.state, p.amount,"
 	" p.expires_at FROM payment p JOIN dossier d ON d.id = p.dossier_id WHERE p.reference = ?1";
 static const char SQL_PAY_SUPERSEDE[] =
 	"UPDATE payment SET state = 4 WHERE dossier_id = ?1 AND kind = 0 AND state = 0";
@@ -60,14 +60,15 @@ int dvc__store_payment_get(dvc_db *db, const char *reference, dvc__payment_row *
 		memset(out, 0, sizeof *out);
 		out->id = sqlite3_column_int64(st, 0);
 		out->dossier_id = sqlite3_column_int64(st, 1);
-		snprintf(out->reference, sizeof out->reference, "%s", sqlite3_column_text(st, 2));
-		snprintf(out->dossier_code, sizeof out->dossier_code, "%s", sqlite3_column_text(st, 3));
 		out->kind = sqlite3_column_int(st, 4);
 		out->state = sqlite3_column_int(st, 5);
 		out->amount = sqlite3_column_int64(st, 6);
-		if (sqlite3_column_text(st, 7))
-			snprintf(out->gateway_txn, sizeof out->gateway_txn, "%s", sqlite3_column_text(st, 7));
-		out->expires_at = sqlite3_column_int64(st, 8);
+		out->expires_at = sqlite3_column_int64(st, 7);
+		if (dvc__col_copy(db, st, 2, out->reference, sizeof out->reference, "payment reference") ||
+		    dvc__col_copy(db, st, 3, out->dossier_code, sizeof out->dossier_code, "dossier code")) {
+			sqlite3_reset(st);
+			return dvc_error_last()->code;
+		}
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)

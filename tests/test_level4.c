@@ -221,6 +221,35 @@ START_TEST(bad_callbacks_are_refused_and_pay_nothing)
 }
 END_TEST
 
+/* The gateway's transaction number is journaled whole up to
+ * DVC_PAYMENT_TXN_MAX bytes; a longer one is refused and pays nothing. */
+START_TEST(transaction_number_limit)
+{
+	dvc_receipt r = received(P4);
+	dvc_payment_request_info req;
+	dvc_payment_result res;
+	dvc_tracking *t;
+	char q[1024], txn[DVC_PAYMENT_TXN_MAX + 2], *cb;
+	ck_ok(dvc_payment_request(db, r.code, &req));
+	memset(txn, '7', sizeof txn - 1);
+	txn[sizeof txn - 1] = '\0';
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			txn[DVC_PAYMENT_TXN_MAX] = '\0';
+		snprintf(q, sizeof q, "vnp_Amount=%lld&vnp_ResponseCode=00&vnp_TransactionNo=%s"
+			 "&vnp_TransactionStatus=00&vnp_TxnRef=%s", 50000LL * 100, txn, req.reference);
+		ck_ok(dvc_payment_sign(q, SECRET, &cb));
+		ck_dvc(dvc_payment_callback(db, cb, &res), pass == 0 ? DVC_ETOOBIG : DVC_OK);
+		free(cb);
+		t = tracking(r.code);
+		ck_assert_int_eq(t->fee_paid, pass == 0 ? 0 : 50000);
+		if (pass == 1)
+			ck_assert_ptr_nonnull(strstr(t->history[t->n_history - 1].note, txn));
+		dvc_tracking_free(t);
+	}
+}
+END_TEST
+
 START_TEST(rejection_after_payment_records_a_refund)
 {
 	dvc_receipt r = received(P4);
@@ -445,6 +474,7 @@ int main(void)
 	tcase_add_test(tc, sms_fits_two_segments_with_unaccented_fallback);
 	tcase_add_test(tc, gateway_must_be_configured);
 	tcase_add_test(tc, amounts_and_enum_names_for_display);
+	tcase_add_test(tc, transaction_number_limit);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -99,7 +99,7 @@ END_TEST
 
 START_TEST(catalog_code_limit)
 {
-	char *ok = repeat('7', 64), *big = repeat('7', 65);
+	char *ok = repeat('7', DVC_CATALOG_CODE_MAX), *big = repeat('7', DVC_CATALOG_CODE_MAX + 1);
 	import_limit(ok, "Tên", "", DVC_OK, NULL);
 	import_limit(big, "Tên", "", DVC_ETOOBIG, NULL);
 	free(ok);
@@ -345,6 +345,90 @@ START_TEST(bug_long_routes_and_fee_lists_are_refused_or_followed_whole)
 }
 END_TEST
 
+
+/* BUG(issue 13): a procedure code of 33..64 bytes imports (the limit is
+ * DVC_CATALOG_CODE_MAX), but the dossier module copied it into a 32-byte
+ * field: its dossiers could not be tracked and no slip printed. Codes and
+ * texts at their limits everywhere — procedure and agency codes of
+ * DVC_CATALOG_CODE_MAX bytes, a name of DVC_CATALOG_MAX_TEXT bytes, an
+ * address of DVC_ADDRESS_MAX bytes — work end to end, untruncated. */
+static void limit_dossier(const char *proc, const char *agency)
+{
+	static const char fmt[] =
+		"{\"format\":\"dvc-catalog\",\"format_version\":1,\"levels\":[],\"sectors\":[],"
+		"\"agencies\":[{\"code\":\"%s\",\"name\":\"Ủy ban nhân dân xã có mã dài\","
+		"\"level\":\"district\",\"parent\":null,\"valid_from\":\"2018-07-01\",\"valid_to\":null}],"
+		"\"procedures\":[{\"code\":\"%s\",\"versions\":[{\"version\":1,"
+		"\"valid_from\":\"2018-07-01\",\"name\":\"%s\",\"sector\":\"TP\","
+		"\"levels\":[\"district\"],\"agency\":\"%s\",\"online_level\":3,"
+		"\"online_mode\":\"none\",\"deadline\":{\"value\":2,\"unit\":\"days\"},"
+		"\"result_type\":\"Văn bản\",\"legal_basis\":[\"Luật\"],\"documents\":[],"
+		"\"fees\":[],\"unconfirmed\":[]}]}]}";
+	char *name = repeat('t', DVC_CATALOG_MAX_TEXT), *addr = repeat('d', DVC_ADDRESS_MAX);
+	size_t n = strlen(fmt) + strlen(proc) + 2 * strlen(agency) + strlen(name) + 1;
+	char *doc = malloc(n), *slip;
+	char officer[3][40];
+	const dvc_role roles[3] = {DVC_ROLE_RECEPTION, DVC_ROLE_SPECIALIST, DVC_ROLE_SIGNING_LEADER};
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r;
+	dvc_action_req q = DVC_ACTION_INIT;
+	dvc_applicant a = citizen;
+	dvc_tracking *t;
+	dvc_actor admin = {DVC_ACTOR_OFFICER, "quan.tri", NULL};
+	size_t checked;
+	ck_assert_ptr_nonnull(doc);
+	snprintf(doc, n, fmt, agency, proc, name, agency);
+	ck_ok(dvc_catalog_import(db, doc, strlen(doc), DVC_FORMAT_JSON, NULL));
+	for (int i = 0; i < 3; i++) {
+		snprintf(officer[i], sizeof officer[i], "can.bo.%zu.%d", strlen(proc), i);
+		ck_ok(dvc_officer_add(db, officer[i], "Cán Bộ", agency, roles[i]));
+	}
+	a.address = addr;
+	s.procedure = proc;
+	s.applicant = &a;
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	ck_assert_ptr_nonnull(strstr(r.code, agency));
+	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, officer[0], NULL};
+	q.action = DVC_ACT_RECEIVE;
+	ck_ok(dvc_dossier_act(db, r.code, &q, NULL));
+	ck_ok(dvc_dossier_track(db, r.code, &admin, &t));
+	ck_assert_str_eq(t->procedure, proc);
+	ck_assert_str_eq(t->procedure_name, name);
+	ck_assert_str_eq(t->applicant.address, addr);
+	ck_assert_int_eq(t->n_steps, 3);
+	dvc_tracking_free(t);
+	for (int f = DVC_SLIP_HTML; f <= DVC_SLIP_XML; f++) {
+		ck_ok(dvc_slip_render(db, r.code, DVC_SLIP_RECEIPT, (dvc_slip_format)f, &slip, NULL));
+		ck_assert_ptr_nonnull(strstr(slip, name));
+		ck_assert_ptr_nonnull(strstr(slip, addr));
+		ck_assert(f == DVC_SLIP_HTML || strstr(slip, proc));
+		dvc_free(slip);
+		ck_ok(dvc_slip_render(db, r.code, DVC_SLIP_CONTROL, (dvc_slip_format)f, &slip, NULL));
+		dvc_free(slip);
+		ck_ok(dvc_register_render(db, NULL, (dvc_slip_format)f, &slip, NULL));
+		ck_assert_ptr_nonnull(strstr(slip, addr));
+		ck_assert_ptr_nonnull(strstr(slip, "+84912345678"));
+		dvc_free(slip);
+	}
+	ck_ok(dvc_dossier_verify(db, r.code, &checked));
+	ck_assert_uint_eq(checked, 1);
+	free(doc);
+	free(name);
+	free(addr);
+}
+
+START_TEST(bug_codes_at_their_limit_work_end_to_end)
+{
+	char *c45 = repeat('Q', 45), *c64 = repeat('P', DVC_CATALOG_CODE_MAX),
+	     *a64 = repeat('9', DVC_CATALOG_CODE_MAX);
+	limit_dossier(c45, "000.77.30.H24");
+	limit_dossier(c64, a64);
+	free(c45);
+	free(c64);
+	free(a64);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("limits");
@@ -363,6 +447,7 @@ int main(void)
 	tcase_add_test(tc, applicant_and_officer_text_limits);
 	tcase_add_test(tc, bug_note_and_exemption_limits_answer_etoobig);
 	tcase_add_test(tc, bug_long_routes_and_fee_lists_are_refused_or_followed_whole);
+	tcase_add_test(tc, bug_codes_at_their_limit_work_end_to_end);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

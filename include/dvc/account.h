@@ -32,6 +32,11 @@ typedef struct dvc_applicant {
 #define DVC_LOGIN_MAX_FAILURES 5
 #define DVC_LOGIN_LOCK_SECONDS 900
 #define DVC_PASSWORD_MIN 8
+/** Limits on account and applicant fields, in bytes (DVC_EINVAL for a
+ * username outside 3..DVC_USERNAME_MAX, DVC_ETOOBIG for longer texts). */
+#define DVC_USERNAME_MAX 64
+#define DVC_FULL_NAME_MAX 200
+#define DVC_ADDRESS_MAX 500
 
 /**
  * Register an applicant account.

@@ -137,6 +137,10 @@ typedef struct dvc_import_stats {
 #define DVC_CATALOG_MAX_TEXT 4096u /* bytes in any one text field */
 #define DVC_CATALOG_MAX_ROUTE 16u  /* steps in a processing route */
 #define DVC_CATALOG_MAX_FEES 16u   /* fees of one procedure version */
+/** Bytes of a code (procedure, agency, level, sector): ASCII letters,
+ * digits, '.', '-', '_'; the XSD's Code type says the same. A buffer for
+ * one needs DVC_CATALOG_CODE_MAX + 1. */
+#define DVC_CATALOG_CODE_MAX 64u
 
 /**
  * Import a catalog document. All-or-nothing: on any error the store is

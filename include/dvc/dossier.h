@@ -80,8 +80,12 @@ typedef struct dvc_submission {
 #define DVC_SUBMISSION_VERSION 1
 #define DVC_SUBMISSION_INIT {DVC_SUBMISSION_VERSION, NULL, DVC_CHANNEL_ONLINE, NULL, NULL, NULL, 0, NULL, 0, 0, NULL}
 
-/** Dossier codes: agency code, yymmdd, sequence ("000.00.30.H24-180701-0001"). */
+/** Bytes of a dossier code buffer, NUL included. Codes are the receiving
+ * desk's agency code (at most DVC_CATALOG_CODE_MAX), yymmdd and a sequence
+ * ("000.00.30.H24-180701-0001"). */
 #define DVC_CODE_MAX 96
+/** Bytes of a hex SHA-256 digest buffer, NUL included. */
+#define DVC_HASH_HEX_SIZE 65
 /** Limits on free text (DVC_ETOOBIG beyond): notes of actions, fee exemption reasons. */
 #define DVC_NOTE_MAX 8192
 #define DVC_EXEMPTION_MAX 500
@@ -157,8 +161,8 @@ typedef struct dvc_journal_entry {
 	dvc_action action;
 	dvc_state from, to;
 	const char *note;
-	char payload_digest[65]; /**< hex SHA-256 of the payload, or "" */
-	char hash[65];           /**< hex SHA-256 chaining the previous entry */
+	char payload_digest[DVC_HASH_HEX_SIZE]; /**< hex SHA-256 of the payload, or "" */
+	char hash[DVC_HASH_HEX_SIZE];           /**< hex SHA-256 chaining the previous entry */
 } dvc_journal_entry;
 
 /** What tracking shows. Read-only; freed with dvc_tracking_free(). */

@@ -17,11 +17,18 @@
 #define DVC_PAYMENT_H
 
 #include "dvc/common.h"
+#include "dvc/dossier.h"
 #include "dvc/store.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/** Bytes of a gateway name, and of the gateway's transaction number in a
+ * callback (vnp_TransactionNo); longer ones are refused with DVC_EINVAL
+ * and DVC_ETOOBIG respectively. */
+#define DVC_PAYMENT_GATEWAY_MAX 31
+#define DVC_PAYMENT_TXN_MAX 64
 
 /** Configure the gateway for this handle. The secret is copied and kept in
  * memory only (wiped on dvc_close). name is a short label ("vnpay"). */
@@ -30,8 +37,12 @@ DVC_API int dvc_payment_set_gateway(dvc_db *db, const char *name, const char *se
 /** Seconds a payment request stays valid (default 900). */
 DVC_API void dvc_payment_set_expiry(dvc_db *db, int64_t seconds);
 
+/** Bytes of a payment reference buffer, NUL included: "DVC", the dossier's
+ * row id, "T" (payment) or "R" (refund) and a count, each id at most 19 digits. */
+#define DVC_PAYMENT_REF_SIZE 48
+
 typedef struct dvc_payment_request_info {
-	char reference[40]; /**< what the gateway sends back as vnp_TxnRef */
+	char reference[DVC_PAYMENT_REF_SIZE]; /**< what the gateway sends back as vnp_TxnRef */
 	int64_t amount;     /**< VND */
 	dvc_time expires_at;
 } dvc_payment_request_info;
@@ -52,8 +63,8 @@ typedef enum dvc_payment_outcome {
 
 typedef struct dvc_payment_result {
 	dvc_payment_outcome outcome;
-	char reference[40];
-	char dossier[96];
+	char reference[DVC_PAYMENT_REF_SIZE];
+	char dossier[DVC_CODE_MAX];
 	int64_t amount;
 } dvc_payment_result;
 
