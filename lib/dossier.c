@@ -730,11 +730,16 @@ static int check_actor(const dvc_transition *t, const dvc__dossier *d, const dvc
 	return DVC_OK;
 }
 
+/* With `needs` (a dry run), inputs the request does not carry yet (note,
+ * target, new due date) are reported there instead of failing. */
 static int check_preconditions(dvc_db *db, const dvc_transition *t, const dvc__dossier *d,
-			       const dvc_action_req *r, dvc_time now, dvc__officer_row *target_officer)
+			       const dvc_action_req *r, dvc_time now, dvc__officer_row *target_officer,
+			       unsigned int *needs)
 {
 	int rc;
-	if ((t->requires & DVC_REQ_NOTE) && (!r->note || !*r->note))
+	if (needs && (t->requires & DVC_REQ_NOTE) && !r->note)
+		*needs |= DVC_NEED_NOTE;
+	else if ((t->requires & DVC_REQ_NOTE) && (!r->note || !*r->note))
 		return dvc__err(DVC_EINVAL, "note", "%s needs a note (%s)", dvc_action_name(r->action),
 				r->action == DVC_ACT_REQUEST_SUPPLEMENT ? "the full list of what is missing"
 				: r->action == DVC_ACT_RESCHEDULE     ? "the apology and reason"
@@ -758,9 +763,13 @@ static int check_preconditions(dvc_db *db, const dvc_transition *t, const dvc__d
 	if ((t->requires & DVC_REQ_OVERDUE) && !is_overdue(d, now))
 		return dvc__err(DVC_ETRANSITION, "action", "dossier %s is not late: nothing to reschedule",
 				d->code);
-	if ((t->requires & DVC_REQ_NEW_DUE) && r->new_due <= now)
+	if (needs && (t->requires & DVC_REQ_NEW_DUE) && !r->new_due)
+		*needs |= DVC_NEED_NEW_DUE;
+	else if ((t->requires & DVC_REQ_NEW_DUE) && r->new_due <= now)
 		return dvc__err(DVC_EINVAL, "new_due", "the new appointment must be in the future");
-	if (t->requires & DVC_REQ_TARGET) {
+	if (needs && (t->requires & DVC_REQ_TARGET) && !r->target) {
+		*needs |= DVC_NEED_TARGET;
+	} else if (t->requires & DVC_REQ_TARGET) {
 		if (!r->target)
 			return dvc__err(DVC_EINVAL, "target", "%s needs a target", dvc_action_name(r->action));
 		if (r->action == DVC_ACT_ASSIGN) {
@@ -784,6 +793,45 @@ static int check_preconditions(dvc_db *db, const dvc_transition *t, const dvc__d
 						d->code, d->unit);
 		}
 	}
+	return DVC_OK;
+}
+
+/* Decree 42/2022: online delivery of results is for level 4 / full online. */
+static bool delivery_allowed(const dvc__proc_rt *rt, dvc_delivery m)
+{
+	return m != DVC_DELIVERY_ONLINE || rt->online_level >= 4 || rt->online_mode == DVC_ONLINE_FULL;
+}
+
+/* The whole policy of one action on a loaded dossier by a resolved actor:
+ * the transition table, the actor's role, unit, step and assignment, the
+ * preconditions (once-only, overdue, route position, target, new date) and
+ * the service-level rules. dvc_dossier_act and the dry run of
+ * dvc_dossier_allowed_actions both call it, so they cannot disagree. With
+ * `needs` (dry run), inputs the request lacks are reported there as
+ * DVC_NEED_* bits instead of failing; every other check is made. */
+static int check_action(dvc_db *db, const dvc__dossier *d, const dvc__proc_rt *rt,
+			const actor *ac, const dvc_action_req *r, dvc_time now,
+			const dvc_transition **tp, dvc__officer_row *target, unsigned int *needs)
+{
+	const dvc_transition *t;
+	int rc;
+	if (!(t = find_transition(d, r->action, rt)))
+		return dvc__err(DVC_ETRANSITION, "action", "cannot %s dossier %s: it is %s",
+				dvc_action_name(r->action), d->code, dvc_state_name(d->state));
+	if ((rc = check_actor(t, d, rt, ac, r->action)) != DVC_OK ||
+	    (rc = check_preconditions(db, t, d, r, now, target, needs)) != DVC_OK)
+		return rc;
+	if (r->action == DVC_ACT_RETURN && needs) {
+		*needs |= DVC_NEED_DELIVERY;
+	} else if (r->action == DVC_ACT_RETURN) {
+		if ((unsigned)r->delivery > DVC_DELIVERY_ONLINE)
+			return dvc__err(DVC_EINVAL, "delivery", "unknown delivery %d", (int)r->delivery);
+		if (!delivery_allowed(rt, r->delivery))
+			return dvc__err(DVC_ESERVICELEVEL, "delivery",
+					"procedure %s (online level %d) cannot deliver results online",
+					rt->code, rt->online_level);
+	}
+	*tp = t;
 	return DVC_OK;
 }
 
@@ -933,6 +981,35 @@ static int notify(dvc_db *db, const dvc__dossier *d, const dvc__proc_rt *rt,
 	return event ? dvc__notify(db, d->id, d->code, d->journal_seq, event, &v) : DVC_OK;
 }
 
+/* Load a dossier, its procedure and who asks (NULL: the library itself).
+ * An anonymous caller with a wrong secret, or asking for a code that does
+ * not exist, gets DVC_EAUTH with *bad_secret set (the caller counts it); a
+ * stranger learns nothing, not even the state. */
+static int load_for(dvc_db *db, const char *code, const dvc_actor *who, dvc__dossier *d,
+		    const dvc__proc_rt **rt, actor *ac, int *bad_secret)
+{
+	int rc;
+	if ((rc = dvc__store_dossier_load(db, code, d)) != DVC_OK) {
+		if (rc == DVC_ENOTFOUND && who && who->kind == DVC_ACTOR_ANONYMOUS) {
+			*bad_secret = 1; /* the same answer, and count, as a wrong secret */
+			return DVC_EAUTH;
+		}
+		return rc;
+	}
+	if (who) {
+		if ((rc = resolve_actor(db, d, who, ac)) != DVC_OK)
+			return rc;
+		if (who->kind == DVC_ACTOR_ANONYMOUS && ac->bad_secret) {
+			*bad_secret = 1;
+			return DVC_EAUTH;
+		}
+		if (ac->role == DVC_ROLE_APPLICANT && !ac->owner)
+			return dvc__err(DVC_EPERM, "actor", "dossier %s belongs to another applicant",
+					d->code);
+	}
+	return dvc__store_proc_rt(db, d->version_id, rt);
+}
+
 static int act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *new_version,
 	       int *bad_secret, dvc__dossier *d)
 {
@@ -946,45 +1023,15 @@ static int act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *n
 	dvc_state from;
 	int rc;
 
-	if ((rc = dvc__store_dossier_load(db, code, d)) != DVC_OK) {
-		if (rc == DVC_ENOTFOUND && r->actor.kind == DVC_ACTOR_ANONYMOUS) {
-			*bad_secret = 1; /* the same answer, and count, as a wrong secret */
-			return DVC_EAUTH;
-		}
-		return rc;
-	}
-	if ((rc = dvc__store_proc_rt(db, d->version_id, &rt)) != DVC_OK ||
+	if ((rc = load_for(db, code, &r->actor, d, &rt, &ac, bad_secret)) != DVC_OK ||
 	    (rc = dvc__calendar(db, &cal)) != DVC_OK)
 		return rc;
-	if ((rc = resolve_actor(db, d, &r->actor, &ac)) != DVC_OK)
-		return rc;
-	if (r->actor.kind == DVC_ACTOR_ANONYMOUS && ac.bad_secret) {
-		*bad_secret = 1;
-		return DVC_EAUTH;
-	}
-	/* A stranger learns nothing: not the state, not the version. */
-	if (ac.role == DVC_ROLE_APPLICANT && !ac.owner)
-		return dvc__err(DVC_EPERM, "actor", "only the dossier's own applicant may act on it");
 	if (r->expected_version >= 0 && r->expected_version != d->rev)
 		return dvc__err(DVC_ECONFLICT, "expected_version",
 				"dossier %s is at version %lld, not %lld: reload it", d->code,
 				(long long)d->rev, (long long)r->expected_version);
-	if (!(t = find_transition(d, r->action, rt)))
-		return dvc__err(DVC_ETRANSITION, "action", "cannot %s dossier %s: it is %s",
-				dvc_action_name(r->action), d->code, dvc_state_name(d->state));
-	if ((rc = check_actor(t, d, rt, &ac, r->action)) != DVC_OK ||
-	    (rc = check_preconditions(db, t, d, r, now, &target)) != DVC_OK)
+	if ((rc = check_action(db, d, rt, &ac, r, now, &t, &target, NULL)) != DVC_OK)
 		return rc;
-	/* Decree 42/2022: online delivery of results is for level 4 / full online. */
-	if (r->action == DVC_ACT_RETURN) {
-		if ((unsigned)r->delivery > DVC_DELIVERY_ONLINE)
-			return dvc__err(DVC_EINVAL, "delivery", "unknown delivery %d", (int)r->delivery);
-		if (r->delivery == DVC_DELIVERY_ONLINE && rt->online_level < 4 &&
-		    rt->online_mode != DVC_ONLINE_FULL)
-			return dvc__err(DVC_ESERVICELEVEL, "delivery",
-					"procedure %s (online level %d) cannot deliver results online",
-					rt->code, rt->online_level);
-	}
 	rev = d->rev;
 	from = d->state;
 	if ((rc = apply(cal, rt, d, t, r, now, &target)) != DVC_OK)
@@ -1046,6 +1093,120 @@ int dvc_dossier_act(dvc_db *db, const char *code, const dvc_action_req *r, int64
 	return rc;
 }
 
+/* ---- the dry run ---- */
+
+struct dvc_allowed_actions {
+	dvc_arena arena;
+	dvc_allowed_action items[DVC_ACTION_COUNT];
+	size_t n;
+	char code[DVC_CODE_MAX];
+	dvc_state state;
+	int64_t version;
+};
+
+/* Every action but the journal-only payment entries, through check_action
+ * as dvc_dossier_act would run it, with the inputs left out. */
+static int dry_run(dvc_db *db, const char *code, const dvc_actor *who, dvc_allowed_actions *l,
+		   int *bad_secret)
+{
+	const dvc__proc_rt *rt;
+	dvc__dossier d;
+	actor ac;
+	dvc_time now = dvc__now(db);
+	int rc;
+	if ((rc = load_for(db, code, who, &d, &rt, &ac, bad_secret)) != DVC_OK)
+		return rc;
+	snprintf(l->code, sizeof l->code, "%s", d.code);
+	l->state = d.state;
+	l->version = d.rev;
+	for (int a = 0; a < DVC_ACTION_COUNT; a++) {
+		dvc_action_req r = DVC_ACTION_INIT;
+		dvc_allowed_action *x = &l->items[l->n];
+		const dvc_transition *t;
+		dvc__officer_row target;
+		if (a == DVC_ACT_PAY || a == DVC_ACT_REFUND)
+			continue;
+		r.action = (dvc_action)a;
+		r.actor = *who;
+		memset(x, 0, sizeof *x);
+		x->action = r.action;
+		rc = check_action(db, &d, rt, &ac, &r, now, &t, &target, &x->needs);
+		if (rc == DVC_OK) {
+			x->allowed = 1;
+			if (x->needs & DVC_NEED_DELIVERY)
+				for (int m = 0; m <= DVC_DELIVERY_ONLINE; m++)
+					x->deliveries |= delivery_allowed(rt, (dvc_delivery)m) ? 1u << m : 0;
+		} else if (rc == DVC_ENOMEM || rc == DVC_EIO || rc == DVC_EBUSY || rc == DVC_ECORRUPT) {
+			return rc; /* the store failed, not the policy */
+		} else {
+			x->needs = 0;
+			x->error = rc;
+			if (!(x->message = dvc_arena_strdup(&l->arena, dvc_error_last()->message)))
+				return dvc__oom();
+		}
+		l->n++;
+	}
+	return DVC_OK;
+}
+
+int dvc_dossier_allowed_actions(dvc_db *db, const char *code, const dvc_actor *who,
+				dvc_allowed_actions **out)
+{
+	dvc_allowed_actions *l;
+	int rc, bad_secret = 0, failures = 0;
+	if (out)
+		*out = NULL;
+	if (!db || !code || !who || !out)
+		return dvc__err(DVC_EINVAL, NULL,
+				"dvc_dossier_allowed_actions needs a store, a code, who asks and an out pointer");
+	if (sodium_init() < 0)
+		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
+	if (who->kind == DVC_ACTOR_ANONYMOUS &&
+	    (rc = throttled(db, code, dvc__now(db), &failures)) != DVC_OK)
+		return rc;
+	if (!(l = dvc__calloc(1, sizeof *l)))
+		return dvc__oom();
+	if ((rc = dvc__read_begin(db)) == DVC_OK) {
+		rc = dry_run(db, code, who, l, &bad_secret);
+		dvc__read_end(db);
+	}
+	if (rc != DVC_OK) {
+		dvc_allowed_actions_free(l);
+		return bad_secret ? count_bad_secret(db, code, dvc__now(db)) : rc;
+	}
+	if (who->kind == DVC_ACTOR_ANONYMOUS)
+		forget_failures(db, code, failures);
+	*out = l;
+	return DVC_OK;
+}
+
+size_t dvc_allowed_actions_count(const dvc_allowed_actions *l) { return l ? l->n : 0; }
+
+const dvc_allowed_action *dvc_allowed_actions_at(const dvc_allowed_actions *l, size_t i)
+{
+	return l && i < l->n ? &l->items[i] : NULL;
+}
+
+const dvc_allowed_action *dvc_allowed_actions_find(const dvc_allowed_actions *l, dvc_action a)
+{
+	for (size_t i = 0; l && i < l->n; i++)
+		if (l->items[i].action == a)
+			return &l->items[i];
+	return NULL;
+}
+
+const char *dvc_allowed_actions_code(const dvc_allowed_actions *l) { return l ? l->code : NULL; }
+dvc_state dvc_allowed_actions_state(const dvc_allowed_actions *l) { return l ? l->state : DVC_STATE_DRAFT; }
+int64_t dvc_allowed_actions_version(const dvc_allowed_actions *l) { return l ? l->version : -1; }
+
+void dvc_allowed_actions_free(dvc_allowed_actions *l)
+{
+	if (l) {
+		dvc_arena_free(&l->arena);
+		dvc__free(l);
+	}
+}
+
 /* ---- tracking ---- */
 
 typedef struct track_build {
@@ -1103,26 +1264,8 @@ static int track(dvc_db *db, const char *code, const dvc_actor *who, dvc_trackin
 	dvc_time now = dvc__now(db), until;
 	int rc;
 
-	if ((rc = dvc__store_dossier_load(db, code, d)) != DVC_OK) {
-		if (rc == DVC_ENOTFOUND && who && who->kind == DVC_ACTOR_ANONYMOUS) {
-			*bad_secret = 1; /* the same answer, and count, as a wrong secret */
-			return DVC_EAUTH;
-		}
-		return rc;
-	}
-	if (!who) {
-		/* library-internal read (slips, notifications): no actor to check */
-	} else if ((rc = resolve_actor(db, d, who, &ac)) != DVC_OK) {
-		return rc;
-	} else if (who->kind == DVC_ACTOR_ANONYMOUS) {
-		if (ac.bad_secret) {
-			*bad_secret = 1;
-			return DVC_EAUTH;
-		}
-	} else if (who->kind == DVC_ACTOR_ACCOUNT && !ac.owner) {
-		return dvc__err(DVC_EPERM, "actor", "dossier %s belongs to another applicant", d->code);
-	}
-	if ((rc = dvc__store_proc_rt(db, d->version_id, &rt)) != DVC_OK ||
+	/* who == NULL: a library-internal read (slips, notifications) */
+	if ((rc = load_for(db, code, who, d, &rt, &ac, bad_secret)) != DVC_OK ||
 	    (rc = dvc__calendar(db, &cal)) != DVC_OK)
 		return rc;
 	if (!(t = dvc_arena_alloc(&a, sizeof *t + sizeof(dvc_arena))))

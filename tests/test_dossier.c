@@ -15,6 +15,7 @@
 #define P3 "T.000003"
 #define P2 "T.000002"
 #define P4 "T.000004"
+#define DVC_ARRAY_LEN_T(a) (sizeof(a) / sizeof((a)[0]))
 
 static dvc_time clock_now;
 static dvc_time test_clock(void *ctx) { (void)ctx; return clock_now; }
@@ -573,6 +574,162 @@ START_TEST(transfer_assign_and_send_back_move_the_holder)
 }
 END_TEST
 
+/* ---- the dry run agrees with the act path ---- */
+
+static const char *const officers[] = {"le.tiep.nhan", "tran.chuyen.vien", "pham.chuyen.vien",
+				       "nguyen.truong.phong", "hoang.lanh.dao", "vu.so.tu.phap",
+				       "tnmt.chuyen.vien", "quan.tri"};
+static const char *const officer_units[] = {DESK, JUSTICE, JUSTICE, JUSTICE,
+					    DESK, CITY,    "000.08.30.H24", DESK};
+
+/* Try `a` for real inside a transaction that is rolled back, with every
+ * input valid: a note, a target fitting the holder, a future date. */
+static int try_act(const char *code, const dvc_actor *who, dvc_action a, dvc_delivery mode)
+{
+	dvc_action_req q = DVC_ACTION_INIT;
+	dvc_tracking *t = track_officer(code);
+	int rc;
+	q.action = a;
+	q.actor = *who;
+	q.note = "Lý do ghi rõ";
+	q.new_due = clock_now + 7 * 86400;
+	q.delivery = mode;
+	q.target = strcmp(t->unit, CITY) != 0 ? CITY : JUSTICE;
+	if (a == DVC_ACT_ASSIGN)
+		for (size_t i = 0; i < DVC_ARRAY_LEN_T(officers); i++)
+			if (strcmp(officer_units[i], t->unit) == 0 && strcmp(officers[i], "quan.tri") != 0)
+				q.target = officers[i];
+	dvc_tracking_free(t);
+	ck_ok(dvc_begin(db));
+	rc = dvc_dossier_act(db, code, &q, NULL);
+	ck_ok(dvc_rollback(db));
+	return rc;
+}
+
+/* For every officer and the applicant: each action the view allows
+ * succeeds, each it refuses fails with the code it gave. Returns how many
+ * (actor, action) pairs were allowed. */
+static int dry_run_matches(const char *code, const char *secret)
+{
+	int allowed = 0;
+	for (size_t k = 0; k <= DVC_ARRAY_LEN_T(officers); k++) {
+		dvc_actor who = {DVC_ACTOR_OFFICER, NULL, NULL};
+		dvc_allowed_actions *l;
+		if (k < DVC_ARRAY_LEN_T(officers))
+			who.name = officers[k];
+		else
+			who = (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, secret};
+		ck_ok(dvc_dossier_allowed_actions(db, code, &who, &l));
+		ck_assert_uint_eq(dvc_allowed_actions_count(l), DVC_ACTION_COUNT - 2);
+		ck_assert_str_eq(dvc_allowed_actions_code(l), code);
+		ck_assert_int_eq(dvc_allowed_actions_state(l), state_of(code));
+		for (size_t i = 0; i < dvc_allowed_actions_count(l); i++) {
+			const dvc_allowed_action *x = dvc_allowed_actions_at(l, i);
+			for (int m = 0; m <= DVC_DELIVERY_ONLINE; m++) {
+				int want = x->allowed ? DVC_OK : x->error, rc;
+				if (x->action != DVC_ACT_RETURN && m > 0)
+					break;
+				if (x->allowed && x->action == DVC_ACT_RETURN && !(x->deliveries & (1u << m)))
+					want = DVC_ESERVICELEVEL;
+				rc = try_act(code, &who, x->action, (dvc_delivery)m);
+				ck_assert_msg(rc == want, "%s by %s in %s: view says %s (%s), act gives %s (%s)",
+					      dvc_action_name(x->action), who.name ? who.name : "applicant",
+					      dvc_state_name(state_of(code)), dvc_status_name(want),
+					      x->message ? x->message : "", dvc_status_name(rc),
+					      dvc_error_last()->message);
+				if (x->allowed)
+					ck_assert_int_eq(x->error, 0);
+				else
+					ck_assert(x->error != 0 && x->message && x->needs == 0);
+			}
+			allowed += x->allowed;
+		}
+		dvc_allowed_actions_free(l);
+	}
+	return allowed;
+}
+
+static unsigned int needs_of(const char *code, const char *officer, dvc_action a)
+{
+	dvc_actor who = {DVC_ACTOR_OFFICER, officer, NULL};
+	dvc_allowed_actions *l;
+	unsigned int needs;
+	ck_ok(dvc_dossier_allowed_actions(db, code, &who, &l));
+	ck_assert_int_eq(dvc_allowed_actions_find(l, a)->allowed, 1);
+	needs = dvc_allowed_actions_find(l, a)->needs;
+	dvc_allowed_actions_free(l);
+	return needs;
+}
+
+START_TEST(allowed_actions_are_a_dry_run_of_the_real_checks)
+{
+	dvc_receipt r = submit3(), r4;
+	dvc_allowed_actions *l;
+	dvc_actor stranger = {DVC_ACTOR_ANONYMOUS, NULL, "WRONGSECRET"};
+	const dvc_allowed_action *x;
+
+	ck_assert_int_gt(dry_run_matches(r.code, r.secret), 0);
+	ck_assert_uint_eq(needs_of(r.code, "le.tiep.nhan", DVC_ACT_REJECT), DVC_NEED_NOTE);
+	ck_ok(act_full(r.code, DVC_ACT_REQUEST_SUPPLEMENT, "le.tiep.nhan", "Thiếu tờ khai", NULL));
+	dry_run_matches(r.code, r.secret);
+	ck_ok(act_applicant(r.code, DVC_ACT_SUPPLY, r.secret));
+	/* once-only: the second supplement request is refused, with the reason */
+	ck_ok(dvc_dossier_allowed_actions(db, r.code, &(dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL}, &l));
+	x = dvc_allowed_actions_find(l, DVC_ACT_REQUEST_SUPPLEMENT);
+	ck_assert(!x->allowed);
+	ck_assert_int_eq(x->error, DVC_ETRANSITION);
+	ck_assert_ptr_nonnull(strstr(x->message, "already requested"));
+	ck_assert_ptr_null(dvc_allowed_actions_find(l, DVC_ACT_PAY));
+	dvc_allowed_actions_free(l);
+	dry_run_matches(r.code, r.secret);
+	ck_ok(act_o(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan"));
+	dry_run_matches(r.code, r.secret);
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "le.tiep.nhan"));
+	dry_run_matches(r.code, r.secret);
+	ck_assert_uint_eq(needs_of(r.code, "nguyen.truong.phong", DVC_ACT_ASSIGN), DVC_NEED_TARGET);
+	ck_ok(act_full(r.code, DVC_ACT_ASSIGN, "nguyen.truong.phong", NULL, "pham.chuyen.vien"));
+	dry_run_matches(r.code, r.secret); /* the step is now pham's, not tran's */
+	ck_ok(act_full(r.code, DVC_ACT_PAUSE, "pham.chuyen.vien", "Chờ giám định", NULL));
+	dry_run_matches(r.code, r.secret);
+	ck_ok(act_o(r.code, DVC_ACT_RESUME, "pham.chuyen.vien"));
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "pham.chuyen.vien"));
+	/* late: rescheduling opens, with a note and a new date to give */
+	clock_now = at("2026-03-09T08:00:00+07:00");
+	dry_run_matches(r.code, r.secret);
+	ck_assert_uint_eq(needs_of(r.code, "nguyen.truong.phong", DVC_ACT_RESCHEDULE),
+			  DVC_NEED_NOTE | DVC_NEED_NEW_DUE);
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "nguyen.truong.phong"));
+	dry_run_matches(r.code, r.secret);
+	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "hoang.lanh.dao"));
+	dry_run_matches(r.code, r.secret);
+	/* level 3: the result is handed over at the counter or by post, not online */
+	ck_ok(dvc_dossier_allowed_actions(db, r.code, &(dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL}, &l));
+	x = dvc_allowed_actions_find(l, DVC_ACT_RETURN);
+	ck_assert(x->allowed);
+	ck_assert_uint_eq(x->needs, DVC_NEED_DELIVERY);
+	ck_assert_uint_eq(x->deliveries, (1u << DVC_DELIVERY_COUNTER) | (1u << DVC_DELIVERY_POST));
+	dvc_allowed_actions_free(l);
+	ck_ok(act_o(r.code, DVC_ACT_RETURN, "le.tiep.nhan"));
+	ck_assert_int_eq(dry_run_matches(r.code, r.secret), 0); /* final */
+
+	/* level 4 delivers online too */
+	r4 = submit_p(P4, NULL);
+	dry_run_matches(r4.code, r4.secret);
+
+	/* who may not see the dossier learns nothing, and a wrong secret is counted */
+	ck_dvc(dvc_dossier_allowed_actions(db, r4.code, &stranger, &l), DVC_EAUTH);
+	ck_assert_ptr_null(l);
+	ck_dvc(dvc_dossier_allowed_actions(db, "000.00.30.H24-990101-0001", &stranger, &l), DVC_EAUTH);
+	for (int i = 0; i < DVC_TRACK_MAX_FAILURES; i++)
+		dvc_dossier_allowed_actions(db, r4.code, &stranger, &l);
+	ck_dvc(dvc_dossier_allowed_actions(db, r4.code, &(dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, r4.secret}, &l),
+	       DVC_ETHROTTLED);
+	ck_dvc(dvc_dossier_allowed_actions(db, "nope", &(dvc_actor){DVC_ACTOR_OFFICER, "quan.tri", NULL}, &l),
+	       DVC_ENOTFOUND);
+	ck_dvc(dvc_dossier_allowed_actions(db, r4.code, NULL, &l), DVC_EINVAL);
+}
+END_TEST
+
 START_TEST(stuck_dossiers_are_listed_by_unit)
 {
 	dvc_receipt a = submit3(), b = submit3();
@@ -774,6 +931,7 @@ int main(void)
 	tcase_add_test(tc, wrong_tracking_secrets_are_counted_and_throttled);
 	tcase_add_test(tc, late_dossier_is_rescheduled_once_and_stays_late);
 	tcase_add_test(tc, transfer_assign_and_send_back_move_the_holder);
+	tcase_add_test(tc, allowed_actions_are_a_dry_run_of_the_real_checks);
 	tcase_add_test(tc, stuck_dossiers_are_listed_by_unit);
 	tcase_add_test(tc, accounts_hash_passwords_and_lock_after_failures);
 	tcase_add_test(tc, statemachine_table_is_whole_and_drawable);

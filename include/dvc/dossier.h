@@ -152,6 +152,54 @@ typedef struct dvc_action_req {
 DVC_API int dvc_dossier_act(dvc_db *db, const char *code, const dvc_action_req *req,
 			    int64_t *new_version);
 
+/** Inputs an allowed action still needs from the caller (dvc_allowed_action.needs). */
+enum {
+	DVC_NEED_NOTE = 1u << 0,     /**< a note: the reasons, the list of what is missing, the apology */
+	DVC_NEED_TARGET = 1u << 1,   /**< an officer at the unit (assign) or an agency in force (transfer) */
+	DVC_NEED_NEW_DUE = 1u << 2,  /**< a new appointment after now (reschedule) */
+	DVC_NEED_DELIVERY = 1u << 3  /**< how the result is handed over (return): see `deliveries` */
+};
+
+/** What one action would do now, by one actor (dvc_dossier_allowed_actions()). */
+typedef struct dvc_allowed_action {
+	dvc_action action;
+	int allowed;             /**< 1: dvc_dossier_act succeeds once `needs` are supplied validly */
+	unsigned int needs;      /**< DVC_NEED_* still to supply (allowed actions only) */
+	unsigned int deliveries; /**< return: bit (1u << mode) per dvc_delivery allowed, else 0 */
+	int error;               /**< refused: the DVC_E* code dvc_dossier_act answers, else 0 */
+	const char *message;     /**< refused: its message, else NULL */
+} dvc_allowed_action;
+
+typedef struct dvc_allowed_actions dvc_allowed_actions;
+
+/**
+ * A dry run of dvc_dossier_act for every action (payment entries aside) by
+ * `who`, in action order, changing nothing. The checks are the ones the act
+ * path makes, by the same code: the transition table, the actor's role, unit,
+ * step and assignment, once-only, overdue, the route position and the
+ * service level. Inputs that only the caller can give (a note, a target, a
+ * new date, a delivery mode) are not checked but listed in `needs`; an
+ * allowed action succeeds when they are given validly and nothing changed
+ * in between (the expected version is not checked).
+ * Access is decided as for dvc_dossier_track (an anonymous caller needs the
+ * secret, is throttled and counted the same way; another account: DVC_EPERM).
+ * @return DVC_OK; DVC_ENOTFOUND; DVC_EAUTH; DVC_EPERM; DVC_ETHROTTLED;
+ *   DVC_EINVAL; DVC_ENOMEM; DVC_EIO.
+ */
+DVC_API int dvc_dossier_allowed_actions(dvc_db *db, const char *code, const dvc_actor *who,
+					dvc_allowed_actions **out);
+DVC_API size_t dvc_allowed_actions_count(const dvc_allowed_actions *l);
+/** Entry `i` (borrowed from the list), NULL past the end. */
+DVC_API const dvc_allowed_action *dvc_allowed_actions_at(const dvc_allowed_actions *l, size_t i);
+/** The entry of action `a`, or NULL (payment entries are never listed). */
+DVC_API const dvc_allowed_action *dvc_allowed_actions_find(const dvc_allowed_actions *l,
+							   dvc_action a);
+/** The dossier's code, state and version when the list was made. */
+DVC_API const char *dvc_allowed_actions_code(const dvc_allowed_actions *l);
+DVC_API dvc_state dvc_allowed_actions_state(const dvc_allowed_actions *l);
+DVC_API int64_t dvc_allowed_actions_version(const dvc_allowed_actions *l);
+DVC_API void dvc_allowed_actions_free(dvc_allowed_actions *l);
+
 /** One journal entry. */
 typedef struct dvc_journal_entry {
 	int64_t seq;
