@@ -61,12 +61,10 @@ static bool kind_working(int kind)
 	return kind == DVC_DAY_WORKING || kind == DVC_DAY_SWAPPED_WORKING;
 }
 
-const char *dvc_day_kind_name(dvc_day_kind kind)
-{
-	static const char *const names[] = {"working", "weekend", "holiday", "compensatory",
-					    "off", "swapped_working"};
-	return (unsigned)kind < DVC_ARRAY_LEN(names) ? names[kind] : "unknown";
-}
+static const char *const day_kind_names[] = {"working", "weekend", "holiday", "compensatory",
+					     "off", "swapped_working"};
+
+DVC__ENUM_NAMES(day_kind, dvc_day_kind, day_kind_names, "day kind")
 
 static int64_t floor_div(int64_t a, int64_t b)
 {

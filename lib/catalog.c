@@ -18,25 +18,21 @@ static const char *const fee_kinds[] = {"fixed", "per_copy", "per_page"};
 static const char *const online_modes[] = {"none", "partial", "full"};
 static const char *const deadline_units[] = {"days", "hours"};
 
-static int lookup(const char *const *names, size_t n, const char *s)
-{
-	for (size_t i = 0; s && i < n; i++)
-		if (strcmp(names[i], s) == 0)
-			return (int)i;
-	return -1;
-}
+static const char *const formats[] = {"auto", "json", "xml"};
+static const char *const matches[] = {"phrase", "words", "fuzzy"};
 
-#define ENUM_FUNCS(fn, table, type)                                              \
-	int dvc__##fn##_parse(const char *s) { return lookup(table, DVC_ARRAY_LEN(table), s); } \
-	const char *dvc__##fn##_name(type v)                                     \
-	{                                                                        \
-		return (size_t)v < DVC_ARRAY_LEN(table) ? table[v] : "?";        \
-	}
-ENUM_FUNCS(doc_form, doc_forms, dvc_doc_form)
-ENUM_FUNCS(doc_submission, doc_submissions, dvc_doc_submission)
-ENUM_FUNCS(fee_kind, fee_kinds, dvc_fee_kind)
-ENUM_FUNCS(online_mode, online_modes, dvc_online_mode)
-ENUM_FUNCS(deadline_unit, deadline_units, dvc_deadline_unit)
+/* The public pair, and the import's own lookup (-1 when unknown: the
+ * readers word their errors with the field's path). */
+#define ENUM_FUNCS(fn, table, type, what)                                                   \
+	DVC__ENUM_NAMES(fn, type, table, what)                                              \
+	int dvc__##fn##_parse(const char *s) { return dvc__enum_index(table, DVC_ARRAY_LEN(table), s); }
+ENUM_FUNCS(doc_form, doc_forms, dvc_doc_form, "document form")
+ENUM_FUNCS(doc_submission, doc_submissions, dvc_doc_submission, "submission")
+ENUM_FUNCS(fee_kind, fee_kinds, dvc_fee_kind, "fee kind")
+ENUM_FUNCS(online_mode, online_modes, dvc_online_mode, "online mode")
+ENUM_FUNCS(deadline_unit, deadline_units, dvc_deadline_unit, "deadline unit")
+DVC__ENUM_NAMES(format, dvc_format, formats, "format")
+DVC__ENUM_NAMES(match, dvc_match, matches, "match")
 
 /* ---- text fields ---- */
 

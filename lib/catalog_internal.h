@@ -60,11 +60,6 @@ int dvc__doc_submission_parse(const char *s);
 int dvc__fee_kind_parse(const char *s);
 int dvc__online_mode_parse(const char *s);
 int dvc__deadline_unit_parse(const char *s);
-const char *dvc__doc_form_name(dvc_doc_form v);
-const char *dvc__doc_submission_name(dvc_doc_submission v);
-const char *dvc__fee_kind_name(dvc_fee_kind v);
-const char *dvc__online_mode_name(dvc_online_mode v);
-const char *dvc__deadline_unit_name(dvc_deadline_unit v);
 
 /* Readers: parse and check types/enums/text; cross-record checks are done
  * by dvc__catalog_check(). On error the catalog is freed. */

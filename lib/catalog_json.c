@@ -583,10 +583,10 @@ static cJSON *version_json(const dvc_procedure *p)
 	ok = ok && add_strings(o, "levels", p->levels, p->n_levels);
 	ok = ok && add_str(o, "agency", p->agency);
 	ok = ok && cJSON_AddNumberToObject(o, "online_level", p->online_level);
-	ok = ok && add_str(o, "online_mode", dvc__online_mode_name(p->online_mode));
+	ok = ok && add_str(o, "online_mode", dvc_online_mode_name(p->online_mode));
 	ok = ok && (dl = cJSON_AddObjectToObject(o, "deadline")) != NULL;
 	ok = ok && cJSON_AddNumberToObject(dl, "value", p->deadline_value);
-	ok = ok && add_str(dl, "unit", dvc__deadline_unit_name(p->deadline_unit));
+	ok = ok && add_str(dl, "unit", dvc_deadline_unit_name(p->deadline_unit));
 	ok = ok && add_str(o, "result_type", p->result_type);
 	ok = ok && add_strings(o, "legal_basis", p->legal_basis, p->n_legal_basis);
 	ok = ok && (arr = cJSON_AddArrayToObject(o, "documents")) != NULL;
@@ -598,9 +598,9 @@ static cJSON *version_json(const dvc_procedure *p)
 			cJSON_Delete(x);
 			break;
 		}
-		ok = add_str(x, "name", d->name) && add_str(x, "form", dvc__doc_form_name(d->form)) &&
+		ok = add_str(x, "name", d->name) && add_str(x, "form", dvc_doc_form_name(d->form)) &&
 		     cJSON_AddNumberToObject(x, "count", d->count) &&
-		     add_str(x, "submission", dvc__doc_submission_name(d->submission));
+		     add_str(x, "submission", dvc_doc_submission_name(d->submission));
 	}
 	ok = ok && (arr = cJSON_AddArrayToObject(o, "fees")) != NULL;
 	for (size_t i = 0; ok && i < p->n_fees; i++) {
@@ -611,7 +611,7 @@ static cJSON *version_json(const dvc_procedure *p)
 			cJSON_Delete(x);
 			break;
 		}
-		ok = add_str(x, "name", f->name) && add_str(x, "kind", dvc__fee_kind_name(f->kind)) &&
+		ok = add_str(x, "name", f->name) && add_str(x, "kind", dvc_fee_kind_name(f->kind)) &&
 		     cJSON_AddNumberToObject(x, "amount", (double)f->amount) &&
 		     (!f->note || add_str(x, "note", f->note));
 	}

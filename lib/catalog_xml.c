@@ -660,9 +660,9 @@ static void write_version(dvc_buf *b, const dvc_procedure *p)
 	list(b, in, "levels", "level", p->levels, p->n_levels);
 	elem(b, in, "agency", p->agency);
 	dvc_buf_printf(b, "%s<online level=\"%d\" mode=\"%s\"/>\n", in, p->online_level,
-		       dvc__online_mode_name(p->online_mode));
+		       dvc_online_mode_name(p->online_mode));
 	dvc_buf_printf(b, "%s<deadline value=\"%d\" unit=\"%s\"/>\n", in, p->deadline_value,
-		       dvc__deadline_unit_name(p->deadline_unit));
+		       dvc_deadline_unit_name(p->deadline_unit));
 	elem(b, in, "result_type", p->result_type);
 	list(b, in, "legal_basis", "basis", p->legal_basis, p->n_legal_basis);
 	if (p->n_documents == 0) {
@@ -672,8 +672,8 @@ static void write_version(dvc_buf *b, const dvc_procedure *p)
 		for (size_t i = 0; i < p->n_documents; i++) {
 			const dvc_document *d = &p->documents[i];
 			dvc_buf_printf(b, "%s  <document form=\"%s\" count=\"%d\" submission=\"%s\">", in,
-				       dvc__doc_form_name(d->form), d->count,
-				       dvc__doc_submission_name(d->submission));
+				       dvc_doc_form_name(d->form), d->count,
+				       dvc_doc_submission_name(d->submission));
 			esc(b, d->name);
 			dvc_buf_puts(b, "</document>\n");
 		}
@@ -686,7 +686,7 @@ static void write_version(dvc_buf *b, const dvc_procedure *p)
 		for (size_t i = 0; i < p->n_fees; i++) {
 			const dvc_fee *f = &p->fees[i];
 			dvc_buf_printf(b, "%s  <fee kind=\"%s\" amount=\"%lld\">\n", in,
-				       dvc__fee_kind_name(f->kind), (long long)f->amount);
+				       dvc_fee_kind_name(f->kind), (long long)f->amount);
 			elem(b, "            ", "name", f->name);
 			if (f->note)
 				elem(b, "            ", "note", f->note);

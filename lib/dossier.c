@@ -54,37 +54,11 @@ int dvc__calendar(dvc_db *db, const dvc_calendar **out)
 static const char *const channel_names[] = {"online", "counter", "post"};
 static const char *const delivery_names[] = {"counter", "post", "online"};
 
-const char *dvc_delivery_name(dvc_delivery d)
-{
-	return (unsigned)d < DVC_ARRAY_LEN(delivery_names) ? delivery_names[d] : "?";
-}
+static const char *const actor_kind_names[] = {"account", "anonymous", "officer"};
 
-int dvc_delivery_parse(const char *name, dvc_delivery *out)
-{
-	for (size_t i = 0; name && i < DVC_ARRAY_LEN(delivery_names); i++)
-		if (strcmp(name, delivery_names[i]) == 0) {
-			*out = (dvc_delivery)i;
-			return DVC_OK;
-		}
-	return dvc__err(DVC_EINVAL, "delivery", "unknown delivery '%.40s' (counter, post or online)",
-			name ? name : "(null)");
-}
-
-const char *dvc_channel_name(dvc_channel c)
-{
-	return (unsigned)c < DVC_ARRAY_LEN(channel_names) ? channel_names[c] : "?";
-}
-
-int dvc_channel_parse(const char *name, dvc_channel *out)
-{
-	for (size_t i = 0; name && i < DVC_ARRAY_LEN(channel_names); i++)
-		if (strcmp(name, channel_names[i]) == 0) {
-			*out = (dvc_channel)i;
-			return DVC_OK;
-		}
-	return dvc__err(DVC_EINVAL, "channel", "unknown channel '%.40s' (online, counter or post)",
-			name ? name : "(null)");
-}
+DVC__ENUM_NAMES(delivery, dvc_delivery, delivery_names, "delivery")
+DVC__ENUM_NAMES(channel, dvc_channel, channel_names, "channel")
+DVC__ENUM_NAMES(actor_kind, dvc_actor_kind, actor_kind_names, "actor kind")
 
 /* ---- deadlines ---- */
 

@@ -64,6 +64,29 @@ size_t dvc_path_key(dvc_path *p, const char *key);
 size_t dvc_path_index(dvc_path *p, size_t i);
 void dvc_path_pop(dvc_path *p, size_t old);
 
+/* enumeration names (enums.c): `names` indexed by value. _name gives "?"
+ * out of range; _index gives -1 for an unknown name; _parse fails with
+ * DVC_EINVAL listing the valid names. */
+const char *dvc__enum_name(const char *const *names, size_t n, int v);
+int dvc__enum_index(const char *const *names, size_t n, const char *s);
+int dvc__enum_parse(const char *const *names, size_t n, const char *what, const char *s, int *out);
+
+/* Define the public pair dvc_<fn>_name / dvc_<fn>_parse of enum `type` over
+ * `table`; `what` names it in errors. */
+#define DVC__ENUM_NAMES(fn, type, table, what)                                             \
+	const char *dvc_##fn##_name(type v)                                                  \
+	{                                                                                  \
+		return dvc__enum_name(table, DVC_ARRAY_LEN(table), (int)v);                  \
+	}                                                                                  \
+	int dvc_##fn##_parse(const char *name, type *out)                                    \
+	{                                                                                  \
+		int v = 0, rc = dvc__enum_parse(table, DVC_ARRAY_LEN(table), what, name,      \
+						out ? &v : NULL);                              \
+		if (rc == DVC_OK)                                                          \
+			*out = (type)v;                                                    \
+		return rc;                                                                 \
+	}
+
 /* dates (date.c); "YYYY-MM-DD" and its NUL */
 #define DVC__DATE_SIZE 11
 bool dvc__date_valid(int y, int m, int d);

@@ -81,61 +81,13 @@ static const char *const action_names[DVC_ACTION_COUNT] = {
 static const char *const role_names[DVC_ROLE_COUNT] = {
 	"applicant", "reception", "specialist", "unit_leader", "signing_leader", "admin"};
 
-const char *dvc_state_name(dvc_state s)
-{
-	return (unsigned)s < DVC_STATE_COUNT ? state_names[s] : "?";
-}
+DVC__ENUM_NAMES(state, dvc_state, state_names, "state")
+DVC__ENUM_NAMES(action, dvc_action, action_names, "action")
+DVC__ENUM_NAMES(role, dvc_role, role_names, "role")
+
 const char *dvc_state_label_vi(dvc_state s)
 {
-	return (unsigned)s < DVC_STATE_COUNT ? state_labels[s] : "?";
-}
-const char *dvc_action_name(dvc_action a)
-{
-	return (unsigned)a < DVC_ACTION_COUNT ? action_names[a] : "?";
-}
-const char *dvc_role_name(dvc_role r)
-{
-	return (unsigned)r < DVC_ROLE_COUNT ? role_names[r] : "?";
-}
-
-static int parse(const char *const *names, int n, const char *what, const char *s, int *out)
-{
-	dvc_buf all = DVC_BUF_INIT;
-	for (int i = 0; s && i < n; i++)
-		if (strcmp(names[i], s) == 0) {
-			*out = i;
-			return DVC_OK;
-		}
-	for (int i = 0; i < n; i++)
-		dvc_buf_printf(&all, "%s%s", i ? ", " : "", names[i]);
-	dvc__err(DVC_EINVAL, NULL, "unknown %s '%.40s' (one of: %s)", what, s ? s : "(null)",
-		 all.ptr ? all.ptr : "");
-	dvc_buf_free(&all);
-	return DVC_EINVAL;
-}
-
-int dvc_state_parse(const char *name, dvc_state *out)
-{
-	int v, rc = parse(state_names, DVC_STATE_COUNT, "state", name, &v);
-	if (rc == DVC_OK)
-		*out = (dvc_state)v;
-	return rc;
-}
-
-int dvc_action_parse(const char *name, dvc_action *out)
-{
-	int v, rc = parse(action_names, DVC_ACTION_COUNT, "action", name, &v);
-	if (rc == DVC_OK)
-		*out = (dvc_action)v;
-	return rc;
-}
-
-int dvc_role_parse(const char *name, dvc_role *out)
-{
-	int v, rc = parse(role_names, DVC_ROLE_COUNT, "role", name, &v);
-	if (rc == DVC_OK)
-		*out = (dvc_role)v;
-	return rc;
+	return dvc__enum_name(state_labels, DVC_ARRAY_LEN(state_labels), (int)s);
 }
 
 int dvc_lifecycle_dot(char **out)

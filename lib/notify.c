@@ -380,17 +380,11 @@ void dvc__format_local(dvc_time t, char out[DVC__LOCAL_TIME_SIZE])
 		 (int)(sec % 3600 / 60) % 100, d % 100, m % 100, y % 10000);
 }
 
-const char *dvc_notify_channel_name(dvc_notify_channel c)
-{
-	static const char *const names[] = {"sms", "email"};
-	return (unsigned)c < DVC_ARRAY_LEN(names) ? names[c] : "?";
-}
+static const char *const notify_channel_names[] = {"sms", "email"};
+static const char *const message_state_names[] = {"pending", "sending", "sent", "failed", "dead"};
 
-const char *dvc_message_state_name(dvc_message_state s)
-{
-	static const char *const names[] = {"pending", "sending", "sent", "failed", "dead"};
-	return (unsigned)s < DVC_ARRAY_LEN(names) ? names[s] : "?";
-}
+DVC__ENUM_NAMES(notify_channel, dvc_notify_channel, notify_channel_names, "notification channel")
+DVC__ENUM_NAMES(message_state, dvc_message_state, message_state_names, "message state")
 
 /* ---- draining ---- */
 

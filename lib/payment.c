@@ -404,11 +404,9 @@ done:
 	return rc;
 }
 
-const char *dvc_payment_outcome_name(dvc_payment_outcome o)
-{
-	static const char *const names[] = {"paid", "duplicate", "declined"};
-	return (unsigned)o < DVC_ARRAY_LEN(names) ? names[o] : "?";
-}
+static const char *const outcome_names[] = {"paid", "duplicate", "declined"};
+
+DVC__ENUM_NAMES(payment_outcome, dvc_payment_outcome, outcome_names, "payment outcome")
 
 void dvc_vnd_format(int64_t amount, char out[DVC_VND_SIZE])
 {

@@ -8,21 +8,7 @@
 static const char *const group_names[] = {"none", "sector", "agency", "procedure", "channel",
 					  "level", "month"};
 
-const char *dvc_report_group_name(dvc_report_group g)
-{
-	return (unsigned)g < DVC_ARRAY_LEN(group_names) ? group_names[g] : "?";
-}
-
-int dvc_report_group_parse(const char *name, dvc_report_group *out)
-{
-	for (size_t i = 0; name && i < DVC_ARRAY_LEN(group_names); i++)
-		if (strcmp(group_names[i], name) == 0) {
-			*out = (dvc_report_group)i;
-			return DVC_OK;
-		}
-	return dvc__err(DVC_EINVAL, "group", "unknown grouping '%.40s' (none, sector, agency, "
-			"procedure, channel, level or month)", name ? name : "(null)");
-}
+DVC__ENUM_NAMES(report_group, dvc_report_group, group_names, "group")
 
 /* Fill defaults: [0, now) and asof = now. */
 static int resolve(dvc_db *db, const dvc_report_opts *in, dvc_report_opts *o)

@@ -144,6 +144,10 @@ int dvc_slip_kind_parse(const char *name, dvc_slip_kind *out)
 			"unknown slip kind '%.64s' (receipt, supplement, refusal, apology, control)", name);
 }
 
+static const char *const slip_format_names[] = {"html", "xml"};
+
+DVC__ENUM_NAMES(slip_format, dvc_slip_format, slip_format_names, "slip format")
+
 const char *dvc_slip_kind_name(dvc_slip_kind kind)
 {
 	return (unsigned)kind < DVC_SLIP_KIND_COUNT ? FORMS[kind].name : NULL;

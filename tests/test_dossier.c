@@ -891,6 +891,51 @@ START_TEST(codes_are_unique_and_gap_free_with_concurrent_writers)
 }
 END_TEST
 
+/* Every public enum has one name table in the library: each name parses
+ * back to its value, and an unknown name is refused with the valid ones. */
+#define ROUND_TRIP(fn, type, count)                                                        \
+	do {                                                                               \
+		for (int v_ = 0; v_ < (count); v_++) {                                     \
+			type got_;                                                         \
+			ck_assert_str_ne(dvc_##fn##_name((type)v_), "?");                  \
+			ck_ok(dvc_##fn##_parse(dvc_##fn##_name((type)v_), &got_));         \
+			ck_assert_int_eq((int)got_, v_);                                   \
+		}                                                                          \
+		type none_;                                                                \
+		ck_assert_str_eq(dvc_##fn##_name((type)(count)), "?");                     \
+		ck_dvc(dvc_##fn##_parse("no-such-name", &none_), DVC_EINVAL);              \
+		ck_assert_ptr_nonnull(strstr(dvc_error_last()->message, dvc_##fn##_name((type)0))); \
+		ck_dvc(dvc_##fn##_parse(NULL, &none_), DVC_EINVAL);                        \
+		ck_dvc(dvc_##fn##_parse(dvc_##fn##_name((type)0), NULL), DVC_EINVAL);      \
+	} while (0)
+
+START_TEST(every_enum_name_parses_back)
+{
+	ROUND_TRIP(state, dvc_state, DVC_STATE_COUNT);
+	ROUND_TRIP(action, dvc_action, DVC_ACTION_COUNT);
+	ROUND_TRIP(role, dvc_role, DVC_ROLE_COUNT);
+	ROUND_TRIP(channel, dvc_channel, 3);
+	ROUND_TRIP(delivery, dvc_delivery, 3);
+	ROUND_TRIP(actor_kind, dvc_actor_kind, 3);
+	ROUND_TRIP(format, dvc_format, 3);
+	ROUND_TRIP(doc_form, dvc_doc_form, 3);
+	ROUND_TRIP(doc_submission, dvc_doc_submission, 2);
+	ROUND_TRIP(fee_kind, dvc_fee_kind, 3);
+	ROUND_TRIP(online_mode, dvc_online_mode, 3);
+	ROUND_TRIP(deadline_unit, dvc_deadline_unit, 2);
+	ROUND_TRIP(match, dvc_match, 3);
+	ROUND_TRIP(day_kind, dvc_day_kind, 6);
+	ROUND_TRIP(notify_channel, dvc_notify_channel, 2);
+	ROUND_TRIP(message_state, dvc_message_state, 5);
+	ROUND_TRIP(payment_outcome, dvc_payment_outcome, 3);
+	ROUND_TRIP(report_group, dvc_report_group, 7);
+	ROUND_TRIP(slip_format, dvc_slip_format, 2);
+	ck_assert_str_eq(dvc_delivery_name(DVC_DELIVERY_POST), "post");
+	ck_assert_str_eq(dvc_fee_kind_name(DVC_FEE_PER_COPY), "per_copy");
+	ck_assert_str_eq(dvc_state_label_vi(DVC_STATE_IN_PROGRESS), "Đang xử lý");
+}
+END_TEST
+
 START_TEST(statemachine_table_is_whole_and_drawable)
 {
 	size_t n;
@@ -935,6 +980,7 @@ int main(void)
 	tcase_add_test(tc, stuck_dossiers_are_listed_by_unit);
 	tcase_add_test(tc, accounts_hash_passwords_and_lock_after_failures);
 	tcase_add_test(tc, statemachine_table_is_whole_and_drawable);
+	tcase_add_test(tc, every_enum_name_parses_back);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tf, file_setup, file_teardown);
 	tcase_set_timeout(tf, 120);

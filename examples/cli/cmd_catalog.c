@@ -27,15 +27,6 @@ static int parse_date_arg(const char *s, dvc_date *d)
 	return 0;
 }
 
-static const char *mode_name(dvc_online_mode m)
-{
-	return m == DVC_ONLINE_FULL ? "full" : m == DVC_ONLINE_PARTIAL ? "partial" : "none";
-}
-
-static const char *match_name(dvc_match m)
-{
-	return m == DVC_MATCH_PHRASE ? "phrase" : m == DVC_MATCH_WORDS ? "words" : "fuzzy";
-}
 
 static int catalog_import(dvc_cli *cli, int argc, char **argv)
 {
@@ -130,8 +121,8 @@ static int catalog_search(dvc_cli *cli, int argc, char **argv)
 			cJSON_AddStringToObject(x, "sector", h->sector);
 			cJSON_AddStringToObject(x, "agency", h->agency);
 			cJSON_AddNumberToObject(x, "online_level", h->online_level);
-			cJSON_AddStringToObject(x, "online_mode", mode_name(h->online_mode));
-			cJSON_AddStringToObject(x, "match", match_name(h->match));
+			cJSON_AddStringToObject(x, "online_mode", dvc_online_mode_name(h->online_mode));
+			cJSON_AddStringToObject(x, "match", dvc_match_name(h->match));
 			cJSON_AddItemToArray(arr, x);
 		}
 		print_json(arr);
@@ -234,7 +225,7 @@ static cJSON *procedure_json(const dvc_procedure *p)
 	for (size_t i = 0; i < p->n_levels; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(p->levels[i]));
 	cJSON_AddNumberToObject(o, "online_level", p->online_level);
-	cJSON_AddStringToObject(o, "online_mode", mode_name(p->online_mode));
+	cJSON_AddStringToObject(o, "online_mode", dvc_online_mode_name(p->online_mode));
 	cJSON_AddNumberToObject(o, "deadline_value", p->deadline_value);
 	cJSON_AddStringToObject(o, "deadline_unit",
 				p->deadline_unit == DVC_DEADLINE_DAYS ? "days" : "hours");

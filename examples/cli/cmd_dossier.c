@@ -78,24 +78,6 @@ static void add_str(cJSON *o, const char *key, const char *v)
 		cJSON_AddNullToObject(o, key);
 }
 
-static const char *const delivery_names[] = {"counter", "post", "online"};
-
-static const char *delivery_name(dvc_delivery d)
-{
-	return (unsigned)d < sizeof delivery_names / sizeof delivery_names[0] ? delivery_names[d]
-									     : "?";
-}
-
-static int delivery_parse(const char *s, dvc_delivery *out)
-{
-	for (size_t i = 0; i < sizeof delivery_names / sizeof delivery_names[0]; i++)
-		if (strcmp(s, delivery_names[i]) == 0) {
-			*out = (dvc_delivery)i;
-			return 0;
-		}
-	return -1;
-}
-
 /* A note on one line: line breaks shown as " / ". */
 static void print_oneline(const char *s)
 {
@@ -178,7 +160,7 @@ void cli_print_tracking(const dvc_tracking *t, const char *in)
 		cli_time_str(t->finished_at, a);
 		printf("%s  finished:    %s", in, a);
 		if (t->state == DVC_STATE_RETURNED)
-			printf(", delivered %s", delivery_name(t->delivery));
+			printf(", delivered %s", dvc_delivery_name(t->delivery));
 		putchar('\n');
 	}
 	if (t->fee_due || t->fee_paid || t->fee_refunded || t->fee_exemption) {
@@ -260,7 +242,7 @@ cJSON *cli_tracking_json(const dvc_tracking *t)
 	cJSON_AddBoolToObject(o, "step_overdue", t->step_overdue);
 	cJSON_AddBoolToObject(o, "clock_stopped", t->clock_stopped);
 	if (t->state == DVC_STATE_RETURNED)
-		cJSON_AddStringToObject(o, "delivery", delivery_name(t->delivery));
+		cJSON_AddStringToObject(o, "delivery", dvc_delivery_name(t->delivery));
 	cJSON_AddNumberToObject(o, "fee_due", (double)t->fee_due);
 	cJSON_AddNumberToObject(o, "fee_paid", (double)t->fee_paid);
 	cJSON_AddNumberToObject(o, "fee_refunded", (double)t->fee_refunded);
@@ -408,8 +390,8 @@ static int dossier_act(dvc_cli *cli, int argc, char **argv)
 		return cli_fail_lib("--new-due");
 	if (expect && (parse_int64(expect, &q.expected_version) || q.expected_version < 0))
 		return cli_fail("--expect-version must be a non-negative integer");
-	if (delivery && delivery_parse(delivery, &q.delivery))
-		return cli_fail("--delivery must be counter, post or online");
+	if (delivery && dvc_delivery_parse(delivery, &q.delivery) != DVC_OK)
+		return cli_fail_lib("--delivery");
 	if (!cli_db(cli))
 		return 1;
 	if (dvc_dossier_act(cli->db, argv[1], &q, &version) != DVC_OK)

@@ -75,17 +75,6 @@ static enum MHD_Result bad_request(httpd_req *r, int code, const char *msg, cons
 	return reply_error(r, httpd_status_for(code), code, msg, path);
 }
 
-/* ---- names the library has no table for (presentation only) ---- */
-
-static const char *const doc_form_names[] = {"original", "copy", "original_or_copy"};
-static const char *const submission_names[] = {"eform", "upload"};
-static const char *const fee_kind_names[] = {"fixed", "per_copy", "per_page"};
-static const char *const online_mode_names[] = {"none", "partial", "full"};
-static const char *const delivery_names[] = {"counter", "post", "online"};
-static const char *const match_names[] = {"phrase", "words", "fuzzy"};
-
-#define NAME_OF(tab, i) ((unsigned)(i) < sizeof(tab) / sizeof(tab)[0] ? (tab)[i] : "?")
-
 /* ---- static assets ---- */
 
 static const dvc_embedded_file *asset(const char *name)
@@ -235,8 +224,8 @@ static enum MHD_Result h_search(httpd_req *r)
 		add_str(it, "sector", h->sector);
 		add_str(it, "agency", h->agency);
 		cJSON_AddNumberToObject(it, "online_level", h->online_level);
-		cJSON_AddStringToObject(it, "online_mode", NAME_OF(online_mode_names, h->online_mode));
-		cJSON_AddStringToObject(it, "match", NAME_OF(match_names, h->match));
+		cJSON_AddStringToObject(it, "online_mode", dvc_online_mode_name(h->online_mode));
+		cJSON_AddStringToObject(it, "match", dvc_match_name(h->match));
 		cJSON_AddItemToArray(hits, it);
 	}
 	dvc_search_result_free(res);
@@ -258,7 +247,7 @@ static cJSON *procedure_json(const dvc_procedure *p)
 	for (size_t i = 0; i < p->n_levels; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(p->levels[i]));
 	cJSON_AddNumberToObject(o, "online_level", p->online_level);
-	cJSON_AddStringToObject(o, "online_mode", NAME_OF(online_mode_names, p->online_mode));
+	cJSON_AddStringToObject(o, "online_mode", dvc_online_mode_name(p->online_mode));
 	d = cJSON_AddObjectToObject(o, "deadline");
 	cJSON_AddNumberToObject(d, "value", p->deadline_value);
 	cJSON_AddStringToObject(d, "unit", p->deadline_unit == DVC_DEADLINE_HOURS ? "hours" : "days");
@@ -272,9 +261,9 @@ static cJSON *procedure_json(const dvc_procedure *p)
 		cJSON *it = cJSON_CreateObject();
 		cJSON_AddNumberToObject(it, "n", (double)(i + 1));
 		cJSON_AddStringToObject(it, "name", x->name);
-		cJSON_AddStringToObject(it, "form", NAME_OF(doc_form_names, x->form));
+		cJSON_AddStringToObject(it, "form", dvc_doc_form_name(x->form));
 		cJSON_AddNumberToObject(it, "count", x->count);
-		cJSON_AddStringToObject(it, "submission", NAME_OF(submission_names, x->submission));
+		cJSON_AddStringToObject(it, "submission", dvc_doc_submission_name(x->submission));
 		cJSON_AddItemToArray(a, it);
 	}
 	a = cJSON_AddArrayToObject(o, "fees");
@@ -282,7 +271,7 @@ static cJSON *procedure_json(const dvc_procedure *p)
 		const dvc_fee *x = &p->fees[i];
 		cJSON *it = cJSON_CreateObject();
 		cJSON_AddStringToObject(it, "name", x->name);
-		cJSON_AddStringToObject(it, "kind", NAME_OF(fee_kind_names, x->kind));
+		cJSON_AddStringToObject(it, "kind", dvc_fee_kind_name(x->kind));
 		cJSON_AddNumberToObject(it, "amount", (double)x->amount);
 		add_str(it, "note", x->note);
 		cJSON_AddItemToArray(a, it);
@@ -672,7 +661,7 @@ static cJSON *tracking_json(httpd_req *r, const dvc_tracking *t, const dvc_actor
 	add_time(o, "finished_at", t->finished_at);
 	cJSON_AddBoolToObject(o, "overdue", t->overdue);
 	cJSON_AddBoolToObject(o, "clock_stopped", t->clock_stopped);
-	cJSON_AddStringToObject(o, "delivery", NAME_OF(delivery_names, t->delivery));
+	cJSON_AddStringToObject(o, "delivery", dvc_delivery_name(t->delivery));
 	cJSON_AddNumberToObject(o, "fee_due", (double)t->fee_due);
 	cJSON_AddNumberToObject(o, "fee_paid", (double)t->fee_paid);
 	add_str(o, "fee_exemption", t->fee_exemption);
@@ -874,16 +863,6 @@ out_replied:
 	return r->result;
 }
 
-static int delivery_parse(const char *s, dvc_delivery *out)
-{
-	for (size_t i = 0; i < sizeof delivery_names / sizeof delivery_names[0]; i++)
-		if (strcmp(s, delivery_names[i]) == 0) {
-			*out = (dvc_delivery)i;
-			return 0;
-		}
-	return -1;
-}
-
 static enum MHD_Result h_act(httpd_req *r)
 {
 	cJSON *j = req_json(r), *o;
@@ -921,8 +900,8 @@ static enum MHD_Result h_act(httpd_req *r)
 		reply_error(r, 400, DVC_EDATE, dvc_error_last()->message, "new_due");
 		goto out_replied;
 	}
-	if ((delivery = STR(j, "delivery")) && delivery_parse(delivery, &q.delivery) != 0) {
-		bad_request(r, DVC_EINVAL, "delivery is counter, post or online", "delivery");
+	if ((delivery = STR(j, "delivery")) && dvc_delivery_parse(delivery, &q.delivery) != DVC_OK) {
+		reply_lib(r);
 		goto out_replied;
 	}
 	ev = cJSON_GetObjectItemCaseSensitive(j, "expected_version");

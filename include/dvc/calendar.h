@@ -119,8 +119,9 @@ typedef enum dvc_day_kind {
 	DVC_DAY_SWAPPED_WORKING = 5 /**< làm bù: a rest day made a working day */
 } dvc_day_kind;
 
-/** A static English name for a kind ("holiday"), as used in schedule files. */
+/** A static English name for a kind ("holiday"), as used in schedule files; "?" out of range. */
 DVC_API const char *dvc_day_kind_name(dvc_day_kind kind);
+DVC_API int dvc_day_kind_parse(const char *name, dvc_day_kind *out);
 
 typedef struct dvc_day_info {
 	dvc_date date;

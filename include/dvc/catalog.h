@@ -59,6 +59,25 @@ typedef enum dvc_deadline_unit {
 	DVC_DEADLINE_HOURS = 1  /**< working hours */
 } dvc_deadline_unit;
 
+/**
+ * Interchange names of the catalog's enumerations, as the JSON/XML formats
+ * and every view write them ("original_or_copy", "per_copy", "full",
+ * "hours", "xml"). _name gives "?" for a value out of range; _parse fails
+ * with DVC_EINVAL listing the valid names.
+ */
+DVC_API const char *dvc_format_name(dvc_format v);
+DVC_API int dvc_format_parse(const char *name, dvc_format *out);
+DVC_API const char *dvc_doc_form_name(dvc_doc_form v);
+DVC_API int dvc_doc_form_parse(const char *name, dvc_doc_form *out);
+DVC_API const char *dvc_doc_submission_name(dvc_doc_submission v);
+DVC_API int dvc_doc_submission_parse(const char *name, dvc_doc_submission *out);
+DVC_API const char *dvc_fee_kind_name(dvc_fee_kind v);
+DVC_API int dvc_fee_kind_parse(const char *name, dvc_fee_kind *out);
+DVC_API const char *dvc_online_mode_name(dvc_online_mode v);
+DVC_API int dvc_online_mode_parse(const char *name, dvc_online_mode *out);
+DVC_API const char *dvc_deadline_unit_name(dvc_deadline_unit v);
+DVC_API int dvc_deadline_unit_parse(const char *name, dvc_deadline_unit *out);
+
 /** A required document (thành phần hồ sơ). */
 typedef struct dvc_document {
 	const char *name;
@@ -198,6 +217,10 @@ typedef enum dvc_match {
 	DVC_MATCH_WORDS = 1,    /**< every word, anywhere */
 	DVC_MATCH_FUZZY = 2     /**< after correcting one typo in a word */
 } dvc_match;
+
+/** "phrase", "words", "fuzzy". */
+DVC_API const char *dvc_match_name(dvc_match v);
+DVC_API int dvc_match_parse(const char *name, dvc_match *out);
 
 typedef struct dvc_search_hit {
 	const char *code;

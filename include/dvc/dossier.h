@@ -44,6 +44,10 @@ typedef enum dvc_actor_kind {
 	DVC_ACTOR_OFFICER = 2    /**< an officer (name = username) */
 } dvc_actor_kind;
 
+/** "account", "anonymous", "officer". */
+DVC_API const char *dvc_actor_kind_name(dvc_actor_kind k);
+DVC_API int dvc_actor_kind_parse(const char *name, dvc_actor_kind *out);
+
 typedef struct dvc_actor {
 	dvc_actor_kind kind;
 	const char *name;   /**< username, for accounts and officers */

@@ -64,8 +64,10 @@ typedef struct dvc_message_batch dvc_message_batch;
 
 /** "sms", "email"; "?" for anything else. */
 DVC_API const char *dvc_notify_channel_name(dvc_notify_channel c);
+DVC_API int dvc_notify_channel_parse(const char *name, dvc_notify_channel *out);
 /** "pending", "sending", "sent", "failed", "dead"; "?" for anything else. */
 DVC_API const char *dvc_message_state_name(dvc_message_state s);
+DVC_API int dvc_message_state_parse(const char *name, dvc_message_state *out);
 
 /** Lease up to `max` messages due now. */
 DVC_API int dvc_outbox_fetch(dvc_db *db, size_t max, dvc_message_batch **out);

@@ -92,6 +92,7 @@ DVC_API int dvc_payment_sign(const char *query, const char *secret, char **out);
 
 /** "paid", "duplicate", "declined"; "?" for anything else. */
 DVC_API const char *dvc_payment_outcome_name(dvc_payment_outcome o);
+DVC_API int dvc_payment_outcome_parse(const char *name, dvc_payment_outcome *out);
 
 /** A buffer for dvc_vnd_format(): sign, 19 digits, 6 dots and the NUL fit. */
 #define DVC_VND_SIZE 32

@@ -86,6 +86,10 @@ DVC_API int dvc_slip_kind_parse(const char *name, dvc_slip_kind *out);
 /** The name of a kind ("receipt"), or NULL when out of range. Static. */
 DVC_API const char *dvc_slip_kind_name(dvc_slip_kind kind);
 
+/** "html", "xml"; "?" out of range. */
+DVC_API const char *dvc_slip_format_name(dvc_slip_format f);
+DVC_API int dvc_slip_format_parse(const char *name, dvc_slip_format *out);
+
 /**
  * Render one slip of dossier `code`. The caller is the library's trusted
  * side (an officer's desk application): no actor is checked here.
