@@ -3,6 +3,7 @@
 #include "dvc/validate.h"
 #include "store_internal.h"
 #include "text.h"
+#include "throttle_internal.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -82,8 +83,22 @@ static int sodium_ready(void)
 	return DVC_OK;
 }
 
-int dvc_account_register(dvc_db *db, const char *username, const char *password,
-			 const dvc_applicant *profile)
+/* Registration costs an Argon2id hash (64 MiB, ~0.1 s): per client it is
+ * counted before the hash, successful or not. */
+static int register_slot(dvc_db *db, const dvc_caller *from)
+{
+	dvc__throttle_key k;
+	int rc;
+	if (!from || !from->client || !*from->client)
+		return DVC_OK;
+	dvc__throttle_key_make(&k, DVC__THR_REGISTER_CLIENT, from->client, NULL);
+	if ((rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	return dvc__write_end(db, dvc__throttle_reserve(db, &k, 1, dvc__now(db)));
+}
+
+int dvc_account_register_from(dvc_db *db, const char *username, const char *password,
+			      const dvc_applicant *profile, const dvc_caller *from)
 {
 	char hash[crypto_pwhash_STRBYTES];
 	char phone[DVC_PHONE_E164_SIZE];
@@ -91,6 +106,10 @@ int dvc_account_register(dvc_db *db, const char *username, const char *password,
 	int rc;
 	if (!db)
 		return dvc__err(DVC_EINVAL, NULL, "no store");
+	if (from && from->version != DVC_CALLER_VERSION)
+		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_caller version %u", from->version);
+	if ((rc = dvc__client_check(from ? from->client : NULL)) != DVC_OK)
+		return rc;
 	if ((rc = check_username(username)) != DVC_OK)
 		return rc;
 	if (!password || strlen(password) < DVC_PASSWORD_MIN || strlen(password) > 1024)
@@ -99,6 +118,8 @@ int dvc_account_register(dvc_db *db, const char *username, const char *password,
 	if ((rc = dvc__applicant_check(profile, phone)) != DVC_OK)
 		return rc;
 	if ((rc = sodium_ready()) != DVC_OK)
+		return rc;
+	if ((rc = register_slot(db, from)) != DVC_OK)
 		return rc;
 	/* Argon2id, interactive limits (64 MiB): memory-hard against GPU guessing. */
 	if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
@@ -112,46 +133,76 @@ int dvc_account_register(dvc_db *db, const char *username, const char *password,
 	return dvc__write_end(db, dvc__store_account_insert(db, username, hash, &p, dvc__now(db)));
 }
 
-int dvc_account_login(dvc_db *db, const char *username, const char *password)
+int dvc_account_register(dvc_db *db, const char *username, const char *password,
+			 const dvc_applicant *profile)
+{
+	return dvc_account_register_from(db, username, password, profile, NULL);
+}
+
+/* Verified in place of a missing account's hash, so that an unknown
+ * username costs the same Argon2id work as a wrong password (same
+ * parameters as crypto_pwhash_str above; the password is not secret). */
+static const char dummy_hash[crypto_pwhash_STRBYTES] =
+	"$argon2id$v=19$m=65536,t=2,p=1$UVdrhnXUOGAlNHsY4mlR/w$4Q3E7vups0xitl1F+X1VHJFyPWdGSorMbXFkoHFuQEE";
+
+/* The attempt is counted before the password is checked, in one guarded
+ * update per key (dvc__throttle_reserve): however many logins run in
+ * parallel, at most the limit of them reach the Argon2id check. */
+int dvc_account_login_from(dvc_db *db, const char *username, const char *password,
+			   const dvc_caller *from)
 {
 	dvc_arena a = DVC_ARENA_INIT;
 	dvc__account_row row;
-	dvc_time now;
+	dvc__throttle_key keys[3];
+	const char *client = from ? from->client : NULL;
+	size_t n = 0;
 	int rc, ok;
 	if (!db || !username || !password)
 		return dvc__err(DVC_EINVAL, NULL, "login needs a store, a username and a password");
+	if (from && from->version != DVC_CALLER_VERSION)
+		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_caller version %u", from->version);
+	if ((rc = dvc__client_check(client)) != DVC_OK)
+		return rc;
 	if ((rc = sodium_ready()) != DVC_OK)
 		return rc;
-	now = dvc__now(db);
+	/* no such account can exist: nothing to count, nothing to hide */
+	if (check_username(username) != DVC_OK || strlen(password) > 1024)
+		return dvc__err(DVC_EAUTH, NULL, "wrong username or password");
+	dvc__throttle_key_make(&keys[n++], DVC__THR_LOGIN_USER, client, username);
+	if (client && *client)
+		dvc__throttle_key_make(&keys[n++], DVC__THR_LOGIN_CLIENT, client, NULL);
+	dvc__throttle_key_make(&keys[n++], DVC__THR_LOGIN_ACCOUNT, NULL, username);
+	if ((rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	if ((rc = dvc__write_end(db, dvc__throttle_reserve(db, keys, n, dvc__now(db)))) != DVC_OK)
+		return rc;
 	rc = dvc__store_account_get(db, username, &a, &row);
 	if (rc == DVC_ENOTFOUND) {
 		dvc_arena_free(&a);
+		ok = crypto_pwhash_str_verify(dummy_hash, password, strlen(password));
+		(void)ok;
 		return dvc__err(DVC_EAUTH, NULL, "wrong username or password");
 	}
 	if (rc != DVC_OK) {
 		dvc_arena_free(&a);
 		return rc;
 	}
-	if (row.locked_until > now) {
-		dvc_arena_free(&a);
-		return dvc__err(DVC_ETHROTTLED, NULL, "too many failed logins; try again in %lld s",
-				(long long)(row.locked_until - now));
-	}
 	ok = crypto_pwhash_str_verify(row.pwhash, password, strlen(password)) == 0;
 	dvc_arena_free(&a);
+	if (!ok)
+		return dvc__err(DVC_EAUTH, NULL, "wrong username or password");
+	/* a success takes its attempt back and clears this client's count */
 	if ((rc = dvc__write_begin(db)) != DVC_OK)
 		return rc;
-	if (ok) {
-		rc = row.failed_logins ? dvc__store_account_failures(db, row.id, 0, 0) : DVC_OK;
-		return dvc__write_end(db, rc);
-	}
-	row.failed_logins++;
-	rc = dvc__store_account_failures(db, row.id, row.failed_logins,
-					 row.failed_logins >= DVC_LOGIN_MAX_FAILURES
-						 ? now + DVC_LOGIN_LOCK_SECONDS : 0);
-	if ((rc = dvc__write_end(db, rc)) != DVC_OK)
-		return rc;
-	return dvc__err(DVC_EAUTH, NULL, "wrong username or password");
+	rc = dvc__store_throttle_clear(db, &keys[0]);
+	for (size_t i = 1; rc == DVC_OK && i < n; i++)
+		rc = dvc__store_throttle_uncount(db, &keys[i]);
+	return dvc__write_end(db, rc);
+}
+
+int dvc_account_login(dvc_db *db, const char *username, const char *password)
+{
+	return dvc_account_login_from(db, username, password, NULL);
 }
 
 /* The record and its strings share one arena stored right after it. */

@@ -6,6 +6,7 @@
 #include "dvc/validate.h"
 #include "notify_internal.h"
 #include "store_internal.h"
+#include "throttle_internal.h"
 #include "text.h"
 
 #include <cjson/cJSON.h>
@@ -327,52 +328,108 @@ static int resolve_actor(dvc_db *db, const dvc__dossier *d, const dvc_actor *a, 
 	return dvc__err(DVC_EINVAL, "actor", "unknown actor kind %d", (int)a->kind);
 }
 
-/* Anonymous access is throttled per code, counted whether or not the code
+/* Anonymous access is throttled per guesser: failures count against the
+ * client and against the (client, code) pair, whether or not the code
  * exists, so that neither the answer nor the lock-out tells which codes are
- * real (codes are sequential). A failure is counted outside the failed
- * call's rollback; the caller then answers DVC_EAUTH. */
-static int count_bad_secret(dvc_db *db, const char *code, dvc_time now)
+ * real (codes are sequential), and a stranger's failures never lock the
+ * owner out. Shapes are checked first: a code or secret that cannot exist
+ * is refused without a write (a 30 KB made-up code used to store a 30 KB
+ * row). */
+typedef struct guesser {
+	dvc__throttle_key keys[2];
+	size_t n;
+	int failures;
+} guesser;
+
+static int guesser_init(guesser *g, const char *client, const char *code, const char *secret)
+{
+	int rc;
+	if ((rc = dvc__client_check(client)) != DVC_OK)
+		return rc;
+	if (!dvc_dossier_code_valid(code) || !dvc_tracking_secret_valid(secret))
+		return dvc__err(DVC_EAUTH, "secret", "wrong dossier code or tracking secret");
+	g->n = 0;
+	g->failures = 0;
+	dvc__throttle_key_make(&g->keys[g->n++], DVC__THR_TRACK_CODE, client, code);
+	if (client && *client)
+		dvc__throttle_key_make(&g->keys[g->n++], DVC__THR_TRACK_CLIENT, client, NULL);
+	return DVC_OK;
+}
+
+/* A failure is counted outside the failed call's rollback; the caller then
+ * answers DVC_EAUTH. */
+static int count_bad_secret(dvc_db *db, const guesser *g, dvc_time now)
 {
 	int rc;
 	if ((rc = dvc__write_begin(db)) != DVC_OK)
 		return rc;
-	if ((rc = dvc__write_end(db, dvc__store_throttle_fail(db, code, now, DVC_TRACK_MAX_FAILURES,
-							     now + DVC_TRACK_LOCK_SECONDS))) != DVC_OK)
+	if ((rc = dvc__write_end(db, dvc__throttle_fail(db, g->keys, g->n, now))) != DVC_OK)
 		return rc;
 	return dvc__err(DVC_EAUTH, "secret", "wrong dossier code or tracking secret");
 }
 
-/* Before anything is looked up: is this code locked for anonymous callers? */
-static int throttled(dvc_db *db, const char *code, dvc_time now, int *failures)
+/* Before anything is looked up: is this client locked, for this code or all? */
+static int throttled(dvc_db *db, guesser *g, dvc_time now)
 {
-	dvc_time until;
-	int rc = dvc__store_throttle_get(db, code, failures, &until);
-	if (rc != DVC_OK)
-		return rc;
-	if (until > now)
-		return dvc__err(DVC_ETHROTTLED, "secret",
-				"too many wrong attempts for this dossier code; try again in %lld s",
-				(long long)(until - now));
-	return DVC_OK;
+	int rc = dvc__throttle_check(db, g->keys, g->n, now, &g->failures);
+	if (rc == DVC_ETHROTTLED)
+		dvc__err_prefix_path("secret");
+	return rc;
 }
 
-/* After a success, earlier failures are forgotten. */
-static void forget_failures(dvc_db *db, const char *code, int failures)
+/* After a success the client's failures on this code are forgotten (not
+ * its failures overall: a guesser must not reset them with its own code). */
+static void forget_failures(dvc_db *db, const guesser *g)
 {
-	if (failures && dvc__write_begin(db) == DVC_OK)
-		dvc__write_end(db, dvc__store_throttle_clear(db, code));
+	if (g->failures && dvc__write_begin(db) == DVC_OK)
+		dvc__write_end(db, dvc__store_throttle_clear(db, &g->keys[0]));
+}
+
+int dvc_dossier_code_valid(const char *code)
+{
+	size_t n, i, digits = 0;
+	if (!code || (n = strlen(code)) >= DVC_CODE_MAX)
+		return 0;
+	/* from the end: at least 4 digits, '-', 6 digits, '-', an agency code */
+	for (i = n; i > 0 && code[i - 1] >= '0' && code[i - 1] <= '9'; i--)
+		digits++;
+	if (digits < 4 || i == 0 || code[--i] != '-')
+		return 0;
+	for (digits = 0; i > 0 && code[i - 1] >= '0' && code[i - 1] <= '9'; i--)
+		digits++;
+	if (digits != 6 || i < 2 || code[--i] != '-' || i > 64)
+		return 0;
+	while (i > 0) {
+		char c = code[--i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+/* 31 symbols without look-alikes (0/O, 1/I/L). */
+static const char secret_alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+int dvc_tracking_secret_valid(const char *secret)
+{
+	size_t n;
+	if (!secret || (n = strlen(secret)) != DVC_SECRET_LEN)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(secret_alphabet, secret[i]))
+			return 0;
+	return 1;
 }
 
 /* ---- submission ---- */
 
 static void base32(const unsigned char *in, size_t n, char *out)
 {
-	/* 31 symbols without look-alikes (0/O, 1/I/L); the caller draws bytes
-	 * below 248 = 8 * 31, so `% 31` is uniform. */
-	static const char alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+	/* the caller draws bytes below 248 = 8 * 31, so `% 31` is uniform */
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		out[k++] = alphabet[in[i] % 31];
+		out[k++] = secret_alphabet[in[i] % 31];
 	out[k] = '\0';
 }
 
@@ -380,7 +437,7 @@ static void random_secret(char out[DVC_SECRET_MAX])
 {
 	/* One draw for all symbols (each randombytes_buf is a getrandom() system
 	 * call); rejected bytes are replaced from the same pool. */
-	unsigned char b[20], pool[64];
+	unsigned char b[DVC_SECRET_LEN], pool[64];
 	size_t used = sizeof pool;
 	for (size_t i = 0; i < sizeof b; i++) {
 		unsigned char c;
@@ -1042,10 +1099,12 @@ int dvc__dossier_record(dvc_db *db, dvc__dossier *d, const char *who, dvc_action
 int dvc_dossier_act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *new_version)
 {
 	dvc__dossier d;
-	int rc, bad_secret = 0, failures = 0;
+	guesser g;
+	int rc, bad_secret = 0;
+	int anonymous;
 	if (!db || !code || !r)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_act needs a store, a code and a request");
-	if (r->version != DVC_ACTION_VERSION)
+	if (r->version < 1 || r->version > DVC_ACTION_VERSION)
 		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_action_req version %u", r->version);
 	if ((unsigned)r->action >= DVC_ACTION_COUNT)
 		return dvc__err(DVC_EINVAL, "action", "unknown action %d", (int)r->action);
@@ -1054,16 +1113,18 @@ int dvc_dossier_act(dvc_db *db, const char *code, const dvc_action_req *r, int64
 				"(dvc_payment_callback), not as dossier actions");
 	if (sodium_init() < 0)
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
-	if (r->actor.kind == DVC_ACTOR_ANONYMOUS &&
-	    (rc = throttled(db, code, dvc__now(db), &failures)) != DVC_OK)
+	anonymous = r->actor.kind == DVC_ACTOR_ANONYMOUS;
+	if (anonymous &&
+	    ((rc = guesser_init(&g, r->version >= 2 ? r->client : NULL, code, r->actor.secret)) != DVC_OK ||
+	     (rc = throttled(db, &g, dvc__now(db))) != DVC_OK))
 		return rc;
 	if ((rc = dvc__write_begin_lean(db)) != DVC_OK)
 		return rc;
 	rc = dvc__write_end(db, act(db, code, r, new_version, &bad_secret, &d));
 	if (bad_secret)
-		return count_bad_secret(db, code, dvc__now(db));
-	if (rc == DVC_OK && r->actor.kind == DVC_ACTOR_ANONYMOUS)
-		forget_failures(db, code, failures);
+		return count_bad_secret(db, &g, dvc__now(db));
+	if (rc == DVC_OK && anonymous)
+		forget_failures(db, &g);
 	return rc;
 }
 
@@ -1304,27 +1365,37 @@ fail:
 	return rc;
 }
 
-int dvc_dossier_track(dvc_db *db, const char *code, const dvc_actor *who, dvc_tracking **out)
+int dvc_dossier_track_from(dvc_db *db, const char *code, const dvc_actor *who,
+			   const dvc_caller *from, dvc_tracking **out)
 {
 	dvc__dossier d;
-	int rc, bad_secret = 0, failures = 0;
+	guesser g;
+	int rc, bad_secret = 0;
 	if (!db || !code || !who || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_track needs a store, a code, who asks and an out pointer");
+	if (from && from->version != DVC_CALLER_VERSION)
+		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_caller version %u", from->version);
 	if (sodium_init() < 0)
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
 	*out = NULL;
 	if (who->kind == DVC_ACTOR_ANONYMOUS &&
-	    (rc = throttled(db, code, dvc__now(db), &failures)) != DVC_OK)
+	    ((rc = guesser_init(&g, from ? from->client : NULL, code, who->secret)) != DVC_OK ||
+	     (rc = throttled(db, &g, dvc__now(db))) != DVC_OK))
 		return rc;
 	if ((rc = dvc__read_begin(db)) != DVC_OK)
 		return rc;
 	rc = track(db, code, who, out, &bad_secret, &d);
 	dvc__read_end(db);
 	if (bad_secret)
-		return count_bad_secret(db, code, dvc__now(db));
+		return count_bad_secret(db, &g, dvc__now(db));
 	if (rc == DVC_OK && who->kind == DVC_ACTOR_ANONYMOUS)
-		forget_failures(db, code, failures);
+		forget_failures(db, &g);
 	return rc;
+}
+
+int dvc_dossier_track(dvc_db *db, const char *code, const dvc_actor *who, dvc_tracking **out)
+{
+	return dvc_dossier_track_from(db, code, who, NULL, out);
 }
 
 int dvc__dossier_track(dvc_db *db, const char *code, dvc_tracking **out)

@@ -154,6 +154,15 @@ static const char *const migrations[] = {
 	"  code TEXT PRIMARY KEY, failures INTEGER NOT NULL, locked_until INTEGER NOT NULL,"
 	"  last_at INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX track_throttle_last ON track_throttle(last_at);",
+
+	/* 5 -> 6: throttles count the guesser (client, and client + code or
+	 * username) in fixed-size rows that expire in minutes (throttle.c) */
+	"DROP TABLE track_throttle;"
+	"CREATE TABLE throttle ("
+	"  scope INTEGER NOT NULL, key BLOB NOT NULL, failures INTEGER NOT NULL,"
+	"  window_start INTEGER NOT NULL, locked_until INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (scope, key)) WITHOUT ROWID;"
+	"CREATE INDEX throttle_expiry ON throttle(expires_at);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DVC_SCHEMA_VERSION,

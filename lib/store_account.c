@@ -12,8 +12,6 @@ static const char SQL_ACCOUNT_INSERT[] =
 	" created_at, failed_logins, locked_until"
 static const char SQL_ACCOUNT_GET[] = "SELECT " ACCOUNT_COLUMNS " FROM account WHERE username = ?1";
 static const char SQL_ACCOUNT_BY_ID[] = "SELECT " ACCOUNT_COLUMNS " FROM account WHERE id = ?1";
-static const char SQL_ACCOUNT_FAIL[] =
-	"UPDATE account SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1";
 static const char SQL_OFFICER_INSERT[] =
 	"INSERT INTO officer(username, full_name, unit, role) VALUES (?1, ?2, ?3, ?4)";
 static const char SQL_OFFICER_GET[] =
@@ -91,17 +89,6 @@ int dvc__store_account_get(dvc_db *db, const char *username, dvc_arena *a, dvc__
 int dvc__store_account_by_id(dvc_db *db, int64_t id, dvc_arena *a, dvc__account_row *out)
 {
 	return read_account(db, SQL_ACCOUNT_BY_ID, NULL, id, a, out);
-}
-
-int dvc__store_account_failures(dvc_db *db, int64_t id, int failures, dvc_time locked_until)
-{
-	sqlite3_stmt *st = dvc__stmt(db, SQL_ACCOUNT_FAIL);
-	if (!st)
-		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, failures);
-	sqlite3_bind_int64(st, 3, locked_until);
-	return dvc__exec_step(db, st, "counting a failed login");
 }
 
 int dvc__store_officer_insert(dvc_db *db, const char *username, const char *full_name,

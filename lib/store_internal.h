@@ -202,7 +202,7 @@ typedef struct dvc__dossier {
 	int64_t remaining, step_remaining;
 	int flags;
 	int delivery;                  /* -1: none */
-	int track_failures;            /* unused since schema 5 (track_throttle) */
+	int track_failures;            /* unused since schema 5 (throttle since 6) */
 	dvc_time track_locked_until;
 	int64_t journal_seq;
 	unsigned char journal_head[32];
@@ -238,11 +238,6 @@ int dvc__store_dossier_load(dvc_db *db, const char *code, dvc__dossier *d);
 int dvc__store_dossier_set_submitted(dvc_db *db, int64_t id, dvc_time at);
 /* Write the live row where rev == expected_rev; DVC_ECONFLICT when it moved. */
 int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expected_rev);
-/* Anonymous-access throttle, per code (existing or not). */
-int dvc__store_throttle_get(dvc_db *db, const char *code, int *failures, dvc_time *locked_until);
-/* Count a failure; at `max` failures lock until `lock_until` and restart the count. */
-int dvc__store_throttle_fail(dvc_db *db, const char *code, dvc_time now, int max, dvc_time lock_until);
-int dvc__store_throttle_clear(dvc_db *db, const char *code);
 int dvc__store_journal_insert(dvc_db *db, int64_t dossier_id, const dvc__journal_row *j);
 typedef int (*dvc__journal_cb)(void *ctx, const dvc__journal_row *j);
 int dvc__store_journal_each(dvc_db *db, int64_t dossier_id, dvc__journal_cb cb, void *ctx);
@@ -336,8 +331,8 @@ typedef struct dvc__account_row {
 	const char *username, *pwhash;
 	dvc_applicant profile;
 	dvc_time created_at;
-	int failed_logins;
-	dvc_time locked_until;
+	int failed_logins;      /* unused since schema 6 (throttle table) */
+	dvc_time locked_until;  /* unused since schema 6 */
 } dvc__account_row;
 
 int dvc__store_account_insert(dvc_db *db, const char *username, const char *pwhash,
@@ -345,7 +340,6 @@ int dvc__store_account_insert(dvc_db *db, const char *username, const char *pwha
 /* Strings live in `a`. DVC_ENOTFOUND when absent. */
 int dvc__store_account_get(dvc_db *db, const char *username, dvc_arena *a, dvc__account_row *out);
 int dvc__store_account_by_id(dvc_db *db, int64_t id, dvc_arena *a, dvc__account_row *out);
-int dvc__store_account_failures(dvc_db *db, int64_t id, int failures, dvc_time locked_until);
 typedef struct dvc__officer_row {
 	int64_t id;
 	char username[DVC_USERNAME_MAX + 1];

@@ -487,8 +487,8 @@ def run(port, db, files, tmp):
     st, doc, _, _ = anon.post("/api/dossiers", dict(good, attachments=[]))
     tcode = doc["code"]
     for _ in range(5):
-        t.get(f"/api/dossiers/{tcode}?secret=GUESS")
-    st, doc, r, _ = t.get(f"/api/dossiers/{tcode}?secret=GUESS")
+        t.get(f"/api/dossiers/{tcode}?secret=AAAAAAAAAAAAAAAAAAAA")
+    st, doc, r, _ = t.get(f"/api/dossiers/{tcode}?secret=AAAAAAAAAAAAAAAAAAAA")
     error_is(st, doc, 429, "DVC_ETHROTTLED", "guessing secrets is throttled")
     check(r.getheader("Retry-After") is not None, "Retry-After on 429")
 

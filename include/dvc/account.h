@@ -28,9 +28,38 @@ typedef struct dvc_applicant {
 	const char *email;      /**< optional */
 } dvc_applicant;
 
-/** Failed logins allowed before an account is locked for DVC_LOGIN_LOCK_SECONDS. */
+/**
+ * Where a request comes from, for the throttles: the front end passes the
+ * client's network address (or another stable key of whoever guesses), so
+ * that failures are counted against the guesser, never against the account
+ * or dossier guessed at. Initialise with DVC_CALLER_INIT. A NULL caller or
+ * client is the one shared "unknown client": fine for a CLI, wrong for a
+ * server, where one guesser would then lock everyone else out.
+ */
+typedef struct dvc_caller {
+	unsigned int version;
+	const char *client; /**< e.g. "203.0.113.7" or an IPv6 /64 prefix; at most 256 bytes */
+} dvc_caller;
+
+#define DVC_CALLER_VERSION 1
+#define DVC_CALLER_INIT {DVC_CALLER_VERSION, NULL}
+
+/**
+ * Login throttles (all windows and locks DVC_LOGIN_LOCK_SECONDS): one client
+ * may try DVC_LOGIN_MAX_FAILURES wrong passwords for one username and
+ * DVC_LOGIN_CLIENT_MAX_FAILURES for all usernames; one username takes
+ * DVC_LOGIN_ACCOUNT_MAX_FAILURES from everyone together (a backstop against
+ * guessing from many addresses). Each attempt is counted before its
+ * password is checked, in one guarded update, so parallel attempts cannot
+ * exceed the limits; a success gives its count back.
+ */
 #define DVC_LOGIN_MAX_FAILURES 5
+#define DVC_LOGIN_CLIENT_MAX_FAILURES 20
+#define DVC_LOGIN_ACCOUNT_MAX_FAILURES 100
 #define DVC_LOGIN_LOCK_SECONDS 900
+/** Registrations (each an Argon2id hash) one client may make per window. */
+#define DVC_REGISTER_MAX_PER_CLIENT 10
+#define DVC_REGISTER_WINDOW_SECONDS 3600
 #define DVC_PASSWORD_MIN 8
 /** Limits on account and applicant fields, in bytes (DVC_EINVAL for a
  * username outside 3..DVC_USERNAME_MAX, DVC_ETOOBIG for longer texts). */
@@ -46,13 +75,29 @@ typedef struct dvc_applicant {
  */
 DVC_API int dvc_account_register(dvc_db *db, const char *username, const char *password,
 				 const dvc_applicant *profile);
+/**
+ * dvc_account_register() for a known client: a client that has registered
+ * DVC_REGISTER_MAX_PER_CLIENT accounts (or tried to) within
+ * DVC_REGISTER_WINDOW_SECONDS answers DVC_ETHROTTLED before anything is
+ * hashed. `from` may be NULL (no limit: administrative tools).
+ */
+DVC_API int dvc_account_register_from(dvc_db *db, const char *username, const char *password,
+				      const dvc_applicant *profile, const dvc_caller *from);
 
 /**
- * Check a password. DVC_EAUTH when the username is unknown or the password
- * wrong (the same answer for both); after DVC_LOGIN_MAX_FAILURES failures in
- * a row the account answers DVC_ETHROTTLED until the lock expires.
+ * Check a password: dvc_account_login_from() with the unknown client.
  */
 DVC_API int dvc_account_login(dvc_db *db, const char *username, const char *password);
+/**
+ * Check a password. DVC_EAUTH when the username is unknown or the password
+ * wrong (the same answer, and about the same time: an unknown username
+ * still costs one Argon2id verification); DVC_ETHROTTLED (nothing checked)
+ * when a login throttle above is at its limit for this client or username.
+ * A malformed username or a password over 1024 bytes answers DVC_EAUTH
+ * without counting or writing anything.
+ */
+DVC_API int dvc_account_login_from(dvc_db *db, const char *username, const char *password,
+				   const dvc_caller *from);
 
 /** A stored profile. Free with dvc_account_free(). */
 typedef struct dvc_account {

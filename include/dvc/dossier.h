@@ -96,6 +96,8 @@ typedef struct dvc_submission {
 
 /** Tracking secrets handed to applicants without an account. */
 #define DVC_SECRET_MAX 32
+/** A tracking secret's length: 20 symbols of 31 (about 99 bits). */
+#define DVC_SECRET_LEN 20
 
 typedef struct dvc_receipt {
 	char code[DVC_CODE_MAX];
@@ -136,10 +138,14 @@ typedef struct dvc_action_req {
 	dvc_time new_due;         /**< reschedule: the new appointment */
 	const char *payload;      /**< optional document/data; its SHA-256 goes in the journal */
 	dvc_delivery delivery;    /**< return: how the result was handed over */
+	/* version 2 */
+	const char *client;       /**< the caller's address for the tracking-secret
+	                               throttle (see dvc_caller), or NULL */
 } dvc_action_req;
 
-#define DVC_ACTION_VERSION 1
-#define DVC_ACTION_INIT {DVC_ACTION_VERSION, DVC_ACT_SUBMIT, {DVC_ACTOR_OFFICER, NULL, NULL}, -1, NULL, NULL, 0, NULL, DVC_DELIVERY_COUNTER}
+/** Version 1 requests (without `client`) are still accepted. */
+#define DVC_ACTION_VERSION 2
+#define DVC_ACTION_INIT {DVC_ACTION_VERSION, DVC_ACT_SUBMIT, {DVC_ACTOR_OFFICER, NULL, NULL}, -1, NULL, NULL, 0, NULL, DVC_DELIVERY_COUNTER, NULL}
 
 /**
  * Apply an action. Nothing changes on failure.
@@ -258,20 +264,40 @@ typedef struct dvc_tracking {
 	size_t n_history;
 } dvc_tracking;
 
+/**
+ * Tracking-secret throttle (anonymous tracking and actions): one client may
+ * give DVC_TRACK_MAX_FAILURES wrong secrets for one code in a row, and
+ * DVC_TRACK_CLIENT_MAX_FAILURES for all codes, within DVC_TRACK_LOCK_SECONDS;
+ * then that client (not the dossier) answers DVC_ETHROTTLED for
+ * DVC_TRACK_LOCK_SECONDS. Unknown codes count the same as real ones, so the
+ * lock-out tells nothing. A code or secret that cannot be well-formed (see
+ * dvc_dossier_code_valid) answers DVC_EAUTH without being counted or
+ * written anywhere.
+ */
 #define DVC_TRACK_MAX_FAILURES 5
+#define DVC_TRACK_CLIENT_MAX_FAILURES 20
 #define DVC_TRACK_LOCK_SECONDS 900
 
+/** 1 when `code` has the shape of a dossier code (agency code, "-YYMMDD-", at least
+ *  4 digits; shorter than DVC_CODE_MAX), else 0. Says nothing about existence. */
+DVC_API int dvc_dossier_code_valid(const char *code);
+/** 1 when `secret` has the shape of a tracking secret (20 symbols of its alphabet). */
+DVC_API int dvc_tracking_secret_valid(const char *secret);
+
+/**
+ * Track a dossier: dvc_dossier_track_from() with the unknown client.
+ */
+DVC_API int dvc_dossier_track(dvc_db *db, const char *code, const dvc_actor *who,
+			      dvc_tracking **out);
 /**
  * Track a dossier. `who` decides what may be seen: an officer or the
  * dossier's account may track it (another account: DVC_EPERM); an anonymous
  * applicant needs the secret: DVC_EAUTH otherwise, the same answer as for a
- * code that does not exist, so that codes cannot be probed. After
- * DVC_TRACK_MAX_FAILURES wrong secrets in a row the dossier answers
- * DVC_ETHROTTLED to anonymous callers for DVC_TRACK_LOCK_SECONDS (an
- * application should also rate-limit per client).
+ * code that does not exist, so that codes cannot be probed; DVC_ETHROTTLED
+ * when the tracking-secret throttle above holds `from`'s client.
  */
-DVC_API int dvc_dossier_track(dvc_db *db, const char *code, const dvc_actor *who,
-			      dvc_tracking **out);
+DVC_API int dvc_dossier_track_from(dvc_db *db, const char *code, const dvc_actor *who,
+				   const dvc_caller *from, dvc_tracking **out);
 DVC_API void dvc_tracking_free(dvc_tracking *t);
 
 /** Filters for dvc_dossier_list(). Initialise with DVC_DOSSIER_FILTER_INIT. */

@@ -85,7 +85,7 @@ def test_anonymous_tracking_is_throttled_after_failures(dossier_store):
     code, secret = db.submit("T.000003", applicant=CITIZEN, form=FORM3)
     for _ in range(5):
         with pytest.raises(dvc.Auth):
-            db.track(code, secret="wrong-secret-000000")
+            db.track(code, secret="AAAAAAAAAAAAAAAAAAAA")
     with pytest.raises(dvc.Throttled) as e:
         db.track(code, secret=secret)
     assert e.value.code == -24
