@@ -2,28 +2,34 @@
 # Report benchmark: a generated store of N dossiers (default 1,000,000: one
 # very busy year), then "monthly statistics by sector" three ways:
 #
-#  - report_month_sector: `dvc report --group sector` for November
-#    (dvc_report_get: one SQL pass over the submission index);
+#  - report_month_sector: `dvc report --group sector` for November, as of
+#    now (dvc_report_get: one SQL pass over the submission index);
 #  - report_year_sector:  the same over the whole year;
 #  - pandas_month_sector: the register of the year exported as CSV
 #    (`dvc report register`), loaded with pandas, filtered to November and
 #    grouped by sector (the procedure -> sector map from the catalog export);
-#    the export is timed apart (register_export).
+#    the export is timed apart (register_export). Its figures must equal
+#    report_month_sector's: the register lists every dossier as recorded,
+#    so the report is taken as of the same moment (now, nothing written in
+#    between), not as of an earlier instant such as 2019-12-01 (that one
+#    would count results that came later as pending).
 #
 # Wall time and peak RSS come from GNU time (/usr/bin/time -v, Debian package
 # `time`); each query runs three times and the fastest run is kept. Prints
 # JSON lines; asserts nothing about time. The 1M store takes minutes to
 # generate and ~2.5 GB of disk: run it by hand, not in CI.
 #
-# usage: bench_report.sh DVC SOURCE_ROOT [DOSSIERS] [WORKDIR]
+# usage: bench_report.sh DVC DVC_GEN SOURCE_ROOT [DOSSIERS] [WORKDIR]
+#   DVC_GEN: the built tools/dvc-gen
 #   WORKDIR: keep the store there (reused when it already holds DOSSIERS)
 # `set -- $(best3 ...)` splits "seconds rss" on purpose.
 # shellcheck disable=SC2046,SC2086
 set -eu
 DVC=$1
-ROOT=$2
-N=${3:-1000000}
-W=${4:-}
+GEN=$2
+ROOT=$3
+N=${4:-1000000}
+W=${5:-}
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 if [ ! -x /usr/bin/time ]; then
@@ -58,7 +64,7 @@ best3() {
 
 if [ ! -f "$DB" ]; then
   scale=$(awk "BEGIN { printf \"%.4f\", $N / 15000 }")
-  /usr/bin/time -v "$DVC" --db "$DB" --json gen --year 2019 --scale "$scale" --seed 1 \
+  /usr/bin/time -v "$GEN" --db "$DB" --json --year 2019 --scale "$scale" --seed 1 \
     --data "$ROOT/data" >"$W/gen.json" 2>"$W/gen.time"
   "$PY" - "$W/gen.json" "$(wall "$W/gen.time")" "$(rss "$W/gen.time")" "$(du -k "$DB" | cut -f1)" <<'PY'
 import json, sys
@@ -73,7 +79,7 @@ fi
 total=$("$DVC" --db "$DB" --json report --group none --asof 2020-01-01 |
   "$PY" -c 'import json,sys; r=json.load(sys.stdin); print(r[0]["received"] if r else 0)')
 
-M="--from 2019-11-01 --to 2019-12-01 --asof 2019-12-01"
+M="--from 2019-11-01 --to 2019-12-01"
 set -- $(best3 "$W/month.json" "$DVC" --db "$DB" --json report $M --group sector)
 month_s=$1 month_rss=$2
 set -- $(best3 "$W/year.json" "$DVC" --db "$DB" --json report --from 2019-01-01 --to 2020-01-01 \

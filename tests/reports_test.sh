@@ -1,5 +1,5 @@
 #!/bin/sh
-# Reports on a generated year: `dvc gen` is deterministic and shaped as asked;
+# Reports on a generated year: tools/dvc-gen ($DVC_GEN) is deterministic and shaped as asked;
 # `dvc report --json` agrees with hand-written SQL over the same file (counts
 # by channel and state, on-time and pending counts, every grouping adding up);
 # the Python bindings' report gives the CLI's numbers; monthly_report.py
@@ -17,6 +17,7 @@ ROOT=$2
 BINDINGS=$3
 PY=$4
 MODE=${5:-auto}
+GEN=${DVC_GEN:?set DVC_GEN to the built tools/dvc-gen}
 [ -x "$PY" ] || PY=python3
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -27,21 +28,21 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 REPORT="$ROOT/examples/reports/monthly_report.py"
 
 # ---- the generator ----
-"$DVC" --db "$T/g.db" gen --year 2019 --scale 0.05 --seed 1 --data "$ROOT/data" >"$T/gen.txt" 2>&1 \
-  && ok || bad "gen: $(cat "$T/gen.txt")"
+"$GEN" --db "$T/g.db" --year 2019 --scale 0.05 --seed 1 --data "$ROOT/data" >"$T/gen.txt" 2>&1 \
+  && ok || bad "dvc-gen: $(cat "$T/gen.txt")"
 grep -Eq "^generated 2019: [0-9]+ dossiers, [0-9]+ actions" "$T/gen.txt" && ok || bad "gen summary: $(cat "$T/gen.txt")"
-"$DVC" --db "$T/g2.db" --json gen --year 2019 --scale 0.05 --seed 1 --data "$ROOT/data" >"$T/gen2.json" 2>&1 \
+"$GEN" --db "$T/g2.db" --json --year 2019 --scale 0.05 --seed 1 --data "$ROOT/data" >"$T/gen2.json" 2>&1 \
   && ok || bad "gen again: $(cat "$T/gen2.json")"
 "$DVC" --db "$T/g.db" report register >"$T/reg1.csv" && ok || bad "register"
 "$DVC" --db "$T/g2.db" report register >"$T/reg2.csv" && ok || bad "register 2"
 cmp -s "$T/reg1.csv" "$T/reg2.csv" && ok || bad "gen is not deterministic for a seed"
-"$DVC" --db "$T/g3.db" gen --year 2019 --scale 0.05 --seed 2 --data "$ROOT/data" >/dev/null 2>&1 && ok || bad "gen seed 2"
+"$GEN" --db "$T/g3.db" --year 2019 --scale 0.05 --seed 2 --data "$ROOT/data" >/dev/null 2>&1 && ok || bad "gen seed 2"
 "$DVC" --db "$T/g3.db" report register >"$T/reg3.csv"
 cmp -s "$T/reg1.csv" "$T/reg3.csv" && bad "seeds 1 and 2 give the same year" || ok
 "$DVC" --db "$T/g.db" dossier verify >/dev/null && ok || bad "journal chains of the generated year"
-if "$DVC" --db "$T/x.db" gen --year 2019 --scale -1 2>/dev/null; then bad "--scale -1 accepted"; else ok; fi
-if "$DVC" --db "$T/x.db" gen 2>/dev/null; then bad "gen without --year accepted"; else ok; fi
-if "$DVC" --db "$T/x.db" gen --year 2025 2>"$T/err"; then bad "gen --year 2025 accepted"; else
+if "$GEN" --db "$T/x.db" --year 2019 --scale -1 2>/dev/null; then bad "--scale -1 accepted"; else ok; fi
+if "$GEN" --db "$T/x.db" 2>/dev/null; then bad "gen without --year accepted"; else ok; fi
+if "$GEN" --db "$T/x.db" --year 2025 2>"$T/err"; then bad "gen --year 2025 accepted"; else
   grep -q "30 June 2025" "$T/err" && ok || bad "gen --year 2025: $(cat "$T/err")"; fi
 
 # ---- the CLI's report against SQL ----

@@ -34,6 +34,8 @@ int cli_parse_instant(const char *s, const char *what, dvc_time *out);
  * first relative to the executable, then at the configured prefix. 0 with
  * the path in buf, or 1 after printing one line. */
 int cli_data_dir(const char *given, char *buf, size_t size);
+/* Room for a data directory: paths under it still fit a 4096-byte buffer. */
+#define CLI_DATA_DIR_MAX 2048
 
 /* Print "dvc: <msg>" on one line to stderr; returns 1 (the exit status). */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -90,6 +92,5 @@ int cmd_outbox(dvc_cli *cli, int argc, char **argv);
 int cmd_slip(dvc_cli *cli, int argc, char **argv);
 int cmd_register(dvc_cli *cli, int argc, char **argv);
 int cmd_report(dvc_cli *cli, int argc, char **argv);
-int cmd_gen(dvc_cli *cli, int argc, char **argv);
 
 #endif

@@ -436,7 +436,7 @@ static int level4_story(demo *d, const char *datadir)
 
 int cmd_demo(dvc_cli *cli, int argc, char **argv)
 {
-	char datadir[4096];
+	char datadir[CLI_DATA_DIR_MAX];
 	const dvc_actor desk = {DVC_ACTOR_OFFICER, "hoa.lt", NULL};
 	const dvc_actor specialist = {DVC_ACTOR_OFFICER, "nam.tv", NULL};
 	const dvc_actor head = {DVC_ACTOR_OFFICER, "lan.pt", NULL};

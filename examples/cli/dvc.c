@@ -73,7 +73,6 @@ static const struct command {
 			       "|level|month] [--asof INSTANT]\n"
 			       "  report bottlenecks [--asof INSTANT] | index [--from DATE] [--to DATE]"
 			       " | register [--from DATE] [--to DATE]   (CSV)"},
-	{"gen", cmd_gen, "gen --year YEAR [--scale N] [--seed S] [--data DIR]   a simulated year of dossiers"},
 	{"statemachine", cmd_statemachine, "statemachine [--dot]       the lifecycle table, or a Graphviz digraph"},
 	{"demo", cmd_demo, "demo [DATA-DIR]            the Kiến Thụy seed story on the --db store\n"
 			   "                            (data: DATA-DIR, else $DVC_DATA_DIR, else the installed one)"},

@@ -1,8 +1,11 @@
-/* dvc gen: a realistic year of dossiers for the reference district, on the
+/* dvc-gen: a realistic year of dossiers for the reference district, on the
  * --db store, through the public API only (submit and act, as a portal and
- * its officers would), on a simulated clock.
+ * its officers would), on a simulated clock. A development tool for the
+ * report tests and benchmarks: built with the project, never installed.
  *
- *   dvc gen --year 2019 [--scale N] [--seed S] [--data DIR]
+ *   dvc-gen [--db FILE] [--json] --year 2019 [--scale N] [--seed S] [--data DIR]
+ *
+ * DIR as for `dvc demo`: given, else $DVC_DATA_DIR, else the installed data.
  *
  * What it does:
  *  1. imports DIR/catalog/kien-thuy-2018.json when the store has no procedure;
@@ -942,12 +945,13 @@ static double wall(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int cmd_gen(dvc_cli *cli, int argc, char **argv)
+static int gen_year(dvc_cli *cli, int argc, char **argv)
 {
 	const char *year_s = cli_option(&argc, argv, "--year");
 	const char *scale_s = cli_option(&argc, argv, "--scale");
 	const char *seed_s = cli_option(&argc, argv, "--seed");
-	const char *datadir = cli_option(&argc, argv, "--data");
+	const char *data = cli_option(&argc, argv, "--data");
+	char datadir[CLI_DATA_DIR_MAX];
 	gen g;
 	int year, rc;
 	double scale = 1.0, t0;
@@ -955,7 +959,8 @@ int cmd_gen(dvc_cli *cli, int argc, char **argv)
 	char *end;
 
 	if (argc != 1 || !year_s)
-		return cli_fail("usage: dvc gen --year YEAR [--scale N] [--seed S] [--data DIR]");
+		return cli_fail("usage: dvc-gen [--db FILE] [--json] --year YEAR [--scale N] [--seed S] "
+				"[--data DIR]");
 	year = (int)strtol(year_s, &end, 10);
 	/* the reference district's agencies exist from 1 July 2018 to 30 June
 	 * 2025 (the districts were abolished): a whole year fits 2018-2024 */
@@ -972,6 +977,8 @@ int cmd_gen(dvc_cli *cli, int argc, char **argv)
 		if (*end)
 			return cli_fail("--seed must be a non-negative integer");
 	}
+	if (cli_data_dir(data, datadir, sizeof datadir))
+		return 1;
 	memset(&g, 0, sizeof g);
 	/* xorshift needs a non-zero state; mix the seed so that 0, 1, 2 differ widely */
 	g.r.s = (seed + 1) * 0x9E3779B97F4A7C15ULL;
@@ -987,7 +994,7 @@ int cmd_gen(dvc_cli *cli, int argc, char **argv)
 		dvc_time_from_local(jan2, 7, 30, 0, &g.now);
 	}
 	t0 = wall();
-	rc = setup_catalog(&g, datadir ? datadir : "data", year) || simulate(&g, year, scale);
+	rc = setup_catalog(&g, datadir, year) || simulate(&g, year, scale);
 	if (!rc) {
 		double secs = wall() - t0;
 		if (cli->json)
@@ -1009,5 +1016,20 @@ int cmd_gen(dvc_cli *cli, int argc, char **argv)
 	free(g.pool);
 	free(g.free_slots);
 	free(g.heap);
+	return rc;
+}
+
+const char cli_name[] = "dvc-gen";
+
+int main(int argc, char **argv)
+{
+	dvc_cli cli = {"./dvc.db", false, NULL, 0};
+	const char *db;
+	int rc;
+	if ((db = cli_option(&argc, argv, "--db")))
+		cli.db_path = db;
+	cli.json = cli_flag(&argc, argv, "--json");
+	rc = gen_year(&cli, argc, argv);
+	dvc_close(cli.db);
 	return rc;
 }
