@@ -48,6 +48,44 @@ static void put_cp(dvc_buf *b, uint32_t c)
 	dvc_buf_put(b, t, n);
 }
 
+/* Zero-width: combining marks, and format characters that draw nothing. */
+static bool zero_width(uint32_t c)
+{
+	return (c >= 0x300 && c <= 0x36F) || (c >= 0x1AB0 && c <= 0x1AFF) ||
+	       (c >= 0x1DC0 && c <= 0x1DFF) || (c >= 0x20D0 && c <= 0x20FF) ||
+	       (c >= 0xFE20 && c <= 0xFE2F) || (c >= 0x200B && c <= 0x200F) ||
+	       (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF || c == 0xAD || (c >= 0xFE00 && c <= 0xFE0F) ||
+	       c < 0x20 || (c >= 0x7F && c < 0xA0);
+}
+
+/* East Asian Wide and Fullwidth blocks (Unicode UAX #11), two columns. */
+static bool wide(uint32_t c)
+{
+	return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
+	       (c >= 0x3041 && c <= 0x33FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+	       (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
+	       (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+	       (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+	       (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+	       (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+int dvc_text_width(const char *str, size_t n, size_t *width)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, w = 0;
+	if ((!str && n) || !width)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_text_width needs text and an out pointer");
+	if (!dvc__utf8_valid(str, n))
+		return dvc__err(DVC_EUTF8, NULL, "invalid UTF-8 at byte %zu", dvc__utf8_check(str, n));
+	while (i < n) {
+		uint32_t c = next_cp(s, &i);
+		w += zero_width(c) ? 0 : wide(c) ? 2 : 1;
+	}
+	*width = w;
+	return DVC_OK;
+}
+
 bool dvc__utf8_valid(const char *str, size_t n)
 {
 	return dvc__utf8_check(str, n) == n;

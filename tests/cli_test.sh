@@ -31,6 +31,23 @@ assert s["sector"] == want, s["sector"]
 assert s["level"]["district"] == 36 and s["level"]["commune"] == 2, s["level"]
 PY
 
+# the table lines up on a terminal: every count of a dimension starts in the
+# same column, Vietnamese names with diacritics included (one column a letter)
+run catalog stats --asof 2018-07-01 >"$T/stats.txt" && ok || bad "stats text"
+python3 - "$T/stats.txt" <<'PY' && ok || bad "stats columns: $(cat "$T/stats.txt")"
+import sys, unicodedata
+cols = {}
+dim = None
+for line in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    if line.startswith("by "):
+        dim = line
+    elif line.startswith("  "):
+        w = sum(0 if unicodedata.combining(c) else 1 for c in line[: line.rindex(" ")])
+        cols.setdefault(dim, set()).add(w)
+assert cols and all(len(v) == 1 for v in cols.values()), cols
+assert any(c > "\x7f" for c in open(sys.argv[1], encoding="utf-8").read()), "no diacritics to test"
+PY
+
 run catalog export --format xml >"$T/c.xml" && ok || bad "export xml"
 xmllint --noout --schema "$ROOT/data/schema/catalog.xsd" "$T/c.xml" 2>"$T/xmllint.err" && ok \
   || bad "xmllint: $(cat "$T/xmllint.err")"

@@ -68,6 +68,42 @@ START_TEST(nfc_composes_decomposed_vietnamese)
 }
 END_TEST
 
+static size_t width(const char *s)
+{
+	size_t w = 999;
+	ck_assert_int_eq(dvc_text_width(s, strlen(s), &w), DVC_OK);
+	return w;
+}
+
+START_TEST(text_width_counts_columns_not_bytes)
+{
+	size_t w = 7;
+	ck_assert_uint_eq(width(""), 0);
+	ck_assert_uint_eq(width("Tu phap"), 7);
+	/* precomposed: 11 characters, 14 bytes */
+	ck_assert_uint_eq(strlen("Công Thương"), 14);
+	ck_assert_uint_eq(width("Công Thương"), 11);
+	ck_assert_uint_eq(width("Lao động - Thương binh và Xã hội"), 32);
+	ck_assert_uint_eq(width("Nguyễn Thị Ánh Tuyết"), 20);
+	/* decomposed (NFD): the marks take no column */
+	ck_assert_uint_eq(width("Nguye\xcc\x82\xcc\x83n"), 6);
+	ck_assert_uint_eq(width("\xc4\x90" "a\xcc\x86ng ky\xcc\x81"), 7);
+	/* wide ideographs take two, a zero-width space none */
+	ck_assert_uint_eq(width("日本"), 4);
+	ck_assert_uint_eq(width("a\xe2\x80\x8b" "b"), 2);
+	/* invalid UTF-8 is refused and the out value left alone */
+	ck_assert_int_eq(dvc_text_width("C\xf4ng", 4, &w), DVC_EUTF8);
+	ck_assert_int_eq(dvc_error_last()->code, DVC_EUTF8);
+	ck_assert_int_eq(dvc_text_width("\xe1\xbb", 2, &w), DVC_EUTF8);
+	ck_assert_uint_eq(w, 7);
+	ck_assert_int_eq(dvc_text_width(NULL, 3, &w), DVC_EINVAL);
+	ck_assert_int_eq(dvc_text_width("abc", 3, NULL), DVC_EINVAL);
+	/* n counts bytes: a prefix is measured, not the whole string */
+	ck_assert_int_eq(dvc_text_width("Công Thương", 4, &w), DVC_OK);
+	ck_assert_uint_eq(w, 3);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("text");
@@ -75,6 +111,7 @@ int main(void)
 	tcase_add_test(tc, utf8_validation_rejects_malformed_sequences);
 	tcase_add_test(tc, fold_removes_case_and_diacritics_including_d_stroke);
 	tcase_add_test(tc, nfc_composes_decomposed_vietnamese);
+	tcase_add_test(tc, text_width_counts_columns_not_bytes);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -47,6 +47,10 @@ int cli_fail_lib(const char *what);
  * form, and an option that is accepted must take effect. */
 int cli_no_json(const dvc_cli *cli, const char *command);
 
+/* Print `s` padded with spaces to `cols` terminal columns (dvc_text_width:
+ * a Vietnamese letter is one column, not its two or three bytes). */
+void cli_pad(const char *s, size_t cols);
+
 /* Take a boolean flag out of argv ("--leap"): returns true when present. */
 bool cli_flag(int *argc, char **argv, const char *name);
 /* Take "--name VALUE" (or "--name=VALUE") out of argv; NULL when absent. */

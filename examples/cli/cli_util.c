@@ -30,6 +30,16 @@ int cli_fail_lib(const char *what)
 	return cli_fail("%s: %s (%s)", what, e->message, dvc_status_name(e->code));
 }
 
+void cli_pad(const char *s, size_t cols)
+{
+	size_t w;
+	if (dvc_text_width(s, strlen(s), &w) != DVC_OK)
+		w = strlen(s); /* not UTF-8: bytes are the best guess */
+	fputs(s, stdout);
+	for (; w < cols; w++)
+		putchar(' ');
+}
+
 int cli_no_json(const dvc_cli *cli, const char *command)
 {
 	if (cli->json)

@@ -171,7 +171,9 @@ static int catalog_stats(dvc_cli *cli, int argc, char **argv)
 			if (strcmp(last, r->dimension) != 0)
 				printf("by %s:\n", r->dimension);
 			last = r->dimension;
-			printf("  %-8s %-40s %lld\n", r->key, r->label, (long long)r->count);
+			printf("  %-8s ", r->key);
+			cli_pad(r->label, 40); /* by columns: sector names carry diacritics */
+			printf(" %lld\n", (long long)r->count);
 		}
 	}
 	dvc_catalog_stats_free(s);

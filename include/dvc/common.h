@@ -101,6 +101,18 @@ DVC_API int dvc_allocator_set(const dvc_allocator *alloc, int route_deps);
 /** Free memory that libdvc handed to the caller as a plain buffer (strings). */
 DVC_API void dvc_free(void *ptr);
 
+/**
+ * The number of terminal columns UTF-8 text `s` (`n` bytes) takes, for
+ * front ends that line up tables: combining marks (Vietnamese written
+ * decomposed) and zero-width characters take 0, East Asian wide and
+ * fullwidth characters 2, every other character 1, so a Vietnamese letter
+ * is one column whether precomposed or not; control characters take 0.
+ * The column count is not the byte count: pad with spaces up to a width,
+ * not with printf's "%-20s". DVC_EUTF8 for invalid UTF-8 (or a NUL byte),
+ * *width untouched.
+ */
+DVC_API int dvc_text_width(const char *s, size_t n, size_t *width);
+
 /** Instants: seconds since 1970-01-01T00:00:00Z (UTC). */
 typedef int64_t dvc_time;
 
