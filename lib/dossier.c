@@ -1188,7 +1188,8 @@ int dvc_dossier_allowed_actions(dvc_db *db, const char *code, const dvc_actor *w
 				dvc_allowed_actions **out)
 {
 	dvc_allowed_actions *l;
-	int rc, bad_secret = 0, failures = 0;
+	guesser g;
+	int rc, bad_secret = 0;
 	if (out)
 		*out = NULL;
 	if (!db || !code || !who || !out)
@@ -1197,7 +1198,8 @@ int dvc_dossier_allowed_actions(dvc_db *db, const char *code, const dvc_actor *w
 	if (sodium_init() < 0)
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
 	if (who->kind == DVC_ACTOR_ANONYMOUS &&
-	    (rc = throttled(db, code, dvc__now(db), &failures)) != DVC_OK)
+	    ((rc = guesser_init(&g, NULL, code, who->secret)) != DVC_OK ||
+	     (rc = throttled(db, &g, dvc__now(db))) != DVC_OK))
 		return rc;
 	if (!(l = dvc__calloc(1, sizeof *l)))
 		return dvc__oom();
@@ -1207,10 +1209,10 @@ int dvc_dossier_allowed_actions(dvc_db *db, const char *code, const dvc_actor *w
 	}
 	if (rc != DVC_OK) {
 		dvc_allowed_actions_free(l);
-		return bad_secret ? count_bad_secret(db, code, dvc__now(db)) : rc;
+		return bad_secret ? count_bad_secret(db, &g, dvc__now(db)) : rc;
 	}
 	if (who->kind == DVC_ACTOR_ANONYMOUS)
-		forget_failures(db, code, failures);
+		forget_failures(db, &g);
 	*out = l;
 	return DVC_OK;
 }
