@@ -665,7 +665,7 @@ START_TEST(allowed_actions_are_a_dry_run_of_the_real_checks)
 {
 	dvc_receipt r = submit3(), r4;
 	dvc_allowed_actions *l;
-	dvc_actor stranger = {DVC_ACTOR_ANONYMOUS, NULL, "WRONGSECRET"};
+	dvc_actor stranger = {DVC_ACTOR_ANONYMOUS, NULL, "WRNGSECRETWRNGSECRET"};
 	const dvc_allowed_action *x;
 
 	ck_assert_int_gt(dry_run_matches(r.code, r.secret), 0);
