@@ -868,6 +868,24 @@ int dvc_time_format(dvc_time t, char *buf, size_t n)
 	return DVC_OK;
 }
 
+int dvc_date_parse(const char *s, dvc_date *out)
+{
+	if (!s || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_date_parse needs a text and an out pointer");
+	return dvc__date_parse(s, out);
+}
+
+int dvc_time_parse_day(const char *s, dvc_time *out)
+{
+	dvc_date d;
+	if (!s || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_time_parse_day needs a text and an out pointer");
+	if (strlen(s) <= 10) /* too short for an instant: a date, or an error about dates */
+		return dvc__date_parse(s, &d) == DVC_OK ? dvc_time_from_local(d, 0, 0, 0, out)
+							: DVC_EDATE;
+	return dvc_time_parse(s, out);
+}
+
 int dvc_time_from_local(dvc_date date, int hour, int minute, int second, dvc_time *out)
 {
 	if (!out)

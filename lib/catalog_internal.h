@@ -77,4 +77,9 @@ int dvc__catalog_check(const dvc__catalog *c);
 /* True when two versions carry the same data (used to make re-imports no-ops). */
 bool dvc__procedure_equal(const dvc_procedure *a, const dvc_procedure *b);
 
+/* One procedure version as the interchange format writes it (catalog_json.c;
+ * also the base of the procedure view). NULL when out of memory. */
+struct cJSON;
+struct cJSON *dvc__procedure_version_json(const dvc_procedure *p);
+
 #endif

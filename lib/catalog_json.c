@@ -572,7 +572,7 @@ static bool add_strings(cJSON *o, const char *k, const char *const *v, size_t n)
 	return true;
 }
 
-static cJSON *version_json(const dvc_procedure *p)
+cJSON *dvc__procedure_version_json(const dvc_procedure *p)
 {
 	cJSON *o = cJSON_CreateObject(), *dl, *arr;
 	bool ok = o != NULL;
@@ -681,7 +681,7 @@ int dvc__catalog_to_json(const dvc__catalog *c, dvc_buf *out)
 		if (!ok) { cJSON_Delete(x); break; }
 		ok = add_str(x, "code", p->code) && (vs = cJSON_AddArrayToObject(x, "versions")) != NULL;
 		for (size_t v = 0; ok && v < p->n_versions; v++) {
-			cJSON *vj = version_json(&p->versions[v]);
+			cJSON *vj = dvc__procedure_version_json(&p->versions[v]);
 			ok = vj && cJSON_AddItemToArray(vs, vj);
 			if (!ok)
 				cJSON_Delete(vj);

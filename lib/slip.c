@@ -578,6 +578,13 @@ static const dvc_journal_entry *last_entry(const dvc_tracking *t, dvc_action a)
 	return NULL;
 }
 
+int dvc_slip_available(const dvc_tracking *t, dvc_slip_kind kind)
+{
+	if (!t || (unsigned)kind >= DVC_SLIP_KIND_COUNT)
+		return 0;
+	return FORMS[kind].needs < 0 || last_entry(t, (dvc_action)FORMS[kind].needs) != NULL;
+}
+
 static const char *or_empty(const char *s) { return s ? s : ""; }
 
 static const char *officer_name(const dvc_officer *o, const char *actor)

@@ -17,7 +17,7 @@ run catalog import "$ROOT/data/catalog/kien-thuy-2018.json" >"$T/out" && ok || b
 grep -q "imported 38 procedures" "$T/out" && ok || bad "import summary: $(cat "$T/out")"
 
 run --json catalog search "dang ky khai sinh" >"$T/s.json" && ok || bad "search"
-python3 -c "import json,sys; h=json.load(open(sys.argv[1])); assert h[0]['code']=='1.001193', h[0]" "$T/s.json" \
+python3 -c "import json,sys; h=json.load(open(sys.argv[1]))['procedures']; assert h[0]['code']=='1.001193', h[0]" "$T/s.json" \
   && ok || bad "search --json first hit"
 run catalog search "ĐĂNG KÝ KHAI SINH" --level commune | head -1 | grep -q "^1.001193" && ok || bad "search upper-case"
 
@@ -26,6 +26,8 @@ python3 - "$T/stats.json" <<'PY' && ok || bad "stats counts"
 import json, sys
 s = json.load(open(sys.argv[1]))
 assert s["total"] == 38, s
+for r in s["rows"]:
+    s.setdefault(r["dimension"], {})[r["key"]] = r["count"]
 want = {"TP": 11, "NV": 8, "CT": 3, "LDTBXH": 5, "TTTT": 2, "GDDT": 3, "KHDT": 5, "TNMT": 1}
 assert s["sector"] == want, s["sector"]
 assert s["level"]["district"] == 36 and s["level"]["commune"] == 2, s["level"]

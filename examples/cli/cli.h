@@ -60,6 +60,11 @@ const char *cli_option(int *argc, char **argv, const char *name);
 struct cJSON;
 /* Print a cJSON value on one line to stdout and free it; 1 when out of memory. */
 int cli_emit_json(struct cJSON *o);
+/* Print a library view (dvc_*_json) made with status `rc` into *json and
+ * free it, or the library's error about `what`; the exit status. Takes the
+ * pointer's address: `cli_emit_view(dvc_x_json(.., &j), &j, ..)` reads j
+ * only after the call. */
+int cli_emit_view(int rc, char **json, const char *what);
 /* An instant as "2018-07-02T08:00:00+07:00", or "-" for 0. */
 void cli_time_str(dvc_time t, char buf[DVC_TIME_FORMAT_SIZE]);
 /* A working-time duration as "2 h 15 min" (or "3 days 2 h" over a working day). */
@@ -67,9 +72,6 @@ void cli_duration_str(int64_t seconds, char *buf, size_t n);
 /* The human-readable tracking view (state, step, deadlines) and the journal. */
 void cli_print_tracking(const dvc_tracking *t, const char *indent);
 void cli_print_history(const dvc_tracking *t, const char *indent);
-/* Tracking and history as JSON objects. */
-struct cJSON *cli_tracking_json(const dvc_tracking *t);
-struct cJSON *cli_history_json(const dvc_tracking *t);
 
 /* Shared payment and outbox helpers (cmd_payment.c, cmd_outbox.c). */
 /* An amount in VND the way Vietnamese texts write it: "50.000 đồng". */

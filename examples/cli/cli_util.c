@@ -65,17 +65,8 @@ dvc_db *cli_db(dvc_cli *cli)
 
 int cli_parse_instant(const char *s, const char *what, dvc_time *out)
 {
-	int y, m, d;
-	char tail;
-	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3) {
-		dvc_date date = {y, m, d};
-		if (dvc_time_from_local(date, 0, 0, 0, out) == DVC_OK)
-			return 0;
-	} else if (dvc_time_parse(s, out) == DVC_OK) {
-		return 0;
-	}
-	return cli_fail("%s: '%s' is neither a date YYYY-MM-DD nor an instant with an offset "
-			"(2018-07-02T08:00:00+07:00)", what, s);
+	/* the library's parse, the same in every front end */
+	return dvc_time_parse_day(s, out) == DVC_OK ? 0 : cli_fail_lib(what);
 }
 
 static bool is_dir(const char *path)

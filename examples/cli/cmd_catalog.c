@@ -1,31 +1,10 @@
 /* dvc catalog ... and dvc procedure ... */
 #include "cli.h"
 
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void print_json(cJSON *o)
-{
-	char *s = cJSON_PrintUnformatted(o);
-	if (s)
-		puts(s);
-	cJSON_free(s);
-	cJSON_Delete(o);
-}
-
-static int parse_date_arg(const char *s, dvc_date *d)
-{
-	int y, m, day;
-	char tail;
-	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &day, &tail) != 3)
-		return -1;
-	d->year = y;
-	d->month = m;
-	d->day = day;
-	return 0;
-}
 
 
 static int catalog_import(dvc_cli *cli, int argc, char **argv)
@@ -78,6 +57,7 @@ static int catalog_search(dvc_cli *cli, int argc, char **argv)
 	dvc_search_result *r;
 	dvc_date asof;
 	const char *online, *limit, *date;
+	int rc = 0;
 	o.sector = cli_option(&argc, argv, "--sector");
 	o.level = cli_option(&argc, argv, "--level");
 	o.agency = cli_option(&argc, argv, "--agency");
@@ -99,8 +79,8 @@ static int catalog_search(dvc_cli *cli, int argc, char **argv)
 		o.limit = (size_t)v;
 	}
 	if (date) {
-		if (parse_date_arg(date, &asof) != 0)
-			return cli_fail("--asof must be YYYY-MM-DD");
+		if (dvc_date_parse(date, &asof) != DVC_OK)
+			return cli_fail_lib("--asof");
 		o.asof = &asof;
 	}
 	if (argc > 2)
@@ -111,21 +91,8 @@ static int catalog_search(dvc_cli *cli, int argc, char **argv)
 	if (dvc_catalog_search(cli->db, argc == 2 ? argv[1] : NULL, &o, &r) != DVC_OK)
 		return cli_fail_lib("search");
 	if (cli->json) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; i < dvc_search_result_count(r); i++) {
-			const dvc_search_hit *h = dvc_search_result_get(r, i);
-			cJSON *x = cJSON_CreateObject();
-			cJSON_AddStringToObject(x, "code", h->code);
-			cJSON_AddNumberToObject(x, "version", h->version);
-			cJSON_AddStringToObject(x, "name", h->name);
-			cJSON_AddStringToObject(x, "sector", h->sector);
-			cJSON_AddStringToObject(x, "agency", h->agency);
-			cJSON_AddNumberToObject(x, "online_level", h->online_level);
-			cJSON_AddStringToObject(x, "online_mode", dvc_online_mode_name(h->online_mode));
-			cJSON_AddStringToObject(x, "match", dvc_match_name(h->match));
-			cJSON_AddItemToArray(arr, x);
-		}
-		print_json(arr);
+		char *j;
+		rc = cli_emit_view(dvc_search_result_json(r, argc == 2 ? argv[1] : NULL, &j), &j, "search");
 	} else {
 		for (size_t i = 0; i < dvc_search_result_count(r); i++) {
 			const dvc_search_hit *h = dvc_search_result_get(r, i);
@@ -135,7 +102,7 @@ static int catalog_search(dvc_cli *cli, int argc, char **argv)
 			printf("no procedure found\n");
 	}
 	dvc_search_result_free(r);
-	return 0;
+	return rc;
 }
 
 static int catalog_stats(dvc_cli *cli, int argc, char **argv)
@@ -143,9 +110,10 @@ static int catalog_stats(dvc_cli *cli, int argc, char **argv)
 	dvc_catalog_stats *s;
 	dvc_date asof;
 	const char *date = cli_option(&argc, argv, "--asof");
+	int rc = 0;
 	(void)argv;
-	if (date && parse_date_arg(date, &asof) != 0)
-		return cli_fail("--asof must be YYYY-MM-DD");
+	if (date && dvc_date_parse(date, &asof) != DVC_OK)
+		return cli_fail_lib("--asof");
 	if (argc != 1)
 		return cli_fail("usage: dvc catalog stats [--asof DATE]");
 	if (!cli_db(cli))
@@ -153,16 +121,8 @@ static int catalog_stats(dvc_cli *cli, int argc, char **argv)
 	if (dvc_catalog_stats_get(cli->db, date ? &asof : NULL, &s) != DVC_OK)
 		return cli_fail_lib("stats");
 	if (cli->json) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "total", (double)dvc_catalog_stats_total(s));
-		for (size_t i = 0; i < dvc_catalog_stats_count(s); i++) {
-			const dvc_stat_row *r = dvc_catalog_stats_row(s, i);
-			cJSON *dim = cJSON_GetObjectItem(o, r->dimension);
-			if (!dim)
-				dim = cJSON_AddObjectToObject(o, r->dimension);
-			cJSON_AddNumberToObject(dim, r->key, (double)r->count);
-		}
-		print_json(o);
+		char *j;
+		rc = cli_emit_view(dvc_catalog_stats_json(s, &j), &j, "stats");
 	} else {
 		const char *last = "";
 		printf("procedures in force: %lld\n", (long long)dvc_catalog_stats_total(s));
@@ -177,7 +137,7 @@ static int catalog_stats(dvc_cli *cli, int argc, char **argv)
 		}
 	}
 	dvc_catalog_stats_free(s);
-	return 0;
+	return rc;
 }
 
 int cmd_catalog(dvc_cli *cli, int argc, char **argv)
@@ -204,52 +164,6 @@ static const char *form_name(dvc_doc_form f)
 static const char *fee_kind(dvc_fee_kind k)
 {
 	return k == DVC_FEE_FIXED ? "" : k == DVC_FEE_PER_COPY ? "/bản" : "/trang";
-}
-
-static cJSON *procedure_json(const dvc_procedure *p)
-{
-	cJSON *o = cJSON_CreateObject(), *a;
-	char d[11];
-	cJSON_AddStringToObject(o, "code", p->code);
-	cJSON_AddNumberToObject(o, "version", p->version);
-	snprintf(d, sizeof d, "%04d-%02d-%02d", p->valid_from.year, p->valid_from.month,
-		 p->valid_from.day);
-	cJSON_AddStringToObject(o, "valid_from", d);
-	if (p->has_valid_to) {
-		snprintf(d, sizeof d, "%04d-%02d-%02d", p->valid_to.year, p->valid_to.month,
-			 p->valid_to.day);
-		cJSON_AddStringToObject(o, "valid_to", d);
-	}
-	cJSON_AddStringToObject(o, "name", p->name);
-	cJSON_AddStringToObject(o, "sector", p->sector);
-	cJSON_AddStringToObject(o, "agency", p->agency);
-	a = cJSON_AddArrayToObject(o, "levels");
-	for (size_t i = 0; i < p->n_levels; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(p->levels[i]));
-	cJSON_AddNumberToObject(o, "online_level", p->online_level);
-	cJSON_AddStringToObject(o, "online_mode", dvc_online_mode_name(p->online_mode));
-	cJSON_AddNumberToObject(o, "deadline_value", p->deadline_value);
-	cJSON_AddStringToObject(o, "deadline_unit",
-				p->deadline_unit == DVC_DEADLINE_DAYS ? "days" : "hours");
-	cJSON_AddStringToObject(o, "result_type", p->result_type);
-	a = cJSON_AddArrayToObject(o, "documents");
-	for (size_t i = 0; i < p->n_documents; i++) {
-		cJSON *x = cJSON_CreateObject();
-		cJSON_AddStringToObject(x, "name", p->documents[i].name);
-		cJSON_AddNumberToObject(x, "count", p->documents[i].count);
-		cJSON_AddItemToArray(a, x);
-	}
-	a = cJSON_AddArrayToObject(o, "fees");
-	for (size_t i = 0; i < p->n_fees; i++) {
-		cJSON *x = cJSON_CreateObject();
-		cJSON_AddStringToObject(x, "name", p->fees[i].name);
-		cJSON_AddNumberToObject(x, "amount", (double)p->fees[i].amount);
-		cJSON_AddItemToArray(a, x);
-	}
-	a = cJSON_AddArrayToObject(o, "unconfirmed");
-	for (size_t i = 0; i < p->n_unconfirmed; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(p->unconfirmed[i]));
-	return o;
 }
 
 static void procedure_print(const dvc_procedure *p)
@@ -296,18 +210,20 @@ int cmd_procedure(dvc_cli *cli, int argc, char **argv)
 	date = cli_option(&argc, argv, "--asof");
 	if (argc != 2)
 		return cli_fail("usage: dvc procedure show CODE [--version N] [--asof DATE]");
-	if (date && parse_date_arg(date, &asof) != 0)
-		return cli_fail("--asof must be YYYY-MM-DD");
+	if (date && dvc_date_parse(date, &asof) != DVC_OK)
+		return cli_fail_lib("--asof");
 	if (!cli_db(cli))
 		return 1;
 	rc = ver ? dvc_procedure_get_version(cli->db, argv[1], atoi(ver), &p)
 		 : dvc_procedure_get(cli->db, argv[1], date ? &asof : NULL, &p);
 	if (rc != DVC_OK)
 		return cli_fail_lib(argv[1]);
-	if (cli->json)
-		print_json(procedure_json(p));
-	else
+	if (cli->json) {
+		char *j;
+		rc = cli_emit_view(dvc_procedure_json(p, &j), &j, argv[1]);
+	} else {
 		procedure_print(p);
+	}
 	dvc_procedure_free(p);
-	return 0;
+	return rc;
 }

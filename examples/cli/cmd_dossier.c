@@ -42,6 +42,15 @@ int cli_emit_json(cJSON *o)
 	return 0;
 }
 
+int cli_emit_view(int rc, char **json, const char *what)
+{
+	if (rc != DVC_OK)
+		return cli_fail_lib(what);
+	puts(*json);
+	dvc_free(*json);
+	return 0;
+}
+
 void cli_time_str(dvc_time t, char buf[DVC_TIME_FORMAT_SIZE])
 {
 	if (t == 0 || dvc_time_format(t, buf, DVC_TIME_FORMAT_SIZE) != DVC_OK)
@@ -57,25 +66,6 @@ void cli_duration_str(int64_t seconds, char *buf, size_t n)
 		snprintf(buf, n, "%lld h %02lld min", h, m);
 	else
 		snprintf(buf, n, "%lld min", m);
-}
-
-static void add_time(cJSON *o, const char *key, dvc_time t)
-{
-	char b[DVC_TIME_FORMAT_SIZE];
-	if (t == 0) {
-		cJSON_AddNullToObject(o, key);
-		return;
-	}
-	cli_time_str(t, b);
-	cJSON_AddStringToObject(o, key, b);
-}
-
-static void add_str(cJSON *o, const char *key, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
 }
 
 /* A note on one line: line breaks shown as " / ". */
@@ -189,68 +179,6 @@ void cli_print_tracking(const dvc_tracking *t, const char *in)
 	}
 }
 
-cJSON *cli_history_json(const dvc_tracking *t)
-{
-	cJSON *arr = cJSON_CreateArray();
-	for (size_t i = 0; arr && i < t->n_history; i++) {
-		const dvc_journal_entry *e = &t->history[i];
-		cJSON *x = cJSON_CreateObject();
-		cJSON_AddNumberToObject(x, "seq", (double)e->seq);
-		add_time(x, "at", e->at);
-		add_str(x, "actor", e->actor);
-		cJSON_AddStringToObject(x, "action", dvc_action_name(e->action));
-		cJSON_AddStringToObject(x, "from", dvc_state_name(e->from));
-		cJSON_AddStringToObject(x, "to", dvc_state_name(e->to));
-		add_str(x, "unit", e->unit);
-		add_str(x, "note", e->note);
-		add_str(x, "payload_digest", e->payload_digest[0] ? e->payload_digest : NULL);
-		cJSON_AddStringToObject(x, "hash", e->hash);
-		cJSON_AddItemToArray(arr, x);
-	}
-	return arr;
-}
-
-/* "step" is 1-based, like the text output ("step 2/3"). */
-cJSON *cli_tracking_json(const dvc_tracking *t)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "code", t->code);
-	cJSON_AddStringToObject(o, "procedure", t->procedure);
-	cJSON_AddNumberToObject(o, "procedure_version", t->procedure_version);
-	add_str(o, "procedure_name", t->procedure_name);
-	cJSON_AddStringToObject(o, "channel", dvc_channel_name(t->channel));
-	cJSON_AddStringToObject(o, "state", dvc_state_name(t->state));
-	cJSON_AddStringToObject(o, "state_label", dvc_state_label_vi(t->state));
-	cJSON_AddNumberToObject(o, "version", (double)t->version);
-	add_str(o, "applicant_name", t->applicant_name);
-	cJSON_AddNumberToObject(o, "step", t->step + 1);
-	cJSON_AddNumberToObject(o, "steps", t->n_steps);
-	add_str(o, "unit", t->unit);
-	add_str(o, "unit_name", t->unit_name);
-	cJSON_AddStringToObject(o, "step_role", dvc_role_name(t->step_role));
-	add_str(o, "handler", t->handler);
-	add_time(o, "submitted_at", t->submitted_at);
-	add_time(o, "received_at", t->received_at);
-	add_time(o, "due_at", t->due_at);
-	add_time(o, "rescheduled_due_at", t->rescheduled_due_at);
-	add_time(o, "step_since", t->step_since);
-	add_time(o, "step_due_at", t->step_due_at);
-	cJSON_AddNumberToObject(o, "seconds_in_step", (double)t->seconds_in_step);
-	add_time(o, "result_at", t->result_at);
-	add_time(o, "finished_at", t->finished_at);
-	cJSON_AddBoolToObject(o, "overdue", t->overdue);
-	cJSON_AddBoolToObject(o, "step_overdue", t->step_overdue);
-	cJSON_AddBoolToObject(o, "clock_stopped", t->clock_stopped);
-	if (t->state == DVC_STATE_RETURNED)
-		cJSON_AddStringToObject(o, "delivery", dvc_delivery_name(t->delivery));
-	cJSON_AddNumberToObject(o, "fee_due", (double)t->fee_due);
-	cJSON_AddNumberToObject(o, "fee_paid", (double)t->fee_paid);
-	cJSON_AddNumberToObject(o, "fee_refunded", (double)t->fee_refunded);
-	add_str(o, "fee_exemption", t->fee_exemption);
-	cJSON_AddItemToObject(o, "history", cli_history_json(t));
-	return o;
-}
-
 /* ---- argument helpers ---- */
 
 /* Take the actor options out of argv. 0 when one was given, -1 when none
@@ -353,11 +281,8 @@ static int dossier_submit(dvc_cli *cli, int argc, char **argv)
 	if (rc != DVC_OK)
 		return cli_fail_lib(argv[1]);
 	if (cli->json) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "code", r.code);
-		add_str(o, "secret", r.secret[0] ? r.secret : NULL);
-		cJSON_AddStringToObject(o, "state", s.draft ? "draft" : "submitted");
-		return cli_emit_json(o);
+		char *j;
+		return cli_emit_view(dvc_receipt_json(&r, s.draft, &j), &j, argv[1]);
 	}
 	printf("dossier %s %s\n", r.code, s.draft ? "saved as a draft" : "submitted");
 	if (r.secret[0])
@@ -397,22 +322,12 @@ static int dossier_act(dvc_cli *cli, int argc, char **argv)
 	if (dvc_dossier_act(cli->db, argv[1], &q, &version) != DVC_OK)
 		return cli_fail_lib(argv[1]);
 	/* Show where the dossier is now, as the actor sees it. */
+	if (cli->json) {
+		char *j;
+		return cli_emit_view(dvc_dossier_view_json(cli->db, argv[1], &q.actor, &j), &j, argv[1]);
+	}
 	if (dvc_dossier_track(cli->db, argv[1], &q.actor, &t) != DVC_OK)
 		t = NULL;
-	if (cli->json) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "code", argv[1]);
-		cJSON_AddStringToObject(o, "action", dvc_action_name(q.action));
-		cJSON_AddNumberToObject(o, "version", (double)version);
-		if (t) {
-			cJSON_AddStringToObject(o, "state", dvc_state_name(t->state));
-			cJSON_AddStringToObject(o, "state_label", dvc_state_label_vi(t->state));
-			add_str(o, "unit", t->unit);
-			add_time(o, "due_at", t->due_at);
-		}
-		dvc_tracking_free(t);
-		return cli_emit_json(o);
-	}
 	if (t) {
 		char due[DVC_TIME_FORMAT_SIZE];
 		printf("%s: %s (%s), version %lld\n", argv[1], dvc_state_name(t->state),
@@ -443,11 +358,16 @@ static int dossier_show(dvc_cli *cli, int argc, char **argv, bool history_only)
 				history_only ? "history" : "track");
 	if (!cli_db(cli))
 		return 1;
+	if (cli->json && !history_only) {
+		char *j;
+		return cli_emit_view(dvc_dossier_view_json(cli->db, argv[1], &who, &j), &j, argv[1]);
+	}
 	if (dvc_dossier_track(cli->db, argv[1], &who, &t) != DVC_OK)
 		return cli_fail_lib(argv[1]);
-	if (cli->json)
-		rc = cli_emit_json(history_only ? cli_history_json(t) : cli_tracking_json(t));
-	else if (history_only)
+	if (cli->json) {
+		char *j;
+		rc = cli_emit_view(dvc_history_json(t, &j), &j, argv[1]);
+	} else if (history_only)
 		cli_print_history(t, "");
 	else
 		cli_print_tracking(t, "");
@@ -502,29 +422,13 @@ static int dossier_list(dvc_cli *cli, int argc, char **argv)
 	}
 	if (!cli_db(cli))
 		return 1;
+	if (cli->json) {
+		char *j;
+		return cli_emit_view(dvc_dossier_list_json(cli->db, &f, NULL, 0, &j), &j, "list");
+	}
 	if (dvc_dossier_list_get(cli->db, &f, &l) != DVC_OK)
 		return cli_fail_lib("list");
 	n = dvc_dossier_list_count(l);
-	if (cli->json) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; i < n; i++) {
-			const dvc_dossier_row *r = dvc_dossier_list_row(l, i);
-			cJSON *x = cJSON_CreateObject();
-			cJSON_AddStringToObject(x, "code", r->code);
-			cJSON_AddStringToObject(x, "procedure", r->procedure);
-			cJSON_AddStringToObject(x, "state", dvc_state_name(r->state));
-			add_str(x, "unit", r->unit);
-			add_str(x, "handler", r->handler);
-			add_time(x, "due_at", r->due_at);
-			add_time(x, "step_due_at", r->step_due_at);
-			add_time(x, "step_since", r->step_since);
-			cJSON_AddBoolToObject(x, "overdue", r->overdue);
-			cJSON_AddBoolToObject(x, "step_overdue", r->step_overdue);
-			cJSON_AddItemToArray(arr, x);
-		}
-		dvc_dossier_list_free(l);
-		return cli_emit_json(arr);
-	}
 	/* Padded columns are ASCII (codes, names): printf pads bytes. The handler
 	 * may be a Vietnamese name, so it comes last, unpadded. */
 	for (size_t i = 0; i < n; i++) {

@@ -11,7 +11,6 @@
  * 2019); an ISO 8601 instant with its offset is accepted too. */
 #include "cli.h"
 
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,38 +36,6 @@ static int extra_args(int argc, char **argv, const char *usage)
 	return 0;
 }
 
-static cJSON *row_json(const dvc_report_row *r)
-{
-	cJSON *o = cJSON_CreateObject();
-	if (!o)
-		return NULL;
-	cJSON_AddStringToObject(o, "key", r->key);
-	cJSON_AddStringToObject(o, "label", r->label);
-#define I(f) cJSON_AddNumberToObject(o, #f, (double)r->f)
-	I(received);
-	I(received_online);
-	I(received_counter);
-	I(received_post);
-	I(settled_on_time);
-	I(settled_late);
-	I(pending_on_time);
-	I(pending_overdue);
-	I(withdrawn);
-	I(rejected);
-	I(cancelled);
-	I(returned);
-	I(returned_online);
-	I(fee_due_count);
-	I(paid_online_count);
-#undef I
-	cJSON_AddNumberToObject(o, "online_rate", r->online_rate);
-	cJSON_AddNumberToObject(o, "online_payment_rate", r->online_payment_rate);
-	cJSON_AddNumberToObject(o, "on_time_rate", r->on_time_rate);
-	cJSON_AddNumberToObject(o, "avg_days_to_settle", r->avg_days_to_settle);
-	cJSON_AddNumberToObject(o, "p90_days_to_settle", r->p90_days_to_settle);
-	return o;
-}
-
 static int report_rows(dvc_cli *cli, int argc, char **argv)
 {
 	static const char usage[] = "dvc report [--from DATE] [--to DATE] [--group G] [--asof INSTANT]";
@@ -79,11 +46,10 @@ static int report_rows(dvc_cli *cli, int argc, char **argv)
 	if (dvc_report_get(cli->db, &o, &r) != DVC_OK)
 		return cli_fail_lib("report");
 	if (cli->json) {
-		cJSON *a = cJSON_CreateArray();
-		for (size_t i = 0; a && i < dvc_report_count(r); i++)
-			cJSON_AddItemToArray(a, row_json(dvc_report_row_get(r, i)));
+		char *j;
+		int rc = cli_emit_view(dvc_report_json(r, &j), &j, "report");
 		dvc_report_free(r);
-		return cli_emit_json(a);
+		return rc;
 	}
 	/* the Vietnamese label goes last: printf pads bytes, not characters */
 	printf("%-14s %8s %7s %7s %5s %8s %6s %8s %7s %5s %5s %5s %8s %7s %7s %6s %6s  %s\n", "key",
@@ -118,24 +84,10 @@ static int report_bottlenecks(dvc_cli *cli, int argc, char **argv)
 	if (dvc_report_bottlenecks(cli->db, asof, &b) != DVC_OK)
 		return cli_fail_lib("bottlenecks");
 	if (cli->json) {
-		cJSON *a = cJSON_CreateArray();
-		for (size_t i = 0; a && i < dvc_bottlenecks_count(b); i++) {
-			const dvc_bottleneck_row *w = dvc_bottlenecks_row(b, i);
-			cJSON *o = cJSON_CreateObject();
-			if (!o)
-				break;
-			cJSON_AddStringToObject(o, "procedure", w->procedure);
-			cJSON_AddNumberToObject(o, "step", w->step);
-			cJSON_AddStringToObject(o, "unit", w->unit);
-			cJSON_AddStringToObject(o, "unit_name", w->unit_name);
-			cJSON_AddStringToObject(o, "role", w->role);
-			cJSON_AddNumberToObject(o, "waiting", (double)w->waiting);
-			cJSON_AddNumberToObject(o, "median_dwell_hours", w->median_dwell_hours);
-			cJSON_AddNumberToObject(o, "max_dwell_hours", w->max_dwell_hours);
-			cJSON_AddItemToArray(a, o);
-		}
+		char *j;
+		int rc = cli_emit_view(dvc_bottlenecks_json(b, &j), &j, "bottlenecks");
 		dvc_bottlenecks_free(b);
-		return cli_emit_json(a);
+		return rc;
 	}
 	printf("%-10s %4s %-14s %-14s %7s %10s %10s  %s\n", "procedure", "step", "role", "unit",
 	       "waiting", "median_h", "max_h", "unit_name");
@@ -162,21 +114,10 @@ static int report_index(dvc_cli *cli, int argc, char **argv)
 	if (dvc_report_index(cli->db, &o, &rows, &n) != DVC_OK)
 		return cli_fail_lib("index");
 	if (cli->json) {
-		cJSON *a = cJSON_CreateArray();
-		for (size_t i = 0; a && i < n; i++) {
-			cJSON *x = cJSON_CreateObject();
-			if (!x)
-				break;
-			cJSON_AddStringToObject(x, "code", rows[i].code);
-			cJSON_AddStringToObject(x, "name", rows[i].name);
-			cJSON_AddStringToObject(x, "formula", rows[i].formula);
-			cJSON_AddNumberToObject(x, "numerator", (double)rows[i].numerator);
-			cJSON_AddNumberToObject(x, "denominator", (double)rows[i].denominator);
-			cJSON_AddNumberToObject(x, "value", rows[i].value);
-			cJSON_AddItemToArray(a, x);
-		}
+		char *j;
+		int rc = cli_emit_view(dvc_index_json(rows, n, &j), &j, "index");
 		dvc_free(rows);
-		return cli_emit_json(a);
+		return rc;
 	}
 	printf("%-17s %8s %10s %12s  %s\n", "indicator", "value", "numerator", "denominator", "name");
 	for (size_t i = 0; i < n; i++)

@@ -254,6 +254,21 @@ DVC_API const char *dvc_lunar_year_name(int lunar_year);
 DVC_API int dvc_time_parse(const char *iso8601, dvc_time *out);
 
 /**
+ * Parse what a person types for a point in time, the same in every front
+ * end: a full instant as dvc_time_parse() takes it, or a plain local date
+ * "YYYY-MM-DD" meaning 00:00 that day in Vietnam (UTC+7), so that the range
+ * from 2019-11-01 to 2019-12-01 is the month of November.
+ * @return DVC_OK; DVC_EDATE (neither form, or no such date); DVC_EINVAL.
+ */
+DVC_API int dvc_time_parse_day(const char *text, dvc_time *out);
+
+/**
+ * Parse a calendar date written exactly "YYYY-MM-DD".
+ * @return DVC_OK; DVC_EDATE (malformed or no such date); DVC_EINVAL.
+ */
+DVC_API int dvc_date_parse(const char *text, dvc_date *out);
+
+/**
  * Format an instant in Vietnam's local time: "2026-03-02T10:15:00+07:00".
  * @param buf  at least DVC_TIME_FORMAT_SIZE bytes
  * @return DVC_OK; DVC_EINVAL (small buffer); DVC_ERANGE (year outside 1..9999).

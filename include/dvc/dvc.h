@@ -22,6 +22,7 @@
 #include "dvc/notify.h"
 #include "dvc/slip.h"
 #include "dvc/report.h"
+#include "dvc/view.h"
 
 #ifdef __cplusplus
 extern "C" {

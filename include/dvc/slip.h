@@ -56,6 +56,7 @@
 #define DVC_SLIP_H
 
 #include "dvc/common.h"
+#include "dvc/dossier.h"
 #include "dvc/store.h"
 
 #ifdef __cplusplus
@@ -85,6 +86,13 @@ DVC_API int dvc_slip_kind_parse(const char *name, dvc_slip_kind *out);
 
 /** The name of a kind ("receipt"), or NULL when out of range. Static. */
 DVC_API const char *dvc_slip_kind_name(dvc_slip_kind kind);
+
+/**
+ * 1 when the dossier's journal has the entry slip `kind` is made from (a
+ * receive entry for the receipt and the control sheet, a request for the
+ * supplement slip...), so dvc_slip_render can print it; else 0.
+ */
+DVC_API int dvc_slip_available(const dvc_tracking *t, dvc_slip_kind kind);
 
 /** "html", "xml"; "?" out of range. */
 DVC_API const char *dvc_slip_format_name(dvc_slip_format f);

@@ -1,0 +1,105 @@
+/*
+ * libdvc — read-side views: the JSON every front end prints (the CLI's
+ * --json, the HTTP example's bodies, the binding), written once here, one
+ * serializer per record.
+ *
+ * Each function writes a NUL-terminated UTF-8 JSON text to *out, which the
+ * caller frees with dvc_free(); it returns DVC_OK, DVC_EINVAL (a NULL
+ * argument) or DVC_ENOMEM, plus the codes of the reads it makes. Field names
+ * are stable API. Instants are ISO 8601 with their +07:00 offset
+ * ("2018-07-02T08:00:00+07:00") and null when unset; enumerations by their
+ * dvc_<enum>_name(); route steps are 1-based ("step": 2 of "steps": 4).
+ */
+#ifndef DVC_VIEW_H
+#define DVC_VIEW_H
+
+#include "dvc/catalog.h"
+#include "dvc/common.h"
+#include "dvc/dossier.h"
+#include "dvc/report.h"
+#include "dvc/slip.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** View flags. */
+enum {
+	DVC_VIEW_APPLICANT = 1u << 0, /**< tracking: the applicant's fields ("applicant") and "form_data" */
+	DVC_VIEW_OPEN = 1u << 1       /**< lists: leave dossiers in a final state out */
+};
+
+/**
+ * A dossier: code, procedure, procedure_version, procedure_name, channel,
+ * state, state_label, final, version, applicant_name, [applicant{full_name,
+ * citizen_id, birth_date, address, phone, email}, form_data] (with
+ * DVC_VIEW_APPLICANT), step, steps, unit, unit_name, step_role, handler,
+ * submitted_at, received_at, due_at, rescheduled_due_at, step_since,
+ * step_due_at, seconds_in_step (working seconds), result_at, finished_at,
+ * overdue, step_overdue, clock_stopped, delivery (once returned, else
+ * null), fee_due, fee_paid, fee_refunded, fee_exemption, history[] (as
+ * dvc_history_json), slips[] (kinds dvc_slip_render can print), attachments[]
+ * (the form data's "attachments" objects), and with `actions` (may be NULL)
+ * actions[]: the allowed ones, {action, needs[] ("note", "target",
+ * "new_due", "delivery"), deliveries[] (return only)}.
+ */
+DVC_API int dvc_tracking_json(const dvc_tracking *t, const dvc_allowed_actions *actions,
+			      unsigned int flags, char **out);
+/** The journal: [{seq, at, actor, unit, action, from, to, to_label, note, payload_digest, hash}]. */
+DVC_API int dvc_history_json(const dvc_tracking *t, char **out);
+/**
+ * {code, state, version, actions[] (allowed, as in dvc_tracking_json),
+ * refused[] ({action, error: "DVC_ETRANSITION"..., message})}.
+ */
+DVC_API int dvc_allowed_actions_json(const dvc_allowed_actions *l, char **out);
+/**
+ * What `who` sees of a dossier: dvc_dossier_track() and
+ * dvc_dossier_allowed_actions() as `who`, in dvc_tracking_json(); the
+ * applicant's fields and form data are shown to officers and the dossier's
+ * account, not to anonymous callers. Errors as dvc_dossier_track().
+ */
+DVC_API int dvc_dossier_view_json(dvc_db *db, const char *code, const dvc_actor *who,
+				  char **out);
+/**
+ * Dossiers of dvc_dossier_list_get(f) (f may be NULL). Without `who`: rows
+ * [{code, procedure, state, state_label, unit, handler, due_at, step_due_at,
+ * step_since, overdue, step_overdue}]; with `who`, each dossier as
+ * dvc_dossier_view_json() shows it to `who` (dossiers `who` may not see are
+ * left out). DVC_VIEW_OPEN leaves final states out.
+ */
+DVC_API int dvc_dossier_list_json(dvc_db *db, const dvc_dossier_filter *f, const dvc_actor *who,
+				  unsigned int flags, char **out);
+/** A submission's receipt: {code, secret (null for accounts), state ("draft" or "submitted")}. */
+DVC_API int dvc_receipt_json(const dvc_receipt *r, int draft, char **out);
+
+/**
+ * A procedure version: its interchange record (the catalog JSON format's
+ * version object: version, valid_from, name, sector, levels, agency,
+ * online_level, online_mode, deadline{value, unit}, result_type,
+ * legal_basis, documents[{name, form, count, submission, n}], fees[{name,
+ * kind, amount, note}], unconfirmed, route[{unit, role, share}],
+ * form_schema or null) with its code and valid_to (when it has one).
+ */
+DVC_API int dvc_procedure_json(const dvc_procedure *p, char **out);
+/** {query (or null), count, procedures[{code, version, name, sector, agency, online_level, online_mode, match}]}. */
+DVC_API int dvc_search_result_json(const dvc_search_result *r, const char *query, char **out);
+/** {total, rows[{dimension, key, label, count}]}. */
+DVC_API int dvc_catalog_stats_json(const dvc_catalog_stats *s, char **out);
+
+/**
+ * Report rows: [{key, label, received, received_online, received_counter,
+ * received_post, settled_on_time, settled_late, pending_on_time,
+ * pending_overdue, withdrawn, rejected, cancelled, returned,
+ * returned_online, fee_due_count, paid_online_count, online_rate,
+ * online_payment_rate, on_time_rate, avg_days_to_settle, p90_days_to_settle}].
+ */
+DVC_API int dvc_report_json(const dvc_report *r, char **out);
+/** [{procedure, step (0-based), unit, unit_name, role, waiting, median_dwell_hours, max_dwell_hours}]. */
+DVC_API int dvc_bottlenecks_json(const dvc_bottlenecks *b, char **out);
+/** [{code, name, formula, numerator, denominator, value}]. */
+DVC_API int dvc_index_json(const dvc_index_row *rows, size_t n, char **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

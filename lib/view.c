@@ -1,0 +1,482 @@
+/* Read-side views: one JSON serializer per record, shared by the CLI's
+ * --json output, the HTTP example's bodies and the binding. Field names are
+ * part of the API (view.h lists them). Trees are built with cJSON through
+ * put(), which frees what it cannot attach, so a failed allocation anywhere
+ * leaks nothing and is found once, at print time, from the allocation
+ * failure counter. */
+#include "dvc/view.h"
+#include "catalog_internal.h"
+
+#include <cjson/cJSON.h>
+#include <string.h>
+
+/* Attach `item` to `parent` (under `key` for an object, appended to an
+ * array when key is NULL); on any failure it is freed. Returns the item. */
+static cJSON *put(cJSON *parent, const char *key, cJSON *item)
+{
+	if (!parent || !item ||
+	    !(key ? cJSON_AddItemToObject(parent, key, item) : cJSON_AddItemToArray(parent, item))) {
+		cJSON_Delete(item);
+		return NULL;
+	}
+	return item;
+}
+
+static void put_str(cJSON *o, const char *key, const char *v)
+{
+	put(o, key, v ? cJSON_CreateString(v) : cJSON_CreateNull());
+}
+
+static void put_num(cJSON *o, const char *key, double v) { put(o, key, cJSON_CreateNumber(v)); }
+static void put_bool(cJSON *o, const char *key, int v) { put(o, key, cJSON_CreateBool(v)); }
+
+/* An instant, or null when unset (0). */
+static void put_time(cJSON *o, const char *key, dvc_time t)
+{
+	char buf[DVC_TIME_FORMAT_SIZE];
+	put_str(o, key, t && dvc_time_format(t, buf, sizeof buf) == DVC_OK ? buf : NULL);
+}
+
+static void put_date(cJSON *o, const char *key, const dvc_date *d)
+{
+	char buf[11];
+	dvc__date_format(d, buf);
+	put_str(o, key, buf);
+}
+
+/* Print and free `root`; DVC_ENOMEM when any allocation since `failures`
+ * failed (the tree is then incomplete). */
+static int finish(cJSON *root, unsigned long failures, char **out)
+{
+	char *s = NULL;
+	if (root && dvc__alloc_failures() == failures)
+		s = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	if (!s || dvc__alloc_failures() != failures) {
+		dvc__free(s);
+		return dvc__oom();
+	}
+	*out = s;
+	return DVC_OK;
+}
+
+#define VIEW_BEGIN(out, ...)                                                                 \
+	do {                                                                                 \
+		if (!(out) || !(__VA_ARGS__))                                                \
+			return dvc__err(DVC_EINVAL, NULL, "%s needs its record and an out pointer", \
+					__func__);                                           \
+		*(out) = NULL;                                                               \
+	} while (0)
+
+/* ---- dossiers ---- */
+
+static cJSON *applicant_json(const dvc_applicant *a)
+{
+	cJSON *o = cJSON_CreateObject();
+	put_str(o, "full_name", a->full_name);
+	put_str(o, "citizen_id", a->citizen_id);
+	put_str(o, "birth_date", a->birth_date);
+	put_str(o, "address", a->address);
+	put_str(o, "phone", a->phone);
+	put_str(o, "email", a->email);
+	return o;
+}
+
+static cJSON *history_json(const dvc_tracking *t)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; i < t->n_history; i++) {
+		const dvc_journal_entry *e = &t->history[i];
+		cJSON *x = put(arr, NULL, cJSON_CreateObject());
+		put_num(x, "seq", (double)e->seq);
+		put_time(x, "at", e->at);
+		put_str(x, "actor", e->actor);
+		put_str(x, "unit", e->unit);
+		put_str(x, "action", dvc_action_name(e->action));
+		put_str(x, "from", dvc_state_name(e->from));
+		put_str(x, "to", dvc_state_name(e->to));
+		put_str(x, "to_label", dvc_state_label_vi(e->to));
+		put_str(x, "note", e->note);
+		put_str(x, "payload_digest", e->payload_digest[0] ? e->payload_digest : NULL);
+		put_str(x, "hash", e->hash);
+	}
+	return arr;
+}
+
+/* The slips the journal supports (each needs one kind of entry). */
+static cJSON *slips_json(const dvc_tracking *t)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (int k = 0; k < DVC_SLIP_KIND_COUNT; k++)
+		if (dvc_slip_available(t, (dvc_slip_kind)k))
+			put_str(arr, NULL, dvc_slip_kind_name((dvc_slip_kind)k));
+	return arr;
+}
+
+/* The attachments listed in the form data ({document, name, type, size,
+ * sha256} each, as a portal records them), or []. */
+static cJSON *attachments_json(const dvc_tracking *t)
+{
+	cJSON *form = t->form_data ? cJSON_Parse(t->form_data) : NULL, *arr = cJSON_CreateArray(), *it;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(form, "attachments"))
+	{
+		if (cJSON_IsObject(it))
+			put(arr, NULL, cJSON_Duplicate(it, 1));
+	}
+	cJSON_Delete(form);
+	return arr;
+}
+
+static cJSON *needs_json(unsigned int needs)
+{
+	static const char *const names[] = {"note", "target", "new_due", "delivery"};
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; i < DVC_ARRAY_LEN(names); i++)
+		if (needs & (1u << i))
+			put_str(arr, NULL, names[i]);
+	return arr;
+}
+
+/* The allowed actions (refused ones too when `refused` is not NULL). */
+static cJSON *actions_json(const dvc_allowed_actions *l, cJSON *refused)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; i < dvc_allowed_actions_count(l); i++) {
+		const dvc_allowed_action *a = dvc_allowed_actions_at(l, i);
+		cJSON *x;
+		if (!a->allowed) {
+			x = put(refused, NULL, refused ? cJSON_CreateObject() : NULL);
+			put_str(x, "action", dvc_action_name(a->action));
+			put_str(x, "error", dvc_status_name(a->error));
+			put_str(x, "message", a->message);
+			continue;
+		}
+		x = put(arr, NULL, cJSON_CreateObject());
+		put_str(x, "action", dvc_action_name(a->action));
+		put(x, "needs", needs_json(a->needs));
+		if (a->deliveries) {
+			cJSON *d = put(x, "deliveries", cJSON_CreateArray());
+			for (int m = 0; m <= DVC_DELIVERY_ONLINE; m++)
+				if (a->deliveries & (1u << m))
+					put_str(d, NULL, dvc_delivery_name((dvc_delivery)m));
+		}
+	}
+	return arr;
+}
+
+static cJSON *tracking_tree(const dvc_tracking *t, const dvc_allowed_actions *actions,
+			    unsigned int flags)
+{
+	cJSON *o = cJSON_CreateObject();
+	put_str(o, "code", t->code);
+	put_str(o, "procedure", t->procedure);
+	put_num(o, "procedure_version", t->procedure_version);
+	put_str(o, "procedure_name", t->procedure_name);
+	put_str(o, "channel", dvc_channel_name(t->channel));
+	put_str(o, "state", dvc_state_name(t->state));
+	put_str(o, "state_label", dvc_state_label_vi(t->state));
+	put_bool(o, "final", dvc_state_is_final(t->state));
+	put_num(o, "version", (double)t->version);
+	put_str(o, "applicant_name", t->applicant_name);
+	if (flags & DVC_VIEW_APPLICANT) {
+		cJSON *form = t->form_data ? cJSON_Parse(t->form_data) : NULL;
+		put(o, "applicant", applicant_json(&t->applicant));
+		put(o, "form_data", form ? form : cJSON_CreateNull());
+	}
+	put_num(o, "step", t->step + 1);
+	put_num(o, "steps", t->n_steps);
+	put_str(o, "unit", t->unit);
+	put_str(o, "unit_name", t->unit_name);
+	put_str(o, "step_role", dvc_role_name(t->step_role));
+	put_str(o, "handler", t->handler);
+	put_time(o, "submitted_at", t->submitted_at);
+	put_time(o, "received_at", t->received_at);
+	put_time(o, "due_at", t->due_at);
+	put_time(o, "rescheduled_due_at", t->rescheduled_due_at);
+	put_time(o, "step_since", t->step_since);
+	put_time(o, "step_due_at", t->step_due_at);
+	put_num(o, "seconds_in_step", (double)t->seconds_in_step);
+	put_time(o, "result_at", t->result_at);
+	put_time(o, "finished_at", t->finished_at);
+	put_bool(o, "overdue", t->overdue);
+	put_bool(o, "step_overdue", t->step_overdue);
+	put_bool(o, "clock_stopped", t->clock_stopped);
+	put_str(o, "delivery", t->state == DVC_STATE_RETURNED ? dvc_delivery_name(t->delivery) : NULL);
+	put_num(o, "fee_due", (double)t->fee_due);
+	put_num(o, "fee_paid", (double)t->fee_paid);
+	put_num(o, "fee_refunded", (double)t->fee_refunded);
+	put_str(o, "fee_exemption", t->fee_exemption);
+	put(o, "history", history_json(t));
+	put(o, "slips", slips_json(t));
+	put(o, "attachments", attachments_json(t));
+	if (actions)
+		put(o, "actions", actions_json(actions, NULL));
+	return o;
+}
+
+int dvc_tracking_json(const dvc_tracking *t, const dvc_allowed_actions *actions,
+		      unsigned int flags, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	VIEW_BEGIN(out, t);
+	return finish(tracking_tree(t, actions, flags), failures, out);
+}
+
+int dvc_history_json(const dvc_tracking *t, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	VIEW_BEGIN(out, t);
+	return finish(history_json(t), failures, out);
+}
+
+int dvc_allowed_actions_json(const dvc_allowed_actions *l, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *o;
+	VIEW_BEGIN(out, l);
+	o = cJSON_CreateObject();
+	put_str(o, "code", dvc_allowed_actions_code(l));
+	put_str(o, "state", dvc_state_name(dvc_allowed_actions_state(l)));
+	put_num(o, "version", (double)dvc_allowed_actions_version(l));
+	put(o, "actions", actions_json(l, put(o, "refused", cJSON_CreateArray())));
+	return finish(o, failures, out);
+}
+
+/* Track as `who` with the actions `who` may take; the applicant's own
+ * fields only for an officer or the dossier's account. */
+static int view_tree(dvc_db *db, const char *code, const dvc_actor *who, cJSON **out)
+{
+	dvc_tracking *t;
+	dvc_allowed_actions *l;
+	int rc;
+	if ((rc = dvc_dossier_track(db, code, who, &t)) != DVC_OK)
+		return rc;
+	if ((rc = dvc_dossier_allowed_actions(db, code, who, &l)) != DVC_OK) {
+		dvc_tracking_free(t);
+		return rc;
+	}
+	*out = tracking_tree(t, l, who->kind == DVC_ACTOR_ANONYMOUS ? 0 : DVC_VIEW_APPLICANT);
+	dvc_allowed_actions_free(l);
+	dvc_tracking_free(t);
+	return DVC_OK;
+}
+
+int dvc_dossier_view_json(dvc_db *db, const char *code, const dvc_actor *who, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *o = NULL;
+	int rc;
+	VIEW_BEGIN(out, db && code && who);
+	if ((rc = view_tree(db, code, who, &o)) != DVC_OK)
+		return rc;
+	return finish(o, failures, out);
+}
+
+int dvc_dossier_list_json(dvc_db *db, const dvc_dossier_filter *f, const dvc_actor *who,
+			  unsigned int flags, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	dvc_dossier_list *l;
+	cJSON *arr;
+	int rc = DVC_OK;
+	VIEW_BEGIN(out, db);
+	if ((rc = dvc_dossier_list_get(db, f, &l)) != DVC_OK)
+		return rc;
+	arr = cJSON_CreateArray();
+	for (size_t i = 0; rc == DVC_OK && i < dvc_dossier_list_count(l); i++) {
+		const dvc_dossier_row *r = dvc_dossier_list_row(l, i);
+		cJSON *x;
+		if ((flags & DVC_VIEW_OPEN) && dvc_state_is_final(r->state))
+			continue;
+		if (who) {
+			/* what `who` sees of it; a dossier `who` may not see is left out */
+			rc = view_tree(db, r->code, who, &x);
+			if (rc == DVC_EPERM || rc == DVC_EAUTH || rc == DVC_ENOTFOUND)
+				rc = DVC_OK;
+			else if (rc == DVC_OK)
+				put(arr, NULL, x);
+			continue;
+		}
+		x = put(arr, NULL, cJSON_CreateObject());
+		put_str(x, "code", r->code);
+		put_str(x, "procedure", r->procedure);
+		put_str(x, "state", dvc_state_name(r->state));
+		put_str(x, "state_label", dvc_state_label_vi(r->state));
+		put_str(x, "unit", r->unit);
+		put_str(x, "handler", r->handler);
+		put_time(x, "due_at", r->due_at);
+		put_time(x, "step_due_at", r->step_due_at);
+		put_time(x, "step_since", r->step_since);
+		put_bool(x, "overdue", r->overdue);
+		put_bool(x, "step_overdue", r->step_overdue);
+	}
+	dvc_dossier_list_free(l);
+	if (rc != DVC_OK) {
+		cJSON_Delete(arr);
+		return rc;
+	}
+	return finish(arr, failures, out);
+}
+
+int dvc_receipt_json(const dvc_receipt *r, int draft, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *o;
+	VIEW_BEGIN(out, r);
+	o = cJSON_CreateObject();
+	put_str(o, "code", r->code);
+	put_str(o, "secret", r->secret[0] ? r->secret : NULL);
+	put_str(o, "state", dvc_state_name(draft ? DVC_STATE_DRAFT : DVC_STATE_SUBMITTED));
+	return finish(o, failures, out);
+}
+
+/* ---- catalog ---- */
+
+int dvc_procedure_json(const dvc_procedure *p, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *o, *docs, *it;
+	int n = 0;
+	VIEW_BEGIN(out, p);
+	/* the interchange format's version record, with what a reader of one
+	 * procedure also needs: its code, the end of validity, numbered documents */
+	o = dvc__procedure_version_json(p);
+	put_str(o, "code", p->code);
+	if (p->has_valid_to)
+		put_date(o, "valid_to", &p->valid_to);
+	docs = cJSON_GetObjectItemCaseSensitive(o, "documents");
+	cJSON_ArrayForEach(it, docs)
+	{
+		put_num(it, "n", ++n);
+	}
+	if (!cJSON_HasObjectItem(o, "route"))
+		put(o, "route", cJSON_CreateArray());
+	if (!cJSON_HasObjectItem(o, "form_schema"))
+		put(o, "form_schema", cJSON_CreateNull());
+	return finish(o, failures, out);
+}
+
+static cJSON *hit_json(const dvc_search_hit *h)
+{
+	cJSON *x = cJSON_CreateObject();
+	put_str(x, "code", h->code);
+	put_num(x, "version", h->version);
+	put_str(x, "name", h->name);
+	put_str(x, "sector", h->sector);
+	put_str(x, "agency", h->agency);
+	put_num(x, "online_level", h->online_level);
+	put_str(x, "online_mode", dvc_online_mode_name(h->online_mode));
+	put_str(x, "match", dvc_match_name(h->match));
+	return x;
+}
+
+int dvc_search_result_json(const dvc_search_result *r, const char *query, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *o, *hits;
+	VIEW_BEGIN(out, r);
+	o = cJSON_CreateObject();
+	put_str(o, "query", query);
+	put_num(o, "count", (double)dvc_search_result_count(r));
+	hits = put(o, "procedures", cJSON_CreateArray());
+	for (size_t i = 0; i < dvc_search_result_count(r); i++)
+		put(hits, NULL, hit_json(dvc_search_result_get(r, i)));
+	return finish(o, failures, out);
+}
+
+int dvc_catalog_stats_json(const dvc_catalog_stats *s, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *o, *rows;
+	VIEW_BEGIN(out, s);
+	o = cJSON_CreateObject();
+	put_num(o, "total", (double)dvc_catalog_stats_total(s));
+	rows = put(o, "rows", cJSON_CreateArray());
+	for (size_t i = 0; i < dvc_catalog_stats_count(s); i++) {
+		const dvc_stat_row *x = dvc_catalog_stats_row(s, i);
+		cJSON *it = put(rows, NULL, cJSON_CreateObject());
+		put_str(it, "dimension", x->dimension);
+		put_str(it, "key", x->key);
+		put_str(it, "label", x->label);
+		put_num(it, "count", (double)x->count);
+	}
+	return finish(o, failures, out);
+}
+
+/* ---- reports ---- */
+
+int dvc_report_json(const dvc_report *r, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *a;
+	VIEW_BEGIN(out, r);
+	a = cJSON_CreateArray();
+	for (size_t i = 0; i < dvc_report_count(r); i++) {
+		const dvc_report_row *w = dvc_report_row_get(r, i);
+		cJSON *o = put(a, NULL, cJSON_CreateObject());
+		put_str(o, "key", w->key);
+		put_str(o, "label", w->label);
+#define I(f) put_num(o, #f, (double)w->f)
+		I(received);
+		I(received_online);
+		I(received_counter);
+		I(received_post);
+		I(settled_on_time);
+		I(settled_late);
+		I(pending_on_time);
+		I(pending_overdue);
+		I(withdrawn);
+		I(rejected);
+		I(cancelled);
+		I(returned);
+		I(returned_online);
+		I(fee_due_count);
+		I(paid_online_count);
+		I(online_rate);
+		I(online_payment_rate);
+		I(on_time_rate);
+		I(avg_days_to_settle);
+		I(p90_days_to_settle);
+#undef I
+	}
+	return finish(a, failures, out);
+}
+
+int dvc_bottlenecks_json(const dvc_bottlenecks *b, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *a;
+	VIEW_BEGIN(out, b);
+	a = cJSON_CreateArray();
+	for (size_t i = 0; i < dvc_bottlenecks_count(b); i++) {
+		const dvc_bottleneck_row *w = dvc_bottlenecks_row(b, i);
+		cJSON *o = put(a, NULL, cJSON_CreateObject());
+		put_str(o, "procedure", w->procedure);
+		put_num(o, "step", w->step);
+		put_str(o, "unit", w->unit);
+		put_str(o, "unit_name", w->unit_name);
+		put_str(o, "role", w->role);
+		put_num(o, "waiting", (double)w->waiting);
+		put_num(o, "median_dwell_hours", w->median_dwell_hours);
+		put_num(o, "max_dwell_hours", w->max_dwell_hours);
+	}
+	return finish(a, failures, out);
+}
+
+int dvc_index_json(const dvc_index_row *rows, size_t n, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *a;
+	VIEW_BEGIN(out, rows || n == 0);
+	a = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++) {
+		cJSON *x = put(a, NULL, cJSON_CreateObject());
+		put_str(x, "code", rows[i].code);
+		put_str(x, "name", rows[i].name);
+		put_str(x, "formula", rows[i].formula);
+		put_num(x, "numerator", (double)rows[i].numerator);
+		put_num(x, "denominator", (double)rows[i].denominator);
+		put_num(x, "value", rows[i].value);
+	}
+	return finish(a, failures, out);
+}
