@@ -70,6 +70,7 @@
 #include "dvc/slip.h"
 #include "dvc/validate.h"
 
+#include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1468,4 +1469,60 @@ done:
 	names_free(&nm);
 	dvc_dossier_list_free(l);
 	return rc;
+}
+
+/* ---- blank forms (level 2: print, fill in by hand, bring to the desk) ---- */
+
+int dvc_form_render(const dvc_procedure *p, size_t document, char **out, size_t *len)
+{
+	static const char *const applicant_fields[] = {
+		"Họ, chữ đệm, tên", "Số định danh cá nhân", "Ngày, tháng, năm sinh",
+		"Nơi cư trú", "Số điện thoại", "Thư điện tử"};
+	sink o = {DVC_BUF_INIT, 0};
+	const dvc_document *d;
+	cJSON *schema = NULL, *f;
+	unsigned long failures = dvc__alloc_failures();
+	if (!p || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_form_render needs a procedure and an out pointer");
+	*out = NULL;
+	if (document < 1 || document > p->n_documents ||
+	    p->documents[document - 1].submission != DVC_SUBMIT_EFORM)
+		return dvc__err(DVC_ENOTFOUND, "document",
+				"procedure %s has no document %zu filled in as a form", p->code, document);
+	d = &p->documents[document - 1];
+	if (p->form_schema && !(schema = cJSON_Parse(p->form_schema)) &&
+	    dvc__alloc_failures() != failures)
+		return dvc__oom();
+	html_begin(&o, d->name, "A4");
+	dvc_buf_puts(&o.b, "<p class=\"c\"><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br>"
+			   "<b>Độc lập - Tự do - Hạnh phúc</b></p>\n<h1 class=\"c\">");
+	put_esc(&o.b, d->name);
+	dvc_buf_puts(&o.b, "</h1>\n<p class=\"c\">Thủ tục: ");
+	put_esc(&o.b, p->name);
+	dvc_buf_puts(&o.b, " (mã ");
+	put_esc(&o.b, p->code);
+	dvc_buf_puts(&o.b, ")</p>\n");
+	for (size_t i = 0; i < DVC_ARRAY_LEN(applicant_fields); i++)
+		dvc_buf_printf(&o.b, "<p>%s: ......................................................</p>\n",
+			       applicant_fields[i]);
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(schema, "properties"))
+	{
+		const cJSON *title = cJSON_GetObjectItemCaseSensitive(f, "title");
+		dvc_buf_puts(&o.b, "<p>");
+		put_esc(&o.b, cJSON_IsString(title) ? title->valuestring : f->string);
+		dvc_buf_puts(&o.b, ": ......................................................</p>\n");
+	}
+	cJSON_Delete(schema);
+	dvc_buf_puts(&o.b, "<p>Tôi cam đoan những nội dung khai trên đây là đúng sự thật và chịu trách "
+			   "nhiệm trước pháp luật về lời khai của mình.</p>\n<p style=\"text-align:right\">......, ngày "
+			   "..... tháng ..... năm ........<br><b>Người yêu cầu</b><br><i>(Ký, ghi rõ họ, "
+			   "chữ đệm, tên)</i></p>\n");
+	html_end(&o);
+	if (len)
+		*len = o.b.len;
+	if (o.b.oom) {
+		dvc_buf_free(&o.b);
+		return dvc__oom();
+	}
+	return (*out = dvc_buf_detach(&o.b)) ? DVC_OK : dvc__oom();
 }

@@ -55,6 +55,7 @@
 #ifndef DVC_SLIP_H
 #define DVC_SLIP_H
 
+#include "dvc/catalog.h"
 #include "dvc/common.h"
 #include "dvc/dossier.h"
 #include "dvc/store.h"
@@ -138,6 +139,19 @@ typedef struct dvc_register_opts {
  */
 DVC_API int dvc_register_render(dvc_db *db, const dvc_register_opts *opts,
 				dvc_slip_format fmt, char **out, size_t *len);
+
+/**
+ * A printable blank form (HTML, A4) for document `document` (1-based) of
+ * procedure version `p`, when that document is filled in as an e-form: the
+ * applicant's fields, the e-form's field titles, the declaration and the
+ * signature block, for procedures below online level 3 where the applicant
+ * prints it and brings it to the desk.
+ * @param out  receives the document; free it with dvc_free()
+ * @param len  optional, receives its length
+ * @return DVC_OK; DVC_ENOTFOUND (no such document, or not an e-form);
+ *   DVC_EINVAL; DVC_ENOMEM.
+ */
+DVC_API int dvc_form_render(const dvc_procedure *p, size_t document, char **out, size_t *len);
 
 #ifdef __cplusplus
 }
