@@ -46,30 +46,6 @@ static int bad_str(const cJSON *o, const char *key)
 	return v && !cJSON_IsString(v) && !cJSON_IsNull(v);
 }
 
-static void add_str(cJSON *o, const char *key, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
-static void add_time(cJSON *o, const char *key, dvc_time t)
-{
-	char buf[DVC_TIME_FORMAT_SIZE];
-	if (t && dvc_time_format(t, buf, sizeof buf) == DVC_OK)
-		cJSON_AddStringToObject(o, key, buf);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
-static void add_date(cJSON *o, const char *key, dvc_date d)
-{
-	char buf[16];
-	snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
-	cJSON_AddStringToObject(o, key, buf);
-}
-
 static enum MHD_Result bad_request(httpd_req *r, int code, const char *msg, const char *path)
 {
 	return reply_error(r, httpd_status_for(code), code, msg, path);
@@ -160,23 +136,13 @@ static enum MHD_Result h_stats(httpd_req *r)
 {
 	dvc_db *db = httpd_db(r);
 	dvc_catalog_stats *s;
-	cJSON *o, *rows;
+	char *j;
+	int rc;
 	if (!db || dvc_catalog_stats_get(db, NULL, &s) != DVC_OK)
 		return reply_lib(r);
-	o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "total", (double)dvc_catalog_stats_total(s));
-	rows = cJSON_AddArrayToObject(o, "rows");
-	for (size_t i = 0; i < dvc_catalog_stats_count(s); i++) {
-		const dvc_stat_row *x = dvc_catalog_stats_row(s, i);
-		cJSON *it = cJSON_CreateObject();
-		cJSON_AddStringToObject(it, "dimension", x->dimension);
-		cJSON_AddStringToObject(it, "key", x->key);
-		add_str(it, "label", x->label);
-		cJSON_AddNumberToObject(it, "count", (double)x->count);
-		cJSON_AddItemToArray(rows, it);
-	}
+	rc = dvc_catalog_stats_json(s, &j);
 	dvc_catalog_stats_free(s);
-	return reply_json(r, 200, o);
+	return reply_view(r, 200, rc, &j);
 }
 
 /* A small non-negative integer query parameter; -1 when malformed. */
@@ -198,7 +164,8 @@ static enum MHD_Result h_search(httpd_req *r)
 	const char *q = req_query(r, "q");
 	long online = int_param(req_query(r, "online"), 1, 4);
 	long limit = int_param(req_query(r, "limit"), 1, 100);
-	cJSON *out, *hits;
+	char *j;
+	int rc;
 
 	if (online < 0)
 		return bad_request(r, DVC_EINVAL, "online must be a level from 1 to 4", "online");
@@ -211,215 +178,48 @@ static enum MHD_Result h_search(httpd_req *r)
 	o.limit = limit ? (size_t)limit : 20;
 	if (!db || dvc_catalog_search(db, q, &o, &res) != DVC_OK)
 		return reply_lib(r);
-	out = cJSON_CreateObject();
-	add_str(out, "query", q);
-	cJSON_AddNumberToObject(out, "count", (double)dvc_search_result_count(res));
-	hits = cJSON_AddArrayToObject(out, "procedures");
-	for (size_t i = 0; i < dvc_search_result_count(res); i++) {
-		const dvc_search_hit *h = dvc_search_result_get(res, i);
-		cJSON *it = cJSON_CreateObject();
-		cJSON_AddStringToObject(it, "code", h->code);
-		cJSON_AddNumberToObject(it, "version", h->version);
-		cJSON_AddStringToObject(it, "name", h->name);
-		add_str(it, "sector", h->sector);
-		add_str(it, "agency", h->agency);
-		cJSON_AddNumberToObject(it, "online_level", h->online_level);
-		cJSON_AddStringToObject(it, "online_mode", dvc_online_mode_name(h->online_mode));
-		cJSON_AddStringToObject(it, "match", dvc_match_name(h->match));
-		cJSON_AddItemToArray(hits, it);
-	}
+	rc = dvc_search_result_json(res, q, &j);
 	dvc_search_result_free(res);
-	return reply_json(r, 200, out);
-}
-
-static cJSON *procedure_json(const dvc_procedure *p)
-{
-	cJSON *o = cJSON_CreateObject(), *a, *d;
-	cJSON_AddStringToObject(o, "code", p->code);
-	cJSON_AddNumberToObject(o, "version", p->version);
-	add_date(o, "valid_from", p->valid_from);
-	if (p->has_valid_to)
-		add_date(o, "valid_to", p->valid_to);
-	cJSON_AddStringToObject(o, "name", p->name);
-	add_str(o, "sector", p->sector);
-	add_str(o, "agency", p->agency);
-	a = cJSON_AddArrayToObject(o, "levels");
-	for (size_t i = 0; i < p->n_levels; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(p->levels[i]));
-	cJSON_AddNumberToObject(o, "online_level", p->online_level);
-	cJSON_AddStringToObject(o, "online_mode", dvc_online_mode_name(p->online_mode));
-	d = cJSON_AddObjectToObject(o, "deadline");
-	cJSON_AddNumberToObject(d, "value", p->deadline_value);
-	cJSON_AddStringToObject(d, "unit", p->deadline_unit == DVC_DEADLINE_HOURS ? "hours" : "days");
-	add_str(o, "result_type", p->result_type);
-	a = cJSON_AddArrayToObject(o, "legal_basis");
-	for (size_t i = 0; i < p->n_legal_basis; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(p->legal_basis[i]));
-	a = cJSON_AddArrayToObject(o, "documents");
-	for (size_t i = 0; i < p->n_documents; i++) {
-		const dvc_document *x = &p->documents[i];
-		cJSON *it = cJSON_CreateObject();
-		cJSON_AddNumberToObject(it, "n", (double)(i + 1));
-		cJSON_AddStringToObject(it, "name", x->name);
-		cJSON_AddStringToObject(it, "form", dvc_doc_form_name(x->form));
-		cJSON_AddNumberToObject(it, "count", x->count);
-		cJSON_AddStringToObject(it, "submission", dvc_doc_submission_name(x->submission));
-		cJSON_AddItemToArray(a, it);
-	}
-	a = cJSON_AddArrayToObject(o, "fees");
-	for (size_t i = 0; i < p->n_fees; i++) {
-		const dvc_fee *x = &p->fees[i];
-		cJSON *it = cJSON_CreateObject();
-		cJSON_AddStringToObject(it, "name", x->name);
-		cJSON_AddStringToObject(it, "kind", dvc_fee_kind_name(x->kind));
-		cJSON_AddNumberToObject(it, "amount", (double)x->amount);
-		add_str(it, "note", x->note);
-		cJSON_AddItemToArray(a, it);
-	}
-	a = cJSON_AddArrayToObject(o, "route");
-	for (size_t i = 0; i < p->n_route; i++) {
-		cJSON *it = cJSON_CreateObject();
-		cJSON_AddStringToObject(it, "unit", p->route[i].unit);
-		cJSON_AddStringToObject(it, "role", dvc_role_name(p->route[i].role));
-		cJSON_AddNumberToObject(it, "share", p->route[i].share);
-		cJSON_AddItemToArray(a, it);
-	}
-	if (p->form_schema) {
-		cJSON *schema = cJSON_Parse(p->form_schema);
-		cJSON_AddItemToObject(o, "form_schema", schema ? schema : cJSON_CreateNull());
-	} else {
-		cJSON_AddNullToObject(o, "form_schema");
-	}
-	a = cJSON_AddArrayToObject(o, "unconfirmed");
-	for (size_t i = 0; i < p->n_unconfirmed; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(p->unconfirmed[i]));
-	return o;
+	return reply_view(r, 200, rc, &j);
 }
 
 static enum MHD_Result h_procedure(httpd_req *r)
 {
 	dvc_db *db = httpd_db(r);
 	dvc_procedure *p;
-	enum MHD_Result res;
+	char *j;
+	int rc;
 	if (!db || dvc_procedure_get(db, r->seg[2], NULL, &p) != DVC_OK)
 		return reply_lib(r);
-	res = reply_json(r, 200, procedure_json(p));
+	rc = dvc_procedure_json(p, &j);
 	dvc_procedure_free(p);
-	return res;
+	return reply_view(r, 200, rc, &j);
 }
 
-/* ---- a growing text buffer for generated HTML ---- */
-
-typedef struct sbuf {
-	char *p;
-	size_t len, cap;
-	int oom;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *q;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if (!(q = realloc(b->p, cap))) {
-			b->oom = 1;
-			return;
-		}
-		b->p = q;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-
-static void sb_esc(sbuf *b, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': sb_puts(b, "&lt;"); break;
-		case '>': sb_puts(b, "&gt;"); break;
-		case '&': sb_puts(b, "&amp;"); break;
-		case '"': sb_puts(b, "&quot;"); break;
-		case '\'': sb_puts(b, "&#39;"); break;
-		default: sb_add(b, s, 1);
-		}
-	}
-}
-
-/* Level 2: a printable blank form for an e-form document of the procedure,
- * built from the catalog (document name, applicant fields, the e-form's
- * field titles). The client names the document by its number only. */
+/* Level 2: a printable blank form of e-form document N (the library
+ * renders it from the catalog). The client names the document by number. */
 static enum MHD_Result h_form(httpd_req *r)
 {
 	dvc_db *db = httpd_db(r);
 	dvc_procedure *p;
 	const char *n_str = r->seg[4];
-	char *end, disp[128];
+	char *end, disp[128], *html;
+	size_t len;
 	long n = strtol(n_str, &end, 10);
-	sbuf b = {0};
-	static const char *const applicant_fields[] = {
-		"Họ, chữ đệm, tên", "Số định danh cá nhân", "Ngày, tháng, năm sinh",
-		"Nơi cư trú", "Số điện thoại", "Thư điện tử"};
+	int rc;
 
 	if (end == n_str || (*end && strcmp(end, ".html") != 0) || n < 1 || n > 1000)
 		return bad_request(r, DVC_EINVAL,
 				   "a form is named by the document's number (1, 2, ...)", "n");
 	if (!db || dvc_procedure_get(db, r->seg[2], NULL, &p) != DVC_OK)
 		return reply_lib(r);
-	if ((size_t)n > p->n_documents || p->documents[n - 1].submission != DVC_SUBMIT_EFORM) {
-		dvc_procedure_free(p);
-		return reply_error(r, 404, DVC_ENOTFOUND, "that document has no form to download",
-				   NULL);
-	}
-	sb_puts(&b, "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>");
-	sb_esc(&b, p->documents[n - 1].name);
-	sb_puts(&b, "</title><style>body{font-family:serif;max-width:40em;margin:2em auto;"
-		    "line-height:1.6}h1,h2,.c{text-align:center}h1{font-size:1.1em}"
-		    "h2{font-size:1.2em;margin-top:1.5em}.f{border-bottom:1px dotted #000;"
-		    "min-height:1.6em;margin:.3em 0}.s{margin-top:3em;text-align:right}"
-		    "</style></head><body><h1>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM<br>"
-		    "Độc lập - Tự do - Hạnh phúc</h1><h2>");
-	sb_esc(&b, p->documents[n - 1].name);
-	sb_puts(&b, "</h2><p class=\"c\">Thủ tục: ");
-	sb_esc(&b, p->name);
-	sb_puts(&b, " (mã ");
-	sb_esc(&b, p->code);
-	sb_puts(&b, ")</p>");
-	for (size_t i = 0; i < sizeof applicant_fields / sizeof applicant_fields[0]; i++) {
-		sb_puts(&b, "<div class=\"f\">");
-		sb_esc(&b, applicant_fields[i]);
-		sb_puts(&b, ":</div>");
-	}
-	if (p->form_schema) {
-		cJSON *s = cJSON_Parse(p->form_schema), *f;
-		cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(s, "properties"))
-		{
-			const char *title = STR(f, "title");
-			sb_puts(&b, "<div class=\"f\">");
-			sb_esc(&b, title ? title : f->string);
-			sb_puts(&b, ":</div>");
-		}
-		cJSON_Delete(s);
-	}
-	sb_puts(&b, "<p>Tôi cam đoan những nội dung khai trên đây là đúng sự thật và chịu "
-		    "trách nhiệm trước pháp luật về lời khai của mình.</p><p class=\"s\">"
-		    "......, ngày ..... tháng ..... năm ........<br>Người yêu cầu<br>"
-		    "<i>(Ký, ghi rõ họ, chữ đệm, tên)</i></p></body></html>");
+	rc = dvc_form_render(p, (size_t)n, &html, &len);
 	dvc_procedure_free(p);
-	if (b.oom) {
-		free(b.p);
-		return reply_error(r, 503, DVC_ENOMEM, "out of memory", NULL);
-	}
+	if (rc != DVC_OK)
+		return reply_lib(r);
 	snprintf(disp, sizeof disp, "attachment; filename=\"mau-%s-%ld.html\"", r->seg[2], n);
 	r->csp = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
-	return reply_bytes(r, 200, "text/html; charset=utf-8", b.p, b.len, free,
+	return reply_bytes(r, 200, "text/html; charset=utf-8", html, len, dvc_free,
 			   files_safe_code(r->seg[2]) ? disp : "attachment");
 }
 
@@ -562,145 +362,6 @@ static enum MHD_Result h_officer_login(httpd_req *r)
 
 /* ---- dossiers ---- */
 
-/* What the lifecycle table lets `roles` do in state `st`, with the inputs
- * each action needs (read from the table, so the page asks for a note
- * exactly when the library will want one). */
-static cJSON *allowed_actions(dvc_state st, unsigned int roles)
-{
-	size_t n;
-	const dvc_transition *t = dvc_lifecycle_table(&n);
-	unsigned int needs[DVC_ACTION_COUNT] = {0};
-	int seen[DVC_ACTION_COUNT] = {0};
-	cJSON *arr = cJSON_CreateArray();
-
-	for (size_t i = 0; i < n; i++)
-		if (t[i].from == st && (t[i].roles & roles) && t[i].action != DVC_ACT_PAY &&
-		    t[i].action != DVC_ACT_REFUND) {
-			seen[t[i].action] = 1;
-			needs[t[i].action] |= t[i].requires;
-		}
-	for (int a = 0; a < DVC_ACTION_COUNT; a++) {
-		cJSON *it, *nd;
-		if (!seen[a])
-			continue;
-		it = cJSON_CreateObject();
-		cJSON_AddStringToObject(it, "action", dvc_action_name((dvc_action)a));
-		nd = cJSON_AddArrayToObject(it, "needs");
-		if (needs[a] & DVC_REQ_NOTE)
-			cJSON_AddItemToArray(nd, cJSON_CreateString("note"));
-		if (needs[a] & DVC_REQ_TARGET)
-			cJSON_AddItemToArray(nd, cJSON_CreateString("target"));
-		if (needs[a] & DVC_REQ_NEW_DUE)
-			cJSON_AddItemToArray(nd, cJSON_CreateString("new_due"));
-		if (a == DVC_ACT_RETURN)
-			cJSON_AddItemToArray(nd, cJSON_CreateString("delivery"));
-		cJSON_AddItemToArray(arr, it);
-	}
-	return arr;
-}
-
-static cJSON *applicant_json(const dvc_applicant *a)
-{
-	cJSON *o = cJSON_CreateObject();
-	add_str(o, "full_name", a->full_name);
-	add_str(o, "citizen_id", a->citizen_id);
-	add_str(o, "birth_date", a->birth_date);
-	add_str(o, "address", a->address);
-	add_str(o, "phone", a->phone);
-	add_str(o, "email", a->email);
-	return o;
-}
-
-static cJSON *manifest_json(httpd *srv, const char *code)
-{
-	char path[4096];
-	FILE *f;
-	char buf[64 * 1024];
-	size_t n;
-	cJSON *m;
-	if (!files_safe_code(code))
-		return cJSON_CreateArray();
-	snprintf(path, sizeof path, "%s/%s.json", srv->files_dir, code);
-	if (!(f = fopen(path, "rb")))
-		return cJSON_CreateArray();
-	n = fread(buf, 1, sizeof buf, f);
-	fclose(f);
-	m = cJSON_ParseWithLength(buf, n);
-	return cJSON_IsArray(m) ? m : (cJSON_Delete(m), cJSON_CreateArray());
-}
-
-static cJSON *tracking_json(httpd_req *r, const dvc_tracking *t, const dvc_actor *who)
-{
-	cJSON *o = cJSON_CreateObject(), *h, *slips;
-	int has[DVC_ACTION_COUNT] = {0};
-	unsigned int roles;
-
-	cJSON_AddStringToObject(o, "code", t->code);
-	cJSON_AddStringToObject(o, "procedure", t->procedure);
-	cJSON_AddNumberToObject(o, "procedure_version", t->procedure_version);
-	add_str(o, "procedure_name", t->procedure_name);
-	cJSON_AddStringToObject(o, "channel", dvc_channel_name(t->channel));
-	cJSON_AddStringToObject(o, "state", dvc_state_name(t->state));
-	cJSON_AddStringToObject(o, "state_label", dvc_state_label_vi(t->state));
-	cJSON_AddBoolToObject(o, "final", dvc_state_is_final(t->state));
-	cJSON_AddNumberToObject(o, "version", (double)t->version);
-	add_str(o, "applicant_name", t->applicant_name);
-	if (who->kind != DVC_ACTOR_ANONYMOUS)
-		cJSON_AddItemToObject(o, "applicant", applicant_json(&t->applicant));
-	cJSON_AddNumberToObject(o, "step", t->step + 1);
-	cJSON_AddNumberToObject(o, "steps", t->n_steps);
-	add_str(o, "unit", t->unit);
-	add_str(o, "unit_name", t->unit_name);
-	cJSON_AddStringToObject(o, "step_role", dvc_role_name(t->step_role));
-	add_str(o, "handler", t->handler);
-	add_time(o, "submitted_at", t->submitted_at);
-	add_time(o, "received_at", t->received_at);
-	add_time(o, "due_at", t->due_at);
-	add_time(o, "rescheduled_due_at", t->rescheduled_due_at);
-	add_time(o, "result_at", t->result_at);
-	add_time(o, "finished_at", t->finished_at);
-	cJSON_AddBoolToObject(o, "overdue", t->overdue);
-	cJSON_AddBoolToObject(o, "clock_stopped", t->clock_stopped);
-	cJSON_AddStringToObject(o, "delivery", dvc_delivery_name(t->delivery));
-	cJSON_AddNumberToObject(o, "fee_due", (double)t->fee_due);
-	cJSON_AddNumberToObject(o, "fee_paid", (double)t->fee_paid);
-	add_str(o, "fee_exemption", t->fee_exemption);
-	h = cJSON_AddArrayToObject(o, "history");
-	for (size_t i = 0; i < t->n_history; i++) {
-		const dvc_journal_entry *e = &t->history[i];
-		cJSON *x = cJSON_CreateObject();
-		cJSON_AddNumberToObject(x, "seq", (double)e->seq);
-		add_time(x, "at", e->at);
-		add_str(x, "actor", e->actor);
-		add_str(x, "unit", e->unit);
-		cJSON_AddStringToObject(x, "action", dvc_action_name(e->action));
-		cJSON_AddStringToObject(x, "from", dvc_state_name(e->from));
-		cJSON_AddStringToObject(x, "to", dvc_state_name(e->to));
-		cJSON_AddStringToObject(x, "to_label", dvc_state_label_vi(e->to));
-		add_str(x, "note", e->note);
-		cJSON_AddItemToArray(h, x);
-		if ((unsigned)e->action < DVC_ACTION_COUNT)
-			has[e->action] = 1;
-	}
-	/* which slips the journal supports (slip.h says which entry each needs) */
-	slips = cJSON_AddArrayToObject(o, "slips");
-	if (has[DVC_ACT_RECEIVE]) {
-		cJSON_AddItemToArray(slips, cJSON_CreateString("receipt"));
-		cJSON_AddItemToArray(slips, cJSON_CreateString("control"));
-	}
-	if (has[DVC_ACT_REQUEST_SUPPLEMENT])
-		cJSON_AddItemToArray(slips, cJSON_CreateString("supplement"));
-	if (has[DVC_ACT_REJECT])
-		cJSON_AddItemToArray(slips, cJSON_CreateString("refusal"));
-	if (has[DVC_ACT_RESCHEDULE])
-		cJSON_AddItemToArray(slips, cJSON_CreateString("apology"));
-	cJSON_AddItemToObject(o, "attachments", manifest_json(r->srv, t->code));
-	roles = who->kind == DVC_ACTOR_OFFICER ? DVC_ROLE_BIT(r->sess.role)
-					       : DVC_ROLE_BIT(DVC_ROLE_APPLICANT);
-	cJSON_AddItemToObject(o, "actions", allowed_actions(t->state, roles));
-	return o;
-}
-
 /* Who acts on a dossier: an applicant holding the tracking secret (header
  * X-Tracking-Secret, query ?secret=, or `body_secret`), else the signed-in
  * officer or account. 0, or replies 401 and returns 1. */
@@ -737,15 +398,12 @@ static enum MHD_Result h_track(httpd_req *r)
 {
 	dvc_db *db = httpd_db(r);
 	dvc_actor who;
-	dvc_tracking *t;
-	enum MHD_Result res;
+	char *j;
 	if (req_actor(r, NULL, &who))
 		return r->result;
-	if (!db || dvc_dossier_track(db, r->seg[2], &who, &t) != DVC_OK)
+	if (!db)
 		return reply_lib(r);
-	res = reply_json(r, 200, tracking_json(r, t, &who));
-	dvc_tracking_free(t);
-	return res;
+	return reply_view(r, 200, dvc_dossier_view_json(db, r->seg[2], &who, &j), &j);
 }
 
 static enum MHD_Result h_submit(httpd_req *r)
@@ -757,7 +415,7 @@ static enum MHD_Result h_submit(httpd_req *r)
 	dvc_receipt rc;
 	httpd_attachments files = {0};
 	const cJSON *app, *draft;
-	char *form_text = NULL, msg[160], path[64], location[DVC_CODE_MAX + 16];
+	char *form_text = NULL, *receipt, msg[160], path[64], location[DVC_CODE_MAX + 16];
 	unsigned int status;
 	enum MHD_Result res;
 	cJSON *o, *arr;
@@ -834,10 +492,12 @@ static enum MHD_Result h_submit(httpd_req *r)
 		reply_error(r, 500, DVC_EIO, m, "attachments");
 		goto out_replied;
 	}
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "code", rc.code);
-	add_str(o, "secret", rc.secret[0] ? rc.secret : NULL);
-	cJSON_AddStringToObject(o, "state", s.draft ? "draft" : "submitted");
+	if (dvc_receipt_json(&rc, s.draft, &receipt) != DVC_OK) {
+		reply_lib(r);
+		goto out_replied;
+	}
+	o = cJSON_Parse(receipt);
+	dvc_free(receipt);
 	arr = cJSON_AddArrayToObject(o, "attachments");
 	for (size_t i = 0; i < files.n; i++) {
 		cJSON *it = cJSON_CreateObject();
@@ -865,16 +525,15 @@ out_replied:
 
 static enum MHD_Result h_act(httpd_req *r)
 {
-	cJSON *j = req_json(r), *o;
+	cJSON *j = req_json(r);
 	dvc_db *db;
 	dvc_action_req q = DVC_ACTION_INIT;
-	dvc_tracking *t;
 	const cJSON *ev;
 	const char *action, *delivery, *new_due;
+	char *view;
 	static const char *const str_keys[] = {"action", "note", "target", "new_due", "delivery",
 					       "payload", "secret"};
 	int64_t version;
-	enum MHD_Result res;
 
 	if (!j)
 		return r->result;
@@ -918,16 +577,7 @@ static enum MHD_Result h_act(httpd_req *r)
 		reply_lib(r);
 		goto out_replied;
 	}
-	if (dvc_dossier_track(db, r->seg[2], &q.actor, &t) != DVC_OK) {
-		reply_lib(r);
-		goto out_replied;
-	}
-	o = tracking_json(r, t, &q.actor);
-	dvc_tracking_free(t);
-	cJSON_AddStringToObject(o, "done", dvc_action_name(q.action));
-	cJSON_Delete(j);
-	res = reply_json(r, 200, o);
-	return res;
+	reply_view(r, 200, dvc_dossier_view_json(db, r->seg[2], &q.actor, &view), &view);
 out_replied:
 	cJSON_Delete(j);
 	return r->result;
@@ -1042,61 +692,36 @@ static enum MHD_Result h_register_sheet(httpd_req *r)
 }
 #endif
 
+/* The officer's unit's dossiers, each as the officer sees it (with the
+ * actions the officer may take); open ones unless ?state= or ?all=1. */
 static enum MHD_Result h_inbox(httpd_req *r)
 {
 	dvc_db *db = httpd_db(r);
 	dvc_dossier_filter f = DVC_DOSSIER_FILTER_INIT;
-	dvc_dossier_list *l;
 	dvc_actor me = {DVC_ACTOR_OFFICER, NULL, NULL};
 	const char *state = req_query(r, "state"), *all = req_query(r, "all");
-	cJSON *o, *rows, *off;
+	cJSON *o;
+	char *j;
 
 	if (!r->has_session || r->sess.kind != SESS_OFFICER)
 		return reply_error(r, 401, DVC_EAUTH, "sign in as an officer", NULL);
 	if (state) {
 		dvc_state st;
 		if (dvc_state_parse(state, &st) != DVC_OK)
-			return reply_error(r, 400, DVC_EINVAL, dvc_error_last()->message, "state");
+			return reply_lib(r);
 		f.state = (int)st;
 	}
 	f.unit = r->sess.unit;
 	f.limit = 200;
 	me.name = r->sess.name;
-	if (!db || dvc_dossier_list_get(db, &f, &l) != DVC_OK)
+	if (!db || dvc_dossier_list_json(db, &f, &me,
+					 state || (all && strcmp(all, "1") == 0) ? 0 : DVC_VIEW_OPEN,
+					 &j) != DVC_OK)
 		return reply_lib(r);
 	o = cJSON_CreateObject();
-	off = cJSON_AddObjectToObject(o, "officer");
-	cJSON_AddStringToObject(off, "username", r->sess.name);
-	cJSON_AddStringToObject(off, "unit", r->sess.unit);
-	cJSON_AddStringToObject(off, "role", dvc_role_name(r->sess.role));
-	rows = cJSON_AddArrayToObject(o, "dossiers");
-	for (size_t i = 0; i < dvc_dossier_list_count(l); i++) {
-		const dvc_dossier_row *x = dvc_dossier_list_row(l, i);
-		dvc_tracking *t;
-		cJSON *it;
-		if (!(all && strcmp(all, "1") == 0) && !state && dvc_state_is_final(x->state))
-			continue;
-		if (dvc_dossier_track(db, x->code, &me, &t) != DVC_OK)
-			continue;
-		it = cJSON_CreateObject();
-		cJSON_AddStringToObject(it, "code", x->code);
-		cJSON_AddStringToObject(it, "procedure", x->procedure);
-		add_str(it, "procedure_name", t->procedure_name);
-		add_str(it, "applicant_name", t->applicant_name);
-		cJSON_AddStringToObject(it, "state", dvc_state_name(x->state));
-		cJSON_AddStringToObject(it, "state_label", dvc_state_label_vi(x->state));
-		cJSON_AddNumberToObject(it, "version", (double)t->version);
-		cJSON_AddStringToObject(it, "step_role", dvc_role_name(t->step_role));
-		add_str(it, "handler", x->handler);
-		add_time(it, "submitted_at", t->submitted_at);
-		add_time(it, "due_at", x->due_at);
-		cJSON_AddBoolToObject(it, "overdue", x->overdue);
-		cJSON_AddItemToObject(it, "actions",
-				      allowed_actions(x->state, DVC_ROLE_BIT(r->sess.role)));
-		cJSON_AddItemToArray(rows, it);
-		dvc_tracking_free(t);
-	}
-	dvc_dossier_list_free(l);
+	cJSON_AddItemToObject(o, "officer", actor_json(r));
+	cJSON_AddItemToObject(o, "dossiers", cJSON_Parse(j));
+	dvc_free(j);
 	return reply_json(r, 200, o);
 }
 
@@ -1125,7 +750,11 @@ static enum MHD_Result h_pay_request(httpd_req *r)
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "reference", info.reference);
 	cJSON_AddNumberToObject(o, "amount", (double)info.amount);
-	add_time(o, "expires_at", info.expires_at);
+	{
+		char t[DVC_TIME_FORMAT_SIZE];
+		dvc_time_format(info.expires_at, t, sizeof t);
+		cJSON_AddStringToObject(o, "expires_at", t);
+	}
 	res = reply_json(r, 201, o);
 	return res;
 }

@@ -148,6 +148,14 @@ enum MHD_Result reply_json(httpd_req *r, unsigned int status, cJSON *body)
 			   NULL);
 }
 
+enum MHD_Result reply_view(httpd_req *r, unsigned int status, int rc, char **json)
+{
+	if (rc != DVC_OK)
+		return reply_lib(r);
+	return reply_bytes(r, status, "application/json; charset=utf-8", *json, strlen(*json),
+			   dvc_free, NULL);
+}
+
 enum MHD_Result reply_error(httpd_req *r, unsigned int status, int code, const char *message,
 			    const char *path)
 {

@@ -135,6 +135,9 @@ dvc_db *httpd_db(httpd_req *r);
 
 /* Replies. Each queues exactly one response; handlers return after one. */
 enum MHD_Result reply_json(httpd_req *r, unsigned int status, cJSON *body); /* frees body */
+/* A library view (dvc_*_json) made with status `rc` into *json, or the
+ * library's error; reads *json after the call that filled it. */
+enum MHD_Result reply_view(httpd_req *r, unsigned int status, int rc, char **json);
 enum MHD_Result reply_bytes(httpd_req *r, unsigned int status, const char *type, void *data,
 			    size_t len, void (*free_fn)(void *), const char *disposition);
 /* {"error":{"code":"DVC_...","message":"...","path":...}} with the given status. */
