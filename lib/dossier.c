@@ -1185,7 +1185,7 @@ static int dry_run(dvc_db *db, const char *code, const dvc_actor *who, dvc_allow
 }
 
 int dvc_dossier_allowed_actions(dvc_db *db, const char *code, const dvc_actor *who,
-				dvc_allowed_actions **out)
+				const dvc_caller *from, dvc_allowed_actions **out)
 {
 	dvc_allowed_actions *l;
 	guesser g;
@@ -1195,10 +1195,13 @@ int dvc_dossier_allowed_actions(dvc_db *db, const char *code, const dvc_actor *w
 	if (!db || !code || !who || !out)
 		return dvc__err(DVC_EINVAL, NULL,
 				"dvc_dossier_allowed_actions needs a store, a code, who asks and an out pointer");
+	if (from && from->version != DVC_CALLER_VERSION)
+		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_caller version %u", from->version);
 	if (sodium_init() < 0)
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
+	/* anonymous callers are throttled and counted as tracking counts them */
 	if (who->kind == DVC_ACTOR_ANONYMOUS &&
-	    ((rc = guesser_init(&g, NULL, code, who->secret)) != DVC_OK ||
+	    ((rc = guesser_init(&g, from ? from->client : NULL, code, who->secret)) != DVC_OK ||
 	     (rc = throttled(db, &g, dvc__now(db))) != DVC_OK))
 		return rc;
 	if (!(l = dvc__calloc(1, sizeof *l)))

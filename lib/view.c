@@ -244,14 +244,15 @@ int dvc_allowed_actions_json(const dvc_allowed_actions *l, char **out)
 
 /* Track as `who` with the actions `who` may take; the applicant's own
  * fields only for an officer or the dossier's account. */
-static int view_tree(dvc_db *db, const char *code, const dvc_actor *who, cJSON **out)
+static int view_tree(dvc_db *db, const char *code, const dvc_actor *who,
+		     const dvc_caller *from, cJSON **out)
 {
 	dvc_tracking *t;
 	dvc_allowed_actions *l;
 	int rc;
-	if ((rc = dvc_dossier_track(db, code, who, &t)) != DVC_OK)
+	if ((rc = dvc_dossier_track_from(db, code, who, from, &t)) != DVC_OK)
 		return rc;
-	if ((rc = dvc_dossier_allowed_actions(db, code, who, &l)) != DVC_OK) {
+	if ((rc = dvc_dossier_allowed_actions(db, code, who, from, &l)) != DVC_OK) {
 		dvc_tracking_free(t);
 		return rc;
 	}
@@ -261,13 +262,14 @@ static int view_tree(dvc_db *db, const char *code, const dvc_actor *who, cJSON *
 	return DVC_OK;
 }
 
-int dvc_dossier_view_json(dvc_db *db, const char *code, const dvc_actor *who, char **out)
+int dvc_dossier_view_json(dvc_db *db, const char *code, const dvc_actor *who,
+			  const dvc_caller *from, char **out)
 {
 	unsigned long failures = dvc__alloc_failures();
 	cJSON *o = NULL;
 	int rc;
 	VIEW_BEGIN(out, db && code && who);
-	if ((rc = view_tree(db, code, who, &o)) != DVC_OK)
+	if ((rc = view_tree(db, code, who, from, &o)) != DVC_OK)
 		return rc;
 	return finish(o, failures, out);
 }
@@ -290,7 +292,7 @@ int dvc_dossier_list_json(dvc_db *db, const dvc_dossier_filter *f, const dvc_act
 			continue;
 		if (who) {
 			/* what `who` sees of it; a dossier `who` may not see is left out */
-			rc = view_tree(db, r->code, who, &x);
+			rc = view_tree(db, r->code, who, NULL, &x);
 			if (rc == DVC_EPERM || rc == DVC_EAUTH || rc == DVC_ENOTFOUND)
 				rc = DVC_OK;
 			else if (rc == DVC_OK)

@@ -619,7 +619,7 @@ static int dry_run_matches(const char *code, const char *secret)
 			who.name = officers[k];
 		else
 			who = (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, secret};
-		ck_ok(dvc_dossier_allowed_actions(db, code, &who, &l));
+		ck_ok(dvc_dossier_allowed_actions(db, code, &who, NULL, &l));
 		ck_assert_uint_eq(dvc_allowed_actions_count(l), DVC_ACTION_COUNT - 2);
 		ck_assert_str_eq(dvc_allowed_actions_code(l), code);
 		ck_assert_int_eq(dvc_allowed_actions_state(l), state_of(code));
@@ -654,7 +654,7 @@ static unsigned int needs_of(const char *code, const char *officer, dvc_action a
 	dvc_actor who = {DVC_ACTOR_OFFICER, officer, NULL};
 	dvc_allowed_actions *l;
 	unsigned int needs;
-	ck_ok(dvc_dossier_allowed_actions(db, code, &who, &l));
+	ck_ok(dvc_dossier_allowed_actions(db, code, &who, NULL, &l));
 	ck_assert_int_eq(dvc_allowed_actions_find(l, a)->allowed, 1);
 	needs = dvc_allowed_actions_find(l, a)->needs;
 	dvc_allowed_actions_free(l);
@@ -665,7 +665,8 @@ START_TEST(allowed_actions_are_a_dry_run_of_the_real_checks)
 {
 	dvc_receipt r = submit3(), r4;
 	dvc_allowed_actions *l;
-	dvc_actor stranger = {DVC_ACTOR_ANONYMOUS, NULL, "WRNGSECRETWRNGSECRET"};
+	dvc_actor stranger = {DVC_ACTOR_ANONYMOUS, NULL, "ABCDEFGHJKMNPQRSTUVW"}; /* well-formed, wrong */
+	dvc_caller guesser = {DVC_CALLER_VERSION, "203.0.113.7"}, owner = {DVC_CALLER_VERSION, "198.51.100.2"};
 	const dvc_allowed_action *x;
 
 	ck_assert_int_gt(dry_run_matches(r.code, r.secret), 0);
@@ -674,7 +675,7 @@ START_TEST(allowed_actions_are_a_dry_run_of_the_real_checks)
 	dry_run_matches(r.code, r.secret);
 	ck_ok(act_applicant(r.code, DVC_ACT_SUPPLY, r.secret));
 	/* once-only: the second supplement request is refused, with the reason */
-	ck_ok(dvc_dossier_allowed_actions(db, r.code, &(dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL}, &l));
+	ck_ok(dvc_dossier_allowed_actions(db, r.code, &(dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL}, NULL, &l));
 	x = dvc_allowed_actions_find(l, DVC_ACT_REQUEST_SUPPLEMENT);
 	ck_assert(!x->allowed);
 	ck_assert_int_eq(x->error, DVC_ETRANSITION);
@@ -703,7 +704,7 @@ START_TEST(allowed_actions_are_a_dry_run_of_the_real_checks)
 	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "hoang.lanh.dao"));
 	dry_run_matches(r.code, r.secret);
 	/* level 3: the result is handed over at the counter or by post, not online */
-	ck_ok(dvc_dossier_allowed_actions(db, r.code, &(dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL}, &l));
+	ck_ok(dvc_dossier_allowed_actions(db, r.code, &(dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL}, NULL, &l));
 	x = dvc_allowed_actions_find(l, DVC_ACT_RETURN);
 	ck_assert(x->allowed);
 	ck_assert_uint_eq(x->needs, DVC_NEED_DELIVERY);
@@ -716,17 +717,23 @@ START_TEST(allowed_actions_are_a_dry_run_of_the_real_checks)
 	r4 = submit_p(P4, NULL);
 	dry_run_matches(r4.code, r4.secret);
 
-	/* who may not see the dossier learns nothing, and a wrong secret is counted */
-	ck_dvc(dvc_dossier_allowed_actions(db, r4.code, &stranger, &l), DVC_EAUTH);
+	/* who may not see the dossier learns nothing, and a wrong secret is
+	 * counted against the guesser's client, as tracking counts it */
+	ck_dvc(dvc_dossier_allowed_actions(db, r4.code, &stranger, &guesser, &l), DVC_EAUTH);
 	ck_assert_ptr_null(l);
-	ck_dvc(dvc_dossier_allowed_actions(db, "000.00.30.H24-990101-0001", &stranger, &l), DVC_EAUTH);
+	ck_dvc(dvc_dossier_allowed_actions(db, "000.00.30.H24-990101-0001", &stranger, &guesser, &l),
+	       DVC_EAUTH);
 	for (int i = 0; i < DVC_TRACK_MAX_FAILURES; i++)
-		dvc_dossier_allowed_actions(db, r4.code, &stranger, &l);
-	ck_dvc(dvc_dossier_allowed_actions(db, r4.code, &(dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, r4.secret}, &l),
+		dvc_dossier_allowed_actions(db, r4.code, &stranger, &guesser, &l);
+	ck_dvc(dvc_dossier_allowed_actions(db, r4.code, &(dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, r4.secret},
+					   &guesser, &l),
 	       DVC_ETHROTTLED);
-	ck_dvc(dvc_dossier_allowed_actions(db, "nope", &(dvc_actor){DVC_ACTOR_OFFICER, "quan.tri", NULL}, &l),
+	ck_ok(dvc_dossier_allowed_actions(db, r4.code, &(dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, r4.secret},
+					  &owner, &l));
+	dvc_allowed_actions_free(l);
+	ck_dvc(dvc_dossier_allowed_actions(db, "nope", &(dvc_actor){DVC_ACTOR_OFFICER, "quan.tri", NULL}, NULL, &l),
 	       DVC_ENOTFOUND);
-	ck_dvc(dvc_dossier_allowed_actions(db, r4.code, NULL, &l), DVC_EINVAL);
+	ck_dvc(dvc_dossier_allowed_actions(db, r4.code, NULL, NULL, &l), DVC_EINVAL);
 }
 END_TEST
 

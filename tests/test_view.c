@@ -81,7 +81,7 @@ START_TEST(dossier_view_shows_each_caller_what_it_may_see)
 	char *text = NULL;
 	cJSON *v, *a;
 
-	v = parsed(dvc_dossier_view_json(db, r.code, &desk, &text), &text);
+	v = parsed(dvc_dossier_view_json(db, r.code, &desk, NULL, &text), &text);
 	ck_assert_str_eq(str(v, "state"), "submitted");
 	ck_assert_str_eq(str(v, "state_label"), "Chờ tiếp nhận");
 	ck_assert(cJSON_IsFalse(item(v, "final")));
@@ -100,7 +100,7 @@ START_TEST(dossier_view_shows_each_caller_what_it_may_see)
 	cJSON_Delete(v);
 
 	/* the anonymous applicant: no applicant fields, and only withdrawing */
-	v = parsed(dvc_dossier_view_json(db, r.code, &me, &text), &text);
+	v = parsed(dvc_dossier_view_json(db, r.code, &me, NULL, &text), &text);
 	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(v, "applicant"));
 	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(v, "form_data"));
 	ck_assert_str_eq(str(v, "applicant_name"), "Nguyễn Văn An");
@@ -113,7 +113,7 @@ START_TEST(dossier_view_shows_each_caller_what_it_may_see)
 	q.action = DVC_ACT_RECEIVE;
 	q.actor = desk;
 	ck_ok(dvc_dossier_act(db, r.code, &q, NULL));
-	v = parsed(dvc_dossier_view_json(db, r.code, &desk, &text), &text);
+	v = parsed(dvc_dossier_view_json(db, r.code, &desk, NULL, &text), &text);
 	ck_assert_str_eq(str(v, "due_at"), "2026-03-05T09:00:00+07:00"); /* 3 working days */
 	ck_assert_int_eq(cJSON_GetArraySize(item(v, "slips")), 2);
 	ck_assert_str_eq(cJSON_GetArrayItem(item(v, "slips"), 0)->valuestring, "receipt");
@@ -127,7 +127,7 @@ START_TEST(dossier_view_shows_each_caller_what_it_may_see)
 	{
 		dvc_allowed_actions *l;
 		const cJSON *x;
-		ck_ok(dvc_dossier_allowed_actions(db, r.code, &me, &l));
+		ck_ok(dvc_dossier_allowed_actions(db, r.code, &me, NULL, &l));
 		v = parsed(dvc_allowed_actions_json(l, &text), &text);
 		dvc_allowed_actions_free(l);
 		ck_assert_str_eq(str(v, "state"), "received");
@@ -144,7 +144,7 @@ START_TEST(dossier_view_shows_each_caller_what_it_may_see)
 	{
 		dvc_receipt r4 = submit_p("T.000004", "{\"attachments\":[{\"name\":\"a.pdf\",\"sha256\":\"00\","
 						    "\"size\":3},\"not an object\"]}");
-		v = parsed(dvc_dossier_view_json(db, r4.code, &desk, &text), &text);
+		v = parsed(dvc_dossier_view_json(db, r4.code, &desk, NULL, &text), &text);
 		ck_assert_int_eq(cJSON_GetArraySize(item(v, "attachments")), 1);
 		ck_assert_str_eq(str(cJSON_GetArrayItem(item(v, "attachments"), 0), "name"), "a.pdf");
 		cJSON_Delete(v);
@@ -153,9 +153,9 @@ START_TEST(dossier_view_shows_each_caller_what_it_may_see)
 	/* who may not see it gets the tracking error, and no text */
 	me.secret = "WRONG";
 	text = (char *)"untouched";
-	ck_dvc(dvc_dossier_view_json(db, r.code, &me, &text), DVC_EAUTH);
+	ck_dvc(dvc_dossier_view_json(db, r.code, &me, NULL, &text), DVC_EAUTH);
 	ck_assert_ptr_null(text);
-	ck_dvc(dvc_dossier_view_json(db, r.code, NULL, &text), DVC_EINVAL);
+	ck_dvc(dvc_dossier_view_json(db, r.code, NULL, NULL, &text), DVC_EINVAL);
 }
 END_TEST
 

@@ -324,7 +324,7 @@ static int dossier_act(dvc_cli *cli, int argc, char **argv)
 	/* Show where the dossier is now, as the actor sees it. */
 	if (cli->json) {
 		char *j;
-		return cli_emit_view(dvc_dossier_view_json(cli->db, argv[1], &q.actor, &j), &j, argv[1]);
+		return cli_emit_view(dvc_dossier_view_json(cli->db, argv[1], &q.actor, NULL, &j), &j, argv[1]);
 	}
 	if (dvc_dossier_track(cli->db, argv[1], &q.actor, &t) != DVC_OK)
 		t = NULL;
@@ -360,7 +360,7 @@ static int dossier_show(dvc_cli *cli, int argc, char **argv, bool history_only)
 		return 1;
 	if (cli->json && !history_only) {
 		char *j;
-		return cli_emit_view(dvc_dossier_view_json(cli->db, argv[1], &who, &j), &j, argv[1]);
+		return cli_emit_view(dvc_dossier_view_json(cli->db, argv[1], &who, NULL, &j), &j, argv[1]);
 	}
 	if (dvc_dossier_track(cli->db, argv[1], &who, &t) != DVC_OK)
 		return cli_fail_lib(argv[1]);

@@ -403,7 +403,7 @@ static enum MHD_Result h_track(httpd_req *r)
 		return r->result;
 	if (!db)
 		return reply_lib(r);
-	return reply_view(r, 200, dvc_dossier_view_json(db, r->seg[2], &who, &j), &j);
+	return reply_view(r, 200, dvc_dossier_view_json(db, r->seg[2], &who, NULL, &j), &j);
 }
 
 static enum MHD_Result h_submit(httpd_req *r)
@@ -577,7 +577,7 @@ static enum MHD_Result h_act(httpd_req *r)
 		reply_lib(r);
 		goto out_replied;
 	}
-	reply_view(r, 200, dvc_dossier_view_json(db, r->seg[2], &q.actor, &view), &view);
+	reply_view(r, 200, dvc_dossier_view_json(db, r->seg[2], &q.actor, NULL, &view), &view);
 out_replied:
 	cJSON_Delete(j);
 	return r->result;

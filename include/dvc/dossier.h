@@ -191,13 +191,14 @@ typedef struct dvc_allowed_actions dvc_allowed_actions;
  * new date, a delivery mode) are not checked but listed in `needs`; an
  * allowed action succeeds when they are given validly and nothing changed
  * in between (the expected version is not checked).
- * Access is decided as for dvc_dossier_track (an anonymous caller needs the
- * secret, is throttled and counted the same way; another account: DVC_EPERM).
+ * Access is decided as for dvc_dossier_track_from (an anonymous caller needs
+ * the secret, and `from`'s client (NULL: the unknown client) is throttled and
+ * counted the same way; another account: DVC_EPERM).
  * @return DVC_OK; DVC_ENOTFOUND; DVC_EAUTH; DVC_EPERM; DVC_ETHROTTLED;
  *   DVC_EINVAL; DVC_ENOMEM; DVC_EIO.
  */
 DVC_API int dvc_dossier_allowed_actions(dvc_db *db, const char *code, const dvc_actor *who,
-					dvc_allowed_actions **out);
+					const dvc_caller *from, dvc_allowed_actions **out);
 DVC_API size_t dvc_allowed_actions_count(const dvc_allowed_actions *l);
 /** Entry `i` (borrowed from the list), NULL past the end. */
 DVC_API const dvc_allowed_action *dvc_allowed_actions_at(const dvc_allowed_actions *l, size_t i);

@@ -53,13 +53,14 @@ DVC_API int dvc_history_json(const dvc_tracking *t, char **out);
  */
 DVC_API int dvc_allowed_actions_json(const dvc_allowed_actions *l, char **out);
 /**
- * What `who` sees of a dossier: dvc_dossier_track() and
- * dvc_dossier_allowed_actions() as `who`, in dvc_tracking_json(); the
- * applicant's fields and form data are shown to officers and the dossier's
- * account, not to anonymous callers. Errors as dvc_dossier_track().
+ * What `who` sees of a dossier: dvc_dossier_track_from() and
+ * dvc_dossier_allowed_actions() as `who` from `from` (NULL: the unknown
+ * client), in dvc_tracking_json(); the applicant's fields and form data are
+ * shown to officers and the dossier's account, not to anonymous callers.
+ * Errors as dvc_dossier_track_from().
  */
 DVC_API int dvc_dossier_view_json(dvc_db *db, const char *code, const dvc_actor *who,
-				  char **out);
+				  const dvc_caller *from, char **out);
 /**
  * Dossiers of dvc_dossier_list_get(f) (f may be NULL). Without `who`: rows
  * [{code, procedure, state, state_label, unit, handler, due_at, step_due_at,
