@@ -27,7 +27,7 @@ static dvc_time naive_add_days(const dvc_calendar *cal, dvc_time start, int days
 {
 	dvc_date d;
 	int sod;
-	dvc_day_info info;
+	dvc_day_info info = DVC_DAY_INFO_INIT;
 	dvc_time_to_local(start, &d, &sod);
 	while (days > 0) {
 		dvc_time t;

@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 	char dbpath[300];
 	double t0, t1, *lat = malloc(sizeof(double) * (size_t)q);
 	dvc_db *db;
-	dvc_import_stats st;
+	dvc_import_stats st = DVC_IMPORT_STATS_INIT;
 	size_t hits = 0;
 
 	if (!mkdtemp(path))

@@ -171,7 +171,7 @@ static int open_store(const char *dir, const char *name, const char *catalog, si
 static int lifecycle(dvc_db *db, sim_clock *clk, double *lat)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	int64_t ver = 1;
 	double t0, t1;
 	s.procedure = PROC;
@@ -210,9 +210,9 @@ static int check_last(dvc_db *db)
 	dvc_actor who = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
 	int bad;
 	f.limit = 1;
-	if (dvc_dossier_list_get(db, &f, &l) != DVC_OK || dvc_dossier_list_count(l) != 1)
+	if (dvc_dossier_find(db, &f, &l) != DVC_OK || dvc_dossier_list_count(l) != 1)
 		return fail("listing");
-	if (dvc_dossier_track(db, dvc_dossier_list_row(l, 0)->code, &who, &t) != DVC_OK ||
+	if (dvc_dossier_track(db, dvc_dossier_list_at(l, 0)->code, &who, &t) != DVC_OK ||
 	    dvc_dossier_verify(db, t->code, NULL) != DVC_OK) {
 		dvc_dossier_list_free(l);
 		return fail("checking the last dossier");

@@ -27,7 +27,7 @@ int dvc__applicant_check(const dvc_applicant *a, char phone_out[DVC_PHONE_E164_S
 {
 	dvc_date d;
 	int rc;
-	struct dvc_citizen_id_info info;
+	struct dvc_citizen_id_info info = DVC_CITIZEN_ID_INFO_INIT;
 	if (!a)
 		return dvc__err(DVC_EINVAL, "applicant", "applicant details are required");
 	if ((rc = check_text(a->full_name, "full_name", DVC_FULL_NAME_MAX, true)) != DVC_OK ||

@@ -544,6 +544,7 @@ static const char *special_name(const dvc_calendar *c, int64_t day, int year)
 static void fill_info(const dvc_calendar *c, int64_t day, dvc_day_info *out)
 {
 	int kind = c->kind[day - c->day0];
+	out->version = DVC_DAY_INFO_VERSION;
 	dvc__civil_from_days(day, &out->date.year, &out->date.month, &out->date.day);
 	out->kind = (dvc_day_kind)kind;
 	out->working = kind_working(kind);
@@ -560,6 +561,8 @@ int dvc_calendar_day(const dvc_calendar *c, dvc_date date, dvc_day_info *out)
 	int rc;
 	if (!c || !out)
 		return dvc__err(DVC_EINVAL, NULL, "NULL argument");
+	if (out->version != DVC_DAY_INFO_VERSION)
+		return dvc__version_err("dvc_day_info", out->version, DVC_DAY_INFO_VERSION);
 	if (!dvc__date_valid(date.year, date.month, date.day))
 		return dvc__err(DVC_EDATE, NULL, "%04d-%02d-%02d is not a valid date",
 				date.year, date.month, date.day);

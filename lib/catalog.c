@@ -357,10 +357,12 @@ int dvc_catalog_import(dvc_db *db, const char *data, size_t len, dvc_format form
 		       dvc_import_stats *stats)
 {
 	dvc__catalog c;
-	dvc_import_stats st = {0};
+	dvc_import_stats st = DVC_IMPORT_STATS_INIT;
 	int rc;
 	if (!db || (!data && len))
 		return dvc__err(DVC_EINVAL, NULL, "dvc_catalog_import needs a store and data");
+	if (stats && stats->version != DVC_IMPORT_STATS_VERSION)
+		return dvc__version_err("dvc_import_stats", stats->version, DVC_IMPORT_STATS_VERSION);
 	if (len > DVC_CATALOG_MAX_INPUT)
 		return dvc__err(DVC_ETOOBIG, NULL, "catalog input of %zu bytes exceeds the limit of %u",
 				len, DVC_CATALOG_MAX_INPUT);
@@ -427,6 +429,8 @@ int dvc_catalog_import_file(dvc_db *db, const char *path, dvc_format format,
 	int rc;
 	if (!db || !path)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_catalog_import_file needs a store and a path");
+	if (stats && stats->version != DVC_IMPORT_STATS_VERSION)
+		return dvc__version_err("dvc_import_stats", stats->version, DVC_IMPORT_STATS_VERSION);
 	if (format == DVC_FORMAT_AUTO) {
 		const char *dot = strrchr(path, '.');
 		if (dot && strcmp(dot, ".json") == 0)
@@ -546,13 +550,13 @@ static int stat_row(void *ctx, const char *dim, const char *key, const char *lab
 	return DVC_OK;
 }
 
-int dvc_catalog_stats_get(dvc_db *db, const dvc_date *asof, dvc_catalog_stats **out)
+int dvc_catalog_stats_compute(dvc_db *db, const dvc_date *asof, dvc_catalog_stats **out)
 {
 	dvc_catalog_stats *s;
 	char day[11];
 	int rc;
 	if (!db || !out)
-		return dvc__err(DVC_EINVAL, NULL, "dvc_catalog_stats_get needs a store and an out pointer");
+		return dvc__err(DVC_EINVAL, NULL, "dvc_catalog_stats_compute needs a store and an out pointer");
 	if (!(s = dvc__calloc(1, sizeof *s)))
 		return dvc__oom();
 	dvc__asof(db, asof, day);
@@ -567,7 +571,7 @@ int dvc_catalog_stats_get(dvc_db *db, const dvc_date *asof, dvc_catalog_stats **
 size_t dvc_catalog_stats_count(const dvc_catalog_stats *s) { return s ? s->n : 0; }
 int64_t dvc_catalog_stats_total(const dvc_catalog_stats *s) { return s ? s->total : 0; }
 
-const dvc_stat_row *dvc_catalog_stats_row(const dvc_catalog_stats *s, size_t i)
+const dvc_stat_row *dvc_catalog_stats_at(const dvc_catalog_stats *s, size_t i)
 {
 	return s && i < s->n ? &s->rows[i] : NULL;
 }

@@ -18,7 +18,7 @@ struct dvc_search_result {
 
 size_t dvc_search_result_count(const dvc_search_result *r) { return r ? r->n : 0; }
 
-const dvc_search_hit *dvc_search_result_get(const dvc_search_result *r, size_t i)
+const dvc_search_hit *dvc_search_result_at(const dvc_search_result *r, size_t i)
 {
 	return r && i < r->n ? &r->hits[i] : NULL;
 }

@@ -685,18 +685,20 @@ int dvc_dossier_submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_submit needs a store, a submission and a receipt");
 	if (s->version != DVC_SUBMISSION_VERSION)
 		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_submission version %u", s->version);
+	if (out->version != DVC_RECEIPT_VERSION)
+		return dvc__version_err("dvc_receipt", out->version, DVC_RECEIPT_VERSION);
 	if (!s->procedure)
 		return dvc__err(DVC_EINVAL, "procedure", "a submission names its procedure");
 	if ((unsigned)s->channel > DVC_CHANNEL_POST)
 		return dvc__err(DVC_EINVAL, "channel", "unknown channel %d", (int)s->channel);
 	if (sodium_init() < 0)
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
-	memset(out, 0, sizeof *out);
+	DVC__CLEAR_OUT(out, DVC_RECEIPT_VERSION);
 	if ((rc = dvc__write_begin_lean(db)) != DVC_OK)
 		return rc;
 	rc = dvc__write_end(db, submit(db, s, out));
 	if (rc != DVC_OK)
-		memset(out, 0, sizeof *out);
+		DVC__CLEAR_OUT(out, DVC_RECEIPT_VERSION);
 	return rc;
 }
 
@@ -1458,13 +1460,13 @@ static int on_row(void *ctx, const dvc__dossier *d, const char *procedure, const
 	return DVC_OK;
 }
 
-int dvc_dossier_list_get(dvc_db *db, const dvc_dossier_filter *f, dvc_dossier_list **out)
+int dvc_dossier_find(dvc_db *db, const dvc_dossier_filter *f, dvc_dossier_list **out)
 {
 	dvc_dossier_filter def = DVC_DOSSIER_FILTER_INIT;
 	dvc_dossier_list *l;
 	int rc;
 	if (!db || !out)
-		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_list_get needs a store and an out pointer");
+		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_find needs a store and an out pointer");
 	if (!f)
 		f = &def;
 	if (f->version != DVC_DOSSIER_FILTER_VERSION)
@@ -1491,7 +1493,7 @@ int dvc_dossier_list_get(dvc_db *db, const dvc_dossier_filter *f, dvc_dossier_li
 
 size_t dvc_dossier_list_count(const dvc_dossier_list *l) { return l ? l->n : 0; }
 
-const dvc_dossier_row *dvc_dossier_list_row(const dvc_dossier_list *l, size_t i)
+const dvc_dossier_row *dvc_dossier_list_at(const dvc_dossier_list *l, size_t i)
 {
 	return l && i < l->n ? &l->rows[i] : NULL;
 }

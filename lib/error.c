@@ -91,3 +91,9 @@ const char *dvc_status_name(int code)
 		return "DVC_UNKNOWN";
 	return names[-code];
 }
+
+int dvc__version_err(const char *type, unsigned int got, unsigned int want)
+{
+	return dvc__err(DVC_EINVAL, NULL, "%s version %u is not %u: initialise it with its _INIT macro",
+			type, got, want);
+}

@@ -31,6 +31,15 @@ char *dvc__strndup(const char *s, size_t n);
 int dvc__err(int code, const char *path, const char *fmt, ...) DVC_PRINTF(3, 4);
 int dvc__verr(int code, const char *path, const char *fmt, va_list ap);
 int dvc__oom(void);
+/* A caller-allocated struct whose version is not `want`: DVC_EINVAL naming
+ * the type and its _INIT macro. */
+int dvc__version_err(const char *type, unsigned int got, unsigned int want);
+/* Clear an output struct, keeping its version field. */
+#define DVC__CLEAR_OUT(out, ver)                 \
+	do {                                     \
+		memset((out), 0, sizeof *(out)); \
+		(out)->version = (ver);          \
+	} while (0)
 /* Prefix the current error path with `prefix` (e.g. "procedures[3]."). */
 void dvc__err_prefix_path(const char *prefix);
 

@@ -461,7 +461,7 @@ int dvc_outbox_list(dvc_db *db, const char *code, dvc_message_batch **out)
 
 size_t dvc_message_batch_count(const dvc_message_batch *b) { return b ? b->n : 0; }
 
-const dvc_message *dvc_message_batch_get(const dvc_message_batch *b, size_t i)
+const dvc_message *dvc_message_batch_at(const dvc_message_batch *b, size_t i)
 {
 	return b && i < b->n ? &b->items[i] : NULL;
 }

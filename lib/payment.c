@@ -85,7 +85,10 @@ int dvc_payment_request(dvc_db *db, const char *code, dvc_payment_request_info *
 		return dvc__err(DVC_EINVAL, NULL, "dvc_payment_request needs a store, a code and an out pointer");
 	if (!db->gateway_secret)
 		return dvc__err(DVC_EINVAL, NULL, "no payment gateway configured (dvc_payment_set_gateway)");
-	memset(out, 0, sizeof *out);
+	if (out->version != DVC_PAYMENT_REQUEST_INFO_VERSION)
+		return dvc__version_err("dvc_payment_request_info", out->version,
+					DVC_PAYMENT_REQUEST_INFO_VERSION);
+	DVC__CLEAR_OUT(out, DVC_PAYMENT_REQUEST_INFO_VERSION);
 	if ((rc = dvc__write_begin(db)) != DVC_OK)
 		return rc;
 	return dvc__write_end(db, request(db, code, out));
@@ -369,9 +372,11 @@ int dvc_payment_callback(dvc_db *db, const char *query, dvc_payment_result *out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_payment_callback needs a store, a query and an out pointer");
 	if (!db->gateway_secret)
 		return dvc__err(DVC_EINVAL, NULL, "no payment gateway configured (dvc_payment_set_gateway)");
+	if (out->version != DVC_PAYMENT_RESULT_VERSION)
+		return dvc__version_err("dvc_payment_result", out->version, DVC_PAYMENT_RESULT_VERSION);
 	if (sodium_init() < 0)
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
-	memset(out, 0, sizeof *out);
+	DVC__CLEAR_OUT(out, DVC_PAYMENT_RESULT_VERSION);
 	if ((rc = parse_query(query, p, &n)) != DVC_OK)
 		goto done;
 	hash = get(p, n, "vnp_SecureHash");

@@ -47,13 +47,13 @@ static int on_row(void *ctx, const dvc_report_row *row)
 	return DVC_OK;
 }
 
-int dvc_report_get(dvc_db *db, const dvc_report_opts *opts, dvc_report **out)
+int dvc_report_compute(dvc_db *db, const dvc_report_opts *opts, dvc_report **out)
 {
 	dvc_report_opts o;
 	dvc_report *r;
 	int rc;
 	if (!db || !out)
-		return dvc__err(DVC_EINVAL, NULL, "dvc_report_get needs a store and an out pointer");
+		return dvc__err(DVC_EINVAL, NULL, "dvc_report_compute needs a store and an out pointer");
 	if ((rc = resolve(db, opts, &o)) != DVC_OK)
 		return rc;
 	if (!(r = dvc__calloc(1, sizeof *r)))
@@ -68,7 +68,7 @@ int dvc_report_get(dvc_db *db, const dvc_report_opts *opts, dvc_report **out)
 
 size_t dvc_report_count(const dvc_report *r) { return r ? r->n : 0; }
 
-const dvc_report_row *dvc_report_row_get(const dvc_report *r, size_t i)
+const dvc_report_row *dvc_report_at(const dvc_report *r, size_t i)
 {
 	return r && i < r->n ? &r->rows[i] : NULL;
 }
@@ -138,7 +138,7 @@ int dvc_report_bottlenecks(dvc_db *db, dvc_time asof, dvc_bottlenecks **out)
 
 size_t dvc_bottlenecks_count(const dvc_bottlenecks *b) { return b ? b->n : 0; }
 
-const dvc_bottleneck_row *dvc_bottlenecks_row(const dvc_bottlenecks *b, size_t i)
+const dvc_bottleneck_row *dvc_bottlenecks_at(const dvc_bottlenecks *b, size_t i)
 {
 	return b && i < b->n ? &b->rows[i] : NULL;
 }
@@ -165,14 +165,14 @@ int dvc_report_index(dvc_db *db, const dvc_report_opts *opts, dvc_index_row **ro
 	if ((rc = resolve(db, opts, &o)) != DVC_OK)
 		return rc;
 	o.group = DVC_GROUP_NONE;
-	if ((rc = dvc_report_get(db, &o, &r)) != DVC_OK)
+	if ((rc = dvc_report_compute(db, &o, &r)) != DVC_OK)
 		return rc;
 	if (!(ix = dvc__calloc(4, sizeof *ix))) {
 		dvc_report_free(r);
 		return dvc__oom();
 	}
 	static const dvc_report_row none = {"", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-	all = dvc_report_count(r) ? dvc_report_row_get(r, 0) : &none;
+	all = dvc_report_count(r) ? dvc_report_at(r, 0) : &none;
 	/* Static strings only: the rows outlive the report. */
 	ix[0] = (dvc_index_row){"progress", "Tiến độ giải quyết",
 		"dossiers whose result was ready by the appointment / dossiers with a result", all->settled_on_time,

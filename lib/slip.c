@@ -1369,7 +1369,7 @@ int dvc_register_render(dvc_db *db, const dvc_register_opts *opts, dvc_slip_form
 	/* Every dossier, then the period and the desk in C: the list filters
 	 * on the current unit, not on the receiving desk. */
 	f.limit = (size_t)INT64_MAX;
-	if ((rc = dvc_dossier_list_get(db, &f, &l)) != DVC_OK)
+	if ((rc = dvc_dossier_find(db, &f, &l)) != DVC_OK)
 		goto done;
 	if (dvc_dossier_list_count(l) &&
 	    !(rows = dvc__calloc(dvc_dossier_list_count(l), sizeof *rows))) {
@@ -1380,7 +1380,7 @@ int dvc_register_render(dvc_db *db, const dvc_register_opts *opts, dvc_slip_form
 		dvc_tracking *t;
 		const dvc_procedure *p;
 		const char *desk;
-		if ((rc = dvc__dossier_track(db, dvc_dossier_list_row(l, i)->code, &t)) != DVC_OK)
+		if ((rc = dvc__dossier_track(db, dvc_dossier_list_at(l, i)->code, &t)) != DVC_OK)
 			goto done;
 		if (!t->submitted_at || t->state == DVC_STATE_DRAFT ||
 		    (opts->from && t->submitted_at < opts->from) || (opts->to && t->submitted_at >= opts->to)) {

@@ -75,8 +75,10 @@ int dvc_citizen_id_info(const char *s, struct dvc_citizen_id_info *out)
 {
 	size_t n;
 	int code, g;
+	if (out && out->version != DVC_CITIZEN_ID_INFO_VERSION)
+		return dvc__version_err("dvc_citizen_id_info", out->version, DVC_CITIZEN_ID_INFO_VERSION);
 	if (out)
-		memset(out, 0, sizeof *out);
+		DVC__CLEAR_OUT(out, DVC_CITIZEN_ID_INFO_VERSION);
 	if (!s)
 		return dvc__err(DVC_EINVAL, NULL, "citizen ID is missing");
 	n = bounded_len(s, DVC_CITIZEN_ID_LEN + 1);
@@ -100,7 +102,7 @@ int dvc_citizen_id_info(const char *s, struct dvc_citizen_id_info *out)
 
 int dvc_validate_citizen_id(const char *s)
 {
-	struct dvc_citizen_id_info info;
+	struct dvc_citizen_id_info info = DVC_CITIZEN_ID_INFO_INIT;
 	return dvc_citizen_id_info(s, &info);
 }
 

@@ -282,11 +282,11 @@ int dvc_dossier_list_json(dvc_db *db, const dvc_dossier_filter *f, const dvc_act
 	cJSON *arr;
 	int rc = DVC_OK;
 	VIEW_BEGIN(out, db);
-	if ((rc = dvc_dossier_list_get(db, f, &l)) != DVC_OK)
+	if ((rc = dvc_dossier_find(db, f, &l)) != DVC_OK)
 		return rc;
 	arr = cJSON_CreateArray();
 	for (size_t i = 0; rc == DVC_OK && i < dvc_dossier_list_count(l); i++) {
-		const dvc_dossier_row *r = dvc_dossier_list_row(l, i);
+		const dvc_dossier_row *r = dvc_dossier_list_at(l, i);
 		cJSON *x;
 		if ((flags & DVC_VIEW_OPEN) && dvc_state_is_final(r->state))
 			continue;
@@ -382,7 +382,7 @@ int dvc_search_result_json(const dvc_search_result *r, const char *query, char *
 	put_num(o, "count", (double)dvc_search_result_count(r));
 	hits = put(o, "procedures", cJSON_CreateArray());
 	for (size_t i = 0; i < dvc_search_result_count(r); i++)
-		put(hits, NULL, hit_json(dvc_search_result_get(r, i)));
+		put(hits, NULL, hit_json(dvc_search_result_at(r, i)));
 	return finish(o, failures, out);
 }
 
@@ -395,7 +395,7 @@ int dvc_catalog_stats_json(const dvc_catalog_stats *s, char **out)
 	put_num(o, "total", (double)dvc_catalog_stats_total(s));
 	rows = put(o, "rows", cJSON_CreateArray());
 	for (size_t i = 0; i < dvc_catalog_stats_count(s); i++) {
-		const dvc_stat_row *x = dvc_catalog_stats_row(s, i);
+		const dvc_stat_row *x = dvc_catalog_stats_at(s, i);
 		cJSON *it = put(rows, NULL, cJSON_CreateObject());
 		put_str(it, "dimension", x->dimension);
 		put_str(it, "key", x->key);
@@ -414,7 +414,7 @@ int dvc_report_json(const dvc_report *r, char **out)
 	VIEW_BEGIN(out, r);
 	a = cJSON_CreateArray();
 	for (size_t i = 0; i < dvc_report_count(r); i++) {
-		const dvc_report_row *w = dvc_report_row_get(r, i);
+		const dvc_report_row *w = dvc_report_at(r, i);
 		cJSON *o = put(a, NULL, cJSON_CreateObject());
 		put_str(o, "key", w->key);
 		put_str(o, "label", w->label);
@@ -451,7 +451,7 @@ int dvc_bottlenecks_json(const dvc_bottlenecks *b, char **out)
 	VIEW_BEGIN(out, b);
 	a = cJSON_CreateArray();
 	for (size_t i = 0; i < dvc_bottlenecks_count(b); i++) {
-		const dvc_bottleneck_row *w = dvc_bottlenecks_row(b, i);
+		const dvc_bottleneck_row *w = dvc_bottlenecks_at(b, i);
 		cJSON *o = put(a, NULL, cJSON_CreateObject());
 		put_str(o, "procedure", w->procedure);
 		put_num(o, "step", w->step);

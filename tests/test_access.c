@@ -325,7 +325,7 @@ static void build(scenario *s, int by_account)
 }
 
 #define SC(name, st, stp, holder, role, intake, once, late)                                        \
-	{name, DVC_STATE_##st, stp, holder, DVC_ROLE_##role, intake, once, late, {{0}, {0}}, {0, NULL, NULL}}
+	{name, DVC_STATE_##st, stp, holder, DVC_ROLE_##role, intake, once, late, DVC_RECEIPT_INIT, {0, NULL, NULL}}
 
 static const scenario scenarios_init[] = {
 	SC("draft", DRAFT, 0, DESK, RECEPTION, 0, 0, 0),
@@ -717,11 +717,11 @@ START_TEST(secrets_and_password_hashes_never_appear_in_output)
 {
 	char dir[] = "/tmp/dvc-access-XXXXXX", path[128], wal[160];
 	dvc_submission sub = DVC_SUBMISSION_INIT;
-	dvc_receipt anon, acc;
+	dvc_receipt anon = DVC_RECEIPT_INIT, acc = DVC_RECEIPT_INIT;
 	dvc_tracking *t;
 	dvc_message_batch *b;
-	dvc_payment_request_info req;
-	dvc_payment_result res;
+	dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
+	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
 	char *out, q[256], *signed_q, pwhash[256] = "";
 	sqlite3 *raw;
 	sqlite3_stmt *st;
@@ -796,7 +796,7 @@ START_TEST(secrets_and_password_hashes_never_appear_in_output)
 	ck_ok(dvc_outbox_list(db, NULL, &b));
 	ck_assert_uint_gt(dvc_message_batch_count(b), 3);
 	for (size_t i = 0; i < dvc_message_batch_count(b); i++) {
-		const dvc_message *m = dvc_message_batch_get(b, i);
+		const dvc_message *m = dvc_message_batch_at(b, i);
 		for (size_t k = 0; k < ns; k++)
 			ck_assert_msg(!contains_s(m->body, secrets[k]) && !contains_s(m->subject, secrets[k]) &&
 					      !contains_s(m->idempotency_key, secrets[k]),

@@ -36,7 +36,7 @@ static dvc_time at(int y, int mo, int d, int h, int mi)
 
 static dvc_day_info day(int y, int m, int d)
 {
-	dvc_day_info info;
+	dvc_day_info info = DVC_DAY_INFO_INIT;
 	ck_assert_int_eq(dvc_calendar_day(cal, (dvc_date){y, m, d}, &info), DVC_OK);
 	return info;
 }
@@ -65,7 +65,7 @@ static void assert_break(int y, int m1, int d1, int m2, int d2, int before_m, in
 		if (d.month == b.month && d.day == b.day)
 			break;
 		d.day++;
-		if (d.day > 31 || (d.day > 28 && dvc_calendar_day(cal, d, &(dvc_day_info){0}) != DVC_OK)) {
+		if (d.day > 31 || (d.day > 28 && dvc_calendar_day(cal, d, &(dvc_day_info)DVC_DAY_INFO_INIT) != DVC_OK)) {
 			d.day = 1;
 			d.month++;
 		}
@@ -324,7 +324,7 @@ START_TEST(bad_schedules_change_nothing)
 	assert_2027_override();
 	/* other bad input */
 	{
-		dvc_day_info info;
+		dvc_day_info info = DVC_DAY_INFO_INIT;
 		ck_assert_int_eq(dvc_calendar_day(cal, (dvc_date){2026, 2, 30}, &info), DVC_EDATE);
 		ck_assert_int_eq(dvc_calendar_day(cal, (dvc_date){2200, 1, 1}, &info), DVC_ERANGE);
 		ck_assert_int_eq(dvc_calendar_add_days(cal, at(2300, 1, 1, 9, 0), 1, &out), DVC_ERANGE);
@@ -373,7 +373,7 @@ START_TEST(special_days_and_options)
 	o.am_start = 480; o.am_end = 720; o.pm_start = 780; o.pm_end = 1020;
 	ck_assert_int_eq(dvc_calendar_new(&c, &o), DVC_OK);
 	{
-		dvc_day_info info;
+		dvc_day_info info = DVC_DAY_INFO_INIT;
 		dvc_time out;
 		ck_assert_int_eq(dvc_calendar_day(c, (dvc_date){2026, 3, 7}, &info), DVC_OK);
 		ck_assert(info.working);

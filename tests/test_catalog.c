@@ -27,9 +27,9 @@ static int64_t stat_of(dvc_db *db, const char *dim, const char *key)
 	dvc_catalog_stats *s;
 	dvc_date d = {2018, 7, 1};
 	int64_t n = 0; /* a key with no procedure has no row */
-	ck_ok(dvc_catalog_stats_get(db, &d, &s));
+	ck_ok(dvc_catalog_stats_compute(db, &d, &s));
 	for (size_t i = 0; i < dvc_catalog_stats_count(s); i++) {
-		const dvc_stat_row *r = dvc_catalog_stats_row(s, i);
+		const dvc_stat_row *r = dvc_catalog_stats_at(s, i);
 		if (strcmp(r->dimension, dim) == 0 && strcmp(r->key, key) == 0)
 			n = r->count;
 	}
@@ -42,7 +42,7 @@ static int64_t stat_of(dvc_db *db, const char *dim, const char *key)
 START_TEST(reference_catalog_imports_with_the_seed_counts)
 {
 	dvc_db *db = mem_db();
-	dvc_import_stats st;
+	dvc_import_stats st = DVC_IMPORT_STATS_INIT;
 	ck_ok(dvc_catalog_import_file(db, src_path(REF), DVC_FORMAT_AUTO, &st));
 	ck_assert_uint_eq(st.procedures, 38);
 	ck_assert_uint_eq(st.versions_added, 38);
@@ -132,7 +132,7 @@ START_TEST(new_version_supersedes_from_its_date_and_old_stays_readable)
 		"procedures"), 0), "code")->valuestring;
 	dvc_procedure *p;
 	dvc_date before = {2022, 12, 31}, after = {2023, 1, 1};
-	dvc_import_stats st;
+	dvc_import_stats st = DVC_IMPORT_STATS_INIT;
 
 	ck_ok(dvc_catalog_import_file(db, src_path(REF), DVC_FORMAT_AUTO, NULL));
 	ck_ok(dvc_catalog_import(db, text, strlen(text), DVC_FORMAT_JSON, &st));
@@ -191,7 +191,7 @@ END_TEST
 START_TEST(reimport_is_a_no_op)
 {
 	dvc_db *db = mem_db();
-	dvc_import_stats st;
+	dvc_import_stats st = DVC_IMPORT_STATS_INIT;
 	char *before, *after;
 	ck_ok(dvc_catalog_import_file(db, src_path(REF), DVC_FORMAT_AUTO, NULL));
 	before = export_json(db);

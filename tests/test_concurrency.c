@@ -68,7 +68,7 @@ static dvc_db *open_db(void)
 static dvc_receipt submit(dvc_db *db)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = P3;
 	s.applicant = &citizen;
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}";
@@ -373,7 +373,7 @@ START_TEST(concurrent_submissions_get_unique_gap_free_codes)
 				_exit(2);
 			for (int i = 0; i < per; i++) {
 				dvc_submission s = DVC_SUBMISSION_INIT;
-				dvc_receipt r;
+				dvc_receipt r = DVC_RECEIPT_INIT;
 				s.procedure = P3;
 				s.applicant = &citizen;
 				s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}";
@@ -395,11 +395,11 @@ START_TEST(concurrent_submissions_get_unique_gap_free_codes)
 	size_t n, total = (size_t)PROCS * (size_t)per;
 	char *seen = calloc(total + 1, 1);
 	f.limit = 100000;
-	ck_ok(dvc_dossier_list_get(db, &f, &l));
+	ck_ok(dvc_dossier_find(db, &f, &l));
 	n = dvc_dossier_list_count(l);
 	ck_assert_uint_eq(n, total);
 	for (size_t i = 0; i < n; i++) {
-		const char *code = dvc_dossier_list_row(l, i)->code;
+		const char *code = dvc_dossier_list_at(l, i)->code;
 		long seq = strtol(strrchr(code, '-') + 1, NULL, 10);
 		ck_assert_msg(seq >= 1 && (size_t)seq <= total, "code %s out of 1..%zu", code, total);
 		ck_assert_msg(!seen[seq], "code %s given twice", code);
@@ -432,7 +432,7 @@ START_TEST(a_held_write_lock_is_busy_never_corruption)
 	ck_dvc(dvc_begin(b), DVC_EBUSY);
 	ck_assert(!dvc_in_transaction(b));
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r2;
+	dvc_receipt r2 = DVC_RECEIPT_INIT;
 	s.procedure = P3;
 	s.applicant = &citizen;
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}";

@@ -111,8 +111,8 @@ static int act(dvc_db *db, const dvc_tracking *t, dvc_action a, const char *offi
 
 static int pay(dvc_db *db, const dvc_tracking *t)
 {
-	dvc_payment_request_info req;
-	dvc_payment_result res;
+	dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
+	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
 	dvc_tracking *after;
 	dvc_actor admin = {DVC_ACTOR_OFFICER, "admin.desk", NULL};
 	char q[300], *signed_q;
@@ -219,15 +219,15 @@ static void writer(void)
 		_exit(2);
 	/* first finish what the previous writer left half-way */
 	f.limit = 100000;
-	if (dvc_dossier_list_get(db, &f, &l) != DVC_OK)
+	if (dvc_dossier_find(db, &f, &l) != DVC_OK)
 		_exit(2);
 	for (size_t i = 0; i < dvc_dossier_list_count(l); i++)
-		if (!dvc_state_is_final(dvc_dossier_list_row(l, i)->state))
-			finish(db, dvc_dossier_list_row(l, i)->code);
+		if (!dvc_state_is_final(dvc_dossier_list_at(l, i)->state))
+			finish(db, dvc_dossier_list_at(l, i)->code);
 	dvc_dossier_list_free(l);
 	for (;;) {
 		dvc_submission s = DVC_SUBMISSION_INIT;
-		dvc_receipt r;
+		dvc_receipt r = DVC_RECEIPT_INIT;
 		unsigned dice = rnd(100);
 		s.procedure = dice < 50 ? "T.000004" : "T.000003";
 		if (dice >= 50)
@@ -339,7 +339,7 @@ static size_t check_store(long *outbox_total)
 				snprintf(key, sizeof key, "%s/%lld/%s/%s", code, (long long)t->history[i].seq,
 					 ev, ch ? "email" : "sms");
 				for (size_t k = 0; k < dvc_message_batch_count(b); k++)
-					found += !strcmp(dvc_message_batch_get(b, k)->idempotency_key, key);
+					found += !strcmp(dvc_message_batch_at(b, k)->idempotency_key, key);
 				ck_assert_msg(found == 1, "%s: message %s is there %d times", code, key, found);
 				want++;
 			}

@@ -59,7 +59,7 @@ static const dvc_applicant citizen = {
 static dvc_receipt submit_p(const char *proc, const char *form)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = proc;
 	s.applicant = &citizen;
 	s.form_data = form;
@@ -171,7 +171,7 @@ END_TEST
 START_TEST(account_profile_fills_the_applicant)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_tracking *t;
 	dvc_actor me = {DVC_ACTOR_ACCOUNT, "nguyenvanan", NULL};
 	dvc_actor other = {DVC_ACTOR_ACCOUNT, "tranthib", NULL};
@@ -301,7 +301,7 @@ END_TEST
 START_TEST(service_level_rules_are_enforced_by_the_library)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_action_req q = DVC_ACTION_INIT;
 	s.procedure = P2;
 	s.applicant = &citizen;
@@ -347,7 +347,7 @@ END_TEST
 START_TEST(form_data_and_applicant_fields_are_validated)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_applicant bad = citizen;
 	s.procedure = P3;
 	s.applicant = &citizen;
@@ -391,7 +391,7 @@ END_TEST
 START_TEST(refusals_inside_a_transaction_leave_it_usable)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r1, r2, bad;
+	dvc_receipt r1 = DVC_RECEIPT_INIT, r2 = DVC_RECEIPT_INIT, bad = DVC_RECEIPT_INIT;
 	dvc_action_req q = DVC_ACTION_INIT;
 	dvc_tracking *t;
 	ck_ok(dvc_begin(db));
@@ -448,7 +448,7 @@ static const char ceased_catalog[] =
 START_TEST(agencies_out_of_force_receive_nothing)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r, bad;
+	dvc_receipt r = DVC_RECEIPT_INIT, bad = DVC_RECEIPT_INIT;
 	dvc_tracking *before, *after;
 	ck_ok(dvc_catalog_import(db, ceased_catalog, sizeof ceased_catalog - 1, DVC_FORMAT_JSON, NULL));
 	s.procedure = "T.000009";
@@ -749,19 +749,19 @@ START_TEST(stuck_dossiers_are_listed_by_unit)
 	clock_now = at("2026-03-04T16:00:00+07:00");
 	f.step_overdue = 1;
 	f.unit = JUSTICE;
-	ck_ok(dvc_dossier_list_get(db, &f, &l));
+	ck_ok(dvc_dossier_find(db, &f, &l));
 	ck_assert_uint_eq(dvc_dossier_list_count(l), 1);
-	ck_assert_str_eq(dvc_dossier_list_row(l, 0)->code, a.code);
-	ck_assert(dvc_dossier_list_row(l, 0)->step_overdue);
+	ck_assert_str_eq(dvc_dossier_list_at(l, 0)->code, a.code);
+	ck_assert(dvc_dossier_list_at(l, 0)->step_overdue);
 	dvc_dossier_list_free(l);
 	f = (dvc_dossier_filter)DVC_DOSSIER_FILTER_INIT;
 	f.state = DVC_STATE_RECEIVED;
-	ck_ok(dvc_dossier_list_get(db, &f, &l));
+	ck_ok(dvc_dossier_find(db, &f, &l));
 	ck_assert_uint_eq(dvc_dossier_list_count(l), 1);
-	ck_assert_str_eq(dvc_dossier_list_row(l, 0)->code, b.code);
+	ck_assert_str_eq(dvc_dossier_list_at(l, 0)->code, b.code);
 	dvc_dossier_list_free(l);
 	f.state = 42;
-	ck_dvc(dvc_dossier_list_get(db, &f, &l), DVC_EINVAL);
+	ck_dvc(dvc_dossier_find(db, &f, &l), DVC_EINVAL);
 }
 END_TEST
 
@@ -861,7 +861,7 @@ static void *submitter(void *arg)
 	dvc_set_clock(h, test_clock, NULL);
 	for (int i = 0; i < 40; i++) {
 		dvc_submission s = DVC_SUBMISSION_INIT;
-		dvc_receipt r;
+		dvc_receipt r = DVC_RECEIPT_INIT;
 		s.procedure = P3;
 		s.applicant = &citizen;
 		s.form_data = "{\"purpose\":\"Song song\",\"copies\":1}";
@@ -884,10 +884,10 @@ START_TEST(codes_are_unique_and_gap_free_with_concurrent_writers)
 	for (int i = 0; i < 3; i++)
 		pthread_join(th[i], NULL);
 	ck_assert_int_eq(failures[0] + failures[1] + failures[2], 0);
-	ck_ok(dvc_dossier_list_get(db, &f, &l));
+	ck_ok(dvc_dossier_find(db, &f, &l));
 	ck_assert_uint_eq(dvc_dossier_list_count(l), 120);
 	for (size_t i = 0; i < 120; i++) {
-		const char *code = dvc_dossier_list_row(l, i)->code;
+		const char *code = dvc_dossier_list_at(l, i)->code;
 		int n = atoi(code + strlen(DESK "-260302-"));
 		ck_assert_int_ge(n, 1);
 		ck_assert_int_le(n, 120);

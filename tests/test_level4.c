@@ -54,7 +54,7 @@ static int act(const char *code, dvc_action a, const char *officer, const char *
 static dvc_receipt received(const char *proc)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = proc;
 	s.applicant = &citizen;
 	if (strcmp(proc, P3) == 0)
@@ -89,7 +89,7 @@ static dvc_tracking *tracking(const char *code)
 static const dvc_message *find(const dvc_message_batch *b, const char *event, dvc_notify_channel ch)
 {
 	for (size_t i = 0; i < dvc_message_batch_count(b); i++) {
-		const dvc_message *m = dvc_message_batch_get(b, i);
+		const dvc_message *m = dvc_message_batch_at(b, i);
 		if (strcmp(m->event, event) == 0 && m->channel == ch)
 			return m;
 	}
@@ -99,8 +99,8 @@ static const dvc_message *find(const dvc_message_batch *b, const char *event, dv
 START_TEST(level4_story_pay_online_and_deliver_online)
 {
 	dvc_receipt r = received(P4);
-	dvc_payment_request_info req;
-	dvc_payment_result res;
+	dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
+	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
 	dvc_tracking *t;
 	dvc_message_batch *b;
 	const dvc_message *m;
@@ -167,8 +167,8 @@ END_TEST
 START_TEST(bad_callbacks_are_refused_and_pay_nothing)
 {
 	dvc_receipt r = received(P4), r3 = received(P3);
-	dvc_payment_request_info req, fake3;
-	dvc_payment_result res;
+	dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT, fake3 = DVC_PAYMENT_REQUEST_INFO_INIT;
+	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
 	dvc_tracking *t;
 	char *cb, *forged;
 	ck_ok(dvc_payment_request(db, r.code, &req));
@@ -226,8 +226,8 @@ END_TEST
 START_TEST(transaction_number_limit)
 {
 	dvc_receipt r = received(P4);
-	dvc_payment_request_info req;
-	dvc_payment_result res;
+	dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
+	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
 	dvc_tracking *t;
 	char q[1024], txn[DVC_PAYMENT_TXN_MAX + 2], *cb;
 	ck_ok(dvc_payment_request(db, r.code, &req));
@@ -253,8 +253,8 @@ END_TEST
 START_TEST(rejection_after_payment_records_a_refund)
 {
 	dvc_receipt r = received(P4);
-	dvc_payment_request_info req;
-	dvc_payment_result res;
+	dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
+	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
 	dvc_tracking *t;
 	dvc_message_batch *b;
 	char *cb;
@@ -276,8 +276,8 @@ END_TEST
 START_TEST(fee_exemption_and_per_copy_fees)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
-	dvc_payment_request_info req;
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
 	dvc_tracking *t;
 	s.procedure = P4;
 	s.applicant = &citizen;
@@ -303,15 +303,15 @@ START_TEST(outbox_drains_at_least_once_with_backoff)
 	(void)r;
 	ck_ok(dvc_outbox_fetch(db, 10, &b));
 	ck_assert_uint_eq(dvc_message_batch_count(b), 2);
-	m = dvc_message_batch_get(b, 0);
+	m = dvc_message_batch_at(b, 0);
 	id = m->id;
 	ck_assert_ptr_nonnull(strstr(m->idempotency_key, "/accepted/"));
 	/* leased: a second sender gets nothing */
 	ck_ok(dvc_outbox_fetch(db, 10, &again));
 	ck_assert_uint_eq(dvc_message_batch_count(again), 0);
 	dvc_message_batch_free(again);
-	ck_ok(dvc_outbox_mark_sent(db, dvc_message_batch_get(b, 1)->id));
-	ck_ok(dvc_outbox_mark_sent(db, dvc_message_batch_get(b, 1)->id)); /* idempotent */
+	ck_ok(dvc_outbox_mark_sent(db, dvc_message_batch_at(b, 1)->id));
+	ck_ok(dvc_outbox_mark_sent(db, dvc_message_batch_at(b, 1)->id)); /* idempotent */
 	/* failures back off 60, 120, 240... then dead */
 	ck_ok(dvc_outbox_mark_failed(db, id, "SMTP 451 thử lại sau"));
 	ck_ok(dvc_outbox_fetch(db, 10, &again));
@@ -321,7 +321,7 @@ START_TEST(outbox_drains_at_least_once_with_backoff)
 		clock_now += (int64_t)DVC_OUTBOX_BACKOFF_SECONDS << (i - 1);
 		ck_ok(dvc_outbox_fetch(db, 10, &again));
 		ck_assert_uint_eq(dvc_message_batch_count(again), 1);
-		ck_assert_int_eq(dvc_message_batch_get(again, 0)->id, id);
+		ck_assert_int_eq(dvc_message_batch_at(again, 0)->id, id);
 		dvc_message_batch_free(again);
 		ck_ok(dvc_outbox_mark_failed(db, id, "still failing"));
 	}
@@ -331,10 +331,10 @@ START_TEST(outbox_drains_at_least_once_with_backoff)
 	dvc_message_batch_free(again);
 	ck_ok(dvc_outbox_list(db, NULL, &again));
 	for (size_t i = 0; i < dvc_message_batch_count(again); i++)
-		if (dvc_message_batch_get(again, i)->id == id)
-			ck_assert_int_eq(dvc_message_batch_get(again, i)->state, DVC_MSG_DEAD);
+		if (dvc_message_batch_at(again, i)->id == id)
+			ck_assert_int_eq(dvc_message_batch_at(again, i)->state, DVC_MSG_DEAD);
 	dvc_message_batch_free(again);
-	ck_dvc(dvc_outbox_mark_failed(db, dvc_message_batch_get(b, 1)->id, "x"), DVC_ETRANSITION);
+	ck_dvc(dvc_outbox_mark_failed(db, dvc_message_batch_at(b, 1)->id, "x"), DVC_ETRANSITION);
 	ck_dvc(dvc_outbox_mark_sent(db, 999999), DVC_ENOTFOUND);
 	dvc_message_batch_free(b);
 }
@@ -346,13 +346,13 @@ START_TEST(expired_lease_is_fetched_again)
 	received(P4);
 	ck_ok(dvc_outbox_fetch(db, 1, &b));
 	ck_assert_uint_eq(dvc_message_batch_count(b), 1);
-	int64_t id = dvc_message_batch_get(b, 0)->id;
+	int64_t id = dvc_message_batch_at(b, 0)->id;
 	dvc_message_batch_free(b);
 	/* the sender died; after the lease the message comes back */
 	clock_now += DVC_OUTBOX_LEASE_SECONDS + 1;
 	ck_ok(dvc_outbox_fetch(db, 5, &b));
 	ck_assert_uint_eq(dvc_message_batch_count(b), 2);
-	ck_assert(dvc_message_batch_get(b, 0)->id == id || dvc_message_batch_get(b, 1)->id == id);
+	ck_assert(dvc_message_batch_at(b, 0)->id == id || dvc_message_batch_at(b, 1)->id == id);
 	dvc_message_batch_free(b);
 }
 END_TEST
@@ -403,7 +403,7 @@ START_TEST(sms_fits_two_segments_with_unaccented_fallback)
 	ck_assert_int_eq(dvc_sms_segments("Hồ sơ đã tiếp nhận", &gsm), 1);
 	ck_assert(!gsm);
 	/* a long supplement list: too long accented, sent unaccented */
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_message_batch *b;
 	const dvc_message *m;
@@ -451,7 +451,7 @@ END_TEST
 START_TEST(gateway_must_be_configured)
 {
 	dvc_db *other = mem_db();
-	dvc_payment_result res;
+	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
 	ck_dvc(dvc_payment_callback(other, "vnp_TxnRef=x", &res), DVC_EINVAL);
 	ck_dvc(dvc_payment_set_gateway(other, "vnpay", ""), DVC_EINVAL);
 	dvc_close(other);

@@ -170,7 +170,7 @@ START_TEST(form_nesting_depth_limit)
 	static const char any[] = "{\"type\":\"object\",\"additionalProperties\":true}";
 	char *ok = nested(DVC_EFORM_MAX_DEPTH), *big = nested(DVC_EFORM_MAX_DEPTH + 1);
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	ck_ok(dvc_eform_check(any, sizeof any - 1, ok, strlen(ok)));
 	ck_dvc(dvc_eform_check(any, sizeof any - 1, big, strlen(big)), DVC_ETOOBIG);
 	/* through a submission (T.000004 has no form schema: any object) */
@@ -229,7 +229,7 @@ END_TEST
 
 START_TEST(payment_callback_limits)
 {
-	dvc_payment_result res;
+	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
 	char *q = repeat('a', 8193), many[2048] = "";
 	ck_ok(dvc_payment_set_gateway(db, "vnpay", "bi-mat"));
 	q[0] = 'x';
@@ -245,7 +245,7 @@ END_TEST
 START_TEST(applicant_and_officer_text_limits)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_applicant a = citizen;
 	char *name = repeat('n', 201), *addr = repeat('d', 501);
 	s.procedure = "T.000004";
@@ -274,7 +274,7 @@ END_TEST
 START_TEST(bug_note_and_exemption_limits_answer_etoobig)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_action_req q = DVC_ACTION_INIT;
 	char *note = repeat('n', 8193), *why = repeat('w', 501);
 	s.procedure = "T.000004";
@@ -328,7 +328,7 @@ START_TEST(bug_long_routes_and_fee_lists_are_refused_or_followed_whole)
 	ck_ok(dvc_officer_add(db, "chuyen.vien", "Chuyên Viên", "000.01.30.H24", DVC_ROLE_SPECIALIST));
 	ck_ok(dvc_officer_add(db, "truong.phong", "Trưởng Phòng", "000.01.30.H24", DVC_ROLE_UNIT_LEADER));
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_action_req q = DVC_ACTION_INIT;
 	dvc_tracking *t;
 	dvc_actor admin = {DVC_ACTOR_OFFICER, "quan.tri", NULL};
@@ -370,7 +370,7 @@ static void limit_dossier(const char *proc, const char *agency)
 	char officer[3][40];
 	const dvc_role roles[3] = {DVC_ROLE_RECEPTION, DVC_ROLE_SPECIALIST, DVC_ROLE_SIGNING_LEADER};
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_action_req q = DVC_ACTION_INIT;
 	dvc_applicant a = citizen;
 	dvc_tracking *t;

@@ -61,7 +61,7 @@ static int act(dvc_db *db, const char *code, dvc_action a, const char *officer, 
 static dvc_receipt submit(dvc_db *db, const char *proc)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = proc;
 	s.applicant = &citizen;
 	if (!strcmp(proc, "T.000003"))
@@ -72,7 +72,7 @@ static dvc_receipt submit(dvc_db *db, const char *proc)
 
 static void prepare_template(void)
 {
-	dvc_payment_request_info req;
+	dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
 	dvc_message_batch *b;
 	char q[300];
 	ck_assert_int_eq(dvc_time_parse("2026-03-02T09:00:00+07:00", &t0), DVC_OK);
@@ -109,7 +109,7 @@ static void prepare_template(void)
 	ck_ok(act(tmpl, d_last_step.code, DVC_ACT_FORWARD, "nguyen.truong.phong", NULL));
 	ck_ok(dvc_outbox_list(tmpl, NULL, &b));
 	ck_assert_uint_gt(dvc_message_batch_count(b), 0);
-	outbox_id = dvc_message_batch_get(b, 0)->id;
+	outbox_id = dvc_message_batch_at(b, 0)->id;
 	dvc_message_batch_free(b);
 	schedule_json = slurp(src_path("data/calendar/2024.json"), &schedule_len);
 }
@@ -227,7 +227,7 @@ static int c_search(dvc_db *db)
 static int c_stats(dvc_db *db)
 {
 	dvc_catalog_stats *s;
-	int rc = dvc_catalog_stats_get(db, NULL, &s);
+	int rc = dvc_catalog_stats_compute(db, NULL, &s);
 	if (rc == DVC_OK)
 		dvc_catalog_stats_free(s);
 	return rc;
@@ -297,7 +297,7 @@ static int c_officer_add(dvc_db *db)
 static int c_submit(dvc_db *db)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = "T.000003";
 	s.applicant = &citizen;
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":3}";
@@ -307,7 +307,7 @@ static int c_submit(dvc_db *db)
 static int c_submit_account(dvc_db *db)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = "T.000004";
 	s.account = "chu.ho.so";
 	s.fee_exemption = "Người có công với cách mạng";
@@ -339,7 +339,7 @@ static int c_transfer(dvc_db *db)
 
 static int c_reject_paid(dvc_db *db)
 {
-	dvc_payment_result res;
+	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
 	int rc = dvc_payment_callback(db, signed_callback, &res);
 	if (rc != DVC_OK)
 		return rc;
@@ -360,7 +360,7 @@ static int c_list(dvc_db *db)
 {
 	dvc_dossier_list *l;
 	dvc_dossier_filter f = DVC_DOSSIER_FILTER_INIT;
-	int rc = dvc_dossier_list_get(db, &f, &l);
+	int rc = dvc_dossier_find(db, &f, &l);
 	if (rc == DVC_OK)
 		dvc_dossier_list_free(l);
 	return rc;
@@ -370,13 +370,13 @@ static int c_verify(dvc_db *db) { return dvc_dossier_verify(db, NULL, NULL); }
 
 static int c_payment_request(dvc_db *db)
 {
-	dvc_payment_request_info req;
+	dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
 	return dvc_payment_request(db, d_received4.code, &req);
 }
 
 static int c_payment_callback(dvc_db *db)
 {
-	dvc_payment_result res;
+	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
 	return dvc_payment_callback(db, signed_callback, &res);
 }
 
@@ -475,7 +475,7 @@ typedef struct oom_case {
 static int c_submit_form_account(dvc_db *db)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = "T.000003";
 	s.account = "chu.ho.so";
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":3}";
@@ -488,7 +488,7 @@ static const oom_case cases[] = {
 	{"dvc_catalog_export(xml)", c_export_xml, 0},
 	{"dvc_catalog_import(new version)", c_import_new_version, 0},
 	{"dvc_catalog_search(fuzzy)", c_search, 0},
-	{"dvc_catalog_stats_get", c_stats, 0},
+	{"dvc_catalog_stats_compute", c_stats, 0},
 	{"dvc_procedure_get", c_procedure_get, 0},
 	{"dvc_calendar_new+load_schedule+special_days", c_calendar, 0},
 	{"dvc_eform_check", c_eform, 0},
@@ -505,7 +505,7 @@ static const oom_case cases[] = {
 	{"dvc_dossier_act(transfer)", c_transfer, 0},
 	{"dvc_payment_callback+dvc_dossier_act(reject, refund)", c_reject_paid, 0},
 	{"dvc_dossier_track", c_track, 0},
-	{"dvc_dossier_list_get", c_list, 0},
+	{"dvc_dossier_find", c_list, 0},
 	{"dvc_dossier_verify", c_verify, 0},
 	{"dvc_payment_request", c_payment_request, 0},
 	{"dvc_payment_callback", c_payment_callback, 0},
@@ -618,7 +618,7 @@ START_TEST(a_failure_inside_a_transaction_never_commits_half_an_action)
 		db = fresh();
 		char *before = snapshot(db);
 		long live0 = cnt.live;
-		dvc_receipt other;
+		dvc_receipt other = DVC_RECEIPT_INIT;
 		dvc_tracking *t;
 		int rc;
 		/* another procedure: the receive still loads its route (before

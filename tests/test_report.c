@@ -39,7 +39,7 @@ static int act(const char *code, dvc_action a, const char *officer, const char *
 static dvc_receipt submit(const char *proc, dvc_channel ch)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = proc;
 	s.applicant = &citizen;
 	s.channel = ch;
@@ -92,8 +92,8 @@ static void setup(void)
 	ck_ok(act(rejected.code, DVC_ACT_REJECT, "le.tiep.nhan", "Không thuộc thẩm quyền"));
 	ck_ok(act(paid.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
 	{
-		dvc_payment_request_info req;
-		dvc_payment_result res;
+		dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
+		dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
 		char q[256], *signed_q;
 		ck_ok(dvc_payment_request(db, paid.code, &req));
 		snprintf(q, sizeof q, "vnp_Amount=%lld&vnp_ResponseCode=00&vnp_TxnRef=%s",
@@ -140,15 +140,15 @@ static dvc_report *report(dvc_report_group g)
 	o.from = at("2026-03-01T00:00:00+07:00");
 	o.to = at("2026-04-01T00:00:00+07:00");
 	o.group = g;
-	ck_ok(dvc_report_get(db, &o, &r));
+	ck_ok(dvc_report_compute(db, &o, &r));
 	return r;
 }
 
 static const dvc_report_row *row(const dvc_report *r, const char *key)
 {
 	for (size_t i = 0; i < dvc_report_count(r); i++)
-		if (strcmp(dvc_report_row_get(r, i)->key, key) == 0)
-			return dvc_report_row_get(r, i);
+		if (strcmp(dvc_report_at(r, i)->key, key) == 0)
+			return dvc_report_at(r, i);
 	ck_abort_msg("no row %s", key);
 	return NULL;
 }
@@ -158,7 +158,7 @@ START_TEST(totals_split_by_outcome)
 	dvc_report *r = report(DVC_GROUP_NONE);
 	const dvc_report_row *a;
 	ck_assert_uint_eq(dvc_report_count(r), 1);
-	a = dvc_report_row_get(r, 0);
+	a = dvc_report_at(r, 0);
 	ck_assert_int_eq(a->received, 7);
 	ck_assert_int_eq(a->received_online, 4);
 	ck_assert_int_eq(a->received_counter, 2);
@@ -191,7 +191,7 @@ START_TEST(groupings_partition_the_total)
 		dvc_report *r = report(groups[g]);
 		int64_t sum = 0;
 		for (size_t i = 0; i < dvc_report_count(r); i++)
-			sum += dvc_report_row_get(r, i)->received;
+			sum += dvc_report_at(r, i)->received;
 		ck_assert_int_eq(sum, 7);
 		dvc_report_free(r);
 	}
@@ -226,7 +226,7 @@ static int64_t sql_count(const char *sql)
 START_TEST(numbers_agree_with_hand_written_sql)
 {
 	dvc_report *r = report(DVC_GROUP_NONE);
-	const dvc_report_row *a = dvc_report_row_get(r, 0);
+	const dvc_report_row *a = dvc_report_at(r, 0);
 	ck_assert_int_eq(a->received, sql_count("SELECT count(*) FROM dossier WHERE state <> 0"));
 	ck_assert_int_eq(a->received_post, sql_count("SELECT count(*) FROM dossier WHERE channel = 2"));
 	ck_assert_int_eq(a->settled_late,
@@ -242,7 +242,7 @@ START_TEST(bottlenecks_show_who_holds_the_backlog)
 	int found = 0;
 	ck_ok(dvc_report_bottlenecks(db, 0, &b));
 	for (size_t i = 0; i < dvc_bottlenecks_count(b); i++) {
-		const dvc_bottleneck_row *x = dvc_bottlenecks_row(b, i);
+		const dvc_bottleneck_row *x = dvc_bottlenecks_at(b, i);
 		if (strcmp(x->procedure, P3) == 0 && x->step == 0) {
 			/* pending_ok (since Wed 09:00) and pending_late (since Mon 09:00) at the desk */
 			ck_assert_int_eq(x->waiting, 2);
@@ -296,8 +296,8 @@ START_TEST(reports_see_the_past_as_it_stood)
 	const dvc_report_row *a;
 	/* Thursday noon: on_time settled, late not yet (its result came Friday) */
 	o.asof = at("2026-03-05T12:00:00+07:00");
-	ck_ok(dvc_report_get(db, &o, &r));
-	a = dvc_report_row_get(r, 0);
+	ck_ok(dvc_report_compute(db, &o, &r));
+	a = dvc_report_at(r, 0);
 	ck_assert_int_eq(a->settled_on_time, 1);
 	ck_assert_int_eq(a->settled_late, 0);
 	ck_assert_int_eq(a->returned, 0);          /* returned on Friday */
@@ -339,14 +339,14 @@ START_TEST(bad_report_options_are_refused)
 	dvc_report *r;
 	dvc_report_group g;
 	o.version = 7;
-	ck_dvc(dvc_report_get(db, &o, &r), DVC_EINVAL);
+	ck_dvc(dvc_report_compute(db, &o, &r), DVC_EINVAL);
 	o = (dvc_report_opts)DVC_REPORT_OPTS_INIT;
 	o.from = 100;
 	o.to = 50;
-	ck_dvc(dvc_report_get(db, &o, &r), DVC_EINVAL);
+	ck_dvc(dvc_report_compute(db, &o, &r), DVC_EINVAL);
 	o = (dvc_report_opts)DVC_REPORT_OPTS_INIT;
 	o.group = (dvc_report_group)42;
-	ck_dvc(dvc_report_get(db, &o, &r), DVC_EINVAL);
+	ck_dvc(dvc_report_compute(db, &o, &r), DVC_EINVAL);
 	ck_dvc(dvc_report_group_parse("weekday", &g), DVC_EINVAL);
 	ck_ok(dvc_report_group_parse("sector", &g));
 	ck_assert_int_eq(g, DVC_GROUP_SECTOR);

@@ -36,7 +36,7 @@ static const char *first_code(const char *text)
 	static char code[32];
 	dvc_search_result *r = search(text, NULL);
 	ck_assert_msg(dvc_search_result_count(r) > 0, "'%s' found nothing", text);
-	snprintf(code, sizeof code, "%s", dvc_search_result_get(r, 0)->code);
+	snprintf(code, sizeof code, "%s", dvc_search_result_at(r, 0)->code);
 	dvc_search_result_free(r);
 	return code;
 }
@@ -58,16 +58,16 @@ START_TEST(phrase_matches_rank_before_scattered_words)
 	dvc_search_result *r = search("khai sinh", NULL);
 	size_t n = dvc_search_result_count(r);
 	ck_assert_uint_gt(n, 0);
-	ck_assert_int_eq(dvc_search_result_get(r, 0)->match, DVC_MATCH_PHRASE);
+	ck_assert_int_eq(dvc_search_result_at(r, 0)->match, DVC_MATCH_PHRASE);
 	/* match classes never go back up the list */
 	for (size_t i = 1; i < n; i++)
-		ck_assert_int_ge(dvc_search_result_get(r, i)->match,
-				 dvc_search_result_get(r, i - 1)->match);
+		ck_assert_int_ge(dvc_search_result_at(r, i)->match,
+				 dvc_search_result_at(r, i - 1)->match);
 	dvc_search_result_free(r);
 	/* the words in another order: no phrase match, still found */
 	r = search("sinh khai ky dang", NULL);
 	ck_assert_uint_gt(dvc_search_result_count(r), 0);
-	ck_assert_int_eq(dvc_search_result_get(r, 0)->match, DVC_MATCH_WORDS);
+	ck_assert_int_eq(dvc_search_result_at(r, 0)->match, DVC_MATCH_WORDS);
 	dvc_search_result_free(r);
 }
 END_TEST
@@ -79,7 +79,7 @@ START_TEST(one_typo_in_a_word_is_tolerated)
 	ck_assert_str_eq(first_code("dang ky khia sinh"), BIRTH);   /* transposition */
 	ck_assert_str_eq(first_code("dang ky khai sjnh"), BIRTH);   /* substitution */
 	r = search("dang ky khai sinnh", NULL);
-	ck_assert_int_eq(dvc_search_result_get(r, 0)->match, DVC_MATCH_FUZZY);
+	ck_assert_int_eq(dvc_search_result_at(r, 0)->match, DVC_MATCH_FUZZY);
 	dvc_search_result_free(r);
 	/* two typos in one word: nothing */
 	r = search("khzzi sinh", NULL);
@@ -110,14 +110,14 @@ START_TEST(filters_narrow_the_result)
 	r = search(NULL, &o);
 	ck_assert_uint_eq(dvc_search_result_count(r), 5);
 	for (size_t i = 0; i < 5; i++)
-		ck_assert_str_eq(dvc_search_result_get(r, i)->sector, "KHDT");
+		ck_assert_str_eq(dvc_search_result_at(r, i)->sector, "KHDT");
 	dvc_search_result_free(r);
 
 	o.sector = "TP";
 	o.level = "commune";
 	r = search("khai sinh", &o);
 	ck_assert_uint_eq(dvc_search_result_count(r), 1);
-	ck_assert_str_eq(dvc_search_result_get(r, 0)->code, BIRTH);
+	ck_assert_str_eq(dvc_search_result_at(r, 0)->code, BIRTH);
 	dvc_search_result_free(r);
 
 	o = (dvc_search_opts)DVC_SEARCH_OPTS_INIT;

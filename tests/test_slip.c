@@ -53,7 +53,7 @@ static const dvc_applicant citizen = {
 static dvc_receipt submit_as(const char *proc, const char *form, const dvc_applicant *who)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = proc;
 	s.applicant = who;
 	s.form_data = form;
@@ -224,7 +224,7 @@ END_TEST
 START_TEST(hostile_applicant_data_is_escaped_and_nfc)
 {
 	dvc_applicant evil = citizen;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	char *html, *xml;
 	xmlDocPtr d;
 	evil.full_name = "<script>alert(1)</script>";
@@ -456,7 +456,7 @@ END_TEST
 
 START_TEST(register_lists_the_period_and_desk_and_only_those)
 {
-	dvc_receipt a, b, c, other;
+	dvc_receipt a = DVC_RECEIPT_INIT, b = DVC_RECEIPT_INIT, c = DVC_RECEIPT_INIT, other = DVC_RECEIPT_INIT;
 	dvc_register_opts o = DVC_REGISTER_OPTS_INIT;
 	char *doc;
 	xmlDocPtr d;

@@ -56,7 +56,7 @@ static void teardown(void)
 static dvc_receipt submit3(void)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = P3;
 	s.applicant = &citizen;
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";

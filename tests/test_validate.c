@@ -16,7 +16,7 @@
 
 START_TEST(citizen_id_decodes_province_gender_and_birth_year)
 {
-	struct dvc_citizen_id_info info;
+	struct dvc_citizen_id_info info = DVC_CITIZEN_ID_INFO_INIT;
 	ck_ok(dvc_validate_citizen_id("031099001234"));
 	ck_ok(dvc_citizen_id_info("031099001234", &info));
 	ck_assert_int_eq(info.province, 31); /* Hải Phòng */
@@ -42,7 +42,7 @@ END_TEST
 
 START_TEST(citizen_id_refuses_wrong_length_letters_and_unknown_provinces)
 {
-	struct dvc_citizen_id_info info = {7, 7, 7};
+	struct dvc_citizen_id_info info = {DVC_CITIZEN_ID_INFO_VERSION, 7, 7, 7};
 	ck_refused(dvc_validate_citizen_id("03109900123"), "must have 12 digits");
 	ck_refused(dvc_validate_citizen_id("0310990012345"), "must have 12 digits");
 	ck_refused(dvc_validate_citizen_id(""), "must have 12 digits");

@@ -62,7 +62,7 @@ static dvc_receipt submit_p(const char *proc, const char *form)
 	static const dvc_applicant a = {"Nguyễn Văn An", "031099001234", "1999-05-12",
 					"Thôn 3, xã Thụy Hương", "0912345678", NULL};
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = proc;
 	s.applicant = &a;
 	s.form_data = form;
@@ -224,11 +224,11 @@ START_TEST(catalog_views_carry_the_interchange_names)
 	dvc_search_result_free(res);
 	cJSON_Delete(v);
 
-	ck_ok(dvc_catalog_stats_get(db, NULL, &s));
+	ck_ok(dvc_catalog_stats_compute(db, NULL, &s));
 	v = parsed(dvc_catalog_stats_json(s, &text), &text);
 	ck_assert_int_eq(item(v, "total")->valueint, (int)dvc_catalog_stats_total(s));
 	ck_assert_str_eq(str(cJSON_GetArrayItem(item(v, "rows"), 0), "dimension"),
-			 dvc_catalog_stats_row(s, 0)->dimension);
+			 dvc_catalog_stats_at(s, 0)->dimension);
 	dvc_catalog_stats_free(s);
 	cJSON_Delete(v);
 }

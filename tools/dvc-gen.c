@@ -600,7 +600,7 @@ static int submit(gen *g, gdossier *d)
 	const gproc *p = &g->procs[d->proc];
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_applicant a;
-	dvc_receipt rec;
+	dvc_receipt rec = DVC_RECEIPT_INIT;
 	char name[128], id[48], birth[48], address[256], phone[32], email[64];
 	int female = rnd_chance(&g->r, 0.52), year, month, day;
 	rng *r = &g->r;
@@ -860,7 +860,7 @@ static int simulate(gen *g, int year, double scale)
 		return cli_fail_lib("lunar new year");
 	/* normalise so that the year's expected total is BASE x scale */
 	for (dvc_date x = d; x.year == year; days++) {
-		dvc_day_info info;
+		dvc_day_info info = DVC_DAY_INFO_INIT;
 		if (dvc_calendar_day(g->cal, x, &info) != DVC_OK)
 			return cli_fail_lib("calendar");
 		if (info.working)
@@ -869,7 +869,7 @@ static int simulate(gen *g, int year, double scale)
 			return 1;
 	}
 	for (; d.year == year; doy++) {
-		dvc_day_info info;
+		dvc_day_info info = DVC_DAY_INFO_INIT;
 		dvc_time open, day_end;
 		int n;
 		if (dvc_calendar_day(g->cal, d, &info) != DVC_OK)

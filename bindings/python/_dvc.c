@@ -705,7 +705,7 @@ fail:
 static PyObject *Calendar_day(CalendarObject *self, PyObject *arg)
 {
 	dvc_date d;
-	dvc_day_info info;
+	dvc_day_info info = DVC_DAY_INFO_INIT;
 	int rc;
 	if (cal_ready(self) < 0 || to_date(arg, &d) < 0)
 		return NULL;
@@ -718,7 +718,7 @@ static PyObject *Calendar_day(CalendarObject *self, PyObject *arg)
 static PyObject *Calendar_is_working_day(CalendarObject *self, PyObject *arg)
 {
 	dvc_date d;
-	dvc_day_info info;
+	dvc_day_info info = DVC_DAY_INFO_INIT;
 	int rc;
 	if (cal_ready(self) < 0 || to_date(arg, &d) < 0)
 		return NULL;
@@ -1325,7 +1325,7 @@ static PyObject *Store_import_catalog(StoreObject *self, PyObject *args, PyObjec
 	const char *fmt_s = NULL, *data = NULL;
 	size_t len = 0;
 	dvc_format fmt;
-	dvc_import_stats st;
+	dvc_import_stats st = DVC_IMPORT_STATS_INIT;
 	int rc, is_path;
 
 	if (!PyArg_ParseTupleAndKeywords(args, kw, "O|z:import_catalog", kwlist, &src, &fmt_s))
@@ -1340,7 +1340,6 @@ static PyObject *Store_import_catalog(StoreObject *self, PyObject *args, PyObjec
 	} else if (!(hold = doc_buffer(src, &data, &len, "source"))) {
 		return NULL;
 	}
-	memset(&st, 0, sizeof st);
 	if (store_enter(self) < 0) {
 		Py_DECREF(hold);
 		return NULL;
@@ -1434,7 +1433,7 @@ static PyObject *Store_search(StoreObject *self, PyObject *args, PyObject *kw)
 		return NULL;
 	l = PyList_New(0);
 	for (size_t i = 0; l && i < dvc_search_result_count(r); i++)
-		if (append(l, hit_dict(dvc_search_result_get(r, i))) < 0)
+		if (append(l, hit_dict(dvc_search_result_at(r, i))) < 0)
 			Py_CLEAR(l);
 	dvc_search_result_free(r);
 	return l;
@@ -1551,14 +1550,14 @@ static PyObject *Store_catalog_stats(StoreObject *self, PyObject *args, PyObject
 		return NULL;
 	if (store_enter(self) < 0)
 		return NULL;
-	NOGIL(rc = dvc_catalog_stats_get(self->db, asof.set ? &asof.d : NULL, &s));
+	NOGIL(rc = dvc_catalog_stats_compute(self->db, asof.set ? &asof.d : NULL, &s));
 	store_leave(self);
 	if (store_check(self, rc) < 0)
 		return NULL;
 	if (!(l = PyList_New(0)))
 		goto fail;
 	for (size_t i = 0; i < dvc_catalog_stats_count(s); i++) {
-		const dvc_stat_row *r = dvc_catalog_stats_row(s, i);
+		const dvc_stat_row *r = dvc_catalog_stats_at(s, i);
 		if (append(l, Py_BuildValue("{s:s,s:s,s:s,s:L}", "dimension", r->dimension, "key", r->key, "label",
 					    r->label, "count", (long long)r->count)) < 0)
 			goto fail;
@@ -1773,7 +1772,7 @@ static PyObject *Store_submit(StoreObject *self, PyObject *args, PyObject *kw)
 	PyObject *app = Py_None, *form = Py_None, *form_json = NULL, *r = NULL;
 	const char *channel = "online";
 	applicant_arg ap;
-	dvc_receipt rec;
+	dvc_receipt rec = DVC_RECEIPT_INIT;
 	int rc, have_app = 0;
 
 	memset(&ap, 0, sizeof ap);
@@ -1795,7 +1794,6 @@ static PyObject *Store_submit(StoreObject *self, PyObject *args, PyObject *kw)
 	}
 	if (store_enter(self) < 0)
 		goto done;
-	memset(&rec, 0, sizeof rec);
 	NOGIL(rc = dvc_dossier_submit(self->db, &s, &rec));
 	store_leave(self);
 	if (store_check(self, rc) < 0)
@@ -2035,13 +2033,13 @@ static PyObject *Store_list_dossiers(StoreObject *self, PyObject *args, PyObject
 	}
 	if (store_enter(self) < 0)
 		return NULL;
-	NOGIL(rc = dvc_dossier_list_get(self->db, &f, &dl));
+	NOGIL(rc = dvc_dossier_find(self->db, &f, &dl));
 	store_leave(self);
 	if (store_check(self, rc) < 0)
 		return NULL;
 	l = PyList_New(0);
 	for (size_t i = 0; l && i < dvc_dossier_list_count(dl); i++)
-		if (append(l, row_dict(dvc_dossier_list_row(dl, i))) < 0)
+		if (append(l, row_dict(dvc_dossier_list_at(dl, i))) < 0)
 			Py_CLEAR(l);
 	dvc_dossier_list_free(dl);
 	return l;
@@ -2103,13 +2101,12 @@ static PyObject *Store_set_payment_expiry(StoreObject *self, PyObject *arg)
 static PyObject *Store_payment_request(StoreObject *self, PyObject *args)
 {
 	const char *code;
-	dvc_payment_request_info info;
+	dvc_payment_request_info info = DVC_PAYMENT_REQUEST_INFO_INIT;
 	int rc;
 	if (!PyArg_ParseTuple(args, "s:payment_request", &code))
 		return NULL;
 	if (store_enter(self) < 0)
 		return NULL;
-	memset(&info, 0, sizeof info);
 	NOGIL(rc = dvc_payment_request(self->db, code, &info));
 	store_leave(self);
 	if (store_check(self, rc) < 0)
@@ -2121,13 +2118,12 @@ static PyObject *Store_payment_request(StoreObject *self, PyObject *args)
 static PyObject *Store_payment_callback(StoreObject *self, PyObject *args)
 {
 	const char *query;
-	dvc_payment_result res;
+	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
 	int rc;
 	if (!PyArg_ParseTuple(args, "s:payment_callback", &query))
 		return NULL;
 	if (store_enter(self) < 0)
 		return NULL;
-	memset(&res, 0, sizeof res);
 	NOGIL(rc = dvc_payment_callback(self->db, query, &res));
 	store_leave(self);
 	if (store_check(self, rc) < 0)
@@ -2167,7 +2163,7 @@ static PyObject *batch_list(dvc_message_batch *b)
 {
 	PyObject *l = PyList_New(0);
 	for (size_t i = 0; l && i < dvc_message_batch_count(b); i++)
-		if (append(l, message_dict(dvc_message_batch_get(b, i))) < 0)
+		if (append(l, message_dict(dvc_message_batch_at(b, i))) < 0)
 			Py_CLEAR(l);
 	dvc_message_batch_free(b);
 	return l;
@@ -2421,13 +2417,13 @@ static PyObject *Store_report(StoreObject *self, PyObject *args, PyObject *kw)
 		return NULL;
 	if (store_enter(self) < 0)
 		return NULL;
-	NOGIL(rc = dvc_report_get(self->db, &o, &r));
+	NOGIL(rc = dvc_report_compute(self->db, &o, &r));
 	store_leave(self);
 	if (store_check(self, rc) < 0)
 		return NULL;
 	l = PyList_New(0);
 	for (size_t i = 0; l && i < dvc_report_count(r); i++)
-		if (append(l, report_row_dict(dvc_report_row_get(r, i))) < 0)
+		if (append(l, report_row_dict(dvc_report_at(r, i))) < 0)
 			Py_CLEAR(l);
 	dvc_report_free(r);
 	return l;
@@ -2450,7 +2446,7 @@ static PyObject *Store_bottlenecks(StoreObject *self, PyObject *args, PyObject *
 		return NULL;
 	l = PyList_New(0);
 	for (size_t i = 0; l && i < dvc_bottlenecks_count(b); i++) {
-		const dvc_bottleneck_row *r = dvc_bottlenecks_row(b, i);
+		const dvc_bottleneck_row *r = dvc_bottlenecks_at(b, i);
 		if (append(l, Py_BuildValue("{s:s,s:i,s:s,s:s,s:s,s:L,s:d,s:d}", "procedure", r->procedure, "step",
 					    r->step, "unit", r->unit, "unit_name", r->unit_name, "role", r->role,
 					    "waiting", (long long)r->waiting, "median_dwell_hours",

@@ -128,7 +128,7 @@ static void day_line(const dvc_day_info *i)
 static int cmd_day(dvc_calendar *cal, int argc, char **argv, bool json)
 {
 	dvc_date d;
-	dvc_day_info info;
+	dvc_day_info info = DVC_DAY_INFO_INIT;
 	if (argc != 2)
 		return usage();
 	if (parse_date(argv[1], &d))

@@ -9,7 +9,7 @@
 
 static int catalog_import(dvc_cli *cli, int argc, char **argv)
 {
-	dvc_import_stats st;
+	dvc_import_stats st = DVC_IMPORT_STATS_INIT;
 	if (argc != 2)
 		return cli_fail("usage: dvc catalog import FILE");
 	if (!cli_db(cli))
@@ -95,7 +95,7 @@ static int catalog_search(dvc_cli *cli, int argc, char **argv)
 		rc = cli_emit_view(dvc_search_result_json(r, argc == 2 ? argv[1] : NULL, &j), &j, "search");
 	} else {
 		for (size_t i = 0; i < dvc_search_result_count(r); i++) {
-			const dvc_search_hit *h = dvc_search_result_get(r, i);
+			const dvc_search_hit *h = dvc_search_result_at(r, i);
 			printf("%-10s [%s, mức %d] %s\n", h->code, h->sector, h->online_level, h->name);
 		}
 		if (dvc_search_result_count(r) == 0)
@@ -118,7 +118,7 @@ static int catalog_stats(dvc_cli *cli, int argc, char **argv)
 		return cli_fail("usage: dvc catalog stats [--asof DATE]");
 	if (!cli_db(cli))
 		return 1;
-	if (dvc_catalog_stats_get(cli->db, date ? &asof : NULL, &s) != DVC_OK)
+	if (dvc_catalog_stats_compute(cli->db, date ? &asof : NULL, &s) != DVC_OK)
 		return cli_fail_lib("stats");
 	if (cli->json) {
 		char *j;
@@ -127,7 +127,7 @@ static int catalog_stats(dvc_cli *cli, int argc, char **argv)
 		const char *last = "";
 		printf("procedures in force: %lld\n", (long long)dvc_catalog_stats_total(s));
 		for (size_t i = 0; i < dvc_catalog_stats_count(s); i++) {
-			const dvc_stat_row *r = dvc_catalog_stats_row(s, i);
+			const dvc_stat_row *r = dvc_catalog_stats_at(s, i);
 			if (strcmp(last, r->dimension) != 0)
 				printf("by %s:\n", r->dimension);
 			last = r->dimension;

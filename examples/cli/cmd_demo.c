@@ -205,7 +205,7 @@ static int search(dvc_db *db, const char *text)
 		return cli_fail_lib("search");
 	printf("\n$ dvc catalog search \"%s\"\n", text);
 	for (size_t i = 0; i < dvc_search_result_count(r) && i < 3; i++) {
-		const dvc_search_hit *h = dvc_search_result_get(r, i);
+		const dvc_search_hit *h = dvc_search_result_at(r, i);
 		printf("  %-10s [%s, mức %d] %s\n", h->code, h->sector, h->online_level, h->name);
 	}
 	if (dvc_search_result_count(r) == 0)
@@ -217,7 +217,7 @@ static int search(dvc_db *db, const char *text)
 static int catalog_tour(dvc_db *db, const char *datadir)
 {
 	char path[4096];
-	dvc_import_stats st;
+	dvc_import_stats st = DVC_IMPORT_STATS_INIT;
 	dvc_catalog_stats *s;
 	dvc_date seed = {2018, 7, 1};
 	int rc;
@@ -231,13 +231,13 @@ static int catalog_tour(dvc_db *db, const char *datadir)
 	if ((rc = search(db, "dang ky khai sinh")) || (rc = search(db, "ĐĂNG KÝ KẾT HÔN")) ||
 	    (rc = search(db, "ho kinh doan")))
 		return rc;
-	if (dvc_catalog_stats_get(db, &seed, &s) != DVC_OK)
+	if (dvc_catalog_stats_compute(db, &seed, &s) != DVC_OK)
 		return cli_fail_lib("stats");
 	printf("\n$ dvc catalog stats --asof 2018-07-01\n  procedures in force: %lld\n",
 	       (long long)dvc_catalog_stats_total(s));
 	/* the Vietnamese label goes last: printf pads bytes, not characters */
 	for (size_t i = 0; i < dvc_catalog_stats_count(s); i++) {
-		const dvc_stat_row *r = dvc_catalog_stats_row(s, i);
+		const dvc_stat_row *r = dvc_catalog_stats_at(s, i);
 		printf("  %-12s %-8s %3lld  %s\n", r->dimension, r->key, (long long)r->count, r->label);
 	}
 	dvc_catalog_stats_free(s);
@@ -282,7 +282,7 @@ static int outbox_show(demo *d, const char *code)
 	if (dvc_outbox_list(d->db, code, &b) != DVC_OK)
 		return cli_fail_lib("outbox");
 	for (size_t i = 0; i < dvc_message_batch_count(b); i++)
-		cli_print_message(dvc_message_batch_get(b, i), true, "  ");
+		cli_print_message(dvc_message_batch_at(b, i), true, "  ");
 	dvc_message_batch_free(b);
 	return 0;
 }
@@ -298,7 +298,7 @@ static int outbox_drain(demo *d)
 			return cli_fail_lib("outbox");
 		n = dvc_message_batch_count(b);
 		for (size_t i = 0; i < n; i++) {
-			const dvc_message *m = dvc_message_batch_get(b, i);
+			const dvc_message *m = dvc_message_batch_at(b, i);
 			if (dvc_outbox_mark_sent(d->db, m->id) != DVC_OK) {
 				dvc_message_batch_free(b);
 				return cli_fail_lib("outbox");
@@ -331,7 +331,7 @@ static int gateway_pays(const dvc_payment_request_info *req, char **signed_q)
 
 static int callback(demo *d, const char *query)
 {
-	dvc_payment_result r;
+	dvc_payment_result r = DVC_PAYMENT_RESULT_INIT;
 	char amount[48];
 	printf("$ dvc payment callback \"$SIGNED_QUERY\"\n");
 	if (dvc_payment_callback(d->db, query, &r) != DVC_OK)
@@ -350,10 +350,10 @@ static int level4_story(demo *d, const char *datadir)
 	const dvc_actor account = {DVC_ACTOR_ACCOUNT, "binh.tt", NULL};
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_action_req ret = DVC_ACTION_INIT;
-	dvc_payment_request_info req;
-	dvc_import_stats st;
+	dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
+	dvc_import_stats st = DVC_IMPORT_STATS_INIT;
 	dvc_procedure *p;
-	dvc_receipt c;
+	dvc_receipt c = DVC_RECEIPT_INIT;
 	char path[4096], amount[48], at[DVC_TIME_FORMAT_SIZE], *signed_q = NULL;
 	int rc;
 
@@ -443,7 +443,7 @@ int cmd_demo(dvc_cli *cli, int argc, char **argv)
 	const dvc_actor signer = {DVC_ACTOR_OFFICER, "hung.nd", NULL};
 	const dvc_actor account = {DVC_ACTOR_ACCOUNT, "binh.tt", NULL};
 	dvc_actor anon = {DVC_ACTOR_ANONYMOUS, NULL, NULL};
-	dvc_receipt a, b;
+	dvc_receipt a = DVC_RECEIPT_INIT, b = DVC_RECEIPT_INIT;
 	dvc_procedure *p;
 	dvc_dossier_filter late = DVC_DOSSIER_FILTER_INIT;
 	dvc_dossier_list *l;
@@ -517,10 +517,10 @@ int cmd_demo(dvc_cli *cli, int argc, char **argv)
 
 	late.overdue = 1;
 	printf("$ dvc dossier list --overdue\n");
-	if (dvc_dossier_list_get(d.db, &late, &l) != DVC_OK)
+	if (dvc_dossier_find(d.db, &late, &l) != DVC_OK)
 		return cli_fail_lib("list");
 	for (size_t i = 0; i < dvc_dossier_list_count(l); i++) {
-		const dvc_dossier_row *r = dvc_dossier_list_row(l, i);
+		const dvc_dossier_row *r = dvc_dossier_list_at(l, i);
 		char due[DVC_TIME_FORMAT_SIZE];
 		cli_time_str(r->due_at, due);
 		printf("  %s %s %s due %s\n", r->code, dvc_state_name(r->state),

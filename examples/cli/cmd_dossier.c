@@ -246,7 +246,7 @@ static int dossier_submit(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_applicant a = {0};
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	const char *channel = cli_option(&argc, argv, "--channel");
 	const char *form = cli_option(&argc, argv, "--form");
 	char *form_buf = NULL;
@@ -426,13 +426,13 @@ static int dossier_list(dvc_cli *cli, int argc, char **argv)
 		char *j;
 		return cli_emit_view(dvc_dossier_list_json(cli->db, &f, NULL, 0, &j), &j, "list");
 	}
-	if (dvc_dossier_list_get(cli->db, &f, &l) != DVC_OK)
+	if (dvc_dossier_find(cli->db, &f, &l) != DVC_OK)
 		return cli_fail_lib("list");
 	n = dvc_dossier_list_count(l);
 	/* Padded columns are ASCII (codes, names): printf pads bytes. The handler
 	 * may be a Vietnamese name, so it comes last, unpadded. */
 	for (size_t i = 0; i < n; i++) {
-		const dvc_dossier_row *r = dvc_dossier_list_row(l, i);
+		const dvc_dossier_row *r = dvc_dossier_list_at(l, i);
 		char due[DVC_TIME_FORMAT_SIZE];
 		cli_time_str(r->due_at, due);
 		printf("%-26s %-9s %-20s %-14s due %-25s%s%s", r->code, r->procedure,

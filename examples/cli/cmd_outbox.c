@@ -122,7 +122,7 @@ static int outbox_list(dvc_cli *cli, int argc, char **argv)
 	if (cli->json) {
 		cJSON *arr = cJSON_CreateArray();
 		for (size_t i = 0; i < n; i++)
-			cJSON_AddItemToArray(arr, cli_message_json(dvc_message_batch_get(b, i)));
+			cJSON_AddItemToArray(arr, cli_message_json(dvc_message_batch_at(b, i)));
 		dvc_message_batch_free(b);
 		return cli_emit_json(arr);
 	}
@@ -132,7 +132,7 @@ static int outbox_list(dvc_cli *cli, int argc, char **argv)
 		printf("%-5s %-7s %-5s %-24s %-12s %s  %s\n", "ID", "STATE", "CHAN", "RECIPIENT", "EVENT",
 		       "N", "TEXT (SMS) / SUBJECT (E-MAIL)");
 	for (size_t i = 0; i < n; i++)
-		cli_print_message(dvc_message_batch_get(b, i), false, "");
+		cli_print_message(dvc_message_batch_at(b, i), false, "");
 	dvc_message_batch_free(b);
 	return 0;
 }
@@ -165,7 +165,7 @@ static int outbox_drain(dvc_cli *cli, int argc, char **argv)
 	if (cli->json)
 		arr = cJSON_CreateArray();
 	for (size_t i = 0; i < n; i++) {
-		const dvc_message *m = dvc_message_batch_get(b, i);
+		const dvc_message *m = dvc_message_batch_at(b, i);
 		int mrc = fail ? dvc_outbox_mark_failed(cli->db, m->id, FAIL_NOTE)
 			       : dvc_outbox_mark_sent(cli->db, m->id);
 		if (mrc != DVC_OK) {

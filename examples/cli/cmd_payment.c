@@ -48,7 +48,7 @@ int cli_gateway(dvc_cli *cli)
 
 static int payment_request(dvc_cli *cli, int argc, char **argv)
 {
-	dvc_payment_request_info r;
+	dvc_payment_request_info r = DVC_PAYMENT_REQUEST_INFO_INIT;
 	char amount[48], expires[DVC_TIME_FORMAT_SIZE];
 	if (argc != 2)
 		return cli_fail("usage: dvc payment request CODE");
@@ -76,7 +76,7 @@ static int payment_request(dvc_cli *cli, int argc, char **argv)
 
 static int payment_callback(dvc_cli *cli, int argc, char **argv)
 {
-	dvc_payment_result r;
+	dvc_payment_result r = DVC_PAYMENT_RESULT_INIT;
 	char amount[48];
 	if (argc != 2)
 		return cli_fail("usage: dvc payment callback QUERY-STRING");

@@ -43,7 +43,7 @@ static int report_rows(dvc_cli *cli, int argc, char **argv)
 	dvc_report *r;
 	if (period_opts(&argc, argv, &o, true) || extra_args(argc, argv, usage))
 		return 1;
-	if (dvc_report_get(cli->db, &o, &r) != DVC_OK)
+	if (dvc_report_compute(cli->db, &o, &r) != DVC_OK)
 		return cli_fail_lib("report");
 	if (cli->json) {
 		char *j;
@@ -56,7 +56,7 @@ static int report_rows(dvc_cli *cli, int argc, char **argv)
 	       "received", "online", "counter", "post", "on_time", "late", "pending", "overdue",
 	       "withd", "rej", "canc", "returned", "online%", "ontime%", "days", "p90", "label");
 	for (size_t i = 0; i < dvc_report_count(r); i++) {
-		const dvc_report_row *w = dvc_report_row_get(r, i);
+		const dvc_report_row *w = dvc_report_at(r, i);
 		printf("%-14s %8lld %7lld %7lld %5lld %8lld %6lld %8lld %7lld %5lld %5lld %5lld %8lld "
 		       "%6.1f%% %6.1f%% %6.2f %6.2f  %s\n",
 		       w->key[0] ? w->key : "-", (long long)w->received, (long long)w->received_online,
@@ -92,7 +92,7 @@ static int report_bottlenecks(dvc_cli *cli, int argc, char **argv)
 	printf("%-10s %4s %-14s %-14s %7s %10s %10s  %s\n", "procedure", "step", "role", "unit",
 	       "waiting", "median_h", "max_h", "unit_name");
 	for (size_t i = 0; i < dvc_bottlenecks_count(b); i++) {
-		const dvc_bottleneck_row *w = dvc_bottlenecks_row(b, i);
+		const dvc_bottleneck_row *w = dvc_bottlenecks_at(b, i);
 		printf("%-10s %4d %-14s %-14s %7lld %10.1f %10.1f  %s\n", w->procedure, w->step + 1,
 		       w->role, w->unit, (long long)w->waiting, w->median_dwell_hours,
 		       w->max_dwell_hours, w->unit_name);

@@ -138,7 +138,7 @@ static enum MHD_Result h_stats(httpd_req *r)
 	dvc_catalog_stats *s;
 	char *j;
 	int rc;
-	if (!db || dvc_catalog_stats_get(db, NULL, &s) != DVC_OK)
+	if (!db || dvc_catalog_stats_compute(db, NULL, &s) != DVC_OK)
 		return reply_lib(r);
 	rc = dvc_catalog_stats_json(s, &j);
 	dvc_catalog_stats_free(s);
@@ -412,7 +412,7 @@ static enum MHD_Result h_submit(httpd_req *r)
 	dvc_db *db;
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_applicant a;
-	dvc_receipt rc;
+	dvc_receipt rc = DVC_RECEIPT_INIT;
 	httpd_attachments files = {0};
 	const cJSON *app, *draft;
 	char *form_text = NULL, *receipt, msg[160], path[64], location[DVC_CODE_MAX + 16];
@@ -731,7 +731,7 @@ static enum MHD_Result h_pay_request(httpd_req *r)
 {
 	cJSON *j = r->body_len ? req_json(r) : cJSON_CreateObject(), *o;
 	dvc_db *db = httpd_db(r);
-	dvc_payment_request_info info;
+	dvc_payment_request_info info = DVC_PAYMENT_REQUEST_INFO_INIT;
 	enum MHD_Result res;
 
 	if (!j)
@@ -766,7 +766,7 @@ static enum MHD_Result h_pay_callback(httpd_req *r)
 {
 	dvc_db *db = httpd_db(r);
 	const char *q = r->uri ? strchr(r->uri, '?') : NULL;
-	dvc_payment_result res;
+	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
 	cJSON *o;
 
 	if (!q || !q[1])

@@ -381,7 +381,7 @@ static int drain_batch(sender *s, size_t *n)
 		return dvc_failed("fetch");
 	*n = dvc_message_batch_count(b);
 	for (size_t i = 0; i < *n; i++) {
-		const dvc_message *m = dvc_message_batch_get(b, i);
+		const dvc_message *m = dvc_message_batch_at(b, i);
 		bool email = m->channel == DVC_NOTIFY_EMAIL;
 		int ok = (email ? send_email(s, m, err, sizeof err) : send_sms(s, m, err, sizeof err)) == 0;
 		int rc = ok ? dvc_outbox_mark_sent(s->db, m->id) : dvc_outbox_mark_failed(s->db, m->id, err);

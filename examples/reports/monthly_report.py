@@ -5,7 +5,7 @@
                       [--backend auto|bindings|cli]
 
 Writes into DIR:
-  by_sector.csv, by_channel.csv, by_unit.csv   the month, grouped (dvc_report_get)
+  by_sector.csv, by_channel.csv, by_unit.csv   the month, grouped (dvc_report_compute)
   by_month.csv                                 January to the month, by month
   bottlenecks.csv                              dossiers waiting, by route step
   service_index.csv                            Decision 766/QĐ-TTg indicators of the month

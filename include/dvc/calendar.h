@@ -123,7 +123,9 @@ typedef enum dvc_day_kind {
 DVC_API const char *dvc_day_kind_name(dvc_day_kind kind);
 DVC_API int dvc_day_kind_parse(const char *name, dvc_day_kind *out);
 
+/** Caller-allocated: initialise with DVC_DAY_INFO_INIT. */
 typedef struct dvc_day_info {
+	unsigned int version;
 	dvc_date date;
 	dvc_day_kind kind;
 	int working;      /**< 1 for DVC_DAY_WORKING and DVC_DAY_SWAPPED_WORKING */
@@ -132,9 +134,13 @@ typedef struct dvc_day_info {
 	                       year's schedule changes or the calendar is freed */
 } dvc_day_info;
 
+#define DVC_DAY_INFO_VERSION 1
+#define DVC_DAY_INFO_INIT {DVC_DAY_INFO_VERSION, {0, 0, 0}, DVC_DAY_WORKING, 0, NULL}
+
 /**
  * Describe one day.
- * @return DVC_OK; DVC_EDATE invalid date; DVC_ERANGE outside 1900-2199; DVC_EINVAL.
+ * @return DVC_OK; DVC_EDATE invalid date; DVC_ERANGE outside 1900-2199;
+ *   DVC_EINVAL (NULL argument, `out` not initialised with DVC_DAY_INFO_INIT).
  */
 DVC_API int dvc_calendar_day(const dvc_calendar *cal, dvc_date date, dvc_day_info *out);
 

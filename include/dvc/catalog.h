@@ -143,13 +143,18 @@ typedef struct dvc_procedure {
 	const char *form_schema;     /**< e-form schema (JSON, see eform.h), or NULL */
 } dvc_procedure;
 
-/** Counts of what an import wrote. */
+/** Counts of what an import wrote. Caller-allocated: initialise with
+ * DVC_IMPORT_STATS_INIT. */
 typedef struct dvc_import_stats {
+	unsigned int version;
 	size_t levels, sectors, agencies;
 	size_t procedures;     /**< procedures mentioned in the input */
 	size_t versions_added; /**< versions new to the store */
 	size_t versions_same;  /**< versions already stored, identical */
 } dvc_import_stats;
+
+#define DVC_IMPORT_STATS_VERSION 1
+#define DVC_IMPORT_STATS_INIT {DVC_IMPORT_STATS_VERSION, 0, 0, 0, 0, 0, 0}
 
 /** Upper bounds on input, refused with DVC_ETOOBIG. */
 #define DVC_CATALOG_MAX_INPUT (64u * 1024u * 1024u)
@@ -171,7 +176,8 @@ typedef struct dvc_import_stats {
  * the same file is a no-op); a changed one is DVC_ECONFLICT: publish a new
  * version instead.
  *
- * @param stats  optional, receives counts
+ * @param stats  optional, receives counts (initialised with DVC_IMPORT_STATS_INIT;
+ *   another version is DVC_EINVAL)
  * @return DVC_OK; DVC_EPARSE (malformed JSON/XML); DVC_ESCHEMA (missing or
  *   wrong field, XML failing the XSD); DVC_EUTF8; DVC_ETOOBIG; DVC_EDUPLICATE
  *   (same code twice in the input); DVC_EREF (unknown sector, agency or level);
@@ -261,7 +267,7 @@ DVC_API int dvc_catalog_search(dvc_db *db, const char *text, const dvc_search_op
 			       dvc_search_result **out);
 DVC_API size_t dvc_search_result_count(const dvc_search_result *r);
 /** Borrowed; valid until dvc_search_result_free(). NULL when i is out of range. */
-DVC_API const dvc_search_hit *dvc_search_result_get(const dvc_search_result *r, size_t i);
+DVC_API const dvc_search_hit *dvc_search_result_at(const dvc_search_result *r, size_t i);
 DVC_API void dvc_search_result_free(dvc_search_result *r);
 
 /** One row of catalog statistics: procedures in force, per key of a dimension. */
@@ -275,9 +281,9 @@ typedef struct dvc_stat_row {
 typedef struct dvc_catalog_stats dvc_catalog_stats;
 
 /** Counts of procedures in force on `asof` (NULL: today on the handle's clock) by sector, level and online level. */
-DVC_API int dvc_catalog_stats_get(dvc_db *db, const dvc_date *asof, dvc_catalog_stats **out);
+DVC_API int dvc_catalog_stats_compute(dvc_db *db, const dvc_date *asof, dvc_catalog_stats **out);
 DVC_API size_t dvc_catalog_stats_count(const dvc_catalog_stats *s);
-DVC_API const dvc_stat_row *dvc_catalog_stats_row(const dvc_catalog_stats *s, size_t i);
+DVC_API const dvc_stat_row *dvc_catalog_stats_at(const dvc_catalog_stats *s, size_t i);
 /** Total number of procedures counted. */
 DVC_API int64_t dvc_catalog_stats_total(const dvc_catalog_stats *s);
 DVC_API void dvc_catalog_stats_free(dvc_catalog_stats *s);

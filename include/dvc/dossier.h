@@ -99,10 +99,16 @@ typedef struct dvc_submission {
 /** A tracking secret's length: 20 symbols of 31 (about 99 bits). */
 #define DVC_SECRET_LEN 20
 
+/** What a submission hands back. Caller-allocated: initialise with
+ * DVC_RECEIPT_INIT (the version tells the library which fields exist). */
 typedef struct dvc_receipt {
+	unsigned int version;
 	char code[DVC_CODE_MAX];
 	char secret[DVC_SECRET_MAX]; /**< empty for account holders */
 } dvc_receipt;
+
+#define DVC_RECEIPT_VERSION 1
+#define DVC_RECEIPT_INIT {DVC_RECEIPT_VERSION, "", ""}
 
 /**
  * Submit (or save as draft) a dossier.
@@ -112,7 +118,8 @@ typedef struct dvc_receipt {
  *   form schema, path names the field); DVC_EPERM (counter entry without a
  *   reception officer); DVC_EEXPIRED (an agency of the procedure's route is
  *   not in force on the day: merged or abolished, or not yet founded);
- *   DVC_ENOMEM; DVC_EIO; DVC_EBUSY.
+ *   DVC_ENOMEM; DVC_EIO; DVC_EBUSY; DVC_EINVAL also for a receipt whose
+ *   version is not DVC_RECEIPT_VERSION.
  */
 DVC_API int dvc_dossier_submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out);
 
@@ -327,9 +334,9 @@ typedef struct dvc_dossier_row {
 typedef struct dvc_dossier_list dvc_dossier_list;
 
 /** List dossiers (newest first). Rows are borrowed from the list. */
-DVC_API int dvc_dossier_list_get(dvc_db *db, const dvc_dossier_filter *f, dvc_dossier_list **out);
+DVC_API int dvc_dossier_find(dvc_db *db, const dvc_dossier_filter *f, dvc_dossier_list **out);
 DVC_API size_t dvc_dossier_list_count(const dvc_dossier_list *l);
-DVC_API const dvc_dossier_row *dvc_dossier_list_row(const dvc_dossier_list *l, size_t i);
+DVC_API const dvc_dossier_row *dvc_dossier_list_at(const dvc_dossier_list *l, size_t i);
 DVC_API void dvc_dossier_list_free(dvc_dossier_list *l);
 
 /**

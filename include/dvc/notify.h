@@ -74,7 +74,7 @@ DVC_API int dvc_outbox_fetch(dvc_db *db, size_t max, dvc_message_batch **out);
 /** Every message of a dossier (or all when code is NULL), any state, oldest first. */
 DVC_API int dvc_outbox_list(dvc_db *db, const char *code, dvc_message_batch **out);
 DVC_API size_t dvc_message_batch_count(const dvc_message_batch *b);
-DVC_API const dvc_message *dvc_message_batch_get(const dvc_message_batch *b, size_t i);
+DVC_API const dvc_message *dvc_message_batch_at(const dvc_message_batch *b, size_t i);
 DVC_API void dvc_message_batch_free(dvc_message_batch *b);
 
 /** The message went out. Idempotent. DVC_ENOTFOUND for an unknown id. */

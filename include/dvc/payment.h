@@ -41,17 +41,23 @@ DVC_API void dvc_payment_set_expiry(dvc_db *db, int64_t seconds);
  * row id, "T" (payment) or "R" (refund) and a count, each id at most 19 digits. */
 #define DVC_PAYMENT_REF_SIZE 48
 
+/** A payment request. Caller-allocated: initialise with DVC_PAYMENT_REQUEST_INFO_INIT. */
 typedef struct dvc_payment_request_info {
+	unsigned int version;
 	char reference[DVC_PAYMENT_REF_SIZE]; /**< what the gateway sends back as vnp_TxnRef */
 	int64_t amount;     /**< VND */
 	dvc_time expires_at;
 } dvc_payment_request_info;
 
+#define DVC_PAYMENT_REQUEST_INFO_VERSION 1
+#define DVC_PAYMENT_REQUEST_INFO_INIT {DVC_PAYMENT_REQUEST_INFO_VERSION, "", 0, 0}
+
 /**
  * Ask for online payment of what is still due on a dossier.
  * @return DVC_OK; DVC_ENOTFOUND; DVC_ESERVICELEVEL (not level 4 / full
  *   online); DVC_ETRANSITION (not received yet, finished, exempt, or nothing
- *   due); DVC_EINVAL (no gateway configured).
+ *   due); DVC_EINVAL (no gateway configured, or `out` not initialised
+ *   with DVC_PAYMENT_REQUEST_INFO_INIT).
  */
 DVC_API int dvc_payment_request(dvc_db *db, const char *code, dvc_payment_request_info *out);
 
@@ -61,12 +67,17 @@ typedef enum dvc_payment_outcome {
 	DVC_PAYMENT_DECLINED = 2   /**< the gateway reports a failed payment (recorded) */
 } dvc_payment_outcome;
 
+/** What a callback did. Caller-allocated: initialise with DVC_PAYMENT_RESULT_INIT. */
 typedef struct dvc_payment_result {
+	unsigned int version;
 	dvc_payment_outcome outcome;
 	char reference[DVC_PAYMENT_REF_SIZE];
 	char dossier[DVC_CODE_MAX];
 	int64_t amount;
 } dvc_payment_result;
+
+#define DVC_PAYMENT_RESULT_VERSION 1
+#define DVC_PAYMENT_RESULT_INIT {DVC_PAYMENT_RESULT_VERSION, DVC_PAYMENT_PAID, "", "", 0}
 
 /**
  * Process a gateway callback: the raw query string as the gateway sent it
@@ -102,14 +113,6 @@ DVC_API int dvc_payment_outcome_parse(const char *name, dvc_payment_outcome *out
  * slips and messages print it. Any int64_t value fits DVC_VND_SIZE.
  */
 DVC_API void dvc_vnd_format(int64_t amount, char out[DVC_VND_SIZE]);
-
-/** Fee state of a dossier (also in dvc_tracking). */
-typedef struct dvc_fee_status {
-	int64_t due;       /**< computed at intake; 0 before */
-	int64_t paid;      /**< confirmed payments minus refunds */
-	int64_t refunded;
-	const char *exemption; /**< legal reason, or NULL; borrowed until the next call */
-} dvc_fee_status;
 
 #ifdef __cplusplus
 }

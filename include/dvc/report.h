@@ -77,9 +77,9 @@ typedef struct dvc_report_row {
 
 typedef struct dvc_report dvc_report;
 
-DVC_API int dvc_report_get(dvc_db *db, const dvc_report_opts *opts, dvc_report **out);
+DVC_API int dvc_report_compute(dvc_db *db, const dvc_report_opts *opts, dvc_report **out);
 DVC_API size_t dvc_report_count(const dvc_report *r);
-DVC_API const dvc_report_row *dvc_report_row_get(const dvc_report *r, size_t i);
+DVC_API const dvc_report_row *dvc_report_at(const dvc_report *r, size_t i);
 DVC_API void dvc_report_free(dvc_report *r);
 
 /** Bottlenecks: dossiers waiting at each route step now. */
@@ -99,7 +99,7 @@ typedef struct dvc_bottlenecks dvc_bottlenecks;
 /** `asof` 0 = now. Rows ordered by waiting, most first. */
 DVC_API int dvc_report_bottlenecks(dvc_db *db, dvc_time asof, dvc_bottlenecks **out);
 DVC_API size_t dvc_bottlenecks_count(const dvc_bottlenecks *b);
-DVC_API const dvc_bottleneck_row *dvc_bottlenecks_row(const dvc_bottlenecks *b, size_t i);
+DVC_API const dvc_bottleneck_row *dvc_bottlenecks_at(const dvc_bottlenecks *b, size_t i);
 DVC_API void dvc_bottlenecks_free(dvc_bottlenecks *b);
 
 /** One indicator of the citizen-service index (Decision 766/QĐ-TTg) that this data supports. */

@@ -28,11 +28,16 @@ extern "C" {
  * structure shares its name with the function that fills it, so it has no
  * typedef: write `struct dvc_citizen_id_info`.
  */
+/** Caller-allocated: initialise with DVC_CITIZEN_ID_INFO_INIT. */
 struct dvc_citizen_id_info {
+	unsigned int version;
 	int province;   /**< province code of the birth registration (1..96, e.g. 31 = Hải Phòng) */
 	int gender;     /**< 0 male, 1 female */
 	int birth_year; /**< century from the 4th digit + the 5th-6th digits (1900..2399) */
 };
+
+#define DVC_CITIZEN_ID_INFO_VERSION 1
+#define DVC_CITIZEN_ID_INFO_INIT {DVC_CITIZEN_ID_INFO_VERSION, 0, 0, 0}
 
 /**
  * Check a 12-digit citizen ID (structure of Decree 137/2015/NĐ-CP, province
@@ -57,7 +62,8 @@ DVC_API int dvc_validate_citizen_id(const char *s);
 
 /**
  * Validate `s` like dvc_validate_citizen_id() and decode it into `out`.
- * @return DVC_OK, or DVC_EINVAL (invalid ID or `out` NULL; `out` is then zeroed if not NULL)
+ * @return DVC_OK, or DVC_EINVAL (invalid ID, `out` NULL or not initialised with
+ *   DVC_CITIZEN_ID_INFO_INIT; the fields after the version are then zeroed)
  */
 DVC_API int dvc_citizen_id_info(const char *s, struct dvc_citizen_id_info *out);
 

@@ -62,7 +62,7 @@ DVC_API int dvc_allowed_actions_json(const dvc_allowed_actions *l, char **out);
 DVC_API int dvc_dossier_view_json(dvc_db *db, const char *code, const dvc_actor *who,
 				  const dvc_caller *from, char **out);
 /**
- * Dossiers of dvc_dossier_list_get(f) (f may be NULL). Without `who`: rows
+ * Dossiers of dvc_dossier_find(f) (f may be NULL). Without `who`: rows
  * [{code, procedure, state, state_label, unit, handler, due_at, step_due_at,
  * step_since, overdue, step_overdue}]; with `who`, each dossier as
  * dvc_dossier_view_json() shows it to `who` (dossiers `who` may not see are

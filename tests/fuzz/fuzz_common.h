@@ -55,7 +55,7 @@ static inline dvc_db *fuzz_store(char code_out[DVC_CODE_MAX])
 	dvc_db *db;
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_action_req r = DVC_ACTION_INIT;
-	dvc_receipt rc;
+	dvc_receipt rc = DVC_RECEIPT_INIT;
 	if (dvc_open(&db, ":memory:", NULL) != DVC_OK)
 		abort();
 	dvc_set_clock(db, fuzz_clock, NULL);

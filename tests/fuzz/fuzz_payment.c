@@ -7,11 +7,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static dvc_db *db;
 	static char code[DVC_CODE_MAX];
-	dvc_payment_result res;
+	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
 	char *q = fuzz_cstr(data, size), *signed_q;
 	int rc;
 	if (!db) {
-		dvc_payment_request_info req;
+		dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
 		db = fuzz_store(code);
 		if (dvc_payment_request(db, code, &req) != DVC_OK) /* reference DVC1T1 */
 			abort();

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(rc == DVC_OK || rc == DVC_EUTF8 || rc == DVC_ETOOBIG || rc == DVC_EINVAL);
 	if (rc == DVC_OK) {
 		for (size_t i = 0; i < dvc_search_result_count(r); i++)
-			FUZZ_CHECK(dvc_search_result_get(r, i)->code != NULL);
+			FUZZ_CHECK(dvc_search_result_at(r, i)->code != NULL);
 		dvc_search_result_free(r);
 	}
 	/* validators take any C string */

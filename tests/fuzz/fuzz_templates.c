@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(dvc_dossier_act(db, code, &r, NULL) == DVC_OK);
 		FUZZ_CHECK(dvc_outbox_list(db, code, &b) == DVC_OK);
 		for (size_t i = 0; i < dvc_message_batch_count(b); i++) {
-			const dvc_message *m = dvc_message_batch_get(b, i);
+			const dvc_message *m = dvc_message_batch_at(b, i);
 			int gsm;
 			FUZZ_CHECK(m->channel != DVC_NOTIFY_SMS || m->segments <= 2 ||
 				   dvc_sms_segments(m->body, &gsm) == m->segments);
