@@ -154,13 +154,6 @@ static dvc_time clock_now;
 static dvc_time test_clock(void *ctx) { (void)ctx; return clock_now; }
 static dvc_db *db;
 
-static dvc_time at(const char *iso)
-{
-	dvc_time t;
-	ck_ok(dvc_time_parse(iso, &t));
-	return t;
-}
-
 static const dvc_applicant citizen = {
 	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
 	"0912 345 678", "an.nguyen@example.vn"};
@@ -206,7 +199,7 @@ static void setup_cast(int with_accounts)
 
 static void setup(void)
 {
-	clock_now = at("2026-03-02T09:00:00+07:00"); /* a Monday */
+	clock_now = instant("2026-03-02T09:00:00+07:00"); /* a Monday */
 	db = mem_db();
 	setup_cast(1);
 }
@@ -817,7 +810,7 @@ START_TEST(secrets_and_password_hashes_never_appear_in_output)
 }
 END_TEST
 
-static void no_setup(void) { clock_now = at("2026-03-02T09:00:00+07:00"); }
+static void no_setup(void) { clock_now = instant("2026-03-02T09:00:00+07:00"); }
 static void no_teardown(void) { dvc_close(db); db = NULL; }
 
 int main(void)

@@ -20,13 +20,6 @@
 static dvc_time clock_now;
 static dvc_time test_clock(void *ctx) { (void)ctx; return clock_now; }
 
-static dvc_time at(const char *iso)
-{
-	dvc_time t;
-	ck_ok(dvc_time_parse(iso, &t));
-	return t;
-}
-
 static void setup_db(dvc_db *db)
 {
 	dvc_set_clock(db, test_clock, NULL);
@@ -45,7 +38,7 @@ static dvc_db *db;
 
 static void setup(void)
 {
-	clock_now = at("2026-03-02T09:00:00+07:00"); /* a Monday */
+	clock_now = instant("2026-03-02T09:00:00+07:00"); /* a Monday */
 	db = mem_db();
 	setup_db(db);
 }
@@ -58,13 +51,7 @@ static const dvc_applicant citizen = {
 
 static dvc_receipt submit_p(const char *proc, const char *form)
 {
-	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r = DVC_RECEIPT_INIT;
-	s.procedure = proc;
-	s.applicant = &citizen;
-	s.form_data = form;
-	ck_ok(dvc_dossier_submit(db, &s, &r));
-	return r;
+	return submit_as_citizen(db, proc, form);
 }
 
 static dvc_receipt submit3(void) { return submit_p(P3, "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}"); }
@@ -118,11 +105,11 @@ START_TEST(full_route_through_two_units_with_appointment)
 	ck_assert_str_eq(r.code, DESK "-260302-0001");
 	ck_assert_uint_eq(strlen(r.secret), 20);
 
-	clock_now = at("2026-03-02T10:15:00+07:00");
+	clock_now = instant("2026-03-02T10:15:00+07:00");
 	ck_ok(act_o(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan"));
 	t = track_officer(r.code);
 	/* 3 working days: due at 10:15 on Thursday */
-	ck_assert_int_eq(t->due_at, at("2026-03-05T10:15:00+07:00"));
+	ck_assert_int_eq(t->due_at, instant("2026-03-05T10:15:00+07:00"));
 	ck_assert_int_eq(t->state, DVC_STATE_RECEIVED);
 	dvc_tracking_free(t);
 
@@ -235,13 +222,13 @@ START_TEST(clock_stops_while_waiting_for_the_applicant)
 	due0 = t->due_at;
 	dvc_tracking_free(t);
 
-	stop = clock_now = at("2026-03-02T14:00:00+07:00");
+	stop = clock_now = instant("2026-03-02T14:00:00+07:00");
 	ck_ok(act_full(r.code, DVC_ACT_REQUEST_SUPPLEMENT, "tran.chuyen.vien", "Thiếu bản sao", NULL));
 	t = track_officer(r.code);
 	ck_assert(t->clock_stopped);
 	dvc_tracking_free(t);
 	/* two days later, past the original due date, the applicant supplies */
-	resume = clock_now = at("2026-03-06T09:00:00+07:00");
+	resume = clock_now = instant("2026-03-06T09:00:00+07:00");
 	ck_ok(act_applicant(r.code, DVC_ACT_SUPPLY, r.secret));
 	t = track_officer(r.code);
 	ck_assert_int_eq(t->state, DVC_STATE_IN_PROGRESS);
@@ -454,9 +441,9 @@ START_TEST(agencies_out_of_force_receive_nothing)
 	s.procedure = "T.000009";
 	s.applicant = &citizen;
 	/* in force until 30 June 2025 */
-	clock_now = at("2025-06-30T16:00:00+07:00");
+	clock_now = instant("2025-06-30T16:00:00+07:00");
 	ck_ok(dvc_dossier_submit(db, &s, &r));
-	clock_now = at("2025-07-01T08:00:00+07:00");
+	clock_now = instant("2025-07-01T08:00:00+07:00");
 	ck_dvc(dvc_dossier_submit(db, &s, &bad), DVC_EEXPIRED);
 	ck_assert_str_eq(dvc_error_last()->path, "procedure");
 	ck_assert_ptr_nonnull(strstr(dvc_error_last()->message, "2025-06-30"));
@@ -464,7 +451,7 @@ START_TEST(agencies_out_of_force_receive_nothing)
 	ck_ok(act_o(r.code, DVC_ACT_RECEIVE, "quan.tri"));
 
 	/* transfers: neither to the ceased commune nor to one not yet founded */
-	clock_now = at("2026-03-02T09:00:00+07:00");
+	clock_now = instant("2026-03-02T09:00:00+07:00");
 	r = submit3();
 	ck_ok(act_o(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan"));
 	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "le.tiep.nhan"));
@@ -511,9 +498,9 @@ START_TEST(late_dossier_is_rescheduled_once_and_stays_late)
 	q.action = DVC_ACT_RESCHEDULE;
 	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "tran.chuyen.vien", NULL};
 	q.note = "Xin lỗi ông/bà vì hồ sơ chậm do phải xác minh thêm";
-	q.new_due = at("2026-03-12T16:00:00+07:00");
+	q.new_due = instant("2026-03-12T16:00:00+07:00");
 	ck_dvc(dvc_dossier_act(db, r.code, &q, NULL), DVC_ETRANSITION); /* not late yet */
-	clock_now = at("2026-03-09T08:00:00+07:00");
+	clock_now = instant("2026-03-09T08:00:00+07:00");
 	ck_ok(dvc_dossier_act(db, r.code, &q, NULL));
 	ck_dvc(dvc_dossier_act(db, r.code, &q, NULL), DVC_ETRANSITION); /* only once */
 	t = track_officer(r.code);
@@ -695,7 +682,7 @@ START_TEST(allowed_actions_are_a_dry_run_of_the_real_checks)
 	ck_ok(act_o(r.code, DVC_ACT_RESUME, "pham.chuyen.vien"));
 	ck_ok(act_o(r.code, DVC_ACT_FORWARD, "pham.chuyen.vien"));
 	/* late: rescheduling opens, with a note and a new date to give */
-	clock_now = at("2026-03-09T08:00:00+07:00");
+	clock_now = instant("2026-03-09T08:00:00+07:00");
 	dry_run_matches(r.code, r.secret);
 	ck_assert_uint_eq(needs_of(r.code, "nguyen.truong.phong", DVC_ACT_RESCHEDULE),
 			  DVC_NEED_NOTE | DVC_NEED_NEW_DUE);
@@ -746,7 +733,7 @@ START_TEST(stuck_dossiers_are_listed_by_unit)
 	ck_ok(act_o(a.code, DVC_ACT_FORWARD, "le.tiep.nhan"));
 	ck_ok(act_o(b.code, DVC_ACT_RECEIVE, "le.tiep.nhan"));
 	/* the specialist step has half of 3 days; two days later it is stuck */
-	clock_now = at("2026-03-04T16:00:00+07:00");
+	clock_now = instant("2026-03-04T16:00:00+07:00");
 	f.step_overdue = 1;
 	f.unit = JUSTICE;
 	ck_ok(dvc_dossier_find(db, &f, &l));
@@ -802,7 +789,7 @@ static void file_setup(void)
 	snprintf(dir, sizeof dir, "/tmp/dvc-dossier-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/d.db", dir);
-	clock_now = at("2026-03-02T09:00:00+07:00");
+	clock_now = instant("2026-03-02T09:00:00+07:00");
 	ck_ok(dvc_open(&db, path, NULL));
 	setup_db(db);
 }

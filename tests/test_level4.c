@@ -17,20 +17,13 @@ static dvc_time clock_now;
 static dvc_time test_clock(void *ctx) { (void)ctx; return clock_now; }
 static dvc_db *db;
 
-static dvc_time at(const char *iso)
-{
-	dvc_time t;
-	ck_ok(dvc_time_parse(iso, &t));
-	return t;
-}
-
 static const dvc_applicant citizen = {
 	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
 	"0912 345 678", "an.nguyen@example.vn"};
 
 static void setup(void)
 {
-	clock_now = at("2026-03-02T09:00:00+07:00");
+	clock_now = instant("2026-03-02T09:00:00+07:00");
 	db = mem_db();
 	dvc_set_clock(db, test_clock, NULL);
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));

@@ -17,13 +17,6 @@ static dvc_time test_clock(void *ctx) { (void)ctx; return clock_now; }
 static dvc_db *db;
 static char dir[64], path[128];
 
-static dvc_time at(const char *iso)
-{
-	dvc_time t;
-	ck_ok(dvc_time_parse(iso, &t));
-	return t;
-}
-
 static const dvc_applicant citizen = {
 	"Nguyễn Văn Bí Mật", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương", "0912345678", NULL};
 
@@ -78,7 +71,7 @@ static void setup(void)
 	ck_ok(dvc_payment_set_gateway(db, "vnpay", "s3cret"));
 
 	/* Monday 2 March 2026, 09:00: T.000003 has 3 working days */
-	clock_now = at("2026-03-02T09:00:00+07:00");
+	clock_now = instant("2026-03-02T09:00:00+07:00");
 	on_time = submit(P3, DVC_CHANNEL_ONLINE);
 	late = submit(P3, DVC_CHANNEL_ONLINE);
 	pending_ok = submit(P3, DVC_CHANNEL_COUNTER);
@@ -108,11 +101,11 @@ static void setup(void)
 	ck_ok(dvc_dossier_act(db, withdrawn.code, &w, NULL));
 
 	/* Wednesday 09:00: exactly two working days after intake */
-	clock_now = at("2026-03-04T09:00:00+07:00");
+	clock_now = instant("2026-03-04T09:00:00+07:00");
 	settle3(on_time.code);
 	ck_ok(act(pending_ok.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
 	/* Friday 10:00: past the Thursday appointment */
-	clock_now = at("2026-03-06T10:00:00+07:00");
+	clock_now = instant("2026-03-06T10:00:00+07:00");
 	settle3(late.code);
 	ck_ok(act(on_time.code, DVC_ACT_RETURN, "le.tiep.nhan", NULL));
 	{
@@ -122,7 +115,7 @@ static void setup(void)
 		ck_ok(dvc_dossier_act(db, paid.code, &r, NULL));
 	}
 	/* pending_ok was received Wednesday: due the next Monday 09:00 */
-	clock_now = at("2026-03-09T08:00:00+07:00");
+	clock_now = instant("2026-03-09T08:00:00+07:00");
 }
 
 static void teardown(void)
@@ -137,8 +130,8 @@ static dvc_report *report(dvc_report_group g)
 {
 	dvc_report_opts o = DVC_REPORT_OPTS_INIT;
 	dvc_report *r;
-	o.from = at("2026-03-01T00:00:00+07:00");
-	o.to = at("2026-04-01T00:00:00+07:00");
+	o.from = instant("2026-03-01T00:00:00+07:00");
+	o.to = instant("2026-04-01T00:00:00+07:00");
 	o.group = g;
 	ck_ok(dvc_report_compute(db, &o, &r));
 	return r;
@@ -295,7 +288,7 @@ START_TEST(reports_see_the_past_as_it_stood)
 	dvc_report *r;
 	const dvc_report_row *a;
 	/* Thursday noon: on_time settled, late not yet (its result came Friday) */
-	o.asof = at("2026-03-05T12:00:00+07:00");
+	o.asof = instant("2026-03-05T12:00:00+07:00");
 	ck_ok(dvc_report_compute(db, &o, &r));
 	a = dvc_report_at(r, 0);
 	ck_assert_int_eq(a->settled_on_time, 1);

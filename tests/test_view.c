@@ -13,16 +13,9 @@ static dvc_db *db;
 static dvc_time clock_now;
 static dvc_time test_clock(void *ctx) { (void)ctx; return clock_now; }
 
-static dvc_time at(const char *iso)
-{
-	dvc_time t;
-	ck_ok(dvc_time_parse(iso, &t));
-	return t;
-}
-
 static void setup(void)
 {
-	clock_now = at("2026-03-02T09:00:00+07:00");
+	clock_now = instant("2026-03-02T09:00:00+07:00");
 	db = mem_db();
 	dvc_set_clock(db, test_clock, NULL);
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
@@ -57,20 +50,7 @@ static const cJSON *item(const cJSON *o, const char *k)
 	return v;
 }
 
-static dvc_receipt submit_p(const char *proc, const char *form)
-{
-	static const dvc_applicant a = {"Nguyễn Văn An", "031099001234", "1999-05-12",
-					"Thôn 3, xã Thụy Hương", "0912345678", NULL};
-	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r = DVC_RECEIPT_INIT;
-	s.procedure = proc;
-	s.applicant = &a;
-	s.form_data = form;
-	ck_ok(dvc_dossier_submit(db, &s, &r));
-	return r;
-}
-
-static dvc_receipt submit(void) { return submit_p(P3, "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}"); }
+static dvc_receipt submit(void) { return submit_as_citizen(db, P3, "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}"); }
 
 START_TEST(dossier_view_shows_each_caller_what_it_may_see)
 {
@@ -142,7 +122,7 @@ START_TEST(dossier_view_shows_each_caller_what_it_may_see)
 
 	/* the attachments a portal recorded in the form data */
 	{
-		dvc_receipt r4 = submit_p("T.000004", "{\"attachments\":[{\"name\":\"a.pdf\",\"sha256\":\"00\","
+		dvc_receipt r4 = submit_as_citizen(db, "T.000004", "{\"attachments\":[{\"name\":\"a.pdf\",\"sha256\":\"00\","
 						    "\"size\":3},\"not an object\"]}");
 		v = parsed(dvc_dossier_view_json(db, r4.code, &desk, NULL, &text), &text);
 		ck_assert_int_eq(cJSON_GetArraySize(item(v, "attachments")), 1);
@@ -239,9 +219,9 @@ START_TEST(a_plain_day_is_accepted_wherever_an_instant_is)
 	dvc_time t;
 	dvc_date d;
 	ck_ok(dvc_time_parse_day("2019-11-01", &t));
-	ck_assert_int_eq(t, at("2019-11-01T00:00:00+07:00"));
+	ck_assert_int_eq(t, instant("2019-11-01T00:00:00+07:00"));
 	ck_ok(dvc_time_parse_day("2019-11-01T08:30:00Z", &t));
-	ck_assert_int_eq(t, at("2019-11-01T15:30:00+07:00"));
+	ck_assert_int_eq(t, instant("2019-11-01T15:30:00+07:00"));
 	ck_dvc(dvc_time_parse_day("2019-02-30", &t), DVC_EDATE);
 	ck_dvc(dvc_time_parse_day("2019-11-1", &t), DVC_EDATE);
 	ck_dvc(dvc_time_parse_day("2019-11-01T08:30", &t), DVC_EDATE); /* no offset */
@@ -257,13 +237,8 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("view");
-	TCase *tc = tcase_create("views");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, dossier_view_shows_each_caller_what_it_may_see);
-	tcase_add_test(tc, lists_and_receipts_have_one_shape);
-	tcase_add_test(tc, catalog_views_carry_the_interchange_names);
-	tcase_add_test(tc, a_plain_day_is_accepted_wherever_an_instant_is);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {dossier_view_shows_each_caller_what_it_may_see,
+		lists_and_receipts_have_one_shape, catalog_views_carry_the_interchange_names,
+		a_plain_day_is_accepted_wherever_an_instant_is, NULL};
+	return run_tests("view", setup, teardown, tests);
 }

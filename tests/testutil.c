@@ -46,3 +46,37 @@ int run_suite(Suite *s)
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
+
+int run_tests(const char *name, void (*setup)(void), void (*teardown)(void),
+	      const TTest *const *tests)
+{
+	Suite *s = suite_create(name);
+	TCase *tc = tcase_create(name);
+	if (setup || teardown)
+		tcase_add_checked_fixture(tc, setup, teardown);
+	for (; *tests; tests++)
+		tcase_add_test(tc, *tests);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
+}
+
+dvc_time instant(const char *iso)
+{
+	dvc_time t;
+	ck_ok(dvc_time_parse(iso, &t));
+	return t;
+}
+
+dvc_receipt submit_as_citizen(dvc_db *db, const char *procedure, const char *form)
+{
+	static const dvc_applicant citizen = {
+		"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
+		"0912 345 678", "an.nguyen@example.vn"};
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	s.procedure = procedure;
+	s.applicant = &citizen;
+	s.form_data = form;
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	return r;
+}

@@ -15,6 +15,15 @@ char *slurp(const char *path, size_t *len);
 dvc_db *mem_db(void);
 /* Run a suite and return the process exit status. */
 int run_suite(Suite *s);
+/* Run `tests` (NULL-terminated) as one case of suite `name` with the given
+ * checked fixture (either may be NULL); the process exit status. */
+int run_tests(const char *name, void (*setup)(void), void (*teardown)(void),
+	      const TTest *const *tests);
+/* An ISO 8601 instant with its offset; the test fails if it does not parse. */
+dvc_time instant(const char *iso);
+/* Submit an online dossier of `procedure` for Nguyễn Văn An without an
+ * account (`form` may be NULL); the test fails if it is refused. */
+dvc_receipt submit_as_citizen(dvc_db *db, const char *procedure, const char *form);
 
 /* Assert a libdvc status, printing the last error on mismatch. */
 #define ck_dvc(expr, want)                                                               \

@@ -51,6 +51,20 @@ int cli_no_json(const dvc_cli *cli, const char *command);
  * a Vietnamese letter is one column, not its two or three bytes). */
 void cli_pad(const char *s, size_t cols);
 
+/* Take the applicant options (--name, --citizen-id, --birth-date, --address,
+ * --phone, --email) out of argv into *a (absent ones NULL); 1 when any was given. */
+int cli_take_applicant(int *argc, char **argv, dvc_applicant *a);
+
+/* A group's subcommands ("dvc dossier submit ..."), ended by {NULL, NULL}. */
+typedef struct cli_sub {
+	const char *name;
+	dvc_cli_fn fn;
+} cli_sub;
+/* Run the subcommand argv[1] of `group` with the arguments after the group
+ * (argv[0] is the subcommand); without one, or an unknown one, a one-line
+ * error naming the group's subcommands. */
+int cli_subcommand(dvc_cli *cli, int argc, char **argv, const char *group, const cli_sub *subs);
+
 /* Take a boolean flag out of argv ("--leap"): returns true when present. */
 bool cli_flag(int *argc, char **argv, const char *name);
 /* Take "--name VALUE" (or "--name=VALUE") out of argv; NULL when absent. */

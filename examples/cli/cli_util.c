@@ -118,6 +118,33 @@ static void remove_args(int *argc, char **argv, int at, int count)
 	*argc -= count;
 }
 
+int cli_take_applicant(int *argc, char **argv, dvc_applicant *a)
+{
+	static const char *const opts[] = {"--name", "--citizen-id", "--birth-date",
+					   "--address", "--phone", "--email"};
+	const char **fields[] = {&a->full_name, &a->citizen_id, &a->birth_date,
+				 &a->address, &a->phone, &a->email};
+	int any = 0;
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+		any |= (*fields[i] = cli_option(argc, argv, opts[i])) != NULL;
+	return any;
+}
+
+int cli_subcommand(dvc_cli *cli, int argc, char **argv, const char *group, const cli_sub *subs)
+{
+	char names[256];
+	size_t n = 0;
+	for (const cli_sub *c = subs; c->name; c++) {
+		if (argc >= 2 && strcmp(argv[1], c->name) == 0)
+			return c->fn(cli, argc - 1, argv + 1);
+		n += (size_t)snprintf(names + n, n < sizeof names ? sizeof names - n : 0, "%s%s",
+				      c == subs ? "" : ", ", c->name);
+	}
+	if (argc < 2)
+		return cli_fail("usage: dvc %s %s ... (see dvc --help)", group, names);
+	return cli_fail("unknown %s command '%s' (%s)", group, argv[1], names);
+}
+
 bool cli_flag(int *argc, char **argv, const char *name)
 {
 	for (int i = 1; i < *argc; i++)

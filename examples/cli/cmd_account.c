@@ -33,12 +33,7 @@ static int account_register(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_applicant a = {0};
 	const char *password = cli_option(&argc, argv, "--password");
-	a.full_name = cli_option(&argc, argv, "--name");
-	a.citizen_id = cli_option(&argc, argv, "--citizen-id");
-	a.birth_date = cli_option(&argc, argv, "--birth-date");
-	a.address = cli_option(&argc, argv, "--address");
-	a.phone = cli_option(&argc, argv, "--phone");
-	a.email = cli_option(&argc, argv, "--email");
+	cli_take_applicant(&argc, argv, &a);
 	if (argc != 2 || !password || !a.full_name || !a.citizen_id || !a.birth_date || !a.address)
 		return cli_fail(ACCOUNT_USAGE);
 	if (!cli_db(cli))
@@ -112,15 +107,9 @@ static int account_login(dvc_cli *cli, int argc, char **argv)
 
 int cmd_account(dvc_cli *cli, int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_fail(ACCOUNT_USAGE);
-	if (strcmp(argv[1], "register") == 0)
-		return account_register(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "show") == 0)
-		return account_show(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "login") == 0)
-		return account_login(cli, argc - 1, argv + 1);
-	return cli_fail("unknown account command '%s' (register, show or login)", argv[1]);
+	static const cli_sub subs[] = {{"register", account_register}, {"show", account_show},
+		{"login", account_login}, {NULL, NULL}};
+	return cli_subcommand(cli, argc, argv, "account", subs);
 }
 
 static int officer_add(dvc_cli *cli, int argc, char **argv)
@@ -175,11 +164,7 @@ static int officer_show(dvc_cli *cli, int argc, char **argv)
 
 int cmd_officer(dvc_cli *cli, int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_fail(OFFICER_USAGE);
-	if (strcmp(argv[1], "add") == 0)
-		return officer_add(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "show") == 0)
-		return officer_show(cli, argc - 1, argv + 1);
-	return cli_fail("unknown officer command '%s' (add or show)", argv[1]);
+	static const cli_sub subs[] = {{"add", officer_add}, {"show", officer_show},
+		{NULL, NULL}};
+	return cli_subcommand(cli, argc, argv, "officer", subs);
 }

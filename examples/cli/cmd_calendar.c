@@ -22,24 +22,9 @@ static int usage(void)
 			"[--schedule FILE]");
 }
 
-/* Print a cJSON object on one line and free it. */
-static int emit(cJSON *o)
-{
-	char *s = o ? cJSON_PrintUnformatted(o) : NULL;
-	cJSON_Delete(o);
-	if (!s)
-		return cli_fail("out of memory");
-	puts(s);
-	cJSON_free(s);
-	return 0;
-}
-
 static int parse_date(const char *s, dvc_date *d)
 {
-	char tail;
-	if (!s || sscanf(s, "%4d-%2d-%2d%c", &d->year, &d->month, &d->day, &tail) != 3)
-		return cli_fail("'%s' is not a date of the form YYYY-MM-DD", s ? s : "");
-	return 0;
+	return dvc_date_parse(s, d) == DVC_OK ? 0 : cli_fail_lib("date");
 }
 
 static void date_str(dvc_date d, char out[16])
@@ -67,7 +52,7 @@ static int cmd_lunar(int argc, char **argv, bool json)
 		cJSON_AddNumberToObject(lo, "day", l.day);
 		cJSON_AddBoolToObject(lo, "leap", l.leap);
 		cJSON_AddStringToObject(o, "year_name", dvc_lunar_year_name(l.year));
-		return emit(o);
+		return cli_emit_json(o);
 	}
 	printf("%s = ngày %d tháng %d%s năm %s (%d) âm lịch\n", ds, l.day, l.month,
 	       l.leap ? " nhuận" : "", dvc_lunar_year_name(l.year), l.year);
@@ -95,7 +80,7 @@ static int cmd_solar(int argc, char **argv, bool json)
 		cJSON_AddNumberToObject(lo, "day", l.day);
 		cJSON_AddBoolToObject(lo, "leap", l.leap);
 		cJSON_AddStringToObject(o, "solar", ds);
-		return emit(o);
+		return cli_emit_json(o);
 	}
 	printf("ngày %d tháng %d%s năm %s (%d) âm lịch = %s\n", l.day, l.month, leap ? " nhuận" : "",
 	       dvc_lunar_year_name(l.year), l.year, ds);
@@ -136,7 +121,7 @@ static int cmd_day(dvc_calendar *cal, int argc, char **argv, bool json)
 	if (dvc_calendar_day(cal, d, &info) != DVC_OK)
 		return cli_fail_lib("day");
 	if (json)
-		return emit(day_json(&info));
+		return cli_emit_json(day_json(&info));
 	day_line(&info);
 	return 0;
 }
@@ -168,7 +153,7 @@ static int cmd_holidays(dvc_calendar *cal, int argc, char **argv, bool json)
 		for (size_t i = 0; i < n; i++)
 			cJSON_AddItemToArray(arr, day_json(&days[i]));
 		dvc_free(days);
-		return emit(o);
+		return cli_emit_json(o);
 	}
 	printf("%ld: %s\n", year, source ? source : "statutory rules (no official schedule loaded)");
 	for (size_t i = 0; i < n; i++)
@@ -220,7 +205,7 @@ static int cmd_add(dvc_calendar *cal, int argc, char **argv, bool json)
 		cJSON_AddNumberToObject(o, "amount", (double)n);
 		cJSON_AddStringToObject(o, "unit", unit);
 		cJSON_AddStringToObject(o, "result", b);
-		return emit(o);
+		return cli_emit_json(o);
 	}
 	printf("%s + %ld working %s = %s\n", a, n, unit, b);
 	return 0;
@@ -246,7 +231,7 @@ static int cmd_between(dvc_calendar *cal, int argc, char **argv, bool json)
 		cJSON_AddNumberToObject(o, "working_seconds", (double)secs);
 		cJSON_AddNumberToObject(o, "working_days",
 					(double)secs / (double)dvc_calendar_day_seconds(cal));
-		return emit(o);
+		return cli_emit_json(o);
 	}
 	mag = secs < 0 ? -secs : secs;
 	printf("%s .. %s: %s%lldh%02lldm working time (%.2f working days)\n", a, b, secs < 0 ? "-" : "",

@@ -142,17 +142,9 @@ static int catalog_stats(dvc_cli *cli, int argc, char **argv)
 
 int cmd_catalog(dvc_cli *cli, int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_fail("usage: dvc catalog import|export|search|stats ...");
-	if (strcmp(argv[1], "import") == 0)
-		return catalog_import(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "export") == 0)
-		return catalog_export(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "search") == 0)
-		return catalog_search(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "stats") == 0)
-		return catalog_stats(cli, argc - 1, argv + 1);
-	return cli_fail("unknown catalog command '%s'", argv[1]);
+	static const cli_sub subs[] = {{"import", catalog_import}, {"export", catalog_export},
+		{"search", catalog_search}, {"stats", catalog_stats}, {NULL, NULL}};
+	return cli_subcommand(cli, argc, argv, "catalog", subs);
 }
 
 static const char *form_name(dvc_doc_form f)

@@ -22,8 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DOSSIER_USAGE                                                                          \
-	"usage: dvc dossier submit|act|track|history|verify|list ... (see dvc --help)"
 #define ACTOR_OPTS "(--officer U | --account U | --secret S)"
 
 /* Largest --form @FILE accepted. */
@@ -250,17 +248,12 @@ static int dossier_submit(dvc_cli *cli, int argc, char **argv)
 	const char *channel = cli_option(&argc, argv, "--channel");
 	const char *form = cli_option(&argc, argv, "--form");
 	char *form_buf = NULL;
-	int rc;
+	int rc, have_applicant;
 
 	s.account = cli_option(&argc, argv, "--account");
 	s.officer = cli_option(&argc, argv, "--officer");
 	s.draft = cli_flag(&argc, argv, "--draft");
-	a.full_name = cli_option(&argc, argv, "--name");
-	a.citizen_id = cli_option(&argc, argv, "--citizen-id");
-	a.birth_date = cli_option(&argc, argv, "--birth-date");
-	a.address = cli_option(&argc, argv, "--address");
-	a.phone = cli_option(&argc, argv, "--phone");
-	a.email = cli_option(&argc, argv, "--email");
+	have_applicant = cli_take_applicant(&argc, argv, &a);
 	if (argc != 2)
 		return cli_fail("usage: dvc dossier submit PROCEDURE [--channel online|counter|post] "
 				"[--account U | --name N --citizen-id ID --birth-date D --address A "
@@ -268,7 +261,7 @@ static int dossier_submit(dvc_cli *cli, int argc, char **argv)
 	s.procedure = argv[1];
 	if (channel && dvc_channel_parse(channel, &s.channel) != DVC_OK)
 		return cli_fail_lib("--channel");
-	if (a.full_name || a.citizen_id || a.birth_date || a.address || a.phone || a.email)
+	if (have_applicant)
 		s.applicant = &a;
 	if (form && read_form(form, &s.form_data, &form_buf))
 		return 1;
@@ -343,6 +336,18 @@ static int dossier_act(dvc_cli *cli, int argc, char **argv)
 		       (long long)version);
 	}
 	return 0;
+}
+
+static int dossier_show(dvc_cli *cli, int argc, char **argv, bool history_only);
+
+static int dossier_track(dvc_cli *cli, int argc, char **argv)
+{
+	return dossier_show(cli, argc, argv, false);
+}
+
+static int dossier_history(dvc_cli *cli, int argc, char **argv)
+{
+	return dossier_show(cli, argc, argv, true);
 }
 
 /* track and history share everything but the printing. */
@@ -450,22 +455,10 @@ static int dossier_list(dvc_cli *cli, int argc, char **argv)
 
 int cmd_dossier(dvc_cli *cli, int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_fail(DOSSIER_USAGE);
-	if (strcmp(argv[1], "submit") == 0)
-		return dossier_submit(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "act") == 0)
-		return dossier_act(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "track") == 0)
-		return dossier_show(cli, argc - 1, argv + 1, false);
-	if (strcmp(argv[1], "history") == 0)
-		return dossier_show(cli, argc - 1, argv + 1, true);
-	if (strcmp(argv[1], "verify") == 0)
-		return dossier_verify(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "list") == 0)
-		return dossier_list(cli, argc - 1, argv + 1);
-	return cli_fail("unknown dossier command '%s' (submit, act, track, history, verify, list)",
-			argv[1]);
+	static const cli_sub subs[] = {{"submit", dossier_submit}, {"act", dossier_act},
+		{"track", dossier_track}, {"history", dossier_history},
+		{"verify", dossier_verify}, {"list", dossier_list}, {NULL, NULL}};
+	return cli_subcommand(cli, argc, argv, "dossier", subs);
 }
 
 /* ---- the state machine ---- */

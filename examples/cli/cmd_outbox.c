@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OUTBOX_USAGE "usage: dvc outbox list [CODE] | drain [--limit N] [--fail]"
 #define DRAIN_DEFAULT 10
 #define DRAIN_MAX 1000
 #define FAIL_NOTE "simulated gateway failure (dvc outbox drain --fail)"
@@ -191,11 +190,7 @@ static int outbox_drain(dvc_cli *cli, int argc, char **argv)
 
 int cmd_outbox(dvc_cli *cli, int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_fail(OUTBOX_USAGE);
-	if (strcmp(argv[1], "list") == 0)
-		return outbox_list(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "drain") == 0)
-		return outbox_drain(cli, argc - 1, argv + 1);
-	return cli_fail("unknown outbox command '%s' (list, drain)", argv[1]);
+	static const cli_sub subs[] = {{"list", outbox_list}, {"drain", outbox_drain},
+		{NULL, NULL}};
+	return cli_subcommand(cli, argc, argv, "outbox", subs);
 }

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PAYMENT_USAGE "usage: dvc payment request CODE | callback QUERY-STRING | sign QUERY-STRING"
 #define DEFAULT_GATEWAY "vnpay"
 
 void cli_vnd_str(int64_t amount, char *buf, size_t n)
@@ -124,13 +123,7 @@ static int payment_sign(dvc_cli *cli, int argc, char **argv)
 
 int cmd_payment(dvc_cli *cli, int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_fail(PAYMENT_USAGE);
-	if (strcmp(argv[1], "request") == 0)
-		return payment_request(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "callback") == 0)
-		return payment_callback(cli, argc - 1, argv + 1);
-	if (strcmp(argv[1], "sign") == 0)
-		return payment_sign(cli, argc - 1, argv + 1);
-	return cli_fail("unknown payment command '%s' (request, callback, sign)", argv[1]);
+	static const cli_sub subs[] = {{"request", payment_request},
+		{"callback", payment_callback}, {"sign", payment_sign}, {NULL, NULL}};
+	return cli_subcommand(cli, argc, argv, "payment", subs);
 }
