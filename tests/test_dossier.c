@@ -22,9 +22,7 @@ static dvc_time test_clock(void *ctx) { (void)ctx; return clock_now; }
 
 static void setup_db(dvc_db *db)
 {
-	dvc_set_clock(db, test_clock, NULL);
-	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
-	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", DESK, DVC_ROLE_RECEPTION));
+	dossier_store_init(db, test_clock);
 	ck_ok(dvc_officer_add(db, "tran.chuyen.vien", "Trần Chuyên Viên", JUSTICE, DVC_ROLE_SPECIALIST));
 	ck_ok(dvc_officer_add(db, "pham.chuyen.vien", "Phạm Chuyên Viên", JUSTICE, DVC_ROLE_SPECIALIST));
 	ck_ok(dvc_officer_add(db, "nguyen.truong.phong", "Nguyễn Trưởng Phòng", JUSTICE, DVC_ROLE_UNIT_LEADER));

@@ -17,9 +17,7 @@ static void setup(void)
 {
 	clock_now = instant("2026-03-02T09:00:00+07:00");
 	db = mem_db();
-	dvc_set_clock(db, test_clock, NULL);
-	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
-	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", DESK, DVC_ROLE_RECEPTION));
+	dossier_store_init(db, test_clock);
 }
 
 static void teardown(void) { dvc_close(db); }

@@ -80,3 +80,11 @@ dvc_receipt submit_as_citizen(dvc_db *db, const char *procedure, const char *for
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	return r;
 }
+
+void dossier_store_init(dvc_db *db, dvc_clock_fn clock)
+{
+	dvc_set_clock(db, clock, NULL);
+	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO,
+				      NULL));
+	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", "000.00.30.H24", DVC_ROLE_RECEPTION));
+}

@@ -19,6 +19,9 @@ int run_suite(Suite *s);
  * checked fixture (either may be NULL); the process exit status. */
 int run_tests(const char *name, void (*setup)(void), void (*teardown)(void),
 	      const TTest *const *tests);
+/* Set `clock` (may be NULL) on `db`, import tests/data/dossier_catalog.json
+ * and add its desk's reception officer le.tiep.nhan (000.00.30.H24). */
+void dossier_store_init(dvc_db *db, dvc_clock_fn clock);
 /* An ISO 8601 instant with its offset; the test fails if it does not parse. */
 dvc_time instant(const char *iso);
 /* Submit an online dossier of `procedure` for Nguyễn Văn An without an
