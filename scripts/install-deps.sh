@@ -19,6 +19,8 @@ if [ "${1:-}" = "--test" ]; then
   command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs npm"
   # clang + libclang-rt-14-dev: the libFuzzer targets (tests/fuzz) and LeakSanitizer
   pkgs="$pkgs clang libclang-rt-14-dev"
+  # the Debian packages (debian/, .ci/debs.sh): debhelper + dh-python, lintian
+  pkgs="$pkgs debhelper dh-python python3-all-dev lintian"
 fi
 missing=""
 for p in $pkgs; do

@@ -1,6 +1,7 @@
 /* Helpers shared by the dvc command files and tools/dvc-gen: one-line
  * errors, option parsing, the store handle, the clock (--now) and where the
  * shipped data is found. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "cli.h"
 
 #include <limits.h>
@@ -95,12 +96,14 @@ int cli_data_dir(const char *given, char *buf, size_t size)
 	 * then where meson installed it */
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0 && DVC_BINDIR_TO_DATADIR[0]) {
-		char *slash;
+		char *slash, rel[PATH_MAX], real[PATH_MAX];
 		exe[n] = '\0';
 		if ((slash = strrchr(exe, '/')) != NULL) {
 			*slash = '\0';
-			if ((size_t)snprintf(buf, size, "%s/%s", exe, DVC_BINDIR_TO_DATADIR) < size &&
-			    is_dir(buf))
+			/* /usr/bin/../share/dvc is shown as /usr/share/dvc */
+			if ((size_t)snprintf(rel, sizeof rel, "%s/%s", exe, DVC_BINDIR_TO_DATADIR) < sizeof rel &&
+			    is_dir(rel) && realpath(rel, real) &&
+			    (size_t)snprintf(buf, size, "%s", real) < size)
 				return 0;
 		}
 	}

@@ -42,7 +42,8 @@ static const struct command {
 } commands[] = {
 	{"init", cmd_init, "init                      create or migrate the store"},
 	{"catalog", cmd_catalog, "catalog import FILE | export --format json|xml | search TEXT"
-				 " [--sector S] [--level L] [--online N] [--agency A] | stats"},
+				 " [--sector S] [--level L] [--online N] [--agency A] [--limit N] [--asof DATE]"
+				 " | stats [--asof DATE]"},
 	{"procedure", cmd_procedure, "procedure show CODE [--version N] [--asof DATE]"},
 	{"calendar", cmd_calendar, "calendar lunar DATE | solar LUNAR-DATE [--leap] | holidays YEAR"
 				   " | add INSTANT N(d|h) | between INSTANT INSTANT"},
