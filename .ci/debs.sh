@@ -77,7 +77,7 @@ int main(void)
 				    NULL) != DVC_OK ||
 	    dvc_catalog_search(db, "dang ky khai sinh", NULL, &r) != DVC_OK || dvc_search_result_count(r) == 0)
 		return 1;
-	printf("%s\n", dvc_search_result_get(r, 0)->code);
+	printf("%s\n", dvc_search_result_at(r, 0)->code);
 	dvc_search_result_free(r);
 	dvc_close(db);
 	return 0;
@@ -86,7 +86,7 @@ C
 run sh -c "cc -std=c11 -Wall -Werror $tmp/consumer.c -o $tmp/consumer \$(pkg-config --cflags --libs dvc)" \
   || fail "the C consumer does not build with pkg-config"
 [ "$(run "$tmp/consumer")" = 1.001193 ] || fail "the C consumer's search"
-run sh -c "ldd $tmp/consumer" | grep -q "libdvc.so.0 => /usr/lib/" || fail "the consumer does not use /usr/lib's libdvc"
+run sh -c "ldd $tmp/consumer" | grep -Eq "libdvc.so.0 => (/usr)?/lib/" || fail "the consumer does not use /usr/lib's libdvc"
 # the Python binding from dist-packages
 f=$(run python3 -c 'import dvc; print(dvc.__file__)') || fail "import dvc"
 case "$f" in

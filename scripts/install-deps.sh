@@ -21,6 +21,8 @@ if [ "${1:-}" = "--test" ]; then
   pkgs="$pkgs clang libclang-rt-14-dev"
   # the Debian packages (debian/, .ci/debs.sh): debhelper + dh-python, lintian
   pkgs="$pkgs debhelper dh-python python3-all-dev lintian"
+  # pip install of the binding (pyproject.toml, .ci/pip.sh): meson-python, venv
+  pkgs="$pkgs python3-mesonpy patchelf python3-venv"
 fi
 missing=""
 for p in $pkgs; do
