@@ -80,7 +80,11 @@ typedef struct sim_clock {
 	dvc_time step;
 } sim_clock;
 
-static dvc_time sim_now(void *ctx) { return ((sim_clock *)ctx)->t; }
+static int sim_now(void *ctx, dvc_time *out)
+{
+	*out = ((sim_clock *)ctx)->t;
+	return 0;
+}
 
 static void sim_init(sim_clock *c, long actions)
 {

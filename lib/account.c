@@ -88,13 +88,14 @@ static int sodium_ready(void)
 static int register_slot(dvc_db *db, const dvc_caller *from)
 {
 	dvc__throttle_key k;
+	dvc_time now;
 	int rc;
 	if (!from || !from->client || !*from->client)
 		return DVC_OK;
 	dvc__throttle_key_make(&k, DVC__THR_REGISTER_CLIENT, from->client, NULL);
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
 		return rc;
-	return dvc__write_end(db, dvc__throttle_reserve(db, &k, 1, dvc__now(db)));
+	return dvc__write_end(db, dvc__throttle_reserve(db, &k, 1, now));
 }
 
 int dvc_account_register_from(dvc_db *db, const char *username, const char *password,
@@ -103,6 +104,7 @@ int dvc_account_register_from(dvc_db *db, const char *username, const char *pass
 	char hash[crypto_pwhash_STRBYTES];
 	char phone[DVC_PHONE_E164_SIZE];
 	dvc_applicant p;
+	dvc_time now;
 	int rc;
 	if (!db)
 		return dvc__err(DVC_EINVAL, NULL, "no store");
@@ -128,9 +130,9 @@ int dvc_account_register_from(dvc_db *db, const char *username, const char *pass
 	p = *profile;
 	if (phone[0])
 		p.phone = phone;
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
 		return rc;
-	return dvc__write_end(db, dvc__store_account_insert(db, username, hash, &p, dvc__now(db)));
+	return dvc__write_end(db, dvc__store_account_insert(db, username, hash, &p, now));
 }
 
 int dvc_account_register(dvc_db *db, const char *username, const char *password,
@@ -156,6 +158,7 @@ int dvc_account_login_from(dvc_db *db, const char *username, const char *passwor
 	dvc__throttle_key keys[3];
 	const char *client = from ? from->client : NULL;
 	size_t n = 0;
+	dvc_time now;
 	int rc, ok;
 	if (!db || !username || !password)
 		return dvc__err(DVC_EINVAL, NULL, "login needs a store, a username and a password");
@@ -172,9 +175,9 @@ int dvc_account_login_from(dvc_db *db, const char *username, const char *passwor
 	if (client && *client)
 		dvc__throttle_key_make(&keys[n++], DVC__THR_LOGIN_CLIENT, client, NULL);
 	dvc__throttle_key_make(&keys[n++], DVC__THR_LOGIN_ACCOUNT, NULL, username);
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
 		return rc;
-	if ((rc = dvc__write_end(db, dvc__throttle_reserve(db, keys, n, dvc__now(db)))) != DVC_OK)
+	if ((rc = dvc__write_end(db, dvc__throttle_reserve(db, keys, n, now))) != DVC_OK)
 		return rc;
 	rc = dvc__store_account_get(db, username, &a, &row);
 	if (rc == DVC_ENOTFOUND) {

@@ -475,34 +475,40 @@ int dvc_catalog_export(dvc_db *db, dvc_format format, char **out, size_t *len)
 
 /* Today in Vietnam (UTC+7) on the handle's clock (dvc_set_clock), the
  * default "as of" date. */
-static void today_vn(dvc_db *db, dvc_date *d)
+static int today_vn(dvc_db *db, dvc_date *d)
 {
-	int64_t t = (int64_t)dvc__now(db) + 7 * 3600;
+	dvc_time now;
+	int rc = dvc__now(db, &now);
+	int64_t t = (int64_t)now + 7 * 3600;
 	int64_t days = t / 86400 - (t % 86400 < 0);
 	dvc__civil_from_days(days, &d->year, &d->month, &d->day);
+	return rc;
 }
 
-void dvc__asof(dvc_db *db, const dvc_date *asof, char out[11])
+int dvc__asof(dvc_db *db, const dvc_date *asof, char out[11])
 {
 	dvc_date d;
+	int rc = DVC_OK;
 	if (asof)
 		d = *asof;
 	else
-		today_vn(db, &d);
+		rc = today_vn(db, &d);
 	dvc__date_format(&d, out);
+	return rc;
 }
 
 int dvc_procedure_get(dvc_db *db, const char *code, const dvc_date *asof, dvc_procedure **out)
 {
 	dvc_date d;
+	int rc;
 	if (!db || !code || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_procedure_get needs a store, a code and an out pointer");
 	if (asof && !dvc__date_valid(asof->year, asof->month, asof->day))
 		return dvc__err(DVC_EDATE, NULL, "invalid 'as of' date");
 	if (asof)
 		d = *asof;
-	else
-		today_vn(db, &d);
+	else if ((rc = today_vn(db, &d)) != DVC_OK)
+		return rc;
 	return dvc__store_version_get(db, code, 0, &d, out);
 }
 
@@ -559,8 +565,8 @@ int dvc_catalog_stats_compute(dvc_db *db, const dvc_date *asof, dvc_catalog_stat
 		return dvc__err(DVC_EINVAL, NULL, "dvc_catalog_stats_compute needs a store and an out pointer");
 	if (!(s = dvc__calloc(1, sizeof *s)))
 		return dvc__oom();
-	dvc__asof(db, asof, day);
-	if ((rc = dvc__store_catalog_stats(db, day, stat_row, s)) != DVC_OK) {
+	if ((rc = dvc__asof(db, asof, day)) != DVC_OK ||
+	    (rc = dvc__store_catalog_stats(db, day, stat_row, s)) != DVC_OK) {
 		dvc_catalog_stats_free(s);
 		return rc;
 	}

@@ -203,7 +203,7 @@ int dvc_catalog_search(dvc_db *db, const char *text, const dvc_search_opts *opts
 	q.agency = o.agency;
 	q.online_level = o.online_level;
 	q.limit = o.limit ? o.limit : 50;
-	dvc__asof(db, o.asof, q.asof);
+	rc = dvc__asof(db, o.asof, q.asof);
 	col.r = r;
 	col.limit = q.limit;
 

@@ -27,12 +27,29 @@ void dvc_set_clock(dvc_db *db, dvc_clock_fn fn, void *ctx)
 	}
 }
 
-dvc_time dvc__now(dvc_db *db)
+int dvc__now(dvc_db *db, dvc_time *out)
 {
-	return db->clock ? db->clock(db->clock_ctx) : (dvc_time)time(NULL);
+	int r;
+	if (!db->clock) {
+		*out = (dvc_time)time(NULL);
+		return DVC_OK;
+	}
+	*out = 0;
+	if ((r = db->clock(db->clock_ctx, out)) != 0)
+		return dvc__err(DVC_EUSER, NULL, "the host clock callback failed (it returned %d)", r);
+	return DVC_OK;
 }
 
-dvc_time dvc_now(dvc_db *db) { return db ? dvc__now(db) : (dvc_time)time(NULL); }
+int dvc_now(dvc_db *db, dvc_time *out)
+{
+	if (!out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_now needs an out pointer");
+	if (!db) {
+		*out = (dvc_time)time(NULL);
+		return DVC_OK;
+	}
+	return dvc__now(db, out);
+}
 
 void dvc_set_calendar(dvc_db *db, const dvc_calendar *cal)
 {
@@ -358,10 +375,11 @@ static int guesser_init(guesser *g, const char *client, const char *code, const 
 
 /* A failure is counted outside the failed call's rollback; the caller then
  * answers DVC_EAUTH. */
-static int count_bad_secret(dvc_db *db, const guesser *g, dvc_time now)
+static int count_bad_secret(dvc_db *db, const guesser *g)
 {
+	dvc_time now;
 	int rc;
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
 		return rc;
 	if ((rc = dvc__write_end(db, dvc__throttle_fail(db, g->keys, g->n, now))) != DVC_OK)
 		return rc;
@@ -369,9 +387,13 @@ static int count_bad_secret(dvc_db *db, const guesser *g, dvc_time now)
 }
 
 /* Before anything is looked up: is this client locked, for this code or all? */
-static int throttled(dvc_db *db, guesser *g, dvc_time now)
+static int throttled(dvc_db *db, guesser *g)
 {
-	int rc = dvc__throttle_check(db, g->keys, g->n, now, &g->failures);
+	dvc_time now;
+	int rc = dvc__now(db, &now);
+	if (rc != DVC_OK)
+		return rc;
+	rc = dvc__throttle_check(db, g->keys, g->n, now, &g->failures);
 	if (rc == DVC_ETHROTTLED)
 		dvc__err_prefix_path("secret");
 	return rc;
@@ -571,10 +593,12 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 	dvc_applicant app;
 	dvc__dossier d;
 	char asof[DVC__DATE_SIZE], day[7], phone[DVC_PHONE_E164_SIZE], label[ACTOR_LABEL_SIZE];
-	dvc_time now = dvc__now(db);
+	dvc_time now;
 	int64_t seq;
 	int rc;
 
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
+		return rc;
 	memset(&d, 0, sizeof d);
 	local_iso_day(now, asof); /* the handle's day, not the wall clock's */
 	if ((rc = dvc__store_proc_rt_by_code(db, s->procedure, asof, &rt)) != DVC_OK)
@@ -1051,12 +1075,12 @@ static int act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *n
 	const dvc_calendar *cal;
 	dvc__officer_row target;
 	actor ac;
-	dvc_time now = dvc__now(db);
+	dvc_time now;
 	int64_t rev;
 	dvc_state from;
 	int rc;
 
-	if ((rc = load_for(db, code, &r->actor, d, &rt, &ac, bad_secret)) != DVC_OK ||
+	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = load_for(db, code, &r->actor, d, &rt, &ac, bad_secret)) != DVC_OK ||
 	    (rc = dvc__calendar(db, &cal)) != DVC_OK)
 		return rc;
 	if (r->expected_version >= 0 && r->expected_version != d->rev)
@@ -1091,9 +1115,12 @@ int dvc__dossier_record(dvc_db *db, dvc__dossier *d, const char *who, dvc_action
 			const char *note, const char *payload)
 {
 	int64_t rev = d->rev;
+	dvc_time now;
 	int rc;
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
+		return rc;
 	d->rev = rev + 1;
-	if ((rc = journal(db, d, dvc__now(db), who, action, d->state, note, payload)) != DVC_OK)
+	if ((rc = journal(db, d, now, who, action, d->state, note, payload)) != DVC_OK)
 		return rc;
 	return dvc__store_dossier_update(db, d, rev);
 }
@@ -1118,13 +1145,13 @@ int dvc_dossier_act(dvc_db *db, const char *code, const dvc_action_req *r, int64
 	anonymous = r->actor.kind == DVC_ACTOR_ANONYMOUS;
 	if (anonymous &&
 	    ((rc = guesser_init(&g, r->version >= 2 ? r->client : NULL, code, r->actor.secret)) != DVC_OK ||
-	     (rc = throttled(db, &g, dvc__now(db))) != DVC_OK))
+	     (rc = throttled(db, &g)) != DVC_OK))
 		return rc;
 	if ((rc = dvc__write_begin_lean(db)) != DVC_OK)
 		return rc;
 	rc = dvc__write_end(db, act(db, code, r, new_version, &bad_secret, &d));
 	if (bad_secret)
-		return count_bad_secret(db, &g, dvc__now(db));
+		return count_bad_secret(db, &g);
 	if (rc == DVC_OK && anonymous)
 		forget_failures(db, &g);
 	return rc;
@@ -1149,9 +1176,10 @@ static int dry_run(dvc_db *db, const char *code, const dvc_actor *who, dvc_allow
 	const dvc__proc_rt *rt;
 	dvc__dossier d;
 	actor ac;
-	dvc_time now = dvc__now(db);
+	dvc_time now;
 	int rc;
-	if ((rc = load_for(db, code, who, &d, &rt, &ac, bad_secret)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK ||
+	    (rc = load_for(db, code, who, &d, &rt, &ac, bad_secret)) != DVC_OK)
 		return rc;
 	snprintf(l->code, sizeof l->code, "%s", d.code);
 	l->state = d.state;
@@ -1204,7 +1232,7 @@ int dvc_dossier_allowed_actions(dvc_db *db, const char *code, const dvc_actor *w
 	/* anonymous callers are throttled and counted as tracking counts them */
 	if (who->kind == DVC_ACTOR_ANONYMOUS &&
 	    ((rc = guesser_init(&g, from ? from->client : NULL, code, who->secret)) != DVC_OK ||
-	     (rc = throttled(db, &g, dvc__now(db))) != DVC_OK))
+	     (rc = throttled(db, &g)) != DVC_OK))
 		return rc;
 	if (!(l = dvc__calloc(1, sizeof *l)))
 		return dvc__oom();
@@ -1214,7 +1242,7 @@ int dvc_dossier_allowed_actions(dvc_db *db, const char *code, const dvc_actor *w
 	}
 	if (rc != DVC_OK) {
 		dvc_allowed_actions_free(l);
-		return bad_secret ? count_bad_secret(db, &g, dvc__now(db)) : rc;
+		return bad_secret ? count_bad_secret(db, &g) : rc;
 	}
 	if (who->kind == DVC_ACTOR_ANONYMOUS)
 		forget_failures(db, &g);
@@ -1303,11 +1331,11 @@ static int track(dvc_db *db, const char *code, const dvc_actor *who, dvc_trackin
 	dvc_tracking *t;
 	track_build tb;
 	actor ac;
-	dvc_time now = dvc__now(db), until;
+	dvc_time now, until;
 	int rc;
 
 	/* who == NULL: a library-internal read (slips, notifications) */
-	if ((rc = load_for(db, code, who, d, &rt, &ac, bad_secret)) != DVC_OK ||
+	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = load_for(db, code, who, d, &rt, &ac, bad_secret)) != DVC_OK ||
 	    (rc = dvc__calendar(db, &cal)) != DVC_OK)
 		return rc;
 	if (!(t = dvc_arena_alloc(&a, sizeof *t + sizeof(dvc_arena))))
@@ -1387,14 +1415,14 @@ int dvc_dossier_track_from(dvc_db *db, const char *code, const dvc_actor *who,
 	*out = NULL;
 	if (who->kind == DVC_ACTOR_ANONYMOUS &&
 	    ((rc = guesser_init(&g, from ? from->client : NULL, code, who->secret)) != DVC_OK ||
-	     (rc = throttled(db, &g, dvc__now(db))) != DVC_OK))
+	     (rc = throttled(db, &g)) != DVC_OK))
 		return rc;
 	if ((rc = dvc__read_begin(db)) != DVC_OK)
 		return rc;
 	rc = track(db, code, who, out, &bad_secret, &d);
 	dvc__read_end(db);
 	if (bad_secret)
-		return count_bad_secret(db, &g, dvc__now(db));
+		return count_bad_secret(db, &g);
 	if (rc == DVC_OK && who->kind == DVC_ACTOR_ANONYMOUS)
 		forget_failures(db, &g);
 	return rc;
@@ -1477,7 +1505,10 @@ int dvc_dossier_find(dvc_db *db, const dvc_dossier_filter *f, dvc_dossier_list *
 		return dvc__oom();
 	l->f = f;
 	l->limit = f->limit ? f->limit : 1000;
-	l->now = dvc__now(db);
+	if ((rc = dvc__now(db, &l->now)) != DVC_OK) {
+		dvc_dossier_list_free(l);
+		return rc;
+	}
 	/* overdue filters are derived in C, so the store is asked for every row
 	 * of the state/unit and the limit applies after filtering */
 	rc = dvc__store_dossier_each(db, f->state, f->unit,

@@ -134,7 +134,7 @@ int dvc__read_file(const char *path, size_t limit, char **out, size_t *len);
 /* "YYYY-MM-DD" of `asof`, or of today in Vietnam (UTC+7) on the handle's clock
  * when NULL (catalog.c). */
 struct dvc_db;
-void dvc__asof(struct dvc_db *db, const dvc_date *asof, char out[11]);
+int dvc__asof(struct dvc_db *db, const dvc_date *asof, char out[11]);
 
 /* Number of allocations that failed on this thread so far (alloc.c): lets a
  * caller tell a dependency's out-of-memory from its parse error. */

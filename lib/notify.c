@@ -324,10 +324,12 @@ int dvc__notify(dvc_db *db, int64_t dossier_id, const char *code, int64_t seq, c
 	const char *name = NULL, *phone = NULL, *email = NULL, *unit_name = NULL;
 	/* "<code>/<journal seq>/<event>/<channel>": events are short names of ours */
 	char idem[DVC_CODE_MAX + sizeof "/-9223372036854775808/result_ready/email"];
-	dvc_time now = dvc__now(db);
+	dvc_time now;
 	int e = index_of(events, N_EVENTS, event), rc;
 	if (e < 0)
 		return dvc__err(DVC_ERROR, NULL, "unknown notification event %s", event);
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
+		return rc;
 	if ((rc = templates(db, &t)) != DVC_OK || !t)
 		return rc;
 	if (!*t->text[e][0] && !*t->text[e][2])
@@ -429,9 +431,10 @@ int dvc_outbox_fetch(dvc_db *db, size_t max, dvc_message_batch **out)
 	int rc;
 	if (!db || !out || max == 0)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_outbox_fetch needs a store, a batch size and an out pointer");
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
+		return rc;
 	if (!(b = dvc__calloc(1, sizeof *b)))
 		return dvc__oom();
-	now = dvc__now(db);
 	if ((rc = dvc__write_begin(db)) == DVC_OK)
 		rc = dvc__write_end(db, dvc__store_outbox_lease(db, now, now + DVC_OUTBOX_LEASE_SECONDS,
 								max, on_message, b));
@@ -477,13 +480,14 @@ void dvc_message_batch_free(dvc_message_batch *b)
 int dvc_outbox_mark_sent(dvc_db *db, int64_t id)
 {
 	int state, attempts, rc;
+	dvc_time now;
 	if (!db)
 		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
 		return rc;
 	rc = dvc__store_outbox_get_attempts(db, id, &state, &attempts);
 	if (rc == DVC_OK && state != DVC_MSG_SENT)
-		rc = dvc__store_outbox_mark(db, id, DVC_MSG_SENT, attempts + 1, 0, NULL, dvc__now(db));
+		rc = dvc__store_outbox_mark(db, id, DVC_MSG_SENT, attempts + 1, 0, NULL, now);
 	return dvc__write_end(db, rc);
 }
 
@@ -493,8 +497,7 @@ int dvc_outbox_mark_failed(dvc_db *db, int64_t id, const char *error)
 	dvc_time now;
 	if (!db)
 		return dvc__err(DVC_EINVAL, NULL, "no store");
-	now = dvc__now(db);
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
 		return rc;
 	rc = dvc__store_outbox_get_attempts(db, id, &state, &attempts);
 	if (rc == DVC_OK && state == DVC_MSG_SENT)

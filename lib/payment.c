@@ -46,9 +46,9 @@ static int request(dvc_db *db, const char *code, dvc_payment_request_info *out)
 	dvc__dossier d;
 	const dvc__proc_rt *rt;
 	int64_t n, due;
-	dvc_time now = dvc__now(db);
+	dvc_time now;
 	int rc;
-	if ((rc = dvc__store_dossier_load(db, code, &d)) != DVC_OK ||
+	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__store_dossier_load(db, code, &d)) != DVC_OK ||
 	    (rc = dvc__store_proc_rt(db, d.version_id, &rt)) != DVC_OK)
 		return rc;
 	if (!level4(rt))
@@ -284,10 +284,12 @@ static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payme
 	dvc__payment_row pay;
 	dvc__dossier d;
 	const dvc__proc_rt *rt;
-	dvc_time now = dvc__now(db);
+	dvc_time now;
 	int64_t amount;
 	int rc;
 
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
+		return rc;
 	if (!ref)
 		return dvc__err(DVC_EINVAL, "vnp_TxnRef", "the callback has no payment reference");
 	if (txn && strlen(txn) > DVC_PAYMENT_TXN_MAX)

@@ -17,10 +17,16 @@ static int resolve(dvc_db *db, const dvc_report_opts *in, dvc_report_opts *o)
 	*o = in ? *in : def;
 	if (o->version != DVC_REPORT_OPTS_VERSION)
 		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_report_opts version %u", o->version);
-	if (!o->to)
-		o->to = dvc__now(db) + 1;
-	if (!o->asof)
-		o->asof = dvc__now(db);
+	if (!o->to || !o->asof) {
+		dvc_time now;
+		int rc = dvc__now(db, &now);
+		if (rc != DVC_OK)
+			return rc;
+		if (!o->to)
+			o->to = now + 1;
+		if (!o->asof)
+			o->asof = now;
+	}
 	if (o->to <= o->from)
 		return dvc__err(DVC_EINVAL, "to", "the period ends before it starts");
 	return DVC_OK;
@@ -125,10 +131,12 @@ int dvc_report_bottlenecks(dvc_db *db, dvc_time asof, dvc_bottlenecks **out)
 	int rc;
 	if (!db || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_report_bottlenecks needs a store and an out pointer");
+	if (!asof && (rc = dvc__now(db, &asof)) != DVC_OK)
+		return rc;
 	if (!(b = dvc__calloc(1, sizeof *b)))
 		return dvc__oom();
 	b->db = db;
-	if ((rc = dvc__store_bottlenecks(db, asof ? asof : dvc__now(db), on_bottleneck, b)) != DVC_OK) {
+	if ((rc = dvc__store_bottlenecks(db, asof, on_bottleneck, b)) != DVC_OK) {
 		dvc_bottlenecks_free(b);
 		return rc;
 	}
@@ -222,7 +230,7 @@ static int flush(csv_sink *k)
 	k->b.len = 0;
 	if (rc != 0) {
 		k->stopped = rc;
-		return rc;
+		return dvc__err(DVC_EUSER, NULL, "the register writer stopped (it returned %d)", rc);
 	}
 	return DVC_OK;
 }
@@ -268,7 +276,7 @@ int dvc_report_register_write(dvc_db *db, const dvc_report_opts *opts, dvc_write
 	if (rc == DVC_OK)
 		rc = flush(&k);
 	dvc_buf_free(&k.b);
-	return k.stopped ? k.stopped : rc;
+	return rc;
 }
 
 static int append(void *ctx, const char *data, size_t len)
@@ -285,6 +293,7 @@ int dvc_report_register_csv(dvc_db *db, const dvc_report_opts *opts, char **out,
 	if (!db || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_report_register_csv needs a store and an out pointer");
 	if ((rc = dvc_report_register_write(db, opts, append, &b)) != DVC_OK) {
+		rc = b.oom ? dvc__oom() : rc; /* our own writer stops only when out of memory */
 		dvc_buf_free(&b);
 		return rc;
 	}

@@ -1361,10 +1361,11 @@ int dvc_register_render(dvc_db *db, const dvc_register_opts *opts, dvc_slip_form
 		return dvc__err(DVC_EINVAL, "format", "unknown slip format %d", (int)fmt);
 	if (opts->from && opts->to && opts->to <= opts->from)
 		return dvc__err(DVC_EINVAL, "to", "the register's period ends before it starts");
+	if ((rc = dvc_now(db, &now)) != DVC_OK)
+		return rc;
 	memset(&nm, 0, sizeof nm);
 	nm.db = db;
 	o.xml = fmt == DVC_SLIP_XML;
-	now = dvc_now(db);
 
 	/* Every dossier, then the period and the desk in C: the list filters
 	 * on the current unit, not on the receiving desk. */

@@ -35,7 +35,7 @@ struct dvc_db {
 	void *xsd;
 	void (*xsd_free)(void *);
 	/* time and calendar for deadlines (dossier.c) */
-	dvc_time (*clock)(void *ctx);
+	dvc_clock_fn clock;
 	void *clock_ctx;
 	const struct dvc_calendar *calendar; /* borrowed, or owned_calendar */
 	struct dvc_calendar *owned_calendar;
@@ -314,7 +314,8 @@ int dvc__store_templates_each(dvc_db *db, dvc__template_cb cb, void *ctx);
 int dvc__store_template_put(dvc_db *db, const char *event, const char *field, const char *text);
 
 /* The handle's clock and calendar (dossier.c). */
-dvc_time dvc__now(dvc_db *db);
+/* DVC_EUSER when the host clock fails: callers read it before they write. */
+int dvc__now(dvc_db *db, dvc_time *out);
 int dvc__calendar(dvc_db *db, const dvc_calendar **out);
 
 /* Journal a non-lifecycle event (payment, refund) and write the row (dossier.c). */

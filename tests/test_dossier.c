@@ -18,7 +18,12 @@
 #define DVC_ARRAY_LEN_T(a) (sizeof(a) / sizeof((a)[0]))
 
 static dvc_time clock_now;
-static dvc_time test_clock(void *ctx) { (void)ctx; return clock_now; }
+static int test_clock(void *ctx, dvc_time *out)
+{
+	(void)ctx;
+	*out = clock_now;
+	return 0;
+}
 
 static void setup_db(dvc_db *db)
 {
@@ -949,10 +954,78 @@ START_TEST(statemachine_table_is_whole_and_drawable)
 }
 END_TEST
 
+/* A host clock that fails (issue 16: a Python callback that raised) fails
+ * the call with DVC_EUSER, and nothing that call would have written is kept:
+ * no dossier, no action, no outbox row — also inside an explicit
+ * transaction, whose earlier work still commits. */
+static int clock_fails;
+static int flaky_clock(void *ctx, dvc_time *out)
+{
+	(void)ctx;
+	*out = clock_now;
+	return clock_fails ? 7 : 0;
+}
+
+static size_t count_dossiers(void)
+{
+	dvc_dossier_list *l;
+	size_t n;
+	ck_ok(dvc_dossier_find(db, NULL, &l));
+	n = dvc_dossier_list_count(l);
+	dvc_dossier_list_free(l);
+	return n;
+}
+
+START_TEST(a_failing_clock_aborts_the_write)
+{
+	dvc_receipt r = submit3(), r2 = DVC_RECEIPT_INIT;
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_action_req q = DVC_ACTION_INIT;
+	dvc_tracking *t;
+	dvc_message_batch *b;
+	dvc_actor admin = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	dvc_time now;
+	size_t n = count_dossiers();
+	int64_t version;
+	ck_ok(dvc_dossier_track(db, r.code, &admin, &t));
+	version = t->version;
+	dvc_tracking_free(t);
+	dvc_set_clock(db, flaky_clock, NULL);
+	clock_fails = 1;
+	s.procedure = P3;
+	s.applicant = &citizen;
+	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
+	ck_dvc(dvc_dossier_submit(db, &s, &r2), DVC_EUSER);
+	ck_assert_str_eq(r2.code, "");
+	ck_dvc(dvc_now(db, &now), DVC_EUSER);
+	q.actor = admin;
+	q.action = DVC_ACT_RECEIVE;
+	ck_dvc(dvc_dossier_act(db, r.code, &q, NULL), DVC_EUSER);
+	ck_dvc(dvc_outbox_fetch(db, 10, &b), DVC_EUSER);
+	/* inside a transaction: the earlier submission commits, the failed one left nothing */
+	clock_fails = 0;
+	ck_ok(dvc_begin(db));
+	ck_ok(dvc_dossier_submit(db, &s, &r2));
+	clock_fails = 1;
+	ck_dvc(dvc_dossier_submit(db, &s, &r2), DVC_EUSER);
+	ck_dvc(dvc_dossier_act(db, r.code, &q, NULL), DVC_EUSER);
+	clock_fails = 0;
+	ck_ok(dvc_commit(db));
+	ck_assert_uint_eq(count_dossiers(), n + 1);
+	ck_ok(dvc_dossier_track(db, r.code, &admin, &t));
+	ck_assert_int_eq(t->version, version);
+	ck_assert_int_eq(t->state, DVC_STATE_SUBMITTED);
+	dvc_tracking_free(t);
+	ck_ok(dvc_dossier_verify(db, NULL, NULL));
+	ck_ok(dvc_dossier_act(db, r.code, &q, NULL)); /* the clock works again: so does the action */
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("dossier");
 	TCase *tc = tcase_create("memory");
+	tcase_add_test(tc, a_failing_clock_aborts_the_write);
 	TCase *tf = tcase_create("file");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);

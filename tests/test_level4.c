@@ -14,7 +14,12 @@
 #define SECRET "bi-mat-cong-thanh-toan"
 
 static dvc_time clock_now;
-static dvc_time test_clock(void *ctx) { (void)ctx; return clock_now; }
+static int test_clock(void *ctx, dvc_time *out)
+{
+	(void)ctx;
+	*out = clock_now;
+	return 0;
+}
 static dvc_db *db;
 
 static const dvc_applicant citizen = {

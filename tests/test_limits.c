@@ -16,7 +16,12 @@
 
 static dvc_db *db;
 static dvc_time clock_now;
-static dvc_time test_clock(void *ctx) { (void)ctx; return clock_now; }
+static int test_clock(void *ctx, dvc_time *out)
+{
+	(void)ctx;
+	*out = clock_now;
+	return 0;
+}
 
 static const dvc_applicant citizen = {
 	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",

@@ -13,7 +13,12 @@
 #define P4 "T.000004"
 
 static dvc_time clock_now;
-static dvc_time test_clock(void *ctx) { (void)ctx; return clock_now; }
+static int test_clock(void *ctx, dvc_time *out)
+{
+	(void)ctx;
+	*out = clock_now;
+	return 0;
+}
 static dvc_db *db;
 static char dir[64], path[128];
 
@@ -321,7 +326,7 @@ START_TEST(register_streams_through_a_callback)
 	size_t lines = 0;
 	ck_ok(dvc_report_register_write(db, &o, count_lines, &lines));
 	ck_assert_uint_eq(lines, 8);
-	ck_assert_int_eq(dvc_report_register_write(db, &o, stop_early, NULL), 42);
+	ck_dvc(dvc_report_register_write(db, &o, stop_early, NULL), DVC_EUSER); /* never the callback's 42 */
 	ck_dvc(dvc_report_register_write(db, &o, NULL, NULL), DVC_EINVAL);
 }
 END_TEST

@@ -20,7 +20,12 @@
 #define FORM3 "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}"
 
 static dvc_time clock_now;
-static dvc_time test_clock(void *ctx) { (void)ctx; return clock_now; }
+static int test_clock(void *ctx, dvc_time *out)
+{
+	(void)ctx;
+	*out = clock_now;
+	return 0;
+}
 static dvc_db *db;
 
 static dvc_time at(const char *iso)

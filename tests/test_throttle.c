@@ -18,7 +18,12 @@
 #define WRONG "AAAAAAAAAAAAAAAAAAAA" /* well-formed, never drawn in these tests */
 
 static dvc_time clock_now;
-static dvc_time test_clock(void *ctx) { (void)ctx; return clock_now; }
+static int test_clock(void *ctx, dvc_time *out)
+{
+	(void)ctx;
+	*out = clock_now;
+	return 0;
+}
 
 static char dir[64], path[128];
 static dvc_db *db;

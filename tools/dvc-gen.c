@@ -233,7 +233,11 @@ typedef struct gen {
 	int64_t day_seconds;
 } gen;
 
-static dvc_time gen_clock(void *ctx) { return ((gen *)ctx)->now; }
+static int gen_clock(void *ctx, dvc_time *out)
+{
+	*out = ((gen *)ctx)->now;
+	return 0;
+}
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
 {

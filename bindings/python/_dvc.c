@@ -997,16 +997,20 @@ static int store_check(StoreObject *self, int rc)
 	} while (0)
 
 /* Clocks installed with dvc_set_clock(); ctx is the StoreObject. */
-static dvc_time fixed_clock(void *ctx)
+static int fixed_clock(void *ctx, dvc_time *out)
 {
-	return ((StoreObject *)ctx)->fixed_now;
+	*out = ((StoreObject *)ctx)->fixed_now;
+	return 0;
 }
 
-static dvc_time python_clock(void *ctx)
+/* A raising callback fails the clock: the library then refuses the call
+ * (DVC_EUSER) with nothing written, and the exception is raised. */
+static int python_clock(void *ctx, dvc_time *out)
 {
 	StoreObject *self = ctx;
 	PyGILState_STATE g = PyGILState_Ensure();
-	dvc_time t = (dvc_time)time(NULL);
+	dvc_time t = 0;
+	int failed = 0;
 	PyObject *r = self->clock_fn ? PyObject_CallNoArgs(self->clock_fn) : NULL;
 	if (!r || to_time(r, &t) < 0) {
 		if (!PyErr_Occurred())
@@ -1027,11 +1031,12 @@ static dvc_time python_clock(void *ctx)
 		} else {
 			PyErr_Clear();
 		}
-		t = (dvc_time)time(NULL);
+		failed = 1;
 	}
 	Py_XDECREF(r);
 	PyGILState_Release(g);
-	return t;
+	*out = t;
+	return failed ? -1 : 0;
 }
 
 static void store_detach_calendar(StoreObject *self)
@@ -1221,12 +1226,13 @@ static PyObject *Store_get_in_transaction(StoreObject *self, void *c)
 static PyObject *Store_now(StoreObject *self, PyObject *u)
 {
 	dvc_time t;
+	int rc;
 	(void)u;
 	if (store_enter(self) < 0)
 		return NULL;
-	NOGIL(t = dvc_now(self->db));
+	NOGIL(rc = dvc_now(self->db, &t));
 	store_leave(self);
-	if (store_check(self, 0) < 0)
+	if (store_check(self, rc) < 0)
 		return NULL;
 	return time_obj(t);
 }
@@ -3026,7 +3032,7 @@ PyMODINIT_FUNC PyInit__dvc(void)
 	    PyModule_AddIntConstant(m, "CALENDAR_MAX_YEAR", DVC_CALENDAR_MAX_YEAR) < 0)
 		goto fail;
 	/* status codes, for the exception table */
-	for (int c = 0; c >= DVC_EAMOUNT; c--) {
+	for (int c = 0; c >= DVC_EUSER; c--) {
 		const char *n = dvc_status_name(c);
 		if (PyModule_AddIntConstant(m, n, c) < 0)
 			goto fail;

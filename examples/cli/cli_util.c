@@ -48,7 +48,11 @@ int cli_no_json(const dvc_cli *cli, const char *command)
 	return 0;
 }
 
-static dvc_time fixed_clock(void *ctx) { return *(const dvc_time *)ctx; }
+static int fixed_clock(void *ctx, dvc_time *out)
+{
+	*out = *(const dvc_time *)ctx;
+	return 0;
+}
 
 dvc_db *cli_db(dvc_cli *cli)
 {

@@ -57,7 +57,11 @@ typedef struct demo {
 	dvc_time now;
 } demo;
 
-static dvc_time demo_clock(void *ctx) { return ((demo *)ctx)->now; }
+static int demo_clock(void *ctx, dvc_time *out)
+{
+	*out = ((demo *)ctx)->now;
+	return 0;
+}
 
 static const char *weekday(int y, int m, int d)
 {

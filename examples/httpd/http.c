@@ -54,10 +54,11 @@ static const char page_csp[] =
 
 static _Thread_local dvc_db *tl_db;
 
-static dvc_time shifted_clock(void *ctx)
+static int shifted_clock(void *ctx, dvc_time *out)
 {
 	const httpd *srv = ctx;
-	return (dvc_time)time(NULL) + srv->clock_shift;
+	*out = (dvc_time)time(NULL) + srv->clock_shift;
+	return 0;
 }
 
 dvc_db *httpd_db(httpd_req *r)

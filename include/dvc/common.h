@@ -52,7 +52,8 @@ typedef enum dvc_status {
 	DVC_EEXPIRED = -25,   /**< a time-limited object has expired */
 	DVC_ECORRUPT = -26,   /**< stored data fails an integrity check */
 	DVC_ETEMPLATE = -27,  /**< a template is invalid (unknown placeholder...) */
-	DVC_EAMOUNT = -28     /**< a payment amount does not match what is due */
+	DVC_EAMOUNT = -28,    /**< a payment amount does not match what is due */
+	DVC_EUSER = -29       /**< a host callback (clock, writer) reported failure */
 } dvc_status;
 
 /** Details of the last failure on the calling thread. */

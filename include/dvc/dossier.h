@@ -54,12 +54,19 @@ typedef struct dvc_actor {
 	const char *secret; /**< tracking secret, for anonymous applicants */
 } dvc_actor;
 
-/** Time source and calendar of a store handle (tests and simulations set them). */
-typedef dvc_time (*dvc_clock_fn)(void *ctx);
+/* Time source and calendar of a store handle (tests and simulations set them). */
+
+/** A host clock: write the current instant to *out and return 0, or return
+ * non-zero when it cannot. A failing clock fails the libdvc call that read
+ * it with DVC_EUSER, and nothing that call would have written is kept. */
+typedef int (*dvc_clock_fn)(void *ctx, dvc_time *out);
 /** Use `fn` instead of the system clock for this handle (NULL restores it). */
 DVC_API void dvc_set_clock(dvc_db *db, dvc_clock_fn fn, void *ctx);
-/** The handle's current time. */
-DVC_API dvc_time dvc_now(dvc_db *db);
+/**
+ * The handle's current time into *out (the system clock for a NULL handle).
+ * @return DVC_OK; DVC_EINVAL (out NULL); DVC_EUSER (the host clock failed).
+ */
+DVC_API int dvc_now(dvc_db *db, dvc_time *out);
 /**
  * Use `cal` (borrowed: it must outlive the handle or be replaced) for
  * deadlines. Without one, the handle creates the default calendar on first use.

@@ -123,7 +123,8 @@ DVC_API int dvc_report_index(dvc_db *db, const dvc_report_opts *opts, dvc_index_
  */
 DVC_API int dvc_report_register_csv(dvc_db *db, const dvc_report_opts *opts, char **out, size_t *len);
 
-/** Receives the register a piece at a time; return non-zero to stop (that value is returned). */
+/** Receives the register a piece at a time; return non-zero to stop: the
+ * call then fails with DVC_EUSER (never one of the library's own codes). */
 typedef int (*dvc_write_fn)(void *ctx, const char *data, size_t len);
 
 /**

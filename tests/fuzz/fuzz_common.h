@@ -40,10 +40,11 @@ static inline char *fuzz_cstr(const uint8_t *data, size_t size)
 		}                                                                             \
 	} while (0)
 
-static inline dvc_time fuzz_clock(void *ctx)
+static inline int fuzz_clock(void *ctx, dvc_time *out)
 {
 	(void)ctx;
-	return 1772416800; /* 2026-03-02T09:00:00+07:00 */
+	*out = 1772416800; /* 2026-03-02T09:00:00+07:00 */
+	return 0;
 }
 
 /* A store with the test catalog, officers and a received level-4 dossier. */

@@ -53,7 +53,7 @@ __all__ = [
     "Schema", "Utf8", "TooBig", "Duplicate", "Reference", "Transition", "ServiceLevel",
     "Permission", "Conflict", "Signature", "IO", "FormatVersion", "Busy", "InvalidDate",
     "OutOfRange", "TransactionMisuse", "Auth", "Throttled", "Expired", "Corrupt", "Template",
-    "Amount",
+    "Amount", "CallbackFailed",
 ]
 
 __version__ = _dvc.version()
@@ -274,12 +274,18 @@ class Amount(Error):
     code = _dvc.DVC_EAMOUNT
 
 
+class CallbackFailed(Error):
+    """DVC_EUSER: a host callback (the clock) failed; the call wrote nothing."""
+    code = _dvc.DVC_EUSER
+
+
 _ERRORS: Dict[int, type] = {
     cls.code: cls
     for cls in (InternalError, OutOfMemory, InvalidArgument, NotFound, Exists, Parse, Schema,
                 Utf8, TooBig, Duplicate, Reference, Transition, ServiceLevel, Permission,
                 Conflict, Signature, IO, FormatVersion, Busy, InvalidDate, OutOfRange,
-                TransactionMisuse, Auth, Throttled, Expired, Corrupt, Template, Amount)
+                TransactionMisuse, Auth, Throttled, Expired, Corrupt, Template, Amount,
+                CallbackFailed)
 }
 _dvc._set_error_classes(Error, _ERRORS)
 

@@ -231,3 +231,24 @@ def test_journal_hashes_follow_the_documented_encoding(tmp_path):
     for r in rows:
         assert _journal_hash(*r[:10], prev) == r[10]
         prev = r[10]
+
+
+def test_a_raising_clock_aborts_the_write(dossier_store):
+    """Issue 16: an exception in the clock callback fails the call, and the
+    dossier or action it would have written is not kept."""
+    db = dossier_store
+    code, _ = db.submit("T.000003", applicant=CITIZEN, form=FORM3)
+    before = len(db.list_dossiers())
+    now = db.now()
+
+    def broken():
+        raise KeyError("clock failure")
+
+    db.set_clock(broken)
+    with pytest.raises(KeyError, match="clock failure"):
+        db.submit("T.000003", applicant=CITIZEN, form=FORM3)
+    with pytest.raises(KeyError, match="clock failure"):
+        db.act(code, "receive", officer="le.tiep.nhan")
+    db.set_clock(now)
+    assert len(db.list_dossiers()) == before
+    assert db.track(code, officer="quan.tri")["state"] == "submitted"
