@@ -3,10 +3,12 @@
  * this file applies it: actor, preconditions, effects, journal. */
 #include "dvc/dossier.h"
 #include "dvc/eform.h"
+#include "dvc/payment.h"
 #include "dvc/validate.h"
 #include "notify_internal.h"
 #include "store_internal.h"
 #include "throttle_internal.h"
+#include "dossier_internal.h"
 #include "text.h"
 
 #include <cjson/cJSON.h>
@@ -238,6 +240,7 @@ static void entry_hash(const char *code, const dvc__journal_row *j, const unsign
 typedef struct pending_entry {
 	dvc__journal_row j;
 	unsigned char digest[32], hash[32];
+	int have_digest;
 } pending_entry;
 
 static void journal_prepare(dvc__dossier *d, pending_entry *p, dvc_time at, const char *actor,
@@ -253,7 +256,9 @@ static void journal_prepare(dvc__dossier *d, pending_entry *p, dvc_time at, cons
 	j->to = d->state;
 	j->note = note && *note ? note : NULL;
 	j->payload_digest = NULL;
-	if (payload) {
+	if (p->have_digest) {
+		j->payload_digest = p->digest; /* a file's SHA-256, computed while it streamed */
+	} else if (payload) {
 		crypto_hash_sha256(p->digest, (const unsigned char *)payload, strlen(payload));
 		j->payload_digest = p->digest;
 	}
@@ -268,6 +273,7 @@ static int journal(dvc_db *db, dvc__dossier *d, dvc_time at, const char *actor, 
 		   dvc_state from, const char *note, const char *payload)
 {
 	pending_entry pe;
+	pe.have_digest = 0;
 	journal_prepare(d, &pe, at, actor, action, from, note, payload);
 	return dvc__store_journal_insert(db, d->id, &pe.j);
 }
@@ -352,11 +358,7 @@ static int resolve_actor(dvc_db *db, const dvc__dossier *d, const dvc_actor *a, 
  * owner out. Shapes are checked first: a code or secret that cannot exist
  * is refused without a write (a 30 KB made-up code used to store a 30 KB
  * row). */
-typedef struct guesser {
-	dvc__throttle_key keys[2];
-	size_t n;
-	int failures;
-} guesser;
+typedef dvc__guesser guesser; /* dossier_internal.h: document.c guards files with it */
 
 static int guesser_init(guesser *g, const char *client, const char *code, const char *secret)
 {
@@ -690,6 +692,7 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 	{
 		/* the row is inserted once, already carrying its chain head */
 		pending_entry pe;
+		pe.have_digest = 0;
 		journal_prepare(&d, &pe, now, label, DVC_ACT_SUBMIT, DVC_STATE_DRAFT,
 				s->draft ? "Lưu nháp" : NULL, s->form_data);
 		if ((rc = dvc__store_dossier_insert(db, &d, &app, s->form_data, s->fee_exemption)) != DVC_OK ||
@@ -866,6 +869,27 @@ static bool delivery_allowed(const dvc__proc_rt *rt, dvc_delivery m)
  * dvc_dossier_allowed_actions both call it, so they cannot disagree. With
  * `needs` (dry run), inputs the request lacks are reported there as
  * DVC_NEED_* bits instead of failing; every other check is made. */
+/* The fee before the result: always for an online return (nobody is at the
+ * counter to take it), and at the counter too where the procedure says so. */
+static int check_paid(dvc_db *db, const dvc__dossier *d, const dvc__proc_rt *rt,
+		      dvc_delivery delivery)
+{
+	dvc_procedure_policy pol;
+	char types[DVC__TYPES_MAX], due[DVC_VND_SIZE];
+	int64_t owed = d->fee_due - (d->fee_paid - d->fee_refunded);
+	int rc;
+	if (owed <= 0)
+		return DVC_OK;
+	if ((rc = dvc__policy(db, rt->code, &pol, types, sizeof types)) != DVC_OK)
+		return rc;
+	if (delivery != DVC_DELIVERY_ONLINE && !pol.pay_before_return)
+		return DVC_OK;
+	dvc_vnd_format(owed, due);
+	return dvc__err(DVC_ETRANSITION, "fee",
+			"dossier %s still owes %s đồng: the fee is paid before the result is returned%s",
+			d->code, due, delivery == DVC_DELIVERY_ONLINE ? " online" : "");
+}
+
 static int check_action(dvc_db *db, const dvc__dossier *d, const dvc__proc_rt *rt,
 			const actor *ac, const dvc_action_req *r, dvc_time now,
 			const dvc_transition **tp, dvc__officer_row *target, unsigned int *needs)
@@ -888,6 +912,11 @@ static int check_action(dvc_db *db, const dvc__dossier *d, const dvc__proc_rt *r
 					"procedure %s (online level %d) cannot deliver results online",
 					rt->code, rt->online_level);
 	}
+	if (r->action == DVC_ACT_RECEIVE && (rc = dvc__documents_check_receipt(db, d, rt)) != DVC_OK)
+		return rc;
+	if (r->action == DVC_ACT_RETURN &&
+	    (rc = check_paid(db, d, rt, needs ? DVC_DELIVERY_COUNTER : r->delivery)) != DVC_OK)
+		return rc;
 	*tp = t;
 	return DVC_OK;
 }
@@ -978,6 +1007,9 @@ static int apply(const dvc_calendar *cal, const dvc__proc_rt *rt, dvc__dossier *
 		break;
 	case DVC_ACT_PAY:
 	case DVC_ACT_REFUND:
+	case DVC_ACT_ATTACH:
+	case DVC_ACT_SIGN:
+	case DVC_ACT_RATE:
 		break; /* refused before we get here */
 	}
 	return rc;
@@ -1125,6 +1157,60 @@ int dvc__dossier_record(dvc_db *db, dvc__dossier *d, const char *who, dvc_action
 	return dvc__store_dossier_update(db, d, rev);
 }
 
+int dvc__dossier_record_digest(dvc_db *db, dvc__dossier *d, const char *who, dvc_action action,
+			       const char *note, const unsigned char digest[32])
+{
+	pending_entry pe;
+	int64_t rev = d->rev;
+	int rc;
+	d->rev = rev + 1;
+	pe.have_digest = 1;
+	memcpy(pe.digest, digest, 32);
+	journal_prepare(d, &pe, dvc__now(db), who, action, d->state, note, NULL);
+	if ((rc = dvc__store_journal_insert(db, d->id, &pe.j)) != DVC_OK)
+		return rc;
+	return dvc__store_dossier_update(db, d, rev);
+}
+
+int dvc__dossier_open(dvc_db *db, const char *code, const dvc_actor *a, dvc__dossier *d,
+		      dvc__who *w, int *bad_secret)
+{
+	const dvc__proc_rt *rt;
+	actor ac;
+	int rc;
+	*bad_secret = 0;
+	if (!a)
+		return dvc__err(DVC_EINVAL, "actor", "who asks is required");
+	if ((rc = load_for(db, code, a, d, &rt, &ac, bad_secret)) != DVC_OK)
+		return rc;
+	w->role = ac.role;
+	w->is_officer = ac.is_officer;
+	w->owner = ac.owner;
+	w->account_id = ac.account_id;
+	w->off = ac.off;
+	memcpy(w->label, ac.label, sizeof w->label);
+	return DVC_OK;
+}
+
+int dvc__anon_check(dvc_db *db, dvc__guesser *g, const char *client, const char *code,
+		    const char *secret)
+{
+	int rc;
+	if ((rc = guesser_init(g, client, code, secret)) != DVC_OK)
+		return rc;
+	return throttled(db, g, dvc__now(db));
+}
+
+int dvc__anon_failed(dvc_db *db, const dvc__guesser *g)
+{
+	return count_bad_secret(db, g, dvc__now(db));
+}
+
+void dvc__anon_ok(dvc_db *db, const dvc__guesser *g)
+{
+	forget_failures(db, g);
+}
+
 int dvc_dossier_act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *new_version)
 {
 	dvc__dossier d;
@@ -1137,9 +1223,10 @@ int dvc_dossier_act(dvc_db *db, const char *code, const dvc_action_req *r, int64
 		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_action_req version %u", r->version);
 	if ((unsigned)r->action >= DVC_ACTION_COUNT)
 		return dvc__err(DVC_EINVAL, "action", "unknown action %d", (int)r->action);
-	if (r->action == DVC_ACT_PAY || r->action == DVC_ACT_REFUND)
-		return dvc__err(DVC_EINVAL, "action", "payments are recorded by the payment module "
-				"(dvc_payment_callback), not as dossier actions");
+	if (dvc_action_is_record(r->action))
+		return dvc__err(DVC_EINVAL, "action", "%s is recorded by its own module (payments, "
+				"documents, signatures, ratings), not as a dossier action",
+				dvc_action_name(r->action));
 	if (sodium_init() < 0)
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
 	anonymous = r->actor.kind == DVC_ACTOR_ANONYMOUS;

@@ -86,6 +86,7 @@ const char *dvc_status_name(int code)
 		"DVC_EPERM", "DVC_ECONFLICT", "DVC_ESIGNATURE", "DVC_EIO", "DVC_EVERSION",
 		"DVC_EBUSY", "DVC_EDATE", "DVC_ERANGE", "DVC_ETXN", "DVC_EAUTH",
 		"DVC_ETHROTTLED", "DVC_EEXPIRED", "DVC_ECORRUPT", "DVC_ETEMPLATE", "DVC_EAMOUNT", "DVC_EUSER",
+		"DVC_EMEDIATYPE", "DVC_EINCOMPLETE", "DVC_ETRUNCATED",
 	};
 	if (code > 0 || (size_t)(-code) >= DVC_ARRAY_LEN(names))
 		return "DVC_UNKNOWN";

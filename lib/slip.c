@@ -81,6 +81,7 @@
 #include "dvc/catalog.h"
 #include "dvc/dossier.h"
 #include "store_internal.h"
+#include "dossier_internal.h"
 #include "text.h"
 
 #define CIRCULAR "01/2018/TT-VPCP"
@@ -569,6 +570,7 @@ typedef struct slip {
 	const char *desk;               /* reception desk's agency code */
 	const char *desk_name;
 	names nm;
+	dvc_file_list *files;           /* receipt: the files received, or NULL */
 } slip;
 
 static const dvc_journal_entry *last_entry(const dvc_tracking *t, dvc_action a)
@@ -632,6 +634,55 @@ static void html_applicant(sink *o, const slip *s, const char *lead)
 	hfield(o, "Nội dung yêu cầu giải quyết", t->procedure_name);
 }
 
+/* The documents as received: per component, its current files (an
+ * online dossier, or paper scanned at the desk). 0 when the dossier has
+ * no files: the desk then checked paper, listed from the catalog. */
+static int receipt_files(slip *s, sink *o)
+{
+	static const char *const FILE_FORM_VI[] = {"Bản chính (bản chụp)", "Bản sao (bản chụp)",
+						   "Bản sao điện tử"};
+	static const char *const FILE_FORM_XML[] = {"original", "copy", "ecopy"};
+	const dvc_procedure *p = s->p;
+	size_t row = 0, n = dvc_file_list_count(s->files);
+	int any = 0;
+	for (size_t k = 0; k < n; k++)
+		if (dvc_file_list_get(s->files, k)->component >= 0 && !dvc_file_list_get(s->files, k)->replaced_by)
+			any = 1;
+	if (!any)
+		return 0;
+	for (size_t i = 0; i < p->n_documents; i++) {
+		if (p->documents[i].submission == DVC_SUBMIT_EFORM && s->t->form_data) {
+			row++;
+			if (!o->xml) {
+				dvc_buf_printf(&o->b, "<tr><td class=\"c\">%zu</td><td>", row);
+				put_esc(&o->b, p->documents[i].name);
+				dvc_buf_puts(&o->b, " (biểu mẫu điện tử)</td><td class=\"c\">Bản điện tử</td>"
+						    "<td class=\"c\">01</td></tr>\n");
+			}
+			xel(o, 2, "document", p->documents[i].name, "form", "eform", "count", "1", NULL);
+		}
+		for (size_t k = 0; k < n; k++) {
+			const dvc_file_info *f = dvc_file_list_get(s->files, k);
+			unsigned ff = (unsigned)f->form < 3 ? (unsigned)f->form : 0;
+			if (f->component != (int)i || f->replaced_by)
+				continue;
+			row++;
+			if (!o->xml) {
+				dvc_buf_printf(&o->b, "<tr><td class=\"c\">%zu</td><td>", row);
+				put_esc(&o->b, p->documents[i].name);
+				dvc_buf_puts(&o->b, ": tệp ");
+				put_esc(&o->b, f->name);
+				dvc_buf_puts(&o->b, "</td><td class=\"c\">");
+				put_esc(&o->b, FILE_FORM_VI[ff]);
+				dvc_buf_puts(&o->b, "</td><td class=\"c\">01</td></tr>\n");
+			}
+			xel(o, 2, "document", p->documents[i].name, "form", FILE_FORM_XML[ff], "count", "1",
+			    "file", f->name, "sha256", f->sha256, NULL);
+		}
+	}
+	return 1;
+}
+
 /* Form 01. XML: receiving_desk, documents/document(form, count), sets,
  * deadline(unit), received_at, due_at, result_place, receiving_officer,
  * lookup. */
@@ -666,6 +717,8 @@ static int form_receipt(slip *s, sink *o)
 	     "<th>Tên giấy tờ</th><th>Hình thức (bản chính, bản sao hoặc bản chụp)</th>"
 	     "<th>Số lượng</th></tr>\n");
 	xopen(o, 1, "documents");
+	if (receipt_files(s, o))
+		goto listed;
 	for (size_t i = 0; i < p->n_documents; i++) {
 		const dvc_document *d = &p->documents[i];
 		unsigned f = (unsigned)d->form < DVC_ARRAY_LEN(DOC_FORM_VI) ? (unsigned)d->form : 0;
@@ -682,6 +735,7 @@ static int form_receipt(slip *s, sink *o)
 	}
 	if (!p->n_documents)
 		H(o, "<tr><td class=\"c\">-</td><td>Không yêu cầu giấy tờ</td><td></td><td></td></tr>\n");
+listed:
 	H(o, "</table>\n");
 	xclose(o, 1, "documents");
 
@@ -1191,6 +1245,8 @@ int dvc_slip_render(dvc_db *db, const char *code, dvc_slip_kind kind, dvc_slip_f
 	}
 	if ((rc = dvc_procedure_get_version(db, s.t->procedure, s.t->procedure_version, &s.p)) != DVC_OK)
 		goto done;
+	if (kind == DVC_SLIP_RECEIPT && (rc = dvc__dossier_files_all(db, code, &s.files)) != DVC_OK)
+		goto done;
 	s.desk = desk_of(s.t, s.p);
 	if ((rc = agency_name(&s.nm, s.desk, &s.desk_name)) != DVC_OK)
 		goto done;
@@ -1198,6 +1254,7 @@ int dvc_slip_render(dvc_db *db, const char *code, dvc_slip_kind kind, dvc_slip_f
 done:
 	rc = finish(&o, rc, out_doc, len);
 	names_free(&s.nm);
+	dvc_file_list_free(s.files);
 	dvc_procedure_free(s.p);
 	dvc_tracking_free(s.t);
 	return rc;

@@ -163,6 +163,42 @@ static const char *const migrations[] = {
 	"  window_start INTEGER NOT NULL, locked_until INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (scope, key)) WITHOUT ROWID;"
 	"CREATE INDEX throttle_expiry ON throttle(expires_at);",
+
+	/* 6 -> 7: documents and results (content-addressed blobs in chunks, so
+	 * that no file is ever whole in memory), per-procedure file and payment
+	 * rules, counter payments, ratings and the citizen's data store */
+	"CREATE TABLE blob ("
+	"  id INTEGER PRIMARY KEY, sha256 BLOB UNIQUE, size INTEGER NOT NULL,"
+	"  media_type TEXT NOT NULL);"
+	"CREATE TABLE blob_chunk ("
+	"  id INTEGER PRIMARY KEY, blob_id INTEGER NOT NULL REFERENCES blob(id),"
+	"  seq INTEGER NOT NULL, data BLOB NOT NULL, UNIQUE (blob_id, seq));"
+	"CREATE TABLE dossier_file ("
+	"  id INTEGER PRIMARY KEY, dossier_id INTEGER NOT NULL REFERENCES dossier(id),"
+	"  component INTEGER NOT NULL, blob_id INTEGER NOT NULL REFERENCES blob(id),"
+	"  name TEXT NOT NULL, form INTEGER NOT NULL, mode INTEGER NOT NULL,"
+	"  added_by TEXT NOT NULL, added_at INTEGER NOT NULL,"
+	"  replaced_by INTEGER REFERENCES dossier_file(id));"
+	"CREATE INDEX dossier_file_dossier ON dossier_file(dossier_id, component);"
+	"CREATE TABLE procedure_policy ("
+	"  procedure TEXT PRIMARY KEY, max_file_bytes INTEGER NOT NULL,"
+	"  media_types TEXT NOT NULL, require_files INTEGER NOT NULL,"
+	"  pay_before_return INTEGER NOT NULL) WITHOUT ROWID;"
+	"ALTER TABLE payment ADD COLUMN method TEXT;"
+	"ALTER TABLE payment ADD COLUMN officer TEXT;"
+	"CREATE TABLE rating ("
+	"  dossier_id INTEGER PRIMARY KEY REFERENCES dossier(id), at INTEGER NOT NULL,"
+	"  comment TEXT);"
+	"CREATE TABLE rating_score ("
+	"  dossier_id INTEGER NOT NULL REFERENCES rating(dossier_id),"
+	"  criterion INTEGER NOT NULL, score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),"
+	"  PRIMARY KEY (dossier_id, criterion)) WITHOUT ROWID;"
+	"CREATE TABLE account_file ("
+	"  id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES account(id),"
+	"  blob_id INTEGER NOT NULL REFERENCES blob(id), name TEXT NOT NULL,"
+	"  form INTEGER NOT NULL, kind INTEGER NOT NULL,"
+	"  dossier_id INTEGER REFERENCES dossier(id), added_at INTEGER NOT NULL);"
+	"CREATE INDEX account_file_account ON account_file(account_id);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DVC_SCHEMA_VERSION,

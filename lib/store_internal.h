@@ -290,6 +290,11 @@ int dvc__store_payment_get(dvc_db *db, const char *reference, dvc__payment_row *
 int dvc__store_payment_supersede(dvc_db *db, int64_t dossier_id);
 int dvc__store_payment_update(dvc_db *db, int64_t id, int state, const char *gateway_txn,
 			      dvc_time confirmed_at);
+/* A payment or refund taken at the counter, confirmed at once; DVC_EEXISTS
+ * when the reference (from the receipt number) is taken. */
+int dvc__store_payment_counter(dvc_db *db, int64_t dossier_id, const char *reference, int kind,
+			       int64_t amount, const char *receipt_no, dvc_time at,
+			       const char *method, const char *officer);
 
 /* ---- outbox and templates (store_notify.c) ---- */
 typedef struct dvc__outbox_row {

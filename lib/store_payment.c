@@ -97,3 +97,37 @@ int dvc__store_payment_supersede(dvc_db *db, int64_t dossier_id)
 	sqlite3_bind_int64(st, 1, dossier_id);
 	return dvc__exec_step(db, st, "closing earlier payment requests");
 }
+
+static const char SQL_PAY_COUNTER[] =
+	"INSERT INTO payment(dossier_id, reference, kind, amount, state, gateway, gateway_txn,"
+	" created_at, confirmed_at, method, officer) VALUES (?1, ?2, ?3, ?4, 1, 'counter', ?5, ?6, ?6,"
+	" ?7, ?8)";
+static const char SQL_PAY_REF_EXISTS[] = "SELECT 1 FROM payment WHERE reference = ?1";
+
+int dvc__store_payment_counter(dvc_db *db, int64_t dossier_id, const char *reference, int kind,
+			       int64_t amount, const char *receipt_no, dvc_time at,
+			       const char *method, const char *officer)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_PAY_REF_EXISTS);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, reference, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return dvc__err(DVC_EEXISTS, "receipt_no", "receipt number %s is already recorded", receipt_no);
+	if (rc != SQLITE_DONE)
+		return dvc__store_err(db, rc, "looking a payment up");
+	if (!(st = dvc__stmt(db, SQL_PAY_COUNTER)))
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, dossier_id);
+	sqlite3_bind_text(st, 2, reference, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, kind);
+	sqlite3_bind_int64(st, 4, amount);
+	sqlite3_bind_text(st, 5, receipt_no, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, at);
+	sqlite3_bind_text(st, 7, method, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, officer, -1, SQLITE_STATIC);
+	return dvc__exec_step(db, st, "storing a counter payment");
+}

@@ -326,6 +326,16 @@ START_TEST(service_level_rules_are_enforced_by_the_library)
 	ck_ok(act_o(r4.code, DVC_ACT_FORWARD, "hoang.lanh.dao"));
 	q.delivery = DVC_DELIVERY_ONLINE;
 	q.payload = "%PDF-1.7 kết quả điện tử";
+	/* not before the fee is paid: nobody is at the counter to take it */
+	ck_dvc(dvc_dossier_act(db, r4.code, &q, NULL), DVC_ETRANSITION);
+	ck_assert_ptr_nonnull(strstr(dvc_error_last()->message, "50.000 đồng"));
+	{
+		dvc_counter_payment cp = DVC_COUNTER_PAYMENT_INIT;
+		cp.officer = "le.tiep.nhan";
+		cp.receipt_no = "0000123";
+		cp.amount = 50000;
+		ck_ok(dvc_payment_counter(db, r4.code, &cp));
+	}
 	ck_ok(dvc_dossier_act(db, r4.code, &q, NULL));
 	dvc_tracking *t = track_officer(r4.code);
 	ck_assert_int_eq(t->delivery, DVC_DELIVERY_ONLINE);

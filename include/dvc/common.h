@@ -53,7 +53,10 @@ typedef enum dvc_status {
 	DVC_ECORRUPT = -26,   /**< stored data fails an integrity check */
 	DVC_ETEMPLATE = -27,  /**< a template is invalid (unknown placeholder...) */
 	DVC_EAMOUNT = -28,    /**< a payment amount does not match what is due */
-	DVC_EUSER = -29       /**< a host callback (clock, writer) reported failure */
+	DVC_EUSER = -29,      /**< a host callback (clock, writer) reported failure */
+	DVC_EMEDIATYPE = -30, /**< a file's detected media type is not accepted */
+	DVC_EINCOMPLETE = -31,/**< required dossier components are missing */
+	DVC_ETRUNCATED = -32  /**< an upload ended before its declared size */
 } dvc_status;
 
 /** Details of the last failure on the calling thread. */

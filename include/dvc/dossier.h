@@ -272,7 +272,7 @@ typedef struct dvc_tracking {
 	int clock_stopped;         /**< supplement requested or paused */
 	dvc_delivery delivery;
 	int64_t fee_due;           /**< VND, computed at intake */
-	int64_t fee_paid;          /**< confirmed online payments */
+	int64_t fee_paid;          /**< confirmed payments, online and at the counter */
 	int64_t fee_refunded;
 	const char *fee_exemption; /**< legal reason, or NULL */
 	const dvc_journal_entry *history;

@@ -23,6 +23,7 @@
 #include "dvc/slip.h"
 #include "dvc/report.h"
 #include "dvc/view.h"
+#include "dvc/document.h"
 
 #ifdef __cplusplus
 extern "C" {

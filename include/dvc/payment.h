@@ -101,6 +101,53 @@ DVC_API int dvc_payment_callback(dvc_db *db, const char *query, dvc_payment_resu
  */
 DVC_API int dvc_payment_sign(const char *query, const char *secret, char **out);
 
+/** How a fee was paid at the counter. */
+typedef enum dvc_pay_method {
+	DVC_PAY_CASH = 0,     /**< tiền mặt */
+	DVC_PAY_CARD = 1,     /**< thẻ (POS at the desk) */
+	DVC_PAY_TRANSFER = 2  /**< chuyển khoản */
+} dvc_pay_method;
+
+/** "cash", "card", "transfer". */
+DVC_API const char *dvc_pay_method_name(dvc_pay_method m);
+DVC_API int dvc_pay_method_parse(const char *name, dvc_pay_method *out);
+
+/** Bytes in a counter receipt number (số biên lai), the NUL not counted. */
+#define DVC_RECEIPT_NO_MAX 40
+
+/** A payment taken at the reception desk. Initialise with DVC_COUNTER_PAYMENT_INIT. */
+typedef struct dvc_counter_payment {
+	unsigned int version;
+	const char *officer;    /**< the desk officer who took it (reception at the route's desk) */
+	const char *receipt_no; /**< the receipt (biên lai) number: printable, unique in the store */
+	int64_t amount;         /**< VND, 1..what is still owed (refund: ..what was paid) */
+	dvc_pay_method method;
+	const char *note;       /**< refunds: the reason (required); payments: optional */
+} dvc_counter_payment;
+
+#define DVC_COUNTER_PAYMENT_VERSION 1
+#define DVC_COUNTER_PAYMENT_INIT {DVC_COUNTER_PAYMENT_VERSION, NULL, NULL, 0, DVC_PAY_CASH, NULL}
+
+/**
+ * Record a fee paid at the counter, at any service level. Journaled
+ * (action pay, the receipt number's digest in the chain); counted in
+ * dvc_tracking.fee_paid and on the slips.
+ * @return DVC_OK; DVC_ENOTFOUND (dossier or officer); DVC_EPERM (not an
+ *   officer of the dossier's reception desk); DVC_ETRANSITION (not received
+ *   yet, closed, exempt, or nothing owed); DVC_EAMOUNT (zero, negative or
+ *   more than owed); DVC_EINVAL (receipt number empty, too long or not
+ *   printable; unknown method); DVC_EEXISTS (receipt number already used).
+ */
+DVC_API int dvc_payment_counter(dvc_db *db, const char *code, const dvc_counter_payment *p);
+
+/**
+ * Refund at the counter what was paid (online or at the counter) and not
+ * refunded yet, with the reason in `note`. Journaled (action refund).
+ * @return as dvc_payment_counter; DVC_EAMOUNT when more than was paid;
+ *   DVC_EINVAL without a reason.
+ */
+DVC_API int dvc_payment_counter_refund(dvc_db *db, const char *code, const dvc_counter_payment *p);
+
 /** "paid", "duplicate", "declined"; "?" for anything else. */
 DVC_API const char *dvc_payment_outcome_name(dvc_payment_outcome o);
 DVC_API int dvc_payment_outcome_parse(const char *name, dvc_payment_outcome *out);

@@ -53,7 +53,7 @@ __all__ = [
     "Schema", "Utf8", "TooBig", "Duplicate", "Reference", "Transition", "ServiceLevel",
     "Permission", "Conflict", "Signature", "IO", "FormatVersion", "Busy", "InvalidDate",
     "OutOfRange", "TransactionMisuse", "Auth", "Throttled", "Expired", "Corrupt", "Template",
-    "Amount", "CallbackFailed",
+    "Amount", "CallbackFailed", "MediaType", "Incomplete", "Truncated",
 ]
 
 __version__ = _dvc.version()
@@ -93,6 +93,13 @@ for _name in dir(_dvc):
         globals()[_name] = getattr(_dvc, _name)
         __all__.append(_name)
 del _name
+# Codes newer than the C module's constant table (until the binding is
+# generated from the headers).
+for _name, _code in (("DVC_EMEDIATYPE", -30), ("DVC_EINCOMPLETE", -31), ("DVC_ETRUNCATED", -32)):
+    if _name not in globals():
+        globals()[_name] = _code
+        __all__.append(_name)
+del _name, _code
 
 
 # ---------------------------------------------------------------------------
@@ -279,13 +286,30 @@ class CallbackFailed(Error):
     code = _dvc.DVC_EUSER
 
 
+# Codes newer than the C module's constant table (see dvc/common.h).
+class MediaType(Error):
+    """DVC_EMEDIATYPE: a file's detected media type is not accepted."""
+    code = -30
+
+
+class Incomplete(Error):
+    """DVC_EINCOMPLETE: required dossier components are missing."""
+    code = -31
+
+
+class Truncated(Error):
+    """DVC_ETRUNCATED: an upload ended before its declared size."""
+    code = -32
+
+
 _ERRORS: Dict[int, type] = {
     cls.code: cls
     for cls in (InternalError, OutOfMemory, InvalidArgument, NotFound, Exists, Parse, Schema,
                 Utf8, TooBig, Duplicate, Reference, Transition, ServiceLevel, Permission,
                 Conflict, Signature, IO, FormatVersion, Busy, InvalidDate, OutOfRange,
                 TransactionMisuse, Auth, Throttled, Expired, Corrupt, Template, Amount,
-                CallbackFailed)
+                CallbackFailed,
+                MediaType, Incomplete, Truncated)
 }
 _dvc._set_error_classes(Error, _ERRORS)
 

@@ -1,0 +1,302 @@
+/* Documents, counter payments, results and ratings from a shell:
+ *
+ *   dvc dossier attach CODE COMPONENT FILE ACTOR [--name N] [--form original|copy|ecopy]
+ *                      [--replace ID | --supplement] [--result]
+ *   dvc dossier attach CODE COMPONENT --reuse ID --account U     (from the data store)
+ *   dvc dossier files CODE ACTOR
+ *   dvc dossier download CODE FILE-ID ACTOR [--out PATH]        (default: stdout)
+ *   dvc account files USERNAME
+ *   dvc payment counter CODE --officer U --receipt NO --amount N [--method cash|card|transfer]
+ *   dvc payment refund CODE --officer U --receipt NO --amount N --reason TEXT [--method M]
+ *
+ * ACTOR is --officer U, --account U or --secret S. FILE is a path ("-" reads
+ * standard input); it is streamed, never read whole. Everything else is the
+ * library's: this file parses arguments and prints what it answers. */
+#include "cli.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int parse_i64(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end)
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
+static int64_t file_read(void *ctx, void *buf, size_t cap)
+{
+	FILE *f = ctx;
+	size_t n = fread(buf, 1, cap, f);
+	if (n == 0 && ferror(f))
+		return -1;
+	return (int64_t)n;
+}
+
+static int file_write(void *ctx, const void *buf, size_t n)
+{
+	return fwrite(buf, 1, n, (FILE *)ctx) == n ? 0 : -1;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+static cJSON *file_json(const dvc_file_info *f)
+{
+	cJSON *o = cJSON_CreateObject();
+	char at[DVC_TIME_FORMAT_SIZE];
+	cJSON_AddNumberToObject(o, "id", (double)f->id);
+	if (f->component == DVC_FILE_RESULT)
+		cJSON_AddStringToObject(o, "component", "result");
+	else
+		cJSON_AddNumberToObject(o, "component", f->component);
+	cJSON_AddStringToObject(o, "component_name", f->component_name);
+	cJSON_AddStringToObject(o, "name", f->name);
+	cJSON_AddNumberToObject(o, "size", (double)f->size);
+	cJSON_AddStringToObject(o, "media_type", f->media_type);
+	cJSON_AddStringToObject(o, "sha256", f->sha256);
+	cJSON_AddStringToObject(o, "form", dvc_file_form_name(f->form));
+	cJSON_AddStringToObject(o, "mode", dvc_attach_mode_name(f->mode));
+	if (f->added_by && *f->added_by)
+		cJSON_AddStringToObject(o, "added_by", f->added_by);
+	cli_time_str(f->added_at, at);
+	cJSON_AddStringToObject(o, "added_at", at);
+	if (f->replaced_by)
+		cJSON_AddNumberToObject(o, "replaced_by", (double)f->replaced_by);
+	if (f->dossier)
+		cJSON_AddStringToObject(o, "dossier", f->dossier);
+	return o;
+}
+
+static void file_line(const dvc_file_info *f)
+{
+	printf("#%lld %s %s (%s, %s, %lld bytes) sha256 %s%s\n", (long long)f->id,
+	       f->component == DVC_FILE_RESULT ? "result" : "component", f->name, f->media_type,
+	       dvc_file_form_name(f->form), (long long)f->size, f->sha256,
+	       f->replaced_by ? " [replaced]" : "");
+	printf("    %s%s%s\n", f->component_name, f->dossier ? " — " : "", f->dossier ? f->dossier : "");
+}
+
+static int print_list(dvc_cli *cli, dvc_file_list *l)
+{
+	size_t n = dvc_file_list_count(l);
+	if (cli->json) {
+		cJSON *arr = cJSON_CreateArray();
+		for (size_t i = 0; i < n; i++)
+			cJSON_AddItemToArray(arr, file_json(dvc_file_list_get(l, i)));
+		dvc_file_list_free(l);
+		return cli_emit_json(arr);
+	}
+	for (size_t i = 0; i < n; i++)
+		file_line(dvc_file_list_get(l, i));
+	if (!n)
+		printf("no file\n");
+	dvc_file_list_free(l);
+	return 0;
+}
+
+static int dossier_attach(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_attach_req q = DVC_ATTACH_INIT;
+	dvc_file_info fi;
+	const char *name = cli_option(&argc, argv, "--name");
+	const char *form = cli_option(&argc, argv, "--form");
+	const char *replace = cli_option(&argc, argv, "--replace");
+	const char *reuse = cli_option(&argc, argv, "--reuse");
+	bool supplement = cli_flag(&argc, argv, "--supplement");
+	bool result = cli_flag(&argc, argv, "--result");
+	int64_t component, v;
+	FILE *f = NULL;
+	dvc_db *db;
+	int rc, want = reuse ? 3 : 4;
+	if ((rc = cli_take_actor(&argc, argv, &q.actor)) != 0 || argc != want)
+		return rc > 0 ? rc : cli_fail("usage: dvc dossier attach CODE COMPONENT FILE " CLI_ACTOR_OPTS
+					      " [--name N] [--form original|copy|ecopy] [--replace ID | "
+					      "--supplement] [--result] | CODE COMPONENT --reuse ID --account U");
+	if (result)
+		component = DVC_FILE_RESULT;
+	else if (parse_i64(argv[2], &component) != 0 || component < 0 || component > 10000)
+		return cli_fail("COMPONENT is the component's number in the procedure (0, 1, ...)");
+	q.component = (int)component;
+	if (form && dvc_file_form_parse(form, &q.form) != DVC_OK)
+		return cli_fail_lib("attach");
+	if (replace) {
+		if (parse_i64(replace, &q.replaces) != 0)
+			return cli_fail("--replace takes a file id");
+		q.mode = DVC_ATTACH_REPLACE;
+	}
+	if (supplement)
+		q.mode = DVC_ATTACH_SUPPLEMENT;
+	if (reuse) {
+		if (parse_i64(reuse, &v) != 0 || v <= 0)
+			return cli_fail("--reuse takes a file id of the account's data store");
+		q.reuse = v;
+		q.name = name;
+	} else {
+		struct stat st;
+		if (strcmp(argv[3], "-") == 0) {
+			f = stdin;
+		} else if (!(f = fopen(argv[3], "rb"))) {
+			return cli_fail("cannot read %s: %s", argv[3], strerror(errno));
+		}
+		if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+			q.declared_size = (int64_t)st.st_size;
+		q.name = name ? name : (f == stdin ? NULL : base_name(argv[3]));
+		q.read = file_read;
+		q.read_ctx = f;
+	}
+	if (!(db = cli_db(cli))) {
+		if (f && f != stdin)
+			fclose(f);
+		return 1;
+	}
+	rc = dvc_dossier_attach(db, argv[1], &q, &fi);
+	if (f && f != stdin)
+		fclose(f);
+	if (rc != DVC_OK)
+		return cli_fail_lib("attach");
+	if (cli->json)
+		return cli_emit_json(file_json(&fi));
+	file_line(&fi);
+	return 0;
+}
+
+static int dossier_files(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_actor who;
+	dvc_file_list *l;
+	dvc_db *db;
+	int rc;
+	if ((rc = cli_take_actor(&argc, argv, &who)) != 0 || argc != 2)
+		return rc > 0 ? rc : cli_fail("usage: dvc dossier files CODE " CLI_ACTOR_OPTS);
+	if (!(db = cli_db(cli)))
+		return 1;
+	if (dvc_dossier_files(db, argv[1], &who, &l) != DVC_OK)
+		return cli_fail_lib("files");
+	return print_list(cli, l);
+}
+
+static int dossier_download(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_actor who;
+	const char *out = cli_option(&argc, argv, "--out");
+	int64_t id;
+	FILE *f = stdout;
+	dvc_db *db;
+	int rc;
+	if ((rc = cli_take_actor(&argc, argv, &who)) != 0 || argc != 3)
+		return rc > 0 ? rc : cli_fail("usage: dvc dossier download CODE FILE-ID " CLI_ACTOR_OPTS
+					      " [--out PATH]");
+	if (cli_no_json(cli, "dossier download"))
+		return 1;
+	if (parse_i64(argv[2], &id) != 0)
+		return cli_fail("FILE-ID is a number (dvc dossier files)");
+	if (!(db = cli_db(cli)))
+		return 1;
+	if (out && !(f = fopen(out, "wb")))
+		return cli_fail("cannot write %s: %s", out, strerror(errno));
+	rc = dvc_dossier_download(db, argv[1], &who, id, file_write, f);
+	if (f != stdout && fclose(f) != 0 && rc == DVC_OK)
+		return cli_fail("cannot write %s: %s", out, strerror(errno));
+	if (rc != DVC_OK) {
+		if (out)
+			remove(out); /* a partial or corrupt copy is worse than none */
+		return cli_fail_lib("download");
+	}
+	return 0;
+}
+
+int cli_dossier_paper(dvc_cli *cli, int argc, char **argv)
+{
+	if (strcmp(argv[0], "attach") == 0)
+		return dossier_attach(cli, argc, argv);
+	if (strcmp(argv[0], "files") == 0)
+		return dossier_files(cli, argc, argv);
+	if (strcmp(argv[0], "download") == 0)
+		return dossier_download(cli, argc, argv);
+	return -1;
+}
+
+int cli_account_files(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_file_list *l;
+	dvc_db *db;
+	if (argc != 2)
+		return cli_fail("usage: dvc account files USERNAME");
+	if (!(db = cli_db(cli)))
+		return 1;
+	if (dvc_account_files(db, argv[1], &l) != DVC_OK)
+		return cli_fail_lib("account files");
+	return print_list(cli, l);
+}
+
+static int payment_counter(dvc_cli *cli, int argc, char **argv, int refund)
+{
+	dvc_counter_payment p = DVC_COUNTER_PAYMENT_INIT;
+	const char *amount = cli_option(&argc, argv, "--amount");
+	const char *method = cli_option(&argc, argv, "--method");
+	dvc_tracking *t;
+	dvc_actor who;
+	dvc_db *db;
+	char paid[64];
+	p.officer = cli_option(&argc, argv, "--officer");
+	p.receipt_no = cli_option(&argc, argv, "--receipt");
+	p.note = cli_option(&argc, argv, refund ? "--reason" : "--note");
+	if (argc != 2 || !p.officer || !p.receipt_no || !amount)
+		return cli_fail("usage: dvc payment %s CODE --officer U --receipt NO --amount VND "
+				"[--method cash|card|transfer]%s", refund ? "refund" : "counter",
+				refund ? " --reason TEXT" : " [--note TEXT]");
+	if (parse_i64(amount, &p.amount) != 0)
+		return cli_fail("--amount is a whole number of đồng");
+	if (method && dvc_pay_method_parse(method, &p.method) != DVC_OK)
+		return cli_fail_lib(refund ? "refund" : "counter");
+	if (!(db = cli_db(cli)))
+		return 1;
+	if ((refund ? dvc_payment_counter_refund(db, argv[1], &p) : dvc_payment_counter(db, argv[1], &p)) != DVC_OK)
+		return cli_fail_lib(refund ? "refund" : "counter");
+	who = (dvc_actor){DVC_ACTOR_OFFICER, p.officer, NULL};
+	if (dvc_dossier_track(db, argv[1], &who, &t) != DVC_OK)
+		return cli_fail_lib("track");
+	if (cli->json) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "dossier", t->code);
+		cJSON_AddStringToObject(o, "receipt", p.receipt_no);
+		cJSON_AddNumberToObject(o, "amount", (double)p.amount);
+		cJSON_AddStringToObject(o, "method", dvc_pay_method_name(p.method));
+		cJSON_AddNumberToObject(o, "fee_due", (double)t->fee_due);
+		cJSON_AddNumberToObject(o, "fee_paid", (double)t->fee_paid);
+		cJSON_AddNumberToObject(o, "fee_refunded", (double)t->fee_refunded);
+		dvc_tracking_free(t);
+		return cli_emit_json(o);
+	}
+	cli_vnd_str(p.amount, paid, sizeof paid);
+	printf("%s: %s %s, receipt %s (%s)\n", t->code, refund ? "refunded" : "paid", paid,
+	       p.receipt_no, dvc_pay_method_name(p.method));
+	cli_vnd_str(t->fee_paid - t->fee_refunded, paid, sizeof paid);
+	printf("fee paid so far: %s", paid);
+	cli_vnd_str(t->fee_due, paid, sizeof paid);
+	printf(" of %s\n", paid);
+	dvc_tracking_free(t);
+	return 0;
+}
+
+int cli_payment_paper(dvc_cli *cli, int argc, char **argv)
+{
+	if (strcmp(argv[0], "counter") == 0)
+		return payment_counter(cli, argc, argv, 0);
+	if (strcmp(argv[0], "refund") == 0)
+		return payment_counter(cli, argc, argv, 1);
+	return -1;
+}

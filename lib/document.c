@@ -1,0 +1,908 @@
+/* Dossier documents: streamed, content-addressed uploads and downloads,
+ * media types detected by libmagic, per-procedure limits, the components a
+ * dossier still lacks, and the account's data store. */
+#include "dossier_internal.h"
+#include "dvc/catalog.h"
+#include "dvc/payment.h"
+#include "text.h"
+
+#include <magic.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const form_names[] = {"original", "copy", "ecopy"};
+static const char *const form_labels_vi[] = {"bản chính", "bản sao", "bản sao điện tử"};
+static const char *const mode_names[] = {"add", "replace", "supplement"};
+
+const char *dvc_file_form_name(dvc_file_form f)
+{
+	return (unsigned)f < DVC_ARRAY_LEN(form_names) ? form_names[f] : "?";
+}
+
+const char *dvc_attach_mode_name(dvc_attach_mode m)
+{
+	return (unsigned)m < DVC_ARRAY_LEN(mode_names) ? mode_names[m] : "?";
+}
+
+static int parse_name(const char *const *names, size_t n, const char *what, const char *s, int *out)
+{
+	for (size_t i = 0; s && i < n; i++)
+		if (strcmp(names[i], s) == 0) {
+			*out = (int)i;
+			return DVC_OK;
+		}
+	return dvc__err(DVC_EINVAL, NULL, "unknown %s '%.40s'", what, s ? s : "(null)");
+}
+
+int dvc_file_form_parse(const char *name, dvc_file_form *out)
+{
+	int v, rc = parse_name(form_names, DVC_ARRAY_LEN(form_names),
+			       "file form (original, copy, ecopy)", name, &v);
+	if (rc == DVC_OK)
+		*out = (dvc_file_form)v;
+	return rc;
+}
+
+int dvc_attach_mode_parse(const char *name, dvc_attach_mode *out)
+{
+	int v, rc = parse_name(mode_names, DVC_ARRAY_LEN(mode_names),
+			       "attach mode (add, replace, supplement)", name, &v);
+	if (rc == DVC_OK)
+		*out = (dvc_attach_mode)v;
+	return rc;
+}
+
+static void hex32(const unsigned char *b, char out[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* ---- policy ---- */
+
+/* "type/subtype" with the token characters of RFC 6838, comma-separated. */
+static int check_types(const char *s)
+{
+	size_t n = s ? strlen(s) : 0, item = 0;
+	int slash = 0;
+	if (!n || n >= DVC__TYPES_MAX)
+		return dvc__err(DVC_EINVAL, "media_types", "the media type list must be 1..%d bytes",
+				DVC__TYPES_MAX - 1);
+	for (size_t i = 0; i <= n; i++) {
+		char c = s[i];
+		if (c == ',' || c == '\0') {
+			if (item == 0 || slash != 1 || s[i - 1] == '/')
+				return dvc__err(DVC_EINVAL, "media_types",
+						"malformed media type list '%.80s' (type/subtype,...)", s);
+			item = 0;
+			slash = 0;
+			continue;
+		}
+		if (c == '/') {
+			if (item == 0)
+				return dvc__err(DVC_EINVAL, "media_types", "malformed media type in '%.80s'", s);
+			slash++;
+		} else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '+' ||
+			     c == '-')) {
+			return dvc__err(DVC_EINVAL, "media_types",
+					"media types are lower-case tokens (type/subtype): '%.80s'", s);
+		}
+		item++;
+	}
+	return DVC_OK;
+}
+
+int dvc_procedure_policy_set(dvc_db *db, const char *procedure, const dvc_procedure_policy *p)
+{
+	int rc;
+	if (!db || !procedure || !p)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_procedure_policy_set needs a store, a procedure and a policy");
+	if (p->version != DVC_PROCEDURE_POLICY_VERSION)
+		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_procedure_policy version %u", p->version);
+	if (p->max_file_bytes < 1 || p->max_file_bytes > DVC_FILE_MAX_BYTES)
+		return dvc__err(DVC_EINVAL, "max_file_bytes", "the file limit must be 1..%lld bytes",
+				(long long)DVC_FILE_MAX_BYTES);
+	if ((rc = check_types(p->media_types)) != DVC_OK)
+		return rc;
+	if ((rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	rc = dvc__store_procedure_exists(db, procedure);
+	if (rc == 0)
+		rc = dvc__err(DVC_ENOTFOUND, "procedure", "no procedure %.40s", procedure);
+	else if (rc == 1)
+		rc = dvc__store_policy_put(db, procedure, p);
+	return dvc__write_end(db, rc);
+}
+
+int dvc__policy(dvc_db *db, const char *procedure, dvc_procedure_policy *p, char *types,
+		size_t types_size)
+{
+	static const dvc_procedure_policy def = DVC_PROCEDURE_POLICY_INIT;
+	int rc = dvc__store_policy_get(db, procedure, p, types, types_size);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		*p = def;
+		snprintf(types, types_size, "%s", DVC_FILE_DEFAULT_TYPES);
+		p->media_types = types;
+	}
+	p->version = DVC_PROCEDURE_POLICY_VERSION;
+	return DVC_OK;
+}
+
+int dvc_procedure_policy_get(dvc_db *db, const char *procedure, dvc_procedure_policy *out,
+			     char *types, size_t types_size)
+{
+	int rc;
+	if (!db || !procedure || !out || !types || !types_size)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_procedure_policy_get needs a store, a procedure and buffers");
+	rc = dvc__store_procedure_exists(db, procedure);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return dvc__err(DVC_ENOTFOUND, "procedure", "no procedure %.40s", procedure);
+	if ((rc = dvc__policy(db, procedure, out, types, types_size)) != DVC_OK)
+		return rc;
+	if (strlen(types) + 1 > types_size)
+		return dvc__err(DVC_ETOOBIG, "types", "the media type list needs %zu bytes",
+				strlen(types) + 1);
+	return DVC_OK;
+}
+
+static int type_allowed(const char *types, const char *t)
+{
+	size_t n = strlen(t);
+	for (const char *p = types; p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && memcmp(p, t, n) == 0)
+			return 1;
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+/* ---- names ---- */
+
+/* A name shown to people and used for downloads: the name alone, never a
+ * path a client could make us (or a later reader) write through. */
+static int check_file_name(const char *s)
+{
+	size_t n;
+	if (!s || !*s)
+		return dvc__err(DVC_EINVAL, "name", "a file needs a name");
+	n = strlen(s);
+	if (n > DVC_FILE_NAME_MAX)
+		return dvc__err(DVC_EINVAL, "name", "the file name is %zu bytes; the limit is %d", n,
+				DVC_FILE_NAME_MAX);
+	if (!dvc__utf8_valid(s, n))
+		return dvc__err(DVC_EUTF8, "name", "the file name is not valid UTF-8");
+	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return dvc__err(DVC_EINVAL, "name", "'%s' is not a file name", s);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '/' || c == '\\')
+			return dvc__err(DVC_EINVAL, "name",
+					"the file name '%.80s' contains a path: give the name alone", s);
+		if (c < 0x20 || c == 0x7f)
+			return dvc__err(DVC_EINVAL, "name", "the file name contains a control character");
+	}
+	return DVC_OK;
+}
+
+/* ---- upload ---- */
+
+typedef struct upload {
+	magic_t magic;
+	unsigned char *buf;
+	char media_type[DVC_MEDIA_TYPE_SIZE];
+	int detected;
+} upload;
+
+/* libmagic decides from the content, never from the name or the client. */
+static int detect(upload *u, const dvc_procedure_policy *pol, const void *head, size_t n)
+{
+	const char *t;
+	if (!u->magic) {
+		if (!(u->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR)))
+			return dvc__oom();
+		if (magic_load(u->magic, NULL) != 0)
+			return dvc__err(DVC_EIO, NULL, "libmagic cannot load its database: %s",
+					magic_error(u->magic) ? magic_error(u->magic) : "?");
+	}
+	if (!(t = magic_buffer(u->magic, head, n)))
+		return dvc__err(DVC_EIO, NULL, "libmagic failed: %s",
+				magic_error(u->magic) ? magic_error(u->magic) : "?");
+	snprintf(u->media_type, sizeof u->media_type, "%s", t);
+	u->detected = 1;
+	if (!type_allowed(pol->media_types, u->media_type))
+		return dvc__err(DVC_EMEDIATYPE, "content",
+				"the file's content is %s, which this procedure does not accept (%s)",
+				u->media_type, pol->media_types);
+	return DVC_OK;
+}
+
+static int limit_err(int64_t got, const dvc_procedure_policy *pol)
+{
+	return dvc__err(DVC_ETOOBIG, "content", "the file is over this procedure's limit of %lld bytes%s",
+			(long long)pol->max_file_bytes, got < 0 ? " (declared size)" : "");
+}
+
+/* Read everything from the callback into a staged blob, chunk by chunk. */
+static int stream_in(dvc_db *db, const dvc_attach_req *r, const dvc_procedure_policy *pol,
+		     upload *u, int64_t *blob_id, dvc__blob_row *b)
+{
+	crypto_hash_sha256_state h;
+	int64_t total = 0, seq = 0, staged;
+	size_t fill = 0;
+	int rc;
+	if (!(u->buf = dvc__malloc(DVC_FILE_CHUNK)))
+		return dvc__oom();
+	if ((rc = dvc__store_blob_stage(db, &staged)) != DVC_OK)
+		return rc;
+	crypto_hash_sha256_init(&h);
+	for (;;) {
+		int64_t n = r->read(r->read_ctx, u->buf + fill, DVC_FILE_CHUNK - fill);
+		if (n < 0)
+			return dvc__err(DVC_EIO, "content", "the upload failed while reading (after %lld bytes)",
+					(long long)total);
+		if ((uint64_t)n > DVC_FILE_CHUNK - fill)
+			return dvc__err(DVC_EINVAL, "read", "the read callback returned more bytes than asked");
+		if (n == 0)
+			break;
+		total += n;
+		fill += (size_t)n;
+		if (total > pol->max_file_bytes)
+			return limit_err(total, pol);
+		if (r->declared_size >= 0 && total > r->declared_size)
+			return dvc__err(DVC_ETOOBIG, "content", "the upload is longer than its declared %lld bytes",
+					(long long)r->declared_size);
+		if (fill == DVC_FILE_CHUNK) {
+			if (!u->detected && (rc = detect(u, pol, u->buf, fill)) != DVC_OK)
+				return rc;
+			crypto_hash_sha256_update(&h, u->buf, fill);
+			if ((rc = dvc__store_blob_chunk(db, staged, seq++, u->buf, fill)) != DVC_OK)
+				return rc;
+			fill = 0;
+		}
+	}
+	if (total == 0)
+		return dvc__err(DVC_EINVAL, "content", "the file is empty (0 bytes)");
+	if (r->declared_size >= 0 && total < r->declared_size)
+		return dvc__err(DVC_ETRUNCATED, "content",
+				"the upload ended after %lld of its declared %lld bytes",
+				(long long)total, (long long)r->declared_size);
+	if (fill) {
+		if (!u->detected && (rc = detect(u, pol, u->buf, fill)) != DVC_OK)
+			return rc;
+		crypto_hash_sha256_update(&h, u->buf, fill);
+		if ((rc = dvc__store_blob_chunk(db, staged, seq++, u->buf, fill)) != DVC_OK)
+			return rc;
+	}
+	crypto_hash_sha256_final(&h, b->sha);
+	b->size = total;
+	snprintf(b->media_type, sizeof b->media_type, "%s", u->media_type);
+	if ((rc = dvc__store_blob_seal(db, staged, b->sha, total, u->media_type, blob_id)) != DVC_OK)
+		return rc;
+	b->id = *blob_id;
+	return DVC_OK;
+}
+
+typedef struct find_ctx {
+	int64_t id;
+	int found;
+	dvc__file_row row;
+	char name[DVC_FILE_NAME_MAX + 1];
+} find_ctx;
+
+static int on_find(void *ctx, const dvc__file_row *f)
+{
+	find_ctx *c = ctx;
+	c->found = 1;
+	c->row = *f;
+	snprintf(c->name, sizeof c->name, "%s", f->name);
+	c->row.name = c->name;
+	c->row.added_by = NULL;
+	c->row.dossier_code = NULL;
+	return DVC_OK;
+}
+
+/* Which states take which files from whom. */
+static int check_attach_rights(const dvc__dossier *d, const dvc__proc_rt *rt, const dvc__who *w,
+			       const dvc_attach_req *r)
+{
+	if (r->component == DVC_FILE_RESULT) {
+		/* the signing leader's step attaches the result it signs */
+		if (!w->is_officer)
+			return dvc__err(DVC_EPERM, "actor", "only the signing leader attaches the result");
+		if (d->state != DVC_STATE_IN_PROGRESS)
+			return dvc__err(DVC_ETRANSITION, "component",
+					"dossier %s is %s: a result is attached on its signing step", d->code,
+					dvc_state_name(d->state));
+		if (w->role != DVC_ROLE_SIGNING_LEADER || (size_t)d->step >= rt->n_steps ||
+		    rt->steps[d->step].role != DVC_ROLE_SIGNING_LEADER ||
+		    strcmp(w->off.unit, d->unit) != 0)
+			return dvc__err(DVC_EPERM, "actor",
+					"the result is attached by the signing leader at the dossier's current "
+					"step (%s at %s)", dvc_role_name(rt->steps[d->step].role), d->unit);
+		if (d->handler_id && d->handler_id != w->off.id)
+			return dvc__err(DVC_EPERM, "actor", "dossier %s is assigned to another officer", d->code);
+		if (r->mode == DVC_ATTACH_SUPPLEMENT)
+			return dvc__err(DVC_EINVAL, "mode", "a result is added or replaced, not supplemented");
+		return DVC_OK;
+	}
+	if (w->is_officer) {
+		if (w->role != DVC_ROLE_ADMIN &&
+		    (w->role != DVC_ROLE_RECEPTION || strcmp(w->off.unit, rt->steps[0].unit) != 0))
+			return dvc__err(DVC_EPERM, "actor", "only the reception desk %s adds documents to "
+					"a dossier", rt->steps[0].unit);
+		if (d->state != DVC_STATE_SUBMITTED && d->state != DVC_STATE_SUPPLEMENT_REQUESTED)
+			return dvc__err(DVC_ETRANSITION, "state",
+					"dossier %s is %s: documents are added before receipt or on a "
+					"supplement request", d->code, dvc_state_name(d->state));
+	} else if (d->state != DVC_STATE_DRAFT && d->state != DVC_STATE_SUBMITTED &&
+		   d->state != DVC_STATE_SUPPLEMENT_REQUESTED) {
+		return dvc__err(DVC_ETRANSITION, "state",
+				"dossier %s is %s: documents are added before receipt or on a supplement "
+				"request", d->code, dvc_state_name(d->state));
+	}
+	if (r->mode == DVC_ATTACH_SUPPLEMENT && d->state != DVC_STATE_SUPPLEMENT_REQUESTED)
+		return dvc__err(DVC_ETRANSITION, "mode", "no supplement was requested for dossier %s",
+				d->code);
+	return DVC_OK;
+}
+
+typedef struct attach_out {
+	dvc__file_row row;
+	char name[DVC_FILE_NAME_MAX + 1];
+	char added_by[96];
+	char component_name[512];
+	char code[DVC_CODE_MAX];
+} attach_out;
+
+static int attach(dvc_db *db, const char *code, const dvc_attach_req *r, upload *u,
+		  attach_out *o, int *bad_secret)
+{
+	const dvc__proc_rt *rt;
+	dvc_procedure *p = NULL;
+	dvc__dossier d;
+	dvc__who w;
+	dvc_procedure_policy pol;
+	char types[DVC__TYPES_MAX], note[1024], size_s[DVC_VND_SIZE];
+	const char *name = r->name;
+	int64_t blob_id = 0, file_id;
+	dvc__blob_row b;
+	find_ctx old;
+	int rc;
+
+	memset(&b, 0, sizeof b);
+	if ((rc = dvc__dossier_open(db, code, &r->actor, &d, &w, bad_secret)) != DVC_OK)
+		return rc;
+	if ((rc = dvc__store_proc_rt(db, d.version_id, &rt)) != DVC_OK)
+		return rc;
+	if ((rc = check_attach_rights(&d, rt, &w, r)) != DVC_OK)
+		return rc;
+	if ((rc = dvc__store_version_get(db, rt->code, rt->version, NULL, &p)) != DVC_OK)
+		return rc;
+	if (r->component != DVC_FILE_RESULT &&
+	    (r->component < 0 || (size_t)r->component >= p->n_documents)) {
+		rc = dvc__err(DVC_ENOTFOUND, "component", "procedure %s has %zu components; there is no "
+			      "component %d", rt->code, p->n_documents, r->component);
+		goto out;
+	}
+	snprintf(o->component_name, sizeof o->component_name, "%s",
+		 r->component == DVC_FILE_RESULT ? "Kết quả giải quyết" : p->documents[r->component].name);
+	memset(&old, 0, sizeof old);
+	if (r->mode == DVC_ATTACH_REPLACE) {
+		if ((rc = dvc__store_file_each(db, d.id, r->replaces, on_find, &old)) != DVC_OK)
+			goto out;
+		if (!old.found || old.row.component != r->component || old.row.replaced_by) {
+			rc = dvc__err(DVC_ENOTFOUND, "replaces",
+				      "dossier %s has no current file %lld of component %d to replace",
+				      d.code, (long long)r->replaces, r->component);
+			goto out;
+		}
+	}
+	if ((rc = dvc__policy(db, rt->code, &pol, types, sizeof types)) != DVC_OK)
+		goto out;
+	if (r->reuse) {
+		/* by reference, from the actor's own data store: no new upload */
+		find_ctx src;
+		memset(&src, 0, sizeof src);
+		if (!w.account_id) {
+			rc = dvc__err(DVC_EPERM, "reuse", "only an account holder reuses files of their data store");
+			goto out;
+		}
+		if ((rc = dvc__store_account_file_each(db, w.account_id, r->reuse, on_find, &src)) != DVC_OK)
+			goto out;
+		if (!src.found) {
+			rc = dvc__err(DVC_ENOTFOUND, "reuse", "file %lld is not in the data store of %s",
+				      (long long)r->reuse, r->actor.name);
+			goto out;
+		}
+		if (!name)
+			name = src.name;
+		b = src.row.blob;
+		blob_id = src.row.blob_id;
+		if (b.size > pol.max_file_bytes) {
+			rc = limit_err(b.size, &pol);
+			goto out;
+		}
+		if (!type_allowed(pol.media_types, b.media_type)) {
+			rc = dvc__err(DVC_EMEDIATYPE, "reuse", "the stored file is %s, which this procedure "
+				      "does not accept (%s)", b.media_type, pol.media_types);
+			goto out;
+		}
+	}
+	if ((rc = check_file_name(name)) != DVC_OK)
+		goto out;
+	if (!r->reuse) {
+		if (r->declared_size > pol.max_file_bytes) {
+			rc = limit_err(-1, &pol);
+			goto out;
+		}
+		if ((rc = stream_in(db, r, &pol, u, &blob_id, &b)) != DVC_OK)
+			goto out;
+	}
+	memset(&o->row, 0, sizeof o->row);
+	o->row.dossier_id = d.id;
+	o->row.component = r->component;
+	o->row.blob_id = blob_id;
+	o->row.name = name;
+	o->row.form = (int)r->form;
+	o->row.mode = (int)r->mode;
+	o->row.added_by = w.label;
+	o->row.added_at = dvc__now(db);
+	o->row.blob = b;
+	if ((rc = dvc__store_file_insert(db, &o->row, &file_id)) != DVC_OK)
+		goto out;
+	o->row.id = file_id;
+	if (r->mode == DVC_ATTACH_REPLACE && (rc = dvc__store_file_replace(db, r->replaces, file_id)) != DVC_OK)
+		goto out;
+	/* the applicant's own uploads are kept in their data store (Decree 45/2020, art. 16) */
+	if (w.account_id && w.owner &&
+	    (rc = dvc__store_account_file_insert(db, w.account_id, blob_id, name, (int)r->form,
+						 r->component == DVC_FILE_RESULT ? DVC__AFILE_RESULT
+										 : DVC__AFILE_DOCUMENT,
+						 d.id, o->row.added_at, NULL)) != DVC_OK)
+		goto out;
+	dvc_vnd_format(b.size, size_s);
+	snprintf(note, sizeof note, "%s tệp «%.255s» (%s, %s, %s byte) cho thành phần %d: %.300s",
+		 r->mode == DVC_ATTACH_REPLACE ? "Thay" : r->mode == DVC_ATTACH_SUPPLEMENT ? "Bổ sung" : "Thêm",
+		 name, form_labels_vi[r->form], b.media_type, size_s, r->component, o->component_name);
+	if ((rc = dvc__dossier_record_digest(db, &d, w.label, DVC_ACT_ATTACH, note, b.sha)) != DVC_OK)
+		goto out;
+	snprintf(o->name, sizeof o->name, "%s", name);
+	snprintf(o->added_by, sizeof o->added_by, "%s", w.label);
+	snprintf(o->code, sizeof o->code, "%s", d.code);
+out:
+	dvc_procedure_free(p);
+	return rc;
+}
+
+/* Thread-local copies behind the borrowed strings of dvc_dossier_attach's out. */
+static _Thread_local attach_out last_attach;
+
+static void fill_info(dvc_file_info *fi, const dvc__file_row *f, const char *component_name,
+		      const char *name, const char *added_by, const char *code)
+{
+	memset(fi, 0, sizeof *fi);
+	fi->id = f->id;
+	fi->component = f->component;
+	fi->component_name = component_name;
+	fi->name = name;
+	fi->size = f->blob.size;
+	snprintf(fi->media_type, sizeof fi->media_type, "%s", f->blob.media_type);
+	hex32(f->blob.sha, fi->sha256);
+	fi->form = (dvc_file_form)f->form;
+	fi->mode = (dvc_attach_mode)f->mode;
+	fi->added_by = added_by;
+	fi->added_at = f->added_at;
+	fi->replaced_by = f->replaced_by;
+	fi->dossier = code;
+}
+
+int dvc_dossier_attach(dvc_db *db, const char *code, const dvc_attach_req *r, dvc_file_info *out)
+{
+	upload u;
+	attach_out o;
+	dvc__guesser g;
+	int rc, bad_secret = 0;
+	if (!db || !code || !r)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_attach needs a store, a code and a request");
+	if (r->version != DVC_ATTACH_VERSION)
+		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_attach_req version %u", r->version);
+	if ((unsigned)r->form > DVC_FILE_ECOPY)
+		return dvc__err(DVC_EINVAL, "form", "unknown file form %d", (int)r->form);
+	if ((unsigned)r->mode > DVC_ATTACH_SUPPLEMENT)
+		return dvc__err(DVC_EINVAL, "mode", "unknown attach mode %d", (int)r->mode);
+	if (!r->reuse && !r->read)
+		return dvc__err(DVC_EINVAL, "read", "an upload needs a read callback (or a file to reuse)");
+	if (r->reuse && r->read)
+		return dvc__err(DVC_EINVAL, "reuse", "give either content or a file to reuse, not both");
+	if (r->reuse && r->declared_size >= 0)
+		return dvc__err(DVC_EINVAL, "declared_size", "a reused file has no declared size");
+	if (r->reuse < 0)
+		return dvc__err(DVC_EINVAL, "reuse", "file ids are positive");
+	if (sodium_init() < 0)
+		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
+	if (r->actor.kind == DVC_ACTOR_ANONYMOUS &&
+	    (rc = dvc__anon_check(db, &g, NULL, code, r->actor.secret)) != DVC_OK)
+		return rc;
+	memset(&u, 0, sizeof u);
+	if ((rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	rc = dvc__write_end(db, attach(db, code, r, &u, &o, &bad_secret));
+	if (u.magic)
+		magic_close(u.magic);
+	dvc__free(u.buf);
+	if (bad_secret)
+		return dvc__anon_failed(db, &g);
+	if (rc != DVC_OK)
+		return rc;
+	if (r->actor.kind == DVC_ACTOR_ANONYMOUS)
+		dvc__anon_ok(db, &g);
+	if (out) {
+		last_attach = o;
+		last_attach.row.name = last_attach.name;
+		fill_info(out, &last_attach.row, last_attach.component_name, last_attach.name,
+			  last_attach.added_by, last_attach.code);
+	}
+	return DVC_OK;
+}
+
+/* ---- listing ---- */
+
+struct dvc_file_list {
+	dvc_arena a;
+	dvc_file_info *items;
+	size_t n, cap;
+	const dvc_procedure *proc; /* component names; NULL for the data store */
+};
+
+static int on_list(void *ctx, const dvc__file_row *f)
+{
+	dvc_file_list *l = ctx;
+	dvc_file_info *items;
+	const char *cname;
+	if (!(items = dvc_arena_grow(&l->a, l->items, l->n, &l->cap, sizeof *items)))
+		return dvc__oom();
+	l->items = items;
+	if (!l->proc)
+		cname = f->component == DVC__AFILE_RESULT ? "Kết quả giải quyết" : "Giấy tờ";
+	else if (f->component == DVC_FILE_RESULT)
+		cname = "Kết quả giải quyết";
+	else if (f->component >= 0 && (size_t)f->component < l->proc->n_documents)
+		cname = l->proc->documents[f->component].name;
+	else
+		cname = "?";
+	fill_info(&items[l->n], f, dvc_arena_strdup(&l->a, cname), dvc_arena_strdup(&l->a, f->name),
+		  dvc_arena_strdup(&l->a, f->added_by), dvc_arena_strdup(&l->a, f->dossier_code));
+	if (!l->proc)
+		items[l->n].component = f->component == DVC__AFILE_RESULT ? DVC_FILE_RESULT : 0;
+	if (!items[l->n].component_name || !items[l->n].name || !items[l->n].added_by ||
+	    (f->dossier_code && !items[l->n].dossier))
+		return dvc__oom();
+	l->n++;
+	return DVC_OK;
+}
+
+static int files(dvc_db *db, const char *code, const dvc_actor *who, dvc_file_list **out,
+		 int *bad_secret)
+{
+	const dvc__proc_rt *rt;
+	dvc_procedure *p = NULL;
+	dvc__dossier d;
+	dvc__who w;
+	dvc_file_list *l;
+	int rc;
+	if (who)
+		rc = dvc__dossier_open(db, code, who, &d, &w, bad_secret);
+	else
+		rc = dvc__store_dossier_load(db, code, &d);
+	if (rc != DVC_OK ||
+	    (rc = dvc__store_proc_rt(db, d.version_id, &rt)) != DVC_OK ||
+	    (rc = dvc__store_version_get(db, rt->code, rt->version, NULL, &p)) != DVC_OK)
+		return rc;
+	if (!(l = dvc__calloc(1, sizeof *l))) {
+		dvc_procedure_free(p);
+		return dvc__oom();
+	}
+	l->proc = p;
+	rc = dvc__store_file_each(db, d.id, 0, on_list, l);
+	l->proc = NULL;
+	dvc_procedure_free(p);
+	if (rc != DVC_OK) {
+		dvc_file_list_free(l);
+		return rc;
+	}
+	*out = l;
+	return DVC_OK;
+}
+
+int dvc_dossier_files(dvc_db *db, const char *code, const dvc_actor *who, dvc_file_list **out)
+{
+	dvc__guesser g;
+	int rc, bad_secret = 0;
+	if (!db || !code || !who || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_files needs a store, a code, who asks and an out pointer");
+	*out = NULL;
+	if (sodium_init() < 0)
+		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
+	if (who->kind == DVC_ACTOR_ANONYMOUS && (rc = dvc__anon_check(db, &g, NULL, code, who->secret)) != DVC_OK)
+		return rc;
+	if ((rc = dvc__read_begin(db)) != DVC_OK)
+		return rc;
+	rc = files(db, code, who, out, &bad_secret);
+	dvc__read_end(db);
+	if (bad_secret)
+		return dvc__anon_failed(db, &g);
+	if (rc == DVC_OK && who->kind == DVC_ACTOR_ANONYMOUS)
+		dvc__anon_ok(db, &g);
+	return rc;
+}
+
+int dvc__dossier_files_all(dvc_db *db, const char *code, dvc_file_list **out)
+{
+	int bad_secret = 0;
+	*out = NULL;
+	return files(db, code, NULL, out, &bad_secret);
+}
+
+size_t dvc_file_list_count(const dvc_file_list *l) { return l ? l->n : 0; }
+
+const dvc_file_info *dvc_file_list_get(const dvc_file_list *l, size_t i)
+{
+	return l && i < l->n ? &l->items[i] : NULL;
+}
+
+void dvc_file_list_free(dvc_file_list *l)
+{
+	if (!l)
+		return;
+	dvc_arena_free(&l->a);
+	dvc__free(l);
+}
+
+/* ---- download ---- */
+
+typedef struct sink {
+	dvc_file_write_fn write;
+	void *ctx;
+	crypto_hash_sha256_state h;
+	int64_t n;
+} sink;
+
+static int on_chunk(void *ctx, const void *data, size_t n)
+{
+	sink *s = ctx;
+	crypto_hash_sha256_update(&s->h, data, n);
+	s->n += (int64_t)n;
+	if (s->write(s->ctx, data, n) != 0)
+		return dvc__err(DVC_EIO, NULL, "the download's writer stopped after %lld bytes",
+				(long long)s->n);
+	return DVC_OK;
+}
+
+int dvc__blob_write(dvc_db *db, const dvc__blob_row *b, dvc_file_write_fn write, void *ctx);
+int dvc__blob_write(dvc_db *db, const dvc__blob_row *b, dvc_file_write_fn write, void *ctx)
+{
+	sink s;
+	unsigned char sha[32];
+	int rc;
+	s.write = write;
+	s.ctx = ctx;
+	s.n = 0;
+	crypto_hash_sha256_init(&s.h);
+	if ((rc = dvc__store_blob_each_chunk(db, b->id, on_chunk, &s)) != DVC_OK)
+		return rc;
+	crypto_hash_sha256_final(&s.h, sha);
+	if (s.n != b->size || sodium_memcmp(sha, b->sha, 32) != 0)
+		return dvc__err(DVC_ECORRUPT, NULL, "stored file %lld does not match its SHA-256",
+				(long long)b->id);
+	return DVC_OK;
+}
+
+static int download(dvc_db *db, const char *code, const dvc_actor *who, int64_t file_id,
+		    dvc_file_write_fn write, void *ctx, int *bad_secret)
+{
+	dvc__dossier d;
+	dvc__who w;
+	find_ctx f;
+	int rc;
+	if ((rc = dvc__dossier_open(db, code, who, &d, &w, bad_secret)) != DVC_OK)
+		return rc;
+	memset(&f, 0, sizeof f);
+	if ((rc = dvc__store_file_each(db, d.id, file_id, on_find, &f)) != DVC_OK)
+		return rc;
+	if (!f.found)
+		return dvc__err(DVC_ENOTFOUND, "file", "dossier %s has no file %lld", d.code,
+				(long long)file_id);
+	return dvc__blob_write(db, &f.row.blob, write, ctx);
+}
+
+int dvc_dossier_download(dvc_db *db, const char *code, const dvc_actor *who, int64_t file_id,
+			 dvc_file_write_fn write, void *ctx)
+{
+	dvc__guesser g;
+	int rc, bad_secret = 0;
+	if (!db || !code || !who || !write)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_download needs a store, a code, who asks and a writer");
+	if (file_id <= 0)
+		return dvc__err(DVC_ENOTFOUND, "file", "no file %lld", (long long)file_id);
+	if (sodium_init() < 0)
+		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
+	if (who->kind == DVC_ACTOR_ANONYMOUS && (rc = dvc__anon_check(db, &g, NULL, code, who->secret)) != DVC_OK)
+		return rc;
+	if ((rc = dvc__read_begin(db)) != DVC_OK)
+		return rc;
+	rc = download(db, code, who, file_id, write, ctx, &bad_secret);
+	dvc__read_end(db);
+	if (bad_secret)
+		return dvc__anon_failed(db, &g);
+	if (rc == DVC_OK && who->kind == DVC_ACTOR_ANONYMOUS)
+		dvc__anon_ok(db, &g);
+	return rc;
+}
+
+/* ---- what is missing ---- */
+
+static int missing(dvc_db *db, const dvc__dossier *d, const dvc__proc_rt *rt, dvc_missing **out)
+{
+	dvc_procedure *p = NULL;
+	dvc_arena a = DVC_ARENA_INIT;
+	dvc_applicant app;
+	const char *handler, *unit_name, *form_data = NULL;
+	uint64_t have;
+	dvc_missing *m;
+	int *idx;
+	const char **names;
+	int rc;
+	if ((rc = dvc__store_version_get(db, rt->code, rt->version, NULL, &p)) != DVC_OK)
+		return rc;
+	if ((rc = dvc__store_file_components(db, d->id, &have)) != DVC_OK ||
+	    (rc = dvc__store_dossier_details(db, d->id, &a, &app, &handler, &unit_name, NULL,
+					     &form_data)) != DVC_OK)
+		goto fail;
+	m = dvc_arena_alloc(&a, sizeof *m + sizeof(dvc_arena));
+	idx = dvc_arena_alloc(&a, (p->n_documents + 1) * sizeof *idx);
+	names = dvc_arena_alloc(&a, (p->n_documents + 1) * sizeof *names);
+	if (!m || !idx || !names) {
+		rc = dvc__oom();
+		goto fail;
+	}
+	for (size_t i = 0; i < p->n_documents; i++) {
+		int present = i < 64 && (have >> i & 1);
+		/* an e-form component is the form data itself (or a scan of the paper form) */
+		if (p->documents[i].submission == DVC_SUBMIT_EFORM && form_data && p->form_schema)
+			present = 1;
+		if (present)
+			continue;
+		idx[m->n] = (int)i;
+		if (!(names[m->n] = dvc_arena_strdup(&a, p->documents[i].name))) {
+			rc = dvc__oom();
+			goto fail;
+		}
+		m->n++;
+	}
+	m->components = idx;
+	m->names = names;
+	dvc_procedure_free(p);
+	*(dvc_arena *)(m + 1) = a;
+	*out = m;
+	return DVC_OK;
+fail:
+	dvc_procedure_free(p);
+	dvc_arena_free(&a);
+	return rc;
+}
+
+int dvc_dossier_missing(dvc_db *db, const char *code, dvc_missing **out)
+{
+	const dvc__proc_rt *rt;
+	dvc__dossier d;
+	int rc;
+	if (!db || !code || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_missing needs a store, a code and an out pointer");
+	*out = NULL;
+	if ((rc = dvc__read_begin(db)) != DVC_OK)
+		return rc;
+	if ((rc = dvc__store_dossier_load(db, code, &d)) == DVC_OK &&
+	    (rc = dvc__store_proc_rt(db, d.version_id, &rt)) == DVC_OK)
+		rc = missing(db, &d, rt, out);
+	dvc__read_end(db);
+	return rc;
+}
+
+void dvc_missing_free(dvc_missing *m)
+{
+	if (m) {
+		dvc_arena a = *(dvc_arena *)(m + 1);
+		dvc_arena_free(&a);
+	}
+}
+
+int dvc__documents_check_receipt(dvc_db *db, const dvc__dossier *d, const dvc__proc_rt *rt)
+{
+	dvc_procedure_policy pol;
+	char types[DVC__TYPES_MAX];
+	dvc_missing *m = NULL;
+	dvc_buf list = DVC_BUF_INIT;
+	int rc;
+	if (d->channel != DVC_CHANNEL_ONLINE)
+		return DVC_OK; /* paper brought to the desk is checked by the officer */
+	if ((rc = dvc__policy(db, rt->code, &pol, types, sizeof types)) != DVC_OK)
+		return rc;
+	if (!pol.require_files)
+		return DVC_OK;
+	if ((rc = missing(db, d, rt, &m)) != DVC_OK)
+		return rc;
+	if (m->n == 0) {
+		dvc_missing_free(m);
+		return DVC_OK;
+	}
+	for (size_t i = 0; i < m->n; i++)
+		dvc_buf_printf(&list, "%s%d. %.200s", i ? "; " : "", m->components[i] + 1, m->names[i]);
+	rc = dvc__err(DVC_EINCOMPLETE, "documents", "dossier %s lacks %zu required component%s: %s",
+		      d->code, m->n, m->n == 1 ? "" : "s", list.ptr ? list.ptr : "(out of memory)");
+	dvc_buf_free(&list);
+	dvc_missing_free(m);
+	return rc;
+}
+
+/* ---- the account's data store ---- */
+
+int dvc_account_files(dvc_db *db, const char *username, dvc_file_list **out)
+{
+	dvc_arena a = DVC_ARENA_INIT;
+	dvc__account_row acc;
+	dvc_file_list *l;
+	int rc;
+	if (!db || !username || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_account_files needs a store, a username and an out pointer");
+	*out = NULL;
+	if ((rc = dvc__read_begin(db)) != DVC_OK)
+		return rc;
+	rc = dvc__store_account_get(db, username, &a, &acc);
+	dvc_arena_free(&a);
+	if (rc == DVC_OK) {
+		if (!(l = dvc__calloc(1, sizeof *l)))
+			rc = dvc__oom();
+		else if ((rc = dvc__store_account_file_each(db, acc.id, 0, on_list, l)) != DVC_OK)
+			dvc_file_list_free(l);
+		else
+			*out = l;
+	}
+	dvc__read_end(db);
+	return rc;
+}
+
+int dvc_account_download(dvc_db *db, const char *username, int64_t file_id, dvc_file_write_fn write,
+			 void *ctx)
+{
+	dvc_arena a = DVC_ARENA_INIT;
+	dvc__account_row acc;
+	find_ctx f;
+	int rc;
+	if (!db || !username || !write)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_account_download needs a store, a username and a writer");
+	if ((rc = dvc__read_begin(db)) != DVC_OK)
+		return rc;
+	rc = dvc__store_account_get(db, username, &a, &acc);
+	dvc_arena_free(&a);
+	memset(&f, 0, sizeof f);
+	if (rc == DVC_OK && (rc = dvc__store_account_file_each(db, acc.id, file_id, on_find, &f)) == DVC_OK) {
+		if (!f.found)
+			rc = dvc__err(DVC_ENOTFOUND, "file", "file %lld is not in the data store of %.64s",
+				      (long long)file_id, username);
+		else
+			rc = dvc__blob_write(db, &f.row.blob, write, ctx);
+	}
+	dvc__read_end(db);
+	return rc;
+}

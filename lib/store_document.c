@@ -1,0 +1,381 @@
+/* Blobs, dossier files, per-procedure policies and the account data store. */
+#include "dossier_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char SQL_BLOB_STAGE[] = "INSERT INTO blob(sha256, size, media_type) VALUES (NULL, 0, '')";
+static const char SQL_BLOB_CHUNK[] = "INSERT INTO blob_chunk(blob_id, seq, data) VALUES (?1, ?2, ?3)";
+static const char SQL_BLOB_FIND[] = "SELECT id FROM blob WHERE sha256 = ?1";
+static const char SQL_BLOB_DROP_CHUNKS[] = "DELETE FROM blob_chunk WHERE blob_id = ?1";
+static const char SQL_BLOB_DROP[] = "DELETE FROM blob WHERE id = ?1";
+static const char SQL_BLOB_SEAL[] = "UPDATE blob SET sha256 = ?2, size = ?3, media_type = ?4 WHERE id = ?1";
+static const char SQL_BLOB_GET[] = "SELECT id, sha256, size, media_type FROM blob WHERE id = ?1 AND sha256 IS NOT NULL";
+static const char SQL_BLOB_CHUNKS[] = "SELECT seq, data FROM blob_chunk WHERE blob_id = ?1 ORDER BY seq";
+static const char SQL_FILE_INSERT[] =
+	"INSERT INTO dossier_file(dossier_id, component, blob_id, name, form, mode, added_by, added_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char SQL_FILE_REPLACE[] =
+	"UPDATE dossier_file SET replaced_by = ?2 WHERE id = ?1 AND replaced_by IS NULL";
+static const char SQL_FILE_EACH[] =
+	"SELECT f.id, f.dossier_id, f.component, f.blob_id, f.name, f.form, f.mode, f.added_by,"
+	" f.added_at, coalesce(f.replaced_by, 0), d.code, b.sha256, b.size, b.media_type"
+	" FROM dossier_file f JOIN dossier d ON d.id = f.dossier_id JOIN blob b ON b.id = f.blob_id"
+	" WHERE f.dossier_id = ?1 AND (?2 = 0 OR f.id = ?2) ORDER BY f.id";
+static const char SQL_FILE_COMPONENTS[] =
+	"SELECT DISTINCT component FROM dossier_file"
+	" WHERE dossier_id = ?1 AND replaced_by IS NULL AND component >= 0";
+static const char SQL_POLICY_PUT[] =
+	"INSERT INTO procedure_policy(procedure, max_file_bytes, media_types, require_files,"
+	" pay_before_return) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(procedure) DO UPDATE SET"
+	" max_file_bytes = ?2, media_types = ?3, require_files = ?4, pay_before_return = ?5";
+static const char SQL_POLICY_GET[] =
+	"SELECT max_file_bytes, media_types, require_files, pay_before_return FROM procedure_policy"
+	" WHERE procedure = ?1";
+static const char SQL_PROC_EXISTS[] = "SELECT 1 FROM procedure WHERE code = ?1";
+static const char SQL_AFILE_FIND[] =
+	"SELECT id FROM account_file WHERE account_id = ?1 AND blob_id = ?2 AND kind = ?3";
+static const char SQL_AFILE_INSERT[] =
+	"INSERT INTO account_file(account_id, blob_id, name, form, kind, dossier_id, added_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_AFILE_EACH[] =
+	"SELECT f.id, coalesce(f.dossier_id, 0), f.kind, f.blob_id, f.name, f.form, f.added_at, d.code,"
+	" b.sha256, b.size, b.media_type"
+	" FROM account_file f JOIN blob b ON b.id = f.blob_id LEFT JOIN dossier d ON d.id = f.dossier_id"
+	" WHERE f.account_id = ?1 AND (?2 = 0 OR f.id = ?2) ORDER BY f.id";
+
+int dvc__store_blob_stage(dvc_db *db, int64_t *id)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_BLOB_STAGE);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	if ((rc = dvc__exec_step(db, st, "storing a file")) != DVC_OK)
+		return rc;
+	*id = sqlite3_last_insert_rowid(db->sql);
+	return DVC_OK;
+}
+
+int dvc__store_blob_chunk(dvc_db *db, int64_t blob_id, int64_t seq, const void *data, size_t n)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_BLOB_CHUNK);
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, blob_id);
+	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_blob(st, 3, data, (int)n, SQLITE_STATIC);
+	return dvc__exec_step(db, st, "storing a file chunk");
+}
+
+static int blob_find(dvc_db *db, const unsigned char sha[32], int64_t *id)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_BLOB_FIND);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return 1;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : dvc__store_err(db, rc, "looking a file up");
+}
+
+int dvc__store_blob_seal(dvc_db *db, int64_t staged, const unsigned char sha[32], int64_t size,
+			 const char *media_type, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int rc, found = blob_find(db, sha, id);
+	if (found < 0)
+		return found;
+	if (found) { /* the same content is stored already: keep one copy */
+		if (!(st = dvc__stmt(db, SQL_BLOB_DROP_CHUNKS)))
+			return dvc_error_last()->code;
+		sqlite3_bind_int64(st, 1, staged);
+		if ((rc = dvc__exec_step(db, st, "dropping a duplicate file")) != DVC_OK)
+			return rc;
+		if (!(st = dvc__stmt(db, SQL_BLOB_DROP)))
+			return dvc_error_last()->code;
+		sqlite3_bind_int64(st, 1, staged);
+		return dvc__exec_step(db, st, "dropping a duplicate file");
+	}
+	if (!(st = dvc__stmt(db, SQL_BLOB_SEAL)))
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, staged);
+	sqlite3_bind_blob(st, 2, sha, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, size);
+	sqlite3_bind_text(st, 4, media_type, -1, SQLITE_STATIC);
+	*id = staged;
+	return dvc__exec_step(db, st, "storing a file");
+}
+
+static void blob_row(sqlite3_stmt *st, int col, dvc__blob_row *b)
+{
+	const void *sha = sqlite3_column_blob(st, col);
+	memset(b->sha, 0, sizeof b->sha);
+	if (sha && sqlite3_column_bytes(st, col) == 32)
+		memcpy(b->sha, sha, 32);
+	b->size = sqlite3_column_int64(st, col + 1);
+	snprintf(b->media_type, sizeof b->media_type, "%s",
+		 (const char *)sqlite3_column_text(st, col + 2) ? (const char *)sqlite3_column_text(st, col + 2) : "");
+}
+
+int dvc__store_blob_get(dvc_db *db, int64_t id, dvc__blob_row *out)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_BLOB_GET);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		blob_row(st, 1, out);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return DVC_OK;
+	return rc == SQLITE_DONE ? DVC_ENOTFOUND : dvc__store_err(db, rc, "reading a file");
+}
+
+int dvc__store_blob_each_chunk(dvc_db *db, int64_t blob_id, dvc__chunk_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_BLOB_CHUNKS);
+	int64_t expect = 0;
+	int rc, cbrc = DVC_OK;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, blob_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const void *p = sqlite3_column_blob(st, 1);
+		size_t n = (size_t)sqlite3_column_bytes(st, 1);
+		if (sqlite3_column_int64(st, 0) != expect++) {
+			sqlite3_reset(st);
+			return dvc__err(DVC_ECORRUPT, NULL, "file %lld has a missing chunk",
+					(long long)blob_id);
+		}
+		if (!p && n) {
+			sqlite3_reset(st);
+			return dvc__oom();
+		}
+		if ((cbrc = cb(ctx, p, n)) != DVC_OK) {
+			sqlite3_reset(st);
+			return cbrc;
+		}
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "reading a file");
+}
+
+int dvc__store_file_insert(dvc_db *db, const dvc__file_row *f, int64_t *id)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_FILE_INSERT);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, f->dossier_id);
+	sqlite3_bind_int(st, 2, f->component);
+	sqlite3_bind_int64(st, 3, f->blob_id);
+	sqlite3_bind_text(st, 4, f->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, f->form);
+	sqlite3_bind_int(st, 6, f->mode);
+	sqlite3_bind_text(st, 7, f->added_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, f->added_at);
+	if ((rc = dvc__exec_step(db, st, "storing a dossier file")) != DVC_OK)
+		return rc;
+	*id = sqlite3_last_insert_rowid(db->sql);
+	return DVC_OK;
+}
+
+int dvc__store_file_replace(dvc_db *db, int64_t old_id, int64_t new_id)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_FILE_REPLACE);
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, old_id);
+	sqlite3_bind_int64(st, 2, new_id);
+	return dvc__exec_step(db, st, "replacing a dossier file");
+}
+
+int dvc__store_file_each(dvc_db *db, int64_t dossier_id, int64_t file_id, dvc__file_cb cb,
+			 void *ctx)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_FILE_EACH);
+	int rc, cbrc = DVC_OK;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, dossier_id);
+	sqlite3_bind_int64(st, 2, file_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		dvc__file_row f;
+		memset(&f, 0, sizeof f);
+		f.id = sqlite3_column_int64(st, 0);
+		f.dossier_id = sqlite3_column_int64(st, 1);
+		f.component = sqlite3_column_int(st, 2);
+		f.blob_id = sqlite3_column_int64(st, 3);
+		f.name = (const char *)sqlite3_column_text(st, 4);
+		f.form = sqlite3_column_int(st, 5);
+		f.mode = sqlite3_column_int(st, 6);
+		f.added_by = (const char *)sqlite3_column_text(st, 7);
+		f.added_at = sqlite3_column_int64(st, 8);
+		f.replaced_by = sqlite3_column_int64(st, 9);
+		f.dossier_code = (const char *)sqlite3_column_text(st, 10);
+		f.blob.id = f.blob_id;
+		blob_row(st, 11, &f.blob);
+		if (!f.name || !f.added_by || !f.dossier_code) {
+			sqlite3_reset(st);
+			return dvc__oom();
+		}
+		if ((cbrc = cb(ctx, &f)) != DVC_OK)
+			break;
+	}
+	sqlite3_reset(st);
+	if (cbrc != DVC_OK)
+		return cbrc;
+	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossier files");
+}
+
+int dvc__store_file_components(dvc_db *db, int64_t dossier_id, uint64_t *have)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_FILE_COMPONENTS);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	*have = 0;
+	sqlite3_bind_int64(st, 1, dossier_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int c = sqlite3_column_int(st, 0);
+		if (c >= 0 && c < 64)
+			*have |= (uint64_t)1 << c;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossier files");
+}
+
+int dvc__store_policy_put(dvc_db *db, const char *procedure, const dvc_procedure_policy *p)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_POLICY_PUT);
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, procedure, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, p->max_file_bytes);
+	sqlite3_bind_text(st, 3, p->media_types, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, p->require_files != 0);
+	sqlite3_bind_int(st, 5, p->pay_before_return != 0);
+	return dvc__exec_step(db, st, "storing a procedure policy");
+}
+
+int dvc__store_policy_get(dvc_db *db, const char *procedure, dvc_procedure_policy *p,
+			  char *types, size_t types_size)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_POLICY_GET);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, procedure, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 1);
+		p->max_file_bytes = sqlite3_column_int64(st, 0);
+		snprintf(types, types_size, "%s", t ? t : "");
+		p->media_types = types;
+		p->require_files = sqlite3_column_int(st, 2);
+		p->pay_before_return = sqlite3_column_int(st, 3);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : dvc__store_err(db, rc, "reading a procedure policy");
+}
+
+int dvc__store_procedure_exists(dvc_db *db, const char *code)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_PROC_EXISTS);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : dvc__store_err(db, rc, "looking a procedure up");
+}
+
+int dvc__store_account_file_insert(dvc_db *db, int64_t account_id, int64_t blob_id,
+				   const char *name, int form, int kind, int64_t dossier_id,
+				   dvc_time at, int64_t *id)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_AFILE_FIND);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, account_id);
+	sqlite3_bind_int64(st, 2, blob_id);
+	sqlite3_bind_int(st, 3, kind);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) { /* kept already: one entry per content */
+		if (id)
+			*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return DVC_OK;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return dvc__store_err(db, rc, "reading the data store");
+	if (!(st = dvc__stmt(db, SQL_AFILE_INSERT)))
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, account_id);
+	sqlite3_bind_int64(st, 2, blob_id);
+	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, form);
+	sqlite3_bind_int(st, 5, kind);
+	if (dossier_id)
+		sqlite3_bind_int64(st, 6, dossier_id);
+	sqlite3_bind_int64(st, 7, at);
+	if ((rc = dvc__exec_step(db, st, "keeping a file in the data store")) != DVC_OK)
+		return rc;
+	if (id)
+		*id = sqlite3_last_insert_rowid(db->sql);
+	return DVC_OK;
+}
+
+int dvc__store_account_file_each(dvc_db *db, int64_t account_id, int64_t file_id,
+				 dvc__file_cb cb, void *ctx)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_AFILE_EACH);
+	int rc, cbrc = DVC_OK;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, account_id);
+	sqlite3_bind_int64(st, 2, file_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		dvc__file_row f;
+		memset(&f, 0, sizeof f);
+		f.id = sqlite3_column_int64(st, 0);
+		f.dossier_id = sqlite3_column_int64(st, 1);
+		f.component = sqlite3_column_int(st, 2);
+		f.blob_id = sqlite3_column_int64(st, 3);
+		f.name = (const char *)sqlite3_column_text(st, 4);
+		f.form = sqlite3_column_int(st, 5);
+		f.added_at = sqlite3_column_int64(st, 6);
+		f.dossier_code = (const char *)sqlite3_column_text(st, 7);
+		f.account_id = account_id;
+		f.added_by = "";
+		f.blob.id = f.blob_id;
+		blob_row(st, 8, &f.blob);
+		if (!f.name) {
+			sqlite3_reset(st);
+			return dvc__oom();
+		}
+		if ((cbrc = cb(ctx, &f)) != DVC_OK)
+			break;
+	}
+	sqlite3_reset(st);
+	if (cbrc != DVC_OK)
+		return cbrc;
+	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "listing the data store");
+}
