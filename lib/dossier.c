@@ -1188,6 +1188,7 @@ int dvc__dossier_open(dvc_db *db, const char *code, const dvc_actor *a, dvc__dos
 	w->owner = ac.owner;
 	w->account_id = ac.account_id;
 	w->off = ac.off;
+	_Static_assert(sizeof w->label == sizeof ac.label, "one label size");
 	memcpy(w->label, ac.label, sizeof w->label);
 	return DVC_OK;
 }

@@ -14,7 +14,7 @@ typedef struct dvc__who {
 	int owner;              /* the dossier's own applicant */
 	int64_t account_id;     /* an account actor's id, else 0 */
 	dvc__officer_row off;   /* officers */
-	char label[96];         /* as journaled: "officer:le.van.b" */
+	char label[sizeof "officer:" + DVC_USERNAME_MAX]; /* as journaled: "officer:le.van.b" */
 } dvc__who;
 
 /* Load a dossier and resolve the actor with tracking's rules: an officer or
