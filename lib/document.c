@@ -15,43 +15,8 @@ static const char *const form_names[] = {"original", "copy", "ecopy"};
 static const char *const form_labels_vi[] = {"bản chính", "bản sao", "bản sao điện tử"};
 static const char *const mode_names[] = {"add", "replace", "supplement"};
 
-const char *dvc_file_form_name(dvc_file_form f)
-{
-	return (unsigned)f < DVC_ARRAY_LEN(form_names) ? form_names[f] : "?";
-}
-
-const char *dvc_attach_mode_name(dvc_attach_mode m)
-{
-	return (unsigned)m < DVC_ARRAY_LEN(mode_names) ? mode_names[m] : "?";
-}
-
-static int parse_name(const char *const *names, size_t n, const char *what, const char *s, int *out)
-{
-	for (size_t i = 0; s && i < n; i++)
-		if (strcmp(names[i], s) == 0) {
-			*out = (int)i;
-			return DVC_OK;
-		}
-	return dvc__err(DVC_EINVAL, NULL, "unknown %s '%.40s'", what, s ? s : "(null)");
-}
-
-int dvc_file_form_parse(const char *name, dvc_file_form *out)
-{
-	int v, rc = parse_name(form_names, DVC_ARRAY_LEN(form_names),
-			       "file form (original, copy, ecopy)", name, &v);
-	if (rc == DVC_OK)
-		*out = (dvc_file_form)v;
-	return rc;
-}
-
-int dvc_attach_mode_parse(const char *name, dvc_attach_mode *out)
-{
-	int v, rc = parse_name(mode_names, DVC_ARRAY_LEN(mode_names),
-			       "attach mode (add, replace, supplement)", name, &v);
-	if (rc == DVC_OK)
-		*out = (dvc_attach_mode)v;
-	return rc;
-}
+DVC__ENUM_NAMES(file_form, dvc_file_form, form_names, "file form")
+DVC__ENUM_NAMES(attach_mode, dvc_attach_mode, mode_names, "attach mode")
 
 static void hex32(const unsigned char *b, char out[65])
 {

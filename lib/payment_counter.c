@@ -10,21 +10,7 @@
 static const char *const method_names[] = {"cash", "card", "transfer"};
 static const char *const method_labels_vi[] = {"tiền mặt", "thẻ", "chuyển khoản"};
 
-const char *dvc_pay_method_name(dvc_pay_method m)
-{
-	return (unsigned)m < DVC_ARRAY_LEN(method_names) ? method_names[m] : "?";
-}
-
-int dvc_pay_method_parse(const char *name, dvc_pay_method *out)
-{
-	for (size_t i = 0; name && i < DVC_ARRAY_LEN(method_names); i++)
-		if (strcmp(method_names[i], name) == 0) {
-			*out = (dvc_pay_method)i;
-			return DVC_OK;
-		}
-	return dvc__err(DVC_EINVAL, "method", "unknown payment method '%.40s' (cash, card, transfer)",
-			name ? name : "(null)");
-}
+DVC__ENUM_NAMES(pay_method, dvc_pay_method, method_names, "payment method")
 
 static int check_args(const dvc_counter_payment *p, int refund)
 {
