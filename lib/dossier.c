@@ -1277,7 +1277,7 @@ static int dry_run(dvc_db *db, const char *code, const dvc_actor *who, dvc_allow
 		dvc_allowed_action *x = &l->items[l->n];
 		const dvc_transition *t;
 		dvc__officer_row target;
-		if (a == DVC_ACT_PAY || a == DVC_ACT_REFUND)
+		if (dvc_action_is_record((dvc_action)a))
 			continue;
 		r.action = (dvc_action)a;
 		r.actor = *who;

@@ -609,6 +609,14 @@ static int try_act(const char *code, const dvc_actor *who, dvc_action a, dvc_del
 /* For every officer and the applicant: each action the view allows
  * succeeds, each it refuses fails with the code it gave. Returns how many
  * (actor, action) pairs were allowed. */
+static size_t n_lifecycle_actions(void)
+{
+	size_t n = 0;
+	for (int a = 0; a < DVC_ACTION_COUNT; a++)
+		n += !dvc_action_is_record((dvc_action)a);
+	return n;
+}
+
 static int dry_run_matches(const char *code, const char *secret)
 {
 	int allowed = 0;
@@ -620,7 +628,7 @@ static int dry_run_matches(const char *code, const char *secret)
 		else
 			who = (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, secret};
 		ck_ok(dvc_dossier_allowed_actions(db, code, &who, NULL, &l));
-		ck_assert_uint_eq(dvc_allowed_actions_count(l), DVC_ACTION_COUNT - 2);
+		ck_assert_uint_eq(dvc_allowed_actions_count(l), n_lifecycle_actions());
 		ck_assert_str_eq(dvc_allowed_actions_code(l), code);
 		ck_assert_int_eq(dvc_allowed_actions_state(l), state_of(code));
 		for (size_t i = 0; i < dvc_allowed_actions_count(l); i++) {

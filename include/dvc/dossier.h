@@ -216,7 +216,7 @@ DVC_API int dvc_dossier_allowed_actions(dvc_db *db, const char *code, const dvc_
 DVC_API size_t dvc_allowed_actions_count(const dvc_allowed_actions *l);
 /** Entry `i` (borrowed from the list), NULL past the end. */
 DVC_API const dvc_allowed_action *dvc_allowed_actions_at(const dvc_allowed_actions *l, size_t i);
-/** The entry of action `a`, or NULL (payment entries are never listed). */
+/** The entry of action `a`, or NULL (journal-only actions, dvc_action_is_record, are never listed). */
 DVC_API const dvc_allowed_action *dvc_allowed_actions_find(const dvc_allowed_actions *l,
 							   dvc_action a);
 /** The dossier's code, state and version when the list was made. */
