@@ -342,7 +342,7 @@ static int attach(dvc_db *db, const char *code, const dvc_attach_req *r, upload 
 	const char *name = r->name;
 	int64_t blob_id = 0, file_id;
 	dvc__blob_row b;
-	find_ctx old;
+	find_ctx old, src; /* src.name outlives the reuse branch: `name` may point there */
 	int rc;
 
 	memset(&b, 0, sizeof b);
@@ -377,7 +377,6 @@ static int attach(dvc_db *db, const char *code, const dvc_attach_req *r, upload 
 		goto out;
 	if (r->reuse) {
 		/* by reference, from the actor's own data store: no new upload */
-		find_ctx src;
 		memset(&src, 0, sizeof src);
 		if (!w.account_id) {
 			rc = dvc__err(DVC_EPERM, "reuse", "only an account holder reuses files of their data store");
