@@ -369,5 +369,37 @@ expect_usage outbox drain --limit 0
 expect_usage outbox frobnicate
 expect_usage payment refund "$PCODE"
 
+# documents, streamed in from a file and out to one; an executable named .pdf
+# refused for its content; a counter payment recorded and shown in tracking
+G="$T/doc.db"
+gv() { "$DVC" --db "$G" "$@"; }
+gv init >/dev/null && gv catalog import "$ROOT/tests/data/document_catalog.json" >/dev/null \
+  && gv officer add desk.a --name "Lê Tiếp Nhận" --unit 000.00.30.H24 --role reception >/dev/null \
+  && ok || bad "document store"
+gv --json dossier submit T.000006 --name "Nguyễn Văn An" --citizen-id 031099001234 \
+  --birth-date 1999-05-12 --address "Thôn 3" --phone 0912345678 >"$T/j.json" && ok || bad "doc submit"
+GCODE=$(json "print(d['code'])")
+GSEC=$(json "print(d['secret'])")
+printf '%%PDF-1.4\n%% giấy chứng sinh\n' >"$T/giay chung sinh.pdf"
+head -c 300000 /dev/urandom >>"$T/giay chung sinh.pdf"
+gv --json dossier attach "$GCODE" 1 "$T/giay chung sinh.pdf" --secret "$GSEC" >"$T/j.json" && ok || bad "attach"
+json "assert d['media_type']=='application/pdf' and d['name']=='giay chung sinh.pdf' and d['size']==$(wc -c <"$T/giay chung sinh.pdf"), d" \
+  && ok || bad "attach answer: $(cat "$T/j.json")"
+[ "$(json "print(d['sha256'])")" = "$(sha256sum "$T/giay chung sinh.pdf" | cut -d' ' -f1)" ] && ok || bad "attach sha256"
+cp "$(command -v sh)" "$T/evil.pdf"
+if gv dossier attach "$GCODE" 2 "$T/evil.pdf" --secret "$GSEC" 2>"$T/err"; then bad "executable accepted"; else
+  grep -q DVC_EMEDIATYPE "$T/err" && [ "$(wc -l <"$T/err")" -eq 1 ] && ok || bad "executable: $(cat "$T/err")"; fi
+: >"$T/empty.pdf"
+if gv dossier attach "$GCODE" 2 "$T/empty.pdf" --secret "$GSEC" 2>"$T/err"; then bad "empty accepted"; else ok; fi
+gv --json dossier files "$GCODE" --secret "$GSEC" >"$T/j.json" && json "assert len(d)==1, d" && ok || bad "files"
+gv dossier download "$GCODE" 1 --secret "$GSEC" --out "$T/back.pdf" && cmp -s "$T/back.pdf" "$T/giay chung sinh.pdf" \
+  && ok || bad "download"
+gv dossier act "$GCODE" receive --officer desk.a >/dev/null && ok || bad "doc receive"
+gv --json payment counter "$GCODE" --officer desk.a --receipt BL-0001 --amount 30000 --method cash >"$T/j.json" \
+  && json "assert d['fee_paid']==30000 and d['fee_due']==30000, d" && ok || bad "payment counter: $(cat "$T/j.json")"
+if gv payment counter "$GCODE" --officer desk.a --receipt BL-0002 --amount 1 2>"$T/err"; then bad "paid twice"; else ok; fi
+gv --json dossier track "$GCODE" --secret "$GSEC" >"$T/j.json" && json "assert d['fee_paid']==30000, d" \
+  && ok || bad "tracking shows the counter payment"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

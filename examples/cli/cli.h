@@ -70,6 +70,18 @@ bool cli_flag(int *argc, char **argv, const char *name);
 /* Take "--name VALUE" (or "--name=VALUE") out of argv; NULL when absent. */
 const char *cli_option(int *argc, char **argv, const char *name);
 
+/* Take --officer U | --account U | --secret S out of argv (cmd_dossier.c):
+ * 0 when one was given, -1 when none (nothing printed), 1 after an error. */
+int cli_take_actor(int *argc, char **argv, dvc_actor *who);
+#define CLI_ACTOR_OPTS "(--officer U | --account U | --secret S)"
+/* Documents and counter payments (cmd_paper.c), as cli_sub entries. */
+int cli_dossier_attach(dvc_cli *cli, int argc, char **argv);
+int cli_dossier_files(dvc_cli *cli, int argc, char **argv);
+int cli_dossier_download(dvc_cli *cli, int argc, char **argv);
+int cli_payment_counter(dvc_cli *cli, int argc, char **argv);
+int cli_payment_refund(dvc_cli *cli, int argc, char **argv);
+int cli_account_files(dvc_cli *cli, int argc, char **argv);
+
 /* Shared printing helpers (cmd_dossier.c). */
 struct cJSON;
 /* Print a cJSON value on one line to stdout and free it; 1 when out of memory. */

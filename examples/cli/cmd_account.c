@@ -108,7 +108,7 @@ static int account_login(dvc_cli *cli, int argc, char **argv)
 int cmd_account(dvc_cli *cli, int argc, char **argv)
 {
 	static const cli_sub subs[] = {{"register", account_register}, {"show", account_show},
-		{"login", account_login}, {NULL, NULL}};
+		{"login", account_login}, {"files", cli_account_files}, {NULL, NULL}};
 	return cli_subcommand(cli, argc, argv, "account", subs);
 }
 

@@ -10,6 +10,7 @@
  *   dvc dossier history CODE (--officer U | --account U | --secret S)
  *   dvc dossier verify [CODE]
  *   dvc dossier list [--state S] [--unit U] [--overdue] [--stuck] [--limit N]
+ *   dvc dossier attach|files|download ...   (cmd_paper.c)
  *   dvc statemachine [--dot]
  *
  * Every rule (who may act, what is legal, deadlines) is the library's; this
@@ -181,7 +182,7 @@ void cli_print_tracking(const dvc_tracking *t, const char *in)
 
 /* Take the actor options out of argv. 0 when one was given, -1 when none
  * (after printing nothing), 1 after printing an error. */
-static int take_actor(int *argc, char **argv, dvc_actor *who)
+int cli_take_actor(int *argc, char **argv, dvc_actor *who)
 {
 	const char *officer = cli_option(argc, argv, "--officer");
 	const char *account = cli_option(argc, argv, "--account");
@@ -296,7 +297,7 @@ static int dossier_act(dvc_cli *cli, int argc, char **argv)
 	q.note = cli_option(&argc, argv, "--note");
 	q.target = cli_option(&argc, argv, "--target");
 	q.payload = cli_option(&argc, argv, "--payload");
-	if ((rc = take_actor(&argc, argv, &q.actor)) > 0)
+	if ((rc = cli_take_actor(&argc, argv, &q.actor)) > 0)
 		return rc;
 	if (rc < 0 || argc != 3)
 		return cli_fail("usage: dvc dossier act CODE ACTION " ACTOR_OPTS " [--note T] "
@@ -356,7 +357,7 @@ static int dossier_show(dvc_cli *cli, int argc, char **argv, bool history_only)
 	dvc_actor who = {DVC_ACTOR_OFFICER, NULL, NULL};
 	dvc_tracking *t;
 	int rc;
-	if ((rc = take_actor(&argc, argv, &who)) > 0)
+	if ((rc = cli_take_actor(&argc, argv, &who)) > 0)
 		return rc;
 	if (rc < 0 || argc != 2)
 		return cli_fail("usage: dvc dossier %s CODE " ACTOR_OPTS,
@@ -457,7 +458,9 @@ int cmd_dossier(dvc_cli *cli, int argc, char **argv)
 {
 	static const cli_sub subs[] = {{"submit", dossier_submit}, {"act", dossier_act},
 		{"track", dossier_track}, {"history", dossier_history},
-		{"verify", dossier_verify}, {"list", dossier_list}, {NULL, NULL}};
+		{"verify", dossier_verify}, {"list", dossier_list},
+		{"attach", cli_dossier_attach}, {"files", cli_dossier_files},
+		{"download", cli_dossier_download}, {NULL, NULL}};
 	return cli_subcommand(cli, argc, argv, "dossier", subs);
 }
 

@@ -107,7 +107,7 @@ static int print_list(dvc_cli *cli, dvc_file_list *l)
 	return 0;
 }
 
-static int dossier_attach(dvc_cli *cli, int argc, char **argv)
+int cli_dossier_attach(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_attach_req q = DVC_ATTACH_INIT;
 	dvc_file_info fi;
@@ -173,7 +173,7 @@ static int dossier_attach(dvc_cli *cli, int argc, char **argv)
 	return 0;
 }
 
-static int dossier_files(dvc_cli *cli, int argc, char **argv)
+int cli_dossier_files(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_actor who;
 	dvc_file_list *l;
@@ -188,7 +188,7 @@ static int dossier_files(dvc_cli *cli, int argc, char **argv)
 	return print_list(cli, l);
 }
 
-static int dossier_download(dvc_cli *cli, int argc, char **argv)
+int cli_dossier_download(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_actor who;
 	const char *out = cli_option(&argc, argv, "--out");
@@ -216,17 +216,6 @@ static int dossier_download(dvc_cli *cli, int argc, char **argv)
 		return cli_fail_lib("download");
 	}
 	return 0;
-}
-
-int cli_dossier_paper(dvc_cli *cli, int argc, char **argv)
-{
-	if (strcmp(argv[0], "attach") == 0)
-		return dossier_attach(cli, argc, argv);
-	if (strcmp(argv[0], "files") == 0)
-		return dossier_files(cli, argc, argv);
-	if (strcmp(argv[0], "download") == 0)
-		return dossier_download(cli, argc, argv);
-	return -1;
 }
 
 int cli_account_files(dvc_cli *cli, int argc, char **argv)
@@ -292,11 +281,12 @@ static int payment_counter(dvc_cli *cli, int argc, char **argv, int refund)
 	return 0;
 }
 
-int cli_payment_paper(dvc_cli *cli, int argc, char **argv)
+int cli_payment_counter(dvc_cli *cli, int argc, char **argv)
 {
-	if (strcmp(argv[0], "counter") == 0)
-		return payment_counter(cli, argc, argv, 0);
-	if (strcmp(argv[0], "refund") == 0)
-		return payment_counter(cli, argc, argv, 1);
-	return -1;
+	return payment_counter(cli, argc, argv, 0);
+}
+
+int cli_payment_refund(dvc_cli *cli, int argc, char **argv)
+{
+	return payment_counter(cli, argc, argv, 1);
 }

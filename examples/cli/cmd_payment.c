@@ -124,6 +124,7 @@ static int payment_sign(dvc_cli *cli, int argc, char **argv)
 int cmd_payment(dvc_cli *cli, int argc, char **argv)
 {
 	static const cli_sub subs[] = {{"request", payment_request},
-		{"callback", payment_callback}, {"sign", payment_sign}, {NULL, NULL}};
+		{"callback", payment_callback}, {"sign", payment_sign},
+		{"counter", cli_payment_counter}, {"refund", cli_payment_refund}, {NULL, NULL}};
 	return cli_subcommand(cli, argc, argv, "payment", subs);
 }
