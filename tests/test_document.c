@@ -124,7 +124,7 @@ static int mem_write(void *ctx, const void *buf, size_t n)
 static dvc_receipt submit(const char *proc, const char *account, dvc_channel ch)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = proc;
 	s.account = account;
 	s.applicant = account ? NULL : &citizen;

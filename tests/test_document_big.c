@@ -71,7 +71,7 @@ static int child(const char *dbpath, const char *catalog, uint64_t bytes, uint64
 	struct rlimit rl = {cap, cap};
 	dvc_db *db;
 	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r;
+	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_applicant who = {"Nguyễn Văn An", "031099001234", "1999-05-12",
 			     "Thôn 3, xã Thụy Hương, huyện Kiến Thụy", "0912345678", NULL};
 	dvc_procedure_policy pol = DVC_PROCEDURE_POLICY_INIT;
