@@ -620,7 +620,7 @@ int dvc__dossier_files_all(dvc_db *db, const char *code, dvc_file_list **out)
 
 size_t dvc_file_list_count(const dvc_file_list *l) { return l ? l->n : 0; }
 
-const dvc_file_info *dvc_file_list_get(const dvc_file_list *l, size_t i)
+const dvc_file_info *dvc_file_list_at(const dvc_file_list *l, size_t i)
 {
 	return l && i < l->n ? &l->items[i] : NULL;
 }

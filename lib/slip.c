@@ -646,7 +646,7 @@ static int receipt_files(slip *s, sink *o)
 	size_t row = 0, n = dvc_file_list_count(s->files);
 	int any = 0;
 	for (size_t k = 0; k < n; k++)
-		if (dvc_file_list_get(s->files, k)->component >= 0 && !dvc_file_list_get(s->files, k)->replaced_by)
+		if (dvc_file_list_at(s->files, k)->component >= 0 && !dvc_file_list_at(s->files, k)->replaced_by)
 			any = 1;
 	if (!any)
 		return 0;
@@ -662,7 +662,7 @@ static int receipt_files(slip *s, sink *o)
 			xel(o, 2, "document", p->documents[i].name, "form", "eform", "count", "1", NULL);
 		}
 		for (size_t k = 0; k < n; k++) {
-			const dvc_file_info *f = dvc_file_list_get(s->files, k);
+			const dvc_file_info *f = dvc_file_list_at(s->files, k);
 			unsigned ff = (unsigned)f->form < 3 ? (unsigned)f->form : 0;
 			if (f->component != (int)i || f->replaced_by)
 				continue;

@@ -361,9 +361,9 @@ START_TEST(replace_and_supplement_are_journaled)
 	ck_ok(dvc_dossier_attach(db, r.code, &q, &second));
 	ck_ok(dvc_dossier_files(db, r.code, &me, &l));
 	ck_assert_uint_eq(dvc_file_list_count(l), 2);
-	ck_assert_int_eq(dvc_file_list_get(l, 0)->replaced_by, second.id);
-	ck_assert_int_eq(dvc_file_list_get(l, 1)->replaced_by, 0);
-	ck_assert_int_eq(dvc_file_list_get(l, 1)->mode, DVC_ATTACH_REPLACE);
+	ck_assert_int_eq(dvc_file_list_at(l, 0)->replaced_by, second.id);
+	ck_assert_int_eq(dvc_file_list_at(l, 1)->replaced_by, 0);
+	ck_assert_int_eq(dvc_file_list_at(l, 1)->mode, DVC_ATTACH_REPLACE);
 	dvc_file_list_free(l);
 	/* a replaced file cannot be replaced again */
 	src.off = 0;
@@ -408,9 +408,9 @@ START_TEST(data_store_reuse_only_by_its_owner)
 	ck_ok(attach_mem(r1.code, acct("an.nguyen"), 2, "cccd.pdf", a, 7000, &fi));
 	ck_ok(dvc_account_files(db, "an.nguyen", &mine));
 	ck_assert_uint_eq(dvc_file_list_count(mine), 1);
-	kept = dvc_file_list_get(mine, 0)->id;
-	ck_assert_str_eq(dvc_file_list_get(mine, 0)->sha256, fi.sha256);
-	ck_assert_str_eq(dvc_file_list_get(mine, 0)->dossier, r1.code);
+	kept = dvc_file_list_at(mine, 0)->id;
+	ck_assert_str_eq(dvc_file_list_at(mine, 0)->sha256, fi.sha256);
+	ck_assert_str_eq(dvc_file_list_at(mine, 0)->dossier, r1.code);
 	dvc_file_list_free(mine);
 
 	/* a later submission reuses it by reference: same content, no upload */

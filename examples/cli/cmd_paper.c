@@ -95,12 +95,12 @@ static int print_list(dvc_cli *cli, dvc_file_list *l)
 	if (cli->json) {
 		cJSON *arr = cJSON_CreateArray();
 		for (size_t i = 0; i < n; i++)
-			cJSON_AddItemToArray(arr, file_json(dvc_file_list_get(l, i)));
+			cJSON_AddItemToArray(arr, file_json(dvc_file_list_at(l, i)));
 		dvc_file_list_free(l);
 		return cli_emit_json(arr);
 	}
 	for (size_t i = 0; i < n; i++)
-		file_line(dvc_file_list_get(l, i));
+		file_line(dvc_file_list_at(l, i));
 	if (!n)
 		printf("no file\n");
 	dvc_file_list_free(l);

@@ -142,7 +142,7 @@ DVC_API int dvc_dossier_files(dvc_db *db, const char *code, const dvc_actor *who
 			      dvc_file_list **out);
 DVC_API size_t dvc_file_list_count(const dvc_file_list *l);
 /** Borrowed from the list. */
-DVC_API const dvc_file_info *dvc_file_list_get(const dvc_file_list *l, size_t i);
+DVC_API const dvc_file_info *dvc_file_list_at(const dvc_file_list *l, size_t i);
 DVC_API void dvc_file_list_free(dvc_file_list *l);
 
 /**
