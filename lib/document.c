@@ -421,7 +421,8 @@ static int attach(dvc_db *db, const char *code, const dvc_attach_req *r, upload 
 	o->row.form = (int)r->form;
 	o->row.mode = (int)r->mode;
 	o->row.added_by = w.label;
-	o->row.added_at = dvc__now(db);
+	if ((rc = dvc__now(db, &o->row.added_at)) != DVC_OK)
+		goto out;
 	o->row.blob = b;
 	if ((rc = dvc__store_file_insert(db, &o->row, &file_id)) != DVC_OK)
 		goto out;

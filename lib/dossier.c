@@ -1162,11 +1162,14 @@ int dvc__dossier_record_digest(dvc_db *db, dvc__dossier *d, const char *who, dvc
 {
 	pending_entry pe;
 	int64_t rev = d->rev;
+	dvc_time now;
 	int rc;
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
+		return rc;
 	d->rev = rev + 1;
 	pe.have_digest = 1;
 	memcpy(pe.digest, digest, 32);
-	journal_prepare(d, &pe, dvc__now(db), who, action, d->state, note, NULL);
+	journal_prepare(d, &pe, now, who, action, d->state, note, NULL);
 	if ((rc = dvc__store_journal_insert(db, d->id, &pe.j)) != DVC_OK)
 		return rc;
 	return dvc__store_dossier_update(db, d, rev);
@@ -1199,12 +1202,12 @@ int dvc__anon_check(dvc_db *db, dvc__guesser *g, const char *client, const char 
 	int rc;
 	if ((rc = guesser_init(g, client, code, secret)) != DVC_OK)
 		return rc;
-	return throttled(db, g, dvc__now(db));
+	return throttled(db, g);
 }
 
 int dvc__anon_failed(dvc_db *db, const dvc__guesser *g)
 {
-	return count_bad_secret(db, g, dvc__now(db));
+	return count_bad_secret(db, g);
 }
 
 void dvc__anon_ok(dvc_db *db, const dvc__guesser *g)

@@ -48,6 +48,7 @@ static int counter(dvc_db *db, const char *code, const dvc_counter_payment *p, i
 	dvc_actor a = {DVC_ACTOR_OFFICER, p->officer, NULL};
 	char ref[64], note[DVC_NOTE_MAX + 256], amt[DVC_VND_SIZE];
 	int64_t net;
+	dvc_time now;
 	int rc, bad = 0;
 	if ((rc = dvc__dossier_open(db, code, &a, &d, &w, &bad)) != DVC_OK ||
 	    (rc = dvc__store_proc_rt(db, d.version_id, &rt)) != DVC_OK)
@@ -78,10 +79,12 @@ static int counter(dvc_db *db, const char *code, const dvc_counter_payment *p, i
 		return dvc__err(DVC_EAMOUNT, "amount", "dossier %s has %s đồng paid and not refunded; "
 				"cannot refund %s", d.code, paid, amt);
 	}
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
+		return rc;
 	snprintf(ref, sizeof ref, "%s:%s", refund ? "HOAN" : "BL", p->receipt_no);
 	if ((rc = dvc__store_payment_counter(db, d.id, ref, refund ? DVC__PAY_KIND_REFUND
 								    : DVC__PAY_KIND_PAYMENT,
-					     p->amount, p->receipt_no, dvc__now(db),
+					     p->amount, p->receipt_no, now,
 					     dvc_pay_method_name(p->method), w.off.username)) != DVC_OK)
 		return rc;
 	if (refund)

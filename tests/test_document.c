@@ -17,7 +17,7 @@
 #define P3 "T.000006" /* level 3, fee 30.000 */
 
 static dvc_time clock_now;
-static dvc_time test_clock(void *ctx) { (void)ctx; return clock_now; }
+static int test_clock(void *ctx, dvc_time *out) { (void)ctx; *out = clock_now; return 0; }
 
 static dvc_db *db;
 static char db_path[64];

@@ -105,7 +105,7 @@ typedef struct dvc_file_info {
 	const char *name;
 	int64_t size;
 	char media_type[DVC_MEDIA_TYPE_SIZE];
-	char sha256[65];        /**< hex */
+	char sha256[DVC_HASH_HEX_SIZE]; /**< hex */
 	dvc_file_form form;
 	dvc_attach_mode mode;
 	const char *added_by;   /**< "officer:...", "account:...", "applicant" */
