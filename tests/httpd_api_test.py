@@ -45,14 +45,16 @@ def check(cond, what):
 class Client:
     """One browser-like client: keeps the session cookie and CSRF token."""
 
-    def __init__(self, port):
+    def __init__(self, port, src="127.0.0.1"):
         self.port = port
+        self.src = src  # source address: loopback has all of 127/8
         self.cookie = None
         self.csrf = None
         self.requests = 0
 
     def raw(self, method, path, body=None, headers=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30,
+                                       source_address=(self.src, 0))
         h = dict(headers or {})
         if self.cookie and "Cookie" not in h:
             h["Cookie"] = "dvc_session=" + self.cookie
@@ -491,6 +493,97 @@ def run(port, db, files, tmp):
     st, doc, r, _ = t.get(f"/api/dossiers/{tcode}?secret=AAAAAAAAAAAAAAAAAAAA")
     error_is(st, doc, 429, "DVC_ETHROTTLED", "guessing secrets is throttled")
     check(r.getheader("Retry-After") is not None, "Retry-After on 429")
+
+    # ---- throttles count the guesser's address, not the dossier (issue 16) ----
+    owner = Client(port, src="127.0.0.3")
+    owner.session()
+    st, doc, _, _ = owner.post("/api/dossiers", dict(good, attachments=[]))
+    ocode, osecret = doc["code"], doc["secret"]
+    st, doc, _, _ = o.post(f"/api/dossiers/{ocode}/actions",
+                           {"action": "request_supplement", "note": "Bản sao giấy khai sinh"})
+    check(st == 200, f"supplement requested: {st} {doc}")
+    g = Client(port, src="127.0.0.2")
+    answers = [g.get(f"/api/dossiers/{ocode}?secret={'A' * 20}")[0] for _ in range(100)]
+    check(answers[:5] == [401] * 5 and set(answers[5:]) == {429},
+          f"100 wrong secrets from one address: 5 checked, then 429: {sorted(set(answers))}")
+    st, doc, _, _ = g.get(f"/api/dossiers/{ocode}?secret={osecret}")
+    check(st == 429, "the guessing address is locked even with the right secret")
+    st, doc, _, _ = owner.get(f"/api/dossiers/{ocode}?secret={osecret}")
+    check(st == 200 and doc["code"] == ocode, f"the owner still tracks: {st}")
+    st, doc, _, _ = owner.post(f"/api/dossiers/{ocode}/actions", {"action": "supply", "secret": osecret})
+    check(st == 200, f"the owner still supplies: {st} {doc}")
+    st, doc, _, _ = owner.post(f"/api/dossiers/{ocode}/actions", {"action": "withdraw", "secret": osecret})
+    check(st == 200 and doc["state"] == "withdrawn", f"the owner still withdraws: {st} {doc}")
+    # made-up 30 KB codes are refused before any write
+    size0 = os.path.getsize(db) + (os.path.getsize(db + "-wal") if os.path.exists(db + "-wal") else 0)
+    h = Client(port, src="127.0.0.4")
+    for i in range(300):
+        st, _, _, _ = h.get("/api/dossiers/" + "7" * 30000 + f"?secret={'A' * 20}")
+        if st not in (401, 414, 431):
+            break
+    check(st in (401, 414, 431), f"30 KB codes refused: {st}")
+    size1 = os.path.getsize(db) + (os.path.getsize(db + "-wal") if os.path.exists(db + "-wal") else 0)
+    check(size1 - size0 < 256 * 1024, f"300 hostile trackings grew the store by {size1 - size0} bytes")
+
+    # desk tokens: the example server throttles their guessing per address
+    d = Client(port, src="127.0.0.5")
+    d.session()
+    answers = [d.post("/api/officer/login", {"username": "tam.nv", "token": "x" * 33})[0]
+               for _ in range(8)]
+    check(answers[:5] == [401] * 5 and set(answers[5:]) == {429},
+          f"desk-token guesses throttled: {answers}")
+    st, doc, _, _ = d.post("/api/officer/login", {"username": "tam.nv", "token": TOKENS["tam.nv"]})
+    check(st == 429, "the guessing address is locked even with the right token")
+    so = Client(port, src="127.0.0.6")
+    so.session()
+    st, doc, _, _ = so.post("/api/officer/login", {"username": "tam.nv", "token": TOKENS["tam.nv"]})
+    check(st == 200, f"the officer signs in from elsewhere: {st} {doc}")
+
+    # anonymous sessions never evict signed-in ones
+    import socket
+    n0 = time.monotonic()
+    made = 0
+    for _ in range(40):  # 40 keep-alive connections of 500 pipelined requests
+        fs = socket.create_connection(("127.0.0.1", port), timeout=30, source_address=("127.0.0.7", 0))
+        fs.sendall(b"GET /api/session HTTP/1.1\r\nHost: x\r\n\r\n" * 499
+                   + b"GET /api/session HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        data = b""
+        while True:
+            chunk = fs.recv(1 << 16)
+            if not chunk:
+                break
+            data += chunk
+        fs.close()
+        made += data.count(b"Set-Cookie: dvc_session=")
+    check(made == 20000, f"20,000 anonymous sessions made: {made}")
+    st, doc, _, _ = so.get("/api/session")
+    check(st == 200 and doc["actor"] and doc["actor"]["username"] == "tam.nv",
+          f"20,000 anonymous sessions later the officer is still signed in: {doc}"
+          f" ({time.monotonic() - n0:.1f} s)")
+
+    # one address cannot hold every connection
+    import socket
+    idle = []
+    for _ in range(40):
+        s_ = socket.create_connection(("127.0.0.1", port), timeout=5, source_address=("127.0.0.8", 0))
+        s_.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")  # never finished
+        idle.append(s_)
+    time.sleep(0.3)
+    closed = 0
+    for s_ in idle:
+        s_.settimeout(0.05)
+        try:
+            if s_.recv(1) == b"":
+                closed += 1
+        except socket.timeout:
+            pass
+        except OSError:
+            closed += 1
+    check(closed >= 40 - 32, f"connections past the per-address cap are closed: {closed} of 40")
+    st, doc, _, _ = Client(port, src="127.0.0.9").get("/api/health")
+    check(st == 200, "another address is served meanwhile")
+    for s_ in idle:
+        s_.close()
 
     # ---- payment callback: signature checked by the library ----
     st, doc, _, _ = t.get("/api/payments/callback?vnp_Amount=100&vnp_TxnRef=X&vnp_SecureHash=" + "0" * 128)

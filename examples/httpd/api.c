@@ -274,7 +274,7 @@ static enum MHD_Result h_register(httpd_req *r)
 		cJSON_Delete(j);
 		return r->result;
 	}
-	if (!(db = httpd_db(r)) || dvc_account_register(db, user, pass, &a) != DVC_OK) {
+	if (!(db = httpd_db(r)) || dvc_account_register_from(db, user, pass, &a, &r->from) != DVC_OK) {
 		cJSON_Delete(j);
 		return reply_lib(r);
 	}
@@ -300,7 +300,7 @@ static enum MHD_Result h_login(httpd_req *r)
 		cJSON_Delete(j);
 		return bad_request(r, DVC_ESCHEMA, "username and password are required", NULL);
 	}
-	if (!(db = httpd_db(r)) || dvc_account_login(db, user, pass) != DVC_OK) {
+	if (!(db = httpd_db(r)) || dvc_account_login_from(db, user, pass, &r->from) != DVC_OK) {
 		cJSON_Delete(j);
 		return reply_lib(r);
 	}
@@ -329,6 +329,7 @@ static enum MHD_Result h_officer_login(httpd_req *r)
 	dvc_officer *off;
 	httpd_session s = {0};
 	const char *user, *token;
+	int64_t wait;
 	int ok = 0;
 
 	if (!j)
@@ -339,6 +340,15 @@ static enum MHD_Result h_officer_login(httpd_req *r)
 		cJSON_Delete(j);
 		return bad_request(r, DVC_ESCHEMA, "username and token are required", NULL);
 	}
+	if ((wait = guard_reserve(r->srv->guard, r->client, user)) > 0) {
+		char msg[96];
+		cJSON_Delete(j);
+		snprintf(msg, sizeof msg, "too many failed sign-ins; try again in %lld s", (long long)wait);
+		snprintf(r->retry_after, sizeof r->retry_after, "%lld", (long long)wait);
+		r->extra_name = "Retry-After";
+		r->extra_value = r->retry_after;
+		return reply_error(r, 429, DVC_ETHROTTLED, msg, NULL);
+	}
 	for (size_t i = 0; i < r->srv->n_officers; i++)
 		ok |= strcmp(r->srv->officers[i].username, user) == 0 &&
 		      tokens_equal(r->srv->officers[i].token, token);
@@ -346,6 +356,7 @@ static enum MHD_Result h_officer_login(httpd_req *r)
 		cJSON_Delete(j);
 		return reply_error(r, 401, DVC_EAUTH, "unknown officer or wrong desk token", NULL);
 	}
+	guard_success(r->srv->guard, r->client, user);
 	if (!(db = httpd_db(r)) || dvc_officer_get(db, user, &off) != DVC_OK) {
 		cJSON_Delete(j);
 		return reply_error(r, 401, DVC_EAUTH, "unknown officer or wrong desk token", NULL);
@@ -403,7 +414,7 @@ static enum MHD_Result h_track(httpd_req *r)
 		return r->result;
 	if (!db)
 		return reply_lib(r);
-	return reply_view(r, 200, dvc_dossier_view_json(db, r->seg[2], &who, NULL, &j), &j);
+	return reply_view(r, 200, dvc_dossier_view_json(db, r->seg[2], &who, &r->from, &j), &j);
 }
 
 static enum MHD_Result h_submit(httpd_req *r)
@@ -552,6 +563,7 @@ static enum MHD_Result h_act(httpd_req *r)
 	}
 	if (req_actor(r, STR(j, "secret"), &q.actor))
 		goto out_replied;
+	q.client = r->client;
 	q.note = STR(j, "note");
 	q.target = STR(j, "target");
 	q.payload = STR(j, "payload");
@@ -577,7 +589,7 @@ static enum MHD_Result h_act(httpd_req *r)
 		reply_lib(r);
 		goto out_replied;
 	}
-	reply_view(r, 200, dvc_dossier_view_json(db, r->seg[2], &q.actor, NULL, &view), &view);
+	reply_view(r, 200, dvc_dossier_view_json(db, r->seg[2], &q.actor, &r->from, &view), &view);
 out_replied:
 	cJSON_Delete(j);
 	return r->result;
@@ -590,7 +602,7 @@ static int authorize(httpd_req *r, dvc_db *db, const char *code, const char *bod
 	dvc_tracking *t;
 	if (req_actor(r, body_secret, &who))
 		return 1;
-	if (dvc_dossier_track(db, code, &who, &t) != DVC_OK) {
+	if (dvc_dossier_track_from(db, code, &who, &r->from, &t) != DVC_OK) {
 		reply_lib(r);
 		return 1;
 	}

@@ -390,6 +390,25 @@ static int precheck(httpd_req *r)
 
 /* ---- libmicrohttpd callbacks ---- */
 
+void httpd_client_key(struct MHD_Connection *conn, char out[HTTPD_CLIENT_MAX])
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, HTTPD_CLIENT_MAX, "unknown");
+	if (!ci || !ci->client_addr)
+		return;
+	if (ci->client_addr->sa_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)ci->client_addr;
+		const unsigned char *a = (const unsigned char *)&sin->sin_addr;
+		snprintf(out, HTTPD_CLIENT_MAX, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	} else if (ci->client_addr->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)ci->client_addr;
+		const unsigned char *a = s6->sin6_addr.s6_addr;
+		snprintf(out, HTTPD_CLIENT_MAX, "%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64", a[0], a[1],
+			 a[2], a[3], a[4], a[5], a[6], a[7]);
+	}
+}
+
 void *httpd_uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	httpd_req *r = calloc(1, sizeof *r);
@@ -397,6 +416,9 @@ void *httpd_uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
 		return NULL;
 	r->srv = cls;
 	r->conn = conn;
+	httpd_client_key(conn, r->client);
+	r->from.version = DVC_CALLER_VERSION;
+	r->from.client = r->client;
 	r->uri = strdup(uri ? uri : "");
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	return r;

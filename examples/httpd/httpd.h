@@ -67,7 +67,9 @@ typedef enum httpd_sess_lookup {
 	SESS_EXPIRED = 2
 } httpd_sess_lookup;
 
-int sessions_new(httpd_sessions **out, size_t max, int ttl_seconds);
+/* Two pools, so that anonymous visitors never evict signed-in users. */
+int sessions_new(httpd_sessions **out, size_t max_anonymous, size_t max_signed_in,
+		 int ttl_seconds);
 void sessions_free(httpd_sessions *s);
 /* Start a session (new random token and CSRF token); copies it to *out. */
 int sessions_create(httpd_sessions *s, const httpd_session *proto, httpd_session *out);
@@ -78,6 +80,28 @@ void sessions_drop(httpd_sessions *s, const char *token);
 int tokens_equal(const char *a, const char *b);
 /* Random bytes as lower-case hex: 2*n characters and a NUL. */
 void random_hex(char *out, size_t n);
+
+/* ---- desk-token sign-in throttle (guard.c) ---- */
+
+#define HTTPD_DESK_MAX_FAILURES 5         /* per client and username */
+#define HTTPD_DESK_CLIENT_MAX_FAILURES 20 /* per client, all usernames */
+#define HTTPD_DESK_LOCK_SECONDS 900
+
+typedef struct httpd_guard httpd_guard;
+int guard_new(httpd_guard **out);
+void guard_free(httpd_guard *g);
+/* Count a sign-in attempt before its token is compared: 0 when it may go
+ * on, else the seconds the client must wait (nothing counted). */
+int64_t guard_reserve(httpd_guard *g, const char *client, const char *user);
+/* The attempt succeeded: forget the client's failures for this username
+ * and give back its count overall. */
+void guard_success(httpd_guard *g, const char *client, const char *user);
+
+/* The client's address as the library's throttle key (dvc_caller): an IPv4
+ * address, or the /64 prefix of an IPv6 one (one subscriber holds a whole
+ * /64, so counting single addresses would count nothing). */
+#define HTTPD_CLIENT_MAX 48
+void httpd_client_key(struct MHD_Connection *conn, char out[HTTPD_CLIENT_MAX]);
 
 /* ---- the server ---- */
 
@@ -94,6 +118,7 @@ typedef struct httpd {
 	int clock_shifted;
 	dvc_time clock_shift;
 	httpd_sessions *sessions;
+	httpd_guard *guard;            /* desk-token sign-in throttle */
 	httpd_officer_token *officers; /* --officer-tokens FILE */
 	size_t n_officers;
 	/* every per-thread store handle, closed at shutdown */
@@ -107,6 +132,8 @@ typedef struct httpd {
 typedef struct httpd_req {
 	httpd *srv;
 	struct MHD_Connection *conn;
+	char client[HTTPD_CLIENT_MAX]; /* throttle key of the client's address */
+	dvc_caller from;      /* .client = client, for the library's throttles */
 	char *uri;            /* as sent, with the query string */
 	char *method;
 	char *path;           /* decoded path, without the query */
@@ -123,6 +150,7 @@ typedef struct httpd_req {
 	char cookie_buf[200];
 	const char *csp;        /* Content-Security-Policy of an HTML reply, or NULL: the page's */
 	const char *extra_name, *extra_value; /* one more header (Location, Allow), or NULL */
+	char retry_after[24];   /* a Retry-After value extra_value may point to */
 	unsigned int status;
 	size_t resp_len;
 	enum MHD_Result result; /* what queueing the reply returned */

@@ -4,6 +4,7 @@
  *   dvc-httpd --db FILE [--port N] [--listen ADDR] [--threads N]
  *             [--files-dir DIR] [--officer-tokens FILE] [--session-ttl SECONDS]
  *             [--secure-cookies] [--port-file FILE] [--clock-start INSTANT]
+ *             [--per-ip-connections N]
  *
  * Loopback (127.0.0.1) by default; --port 0 picks a free port, printed on
  * stdout and written to --port-file. One line per request on stderr.
@@ -31,6 +32,7 @@ static int usage(FILE *f)
 	fputs("usage: dvc-httpd --db FILE [--port N] [--listen ADDR] [--threads N]\n"
 	      "                 [--files-dir DIR] [--officer-tokens FILE] [--session-ttl SECONDS]\n"
 	      "                 [--secure-cookies] [--port-file FILE] [--clock-start INSTANT]\n"
+	      "                 [--per-ip-connections N]   (default 32; idle ones close after 30 s)\n"
 	      "  --port 0 picks a free port. Officer desk tokens: lines \"username:token\"\n"
 	      "  (at least 16 characters each); the example's stand-in for a portal's SSO.\n"
 	      "  --clock-start 2018-07-09T08:00:00+07:00 runs the portal's clock from then on.\n",
@@ -91,7 +93,7 @@ int main(int argc, char **argv)
 {
 	httpd srv;
 	const char *listen_addr = "127.0.0.1", *port_file = NULL, *tokens = NULL;
-	long port = 8080, threads = 4, ttl = 1800;
+	long port = 8080, threads = 4, ttl = 1800, per_ip = 32;
 	char files_dir[4096] = "";
 	struct sockaddr_in sa;
 	struct MHD_Daemon *d;
@@ -117,6 +119,8 @@ int main(int argc, char **argv)
 		else if (strcmp(a, "--port") == 0 && (port = num_arg(v, 0, 65535)) >= 0)
 			;
 		else if (strcmp(a, "--threads") == 0 && (threads = num_arg(v, 1, 64)) > 0)
+			;
+		else if (strcmp(a, "--per-ip-connections") == 0 && (per_ip = num_arg(v, 1, 512)) > 0)
 			;
 		else if (strcmp(a, "--session-ttl") == 0 && (ttl = num_arg(v, 1, 86400 * 30)) > 0)
 			;
@@ -168,7 +172,8 @@ int main(int argc, char **argv)
 		dvc_close(db);
 		return 1;
 	}
-	if (sessions_new(&srv.sessions, 10000, (int)ttl) != DVC_OK) {
+	if (sessions_new(&srv.sessions, 10000, 10000, (int)ttl) != DVC_OK ||
+	    guard_new(&srv.guard) != DVC_OK) {
 		dvc_close(db);
 		return fail("out of memory", NULL);
 	}
@@ -190,6 +195,9 @@ int main(int argc, char **argv)
 			     MHD_OPTION_NOTIFY_COMPLETED, httpd_completed, &srv,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)512,
+			     /* one client cannot hold every connection (515 idle
+			      * half-sent requests from one address starved all) */
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)per_ip,
 			     MHD_OPTION_END);
 	if (!d) {
 		rc = fail("cannot listen", listen_addr);
@@ -221,6 +229,7 @@ out:
 	free(srv.dbs);
 	dvc_close(db);
 	sessions_free(srv.sessions);
+	guard_free(srv.guard);
 	for (size_t i = 0; i < srv.n_officers; i++) {
 		sodium_memzero(srv.officers[i].token, strlen(srv.officers[i].token));
 		free(srv.officers[i].username);

@@ -5,19 +5,30 @@
  * CSRF token the page reads from GET /api/session and sends back as the
  * X-CSRF-Token header on every POST. Signing in replaces the session with a
  * new one (new token, new CSRF token), so a token planted before sign-in is
- * useless after it. The table is bounded: when it is full, expired entries
- * go first, then the one closest to expiry. Lost on restart, by design of
- * the example; a portal keeps sessions wherever its own SSO does. */
+ * useless after it.
+ *
+ * Two bounded pools: anonymous sessions and signed-in ones. Anyone can make
+ * anonymous sessions by the thousand, so when their pool is full the
+ * oldest anonymous one goes; they never take a signed-in session's place
+ * (10,100 anonymous requests used to evict every signed-in officer). The
+ * signed-in pool fills only through logins, which the library throttles;
+ * when it is full, expired entries go first, then the one closest to
+ * expiry. Lost on restart, by design of the example; a portal keeps
+ * sessions wherever its own SSO does. */
 #include "httpd.h"
 
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct httpd_sessions {
-	pthread_mutex_t lock;
+typedef struct pool {
 	httpd_session *v;
 	size_t n, max;
+} pool;
+
+struct httpd_sessions {
+	pthread_mutex_t lock;
+	pool anon, signed_in;
 	int ttl;
 };
 
@@ -39,15 +50,20 @@ void random_hex(char *out, size_t n)
 	sodium_memzero(buf, sizeof buf);
 }
 
-int sessions_new(httpd_sessions **out, size_t max, int ttl_seconds)
+int sessions_new(httpd_sessions **out, size_t max_anonymous, size_t max_signed_in,
+		 int ttl_seconds)
 {
 	httpd_sessions *s = calloc(1, sizeof *s);
-	if (!s || !(s->v = calloc(max, sizeof *s->v))) {
+	if (!s || !(s->anon.v = calloc(max_anonymous, sizeof *s->anon.v)) ||
+	    !(s->signed_in.v = calloc(max_signed_in, sizeof *s->signed_in.v))) {
+		if (s)
+			free(s->anon.v);
 		free(s);
 		return DVC_ENOMEM;
 	}
 	pthread_mutex_init(&s->lock, NULL);
-	s->max = max;
+	s->anon.max = max_anonymous;
+	s->signed_in.max = max_signed_in;
 	s->ttl = ttl_seconds;
 	*out = s;
 	return DVC_OK;
@@ -57,16 +73,18 @@ void sessions_free(httpd_sessions *s)
 {
 	if (!s)
 		return;
-	sodium_memzero(s->v, s->max * sizeof *s->v);
-	free(s->v);
+	sodium_memzero(s->anon.v, s->anon.max * sizeof *s->anon.v);
+	sodium_memzero(s->signed_in.v, s->signed_in.max * sizeof *s->signed_in.v);
+	free(s->anon.v);
+	free(s->signed_in.v);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
 
 static int64_t now_s(void) { return (int64_t)time(NULL); }
 
-/* Index of a free slot, making one when the table is full. Under the lock. */
-static size_t free_slot(httpd_sessions *s)
+/* Index of a free slot, making one when the pool is full. Under the lock. */
+static size_t free_slot(pool *s)
 {
 	int64_t now = now_s();
 	size_t oldest = 0;
@@ -87,14 +105,15 @@ int sessions_create(httpd_sessions *s, const httpd_session *proto, httpd_session
 	random_hex(x.token, HTTPD_TOKEN_HEX / 2);
 	random_hex(x.csrf, HTTPD_TOKEN_HEX / 2);
 	x.expires = now_s() + s->ttl;
+	pool *p = x.kind == SESS_ANONYMOUS ? &s->anon : &s->signed_in;
 	pthread_mutex_lock(&s->lock);
-	s->v[free_slot(s)] = x;
+	p->v[free_slot(p)] = x;
 	pthread_mutex_unlock(&s->lock);
 	*out = x;
 	return DVC_OK;
 }
 
-static int find(httpd_sessions *s, const char *token)
+static int find(pool *s, const char *token)
 {
 	if (!token || strlen(token) != HTTPD_TOKEN_HEX)
 		return -1;
@@ -107,16 +126,20 @@ static int find(httpd_sessions *s, const char *token)
 httpd_sess_lookup sessions_lookup(httpd_sessions *s, const char *token, httpd_session *out)
 {
 	httpd_sess_lookup res = SESS_MISSING;
+	pool *pools[2] = {&s->signed_in, &s->anon};
 	int i;
 	pthread_mutex_lock(&s->lock);
-	if ((i = find(s, token)) >= 0) {
-		int64_t now = now_s();
-		if (s->v[i].expires <= now) {
-			res = SESS_EXPIRED;
-		} else {
-			s->v[i].expires = now + s->ttl;
-			*out = s->v[i];
-			res = SESS_FOUND;
+	for (int k = 0; k < 2 && res == SESS_MISSING; k++) {
+		pool *p = pools[k];
+		if ((i = find(p, token)) >= 0) {
+			int64_t now = now_s();
+			if (p->v[i].expires <= now) {
+				res = SESS_EXPIRED;
+			} else {
+				p->v[i].expires = now + s->ttl;
+				*out = p->v[i];
+				res = SESS_FOUND;
+			}
 		}
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -125,11 +148,15 @@ httpd_sess_lookup sessions_lookup(httpd_sessions *s, const char *token, httpd_se
 
 void sessions_drop(httpd_sessions *s, const char *token)
 {
+	pool *pools[2] = {&s->signed_in, &s->anon};
 	int i;
 	pthread_mutex_lock(&s->lock);
-	if ((i = find(s, token)) >= 0) {
-		s->v[i] = s->v[--s->n];
-		sodium_memzero(&s->v[s->n], sizeof s->v[s->n]);
+	for (int k = 0; k < 2; k++) {
+		pool *p = pools[k];
+		if ((i = find(p, token)) >= 0) {
+			p->v[i] = p->v[--p->n];
+			sodium_memzero(&p->v[p->n], sizeof p->v[p->n]);
+		}
 	}
 	pthread_mutex_unlock(&s->lock);
 }
