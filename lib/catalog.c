@@ -111,6 +111,20 @@ int dvc__catalog_check(const dvc__catalog *c)
 					a->code);
 		}
 	}
+	for (size_t i = 0; i < c->n_successions; i++) {
+		const dvc_succession *a = &c->successions[i];
+		if (strcmp(a->predecessor, a->successor) == 0) {
+			snprintf(path, sizeof path, "successions[%zu].successor", i);
+			return dvc__err(DVC_ESCHEMA, path, "agency %s cannot succeed itself", a->successor);
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(a->predecessor, c->successions[j].predecessor) == 0 &&
+			    strcmp(a->successor, c->successions[j].successor) == 0) {
+				snprintf(path, sizeof path, "successions[%zu]", i);
+				return dvc__err(DVC_EDUPLICATE, path, "the link %s -> %s appears twice",
+						a->predecessor, a->successor);
+			}
+	}
 	for (size_t i = 0; i < c->n_procs; i++) {
 		const dvc__proc *p = &c->procs[i];
 		for (size_t j = 0; j < i; j++)
@@ -194,6 +208,7 @@ bool dvc__procedure_equal(const dvc_procedure *a, const dvc_procedure *b)
 	    a->online_level != b->online_level || a->online_mode != b->online_mode ||
 	    a->deadline_value != b->deadline_value || a->deadline_unit != b->deadline_unit ||
 	    !str_eq(a->result_type, b->result_type) ||
+	    !str_eq(a->served_level, b->served_level) || !str_eq(a->served_kind, b->served_kind) ||
 	    !strv_eq(a->levels, a->n_levels, b->levels, b->n_levels) ||
 	    !strv_eq(a->legal_basis, a->n_legal_basis, b->legal_basis, b->n_legal_basis) ||
 	    !strv_eq(a->unconfirmed, a->n_unconfirmed, b->unconfirmed, b->n_unconfirmed) ||
@@ -276,6 +291,18 @@ static int write_catalog(dvc_db *db, const dvc__catalog *c, dvc_import_stats *st
 	}
 	st->levels = c->n_levels;
 	st->sectors = c->n_sectors;
+	for (size_t i = 0; i < c->n_successions; i++) {
+		const dvc_succession *sc = &c->successions[i];
+		snprintf(rec, sizeof rec, "successor link %zu", i);
+		snprintf(path, sizeof path, "successions[%zu].predecessor", i);
+		if ((rc = ref_check(db, c, "agency", sc->predecessor, path, rec)) != DVC_OK)
+			return rc;
+		snprintf(path, sizeof path, "successions[%zu].successor", i);
+		if ((rc = ref_check(db, c, "agency", sc->successor, path, rec)) != DVC_OK)
+			return rc;
+		if ((rc = dvc__store_succession_put(db, sc)) != DVC_OK)
+			return rc;
+	}
 	st->agencies = c->n_agencies;
 	st->procedures = c->n_procs;
 	for (size_t i = 0; i < c->n_procs; i++) {
@@ -291,6 +318,17 @@ static int write_catalog(dvc_db *db, const dvc__catalog *c, dvc_import_stats *st
 			snprintf(path, sizeof path, "%s.agency", base);
 			if ((rc = ref_check(db, c, "agency", p->agency, path, rec)) != DVC_OK)
 				return rc;
+			if (p->served_level) {
+				snprintf(path, sizeof path, "%s.served_by.level", base);
+				if ((rc = ref_check(db, c, "level", p->served_level, path, rec)) != DVC_OK)
+					return rc;
+				if (p->n_route) {
+					snprintf(path, sizeof path, "%s.route", base);
+					return dvc__err(DVC_ESCHEMA, path, "%s: a procedure served by every %s agency "
+							"takes the route relative to the competent agency; "
+							"a route of fixed units cannot be given", rec, p->served_level);
+				}
+			}
 			for (size_t l = 0; l < p->n_levels; l++) {
 				snprintf(path, sizeof path, "%s.levels[%zu]", base, l);
 				if ((rc = ref_check(db, c, "level", p->levels[l], path, rec)) != DVC_OK)

@@ -17,6 +17,7 @@ typedef struct dvc__sector {
 
 typedef struct dvc__agency {
 	const char *code, *name, *level, *parent;
+	const char *kind; /* "committee", "office", "centre", or NULL */
 	dvc_date valid_from;
 	int has_valid_to;
 	dvc_date valid_to;
@@ -39,6 +40,8 @@ typedef struct dvc__catalog {
 	size_t n_agencies;
 	dvc__proc *procs;
 	size_t n_procs;
+	dvc_succession *successions;
+	size_t n_successions;
 } dvc__catalog;
 
 void dvc__catalog_free(dvc__catalog *c);

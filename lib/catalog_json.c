@@ -233,7 +233,8 @@ static int read_strings(jctx *j, const cJSON *obj, const char *key, bool codes,
 static const char *const version_keys[] = {
 	"version", "valid_from", "name", "sector", "levels", "agency", "online_level",
 	"online_mode", "deadline", "result_type", "legal_basis", "documents", "fees",
-	"unconfirmed", "route", "form_schema", NULL};
+	"unconfirmed", "route", "form_schema", "served_by", NULL};
+static const char *const served_keys[] = {"level", "kind", NULL};
 static const char *const route_keys[] = {"unit", "role", "share", NULL};
 static const char *const doc_keys[] = {"name", "form", "count", "submission", NULL};
 static const char *const fee_keys[] = {"name", "kind", "amount", "note", NULL};
@@ -258,6 +259,16 @@ static int read_version(jctx *j, const cJSON *o, const char *code, dvc_procedure
 	    (rc = get_code(j, o, "agency", false, &p->agency)) != DVC_OK ||
 	    (rc = read_strings(j, o, "levels", true, &p->levels, &p->n_levels, 1)) != DVC_OK)
 		return rc;
+	if (field(o, "served_by") && !cJSON_IsNull(field(o, "served_by"))) {
+		const cJSON *sb = field(o, "served_by");
+		old = dvc_path_key(&j->p, "served_by");
+		if ((rc = check_keys(j, sb, served_keys, "served_by")) == DVC_OK &&
+		    (rc = get_code(j, sb, "level", false, &p->served_level)) == DVC_OK)
+			rc = get_code(j, sb, "kind", true, &p->served_kind);
+		dvc_path_pop(&j->p, old);
+		if (rc != DVC_OK)
+			return rc;
+	}
 	if ((rc = get_int(j, o, "online_level", 1, 4, &d)) != DVC_OK)
 		return rc;
 	p->online_level = (int)d;
@@ -401,11 +412,13 @@ static int read_version(jctx *j, const cJSON *o, const char *code, dvc_procedure
 }
 
 static const char *const top_keys[] = {"format", "format_version", "levels", "sectors",
-				       "agencies", "procedures", NULL};
+				       "agencies", "successions", "procedures", NULL};
+static const char *const succession_keys[] = {"predecessor", "successor", "date", "act", "note",
+					      NULL};
 static const char *const level_keys[] = {"code", "name", "rank", NULL};
 static const char *const sector_keys[] = {"code", "name", NULL};
-static const char *const agency_keys[] = {"code", "name", "level", "parent", "valid_from",
-					  "valid_to", NULL};
+static const char *const agency_keys[] = {"code", "name", "level", "kind", "parent",
+					  "valid_from", "valid_to", NULL};
 static const char *const proc_keys[] = {"code", "versions", NULL};
 
 static int read_doc(jctx *j, const cJSON *root)
@@ -467,9 +480,19 @@ static int read_doc(jctx *j, const cJSON *root)
 		    (rc = get_code(j, it, "code", false, &a->code)) == DVC_OK &&
 		    (rc = get_text(j, it, "name", false, &a->name)) == DVC_OK &&
 		    (rc = get_code(j, it, "level", false, &a->level)) == DVC_OK &&
+		    (rc = get_code(j, it, "kind", true, &a->kind)) == DVC_OK &&
 		    (rc = get_code(j, it, "parent", true, &a->parent)) == DVC_OK &&
 		    (rc = get_date(j, it, "valid_from", false, NULL, &a->valid_from)) == DVC_OK)
 			rc = get_date(j, it, "valid_to", true, &a->has_valid_to, &a->valid_to);
+	})
+	EACH("successions", true, c->successions, c->n_successions, {
+		dvc_succession *sc = &c->successions[i];
+		if ((rc = check_keys(j, it, succession_keys, "a successor link")) == DVC_OK &&
+		    (rc = get_code(j, it, "predecessor", false, &sc->predecessor)) == DVC_OK &&
+		    (rc = get_code(j, it, "successor", false, &sc->successor)) == DVC_OK &&
+		    (rc = get_date(j, it, "date", false, NULL, &sc->date)) == DVC_OK &&
+		    (rc = get_text(j, it, "act", false, &sc->act)) == DVC_OK)
+			rc = get_text(j, it, "note", true, &sc->note);
 	})
 	EACH("procedures", true, c->procs, c->n_procs, {
 		dvc__proc *p = &c->procs[i];
@@ -582,6 +605,11 @@ cJSON *dvc__procedure_version_json(const dvc_procedure *p)
 	ok = ok && add_str(o, "sector", p->sector);
 	ok = ok && add_strings(o, "levels", p->levels, p->n_levels);
 	ok = ok && add_str(o, "agency", p->agency);
+	if (ok && p->served_level) {
+		cJSON *sb = cJSON_AddObjectToObject(o, "served_by");
+		ok = sb && add_str(sb, "level", p->served_level) &&
+		     (!p->served_kind || add_str(sb, "kind", p->served_kind));
+	}
 	ok = ok && cJSON_AddNumberToObject(o, "online_level", p->online_level);
 	ok = ok && add_str(o, "online_mode", dvc_online_mode_name(p->online_mode));
 	ok = ok && (dl = cJSON_AddObjectToObject(o, "deadline")) != NULL;
@@ -669,10 +697,21 @@ int dvc__catalog_to_json(const dvc__catalog *c, dvc_buf *out)
 		ok = (x = cJSON_CreateObject()) != NULL && cJSON_AddItemToArray(arr, x);
 		if (!ok) { cJSON_Delete(x); break; }
 		ok = add_str(x, "code", a->code) && add_str(x, "name", a->name) &&
-		     add_str(x, "level", a->level) && add_str(x, "parent", a->parent) &&
+		     add_str(x, "level", a->level) && (!a->kind || add_str(x, "kind", a->kind)) &&
+		     add_str(x, "parent", a->parent) &&
 		     date_str(x, "valid_from", &a->valid_from) &&
 		     (a->has_valid_to ? date_str(x, "valid_to", &a->valid_to) != NULL
 				      : cJSON_AddNullToObject(x, "valid_to") != NULL);
+	}
+	if (ok && c->n_successions)
+		ok = (arr = cJSON_AddArrayToObject(root, "successions")) != NULL;
+	for (size_t i = 0; ok && i < c->n_successions; i++) {
+		const dvc_succession *sc = &c->successions[i];
+		ok = (x = cJSON_CreateObject()) != NULL && cJSON_AddItemToArray(arr, x);
+		if (!ok) { cJSON_Delete(x); break; }
+		ok = add_str(x, "predecessor", sc->predecessor) && add_str(x, "successor", sc->successor) &&
+		     date_str(x, "date", &sc->date) && add_str(x, "act", sc->act) &&
+		     (!sc->note || add_str(x, "note", sc->note));
 	}
 	ok = ok && (arr = cJSON_AddArrayToObject(root, "procedures")) != NULL;
 	for (size_t i = 0; ok && i < c->n_procs; i++) {

@@ -346,6 +346,10 @@ static int read_version(xctx *x, xmlNode *vn, const char *code, dvc_procedure *p
 	    (rc = strings(x, child(vn, "levels"), "levels", &p->levels, &p->n_levels)) != DVC_OK ||
 	    (rc = elem_text(x, child(vn, "agency"), "agency", &p->agency)) != DVC_OK)
 		return rc;
+	if ((n = child(vn, "served_by")) &&
+	    ((rc = attr_text(x, n, "level", &p->served_level)) != DVC_OK ||
+	     (rc = attr_text(x, n, "kind", &p->served_kind)) != DVC_OK))
+		return rc;
 	n = child(vn, "online");
 	if ((rc = attr_long(n, "level", &num)) != DVC_OK ||
 	    (rc = attr_enum(n, "mode", dvc__online_mode_parse, &e)) != DVC_OK)
@@ -511,10 +515,24 @@ static int read_tree(xctx *x, xmlNode *root)
 		if ((rc = attr_text(x, n, "code", &a->code)) != DVC_OK ||
 		    (rc = elem_text(x, child(n, "name"), "name", &a->name)) != DVC_OK ||
 		    (rc = attr_text(x, n, "level", &a->level)) != DVC_OK ||
+		    (rc = attr_text(x, n, "kind", &a->kind)) != DVC_OK ||
 		    (rc = attr_text(x, n, "parent", &a->parent)) != DVC_OK ||
 		    (rc = attr_date(x, n, "valid_from", NULL, &a->valid_from)) != DVC_OK ||
 		    (rc = attr_date(x, n, "valid_to", &a->has_valid_to, &a->valid_to)) != DVC_OK)
 			return rc;
+	}
+	if ((list = child(root, "successions"))) {
+		ALLOC_LIST(c->successions, c->n_successions, list);
+		for (n = first(list), i = 0; n; n = next(n), i++) {
+			dvc_succession *sc = &c->successions[i];
+			snprintf(x->path, sizeof x->path, "successions[%zu]", i);
+			if ((rc = attr_text(x, n, "predecessor", &sc->predecessor)) != DVC_OK ||
+			    (rc = attr_text(x, n, "successor", &sc->successor)) != DVC_OK ||
+			    (rc = attr_date(x, n, "date", NULL, &sc->date)) != DVC_OK ||
+			    (rc = attr_text(x, n, "act", &sc->act)) != DVC_OK ||
+			    (rc = attr_text(x, n, "note", &sc->note)) != DVC_OK)
+				return rc;
+		}
 	}
 	list = child(root, "procedures");
 	ALLOC_LIST(c->procs, c->n_procs, list);
@@ -659,6 +677,12 @@ static void write_version(dvc_buf *b, const dvc_procedure *p)
 	elem(b, in, "sector", p->sector);
 	list(b, in, "levels", "level", p->levels, p->n_levels);
 	elem(b, in, "agency", p->agency);
+	if (p->served_level) {
+		dvc_buf_printf(b, "%s<served_by", in);
+		attr(b, "level", p->served_level);
+		attr(b, "kind", p->served_kind);
+		dvc_buf_puts(b, "/>\n");
+	}
 	dvc_buf_printf(b, "%s<online level=\"%d\" mode=\"%s\"/>\n", in, p->online_level,
 		       dvc_online_mode_name(p->online_mode));
 	dvc_buf_printf(b, "%s<deadline value=\"%d\" unit=\"%s\"/>\n", in, p->deadline_value,
@@ -736,6 +760,7 @@ int dvc__catalog_to_xml(const dvc__catalog *c, dvc_buf *b)
 		dvc_buf_puts(b, "    <agency");
 		attr(b, "code", a->code);
 		attr(b, "level", a->level);
+		attr(b, "kind", a->kind);
 		attr(b, "parent", a->parent);
 		date_attr(b, "valid_from", &a->valid_from);
 		if (a->has_valid_to)
@@ -744,7 +769,22 @@ int dvc__catalog_to_xml(const dvc__catalog *c, dvc_buf *b)
 		elem(b, "      ", "name", a->name);
 		dvc_buf_puts(b, "    </agency>\n");
 	}
-	dvc_buf_puts(b, "  </agencies>\n  <procedures>\n");
+	dvc_buf_puts(b, "  </agencies>\n");
+	if (c->n_successions) {
+		dvc_buf_puts(b, "  <successions>\n");
+		for (size_t i = 0; i < c->n_successions; i++) {
+			const dvc_succession *sc = &c->successions[i];
+			dvc_buf_puts(b, "    <succession");
+			attr(b, "predecessor", sc->predecessor);
+			attr(b, "successor", sc->successor);
+			date_attr(b, "date", &sc->date);
+			attr(b, "act", sc->act);
+			attr(b, "note", sc->note);
+			dvc_buf_puts(b, "/>\n");
+		}
+		dvc_buf_puts(b, "  </successions>\n");
+	}
+	dvc_buf_puts(b, "  <procedures>\n");
 	for (size_t i = 0; i < c->n_procs; i++) {
 		dvc_buf_puts(b, "    <procedure");
 		attr(b, "code", c->procs[i].code);

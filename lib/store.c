@@ -199,6 +199,20 @@ static const char *const migrations[] = {
 	"  form INTEGER NOT NULL, kind INTEGER NOT NULL,"
 	"  dossier_id INTEGER REFERENCES dossier(id), added_at INTEGER NOT NULL);"
 	"CREATE INDEX account_file_account ON account_file(account_id);",
+
+	/* 7 -> 8: the administrative map as history (agency kinds, successor
+	 * links with their legal act), procedures served by every agency of a
+	 * level and kind */
+	"ALTER TABLE agency ADD COLUMN kind TEXT;"
+	"CREATE TABLE agency_successor ("
+	"  predecessor TEXT NOT NULL REFERENCES agency(code) DEFERRABLE INITIALLY DEFERRED,"
+	"  successor TEXT NOT NULL REFERENCES agency(code) DEFERRABLE INITIALLY DEFERRED,"
+	"  date TEXT NOT NULL, act TEXT NOT NULL, note TEXT,"
+	"  PRIMARY KEY (predecessor, successor)) WITHOUT ROWID;"
+	"CREATE INDEX agency_successor_succ ON agency_successor(successor);"
+	"CREATE INDEX agency_parent ON agency(parent);"
+	"ALTER TABLE procedure_version ADD COLUMN served_level TEXT REFERENCES level(code);"
+	"ALTER TABLE procedure_version ADD COLUMN served_kind TEXT;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DVC_SCHEMA_VERSION,

@@ -13,10 +13,17 @@ static const char SQL_SECTOR_PUT[] =
 	"INSERT INTO sector(code, name) VALUES (?1, ?2) "
 	"ON CONFLICT(code) DO UPDATE SET name = excluded.name";
 static const char SQL_AGENCY_PUT[] =
-	"INSERT INTO agency(code, name, level, parent, valid_from, valid_to) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(code) DO UPDATE SET "
+	"INSERT INTO agency(code, name, level, parent, valid_from, valid_to, kind) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(code) DO UPDATE SET "
 	"name = excluded.name, level = excluded.level, parent = excluded.parent, "
-	"valid_from = excluded.valid_from, valid_to = excluded.valid_to";
+	"valid_from = excluded.valid_from, valid_to = excluded.valid_to, kind = excluded.kind";
+static const char SQL_SUCCESSION_PUT[] =
+	"INSERT INTO agency_successor(predecessor, successor, date, act, note) "
+	"VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(predecessor, successor) DO UPDATE SET "
+	"date = excluded.date, act = excluded.act, note = excluded.note";
+static const char SQL_ALL_SUCCESSIONS[] =
+	"SELECT predecessor, successor, date, act, note FROM agency_successor"
+	" ORDER BY predecessor, successor";
 static const char SQL_LEVEL_EXISTS[] = "SELECT 1 FROM level WHERE code = ?1";
 static const char SQL_SECTOR_EXISTS[] = "SELECT 1 FROM sector WHERE code = ?1";
 static const char SQL_AGENCY_EXISTS[] = "SELECT 1 FROM agency WHERE code = ?1";
@@ -26,8 +33,9 @@ static const char SQL_VERSION_EXISTS[] =
 	"SELECT 1 FROM procedure_version WHERE procedure_id = ?1 AND version = ?2";
 static const char SQL_VERSION_INSERT[] =
 	"INSERT INTO procedure_version(procedure_id, version, valid_from, name, sector, agency,"
-	" online_level, online_mode, deadline_value, deadline_unit, result_type, unconfirmed)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+	" online_level, online_mode, deadline_value, deadline_unit, result_type, unconfirmed,"
+	" served_level, served_kind)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 static const char SQL_LEVEL_LINK[] =
 	"INSERT INTO procedure_level(version_id, seq, level) VALUES (?1, ?2, ?3)";
 static const char SQL_DOC_INSERT[] =
@@ -52,7 +60,8 @@ static const char SQL_FTS_INSERT[] = "INSERT INTO procedure_fts(rowid, body) VAL
 	" pv.online_level, pv.online_mode, pv.deadline_value, pv.deadline_unit," \
 	" pv.result_type, pv.unconfirmed," \
 	" (SELECT date(min(n.valid_from), '-1 day') FROM procedure_version n" \
-	"   WHERE n.procedure_id = pv.procedure_id AND n.version > pv.version)"
+	"   WHERE n.procedure_id = pv.procedure_id AND n.version > pv.version)," \
+	" pv.served_level, pv.served_kind"
 static const char SQL_VERSION_BY_NUMBER[] =
 	"SELECT " VERSION_COLUMNS " FROM procedure p JOIN procedure_version pv"
 	" ON pv.procedure_id = p.id WHERE p.code = ?1 AND pv.version = ?2";
@@ -74,7 +83,7 @@ static const char SQL_VERSION_LEGAL[] =
 static const char SQL_ALL_LEVELS[] = "SELECT code, name, rank FROM level ORDER BY rank, code";
 static const char SQL_ALL_SECTORS[] = "SELECT code, name FROM sector ORDER BY code";
 static const char SQL_ALL_AGENCIES[] =
-	"SELECT code, name, level, parent, valid_from, valid_to FROM agency ORDER BY code";
+	"SELECT code, name, level, parent, valid_from, valid_to, kind FROM agency ORDER BY code";
 static const char SQL_ALL_PROCS[] = "SELECT code FROM procedure ORDER BY code";
 static const char SQL_COUNT_PROCS[] = "SELECT count(*) FROM procedure";
 static const char SQL_VERSIONS_OF[] =
@@ -159,7 +168,23 @@ int dvc__store_agency_put(dvc_db *db, const dvc__agency *a)
 		dvc__date_format(&a->valid_to, to);
 		sqlite3_bind_text(st, 6, to, -1, SQLITE_TRANSIENT);
 	}
+	dvc__bind_text(db, st, 7, a->kind);
 	return dvc__exec_step(db, st, "storing an agency");
+}
+
+int dvc__store_succession_put(dvc_db *db, const dvc_succession *s)
+{
+	char day[11];
+	sqlite3_stmt *st = dvc__stmt(db, SQL_SUCCESSION_PUT);
+	if (!st)
+		return dvc_error_last()->code;
+	dvc__date_format(&s->date, day);
+	sqlite3_bind_text(st, 1, s->predecessor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, s->successor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, day, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, s->act, -1, SQLITE_STATIC);
+	dvc__bind_text(db, st, 5, s->note);
+	return dvc__exec_step(db, st, "storing a successor link");
 }
 
 static int64_t procedure_id(dvc_db *db, const char *code, bool create)
@@ -311,6 +336,8 @@ int dvc__store_version_put(dvc_db *db, const dvc_procedure *p)
 	sqlite3_bind_int(st, 10, (int)p->deadline_unit);
 	sqlite3_bind_text(st, 11, p->result_type, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 12, unconf.ptr, -1, SQLITE_STATIC);
+	dvc__bind_text(db, st, 13, p->served_level);
+	dvc__bind_text(db, st, 14, p->served_kind);
 	if ((rc = dvc__exec_step(db, st, "storing a procedure version")) != DVC_OK)
 		goto out;
 	vid = sqlite3_last_insert_rowid(db->sql);
@@ -479,6 +506,8 @@ static int read_version(dvc_db *db, dvc_arena *a, sqlite3_stmt *st, dvc_procedur
 		p->has_valid_to = 1;
 		col_date(st, 13, &p->valid_to);
 	}
+	p->served_level = col_str(a, st, 14, &oom);
+	p->served_kind = col_str(a, st, 15, &oom);
 	if (oom)
 		return dvc__oom();
 	/* The row's statement is still positioned; children use other statements. */
@@ -624,11 +653,33 @@ int dvc__store_catalog_load(dvc_db *db, dvc__catalog *c)
 		ag->has_valid_to = sqlite3_column_type(st, 5) != SQLITE_NULL;
 		if (ag->has_valid_to)
 			col_date(st, 5, &ag->valid_to);
+		ag->kind = col_str(a, st, 6, &oom);
 	}
 	c->n_agencies = n;
 	sqlite3_reset(st);
 	if (oom) return dvc__oom();
 	if (rc != SQLITE_DONE) return dvc__store_err(db, rc, "reading agencies");
+
+	if (!(st = dvc__stmt(db, SQL_ALL_SUCCESSIONS)))
+		return dvc_error_last()->code;
+	for (n = 0, cap = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; n++) {
+		if (n == cap) {
+			dvc_succession *na = dvc_arena_alloc(a, (cap = cap ? cap * 2 : 16) * sizeof *na);
+			if (!na) { oom = true; break; }
+			if (n) memcpy(na, c->successions, n * sizeof *na);
+			c->successions = na;
+		}
+		dvc_succession *sc = &c->successions[n];
+		sc->predecessor = col_str(a, st, 0, &oom);
+		sc->successor = col_str(a, st, 1, &oom);
+		col_date(st, 2, &sc->date);
+		sc->act = col_str(a, st, 3, &oom);
+		sc->note = col_str(a, st, 4, &oom);
+	}
+	c->n_successions = n;
+	sqlite3_reset(st);
+	if (oom) return dvc__oom();
+	if (rc != SQLITE_DONE) return dvc__store_err(db, rc, "reading successor links");
 
 	/* procedures: count, then each code's versions */
 	if (!(st = dvc__stmt(db, SQL_COUNT_PROCS)))

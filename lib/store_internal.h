@@ -104,6 +104,22 @@ int dvc__store_sector_exists(dvc_db *db, const char *code);
 int dvc__store_agency_exists(dvc_db *db, const char *code);
 /* An agency's validity ("YYYY-MM-DD"; valid_to "" when open-ended): 1 when
  * found, 0 when not, negative on error. */
+int dvc__store_succession_put(dvc_db *db, const dvc_succession *s);
+/* ---- the administrative map (store_agency.c); strings go into `a` ---- */
+int dvc__store_agency_row(dvc_db *db, const char *code, dvc_arena *a, dvc_agency *out);
+typedef int (*dvc__agency_cb)(void *ctx, const dvc_agency *row);
+/* In force on `day` (NULL: all), of `level` (NULL: any), by code. */
+int dvc__store_agency_each(dvc_db *db, const char *day, const char *level, dvc_arena *a,
+			   dvc__agency_cb cb, void *ctx);
+/* Under `parent` (at most `depth` parent steps down), in force on `day`. */
+int dvc__store_agency_descendants(dvc_db *db, const char *parent, const char *day,
+				  const char *level, const char *kind, int depth, dvc_arena *a,
+				  dvc__agency_cb cb, void *ctx);
+/* Every People's Committee ever stored, lowest level first. */
+int dvc__store_committees(dvc_db *db, dvc_arena *a, dvc__agency_cb cb, void *ctx);
+/* Links whose predecessor (successors = true) or successor is `code`. */
+int dvc__store_agency_links(dvc_db *db, const char *code, bool successors, dvc_arena *a,
+			    dvc_succession **out, size_t *n);
 int dvc__store_agency_validity(dvc_db *db, const char *code, char valid_from[11], char valid_to[11]);
 /* DVC_ESCHEMA (no message) when stored versions of p's procedure contradict
  * its number/start-date order. */

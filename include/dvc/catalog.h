@@ -15,6 +15,7 @@
 #ifndef DVC_CATALOG_H
 #define DVC_CATALOG_H
 
+#include "dvc/agency.h"
 #include "dvc/common.h"
 #include "dvc/lifecycle.h"
 #include "dvc/store.h"
@@ -141,6 +142,13 @@ typedef struct dvc_procedure {
 	                                  leader at the root (10/70/20 %) */
 	size_t n_route;
 	const char *form_schema;     /**< e-form schema (JSON, see eform.h), or NULL */
+	/* Since 1.1: a procedure served by many agencies. When served_level is
+	 * set, the competent agency of a dossier is the one agency of that level
+	 * (and kind, when given) in force under `agency` at the applicant's place
+	 * (e.g. every commune People's Committee of the city); the route then
+	 * names roles relative to it (see dvc_agency_competent()). */
+	const char *served_level;    /**< level code, or NULL: `agency` alone is competent */
+	const char *served_kind;     /**< agency kind ("committee"), or NULL: any kind */
 } dvc_procedure;
 
 /** Counts of what an import wrote. Caller-allocated: initialise with

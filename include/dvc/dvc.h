@@ -11,6 +11,7 @@
 #include "dvc/version.h"
 #include "dvc/common.h"
 #include "dvc/store.h"
+#include "dvc/agency.h"
 #include "dvc/catalog.h"
 #include "dvc/calendar.h"
 #include "dvc/validate.h"
