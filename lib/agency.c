@@ -97,13 +97,13 @@ static int list_add(void *ctx, const dvc_agency *row)
 	return DVC_OK;
 }
 
-int dvc_agency_list_get(dvc_db *db, const dvc_date *asof, const char *level, dvc_agency_list **out)
+int dvc_agency_find(dvc_db *db, const dvc_date *asof, const char *level, dvc_agency_list **out)
 {
 	dvc_agency_list *l;
 	char day[11];
 	int rc;
 	if (!db || !out)
-		return dvc__err(DVC_EINVAL, NULL, "dvc_agency_list_get needs a store and an output");
+		return dvc__err(DVC_EINVAL, NULL, "dvc_agency_find needs a store and an output");
 	*out = NULL;
 	if (asof && !dvc__date_valid(asof->year, asof->month, asof->day))
 		return dvc__err(DVC_EDATE, "asof", "not a valid date");

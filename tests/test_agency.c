@@ -18,7 +18,7 @@ static size_t count_level(dvc_db *db, const dvc_date *asof, const char *level, c
 {
 	dvc_agency_list *l;
 	size_t n = 0;
-	ck_ok(dvc_agency_list_get(db, asof, level, &l));
+	ck_ok(dvc_agency_find(db, asof, level, &l));
 	for (size_t i = 0; i < dvc_agency_list_count(l); i++) {
 		const dvc_agency *a = dvc_agency_list_at(l, i);
 		if (!kind || (a->kind && strcmp(a->kind, kind) == 0))
@@ -41,7 +41,7 @@ START_TEST(in_force_on_a_date)
 	ck_assert_uint_eq(count_level(db, &D2026, "commune", DVC_KIND_COMMITTEE), 114);
 	ck_assert_uint_eq(count_level(db, &D2026, "commune", DVC_KIND_CENTRE), 114);
 	ck_assert_uint_eq(count_level(db, NULL, NULL, NULL), 241);
-	ck_dvc(dvc_agency_list_get(db, &(dvc_date){2026, 2, 30}, NULL, &(dvc_agency_list *){NULL}), DVC_EDATE);
+	ck_dvc(dvc_agency_find(db, &(dvc_date){2026, 2, 30}, NULL, &(dvc_agency_list *){NULL}), DVC_EDATE);
 	dvc_close(db);
 }
 END_TEST
@@ -153,7 +153,7 @@ START_TEST(links_validated_on_import)
 	ck_dvc(dvc_catalog_import(db, bad, sizeof bad - 1, DVC_FORMAT_JSON, NULL), DVC_EREF);
 	ck_assert_str_eq(dvc_error_last()->path, "successions[0].successor");
 	ck_dvc(dvc_catalog_import(db, self, sizeof self - 1, DVC_FORMAT_JSON, NULL), DVC_ESCHEMA);
-	ck_ok(dvc_agency_list_get(db, NULL, NULL, &l));
+	ck_ok(dvc_agency_find(db, NULL, NULL, &l));
 	ck_assert_uint_eq(dvc_agency_list_count(l), 0); /* nothing written */
 	dvc_agency_list_free(l);
 	dvc_close(db);

@@ -68,7 +68,7 @@ typedef struct dvc_agency_list dvc_agency_list;
  * Agencies ordered by code: those in force on `asof` (NULL: every agency
  * ever stored) and of level `level` (NULL: any level).
  */
-DVC_API int dvc_agency_list_get(dvc_db *db, const dvc_date *asof, const char *level,
+DVC_API int dvc_agency_find(dvc_db *db, const dvc_date *asof, const char *level,
 				dvc_agency_list **out);
 DVC_API size_t dvc_agency_list_count(const dvc_agency_list *l);
 /** Borrowed until dvc_agency_list_free(); no links filled in (n_* == 0). */
