@@ -299,6 +299,9 @@ static int check_attach_rights(const dvc__dossier *d, const dvc__proc_rt *rt, co
 			return dvc__err(DVC_EPERM, "actor", "dossier %s is assigned to another officer", d->code);
 		if (r->mode == DVC_ATTACH_SUPPLEMENT)
 			return dvc__err(DVC_EINVAL, "mode", "a result is added or replaced, not supplemented");
+		if (r->form == DVC_FILE_ECOPY)
+			return dvc__err(DVC_EINVAL, "form", "the signed electronic copy of a result is made "
+					"by dvc_dossier_sign_result, not uploaded");
 		return DVC_OK;
 	}
 	if (w->is_officer) {
@@ -869,5 +872,201 @@ int dvc_account_download(dvc_db *db, const char *username, int64_t file_id, dvc_
 			rc = dvc__blob_write(db, &f.row.blob, write, ctx);
 	}
 	dvc__read_end(db);
+	return rc;
+}
+
+/* ---- signing the result (sign.h) ---- */
+
+/* The current result the leader attached and the current signed envelope. */
+typedef struct results {
+	find_ctx raw, env;
+	int have_raw, have_env;
+} results;
+
+static int on_result(void *ctx, const dvc__file_row *f)
+{
+	results *l = ctx;
+	if (f->component != DVC_FILE_RESULT || f->replaced_by)
+		return DVC_OK;
+	if (f->form == DVC_FILE_ECOPY) {
+		l->have_env = 1;
+		return on_find(&l->env, f);
+	}
+	l->have_raw = 1;
+	return on_find(&l->raw, f);
+}
+
+static int current_results(dvc_db *db, int64_t dossier_id, results *l)
+{
+	memset(l, 0, sizeof *l);
+	return dvc__store_file_each(db, dossier_id, 0, on_result, l);
+}
+
+int dvc__dossier_has_signed_result(dvc_db *db, int64_t dossier_id)
+{
+	results l;
+	int rc = current_results(db, dossier_id, &l);
+	if (rc != DVC_OK)
+		return rc;
+	/* signed after the result it wraps was attached (ids only grow) */
+	return l.have_raw && l.have_env && l.env.row.id > l.raw.row.id;
+}
+
+typedef struct mem_buf {
+	unsigned char *p;
+	size_t n, cap;
+} mem_buf;
+
+static int mem_put(void *ctx, const void *data, size_t n)
+{
+	mem_buf *m = ctx;
+	if (n > m->cap - m->n)
+		return dvc__err(DVC_ECORRUPT, NULL, "the stored result is longer than its recorded size");
+	memcpy(m->p + m->n, data, n);
+	m->n += n;
+	return 0;
+}
+
+/* Store bytes we made (the signed envelope) as a blob, in chunks. */
+static int store_bytes(dvc_db *db, const char *data, size_t n, const char *media_type,
+		       dvc__blob_row *b)
+{
+	crypto_hash_sha256_state h;
+	int64_t staged, seq = 0;
+	int rc;
+	if ((rc = dvc__store_blob_stage(db, &staged)) != DVC_OK)
+		return rc;
+	crypto_hash_sha256_init(&h);
+	for (size_t off = 0; off < n; off += DVC_FILE_CHUNK) {
+		size_t k = n - off < DVC_FILE_CHUNK ? n - off : DVC_FILE_CHUNK;
+		crypto_hash_sha256_update(&h, (const unsigned char *)data + off, k);
+		if ((rc = dvc__store_blob_chunk(db, staged, seq++, data + off, k)) != DVC_OK)
+			return rc;
+	}
+	crypto_hash_sha256_final(&h, b->sha);
+	b->size = (int64_t)n;
+	snprintf(b->media_type, sizeof b->media_type, "%s", media_type);
+	return dvc__store_blob_seal(db, staged, b->sha, b->size, media_type, &b->id);
+}
+
+static int sign_result(dvc_db *db, const char *code, const dvc_actor *who,
+		       const dvc_sign_opts *opts, attach_out *o, int *bad_secret)
+{
+	const dvc__proc_rt *rt;
+	dvc__dossier d;
+	dvc__who w;
+	dvc__signer signer;
+	dvc_attach_req fake = DVC_ATTACH_INIT;
+	dvc_arena a = DVC_ARENA_INIT;
+	dvc__officer_row off;
+	results lr;
+	mem_buf m = {NULL, 0, 0};
+	char *xml = NULL, sha[65], when[DVC_TIME_FORMAT_SIZE], signer_name[256], note[1024];
+	const char *full_name = NULL;
+	size_t xml_len = 0;
+	dvc__sign_meta meta;
+	dvc__blob_row b;
+	dvc_time now;
+	int64_t file_id;
+	int rc;
+
+	if ((rc = dvc__now(db, &now)) != DVC_OK ||
+	    (rc = dvc__dossier_open(db, code, who, &d, &w, bad_secret)) != DVC_OK ||
+	    (rc = dvc__store_proc_rt(db, d.version_id, &rt)) != DVC_OK)
+		return rc;
+	fake.component = DVC_FILE_RESULT;
+	if ((rc = check_attach_rights(&d, rt, &w, &fake)) != DVC_OK ||
+	    (rc = current_results(db, d.id, &lr)) != DVC_OK)
+		return rc;
+	if (!lr.have_raw)
+		return dvc__err(DVC_ENOTFOUND, "result", "dossier %s has no result attached to sign", d.code);
+	if (lr.have_env && lr.env.row.id > lr.raw.row.id)
+		return dvc__err(DVC_EEXISTS, "result", "the current result of dossier %s is signed already",
+				d.code);
+	if (lr.raw.row.blob.size > DVC_SIGN_MAX_BYTES)
+		return dvc__err(DVC_ETOOBIG, "result", "results over %d bytes are not signed",
+				DVC_SIGN_MAX_BYTES);
+	if ((rc = dvc__store_officer_get(db, w.off.username, &off, &a, &full_name)) != DVC_OK)
+		return rc;
+	snprintf(signer_name, sizeof signer_name, "%.200s (%s)", full_name ? full_name : "",
+		 w.off.username);
+	dvc_arena_free(&a);
+	if (!(m.p = dvc__malloc((size_t)lr.raw.row.blob.size + 1)))
+		return dvc__oom();
+	m.cap = (size_t)lr.raw.row.blob.size;
+	if ((rc = dvc__blob_write(db, &lr.raw.row.blob, mem_put, &m)) != DVC_OK)
+		goto out;
+	hex32(lr.raw.row.blob.sha, sha);
+	dvc_time_format(now, when, sizeof when);
+	meta.dossier = d.code;
+	meta.procedure = rt->code;
+	meta.procedure_name = rt->name;
+	meta.agency = rt->steps[d.step].unit;
+	meta.file_name = lr.raw.name;
+	meta.media_type = lr.raw.row.blob.media_type;
+	meta.sha256 = sha;
+	meta.signed_at = when;
+	meta.signer = signer_name;
+	if ((rc = dvc__sign_result_xml(&meta, m.p, m.n, opts, &xml, &xml_len, &signer)) != DVC_OK)
+		goto out;
+	memset(&b, 0, sizeof b);
+	if ((rc = store_bytes(db, xml, xml_len, "application/xml", &b)) != DVC_OK)
+		goto out;
+	snprintf(o->name, sizeof o->name, "%s-ket-qua-ky-so.xml", d.code);
+	memset(&o->row, 0, sizeof o->row);
+	o->row.dossier_id = d.id;
+	o->row.component = DVC_FILE_RESULT;
+	o->row.blob_id = b.id;
+	o->row.name = o->name;
+	o->row.form = DVC_FILE_ECOPY;
+	o->row.mode = lr.have_env ? DVC_ATTACH_REPLACE : DVC_ATTACH_ADD;
+	o->row.added_by = w.label;
+	o->row.added_at = now;
+	o->row.blob = b;
+	if ((rc = dvc__store_file_insert(db, &o->row, &file_id)) != DVC_OK)
+		goto out;
+	o->row.id = file_id;
+	/* a re-signed result (the leader replaced it) supersedes the old envelope */
+	if (lr.have_env && (rc = dvc__store_file_replace(db, lr.env.row.id, file_id)) != DVC_OK)
+		goto out;
+	/* the applicant's electronic result is kept in their data store (Decree 45/2020, art. 16) */
+	if (d.account_id &&
+	    (rc = dvc__store_account_file_insert(db, d.account_id, b.id, o->name, DVC_FILE_ECOPY,
+						 DVC__AFILE_RESULT, d.id, now, NULL)) != DVC_OK)
+		goto out;
+	snprintf(note, sizeof note, "Ký số kết quả «%.200s» (SHA-256 %s) bằng chữ ký XML-DSig "
+		 "RSA-SHA256; chứng thư số SHA-256 %s; %.300s", lr.raw.name, sha, signer.fingerprint,
+		 signer.subject);
+	if ((rc = dvc__dossier_record_digest(db, &d, w.label, DVC_ACT_SIGN, note, b.sha)) != DVC_OK)
+		goto out;
+	snprintf(o->added_by, sizeof o->added_by, "%s", w.label);
+	snprintf(o->component_name, sizeof o->component_name, "Kết quả giải quyết (bản điện tử ký số)");
+	snprintf(o->code, sizeof o->code, "%s", d.code);
+out:
+	dvc__free(m.p);
+	dvc__free(xml);
+	return rc;
+}
+
+int dvc__dossier_sign(dvc_db *db, const char *code, const dvc_actor *who,
+		      const dvc_sign_opts *opts, dvc_file_info *out)
+{
+	attach_out o;
+	dvc__guesser g;
+	int rc, bad_secret = 0;
+	if (who->kind == DVC_ACTOR_ANONYMOUS &&
+	    (rc = dvc__anon_check(db, &g, NULL, code, who->secret)) != DVC_OK)
+		return rc;
+	if ((rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	rc = dvc__write_end(db, sign_result(db, code, who, opts, &o, &bad_secret));
+	if (bad_secret)
+		return dvc__anon_failed(db, &g);
+	if (rc == DVC_OK && out) {
+		last_attach = o;
+		last_attach.row.name = last_attach.name;
+		fill_info(out, &last_attach.row, last_attach.component_name, last_attach.name,
+			  last_attach.added_by, last_attach.code);
+	}
 	return rc;
 }

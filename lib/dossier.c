@@ -890,6 +890,28 @@ static int check_paid(dvc_db *db, const dvc__dossier *d, const dvc__proc_rt *rt,
 			d->code, due, delivery == DVC_DELIVERY_ONLINE ? " online" : "");
 }
 
+/* An online return hands over the signed electronic result (sign.h) where
+ * the procedure takes its documents online (policy require_files); stores
+ * made before documents existed keep returning online without one. */
+static int check_signed(dvc_db *db, const dvc__dossier *d, const dvc__proc_rt *rt)
+{
+	dvc_procedure_policy pol;
+	char types[DVC__TYPES_MAX];
+	int rc;
+	if ((rc = dvc__policy(db, rt->code, &pol, types, sizeof types)) != DVC_OK)
+		return rc;
+	if (!pol.require_files)
+		return DVC_OK;
+	if ((rc = dvc__dossier_has_signed_result(db, d->id)) < 0)
+		return rc;
+	if (rc == 0)
+		return dvc__err(DVC_EINCOMPLETE, "result",
+				"dossier %s has no signed electronic result to return online: the "
+				"signing leader attaches the result and signs it (dvc_dossier_sign_result)",
+				d->code);
+	return DVC_OK;
+}
+
 static int check_action(dvc_db *db, const dvc__dossier *d, const dvc__proc_rt *rt,
 			const actor *ac, const dvc_action_req *r, dvc_time now,
 			const dvc_transition **tp, dvc__officer_row *target, unsigned int *needs)
@@ -916,6 +938,9 @@ static int check_action(dvc_db *db, const dvc__dossier *d, const dvc__proc_rt *r
 		return rc;
 	if (r->action == DVC_ACT_RETURN &&
 	    (rc = check_paid(db, d, rt, needs ? DVC_DELIVERY_COUNTER : r->delivery)) != DVC_OK)
+		return rc;
+	if (r->action == DVC_ACT_RETURN && !needs && r->delivery == DVC_DELIVERY_ONLINE &&
+	    (rc = check_signed(db, d, rt)) != DVC_OK)
 		return rc;
 	*tp = t;
 	return DVC_OK;

@@ -51,6 +51,25 @@ int dvc__dossier_files_all(dvc_db *db, const char *code, dvc_file_list **out);
 int dvc__policy(dvc_db *db, const char *procedure, dvc_procedure_policy *p, char *types,
 		size_t types_size);
 
+/* sign.c: the signed XML envelope of a result. */
+#include "dvc/sign.h"
+typedef struct dvc__sign_meta {
+	const char *dossier, *procedure, *procedure_name, *agency;
+	const char *file_name, *media_type, *sha256, *signed_at, *signer;
+} dvc__sign_meta;
+/* Who signed: the certificate's fingerprint and subject, for the journal. */
+typedef struct dvc__signer {
+	char fingerprint[DVC_CERT_FINGERPRINT_SIZE];
+	char subject[256];
+} dvc__signer;
+int dvc__sign_result_xml(const dvc__sign_meta *m, const unsigned char *data, size_t n,
+			 const dvc_sign_opts *opts, char **out, size_t *out_len, dvc__signer *who);
+/* document.c: sign the dossier's current result and store the signed file. */
+int dvc__dossier_sign(dvc_db *db, const char *code, const dvc_actor *who,
+		      const dvc_sign_opts *opts, dvc_file_info *out);
+/* document.c: does the dossier have a current signed result (1), none (0)? */
+int dvc__dossier_has_signed_result(dvc_db *db, int64_t dossier_id);
+
 /* ---- store_document.c ---- */
 #define DVC__TYPES_MAX 1024
 /* A new, empty blob row to stream chunks into (sha256 NULL until finished). */

@@ -5,7 +5,9 @@ set -eu
 # libcurl4-openssl-dev: the example outbox sender (examples/notify); optional for meson
 # libmicrohttpd-dev: the example portal server (examples/httpd); optional for meson
 # libmagic-dev: media types of uploaded dossier documents, detected from content (required)
-pkgs="build-essential meson ninja-build pkg-config libsqlite3-dev libcjson-dev libxml2-dev libsodium-dev libcurl4-openssl-dev libmicrohttpd-dev libmagic-dev"
+# libxmlsec1-dev + libssl-dev: XML-DSig signatures of electronic results and slips (required;
+# the demo signs its result); xmlsec1: the independent verifier the demo prints a command for
+pkgs="build-essential meson ninja-build pkg-config libsqlite3-dev libcjson-dev libxml2-dev libsodium-dev libcurl4-openssl-dev libmicrohttpd-dev libmagic-dev libxmlsec1-dev libssl-dev xmlsec1"
 if [ "${1:-}" = "--test" ]; then
   # check: unit tests; libxml2-utils: xmllint for the schema test;
   # python3 + python3-dev + pytest: the Python bindings (python3-pandas is

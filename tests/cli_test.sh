@@ -401,5 +401,33 @@ if gv payment counter "$GCODE" --officer desk.a --receipt BL-0002 --amount 1 2>"
 gv --json dossier track "$GCODE" --secret "$GSEC" >"$T/j.json" && json "assert d['fee_paid']==30000, d" \
   && ok || bad "tracking shows the counter payment"
 
+# the signing leader attaches the result and signs it with the shipped DEMO
+# key; the applicant downloads the signed file, which xmlsec1 accepts
+KEY="$ROOT/data/demo-keys/demo-signing-key.pem"
+CERT="$ROOT/data/demo-keys/demo-signing-cert.pem"
+gv officer add cv.b --name "Đỗ Chuyên Viên" --unit 000.08.30.H24 --role specialist >/dev/null \
+  && gv officer add ld.c --name "Hoàng Lãnh Đạo" --unit 000.00.30.H24 --role signing_leader >/dev/null \
+  && gv dossier act "$GCODE" forward --officer desk.a >/dev/null \
+  && gv dossier act "$GCODE" forward --officer cv.b >/dev/null && ok || bad "to the signing step"
+printf '%%PDF-1.4\n%% quyết định\n' >"$T/ket qua.pdf"
+gv dossier attach "$GCODE" 0 "$T/ket qua.pdf" --result --officer ld.c >/dev/null && ok || bad "attach result"
+if DVC_SIGN_KEY= DVC_SIGN_CERT= gv dossier sign "$GCODE" --officer ld.c 2>"$T/err"; then bad "signed without a key"; else
+  grep -q "no signing key.*DVC_EINVAL" "$T/err" && [ "$(wc -l <"$T/err")" -eq 1 ] && ok || bad "no key: $(cat "$T/err")"; fi
+gv --json dossier sign "$GCODE" --officer ld.c --key "$KEY" --cert "$CERT" >"$T/j.json" \
+  && json "assert d['component']=='result' and d['form']=='ecopy' and d['media_type']=='application/xml', d" \
+  && ok || bad "sign: $(cat "$T/j.json")"
+SID=$(json "print(d['id'])")
+gv dossier download "$GCODE" "$SID" --secret "$GSEC" --out "$T/signed.xml" && ok || bad "download signed"
+gv dossier history "$GCODE" --secret "$GSEC" | grep -q "chứng thư số SHA-256 $(openssl x509 -in "$CERT" -noout -fingerprint -sha256 2>/dev/null | sed 's/.*=//; s/://g' | tr A-F a-f)" \
+  && ok || bad "journal names the certificate"
+gv slip "$GCODE" receipt --format xml --sign --key "$KEY" --cert "$CERT" >"$T/slip.xml" && ok || bad "signed slip"
+if gv slip "$GCODE" receipt --format html --sign --key "$KEY" --cert "$CERT" >/dev/null 2>&1; then bad "signed html"; else ok; fi
+if command -v xmlsec1 >/dev/null; then
+  xmlsec1 --verify --trusted-pem "$CERT" "$T/signed.xml" >/dev/null 2>&1 && ok || bad "xmlsec1 refuses the result"
+  xmlsec1 --verify --trusted-pem "$CERT" "$T/slip.xml" >/dev/null 2>&1 && ok || bad "xmlsec1 refuses the slip"
+  sed 's/<maThuTuc>T/<maThuTuc>X/' "$T/signed.xml" >"$T/forged.xml"
+  if xmlsec1 --verify --trusted-pem "$CERT" "$T/forged.xml" >/dev/null 2>&1; then bad "forged accepted"; else ok; fi
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

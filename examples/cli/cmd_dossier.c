@@ -10,7 +10,7 @@
  *   dvc dossier history CODE (--officer U | --account U | --secret S)
  *   dvc dossier verify [CODE]
  *   dvc dossier list [--state S] [--unit U] [--overdue] [--stuck] [--limit N]
- *   dvc dossier attach|files|download ...   (cmd_paper.c)
+ *   dvc dossier attach|files|download|sign ...   (cmd_paper.c)
  *   dvc statemachine [--dot]
  *
  * Every rule (who may act, what is legal, deadlines) is the library's; this
@@ -460,7 +460,7 @@ int cmd_dossier(dvc_cli *cli, int argc, char **argv)
 		{"track", dossier_track}, {"history", dossier_history},
 		{"verify", dossier_verify}, {"list", dossier_list},
 		{"attach", cli_dossier_attach}, {"files", cli_dossier_files},
-		{"download", cli_dossier_download}, {NULL, NULL}};
+		{"download", cli_dossier_download}, {"sign", cli_dossier_sign}, {NULL, NULL}};
 	return cli_subcommand(cli, argc, argv, "dossier", subs);
 }
 

@@ -3,6 +3,7 @@
  *   dvc dossier attach CODE COMPONENT FILE ACTOR [--name N] [--form original|copy|ecopy]
  *                      [--replace ID | --supplement] [--result]
  *   dvc dossier attach CODE COMPONENT --reuse ID --account U     (from the data store)
+ *   dvc dossier sign CODE --officer U [--key FILE --cert FILE]   (the signing leader)
  *   dvc dossier files CODE ACTOR
  *   dvc dossier download CODE FILE-ID ACTOR [--out PATH]        (default: stdout)
  *   dvc account files USERNAME
@@ -167,6 +168,39 @@ int cli_dossier_attach(dvc_cli *cli, int argc, char **argv)
 		fclose(f);
 	if (rc != DVC_OK)
 		return cli_fail_lib("attach");
+	if (cli->json)
+		return cli_emit_json(file_json(&fi));
+	file_line(&fi);
+	return 0;
+}
+
+int cli_sign_opts(int *argc, char **argv, dvc_sign_opts *o)
+{
+	o->key_file = cli_option(argc, argv, "--key");
+	o->cert_file = cli_option(argc, argv, "--cert");
+	if (!o->key_file)
+		o->key_file = getenv("DVC_SIGN_KEY");
+	if (!o->cert_file)
+		o->cert_file = getenv("DVC_SIGN_CERT");
+	o->password = getenv("DVC_SIGN_KEY_PASSWORD");
+	return 0;
+}
+
+int cli_dossier_sign(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_sign_opts o = DVC_SIGN_OPTS_INIT;
+	dvc_actor who;
+	dvc_file_info fi;
+	dvc_db *db;
+	int rc;
+	cli_sign_opts(&argc, argv, &o);
+	if ((rc = cli_take_actor(&argc, argv, &who)) != 0 || argc != 2)
+		return rc > 0 ? rc : cli_fail("usage: dvc dossier sign CODE --officer U [--key FILE --cert FILE] "
+					      "(or DVC_SIGN_KEY, DVC_SIGN_CERT, DVC_SIGN_KEY_PASSWORD)");
+	if (!(db = cli_db(cli)))
+		return 1;
+	if (dvc_dossier_sign_result(db, argv[1], &who, &o, &fi) != DVC_OK)
+		return cli_fail_lib("sign");
 	if (cli->json)
 		return cli_emit_json(file_json(&fi));
 	file_line(&fi);

@@ -1,9 +1,9 @@
 /* dvc slip ... and dvc register ...: the one-stop shop's official papers
  * (Circular 01/2018/TT-VPCP), printed from what the library recorded.
  *
- *   dvc slip CODE KIND --format html|xml
+ *   dvc slip CODE KIND --format html|xml [--sign [--key FILE --cert FILE]]
  *       KIND: receipt (form 01), supplement (02), refusal (03), apology (04),
- *       control (05)
+ *       control (05); --sign: the XML form signed with XML-DSig (sign.h)
  *   dvc register [--from DATE --to DATE] [--unit AGENCY] --format html|xml
  *       the tracking register (form 06); DATE is a local day (2018-07-01,
  *       --to inclusive) or an instant with its offset (--to exclusive)
@@ -61,21 +61,29 @@ static int emit(char *doc, size_t len)
 int cmd_slip(dvc_cli *cli, int argc, char **argv)
 {
 	const char *format = cli_option(&argc, argv, "--format");
+	bool sign = cli_flag(&argc, argv, "--sign");
+	dvc_sign_opts o = DVC_SIGN_OPTS_INIT;
 	dvc_slip_format fmt = DVC_SLIP_HTML; /* set by parse_format */
 	dvc_slip_kind kind;
 	char *doc;
 	size_t len;
 
+	if (sign)
+		cli_sign_opts(&argc, argv, &o);
 	if (argc != 3)
 		return cli_fail("usage: dvc slip CODE receipt|supplement|refusal|apology|control "
-				"--format html|xml");
+				"--format html|xml [--sign [--key FILE --cert FILE]]");
 	if (parse_format(format, &fmt) || cli_no_json(cli, "slip"))
 		return 1;
+	if (sign && fmt != DVC_SLIP_XML)
+		return cli_fail("--sign signs the XML form: give --format xml");
+
 	if (dvc_slip_kind_parse(argv[2], &kind) != DVC_OK)
 		return cli_fail_lib("slip");
 	if (!cli_db(cli))
 		return 1;
-	if (dvc_slip_render(cli->db, argv[1], kind, fmt, &doc, &len) != DVC_OK)
+	if (sign ? dvc_slip_render_signed(cli->db, argv[1], kind, &o, &doc, &len) != DVC_OK
+		 : dvc_slip_render(cli->db, argv[1], kind, fmt, &doc, &len) != DVC_OK)
 		return cli_fail_lib(argv[1]);
 	return emit(doc, len);
 }

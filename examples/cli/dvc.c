@@ -61,13 +61,17 @@ static const struct command {
 				 " [--delivery counter|post|online] [--payload TEXT]\n"
 				 "  dossier track|history CODE (--officer U | --account U | --secret S)\n"
 				 "  dossier verify [CODE]\n"
-				 "  dossier list [--state S] [--unit U] [--overdue] [--stuck] [--limit N]"},
+				 "  dossier list [--state S] [--unit U] [--overdue] [--stuck] [--limit N]\n"
+				 "  dossier attach CODE COMPONENT FILE ACTOR [--name N] [--form original|copy|ecopy]"
+				 " [--replace ID | --supplement] [--result] | CODE COMPONENT --reuse ID --account U\n"
+				 "  dossier files CODE ACTOR | download CODE FILE-ID ACTOR [--out PATH]\n"
+				 "  dossier sign CODE --officer U [--key FILE --cert FILE]   the result, XML-DSig"},
 	{"payment", cmd_payment, "payment request CODE | callback QUERY-STRING | sign QUERY-STRING\n"
 				 "                            (gateway secret from DVC_GATEWAY_SECRET,"
 				 " name from DVC_GATEWAY)"},
 	{"outbox", cmd_outbox, "outbox list [CODE] | drain [--limit N] [--fail]"},
 	{"slip", cmd_slip, "slip CODE receipt|supplement|refusal|apology|control --format html|xml"
-			   "   forms 01-05 of Circular 01/2018/TT-VPCP"},
+			   " [--sign [--key FILE --cert FILE]]   forms 01-05 of Circular 01/2018/TT-VPCP"},
 	{"register", cmd_register, "register [--from DATE --to DATE] [--unit AGENCY] --format html|xml"
 				   "   the tracking register, form 06"},
 	{"report", cmd_report, "report [--from DATE] [--to DATE] [--group none|sector|agency|procedure|channel"

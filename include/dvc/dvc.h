@@ -25,6 +25,7 @@
 #include "dvc/report.h"
 #include "dvc/view.h"
 #include "dvc/document.h"
+#include "dvc/sign.h"
 
 #ifdef __cplusplus
 extern "C" {
