@@ -125,6 +125,17 @@ static void subject_of(X509 *cert, char *buf, size_t n)
 		X509_NAME_oneline(X509_get_subject_name(cert), buf, (int)n);
 }
 
+/* xmlsec 1.2.37 leaks its file BIO when a file cannot be opened: open it
+ * here first, which also gives the caller a clear message. */
+static int readable(const char *path, const char *field, const char *what)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return dvc__err(DVC_EIO, field, "cannot open the %s file %.200s", what, path);
+	fclose(f);
+	return DVC_OK;
+}
+
 /* Load the key and its certificate; refuse a pair that does not belong together. */
 static int load_key(const dvc_sign_opts *o, xmlSecKeyPtr *out, dvc__signer *who)
 {
@@ -133,6 +144,9 @@ static int load_key(const dvc_sign_opts *o, xmlSecKeyPtr *out, dvc__signer *who)
 	X509 *cert;
 	int rc;
 	*out = NULL;
+	if ((rc = readable(o->key_file, "key_file", "signing key")) != DVC_OK ||
+	    (rc = readable(o->cert_file, "cert_file", "certificate")) != DVC_OK)
+		return rc;
 	if (!(key = xmlSecCryptoAppKeyLoad(o->key_file, xmlSecKeyDataFormatPem, o->password, NULL, NULL)))
 		return dvc__err(DVC_EIO, "key_file", "cannot load a PEM private key from %.200s%s",
 				o->key_file, o->password ? "" : " (is it encrypted? give its password)");
@@ -363,7 +377,9 @@ int dvc_sign_verify(const char *xml, size_t len, const char *trusted_cert_file, 
 		return dvc__err(DVC_EINVAL, NULL, "dvc_sign_verify needs a document and a trusted certificate");
 	if (fingerprint)
 		fingerprint[0] = '\0';
-	if ((rc = ready()) != DVC_OK || (rc = parse(xml, len, &doc)) != DVC_OK)
+	if ((rc = ready()) != DVC_OK ||
+	    (rc = readable(trusted_cert_file, "trusted_cert_file", "trusted certificate")) != DVC_OK ||
+	    (rc = parse(xml, len, &doc)) != DVC_OK)
 		return rc;
 	root = xmlDocGetRootElement(doc);
 	if (!(sig = xmlSecFindNode(root, xmlSecNodeSignature, xmlSecDSigNs))) {
