@@ -85,6 +85,11 @@ grep -q "delivered online" "$T/demo.txt" && grep -q "fee:         due 16.000 đ�
 grep -q "Kính gửi ông/bà Trần Thị Bình" "$T/demo.txt" && grep -q "messages sent; nothing left due" "$T/demo.txt" \
   && ok || bad "demo outbox"
 # deterministic apart from the tracking secret (a fresh store each time)
+# the signed result the demo wrote beside its store: the command it prints accepts it
+grep -q "signature valid, certificate SHA-256 [0-9a-f]\{64\}" "$T/demo.txt" && ok || bad "demo signed result"
+XCMD=$(sed -n 's/^\$ \(xmlsec1 --verify .*\)$/\1/p' "$T/demo.txt")
+[ -n "$XCMD" ] && [ -f "$(echo "$XCMD" | awk '{print $NF}')" ] && ok || bad "demo prints no xmlsec1 command or no file"
+if command -v xmlsec1 >/dev/null; then sh -c "$XCMD" >/dev/null 2>&1 && ok || bad "demo's own command refuses: $XCMD"; fi
 "$DVC" --db "$T/demo2.db" demo "$ROOT/data" >"$T/demo2.txt" 2>&1
 "$DVC" --db "$T/demo3.db" demo "$ROOT/data" >"$T/demo3.txt" 2>&1
 sed '/secret/d' "$T/demo2.txt" >"$T/demo2.cmp"

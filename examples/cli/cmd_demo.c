@@ -5,13 +5,17 @@
  * dossiers of a level-3 district Justice procedure from submission to
  * return, on a simulated clock that starts on Monday 2 July 2018 at 08:00
  * (+07:00) and moves the way a working week does. A last chapter follows a
- * level-4 (full online) dossier: the fee paid through a simulated gateway
- * (signed callback, replay answered as a duplicate), the result delivered
- * online, and the SMS and e-mail the outbox holds for the applicant.
+ * level-4 (full online) dossier: the applicant's scanned declaration
+ * uploaded, the fee paid through a simulated gateway (signed callback,
+ * replay answered as a duplicate), the result attached and signed with
+ * XML-DSig by the signing leader (the shipped DEMO key), delivered online and
+ * written to a file beside the store with the xmlsec1 command that verifies
+ * it, and the SMS and e-mail the outbox holds for the applicant.
  * Everything it prints is deterministic except the random tracking secret. */
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The procedure of the story: a district-level Justice procedure, level 3,
@@ -346,7 +350,120 @@ static int callback(demo *d, const char *query)
 	return 0;
 }
 
-static int level4_story(demo *d, const char *datadir)
+/* In-memory content for the demo's uploads: small PDFs the demo makes up. */
+typedef struct mem_src {
+	const char *p;
+	size_t n, off;
+} mem_src;
+
+static int64_t mem_read(void *ctx, void *buf, size_t cap)
+{
+	mem_src *s = ctx;
+	size_t k = s->n - s->off < cap ? s->n - s->off : cap;
+	memcpy(buf, s->p + s->off, k);
+	s->off += k;
+	return (int64_t)k;
+}
+
+static int file_write(void *ctx, const void *buf, size_t n)
+{
+	return fwrite(buf, 1, n, (FILE *)ctx) == n ? 0 : -1;
+}
+
+static int upload(demo *d, const char *code, dvc_actor who, int component, const char *name,
+		  const char *content, const char *as)
+{
+	dvc_attach_req q = DVC_ATTACH_INIT;
+	dvc_file_info fi;
+	mem_src src = {content, strlen(content), 0};
+	q.actor = who;
+	q.component = component;
+	q.name = name;
+	q.read = mem_read;
+	q.read_ctx = &src;
+	q.declared_size = (int64_t)src.n;
+	printf("$ dvc dossier attach %s %d %s %s\n", code,
+	       component == DVC_FILE_RESULT ? 0 : component, name, as);
+	if (dvc_dossier_attach(d->db, code, &q, &fi) != DVC_OK)
+		return cli_fail_lib("attach");
+	printf("  #%lld %s: %s, %lld bytes, detected %s, sha256 %.16s...\n", (long long)fi.id,
+	       fi.component_name, fi.name, (long long)fi.size, fi.media_type, fi.sha256);
+	return 0;
+}
+
+#define DEMO_SCAN "%PDF-1.4\n% Tờ khai đã ký, bản chụp (dữ liệu minh họa)\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"
+#define DEMO_RESULT "%PDF-1.4\n% Bản sao trích lục khai sinh (dữ liệu minh họa)\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n"
+
+/* The leader attaches the result and signs it with the shipped DEMO key. */
+static int sign_result(demo *d, const char *code, dvc_actor signer, const char *datadir,
+		       dvc_file_info *out)
+{
+	dvc_sign_opts o = DVC_SIGN_OPTS_INIT;
+	char key[4096], cert[4096];
+	if (upload(d, code, signer, DVC_FILE_RESULT, "ban-sao-trich-luc.pdf", DEMO_RESULT,
+		   "--result --officer hung.nd"))
+		return 1;
+	snprintf(key, sizeof key, "%s/demo-keys/demo-signing-key.pem", datadir);
+	snprintf(cert, sizeof cert, "%s/demo-keys/demo-signing-cert.pem", datadir);
+	o.key_file = key;
+	o.cert_file = cert;
+	printf("# the DEMO key shipped in %s/demo-keys: its private half is public, it proves nothing\n",
+	       datadir);
+	printf("$ dvc dossier sign %s --officer hung.nd --key %s --cert %s\n", code, key, cert);
+	if (dvc_dossier_sign_result(d->db, code, &signer, &o, out) != DVC_OK)
+		return cli_fail_lib("sign");
+	printf("  #%lld %s: %s, %lld bytes, sha256 %.16s... (XML-DSig, RSA-SHA256)\n",
+	       (long long)out->id, out->component_name, out->name, (long long)out->size, out->sha256);
+	return 0;
+}
+
+/* The applicant downloads the signed result into a file beside the store. */
+static int download_signed(demo *d, const char *db_path, const char *code, int64_t id,
+			   dvc_actor who, const char *datadir)
+{
+	const char *slash = strrchr(db_path, '/');
+	char path[4096], cert[4096], fp[DVC_CERT_FINGERPRINT_SIZE];
+	FILE *f;
+	int rc;
+	snprintf(path, sizeof path, "%.*s%s-ket-qua-ky-so.xml", slash ? (int)(slash - db_path + 1) : 0,
+		 db_path, code);
+	snprintf(cert, sizeof cert, "%s/demo-keys/demo-signing-cert.pem", datadir);
+	printf("$ dvc dossier download %s %lld --account binh.tt --out %s\n", code, (long long)id, path);
+	if (!(f = fopen(path, "wb")))
+		return cli_fail("cannot write %s", path);
+	rc = dvc_dossier_download(d->db, code, &who, id, file_write, f);
+	if (fclose(f) != 0 && rc == DVC_OK)
+		return cli_fail("cannot write %s", path);
+	if (rc != DVC_OK)
+		return cli_fail_lib("download");
+	{
+		/* the library's own check, then the independent tool anyone runs */
+		long n;
+		char *xml;
+		if (!(f = fopen(path, "rb")) || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+		    fseek(f, 0, SEEK_SET) != 0 || !(xml = malloc((size_t)n + 1))) {
+			if (f)
+				fclose(f);
+			return cli_fail("cannot read back %s", path);
+		}
+		if (fread(xml, 1, (size_t)n, f) != (size_t)n) {
+			fclose(f);
+			free(xml);
+			return cli_fail("cannot read back %s", path);
+		}
+		fclose(f);
+		rc = dvc_sign_verify(xml, (size_t)n, cert, fp);
+		free(xml);
+		if (rc != DVC_OK)
+			return cli_fail_lib("verify");
+	}
+	printf("  %s: signature valid, certificate SHA-256 %s\n", path, fp);
+	printf("# verify it independently (Debian package xmlsec1):\n");
+	printf("$ xmlsec1 --verify --trusted-pem %s %s\n", cert, path);
+	return 0;
+}
+
+static int level4_story(demo *d, const char *datadir, const char *db_path)
 {
 	const dvc_actor desk = {DVC_ACTOR_OFFICER, "hoa.lt", NULL};
 	const dvc_actor specialist = {DVC_ACTOR_OFFICER, "nam.tv", NULL};
@@ -357,7 +474,9 @@ static int level4_story(demo *d, const char *datadir)
 	dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
 	dvc_import_stats st = DVC_IMPORT_STATS_INIT;
 	dvc_procedure *p;
+	dvc_procedure_policy pol = DVC_PROCEDURE_POLICY_INIT;
 	dvc_receipt c = DVC_RECEIPT_INIT;
+	dvc_file_info signed_result;
 	char path[4096], amount[48], at[DVC_TIME_FORMAT_SIZE], *signed_q = NULL;
 	int rc;
 
@@ -384,6 +503,16 @@ static int level4_story(demo *d, const char *datadir)
 	if (dvc_dossier_submit(d->db, &s, &c) != DVC_OK)
 		return cli_fail_lib(PROC4);
 	printf("  dossier %s submitted (dossier C)\n", c.code);
+	/* the province's rules for this procedure: every component before intake,
+	 * the fee before the result, a signed result for an online return */
+	pol.require_files = 1;
+	pol.pay_before_return = 1;
+	printf("# the province's policy for %s (dvc_procedure_policy_set): every component before "
+	       "intake,\n# the fee before the result; an online return needs the signed result\n", PROC4);
+	if (dvc_procedure_policy_set(d->db, PROC4, &pol) != DVC_OK)
+		return cli_fail_lib("policy");
+	if (upload(d, c.code, account, 0, "to-khai-da-ky.pdf", DEMO_SCAN, "--account binh.tt"))
+		return 1;
 
 	if (when(d, 6, 9, 15, "the desk receives dossier C; the fee is computed at intake") ||
 	    act(d, c.code, DVC_ACT_RECEIVE, desk, NULL, NULL, 0, 0))
@@ -421,10 +550,15 @@ static int level4_story(demo *d, const char *datadir)
 	    act(d, c.code, DVC_ACT_FORWARD, desk, NULL, NULL, 0, 0) ||
 	    when(d, 6, 10, 30, "the specialist prepares the copies") ||
 	    act(d, c.code, DVC_ACT_FORWARD, specialist, NULL, NULL, 0, 0) ||
-	    when(d, 6, 14, 0, "the leader signs them digitally") ||
+	    when(d, 6, 14, 0, "the leader attaches the result and signs it digitally") ||
+	    sign_result(d, c.code, signer, datadir, &signed_result) ||
 	    act(d, c.code, DVC_ACT_FORWARD, signer, NULL, NULL, 0, 0) ||
 	    when(d, 6, 14, 10, "the desk delivers the electronic result online") ||
 	    act_req(d, c.code, &ret))
+		return 1;
+
+	if (when(d, 6, 14, 12, "Ms Bình downloads the signed result from her account") ||
+	    download_signed(d, db_path, c.code, signed_result.id, account, datadir))
 		return 1;
 
 	putchar('\n');
@@ -546,7 +680,7 @@ int cmd_demo(dvc_cli *cli, int argc, char **argv)
 	    act(&d, b.code, DVC_ACT_RETURN, desk, NULL, NULL, 0, DVC_DELIVERY_POST))
 		return 1;
 
-	if (level4_story(&d, datadir))
+	if (level4_story(&d, datadir, cli->db_path))
 		return 1;
 
 	printf("\n# what the applicants see at the end\n");
