@@ -10,11 +10,11 @@ set -eu
 pkgs="build-essential meson ninja-build pkg-config libsqlite3-dev libcjson-dev libxml2-dev libsodium-dev libcurl4-openssl-dev libmicrohttpd-dev libmagic-dev libxmlsec1-dev libssl-dev xmlsec1"
 if [ "${1:-}" = "--test" ]; then
   # check: unit tests; libxml2-utils: xmllint for the schema test;
-  # python3 + python3-dev + pytest: the Python bindings (python3-pandas is
+  # python3 + python3-cffi + pytest: the Python bindings (python3-pandas is
   # optional: their DataFrame test is skipped without it) and CLI checks; python3-aiosmtpd: the SMTP
   # server the outbox sender's test delivers to; python3-matplotlib: the
   # charts of examples/reports (tests/reports_test.sh)
-  pkgs="$pkgs check libxml2-utils python3 python3-dev python3-pytest python3-aiosmtpd python3-matplotlib"
+  pkgs="$pkgs check libxml2-utils python3 python3-cffi python3-pytest python3-aiosmtpd python3-matplotlib"
   # the example portal server: curl + wrk (bench/httpd_load.sh), Debian's
   # Chromium for the browser test, Node.js + npm for playwright-core (only
   # when no node is installed: a NodeSource nodejs already bundles npm)

@@ -19,28 +19,86 @@ Conventions:
 * Records come back as plain dicts and lists; enumerations as the names the
   C library, the CLI and JSON use ("in_progress", "forward", "reception").
 * Instants are timezone-aware ``datetime`` objects: any aware datetime (or an
-  ISO 8601 string with an offset, or a ``date`` meaning 00:00 Vietnam time)
-  goes in, UTC comes out. Naive datetimes are refused with ``ValueError``:
-  use ``datetime.timezone.utc`` or ``dvc.VN_TZ`` (UTC+7).
+  ISO 8601 string with an offset, or a date or "YYYY-MM-DD" meaning 00:00
+  Vietnam time) goes in, UTC comes out. Naive datetimes are refused with
+  ``ValueError``: use ``datetime.timezone.utc`` or ``dvc.VN_TZ`` (UTC+7).
 * Every libdvc failure raises a subclass of :class:`dvc.Error` named after its
   status code (``dvc.NotFound`` for ``DVC_ENOTFOUND``...), carrying ``code``,
   ``name``, ``message`` and ``path`` (the offending field, when known).
-* Threads: the GIL is released during every call into a store, so threads
-  using different stores run in parallel; calls on one ``Store`` are
-  serialised by a lock of its own. A transaction belongs to the handle, not
-  to a thread: give each thread its own Store for independent transactions.
+* Threads: the GIL is released during every C call, so threads using
+  different stores run in parallel; calls on one ``Store`` are serialised by
+  a lock of its own. A transaction belongs to the handle, not to a thread:
+  give each thread its own Store for independent transactions.
+
+The C API is reached through cffi in ABI mode: ``_cdef.h`` (generated from the
+public headers by tools/gen_cdef.py) declares it, and libdvc is loaded from
+``$DVC_LIBRARY``, else a copy inside this package, else the system's
+``libdvc.so.0``.
 """
 
 from __future__ import annotations
 
+import ast
+import collections
 import contextlib
 import datetime as _dt
+import functools
+import json
+import operator
+import os
+import re
+import threading
+import time
+from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional, Union
 
-try:  # installed and build-tree layout: dvc/_dvc*.so next to this file
-    from . import _dvc
-except ImportError:  # pragma: no cover - a top-level _dvc on sys.path
-    import _dvc  # type: ignore[no-redef]
+import cffi
+
+# ---------------------------------------------------------------------------
+# Loading: the declarations, then the library
+# ---------------------------------------------------------------------------
+
+_HERE = Path(__file__).resolve().parent
+_CDEF = (_HERE / "_cdef.h").read_text(encoding="utf-8")
+ffi = cffi.FFI()
+ffi.cdef(_CDEF)
+
+
+def _load() -> Any:
+    env = os.environ.get("DVC_LIBRARY")
+    names = [env] if env else [str(p) for p in sorted(_HERE.glob("libdvc.so*"))] + ["libdvc.so.0"]
+    tried = []
+    for name in names:
+        try:
+            found = ffi.dlopen(name)
+        except OSError as e:
+            tried.append(str(e))
+            continue
+        want = (found.DVC_VERSION_MAJOR, found.DVC_VERSION_MINOR)
+        if found.dvc_version_number() // 100 != want[0] * 100 + want[1]:
+            raise ImportError(f"{name} is libdvc {ffi.string(found.dvc_version()).decode()}, "
+                              f"this package needs {want[0]}.{want[1]}")
+        return found
+    raise ImportError("libdvc not found (set DVC_LIBRARY to its path): " + "; ".join(tried))
+
+
+lib = _load()
+
+__version__ = ffi.string(lib.dvc_version()).decode()
+LIBDVC_VERSION = __version__
+SCHEMA_VERSION = lib.DVC_SCHEMA_VERSION
+CALENDAR_MIN_YEAR = lib.DVC_CALENDAR_MIN_YEAR
+CALENDAR_MAX_YEAR = lib.DVC_CALENDAR_MAX_YEAR
+
+#: Vietnam's time zone (UTC+7, no daylight saving), for building instants.
+VN_TZ = _dt.timezone(_dt.timedelta(hours=7), "ICT")
+_UTC = _dt.timezone.utc
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_UTC)
+
+Receipt = collections.namedtuple("Receipt", "code secret")
+Receipt.__doc__ = "What submitting a dossier hands back: (code, secret); secret is None for accounts."
+LunarDate = collections.namedtuple("LunarDate", "year month day leap")
+LunarDate.__doc__ = "A Vietnamese lunar date: (year, month, day, leap)."
 
 __all__ = [
     "Store", "Calendar", "Receipt", "LunarDate", "VN_TZ",
@@ -48,63 +106,18 @@ __all__ = [
     "lunar_from_solar", "lunar_to_solar", "lunar_year_name",
     "lifecycle_table", "lifecycle_dot", "states", "actions", "roles",
     "validate_catalog_xml", "catalog_xsd", "validate_phone", "validate_citizen_id",
-    "validate_email", "eform_check", "error_class",
-    "Error", "InternalError", "OutOfMemory", "InvalidArgument", "NotFound", "Exists", "Parse",
-    "Schema", "Utf8", "TooBig", "Duplicate", "Reference", "Transition", "ServiceLevel",
-    "Permission", "Conflict", "Signature", "IO", "FormatVersion", "Busy", "InvalidDate",
-    "OutOfRange", "TransactionMisuse", "Auth", "Throttled", "Expired", "Corrupt", "Template",
-    "Amount", "CallbackFailed", "MediaType", "Incomplete", "Truncated",
+    "validate_email", "eform_check", "error_class", "Error",
 ]
-
-__version__ = _dvc.version()
-
-#: Vietnam's time zone (UTC+7, no daylight saving), for building instants.
-VN_TZ = _dt.timezone(_dt.timedelta(hours=7), "ICT")
-
-Receipt = _dvc.Receipt
-LunarDate = _dvc.LunarDate
-Calendar = _dvc.Calendar
-
-version = _dvc.version
-status_name = _dvc.status_name
-payment_sign = _dvc.payment_sign
-sms_segments = _dvc.sms_segments
-parse_time = _dvc.parse_time
-format_time = _dvc.format_time
-lunar_from_solar = _dvc.lunar_from_solar
-lunar_to_solar = _dvc.lunar_to_solar
-lunar_year_name = _dvc.lunar_year_name
-lifecycle_table = _dvc.lifecycle_table
-lifecycle_dot = _dvc.lifecycle_dot
-states = _dvc.states
-actions = _dvc.actions
-roles = _dvc.roles
-validate_catalog_xml = _dvc.validate_catalog_xml
-catalog_xsd = _dvc.catalog_xsd
-validate_phone = _dvc.validate_phone
-validate_citizen_id = _dvc.validate_citizen_id
-validate_email = _dvc.validate_email
-eform_check = _dvc.eform_check
-
-
-# The status codes of dvc/common.h as ints: dvc.DVC_ENOTFOUND == -4 ...
-for _name in dir(_dvc):
-    if _name.startswith("DVC_"):
-        globals()[_name] = getattr(_dvc, _name)
-        __all__.append(_name)
-del _name
-# Codes newer than the C module's constant table (until the binding is
-# generated from the headers).
-for _name, _code in (("DVC_EMEDIATYPE", -30), ("DVC_EINCOMPLETE", -31), ("DVC_ETRUNCATED", -32)):
-    if _name not in globals():
-        globals()[_name] = _code
-        __all__.append(_name)
-del _name, _code
-
 
 # ---------------------------------------------------------------------------
 # Errors: one class per status code of dvc/common.h
 # ---------------------------------------------------------------------------
+
+
+def status_name(code: int) -> str:
+    """The name of a status code ("DVC_ENOTFOUND")."""
+    return ffi.string(lib.dvc_status_name(code)).decode()
+
 
 class Error(Exception):
     """A libdvc failure.
@@ -117,7 +130,7 @@ class Error(Exception):
             ``"citizen_id"``), or None.
     """
 
-    code: int = _dvc.DVC_ERROR
+    code: int = lib.DVC_ERROR
 
     def __init__(self, message: str = "", path: Optional[str] = None,
                  code: Optional[int] = None) -> None:
@@ -130,188 +143,56 @@ class Error(Exception):
     @property
     def name(self) -> str:
         """The status code's name ("DVC_ENOTFOUND")."""
-        return _dvc.status_name(self.code)
+        return status_name(self.code)
 
     def __str__(self) -> str:
-        if self.path:
-            return f"{self.message} (at {self.path})"
-        return self.message
+        return f"{self.message} (at {self.path})" if self.path else self.message
 
     def __reduce__(self) -> Any:
         return (type(self), (self.message, self.path, self.code))
 
 
-class InternalError(Error):
-    """DVC_ERROR: an unspecified internal error."""
-    code = _dvc.DVC_ERROR
-
-
-class OutOfMemory(Error, MemoryError):
-    """DVC_ENOMEM: an allocation failed."""
-    code = _dvc.DVC_ENOMEM
-
-
-class InvalidArgument(Error, ValueError):
-    """DVC_EINVAL: an invalid argument (a field failing validation, an unknown name...)."""
-    code = _dvc.DVC_EINVAL
-
-
-class NotFound(Error, LookupError):
-    """DVC_ENOTFOUND: the named object does not exist."""
-    code = _dvc.DVC_ENOTFOUND
-
-
-class Exists(Error):
-    """DVC_EEXISTS: an object with that key already exists."""
-    code = _dvc.DVC_EEXISTS
-
-
-class Parse(Error):
-    """DVC_EPARSE: malformed JSON or XML."""
-    code = _dvc.DVC_EPARSE
-
-
-class Schema(Error):
-    """DVC_ESCHEMA: well-formed input violating the schema (``path`` names the field)."""
-    code = _dvc.DVC_ESCHEMA
-
-
-class Utf8(Error, ValueError):
-    """DVC_EUTF8: invalid UTF-8."""
-    code = _dvc.DVC_EUTF8
-
-
-class TooBig(Error):
-    """DVC_ETOOBIG: a value or input exceeds a size limit."""
-    code = _dvc.DVC_ETOOBIG
-
-
-class Duplicate(Error):
-    """DVC_EDUPLICATE: the same key appears twice in one input."""
-    code = _dvc.DVC_EDUPLICATE
-
-
-class Reference(Error):
-    """DVC_EREF: a reference to an unknown code (sector, agency, level...)."""
-    code = _dvc.DVC_EREF
-
-
-class Transition(Error):
-    """DVC_ETRANSITION: the action is not legal in the dossier's state, or a precondition fails."""
-    code = _dvc.DVC_ETRANSITION
-
-
-class ServiceLevel(Error):
-    """DVC_ESERVICELEVEL: refused by the procedure's online service level."""
-    code = _dvc.DVC_ESERVICELEVEL
-
-
-class Permission(Error):
-    """DVC_EPERM: the actor may not do this."""
-    code = _dvc.DVC_EPERM
-
-
-class Conflict(Error):
-    """DVC_ECONFLICT: a stale expected version, or a changed catalog version."""
-    code = _dvc.DVC_ECONFLICT
-
-
-class Signature(Error):
-    """DVC_ESIGNATURE: a signature or digest mismatch."""
-    code = _dvc.DVC_ESIGNATURE
-
-
-class IO(Error):
-    """DVC_EIO: a file or database I/O error."""
-    code = _dvc.DVC_EIO
-
-
-class FormatVersion(Error):
-    """DVC_EVERSION: data written by a newer, unknown format version."""
-    code = _dvc.DVC_EVERSION
-
-
-class Busy(Error):
-    """DVC_EBUSY: the database is locked by another writer."""
-    code = _dvc.DVC_EBUSY
-
-
-class InvalidDate(Error, ValueError):
-    """DVC_EDATE: an invalid date or instant."""
-    code = _dvc.DVC_EDATE
-
-
-class OutOfRange(Error, ValueError):
-    """DVC_ERANGE: a value out of the supported range (calendar years 1900-2199...)."""
-    code = _dvc.DVC_ERANGE
-
-
-class TransactionMisuse(Error):
-    """DVC_ETXN: commit or rollback without begin, or begin twice."""
-    code = _dvc.DVC_ETXN
-
-
-class Auth(Error):
-    """DVC_EAUTH: wrong credentials or tracking secret."""
-    code = _dvc.DVC_EAUTH
-
-
-class Throttled(Error):
-    """DVC_ETHROTTLED: too many failed attempts; try later."""
-    code = _dvc.DVC_ETHROTTLED
-
-
-class Expired(Error):
-    """DVC_EEXPIRED: a time-limited object (a payment request) has expired."""
-    code = _dvc.DVC_EEXPIRED
-
-
-class Corrupt(Error):
-    """DVC_ECORRUPT: stored data fails an integrity check (the journal chain)."""
-    code = _dvc.DVC_ECORRUPT
-
-
-class Template(Error):
-    """DVC_ETEMPLATE: an invalid notification template."""
-    code = _dvc.DVC_ETEMPLATE
-
-
-class Amount(Error):
-    """DVC_EAMOUNT: a payment amount does not match what is due."""
-    code = _dvc.DVC_EAMOUNT
-
-
-class CallbackFailed(Error):
-    """DVC_EUSER: a host callback (the clock) failed; the call wrote nothing."""
-    code = _dvc.DVC_EUSER
-
-
-# Codes newer than the C module's constant table (see dvc/common.h).
-class MediaType(Error):
-    """DVC_EMEDIATYPE: a file's detected media type is not accepted."""
-    code = -30
-
-
-class Incomplete(Error):
-    """DVC_EINCOMPLETE: required dossier components are missing."""
-    code = -31
-
-
-class Truncated(Error):
-    """DVC_ETRUNCATED: an upload ended before its declared size."""
-    code = -32
-
-
-_ERRORS: Dict[int, type] = {
-    cls.code: cls
-    for cls in (InternalError, OutOfMemory, InvalidArgument, NotFound, Exists, Parse, Schema,
-                Utf8, TooBig, Duplicate, Reference, Transition, ServiceLevel, Permission,
-                Conflict, Signature, IO, FormatVersion, Busy, InvalidDate, OutOfRange,
-                TransactionMisuse, Auth, Throttled, Expired, Corrupt, Template, Amount,
-                CallbackFailed,
-                MediaType, Incomplete, Truncated)
-}
-_dvc._set_error_classes(Error, _ERRORS)
+_ERROR_TABLE = [  # class, status, extra Python base, what it means
+    ("InternalError", "DVC_ERROR", (), "an unspecified internal error"),
+    ("OutOfMemory", "DVC_ENOMEM", (MemoryError,), "an allocation failed"),
+    ("InvalidArgument", "DVC_EINVAL", (ValueError,), "an invalid argument (a field failing validation...)"),
+    ("NotFound", "DVC_ENOTFOUND", (LookupError,), "the named object does not exist"),
+    ("Exists", "DVC_EEXISTS", (), "an object with that key already exists"),
+    ("Parse", "DVC_EPARSE", (), "malformed JSON or XML"),
+    ("Schema", "DVC_ESCHEMA", (), "well-formed input violating the schema (path names the field)"),
+    ("Utf8", "DVC_EUTF8", (ValueError,), "invalid UTF-8"),
+    ("TooBig", "DVC_ETOOBIG", (), "a value or input exceeds a size limit"),
+    ("Duplicate", "DVC_EDUPLICATE", (), "the same key appears twice in one input"),
+    ("Reference", "DVC_EREF", (), "a reference to an unknown code (sector, agency, level...)"),
+    ("Transition", "DVC_ETRANSITION", (), "the action is not legal now, or a precondition fails"),
+    ("ServiceLevel", "DVC_ESERVICELEVEL", (), "refused by the procedure's online service level"),
+    ("Permission", "DVC_EPERM", (), "the actor may not do this"),
+    ("Conflict", "DVC_ECONFLICT", (), "a stale expected version, or a changed catalog version"),
+    ("Signature", "DVC_ESIGNATURE", (), "a signature or digest mismatch"),
+    ("IO", "DVC_EIO", (), "a file or database I/O error"),
+    ("FormatVersion", "DVC_EVERSION", (), "data written by a newer, unknown format version"),
+    ("Busy", "DVC_EBUSY", (), "the database is locked by another writer"),
+    ("InvalidDate", "DVC_EDATE", (ValueError,), "an invalid date or instant"),
+    ("OutOfRange", "DVC_ERANGE", (ValueError,), "a value out of the supported range"),
+    ("TransactionMisuse", "DVC_ETXN", (), "commit or rollback without begin, or begin twice"),
+    ("Auth", "DVC_EAUTH", (), "wrong credentials or tracking secret"),
+    ("Throttled", "DVC_ETHROTTLED", (), "too many failed attempts; try later"),
+    ("Expired", "DVC_EEXPIRED", (), "a time-limited object has expired (or an agency is not in force)"),
+    ("Corrupt", "DVC_ECORRUPT", (), "stored data fails an integrity check (the journal chain)"),
+    ("Template", "DVC_ETEMPLATE", (), "an invalid notification template"),
+    ("Amount", "DVC_EAMOUNT", (), "a payment amount does not match what is due"),
+]
+_ERRORS: Dict[int, type] = {}
+for _cls, _status, _bases, _doc in _ERROR_TABLE:
+    _code = getattr(lib, _status)
+    globals()[_cls] = _ERRORS[_code] = type(_cls, (Error,) + _bases,
+                                             {"code": _code, "__doc__": f"{_status}: {_doc}."})
+    __all__.append(_cls)
+# The status codes as ints: dvc.DVC_ENOTFOUND == -4 ...
+for _code, _status in ffi.typeof("dvc_status").elements.items():
+    globals()[_status] = _code
+    __all__.append(_status)
+del _cls, _status, _bases, _doc, _code
 
 
 def error_class(code: int) -> type:
@@ -319,9 +200,235 @@ def error_class(code: int) -> type:
     return _ERRORS.get(code, Error)
 
 
+def _check(rc: int) -> int:
+    """Raise the exception of a negative status from this thread's dvc_error_last()."""
+    if rc >= 0:
+        return rc
+    e = lib.dvc_error_last()
+    same = e.code == rc
+    message = ffi.string(e.message).decode("utf-8", "replace") if same else status_name(rc)
+    path = ffi.string(e.path).decode("utf-8", "replace") if same and e.path else None
+    raise error_class(rc)(message, path, rc)
+
+
 # ---------------------------------------------------------------------------
-# Store
+# Conversions between Python values and the C structs
 # ---------------------------------------------------------------------------
+
+_OPS = {ast.BitOr: operator.or_, ast.LShift: operator.lshift, ast.USub: operator.neg}
+
+
+def _init_value(node: ast.AST) -> Any:
+    if isinstance(node, ast.List):
+        return [_init_value(n) for n in node.elts]
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name):
+        return ffi.NULL if node.id == "NULL" else getattr(lib, node.id)
+    if isinstance(node, ast.UnaryOp):
+        return _OPS[type(node.op)](_init_value(node.operand))
+    return _OPS[type(node.op)](_init_value(node.left), _init_value(node.right))
+
+
+# The *_INIT initialisers of the headers, as cffi struct initialisers.
+_INITS = {name: _init_value(ast.parse(re.sub(r"(\d)[uU]\b", r"\1", body)
+                                      .replace("{", "[").replace("}", "]"), mode="eval").body)
+          for name, body in re.findall(r"/\* init (\w+) (.*?) \*/", _CDEF)}
+
+
+def _new(ctype: str, init: str, **fields: Any) -> Any:
+    """A new `ctype` struct set like its C initialiser `init`, then `fields`."""
+    p = ffi.new(ctype + " *", _INITS[init])
+    for k, v in fields.items():
+        setattr(p, k, v)
+    return p
+
+
+def _strings(struct: Any, keep: list, **fields: Any) -> Any:
+    """Point char * fields of `struct` at copies of str/bytes values kept in `keep`
+    (alive as long as the call needs them); None leaves NULL."""
+    for k, v in fields.items():
+        if v is not None:
+            keep.append(ffi.new("char[]", v if isinstance(v, bytes) else _s(v, k)))
+            setattr(struct, k, keep[-1])
+    return struct
+
+
+def _text(p: Any) -> Optional[str]:
+    return None if p == ffi.NULL else ffi.string(p).decode()
+
+
+def _s(v: Any, what: str, optional: bool = False) -> Any:
+    """A str argument as NUL-terminated UTF-8 (None -> NULL when optional)."""
+    if v is None and optional:
+        return ffi.NULL
+    if not isinstance(v, str):
+        raise TypeError(f"{what} must be a str{' or None' if optional else ''}, not {type(v).__name__}")
+    if "\0" in v:
+        raise ValueError(f"{what} contains a NUL character")
+    return v.encode()
+
+
+def _doc(v: Any, what: str) -> bytes:
+    """A document argument (str or bytes) as bytes."""
+    if isinstance(v, bytes):
+        return v
+    if isinstance(v, str):
+        return v.encode()
+    raise TypeError(f"{what} must be str or bytes, not {type(v).__name__}")
+
+
+def _json(v: Any) -> bytes:
+    """JSON text: a str is taken as JSON already, anything else is dumped."""
+    return (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)).encode()
+
+
+def _is_document(v: Any) -> bool:
+    """bytes, or a str that starts like a document rather than a path."""
+    return isinstance(v, bytes) or (isinstance(v, str) and v.lstrip(" \t\r\n\ufeff")[:1] in ("{", "<", "["))
+
+
+def _time(t: int) -> _dt.datetime:
+    return _EPOCH + _dt.timedelta(seconds=t)
+
+
+def _to_time(v: Any) -> int:
+    """An instant: an aware datetime, a date (00:00 in Vietnam), or a str the
+    library parses ("2026-03-02T10:15:00+07:00" or "2026-03-02")."""
+    out = ffi.new("dvc_time *")
+    if isinstance(v, _dt.datetime):
+        if v.utcoffset() is None:
+            raise ValueError("naive datetime: attach a tzinfo (datetime.timezone.utc, dvc.VN_TZ...)")
+        return (v - _EPOCH) // _dt.timedelta(seconds=1)
+    if isinstance(v, _dt.date):
+        _check(lib.dvc_time_from_local((v.year, v.month, v.day), 0, 0, 0, out))
+    elif isinstance(v, str):
+        _check(lib.dvc_time_parse_day(_s(v, "instant"), out))
+    else:
+        raise TypeError("an instant must be an aware datetime, a date or an ISO 8601 str, "
+                        f"not {type(v).__name__}")
+    return out[0]
+
+
+def _opt_time(v: Any) -> int:
+    return 0 if v is None else _to_time(v)
+
+
+def _to_date(v: Any) -> Any:
+    """A dvc_date from a date, an aware datetime (its date in Vietnam) or "YYYY-MM-DD"."""
+    if isinstance(v, _dt.datetime):
+        d = ffi.new("dvc_date *")
+        _check(lib.dvc_time_to_local(_to_time(v), d, ffi.NULL))
+        return d[0]
+    if isinstance(v, str):
+        v = _dt.date.fromisoformat(v)
+    if not isinstance(v, _dt.date):
+        raise TypeError(f"a date must be a datetime.date or a 'YYYY-MM-DD' str, not {type(v).__name__}")
+    return (v.year, v.month, v.day)
+
+
+def _opt_date(v: Any) -> Any:
+    return ffi.NULL if v is None else ffi.new("dvc_date *", _to_date(v))
+
+
+@functools.lru_cache(maxsize=None)
+def _enum(ctype: Any) -> Dict[int, str]:
+    """Value -> name of a C enum: through the library's dvc_<enum>_name() when
+    it has one, else the constants' names without their common prefix."""
+    cname = ctype.cname.replace("enum ", "")
+    fn = getattr(lib, cname + "_name", None)
+    if fn is not None:
+        return {v: ffi.string(fn(v)).decode() for v in sorted(ctype.elements)}
+    prefix = os.path.commonprefix(list(ctype.elements.values()))
+    prefix = prefix[:prefix.rfind("_") + 1]
+    return {v: ctype.elements[v][len(prefix):].lower() for v in sorted(ctype.elements)}
+
+
+def _parse(cname: str, name: Any, what: str) -> int:
+    """Name -> value of a C enum: dvc_<enum>_parse() when the library has one."""
+    fn = getattr(lib, cname + "_parse", None)
+    if fn is not None:
+        out = ffi.new(cname + " *")
+        _check(fn(_s(name, what), out))
+        return out[0]
+    names = {n: v for v, n in _enum(ffi.typeof(cname)).items()}
+    if name not in names:
+        raise ValueError(f"unknown {what} {name!r} ({', '.join(names)})")
+    return names[name]
+
+
+# Struct fields declared dvc_time in the headers: instants (0 = "not yet": None).
+_TIME_FIELDS = {f.strip() for decl in re.findall(r"^\s*dvc_time\s+([\w\s,]+);", _CDEF, re.M)
+                for f in decl.split(",")}
+_BOOL_FIELDS = {"overdue", "step_overdue", "clock_stopped", "working", "ascii", "leap", "stops_clock"}
+
+
+def _field(name: str, t: Any) -> Callable[[Any], Any]:
+    if t.kind == "array" and t.item.cname == "char":
+        return lambda v: ffi.string(v).decode() or None
+    if t.kind == "pointer" and t.item.cname == "char":
+        return _text
+    if t.kind == "enum":
+        names = _enum(t)
+        return lambda v: names.get(v, v)
+    if t.kind == "struct":
+        return _date if t.cname == "dvc_date" else _record
+    if name in _TIME_FIELDS:
+        return lambda v: _time(v) if v else None
+    return bool if name in _BOOL_FIELDS else (lambda v: v)
+
+
+@functools.lru_cache(maxsize=None)
+def _plan(t: Any) -> List[Any]:
+    """How to turn a struct type into a dict: a pointer `x` with a count `n_x` is a list."""
+    names = {name for name, _ in t.fields}
+    plan = []
+    for name, f in t.fields:
+        if name.startswith("n_") and name[2:] in names:
+            continue
+        if "n_" + name in names:
+            plan.append((name, "n_" + name, _field(name, f.type.item)))
+        else:
+            plan.append((name, None, _field(name, f.type)))
+    return plan
+
+
+def _record(p: Any) -> Dict[str, Any]:
+    """A struct (or a pointer to one) as a dict, following the header's field names."""
+    t = ffi.typeof(p)
+    out = {}
+    for name, count, conv in _plan(t.item if t.kind == "pointer" else t):
+        v = getattr(p, name)
+        out[name] = [conv(v[i]) for i in range(getattr(p, count))] if count else conv(v)
+    return out
+
+
+def _date(d: Any) -> Optional[_dt.date]:
+    return _dt.date(d.year, d.month, d.day) if d.year else None  # {0, 0, 0}: no date
+
+
+def _owned(fn: Callable[..., int], *args: Any, ctype: str = "char *") -> Any:
+    """Call fn(*args, &out) and return out, checked."""
+    out = ffi.new(ctype + "*")
+    _check(fn(*args, out))
+    return out[0]
+
+
+def _owned_text(p: Any, n: Optional[int] = None) -> str:
+    """A string the library allocated, freed after decoding."""
+    try:
+        return ffi.unpack(p, n).decode() if n is not None else ffi.string(p).decode()
+    finally:
+        lib.dvc_free(p)
+
+
+def _rows(handle: Any, count: Callable, get: Callable, free: Callable, conv: Callable = _record) -> list:
+    """The rows of a list handle, converted, then the handle freed."""
+    try:
+        return [conv(get(handle, i)) for i in range(count(handle))]
+    finally:
+        free(handle)
+
 
 def _dataframe(rows: List[Dict[str, Any]], index: Optional[str] = None) -> Any:
     try:
@@ -329,15 +436,188 @@ def _dataframe(rows: List[Dict[str, Any]], index: Optional[str] = None) -> Any:
     except ImportError as e:  # pragma: no cover - depends on the machine
         raise ImportError("dataframe=True needs pandas (Debian: python3-pandas)") from e
     df = pandas.DataFrame.from_records(rows)
-    if index is not None and index in df.columns:
-        df = df.set_index(index)
-    return df
+    return df.set_index(index) if index is not None and index in df.columns else df
 
 
 Instant = Union[_dt.datetime, _dt.date, str]
 
+# ---------------------------------------------------------------------------
+# Calendar
+# ---------------------------------------------------------------------------
 
-class Store(_dvc.Store):
+
+def _minutes(v: Any, what: str) -> int:
+    """Office time of day: "07:30", a datetime.time or minutes after midnight."""
+    if isinstance(v, int):
+        if not 0 <= v <= 1440:
+            raise ValueError(f"{what}: minutes after midnight must be in 0..1440")
+        return v
+    if isinstance(v, _dt.time):
+        return v.hour * 60 + v.minute
+    if isinstance(v, str):
+        m = re.fullmatch(r"(\d{1,2}):(\d{1,2})", v)
+        if m and int(m[2]) < 60 and int(m[1]) * 60 + int(m[2]) <= 1440:
+            return int(m[1]) * 60 + int(m[2])
+        raise ValueError(f'{what}: expected "HH:MM", got {v!r}')
+    raise TypeError(f'{what} must be "HH:MM", a datetime.time or minutes')
+
+
+def _lunar(v: Any) -> Any:
+    if isinstance(v, (str, bytes)) or len(v) not in (3, 4):
+        raise TypeError("a lunar date is a LunarDate or a (year, month, day[, leap]) tuple")
+    return (*(operator.index(x) for x in v[:3]), 1 if len(v) == 4 and v[3] else 0)
+
+
+class Calendar:
+    """The working-time calendar of Vietnamese offices: lunar calendar, holidays
+    and official schedules (2018-2026 built in), office-time arithmetic.
+
+    ``Calendar(*, am_start='07:30', am_end='11:30', pm_start='13:30', pm_end='17:00',
+    rest_days=(5, 6), round_to_end_of_day=False, builtin_schedules=True)``;
+    rest_days are Python weekday numbers (Monday=0 .. Sunday=6).
+    """
+
+    def __init__(self, *, am_start: Any = None, am_end: Any = None, pm_start: Any = None,
+                 pm_end: Any = None, rest_days: Any = None, round_to_end_of_day: bool = False,
+                 builtin_schedules: bool = True) -> None:
+        o = _new("dvc_calendar_opts", "DVC_CALENDAR_OPTS_INIT",
+                 round_to_end_of_day=bool(round_to_end_of_day), builtin_schedules=bool(builtin_schedules))
+        for name, v in (("am_start", am_start), ("am_end", am_end), ("pm_start", pm_start), ("pm_end", pm_end)):
+            if v is not None:
+                setattr(o, name, _minutes(v, name))
+        if rest_days is not None:
+            if not all(isinstance(w, int) and 0 <= w <= 6 for w in rest_days):
+                raise ValueError("rest_days are weekday numbers, Monday=0 .. Sunday=6")
+            o.rest_days = functools.reduce(operator.or_, (1 << ((w + 1) % 7) for w in rest_days), 0)
+        out = ffi.new("dvc_calendar **")
+        _check(lib.dvc_calendar_new(out, o))
+        self._cal = ffi.gc(out[0], lib.dvc_calendar_free)
+        self._attached = 0  # stores using it: schedule changes are refused
+
+    def _mutable(self) -> Any:
+        if self._attached:
+            raise RuntimeError("calendar is in use by a store: load schedules before Store.set_calendar()")
+        return self._cal
+
+    @property
+    def day_seconds(self) -> int:
+        """Seconds of office time in one working day (27000 by default)."""
+        return lib.dvc_calendar_day_seconds(self._cal)
+
+    def load_schedule(self, source: Any) -> None:
+        """Load one year's official schedule (format "dvc-calendar-schedule"),
+        replacing what that year had: the JSON text (str or bytes) or a path.
+        All-or-nothing. Raises dvc.Parse, dvc.Schema (with .path),
+        dvc.FormatVersion, dvc.OutOfRange, dvc.IO."""
+        cal = self._mutable()
+        if _is_document(source):
+            data = _doc(source, "schedule")
+            _check(lib.dvc_calendar_load_schedule(cal, data, len(data)))
+        else:
+            _check(lib.dvc_calendar_load_schedule_file(cal, os.fsencode(source)))
+
+    def clear_schedule(self, year: int) -> None:
+        """Forget the schedule of `year`: the statutory holiday rules apply again."""
+        _check(lib.dvc_calendar_clear_schedule(self._mutable(), year))
+
+    def schedule_source(self, year: int) -> Optional[str]:
+        """The "source" text of the year's official schedule, or None when the
+        year follows the statutory rules."""
+        return _text(_owned(lib.dvc_calendar_schedule_source, self._cal, year, ctype="const char *"))
+
+    def day(self, date: Any) -> Dict[str, Any]:
+        """Describe one day: {'date', 'kind', 'working', 'name'}; kind is one of
+        'working', 'weekend', 'holiday', 'compensatory', 'off', 'swapped_working';
+        name is the Vietnamese reason or None."""
+        info = ffi.new("dvc_day_info *")
+        _check(lib.dvc_calendar_day(self._cal, _to_date(date), info))
+        return _record(info)
+
+    def is_working_day(self, date: Any) -> bool:
+        """True on a working day (including a rest day made working)."""
+        return self.day(date)["working"]
+
+    def special_days(self, year: int) -> List[Dict[str, Any]]:
+        """Every day of `year` that differs from the weekly pattern (holidays,
+        compensatory days, days off, swapped working days), in date order, as
+        dicts like day()."""
+        days, n = ffi.new("dvc_day_info **"), ffi.new("size_t *")
+        _check(lib.dvc_calendar_special_days(self._cal, year, days, n))
+        try:
+            return [_record(days[0][i]) for i in range(n[0])]
+        finally:
+            lib.dvc_free(days[0])
+
+    def _add(self, fn: Callable, start: Any, amount: int) -> _dt.datetime:
+        return _time(_owned(fn, self._cal, _to_time(start), operator.index(amount), ctype="dvc_time"))
+
+    def add_days(self, start: Instant, days: int) -> _dt.datetime:
+        """The deadline `days` working days after `start` (an aware datetime):
+        one day is one day's office time. Negative counts back."""
+        if abs(operator.index(days)) > 1_000_000:  # the library's range error, not an int overflow
+            return self._add(lib.dvc_calendar_add_seconds, start, 2**63 - 1)
+        return self._add(lib.dvc_calendar_add_days, start, days)
+
+    def add_hours(self, start: Instant, hours: int) -> _dt.datetime:
+        """The instant by which `hours` of office time have elapsed after `start`."""
+        return self._add(lib.dvc_calendar_add_hours, start, hours)
+
+    def add_minutes(self, start: Instant, minutes: int) -> _dt.datetime:
+        """Like add_hours() with minutes."""
+        return self._add(lib.dvc_calendar_add_minutes, start, minutes)
+
+    def add_seconds(self, start: Instant, seconds: int) -> _dt.datetime:
+        """Like add_hours() with seconds."""
+        return self._add(lib.dvc_calendar_add_seconds, start, seconds)
+
+    def between(self, a: Instant, b: Instant) -> _dt.timedelta:
+        """Office time between two instants as a timedelta (negative when b < a)."""
+        s = _owned(lib.dvc_calendar_between, self._cal, _to_time(a), _to_time(b), ctype="int64_t")
+        return _dt.timedelta(seconds=s)
+
+    def next_working(self, t: Instant) -> _dt.datetime:
+        """The first instant at or after `t` inside office hours of a working day."""
+        return _time(_owned(lib.dvc_calendar_next_working, self._cal, _to_time(t), ctype="dvc_time"))
+
+    def lunar_from_solar(self, date: Any) -> LunarDate:
+        """Solar date to LunarDate (UTC+7), through the precomputed table."""
+        return _lunar_out(lib.dvc_calendar_lunar_from_solar, self._cal, _to_date(date))
+
+    def lunar_to_solar(self, lunar: Any) -> _dt.date:
+        """LunarDate or (year, month, day[, leap]) to a solar date. Raises
+        dvc.InvalidDate when that lunar date does not exist."""
+        return _date(_owned(lib.dvc_calendar_lunar_to_solar, self._cal, _lunar(lunar), ctype="dvc_date"))
+
+
+def _lunar_out(fn: Callable, *args: Any) -> LunarDate:
+    lunar = _owned(fn, *args, ctype="dvc_lunar_date")
+    return LunarDate(lunar.year, lunar.month, lunar.day, bool(lunar.leap))
+
+
+# ---------------------------------------------------------------------------
+# Store
+# ---------------------------------------------------------------------------
+
+
+class _Clock:
+    """A clock for dvc_set_clock(): a fixed instant, or a Python callable run
+    from inside C calls (cffi takes the GIL); what it raises is kept for the
+    Store method to raise once the C call returns."""
+
+    def __init__(self, fn: Optional[Callable[[], Any]] = None, fixed: int = 0) -> None:
+        self.fn, self.fixed, self.exc = fn, fixed, None
+        self.c = ffi.callback("dvc_time(void *)", self._now, onerror=self._failed)
+
+    def _now(self, ctx: Any) -> int:
+        return self.fixed if self.fn is None else _to_time(self.fn())
+
+    def _failed(self, exc_type: Any, value: BaseException, tb: Any) -> int:
+        if self.exc is None:
+            self.exc = value.with_traceback(tb)
+        return int(time.time())
+
+
+class Store:
     """An open libdvc store: one connection to an SQLite database (a file in
     WAL mode, or ``":memory:"``), migrated to the current schema on opening.
 
@@ -348,9 +628,103 @@ class Store(_dvc.Store):
     (committed at the end of the block, rolled back if it raises).
     """
 
+    def __init__(self, path: Union[str, os.PathLike] = ":memory:", *, readonly: bool = False,
+                 create: bool = True, busy_timeout_ms: int = 5000) -> None:
+        self._lock, self._owner, self._db = threading.Lock(), None, None
+        self._clock: Optional[_Clock] = None
+        self._calendar: Optional[Calendar] = None
+        raw = os.fsencode(path)
+        if b"\0" in raw:
+            raise ValueError("path contains a NUL character")
+        flags = (lib.DVC_OPEN_CREATE if create else 0) | (lib.DVC_OPEN_READONLY if readonly else 0)
+        opts = _new("dvc_open_opts", "DVC_OPEN_OPTS_INIT", flags=flags, busy_timeout_ms=busy_timeout_ms)
+        out = ffi.new("dvc_db **")
+        _check(lib.dvc_open(out, raw, opts))
+        self._db = ffi.gc(out[0], lib.dvc_close)
+        self.path = os.fsdecode(raw)
+
+    def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """fn(db, *args) holding the store's lock (the handle is used by one
+        thread at a time); raises what a Python clock raised during the call."""
+        me = threading.get_ident()
+        if self._owner == me:
+            raise RuntimeError("the store is already in a call on this thread (a clock callback must not use it)")
+        with self._lock:
+            if self._db is None:
+                raise ValueError("the store is closed")
+            self._owner = me
+            try:
+                rc = fn(self._db, *args)
+            finally:
+                self._owner = None
+        clock = self._clock
+        if clock is not None and clock.exc is not None:
+            exc, clock.exc = clock.exc, None
+            raise exc
+        return rc
+
+    def _status(self, fn: Callable[..., int], *args: Any) -> None:
+        _check(self._call(fn, *args))
+
+    def _get(self, fn: Callable[..., int], *args: Any, ctype: str) -> Any:
+        out = ffi.new(ctype + " *")
+        _check(self._call(fn, *args, out))
+        return out[0]
+
     def __repr__(self) -> str:
-        state = "closed" if self.closed else "open"
-        return f"<dvc.Store {self.path!r} {state}>"
+        return f"<dvc.Store {self.path!r} {'closed' if self.closed else 'open'}>"
+
+    def __enter__(self) -> "Store":
+        if self._db is None:
+            raise ValueError("the store is closed")
+        return self
+
+    def __exit__(self, *exc: Any) -> bool:
+        self.close()
+        return False
+
+    def close(self) -> None:
+        """Close the store (rolling back an open transaction). Idempotent."""
+        if self._owner == threading.get_ident():
+            raise RuntimeError("cannot close the store from inside one of its calls")
+        with self._lock:
+            db, self._db = self._db, None
+            if db is not None:
+                ffi.release(db)
+            self._set_calendar_ref(None)
+            self._clock = None
+
+    @property
+    def closed(self) -> bool:
+        """True once close() was called."""
+        return self._db is None
+
+    @property
+    def in_transaction(self) -> bool:
+        """True while an explicit transaction is open."""
+        return bool(self._call(lib.dvc_in_transaction))
+
+    @property
+    def clock_mode(self) -> str:
+        """'system', 'fixed' (set_time) or 'callable' (set_clock)."""
+        return "system" if self._clock is None else "fixed" if self._clock.fn is None else "callable"
+
+    def schema_version(self) -> int:
+        """The schema version of the open store."""
+        return self._get(lib.dvc_schema_version, ctype="int")
+
+    def begin(self) -> None:
+        """Start an explicit transaction (prefer ``with store.transaction():``).
+        Raises dvc.TransactionMisuse when one is open, dvc.Busy."""
+        self._status(lib.dvc_begin)
+
+    def commit(self) -> None:
+        """Commit the explicit transaction."""
+        self._status(lib.dvc_commit)
+
+    def rollback(self) -> None:
+        """Roll back the explicit transaction."""
+        self._status(lib.dvc_rollback)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator["Store"]:
@@ -370,18 +744,33 @@ class Store(_dvc.Store):
         else:
             self.commit()
 
+    # ---- clock and calendar ----
+
+    def now(self) -> _dt.datetime:
+        """The store's current time (aware datetime, UTC)."""
+        return _time(self._call(lib.dvc_now))
+
+    def _install_clock(self, clock: Optional[_Clock]) -> None:
+        self._call(lib.dvc_set_clock, clock.c if clock else ffi.NULL, ffi.NULL)
+        self._clock = clock
+
+    def set_time(self, instant: Optional[Instant]) -> None:
+        """Freeze the store's clock at `instant` (aware datetime, ISO str or
+        date); None restores the system clock."""
+        self._install_clock(None if instant is None else _Clock(fixed=_to_time(instant)))
+
     def set_clock(self, clock: Union[Callable[[], _dt.datetime], Instant, None]) -> None:
         """Choose the store's clock.
 
-        * a callable returning an aware datetime: called (with the GIL) each
-          time the library needs the time; it must not use this store, and an
-          exception it raises is raised by the call that asked for the time;
+        * a callable returning an aware datetime: called each time the library
+          needs the time; it must not use this store, and an exception it
+          raises is raised by the call that asked for the time;
         * an instant (aware datetime, ISO string): a fixed time, like
           :meth:`set_time`;
         * None: the system clock.
         """
         if clock is None or callable(clock):
-            super().set_clock(clock)
+            self._install_clock(None if clock is None else _Clock(clock))
         else:
             self.set_time(clock)
 
@@ -395,6 +784,311 @@ class Store(_dvc.Store):
         now = self.now() + delta
         self.set_time(now)
         return now
+
+    def _set_calendar_ref(self, calendar: Optional[Calendar]) -> None:
+        if self._calendar is not None:
+            self._calendar._attached -= 1
+        self._calendar = calendar
+        if calendar is not None:
+            calendar._attached += 1
+
+    def set_calendar(self, calendar: Optional[Calendar]) -> None:
+        """Compute deadlines with `calendar` (a dvc.Calendar; None: the default).
+        The calendar then refuses schedule changes until it is detached."""
+        if calendar is not None and not isinstance(calendar, Calendar):
+            raise TypeError("set_calendar() takes a dvc.Calendar or None")
+        self._call(lib.dvc_set_calendar, calendar._cal if calendar else ffi.NULL)
+        self._set_calendar_ref(calendar)
+
+    # ---- catalog ----
+
+    def import_catalog(self, source: Any, format: Optional[str] = None) -> Dict[str, int]:
+        """Import a catalog document, all-or-nothing. `source` is a path (str or
+        os.PathLike), or the document itself (bytes, or a str starting with '{'
+        or '<'). format: None/'auto', 'json' or 'xml'. Returns the counts
+        {'levels', 'sectors', 'agencies', 'procedures', 'versions_added',
+        'versions_same'}."""
+        fmt = _parse("dvc_format", format or "auto", "format")
+        st = ffi.new("dvc_import_stats *")
+        if _is_document(source):
+            data = _doc(source, "source")
+            self._status(lib.dvc_catalog_import, data, len(data), fmt, st)
+        else:
+            self._status(lib.dvc_catalog_import_file, os.fsencode(source), fmt, st)
+        return _record(st)
+
+    def export_catalog(self, format: str = "json") -> str:
+        """The whole catalog (every version) as a JSON or XML document (str)."""
+        fmt = _parse("dvc_format", format, "format") or lib.DVC_FORMAT_JSON
+        out, n = ffi.new("char **"), ffi.new("size_t *")
+        self._status(lib.dvc_catalog_export, fmt, out, n)
+        return _owned_text(out[0], n[0])
+
+    def search(self, /, text=None, *, sector=None, level=None, online_level=0, agency=None, limit=50,
+               asof=None):  # (typed in __init__.pyi)
+        """Search procedures in force on `asof` (default today). Folds case and
+        Vietnamese diacritics, phrase matches first, one typo tolerated. Returns
+        a list of dicts: code, version, name, sector, agency, online_level,
+        online_mode, match ('phrase', 'words', 'fuzzy'), score."""
+        if limit < 0:
+            raise ValueError("limit must be >= 0")
+        keep = [_opt_date(asof)]
+        o = _new("dvc_search_opts", "DVC_SEARCH_OPTS_INIT", online_level=online_level, limit=limit, asof=keep[0])
+        _strings(o, keep, sector=sector, level=level, agency=agency)
+        r = self._get(lib.dvc_catalog_search, _s(text, "text", True), o, ctype="dvc_search_result *")
+        return _rows(r, lib.dvc_search_result_count, lib.dvc_search_result_get, lib.dvc_search_result_free)
+
+    def procedure(self, code: str, asof: Any = None, *, version: Optional[int] = None) -> Dict[str, Any]:
+        """One procedure version as a dict: the one in force on `asof` (default
+        today), or the given `version`. Raises dvc.NotFound."""
+        if version is not None:
+            if asof is not None:
+                raise ValueError("give asof or version, not both")
+            if not 1 <= operator.index(version) <= 1_000_000:
+                raise ValueError("version must be >= 1")
+            p = self._get(lib.dvc_procedure_get_version, _s(code, "code"), version, ctype="dvc_procedure *")
+        else:
+            p = self._get(lib.dvc_procedure_get, _s(code, "code"), _opt_date(asof), ctype="dvc_procedure *")
+        try:
+            d = _record(p)
+        finally:
+            lib.dvc_procedure_free(p)
+        d["deadline"] = {"value": d.pop("deadline_value"), "unit": d.pop("deadline_unit")}
+        if not d.pop("has_valid_to"):
+            d["valid_to"] = None
+        d["form_schema"] = json.loads(d["form_schema"]) if d["form_schema"] else None
+        return d
+
+    def catalog_stats(self, asof: Any = None) -> Dict[str, Any]:
+        """Procedures in force by sector, level and online level:
+        {'total': n, 'rows': [{'dimension', 'key', 'label', 'count'}, ...]}."""
+        s = self._get(lib.dvc_catalog_stats_get, _opt_date(asof), ctype="dvc_catalog_stats *")
+        total = lib.dvc_catalog_stats_total(s)
+        return {"total": total, "rows": _rows(s, lib.dvc_catalog_stats_count, lib.dvc_catalog_stats_row,
+                                               lib.dvc_catalog_stats_free)}
+
+    # ---- people ----
+
+    @staticmethod
+    def _applicant(m: Any, keep: list) -> Any:
+        """A dvc_applicant from a mapping of its fields (unknown keys refused)."""
+        fields = [name for name, _ in ffi.typeof("dvc_applicant").fields]
+        if not isinstance(m, collections.abc.Mapping):
+            raise TypeError("applicant must be a mapping (dict) of applicant fields")
+        unknown = [k for k in m if k not in fields]
+        if unknown:
+            raise TypeError(f"unknown applicant field {unknown[0]!r} ({', '.join(fields)})")
+        a = ffi.new("dvc_applicant *")
+        keep.append(a)
+        return _strings(a, keep, **{k: v.isoformat() if isinstance(v, _dt.date) else v for k, v in m.items()})
+
+    def register_account(self, username: str, password: str, applicant: Any) -> None:
+        """Register an applicant account. `applicant` is a dict with full_name,
+        citizen_id, birth_date, address and optionally phone, email. Raises
+        dvc.Exists, dvc.InvalidArgument (.path names the field)."""
+        keep: list = []
+        a = self._applicant(applicant, keep)
+        self._status(lib.dvc_account_register, _s(username, "username"), _s(password, "password"), a)
+
+    def login(self, username: str, password: str) -> None:
+        """Check a password (Argon2id; the GIL is released). Raises dvc.Auth,
+        or dvc.Throttled after too many failures."""
+        self._status(lib.dvc_account_login, _s(username, "username"), _s(password, "password"))
+
+    def account(self, username: str) -> Dict[str, Any]:
+        """A stored account: {'username', 'profile', 'created_at'}."""
+        a = self._get(lib.dvc_account_get, _s(username, "username"), ctype="dvc_account *")
+        try:
+            return _record(a)
+        finally:
+            lib.dvc_account_free(a)
+
+    def add_officer(self, username: str, full_name: str, unit: str, role: str) -> None:
+        """Add an officer at `unit` (an agency code) with `role` ('reception',
+        'specialist', 'unit_leader', 'signing_leader', 'admin')."""
+        self._status(lib.dvc_officer_add, _s(username, "username"), _s(full_name, "full_name"),
+                     _s(unit, "unit"), _parse("dvc_role", role, "role"))
+
+    def officer(self, username: str) -> Dict[str, Any]:
+        """An officer: {'username', 'full_name', 'unit', 'role'}."""
+        o = self._get(lib.dvc_officer_get, _s(username, "username"), ctype="dvc_officer *")
+        try:
+            return _record(o)
+        finally:
+            lib.dvc_officer_free(o)
+
+    # ---- dossiers ----
+
+    def submit(self, procedure: str, *, applicant: Any = None, account: Optional[str] = None,
+               channel: str = "online", form: Any = None, draft: bool = False,
+               officer: Optional[str] = None, copies: int = 0, pages: int = 0,
+               fee_exemption: Optional[str] = None) -> Receipt:
+        """Submit (or save as a draft) a dossier. `form` is a dict (sent as JSON)
+        or JSON text. Returns a dvc.Receipt (code, secret); secret is None for
+        account holders. Raises dvc.NotFound, dvc.ServiceLevel, dvc.Schema,
+        dvc.InvalidArgument, dvc.Permission."""
+        keep: list = []
+        s = _new("dvc_submission", "DVC_SUBMISSION_INIT", channel=_parse("dvc_channel", channel, "channel"),
+                 draft=bool(draft), copies=copies, pages=pages,
+                 applicant=ffi.NULL if applicant is None else self._applicant(applicant, keep))
+        _strings(s, keep, procedure=_s(procedure, "procedure"), account=account, officer=officer,
+                 form_data=None if form is None else _json(form), fee_exemption=fee_exemption)
+        rec = ffi.new("dvc_receipt *")
+        self._status(lib.dvc_dossier_submit, s, rec)
+        return Receipt(ffi.string(rec.code).decode(), ffi.string(rec.secret).decode() or None)
+
+    @staticmethod
+    def _actor(a: Any, officer: Any, account: Any, secret: Any, keep: list) -> None:
+        """Exactly one of officer=, account= or secret= into a dvc_actor."""
+        if (officer is not None) + (account is not None) + (secret is not None) != 1:
+            raise TypeError("give exactly one of officer=, account= or secret=")
+        if secret is not None:
+            a.kind = lib.DVC_ACTOR_ANONYMOUS
+            _strings(a, keep, secret=secret)
+        else:
+            a.kind = lib.DVC_ACTOR_ACCOUNT if account is not None else lib.DVC_ACTOR_OFFICER
+            _strings(a, keep, name=_s(account if account is not None else officer,
+                                      "account" if account is not None else "officer"))
+
+    def act(self, code: str, action: str, *, officer: Optional[str] = None, account: Optional[str] = None,
+            secret: Optional[str] = None, note: Optional[str] = None, target: Optional[str] = None,
+            new_due: Any = None, expected_version: Optional[int] = None, delivery: Optional[str] = None,
+            payload: Union[str, bytes, None] = None) -> int:
+        """Apply a lifecycle action ('receive', 'forward', 'return', ...) as
+        exactly one actor: an officer username, an account username, or the
+        tracking secret. Returns the dossier's new version. Raises
+        dvc.Transition, dvc.Permission, dvc.Auth, dvc.Conflict, dvc.ServiceLevel..."""
+        keep: list = []
+        r = _new("dvc_action_req", "DVC_ACTION_INIT", action=_parse("dvc_action", _s(action, "action") and action,
+                                                                     "action"))
+        self._actor(r.actor, officer, account, secret, keep)
+        if isinstance(payload, bytes) and b"\0" in payload:
+            raise ValueError("payload contains a NUL byte")
+        _strings(r, keep, note=note, target=target, payload=payload)
+        r.new_due = _opt_time(new_due)
+        if expected_version is not None:
+            if operator.index(expected_version) < 0:
+                raise ValueError("expected_version must be >= 0")
+            r.expected_version = expected_version
+        if delivery is not None:
+            r.delivery = _parse("dvc_delivery", delivery, "delivery")
+        return self._get(lib.dvc_dossier_act, _s(code, "code"), r, ctype="int64_t")
+
+    def track(self, code: str, *, officer: Optional[str] = None, account: Optional[str] = None,
+              secret: Optional[str] = None) -> Dict[str, Any]:
+        """What tracking shows, as a dict with the state, route position,
+        deadlines (aware datetimes or None), fees, and 'history': the journal
+        entries."""
+        keep: list = []
+        who = ffi.new("dvc_actor *")
+        self._actor(who, officer, account, secret, keep)
+        t = self._get(lib.dvc_dossier_track, _s(code, "code"), who, ctype="dvc_tracking *")
+        try:
+            d = _record(t)
+            d["state_label"] = ffi.string(lib.dvc_state_label_vi(t.state)).decode()
+        finally:
+            lib.dvc_tracking_free(t)
+        return d
+
+    def list_dossiers(self, *, state: Optional[str] = None, unit: Optional[str] = None,
+                      overdue: bool = False, stuck: bool = False, limit: int = 0) -> List[Dict[str, Any]]:
+        """Dossiers, newest first, as dicts. stuck: past the current step's deadline."""
+        if limit < 0:
+            raise ValueError("limit must be >= 0")
+        keep: list = []
+        f = _strings(_new("dvc_dossier_filter", "DVC_DOSSIER_FILTER_INIT", overdue=bool(overdue),
+                          step_overdue=bool(stuck), limit=limit), keep, unit=unit)
+        if state is not None:
+            f.state = _parse("dvc_state", state, "state")
+        dl = self._get(lib.dvc_dossier_list_get, f, ctype="dvc_dossier_list *")
+        return _rows(dl, lib.dvc_dossier_list_count, lib.dvc_dossier_list_row, lib.dvc_dossier_list_free)
+
+    def verify(self, code: Optional[str] = None) -> int:
+        """Check the journal hash chain of one dossier or all; returns how many
+        were checked. Raises dvc.Corrupt where the chain breaks."""
+        return self._get(lib.dvc_dossier_verify, _s(code, "code", True), ctype="size_t")
+
+    # ---- payments ----
+
+    def set_gateway(self, name: str, secret: str) -> None:
+        """Configure the payment gateway (the secret stays in memory only)."""
+        self._status(lib.dvc_payment_set_gateway, _s(name, "name"), _s(secret, "secret"))
+
+    def set_payment_expiry(self, seconds: Union[int, _dt.timedelta]) -> None:
+        """How long payment requests stay valid (int seconds or timedelta)."""
+        s = seconds // _dt.timedelta(seconds=1) if isinstance(seconds, _dt.timedelta) else operator.index(seconds)
+        if s <= 0:
+            raise ValueError("the expiry must be positive")
+        self._call(lib.dvc_payment_set_expiry, s)
+
+    def payment_request(self, code: str) -> Dict[str, Any]:
+        """Ask for online payment of what is due: {'reference', 'amount',
+        'expires_at'}. Raises dvc.ServiceLevel, dvc.Transition, dvc.InvalidArgument."""
+        return _record(self._get(lib.dvc_payment_request, _s(code, "code"), ctype="dvc_payment_request_info"))
+
+    def payment_callback(self, query: str) -> Dict[str, Any]:
+        """Process the gateway's signed callback query string: {'outcome'
+        ('paid', 'duplicate', 'declined'), 'reference', 'dossier', 'amount'}.
+        Raises dvc.Signature, dvc.Amount, dvc.Expired, dvc.NotFound."""
+        return _record(self._get(lib.dvc_payment_callback, _s(query, "query"), ctype="dvc_payment_result"))
+
+    # ---- outbox ----
+
+    def outbox(self, code: Optional[str] = None) -> List[Dict[str, Any]]:
+        """Every notification of a dossier (or all), oldest first, as dicts."""
+        b = self._get(lib.dvc_outbox_list, _s(code, "code", True), ctype="dvc_message_batch *")
+        return _rows(b, lib.dvc_message_batch_count, lib.dvc_message_batch_get, lib.dvc_message_batch_free)
+
+    def outbox_fetch(self, max: int = 10) -> List[Dict[str, Any]]:
+        """Lease up to `max` messages due now for sending."""
+        if max <= 0:
+            raise ValueError("max must be > 0")
+        b = self._get(lib.dvc_outbox_fetch, max, ctype="dvc_message_batch *")
+        return _rows(b, lib.dvc_message_batch_count, lib.dvc_message_batch_get, lib.dvc_message_batch_free)
+
+    def outbox_mark_sent(self, id: int) -> None:
+        """The message went out (idempotent)."""
+        self._status(lib.dvc_outbox_mark_sent, id)
+
+    def outbox_mark_failed(self, id: int, error: str) -> None:
+        """Sending failed: retried later with back-off, dead after the last attempt."""
+        self._status(lib.dvc_outbox_mark_failed, id, _s(error, "error"))
+
+    def set_notify_templates(self, templates: Any) -> None:
+        """Override notification templates (a dict or JSON text of format
+        'dvc-notify-templates'). Raises dvc.Schema, dvc.Template."""
+        data = _json(templates)
+        self._status(lib.dvc_notify_set_templates, data, len(data))
+
+    # ---- slips ----
+
+    def slip(self, code: str, kind: str, format: str = "html") -> str:
+        """Render an official slip (Circular 01/2018/TT-VPCP): kind 'receipt',
+        'supplement', 'refusal', 'apology' or 'control'; format 'html' or 'xml'."""
+        k, f = _parse("dvc_slip_kind", kind, "kind"), _parse("dvc_slip_format", format, "slip format")
+        out, n = ffi.new("char **"), ffi.new("size_t *")
+        self._status(lib.dvc_slip_render, _s(code, "code"), k, f, out, n)
+        return _owned_text(out[0], n[0])
+
+    def register_slip(self, from_: Optional[Instant] = None, to: Optional[Instant] = None, *,
+                      unit: Optional[str] = None, format: str = "html") -> str:
+        """The tracking register (form 06) of dossiers submitted in [from_, to)."""
+        keep: list = []
+        o = _strings(_new("dvc_register_opts", "DVC_REGISTER_OPTS_INIT", to=_opt_time(to)), keep, unit=unit)
+        setattr(o, "from", _opt_time(from_))
+        out, n = ffi.new("char **"), ffi.new("size_t *")
+        self._status(lib.dvc_register_render, o, _parse("dvc_slip_format", format, "slip format"), out, n)
+        return _owned_text(out[0], n[0])
+
+    # ---- reports ----
+
+    @staticmethod
+    def _period(from_: Any, to: Any, asof: Any, group: Optional[str] = None) -> Any:
+        o = _new("dvc_report_opts", "DVC_REPORT_OPTS_INIT", to=_opt_time(to), asof=_opt_time(asof))
+        setattr(o, "from", _opt_time(from_))
+        if group is not None:
+            o.group = _parse("dvc_report_group", _s(group, "group") and group, "group")
+        return o
 
     def report(self, from_: Optional[Instant] = None, to: Optional[Instant] = None, *,
                group: Optional[str] = "sector", asof: Optional[Instant] = None,
@@ -411,13 +1105,16 @@ class Store(_dvc.Store):
         p90_days_to_settle. With ``dataframe=True``, a pandas DataFrame
         indexed by key (ImportError when pandas is not installed).
         """
-        rows = self._report(from_, to, group=group, asof=asof)
+        r = self._get(lib.dvc_report_get, self._period(from_, to, asof, group), ctype="dvc_report *")
+        rows = _rows(r, lib.dvc_report_count, lib.dvc_report_row_get, lib.dvc_report_free)
         return _dataframe(rows, "key") if dataframe else rows
 
     def bottlenecks(self, asof: Optional[Instant] = None, *, dataframe: bool = False) -> Any:
-        """Dossiers waiting at each route step, most first (see the C
-        ``dvc_report_bottlenecks``); a DataFrame with ``dataframe=True``."""
-        rows = super().bottlenecks(asof)
+        """Dossiers waiting at each route step now, most first: procedure, step,
+        unit, unit_name, role, waiting, median_dwell_hours, max_dwell_hours;
+        a DataFrame with ``dataframe=True``."""
+        b = self._get(lib.dvc_report_bottlenecks, _opt_time(asof), ctype="dvc_bottlenecks *")
+        rows = _rows(b, lib.dvc_bottlenecks_count, lib.dvc_bottlenecks_row, lib.dvc_bottlenecks_free)
         return _dataframe(rows) if dataframe else rows
 
     def service_index(self, from_: Optional[Instant] = None, to: Optional[Instant] = None, *,
@@ -425,5 +1122,142 @@ class Store(_dvc.Store):
         """The citizen-service index indicators (Decision 766/QĐ-TTg) over
         ``[from_, to)``: code, name, formula, numerator, denominator, value;
         a DataFrame indexed by code with ``dataframe=True``."""
-        rows = super().service_index(from_, to, asof=asof)
+        out, n = ffi.new("dvc_index_row **"), ffi.new("size_t *")
+        self._status(lib.dvc_report_index, self._period(from_, to, asof), out, n)
+        try:
+            rows = [_record(out[0][i]) for i in range(n[0])]
+        finally:
+            lib.dvc_free(out[0])
         return _dataframe(rows, "code") if dataframe else rows
+
+    def register_csv(self, from_: Optional[Instant] = None, to: Optional[Instant] = None, *,
+                     asof: Optional[Instant] = None) -> str:
+        """The tracking register of the period as CSV text (no personal data)."""
+        out, n = ffi.new("char **"), ffi.new("size_t *")
+        self._status(lib.dvc_report_register_csv, self._period(from_, to, asof), out, n)
+        return _owned_text(out[0], n[0])
+
+
+# ---------------------------------------------------------------------------
+# Functions
+# ---------------------------------------------------------------------------
+
+
+def version() -> str:
+    """The libdvc version string at run time."""
+    return ffi.string(lib.dvc_version()).decode()
+
+
+def payment_sign(query: str, secret: str) -> str:
+    """Sign gateway parameters like the gateway does (for simulators and tests):
+    `query` with '&vnp_SecureHash=<hex>' appended."""
+    return _owned_text(_owned(lib.dvc_payment_sign, _s(query, "query"), _s(secret, "secret")))
+
+
+def sms_segments(text: str) -> tuple:
+    """(segments, ascii_only): the SMS segments `text` needs."""
+    ascii_only = ffi.new("int *")
+    n = _check(lib.dvc_sms_segments(_s(text, "text"), ascii_only))
+    return n, bool(ascii_only[0])
+
+
+def parse_time(text: str) -> _dt.datetime:
+    """Parse an ISO 8601 instant with an explicit offset into an aware datetime (UTC)."""
+    if not isinstance(text, str):
+        raise TypeError("parse_time() takes an ISO 8601 str")
+    return _time(_owned(lib.dvc_time_parse, _s(text, "text"), ctype="dvc_time"))
+
+
+def format_time(instant: Instant) -> str:
+    """An instant in Vietnam's time: '2026-03-02T10:15:00+07:00'."""
+    buf = ffi.new("char[]", lib.DVC_TIME_FORMAT_SIZE)
+    _check(lib.dvc_time_format(_to_time(instant), buf, len(buf)))
+    return ffi.string(buf).decode()
+
+
+def lunar_from_solar(date: Any) -> LunarDate:
+    """Solar date to dvc.LunarDate (computed for UTC+7)."""
+    return _lunar_out(lib.dvc_lunar_from_solar, _to_date(date))
+
+
+def lunar_to_solar(lunar: Any) -> _dt.date:
+    """dvc.LunarDate or (year, month, day[, leap]) to a solar date."""
+    return _date(_owned(lib.dvc_lunar_to_solar, _lunar(lunar), ctype="dvc_date"))
+
+
+def lunar_year_name(year: int) -> Optional[str]:
+    """The can chi name of a lunar year ('Bính Ngọ' for 2026)."""
+    if not 1 <= operator.index(year) <= 1_000_000:
+        raise ValueError("lunar year must be >= 1")
+    return _text(lib.dvc_lunar_year_name(year))
+
+
+def _names(ctype: str) -> List[str]:
+    return list(_enum(ffi.typeof(ctype)).values())
+
+
+def states() -> List[str]:
+    """The dossier state names."""
+    return _names("dvc_state")
+
+
+def actions() -> List[str]:
+    """The action names."""
+    return _names("dvc_action")
+
+
+def roles() -> List[str]:
+    """The role names."""
+    return _names("dvc_role")
+
+
+def lifecycle_table() -> List[Dict[str, Any]]:
+    """The dossier state machine as dicts: from, action, to, roles, requires, stops_clock."""
+    n = ffi.new("size_t *")
+    t = lib.dvc_lifecycle_table(n)
+    reqs = sorted((getattr(lib, k), k[len("DVC_REQ_"):].lower()) for k in dir(lib) if k.startswith("DVC_REQ_"))
+    rows = [_record(t[i]) for i in range(n[0])]
+    for row in rows:
+        row["roles"] = [name for v, name in _enum(ffi.typeof("dvc_role")).items() if row["roles"] & (1 << v)]
+        row["requires"] = [name for bit, name in reqs if row["requires"] & bit]
+    return rows
+
+
+def lifecycle_dot() -> str:
+    """The state machine as a Graphviz digraph."""
+    return _owned_text(_owned(lib.dvc_lifecycle_dot))
+
+
+def validate_catalog_xml(document: Union[str, bytes]) -> None:
+    """Validate an XML catalog against the built-in XSD; raises dvc.Schema or dvc.Parse."""
+    data = _doc(document, "document")
+    _check(lib.dvc_catalog_validate_xml(data, len(data)))
+
+
+def catalog_xsd() -> str:
+    """The built-in catalog XSD text."""
+    return ffi.string(lib.dvc_catalog_xsd()).decode()
+
+
+def validate_phone(number: str) -> str:
+    """Check a Vietnamese phone number; returns its E.164 form. Raises dvc.InvalidArgument."""
+    out = ffi.new("char[]", lib.DVC_PHONE_E164_SIZE)
+    _check(lib.dvc_validate_phone(_s(number, "number"), out))
+    return ffi.string(out).decode()
+
+
+def validate_citizen_id(citizen_id: str) -> None:
+    """Check the structure of a 12-digit citizen ID. Raises dvc.InvalidArgument."""
+    _check(lib.dvc_validate_citizen_id(_s(citizen_id, "citizen_id")))
+
+
+def validate_email(address: str) -> None:
+    """A practical e-mail address check. Raises dvc.InvalidArgument."""
+    _check(lib.dvc_validate_email(_s(address, "address")))
+
+
+def eform_check(schema: Any, data: Any) -> None:
+    """Validate form data against an e-form schema (dicts or JSON text).
+    Raises dvc.Schema with .path naming the field."""
+    s, d = _json(schema), _json(data)
+    _check(lib.dvc_eform_check(s, len(s), d, len(d)))

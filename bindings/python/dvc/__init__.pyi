@@ -15,7 +15,8 @@ CALENDAR_MIN_YEAR: int
 CALENDAR_MAX_YEAR: int
 
 # Anything accepted as an instant: an aware datetime, an ISO 8601 string with
-# an offset, or a date (00:00 Vietnam time). Naive datetimes raise ValueError.
+# an offset, or a date or "YYYY-MM-DD" string (00:00 Vietnam time). Naive
+# datetimes raise ValueError.
 Instant = Union[_dt.datetime, _dt.date, str]
 # A calendar date: a date, an aware datetime (its date in Vietnam), "YYYY-MM-DD".
 DateLike = Union[_dt.date, str]

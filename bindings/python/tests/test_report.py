@@ -179,3 +179,16 @@ def test_dataframe_without_pandas_is_a_clear_import_error(world, monkeypatch):
     with pytest.raises(ImportError, match="python3-pandas"):
         db.report(dataframe=True)
     assert isinstance(db.report(), list)
+
+
+def test_period_bounds_parse_like_the_cli(world):
+    """A plain "YYYY-MM-DD" is 00:00 that day in Vietnam, as `dvc report --from`
+    reads it (dvc_time_parse_day); anything else is refused."""
+    db, _, _, asof = world
+    want = db.report(MARCH, APRIL, group="channel", asof=asof)
+    assert db.report("2026-03-01", "2026-04-01", group="channel", asof=asof) == want
+    assert db.report("2026-02-28T17:00:00Z", "2026-04-01", group="channel", asof=asof) == want
+    assert db.service_index("2026-03-01", "2026-04-01", asof=asof) == db.service_index(MARCH, APRIL, asof=asof)
+    for bad in ("2026-02-30", "1/3/2026", "2026-03-01T00:00:00"):
+        with pytest.raises(dvc.InvalidDate):
+            db.report(bad, group="channel")
