@@ -236,9 +236,10 @@ _INITS = {name: _init_value(ast.parse(re.sub(r"(\d)[uU]\b", r"\1", body)
           for name, body in re.findall(r"/\* init (\w+) (.*?) \*/", _CDEF)}
 
 
-def _new(ctype: str, init: str, **fields: Any) -> Any:
-    """A new `ctype` struct set like its C initialiser `init`, then `fields`."""
-    p = ffi.new(ctype + " *", _INITS[init])
+def _new(ctype: str, init: Optional[str] = None, **fields: Any) -> Any:
+    """A new `ctype` struct set like its C initialiser (DVC_<NAME>_INIT, or
+    `init`; zeroes when the header has none), then `fields`."""
+    p = ffi.new(ctype + " *", _INITS.get(init or "DVC_" + ctype[4:].upper() + "_INIT"))
     for k, v in fields.items():
         setattr(p, k, v)
     return p
@@ -380,11 +381,13 @@ def _field(name: str, t: Any) -> Callable[[Any], Any]:
 
 @functools.lru_cache(maxsize=None)
 def _plan(t: Any) -> List[Any]:
-    """How to turn a struct type into a dict: a pointer `x` with a count `n_x` is a list."""
+    """How to turn a struct type into a dict: a pointer `x` with a count `n_x` is
+    a list; the struct's own version (a first `unsigned int version`) is left out."""
     names = {name for name, _ in t.fields}
     plan = []
-    for name, f in t.fields:
-        if name.startswith("n_") and name[2:] in names:
+    for i, (name, f) in enumerate(t.fields):
+        if (name.startswith("n_") and name[2:] in names) or (i == 0 and name == "version" and
+                                                               f.type.cname == "unsigned int"):
             continue
         if "n_" + name in names:
             plan.append((name, "n_" + name, _field(name, f.type.item)))
@@ -480,7 +483,7 @@ class Calendar:
     def __init__(self, *, am_start: Any = None, am_end: Any = None, pm_start: Any = None,
                  pm_end: Any = None, rest_days: Any = None, round_to_end_of_day: bool = False,
                  builtin_schedules: bool = True) -> None:
-        o = _new("dvc_calendar_opts", "DVC_CALENDAR_OPTS_INIT",
+        o = _new("dvc_calendar_opts",
                  round_to_end_of_day=bool(round_to_end_of_day), builtin_schedules=bool(builtin_schedules))
         for name, v in (("am_start", am_start), ("am_end", am_end), ("pm_start", pm_start), ("pm_end", pm_end)):
             if v is not None:
@@ -529,7 +532,7 @@ class Calendar:
         """Describe one day: {'date', 'kind', 'working', 'name'}; kind is one of
         'working', 'weekend', 'holiday', 'compensatory', 'off', 'swapped_working';
         name is the Vietnamese reason or None."""
-        info = ffi.new("dvc_day_info *")
+        info = _new("dvc_day_info")
         _check(lib.dvc_calendar_day(self._cal, _to_date(date), info))
         return _record(info)
 
@@ -637,7 +640,7 @@ class Store:
         if b"\0" in raw:
             raise ValueError("path contains a NUL character")
         flags = (lib.DVC_OPEN_CREATE if create else 0) | (lib.DVC_OPEN_READONLY if readonly else 0)
-        opts = _new("dvc_open_opts", "DVC_OPEN_OPTS_INIT", flags=flags, busy_timeout_ms=busy_timeout_ms)
+        opts = _new("dvc_open_opts", flags=flags, busy_timeout_ms=busy_timeout_ms)
         out = ffi.new("dvc_db **")
         _check(lib.dvc_open(out, raw, opts))
         self._db = ffi.gc(out[0], lib.dvc_close)
@@ -667,7 +670,7 @@ class Store:
         _check(self._call(fn, *args))
 
     def _get(self, fn: Callable[..., int], *args: Any, ctype: str) -> Any:
-        out = ffi.new(ctype + " *")
+        out = _new(ctype)
         _check(self._call(fn, *args, out))
         return out[0]
 
@@ -751,8 +754,10 @@ class Store:
         return _time(self._call(lib.dvc_now))
 
     def _install_clock(self, clock: Optional[_Clock]) -> None:
-        self._call(lib.dvc_set_clock, clock.c if clock else ffi.NULL, ffi.NULL)
-        self._clock = clock
+        def install(db: Any) -> None:  # under the lock: a running call keeps its clock
+            lib.dvc_set_clock(db, clock.c if clock else ffi.NULL, ffi.NULL)
+            self._clock = clock
+        self._call(install)
 
     def set_time(self, instant: Optional[Instant]) -> None:
         """Freeze the store's clock at `instant` (aware datetime, ISO str or
@@ -809,7 +814,7 @@ class Store:
         {'levels', 'sectors', 'agencies', 'procedures', 'versions_added',
         'versions_same'}."""
         fmt = _parse("dvc_format", format or "auto", "format")
-        st = ffi.new("dvc_import_stats *")
+        st = _new("dvc_import_stats")
         if _is_document(source):
             data = _doc(source, "source")
             self._status(lib.dvc_catalog_import, data, len(data), fmt, st)
@@ -833,7 +838,7 @@ class Store:
         if limit < 0:
             raise ValueError("limit must be >= 0")
         keep = [_opt_date(asof)]
-        o = _new("dvc_search_opts", "DVC_SEARCH_OPTS_INIT", online_level=online_level, limit=limit, asof=keep[0])
+        o = _new("dvc_search_opts", online_level=online_level, limit=limit, asof=keep[0])
         _strings(o, keep, sector=sector, level=level, agency=agency)
         r = self._get(lib.dvc_catalog_search, _s(text, "text", True), o, ctype="dvc_search_result *")
         return _rows(r, lib.dvc_search_result_count, lib.dvc_search_result_get, lib.dvc_search_result_free)
@@ -928,12 +933,12 @@ class Store:
         account holders. Raises dvc.NotFound, dvc.ServiceLevel, dvc.Schema,
         dvc.InvalidArgument, dvc.Permission."""
         keep: list = []
-        s = _new("dvc_submission", "DVC_SUBMISSION_INIT", channel=_parse("dvc_channel", channel, "channel"),
+        s = _new("dvc_submission", channel=_parse("dvc_channel", channel, "channel"),
                  draft=bool(draft), copies=copies, pages=pages,
                  applicant=ffi.NULL if applicant is None else self._applicant(applicant, keep))
         _strings(s, keep, procedure=_s(procedure, "procedure"), account=account, officer=officer,
                  form_data=None if form is None else _json(form), fee_exemption=fee_exemption)
-        rec = ffi.new("dvc_receipt *")
+        rec = _new("dvc_receipt")
         self._status(lib.dvc_dossier_submit, s, rec)
         return Receipt(ffi.string(rec.code).decode(), ffi.string(rec.secret).decode() or None)
 
@@ -996,7 +1001,7 @@ class Store:
         if limit < 0:
             raise ValueError("limit must be >= 0")
         keep: list = []
-        f = _strings(_new("dvc_dossier_filter", "DVC_DOSSIER_FILTER_INIT", overdue=bool(overdue),
+        f = _strings(_new("dvc_dossier_filter", overdue=bool(overdue),
                           step_overdue=bool(stuck), limit=limit), keep, unit=unit)
         if state is not None:
             f.state = _parse("dvc_state", state, "state")
@@ -1074,7 +1079,7 @@ class Store:
                       unit: Optional[str] = None, format: str = "html") -> str:
         """The tracking register (form 06) of dossiers submitted in [from_, to)."""
         keep: list = []
-        o = _strings(_new("dvc_register_opts", "DVC_REGISTER_OPTS_INIT", to=_opt_time(to)), keep, unit=unit)
+        o = _strings(_new("dvc_register_opts", to=_opt_time(to)), keep, unit=unit)
         setattr(o, "from", _opt_time(from_))
         out, n = ffi.new("char **"), ffi.new("size_t *")
         self._status(lib.dvc_register_render, o, _parse("dvc_slip_format", format, "slip format"), out, n)
@@ -1084,7 +1089,7 @@ class Store:
 
     @staticmethod
     def _period(from_: Any, to: Any, asof: Any, group: Optional[str] = None) -> Any:
-        o = _new("dvc_report_opts", "DVC_REPORT_OPTS_INIT", to=_opt_time(to), asof=_opt_time(asof))
+        o = _new("dvc_report_opts", to=_opt_time(to), asof=_opt_time(asof))
         setattr(o, "from", _opt_time(from_))
         if group is not None:
             o.group = _parse("dvc_report_group", _s(group, "group") and group, "group")
