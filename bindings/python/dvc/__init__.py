@@ -221,8 +221,8 @@ _OPS = {ast.BitOr: operator.or_, ast.LShift: operator.lshift, ast.USub: operator
 def _init_value(node: ast.AST) -> Any:
     if isinstance(node, ast.List):
         return [_init_value(n) for n in node.elts]
-    if isinstance(node, ast.Constant):
-        return node.value
+    if isinstance(node, ast.Constant):  # ("" initialises a char array)
+        return node.value.encode() if isinstance(node.value, str) else node.value
     if isinstance(node, ast.Name):
         return ffi.NULL if node.id == "NULL" else getattr(lib, node.id)
     if isinstance(node, ast.UnaryOp):
@@ -425,12 +425,13 @@ def _owned_text(p: Any, n: Optional[int] = None) -> str:
         lib.dvc_free(p)
 
 
-def _rows(handle: Any, count: Callable, get: Callable, free: Callable, conv: Callable = _record) -> list:
-    """The rows of a list handle, converted, then the handle freed."""
+def _rows(handle: Any, kind: str) -> list:
+    """The rows of a collection handle (its kind_count/_at/_free), converted, then the handle freed."""
+    at = getattr(lib, kind + "_at")
     try:
-        return [conv(get(handle, i)) for i in range(count(handle))]
+        return [_record(at(handle, i)) for i in range(getattr(lib, kind + "_count")(handle))]
     finally:
-        free(handle)
+        getattr(lib, kind + "_free")(handle)
 
 
 def _dataframe(rows: List[Dict[str, Any]], index: Optional[str] = None) -> Any:
@@ -841,7 +842,7 @@ class Store:
         o = _new("dvc_search_opts", online_level=online_level, limit=limit, asof=keep[0])
         _strings(o, keep, sector=sector, level=level, agency=agency)
         r = self._get(lib.dvc_catalog_search, _s(text, "text", True), o, ctype="dvc_search_result *")
-        return _rows(r, lib.dvc_search_result_count, lib.dvc_search_result_get, lib.dvc_search_result_free)
+        return _rows(r, "dvc_search_result")
 
     def procedure(self, code: str, asof: Any = None, *, version: Optional[int] = None) -> Dict[str, Any]:
         """One procedure version as a dict: the one in force on `asof` (default
@@ -867,10 +868,9 @@ class Store:
     def catalog_stats(self, asof: Any = None) -> Dict[str, Any]:
         """Procedures in force by sector, level and online level:
         {'total': n, 'rows': [{'dimension', 'key', 'label', 'count'}, ...]}."""
-        s = self._get(lib.dvc_catalog_stats_get, _opt_date(asof), ctype="dvc_catalog_stats *")
+        s = self._get(lib.dvc_catalog_stats_compute, _opt_date(asof), ctype="dvc_catalog_stats *")
         total = lib.dvc_catalog_stats_total(s)
-        return {"total": total, "rows": _rows(s, lib.dvc_catalog_stats_count, lib.dvc_catalog_stats_row,
-                                               lib.dvc_catalog_stats_free)}
+        return {"total": total, "rows": _rows(s, "dvc_catalog_stats")}
 
     # ---- people ----
 
@@ -1005,8 +1005,8 @@ class Store:
                           step_overdue=bool(stuck), limit=limit), keep, unit=unit)
         if state is not None:
             f.state = _parse("dvc_state", state, "state")
-        dl = self._get(lib.dvc_dossier_list_get, f, ctype="dvc_dossier_list *")
-        return _rows(dl, lib.dvc_dossier_list_count, lib.dvc_dossier_list_row, lib.dvc_dossier_list_free)
+        dl = self._get(lib.dvc_dossier_find, f, ctype="dvc_dossier_list *")
+        return _rows(dl, "dvc_dossier_list")
 
     def verify(self, code: Optional[str] = None) -> int:
         """Check the journal hash chain of one dossier or all; returns how many
@@ -1042,14 +1042,14 @@ class Store:
     def outbox(self, code: Optional[str] = None) -> List[Dict[str, Any]]:
         """Every notification of a dossier (or all), oldest first, as dicts."""
         b = self._get(lib.dvc_outbox_list, _s(code, "code", True), ctype="dvc_message_batch *")
-        return _rows(b, lib.dvc_message_batch_count, lib.dvc_message_batch_get, lib.dvc_message_batch_free)
+        return _rows(b, "dvc_message_batch")
 
     def outbox_fetch(self, max: int = 10) -> List[Dict[str, Any]]:
         """Lease up to `max` messages due now for sending."""
         if max <= 0:
             raise ValueError("max must be > 0")
         b = self._get(lib.dvc_outbox_fetch, max, ctype="dvc_message_batch *")
-        return _rows(b, lib.dvc_message_batch_count, lib.dvc_message_batch_get, lib.dvc_message_batch_free)
+        return _rows(b, "dvc_message_batch")
 
     def outbox_mark_sent(self, id: int) -> None:
         """The message went out (idempotent)."""
@@ -1110,8 +1110,8 @@ class Store:
         p90_days_to_settle. With ``dataframe=True``, a pandas DataFrame
         indexed by key (ImportError when pandas is not installed).
         """
-        r = self._get(lib.dvc_report_get, self._period(from_, to, asof, group), ctype="dvc_report *")
-        rows = _rows(r, lib.dvc_report_count, lib.dvc_report_row_get, lib.dvc_report_free)
+        r = self._get(lib.dvc_report_compute, self._period(from_, to, asof, group), ctype="dvc_report *")
+        rows = _rows(r, "dvc_report")
         return _dataframe(rows, "key") if dataframe else rows
 
     def bottlenecks(self, asof: Optional[Instant] = None, *, dataframe: bool = False) -> Any:
@@ -1119,7 +1119,7 @@ class Store:
         unit, unit_name, role, waiting, median_dwell_hours, max_dwell_hours;
         a DataFrame with ``dataframe=True``."""
         b = self._get(lib.dvc_report_bottlenecks, _opt_time(asof), ctype="dvc_bottlenecks *")
-        rows = _rows(b, lib.dvc_bottlenecks_count, lib.dvc_bottlenecks_row, lib.dvc_bottlenecks_free)
+        rows = _rows(b, "dvc_bottlenecks")
         return _dataframe(rows) if dataframe else rows
 
     def service_index(self, from_: Optional[Instant] = None, to: Optional[Instant] = None, *,
