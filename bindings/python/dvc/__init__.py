@@ -181,6 +181,7 @@ _ERROR_TABLE = [  # class, status, extra Python base, what it means
     ("Corrupt", "DVC_ECORRUPT", (), "stored data fails an integrity check (the journal chain)"),
     ("Template", "DVC_ETEMPLATE", (), "an invalid notification template"),
     ("Amount", "DVC_EAMOUNT", (), "a payment amount does not match what is due"),
+    ("CallbackFailed", "DVC_EUSER", (), "a host callback (the clock) failed; the call wrote nothing"),
 ]
 _ERRORS: Dict[int, type] = {}
 for _cls, _status, _bases, _doc in _ERROR_TABLE:
@@ -610,15 +611,16 @@ class _Clock:
 
     def __init__(self, fn: Optional[Callable[[], Any]] = None, fixed: int = 0) -> None:
         self.fn, self.fixed, self.exc = fn, fixed, None
-        self.c = ffi.callback("dvc_time(void *)", self._now, onerror=self._failed)
+        self.c = ffi.callback("int(void *, dvc_time *)", self._now, onerror=self._failed)
 
-    def _now(self, ctx: Any) -> int:
-        return self.fixed if self.fn is None else _to_time(self.fn())
+    def _now(self, ctx: Any, out: Any) -> int:
+        out[0] = self.fixed if self.fn is None else _to_time(self.fn())
+        return 0
 
     def _failed(self, exc_type: Any, value: BaseException, tb: Any) -> int:
         if self.exc is None:
             self.exc = value.with_traceback(tb)
-        return int(time.time())
+        return 1  # the C call fails with DVC_EUSER and keeps nothing
 
 
 class Store:
@@ -752,7 +754,7 @@ class Store:
 
     def now(self) -> _dt.datetime:
         """The store's current time (aware datetime, UTC)."""
-        return _time(self._call(lib.dvc_now))
+        return _time(self._get(lib.dvc_now, ctype="dvc_time"))
 
     def _install_clock(self, clock: Optional[_Clock]) -> None:
         def install(db: Any) -> None:  # under the lock: a running call keeps its clock
