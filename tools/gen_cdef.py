@@ -10,8 +10,8 @@ typedefs, enums, structs and prototypes that cffi's cdef() parses. Object-like
 DVC_* macros whose value is an integer constant expression are kept as
 `#define NAME value` (cffi exposes them as lib.NAME); the *_INIT initialisers
 of option structs are kept as comments `/* init NAME {...} */` for the binding
-to build the same defaults; the rest (strings, function-like macros) are
-dropped. New public API therefore reaches Python without hand-written glue.
+to build the same defaults, and string literals as `/* string NAME "..." */`
+(the initialisers use some); the rest (function-like macros) is dropped. New public API therefore reaches Python without hand-written glue.
 """
 import ast
 import operator
@@ -30,6 +30,7 @@ _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
 def int_value(expr: str):
     """The value of a C integer constant expression, or None."""
     expr = re.sub(r'\b(0[xX][0-9a-fA-F]+|\d+)[uUlL]+\b', r'\1', expr.strip()).replace('/', '//')
+    expr = re.sub(r'\(\s*(?:u?int(?:8|16|32|64)_t|size_t|long|unsigned|int)\s*\)', '', expr)  # casts
 
     def ev(n):
         if isinstance(n, ast.Constant) and type(n.value) is int:
@@ -62,6 +63,8 @@ def main(argv) -> int:
                 lines.append(f'#define {m.group(1)} {value}')
             elif m and m.group(1).endswith('_INIT'):
                 lines.append(f'/* init {m.group(1)} {m.group(2).strip()} */')
+            elif m and re.fullmatch(r'"(?:[^"\\]|\\.)*"', m.group(2).strip()):
+                lines.append(f'/* string {m.group(1)} {m.group(2).strip()} */')
         elif line.strip():
             lines.append(line.rstrip())
     with open(out, 'w', encoding='utf-8') as f:

@@ -182,6 +182,9 @@ _ERROR_TABLE = [  # class, status, extra Python base, what it means
     ("Template", "DVC_ETEMPLATE", (), "an invalid notification template"),
     ("Amount", "DVC_EAMOUNT", (), "a payment amount does not match what is due"),
     ("CallbackFailed", "DVC_EUSER", (), "a host callback (the clock) failed; the call wrote nothing"),
+    ("MediaType", "DVC_EMEDIATYPE", (), "a file's detected media type is not accepted"),
+    ("Incomplete", "DVC_EINCOMPLETE", (), "required dossier components are missing"),
+    ("Truncated", "DVC_ETRUNCATED", (), "an upload ended before its declared size"),
 ]
 _ERRORS: Dict[int, type] = {}
 for _cls, _status, _bases, _doc in _ERROR_TABLE:
@@ -225,11 +228,18 @@ def _init_value(node: ast.AST) -> Any:
     if isinstance(node, ast.Constant):  # ("" initialises a char array)
         return node.value.encode() if isinstance(node.value, str) else node.value
     if isinstance(node, ast.Name):
+        if node.id in _STRING_MACROS:
+            return _STRING_MACROS[node.id]
         return ffi.NULL if node.id == "NULL" else getattr(lib, node.id)
     if isinstance(node, ast.UnaryOp):
         return _OPS[type(node.op)](_init_value(node.operand))
     return _OPS[type(node.op)](_init_value(node.left), _init_value(node.right))
 
+
+# The headers' string macros (DVC_FILE_DEFAULT_TYPES...), as C strings alive as
+# long as the module, for the initialisers that point at them.
+_STRING_MACROS = {name: ffi.new("char[]", ast.literal_eval(body).encode())
+                  for name, body in re.findall(r'/\* string (\w+) ("(?:[^"\\]|\\.)*") \*/', _CDEF)}
 
 # The *_INIT initialisers of the headers, as cffi struct initialisers.
 _INITS = {name: _init_value(ast.parse(re.sub(r"(\d)[uU]\b", r"\1", body)
