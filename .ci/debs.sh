@@ -88,9 +88,23 @@ run sh -c "cc -std=c11 -Wall -Werror $tmp/consumer.c -o $tmp/consumer \$(pkg-con
 [ "$(run "$tmp/consumer")" = 1.001193 ] || fail "the C consumer's search"
 run sh -c "ldd $tmp/consumer" | grep -Eq "libdvc.so.0 => (/usr)?/lib/" || fail "the consumer does not use /usr/lib's libdvc"
 # the Python binding from dist-packages
-f=$(run python3 -c 'import dvc; print(dvc.__file__)') || fail "import dvc"
+out=$(run python3 -c '
+import dvc
+print(dvc.__file__)
+print([l.split()[-1] for l in open("/proc/self/maps") if "libdvc" in l][0])
+with dvc.Store() as db:
+    db.import_catalog("/usr/share/dvc/catalog/kien-thuy-2018.json")
+    print(db.search("dang ky khai sinh")[0]["code"])
+') || fail "import dvc"
+f=$(echo "$out" | sed -n 1p)
 case "$f" in
   /usr/lib/python3/dist-packages/dvc/*) ;;
   *) fail "dvc imported from $f, not dist-packages" ;;
 esac
+# the binding goes through libdvc0's library (it bundles none)
+case "$(echo "$out" | sed -n 2p)" in
+  /usr/lib/*/libdvc.so.0*|/lib/*/libdvc.so.0*) ;;
+  *) fail "the binding loaded $(echo "$out" | sed -n 2p), not libdvc0's" ;;
+esac
+[ "$(echo "$out" | sed -n 3p)" = 1.001193 ] || fail "the binding's search"
 echo "debs: built, lintian clean, installed; demo, C consumer and import dvc ok ($f)"

@@ -3,7 +3,8 @@
 # meson-python) into a fresh virtual environment made from Debian's python3
 # with --system-site-packages (pandas, cffi and the build backend come from
 # Debian), then `import dvc` from / — never from the tree or the build dir —
-# using the copy of libdvc inside the installed package.
+# using the copy of libdvc inside the installed package (asserted from
+# /proc/self/maps).
 # The tree is copied first: meson-python writes next to pyproject.toml.
 set -eu
 cd "$(dirname "$0")/.."
@@ -27,7 +28,8 @@ import dvc
 maps = [l.split()[-1] for l in open("/proc/self/maps") if "libdvc" in l]
 print(dvc.__file__)
 print(maps[0] if maps else "-")
-print(dvc.__version__ if hasattr(dvc, "__version__") else "?")
+with dvc.Store() as db:  # a real call through the bundled library
+    assert db.schema_version() == dvc.SCHEMA_VERSION
 ') || fail "import dvc failed"
 file=$(echo "$out" | sed -n 1p)
 lib=$(echo "$out" | sed -n 2p)
@@ -35,8 +37,9 @@ case "$file" in
   "$site"/dvc/*) ;;
   *) fail "dvc imported from $file, not from the venv ($site)" ;;
 esac
+# the wheel's own copy, never the system's or the build tree's
 case "$lib" in
-  "$site"/dvc/*|-) ;;
-  *) fail "libdvc loaded from $lib, not from the installed package" ;;
+  "$site"/dvc/libdvc.so*) ;;
+  *) fail "libdvc loaded from $lib, not from inside the installed package ($site/dvc)" ;;
 esac
 echo "pip: import dvc from $file (libdvc: $lib)"

@@ -6,8 +6,10 @@
 # writes its CSVs, three real PNG charts and index.html, on the generated
 # store and on the demo store.
 #
-# usage: reports_test.sh DVC SOURCE_ROOT BINDINGS_DIR PYTHON [auto|cli-only]
-#   cli-only: sanitizer builds (the instrumented extension is not loaded into
+# usage: reports_test.sh DVC SOURCE_ROOT BINDINGS_DIR PYTHON [bindings|no-bindings|cli-only]
+#   bindings (default): the binding was built; not importing it is a failure
+#   no-bindings: the build has no binding (-Dpython, no cffi): said, CLI only
+#   cli-only: sanitizer builds (the instrumented library is not loaded into
 #   an uninstrumented interpreter; the script then uses the CLI)
 # ok-or-bad lines (A && ok || bad) and the word-split $Y period are meant.
 # shellcheck disable=SC2015,SC2086
@@ -16,7 +18,8 @@ DVC=$1
 ROOT=$2
 BINDINGS=$3
 PY=$4
-MODE=${5:-auto}
+MODE=${5:-bindings}
+case "$MODE" in bindings|no-bindings|cli-only) ;; *) echo "reports: unknown mode $MODE" >&2; exit 2 ;; esac
 GEN=${DVC_GEN:?set DVC_GEN to the built tools/dvc-gen}
 [ -x "$PY" ] || PY=python3
 T=$(mktemp -d)
@@ -144,10 +147,14 @@ assert 0.03 < supp / n < 0.14, supp / n
 PY
 
 # ---- the Python bindings give the CLI's numbers ----
+# A built binding that cannot be imported is a failure, never a quiet fallback.
 have_bindings=no
-if [ "$MODE" != cli-only ] && [ -f "$BINDINGS/dvc/__init__.py" ] &&
-   PYTHONPATH="$BINDINGS" "$PY" -c "import dvc; dvc.Store" 2>/dev/null; then
-  have_bindings=yes
+if [ "$MODE" = bindings ]; then
+  if PYTHONPATH="$BINDINGS" "$PY" -c "import dvc; dvc.Store" >"$T/import.txt" 2>&1; then
+    have_bindings=yes
+  else
+    bad "the Python binding was built but import dvc fails: $(tail -n 3 "$T/import.txt")"
+  fi
 fi
 if [ "$have_bindings" = yes ]; then
   PYTHONPATH="$BINDINGS" "$PY" - "$T" <<'PY' && ok || bad "bindings report vs CLI"
@@ -173,8 +180,10 @@ with dvc.Store(f"{T}/g.db") as s:
            [(r["code"], r["numerator"], r["denominator"]) for r in ix]
     assert s.register_csv(a, b) == open(f"{T}/reg1.csv", encoding="utf-8", newline="").read()
 PY
-else
-  echo "reports: Python bindings not built or not importable here: CLI only"
+elif [ "$MODE" = no-bindings ]; then
+  echo "reports: SKIPPED the bindings check: this build has no Python binding (-Dpython, python3-cffi)" >&2
+elif [ "$MODE" = cli-only ]; then
+  echo "reports: SKIPPED the bindings check: sanitizer build, CLI only" >&2
 fi
 
 # ---- monthly_report.py ----
