@@ -683,6 +683,64 @@ static int receipt_files(slip *s, sink *o)
 	return 1;
 }
 
+/* The declaration (tờ khai) filled in as an e-form, field by field in the
+ * form's order with the form's labels: what the applicant declared is on
+ * the receipt they sign. XML: declaration/field(name, title). */
+static int receipt_declaration(slip *s, sink *o)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *schema = NULL, *data = NULL, *f;
+	if (!s->t->form_data || !s->p->form_schema)
+		return DVC_OK;
+	if (!(schema = cJSON_Parse(s->p->form_schema)) || !(data = cJSON_Parse(s->t->form_data))) {
+		cJSON_Delete(schema);
+		return dvc__alloc_failures() != failures
+			       ? dvc__oom()
+			       : dvc__err(DVC_ECORRUPT, "form_data", "the stored form data is not JSON");
+	}
+	H(o, "<p class=\"f\">Nội dung tờ khai (biểu mẫu điện tử):</p>\n<table class=\"grid\"><tr>"
+	     "<th>Mục</th><th>Nội dung khai</th></tr>\n");
+	xopen(o, 1, "declaration");
+	cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(schema, "properties"))
+	{
+		const cJSON *title = cJSON_GetObjectItemCaseSensitive(f, "title");
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(data, f->string);
+		const char *label = cJSON_IsString(title) ? title->valuestring : f->string;
+		char num[32], *printed = NULL;
+		const char *text;
+		if (!v)
+			continue; /* an optional field left out */
+		if (cJSON_IsString(v)) {
+			text = v->valuestring;
+		} else if (cJSON_IsBool(v)) {
+			text = cJSON_IsTrue(v) ? "Có" : "Không";
+		} else if (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble) {
+			snprintf(num, sizeof num, "%lld", (long long)v->valuedouble);
+			text = num;
+		} else if (!(printed = cJSON_PrintUnformatted(v))) {
+			cJSON_Delete(schema);
+			cJSON_Delete(data);
+			return dvc__oom();
+		} else {
+			text = printed;
+		}
+		if (!o->xml) {
+			dvc_buf_puts(&o->b, "<tr><td>");
+			put_esc(&o->b, label);
+			dvc_buf_puts(&o->b, "</td><td>");
+			put_esc(&o->b, text);
+			dvc_buf_puts(&o->b, "</td></tr>\n");
+		}
+		xel(o, 2, "field", text, "name", f->string, "title", label, NULL);
+		cJSON_free(printed);
+	}
+	H(o, "</table>\n");
+	xclose(o, 1, "declaration");
+	cJSON_Delete(schema);
+	cJSON_Delete(data);
+	return DVC_OK;
+}
+
 /* Form 01. XML: receiving_desk, documents/document(form, count), sets,
  * deadline(unit), received_at, due_at, result_place, receiving_officer,
  * lookup. */
@@ -738,6 +796,8 @@ static int form_receipt(slip *s, sink *o)
 listed:
 	H(o, "</table>\n");
 	xclose(o, 1, "documents");
+	if ((rc = receipt_declaration(s, o)) != DVC_OK)
+		return rc;
 
 	/* 2-6 */
 	hfield(o, "2. Số lượng hồ sơ", "01 (bộ)");
