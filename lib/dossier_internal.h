@@ -121,4 +121,14 @@ int dvc__store_account_file_insert(dvc_db *db, int64_t account_id, int64_t blob_
 int dvc__store_account_file_each(dvc_db *db, int64_t account_id, int64_t file_id,
 				 dvc__file_cb cb, void *ctx);
 
+/* ---- store_rating.c ---- */
+/* 1 when the dossier was rated, 0 when not, negative on error. */
+int dvc__store_rating_exists(dvc_db *db, int64_t dossier_id);
+/* The rating row and a score row per non-zero scores[i] (criterion i). */
+int dvc__store_rating_insert(dvc_db *db, int64_t dossier_id, dvc_time at, const int *scores,
+			     int n, const char *comment);
+/* 1 found (scores[criterion] filled, 0 where not rated; comment appended), 0 none. */
+int dvc__store_rating_get(dvc_db *db, int64_t dossier_id, dvc_time *at, int *scores, int n,
+			  dvc_buf *comment);
+
 #endif

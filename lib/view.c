@@ -482,3 +482,18 @@ int dvc_index_json(const dvc_index_row *rows, size_t n, char **out)
 	}
 	return finish(a, failures, out);
 }
+
+int dvc_rating_json(const dvc_rating *r, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *o, *sc;
+	VIEW_BEGIN(out, r);
+	o = cJSON_CreateObject();
+	put_time(o, "at", r->at);
+	sc = put(o, "scores", cJSON_CreateObject());
+	for (int i = 0; i < DVC_RATING_CRITERIA; i++)
+		if (r->scores[i])
+			put_num(sc, dvc_rating_criterion_name((dvc_rating_criterion)i), r->scores[i]);
+	put_str(o, "comment", r->comment);
+	return finish(o, failures, out);
+}

@@ -265,6 +265,19 @@ json "assert [r['code'] for r in d]==['$CODE'], d" && ok || bad "list --state re
 dv dossier list --stuck >/dev/null && ok || bad "list --stuck"
 expect_fail "list with an unknown state" DVC_EINVAL dossier list --state nowhere
 
+# the applicant rates the returned dossier once; nobody else may
+expect_fail "rating by an officer" DVC_EPERM dossier rate "$CODE" --officer le.tiep.nhan --score overall=5
+expect_fail "rating out of range" DVC_ERANGE dossier rate "$CODE" --secret "$SECRET" --score overall=6
+expect_fail "rating an unknown criterion" DVC_EINVAL dossier rate "$CODE" --secret "$SECRET" --score speed=5
+dv --json dossier rate "$CODE" --secret "$SECRET" --score overall=4 --score attitude=5 \
+  --comment "Cán bộ hướng dẫn tận tình" >"$T/j.json" && ok || bad "rate: $(cat "$T/j.json")"
+json "assert d['scores']=={'overall':4,'attitude':5} and d['comment']=='Cán bộ hướng dẫn tận tình', d" \
+  && ok || bad "rate json: $(cat "$T/j.json")"
+expect_fail "rating twice" DVC_EEXISTS dossier rate "$CODE" --secret "$SECRET" --score overall=1
+dv dossier rating "$CODE" --officer le.tiep.nhan >"$T/out" && grep -q "^attitude .*5/5" "$T/out" \
+  && ok || bad "rating text: $(cat "$T/out")"
+dv dossier verify "$CODE" >/dev/null && ok || bad "verify after rating"
+
 dv statemachine --dot >"$T/out" && grep -q "digraph" "$T/out" && ok || bad "statemachine --dot"
 dv statemachine >"$T/out" && grep -q "^supplement_requested" "$T/out" && ok || bad "statemachine table"
 

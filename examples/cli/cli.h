@@ -82,6 +82,8 @@ int cli_dossier_sign(dvc_cli *cli, int argc, char **argv);
 /* Take --key FILE and --cert FILE (else $DVC_SIGN_KEY, $DVC_SIGN_CERT; the
  * password from $DVC_SIGN_KEY_PASSWORD) out of argv into *o; 0. */
 int cli_sign_opts(int *argc, char **argv, dvc_sign_opts *o);
+int cli_dossier_rate(dvc_cli *cli, int argc, char **argv);
+int cli_dossier_rating(dvc_cli *cli, int argc, char **argv);
 int cli_payment_counter(dvc_cli *cli, int argc, char **argv);
 int cli_payment_refund(dvc_cli *cli, int argc, char **argv);
 int cli_account_files(dvc_cli *cli, int argc, char **argv);

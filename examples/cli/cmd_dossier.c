@@ -460,7 +460,8 @@ int cmd_dossier(dvc_cli *cli, int argc, char **argv)
 		{"track", dossier_track}, {"history", dossier_history},
 		{"verify", dossier_verify}, {"list", dossier_list},
 		{"attach", cli_dossier_attach}, {"files", cli_dossier_files},
-		{"download", cli_dossier_download}, {"sign", cli_dossier_sign}, {NULL, NULL}};
+		{"download", cli_dossier_download}, {"sign", cli_dossier_sign},
+		{"rate", cli_dossier_rate}, {"rating", cli_dossier_rating}, {NULL, NULL}};
 	return cli_subcommand(cli, argc, argv, "dossier", subs);
 }
 

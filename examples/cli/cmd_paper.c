@@ -9,6 +9,9 @@
  *   dvc account files USERNAME
  *   dvc payment counter CODE --officer U --receipt NO --amount N [--method cash|card|transfer]
  *   dvc payment refund CODE --officer U --receipt NO --amount N --reason TEXT [--method M]
+ *   dvc dossier rate CODE (--account U | --secret S) --score overall=N [--score CRITERION=N ...]
+ *                   [--comment TEXT]
+ *   dvc dossier rating CODE ACTOR
  *
  * ACTOR is --officer U, --account U or --secret S. FILE is a path ("-" reads
  * standard input); it is streamed, never read whole. Everything else is the
@@ -323,4 +326,79 @@ int cli_payment_counter(dvc_cli *cli, int argc, char **argv)
 int cli_payment_refund(dvc_cli *cli, int argc, char **argv)
 {
 	return payment_counter(cli, argc, argv, 1);
+}
+
+/* --score CRITERION=N, repeated; names and ranges are checked by the library. */
+int cli_dossier_rate(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_rating_req q = DVC_RATING_REQ_INIT;
+	const char *sc;
+	dvc_db *db;
+	int rc;
+	q.comment = cli_option(&argc, argv, "--comment");
+	while ((sc = cli_option(&argc, argv, "--score"))) {
+		char name[32];
+		const char *eq = strchr(sc, '=');
+		dvc_rating_criterion c;
+		long v;
+		char *end;
+		if (!eq || (size_t)(eq - sc) >= sizeof name)
+			return cli_fail("--score takes CRITERION=N (e.g. overall=5)");
+		memcpy(name, sc, (size_t)(eq - sc));
+		name[eq - sc] = '\0';
+		if (dvc_rating_criterion_parse(name, &c) != DVC_OK)
+			return cli_fail_lib("rate");
+		errno = 0;
+		v = strtol(eq + 1, &end, 10);
+		if (errno || end == eq + 1 || *end || v < -1000 || v > 1000)
+			return cli_fail("--score %s: N is a whole number", name);
+		q.scores[c] = (int)v;
+	}
+	if ((rc = cli_take_actor(&argc, argv, &q.actor)) != 0 || argc != 2)
+		return rc > 0 ? rc : cli_fail("usage: dvc dossier rate CODE (--account U | --secret S) "
+					      "--score overall=N [--score CRITERION=N ...] [--comment TEXT]");
+	if (!(db = cli_db(cli)))
+		return 1;
+	if (dvc_dossier_rate(db, argv[1], &q) != DVC_OK)
+		return cli_fail_lib("rate");
+	if (cli->json) {
+		dvc_rating *r;
+		char *j = NULL;
+		if (dvc_dossier_rating_get(db, argv[1], &q.actor, &r) != DVC_OK)
+			return cli_fail_lib("rating");
+		rc = cli_emit_view(dvc_rating_json(r, &j), &j, "rating");
+		dvc_rating_free(r);
+		return rc;
+	}
+	printf("rated %s: overall %d/%d\n", argv[1], q.scores[DVC_CRIT_OVERALL], DVC_RATING_SCORE_MAX);
+	return 0;
+}
+
+int cli_dossier_rating(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_actor who;
+	dvc_rating *r;
+	dvc_db *db;
+	char *j = NULL;
+	int rc;
+	if ((rc = cli_take_actor(&argc, argv, &who)) != 0 || argc != 2)
+		return rc > 0 ? rc : cli_fail("usage: dvc dossier rating CODE " CLI_ACTOR_OPTS);
+	if (!(db = cli_db(cli)))
+		return 1;
+	if (dvc_dossier_rating_get(db, argv[1], &who, &r) != DVC_OK)
+		return cli_fail_lib("rating");
+	if (cli->json) {
+		rc = cli_emit_view(dvc_rating_json(r, &j), &j, "rating");
+		dvc_rating_free(r);
+		return rc;
+	}
+	for (int i = 0; i < DVC_RATING_CRITERIA; i++)
+		if (r->scores[i])
+			printf("%-12s %d/%d  %s\n", dvc_rating_criterion_name((dvc_rating_criterion)i),
+			       r->scores[i], DVC_RATING_SCORE_MAX,
+			       dvc_rating_criterion_label_vi((dvc_rating_criterion)i));
+	if (*r->comment)
+		printf("comment: %s\n", r->comment);
+	dvc_rating_free(r);
+	return 0;
 }

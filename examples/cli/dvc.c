@@ -65,7 +65,10 @@ static const struct command {
 				 "  dossier attach CODE COMPONENT FILE ACTOR [--name N] [--form original|copy|ecopy]"
 				 " [--replace ID | --supplement] [--result] | CODE COMPONENT --reuse ID --account U\n"
 				 "  dossier files CODE ACTOR | download CODE FILE-ID ACTOR [--out PATH]\n"
-				 "  dossier sign CODE --officer U [--key FILE --cert FILE]   the result, XML-DSig"},
+				 "  dossier sign CODE --officer U [--key FILE --cert FILE]   the result, XML-DSig\n"
+				 "  dossier rate CODE (--account U | --secret S) --score overall=N"
+				 " [--score CRITERION=N ...] [--comment T]\n"
+				 "  dossier rating CODE (--officer U | --account U | --secret S)"},
 	{"payment", cmd_payment, "payment request CODE | callback QUERY-STRING | sign QUERY-STRING\n"
 				 "                            (gateway secret from DVC_GATEWAY_SECRET,"
 				 " name from DVC_GATEWAY)"},

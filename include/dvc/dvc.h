@@ -26,6 +26,7 @@
 #include "dvc/view.h"
 #include "dvc/document.h"
 #include "dvc/sign.h"
+#include "dvc/rating.h"
 
 #ifdef __cplusplus
 extern "C" {

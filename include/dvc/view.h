@@ -16,6 +16,7 @@
 #include "dvc/catalog.h"
 #include "dvc/common.h"
 #include "dvc/dossier.h"
+#include "dvc/rating.h"
 #include "dvc/report.h"
 #include "dvc/slip.h"
 
@@ -99,6 +100,8 @@ DVC_API int dvc_report_json(const dvc_report *r, char **out);
 DVC_API int dvc_bottlenecks_json(const dvc_bottlenecks *b, char **out);
 /** [{code, name, formula, numerator, denominator, value}]. */
 DVC_API int dvc_index_json(const dvc_index_row *rows, size_t n, char **out);
+/** {at, scores: {criterion name: score, only those rated}, comment}. */
+DVC_API int dvc_rating_json(const dvc_rating *r, char **out);
 
 #ifdef __cplusplus
 }
