@@ -86,6 +86,23 @@ static int64_t mem_read(void *ctx, void *buf, size_t cap)
 	return (int64_t)k;
 }
 
+/* A PDF header, then zeros, up to `total` bytes: a 2 GB upload without 2 GB. */
+typedef struct zero_src {
+	int64_t total, sent;
+} zero_src;
+
+static int64_t zero_read(void *ctx, void *buf, size_t cap)
+{
+	static const char head[] = "%PDF-1.4\n";
+	zero_src *z = ctx;
+	size_t k = (int64_t)cap < z->total - z->sent ? cap : (size_t)(z->total - z->sent);
+	memset(buf, 0, k);
+	if (z->sent == 0 && k >= sizeof head - 1)
+		memcpy(buf, head, sizeof head - 1);
+	z->sent += (int64_t)k;
+	return (int64_t)k;
+}
+
 /* A PDF of n bytes: a real header, then filler. */
 static unsigned char *pdf(size_t n, unsigned char fill)
 {
@@ -290,6 +307,20 @@ START_TEST(bad_uploads_are_refused_and_store_nothing)
 	q.read_ctx = &src;
 	ck_dvc(dvc_dossier_attach(db, r.code, &q, NULL), DVC_ETOOBIG);
 	ck_assert_uint_eq(src.off, 0);
+	/* 2 GB streamed without a declared size: read only up to the default
+	 * 20 MiB limit (plus at most one chunk), then refused */
+	{
+		zero_src z = {(int64_t)2 * 1024 * 1024 * 1024, 0};
+		q.declared_size = -1;
+		q.read = zero_read;
+		q.read_ctx = &z;
+		ck_dvc(dvc_dossier_attach(db, r.code, &q, NULL), DVC_ETOOBIG);
+		ck_assert_int_le(z.sent, DVC_FILE_DEFAULT_MAX_BYTES + DVC_FILE_CHUNK);
+		ck_assert_int_gt(z.sent, DVC_FILE_DEFAULT_MAX_BYTES);
+		q.read = mem_read;
+		q.read_ctx = &src;
+		q.declared_size = (int64_t)2 * 1024 * 1024 * 1024;
+	}
 	/* a stream longer than the limit, undeclared: stopped at the limit */
 	pol.max_file_bytes = 3000;
 	ck_ok(dvc_procedure_policy_set(db, P4, &pol));
