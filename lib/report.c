@@ -161,43 +161,125 @@ void dvc_bottlenecks_free(dvc_bottlenecks *b)
 
 /* ---- citizen-service index (Decision 766/QĐ-TTg) ---- */
 
+#include "dvc/rating.h"
+
+static const struct {
+	const char *code, *name;
+	double points;
+} groups[DVC_INDEX_GROUPS] = {
+	{"publicity", "Công khai, minh bạch", 18},
+	{"progress", "Tiến độ, kết quả giải quyết", 20},
+	{"digitization", "Số hóa hồ sơ", 22},
+	{"online", "Cung cấp dịch vụ trực tuyến", 22},
+	{"satisfaction", "Mức độ hài lòng", 18},
+};
+
+/* The indicators, in group order. Shares of a group's points marked 0 in
+ * `confirmed` are libdvc's even split of what the sources did not itemise
+ * (docs/report.md). */
+enum { IX_PUBLISHED, IX_PUBLICITY_REST, IX_PROGRESS, IX_DIGITIZED_DOSSIER, IX_DIGITIZED_RESULT,
+       IX_ONLINE, IX_ONLINE_PAYMENT, IX_SATISFACTION, IX_SATISFACTION_REST, IX_COUNT };
+static const struct {
+	const char *code, *name, *formula;
+	dvc_index_group group;
+	double points;
+	int confirmed, computable;
+} indicators[IX_COUNT] = {
+	{"published_on_time", "Tỷ lệ thủ tục hành chính được cập nhật, công khai đúng hạn",
+	 "not computable: the catalog records no publication deadline or publication date",
+	 DVC_INDEX_PUBLICITY, 4, 1, 0},
+	{"publicity_other", "Các chỉ số còn lại của nhóm Công khai, minh bạch",
+	 "not computable: the indicators making up the other 14 points are unconfirmed",
+	 DVC_INDEX_PUBLICITY, 14, 0, 0},
+	{"progress", "Tỷ lệ hồ sơ giải quyết đúng hạn",
+	 "dossiers whose result was ready by the appointment / dossiers with a result",
+	 DVC_INDEX_PROGRESS, 20, 1, 1},
+	{"digitized_dossier", "Tỷ lệ số hóa hồ sơ",
+	 "dossiers received with at least one component file / dossiers received",
+	 DVC_INDEX_DIGITIZATION, 11, 0, 1},
+	{"digitized_result", "Tỷ lệ cấp kết quả giải quyết điện tử",
+	 "results delivered online (electronic result) / results handed over",
+	 DVC_INDEX_DIGITIZATION, 11, 0, 1},
+	{"online", "Tỷ lệ hồ sơ trực tuyến",
+	 "dossiers submitted online / dossiers submitted", DVC_INDEX_ONLINE, 11, 0, 1},
+	{"online_payment", "Tỷ lệ hồ sơ thanh toán trực tuyến",
+	 "dossiers with a fee paid in full online / dossiers with a fee due", DVC_INDEX_ONLINE, 11, 0, 1},
+	{"satisfaction", "Tỷ lệ hài lòng trong tiếp nhận, giải quyết thủ tục hành chính",
+	 "rated dossiers with an overall score of 4 or 5 / rated dossiers",
+	 DVC_INDEX_SATISFACTION, 6, 1, 1},
+	{"satisfaction_other", "Các chỉ số còn lại của nhóm Mức độ hài lòng",
+	 "not computable: the indicators making up the other 12 points are unconfirmed",
+	 DVC_INDEX_SATISFACTION, 12, 0, 0},
+};
+
 int dvc_report_index(dvc_db *db, const dvc_report_opts *opts, dvc_index_row **rows, size_t *n)
 {
+	static const dvc_report_row none = {0};
 	dvc_report_opts o;
 	dvc_report *r;
 	const dvc_report_row *all;
 	dvc_index_row *ix;
+	int64_t extra[4], num[IX_COUNT] = {0}, den[IX_COUNT] = {0};
 	int rc;
 	if (!db || !rows || !n)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_report_index needs a store and out pointers");
 	if ((rc = resolve(db, opts, &o)) != DVC_OK)
 		return rc;
 	o.group = DVC_GROUP_NONE;
-	if ((rc = dvc_report_compute(db, &o, &r)) != DVC_OK)
+	if ((rc = dvc__store_index_extra(db, &o, DVC_RATING_SATISFIED, extra)) != DVC_OK ||
+	    (rc = dvc_report_compute(db, &o, &r)) != DVC_OK)
 		return rc;
-	if (!(ix = dvc__calloc(4, sizeof *ix))) {
-		dvc_report_free(r);
-		return dvc__oom();
-	}
-	static const dvc_report_row none = {"", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 	all = dvc_report_count(r) ? dvc_report_at(r, 0) : &none;
-	/* Static strings only: the rows outlive the report. */
-	ix[0] = (dvc_index_row){"progress", "Tiến độ giải quyết",
-		"dossiers whose result was ready by the appointment / dossiers with a result", all->settled_on_time,
-		all->settled_on_time + all->settled_late, 0};
-	ix[1] = (dvc_index_row){"online", "Dịch vụ công trực tuyến",
-		"dossiers submitted online / dossiers submitted", all->received_online, all->received, 0};
-	ix[2] = (dvc_index_row){"online_payment", "Thanh toán trực tuyến",
-		"dossiers with a fee paid in full online / dossiers with a fee due", all->paid_online_count,
-		all->fee_due_count, 0};
-	ix[3] = (dvc_index_row){"digitized_result", "Số hóa kết quả giải quyết",
-		"results delivered online (electronic result) / results handed over", all->returned_online,
-		all->returned, 0};
-	for (int i = 0; i < 4; i++)
-		ix[i].value = ix[i].denominator ? (double)ix[i].numerator / (double)ix[i].denominator : 0.0;
+	num[IX_PROGRESS] = all->settled_on_time;
+	den[IX_PROGRESS] = all->settled_on_time + all->settled_late;
+	num[IX_DIGITIZED_DOSSIER] = extra[1];
+	den[IX_DIGITIZED_DOSSIER] = extra[0];
+	num[IX_DIGITIZED_RESULT] = all->returned_online;
+	den[IX_DIGITIZED_RESULT] = all->returned;
+	num[IX_ONLINE] = all->received_online;
+	den[IX_ONLINE] = all->received;
+	num[IX_ONLINE_PAYMENT] = all->paid_online_count;
+	den[IX_ONLINE_PAYMENT] = all->fee_due_count;
+	num[IX_SATISFACTION] = extra[3];
+	den[IX_SATISFACTION] = extra[2];
 	dvc_report_free(r);
+	if (!(ix = dvc__calloc(IX_COUNT, sizeof *ix)))
+		return dvc__oom();
+	/* Static strings only: the rows are one block freed with dvc_free(). */
+	for (int i = 0; i < IX_COUNT; i++) {
+		dvc_index_row *x = &ix[i];
+		x->code = indicators[i].code;
+		x->name = indicators[i].name;
+		x->formula = indicators[i].formula;
+		x->group = indicators[i].group;
+		x->computable = indicators[i].computable;
+		x->max_points = indicators[i].points;
+		x->max_points_confirmed = indicators[i].confirmed;
+		x->numerator = num[i];
+		x->denominator = den[i];
+		x->value = den[i] ? (double)num[i] / (double)den[i] : 0.0;
+		x->points = x->computable ? x->value * x->max_points : 0.0;
+	}
 	*rows = ix;
-	*n = 4;
+	*n = IX_COUNT;
+	return DVC_OK;
+}
+
+int dvc_index_totals(const dvc_index_row *rows, size_t n, dvc_index_group_total *out)
+{
+	if ((!rows && n) || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_index_totals needs the rows and an out array");
+	for (int g = 0; g < DVC_INDEX_GROUPS; g++)
+		out[g] = (dvc_index_group_total){(dvc_index_group)g, groups[g].code, groups[g].name,
+						 groups[g].points, 0, 0};
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned)rows[i].group >= DVC_INDEX_GROUPS)
+			return dvc__err(DVC_EINVAL, "group", "row %zu has no index group", i);
+		if (rows[i].computable) {
+			out[rows[i].group].computable_points += rows[i].max_points;
+			out[rows[i].group].points += rows[i].points;
+		}
+	}
 	return DVC_OK;
 }
 

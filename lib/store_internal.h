@@ -284,6 +284,8 @@ typedef int (*dvc__register_cb)(void *ctx, const char *code, const char *procedu
 				dvc_time submitted, dvc_time received, dvc_time due, dvc_time forwarded,
 				dvc_time result, dvc_time returned, int state);
 int dvc__store_register(dvc_db *db, dvc_time from, dvc_time to, dvc__register_cb cb, void *ctx);
+/* [received, received with a component file, rated, rated overall >= satisfied] (report period, as of). */
+int dvc__store_index_extra(dvc_db *db, const dvc_report_opts *o, int satisfied, int64_t out[4]);
 
 /* ---- payments (store_payment.c) ---- */
 enum { DVC__PAY_REQUESTED = 0, DVC__PAY_PAID = 1, DVC__PAY_DECLINED = 2, DVC__PAY_REFUND_PENDING = 3,

@@ -256,3 +256,33 @@ int dvc__store_register(dvc_db *db, dvc_time from, dvc_time to, dvc__register_cb
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the register");
 }
+
+/* Figures the service index needs beyond the grouped report: dossiers
+ * received by ?3 (of which with at least one component file added by ?3),
+ * and dossiers rated by ?3 (of which overall score >= ?4). */
+static const char SQL_INDEX_EXTRA[] =
+	"SELECT coalesce(sum(d.received_at IS NOT NULL AND d.received_at <= ?3), 0),"
+	" coalesce(sum(d.received_at IS NOT NULL AND d.received_at <= ?3 AND EXISTS (SELECT 1 FROM"
+	" dossier_file f WHERE f.dossier_id = d.id AND f.component >= 0 AND f.added_at <= ?3)), 0),"
+	" coalesce(sum(EXISTS (SELECT 1 FROM rating r WHERE r.dossier_id = d.id AND r.at <= ?3)), 0),"
+	" coalesce(sum(EXISTS (SELECT 1 FROM rating r JOIN rating_score s ON s.dossier_id = r.dossier_id"
+	" AND s.criterion = 0 WHERE r.dossier_id = d.id AND r.at <= ?3 AND s.score >= ?4)), 0)"
+	" FROM dossier d WHERE d.submitted_at >= ?1 AND d.submitted_at < ?2 AND d.state <> 0";
+
+int dvc__store_index_extra(dvc_db *db, const dvc_report_opts *o, int satisfied, int64_t out[4])
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_INDEX_EXTRA);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, o->from);
+	sqlite3_bind_int64(st, 2, o->to);
+	sqlite3_bind_int64(st, 3, o->asof);
+	sqlite3_bind_int(st, 4, satisfied);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		for (int i = 0; i < 4; i++)
+			out[i] = sqlite3_column_int64(st, i);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "computing the service index");
+}

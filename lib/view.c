@@ -468,19 +468,56 @@ int dvc_bottlenecks_json(const dvc_bottlenecks *b, char **out)
 int dvc_index_json(const dvc_index_row *rows, size_t n, char **out)
 {
 	unsigned long failures = dvc__alloc_failures();
-	cJSON *a;
+	dvc_index_group_total t[DVC_INDEX_GROUPS];
+	double total = 0, computable = 0, max = 0;
+	cJSON *o, *gs, *ns;
 	VIEW_BEGIN(out, rows || n == 0);
-	a = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++) {
-		cJSON *x = put(a, NULL, cJSON_CreateObject());
-		put_str(x, "code", rows[i].code);
-		put_str(x, "name", rows[i].name);
-		put_str(x, "formula", rows[i].formula);
-		put_num(x, "numerator", (double)rows[i].numerator);
-		put_num(x, "denominator", (double)rows[i].denominator);
-		put_num(x, "value", rows[i].value);
+	if (dvc_index_totals(rows, n, t) != DVC_OK)
+		return dvc_error_last()->code;
+	o = cJSON_CreateObject();
+	gs = put(o, "groups", cJSON_CreateArray());
+	for (int g = 0; g < DVC_INDEX_GROUPS; g++) {
+		cJSON *go = put(gs, NULL, cJSON_CreateObject()), *is;
+		put_str(go, "code", t[g].code);
+		put_str(go, "name", t[g].name);
+		put_num(go, "max_points", t[g].max_points);
+		put_num(go, "computable_points", t[g].computable_points);
+		put_num(go, "points", t[g].points);
+		is = put(go, "indicators", cJSON_CreateArray());
+		for (size_t i = 0; i < n; i++) {
+			if (rows[i].group != t[g].group || !rows[i].computable)
+				continue;
+			cJSON *x = put(is, NULL, cJSON_CreateObject());
+			put_str(x, "code", rows[i].code);
+			put_str(x, "name", rows[i].name);
+			put_str(x, "formula", rows[i].formula);
+			put_num(x, "numerator", (double)rows[i].numerator);
+			put_num(x, "denominator", (double)rows[i].denominator);
+			put_num(x, "value", rows[i].value);
+			put_num(x, "max_points", rows[i].max_points);
+			put(x, "max_points_confirmed", cJSON_CreateBool(rows[i].max_points_confirmed));
+			put_num(x, "points", rows[i].points);
+		}
+		total += t[g].points;
+		computable += t[g].computable_points;
+		max += t[g].max_points;
 	}
-	return finish(a, failures, out);
+	ns = put(o, "not_computable", cJSON_CreateArray());
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].computable)
+			continue;
+		cJSON *x = put(ns, NULL, cJSON_CreateObject());
+		put_str(x, "code", rows[i].code);
+		put_str(x, "group", t[rows[i].group].code);
+		put_str(x, "name", rows[i].name);
+		put_num(x, "max_points", rows[i].max_points);
+		put(x, "max_points_confirmed", cJSON_CreateBool(rows[i].max_points_confirmed));
+		put_str(x, "reason", rows[i].formula);
+	}
+	put_num(o, "points", total);
+	put_num(o, "computable_points", computable);
+	put_num(o, "max_points", max);
+	return finish(o, failures, out);
 }
 
 int dvc_rating_json(const dvc_rating *r, char **out)

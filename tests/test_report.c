@@ -267,14 +267,61 @@ START_TEST(service_index_and_register_carry_no_personal_data)
 	size_t n;
 	char *csv;
 	size_t len, lines = 0;
+	dvc_rating_req q = DVC_RATING_REQ_INIT;
+	dvc_index_group_total t[DVC_INDEX_GROUPS];
+	double total = 0;
+	char *j;
+	/* the one returned dossier is rated 5: satisfied */
+	q.actor = (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, on_time.secret};
+	q.scores[DVC_CRIT_OVERALL] = 5;
+	ck_ok(dvc_dossier_rate(db, on_time.code, &q));
 	ck_ok(dvc_report_index(db, &o, &ix, &n));
-	ck_assert_uint_eq(n, 4);
-	ck_assert_str_eq(ix[0].code, "progress");
-	ck_assert_int_eq(ix[0].numerator, 1);
-	ck_assert_int_eq(ix[0].denominator, 2);
-	ck_assert_str_eq(ix[2].code, "online_payment");
-	ck_assert(ix[2].value > 0.99);
+	ck_assert_uint_eq(n, 9);
+#define IX(i, c, g, num, den, comp, maxp, pts)                                               \
+	do {                                                                                 \
+		ck_assert_str_eq(ix[i].code, c);                                             \
+		ck_assert_int_eq(ix[i].group, g);                                            \
+		ck_assert_int_eq(ix[i].numerator, num);                                      \
+		ck_assert_int_eq(ix[i].denominator, den);                                    \
+		ck_assert_int_eq(ix[i].computable, comp);                                    \
+		ck_assert_double_eq_tol(ix[i].max_points, maxp, 1e-9);                       \
+		ck_assert_double_eq_tol(ix[i].points, pts, 1e-9);                            \
+	} while (0)
+	/* 7 dossiers: 2 settled (1 on time); 5 received, none with files; 1 returned,
+	 * at the counter; 4 of 7 online; the one fee due paid online; 1 rating, satisfied */
+	IX(0, "published_on_time", DVC_INDEX_PUBLICITY, 0, 0, 0, 4, 0);
+	IX(1, "publicity_other", DVC_INDEX_PUBLICITY, 0, 0, 0, 14, 0);
+	IX(2, "progress", DVC_INDEX_PROGRESS, 1, 2, 1, 20, 10);
+	IX(3, "digitized_dossier", DVC_INDEX_DIGITIZATION, 0, 5, 1, 11, 0);
+	IX(4, "digitized_result", DVC_INDEX_DIGITIZATION, 0, 1, 1, 11, 0);
+	IX(5, "online", DVC_INDEX_ONLINE, 4, 7, 1, 11, 11.0 * 4 / 7);
+	IX(6, "online_payment", DVC_INDEX_ONLINE, 1, 1, 1, 11, 11);
+	IX(7, "satisfaction", DVC_INDEX_SATISFACTION, 1, 1, 1, 6, 6);
+	IX(8, "satisfaction_other", DVC_INDEX_SATISFACTION, 0, 0, 0, 12, 0);
+#undef IX
+	ck_assert_int_eq(ix[2].max_points_confirmed, 1);
+	ck_assert_int_eq(ix[3].max_points_confirmed, 0);
+	ck_assert_ptr_nonnull(strstr(ix[0].formula, "not computable"));
+	ck_ok(dvc_index_totals(ix, n, t));
+	for (int g = 0; g < DVC_INDEX_GROUPS; g++)
+		total += t[g].max_points;
+	ck_assert_double_eq_tol(total, 100, 1e-9);
+	ck_assert_str_eq(t[DVC_INDEX_ONLINE].code, "online");
+	ck_assert_double_eq_tol(t[DVC_INDEX_ONLINE].points, 11 + 11.0 * 4 / 7, 1e-9);
+	ck_assert_double_eq_tol(t[DVC_INDEX_ONLINE].computable_points, 22, 1e-9);
+	ck_assert_double_eq_tol(t[DVC_INDEX_PUBLICITY].computable_points, 0, 1e-9);
+	ck_assert_double_eq_tol(t[DVC_INDEX_SATISFACTION].computable_points, 6, 1e-9);
+	ck_ok(dvc_index_json(ix, n, &j));
+	ck_assert_ptr_nonnull(strstr(j, "\"not_computable\":[{\"code\":\"published_on_time\""));
+	ck_assert_ptr_nonnull(strstr(j, "\"computable_points\":70"));
+	dvc_free(j);
 	dvc_free(ix);
+	/* a rating made after "as of" is not counted */
+	o.asof = instant("2026-03-09T07:00:00+07:00");
+	ck_ok(dvc_report_index(db, &o, &ix, &n));
+	ck_assert_int_eq(ix[7].denominator, 0);
+	dvc_free(ix);
+	o.asof = 0;
 	ck_ok(dvc_report_register_csv(db, &o, &csv, &len));
 	for (size_t i = 0; i < len; i++)
 		lines += csv[i] == '\n';

@@ -119,10 +119,33 @@ static int report_index(dvc_cli *cli, int argc, char **argv)
 		dvc_free(rows);
 		return rc;
 	}
-	printf("%-17s %8s %10s %12s  %s\n", "indicator", "value", "numerator", "denominator", "name");
-	for (size_t i = 0; i < n; i++)
-		printf("%-17s %7.1f%% %10lld %12lld  %s\n", rows[i].code, rows[i].value * 100,
-		       (long long)rows[i].numerator, (long long)rows[i].denominator, rows[i].name);
+	{
+		dvc_index_group_total t[DVC_INDEX_GROUPS];
+		double total = 0, computable = 0;
+		if (dvc_index_totals(rows, n, t) != DVC_OK) {
+			dvc_free(rows);
+			return cli_fail_lib("index");
+		}
+		for (int g = 0; g < DVC_INDEX_GROUPS; g++) {
+			printf("%-13s %6.2f / %5.2f of %2.0f points  %s\n", t[g].code, t[g].points,
+			       t[g].computable_points, t[g].max_points, t[g].name);
+			for (size_t i = 0; i < n; i++)
+				if (rows[i].group == t[g].group && rows[i].computable)
+					printf("  %-18s %6.1f%% %8lld / %-8lld %5.2f of %5.2f%s  %s\n", rows[i].code,
+					       rows[i].value * 100, (long long)rows[i].numerator,
+					       (long long)rows[i].denominator, rows[i].points, rows[i].max_points,
+					       rows[i].max_points_confirmed ? "" : "*", rows[i].name);
+			total += t[g].points;
+			computable += t[g].computable_points;
+		}
+		printf("total         %6.2f / %5.2f of 100 points  (* share of the group unconfirmed)\n",
+		       total, computable);
+		printf("not computable:\n");
+		for (size_t i = 0; i < n; i++)
+			if (!rows[i].computable)
+				printf("  %-18s %5.2f points  %s\n", rows[i].code, rows[i].max_points,
+				       rows[i].formula);
+	}
 	dvc_free(rows);
 	return 0;
 }

@@ -97,8 +97,9 @@ class CliSource:
         return self._run("bottlenecks", "--asof", self._iso(asof))
 
     def service_index(self, start, end, asof):
-        return self._run("index", "--from", self._iso(start), "--to", self._iso(end),
-                         "--asof", self._iso(asof))
+        d = self._run("index", "--from", self._iso(start), "--to", self._iso(end),
+                      "--asof", self._iso(asof))
+        return [{k: r[k] for k in INDEX_FIELDS} for g in d["groups"] for r in g["indicators"]]
 
     def register_csv(self, start, end):
         return self._run("register", "--from", self._iso(start), "--to", self._iso(end), raw=True)
@@ -128,8 +129,9 @@ class BindingsSource:
 
     def service_index(self, start, end, asof):
         rows = self.store.service_index(from_=start, to=end, asof=asof)
-        return [r if isinstance(r, dict) else {k: getattr(r, k) for k in INDEX_FIELDS}
+        rows = [r if isinstance(r, dict) else {k: getattr(r, k) for k in INDEX_FIELDS + ["computable"]}
                 for r in rows]
+        return [{k: r[k] for k in INDEX_FIELDS} for r in rows if r["computable"]]
 
     def register_csv(self, start, end):
         out = self.store.register_csv(from_=start, to=end)

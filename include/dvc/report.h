@@ -102,18 +102,52 @@ DVC_API size_t dvc_bottlenecks_count(const dvc_bottlenecks *b);
 DVC_API const dvc_bottleneck_row *dvc_bottlenecks_at(const dvc_bottlenecks *b, size_t i);
 DVC_API void dvc_bottlenecks_free(dvc_bottlenecks *b);
 
-/** One indicator of the citizen-service index (Decision 766/QĐ-TTg) that this data supports. */
+/** The five groups of Decision 766/QĐ-TTg (23 June 2022), 100 points in all. */
+typedef enum dvc_index_group {
+	DVC_INDEX_PUBLICITY = 0,    /**< Công khai, minh bạch: 18 points */
+	DVC_INDEX_PROGRESS = 1,     /**< Tiến độ, kết quả giải quyết: 20 */
+	DVC_INDEX_DIGITIZATION = 2, /**< Số hóa hồ sơ: 22 */
+	DVC_INDEX_ONLINE = 3,       /**< Cung cấp dịch vụ trực tuyến (online payment inside): 22 */
+	DVC_INDEX_SATISFACTION = 4  /**< Mức độ hài lòng: 18 */
+} dvc_index_group;
+#define DVC_INDEX_GROUPS 5
+
+/**
+ * One indicator of the service index. Every indicator is listed: those the
+ * stored data supports with their figures and points, the rest with
+ * computable = 0 and the reason. Points are value * max_points (linear:
+ * a libdvc simplification, see docs/report.md); max_points_confirmed = 0
+ * where the decision's split of a group's points could not be confirmed.
+ */
 typedef struct dvc_index_row {
-	const char *code;     /**< "progress", "online", "online_payment", "digitized_result" */
-	const char *name;     /**< Vietnamese name of the indicator group */
-	const char *formula;  /**< how it is computed, in English */
+	const char *code;     /**< "progress", "online", "online_payment", "digitized_result", ... */
+	const char *name;     /**< Vietnamese name of the indicator */
+	const char *formula;  /**< how it is computed (or, when not computable, why not), in English */
 	int64_t numerator, denominator;
 	double value;         /**< numerator / denominator, 0 when the denominator is 0 */
+	dvc_index_group group;
+	int computable;       /**< 1 when the stored data supports it */
+	double max_points;    /**< the indicator's share of its group's points */
+	int max_points_confirmed; /**< 1 when that share is confirmed from the decision */
+	double points;        /**< value * max_points; 0 when not computable */
 } dvc_index_row;
 
-/** The indicators over the period of `opts` (group ignored). Free with dvc_free(). */
+/** A group's totals over its indicators. */
+typedef struct dvc_index_group_total {
+	dvc_index_group group;
+	const char *code;          /**< "publicity", "progress", "digitization", "online", "satisfaction" */
+	const char *name;          /**< Vietnamese name of the group */
+	double max_points;         /**< the group's points in the decision */
+	double computable_points;  /**< sum of max_points of its computable indicators */
+	double points;             /**< sum of points of its computable indicators */
+} dvc_index_group_total;
+
+/** Every indicator over the period of `opts` (group ignored), grouped in order. Free with dvc_free(). */
 DVC_API int dvc_report_index(dvc_db *db, const dvc_report_opts *opts, dvc_index_row **rows,
 			     size_t *n);
+/** Totals per group from rows of dvc_report_index(): `out` has DVC_INDEX_GROUPS
+ * entries, out[g] for group g. */
+DVC_API int dvc_index_totals(const dvc_index_row *rows, size_t n, dvc_index_group_total *out);
 
 /**
  * The tracking register (sổ theo dõi hồ sơ) of the period as CSV (RFC 4180,

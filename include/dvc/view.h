@@ -98,7 +98,11 @@ DVC_API int dvc_catalog_stats_json(const dvc_catalog_stats *s, char **out);
 DVC_API int dvc_report_json(const dvc_report *r, char **out);
 /** [{procedure, step (0-based), unit, unit_name, role, waiting, median_dwell_hours, max_dwell_hours}]. */
 DVC_API int dvc_bottlenecks_json(const dvc_bottlenecks *b, char **out);
-/** [{code, name, formula, numerator, denominator, value}]. */
+/** The five-group index: {groups: [{code, name, max_points, computable_points,
+ * points, indicators: [{code, name, formula, numerator, denominator, value,
+ * max_points, max_points_confirmed, points}]}], not_computable: [{code, group,
+ * name, max_points, max_points_confirmed, reason}], points, computable_points,
+ * max_points}. */
 DVC_API int dvc_index_json(const dvc_index_row *rows, size_t n, char **out);
 /** {at, scores: {criterion name: score, only those rated}, comment}. */
 DVC_API int dvc_rating_json(const dvc_rating *r, char **out);
