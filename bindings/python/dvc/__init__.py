@@ -89,6 +89,8 @@ LIBDVC_VERSION = __version__
 SCHEMA_VERSION = lib.DVC_SCHEMA_VERSION
 CALENDAR_MIN_YEAR = lib.DVC_CALENDAR_MIN_YEAR
 CALENDAR_MAX_YEAR = lib.DVC_CALENDAR_MAX_YEAR
+#: The component index of a dossier's result file (Store.attach).
+FILE_RESULT = lib.DVC_FILE_RESULT
 
 #: Vietnam's time zone (UTC+7, no daylight saving), for building instants.
 VN_TZ = _dt.timezone(_dt.timedelta(hours=7), "ICT")
@@ -101,7 +103,7 @@ LunarDate = collections.namedtuple("LunarDate", "year month day leap")
 LunarDate.__doc__ = "A Vietnamese lunar date: (year, month, day, leap)."
 
 __all__ = [
-    "Store", "Calendar", "Receipt", "LunarDate", "VN_TZ",
+    "Store", "Calendar", "Receipt", "LunarDate", "VN_TZ", "FILE_RESULT",
     "version", "status_name", "payment_sign", "sms_segments", "parse_time", "format_time",
     "lunar_from_solar", "lunar_to_solar", "lunar_year_name",
     "lifecycle_table", "lifecycle_dot", "states", "actions", "roles",
@@ -264,6 +266,14 @@ def _strings(struct: Any, keep: list, **fields: Any) -> Any:
             keep.append(ffi.new("char[]", v if isinstance(v, bytes) else _s(v, k)))
             setattr(struct, k, keep[-1])
     return struct
+
+
+def _caller(client: Optional[str], keep: list) -> Any:
+    """A dvc_caller for the throttles' client key, or NULL (the unknown client)."""
+    if client is None:
+        return ffi.NULL
+    keep.append(_strings(_new("dvc_caller"), keep, client=client))
+    return keep[-1]
 
 
 def _text(p: Any) -> Optional[str]:
@@ -899,18 +909,26 @@ class Store:
         keep.append(a)
         return _strings(a, keep, **{k: v.isoformat() if isinstance(v, _dt.date) else v for k, v in m.items()})
 
-    def register_account(self, username: str, password: str, applicant: Any) -> None:
+    def register_account(self, username: str, password: str, applicant: Any, *,
+                         client: Optional[str] = None) -> None:
         """Register an applicant account. `applicant` is a dict with full_name,
-        citizen_id, birth_date, address and optionally phone, email. Raises
+        citizen_id, birth_date, address and optionally phone, email. `client`
+        (the requester's address) is limited to DVC_REGISTER_MAX_PER_CLIENT
+        registrations per window (dvc.Throttled); None: no limit. Raises
         dvc.Exists, dvc.InvalidArgument (.path names the field)."""
         keep: list = []
         a = self._applicant(applicant, keep)
-        self._status(lib.dvc_account_register, _s(username, "username"), _s(password, "password"), a)
+        self._status(lib.dvc_account_register_from, _s(username, "username"), _s(password, "password"), a,
+                     _caller(client, keep))
 
-    def login(self, username: str, password: str) -> None:
-        """Check a password (Argon2id; the GIL is released). Raises dvc.Auth,
-        or dvc.Throttled after too many failures."""
-        self._status(lib.dvc_account_login, _s(username, "username"), _s(password, "password"))
+    def login(self, username: str, password: str, *, client: Optional[str] = None) -> None:
+        """Check a password (Argon2id; the GIL is released). `client` is the
+        guesser's key for the throttles (a server passes the address; None:
+        the one shared unknown client). Raises dvc.Auth, or dvc.Throttled
+        after too many failures from that client or for that username."""
+        keep: list = []
+        self._status(lib.dvc_account_login_from, _s(username, "username"), _s(password, "password"),
+                     _caller(client, keep))
 
     def account(self, username: str) -> Dict[str, Any]:
         """A stored account: {'username', 'profile', 'created_at'}."""
@@ -967,13 +985,20 @@ class Store:
             _strings(a, keep, name=_s(account if account is not None else officer,
                                       "account" if account is not None else "officer"))
 
+    def _who(self, officer: Any, account: Any, secret: Any, keep: list) -> Any:
+        who = ffi.new("dvc_actor *")
+        keep.append(who)
+        self._actor(who, officer, account, secret, keep)
+        return who
+
     def act(self, code: str, action: str, *, officer: Optional[str] = None, account: Optional[str] = None,
             secret: Optional[str] = None, note: Optional[str] = None, target: Optional[str] = None,
             new_due: Any = None, expected_version: Optional[int] = None, delivery: Optional[str] = None,
-            payload: Union[str, bytes, None] = None) -> int:
+            payload: Union[str, bytes, None] = None, client: Optional[str] = None) -> int:
         """Apply a lifecycle action ('receive', 'forward', 'return', ...) as
         exactly one actor: an officer username, an account username, or the
-        tracking secret. Returns the dossier's new version. Raises
+        tracking secret (`client`: the caller's key for the secret's
+        throttle). Returns the dossier's new version. Raises
         dvc.Transition, dvc.Permission, dvc.Auth, dvc.Conflict, dvc.ServiceLevel..."""
         keep: list = []
         r = _new("dvc_action_req", "DVC_ACTION_INIT", action=_parse("dvc_action", _s(action, "action") and action,
@@ -981,7 +1006,7 @@ class Store:
         self._actor(r.actor, officer, account, secret, keep)
         if isinstance(payload, bytes) and b"\0" in payload:
             raise ValueError("payload contains a NUL byte")
-        _strings(r, keep, note=note, target=target, payload=payload)
+        _strings(r, keep, note=note, target=target, payload=payload, client=client)
         r.new_due = _opt_time(new_due)
         if expected_version is not None:
             if operator.index(expected_version) < 0:
@@ -992,14 +1017,16 @@ class Store:
         return self._get(lib.dvc_dossier_act, _s(code, "code"), r, ctype="int64_t")
 
     def track(self, code: str, *, officer: Optional[str] = None, account: Optional[str] = None,
-              secret: Optional[str] = None) -> Dict[str, Any]:
+              secret: Optional[str] = None, client: Optional[str] = None) -> Dict[str, Any]:
         """What tracking shows, as a dict with the state, route position,
         deadlines (aware datetimes or None), fees, and 'history': the journal
-        entries."""
+        entries. `client` is the caller's key for the tracking-secret
+        throttle (None: the shared unknown client): wrong secrets lock out
+        that client, never the dossier's owner."""
         keep: list = []
-        who = ffi.new("dvc_actor *")
-        self._actor(who, officer, account, secret, keep)
-        t = self._get(lib.dvc_dossier_track, _s(code, "code"), who, ctype="dvc_tracking *")
+        who = self._who(officer, account, secret, keep)
+        t = self._get(lib.dvc_dossier_track_from, _s(code, "code"), who, _caller(client, keep),
+                      ctype="dvc_tracking *")
         try:
             d = _record(t)
             d["state_label"] = ffi.string(lib.dvc_state_label_vi(t.state)).decode()
@@ -1024,6 +1051,256 @@ class Store:
         """Check the journal hash chain of one dossier or all; returns how many
         were checked. Raises dvc.Corrupt where the chain breaks."""
         return self._get(lib.dvc_dossier_verify, _s(code, "code", True), ctype="size_t")
+
+    # ---- views (the library's JSON, as every front end shows it) ----
+
+    def _view(self, fn: Callable[..., int], *args: Any) -> Any:
+        return json.loads(_owned_text(self._get(fn, *args, ctype="char *")))
+
+    def dossier_view(self, code: str, *, officer: Optional[str] = None, account: Optional[str] = None,
+                     secret: Optional[str] = None, client: Optional[str] = None) -> Dict[str, Any]:
+        """What `who` sees of a dossier, as the CLI and the HTTP example show
+        it (dvc_dossier_view_json): tracking with the slips, attachments and
+        the allowed actions; instants as ISO 8601 strings. Errors as track()."""
+        keep: list = []
+        who = self._who(officer, account, secret, keep)
+        return self._view(lib.dvc_dossier_view_json, _s(code, "code"), who, _caller(client, keep))
+
+    def allowed_actions(self, code: str, *, officer: Optional[str] = None, account: Optional[str] = None,
+                        secret: Optional[str] = None, client: Optional[str] = None) -> Dict[str, Any]:
+        """A dry run of every action by `who`, changing nothing
+        (dvc_dossier_allowed_actions): {code, state, version, actions[{action,
+        needs[], ...}] (the allowed ones), refused[{action, error, message}]}. Errors as track()."""
+        keep: list = []
+        who = self._who(officer, account, secret, keep)
+        out = ffi.new("dvc_allowed_actions **")
+        self._status(lib.dvc_dossier_allowed_actions, _s(code, "code"), who, _caller(client, keep), out)
+        try:
+            return json.loads(_owned_text(_owned(lib.dvc_allowed_actions_json, out[0])))
+        finally:
+            lib.dvc_allowed_actions_free(out[0])
+
+    # ---- documents ----
+
+    def _stream(self, fn: Callable[..., int], *args: Any, sink: Any = None) -> Optional[bytes]:
+        """fn(db, *args, write, ctx) streaming a file out to `sink` (a path, a
+        binary file object, or None: returned as bytes)."""
+        chunks: List[bytes] = []
+        err: list = []
+        f = open(sink, "wb") if isinstance(sink, (str, os.PathLike)) else sink
+
+        def write(ctx: Any, buf: Any, n: int) -> int:
+            data = ffi.buffer(buf, n)[:]
+            chunks.append(data) if f is None else f.write(data)
+            return 0
+        cb = ffi.callback("int(void *, const void *, size_t)", write,
+                          onerror=lambda t, v, tb: err.append(v) or 1)
+        try:
+            rc = self._call(fn, *args, cb, ffi.NULL)
+        finally:
+            if f is not sink:
+                f.close()
+        if err:
+            raise err[0]
+        _check(rc)
+        return b"".join(chunks) if f is None else None
+
+    def attach(self, code: str, component: int, content: Any = None, *, name: str,
+               officer: Optional[str] = None, account: Optional[str] = None, secret: Optional[str] = None,
+               form: str = "original", mode: str = "add", replaces: Optional[int] = None,
+               size: Optional[int] = None, reuse: Optional[int] = None) -> Dict[str, Any]:
+        """Stream a file into component `component` of a dossier (an index
+        into the procedure's documents, or dvc.FILE_RESULT). `content` is
+        bytes, a path or a binary file object read in chunks; or give
+        `reuse`, the id of a file in the account's own data store. `size` is
+        the size the client announced (fewer bytes: dvc.Truncated). Returns
+        the stored file as a dict (id, sha256, media_type...). Raises
+        dvc.MediaType, dvc.TooBig, dvc.Truncated, dvc.Transition, dvc.Auth,
+        dvc.Permission, dvc.InvalidArgument; nothing is stored then."""
+        keep: list = []
+        r = _new("dvc_attach_req", "DVC_ATTACH_INIT", component=component, form=_parse("dvc_file_form", form, "form"),
+                 mode=_parse("dvc_attach_mode", mode, "mode"))
+        self._actor(r.actor, officer, account, secret, keep)
+        _strings(r, keep, name=name)
+        if replaces is not None:
+            r.replaces = replaces
+        if size is not None:
+            if operator.index(size) < 0:
+                raise ValueError("size must be >= 0")
+            r.declared_size = size
+        err: list = []
+        if reuse is not None:
+            if content is not None:
+                raise TypeError("give content or reuse, not both")
+            r.reuse = reuse
+        elif content is None:
+            raise TypeError("attach() needs content (bytes, a path or a file object) or reuse")
+        else:
+            if isinstance(content, (bytes, bytearray, memoryview)):
+                import io
+                src = io.BytesIO(bytes(content))
+            elif isinstance(content, (str, os.PathLike)):
+                src = open(content, "rb")
+                keep.append(src)
+            else:
+                src = content
+
+            def read(ctx: Any, buf: Any, cap: int) -> int:
+                data = src.read(cap)
+                ffi.memmove(buf, data, len(data))
+                return len(data)
+            keep.append(ffi.callback("int64_t(void *, void *, size_t)", read,
+                                     onerror=lambda t, v, tb: err.append(v) or -1))
+            r.read = keep[-1]  # (the callback object must outlive the call)
+        out = _new("dvc_file_info")
+        try:
+            rc = self._call(lib.dvc_dossier_attach, _s(code, "code"), r, out)
+        finally:
+            for k in keep:
+                if hasattr(k, "close"):
+                    k.close()
+        if err:
+            raise err[0]
+        _check(rc)
+        return _record(out)
+
+    def files(self, code: str, *, officer: Optional[str] = None, account: Optional[str] = None,
+              secret: Optional[str] = None) -> List[Dict[str, Any]]:
+        """The dossier's files, current and replaced, oldest first (who may
+        see them: as track())."""
+        keep: list = []
+        who = self._who(officer, account, secret, keep)
+        return _rows(self._get(lib.dvc_dossier_files, _s(code, "code"), who, ctype="dvc_file_list *"),
+                     "dvc_file_list")
+
+    def download(self, code: str, file_id: int, dest: Any = None, *, officer: Optional[str] = None,
+                 account: Optional[str] = None, secret: Optional[str] = None) -> Optional[bytes]:
+        """A dossier's file, checked against its SHA-256 as it streams: as
+        bytes, or written to `dest` (a path or a binary file object). Raises
+        dvc.NotFound, dvc.Auth, dvc.Permission, dvc.Corrupt."""
+        keep: list = []
+        who = self._who(officer, account, secret, keep)
+        return self._stream(lib.dvc_dossier_download, _s(code, "code"), who, file_id, sink=dest)
+
+    def account_files(self, username: str) -> List[Dict[str, Any]]:
+        """The account's data store: the files it uploaded and the results it
+        was given, one entry per content (attach them with reuse=id)."""
+        return _rows(self._get(lib.dvc_account_files, _s(username, "username"), ctype="dvc_file_list *"),
+                     "dvc_file_list")
+
+    def account_download(self, username: str, file_id: int, dest: Any = None) -> Optional[bytes]:
+        """One file of the account's data store, as download()."""
+        return self._stream(lib.dvc_account_download, _s(username, "username"), file_id, sink=dest)
+
+    def missing(self, code: str) -> List[Dict[str, Any]]:
+        """The required components that still lack a file: [{component, name}]
+        (receipt is refused with dvc.Incomplete while the procedure's policy
+        requires files and this is not empty)."""
+        m = self._get(lib.dvc_dossier_missing, _s(code, "code"), ctype="dvc_missing *")
+        try:
+            return [{"component": m.components[i], "name": ffi.string(m.names[i]).decode()} for i in range(m.n)]
+        finally:
+            lib.dvc_missing_free(m)
+
+    def procedure_policy(self, procedure: str) -> Dict[str, Any]:
+        """The files and payment policy in force for a procedure (the default
+        when none is stored): {max_file_bytes, media_types[], require_files,
+        pay_before_return}."""
+        out, types = _new("dvc_procedure_policy"), ffi.new("char[]", 1025)
+        self._status(lib.dvc_procedure_policy_get, _s(procedure, "procedure"), out, types, len(types))
+        return {"max_file_bytes": out.max_file_bytes,
+                "media_types": ffi.string(types).decode().split(","),
+                "require_files": bool(out.require_files), "pay_before_return": bool(out.pay_before_return)}
+
+    def set_procedure_policy(self, procedure: str, *, max_file_bytes: Optional[int] = None,
+                             media_types: Any = None, require_files: bool = False,
+                             pay_before_return: bool = False) -> None:
+        """Store a procedure's policy (every version); unset values take the
+        default (DVC_PROCEDURE_POLICY_INIT). media_types: a list or a
+        comma-separated str. Raises dvc.NotFound, dvc.InvalidArgument."""
+        keep: list = []
+        p = _new("dvc_procedure_policy", require_files=bool(require_files),
+                 pay_before_return=bool(pay_before_return))
+        if max_file_bytes is not None:
+            p.max_file_bytes = max_file_bytes
+        if media_types is not None:
+            _strings(p, keep, media_types=media_types if isinstance(media_types, str) else ",".join(media_types))
+        self._status(lib.dvc_procedure_policy_set, _s(procedure, "procedure"), p)
+
+    # ---- counter payments ----
+
+    def _counter(self, fn: Callable[..., int], code: str, officer: str, receipt_no: str, amount: int,
+                 method: str, note: Optional[str]) -> None:
+        keep: list = []
+        p = _new("dvc_counter_payment", amount=operator.index(amount),
+                 method=_parse("dvc_pay_method", method, "method"))
+        _strings(p, keep, officer=_s(officer, "officer"), receipt_no=_s(receipt_no, "receipt_no"), note=note)
+        self._status(fn, _s(code, "code"), p)
+
+    def payment_counter(self, code: str, *, officer: str, receipt_no: str, amount: int,
+                        method: str = "cash", note: Optional[str] = None) -> None:
+        """Record a fee paid at the reception desk (method 'cash', 'card' or
+        'transfer'; receipt_no: the receipt (biên lai) number, unique).
+        Raises dvc.Amount, dvc.Exists, dvc.Permission, dvc.Transition."""
+        self._counter(lib.dvc_payment_counter, code, officer, receipt_no, amount, method, note)
+
+    def payment_refund(self, code: str, *, officer: str, receipt_no: str, amount: int, note: str,
+                       method: str = "cash") -> None:
+        """Refund at the counter what was paid, with the reason in `note`.
+        Raises dvc.Amount (more than was paid), dvc.InvalidArgument (no reason)."""
+        self._counter(lib.dvc_payment_counter_refund, code, officer, receipt_no, amount, method, note)
+
+    # ---- agencies (the administrative map as history) ----
+
+    def agency(self, code: str) -> Dict[str, Any]:
+        """An agency with its successor links: {code, name, level, kind,
+        parent, valid_from, valid_to (None: still in force), predecessors[],
+        successors[] ({predecessor, successor, date, act, note})}."""
+        a = self._get(lib.dvc_agency_get, _s(code, "code"), ctype="dvc_agency *")
+        try:
+            d = _record(a)
+        finally:
+            lib.dvc_agency_free(a)
+        if not d.pop("has_valid_to"):
+            d["valid_to"] = None
+        return d
+
+    def agencies(self, asof: Any = None, *, level: Optional[str] = None) -> List[Dict[str, Any]]:
+        """Agencies by code: those in force on `asof` (None: all ever stored),
+        of `level` (None: any); without their links."""
+        rows = _rows(self._get(lib.dvc_agency_find, _opt_date(asof), _s(level, "level", True),
+                               ctype="dvc_agency_list *"), "dvc_agency_list")
+        for d in rows:
+            if not d.pop("has_valid_to"):
+                d["valid_to"] = None
+            del d["predecessors"], d["successors"]
+        return rows
+
+    def agency_resolve(self, code: str, day: Any, place: Optional[str] = None) -> List[str]:
+        """The agencies in force on `day` that carry on `code`, followed link
+        by link ([] when abolished without successor); `place` (an agency
+        code or an address) chooses among the parts of a split."""
+        cap = lib.DVC_AGENCY_MAX_RESOLVED
+        out, n = ffi.new("char[%d][65]" % cap), ffi.new("size_t *")
+        self._status(lib.dvc_agency_resolve, _s(code, "code"), _to_date(day), _s(place, "place", True),
+                     out, cap, n)
+        return [ffi.string(out[i]).decode() for i in range(n[0])]
+
+    def agency_competent(self, procedure: str, place: str, day: Any) -> str:
+        """The agency competent on `day` for `procedure` at `place` (the
+        applicant's commune: a code or an address). Raises dvc.NotFound,
+        dvc.InvalidArgument (ambiguous place), dvc.Expired (agency ceased)."""
+        out = ffi.new("char[65]")
+        self._status(lib.dvc_agency_competent, _s(procedure, "procedure"), _s(place, "place"),
+                     _to_date(day), out)
+        return ffi.string(out).decode()
+
+    def agency_desk(self, agency: str, day: Any) -> str:
+        """The reception desk of `agency` on `day` (its Public Administration
+        Service Centre when one is in force, else the People's Committee)."""
+        out = ffi.new("char[65]")
+        self._status(lib.dvc_agency_desk, _s(agency, "agency"), _to_date(day), out)
+        return ffi.string(out).decode()
 
     # ---- payments ----
 
