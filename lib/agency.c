@@ -488,6 +488,29 @@ int dvc__agency_served(dvc_db *db, const char *agency, const char *level, const 
 			iso, list);
 }
 
+int dvc__agency_root(dvc_db *db, const char *code, char out[CODE_SIZE])
+{
+	char cur[CODE_SIZE];
+	snprintf(cur, sizeof cur, "%.64s", code);
+	for (int depth = 0; depth < 16; depth++) {
+		dvc_arena a = DVC_ARENA_INIT;
+		dvc_agency row;
+		int rc;
+		if ((rc = dvc__store_agency_row(db, cur, &a, &row)) != DVC_OK) {
+			dvc_arena_free(&a);
+			return rc;
+		}
+		if (!row.parent) {
+			dvc_arena_free(&a);
+			break;
+		}
+		snprintf(cur, sizeof cur, "%.64s", row.parent);
+		dvc_arena_free(&a);
+	}
+	snprintf(out, CODE_SIZE, "%.64s", cur);
+	return DVC_OK;
+}
+
 int dvc__agency_desk(dvc_db *db, const char *agency, const dvc_date *day, char out[CODE_SIZE])
 {
 	char cur[CODE_SIZE], iso[11], centres[4][CODE_SIZE];

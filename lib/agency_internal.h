@@ -21,4 +21,7 @@ int dvc__agency_competent(dvc_db *db, const dvc_procedure *p, const char *place,
 /* The reception desk for `agency` on `day`: its committee's centre, else the committee. */
 int dvc__agency_desk(dvc_db *db, const char *agency, const dvc_date *day, char out[65]);
 
+/* The root of `code`'s parent chain (the province). */
+int dvc__agency_root(dvc_db *db, const char *code, char out[65]);
+
 #endif

@@ -6,6 +6,7 @@
 #include "dvc/payment.h"
 #include "dvc/validate.h"
 #include "notify_internal.h"
+#include "agency_internal.h"
 #include "store_internal.h"
 #include "throttle_internal.h"
 #include "dossier_internal.h"
@@ -587,6 +588,88 @@ static int64_t fee_due(const dvc__proc_rt *rt, const dvc__dossier *d)
 	return sum;
 }
 
+/* After DVC_EEXPIRED for `unit`: add the units that carry it on today to the
+ * message, so that the applicant knows where to go. */
+static void name_successors(dvc_db *db, const char *field, const char *unit, const char *asof)
+{
+	char succ[8][65], list[8 * 66] = "", msg[512];
+	dvc_date day;
+	size_t n = 0, l = 0;
+	int rc = dvc_error_last()->code;
+	snprintf(msg, sizeof msg, "%s", dvc_error_last()->message);
+	if (dvc__date_parse(asof, &day) != DVC_OK ||
+	    dvc__agency_resolve(db, unit, &day, NULL, succ, 8, &n) != DVC_OK || n == 0) {
+		dvc__err(rc, field, "%s", msg); /* the resolution's own error is not the news */
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		snprintf(list + l, sizeof list - l, "%s%.64s", i ? ", " : "", succ[i]);
+		l = strlen(list);
+	}
+	dvc__err(rc, field, "%s; its successor%s on %s: %s", msg, n > 1 ? "s" : "", asof, list);
+}
+
+/* The desk and the competent agency of a new dossier, when they are not
+ * those of the version's route: a procedure served by every agency of a
+ * level goes to the one at the applicant's place, received at that
+ * agency's desk (its Public Administration Service Centre) unless the
+ * applicant lodges it at another centre of the province (Decree
+ * 118/2025/NĐ-CP). */
+static int route_for(dvc_db *db, const dvc__proc_rt *rt, const dvc_submission *s,
+		     const dvc_applicant *app, const char *asof, dvc__dossier *d)
+{
+	const char *desk = s->version >= 2 ? s->desk : NULL;
+	const char *place = s->version >= 2 && s->place ? s->place : app->address;
+	char root_desk[65], root_route[65];
+	dvc_date day;
+	int rc;
+	if ((rc = dvc__date_parse(asof, &day)) != DVC_OK)
+		return rc;
+	if (s->version >= 2 && s->place && !dvc__utf8_valid(s->place, strlen(s->place)))
+		return dvc__err(DVC_EUTF8, "place", "place is not valid UTF-8");
+	if (rt->served_level[0]) {
+		if ((rc = dvc__agency_served(db, rt->agency, rt->served_level,
+					     rt->served_kind[0] ? rt->served_kind : NULL, place, &day,
+					     d->competent)) != DVC_OK)
+			return rc;
+		if (!desk && (rc = dvc__agency_desk(db, d->competent, &day, d->desk)) != DVC_OK)
+			return rc;
+	}
+	if (desk) {
+		dvc_arena a = DVC_ARENA_INIT;
+		dvc_agency row;
+		bool ok;
+		if (strlen(desk) > 64)
+			return dvc__err(DVC_ETOOBIG, "desk", "agency code longer than 64 bytes");
+		if ((rc = dvc__store_agency_row(db, desk, &a, &row)) != DVC_OK) {
+			dvc_arena_free(&a);
+			return dvc__err(rc, "desk", "no agency %.64s to lodge the dossier at", desk);
+		}
+		ok = dvc_agency_in_force(&row, day);
+		rc = !ok ? dvc__err(DVC_EEXPIRED, "desk", "desk %.64s is not in force on %s", desk, asof)
+		     : !row.kind || (strcmp(row.kind, DVC_KIND_CENTRE) != 0 &&
+				     strcmp(row.kind, DVC_KIND_COMMITTEE) != 0)
+			 ? dvc__err(DVC_EINVAL, "desk", "%.64s is not a service centre or a People's "
+				    "Committee desk", desk)
+			 : DVC_OK;
+		dvc_arena_free(&a);
+		if (rc == DVC_EEXPIRED)
+			name_successors(db, "desk", desk, asof);
+		if (rc != DVC_OK)
+			return rc;
+		/* anywhere in the province, not beyond it */
+		if ((rc = dvc__agency_root(db, desk, root_desk)) != DVC_OK ||
+		    (rc = dvc__agency_root(db, d->competent[0] ? d->competent : rt->steps[0].unit,
+					   root_route)) != DVC_OK)
+			return rc;
+		if (strcmp(root_desk, root_route) != 0)
+			return dvc__err(DVC_EINVAL, "desk", "desk %.64s belongs to %.64s, not to %.64s "
+					"where the procedure is handled", desk, root_desk, root_route);
+		snprintf(d->desk, sizeof d->desk, "%s", desk);
+	}
+	return DVC_OK;
+}
+
 static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 {
 	const dvc__proc_rt *rt;
@@ -612,28 +695,6 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 				rt->code, rt->online_level);
 	if (s->draft && s->channel != DVC_CHANNEL_ONLINE)
 		return dvc__err(DVC_EINVAL, "draft", "only online dossiers can be saved as drafts");
-	for (size_t i = 0; i < rt->n_steps; i++)
-		if ((rc = check_agency_in_force("procedure", "the route's unit", rt->steps[i].unit, asof,
-						rt->steps[i].valid_from, rt->steps[i].valid_to)) != DVC_OK)
-			return rc;
-	if (s->channel != DVC_CHANNEL_ONLINE) {
-		dvc__officer_row off;
-		if (!s->officer)
-			return dvc__err(DVC_EPERM, "officer",
-					"a %s dossier is entered by a reception officer",
-					dvc_channel_name(s->channel));
-		if ((rc = dvc__store_officer_get(db, s->officer, &off, NULL, NULL)) != DVC_OK)
-			return rc;
-		if (off.role != DVC_ROLE_ADMIN &&
-		    (off.role != DVC_ROLE_RECEPTION || strcmp(off.unit, rt->steps[0].unit) != 0))
-			return dvc__err(DVC_EPERM, "officer",
-					"officer %s is not at the reception desk %s", off.username,
-					rt->steps[0].unit);
-		snprintf(label, sizeof label, "officer:%s", off.username);
-	} else {
-		snprintf(label, sizeof label, "%s%.*s", s->account ? "account:" : "applicant",
-			 DVC_USERNAME_MAX, s->account ? s->account : "");
-	}
 	if (s->account) {
 		if ((rc = dvc__store_account_get(db, s->account, &ar, &acc)) != DVC_OK)
 			goto out;
@@ -650,6 +711,41 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 		goto out;
 	if (phone[0])
 		app.phone = phone;
+	/* who is competent, where it is lodged, and that all of them are in force */
+	if ((rc = route_for(db, rt, s, &app, asof, &d)) != DVC_OK)
+		goto out;
+	for (size_t i = 0; i < rt->n_steps; i++) {
+		if (rt->steps[i].role == DVC_ROLE_RECEPTION ? d.desk[0] : d.competent[0])
+			continue; /* replaced: checked by route_for */
+		if ((rc = check_agency_in_force("procedure", "the route's unit", rt->steps[i].unit, asof,
+						rt->steps[i].valid_from, rt->steps[i].valid_to)) != DVC_OK) {
+			name_successors(db, "procedure", rt->steps[i].unit, asof);
+			goto out;
+		}
+	}
+	d.version_id = rt->version_id;
+	if ((rc = dvc__dossier_rt(db, &d, &rt)) != DVC_OK)
+		goto out;
+	if (s->channel != DVC_CHANNEL_ONLINE) {
+		dvc__officer_row off;
+		if (!s->officer) {
+			rc = dvc__err(DVC_EPERM, "officer", "a %s dossier is entered by a reception officer",
+				      dvc_channel_name(s->channel));
+			goto out;
+		}
+		if ((rc = dvc__store_officer_get(db, s->officer, &off, NULL, NULL)) != DVC_OK)
+			goto out;
+		if (off.role != DVC_ROLE_ADMIN &&
+		    (off.role != DVC_ROLE_RECEPTION || strcmp(off.unit, rt->steps[0].unit) != 0)) {
+			rc = dvc__err(DVC_EPERM, "officer", "officer %s is not at the reception desk %s",
+				      off.username, rt->steps[0].unit);
+			goto out;
+		}
+		snprintf(label, sizeof label, "officer:%s", off.username);
+	} else {
+		snprintf(label, sizeof label, "%s%.*s", s->account ? "account:" : "applicant",
+			 DVC_USERNAME_MAX, s->account ? s->account : "");
+	}
 	if ((rc = check_form(rt, s->form_data)) != DVC_OK)
 		goto out;
 
@@ -710,7 +806,7 @@ int dvc_dossier_submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 	int rc;
 	if (!db || !s || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_submit needs a store, a submission and a receipt");
-	if (s->version != DVC_SUBMISSION_VERSION)
+	if (s->version < 1 || s->version > DVC_SUBMISSION_VERSION)
 		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_submission version %u", s->version);
 	if (out->version != DVC_RECEIPT_VERSION)
 		return dvc__version_err("dvc_receipt", out->version, DVC_RECEIPT_VERSION);
@@ -1121,7 +1217,7 @@ static int load_for(dvc_db *db, const char *code, const dvc_actor *who, dvc__dos
 			return dvc__err(DVC_EPERM, "actor", "dossier %s belongs to another applicant",
 					d->code);
 	}
-	return dvc__store_proc_rt(db, d->version_id, rt);
+	return dvc__dossier_rt(db, d, rt);
 }
 
 static int act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *new_version,
@@ -1465,6 +1561,10 @@ static int track(dvc_db *db, const char *code, const dvc_actor *who, dvc_trackin
 	t->step = d->step;
 	t->n_steps = (int)rt->n_steps;
 	t->unit = dvc_arena_strdup(&a, d->unit);
+	/* lodged at one desk, handled by one agency (Decree 118/2025: not always
+	 * the same commune) */
+	t->desk = dvc_arena_strdup(&a, rt->steps[0].unit);
+	t->competent = dvc_arena_strdup(&a, d->competent[0] ? d->competent : rt->agency);
 	t->step_role = step_role(d, rt);
 	t->submitted_at = d->submitted_at;
 	t->received_at = d->received_at;
@@ -1504,7 +1604,7 @@ static int track(dvc_db *db, const char *code, const dvc_actor *who, dvc_trackin
 		goto fail;
 	t->history = tb.items;
 	t->n_history = tb.n;
-	if (!t->code || !t->procedure || !t->unit || !t->procedure_name) {
+	if (!t->code || !t->procedure || !t->unit || !t->procedure_name || !t->desk || !t->competent) {
 		rc = dvc__oom();
 		goto fail;
 	}

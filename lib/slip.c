@@ -1247,6 +1247,8 @@ static int render_slip(slip *s, sink *o)
  * serve a dossier without journal, which the lifecycle never leaves. */
 static const char *desk_of(const dvc_tracking *t, const dvc_procedure *p)
 {
+	if (t->desk)
+		return t->desk;
 	if (t->n_history && t->history[0].unit)
 		return t->history[0].unit;
 	if (p->n_route)

@@ -213,6 +213,12 @@ static const char *const migrations[] = {
 	"CREATE INDEX agency_parent ON agency(parent);"
 	"ALTER TABLE procedure_version ADD COLUMN served_level TEXT REFERENCES level(code);"
 	"ALTER TABLE procedure_version ADD COLUMN served_kind TEXT;",
+
+	/* 8 -> 9: where a dossier was lodged (Decree 118/2025/NĐ-CP: any centre
+	 * of the province) and the agency competent for it, when they are not
+	 * those of the procedure version's own route */
+	"ALTER TABLE dossier ADD COLUMN desk TEXT;"
+	"ALTER TABLE dossier ADD COLUMN competent TEXT;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DVC_SCHEMA_VERSION,
@@ -370,6 +376,8 @@ void dvc_close(dvc_db *db)
 	if (db->xsd)
 		db->xsd_free(db->xsd);
 	dvc__store_rt_cache_clear(db);
+	dvc__free(db->rt_scratch);
+	db->rt_scratch = NULL;
 	dvc__templates_free(db->templates);
 	dvc__free(db->officer_cache);
 	if (db->gateway_secret) {

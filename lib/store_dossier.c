@@ -11,7 +11,7 @@
 static const char SQL_RT_VERSION[] =
 	"SELECT pv.id, p.code, pv.version, pv.online_level, pv.online_mode, pv.deadline_value,"
 	" pv.deadline_unit, pv.agency, (SELECT schema FROM procedure_form f WHERE f.version_id = pv.id),"
-	" pv.name"
+	" pv.name, pv.served_level, pv.served_kind"
 	" FROM procedure_version pv JOIN procedure p ON p.id = pv.procedure_id WHERE pv.id = ?1";
 /* Start dates rise strictly with version numbers (the catalog import
  * enforces it), so the latest start is the newest version: ordering by it
@@ -23,14 +23,17 @@ static const char SQL_RT_FEES[] =
 	"SELECT kind, amount FROM procedure_fee WHERE version_id = ?1 ORDER BY seq";
 static const char SQL_RT_ROUTE[] =
 	"SELECT unit, role, share FROM procedure_route_step WHERE version_id = ?1 ORDER BY seq";
-/* The root of an agency's parent chain: the People's Committee whose
- * one-stop desk receives and whose leader signs (default route). */
+/* The People's Committee whose one-stop desk receives and whose leader
+ * signs (default route): the nearest committee at or above the agency (a
+ * commune's own committee for a commune procedure), else, in data without
+ * agency kinds, the root of its parent chain. */
 static const char SQL_ROOT_AGENCY[] =
-	"WITH RECURSIVE up(code, parent, depth) AS ("
-	"  SELECT code, parent, 0 FROM agency WHERE code = ?1"
-	"  UNION ALL SELECT a.code, a.parent, up.depth + 1 FROM agency a JOIN up ON a.code = up.parent"
-	"  WHERE up.depth < 16)"
-	" SELECT code FROM up ORDER BY depth DESC LIMIT 1";
+	"WITH RECURSIVE up(code, parent, kind, depth) AS ("
+	"  SELECT code, parent, kind, 0 FROM agency WHERE code = ?1"
+	"  UNION ALL SELECT a.code, a.parent, a.kind, up.depth + 1 FROM agency a"
+	"  JOIN up ON a.code = up.parent WHERE up.depth < 16)"
+	" SELECT code FROM up"
+	" ORDER BY CASE WHEN kind = 'committee' THEN depth ELSE 100 - depth END LIMIT 1";
 
 static void rt_free(dvc__proc_rt *rt)
 {
@@ -67,7 +70,11 @@ static int load_rt(dvc_db *db, int64_t vid, dvc__proc_rt **out)
 	rt->deadline_value = sqlite3_column_int(st, 5);
 	rt->deadline_unit = (dvc_deadline_unit)sqlite3_column_int(st, 6);
 	if (dvc__col_copy(db, st, 1, rt->code, sizeof rt->code, "procedure code") ||
-	    dvc__col_copy(db, st, 7, rt->agency, sizeof rt->agency, "agency code")) {
+	    dvc__col_copy(db, st, 7, rt->agency, sizeof rt->agency, "agency code") ||
+	    (sqlite3_column_type(st, 10) != SQLITE_NULL &&
+	     dvc__col_copy(db, st, 10, rt->served_level, sizeof rt->served_level, "level code")) ||
+	    (sqlite3_column_type(st, 11) != SQLITE_NULL &&
+	     dvc__col_copy(db, st, 11, rt->served_kind, sizeof rt->served_kind, "agency kind"))) {
 		sqlite3_reset(st);
 		rt_free(rt);
 		return dvc_error_last()->code;
@@ -199,6 +206,28 @@ void dvc__store_rt_cache_clear(dvc_db *db)
 	}
 }
 
+int dvc__dossier_rt(dvc_db *db, const dvc__dossier *d, const dvc__proc_rt **out)
+{
+	const dvc__proc_rt *rt;
+	int rc;
+	if ((rc = dvc__store_proc_rt(db, d->version_id, &rt)) != DVC_OK)
+		return rc;
+	if (!d->desk[0] && !d->competent[0]) {
+		*out = rt;
+		return DVC_OK;
+	}
+	if (!db->rt_scratch && !(db->rt_scratch = dvc__malloc(sizeof *db->rt_scratch)))
+		return dvc__oom();
+	*db->rt_scratch = *rt;
+	for (size_t i = 0; i < rt->n_steps; i++) {
+		const char *u = rt->steps[i].role == DVC_ROLE_RECEPTION ? d->desk : d->competent;
+		if (*u)
+			snprintf(db->rt_scratch->steps[i].unit, sizeof rt->steps[i].unit, "%s", u);
+	}
+	*out = db->rt_scratch;
+	return DVC_OK;
+}
+
 int dvc__store_proc_rt_by_code(dvc_db *db, const char *code, const char *asof,
 			       const dvc__proc_rt **out)
 {
@@ -256,15 +285,15 @@ int dvc__store_next_seq(dvc_db *db, const char *agency, const char *day, int64_t
 	" received_at, due_at, rescheduled_due_at, result_at, finished_at, step, unit, handler_id," \
 	" step_since, step_due_at, stopped_at, remaining, step_remaining, flags, delivery," \
 	" track_failures, track_locked_until, journal_seq, journal_head, fee_due, fee_paid," \
-	" fee_refunded, fee_exemption IS NOT NULL, copies, pages"
+	" fee_refunded, fee_exemption IS NOT NULL, copies, pages, desk, competent"
 
 static const char SQL_DOSSIER_INSERT[] =
 	"INSERT INTO dossier(code, version_id, channel, state, rev, account_id, secret_hash,"
 	" applicant_name, applicant_citizen_id, applicant_birth_date, applicant_address,"
 	" applicant_phone, applicant_email, form_data, submitted_at, step, unit, step_since, flags,"
-	" fee_exemption, copies, pages, journal_seq, journal_head)"
+	" fee_exemption, copies, pages, journal_seq, journal_head, desk, competent)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
-	" ?20, ?21, ?22, ?23, ?24)";
+	" ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
 static const char SQL_DOSSIER_LOAD[] = "SELECT " DOSSIER_COLUMNS " FROM dossier WHERE code = ?1";
 /* The update assigns only the indexed and foreign-key columns that changed:
  * SQLite rewrites an index entry for every indexed column assigned, changed
@@ -331,6 +360,8 @@ int dvc__store_dossier_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *
 	sqlite3_bind_int64(st, 23, d->journal_seq);
 	if (d->journal_seq)
 		sqlite3_bind_blob(st, 24, d->journal_head, 32, SQLITE_STATIC);
+	dvc__bind_text(db, st, 25, d->desk[0] ? d->desk : NULL);
+	dvc__bind_text(db, st, 26, d->competent[0] ? d->competent : NULL);
 	if ((rc = dvc__exec_step(db, st, "storing a dossier")) != DVC_OK)
 		return rc;
 	d->id = sqlite3_last_insert_rowid(db->sql);
@@ -383,6 +414,11 @@ static int read_row(dvc_db *db, sqlite3_stmt *st, dvc__dossier *d)
 	d->fee_exempt = sqlite3_column_int(st, 31);
 	d->copies = sqlite3_column_int(st, 32);
 	d->pages = sqlite3_column_int(st, 33);
+	if ((sqlite3_column_type(st, 34) != SQLITE_NULL &&
+	     dvc__col_copy(db, st, 34, d->desk, sizeof d->desk, "desk code")) ||
+	    (sqlite3_column_type(st, 35) != SQLITE_NULL &&
+	     dvc__col_copy(db, st, 35, d->competent, sizeof d->competent, "agency code")))
+		return dvc_error_last()->code;
 	d->stored.state = d->state;
 	d->stored.due_at = d->due_at;
 	d->stored.handler_id = d->handler_id;

@@ -50,6 +50,9 @@ struct dvc_db {
 	struct dvc__officer_row *officer_cache;
 	/* per-version routing data, cached: versions are immutable */
 	struct dvc__proc_rt *rt_cache[DVC_RT_CACHE];
+	/* one dossier's route (dvc__dossier_rt): a copy of a cached version's
+	 * whose units are those of the dossier; it borrows the copied pointers */
+	struct dvc__proc_rt *rt_scratch;
 	struct {
 		const char *key; /* the SQL text's address identifies the statement */
 		sqlite3_stmt *stmt;
@@ -165,6 +168,8 @@ typedef struct dvc__proc_rt {
 	int deadline_value;
 	dvc_deadline_unit deadline_unit;
 	char agency[DVC__CODE_SIZE];
+	/* served by every agency of this level (and kind) under `agency`; "" if not */
+	char served_level[DVC__CODE_SIZE], served_kind[DVC__CODE_SIZE];
 	size_t n_steps;
 	struct {
 		char unit[DVC__CODE_SIZE];
@@ -225,6 +230,10 @@ typedef struct dvc__dossier {
 	int64_t fee_due, fee_paid, fee_refunded;
 	int fee_exempt;                /* fee_exemption is set (text read on demand) */
 	int copies, pages;
+	/* Where it was lodged and who is competent, when not the version's own
+	 * route (a procedure served by many agencies, a desk elsewhere in the
+	 * province, a cutover to a successor); "" otherwise. */
+	char desk[65], competent[65];
 	/* The indexed or foreign-key columns as read from the store: the update
 	 * assigns only those that changed (see store_dossier.c). */
 	struct {
@@ -234,6 +243,11 @@ typedef struct dvc__dossier {
 		char unit[DVC__CODE_SIZE];
 	} stored;
 } dvc__dossier;
+
+/* The route of dossier `d`: the version's (cached) with the dossier's desk
+ * in its reception steps and its competent agency in the others, when the
+ * dossier names them. Valid until the next call on the handle. */
+int dvc__dossier_rt(dvc_db *db, const dvc__dossier *d, const dvc__proc_rt **out);
 
 typedef struct dvc__journal_row {
 	int64_t seq;

@@ -187,6 +187,8 @@ static cJSON *tracking_tree(const dvc_tracking *t, const dvc_allowed_actions *ac
 	put_num(o, "steps", t->n_steps);
 	put_str(o, "unit", t->unit);
 	put_str(o, "unit_name", t->unit_name);
+	put_str(o, "desk", t->desk);
+	put_str(o, "competent", t->competent);
 	put_str(o, "step_role", dvc_role_name(t->step_role));
 	put_str(o, "handler", t->handler);
 	put_time(o, "submitted_at", t->submitted_at);

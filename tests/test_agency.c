@@ -160,6 +160,197 @@ START_TEST(links_validated_on_import)
 }
 END_TEST
 
+
+/* ---- lodging anywhere in the province (Decree 118/2025/NĐ-CP) ---- */
+
+static dvc_time clock_now;
+static int test_clock(void *ctx, dvc_time *out)
+{
+	(void)ctx;
+	*out = clock_now;
+	return 0;
+}
+
+static const dvc_applicant kien_thuy_citizen = {
+	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
+	"0912 345 678", "an.nguyen@example.vn"};
+
+static int act_as(dvc_db *db, const char *code, dvc_action a, const char *officer)
+{
+	dvc_action_req r = DVC_ACTION_INIT;
+	r.action = a;
+	r.actor.kind = DVC_ACTOR_OFFICER;
+	r.actor.name = officer;
+	return dvc_dossier_act(db, code, &r, NULL);
+}
+
+static dvc_db *shipped_2026(void)
+{
+	dvc_db *db = shipped();
+	clock_now = instant("2026-03-02T09:00:00+07:00"); /* a Monday */
+	dvc_set_clock(db, test_clock, NULL);
+	/* the Lê Chân ward centre, and xã Kiến Thụy's centre and committee */
+	ck_ok(dvc_officer_add(db, "tn.lechan", "Tiếp Nhận Lê Chân", "000.01.11383.H24", DVC_ROLE_RECEPTION));
+	ck_ok(dvc_officer_add(db, "tn.kienthuy", "Tiếp Nhận Kiến Thụy", "000.01.11680.H24", DVC_ROLE_RECEPTION));
+	ck_ok(dvc_officer_add(db, "cv.kienthuy", "Công chức Tư pháp - Hộ tịch", "000.00.11680.H24",
+			      DVC_ROLE_SPECIALIST));
+	ck_ok(dvc_officer_add(db, "ct.kienthuy", "Chủ tịch UBND xã Kiến Thụy", "000.00.11680.H24",
+			      DVC_ROLE_SIGNING_LEADER));
+	ck_ok(dvc_officer_add(db, "cv.lechan", "Công chức Lê Chân", "000.00.11383.H24", DVC_ROLE_SPECIALIST));
+	return db;
+}
+
+static dvc_tracking *tracked(dvc_db *db, const char *code, const char *officer)
+{
+	dvc_tracking *t;
+	dvc_actor who = {DVC_ACTOR_OFFICER, officer, NULL};
+	ck_ok(dvc_dossier_track(db, code, &who, &t));
+	return t;
+}
+
+START_TEST(commune_procedure_at_its_own_centre)
+{
+	dvc_db *db = shipped_2026();
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	dvc_tracking *t;
+	s.procedure = "1.001193";
+	s.applicant = &kien_thuy_citizen;
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	/* received at the commune's centre: the code carries the centre's code */
+	ck_assert_str_eq(r.code, "000.01.11680.H24-260302-0001");
+	t = tracked(db, r.code, "tn.kienthuy");
+	ck_assert_str_eq(t->desk, "000.01.11680.H24");
+	ck_assert_str_eq(t->competent, "000.00.11680.H24");
+	dvc_tracking_free(t);
+	/* handled by the commune's officers, nobody else's */
+	ck_dvc(act_as(db, r.code, DVC_ACT_RECEIVE, "tn.lechan"), DVC_EPERM);
+	ck_ok(act_as(db, r.code, DVC_ACT_RECEIVE, "tn.kienthuy"));
+	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "tn.kienthuy"));
+	ck_dvc(act_as(db, r.code, DVC_ACT_FORWARD, "cv.lechan"), DVC_EPERM);
+	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "cv.kienthuy"));
+	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "ct.kienthuy"));
+	ck_ok(act_as(db, r.code, DVC_ACT_RETURN, "tn.kienthuy"));
+	t = tracked(db, r.code, "tn.kienthuy");
+	ck_assert_int_eq(t->state, DVC_STATE_RETURNED);
+	dvc_tracking_free(t);
+	ck_ok(dvc_dossier_verify(db, r.code, NULL));
+	dvc_close(db);
+}
+END_TEST
+
+START_TEST(lodged_outside_ones_commune)
+{
+	dvc_db *db = shipped_2026();
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	dvc_tracking *t;
+	char *json;
+	s.procedure = "1.001193";
+	s.applicant = &kien_thuy_citizen;
+	s.desk = "000.01.11383.H24"; /* the Lê Chân ward centre, far from home */
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	ck_assert_str_eq(r.code, "000.01.11383.H24-260302-0001");
+	t = tracked(db, r.code, "tn.lechan");
+	ck_assert_str_eq(t->desk, "000.01.11383.H24");
+	ck_assert_str_eq(t->competent, "000.00.11680.H24");
+	ck_assert_str_eq(t->unit, "000.01.11383.H24");
+	dvc_tracking_free(t);
+	ck_ok(dvc_dossier_view_json(db, r.code, &(dvc_actor){DVC_ACTOR_OFFICER, "tn.lechan", NULL}, NULL,
+				    &json));
+	ck_assert_ptr_nonnull(strstr(json, "\"desk\":\"000.01.11383.H24\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"competent\":\"000.00.11680.H24\""));
+	dvc_free(json);
+	/* the receiving centre receives; the competent commune processes */
+	ck_dvc(act_as(db, r.code, DVC_ACT_RECEIVE, "tn.kienthuy"), DVC_EPERM);
+	ck_ok(act_as(db, r.code, DVC_ACT_RECEIVE, "tn.lechan"));
+	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "tn.lechan"));
+	t = tracked(db, r.code, "cv.kienthuy");
+	ck_assert_str_eq(t->unit, "000.00.11680.H24");
+	dvc_tracking_free(t);
+	ck_dvc(act_as(db, r.code, DVC_ACT_FORWARD, "cv.lechan"), DVC_EPERM);
+	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "cv.kienthuy"));
+	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "ct.kienthuy"));
+	ck_ok(act_as(db, r.code, DVC_ACT_RETURN, "tn.lechan"));
+	ck_ok(dvc_dossier_verify(db, r.code, NULL));
+
+	/* a chosen place instead of the address */
+	s.desk = NULL;
+	s.place = "000.00.11383.H24";
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	ck_assert_str_eq(r.code, "000.01.11383.H24-260302-0002");
+	dvc_close(db);
+}
+END_TEST
+
+START_TEST(desk_refusals_change_nothing)
+{
+	dvc_db *db = shipped_2026();
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	size_t n;
+	s.procedure = "1.001193";
+	s.applicant = &kien_thuy_citizen;
+	s.desk = "000.00.99999.H24";
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ENOTFOUND);
+	ck_assert_str_eq(dvc_error_last()->path, "desk");
+	/* a unit that ceased: refused, its successor named */
+	s.desk = "001.21.30.H24";
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EEXPIRED);
+	ck_assert_ptr_nonnull(strstr(dvc_error_last()->message, "000.00.11680.H24"));
+	ck_assert_ptr_nonnull(strstr(dvc_error_last()->message, "000.00.11728.H24"));
+	/* a district procedure the reform gave no new version: refused, successors named */
+	s.desk = NULL;
+	s.procedure = "1.000748";
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EEXPIRED);
+	ck_assert_ptr_nonnull(strstr(dvc_error_last()->message, "000.00.11680.H24"));
+	s.procedure = "1.001193";
+	/* a place outside the city names no competent commune */
+	s.desk = NULL;
+	s.place = "Quận Ba Đình, Hà Nội";
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ENOTFOUND);
+	ck_ok(dvc_dossier_verify(db, NULL, &n));
+	ck_assert_uint_eq(n, 0);
+	dvc_close(db);
+}
+END_TEST
+
+START_TEST(commune_procedure_in_2018_stays_in_the_commune)
+{
+	dvc_db *db = shipped();
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	dvc_tracking *t;
+	clock_now = instant("2018-07-09T09:00:00+07:00");
+	dvc_set_clock(db, test_clock, NULL);
+	ck_ok(dvc_officer_add(db, "tn.huyen", "Bộ phận một cửa huyện", "000.00.30.H24", DVC_ROLE_RECEPTION));
+	ck_ok(dvc_officer_add(db, "tn.thuyhuong", "Bộ phận một cửa xã", "001.20.30.H24", DVC_ROLE_RECEPTION));
+	ck_ok(dvc_officer_add(db, "cv.thuyhuong", "Công chức Tư pháp - Hộ tịch", "001.20.30.H24",
+			      DVC_ROLE_SPECIALIST));
+	ck_ok(dvc_officer_add(db, "ct.thuyhuong", "Chủ tịch UBND xã", "001.20.30.H24", DVC_ROLE_SIGNING_LEADER));
+	s.procedure = "1.001193";
+	s.applicant = &kien_thuy_citizen;
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	ck_assert_str_eq(r.code, "001.20.30.H24-180709-0001");
+	ck_dvc(act_as(db, r.code, DVC_ACT_RECEIVE, "tn.huyen"), DVC_EPERM);
+	ck_ok(act_as(db, r.code, DVC_ACT_RECEIVE, "tn.thuyhuong"));
+	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "tn.thuyhuong"));
+	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "cv.thuyhuong"));
+	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "ct.thuyhuong"));
+	ck_ok(act_as(db, r.code, DVC_ACT_RETURN, "tn.thuyhuong"));
+	t = tracked(db, r.code, "tn.thuyhuong");
+	ck_assert_int_eq(t->state, DVC_STATE_RETURNED);
+	ck_assert_str_eq(t->desk, "001.20.30.H24");
+	ck_assert_str_eq(t->competent, "001.20.30.H24");
+	dvc_tracking_free(t);
+	/* the district procedures keep the district desk */
+	s.procedure = "2.000815";
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	ck_assert_str_eq(r.code, "000.00.30.H24-180709-0001");
+	dvc_close(db);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("agency");
@@ -170,6 +361,12 @@ int main(void)
 	tcase_add_test(tc, competent_by_place);
 	tcase_add_test(tc, desks);
 	tcase_add_test(tc, links_validated_on_import);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("lodging");
+	tcase_add_test(tc, commune_procedure_at_its_own_centre);
+	tcase_add_test(tc, lodged_outside_ones_commune);
+	tcase_add_test(tc, desk_refusals_change_nothing);
+	tcase_add_test(tc, commune_procedure_in_2018_stays_in_the_commune);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -114,6 +114,8 @@ void cli_print_tracking(const dvc_tracking *t, const char *in)
 	       t->procedure_name ? t->procedure_name : "");
 	printf("%s  applicant:   %s (%s)\n", in, t->applicant_name ? t->applicant_name : "-",
 	       dvc_channel_name(t->channel));
+	printf("%s  lodged at:   %s, competent: %s\n", in, t->desk ? t->desk : "-",
+	       t->competent ? t->competent : "-");
 	if (!dvc_state_is_final(t->state) && t->n_steps > 0) {
 		printf("%s  unit:        %s %s\n", in, t->unit ? t->unit : "-",
 		       t->unit_name ? t->unit_name : "");
@@ -254,11 +256,14 @@ static int dossier_submit(dvc_cli *cli, int argc, char **argv)
 	s.account = cli_option(&argc, argv, "--account");
 	s.officer = cli_option(&argc, argv, "--officer");
 	s.draft = cli_flag(&argc, argv, "--draft");
+	s.desk = cli_option(&argc, argv, "--desk");
+	s.place = cli_option(&argc, argv, "--place");
 	have_applicant = cli_take_applicant(&argc, argv, &a);
 	if (argc != 2)
 		return cli_fail("usage: dvc dossier submit PROCEDURE [--channel online|counter|post] "
 				"[--account U | --name N --citizen-id ID --birth-date D --address A "
-				"[--phone P] [--email E]] [--form JSON|@FILE] [--draft] [--officer U]");
+				"[--phone P] [--email E]] [--form JSON|@FILE] [--draft] [--officer U] "
+				"[--desk AGENCY] [--place AGENCY|ADDRESS]");
 	s.procedure = argv[1];
 	if (channel && dvc_channel_parse(channel, &s.channel) != DVC_OK)
 		return cli_fail_lib("--channel");

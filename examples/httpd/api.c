@@ -452,6 +452,8 @@ static enum MHD_Result h_submit(httpd_req *r)
 	}
 	draft = cJSON_GetObjectItemCaseSensitive(j, "draft");
 	s.draft = cJSON_IsTrue(draft);
+	s.desk = STR(j, "desk");   /* Decree 118/2025: any centre of the province */
+	s.place = STR(j, "place"); /* where the competent agency is looked for */
 	fd = cJSON_GetObjectItemCaseSensitive(j, "form_data");
 	if (fd && !cJSON_IsNull(fd)) {
 		if (!cJSON_IsObject(fd)) {

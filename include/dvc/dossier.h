@@ -86,10 +86,21 @@ typedef struct dvc_submission {
 	int copies;             /**< copies asked for (per-copy fees); 0 = form "copies" or 1 */
 	int pages;              /**< pages (per-page fees); 0 = form "pages" or 1 */
 	const char *fee_exemption; /**< legal reason of a fee exemption, or NULL */
+	/* version 2 */
+	/** The centre (or committee desk) that receives the dossier, NULL for the
+	 * competent agency's own desk. Under Decree 118/2025/NĐ-CP a dossier may be
+	 * lodged at any Public Administration Service Centre of the province,
+	 * regardless of the applicant's residence; the code then carries this
+	 * desk's agency code and the route goes on to the competent agency. */
+	const char *desk;
+	/** Where the competent agency is looked for (an agency code or an address
+	 * naming the commune), NULL for the applicant's address. Used by
+	 * procedures served by every agency of a level (dvc_procedure.served_level). */
+	const char *place;
 } dvc_submission;
 
-#define DVC_SUBMISSION_VERSION 1
-#define DVC_SUBMISSION_INIT {DVC_SUBMISSION_VERSION, NULL, DVC_CHANNEL_ONLINE, NULL, NULL, NULL, 0, NULL, 0, 0, NULL}
+#define DVC_SUBMISSION_VERSION 2
+#define DVC_SUBMISSION_INIT {DVC_SUBMISSION_VERSION, NULL, DVC_CHANNEL_ONLINE, NULL, NULL, NULL, 0, NULL, 0, 0, NULL, NULL, NULL}
 
 /** Bytes of a dossier code buffer, NUL included. Codes are the receiving
  * desk's agency code (at most DVC_CATALOG_CODE_MAX), yymmdd and a sequence
@@ -277,6 +288,8 @@ typedef struct dvc_tracking {
 	const char *fee_exemption; /**< legal reason, or NULL */
 	const dvc_journal_entry *history;
 	size_t n_history;
+	const char *desk;      /**< the desk that received it (agency code) */
+	const char *competent; /**< the agency competent for it (agency code) */
 } dvc_tracking;
 
 /**
