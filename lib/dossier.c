@@ -769,6 +769,17 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 	local_day(now, day);
 	if ((rc = dvc__store_next_seq(db, rt->steps[0].unit, day, &seq)) != DVC_OK)
 		goto out;
+	/* Circular 01/2018/TT-VPCP art. 19: four digits. The 10,000th dossier of a
+	 * desk's day is refused (and the count rolled back with the rest) rather
+	 * than given a five-digit code no other system expects. */
+	if (seq > DVC_CODE_SEQ_MAX) {
+		rc = dvc__err(DVC_ERANGE, "code",
+			      "desk %s has already numbered %d dossiers on %s: the 4-digit sequence of "
+			      "Circular 01/2018/TT-VPCP art. 19 is exhausted; lodge it at another desk "
+			      "or on the next day",
+			      rt->steps[0].unit, DVC_CODE_SEQ_MAX, asof);
+		goto out;
+	}
 	snprintf(d.code, sizeof d.code, "%s-%s-%04lld", rt->steps[0].unit, day, (long long)seq);
 	out->secret[0] = '\0';
 	if (!s->account) {

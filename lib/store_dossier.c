@@ -689,3 +689,36 @@ int dvc__store_dossier_ids(dvc_db *db, int (*cb)(void *ctx, const char *code), v
 	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossiers");
 }
 
+
+int dvc__store_open_dossier_codes(dvc_db *db, int (*cb)(void *ctx, const char *code), void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db->sql,
+				    "SELECT code FROM dossier WHERE state NOT IN (7, 8, 9, 10) ORDER BY id",
+				    -1, &st, NULL);
+	_Static_assert(DVC_STATE_RETURNED == 7 && DVC_STATE_REJECTED == 8 && DVC_STATE_WITHDRAWN == 9 &&
+			       DVC_STATE_CANCELLED == 10,
+		       "the final states");
+	if (rc != SQLITE_OK)
+		return dvc__store_err(db, rc, "listing open dossiers");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int crc = cb(ctx, (const char *)sqlite3_column_text(st, 0));
+		if (crc != DVC_OK) {
+			sqlite3_finalize(st);
+			return crc;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "listing open dossiers");
+}
+
+int dvc__store_dossier_set_route(dvc_db *db, int64_t id, const char *desk, const char *competent)
+{
+	sqlite3_stmt *st = dvc__stmt(db, "UPDATE dossier SET desk = ?2, competent = ?3 WHERE id = ?1");
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_int64(st, 1, id);
+	dvc__bind_text(db, st, 2, desk && *desk ? desk : NULL);
+	dvc__bind_text(db, st, 3, competent && *competent ? competent : NULL);
+	return dvc__exec_step(db, st, "moving a dossier to a successor");
+}

@@ -244,6 +244,11 @@ typedef struct dvc__dossier {
 	} stored;
 } dvc__dossier;
 
+/* Codes of the dossiers not finished (draft to result ready), oldest first. */
+int dvc__store_open_dossier_codes(dvc_db *db, int (*cb)(void *ctx, const char *code), void *ctx);
+/* Record where a dossier is received and who is competent (the cutover). */
+int dvc__store_dossier_set_route(dvc_db *db, int64_t id, const char *desk, const char *competent);
+
 /* The route of dossier `d`: the version's (cached) with the dossier's desk
  * in its reception steps and its competent agency in the others, when the
  * dossier names them. Valid until the next call on the handle. */

@@ -536,3 +536,84 @@ int dvc_rating_json(const dvc_rating *r, char **out)
 	put_str(o, "comment", r->comment);
 	return finish(o, failures, out);
 }
+
+/* ---- the administrative map ---- */
+
+static cJSON *agency_tree(const dvc_agency *a)
+{
+	cJSON *o = cJSON_CreateObject();
+	put_str(o, "code", a->code);
+	put_str(o, "name", a->name);
+	put_str(o, "level", a->level);
+	put_str(o, "kind", a->kind);
+	put_str(o, "parent", a->parent);
+	put_date(o, "valid_from", &a->valid_from);
+	if (a->has_valid_to)
+		put_date(o, "valid_to", &a->valid_to);
+	else
+		put_str(o, "valid_to", NULL);
+	return o;
+}
+
+static cJSON *links_json(const dvc_succession *l, size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++) {
+		cJSON *x = put(arr, NULL, cJSON_CreateObject());
+		put_str(x, "predecessor", l[i].predecessor);
+		put_str(x, "successor", l[i].successor);
+		put_date(x, "date", &l[i].date);
+		put_str(x, "act", l[i].act);
+		put_str(x, "note", l[i].note);
+	}
+	return arr;
+}
+
+int dvc_agency_json(const dvc_agency *a, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *o;
+	VIEW_BEGIN(out, a);
+	o = agency_tree(a);
+	put(o, "predecessors", links_json(a->predecessors, a->n_predecessors));
+	put(o, "successors", links_json(a->successors, a->n_successors));
+	return finish(o, failures, out);
+}
+
+int dvc_agency_list_json(const dvc_agency_list *l, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *arr;
+	VIEW_BEGIN(out, l);
+	arr = cJSON_CreateArray();
+	for (size_t i = 0; i < dvc_agency_list_count(l); i++)
+		put(arr, NULL, agency_tree(dvc_agency_list_at(l, i)));
+	return finish(arr, failures, out);
+}
+
+int dvc_cutover_report_json(const dvc_cutover_report *r, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	dvc_date asof;
+	cJSON *o, *arr;
+	size_t n;
+	VIEW_BEGIN(out, r);
+	asof = dvc_cutover_report_asof(r);
+	n = dvc_cutover_report_count(r);
+	o = cJSON_CreateObject();
+	put_date(o, "asof", &asof);
+	put_num(o, "moved", (double)dvc_cutover_report_moved(r));
+	put_num(o, "not_moved", (double)(n - dvc_cutover_report_moved(r)));
+	arr = put(o, "dossiers", cJSON_CreateArray());
+	for (size_t i = 0; i < n; i++) {
+		const dvc_cutover_move *m = dvc_cutover_report_at(r, i);
+		cJSON *x = put(arr, NULL, cJSON_CreateObject());
+		put_str(x, "dossier", m->dossier);
+		put_str(x, "from", m->from);
+		put_str(x, "to", m->to);
+		put_str(x, "desk", m->desk);
+		put_str(x, "act", m->act);
+		put_str(x, "reason", m->reason);
+	}
+	return finish(o, failures, out);
+}

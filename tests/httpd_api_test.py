@@ -24,7 +24,9 @@ import time
 
 HTTPD, DVC, ROOT = sys.argv[1:4]
 TOKENS = {"hoa.lt": "desk-hoa-" + "a" * 24, "tam.nv": "desk-tam-" + "b" * 24,
-          "hung.nd": "desk-hung-" + "c" * 24}
+          "hung.nd": "desk-hung-" + "c" * 24, "ha.xa": "desk-ha-" + "d" * 24,
+          "son.xa": "desk-son-" + "e" * 24, "thu.nt": "desk-thu-" + "f" * 24,
+          "minh.lv": "desk-minh-" + "g" * 24, "quang.pv": "desk-quang-" + "h" * 24}
 APPLICANT = {"full_name": "Nguyễn Văn An", "citizen_id": "031099001234",
              "birth_date": "1999-05-12", "address": "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
              "phone": "0912 345 678"}
@@ -160,9 +162,14 @@ def main():
     files = db + ".files"
     subprocess.run([DVC, "--db", db, "demo", os.path.join(ROOT, "data")], check=True,
                    stdout=subprocess.DEVNULL)
-    subprocess.run([DVC, "--db", db, "officer", "add", "tam.nv", "--name", "Nguyễn Văn Tâm",
-                    "--unit", "001.20.30.H24", "--role", "specialist"], check=True,
-                   stdout=subprocess.DEVNULL)
+    # birth registration (1.001193) is a commune procedure: the commune's own
+    # desk receives it, its officer works on it and its chairman signs
+    for user, name, role in (("tam.nv", "Nguyễn Văn Tâm", "specialist"),
+                             ("ha.xa", "Vũ Thị Hà", "reception"),
+                             ("son.xa", "Đặng Văn Sơn", "signing_leader")):
+        subprocess.run([DVC, "--db", db, "officer", "add", user, "--name", name,
+                        "--unit", "001.20.30.H24", "--role", role], check=True,
+                       stdout=subprocess.DEVNULL)
     with open(os.path.join(tmp, "tokens"), "w") as f:
         f.write("# officer desk tokens (example)\n")
         f.writelines(f"{u}:{t}\n" for u, t in TOKENS.items())
@@ -194,15 +201,35 @@ def main():
         server.terminate()
         server.wait(timeout=10)
 
-    # on today's clock the 2018 district no longer exists: submissions are refused
+    # on today's clock (no --clock-start): Hải Phòng after the 2025 reform. A
+    # commune procedure goes to the centre of the applicant's commune and its
+    # officers handle it; a district procedure without a successor version is
+    # refused with the successors named, and writes nothing
     server, port = start(tmp, db, clock=[])
     try:
         c = Client(port)
         c.session()
-        before = dossier_count(db)
         st, doc, _, _ = c.post("/api/dossiers", {"procedure": "1.001193", "applicant": APPLICANT})
+        check(st == 201 and doc["code"].startswith("000.01.11680.H24-"),
+              f"today: lodged at the commune centre: {st} {doc}")
+        tcode = doc.get("code", "") if st == 201 else ""
+        for who, action in (("thu.nt", "receive"), ("thu.nt", "forward"), ("minh.lv", "forward"),
+                            ("quang.pv", "forward"), ("thu.nt", "return")):
+            x = Client(port)
+            x.session()
+            x.post("/api/officer/login", {"username": who, "token": TOKENS[who]})
+            body = {"action": action}
+            if action == "return":
+                body["delivery"] = "counter"
+            st, doc, _, _ = x.post(f"/api/dossiers/{tcode}/actions", body)
+            check(st == 200, f"today: {who} {action}: {st} {doc}")
+        check(doc and doc.get("state") == "returned" and doc.get("desk") == "000.01.11680.H24"
+              and doc.get("competent") == "000.00.11680.H24", f"today: returned by the commune: {doc}")
+        before = dossier_count(db)
+        st, doc, _, _ = c.post("/api/dossiers", {"procedure": "1.000748", "applicant": APPLICANT})
         error_is(st, doc, 410, "DVC_EEXPIRED", "submission to an agency that has ceased")
-        check("2025-06-30" in doc["error"]["message"], f"the message says when: {doc}")
+        check("2025-06-30" in doc["error"]["message"] and "000.00.11680.H24" in doc["error"]["message"],
+              f"the message says when and who carries on: {doc}")
         check(dossier_count(db) == before, "a refused submission writes nothing")
     finally:
         server.terminate()
@@ -341,7 +368,7 @@ def run(port, db, files, tmp):
 
     # ---- anonymous submission with an attachment ----
     st, doc, r, _ = anon.post("/api/dossiers", good)
-    check(st == 201 and doc["secret"] and doc["code"].startswith("000.00.30.H24-"),
+    check(st == 201 and doc["secret"] and doc["code"].startswith("001.20.30.H24-"),
           f"anonymous submission: {st} {doc}")
     code, secret = doc["code"], doc["secret"]
     check(r.getheader("Location") == "/api/dossiers/" + code, "Location header")
@@ -394,7 +421,7 @@ def run(port, db, files, tmp):
     st, doc, _, _ = o.get("/api/officer/inbox")
     error_is(st, doc, 401, "DVC_EAUTH", "inbox before sign-in")
     old_cookie = o.cookie
-    st, doc, r, _ = o.post("/api/officer/login", {"username": "hoa.lt", "token": TOKENS["hoa.lt"]})
+    st, doc, r, _ = o.post("/api/officer/login", {"username": "ha.xa", "token": TOKENS["ha.xa"]})
     sc = r.getheader("Set-Cookie") or ""
     check(st == 200 and doc["actor"]["role"] == "reception" and o.cookie != old_cookie
           and "HttpOnly" in sc and "SameSite=Strict" in sc and "Path=/" in sc,
@@ -426,7 +453,7 @@ def run(port, db, files, tmp):
     st, doc, _, _ = o.post(f"/api/dossiers/{code}/actions", {"action": "forward"})
     error_is(st, doc, 403, "DVC_EPERM", "the desk cannot act on the specialist's step") \
         if st == 403 else error_is(st, doc, 409, "DVC_ETRANSITION", "desk on the specialist's step")
-    for who in ("tam.nv", "hung.nd"):
+    for who in ("tam.nv", "son.xa"):
         x = Client(port)
         x.session()
         x.post("/api/officer/login", {"username": who, "token": TOKENS[who]})

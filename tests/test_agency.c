@@ -351,6 +351,145 @@ START_TEST(commune_procedure_in_2018_stays_in_the_commune)
 }
 END_TEST
 
+/* ---- the reform cutover, on the shipped data ---- */
+
+static const dvc_applicant hanoi_citizen = {
+	"Trần Thị Bình", "001190001234", "1990-01-02", "Phố Hàng Bông, quận Hoàn Kiếm, Hà Nội",
+	"0912 345 679", NULL};
+
+static dvc_db *june_2025(void)
+{
+	dvc_db *db = shipped();
+	clock_now = instant("2025-06-16T09:00:00+07:00"); /* a Monday */
+	dvc_set_clock(db, test_clock, NULL);
+	ck_ok(dvc_officer_add(db, "tn.huyen", "Bộ phận một cửa huyện", "000.00.30.H24", DVC_ROLE_RECEPTION));
+	ck_ok(dvc_officer_add(db, "cv.tuphap", "Chuyên viên Phòng Tư pháp", "000.01.30.H24", DVC_ROLE_SPECIALIST));
+	ck_ok(dvc_officer_add(db, "cv.kienthuy", "Công chức Tư pháp - Hộ tịch", "000.00.11680.H24",
+			      DVC_ROLE_SPECIALIST));
+	ck_ok(dvc_officer_add(db, "ct.kienthuy", "Chủ tịch UBND xã Kiến Thụy", "000.00.11680.H24",
+			      DVC_ROLE_SIGNING_LEADER));
+	ck_ok(dvc_officer_add(db, "tn.kienthuy", "Tiếp Nhận Kiến Thụy", "000.01.11680.H24", DVC_ROLE_RECEPTION));
+	return db;
+}
+
+static dvc_receipt submit_june(dvc_db *db, const dvc_applicant *who)
+{
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	s.procedure = "2.000815";
+	s.applicant = who;
+	s.form_data = "{\"purpose\":\"Chứng thực bản sao\",\"copies\":1}";
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	return r;
+}
+
+static int note_action(dvc_db *db, const char *code, dvc_action a, const char *officer, const char *note)
+{
+	dvc_action_req r = DVC_ACTION_INIT;
+	r.action = a;
+	r.actor.kind = DVC_ACTOR_OFFICER;
+	r.actor.name = officer;
+	r.note = note;
+	return dvc_dossier_act(db, code, &r, NULL);
+}
+
+START_TEST(cutover_moves_open_dossiers_once)
+{
+	dvc_db *db = june_2025();
+	dvc_receipt working = submit_june(db, &kien_thuy_citizen);
+	dvc_receipt waiting = submit_june(db, &kien_thuy_citizen);
+	dvc_receipt done = submit_june(db, &kien_thuy_citizen);
+	dvc_receipt far = submit_june(db, &hanoi_citizen);
+	dvc_cutover_report *rep;
+	dvc_tracking *before, *after;
+	const dvc_cutover_move *m;
+	char *json;
+	size_t n;
+
+	ck_assert_str_eq(working.code, "000.00.30.H24-250616-0001");
+	ck_ok(act_as(db, working.code, DVC_ACT_RECEIVE, "tn.huyen"));
+	ck_ok(act_as(db, working.code, DVC_ACT_FORWARD, "tn.huyen"));
+	ck_ok(act_as(db, waiting.code, DVC_ACT_RECEIVE, "tn.huyen"));
+	ck_ok(act_as(db, waiting.code, DVC_ACT_FORWARD, "tn.huyen"));
+	ck_ok(note_action(db, waiting.code, DVC_ACT_REQUEST_SUPPLEMENT, "cv.tuphap",
+			  "Bổ sung bản chính giấy khai sinh"));
+	ck_ok(act_as(db, done.code, DVC_ACT_RECEIVE, "tn.huyen"));
+	ck_ok(act_as(db, done.code, DVC_ACT_FORWARD, "tn.huyen"));
+	ck_ok(note_action(db, done.code, DVC_ACT_REJECT, "cv.tuphap", "Không đủ điều kiện"));
+	before = tracked(db, waiting.code, "cv.tuphap");
+	ck_assert(before->clock_stopped);
+
+	/* nothing has ceased yet: nothing moves */
+	clock_now = instant("2025-06-30T16:00:00+07:00");
+	ck_ok(dvc_agency_cutover(db, NULL, &rep));
+	ck_assert_uint_eq(dvc_cutover_report_count(rep), 0);
+	dvc_cutover_report_free(rep);
+
+	/* 1 July 2025: the district is gone */
+	clock_now = instant("2025-07-01T08:00:00+07:00");
+	ck_ok(dvc_agency_cutover(db, NULL, &rep));
+	ck_assert_uint_eq(dvc_cutover_report_moved(rep), 2);
+	ck_assert_uint_eq(dvc_cutover_report_count(rep), 3);
+	m = dvc_cutover_report_at(rep, 0);
+	ck_assert_str_eq(m->dossier, working.code);
+	ck_assert_str_eq(m->to, "000.00.11680.H24");
+	ck_assert_str_eq(m->desk, "000.01.11680.H24");
+	ck_assert_str_eq(m->act, "Nghị quyết 1669/NQ-UBTVQH15");
+	m = dvc_cutover_report_at(rep, 2);
+	ck_assert_str_eq(m->dossier, far.code);
+	ck_assert_ptr_null(m->to);
+	ck_assert_ptr_nonnull(strstr(m->reason, "several successors"));
+	ck_ok(dvc_cutover_report_json(rep, &json));
+	ck_assert_ptr_nonnull(strstr(json, "\"moved\":2"));
+	dvc_free(json);
+	dvc_cutover_report_free(rep);
+
+	/* the dossier being worked on: now at the commune, one system entry */
+	after = tracked(db, working.code, "cv.kienthuy");
+	ck_assert_str_eq(after->unit, "000.00.11680.H24");
+	ck_assert_str_eq(after->competent, "000.00.11680.H24");
+	ck_assert_str_eq(after->desk, "000.01.11680.H24");
+	ck_assert_str_eq(after->code, working.code);
+	ck_assert_str_eq(after->history[after->n_history - 1].actor, "system");
+	ck_assert_int_eq(after->history[after->n_history - 1].action, DVC_ACT_TRANSFER);
+	ck_assert_ptr_nonnull(strstr(after->history[after->n_history - 1].note, "1669/NQ-UBTVQH15"));
+	n = after->n_history;
+	dvc_tracking_free(after);
+	/* the waiting one keeps its appointment and its stopped clock */
+	after = tracked(db, waiting.code, "cv.kienthuy");
+	ck_assert_int_eq(after->due_at, before->due_at);
+	ck_assert(after->clock_stopped);
+	ck_assert_int_eq(after->state, DVC_STATE_SUPPLEMENT_REQUESTED);
+	ck_assert_str_eq(after->unit, "000.00.11680.H24");
+	ck_assert_uint_eq(after->n_history, before->n_history + 1);
+	dvc_tracking_free(after);
+	dvc_tracking_free(before);
+	after = tracked(db, done.code, "tn.huyen");
+	ck_assert_str_eq(after->unit, "000.01.30.H24"); /* finished: left where it ended */
+	dvc_tracking_free(after);
+
+	/* the commune's officers carry on; the district's cannot */
+	ck_dvc(act_as(db, working.code, DVC_ACT_FORWARD, "cv.tuphap"), DVC_EPERM);
+	ck_ok(act_as(db, working.code, DVC_ACT_FORWARD, "cv.kienthuy"));
+	ck_ok(act_as(db, working.code, DVC_ACT_FORWARD, "ct.kienthuy"));
+	ck_ok(act_as(db, working.code, DVC_ACT_RETURN, "tn.kienthuy"));
+	ck_ok(dvc_dossier_verify(db, NULL, &n));
+	ck_assert_uint_eq(n, 4);
+
+	/* again: nothing moves, the unresolved one is still reported */
+	ck_ok(dvc_agency_cutover(db, &(dvc_date){2025, 7, 2}, &rep));
+	ck_assert_uint_eq(dvc_cutover_report_moved(rep), 0);
+	ck_assert_uint_eq(dvc_cutover_report_count(rep), 1);
+	dvc_cutover_report_free(rep);
+	after = tracked(db, waiting.code, "cv.kienthuy");
+	ck_assert_uint_eq(after->n_history, 5); /* submit, receive, forward, supplement, cutover */
+	dvc_tracking_free(after);
+	ck_dvc(dvc_agency_cutover(db, &(dvc_date){2025, 2, 30}, &rep), DVC_EDATE);
+	ck_assert_ptr_null(rep);
+	dvc_close(db);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("agency");
@@ -367,6 +506,9 @@ int main(void)
 	tcase_add_test(tc, lodged_outside_ones_commune);
 	tcase_add_test(tc, desk_refusals_change_nothing);
 	tcase_add_test(tc, commune_procedure_in_2018_stays_in_the_commune);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("cutover");
+	tcase_add_test(tc, cutover_moves_open_dossiers_once);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

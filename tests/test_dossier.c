@@ -1039,6 +1039,35 @@ START_TEST(a_failing_clock_aborts_the_write)
 }
 END_TEST
 
+/* Circular 01/2018 art. 19: four digits of sequence per desk and day; the
+ * 10,000th is refused, nothing is written and the count does not move. */
+START_TEST(the_sequence_never_grows_a_fifth_digit)
+{
+	dvc_receipt r;
+	size_t n;
+	raw_exec("INSERT INTO dossier_seq(agency, day, last) VALUES ('" DESK "', '260302', 9998)");
+	r = submit3();
+	ck_assert_str_eq(r.code, DESK "-260302-9999");
+	{
+		dvc_submission s = DVC_SUBMISSION_INIT;
+		dvc_receipt bad = DVC_RECEIPT_INIT;
+		s.procedure = P3;
+		s.applicant = &citizen;
+		s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
+		ck_dvc(dvc_dossier_submit(db, &s, &bad), DVC_ERANGE);
+		ck_assert_str_eq(bad.code, "");
+	}
+	ck_assert_str_eq(dvc_error_last()->path, "code");
+	ck_assert_ptr_nonnull(strstr(dvc_error_last()->message, "01/2018"));
+	ck_ok(dvc_dossier_verify(db, NULL, &n));
+	ck_assert_uint_eq(n, 1);
+	/* the next day starts again at 0001 */
+	clock_now = instant("2026-03-03T09:00:00+07:00");
+	r = submit3();
+	ck_assert_str_eq(r.code, DESK "-260303-0001");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("dossier");
@@ -1070,6 +1099,7 @@ int main(void)
 	tcase_add_test(tf, journal_chain_detects_edits_and_deletions);
 	tcase_add_test(tf, journal_detects_a_deleted_middle_entry);
 	tcase_add_test(tf, codes_are_unique_and_gap_free_with_concurrent_writers);
+	tcase_add_test(tf, the_sequence_never_grows_a_fifth_digit);
 	suite_add_tcase(s, tf);
 	return run_suite(s);
 }

@@ -399,17 +399,22 @@ static const char *json_str(const cJSON *o, const char *key)
 }
 
 /* The root of an agency's parent chain (the People's Committee). */
+/* The People's Committee of the library's default route: the nearest
+ * committee at or above the agency (a commune procedure stays in the
+ * commune), else, in data without agency kinds, the root of the chain. */
 static const char *agency_root(const cJSON *agencies, const char *code)
 {
 	for (int depth = 0; depth < 16 && code; depth++) {
 		const cJSON *a, *found = NULL;
+		const char *kind;
 		cJSON_ArrayForEach(a, agencies)
 		{
 			const char *c = json_str(a, "code");
 			if (c && strcmp(c, code) == 0)
 				found = a;
 		}
-		if (!found || !json_str(found, "parent"))
+		kind = found ? json_str(found, "kind") : NULL;
+		if (!found || !json_str(found, "parent") || (kind && strcmp(kind, "committee") == 0))
 			return code;
 		code = json_str(found, "parent");
 	}

@@ -130,5 +130,6 @@ int cmd_outbox(dvc_cli *cli, int argc, char **argv);
 int cmd_slip(dvc_cli *cli, int argc, char **argv);
 int cmd_register(dvc_cli *cli, int argc, char **argv);
 int cmd_report(dvc_cli *cli, int argc, char **argv);
+int cmd_agency(dvc_cli *cli, int argc, char **argv);
 
 #endif

@@ -11,8 +11,16 @@
  * XML-DSig by the signing leader (the shipped DEMO key), delivered online and
  * written to a file beside the store with the xmlsec1 command that verifies
  * it, and the SMS and e-mail the outbox holds for the applicant.
- * Everything it prints is deterministic except the random tracking secret. */
+ * Then the reform: the Hải Phòng map of 1 July 2025 is imported, a dossier
+ * lodged at the district in June 2025 is moved by the cutover to its commune
+ * successor, and its officers finish it. The last chapter runs on the real
+ * clock (any day, weekends and years without an announced holiday schedule
+ * included): a birth is registered today at the centre of xã Kiến Thụy.
+ * Everything it prints is deterministic except the random tracking secrets
+ * and that last chapter. */
 #include "cli.h"
+
+#include <dvc/agency.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -572,6 +580,167 @@ static int level4_story(demo *d, const char *datadir, const char *db_path)
 	return outbox_drain(d);
 }
 
+/* ---- 2025: the reform cutover, then a dossier lodged today ---- */
+
+#define KT_PC "000.00.11680.H24"     /* Ủy ban nhân dân xã Kiến Thụy (from 1 July 2025) */
+#define KT_CENTRE "000.01.11680.H24" /* its Public Administration Service Centre */
+#define BIRTH "1.001193"             /* đăng ký khai sinh: a commune procedure */
+
+static const struct {
+	const char *username, *name, *unit;
+	dvc_role role;
+	const char *what;
+} commune_officers[] = {
+	{"thu.nt", "Nguyễn Thị Thu", KT_CENTRE, DVC_ROLE_RECEPTION,
+	 "reception, Public Administration Service Centre of xã Kiến Thụy"},
+	{"minh.lv", "Lê Văn Minh", KT_PC, DVC_ROLE_SPECIALIST, "justice and civil-status officer of the commune"},
+	{"quang.pv", "Phạm Văn Quang", KT_PC, DVC_ROLE_SIGNING_LEADER,
+	 "chairman of the commune People's Committee, signs"},
+};
+
+/* Move the simulated clock to a local day and time and say what happens. */
+static int when_on(demo *d, dvc_date date, int hour, int minute, const char *what)
+{
+	if (dvc_time_from_local(date, hour, minute, 0, &d->now) != DVC_OK)
+		return cli_fail_lib("clock");
+	printf("\n[%s %04d-%02d-%02d %02d:%02d] %s\n", weekday(date.year, date.month, date.day),
+	       date.year, date.month, date.day, hour, minute, what);
+	return 0;
+}
+
+static int print_cutover(dvc_cutover_report *r)
+{
+	size_t n = dvc_cutover_report_count(r);
+	for (size_t i = 0; i < n; i++) {
+		const dvc_cutover_move *m = dvc_cutover_report_at(r, i);
+		if (m->to)
+			printf("  moved %s: %s -> %s (desk %s; %s)\n", m->dossier, m->from, m->to, m->desk,
+			       m->act ? m->act : "act unknown");
+		else
+			printf("  NOT moved %s: %s\n", m->dossier, m->reason);
+	}
+	printf("  %zu moved, %zu not moved\n", dvc_cutover_report_moved(r), n - dvc_cutover_report_moved(r));
+	return 0;
+}
+
+static int reform_story(demo *d, const char *datadir)
+{
+	const dvc_actor desk = {DVC_ACTOR_OFFICER, "hoa.lt", NULL};
+	const dvc_actor centre = {DVC_ACTOR_OFFICER, "thu.nt", NULL};
+	const dvc_actor officer = {DVC_ACTOR_OFFICER, "minh.lv", NULL};
+	const dvc_actor chairman = {DVC_ACTOR_OFFICER, "quang.pv", NULL};
+	dvc_import_stats st = DVC_IMPORT_STATS_INIT;
+	dvc_cutover_report *rep;
+	dvc_receipt e = DVC_RECEIPT_INIT;
+	dvc_agency *a;
+	char path[4096];
+	int rc;
+
+	if (when_on(d, (dvc_date){2025, 6, 16}, 9, 0,
+		    "June 2025: the two-tier reform is three weeks away; the city publishes its new map"))
+		return 1;
+	snprintf(path, sizeof path, "%s/catalog/hai-phong-2025.json", datadir);
+	printf("$ dvc catalog import %s\n", path);
+	if (dvc_catalog_import_file(d->db, path, DVC_FORMAT_AUTO, &st) != DVC_OK)
+		return cli_fail_lib(path);
+	printf("  %zu agencies, %zu procedures with a version from 2025-07-01\n", st.agencies,
+	       st.versions_added);
+	printf("$ dvc agency show %s\n", PC);
+	if (dvc_agency_get(d->db, PC, &a) != DVC_OK)
+		return cli_fail_lib(PC);
+	printf("  %s, in force until %04d-%02d-%02d, %zu successors (%s, from %04d-%02d-%02d)\n", a->name,
+	       a->valid_to.year, a->valid_to.month, a->valid_to.day, a->n_successors,
+	       a->n_successors ? a->successors[0].act : "-",
+	       a->n_successors ? a->successors[0].date.year : 0,
+	       a->n_successors ? a->successors[0].date.month : 0,
+	       a->n_successors ? a->successors[0].date.day : 0);
+	dvc_agency_free(a);
+
+	if (when_on(d, (dvc_date){2025, 6, 16}, 9, 30,
+		    "Mr An lodges dossier D at the district; the desk receives it and sends it on") ||
+	    submit(d, NULL, &an, &e) ||
+	    act(d, e.code, DVC_ACT_RECEIVE, desk, NULL, NULL, 0, 0) ||
+	    act(d, e.code, DVC_ACT_FORWARD, desk, NULL, NULL, 0, 0))
+		return 1;
+
+	printf("\n# officers of the new xã Kiến Thụy (its centre and its People's Committee)\n");
+	for (size_t i = 0; i < sizeof commune_officers / sizeof commune_officers[0]; i++) {
+		rc = dvc_officer_add(d->db, commune_officers[i].username, commune_officers[i].name,
+				     commune_officers[i].unit, commune_officers[i].role);
+		printf("$ dvc officer add %s --name \"%s\" --unit %s --role %s   (%s)\n",
+		       commune_officers[i].username, commune_officers[i].name, commune_officers[i].unit,
+		       dvc_role_name(commune_officers[i].role), commune_officers[i].what);
+		if (rc != DVC_OK && rc != DVC_EEXISTS)
+			return cli_fail_lib(commune_officers[i].username);
+	}
+
+	if (when_on(d, (dvc_date){2025, 7, 1}, 7, 30,
+		    "1 July 2025: the district is abolished; its open dossiers move to the communes"))
+		return 1;
+	printf("$ dvc agency cutover\n");
+	if (dvc_agency_cutover(d->db, NULL, &rep) != DVC_OK)
+		return cli_fail_lib("cutover");
+	print_cutover(rep);
+	dvc_cutover_report_free(rep);
+	printf("$ dvc agency cutover   (again: nothing left to move)\n");
+	if (dvc_agency_cutover(d->db, NULL, &rep) != DVC_OK)
+		return cli_fail_lib("cutover");
+	print_cutover(rep);
+	dvc_cutover_report_free(rep);
+
+	if (when_on(d, (dvc_date){2025, 7, 1}, 9, 0,
+		    "the commune's officer finishes dossier D; the chairman signs; the centre returns it") ||
+	    act(d, e.code, DVC_ACT_FORWARD, officer, NULL, NULL, 0, 0) ||
+	    act(d, e.code, DVC_ACT_FORWARD, chairman, NULL, NULL, 0, 0) ||
+	    act(d, e.code, DVC_ACT_RETURN, centre, NULL, NULL, 0, DVC_DELIVERY_COUNTER))
+		return 1;
+	return 0;
+}
+
+/* The last chapter runs on the real clock: whatever today is (a weekend, a
+ * year without an announced holiday schedule), a birth is registered at the
+ * commune. */
+static int today_story(demo *d)
+{
+	const dvc_actor centre = {DVC_ACTOR_OFFICER, "thu.nt", NULL};
+	const dvc_actor officer = {DVC_ACTOR_OFFICER, "minh.lv", NULL};
+	const dvc_actor chairman = {DVC_ACTOR_OFFICER, "quang.pv", NULL};
+	static const dvc_applicant mai = {
+		"Đỗ Thị Mai", "031195007788", "1995-09-20",
+		"Thôn Đoàn Xá, xã Kiến Thụy, thành phố Hải Phòng", "0904 112 233", NULL};
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt f = DVC_RECEIPT_INIT;
+	dvc_actor anon = {DVC_ACTOR_ANONYMOUS, NULL, NULL};
+	dvc_time now;
+	char at[DVC_TIME_FORMAT_SIZE];
+
+	dvc_set_clock(d->db, NULL, NULL); /* the system clock from here on */
+	if (dvc_now(d->db, &now) != DVC_OK)
+		return cli_fail_lib("clock");
+	cli_time_str(now, at);
+	printf("\n[today, %s] Ms Mai registers her baby's birth at the centre of xã Kiến Thụy\n", at);
+	s.procedure = BIRTH;
+	s.applicant = &mai;
+	s.channel = DVC_CHANNEL_COUNTER;
+	s.officer = "thu.nt";
+	s.desk = KT_CENTRE;
+	printf("$ dvc dossier submit %s --channel counter --officer thu.nt --desk %s --name \"%s\" "
+	       "--citizen-id %s --birth-date %s --address \"%s\" --phone \"%s\"\n",
+	       BIRTH, KT_CENTRE, mai.full_name, mai.citizen_id, mai.birth_date, mai.address, mai.phone);
+	if (dvc_dossier_submit(d->db, &s, &f) != DVC_OK)
+		return cli_fail_lib(BIRTH);
+	printf("  dossier %s submitted\n", f.code);
+	anon.secret = f.secret;
+	if (act(d, f.code, DVC_ACT_RECEIVE, centre, NULL, NULL, 0, 0) ||
+	    act(d, f.code, DVC_ACT_FORWARD, centre, NULL, NULL, 0, 0) ||
+	    act(d, f.code, DVC_ACT_FORWARD, officer, NULL, NULL, 0, 0) ||
+	    act(d, f.code, DVC_ACT_FORWARD, chairman, NULL, NULL, 0, 0) ||
+	    act(d, f.code, DVC_ACT_RETURN, centre, NULL, NULL, 0, DVC_DELIVERY_COUNTER))
+		return 1;
+	putchar('\n');
+	return track_as(d, f.code, &anon);
+}
+
 int cmd_demo(dvc_cli *cli, int argc, char **argv)
 {
 	char datadir[CLI_DATA_DIR_MAX];
@@ -688,6 +857,9 @@ int cmd_demo(dvc_cli *cli, int argc, char **argv)
 		return 1;
 	putchar('\n');
 	if (track_as(&d, b.code, &account))
+		return 1;
+
+	if (reform_story(&d, datadir) || today_story(&d))
 		return 1;
 
 	printf("\n$ dvc dossier verify\n");

@@ -44,6 +44,7 @@ static const struct command {
 	{"catalog", cmd_catalog, "catalog import FILE | export --format json|xml | search TEXT"
 				 " [--sector S] [--level L] [--online N] [--agency A] [--limit N] [--asof DATE]"
 				 " | stats [--asof DATE]"},
+	{"agency", cmd_agency, "agency list [--asof DATE] [--level L] | show CODE | cutover [--asof DATE]"},
 	{"procedure", cmd_procedure, "procedure show CODE [--version N] [--asof DATE]"},
 	{"calendar", cmd_calendar, "calendar lunar DATE | solar LUNAR-DATE [--leap] | holidays YEAR"
 				   " | add INSTANT N(d|h) | between INSTANT INSTANT"},
@@ -55,7 +56,8 @@ static const struct command {
 				 " | show USERNAME"},
 	{"dossier", cmd_dossier, "dossier submit PROCEDURE [--channel online|counter|post]"
 				 " [--account U | --name N --citizen-id ID --birth-date D --address A"
-				 " [--phone P] [--email E]] [--form JSON|@FILE] [--draft] [--officer U]\n"
+				 " [--phone P] [--email E]] [--form JSON|@FILE] [--draft] [--officer U]"
+				 " [--desk AGENCY] [--place AGENCY|ADDRESS]\n"
 				 "  dossier act CODE ACTION (--officer U | --account U | --secret S)"
 				 " [--note T] [--target X] [--new-due INSTANT] [--expect-version N]"
 				 " [--delivery counter|post|online] [--payload TEXT]\n"

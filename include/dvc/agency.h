@@ -116,6 +116,47 @@ DVC_API int dvc_agency_competent(dvc_db *db, const char *procedure, const char *
  */
 DVC_API int dvc_agency_desk(dvc_db *db, const char *agency, dvc_date day, char out[65]);
 
+/* ---- the reform cutover ---- */
+
+/** One dossier of a cutover report. */
+typedef struct dvc_cutover_move {
+	const char *dossier; /**< dossier code (unchanged: it names where it was received) */
+	const char *from;    /**< the ceased unit it depended on */
+	const char *to;      /**< the successor now competent; NULL when not moved */
+	const char *desk;    /**< where it is received and returned after the move, or NULL */
+	const char *act;     /**< the succession's legal act, or NULL */
+	const char *reason;  /**< why it was not moved (no or several successors), or NULL */
+} dvc_cutover_move;
+
+typedef struct dvc_cutover_report dvc_cutover_report;
+
+/**
+ * Move every open dossier (draft to result ready) that depends on a unit
+ * ceased before `asof` (NULL: today on the handle's clock, UTC+7) to the
+ * unit that carries it on (dvc_agency_resolve, the applicant's address
+ * choosing among the parts of a split). Each move is its own transaction:
+ * the dossier's competent agency and desk are recorded, the holder becomes
+ * the successor (or the successor's desk, for a dossier at the desk), the
+ * handler is cleared, and one journal entry (action transfer, actor
+ * "system", the legal act in the note) is chained. Appointment, deadlines
+ * and stopped clocks are kept; the code is kept (it names where the dossier
+ * was received). Idempotent: a second run moves nothing. Resumable: an
+ * interrupted run keeps the moves it completed.
+ * A dossier whose unit has no successor in force, or several that the
+ * address does not choose between, is not moved and is listed with a reason.
+ * @return DVC_OK with the report (caller frees); DVC_EDATE; DVC_EINVAL;
+ *   DVC_EUSER (host clock); storage errors (moves made so far are kept).
+ */
+DVC_API int dvc_agency_cutover(dvc_db *db, const dvc_date *asof, dvc_cutover_report **out);
+/** Rows: moved and not moved dossiers, in dossier order. */
+DVC_API size_t dvc_cutover_report_count(const dvc_cutover_report *r);
+DVC_API const dvc_cutover_move *dvc_cutover_report_at(const dvc_cutover_report *r, size_t i);
+/** How many rows moved (to != NULL). */
+DVC_API size_t dvc_cutover_report_moved(const dvc_cutover_report *r);
+/** The day the report was made for. */
+DVC_API dvc_date dvc_cutover_report_asof(const dvc_cutover_report *r);
+DVC_API void dvc_cutover_report_free(dvc_cutover_report *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -104,8 +104,20 @@ typedef struct dvc_submission {
 
 /** Bytes of a dossier code buffer, NUL included. Codes are the receiving
  * desk's agency code (at most DVC_CATALOG_CODE_MAX), yymmdd and a sequence
- * ("000.00.30.H24-180701-0001"). */
+ * ("000.00.30.H24-180701-0001"), Circular 01/2018/TT-VPCP art. 19.
+ *
+ * The date is the day the receiving system took the dossier in: for a
+ * counter or postal dossier the day the desk entered it, which is the day of
+ * receipt; for an online dossier the day the portal accepted it (Decree
+ * 45/2020/NĐ-CP: the code is returned at submission and serves tracking and
+ * payment from then on, and it is hashed into every journal entry). The
+ * code is never rewritten; the desk's acceptance is recorded as the
+ * dossier's received_at (dvc_tracking.received_at, printed on the receipt
+ * slip). See data/catalog/SOURCES.md, "Dossier code". */
 #define DVC_CODE_MAX 96
+/** The last sequence number of a desk's day (4 digits): the next submission
+ * that day is refused with DVC_ERANGE, never given a fifth digit. */
+#define DVC_CODE_SEQ_MAX 9999
 /** Bytes of a hex SHA-256 digest buffer, NUL included. */
 #define DVC_HASH_HEX_SIZE 65
 /** Limits on free text (DVC_ETOOBIG beyond): notes of actions, fee exemption reasons. */
@@ -135,7 +147,11 @@ typedef struct dvc_receipt {
  *   field fails validation, path names it); DVC_ESCHEMA (form data fails the
  *   form schema, path names the field); DVC_EPERM (counter entry without a
  *   reception officer); DVC_EEXPIRED (an agency of the procedure's route is
- *   not in force on the day: merged or abolished, or not yet founded);
+ *   not in force on the day: merged or abolished, or not yet founded; the
+ *   message names its successors); DVC_ERANGE (the desk's 9,999 codes of
+ *   the day are used up); for version 2, DVC_ENOTFOUND/DVC_EEXPIRED/DVC_EINVAL
+ *   with path "desk" (unknown, ceased, not a centre or committee, another
+ *   province) and DVC_EINVAL/DVC_ENOTFOUND with path "place";
  *   DVC_ENOMEM; DVC_EIO; DVC_EBUSY; DVC_EINVAL also for a receipt whose
  *   version is not DVC_RECEIPT_VERSION.
  */

@@ -13,6 +13,7 @@
 #ifndef DVC_VIEW_H
 #define DVC_VIEW_H
 
+#include "dvc/agency.h"
 #include "dvc/catalog.h"
 #include "dvc/common.h"
 #include "dvc/dossier.h"
@@ -106,6 +107,16 @@ DVC_API int dvc_bottlenecks_json(const dvc_bottlenecks *b, char **out);
 DVC_API int dvc_index_json(const dvc_index_row *rows, size_t n, char **out);
 /** {at, scores: {criterion name: score, only those rated}, comment}. */
 DVC_API int dvc_rating_json(const dvc_rating *r, char **out);
+
+/* ---- the administrative map (agency.h) ---- */
+
+/** {code, name, level, kind, parent, valid_from, valid_to, predecessors: [succession],
+ * successors: [succession]}; a succession is {predecessor, successor, date, act, note}. */
+DVC_API int dvc_agency_json(const dvc_agency *a, char **out);
+/** [{code, name, level, kind, parent, valid_from, valid_to}]. */
+DVC_API int dvc_agency_list_json(const dvc_agency_list *l, char **out);
+/** {asof, moved, not_moved, dossiers: [{dossier, from, to, desk, act, reason}]}. */
+DVC_API int dvc_cutover_report_json(const dvc_cutover_report *r, char **out);
 
 #ifdef __cplusplus
 }

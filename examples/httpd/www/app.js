@@ -24,7 +24,8 @@ const ERROR_VI = {
   DVC_EUTF8: 'Dữ liệu có ký tự không hợp lệ', DVC_ENOTFOUND: 'Không tìm thấy',
   DVC_ETRANSITION: 'Thao tác không thực hiện được ở bước này', DVC_EPERM: 'Không có quyền thực hiện',
   DVC_ETOOBIG: 'Dữ liệu quá lớn', DVC_ECONFLICT: 'Hồ sơ vừa thay đổi, hãy tải lại',
-  DVC_EEXPIRED: 'Phiên làm việc đã hết hạn, vui lòng đăng nhập lại',
+  DVC_EEXPIRED: 'Cơ quan hoặc thủ tục không còn hiệu lực vào ngày này',
+  DVC_ERANGE: 'Giá trị vượt quá giới hạn cho phép',
   DVC_ESERVICELEVEL: 'Thủ tục không hỗ trợ việc này ở mức độ dịch vụ hiện tại',
   DVC_EEXISTS: 'Đã tồn tại', DVC_EBUSY: 'Hệ thống đang bận, vui lòng thử lại', DVC_EDATE: 'Ngày giờ không hợp lệ',
 };
@@ -82,7 +83,9 @@ async function api(method, path, body, headers) {
   try { data = await res.json(); } catch (e) { data = null; }
   if (!res.ok) {
     const err = new ApiError(res.status, data && data.error);
-    if (err.code === 'DVC_EEXPIRED' || (res.status === 403 && /CSRF|session/.test(err.message))) {
+    // an expired session is 401; a 410 DVC_EEXPIRED is a ceased agency or procedure
+    if ((res.status === 401 && err.code === 'DVC_EEXPIRED') ||
+        (res.status === 403 && /CSRF|session/.test(err.message))) {
       await loadSession();
     }
     throw err;
@@ -91,7 +94,8 @@ async function api(method, path, body, headers) {
 }
 
 function errorText(e) {
-  const vi = ERROR_VI[e.code] || 'Có lỗi xảy ra';
+  const vi = e.status === 401 && e.code === 'DVC_EEXPIRED'
+    ? 'Phiên làm việc đã hết hạn, vui lòng đăng nhập lại' : ERROR_VI[e.code] || 'Có lỗi xảy ra';
   return `${vi}${e.path ? ` (trường ${e.path})` : ''}: ${e.message} [${e.code}]`;
 }
 
