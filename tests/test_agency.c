@@ -351,6 +351,36 @@ START_TEST(commune_procedure_in_2018_stays_in_the_commune)
 }
 END_TEST
 
+/* Circular 01/2018 art. 19 dates the code by receipt; an online dossier keeps
+ * the code the portal gave it (its day of acceptance), and the desk's receipt
+ * is recorded beside it (SOURCES.md, "Dossier code"). */
+START_TEST(online_code_keeps_the_submission_day)
+{
+	dvc_db *db = shipped_2026();
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	dvc_tracking *t;
+	clock_now = instant("2026-03-01T20:00:00+07:00"); /* a Sunday evening */
+	s.procedure = "1.001193";
+	s.applicant = &kien_thuy_citizen;
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	ck_assert_str_eq(r.code, "000.01.11680.H24-260301-0001");
+	clock_now = instant("2026-03-02T08:30:00+07:00");
+	ck_ok(act_as(db, r.code, DVC_ACT_RECEIVE, "tn.kienthuy"));
+	t = tracked(db, r.code, "tn.kienthuy");
+	ck_assert_str_eq(t->code, "000.01.11680.H24-260301-0001");
+	ck_assert_int_eq(t->submitted_at, instant("2026-03-01T20:00:00+07:00"));
+	ck_assert_int_eq(t->received_at, instant("2026-03-02T08:30:00+07:00"));
+	dvc_tracking_free(t);
+	/* Monday's first dossier at that centre is numbered for Monday */
+	clock_now = instant("2026-03-02T09:00:00+07:00");
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	ck_assert_str_eq(r.code, "000.01.11680.H24-260302-0001");
+	ck_ok(dvc_dossier_verify(db, NULL, NULL));
+	dvc_close(db);
+}
+END_TEST
+
 /* ---- the reform cutover, on the shipped data ---- */
 
 static const dvc_applicant hanoi_citizen = {
@@ -506,6 +536,7 @@ int main(void)
 	tcase_add_test(tc, lodged_outside_ones_commune);
 	tcase_add_test(tc, desk_refusals_change_nothing);
 	tcase_add_test(tc, commune_procedure_in_2018_stays_in_the_commune);
+	tcase_add_test(tc, online_code_keeps_the_submission_day);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("cutover");
 	tcase_add_test(tc, cutover_moves_open_dossiers_once);
