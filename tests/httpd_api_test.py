@@ -209,7 +209,8 @@ def main():
     try:
         c = Client(port)
         c.session()
-        st, doc, _, _ = c.post("/api/dossiers", {"procedure": "1.001193", "applicant": APPLICANT})
+        st, doc, _, _ = c.post("/api/dossiers", {"procedure": "1.001193", "applicant": APPLICANT,
+                                                 "form_data": json.loads('{"kinh_gui":"Ủy ban nhân dân xã Kiến Hưng","nguoi_yeu_cau_ho_ten":"Nguyễn Văn An","nguoi_yeu_cau_noi_cu_tru":"Thôn 3, xã Kiến Hưng, thành phố Hải Phòng","nguoi_yeu_cau_giay_to_tuy_than":"Căn cước số 031099001234, Bộ Công an cấp ngày 10/01/2022","quan_he":"Cha","ho_ten":"Nguyễn Minh Khôi","ngay_sinh_bang_chu":"Ngày một tháng một năm hai nghìn không trăm hai mươi sáu","dan_toc":"Kinh","quoc_tich":"Việt Nam","noi_sinh":"Bệnh viện Phụ sản Hải Phòng","que_quan":"xã Kiến Hưng, thành phố Hải Phòng","me_ho_ten":"Trần Thị Bình","me_dan_toc":"Kinh","me_quoc_tich":"Việt Nam","me_noi_cu_tru":"Thôn 3, xã Kiến Hưng, thành phố Hải Phòng","ngay_sinh":"2026-01-01","gioi_tinh":"Nam"}')})
         check(st == 201 and doc["code"].startswith("000.01.11680.H24-"),
               f"today: lodged at the commune centre: {st} {doc}")
         tcode = doc.get("code", "") if st == 201 else ""

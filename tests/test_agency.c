@@ -171,6 +171,9 @@ static int test_clock(void *ctx, dvc_time *out)
 	return 0;
 }
 
+/* the birth declaration (Circular 04/2020/TT-BTP form), as in test_declaration */
+#define BIRTH_FORM "{\"kinh_gui\":\"Ủy ban nhân dân xã Kiến Hưng\",\"nguoi_yeu_cau_ho_ten\":\"Nguyễn Văn An\",\"nguoi_yeu_cau_noi_cu_tru\":\"Thôn 3, xã Kiến Hưng, thành phố Hải Phòng\",\"nguoi_yeu_cau_giay_to_tuy_than\":\"Căn cước số 031099001234, Bộ Công an cấp ngày 10/01/2022\",\"quan_he\":\"Cha\",\"ho_ten\":\"Nguyễn Minh Khôi\",\"ngay_sinh_bang_chu\":\"Ngày một tháng một năm hai nghìn không trăm hai mươi sáu\",\"dan_toc\":\"Kinh\",\"quoc_tich\":\"Việt Nam\",\"noi_sinh\":\"Bệnh viện Phụ sản Hải Phòng\",\"que_quan\":\"xã Kiến Hưng, thành phố Hải Phòng\",\"me_ho_ten\":\"Trần Thị Bình\",\"me_dan_toc\":\"Kinh\",\"me_quoc_tich\":\"Việt Nam\",\"me_noi_cu_tru\":\"Thôn 3, xã Kiến Hưng, thành phố Hải Phòng\",\"ngay_sinh\":\"2026-01-01\",\"gioi_tinh\":\"Nam\"}"
+
 static const dvc_applicant kien_thuy_citizen = {
 	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
 	"0912 345 678", "an.nguyen@example.vn"};
@@ -216,6 +219,7 @@ START_TEST(commune_procedure_at_its_own_centre)
 	dvc_tracking *t;
 	s.procedure = "1.001193";
 	s.applicant = &kien_thuy_citizen;
+	s.form_data = BIRTH_FORM;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	/* received at the commune's centre: the code carries the centre's code */
 	ck_assert_str_eq(r.code, "000.01.11680.H24-260302-0001");
@@ -248,6 +252,7 @@ START_TEST(lodged_outside_ones_commune)
 	char *json;
 	s.procedure = "1.001193";
 	s.applicant = &kien_thuy_citizen;
+	s.form_data = BIRTH_FORM;
 	s.desk = "000.01.11383.H24"; /* the Lê Chân ward centre, far from home */
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_assert_str_eq(r.code, "000.01.11383.H24-260302-0001");
@@ -291,6 +296,7 @@ START_TEST(desk_refusals_change_nothing)
 	size_t n;
 	s.procedure = "1.001193";
 	s.applicant = &kien_thuy_citizen;
+	s.form_data = BIRTH_FORM;
 	s.desk = "000.00.99999.H24";
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ENOTFOUND);
 	ck_assert_str_eq(dvc_error_last()->path, "desk");
@@ -330,6 +336,7 @@ START_TEST(commune_procedure_in_2018_stays_in_the_commune)
 	ck_ok(dvc_officer_add(db, "ct.thuyhuong", "Chủ tịch UBND xã", "001.20.30.H24", DVC_ROLE_SIGNING_LEADER));
 	s.procedure = "1.001193";
 	s.applicant = &kien_thuy_citizen;
+	s.form_data = BIRTH_FORM;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_assert_str_eq(r.code, "001.20.30.H24-180709-0001");
 	ck_dvc(act_as(db, r.code, DVC_ACT_RECEIVE, "tn.huyen"), DVC_EPERM);
@@ -363,6 +370,7 @@ START_TEST(online_code_keeps_the_submission_day)
 	clock_now = instant("2026-03-01T20:00:00+07:00"); /* a Sunday evening */
 	s.procedure = "1.001193";
 	s.applicant = &kien_thuy_citizen;
+	s.form_data = BIRTH_FORM;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_assert_str_eq(r.code, "000.01.11680.H24-260301-0001");
 	clock_now = instant("2026-03-02T08:30:00+07:00");

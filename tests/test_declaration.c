@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define DESK "000.00.00.H24"
+/* the applicant lives in xã Kiến Hưng: its Public Administration Service
+ * Centre receives (Decree 118/2025/NĐ-CP; data/catalog/hai-phong-2025.json) */
+#define DESK "000.01.11728.H24"
 
 static dvc_db *db;
 static dvc_time clock_now;

@@ -585,6 +585,8 @@ static int level4_story(demo *d, const char *datadir, const char *db_path)
 #define KT_PC "000.00.11680.H24"     /* Ủy ban nhân dân xã Kiến Thụy (from 1 July 2025) */
 #define KT_CENTRE "000.01.11680.H24" /* its Public Administration Service Centre */
 #define BIRTH "1.001193"             /* đăng ký khai sinh: a commune procedure */
+/* its declaration (tờ khai đăng ký khai sinh), illustrative data */
+#define BIRTH_FORM "{\"kinh_gui\":\"Ủy ban nhân dân xã Kiến Hưng\",\"nguoi_yeu_cau_ho_ten\":\"Nguyễn Văn An\",\"nguoi_yeu_cau_noi_cu_tru\":\"Thôn 3, xã Kiến Hưng, thành phố Hải Phòng\",\"nguoi_yeu_cau_giay_to_tuy_than\":\"Căn cước số 031099001234, Bộ Công an cấp ngày 10/01/2022\",\"quan_he\":\"Cha\",\"ho_ten\":\"Nguyễn Minh Khôi\",\"ngay_sinh_bang_chu\":\"Ngày một tháng một năm hai nghìn không trăm hai mươi sáu\",\"dan_toc\":\"Kinh\",\"quoc_tich\":\"Việt Nam\",\"noi_sinh\":\"Bệnh viện Phụ sản Hải Phòng\",\"que_quan\":\"xã Kiến Hưng, thành phố Hải Phòng\",\"me_ho_ten\":\"Trần Thị Bình\",\"me_dan_toc\":\"Kinh\",\"me_quoc_tich\":\"Việt Nam\",\"me_noi_cu_tru\":\"Thôn 3, xã Kiến Hưng, thành phố Hải Phòng\",\"ngay_sinh\":\"2026-01-01\",\"gioi_tinh\":\"Nam\"}"
 
 static const struct {
 	const char *username, *name, *unit;
@@ -724,6 +726,7 @@ static int today_story(demo *d)
 	s.channel = DVC_CHANNEL_COUNTER;
 	s.officer = "thu.nt";
 	s.desk = KT_CENTRE;
+	s.form_data = BIRTH_FORM;
 	printf("$ dvc dossier submit %s --channel counter --officer thu.nt --desk %s --name \"%s\" "
 	       "--citizen-id %s --birth-date %s --address \"%s\" --phone \"%s\"\n",
 	       BIRTH, KT_CENTRE, mai.full_name, mai.citizen_id, mai.birth_date, mai.address, mai.phone);
