@@ -125,7 +125,8 @@ try {
   await citizen.locator('#receipt').waitFor({ state: 'visible' });
   const code = (await citizen.locator('#receipt-code').textContent()).trim();
   const secret = (await citizen.locator('#receipt-secret').textContent()).trim();
-  expect(/^000\.00\.30\.H24-\d{6}-\d{4}$/.test(code), `dossier code ${code}`);
+  // a commune procedure is received at the commune (its code carries the receiving desk)
+  expect(/^001\.20\.30\.H24-\d{6}-\d{4}$/.test(code), `dossier code ${code}`);
   expect(secret.length >= 8, 'tracking secret shown');
   log(`submitted ${code}`);
   await shot(citizen, '05-receipt-phone.png', false);
@@ -167,16 +168,16 @@ try {
     return msg;
   }
 
-  await signIn('hoa.lt');
+  await signIn('ha.xa');
   await labelled(officer, 'officer desk');
   await shot(officer, '06-officer-inbox-desktop.png');
   expect((await doAction('receive', { shot: '07-officer-case-desktop.png' })).includes('Đã tiếp nhận'), 'received');
-  expect((await doAction('forward')).includes('Đang xử lý'), 'forwarded to the commune');
+  expect((await doAction('forward')).includes('Đang xử lý'), 'forwarded to the specialist');
   await signIn('tam.nv');
   expect((await doAction('forward')).includes('Đang xử lý'), 'specialist done');
-  await signIn('hung.nd');
+  await signIn('son.xa');
   expect((await doAction('forward')).includes('Có kết quả'), 'signed: result ready');
-  await signIn('hoa.lt');
+  await signIn('ha.xa');
   expect((await doAction('return', { delivery: 'counter' })).includes('Đã trả kết quả'), 'returned');
   await shot(officer, '08-officer-returned-desktop.png');
 

@@ -32,13 +32,18 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 "$DVC" --db "$T/portal.db" demo "$ROOT/data" >"$T/demo.txt" 2>&1
-# the commune's specialist: 1.001193 (khai sinh) is processed at the commune
+# birth registration (1.001193) is a commune procedure: the commune's own
+# desk receives it, its specialist works on it and its chairman signs
+"$DVC" --db "$T/portal.db" officer add ha.xa --name "Vũ Thị Hà" --unit 001.20.30.H24 \
+  --role reception >/dev/null
 "$DVC" --db "$T/portal.db" officer add tam.nv --name "Nguyễn Văn Tâm" --unit 001.20.30.H24 \
   --role specialist >/dev/null
-hoa=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+"$DVC" --db "$T/portal.db" officer add son.xa --name "Đặng Văn Sơn" --unit 001.20.30.H24 \
+  --role signing_leader >/dev/null
+ha=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
 tam=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
-hung=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
-printf 'hoa.lt:%s\ntam.nv:%s\nhung.nd:%s\n' "$hoa" "$tam" "$hung" >"$T/tokens"
+son=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+printf 'ha.xa:%s\ntam.nv:%s\nson.xa:%s\n' "$ha" "$tam" "$son" >"$T/tokens"
 
 "$HTTPD" --db "$T/portal.db" --port 0 --port-file "$T/port" --officer-tokens "$T/tokens" \
   --clock-start 2018-07-09T08:00:00+07:00 \
@@ -56,7 +61,7 @@ rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 rc=0
 BASE_URL="http://127.0.0.1:$port" ARTIFACTS="$ARTIFACTS" CHROMIUM="$CHROMIUM" \
-  TOKENS="{\"hoa.lt\":\"$hoa\",\"tam.nv\":\"$tam\",\"hung.nd\":\"$hung\"}" \
+  TOKENS="{\"ha.xa\":\"$ha\",\"tam.nv\":\"$tam\",\"son.xa\":\"$son\"}" \
   timeout 180 node "$E2E/portal.e2e.mjs" || rc=$?
 # a clean stop (SIGTERM) exits 0; under the sanitizers a leak report would not
 kill "$pid"
