@@ -109,6 +109,7 @@ __all__ = [
     "lifecycle_table", "lifecycle_dot", "states", "actions", "roles",
     "validate_catalog_xml", "catalog_xsd", "validate_phone", "validate_citizen_id",
     "validate_email", "eform_check", "error_class", "Error",
+    "sign_verify", "cert_fingerprint", "rating_criteria",
 ]
 
 # ---------------------------------------------------------------------------
@@ -1227,6 +1228,80 @@ class Store:
             _strings(p, keep, media_types=media_types if isinstance(media_types, str) else ",".join(media_types))
         self._status(lib.dvc_procedure_policy_set, _s(procedure, "procedure"), p)
 
+    # ---- signed results ----
+
+    def sign_result(self, code: str, *, officer: str, key_file: Union[str, os.PathLike, None],
+                    cert_file: Union[str, os.PathLike, None], password: Optional[str] = None) -> Dict[str, Any]:
+        """Sign the dossier's current result file as the signing leader at its
+        current step (XML-DSig envelope, stored as a result file and in the
+        account's data store). The key and certificate are read from the PEM
+        files named here, never stored. Returns the stored signed file as a
+        dict (as attach()). Raises dvc.InvalidArgument (no key or certificate
+        named: a result is never issued unsigned), dvc.IO (unreadable
+        key files), dvc.Signature (key and certificate do not match),
+        dvc.NotFound (no result attached), dvc.Permission, dvc.Transition,
+        dvc.Exists (already signed); nothing is stored then."""
+        keep: list = []
+        who = self._who(officer, None, None, keep)
+        o = _strings(_new("dvc_sign_opts"), keep,
+                     key_file=None if key_file is None else _s(os.fspath(key_file), "key_file"),
+                     cert_file=None if cert_file is None else _s(os.fspath(cert_file), "cert_file"),
+                     password=password)
+        out = _new("dvc_file_info")
+        self._status(lib.dvc_dossier_sign_result, _s(code, "code"), who, o, out)
+        return _record(out)
+
+    def slip_signed(self, code: str, kind: str, *, key_file: Union[str, os.PathLike],
+                    cert_file: Union[str, os.PathLike], password: Optional[str] = None) -> str:
+        """An official slip as XML signed with the agency's key (as slip(...,
+        'xml') plus an enveloped XML-DSig signature). Raises as slip() and
+        sign_result()."""
+        keep: list = []
+        o = _strings(_new("dvc_sign_opts"), keep, key_file=_s(os.fspath(key_file), "key_file"),
+                     cert_file=_s(os.fspath(cert_file), "cert_file"), password=password)
+        out, n = ffi.new("char **"), ffi.new("size_t *")
+        self._status(lib.dvc_slip_render_signed, _s(code, "code"),
+                     _parse("dvc_slip_kind", kind, "kind"), o, out, n)
+        return _owned_text(out[0], n[0])
+
+    # ---- ratings ----
+
+    def rate(self, code: str, scores: Dict[str, int], *, account: Optional[str] = None,
+             secret: Optional[str] = None, comment: Optional[str] = None,
+             client: Optional[str] = None) -> None:
+        """Rate a returned dossier once, as its applicant: the owning account
+        or the tracking secret (officers cannot rate). `scores` maps
+        criterion names ('overall' required, 'attitude', 'timeliness'... see
+        rating_criteria()) to 1..5. Raises dvc.Transition (not returned yet),
+        dvc.Permission (another account), dvc.Auth (wrong secret), dvc.Exists
+        (rated already), dvc.OutOfRange, dvc.TooBig, dvc.InvalidArgument (unknown
+        criterion); nothing is stored then."""
+        keep: list = []
+        r = _new("dvc_rating_req")
+        self._actor(r.actor, None, account, secret, keep)
+        if not isinstance(scores, dict):
+            raise TypeError("scores must be a dict {criterion: score}")
+        for name, v in scores.items():
+            r.scores[_parse("dvc_rating_criterion", name, "criterion")] = operator.index(v)
+        _strings(r, keep, comment=comment, client=client)
+        self._status(lib.dvc_dossier_rate, _s(code, "code"), r)
+
+    def rating(self, code: str, *, officer: Optional[str] = None, account: Optional[str] = None,
+               secret: Optional[str] = None) -> Dict[str, Any]:
+        """The dossier's rating, for its applicant or any officer:
+        {at (datetime), scores {criterion: score, rated ones only}, comment
+        (None when none)}. Raises dvc.NotFound when it has not been rated."""
+        keep: list = []
+        who = self._who(officer, account, secret, keep)
+        r = self._get(lib.dvc_dossier_rating_get, _s(code, "code"), who, ctype="dvc_rating *")
+        try:
+            names = _enum(ffi.typeof("dvc_rating_criterion"))
+            return {"at": _time(r.at),
+                    "scores": {names[i]: r.scores[i] for i in range(lib.DVC_RATING_CRITERIA) if r.scores[i]},
+                    "comment": ffi.string(r.comment).decode() or None}
+        finally:
+            lib.dvc_rating_free(r)
+
     # ---- counter payments ----
 
     def _counter(self, fn: Callable[..., int], code: str, officer: str, receipt_no: str, amount: int,
@@ -1548,6 +1623,32 @@ def validate_citizen_id(citizen_id: str) -> None:
 def validate_email(address: str) -> None:
     """A practical e-mail address check. Raises dvc.InvalidArgument."""
     _check(lib.dvc_validate_email(_s(address, "address")))
+
+
+def sign_verify(document: Union[str, bytes], trusted_cert: Union[str, os.PathLike]) -> str:
+    """Verify an enveloped XML-DSig signature over the whole document (a
+    signed result or slip) against a trusted PEM certificate (the CA, or the
+    signer's own); returns the signing certificate's hex SHA-256
+    fingerprint. Raises dvc.Signature (no signature, a changed byte, an
+    untrusted signer), dvc.Parse, dvc.IO, dvc.TooBig."""
+    data = _doc(document, "document")
+    fp = ffi.new("char[]", lib.DVC_CERT_FINGERPRINT_SIZE)
+    _check(lib.dvc_sign_verify(data, len(data), _s(os.fspath(trusted_cert), "trusted_cert"), fp))
+    return ffi.string(fp).decode()
+
+
+def cert_fingerprint(cert_file: Union[str, os.PathLike]) -> str:
+    """The hex SHA-256 fingerprint of the first certificate in a PEM file."""
+    fp = ffi.new("char[]", lib.DVC_CERT_FINGERPRINT_SIZE)
+    _check(lib.dvc_cert_fingerprint(_s(os.fspath(cert_file), "cert_file"), fp))
+    return ffi.string(fp).decode()
+
+
+def rating_criteria() -> List[Dict[str, str]]:
+    """The rating criteria: [{name, label}] (label in Vietnamese), 'overall' first."""
+    return [{"name": ffi.string(lib.dvc_rating_criterion_name(i)).decode(),
+             "label": ffi.string(lib.dvc_rating_criterion_label_vi(i)).decode()}
+            for i in range(lib.DVC_RATING_CRITERIA)]
 
 
 def eform_check(schema: Any, data: Any) -> None:

@@ -163,6 +163,12 @@ def validate_email(address: str) -> None:
     """A practical e-mail check (InvalidArgument)."""
 def eform_check(schema: Union[str, Mapping[str, Any]], data: Union[str, Mapping[str, Any]]) -> None:
     """Validate form data against an e-form schema (Schema with .path)."""
+def sign_verify(document: Union[str, bytes], trusted_cert: Union[str, os.PathLike[str]]) -> str:
+    """Verify an enveloped XML-DSig signature; the signer's SHA-256 fingerprint (Signature, Parse, IO)."""
+def cert_fingerprint(cert_file: Union[str, os.PathLike[str]]) -> str:
+    """The hex SHA-256 fingerprint of the first certificate in a PEM file."""
+def rating_criteria() -> List[Dict[str, str]]:
+    """The rating criteria: [{name, label}], 'overall' first."""
 
 class Calendar:
     """The working-time calendar: lunar calendar, holidays, official schedules
@@ -296,6 +302,16 @@ class Store:
     def set_procedure_policy(self, procedure: str, *, max_file_bytes: Optional[int] = ...,
                              media_types: Union[str, List[str], None] = ..., require_files: bool = ...,
                              pay_before_return: bool = ...) -> None: ...
+
+    # signed results and ratings
+    def sign_result(self, code: str, *, officer: str, key_file: Union[str, os.PathLike[str], None],
+                    cert_file: Union[str, os.PathLike[str], None], password: Optional[str] = ...) -> Record: ...
+    def slip_signed(self, code: str, kind: SlipKind, *, key_file: Union[str, os.PathLike[str]],
+                    cert_file: Union[str, os.PathLike[str]], password: Optional[str] = ...) -> str: ...
+    def rate(self, code: str, scores: Mapping[str, int], *, account: Optional[str] = ...,
+             secret: Optional[str] = ..., comment: Optional[str] = ..., client: Optional[str] = ...) -> None: ...
+    def rating(self, code: str, *, officer: Optional[str] = ..., account: Optional[str] = ...,
+               secret: Optional[str] = ...) -> Record: ...
 
     # agencies
     def agency(self, code: str) -> Record: ...
