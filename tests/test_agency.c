@@ -2,6 +2,8 @@
  * catalog of 2018 and the Hải Phòng reorganisation of 1 July 2025. */
 #include "testutil.h"
 
+#include <cjson/cJSON.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const dvc_date D2018 = {2018, 7, 2}, D2024 = {2024, 6, 3}, D2026 = {2026, 1, 5};
@@ -528,6 +530,141 @@ START_TEST(cutover_moves_open_dossiers_once)
 }
 END_TEST
 
+/* ---- the catalog in force today: every seed procedure has a fate ----
+ * data/catalog/hai-phong-2025-successors.json says, for each of the 38
+ * procedures of 2018, what carries it on after 1 July 2025 (with the source)
+ * or that nothing could be confirmed. The shipped catalogs must agree with it:
+ * a successor marked shipped is in force today, served by every commune
+ * committee; one not shipped (a school, a city department) and a seed without
+ * a confirmed successor have no 2025 version; every 2025 procedure is some
+ * seed's successor. */
+static const char *jstr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static cJSON *load_json(const char *rel)
+{
+	size_t len;
+	char *text = slurp(src_path(rel), &len);
+	cJSON *j = cJSON_ParseWithLength(text, len);
+	free(text);
+	ck_assert_msg(j != NULL, "%s does not parse", rel);
+	return j;
+}
+
+/* the seed code has no version valid from the reform */
+static int has_2025_version(dvc_db *db, const char *code)
+{
+	dvc_procedure *p;
+	int rc = dvc_procedure_get(db, code, &D2026, &p);
+	if (rc == DVC_ENOTFOUND)
+		return 0;
+	ck_ok(rc);
+	int r = p->valid_from.year >= 2025;
+	dvc_procedure_free(p);
+	return r;
+}
+
+START_TEST(every_seed_procedure_has_a_fate)
+{
+	dvc_db *db = shipped();
+	cJSON *seeds = load_json("data/catalog/kien-thuy-2018.json");
+	cJSON *today = load_json("data/catalog/hai-phong-2025.json");
+	cJSON *map = load_json("data/catalog/hai-phong-2025-successors.json");
+	const cJSON *entries = cJSON_GetObjectItemCaseSensitive(map, "procedures");
+	const cJSON *statuses = cJSON_GetObjectItemCaseSensitive(map, "statuses");
+	const cJSON *sp, *e;
+	size_t n_seeds = 0, shipped_successors = 0;
+
+	ck_assert(cJSON_IsArray(entries) && cJSON_IsObject(statuses));
+	cJSON_ArrayForEach(sp, cJSON_GetObjectItemCaseSensitive(seeds, "procedures")) {
+		const char *code = jstr(sp, "code");
+		const cJSON *found = NULL;
+		ck_assert(code != NULL);
+		n_seeds++;
+		cJSON_ArrayForEach(e, entries) {
+			const char *seed = jstr(e, "seed");
+			ck_assert(seed != NULL);
+			if (strcmp(seed, code) == 0) {
+				ck_assert_msg(found == NULL, "%s is mapped twice", code);
+				found = e;
+			}
+		}
+		ck_assert_msg(found != NULL, "seed procedure %s has no successor entry", code);
+		const char *status = jstr(found, "status");
+		ck_assert_msg(status && cJSON_HasObjectItem(statuses, status), "%s: status %s", code,
+			      status ? status : "(none)");
+		const cJSON *succ = cJSON_GetObjectItemCaseSensitive(found, "successors");
+		const cJSON *unc = cJSON_GetObjectItemCaseSensitive(found, "unconfirmed");
+		ck_assert(cJSON_IsArray(succ) && cJSON_IsArray(unc));
+		/* what is not confirmed is said, never left silent */
+		ck_assert_msg(cJSON_GetArraySize(unc) > 0, "%s: nothing marked unconfirmed", code);
+		if (strcmp(status, "unconfirmed") == 0 || strcmp(status, "ended") == 0) {
+			ck_assert_int_eq(cJSON_GetArraySize(succ), 0);
+			const char *why = jstr(found, "source");
+			ck_assert_msg(why && *why, "%s: no source", code);
+			ck_assert_msg(!has_2025_version(db, code), "%s has a 2025 version but no successor", code);
+			continue;
+		}
+		ck_assert_int_ge(cJSON_GetArraySize(succ), strcmp(status, "split") == 0 ? 2 : 1);
+		if (strcmp(status, "same_code") == 0) {
+			ck_assert_int_eq(cJSON_GetArraySize(succ), 1);
+			ck_assert_str_eq(jstr(cJSON_GetArrayItem(succ, 0), "code"), code);
+		}
+		const cJSON *s;
+		cJSON_ArrayForEach(s, succ) {
+			const char *sc = jstr(s, "code"), *src = jstr(s, "source"), *level = jstr(s, "level");
+			ck_assert_msg(sc && level && jstr(s, "competent"), "%s: incomplete successor", code);
+			ck_assert_msg(src && strncmp(src, "https://dichvucong.gov.vn/", 26) == 0,
+				      "%s -> %s: no national page", code, sc);
+			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "shipped"))) {
+				dvc_procedure *p;
+				shipped_successors++;
+				ck_ok(dvc_procedure_get(db, sc, &D2026, &p));
+				ck_assert_int_eq(p->valid_from.year, 2025);
+				ck_assert_msg(p->served_level && strcmp(p->served_level, level) == 0 &&
+					      p->served_kind && strcmp(p->served_kind, DVC_KIND_COMMITTEE) == 0,
+					      "%s -> %s: not served by every %s committee", code, sc, level);
+				ck_assert_str_eq(p->name, jstr(s, "name"));
+				dvc_procedure_free(p);
+			} else {
+				ck_assert_str_ne(level, "commune"); /* a commune successor is shipped */
+				ck_assert_msg(!has_2025_version(db, sc), "%s is in force but marked not shipped", sc);
+			}
+		}
+		if (strcmp(status, "same_code") != 0)
+			ck_assert_msg(!has_2025_version(db, code), "replaced %s still has a 2025 version", code);
+	}
+	ck_assert_uint_eq(n_seeds, 38);
+	ck_assert_int_eq(cJSON_GetArraySize(entries), 38);
+	/* and every procedure of the 2025 catalog is a shipped successor */
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(today, "procedures")),
+			 (int)shipped_successors);
+	cJSON_Delete(seeds);
+	cJSON_Delete(today);
+	cJSON_Delete(map);
+	dvc_close(db);
+}
+END_TEST
+
+/* A commune procedure that the reform gave a new code: served by every
+ * commune, it goes to the applicant's commune today; the old code does not. */
+START_TEST(new_code_served_by_every_commune)
+{
+	dvc_db *db = shipped();
+	char competent[65] = "";
+	ck_ok(dvc_agency_competent(db, "1.013792", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy", D2026, competent));
+	ck_assert_str_eq(competent, "000.00.11680.H24");
+	ck_dvc(dvc_agency_competent(db, "2.001885", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy", D2026, competent),
+	       DVC_EEXPIRED);
+	/* before the reform the new code did not exist */
+	ck_dvc(dvc_procedure_get(db, "1.013792", &D2024, &(dvc_procedure *){NULL}), DVC_ENOTFOUND);
+	dvc_close(db);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("agency");
@@ -538,6 +675,10 @@ int main(void)
 	tcase_add_test(tc, competent_by_place);
 	tcase_add_test(tc, desks);
 	tcase_add_test(tc, links_validated_on_import);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("catalog_today");
+	tcase_add_test(tc, every_seed_procedure_has_a_fate);
+	tcase_add_test(tc, new_code_served_by_every_commune);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("lodging");
 	tcase_add_test(tc, commune_procedure_at_its_own_centre);
