@@ -82,6 +82,8 @@ grep -q "moved 000.00.30.H24-250616-0001: 000.01.30.H24 -> 000.00.11680.H24" "$T
 grep -q "^  dossier 000.01.11680.H24-$(TZ=Asia/Ho_Chi_Minh date +%y%m%d)-0001 submitted" "$T/demo.txt" \
   && grep -q "lodged at:   000.01.11680.H24, competent: 000.00.11680.H24" "$T/demo.txt" \
   && ok || bad "demo: today's birth registration at the commune centre"
+sed -n '/^\[today, /,$p' "$T/demo.txt" | grep -q "^dossier 000.01.11680.H24-.*: Đã trả kết quả (returned)$" \
+  && ok || bad "demo: today's birth registration returned by the commune"
 # the level-4 chapter: paid online (a replay is a duplicate), delivered online, outbox drained
 grep -q "^  paid: dossier .*, 16.000 đồng, reference DVC" "$T/demo.txt" \
   && grep -q "^  duplicate: dossier .*, 16.000 đồng" "$T/demo.txt" && ok || bad "demo payment"
@@ -133,6 +135,25 @@ sub 2.000748 --now 2018-07-09T08:00:00+07:00 >"$T/o.txt" 2>&1 && grep -q "^dossi
 TODAY=$(TZ=Asia/Ho_Chi_Minh date +%y%m%d)
 sub 2.000748 >"$T/o.txt" 2>&1 && grep -q "^dossier 000.01.11680.H24-$TODAY-0002 submitted$" "$T/o.txt" \
   && ok || bad "submit today to the commune centre: $(cat "$T/o.txt")"
+# ... and on today's clock (no --now) the commune's own officers handle it
+# through the CLI: its centre receives and returns, its specialist and its
+# chairman work and sign (Done when of issue 14)
+TCODE=000.01.11680.H24-$TODAY-0002
+# the former district desk's officer has no say in it any more
+if "$DVC" --db "$T/now.db" dossier act "$TCODE" receive --officer hoa.lt >"$T/o.txt" 2>&1; then
+  bad "today: a district officer received a commune dossier"; else
+  grep -q "DVC_EPERM" "$T/o.txt" && ok || bad "today: district officer: $(cat "$T/o.txt")"; fi
+tact() { a=$1 who=$2; shift 2
+  "$DVC" --db "$T/now.db" dossier act "$TCODE" "$a" --officer "$who" "$@" >"$T/o.txt" 2>&1 \
+    && ok || bad "today: $who $a: $(cat "$T/o.txt")"; }
+tact receive thu.nt; tact forward thu.nt; tact forward minh.lv; tact forward quang.pv
+tact return thu.nt --delivery counter
+"$DVC" --db "$T/now.db" --json dossier track "$TCODE" --officer thu.nt >"$T/o.json" 2>&1 \
+  && python3 -c "import json,sys; d=json.load(open(sys.argv[1])); \
+assert d['state']=='returned' and d['desk']=='000.01.11680.H24' and d['competent']=='000.00.11680.H24', d; \
+acts=[(e['action'], e['actor']) for e in d['history']]; \
+assert acts[1:]==[('receive','officer:thu.nt'),('forward','officer:thu.nt'),('forward','officer:minh.lv'),('forward','officer:quang.pv'),('return','officer:thu.nt')], acts" "$T/o.json" \
+  && ok || bad "today: returned by the commune: $(cat "$T/o.json")"
 "$DVC" --db "$T/now.db" dossier submit 2.000748 --name "Nguyễn Văn An" --citizen-id 031099001234 \
   --birth-date 1999-05-12 --address "Thôn 3, xã Thụy Hương" --phone 0912345678 --desk 000.01.11383.H24 >"$T/o.txt" 2>&1 \
   && grep -q "^dossier 000.01.11383.H24-$TODAY-0001 submitted$" "$T/o.txt" \

@@ -958,17 +958,24 @@ class Store:
     def submit(self, procedure: str, *, applicant: Any = None, account: Optional[str] = None,
                channel: str = "online", form: Any = None, draft: bool = False,
                officer: Optional[str] = None, copies: int = 0, pages: int = 0,
-               fee_exemption: Optional[str] = None) -> Receipt:
+               fee_exemption: Optional[str] = None, desk: Optional[str] = None,
+               place: Optional[str] = None) -> Receipt:
         """Submit (or save as a draft) a dossier. `form` is a dict (sent as JSON)
-        or JSON text. Returns a dvc.Receipt (code, secret); secret is None for
-        account holders. Raises dvc.NotFound, dvc.ServiceLevel, dvc.Schema,
-        dvc.InvalidArgument, dvc.Permission."""
+        or JSON text. `desk`: the centre (or committee desk) that receives it,
+        any of the province's (Decree 118/2025/NĐ-CP); None: the competent
+        agency's own. `place`: an agency code or an address naming where the
+        competent agency is looked for; None: the applicant's address.
+        Returns a dvc.Receipt (code, secret); secret is None for account
+        holders. Raises dvc.NotFound, dvc.ServiceLevel, dvc.Schema,
+        dvc.InvalidArgument, dvc.Permission, dvc.Expired (a ceased unit or
+        desk: the message names its successors)."""
         keep: list = []
         s = _new("dvc_submission", channel=_parse("dvc_channel", channel, "channel"),
                  draft=bool(draft), copies=copies, pages=pages,
                  applicant=ffi.NULL if applicant is None else self._applicant(applicant, keep))
         _strings(s, keep, procedure=_s(procedure, "procedure"), account=account, officer=officer,
-                 form_data=None if form is None else _json(form), fee_exemption=fee_exemption)
+                 form_data=None if form is None else _json(form), fee_exemption=fee_exemption,
+                 desk=desk, place=place)
         rec = _new("dvc_receipt")
         self._status(lib.dvc_dossier_submit, s, rec)
         return Receipt(ffi.string(rec.code).decode(), ffi.string(rec.secret).decode() or None)

@@ -263,7 +263,8 @@ class Store:
                account: Optional[str] = ..., channel: Channel = ...,
                form: Union[str, Mapping[str, Any], None] = ..., draft: bool = ...,
                officer: Optional[str] = ..., copies: int = ..., pages: int = ...,
-               fee_exemption: Optional[str] = ...) -> Receipt: ...
+               fee_exemption: Optional[str] = ..., desk: Optional[str] = ...,
+               place: Optional[str] = ...) -> Receipt: ...
     def act(self, code: str, action: Action, *, officer: Optional[str] = ...,
             account: Optional[str] = ..., secret: Optional[str] = ..., note: Optional[str] = ...,
             target: Optional[str] = ..., new_due: Optional[Instant] = ...,
