@@ -614,7 +614,7 @@ static void name_successors(dvc_db *db, const char *field, const char *unit, con
  * level goes to the one at the applicant's place, received at that
  * agency's desk (its Public Administration Service Centre) unless the
  * applicant lodges it at another centre of the province (Decree
- * 118/2025/NĐ-CP). */
+ * 118/2025/NĐ-CP art. 14(2), as a secondary source reports it). */
 static int route_for(dvc_db *db, const dvc__proc_rt *rt, const dvc_submission *s,
 		     const dvc_applicant *app, const char *asof, dvc__dossier *d)
 {
@@ -771,7 +771,9 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 		goto out;
 	/* Circular 01/2018/TT-VPCP art. 19: four digits. The 10,000th dossier of a
 	 * desk's day is refused (and the count rolled back with the rest) rather
-	 * than given a five-digit code no other system expects. */
+	 * than given a five-digit code no other system expects. Circular
+	 * 03/2025/TT-VPCP also rules on the dossier code since 15 September 2025;
+	 * whether it changed this structure is unconfirmed (SOURCES.md). */
 	if (seq > DVC_CODE_SEQ_MAX) {
 		rc = dvc__err(DVC_ERANGE, "code",
 			      "desk %s has already numbered %d dossiers on %s: the 4-digit sequence of "

@@ -1,6 +1,8 @@
 /*
  * Official slips, Circular 01/2018/TT-VPCP forms 01-06, as printable HTML
- * and as XML (see include/dvc/slip.h for the XML vocabulary).
+ * and as XML (see include/dvc/slip.h for the XML vocabulary). Circular
+ * 03/2025/TT-VPCP's seven forms (from 15 September 2025) are not built:
+ * slip.h says why.
  *
  * How a slip is made. Every form reads the same three things: the dossier's
  * tracking view (dvc__dossier_track: applicant, dates, history), the

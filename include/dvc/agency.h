@@ -111,8 +111,9 @@ DVC_API int dvc_agency_competent(dvc_db *db, const char *procedure, const char *
 /**
  * The reception desk of an agency on `day`: the Public Administration
  * Service Centre under its People's Committee when one is in force
- * (Decree 118/2025/NĐ-CP), else the People's Committee itself (the
- * one-stop desk of Decree 61/2018/NĐ-CP).
+ * (Decree 118/2025/NĐ-CP art. 1(1): centres at province and commune level),
+ * else the People's Committee itself (the one-stop desk of Decree
+ * 61/2018/NĐ-CP).
  */
 DVC_API int dvc_agency_desk(dvc_db *db, const char *agency, dvc_date day, char out[65]);
 

@@ -15,6 +15,12 @@
  * another agency, liên thông), may be sent back a step, paused, or
  * rescheduled once with an apology when late; the signed result goes back
  * to the desk and is returned. The applicant may withdraw before the result.
+ * From 1 July 2025 Decree 118/2025/NĐ-CP governs the one-stop shop (desks
+ * are the Public Administration Service Centres of the province and the
+ * communes); whether it repeals Decrees 61/2018 and 107/2021 outright, and
+ * how it counts the time spent before a supplement, were not read: the
+ * pause model (a supplement stops the clock, supply restarts it) stays the
+ * project's reading (data/catalog/SOURCES.md).
  */
 #ifndef DVC_LIFECYCLE_H
 #define DVC_LIFECYCLE_H

@@ -9,6 +9,15 @@
  *   05  Phiếu kiểm soát quá trình giải quyết hồ sơ   DVC_SLIP_CONTROL
  *   06  Sổ theo dõi hồ sơ                            dvc_register_render()
  *
+ * Circular 03/2025/TT-VPCP (15 September 2025), which guides Decree
+ * 118/2025/NĐ-CP (its art. 35(1)(b), (c) and (h): forms, dossier code, sector
+ * codes), has seven forms in its Appendix I: 01 receipt, 02 supplement, 03
+ * refusal, 04 apology and request to extend the time (Văn bản xin lỗi và đề
+ * nghị gia hạn thời gian giải quyết), 05 a new notice that processing stops
+ * (Thông báo dừng giải quyết hồ sơ), 06 control sheet, 07 register. Their
+ * field lists were not read, so every dossier, also one received after that
+ * date, gets the 2018 set above (data/catalog/SOURCES.md).
+ *
  * Every slip is computed from what the library recorded: the dossier's
  * tracking view, its journal (the entry that makes the slip apply: receive,
  * request_supplement, reject, reschedule), the bound procedure version and
