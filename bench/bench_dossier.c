@@ -126,6 +126,8 @@ static int fail(const char *what)
 
 /* --no-notify: the outbox switched off (see open_store) */
 static int no_notify;
+/* --journal-key FILE: every entry and checkpoint signed (proof.h) */
+static const char *journal_key;
 
 static int open_store(const char *dir, const char *name, const char *catalog, sim_clock *clk,
 		      dvc_db **out)
@@ -141,8 +143,10 @@ static int open_store(const char *dir, const char *name, const char *catalog, si
 	};
 	char path[4200];
 	dvc_db *db;
+	dvc_open_opts o = DVC_OPEN_OPTS_INIT;
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (dvc_open(&db, path, NULL) != DVC_OK)
+	o.journal_key_file = journal_key;
+	if (dvc_open(&db, path, &o) != DVC_OK)
 		return fail("opening the store");
 	dvc_set_clock(db, sim_now, clk);
 	if (dvc_catalog_import_file(db, catalog, DVC_FORMAT_AUTO, NULL) != DVC_OK) {
@@ -672,12 +676,15 @@ int main(int argc, char **argv)
 			catalog = argv[++i];
 		else if (strcmp(argv[i], "--no-notify") == 0)
 			no_notify = 1;
+		else if (strcmp(argv[i], "--journal-key") == 0 && i + 1 < argc)
+			journal_key = argv[++i];
 		else if (argv[i][0] != '-' && npos == 0 && ++npos)
 			n = atol(argv[i]);
 		else if (argv[i][0] != '-' && npos == 1 && ++npos)
 			nd = atol(argv[i]);
 		else {
-			fprintf(stderr, "usage: %s [--catalog PATH] [--no-notify] [LIFECYCLES] [DURABLE_LIFECYCLES]\n",
+			fprintf(stderr, "usage: %s [--catalog PATH] [--no-notify] [--journal-key FILE] [LIFECYCLES] "
+				"[DURABLE_LIFECYCLES]\n",
 				argv[0]);
 			return 2;
 		}
@@ -703,10 +710,10 @@ int main(int argc, char **argv)
 	{
 		double actions = (double)n * ACTIONS_PER_LIFECYCLE;
 		double aps = actions / lib.seconds, floor_aps = actions / floor_s;
-		printf("{\"bench\":\"dossier_batched\",\"notifications\":%s,\"lifecycles\":%ld,"
+		printf("{\"bench\":\"dossier_batched\",\"notifications\":%s,\"signed\":%s,\"lifecycles\":%ld,"
 		       "\"actions\":%.0f,\"actions_per_txn\":%d,\"seconds\":%.3f,\"actions_per_sec\":%.0f,"
 		       "\"floor_seconds\":%.3f,\"floor_actions_per_sec\":%.0f,\"ratio\":%.3f",
-		       no_notify ? "false" : "true", n, actions, BATCH_LIFECYCLES * ACTIONS_PER_LIFECYCLE,
+		       no_notify ? "false" : "true", journal_key ? "true" : "false", n, actions, BATCH_LIFECYCLES * ACTIONS_PER_LIFECYCLE,
 		       lib.seconds, aps, floor_s, floor_aps, aps / floor_aps);
 		if (!no_notify)
 			printf(",\"floor_outbox_actions_per_sec\":%.0f,\"ratio_outbox\":%.3f",
@@ -739,11 +746,11 @@ int main(int argc, char **argv)
 		}
 		qsort(lat, na, sizeof *lat, cmp_double);
 		qsort(flat, na, sizeof *flat, cmp_double);
-		printf("{\"bench\":\"dossier_durable\",\"lifecycles\":%ld,\"actions\":%zu,"
+		printf("{\"bench\":\"dossier_durable\",\"signed\":%s,\"lifecycles\":%ld,\"actions\":%zu,"
 		       "\"synchronous\":\"NORMAL\",\"mean_us\":%.1f,\"submit_mean_us\":%.1f,"
 		       "\"median_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,"
 		       "\"floor_median_us\":%.1f,\"floor_p99_us\":%.1f,\"floor_max_us\":%.1f}\n",
-		       nd, na, sum / (double)na * 1e6, submit_sum / (double)nd * 1e6,
+		       journal_key ? "true" : "false", nd, na, sum / (double)na * 1e6, submit_sum / (double)nd * 1e6,
 		       pct(lat, na, 0.5) * 1e6, pct(lat, na, 0.99) * 1e6, lat[na - 1] * 1e6,
 		       pct(flat, na, 0.5) * 1e6, pct(flat, na, 0.99) * 1e6, flat[na - 1] * 1e6);
 	}

@@ -10,6 +10,7 @@
 #include "store_internal.h"
 #include "throttle_internal.h"
 #include "dossier_internal.h"
+#include "proof_internal.h"
 #include "text.h"
 
 #include <cjson/cJSON.h>
@@ -155,97 +156,22 @@ static int is_step_overdue(const dvc__dossier *d, dvc_time now)
 	return now > d->step_due_at;
 }
 
-/* ---- journal hashing ---- */
-
-/* The hashed encoding: 4-byte big-endian length + 1 before a text (0 for
- * NULL, so NULL and "" differ), 8-byte big-endian integers. */
-typedef struct hash_input {
-	unsigned char b[1024];
-	size_t n;
-	crypto_hash_sha256_state h; /* spill for long notes */
-	int spilled;
-} hash_input;
-
-static void hash_put(hash_input *in, const void *p, size_t n)
-{
-	if (in->n + n > sizeof in->b) {
-		if (!in->spilled) {
-			crypto_hash_sha256_init(&in->h);
-			in->spilled = 1;
-		}
-		crypto_hash_sha256_update(&in->h, in->b, in->n);
-		in->n = 0;
-		if (n > sizeof in->b) {
-			crypto_hash_sha256_update(&in->h, p, n);
-			return;
-		}
-	}
-	memcpy(in->b + in->n, p, n);
-	in->n += n;
-}
-
-static void hash_str(hash_input *in, const char *s)
-{
-	unsigned char len[4];
-	size_t sl = s ? strlen(s) : 0;
-	uint32_t n = s ? (uint32_t)sl + 1 : 0;
-	len[0] = (unsigned char)(n >> 24);
-	len[1] = (unsigned char)(n >> 16);
-	len[2] = (unsigned char)(n >> 8);
-	len[3] = (unsigned char)n;
-	hash_put(in, len, 4);
-	if (s)
-		hash_put(in, s, sl);
-}
-
-static void hash_i64(hash_input *in, int64_t v)
-{
-	unsigned char b[8];
-	for (int i = 0; i < 8; i++)
-		b[i] = (unsigned char)((uint64_t)v >> (56 - 8 * i));
-	hash_put(in, b, 8);
-}
-
-/* hash = SHA-256(tag, code, seq, at, actor, unit, action, from, to, note,
- *                payload digest, previous hash), gathered into one buffer
- * first: one pass over it is cheaper than a dozen small updates. */
-static void entry_hash(const char *code, const dvc__journal_row *j, const unsigned char prev[32],
-		       unsigned char out[32])
-{
-	static const unsigned char none[32];
-	hash_input in;
-	in.n = 0;
-	in.spilled = 0;
-	hash_put(&in, "dvc-journal-1", 13);
-	hash_str(&in, code);
-	hash_i64(&in, j->seq);
-	hash_i64(&in, j->at);
-	hash_str(&in, j->actor);
-	hash_str(&in, j->unit);
-	hash_i64(&in, (int64_t)j->action);
-	hash_i64(&in, (int64_t)j->from);
-	hash_i64(&in, (int64_t)j->to);
-	hash_str(&in, j->note);
-	hash_put(&in, j->payload_digest ? j->payload_digest : none, 32);
-	hash_put(&in, prev, 32);
-	if (!in.spilled) {
-		crypto_hash_sha256(out, in.b, in.n);
-		return;
-	}
-	crypto_hash_sha256_update(&in.h, in.b, in.n);
-	crypto_hash_sha256_final(&in.h, out);
-}
+/* ---- journal ---- */
 
 /* The next journal entry, with the dossier's chain head advanced in memory;
- * the caller stores the entry and the row (in the same transaction). */
+ * the caller stores the entry and the row (in the same transaction). The
+ * entry records the row's version and fees after it and is sealed (hashed,
+ * and signed with the handle's journal key) by proof.c. */
 typedef struct pending_entry {
 	dvc__journal_row j;
-	unsigned char digest[32], hash[32];
+	unsigned char digest[32];
+	dvc__seal seal;
 	int have_digest;
 } pending_entry;
 
-static void journal_prepare(dvc__dossier *d, pending_entry *p, dvc_time at, const char *actor,
-			    dvc_action action, dvc_state from, const char *note, const char *payload)
+static void journal_prepare(dvc_db *db, dvc__dossier *d, pending_entry *p, dvc_time at,
+			    const char *actor, dvc_action action, dvc_state from, const char *note,
+			    const char *payload)
 {
 	dvc__journal_row *j = &p->j;
 	j->seq = d->journal_seq + 1;
@@ -263,10 +189,13 @@ static void journal_prepare(dvc__dossier *d, pending_entry *p, dvc_time at, cons
 		crypto_hash_sha256(p->digest, (const unsigned char *)payload, strlen(payload));
 		j->payload_digest = p->digest;
 	}
-	entry_hash(d->code, j, d->journal_head, p->hash);
-	j->hash = p->hash;
+	j->rev = d->rev;
+	j->fee_due = d->fee_due;
+	j->fee_paid = d->fee_paid;
+	j->fee_refunded = d->fee_refunded;
+	dvc__journal_seal(db->proof, d->code, j, d->journal_head, &p->seal);
 	d->journal_seq = j->seq;
-	memcpy(d->journal_head, p->hash, 32);
+	memcpy(d->journal_head, p->seal.hash, 32);
 }
 
 /* Append one entry and advance the dossier's chain head (caller writes the row). */
@@ -275,8 +204,8 @@ static int journal(dvc_db *db, dvc__dossier *d, dvc_time at, const char *actor, 
 {
 	pending_entry pe;
 	pe.have_digest = 0;
-	journal_prepare(d, &pe, at, actor, action, from, note, payload);
-	return dvc__store_journal_insert(db, d->id, &pe.j);
+	journal_prepare(db, d, &pe, at, actor, action, from, note, payload);
+	return dvc__journal_append(db, d->id, d->code, &pe.j);
 }
 
 /* ---- actors ---- */
@@ -802,10 +731,10 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 		/* the row is inserted once, already carrying its chain head */
 		pending_entry pe;
 		pe.have_digest = 0;
-		journal_prepare(&d, &pe, now, label, DVC_ACT_SUBMIT, DVC_STATE_DRAFT,
+		journal_prepare(db, &d, &pe, now, label, DVC_ACT_SUBMIT, DVC_STATE_DRAFT,
 				s->draft ? "Lưu nháp" : NULL, s->form_data);
 		if ((rc = dvc__store_dossier_insert(db, &d, &app, s->form_data, s->fee_exemption)) != DVC_OK ||
-		    (rc = dvc__store_journal_insert(db, d.id, &pe.j)) != DVC_OK)
+		    (rc = dvc__journal_append(db, d.id, d.code, &pe.j)) != DVC_OK)
 			goto out;
 	}
 	snprintf(out->code, sizeof out->code, "%s", d.code);
@@ -1262,10 +1191,11 @@ static int act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *n
 	/* Every check is made: from here on only storage can fail (the caller
 	 * uses dvc__write_begin_lean). */
 	d->rev = rev + 1;
-	if ((rc = journal(db, d, now, ac.label, r->action, from, r->note, r->payload)) != DVC_OK)
-		return rc;
+	/* the refund owed first: the entry records the fees after it */
 	if (r->action == DVC_ACT_REJECT && d->fee_paid > d->fee_refunded &&
 	    (rc = refund(db, d, now)) != DVC_OK)
+		return rc;
+	if ((rc = journal(db, d, now, ac.label, r->action, from, r->note, r->payload)) != DVC_OK)
 		return rc;
 	if ((rc = dvc__store_dossier_update(db, d, rev)) != DVC_OK ||
 	    (r->action == DVC_ACT_SUBMIT &&
@@ -1303,8 +1233,8 @@ int dvc__dossier_record_digest(dvc_db *db, dvc__dossier *d, const char *who, dvc
 	d->rev = rev + 1;
 	pe.have_digest = 1;
 	memcpy(pe.digest, digest, 32);
-	journal_prepare(d, &pe, now, who, action, d->state, note, NULL);
-	if ((rc = dvc__store_journal_insert(db, d->id, &pe.j)) != DVC_OK)
+	journal_prepare(db, d, &pe, now, who, action, d->state, note, NULL);
+	if ((rc = dvc__journal_append(db, d->id, d->code, &pe.j)) != DVC_OK)
 		return rc;
 	return dvc__store_dossier_update(db, d, rev);
 }
@@ -1766,78 +1696,13 @@ void dvc_dossier_list_free(dvc_dossier_list *l)
 	}
 }
 
-/* ---- verification ---- */
-
-typedef struct verify_ctx {
-	const char *code;
-	unsigned char prev[32];
-	int64_t expect_seq;
-	int bad;
-} verify_ctx;
-
-static int on_verify(void *ctx, const dvc__journal_row *j)
-{
-	verify_ctx *v = ctx;
-	unsigned char h[32];
-	if (j->seq != v->expect_seq)
-		return dvc__err(DVC_ECORRUPT, v->code, "dossier %s: journal entry %lld is missing",
-				v->code, (long long)v->expect_seq);
-	entry_hash(v->code, j, v->prev, h);
-	if (memcmp(h, j->hash, 32) != 0)
-		return dvc__err(DVC_ECORRUPT, v->code,
-				"dossier %s: journal entry %lld was altered (its hash does not match)",
-				v->code, (long long)j->seq);
-	memcpy(v->prev, h, 32);
-	v->expect_seq++;
-	return DVC_OK;
-}
-
-static int verify_one(void *ctx, const char *code)
-{
-	dvc_db *db = ctx;
-	dvc__dossier d;
-	verify_ctx v;
-	int rc;
-	if ((rc = dvc__store_dossier_load(db, code, &d)) != DVC_OK)
-		return rc;
-	memset(&v, 0, sizeof v);
-	v.code = d.code;
-	v.expect_seq = 1;
-	if ((rc = dvc__store_journal_each(db, d.id, on_verify, &v)) != DVC_OK)
-		return rc;
-	if (v.expect_seq - 1 != d.journal_seq || memcmp(v.prev, d.journal_head, 32) != 0)
-		return dvc__err(DVC_ECORRUPT, d.code,
-				"dossier %s: the journal ends at entry %lld but %lld were written",
-				d.code, (long long)(v.expect_seq - 1), (long long)d.journal_seq);
-	return DVC_OK;
-}
-
-typedef struct verify_all {
-	dvc_db *db;
-	size_t n;
-} verify_all;
-
-static int verify_each(void *ctx, const char *code)
-{
-	verify_all *va = ctx;
-	int rc = verify_one(va->db, code);
-	va->n += rc == DVC_OK;
-	return rc;
-}
+/* ---- verification (proof.c) ---- */
 
 int dvc_dossier_verify(dvc_db *db, const char *code, size_t *checked)
 {
-	verify_all va = {db, 0};
-	int rc;
-	if (!db)
-		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if (code) {
-		rc = verify_one(db, code);
-		va.n = rc == DVC_OK;
-	} else {
-		rc = dvc__store_dossier_ids(db, verify_each, &va);
-	}
+	dvc_journal_report r = DVC_JOURNAL_REPORT_INIT;
+	int rc = dvc_journal_verify(db, code, &r);
 	if (checked)
-		*checked = va.n;
+		*checked = r.dossiers;
 	return rc;
 }

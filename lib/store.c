@@ -1,6 +1,7 @@
 /* The SQLite store: connection, schema migrations, transactions, and the
  * prepared-statement cache. */
 #include "notify_internal.h"
+#include "proof_internal.h"
 #include "store_internal.h"
 
 #include <sodium.h>
@@ -219,6 +220,22 @@ static const char *const migrations[] = {
 	 * those of the procedure version's own route */
 	"ALTER TABLE dossier ADD COLUMN desk TEXT;"
 	"ALTER TABLE dossier ADD COLUMN competent TEXT;",
+
+	/* 9 -> 10: a journal that proves itself (proof.h). Entries written from
+	 * now on are format 2: they record the row's version and fees after
+	 * them and, with a journal key, its public key and Ed25519 signature;
+	 * older entries stay format 1 (legacy: chained, unsigned). One signed
+	 * checkpoint per dossier: the journal's length and head. */
+	"ALTER TABLE journal ADD COLUMN format INTEGER NOT NULL DEFAULT 1;"
+	"ALTER TABLE journal ADD COLUMN rev INTEGER;"
+	"ALTER TABLE journal ADD COLUMN fee_due INTEGER;"
+	"ALTER TABLE journal ADD COLUMN fee_paid INTEGER;"
+	"ALTER TABLE journal ADD COLUMN fee_refunded INTEGER;"
+	"ALTER TABLE journal ADD COLUMN pubkey BLOB;"
+	"ALTER TABLE journal ADD COLUMN sig BLOB;"
+	"CREATE TABLE journal_checkpoint ("
+	"  dossier_id INTEGER PRIMARY KEY REFERENCES dossier(id), seq INTEGER NOT NULL,"
+	"  head BLOB NOT NULL, at INTEGER NOT NULL, pubkey BLOB NOT NULL, sig BLOB NOT NULL);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DVC_SCHEMA_VERSION,
@@ -306,15 +323,26 @@ int dvc_open(dvc_db **out, const char *path, const dvc_open_opts *opts)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_open needs an out pointer and a path");
 	*out = NULL;
 	if (opts) {
-		if (opts->version != DVC_OPEN_OPTS_VERSION)
+		if (opts->version < 1 || opts->version > DVC_OPEN_OPTS_VERSION)
 			return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_open_opts version %u",
 					opts->version);
-		o = *opts;
+		o.flags = opts->flags;
+		o.busy_timeout_ms = opts->busy_timeout_ms;
+		if (opts->version >= 2) {
+			o.journal_key_file = opts->journal_key_file;
+			o.journal_trust_file = opts->journal_trust_file;
+		}
 	}
 	db = dvc__calloc(1, sizeof *db);
 	if (!db)
 		return dvc__oom();
 	db->readonly = (o.flags & DVC_OPEN_READONLY) != 0;
+	/* the keys first: a misconfigured deployment opens nothing */
+	if ((rc = dvc__proof_keys_load(&db->proof, o.journal_key_file, o.journal_trust_file,
+				       (o.flags & DVC_OPEN_REQUIRE_SIGNED) != 0, db->readonly)) != DVC_OK) {
+		dvc__free(db);
+		return rc;
+	}
 	flags = db->readonly ? SQLITE_OPEN_READONLY
 		: SQLITE_OPEN_READWRITE | ((o.flags & DVC_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
 	/* Full mutex off: a handle is used by one thread at a time (documented). */
@@ -359,6 +387,7 @@ fail:
 	{
 		/* keep the error across sqlite3_close, which cannot fail here */
 		sqlite3_close(db->sql);
+		dvc__proof_keys_free(db->proof);
 		dvc__free(db);
 		return rc;
 	}
@@ -385,6 +414,7 @@ void dvc_close(dvc_db *db)
 		dvc__free(db->gateway_secret);
 	}
 	dvc_calendar_free(db->owned_calendar);
+	dvc__proof_keys_free(db->proof);
 	dvc__free(db);
 }
 

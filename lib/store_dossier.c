@@ -506,9 +506,11 @@ int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expecte
 
 static const char SQL_JOURNAL_INSERT[] =
 	"INSERT INTO journal(dossier_id, seq, at, actor, unit, action, from_state, to_state, note,"
-	" payload_digest, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+	" payload_digest, hash, format, rev, fee_due, fee_paid, fee_refunded, pubkey, sig)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 static const char SQL_JOURNAL_EACH[] =
-	"SELECT seq, at, actor, unit, action, from_state, to_state, note, payload_digest, hash"
+	"SELECT seq, at, actor, unit, action, from_state, to_state, note, payload_digest, hash,"
+	" format, rev, fee_due, fee_paid, fee_refunded, pubkey, sig"
 	" FROM journal WHERE dossier_id = ?1 ORDER BY seq";
 
 int dvc__store_journal_insert(dvc_db *db, int64_t dossier_id, const dvc__journal_row *j)
@@ -528,7 +530,25 @@ int dvc__store_journal_insert(dvc_db *db, int64_t dossier_id, const dvc__journal
 	if (j->payload_digest)
 		sqlite3_bind_blob(st, 10, j->payload_digest, 32, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 11, j->hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int(st, 12, j->format);
+	if (j->format >= 2) {
+		sqlite3_bind_int64(st, 13, j->rev);
+		sqlite3_bind_int64(st, 14, j->fee_due);
+		sqlite3_bind_int64(st, 15, j->fee_paid);
+		sqlite3_bind_int64(st, 16, j->fee_refunded);
+	}
+	if (j->pubkey && j->sig) {
+		sqlite3_bind_blob(st, 17, j->pubkey, 32, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 18, j->sig, 64, SQLITE_STATIC);
+	}
 	return dvc__exec_step(db, st, "journaling an action");
+}
+
+/* A blob column of exactly n bytes, or NULL (absent, or another size: the
+ * verifier then reports the entry). */
+static const unsigned char *blob_n(sqlite3_stmt *st, int col, int n)
+{
+	return sqlite3_column_bytes(st, col) == n ? sqlite3_column_blob(st, col) : NULL;
 }
 
 int dvc__store_journal_each(dvc_db *db, int64_t dossier_id, dvc__journal_cb cb, void *ctx)
@@ -550,8 +570,20 @@ int dvc__store_journal_each(dvc_db *db, int64_t dossier_id, dvc__journal_cb cb, 
 		j.from = (dvc_state)sqlite3_column_int(st, 5);
 		j.to = (dvc_state)sqlite3_column_int(st, 6);
 		j.note = (const char *)sqlite3_column_text(st, 7);
-		j.payload_digest = sqlite3_column_bytes(st, 8) == 32 ? sqlite3_column_blob(st, 8) : NULL;
+		j.payload_digest = blob_n(st, 8, 32);
 		j.hash = sqlite3_column_bytes(st, 9) == 32 ? sqlite3_column_blob(st, 9) : zero;
+		j.format = sqlite3_column_int(st, 10);
+		j.rev = sqlite3_column_int64(st, 11);
+		j.fee_due = sqlite3_column_int64(st, 12);
+		j.fee_paid = sqlite3_column_int64(st, 13);
+		j.fee_refunded = sqlite3_column_int64(st, 14);
+		j.pubkey = blob_n(st, 15, 32);
+		j.sig = blob_n(st, 16, 64);
+		/* a key without its signature, or either of the wrong size: the
+		 * verifier names the entry as malformed */
+		if ((sqlite3_column_type(st, 15) != SQLITE_NULL || sqlite3_column_type(st, 16) != SQLITE_NULL) &&
+		    (!j.pubkey || !j.sig))
+			j.format = -1;
 		if ((rc = cb(ctx, &j)) != DVC_OK) {
 			sqlite3_finalize(st);
 			return rc;

@@ -44,6 +44,8 @@ struct dvc_db {
 	char *gateway_secret;
 	int64_t payment_expiry;
 	int report_functions; /* SQL functions of store_report.c registered */
+	/* journal signing and trusted keys (proof_key.c); NULL: none */
+	struct dvc__proof_keys *proof;
 	/* rendered notification templates, loaded on first use */
 	struct dvc__templates *templates;
 	/* officers acting through this handle (store_account.c) */
@@ -262,6 +264,11 @@ typedef struct dvc__journal_row {
 	dvc_state from, to;
 	const unsigned char *payload_digest; /* 32 bytes or NULL */
 	const unsigned char *hash;           /* 32 bytes */
+	/* format 2 (schema 10, proof.h): the row after the entry, and who signed */
+	int format;                          /* 1: legacy (chained only), 2 */
+	int64_t rev, fee_due, fee_paid, fee_refunded;
+	const unsigned char *pubkey;         /* 32 bytes, or NULL: unsigned */
+	const unsigned char *sig;            /* 64 bytes, or NULL */
 } dvc__journal_row;
 
 int dvc__store_next_seq(dvc_db *db, const char *agency, const char *day, int64_t *out);

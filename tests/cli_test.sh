@@ -336,6 +336,55 @@ if command -v sqlite3 >/dev/null 2>&1; then
   expect_fail "verify after tampering" DVC_ECORRUPT dossier verify
 fi
 
+# ---- a journal that proves itself (issue 16): signed entries, proof bundles ----
+K="$T/journal.key"
+dv --json proof keygen "$K" >"$T/j.json" && ok || bad "proof keygen"
+PUB=$(json "print(d['key'])")
+KID=$(json "print(d['key_id'])")
+[ "$(stat -c %a "$K")" = 600 ] && ok || bad "journal key mode $(stat -c %a "$K")"
+dv proof key "$K" | grep -q "^key id     $KID$" && ok || bad "proof key"
+expect_fail "keygen over an existing key" DVC_EEXISTS proof keygen "$K"
+printf '%s  the portal key\n' "$PUB" >"$T/trust"
+S="$T/signed.db"
+sv() { DVC_JOURNAL_KEY="$K" "$DVC" --db "$S" "$@"; }
+# sexpect_fail NAME CODE CMD...: like expect_fail, on the signed store
+sexpect_fail() {
+  name=$1 code=$2
+  shift 2
+  if sv "$@" >"$T/out" 2>"$T/err"; then bad "$name succeeded"; return; fi
+  [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "$code" "$T/err" && ok \
+    || bad "$name: want one line with $code, got: $(cat "$T/err")"
+}
+sv catalog import "$ROOT/tests/data/dossier_catalog.json" >/dev/null \
+  && sv officer add le.tiep.nhan --name "Lê Tiếp Nhận" --unit 000.00.30.H24 --role reception >/dev/null \
+  && sv --json dossier submit T.000003 --name "Nguyễn Văn An" --citizen-id 031099001234 \
+    --birth-date 1999-05-12 --address "Thôn 3, xã Thụy Hương" --phone 0912345678 \
+    --form '{"purpose":"Xin cấp bản sao","copies":2}' >"$T/j.json" && ok || bad "signed store"
+SC=$(json "print(d['code'])")
+sv dossier act "$SC" receive --officer le.tiep.nhan >/dev/null && ok || bad "signed receive"
+sv dossier verify >"$T/out" && grep -q "^2 journal entries (2 signed, 0 legacy, 0 unsigned), 1 signed checkpoint" "$T/out" \
+  && grep -q "^signed by key $KID$" "$T/out" && ok || bad "signed verify: $(cat "$T/out")"
+sv proof export "$SC" >"$T/bundle.json" && ok || bad "proof export"
+"$DVC" proof verify "$T/bundle.json" --trust "$T/trust" --require-signed >"$T/out" \
+  && grep -q "^1 dossier verified" "$T/out" && ok || bad "proof verify: $(cat "$T/out")"
+"$DVC" --json proof verify "$T/bundle.json" >"$T/j.json" && json "assert d['anchored'] is False and d['keys']==['$KID'], d" \
+  && ok || bad "proof verify --json: $(cat "$T/j.json")"
+sed 's/"to":\t"received"/"to":\t"returned"/' "$T/bundle.json" >"$T/bad.json"
+cmp -s "$T/bundle.json" "$T/bad.json" && bad "the bundle edit changed nothing"
+expect_fail "a changed bundle" DVC_E proof verify "$T/bad.json"
+printf '0000000000000000000000000000000000000000000000000000000000000001\n' >"$T/other"
+expect_fail "a bundle against another key" DVC_ESIGNATURE proof verify "$T/bundle.json" --trust "$T/other"
+if command -v sqlite3 >/dev/null 2>&1; then
+  sqlite3 "$S" "UPDATE dossier SET state = 7 WHERE code = '$SC'" && ok || bad "tamper the row"
+  sexpect_fail "verify an edited row" DVC_ECORRUPT dossier verify
+  sqlite3 "$S" "UPDATE dossier SET state = 2 WHERE code = '$SC'; DELETE FROM journal WHERE seq = 2;
+    UPDATE dossier SET state = 1, rev = 1, journal_seq = 1,
+      journal_head = (SELECT hash FROM journal WHERE seq = 1) WHERE code = '$SC'" && ok || bad "truncate"
+  sexpect_fail "verify a consistent truncation" DVC_ETRUNCATED dossier verify
+fi
+DVC_JOURNAL_REQUIRE_SIGNED=1 "$DVC" --db "$T/x.db" init >/dev/null 2>"$T/err" && bad "required signing without a key" \
+  || { grep -q DVC_EINVAL "$T/err" && ok || bad "required signing without a key: $(cat "$T/err")"; }
+
 # ---- level 4: online payment through a (simulated) gateway, and the outbox ----
 P="$T/p.db"
 pv() { "$DVC" --db "$P" "$@"; }

@@ -131,5 +131,8 @@ int cmd_slip(dvc_cli *cli, int argc, char **argv);
 int cmd_register(dvc_cli *cli, int argc, char **argv);
 int cmd_report(dvc_cli *cli, int argc, char **argv);
 int cmd_agency(dvc_cli *cli, int argc, char **argv);
+int cmd_proof(dvc_cli *cli, int argc, char **argv);
+/* A journal verification's report, as text or --json (cmd_dossier.c). */
+int cli_print_journal_report(dvc_cli *cli, const dvc_journal_report *r, const char *what);
 
 #endif

@@ -56,9 +56,16 @@ static int fixed_clock(void *ctx, dvc_time *out)
 
 dvc_db *cli_db(dvc_cli *cli)
 {
+	dvc_open_opts o = DVC_OPEN_OPTS_INIT;
 	if (cli->db)
 		return cli->db;
-	if (dvc_open(&cli->db, cli->db_path, NULL) != DVC_OK) {
+	/* the journal key and trust list: DVC_JOURNAL_KEY, DVC_JOURNAL_TRUST,
+	 * DVC_JOURNAL_REQUIRE_SIGNED (proof.h) */
+	if (dvc_open_opts_from_env(&o) != DVC_OK) {
+		cli_fail_lib("cannot open the store");
+		return NULL;
+	}
+	if (dvc_open(&cli->db, cli->db_path, &o) != DVC_OK) {
 		cli_fail_lib("cannot open the store");
 		return NULL;
 	}

@@ -386,23 +386,43 @@ static int dossier_show(dvc_cli *cli, int argc, char **argv, bool history_only)
 	return rc;
 }
 
+int cli_print_journal_report(dvc_cli *cli, const dvc_journal_report *r, const char *what)
+{
+	char *json;
+	if (cli->json) {
+		if (dvc_journal_report_json(r, &json) != DVC_OK)
+			return cli_fail_lib(what);
+		puts(json);
+		dvc_free(json);
+		return 0;
+	}
+	printf("%zu dossier%s verified, journal chains intact\n", r->dossiers, r->dossiers == 1 ? "" : "s");
+	printf("%zu journal entr%s (%zu signed, %zu legacy, %zu unsigned), "
+	       "%zu signed checkpoint%s, %zu dossier%s without\n",
+	       r->entries, r->entries == 1 ? "y" : "ies",
+	       r->signed_entries, r->legacy_entries, r->unsigned_entries, r->checkpoints,
+	       r->checkpoints == 1 ? "" : "s", r->uncheckpointed, r->uncheckpointed == 1 ? "" : "s");
+	for (size_t i = 0; i < r->n_keys && i < DVC_PROOF_REPORT_KEYS; i++)
+		printf("signed by key %s\n", r->keys[i]);
+	if (r->n_keys && !r->anchored)
+		printf("no trusted keys given (DVC_JOURNAL_TRUST, --trust): compare the key ids above "
+		       "with the agency's published ones\n");
+	if (r->unsigned_entries || r->legacy_entries)
+		printf("unsigned and legacy entries are chained, not signed: they prove nothing "
+		       "against whoever can write the store\n");
+	return 0;
+}
+
 static int dossier_verify(dvc_cli *cli, int argc, char **argv)
 {
-	size_t n = 0;
+	dvc_journal_report r = DVC_JOURNAL_REPORT_INIT;
 	if (argc > 2)
 		return cli_fail("usage: dvc dossier verify [CODE]");
 	if (!cli_db(cli))
 		return 1;
-	if (dvc_dossier_verify(cli->db, argc == 2 ? argv[1] : NULL, &n) != DVC_OK)
+	if (dvc_journal_verify(cli->db, argc == 2 ? argv[1] : NULL, &r) != DVC_OK)
 		return cli_fail_lib("verify");
-	if (cli->json) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "verified", (double)n);
-		cJSON_AddBoolToObject(o, "intact", 1);
-		return cli_emit_json(o);
-	}
-	printf("%zu dossier%s verified, journal chains intact\n", n, n == 1 ? "" : "s");
-	return 0;
+	return cli_print_journal_report(cli, &r, "verify");
 }
 
 static int dossier_list(dvc_cli *cli, int argc, char **argv)

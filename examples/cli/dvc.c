@@ -83,6 +83,11 @@ static const struct command {
 			       "|level|month] [--asof INSTANT]\n"
 			       "  report bottlenecks [--asof INSTANT] | index [--from DATE] [--to DATE]"
 			       " | register [--from DATE] [--to DATE]   (CSV)"},
+	{"proof", cmd_proof, "proof keygen FILE | key FILE        a journal key (DVC_JOURNAL_KEY), its public half\n"
+			     "  proof export CODE > FILE          the dossier's proof bundle\n"
+			     "  proof verify FILE [--trust FILE] [--require-signed]   offline, no store\n"
+			     "                            (journal key from DVC_JOURNAL_KEY, trusted keys from"
+			     " DVC_JOURNAL_TRUST)"},
 	{"statemachine", cmd_statemachine, "statemachine [--dot]       the lifecycle table, or a Graphviz digraph"},
 	{"demo", cmd_demo, "demo [DATA-DIR]            the Kiến Thụy seed story on the --db store\n"
 			   "                            (data: DATA-DIR, else $DVC_DATA_DIR, else the installed one)"},
@@ -93,6 +98,7 @@ static const struct command {
 static bool clockless(const char *command)
 {
 	static const char *const names[] = {"calendar", "statemachine", "version"};
+	/* proof keygen/key/verify open no store either; export does */
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(command, names[i]) == 0)
 			return true;

@@ -69,7 +69,10 @@ dvc_db *httpd_db(httpd_req *r)
 
 	if (tl_db)
 		return tl_db;
-	o.flags = 0; /* the store must exist: main() opened it once */
+	/* the journal key and trust list from the environment, as main() checked */
+	if (dvc_open_opts_from_env(&o) != DVC_OK)
+		return NULL;
+	o.flags &= ~(unsigned)DVC_OPEN_CREATE; /* the store must exist: main() opened it once */
 	if (dvc_open(&db, srv->db_path, &o) != DVC_OK)
 		return NULL;
 	if (srv->gateway_secret &&

@@ -157,8 +157,13 @@ int main(int argc, char **argv)
 
 	/* Open (create, migrate) the store once here; the worker threads then
 	 * open their own handles on it. */
-	if (dvc_open(&db, srv.db_path, NULL) != DVC_OK)
-		return fail(srv.db_path, dvc_error_last()->message);
+	/* DVC_JOURNAL_KEY, DVC_JOURNAL_TRUST, DVC_JOURNAL_REQUIRE_SIGNED (proof.h):
+	 * a key that cannot be read stops the server here, not at the first action */
+	{
+		dvc_open_opts o = DVC_OPEN_OPTS_INIT;
+		if (dvc_open_opts_from_env(&o) != DVC_OK || dvc_open(&db, srv.db_path, &o) != DVC_OK)
+			return fail(srv.db_path, dvc_error_last()->message);
+	}
 	if (!files_dir[0])
 		snprintf(files_dir, sizeof files_dir, "%s.files", srv.db_path);
 	if (mkdir(files_dir, 0700) != 0 && errno != EEXIST) {

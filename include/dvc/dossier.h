@@ -376,10 +376,14 @@ DVC_API const dvc_dossier_row *dvc_dossier_list_at(const dvc_dossier_list *l, si
 DVC_API void dvc_dossier_list_free(dvc_dossier_list *l);
 
 /**
- * Check the journal chain of one dossier (code) or of all (NULL).
- * @param checked  optional, receives the number of dossiers checked
- * @return DVC_OK; DVC_ECORRUPT naming the dossier and entry where the chain
- *   breaks (an edited, inserted or deleted entry); DVC_ENOTFOUND.
+ * Verify the journal of one dossier (code) or of all (NULL): chain,
+ * signatures, signed checkpoint, and the row replayed from the entries.
+ * dvc_journal_verify() (proof.h) does the same and says what it found.
+ * @param checked  optional, receives the number of dossiers verified
+ * @return DVC_OK; DVC_ECORRUPT (an edited, inserted or deleted entry, or an
+ *   edited dossier row), DVC_ESIGNATURE (a chain recomputed without the key,
+ *   an untrusted key), DVC_ETRUNCATED (a journal cut short), each naming the
+ *   dossier and entry; DVC_ENOTFOUND.
  */
 DVC_API int dvc_dossier_verify(dvc_db *db, const char *code, size_t *checked);
 

@@ -27,6 +27,7 @@
 #include "dvc/document.h"
 #include "dvc/sign.h"
 #include "dvc/rating.h"
+#include "dvc/proof.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -22,11 +22,15 @@ extern "C" {
 typedef struct dvc_db dvc_db;
 
 /** The schema version this library writes. */
-#define DVC_SCHEMA_VERSION 9
+#define DVC_SCHEMA_VERSION 10
 
 enum {
 	DVC_OPEN_CREATE = 1 << 0,   /**< create the file if missing (default on) */
 	DVC_OPEN_READONLY = 1 << 1, /**< open read-only; no migration is attempted */
+	/** Every journal entry must be signed: a writable handle without
+	 * journal_key_file is refused, and verification refuses unsigned
+	 * entries (legacy ones excepted) and dossiers without a checkpoint. */
+	DVC_OPEN_REQUIRE_SIGNED = 1 << 2,
 };
 
 /** Options for dvc_open(). Initialise with DVC_OPEN_OPTS_INIT. */
@@ -34,10 +38,17 @@ typedef struct dvc_open_opts {
 	unsigned int version;   /**< DVC_OPEN_OPTS_VERSION */
 	unsigned int flags;     /**< DVC_OPEN_* */
 	int busy_timeout_ms;    /**< wait this long for another writer; default 5000 */
+	/* version 2 */
+	/** Secret key file that signs journal entries and checkpoints (proof.h);
+	 * NULL: entries are written unsigned. Read once at open, never stored. */
+	const char *journal_key_file;
+	/** Public keys verification trusts besides the handle's own (proof.h);
+	 * NULL: only the handle's own key, or, without one, any key. */
+	const char *journal_trust_file;
 } dvc_open_opts;
 
-#define DVC_OPEN_OPTS_VERSION 1
-#define DVC_OPEN_OPTS_INIT {DVC_OPEN_OPTS_VERSION, DVC_OPEN_CREATE, 5000}
+#define DVC_OPEN_OPTS_VERSION 2
+#define DVC_OPEN_OPTS_INIT {DVC_OPEN_OPTS_VERSION, DVC_OPEN_CREATE, 5000, NULL, NULL}
 
 /**
  * Open (and if needed create and migrate) the store at `path`.
@@ -45,8 +56,12 @@ typedef struct dvc_open_opts {
  * @param out   receives the handle; free with dvc_close()
  * @param path  a file path, or ":memory:" for a private in-memory store
  * @param opts  options, or NULL for the defaults
- * @return DVC_OK; DVC_EIO if the file cannot be opened or is not a database;
- *         DVC_EVERSION if it was written by a newer schema; DVC_ENOMEM.
+ * @return DVC_OK; DVC_EIO if the file cannot be opened or is not a database,
+ *         or a journal key or trust file cannot be read; DVC_EPERM for a
+ *         journal key file others can read; DVC_EPARSE for a key or trust
+ *         file that is not one; DVC_EINVAL for DVC_OPEN_REQUIRE_SIGNED
+ *         without a key on a writable handle; DVC_EVERSION if it was
+ *         written by a newer schema; DVC_ENOMEM.
  */
 DVC_API int dvc_open(dvc_db **out, const char *path, const dvc_open_opts *opts);
 

@@ -1,0 +1,514 @@
+/* A journal that proves itself (proof.h): every tamper case of issue 16 on
+ * a real store file edited with SQL (a chain recomputed without the key, a
+ * consistent truncation, an edited dossier row), wrong and missing keys,
+ * legacy entries after migration, key rotation, and proof bundles verified
+ * offline: the round trip, one changed byte, a wrong trust list. */
+#include "testutil.h"
+#include "proof_internal.h" /* the entry encoding, to recompute a chain */
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define P4 "T.000004" /* a 50,000 VND fee */
+#define DESK_OFFICER "le.tiep.nhan"
+
+static dvc_time clock_now;
+static int test_clock(void *ctx, dvc_time *out)
+{
+	(void)ctx;
+	*out = clock_now += 60;
+	return 0;
+}
+
+static char dir[64], path[128], key1[128], key2[128], trust[128];
+static char pub1[DVC_PROOF_KEY_HEX_SIZE], pub2[DVC_PROOF_KEY_HEX_SIZE];
+static char id1[DVC_PROOF_KEY_ID_SIZE], id2[DVC_PROOF_KEY_ID_SIZE];
+static dvc_db *db;
+
+static dvc_db *open_with(const char *key, const char *trust_file, unsigned flags)
+{
+	dvc_open_opts o = DVC_OPEN_OPTS_INIT;
+	dvc_db *h;
+	o.flags |= flags;
+	o.journal_key_file = key;
+	o.journal_trust_file = trust_file;
+	ck_ok(dvc_open(&h, path, &o));
+	dvc_set_clock(h, test_clock, NULL);
+	return h;
+}
+
+static void write_file(const char *p, const char *text)
+{
+	FILE *f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void setup(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/dvc-proof-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/d.db", dir);
+	snprintf(key1, sizeof key1, "%s/k1.key", dir);
+	snprintf(key2, sizeof key2, "%s/k2.key", dir);
+	snprintf(trust, sizeof trust, "%s/trust", dir);
+	ck_ok(dvc_proof_keygen(key1, pub1, id1));
+	ck_ok(dvc_proof_keygen(key2, pub2, id2));
+	clock_now = instant("2026-03-02T09:00:00+07:00");
+	db = open_with(key1, NULL, 0);
+	dossier_store_init(db, test_clock);
+}
+
+static void teardown(void)
+{
+	char cmd[200];
+	dvc_close(db);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void raw_exec(const char *sql)
+{
+	sqlite3 *raw;
+	char *err = NULL;
+	ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(raw, sql, NULL, NULL, &err) == SQLITE_OK, "%s: %s", sql, err);
+	sqlite3_close(raw);
+}
+
+
+/* Recompute the chain of dossier `code` in the file as someone without the
+ * key would: every hash from the entries' fields (the library's own
+ * encoding), the row's head; signatures stay as they were. With `legacy`,
+ * turn the journal back into what schema 9 wrote and the schema with it. */
+static void rehash(const char *code, int legacy)
+{
+	sqlite3 *raw;
+	sqlite3_stmt *st, *up;
+	unsigned char prev[32] = {0};
+	char sql[300];
+	ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
+	if (legacy) {
+		snprintf(sql, sizeof sql, "UPDATE journal SET format = 1, rev = NULL, fee_due = NULL,"
+			 " fee_paid = NULL, fee_refunded = NULL, pubkey = NULL, sig = NULL;"
+			 " DELETE FROM journal_checkpoint");
+		ck_assert_int_eq(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	}
+	ck_assert_int_eq(sqlite3_prepare_v2(raw,
+		"SELECT j.seq, j.at, j.actor, j.unit, j.action, j.from_state, j.to_state, j.note,"
+		" j.payload_digest, j.format, j.rev, j.fee_due, j.fee_paid, j.fee_refunded, j.pubkey,"
+		" j.dossier_id FROM journal j"
+		" JOIN dossier d ON d.id = j.dossier_id WHERE d.code = ?1 ORDER BY seq", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(raw, "UPDATE journal SET hash = ?1 WHERE dossier_id = ?2 AND seq = ?3",
+					    -1, &up, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		dvc__journal_row j;
+		unsigned char h[32];
+		memset(&j, 0, sizeof j);
+		j.seq = sqlite3_column_int64(st, 0);
+		j.at = sqlite3_column_int64(st, 1);
+		j.actor = (const char *)sqlite3_column_text(st, 2);
+		j.unit = (const char *)sqlite3_column_text(st, 3);
+		j.action = (dvc_action)sqlite3_column_int(st, 4);
+		j.from = (dvc_state)sqlite3_column_int(st, 5);
+		j.to = (dvc_state)sqlite3_column_int(st, 6);
+		j.note = (const char *)sqlite3_column_text(st, 7);
+		j.payload_digest = sqlite3_column_blob(st, 8);
+		j.format = sqlite3_column_int(st, 9);
+		j.rev = sqlite3_column_int64(st, 10);
+		j.fee_due = sqlite3_column_int64(st, 11);
+		j.fee_paid = sqlite3_column_int64(st, 12);
+		j.fee_refunded = sqlite3_column_int64(st, 13);
+		j.pubkey = sqlite3_column_blob(st, 14);
+		dvc__journal_hash(code, &j, prev, h, NULL);
+		memcpy(prev, h, 32);
+		sqlite3_reset(up);
+		sqlite3_bind_blob(up, 1, h, 32, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(up, 2, sqlite3_column_int64(st, 15));
+		sqlite3_bind_int64(up, 3, j.seq);
+		ck_assert_int_eq(sqlite3_step(up), SQLITE_DONE);
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	ck_assert_int_eq(sqlite3_prepare_v2(raw, "UPDATE dossier SET journal_head = ?1 WHERE code = ?2", -1, &up, NULL), SQLITE_OK);
+	sqlite3_bind_blob(up, 1, prev, 32, SQLITE_TRANSIENT);
+	sqlite3_bind_text(up, 2, code, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(up), SQLITE_DONE);
+	sqlite3_finalize(up);
+	if (legacy)
+		ck_assert_int_eq(sqlite3_exec(raw,
+			"DROP TABLE journal_checkpoint; ALTER TABLE journal DROP COLUMN format;"
+			" ALTER TABLE journal DROP COLUMN rev; ALTER TABLE journal DROP COLUMN fee_due;"
+			" ALTER TABLE journal DROP COLUMN fee_paid; ALTER TABLE journal DROP COLUMN fee_refunded;"
+			" ALTER TABLE journal DROP COLUMN pubkey; ALTER TABLE journal DROP COLUMN sig;"
+			" PRAGMA user_version = 9", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+}
+
+static int act(const char *code, dvc_action a)
+{
+	dvc_action_req r = DVC_ACTION_INIT;
+	r.action = a;
+	r.actor.kind = DVC_ACTOR_OFFICER;
+	r.actor.name = DESK_OFFICER;
+	return dvc_dossier_act(db, code, &r, NULL);
+}
+
+/* A dossier received and paid at the counter: five entries (submit,
+ * receive, pay) with a fee due and paid. */
+static dvc_receipt paid_dossier(void)
+{
+	dvc_receipt r = submit_as_citizen(db, P4, NULL);
+	dvc_counter_payment p = DVC_COUNTER_PAYMENT_INIT;
+	ck_ok(act(r.code, DVC_ACT_RECEIVE));
+	p.officer = DESK_OFFICER;
+	p.receipt_no = "BL-0001";
+	p.amount = 50000;
+	ck_ok(dvc_payment_counter(db, r.code, &p));
+	return r;
+}
+
+static void assert_message(const char *part)
+{
+	ck_assert_msg(strstr(dvc_error_last()->message, part) != NULL, "'%s' not in: %s", part,
+		      dvc_error_last()->message);
+}
+
+START_TEST(signed_entries_and_checkpoint_verify)
+{
+	dvc_journal_report rep = DVC_JOURNAL_REPORT_INIT;
+	dvc_receipt r = paid_dossier();
+	ck_ok(dvc_journal_verify(db, r.code, &rep));
+	ck_assert_uint_eq(rep.dossiers, 1);
+	ck_assert_uint_eq(rep.entries, 3);
+	ck_assert_uint_eq(rep.signed_entries, 3);
+	ck_assert_uint_eq(rep.unsigned_entries + rep.legacy_entries, 0);
+	ck_assert_uint_eq(rep.checkpoints, 1);
+	ck_assert_int_eq(rep.anchored, 1);
+	ck_assert_uint_eq(rep.n_keys, 1);
+	ck_assert_str_eq(rep.keys[0], id1);
+	/* the secret is nowhere in the store: only public keys and signatures */
+	{
+		sqlite3 *raw;
+		sqlite3_stmt *st;
+		unsigned char pk[32];
+		ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_prepare_v2(raw, "SELECT DISTINCT pubkey FROM journal", -1, &st, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_int_eq(sodium_hex2bin(pk, 32, pub1, 64, NULL, NULL, NULL), 0);
+		ck_assert_int_eq(sqlite3_column_bytes(st, 0), 32);
+		ck_assert_mem_eq(sqlite3_column_blob(st, 0), pk, 32);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_finalize(st);
+		sqlite3_close(raw);
+	}
+}
+END_TEST
+
+/* Edit an entry and recompute every hash after it, and the row's head, as
+ * someone without the key would: the chain holds, the signature does not. */
+START_TEST(recomputed_chain_fails_the_signature)
+{
+	dvc_receipt r = paid_dossier();
+	dvc_journal_report rep = DVC_JOURNAL_REPORT_INIT;
+	ck_ok(act(r.code, DVC_ACT_FORWARD));
+	/* a plain SHA-256 chain cannot tell: the edited note alone is caught by the hash */
+	raw_exec("UPDATE journal SET note = 'đã sửa' WHERE seq = 2");
+	ck_dvc(dvc_dossier_verify(db, r.code, NULL), DVC_ECORRUPT);
+	assert_message("entry 2");
+	/* recompute every hash after the edit, and the row's head */
+	rehash(r.code, 0);
+	ck_dvc(dvc_journal_verify(db, r.code, &rep), DVC_ESIGNATURE);
+	assert_message("entry 2");
+	assert_message("recomputed");
+}
+END_TEST
+
+/* Cut the journal back two entries and the row with it, consistently:
+ * the chain is a valid prefix, the checkpoint is not. */
+START_TEST(consistent_truncation_fails_the_checkpoint)
+{
+	dvc_receipt r = paid_dossier();
+	char sql[512];
+	ck_ok(act(r.code, DVC_ACT_FORWARD));
+	snprintf(sql, sizeof sql,
+		 "DELETE FROM journal WHERE seq > 2 AND dossier_id = (SELECT id FROM dossier WHERE code = '%s');"
+		 "UPDATE dossier SET journal_seq = 2, rev = 2, state = 2, fee_paid = 0,"
+		 " journal_head = (SELECT hash FROM journal WHERE seq = 2 AND dossier_id = dossier.id)"
+		 " WHERE code = '%s'", r.code, r.code);
+	raw_exec(sql);
+	ck_dvc(dvc_dossier_verify(db, r.code, NULL), DVC_ETRUNCATED);
+	assert_message("ends at entry 2");
+	assert_message("covers 4 entries");
+}
+END_TEST
+
+START_TEST(edited_row_is_detected)
+{
+	dvc_receipt r = paid_dossier();
+	char sql[256];
+	snprintf(sql, sizeof sql, "UPDATE dossier SET state = 7 WHERE code = '%s'", r.code);
+	raw_exec(sql);
+	ck_dvc(dvc_dossier_verify(db, r.code, NULL), DVC_ECORRUPT);
+	assert_message("'returned'");
+	assert_message("entry 3");
+	snprintf(sql, sizeof sql, "UPDATE dossier SET state = 2, fee_paid = 0 WHERE code = '%s'", r.code);
+	raw_exec(sql);
+	ck_dvc(dvc_dossier_verify(db, r.code, NULL), DVC_ECORRUPT);
+	assert_message("fee_paid is 0 but its journal records 50000");
+	snprintf(sql, sizeof sql, "UPDATE dossier SET fee_paid = 50000, rev = 9 WHERE code = '%s'", r.code);
+	raw_exec(sql);
+	ck_dvc(dvc_dossier_verify(db, r.code, NULL), DVC_ECORRUPT);
+	assert_message("version is 9");
+	snprintf(sql, sizeof sql, "UPDATE dossier SET rev = 3 WHERE code = '%s'", r.code);
+	raw_exec(sql);
+	ck_ok(dvc_dossier_verify(db, NULL, NULL));
+}
+END_TEST
+
+/* An entry's recorded fees changed and re-signed is impossible without the
+ * key; a forged entry signed by another key is refused as untrusted. */
+START_TEST(another_key_is_not_trusted)
+{
+	dvc_receipt r = paid_dossier();
+	dvc_journal_report rep = DVC_JOURNAL_REPORT_INIT;
+	dvc_close(db);
+	db = open_with(key2, NULL, 0); /* the attacker's key */
+	ck_ok(act(r.code, DVC_ACT_FORWARD));
+	ck_dvc(dvc_journal_verify(db, r.code, &rep), DVC_ESIGNATURE);
+	assert_message(id1); /* entry 1 is by key 1, which this handle does not trust */
+	assert_message("not a trusted journal key");
+	/* with both keys trusted (a rotation), everything verifies */
+	dvc_close(db);
+	{
+		char t[300];
+		snprintf(t, sizeof t, "# journal keys of the portal\n%s  2026 key\n\n%s\n", pub1, pub2);
+		write_file(trust, t);
+	}
+	db = open_with(NULL, trust, DVC_OPEN_READONLY);
+	ck_ok(dvc_journal_verify(db, r.code, &rep));
+	ck_assert_uint_eq(rep.n_keys, 2);
+	ck_assert_int_eq(rep.anchored, 1);
+}
+END_TEST
+
+START_TEST(rotated_key_keeps_old_entries_verifiable)
+{
+	dvc_receipt a = paid_dossier(), b;
+	char t[300];
+	dvc_journal_report rep = DVC_JOURNAL_REPORT_INIT;
+	/* rotate: key 2 signs from now on, key 1 stays trusted for what it signed */
+	snprintf(t, sizeof t, "%s old\n", pub1);
+	write_file(trust, t);
+	dvc_close(db);
+	db = open_with(key2, trust, 0);
+	b = submit_as_citizen(db, P4, NULL);
+	ck_ok(act(a.code, DVC_ACT_FORWARD)); /* a's journal: key 1 then key 2 */
+	ck_ok(dvc_journal_verify(db, NULL, &rep));
+	ck_assert_uint_eq(rep.dossiers, 2);
+	ck_assert_uint_eq(rep.signed_entries, 5);
+	ck_assert_uint_eq(rep.n_keys, 2);
+	(void)b;
+	/* without key 1 in the trust list its entries are refused */
+	dvc_close(db);
+	db = open_with(key2, NULL, 0);
+	ck_dvc(dvc_journal_verify(db, a.code, NULL), DVC_ESIGNATURE);
+	ck_ok(dvc_journal_verify(db, b.code, NULL));
+}
+END_TEST
+
+START_TEST(missing_and_bad_keys)
+{
+	dvc_open_opts o = DVC_OPEN_OPTS_INIT;
+	dvc_db *h = NULL;
+	char p[160];
+	dvc_journal_report rep = DVC_JOURNAL_REPORT_INIT;
+	dvc_receipt r;
+	/* a key file that does not exist: nothing opens */
+	snprintf(p, sizeof p, "%s/none.key", dir);
+	o.journal_key_file = p;
+	ck_dvc(dvc_open(&h, path, &o), DVC_EIO);
+	assert_message("none.key");
+	ck_assert_ptr_null(h);
+	/* readable by others */
+	chmod(key1, 0644);
+	o.journal_key_file = key1;
+	ck_dvc(dvc_open(&h, path, &o), DVC_EPERM);
+	assert_message("chmod 600");
+	chmod(key1, 0600);
+	/* not a key */
+	snprintf(p, sizeof p, "%s/bad.key", dir);
+	write_file(p, "not a key\n");
+	chmod(p, 0600);
+	o.journal_key_file = p;
+	ck_dvc(dvc_open(&h, path, &o), DVC_EPARSE);
+	assert_message("line 1");
+	/* a trust list with a short key */
+	write_file(trust, "abcdef\n");
+	o.journal_key_file = key1;
+	o.journal_trust_file = trust;
+	ck_dvc(dvc_open(&h, path, &o), DVC_EPARSE);
+	/* required signing without a key */
+	o.journal_key_file = NULL;
+	o.journal_trust_file = NULL;
+	o.flags |= DVC_OPEN_REQUIRE_SIGNED;
+	ck_dvc(dvc_open(&h, path, &o), DVC_EINVAL);
+	assert_message("required");
+	ck_dvc(dvc_proof_keygen(key1, NULL, NULL), DVC_EEXISTS);
+	/* no key: the store works, entries are unsigned and reported as such */
+	dvc_close(db);
+	db = open_with(NULL, NULL, 0);
+	r = submit_as_citizen(db, P4, NULL);
+	ck_ok(dvc_journal_verify(db, r.code, &rep));
+	ck_assert_uint_eq(rep.unsigned_entries, 1);
+	ck_assert_uint_eq(rep.uncheckpointed, 1);
+	ck_assert_int_eq(rep.anchored, 0);
+	/* the same store under a deployment that requires signing */
+	dvc_close(db);
+	db = open_with(key1, NULL, DVC_OPEN_REQUIRE_SIGNED);
+	ck_dvc(dvc_journal_verify(db, r.code, NULL), DVC_ESIGNATURE);
+	assert_message("entry 1 is not signed");
+	/* version 1 options still open a store */
+	{
+		dvc_open_opts v1 = {1, DVC_OPEN_CREATE, 5000, NULL, NULL};
+		ck_ok(dvc_open(&h, path, &v1));
+		dvc_close(h);
+	}
+}
+END_TEST
+
+/* A store of schema 9 (entries of the legacy format) migrates: the old
+ * entries verify as legacy, new ones are signed after them. */
+START_TEST(legacy_entries_after_migration)
+{
+	dvc_receipt r = paid_dossier();
+	dvc_journal_report rep = DVC_JOURNAL_REPORT_INIT;
+	char sql[512];
+	dvc_close(db);
+	db = NULL;
+	/* make it what schema 9 wrote: format 1 hashes, no checkpoint */
+	rehash(r.code, 1);
+	db = open_with(key1, NULL, 0);
+	ck_ok(dvc_journal_verify(db, r.code, &rep));
+	ck_assert_uint_eq(rep.legacy_entries, 3);
+	ck_assert_uint_eq(rep.uncheckpointed, 1);
+	/* a legacy row is checked for its state only */
+	snprintf(sql, sizeof sql, "UPDATE dossier SET state = 7 WHERE code = '%s'", r.code);
+	raw_exec(sql);
+	ck_dvc(dvc_journal_verify(db, r.code, NULL), DVC_ECORRUPT);
+	snprintf(sql, sizeof sql, "UPDATE dossier SET state = 2 WHERE code = '%s'", r.code);
+	raw_exec(sql);
+	ck_ok(act(r.code, DVC_ACT_FORWARD));
+	rep = (dvc_journal_report)DVC_JOURNAL_REPORT_INIT;
+	ck_ok(dvc_journal_verify(db, r.code, &rep));
+	ck_assert_uint_eq(rep.legacy_entries, 3);
+	ck_assert_uint_eq(rep.signed_entries, 1);
+	ck_assert_uint_eq(rep.checkpoints, 1);
+	/* a signed-era entry turned back into the legacy format is refused */
+	snprintf(sql, sizeof sql, "UPDATE journal SET format = 1 WHERE seq = 4");
+	raw_exec(sql);
+	ck_dvc(dvc_journal_verify(db, r.code, NULL), DVC_ECORRUPT);
+	assert_message("entry 4");
+}
+END_TEST
+
+/* ---- proof bundles ---- */
+
+START_TEST(bundle_round_trip)
+{
+	dvc_receipt r = paid_dossier();
+	dvc_journal_report rep = DVC_JOURNAL_REPORT_INIT;
+	dvc_proof_verify_opts vo = DVC_PROOF_VERIFY_OPTS_INIT;
+	char *json, t[200];
+	ck_ok(act(r.code, DVC_ACT_FORWARD));
+	ck_ok(dvc_proof_export(db, r.code, &json));
+	ck_assert_ptr_nonnull(strstr(json, "\"format\":\t\"dvc-proof-1\""));
+	ck_assert_ptr_nonnull(strstr(json, id1));
+	/* no trust list: verifies, not anchored, the key id to compare */
+	ck_ok(dvc_proof_verify(json, strlen(json), NULL, &rep));
+	ck_assert_uint_eq(rep.dossiers, 1);
+	ck_assert_uint_eq(rep.signed_entries, 4);
+	ck_assert_uint_eq(rep.checkpoints, 1);
+	ck_assert_int_eq(rep.anchored, 0);
+	ck_assert_str_eq(rep.keys[0], id1);
+	/* the agency's published key */
+	snprintf(t, sizeof t, "%s\n", pub1);
+	vo.trusted_keys = t;
+	vo.require_signed = 1;
+	ck_ok(dvc_proof_verify(json, strlen(json), &vo, &rep));
+	ck_assert_int_eq(rep.anchored, 1);
+	/* another key published: refused */
+	snprintf(t, sizeof t, "%s\n", pub2);
+	ck_dvc(dvc_proof_verify(json, strlen(json), &vo, NULL), DVC_ESIGNATURE);
+	assert_message("not a trusted journal key");
+	dvc_free(json);
+}
+END_TEST
+
+/* Every single byte of a bundle matters: change each one in turn (to
+ * another byte that keeps it text) and verification fails. */
+START_TEST(bundle_fails_on_any_changed_byte)
+{
+	dvc_receipt r = paid_dossier();
+	char *json;
+	size_t n, failed = 0;
+	ck_ok(dvc_proof_export(db, r.code, &json));
+	n = strlen(json);
+	for (size_t i = 0; i < n; i++) {
+		char was = json[i];
+		json[i] = was == '0' ? '1' : was == ' ' ? '\t' : was == '\t' ? ' ' : was == '\n' ? ' ' : '0';
+		failed += dvc_proof_verify(json, n, NULL, NULL) != DVC_OK;
+		json[i] = was;
+	}
+	ck_assert_uint_eq(failed, n);
+	ck_ok(dvc_proof_verify(json, n, NULL, NULL));
+	/* cut short, or with something after it */
+	ck_dvc(dvc_proof_verify(json, n - 1, NULL, NULL), DVC_EPARSE);
+	dvc_free(json);
+}
+END_TEST
+
+START_TEST(bundle_of_a_tampered_store_fails)
+{
+	dvc_receipt r = paid_dossier();
+	char *json, sql[256];
+	snprintf(sql, sizeof sql, "UPDATE dossier SET fee_paid = 0 WHERE code = '%s'", r.code);
+	raw_exec(sql);
+	ck_ok(dvc_proof_export(db, r.code, &json)); /* export shows what is stored */
+	ck_dvc(dvc_proof_verify(json, strlen(json), NULL, NULL), DVC_ECORRUPT);
+	assert_message("fee_paid");
+	dvc_free(json);
+	ck_dvc(dvc_proof_export(db, "NO-SUCH-CODE", &json), DVC_ENOTFOUND);
+	ck_dvc(dvc_proof_verify("{}", 2, NULL, NULL), DVC_EPARSE);
+	{
+		const char *newer = "{\"format\":\"dvc-proof-9\"}";
+		ck_dvc(dvc_proof_verify(newer, strlen(newer), NULL, NULL), DVC_EVERSION);
+	}
+}
+END_TEST
+
+int main(void)
+{
+	const TTest *const tests[] = {
+		signed_entries_and_checkpoint_verify,
+		recomputed_chain_fails_the_signature,
+		consistent_truncation_fails_the_checkpoint,
+		edited_row_is_detected,
+		another_key_is_not_trusted,
+		rotated_key_keeps_old_entries_verifiable,
+		missing_and_bad_keys,
+		legacy_entries_after_migration,
+		bundle_round_trip,
+		bundle_fails_on_any_changed_byte,
+		bundle_of_a_tampered_store_fails,
+		NULL,
+	};
+	return run_tests("proof", setup, teardown, tests);
+}
