@@ -62,7 +62,7 @@ typedef struct dvc_journal_report {
 } dvc_journal_report;
 
 #define DVC_JOURNAL_REPORT_VERSION 1
-#define DVC_JOURNAL_REPORT_INIT {DVC_JOURNAL_REPORT_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, {{0}}}
+#define DVC_JOURNAL_REPORT_INIT {DVC_JOURNAL_REPORT_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, {""}}
 
 /**
  * Verify the journal of one dossier (code) or of every dossier (NULL) in

@@ -110,6 +110,7 @@ __all__ = [
     "validate_catalog_xml", "catalog_xsd", "validate_phone", "validate_citizen_id",
     "validate_email", "eform_check", "error_class", "Error",
     "sign_verify", "cert_fingerprint", "rating_criteria",
+    "proof_verify", "proof_keygen", "proof_key",
 ]
 
 # ---------------------------------------------------------------------------
@@ -187,7 +188,7 @@ _ERROR_TABLE = [  # class, status, extra Python base, what it means
     ("CallbackFailed", "DVC_EUSER", (), "a host callback (the clock) failed; the call wrote nothing"),
     ("MediaType", "DVC_EMEDIATYPE", (), "a file's detected media type is not accepted"),
     ("Incomplete", "DVC_EINCOMPLETE", (), "required dossier components are missing"),
-    ("Truncated", "DVC_ETRUNCATED", (), "an upload ended before its declared size"),
+    ("Truncated", "DVC_ETRUNCATED", (), "an upload (or a journal) ended before its declared size"),
 ]
 _ERRORS: Dict[int, type] = {}
 for _cls, _status, _bases, _doc in _ERROR_TABLE:
@@ -656,15 +657,22 @@ class Store:
     """
 
     def __init__(self, path: Union[str, os.PathLike] = ":memory:", *, readonly: bool = False,
-                 create: bool = True, busy_timeout_ms: int = 5000) -> None:
+                 create: bool = True, busy_timeout_ms: int = 5000,
+                 journal_key: Optional[Union[str, os.PathLike]] = None,
+                 journal_trust: Optional[Union[str, os.PathLike]] = None,
+                 require_signed: bool = False) -> None:
         self._lock, self._owner, self._db = threading.Lock(), None, None
         self._clock: Optional[_Clock] = None
         self._calendar: Optional[Calendar] = None
         raw = os.fsencode(path)
         if b"\0" in raw:
             raise ValueError("path contains a NUL character")
-        flags = (lib.DVC_OPEN_CREATE if create else 0) | (lib.DVC_OPEN_READONLY if readonly else 0)
+        flags = ((lib.DVC_OPEN_CREATE if create else 0) | (lib.DVC_OPEN_READONLY if readonly else 0)
+                 | (lib.DVC_OPEN_REQUIRE_SIGNED if require_signed else 0))
         opts = _new("dvc_open_opts", flags=flags, busy_timeout_ms=busy_timeout_ms)
+        keep: list = []
+        _strings(opts, keep, journal_key_file=_path(journal_key, "journal_key"),
+                 journal_trust_file=_path(journal_trust, "journal_trust"))
         out = ffi.new("dvc_db **")
         _check(lib.dvc_open(out, raw, opts))
         self._db = ffi.gc(out[0], lib.dvc_close)
@@ -1059,6 +1067,23 @@ class Store:
         """Check the journal hash chain of one dossier or all; returns how many
         were checked. Raises dvc.Corrupt where the chain breaks."""
         return self._get(lib.dvc_dossier_verify, _s(code, "code", True), ctype="size_t")
+
+    def journal_verify(self, code: Optional[str] = None) -> Dict[str, Any]:
+        """Verify the journal of one dossier or all: chain, signatures, signed
+        checkpoint, and the dossier row replayed from its entries
+        (dvc_journal_verify). Returns the report {verified, entries, signed,
+        legacy, unsigned, checkpoints, uncheckpointed, anchored, keys}.
+        Raises dvc.Corrupt (an altered entry, an edited row), dvc.Signature
+        (a recomputed chain, an untrusted key), dvc.Truncated (a journal cut
+        short), each naming the entry."""
+        rep = _new("dvc_journal_report")
+        _check(self._call(lib.dvc_journal_verify, _s(code, "code", True), rep))
+        return _report(rep)
+
+    def proof_export(self, code: str) -> str:
+        """The dossier's proof bundle (JSON text, dvc_proof_export), to check
+        offline with dvc.proof_verify. Keep it byte for byte."""
+        return _owned_text(self._get(lib.dvc_proof_export, _s(code, "code"), ctype="char *"))
 
     # ---- views (the library's JSON, as every front end shows it) ----
 
@@ -1649,6 +1674,65 @@ def cert_fingerprint(cert_file: Union[str, os.PathLike]) -> str:
     fp = ffi.new("char[]", lib.DVC_CERT_FINGERPRINT_SIZE)
     _check(lib.dvc_cert_fingerprint(_s(os.fspath(cert_file), "cert_file"), fp))
     return ffi.string(fp).decode()
+
+
+def _path(v: Any, what: str) -> Optional[bytes]:
+    """A file path argument (str or os.PathLike) as bytes, None kept."""
+    if v is None:
+        return None
+    raw = os.fsencode(v)
+    if b"\0" in raw:
+        raise ValueError(f"{what} contains a NUL character")
+    return raw
+
+
+def _report(rep: Any) -> Dict[str, Any]:
+    out = _new("char *")
+    _check(lib.dvc_journal_report_json(rep, out))
+    return json.loads(_owned_text(out[0]))
+
+
+def proof_verify(bundle: Union[str, bytes], *, trusted_keys: Optional[List[str]] = None,
+                 trust_file: Optional[Union[str, os.PathLike]] = None,
+                 require_signed: bool = False) -> Dict[str, Any]:
+    """Verify a proof bundle offline, with no store (dvc_proof_verify): the
+    chain, every signature, the checkpoint, the dossier row replayed, and
+    every byte (the bundle must be exactly what Store.proof_export wrote).
+    `trusted_keys` (hex public keys) or `trust_file` name the keys to accept;
+    without them any key is accepted and the report says anchored=False.
+    Returns the report as Store.journal_verify; raises dvc.Signature,
+    dvc.Truncated, dvc.Corrupt, dvc.Parse (not a bundle, or altered),
+    dvc.Version, dvc.TooBig."""
+    data = _doc(bundle, "bundle")
+    keep: list = []
+    opts = _new("dvc_proof_verify_opts", require_signed=1 if require_signed else 0)
+    if trusted_keys is not None:
+        if isinstance(trusted_keys, (str, bytes)):
+            raise TypeError("trusted_keys is a list of hex public keys")
+        _strings(opts, keep, trusted_keys="\n".join(_s(k, "trusted_keys").decode() for k in trusted_keys))
+    _strings(opts, keep, trust_file=_path(trust_file, "trust_file"))
+    rep = _new("dvc_journal_report")
+    _check(lib.dvc_proof_verify(data, len(data), opts, rep))
+    return _report(rep)
+
+
+def _key(fn: Callable[..., int], path: Union[str, os.PathLike]) -> Dict[str, str]:
+    pub = ffi.new("char[]", lib.DVC_PROOF_KEY_HEX_SIZE)
+    kid = ffi.new("char[]", lib.DVC_PROOF_KEY_ID_SIZE)
+    _check(fn(_path(path, "path"), pub, kid))
+    return {"key": ffi.string(pub).decode(), "key_id": ffi.string(kid).decode()}
+
+
+def proof_keygen(path: Union[str, os.PathLike]) -> Dict[str, str]:
+    """A new journal key: its secret written to `path` (created, mode 0600;
+    raises dvc.Exists if it exists); returns {key, key_id} (the public half,
+    to publish and to add to the trust file)."""
+    return _key(lib.dvc_proof_keygen, path)
+
+
+def proof_key(path: Union[str, os.PathLike]) -> Dict[str, str]:
+    """{key, key_id} of a journal key file (dvc_proof_key_public)."""
+    return _key(lib.dvc_proof_key_public, path)
 
 
 def rating_criteria() -> List[Dict[str, str]]:

@@ -167,6 +167,14 @@ def sign_verify(document: Union[str, bytes], trusted_cert: Union[str, os.PathLik
     """Verify an enveloped XML-DSig signature; the signer's SHA-256 fingerprint (Signature, Parse, IO)."""
 def cert_fingerprint(cert_file: Union[str, os.PathLike[str]]) -> str:
     """The hex SHA-256 fingerprint of the first certificate in a PEM file."""
+def proof_verify(bundle: Union[str, bytes], *, trusted_keys: Optional[List[str]] = ...,
+                 trust_file: Optional[Union[str, os.PathLike[str]]] = ...,
+                 require_signed: bool = ...) -> Dict[str, Any]:
+    """Verify a proof bundle offline; the report (Signature, Truncated, Corrupt, Parse)."""
+def proof_keygen(path: Union[str, os.PathLike[str]]) -> Dict[str, str]:
+    """A new journal key file (mode 0600); its {key, key_id}."""
+def proof_key(path: Union[str, os.PathLike[str]]) -> Dict[str, str]:
+    """{key, key_id} of a journal key file."""
 def rating_criteria() -> List[Dict[str, str]]:
     """The rating criteria: [{name, label}], 'overall' first."""
 
@@ -206,7 +214,10 @@ class Calendar:
 class Store:
     """An open libdvc store; a context manager that closes it."""
     def __init__(self, path: Union[str, os.PathLike[str]] = ..., *, readonly: bool = ...,
-                 create: bool = ..., busy_timeout_ms: int = ...) -> None: ...
+                 create: bool = ..., busy_timeout_ms: int = ...,
+                 journal_key: Optional[Union[str, os.PathLike[str]]] = ...,
+                 journal_trust: Optional[Union[str, os.PathLike[str]]] = ...,
+                 require_signed: bool = ...) -> None: ...
     def __enter__(self) -> "Store": ...
     def __exit__(self, *exc: Any) -> Literal[False]: ...
     @property
@@ -282,6 +293,8 @@ class Store:
     def list_dossiers(self, *, state: Optional[State] = ..., unit: Optional[str] = ...,
                       overdue: bool = ..., stuck: bool = ..., limit: int = ...) -> List[Record]: ...
     def verify(self, code: Optional[str] = ...) -> int: ...
+    def journal_verify(self, code: Optional[str] = ...) -> Dict[str, Any]: ...
+    def proof_export(self, code: str) -> str: ...
 
     # documents
     def attach(self, code: str, component: int, content: Union[bytes, str, os.PathLike[str], BinaryIO, None] = ...,

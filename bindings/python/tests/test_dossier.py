@@ -188,11 +188,14 @@ def test_lifecycle_table_and_names():
     assert dvc.lifecycle_dot().startswith("digraph")
 
 
-def _journal_hash(code, seq, at, actor, unit, action, frm, to, note, digest, prev):
-    """The journal entry hash as docs and lib/dossier.c define it, computed
-    here independently of the library: tag, then texts as a 4-byte
+def _journal_hash(code, seq, at, actor, unit, action, frm, to, note, digest, fmt, rev, due, paid,
+                  refunded, pubkey, prev):
+    """The journal entry hash as docs/journal.md and lib/proof.c define it,
+    computed here independently of the library: tag, then texts as a 4-byte
     big-endian length + 1 (0 for NULL) and their bytes, integers as 8-byte
-    big-endian, the payload digest (zeros when none) and the previous hash."""
+    big-endian, the payload digest (zeros when none), in format 2 the row's
+    version and fees and the signer's public key (zeros when unsigned), and
+    the previous hash."""
     import hashlib
     import struct
 
@@ -205,9 +208,11 @@ def _journal_hash(code, seq, at, actor, unit, action, frm, to, note, digest, pre
     def i64(v):
         return struct.pack(">q", v)
 
-    m = (b"dvc-journal-1" + text(code) + i64(seq) + i64(at) + text(actor) + text(unit)
-         + i64(action) + i64(frm) + i64(to) + text(note) + (digest or bytes(32)) + prev)
-    return hashlib.sha256(m).digest()
+    m = (b"dvc-journal-%d" % fmt + text(code) + i64(seq) + i64(at) + text(actor) + text(unit)
+         + i64(action) + i64(frm) + i64(to) + text(note) + (digest or bytes(32)))
+    if fmt == 2:
+        m += i64(rev) + i64(due) + i64(paid) + i64(refunded) + (pubkey or bytes(32))
+    return hashlib.sha256(m + prev).digest()
 
 
 def test_journal_hashes_follow_the_documented_encoding(tmp_path):
@@ -223,14 +228,15 @@ def test_journal_hashes_follow_the_documented_encoding(tmp_path):
     con = sqlite3.connect(path)
     rows = con.execute(
         "SELECT d.code, j.seq, j.at, j.actor, j.unit, j.action, j.from_state, j.to_state, j.note,"
-        " j.payload_digest, j.hash FROM journal j JOIN dossier d ON d.id = j.dossier_id"
-        " ORDER BY j.seq").fetchall()
+        " j.payload_digest, j.format, j.rev, j.fee_due, j.fee_paid, j.fee_refunded, j.pubkey, j.hash"
+        " FROM journal j JOIN dossier d ON d.id = j.dossier_id ORDER BY j.seq").fetchall()
     con.close()
     assert len(rows) == 2 and len(rows[1][8].encode()) > 4096
+    assert [r[10] for r in rows] == [2, 2] and rows[1][11] == 2
     prev = bytes(32)
     for r in rows:
-        assert _journal_hash(*r[:10], prev) == r[10]
-        prev = r[10]
+        assert _journal_hash(*r[:16], prev) == r[16]
+        prev = r[16]
 
 
 def test_a_raising_clock_aborts_the_write(dossier_store):
