@@ -342,12 +342,16 @@ static int c_transfer(dvc_db *db)
 	return dvc_dossier_act(db, d_in_progress.code, &r, NULL);
 }
 
-static int c_reject_paid(dvc_db *db)
+/* The payment is the case's preparation (oom_case.prep): failing the
+ * reject must leave the paid dossier, not the unpaid one. */
+static int p_paid(dvc_db *db)
 {
 	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
-	int rc = dvc_payment_callback(db, signed_callback, &res);
-	if (rc != DVC_OK)
-		return rc;
+	return dvc_payment_callback(db, signed_callback, &res);
+}
+
+static int c_reject_paid(dvc_db *db)
+{
 	return act(db, d_requested4.code, DVC_ACT_REJECT, "le.tiep.nhan", "Không thuộc thẩm quyền");
 }
 
@@ -425,12 +429,6 @@ static int c_templates(dvc_db *db)
 	return dvc_notify_set_templates(db, doc, sizeof doc - 1);
 }
 
-static int c_templates_then_receive(dvc_db *db)
-{
-	int rc = c_templates(db);
-	return rc == DVC_OK ? c_receive(db) : rc;
-}
-
 /* The calendar a handle builds for itself on first use. */
 static int c_lazy_calendar(dvc_db *db)
 {
@@ -475,6 +473,7 @@ typedef struct oom_case {
 	const char *name;
 	int (*call)(dvc_db *db);
 	int random; /* the store after success differs run to run (secret, salt) */
+	int (*prep)(dvc_db *db); /* run first, without failures, before the snapshot */
 } oom_case;
 
 static int c_submit_form_account(dvc_db *db)
@@ -488,42 +487,42 @@ static int c_submit_form_account(dvc_db *db)
 }
 
 static const oom_case cases[] = {
-	{"dvc_open", c_open, 0},
-	{"dvc_catalog_export(json)", c_export_json, 0},
-	{"dvc_catalog_export(xml)", c_export_xml, 0},
-	{"dvc_catalog_import(new version)", c_import_new_version, 0},
-	{"dvc_catalog_search(fuzzy)", c_search, 0},
-	{"dvc_catalog_stats_compute", c_stats, 0},
-	{"dvc_procedure_get", c_procedure_get, 0},
-	{"dvc_calendar_new+load_schedule+special_days", c_calendar, 0},
-	{"dvc_eform_check", c_eform, 0},
-	{"dvc_account_register", c_register, 1},
-	{"dvc_account_login", c_login, 0},
-	{"dvc_account_get", c_account_get, 0},
-	{"dvc_officer_add", c_officer_add, 0},
-	{"dvc_dossier_submit", c_submit, 1},
-	{"dvc_dossier_submit(account, form)", c_submit_form_account, 0},
-	{"dvc_dossier_submit(account, exemption)", c_submit_account, 0},
-	{"dvc_dossier_act(receive)", c_receive, 0},
-	{"dvc_dossier_act(request_supplement)", c_supplement, 0},
-	{"dvc_dossier_act(forward to result)", c_forward_result, 0},
-	{"dvc_dossier_act(transfer)", c_transfer, 0},
-	{"dvc_payment_callback+dvc_dossier_act(reject, refund)", c_reject_paid, 0},
-	{"dvc_dossier_track", c_track, 0},
-	{"dvc_dossier_find", c_list, 0},
-	{"dvc_dossier_verify", c_verify, 0},
-	{"dvc_payment_request", c_payment_request, 0},
-	{"dvc_payment_callback", c_payment_callback, 0},
-	{"dvc_payment_sign", c_payment_sign, 0},
-	{"dvc_outbox_fetch", c_outbox_fetch, 0},
-	{"dvc_outbox_list", c_outbox_list, 0},
-	{"dvc_outbox_mark_failed", c_outbox_mark, 0},
-	{"dvc_notify_set_templates", c_templates, 0},
-	{"dvc_notify_set_templates+receive", c_templates_then_receive, 0},
-	{"dvc_dossier_track(default calendar)", c_lazy_calendar, 0},
-	{"dvc_lifecycle_dot", c_dot, 0},
-	{"dvc_slip_render(receipt)", c_slip, 0},
-	{"dvc_register_render", c_register_render, 0},
+	{"dvc_open", c_open, 0, NULL},
+	{"dvc_catalog_export(json)", c_export_json, 0, NULL},
+	{"dvc_catalog_export(xml)", c_export_xml, 0, NULL},
+	{"dvc_catalog_import(new version)", c_import_new_version, 0, NULL},
+	{"dvc_catalog_search(fuzzy)", c_search, 0, NULL},
+	{"dvc_catalog_stats_compute", c_stats, 0, NULL},
+	{"dvc_procedure_get", c_procedure_get, 0, NULL},
+	{"dvc_calendar_new+load_schedule+special_days", c_calendar, 0, NULL},
+	{"dvc_eform_check", c_eform, 0, NULL},
+	{"dvc_account_register", c_register, 1, NULL},
+	{"dvc_account_login", c_login, 0, NULL},
+	{"dvc_account_get", c_account_get, 0, NULL},
+	{"dvc_officer_add", c_officer_add, 0, NULL},
+	{"dvc_dossier_submit", c_submit, 1, NULL},
+	{"dvc_dossier_submit(account, form)", c_submit_form_account, 0, NULL},
+	{"dvc_dossier_submit(account, exemption)", c_submit_account, 0, NULL},
+	{"dvc_dossier_act(receive)", c_receive, 0, NULL},
+	{"dvc_dossier_act(request_supplement)", c_supplement, 0, NULL},
+	{"dvc_dossier_act(forward to result)", c_forward_result, 0, NULL},
+	{"dvc_dossier_act(transfer)", c_transfer, 0, NULL},
+	{"dvc_dossier_act(reject after payment, refund)", c_reject_paid, 0, p_paid},
+	{"dvc_dossier_track", c_track, 0, NULL},
+	{"dvc_dossier_find", c_list, 0, NULL},
+	{"dvc_dossier_verify", c_verify, 0, NULL},
+	{"dvc_payment_request", c_payment_request, 0, NULL},
+	{"dvc_payment_callback", c_payment_callback, 0, NULL},
+	{"dvc_payment_sign", c_payment_sign, 0, NULL},
+	{"dvc_outbox_fetch", c_outbox_fetch, 0, NULL},
+	{"dvc_outbox_list", c_outbox_list, 0, NULL},
+	{"dvc_outbox_mark_failed", c_outbox_mark, 0, NULL},
+	{"dvc_notify_set_templates", c_templates, 0, NULL},
+	{"dvc_dossier_act(receive) after dvc_notify_set_templates", c_receive, 0, c_templates},
+	{"dvc_dossier_track(default calendar)", c_lazy_calendar, 0, NULL},
+	{"dvc_lifecycle_dot", c_dot, 0, NULL},
+	{"dvc_slip_render(receipt)", c_slip, 0, NULL},
+	{"dvc_register_render", c_register_render, 0, NULL},
 };
 #define N_CASES (sizeof cases / sizeof cases[0])
 
@@ -544,6 +543,8 @@ START_TEST(every_failed_allocation_is_enomem_clean_and_changes_nothing)
 	prepare_template();
 	/* reference run: count the call's allocations (and warm global state up) */
 	db = fresh();
+	if (c->prep)
+		ck_ok(c->prep(db));
 	cnt.count = 0;
 	cnt.fail_at = -1;
 	rc = c->call(db);
@@ -558,6 +559,8 @@ START_TEST(every_failed_allocation_is_enomem_clean_and_changes_nothing)
 		long live0 = cnt.live;
 		char *before, *after;
 		db = fresh();
+		if (c->prep)
+			ck_ok(c->prep(db));
 		before = snapshot(db);
 		cnt.count = 0;
 		cnt.fail_at = n;
