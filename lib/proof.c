@@ -133,11 +133,9 @@ static int load_secret(const char *path, unsigned char pk[32], unsigned char sk[
 	size_t len, pos = 0;
 	unsigned char seed[crypto_sign_SEEDBYTES];
 	int line = 0, rc;
-	char what[64];
 	if ((rc = dvc__proof_read_file(path, "journal key file", 1, &text, &len)) != DVC_OK)
 		return rc;
-	snprintf(what, sizeof what, "journal key file");
-	rc = next_key(text, len, &pos, &line, what, seed);
+	rc = next_key(text, len, &pos, &line, "journal key file", seed);
 	sodium_memzero(text, len);
 	dvc__free(text);
 	if (rc == 0)
@@ -179,12 +177,11 @@ int dvc__proof_keys_load(dvc__proof_keys **out, const char *key_file, const char
 		k->n_trusted = 1;
 	}
 	if (trust_file) {
-		char *text, what[80];
+		char *text;
 		size_t len;
 		if ((rc = dvc__proof_read_file(trust_file, "journal trust file", 0, &text, &len)) != DVC_OK)
 			goto fail;
-		snprintf(what, sizeof what, "journal trust file");
-		rc = dvc__trust_parse(text, len, what, &k->trusted, &k->n_trusted);
+		rc = dvc__trust_parse(text, len, "journal trust file", &k->trusted, &k->n_trusted);
 		dvc__free(text);
 		if (rc != DVC_OK)
 			goto fail;
