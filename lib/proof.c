@@ -7,7 +7,8 @@
  * - a format-2 entry records the row's version and fees as they are after
  *   it; the version grows by one per entry;
  * - the signed checkpoint is rewritten, in the same transaction, with every
- *   signed entry: its seq and head are the journal's last entry.
+ *   signed entry (inside dvc_begin(), once per dossier at dvc_commit()):
+ *   once committed, its seq and head are the journal's last entry.
  * A consistent truncation (entries and row cut back together) keeps a valid
  * chain but not the checkpoint; a chain recomputed after an edit keeps the
  * hashes but not the signatures; a row edited alone no longer replays. */
@@ -197,6 +198,8 @@ void dvc__proof_keys_free(dvc__proof_keys *k)
 {
 	if (!k)
 		return;
+	dvc__free(k->pending);
+	dvc__free(k->pending_index);
 	sodium_munlock(k->sk, sizeof k->sk); /* zeroes it */
 	dvc__free(k->trusted);
 	dvc__free(k);
@@ -428,20 +431,110 @@ void dvc__journal_seal(const dvc__proof_keys *k, const char *code, dvc__journal_
 	}
 }
 
-int dvc__journal_append(dvc_db *db, int64_t dossier_id, const char *code, const dvc__journal_row *j)
+static int write_checkpoint(dvc_db *db, int64_t dossier_id, const char *code, int64_t seq,
+			    dvc_time at, const unsigned char head[32])
 {
 	dvc__checkpoint_row c;
 	unsigned char m[32];
-	int rc;
-	if ((rc = dvc__store_journal_insert(db, dossier_id, j)) != DVC_OK || !j->sig)
-		return rc;
-	c.seq = j->seq;
-	c.at = j->at;
-	memcpy(c.head, j->hash, 32);
+	c.seq = seq;
+	c.at = at;
+	memcpy(c.head, head, 32);
 	memcpy(c.pubkey, db->proof->pk, 32);
 	checkpoint_message(code, &c, m);
 	crypto_sign_detached(c.sig, NULL, m, sizeof m, db->proof->sk);
 	return dvc__store_checkpoint_put(db, dossier_id, &c);
+}
+
+/* A dossier whose checkpoint is due at commit. */
+struct dvc__pending {
+	int64_t dossier_id;
+	dvc_time at;
+	char code[DVC_CODE_MAX];
+};
+
+static size_t slot_of(int64_t id, size_t cap)
+{
+	return (size_t)((uint64_t)id * 0x9E3779B97F4A7C15ull >> 32) & (cap - 1);
+}
+
+/* Remember dossier `id` (once) for the commit; DVC_ENOMEM leaves it out,
+ * and the caller then signs its checkpoint at once instead. */
+static int defer(dvc__proof_keys *k, int64_t id, const char *code, dvc_time at)
+{
+	size_t i;
+	if (2 * (k->n_pending + 1) > k->index_cap) {
+		size_t cap = k->index_cap ? 2 * k->index_cap : 64;
+		int64_t *idx = dvc__calloc(cap, sizeof *idx);
+		if (!idx)
+			return DVC_ENOMEM;
+		for (size_t p = 0; p < k->n_pending; p++) {
+			for (i = slot_of(k->pending[p].dossier_id, cap); idx[i]; i = (i + 1) & (cap - 1))
+				;
+			idx[i] = (int64_t)p + 1;
+		}
+		dvc__free(k->pending_index);
+		k->pending_index = idx;
+		k->index_cap = cap;
+	}
+	for (i = slot_of(id, k->index_cap); k->pending_index[i]; i = (i + 1) & (k->index_cap - 1))
+		if (k->pending[k->pending_index[i] - 1].dossier_id == id) {
+			k->pending[k->pending_index[i] - 1].at = at;
+			return DVC_OK;
+		}
+	if (k->n_pending == k->cap_pending) {
+		size_t cap = k->cap_pending ? 2 * k->cap_pending : 32;
+		struct dvc__pending *g = dvc__realloc(k->pending, cap * sizeof *g);
+		if (!g)
+			return DVC_ENOMEM;
+		k->pending = g;
+		k->cap_pending = cap;
+	}
+	k->pending[k->n_pending].dossier_id = id;
+	k->pending[k->n_pending].at = at;
+	snprintf(k->pending[k->n_pending].code, sizeof k->pending[k->n_pending].code, "%s", code);
+	k->pending_index[i] = (int64_t)++k->n_pending;
+	return DVC_OK;
+}
+
+int dvc__journal_append(dvc_db *db, int64_t dossier_id, const char *code, const dvc__journal_row *j)
+{
+	int rc;
+	if ((rc = dvc__store_journal_insert(db, dossier_id, j)) != DVC_OK || !j->sig)
+		return rc;
+	/* Inside dvc_begin() the checkpoint waits for the commit: a batch
+	 * signs it once per dossier, not once per entry. */
+	if (db->explicit_txn && defer(db->proof, dossier_id, code, j->at) == DVC_OK)
+		return DVC_OK;
+	return write_checkpoint(db, dossier_id, code, j->seq, j->at, j->hash);
+}
+
+int dvc__proof_flush(dvc_db *db)
+{
+	dvc__proof_keys *k = db->proof;
+	int rc = DVC_OK;
+	if (!k || !k->n_pending)
+		return DVC_OK;
+	/* The row's head as it is now: a call undone by its savepoint took its
+	 * entry back with it, and the checkpoint must not name it. */
+	for (size_t i = 0; i < k->n_pending && rc == DVC_OK; i++) {
+		const struct dvc__pending *p = &k->pending[i];
+		dvc__dossier d;
+		if ((rc = dvc__store_dossier_load(db, p->code, &d)) == DVC_OK && d.journal_seq > 0)
+			rc = write_checkpoint(db, p->dossier_id, p->code, d.journal_seq, p->at, d.journal_head);
+	}
+	if (rc == DVC_OK)
+		dvc__proof_discard(db);
+	return rc;
+}
+
+void dvc__proof_discard(dvc_db *db)
+{
+	dvc__proof_keys *k = db->proof;
+	if (!k)
+		return;
+	k->n_pending = 0;
+	if (k->pending_index)
+		memset(k->pending_index, 0, k->index_cap * sizeof *k->pending_index);
 }
 
 /* ---- verification ---- */
@@ -754,6 +847,9 @@ int dvc_journal_verify(dvc_db *db, const char *code, dvc_journal_report *out)
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
 	va.db = db;
 	va.rep = &r;
+	/* inside dvc_begin(): the checkpoints deferred so far, first */
+	if (db->explicit_txn && !db->txn_aborted && (rc = dvc__proof_flush(db)) != DVC_OK)
+		return rc;
 	/* one snapshot: a writer in another process cannot tear a dossier */
 	if ((rc = dvc__read_begin(db)) != DVC_OK)
 		return rc;

@@ -17,7 +17,19 @@ typedef struct dvc__proof_keys {
 	int require;                 /* DVC_OPEN_REQUIRE_SIGNED */
 	size_t n_trusted;
 	unsigned char (*trusted)[crypto_sign_PUBLICKEYBYTES];
+	/* Dossiers appended to inside dvc_begin(): their checkpoints are signed
+	 * once each at dvc_commit() (dvc__proof_flush), not with every entry. */
+	struct dvc__pending *pending;
+	size_t n_pending, cap_pending;
+	int64_t *pending_index; /* open addressing on dossier id, 0 = empty */
+	size_t index_cap;
 } dvc__proof_keys;
+
+/* Sign and write the checkpoints deferred in the explicit transaction
+ * (store.c, before COMMIT); on failure they stay pending. */
+int dvc__proof_flush(struct dvc_db *db);
+/* Forget them (rollback, an aborted transaction, close). */
+void dvc__proof_discard(struct dvc_db *db);
 
 /* Load the key and trust files (either may be NULL); *out stays NULL when
  * there is nothing to keep. */

@@ -443,6 +443,7 @@ int dvc_begin(dvc_db *db)
  * have done it, so the error of a ROLLBACK without a transaction is moot. */
 static void end_aborted(dvc_db *db)
 {
+	dvc__proof_discard(db);
 	if (!sqlite3_get_autocommit(db->sql))
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 	db->explicit_txn = 0;
@@ -464,6 +465,9 @@ int dvc_commit(dvc_db *db)
 		return dvc__err(DVC_ETXN, NULL, "nothing committed: the transaction was rolled back "
 				"because %s", why);
 	}
+	/* the journal checkpoints deferred in the transaction (proof.c) */
+	if ((rc = dvc__proof_flush(db)) != DVC_OK)
+		return rc; /* still open: the caller may retry or roll back */
 	if ((rc = exec(db, "COMMIT", "committing")) != DVC_OK)
 		return rc; /* still open (e.g. busy): the caller may retry or roll back */
 	db->explicit_txn = 0;
@@ -481,6 +485,7 @@ int dvc_rollback(dvc_db *db)
 		return DVC_OK;
 	}
 	db->explicit_txn = 0;
+	dvc__proof_discard(db);
 	return exec(db, "ROLLBACK", "rolling back");
 }
 

@@ -419,6 +419,53 @@ START_TEST(legacy_entries_after_migration)
 }
 END_TEST
 
+/* Inside dvc_begin() a dossier's checkpoint is signed once, at commit; a
+ * rollback leaves the last committed one; verify inside sees it flushed. */
+START_TEST(batched_checkpoints_are_signed_at_commit)
+{
+	dvc_receipt a, b;
+	dvc_journal_report rep = DVC_JOURNAL_REPORT_INIT;
+	a = submit_as_citizen(db, P4, NULL);
+	ck_ok(dvc_begin(db));
+	b = submit_as_citizen(db, P4, NULL);
+	ck_ok(act(a.code, DVC_ACT_RECEIVE));
+	ck_ok(act(b.code, DVC_ACT_RECEIVE));
+	ck_ok(act(a.code, DVC_ACT_FORWARD));
+	ck_ok(dvc_journal_verify(db, NULL, &rep)); /* flushes inside the transaction */
+	ck_assert_uint_eq(rep.checkpoints, 2);
+	{
+		dvc_counter_payment p = DVC_COUNTER_PAYMENT_INIT;
+		p.officer = DESK_OFFICER;
+		p.receipt_no = "BL-0002";
+		p.amount = 50000;
+		ck_ok(dvc_payment_counter(db, a.code, &p));
+	}
+	ck_ok(dvc_commit(db));
+	rep = (dvc_journal_report)DVC_JOURNAL_REPORT_INIT;
+	ck_ok(dvc_journal_verify(db, NULL, &rep));
+	ck_assert_uint_eq(rep.checkpoints, 2);
+	ck_assert_uint_eq(rep.signed_entries, 6);
+	/* rolled back: the journal and its checkpoint are what was committed */
+	ck_ok(dvc_begin(db));
+	ck_ok(act(b.code, DVC_ACT_FORWARD));
+	ck_ok(dvc_rollback(db));
+	ck_ok(dvc_journal_verify(db, NULL, NULL));
+	ck_ok(dvc_begin(db));
+	ck_ok(act(b.code, DVC_ACT_FORWARD));
+	ck_ok(dvc_commit(db));
+	{
+		/* the truncation is still caught after a batched commit */
+		char sql[600];
+		snprintf(sql, sizeof sql,
+			 "DELETE FROM journal WHERE seq = 3 AND dossier_id = (SELECT id FROM dossier WHERE code = '%s');"
+			 "UPDATE dossier SET journal_seq = 2, rev = 2, journal_head = (SELECT hash FROM journal"
+			 " WHERE seq = 2 AND dossier_id = dossier.id) WHERE code = '%s'", b.code, b.code);
+		raw_exec(sql);
+		ck_dvc(dvc_journal_verify(db, b.code, NULL), DVC_ETRUNCATED);
+	}
+}
+END_TEST
+
 /* ---- proof bundles ---- */
 
 START_TEST(bundle_round_trip)
@@ -505,6 +552,7 @@ int main(void)
 		rotated_key_keeps_old_entries_verifiable,
 		missing_and_bad_keys,
 		legacy_entries_after_migration,
+		batched_checkpoints_are_signed_at_commit,
 		bundle_round_trip,
 		bundle_fails_on_any_changed_byte,
 		bundle_of_a_tampered_store_fails,
