@@ -537,6 +537,85 @@ int dvc_rating_json(const dvc_rating *r, char **out)
 	return finish(o, failures, out);
 }
 
+int dvc_rating_criteria_json(char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *o, *arr;
+	VIEW_BEGIN(out, 1);
+	o = cJSON_CreateObject();
+	put_num(o, "min", DVC_RATING_SCORE_MIN);
+	put_num(o, "max", DVC_RATING_SCORE_MAX);
+	put_num(o, "satisfied", DVC_RATING_SATISFIED);
+	put_num(o, "comment_max", DVC_RATING_COMMENT_MAX);
+	arr = put(o, "criteria", cJSON_CreateArray());
+	for (int i = 0; i < DVC_RATING_CRITERIA; i++) {
+		cJSON *x = put(arr, NULL, cJSON_CreateObject());
+		put_str(x, "name", dvc_rating_criterion_name((dvc_rating_criterion)i));
+		put_str(x, "label", dvc_rating_criterion_label_vi((dvc_rating_criterion)i));
+		put_bool(x, "required", i == DVC_CRIT_OVERALL);
+	}
+	return finish(o, failures, out);
+}
+
+/* ---- documents ---- */
+
+static cJSON *file_tree(const dvc_file_info *f)
+{
+	cJSON *o = cJSON_CreateObject();
+	put_num(o, "id", (double)f->id);
+	if (f->component == DVC_FILE_RESULT)
+		put_str(o, "component", "result");
+	else
+		put_num(o, "component", f->component);
+	put_str(o, "component_name", f->component_name);
+	put_str(o, "name", f->name);
+	put_num(o, "size", (double)f->size);
+	put_str(o, "media_type", f->media_type);
+	put_str(o, "sha256", f->sha256);
+	put_str(o, "form", dvc_file_form_name(f->form));
+	put_str(o, "mode", dvc_attach_mode_name(f->mode));
+	if (f->added_by && *f->added_by)
+		put_str(o, "added_by", f->added_by);
+	put_time(o, "added_at", f->added_at);
+	if (f->replaced_by)
+		put_num(o, "replaced_by", (double)f->replaced_by);
+	if (f->dossier)
+		put_str(o, "dossier", f->dossier);
+	return o;
+}
+
+int dvc_file_info_json(const dvc_file_info *f, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	VIEW_BEGIN(out, f);
+	return finish(file_tree(f), failures, out);
+}
+
+int dvc_file_list_json(const dvc_file_list *l, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *arr;
+	VIEW_BEGIN(out, l);
+	arr = cJSON_CreateArray();
+	for (size_t i = 0; i < dvc_file_list_count(l); i++)
+		put(arr, NULL, file_tree(dvc_file_list_at(l, i)));
+	return finish(arr, failures, out);
+}
+
+int dvc_missing_json(const dvc_missing *m, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *arr;
+	VIEW_BEGIN(out, m);
+	arr = cJSON_CreateArray();
+	for (size_t i = 0; i < m->n; i++) {
+		cJSON *x = put(arr, NULL, cJSON_CreateObject());
+		put_num(x, "component", m->components[i]);
+		put_str(x, "name", m->names[i]);
+	}
+	return finish(arr, failures, out);
+}
+
 /* ---- the administrative map ---- */
 
 static cJSON *agency_tree(const dvc_agency *a)

@@ -97,6 +97,16 @@ grep -q "signature valid, certificate SHA-256 [0-9a-f]\{64\}" "$T/demo.txt" && o
 XCMD=$(sed -n 's/^\$ \(xmlsec1 --verify .*\)$/\1/p' "$T/demo.txt")
 [ -n "$XCMD" ] && [ -f "$(echo "$XCMD" | awk '{print $NF}')" ] && ok || bad "demo prints no xmlsec1 command or no file"
 if command -v xmlsec1 >/dev/null; then sh -c "$XCMD" >/dev/null 2>&1 && ok || bad "demo's own command refuses: $XCMD"; fi
+# the demo's two ratings (5 for dossier C, 3 for dossier A) in the service index
+grep -q "^  rated .*: Đánh giá tổng thể dịch vụ 5/5" "$T/demo.txt" \
+  && grep -q "^  Tỷ lệ hài lòng .*: 1 of 2 rated dossiers satisfied (overall 4-5), 3.00 of 6 points" "$T/demo.txt" \
+  && ok || bad "demo ratings: $(grep -A1 'rate' "$T/demo.txt")"
+run --json report index >"$T/ix.json" && python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = [i for g in d['groups'] for i in g['indicators'] if i['code'] == 'satisfaction'][0]
+assert (s['numerator'], s['denominator'], s['points']) == (1, 2, 3.0), s
+" "$T/ix.json" && ok || bad "report index counts the demo's ratings: $(cat "$T/ix.json")"
 "$DVC" --db "$T/demo2.db" demo "$ROOT/data" >"$T/demo2.txt" 2>&1
 "$DVC" --db "$T/demo3.db" demo "$ROOT/data" >"$T/demo3.txt" 2>&1
 # the last chapter runs on the real clock: compared up to it

@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """The example portal server's JSON API, driven over loopback as a portal
 front end would: catalog, sessions and CSRF, anonymous and account
-submissions with attachments, tracking, the officer desk from intake to
-return, slips, payment callbacks; and every kind of bad input (malformed
+submissions with attachments, per-component uploads into the library's
+documents, the account's data store and reuse, counter payments, a level-4
+dossier ending with a signed result the applicant downloads and rates,
+tracking, the officer desk from intake to return, slips, payment
+callbacks; and every kind of bad input (malformed
 JSON, oversized bodies, wrong content types, missing or forged CSRF
 tokens, expired sessions, path traversal in download names) answered with
 a 4xx and a JSON error carrying the library's code, with nothing written
@@ -26,11 +29,15 @@ HTTPD, DVC, ROOT = sys.argv[1:4]
 TOKENS = {"hoa.lt": "desk-hoa-" + "a" * 24, "tam.nv": "desk-tam-" + "b" * 24,
           "hung.nd": "desk-hung-" + "c" * 24, "ha.xa": "desk-ha-" + "d" * 24,
           "son.xa": "desk-son-" + "e" * 24, "thu.nt": "desk-thu-" + "f" * 24,
-          "minh.lv": "desk-minh-" + "g" * 24, "quang.pv": "desk-quang-" + "h" * 24}
+          "minh.lv": "desk-minh-" + "g" * 24, "quang.pv": "desk-quang-" + "h" * 24,
+          "nam.tv": "desk-nam-" + "i" * 24, "lan.pt": "desk-lan-" + "j" * 24}
 APPLICANT = {"full_name": "Nguyễn Văn An", "citizen_id": "031099001234",
              "birth_date": "1999-05-12", "address": "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
              "phone": "0912 345 678"}
 PDF = b"%PDF-1.4\n% giay chung sinh (test)\n%%EOF\n"
+ELF = b"\x7fELF\x02\x01\x01" + b"\0" * 2000
+KEY = os.path.join(ROOT, "data", "demo-keys", "demo-signing-key.pem")
+CERT = os.path.join(ROOT, "data", "demo-keys", "demo-signing-cert.pem")
 
 failures = []
 checks = 0
@@ -174,9 +181,10 @@ def main():
         f.write("# officer desk tokens (example)\n")
         f.writelines(f"{u}:{t}\n" for u, t in TOKENS.items())
     env = dict(os.environ, DVC_GATEWAY_SECRET="test-gateway-secret")
-    server, port = start(tmp, db, env=env)
+    server, port = start(tmp, db, ["--sign-key", KEY, "--sign-cert", CERT], env=env)
     try:
         run(port, db, files, tmp)
+        documents(port, db, files, tmp)
     finally:
         server.terminate()
         rc = server.wait(timeout=10)
@@ -295,8 +303,8 @@ def run(port, db, files, tmp):
     before = dossier_count(db)
     files_before = sorted(os.listdir(files))
     good = {"procedure": "1.001193", "applicant": APPLICANT,
-            "attachments": [{"document": "Giấy chứng sinh", "name": "giay-chung-sinh.pdf",
-                             "type": "application/pdf", "data": base64.b64encode(PDF).decode()}]}
+            "attachments": [{"component": 1, "name": "giay-chung-sinh.pdf",
+                             "data": base64.b64encode(PDF).decode()}]}
     anon = Client(port)
     st, doc, _, _ = anon.post("/api/dossiers", good, csrf=False)
     error_is(st, doc, 403, "DVC_EPERM", "POST without a session")
@@ -341,7 +349,11 @@ def run(port, db, files, tmp):
         ({"name": "../../etc/passwd"}, 400, "DVC_EINVAL", "attachment name with ../"),
         ({"name": ".."}, 400, "DVC_EINVAL", "attachment name .."),
         ({"name": "a\\b.pdf"}, 400, "DVC_EINVAL", "attachment name with a backslash"),
-        ({"type": "text/html"}, 415, "DVC_EINVAL", "attachment of a refused type"),
+        ({"data": base64.b64encode(ELF).decode(), "name": "giay.pdf"}, 415, "DVC_EMEDIATYPE",
+         "an executable renamed .pdf (the library reads the content)"),
+        ({"component": None, "document": "Giấy đăng ký xe"}, 400, "DVC_EINVAL",
+         "attachment of no component"),
+        ({"component": 9}, 404, "DVC_ENOTFOUND", "attachment of component 9"),
         ({"data": "not base64!!"}, 400, "DVC_EINVAL", "attachment not base64"),
         ({"data": ""}, 400, "DVC_EINVAL", "empty attachment"),
     ]
@@ -374,9 +386,12 @@ def run(port, db, files, tmp):
     code, secret = doc["code"], doc["secret"]
     check(r.getheader("Location") == "/api/dossiers/" + code, "Location header")
     sha = hashlib.sha256(PDF).hexdigest()
-    check(doc["attachments"] == [{"name": "giay-chung-sinh.pdf", "sha256": sha, "size": len(PDF)}],
-          "attachment digest returned")
-    check(os.path.exists(os.path.join(files, sha)), "attachment stored under its digest")
+    f0 = doc["files"][0] if doc.get("files") else {}
+    check(len(doc.get("files", [])) == 1 and f0["sha256"] == sha and f0["size"] == len(PDF)
+          and f0["component"] == 1 and f0["component_name"].startswith("Giấy chứng sinh")
+          and f0["media_type"] == "application/pdf" and f0["name"] == "giay-chung-sinh.pdf",
+          f"the attachment is the library's document: {doc}")
+    check(os.listdir(files) == [], "nothing kept by the server itself")
     check(dossier_count(db) == before + 1, "one dossier written")
 
     # ---- tracking ----
@@ -386,7 +401,13 @@ def run(port, db, files, tmp):
           and doc["history"][0]["action"] == "submit" and "applicant" not in doc,
           f"track with the secret header: {doc}")
     check([a["action"] for a in doc["actions"]] == ["withdraw"], "applicant may withdraw")
-    check(doc["attachments"][0]["sha256"] == sha, "tracking lists the attachment")
+    st, doc, _, _ = t.get(f"/api/dossiers/{code}/missing", {"X-Tracking-Secret": secret})
+    check(st == 200 and [m["component"] for m in doc] == [0, 2] and doc[1]["name"].startswith("Giấy tờ tùy thân"),
+          f"what is still missing: {doc}")
+    st, doc, _, _ = t.get(f"/api/dossiers/{code}/missing")
+    error_is(st, doc, 401, "DVC_EAUTH", "missing without the secret")
+    st, fl, _, _ = t.get(f"/api/dossiers/{code}/files", {"X-Tracking-Secret": secret})
+    check(st == 200 and [x["sha256"] for x in fl] == [sha], f"the dossier's files: {fl}")
     st, doc, _, _ = t.get(f"/api/dossiers/{code}?secret={secret}")
     check(st == 200 and doc["code"] == code, "track with ?secret=")
     st, doc, _, _ = t.get(f"/api/dossiers/{code}")
@@ -395,22 +416,25 @@ def run(port, db, files, tmp):
     error_is(st, doc, 401, "DVC_EAUTH", "track with a wrong secret")
     st, doc, _, _ = t.get(f"/api/dossiers/000.00.30.H24-991231-9999?secret=x")
     check(st in (401, 404), "unknown dossier")
-    st, _, r, body = t.get(f"/api/dossiers/{code}/attachments/{sha}", {"X-Tracking-Secret": secret})
+    fid = f0.get("id", 0)
+    st, _, r, body = t.get(f"/api/dossiers/{code}/files/{fid}", {"X-Tracking-Secret": secret})
     check(st == 200 and body == PDF and r.getheader("Content-Type") == "application/pdf"
           and "filename*=UTF-8''giay-chung-sinh.pdf" in r.getheader("Content-Disposition"),
-          "attachment download")
-    st, doc, _, _ = t.get(f"/api/dossiers/{code}/attachments/{sha}")
-    error_is(st, doc, 401, "DVC_EAUTH", "attachment without the secret")
-    for bad in (f"/api/dossiers/{code}/attachments/..%2F..%2Fportal.db",
-                f"/api/dossiers/{code}/attachments/../../portal.db",
-                f"/api/dossiers/{code}/attachments/giay-chung-sinh.pdf",
-                f"/api/dossiers/{code}/attachments/%2Fetc%2Fpasswd",
-                f"/api/dossiers/..%2F..%2Fportal.db/attachments/{sha}"):
+          "file download")
+    st, doc, _, _ = t.get(f"/api/dossiers/{code}/files/{fid}")
+    error_is(st, doc, 401, "DVC_EAUTH", "file without the secret")
+    for bad in (f"/api/dossiers/{code}/files/..%2F..%2Fportal.db",
+                f"/api/dossiers/{code}/files/../../portal.db",
+                f"/api/dossiers/{code}/files/giay-chung-sinh.pdf",
+                f"/api/dossiers/{code}/files/{sha}",
+                f"/api/dossiers/{code}/files/%2Fetc%2Fpasswd",
+                f"/api/dossiers/{code}/files/-1",
+                f"/api/dossiers/..%2F..%2Fportal.db/files/{fid}"):
         st, doc, _, _ = t.get(bad, {"X-Tracking-Secret": secret})
         check(st in (400, 404) and doc and doc["error"]["code"] in ("DVC_EINVAL", "DVC_ENOTFOUND"),
               f"download traversal {bad}: {st} {doc}")
-    st, doc, _, _ = t.get(f"/api/dossiers/{code}/attachments/{'0' * 64}", {"X-Tracking-Secret": secret})
-    error_is(st, doc, 404, "DVC_ENOTFOUND", "unknown attachment digest")
+    st, doc, _, _ = t.get(f"/api/dossiers/{code}/files/999999", {"X-Tracking-Secret": secret})
+    error_is(st, doc, 404, "DVC_ENOTFOUND", "unknown file id")
 
     # ---- the officers: intake to return ----
     o = Client(port)
@@ -468,7 +492,8 @@ def run(port, db, files, tmp):
     st, doc, _, _ = o.post(f"/api/dossiers/{code}/actions", {"action": "return", "delivery": "counter"})
     check(st == 200 and doc["state"] == "returned", "returned")
     st, doc, _, _ = t.get(f"/api/dossiers/{code}", {"X-Tracking-Secret": secret})
-    check(st == 200 and doc["state_label"] == "Đã trả kết quả" and len(doc["history"]) == 6
+    check(st == 200 and doc["state_label"] == "Đã trả kết quả" and len(doc["history"]) == 7
+          and doc["history"][1]["action"] == "attach" and doc["history"][1]["payload_digest"] == sha
           and doc["final"] and "receipt" in doc["slips"], "the citizen sees the result")
     st, _, r, body = t.get(f"/api/dossiers/{code}/slips/receipt", {"X-Tracking-Secret": secret})
     check(st == 200 and "GIẤY TIẾP NHẬN".encode() in body.upper() if st == 200 else st == 404,
@@ -622,6 +647,206 @@ def run(port, db, files, tmp):
 
     st, doc, _, _ = c.get("/api/health")
     check(st == 200, "still serving at the end")
+
+
+def upload(cl, code, data, headers=None, csrf=True, **query):
+    """POST one file's bytes to the per-component upload route."""
+    from urllib.parse import urlencode
+    h = {"Content-Type": "application/octet-stream"}
+    if csrf and cl.csrf:
+        h["X-CSRF-Token"] = cl.csrf
+    h.update(headers or {})
+    return cl.raw("POST", f"/api/dossiers/{code}/files?" + urlencode(query), data, h)
+
+
+def officer(port, who):
+    x = Client(port)
+    x.session()
+    st, doc, _, _ = x.post("/api/officer/login", {"username": who, "token": TOKENS[who]})
+    check(st == 200, f"{who} signs in: {st} {doc}")
+    return x
+
+
+def documents(port, db, files, tmp):
+    """A level-4 dossier through the library's documents: uploads per
+    component (and every refusal), the data store and reuse, a counter
+    payment, the step's handler and deadline, the signed result downloaded
+    and verified, the rating."""
+    P4, FORM4 = "DEMO.000004", {"purpose": "Bổ sung hồ sơ xin việc", "copies": 1}
+    me, other = Client(port), Client(port)
+    for cl, user, cid, born in ((me, "dao.vt", "031190007777", "1990-03-04"),
+                                (other, "em.lt", "031192008888", "1992-05-06")):
+        cl.session()
+        st, doc, _, _ = cl.post("/api/accounts", {"username": user, "password": "Kien-Thuy-2026",
+                                                  "profile": dict(APPLICANT, citizen_id=cid, birth_date=born)})
+        check(st == 201, f"register {user}: {st} {doc}")
+        cl.post("/api/login", {"username": user, "password": "Kien-Thuy-2026"})
+    st, doc, _, _ = me.post("/api/dossiers", {"procedure": P4, "form_data": FORM4})
+    check(st == 201 and doc["files"] == [], f"level-4 submission: {st} {doc}")
+    code = doc.get("code", "")
+    st, doc, _, _ = me.get(f"/api/dossiers/{code}/missing")
+    check(st == 200 and doc == [], f"the e-form's data fills its only component: {doc}")
+
+    # refused uploads: a clear error each, nothing stored, nothing left on disk
+    for data, q, status, err, what in (
+            (ELF, {"component": 0, "name": "to-khai.pdf"}, 415, "DVC_EMEDIATYPE", "an executable renamed .pdf"),
+            (b"", {"component": 0, "name": "to-khai.pdf"}, 400, "DVC_EINVAL", "a zero-byte file"),
+            (PDF, {"component": 0, "name": "to-khai.pdf", "size": len(PDF) + 100}, 400, "DVC_ETRUNCATED",
+             "fewer bytes than the size announced"),
+            (PDF, {"component": 0, "name": "../../etc/passwd"}, 400, "DVC_EINVAL", "a path in the file name"),
+            (PDF, {"component": 0, "name": "C:\\to-khai.pdf"}, 400, "DVC_EINVAL", "a Windows path"),
+            (PDF, {"component": 0}, 400, "DVC_EINVAL", "no file name"),
+            (PDF, {"component": 7, "name": "a.pdf"}, 404, "DVC_ENOTFOUND", "an unknown component"),
+            (PDF, {"component": "x", "name": "a.pdf"}, 400, "DVC_EINVAL", "a component that is no number"),
+            (PDF, {"name": "a.pdf"}, 400, "DVC_EINVAL", "no component")):
+        st, doc, _, _ = upload(me, code, data, **q)
+        error_is(st, doc, status, err, what)
+    st, doc, _, _ = upload(me, code, PDF, csrf=False, component=0, name="a.pdf")
+    error_is(st, doc, 403, "DVC_EPERM", "an upload without the CSRF token")
+    st, doc, _, _ = upload(other, code, PDF, component=0, name="a.pdf")
+    check(st in (401, 403), f"another account uploads into my dossier: {st} {doc}")
+    hdr = (f"Cookie: dvc_session={me.cookie}\r\nX-CSRF-Token: {me.csrf}\r\n"
+           "Content-Type: application/octet-stream\r\n")
+    st, doc = raw_socket(port, (f"POST /api/dossiers/{code}/files?component=0&name=big.pdf HTTP/1.1\r\n"
+                                f"Host: x\r\n{hdr}Content-Length: {2 << 30}\r\n\r\n").encode(), b"%PDF" * 4096)
+    error_is(st, doc, 413, "DVC_ETOOBIG", "a 2 GB upload, refused from its Content-Length")
+    import socket
+    s_ = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s_.sendall((f"POST /api/dossiers/{code}/files?component=0&name=cut.pdf HTTP/1.1\r\nHost: x\r\n"
+                f"{hdr}Content-Length: 100000\r\n\r\n").encode() + PDF)
+    s_.close()  # the connection drops mid-upload
+    time.sleep(0.3)
+    st, doc, _, _ = me.get(f"/api/dossiers/{code}/files")
+    check(st == 200 and doc == [], f"no refused or truncated upload was stored: {doc}")
+    check(os.listdir(files) == [], f"no spooled upload left behind: {os.listdir(files)}")
+
+    st, f, _, _ = upload(me, code, PDF, component=0, name="tờ khai.pdf", form="original", size=len(PDF))
+    check(st == 201 and f["component"] == 0 and f["media_type"] == "application/pdf"
+          and f["size"] == len(PDF) and f["added_by"] == "account:dao.vt", f"upload: {st} {f}")
+    st, doc, _, _ = me.get(f"/api/dossiers/{code}/missing")
+    check(st == 200 and doc == [], f"nothing missing after the upload: {doc}")
+    st, _, r, body = me.get(f"/api/dossiers/{code}/files/{f['id']}")
+    check(st == 200 and body == PDF and "filename*=UTF-8''t%E1%BB%9D%20khai.pdf" in r.getheader("Content-Disposition"),
+          f"download by the account: {st} {r.getheader('Content-Disposition')}")
+    st, doc, _, _ = other.get(f"/api/dossiers/{code}/files/{f['id']}")
+    check(st in (401, 403), f"another account downloads: {st} {doc}")
+
+    # the data store: offered for reuse, only to its owner
+    st, store, _, _ = me.get("/api/account/files")
+    mine = [x for x in store if x["sha256"] == f["sha256"]] if st == 200 else []
+    check(len(mine) == 1 and mine[0]["dossier"] == code, f"the account's data store: {store}")
+    sid = mine[0]["id"] if mine else 0
+    st, _, _, body = me.get(f"/api/account/files/{sid}")
+    check(st == 200 and body == PDF, "download from the data store")
+    st, doc, _, _ = other.get(f"/api/account/files/{sid}")
+    error_is(st, doc, 404, "DVC_ENOTFOUND", "another account's stored document")
+    st, doc, _, _ = Client(port).get("/api/account/files")
+    error_is(st, doc, 401, "DVC_EAUTH", "the data store without signing in")
+    st, doc, _, _ = me.post("/api/dossiers", {"procedure": P4, "form_data": FORM4})
+    code2 = doc.get("code", "")
+    st, doc, _, _ = other.post("/api/dossiers", {"procedure": P4, "form_data": FORM4})
+    code3 = doc.get("code", "")
+    st, doc, _, _ = other.post(f"/api/dossiers/{code3}/reuse", {"component": 0, "file": sid})
+    check(st == 404 and doc["error"]["code"] == "DVC_ENOTFOUND",
+          f"reusing another account's document: {st} {doc}")
+    st, doc, _, _ = other.get(f"/api/dossiers/{code3}/files")
+    check(st == 200 and doc == [], "nothing attached by the refused reuse")
+    st, doc, _, _ = me.post(f"/api/dossiers/{code2}/reuse", {"component": 0, "file": "1"})
+    error_is(st, doc, 422, "DVC_ESCHEMA", "reuse with a file id as text")
+    st, doc, _, _ = me.post(f"/api/dossiers/{code2}/reuse", {"component": 0, "file": sid})
+    check(st == 201 and doc["sha256"] == f["sha256"], f"reuse without a new upload: {st} {doc}")
+
+    # the desk: intake, a fee paid at the counter, the step's handler and deadline
+    desk, spec, lead = officer(port, "hoa.lt"), officer(port, "nam.tv"), officer(port, "hung.nd")
+    st, doc, _, _ = desk.post(f"/api/dossiers/{code}/actions", {"action": "receive"})
+    check(st == 200 and doc["fee_due"] == 8000 and doc["fee_paid"] == 0, f"received, fee due: {doc}")
+    pay = {"receipt_no": "BL-2018-0042", "amount": 8000, "method": "cash"}
+    st, doc, _, _ = me.post(f"/api/dossiers/{code}/counter-payment", pay)
+    error_is(st, doc, 401, "DVC_EAUTH", "a citizen records a counter payment")
+    st, doc, _, _ = spec.post(f"/api/dossiers/{code}/counter-payment", pay)
+    error_is(st, doc, 403, "DVC_EPERM", "a specialist records a counter payment")
+    st, doc, _, _ = desk.post(f"/api/dossiers/{code}/counter-payment", dict(pay, amount=9000))
+    error_is(st, doc, 422, "DVC_EAMOUNT", "more than is owed")
+    st, doc, _, _ = desk.post(f"/api/dossiers/{code}/counter-payment", dict(pay, amount="8000"))
+    error_is(st, doc, 422, "DVC_ESCHEMA", "an amount as text")
+    st, doc, _, _ = desk.post(f"/api/dossiers/{code}/counter-payment", pay)
+    check(st == 200 and doc["fee_paid"] == 8000 and doc["history"][-1]["action"] == "pay",
+          f"counter payment recorded: {st} {doc}")
+    st, doc, _, _ = desk.post(f"/api/dossiers/{code}/counter-payment", pay)
+    check(st == 409, f"paid twice: {st} {doc}")
+    st, doc, _, _ = desk.post(f"/api/dossiers/{code}/actions", {"action": "forward"})
+    check(st == 200 and doc["handler"] is None, f"no handler until the head assigns one: {doc}")
+    st, doc, _, _ = officer(port, "lan.pt").post(f"/api/dossiers/{code}/actions",
+                                                 {"action": "assign", "target": "nam.tv"})
+    check(st == 200, f"the head of unit assigns nam.tv: {st} {doc}")
+    st, doc, _, _ = me.get(f"/api/dossiers/{code}")
+    check(st == 200 and doc["handler"] == "Trần Văn Nam" and doc["step_since"] and doc["step_due_at"]
+          and isinstance(doc["seconds_in_step"], (int, float)) and doc["step_role"] == "specialist",
+          f"tracking shows the handler, the step's start, deadline and time in it: {doc}")
+    spec.post(f"/api/dossiers/{code}/actions", {"action": "forward"})
+
+    # the signing leader attaches the result and signs it with the agency's key
+    st, doc, _, _ = lead.post(f"/api/dossiers/{code}/sign", b"", ctype=None)
+    error_is(st, doc, 404, "DVC_ENOTFOUND", "signing before a result is attached")
+    st, doc, _, _ = upload(spec, code, PDF, component="result", name="ban-sao.pdf")
+    check(st in (403, 409), f"the specialist attaches a result: {st} {doc}")
+    st, doc, _, _ = upload(lead, code, PDF, component="result", name="ban-sao-trich-luc.pdf")
+    check(st == 201 and doc["component"] == "result", f"the result attached: {st} {doc}")
+    st, sig, _, _ = lead.post(f"/api/dossiers/{code}/sign", b"", ctype=None)
+    check(st == 201 and sig["form"] == "ecopy" and sig["media_type"] == "application/xml",
+          f"the result signed: {st} {sig}")
+    st, doc, _, _ = me.post(f"/api/dossiers/{code}/rating", {"scores": {"overall": 5}})
+    error_is(st, doc, 409, "DVC_ETRANSITION", "a rating before the result is returned")
+    lead.post(f"/api/dossiers/{code}/actions", {"action": "forward"})
+    st, doc, _, _ = desk.post(f"/api/dossiers/{code}/actions", {"action": "return", "delivery": "online"})
+    check(st == 200 and doc["state"] == "returned" and doc["delivery"] == "online", f"returned online: {doc}")
+
+    # the applicant downloads the signed result; it verifies, a changed byte does not
+    st, doc, _, _ = me.get(f"/api/dossiers/{code}/files")
+    signed = [x for x in doc if x["component"] == "result" and x["form"] == "ecopy"
+              and "replaced_by" not in x] if st == 200 else []
+    check(len(signed) == 1 and signed[0]["id"] == sig.get("id"), f"the signed result listed: {doc}")
+    st, _, r, xml = me.get(f"/api/dossiers/{code}/files/{sig.get('id')}")
+    check(st == 200 and r.getheader("Content-Type") == "application/xml" and code.encode() in xml,
+          f"the signed result downloaded: {st}")
+    if shutil.which("xmlsec1"):
+        path = os.path.join(tmp, "ket-qua.xml")
+        open(path, "wb").write(xml)
+        ok = subprocess.run(["xmlsec1", "--verify", "--trusted-pem", CERT, path], capture_output=True)
+        check(ok.returncode == 0, f"xmlsec1 --verify accepts it: {ok.stderr[-300:]}")
+        i = xml.index(b"<noiDung") + 200
+        open(path, "wb").write(xml[:i] + (b"A" if xml[i:i + 1] != b"A" else b"B") + xml[i + 1:])
+        bad = subprocess.run(["xmlsec1", "--verify", "--trusted-pem", CERT, path], capture_output=True)
+        check(bad.returncode != 0, "one changed byte fails the verification")
+    st, store, _, _ = me.get("/api/account/files")
+    check(st == 200 and any(x["component"] == "result" and x["sha256"] == sig.get("sha256") for x in store),
+          "the signed result is kept in the account's data store")
+
+    # the rating: the applicant only, once
+    st, crit, _, _ = Client(port).get("/api/rating/criteria")
+    check(st == 200 and crit["criteria"][0] == {"name": "overall", "label": "Đánh giá tổng thể dịch vụ",
+                                                "required": True} and crit["max"] == 5,
+          f"the rating form: {crit}")
+    st, doc, _, _ = other.post(f"/api/dossiers/{code}/rating", {"scores": {"overall": 1}})
+    error_is(st, doc, 403, "DVC_EPERM", "a rating by another account")
+    st, doc, _, _ = desk.post(f"/api/dossiers/{code}/rating", {"scores": {"overall": 5}})
+    error_is(st, doc, 403, "DVC_EPERM", "a rating by an officer")
+    st, doc, _, _ = me.post(f"/api/dossiers/{code}/rating", {"scores": {"overall": 9}})
+    error_is(st, doc, 400, "DVC_ERANGE", "a score out of range")
+    st, doc, _, _ = me.post(f"/api/dossiers/{code}/rating", {"scores": {"speed": 5}})
+    error_is(st, doc, 400, "DVC_EINVAL", "an unknown criterion")
+    st, doc, _, _ = me.post(f"/api/dossiers/{code}/rating", {"scores": "5"})
+    error_is(st, doc, 422, "DVC_ESCHEMA", "scores that are no object")
+    st, doc, _, _ = me.get(f"/api/dossiers/{code}/rating")
+    error_is(st, doc, 404, "DVC_ENOTFOUND", "no rating stored by the refusals")
+    st, doc, _, _ = me.post(f"/api/dossiers/{code}/rating",
+                            {"scores": {"overall": 5, "attitude": 4}, "comment": "Nhanh, đúng hẹn"})
+    check(st == 201 and doc["scores"] == {"overall": 5, "attitude": 4} and doc["comment"] == "Nhanh, đúng hẹn",
+          f"rated: {st} {doc}")
+    st, doc, _, _ = me.post(f"/api/dossiers/{code}/rating", {"scores": {"overall": 1}})
+    error_is(st, doc, 409, "DVC_EEXISTS", "a rating twice")
+    st, doc, _, _ = desk.get(f"/api/dossiers/{code}/rating")
+    check(st == 200 and doc["scores"]["overall"] == 5, "the officer reads the rating")
 
 
 if __name__ == "__main__":

@@ -471,6 +471,42 @@ static int download_signed(demo *d, const char *db_path, const char *code, int64
 	return 0;
 }
 
+/* The applicant rates the service, once, after the return (rating.h). */
+static int rate(demo *d, const char *code, dvc_actor who, const char *who_opt, int overall,
+		int timeliness, const char *comment)
+{
+	dvc_rating_req q = DVC_RATING_REQ_INIT;
+	q.actor = who;
+	q.scores[DVC_CRIT_OVERALL] = overall;
+	q.scores[DVC_CRIT_TIMELINESS] = timeliness;
+	q.comment = comment;
+	printf("$ dvc dossier rate %s %s --score overall=%d --score timeliness=%d --comment \"%s\"\n",
+	       code, who_opt, overall, timeliness, comment);
+	if (dvc_dossier_rate(d->db, code, &q) != DVC_OK)
+		return cli_fail_lib("rate");
+	printf("  rated %s: %s %d/%d, %s %d/%d\n", code,
+	       dvc_rating_criterion_label_vi(DVC_CRIT_OVERALL), overall, DVC_RATING_SCORE_MAX,
+	       dvc_rating_criterion_label_vi(DVC_CRIT_TIMELINESS), timeliness, DVC_RATING_SCORE_MAX);
+	return 0;
+}
+
+/* The service index's satisfaction indicator, which counts the ratings. */
+static int index_satisfaction(demo *d)
+{
+	dvc_index_row *rows;
+	size_t n;
+	printf("\n$ dvc report index   (its satisfaction group counts the applicants' ratings)\n");
+	if (dvc_report_index(d->db, NULL, &rows, &n) != DVC_OK)
+		return cli_fail_lib("index");
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i].code, "satisfaction") == 0)
+			printf("  %s: %lld of %lld rated dossiers satisfied (overall 4-5), "
+			       "%.2f of %.0f points\n", rows[i].name, (long long)rows[i].numerator,
+			       (long long)rows[i].denominator, rows[i].points, rows[i].max_points);
+	dvc_free(rows);
+	return 0;
+}
+
 static int level4_story(demo *d, const char *datadir, const char *db_path)
 {
 	const dvc_actor desk = {DVC_ACTOR_OFFICER, "hoa.lt", NULL};
@@ -566,7 +602,10 @@ static int level4_story(demo *d, const char *datadir, const char *db_path)
 		return 1;
 
 	if (when(d, 6, 14, 12, "Ms Bình downloads the signed result from her account") ||
-	    download_signed(d, db_path, c.code, signed_result.id, account, datadir))
+	    download_signed(d, db_path, c.code, signed_result.id, account, datadir) ||
+	    when(d, 6, 14, 13, "and rates the service (once; only she can)") ||
+	    rate(d, c.code, account, "--account binh.tt", 5, 5,
+		 "Nộp và nhận kết quả trực tuyến, không phải đến cơ quan"))
 		return 1;
 
 	putchar('\n');
@@ -852,7 +891,10 @@ int cmd_demo(dvc_cli *cli, int argc, char **argv)
 	    act(&d, b.code, DVC_ACT_RETURN, desk, NULL, NULL, 0, DVC_DELIVERY_POST))
 		return 1;
 
-	if (level4_story(&d, datadir, cli->db_path))
+	if (level4_story(&d, datadir, cli->db_path) ||
+	    when(&d, 6, 15, 0, "Mr An rates dossier A with its code and secret") ||
+	    rate(&d, a.code, anon, "--secret ...", 3, 3,
+		 "Phải bổ sung giấy tờ một lần; cán bộ hướng dẫn rõ ràng"))
 		return 1;
 
 	printf("\n# what the applicants see at the end\n");
@@ -865,6 +907,8 @@ int cmd_demo(dvc_cli *cli, int argc, char **argv)
 	if (reform_story(&d, datadir) || today_story(&d))
 		return 1;
 
+	if (index_satisfaction(&d))
+		return 1;
 	printf("\n$ dvc dossier verify\n");
 	if (dvc_dossier_verify(d.db, NULL, &n) != DVC_OK)
 		return cli_fail_lib("verify");

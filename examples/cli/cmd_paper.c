@@ -57,33 +57,6 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-static cJSON *file_json(const dvc_file_info *f)
-{
-	cJSON *o = cJSON_CreateObject();
-	char at[DVC_TIME_FORMAT_SIZE];
-	cJSON_AddNumberToObject(o, "id", (double)f->id);
-	if (f->component == DVC_FILE_RESULT)
-		cJSON_AddStringToObject(o, "component", "result");
-	else
-		cJSON_AddNumberToObject(o, "component", f->component);
-	cJSON_AddStringToObject(o, "component_name", f->component_name);
-	cJSON_AddStringToObject(o, "name", f->name);
-	cJSON_AddNumberToObject(o, "size", (double)f->size);
-	cJSON_AddStringToObject(o, "media_type", f->media_type);
-	cJSON_AddStringToObject(o, "sha256", f->sha256);
-	cJSON_AddStringToObject(o, "form", dvc_file_form_name(f->form));
-	cJSON_AddStringToObject(o, "mode", dvc_attach_mode_name(f->mode));
-	if (f->added_by && *f->added_by)
-		cJSON_AddStringToObject(o, "added_by", f->added_by);
-	cli_time_str(f->added_at, at);
-	cJSON_AddStringToObject(o, "added_at", at);
-	if (f->replaced_by)
-		cJSON_AddNumberToObject(o, "replaced_by", (double)f->replaced_by);
-	if (f->dossier)
-		cJSON_AddStringToObject(o, "dossier", f->dossier);
-	return o;
-}
-
 static void file_line(const dvc_file_info *f)
 {
 	printf("#%lld %s %s (%s, %s, %lld bytes) sha256 %s%s\n", (long long)f->id,
@@ -97,11 +70,10 @@ static int print_list(dvc_cli *cli, dvc_file_list *l)
 {
 	size_t n = dvc_file_list_count(l);
 	if (cli->json) {
-		cJSON *arr = cJSON_CreateArray();
-		for (size_t i = 0; i < n; i++)
-			cJSON_AddItemToArray(arr, file_json(dvc_file_list_at(l, i)));
+		char *j = NULL;
+		int rc = cli_emit_view(dvc_file_list_json(l, &j), &j, "files");
 		dvc_file_list_free(l);
-		return cli_emit_json(arr);
+		return rc;
 	}
 	for (size_t i = 0; i < n; i++)
 		file_line(dvc_file_list_at(l, i));
@@ -171,8 +143,10 @@ int cli_dossier_attach(dvc_cli *cli, int argc, char **argv)
 		fclose(f);
 	if (rc != DVC_OK)
 		return cli_fail_lib("attach");
-	if (cli->json)
-		return cli_emit_json(file_json(&fi));
+	if (cli->json) {
+		char *j = NULL;
+		return cli_emit_view(dvc_file_info_json(&fi, &j), &j, "file");
+	}
 	file_line(&fi);
 	return 0;
 }
@@ -204,8 +178,10 @@ int cli_dossier_sign(dvc_cli *cli, int argc, char **argv)
 		return 1;
 	if (dvc_dossier_sign_result(db, argv[1], &who, &o, &fi) != DVC_OK)
 		return cli_fail_lib("sign");
-	if (cli->json)
-		return cli_emit_json(file_json(&fi));
+	if (cli->json) {
+		char *j = NULL;
+		return cli_emit_view(dvc_file_info_json(&fi, &j), &j, "file");
+	}
 	file_line(&fi);
 	return 0;
 }

@@ -16,7 +16,21 @@
  *   POST /api/dossiers                       submit (account session, or anonymous with applicant)
  *   GET  /api/dossiers/CODE                  track (X-Tracking-Secret header or ?secret=, or session)
  *   POST /api/dossiers/CODE/actions          act: {"action":"receive", "note":..., ...}
- *   GET  /api/dossiers/CODE/attachments/SHA256   download an attachment
+ *   GET  /api/dossiers/CODE/files            the dossier's documents (and result files)
+ *   POST /api/dossiers/CODE/files?component=N&name=NAME[&form=&mode=&replaces=&size=]
+ *                                            upload one file (raw body) into component N
+ *                                            (or component=result: the signing leader)
+ *   POST /api/dossiers/CODE/reuse            attach a file of the account's data store:
+ *                                            {"component":N,"file":ID[,"name","form"]}
+ *   GET  /api/dossiers/CODE/files/ID         download one (the signed result too)
+ *   GET  /api/dossiers/CODE/missing          required components still without a file
+ *   POST /api/dossiers/CODE/sign             the signing leader signs the attached result
+ *   GET  /api/account/files[/ID]             the signed-in account's data store, a file of it
+ *   GET  /api/rating/criteria                the rating form (criteria, labels, range)
+ *   GET  /api/dossiers/CODE/rating           the dossier's rating
+ *   POST /api/dossiers/CODE/rating           rate it (applicant only, once): {"scores":{...}}
+ *   POST /api/dossiers/CODE/counter-payment  fee paid at the desk (officer):
+ *                                            {"receipt_no","amount","method","note"}
  *   GET  /api/dossiers/CODE/slips/KIND       slip of the dossier as HTML (receipt, refusal...)
  *   POST /api/dossiers/CODE/payment          ask for online payment (level 4)
  *   GET  /api/payments/callback?vnp_...      the gateway's signed callback
@@ -25,10 +39,12 @@
  * token in X-CSRF-Token; JSON bodies need Content-Type: application/json. */
 #include "httpd.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define STR(o, k) cjson_str((o), (k))
 
@@ -417,19 +433,173 @@ static enum MHD_Result h_track(httpd_req *r)
 	return reply_view(r, 200, dvc_dossier_view_json(db, r->seg[2], &who, &r->from, &j), &j);
 }
 
+/* The actor may see the dossier (tracking succeeds), or a reply is queued. */
+static int authorize(httpd_req *r, dvc_db *db, const char *code, const char *body_secret)
+{
+	dvc_actor who;
+	dvc_tracking *t;
+	if (req_actor(r, body_secret, &who))
+		return 1;
+	if (dvc_dossier_track_from(db, code, &who, &r->from, &t) != DVC_OK) {
+		reply_lib(r);
+		return 1;
+	}
+	dvc_tracking_free(t);
+	return 0;
+}
+
+/* ---- documents ---- */
+
+typedef struct mem_src {
+	const unsigned char *p;
+	size_t n, off;
+} mem_src;
+
+static int64_t mem_read(void *ctx, void *buf, size_t cap)
+{
+	mem_src *m = ctx;
+	size_t k = m->n - m->off < cap ? m->n - m->off : cap;
+	memcpy(buf, m->p + m->off, k);
+	m->off += k;
+	return (int64_t)k;
+}
+
+/* A failed library call inside a transaction: its error, kept across the
+ * rollback, with the request's field as path when the library gave none. */
+typedef struct lib_err {
+	int code;
+	char message[256];
+	char path[64];
+} lib_err;
+
+static void lib_err_take(lib_err *e)
+{
+	const dvc_error *x = dvc_error_last();
+	e->code = x->code;
+	snprintf(e->message, sizeof e->message, "%s", x->message);
+	snprintf(e->path, sizeof e->path, "%s", x->path ? x->path : "");
+}
+
+/* The component an attachment names: "component" (index) or "document"
+ * (the catalog's name of it). -1 with *why set when neither resolves. */
+static int component_of(dvc_db *db, const char *procedure, const cJSON *it, const char **why)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(it, "component");
+	const char *doc = cjson_str(it, "document");
+	dvc_procedure *p;
+	int found = -1;
+	if (cJSON_IsNumber(c)) {
+		if (c->valuedouble < 0 || c->valuedouble > 10000 || c->valuedouble != (int)c->valuedouble) {
+			*why = "component must be the index of one of the procedure's documents";
+			return -1;
+		}
+		return (int)c->valuedouble; /* the library says whether it exists */
+	}
+	if (!doc) {
+		*why = "an attachment names its component (index) or its document (name)";
+		return -1;
+	}
+	if (dvc_procedure_get(db, procedure, NULL, &p) != DVC_OK) {
+		*why = "the procedure is not found";
+		return -1;
+	}
+	for (size_t i = 0; i < p->n_documents && found < 0; i++)
+		if (strcmp(p->documents[i].name, doc) == 0)
+			found = (int)i;
+	dvc_procedure_free(p);
+	if (found < 0)
+		*why = "document is not one of the procedure's documents";
+	return found;
+}
+
+/* A submission's small attachments ({component or document, name, data in
+ * base64, form}), each streamed into the library once the dossier exists,
+ * in the same transaction: all or nothing. Appends each stored file to
+ * `out`. 0, or replies and returns 1 (the caller rolls back). */
+static int attach_inline(httpd_req *r, dvc_db *db, const char *procedure, const dvc_receipt *rc,
+			 const char *account, const cJSON *arr, cJSON *out, lib_err *err,
+			 char *path, size_t path_len)
+{
+	size_t total = 0, n = (size_t)cJSON_GetArraySize(arr);
+	for (size_t i = 0; i < n; i++) {
+		const cJSON *it = cJSON_GetArrayItem(arr, (int)i);
+		const char *data = cjson_str(it, "data"), *form = cjson_str(it, "form"), *why = NULL, *end;
+		dvc_attach_req q = DVC_ATTACH_INIT;
+		dvc_file_info fi;
+		unsigned char *bin;
+		size_t b64 = data ? strlen(data) : 0, max = b64 / 4 * 3 + 3, bin_len;
+		mem_src src;
+		char *fj;
+		int st;
+
+		snprintf(path, path_len, "attachments[%zu]", i);
+		if (!cJSON_IsObject(it) || !data || !cjson_str(it, "name")) {
+			err->code = DVC_ESCHEMA;
+			snprintf(err->message, sizeof err->message,
+				 "an attachment is {component or document, name, data (base64)}");
+			return 1;
+		}
+		if ((q.component = component_of(db, procedure, it, &why)) < 0) {
+			err->code = DVC_EINVAL;
+			snprintf(err->message, sizeof err->message, "%s", why);
+			return 1;
+		}
+		if (form && dvc_file_form_parse(form, &q.form) != DVC_OK) {
+			lib_err_take(err);
+			return 1;
+		}
+		if (total + b64 / 4 * 3 > HTTPD_MAX_ATTACH_TOTAL + 2) {
+			err->code = DVC_ETOOBIG;
+			snprintf(err->message, sizeof err->message,
+				 "attachments in a submission exceed 2 MiB in all: upload them one by one "
+				 "(POST /api/dossiers/CODE/files)");
+			return 1;
+		}
+		if (!(bin = malloc(max))) {
+			err->code = DVC_ENOMEM;
+			snprintf(err->message, sizeof err->message, "out of memory");
+			return 1;
+		}
+		if (sodium_base642bin(bin, max, data, b64, NULL, &bin_len, &end,
+				      sodium_base64_VARIANT_ORIGINAL) != 0 || end != data + b64) {
+			free(bin);
+			err->code = DVC_EINVAL;
+			snprintf(err->message, sizeof err->message, "data is not valid base64");
+			snprintf(path, path_len, "attachments[%zu].data", i);
+			return 1;
+		}
+		total += bin_len;
+		src = (mem_src){bin, bin_len, 0};
+		q.actor = account ? (dvc_actor){DVC_ACTOR_ACCOUNT, account, NULL}
+				  : (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, rc->secret};
+		q.name = cjson_str(it, "name");
+		q.declared_size = (int64_t)bin_len;
+		q.read = mem_read;
+		q.read_ctx = &src;
+		st = dvc_dossier_attach(db, rc->code, &q, &fi);
+		free(bin);
+		if (st != DVC_OK || dvc_file_info_json(&fi, &fj) != DVC_OK) {
+			lib_err_take(err);
+			return 1;
+		}
+		cJSON_AddItemToArray(out, cJSON_Parse(fj));
+		dvc_free(fj);
+	}
+	(void)r;
+	return 0;
+}
+
 static enum MHD_Result h_submit(httpd_req *r)
 {
-	cJSON *j = req_json(r), *form = NULL, *fd, *att;
+	cJSON *j = req_json(r), *form = NULL, *fd, *o, *files = NULL;
 	dvc_db *db;
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_applicant a;
 	dvc_receipt rc = DVC_RECEIPT_INIT;
-	httpd_attachments files = {0};
-	const cJSON *app, *draft;
-	char *form_text = NULL, *receipt, msg[160], path[64], location[DVC_CODE_MAX + 16];
-	unsigned int status;
+	const cJSON *app, *draft, *att;
+	char *form_text = NULL, *receipt, location[DVC_CODE_MAX + 16], path[96] = "";
+	lib_err err = {0, "", ""};
 	enum MHD_Result res;
-	cJSON *o, *arr;
 
 	if (!j)
 		return r->result;
@@ -461,48 +631,47 @@ static enum MHD_Result h_submit(httpd_req *r)
 			goto out_replied;
 		}
 		if (cJSON_GetObjectItemCaseSensitive(fd, "attachments")) {
+			/* the legacy place where portals listed files: a client must not
+			 * make it look as if files were received */
 			bad_request(r, DVC_ESCHEMA,
-				    "form_data.attachments is filled by the server from \"attachments\"",
+				    "form_data.attachments is reserved; send files as \"attachments\" or "
+				    "upload them (POST /api/dossiers/CODE/files)",
 				    "form_data.attachments");
 			goto out_replied;
 		}
-		form = cJSON_Duplicate(fd, 1);
+		form = fd;
 	}
-	if (files_prepare(r->srv, cJSON_GetObjectItemCaseSensitive(j, "attachments"), &files, &status,
-			  msg, sizeof msg, path, sizeof path) != DVC_OK) {
-		int code = status == 413 ? DVC_ETOOBIG : status >= 500 ? DVC_EIO : DVC_EINVAL;
-		reply_error(r, status, code, msg, path[0] ? path : NULL);
+	att = cJSON_GetObjectItemCaseSensitive(j, "attachments");
+	if (att && !cJSON_IsNull(att) &&
+	    (!cJSON_IsArray(att) || cJSON_GetArraySize(att) > HTTPD_MAX_ATTACHMENTS)) {
+		bad_request(r, DVC_ESCHEMA, "attachments must be an array of at most 10 files",
+			    "attachments");
 		goto out_replied;
-	}
-	if (files.n) {
-		if (!form)
-			form = cJSON_CreateObject();
-		att = cJSON_AddArrayToObject(form, "attachments");
-		for (size_t i = 0; i < files.n; i++) {
-			cJSON *it = cJSON_CreateObject();
-			if (files.v[i].document)
-				cJSON_AddStringToObject(it, "document", files.v[i].document);
-			cJSON_AddStringToObject(it, "name", files.v[i].name);
-			cJSON_AddStringToObject(it, "type", files.v[i].type);
-			cJSON_AddNumberToObject(it, "size", (double)files.v[i].size);
-			cJSON_AddStringToObject(it, "sha256", files.v[i].sha256);
-			cJSON_AddItemToArray(att, it);
-		}
 	}
 	if (form && !(form_text = cJSON_PrintUnformatted(form))) {
 		reply_error(r, 503, DVC_ENOMEM, "out of memory", NULL);
 		goto out_replied;
 	}
 	s.form_data = form_text;
-	if (!(db = httpd_db(r)) || dvc_dossier_submit(db, &s, &rc) != DVC_OK) {
+	files = cJSON_CreateArray();
+	if (!(db = httpd_db(r)) || dvc_begin(db) != DVC_OK) {
 		reply_lib(r);
 		goto out_replied;
 	}
-	if (files_commit(r->srv, rc.code, &files) != DVC_OK) {
-		char m[200];
-		snprintf(m, sizeof m, "dossier %s was submitted but its attachments could not be stored",
-			 rc.code);
-		reply_error(r, 500, DVC_EIO, m, "attachments");
+	if (dvc_dossier_submit(db, &s, &rc) != DVC_OK) {
+		lib_err_take(&err);
+		dvc_rollback(db);
+		reply_error(r, httpd_status_for(err.code), err.code, err.message,
+			    err.path[0] ? err.path : NULL);
+		goto out_replied;
+	}
+	if ((cJSON_IsArray(att) &&
+	     attach_inline(r, db, s.procedure, &rc, s.account, att, files, &err, path, sizeof path)) ||
+	    (dvc_commit(db) != DVC_OK && (lib_err_take(&err), 1))) {
+		dvc_rollback(db);
+		if (path[0] && err.path[0] && !strchr(path, '.')) /* attachments[i] + the library's field */
+			snprintf(path + strlen(path), sizeof path - strlen(path), ".%.40s", err.path);
+		reply_error(r, httpd_status_for(err.code), err.code, err.message, path[0] ? path : NULL);
 		goto out_replied;
 	}
 	if (dvc_receipt_json(&rc, s.draft, &receipt) != DVC_OK) {
@@ -511,29 +680,321 @@ static enum MHD_Result h_submit(httpd_req *r)
 	}
 	o = cJSON_Parse(receipt);
 	dvc_free(receipt);
-	arr = cJSON_AddArrayToObject(o, "attachments");
-	for (size_t i = 0; i < files.n; i++) {
-		cJSON *it = cJSON_CreateObject();
-		cJSON_AddStringToObject(it, "name", files.v[i].name);
-		cJSON_AddStringToObject(it, "sha256", files.v[i].sha256);
-		cJSON_AddNumberToObject(it, "size", (double)files.v[i].size);
-		cJSON_AddItemToArray(arr, it);
-	}
+	cJSON_AddItemToObject(o, "files", files);
+	files = NULL;
 	snprintf(location, sizeof location, "/api/dossiers/%s", rc.code);
 	r->extra_name = "Location";
 	r->extra_value = location;
 	res = reply_json(r, 201, o);
-	files_release(&files);
 	free(form_text);
-	cJSON_Delete(form);
 	cJSON_Delete(j);
 	return res;
 out_replied:
-	files_release(&files);
+	cJSON_Delete(files);
 	free(form_text);
-	cJSON_Delete(form);
 	cJSON_Delete(j);
 	return r->result;
+}
+
+/* The dossier's stored files as `who` may see them. */
+static enum MHD_Result h_files(httpd_req *r)
+{
+	dvc_db *db = httpd_db(r);
+	dvc_actor who;
+	dvc_file_list *l;
+	char *j;
+	int rc;
+	if (req_actor(r, NULL, &who))
+		return r->result;
+	if (!db || dvc_dossier_files(db, r->seg[2], &who, &l) != DVC_OK)
+		return reply_lib(r);
+	rc = dvc_file_list_json(l, &j);
+	dvc_file_list_free(l);
+	return reply_view(r, 200, rc, &j);
+}
+
+/* A positive file id from a path segment; 0 when malformed. */
+static int64_t file_id(const char *s)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	return *s >= '1' && *s <= '9' && !*end && v > 0 ? (int64_t)v : 0;
+}
+
+static enum MHD_Result h_download(httpd_req *r)
+{
+	dvc_db *db = httpd_db(r);
+	dvc_actor who;
+	dvc_file_list *l;
+	const dvc_file_info *f = NULL;
+	int64_t id = file_id(r->seg[4]);
+	enum MHD_Result res;
+
+	if (!id)
+		return bad_request(r, DVC_EINVAL, "a file is named by its id (GET .../files)", NULL);
+	if (req_actor(r, NULL, &who))
+		return r->result;
+	if (!db || dvc_dossier_files(db, r->seg[2], &who, &l) != DVC_OK)
+		return reply_lib(r);
+	for (size_t i = 0; i < dvc_file_list_count(l) && !f; i++)
+		if (dvc_file_list_at(l, i)->id == id)
+			f = dvc_file_list_at(l, i);
+	res = f ? reply_file(r, f, r->seg[2], &who, NULL)
+		: reply_error(r, 404, DVC_ENOTFOUND, "no such file on this dossier", NULL);
+	dvc_file_list_free(l);
+	return res;
+}
+
+/* One file per request, its bytes as the body: streamed from the spool into
+ * the library, which names, sizes, types and journals it. */
+static enum MHD_Result h_upload(httpd_req *r)
+{
+	dvc_db *db = httpd_db(r);
+	dvc_attach_req q = DVC_ATTACH_INIT;
+	dvc_file_info fi;
+	const char *comp = req_query(r, "component"), *form = req_query(r, "form");
+	const char *mode = req_query(r, "mode"), *repl = req_query(r, "replaces");
+	const char *size = req_query(r, "size");
+	mem_src empty = {NULL, 0, 0};
+	char *end, *j;
+	long long v;
+
+	if (!comp || !*comp)
+		return bad_request(r, DVC_EINVAL, "component (the document's index, or result) is required",
+				   "component");
+	if (strcmp(comp, "result") == 0) {
+		q.component = DVC_FILE_RESULT;
+	} else {
+		v = strtoll(comp, &end, 10);
+		if (*end || v < 0 || v > 10000)
+			return bad_request(r, DVC_EINVAL, "component must be a document's index or result",
+					   "component");
+		q.component = (int)v;
+	}
+	q.name = req_query(r, "name");
+	if (form && dvc_file_form_parse(form, &q.form) != DVC_OK)
+		return reply_lib(r);
+	if (mode && dvc_attach_mode_parse(mode, &q.mode) != DVC_OK)
+		return reply_lib(r);
+	if (repl && !(q.replaces = file_id(repl)))
+		return bad_request(r, DVC_EINVAL, "replaces is the id of the file replaced", "replaces");
+	/* the size the client announced (the file's, as it read it); without
+	 * one, what arrived is what was meant */
+	q.declared_size = r->spool_len;
+	if (size) {
+		v = strtoll(size, &end, 10);
+		if (*end || !*size || v < 0)
+			return bad_request(r, DVC_EINVAL, "size is the file's length in bytes", "size");
+		q.declared_size = (int64_t)v;
+	}
+	if (req_actor(r, NULL, &q.actor))
+		return r->result;
+	if (r->spool_open && lseek(r->spool_fd, 0, SEEK_SET) != 0)
+		return reply_error(r, 500, DVC_EIO, "cannot read the spooled upload", NULL);
+	q.read = spool_read;
+	q.read_ctx = &r->spool_fd;
+	if (!r->spool_open) { /* an empty body: the library refuses a zero-byte file */
+		q.read = mem_read;
+		q.read_ctx = &empty;
+	}
+	if (!db || dvc_dossier_attach(db, r->seg[2], &q, &fi) != DVC_OK)
+		return reply_lib(r);
+	return reply_view(r, 201, dvc_file_info_json(&fi, &j), &j);
+}
+
+/* A file of the signed-in account's data store attached by reference. */
+static enum MHD_Result h_reuse(httpd_req *r)
+{
+	cJSON *j = req_json(r);
+	dvc_db *db = httpd_db(r);
+	dvc_attach_req q = DVC_ATTACH_INIT;
+	dvc_file_info fi;
+	const cJSON *c, *f;
+	const char *form;
+	char *view;
+
+	if (!j)
+		return r->result;
+	if (!r->has_session || r->sess.kind != SESS_ACCOUNT) {
+		cJSON_Delete(j);
+		return reply_error(r, 401, DVC_EAUTH, "sign in: only the owner reuses stored documents",
+				   NULL);
+	}
+	c = cJSON_GetObjectItemCaseSensitive(j, "component");
+	f = cJSON_GetObjectItemCaseSensitive(j, "file");
+	form = STR(j, "form");
+	if (!cJSON_IsNumber(c) || c->valuedouble < 0 || c->valuedouble > 10000 ||
+	    c->valuedouble != (int)c->valuedouble || !cJSON_IsNumber(f) || f->valuedouble < 1 ||
+	    f->valuedouble > 9e15 || f->valuedouble != (double)(int64_t)f->valuedouble) {
+		cJSON_Delete(j);
+		return bad_request(r, DVC_ESCHEMA,
+				   "{\"component\": index, \"file\": id in the account's data store}", NULL);
+	}
+	q.actor = (dvc_actor){DVC_ACTOR_ACCOUNT, r->sess.name, NULL};
+	q.component = (int)c->valuedouble;
+	q.reuse = (int64_t)f->valuedouble;
+	q.name = STR(j, "name");
+	if ((form && dvc_file_form_parse(form, &q.form) != DVC_OK) || !db ||
+	    dvc_dossier_attach(db, r->seg[2], &q, &fi) != DVC_OK) {
+		cJSON_Delete(j);
+		return reply_lib(r);
+	}
+	cJSON_Delete(j);
+	return reply_view(r, 201, dvc_file_info_json(&fi, &view), &view);
+}
+
+static enum MHD_Result h_missing(httpd_req *r)
+{
+	dvc_db *db = httpd_db(r);
+	dvc_missing *m;
+	char *j;
+	int rc;
+	if (!db)
+		return reply_lib(r);
+	if (authorize(r, db, r->seg[2], NULL))
+		return r->result;
+	if (dvc_dossier_missing(db, r->seg[2], &m) != DVC_OK)
+		return reply_lib(r);
+	rc = dvc_missing_json(m, &j);
+	dvc_missing_free(m);
+	return reply_view(r, 200, rc, &j);
+}
+
+static int account_only(httpd_req *r)
+{
+	if (r->has_session && r->sess.kind == SESS_ACCOUNT)
+		return 0;
+	reply_error(r, 401, DVC_EAUTH, "sign in with a citizen account", NULL);
+	return 1;
+}
+
+static enum MHD_Result h_account_files(httpd_req *r)
+{
+	dvc_db *db = httpd_db(r);
+	dvc_file_list *l;
+	char *j;
+	int rc;
+	if (account_only(r))
+		return r->result;
+	if (!db || dvc_account_files(db, r->sess.name, &l) != DVC_OK)
+		return reply_lib(r);
+	rc = dvc_file_list_json(l, &j);
+	dvc_file_list_free(l);
+	return reply_view(r, 200, rc, &j);
+}
+
+static enum MHD_Result h_account_download(httpd_req *r)
+{
+	dvc_db *db = httpd_db(r);
+	dvc_file_list *l;
+	const dvc_file_info *f = NULL;
+	int64_t id = file_id(r->seg[3]);
+	enum MHD_Result res;
+	if (!id)
+		return bad_request(r, DVC_EINVAL, "a file is named by its id (GET /api/account/files)", NULL);
+	if (account_only(r))
+		return r->result;
+	if (!db || dvc_account_files(db, r->sess.name, &l) != DVC_OK)
+		return reply_lib(r);
+	for (size_t i = 0; i < dvc_file_list_count(l) && !f; i++)
+		if (dvc_file_list_at(l, i)->id == id)
+			f = dvc_file_list_at(l, i);
+	res = f ? reply_file(r, f, NULL, NULL, r->sess.name)
+		: reply_error(r, 404, DVC_ENOTFOUND, "no such file in your data store", NULL);
+	dvc_file_list_free(l);
+	return res;
+}
+
+/* The signing leader signs the attached result with the agency's key
+ * (--sign-key, --sign-cert); without one the library refuses (a result is
+ * never issued unsigned). */
+static enum MHD_Result h_sign(httpd_req *r)
+{
+	dvc_db *db = httpd_db(r);
+	dvc_actor me;
+	dvc_file_info fi;
+	char *j;
+	if (!r->has_session || r->sess.kind != SESS_OFFICER)
+		return reply_error(r, 401, DVC_EAUTH, "sign in as the signing leader", NULL);
+	me = (dvc_actor){DVC_ACTOR_OFFICER, r->sess.name, NULL};
+	if (!db || dvc_dossier_sign_result(db, r->seg[2], &me, &r->srv->sign, &fi) != DVC_OK)
+		return reply_lib(r);
+	return reply_view(r, 201, dvc_file_info_json(&fi, &j), &j);
+}
+
+/* ---- ratings ---- */
+
+static enum MHD_Result h_rating_criteria(httpd_req *r)
+{
+	char *j;
+	return reply_view(r, 200, dvc_rating_criteria_json(&j), &j);
+}
+
+static enum MHD_Result h_rating(httpd_req *r)
+{
+	dvc_db *db = httpd_db(r);
+	dvc_actor who;
+	dvc_rating *x;
+	char *j;
+	int rc;
+	if (req_actor(r, NULL, &who))
+		return r->result;
+	if (!db || dvc_dossier_rating_get(db, r->seg[2], &who, &x) != DVC_OK)
+		return reply_lib(r);
+	rc = dvc_rating_json(x, &j);
+	dvc_rating_free(x);
+	return reply_view(r, 200, rc, &j);
+}
+
+/* {"scores": {"overall": 5, ...}, "comment": "...", "secret": "..."}: the
+ * library decides who may rate (the applicant, once, after return). */
+static enum MHD_Result h_rate(httpd_req *r)
+{
+	cJSON *j = req_json(r), *it;
+	dvc_db *db = httpd_db(r);
+	dvc_rating_req q = DVC_RATING_REQ_INIT;
+	const cJSON *sc;
+	dvc_rating *x;
+	char *view;
+	int rc;
+
+	if (!j)
+		return r->result;
+	sc = cJSON_GetObjectItemCaseSensitive(j, "scores");
+	if (!cJSON_IsObject(sc) || bad_str(j, "comment") || bad_str(j, "secret")) {
+		cJSON_Delete(j);
+		return bad_request(r, DVC_ESCHEMA, "{\"scores\": {criterion: 1..5}, \"comment\": text}",
+				   "scores");
+	}
+	cJSON_ArrayForEach(it, sc)
+	{
+		dvc_rating_criterion c;
+		if (dvc_rating_criterion_parse(it->string, &c) != DVC_OK) {
+			reply_error(r, 400, DVC_EINVAL, dvc_error_last()->message, "scores");
+			cJSON_Delete(j);
+			return r->result;
+		}
+		if (!cJSON_IsNumber(it) || it->valuedouble != (int)it->valuedouble) {
+			cJSON_Delete(j);
+			return bad_request(r, DVC_ESCHEMA, "a score is a whole number", "scores");
+		}
+		q.scores[c] = it->valuedouble < -1000 ? -1000 : it->valuedouble > 1000 ? 1000 : (int)it->valuedouble;
+	}
+	q.comment = STR(j, "comment");
+	q.client = r->client;
+	if (req_actor(r, STR(j, "secret"), &q.actor)) {
+		cJSON_Delete(j);
+		return r->result;
+	}
+	if (!db || dvc_dossier_rate(db, r->seg[2], &q) != DVC_OK ||
+	    dvc_dossier_rating_get(db, r->seg[2], &q.actor, &x) != DVC_OK) {
+		cJSON_Delete(j);
+		return reply_lib(r);
+	}
+	cJSON_Delete(j);
+	rc = dvc_rating_json(x, &view);
+	dvc_rating_free(x);
+	return reply_view(r, 201, rc, &view);
 }
 
 static enum MHD_Result h_act(httpd_req *r)
@@ -595,77 +1056,6 @@ static enum MHD_Result h_act(httpd_req *r)
 out_replied:
 	cJSON_Delete(j);
 	return r->result;
-}
-
-/* The actor may see the dossier (tracking succeeds), or a reply is queued. */
-static int authorize(httpd_req *r, dvc_db *db, const char *code, const char *body_secret)
-{
-	dvc_actor who;
-	dvc_tracking *t;
-	if (req_actor(r, body_secret, &who))
-		return 1;
-	if (dvc_dossier_track_from(db, code, &who, &r->from, &t) != DVC_OK) {
-		reply_lib(r);
-		return 1;
-	}
-	dvc_tracking_free(t);
-	return 0;
-}
-
-/* RFC 5987 filename* value of a UTF-8 name. */
-static void disposition(char *out, size_t n, const char *name)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i = (size_t)snprintf(out, n, "attachment; filename=\"tep-dinh-kem\"; filename*=UTF-8''");
-	for (const unsigned char *p = (const unsigned char *)name; *p && i + 4 < n; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    *p == '.' || *p == '-' || *p == '_') {
-			out[i++] = (char)*p;
-		} else {
-			out[i++] = '%';
-			out[i++] = hex[*p >> 4];
-			out[i++] = hex[*p & 15];
-		}
-	}
-	out[i < n ? i : n - 1] = '\0';
-}
-
-static enum MHD_Result h_attachment(httpd_req *r)
-{
-	dvc_db *db = httpd_db(r);
-	char name[HTTPD_MAX_NAME + 1], type[64], file[4096], disp[1024];
-	FILE *f;
-	struct stat st;
-	char *buf;
-	int rc;
-
-	if (!files_is_sha256(r->seg[4]))
-		return bad_request(r, DVC_EINVAL,
-				   "an attachment is named by its SHA-256 digest (64 hex digits)", NULL);
-	if (!db)
-		return reply_lib(r);
-	if (authorize(r, db, r->seg[2], NULL))
-		return r->result;
-	rc = files_lookup(r->srv, r->seg[2], r->seg[4], name, sizeof name, type, sizeof type, file,
-			  sizeof file);
-	if (rc != DVC_OK)
-		return reply_error(r, httpd_status_for(rc), rc, "no such attachment on this dossier",
-				   NULL);
-	if (!(f = fopen(file, "rb")) || fstat(fileno(f), &st) != 0 ||
-	    (size_t)st.st_size > HTTPD_MAX_ATTACH_TOTAL) {
-		if (f)
-			fclose(f);
-		return reply_error(r, 404, DVC_ENOTFOUND, "the attachment's file is missing", NULL);
-	}
-	if (!(buf = malloc((size_t)st.st_size + 1)) ||
-	    fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
-		free(buf);
-		fclose(f);
-		return reply_error(r, 500, DVC_EIO, "cannot read the attachment", NULL);
-	}
-	fclose(f);
-	disposition(disp, sizeof disp, name);
-	return reply_bytes(r, 200, type, buf, (size_t)st.st_size, free, disp);
 }
 
 #ifdef HTTPD_HAVE_SLIP
@@ -740,6 +1130,49 @@ static enum MHD_Result h_inbox(httpd_req *r)
 }
 
 /* ---- payment ---- */
+
+/* A fee paid at the desk: the signed-in officer records the receipt; the
+ * library checks that the officer is the dossier's reception desk, the
+ * amount against what is owed, and the receipt number. */
+static enum MHD_Result h_counter_payment(httpd_req *r)
+{
+	cJSON *j = req_json(r);
+	dvc_db *db = httpd_db(r);
+	dvc_counter_payment p = DVC_COUNTER_PAYMENT_INIT;
+	dvc_actor me;
+	const cJSON *amount;
+	const char *method;
+	char *view;
+
+	if (!j)
+		return r->result;
+	if (!r->has_session || r->sess.kind != SESS_OFFICER) {
+		cJSON_Delete(j);
+		return reply_error(r, 401, DVC_EAUTH, "sign in as the desk officer", NULL);
+	}
+	amount = cJSON_GetObjectItemCaseSensitive(j, "amount");
+	if (!STR(j, "receipt_no") || !cJSON_IsNumber(amount) || bad_str(j, "method") ||
+	    bad_str(j, "note") || amount->valuedouble != (double)(int64_t)amount->valuedouble ||
+	    amount->valuedouble > 9e15 || amount->valuedouble < -9e15) {
+		cJSON_Delete(j);
+		return bad_request(r, DVC_ESCHEMA,
+				   "{\"receipt_no\": text, \"amount\": đồng, \"method\": cash|card|transfer}",
+				   NULL);
+	}
+	p.officer = r->sess.name;
+	p.receipt_no = STR(j, "receipt_no");
+	p.amount = (int64_t)amount->valuedouble;
+	p.note = STR(j, "note");
+	method = STR(j, "method");
+	me = (dvc_actor){DVC_ACTOR_OFFICER, r->sess.name, NULL};
+	if ((method && dvc_pay_method_parse(method, &p.method) != DVC_OK) || !db ||
+	    dvc_payment_counter(db, r->seg[2], &p) != DVC_OK) {
+		cJSON_Delete(j);
+		return reply_lib(r);
+	}
+	cJSON_Delete(j);
+	return reply_view(r, 200, dvc_dossier_view_json(db, r->seg[2], &me, &r->from, &view), &view);
+}
 
 static enum MHD_Result h_pay_request(httpd_req *r)
 {
@@ -819,7 +1252,18 @@ static const httpd_route routes[] = {
 	{"POST", "/api/dossiers", h_submit, ROUTE_JSON | ROUTE_CSRF | ROUTE_LARGE},
 	{"GET", "/api/dossiers/*", h_track, 0},
 	{"POST", "/api/dossiers/*/actions", h_act, ROUTE_JSON | ROUTE_CSRF},
-	{"GET", "/api/dossiers/*/attachments/*", h_attachment, 0},
+	{"GET", "/api/dossiers/*/files", h_files, 0},
+	{"POST", "/api/dossiers/*/files", h_upload, ROUTE_CSRF | ROUTE_UPLOAD},
+	{"GET", "/api/dossiers/*/files/*", h_download, 0},
+	{"POST", "/api/dossiers/*/reuse", h_reuse, ROUTE_JSON | ROUTE_CSRF},
+	{"GET", "/api/dossiers/*/missing", h_missing, 0},
+	{"POST", "/api/dossiers/*/sign", h_sign, ROUTE_CSRF},
+	{"GET", "/api/account/files", h_account_files, 0},
+	{"GET", "/api/account/files/*", h_account_download, 0},
+	{"GET", "/api/rating/criteria", h_rating_criteria, 0},
+	{"GET", "/api/dossiers/*/rating", h_rating, 0},
+	{"POST", "/api/dossiers/*/rating", h_rate, ROUTE_JSON | ROUTE_CSRF},
+	{"POST", "/api/dossiers/*/counter-payment", h_counter_payment, ROUTE_JSON | ROUTE_CSRF},
 	{"POST", "/api/dossiers/*/payment", h_pay_request, ROUTE_CSRF},
 	{"GET", "/api/payments/callback", h_pay_callback, 0},
 };

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Library status -> HTTP status. One table, read whole. Codes not listed
  * are server-side failures (500). */
@@ -24,8 +25,10 @@ static const struct {
 	{DVC_OK, 200},
 	{DVC_EINVAL, 400},        {DVC_EPARSE, 400},      {DVC_EUTF8, 400},
 	{DVC_EDUPLICATE, 400},    {DVC_EDATE, 400},       {DVC_ERANGE, 400},
+	{DVC_ETRUNCATED, 400},
 	{DVC_ESCHEMA, 422},       {DVC_EREF, 422},        {DVC_EAMOUNT, 422},
-	{DVC_ESERVICELEVEL, 422},
+	{DVC_ESERVICELEVEL, 422}, {DVC_EINCOMPLETE, 422},
+	{DVC_EMEDIATYPE, 415},
 	{DVC_EAUTH, 401},
 	{DVC_EPERM, 403},         {DVC_ESIGNATURE, 403},
 	{DVC_ENOTFOUND, 404},
@@ -101,7 +104,7 @@ dvc_db *httpd_db(httpd_req *r)
 
 /* ---- replies ---- */
 
-static void add_common_headers(httpd_req *r, struct MHD_Response *resp, const char *type)
+void httpd_common_headers(httpd_req *r, struct MHD_Response *resp, const char *type)
 {
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
@@ -130,7 +133,7 @@ enum MHD_Result reply_bytes(httpd_req *r, unsigned int status, const char *type,
 			free_fn(data);
 		return r->result = MHD_NO;
 	}
-	add_common_headers(r, resp, type);
+	httpd_common_headers(r, resp, type);
 	if (disposition)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
 	r->status = status;
@@ -357,8 +360,10 @@ static int precheck(httpd_req *r)
 		found = sessions_lookup(r->srv->sessions, cookie, &r->sess);
 	r->has_session = found == SESS_FOUND;
 
-	r->body_limit = rt->flags & ROUTE_LARGE ? HTTPD_MAX_BODY_SUBMIT : HTTPD_MAX_BODY_SMALL;
-	if (cl) {
+	r->body_limit = rt->flags & ROUTE_UPLOAD  ? (size_t)r->srv->max_upload
+			: rt->flags & ROUTE_LARGE ? HTTPD_MAX_BODY_SUBMIT
+						  : HTTPD_MAX_BODY_SMALL;
+	if (cl) { /* refused before a byte of the body is read */
 		char *end;
 		unsigned long long v = strtoull(cl, &end, 10);
 		if (*end == '\0' && v > r->body_limit) {
@@ -454,6 +459,21 @@ enum MHD_Result httpd_access(void *cls, struct MHD_Connection *conn, const char 
 		*upload_data_size = 0;
 		if (r->body_too_big || r->status)
 			return MHD_YES; /* discard what follows a refusal */
+		if (r->route->flags & ROUTE_UPLOAD) {
+			if ((uint64_t)r->spool_len + n > r->body_limit) {
+				r->body_too_big = 1;
+				return MHD_YES;
+			}
+			if (!r->spool_open) {
+				if ((r->spool_fd = spool_open(r->srv)) < 0)
+					return MHD_NO;
+				r->spool_open = 1;
+			}
+			if (spool_write(r->spool_fd, upload_data, n) != 0)
+				return MHD_NO;
+			r->spool_len += (int64_t)n;
+			return MHD_YES;
+		}
 		if (r->body_len + n > r->body_limit) {
 			r->body_too_big = 1;
 			free(r->body);
@@ -528,6 +548,8 @@ void httpd_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 	for (int i = 0; i < r->nseg; i++)
 		free(r->seg[i]);
+	if (r->spool_open)
+		close(r->spool_fd);
 	free(r->body);
 	free(r->uri);
 	free(r->method);

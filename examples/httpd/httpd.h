@@ -7,9 +7,10 @@
  * server translates HTTP to calls and library errors to HTTP statuses.
  *
  * What belongs to the example and not to the library, and is marked so:
- * sessions and CSRF tokens (session.c), officer sign-in with desk tokens
- * read from a file (a real portal has its own SSO), and the storage of
- * uploaded attachments (files.c; the library records their digests).
+ * sessions and CSRF tokens (session.c) and officer sign-in with desk tokens
+ * read from a file (a real portal has its own SSO). Dossier documents are
+ * the library's (document.h); files.c only spools them between HTTP and
+ * the library's streaming calls.
  *
  * Threading: libmicrohttpd runs an internal thread pool. Each pool thread
  * opens its own dvc_db handle on first use (a handle is used by one thread
@@ -22,6 +23,7 @@
 #define DVC_HTTPD_H
 
 #include "dvc/dvc.h"
+#include "dvc/sign.h"
 #include "dvc/slip.h"
 
 #include <cjson/cJSON.h>
@@ -31,13 +33,16 @@
 #include <stdint.h>
 #include <time.h>
 
-/* Size limits of request bodies. Submissions carry attachments as base64
- * inside JSON (4/3 of the decoded size plus the form); everything else is small. */
+/* Size limits of request bodies. Submissions may carry small attachments as
+ * base64 inside JSON (4/3 of the decoded size plus the form); uploads of one
+ * file each go to POST /api/dossiers/CODE/files as raw bytes, up to
+ * --max-upload (default the library's default per-file limit); everything
+ * else is small. */
 #define HTTPD_MAX_BODY_SUBMIT (3u * 1024u * 1024u)
 #define HTTPD_MAX_BODY_SMALL (64u * 1024u)
 #define HTTPD_MAX_ATTACH_TOTAL (2u * 1024u * 1024u) /* decoded bytes per request */
 #define HTTPD_MAX_ATTACHMENTS 10
-#define HTTPD_MAX_NAME 200 /* bytes of an attachment's file name */
+#define HTTPD_MAX_UPLOAD_DEFAULT ((int64_t)DVC_FILE_DEFAULT_MAX_BYTES)
 
 /* ---- sessions (session.c) ---- */
 
@@ -111,7 +116,9 @@ typedef struct httpd_officer_token {
 
 typedef struct httpd {
 	const char *db_path;
-	const char *files_dir;
+	const char *files_dir; /* where uploads and downloads are spooled (anonymous files) */
+	int64_t max_upload;    /* --max-upload: largest upload body */
+	dvc_sign_opts sign;    /* --sign-key, --sign-cert: the agency's key for results */
 	const char *gateway_name, *gateway_secret; /* from DVC_GATEWAY, DVC_GATEWAY_SECRET */
 	int secure_cookies;
 	/* --clock-start: the stores' clock runs this many seconds off the wall's */
@@ -142,6 +149,9 @@ typedef struct httpd_req {
 	int nseg;
 	char *body;
 	size_t body_len, body_cap, body_limit;
+	int spool_fd;         /* ROUTE_UPLOAD: the body spooled here (open when spool_open) */
+	int spool_open;
+	int64_t spool_len;
 	int body_too_big;
 	int started;
 	int has_session;
@@ -195,7 +205,8 @@ typedef struct httpd_route {
 enum {
 	ROUTE_JSON = 1u << 0,  /* body must be application/json */
 	ROUTE_CSRF = 1u << 1,  /* state-changing: session cookie + X-CSRF-Token */
-	ROUTE_LARGE = 1u << 2  /* body up to HTTPD_MAX_BODY_SUBMIT */
+	ROUTE_LARGE = 1u << 2, /* body up to HTTPD_MAX_BODY_SUBMIT */
+	ROUTE_UPLOAD = 1u << 3 /* raw body spooled to a file (r->spool_fd), up to --max-upload */
 };
 
 const httpd_route *api_routes(size_t *n);
@@ -211,39 +222,22 @@ void httpd_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 /* Start a session of the given kind and attach its cookie to the reply. */
 int httpd_start_session(httpd_req *r, const httpd_session *proto);
 
-/* ---- attachments (files.c; the example's storage) ---- */
+/* ---- uploads and downloads (files.c) ---- */
 
-typedef struct httpd_attachment {
-	char *document; /* which required document it is, or NULL */
-	char *name;     /* original file name (display only) */
-	char *type;     /* MIME type from the allow-list */
-	size_t size;
-	char sha256[65];
-	char tmp[4096]; /* temporary file until committed */
-} httpd_attachment;
-
-typedef struct httpd_attachments {
-	httpd_attachment *v;
-	size_t n;
-} httpd_attachments;
-
-/* Validate and decode the request's "attachments" array, write each to a
- * temporary file. On failure nothing is left on disk, and the status,
- * message and path outputs say why (a 4xx). */
-int files_prepare(httpd *srv, const cJSON *arr, httpd_attachments *out, unsigned int *status,
-		  char *msg, size_t msg_len, char *path, size_t path_len);
-/* Move the temporary files to their content-addressed names and write the
- * dossier's manifest. */
-int files_commit(httpd *srv, const char *code, httpd_attachments *a);
-/* Remove temporary files and free. */
-void files_release(httpd_attachments *a);
-/* Find attachment `sha256` of dossier `code` in its manifest: fills name,
- * type and the file's path. DVC_ENOTFOUND when absent. */
-int files_lookup(httpd *srv, const char *code, const char *sha256, char *name, size_t name_len,
-		 char *type, size_t type_len, char *file, size_t file_len);
-/* A dossier code or digest safe to use in a file name. */
+/* An anonymous read-write temporary file under --files-dir, or -1. */
+int spool_open(const httpd *srv);
+int spool_write(int fd, const void *data, size_t n);
+/* dvc_file_read_fn over a file descriptor (ctx points at the int). */
+int64_t spool_read(void *ctx, void *buf, size_t cap);
+/* Stream file `f` of dossier `code` as `who` (or, code NULL, of the data
+ * store of account `username`) out of the library and send it as an
+ * attachment named after the file, with its detected media type. */
+enum MHD_Result reply_file(httpd_req *r, const dvc_file_info *f, const char *code,
+			   const dvc_actor *who, const char *username);
+/* Headers every reply carries (type, no-store, nosniff, CSP for HTML...). */
+void httpd_common_headers(httpd_req *r, struct MHD_Response *resp, const char *type);
+/* A dossier code safe to use in a file name. */
 int files_safe_code(const char *s);
-int files_is_sha256(const char *s);
 
 /* ---- embedded web assets (www/, compiled in by tools/embed.py) ---- */
 #include "embedded.h"

@@ -4,7 +4,8 @@
  *   dvc-httpd --db FILE [--port N] [--listen ADDR] [--threads N]
  *             [--files-dir DIR] [--officer-tokens FILE] [--session-ttl SECONDS]
  *             [--secure-cookies] [--port-file FILE] [--clock-start INSTANT]
- *             [--per-ip-connections N]
+ *             [--per-ip-connections N] [--max-upload BYTES]
+ *             [--sign-key FILE --sign-cert FILE]
  *
  * Loopback (127.0.0.1) by default; --port 0 picks a free port, printed on
  * stdout and written to --port-file. One line per request on stderr.
@@ -33,6 +34,10 @@ static int usage(FILE *f)
 	      "                 [--files-dir DIR] [--officer-tokens FILE] [--session-ttl SECONDS]\n"
 	      "                 [--secure-cookies] [--port-file FILE] [--clock-start INSTANT]\n"
 	      "                 [--per-ip-connections N]   (default 32; idle ones close after 30 s)\n"
+	      "                 [--max-upload BYTES]       (one uploaded file; default 20 MiB)\n"
+	      "                 [--sign-key FILE --sign-cert FILE] (PEM; password in DVC_SIGN_KEY_PASSWORD)\n"
+	      "  --files-dir: where uploads and downloads are spooled (default DB.files).\n"
+	      "  --sign-key/--sign-cert: the agency's key the signing leader signs results with.\n"
 	      "  --port 0 picks a free port. Officer desk tokens: lines \"username:token\"\n"
 	      "  (at least 16 characters each); the example's stand-in for a portal's SSO.\n"
 	      "  --clock-start 2018-07-09T08:00:00+07:00 runs the portal's clock from then on.\n",
@@ -94,6 +99,7 @@ int main(int argc, char **argv)
 	httpd srv;
 	const char *listen_addr = "127.0.0.1", *port_file = NULL, *tokens = NULL;
 	long port = 8080, threads = 4, ttl = 1800, per_ip = 32;
+	long long max_upload = HTTPD_MAX_UPLOAD_DEFAULT;
 	char files_dir[4096] = "";
 	struct sockaddr_in sa;
 	struct MHD_Daemon *d;
@@ -103,6 +109,8 @@ int main(int argc, char **argv)
 	int sig, rc = 0;
 
 	memset(&srv, 0, sizeof srv);
+	srv.sign = (dvc_sign_opts)DVC_SIGN_OPTS_INIT;
+	srv.sign.password = getenv("DVC_SIGN_KEY_PASSWORD");
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(a, "--help") == 0)
@@ -124,10 +132,19 @@ int main(int argc, char **argv)
 			;
 		else if (strcmp(a, "--session-ttl") == 0 && (ttl = num_arg(v, 1, 86400 * 30)) > 0)
 			;
-		else if (strcmp(a, "--listen") == 0)
+		else if (strcmp(a, "--max-upload") == 0) {
+			char *end;
+			max_upload = strtoll(v, &end, 10);
+			if (*end || max_upload < 1 || max_upload > DVC_FILE_MAX_BYTES)
+				return fail("--max-upload wants a byte count up to the library's ceiling (1 GiB)", v);
+		} else if (strcmp(a, "--listen") == 0)
 			listen_addr = v;
 		else if (strcmp(a, "--files-dir") == 0)
 			snprintf(files_dir, sizeof files_dir, "%s", v);
+		else if (strcmp(a, "--sign-key") == 0)
+			srv.sign.key_file = v;
+		else if (strcmp(a, "--sign-cert") == 0)
+			srv.sign.cert_file = v;
 		else if (strcmp(a, "--officer-tokens") == 0)
 			tokens = v;
 		else if (strcmp(a, "--port-file") == 0)
@@ -171,6 +188,7 @@ int main(int argc, char **argv)
 		return fail(files_dir, strerror(errno));
 	}
 	srv.files_dir = files_dir;
+	srv.max_upload = (int64_t)max_upload;
 	srv.gateway_secret = getenv("DVC_GATEWAY_SECRET");
 	srv.gateway_name = getenv("DVC_GATEWAY") ? getenv("DVC_GATEWAY") : "vnpay";
 	if (tokens && read_officer_tokens(&srv, tokens)) {

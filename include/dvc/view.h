@@ -16,6 +16,7 @@
 #include "dvc/agency.h"
 #include "dvc/catalog.h"
 #include "dvc/common.h"
+#include "dvc/document.h"
 #include "dvc/dossier.h"
 #include "dvc/rating.h"
 #include "dvc/report.h"
@@ -107,6 +108,22 @@ DVC_API int dvc_bottlenecks_json(const dvc_bottlenecks *b, char **out);
 DVC_API int dvc_index_json(const dvc_index_row *rows, size_t n, char **out);
 /** {at, scores: {criterion name: score, only those rated}, comment}. */
 DVC_API int dvc_rating_json(const dvc_rating *r, char **out);
+/** The rating form: {min, max, satisfied, comment_max, criteria: [{name, label, required}]}. */
+DVC_API int dvc_rating_criteria_json(char **out);
+
+/* ---- documents (document.h) ---- */
+
+/**
+ * A stored file: {id, component (the 0-based index, or "result"),
+ * component_name, name, size, media_type, sha256, form, mode, added_by
+ * (absent when unknown), added_at, replaced_by (absent while current),
+ * dossier (absent when unknown)}.
+ */
+DVC_API int dvc_file_info_json(const dvc_file_info *f, char **out);
+/** A dossier's files or an account's data store: [file, ...] as dvc_file_info_json(). */
+DVC_API int dvc_file_list_json(const dvc_file_list *l, char **out);
+/** What receipt still needs (dvc_dossier_missing): [{component, name}]. */
+DVC_API int dvc_missing_json(const dvc_missing *m, char **out);
 
 /* ---- the administrative map (agency.h) ---- */
 

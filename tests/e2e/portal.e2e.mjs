@@ -194,7 +194,8 @@ try {
   const label = await citizen.locator('#track-result .badge').first().textContent();
   expect(label === 'Đã trả kết quả', `result state shown (${label})`);
   const steps = await citizen.locator('#track-result .timeline li').count();
-  expect(steps === 6, `history has 6 entries (${steps})`);
+  expect(steps === 7, `history has 7 entries, the upload among them (${steps})`);
+  expect(await citizen.getByRole('link', { name: /giay-chung-sinh\.pdf/ }).isVisible(), 'the uploaded file is listed');
   expect(await citizen.getByRole('link', { name: 'Giấy tiếp nhận và hẹn trả kết quả' }).count() <= 1, 'slip link');
   await shot(citizen, '09-track-result-phone.png');
 

@@ -275,11 +275,11 @@ function buildEform(p) {
 
 function buildUploads(p) {
   const list = $('upload-list');
-  const docs = p.documents.filter((d) => d.submission === 'upload');
+  const docs = p.documents.map((d, i) => ({ d, i })).filter(({ d }) => d.submission === 'upload');
   $('upload-fields').hidden = docs.length === 0;
-  list.replaceChildren(...docs.map((d, i) => el('div', { class: 'field' },
+  list.replaceChildren(...docs.map(({ d, i }, k) => el('div', { class: 'field' },
     el('label', { for: `u-${i}`, text: d.name }),
-    el('input', { id: `u-${i}`, type: 'file', accept: '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png', 'data-document': d.name, 'data-path': `attachments[${i}]`, 'aria-describedby': 'upload-hint' }))));
+    el('input', { id: `u-${i}`, type: 'file', accept: '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png', 'data-component': String(i), 'data-path': `attachments[${k}]`, 'aria-describedby': 'upload-hint' }))));
 }
 
 function readBase64(file) {
@@ -318,8 +318,7 @@ async function submitDossier(ev) {
     return;
   }
   body.attachments = await Promise.all(files.map(async (f) => ({
-    document: f.dataset.document, name: f.files[0].name,
-    type: f.files[0].type || 'application/octet-stream', data: await readBase64(f.files[0]),
+    component: Number(f.dataset.component), name: f.files[0].name, data: await readBase64(f.files[0]),
   })));
   const btn = ev.submitter || $('submit-form').querySelector('button[type=submit]');
   btn.disabled = true;
@@ -381,8 +380,24 @@ function trackingCard(t, secret) {
     el('h3', { text: 'Quá trình xử lý' }), historyList(t),
     t.slips.length ? el('div', {}, el('h3', { text: 'Phiếu, giấy tờ' }), el('ul', {}, t.slips.map((k) => el('li', {},
       el('a', { href: `/api/dossiers/${encodeURIComponent(t.code)}/slips/${k}${q}`, target: '_blank', rel: 'noopener', text: slipName[k] || k }))))) : null,
-    t.attachments.length ? el('div', {}, el('h3', { text: 'Tệp đính kèm' }), el('ul', {}, t.attachments.map((a) => el('li', {},
-      el('a', { href: `/api/dossiers/${encodeURIComponent(t.code)}/attachments/${a.sha256}${q}`, text: `${a.name} (${Math.ceil(a.size / 1024)} KB)` }))))) : null);
+    el('div', { class: 'files', 'data-files': t.code }));
+}
+
+/* The dossier's documents and result files, from the library (GET .../files). */
+async function fillFiles(card, t, secret) {
+  const box = card.querySelector('[data-files]');
+  if (!box) return;
+  const q = secret ? `?secret=${encodeURIComponent(secret)}` : '';
+  let files;
+  try {
+    files = await api('GET', `/api/dossiers/${encodeURIComponent(t.code)}/files`, undefined,
+      secret ? { 'X-Tracking-Secret': secret } : {});
+  } catch (e) { box.replaceChildren(el('p', { class: 'error', text: errorText(e) })); return; }
+  const current = files.filter((f) => !f.replaced_by);
+  if (!current.length) return;
+  const link = (f, text) => el('a', { href: `/api/dossiers/${encodeURIComponent(t.code)}/files/${f.id}${q}`, text });
+  box.replaceChildren(el('h3', { text: 'Thành phần hồ sơ đã nộp' }), el('ul', {}, current.filter((f) => f.component !== 'result').map((f) =>
+    el('li', {}, link(f, `${f.name} (${Math.ceil(f.size / 1024)} KB)`), el('span', { class: 'muted', text: ` · ${f.component_name}` })))));
 }
 
 async function track(ev) {
@@ -398,10 +413,12 @@ async function track(ev) {
     S.lastTracked = { code, secret };
     const out = $('track-result');
     const acts = t.actions.filter((a) => a.action === 'withdraw');
-    out.replaceChildren(trackingCard(t, secret), ...acts.map((a) => el('button', {
+    const card = trackingCard(t, secret);
+    out.replaceChildren(card, ...acts.map((a) => el('button', {
       type: 'button', class: 'danger', text: ACTION_VI[a.action],
       onclick: () => applicantAct(t.code, secret, a.action),
     })));
+    await fillFiles(card, t, secret);
     out.hidden = false;
     announce(`Hồ sơ ${t.code}: ${t.state_label}`);
   } catch (e) {
@@ -514,7 +531,9 @@ async function openCase(code) {
   try {
     const t = await api('GET', `/api/dossiers/${encodeURIComponent(code)}`);
     $('case-title').textContent = `Hồ sơ ${t.code}`;
-    $('case-body').replaceChildren(trackingCard(t, null));
+    const card = trackingCard(t, null);
+    $('case-body').replaceChildren(card);
+    await fillFiles(card, t, null);
     const sel = $('act-action');
     sel.replaceChildren(...t.actions.map((a) => el('option', { value: a.action, text: ACTION_VI[a.action] || a.action, 'data-needs': a.needs.join(' ') })));
     $('act-form').hidden = t.actions.length === 0;
