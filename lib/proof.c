@@ -675,10 +675,7 @@ int dvc__walk_entry(dvc__walk *w, const dvc__journal_row *j)
 		w->rep->signed_entries++;
 		w->seen_signed = 1;
 	} else {
-		if (w->require)
-			return dvc__err(DVC_ESIGNATURE, w->code,
-					"dossier %s: journal entry %lld is not signed, and signing is required",
-					w->code, (long long)j->seq);
+		/* with signing required, the checkpoint must cover it (walk_end) */
 		w->rep->unsigned_entries++;
 	}
 	/* replay: the state through the lifecycle table */
@@ -858,6 +855,66 @@ int dvc_journal_verify(dvc_db *db, const char *code, dvc_journal_report *out)
 	r.anchored = db->proof && db->proof->n_trusted > 0;
 	if (out)
 		*out = r;
+	return rc;
+}
+
+typedef struct seal_ctx {
+	dvc_db *db;
+	dvc_journal_report rep;
+	dvc_time now;
+	size_t sealed;
+} seal_ctx;
+
+static int seal_one(void *ctx, const char *code)
+{
+	seal_ctx *sc = ctx;
+	dvc__dossier d;
+	dvc__checkpoint_row cp;
+	dvc__row_facts row;
+	dvc__walk w;
+	int rc, have_cp;
+	if ((rc = dvc__store_dossier_load(sc->db, code, &d)) != DVC_OK ||
+	    (rc = dvc__store_checkpoint_get(sc->db, d.id, &cp)) < 0)
+		return rc;
+	have_cp = rc == 1;
+	dvc__walk_init(&w, d.code, sc->db->proof, have_cp ? &cp : NULL, &sc->rep);
+	w.require = 0; /* what is sealed is what signing did not cover */
+	if ((rc = dvc__store_journal_each(sc->db, d.id, on_entry, &w)) != DVC_OK)
+		return rc;
+	row.state = d.state;
+	row.rev = d.rev;
+	row.fee_due = d.fee_due;
+	row.fee_paid = d.fee_paid;
+	row.fee_refunded = d.fee_refunded;
+	row.journal_seq = d.journal_seq;
+	memcpy(row.journal_head, d.journal_head, 32);
+	if ((rc = dvc__walk_end(&w, &row)) != DVC_OK)
+		return rc;
+	if (d.journal_seq == 0 || (have_cp && cp.seq >= d.journal_seq))
+		return DVC_OK;
+	sc->sealed++;
+	return write_checkpoint(sc->db, d.id, d.code, d.journal_seq, sc->now, d.journal_head);
+}
+
+int dvc_journal_seal(dvc_db *db, const char *code, size_t *sealed)
+{
+	seal_ctx sc;
+	int rc;
+	if (sealed)
+		*sealed = 0;
+	if (!db)
+		return dvc__err(DVC_EINVAL, NULL, "no store");
+	if (!db->proof || !db->proof->have_secret)
+		return dvc__err(DVC_EINVAL, "journal_key_file",
+				"sealing signs checkpoints: open the store with a journal key");
+	memset(&sc, 0, sizeof sc);
+	sc.db = db;
+	sc.rep.version = DVC_JOURNAL_REPORT_VERSION;
+	if ((rc = dvc__now(db, &sc.now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	rc = code ? seal_one(&sc, code) : dvc__store_dossier_ids(db, seal_one, &sc);
+	if ((rc = dvc__write_end(db, rc)) == DVC_OK && sealed)
+		*sealed = sc.sealed;
 	return rc;
 }
 

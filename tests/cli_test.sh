@@ -392,6 +392,14 @@ if command -v sqlite3 >/dev/null 2>&1; then
       journal_head = (SELECT hash FROM journal WHERE seq = 1) WHERE code = '$SC'" && ok || bad "truncate"
   sexpect_fail "verify a consistent truncation" DVC_ETRUNCATED dossier verify
 fi
+# the unsigned store of the cutover checks, sealed, passes a deployment that requires signing
+if DVC_JOURNAL_KEY="$K" DVC_JOURNAL_REQUIRE_SIGNED=1 "$DVC" --db "$T/now.db" dossier verify >/dev/null 2>"$T/err"; then
+  bad "an unsealed unsigned store under required signing"
+elif grep -q DVC_ESIGNATURE "$T/err"; then ok
+else bad "unsealed under required signing: $(cat "$T/err")"; fi
+DVC_JOURNAL_KEY="$K" "$DVC" --db "$T/now.db" proof seal >"$T/out" && grep -q "journals\? sealed" "$T/out" \
+  && DVC_JOURNAL_KEY="$K" DVC_JOURNAL_REQUIRE_SIGNED=1 "$DVC" --db "$T/now.db" dossier verify >/dev/null \
+  && ok || bad "proof seal: $(cat "$T/out")"
 DVC_JOURNAL_REQUIRE_SIGNED=1 "$DVC" --db "$T/x.db" init >/dev/null 2>"$T/err" && bad "required signing without a key" \
   || { grep -q DVC_EINVAL "$T/err" && ok || bad "required signing without a key: $(cat "$T/err")"; }
 

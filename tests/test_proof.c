@@ -374,7 +374,7 @@ START_TEST(missing_and_bad_keys)
 	dvc_close(db);
 	db = open_with(key1, NULL, DVC_OPEN_REQUIRE_SIGNED);
 	ck_dvc(dvc_journal_verify(db, r.code, NULL), DVC_ESIGNATURE);
-	assert_message("entry 1 is not signed");
+	assert_message("no signed checkpoint");
 	/* version 1 options still open a store */
 	{
 		dvc_open_opts v1 = {1, DVC_OPEN_CREATE, 5000, NULL, NULL};
@@ -416,6 +416,45 @@ START_TEST(legacy_entries_after_migration)
 	raw_exec(sql);
 	ck_dvc(dvc_journal_verify(db, r.code, NULL), DVC_ECORRUPT);
 	assert_message("entry 4");
+}
+END_TEST
+
+/* A deployment that requires signing refuses a migrated store's legacy
+ * dossiers until they are sealed: a checkpoint signed over each journal as
+ * it is, after verifying it. */
+START_TEST(sealing_a_migrated_store)
+{
+	dvc_receipt r = paid_dossier();
+	dvc_journal_report rep = DVC_JOURNAL_REPORT_INIT;
+	size_t n = 99;
+	char sql[400];
+	dvc_close(db);
+	rehash(r.code, 1); /* schema 9: all legacy, no checkpoint */
+	db = open_with(key1, NULL, DVC_OPEN_REQUIRE_SIGNED);
+	ck_dvc(dvc_journal_verify(db, r.code, NULL), DVC_ESIGNATURE);
+	assert_message("no signed checkpoint");
+	ck_ok(dvc_journal_seal(db, NULL, &n));
+	ck_assert_uint_eq(n, 1);
+	ck_ok(dvc_journal_verify(db, r.code, &rep));
+	ck_assert_uint_eq(rep.legacy_entries, 3);
+	ck_assert_uint_eq(rep.checkpoints, 1);
+	ck_ok(dvc_journal_seal(db, r.code, &n));
+	ck_assert_uint_eq(n, 0); /* covered already */
+	/* a truncation after sealing is caught */
+	snprintf(sql, sizeof sql,
+		 "DELETE FROM journal WHERE seq = 3; UPDATE dossier SET journal_seq = 2, rev = 2, state = 2,"
+		 " journal_head = (SELECT hash FROM journal WHERE seq = 2) WHERE code = '%s'", r.code);
+	raw_exec(sql);
+	ck_dvc(dvc_journal_verify(db, r.code, NULL), DVC_ETRUNCATED);
+	/* sealing refuses a journal that does not verify, and writes nothing */
+	raw_exec("DELETE FROM journal_checkpoint; UPDATE journal SET note = 'sửa' WHERE seq = 1");
+	ck_dvc(dvc_journal_seal(db, NULL, &n), DVC_ECORRUPT);
+	ck_assert_uint_eq(n, 0);
+	dvc_close(db);
+	db = open_with(NULL, NULL, DVC_OPEN_READONLY);
+	ck_dvc(dvc_journal_verify(db, r.code, NULL), DVC_ECORRUPT);
+	ck_dvc(dvc_journal_seal(db, NULL, NULL), DVC_EINVAL);
+	assert_message("journal key");
 }
 END_TEST
 
@@ -552,6 +591,7 @@ int main(void)
 		rotated_key_keeps_old_entries_verifiable,
 		missing_and_bad_keys,
 		legacy_entries_after_migration,
+		sealing_a_migrated_store,
 		batched_checkpoints_are_signed_at_commit,
 		bundle_round_trip,
 		bundle_fails_on_any_changed_byte,

@@ -2,6 +2,7 @@
  *   dvc proof keygen FILE            a new journal key (secret into FILE, 0600)
  *   dvc proof key FILE               the public key and key id of a key file
  *   dvc proof export CODE            the dossier's proof bundle, on stdout
+ *   dvc proof seal [CODE]            sign checkpoints over journals none covers
  *   dvc proof verify FILE [--trust FILE] [--require-signed]
  *                                    check a bundle offline (no store)
  * The store's own journals: dvc dossier verify [CODE]. */
@@ -117,9 +118,25 @@ static int proof_verify(dvc_cli *cli, int argc, char **argv)
 	return cli_print_journal_report(cli, &r, "bundle");
 }
 
+static int proof_seal(dvc_cli *cli, int argc, char **argv)
+{
+	size_t n = 0;
+	if (argc > 2)
+		return cli_fail("usage: dvc proof seal [CODE]   (with DVC_JOURNAL_KEY)");
+	if (!cli_db(cli))
+		return 1;
+	if (dvc_journal_seal(cli->db, argc == 2 ? argv[1] : NULL, &n) != DVC_OK)
+		return cli_fail_lib("seal");
+	if (cli->json)
+		printf("{\"sealed\":%zu}\n", n);
+	else
+		printf("%zu journal%s sealed with a signed checkpoint\n", n, n == 1 ? "" : "s");
+	return 0;
+}
+
 int cmd_proof(dvc_cli *cli, int argc, char **argv)
 {
 	static const cli_sub subs[] = {{"keygen", proof_keygen}, {"key", proof_key},
-		{"export", proof_export}, {"verify", proof_verify}, {NULL, NULL}};
+		{"export", proof_export}, {"verify", proof_verify}, {"seal", proof_seal}, {NULL, NULL}};
 	return cli_subcommand(cli, argc, argv, "proof", subs);
 }

@@ -85,6 +85,7 @@ static const struct command {
 			       " | register [--from DATE] [--to DATE]   (CSV)"},
 	{"proof", cmd_proof, "proof keygen FILE | key FILE        a journal key (DVC_JOURNAL_KEY), its public half\n"
 			     "  proof export CODE > FILE          the dossier's proof bundle\n"
+			     "  proof seal [CODE]                 sign checkpoints over unsigned or legacy journals\n"
 			     "  proof verify FILE [--trust FILE] [--require-signed]   offline, no store\n"
 			     "                            (journal key from DVC_JOURNAL_KEY, trusted keys from"
 			     " DVC_JOURNAL_TRUST)"},

@@ -70,8 +70,10 @@ typedef struct dvc_journal_report {
  *
  * Trusted keys are the handle's journal key and its trust file; when it has
  * neither, any key is accepted and the report says so (anchored = 0).
- * With DVC_OPEN_REQUIRE_SIGNED, an unsigned entry (legacy entries excepted)
- * or a dossier without a covering checkpoint is refused.
+ * With DVC_OPEN_REQUIRE_SIGNED, a dossier whose journal no signed
+ * checkpoint covers is refused: every entry is then vouched for by a
+ * trusted signature, its own or the checkpoint's through the chain
+ * (unsigned and legacy entries only by the latter; dvc_journal_seal).
  *
  * @param out  may be NULL; filled as far as verification went
  * @return DVC_OK;
@@ -85,6 +87,22 @@ typedef struct dvc_journal_report {
  *   the message names the dossier and the entry.
  */
 DVC_API int dvc_journal_verify(dvc_db *db, const char *code, dvc_journal_report *out);
+
+/**
+ * Sign checkpoints for the journals that have none covering them: dossiers
+ * whose entries are all legacy (a store migrated from schema 9) or whose
+ * last entries were written without a key. Each journal is verified first
+ * (as dvc_journal_verify, signing not required); a checkpoint then vouches
+ * for it as it is now, so seal a store only when you trust its content (a
+ * fresh migration, a checked backup). Needs the handle's journal key. One
+ * transaction: a journal that fails verification leaves everything as it
+ * was. Afterwards DVC_OPEN_REQUIRE_SIGNED accepts those dossiers.
+ * @param code    one dossier, or NULL for all
+ * @param sealed  may be NULL; receives the number of checkpoints written
+ * @return DVC_OK; DVC_EINVAL without a journal key; the codes of
+ *         dvc_journal_verify() naming the first journal that fails.
+ */
+DVC_API int dvc_journal_seal(dvc_db *db, const char *code, size_t *sealed);
 
 /**
  * A report as JSON: {"verified": dossiers, "entries", "signed", "legacy",
@@ -142,7 +160,7 @@ typedef struct dvc_proof_verify_opts {
 	unsigned int version;     /**< DVC_PROOF_VERIFY_OPTS_VERSION */
 	const char *trust_file;   /**< a trust file, or NULL */
 	const char *trusted_keys; /**< the text of one (keys, one per line), or NULL */
-	int require_signed;       /**< refuse unsigned entries and a missing checkpoint */
+	int require_signed;       /**< refuse a journal no signed checkpoint covers */
 } dvc_proof_verify_opts;
 
 #define DVC_PROOF_VERIFY_OPTS_VERSION 1

@@ -27,9 +27,9 @@ typedef struct dvc_db dvc_db;
 enum {
 	DVC_OPEN_CREATE = 1 << 0,   /**< create the file if missing (default on) */
 	DVC_OPEN_READONLY = 1 << 1, /**< open read-only; no migration is attempted */
-	/** Every journal entry must be signed: a writable handle without
-	 * journal_key_file is refused, and verification refuses unsigned
-	 * entries (legacy ones excepted) and dossiers without a checkpoint. */
+	/** The journal must be signed: a writable handle without
+	 * journal_key_file is refused, and verification refuses a dossier
+	 * whose journal no signed checkpoint covers (proof.h). */
 	DVC_OPEN_REQUIRE_SIGNED = 1 << 2,
 };
 

@@ -1080,6 +1080,12 @@ class Store:
         _check(self._call(lib.dvc_journal_verify, _s(code, "code", True), rep))
         return _report(rep)
 
+    def journal_seal(self, code: Optional[str] = None) -> int:
+        """Sign checkpoints over the journals none covers (legacy or unsigned
+        entries), after verifying each (dvc_journal_seal); returns how many.
+        Needs the store's journal key (dvc.InvalidArgument without one)."""
+        return self._get(lib.dvc_journal_seal, _s(code, "code", True), ctype="size_t")
+
     def proof_export(self, code: str) -> str:
         """The dossier's proof bundle (JSON text, dvc_proof_export), to check
         offline with dvc.proof_verify. Keep it byte for byte."""

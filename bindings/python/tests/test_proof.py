@@ -107,3 +107,13 @@ def test_rotation_and_missing_keys(tmp_path, keys):
         code = submit_and_receive(plain)
         rep = plain.journal_verify()
         assert rep["unsigned"] == 2 and rep["uncheckpointed"] == 1 and rep["anchored"] is False
+        with pytest.raises(dvc.InvalidArgument):
+            plain.journal_seal()
+    # signing required later: refused until sealed with the key
+    os.chmod(keys["k1"], 0o600)
+    with dvc.Store(tmp_path / "u.db", journal_key=keys["k1"], require_signed=True) as req:
+        with pytest.raises(dvc.Signature, match="no signed checkpoint"):
+            req.journal_verify(code)
+        assert req.journal_seal() == 1 and req.journal_seal() == 0
+        rep = req.journal_verify(code)
+        assert rep["unsigned"] == 2 and rep["checkpoints"] == 1
