@@ -11,7 +11,10 @@
  *   - dossier codes unique and gap-free per desk and day, the sequence
  *     counter equal to the highest code;
  *   - the outbox consistent with the journal: exactly one SMS and one e-mail
- *     per notifying journal entry, and nothing else.
+ *     per notifying journal entry, and nothing else;
+ *   - every document a dossier lists downloads whole and matches its SHA-256
+ *     (its chunks were written with its row and journal entry, or not at all),
+ *     one journal entry (attach) per file.
  *
  * DVC_CRASH_KILLS sets the number of kills (default 40), DVC_CRASH_SEED the
  * random seed (printed, to replay a run). */
@@ -133,6 +136,54 @@ static int pay(dvc_db *db, const dvc_tracking *t)
 	return rc;
 }
 
+/* A document streamed in by the owner (document.h): content, metadata and
+ * journal entry in one transaction. Sizes vary so that some span chunks. */
+typedef struct doc_src {
+	size_t n, off;
+	unsigned char fill;
+} doc_src;
+
+static int64_t doc_read(void *ctx, void *buf, size_t cap)
+{
+	static const char head[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n";
+	doc_src *d = ctx;
+	size_t k = d->n - d->off < cap ? d->n - d->off : cap;
+	unsigned char *b = buf;
+	for (size_t i = 0; i < k; i++)
+		b[i] = d->off + i < sizeof head - 1 ? (unsigned char)head[d->off + i] : d->fill;
+	d->off += k;
+	return (int64_t)k;
+}
+
+static int attach(dvc_db *db, const dvc_tracking *t)
+{
+	dvc_attach_req q = DVC_ATTACH_INIT;
+	doc_src d = {1000 + rnd(3) * 70000, 0, (unsigned char)('a' + rnd(26))};
+	dvc_actor admin = {DVC_ACTOR_OFFICER, "admin.desk", NULL};
+	dvc_tracking *after;
+	int rc;
+	q.actor = (dvc_actor){DVC_ACTOR_ACCOUNT, OWNER, NULL};
+	q.component = 0;
+	q.name = "tờ khai.pdf";
+	q.declared_size = (int64_t)d.n;
+	q.read = doc_read;
+	q.read_ctx = &d;
+	rc = dvc_dossier_attach(db, t->code, &q, NULL);
+	if (rc == DVC_OK && dvc_dossier_track(db, t->code, &admin, &after) == DVC_OK) {
+		logged(t->code, after->version);
+		dvc_tracking_free(after);
+	}
+	return rc;
+}
+
+static int has_file(const dvc_tracking *t)
+{
+	for (size_t i = 0; i < t->n_history; i++)
+		if (t->history[i].action == DVC_ACT_ATTACH)
+			return 1;
+	return 0;
+}
+
 /* One step forward along a plausible path; DVC_ETRANSITION is a precondition
  * that did not hold (a second supplement request...): pick again. */
 static int advance(dvc_db *db, const char *code)
@@ -150,7 +201,8 @@ static int advance(dvc_db *db, const char *code)
 		rc = act(db, t, dice < 90 ? DVC_ACT_SUBMIT : DVC_ACT_WITHDRAW, NULL, NULL);
 		break;
 	case DVC_STATE_SUBMITTED:
-		rc = dice < 10   ? act(db, t, DVC_ACT_REQUEST_SUPPLEMENT, "reception.desk", NULL)
+		rc = !strcmp(t->procedure, "T.000003") && (!has_file(t) || rnd(4) == 0) ? attach(db, t)
+		     : dice < 10 ? act(db, t, DVC_ACT_REQUEST_SUPPLEMENT, "reception.desk", NULL)
 		     : dice < 14 ? act(db, t, DVC_ACT_REJECT, "reception.desk", NULL)
 		     : dice < 17 ? act(db, t, DVC_ACT_WITHDRAW, NULL, NULL)
 		     : dice < 19 ? act(db, t, DVC_ACT_CANCEL, "admin.desk", NULL)
@@ -274,6 +326,16 @@ static long long scalar(sqlite3 *raw, const char *sql, const char *arg)
 	return v;
 }
 
+static int discard(void *ctx, const void *buf, size_t n)
+{
+	(void)ctx;
+	(void)buf;
+	(void)n;
+	return 0;
+}
+
+static long files_total;
+
 static size_t check_store(long *outbox_total)
 {
 	sqlite3 *raw;
@@ -346,6 +408,22 @@ static size_t check_store(long *outbox_total)
 		}
 		ck_assert_msg(dvc_message_batch_count(b) == want, "%s: %zu messages, the journal explains %zu",
 			      code, dvc_message_batch_count(b), want);
+		{
+			dvc_file_list *fl;
+			size_t attaches = 0;
+			ck_ok(dvc_dossier_files(db, code, &admin, &fl));
+			for (size_t i = 0; i < dvc_file_list_count(fl); i++)
+				ck_assert_msg(dvc_dossier_download(db, code, &admin, dvc_file_list_at(fl, i)->id,
+								   discard, NULL) == DVC_OK,
+					      "%s: file %lld does not download whole: %s", code,
+					      (long long)dvc_file_list_at(fl, i)->id, dvc_error_last()->message);
+			for (size_t i = 0; i < t->n_history; i++)
+				attaches += t->history[i].action == DVC_ACT_ATTACH;
+			ck_assert_msg(attaches == dvc_file_list_count(fl), "%s: %zu files, %zu attach entries",
+				      code, dvc_file_list_count(fl), attaches);
+			files_total += dvc_file_list_count(fl);
+			dvc_file_list_free(fl);
+		}
 		*outbox_total += (long)want;
 		dvc_message_batch_free(b);
 		dvc_tracking_free(t);
@@ -407,11 +485,13 @@ START_TEST(killed_writers_never_lose_or_corrupt_a_dossier)
 			early++;
 		}
 		outbox = 0;
+		files_total = 0;
 		dossiers = check_store(&outbox);
 		survived++;
 	}
-	printf("crash: %ld kills survived, %zu dossiers, %ld outbox messages checked in the last "
-	       "round, store intact\n", survived, dossiers, outbox);
+	printf("crash: %ld kills survived, %zu dossiers, %ld outbox messages and %ld documents checked "
+	       "in the last round, store intact\n", survived, dossiers, outbox, files_total);
+	ck_assert_msg(files_total > 0, "the writers attached no document: the check proved nothing");
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	ck_assert_int_eq(system(cmd), 0);

@@ -48,7 +48,8 @@ static dvc_db *tmpl;
 /* Handles share one calendar, so that each case fails its own allocations;
  * the calendar's creation is a case of its own. */
 static dvc_calendar *shared_cal;
-static dvc_receipt d_submitted, d_received4, d_requested4, d_last_step, d_in_progress;
+static dvc_receipt d_submitted, d_received4, d_requested4, d_last_step, d_in_progress, d_returned;
+static int64_t returned_file; /* a file of d_returned, in the account's data store too */
 static char *signed_callback;
 static char *schedule_json;
 static size_t schedule_len;
@@ -73,6 +74,35 @@ static dvc_receipt submit(dvc_db *db, const char *proc)
 		s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	return r;
+}
+
+/* Documents (document.h): a small PDF streamed from memory. */
+static const char pdf_bytes[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+				"% to khai (thu nghiem)\n%%EOF\n";
+typedef struct mem_src {
+	size_t off;
+} mem_src;
+
+static int64_t pdf_read(void *ctx, void *buf, size_t cap)
+{
+	mem_src *m = ctx;
+	size_t left = sizeof pdf_bytes - 1 - m->off, k = left < cap ? left : cap;
+	memcpy(buf, pdf_bytes + m->off, k);
+	m->off += k;
+	return (int64_t)k;
+}
+
+static int attach_pdf(dvc_db *db, const char *code, dvc_actor who, dvc_file_info *out)
+{
+	dvc_attach_req q = DVC_ATTACH_INIT;
+	mem_src m = {0};
+	q.actor = who;
+	q.component = 0;
+	q.name = "tờ khai.pdf";
+	q.declared_size = (int64_t)sizeof pdf_bytes - 1;
+	q.read = pdf_read;
+	q.read_ctx = &m;
+	return dvc_dossier_attach(db, code, &q, out);
 }
 
 static void prepare_template(void)
@@ -112,6 +142,23 @@ static void prepare_template(void)
 	ck_ok(act(tmpl, d_last_step.code, DVC_ACT_FORWARD, "le.tiep.nhan", NULL));
 	ck_ok(act(tmpl, d_last_step.code, DVC_ACT_FORWARD, "tran.chuyen.vien", NULL));
 	ck_ok(act(tmpl, d_last_step.code, DVC_ACT_FORWARD, "nguyen.truong.phong", NULL));
+	{
+		dvc_submission s = DVC_SUBMISSION_INIT;
+		dvc_file_info fi;
+		d_returned = (dvc_receipt)DVC_RECEIPT_INIT;
+		s.procedure = "T.000003";
+		s.account = "chu.ho.so";
+		s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}";
+		ck_ok(dvc_dossier_submit(tmpl, &s, &d_returned));
+		ck_ok(attach_pdf(tmpl, d_returned.code, (dvc_actor){DVC_ACTOR_ACCOUNT, "chu.ho.so", NULL}, &fi));
+		returned_file = fi.id;
+		ck_ok(act(tmpl, d_returned.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
+		ck_ok(act(tmpl, d_returned.code, DVC_ACT_FORWARD, "le.tiep.nhan", NULL));
+		ck_ok(act(tmpl, d_returned.code, DVC_ACT_FORWARD, "tran.chuyen.vien", NULL));
+		ck_ok(act(tmpl, d_returned.code, DVC_ACT_FORWARD, "nguyen.truong.phong", NULL));
+		ck_ok(act(tmpl, d_returned.code, DVC_ACT_FORWARD, "hoang.lanh.dao", NULL));
+		ck_ok(act(tmpl, d_returned.code, DVC_ACT_RETURN, "le.tiep.nhan", NULL));
+	}
 	ck_ok(dvc_outbox_list(tmpl, NULL, &b));
 	ck_assert_uint_gt(dvc_message_batch_count(b), 0);
 	outbox_id = dvc_message_batch_at(b, 0)->id;
@@ -469,6 +516,82 @@ static int c_register_render(dvc_db *db)
 	return rc;
 }
 
+static int c_attach(dvc_db *db)
+{
+	return attach_pdf(db, d_submitted.code, (dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL}, NULL);
+}
+
+static int c_files(dvc_db *db)
+{
+	dvc_actor who = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	dvc_file_list *l;
+	char *j;
+	int rc = dvc_dossier_files(db, d_returned.code, &who, &l);
+	if (rc != DVC_OK)
+		return rc;
+	rc = dvc_file_list_json(l, &j);
+	dvc_file_list_free(l);
+	if (rc == DVC_OK)
+		dvc_free(j);
+	return rc;
+}
+
+static int discard(void *ctx, const void *buf, size_t n)
+{
+	(void)ctx;
+	(void)buf;
+	(void)n;
+	return 0;
+}
+
+static int c_download(dvc_db *db)
+{
+	dvc_actor who = {DVC_ACTOR_ACCOUNT, "chu.ho.so", NULL};
+	return dvc_dossier_download(db, d_returned.code, &who, returned_file, discard, NULL);
+}
+
+static int c_account_files(dvc_db *db)
+{
+	dvc_file_list *l;
+	int rc = dvc_account_files(db, "chu.ho.so", &l);
+	if (rc == DVC_OK)
+		dvc_file_list_free(l);
+	return rc;
+}
+
+static int c_missing(dvc_db *db)
+{
+	dvc_missing *m;
+	char *j;
+	int rc = dvc_dossier_missing(db, d_submitted.code, &m);
+	if (rc != DVC_OK)
+		return rc;
+	rc = dvc_missing_json(m, &j);
+	dvc_missing_free(m);
+	if (rc == DVC_OK)
+		dvc_free(j);
+	return rc;
+}
+
+static int c_counter_payment(dvc_db *db)
+{
+	dvc_counter_payment p = DVC_COUNTER_PAYMENT_INIT;
+	p.officer = "le.tiep.nhan";
+	p.receipt_no = "BL-2026-0001";
+	p.amount = 50000;
+	return dvc_payment_counter(db, d_received4.code, &p);
+}
+
+static int c_rate(dvc_db *db)
+{
+	dvc_rating_req q = DVC_RATING_REQ_INIT;
+	q.actor = (dvc_actor){DVC_ACTOR_ACCOUNT, "chu.ho.so", NULL};
+	q.scores[DVC_CRIT_OVERALL] = 5;
+	q.scores[DVC_CRIT_ATTITUDE] = 4;
+	q.comment = "Cán bộ hướng dẫn tận tình";
+	return dvc_dossier_rate(db, d_returned.code, &q);
+}
+
 typedef struct oom_case {
 	const char *name;
 	int (*call)(dvc_db *db);
@@ -523,6 +646,13 @@ static const oom_case cases[] = {
 	{"dvc_lifecycle_dot", c_dot, 0, NULL},
 	{"dvc_slip_render(receipt)", c_slip, 0, NULL},
 	{"dvc_register_render", c_register_render, 0, NULL},
+	{"dvc_dossier_attach", c_attach, 0, NULL},
+	{"dvc_dossier_files+dvc_file_list_json", c_files, 0, NULL},
+	{"dvc_dossier_download", c_download, 0, NULL},
+	{"dvc_account_files", c_account_files, 0, NULL},
+	{"dvc_dossier_missing+dvc_missing_json", c_missing, 0, NULL},
+	{"dvc_payment_counter", c_counter_payment, 0, NULL},
+	{"dvc_dossier_rate", c_rate, 0, NULL},
 };
 #define N_CASES (sizeof cases / sizeof cases[0])
 

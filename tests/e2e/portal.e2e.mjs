@@ -1,8 +1,11 @@
 // End-to-end: the example portal page in Debian's Chromium (headless),
 // driven by playwright-core. A citizen on a phone searches "khai sinh",
-// submits anonymously with an attachment (after one refused attempt), the
-// officers on a desktop receive, process, sign and return the dossier, and
-// the citizen tracks it and sees the result with its history. Screenshots
+// submits anonymously, uploading a document per component with progress
+// (after one refused attempt), the officers on a desktop receive and
+// process it (the citizen meanwhile sees the handler and the step's
+// deadline), the chairman attaches the result and signs it digitally, the
+// desk returns it, and the citizen tracks it, downloads the signed result
+// and rates the service once. Screenshots
 // go to $ARTIFACTS; any console error or uncaught exception (a CSP
 // violation, a script error) fails the test.
 //
@@ -123,6 +126,9 @@ try {
   await form.getByLabel('Số định danh cá nhân (12 số)').fill('031195001234');
   await form.getByRole('button', { name: 'Nộp hồ sơ' }).click();
   await citizen.locator('#receipt').waitFor({ state: 'visible' });
+  expect(await citizen.locator('#pg-1').evaluate((p) => p.value) === 100, 'the upload progress reached 100%');
+  expect((await citizen.locator('#pg-1-text').textContent()).includes('application/pdf'),
+    'the type the library detected is shown');
   const code = (await citizen.locator('#receipt-code').textContent()).trim();
   const secret = (await citizen.locator('#receipt-secret').textContent()).trim();
   // a commune procedure is received at the commune (its code carries the receiving desk)
@@ -157,7 +163,7 @@ try {
   }
   async function doAction(action, opts = {}) {
     await officer.getByRole('button', { name: `Xử lý hồ sơ ${code}` }).click();
-    await officer.locator('#case').waitFor({ state: 'visible' });
+    await officer.locator('#case:not([hidden]):not([data-busy])').waitFor();
     await officer.getByLabel('Thao tác').selectOption(action);
     if (opts.delivery) await officer.getByLabel('Hình thức trả kết quả').selectOption(opts.delivery);
     if (opts.shot) await shot(officer, opts.shot);
@@ -173,9 +179,30 @@ try {
   await shot(officer, '06-officer-inbox-desktop.png');
   expect((await doAction('receive', { shot: '07-officer-case-desktop.png' })).includes('Đã tiếp nhận'), 'received');
   expect((await doAction('forward')).includes('Đang xử lý'), 'forwarded to the specialist');
+
+  // the citizen sees who handles the step and its deadline
+  await citizen.getByRole('button', { name: 'Tra cứu' }).click();
+  await citizen.locator('#track-result:not([hidden]) .badge').first().waitFor();
+  const facts = await citizen.locator('#track-result dl.facts').textContent();
+  expect(facts.includes('Cán bộ xử lý') && facts.includes('Hạn xử lý bước hiện tại') &&
+    /Hạn xử lý bước hiện tại\d\d:\d\d ngày \d\d\/\d\d\/2018/.test(facts), `handler and step deadline shown: ${facts}`);
+  expect(facts.includes('Phí, lệ phí'), 'fees shown');
+  await shot(citizen, '05b-track-in-progress-phone.png');
+
   await signIn('tam.nv');
   expect((await doAction('forward')).includes('Đang xử lý'), 'specialist done');
   await signIn('son.xa');
+  // the chairman attaches the result and signs it with the agency's key
+  await officer.getByRole('button', { name: `Xử lý hồ sơ ${code}` }).click();
+  await officer.locator('#result-form').waitFor({ state: 'visible' });
+  await officer.getByLabel('Tệp kết quả (PDF)').setInputFiles({
+    name: 'trich-luc-khai-sinh.pdf', mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n% trích lục khai sinh (thử)\n%%EOF\n'),
+  });
+  await officer.getByRole('button', { name: 'Đính kèm và ký số' }).click();
+  await officer.locator('#status').filter({ hasText: 'Đã ký số kết quả' }).waitFor({ state: 'attached' });
+  await officer.locator('#case:not([data-busy])').getByRole('link', { name: 'Tải kết quả điện tử có chữ ký số' }).waitFor();
+  await shot(officer, '07b-officer-signed-desktop.png');
   expect((await doAction('forward')).includes('Có kết quả'), 'signed: result ready');
   await signIn('ha.xa');
   expect((await doAction('return', { delivery: 'counter' })).includes('Đã trả kết quả'), 'returned');
@@ -194,8 +221,35 @@ try {
   const label = await citizen.locator('#track-result .badge').first().textContent();
   expect(label === 'Đã trả kết quả', `result state shown (${label})`);
   const steps = await citizen.locator('#track-result .timeline li').count();
-  expect(steps === 7, `history has 7 entries, the upload among them (${steps})`);
+  const actions = await citizen.locator('#track-result .timeline li strong').allTextContents();
+  expect(actions.includes('Nộp, bổ sung tệp') && actions.includes('Ký số kết quả') && steps >= 9,
+    `history with the upload and the signature (${actions.join(', ')})`);
   expect(await citizen.getByRole('link', { name: /giay-chung-sinh\.pdf/ }).isVisible(), 'the uploaded file is listed');
+  const [download] = await Promise.all([citizen.waitForEvent('download'),
+    citizen.getByRole('link', { name: 'Tải kết quả điện tử có chữ ký số' }).click()]);
+  const signedPath = await download.path();
+  const { readFileSync } = await import('node:fs');
+  const signedXml = readFileSync(signedPath, 'utf8');
+  expect(signedXml.includes('<ds:Signature') || signedXml.includes('Signature'), 'the signed result downloads');
+  log(`signed result: ${download.suggestedFilename()}, ${signedXml.length} bytes`);
+
+  // the rating: once, by the applicant
+  const rating = citizen.locator('#rating-form');
+  await rating.waitFor({ state: 'visible' });
+  await labelled(citizen, 'rating form');
+  await rating.getByRole('button', { name: 'Gửi đánh giá' }).click();
+  await citizen.locator('#rating-error').waitFor({ state: 'visible' });
+  expect((await citizen.locator('#rating-error').textContent()).includes('DVC_ERANGE'),
+    'a rating without the overall score is refused by the library');
+  await rating.getByLabel('Đánh giá tổng thể dịch vụ *').selectOption('5');
+  await rating.getByLabel(/Thái độ của cán bộ/).selectOption('4');
+  await rating.getByLabel('Góp ý (không bắt buộc)').fill('Cán bộ xã hướng dẫn tận tình, trả kết quả đúng hẹn.');
+  await shot(citizen, '09a-rating-phone.png');
+  await rating.getByRole('button', { name: 'Gửi đánh giá' }).click();
+  await citizen.locator('#rating-done').filter({ hasText: 'Cảm ơn' }).waitFor();
+  await citizen.getByRole('button', { name: 'Tra cứu' }).click();
+  await citizen.locator('#rating-done').filter({ hasText: 'Đã đánh giá' }).waitFor();
+  expect(await citizen.locator('#rating-form').count() === 0, 'no second rating form');
   expect(await citizen.getByRole('link', { name: 'Giấy tiếp nhận và hẹn trả kết quả' }).count() <= 1, 'slip link');
   await shot(citizen, '09-track-result-phone.png');
 

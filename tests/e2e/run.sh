@@ -47,6 +47,7 @@ printf 'ha.xa:%s\ntam.nv:%s\nson.xa:%s\n' "$ha" "$tam" "$son" >"$T/tokens"
 
 "$HTTPD" --db "$T/portal.db" --port 0 --port-file "$T/port" --officer-tokens "$T/tokens" \
   --clock-start 2018-07-09T08:00:00+07:00 \
+  --sign-key "$ROOT/data/demo-keys/demo-signing-key.pem" --sign-cert "$ROOT/data/demo-keys/demo-signing-cert.pem" \
   >"$T/server.out" 2>"$T/server.log" &
 pid=$!
 i=0

@@ -13,6 +13,7 @@ const ACTION_VI = {
   transfer: 'Chuyển liên thông', assign: 'Phân công xử lý', pause: 'Tạm dừng', resume: 'Tiếp tục xử lý',
   reschedule: 'Xin lỗi và hẹn lại', reject: 'Từ chối', return: 'Trả kết quả', withdraw: 'Rút hồ sơ',
   cancel: 'Hủy hồ sơ', pay: 'Thanh toán', refund: 'Hoàn phí',
+  attach: 'Nộp, bổ sung tệp', sign: 'Ký số kết quả', rate: 'Đánh giá mức độ hài lòng',
 };
 const ROLE_VI = {
   applicant: 'Người nộp', reception: 'Cán bộ tiếp nhận', specialist: 'Chuyên viên',
@@ -28,10 +29,15 @@ const ERROR_VI = {
   DVC_ERANGE: 'Giá trị vượt quá giới hạn cho phép',
   DVC_ESERVICELEVEL: 'Thủ tục không hỗ trợ việc này ở mức độ dịch vụ hiện tại',
   DVC_EEXISTS: 'Đã tồn tại', DVC_EBUSY: 'Hệ thống đang bận, vui lòng thử lại', DVC_EDATE: 'Ngày giờ không hợp lệ',
+  DVC_EMEDIATYPE: 'Loại tệp không được chấp nhận (hệ thống kiểm tra theo nội dung tệp)',
+  DVC_ETRUNCATED: 'Tệp tải lên chưa đủ dung lượng, vui lòng tải lại',
+  DVC_EINCOMPLETE: 'Hồ sơ còn thiếu thành phần bắt buộc', DVC_EAMOUNT: 'Số tiền không đúng',
+  DVC_ESIGNATURE: 'Chữ ký số không hợp lệ hoặc chưa cấu hình khóa ký',
 };
 const DOC_FORM_VI = { original: 'Bản chính', copy: 'Bản sao', original_or_copy: 'Bản chính hoặc bản sao' };
 const LEVEL_VI = { district: 'Cấp huyện', commune: 'Cấp xã', province: 'Cấp tỉnh' };
-const MAX_UPLOAD = 2 * 1024 * 1024;
+const MAX_UPLOAD = 20 * 1024 * 1024; /* the server's --max-upload default; the library has the last word */
+const FILE_FORM_VI = { original: 'bản chính', copy: 'bản sao', ecopy: 'bản sao điện tử' };
 
 /* ---- small helpers ---- */
 
@@ -277,9 +283,67 @@ function buildUploads(p) {
   const list = $('upload-list');
   const docs = p.documents.map((d, i) => ({ d, i })).filter(({ d }) => d.submission === 'upload');
   $('upload-fields').hidden = docs.length === 0;
-  list.replaceChildren(...docs.map(({ d, i }, k) => el('div', { class: 'field' },
+  list.replaceChildren(...docs.map(({ d, i }) => el('div', { class: 'field upload', 'data-component': String(i) },
     el('label', { for: `u-${i}`, text: d.name }),
-    el('input', { id: `u-${i}`, type: 'file', accept: '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png', 'data-component': String(i), 'data-path': `attachments[${k}]`, 'aria-describedby': 'upload-hint' }))));
+    el('input', { id: `u-${i}`, type: 'file', accept: '.pdf,.jpg,.jpeg,.png,.tif,.tiff,application/pdf,image/jpeg,image/png,image/tiff', 'data-component': String(i), 'data-path': `files[${i}]`, 'aria-describedby': 'upload-hint' }),
+    el('div', { class: 'reuse', hidden: true },
+      el('label', { for: `r-${i}`, text: 'Hoặc dùng lại giấy tờ đã lưu' }),
+      el('select', { id: `r-${i}`, 'data-component': String(i) })),
+    el('progress', { id: `pg-${i}`, max: '100', value: '0', hidden: true, 'aria-label': `Tiến độ tải lên: ${d.name}` }),
+    el('span', { class: 'muted', id: `pg-${i}-text`, 'aria-live': 'polite' }))));
+  offerReuse();
+}
+
+/* The signed-in account's data store, offered beside each component. */
+async function offerReuse() {
+  const selects = [...$('upload-list').querySelectorAll('select[data-component]')];
+  if (!(S.actor && S.actor.kind === 'account') || !selects.length) return;
+  let stored;
+  try { stored = await api('GET', '/api/account/files'); } catch (e) { return; }
+  if (!stored.length) return;
+  for (const sel of selects) {
+    sel.replaceChildren(el('option', { value: '', text: '— không dùng lại —' }), ...stored.map((f) => el('option', {
+      value: String(f.id), text: `${f.name} (${Math.ceil(f.size / 1024)} KB, ${FILE_FORM_VI[f.form] || f.form}, hồ sơ ${f.dossier || '—'})`,
+    })));
+    sel.parentElement.hidden = false;
+  }
+}
+
+/* One file into one component, with progress (XMLHttpRequest: fetch reports
+ * no upload progress). The body is the file itself; the library names,
+ * sizes, types and journals it. */
+function uploadFile(code, secret, component, file) {
+  const bar = $(`pg-${component}`), text = $(`pg-${component}-text`);
+  bar.hidden = false;
+  bar.value = 0;
+  return new Promise((resolve, reject) => {
+    const x = new XMLHttpRequest();
+    const q = new URLSearchParams({ component: String(component), name: file.name, size: String(file.size) });
+    x.open('POST', `/api/dossiers/${encodeURIComponent(code)}/files?${q}`);
+    x.setRequestHeader('X-CSRF-Token', S.csrf || '');
+    if (secret) x.setRequestHeader('X-Tracking-Secret', secret);
+    x.upload.onprogress = (e) => {
+      if (!e.lengthComputable) return;
+      bar.value = Math.round((100 * e.loaded) / e.total);
+      text.textContent = `Đang tải lên ${bar.value}%`;
+    };
+    x.onload = () => {
+      let data = null;
+      try { data = JSON.parse(x.responseText); } catch (e) { data = null; }
+      if (x.status >= 200 && x.status < 300) {
+        bar.value = 100;
+        text.textContent = `Đã tải lên: ${data.name} (${data.media_type})`;
+        resolve(data);
+      } else {
+        text.textContent = 'Tải lên không thành công';
+        const err = new ApiError(x.status, data && data.error);
+        err.path = `files[${component}]`;
+        reject(err);
+      }
+    };
+    x.onerror = () => { text.textContent = 'Mất kết nối khi tải lên'; reject(new ApiError(0, { code: 'DVC_EIO', message: 'mất kết nối' })); };
+    x.send(file);
+  });
 }
 
 function readBase64(file) {
@@ -312,26 +376,44 @@ async function submitDossier(ev) {
   }
   if (Object.keys(form).length) body.form_data = form;
   const files = [...$('upload-list').querySelectorAll('input[type=file]')].filter((f) => f.files.length);
-  const total = files.reduce((n, f) => n + f.files[0].size, 0);
-  if (total > MAX_UPLOAD) {
-    showError(box, new ApiError(413, { code: 'DVC_ETOOBIG', message: 'tổng dung lượng tệp vượt quá 2 MB', path: null }));
+  const big = files.find((f) => f.files[0].size > MAX_UPLOAD);
+  if (big) {
+    showError(box, new ApiError(413, { code: 'DVC_ETOOBIG', message: `tệp ${big.files[0].name} vượt quá 20 MB`, path: big.dataset.path }), $('submit-form'));
     return;
   }
-  body.attachments = await Promise.all(files.map(async (f) => ({
-    component: Number(f.dataset.component), name: f.files[0].name, data: await readBase64(f.files[0]),
-  })));
+  const reuse = [...$('upload-list').querySelectorAll('select[data-component]')].filter((s) => s.value);
   const btn = ev.submitter || $('submit-form').querySelector('button[type=submit]');
   btn.disabled = true;
   try {
-    const r = await api('POST', '/api/dossiers', body);
-    $('receipt-code').textContent = r.code;
-    $('receipt-secret').textContent = r.secret || '(không cần: theo dõi bằng tài khoản)';
-    $('receipt-track').href = `#/track/${encodeURIComponent(r.code)}`;
-    if (r.secret) sessionStorage.setItem(`secret:${r.code}`, r.secret);
+    /* a draft first, then each file into its component, then the submission:
+     * a refused file leaves the draft, fixed and sent again on the next try */
+    let d = S.draft && S.draft.procedure === S.proc.code ? S.draft : null;
+    if (!d) {
+      const r = await api('POST', '/api/dossiers', Object.assign(body, { draft: true }));
+      d = S.draft = { procedure: S.proc.code, code: r.code, secret: r.secret, done: new Set() };
+    }
+    for (const f of files) {
+      const key = `${f.dataset.component}:${f.files[0].name}:${f.files[0].size}`;
+      if (d.done.has(key)) continue;
+      await uploadFile(d.code, d.secret, Number(f.dataset.component), f.files[0]);
+      d.done.add(key);
+    }
+    for (const sel of reuse) {
+      const key = `reuse:${sel.dataset.component}:${sel.value}`;
+      if (d.done.has(key)) continue;
+      await api('POST', `/api/dossiers/${encodeURIComponent(d.code)}/reuse`, { component: Number(sel.dataset.component), file: Number(sel.value) });
+      d.done.add(key);
+    }
+    await api('POST', `/api/dossiers/${encodeURIComponent(d.code)}/actions`, { action: 'submit', secret: d.secret || undefined });
+    S.draft = null;
+    $('receipt-code').textContent = d.code;
+    $('receipt-secret').textContent = d.secret || '(không cần: theo dõi bằng tài khoản)';
+    $('receipt-track').href = `#/track/${encodeURIComponent(d.code)}`;
+    if (d.secret) sessionStorage.setItem(`secret:${d.code}`, d.secret);
     $('submit-form').hidden = true;
     $('receipt').hidden = false;
     $('receipt').focus();
-    announce(`Đã nộp hồ sơ ${r.code}`);
+    announce(`Đã nộp hồ sơ ${d.code}`);
   } catch (e) {
     showError(box, e, $('submit-form'));
   } finally {
@@ -348,6 +430,12 @@ function showTrackView(code) {
   }
   $('track-result').hidden = true;
   clearError($('track-error'));
+}
+
+/* Working seconds as "2 giờ 15 phút làm việc". */
+function hoursVi(sec) {
+  const m = Math.floor((sec || 0) / 60);
+  return `${Math.floor(m / 60)} giờ ${m % 60} phút làm việc`;
 }
 
 function actorVi(a) {
@@ -375,7 +463,14 @@ function trackingCard(t, secret) {
       ...fact('Người nộp', t.applicant_name || '—'),
       ...(t.final ? [] : fact('Đang xử lý tại', `${t.unit_name || t.unit || '—'} (${ROLE_VI[t.step_role] || t.step_role}, bước ${t.step}/${t.steps})`)),
       ...fact('Ngày nộp', when(t.submitted_at)),
+      ...(t.final ? [] : [
+        ...fact('Cán bộ xử lý', t.handler || 'Chưa phân công'),
+        ...fact('Bắt đầu bước hiện tại', when(t.step_since)),
+        ...fact('Hạn xử lý bước hiện tại', t.step_due_at ? when(t.step_due_at) + (t.step_overdue ? ' (đã quá hạn)' : '') : '—'),
+        ...fact('Thời gian đã xử lý ở bước này', hoursVi(t.seconds_in_step))]),
       ...fact('Hẹn trả kết quả', t.rescheduled_due_at ? `${when(t.rescheduled_due_at)} (hẹn lại)` : when(t.due_at)),
+      ...fact('Phí, lệ phí', t.fee_exemption ? `Miễn (${t.fee_exemption})` : t.fee_due === 0 ? 'Không phải nộp'
+        : `Phải nộp ${vnd(t.fee_due)}, đã nộp ${vnd(t.fee_paid).replace('Miễn phí', '0 đồng')}${t.fee_refunded ? `, đã hoàn ${vnd(t.fee_refunded)}` : ''}`),
       ...(t.finished_at ? fact('Kết thúc', when(t.finished_at)) : [])),
     el('h3', { text: 'Quá trình xử lý' }), historyList(t),
     t.slips.length ? el('div', {}, el('h3', { text: 'Phiếu, giấy tờ' }), el('ul', {}, t.slips.map((k) => el('li', {},
@@ -396,8 +491,78 @@ async function fillFiles(card, t, secret) {
   const current = files.filter((f) => !f.replaced_by);
   if (!current.length) return;
   const link = (f, text) => el('a', { href: `/api/dossiers/${encodeURIComponent(t.code)}/files/${f.id}${q}`, text });
-  box.replaceChildren(el('h3', { text: 'Thành phần hồ sơ đã nộp' }), el('ul', {}, current.filter((f) => f.component !== 'result').map((f) =>
-    el('li', {}, link(f, `${f.name} (${Math.ceil(f.size / 1024)} KB)`), el('span', { class: 'muted', text: ` · ${f.component_name}` })))));
+  const docs = current.filter((f) => f.component !== 'result');
+  const signed = current.filter((f) => f.component === 'result' && f.form === 'ecopy');
+  box.replaceChildren(
+    signed.length ? el('div', { class: 'result' }, el('h3', { text: 'Kết quả điện tử' }), el('ul', {}, signed.map((f) => el('li', {},
+      link(f, 'Tải kết quả điện tử có chữ ký số'), el('span', { class: 'muted', text: ` · ${f.name}, ${Math.ceil(f.size / 1024)} KB, ký số lúc ${when(f.added_at)}` }))))) : '',
+    docs.length ? el('h3', { text: 'Thành phần hồ sơ đã nộp' }) : '',
+    docs.length ? el('ul', {}, docs.map((f) => el('li', {}, link(f, `${f.name} (${Math.ceil(f.size / 1024)} KB)`),
+      el('span', { class: 'muted', text: ` · ${f.component_name} · ${FILE_FORM_VI[f.form] || f.form}` })))) : '');
+}
+
+/* After the return, the applicant (only) rates the service, once. */
+async function fillRating(out, t, secret) {
+  if (t.state !== 'returned') return;
+  const h = secret ? { 'X-Tracking-Secret': secret } : {};
+  const base = `/api/dossiers/${encodeURIComponent(t.code)}/rating`;
+  const box = el('div', { class: 'card', id: 'rating' });
+  out.append(box);
+  const stars = (n) => `${n}/5`;
+  if (t.history.some((x) => x.action === 'rate')) { /* rated already: the journal says so */
+    try {
+      const r = await api('GET', base, undefined, h);
+      box.replaceChildren(el('h3', { text: 'Đánh giá mức độ hài lòng' }),
+        el('p', { id: 'rating-done', text: `Đã đánh giá lúc ${when(r.at)}: tổng thể ${stars(r.scores.overall)}.` }),
+        r.comment ? el('p', { class: 'note', text: r.comment }) : '');
+    } catch (e) { box.remove(); }
+    return;
+  }
+  if (!secret && !(S.actor && S.actor.kind === 'account')) { box.remove(); return; }
+  let crit;
+  try { crit = await api('GET', '/api/rating/criteria'); } catch (e) { box.remove(); return; }
+  const shown = crit.criteria.filter((c) => ['overall', 'timeliness', 'attitude', 'online'].includes(c.name));
+  const choices = [['', '— chọn —'], ['5', '5 – Rất hài lòng'], ['4', '4 – Hài lòng'], ['3', '3 – Bình thường'], ['2', '2 – Không hài lòng'], ['1', '1 – Rất không hài lòng']];
+  const form = el('form', { id: 'rating-form', novalidate: true },
+    el('h3', { text: 'Đánh giá mức độ hài lòng' }),
+    el('p', { class: 'muted', text: 'Chỉ người nộp hồ sơ được đánh giá, một lần cho mỗi hồ sơ.' }),
+    shown.map((c) => el('div', { class: 'field' }, el('label', { for: `rt-${c.name}`, text: c.label + (c.required ? ' *' : '') }),
+      el('select', { id: `rt-${c.name}`, 'data-criterion': c.name, 'data-path': 'scores', required: c.required },
+        choices.map(([v, l]) => el('option', { value: v, text: l }))))),
+    el('div', { class: 'field' }, el('label', { for: 'rt-comment', text: 'Góp ý (không bắt buộc)' }),
+      el('textarea', { id: 'rt-comment', maxlength: String(crit.comment_max), rows: '3' })),
+    el('div', { id: 'rating-error', class: 'error', role: 'alert', hidden: true }),
+    el('button', { type: 'submit', class: 'primary', text: 'Gửi đánh giá' }));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearError($('rating-error'));
+    const scores = {};
+    for (const sel of form.querySelectorAll('[data-criterion]')) if (sel.value) scores[sel.dataset.criterion] = Number(sel.value);
+    const comment = $('rt-comment').value.trim();
+    try {
+      const r = await api('POST', base, { scores, comment: comment || undefined, secret: secret || undefined });
+      box.replaceChildren(el('h3', { text: 'Đánh giá mức độ hài lòng' }),
+        el('p', { id: 'rating-done', text: `Cảm ơn ông/bà đã đánh giá: tổng thể ${stars(r.scores.overall)}.` }));
+      announce('Đã gửi đánh giá');
+    } catch (e) { showError($('rating-error'), e, form); }
+  });
+  box.replaceChildren(form);
+}
+
+/* Level 4: the fee is paid online through the gateway (the library makes the request). */
+function payButton(t, secret) {
+  const owed = t.fee_due - t.fee_paid;
+  if (t.final || owed <= 0 || t.fee_exemption || t.state === 'submitted' || t.state === 'draft') return '';
+  const msg = el('p', { class: 'muted', 'aria-live': 'polite' });
+  return el('div', {}, el('button', {
+    type: 'button', class: 'primary', text: `Thanh toán trực tuyến ${vnd(owed)}`,
+    onclick: async () => {
+      try {
+        const r = await api('POST', `/api/dossiers/${encodeURIComponent(t.code)}/payment`, { secret: secret || undefined });
+        msg.textContent = `Mã thanh toán ${r.reference}, số tiền ${vnd(r.amount)}, hiệu lực đến ${when(r.expires_at)}: chuyển sang cổng thanh toán.`;
+      } catch (e) { msg.textContent = errorText(e); }
+    },
+  }), msg);
 }
 
 async function track(ev) {
@@ -418,7 +583,9 @@ async function track(ev) {
       type: 'button', class: 'danger', text: ACTION_VI[a.action],
       onclick: () => applicantAct(t.code, secret, a.action),
     })));
+    card.append(payButton(t, secret));
     await fillFiles(card, t, secret);
+    await fillRating(out, t, secret);
     out.hidden = false;
     announce(`Hồ sơ ${t.code}: ${t.state_label}`);
   } catch (e) {
@@ -528,20 +695,70 @@ async function openCase(code) {
   S.caseCode = code;
   const box = $('act-error');
   clearError(box);
+  $('case').dataset.busy = '1'; /* until the case is drawn whole */
   try {
     const t = await api('GET', `/api/dossiers/${encodeURIComponent(code)}`);
     $('case-title').textContent = `Hồ sơ ${t.code}`;
     const card = trackingCard(t, null);
-    $('case-body').replaceChildren(card);
-    await fillFiles(card, t, null);
+    $('case-body').replaceChildren(card, officerTools(t));
     const sel = $('act-action');
     sel.replaceChildren(...t.actions.map((a) => el('option', { value: a.action, text: ACTION_VI[a.action] || a.action, 'data-needs': a.needs.join(' ') })));
     $('act-form').hidden = t.actions.length === 0;
     $('act-form').dataset.version = t.version;
     actionChanged();
     $('case').hidden = false;
+    await fillFiles(card, t, null);
     $('case').focus();
-  } catch (e) { showError(box, e); }
+  } catch (e) { showError(box, e); } finally { delete $('case').dataset.busy; }
+}
+
+/* What the desk and the signing leader do besides lifecycle actions: record
+ * a fee paid at the counter; attach the result and sign it digitally. */
+function officerTools(t) {
+  const role = S.actor && S.actor.role;
+  const code = encodeURIComponent(t.code);
+  const box = el('div', { id: 'officer-tools' });
+  const err = el('div', { class: 'error', role: 'alert', hidden: true });
+  if (role === 'reception' && !t.final && t.fee_due > t.fee_paid && !t.fee_exemption && t.state !== 'submitted') {
+    const f = el('form', { id: 'counter-form', class: 'card', novalidate: true },
+      el('h3', { text: 'Thu phí, lệ phí tại quầy' }),
+      el('div', { class: 'field' }, el('label', { for: 'cp-receipt', text: 'Số biên lai' }), el('input', { id: 'cp-receipt', required: true })),
+      el('div', { class: 'field' }, el('label', { for: 'cp-amount', text: 'Số tiền (đồng)' }), el('input', { id: 'cp-amount', type: 'number', min: '1', value: String(t.fee_due - t.fee_paid) })),
+      el('div', { class: 'field' }, el('label', { for: 'cp-method', text: 'Hình thức' }), el('select', { id: 'cp-method' },
+        el('option', { value: 'cash', text: 'Tiền mặt' }), el('option', { value: 'card', text: 'Thẻ' }), el('option', { value: 'transfer', text: 'Chuyển khoản' }))),
+      err, el('button', { type: 'submit', text: 'Ghi nhận đã thu' }));
+    f.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      try {
+        await api('POST', `/api/dossiers/${code}/counter-payment`, { receipt_no: $('cp-receipt').value.trim(), amount: Number($('cp-amount').value), method: $('cp-method').value });
+        await openCase(t.code);
+        announce('Đã ghi nhận khoản thu tại quầy');
+      } catch (e) { showError(err, e); }
+    });
+    box.append(f);
+  }
+  if (role === 'signing_leader' && t.state === 'in_progress' && t.step_role === 'signing_leader') {
+    const f = el('form', { id: 'result-form', class: 'card', novalidate: true },
+      el('h3', { text: 'Kết quả giải quyết' }),
+      el('div', { class: 'field upload' }, el('label', { for: 'u-result', text: 'Tệp kết quả (PDF)' }),
+        el('input', { id: 'u-result', type: 'file', accept: '.pdf,application/pdf' }),
+        el('progress', { id: 'pg-result', max: '100', value: '0', hidden: true, 'aria-label': 'Tiến độ tải lên kết quả' }),
+        el('span', { class: 'muted', id: 'pg-result-text', 'aria-live': 'polite' })),
+      err, el('button', { type: 'submit', text: 'Đính kèm và ký số' }));
+    f.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      clearError(err);
+      try {
+        const file = $('u-result').files[0];
+        if (file) await uploadFile(t.code, null, 'result', file);
+        await api('POST', `/api/dossiers/${code}/sign`);
+        await openCase(t.code);
+        announce('Đã ký số kết quả');
+      } catch (e) { showError(err, e); }
+    });
+    box.append(f);
+  }
+  return box;
 }
 
 function actionChanged() {
