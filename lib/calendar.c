@@ -426,7 +426,8 @@ done:
 
 int dvc_calendar_load_schedule(dvc_calendar *c, const char *json, size_t len)
 {
-	const char *end = NULL;
+	/* a year's schedule nests 3 deep and has a few dozen values */
+	static const dvc__json_limits lim = {SCHEDULE_MAX_BYTES, 16, 100000};
 	cJSON *root;
 	cal_year y;
 	int year = 0, rc;
@@ -435,23 +436,8 @@ int dvc_calendar_load_schedule(dvc_calendar *c, const char *json, size_t len)
 		return dvc__err(DVC_EINVAL, NULL, "NULL argument");
 	if (len > SCHEDULE_MAX_BYTES)
 		return dvc__err(DVC_ETOOBIG, NULL, "schedule larger than %u bytes", SCHEDULE_MAX_BYTES);
-	{
-		unsigned long failures = dvc__alloc_failures();
-		root = cJSON_ParseWithLengthOpts(json ? json : "", len, &end, 0);
-		if (!root && dvc__alloc_failures() != failures)
-			return dvc__oom();
-	}
-	if (!root) {
-		size_t at = (end && json && end >= json) ? (size_t)(end - json) : 0;
-		return dvc__err(DVC_EPARSE, NULL, "malformed JSON near byte %zu", at);
-	}
-	for (; end && (size_t)(end - json) < len; end++) {
-		if (*end != ' ' && *end != '\t' && *end != '\n' && *end != '\r') {
-			cJSON_Delete(root);
-			return dvc__err(DVC_EPARSE, NULL, "trailing data after the JSON value at byte %zu",
-					(size_t)(end - json));
-		}
-	}
+	if ((rc = dvc__json_read(json ? json : "", len, &lim, "the schedule", &root)) != DVC_OK)
+		return rc;
 	rc = schedule_from_json(root, &year, &y);
 	cJSON_Delete(root);
 	if (rc != DVC_OK)

@@ -3,6 +3,7 @@
  * errors naming the path, because a silently ignored typo in a catalog means
  * wrong deadlines or fees for citizens. */
 #include "catalog_internal.h"
+#include "dvc/eform.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -526,39 +527,19 @@ static int read_doc(jctx *j, const cJSON *root)
 	return DVC_OK;
 }
 
-/* Line and column (1-based) of byte `pos` in `data`, for parse errors. */
-void dvc__line_col(const char *data, size_t pos, int *line, int *col)
-{
-	*line = 1;
-	*col = 1;
-	for (size_t i = 0; i < pos; i++) {
-		if (data[i] == '\n') {
-			++*line;
-			*col = 1;
-		} else if (((unsigned char)data[i] & 0xC0) != 0x80) {
-			++*col;
-		}
-	}
-}
-
 int dvc__catalog_from_json(const char *data, size_t len, dvc__catalog *out)
 {
+	/* A version's form schema nests inside the document at depth 6. */
+	static const dvc__json_limits lim = {DVC_CATALOG_MAX_INPUT, 2 * DVC_EFORM_MAX_DEPTH + 8,
+					     DVC_CATALOG_MAX_VALUES};
 	jctx j;
 	cJSON *root;
-	const char *end = NULL;
-	unsigned long failures = dvc__alloc_failures();
 	int rc;
 	memset(out, 0, sizeof *out);
 	memset(&j, 0, sizeof j);
 	j.c = out;
-	root = cJSON_ParseWithLengthOpts(data, len, &end, 0);
-	if (!root) {
-		int line, col;
-		if (dvc__alloc_failures() != failures)
-			return dvc__oom();
-		dvc__line_col(data, end && end >= data ? (size_t)(end - data) : 0, &line, &col);
-		return dvc__err(DVC_EPARSE, NULL, "malformed JSON at line %d, column %d", line, col);
-	}
+	if ((rc = dvc__json_read(data, len, &lim, "the catalog document", &root)) != DVC_OK)
+		return rc;
 	rc = read_doc(&j, root);
 	cJSON_Delete(root);
 	if (rc != DVC_OK)

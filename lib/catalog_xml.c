@@ -3,8 +3,10 @@
 #include "catalog_internal.h"
 #include "embedded.h"
 #include "text.h"
+#include "dvc/eform.h"
 
 #include <libxml/parser.h>
+#include <libxml/SAX2.h>
 #include <libxml/tree.h>
 #include <libxml/xmlschemas.h>
 #include <cjson/cJSON.h>
@@ -66,13 +68,179 @@ static int mem_close(void *ctx)
 	return 0;
 }
 
+/* What one parse may build, and the first error libxml2 reported.
+ *
+ * libxml2 builds the whole tree before the XSD sees it: 15 million empty
+ * elements in a 60 MB document took 2.0 GB before the schema refused the
+ * first one. The parser context's SAX handlers are wrapped so that every node
+ * is counted as it is built and the parse stops at DVC_CATALOG_MAX_VALUES
+ * nodes, a text run or attribute past DVC_CATALOG_MAX_XML_TEXT bytes (libxml2
+ * would go on to 10 MB and then report a "huge text node" as if it were out
+ * of memory), or a DOCTYPE (a catalog needs none: no entity tricks). Errors
+ * come to this context's structured handler, never to libxml2's global
+ * ones, which print to the host's stderr. Nothing here touches libxml2's
+ * process-wide state. */
+typedef struct xparse {
+	xmlSAXHandler orig; /* the SAX2 tree builder being wrapped */
+	size_t nodes, text; /* nodes so far; bytes of the current text run */
+	bool in_text;
+	int refused;        /* DVC_ETOOBIG or DVC_ESCHEMA once stopped, else 0 */
+	int refused_line;
+	char why[160];
+	int err_code, err_line; /* first error libxml2 reported */
+	char err[200];
+} xparse;
+
+static xparse *xp(void *ctx)
+{
+	return ((xmlParserCtxtPtr)ctx)->_private;
+}
+
+static void stop(void *ctx, int code, const char *why)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	xparse *p = xp(ctx);
+	if (!p->refused) {
+		p->refused = code;
+		p->refused_line = xmlSAX2GetLineNumber(ctxt);
+		snprintf(p->why, sizeof p->why, "%s", why);
+	}
+	xmlStopParser(ctxt);
+}
+
+static bool budget(void *ctx, size_t n)
+{
+	xparse *p = xp(ctx);
+	if (p->refused)
+		return false;
+	p->nodes += n;
+	if (p->nodes > DVC_CATALOG_MAX_VALUES) {
+		char why[96];
+		snprintf(why, sizeof why, "the document has more than %u nodes",
+			 DVC_CATALOG_MAX_VALUES);
+		stop(ctx, DVC_ETOOBIG, why);
+		return false;
+	}
+	return true;
+}
+
+static void on_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri,
+		     int nb_ns, const xmlChar **ns, int nb_attr, int nb_def, const xmlChar **attr)
+{
+	xparse *p = xp(ctx);
+	p->in_text = false;
+	/* an element, its namespaces, each attribute and its text child */
+	if (!budget(ctx, 1 + (size_t)nb_ns + 2 * (size_t)nb_attr))
+		return;
+	for (int i = 0; i < nb_attr; i++)
+		if ((size_t)(attr[5 * i + 4] - attr[5 * i + 3]) > DVC_CATALOG_MAX_XML_TEXT) {
+			char why[128];
+			snprintf(why, sizeof why, "attribute %.40s is longer than %u bytes",
+				 (const char *)attr[5 * i], DVC_CATALOG_MAX_XML_TEXT);
+			stop(ctx, DVC_ETOOBIG, why);
+			return;
+		}
+	p->orig.startElementNs(ctx, name, prefix, uri, nb_ns, ns, nb_attr, nb_def, attr);
+}
+
+static void on_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri)
+{
+	xparse *p = xp(ctx);
+	p->in_text = false;
+	if (!p->refused)
+		p->orig.endElementNs(ctx, name, prefix, uri);
+}
+
+/* characters, CDATA and white space: one node per run, its length bounded */
+static void text_run(void *ctx, const xmlChar *ch, int len, charactersSAXFunc next)
+{
+	xparse *p = xp(ctx);
+	if (!p->in_text) {
+		if (!budget(ctx, 1))
+			return;
+		p->in_text = true;
+		p->text = 0;
+	}
+	p->text += (size_t)len;
+	if (p->text > DVC_CATALOG_MAX_XML_TEXT) {
+		char why[96];
+		snprintf(why, sizeof why, "a text is longer than %u bytes", DVC_CATALOG_MAX_XML_TEXT);
+		stop(ctx, DVC_ETOOBIG, why);
+		return;
+	}
+	if (!p->refused && next)
+		next(ctx, ch, len);
+}
+
+static void on_chars(void *ctx, const xmlChar *ch, int len)
+{
+	text_run(ctx, ch, len, xp(ctx)->orig.characters);
+}
+
+static void on_blank(void *ctx, const xmlChar *ch, int len)
+{
+	text_run(ctx, ch, len, xp(ctx)->orig.ignorableWhitespace);
+}
+
+static void on_cdata(void *ctx, const xmlChar *ch, int len)
+{
+	/* a CDATA section is a node of its own */
+	xp(ctx)->in_text = false;
+	text_run(ctx, ch, len, xp(ctx)->orig.cdataBlock);
+	xp(ctx)->in_text = false;
+}
+
+static void on_comment(void *ctx, const xmlChar *value)
+{
+	xparse *p = xp(ctx);
+	p->in_text = false;
+	if (budget(ctx, 1) && p->orig.comment)
+		p->orig.comment(ctx, value);
+}
+
+static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	xparse *p = xp(ctx);
+	p->in_text = false;
+	if (budget(ctx, 1) && p->orig.processingInstruction)
+		p->orig.processingInstruction(ctx, target, data);
+}
+
+/* A catalog needs no DTD: refusing DOCTYPE before its declarations are read
+ * shuts out entity tricks (external entities, exponential expansion) and
+ * declarations that would escape the node count. */
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+	(void)name;
+	(void)ext;
+	(void)sys;
+	stop(ctx, DVC_ESCHEMA, "DOCTYPE declarations are not allowed in a catalog");
+}
+
+static void on_parse_error(void *ctx, xmlErrorPtr e)
+{
+	xparse *p = xp(ctx);
+	size_t n;
+	if (e->level < XML_ERR_ERROR || p->err_code)
+		return;
+	p->err_code = e->code ? e->code : -1;
+	p->err_line = e->line;
+	snprintf(p->err, sizeof p->err, "%s", e->message ? e->message : "parse error");
+	/* drop libxml2's trailing newline */
+	n = strlen(p->err);
+	if (n && p->err[n - 1] == '\n')
+		p->err[n - 1] = '\0';
+}
+
 static int parse_doc(const char *data, size_t len, xmlDocPtr *out)
 {
 	mem_reader reader = {data, len};
 	unsigned long failures = dvc__alloc_failures();
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
+	xparse p;
 	size_t bad;
+	int rc;
 	if (len > (size_t)INT32_MAX)
 		return dvc__err(DVC_ETOOBIG, NULL, "XML input too large");
 	/* Report bad bytes ourselves, with a position, before libxml2 does. */
@@ -86,36 +254,51 @@ static int parse_doc(const char *data, size_t len, xmlDocPtr *out)
 		xmlResetLastError();
 		return dvc__oom();
 	}
+	memset(&p, 0, sizeof p);
+	p.orig = *ctxt->sax;
+	ctxt->_private = &p;
+	ctxt->sax->startElementNs = on_start;
+	ctxt->sax->endElementNs = on_end;
+	ctxt->sax->characters = on_chars;
+	ctxt->sax->ignorableWhitespace = on_blank;
+	ctxt->sax->cdataBlock = on_cdata;
+	ctxt->sax->comment = on_comment;
+	ctxt->sax->processingInstruction = on_pi;
+	ctxt->sax->internalSubset = on_doctype;
+	ctxt->sax->serror = on_parse_error;
 	/* No network, no external entities or DTDs (XXE), no huge-document mode. */
 	doc = xmlCtxtReadIO(ctxt, mem_read, mem_close, &reader, "catalog.xml", "UTF-8",
 			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	/* libxml2 carries on after some failed allocations (a copied URL, a
-	 * text node) and may hand back a document missing parts: any failure
-	 * during the parse is an out-of-memory error for the whole import. */
-	if (doc && dvc__alloc_failures() != failures) {
-		xmlFreeDoc(doc);
-		xmlFreeParserCtxt(ctxt);
-		xmlResetLastError();
-		return dvc__oom();
-	}
-	if (!doc || !ctxt->wellFormed) {
-		const xmlError *e = xmlCtxtGetLastError(ctxt);
-		int rc;
-		if (dvc__alloc_failures() != failures || (e && e->code == XML_ERR_NO_MEMORY))
+	if (p.refused) {
+		rc = p.refused == DVC_ETOOBIG
+			? dvc__err(DVC_ETOOBIG, NULL, "XML document refused at line %d: %s",
+				   p.refused_line, p.why)
+			: dvc__err(p.refused, NULL, "%s (line %d)", p.why, p.refused_line);
+	} else if (doc && dvc__alloc_failures() != failures) {
+		/* libxml2 carries on after some failed allocations (a copied URL,
+		 * a text node) and may hand back a document missing parts: any
+		 * failure during the parse is an out-of-memory error for the
+		 * whole import. */
+		rc = dvc__oom();
+	} else if (!doc || !ctxt->wellFormed) {
+		if (dvc__alloc_failures() != failures || p.err_code == XML_ERR_NO_MEMORY)
 			rc = dvc__oom();
 		else
 			rc = dvc__err(DVC_EPARSE, NULL, "malformed XML at line %d: %.160s",
-				      e ? e->line : 0, e && e->message ? e->message : "parse error");
+				      p.err_line, p.err_code ? p.err : "parse error");
+	} else {
+		rc = DVC_OK;
+	}
+	if (rc != DVC_OK) {
 		xmlFreeDoc(doc);
-		xmlFreeParserCtxt(ctxt);
-		/* libxml2 keeps a per-thread copy of the last error; drop it so a
-		 * failed import holds no memory afterwards */
-		xmlResetLastError();
-		return rc;
+		doc = NULL;
 	}
 	xmlFreeParserCtxt(ctxt);
+	/* libxml2 keeps a per-thread copy of the last error; drop it so a
+	 * failed import holds no memory afterwards */
+	xmlResetLastError();
 	*out = doc;
-	return DVC_OK;
+	return rc;
 }
 
 static void schema_free(void *p) { xmlSchemaFree(p); }
@@ -444,20 +627,24 @@ static int read_version(xctx *x, xmlNode *vn, const char *code, dvc_procedure *p
 		p->route = steps;
 	}
 	if ((n = child(vn, "form_schema")) != NULL) {
-		/* stored as compact JSON so that both formats round-trip to the same text */
-		unsigned long f0 = dvc__alloc_failures();
+		/* stored as compact JSON so that both formats round-trip to the same
+		 * text; read like any JSON input (a form schema nests 2 x the data) */
+		static const dvc__json_limits lim = {DVC_CATALOG_MAX_XML_TEXT,
+						     2 * DVC_EFORM_MAX_DEPTH + 2, DVC_EFORM_MAX_VALUES};
 		xmlChar *raw = xmlNodeGetContent(n);
 		cJSON *js;
 		char *text;
 		char path[sizeof ((xctx *)0)->path + 64];
 		if (!raw)
 			return dvc__oom();
-		js = cJSON_Parse((const char *)raw);
-		xmlFree(raw);
 		snprintf(path, sizeof path, "%s.form_schema", x->path);
-		if (!js)
-			return dvc__alloc_failures() != f0 ? dvc__oom()
-				: dvc__err(DVC_EPARSE, path, "form_schema is not valid JSON");
+		rc = dvc__json_read((const char *)raw, strlen((const char *)raw), &lim,
+				    "form_schema", &js);
+		xmlFree(raw);
+		if (rc != DVC_OK) {
+			dvc__err_prefix_path(path);
+			return rc;
+		}
 		if (!cJSON_IsObject(js)) {
 			cJSON_Delete(js);
 			return dvc__err(DVC_ESCHEMA, path, "form_schema must be a JSON object");
@@ -576,13 +763,6 @@ int dvc__catalog_from_xml(const char *data, size_t len, void **schema_cache,
 	}
 	if ((rc = parse_doc(data, len, &doc)) != DVC_OK)
 		goto done;
-	/* A catalog needs no DTD: refusing DOCTYPE shuts out entity tricks
-	 * (external entities, exponential expansion) before anything reads them. */
-	if (doc->intSubset || doc->extSubset) {
-		xmlFreeDoc(doc);
-		rc = dvc__err(DVC_ESCHEMA, NULL, "DOCTYPE declarations are not allowed in a catalog");
-		goto done;
-	}
 	root = xmlDocGetRootElement(doc);
 	if (!root || !root->ns || strcmp((const char *)root->ns->href, NS) != 0 ||
 	    !is(root, "catalog")) {

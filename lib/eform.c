@@ -1,10 +1,11 @@
 /* E-form schemas: a strict JSON-Schema subset compiled into an immutable tree,
  * and validation of submitted form data against it.
  *
- * Both documents go through the same gate (read_doc) before cJSON sees them:
- * size limit, UTF-8 validity, nesting depth and \u0000 escapes are checked on
- * the raw text, so cJSON never recurses deeper than our limit and no string
- * reaches us silently truncated at an embedded NUL.
+ * Both documents go through the library's JSON reader (json.c) before cJSON
+ * sees them: size limit, UTF-8 validity, nesting depth, value count and
+ * \u0000 escapes are checked on the raw text, so cJSON never recurses deeper
+ * than our limit and no string reaches us silently truncated at an embedded
+ * NUL.
  *
  * The compiled tree lives in one arena owned by the dvc_eform; the only other
  * resources are the compiled regexes, chained through their nodes so that
@@ -122,75 +123,13 @@ typedef dvc_path path;
 
 /* ---- reading a document ---------------------------------------------------- */
 
-/* Check the raw text, then parse it. `what` names the document in messages. */
+/* Parse through the library's one JSON reader (json.c): size, UTF-8, NUL,
+ * nesting and value-count limits on the raw text before cJSON builds
+ * anything. `what` names the document in messages. */
 static int read_doc(const char *text, size_t len, int max_depth, const char *what, cJSON **out)
 {
-	size_t bad;
-	int depth = 0, line, col;
-	bool in_str = false;
-	const char *end = NULL;
-	unsigned long failures = dvc__alloc_failures();
-	*out = NULL;
-	if (!text)
-		return dvc__err(DVC_EINVAL, NULL, "%s is NULL", what);
-	if (len > DVC_EFORM_MAX_INPUT)
-		return dvc__err(DVC_ETOOBIG, NULL, "%s is larger than %u bytes", what,
-				DVC_EFORM_MAX_INPUT);
-	bad = dvc__utf8_check(text, len);
-	if (bad != len) {
-		dvc__line_col(text, bad, &line, &col);
-		return dvc__err(DVC_EUTF8, NULL, "%s is not valid UTF-8 at line %d, column %d", what,
-				line, col);
-	}
-	/* A small lexer: strings and their escapes, and bracket depth outside
-	 * strings. Malformed JSON is left for cJSON to report. */
-	for (size_t i = 0; i < len; i++) {
-		char c = text[i];
-		if (in_str) {
-			if (c == '"') {
-				in_str = false;
-			} else if (c == '\\' && i + 1 < len) {
-				if (text[i + 1] == 'u' && len - i >= 6 && memcmp(text + i + 2, "0000", 4) == 0) {
-					dvc__line_col(text, i, &line, &col);
-					return dvc__err(DVC_EUTF8, NULL,
-							"%s has a NUL character (\\u0000) at line %d, column %d",
-							what, line, col);
-				}
-				i++;
-			}
-		} else if (c == '"') {
-			in_str = true;
-		} else if (c == '{' || c == '[') {
-			if (++depth > max_depth) {
-				dvc__line_col(text, i, &line, &col);
-				return dvc__err(DVC_ETOOBIG, NULL,
-						"%s nests deeper than %d levels at line %d, column %d",
-						what, max_depth, line, col);
-			}
-		} else if (c == '}' || c == ']') {
-			depth--;
-		}
-	}
-	*out = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-	if (!*out) {
-		if (dvc__alloc_failures() != failures)
-			return dvc__oom();
-		dvc__line_col(text, end && end >= text ? (size_t)(end - text) : 0, &line, &col);
-		return dvc__err(DVC_EPARSE, NULL, "%s is malformed JSON at line %d, column %d", what,
-				line, col);
-	}
-	/* cJSON stops after the value; only white space may follow it. */
-	for (size_t i = (size_t)(end - text); i < len; i++) {
-		if (!strchr(" \t\r\n", text[i])) {
-			cJSON_Delete(*out);
-			*out = NULL;
-			dvc__line_col(text, i, &line, &col);
-			return dvc__err(DVC_EPARSE, NULL,
-					"%s has text after the JSON value at line %d, column %d", what,
-					line, col);
-		}
-	}
-	return DVC_OK;
+	const dvc__json_limits lim = {DVC_EFORM_MAX_INPUT, max_depth, DVC_EFORM_MAX_VALUES};
+	return dvc__json_read(text, len, &lim, what, out);
 }
 
 static bool is_int_value(double v)

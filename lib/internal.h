@@ -148,7 +148,21 @@ void dvc__alloc_fragile_enter(void);
 void dvc__alloc_fragile_leave(void);
 int dvc__alloc_fragile(void);
 
-/* 1-based line and column of byte `pos` (catalog_json.c). */
+/* 1-based line and column of byte `pos` (json.c). */
 void dvc__line_col(const char *data, size_t pos, int *line, int *col);
+
+/* The one JSON reader (json.c; include/dvc/json.h says what it refuses).
+ * Every JSON input goes through dvc__json_read(): the strict check first,
+ * allocating nothing, then cJSON. `what` names the document in messages
+ * ("the catalog document"); max_len 0 and max_values 0 are no limit. */
+typedef struct dvc__json_limits {
+	size_t max_len;    /* bytes, DVC_ETOOBIG past it */
+	int max_depth;     /* 1..DVC_JSON_MAX_DEPTH */
+	size_t max_values; /* values, keys not counted */
+} dvc__json_limits;
+int dvc__json_check(const char *text, size_t len, const dvc__json_limits *lim, const char *what);
+struct cJSON;
+int dvc__json_read(const char *text, size_t len, const dvc__json_limits *lim, const char *what,
+		   struct cJSON **out);
 
 #endif

@@ -374,6 +374,19 @@ def run(port, db, files, tmp):
     error_is(st, doc, 422, "DVC_ESCHEMA", "form_data not an object")
     st, doc, _, _ = anon.post("/api/dossiers", dict(good, form_data={"attachments": []}))
     error_is(st, doc, 422, "DVC_ESCHEMA", "client-set form_data.attachments")
+    # input refused, never altered (issue 16): the body goes through the
+    # library's JSON check; a NUL used to cut the applicant's name short
+    st, doc, _, _ = anon.post("/api/dossiers",
+                              dict(good, applicant=dict(APPLICANT, full_name="Nguyễn\u0000 Văn An")))
+    error_is(st, doc, 400, "DVC_EUTF8", "NUL inside the applicant's name")
+    check(doc and doc["error"]["path"] == "applicant.full_name" and "NUL" in doc["error"]["message"],
+          f"the NUL's place is named: {doc}")
+    st, doc, _, _ = anon.post("/api/dossiers", dict(good, form_data={"ghi_chu": "a\u0000b"}))
+    error_is(st, doc, 400, "DVC_EUTF8", "NUL inside form data")
+    st, doc, _, _ = anon.post("/api/dossiers", json.dumps(good).encode() + b" {}")
+    error_is(st, doc, 400, "DVC_EPARSE", "text after the body's JSON value")
+    st, doc, _, _ = anon.post("/api/dossiers", json.dumps(good).encode().replace(b"Nguy", b"Nguy\xff", 1))
+    error_is(st, doc, 400, "DVC_EUTF8", "invalid UTF-8 in the body")
     check(dossier_count(db) == before, "no dossier written by bad input")
     check(sorted(os.listdir(files)) == files_before, "no file written by bad input")
     st, doc, _, _ = c.get("/api/health")

@@ -207,14 +207,17 @@ cJSON *req_json(httpd_req *r)
 			    NULL);
 		return NULL;
 	}
-	j = cJSON_ParseWithLength(r->body, r->body_len);
-	if (!j) {
-		char msg[96];
-		const char *at = cJSON_GetErrorPtr();
-		size_t off = at && at >= r->body && at <= r->body + r->body_len
-				     ? (size_t)(at - r->body) : 0;
-		snprintf(msg, sizeof msg, "malformed JSON near byte %zu", off);
-		reply_error(r, 400, DVC_EPARSE, msg, NULL);
+	/* The library's own check first, so that the server refuses what the
+	 * library would (a NUL in a string, text after the value, invalid
+	 * UTF-8) instead of letting cJSON cut or skip it; its limits are those
+	 * of form data one level down, plus room for the applicant. */
+	if (dvc_json_check(r->body, r->body_len, DVC_EFORM_MAX_DEPTH + 1,
+			   DVC_EFORM_MAX_VALUES + 1024) != DVC_OK) {
+		reply_lib(r);
+		return NULL;
+	}
+	if (!(j = cJSON_ParseWithLength(r->body, r->body_len))) {
+		reply_error(r, 503, DVC_ENOMEM, "out of memory reading the request body", NULL);
 		return NULL;
 	}
 	if (!cJSON_IsObject(j)) {

@@ -78,8 +78,12 @@ DVC_API void dvc_calendar_free(dvc_calendar *cal);
  * (rest days made working, each {"date","name"}), plus "source" and an
  * optional "note". Weekly rest days still apply unless listed in working_days.
  *
- * @return DVC_OK; DVC_EINVAL (NULL args); DVC_EPARSE malformed JSON;
- *         DVC_EVERSION format_version newer than 1; DVC_ESCHEMA well-formed
+ * The text goes through the library's strict JSON reader (dvc/json.h).
+ *
+ * @return DVC_OK; DVC_EINVAL (NULL args); DVC_EPARSE malformed JSON or text
+ *         after the value; DVC_EUTF8 invalid UTF-8 or a NUL character;
+ *         DVC_ETOOBIG above 1 MiB, deeper than 16 levels or more than
+ *         100,000 values; DVC_EVERSION format_version newer than 1; DVC_ESCHEMA well-formed
  *         but wrong content (unknown key, missing field, invalid date, date
  *         outside the year, duplicate date), with dvc_error_last()->path
  *         naming the field ("days_off[3].date"); DVC_ERANGE year outside

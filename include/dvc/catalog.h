@@ -169,6 +169,23 @@ typedef struct dvc_import_stats {
 #define DVC_CATALOG_MAX_TEXT 4096u /* bytes in any one text field */
 #define DVC_CATALOG_MAX_ROUTE 16u  /* steps in a processing route */
 #define DVC_CATALOG_MAX_FEES 16u   /* fees of one procedure version */
+/** Values in one catalog document, counted on the raw text before any tree is
+ * built: JSON values (objects, arrays, strings, numbers, literals; keys not
+ * counted), or XML nodes (elements, attributes, text runs, comments,
+ * processing instructions, DTD declarations). The shipped catalogs take about
+ * 55 values per procedure version with its share of agencies (Kiến Thụy 2018:
+ * 2,046 for 38 versions; Hải Phòng 2025: 3,349 for 18 versions and 230
+ * agencies); 600,000 leaves room for about 10,000 versions in JSON, 4,500 in
+ * XML (its attributes and white space are nodes too: 4,977 for Kiến Thụy).
+ * With it an import holds at most the document, its tree (about 64 bytes a
+ * JSON value, 130 an XML node) and the strings it copies: measured peaks of
+ * 148 MiB (JSON) and 199 MiB (XML) for 60 MB documents just inside the
+ * budget, about 3.5 x the document (tests/memory_test.sh). */
+#define DVC_CATALOG_MAX_VALUES 600000u
+/** Bytes of text in one XML text node or attribute (decoded): a form schema's
+ * JSON, pretty-printed, is the longest; every other field is at most
+ * DVC_CATALOG_MAX_TEXT. */
+#define DVC_CATALOG_MAX_XML_TEXT (1024u * 1024u)
 /** Bytes of a code (procedure, agency, level, sector): ASCII letters,
  * digits, '.', '-', '_'; the XSD's Code type says the same. A buffer for
  * one needs DVC_CATALOG_CODE_MAX + 1. */
@@ -186,6 +203,13 @@ typedef struct dvc_import_stats {
  *
  * @param stats  optional, receives counts (initialised with DVC_IMPORT_STATS_INIT;
  *   another version is DVC_EINVAL)
+ * Input is refused, never altered: JSON goes through the library's strict
+ * reader (dvc/json.h: a NUL character, invalid UTF-8 or text after the value
+ * is refused); XML is parsed without network, DTD loading or entity
+ * substitution, and libxml2's messages become this call's error, never
+ * printed. More than DVC_CATALOG_MAX_VALUES values or a longer XML text than
+ * DVC_CATALOG_MAX_XML_TEXT is DVC_ETOOBIG before the document is built.
+ *
  * @return DVC_OK; DVC_EPARSE (malformed JSON/XML); DVC_ESCHEMA (missing or
  *   wrong field, XML failing the XSD); DVC_EUTF8; DVC_ETOOBIG; DVC_EDUPLICATE
  *   (same code twice in the input); DVC_EREF (unknown sector, agency or level);

@@ -15,6 +15,7 @@
 #include "dvc/catalog.h"
 #include "dvc/calendar.h"
 #include "dvc/validate.h"
+#include "dvc/json.h"
 #include "dvc/eform.h"
 #include "dvc/lifecycle.h"
 #include "dvc/account.h"

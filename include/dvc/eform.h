@@ -46,7 +46,10 @@
  *
  * Limits: schema and data nesting at most DVC_EFORM_MAX_DEPTH levels; each
  * string value (and key) at most DVC_EFORM_MAX_STRING bytes; documents at most
- * DVC_EFORM_MAX_INPUT bytes. Beyond them: DVC_ETOOBIG.
+ * DVC_EFORM_MAX_INPUT bytes and DVC_EFORM_MAX_VALUES values. Beyond them:
+ * DVC_ETOOBIG. Both documents are read by the library's strict JSON reader
+ * (dvc/json.h): a NUL character, invalid UTF-8 or text after the value is
+ * refused, never cut.
  *
  * Errors name the offending place in dvc_error_last()->path: for a schema the
  * keyword's place in the schema document ("properties.birth_date.format"),
@@ -68,6 +71,10 @@ extern "C" {
 #define DVC_EFORM_MAX_DEPTH 32                 /**< nesting levels, the root object is 1 */
 #define DVC_EFORM_MAX_STRING (64u * 1024u)     /**< bytes per string value or key */
 #define DVC_EFORM_MAX_INPUT (8u * 1024u * 1024u) /**< bytes per schema or data document */
+/** JSON values per schema or data document (objects, arrays, strings,
+ * numbers, literals; keys not counted): bounds the parse tree (about 64 bytes
+ * a value) before it is built. The largest shipped schema has a few hundred. */
+#define DVC_EFORM_MAX_VALUES 100000u
 
 /** A compiled form schema. */
 typedef struct dvc_eform dvc_eform;

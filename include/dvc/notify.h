@@ -89,8 +89,11 @@ DVC_API int dvc_outbox_mark_failed(dvc_db *db, int64_t id, const char *error);
  * Events not listed keep their current text; an empty text switches that
  * channel off for the event. Placeholders: {code} {procedure}
  * {applicant} {appointment} {list} {reason} {new_date} {amount} {unit}.
- * @return DVC_OK; DVC_EPARSE; DVC_ESCHEMA (unknown event or key);
- *   DVC_ETEMPLATE (unknown or unclosed placeholder; path names it); nothing
+ * The text goes through the library's strict JSON reader (dvc/json.h).
+ * @return DVC_OK; DVC_EINVAL (NULL json); DVC_EPARSE (malformed JSON, text
+ *   after the value); DVC_EUTF8 (invalid UTF-8, a NUL character);
+ *   DVC_ETOOBIG (deeper than 16 levels, more than 10,000 values);
+ *   DVC_ESCHEMA (unknown event or key); DVC_ETEMPLATE (unknown or unclosed placeholder; path names it); nothing
  *   changes on error.
  */
 DVC_API int dvc_notify_set_templates(dvc_db *db, const char *json, size_t len);
