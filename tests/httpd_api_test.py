@@ -228,6 +228,15 @@ def main():
             x.session()
             x.post("/api/officer/login", {"username": who, "token": TOKENS[who]})
             body = {"action": action}
+            if who == "quang.pv":
+                # this server has no --sign-key: a result is never issued unsigned
+                st, doc, _, _ = upload(x, tcode, PDF, component="result", name="trich-luc.pdf")
+                check(st == 201, f"today: the chairman attaches the result: {st} {doc}")
+                st, doc, _, _ = x.post(f"/api/dossiers/{tcode}/sign", b"", ctype=None)
+                error_is(st, doc, 400, "DVC_EINVAL", "signing without a key configured")
+                check(doc and "no signing key" in doc["error"]["message"], f"the message says why: {doc}")
+                st, doc, _, _ = x.get(f"/api/dossiers/{tcode}/files")
+                check(st == 200 and not [f for f in doc if f["form"] == "ecopy"], "nothing signed was stored")
             if action == "return":
                 body["delivery"] = "counter"
             st, doc, _, _ = x.post(f"/api/dossiers/{tcode}/actions", body)
