@@ -77,6 +77,9 @@ int dvc__catalog_to_xml(const dvc__catalog *c, dvc_buf *out);
 /* Cross-record checks inside one document: duplicates, version order. */
 int dvc__catalog_check(const dvc__catalog *c);
 
+/* A form schema must compile before it is stored, so that submissions are
+ * never checked against a broken schema (catalog_model.c). */
+int dvc__form_schema_check(const char *schema);
 /* True when two versions carry the same data (used to make re-imports no-ops). */
 bool dvc__procedure_equal(const dvc_procedure *a, const dvc_procedure *b);
 

@@ -1,6 +1,8 @@
 /* Civil-date arithmetic (proleptic Gregorian), after H. Hinnant's algorithms. */
 #include "internal.h"
 
+#include <stdio.h>
+
 
 static bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -90,4 +92,13 @@ int dvc__date_cmp(const dvc_date *a, const dvc_date *b)
 	if (a->day != b->day)
 		return a->day < b->day ? -1 : 1;
 	return 0;
+}
+
+void dvc__format_local(dvc_time t, char out[DVC__LOCAL_TIME_SIZE])
+{
+	int y, m, d;
+	int64_t local = t + 7 * 3600, day = local / 86400, sec = local % 86400;
+	dvc__civil_from_days(day, &y, &m, &d);
+	snprintf(out, DVC__LOCAL_TIME_SIZE, "%02d:%02d ngày %02d/%02d/%04d", (int)(sec / 3600) % 100,
+		 (int)(sec % 3600 / 60) % 100, d % 100, m % 100, y % 10000);
 }

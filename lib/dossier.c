@@ -21,58 +21,6 @@
 
 int dvc__applicant_check(const dvc_applicant *a, char phone_out[DVC_PHONE_E164_SIZE]);
 
-/* ---- time and calendar of a handle ---- */
-
-void dvc_set_clock(dvc_db *db, dvc_clock_fn fn, void *ctx)
-{
-	if (db) {
-		db->clock = fn;
-		db->clock_ctx = ctx;
-	}
-}
-
-int dvc__now(dvc_db *db, dvc_time *out)
-{
-	int r;
-	if (!db->clock) {
-		*out = (dvc_time)time(NULL);
-		return DVC_OK;
-	}
-	*out = 0;
-	if ((r = db->clock(db->clock_ctx, out)) != 0)
-		return dvc__err(DVC_EUSER, NULL, "the host clock callback failed (it returned %d)", r);
-	return DVC_OK;
-}
-
-int dvc_now(dvc_db *db, dvc_time *out)
-{
-	if (!out)
-		return dvc__err(DVC_EINVAL, NULL, "dvc_now needs an out pointer");
-	if (!db) {
-		*out = (dvc_time)time(NULL);
-		return DVC_OK;
-	}
-	return dvc__now(db, out);
-}
-
-void dvc_set_calendar(dvc_db *db, const dvc_calendar *cal)
-{
-	if (db)
-		db->calendar = cal;
-}
-
-int dvc__calendar(dvc_db *db, const dvc_calendar **out)
-{
-	int rc;
-	if (!db->calendar) {
-		if (!db->owned_calendar && (rc = dvc_calendar_new(&db->owned_calendar, NULL)) != DVC_OK)
-			return rc;
-		db->calendar = db->owned_calendar;
-	}
-	*out = db->calendar;
-	return DVC_OK;
-}
-
 static const char *const channel_names[] = {"online", "counter", "post"};
 static const char *const delivery_names[] = {"counter", "post", "online"};
 
@@ -615,7 +563,7 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 		return rc;
 	memset(&d, 0, sizeof d);
 	local_iso_day(now, asof); /* the handle's day, not the wall clock's */
-	if ((rc = dvc__store_proc_rt_by_code(db, s->procedure, asof, &rt)) != DVC_OK)
+	if ((rc = dvc__rt_by_code(db, s->procedure, asof, &rt)) != DVC_OK)
 		return rc;
 	/* Decree 43/2011 & 42/2022: online submission needs level 3+ or an online mode. */
 	if (s->channel == DVC_CHANNEL_ONLINE && rt->online_level < 3 && rt->online_mode == DVC_ONLINE_NONE)

@@ -64,6 +64,9 @@ typedef struct dvc__signer {
 } dvc__signer;
 int dvc__sign_result_xml(const dvc__sign_meta *m, const unsigned char *data, size_t n,
 			 const dvc_sign_opts *opts, char **out, size_t *out_len, dvc__signer *who);
+/* Refuse missing or malformed signing options (DVC_EINVAL: never unsigned)
+ * and bring xmlsec up once per process. */
+int dvc__sign_ready(const dvc_sign_opts *opts);
 /* document.c: sign the dossier's current result and store the signed file. */
 int dvc__dossier_sign(dvc_db *db, const char *code, const dvc_actor *who,
 		      const dvc_sign_opts *opts, dvc_file_info *out);

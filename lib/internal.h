@@ -107,6 +107,9 @@ int64_t dvc__days_from_civil(int y, int m, int d);
 void dvc__civil_from_days(int64_t z, int *y, int *m, int *d);
 /* Compare dates: <0, 0, >0 */
 int dvc__date_cmp(const dvc_date *a, const dvc_date *b);
+/* "10:15 ngày 05/03/2026" in Vietnam's time (UTC+7, no daylight saving). */
+#define DVC__LOCAL_TIME_SIZE 32
+void dvc__format_local(dvc_time t, char out[DVC__LOCAL_TIME_SIZE]);
 
 
 

@@ -373,14 +373,6 @@ out:
 	return rc;
 }
 
-void dvc__format_local(dvc_time t, char out[DVC__LOCAL_TIME_SIZE])
-{
-	int y, m, d;
-	int64_t local = t + 7 * 3600, day = local / 86400, sec = local % 86400;
-	dvc__civil_from_days(day, &y, &m, &d);
-	snprintf(out, DVC__LOCAL_TIME_SIZE, "%02d:%02d ngày %02d/%02d/%04d", (int)(sec / 3600) % 100,
-		 (int)(sec % 3600 / 60) % 100, d % 100, m % 100, y % 10000);
-}
 
 static const char *const notify_channel_names[] = {"sms", "email"};
 static const char *const message_state_names[] = {"pending", "sending", "sent", "failed", "dead"};

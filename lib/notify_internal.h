@@ -18,8 +18,4 @@ void dvc__templates_free(struct dvc__templates *t);
 int dvc__notify(dvc_db *db, int64_t dossier_id, const char *code, int64_t seq, const char *event,
 		dvc__notify_values *v);
 
-/* "10:15 ngày 05/03/2026" in Vietnam's time. */
-#define DVC__LOCAL_TIME_SIZE 32
-void dvc__format_local(dvc_time t, char out[DVC__LOCAL_TIME_SIZE]);
-
 #endif

@@ -49,7 +49,7 @@ static int request(dvc_db *db, const char *code, dvc_payment_request_info *out)
 	dvc_time now;
 	int rc;
 	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__store_dossier_load(db, code, &d)) != DVC_OK ||
-	    (rc = dvc__store_proc_rt(db, d.version_id, &rt)) != DVC_OK)
+	    (rc = dvc__rt_get(db, d.version_id, &rt)) != DVC_OK)
 		return rc;
 	if (!level4(rt))
 		return dvc__err(DVC_ESERVICELEVEL, "code",
@@ -299,7 +299,7 @@ static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payme
 	if (rc == DVC_ENOTFOUND) {
 		/* a callback naming a dossier directly: say why it cannot be paid */
 		if (dvc__store_dossier_load(db, ref, &d) == DVC_OK &&
-		    dvc__store_proc_rt(db, d.version_id, &rt) == DVC_OK && !level4(rt))
+		    dvc__rt_get(db, d.version_id, &rt) == DVC_OK && !level4(rt))
 			return dvc__err(DVC_ESERVICELEVEL, "vnp_TxnRef",
 					"dossier %s is of a level-%d procedure: no online payment",
 					d.code, rt->online_level);
@@ -310,7 +310,7 @@ static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payme
 	if (pay.kind != DVC__PAY_KIND_PAYMENT)
 		return dvc__err(DVC_EINVAL, "vnp_TxnRef", "%s is not a payment request", ref);
 	if ((rc = dvc__store_dossier_load(db, pay.dossier_code, &d)) != DVC_OK ||
-	    (rc = dvc__store_proc_rt(db, d.version_id, &rt)) != DVC_OK)
+	    (rc = dvc__rt_get(db, d.version_id, &rt)) != DVC_OK)
 		return rc;
 	if (!level4(rt))
 		return dvc__err(DVC_ESERVICELEVEL, "vnp_TxnRef", "procedure %s takes no online payment",
@@ -415,19 +415,3 @@ static const char *const outcome_names[] = {"paid", "duplicate", "declined"};
 
 DVC__ENUM_NAMES(payment_outcome, dvc_payment_outcome, outcome_names, "payment outcome")
 
-void dvc_vnd_format(int64_t amount, char out[DVC_VND_SIZE])
-{
-	char digits[24];
-	/* in unsigned arithmetic, so that INT64_MIN has a magnitude too */
-	uint64_t v = amount < 0 ? 0 - (uint64_t)amount : (uint64_t)amount;
-	int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
-	size_t k = 0;
-	if (amount < 0)
-		out[k++] = '-';
-	for (int i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			out[k++] = '.'; /* Vietnamese groups thousands with a dot */
-		out[k++] = digits[i];
-	}
-	out[k] = '\0';
-}

@@ -51,7 +51,7 @@ static int counter(dvc_db *db, const char *code, const dvc_counter_payment *p, i
 	dvc_time now;
 	int rc, bad = 0;
 	if ((rc = dvc__dossier_open(db, code, &a, &d, &w, &bad)) != DVC_OK ||
-	    (rc = dvc__store_proc_rt(db, d.version_id, &rt)) != DVC_OK)
+	    (rc = dvc__rt_get(db, d.version_id, &rt)) != DVC_OK)
 		return rc;
 	if (w.role != DVC_ROLE_ADMIN &&
 	    (w.role != DVC_ROLE_RECEPTION || strcmp(w.off.unit, rt->steps[0].unit) != 0))

@@ -104,7 +104,7 @@ static int on_bottleneck(void *ctx, int64_t version_id, const char *procedure, i
 	const dvc__proc_rt *rt;
 	dvc_bottleneck_row *row;
 	int rc;
-	if ((rc = dvc__store_proc_rt(b->db, version_id, &rt)) != DVC_OK)
+	if ((rc = dvc__rt_get(b->db, version_id, &rt)) != DVC_OK)
 		return rc;
 	/* on failure the caller drops the whole result */
 	if (!(b->rows = dvc_arena_grow(&b->arena, b->rows, b->n, &b->cap, sizeof *b->rows)))

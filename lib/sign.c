@@ -296,25 +296,6 @@ int dvc_sign_xml(const char *xml, size_t len, const dvc_sign_opts *opts, char **
 	return rc;
 }
 
-int dvc_slip_render_signed(dvc_db *db, const char *code, dvc_slip_kind kind,
-			   const dvc_sign_opts *opts, char **out, size_t *out_len)
-{
-	char *xml = NULL;
-	size_t n = 0;
-	int rc;
-	if (!out)
-		return dvc__err(DVC_EINVAL, NULL, "dvc_slip_render_signed needs an out pointer");
-	*out = NULL;
-	/* no key, no slip: checked before anything is rendered */
-	if ((rc = check_opts(opts)) != DVC_OK)
-		return rc;
-	if ((rc = dvc_slip_render(db, code, kind, DVC_SLIP_XML, &xml, &n)) != DVC_OK)
-		return rc;
-	rc = dvc_sign_xml(xml, n, opts, out, out_len);
-	dvc_free(xml);
-	return rc;
-}
-
 static xmlNodePtr text_child(xmlNodePtr parent, const char *name, const char *value)
 {
 	return xmlNewTextChild(parent, NULL, (const xmlChar *)name, (const xmlChar *)(value ? value : ""));
@@ -452,13 +433,8 @@ done:
 	return rc;
 }
 
-int dvc_dossier_sign_result(dvc_db *db, const char *code, const dvc_actor *who,
-			    const dvc_sign_opts *opts, dvc_file_info *out)
+int dvc__sign_ready(const dvc_sign_opts *opts)
 {
-	int rc;
-	if (!db || !code || !who)
-		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_sign_result needs a store, a code and who signs");
-	if ((rc = check_opts(opts)) != DVC_OK || (rc = ready()) != DVC_OK)
-		return rc;
-	return dvc__dossier_sign(db, code, who, opts, out);
+	int rc = check_opts(opts);
+	return rc != DVC_OK ? rc : ready();
 }

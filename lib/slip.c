@@ -1648,3 +1648,22 @@ int dvc_form_render(const dvc_procedure *p, size_t document, char **out, size_t 
 	}
 	return (*out = dvc_buf_detach(&o.b)) ? DVC_OK : dvc__oom();
 }
+
+int dvc_slip_render_signed(dvc_db *db, const char *code, dvc_slip_kind kind,
+			   const dvc_sign_opts *opts, char **out, size_t *out_len)
+{
+	char *xml = NULL;
+	size_t n = 0;
+	int rc;
+	if (!out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_slip_render_signed needs an out pointer");
+	*out = NULL;
+	/* no key, no slip: checked before anything is rendered */
+	if ((rc = dvc__sign_ready(opts)) != DVC_OK)
+		return rc;
+	if ((rc = dvc_slip_render(db, code, kind, DVC_SLIP_XML, &xml, &n)) != DVC_OK)
+		return rc;
+	rc = dvc_sign_xml(xml, n, opts, out, out_len);
+	dvc_free(xml);
+	return rc;
+}

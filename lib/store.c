@@ -1,10 +1,7 @@
 /* The SQLite store: connection, schema migrations, transactions, and the
  * prepared-statement cache. */
-#include "notify_internal.h"
-#include "proof_internal.h"
 #include "store_internal.h"
 
-#include <sodium.h>
 
 #include <stdint.h>
 #include <stdio.h>
@@ -314,37 +311,12 @@ fail:
 	return rc;
 }
 
-int dvc_open(dvc_db **out, const char *path, const dvc_open_opts *opts)
+int dvc__store_open(dvc_db *db, const char *path, const dvc_open_opts *o)
 {
-	dvc_open_opts o = DVC_OPEN_OPTS_INIT;
-	dvc_db *db;
 	int rc, flags;
-	if (!out || !path)
-		return dvc__err(DVC_EINVAL, NULL, "dvc_open needs an out pointer and a path");
-	*out = NULL;
-	if (opts) {
-		if (opts->version < 1 || opts->version > DVC_OPEN_OPTS_VERSION)
-			return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_open_opts version %u",
-					opts->version);
-		o.flags = opts->flags;
-		o.busy_timeout_ms = opts->busy_timeout_ms;
-		if (opts->version >= 2) {
-			o.journal_key_file = opts->journal_key_file;
-			o.journal_trust_file = opts->journal_trust_file;
-		}
-	}
-	db = dvc__calloc(1, sizeof *db);
-	if (!db)
-		return dvc__oom();
-	db->readonly = (o.flags & DVC_OPEN_READONLY) != 0;
-	/* the keys first: a misconfigured deployment opens nothing */
-	if ((rc = dvc__proof_keys_load(&db->proof, o.journal_key_file, o.journal_trust_file,
-				       (o.flags & DVC_OPEN_REQUIRE_SIGNED) != 0, db->readonly)) != DVC_OK) {
-		dvc__free(db);
-		return rc;
-	}
+	db->readonly = (o->flags & DVC_OPEN_READONLY) != 0;
 	flags = db->readonly ? SQLITE_OPEN_READONLY
-		: SQLITE_OPEN_READWRITE | ((o.flags & DVC_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
+		: SQLITE_OPEN_READWRITE | ((o->flags & DVC_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
 	/* Full mutex off: a handle is used by one thread at a time (documented). */
 	flags |= SQLITE_OPEN_NOMUTEX;
 	rc = sqlite3_open_v2(path, &db->sql, flags, NULL);
@@ -355,7 +327,7 @@ int dvc_open(dvc_db **out, const char *path, const dvc_open_opts *opts)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db->sql, 1);
-	sqlite3_busy_timeout(db->sql, o.busy_timeout_ms);
+	sqlite3_busy_timeout(db->sql, o->busy_timeout_ms);
 	/* journal_mode reads the header: a non-database file fails here. */
 	if (!db->readonly && strcmp(path, ":memory:") != 0 &&
 	    (rc = exec(db, "PRAGMA journal_mode = WAL", "opening the store")) != DVC_OK) {
@@ -381,41 +353,24 @@ int dvc_open(dvc_db **out, const char *path, const dvc_open_opts *opts)
 			rc = dvc__err(DVC_EIO, NULL, "'%s' is not a libdvc store (not an SQLite database)", path);
 		goto fail;
 	}
-	*out = db;
 	return DVC_OK;
 fail:
-	{
-		/* keep the error across sqlite3_close, which cannot fail here */
-		sqlite3_close(db->sql);
-		dvc__proof_keys_free(db->proof);
-		dvc__free(db);
-		return rc;
-	}
+	/* keep the error across sqlite3_close, which cannot fail here */
+	sqlite3_close(db->sql);
+	db->sql = NULL;
+	return rc;
 }
 
-void dvc_close(dvc_db *db)
+void dvc__store_close(dvc_db *db)
 {
-	if (!db)
-		return;
-	for (size_t i = 0; i < DVC_STMT_CACHE; i++)
+	for (size_t i = 0; i < DVC_STMT_CACHE; i++) {
 		sqlite3_finalize(db->cache[i].stmt);
+		db->cache[i].stmt = NULL;
+	}
 	if (db->explicit_txn)
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(db->sql);
-	if (db->xsd)
-		db->xsd_free(db->xsd);
-	dvc__store_rt_cache_clear(db);
-	dvc__free(db->rt_scratch);
-	db->rt_scratch = NULL;
-	dvc__templates_free(db->templates);
-	dvc__free(db->officer_cache);
-	if (db->gateway_secret) {
-		sodium_memzero(db->gateway_secret, strlen(db->gateway_secret));
-		dvc__free(db->gateway_secret);
-	}
-	dvc_calendar_free(db->owned_calendar);
-	dvc__proof_keys_free(db->proof);
-	dvc__free(db);
+	db->sql = NULL;
 }
 
 int dvc_schema_version(dvc_db *db, int *out)

@@ -1,7 +1,7 @@
 /* Dossier tables: the live row, codes, the journal, and the per-version
- * routing data the lifecycle needs. */
+ * rows of a procedure version that the lifecycle needs (proc_rt.c caches
+ * and completes them). */
 #include "store_internal.h"
-#include "dvc/eform.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,10 +23,8 @@ static const char SQL_RT_FEES[] =
 	"SELECT kind, amount FROM procedure_fee WHERE version_id = ?1 ORDER BY seq";
 static const char SQL_RT_ROUTE[] =
 	"SELECT unit, role, share FROM procedure_route_step WHERE version_id = ?1 ORDER BY seq";
-/* The People's Committee whose one-stop desk receives and whose leader
- * signs (default route): the nearest committee at or above the agency (a
- * commune's own committee for a commune procedure), else, in data without
- * agency kinds, the root of its parent chain. */
+/* The nearest committee at or above the agency, else, in data without
+ * agency kinds, the root of its parent chain (proc_rt.c's default route). */
 static const char SQL_ROOT_AGENCY[] =
 	"WITH RECURSIVE up(code, parent, kind, depth) AS ("
 	"  SELECT code, parent, kind, 0 FROM agency WHERE code = ?1"
@@ -35,21 +33,22 @@ static const char SQL_ROOT_AGENCY[] =
 	" SELECT code FROM up"
 	" ORDER BY CASE WHEN kind = 'committee' THEN depth ELSE 100 - depth END LIMIT 1";
 
-static void rt_free(dvc__proc_rt *rt)
+/* Freed here only on a load that failed: the form is not compiled yet. */
+static void rt_unload(dvc__proc_rt *rt)
 {
 	if (!rt)
 		return;
-	dvc_eform_free(rt->form);
 	dvc__free(rt->form_schema);
 	dvc__free(rt->name);
 	dvc__free(rt);
 }
 
-static int load_rt(dvc_db *db, int64_t vid, dvc__proc_rt **out)
+int dvc__store_rt_load(dvc_db *db, int64_t vid, dvc__proc_rt **out)
 {
 	sqlite3_stmt *st = dvc__stmt(db, SQL_RT_VERSION);
 	dvc__proc_rt *rt = NULL;
 	int rc;
+	*out = NULL;
 	if (!st)
 		return dvc_error_last()->code;
 	sqlite3_bind_int64(st, 1, vid);
@@ -76,22 +75,17 @@ static int load_rt(dvc_db *db, int64_t vid, dvc__proc_rt **out)
 	    (sqlite3_column_type(st, 11) != SQLITE_NULL &&
 	     dvc__col_copy(db, st, 11, rt->served_kind, sizeof rt->served_kind, "agency kind"))) {
 		sqlite3_reset(st);
-		rt_free(rt);
+		rt_unload(rt);
 		return dvc_error_last()->code;
 	}
 	if (!(rt->name = dvc__strdup(sqlite3_column_text(st, 9) ? (const char *)sqlite3_column_text(st, 9) : "")) ||
 	    (sqlite3_column_type(st, 8) != SQLITE_NULL &&
 	     !(rt->form_schema = dvc__strdup((const char *)sqlite3_column_text(st, 8))))) {
 		sqlite3_reset(st);
-		rt_free(rt);
+		rt_unload(rt);
 		return dvc__oom();
 	}
 	sqlite3_reset(st);
-	/* versions are immutable: compile the form once per handle (a schema that
-	 * fails to compile stays NULL and each submission reports it) */
-	if (rt->form_schema &&
-	    dvc_eform_compile(&rt->form, rt->form_schema, strlen(rt->form_schema)) != DVC_OK)
-		rt->form = NULL;
 
 	if (!(st = dvc__stmt(db, SQL_RT_FEES)))
 		goto fail;
@@ -137,115 +131,49 @@ static int load_rt(dvc_db *db, int64_t vid, dvc__proc_rt **out)
 		dvc__store_err(db, rc, "loading a route");
 		goto fail;
 	}
-	if (rt->n_steps == 0) {
-		/* default route: desk and signing at the root agency, work at the agency */
-		char root[DVC__CODE_SIZE];
-		if (!(st = dvc__stmt(db, SQL_ROOT_AGENCY)))
-			goto fail;
-		sqlite3_bind_text(st, 1, rt->agency, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			rc = dvc__col_copy(db, st, 0, root, sizeof root, "agency code");
-		} else if (rc == SQLITE_DONE) {
-			memcpy(root, rt->agency, sizeof root);
-			rc = DVC_OK;
-		} else {
-			rc = dvc__store_err(db, rc, "finding the root agency");
-		}
-		sqlite3_reset(st);
-		if (rc != DVC_OK)
-			goto fail;
-		snprintf(rt->steps[0].unit, sizeof rt->steps[0].unit, "%s", root);
-		rt->steps[0].role = DVC_ROLE_RECEPTION;
-		rt->steps[0].share = 10;
-		snprintf(rt->steps[1].unit, sizeof rt->steps[1].unit, "%s", rt->agency);
-		rt->steps[1].role = DVC_ROLE_SPECIALIST;
-		rt->steps[1].share = 70;
-		snprintf(rt->steps[2].unit, sizeof rt->steps[2].unit, "%s", root);
-		rt->steps[2].role = DVC_ROLE_SIGNING_LEADER;
-		rt->steps[2].share = 20;
-		rt->n_steps = 3;
-	}
-	/* each unit's validity, so that a submission can refuse a route through
-	 * an agency that has ceased (or not yet started) on its day */
-	for (size_t i = 0; i < rt->n_steps; i++) {
-		rc = dvc__store_agency_validity(db, rt->steps[i].unit, rt->steps[i].valid_from,
-						rt->steps[i].valid_to);
-		if (rc < 0)
-			goto fail;
-	}
 	*out = rt;
 	return DVC_OK;
 fail:
-	rt_free(rt);
+	rt_unload(rt);
 	return dvc_error_last()->code;
 }
 
-int dvc__store_proc_rt(dvc_db *db, int64_t vid, const dvc__proc_rt **out)
+int dvc__store_root_agency(dvc_db *db, const char *agency, char root[DVC__CODE_SIZE])
 {
-	size_t slot = (size_t)vid % DVC_RT_CACHE;
-	dvc__proc_rt *rt = NULL;
+	sqlite3_stmt *st = dvc__stmt(db, SQL_ROOT_AGENCY);
 	int rc;
-	if (db->rt_cache[slot] && db->rt_cache[slot]->version_id == vid) {
-		*out = db->rt_cache[slot];
-		return DVC_OK;
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, agency, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		rc = dvc__col_copy(db, st, 0, root, DVC__CODE_SIZE, "agency code");
+	} else if (rc == SQLITE_DONE) {
+		snprintf(root, DVC__CODE_SIZE, "%s", agency);
+		rc = DVC_OK;
+	} else {
+		rc = dvc__store_err(db, rc, "finding the root agency");
 	}
-	if ((rc = load_rt(db, vid, &rt)) != DVC_OK)
-		return rc;
-	rt_free(db->rt_cache[slot]);
-	db->rt_cache[slot] = rt;
-	*out = rt;
-	return DVC_OK;
+	sqlite3_reset(st);
+	return rc;
 }
 
-void dvc__store_rt_cache_clear(dvc_db *db)
-{
-	for (size_t i = 0; i < DVC_RT_CACHE; i++) {
-		rt_free(db->rt_cache[i]);
-		db->rt_cache[i] = NULL;
-	}
-}
-
-int dvc__dossier_rt(dvc_db *db, const dvc__dossier *d, const dvc__proc_rt **out)
-{
-	const dvc__proc_rt *rt;
-	int rc;
-	if ((rc = dvc__store_proc_rt(db, d->version_id, &rt)) != DVC_OK)
-		return rc;
-	if (!d->desk[0] && !d->competent[0]) {
-		*out = rt;
-		return DVC_OK;
-	}
-	if (!db->rt_scratch && !(db->rt_scratch = dvc__malloc(sizeof *db->rt_scratch)))
-		return dvc__oom();
-	*db->rt_scratch = *rt;
-	for (size_t i = 0; i < rt->n_steps; i++) {
-		const char *u = rt->steps[i].role == DVC_ROLE_RECEPTION ? d->desk : d->competent;
-		if (*u)
-			snprintf(db->rt_scratch->steps[i].unit, sizeof rt->steps[i].unit, "%s", u);
-	}
-	*out = db->rt_scratch;
-	return DVC_OK;
-}
-
-int dvc__store_proc_rt_by_code(dvc_db *db, const char *code, const char *asof,
-			       const dvc__proc_rt **out)
+int dvc__store_version_at(dvc_db *db, const char *code, const char *asof, int64_t *vid)
 {
 	sqlite3_stmt *st = dvc__stmt(db, SQL_RT_BY_CODE);
-	int64_t vid;
 	int rc;
+	*vid = 0;
 	if (!st)
 		return dvc_error_last()->code;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, asof, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	vid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	if (rc == SQLITE_ROW)
+		*vid = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
 		return dvc__err(DVC_ENOTFOUND, "procedure", "no procedure %.64s in force on %s", code, asof);
-	if (rc != SQLITE_ROW)
-		return dvc__store_err(db, rc, "looking up a procedure");
-	return dvc__store_proc_rt(db, vid, out);
+	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "looking up a procedure");
 }
 
 /* ---- codes ---- */

@@ -50,16 +50,19 @@ struct dvc_db {
 	struct dvc__templates *templates;
 	/* officers acting through this handle (store_account.c) */
 	struct dvc__officer_row *officer_cache;
-	/* per-version routing data, cached: versions are immutable */
-	struct dvc__proc_rt *rt_cache[DVC_RT_CACHE];
-	/* one dossier's route (dvc__dossier_rt): a copy of a cached version's
-	 * whose units are those of the dossier; it borrows the copied pointers */
-	struct dvc__proc_rt *rt_scratch;
+	/* per-version routing data, cached (proc_rt.c) */
+	struct dvc__rt_cache *rt;
 	struct {
 		const char *key; /* the SQL text's address identifies the statement */
 		sqlite3_stmt *stmt;
 	} cache[DVC_STMT_CACHE];
 };
+
+/* Connect `db` to the SQLite file at `path` and bring its schema up to
+ * date (handle.c's dvc_open); on failure nothing stays open. */
+int dvc__store_open(dvc_db *db, const char *path, const dvc_open_opts *o);
+/* Finalize the statements, roll back an open transaction, disconnect. */
+void dvc__store_close(dvc_db *db);
 
 /* SQL of migration i (from schema i to i+1), for tests; NULL past the last. */
 const char *dvc__store_migration(int i);
@@ -189,11 +192,20 @@ typedef struct dvc__proc_rt {
 	} fees[DVC_CATALOG_MAX_FEES];
 } dvc__proc_rt;
 
-/* Load (cached) by version id, or by procedure code in force on `asof`. */
-int dvc__store_proc_rt(dvc_db *db, int64_t version_id, const dvc__proc_rt **out);
-int dvc__store_proc_rt_by_code(dvc_db *db, const char *code, const char *asof,
-			       const dvc__proc_rt **out);
-void dvc__store_rt_cache_clear(dvc_db *db);
+/* The version's rows (no form compiled, no default route; steps as the
+ * catalog has them, possibly none), allocated; freed by the caller. */
+int dvc__store_rt_load(dvc_db *db, int64_t version_id, dvc__proc_rt **out);
+/* The nearest committee at or above `agency` (or its chain's root; or
+ * `agency` itself when it is not in the store). */
+int dvc__store_root_agency(dvc_db *db, const char *agency, char root[DVC__CODE_SIZE]);
+/* The id of procedure `code`'s version in force on `asof` (DVC_ENOTFOUND). */
+int dvc__store_version_at(dvc_db *db, const char *code, const char *asof, int64_t *version_id);
+
+/* (proc_rt.c) Load, cached, by version id or by procedure code in force on
+ * `asof`; the result stays valid until the handle closes. */
+int dvc__rt_get(dvc_db *db, int64_t version_id, const dvc__proc_rt **out);
+int dvc__rt_by_code(dvc_db *db, const char *code, const char *asof, const dvc__proc_rt **out);
+void dvc__rt_cache_free(dvc_db *db);
 
 /* Dossier flags (dossier.flags). */
 enum {

@@ -2,8 +2,10 @@
  * from the Unicode database so that no ICU dependency is needed for the small
  * slice of Unicode that Vietnamese uses. */
 #include "text.h"
+#include "dvc/payment.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "text_tables.h"
@@ -277,4 +279,36 @@ void dvc__unaccent(const char *str, size_t n, dvc_buf *out)
 		}
 		put_cp(out, c);
 	}
+}
+
+/* Line and column (1-based) of byte `pos` in `data`, for parse errors. */
+void dvc__line_col(const char *data, size_t pos, int *line, int *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < pos; i++) {
+		if (data[i] == '\n') {
+			++*line;
+			*col = 1;
+		} else if (((unsigned char)data[i] & 0xC0) != 0x80) {
+			++*col;
+		}
+	}
+}
+
+void dvc_vnd_format(int64_t amount, char out[DVC_VND_SIZE])
+{
+	char digits[24];
+	/* in unsigned arithmetic, so that INT64_MIN has a magnitude too */
+	uint64_t v = amount < 0 ? 0 - (uint64_t)amount : (uint64_t)amount;
+	int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)v);
+	size_t k = 0;
+	if (amount < 0)
+		out[k++] = '-';
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			out[k++] = '.'; /* Vietnamese groups thousands with a dot */
+		out[k++] = digits[i];
+	}
+	out[k] = '\0';
 }
