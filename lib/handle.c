@@ -1,6 +1,8 @@
-/* The store handle: dvc_open() lets the store connect and migrate, and
- * dvc_close() lets every module release what it keeps on the handle. This
- * file sits above them all, so that no module has to call another's free. */
+/* The store handle: dvc_open() lets the store connect and migrate,
+ * dvc_close() lets every module release what it keeps on the handle, and
+ * the caller's transactions (dvc_begin/commit/rollback) end with the
+ * journal's deferred checkpoints flushed or discarded. This file sits above
+ * every module, so that none has to call another's hooks. */
 #include "dvc/calendar.h"
 #include "notify_internal.h"
 #include "proof_internal.h"
@@ -61,3 +63,70 @@ void dvc_close(dvc_db *db)
 	dvc__proof_keys_free(db->proof);
 	dvc__free(db);
 }
+
+/* ---- the caller's transactions ---- */
+
+int dvc_begin(dvc_db *db)
+{
+	int rc;
+	if (!db)
+		return dvc__err(DVC_EINVAL, NULL, "no store");
+	if (db->explicit_txn)
+		return dvc__err(DVC_ETXN, NULL, "a transaction is already open on this handle");
+	if ((rc = dvc__store_exec(db, "BEGIN IMMEDIATE", "starting a transaction")) != DVC_OK)
+		return rc;
+	db->explicit_txn = 1;
+	db->txn_aborted = 0;
+	return DVC_OK;
+}
+
+/* Roll back what is left of an explicit transaction; SQLite may already
+ * have done it, so the error of a ROLLBACK without a transaction is moot. */
+static void end_aborted(dvc_db *db)
+{
+	dvc__proof_discard(db);
+	dvc__store_rollback_quiet(db);
+	db->explicit_txn = 0;
+	db->txn_aborted = 0;
+}
+
+int dvc_commit(dvc_db *db)
+{
+	int rc;
+	if (!db)
+		return dvc__err(DVC_EINVAL, NULL, "no store");
+	if (!db->explicit_txn)
+		return dvc__err(DVC_ETXN, NULL, "commit without dvc_begin()");
+	if (db->txn_aborted) {
+		/* committing the rest would keep half of the failed call */
+		char why[sizeof db->txn_abort_why];
+		memcpy(why, db->txn_abort_why, sizeof why);
+		end_aborted(db);
+		return dvc__err(DVC_ETXN, NULL, "nothing committed: the transaction was rolled back "
+				"because %s", why);
+	}
+	/* the journal checkpoints deferred in the transaction (proof.c) */
+	if ((rc = dvc__proof_flush(db)) != DVC_OK)
+		return rc; /* still open: the caller may retry or roll back */
+	if ((rc = dvc__store_exec(db, "COMMIT", "committing")) != DVC_OK)
+		return rc; /* still open (e.g. busy): the caller may retry or roll back */
+	db->explicit_txn = 0;
+	return DVC_OK;
+}
+
+int dvc_rollback(dvc_db *db)
+{
+	if (!db)
+		return dvc__err(DVC_EINVAL, NULL, "no store");
+	if (!db->explicit_txn)
+		return dvc__err(DVC_ETXN, NULL, "rollback without dvc_begin()");
+	if (db->txn_aborted) {
+		end_aborted(db);
+		return DVC_OK;
+	}
+	db->explicit_txn = 0;
+	dvc__proof_discard(db);
+	return dvc__store_exec(db, "ROLLBACK", "rolling back");
+}
+
+int dvc_in_transaction(const dvc_db *db) { return db && db->explicit_txn; }

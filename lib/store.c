@@ -380,71 +380,15 @@ int dvc_schema_version(dvc_db *db, int *out)
 	return user_version(db, out);
 }
 
-int dvc_begin(dvc_db *db)
-{
-	int rc;
-	if (!db)
-		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if (db->explicit_txn)
-		return dvc__err(DVC_ETXN, NULL, "a transaction is already open on this handle");
-	if ((rc = exec(db, "BEGIN IMMEDIATE", "starting a transaction")) != DVC_OK)
-		return rc;
-	db->explicit_txn = 1;
-	db->txn_aborted = 0;
-	return DVC_OK;
-}
+int dvc__store_exec(dvc_db *db, const char *sql, const char *what) { return exec(db, sql, what); }
 
-/* Roll back what is left of an explicit transaction; SQLite may already
- * have done it, so the error of a ROLLBACK without a transaction is moot. */
-static void end_aborted(dvc_db *db)
+void dvc__store_rollback_quiet(dvc_db *db)
 {
-	dvc__proof_discard(db);
+	/* SQLite may already have rolled back: then there is nothing to end */
 	if (!sqlite3_get_autocommit(db->sql))
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
-	db->explicit_txn = 0;
-	db->txn_aborted = 0;
 }
 
-int dvc_commit(dvc_db *db)
-{
-	int rc;
-	if (!db)
-		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if (!db->explicit_txn)
-		return dvc__err(DVC_ETXN, NULL, "commit without dvc_begin()");
-	if (db->txn_aborted) {
-		/* committing the rest would keep half of the failed call */
-		char why[sizeof db->txn_abort_why];
-		memcpy(why, db->txn_abort_why, sizeof why);
-		end_aborted(db);
-		return dvc__err(DVC_ETXN, NULL, "nothing committed: the transaction was rolled back "
-				"because %s", why);
-	}
-	/* the journal checkpoints deferred in the transaction (proof.c) */
-	if ((rc = dvc__proof_flush(db)) != DVC_OK)
-		return rc; /* still open: the caller may retry or roll back */
-	if ((rc = exec(db, "COMMIT", "committing")) != DVC_OK)
-		return rc; /* still open (e.g. busy): the caller may retry or roll back */
-	db->explicit_txn = 0;
-	return DVC_OK;
-}
-
-int dvc_rollback(dvc_db *db)
-{
-	if (!db)
-		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if (!db->explicit_txn)
-		return dvc__err(DVC_ETXN, NULL, "rollback without dvc_begin()");
-	if (db->txn_aborted) {
-		end_aborted(db);
-		return DVC_OK;
-	}
-	db->explicit_txn = 0;
-	dvc__proof_discard(db);
-	return exec(db, "ROLLBACK", "rolling back");
-}
-
-int dvc_in_transaction(const dvc_db *db) { return db && db->explicit_txn; }
 
 /* Transaction control runs on every write: prepared once per handle. */
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";

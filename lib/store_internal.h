@@ -61,6 +61,10 @@ struct dvc_db {
 /* Connect `db` to the SQLite file at `path` and bring its schema up to
  * date (handle.c's dvc_open); on failure nothing stays open. */
 int dvc__store_open(dvc_db *db, const char *path, const dvc_open_opts *o);
+/* Run SQL without rows (BEGIN, COMMIT, ...); DVC_OK or the mapped error. */
+int dvc__store_exec(dvc_db *db, const char *sql, const char *what);
+/* Roll back whatever transaction SQLite still has open, ignoring errors. */
+void dvc__store_rollback_quiet(dvc_db *db);
 /* Finalize the statements, roll back an open transaction, disconnect. */
 void dvc__store_close(dvc_db *db);
 

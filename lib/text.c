@@ -281,21 +281,6 @@ void dvc__unaccent(const char *str, size_t n, dvc_buf *out)
 	}
 }
 
-/* Line and column (1-based) of byte `pos` in `data`, for parse errors. */
-void dvc__line_col(const char *data, size_t pos, int *line, int *col)
-{
-	*line = 1;
-	*col = 1;
-	for (size_t i = 0; i < pos; i++) {
-		if (data[i] == '\n') {
-			++*line;
-			*col = 1;
-		} else if (((unsigned char)data[i] & 0xC0) != 0x80) {
-			++*col;
-		}
-	}
-}
-
 void dvc_vnd_format(int64_t amount, char out[DVC_VND_SIZE])
 {
 	char digits[24];
