@@ -28,138 +28,186 @@ typedef struct bundle {
 	dvc_arena arena;
 } bundle;
 
-/* ---- writing ---- */
+/* ---- writing ----
+ *
+ * Written by hand into a dvc_buf rather than through cJSON: the text is the
+ * bundle's canonical form, so it must not depend on a JSON library's
+ * printing, and an allocation failure must fail the whole bundle (dvc_buf's
+ * sticky oom), never drop a field. One member a line, tab-indented. */
 
-static cJSON *raw_int(int64_t v)
+static void put_str(dvc_buf *b, const char *s)
 {
-	char b[24];
-	snprintf(b, sizeof b, "%lld", (long long)v);
-	return cJSON_CreateRaw(b);
+	if (!s) {
+		dvc_buf_puts(b, "null");
+		return;
+	}
+	dvc_buf_putc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': dvc_buf_puts(b, "\\\""); break;
+		case '\\': dvc_buf_puts(b, "\\\\"); break;
+		case '\n': dvc_buf_puts(b, "\\n"); break;
+		case '\r': dvc_buf_puts(b, "\\r"); break;
+		case '\t': dvc_buf_puts(b, "\\t"); break;
+		default:
+			if (*p < 0x20)
+				dvc_buf_printf(b, "\\u%04x", *p);
+			else
+				dvc_buf_putc(b, (char)*p);
+		}
+	}
+	dvc_buf_putc(b, '"');
 }
 
-static cJSON *hex(const unsigned char *p, size_t n)
+static void put_hex(dvc_buf *b, const unsigned char *p, size_t n)
 {
-	char b[2 * 64 + 1];
-	if (!p)
-		return cJSON_CreateNull();
-	sodium_bin2hex(b, sizeof b, p, n);
-	return cJSON_CreateString(b);
+	static const char digits[] = "0123456789abcdef";
+	if (!p) {
+		dvc_buf_puts(b, "null");
+		return;
+	}
+	dvc_buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		dvc_buf_putc(b, digits[p[i] >> 4]);
+		dvc_buf_putc(b, digits[p[i] & 15]);
+	}
+	dvc_buf_putc(b, '"');
 }
 
-static cJSON *str_or_null(const char *s)
+/* `"key": ` at `depth` tabs, after the previous member's comma */
+static void member(dvc_buf *b, int depth, int *first, const char *key)
 {
-	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+	dvc_buf_puts(b, *first ? "\n" : ",\n");
+	*first = 0;
+	for (int i = 0; i < depth; i++)
+		dvc_buf_putc(b, '\t');
+	dvc_buf_printf(b, "\"%s\": ", key);
 }
 
-static cJSON *key_id(const unsigned char *pk)
+static void m_int(dvc_buf *b, int depth, int *first, const char *key, int64_t v)
+{
+	member(b, depth, first, key);
+	dvc_buf_printf(b, "%lld", (long long)v);
+}
+
+static void m_str(dvc_buf *b, int depth, int *first, const char *key, const char *v)
+{
+	member(b, depth, first, key);
+	put_str(b, v);
+}
+
+static void m_hex(dvc_buf *b, int depth, int *first, const char *key, const unsigned char *p, size_t n)
+{
+	member(b, depth, first, key);
+	put_hex(b, p, n);
+}
+
+static void m_key_id(dvc_buf *b, int depth, int *first, const unsigned char *pk)
 {
 	char id[DVC_PROOF_KEY_ID_SIZE];
-	if (!pk)
-		return cJSON_CreateNull();
-	dvc__key_id(pk, id);
-	return cJSON_CreateString(id);
+	if (pk)
+		dvc__key_id(pk, id);
+	m_str(b, depth, first, "key_id", pk ? id : NULL);
+}
+
+static void close_obj(dvc_buf *b, int depth)
+{
+	dvc_buf_putc(b, '\n');
+	for (int i = 0; i < depth; i++)
+		dvc_buf_putc(b, '\t');
+	dvc_buf_putc(b, '}');
 }
 
 static const char *name_or(const char *n) { return n ? n : "?"; }
 
 /* One entry: its readable fields, then its canonical bytes, hash, signature. */
-static cJSON *entry_json(const char *code, const dvc__journal_row *j, const unsigned char prev[32])
+static void entry_write(dvc_buf *b, const char *code, const dvc__journal_row *j,
+			const unsigned char prev[32])
 {
-	cJSON *e = cJSON_CreateObject();
 	dvc_buf canon = DVC_BUF_INIT;
 	unsigned char h[32];
-	char *chex;
-	if (!e)
-		return NULL;
-	cJSON_AddItemToObject(e, "seq", raw_int(j->seq));
-	cJSON_AddItemToObject(e, "format", raw_int(j->format));
-	cJSON_AddItemToObject(e, "at", raw_int(j->at));
-	cJSON_AddItemToObject(e, "actor", str_or_null(j->actor));
-	cJSON_AddItemToObject(e, "unit", str_or_null(j->unit));
-	cJSON_AddItemToObject(e, "action", cJSON_CreateString(name_or(dvc_action_name(j->action))));
-	cJSON_AddItemToObject(e, "from", cJSON_CreateString(name_or(dvc_state_name(j->from))));
-	cJSON_AddItemToObject(e, "to", cJSON_CreateString(name_or(dvc_state_name(j->to))));
-	cJSON_AddItemToObject(e, "note", str_or_null(j->note));
-	cJSON_AddItemToObject(e, "payload_sha256", hex(j->payload_digest, 32));
+	int f = 1;
+	dvc_buf_puts(b, "\t\t{");
+	m_int(b, 3, &f, "seq", j->seq);
+	m_int(b, 3, &f, "format", j->format);
+	m_int(b, 3, &f, "at", j->at);
+	m_str(b, 3, &f, "actor", j->actor);
+	m_str(b, 3, &f, "unit", j->unit);
+	m_str(b, 3, &f, "action", name_or(dvc_action_name(j->action)));
+	m_str(b, 3, &f, "from", name_or(dvc_state_name(j->from)));
+	m_str(b, 3, &f, "to", name_or(dvc_state_name(j->to)));
+	m_str(b, 3, &f, "note", j->note);
+	m_hex(b, 3, &f, "payload_sha256", j->payload_digest, 32);
 	if (j->format >= 2) {
-		cJSON_AddItemToObject(e, "version", raw_int(j->rev));
-		cJSON_AddItemToObject(e, "fee_due", raw_int(j->fee_due));
-		cJSON_AddItemToObject(e, "fee_paid", raw_int(j->fee_paid));
-		cJSON_AddItemToObject(e, "fee_refunded", raw_int(j->fee_refunded));
+		m_int(b, 3, &f, "version", j->rev);
+		m_int(b, 3, &f, "fee_due", j->fee_due);
+		m_int(b, 3, &f, "fee_paid", j->fee_paid);
+		m_int(b, 3, &f, "fee_refunded", j->fee_refunded);
 	}
-	cJSON_AddItemToObject(e, "key", hex(j->pubkey, 32));
-	cJSON_AddItemToObject(e, "key_id", key_id(j->pubkey));
+	m_hex(b, 3, &f, "key", j->pubkey, 32);
+	m_key_id(b, 3, &f, j->pubkey);
 	dvc__journal_hash(code, j, prev, h, &canon);
-	if (canon.oom || !(chex = dvc__malloc(2 * canon.len + 1))) {
-		dvc_buf_free(&canon);
-		cJSON_Delete(e);
-		return NULL;
-	}
-	sodium_bin2hex(chex, 2 * canon.len + 1, (const unsigned char *)canon.ptr, canon.len);
+	if (canon.oom)
+		b->oom = true;
+	else
+		m_hex(b, 3, &f, "canonical", (const unsigned char *)canon.ptr, canon.len);
 	dvc_buf_free(&canon);
-	cJSON_AddItemToObject(e, "canonical", cJSON_CreateString(chex));
-	dvc__free(chex);
-	cJSON_AddItemToObject(e, "hash", hex(j->hash, 32));
-	cJSON_AddItemToObject(e, "signature", hex(j->sig, 64));
-	return e;
+	m_hex(b, 3, &f, "hash", j->hash, 32);
+	m_hex(b, 3, &f, "signature", j->sig, 64);
+	close_obj(b, 2);
 }
 
 /* The whole bundle; *out is NUL-terminated, ends with a newline. */
 static int bundle_write(const bundle *b, char **out, size_t *len)
 {
 	static const unsigned char zero[32];
-	cJSON *o = cJSON_CreateObject(), *a, *r, *c;
 	const unsigned char *prev = zero;
-	char *text;
-	size_t n;
-	if (!o)
-		return dvc__oom();
-	cJSON_AddItemToObject(o, "format", cJSON_CreateString(BUNDLE_FORMAT));
-	cJSON_AddItemToObject(o, "dossier", cJSON_CreateString(b->code));
-	r = cJSON_AddObjectToObject(o, "row");
-	if (r) {
-		cJSON_AddItemToObject(r, "state", cJSON_CreateString(name_or(dvc_state_name(b->row.state))));
-		cJSON_AddItemToObject(r, "version", raw_int(b->row.rev));
-		cJSON_AddItemToObject(r, "fee_due", raw_int(b->row.fee_due));
-		cJSON_AddItemToObject(r, "fee_paid", raw_int(b->row.fee_paid));
-		cJSON_AddItemToObject(r, "fee_refunded", raw_int(b->row.fee_refunded));
-		cJSON_AddItemToObject(r, "journal_length", raw_int(b->row.journal_seq));
-		cJSON_AddItemToObject(r, "journal_head", hex(b->row.journal_seq ? b->row.journal_head : NULL, 32));
-	}
-	a = cJSON_AddArrayToObject(o, "entries");
-	for (size_t i = 0; a && i < b->n; i++) {
-		cJSON *e = entry_json(b->code, &b->rows[i], prev);
-		if (!e) {
-			cJSON_Delete(o);
-			return dvc__oom();
-		}
-		cJSON_AddItemToArray(a, e);
+	dvc_buf t = DVC_BUF_INIT;
+	int f = 1, g = 1;
+	dvc_buf_putc(&t, '{');
+	m_str(&t, 1, &f, "format", BUNDLE_FORMAT);
+	m_str(&t, 1, &f, "dossier", b->code);
+	member(&t, 1, &f, "row");
+	dvc_buf_putc(&t, '{');
+	m_str(&t, 2, &g, "state", name_or(dvc_state_name(b->row.state)));
+	m_int(&t, 2, &g, "version", b->row.rev);
+	m_int(&t, 2, &g, "fee_due", b->row.fee_due);
+	m_int(&t, 2, &g, "fee_paid", b->row.fee_paid);
+	m_int(&t, 2, &g, "fee_refunded", b->row.fee_refunded);
+	m_int(&t, 2, &g, "journal_length", b->row.journal_seq);
+	m_hex(&t, 2, &g, "journal_head", b->row.journal_seq ? b->row.journal_head : NULL, 32);
+	close_obj(&t, 1);
+	member(&t, 1, &f, "entries");
+	dvc_buf_putc(&t, '[');
+	for (size_t i = 0; i < b->n; i++) {
+		dvc_buf_puts(&t, i ? ",\n" : "\n");
+		entry_write(&t, b->code, &b->rows[i], prev);
 		prev = b->rows[i].hash;
 	}
-	if (b->have_cp && (c = cJSON_AddObjectToObject(o, "checkpoint"))) {
-		cJSON_AddItemToObject(c, "seq", raw_int(b->cp.seq));
-		cJSON_AddItemToObject(c, "at", raw_int(b->cp.at));
-		cJSON_AddItemToObject(c, "head", hex(b->cp.head, 32));
-		cJSON_AddItemToObject(c, "key", hex(b->cp.pubkey, 32));
-		cJSON_AddItemToObject(c, "key_id", key_id(b->cp.pubkey));
-		cJSON_AddItemToObject(c, "signature", hex(b->cp.sig, 64));
+	dvc_buf_puts(&t, b->n ? "\n\t]" : "]");
+	member(&t, 1, &f, "checkpoint");
+	if (b->have_cp) {
+		g = 1;
+		dvc_buf_putc(&t, '{');
+		m_int(&t, 2, &g, "seq", b->cp.seq);
+		m_int(&t, 2, &g, "at", b->cp.at);
+		m_hex(&t, 2, &g, "head", b->cp.head, 32);
+		m_hex(&t, 2, &g, "key", b->cp.pubkey, 32);
+		m_key_id(&t, 2, &g, b->cp.pubkey);
+		m_hex(&t, 2, &g, "signature", b->cp.sig, 64);
+		close_obj(&t, 1);
 	} else {
-		cJSON_AddNullToObject(o, "checkpoint");
+		dvc_buf_puts(&t, "null");
 	}
-	text = cJSON_Print(o);
-	cJSON_Delete(o);
-	if (!text)
-		return dvc__oom();
-	n = strlen(text);
-	if (!(*out = dvc__malloc(n + 2))) {
-		cJSON_free(text);
+	close_obj(&t, 0);
+	dvc_buf_putc(&t, '\n');
+	if (t.oom) {
+		dvc_buf_free(&t);
 		return dvc__oom();
 	}
-	memcpy(*out, text, n);
-	(*out)[n] = '\n';
-	(*out)[n + 1] = '\0';
-	cJSON_free(text);
-	*len = n + 1;
+	*len = t.len;
+	if (!(*out = dvc_buf_detach(&t)))
+		return dvc__oom();
 	return DVC_OK;
 }
 
@@ -325,8 +373,9 @@ static int get_int(const cJSON *o, const char *key, int64_t *out, const char *wh
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 	char path[80];
 	snprintf(path, sizeof path, "%s.%s", where, key);
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble ||
-	    v->valuedouble > JSON_INT_MAX || v->valuedouble < -JSON_INT_MAX)
+	/* the range first: casting a larger double is undefined (fuzz_proof) */
+	if (!cJSON_IsNumber(v) || !(v->valuedouble <= JSON_INT_MAX && v->valuedouble >= -JSON_INT_MAX) ||
+	    v->valuedouble != (double)(int64_t)v->valuedouble)
 		return bad_bundle(path, "expected an integer");
 	*out = (int64_t)v->valuedouble;
 	return DVC_OK;
@@ -521,9 +570,13 @@ int dvc_proof_verify(const char *text, size_t len, const dvc_proof_verify_opts *
 					   &keys.trusted, &keys.n_trusted)) != DVC_OK)
 			goto out;
 	}
-	if (!(o = cJSON_ParseWithLength(text, len))) {
-		rc = bad_bundle(NULL, "malformed JSON");
-		goto out;
+	{
+		unsigned long failures = dvc__alloc_failures();
+		if (!(o = cJSON_ParseWithLength(text, len))) {
+			/* cJSON answers NULL for both: tell its out-of-memory apart */
+			rc = dvc__alloc_failures() != failures ? dvc__oom() : bad_bundle(NULL, "malformed JSON");
+			goto out;
+		}
 	}
 	if ((rc = read_bundle(&b, o)) != DVC_OK)
 		goto out;

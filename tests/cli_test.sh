@@ -379,7 +379,7 @@ sv proof export "$SC" >"$T/bundle.json" && ok || bad "proof export"
   && grep -q "^1 dossier verified" "$T/out" && ok || bad "proof verify: $(cat "$T/out")"
 "$DVC" --json proof verify "$T/bundle.json" >"$T/j.json" && json "assert d['anchored'] is False and d['keys']==['$KID'], d" \
   && ok || bad "proof verify --json: $(cat "$T/j.json")"
-sed 's/"to":\t"received"/"to":\t"returned"/' "$T/bundle.json" >"$T/bad.json"
+sed 's/"to": "received"/"to": "returned"/' "$T/bundle.json" >"$T/bad.json"
 cmp -s "$T/bundle.json" "$T/bad.json" && bad "the bundle edit changed nothing"
 expect_fail "a changed bundle" DVC_E proof verify "$T/bad.json"
 printf '0000000000000000000000000000000000000000000000000000000000000001\n' >"$T/other"

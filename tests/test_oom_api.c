@@ -424,6 +424,33 @@ static int c_list(dvc_db *db)
 
 static int c_verify(dvc_db *db) { return dvc_dossier_verify(db, NULL, NULL); }
 
+/* Proof bundles: export, and verify one exported in the preparation (kept
+ * until the next preparation replaces it; the last stays reachable). */
+static char *oom_bundle;
+
+static int c_proof_export(dvc_db *db)
+{
+	char *out;
+	int rc = dvc_proof_export(db, d_last_step.code, &out);
+	if (rc == DVC_OK)
+		dvc_free(out);
+	return rc;
+}
+
+static int p_bundle(dvc_db *db)
+{
+	dvc_free(oom_bundle);
+	oom_bundle = NULL;
+	return dvc_proof_export(db, d_last_step.code, &oom_bundle);
+}
+
+static int c_proof_verify(dvc_db *db)
+{
+	dvc_journal_report r = DVC_JOURNAL_REPORT_INIT;
+	(void)db;
+	return dvc_proof_verify(oom_bundle, strlen(oom_bundle), NULL, &r);
+}
+
 static int c_payment_request(dvc_db *db)
 {
 	dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
@@ -634,6 +661,8 @@ static const oom_case cases[] = {
 	{"dvc_dossier_track", c_track, 0, NULL},
 	{"dvc_dossier_find", c_list, 0, NULL},
 	{"dvc_dossier_verify", c_verify, 0, NULL},
+	{"dvc_proof_export", c_proof_export, 0, NULL},
+	{"dvc_proof_verify", c_proof_verify, 0, p_bundle},
 	{"dvc_payment_request", c_payment_request, 0, NULL},
 	{"dvc_payment_callback", c_payment_callback, 0, NULL},
 	{"dvc_payment_sign", c_payment_sign, 0, NULL},
