@@ -571,12 +571,11 @@ int dvc_proof_verify(const char *text, size_t len, const dvc_proof_verify_opts *
 			goto out;
 	}
 	{
-		unsigned long failures = dvc__alloc_failures();
-		if (!(o = cJSON_ParseWithLength(text, len))) {
-			/* cJSON answers NULL for both: tell its out-of-memory apart */
-			rc = dvc__alloc_failures() != failures ? dvc__oom() : bad_bundle(NULL, "malformed JSON");
+		/* the one strict reader (json.c): values counted before cJSON
+		 * builds anything; a bundle's depth is 4 */
+		const dvc__json_limits lim = {DVC_PROOF_BUNDLE_MAX, 8, DVC_PROOF_BUNDLE_MAX / 8};
+		if ((rc = dvc__json_read(text, len, &lim, "the proof bundle", &o)) != DVC_OK)
 			goto out;
-		}
 	}
 	if ((rc = read_bundle(&b, o)) != DVC_OK)
 		goto out;

@@ -175,8 +175,9 @@ typedef struct dvc_proof_verify_opts {
  * @param opts    NULL: no trust list, signing not required
  * @param out     may be NULL; its `dossiers` is 1 when it verified
  * @return DVC_OK; DVC_EPARSE (not a bundle, or not in canonical form);
- *   DVC_ETOOBIG (over DVC_PROOF_BUNDLE_MAX); DVC_EVERSION (a newer bundle
- *   format); and the codes of dvc_journal_verify().
+ *   DVC_EUTF8 (not UTF-8 text); DVC_ETOOBIG (over DVC_PROOF_BUNDLE_MAX);
+ *   DVC_EVERSION (a newer bundle format); and the codes of
+ *   dvc_journal_verify().
  */
 DVC_API int dvc_proof_verify(const char *bundle, size_t len, const dvc_proof_verify_opts *opts,
 			     dvc_journal_report *out);

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.require_signed = (data[0] & 2) != 0;
 	doc = fuzz_cstr(data + 1, size - 1);
 	rc = dvc_proof_verify(doc, size - 1, &o, &r);
-	FUZZ_CHECK(rc == DVC_OK || rc == DVC_EPARSE || rc == DVC_ESIGNATURE || rc == DVC_ECORRUPT ||
+	FUZZ_CHECK(rc == DVC_OK || rc == DVC_EPARSE || rc == DVC_EUTF8 || rc == DVC_ESIGNATURE || rc == DVC_ECORRUPT ||
 		   rc == DVC_ETRUNCATED || rc == DVC_EVERSION || rc == DVC_ETOOBIG || rc == DVC_ENOMEM);
 	if (rc == DVC_OK) {
 		FUZZ_CHECK(r.dossiers == 1);
