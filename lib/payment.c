@@ -1,11 +1,15 @@
 /* Online payment: requests, signed gateway callbacks (HMAC-SHA512 over the
  * sorted parameters), idempotent confirmation. */
 #include "dvc/payment.h"
+#include "dvc/calendar.h"
 #include "dvc/dossier.h"
 #include "notify_internal.h"
 #include "store_internal.h"
 
+#include <cjson/cJSON.h>
+#include <errno.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,10 +34,16 @@ int dvc_payment_set_gateway(dvc_db *db, const char *name, const char *secret)
 	return DVC_OK;
 }
 
-void dvc_payment_set_expiry(dvc_db *db, int64_t seconds)
+int dvc_payment_set_expiry(dvc_db *db, int64_t seconds)
 {
-	if (db && seconds > 0)
-		db->payment_expiry = seconds;
+	if (!db)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_payment_set_expiry needs a store");
+	/* a huge expiry overflowed into a negative expires_at */
+	if (seconds < 1 || seconds > DVC_PAYMENT_EXPIRY_MAX)
+		return dvc__err(DVC_ERANGE, "seconds", "a payment request's expiry must be 1..%d seconds, "
+				"not %lld", DVC_PAYMENT_EXPIRY_MAX, (long long)seconds);
+	db->payment_expiry = seconds;
+	return DVC_OK;
 }
 
 static int level4(const dvc__proc_rt *rt)
@@ -61,6 +71,9 @@ static int request(dvc_db *db, const char *code, dvc_payment_request_info *out)
 	if (d.fee_exempt)
 		return dvc__err(DVC_ETRANSITION, "code", "dossier %s is exempt from fees", d.code);
 	due = d.fee_due - d.fee_paid;
+	if (due > DVC_AMOUNT_MAX)
+		return dvc__err(DVC_ERANGE, "code", "dossier %s owes more than %lld VND", d.code,
+				(long long)DVC_AMOUNT_MAX);
 	if (due <= 0)
 		return dvc__err(DVC_ETRANSITION, "code", "nothing is due on dossier %s", d.code);
 	if ((rc = dvc__store_payment_count(db, d.id, &n)) != DVC_OK)
@@ -73,7 +86,12 @@ static int request(dvc_db *db, const char *code, dvc_payment_request_info *out)
 	snprintf(out->reference, sizeof out->reference, "DVC%lldT%lld", (long long)d.id,
 		 (long long)(n + 1));
 	out->amount = due;
-	out->expires_at = now + (db->payment_expiry ? db->payment_expiry : DEFAULT_EXPIRY);
+	{
+		int64_t ttl = db->payment_expiry ? db->payment_expiry : DEFAULT_EXPIRY;
+		if (now > INT64_MAX - ttl)
+			return dvc__err(DVC_ERANGE, NULL, "the clock is too far ahead for an expiry");
+		out->expires_at = now + ttl;
+	}
 	return dvc__store_payment_insert(db, d.id, out->reference, DVC__PAY_KIND_PAYMENT, due,
 					 DVC__PAY_REQUESTED, db->gateway_name, now, out->expires_at);
 }
@@ -263,20 +281,46 @@ int dvc_payment_sign(const char *query, const char *secret, char **out)
 	return rc;
 }
 
+/* 0, -1 malformed, -2 out of range (strtoll would clamp it silently) */
 static int parse_amount(const char *s, int64_t *out)
 {
 	char *end;
 	long long v;
-	if (!s || !*s)
+	if (!s || !*s || *s < '0' || *s > '9')
 		return -1;
+	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (*end || v < 0)
 		return -1;
+	if (errno == ERANGE || v / 100 > DVC_AMOUNT_MAX)
+		return -2;
 	*out = v;
 	return 0;
 }
 
-static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payment_result *out)
+static const char *const review_names[] = {"superseded", "expired", "declined", "dossier_closed",
+					   "already_paid"};
+
+/* A success the dossier cannot take: the request keeps the gateway's
+ * transaction number and time, in the review state of `state`, and the call
+ * still fails with the error already set (the caller commits the mark). */
+static int keep_trace(dvc_db *db, const dvc__payment_row *pay, int state, const char *txn,
+		      dvc_time now, int *keep)
+{
+	dvc_error e = *dvc_error_last();
+	char msg[512], path[128];
+	int rc;
+	snprintf(msg, sizeof msg, "%s; the gateway's payment%s%s is kept for refund or review (%s)",
+		 e.message, txn ? " " : "", txn ? txn : "", review_names[state - DVC__PAY_REVIEW_SUPERSEDED]);
+	snprintf(path, sizeof path, "%s", e.path ? e.path : "");
+	if ((rc = dvc__store_payment_update(db, pay->id, state, txn, now)) != DVC_OK)
+		return rc;
+	*keep = 1;
+	return dvc__err(e.code, path[0] ? path : NULL, "%s", msg);
+}
+
+static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payment_result *out,
+		    int *keep)
 {
 	const char *ref = get(p, n, "vnp_TxnRef"), *amount_s = get(p, n, "vnp_Amount");
 	const char *resp = get(p, n, "vnp_ResponseCode"), *status = get(p, n, "vnp_TransactionStatus");
@@ -287,6 +331,7 @@ static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payme
 	dvc_time now;
 	int64_t amount;
 	int rc;
+	bool success;
 
 	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		return rc;
@@ -315,7 +360,9 @@ static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payme
 	if (!level4(rt))
 		return dvc__err(DVC_ESERVICELEVEL, "vnp_TxnRef", "procedure %s takes no online payment",
 				rt->code);
-	if (parse_amount(amount_s, &amount) != 0 || amount % 100 != 0)
+	if ((rc = parse_amount(amount_s, &amount)) == -2)
+		return dvc__err(DVC_ERANGE, "vnp_Amount", "amount out of range");
+	if (rc != 0 || amount % 100 != 0)
 		return dvc__err(DVC_EINVAL, "vnp_Amount", "malformed amount");
 	if (amount / 100 != pay.amount)
 		return dvc__err(DVC_EAMOUNT, "vnp_Amount", "paid %lld VND but %lld VND were requested",
@@ -327,18 +374,35 @@ static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payme
 		out->outcome = DVC_PAYMENT_DUPLICATE; /* replay: nothing more to do */
 		return DVC_OK;
 	}
-	if (pay.state != DVC__PAY_REQUESTED)
-		return dvc__err(DVC_ETRANSITION, "vnp_TxnRef", "payment %s is closed", pay.reference);
-	if (now > pay.expires_at)
-		return dvc__err(DVC_EEXPIRED, "vnp_TxnRef", "payment request %s expired", pay.reference);
-	if (!resp || strcmp(resp, "00") != 0 || (status && strcmp(status, "00") != 0)) {
+	success = resp && strcmp(resp, "00") == 0 && (!status || strcmp(status, "00") == 0);
+	/* Past here a success that cannot be applied is money the gateway
+	 * took: refused for the dossier, yet kept (keep_trace). */
+	if (pay.state >= DVC__PAY_REVIEW_SUPERSEDED && pay.state <= DVC__PAY_REVIEW_PAID)
+		return dvc__err(DVC_ETRANSITION, "vnp_TxnRef", "payment %s is kept for refund or review "
+				"(%s)", pay.reference, review_names[pay.state - DVC__PAY_REVIEW_SUPERSEDED]);
+	if (pay.state != DVC__PAY_REQUESTED) {
+		rc = dvc__err(DVC_ETRANSITION, "vnp_TxnRef", "payment %s is closed", pay.reference);
+		return success ? keep_trace(db, &pay, pay.state == DVC__PAY_SUPERSEDED
+					    ? DVC__PAY_REVIEW_SUPERSEDED : DVC__PAY_REVIEW_DECLINED,
+					    txn, now, keep)
+			       : rc;
+	}
+	if (now > pay.expires_at) {
+		rc = dvc__err(DVC_EEXPIRED, "vnp_TxnRef", "payment request %s expired", pay.reference);
+		return success ? keep_trace(db, &pay, DVC__PAY_REVIEW_EXPIRED, txn, now, keep) : rc;
+	}
+	if (!success) {
 		out->outcome = DVC_PAYMENT_DECLINED;
 		return dvc__store_payment_update(db, pay.id, DVC__PAY_DECLINED, txn, now);
 	}
-	if (dvc_state_is_final(d.state))
-		return dvc__err(DVC_ETRANSITION, "vnp_TxnRef", "dossier %s is closed", d.code);
-	if (d.fee_paid + pay.amount > d.fee_due)
-		return dvc__err(DVC_ETRANSITION, "vnp_TxnRef", "dossier %s is already paid", d.code);
+	if (dvc_state_is_final(d.state)) {
+		dvc__err(DVC_ETRANSITION, "vnp_TxnRef", "dossier %s is closed", d.code);
+		return keep_trace(db, &pay, DVC__PAY_REVIEW_CLOSED, txn, now, keep);
+	}
+	if (d.fee_paid + pay.amount > d.fee_due) {
+		dvc__err(DVC_ETRANSITION, "vnp_TxnRef", "dossier %s is already paid", d.code);
+		return keep_trace(db, &pay, DVC__PAY_REVIEW_PAID, txn, now, keep);
+	}
 	out->outcome = DVC_PAYMENT_PAID;
 	if ((rc = dvc__store_payment_update(db, pay.id, DVC__PAY_PAID, txn, now)) != DVC_OK)
 		return rc;
@@ -402,8 +466,24 @@ int dvc_payment_callback(dvc_db *db, const char *query, dvc_payment_result *out)
 		rc = dvc__err(DVC_ESIGNATURE, "vnp_SecureHash", "the callback signature does not match");
 		goto done;
 	}
-	if ((rc = dvc__write_begin(db)) == DVC_OK)
-		rc = dvc__write_end(db, callback(db, p, n, query, out));
+	if ((rc = dvc__write_begin(db)) == DVC_OK) {
+		int keep = 0;
+		rc = callback(db, p, n, query, out, &keep);
+		if (keep) {
+			/* refused, but the trace is committed: keep the error across it */
+			dvc_error e = *dvc_error_last();
+			char msg[512], path[128];
+			int w;
+			snprintf(msg, sizeof msg, "%s", e.message);
+			snprintf(path, sizeof path, "%s", e.path ? e.path : "");
+			if ((w = dvc__write_end(db, DVC_OK)) != DVC_OK)
+				rc = w;
+			else
+				dvc__err(rc, path[0] ? path : NULL, "%s", msg);
+		} else {
+			rc = dvc__write_end(db, rc);
+		}
+	}
 done:
 	free_params(p, n);
 	dvc_buf_free(&data);
@@ -415,3 +495,49 @@ static const char *const outcome_names[] = {"paid", "duplicate", "declined"};
 
 DVC__ENUM_NAMES(payment_outcome, dvc_payment_outcome, outcome_names, "payment outcome")
 
+/* ---- requests kept for refund or review ---- */
+
+static int review_row(void *ctx, const char *reference, const char *dossier, int state,
+		      int64_t amount, const char *txn, dvc_time at)
+{
+	cJSON *arr = ctx, *o = cJSON_CreateObject();
+	char when[DVC_TIME_FORMAT_SIZE];
+	bool ok = o && cJSON_AddItemToArray(arr, o);
+	if (!ok) {
+		cJSON_Delete(o);
+		return dvc__oom();
+	}
+	ok = cJSON_AddStringToObject(o, "reference", reference) &&
+	     cJSON_AddStringToObject(o, "dossier", dossier) &&
+	     cJSON_AddStringToObject(o, "reason",
+				     review_names[state - DVC__PAY_REVIEW_SUPERSEDED]) &&
+	     cJSON_AddNumberToObject(o, "amount", (double)amount) &&
+	     (txn ? cJSON_AddStringToObject(o, "gateway_txn", txn)
+		  : cJSON_AddNullToObject(o, "gateway_txn")) &&
+	     dvc_time_format(at, when, sizeof when) == DVC_OK &&
+	     cJSON_AddStringToObject(o, "received_at", when);
+	return ok ? 0 : dvc__oom();
+}
+
+int dvc_payment_review_json(dvc_db *db, char **out)
+{
+	cJSON *arr;
+	int rc;
+	if (!db || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_payment_review_json needs a store and an out pointer");
+	*out = NULL;
+	if (!(arr = cJSON_CreateArray()))
+		return dvc__oom();
+	if ((rc = dvc__read_begin(db)) == DVC_OK) {
+		rc = dvc__store_payment_reviews(db, review_row, arr);
+		dvc__read_end(db);
+	}
+	if (rc == DVC_OK) {
+		char *text = cJSON_PrintUnformatted(arr);
+		if (!text || !(*out = dvc__strdup(text)))
+			rc = dvc__oom();
+		cJSON_free(text);
+	}
+	cJSON_Delete(arr);
+	return rc;
+}

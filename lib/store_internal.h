@@ -331,7 +331,12 @@ int dvc__store_index_extra(dvc_db *db, const dvc_report_opts *o, int satisfied, 
 
 /* ---- payments (store_payment.c) ---- */
 enum { DVC__PAY_REQUESTED = 0, DVC__PAY_PAID = 1, DVC__PAY_DECLINED = 2, DVC__PAY_REFUND_PENDING = 3,
-       DVC__PAY_SUPERSEDED = 4 };
+       DVC__PAY_SUPERSEDED = 4,
+       /* The gateway took the money but the dossier could not take it: kept
+        * with the gateway's transaction number and time, for refund or
+        * review, one state per reason (payment.c names them). */
+       DVC__PAY_REVIEW_SUPERSEDED = 5, DVC__PAY_REVIEW_EXPIRED = 6, DVC__PAY_REVIEW_DECLINED = 7,
+       DVC__PAY_REVIEW_CLOSED = 8, DVC__PAY_REVIEW_PAID = 9 };
 enum { DVC__PAY_KIND_PAYMENT = 0, DVC__PAY_KIND_REFUND = 1 };
 typedef struct dvc__payment_row {
 	int64_t id, dossier_id;
@@ -350,6 +355,13 @@ int dvc__store_payment_get(dvc_db *db, const char *reference, dvc__payment_row *
 int dvc__store_payment_supersede(dvc_db *db, int64_t dossier_id);
 int dvc__store_payment_update(dvc_db *db, int64_t id, int state, const char *gateway_txn,
 			      dvc_time confirmed_at);
+/* Requests in a review state (payment rows 5..9) with their dossier code,
+ * oldest first: each row's columns to `row` (reference, dossier code,
+ * state, amount, gateway transaction or NULL, confirmed_at); stops at the
+ * first non-zero return. */
+typedef int (*dvc__payment_review_fn)(void *ctx, const char *reference, const char *dossier,
+				      int state, int64_t amount, const char *txn, dvc_time at);
+int dvc__store_payment_reviews(dvc_db *db, dvc__payment_review_fn row, void *ctx);
 /* A payment or refund taken at the counter, confirmed at once; DVC_EEXISTS
  * when the reference (from the receipt number) is taken. */
 int dvc__store_payment_counter(dvc_db *db, int64_t dossier_id, const char *reference, int kind,

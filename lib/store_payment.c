@@ -131,3 +131,25 @@ int dvc__store_payment_counter(dvc_db *db, int64_t dossier_id, const char *refer
 	sqlite3_bind_text(st, 8, officer, -1, SQLITE_STATIC);
 	return dvc__exec_step(db, st, "storing a counter payment");
 }
+
+static const char SQL_PAY_REVIEWS[] =
+	"SELECT p.reference, d.code, p.state, p.amount, p.gateway_txn, p.confirmed_at"
+	" FROM payment p JOIN dossier d ON d.id = p.dossier_id"
+	" WHERE p.kind = 0 AND p.state BETWEEN 5 AND 9 ORDER BY p.confirmed_at, p.id";
+
+int dvc__store_payment_reviews(dvc_db *db, dvc__payment_review_fn row, void *ctx)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_PAY_REVIEWS);
+	int rc, r = 0;
+	if (!st)
+		return dvc_error_last()->code;
+	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		r = row(ctx, (const char *)sqlite3_column_text(st, 0),
+			(const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
+			sqlite3_column_int64(st, 3), (const char *)sqlite3_column_text(st, 4),
+			sqlite3_column_int64(st, 5));
+	sqlite3_reset(st);
+	if (r != 0)
+		return r;
+	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "listing payments to review");
+}

@@ -427,6 +427,9 @@ unset DVC_GATEWAY_SECRET DVC_GATEWAY 2>/dev/null || true
 pexpect_fail "payment request without a gateway secret" DVC_GATEWAY_SECRET payment request "$PCODE"
 pexpect_fail "payment sign without a gateway secret" DVC_GATEWAY_SECRET payment sign "vnp_TxnRef=x"
 export DVC_GATEWAY_SECRET="bi-mat-cong-thanh-toan-thu-nghiem"
+# a first request, superseded by the next one (its late success is kept for review below)
+pv --json payment request "$PCODE" >"$T/j.json" && ok || bad "a first payment request"
+OLDREF=$(json "print(d['reference'])")
 pv payment request "$PCODE" >"$T/out" && ok || bad "payment request"
 grep -q "^  amount:    50.000 đồng$" "$T/out" && grep -q "^  expires:   .*+07:00$" "$T/out" \
   && ok || bad "payment request text: $(cat "$T/out")"
@@ -453,6 +456,13 @@ pv --json payment callback "$SIGNED" >"$T/j.json" && ok || bad "replayed callbac
 json "assert d['outcome']=='duplicate' and d['dossier']=='$PCODE' and d['amount']==50000, d" \
   && ok || bad "replay is a duplicate: $(cat "$T/j.json")"
 pexpect_fail "payment request with nothing left due" DVC_ETRANSITION payment request "$PCODE"
+pexpect_fail "a success for a superseded request" DVC_ETRANSITION payment callback \
+  "$(pv payment sign "$(printf %s "$Q" | sed "s/vnp_TxnRef=$REF/vnp_TxnRef=$OLDREF/")")"
+pv --json payment review >"$T/j.json" && ok || bad "payment review --json"
+json "assert [(r['reference'], r['reason'], r['gateway_txn'], r['amount'], r['dossier']) for r in d] == [('$OLDREF', 'superseded', '14012345', 50000, '$PCODE')], d" \
+  && ok || bad "payment review lists the superseded success: $(cat "$T/j.json")"
+pv payment review | grep -q "^$OLDREF  dossier $PCODE  superseded  50.000 đồng  transaction 14012345  at " \
+  && ok || bad "payment review text: $(pv payment review)"
 pv --json dossier track "$PCODE" --officer le.tiep.nhan >"$T/j.json" && ok || bad "track paid dossier"
 json "assert d['fee_due']==50000 and d['fee_paid']==50000, d" && ok || bad "fee paid: $(cat "$T/j.json")"
 pv --json dossier submit T.000003 --name "Nguyễn Văn An" --citizen-id 031099001234 \

@@ -2,6 +2,8 @@
  * notification outbox and its templates. */
 #include "testutil.h"
 
+#include <cjson/cJSON.h>
+
 #include <stdint.h>
 
 #include <stdio.h>
@@ -444,6 +446,101 @@ START_TEST(amounts_and_enum_names_for_display)
 }
 END_TEST
 
+/* Issue 16: a signed success the dossier cannot take is refused, yet the
+ * gateway's transaction number, amount and time are kept and the request is
+ * listed for refund or review; a replay adds nothing. */
+static cJSON *reviews(void)
+{
+	char *json;
+	cJSON *a;
+	ck_ok(dvc_payment_review_json(db, &json));
+	a = cJSON_Parse(json);
+	dvc_free(json);
+	ck_assert_ptr_nonnull(a);
+	return a;
+}
+
+START_TEST(unapplied_gateway_successes_keep_their_trace)
+{
+	dvc_receipt r = received(P4);
+	dvc_payment_request_info first = DVC_PAYMENT_REQUEST_INFO_INIT, second = DVC_PAYMENT_REQUEST_INFO_INIT;
+	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
+	dvc_tracking *t;
+	cJSON *a, *o;
+	char *cb;
+	a = reviews();
+	ck_assert_int_eq(cJSON_GetArraySize(a), 0);
+	cJSON_Delete(a);
+	ck_ok(dvc_payment_request(db, r.code, &first));
+	ck_ok(dvc_payment_request(db, r.code, &second)); /* supersedes the first */
+	/* a decline of the superseded request is no money: not listed */
+	cb = gateway_callback(&first, 50000, "24", SECRET);
+	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ETRANSITION);
+	free(cb);
+	a = reviews();
+	ck_assert_int_eq(cJSON_GetArraySize(a), 0);
+	cJSON_Delete(a);
+	clock_now += 60;
+	cb = gateway_callback(&first, 50000, "00", SECRET);
+	for (int replay = 0; replay < 2; replay++) {
+		ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ETRANSITION);
+		ck_assert_ptr_nonnull(strstr(dvc_error_last()->message, "refund or review"));
+	}
+	free(cb);
+	a = reviews();
+	ck_assert_int_eq(cJSON_GetArraySize(a), 1);
+	o = cJSON_GetArrayItem(a, 0);
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "reference")->valuestring, first.reference);
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "dossier")->valuestring, r.code);
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "reason")->valuestring, "superseded");
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "gateway_txn")->valuestring, "14012345");
+	ck_assert_int_eq((int64_t)cJSON_GetObjectItem(o, "amount")->valuedouble, 50000);
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "received_at")->valuestring, "2026-03-02T09:01:00+07:00");
+	cJSON_Delete(a);
+	/* the open request expires; its late success is kept too */
+	clock_now += 901;
+	cb = gateway_callback(&second, 50000, "00", SECRET);
+	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_EEXPIRED);
+	free(cb);
+	a = reviews();
+	ck_assert_int_eq(cJSON_GetArraySize(a), 2);
+	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(a, 1), "reason")->valuestring, "expired");
+	cJSON_Delete(a);
+	t = tracking(r.code);
+	ck_assert_int_eq(t->fee_paid, 0); /* the dossier took none of it */
+	dvc_tracking_free(t);
+}
+END_TEST
+
+/* set_payment_expiry(2**63-1) overflowed into a negative expires_at. */
+START_TEST(expiries_and_amounts_are_range_checked)
+{
+	dvc_receipt r = received(P4);
+	dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
+	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
+	char q[512], *cb;
+	ck_dvc(dvc_payment_set_expiry(db, INT64_MAX), DVC_ERANGE);
+	ck_dvc(dvc_payment_set_expiry(db, DVC_PAYMENT_EXPIRY_MAX + 1), DVC_ERANGE);
+	ck_dvc(dvc_payment_set_expiry(db, 0), DVC_ERANGE);
+	ck_dvc(dvc_payment_set_expiry(db, -1), DVC_ERANGE);
+	ck_ok(dvc_payment_request(db, r.code, &req));
+	ck_assert_int_eq(req.expires_at, clock_now + 900); /* unchanged by the refusals */
+	ck_ok(dvc_payment_set_expiry(db, DVC_PAYMENT_EXPIRY_MAX));
+	ck_ok(dvc_payment_request(db, r.code, &req));
+	ck_assert_int_eq(req.expires_at, clock_now + DVC_PAYMENT_EXPIRY_MAX);
+	/* an amount past int64 used to clamp silently */
+	snprintf(q, sizeof q, "vnp_Amount=99999999999999999999999&vnp_ResponseCode=00"
+		 "&vnp_TransactionNo=1&vnp_TxnRef=%s", req.reference);
+	ck_ok(dvc_payment_sign(q, SECRET, &cb));
+	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ERANGE);
+	free(cb);
+	snprintf(q, sizeof q, "vnp_Amount=-100&vnp_ResponseCode=00&vnp_TxnRef=%s", req.reference);
+	ck_ok(dvc_payment_sign(q, SECRET, &cb));
+	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_EINVAL);
+	free(cb);
+}
+END_TEST
+
 START_TEST(gateway_must_be_configured)
 {
 	dvc_db *other = mem_db();
@@ -471,6 +568,8 @@ int main(void)
 	tcase_add_test(tc, gateway_must_be_configured);
 	tcase_add_test(tc, amounts_and_enum_names_for_display);
 	tcase_add_test(tc, transaction_number_limit);
+	tcase_add_test(tc, unapplied_gateway_successes_keep_their_trace);
+	tcase_add_test(tc, expiries_and_amounts_are_range_checked);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

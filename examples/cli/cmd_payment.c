@@ -121,9 +121,49 @@ static int payment_sign(dvc_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* Requests the gateway was paid for but the dossier could not take. */
+static int payment_review(dvc_cli *cli, int argc, char **argv)
+{
+	char *json;
+	cJSON *arr, *it;
+	(void)argv;
+	if (argc != 1)
+		return cli_fail("usage: dvc payment review");
+	if (!cli_db(cli))
+		return 1;
+	if (dvc_payment_review_json(cli->db, &json) != DVC_OK)
+		return cli_fail_lib("review");
+	if (cli->json) {
+		puts(json);
+		dvc_free(json);
+		return 0;
+	}
+	arr = cJSON_Parse(json);
+	dvc_free(json);
+	if (!arr)
+		return cli_fail("out of memory");
+	cJSON_ArrayForEach(it, arr)
+	{
+		char amount[48];
+		const cJSON *txn = cJSON_GetObjectItemCaseSensitive(it, "gateway_txn");
+		cli_vnd_str((int64_t)cJSON_GetObjectItemCaseSensitive(it, "amount")->valuedouble, amount,
+			    sizeof amount);
+		printf("%s  dossier %s  %s  %s  transaction %s  at %s\n",
+		       cJSON_GetObjectItemCaseSensitive(it, "reference")->valuestring,
+		       cJSON_GetObjectItemCaseSensitive(it, "dossier")->valuestring,
+		       cJSON_GetObjectItemCaseSensitive(it, "reason")->valuestring, amount,
+		       cJSON_IsString(txn) ? txn->valuestring : "-",
+		       cJSON_GetObjectItemCaseSensitive(it, "received_at")->valuestring);
+	}
+	if (!cJSON_GetArraySize(arr))
+		puts("no payment to refund or review");
+	cJSON_Delete(arr);
+	return 0;
+}
+
 int cmd_payment(dvc_cli *cli, int argc, char **argv)
 {
-	static const cli_sub subs[] = {{"request", payment_request},
+	static const cli_sub subs[] = {{"request", payment_request}, {"review", payment_review},
 		{"callback", payment_callback}, {"sign", payment_sign},
 		{"counter", cli_payment_counter}, {"refund", cli_payment_refund}, {NULL, NULL}};
 	return cli_subcommand(cli, argc, argv, "payment", subs);

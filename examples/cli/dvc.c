@@ -71,7 +71,7 @@ static const struct command {
 				 "  dossier rate CODE (--account U | --secret S) --score overall=N"
 				 " [--score CRITERION=N ...] [--comment T]\n"
 				 "  dossier rating CODE (--officer U | --account U | --secret S)"},
-	{"payment", cmd_payment, "payment request CODE | callback QUERY-STRING | sign QUERY-STRING\n"
+	{"payment", cmd_payment, "payment request CODE | callback QUERY-STRING | sign QUERY-STRING | review\n"
 				 "                            (gateway secret from DVC_GATEWAY_SECRET,"
 				 " name from DVC_GATEWAY)"},
 	{"outbox", cmd_outbox, "outbox list [CODE] | drain [--limit N] [--fail]"},

@@ -34,8 +34,16 @@ extern "C" {
  * memory only (wiped on dvc_close). name is a short label ("vnpay"). */
 DVC_API int dvc_payment_set_gateway(dvc_db *db, const char *name, const char *secret);
 
-/** Seconds a payment request stays valid (default 900). */
-DVC_API void dvc_payment_set_expiry(dvc_db *db, int64_t seconds);
+/** Longest expiry of a payment request, in seconds (30 days). */
+#define DVC_PAYMENT_EXPIRY_MAX (30 * 86400)
+/** Largest amount, in VND, a payment request or callback may carry (the
+ * catalog's bound on one fee). */
+#define DVC_AMOUNT_MAX 1000000000000000LL
+
+/** Seconds a payment request stays valid (default 900).
+ * @return DVC_OK; DVC_ERANGE (outside 1..DVC_PAYMENT_EXPIRY_MAX: the
+ *   expiry is unchanged); DVC_EINVAL (db NULL). */
+DVC_API int dvc_payment_set_expiry(dvc_db *db, int64_t seconds);
 
 /** Bytes of a payment reference buffer, NUL included: "DVC", the dossier's
  * row id, "T" (payment) or "R" (refund) and a count, each id at most 19 digits. */
@@ -90,10 +98,28 @@ typedef struct dvc_payment_result {
  *   not the one requested); DVC_EINVAL (malformed parameters); DVC_EEXPIRED
  *   (request expired); DVC_ESERVICELEVEL (dossier of a procedure below level
  *   4); DVC_ETRANSITION (request superseded or declined, dossier closed or
- *   already paid); DVC_ETOOBIG (query over 8 KiB or 64 parameters). Nothing
- *   is paid on error.
+ *   already paid); DVC_ETOOBIG (query over 8 KiB or 64 parameters);
+ *   DVC_ERANGE (vnp_Amount beyond DVC_AMOUNT_MAX). Nothing is paid on
+ *   error.
+ *
+ * A signed success the dossier cannot take (the request superseded,
+ * expired or declined before, the dossier closed or already paid) is still
+ * refused with DVC_ETRANSITION or DVC_EEXPIRED, but the money is not lost
+ * from sight: the request keeps the gateway's transaction number
+ * (vnp_TransactionNo), its amount and the time, and is marked for refund or
+ * review (dvc_payment_review_json()); the error message says so. A replay
+ * of it changes nothing more.
  */
 DVC_API int dvc_payment_callback(dvc_db *db, const char *query, dvc_payment_result *out);
+
+/**
+ * The payment requests kept for refund or review, oldest first, as a JSON
+ * array: [{"reference", "dossier", "reason" ("superseded", "expired",
+ * "declined", "dossier_closed", "already_paid"), "amount" (VND),
+ * "gateway_txn" (or null), "received_at" (ISO 8601)}]. Free with dvc_free().
+ * @return DVC_OK; DVC_EINVAL; DVC_ENOMEM; DVC_EIO.
+ */
+DVC_API int dvc_payment_review_json(dvc_db *db, char **out);
 
 /**
  * Sign parameters the way the gateway does, for gateway simulators and tests:

@@ -1422,11 +1422,19 @@ class Store:
         self._status(lib.dvc_payment_set_gateway, _s(name, "name"), _s(secret, "secret"))
 
     def set_payment_expiry(self, seconds: Union[int, _dt.timedelta]) -> None:
-        """How long payment requests stay valid (int seconds or timedelta)."""
+        """How long payment requests stay valid (int seconds or timedelta).
+        Raises dvc.OutOfRange outside 1 s .. 30 days (DVC_PAYMENT_EXPIRY_MAX)."""
         s = seconds // _dt.timedelta(seconds=1) if isinstance(seconds, _dt.timedelta) else operator.index(seconds)
-        if s <= 0:
-            raise ValueError("the expiry must be positive")
-        self._call(lib.dvc_payment_set_expiry, s)
+        if not -2**63 <= s < 2**63:
+            raise OutOfRange(f"expiry {s} s is out of range")
+        self._status(lib.dvc_payment_set_expiry, s)
+
+    def payment_review(self) -> List[Dict[str, Any]]:
+        """Requests the gateway was paid for but the dossier could not take
+        (superseded, expired, declined before, dossier closed or already
+        paid), kept for refund or review: [{'reference', 'dossier', 'reason',
+        'amount', 'gateway_txn', 'received_at'}] (dvc_payment_review_json)."""
+        return self._view(lib.dvc_payment_review_json)
 
     def payment_request(self, code: str) -> Dict[str, Any]:
         """Ask for online payment of what is due: {'reference', 'amount',

@@ -111,3 +111,36 @@ def test_templates_are_validated(l4):
     code = received(l4)
     sms = next(m for m in l4.outbox(code) if m["channel"] == "sms")
     assert sms["body"] == f"Đã nhận {code}"
+
+
+def test_an_unapplied_gateway_success_keeps_its_trace(l4):
+    """Issue 16: refused for the dossier, yet the transaction is listed."""
+    code = received(l4)
+    first = l4.payment_request(code)
+    second = l4.payment_request(code)  # supersedes the first
+    assert l4.payment_review() == []
+    for _ in range(2):  # a replay adds nothing
+        with pytest.raises(dvc.Transition) as e:
+            l4.payment_callback(callback(first, 50000))
+        assert "refund or review" in str(e.value)
+    l4.advance(3600)
+    with pytest.raises(dvc.Expired):
+        l4.payment_callback(callback(second, 50000))
+    rows = l4.payment_review()
+    assert [(r["reference"], r["reason"], r["amount"], r["gateway_txn"], r["dossier"]) for r in rows] == [
+        (first["reference"], "superseded", 50000, "14012345", code),
+        (second["reference"], "expired", 50000, "14012345", code)]
+    assert l4.track(code, officer="le.tiep.nhan")["fee_paid"] == 0
+
+
+def test_payment_expiry_is_range_checked(l4):
+    """set_payment_expiry(2**63-1) overflowed into a negative expires_at."""
+    code = received(l4)
+    for bad in (2**63 - 1, 30 * 86400 + 1, 0, -1):
+        with pytest.raises(dvc.OutOfRange):
+            l4.set_payment_expiry(bad)
+    with pytest.raises(dvc.OutOfRange):
+        l4.set_payment_expiry(2**64)
+    req = l4.payment_request(code)
+    assert req["expires_at"] > l4.now()
+    l4.set_payment_expiry(30 * 86400)
