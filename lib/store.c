@@ -3,9 +3,12 @@
 #include "store_internal.h"
 
 
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /*
  * Schema migrations, applied in order; migration i brings user_version from
@@ -319,6 +322,22 @@ int dvc__store_open(dvc_db *db, const char *path, const dvc_open_opts *o)
 		: SQLITE_OPEN_READWRITE | ((o->flags & DVC_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
 	/* Full mutex off: a handle is used by one thread at a time (documented). */
 	flags |= SQLITE_OPEN_NOMUTEX;
+	/* The store holds personal data and password hashes: a new file is
+	 * created 0600 whatever the umask (SQLite would make it 0644 & ~umask),
+	 * and SQLite gives its -wal and -shm files the main file's mode. */
+	if ((flags & SQLITE_OPEN_CREATE) && path[0] && strcmp(path, ":memory:") != 0 &&
+	    strncmp(path, "file:", 5) != 0) {
+		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd >= 0) {
+			int bad = fchmod(fd, 0600) != 0;
+			close(fd);
+			if (bad) {
+				unlink(path);
+				rc = dvc__err(DVC_EIO, NULL, "cannot create store '%s' with mode 0600", path);
+				goto fail;
+			}
+		}
+	}
 	rc = sqlite3_open_v2(path, &db->sql, flags, NULL);
 	if (rc != SQLITE_OK) {
 		rc = rc == SQLITE_NOMEM ? dvc__oom()

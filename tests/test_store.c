@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char tmpdir[256];
@@ -60,6 +61,36 @@ START_TEST(file_store_uses_wal_and_foreign_keys)
 	ck_ok(dvc_schema_version(db, &v));
 	ck_assert_int_eq(v, DVC_SCHEMA_VERSION);
 	dvc_close(db);
+}
+END_TEST
+
+/* Issue 16: the store holds personal data and password hashes; it was
+ * created 0644. Now 0600 whatever the umask, and its -wal and -shm too. */
+START_TEST(new_store_files_are_private_whatever_the_umask)
+{
+	static const mode_t masks[] = {0, 022, 077};
+	for (size_t i = 0; i < 3; i++) {
+		char path[512], side[600];
+		struct stat st;
+		dvc_db *db;
+		mode_t old;
+		snprintf(path, sizeof path, "%s", tmp_file(i == 0 ? "p0.db" : i == 1 ? "p1.db" : "p2.db"));
+		old = umask(masks[i]);
+		ck_ok(dvc_open(&db, path, NULL));
+		ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"),
+					      DVC_FORMAT_AUTO, NULL));
+		umask(old);
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_msg((st.st_mode & 0777) == 0600, "umask %03o: store mode %03o", (unsigned)masks[i],
+			      (unsigned)(st.st_mode & 0777));
+		for (int k = 0; k < 2; k++) {
+			snprintf(side, sizeof side, "%s%s", path, k ? "-shm" : "-wal");
+			ck_assert_int_eq(stat(side, &st), 0);
+			ck_assert_msg((st.st_mode & 0777) == 0600, "umask %03o: %s mode %03o",
+				      (unsigned)masks[i], side, (unsigned)(st.st_mode & 0777));
+		}
+		dvc_close(db);
+	}
 }
 END_TEST
 
@@ -260,6 +291,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, memory_store_has_current_schema);
 	tcase_add_test(tc, file_store_uses_wal_and_foreign_keys);
+	tcase_add_test(tc, new_store_files_are_private_whatever_the_umask);
 	tcase_add_test(tc, newer_schema_is_refused_and_left_alone);
 	tcase_add_test(tc, non_database_file_is_an_io_error);
 	tcase_add_test(tc, old_stores_are_migrated_forward_keeping_their_data);

@@ -133,3 +133,18 @@ def test_callable_clock_and_its_exceptions(store):
         store.now()
     store.set_clock(t)  # an instant: a fixed clock
     assert store.clock_mode == "fixed" and store.now() == t
+
+
+def test_a_new_store_file_is_private_whatever_the_umask(tmp_path):
+    """Issue 16: personal data and password hashes were in a 0644 file."""
+    import os
+    import stat
+    old = os.umask(0)
+    try:
+        path = tmp_path / "private.db"
+        with dvc.Store(str(path)) as db:
+            db.import_catalog(src("tests/data/dossier_catalog.json"))
+            for p in (path, tmp_path / "private.db-wal", tmp_path / "private.db-shm"):
+                assert stat.S_IMODE(os.stat(p).st_mode) == 0o600, p
+    finally:
+        os.umask(old)
