@@ -459,7 +459,8 @@ static int64_t mem_read(void *ctx, void *buf, size_t cap)
 {
 	mem_src *m = ctx;
 	size_t k = m->n - m->off < cap ? m->n - m->off : cap;
-	memcpy(buf, m->p + m->off, k);
+	if (k) /* an empty body has no buffer at all: memcpy from NULL is undefined */
+		memcpy(buf, m->p + m->off, k);
 	m->off += k;
 	return (int64_t)k;
 }
