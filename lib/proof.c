@@ -807,6 +807,17 @@ static int on_entry(void *ctx, const dvc__journal_row *j)
 	return dvc__walk_entry(ctx, j);
 }
 
+void dvc__row_facts_of(const dvc__dossier *d, dvc__row_facts *out)
+{
+	out->state = d->state;
+	out->rev = d->rev;
+	out->fee_due = d->fee_due;
+	out->fee_paid = d->fee_paid;
+	out->fee_refunded = d->fee_refunded;
+	out->journal_seq = d->journal_seq;
+	memcpy(out->journal_head, d->journal_head, 32);
+}
+
 static int verify_one(void *ctx, const char *code)
 {
 	verify_all *va = ctx;
@@ -821,13 +832,7 @@ static int verify_one(void *ctx, const char *code)
 	dvc__walk_init(&w, d.code, va->db->proof, rc == 1 ? &cp : NULL, va->rep);
 	if ((rc = dvc__store_journal_each(va->db, d.id, on_entry, &w)) != DVC_OK)
 		return rc;
-	row.state = d.state;
-	row.rev = d.rev;
-	row.fee_due = d.fee_due;
-	row.fee_paid = d.fee_paid;
-	row.fee_refunded = d.fee_refunded;
-	row.journal_seq = d.journal_seq;
-	memcpy(row.journal_head, d.journal_head, 32);
+	dvc__row_facts_of(&d, &row);
 	return dvc__walk_end(&w, &row);
 }
 
@@ -881,13 +886,7 @@ static int seal_one(void *ctx, const char *code)
 	w.require = 0; /* what is sealed is what signing did not cover */
 	if ((rc = dvc__store_journal_each(sc->db, d.id, on_entry, &w)) != DVC_OK)
 		return rc;
-	row.state = d.state;
-	row.rev = d.rev;
-	row.fee_due = d.fee_due;
-	row.fee_paid = d.fee_paid;
-	row.fee_refunded = d.fee_refunded;
-	row.journal_seq = d.journal_seq;
-	memcpy(row.journal_head, d.journal_head, 32);
+	dvc__row_facts_of(&d, &row);
 	if ((rc = dvc__walk_end(&w, &row)) != DVC_OK)
 		return rc;
 	if (d.journal_seq == 0 || (have_cp && cp.seq >= d.journal_seq))

@@ -264,13 +264,7 @@ int dvc_proof_export(dvc_db *db, const char *code, char **out)
 			goto out;
 		}
 	b.code = d.code;
-	b.row.state = d.state;
-	b.row.rev = d.rev;
-	b.row.fee_due = d.fee_due;
-	b.row.fee_paid = d.fee_paid;
-	b.row.fee_refunded = d.fee_refunded;
-	b.row.journal_seq = d.journal_seq;
-	memcpy(b.row.journal_head, d.journal_head, 32);
+	dvc__row_facts_of(&d, &b.row);
 	rc = bundle_write(&b, out, &len);
 out:
 	dvc__read_end(db);

@@ -81,6 +81,9 @@ typedef struct dvc__row_facts {
 	unsigned char journal_head[32];
 } dvc__row_facts;
 
+/* The facts of a loaded dossier row (proof.c). */
+void dvc__row_facts_of(const dvc__dossier *d, dvc__row_facts *out);
+
 /* Verification of one dossier's journal, entry by entry (shared by the
  * store's and the bundle's verifiers). */
 typedef struct dvc__walk {
