@@ -5,6 +5,7 @@
  * readers and by the import in catalog.c. */
 #include "catalog_internal.h"
 #include "dvc/eform.h"
+#include "dvc/payment.h"
 #include "text.h"
 
 #include <stdio.h>
@@ -143,6 +144,21 @@ int dvc__catalog_check(const dvc__catalog *c)
 				return dvc__err(DVC_ETOOBIG, path,
 						"procedure %s: at most %u route steps and %u fees", p->code,
 						DVC_CATALOG_MAX_ROUTE, DVC_CATALOG_MAX_FEES);
+			}
+			{
+				/* one copy, one page: a sum past DVC_AMOUNT_MAX would
+				 * wrap (or be refused) at every payment; more copies are
+				 * checked at submission */
+				int64_t fees = 0;
+				for (size_t k = 0; k < pv->n_fees; k++)
+					if (__builtin_add_overflow(fees, pv->fees[k].amount, &fees) ||
+					    fees > DVC_AMOUNT_MAX) {
+						snprintf(path, sizeof path,
+							 "procedures[%zu].versions[%zu].fees[%zu].amount", i, v, k);
+						return dvc__err(DVC_ERANGE, path,
+								"procedure %s: its fees add up to more than "
+								"%lld VND", p->code, (long long)DVC_AMOUNT_MAX);
+					}
 			}
 			for (size_t k = 0; k < pv->n_route; k++)
 				total += pv->route[k].share;

@@ -456,13 +456,27 @@ static int form_counts(const char *form_data, int *copies, int *pages)
 	return DVC_OK;
 }
 
-static int64_t fee_due(const dvc__proc_rt *rt, const dvc__dossier *d)
+/* The fee total for the dossier's copies and pages: DVC_ERANGE past
+ * DVC_AMOUNT_MAX (a per-copy fee of up to 10^15 VND times copies would wrap
+ * int64). Checked at submission, so the intake's computation always fits. */
+static int fee_total(const dvc__proc_rt *rt, const dvc__dossier *d, int64_t *out)
 {
-	int64_t sum = 0;
-	for (size_t i = 0; i < rt->n_fees; i++)
-		sum += rt->fees[i].amount * (rt->fees[i].kind == DVC_FEE_PER_COPY ? d->copies
-					     : rt->fees[i].kind == DVC_FEE_PER_PAGE ? d->pages : 1);
-	return sum;
+	int64_t sum = 0, part;
+	int by_copy = 0, by_page = 0;
+	for (size_t i = 0; i < rt->n_fees; i++) {
+		int64_t times = rt->fees[i].kind == DVC_FEE_PER_COPY ? d->copies
+				: rt->fees[i].kind == DVC_FEE_PER_PAGE ? d->pages : 1;
+		by_copy |= rt->fees[i].kind == DVC_FEE_PER_COPY && d->copies > 1;
+		by_page |= rt->fees[i].kind == DVC_FEE_PER_PAGE && d->pages > 1;
+		if (__builtin_mul_overflow(rt->fees[i].amount, times, &part) ||
+		    __builtin_add_overflow(sum, part, &sum) || sum > DVC_AMOUNT_MAX)
+			return dvc__err(DVC_ERANGE, by_copy ? "copies" : by_page ? "pages" : "fees",
+					"the fees of procedure %s come to more than %lld VND for %d "
+					"copies and %d pages", rt->code, (long long)DVC_AMOUNT_MAX,
+					d->copies, d->pages);
+	}
+	*out = sum;
+	return DVC_OK;
 }
 
 /* After DVC_EEXPIRED for `unit`: add the units that carry it on today to the
@@ -632,6 +646,11 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 		d.copies = s->copies;
 	if (s->pages > 0)
 		d.pages = s->pages;
+	{
+		int64_t total;
+		if ((rc = fee_total(rt, &d, &total)) != DVC_OK)
+			goto out;
+	}
 	if (s->fee_exemption && (rc = check_note(s->fee_exemption, "fee_exemption",
 						 DVC_EXEMPTION_MAX)) != DVC_OK)
 		goto out;
@@ -957,7 +976,9 @@ static int apply(const dvc_calendar *cal, const dvc__proc_rt *rt, dvc__dossier *
 		break;
 	case DVC_ACT_RECEIVE:
 		d->received_at = now;
-		d->fee_due = d->fee_exempt ? 0 : fee_due(rt, d);
+		d->fee_due = 0;
+		if (!d->fee_exempt && (rc = fee_total(rt, d, &d->fee_due)) != DVC_OK)
+			return rc;
 		rc = rt->deadline_unit == DVC_DEADLINE_DAYS
 			     ? dvc_calendar_add_days(cal, now, rt->deadline_value, &d->due_at)
 			     : dvc_calendar_add_hours(cal, now, rt->deadline_value, &d->due_at);

@@ -299,7 +299,10 @@ static int parse_amount(const char *s, int64_t *out)
 }
 
 static const char *const review_names[] = {"superseded", "expired", "declined", "dossier_closed",
-					   "already_paid"};
+					   "already_paid", "unknown_reference"};
+_Static_assert(sizeof review_names / sizeof review_names[0] ==
+		       DVC__PAY_REVIEW_UNMATCHED - DVC__PAY_REVIEW_SUPERSEDED + 1,
+	       "a name per review reason");
 
 /* A success the dossier cannot take: the request keeps the gateway's
  * transaction number and time, in the review state of `state`, and the call
@@ -340,15 +343,38 @@ static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payme
 	if (txn && strlen(txn) > DVC_PAYMENT_TXN_MAX)
 		return dvc__err(DVC_ETOOBIG, "vnp_TransactionNo", "transaction number longer than %d bytes",
 				DVC_PAYMENT_TXN_MAX);
+	success = resp && strcmp(resp, "00") == 0 && (!status || strcmp(status, "00") == 0);
 	rc = dvc__store_payment_get(db, ref, &pay);
 	if (rc == DVC_ENOTFOUND) {
 		/* a callback naming a dossier directly: say why it cannot be paid */
 		if (dvc__store_dossier_load(db, ref, &d) == DVC_OK &&
 		    dvc__rt_get(db, d.version_id, &rt) == DVC_OK && !level4(rt))
-			return dvc__err(DVC_ESERVICELEVEL, "vnp_TxnRef",
-					"dossier %s is of a level-%d procedure: no online payment",
-					d.code, rt->online_level);
-		return dvc__err(DVC_ENOTFOUND, "vnp_TxnRef", "no payment request %.40s", ref);
+			rc = dvc__err(DVC_ESERVICELEVEL, "vnp_TxnRef",
+				      "dossier %s is of a level-%d procedure: no online payment",
+				      d.code, rt->online_level);
+		else
+			rc = dvc__err(DVC_ENOTFOUND, "vnp_TxnRef", "no payment request %.40s", ref);
+		/* The gateway says it took money (the signature is valid: only
+		 * the gateway can fill this table) for no request of ours: keep
+		 * its transaction for review rather than lose it. */
+		if (!success)
+			return rc;
+		if ((rc = parse_amount(amount_s, &amount)) == -2)
+			return dvc__err(DVC_ERANGE, "vnp_Amount", "amount out of range");
+		if (rc != 0 || amount % 100 != 0)
+			return dvc__err(DVC_EINVAL, "vnp_Amount", "malformed amount");
+		{
+			dvc_error e = *dvc_error_last();
+			char msg[512];
+			snprintf(msg, sizeof msg, "%s; the gateway's payment%s%s is kept for review (%s)",
+				 e.message, txn ? " " : "", txn ? txn : "",
+				 review_names[DVC__PAY_REVIEW_UNMATCHED - DVC__PAY_REVIEW_SUPERSEDED]);
+			if ((rc = dvc__store_payment_unmatched(db, ref, db->gateway_name, txn, amount / 100,
+							       now)) != DVC_OK)
+				return rc;
+			*keep = 1;
+			return dvc__err(e.code, "vnp_TxnRef", "%s", msg);
+		}
 	}
 	if (rc != DVC_OK)
 		return rc;
@@ -374,7 +400,6 @@ static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payme
 		out->outcome = DVC_PAYMENT_DUPLICATE; /* replay: nothing more to do */
 		return DVC_OK;
 	}
-	success = resp && strcmp(resp, "00") == 0 && (!status || strcmp(status, "00") == 0);
 	/* Past here a success that cannot be applied is money the gateway
 	 * took: refused for the dossier, yet kept (keep_trace). */
 	if (pay.state >= DVC__PAY_REVIEW_SUPERSEDED && pay.state <= DVC__PAY_REVIEW_PAID)
@@ -508,7 +533,8 @@ static int review_row(void *ctx, const char *reference, const char *dossier, int
 		return dvc__oom();
 	}
 	ok = cJSON_AddStringToObject(o, "reference", reference) &&
-	     cJSON_AddStringToObject(o, "dossier", dossier) &&
+	     (dossier ? cJSON_AddStringToObject(o, "dossier", dossier)
+		      : cJSON_AddNullToObject(o, "dossier")) &&
 	     cJSON_AddStringToObject(o, "reason",
 				     review_names[state - DVC__PAY_REVIEW_SUPERSEDED]) &&
 	     cJSON_AddNumberToObject(o, "amount", (double)amount) &&

@@ -236,6 +236,14 @@ static const char *const migrations[] = {
 	"CREATE TABLE journal_checkpoint ("
 	"  dossier_id INTEGER PRIMARY KEY REFERENCES dossier(id), seq INTEGER NOT NULL,"
 	"  head BLOB NOT NULL, at INTEGER NOT NULL, pubkey BLOB NOT NULL, sig BLOB NOT NULL);",
+
+	/* 10 -> 11: a signed gateway success naming no request of this store
+	 * is kept for review (payment.c); one row per reference and gateway
+	 * transaction, so a replay adds nothing */
+	"CREATE TABLE payment_unmatched ("
+	"  id INTEGER PRIMARY KEY, reference TEXT NOT NULL, gateway TEXT NOT NULL,"
+	"  gateway_txn TEXT NOT NULL, amount INTEGER NOT NULL, received_at INTEGER NOT NULL,"
+	"  UNIQUE (reference, gateway_txn));",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DVC_SCHEMA_VERSION,

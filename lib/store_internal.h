@@ -356,12 +356,21 @@ int dvc__store_payment_supersede(dvc_db *db, int64_t dossier_id);
 int dvc__store_payment_update(dvc_db *db, int64_t id, int state, const char *gateway_txn,
 			      dvc_time confirmed_at);
 /* Requests in a review state (payment rows 5..9) with their dossier code,
- * oldest first: each row's columns to `row` (reference, dossier code,
+ * and the unmatched successes (state DVC__PAY_REVIEW_UNMATCHED, dossier
+ * NULL), oldest first: each row's columns to `row` (reference, dossier code,
  * state, amount, gateway transaction or NULL, confirmed_at); stops at the
  * first non-zero return. */
 typedef int (*dvc__payment_review_fn)(void *ctx, const char *reference, const char *dossier,
 				      int state, int64_t amount, const char *txn, dvc_time at);
 int dvc__store_payment_reviews(dvc_db *db, dvc__payment_review_fn row, void *ctx);
+/* Not a payment row's state: what the review list says of a signed success
+ * naming no request (dossier NULL). */
+enum { DVC__PAY_REVIEW_UNMATCHED = 10 };
+/* Keep a signed gateway success that names no request of this store (its
+ * reference, the gateway's transaction number or "", the amount in VND, the
+ * time); a replay of the same reference and transaction adds nothing. */
+int dvc__store_payment_unmatched(dvc_db *db, const char *reference, const char *gateway,
+				 const char *gateway_txn, int64_t amount, dvc_time at);
 /* A payment or refund taken at the counter, confirmed at once; DVC_EEXISTS
  * when the reference (from the receipt number) is taken. */
 int dvc__store_payment_counter(dvc_db *db, int64_t dossier_id, const char *reference, int kind,

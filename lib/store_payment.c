@@ -133,9 +133,28 @@ int dvc__store_payment_counter(dvc_db *db, int64_t dossier_id, const char *refer
 }
 
 static const char SQL_PAY_REVIEWS[] =
-	"SELECT p.reference, d.code, p.state, p.amount, p.gateway_txn, p.confirmed_at"
+	"SELECT p.reference, d.code, p.state, p.amount, p.gateway_txn, p.confirmed_at, 0, p.id"
 	" FROM payment p JOIN dossier d ON d.id = p.dossier_id"
-	" WHERE p.kind = 0 AND p.state BETWEEN 5 AND 9 ORDER BY p.confirmed_at, p.id";
+	" WHERE p.kind = 0 AND p.state BETWEEN 5 AND 9"
+	" UNION ALL SELECT reference, NULL, 10, amount, NULLIF(gateway_txn, ''), received_at, 1, id"
+	" FROM payment_unmatched ORDER BY 6, 7, 8";
+static const char SQL_PAY_UNMATCHED[] =
+	"INSERT OR IGNORE INTO payment_unmatched(reference, gateway, gateway_txn, amount, received_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5)";
+
+int dvc__store_payment_unmatched(dvc_db *db, const char *reference, const char *gateway,
+				 const char *gateway_txn, int64_t amount, dvc_time at)
+{
+	sqlite3_stmt *st = dvc__stmt(db, SQL_PAY_UNMATCHED);
+	if (!st)
+		return dvc_error_last()->code;
+	sqlite3_bind_text(st, 1, reference, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, gateway, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, gateway_txn ? gateway_txn : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, amount);
+	sqlite3_bind_int64(st, 5, at);
+	return dvc__exec_step(db, st, "keeping an unmatched gateway payment");
+}
 
 int dvc__store_payment_reviews(dvc_db *db, dvc__payment_review_fn row, void *ctx)
 {

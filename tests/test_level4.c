@@ -512,6 +512,54 @@ START_TEST(unapplied_gateway_successes_keep_their_trace)
 }
 END_TEST
 
+/* Issue 16: a signed success naming a reference this store never issued
+ * was refused without a trace. It is kept for review now (reason
+ * unknown_reference, dossier null), once however often it is replayed; a
+ * forged or declined one adds nothing. */
+START_TEST(an_unknown_reference_paid_at_the_gateway_keeps_its_trace)
+{
+	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
+	char *cb;
+	cJSON *a, *o;
+	static const char q[] = "vnp_Amount=5000000&vnp_ResponseCode=00&vnp_TransactionNo=99887766"
+				"&vnp_TxnRef=DVC999R1";
+	ck_ok(dvc_payment_sign("vnp_Amount=5000000&vnp_ResponseCode=00&vnp_TransactionNo=1"
+			       "&vnp_TxnRef=DVC999R1", "not the secret", &cb));
+	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ESIGNATURE);
+	free(cb);
+	ck_ok(dvc_payment_sign("vnp_Amount=5000000&vnp_ResponseCode=24&vnp_TransactionNo=2"
+			       "&vnp_TxnRef=DVC999R1", SECRET, &cb));
+	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ENOTFOUND);
+	free(cb);
+	a = reviews();
+	ck_assert_int_eq(cJSON_GetArraySize(a), 0);
+	cJSON_Delete(a);
+	ck_ok(dvc_payment_sign(q, SECRET, &cb));
+	for (int replay = 0; replay < 3; replay++) {
+		ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ENOTFOUND);
+		ck_assert_ptr_nonnull(strstr(dvc_error_last()->message, "kept for review"));
+	}
+	free(cb);
+	a = reviews();
+	ck_assert_int_eq(cJSON_GetArraySize(a), 1);
+	o = cJSON_GetArrayItem(a, 0);
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "reference")->valuestring, "DVC999R1");
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(o, "dossier")));
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "reason")->valuestring, "unknown_reference");
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "gateway_txn")->valuestring, "99887766");
+	ck_assert_int_eq((int64_t)cJSON_GetObjectItem(o, "amount")->valuedouble, 50000);
+	cJSON_Delete(a);
+	/* an amount out of range is refused, not kept */
+	ck_ok(dvc_payment_sign("vnp_Amount=99999999999999999999999&vnp_ResponseCode=00"
+			       "&vnp_TransactionNo=3&vnp_TxnRef=DVC999R2", SECRET, &cb));
+	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ERANGE);
+	free(cb);
+	a = reviews();
+	ck_assert_int_eq(cJSON_GetArraySize(a), 1);
+	cJSON_Delete(a);
+}
+END_TEST
+
 /* set_payment_expiry(2**63-1) overflowed into a negative expires_at. */
 START_TEST(expiries_and_amounts_are_range_checked)
 {
@@ -570,6 +618,7 @@ int main(void)
 	tcase_add_test(tc, transaction_number_limit);
 	tcase_add_test(tc, unapplied_gateway_successes_keep_their_trace);
 	tcase_add_test(tc, expiries_and_amounts_are_range_checked);
+	tcase_add_test(tc, an_unknown_reference_paid_at_the_gateway_keeps_its_trace);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

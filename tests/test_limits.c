@@ -351,6 +351,68 @@ START_TEST(bug_long_routes_and_fee_lists_are_refused_or_followed_whole)
 END_TEST
 
 
+/* Issue 16: the fee total is computed in int64 from amounts of up to 10^15
+ * VND times copies (any int) and pages: it wrapped. A version whose fees add
+ * up past DVC_AMOUNT_MAX is refused at import (DVC_ERANGE, naming the fee);
+ * a per-copy fee times the copies asked for, at submission, and nothing is
+ * stored either time. */
+static char *with_fees(const char *code, const char *fees)
+{
+	char *doc = catalog_doc(code, "Thủ tục phí lớn", "");
+	char *f = strstr(doc, "\"fees\":[]");
+	size_t n;
+	char *full;
+	ck_assert_ptr_nonnull(f);
+	n = strlen(doc) + strlen(fees) + 64;
+	full = malloc(n);
+	snprintf(full, n, "%.*s\"fees\":[%s]%s", (int)(f - doc), doc, fees, f + strlen("\"fees\":[]"));
+	free(doc);
+	return full;
+}
+
+START_TEST(fee_totals_past_the_amount_limit_are_refused)
+{
+	char *doc, *before, *after;
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	dvc_dossier_list *l;
+	/* two fees of 6 x 10^14: each in range, their sum not */
+	doc = with_fees("L.000020", "{\"name\":\"Phí\",\"kind\":\"fixed\",\"amount\":600000000000000},"
+			"{\"name\":\"Lệ phí\",\"kind\":\"fixed\",\"amount\":600000000000000}");
+	before = catalog_export();
+	ck_dvc(dvc_catalog_import(db, doc, strlen(doc), DVC_FORMAT_JSON, NULL), DVC_ERANGE);
+	ck_assert_str_eq(dvc_error_last()->path, "procedures[0].versions[0].fees[1].amount");
+	after = catalog_export();
+	ck_assert_str_eq(before, after);
+	free(doc);
+	dvc_free(after);
+	/* at the limit exactly it imports */
+	doc = with_fees("L.000021", "{\"name\":\"Phí\",\"kind\":\"per_copy\",\"amount\":500000000000000},"
+			"{\"name\":\"Lệ phí\",\"kind\":\"fixed\",\"amount\":500000000000000}");
+	ck_ok(dvc_catalog_import(db, doc, strlen(doc), DVC_FORMAT_JSON, NULL));
+	free(doc);
+	s.procedure = "L.000021";
+	s.applicant = &citizen;
+	s.copies = 1;
+	ck_ok(dvc_dossier_submit(db, &s, &r)); /* 10^15 */
+	/* two copies: 1.5 x 10^15; INT32_MAX copies: past int64 when multiplied */
+	for (int i = 0; i < 2; i++) {
+		size_t n0, n1;
+		ck_ok(dvc_dossier_find(db, NULL, &l));
+		n0 = dvc_dossier_list_count(l);
+		dvc_dossier_list_free(l);
+		s.copies = i == 0 ? 2 : INT32_MAX;
+		ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ERANGE);
+		ck_assert_str_eq(dvc_error_last()->path, "copies");
+		ck_ok(dvc_dossier_find(db, NULL, &l));
+		n1 = dvc_dossier_list_count(l);
+		dvc_dossier_list_free(l);
+		ck_assert_uint_eq(n0, n1);
+	}
+	dvc_free(before);
+}
+END_TEST
+
 /* BUG(issue 13): a procedure code of 33..64 bytes imports (the limit is
  * DVC_CATALOG_CODE_MAX), but the dossier module copied it into a 32-byte
  * field: its dossiers could not be tracked and no slip printed. Codes and
@@ -453,6 +515,7 @@ int main(void)
 	tcase_add_test(tc, bug_note_and_exemption_limits_answer_etoobig);
 	tcase_add_test(tc, bug_long_routes_and_fee_lists_are_refused_or_followed_whole);
 	tcase_add_test(tc, bug_codes_at_their_limit_work_end_to_end);
+	tcase_add_test(tc, fee_totals_past_the_amount_limit_are_refused);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

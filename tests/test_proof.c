@@ -144,7 +144,9 @@ static void rehash(const char *code, int legacy)
 	sqlite3_finalize(up);
 	if (legacy)
 		ck_assert_int_eq(sqlite3_exec(raw,
-			"DROP TABLE journal_checkpoint; ALTER TABLE journal DROP COLUMN format;"
+			/* back to schema 9: the later migrations undone too */
+			"DROP TABLE payment_unmatched;"
+			" DROP TABLE journal_checkpoint; ALTER TABLE journal DROP COLUMN format;"
 			" ALTER TABLE journal DROP COLUMN rev; ALTER TABLE journal DROP COLUMN fee_due;"
 			" ALTER TABLE journal DROP COLUMN fee_paid; ALTER TABLE journal DROP COLUMN fee_refunded;"
 			" ALTER TABLE journal DROP COLUMN pubkey; ALTER TABLE journal DROP COLUMN sig;"

@@ -146,11 +146,12 @@ static int payment_review(dvc_cli *cli, int argc, char **argv)
 	{
 		char amount[48];
 		const cJSON *txn = cJSON_GetObjectItemCaseSensitive(it, "gateway_txn");
+		const cJSON *dossier = cJSON_GetObjectItemCaseSensitive(it, "dossier");
 		cli_vnd_str((int64_t)cJSON_GetObjectItemCaseSensitive(it, "amount")->valuedouble, amount,
 			    sizeof amount);
 		printf("%s  dossier %s  %s  %s  transaction %s  at %s\n",
 		       cJSON_GetObjectItemCaseSensitive(it, "reference")->valuestring,
-		       cJSON_GetObjectItemCaseSensitive(it, "dossier")->valuestring,
+		       cJSON_IsString(dossier) ? dossier->valuestring : "-",
 		       cJSON_GetObjectItemCaseSensitive(it, "reason")->valuestring, amount,
 		       cJSON_IsString(txn) ? txn->valuestring : "-",
 		       cJSON_GetObjectItemCaseSensitive(it, "received_at")->valuestring);

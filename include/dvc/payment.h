@@ -108,14 +108,20 @@ typedef struct dvc_payment_result {
  * from sight: the request keeps the gateway's transaction number
  * (vnp_TransactionNo), its amount and the time, and is marked for refund or
  * review (dvc_payment_review_json()); the error message says so. A replay
- * of it changes nothing more.
+ * of it changes nothing more. A signed success naming no request of this
+ * store (DVC_ENOTFOUND, or DVC_ESERVICELEVEL for a dossier code of a
+ * procedure without online payment) is kept the same way, with its
+ * reference, the gateway's transaction number, amount and time; an unsigned
+ * or forged callback is refused before anything is looked up, so only the
+ * gateway can add to that list.
  */
 DVC_API int dvc_payment_callback(dvc_db *db, const char *query, dvc_payment_result *out);
 
 /**
  * The payment requests kept for refund or review, oldest first, as a JSON
- * array: [{"reference", "dossier", "reason" ("superseded", "expired",
- * "declined", "dossier_closed", "already_paid"), "amount" (VND),
+ * array: [{"reference", "dossier" (null for an unknown reference), "reason"
+ * ("superseded", "expired", "declined", "dossier_closed", "already_paid",
+ * "unknown_reference"), "amount" (VND),
  * "gateway_txn" (or null), "received_at" (ISO 8601)}]. Free with dvc_free().
  * @return DVC_OK; DVC_EINVAL; DVC_ENOMEM; DVC_EIO.
  */

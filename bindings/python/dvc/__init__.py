@@ -1433,7 +1433,9 @@ class Store:
         """Requests the gateway was paid for but the dossier could not take
         (superseded, expired, declined before, dossier closed or already
         paid), kept for refund or review: [{'reference', 'dossier', 'reason',
-        'amount', 'gateway_txn', 'received_at'}] (dvc_payment_review_json)."""
+        'amount', 'gateway_txn', 'received_at'}] (dvc_payment_review_json);
+        a signed success naming no request has 'dossier' None and reason
+        'unknown_reference'."""
         return self._view(lib.dvc_payment_review_json)
 
     def payment_request(self, code: str) -> Dict[str, Any]:
