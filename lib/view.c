@@ -82,6 +82,18 @@ static cJSON *applicant_json(const dvc_applicant *a)
 	return o;
 }
 
+int dvc_account_json(const dvc_account *a, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *o;
+	VIEW_BEGIN(out, a);
+	o = cJSON_CreateObject();
+	put_str(o, "username", a->username);
+	put_time(o, "created_at", a->created_at);
+	put(o, "profile", applicant_json(&a->profile));
+	return finish(o, failures, out);
+}
+
 static cJSON *history_json(const dvc_tracking *t)
 {
 	cJSON *arr = cJSON_CreateArray();

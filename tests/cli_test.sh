@@ -252,7 +252,7 @@ dv account register nguyenvanan --password "mật-khẩu-dài" --name "Nguyễn 
   --citizen-id 031099001234 --birth-date 1999-05-12 --address "Thôn 3, xã Thụy Hương" \
   --phone "0912 345 678" >/dev/null && ok || bad "account register"
 dv --json account show nguyenvanan >"$T/j.json" && ok || bad "account show"
-json "assert d['full_name']=='Nguyễn Văn An' and d['phone']=='+84912345678', d" && ok || bad "account show fields"
+json "assert d['profile']['full_name']=='Nguyễn Văn An' and d['profile']['phone']=='+84912345678' and d['username']=='nguyenvanan', d" && ok || bad "account show fields"
 dv account login nguyenvanan --password "mật-khẩu-dài" >/dev/null && ok || bad "login"
 expect_fail "login with a wrong password" DVC_EAUTH account login nguyenvanan --password wrong-password
 expect_fail "register with a bad citizen ID" DVC_EINVAL account register tran --password "mat-khau-dai" \

@@ -546,6 +546,13 @@ def run(port, db, files, tmp):
     error_is(st, doc, 401, "DVC_EAUTH", "wrong password")
     st, doc, _, _ = a.post("/api/login", {"username": "cuc.pt", "password": "Kien-Thuy-2026"})
     check(st == 200 and doc["actor"] == {"kind": "account", "username": "cuc.pt"}, "login")
+    st, doc, _, _ = a.get("/api/account")
+    check(st == 200 and doc["username"] == "cuc.pt" and doc["profile"]["full_name"] == "Phạm Thị Cúc"
+          and doc["profile"]["citizen_id"] == "031185004321" and doc["profile"]["birth_date"] == "1985-02-03"
+          and doc["profile"]["email"] == "cuc@example.vn" and doc["created_at"].endswith("+07:00"),
+          f"the profile the submission form is filled with: {st} {doc}")
+    st, doc, _, _ = t.get("/api/account")
+    error_is(st, doc, 401, "DVC_EAUTH", "the profile without a signed-in account")
     st, doc, _, _ = a.post("/api/dossiers", {"procedure": "2.000748"})
     check(st == 201 and doc["secret"] is None, f"submit with the account's profile: {st} {doc}")
     acode = doc["code"] if st == 201 else ""

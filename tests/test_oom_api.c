@@ -335,9 +335,14 @@ static int c_login(dvc_db *db) { return dvc_account_login(db, "chu.ho.so", "mat-
 static int c_account_get(dvc_db *db)
 {
 	dvc_account *a;
+	char *j;
 	int rc = dvc_account_get(db, "chu.ho.so", &a);
+	if (rc != DVC_OK)
+		return rc;
+	rc = dvc_account_json(a, &j);
+	dvc_account_free(a);
 	if (rc == DVC_OK)
-		dvc_account_free(a);
+		dvc_free(j);
 	return rc;
 }
 
@@ -648,7 +653,7 @@ static const oom_case cases[] = {
 	{"dvc_eform_check", c_eform, 0, NULL},
 	{"dvc_account_register", c_register, 1, NULL},
 	{"dvc_account_login", c_login, 0, NULL},
-	{"dvc_account_get", c_account_get, 0, NULL},
+	{"dvc_account_get+dvc_account_json", c_account_get, 0, NULL},
 	{"dvc_officer_add", c_officer_add, 0, NULL},
 	{"dvc_dossier_submit", c_submit, 1, NULL},
 	{"dvc_dossier_submit(account, form)", c_submit_form_account, 0, NULL},

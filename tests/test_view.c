@@ -177,6 +177,31 @@ START_TEST(lists_and_receipts_have_one_shape)
 }
 END_TEST
 
+START_TEST(the_account_profile_fills_the_form)
+{
+	const dvc_applicant me = {"Phạm Thị Cúc", "031185004321", "1985-02-03",
+				  "Thôn 1, xã Đại Hà, huyện Kiến Thụy", "0912345678", NULL};
+	dvc_account *a;
+	char *text = NULL;
+	cJSON *v, *p;
+
+	ck_ok(dvc_account_register(db, "cuc.pt", "Kien-Thuy-2026", &me));
+	ck_ok(dvc_account_get(db, "cuc.pt", &a));
+	v = parsed(dvc_account_json(a, &text), &text);
+	dvc_account_free(a);
+	ck_assert_str_eq(str(v, "username"), "cuc.pt");
+	ck_assert_str_eq(str(v, "created_at"), "2026-03-02T09:00:00+07:00");
+	p = cJSON_GetObjectItemCaseSensitive(v, "profile");
+	ck_assert_str_eq(str(p, "full_name"), "Phạm Thị Cúc");
+	ck_assert_str_eq(str(p, "citizen_id"), "031185004321");
+	ck_assert_str_eq(str(p, "birth_date"), "1985-02-03");
+	ck_assert_str_eq(str(p, "phone"), "+84912345678"); /* as stored */
+	ck_assert(cJSON_IsNull(item(p, "email")));
+	cJSON_Delete(v);
+	ck_dvc(dvc_account_json(NULL, &text), DVC_EINVAL);
+}
+END_TEST
+
 START_TEST(catalog_views_carry_the_interchange_names)
 {
 	dvc_procedure *p;
@@ -241,7 +266,8 @@ END_TEST
 int main(void)
 {
 	const TTest *const tests[] = {dossier_view_shows_each_caller_what_it_may_see,
-		lists_and_receipts_have_one_shape, catalog_views_carry_the_interchange_names,
+		lists_and_receipts_have_one_shape, the_account_profile_fills_the_form,
+		catalog_views_carry_the_interchange_names,
 		a_plain_day_is_accepted_wherever_an_instant_is, NULL};
 	return run_tests("view", setup, teardown, tests);
 }

@@ -21,14 +21,6 @@
 	"usage: dvc officer add USERNAME --name N --unit AGENCY-CODE "                         \
 	"--role reception|specialist|unit_leader|signing_leader|admin | show USERNAME"
 
-static void add_opt_string(cJSON *o, const char *key, const char *v)
-{
-	if (v)
-		cJSON_AddStringToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
 static int account_register(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_applicant a = {0};
@@ -63,16 +55,8 @@ static int account_show(dvc_cli *cli, int argc, char **argv)
 		return cli_fail_lib(argv[1]);
 	cli_time_str(a->created_at, created);
 	if (cli->json) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "username", a->username);
-		add_opt_string(o, "full_name", a->profile.full_name);
-		add_opt_string(o, "citizen_id", a->profile.citizen_id);
-		add_opt_string(o, "birth_date", a->profile.birth_date);
-		add_opt_string(o, "address", a->profile.address);
-		add_opt_string(o, "phone", a->profile.phone);
-		add_opt_string(o, "email", a->profile.email);
-		cJSON_AddStringToObject(o, "created_at", created);
-		rc = cli_emit_json(o);
+		char *j;
+		rc = cli_emit_view(dvc_account_json(a, &j), &j, argv[1]);
 	} else {
 		printf("account %s (created %s)\n", a->username, created);
 		printf("  name:       %s\n", a->profile.full_name ? a->profile.full_name : "-");

@@ -25,6 +25,7 @@
  *   GET  /api/dossiers/CODE/files/ID         download one (the signed result too)
  *   GET  /api/dossiers/CODE/missing          required components still without a file
  *   POST /api/dossiers/CODE/sign             the signing leader signs the attached result
+ *   GET  /api/account                        the signed-in account's profile (fills the form)
  *   GET  /api/account/files[/ID]             the signed-in account's data store, a file of it
  *   GET  /api/rating/criteria                the rating form (criteria, labels, range)
  *   GET  /api/dossiers/CODE/rating           the dossier's rating
@@ -869,6 +870,22 @@ static int account_only(httpd_req *r)
 	return 1;
 }
 
+/* The profile the submission form is filled in with (dvc_account_json). */
+static enum MHD_Result h_account(httpd_req *r)
+{
+	dvc_db *db = httpd_db(r);
+	dvc_account *a;
+	char *j;
+	int rc;
+	if (account_only(r))
+		return r->result;
+	if (!db || dvc_account_get(db, r->sess.name, &a) != DVC_OK)
+		return reply_lib(r);
+	rc = dvc_account_json(a, &j);
+	dvc_account_free(a);
+	return reply_view(r, 200, rc, &j);
+}
+
 static enum MHD_Result h_account_files(httpd_req *r)
 {
 	dvc_db *db = httpd_db(r);
@@ -1259,6 +1276,7 @@ static const httpd_route routes[] = {
 	{"POST", "/api/dossiers/*/reuse", h_reuse, ROUTE_JSON | ROUTE_CSRF},
 	{"GET", "/api/dossiers/*/missing", h_missing, 0},
 	{"POST", "/api/dossiers/*/sign", h_sign, ROUTE_CSRF},
+	{"GET", "/api/account", h_account, 0},
 	{"GET", "/api/account/files", h_account_files, 0},
 	{"GET", "/api/account/files/*", h_account_download, 0},
 	{"GET", "/api/rating/criteria", h_rating_criteria, 0},

@@ -13,6 +13,7 @@
 #ifndef DVC_VIEW_H
 #define DVC_VIEW_H
 
+#include "dvc/account.h"
 #include "dvc/agency.h"
 #include "dvc/catalog.h"
 #include "dvc/common.h"
@@ -73,6 +74,13 @@ DVC_API int dvc_dossier_view_json(dvc_db *db, const char *code, const dvc_actor 
  */
 DVC_API int dvc_dossier_list_json(dvc_db *db, const dvc_dossier_filter *f, const dvc_actor *who,
 				  unsigned int flags, char **out);
+/**
+ * An account's profile, as a submission form is filled in with it before
+ * the applicant submits (the profile fills the applicant of a submission
+ * made with the account): {username, created_at, profile{full_name,
+ * citizen_id, birth_date, address, phone, email}}.
+ */
+DVC_API int dvc_account_json(const dvc_account *a, char **out);
 /** A submission's receipt: {code, secret (null for accounts), state ("draft" or "submitted")}. */
 DVC_API int dvc_receipt_json(const dvc_receipt *r, int draft, char **out);
 

@@ -9,8 +9,14 @@
 // go to $ARTIFACTS; any console error or uncaught exception (a CSP
 // violation, a script error) fails the test.
 //
-// env: BASE_URL, ARTIFACTS, TOKENS (JSON {username: token}), CHROMIUM
+// Then a citizen signs in: her profile fills the submission form, a second
+// submission reuses a document of her data store, and a level-4 fee is
+// paid online (the test plays the gateway and calls the portal back).
+//
+// env: BASE_URL, ARTIFACTS, TOKENS (JSON {username: token}), CHROMIUM,
+// GATEWAY_SECRET (the server's DVC_GATEWAY_SECRET)
 import { chromium } from 'playwright-core';
+import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,13 +168,14 @@ try {
     await officer.locator('#inbox-count').filter({ hasText: '(' }).waitFor();
   }
   async function doAction(action, opts = {}) {
-    await officer.getByRole('button', { name: `Xử lý hồ sơ ${code}` }).click();
+    const which = opts.code || code;
+    await officer.getByRole('button', { name: `Xử lý hồ sơ ${which}` }).click();
     await officer.locator('#case:not([hidden]):not([data-busy])').waitFor();
     await officer.getByLabel('Thao tác').selectOption(action);
     if (opts.delivery) await officer.getByLabel('Hình thức trả kết quả').selectOption(opts.delivery);
     if (opts.shot) await shot(officer, opts.shot);
     await officer.getByRole('button', { name: 'Thực hiện' }).click();
-    await officer.locator('#flash.ok').filter({ hasText: code }).waitFor();
+    await officer.locator('#flash.ok').filter({ hasText: which }).waitFor();
     const msg = await officer.locator('#flash').textContent();
     log(`officer: ${msg}`);
     return msg;
@@ -252,6 +259,110 @@ try {
   expect(await citizen.locator('#rating-form').count() === 0, 'no second rating form');
   expect(await citizen.getByRole('link', { name: 'Giấy tiếp nhận và hẹn trả kết quả' }).count() <= 1, 'slip link');
   await shot(citizen, '09-track-result-phone.png');
+
+  // ---- a citizen with an account: her profile on the form, a stored
+  // document reused, a level-4 fee paid online ----
+  await citizen.goto(`${BASE}/#/account`);
+  await citizen.reload();
+  await ready(citizen);
+  await citizen.locator('#login-form').getByLabel('Tên đăng nhập').fill('binh.tt');
+  await citizen.locator('#login-form').getByLabel('Mật khẩu').fill('Hai-Phong-2018');
+  await citizen.locator('#login-form').getByRole('button', { name: 'Đăng nhập' }).click();
+  await citizen.locator('#account-in:not([hidden])').waitFor();
+  async function openProcedure(proc, name) {
+    await citizen.goto(`${BASE}/#/procedure/${proc}`);
+    await citizen.reload();
+    await ready(citizen);
+    await citizen.getByRole('heading', { level: 1, name }).waitFor();
+    await citizen.locator('#applicant-fields[data-filled="binh.tt"]').waitFor({ state: 'attached' });
+  }
+  async function submitAndRead() {
+    await form.getByRole('button', { name: 'Nộp hồ sơ' }).click();
+    await citizen.locator('#receipt').waitFor({ state: 'visible' });
+    return (await citizen.locator('#receipt-code').textContent()).trim();
+  }
+  async function trackAsAccount(c) {
+    await citizen.goto(`${BASE}/#/track/${encodeURIComponent(c)}`);
+    await citizen.reload();
+    await ready(citizen);
+    await citizen.getByLabel('Mã tra cứu').fill('');
+    await citizen.getByRole('button', { name: 'Tra cứu' }).click();
+    await citizen.locator('#track-result:not([hidden]) .badge').first().waitFor();
+  }
+  await openProcedure('1.001193', 'Thủ tục đăng ký khai sinh');
+  // the profile the library keeps for the account, shown before submitting
+  const name = form.getByLabel('Họ, chữ đệm và tên');
+  expect(await name.inputValue() === 'Trần Thị Bình', `the profile's name is filled in (${await name.inputValue()})`);
+  expect(await form.getByLabel('Số định danh cá nhân (12 số)').inputValue() === '031190004567', 'the profile\'s citizen ID');
+  expect(await form.getByLabel('Ngày sinh').inputValue() === '1990-03-15', 'the profile\'s birth date');
+  expect(await name.evaluate((e) => e.readOnly), 'read-only while the profile is used');
+  await labelled(citizen, 'submission with a profile');
+  await shot(citizen, '12-profile-filled-phone.png');
+  await form.getByLabel(/^Giấy chứng sinh/).setInputFiles({
+    name: 'giay-chung-sinh-con-binh.pdf', mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n% giấy chứng sinh của con chị Bình (thử)\n%%EOF\n'),
+  });
+  const first = await submitAndRead();
+  log(`account submission ${first} with an upload`);
+
+  // a second submission reuses the certificate from her data store: no new upload
+  await openProcedure('1.001193', 'Thủ tục đăng ký khai sinh');
+  const reuse = form.getByLabel('Hoặc dùng lại giấy tờ đã lưu').first();
+  await reuse.locator('option', { hasText: 'giay-chung-sinh-con-binh.pdf' }).first().waitFor({ state: 'attached' });
+  const stored = await reuse.locator('option', { hasText: 'giay-chung-sinh-con-binh.pdf' }).first().getAttribute('value');
+  await reuse.selectOption(stored);
+  await shot(citizen, '13-reuse-stored-phone.png');
+  const second = await submitAndRead();
+  expect(second !== first, 'a second dossier');
+  log(`account submission ${second} reusing stored file ${stored}`);
+  await trackAsAccount(second);
+  expect(await citizen.getByRole('link', { name: /giay-chung-sinh-con-binh\.pdf/ }).isVisible(),
+    'the reused document is on the second dossier');
+  // by reference: the stored file of the first dossier, the same content stored once
+  const [reusedFiles, store] = await citizen.evaluate(async (c) => [await (await fetch(`/api/dossiers/${c}/files`)).json(),
+    await (await fetch('/api/account/files')).json()], second);
+  const orig = store.find((f) => String(f.id) === stored);
+  expect(orig && orig.dossier === first, `the offered file is the first dossier's: ${JSON.stringify(orig)}`);
+  expect(reusedFiles.length === 1 && reusedFiles[0].sha256 === orig.sha256 && reusedFiles[0].added_by === 'account:binh.tt',
+    `attached by reference: ${JSON.stringify(reusedFiles)}`);
+
+  // level 4: the e-form filled online, the desk receives, the citizen pays online
+  await openProcedure('DEMO.000004', /trích lục/);
+  await form.getByLabel('Mục đích sử dụng *').fill('Bổ sung hồ sơ học tập');
+  await form.getByLabel('Số bản sao *').fill('2');
+  const paid = await submitAndRead();
+  log(`level-4 submission ${paid}`);
+  await signIn('hoa.lt');
+  expect((await doAction('receive', { code: paid })).includes('Đã tiếp nhận'), 'level 4 received');
+  await trackAsAccount(paid);
+  const payBtn = citizen.getByRole('button', { name: /^Thanh toán trực tuyến 16\.000/ });
+  await payBtn.waitFor();
+  const [payResp] = await Promise.all([
+    citizen.waitForResponse((r) => r.url().endsWith(`/api/dossiers/${encodeURIComponent(paid)}/payment`)),
+    payBtn.click()]);
+  const req = await payResp.json();
+  expect(payResp.status() === 201 && req.amount === 16000, `payment requested: ${JSON.stringify(req)}`);
+  await citizen.getByText(`Mã thanh toán ${req.reference}`).waitFor();
+  await shot(citizen, '14-pay-request-phone.png');
+  // the gateway (the test, with the server's shared secret) confirms the
+  // payment and calls the portal back, signed HMAC-SHA512 as VNPay does
+  const params = {
+    vnp_Amount: String(req.amount * 100), vnp_ResponseCode: '00', vnp_TransactionStatus: '00',
+    vnp_TransactionNo: '14012345', vnp_TxnRef: req.reference,
+  };
+  const signedData = Object.keys(params).sort().map((k) => `${k}=${encodeURIComponent(params[k])}`).join('&');
+  const hash = createHmac('sha512', process.env.GATEWAY_SECRET).update(signedData).digest('hex');
+  const cb = await fetch(`${BASE}/api/payments/callback?${signedData}&vnp_SecureHash=${hash}`);
+  const cbDoc = await cb.json();
+  expect(cb.status === 200 && cbDoc.outcome === 'paid' && cbDoc.dossier === paid, `gateway callback: ${cb.status} ${JSON.stringify(cbDoc)}`);
+  await citizen.getByRole('button', { name: 'Tra cứu' }).click();
+  await citizen.locator('#track-result:not([hidden]) .badge').first().waitFor();
+  const paidFacts = await citizen.locator('#track-result dl.facts').textContent();
+  expect(/Phải nộp 16\.000.*đã nộp 16\.000/.test(paidFacts), `the fee shows as paid: ${paidFacts}`);
+  expect(await citizen.getByRole('button', { name: /^Thanh toán trực tuyến/ }).count() === 0, 'no pay button once paid');
+  const history = await citizen.locator('#track-result .timeline li strong').allTextContents();
+  expect(history.includes('Thanh toán'), `the payment is in the journal (${history.join(', ')})`);
+  await shot(citizen, '15-paid-phone.png');
 
   // the same result on a desktop viewport, and the procedure page there
   const deskCitizen = await desk.newPage();

@@ -43,9 +43,13 @@ trap cleanup EXIT INT TERM
 ha=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
 tam=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
 son=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
-printf 'ha.xa:%s\ntam.nv:%s\nson.xa:%s\n' "$ha" "$tam" "$son" >"$T/tokens"
+hoa=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+# hoa.lt: the district desk of the demo store (the level-4 dossier)
+printf 'ha.xa:%s\ntam.nv:%s\nson.xa:%s\nhoa.lt:%s\n' "$ha" "$tam" "$son" "$hoa" >"$T/tokens"
+# the payment gateway's shared secret: the test plays the gateway
+GATEWAY_SECRET=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
 
-"$HTTPD" --db "$T/portal.db" --port 0 --port-file "$T/port" --officer-tokens "$T/tokens" \
+DVC_GATEWAY_SECRET="$GATEWAY_SECRET" "$HTTPD" --db "$T/portal.db" --port 0 --port-file "$T/port" --officer-tokens "$T/tokens" \
   --clock-start 2018-07-09T08:00:00+07:00 \
   --sign-key "$ROOT/data/demo-keys/demo-signing-key.pem" --sign-cert "$ROOT/data/demo-keys/demo-signing-cert.pem" \
   >"$T/server.out" 2>"$T/server.log" &
@@ -62,7 +66,8 @@ rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 rc=0
 BASE_URL="http://127.0.0.1:$port" ARTIFACTS="$ARTIFACTS" CHROMIUM="$CHROMIUM" \
-  TOKENS="{\"ha.xa\":\"$ha\",\"tam.nv\":\"$tam\",\"son.xa\":\"$son\"}" \
+  TOKENS="{\"ha.xa\":\"$ha\",\"tam.nv\":\"$tam\",\"son.xa\":\"$son\",\"hoa.lt\":\"$hoa\"}" \
+  GATEWAY_SECRET="$GATEWAY_SECRET" \
   timeout 180 node "$E2E/portal.e2e.mjs" || rc=$?
 # a clean stop (SIGTERM) exits 0; under the sanitizers a leak report would not
 kill "$pid"

@@ -243,9 +243,31 @@ async function showProcedure(code) {
   clearError($('submit-error'));
   buildEform(p);
   buildUploads(p);
+  fillProfile();
+}
+
+const APPLICANT_KEYS = ['full_name', 'citizen_id', 'birth_date', 'address', 'phone', 'email'];
+
+/* A signed-in citizen sees the form filled in with the account's profile
+ * (GET /api/account, the library's dvc_account_json): read-only while
+ * "use my profile" is ticked, since the library then fills the applicant
+ * from that same profile; untick it to change a field for this dossier. */
+async function fillProfile() {
   const account = S.actor && S.actor.kind === 'account';
+  const use = account && $('use-profile').checked;
   $('use-profile-wrap').hidden = !account;
-  $('applicant-fields').hidden = account && $('use-profile').checked;
+  for (const k of APPLICANT_KEYS) $(`a-${k}`).readOnly = use;
+  $('applicant-fields').dataset.profile = use ? '1' : '';
+  if (!account && S.profileShown) { /* signed out: nobody's profile stays on the page */
+    for (const k of APPLICANT_KEYS) $(`a-${k}`).value = '';
+    S.profileShown = null;
+  }
+  if (!account || S.profileShown === S.actor.username) return;
+  let a;
+  try { a = await api('GET', '/api/account'); } catch (e) { return; }
+  for (const k of APPLICANT_KEYS) $(`a-${k}`).value = a.profile[k] || '';
+  S.profileShown = a.username;
+  $('applicant-fields').dataset.filled = a.username;
 }
 
 /* Inputs for the e-form schema's fields (eform.h's subset of JSON Schema). */
@@ -363,7 +385,7 @@ async function submitDossier(ev) {
   const account = S.actor && S.actor.kind === 'account';
   if (!account || !$('use-profile').checked) {
     body.applicant = {};
-    for (const k of ['full_name', 'citizen_id', 'birth_date', 'address', 'phone', 'email']) {
+    for (const k of APPLICANT_KEYS) {
       const v = $(`a-${k}`).value.trim();
       if (v) body.applicant[k] = v;
     }
@@ -798,7 +820,7 @@ async function act(ev) {
 document.addEventListener('DOMContentLoaded', async () => {
   $('search-form').addEventListener('submit', search);
   $('submit-form').addEventListener('submit', submitDossier);
-  $('use-profile').addEventListener('change', () => { $('applicant-fields').hidden = $('use-profile').checked; });
+  $('use-profile').addEventListener('change', fillProfile);
   $('track-form').addEventListener('submit', track);
   $('login-form').addEventListener('submit', login);
   $('register-form').addEventListener('submit', register);
