@@ -10,6 +10,7 @@
 #include "store_internal.h"
 #include "throttle_internal.h"
 #include "dossier_internal.h"
+#include "identity_internal.h"
 #include "proof_internal.h"
 #include "text.h"
 
@@ -567,6 +568,7 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 	dvc_arena ar = DVC_ARENA_INIT;
 	dvc__account_row acc;
 	dvc_applicant app;
+	dvc__signin signin;
 	dvc__dossier d;
 	char asof[DVC__DATE_SIZE], day[7], phone[DVC_PHONE_E164_SIZE], label[ACTOR_LABEL_SIZE];
 	dvc_time now;
@@ -576,6 +578,7 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		return rc;
 	memset(&d, 0, sizeof d);
+	memset(&signin, 0, sizeof signin);
 	local_iso_day(now, asof); /* the handle's day, not the wall clock's */
 	if ((rc = dvc__rt_by_code(db, s->procedure, asof, &rt)) != DVC_OK)
 		return rc;
@@ -591,6 +594,14 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 			goto out;
 		d.account_id = acc.id;
 		app = s->applicant ? *s->applicant : acc.profile;
+		if ((rc = dvc__identity_for_submission(db, acc.id, &acc.profile, &app,
+						       s->version >= 3 && s->national_signin, &ar,
+						       &signin)) != DVC_OK)
+			goto out;
+	} else if (s->version >= 3 && s->national_signin) {
+		rc = dvc__err(DVC_EINVAL, "national_signin",
+			      "a national sign-in belongs to an account: name the account");
+		goto out;
 	} else if (s->applicant) {
 		app = *s->applicant;
 	} else {
@@ -702,6 +713,10 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 				s->draft ? "Lưu nháp" : NULL, s->form_data);
 		if ((rc = dvc__store_dossier_insert(db, &d, &app, s->form_data, s->fee_exemption)) != DVC_OK ||
 		    (rc = dvc__journal_append(db, d.id, d.code, &pe.j)) != DVC_OK)
+			goto out;
+		if (signin.assurance &&
+		    (rc = dvc__store_dossier_identity_put(db, d.id, signin.assurance, signin.issuer,
+							  signin.subject)) != DVC_OK)
 			goto out;
 	}
 	snprintf(out->code, sizeof out->code, "%s", d.code);

@@ -244,6 +244,23 @@ static const char *const migrations[] = {
 	"  id INTEGER PRIMARY KEY, reference TEXT NOT NULL, gateway TEXT NOT NULL,"
 	"  gateway_txn TEXT NOT NULL, amount INTEGER NOT NULL, received_at INTEGER NOT NULL,"
 	"  UNIQUE (reference, gateway_txn));",
+
+	/* 11 -> 12: national identities linked to accounts (identity.h), their
+	 * audit log, and whether a dossier's applicant was signed in with one */
+	"CREATE TABLE national_identity ("
+	"  account_id INTEGER PRIMARY KEY REFERENCES account(id), issuer TEXT NOT NULL,"
+	"  subject TEXT NOT NULL, personal_id TEXT NOT NULL UNIQUE, assurance INTEGER NOT NULL,"
+	"  verified_at INTEGER NOT NULL, full_name TEXT, birth_date TEXT, tech_id TEXT, login_idp TEXT,"
+	"  account_type INTEGER NOT NULL, verified_fields INTEGER NOT NULL, linked_at INTEGER NOT NULL,"
+	"  UNIQUE (issuer, subject));"
+	"CREATE TABLE identity_audit ("
+	"  id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES account(id),"
+	"  at INTEGER NOT NULL, event TEXT NOT NULL, actor TEXT NOT NULL, issuer TEXT, subject TEXT,"
+	"  detail TEXT);"
+	"CREATE INDEX identity_audit_account ON identity_audit(account_id, id);"
+	"CREATE TABLE dossier_identity ("
+	"  dossier_id INTEGER PRIMARY KEY REFERENCES dossier(id), assurance INTEGER NOT NULL,"
+	"  issuer TEXT NOT NULL, subject TEXT NOT NULL);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DVC_SCHEMA_VERSION,

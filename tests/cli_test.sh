@@ -258,6 +258,20 @@ expect_fail "login with a wrong password" DVC_EAUTH account login nguyenvanan --
 expect_fail "register with a bad citizen ID" DVC_EINVAL account register tran --password "mat-khau-dai" \
   --name "Trần Bình" --citizen-id 123 --birth-date 1990-01-01 --address "Hải Phòng"
 
+# national identity: strict claims, contradictions named, link audited
+printf '{"sub":"vneid-1","LoaiTaiKhoan":"1","HoVaTen":"NGUYỄN VĂN AN","SoDinhDanh":"031099001234","NgayThangNamSinh":"19990512","loginIdp":"VNeID"}' >"$T/claims.json"
+printf '{"sub":"vneid-1","LoaiTaiKhoan":"1","HoVaTen":"Nguyễn Văn Anh","SoDinhDanh":"031099001234","NgayThangNamSinh":"19990513"}' >"$T/claims-bad.json"
+printf '{"sub":"vneid-1","LoaiTaiKhoan":"1","HoVaTen":"A","SoDinhDanh":"0310990012","NgayThangNamSinh":"19990512"}' >"$T/claims-id.json"
+expect_fail "claims contradicting the profile" "DVC_EMISMATCH.*full_name,birth_date" identity link nguyenvanan \
+  --claims "$T/claims-bad.json" --issuer https://xacthuc.example.vn --assurance 2
+expect_fail "claims with a short personal ID" "SoDinhDanh.*DVC_EINVAL" identity link nguyenvanan \
+  --claims "$T/claims-id.json" --issuer https://xacthuc.example.vn --assurance 2
+dv identity show nguyenvanan | grep -q "no linked national identity" && ok || bad "identity show before link"
+dv --json identity link nguyenvanan --claims - --issuer https://xacthuc.example.vn --assurance 2 \
+  --actor account:nguyenvanan <"$T/claims.json" >"$T/j.json" && ok || bad "identity link"
+json "assert d['linked'] and d['identity']['assurance']==2 and d['profile']['full_name']['verified'] and not d['profile']['address']['verified'] and [a['event'] for a in d['audit']]==['link'], d" \
+  && ok || bad "identity link json: $(cat "$T/j.json")"
+
 dv --json dossier submit T.000003 --name "Nguyễn Văn An" --citizen-id 031099001234 \
   --birth-date 1999-05-12 --address "Thôn 3, xã Thụy Hương" --phone 0912345678 \
   --form '{"purpose":"Xin cấp bản sao","copies":2}' >"$T/j.json" && ok || bad "submit anonymous"
@@ -270,6 +284,10 @@ expect_fail "online submission below level 3" DVC_ESERVICELEVEL dossier submit T
 dv dossier submit T.000003 --account nguyenvanan --form '{"purpose":"Xin cấp bản sao","copies":1}' \
   >"$T/out" && grep -q "submitted" "$T/out" && ok || bad "submit with an account"
 CODE2=$(sed -n 's/^dossier \([^ ]*\) submitted$/\1/p' "$T/out")
+dv --json dossier submit T.000003 --account nguyenvanan --national-signin --address "Số 5 Lạch Tray" \
+  --form '{"purpose":"Xin cấp bản sao","copies":1}' >/dev/null && ok || bad "submit signed in nationally"
+expect_fail "typed name contradicting the verified one" "DVC_EMISMATCH" dossier submit T.000003 --account nguyenvanan \
+  --name "Nguyễn Văn Ba" --address "x" --form '{"purpose":"Xin cấp bản sao","copies":1}'
 dv dossier track "$CODE2" --account nguyenvanan >/dev/null && ok || bad "track as the account"
 
 dv --json dossier act "$CODE" receive --officer le.tiep.nhan >"$T/j.json" && ok || bad "receive"
@@ -339,7 +357,7 @@ dv dossier verify "$CODE" >/dev/null && ok || bad "verify after rating"
 dv statemachine --dot >"$T/out" && grep -q "digraph" "$T/out" && ok || bad "statemachine --dot"
 dv statemachine >"$T/out" && grep -q "^supplement_requested" "$T/out" && ok || bad "statemachine table"
 
-dv dossier verify >"$T/out" && grep -q "^2 dossiers verified, journal chains intact$" "$T/out" \
+dv dossier verify >"$T/out" && grep -q "^3 dossiers verified, journal chains intact$" "$T/out" \
   && ok || bad "verify: $(cat "$T/out")"
 if command -v sqlite3 >/dev/null 2>&1; then
   sqlite3 "$D" "UPDATE journal SET note = 'đã sửa' WHERE seq = 2" && ok || bad "tamper"

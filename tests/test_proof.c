@@ -145,7 +145,8 @@ static void rehash(const char *code, int legacy)
 	if (legacy)
 		ck_assert_int_eq(sqlite3_exec(raw,
 			/* back to schema 9: the later migrations undone too */
-			"DROP TABLE payment_unmatched;"
+			"DROP TABLE payment_unmatched; DROP TABLE dossier_identity; DROP TABLE identity_audit;"
+			" DROP TABLE national_identity;"
 			" DROP TABLE journal_checkpoint; ALTER TABLE journal DROP COLUMN format;"
 			" ALTER TABLE journal DROP COLUMN rev; ALTER TABLE journal DROP COLUMN fee_due;"
 			" ALTER TABLE journal DROP COLUMN fee_paid; ALTER TABLE journal DROP COLUMN fee_refunded;"

@@ -123,6 +123,7 @@ int cmd_calendar(dvc_cli *cli, int argc, char **argv);
 int cmd_demo(dvc_cli *cli, int argc, char **argv);
 int cmd_account(dvc_cli *cli, int argc, char **argv);
 int cmd_officer(dvc_cli *cli, int argc, char **argv);
+int cmd_identity(dvc_cli *cli, int argc, char **argv);
 int cmd_dossier(dvc_cli *cli, int argc, char **argv);
 int cmd_statemachine(dvc_cli *cli, int argc, char **argv);
 int cmd_payment(dvc_cli *cli, int argc, char **argv);

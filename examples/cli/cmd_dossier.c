@@ -258,12 +258,13 @@ static int dossier_submit(dvc_cli *cli, int argc, char **argv)
 	s.draft = cli_flag(&argc, argv, "--draft");
 	s.desk = cli_option(&argc, argv, "--desk");
 	s.place = cli_option(&argc, argv, "--place");
+	s.national_signin = cli_flag(&argc, argv, "--national-signin");
 	have_applicant = cli_take_applicant(&argc, argv, &a);
 	if (argc != 2)
 		return cli_fail("usage: dvc dossier submit PROCEDURE [--channel online|counter|post] "
 				"[--account U | --name N --citizen-id ID --birth-date D --address A "
 				"[--phone P] [--email E]] [--form JSON|@FILE] [--draft] [--officer U] "
-				"[--desk AGENCY] [--place AGENCY|ADDRESS]");
+				"[--desk AGENCY] [--place AGENCY|ADDRESS] [--national-signin]");
 	s.procedure = argv[1];
 	if (channel && dvc_channel_parse(channel, &s.channel) != DVC_OK)
 		return cli_fail_lib("--channel");

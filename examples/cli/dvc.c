@@ -51,13 +51,15 @@ static const struct command {
 	{"account", cmd_account, "account register USERNAME --password P --name N --citizen-id ID"
 				 " --birth-date D --address A [--phone P] [--email E]"
 				 " | show USERNAME | login USERNAME --password P"},
+	{"identity", cmd_identity, "identity link USERNAME --claims FILE|- --issuer URL --assurance 1|2"
+				   " [--actor A] | unlink USERNAME --reason R [--actor A] | show USERNAME"},
 	{"officer", cmd_officer, "officer add USERNAME --name N --unit AGENCY-CODE"
 				 " --role reception|specialist|unit_leader|signing_leader|admin"
 				 " | show USERNAME"},
 	{"dossier", cmd_dossier, "dossier submit PROCEDURE [--channel online|counter|post]"
 				 " [--account U | --name N --citizen-id ID --birth-date D --address A"
 				 " [--phone P] [--email E]] [--form JSON|@FILE] [--draft] [--officer U]"
-				 " [--desk AGENCY] [--place AGENCY|ADDRESS]\n"
+				 " [--desk AGENCY] [--place AGENCY|ADDRESS] [--national-signin]\n"
 				 "  dossier act CODE ACTION (--officer U | --account U | --secret S)"
 				 " [--note T] [--target X] [--new-due INSTANT] [--expect-version N]"
 				 " [--delivery counter|post|online] [--payload TEXT]\n"

@@ -56,7 +56,8 @@ typedef enum dvc_status {
 	DVC_EUSER = -29,      /**< a host callback (clock, writer) reported failure */
 	DVC_EMEDIATYPE = -30, /**< a file's detected media type is not accepted */
 	DVC_EINCOMPLETE = -31,/**< required dossier components are missing */
-	DVC_ETRUNCATED = -32  /**< an upload (or a journal) ended before its declared size */
+	DVC_ETRUNCATED = -32, /**< an upload (or a journal) ended before its declared size */
+	DVC_EMISMATCH = -33   /**< verified claims contradict stored data (path lists the fields) */
 } dvc_status;
 
 /** Details of the last failure on the calling thread. */

@@ -97,10 +97,18 @@ typedef struct dvc_submission {
 	 * naming the commune), NULL for the applicant's address. Used by
 	 * procedures served by every agency of a level (dvc_procedure.served_level). */
 	const char *place;
+	/* version 3 */
+	/** The applicant is signed in with the account's linked national
+	 * identity (identity.h): the dossier records it with its assurance
+	 * level, and the national portal is told (TaiKhoanDuocXacThucVoiVNeID).
+	 * An account without a link is DVC_EINVAL. With a linked account, its
+	 * verified fields fill an applicant's empty ones and a typed value that
+	 * differs from one of them is DVC_EMISMATCH (path lists the fields). */
+	int national_signin;
 } dvc_submission;
 
-#define DVC_SUBMISSION_VERSION 2
-#define DVC_SUBMISSION_INIT {DVC_SUBMISSION_VERSION, NULL, DVC_CHANNEL_ONLINE, NULL, NULL, NULL, 0, NULL, 0, 0, NULL, NULL, NULL}
+#define DVC_SUBMISSION_VERSION 3
+#define DVC_SUBMISSION_INIT {DVC_SUBMISSION_VERSION, NULL, DVC_CHANNEL_ONLINE, NULL, NULL, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, 0}
 
 /** Bytes of a dossier code buffer, NUL included. Codes are the receiving
  * desk's agency code (at most DVC_CATALOG_CODE_MAX), yymmdd and a sequence

@@ -19,6 +19,7 @@
 #include "dvc/eform.h"
 #include "dvc/lifecycle.h"
 #include "dvc/account.h"
+#include "dvc/identity.h"
 #include "dvc/dossier.h"
 #include "dvc/payment.h"
 #include "dvc/notify.h"

@@ -189,6 +189,7 @@ _ERROR_TABLE = [  # class, status, extra Python base, what it means
     ("MediaType", "DVC_EMEDIATYPE", (), "a file's detected media type is not accepted"),
     ("Incomplete", "DVC_EINCOMPLETE", (), "required dossier components are missing"),
     ("Truncated", "DVC_ETRUNCATED", (), "an upload (or a journal) ended before its declared size"),
+    ("Mismatch", "DVC_EMISMATCH", (), "verified claims contradict stored data (.path lists the fields)"),
 ]
 _ERRORS: Dict[int, type] = {}
 for _cls, _status, _bases, _doc in _ERROR_TABLE:
@@ -947,6 +948,42 @@ class Store:
         finally:
             lib.dvc_account_free(a)
 
+    # ---- national identities (identity.h) ----
+
+    def link_identity(self, username: str, claims: Any, *, issuer: str, assurance: int,
+                      actor: str, verified_at: Any = None) -> Dict[str, Any]:
+        """Link `username` to the national identity in `claims` (the userinfo
+        document: JSON text, bytes or a dict) checked against `issuer` at
+        `assurance` level 1 or 2 (Decree 69/2024/NĐ-CP); audited under
+        `actor`. Returns identity_view(). Raises dvc.InvalidArgument or
+        dvc.Schema naming the bad claim (.path), dvc.Mismatch listing the
+        profile fields the claims contradict (nothing linked), dvc.Exists."""
+        data = _json(claims) if isinstance(claims, collections.abc.Mapping) else _doc(claims, "claims")
+        keep: list = []
+        o = _new("dvc_claims_opts", assurance=operator.index(assurance),
+                 verified_at=0 if verified_at is None else _to_time(verified_at))
+        _strings(o, keep, issuer=_s(issuer, "issuer"))
+        self._status(lib.dvc_identity_link_claims, _s(username, "username"), data, len(data), o,
+                     _s(actor, "actor"))
+        return self.identity_view(username)
+
+    def unlink_identity(self, username: str, *, actor: str, reason: str) -> None:
+        """Remove the account's national identity link (audited with `reason`)."""
+        self._status(lib.dvc_identity_unlink, _s(username, "username"), _s(actor, "actor"),
+                     _s(reason, "reason"))
+
+    def identity_view(self, username: str) -> Dict[str, Any]:
+        """{'username', 'linked', 'identity', 'profile': {field: {'value',
+        'verified'}}, 'audit': [...]} (dvc_identity_json)."""
+        return self._view(lib.dvc_identity_json, _s(username, "username"))
+
+    def national_signin(self, code: str) -> int:
+        """The assurance level (1, 2) the dossier's applicant signed in with
+        through a national identity, or 0."""
+        out = ffi.new("int *")
+        self._status(lib.dvc_dossier_national_signin, _s(code, "code"), out)
+        return out[0]
+
     def add_officer(self, username: str, full_name: str, unit: str, role: str) -> None:
         """Add an officer at `unit` (an agency code) with `role` ('reception',
         'specialist', 'unit_leader', 'signing_leader', 'admin')."""
@@ -967,19 +1004,23 @@ class Store:
                channel: str = "online", form: Any = None, draft: bool = False,
                officer: Optional[str] = None, copies: int = 0, pages: int = 0,
                fee_exemption: Optional[str] = None, desk: Optional[str] = None,
-               place: Optional[str] = None) -> Receipt:
+               place: Optional[str] = None, national_signin: bool = False) -> Receipt:
         """Submit (or save as a draft) a dossier. `form` is a dict (sent as JSON)
         or JSON text. `desk`: the centre (or committee desk) that receives it,
         any of the province's (Decree 118/2025/NĐ-CP); None: the competent
         agency's own. `place`: an agency code or an address naming where the
         competent agency is looked for; None: the applicant's address.
+        `national_signin`: the account holder signed in with the account's
+        linked national identity (recorded; dvc.InvalidArgument when not
+        linked); a linked account's verified fields fill the applicant's
+        empty ones and a typed value contradicting one is dvc.Mismatch.
         Returns a dvc.Receipt (code, secret); secret is None for account
         holders. Raises dvc.NotFound, dvc.ServiceLevel, dvc.Schema,
         dvc.InvalidArgument, dvc.Permission, dvc.Expired (a ceased unit or
         desk: the message names its successors)."""
         keep: list = []
         s = _new("dvc_submission", channel=_parse("dvc_channel", channel, "channel"),
-                 draft=bool(draft), copies=copies, pages=pages,
+                 draft=bool(draft), copies=copies, pages=pages, national_signin=bool(national_signin),
                  applicant=ffi.NULL if applicant is None else self._applicant(applicant, keep))
         _strings(s, keep, procedure=_s(procedure, "procedure"), account=account, officer=officer,
                  form_data=None if form is None else _json(form), fee_exemption=fee_exemption,
