@@ -11,6 +11,7 @@
 #include "throttle_internal.h"
 #include "dossier_internal.h"
 #include "identity_internal.h"
+#include "national_internal.h"
 #include "proof_internal.h"
 #include "text.h"
 
@@ -718,6 +719,9 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 		    (rc = dvc__store_dossier_identity_put(db, d.id, signin.assurance, signin.issuer,
 							  signin.subject)) != DVC_OK)
 			goto out;
+		/* a draft is the applicant's own until it is submitted */
+		if (!s->draft && (rc = dvc__national_sync(db, &d, DVC_ACT_SUBMIT, label, NULL, now)) != DVC_OK)
+			goto out;
 	}
 	snprintf(out->code, sizeof out->code, "%s", d.code);
 out:
@@ -1184,7 +1188,8 @@ static int act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *n
 	if ((rc = dvc__store_dossier_update(db, d, rev)) != DVC_OK ||
 	    (r->action == DVC_ACT_SUBMIT &&
 	     (rc = dvc__store_dossier_set_submitted(db, d->id, d->submitted_at)) != DVC_OK) ||
-	    (rc = notify(db, d, rt, r, t)) != DVC_OK)
+	    (rc = notify(db, d, rt, r, t)) != DVC_OK ||
+	    (rc = dvc__national_sync(db, d, r->action, ac.label, r->note, now)) != DVC_OK)
 		return rc;
 	if (new_version)
 		*new_version = d->rev;

@@ -6,5 +6,6 @@
 extern const dvc_embedded_file dvc__calendar_files[]; /* data/calendar/YYYY.json */
 extern const dvc_embedded_file dvc__schema_files[];   /* data/schema/NAME.xsd */
 extern const dvc_embedded_file dvc__template_files[]; /* data/templates/NAME.json */
+extern const dvc_embedded_file dvc__national_files[]; /* data/national/NAME.json */
 
 #endif

@@ -261,6 +261,24 @@ static const char *const migrations[] = {
 	"CREATE TABLE dossier_identity ("
 	"  dossier_id INTEGER PRIMARY KEY REFERENCES dossier(id), assurance INTEGER NOT NULL,"
 	"  issuer TEXT NOT NULL, subject TEXT NOT NULL);",
+
+	/* 12 -> 13: dossier sync to the national portal (national.h): its
+	 * switch, the national code of each procedure version (version 0: every
+	 * version), and the ordered outbox of sync messages */
+	"CREATE TABLE national_setting ("
+	"  key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE procedure_national ("
+	"  procedure TEXT NOT NULL, version INTEGER NOT NULL, national_code TEXT NOT NULL,"
+	"  PRIMARY KEY (procedure, version)) WITHOUT ROWID;"
+	"CREATE TABLE national_sync ("
+	"  id INTEGER PRIMARY KEY, dossier_id INTEGER NOT NULL REFERENCES dossier(id),"
+	"  seq INTEGER NOT NULL, idem_key TEXT NOT NULL UNIQUE, status INTEGER NOT NULL,"
+	"  procedure TEXT NOT NULL, version INTEGER NOT NULL, payload TEXT NOT NULL,"
+	"  state INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL, last_error TEXT, created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER);"
+	"CREATE INDEX national_sync_dossier ON national_sync(dossier_id, id);"
+	"CREATE INDEX national_sync_state ON national_sync(state, next_attempt_at);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DVC_SCHEMA_VERSION,

@@ -124,6 +124,7 @@ int cmd_demo(dvc_cli *cli, int argc, char **argv);
 int cmd_account(dvc_cli *cli, int argc, char **argv);
 int cmd_officer(dvc_cli *cli, int argc, char **argv);
 int cmd_identity(dvc_cli *cli, int argc, char **argv);
+int cmd_national(dvc_cli *cli, int argc, char **argv);
 int cmd_dossier(dvc_cli *cli, int argc, char **argv);
 int cmd_statemachine(dvc_cli *cli, int argc, char **argv);
 int cmd_payment(dvc_cli *cli, int argc, char **argv);

@@ -53,6 +53,9 @@ static const struct command {
 				 " | show USERNAME | login USERNAME --password P"},
 	{"identity", cmd_identity, "identity link USERNAME --claims FILE|- --issuer URL --assurance 1|2"
 				   " [--actor A] | unlink USERNAME --reason R [--actor A] | show USERNAME"},
+	{"national", cmd_national, "national enable | disable | code PROCEDURE [--version N]"
+				   " (NATIONAL-CODE | --remove) | list [DOSSIER] | report"
+				   " | replay [--id N | DOSSIER]"},
 	{"officer", cmd_officer, "officer add USERNAME --name N --unit AGENCY-CODE"
 				 " --role reception|specialist|unit_leader|signing_leader|admin"
 				 " | show USERNAME"},

@@ -23,6 +23,7 @@
 #include "dvc/dossier.h"
 #include "dvc/payment.h"
 #include "dvc/notify.h"
+#include "dvc/national.h"
 #include "dvc/slip.h"
 #include "dvc/report.h"
 #include "dvc/view.h"

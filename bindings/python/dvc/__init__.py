@@ -1512,6 +1512,39 @@ class Store:
         """Sending failed: retried later with back-off, dead after the last attempt."""
         self._status(lib.dvc_outbox_mark_failed, id, _s(error, "error"))
 
+    # ---- national sync (national.h) ----
+
+    def national_sync_enable(self, on: bool = True) -> None:
+        """Queue (or stop queuing) a sync message with every dossier change."""
+        self._status(lib.dvc_national_sync_enable, bool(on))
+
+    def national_code(self, procedure: str, national_code: Optional[str], *, version: int = 0) -> None:
+        """The national procedure code `procedure` syncs under (version 0:
+        every version without its own); None removes it. Raises
+        dvc.InvalidArgument for a malformed code, dvc.NotFound."""
+        self._status(lib.dvc_national_code_set, _s(procedure, "procedure"), operator.index(version),
+                     _s(national_code, "national_code", True))
+
+    def sync_messages(self, code: Optional[str] = None) -> List[Dict[str, Any]]:
+        """Every sync message of a dossier (or all) in queue order; payload
+        decoded from JSON."""
+        b = self._get(lib.dvc_sync_list, _s(code, "code", True), ctype="dvc_sync_batch *")
+        rows = _rows(b, "dvc_sync_batch")
+        for r in rows:
+            r["payload"] = json.loads(r["payload"])
+        return rows
+
+    def sync_report(self) -> Dict[str, Any]:
+        """What the national portal has not acknowledged (dvc_sync_report_json)."""
+        return self._view(lib.dvc_sync_report_json)
+
+    def sync_replay(self, id: int = 0, code: Optional[str] = None) -> int:
+        """Queue dead and blocked messages again (one, a dossier's, or all);
+        the number made pending."""
+        n = ffi.new("size_t *")
+        self._status(lib.dvc_sync_replay, operator.index(id), _s(code, "code", True), n)
+        return n[0]
+
     def set_notify_templates(self, templates: Any) -> None:
         """Override notification templates (a dict or JSON text of format
         'dvc-notify-templates'). Raises dvc.Schema, dvc.Template."""
