@@ -3,12 +3,15 @@
 #include "dvc/payment.h"
 #include "dvc/calendar.h"
 #include "dvc/dossier.h"
+#include "national_internal.h"
 #include "notify_internal.h"
+#include "text.h"
 #include "store_internal.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <sodium.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,8 +284,9 @@ int dvc_payment_sign(const char *query, const char *secret, char **out)
 	return rc;
 }
 
-/* 0, -1 malformed, -2 out of range (strtoll would clamp it silently) */
-static int parse_amount(const char *s, int64_t *out)
+/* 0, -1 malformed, -2 out of range (strtoll would clamp it silently).
+ * `scale`: the gateway's units per VND (100 for vnp_Amount, 1 for SoTien). */
+static int parse_amount(const char *s, int64_t scale, int64_t *out)
 {
 	char *end;
 	long long v;
@@ -292,7 +296,7 @@ static int parse_amount(const char *s, int64_t *out)
 	v = strtoll(s, &end, 10);
 	if (*end || v < 0)
 		return -1;
-	if (errno == ERANGE || v / 100 > DVC_AMOUNT_MAX)
+	if (errno == ERANGE || v / scale > DVC_AMOUNT_MAX)
 		return -2;
 	*out = v;
 	return 0;
@@ -322,12 +326,19 @@ static int keep_trace(dvc_db *db, const dvc__payment_row *pay, int state, const 
 	return dvc__err(e.code, path[0] ? path : NULL, "%s", msg);
 }
 
-static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payment_result *out,
+/* A verified callback in either gateway's format, as the rules need it. */
+typedef struct cb_in {
+	const char *ref, *txn, *amount_s;
+	int64_t scale;   /* amount units per VND */
+	bool success;
+	const char *f_ref, *f_amount, *f_txn; /* the format's field names, for errors */
+} cb_in;
+
+static int callback(dvc_db *db, const cb_in *in, const char *query, dvc_payment_result *out,
 		    int *keep)
 {
-	const char *ref = get(p, n, "vnp_TxnRef"), *amount_s = get(p, n, "vnp_Amount");
-	const char *resp = get(p, n, "vnp_ResponseCode"), *status = get(p, n, "vnp_TransactionStatus");
-	const char *txn = get(p, n, "vnp_TransactionNo");
+	const char *ref = in->ref, *amount_s = in->amount_s, *txn = in->txn;
+	const int64_t scale = in->scale;
 	dvc__payment_row pay;
 	dvc__dossier d;
 	const dvc__proc_rt *rt;
@@ -339,60 +350,60 @@ static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payme
 	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		return rc;
 	if (!ref)
-		return dvc__err(DVC_EINVAL, "vnp_TxnRef", "the callback has no payment reference");
+		return dvc__err(DVC_EINVAL, in->f_ref, "the callback has no payment reference");
 	if (txn && strlen(txn) > DVC_PAYMENT_TXN_MAX)
-		return dvc__err(DVC_ETOOBIG, "vnp_TransactionNo", "transaction number longer than %d bytes",
+		return dvc__err(DVC_ETOOBIG, in->f_txn, "transaction number longer than %d bytes",
 				DVC_PAYMENT_TXN_MAX);
-	success = resp && strcmp(resp, "00") == 0 && (!status || strcmp(status, "00") == 0);
+	success = in->success;
 	rc = dvc__store_payment_get(db, ref, &pay);
 	if (rc == DVC_ENOTFOUND) {
 		/* a callback naming a dossier directly: say why it cannot be paid */
 		if (dvc__store_dossier_load(db, ref, &d) == DVC_OK &&
 		    dvc__rt_get(db, d.version_id, &rt) == DVC_OK && !level4(rt))
-			rc = dvc__err(DVC_ESERVICELEVEL, "vnp_TxnRef",
+			rc = dvc__err(DVC_ESERVICELEVEL, in->f_ref,
 				      "dossier %s is of a level-%d procedure: no online payment",
 				      d.code, rt->online_level);
 		else
-			rc = dvc__err(DVC_ENOTFOUND, "vnp_TxnRef", "no payment request %.40s", ref);
+			rc = dvc__err(DVC_ENOTFOUND, in->f_ref, "no payment request %.40s", ref);
 		/* The gateway says it took money (the signature is valid: only
 		 * the gateway can fill this table) for no request of ours: keep
 		 * its transaction for review rather than lose it. */
 		if (!success)
 			return rc;
-		if ((rc = parse_amount(amount_s, &amount)) == -2)
-			return dvc__err(DVC_ERANGE, "vnp_Amount", "amount out of range");
-		if (rc != 0 || amount % 100 != 0)
-			return dvc__err(DVC_EINVAL, "vnp_Amount", "malformed amount");
+		if ((rc = parse_amount(amount_s, scale, &amount)) == -2)
+			return dvc__err(DVC_ERANGE, in->f_amount, "amount out of range");
+		if (rc != 0 || amount % scale != 0)
+			return dvc__err(DVC_EINVAL, in->f_amount, "malformed amount");
 		{
 			dvc_error e = *dvc_error_last();
 			char msg[512];
 			snprintf(msg, sizeof msg, "%s; the gateway's payment%s%s is kept for review (%s)",
 				 e.message, txn ? " " : "", txn ? txn : "",
 				 review_names[DVC__PAY_REVIEW_UNMATCHED - DVC__PAY_REVIEW_SUPERSEDED]);
-			if ((rc = dvc__store_payment_unmatched(db, ref, db->gateway_name, txn, amount / 100,
+			if ((rc = dvc__store_payment_unmatched(db, ref, db->gateway_name, txn, amount / scale,
 							       now)) != DVC_OK)
 				return rc;
 			*keep = 1;
-			return dvc__err(e.code, "vnp_TxnRef", "%s", msg);
+			return dvc__err(e.code, in->f_ref, "%s", msg);
 		}
 	}
 	if (rc != DVC_OK)
 		return rc;
 	if (pay.kind != DVC__PAY_KIND_PAYMENT)
-		return dvc__err(DVC_EINVAL, "vnp_TxnRef", "%s is not a payment request", ref);
+		return dvc__err(DVC_EINVAL, in->f_ref, "%s is not a payment request", ref);
 	if ((rc = dvc__store_dossier_load(db, pay.dossier_code, &d)) != DVC_OK ||
 	    (rc = dvc__rt_get(db, d.version_id, &rt)) != DVC_OK)
 		return rc;
 	if (!level4(rt))
-		return dvc__err(DVC_ESERVICELEVEL, "vnp_TxnRef", "procedure %s takes no online payment",
+		return dvc__err(DVC_ESERVICELEVEL, in->f_ref, "procedure %s takes no online payment",
 				rt->code);
-	if ((rc = parse_amount(amount_s, &amount)) == -2)
-		return dvc__err(DVC_ERANGE, "vnp_Amount", "amount out of range");
-	if (rc != 0 || amount % 100 != 0)
-		return dvc__err(DVC_EINVAL, "vnp_Amount", "malformed amount");
-	if (amount / 100 != pay.amount)
-		return dvc__err(DVC_EAMOUNT, "vnp_Amount", "paid %lld VND but %lld VND were requested",
-				(long long)(amount / 100), (long long)pay.amount);
+	if ((rc = parse_amount(amount_s, scale, &amount)) == -2)
+		return dvc__err(DVC_ERANGE, in->f_amount, "amount out of range");
+	if (rc != 0 || amount % scale != 0)
+		return dvc__err(DVC_EINVAL, in->f_amount, "malformed amount");
+	if (amount / scale != pay.amount)
+		return dvc__err(DVC_EAMOUNT, in->f_amount, "paid %lld VND but %lld VND were requested",
+				(long long)(amount / scale), (long long)pay.amount);
 	snprintf(out->reference, sizeof out->reference, "%s", pay.reference);
 	snprintf(out->dossier, sizeof out->dossier, "%s", d.code);
 	out->amount = pay.amount;
@@ -403,17 +414,17 @@ static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payme
 	/* Past here a success that cannot be applied is money the gateway
 	 * took: refused for the dossier, yet kept (keep_trace). */
 	if (pay.state >= DVC__PAY_REVIEW_SUPERSEDED && pay.state <= DVC__PAY_REVIEW_PAID)
-		return dvc__err(DVC_ETRANSITION, "vnp_TxnRef", "payment %s is kept for refund or review "
+		return dvc__err(DVC_ETRANSITION, in->f_ref, "payment %s is kept for refund or review "
 				"(%s)", pay.reference, review_names[pay.state - DVC__PAY_REVIEW_SUPERSEDED]);
 	if (pay.state != DVC__PAY_REQUESTED) {
-		rc = dvc__err(DVC_ETRANSITION, "vnp_TxnRef", "payment %s is closed", pay.reference);
+		rc = dvc__err(DVC_ETRANSITION, in->f_ref, "payment %s is closed", pay.reference);
 		return success ? keep_trace(db, &pay, pay.state == DVC__PAY_SUPERSEDED
 					    ? DVC__PAY_REVIEW_SUPERSEDED : DVC__PAY_REVIEW_DECLINED,
 					    txn, now, keep)
 			       : rc;
 	}
 	if (now > pay.expires_at) {
-		rc = dvc__err(DVC_EEXPIRED, "vnp_TxnRef", "payment request %s expired", pay.reference);
+		rc = dvc__err(DVC_EEXPIRED, in->f_ref, "payment request %s expired", pay.reference);
 		return success ? keep_trace(db, &pay, DVC__PAY_REVIEW_EXPIRED, txn, now, keep) : rc;
 	}
 	if (!success) {
@@ -421,11 +432,11 @@ static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payme
 		return dvc__store_payment_update(db, pay.id, DVC__PAY_DECLINED, txn, now);
 	}
 	if (dvc_state_is_final(d.state)) {
-		dvc__err(DVC_ETRANSITION, "vnp_TxnRef", "dossier %s is closed", d.code);
+		dvc__err(DVC_ETRANSITION, in->f_ref, "dossier %s is closed", d.code);
 		return keep_trace(db, &pay, DVC__PAY_REVIEW_CLOSED, txn, now, keep);
 	}
 	if (d.fee_paid + pay.amount > d.fee_due) {
-		dvc__err(DVC_ETRANSITION, "vnp_TxnRef", "dossier %s is already paid", d.code);
+		dvc__err(DVC_ETRANSITION, in->f_ref, "dossier %s is already paid", d.code);
 		return keep_trace(db, &pay, DVC__PAY_REVIEW_PAID, txn, now, keep);
 	}
 	out->outcome = DVC_PAYMENT_PAID;
@@ -450,6 +461,8 @@ static int callback(dvc_db *db, param *p, size_t n, const char *query, dvc_payme
 	}
 	return rc;
 }
+
+static int run_callback(dvc_db *db, const cb_in *in, const char *raw, dvc_payment_result *out);
 
 int dvc_payment_callback(dvc_db *db, const char *query, dvc_payment_result *out)
 {
@@ -491,9 +504,27 @@ int dvc_payment_callback(dvc_db *db, const char *query, dvc_payment_result *out)
 		rc = dvc__err(DVC_ESIGNATURE, "vnp_SecureHash", "the callback signature does not match");
 		goto done;
 	}
+	{
+		const char *resp = get(p, n, "vnp_ResponseCode"), *status = get(p, n, "vnp_TransactionStatus");
+		cb_in in = {get(p, n, "vnp_TxnRef"), get(p, n, "vnp_TransactionNo"), get(p, n, "vnp_Amount"),
+			    100, resp && strcmp(resp, "00") == 0 && (!status || strcmp(status, "00") == 0),
+			    "vnp_TxnRef", "vnp_Amount", "vnp_TransactionNo"};
+		rc = run_callback(db, &in, query, out);
+	}
+done:
+	free_params(p, n);
+	dvc_buf_free(&data);
+	sodium_memzero(mac, sizeof mac);
+	return rc;
+}
+
+/* The rules in one write; a refused success keeps its trace committed. */
+static int run_callback(dvc_db *db, const cb_in *in, const char *raw, dvc_payment_result *out)
+{
+	int rc;
 	if ((rc = dvc__write_begin(db)) == DVC_OK) {
 		int keep = 0;
-		rc = callback(db, p, n, query, out, &keep);
+		rc = callback(db, in, raw, out, &keep);
 		if (keep) {
 			/* refused, but the trace is committed: keep the error across it */
 			dvc_error e = *dvc_error_last();
@@ -509,10 +540,6 @@ int dvc_payment_callback(dvc_db *db, const char *query, dvc_payment_result *out)
 			rc = dvc__write_end(db, rc);
 		}
 	}
-done:
-	free_params(p, n);
-	dvc_buf_free(&data);
-	sodium_memzero(mac, sizeof mac);
 	return rc;
 }
 
@@ -565,5 +592,280 @@ int dvc_payment_review_json(dvc_db *db, char **out)
 		cJSON_free(text);
 	}
 	cJSON_Delete(arr);
+	return rc;
+}
+
+/* ---- the national payment platform's messages (payment.h) ---- */
+
+#define NP_VERSION "1.0.6" /* PhienBan in the public implementation */
+
+int dvc_payment_national_check(const char *const *fields, size_t n, const char *secret,
+			       char out[DVC_PAYMENT_CHECK_SIZE])
+{
+	crypto_hash_sha256_state st;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	if ((!fields && n) || !secret || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_payment_national_check needs fields, a secret and an out buffer");
+	for (size_t i = 0; i < n; i++)
+		if (!fields[i] || strchr(fields[i], '|'))
+			return dvc__err(DVC_EINVAL, NULL, "field %zu of a check value is missing or holds '|'", i);
+	if (sodium_init() < 0)
+		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
+	crypto_hash_sha256_init(&st);
+	for (size_t i = 0; i < n; i++) {
+		crypto_hash_sha256_update(&st, (const unsigned char *)fields[i], strlen(fields[i]));
+		crypto_hash_sha256_update(&st, (const unsigned char *)"|", 1);
+	}
+	crypto_hash_sha256_update(&st, (const unsigned char *)secret, strlen(secret));
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(out, DVC_PAYMENT_CHECK_SIZE, h, sizeof h);
+	return DVC_OK;
+}
+
+/* yyyyMMddHHmmss in Vietnam's time. */
+static void np_time(dvc_time t, char out[32])
+{
+	int64_t local = t + 7 * 3600, day = local / 86400, sec = local % 86400;
+	int y, m, d;
+	if (sec < 0) {
+		sec += 86400;
+		day--;
+	}
+	dvc__civil_from_days(day, &y, &m, &d);
+	snprintf(out, 32, "%04d%02d%02d%02d%02d%02d", y % 10000, m, d, (int)(sec / 3600),
+		 (int)(sec / 60 % 60), (int)(sec % 60));
+}
+
+static int np_opts(const dvc_db *db, const dvc_payment_national_opts *o)
+{
+	if (!db->gateway_secret)
+		return dvc__err(DVC_EINVAL, NULL, "no payment gateway configured (dvc_payment_set_gateway)");
+	if (!o || o->version != DVC_PAYMENT_NATIONAL_OPTS_VERSION)
+		return dvc__err(DVC_EINVAL, NULL, "initialise dvc_payment_national_opts with its _INIT macro");
+	if (!o->partner || !*o->partner || strlen(o->partner) > 64)
+		return dvc__err(DVC_EINVAL, "partner", "MaDoiTac (the partner code) is required, at most 64 bytes");
+	if (!o->client_ip || !*o->client_ip || strlen(o->client_ip) > 64)
+		return dvc__err(DVC_EINVAL, "client_ip", "Ip (the client's address) is required, at most 64 bytes");
+	if (o->description && (strlen(o->description) > 255 || !dvc__utf8_valid(o->description, strlen(o->description))))
+		return dvc__err(DVC_EINVAL, "description", "ThongTinGiaoDich must be UTF-8, at most 255 bytes");
+	return DVC_OK;
+}
+
+/* Print `root` into *json; DVC_ENOMEM when anything failed since `failures`. */
+static int np_print(cJSON *root, unsigned long failures, char **json)
+{
+	char *s = NULL;
+	if (root && dvc__alloc_failures() == failures)
+		s = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	if (!s || dvc__alloc_failures() != failures) {
+		dvc__free(s);
+		return dvc__oom();
+	}
+	*json = s;
+	return DVC_OK;
+}
+
+static int np_init(dvc_db *db, const char *code, const dvc_payment_national_opts *o,
+		   dvc_payment_request_info *info, char **json)
+{
+	unsigned long failures = dvc__alloc_failures();
+	dvc_arena a = DVC_ARENA_INIT;
+	dvc__dossier d;
+	dvc__national_facts f;
+	char amount[24], when[32], desc[DVC_CODE_MAX + 32], check[DVC_PAYMENT_CHECK_SIZE];
+	char mattHC[DVC_NATIONAL_CODE_MAX + 1];
+	dvc_time now;
+	cJSON *root, *bl;
+	int rc;
+	if ((rc = request(db, code, info)) != DVC_OK || (rc = dvc__now(db, &now)) != DVC_OK ||
+	    (rc = dvc__store_dossier_load(db, code, &d)) != DVC_OK ||
+	    (rc = dvc__store_national_facts(db, d.id, &a, &f)) != DVC_OK ||
+	    (rc = dvc__store_national_code_get(db, f.procedure, f.version, mattHC)) != DVC_OK)
+		goto out;
+	snprintf(amount, sizeof amount, "%lld", (long long)info->amount);
+	np_time(now, when);
+	if (o->description)
+		snprintf(desc, sizeof desc, "%s", o->description);
+	else
+		snprintf(desc, sizeof desc, "THANH TOAN HO SO %s", d.code);
+	{
+		const char *fields[] = {"INIT", NP_VERSION, o->partner, info->reference, amount, "PAY", "1", "1",
+					"vi-VN", "VND", "PAYMENT", desc, when, o->client_ip};
+		if ((rc = dvc_payment_national_check(fields, DVC_ARRAY_LEN(fields), db->gateway_secret, check)) != DVC_OK)
+			goto out;
+		root = cJSON_CreateObject();
+		static const char *const names[] = {"LoaiBanTin", "PhienBan", "MaDoiTac", "MaThamChieu", "SoTien",
+			"LoaiHinhThanhToan", "MaKenhThanhToan", "MaThietBi", "NgonNgu", "MaTienTe", "MaNganHang",
+			"ThongTinGiaoDich", "ThoiGianGD", "Ip"};
+		for (size_t i = 0; i < DVC_ARRAY_LEN(names); i++)
+			cJSON_AddStringToObject(root, names[i], fields[i]);
+	}
+	cJSON_AddStringToObject(root, "MaXacThuc", check);
+	bl = cJSON_AddObjectToObject(root, "ThongTinBienLai");
+	cJSON_AddStringToObject(bl, "MaHoSo", d.code);
+	cJSON_AddStringToObject(bl, "MaTTHC", mattHC);
+	cJSON_AddStringToObject(bl, "TenTTHC", f.procedure_name);
+	cJSON_AddStringToObject(bl, "HoTenNguoiNop", f.applicant_name);
+	cJSON_AddStringToObject(bl, "SoCMNDNguoiNop", f.citizen_id);
+	cJSON_AddStringToObject(bl, "NoiDungThanhToan", desc);
+	rc = np_print(root, failures, json);
+out:
+	dvc_arena_free(&a);
+	return rc;
+}
+
+int dvc_payment_national_init(dvc_db *db, const char *code, const dvc_payment_national_opts *o,
+			      dvc_payment_request_info *info, char **json)
+{
+	int rc;
+	if (!db || !code || !info || !json)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_payment_national_init needs a store, a code, an info and an out pointer");
+	if (info->version != DVC_PAYMENT_REQUEST_INFO_VERSION)
+		return dvc__version_err("dvc_payment_request_info", info->version, DVC_PAYMENT_REQUEST_INFO_VERSION);
+	*json = NULL;
+	if ((rc = np_opts(db, o)) != DVC_OK)
+		return rc;
+	DVC__CLEAR_OUT(info, DVC_PAYMENT_REQUEST_INFO_VERSION);
+	if ((rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	rc = dvc__write_end(db, np_init(db, code, o, info, json));
+	if (rc != DVC_OK) {
+		dvc__free(*json);
+		*json = NULL;
+		DVC__CLEAR_OUT(info, DVC_PAYMENT_REQUEST_INFO_VERSION);
+	}
+	return rc;
+}
+
+int dvc_payment_national_query(dvc_db *db, const char *reference, const dvc_payment_national_opts *o,
+			       char **json)
+{
+	unsigned long failures = dvc__alloc_failures();
+	dvc__payment_row pay;
+	char when[32], check[DVC_PAYMENT_CHECK_SIZE];
+	dvc_time now;
+	cJSON *root;
+	int rc;
+	if (!db || !reference || !json)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_payment_national_query needs a store, a reference and an out pointer");
+	*json = NULL;
+	if ((rc = np_opts(db, o)) != DVC_OK || (rc = dvc__now(db, &now)) != DVC_OK ||
+	    (rc = dvc__store_payment_get(db, reference, &pay)) != DVC_OK)
+		return rc;
+	np_time(now, when);
+	const char *fields[] = {"QUERY", NP_VERSION, o->partner, pay.reference, when};
+	if ((rc = dvc_payment_national_check(fields, DVC_ARRAY_LEN(fields), db->gateway_secret, check)) != DVC_OK)
+		return rc;
+	root = cJSON_CreateObject();
+	cJSON_AddStringToObject(root, "LoaiBanTin", fields[0]);
+	cJSON_AddStringToObject(root, "PhienBan", fields[1]);
+	cJSON_AddStringToObject(root, "MaDoiTac", fields[2]);
+	cJSON_AddStringToObject(root, "MaThamChieu", fields[3]);
+	cJSON_AddStringToObject(root, "ThoiGianGD", fields[4]);
+	cJSON_AddStringToObject(root, "MaXacThuc", check);
+	return np_print(root, failures, json);
+}
+
+/* A confirmation field: a string, "" when absent or null. */
+static int np_field(const cJSON *root, const char *name, bool required, const char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, name);
+	*out = "";
+	if (!v || cJSON_IsNull(v))
+		return required ? dvc__err(DVC_EINVAL, name, "the confirmation has no %s", name) : DVC_OK;
+	if (!cJSON_IsString(v))
+		return dvc__err(DVC_EINVAL, name, "%s is not a string", name);
+	*out = v->valuestring;
+	return DVC_OK;
+}
+
+int dvc_payment_national_callback(dvc_db *db, const char *json, size_t len, dvc_payment_result *out)
+{
+	/* a flat object of a dozen fields */
+	static const dvc__json_limits lim = {MAX_QUERY, 4, 64};
+	static const char *const names[] = {"LoaiBanTin", "MaLoi", "MaDoiTac", "MaThamChieu", "SoTien",
+		"MaTienTe", "MaGiaoDich", "MaNganHang", "ThoiGianGD", "ThongTinGiaoDich"};
+	const char *f[DVC_ARRAY_LEN(names)], *given;
+	char amount[24], check[DVC_PAYMENT_CHECK_SIZE];
+	cJSON *root = NULL;
+	const cJSON *sotien;
+	char *raw = NULL; /* the message as journaled, NUL-terminated */
+	int rc;
+	if (!db || !json || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_payment_national_callback needs a store, a message and an out pointer");
+	if (!db->gateway_secret)
+		return dvc__err(DVC_EINVAL, NULL, "no payment gateway configured (dvc_payment_set_gateway)");
+	if (out->version != DVC_PAYMENT_RESULT_VERSION)
+		return dvc__version_err("dvc_payment_result", out->version, DVC_PAYMENT_RESULT_VERSION);
+	DVC__CLEAR_OUT(out, DVC_PAYMENT_RESULT_VERSION);
+	if ((rc = dvc__json_read(json, len, &lim, "the payment confirmation", &root)) != DVC_OK)
+		return rc;
+	if (!cJSON_IsObject(root)) {
+		rc = dvc__err(DVC_EINVAL, NULL, "the payment confirmation is not a JSON object");
+		goto done;
+	}
+	if ((rc = np_field(root, "MaXacThuc", false, &given)) != DVC_OK)
+		goto done;
+	if (strlen(given) != 64) {
+		rc = dvc__err(DVC_ESIGNATURE, "MaXacThuc", "the confirmation is not signed");
+		goto done;
+	}
+	/* SoTien: digits as text, or a whole number */
+	sotien = cJSON_GetObjectItemCaseSensitive(root, "SoTien");
+	if (cJSON_IsNumber(sotien)) {
+		if (sotien->valuedouble < 0 || sotien->valuedouble > 9007199254740992.0 ||
+		    sotien->valuedouble != (double)(int64_t)sotien->valuedouble) {
+			rc = dvc__err(DVC_EINVAL, "SoTien", "SoTien is not a whole number of VND");
+			goto done;
+		}
+		snprintf(amount, sizeof amount, "%lld", (long long)sotien->valuedouble);
+	} else if (cJSON_IsString(sotien) && strlen(sotien->valuestring) < sizeof amount) {
+		snprintf(amount, sizeof amount, "%s", sotien->valuestring);
+	} else {
+		rc = dvc__err(DVC_EINVAL, "SoTien", "the confirmation has no amount SoTien");
+		goto done;
+	}
+	for (size_t i = 0; i < DVC_ARRAY_LEN(names); i++) {
+		if (i == 4) {
+			f[i] = amount;
+			continue;
+		}
+		if ((rc = np_field(root, names[i], i == 1 || i == 3, &f[i])) != DVC_OK)
+			goto done;
+	}
+	if ((rc = dvc_payment_national_check(f, DVC_ARRAY_LEN(f), db->gateway_secret, check)) != DVC_OK) {
+		rc = dvc__err(DVC_ESIGNATURE, "MaXacThuc", "the confirmation cannot be checked (a field holds '|')");
+		goto done;
+	}
+	{
+		/* constant time, and lower or upper case hex alike */
+		char low[65];
+		for (int i = 0; i < 64; i++)
+			low[i] = (char)(given[i] >= 'A' && given[i] <= 'F' ? given[i] + 32 : given[i]);
+		low[64] = '\0';
+		if (sodium_memcmp(low, check, 64) != 0) {
+			rc = dvc__err(DVC_ESIGNATURE, "MaXacThuc", "the confirmation's check value does not match");
+			goto done;
+		}
+	}
+	if (f[5][0] && strcmp(f[5], "VND") != 0) {
+		rc = dvc__err(DVC_EINVAL, "MaTienTe", "currency %.8s is not VND", f[5]);
+		goto done;
+	}
+	{
+		cb_in in = {f[3], f[6][0] ? f[6] : NULL, f[4], 1, strcmp(f[1], "00") == 0,
+			    "MaThamChieu", "SoTien", "MaGiaoDich"};
+		if (!(raw = dvc__malloc(len + 1))) {
+			rc = dvc__oom();
+			goto done;
+		}
+		memcpy(raw, json, len);
+		raw[len] = '\0';
+		rc = run_callback(db, &in, raw, out);
+	}
+done:
+	dvc__free(raw);
+	cJSON_Delete(root);
 	return rc;
 }

@@ -212,10 +212,29 @@ START_TEST(statuses_of_refusal_and_supplement_from_data)
 }
 END_TEST
 
+/* Known answers for the national payment platform's check value, computed
+ * independently with Python's hashlib.sha256 over the '|'-joined text. */
+START_TEST(national_payment_check_known_answers)
+{
+	static const char *const init[] = {"INIT", "1.0.6", "KIENTHUY", "DVC1T1", "50000", "PAY", "1", "1",
+		"vi-VN", "VND", "PAYMENT", "THANH TOAN HO SO X", "20260302090000", "203.0.113.7"};
+	static const char *const confirm[] = {"CONFIRM", "00", "KIENTHUY", "DVC1T1", "50000", "VND", "GD0001",
+		"NCB", "20260302091500", "Thanh toán hồ sơ"};
+	static const char *const bad[] = {"a|b"};
+	char out[DVC_PAYMENT_CHECK_SIZE];
+	ck_ok(dvc_payment_national_check(init, 14, "khoa-bi-mat", out));
+	ck_assert_str_eq(out, "a36114c0d9d630fc66c4aed9e80583b8d42822d0b779c8b0ec678e77fda476db");
+	ck_ok(dvc_payment_national_check(confirm, 10, "khoa-bi-mat", out));
+	ck_assert_str_eq(out, "519cef5725eec254ce12d141010daf53cd7c58340eef3c323dd91be47f3b03f8");
+	ck_dvc(dvc_payment_national_check(bad, 1, "khoa-bi-mat", out), DVC_EINVAL);
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {
 		off_by_default_then_one_message_per_change, missing_code_blocks_the_message_not_the_dossier,
-		ordered_per_dossier_backoff_dead_replay, statuses_of_refusal_and_supplement_from_data, NULL};
+		ordered_per_dossier_backoff_dead_replay, statuses_of_refusal_and_supplement_from_data,
+		national_payment_check_known_answers, NULL};
 	return run_tests("national", setup, teardown, tests);
 }

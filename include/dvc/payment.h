@@ -133,6 +133,73 @@ DVC_API int dvc_payment_review_json(dvc_db *db, char **out);
  */
 DVC_API int dvc_payment_sign(const char *query, const char *secret, char **out);
 
+/**
+ * The national payment platform's messages (DVCQG), beside the VNPay-style
+ * query strings above. JSON messages whose check value MaXacThuc is the
+ * SHA-256, in lower-case hex, of the message's fields joined with '|' and
+ * the secret appended (not an HMAC). The field lists, their order, PhienBan
+ * "1.0.6" and MaLoi "00" come from ONE public implementation (see
+ * docs/national.md, section 3): unconfirmed against the platform's own
+ * specification, which was not found. The secret is the handle's gateway
+ * secret (dvc_payment_set_gateway(db, "dvcqg", secret)); a confirmation goes
+ * through the same rules as dvc_payment_callback (reference, amount,
+ * expiry, replay, traces kept for review; refunds on rejection).
+ */
+#define DVC_PAYMENT_CHECK_SIZE 65 /**< MaXacThuc: 64 hex digits and the NUL */
+
+/** What the library does not know about the deployment. Initialise with
+ * DVC_PAYMENT_NATIONAL_OPTS_INIT. */
+typedef struct dvc_payment_national_opts {
+	unsigned int version;
+	const char *partner;     /**< MaDoiTac, the portal's partner code: required */
+	const char *client_ip;   /**< Ip of the paying citizen: required */
+	const char *description; /**< ThongTinGiaoDich; NULL: "THANH TOAN HO SO <code>" */
+} dvc_payment_national_opts;
+
+#define DVC_PAYMENT_NATIONAL_OPTS_VERSION 1
+#define DVC_PAYMENT_NATIONAL_OPTS_INIT {DVC_PAYMENT_NATIONAL_OPTS_VERSION, NULL, NULL, NULL}
+
+/**
+ * MaXacThuc of `n` fields: hex(SHA-256(f[0] "|" f[1] "|" ... "|" f[n-1] "|" secret)).
+ * @return DVC_OK; DVC_EINVAL (a NULL argument, or a field holding '|',
+ *   which would make the joined text ambiguous).
+ */
+DVC_API int dvc_payment_national_check(const char *const *fields, size_t n, const char *secret,
+				       char out[DVC_PAYMENT_CHECK_SIZE]);
+
+/**
+ * Ask for payment like dvc_payment_request() and write the INIT message
+ * for the platform into *json (free with dvc_free()): LoaiBanTin "INIT",
+ * PhienBan, MaDoiTac, MaThamChieu (the reference), SoTien, LoaiHinhThanhToan
+ * "PAY", MaKenhThanhToan, MaThietBi, NgonNgu, MaTienTe "VND", MaNganHang,
+ * ThongTinGiaoDich, ThoiGianGD (yyyyMMddHHmmss, UTC+7), Ip, MaXacThuc and
+ * ThongTinBienLai (MaHoSo, MaTTHC, TenTTHC, HoTenNguoiNop, SoCMNDNguoiNop).
+ * Nothing is requested when the message cannot be built.
+ * @return as dvc_payment_request(); DVC_EINVAL (options missing, or a '|'
+ *   in a field).
+ */
+DVC_API int dvc_payment_national_init(dvc_db *db, const char *code,
+				      const dvc_payment_national_opts *o,
+				      dvc_payment_request_info *info, char **json);
+
+/** The QUERY message asking the platform about `reference` (LoaiBanTin,
+ * PhienBan, MaDoiTac, MaThamChieu, ThoiGianGD, MaXacThuc). DVC_ENOTFOUND
+ * for a reference this store never issued. */
+DVC_API int dvc_payment_national_query(dvc_db *db, const char *reference,
+				       const dvc_payment_national_opts *o, char **json);
+
+/**
+ * The platform's confirmation, a JSON object: LoaiBanTin, MaLoi ("00":
+ * paid), MaDoiTac, MaThamChieu, SoTien (VND, a number or digits), MaTienTe
+ * ("VND"), MaGiaoDich, MaNganHang, ThoiGianGD, ThongTinGiaoDich, MaXacThuc
+ * over those ten in that order. Read by the strict JSON reader; then the
+ * rules and returns of dvc_payment_callback(), error paths naming
+ * MaThamChieu, SoTien and MaGiaoDich; DVC_ESIGNATURE for a missing or
+ * wrong MaXacThuc (compared in constant time).
+ */
+DVC_API int dvc_payment_national_callback(dvc_db *db, const char *json, size_t len,
+					  dvc_payment_result *out);
+
 /** How a fee was paid at the counter. */
 typedef enum dvc_pay_method {
 	DVC_PAY_CASH = 0,     /**< tiền mặt */

@@ -104,7 +104,7 @@ LunarDate.__doc__ = "A Vietnamese lunar date: (year, month, day, leap)."
 
 __all__ = [
     "Store", "Calendar", "Receipt", "LunarDate", "VN_TZ", "FILE_RESULT",
-    "version", "status_name", "payment_sign", "sms_segments", "parse_time", "format_time",
+    "version", "status_name", "payment_sign", "payment_national_check", "sms_segments", "parse_time", "format_time",
     "lunar_from_solar", "lunar_to_solar", "lunar_year_name",
     "lifecycle_table", "lifecycle_dot", "states", "actions", "roles",
     "validate_catalog_xml", "catalog_xsd", "validate_phone", "validate_citizen_id",
@@ -1490,6 +1490,43 @@ class Store:
         Raises dvc.Signature, dvc.Amount, dvc.Expired, dvc.NotFound."""
         return _record(self._get(lib.dvc_payment_callback, _s(query, "query"), ctype="dvc_payment_result"))
 
+    # ---- the national payment platform's messages (payment.h) ----
+
+    @staticmethod
+    def _np_opts(partner: str, client_ip: str, description: Optional[str], keep: list) -> Any:
+        o = _new("dvc_payment_national_opts")
+        keep.append(o)
+        _strings(o, keep, partner=_s(partner, "partner"), client_ip=_s(client_ip, "client_ip"),
+                 description=description)
+        return o
+
+    def payment_national_init(self, code: str, *, partner: str, client_ip: str,
+                              description: Optional[str] = None) -> Dict[str, Any]:
+        """Ask for payment (as payment_request) and return the INIT message
+        for the national payment platform as a dict (MaXacThuc included)."""
+        keep: list = []
+        o = self._np_opts(partner, client_ip, description, keep)
+        info = _new("dvc_payment_request_info")
+        out = ffi.new("char **")
+        self._status(lib.dvc_payment_national_init, _s(code, "code"), o, info, out)
+        return json.loads(_owned_text(out[0]))
+
+    def payment_national_query(self, reference: str, *, partner: str, client_ip: str) -> Dict[str, Any]:
+        """The QUERY message about `reference` as a dict."""
+        keep: list = []
+        o = self._np_opts(partner, client_ip, None, keep)
+        out = ffi.new("char **")
+        self._status(lib.dvc_payment_national_query, _s(reference, "reference"), o, out)
+        return json.loads(_owned_text(out[0]))
+
+    def payment_national_callback(self, message: Any) -> Dict[str, Any]:
+        """The platform's confirmation (a dict, or JSON text): as
+        payment_callback. Raises dvc.Signature for a wrong MaXacThuc."""
+        data = _json(message) if isinstance(message, collections.abc.Mapping) else _doc(message, "message")
+        r = _new("dvc_payment_result")
+        self._status(lib.dvc_payment_national_callback, data, len(data), r)
+        return _record(r)
+
     # ---- outbox ----
 
     def outbox(self, code: Optional[str] = None) -> List[Dict[str, Any]]:
@@ -1643,6 +1680,16 @@ def payment_sign(query: str, secret: str) -> str:
     """Sign gateway parameters like the gateway does (for simulators and tests):
     `query` with '&vnp_SecureHash=<hex>' appended."""
     return _owned_text(_owned(lib.dvc_payment_sign, _s(query, "query"), _s(secret, "secret")))
+
+
+def payment_national_check(fields: List[str], secret: str) -> str:
+    """MaXacThuc of the national payment platform: hex SHA-256 of the fields
+    joined with '|' and the secret appended."""
+    keep = [ffi.new("char[]", _s(f, "field")) for f in fields]
+    arr = ffi.new("const char *[]", keep) if keep else ffi.NULL
+    out = ffi.new("char[]", 65)
+    _check(lib.dvc_payment_national_check(arr, len(keep), _s(secret, "secret"), out))
+    return ffi.string(out).decode()
 
 
 def sms_segments(text: str) -> tuple:
