@@ -73,7 +73,7 @@ int dvc_begin(dvc_db *db)
 		return dvc__err(DVC_EINVAL, NULL, "no store");
 	if (db->explicit_txn)
 		return dvc__err(DVC_ETXN, NULL, "a transaction is already open on this handle");
-	if ((rc = dvc__store_exec(db, "BEGIN IMMEDIATE", "starting a transaction")) != DVC_OK)
+	if ((rc = dvc__store_begin(db)) != DVC_OK)
 		return rc;
 	db->explicit_txn = 1;
 	db->txn_aborted = 0;

@@ -1,18 +1,16 @@
-/* The SQLite store: connection, schema migrations, transactions, and the
- * prepared-statement cache. */
+/* The store: connection (through the backend of sql_internal.h), schema
+ * migrations, transactions, and the prepared-statement cache. */
 #include "store_internal.h"
 
-
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /*
- * Schema migrations, applied in order; migration i brings user_version from
- * i to i+1. Never edit a released migration: append a new one.
+ * Schema migrations of the SQLite backend, applied in order; migration i
+ * brings user_version from i to i+1. Never edit a released migration:
+ * append a new one. Other backends translate these scripts to their
+ * dialect (sql_pg.c).
  */
 static const char *const migrations[] = {
 	/* 0 -> 1: the catalog */
@@ -289,54 +287,34 @@ const char *dvc__store_migration(int i)
 	return i >= 0 && i < (int)DVC_ARRAY_LEN(migrations) ? migrations[i] : NULL;
 }
 
-int dvc__store_err(dvc_db *db, int rc, const char *what)
+
+int dvc__sql_backend_for(const char *target, const struct dvc__sql_backend **out)
 {
-	const char *msg = db && db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc);
-	int code;
-	switch (rc & 0xFF) {
-	case SQLITE_NOMEM: return dvc__oom();
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED: code = DVC_EBUSY; break;
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB: code = DVC_ECORRUPT; break;
-	case SQLITE_CONSTRAINT: code = DVC_ESCHEMA; break;
-	case SQLITE_IOERR:
-	case SQLITE_CANTOPEN:
-	case SQLITE_FULL:
-	case SQLITE_READONLY:
-	case SQLITE_PERM: code = DVC_EIO; break;
-	default: code = DVC_ERROR; break;
+	if (strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0) {
+#ifdef DVC_HAVE_LIBPQ
+		*out = &dvc__sql_pg;
+		return DVC_OK;
+#else
+		return dvc__err(DVC_EINVAL, NULL, "this libdvc was built without PostgreSQL (libpq): "
+				"cannot open a postgresql:// store");
+#endif
 	}
-	return dvc__err(code, NULL, "%s: %s", what, msg);
+	*out = &dvc__sql_sqlite;
+	return DVC_OK;
 }
 
 static int exec(dvc_db *db, const char *sql, const char *what)
 {
-	int rc = sqlite3_exec(db->sql, sql, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? DVC_OK : dvc__store_err(db, rc, what);
-}
-
-static int user_version(dvc_db *db, int *out)
-{
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return dvc__store_err(db, rc, "reading the schema version");
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "reading the schema version");
+	int rc = dvc__sql_exec(db, sql);
+	return rc == DVC__SQL_OK ? DVC_OK : dvc__store_err(db, rc, what);
 }
 
 static int migrate(dvc_db *db)
 {
 	int v, rc;
-	char sql[64];
-	/* BEGIN IMMEDIATE: two processes opening a new file must not both migrate. */
-	if ((rc = exec(db, "BEGIN IMMEDIATE", "starting the migration")) != DVC_OK)
+	if ((rc = exec(db, db->be->migrate_begin, "starting the migration")) != DVC_OK)
 		return rc;
-	if ((rc = user_version(db, &v)) != DVC_OK)
+	if ((rc = db->be->schema_version(db, &v)) != DVC_OK)
 		goto fail;
 	if (v > (int)DVC_ARRAY_LEN(migrations)) {
 		rc = dvc__err(DVC_EVERSION, NULL,
@@ -345,64 +323,29 @@ static int migrate(dvc_db *db)
 		goto fail;
 	}
 	for (; v < (int)DVC_ARRAY_LEN(migrations); v++) {
-		if ((rc = exec(db, migrations[v], "migrating the schema")) != DVC_OK)
+		if ((rc = db->be->migrate_exec(db, v, migrations[v])) != DVC__SQL_OK) {
+			rc = dvc__store_err(db, rc, "migrating the schema");
 			goto fail;
-		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
-		if ((rc = exec(db, sql, "migrating the schema")) != DVC_OK)
+		}
+		if ((rc = db->be->set_schema_version(db, v + 1)) != DVC_OK)
 			goto fail;
 	}
 	return exec(db, "COMMIT", "committing the migration");
 fail:
-	sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	dvc__sql_exec(db, "ROLLBACK");
 	return rc;
 }
 
 int dvc__store_open(dvc_db *db, const char *path, const dvc_open_opts *o)
 {
-	int rc, flags;
+	int rc;
 	db->readonly = (o->flags & DVC_OPEN_READONLY) != 0;
-	flags = db->readonly ? SQLITE_OPEN_READONLY
-		: SQLITE_OPEN_READWRITE | ((o->flags & DVC_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
-	/* Full mutex off: a handle is used by one thread at a time (documented). */
-	flags |= SQLITE_OPEN_NOMUTEX;
-	/* The store holds personal data and password hashes: a new file is
-	 * created 0600 whatever the umask (SQLite would make it 0644 & ~umask),
-	 * and SQLite gives its -wal and -shm files the main file's mode. */
-	if ((flags & SQLITE_OPEN_CREATE) && path[0] && strcmp(path, ":memory:") != 0 &&
-	    strncmp(path, "file:", 5) != 0) {
-		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd >= 0) {
-			int bad = fchmod(fd, 0600) != 0;
-			close(fd);
-			if (bad) {
-				unlink(path);
-				rc = dvc__err(DVC_EIO, NULL, "cannot create store '%s' with mode 0600", path);
-				goto fail;
-			}
-		}
-	}
-	rc = sqlite3_open_v2(path, &db->sql, flags, NULL);
-	if (rc != SQLITE_OK) {
-		rc = rc == SQLITE_NOMEM ? dvc__oom()
-			: dvc__err(DVC_EIO, NULL, "cannot open store '%s': %s", path,
-				   db->sql ? sqlite3_errmsg(db->sql) : sqlite3_errstr(rc));
-		goto fail;
-	}
-	sqlite3_extended_result_codes(db->sql, 1);
-	sqlite3_busy_timeout(db->sql, o->busy_timeout_ms);
-	/* journal_mode reads the header: a non-database file fails here. */
-	if (!db->readonly && strcmp(path, ":memory:") != 0 &&
-	    (rc = exec(db, "PRAGMA journal_mode = WAL", "opening the store")) != DVC_OK) {
-		if (rc == DVC_ECORRUPT)
-			rc = dvc__err(DVC_EIO, NULL, "'%s' is not a libdvc store (not an SQLite database)", path);
-		goto fail;
-	}
-	if ((rc = exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-		       "opening the store")) != DVC_OK)
-		goto fail;
+	if ((rc = dvc__sql_backend_for(path, &db->be)) != DVC_OK ||
+	    (rc = db->be->open(db, path, o)) != DVC_OK)
+		return rc;
 	if (db->readonly) {
 		int v;
-		if ((rc = user_version(db, &v)) != DVC_OK)
+		if ((rc = db->be->schema_version(db, &v)) != DVC_OK)
 			goto fail;
 		if (v != (int)DVC_ARRAY_LEN(migrations)) {
 			rc = dvc__err(v > (int)DVC_ARRAY_LEN(migrations) ? DVC_EVERSION : DVC_EIO, NULL,
@@ -417,21 +360,22 @@ int dvc__store_open(dvc_db *db, const char *path, const dvc_open_opts *o)
 	}
 	return DVC_OK;
 fail:
-	/* keep the error across sqlite3_close, which cannot fail here */
-	sqlite3_close(db->sql);
-	db->sql = NULL;
+	/* keep the error across the close, which cannot fail here */
+	db->be->close(db);
 	return rc;
 }
 
 void dvc__store_close(dvc_db *db)
 {
 	for (size_t i = 0; i < DVC_STMT_CACHE; i++) {
-		sqlite3_finalize(db->cache[i].stmt);
+		dvc__sql_finalize(db->cache[i].stmt);
 		db->cache[i].stmt = NULL;
+		db->cache[i].key = NULL;
 	}
 	if (db->explicit_txn)
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close(db->sql);
+		dvc__sql_exec(db, "ROLLBACK");
+	if (db->sql)
+		db->be->close(db);
 	db->sql = NULL;
 }
 
@@ -439,28 +383,29 @@ int dvc_schema_version(dvc_db *db, int *out)
 {
 	if (!db || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_schema_version needs a store and an out pointer");
-	return user_version(db, out);
+	return db->be->schema_version(db, out);
 }
 
 int dvc__store_exec(dvc_db *db, const char *sql, const char *what) { return exec(db, sql, what); }
 
+int dvc__store_begin(dvc_db *db) { return exec(db, db->be->begin_write, "starting a transaction"); }
+
 void dvc__store_rollback_quiet(dvc_db *db)
 {
-	/* SQLite may already have rolled back: then there is nothing to end */
-	if (!sqlite3_get_autocommit(db->sql))
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	/* the engine may already have rolled back: then there is nothing to end */
+	if (dvc__sql_in_txn(db))
+		dvc__sql_exec(db, "ROLLBACK");
 }
 
 
 /* Transaction control runs on every write: prepared once per handle. */
-static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_SAVEPOINT[] = "SAVEPOINT dvc_write";
 static const char SQL_RELEASE[] = "RELEASE dvc_write";
 
 static int run_cached(dvc_db *db, const char *sql, const char *what)
 {
-	sqlite3_stmt *st = dvc__stmt(db, sql);
+	dvc__sql_stmt *st = dvc__stmt(db, sql);
 	return st ? dvc__exec_step(db, st, what) : dvc_error_last()->code;
 }
 
@@ -482,7 +427,7 @@ int dvc__write_begin(dvc_db *db)
 	db->lean = 0;
 	/* Outside an explicit transaction, take the write lock up front (no
 	 * deadlock-prone lock upgrade); inside one it is already held. */
-	return run_cached(db, db->explicit_txn ? SQL_SAVEPOINT : SQL_BEGIN, "starting a write");
+	return run_cached(db, db->explicit_txn ? SQL_SAVEPOINT : db->be->begin_write, "starting a write");
 }
 
 int dvc__write_begin_lean(dvc_db *db)
@@ -493,38 +438,38 @@ int dvc__write_begin_lean(dvc_db *db)
 	if ((rc = write_refused(db)) != DVC_OK)
 		return rc;
 	db->lean = 1;
-	db->lean_mark = sqlite3_total_changes64(db->sql);
+	db->lean_mark = dvc__sql_total_changes(db);
 	return DVC_OK;
 }
 
 /* After a failed write inside an explicit transaction: can the rest still
- * commit? Not if SQLite rolled the transaction back itself (it may on I/O
- * errors, a full disk or no memory), nor if a lean call had written. */
+ * commit? Not if the engine rolled the transaction back itself (SQLite may
+ * on I/O errors, a full disk or no memory; PostgreSQL after any failed
+ * statement), nor if a lean call had written. */
 static void check_aborted(dvc_db *db, int wrote)
 {
 	const dvc_error *e = dvc_error_last();
-	if (!wrote && !sqlite3_get_autocommit(db->sql))
+	if (!wrote && dvc__sql_in_txn(db) == 1)
 		return;
 	db->txn_aborted = 1;
 	snprintf(db->txn_abort_why, sizeof db->txn_abort_why, "a call failed with %s (%.100s)",
 		 dvc_status_name(e->code), e->message);
 }
 
-/* A read of several statements sees one snapshot (WAL): a deferred
- * transaction, or a savepoint inside an explicit one. */
-static const char SQL_READ_BEGIN[] = "BEGIN DEFERRED";
+/* A read of several statements sees one snapshot: a transaction, or a
+ * savepoint inside an explicit one. */
 static const char SQL_READ_SAVEPOINT[] = "SAVEPOINT dvc_read";
 static const char SQL_READ_RELEASE[] = "RELEASE dvc_read";
 
 int dvc__read_begin(dvc_db *db)
 {
-	return run_cached(db, db->explicit_txn ? SQL_READ_SAVEPOINT : SQL_READ_BEGIN, "starting a read");
+	return run_cached(db, db->explicit_txn ? SQL_READ_SAVEPOINT : db->be->begin_read, "starting a read");
 }
 
 void dvc__read_end(dvc_db *db)
 {
 	/* nothing was written: ending cannot lose anything, so errors are moot */
-	sqlite3_stmt *st = dvc__stmt(db, db->explicit_txn ? SQL_READ_RELEASE : SQL_COMMIT);
+	dvc__sql_stmt *st = dvc__stmt(db, db->explicit_txn ? SQL_READ_RELEASE : SQL_COMMIT);
 	if (st)
 		dvc__exec_step(db, st, "ending a read");
 }
@@ -534,12 +479,12 @@ int dvc__write_end(dvc_db *db, int rc)
 	if (db->explicit_txn && db->lean) {
 		db->lean = 0;
 		if (rc != DVC_OK)
-			check_aborted(db, sqlite3_total_changes64(db->sql) != db->lean_mark);
+			check_aborted(db, dvc__sql_total_changes(db) != db->lean_mark);
 		return rc;
 	}
 	if (db->explicit_txn) {
 		if (rc != DVC_OK) {
-			sqlite3_exec(db->sql, "ROLLBACK TO dvc_write; RELEASE dvc_write", NULL, NULL, NULL);
+			dvc__sql_exec(db, "ROLLBACK TO dvc_write; RELEASE dvc_write");
 			check_aborted(db, 0);
 			return rc;
 		}
@@ -548,29 +493,30 @@ int dvc__write_end(dvc_db *db, int rc)
 		return rc;
 	}
 	if (rc != DVC_OK) {
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		dvc__sql_exec(db, "ROLLBACK");
 		return rc;
 	}
 	rc = run_cached(db, SQL_COMMIT, "committing a write");
 	if (rc != DVC_OK)
-		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+		dvc__sql_exec(db, "ROLLBACK");
 	return rc;
 }
 
-sqlite3_stmt *dvc__stmt(dvc_db *db, const char *sql)
+dvc__sql_stmt *dvc__stmt(dvc_db *db, const char *sql)
 {
 	size_t h = ((uintptr_t)sql >> 3) * 2654435761u;
 	for (size_t n = 0; n < DVC_STMT_CACHE; n++) {
 		size_t i = (h + n) & (DVC_STMT_CACHE - 1);
 		if (db->cache[i].key == sql) {
-			sqlite3_reset(db->cache[i].stmt);
-			sqlite3_clear_bindings(db->cache[i].stmt);
-			return db->cache[i].stmt;
+			dvc__sql_stmt *st = db->cache[i].stmt;
+			st->be->reset(st);
+			st->be->clear_bindings(st);
+			return st;
 		}
 		if (!db->cache[i].key) {
-			sqlite3_stmt *st;
-			int rc = sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-			if (rc != SQLITE_OK) {
+			dvc__sql_stmt *st;
+			int rc = db->be->prepare(db, sql, 1, &st);
+			if (rc != DVC__SQL_OK) {
 				dvc__store_err(db, rc, "preparing a statement");
 				return NULL;
 			}
@@ -583,24 +529,24 @@ sqlite3_stmt *dvc__stmt(dvc_db *db, const char *sql)
 	return NULL;
 }
 
-int dvc__exec_step(dvc_db *db, sqlite3_stmt *st, const char *what)
+int dvc__exec_step(dvc_db *db, dvc__sql_stmt *st, const char *what)
 {
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, what);
+	int rc = dvc__sql_step(st);
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_DONE || rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, what);
 }
 
-int dvc__bind_text(dvc_db *db, sqlite3_stmt *st, int i, const char *s)
+int dvc__bind_text(dvc_db *db, dvc__sql_stmt *st, int i, const char *s)
 {
-	int rc = s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
-	return rc == SQLITE_OK ? DVC_OK : dvc__store_err(db, rc, "binding a value");
+	int rc = s ? dvc__sql_bind_text(st, i, s, -1, DVC__SQL_STATIC) : dvc__sql_bind_null(st, i);
+	return rc == DVC__SQL_OK ? DVC_OK : dvc__store_err(db, rc, "binding a value");
 }
 
-int dvc__col_copy(dvc_db *db, sqlite3_stmt *st, int col, char *dst, size_t n, const char *what)
+int dvc__col_copy(dvc_db *db, dvc__sql_stmt *st, int col, char *dst, size_t n, const char *what)
 {
-	const unsigned char *s = sqlite3_column_text(st, col);
-	size_t len = s ? (size_t)sqlite3_column_bytes(st, col) : 0;
-	if (!s && sqlite3_errcode(db->sql) == SQLITE_NOMEM)
+	const unsigned char *s = dvc__sql_column_text(st, col);
+	size_t len = s ? (size_t)dvc__sql_column_bytes(st, col) : 0;
+	if (!s && (dvc__sql_errcode(db) & 0xFF) == DVC__SQL_NOMEM)
 		return dvc__oom();
 	if (len >= n)
 		return dvc__err(DVC_ECORRUPT, NULL, "stored %s of %zu bytes exceeds the limit of %zu",

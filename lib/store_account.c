@@ -22,43 +22,43 @@ static const char SQL_OFFICER_BY_ID[] =
 int dvc__store_account_insert(dvc_db *db, const char *username, const char *pwhash,
 			      const dvc_applicant *p, dvc_time now)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_ACCOUNT_INSERT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_ACCOUNT_INSERT);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, pwhash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, p->full_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, p->citizen_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, p->birth_date, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, p->address, -1, SQLITE_STATIC);
+	dvc__sql_bind_text(st, 1, username, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 2, pwhash, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 3, p->full_name, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 4, p->citizen_id, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 5, p->birth_date, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 6, p->address, -1, DVC__SQL_STATIC);
 	dvc__bind_text(db, st, 7, p->phone);
 	dvc__bind_text(db, st, 8, p->email);
-	sqlite3_bind_int64(st, 9, now);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if ((rc & 0xFF) == SQLITE_CONSTRAINT)
+	dvc__sql_bind_int64(st, 9, now);
+	rc = dvc__sql_step(st);
+	dvc__sql_reset(st);
+	if ((rc & 0xFF) == DVC__SQL_CONSTRAINT)
 		return dvc__err(DVC_EEXISTS, "username", "username '%.64s' is taken", username);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "storing an account");
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "storing an account");
 }
 
 static int read_account(dvc_db *db, const char *sql, const char *key, int64_t id, dvc_arena *a,
 			dvc__account_row *out)
 {
-	sqlite3_stmt *st = dvc__stmt(db, sql);
+	dvc__sql_stmt *st = dvc__stmt(db, sql);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
 	if (key)
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		dvc__sql_bind_text(st, 1, key, -1, DVC__SQL_STATIC);
 	else
-		sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+		dvc__sql_bind_int64(st, 1, id);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
 		const char *v[9];
 		for (int i = 0; i < 8; i++)
-			v[i] = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, i + 1));
-		out->id = sqlite3_column_int64(st, 0);
+			v[i] = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, i + 1));
+		out->id = dvc__sql_column_int64(st, 0);
 		out->username = v[0];
 		out->pwhash = v[1];
 		out->profile.full_name = v[2];
@@ -67,18 +67,18 @@ static int read_account(dvc_db *db, const char *sql, const char *key, int64_t id
 		out->profile.address = v[5];
 		out->profile.phone = v[6];
 		out->profile.email = v[7];
-		out->created_at = sqlite3_column_int64(st, 9);
-		out->failed_logins = sqlite3_column_int(st, 10);
-		out->locked_until = sqlite3_column_int64(st, 11);
+		out->created_at = dvc__sql_column_int64(st, 9);
+		out->failed_logins = dvc__sql_column_int(st, 10);
+		out->locked_until = dvc__sql_column_int64(st, 11);
 		if (!v[0] || !v[1] || !v[2] || !v[3] || !v[4] || !v[5]) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return dvc__oom();
 		}
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_DONE)
 		return dvc__err(DVC_ENOTFOUND, "account", "no account %.64s", key ? key : "(by id)");
-	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "reading an account");
+	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "reading an account");
 }
 
 int dvc__store_account_get(dvc_db *db, const char *username, dvc_arena *a, dvc__account_row *out)
@@ -94,52 +94,52 @@ int dvc__store_account_by_id(dvc_db *db, int64_t id, dvc_arena *a, dvc__account_
 int dvc__store_officer_insert(dvc_db *db, const char *username, const char *full_name,
 			      const char *unit, dvc_role role)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_OFFICER_INSERT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_OFFICER_INSERT);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, full_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, unit, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, (int)role);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+	dvc__sql_bind_text(st, 1, username, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 2, full_name, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 3, unit, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 4, (int)role);
+	rc = dvc__sql_step(st);
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_CONSTRAINT_UNIQUE)
 		return dvc__err(DVC_EEXISTS, "username", "officer '%.64s' exists", username);
-	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+	if (rc == DVC__SQL_CONSTRAINT_FOREIGNKEY)
 		return dvc__err(DVC_EREF, "unit", "unknown unit '%.64s'", unit);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "storing an officer");
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "storing an officer");
 }
 
 static int read_officer(dvc_db *db, const char *sql, const char *key, int64_t id,
 			dvc__officer_row *out, dvc_arena *a, const char **full_name)
 {
-	sqlite3_stmt *st = dvc__stmt(db, sql);
+	dvc__sql_stmt *st = dvc__stmt(db, sql);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
 	if (key)
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		dvc__sql_bind_text(st, 1, key, -1, DVC__SQL_STATIC);
 	else
-		sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
+		dvc__sql_bind_int64(st, 1, id);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
+		out->id = dvc__sql_column_int64(st, 0);
 		if (dvc__col_copy(db, st, 1, out->username, sizeof out->username, "username") ||
 		    dvc__col_copy(db, st, 2, out->unit, sizeof out->unit, "unit code")) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return dvc_error_last()->code;
 		}
-		out->role = (dvc_role)sqlite3_column_int(st, 3);
-		if (a && !(*full_name = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 4)))) {
-			sqlite3_reset(st);
+		out->role = (dvc_role)dvc__sql_column_int(st, 3);
+		if (a && !(*full_name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 4)))) {
+			dvc__sql_reset(st);
 			return dvc__oom();
 		}
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_DONE)
 		return dvc__err(DVC_ENOTFOUND, "officer", "no officer %.64s", key ? key : "(by id)");
-	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "reading an officer");
+	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "reading an officer");
 }
 
 int dvc__store_officer_get(dvc_db *db, const char *username, dvc__officer_row *out,

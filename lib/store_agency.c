@@ -35,25 +35,25 @@ static const char SQL_COMMITTEES[] =
 	" FROM agency a JOIN level l ON l.code = a.level"
 	" WHERE a.kind = 'committee' ORDER BY l.rank DESC, a.code";
 
-static const char *col(dvc_arena *a, sqlite3_stmt *st, int i, bool *oom)
+static const char *col(dvc_arena *a, dvc__sql_stmt *st, int i, bool *oom)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
+	const unsigned char *s = dvc__sql_column_text(st, i);
 	char *r;
 	if (!s)
 		return NULL;
-	if (!(r = dvc_arena_strndup(a, (const char *)s, (size_t)sqlite3_column_bytes(st, i))))
+	if (!(r = dvc_arena_strndup(a, (const char *)s, (size_t)dvc__sql_column_bytes(st, i))))
 		*oom = true;
 	return r;
 }
 
-static void coldate(sqlite3_stmt *st, int i, dvc_date *d)
+static void coldate(dvc__sql_stmt *st, int i, dvc_date *d)
 {
-	const char *s = (const char *)sqlite3_column_text(st, i);
+	const char *s = (const char *)dvc__sql_column_text(st, i);
 	if (!s || dvc__date_parse(s, d) != DVC_OK)
 		*d = (dvc_date){0, 0, 0};
 }
 
-static bool read_row(dvc_arena *a, sqlite3_stmt *st, dvc_agency *out)
+static bool read_row(dvc_arena *a, dvc__sql_stmt *st, dvc_agency *out)
 {
 	bool oom = false;
 	memset(out, 0, sizeof *out);
@@ -63,53 +63,53 @@ static bool read_row(dvc_arena *a, sqlite3_stmt *st, dvc_agency *out)
 	out->kind = col(a, st, 3, &oom);
 	out->parent = col(a, st, 4, &oom);
 	coldate(st, 5, &out->valid_from);
-	if ((out->has_valid_to = sqlite3_column_type(st, 6) != SQLITE_NULL))
+	if ((out->has_valid_to = dvc__sql_column_type(st, 6) != DVC__SQL_NULL))
 		coldate(st, 6, &out->valid_to);
 	return !oom;
 }
 
 int dvc__store_agency_row(dvc_db *db, const char *code, dvc_arena *a, dvc_agency *out)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_AGENCY_ROW);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_AGENCY_ROW);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
 		rc = read_row(a, st, out) ? DVC_OK : dvc__oom();
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == DVC__SQL_DONE) {
 		rc = dvc__err(DVC_ENOTFOUND, "agency", "no agency %.64s", code);
 	} else {
 		rc = dvc__store_err(db, rc, "reading an agency");
 	}
-	sqlite3_reset(st);
+	dvc__sql_reset(st);
 	return rc;
 }
 
-static int each_row(dvc_db *db, sqlite3_stmt *st, dvc_arena *a, dvc__agency_cb cb, void *ctx,
+static int each_row(dvc_db *db, dvc__sql_stmt *st, dvc_arena *a, dvc__agency_cb cb, void *ctx,
 		    const char *what)
 {
 	int rc;
 	dvc_agency row;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
 		if (!read_row(a, st, &row)) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return dvc__oom();
 		}
 		if ((rc = cb(ctx, &row)) != DVC_OK) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return rc;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, what);
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, what);
 }
 
 int dvc__store_agency_each(dvc_db *db, const char *day, const char *level, dvc_arena *a,
 			   dvc__agency_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_AGENCY_LIST);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_AGENCY_LIST);
 	if (!st)
 		return dvc_error_last()->code;
 	dvc__bind_text(db, st, 1, day);
@@ -121,20 +121,20 @@ int dvc__store_agency_descendants(dvc_db *db, const char *parent, const char *da
 				  const char *level, const char *kind, int depth, dvc_arena *a,
 				  dvc__agency_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_DESCENDANTS);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_DESCENDANTS);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, parent, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+	dvc__sql_bind_text(st, 1, parent, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 2, day, -1, DVC__SQL_STATIC);
 	dvc__bind_text(db, st, 3, level);
 	dvc__bind_text(db, st, 4, kind);
-	sqlite3_bind_int(st, 5, depth);
+	dvc__sql_bind_int(st, 5, depth);
 	return each_row(db, st, a, cb, ctx, "reading agencies under a unit");
 }
 
 int dvc__store_committees(dvc_db *db, dvc_arena *a, dvc__agency_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_COMMITTEES);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_COMMITTEES);
 	if (!st)
 		return dvc_error_last()->code;
 	return each_row(db, st, a, cb, ctx, "reading People's Committees");
@@ -143,15 +143,15 @@ int dvc__store_committees(dvc_db *db, dvc_arena *a, dvc__agency_cb cb, void *ctx
 int dvc__store_agency_links(dvc_db *db, const char *code, bool successors, dvc_arena *a,
 			    dvc_succession **out, size_t *n)
 {
-	sqlite3_stmt *st = dvc__stmt(db, successors ? SQL_SUCCESSORS_OF : SQL_PREDECESSORS_OF);
+	dvc__sql_stmt *st = dvc__stmt(db, successors ? SQL_SUCCESSORS_OF : SQL_PREDECESSORS_OF);
 	size_t cap = 0, len = 0;
 	dvc_succession *arr = NULL;
 	bool oom = false;
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
 		if (len == cap) {
 			dvc_succession *na = dvc_arena_alloc(a, (cap = cap ? cap * 2 : 8) * sizeof *na);
 			if (!na) {
@@ -169,10 +169,10 @@ int dvc__store_agency_links(dvc_db *db, const char *code, bool successors, dvc_a
 		arr[len].note = col(a, st, 4, &oom);
 		len++;
 	}
-	sqlite3_reset(st);
+	dvc__sql_reset(st);
 	if (oom)
 		return dvc__oom();
-	if (rc != SQLITE_DONE)
+	if (rc != DVC__SQL_DONE)
 		return dvc__store_err(db, rc, "reading successor links");
 	*out = arr;
 	*n = len;

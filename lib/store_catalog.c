@@ -92,17 +92,17 @@ static const char SQL_VERSIONS_OF[] =
 
 static int exists(dvc_db *db, const char *sql, const char *code)
 {
-	sqlite3_stmt *st = dvc__stmt(db, sql);
+	dvc__sql_stmt *st = dvc__stmt(db, sql);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
 	if ((rc = dvc__bind_text(db, st, 1, code)) != DVC_OK)
 		return rc;
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	rc = dvc__sql_step(st);
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : dvc__store_err(db, rc, "looking up a code");
+	return rc == DVC__SQL_DONE ? 0 : dvc__store_err(db, rc, "looking up a code");
 }
 
 int dvc__store_level_exists(dvc_db *db, const char *c) { return exists(db, SQL_LEVEL_EXISTS, c); }
@@ -113,60 +113,60 @@ static const char SQL_AGENCY_VALIDITY[] = "SELECT valid_from, valid_to FROM agen
 
 int dvc__store_agency_validity(dvc_db *db, const char *code, char valid_from[11], char valid_to[11])
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_AGENCY_VALIDITY);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_AGENCY_VALIDITY);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW &&
+	dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW &&
 	    (dvc__col_copy(db, st, 0, valid_from, DVC__DATE_SIZE, "agency start date") ||
 	     dvc__col_copy(db, st, 1, valid_to, DVC__DATE_SIZE, "agency end date"))) {
-		sqlite3_reset(st);
+		dvc__sql_reset(st);
 		return dvc_error_last()->code;
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : dvc__store_err(db, rc, "reading an agency");
+	return rc == DVC__SQL_DONE ? 0 : dvc__store_err(db, rc, "reading an agency");
 }
 
 int dvc__store_level_put(dvc_db *db, const dvc__level *l)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_LEVEL_PUT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_LEVEL_PUT);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, l->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, l->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, l->rank);
+	dvc__sql_bind_text(st, 1, l->code, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 2, l->name, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 3, l->rank);
 	return dvc__exec_step(db, st, "storing a level");
 }
 
 int dvc__store_sector_put(dvc_db *db, const dvc__sector *s)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_SECTOR_PUT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_SECTOR_PUT);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, s->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, s->name, -1, SQLITE_STATIC);
+	dvc__sql_bind_text(st, 1, s->code, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 2, s->name, -1, DVC__SQL_STATIC);
 	return dvc__exec_step(db, st, "storing a sector");
 }
 
 int dvc__store_agency_put(dvc_db *db, const dvc__agency *a)
 {
 	char from[11], to[11];
-	sqlite3_stmt *st = dvc__stmt(db, SQL_AGENCY_PUT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_AGENCY_PUT);
 	if (!st)
 		return dvc_error_last()->code;
 	dvc__date_format(&a->valid_from, from);
-	sqlite3_bind_text(st, 1, a->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, a->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, a->level, -1, SQLITE_STATIC);
+	dvc__sql_bind_text(st, 1, a->code, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 2, a->name, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 3, a->level, -1, DVC__SQL_STATIC);
 	dvc__bind_text(db, st, 4, a->parent);
-	sqlite3_bind_text(st, 5, from, -1, SQLITE_TRANSIENT);
+	dvc__sql_bind_text(st, 5, from, -1, DVC__SQL_TRANSIENT);
 	if (a->has_valid_to) {
 		dvc__date_format(&a->valid_to, to);
-		sqlite3_bind_text(st, 6, to, -1, SQLITE_TRANSIENT);
+		dvc__sql_bind_text(st, 6, to, -1, DVC__SQL_TRANSIENT);
 	}
 	dvc__bind_text(db, st, 7, a->kind);
 	return dvc__exec_step(db, st, "storing an agency");
@@ -175,54 +175,54 @@ int dvc__store_agency_put(dvc_db *db, const dvc__agency *a)
 int dvc__store_succession_put(dvc_db *db, const dvc_succession *s)
 {
 	char day[11];
-	sqlite3_stmt *st = dvc__stmt(db, SQL_SUCCESSION_PUT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_SUCCESSION_PUT);
 	if (!st)
 		return dvc_error_last()->code;
 	dvc__date_format(&s->date, day);
-	sqlite3_bind_text(st, 1, s->predecessor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, s->successor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, day, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, s->act, -1, SQLITE_STATIC);
+	dvc__sql_bind_text(st, 1, s->predecessor, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 2, s->successor, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 3, day, -1, DVC__SQL_TRANSIENT);
+	dvc__sql_bind_text(st, 4, s->act, -1, DVC__SQL_STATIC);
 	dvc__bind_text(db, st, 5, s->note);
 	return dvc__exec_step(db, st, "storing a successor link");
 }
 
 static int64_t procedure_id(dvc_db *db, const char *code, bool create)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_PROC_ID);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_PROC_ID);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+	dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
+		int64_t id = dvc__sql_column_int64(st, 0);
+		dvc__sql_reset(st);
 		return id;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	dvc__sql_reset(st);
+	if (rc != DVC__SQL_DONE)
 		return dvc__store_err(db, rc, "looking up a procedure");
 	if (!create)
 		return 0;
 	if (!(st = dvc__stmt(db, SQL_PROC_INSERT)))
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
 	if ((rc = dvc__exec_step(db, st, "storing a procedure")) != DVC_OK)
 		return rc;
-	return sqlite3_last_insert_rowid(db->sql);
+	return dvc__sql_last_insert_id(db);
 }
 
 static int put_children(dvc_db *db, int64_t vid, const dvc_procedure *p)
 {
-	sqlite3_stmt *st;
+	dvc__sql_stmt *st;
 	int rc;
 	for (size_t i = 0; i < p->n_levels; i++) {
 		if (!(st = dvc__stmt(db, SQL_LEVEL_LINK)))
 			return dvc_error_last()->code;
-		sqlite3_bind_int64(st, 1, vid);
-		sqlite3_bind_int64(st, 2, (int64_t)i);
-		sqlite3_bind_text(st, 3, p->levels[i], -1, SQLITE_STATIC);
+		dvc__sql_bind_int64(st, 1, vid);
+		dvc__sql_bind_int64(st, 2, (int64_t)i);
+		dvc__sql_bind_text(st, 3, p->levels[i], -1, DVC__SQL_STATIC);
 		if ((rc = dvc__exec_step(db, st, "storing a procedure level")) != DVC_OK)
 			return rc;
 	}
@@ -230,12 +230,12 @@ static int put_children(dvc_db *db, int64_t vid, const dvc_procedure *p)
 		const dvc_document *d = &p->documents[i];
 		if (!(st = dvc__stmt(db, SQL_DOC_INSERT)))
 			return dvc_error_last()->code;
-		sqlite3_bind_int64(st, 1, vid);
-		sqlite3_bind_int64(st, 2, (int64_t)i);
-		sqlite3_bind_text(st, 3, d->name, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 4, (int)d->form);
-		sqlite3_bind_int(st, 5, d->count);
-		sqlite3_bind_int(st, 6, (int)d->submission);
+		dvc__sql_bind_int64(st, 1, vid);
+		dvc__sql_bind_int64(st, 2, (int64_t)i);
+		dvc__sql_bind_text(st, 3, d->name, -1, DVC__SQL_STATIC);
+		dvc__sql_bind_int(st, 4, (int)d->form);
+		dvc__sql_bind_int(st, 5, d->count);
+		dvc__sql_bind_int(st, 6, (int)d->submission);
 		if ((rc = dvc__exec_step(db, st, "storing a document")) != DVC_OK)
 			return rc;
 	}
@@ -243,11 +243,11 @@ static int put_children(dvc_db *db, int64_t vid, const dvc_procedure *p)
 		const dvc_fee *f = &p->fees[i];
 		if (!(st = dvc__stmt(db, SQL_FEE_INSERT)))
 			return dvc_error_last()->code;
-		sqlite3_bind_int64(st, 1, vid);
-		sqlite3_bind_int64(st, 2, (int64_t)i);
-		sqlite3_bind_text(st, 3, f->name, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 4, (int)f->kind);
-		sqlite3_bind_int64(st, 5, f->amount);
+		dvc__sql_bind_int64(st, 1, vid);
+		dvc__sql_bind_int64(st, 2, (int64_t)i);
+		dvc__sql_bind_text(st, 3, f->name, -1, DVC__SQL_STATIC);
+		dvc__sql_bind_int(st, 4, (int)f->kind);
+		dvc__sql_bind_int64(st, 5, f->amount);
 		dvc__bind_text(db, st, 6, f->note);
 		if ((rc = dvc__exec_step(db, st, "storing a fee")) != DVC_OK)
 			return rc;
@@ -255,28 +255,28 @@ static int put_children(dvc_db *db, int64_t vid, const dvc_procedure *p)
 	for (size_t i = 0; i < p->n_legal_basis; i++) {
 		if (!(st = dvc__stmt(db, SQL_LEGAL_INSERT)))
 			return dvc_error_last()->code;
-		sqlite3_bind_int64(st, 1, vid);
-		sqlite3_bind_int64(st, 2, (int64_t)i);
-		sqlite3_bind_text(st, 3, p->legal_basis[i], -1, SQLITE_STATIC);
+		dvc__sql_bind_int64(st, 1, vid);
+		dvc__sql_bind_int64(st, 2, (int64_t)i);
+		dvc__sql_bind_text(st, 3, p->legal_basis[i], -1, DVC__SQL_STATIC);
 		if ((rc = dvc__exec_step(db, st, "storing a legal basis")) != DVC_OK)
 			return rc;
 	}
 	for (size_t i = 0; i < p->n_route; i++) {
 		if (!(st = dvc__stmt(db, SQL_ROUTE_INSERT)))
 			return dvc_error_last()->code;
-		sqlite3_bind_int64(st, 1, vid);
-		sqlite3_bind_int64(st, 2, (int64_t)i);
-		sqlite3_bind_text(st, 3, p->route[i].unit, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 4, (int)p->route[i].role);
-		sqlite3_bind_int(st, 5, p->route[i].share);
+		dvc__sql_bind_int64(st, 1, vid);
+		dvc__sql_bind_int64(st, 2, (int64_t)i);
+		dvc__sql_bind_text(st, 3, p->route[i].unit, -1, DVC__SQL_STATIC);
+		dvc__sql_bind_int(st, 4, (int)p->route[i].role);
+		dvc__sql_bind_int(st, 5, p->route[i].share);
 		if ((rc = dvc__exec_step(db, st, "storing a route step")) != DVC_OK)
 			return rc;
 	}
 	if (p->form_schema) {
 		if (!(st = dvc__stmt(db, SQL_FORM_INSERT)))
 			return dvc_error_last()->code;
-		sqlite3_bind_int64(st, 1, vid);
-		sqlite3_bind_text(st, 2, p->form_schema, -1, SQLITE_STATIC);
+		dvc__sql_bind_int64(st, 1, vid);
+		dvc__sql_bind_text(st, 2, p->form_schema, -1, DVC__SQL_STATIC);
 		if ((rc = dvc__exec_step(db, st, "storing a form schema")) != DVC_OK)
 			return rc;
 	}
@@ -285,7 +285,7 @@ static int put_children(dvc_db *db, int64_t vid, const dvc_procedure *p)
 
 int dvc__store_version_put(dvc_db *db, const dvc_procedure *p)
 {
-	sqlite3_stmt *st;
+	dvc__sql_stmt *st;
 	int64_t pid, vid;
 	int rc;
 	char from[11];
@@ -295,13 +295,13 @@ int dvc__store_version_put(dvc_db *db, const dvc_procedure *p)
 		return (int)pid;
 	if (!(st = dvc__stmt(db, SQL_VERSION_EXISTS)))
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, pid);
-	sqlite3_bind_int(st, 2, p->version);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	dvc__sql_bind_int64(st, 1, pid);
+	dvc__sql_bind_int(st, 2, p->version);
+	rc = dvc__sql_step(st);
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_ROW)
 		return DVC_EEXISTS; /* caller decides; no error message needed */
-	if (rc != SQLITE_DONE)
+	if (rc != DVC__SQL_DONE)
 		return dvc__store_err(db, rc, "looking up a version");
 
 	/* unconfirmed field names: stored as one comma-separated column */
@@ -324,31 +324,31 @@ int dvc__store_version_put(dvc_db *db, const dvc_procedure *p)
 		goto out;
 	}
 	dvc__date_format(&p->valid_from, from);
-	sqlite3_bind_int64(st, 1, pid);
-	sqlite3_bind_int(st, 2, p->version);
-	sqlite3_bind_text(st, 3, from, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, p->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, p->sector, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, p->agency, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 7, p->online_level);
-	sqlite3_bind_int(st, 8, (int)p->online_mode);
-	sqlite3_bind_int(st, 9, p->deadline_value);
-	sqlite3_bind_int(st, 10, (int)p->deadline_unit);
-	sqlite3_bind_text(st, 11, p->result_type, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, unconf.ptr, -1, SQLITE_STATIC);
+	dvc__sql_bind_int64(st, 1, pid);
+	dvc__sql_bind_int(st, 2, p->version);
+	dvc__sql_bind_text(st, 3, from, -1, DVC__SQL_TRANSIENT);
+	dvc__sql_bind_text(st, 4, p->name, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 5, p->sector, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 6, p->agency, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 7, p->online_level);
+	dvc__sql_bind_int(st, 8, (int)p->online_mode);
+	dvc__sql_bind_int(st, 9, p->deadline_value);
+	dvc__sql_bind_int(st, 10, (int)p->deadline_unit);
+	dvc__sql_bind_text(st, 11, p->result_type, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 12, unconf.ptr, -1, DVC__SQL_STATIC);
 	dvc__bind_text(db, st, 13, p->served_level);
 	dvc__bind_text(db, st, 14, p->served_kind);
 	if ((rc = dvc__exec_step(db, st, "storing a procedure version")) != DVC_OK)
 		goto out;
-	vid = sqlite3_last_insert_rowid(db->sql);
+	vid = dvc__sql_last_insert_id(db);
 	if ((rc = put_children(db, vid, p)) != DVC_OK)
 		goto out;
 	if (!(st = dvc__stmt(db, SQL_FTS_INSERT))) {
 		rc = dvc_error_last()->code;
 		goto out;
 	}
-	sqlite3_bind_int64(st, 1, vid);
-	sqlite3_bind_text(st, 2, body.ptr, -1, SQLITE_STATIC);
+	dvc__sql_bind_int64(st, 1, vid);
+	dvc__sql_bind_text(st, 2, body.ptr, -1, DVC__SQL_STATIC);
 	rc = dvc__exec_step(db, st, "indexing a procedure");
 out:
 	dvc_buf_free(&unconf);
@@ -358,44 +358,44 @@ out:
 
 /* ---- reading ---- */
 
-static const char *col_str(dvc_arena *a, sqlite3_stmt *st, int i, bool *oom)
+static const char *col_str(dvc_arena *a, dvc__sql_stmt *st, int i, bool *oom)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
+	const unsigned char *s = dvc__sql_column_text(st, i);
 	char *r;
 	if (!s)
 		return NULL;
-	r = dvc_arena_strndup(a, (const char *)s, (size_t)sqlite3_column_bytes(st, i));
+	r = dvc_arena_strndup(a, (const char *)s, (size_t)dvc__sql_column_bytes(st, i));
 	if (!r)
 		*oom = true;
 	return r;
 }
 
-static void col_date(sqlite3_stmt *st, int i, dvc_date *d)
+static void col_date(dvc__sql_stmt *st, int i, dvc_date *d)
 {
-	const char *s = (const char *)sqlite3_column_text(st, i);
+	const char *s = (const char *)dvc__sql_column_text(st, i);
 	if (!s || dvc__date_parse(s, d) != DVC_OK)
 		*d = (dvc_date){0, 0, 0};
 }
 
 /* Run a child query into an arena array of `size`-byte elements. */
-typedef bool (*row_fn)(dvc_arena *a, sqlite3_stmt *st, void *elem);
+typedef bool (*row_fn)(dvc_arena *a, dvc__sql_stmt *st, void *elem);
 
 static int load_rows(dvc_db *db, dvc_arena *a, const char *sql, int64_t vid, size_t size,
 		     row_fn fn, void **out, size_t *n)
 {
-	sqlite3_stmt *st = dvc__stmt(db, sql);
+	dvc__sql_stmt *st = dvc__stmt(db, sql);
 	size_t cap = 0, len = 0;
 	unsigned char *arr = NULL;
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, vid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	dvc__sql_bind_int64(st, 1, vid);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
 		if (len == cap) {
 			size_t ncap = cap ? cap * 2 : 4;
 			unsigned char *na = dvc_arena_alloc(a, ncap * size);
 			if (!na) {
-				sqlite3_reset(st);
+				dvc__sql_reset(st);
 				return dvc__oom();
 			}
 			if (len)
@@ -404,54 +404,54 @@ static int load_rows(dvc_db *db, dvc_arena *a, const char *sql, int64_t vid, siz
 			cap = ncap;
 		}
 		if (!fn(a, st, arr + len * size)) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return dvc__oom();
 		}
 		len++;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	dvc__sql_reset(st);
+	if (rc != DVC__SQL_DONE)
 		return dvc__store_err(db, rc, "reading a procedure");
 	*out = arr;
 	*n = len;
 	return DVC_OK;
 }
 
-static bool row_string(dvc_arena *a, sqlite3_stmt *st, void *elem)
+static bool row_string(dvc_arena *a, dvc__sql_stmt *st, void *elem)
 {
 	bool oom = false;
 	*(const char **)elem = col_str(a, st, 0, &oom);
 	return !oom;
 }
 
-static bool row_doc(dvc_arena *a, sqlite3_stmt *st, void *elem)
+static bool row_doc(dvc_arena *a, dvc__sql_stmt *st, void *elem)
 {
 	dvc_document *d = elem;
 	bool oom = false;
 	d->name = col_str(a, st, 0, &oom);
-	d->form = (dvc_doc_form)sqlite3_column_int(st, 1);
-	d->count = sqlite3_column_int(st, 2);
-	d->submission = (dvc_doc_submission)sqlite3_column_int(st, 3);
+	d->form = (dvc_doc_form)dvc__sql_column_int(st, 1);
+	d->count = dvc__sql_column_int(st, 2);
+	d->submission = (dvc_doc_submission)dvc__sql_column_int(st, 3);
 	return !oom;
 }
 
-static bool row_step(dvc_arena *a, sqlite3_stmt *st, void *elem)
+static bool row_step(dvc_arena *a, dvc__sql_stmt *st, void *elem)
 {
 	dvc_route_step *r = elem;
 	bool oom = false;
 	r->unit = col_str(a, st, 0, &oom);
-	r->role = (dvc_role)sqlite3_column_int(st, 1);
-	r->share = sqlite3_column_int(st, 2);
+	r->role = (dvc_role)dvc__sql_column_int(st, 1);
+	r->share = dvc__sql_column_int(st, 2);
 	return !oom;
 }
 
-static bool row_fee(dvc_arena *a, sqlite3_stmt *st, void *elem)
+static bool row_fee(dvc_arena *a, dvc__sql_stmt *st, void *elem)
 {
 	dvc_fee *f = elem;
 	bool oom = false;
 	f->name = col_str(a, st, 0, &oom);
-	f->kind = (dvc_fee_kind)sqlite3_column_int(st, 1);
-	f->amount = sqlite3_column_int64(st, 2);
+	f->kind = (dvc_fee_kind)dvc__sql_column_int(st, 1);
+	f->amount = dvc__sql_column_int64(st, 2);
 	f->note = col_str(a, st, 3, &oom);
 	return !oom;
 }
@@ -483,26 +483,26 @@ static int split_list(dvc_arena *a, const char *s, const char *const **out, size
 }
 
 /* Fill `p` from the current row of a VERSION_COLUMNS query. */
-static int read_version(dvc_db *db, dvc_arena *a, sqlite3_stmt *st, dvc_procedure *p)
+static int read_version(dvc_db *db, dvc_arena *a, dvc__sql_stmt *st, dvc_procedure *p)
 {
 	bool oom = false;
-	int64_t vid = sqlite3_column_int64(st, 0);
+	int64_t vid = dvc__sql_column_int64(st, 0);
 	const char *unconf;
 	int rc;
 	void *arr;
 	p->code = col_str(a, st, 1, &oom);
-	p->version = sqlite3_column_int(st, 2);
+	p->version = dvc__sql_column_int(st, 2);
 	col_date(st, 3, &p->valid_from);
 	p->name = col_str(a, st, 4, &oom);
 	p->sector = col_str(a, st, 5, &oom);
 	p->agency = col_str(a, st, 6, &oom);
-	p->online_level = sqlite3_column_int(st, 7);
-	p->online_mode = (dvc_online_mode)sqlite3_column_int(st, 8);
-	p->deadline_value = sqlite3_column_int(st, 9);
-	p->deadline_unit = (dvc_deadline_unit)sqlite3_column_int(st, 10);
+	p->online_level = dvc__sql_column_int(st, 7);
+	p->online_mode = (dvc_online_mode)dvc__sql_column_int(st, 8);
+	p->deadline_value = dvc__sql_column_int(st, 9);
+	p->deadline_unit = (dvc_deadline_unit)dvc__sql_column_int(st, 10);
 	p->result_type = col_str(a, st, 11, &oom);
 	unconf = col_str(a, st, 12, &oom);
-	if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
+	if (dvc__sql_column_type(st, 13) != DVC__SQL_NULL) {
 		p->has_valid_to = 1;
 		col_date(st, 13, &p->valid_to);
 	}
@@ -550,38 +550,38 @@ int dvc__store_version_get(dvc_db *db, const char *code, int version, const dvc_
 {
 	dvc_arena a = DVC_ARENA_INIT;
 	dvc_procedure *p;
-	sqlite3_stmt *st = dvc__stmt(db, version ? SQL_VERSION_BY_NUMBER : SQL_VERSION_ASOF);
+	dvc__sql_stmt *st = dvc__stmt(db, version ? SQL_VERSION_BY_NUMBER : SQL_VERSION_ASOF);
 	char day[11];
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
 	if (version) {
-		sqlite3_bind_int(st, 2, version);
+		dvc__sql_bind_int(st, 2, version);
 	} else {
 		dvc__date_format(asof, day);
-		sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
+		dvc__sql_bind_text(st, 2, day, -1, DVC__SQL_TRANSIENT);
 	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_DONE) {
+		dvc__sql_reset(st);
 		if (version)
 			return dvc__err(DVC_ENOTFOUND, NULL, "procedure %s has no version %d",
 					code, version);
 		return dvc__err(DVC_ENOTFOUND, NULL, "no procedure %s in force on %s", code, day);
 	}
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
+	if (rc != DVC__SQL_ROW) {
+		dvc__sql_reset(st);
 		return dvc__store_err(db, rc, "reading a procedure");
 	}
 	/* The arena header lives inside its own first chunk, after the record. */
 	p = dvc_arena_alloc(&a, sizeof *p + sizeof(dvc_arena));
 	if (!p) {
-		sqlite3_reset(st);
+		dvc__sql_reset(st);
 		return dvc__oom();
 	}
 	rc = read_version(db, &a, st, p);
-	sqlite3_reset(st);
+	dvc__sql_reset(st);
 	if (rc != DVC_OK) {
 		dvc_arena_free(&a);
 		return rc;
@@ -594,7 +594,7 @@ int dvc__store_version_get(dvc_db *db, const char *code, int version, const dvc_
 int dvc__store_catalog_load(dvc_db *db, dvc__catalog *c)
 {
 	dvc_arena *a = &c->arena;
-	sqlite3_stmt *st;
+	dvc__sql_stmt *st;
 	bool oom = false;
 	size_t n, cap;
 	int rc;
@@ -602,7 +602,7 @@ int dvc__store_catalog_load(dvc_db *db, dvc__catalog *c)
 	/* levels */
 	if (!(st = dvc__stmt(db, SQL_ALL_LEVELS)))
 		return dvc_error_last()->code;
-	for (n = 0, cap = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; n++) {
+	for (n = 0, cap = 0; (rc = dvc__sql_step(st)) == DVC__SQL_ROW; n++) {
 		if (n == cap) {
 			dvc__level *na = dvc_arena_alloc(a, (cap = cap ? cap * 2 : 8) * sizeof *na);
 			if (!na) { oom = true; break; }
@@ -611,16 +611,16 @@ int dvc__store_catalog_load(dvc_db *db, dvc__catalog *c)
 		}
 		c->levels[n].code = col_str(a, st, 0, &oom);
 		c->levels[n].name = col_str(a, st, 1, &oom);
-		c->levels[n].rank = sqlite3_column_int(st, 2);
+		c->levels[n].rank = dvc__sql_column_int(st, 2);
 	}
 	c->n_levels = n;
-	sqlite3_reset(st);
+	dvc__sql_reset(st);
 	if (oom) return dvc__oom();
-	if (rc != SQLITE_DONE) return dvc__store_err(db, rc, "reading levels");
+	if (rc != DVC__SQL_DONE) return dvc__store_err(db, rc, "reading levels");
 
 	if (!(st = dvc__stmt(db, SQL_ALL_SECTORS)))
 		return dvc_error_last()->code;
-	for (n = 0, cap = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; n++) {
+	for (n = 0, cap = 0; (rc = dvc__sql_step(st)) == DVC__SQL_ROW; n++) {
 		if (n == cap) {
 			dvc__sector *na = dvc_arena_alloc(a, (cap = cap ? cap * 2 : 16) * sizeof *na);
 			if (!na) { oom = true; break; }
@@ -631,13 +631,13 @@ int dvc__store_catalog_load(dvc_db *db, dvc__catalog *c)
 		c->sectors[n].name = col_str(a, st, 1, &oom);
 	}
 	c->n_sectors = n;
-	sqlite3_reset(st);
+	dvc__sql_reset(st);
 	if (oom) return dvc__oom();
-	if (rc != SQLITE_DONE) return dvc__store_err(db, rc, "reading sectors");
+	if (rc != DVC__SQL_DONE) return dvc__store_err(db, rc, "reading sectors");
 
 	if (!(st = dvc__stmt(db, SQL_ALL_AGENCIES)))
 		return dvc_error_last()->code;
-	for (n = 0, cap = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; n++) {
+	for (n = 0, cap = 0; (rc = dvc__sql_step(st)) == DVC__SQL_ROW; n++) {
 		if (n == cap) {
 			dvc__agency *na = dvc_arena_alloc(a, (cap = cap ? cap * 2 : 16) * sizeof *na);
 			if (!na) { oom = true; break; }
@@ -650,19 +650,19 @@ int dvc__store_catalog_load(dvc_db *db, dvc__catalog *c)
 		ag->level = col_str(a, st, 2, &oom);
 		ag->parent = col_str(a, st, 3, &oom);
 		col_date(st, 4, &ag->valid_from);
-		ag->has_valid_to = sqlite3_column_type(st, 5) != SQLITE_NULL;
+		ag->has_valid_to = dvc__sql_column_type(st, 5) != DVC__SQL_NULL;
 		if (ag->has_valid_to)
 			col_date(st, 5, &ag->valid_to);
 		ag->kind = col_str(a, st, 6, &oom);
 	}
 	c->n_agencies = n;
-	sqlite3_reset(st);
+	dvc__sql_reset(st);
 	if (oom) return dvc__oom();
-	if (rc != SQLITE_DONE) return dvc__store_err(db, rc, "reading agencies");
+	if (rc != DVC__SQL_DONE) return dvc__store_err(db, rc, "reading agencies");
 
 	if (!(st = dvc__stmt(db, SQL_ALL_SUCCESSIONS)))
 		return dvc_error_last()->code;
-	for (n = 0, cap = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; n++) {
+	for (n = 0, cap = 0; (rc = dvc__sql_step(st)) == DVC__SQL_ROW; n++) {
 		if (n == cap) {
 			dvc_succession *na = dvc_arena_alloc(a, (cap = cap ? cap * 2 : 16) * sizeof *na);
 			if (!na) { oom = true; break; }
@@ -677,26 +677,26 @@ int dvc__store_catalog_load(dvc_db *db, dvc__catalog *c)
 		sc->note = col_str(a, st, 4, &oom);
 	}
 	c->n_successions = n;
-	sqlite3_reset(st);
+	dvc__sql_reset(st);
 	if (oom) return dvc__oom();
-	if (rc != SQLITE_DONE) return dvc__store_err(db, rc, "reading successor links");
+	if (rc != DVC__SQL_DONE) return dvc__store_err(db, rc, "reading successor links");
 
 	/* procedures: count, then each code's versions */
 	if (!(st = dvc__stmt(db, SQL_COUNT_PROCS)))
 		return dvc_error_last()->code;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return dvc__store_err(db, sqlite3_errcode(db->sql), "counting procedures");
+	if (dvc__sql_step(st) != DVC__SQL_ROW) {
+		dvc__sql_reset(st);
+		return dvc__store_err(db, dvc__sql_errcode(db), "counting procedures");
 	}
-	cap = (size_t)sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	cap = (size_t)dvc__sql_column_int64(st, 0);
+	dvc__sql_reset(st);
 	if (cap && !(c->procs = dvc_arena_alloc(a, cap * sizeof *c->procs)))
 		return dvc__oom();
 	if (!(st = dvc__stmt(db, SQL_ALL_PROCS)))
 		return dvc_error_last()->code;
-	for (n = 0; n < cap && (rc = sqlite3_step(st)) == SQLITE_ROW; n++)
+	for (n = 0; n < cap && (rc = dvc__sql_step(st)) == DVC__SQL_ROW; n++)
 		c->procs[n].code = col_str(a, st, 0, &oom);
-	sqlite3_reset(st);
+	dvc__sql_reset(st);
 	if (oom) return dvc__oom();
 	c->n_procs = n;
 	for (size_t i = 0; i < c->n_procs; i++) {
@@ -705,30 +705,30 @@ int dvc__store_catalog_load(dvc_db *db, dvc__catalog *c)
 		size_t nv = 0, vcap = 0;
 		if (!(st = dvc__stmt(db, SQL_VERSIONS_OF)))
 			return dvc_error_last()->code;
-		sqlite3_bind_text(st, 1, pr->code, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		dvc__sql_bind_text(st, 1, pr->code, -1, DVC__SQL_STATIC);
+		while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
 			if (!(versions = dvc_arena_grow(a, versions, nv, &vcap, sizeof *versions))) {
-				sqlite3_reset(st);
+				dvc__sql_reset(st);
 				return dvc__oom();
 			}
-			versions[nv++] = sqlite3_column_int(st, 0);
+			versions[nv++] = dvc__sql_column_int(st, 0);
 		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
+		dvc__sql_reset(st);
+		if (rc != DVC__SQL_DONE)
 			return dvc__store_err(db, rc, "listing procedure versions");
 		if (!(pr->versions = dvc_arena_alloc(a, (nv ? nv : 1) * sizeof *pr->versions)))
 			return dvc__oom();
 		for (size_t v = 0; v < nv; v++) {
 			if (!(st = dvc__stmt(db, SQL_VERSION_BY_NUMBER)))
 				return dvc_error_last()->code;
-			sqlite3_bind_text(st, 1, pr->code, -1, SQLITE_STATIC);
-			sqlite3_bind_int(st, 2, versions[v]);
-			if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-				sqlite3_reset(st);
+			dvc__sql_bind_text(st, 1, pr->code, -1, DVC__SQL_STATIC);
+			dvc__sql_bind_int(st, 2, versions[v]);
+			if ((rc = dvc__sql_step(st)) != DVC__SQL_ROW) {
+				dvc__sql_reset(st);
 				return dvc__store_err(db, rc, "reading a procedure version");
 			}
 			rc = read_version(db, a, st, &pr->versions[v]);
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			if (rc != DVC_OK)
 				return rc;
 		}
@@ -765,7 +765,7 @@ static const char SQL_SEARCH_ALL[] =
 
 int dvc__store_search(dvc_db *db, const dvc__search_query *q, dvc__hit_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = dvc__stmt(db, q->fts ? SQL_SEARCH_FTS : SQL_SEARCH_ALL);
+	dvc__sql_stmt *st = dvc__stmt(db, q->fts ? SQL_SEARCH_FTS : SQL_SEARCH_ALL);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
@@ -773,24 +773,24 @@ int dvc__store_search(dvc_db *db, const dvc__search_query *q, dvc__hit_cb cb, vo
 	dvc__bind_text(db, st, 2, q->sector);
 	dvc__bind_text(db, st, 3, q->level);
 	dvc__bind_text(db, st, 4, q->agency);
-	sqlite3_bind_int(st, 5, q->online_level);
-	sqlite3_bind_text(st, 6, q->asof, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 7, (int64_t)q->limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	dvc__sql_bind_int(st, 5, q->online_level);
+	dvc__sql_bind_text(st, 6, q->asof, -1, DVC__SQL_TRANSIENT);
+	dvc__sql_bind_int64(st, 7, (int64_t)q->limit);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
 		dvc_search_hit h = {
-			(const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1),
-			(const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
-			(const char *)sqlite3_column_text(st, 4), sqlite3_column_int(st, 5),
-			(dvc_online_mode)sqlite3_column_int(st, 6), DVC_MATCH_PHRASE,
-			sqlite3_column_double(st, 7)};
+			(const char *)dvc__sql_column_text(st, 0), dvc__sql_column_int(st, 1),
+			(const char *)dvc__sql_column_text(st, 2), (const char *)dvc__sql_column_text(st, 3),
+			(const char *)dvc__sql_column_text(st, 4), dvc__sql_column_int(st, 5),
+			(dvc_online_mode)dvc__sql_column_int(st, 6), DVC_MATCH_PHRASE,
+			dvc__sql_column_double(st, 7)};
 		int crc = cb(ctx, &h);
 		if (crc != DVC_OK) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return crc < 0 ? crc : DVC_OK;
 		}
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	dvc__sql_reset(st);
+	if (rc != DVC__SQL_DONE)
 		return dvc__store_err(db, rc, "searching the catalog");
 	return DVC_OK;
 }
@@ -804,17 +804,17 @@ static const char SQL_TERMS_NEAR[] =
 
 int64_t dvc__store_term_docs(dvc_db *db, const char *term)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_TERM_DOCS);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_TERM_DOCS);
 	int64_t n = 0;
 	int rc;
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, term, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	dvc__sql_bind_text(st, 1, term, -1, DVC__SQL_STATIC);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW)
+		n = dvc__sql_column_int64(st, 0);
+	dvc__sql_reset(st);
+	if (rc != DVC__SQL_ROW && rc != DVC__SQL_DONE) {
 		dvc__store_err(db, rc, "reading the search vocabulary");
 		return -1;
 	}
@@ -823,20 +823,20 @@ int64_t dvc__store_term_docs(dvc_db *db, const char *term)
 
 int dvc__store_terms_near(dvc_db *db, const char *term, dvc__term_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_TERMS_NEAR);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_TERMS_NEAR);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, (int64_t)strlen(term));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int crc = cb(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1));
+	dvc__sql_bind_int64(st, 1, (int64_t)strlen(term));
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
+		int crc = cb(ctx, (const char *)dvc__sql_column_text(st, 0), dvc__sql_column_int64(st, 1));
 		if (crc != DVC_OK) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return crc < 0 ? crc : DVC_OK;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the search vocabulary");
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the search vocabulary");
 }
 
 /* ---- statistics ---- */
@@ -860,40 +860,40 @@ static const char SQL_STATS[] =
 
 int dvc__store_catalog_stats(dvc_db *db, const char *asof, dvc__stat_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_STATS);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_STATS);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, asof, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int crc = cb(ctx, (const char *)sqlite3_column_text(st, 0),
-			     (const char *)sqlite3_column_text(st, 1),
-			     (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3));
+	dvc__sql_bind_text(st, 1, asof, -1, DVC__SQL_TRANSIENT);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
+		int crc = cb(ctx, (const char *)dvc__sql_column_text(st, 0),
+			     (const char *)dvc__sql_column_text(st, 1),
+			     (const char *)dvc__sql_column_text(st, 2), dvc__sql_column_int64(st, 3));
 		if (crc != DVC_OK) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return crc;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "computing catalog statistics");
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "computing catalog statistics");
 }
 
 static const char SQL_AGENCY_NAME[] = "SELECT name FROM agency WHERE code = ?1";
 
 int dvc__store_agency_name(dvc_db *db, const char *code, dvc_arena *a, const char **name)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_AGENCY_NAME);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_AGENCY_NAME);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && !(*name = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 0))))
-		rc = SQLITE_NOMEM;
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW && !(*name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 0))))
+		rc = DVC__SQL_NOMEM;
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_DONE)
 		return DVC_ENOTFOUND; /* callers decide whether that is an error */
-	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "reading an agency");
+	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "reading an agency");
 }
 
 /* Stored versions of the same procedure: lower numbers must start earlier,
@@ -905,21 +905,21 @@ static const char SQL_VERSION_ORDER[] =
 
 int dvc__store_version_order_ok(dvc_db *db, const dvc_procedure *p)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_VERSION_ORDER);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_VERSION_ORDER);
 	char from[11];
 	int rc;
 	int64_t bad = 0;
 	if (!st)
 		return dvc_error_last()->code;
 	dvc__date_format(&p->valid_from, from);
-	sqlite3_bind_text(st, 1, p->code, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, p->version);
-	sqlite3_bind_text(st, 3, from, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		bad = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
+	dvc__sql_bind_text(st, 1, p->code, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 2, p->version);
+	dvc__sql_bind_text(st, 3, from, -1, DVC__SQL_TRANSIENT);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW)
+		bad = dvc__sql_column_int64(st, 0);
+	dvc__sql_reset(st);
+	if (rc != DVC__SQL_ROW)
 		return dvc__store_err(db, rc, "checking version order");
 	return bad ? DVC_ESCHEMA : DVC_OK;
 }

@@ -46,336 +46,336 @@ static const char SQL_AFILE_EACH[] =
 
 int dvc__store_blob_stage(dvc_db *db, int64_t *id)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_BLOB_STAGE);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_BLOB_STAGE);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
 	if ((rc = dvc__exec_step(db, st, "storing a file")) != DVC_OK)
 		return rc;
-	*id = sqlite3_last_insert_rowid(db->sql);
+	*id = dvc__sql_last_insert_id(db);
 	return DVC_OK;
 }
 
 int dvc__store_blob_chunk(dvc_db *db, int64_t blob_id, int64_t seq, const void *data, size_t n)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_BLOB_CHUNK);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_BLOB_CHUNK);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, blob_id);
-	sqlite3_bind_int64(st, 2, seq);
-	sqlite3_bind_blob(st, 3, data, (int)n, SQLITE_STATIC);
+	dvc__sql_bind_int64(st, 1, blob_id);
+	dvc__sql_bind_int64(st, 2, seq);
+	dvc__sql_bind_blob(st, 3, data, (int)n, DVC__SQL_STATIC);
 	return dvc__exec_step(db, st, "storing a file chunk");
 }
 
 static int blob_find(dvc_db *db, const unsigned char sha[32], int64_t *id)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_BLOB_FIND);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_BLOB_FIND);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+	dvc__sql_bind_blob(st, 1, sha, 32, DVC__SQL_STATIC);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
+		*id = dvc__sql_column_int64(st, 0);
+		dvc__sql_reset(st);
 		return 1;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : dvc__store_err(db, rc, "looking a file up");
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_DONE ? 0 : dvc__store_err(db, rc, "looking a file up");
 }
 
 int dvc__store_blob_seal(dvc_db *db, int64_t staged, const unsigned char sha[32], int64_t size,
 			 const char *media_type, int64_t *id)
 {
-	sqlite3_stmt *st;
+	dvc__sql_stmt *st;
 	int rc, found = blob_find(db, sha, id);
 	if (found < 0)
 		return found;
 	if (found) { /* the same content is stored already: keep one copy */
 		if (!(st = dvc__stmt(db, SQL_BLOB_DROP_CHUNKS)))
 			return dvc_error_last()->code;
-		sqlite3_bind_int64(st, 1, staged);
+		dvc__sql_bind_int64(st, 1, staged);
 		if ((rc = dvc__exec_step(db, st, "dropping a duplicate file")) != DVC_OK)
 			return rc;
 		if (!(st = dvc__stmt(db, SQL_BLOB_DROP)))
 			return dvc_error_last()->code;
-		sqlite3_bind_int64(st, 1, staged);
+		dvc__sql_bind_int64(st, 1, staged);
 		return dvc__exec_step(db, st, "dropping a duplicate file");
 	}
 	if (!(st = dvc__stmt(db, SQL_BLOB_SEAL)))
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, staged);
-	sqlite3_bind_blob(st, 2, sha, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, size);
-	sqlite3_bind_text(st, 4, media_type, -1, SQLITE_STATIC);
+	dvc__sql_bind_int64(st, 1, staged);
+	dvc__sql_bind_blob(st, 2, sha, 32, DVC__SQL_STATIC);
+	dvc__sql_bind_int64(st, 3, size);
+	dvc__sql_bind_text(st, 4, media_type, -1, DVC__SQL_STATIC);
 	*id = staged;
 	return dvc__exec_step(db, st, "storing a file");
 }
 
-static void blob_row(sqlite3_stmt *st, int col, dvc__blob_row *b)
+static void blob_row(dvc__sql_stmt *st, int col, dvc__blob_row *b)
 {
-	const void *sha = sqlite3_column_blob(st, col);
+	const void *sha = dvc__sql_column_blob(st, col);
 	memset(b->sha, 0, sizeof b->sha);
-	if (sha && sqlite3_column_bytes(st, col) == 32)
+	if (sha && dvc__sql_column_bytes(st, col) == 32)
 		memcpy(b->sha, sha, 32);
-	b->size = sqlite3_column_int64(st, col + 1);
+	b->size = dvc__sql_column_int64(st, col + 1);
 	snprintf(b->media_type, sizeof b->media_type, "%s",
-		 (const char *)sqlite3_column_text(st, col + 2) ? (const char *)sqlite3_column_text(st, col + 2) : "");
+		 (const char *)dvc__sql_column_text(st, col + 2) ? (const char *)dvc__sql_column_text(st, col + 2) : "");
 }
 
 int dvc__store_blob_get(dvc_db *db, int64_t id, dvc__blob_row *out)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_BLOB_GET);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_BLOB_GET);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
+	dvc__sql_bind_int64(st, 1, id);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
+		out->id = dvc__sql_column_int64(st, 0);
 		blob_row(st, 1, out);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_ROW)
 		return DVC_OK;
-	return rc == SQLITE_DONE ? DVC_ENOTFOUND : dvc__store_err(db, rc, "reading a file");
+	return rc == DVC__SQL_DONE ? DVC_ENOTFOUND : dvc__store_err(db, rc, "reading a file");
 }
 
 int dvc__store_blob_each_chunk(dvc_db *db, int64_t blob_id, dvc__chunk_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_BLOB_CHUNKS);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_BLOB_CHUNKS);
 	int64_t expect = 0;
 	int rc, cbrc = DVC_OK;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, blob_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const void *p = sqlite3_column_blob(st, 1);
-		size_t n = (size_t)sqlite3_column_bytes(st, 1);
-		if (sqlite3_column_int64(st, 0) != expect++) {
-			sqlite3_reset(st);
+	dvc__sql_bind_int64(st, 1, blob_id);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
+		const void *p = dvc__sql_column_blob(st, 1);
+		size_t n = (size_t)dvc__sql_column_bytes(st, 1);
+		if (dvc__sql_column_int64(st, 0) != expect++) {
+			dvc__sql_reset(st);
 			return dvc__err(DVC_ECORRUPT, NULL, "file %lld has a missing chunk",
 					(long long)blob_id);
 		}
 		if (!p && n) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return dvc__oom();
 		}
 		if ((cbrc = cb(ctx, p, n)) != DVC_OK) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return cbrc;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "reading a file");
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading a file");
 }
 
 int dvc__store_file_insert(dvc_db *db, const dvc__file_row *f, int64_t *id)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_FILE_INSERT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_FILE_INSERT);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, f->dossier_id);
-	sqlite3_bind_int(st, 2, f->component);
-	sqlite3_bind_int64(st, 3, f->blob_id);
-	sqlite3_bind_text(st, 4, f->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, f->form);
-	sqlite3_bind_int(st, 6, f->mode);
-	sqlite3_bind_text(st, 7, f->added_by, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 8, f->added_at);
+	dvc__sql_bind_int64(st, 1, f->dossier_id);
+	dvc__sql_bind_int(st, 2, f->component);
+	dvc__sql_bind_int64(st, 3, f->blob_id);
+	dvc__sql_bind_text(st, 4, f->name, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 5, f->form);
+	dvc__sql_bind_int(st, 6, f->mode);
+	dvc__sql_bind_text(st, 7, f->added_by, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int64(st, 8, f->added_at);
 	if ((rc = dvc__exec_step(db, st, "storing a dossier file")) != DVC_OK)
 		return rc;
-	*id = sqlite3_last_insert_rowid(db->sql);
+	*id = dvc__sql_last_insert_id(db);
 	return DVC_OK;
 }
 
 int dvc__store_file_replace(dvc_db *db, int64_t old_id, int64_t new_id)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_FILE_REPLACE);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_FILE_REPLACE);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, old_id);
-	sqlite3_bind_int64(st, 2, new_id);
+	dvc__sql_bind_int64(st, 1, old_id);
+	dvc__sql_bind_int64(st, 2, new_id);
 	return dvc__exec_step(db, st, "replacing a dossier file");
 }
 
 int dvc__store_file_each(dvc_db *db, int64_t dossier_id, int64_t file_id, dvc__file_cb cb,
 			 void *ctx)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_FILE_EACH);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_FILE_EACH);
 	int rc, cbrc = DVC_OK;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, dossier_id);
-	sqlite3_bind_int64(st, 2, file_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	dvc__sql_bind_int64(st, 1, dossier_id);
+	dvc__sql_bind_int64(st, 2, file_id);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
 		dvc__file_row f;
 		memset(&f, 0, sizeof f);
-		f.id = sqlite3_column_int64(st, 0);
-		f.dossier_id = sqlite3_column_int64(st, 1);
-		f.component = sqlite3_column_int(st, 2);
-		f.blob_id = sqlite3_column_int64(st, 3);
-		f.name = (const char *)sqlite3_column_text(st, 4);
-		f.form = sqlite3_column_int(st, 5);
-		f.mode = sqlite3_column_int(st, 6);
-		f.added_by = (const char *)sqlite3_column_text(st, 7);
-		f.added_at = sqlite3_column_int64(st, 8);
-		f.replaced_by = sqlite3_column_int64(st, 9);
-		f.dossier_code = (const char *)sqlite3_column_text(st, 10);
+		f.id = dvc__sql_column_int64(st, 0);
+		f.dossier_id = dvc__sql_column_int64(st, 1);
+		f.component = dvc__sql_column_int(st, 2);
+		f.blob_id = dvc__sql_column_int64(st, 3);
+		f.name = (const char *)dvc__sql_column_text(st, 4);
+		f.form = dvc__sql_column_int(st, 5);
+		f.mode = dvc__sql_column_int(st, 6);
+		f.added_by = (const char *)dvc__sql_column_text(st, 7);
+		f.added_at = dvc__sql_column_int64(st, 8);
+		f.replaced_by = dvc__sql_column_int64(st, 9);
+		f.dossier_code = (const char *)dvc__sql_column_text(st, 10);
 		f.blob.id = f.blob_id;
 		blob_row(st, 11, &f.blob);
 		if (!f.name || !f.added_by || !f.dossier_code) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return dvc__oom();
 		}
 		if ((cbrc = cb(ctx, &f)) != DVC_OK)
 			break;
 	}
-	sqlite3_reset(st);
+	dvc__sql_reset(st);
 	if (cbrc != DVC_OK)
 		return cbrc;
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossier files");
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossier files");
 }
 
 int dvc__store_file_components(dvc_db *db, int64_t dossier_id, uint64_t *have)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_FILE_COMPONENTS);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_FILE_COMPONENTS);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
 	*have = 0;
-	sqlite3_bind_int64(st, 1, dossier_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int c = sqlite3_column_int(st, 0);
+	dvc__sql_bind_int64(st, 1, dossier_id);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
+		int c = dvc__sql_column_int(st, 0);
 		if (c >= 0 && c < 64)
 			*have |= (uint64_t)1 << c;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossier files");
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossier files");
 }
 
 int dvc__store_policy_put(dvc_db *db, const char *procedure, const dvc_procedure_policy *p)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_POLICY_PUT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_POLICY_PUT);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, procedure, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, p->max_file_bytes);
-	sqlite3_bind_text(st, 3, p->media_types, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, p->require_files != 0);
-	sqlite3_bind_int(st, 5, p->pay_before_return != 0);
+	dvc__sql_bind_text(st, 1, procedure, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int64(st, 2, p->max_file_bytes);
+	dvc__sql_bind_text(st, 3, p->media_types, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 4, p->require_files != 0);
+	dvc__sql_bind_int(st, 5, p->pay_before_return != 0);
 	return dvc__exec_step(db, st, "storing a procedure policy");
 }
 
 int dvc__store_policy_get(dvc_db *db, const char *procedure, dvc_procedure_policy *p,
 			  char *types, size_t types_size)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_POLICY_GET);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_POLICY_GET);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, procedure, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 1);
-		p->max_file_bytes = sqlite3_column_int64(st, 0);
+	dvc__sql_bind_text(st, 1, procedure, -1, DVC__SQL_STATIC);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
+		const char *t = (const char *)dvc__sql_column_text(st, 1);
+		p->max_file_bytes = dvc__sql_column_int64(st, 0);
 		snprintf(types, types_size, "%s", t ? t : "");
 		p->media_types = types;
-		p->require_files = sqlite3_column_int(st, 2);
-		p->pay_before_return = sqlite3_column_int(st, 3);
+		p->require_files = dvc__sql_column_int(st, 2);
+		p->pay_before_return = dvc__sql_column_int(st, 3);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : dvc__store_err(db, rc, "reading a procedure policy");
+	return rc == DVC__SQL_DONE ? 0 : dvc__store_err(db, rc, "reading a procedure policy");
 }
 
 int dvc__store_procedure_exists(dvc_db *db, const char *code)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_PROC_EXISTS);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_PROC_EXISTS);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
+	rc = dvc__sql_step(st);
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : dvc__store_err(db, rc, "looking a procedure up");
+	return rc == DVC__SQL_DONE ? 0 : dvc__store_err(db, rc, "looking a procedure up");
 }
 
 int dvc__store_account_file_insert(dvc_db *db, int64_t account_id, int64_t blob_id,
 				   const char *name, int form, int kind, int64_t dossier_id,
 				   dvc_time at, int64_t *id)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_AFILE_FIND);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_AFILE_FIND);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, account_id);
-	sqlite3_bind_int64(st, 2, blob_id);
-	sqlite3_bind_int(st, 3, kind);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) { /* kept already: one entry per content */
+	dvc__sql_bind_int64(st, 1, account_id);
+	dvc__sql_bind_int64(st, 2, blob_id);
+	dvc__sql_bind_int(st, 3, kind);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) { /* kept already: one entry per content */
 		if (id)
-			*id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+			*id = dvc__sql_column_int64(st, 0);
+		dvc__sql_reset(st);
 		return DVC_OK;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	dvc__sql_reset(st);
+	if (rc != DVC__SQL_DONE)
 		return dvc__store_err(db, rc, "reading the data store");
 	if (!(st = dvc__stmt(db, SQL_AFILE_INSERT)))
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, account_id);
-	sqlite3_bind_int64(st, 2, blob_id);
-	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, form);
-	sqlite3_bind_int(st, 5, kind);
+	dvc__sql_bind_int64(st, 1, account_id);
+	dvc__sql_bind_int64(st, 2, blob_id);
+	dvc__sql_bind_text(st, 3, name, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 4, form);
+	dvc__sql_bind_int(st, 5, kind);
 	if (dossier_id)
-		sqlite3_bind_int64(st, 6, dossier_id);
-	sqlite3_bind_int64(st, 7, at);
+		dvc__sql_bind_int64(st, 6, dossier_id);
+	dvc__sql_bind_int64(st, 7, at);
 	if ((rc = dvc__exec_step(db, st, "keeping a file in the data store")) != DVC_OK)
 		return rc;
 	if (id)
-		*id = sqlite3_last_insert_rowid(db->sql);
+		*id = dvc__sql_last_insert_id(db);
 	return DVC_OK;
 }
 
 int dvc__store_account_file_each(dvc_db *db, int64_t account_id, int64_t file_id,
 				 dvc__file_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_AFILE_EACH);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_AFILE_EACH);
 	int rc, cbrc = DVC_OK;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, account_id);
-	sqlite3_bind_int64(st, 2, file_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	dvc__sql_bind_int64(st, 1, account_id);
+	dvc__sql_bind_int64(st, 2, file_id);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
 		dvc__file_row f;
 		memset(&f, 0, sizeof f);
-		f.id = sqlite3_column_int64(st, 0);
-		f.dossier_id = sqlite3_column_int64(st, 1);
-		f.component = sqlite3_column_int(st, 2);
-		f.blob_id = sqlite3_column_int64(st, 3);
-		f.name = (const char *)sqlite3_column_text(st, 4);
-		f.form = sqlite3_column_int(st, 5);
-		f.added_at = sqlite3_column_int64(st, 6);
-		f.dossier_code = (const char *)sqlite3_column_text(st, 7);
+		f.id = dvc__sql_column_int64(st, 0);
+		f.dossier_id = dvc__sql_column_int64(st, 1);
+		f.component = dvc__sql_column_int(st, 2);
+		f.blob_id = dvc__sql_column_int64(st, 3);
+		f.name = (const char *)dvc__sql_column_text(st, 4);
+		f.form = dvc__sql_column_int(st, 5);
+		f.added_at = dvc__sql_column_int64(st, 6);
+		f.dossier_code = (const char *)dvc__sql_column_text(st, 7);
 		f.account_id = account_id;
 		f.added_by = "";
 		f.blob.id = f.blob_id;
 		blob_row(st, 8, &f.blob);
 		if (!f.name) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return dvc__oom();
 		}
 		if ((cbrc = cb(ctx, &f)) != DVC_OK)
 			break;
 	}
-	sqlite3_reset(st);
+	dvc__sql_reset(st);
 	if (cbrc != DVC_OK)
 		return cbrc;
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "listing the data store");
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "listing the data store");
 }

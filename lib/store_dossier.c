@@ -45,89 +45,89 @@ static void rt_unload(dvc__proc_rt *rt)
 
 int dvc__store_rt_load(dvc_db *db, int64_t vid, dvc__proc_rt **out)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_RT_VERSION);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_RT_VERSION);
 	dvc__proc_rt *rt = NULL;
 	int rc;
 	*out = NULL;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, vid);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? dvc__err(DVC_ENOTFOUND, NULL, "no procedure version %lld",
+	dvc__sql_bind_int64(st, 1, vid);
+	if ((rc = dvc__sql_step(st)) != DVC__SQL_ROW) {
+		dvc__sql_reset(st);
+		return rc == DVC__SQL_DONE ? dvc__err(DVC_ENOTFOUND, NULL, "no procedure version %lld",
 						    (long long)vid)
 					 : dvc__store_err(db, rc, "loading a procedure");
 	}
 	if (!(rt = dvc__calloc(1, sizeof *rt))) {
-		sqlite3_reset(st);
+		dvc__sql_reset(st);
 		return dvc__oom();
 	}
 	rt->version_id = vid;
-	rt->version = sqlite3_column_int(st, 2);
-	rt->online_level = sqlite3_column_int(st, 3);
-	rt->online_mode = (dvc_online_mode)sqlite3_column_int(st, 4);
-	rt->deadline_value = sqlite3_column_int(st, 5);
-	rt->deadline_unit = (dvc_deadline_unit)sqlite3_column_int(st, 6);
+	rt->version = dvc__sql_column_int(st, 2);
+	rt->online_level = dvc__sql_column_int(st, 3);
+	rt->online_mode = (dvc_online_mode)dvc__sql_column_int(st, 4);
+	rt->deadline_value = dvc__sql_column_int(st, 5);
+	rt->deadline_unit = (dvc_deadline_unit)dvc__sql_column_int(st, 6);
 	if (dvc__col_copy(db, st, 1, rt->code, sizeof rt->code, "procedure code") ||
 	    dvc__col_copy(db, st, 7, rt->agency, sizeof rt->agency, "agency code") ||
-	    (sqlite3_column_type(st, 10) != SQLITE_NULL &&
+	    (dvc__sql_column_type(st, 10) != DVC__SQL_NULL &&
 	     dvc__col_copy(db, st, 10, rt->served_level, sizeof rt->served_level, "level code")) ||
-	    (sqlite3_column_type(st, 11) != SQLITE_NULL &&
+	    (dvc__sql_column_type(st, 11) != DVC__SQL_NULL &&
 	     dvc__col_copy(db, st, 11, rt->served_kind, sizeof rt->served_kind, "agency kind"))) {
-		sqlite3_reset(st);
+		dvc__sql_reset(st);
 		rt_unload(rt);
 		return dvc_error_last()->code;
 	}
-	if (!(rt->name = dvc__strdup(sqlite3_column_text(st, 9) ? (const char *)sqlite3_column_text(st, 9) : "")) ||
-	    (sqlite3_column_type(st, 8) != SQLITE_NULL &&
-	     !(rt->form_schema = dvc__strdup((const char *)sqlite3_column_text(st, 8))))) {
-		sqlite3_reset(st);
+	if (!(rt->name = dvc__strdup(dvc__sql_column_text(st, 9) ? (const char *)dvc__sql_column_text(st, 9) : "")) ||
+	    (dvc__sql_column_type(st, 8) != DVC__SQL_NULL &&
+	     !(rt->form_schema = dvc__strdup((const char *)dvc__sql_column_text(st, 8))))) {
+		dvc__sql_reset(st);
 		rt_unload(rt);
 		return dvc__oom();
 	}
-	sqlite3_reset(st);
+	dvc__sql_reset(st);
 
 	if (!(st = dvc__stmt(db, SQL_RT_FEES)))
 		goto fail;
-	sqlite3_bind_int64(st, 1, vid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	dvc__sql_bind_int64(st, 1, vid);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
 		if (rt->n_fees == DVC_ARRAY_LEN(rt->fees)) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			dvc__err(DVC_ECORRUPT, NULL, "procedure version %lld has more than %u fees",
 				 (long long)vid, DVC_CATALOG_MAX_FEES);
 			goto fail;
 		}
-		rt->fees[rt->n_fees].kind = (dvc_fee_kind)sqlite3_column_int(st, 0);
-		rt->fees[rt->n_fees].amount = sqlite3_column_int64(st, 1);
+		rt->fees[rt->n_fees].kind = (dvc_fee_kind)dvc__sql_column_int(st, 0);
+		rt->fees[rt->n_fees].amount = dvc__sql_column_int64(st, 1);
 		rt->n_fees++;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	dvc__sql_reset(st);
+	if (rc != DVC__SQL_DONE) {
 		dvc__store_err(db, rc, "loading fees");
 		goto fail;
 	}
 
 	if (!(st = dvc__stmt(db, SQL_RT_ROUTE)))
 		goto fail;
-	sqlite3_bind_int64(st, 1, vid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	dvc__sql_bind_int64(st, 1, vid);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
 		if (rt->n_steps == DVC_ARRAY_LEN(rt->steps)) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			dvc__err(DVC_ECORRUPT, NULL, "procedure version %lld has more than %u route steps",
 				 (long long)vid, DVC_CATALOG_MAX_ROUTE);
 			goto fail;
 		}
 		if (dvc__col_copy(db, st, 0, rt->steps[rt->n_steps].unit, sizeof rt->steps[0].unit,
 				  "route unit")) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			goto fail;
 		}
-		rt->steps[rt->n_steps].role = (dvc_role)sqlite3_column_int(st, 1);
-		rt->steps[rt->n_steps].share = sqlite3_column_int(st, 2);
+		rt->steps[rt->n_steps].role = (dvc_role)dvc__sql_column_int(st, 1);
+		rt->steps[rt->n_steps].share = dvc__sql_column_int(st, 2);
 		rt->n_steps++;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	dvc__sql_reset(st);
+	if (rc != DVC__SQL_DONE) {
 		dvc__store_err(db, rc, "loading a route");
 		goto fail;
 	}
@@ -140,40 +140,40 @@ fail:
 
 int dvc__store_root_agency(dvc_db *db, const char *agency, char root[DVC__CODE_SIZE])
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_ROOT_AGENCY);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_ROOT_AGENCY);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, agency, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	dvc__sql_bind_text(st, 1, agency, -1, DVC__SQL_STATIC);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
 		rc = dvc__col_copy(db, st, 0, root, DVC__CODE_SIZE, "agency code");
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == DVC__SQL_DONE) {
 		snprintf(root, DVC__CODE_SIZE, "%s", agency);
 		rc = DVC_OK;
 	} else {
 		rc = dvc__store_err(db, rc, "finding the root agency");
 	}
-	sqlite3_reset(st);
+	dvc__sql_reset(st);
 	return rc;
 }
 
 int dvc__store_version_at(dvc_db *db, const char *code, const char *asof, int64_t *vid)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_RT_BY_CODE);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_RT_BY_CODE);
 	int rc;
 	*vid = 0;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, asof, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*vid = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 2, asof, -1, DVC__SQL_STATIC);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW)
+		*vid = dvc__sql_column_int64(st, 0);
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_DONE)
 		return dvc__err(DVC_ENOTFOUND, "procedure", "no procedure %.64s in force on %s", code, asof);
-	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "looking up a procedure");
+	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "looking up a procedure");
 }
 
 /* ---- codes ---- */
@@ -182,28 +182,28 @@ int dvc__store_version_at(dvc_db *db, const char *code, const char *asof, int64_
  * (a temporary b-tree with its own page cache) on every call. */
 static const char SQL_NEXT_SEQ[] =
 	"INSERT INTO dossier_seq(agency, day, last) VALUES (?1, ?2, 1)"
-	" ON CONFLICT(agency, day) DO UPDATE SET last = last + 1";
+	" ON CONFLICT(agency, day) DO UPDATE SET last = dossier_seq.last + 1";
 static const char SQL_SEQ_READ[] = "SELECT last FROM dossier_seq WHERE agency = ?1 AND day = ?2";
 
 int dvc__store_next_seq(dvc_db *db, const char *agency, const char *day, int64_t *out)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_NEXT_SEQ);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_NEXT_SEQ);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, agency, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
+	dvc__sql_bind_text(st, 1, agency, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 2, day, -1, DVC__SQL_STATIC);
 	if ((rc = dvc__exec_step(db, st, "numbering a dossier")) != DVC_OK)
 		return rc;
 	if (!(st = dvc__stmt(db, SQL_SEQ_READ)))
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, agency, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "numbering a dossier");
+	dvc__sql_bind_text(st, 1, agency, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 2, day, -1, DVC__SQL_STATIC);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW)
+		*out = dvc__sql_column_int64(st, 0);
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "numbering a dossier");
 }
 
 /* ---- the live row ---- */
@@ -246,73 +246,73 @@ static const char *const SQL_DOSSIER_UPDATE[4][2] = {
 	{UPD_HEAD UPD_STATE UPD_WHERE, UPD_HEAD UPD_STATE UPD_HANDLER UPD_WHERE},
 };
 
-static void bind_time(sqlite3_stmt *st, int i, dvc_time t)
+static void bind_time(dvc__sql_stmt *st, int i, dvc_time t)
 {
 	if (t)
-		sqlite3_bind_int64(st, i, t);
+		dvc__sql_bind_int64(st, i, t);
 	else
-		sqlite3_bind_null(st, i);
+		dvc__sql_bind_null(st, i);
 }
 
 int dvc__store_dossier_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *a,
 			      const char *form_data, const char *fee_exemption)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_INSERT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_DOSSIER_INSERT);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, d->code, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, d->version_id);
-	sqlite3_bind_int(st, 3, d->channel);
-	sqlite3_bind_int(st, 4, (int)d->state);
-	sqlite3_bind_int64(st, 5, d->rev);
+	dvc__sql_bind_text(st, 1, d->code, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int64(st, 2, d->version_id);
+	dvc__sql_bind_int(st, 3, d->channel);
+	dvc__sql_bind_int(st, 4, (int)d->state);
+	dvc__sql_bind_int64(st, 5, d->rev);
 	if (d->account_id)
-		sqlite3_bind_int64(st, 6, d->account_id);
+		dvc__sql_bind_int64(st, 6, d->account_id);
 	if (d->has_secret)
-		sqlite3_bind_blob(st, 7, d->secret_hash, 32, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, a->full_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, a->citizen_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, a->birth_date, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 11, a->address, -1, SQLITE_STATIC);
+		dvc__sql_bind_blob(st, 7, d->secret_hash, 32, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 8, a->full_name, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 9, a->citizen_id, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 10, a->birth_date, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 11, a->address, -1, DVC__SQL_STATIC);
 	dvc__bind_text(db, st, 12, a->phone);
 	dvc__bind_text(db, st, 13, a->email);
 	dvc__bind_text(db, st, 14, form_data);
-	sqlite3_bind_int64(st, 15, d->submitted_at);
-	sqlite3_bind_int(st, 16, d->step);
-	sqlite3_bind_text(st, 17, d->unit, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 18, d->step_since);
-	sqlite3_bind_int(st, 19, d->flags);
+	dvc__sql_bind_int64(st, 15, d->submitted_at);
+	dvc__sql_bind_int(st, 16, d->step);
+	dvc__sql_bind_text(st, 17, d->unit, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int64(st, 18, d->step_since);
+	dvc__sql_bind_int(st, 19, d->flags);
 	dvc__bind_text(db, st, 20, fee_exemption);
-	sqlite3_bind_int(st, 21, d->copies);
-	sqlite3_bind_int(st, 22, d->pages);
-	sqlite3_bind_int64(st, 23, d->journal_seq);
+	dvc__sql_bind_int(st, 21, d->copies);
+	dvc__sql_bind_int(st, 22, d->pages);
+	dvc__sql_bind_int64(st, 23, d->journal_seq);
 	if (d->journal_seq)
-		sqlite3_bind_blob(st, 24, d->journal_head, 32, SQLITE_STATIC);
+		dvc__sql_bind_blob(st, 24, d->journal_head, 32, DVC__SQL_STATIC);
 	dvc__bind_text(db, st, 25, d->desk[0] ? d->desk : NULL);
 	dvc__bind_text(db, st, 26, d->competent[0] ? d->competent : NULL);
 	if ((rc = dvc__exec_step(db, st, "storing a dossier")) != DVC_OK)
 		return rc;
-	d->id = sqlite3_last_insert_rowid(db->sql);
+	d->id = dvc__sql_last_insert_id(db);
 	return DVC_OK;
 }
 
 /* NULL reads as 0, which is what a time field holds for "not reached". */
-static dvc_time col_time(sqlite3_stmt *st, int i) { return sqlite3_column_int64(st, i); }
+static dvc_time col_time(dvc__sql_stmt *st, int i) { return dvc__sql_column_int64(st, i); }
 
-static int read_row(dvc_db *db, sqlite3_stmt *st, dvc__dossier *d)
+static int read_row(dvc_db *db, dvc__sql_stmt *st, dvc__dossier *d)
 {
 	const void *blob;
 	memset(d, 0, sizeof *d);
 	if (dvc__col_copy(db, st, 1, d->code, sizeof d->code, "dossier code") ||
 	    dvc__col_copy(db, st, 15, d->unit, sizeof d->unit, "unit code"))
 		return dvc_error_last()->code;
-	d->id = sqlite3_column_int64(st, 0);
-	d->version_id = sqlite3_column_int64(st, 2);
-	d->channel = sqlite3_column_int(st, 3);
-	d->state = (dvc_state)sqlite3_column_int(st, 4);
-	d->rev = sqlite3_column_int64(st, 5);
+	d->id = dvc__sql_column_int64(st, 0);
+	d->version_id = dvc__sql_column_int64(st, 2);
+	d->channel = dvc__sql_column_int(st, 3);
+	d->state = (dvc_state)dvc__sql_column_int(st, 4);
+	d->rev = dvc__sql_column_int64(st, 5);
 	d->account_id = col_time(st, 6);
-	if ((blob = sqlite3_column_blob(st, 7)) && sqlite3_column_bytes(st, 7) == 32) {
+	if ((blob = dvc__sql_column_blob(st, 7)) && dvc__sql_column_bytes(st, 7) == 32) {
 		memcpy(d->secret_hash, blob, 32);
 		d->has_secret = 1;
 	}
@@ -322,29 +322,29 @@ static int read_row(dvc_db *db, sqlite3_stmt *st, dvc__dossier *d)
 	d->rescheduled_due_at = col_time(st, 11);
 	d->result_at = col_time(st, 12);
 	d->finished_at = col_time(st, 13);
-	d->step = sqlite3_column_int(st, 14);
+	d->step = dvc__sql_column_int(st, 14);
 	d->handler_id = col_time(st, 16);
 	d->step_since = col_time(st, 17);
 	d->step_due_at = col_time(st, 18);
 	d->stopped_at = col_time(st, 19);
 	d->remaining = col_time(st, 20);
 	d->step_remaining = col_time(st, 21);
-	d->flags = sqlite3_column_int(st, 22);
-	d->delivery = sqlite3_column_type(st, 23) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 23);
-	d->track_failures = sqlite3_column_int(st, 24);
+	d->flags = dvc__sql_column_int(st, 22);
+	d->delivery = dvc__sql_column_type(st, 23) == DVC__SQL_NULL ? -1 : dvc__sql_column_int(st, 23);
+	d->track_failures = dvc__sql_column_int(st, 24);
 	d->track_locked_until = col_time(st, 25);
-	d->journal_seq = sqlite3_column_int64(st, 26);
-	if ((blob = sqlite3_column_blob(st, 27)) && sqlite3_column_bytes(st, 27) == 32)
+	d->journal_seq = dvc__sql_column_int64(st, 26);
+	if ((blob = dvc__sql_column_blob(st, 27)) && dvc__sql_column_bytes(st, 27) == 32)
 		memcpy(d->journal_head, blob, 32);
-	d->fee_due = sqlite3_column_int64(st, 28);
-	d->fee_paid = sqlite3_column_int64(st, 29);
-	d->fee_refunded = sqlite3_column_int64(st, 30);
-	d->fee_exempt = sqlite3_column_int(st, 31);
-	d->copies = sqlite3_column_int(st, 32);
-	d->pages = sqlite3_column_int(st, 33);
-	if ((sqlite3_column_type(st, 34) != SQLITE_NULL &&
+	d->fee_due = dvc__sql_column_int64(st, 28);
+	d->fee_paid = dvc__sql_column_int64(st, 29);
+	d->fee_refunded = dvc__sql_column_int64(st, 30);
+	d->fee_exempt = dvc__sql_column_int(st, 31);
+	d->copies = dvc__sql_column_int(st, 32);
+	d->pages = dvc__sql_column_int(st, 33);
+	if ((dvc__sql_column_type(st, 34) != DVC__SQL_NULL &&
 	     dvc__col_copy(db, st, 34, d->desk, sizeof d->desk, "desk code")) ||
-	    (sqlite3_column_type(st, 35) != SQLITE_NULL &&
+	    (dvc__sql_column_type(st, 35) != DVC__SQL_NULL &&
 	     dvc__col_copy(db, st, 35, d->competent, sizeof d->competent, "agency code")))
 		return dvc_error_last()->code;
 	d->stored.state = d->state;
@@ -356,31 +356,31 @@ static int read_row(dvc_db *db, sqlite3_stmt *st, dvc__dossier *d)
 
 int dvc__store_dossier_load(dvc_db *db, const char *code, dvc__dossier *d)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_LOAD);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_DOSSIER_LOAD);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && read_row(db, st, d) != DVC_OK) {
-		sqlite3_reset(st);
+	dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW && read_row(db, st, d) != DVC_OK) {
+		dvc__sql_reset(st);
 		return dvc_error_last()->code;
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_DONE)
 		return dvc__err(DVC_ENOTFOUND, "code", "no dossier %.*s", DVC_CODE_MAX, code);
-	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "loading a dossier");
+	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "loading a dossier");
 }
 
 static const char SQL_DOSSIER_SUBMITTED[] = "UPDATE dossier SET submitted_at = ?2 WHERE id = ?1";
 
 int dvc__store_dossier_set_submitted(dvc_db *db, int64_t id, dvc_time at)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_SUBMITTED);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_DOSSIER_SUBMITTED);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, at);
+	dvc__sql_bind_int64(st, 1, id);
+	dvc__sql_bind_int64(st, 2, at);
 	return dvc__exec_step(db, st, "submitting a draft");
 }
 
@@ -389,41 +389,41 @@ int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expecte
 	int unit = strcmp(d->unit, d->stored.unit) != 0, due = d->due_at != d->stored.due_at;
 	int idx = d->state != d->stored.state || (unit && due) ? 3 : unit ? 1 : due ? 2 : 0;
 	int new_handler = d->handler_id != d->stored.handler_id;
-	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_UPDATE[idx][new_handler]);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_DOSSIER_UPDATE[idx][new_handler]);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, d->id);
-	sqlite3_bind_int(st, 2, (int)d->state);
-	sqlite3_bind_int64(st, 3, d->rev);
+	dvc__sql_bind_int64(st, 1, d->id);
+	dvc__sql_bind_int(st, 2, (int)d->state);
+	dvc__sql_bind_int64(st, 3, d->rev);
 	bind_time(st, 4, d->received_at);
 	bind_time(st, 5, d->due_at);
 	bind_time(st, 6, d->rescheduled_due_at);
 	bind_time(st, 7, d->result_at);
 	bind_time(st, 8, d->finished_at);
-	sqlite3_bind_int(st, 9, d->step);
-	sqlite3_bind_text(st, 10, d->unit, -1, SQLITE_STATIC);
+	dvc__sql_bind_int(st, 9, d->step);
+	dvc__sql_bind_text(st, 10, d->unit, -1, DVC__SQL_STATIC);
 	if (new_handler)
 		bind_time(st, 11, d->handler_id);
-	sqlite3_bind_int64(st, 12, d->step_since);
+	dvc__sql_bind_int64(st, 12, d->step_since);
 	bind_time(st, 13, d->step_due_at);
 	bind_time(st, 14, d->stopped_at);
 	if (d->flags & DVC__F_STOPPED) {
-		sqlite3_bind_int64(st, 15, d->remaining);
-		sqlite3_bind_int64(st, 16, d->step_remaining);
+		dvc__sql_bind_int64(st, 15, d->remaining);
+		dvc__sql_bind_int64(st, 16, d->step_remaining);
 	}
-	sqlite3_bind_int(st, 17, d->flags);
+	dvc__sql_bind_int(st, 17, d->flags);
 	if (d->delivery >= 0)
-		sqlite3_bind_int(st, 18, d->delivery);
-	sqlite3_bind_int64(st, 19, d->journal_seq);
-	sqlite3_bind_blob(st, 20, d->journal_head, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 24, expected_rev);
-	sqlite3_bind_int64(st, 25, d->fee_due);
-	sqlite3_bind_int64(st, 26, d->fee_paid);
-	sqlite3_bind_int64(st, 27, d->fee_refunded);
+		dvc__sql_bind_int(st, 18, d->delivery);
+	dvc__sql_bind_int64(st, 19, d->journal_seq);
+	dvc__sql_bind_blob(st, 20, d->journal_head, 32, DVC__SQL_STATIC);
+	dvc__sql_bind_int64(st, 24, expected_rev);
+	dvc__sql_bind_int64(st, 25, d->fee_due);
+	dvc__sql_bind_int64(st, 26, d->fee_paid);
+	dvc__sql_bind_int64(st, 27, d->fee_refunded);
 	if ((rc = dvc__exec_step(db, st, "updating a dossier")) != DVC_OK)
 		return rc;
-	if (sqlite3_changes(db->sql) != 1)
+	if (dvc__sql_changes(db) != 1)
 		return dvc__err(DVC_ECONFLICT, "expected_version",
 				"dossier %s changed meanwhile (version %lld is stale)", d->code,
 				(long long)expected_rev);
@@ -443,82 +443,82 @@ static const char SQL_JOURNAL_EACH[] =
 
 int dvc__store_journal_insert(dvc_db *db, int64_t dossier_id, const dvc__journal_row *j)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_JOURNAL_INSERT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_JOURNAL_INSERT);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, dossier_id);
-	sqlite3_bind_int64(st, 2, j->seq);
-	sqlite3_bind_int64(st, 3, j->at);
-	sqlite3_bind_text(st, 4, j->actor, -1, SQLITE_STATIC);
+	dvc__sql_bind_int64(st, 1, dossier_id);
+	dvc__sql_bind_int64(st, 2, j->seq);
+	dvc__sql_bind_int64(st, 3, j->at);
+	dvc__sql_bind_text(st, 4, j->actor, -1, DVC__SQL_STATIC);
 	dvc__bind_text(db, st, 5, j->unit);
-	sqlite3_bind_int(st, 6, (int)j->action);
-	sqlite3_bind_int(st, 7, (int)j->from);
-	sqlite3_bind_int(st, 8, (int)j->to);
+	dvc__sql_bind_int(st, 6, (int)j->action);
+	dvc__sql_bind_int(st, 7, (int)j->from);
+	dvc__sql_bind_int(st, 8, (int)j->to);
 	dvc__bind_text(db, st, 9, j->note);
 	if (j->payload_digest)
-		sqlite3_bind_blob(st, 10, j->payload_digest, 32, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 11, j->hash, 32, SQLITE_STATIC);
-	sqlite3_bind_int(st, 12, j->format);
+		dvc__sql_bind_blob(st, 10, j->payload_digest, 32, DVC__SQL_STATIC);
+	dvc__sql_bind_blob(st, 11, j->hash, 32, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 12, j->format);
 	if (j->format >= 2) {
-		sqlite3_bind_int64(st, 13, j->rev);
-		sqlite3_bind_int64(st, 14, j->fee_due);
-		sqlite3_bind_int64(st, 15, j->fee_paid);
-		sqlite3_bind_int64(st, 16, j->fee_refunded);
+		dvc__sql_bind_int64(st, 13, j->rev);
+		dvc__sql_bind_int64(st, 14, j->fee_due);
+		dvc__sql_bind_int64(st, 15, j->fee_paid);
+		dvc__sql_bind_int64(st, 16, j->fee_refunded);
 	}
 	if (j->pubkey && j->sig) {
-		sqlite3_bind_blob(st, 17, j->pubkey, 32, SQLITE_STATIC);
-		sqlite3_bind_blob(st, 18, j->sig, 64, SQLITE_STATIC);
+		dvc__sql_bind_blob(st, 17, j->pubkey, 32, DVC__SQL_STATIC);
+		dvc__sql_bind_blob(st, 18, j->sig, 64, DVC__SQL_STATIC);
 	}
 	return dvc__exec_step(db, st, "journaling an action");
 }
 
 /* A blob column of exactly n bytes, or NULL (absent, or another size: the
  * verifier then reports the entry). */
-static const unsigned char *blob_n(sqlite3_stmt *st, int col, int n)
+static const unsigned char *blob_n(dvc__sql_stmt *st, int col, int n)
 {
-	return sqlite3_column_bytes(st, col) == n ? sqlite3_column_blob(st, col) : NULL;
+	return dvc__sql_column_bytes(st, col) == n ? dvc__sql_column_blob(st, col) : NULL;
 }
 
 int dvc__store_journal_each(dvc_db *db, int64_t dossier_id, dvc__journal_cb cb, void *ctx)
 {
 	/* Not the cached statement: callbacks may run other cached statements. */
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(db->sql, SQL_JOURNAL_EACH, -1, &st, NULL);
+	dvc__sql_stmt *st;
+	int rc = dvc__sql_prepare(db, SQL_JOURNAL_EACH, &st);
 	static const unsigned char zero[32];
-	if (rc != SQLITE_OK)
+	if (rc != DVC__SQL_OK)
 		return dvc__store_err(db, rc, "reading the journal");
-	sqlite3_bind_int64(st, 1, dossier_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	dvc__sql_bind_int64(st, 1, dossier_id);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
 		dvc__journal_row j;
-		j.seq = sqlite3_column_int64(st, 0);
-		j.at = sqlite3_column_int64(st, 1);
-		j.actor = (const char *)sqlite3_column_text(st, 2);
-		j.unit = (const char *)sqlite3_column_text(st, 3);
-		j.action = (dvc_action)sqlite3_column_int(st, 4);
-		j.from = (dvc_state)sqlite3_column_int(st, 5);
-		j.to = (dvc_state)sqlite3_column_int(st, 6);
-		j.note = (const char *)sqlite3_column_text(st, 7);
+		j.seq = dvc__sql_column_int64(st, 0);
+		j.at = dvc__sql_column_int64(st, 1);
+		j.actor = (const char *)dvc__sql_column_text(st, 2);
+		j.unit = (const char *)dvc__sql_column_text(st, 3);
+		j.action = (dvc_action)dvc__sql_column_int(st, 4);
+		j.from = (dvc_state)dvc__sql_column_int(st, 5);
+		j.to = (dvc_state)dvc__sql_column_int(st, 6);
+		j.note = (const char *)dvc__sql_column_text(st, 7);
 		j.payload_digest = blob_n(st, 8, 32);
-		j.hash = sqlite3_column_bytes(st, 9) == 32 ? sqlite3_column_blob(st, 9) : zero;
-		j.format = sqlite3_column_int(st, 10);
-		j.rev = sqlite3_column_int64(st, 11);
-		j.fee_due = sqlite3_column_int64(st, 12);
-		j.fee_paid = sqlite3_column_int64(st, 13);
-		j.fee_refunded = sqlite3_column_int64(st, 14);
+		j.hash = dvc__sql_column_bytes(st, 9) == 32 ? dvc__sql_column_blob(st, 9) : zero;
+		j.format = dvc__sql_column_int(st, 10);
+		j.rev = dvc__sql_column_int64(st, 11);
+		j.fee_due = dvc__sql_column_int64(st, 12);
+		j.fee_paid = dvc__sql_column_int64(st, 13);
+		j.fee_refunded = dvc__sql_column_int64(st, 14);
 		j.pubkey = blob_n(st, 15, 32);
 		j.sig = blob_n(st, 16, 64);
 		/* a key without its signature, or either of the wrong size: the
 		 * verifier names the entry as malformed */
-		if ((sqlite3_column_type(st, 15) != SQLITE_NULL || sqlite3_column_type(st, 16) != SQLITE_NULL) &&
+		if ((dvc__sql_column_type(st, 15) != DVC__SQL_NULL || dvc__sql_column_type(st, 16) != DVC__SQL_NULL) &&
 		    (!j.pubkey || !j.sig))
 			j.format = -1;
 		if ((rc = cb(ctx, &j)) != DVC_OK) {
-			sqlite3_finalize(st);
+			dvc__sql_finalize(st);
 			return rc;
 		}
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the journal");
+	dvc__sql_finalize(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the journal");
 }
 
 static const char SQL_DOSSIER_DETAILS[] =
@@ -532,41 +532,41 @@ int dvc__store_dossier_details(dvc_db *db, int64_t id, dvc_arena *a, dvc_applica
 			       const char **handler, const char **unit_name, const char **exemption,
 			       const char **form_data)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_DETAILS);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_DOSSIER_DETAILS);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		app->full_name = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
-		*handler = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
-		*unit_name = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
-		app->citizen_id = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 3));
-		app->birth_date = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 4));
-		app->address = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 5));
-		app->phone = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 6));
-		app->email = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 7));
+	dvc__sql_bind_int64(st, 1, id);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
+		app->full_name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 0));
+		*handler = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 1));
+		*unit_name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 2));
+		app->citizen_id = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 3));
+		app->birth_date = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 4));
+		app->address = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 5));
+		app->phone = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 6));
+		app->email = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 7));
 		if (exemption)
-			*exemption = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 8));
+			*exemption = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 8));
 		if (form_data)
-			*form_data = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 9));
+			*form_data = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 9));
 		if (!app->full_name || !app->citizen_id || !app->birth_date || !app->address) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return dvc__oom();
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "reading a dossier");
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "reading a dossier");
 }
 
 static const char SQL_DOSSIER_CONTACT[] =
 	"SELECT d.applicant_name, d.applicant_phone, d.applicant_email, a.name FROM dossier d"
 	" LEFT JOIN agency a ON a.code = d.unit WHERE d.id = ?1";
 
-static const char *arena_text(dvc_arena *a, sqlite3_stmt *st, int i, int *oom)
+static const char *arena_text(dvc_arena *a, dvc__sql_stmt *st, int i, int *oom)
 {
-	const char *s = (const char *)sqlite3_column_text(st, i);
+	const char *s = (const char *)dvc__sql_column_text(st, i);
 	const char *copy;
 	if (!s)
 		return NULL;
@@ -578,22 +578,22 @@ static const char *arena_text(dvc_arena *a, sqlite3_stmt *st, int i, int *oom)
 int dvc__store_dossier_contact(dvc_db *db, int64_t id, dvc_arena *a, const char **name,
 			       const char **phone, const char **email, const char **unit_name)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_DOSSIER_CONTACT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_DOSSIER_CONTACT);
 	int rc, oom = 0;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	dvc__sql_bind_int64(st, 1, id);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
 		*name = arena_text(a, st, 0, &oom);
 		*phone = arena_text(a, st, 1, &oom);
 		*email = arena_text(a, st, 2, &oom);
 		*unit_name = arena_text(a, st, 3, &oom);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_DONE)
 		return dvc__err(DVC_ENOTFOUND, NULL, "no dossier %lld", (long long)id);
-	if (rc != SQLITE_ROW)
+	if (rc != DVC__SQL_ROW)
 		return dvc__store_err(db, rc, "reading a dossier");
 	return oom || !*name ? dvc__oom() : DVC_OK;
 }
@@ -608,76 +608,74 @@ static const char SQL_DOSSIER_EACH[] =
 int dvc__store_dossier_each(dvc_db *db, int state, const char *unit, size_t limit,
 			    dvc__dossier_cb cb, void *ctx)
 {
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(db->sql, SQL_DOSSIER_EACH, -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	dvc__sql_stmt *st;
+	int rc = dvc__sql_prepare(db, SQL_DOSSIER_EACH, &st);
+	if (rc != DVC__SQL_OK)
 		return dvc__store_err(db, rc, "listing dossiers");
-	sqlite3_bind_int(st, 1, state);
+	dvc__sql_bind_int(st, 1, state);
 	if (unit)
-		sqlite3_bind_text(st, 2, unit, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (int64_t)limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		dvc__sql_bind_text(st, 2, unit, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int64(st, 3, (int64_t)limit);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
 		dvc__dossier d;
 		if ((rc = read_row(db, st, &d)) != DVC_OK) {
-			sqlite3_finalize(st);
+			dvc__sql_finalize(st);
 			return rc;
 		}
-		if ((rc = cb(ctx, &d, (const char *)sqlite3_column_text(st, 34),
-			     (const char *)sqlite3_column_text(st, 35))) != DVC_OK) {
-			sqlite3_finalize(st);
+		if ((rc = cb(ctx, &d, (const char *)dvc__sql_column_text(st, 34),
+			     (const char *)dvc__sql_column_text(st, 35))) != DVC_OK) {
+			dvc__sql_finalize(st);
 			return rc < 0 ? rc : DVC_OK;
 		}
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossiers");
+	dvc__sql_finalize(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossiers");
 }
 
 int dvc__store_dossier_ids(dvc_db *db, int (*cb)(void *ctx, const char *code), void *ctx)
 {
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(db->sql, "SELECT code FROM dossier ORDER BY id", -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	dvc__sql_stmt *st;
+	int rc = dvc__sql_prepare(db, "SELECT code FROM dossier ORDER BY id", &st);
+	if (rc != DVC__SQL_OK)
 		return dvc__store_err(db, rc, "listing dossiers");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int crc = cb(ctx, (const char *)sqlite3_column_text(st, 0));
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
+		int crc = cb(ctx, (const char *)dvc__sql_column_text(st, 0));
 		if (crc != DVC_OK) {
-			sqlite3_finalize(st);
+			dvc__sql_finalize(st);
 			return crc;
 		}
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossiers");
+	dvc__sql_finalize(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossiers");
 }
 
 
 int dvc__store_open_dossier_codes(dvc_db *db, int (*cb)(void *ctx, const char *code), void *ctx)
 {
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(db->sql,
-				    "SELECT code FROM dossier WHERE state NOT IN (7, 8, 9, 10) ORDER BY id",
-				    -1, &st, NULL);
+	dvc__sql_stmt *st;
+	int rc = dvc__sql_prepare(db, "SELECT code FROM dossier WHERE state NOT IN (7, 8, 9, 10) ORDER BY id", &st);
 	_Static_assert(DVC_STATE_RETURNED == 7 && DVC_STATE_REJECTED == 8 && DVC_STATE_WITHDRAWN == 9 &&
 			       DVC_STATE_CANCELLED == 10,
 		       "the final states");
-	if (rc != SQLITE_OK)
+	if (rc != DVC__SQL_OK)
 		return dvc__store_err(db, rc, "listing open dossiers");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int crc = cb(ctx, (const char *)sqlite3_column_text(st, 0));
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
+		int crc = cb(ctx, (const char *)dvc__sql_column_text(st, 0));
 		if (crc != DVC_OK) {
-			sqlite3_finalize(st);
+			dvc__sql_finalize(st);
 			return crc;
 		}
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "listing open dossiers");
+	dvc__sql_finalize(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "listing open dossiers");
 }
 
 int dvc__store_dossier_set_route(dvc_db *db, int64_t id, const char *desk, const char *competent)
 {
-	sqlite3_stmt *st = dvc__stmt(db, "UPDATE dossier SET desk = ?2, competent = ?3 WHERE id = ?1");
+	dvc__sql_stmt *st = dvc__stmt(db, "UPDATE dossier SET desk = ?2, competent = ?3 WHERE id = ?1");
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, id);
+	dvc__sql_bind_int64(st, 1, id);
 	dvc__bind_text(db, st, 2, desk && *desk ? desk : NULL);
 	dvc__bind_text(db, st, 3, competent && *competent ? competent : NULL);
 	return dvc__exec_step(db, st, "moving a dossier to a successor");

@@ -4,7 +4,6 @@
 #ifndef DVC_STORE_INTERNAL_H
 #define DVC_STORE_INTERNAL_H
 
-#include <sqlite3.h>
 
 #include "catalog_internal.h"
 #include "dvc/account.h"
@@ -12,6 +11,7 @@
 #include "dvc/payment.h"
 #include "dvc/store.h"
 #include "internal.h"
+#include "sql_internal.h"
 
 #define DVC_STMT_CACHE 256 /* power of two; more than the statements we have */
 #define DVC_RT_CACHE 64    /* procedure versions whose routes stay loaded */
@@ -20,7 +20,8 @@
 #define DVC__CODE_SIZE (DVC_CATALOG_CODE_MAX + 1)
 
 struct dvc_db {
-	sqlite3 *sql;
+	const struct dvc__sql_backend *be; /* the database engine (sql_internal.h) */
+	void *sql;                         /* its connection */
 	int explicit_txn;   /* dvc_begin() is open */
 	/* The explicit transaction can no longer commit: a call failed after
 	 * it had written (see dvc__write_begin_lean), or SQLite rolled it back
@@ -28,7 +29,7 @@ struct dvc_db {
 	int txn_aborted;
 	char txn_abort_why[160];
 	int lean;                 /* the running write has no savepoint */
-	sqlite3_int64 lean_mark;  /* sqlite3_total_changes64() when it began */
+	int64_t lean_mark;        /* dvc__sql_total_changes() when it began */
 	int readonly;
 	/* The compiled catalog XSD, built on the first XML import through this
 	 * handle (catalog_xml.c) and released by dvc_close(). */
@@ -54,15 +55,18 @@ struct dvc_db {
 	struct dvc__rt_cache *rt;
 	struct {
 		const char *key; /* the SQL text's address identifies the statement */
-		sqlite3_stmt *stmt;
+		dvc__sql_stmt *stmt;
 	} cache[DVC_STMT_CACHE];
 };
 
-/* Connect `db` to the SQLite file at `path` and bring its schema up to
- * date (handle.c's dvc_open); on failure nothing stays open. */
+/* Connect `db` to the store at `path` (an SQLite file, or a PostgreSQL
+ * URI: sql_internal.h) and bring its schema up to date (handle.c's
+ * dvc_open); on failure nothing stays open. */
 int dvc__store_open(dvc_db *db, const char *path, const dvc_open_opts *o);
-/* Run SQL without rows (BEGIN, COMMIT, ...); DVC_OK or the mapped error. */
+/* Run SQL without rows (COMMIT, ...); DVC_OK or the mapped error. */
 int dvc__store_exec(dvc_db *db, const char *sql, const char *what);
+/* Open the caller's transaction (dvc_begin), holding the write lock. */
+int dvc__store_begin(dvc_db *db);
 /* Roll back whatever transaction SQLite still has open, ignoring errors. */
 void dvc__store_rollback_quiet(dvc_db *db);
 /* Finalize the statements, roll back an open transaction, disconnect. */
@@ -71,22 +75,23 @@ void dvc__store_close(dvc_db *db);
 /* SQL of migration i (from schema i to i+1), for tests; NULL past the last. */
 const char *dvc__store_migration(int i);
 
-/* Map an SQLite result code to a DVC status, record the error, return it. */
+/* Map a statement-layer result code (sql_internal.h) to a DVC status,
+ * record the error, return it (sql.c). */
 int dvc__store_err(dvc_db *db, int rc, const char *what);
 
 /* A cached prepared statement for `sql` (a static string), reset and with
  * bindings cleared. NULL on failure (error recorded). */
-sqlite3_stmt *dvc__stmt(dvc_db *db, const char *sql);
+dvc__sql_stmt *dvc__stmt(dvc_db *db, const char *sql);
 
 /* Run a statement that returns no rows; DVC_OK or the mapped error. */
-int dvc__exec_step(dvc_db *db, sqlite3_stmt *st, const char *what);
+int dvc__exec_step(dvc_db *db, dvc__sql_stmt *st, const char *what);
 
 /* Copy text column `col` into a buffer of n bytes; a longer value (the
  * store was edited past a validator's limit) is DVC_ECORRUPT, never cut. */
-int dvc__col_copy(dvc_db *db, sqlite3_stmt *st, int col, char *dst, size_t n, const char *what);
+int dvc__col_copy(dvc_db *db, dvc__sql_stmt *st, int col, char *dst, size_t n, const char *what);
 
 /* Bind helpers: NULL text binds SQL NULL. Return DVC status. */
-int dvc__bind_text(dvc_db *db, sqlite3_stmt *st, int i, const char *s);
+int dvc__bind_text(dvc_db *db, dvc__sql_stmt *st, int i, const char *s);
 
 /* Every public write runs inside dvc__write_begin / dvc__write_end: a
  * savepoint, so it nests inside an explicit dvc_begin() and a failure undoes
@@ -315,6 +320,19 @@ int dvc__store_dossier_each(dvc_db *db, int state, const char *unit, size_t limi
 int dvc__store_dossier_ids(dvc_db *db, int (*cb)(void *ctx, const char *code), void *ctx);
 
 /* ---- reports (store_report.c) ---- */
+/* dvc_pct(x, p, width), the report's percentile: the p-quantile of x to
+ * within `width`, from a histogram of DVC__PCT_BUCKETS buckets; values past
+ * the last bucket are counted there and the exact maximum is kept, so
+ * memory is fixed per group (sql.c). */
+#define DVC__PCT_BUCKETS 4096
+typedef struct dvc__pct {
+	double width, p, max;
+	int64_t n;
+	uint32_t bucket[DVC__PCT_BUCKETS];
+} dvc__pct;
+void dvc__pct_add(dvc__pct *h, double x, double p, double width);
+/* 0 when no value was added (SQL NULL), else 1 and the quantile. */
+int dvc__pct_value(const dvc__pct *h, double *out);
 #include "dvc/report.h"
 typedef int (*dvc__report_cb)(void *ctx, const dvc_report_row *row);
 int dvc__store_report(dvc_db *db, const dvc_report_opts *o, dvc__report_cb cb, void *ctx);

@@ -56,168 +56,168 @@ static const char SQL_SYNC_PAYLOAD[] = "UPDATE national_sync SET payload = ?2 WH
 
 int dvc__store_national_setting(dvc_db *db, const char *key, char *buf, size_t size)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_SET_GET);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_SET_GET);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	dvc__sql_bind_text(st, 1, key, -1, DVC__SQL_STATIC);
 	buf[0] = '\0';
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
 		int crc = dvc__col_copy(db, st, 0, buf, size, "a national setting");
-		sqlite3_reset(st);
+		dvc__sql_reset(st);
 		return crc;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "reading a national setting");
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading a national setting");
 }
 
 int dvc__store_national_setting_put(dvc_db *db, const char *key, const char *value)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_SET_PUT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_SET_PUT);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	dvc__sql_bind_text(st, 1, key, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 2, value, -1, DVC__SQL_STATIC);
 	return dvc__exec_step(db, st, "storing a national setting");
 }
 
 int dvc__store_national_version_exists(dvc_db *db, const char *procedure, int version)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_VERSION_EXISTS);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_VERSION_EXISTS);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, procedure, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, version);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return rc == SQLITE_ROW;
+	dvc__sql_bind_text(st, 1, procedure, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 2, version);
+	rc = dvc__sql_step(st);
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_ROW || rc == DVC__SQL_DONE)
+		return rc == DVC__SQL_ROW;
 	return dvc__store_err(db, rc, "looking up a procedure");
 }
 
 int dvc__store_national_code_put(dvc_db *db, const char *procedure, int version, const char *code)
 {
-	sqlite3_stmt *st = dvc__stmt(db, code ? SQL_CODE_PUT : SQL_CODE_DEL);
+	dvc__sql_stmt *st = dvc__stmt(db, code ? SQL_CODE_PUT : SQL_CODE_DEL);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, procedure, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, version);
+	dvc__sql_bind_text(st, 1, procedure, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 2, version);
 	if (code)
-		sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
+		dvc__sql_bind_text(st, 3, code, -1, DVC__SQL_STATIC);
 	return dvc__exec_step(db, st, "storing a national procedure code");
 }
 
 int dvc__store_national_code_get(dvc_db *db, const char *procedure, int version,
 				 char buf[DVC_NATIONAL_CODE_MAX + 1])
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_CODE_GET);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_CODE_GET);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, procedure, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, version);
+	dvc__sql_bind_text(st, 1, procedure, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 2, version);
 	buf[0] = '\0';
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
 		int crc = dvc__col_copy(db, st, 0, buf, DVC_NATIONAL_CODE_MAX + 1, "a national procedure code");
-		sqlite3_reset(st);
+		dvc__sql_reset(st);
 		return crc;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "reading a national procedure code");
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading a national procedure code");
 }
 
 int dvc__store_national_facts(dvc_db *db, int64_t dossier_id, dvc_arena *a, dvc__national_facts *f)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_FACTS);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_FACTS);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, dossier_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		f->applicant_name = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
-		f->citizen_id = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
-		f->procedure = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 2));
-		f->procedure_name = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 3));
-		f->sector = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 4));
-		f->version = sqlite3_column_int(st, 5);
-		f->agency_name = dvc_arena_strdup(a, (const char *)sqlite3_column_text(st, 6));
-		f->assurance = sqlite3_column_int(st, 7);
+	dvc__sql_bind_int64(st, 1, dossier_id);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
+		f->applicant_name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 0));
+		f->citizen_id = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 1));
+		f->procedure = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 2));
+		f->procedure_name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 3));
+		f->sector = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 4));
+		f->version = dvc__sql_column_int(st, 5);
+		f->agency_name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 6));
+		f->assurance = dvc__sql_column_int(st, 7);
 		if (!f->applicant_name || !f->citizen_id || !f->procedure || !f->procedure_name ||
-		    !f->sector || (!f->agency_name && sqlite3_column_type(st, 6) != SQLITE_NULL)) {
-			sqlite3_reset(st);
+		    !f->sector || (!f->agency_name && dvc__sql_column_type(st, 6) != DVC__SQL_NULL)) {
+			dvc__sql_reset(st);
 			return dvc__oom();
 		}
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_DONE)
 		return dvc__err(DVC_ENOTFOUND, "dossier", "no dossier %lld", (long long)dossier_id);
-	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "reading a dossier for the national portal");
+	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "reading a dossier for the national portal");
 }
 
 int dvc__store_national_files_each(dvc_db *db, int64_t dossier_id, dvc__national_file_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_FILES);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_FILES);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, dossier_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int crc = cb(ctx, sqlite3_column_int(st, 0), (const char *)sqlite3_column_text(st, 1));
+	dvc__sql_bind_int64(st, 1, dossier_id);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
+		int crc = cb(ctx, dvc__sql_column_int(st, 0), (const char *)dvc__sql_column_text(st, 1));
 		if (crc != DVC_OK) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return crc;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "reading a dossier's files");
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading a dossier's files");
 }
 
 int dvc__store_sync_insert(dvc_db *db, const dvc__sync_row *r)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_SYNC_INSERT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_SYNC_INSERT);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, r->dossier_id);
-	sqlite3_bind_int64(st, 2, r->seq);
-	sqlite3_bind_text(st, 3, r->idem, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, r->status);
-	sqlite3_bind_text(st, 5, r->procedure, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, r->version);
-	sqlite3_bind_text(st, 7, r->payload, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 8, r->state);
+	dvc__sql_bind_int64(st, 1, r->dossier_id);
+	dvc__sql_bind_int64(st, 2, r->seq);
+	dvc__sql_bind_text(st, 3, r->idem, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 4, r->status);
+	dvc__sql_bind_text(st, 5, r->procedure, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 6, r->version);
+	dvc__sql_bind_text(st, 7, r->payload, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 8, r->state);
 	dvc__bind_text(db, st, 9, r->last_error);
-	sqlite3_bind_int64(st, 10, r->created_at);
+	dvc__sql_bind_int64(st, 10, r->created_at);
 	return dvc__exec_step(db, st, "queueing a national sync message");
 }
 
-static int emit(sqlite3_stmt *st, dvc__sync_cb cb, void *ctx)
+static int emit(dvc__sql_stmt *st, dvc__sync_cb cb, void *ctx)
 {
 	dvc__sync_row r;
-	r.id = sqlite3_column_int64(st, 0);
-	r.dossier_id = sqlite3_column_int64(st, 1);
-	r.seq = sqlite3_column_int64(st, 2);
-	r.idem = (const char *)sqlite3_column_text(st, 3);
-	r.dossier = (const char *)sqlite3_column_text(st, 4);
-	r.procedure = (const char *)sqlite3_column_text(st, 5);
-	r.payload = (const char *)sqlite3_column_text(st, 6);
-	r.last_error = (const char *)sqlite3_column_text(st, 7);
-	r.version = sqlite3_column_int(st, 8);
-	r.status = sqlite3_column_int(st, 9);
-	r.state = sqlite3_column_int(st, 10);
-	r.attempts = sqlite3_column_int(st, 11);
-	r.created_at = sqlite3_column_int64(st, 12);
-	r.next_attempt_at = sqlite3_column_int64(st, 13);
+	r.id = dvc__sql_column_int64(st, 0);
+	r.dossier_id = dvc__sql_column_int64(st, 1);
+	r.seq = dvc__sql_column_int64(st, 2);
+	r.idem = (const char *)dvc__sql_column_text(st, 3);
+	r.dossier = (const char *)dvc__sql_column_text(st, 4);
+	r.procedure = (const char *)dvc__sql_column_text(st, 5);
+	r.payload = (const char *)dvc__sql_column_text(st, 6);
+	r.last_error = (const char *)dvc__sql_column_text(st, 7);
+	r.version = dvc__sql_column_int(st, 8);
+	r.status = dvc__sql_column_int(st, 9);
+	r.state = dvc__sql_column_int(st, 10);
+	r.attempts = dvc__sql_column_int(st, 11);
+	r.created_at = dvc__sql_column_int64(st, 12);
+	r.next_attempt_at = dvc__sql_column_int64(st, 13);
 	return cb(ctx, &r);
 }
 
 int dvc__store_sync_lease(dvc_db *db, dvc_time now, dvc_time lease_until, size_t max,
 			  dvc__sync_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_SYNC_DUE);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_SYNC_DUE);
 	int64_t ids[256];
 	size_t n = 0;
 	int rc;
@@ -225,29 +225,29 @@ int dvc__store_sync_lease(dvc_db *db, dvc_time now, dvc_time lease_until, size_t
 		return dvc_error_last()->code;
 	if (max > DVC_ARRAY_LEN(ids))
 		max = DVC_ARRAY_LEN(ids);
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, (int64_t)max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	dvc__sql_bind_int64(st, 1, now);
+	dvc__sql_bind_int64(st, 2, (int64_t)max);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW)
+		ids[n++] = dvc__sql_column_int64(st, 0);
+	dvc__sql_reset(st);
+	if (rc != DVC__SQL_DONE)
 		return dvc__store_err(db, rc, "reading the national sync queue");
 	for (size_t i = 0; i < n; i++) {
 		if (!(st = dvc__stmt(db, SQL_SYNC_LEASE)))
 			return dvc_error_last()->code;
-		sqlite3_bind_int64(st, 1, ids[i]);
-		sqlite3_bind_int64(st, 2, lease_until);
+		dvc__sql_bind_int64(st, 1, ids[i]);
+		dvc__sql_bind_int64(st, 2, lease_until);
 		if ((rc = dvc__exec_step(db, st, "leasing a sync message")) != DVC_OK)
 			return rc;
 		if (!(st = dvc__stmt(db, SQL_SYNC_GET)))
 			return dvc_error_last()->code;
-		sqlite3_bind_int64(st, 1, ids[i]);
-		if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-			sqlite3_reset(st);
+		dvc__sql_bind_int64(st, 1, ids[i]);
+		if ((rc = dvc__sql_step(st)) != DVC__SQL_ROW) {
+			dvc__sql_reset(st);
 			return dvc__store_err(db, rc, "reading a sync message");
 		}
 		rc = emit(st, cb, ctx);
-		sqlite3_reset(st);
+		dvc__sql_reset(st);
 		if (rc != DVC_OK)
 			return rc;
 	}
@@ -256,22 +256,22 @@ int dvc__store_sync_lease(dvc_db *db, dvc_time now, dvc_time lease_until, size_t
 
 int dvc__store_sync_each(dvc_db *db, const char *code, int unsent_only, dvc__sync_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_SYNC_EACH);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_SYNC_EACH);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
 	if (code)
-		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, unsent_only);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 2, unsent_only);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
 		int crc = emit(st, cb, ctx);
 		if (crc != DVC_OK) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return crc;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the national sync queue");
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the national sync queue");
 }
 
 struct copy_ctx {
@@ -296,20 +296,20 @@ static int copy_row(void *ctx, const dvc__sync_row *r)
 
 int dvc__store_sync_get(dvc_db *db, int64_t id, dvc_arena *a, dvc__sync_row *out)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_SYNC_GET);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_SYNC_GET);
 	struct copy_ctx c = {a, out};
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	dvc__sql_bind_int64(st, 1, id);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
 		int crc = emit(st, copy_row, &c);
-		sqlite3_reset(st);
+		dvc__sql_reset(st);
 		return crc;
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_DONE)
 		return dvc__err(DVC_ENOTFOUND, "id", "no sync message %lld", (long long)id);
 	return dvc__store_err(db, rc, "reading a sync message");
 }
@@ -317,25 +317,25 @@ int dvc__store_sync_get(dvc_db *db, int64_t id, dvc_arena *a, dvc__sync_row *out
 int dvc__store_sync_mark(dvc_db *db, int64_t id, int state, int attempts, dvc_time next_attempt_at,
 			 const char *error, dvc_time sent_at)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_SYNC_MARK);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_SYNC_MARK);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, state);
-	sqlite3_bind_int(st, 3, attempts);
-	sqlite3_bind_int64(st, 4, next_attempt_at);
+	dvc__sql_bind_int64(st, 1, id);
+	dvc__sql_bind_int(st, 2, state);
+	dvc__sql_bind_int(st, 3, attempts);
+	dvc__sql_bind_int64(st, 4, next_attempt_at);
 	dvc__bind_text(db, st, 5, error);
 	if (sent_at)
-		sqlite3_bind_int64(st, 6, sent_at);
+		dvc__sql_bind_int64(st, 6, sent_at);
 	return dvc__exec_step(db, st, "updating a sync message");
 }
 
 int dvc__store_sync_set_payload(dvc_db *db, int64_t id, const char *payload)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_SYNC_PAYLOAD);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_SYNC_PAYLOAD);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, payload, -1, SQLITE_STATIC);
+	dvc__sql_bind_int64(st, 1, id);
+	dvc__sql_bind_text(st, 2, payload, -1, DVC__SQL_STATIC);
 	return dvc__exec_step(db, st, "updating a sync message");
 }

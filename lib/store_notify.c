@@ -12,9 +12,13 @@ static const char SQL_OUT_INSERT[] =
 	" o.segments, o.state, o.attempts, o.next_attempt_at, o.last_error"
 /* Due: pending or failed whose time has come, or leased ones whose lease ran
  * out (a sender that died): at least once. */
-static const char SQL_OUT_DUE[] =
-	"SELECT o.id FROM outbox o WHERE o.state IN (0, 1, 3) AND o.next_attempt_at <= ?1"
-	" ORDER BY o.next_attempt_at, o.id LIMIT ?2";
+#define OUT_DUE \
+	"SELECT o.id FROM outbox o WHERE o.state IN (0, 1, 3) AND o.next_attempt_at <= ?1" \
+	" ORDER BY o.next_attempt_at, o.id LIMIT ?2"
+static const char SQL_OUT_DUE[] = OUT_DUE;
+/* With row locks (PostgreSQL), senders draining at once each take rows
+ * the others have not locked, and no message is leased twice. */
+static const char SQL_OUT_DUE_LOCKED[] = OUT_DUE " FOR UPDATE OF o SKIP LOCKED";
 static const char SQL_OUT_LEASE[] =
 	"UPDATE outbox SET state = 1, next_attempt_at = ?2 WHERE id = ?1";
 static const char SQL_OUT_GET[] =
@@ -35,46 +39,46 @@ int dvc__store_outbox_insert(dvc_db *db, int64_t dossier_id, const char *idem, c
 			     int channel, const char *recipient, const char *subject,
 			     const char *body, int ascii, int segments, dvc_time now)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_OUT_INSERT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_OUT_INSERT);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, dossier_id);
-	sqlite3_bind_text(st, 2, idem, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, event, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, channel);
-	sqlite3_bind_text(st, 5, recipient, -1, SQLITE_STATIC);
+	dvc__sql_bind_int64(st, 1, dossier_id);
+	dvc__sql_bind_text(st, 2, idem, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 3, event, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 4, channel);
+	dvc__sql_bind_text(st, 5, recipient, -1, DVC__SQL_STATIC);
 	dvc__bind_text(db, st, 6, subject);
-	sqlite3_bind_text(st, 7, body, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 8, ascii);
-	sqlite3_bind_int(st, 9, segments);
-	sqlite3_bind_int64(st, 10, now);
+	dvc__sql_bind_text(st, 7, body, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 8, ascii);
+	dvc__sql_bind_int(st, 9, segments);
+	dvc__sql_bind_int64(st, 10, now);
 	return dvc__exec_step(db, st, "queueing a notification");
 }
 
-static int emit_row(sqlite3_stmt *st, dvc__outbox_cb cb, void *ctx)
+static int emit_row(dvc__sql_stmt *st, dvc__outbox_cb cb, void *ctx)
 {
 	dvc__outbox_row r;
-	r.id = sqlite3_column_int64(st, 0);
-	r.idem = (const char *)sqlite3_column_text(st, 1);
-	r.dossier = (const char *)sqlite3_column_text(st, 2);
-	r.event = (const char *)sqlite3_column_text(st, 3);
-	r.channel = sqlite3_column_int(st, 4);
-	r.recipient = (const char *)sqlite3_column_text(st, 5);
-	r.subject = (const char *)sqlite3_column_text(st, 6);
-	r.body = (const char *)sqlite3_column_text(st, 7);
-	r.ascii = sqlite3_column_int(st, 8);
-	r.segments = sqlite3_column_int(st, 9);
-	r.state = sqlite3_column_int(st, 10);
-	r.attempts = sqlite3_column_int(st, 11);
-	r.next_attempt_at = sqlite3_column_int64(st, 12);
-	r.last_error = (const char *)sqlite3_column_text(st, 13);
+	r.id = dvc__sql_column_int64(st, 0);
+	r.idem = (const char *)dvc__sql_column_text(st, 1);
+	r.dossier = (const char *)dvc__sql_column_text(st, 2);
+	r.event = (const char *)dvc__sql_column_text(st, 3);
+	r.channel = dvc__sql_column_int(st, 4);
+	r.recipient = (const char *)dvc__sql_column_text(st, 5);
+	r.subject = (const char *)dvc__sql_column_text(st, 6);
+	r.body = (const char *)dvc__sql_column_text(st, 7);
+	r.ascii = dvc__sql_column_int(st, 8);
+	r.segments = dvc__sql_column_int(st, 9);
+	r.state = dvc__sql_column_int(st, 10);
+	r.attempts = dvc__sql_column_int(st, 11);
+	r.next_attempt_at = dvc__sql_column_int64(st, 12);
+	r.last_error = (const char *)dvc__sql_column_text(st, 13);
 	return cb(ctx, &r);
 }
 
 int dvc__store_outbox_lease(dvc_db *db, dvc_time now, dvc_time lease_until, size_t max,
 			    dvc__outbox_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_OUT_DUE);
+	dvc__sql_stmt *st = dvc__stmt(db, db->be->row_locks ? SQL_OUT_DUE_LOCKED : SQL_OUT_DUE);
 	int64_t ids[256];
 	size_t n = 0;
 	int rc;
@@ -82,29 +86,29 @@ int dvc__store_outbox_lease(dvc_db *db, dvc_time now, dvc_time lease_until, size
 		return dvc_error_last()->code;
 	if (max > DVC_ARRAY_LEN(ids))
 		max = DVC_ARRAY_LEN(ids);
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, (int64_t)max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	dvc__sql_bind_int64(st, 1, now);
+	dvc__sql_bind_int64(st, 2, (int64_t)max);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW)
+		ids[n++] = dvc__sql_column_int64(st, 0);
+	dvc__sql_reset(st);
+	if (rc != DVC__SQL_DONE)
 		return dvc__store_err(db, rc, "reading the outbox");
 	for (size_t i = 0; i < n; i++) {
 		if (!(st = dvc__stmt(db, SQL_OUT_LEASE)))
 			return dvc_error_last()->code;
-		sqlite3_bind_int64(st, 1, ids[i]);
-		sqlite3_bind_int64(st, 2, lease_until);
+		dvc__sql_bind_int64(st, 1, ids[i]);
+		dvc__sql_bind_int64(st, 2, lease_until);
 		if ((rc = dvc__exec_step(db, st, "leasing a message")) != DVC_OK)
 			return rc;
 		if (!(st = dvc__stmt(db, SQL_OUT_GET)))
 			return dvc_error_last()->code;
-		sqlite3_bind_int64(st, 1, ids[i]);
-		if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-			sqlite3_reset(st);
+		dvc__sql_bind_int64(st, 1, ids[i]);
+		if ((rc = dvc__sql_step(st)) != DVC__SQL_ROW) {
+			dvc__sql_reset(st);
 			return dvc__store_err(db, rc, "reading a message");
 		}
 		rc = emit_row(st, cb, ctx);
-		sqlite3_reset(st);
+		dvc__sql_reset(st);
 		if (rc != DVC_OK)
 			return rc;
 	}
@@ -113,83 +117,83 @@ int dvc__store_outbox_lease(dvc_db *db, dvc_time now, dvc_time lease_until, size
 
 int dvc__store_outbox_list(dvc_db *db, const char *code, dvc__outbox_cb cb, void *ctx)
 {
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(db->sql, SQL_OUT_LIST, -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	dvc__sql_stmt *st;
+	int rc = dvc__sql_prepare(db, SQL_OUT_LIST, &st);
+	if (rc != DVC__SQL_OK)
 		return dvc__store_err(db, rc, "reading the outbox");
 	if (code)
-		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
 		int crc = emit_row(st, cb, ctx);
 		if (crc != DVC_OK) {
-			sqlite3_finalize(st);
+			dvc__sql_finalize(st);
 			return crc;
 		}
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the outbox");
+	dvc__sql_finalize(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the outbox");
 }
 
 int dvc__store_outbox_get_attempts(dvc_db *db, int64_t id, int *state, int *attempts)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_OUT_ATTEMPTS);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_OUT_ATTEMPTS);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*state = sqlite3_column_int(st, 0);
-		*attempts = sqlite3_column_int(st, 1);
+	dvc__sql_bind_int64(st, 1, id);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
+		*state = dvc__sql_column_int(st, 0);
+		*attempts = dvc__sql_column_int(st, 1);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_DONE)
 		return dvc__err(DVC_ENOTFOUND, "id", "no message %lld in the outbox", (long long)id);
-	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "reading a message");
+	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "reading a message");
 }
 
 int dvc__store_outbox_mark(dvc_db *db, int64_t id, int state, int attempts,
 			   dvc_time next_attempt_at, const char *error, dvc_time sent_at)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_OUT_MARK);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_OUT_MARK);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, state);
-	sqlite3_bind_int(st, 3, attempts);
-	sqlite3_bind_int64(st, 4, next_attempt_at);
+	dvc__sql_bind_int64(st, 1, id);
+	dvc__sql_bind_int(st, 2, state);
+	dvc__sql_bind_int(st, 3, attempts);
+	dvc__sql_bind_int64(st, 4, next_attempt_at);
 	dvc__bind_text(db, st, 5, error);
 	if (sent_at)
-		sqlite3_bind_int64(st, 6, sent_at);
+		dvc__sql_bind_int64(st, 6, sent_at);
 	return dvc__exec_step(db, st, "updating a message");
 }
 
 int dvc__store_templates_each(dvc_db *db, dvc__template_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_TPL_EACH);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_TPL_EACH);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int crc = cb(ctx, (const char *)sqlite3_column_text(st, 0),
-			     (const char *)sqlite3_column_text(st, 1),
-			     (const char *)sqlite3_column_text(st, 2));
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
+		int crc = cb(ctx, (const char *)dvc__sql_column_text(st, 0),
+			     (const char *)dvc__sql_column_text(st, 1),
+			     (const char *)dvc__sql_column_text(st, 2));
 		if (crc != DVC_OK) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return crc;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "reading templates");
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading templates");
 }
 
 int dvc__store_template_put(dvc_db *db, const char *event, const char *field, const char *text)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_TPL_PUT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_TPL_PUT);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, event, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+	dvc__sql_bind_text(st, 1, event, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 2, field, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 3, text, -1, DVC__SQL_STATIC);
 	return dvc__exec_step(db, st, "storing a template");
 }

@@ -18,83 +18,83 @@ static const char SQL_PAY_UPDATE[] =
 
 int dvc__store_payment_count(dvc_db *db, int64_t dossier_id, int64_t *n)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_PAY_COUNT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_PAY_COUNT);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, dossier_id);
-	rc = sqlite3_step(st);
-	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "counting payments");
+	dvc__sql_bind_int64(st, 1, dossier_id);
+	rc = dvc__sql_step(st);
+	*n = rc == DVC__SQL_ROW ? dvc__sql_column_int64(st, 0) : 0;
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "counting payments");
 }
 
 int dvc__store_payment_insert(dvc_db *db, int64_t dossier_id, const char *reference, int kind,
 			      int64_t amount, int state, const char *gateway, dvc_time created_at,
 			      dvc_time expires_at)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_PAY_INSERT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_PAY_INSERT);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, dossier_id);
-	sqlite3_bind_text(st, 2, reference, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, kind);
-	sqlite3_bind_int64(st, 4, amount);
-	sqlite3_bind_int(st, 5, state);
+	dvc__sql_bind_int64(st, 1, dossier_id);
+	dvc__sql_bind_text(st, 2, reference, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 3, kind);
+	dvc__sql_bind_int64(st, 4, amount);
+	dvc__sql_bind_int(st, 5, state);
 	dvc__bind_text(db, st, 6, gateway);
-	sqlite3_bind_int64(st, 7, created_at);
+	dvc__sql_bind_int64(st, 7, created_at);
 	if (expires_at)
-		sqlite3_bind_int64(st, 8, expires_at);
+		dvc__sql_bind_int64(st, 8, expires_at);
 	return dvc__exec_step(db, st, "storing a payment");
 }
 
 int dvc__store_payment_get(dvc_db *db, const char *reference, dvc__payment_row *out)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_PAY_GET);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_PAY_GET);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, reference, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	dvc__sql_bind_text(st, 1, reference, -1, DVC__SQL_STATIC);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
 		memset(out, 0, sizeof *out);
-		out->id = sqlite3_column_int64(st, 0);
-		out->dossier_id = sqlite3_column_int64(st, 1);
-		out->kind = sqlite3_column_int(st, 4);
-		out->state = sqlite3_column_int(st, 5);
-		out->amount = sqlite3_column_int64(st, 6);
-		out->expires_at = sqlite3_column_int64(st, 7);
+		out->id = dvc__sql_column_int64(st, 0);
+		out->dossier_id = dvc__sql_column_int64(st, 1);
+		out->kind = dvc__sql_column_int(st, 4);
+		out->state = dvc__sql_column_int(st, 5);
+		out->amount = dvc__sql_column_int64(st, 6);
+		out->expires_at = dvc__sql_column_int64(st, 7);
 		if (dvc__col_copy(db, st, 2, out->reference, sizeof out->reference, "payment reference") ||
 		    dvc__col_copy(db, st, 3, out->dossier_code, sizeof out->dossier_code, "dossier code")) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return dvc_error_last()->code;
 		}
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_DONE)
 		return DVC_ENOTFOUND; /* the caller words the error */
-	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "reading a payment");
+	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "reading a payment");
 }
 
 int dvc__store_payment_update(dvc_db *db, int64_t id, int state, const char *gateway_txn,
 			      dvc_time confirmed_at)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_PAY_UPDATE);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_PAY_UPDATE);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, state);
+	dvc__sql_bind_int64(st, 1, id);
+	dvc__sql_bind_int(st, 2, state);
 	dvc__bind_text(db, st, 3, gateway_txn);
-	sqlite3_bind_int64(st, 4, confirmed_at);
+	dvc__sql_bind_int64(st, 4, confirmed_at);
 	return dvc__exec_step(db, st, "updating a payment");
 }
 
 int dvc__store_payment_supersede(dvc_db *db, int64_t dossier_id)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_PAY_SUPERSEDE);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_PAY_SUPERSEDE);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, dossier_id);
+	dvc__sql_bind_int64(st, 1, dossier_id);
 	return dvc__exec_step(db, st, "closing earlier payment requests");
 }
 
@@ -108,27 +108,27 @@ int dvc__store_payment_counter(dvc_db *db, int64_t dossier_id, const char *refer
 			       int64_t amount, const char *receipt_no, dvc_time at,
 			       const char *method, const char *officer)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_PAY_REF_EXISTS);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_PAY_REF_EXISTS);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, reference, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	dvc__sql_bind_text(st, 1, reference, -1, DVC__SQL_STATIC);
+	rc = dvc__sql_step(st);
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_ROW)
 		return dvc__err(DVC_EEXISTS, "receipt_no", "receipt number %s is already recorded", receipt_no);
-	if (rc != SQLITE_DONE)
+	if (rc != DVC__SQL_DONE)
 		return dvc__store_err(db, rc, "looking a payment up");
 	if (!(st = dvc__stmt(db, SQL_PAY_COUNTER)))
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, dossier_id);
-	sqlite3_bind_text(st, 2, reference, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, kind);
-	sqlite3_bind_int64(st, 4, amount);
-	sqlite3_bind_text(st, 5, receipt_no, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, at);
-	sqlite3_bind_text(st, 7, method, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, officer, -1, SQLITE_STATIC);
+	dvc__sql_bind_int64(st, 1, dossier_id);
+	dvc__sql_bind_text(st, 2, reference, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 3, kind);
+	dvc__sql_bind_int64(st, 4, amount);
+	dvc__sql_bind_text(st, 5, receipt_no, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int64(st, 6, at);
+	dvc__sql_bind_text(st, 7, method, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 8, officer, -1, DVC__SQL_STATIC);
 	return dvc__exec_step(db, st, "storing a counter payment");
 }
 
@@ -139,36 +139,36 @@ static const char SQL_PAY_REVIEWS[] =
 	" UNION ALL SELECT reference, NULL, 10, amount, NULLIF(gateway_txn, ''), received_at, 1, id"
 	" FROM payment_unmatched ORDER BY 6, 7, 8";
 static const char SQL_PAY_UNMATCHED[] =
-	"INSERT OR IGNORE INTO payment_unmatched(reference, gateway, gateway_txn, amount, received_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5)";
+	"INSERT INTO payment_unmatched(reference, gateway, gateway_txn, amount, received_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING";
 
 int dvc__store_payment_unmatched(dvc_db *db, const char *reference, const char *gateway,
 				 const char *gateway_txn, int64_t amount, dvc_time at)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_PAY_UNMATCHED);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_PAY_UNMATCHED);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_text(st, 1, reference, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, gateway, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, gateway_txn ? gateway_txn : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, amount);
-	sqlite3_bind_int64(st, 5, at);
+	dvc__sql_bind_text(st, 1, reference, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 2, gateway, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 3, gateway_txn ? gateway_txn : "", -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int64(st, 4, amount);
+	dvc__sql_bind_int64(st, 5, at);
 	return dvc__exec_step(db, st, "keeping an unmatched gateway payment");
 }
 
 int dvc__store_payment_reviews(dvc_db *db, dvc__payment_review_fn row, void *ctx)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_PAY_REVIEWS);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_PAY_REVIEWS);
 	int rc, r = 0;
 	if (!st)
 		return dvc_error_last()->code;
-	while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		r = row(ctx, (const char *)sqlite3_column_text(st, 0),
-			(const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
-			sqlite3_column_int64(st, 3), (const char *)sqlite3_column_text(st, 4),
-			sqlite3_column_int64(st, 5));
-	sqlite3_reset(st);
+	while (r == 0 && (rc = dvc__sql_step(st)) == DVC__SQL_ROW)
+		r = row(ctx, (const char *)dvc__sql_column_text(st, 0),
+			(const char *)dvc__sql_column_text(st, 1), dvc__sql_column_int(st, 2),
+			dvc__sql_column_int64(st, 3), (const char *)dvc__sql_column_text(st, 4),
+			dvc__sql_column_int64(st, 5));
+	dvc__sql_reset(st);
 	if (r != 0)
 		return r;
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "listing payments to review");
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "listing payments to review");
 }

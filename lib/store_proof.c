@@ -13,50 +13,50 @@ static const char SQL_CHECKPOINT_GET[] =
 
 int dvc__store_checkpoint_put(dvc_db *db, int64_t dossier_id, const dvc__checkpoint_row *c)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_CHECKPOINT_PUT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_CHECKPOINT_PUT);
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, dossier_id);
-	sqlite3_bind_int64(st, 2, c->seq);
-	sqlite3_bind_blob(st, 3, c->head, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, c->at);
-	sqlite3_bind_blob(st, 5, c->pubkey, sizeof c->pubkey, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 6, c->sig, sizeof c->sig, SQLITE_STATIC);
+	dvc__sql_bind_int64(st, 1, dossier_id);
+	dvc__sql_bind_int64(st, 2, c->seq);
+	dvc__sql_bind_blob(st, 3, c->head, 32, DVC__SQL_STATIC);
+	dvc__sql_bind_int64(st, 4, c->at);
+	dvc__sql_bind_blob(st, 5, c->pubkey, sizeof c->pubkey, DVC__SQL_STATIC);
+	dvc__sql_bind_blob(st, 6, c->sig, sizeof c->sig, DVC__SQL_STATIC);
 	return dvc__exec_step(db, st, "writing the journal checkpoint");
 }
 
 /* A blob column into a fixed buffer; 0 when it has another size. */
-static int blob_copy(sqlite3_stmt *st, int col, unsigned char *dst, int n)
+static int blob_copy(dvc__sql_stmt *st, int col, unsigned char *dst, int n)
 {
-	if (sqlite3_column_bytes(st, col) != n)
+	if (dvc__sql_column_bytes(st, col) != n)
 		return 0;
-	memcpy(dst, sqlite3_column_blob(st, col), (size_t)n);
+	memcpy(dst, dvc__sql_column_blob(st, col), (size_t)n);
 	return 1;
 }
 
 int dvc__store_checkpoint_get(dvc_db *db, int64_t dossier_id, dvc__checkpoint_row *c)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_CHECKPOINT_GET);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_CHECKPOINT_GET);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
 	memset(c, 0, sizeof *c);
-	sqlite3_bind_int64(st, 1, dossier_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
+	dvc__sql_bind_int64(st, 1, dossier_id);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_DONE) {
+		dvc__sql_reset(st);
 		return 0;
 	}
-	if (rc != SQLITE_ROW) {
+	if (rc != DVC__SQL_ROW) {
 		rc = dvc__store_err(db, rc, "reading the journal checkpoint");
-		sqlite3_reset(st);
+		dvc__sql_reset(st);
 		return rc;
 	}
-	c->seq = sqlite3_column_int64(st, 0);
-	c->at = sqlite3_column_int64(st, 2);
+	c->seq = dvc__sql_column_int64(st, 0);
+	c->at = dvc__sql_column_int64(st, 2);
 	c->malformed = !blob_copy(st, 1, c->head, 32) ||
 		       !blob_copy(st, 3, c->pubkey, (int)sizeof c->pubkey) ||
 		       !blob_copy(st, 4, c->sig, (int)sizeof c->sig);
-	sqlite3_reset(st);
+	dvc__sql_reset(st);
 	return 1;
 }

@@ -14,29 +14,29 @@ static const char SQL_SCORE_GET[] =
 
 int dvc__store_rating_exists(dvc_db *db, int64_t dossier_id)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_RATING_EXISTS);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_RATING_EXISTS);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, dossier_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	dvc__sql_bind_int64(st, 1, dossier_id);
+	rc = dvc__sql_step(st);
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : dvc__store_err(db, rc, "reading a rating");
+	return rc == DVC__SQL_DONE ? 0 : dvc__store_err(db, rc, "reading a rating");
 }
 
 int dvc__store_rating_insert(dvc_db *db, int64_t dossier_id, dvc_time at, const int *scores,
 			     int n, const char *comment)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_RATING_INSERT);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_RATING_INSERT);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, dossier_id);
-	sqlite3_bind_int64(st, 2, at);
+	dvc__sql_bind_int64(st, 1, dossier_id);
+	dvc__sql_bind_int64(st, 2, at);
 	if ((rc = dvc__bind_text(db, st, 3, comment && *comment ? comment : NULL)) != DVC_OK) {
-		sqlite3_reset(st);
+		dvc__sql_reset(st);
 		return rc;
 	}
 	if ((rc = dvc__exec_step(db, st, "storing a rating")) != DVC_OK)
@@ -46,9 +46,9 @@ int dvc__store_rating_insert(dvc_db *db, int64_t dossier_id, dvc_time at, const 
 			continue;
 		if (!(st = dvc__stmt(db, SQL_SCORE_INSERT)))
 			return dvc_error_last()->code;
-		sqlite3_bind_int64(st, 1, dossier_id);
-		sqlite3_bind_int(st, 2, i);
-		sqlite3_bind_int(st, 3, scores[i]);
+		dvc__sql_bind_int64(st, 1, dossier_id);
+		dvc__sql_bind_int(st, 2, i);
+		dvc__sql_bind_int(st, 3, scores[i]);
 		if ((rc = dvc__exec_step(db, st, "storing a rating")) != DVC_OK)
 			return rc;
 	}
@@ -58,32 +58,32 @@ int dvc__store_rating_insert(dvc_db *db, int64_t dossier_id, dvc_time at, const 
 int dvc__store_rating_get(dvc_db *db, int64_t dossier_id, dvc_time *at, int *scores, int n,
 			  dvc_buf *comment)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_RATING_GET);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_RATING_GET);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, dossier_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*at = sqlite3_column_int64(st, 0);
-		dvc_buf_puts(comment, (const char *)sqlite3_column_text(st, 1));
+	dvc__sql_bind_int64(st, 1, dossier_id);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
+		*at = dvc__sql_column_int64(st, 0);
+		dvc_buf_puts(comment, (const char *)dvc__sql_column_text(st, 1));
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_DONE)
 		return 0;
-	if (rc != SQLITE_ROW)
+	if (rc != DVC__SQL_ROW)
 		return dvc__store_err(db, rc, "reading a rating");
 	if (comment->oom)
 		return dvc__oom();
 	if (!(st = dvc__stmt(db, SQL_SCORE_GET)))
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, dossier_id);
+	dvc__sql_bind_int64(st, 1, dossier_id);
 	memset(scores, 0, (size_t)n * sizeof *scores);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int c = sqlite3_column_int(st, 0);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
+		int c = dvc__sql_column_int(st, 0);
 		if (c >= 0 && c < n)
-			scores[c] = sqlite3_column_int(st, 1);
+			scores[c] = dvc__sql_column_int(st, 1);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 1 : dvc__store_err(db, rc, "reading a rating");
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_DONE ? 1 : dvc__store_err(db, rc, "reading a rating");
 }

@@ -1,102 +1,19 @@
 /* Report queries: one GROUP BY pass over the dossier table per report, with
- * two SQL functions backed by the handle's calendar (working time) and a
- * percentile aggregate over a fixed-size histogram (bounded memory). */
+ * two SQL functions the backend provides (sql_sqlite.c): working time from
+ * the handle's calendar, and a percentile aggregate over a fixed-size
+ * histogram (bounded memory, dvc__pct). */
 #include "store_internal.h"
 
 #include <math.h>
 #include <string.h>
-
-/* dvc_wdays(a, b): working days between instants; dvc_whours(a, b): hours. */
-static void fn_working(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	dvc_db *db = sqlite3_user_data(ctx);
-	const dvc_calendar *cal;
-	int64_t secs;
-	(void)argc;
-	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL ||
-	    sqlite3_value_int64(argv[1]) < sqlite3_value_int64(argv[0]))
-		return; /* NULL */
-	if (dvc__calendar(db, &cal) != DVC_OK ||
-	    dvc_calendar_between(cal, sqlite3_value_int64(argv[0]), sqlite3_value_int64(argv[1]), &secs) != DVC_OK) {
-		sqlite3_result_error(ctx, "working-time computation failed", -1);
-		return;
-	}
-	if (sqlite3_value_int(argv[2]))
-		sqlite3_result_double(ctx, (double)secs / (double)dvc_calendar_day_seconds(cal));
-	else
-		sqlite3_result_double(ctx, (double)secs / 3600.0);
-}
-
-/* dvc_pct(x, p, width): the p-quantile of x, to within `width`, from a
- * histogram of PCT_BUCKETS buckets; values past the last bucket are counted
- * there and the exact maximum is kept, so memory is fixed per group. */
-#define PCT_BUCKETS 4096
-typedef struct pct {
-	double width, p, max;
-	int64_t n;
-	uint32_t bucket[PCT_BUCKETS];
-} pct;
-
-static void pct_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	pct *h = sqlite3_aggregate_context(ctx, sizeof *h);
-	double x;
-	size_t i;
-	(void)argc;
-	if (!h) {
-		sqlite3_result_error_nomem(ctx);
-		return;
-	}
-	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
-		return;
-	if (h->width == 0) {
-		h->p = sqlite3_value_double(argv[1]);
-		h->width = sqlite3_value_double(argv[2]);
-		if (!(h->width > 0))
-			h->width = 1;
-	}
-	x = sqlite3_value_double(argv[0]);
-	if (x < 0)
-		x = 0;
-	i = x / h->width >= PCT_BUCKETS - 1 ? PCT_BUCKETS - 1 : (size_t)(x / h->width);
-	h->bucket[i]++;
-	if (h->n == 0 || x > h->max)
-		h->max = x;
-	h->n++;
-}
-
-static void pct_final(sqlite3_context *ctx)
-{
-	pct *h = sqlite3_aggregate_context(ctx, 0);
-	int64_t rank, seen = 0;
-	if (!h || h->n == 0)
-		return; /* NULL */
-	/* nearest-rank definition: the smallest value with at least p*n at or below it */
-	rank = (int64_t)ceil(h->p * (double)h->n);
-	if (rank < 1)
-		rank = 1;
-	for (size_t i = 0; i < PCT_BUCKETS; i++) {
-		seen += h->bucket[i];
-		if (seen >= rank) {
-			double upper = (double)(i + 1) * h->width;
-			sqlite3_result_double(ctx, i == PCT_BUCKETS - 1 || upper > h->max ? h->max : upper);
-			return;
-		}
-	}
-	sqlite3_result_double(ctx, h->max);
-}
 
 static int functions(dvc_db *db)
 {
 	int rc;
 	if (db->report_functions)
 		return DVC_OK;
-	rc = sqlite3_create_function_v2(db->sql, "dvc_working", 3, SQLITE_UTF8, db, fn_working, NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function_v2(db->sql, "dvc_pct", 3, SQLITE_UTF8, NULL, NULL, pct_step,
-						pct_final, NULL);
-	if (rc != SQLITE_OK)
-		return dvc__store_err(db, rc, "registering report functions");
+	if ((rc = db->be->report_functions(db)) != DVC_OK)
+		return rc;
 	db->report_functions = 1;
 	return DVC_OK;
 }
@@ -108,7 +25,7 @@ static int functions(dvc_db *db)
 #define RESULT "(d.result_at IS NOT NULL AND d.result_at <= ?3)"
 #define CLOSED "(d.finished_at IS NOT NULL AND d.finished_at <= ?3)"
 #define PENDING "(NOT " RESULT " AND NOT " CLOSED ")"
-#define OVERDUE "(d.due_at IS NOT NULL AND CASE WHEN d.flags & 16 AND d.stopped_at <= ?3" \
+#define OVERDUE "(d.due_at IS NOT NULL AND CASE WHEN (d.flags & 16) <> 0 AND d.stopped_at <= ?3" \
 	" THEN d.remaining < 0 ELSE ?3 > d.due_at END)"
 #define SETTLE_DAYS "dvc_working(d.received_at, CASE WHEN " RESULT " THEN d.result_at END, 1)"
 #define REPORT_SQL(key, label, joins) \
@@ -143,23 +60,23 @@ static double ratio(int64_t a, int64_t b) { return b ? (double)a / (double)b : 0
 
 int dvc__store_report(dvc_db *db, const dvc_report_opts *o, dvc__report_cb cb, void *ctx)
 {
-	sqlite3_stmt *st;
+	dvc__sql_stmt *st;
 	int rc;
 	if ((unsigned)o->group >= DVC_ARRAY_LEN(report_sql))
 		return dvc__err(DVC_EINVAL, "group", "unknown grouping %d", (int)o->group);
 	if ((rc = functions(db)) != DVC_OK || !(st = dvc__stmt(db, report_sql[o->group])))
 		return rc != DVC_OK ? rc : dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, o->from);
-	sqlite3_bind_int64(st, 2, o->to);
-	sqlite3_bind_int64(st, 3, o->asof);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	dvc__sql_bind_int64(st, 1, o->from);
+	dvc__sql_bind_int64(st, 2, o->to);
+	dvc__sql_bind_int64(st, 3, o->asof);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
 		dvc_report_row r;
 		int64_t v[15];
 		for (int i = 0; i < 15; i++)
-			v[i] = sqlite3_column_int64(st, 2 + i);
+			v[i] = dvc__sql_column_int64(st, 2 + i);
 		memset(&r, 0, sizeof r);
-		r.key = (const char *)sqlite3_column_text(st, 0);
-		r.label = (const char *)sqlite3_column_text(st, 1);
+		r.key = (const char *)dvc__sql_column_text(st, 0);
+		r.label = (const char *)dvc__sql_column_text(st, 1);
 		r.received = v[0];
 		r.received_online = v[1];
 		r.received_counter = v[2];
@@ -175,18 +92,18 @@ int dvc__store_report(dvc_db *db, const dvc_report_opts *o, dvc__report_cb cb, v
 		r.returned_online = v[12];
 		r.fee_due_count = v[13];
 		r.paid_online_count = v[14];
-		r.avg_days_to_settle = sqlite3_column_double(st, 17);
-		r.p90_days_to_settle = sqlite3_column_double(st, 18);
+		r.avg_days_to_settle = dvc__sql_column_double(st, 17);
+		r.p90_days_to_settle = dvc__sql_column_double(st, 18);
 		r.online_rate = ratio(r.received_online, r.received);
 		r.online_payment_rate = ratio(r.paid_online_count, r.fee_due_count);
 		r.on_time_rate = ratio(r.settled_on_time, r.settled_on_time + r.settled_late);
 		if ((rc = cb(ctx, &r)) != DVC_OK) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return rc;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "computing a report");
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "computing a report");
 }
 
 /* Dossiers waiting now, by route step; dwell measured to now, or to the
@@ -194,8 +111,8 @@ int dvc__store_report(dvc_db *db, const dvc_report_opts *o, dvc__report_cb cb, v
 static const char SQL_BOTTLENECKS[] =
 	"SELECT d.version_id, p.code, d.step, d.unit, (SELECT name FROM agency WHERE code = d.unit),"
 	" count(*),"
-	" dvc_pct(dvc_working(d.step_since, CASE WHEN d.flags & 16 THEN d.stopped_at ELSE ?1 END, 0), 0.5, 0.1),"
-	" max(dvc_working(d.step_since, CASE WHEN d.flags & 16 THEN d.stopped_at ELSE ?1 END, 0))"
+	" dvc_pct(dvc_working(d.step_since, CASE WHEN (d.flags & 16) <> 0 THEN d.stopped_at ELSE ?1 END, 0), 0.5, 0.1),"
+	" max(dvc_working(d.step_since, CASE WHEN (d.flags & 16) <> 0 THEN d.stopped_at ELSE ?1 END, 0))"
 	" FROM dossier d JOIN procedure_version pv ON pv.id = d.version_id"
 	" JOIN procedure p ON p.id = pv.procedure_id"
 	" WHERE d.state IN (2, 3, 4, 5)"
@@ -203,23 +120,23 @@ static const char SQL_BOTTLENECKS[] =
 
 int dvc__store_bottlenecks(dvc_db *db, dvc_time asof, dvc__bottleneck_cb cb, void *ctx)
 {
-	sqlite3_stmt *st;
+	dvc__sql_stmt *st;
 	int rc;
 	if ((rc = functions(db)) != DVC_OK || !(st = dvc__stmt(db, SQL_BOTTLENECKS)))
 		return rc != DVC_OK ? rc : dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, asof);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int crc = cb(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
-			     sqlite3_column_int(st, 2), (const char *)sqlite3_column_text(st, 3),
-			     (const char *)sqlite3_column_text(st, 4), sqlite3_column_int64(st, 5),
-			     sqlite3_column_double(st, 6), sqlite3_column_double(st, 7));
+	dvc__sql_bind_int64(st, 1, asof);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
+		int crc = cb(ctx, dvc__sql_column_int64(st, 0), (const char *)dvc__sql_column_text(st, 1),
+			     dvc__sql_column_int(st, 2), (const char *)dvc__sql_column_text(st, 3),
+			     (const char *)dvc__sql_column_text(st, 4), dvc__sql_column_int64(st, 5),
+			     dvc__sql_column_double(st, 6), dvc__sql_column_double(st, 7));
 		if (crc != DVC_OK) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return crc;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "computing bottlenecks");
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "computing bottlenecks");
 }
 
 static const char SQL_REGISTER[] =
@@ -230,31 +147,31 @@ static const char SQL_REGISTER[] =
 	" JOIN procedure p ON p.id = pv.procedure_id"
 	" WHERE d.submitted_at >= ?1 AND d.submitted_at < ?2 AND d.state <> 0 ORDER BY d.id";
 
-static dvc_time col(sqlite3_stmt *st, int i)
+static dvc_time col(dvc__sql_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, i);
+	return dvc__sql_column_type(st, i) == DVC__SQL_NULL ? 0 : dvc__sql_column_int64(st, i);
 }
 
 int dvc__store_register(dvc_db *db, dvc_time from, dvc_time to, dvc__register_cb cb, void *ctx)
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_REGISTER);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_REGISTER);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, to);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int crc = cb(ctx, (const char *)sqlite3_column_text(st, 0),
-			     (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
+	dvc__sql_bind_int64(st, 1, from);
+	dvc__sql_bind_int64(st, 2, to);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
+		int crc = cb(ctx, (const char *)dvc__sql_column_text(st, 0),
+			     (const char *)dvc__sql_column_text(st, 1), dvc__sql_column_int(st, 2),
 			     col(st, 3), col(st, 4), col(st, 5), col(st, 6), col(st, 7), col(st, 8),
-			     sqlite3_column_int(st, 9));
+			     dvc__sql_column_int(st, 9));
 		if (crc != DVC_OK) {
-			sqlite3_reset(st);
+			dvc__sql_reset(st);
 			return crc;
 		}
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the register");
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the register");
 }
 
 /* Figures the service index needs beyond the grouped report: dossiers
@@ -271,18 +188,18 @@ static const char SQL_INDEX_EXTRA[] =
 
 int dvc__store_index_extra(dvc_db *db, const dvc_report_opts *o, int satisfied, int64_t out[4])
 {
-	sqlite3_stmt *st = dvc__stmt(db, SQL_INDEX_EXTRA);
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_INDEX_EXTRA);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	sqlite3_bind_int64(st, 1, o->from);
-	sqlite3_bind_int64(st, 2, o->to);
-	sqlite3_bind_int64(st, 3, o->asof);
-	sqlite3_bind_int(st, 4, satisfied);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	dvc__sql_bind_int64(st, 1, o->from);
+	dvc__sql_bind_int64(st, 2, o->to);
+	dvc__sql_bind_int64(st, 3, o->asof);
+	dvc__sql_bind_int(st, 4, satisfied);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW)
 		for (int i = 0; i < 4; i++)
-			out[i] = sqlite3_column_int64(st, i);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "computing the service index");
+			out[i] = dvc__sql_column_int64(st, i);
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "computing the service index");
 }

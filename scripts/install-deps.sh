@@ -26,6 +26,10 @@ if [ "${1:-}" = "--test" ]; then
   pkgs="$pkgs debhelper dh-python python3-all-dev lintian"
   # pip install of the binding (pyproject.toml, .ci/pip.sh): meson-python, venv
   pkgs="$pkgs python3-mesonpy patchelf python3-venv"
+  # the PostgreSQL store backend (optional for meson: -Dpostgresql=auto builds
+  # it when libpq is found) and a server the suites can run against
+  # (scripts/pg-test-server.sh)
+  pkgs="$pkgs libpq-dev postgresql"
 fi
 missing=""
 for p in $pkgs; do

@@ -37,7 +37,7 @@ static void setup(void)
 	ck_assert_int_ge(fd = mkstemp(db_path), 0);
 	close(fd);
 	unlink(db_path);
-	ck_ok(dvc_open(&db, db_path, NULL));
+	ck_ok(dvc_open(&db, store_at(db_path), NULL));
 	ck_ok(dvc_time_parse("2026-03-02T09:00:00+07:00", &clock_now));
 	dvc_set_clock(db, test_clock, NULL);
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/document_catalog.json"), DVC_FORMAT_AUTO, NULL));

@@ -803,13 +803,15 @@ END_TEST
 /* ---- on a file: tampering, concurrency ---- */
 
 static char dir[64];
-static char path[128];
+static char path[4096];
 
 static void file_setup(void)
 {
 	snprintf(dir, sizeof dir, "/tmp/dvc-dossier-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/d.db", dir);
+	if (test_db_uri()) /* the same store for every open of this test */
+		snprintf(path, sizeof path, "%s", fresh_store());
 	clock_now = instant("2026-03-02T09:00:00+07:00");
 	ck_ok(dvc_open(&db, path, NULL));
 	setup_db(db);

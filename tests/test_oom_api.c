@@ -22,6 +22,7 @@
 #include "store_internal.h"
 #include "dvc/slip.h"
 
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>

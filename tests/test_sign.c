@@ -33,7 +33,7 @@ static void setup(void)
 	ck_assert_int_ge(fd = mkstemp(db_path), 0);
 	close(fd);
 	unlink(db_path);
-	ck_ok(dvc_open(&db, db_path, NULL));
+	ck_ok(dvc_open(&db, store_at(db_path), NULL));
 	clock_now = instant("2026-12-02T09:00:00+07:00");
 	dvc_set_clock(db, test_clock, NULL);
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/document_catalog.json"), DVC_FORMAT_AUTO, NULL));

@@ -25,7 +25,7 @@ static int test_clock(void *ctx, dvc_time *out)
 	return 0;
 }
 
-static char dir[64], path[128];
+static char dir[64], path[4096];
 static dvc_db *db;
 
 static const dvc_applicant citizen = {
@@ -38,6 +38,8 @@ static void setup(void)
 	snprintf(dir, sizeof dir, "/tmp/dvc-throttle-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/store.db", dir);
+	if (test_db_uri()) /* the same store for every open of this test */
+		snprintf(path, sizeof path, "%s", fresh_store());
 	ck_ok(dvc_open(&db, path, NULL));
 	dvc_set_clock(db, test_clock, NULL);
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
@@ -52,7 +54,7 @@ static void teardown(void)
 		dvc_close(db);
 	db = NULL;
 	for (const char *ext = ""; ext; ext = !*ext ? "-wal" : strcmp(ext, "-wal") == 0 ? "-shm" : NULL) {
-		snprintf(p, sizeof p, "%s%s", path, ext);
+		snprintf(p, sizeof p, "%s/store.db%s", dir, ext);
 		unlink(p);
 	}
 	rmdir(dir);

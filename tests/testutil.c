@@ -2,6 +2,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef DVC_TEST_LIBPQ
+#include <libpq-fe.h>
+#endif
 
 const char *src_path(const char *rel)
 {
@@ -30,10 +35,50 @@ char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
+const char *test_db_uri(void)
+{
+	const char *uri = getenv("DVC_TEST_DB_URI");
+	return uri && *uri ? uri : NULL;
+}
+
+const char *fresh_store(void)
+{
+#ifdef DVC_TEST_LIBPQ
+	static char out[4096];
+	static unsigned n;
+	const char *uri = test_db_uri();
+	char sql[256], schema[64];
+	PGconn *c;
+	PGresult *r;
+	if (!uri)
+		return ":memory:";
+	/* one schema per store: as empty as a new database, and cheap */
+	snprintf(schema, sizeof schema, "t%ld_%u", (long)getpid(), ++n);
+	c = PQconnectdb(uri);
+	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "cannot connect to %s: %s", uri, PQerrorMessage(c));
+	snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s", schema, schema);
+	r = PQexec(c, sql);
+	ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK, "%s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	snprintf(out, sizeof out, "%s%soptions=-csearch_path%%3D%s", uri, strchr(uri, '?') ? "&" : "?",
+		 schema);
+	return out;
+#else
+	ck_assert_msg(test_db_uri() == NULL, "DVC_TEST_DB_URI is set but the tests were built without libpq");
+	return ":memory:";
+#endif
+}
+
+const char *store_at(const char *file)
+{
+	return test_db_uri() ? fresh_store() : file;
+}
+
 dvc_db *mem_db(void)
 {
 	dvc_db *db = NULL;
-	ck_ok(dvc_open(&db, ":memory:", NULL));
+	ck_ok(dvc_open(&db, fresh_store(), NULL));
 	return db;
 }
 

@@ -11,8 +11,18 @@
 const char *src_path(const char *rel);
 /* Read a whole file; abort the test on failure. Free with free(). */
 char *slurp(const char *path, size_t *len);
-/* A fresh in-memory store; the test fails if it cannot be opened. */
+/* A fresh empty store: in memory, or on the PostgreSQL server named by
+ * DVC_TEST_DB_URI when set (a schema of its own); the test fails if it
+ * cannot be opened. */
 dvc_db *mem_db(void);
+/* DVC_TEST_DB_URI, or NULL when the suites run on SQLite. */
+const char *test_db_uri(void);
+/* What dvc_open takes for a fresh empty store (":memory:" on SQLite), in a
+ * static buffer. */
+const char *fresh_store(void);
+/* `file` on SQLite; on PostgreSQL a fresh store's URI (fresh_store), so
+ * that a suite opening one store several times opens the same one. */
+const char *store_at(const char *file);
 /* Run a suite and return the process exit status. */
 int run_suite(Suite *s);
 /* Run `tests` (NULL-terminated) as one case of suite `name` with the given

@@ -55,8 +55,14 @@ typedef struct dvc_open_opts {
  *
  * @param out   receives the handle; free with dvc_close()
  * @param path  a file path, or ":memory:" for a private in-memory store
+ *              (SQLite); or a PostgreSQL URI, "postgresql://..." or
+ *              "postgres://..." (libpq's connection URI, e.g.
+ *              "postgresql:///dvc?host=/run/postgresql"), when libdvc was
+ *              built with libpq (docs/postgresql.md)
  * @param opts  options, or NULL for the defaults
  * @return DVC_OK; DVC_EIO if the file cannot be opened or is not a database,
+ *         or the PostgreSQL server cannot be reached;
+ *         DVC_EINVAL for a PostgreSQL URI in a build without libpq;
  *         or a journal key or trust file cannot be read; DVC_EPERM for a
  *         journal key file others can read; DVC_EPARSE for a key or trust
  *         file that is not one; DVC_EINVAL for DVC_OPEN_REQUIRE_SIGNED
