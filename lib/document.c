@@ -4,6 +4,7 @@
 #include "dossier_internal.h"
 #include "dvc/catalog.h"
 #include "dvc/payment.h"
+#include "dvc/privacy.h"
 #include "text.h"
 
 #include <magic.h>
@@ -513,6 +514,8 @@ int dvc_dossier_files(dvc_db *db, const char *code, const dvc_actor *who, dvc_fi
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
 	if (who->kind == DVC_ACTOR_ANONYMOUS && (rc = dvc__anon_check(db, &g, NULL, code, who->secret)) != DVC_OK)
 		return rc;
+	if ((rc = dvc__officer_read(db, code, who, DVC_ACCESS_FILES, NULL)) != DVC_OK)
+		return rc;
 	if ((rc = dvc__read_begin(db)) != DVC_OK)
 		return rc;
 	rc = files(db, code, who, out, &bad_secret);
@@ -616,6 +619,12 @@ int dvc_dossier_download(dvc_db *db, const char *code, const dvc_actor *who, int
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
 	if (who->kind == DVC_ACTOR_ANONYMOUS && (rc = dvc__anon_check(db, &g, NULL, code, who->secret)) != DVC_OK)
 		return rc;
+	if (who->kind == DVC_ACTOR_OFFICER) {
+		char detail[sizeof "file " + 20];
+		snprintf(detail, sizeof detail, "file %lld", (long long)file_id);
+		if ((rc = dvc__officer_read(db, code, who, DVC_ACCESS_DOWNLOAD, detail)) != DVC_OK)
+			return rc;
+	}
 	if ((rc = dvc__read_begin(db)) != DVC_OK)
 		return rc;
 	rc = download(db, code, who, file_id, write, ctx, &bad_secret);

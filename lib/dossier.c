@@ -4,6 +4,7 @@
 #include "dvc/dossier.h"
 #include "dvc/eform.h"
 #include "dvc/payment.h"
+#include "dvc/privacy.h"
 #include "dvc/validate.h"
 #include "notify_internal.h"
 #include "agency_internal.h"
@@ -1548,6 +1549,26 @@ fail:
 	return rc;
 }
 
+/* Decree 13/2023/NĐ-CP: an officer's read of the dossier's personal data is
+ * recorded before it happens (privacy.h): the officer and the dossier are
+ * resolved and one row inserted, in one short write. No record, no read. */
+int dvc__officer_read(dvc_db *db, const char *code, const dvc_actor *who, int kind,
+		      const char *detail)
+{
+	dvc__dossier d;
+	actor ac;
+	dvc_time now;
+	int rc;
+	if (!who || who->kind != DVC_ACTOR_OFFICER)
+		return DVC_OK;
+	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	if ((rc = dvc__store_dossier_load(db, code, &d)) == DVC_OK &&
+	    (rc = resolve_actor(db, &d, who, &ac)) == DVC_OK)
+		rc = dvc__store_access_insert(db, d.id, ac.off.id, now, kind, detail);
+	return dvc__write_end(db, rc);
+}
+
 int dvc_dossier_track_from(dvc_db *db, const char *code, const dvc_actor *who,
 			   const dvc_caller *from, dvc_tracking **out)
 {
@@ -1564,6 +1585,8 @@ int dvc_dossier_track_from(dvc_db *db, const char *code, const dvc_actor *who,
 	if (who->kind == DVC_ACTOR_ANONYMOUS &&
 	    ((rc = guesser_init(&g, from ? from->client : NULL, code, who->secret)) != DVC_OK ||
 	     (rc = throttled(db, &g)) != DVC_OK))
+		return rc;
+	if ((rc = dvc__officer_read(db, code, who, DVC_ACCESS_TRACK, NULL)) != DVC_OK)
 		return rc;
 	if ((rc = dvc__read_begin(db)) != DVC_OK)
 		return rc;

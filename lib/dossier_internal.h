@@ -37,6 +37,13 @@ int dvc__anon_check(dvc_db *db, dvc__guesser *g, const char *client, const char 
 int dvc__anon_failed(dvc_db *db, const dvc__guesser *g);
 void dvc__anon_ok(dvc_db *db, const dvc__guesser *g);
 
+/* Record an officer's read of dossier `code` (privacy.h; kind a
+ * dvc_access_kind) before it is made; DVC_OK at once for any other actor.
+ * Errors as tracking's (DVC_ENOTFOUND for the dossier or the officer), or
+ * the store's: the read must then not be made. */
+int dvc__officer_read(dvc_db *db, const char *code, const dvc_actor *who, int kind,
+		      const char *detail);
+
 /* Journal a non-lifecycle event whose payload digest was computed by the
  * caller (a streamed file's SHA-256) and write the dossier row. */
 int dvc__dossier_record_digest(dvc_db *db, dvc__dossier *d, const char *who, dvc_action action,

@@ -70,6 +70,7 @@
  * 2018"), in Vietnam's time (UTC+7).
  */
 #include "dvc/slip.h"
+#include "dvc/privacy.h"
 #include "dvc/validate.h"
 
 #include <cjson/cJSON.h>
@@ -1666,4 +1667,28 @@ int dvc_slip_render_signed(dvc_db *db, const char *code, dvc_slip_kind kind,
 	rc = dvc_sign_xml(xml, n, opts, out, out_len);
 	dvc_free(xml);
 	return rc;
+}
+
+int dvc_slip_render_for(dvc_db *db, const char *code, const dvc_actor *who, const dvc_caller *from,
+			dvc_slip_kind kind, dvc_slip_format fmt, char **out_doc, size_t *len)
+{
+	int rc;
+	if (!db || !code || !who || !out_doc)
+		return dvc__err(DVC_EINVAL, NULL,
+				"dvc_slip_render_for needs a store, a code, who asks and an out pointer");
+	*out_doc = NULL;
+	if ((unsigned)kind >= DVC_SLIP_KIND_COUNT)
+		return dvc__err(DVC_EINVAL, "kind", "unknown slip kind %d", (int)kind);
+	if (who->kind == DVC_ACTOR_OFFICER) {
+		/* recorded before the slip is read (privacy.h) */
+		rc = dvc__officer_read(db, code, who, DVC_ACCESS_SLIP, FORMS[kind].name);
+	} else {
+		/* the applicant: tracking's rules and throttle decide */
+		dvc_tracking *t;
+		if ((rc = dvc_dossier_track_from(db, code, who, from, &t)) == DVC_OK)
+			dvc_tracking_free(t);
+	}
+	if (rc != DVC_OK)
+		return rc;
+	return dvc_slip_render(db, code, kind, fmt, out_doc, len);
 }

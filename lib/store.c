@@ -277,6 +277,14 @@ static const char *const migrations[] = {
 	"  sent_at INTEGER);"
 	"CREATE INDEX national_sync_dossier ON national_sync(dossier_id, id);"
 	"CREATE INDEX national_sync_state ON national_sync(state, next_attempt_at);",
+	/* 13 -> 14: officers' reads of a dossier's personal data (Decree
+	 * 13/2023/NĐ-CP), apart from the journal: one cheap row per read */
+	"CREATE TABLE access_log ("
+	"  id INTEGER PRIMARY KEY, dossier_id INTEGER NOT NULL REFERENCES dossier(id),"
+	"  officer_id INTEGER NOT NULL REFERENCES officer(id), at INTEGER NOT NULL,"
+	"  kind INTEGER NOT NULL, detail TEXT);"
+	"CREATE INDEX access_log_dossier ON access_log(dossier_id, at);"
+	"CREATE INDEX access_log_officer ON access_log(officer_id, at);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DVC_SCHEMA_VERSION,

@@ -457,4 +457,17 @@ int dvc__store_officer_get(dvc_db *db, const char *username, dvc__officer_row *o
 			   dvc_arena *a, const char **full_name);
 int dvc__store_officer_by_id(dvc_db *db, int64_t id, dvc__officer_row *out);
 
+/* ---- the officers' access log (store_access.c) ---- */
+int dvc__store_access_insert(dvc_db *db, int64_t dossier_id, int64_t officer_id, dvc_time at,
+			     int kind, const char *detail);
+/* Rows of one dossier, one officer or both (an id 0 is no filter; one is
+ * required), at in [from, to), oldest first, at most `limit`: (dossier code,
+ * officer username, full name, unit, at, kind, detail or NULL); stops at
+ * the first non-zero return. */
+typedef int (*dvc__access_fn)(void *ctx, const char *dossier, const char *officer,
+			      const char *full_name, const char *unit, dvc_time at, int kind,
+			      const char *detail);
+int dvc__store_access_each(dvc_db *db, int64_t dossier_id, int64_t officer_id, dvc_time from,
+			   dvc_time to, int64_t limit, dvc__access_fn row, void *ctx);
+
 #endif

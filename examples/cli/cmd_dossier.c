@@ -480,6 +480,61 @@ static int dossier_list(dvc_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* Officers' reads of the dossier's personal data (privacy.h); the CLI is
+ * the trusted side: an inspector's or the applicant's request, answered. */
+static int dossier_access_log(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_access_query q = DVC_ACCESS_QUERY_INIT;
+	const char *since = cli_option(&argc, argv, "--from");
+	const char *until = cli_option(&argc, argv, "--to");
+	const char *limit = cli_option(&argc, argv, "--limit");
+	char *json;
+	cJSON *root, *it;
+	int64_t lim;
+	q.officer = cli_option(&argc, argv, "--officer");
+	if (argc > 2 || (argc == 1 && !q.officer))
+		return cli_fail("usage: dvc dossier access-log CODE [--officer U] [--from INSTANT] "
+				"[--to INSTANT] [--limit N] | dvc dossier access-log --officer U ...");
+	q.dossier = argc == 2 ? argv[1] : NULL;
+	if (since && dvc_time_parse(since, &q.from) != DVC_OK)
+		return cli_fail_lib("--from");
+	if (until && dvc_time_parse(until, &q.to) != DVC_OK)
+		return cli_fail_lib("--to");
+	if (limit) {
+		if (parse_int64(limit, &lim) || lim < 1)
+			return cli_fail("--limit must be a positive integer");
+		q.limit = (size_t)lim;
+	}
+	if (!cli_db(cli))
+		return 1;
+	if (cli->json)
+		return cli_emit_view(dvc_access_log_json(cli->db, &q, NULL, NULL, &json), &json, "access-log");
+	if (dvc_access_log_json(cli->db, &q, NULL, NULL, &json) != DVC_OK)
+		return cli_fail_lib("access-log");
+	root = cJSON_Parse(json);
+	dvc_free(json);
+	if (!root)
+		return cli_fail("out of memory");
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root, "entries"))
+	{
+		const cJSON *detail = cJSON_GetObjectItemCaseSensitive(it, "detail");
+		printf("%s  %s  %s (%s, %s)  %s%s%s\n",
+		       cJSON_GetObjectItemCaseSensitive(it, "at")->valuestring,
+		       cJSON_GetObjectItemCaseSensitive(it, "dossier")->valuestring,
+		       cJSON_GetObjectItemCaseSensitive(it, "officer")->valuestring,
+		       cJSON_GetObjectItemCaseSensitive(it, "officer_name")->valuestring,
+		       cJSON_GetObjectItemCaseSensitive(it, "unit")->valuestring,
+		       cJSON_GetObjectItemCaseSensitive(it, "view")->valuestring,
+		       cJSON_IsString(detail) ? " " : "", cJSON_IsString(detail) ? detail->valuestring : "");
+	}
+	if (!cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(root, "entries")))
+		puts("no officer has read this dossier's personal data");
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "more")))
+		puts("(more: ask again with --from the last instant, or a larger --limit)");
+	cJSON_Delete(root);
+	return 0;
+}
+
 int cmd_dossier(dvc_cli *cli, int argc, char **argv)
 {
 	static const cli_sub subs[] = {{"submit", dossier_submit}, {"act", dossier_act},
@@ -487,7 +542,8 @@ int cmd_dossier(dvc_cli *cli, int argc, char **argv)
 		{"verify", dossier_verify}, {"list", dossier_list},
 		{"attach", cli_dossier_attach}, {"files", cli_dossier_files},
 		{"download", cli_dossier_download}, {"sign", cli_dossier_sign},
-		{"rate", cli_dossier_rate}, {"rating", cli_dossier_rating}, {NULL, NULL}};
+		{"rate", cli_dossier_rate}, {"rating", cli_dossier_rating},
+		{"access-log", dossier_access_log}, {NULL, NULL}};
 	return cli_subcommand(cli, argc, argv, "dossier", subs);
 }
 

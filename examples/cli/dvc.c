@@ -75,7 +75,9 @@ static const struct command {
 				 "  dossier sign CODE --officer U [--key FILE --cert FILE]   the result, XML-DSig\n"
 				 "  dossier rate CODE (--account U | --secret S) --score overall=N"
 				 " [--score CRITERION=N ...] [--comment T]\n"
-				 "  dossier rating CODE (--officer U | --account U | --secret S)"},
+				 "  dossier rating CODE (--officer U | --account U | --secret S)\n"
+				 "  dossier access-log [CODE] [--officer U] [--from INSTANT] [--to INSTANT]"
+				 " [--limit N]   officers' reads of personal data"},
 	{"payment", cmd_payment, "payment request CODE | callback QUERY-STRING | sign QUERY-STRING | review\n"
 				 "                            (gateway secret from DVC_GATEWAY_SECRET,"
 				 " name from DVC_GATEWAY)"},

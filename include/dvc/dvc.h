@@ -31,6 +31,7 @@
 #include "dvc/sign.h"
 #include "dvc/rating.h"
 #include "dvc/proof.h"
+#include "dvc/privacy.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -122,6 +122,17 @@ DVC_API int dvc_slip_format_parse(const char *name, dvc_slip_format *out);
 DVC_API int dvc_slip_render(dvc_db *db, const char *code, dvc_slip_kind kind,
 			    dvc_slip_format fmt, char **out, size_t *len);
 
+/**
+ * Render one slip of dossier `code` for `who`, who must be allowed to track
+ * it (an officer, the dossier's account, or the anonymous applicant with
+ * the secret, throttled per `from`'s client as tracking is). An officer's
+ * read is recorded in the access log first (privacy.h, view "slip").
+ * @return as dvc_slip_render(), and as dvc_dossier_track_from() for `who`.
+ */
+DVC_API int dvc_slip_render_for(dvc_db *db, const char *code, const dvc_actor *who,
+				const dvc_caller *from, dvc_slip_kind kind, dvc_slip_format fmt,
+				char **out, size_t *len);
+
 /** What the tracking register (form 06) covers. Initialise with DVC_REGISTER_OPTS_INIT. */
 typedef struct dvc_register_opts {
 	unsigned int version;

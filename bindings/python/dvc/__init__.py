@@ -1132,6 +1132,30 @@ class Store:
         offline with dvc.proof_verify. Keep it byte for byte."""
         return _owned_text(self._get(lib.dvc_proof_export, _s(code, "code"), ctype="char *"))
 
+    def access_log(self, code: Optional[str] = None, *, by: Optional[str] = None,
+                   officer: Optional[str] = None, account: Optional[str] = None,
+                   secret: Optional[str] = None, client: Optional[str] = None,
+                   since: Any = None, until: Any = None, limit: int = 0) -> Dict[str, Any]:
+        """Officers' reads of a dossier's personal data (Decree 13/2023/NĐ-CP,
+        dvc_access_log_json): of dossier `code`, or of officer `by`, or both;
+        {'entries': [{'dossier', 'officer', 'officer_name', 'unit', 'at',
+        'view', 'detail'}], 'more': bool}. Without officer=/account=/secret=
+        the caller is the trusted side (an inspector's tool); with one, the
+        library decides: the dossier's applicant, the officer for their own
+        reads, an admin for anything."""
+        keep: list = []
+        q = _new("dvc_access_query", "DVC_ACCESS_QUERY_INIT")
+        _strings(q, keep, dossier=code, officer=by)
+        q.__setattr__("from", _opt_time(since))
+        q.to = _opt_time(until)
+        if operator.index(limit) < 0:
+            raise ValueError("limit must be >= 0")
+        q.limit = limit
+        who = ffi.NULL
+        if officer is not None or account is not None or secret is not None:
+            who = self._who(officer, account, secret, keep)
+        return self._view(lib.dvc_access_log_json, q, who, _caller(client, keep))
+
     # ---- views (the library's JSON, as every front end shows it) ----
 
     def _view(self, fn: Callable[..., int], *args: Any) -> Any:

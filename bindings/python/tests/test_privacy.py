@@ -1,0 +1,49 @@
+"""Personal data (Decree 13/2023/NĐ-CP) from Python: officers' reads are in
+the access log, the applicant's are not; who may list it."""
+import pytest
+
+import dvc
+from conftest import CITIZEN, DESK, MONDAY_9AM, src
+
+P3 = "T.000006"
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"0" * 2000
+
+
+@pytest.fixture
+def db():
+    with dvc.Store() as s:
+        s.set_time(MONDAY_9AM)
+        s.import_catalog(src("tests/data/document_catalog.json"))
+        s.add_officer("le.tiep.nhan", "Lê Tiếp Nhận", DESK, "reception")
+        s.add_officer("quan.tri", "Quản Trị", DESK, "admin")
+        s.register_account("an.nguyen", "mat-khau-du-dai-1", CITIZEN)
+        yield s
+
+
+def test_officer_reads_are_logged_and_the_applicants_are_not(db):
+    code, _ = db.submit(P3, account="an.nguyen")
+    f = db.attach(code, 1, PDF, name="giay.pdf", account="an.nguyen")
+    db.track(code, account="an.nguyen")
+    db.download(code, f["id"], account="an.nguyen")
+    assert db.access_log(code) == {"entries": [], "more": False}
+    db.track(code, officer="le.tiep.nhan")
+    db.files(code, officer="le.tiep.nhan")
+    assert db.download(code, f["id"], officer="le.tiep.nhan") == PDF
+    log = db.access_log(code)
+    assert [(e["officer"], e["view"], e["detail"]) for e in log["entries"]] == [
+        ("le.tiep.nhan", "track", None), ("le.tiep.nhan", "files", None),
+        ("le.tiep.nhan", "download", f"file {f['id']}")]
+    assert log["entries"][0]["officer_name"] == "Lê Tiếp Nhận"
+    assert log["entries"][0]["at"].startswith("2026-03-02T09:00:00")
+    assert db.access_log(code, limit=1)["more"] is True
+    # the applicant reads their own; the officer their own reads; an admin anything
+    assert len(db.access_log(code, account="an.nguyen")["entries"]) == 3
+    assert len(db.access_log(by="le.tiep.nhan", officer="le.tiep.nhan")["entries"]) == 3
+    assert len(db.access_log(code, officer="quan.tri")["entries"]) == 3
+    with pytest.raises(dvc.Permission):
+        db.access_log(code, officer="le.tiep.nhan")
+    with pytest.raises(dvc.InvalidArgument):
+        db.access_log()
+    with pytest.raises(dvc.NotFound):
+        db.access_log(by="khong.co")
+    assert len(db.access_log(code)["entries"]) == 3  # listing is not logged

@@ -1,0 +1,64 @@
+/* The officers' access log (schema 14): one row per officer read of a
+ * dossier's personal data, apart from the journal so that a read costs one
+ * INSERT and no signature. */
+#include "store_internal.h"
+
+#include <string.h>
+
+static const char SQL_ACCESS_INSERT[] =
+	"INSERT INTO access_log(dossier_id, officer_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5)";
+/* One statement per key, so that each uses its index. */
+#define SQL_ACCESS_ROWS                                                                  \
+	"SELECT d.code, o.username, o.full_name, o.unit, a.at, a.kind, a.detail"           \
+	" FROM access_log a JOIN dossier d ON d.id = a.dossier_id"                           \
+	" JOIN officer o ON o.id = a.officer_id "
+static const char SQL_ACCESS_BY_DOSSIER[] = SQL_ACCESS_ROWS
+	"WHERE a.dossier_id = ?1 AND a.at >= ?2 AND a.at < ?3 ORDER BY a.at, a.id LIMIT ?4";
+static const char SQL_ACCESS_BY_OFFICER[] = SQL_ACCESS_ROWS
+	"WHERE a.officer_id = ?1 AND a.at >= ?2 AND a.at < ?3 ORDER BY a.at, a.id LIMIT ?4";
+static const char SQL_ACCESS_BY_BOTH[] = SQL_ACCESS_ROWS
+	"WHERE a.dossier_id = ?1 AND a.officer_id = ?5 AND a.at >= ?2 AND a.at < ?3"
+	" ORDER BY a.at, a.id LIMIT ?4";
+
+int dvc__store_access_insert(dvc_db *db, int64_t dossier_id, int64_t officer_id, dvc_time at,
+			     int kind, const char *detail)
+{
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_ACCESS_INSERT);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	dvc__sql_bind_int64(st, 1, dossier_id);
+	dvc__sql_bind_int64(st, 2, officer_id);
+	dvc__sql_bind_int64(st, 3, at);
+	dvc__sql_bind_int(st, 4, kind);
+	if ((rc = dvc__bind_text(db, st, 5, detail)) != DVC_OK) {
+		dvc__sql_reset(st);
+		return rc;
+	}
+	return dvc__exec_step(db, st, "recording an access");
+}
+
+int dvc__store_access_each(dvc_db *db, int64_t dossier_id, int64_t officer_id, dvc_time from,
+			   dvc_time to, int64_t limit, dvc__access_fn row, void *ctx)
+{
+	dvc__sql_stmt *st = dvc__stmt(db, dossier_id && officer_id ? SQL_ACCESS_BY_BOTH
+					 : dossier_id ? SQL_ACCESS_BY_DOSSIER : SQL_ACCESS_BY_OFFICER);
+	int rc, r = 0;
+	if (!st)
+		return dvc_error_last()->code;
+	dvc__sql_bind_int64(st, 1, dossier_id ? dossier_id : officer_id);
+	dvc__sql_bind_int64(st, 2, from);
+	dvc__sql_bind_int64(st, 3, to);
+	dvc__sql_bind_int64(st, 4, limit);
+	if (dossier_id && officer_id)
+		dvc__sql_bind_int64(st, 5, officer_id);
+	while (r == 0 && (rc = dvc__sql_step(st)) == DVC__SQL_ROW)
+		r = row(ctx, (const char *)dvc__sql_column_text(st, 0),
+			(const char *)dvc__sql_column_text(st, 1), (const char *)dvc__sql_column_text(st, 2),
+			(const char *)dvc__sql_column_text(st, 3), dvc__sql_column_int64(st, 4),
+			dvc__sql_column_int(st, 5), (const char *)dvc__sql_column_text(st, 6));
+	dvc__sql_reset(st);
+	if (r != 0)
+		return r;
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the access log");
+}
