@@ -506,7 +506,7 @@ static int files(dvc_db *db, const char *code, const dvc_actor *who, dvc_file_li
 int dvc_dossier_files(dvc_db *db, const char *code, const dvc_actor *who, dvc_file_list **out)
 {
 	dvc__guesser g;
-	int rc, bad_secret = 0;
+	int rc, bad_secret = 0, writing;
 	if (!db || !code || !who || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_files needs a store, a code, who asks and an out pointer");
 	*out = NULL;
@@ -514,12 +514,13 @@ int dvc_dossier_files(dvc_db *db, const char *code, const dvc_actor *who, dvc_fi
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
 	if (who->kind == DVC_ACTOR_ANONYMOUS && (rc = dvc__anon_check(db, &g, NULL, code, who->secret)) != DVC_OK)
 		return rc;
-	if ((rc = dvc__officer_read(db, code, who, DVC_ACCESS_FILES, NULL)) != DVC_OK)
+	if ((rc = dvc__read_open(db, code, who, DVC_ACCESS_FILES, NULL, &writing)) != DVC_OK)
 		return rc;
-	if ((rc = dvc__read_begin(db)) != DVC_OK)
-		return rc;
-	rc = files(db, code, who, out, &bad_secret);
-	dvc__read_end(db);
+	rc = dvc__read_close(db, writing, files(db, code, who, out, &bad_secret));
+	if (rc != DVC_OK && *out) { /* read, but its record could not be committed */
+		dvc_file_list_free(*out);
+		*out = NULL;
+	}
 	if (bad_secret)
 		return dvc__anon_failed(db, &g);
 	if (rc == DVC_OK && who->kind == DVC_ACTOR_ANONYMOUS)

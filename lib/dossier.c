@@ -1569,12 +1569,40 @@ int dvc__officer_read(dvc_db *db, const char *code, const dvc_actor *who, int ki
 	return dvc__write_end(db, rc);
 }
 
+int dvc__read_open(dvc_db *db, const char *code, const dvc_actor *who, int kind,
+		   const char *detail, int *writing)
+{
+	dvc__dossier d;
+	actor ac;
+	dvc_time now;
+	int rc;
+	*writing = who && who->kind == DVC_ACTOR_OFFICER;
+	if (!*writing)
+		return dvc__read_begin(db);
+	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
+		return rc;
+	if ((rc = dvc__store_dossier_load(db, code, &d)) == DVC_OK &&
+	    (rc = resolve_actor(db, &d, who, &ac)) == DVC_OK)
+		rc = dvc__store_access_insert(db, d.id, ac.off.id, now, kind, detail);
+	if (rc != DVC_OK)
+		dvc__write_end(db, rc);
+	return rc;
+}
+
+int dvc__read_close(dvc_db *db, int writing, int rc)
+{
+	if (writing)
+		return dvc__write_end(db, rc);
+	dvc__read_end(db);
+	return rc;
+}
+
 int dvc_dossier_track_from(dvc_db *db, const char *code, const dvc_actor *who,
 			   const dvc_caller *from, dvc_tracking **out)
 {
 	dvc__dossier d;
 	guesser g;
-	int rc, bad_secret = 0;
+	int rc, bad_secret = 0, writing;
 	if (!db || !code || !who || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_track needs a store, a code, who asks and an out pointer");
 	if (from && from->version != DVC_CALLER_VERSION)
@@ -1586,12 +1614,13 @@ int dvc_dossier_track_from(dvc_db *db, const char *code, const dvc_actor *who,
 	    ((rc = guesser_init(&g, from ? from->client : NULL, code, who->secret)) != DVC_OK ||
 	     (rc = throttled(db, &g)) != DVC_OK))
 		return rc;
-	if ((rc = dvc__officer_read(db, code, who, DVC_ACCESS_TRACK, NULL)) != DVC_OK)
+	if ((rc = dvc__read_open(db, code, who, DVC_ACCESS_TRACK, NULL, &writing)) != DVC_OK)
 		return rc;
-	if ((rc = dvc__read_begin(db)) != DVC_OK)
-		return rc;
-	rc = track(db, code, who, out, &bad_secret, &d);
-	dvc__read_end(db);
+	rc = dvc__read_close(db, writing, track(db, code, who, out, &bad_secret, &d));
+	if (rc != DVC_OK && *out) { /* read, but its record could not be committed */
+		dvc_tracking_free(*out);
+		*out = NULL;
+	}
 	if (bad_secret)
 		return count_bad_secret(db, &g);
 	if (rc == DVC_OK && who->kind == DVC_ACTOR_ANONYMOUS)

@@ -44,6 +44,15 @@ void dvc__anon_ok(dvc_db *db, const dvc__guesser *g);
 int dvc__officer_read(dvc_db *db, const char *code, const dvc_actor *who, int kind,
 		      const char *detail);
 
+/* Start a read of dossier `code` for `who`: an officer's read (privacy.h)
+ * is a write transaction whose first step records it, so that a read that
+ * then fails takes its record with it (*writing set); anyone else's, a
+ * read transaction. End it with dvc__read_close(db, writing, rc), which
+ * answers rc, or the commit's error. */
+int dvc__read_open(dvc_db *db, const char *code, const dvc_actor *who, int kind,
+		   const char *detail, int *writing);
+int dvc__read_close(dvc_db *db, int writing, int rc);
+
 /* Journal a non-lifecycle event whose payload digest was computed by the
  * caller (a streamed file's SHA-256) and write the dossier row. */
 int dvc__dossier_record_digest(dvc_db *db, dvc__dossier *d, const char *who, dvc_action action,

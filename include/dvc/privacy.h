@@ -6,11 +6,14 @@
  * library — tracking (dvc_dossier_track_from and the views built on it:
  * dvc_dossier_view_json, dvc_dossier_list_json with an officer), the file
  * list (dvc_dossier_files), a document's content (dvc_dossier_download) and
- * a slip rendered for an officer (dvc_slip_render_for) — is recorded before
- * the data is read: which officer, when, which dossier, which view. The
- * record is one row in its own table, apart from the journal (no hash, no
- * signature), so a read stays cheap; when it cannot be written the read is
- * refused with that error and nothing is handed out. Only authenticated
+ * a slip rendered for an officer (dvc_slip_render_for) — is recorded:
+ * which officer, when, which dossier, which view. The record is one row in
+ * its own table, apart from the journal (no hash, no signature), so a read
+ * stays cheap. Tracking and the file list read inside the write transaction
+ * that records them (a read that fails leaves no record); a download and a
+ * slip are recorded in their own transaction before the first byte is read
+ * (they stay recorded if the read then fails). When the record cannot be
+ * written the read is refused with that error and nothing is handed out. Only authenticated
  * officer reads are recorded (an officer username the store knows):
  * applicants reading their own dossier and anonymous traffic write nothing.
  * Reads made by the trusted side without an actor (dvc_slip_render, the
