@@ -505,14 +505,23 @@ static int files(dvc_db *db, const char *code, const dvc_actor *who, dvc_file_li
 
 int dvc_dossier_files(dvc_db *db, const char *code, const dvc_actor *who, dvc_file_list **out)
 {
+	return dvc_dossier_files_from(db, code, who, NULL, out);
+}
+
+int dvc_dossier_files_from(dvc_db *db, const char *code, const dvc_actor *who,
+			   const dvc_caller *from, dvc_file_list **out)
+{
 	dvc__guesser g;
 	int rc, bad_secret = 0, writing;
 	if (!db || !code || !who || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_files needs a store, a code, who asks and an out pointer");
 	*out = NULL;
+	if (from && from->version != DVC_CALLER_VERSION)
+		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_caller version %u", from->version);
 	if (sodium_init() < 0)
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
-	if (who->kind == DVC_ACTOR_ANONYMOUS && (rc = dvc__anon_check(db, &g, NULL, code, who->secret)) != DVC_OK)
+	if (who->kind == DVC_ACTOR_ANONYMOUS &&
+	    (rc = dvc__anon_check(db, &g, from ? from->client : NULL, code, who->secret)) != DVC_OK)
 		return rc;
 	if ((rc = dvc__read_open(db, code, who, DVC_ACCESS_FILES, NULL, &writing)) != DVC_OK)
 		return rc;
@@ -598,6 +607,9 @@ static int download(dvc_db *db, const char *code, const dvc_actor *who, int64_t 
 	int rc;
 	if ((rc = dvc__dossier_open(db, code, who, &d, &w, bad_secret)) != DVC_OK)
 		return rc;
+	if (d.flags & DVC__F_ERASED)
+		return dvc__err(DVC_ENOTFOUND, "file", "the documents of dossier %s were erased after "
+				"their retention period (its journal holds their SHA-256)", d.code);
 	memset(&f, 0, sizeof f);
 	if ((rc = dvc__store_file_each(db, d.id, file_id, on_find, &f)) != DVC_OK)
 		return rc;
@@ -610,15 +622,25 @@ static int download(dvc_db *db, const char *code, const dvc_actor *who, int64_t 
 int dvc_dossier_download(dvc_db *db, const char *code, const dvc_actor *who, int64_t file_id,
 			 dvc_file_write_fn write, void *ctx)
 {
+	return dvc_dossier_download_from(db, code, who, NULL, file_id, write, ctx);
+}
+
+int dvc_dossier_download_from(dvc_db *db, const char *code, const dvc_actor *who,
+			      const dvc_caller *from, int64_t file_id, dvc_file_write_fn write,
+			      void *ctx)
+{
 	dvc__guesser g;
 	int rc, bad_secret = 0;
 	if (!db || !code || !who || !write)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_download needs a store, a code, who asks and a writer");
 	if (file_id <= 0)
 		return dvc__err(DVC_ENOTFOUND, "file", "no file %lld", (long long)file_id);
+	if (from && from->version != DVC_CALLER_VERSION)
+		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_caller version %u", from->version);
 	if (sodium_init() < 0)
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
-	if (who->kind == DVC_ACTOR_ANONYMOUS && (rc = dvc__anon_check(db, &g, NULL, code, who->secret)) != DVC_OK)
+	if (who->kind == DVC_ACTOR_ANONYMOUS &&
+	    (rc = dvc__anon_check(db, &g, from ? from->client : NULL, code, who->secret)) != DVC_OK)
 		return rc;
 	if (who->kind == DVC_ACTOR_OFFICER) {
 		char detail[sizeof "file " + 20];

@@ -1062,6 +1062,7 @@ static int apply(const dvc_calendar *cal, const dvc__proc_rt *rt, dvc__dossier *
 	case DVC_ACT_ATTACH:
 	case DVC_ACT_SIGN:
 	case DVC_ACT_RATE:
+	case DVC_ACT_ERASE:
 		break; /* refused before we get here */
 	}
 	return rc;
@@ -1283,7 +1284,7 @@ int dvc_dossier_act(dvc_db *db, const char *code, const dvc_action_req *r, int64
 		return dvc__err(DVC_EINVAL, "action", "unknown action %d", (int)r->action);
 	if (dvc_action_is_record(r->action))
 		return dvc__err(DVC_EINVAL, "action", "%s is recorded by its own module (payments, "
-				"documents, signatures, ratings), not as a dossier action",
+				"documents, signatures, ratings, erasure), not as a dossier action",
 				dvc_action_name(r->action));
 	if (sodium_init() < 0)
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");

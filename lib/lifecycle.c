@@ -71,7 +71,7 @@ int dvc_state_is_final(dvc_state s)
 int dvc_action_is_record(dvc_action a)
 {
 	return a == DVC_ACT_PAY || a == DVC_ACT_REFUND || a == DVC_ACT_ATTACH || a == DVC_ACT_SIGN ||
-	       a == DVC_ACT_RATE;
+	       a == DVC_ACT_RATE || a == DVC_ACT_ERASE;
 }
 
 static const char *const state_names[DVC_STATE_COUNT] = {
@@ -83,7 +83,7 @@ static const char *const state_labels[DVC_STATE_COUNT] = {
 static const char *const action_names[DVC_ACTION_COUNT] = {
 	"submit", "receive", "request_supplement", "supply", "forward", "send_back", "transfer",
 	"assign", "pause", "resume", "reschedule", "reject", "return", "withdraw", "cancel", "pay",
-	"refund", "attach", "sign", "rate"};
+	"refund", "attach", "sign", "rate", "erase"};
 static const char *const role_names[DVC_ROLE_COUNT] = {
 	"applicant", "reception", "specialist", "unit_leader", "signing_leader", "admin"};
 

@@ -1,6 +1,6 @@
-/* The officers' access log (schema 14): one row per officer read of a
- * dossier's personal data, apart from the journal so that a read costs one
- * INSERT and no signature. */
+/* Personal data in the store: the officers' access log (schema 14), one row
+ * per officer read of a dossier's personal data, apart from the journal so
+ * that a read costs one INSERT and no signature; and erasure. */
 #include "store_internal.h"
 
 #include <string.h>
@@ -61,4 +61,37 @@ int dvc__store_access_each(dvc_db *db, int64_t dossier_id, int64_t officer_id, d
 	if (r != 0)
 		return r;
 	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the access log");
+}
+
+/* `names`: the statement binds the files' new name as ?2 */
+static const struct {
+	const char *sql;
+	int names;
+} SQL_ERASE[] = {
+	{"UPDATE dossier SET applicant_name = '', applicant_citizen_id = '', applicant_birth_date = '',"
+	 " applicant_address = '', applicant_phone = NULL, applicant_email = NULL, form_data = NULL"
+	 " WHERE id = ?1", 0},
+	/* content first, while the files still name their blobs */
+	{"DELETE FROM blob_chunk WHERE blob_id IN (SELECT blob_id FROM dossier_file WHERE dossier_id = ?1)"
+	 " AND blob_id NOT IN (SELECT blob_id FROM dossier_file WHERE dossier_id <> ?1)"
+	 " AND blob_id NOT IN (SELECT blob_id FROM account_file)", 0},
+	{"UPDATE dossier_file SET name = ?2 WHERE dossier_id = ?1", 1},
+	{"UPDATE outbox SET recipient = '', subject = NULL, body = '' WHERE dossier_id = ?1", 0},
+	{"UPDATE rating SET comment = NULL WHERE dossier_id = ?1", 0},
+};
+
+int dvc__store_dossier_erase(dvc_db *db, int64_t dossier_id, const char *file_name)
+{
+	for (size_t i = 0; i < DVC_ARRAY_LEN(SQL_ERASE); i++) {
+		dvc__sql_stmt *st = dvc__stmt(db, SQL_ERASE[i].sql);
+		int rc;
+		if (!st)
+			return dvc_error_last()->code;
+		dvc__sql_bind_int64(st, 1, dossier_id);
+		if (SQL_ERASE[i].names)
+			dvc__sql_bind_text(st, 2, file_name, -1, DVC__SQL_STATIC);
+		if ((rc = dvc__exec_step(db, st, "erasing personal data")) != DVC_OK)
+			return rc;
+	}
+	return DVC_OK;
 }

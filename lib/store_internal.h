@@ -44,6 +44,7 @@ struct dvc_db {
 	char gateway_name[DVC_PAYMENT_GATEWAY_MAX + 1];
 	char *gateway_secret;
 	int64_t payment_expiry;
+	int retention_days; /* personal data kept after closing (privacy.c); 0: the default */
 	int report_functions; /* SQL functions of store_report.c registered */
 	/* journal signing and trusted keys (proof_key.c); NULL: none */
 	struct dvc__proof_keys *proof;
@@ -222,7 +223,8 @@ enum {
 	DVC__F_SUPP_PROCESSING = 2,  /* ... during processing */
 	DVC__F_SUPP_FROM_INTAKE = 4, /* the open supplement request came from intake */
 	DVC__F_RESCHEDULED = 8,
-	DVC__F_STOPPED = 16          /* clock stopped: remaining/step_remaining hold the rest */
+	DVC__F_STOPPED = 16,         /* clock stopped: remaining/step_remaining hold the rest */
+	DVC__F_ERASED = 32           /* the applicant's personal data erased (privacy.c) */
 };
 
 /* The live row of a dossier, without the applicant's personal data. 0 in a
@@ -469,5 +471,11 @@ typedef int (*dvc__access_fn)(void *ctx, const char *dossier, const char *office
 			      const char *detail);
 int dvc__store_access_each(dvc_db *db, int64_t dossier_id, int64_t officer_id, dvc_time from,
 			   dvc_time to, int64_t limit, dvc__access_fn row, void *ctx);
+/* Erase a dossier's personal data: the applicant's fields emptied (phone,
+ * e-mail and form data NULL), its files renamed `file_name`, the content
+ * of its files' blobs deleted unless another dossier or an account's data
+ * store holds the same content, its notifications' recipients and texts
+ * emptied, its rating's comment dropped. The row's flags are the caller's. */
+int dvc__store_dossier_erase(dvc_db *db, int64_t dossier_id, const char *file_name);
 
 #endif

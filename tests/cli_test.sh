@@ -578,6 +578,25 @@ if gv payment counter "$GCODE" --officer desk.a --receipt BL-0002 --amount 1 2>"
 gv --json dossier track "$GCODE" --secret "$GSEC" >"$T/j.json" && json "assert d['fee_paid']==30000, d" \
   && ok || bad "tracking shows the counter payment"
 
+# erasure of personal data (Decree 13/2023): refused while open, inside retention and for non-admins
+gv officer add qt.vien --name "Quản Trị" --unit 000.00.30.H24 --role admin >/dev/null && ok || bad "admin officer"
+gv --json dossier submit T.000006 --name "Trần Thị Bình" --citizen-id 031190005678 \
+  --birth-date 1990-01-02 --address "Thôn 1" --phone 0912000111 >"$T/j.json" && ok || bad "erase submit"
+ECODE=$(json "print(d['code'])")
+ESEC=$(json "print(d['secret'])")
+if gv dossier erase "$ECODE" --officer qt.vien 2>"$T/err"; then bad "open dossier erased"; else
+  grep -q DVC_ETRANSITION "$T/err" && ok || bad "erase open: $(cat "$T/err")"; fi
+gv dossier act "$ECODE" withdraw --secret "$ESEC" --note "Không cần nữa" >/dev/null && ok || bad "withdraw"
+if gv dossier erase "$ECODE" --officer qt.vien 2>"$T/err"; then bad "erased inside retention"; else
+  grep -q "DVC_ERETAINED" "$T/err" && ok || bad "erase inside retention: $(cat "$T/err")"; fi
+if gv --now 2040-01-01 dossier erase "$ECODE" --officer desk.a 2>"$T/err"; then bad "erased by a desk officer"; else
+  grep -q DVC_EPERM "$T/err" && ok || bad "erase by desk: $(cat "$T/err")"; fi
+gv --json --now 2040-01-01 dossier erase "$ECODE" --officer qt.vien >"$T/j.json" \
+  && json "assert d['dossier']=='$ECODE' and len(d['erased_sha256'])==64, d" && ok || bad "erase: $(cat "$T/j.json")"
+gv dossier verify "$ECODE" >/dev/null && ok || bad "verify after erasure"
+gv --json dossier track "$ECODE" --secret "$ESEC" >"$T/j.json" \
+  && json "assert d['history'][-1]['action']=='erase' and d['state']=='withdrawn', d" && ok || bad "erased dossier: $(cat "$T/j.json")"
+
 # the signing leader attaches the result and signs it with the shipped DEMO
 # key; the applicant downloads the signed file, which xmlsec1 accepts
 KEY="$ROOT/data/demo-keys/demo-signing-key.pem"

@@ -877,6 +877,55 @@ def documents(port, db, files, tmp):
     st, doc, _, _ = desk.get(f"/api/dossiers/{code}/rating")
     check(st == 200 and doc["scores"]["overall"] == 5, "the officer reads the rating")
 
+    # the proof bundle: for the applicant and officers, verified offline by dvc proof verify
+    st, _, r, bundle = me.get(f"/api/dossiers/{code}/proof")
+    check(st == 200 and r.getheader("Content-Type").startswith("application/json")
+          and f'filename="{code}-proof.json"' in (r.getheader("Content-Disposition") or ""),
+          f"the owner downloads the proof bundle: {st}")
+    path = os.path.join(tmp, "proof.json")
+    open(path, "wb").write(bundle)
+    ok = subprocess.run([DVC, "proof", "verify", path], capture_output=True)
+    check(ok.returncode == 0, f"dvc proof verify accepts it: {ok.stderr[-300:]}")
+    i = bundle.index(b'"hash"') + 12
+    open(path, "wb").write(bundle[:i] + (b"0" if bundle[i:i + 1] != b"0" else b"1") + bundle[i + 1:])
+    bad = subprocess.run([DVC, "proof", "verify", path], capture_output=True)
+    check(bad.returncode != 0, "a changed byte fails the bundle")
+    st, _, _, same = desk.get(f"/api/dossiers/{code}/proof")
+    check(st == 200 and same == bundle, f"an officer downloads the same bundle: {st}")
+    st, doc, _, _ = other.get(f"/api/dossiers/{code}/proof")
+    error_is(st, doc, 403, "DVC_EPERM", "another account's proof bundle")
+    st, doc, _, _ = Client(port).get(f"/api/dossiers/{code}/proof")
+    error_is(st, doc, 401, "DVC_EAUTH", "a proof bundle without the secret")
+
+    # files, downloads and the rating take the client key too: a guesser's
+    # wrong secrets lock the guesser, never the owner at another address
+    anon = Client(port, src="127.0.0.11")
+    anon.session()
+    st, doc, _, _ = anon.post("/api/dossiers", {"procedure": P4, "applicant": APPLICANT, "form_data": FORM4})
+    check(st == 201 and doc.get("secret"), f"an anonymous level-4 dossier: {st} {doc}")
+    acode, asecret = doc.get("code", ""), doc.get("secret", "")
+    st, doc, _, _ = upload(anon, acode, PDF, headers={"X-Tracking-Secret": asecret}, component=0, name="to-khai.pdf")
+    check(st == 201, f"the anonymous applicant uploads: {st} {doc}")
+    fid = doc.get("id", 1)
+    guess = Client(port, src="127.0.0.12")
+    wrong = "A" * 20
+    answers = [guess.get(f"/api/dossiers/{acode}/files?secret={wrong}")[0] for _ in range(3)]
+    answers += [guess.get(f"/api/dossiers/{acode}/files/{fid}?secret={wrong}")[0] for _ in range(2)]
+    answers += [guess.get(f"/api/dossiers/{acode}/rating?secret={wrong}")[0] for _ in range(2)]
+    answers += [guess.get(f"/api/dossiers/{acode}/proof?secret={wrong}")[0]]
+    check(answers[:5] == [401] * 5 and set(answers[5:]) == {429},
+          f"wrong secrets on files, downloads, rating and proof count for the guesser: {answers}")
+    st, _, _, _ = guess.get(f"/api/dossiers/{acode}/files?secret={asecret}")
+    check(st == 429, "the guessing address is locked even with the right secret")
+    st, doc, _, _ = anon.get(f"/api/dossiers/{acode}/files?secret={asecret}")
+    check(st == 200 and len(doc) == 1, f"the owner still lists the files: {st}")
+    st, _, _, body = anon.get(f"/api/dossiers/{acode}/files/{fid}?secret={asecret}")
+    check(st == 200 and body == PDF, f"the owner still downloads: {st}")
+    st, doc, _, _ = anon.get(f"/api/dossiers/{acode}/rating?secret={asecret}")
+    error_is(st, doc, 404, "DVC_ENOTFOUND", "the owner reads the (absent) rating")
+    st, _, _, _ = anon.get(f"/api/dossiers/{acode}/proof?secret={asecret}")
+    check(st == 200, f"the owner still downloads the proof bundle: {st}")
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -125,6 +125,7 @@ static void prepare_template(void)
 	ck_ok(dvc_officer_add(tmpl, "hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, DVC_ROLE_SIGNING_LEADER));
 	ck_ok(dvc_officer_add(tmpl, "tnmt.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
 	ck_ok(dvc_account_register(tmpl, "chu.ho.so", "mat-khau-chu-ho-so", &citizen));
+	ck_ok(dvc_officer_add(tmpl, "quan.tri", "Quản Trị", DESK, DVC_ROLE_ADMIN));
 
 	d_submitted = submit(tmpl, "T.000003");
 	d_received4 = submit(tmpl, "T.000004");
@@ -554,9 +555,21 @@ static int c_attach(dvc_db *db)
 	return attach_pdf(db, d_submitted.code, (dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL}, NULL);
 }
 
-static int c_files(dvc_db *db)
+/* The owner lists: an officer's list is recorded first (privacy.h), so the
+ * view's own failure after it would leave the record; that read is the case
+ * below. */
+static int c_files_officer(dvc_db *db)
 {
 	dvc_actor who = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	dvc_file_list *l;
+	int rc = dvc_dossier_files(db, d_returned.code, &who, &l);
+	dvc_file_list_free(l);
+	return rc;
+}
+
+static int c_files(dvc_db *db)
+{
+	dvc_actor who = {DVC_ACTOR_ACCOUNT, "chu.ho.so", NULL};
 	dvc_file_list *l;
 	char *j;
 	int rc = dvc_dossier_files(db, d_returned.code, &who, &l);
@@ -625,6 +638,40 @@ static int c_rate(dvc_db *db)
 	return dvc_dossier_rate(db, d_returned.code, &q);
 }
 
+/* Personal data (privacy.h): the access log after an officer's read, and
+ * erasure two days after return with a one-day retention. */
+static int p_officer_read(dvc_db *db)
+{
+	dvc_actor who = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	dvc_tracking *t;
+	int rc = dvc_dossier_track(db, d_returned.code, &who, &t);
+	dvc_tracking_free(t);
+	return rc;
+}
+
+static int c_access_log(dvc_db *db)
+{
+	dvc_access_query q = DVC_ACCESS_QUERY_INIT;
+	char *j;
+	int rc;
+	q.dossier = d_returned.code;
+	if ((rc = dvc_access_log_json(db, &q, NULL, NULL, &j)) == DVC_OK)
+		dvc_free(j);
+	return rc;
+}
+
+static int c_erase(dvc_db *db)
+{
+	dvc_actor admin = {DVC_ACTOR_OFFICER, "quan.tri", NULL};
+	dvc_time saved = clock_now;
+	int rc;
+	clock_now += 2 * 86400;
+	if ((rc = dvc_privacy_set_retention(db, 1)) == DVC_OK)
+		rc = dvc_dossier_erase_personal(db, d_returned.code, &admin, NULL);
+	clock_now = saved;
+	return rc;
+}
+
 typedef struct oom_case {
 	const char *name;
 	int (*call)(dvc_db *db);
@@ -683,11 +730,14 @@ static const oom_case cases[] = {
 	{"dvc_register_render", c_register_render, 0, NULL},
 	{"dvc_dossier_attach", c_attach, 0, NULL},
 	{"dvc_dossier_files+dvc_file_list_json", c_files, 0, NULL},
+	{"dvc_dossier_files(officer)", c_files_officer, 0, NULL},
 	{"dvc_dossier_download", c_download, 0, NULL},
 	{"dvc_account_files", c_account_files, 0, NULL},
 	{"dvc_dossier_missing+dvc_missing_json", c_missing, 0, NULL},
 	{"dvc_payment_counter", c_counter_payment, 0, NULL},
 	{"dvc_dossier_rate", c_rate, 0, NULL},
+	{"dvc_access_log_json", c_access_log, 0, p_officer_read},
+	{"dvc_dossier_erase_personal", c_erase, 0, NULL},
 };
 #define N_CASES (sizeof cases / sizeof cases[0])
 

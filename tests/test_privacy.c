@@ -7,9 +7,11 @@
 #include "testutil.h"
 
 #include <cjson/cJSON.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DESK "000.00.30.H24"
 #define P3 "T.000006" /* level 3, fee 30.000 */
@@ -29,9 +31,20 @@ static const dvc_actor desk = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
 static const dvc_actor specialist = {DVC_ACTOR_OFFICER, "do.chuyen.vien", NULL};
 static const dvc_actor admin = {DVC_ACTOR_OFFICER, "quan.tri", NULL};
 
+/* Every store signs its journal, so that erasure is shown to keep the
+ * signatures verifying. */
+static char keydir[64], keyfile[128], pubkey[DVC_PROOF_KEY_HEX_SIZE];
+
 static void setup(void)
 {
-	ck_ok(dvc_open(&db, ":memory:", NULL));
+	dvc_open_opts o = DVC_OPEN_OPTS_INIT;
+	char id[DVC_PROOF_KEY_ID_SIZE];
+	snprintf(keydir, sizeof keydir, "/tmp/dvc-privacy-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(keydir));
+	snprintf(keyfile, sizeof keyfile, "%s/journal.key", keydir);
+	ck_ok(dvc_proof_keygen(keyfile, pubkey, id));
+	o.journal_key_file = keyfile;
+	ck_ok(dvc_open(&db, ":memory:", &o));
 	clock_now = instant("2026-03-02T09:00:00+07:00");
 	dvc_set_clock(db, test_clock, NULL);
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/document_catalog.json"), DVC_FORMAT_AUTO, NULL));
@@ -42,7 +55,12 @@ static void setup(void)
 	ck_ok(dvc_account_register(db, "binh.tran", "mat-khau-du-dai-2", &other));
 }
 
-static void teardown(void) { dvc_close(db); }
+static void teardown(void)
+{
+	dvc_close(db);
+	unlink(keyfile);
+	rmdir(keydir);
+}
 
 typedef struct mem_src {
 	const unsigned char *p;
@@ -66,6 +84,11 @@ static int discard(void *ctx, const void *p, size_t n)
 	*(size_t *)ctx += n;
 	return 0;
 }
+
+typedef struct erased_text {
+	char p[4096];
+	size_t n;
+} erased_text;
 
 static const char pdf[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
 			  "trailer\n<< /Root 1 0 R >>\n%%EOF\n";
@@ -286,6 +309,141 @@ START_TEST(the_log_is_shown_to_the_applicant_the_officer_and_an_admin_only)
 }
 END_TEST
 
+
+/* ---- retention and erasure ---- */
+
+static int act_as(const char *code, dvc_action a, const dvc_actor *who, const char *note)
+{
+	dvc_action_req q = DVC_ACTION_INIT;
+	q.action = a;
+	q.actor = *who;
+	q.note = note;
+	return dvc_dossier_act(db, code, &q, NULL);
+}
+
+static char *view_of(const char *code)
+{
+	char *j;
+	dvc_actor owner = {DVC_ACTOR_ACCOUNT, "an.nguyen", NULL};
+	ck_ok(dvc_dossier_view_json(db, code, &owner, NULL, &j));
+	return j;
+}
+
+static void line(erased_text *b, const char *name, const char *v)
+{
+	char head[64];
+	if (v)
+		snprintf(head, sizeof head, "%s\t%zu\t", name, strlen(v));
+	else
+		snprintf(head, sizeof head, "%s\t-\t", name);
+	b->n += (size_t)snprintf(b->p + b->n, sizeof b->p - b->n, "%s%s\n", head, v ? v : "");
+}
+
+START_TEST(closed_dossiers_past_retention_are_erased_and_still_verify)
+{
+	int64_t fid, shared;
+	dvc_receipt r = dossier_with_file("an.nguyen", &fid), keep = dossier_with_file(NULL, &shared);
+	dvc_actor owner = {DVC_ACTOR_ACCOUNT, "an.nguyen", NULL};
+	dvc_tracking *t;
+	dvc_file_list *l;
+	char digest[DVC_HASH_HEX_SIZE], *before, *after, *bundle;
+	size_t got = 0;
+	erased_text want = {{0}, 0};
+	unsigned char sha[32];
+	char hex[65], fileline[128];
+	const dvc_file_info *f;
+
+	/* open: refused, nothing changed */
+	before = view_of(r.code);
+	ck_dvc(dvc_dossier_erase_personal(db, r.code, &admin, NULL), DVC_ETRANSITION);
+	after = view_of(r.code);
+	ck_assert_str_eq(before, after);
+	dvc_free(after);
+	dvc_free(before);
+
+	/* withdrawn today: inside retention */
+	ck_ok(act_as(r.code, DVC_ACT_WITHDRAW, &owner, "Không cần nữa"));
+	before = view_of(r.code);
+	ck_dvc(dvc_dossier_erase_personal(db, r.code, &admin, NULL), DVC_ERETAINED);
+	ck_assert_ptr_nonnull(strstr(dvc_error_last()->message, "kept until 2036-02-28"));
+	ck_dvc(dvc_privacy_set_retention(db, 0), DVC_ERANGE);
+	ck_dvc(dvc_privacy_set_retention(db, DVC_RETENTION_DAYS_MAX + 1), DVC_ERANGE);
+	ck_assert_int_eq(dvc_privacy_retention(db), DVC_RETENTION_DAYS_DEFAULT);
+	ck_ok(dvc_privacy_set_retention(db, 30));
+	clock_now += 29 * 86400;
+	ck_dvc(dvc_dossier_erase_personal(db, r.code, &admin, NULL), DVC_ERETAINED);
+	clock_now += 86400;
+	/* only an admin */
+	ck_dvc(dvc_dossier_erase_personal(db, r.code, &desk, NULL), DVC_EPERM);
+	ck_dvc(dvc_dossier_erase_personal(db, r.code, &owner, NULL), DVC_EPERM);
+	after = view_of(r.code);
+	ck_assert_str_eq(before, after);
+	dvc_free(after);
+	dvc_free(before);
+
+	/* the digest the library must journal, computed here from what it holds */
+	ck_ok(dvc_dossier_track(db, r.code, &owner, &t));
+	ck_ok(dvc_dossier_files(db, r.code, &owner, &l));
+	want.n = (size_t)snprintf(want.p, sizeof want.p, "dvc-erasure\t1\n");
+	line(&want, "code", r.code);
+	line(&want, "full_name", t->applicant.full_name);
+	line(&want, "citizen_id", t->applicant.citizen_id);
+	line(&want, "birth_date", t->applicant.birth_date);
+	line(&want, "address", t->applicant.address);
+	line(&want, "phone", t->applicant.phone);
+	line(&want, "email", t->applicant.email);
+	line(&want, "form_data", t->form_data);
+	f = dvc_file_list_at(l, 0);
+	snprintf(fileline, sizeof fileline, "%lld %s", (long long)f->id, f->sha256);
+	line(&want, "file", fileline);
+	line(&want, "file_name", f->name);
+	line(&want, "rating_comment", NULL);
+	ck_assert_uint_eq(dvc_file_list_count(l), 1);
+	dvc_file_list_free(l);
+	dvc_tracking_free(t);
+	crypto_hash_sha256(sha, (const unsigned char *)want.p, want.n);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", sha[i]);
+
+	ck_ok(dvc_dossier_erase_personal(db, r.code, &admin, digest));
+	ck_assert_str_eq(digest, hex);
+	ck_ok(dvc_dossier_track(db, r.code, &owner, &t));
+	ck_assert_str_eq(t->applicant.full_name, "");
+	ck_assert_str_eq(t->applicant.citizen_id, "");
+	ck_assert_ptr_null(t->applicant.phone);
+	ck_assert_ptr_null(t->form_data);
+	ck_assert_int_eq(t->state, DVC_STATE_WITHDRAWN);
+	ck_assert_int_eq(t->history[t->n_history - 1].action, DVC_ACT_ERASE);
+	ck_assert_str_eq(t->history[t->n_history - 1].payload_digest, hex);
+	ck_assert_str_eq(t->history[t->n_history - 1].actor, "officer:quan.tri");
+	dvc_tracking_free(t);
+	ck_ok(dvc_dossier_files(db, r.code, &owner, &l));
+	ck_assert_str_eq(dvc_file_list_at(l, 0)->name, DVC_ERASED_NAME);
+	dvc_file_list_free(l);
+	ck_dvc(dvc_dossier_download(db, r.code, &owner, fid, discard, &got), DVC_ENOTFOUND);
+	/* the same content in another dossier is that dossier's: kept */
+	ck_ok(dvc_dossier_download(db, keep.code, &admin, shared, discard, &got));
+	ck_assert_uint_eq(got, sizeof pdf - 1);
+	/* the journal, its signatures and the proof bundle still verify */
+	ck_ok(dvc_dossier_verify(db, NULL, NULL));
+	ck_ok(dvc_proof_export(db, r.code, &bundle));
+	{
+		dvc_proof_verify_opts o = DVC_PROOF_VERIFY_OPTS_INIT;
+		dvc_journal_report rep = DVC_JOURNAL_REPORT_INIT;
+		o.trusted_keys = pubkey;
+		o.require_signed = 1;
+		ck_ok(dvc_proof_verify(bundle, strlen(bundle), &o, &rep));
+		ck_assert_uint_eq(rep.dossiers, 1);
+		ck_assert_uint_eq(rep.signed_entries, rep.entries);
+	}
+	dvc_free(bundle);
+	/* once only */
+	ck_dvc(dvc_dossier_erase_personal(db, r.code, &admin, NULL), DVC_ETRANSITION);
+	ck_assert_int_eq(DVC_ERETAINED, -34);
+	ck_assert_str_eq(dvc_status_name(DVC_ERETAINED), "DVC_ERETAINED");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("privacy");
@@ -294,6 +452,7 @@ int main(void)
 	tcase_add_test(tc, every_officer_read_is_logged_once_before_it_is_made);
 	tcase_add_test(tc, applicants_and_anonymous_traffic_write_nothing);
 	tcase_add_test(tc, the_log_is_shown_to_the_applicant_the_officer_and_an_admin_only);
+	tcase_add_test(tc, closed_dossiers_past_retention_are_erased_and_still_verify);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

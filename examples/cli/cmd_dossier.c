@@ -535,6 +535,39 @@ static int dossier_access_log(dvc_cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* Erase a closed dossier's personal data past retention (privacy.h). */
+static int dossier_erase(dvc_cli *cli, int argc, char **argv)
+{
+	dvc_actor who = {DVC_ACTOR_OFFICER, NULL, NULL};
+	const char *days = cli_option(&argc, argv, "--retention-days");
+	char digest[DVC_HASH_HEX_SIZE];
+	int64_t n;
+	who.name = cli_option(&argc, argv, "--officer");
+	if (argc != 2 || !who.name)
+		return cli_fail("usage: dvc dossier erase CODE --officer ADMIN [--retention-days N]");
+	if (!cli_db(cli))
+		return 1;
+	if (days && (parse_int64(days, &n) || n < 1 || n > DVC_RETENTION_DAYS_MAX ||
+		     dvc_privacy_set_retention(cli->db, (int)n) != DVC_OK))
+		return cli_fail("--retention-days must be 1..%d", DVC_RETENTION_DAYS_MAX);
+	if (dvc_dossier_erase_personal(cli->db, argv[1], &who, digest) != DVC_OK)
+		return cli_fail_lib(argv[1]);
+	if (cli->json) {
+		cJSON *o = cJSON_CreateObject();
+		char *text;
+		cJSON_AddStringToObject(o, "dossier", argv[1]);
+		cJSON_AddStringToObject(o, "erased_sha256", digest);
+		text = cJSON_PrintUnformatted(o);
+		if (text)
+			puts(text);
+		cJSON_free(text);
+		cJSON_Delete(o);
+		return text ? 0 : cli_fail("out of memory");
+	}
+	printf("%s: personal data erased, SHA-256 of what was erased %s (journaled)\n", argv[1], digest);
+	return 0;
+}
+
 int cmd_dossier(dvc_cli *cli, int argc, char **argv)
 {
 	static const cli_sub subs[] = {{"submit", dossier_submit}, {"act", dossier_act},
@@ -543,7 +576,7 @@ int cmd_dossier(dvc_cli *cli, int argc, char **argv)
 		{"attach", cli_dossier_attach}, {"files", cli_dossier_files},
 		{"download", cli_dossier_download}, {"sign", cli_dossier_sign},
 		{"rate", cli_dossier_rate}, {"rating", cli_dossier_rating},
-		{"access-log", dossier_access_log}, {NULL, NULL}};
+		{"access-log", dossier_access_log}, {"erase", dossier_erase}, {NULL, NULL}};
 	return cli_subcommand(cli, argc, argv, "dossier", subs);
 }
 

@@ -77,7 +77,9 @@ static const struct command {
 				 " [--score CRITERION=N ...] [--comment T]\n"
 				 "  dossier rating CODE (--officer U | --account U | --secret S)\n"
 				 "  dossier access-log [CODE] [--officer U] [--from INSTANT] [--to INSTANT]"
-				 " [--limit N]   officers' reads of personal data"},
+				 " [--limit N]   officers' reads of personal data\n"
+				 "  dossier erase CODE --officer ADMIN [--retention-days N]"
+				 "   a closed dossier's personal data, past retention"},
 	{"payment", cmd_payment, "payment request CODE | callback QUERY-STRING | sign QUERY-STRING | review\n"
 				 "                            (gateway secret from DVC_GATEWAY_SECRET,"
 				 " name from DVC_GATEWAY)"},

@@ -24,6 +24,7 @@
  *                                            {"component":N,"file":ID[,"name","form"]}
  *   GET  /api/dossiers/CODE/files/ID         download one (the signed result too)
  *   GET  /api/dossiers/CODE/missing          required components still without a file
+ *   GET  /api/dossiers/CODE/proof            its proof bundle (proof.h), to verify offline
  *   POST /api/dossiers/CODE/sign             the signing leader signs the attached result
  *   GET  /api/account                        the signed-in account's profile (fills the form)
  *   GET  /api/account/files[/ID]             the signed-in account's data store, a file of it
@@ -708,7 +709,7 @@ static enum MHD_Result h_files(httpd_req *r)
 	int rc;
 	if (req_actor(r, NULL, &who))
 		return r->result;
-	if (!db || dvc_dossier_files(db, r->seg[2], &who, &l) != DVC_OK)
+	if (!db || dvc_dossier_files_from(db, r->seg[2], &who, &r->from, &l) != DVC_OK)
 		return reply_lib(r);
 	rc = dvc_file_list_json(l, &j);
 	dvc_file_list_free(l);
@@ -736,7 +737,7 @@ static enum MHD_Result h_download(httpd_req *r)
 		return bad_request(r, DVC_EINVAL, "a file is named by its id (GET .../files)", NULL);
 	if (req_actor(r, NULL, &who))
 		return r->result;
-	if (!db || dvc_dossier_files(db, r->seg[2], &who, &l) != DVC_OK)
+	if (!db || dvc_dossier_files_from(db, r->seg[2], &who, &r->from, &l) != DVC_OK)
 		return reply_lib(r);
 	for (size_t i = 0; i < dvc_file_list_count(l) && !f; i++)
 		if (dvc_file_list_at(l, i)->id == id)
@@ -957,7 +958,7 @@ static enum MHD_Result h_rating(httpd_req *r)
 	int rc;
 	if (req_actor(r, NULL, &who))
 		return r->result;
-	if (!db || dvc_dossier_rating_get(db, r->seg[2], &who, &x) != DVC_OK)
+	if (!db || dvc_dossier_rating_get_from(db, r->seg[2], &who, &r->from, &x) != DVC_OK)
 		return reply_lib(r);
 	rc = dvc_rating_json(x, &j);
 	dvc_rating_free(x);
@@ -1005,7 +1006,7 @@ static enum MHD_Result h_rate(httpd_req *r)
 		return r->result;
 	}
 	if (!db || dvc_dossier_rate(db, r->seg[2], &q) != DVC_OK ||
-	    dvc_dossier_rating_get(db, r->seg[2], &q.actor, &x) != DVC_OK) {
+	    dvc_dossier_rating_get_from(db, r->seg[2], &q.actor, &r->from, &x) != DVC_OK) {
 		cJSON_Delete(j);
 		return reply_lib(r);
 	}
@@ -1074,6 +1075,24 @@ static enum MHD_Result h_act(httpd_req *r)
 out_replied:
 	cJSON_Delete(j);
 	return r->result;
+}
+
+/* The dossier's proof bundle (proof.h), for whoever may track it: the
+ * applicant (secret or account) or an officer. The library writes it; the
+ * citizen or an inspector checks it offline (dvc proof verify FILE). */
+static enum MHD_Result h_proof(httpd_req *r)
+{
+	dvc_db *db = httpd_db(r);
+	char *bundle, disp[DVC_CODE_MAX + 64];
+	if (!db)
+		return reply_lib(r);
+	if (authorize(r, db, r->seg[2], NULL))
+		return r->result;
+	if (dvc_proof_export(db, r->seg[2], &bundle) != DVC_OK)
+		return reply_lib(r);
+	/* a code the library accepted: no quote or control character in it */
+	snprintf(disp, sizeof disp, "attachment; filename=\"%s-proof.json\"", r->seg[2]);
+	return reply_bytes(r, 200, "application/json", bundle, strlen(bundle), dvc_free, disp);
 }
 
 #ifdef HTTPD_HAVE_SLIP
@@ -1277,6 +1296,7 @@ static const httpd_route routes[] = {
 	{"GET", "/api/dossiers/*/files/*", h_download, 0},
 	{"POST", "/api/dossiers/*/reuse", h_reuse, ROUTE_JSON | ROUTE_CSRF},
 	{"GET", "/api/dossiers/*/missing", h_missing, 0},
+	{"GET", "/api/dossiers/*/proof", h_proof, 0},
 	{"POST", "/api/dossiers/*/sign", h_sign, ROUTE_CSRF},
 	{"GET", "/api/account", h_account, 0},
 	{"GET", "/api/account/files", h_account_files, 0},

@@ -114,7 +114,7 @@ enum MHD_Result reply_file(httpd_req *r, const dvc_file_info *f, const char *cod
 
 	if (fd < 0)
 		return reply_error(r, 500, DVC_EIO, "cannot make a temporary file", NULL);
-	rc = code ? dvc_dossier_download(httpd_db(r), code, who, f->id, spool_sink, &fd)
+	rc = code ? dvc_dossier_download_from(httpd_db(r), code, who, &r->from, f->id, spool_sink, &fd)
 		  : dvc_account_download(httpd_db(r), username, f->id, spool_sink, &fd);
 	if (rc != DVC_OK) {
 		close(fd);

@@ -57,7 +57,8 @@ typedef enum dvc_status {
 	DVC_EMEDIATYPE = -30, /**< a file's detected media type is not accepted */
 	DVC_EINCOMPLETE = -31,/**< required dossier components are missing */
 	DVC_ETRUNCATED = -32, /**< an upload (or a journal) ended before its declared size */
-	DVC_EMISMATCH = -33   /**< verified claims contradict stored data (path lists the fields) */
+	DVC_EMISMATCH = -33,  /**< verified claims contradict stored data (path lists the fields) */
+	DVC_ERETAINED = -34   /**< personal data still inside its retention period (privacy.h) */
 } dvc_status;
 
 /** Details of the last failure on the calling thread. */

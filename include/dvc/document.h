@@ -140,6 +140,10 @@ typedef struct dvc_file_list dvc_file_list;
  */
 DVC_API int dvc_dossier_files(dvc_db *db, const char *code, const dvc_actor *who,
 			      dvc_file_list **out);
+/** dvc_dossier_files() with the caller's client key for the tracking-secret
+ * throttle (NULL: the unknown client), as dvc_dossier_track_from() takes it. */
+DVC_API int dvc_dossier_files_from(dvc_db *db, const char *code, const dvc_actor *who,
+				   const dvc_caller *from, dvc_file_list **out);
 DVC_API size_t dvc_file_list_count(const dvc_file_list *l);
 /** Borrowed from the list. */
 DVC_API const dvc_file_info *dvc_file_list_at(const dvc_file_list *l, size_t i);
@@ -155,6 +159,11 @@ DVC_API void dvc_file_list_free(dvc_file_list *l);
  */
 DVC_API int dvc_dossier_download(dvc_db *db, const char *code, const dvc_actor *who,
 				 int64_t file_id, dvc_file_write_fn write, void *ctx);
+/** dvc_dossier_download() with the caller's client key for the
+ * tracking-secret throttle (NULL: the unknown client). */
+DVC_API int dvc_dossier_download_from(dvc_db *db, const char *code, const dvc_actor *who,
+				      const dvc_caller *from, int64_t file_id,
+				      dvc_file_write_fn write, void *ctx);
 
 /** What a dossier still lacks for receipt. Freed with dvc_missing_free(). */
 typedef struct dvc_missing {

@@ -66,9 +66,11 @@ typedef enum dvc_action {
 	DVC_ACT_REFUND = 16,            /**< journal only: a refund recorded */
 	DVC_ACT_ATTACH = 17,            /**< journal only: a file added, replaced or supplied (document.h) */
 	DVC_ACT_SIGN = 18,              /**< journal only: the result signed (sign.h) */
-	DVC_ACT_RATE = 19               /**< journal only: the applicant rated the service */
+	DVC_ACT_RATE = 19,              /**< journal only: the applicant rated the service */
+	DVC_ACT_ERASE = 20              /**< journal only: the applicant's personal data erased
+	                                     after its retention period (privacy.h) */
 } dvc_action;
-#define DVC_ACTION_COUNT 20
+#define DVC_ACTION_COUNT 21
 
 typedef enum dvc_role {
 	DVC_ROLE_APPLICANT = 0,      /**< the dossier's own applicant (account or code + secret) */
@@ -114,7 +116,7 @@ DVC_API const dvc_transition *dvc_lifecycle_table(size_t *n);
 /** Final states accept no action. */
 DVC_API int dvc_state_is_final(dvc_state s);
 
-/** Journal-only actions (pay, refund, attach, sign, rate): recorded by their
+/** Journal-only actions (pay, refund, attach, sign, rate, erase): recorded by their
  * own modules, never applied through dvc_dossier_act(). */
 DVC_API int dvc_action_is_record(dvc_action a);
 

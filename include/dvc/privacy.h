@@ -79,6 +79,63 @@ typedef struct dvc_access_query {
 DVC_API int dvc_access_log_json(dvc_db *db, const dvc_access_query *q, const dvc_actor *who,
 				const dvc_caller *from, char **out);
 
+/*
+ * Retention and erasure. How long a one-stop dossier's documents must be
+ * kept was not confirmed from the archival rules (docs/privacy.md says what
+ * was searched): the period is the deployment's to set, by its archive's
+ * retention schedule, with a default of DVC_RETENTION_DAYS_DEFAULT days
+ * (10 years, the "long-term" class of the archival schedules, chosen as a
+ * cautious default, not read from a rule for these dossiers).
+ */
+#define DVC_RETENTION_DAYS_DEFAULT 3650
+#define DVC_RETENTION_DAYS_MAX 36500
+/** What an erased file is called in file lists. */
+#define DVC_ERASED_NAME "(đã xóa)"
+
+/**
+ * Keep personal data `days` days after a dossier closes, on this handle.
+ * @return DVC_OK; DVC_ERANGE outside 1..DVC_RETENTION_DAYS_MAX (unchanged);
+ *   DVC_EINVAL.
+ */
+DVC_API int dvc_privacy_set_retention(dvc_db *db, int days);
+/** The handle's retention period in days (the default until set). */
+DVC_API int dvc_privacy_retention(const dvc_db *db);
+
+/**
+ * Erase the applicant's personal data of a closed dossier past retention
+ * (returned, rejected, withdrawn or cancelled, finished at least the
+ * retention period ago), by an officer of role admin, in one transaction:
+ * the applicant's name, citizen ID, birth date and address become empty,
+ * phone, e-mail and form data NULL; its files are renamed DVC_ERASED_NAME
+ * and their content deleted (unless another dossier or an account's own
+ * data store holds the same content); its notifications' recipients and
+ * texts are emptied and its rating's comment dropped. The state, dates,
+ * fees, route, file sizes and digests stay, for reports and the journal.
+ *
+ * A journal entry (action "erase", journal-only, signed like any other)
+ * records the SHA-256 of what was erased, so that the journal, `dvc
+ * dossier verify` and proof bundles still verify, and whoever kept a copy
+ * can show it was this. The digest is over this text, UTF-8: the line
+ * "dvc-erasure" TAB "1" LF, then one line per field, NAME TAB LENGTH TAB
+ * VALUE LF, with LENGTH the value's length in bytes in decimal, or "-" and
+ * an empty value for a field that had none, in this order: code,
+ * full_name, citizen_id, birth_date, address, phone, email, form_data;
+ * then for each file (current and replaced, oldest first) "file" with the
+ * value "ID SHA256" (its id in decimal, a space, the hex SHA-256 of its
+ * content) and "file_name" with its name; then rating_comment.
+ *
+ * Journal notes written by officers along the way are not erased (they are
+ * signed parts of the record; see docs/privacy.md), nor the access log.
+ *
+ * @param digest  optional, receives the hex SHA-256 journaled
+ * @return DVC_OK; DVC_ETRANSITION (the dossier is open, or already
+ *   erased); DVC_ERETAINED (closed but inside retention: the message says
+ *   until when); DVC_EPERM (not an officer of role admin); DVC_ENOTFOUND;
+ *   DVC_EINVAL; DVC_ENOMEM; DVC_EIO; DVC_EBUSY. Nothing changes on error.
+ */
+DVC_API int dvc_dossier_erase_personal(dvc_db *db, const char *code, const dvc_actor *who,
+				       char digest[DVC_HASH_HEX_SIZE]);
+
 #ifdef __cplusplus
 }
 #endif

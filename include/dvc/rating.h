@@ -90,6 +90,10 @@ typedef struct dvc_rating {
  */
 DVC_API int dvc_dossier_rating_get(dvc_db *db, const char *code, const dvc_actor *who,
 				   dvc_rating **out);
+/** dvc_dossier_rating_get() with the caller's client key for the
+ * tracking-secret throttle (NULL: the unknown client), as tracking takes it. */
+DVC_API int dvc_dossier_rating_get_from(dvc_db *db, const char *code, const dvc_actor *who,
+					const dvc_caller *from, dvc_rating **out);
 DVC_API void dvc_rating_free(dvc_rating *r);
 
 #ifdef __cplusplus

@@ -190,6 +190,7 @@ _ERROR_TABLE = [  # class, status, extra Python base, what it means
     ("Incomplete", "DVC_EINCOMPLETE", (), "required dossier components are missing"),
     ("Truncated", "DVC_ETRUNCATED", (), "an upload (or a journal) ended before its declared size"),
     ("Mismatch", "DVC_EMISMATCH", (), "verified claims contradict stored data (.path lists the fields)"),
+    ("Retained", "DVC_ERETAINED", (), "personal data still inside its retention period"),
 ]
 _ERRORS: Dict[int, type] = {}
 for _cls, _status, _bases, _doc in _ERROR_TABLE:
@@ -1155,6 +1156,31 @@ class Store:
         if officer is not None or account is not None or secret is not None:
             who = self._who(officer, account, secret, keep)
         return self._view(lib.dvc_access_log_json, q, who, _caller(client, keep))
+
+    def set_retention(self, days: int) -> None:
+        """Keep personal data `days` days after a dossier closes (1..36500;
+        the default, 3650, is a cautious choice: see docs/privacy.md)."""
+        d = operator.index(days)
+        if not 1 <= d <= lib.DVC_RETENTION_DAYS_MAX:
+            raise OutOfRange(f"retention {d} days is out of range")
+        self._status(lib.dvc_privacy_set_retention, d)
+
+    @property
+    def retention(self) -> int:
+        """The retention period in days (dvc_privacy_retention)."""
+        return int(self._call(lib.dvc_privacy_retention))
+
+    def erase_personal(self, code: str, *, officer: str) -> str:
+        """Erase a closed dossier's personal data past retention, as an
+        officer of role admin (dvc_dossier_erase_personal); returns the hex
+        SHA-256 of what was erased, which the journal holds. Raises
+        dvc.Transition (open, or already erased), dvc.Retained (inside
+        retention), dvc.Permission."""
+        keep: list = []
+        who = self._who(officer, None, None, keep)
+        digest = ffi.new("char[]", lib.DVC_HASH_HEX_SIZE)
+        self._status(lib.dvc_dossier_erase_personal, _s(code, "code"), who, digest)
+        return ffi.string(digest).decode()
 
     # ---- views (the library's JSON, as every front end shows it) ----
 

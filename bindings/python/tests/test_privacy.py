@@ -47,3 +47,26 @@ def test_officer_reads_are_logged_and_the_applicants_are_not(db):
     with pytest.raises(dvc.NotFound):
         db.access_log(by="khong.co")
     assert len(db.access_log(code)["entries"]) == 3  # listing is not logged
+
+
+def test_erasure_refused_while_open_and_inside_retention_then_verifies(db):
+    code, secret = db.submit(P3, applicant=CITIZEN)
+    with pytest.raises(dvc.Transition):
+        db.erase_personal(code, officer="quan.tri")
+    db.act(code, "withdraw", secret=secret, note="Không cần nữa")
+    assert db.retention == 3650
+    with pytest.raises(dvc.Retained):
+        db.erase_personal(code, officer="quan.tri")
+    with pytest.raises(dvc.OutOfRange):
+        db.set_retention(0)
+    db.set_retention(1)
+    db.set_time("2026-03-03T09:00:00+07:00")
+    with pytest.raises(dvc.Permission):
+        db.erase_personal(code, officer="le.tiep.nhan")
+    digest = db.erase_personal(code, officer="quan.tri")
+    assert len(digest) == 64
+    t = db.track(code, secret=secret)
+    assert t["applicant"]["full_name"] == "" and t["history"][-1]["payload_digest"] == digest
+    db.journal_verify(code)
+    with pytest.raises(dvc.Transition):
+        db.erase_personal(code, officer="quan.tri")
