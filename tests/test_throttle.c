@@ -158,6 +158,10 @@ START_TEST(hostile_tracking_leaves_the_store_bounded)
 	/* one client: locked after DVC_TRACK_CLIENT_MAX_FAILURES, across codes */
 	ck_assert_int_eq(throttled, 5000 - DVC_TRACK_CLIENT_MAX_FAILURES);
 	after = store_bytes();
+	/* the figure issue 16's "Done when" asks for, printed as a JSON line */
+	printf("{\"case\": \"hostile-trackings-one-address\", \"requests\": 10000, "
+	       "\"store_growth_bytes\": %lld, \"throttle_rows\": %lld}\n", (long long)(after - before),
+	       throttle_rows());
 	ck_assert_msg(after - before < 1024 * 1024, "store grew by %lld bytes", after - before);
 	ck_assert_int_le(throttle_rows(), 2 * DVC_TRACK_CLIENT_MAX_FAILURES);
 
@@ -169,6 +173,9 @@ START_TEST(hostile_tracking_leaves_the_store_bounded)
 		ck_dvc(track_from(code, WRONG, client), DVC_EAUTH);
 	}
 	after = store_bytes();
+	printf("{\"case\": \"hostile-trackings-10000-addresses\", \"requests\": 10000, "
+	       "\"store_growth_bytes\": %lld, \"throttle_rows\": %lld}\n", (long long)(after - before),
+	       throttle_rows());
 	ck_assert_msg(after - before < 1024 * 1024, "store grew by %lld bytes", after - before);
 	ck_assert_int_le(throttle_rows(), 12000);
 	free(huge);
@@ -287,6 +294,8 @@ START_TEST(parallel_wrong_passwords_are_checked_at_most_the_limit)
 	dvc_close(db);
 	db = NULL;
 	parallel_logins(40, "sai-mat-khau", "198.51.100.7", &auth, &throttled);
+	printf("{\"case\": \"parallel-wrong-passwords\", \"processes\": 40, \"checked\": %d, "
+	       "\"throttled\": %d}\n", auth, throttled);
 	ck_assert_msg(auth >= 1 && auth <= DVC_LOGIN_MAX_FAILURES, "%d of 40 checked", auth);
 	ck_assert_int_eq(auth + throttled, 40);
 	/* the guesser is locked, the owner elsewhere is not */
