@@ -65,10 +65,18 @@ static void setup(void)
 	dossier_store_init(db, test_clock);
 }
 
+/* Close the shared handle and forget it, so that a test failing before it
+ * reopens one leaves teardown nothing to close twice. */
+static void close_db(void)
+{
+	dvc_close(db);
+	db = NULL;
+}
+
 static void teardown(void)
 {
 	char cmd[200];
-	dvc_close(db);
+	close_db();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	ck_assert_int_eq(system(cmd), 0);
 }
@@ -284,14 +292,14 @@ START_TEST(another_key_is_not_trusted)
 {
 	dvc_receipt r = paid_dossier();
 	dvc_journal_report rep = DVC_JOURNAL_REPORT_INIT;
-	dvc_close(db);
+	close_db();
 	db = open_with(key2, NULL, 0); /* the attacker's key */
 	ck_ok(act(r.code, DVC_ACT_FORWARD));
 	ck_dvc(dvc_journal_verify(db, r.code, &rep), DVC_ESIGNATURE);
 	assert_message(id1); /* entry 1 is by key 1, which this handle does not trust */
 	assert_message("not a trusted journal key");
 	/* with both keys trusted (a rotation), everything verifies */
-	dvc_close(db);
+	close_db();
 	{
 		char t[300];
 		snprintf(t, sizeof t, "# journal keys of the portal\n%s  2026 key\n\n%s\n", pub1, pub2);
@@ -312,7 +320,7 @@ START_TEST(rotated_key_keeps_old_entries_verifiable)
 	/* rotate: key 2 signs from now on, key 1 stays trusted for what it signed */
 	snprintf(t, sizeof t, "%s old\n", pub1);
 	write_file(trust, t);
-	dvc_close(db);
+	close_db();
 	db = open_with(key2, trust, 0);
 	b = submit_as_citizen(db, P4, NULL);
 	ck_ok(act(a.code, DVC_ACT_FORWARD)); /* a's journal: key 1 then key 2 */
@@ -322,7 +330,7 @@ START_TEST(rotated_key_keeps_old_entries_verifiable)
 	ck_assert_uint_eq(rep.n_keys, 2);
 	(void)b;
 	/* without key 1 in the trust list its entries are refused */
-	dvc_close(db);
+	close_db();
 	db = open_with(key2, NULL, 0);
 	ck_dvc(dvc_journal_verify(db, a.code, NULL), DVC_ESIGNATURE);
 	ck_ok(dvc_journal_verify(db, b.code, NULL));
@@ -368,7 +376,7 @@ START_TEST(missing_and_bad_keys)
 	assert_message("required");
 	ck_dvc(dvc_proof_keygen(key1, NULL, NULL), DVC_EEXISTS);
 	/* no key: the store works, entries are unsigned and reported as such */
-	dvc_close(db);
+	close_db();
 	db = open_with(NULL, NULL, 0);
 	r = submit_as_citizen(db, P4, NULL);
 	ck_ok(dvc_journal_verify(db, r.code, &rep));
@@ -376,7 +384,7 @@ START_TEST(missing_and_bad_keys)
 	ck_assert_uint_eq(rep.uncheckpointed, 1);
 	ck_assert_int_eq(rep.anchored, 0);
 	/* the same store under a deployment that requires signing */
-	dvc_close(db);
+	close_db();
 	db = open_with(key1, NULL, DVC_OPEN_REQUIRE_SIGNED);
 	ck_dvc(dvc_journal_verify(db, r.code, NULL), DVC_ESIGNATURE);
 	assert_message("no signed checkpoint");
@@ -396,8 +404,7 @@ START_TEST(legacy_entries_after_migration)
 	dvc_receipt r = paid_dossier();
 	dvc_journal_report rep = DVC_JOURNAL_REPORT_INIT;
 	char sql[512];
-	dvc_close(db);
-	db = NULL;
+	close_db();
 	/* make it what schema 9 wrote: format 1 hashes, no checkpoint */
 	rehash(r.code, 1);
 	db = open_with(key1, NULL, 0);
@@ -433,7 +440,7 @@ START_TEST(sealing_a_migrated_store)
 	dvc_journal_report rep = DVC_JOURNAL_REPORT_INIT;
 	size_t n = 99;
 	char sql[400];
-	dvc_close(db);
+	close_db();
 	rehash(r.code, 1); /* schema 9: all legacy, no checkpoint */
 	db = open_with(key1, NULL, DVC_OPEN_REQUIRE_SIGNED);
 	ck_dvc(dvc_journal_verify(db, r.code, NULL), DVC_ESIGNATURE);
@@ -455,7 +462,7 @@ START_TEST(sealing_a_migrated_store)
 	raw_exec("DELETE FROM journal_checkpoint; UPDATE journal SET note = 'sửa' WHERE seq = 1");
 	ck_dvc(dvc_journal_seal(db, NULL, &n), DVC_ECORRUPT);
 	ck_assert_uint_eq(n, 0);
-	dvc_close(db);
+	close_db();
 	db = open_with(NULL, NULL, DVC_OPEN_READONLY);
 	ck_dvc(dvc_journal_verify(db, r.code, NULL), DVC_ECORRUPT);
 	ck_dvc(dvc_journal_seal(db, NULL, NULL), DVC_EINVAL);
