@@ -567,6 +567,59 @@ def run(port, db, files, tmp):
     st, doc, _, _ = a.post("/api/dossiers", {"procedure": "2.000748"})
     error_is(st, doc, 403, "DVC_EPERM", "the old cookie after logout")
 
+    # ---- registering bots (issue 16) ----
+    # Each registration hashes (Argon2id, 64 MiB): at most one at a time, a
+    # second refused at once (503 DVC_EBUSY, Retry-After: 1) without counting
+    # against its address, so bots from a few addresses cannot take every
+    # worker while the server stays up for everyone else.
+    import threading
+    bots = [Client(port, f"127.0.4.{i + 1}") for i in range(8)]
+    for b in bots:
+        b.session()
+    answers = [None] * len(bots)
+
+    def register(i, user):
+        st, doc, r, _ = bots[i].post("/api/accounts", {"username": user, "password": "bot-password-123",
+                                                       "profile": APPLICANT})
+        answers[i] = (st, doc, r.getheader("Retry-After"))
+
+    threads = [threading.Thread(target=register, args=(i, f"bot{i}.a")) for i in range(len(bots))]
+    for th in threads:
+        th.start()
+    st, doc, _, _ = t.get("/api/health")
+    check(st == 200, f"health while bots register: {st}")
+    for th in threads:
+        th.join()
+    busy = [i for i, (st, _, _) in enumerate(answers) if st == 503]
+    check(all(st in (201, 503) for st, _, _ in answers), f"8 parallel registrations: {answers}")
+    check(len(busy) >= 1 and len(answers) - len(busy) >= 1,
+          f"of 8 parallel registrations one hashes, the others are busy: {answers}")
+    for i in busy:
+        error_is(answers[i][0], answers[i][1], 503, "DVC_EBUSY", "registration while another hashes")
+        check(answers[i][2] == "1", f"busy registration: Retry-After {answers[i][2]}")
+        st, doc, _, _ = bots[i].post("/api/accounts", {"username": f"bot{i}.a", "password": "bot-password-123",
+                                                       "profile": APPLICANT})
+        check(st == 201, f"a busy registration retried alone registers (nothing was counted): {st} {doc}")
+    # the library's limit per address (10 an hour), then the server refuses
+    # that address before it takes the slot, with the time to wait
+    one = Client(port, "127.0.5.1")
+    one.session()
+    sts = [one.post("/api/accounts", {"username": f"one.u{i}", "password": "bot-password-123",
+                                      "profile": APPLICANT})[0] for i in range(10)]
+    check(sts == [201] * 10, f"10 registrations from one address: {sts}")
+    st, doc, _, _ = one.post("/api/accounts", {"username": "one.u10", "password": "bot-password-123",
+                                               "profile": APPLICANT})
+    error_is(st, doc, 429, "DVC_ETHROTTLED", "the 11th registration from one address (library)")
+    st, doc, r, _ = one.post("/api/accounts", {"username": "one.u11", "password": "bot-password-123",
+                                               "profile": APPLICANT})
+    error_is(st, doc, 429, "DVC_ETHROTTLED", "the 12th registration from one address (server)")
+    check(0 < int(r.getheader("Retry-After") or 0) <= 60, f"Retry-After {r.getheader('Retry-After')}")
+    other = Client(port, "127.0.5.2")
+    other.session()
+    st, doc, _, _ = other.post("/api/accounts", {"username": "other.u0", "password": "bot-password-123",
+                                                 "profile": APPLICANT})
+    check(st == 201, f"another address registers meanwhile: {st} {doc}")
+
     # ---- throttling of tracking secrets (library rule, 429) ----
     st, doc, _, _ = anon.post("/api/dossiers", dict(good, attachments=[]))
     tcode = doc["code"]

@@ -278,6 +278,8 @@ static enum MHD_Result h_register(httpd_req *r)
 	const char *user, *pass;
 	enum MHD_Result res;
 	cJSON *o;
+	int64_t wait;
+	int rc;
 
 	if (!j)
 		return r->result;
@@ -292,7 +294,26 @@ static enum MHD_Result h_register(httpd_req *r)
 		cJSON_Delete(j);
 		return r->result;
 	}
-	if (!(db = httpd_db(r)) || dvc_account_register_from(db, user, pass, &a, &r->from) != DVC_OK) {
+	if ((wait = guard_register_wait(r->srv->guard, r->client)) > 0) {
+		cJSON_Delete(j);
+		snprintf(r->retry_after, sizeof r->retry_after, "%lld", (long long)wait);
+		r->extra_name = "Retry-After";
+		r->extra_value = r->retry_after;
+		return reply_error(r, 429, DVC_ETHROTTLED, "too many registrations from this address; "
+				   "try again later", NULL);
+	}
+	if (!register_slot_take(r->srv)) {
+		cJSON_Delete(j);
+		r->extra_name = "Retry-After";
+		r->extra_value = "1";
+		return reply_error(r, 503, DVC_EBUSY, "the server is busy registering other accounts: "
+				   "retry in a second", NULL);
+	}
+	rc = (db = httpd_db(r)) ? dvc_account_register_from(db, user, pass, &a, &r->from) : DVC_ERROR;
+	register_slot_give(r->srv);
+	if (rc != DVC_OK) {
+		if (rc == DVC_ETHROTTLED)
+			guard_register_refused(r->srv->guard, r->client);
 		cJSON_Delete(j);
 		return reply_lib(r);
 	}

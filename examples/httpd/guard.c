@@ -129,3 +129,44 @@ void guard_success(httpd_guard *g, const char *client, const char *user)
 	}
 	pthread_mutex_unlock(&g->lock);
 }
+
+/* ---- registrations (httpd.h) ---- */
+
+int64_t guard_register_wait(httpd_guard *g, const char *client)
+{
+	unsigned char key[16];
+	int64_t now = (int64_t)time(NULL), wait = 0;
+	make_key(key, 'r', client, "");
+	pthread_mutex_lock(&g->lock);
+	for (size_t i = 0; i < HTTPD_GUARD_SLOTS; i++)
+		if (g->v[i].used && memcmp(g->v[i].key, key, 16) == 0) {
+			if (g->v[i].locked_until > now)
+				wait = g->v[i].locked_until - now;
+			break;
+		}
+	pthread_mutex_unlock(&g->lock);
+	return wait;
+}
+
+void guard_register_refused(httpd_guard *g, const char *client)
+{
+	unsigned char key[16];
+	int64_t now = (int64_t)time(NULL);
+	make_key(key, 'r', client, "");
+	pthread_mutex_lock(&g->lock);
+	lookup(g, key, now)->locked_until = now + HTTPD_REGISTER_REFUSED_SECONDS;
+	pthread_mutex_unlock(&g->lock);
+}
+
+int register_slot_take(httpd *srv)
+{
+	if (atomic_fetch_add(&srv->registering, 1) < srv->register_slots)
+		return 1;
+	atomic_fetch_sub(&srv->registering, 1);
+	return 0;
+}
+
+void register_slot_give(httpd *srv)
+{
+	atomic_fetch_sub(&srv->registering, 1);
+}

@@ -29,6 +29,7 @@
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -101,6 +102,10 @@ int64_t guard_reserve(httpd_guard *g, const char *client, const char *user);
 /* The attempt succeeded: forget the client's failures for this username
  * and give back its count overall. */
 void guard_success(httpd_guard *g, const char *client, const char *user);
+/* Seconds the client must wait before registering again (0: may try), and
+ * the library's registration limit refused it. */
+int64_t guard_register_wait(httpd_guard *g, const char *client);
+void guard_register_refused(httpd_guard *g, const char *client);
 
 /* The client's address as the library's throttle key (dvc_caller): an IPv4
  * address, or the /64 prefix of an IPv6 one (one subscriber holds a whole
@@ -109,6 +114,19 @@ void guard_success(httpd_guard *g, const char *client, const char *user);
 void httpd_client_key(struct MHD_Connection *conn, char out[HTTPD_CLIENT_MAX]);
 
 /* ---- the server ---- */
+
+/* Account registration costs an Argon2id hash (64 MiB, about 0.1 s of a
+ * core). Bots registering from a few addresses each stay within the
+ * library's per-address limit yet, all at once, took every worker thread
+ * and both cores (issue 16: /api/health from 0.6 ms to about 1 s). At most
+ * `register_slots` registrations hash at once; one past that is refused at
+ * once (503, DVC_EBUSY, Retry-After: 1) without counting against its
+ * address, so nobody is locked out and the other workers stay free. An
+ * address the library's limit refused is answered 429 for
+ * HTTPD_REGISTER_REFUSED_SECONDS before it takes a slot, so that its bots
+ * cannot keep the slot busy for others. */
+#define HTTPD_REGISTER_SLOTS_DEFAULT 1
+#define HTTPD_REGISTER_REFUSED_SECONDS 60
 
 typedef struct httpd_officer_token {
 	char *username, *token;
@@ -126,6 +144,8 @@ typedef struct httpd {
 	dvc_time clock_shift;
 	httpd_sessions *sessions;
 	httpd_guard *guard;            /* desk-token sign-in throttle */
+	atomic_int registering;        /* registrations hashing now */
+	int register_slots;            /* --register-slots */
 	httpd_officer_token *officers; /* --officer-tokens FILE */
 	size_t n_officers;
 	/* every per-thread store handle, closed at shutdown */
@@ -134,6 +154,10 @@ typedef struct httpd {
 	size_t n_dbs, cap_dbs;
 	pthread_mutex_t log_lock;
 } httpd;
+
+/* A registration may hash now (1, give it back after) or not (0). */
+int register_slot_take(httpd *srv);
+void register_slot_give(httpd *srv);
 
 /* One request. Created by the URI log callback, freed when it completes. */
 typedef struct httpd_req {

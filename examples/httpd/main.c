@@ -34,6 +34,7 @@ static int usage(FILE *f)
 	      "                 [--files-dir DIR] [--officer-tokens FILE] [--session-ttl SECONDS]\n"
 	      "                 [--secure-cookies] [--port-file FILE] [--clock-start INSTANT]\n"
 	      "                 [--per-ip-connections N]   (default 32; idle ones close after 30 s)\n"
+	      "                 [--register-slots N]       (registrations hashing at once; default 1)\n"
 	      "                 [--max-upload BYTES]       (one uploaded file; default 20 MiB)\n"
 	      "                 [--sign-key FILE --sign-cert FILE] (PEM; password in DVC_SIGN_KEY_PASSWORD)\n"
 	      "  --files-dir: where uploads and downloads are spooled (default DB.files).\n"
@@ -98,7 +99,7 @@ int main(int argc, char **argv)
 {
 	httpd srv;
 	const char *listen_addr = "127.0.0.1", *port_file = NULL, *tokens = NULL;
-	long port = 8080, threads = 4, ttl = 1800, per_ip = 32;
+	long port = 8080, threads = 4, ttl = 1800, per_ip = 32, register_slots = HTTPD_REGISTER_SLOTS_DEFAULT;
 	long long max_upload = HTTPD_MAX_UPLOAD_DEFAULT;
 	char files_dir[4096] = "";
 	struct sockaddr_in sa;
@@ -129,6 +130,8 @@ int main(int argc, char **argv)
 		else if (strcmp(a, "--threads") == 0 && (threads = num_arg(v, 1, 64)) > 0)
 			;
 		else if (strcmp(a, "--per-ip-connections") == 0 && (per_ip = num_arg(v, 1, 512)) > 0)
+			;
+		else if (strcmp(a, "--register-slots") == 0 && (register_slots = num_arg(v, 1, 64)) > 0)
 			;
 		else if (strcmp(a, "--session-ttl") == 0 && (ttl = num_arg(v, 1, 86400 * 30)) > 0)
 			;
@@ -200,6 +203,8 @@ int main(int argc, char **argv)
 		dvc_close(db);
 		return fail("out of memory", NULL);
 	}
+	atomic_init(&srv.registering, 0);
+	srv.register_slots = (int)register_slots;
 	pthread_mutex_init(&srv.db_lock, NULL);
 	pthread_mutex_init(&srv.log_lock, NULL);
 
