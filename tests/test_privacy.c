@@ -44,7 +44,7 @@ static void setup(void)
 	snprintf(keyfile, sizeof keyfile, "%s/journal.key", keydir);
 	ck_ok(dvc_proof_keygen(keyfile, pubkey, id));
 	o.journal_key_file = keyfile;
-	ck_ok(dvc_open(&db, ":memory:", &o));
+	ck_ok(dvc_open(&db, fresh_store(), &o)); /* PostgreSQL with DVC_TEST_DB_URI */
 	clock_now = instant("2026-03-02T09:00:00+07:00");
 	dvc_set_clock(db, test_clock, NULL);
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/document_catalog.json"), DVC_FORMAT_AUTO, NULL));
