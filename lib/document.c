@@ -551,6 +551,24 @@ const dvc_file_info *dvc_file_list_at(const dvc_file_list *l, size_t i)
 	return l && i < l->n ? &l->items[i] : NULL;
 }
 
+const dvc_file_info *dvc_file_list_find(const dvc_file_list *l, int64_t id)
+{
+	for (size_t i = 0; l && i < l->n; i++)
+		if (l->items[i].id == id)
+			return &l->items[i];
+	return NULL;
+}
+
+int64_t dvc_mem_read(void *ctx, void *buf, size_t cap)
+{
+	dvc_mem_reader *m = ctx;
+	size_t k = m->size - m->offset < cap ? m->size - m->offset : cap;
+	if (k) /* empty content may have no buffer at all: memcpy from NULL is undefined */
+		memcpy(buf, (const unsigned char *)m->data + m->offset, k);
+	m->offset += k;
+	return (int64_t)k;
+}
+
 void dvc_file_list_free(dvc_file_list *l)
 {
 	if (!l)

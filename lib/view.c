@@ -8,6 +8,7 @@
 #include "catalog_internal.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Attach `item` to `parent` (under `key` for an object, appended to an
@@ -66,6 +67,18 @@ static int finish(cJSON *root, unsigned long failures, char **out)
 			return dvc__err(DVC_EINVAL, NULL, "%s needs its record and an out pointer", \
 					__func__);                                           \
 		*(out) = NULL;                                                               \
+	} while (0)
+
+/* The body of a list view: an array of the list's rows, each as `tree`. */
+#define LIST_VIEW(out, l, count, at, tree)                                                   \
+	do {                                                                                 \
+		unsigned long failures_ = dvc__alloc_failures();                             \
+		cJSON *arr_;                                                                 \
+		VIEW_BEGIN(out, l);                                                          \
+		arr_ = cJSON_CreateArray();                                                  \
+		for (size_t i_ = 0; i_ < count(l); i_++)                                     \
+			put(arr_, NULL, tree(at(l, i_)));                                    \
+		return finish(arr_, failures_, out);                                         \
 	} while (0)
 
 /* ---- dossiers ---- */
@@ -569,6 +582,44 @@ int dvc_rating_criteria_json(char **out)
 	return finish(o, failures, out);
 }
 
+/* ---- payments ---- */
+
+static void put_amount(cJSON *o, int64_t amount)
+{
+	char grouped[DVC_VND_SIZE], text[DVC_VND_SIZE + 8];
+	dvc_vnd_format(amount, grouped);
+	snprintf(text, sizeof text, "%s đồng", grouped);
+	put_num(o, "amount", (double)amount);
+	put_str(o, "amount_text", text);
+}
+
+int dvc_payment_request_json(const char *dossier, const dvc_payment_request_info *r, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *o;
+	VIEW_BEGIN(out, r);
+	o = cJSON_CreateObject();
+	put_str(o, "dossier", dossier);
+	put_str(o, "reference", r->reference);
+	put_amount(o, r->amount);
+	put_time(o, "expires_at", r->expires_at);
+	return finish(o, failures, out);
+}
+
+int dvc_payment_result_json(const dvc_payment_result *r, char **out)
+{
+	unsigned long failures = dvc__alloc_failures();
+	cJSON *o;
+	VIEW_BEGIN(out, r);
+	o = cJSON_CreateObject();
+	put_str(o, "RspCode", "00");
+	put_str(o, "outcome", dvc_payment_outcome_name(r->outcome));
+	put_str(o, "reference", r->reference);
+	put_str(o, "dossier", r->dossier);
+	put_amount(o, r->amount);
+	return finish(o, failures, out);
+}
+
 /* ---- documents ---- */
 
 static cJSON *file_tree(const dvc_file_info *f)
@@ -605,13 +656,7 @@ int dvc_file_info_json(const dvc_file_info *f, char **out)
 
 int dvc_file_list_json(const dvc_file_list *l, char **out)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *arr;
-	VIEW_BEGIN(out, l);
-	arr = cJSON_CreateArray();
-	for (size_t i = 0; i < dvc_file_list_count(l); i++)
-		put(arr, NULL, file_tree(dvc_file_list_at(l, i)));
-	return finish(arr, failures, out);
+	LIST_VIEW(out, l, dvc_file_list_count, dvc_file_list_at, file_tree);
 }
 
 int dvc_missing_json(const dvc_missing *m, char **out)
@@ -673,13 +718,7 @@ int dvc_agency_json(const dvc_agency *a, char **out)
 
 int dvc_agency_list_json(const dvc_agency_list *l, char **out)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *arr;
-	VIEW_BEGIN(out, l);
-	arr = cJSON_CreateArray();
-	for (size_t i = 0; i < dvc_agency_list_count(l); i++)
-		put(arr, NULL, agency_tree(dvc_agency_list_at(l, i)));
-	return finish(arr, failures, out);
+	LIST_VIEW(out, l, dvc_agency_list_count, dvc_agency_list_at, agency_tree);
 }
 
 int dvc_cutover_report_json(const dvc_cutover_report *r, char **out)

@@ -395,6 +395,10 @@ START_TEST(replace_and_supplement_are_journaled)
 	ck_assert_int_eq(dvc_file_list_at(l, 0)->replaced_by, second.id);
 	ck_assert_int_eq(dvc_file_list_at(l, 1)->replaced_by, 0);
 	ck_assert_int_eq(dvc_file_list_at(l, 1)->mode, DVC_ATTACH_REPLACE);
+	ck_assert_ptr_eq(dvc_file_list_find(l, second.id), dvc_file_list_at(l, 1));
+	ck_assert_ptr_eq(dvc_file_list_find(l, first.id), dvc_file_list_at(l, 0));
+	ck_assert_ptr_null(dvc_file_list_find(l, second.id + 1000));
+	ck_assert_ptr_null(dvc_file_list_find(NULL, first.id));
 	dvc_file_list_free(l);
 	/* a replaced file cannot be replaced again */
 	src.off = 0;

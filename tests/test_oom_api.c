@@ -80,28 +80,15 @@ static dvc_receipt submit(dvc_db *db, const char *proc)
 /* Documents (document.h): a small PDF streamed from memory. */
 static const char pdf_bytes[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
 				"% to khai (thu nghiem)\n%%EOF\n";
-typedef struct mem_src {
-	size_t off;
-} mem_src;
-
-static int64_t pdf_read(void *ctx, void *buf, size_t cap)
-{
-	mem_src *m = ctx;
-	size_t left = sizeof pdf_bytes - 1 - m->off, k = left < cap ? left : cap;
-	memcpy(buf, pdf_bytes + m->off, k);
-	m->off += k;
-	return (int64_t)k;
-}
-
 static int attach_pdf(dvc_db *db, const char *code, dvc_actor who, dvc_file_info *out)
 {
 	dvc_attach_req q = DVC_ATTACH_INIT;
-	mem_src m = {0};
+	dvc_mem_reader m = {pdf_bytes, sizeof pdf_bytes - 1, 0};
 	q.actor = who;
 	q.component = 0;
 	q.name = "tờ khai.pdf";
 	q.declared_size = (int64_t)sizeof pdf_bytes - 1;
-	q.read = pdf_read;
+	q.read = dvc_mem_read;
 	q.read_ctx = &m;
 	return dvc_dossier_attach(db, code, &q, out);
 }

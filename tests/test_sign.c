@@ -61,20 +61,6 @@ static void teardown(void)
 	unlink(p);
 }
 
-typedef struct mem_src {
-	const unsigned char *p;
-	size_t n, off;
-} mem_src;
-
-static int64_t mem_read(void *ctx, void *buf, size_t cap)
-{
-	mem_src *s = ctx;
-	size_t k = s->n - s->off < cap ? s->n - s->off : cap;
-	memcpy(buf, s->p + s->off, k);
-	s->off += k;
-	return (int64_t)k;
-}
-
 typedef struct mem_sink {
 	unsigned char *p;
 	size_t n, cap;
@@ -111,12 +97,12 @@ static int attach(const char *code, dvc_actor who, int component, const char *na
 		  const unsigned char *p, size_t n, dvc_file_form form)
 {
 	dvc_attach_req q = DVC_ATTACH_INIT;
-	mem_src src = {p, n, 0};
+	dvc_mem_reader src = {p, n, 0};
 	q.actor = who;
 	q.component = component;
 	q.name = name;
 	q.form = form;
-	q.read = mem_read;
+	q.read = dvc_mem_read;
 	q.read_ctx = &src;
 	q.declared_size = (int64_t)n;
 	return dvc_dossier_attach(db, code, &q, NULL);
@@ -332,13 +318,13 @@ START_TEST(the_account_keeps_its_signed_result)
 	/* the leader replaces the result: the new one is signed, the old envelope superseded */
 	{
 		dvc_attach_req q = DVC_ATTACH_INIT;
-		mem_src src = {result, 8000, 0};
+		dvc_mem_reader src = {result, 8000, 0};
 		q.actor = leader;
 		q.component = DVC_FILE_RESULT;
 		q.name = "giay-phep-sua.pdf";
 		q.mode = DVC_ATTACH_REPLACE;
 		q.replaces = fi.id - 1;
-		q.read = mem_read;
+		q.read = dvc_mem_read;
 		q.read_ctx = &src;
 		ck_ok(dvc_dossier_attach(db, r.code, &q, NULL));
 	}

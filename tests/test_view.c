@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <string.h>
 
 #define DESK "000.00.30.H24"
@@ -202,6 +203,42 @@ START_TEST(the_account_profile_fills_the_form)
 }
 END_TEST
 
+START_TEST(payment_views_serve_the_cli_and_the_gateway)
+{
+	dvc_payment_request_info q = DVC_PAYMENT_REQUEST_INFO_INIT;
+	dvc_payment_result r = DVC_PAYMENT_RESULT_INIT;
+	char *text = NULL;
+	cJSON *v;
+
+	snprintf(q.reference, sizeof q.reference, "DVC12T345");
+	q.amount = 1250000;
+	q.expires_at = instant("2026-03-02T09:15:00+07:00");
+	v = parsed(dvc_payment_request_json("000.00.30.H24-260302-0001", &q, &text), &text);
+	ck_assert_str_eq(str(v, "dossier"), "000.00.30.H24-260302-0001");
+	ck_assert_str_eq(str(v, "reference"), "DVC12T345");
+	ck_assert_int_eq((int64_t)item(v, "amount")->valuedouble, 1250000);
+	ck_assert_str_eq(str(v, "amount_text"), "1.250.000 đồng");
+	ck_assert_str_eq(str(v, "expires_at"), "2026-03-02T09:15:00+07:00");
+	cJSON_Delete(v);
+	v = parsed(dvc_payment_request_json(NULL, &q, &text), &text);
+	ck_assert(cJSON_IsNull(item(v, "dossier")));
+	cJSON_Delete(v);
+
+	r.outcome = DVC_PAYMENT_DUPLICATE;
+	snprintf(r.reference, sizeof r.reference, "DVC12T345");
+	snprintf(r.dossier, sizeof r.dossier, "000.00.30.H24-260302-0001");
+	r.amount = 8000;
+	v = parsed(dvc_payment_result_json(&r, &text), &text);
+	ck_assert_str_eq(str(v, "RspCode"), "00");
+	ck_assert_str_eq(str(v, "outcome"), "duplicate");
+	ck_assert_str_eq(str(v, "dossier"), "000.00.30.H24-260302-0001");
+	ck_assert_str_eq(str(v, "amount_text"), "8.000 đồng");
+	cJSON_Delete(v);
+	ck_dvc(dvc_payment_result_json(NULL, &text), DVC_EINVAL);
+	ck_dvc(dvc_payment_request_json("x", NULL, &text), DVC_EINVAL);
+}
+END_TEST
+
 START_TEST(catalog_views_carry_the_interchange_names)
 {
 	dvc_procedure *p;
@@ -267,6 +304,7 @@ int main(void)
 {
 	const TTest *const tests[] = {dossier_view_shows_each_caller_what_it_may_see,
 		lists_and_receipts_have_one_shape, the_account_profile_fills_the_form,
+		payment_views_serve_the_cli_and_the_gateway,
 		catalog_views_carry_the_interchange_names,
 		a_plain_day_is_accepted_wherever_an_instant_is, NULL};
 	return run_tests("view", setup, teardown, tests);

@@ -358,21 +358,6 @@ static int callback(demo *d, const char *query)
 	return 0;
 }
 
-/* In-memory content for the demo's uploads: small PDFs the demo makes up. */
-typedef struct mem_src {
-	const char *p;
-	size_t n, off;
-} mem_src;
-
-static int64_t mem_read(void *ctx, void *buf, size_t cap)
-{
-	mem_src *s = ctx;
-	size_t k = s->n - s->off < cap ? s->n - s->off : cap;
-	memcpy(buf, s->p + s->off, k);
-	s->off += k;
-	return (int64_t)k;
-}
-
 static int file_write(void *ctx, const void *buf, size_t n)
 {
 	return fwrite(buf, 1, n, (FILE *)ctx) == n ? 0 : -1;
@@ -383,13 +368,13 @@ static int upload(demo *d, const char *code, dvc_actor who, int component, const
 {
 	dvc_attach_req q = DVC_ATTACH_INIT;
 	dvc_file_info fi;
-	mem_src src = {content, strlen(content), 0};
+	dvc_mem_reader src = {content, strlen(content), 0};
 	q.actor = who;
 	q.component = component;
 	q.name = name;
-	q.read = mem_read;
+	q.read = dvc_mem_read;
 	q.read_ctx = &src;
-	q.declared_size = (int64_t)src.n;
+	q.declared_size = (int64_t)src.size;
 	printf("$ dvc dossier attach %s %d %s %s\n", code,
 	       component == DVC_FILE_RESULT ? 0 : component, name, as);
 	if (dvc_dossier_attach(d->db, code, &q, &fi) != DVC_OK)

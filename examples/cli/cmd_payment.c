@@ -58,13 +58,8 @@ static int payment_request(dvc_cli *cli, int argc, char **argv)
 	cli_vnd_str(r.amount, amount, sizeof amount);
 	cli_time_str(r.expires_at, expires);
 	if (cli->json) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "dossier", argv[1]);
-		cJSON_AddStringToObject(o, "reference", r.reference);
-		cJSON_AddNumberToObject(o, "amount", (double)r.amount);
-		cJSON_AddStringToObject(o, "amount_text", amount);
-		cJSON_AddStringToObject(o, "expires_at", expires);
-		return cli_emit_json(o);
+		char *j;
+		return cli_emit_view(dvc_payment_request_json(argv[1], &r, &j), &j, argv[1]);
 	}
 	printf("payment requested for dossier %s\n", argv[1]);
 	printf("  reference: %s\n", r.reference);
@@ -85,13 +80,8 @@ static int payment_callback(dvc_cli *cli, int argc, char **argv)
 		return cli_fail_lib("callback");
 	cli_vnd_str(r.amount, amount, sizeof amount);
 	if (cli->json) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "outcome", dvc_payment_outcome_name(r.outcome));
-		cJSON_AddStringToObject(o, "reference", r.reference);
-		cJSON_AddStringToObject(o, "dossier", r.dossier);
-		cJSON_AddNumberToObject(o, "amount", (double)r.amount);
-		cJSON_AddStringToObject(o, "amount_text", amount);
-		return cli_emit_json(o);
+		char *j;
+		return cli_emit_view(dvc_payment_result_json(&r, &j), &j, "callback");
 	}
 	printf("%s: dossier %s, %s, reference %s\n", dvc_payment_outcome_name(r.outcome), r.dossier, amount,
 	       r.reference);

@@ -473,21 +473,6 @@ static int authorize(httpd_req *r, dvc_db *db, const char *code, const char *bod
 
 /* ---- documents ---- */
 
-typedef struct mem_src {
-	const unsigned char *p;
-	size_t n, off;
-} mem_src;
-
-static int64_t mem_read(void *ctx, void *buf, size_t cap)
-{
-	mem_src *m = ctx;
-	size_t k = m->n - m->off < cap ? m->n - m->off : cap;
-	if (k) /* an empty body has no buffer at all: memcpy from NULL is undefined */
-		memcpy(buf, m->p + m->off, k);
-	m->off += k;
-	return (int64_t)k;
-}
-
 /* A failed library call inside a transaction: its error, kept across the
  * rollback, with the request's field as path when the library gave none. */
 typedef struct lib_err {
@@ -552,7 +537,7 @@ static int attach_inline(httpd_req *r, dvc_db *db, const char *procedure, const 
 		dvc_file_info fi;
 		unsigned char *bin;
 		size_t b64 = data ? strlen(data) : 0, max = b64 / 4 * 3 + 3, bin_len;
-		mem_src src;
+		dvc_mem_reader src;
 		char *fj;
 		int st;
 
@@ -593,12 +578,12 @@ static int attach_inline(httpd_req *r, dvc_db *db, const char *procedure, const 
 			return 1;
 		}
 		total += bin_len;
-		src = (mem_src){bin, bin_len, 0};
+		src = (dvc_mem_reader){bin, bin_len, 0};
 		q.actor = account ? (dvc_actor){DVC_ACTOR_ACCOUNT, account, NULL}
 				  : (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, rc->secret};
 		q.name = cjson_str(it, "name");
 		q.declared_size = (int64_t)bin_len;
-		q.read = mem_read;
+		q.read = dvc_mem_read;
 		q.read_ctx = &src;
 		st = dvc_dossier_attach(db, rc->code, &q, &fi);
 		free(bin);
@@ -737,36 +722,13 @@ static enum MHD_Result h_files(httpd_req *r)
 	return reply_view(r, 200, rc, &j);
 }
 
-/* A positive file id from a path segment; 0 when malformed. */
-static int64_t file_id(const char *s)
-{
-	char *end;
-	long long v = strtoll(s, &end, 10);
-	return *s >= '1' && *s <= '9' && !*end && v > 0 ? (int64_t)v : 0;
-}
 
 static enum MHD_Result h_download(httpd_req *r)
 {
-	dvc_db *db = httpd_db(r);
 	dvc_actor who;
-	dvc_file_list *l;
-	const dvc_file_info *f = NULL;
-	int64_t id = file_id(r->seg[4]);
-	enum MHD_Result res;
-
-	if (!id)
-		return bad_request(r, DVC_EINVAL, "a file is named by its id (GET .../files)", NULL);
 	if (req_actor(r, NULL, &who))
 		return r->result;
-	if (!db || dvc_dossier_files_from(db, r->seg[2], &who, &r->from, &l) != DVC_OK)
-		return reply_lib(r);
-	for (size_t i = 0; i < dvc_file_list_count(l) && !f; i++)
-		if (dvc_file_list_at(l, i)->id == id)
-			f = dvc_file_list_at(l, i);
-	res = f ? reply_file(r, f, r->seg[2], &who, NULL)
-		: reply_error(r, 404, DVC_ENOTFOUND, "no such file on this dossier", NULL);
-	dvc_file_list_free(l);
-	return res;
+	return reply_file(r, r->seg[2], &who, NULL, r->seg[4]);
 }
 
 /* One file per request, its bytes as the body: streamed from the spool into
@@ -779,7 +741,7 @@ static enum MHD_Result h_upload(httpd_req *r)
 	const char *comp = req_query(r, "component"), *form = req_query(r, "form");
 	const char *mode = req_query(r, "mode"), *repl = req_query(r, "replaces");
 	const char *size = req_query(r, "size");
-	mem_src empty = {NULL, 0, 0};
+	dvc_mem_reader empty = {NULL, 0, 0};
 	char *end, *j;
 	long long v;
 
@@ -818,7 +780,7 @@ static enum MHD_Result h_upload(httpd_req *r)
 	q.read = spool_read;
 	q.read_ctx = &r->spool_fd;
 	if (!r->spool_open) { /* an empty body: the library refuses a zero-byte file */
-		q.read = mem_read;
+		q.read = dvc_mem_read;
 		q.read_ctx = &empty;
 	}
 	if (!db || dvc_dossier_attach(db, r->seg[2], &q, &fi) != DVC_OK)
@@ -925,24 +887,7 @@ static enum MHD_Result h_account_files(httpd_req *r)
 
 static enum MHD_Result h_account_download(httpd_req *r)
 {
-	dvc_db *db = httpd_db(r);
-	dvc_file_list *l;
-	const dvc_file_info *f = NULL;
-	int64_t id = file_id(r->seg[3]);
-	enum MHD_Result res;
-	if (!id)
-		return bad_request(r, DVC_EINVAL, "a file is named by its id (GET /api/account/files)", NULL);
-	if (account_only(r))
-		return r->result;
-	if (!db || dvc_account_files(db, r->sess.name, &l) != DVC_OK)
-		return reply_lib(r);
-	for (size_t i = 0; i < dvc_file_list_count(l) && !f; i++)
-		if (dvc_file_list_at(l, i)->id == id)
-			f = dvc_file_list_at(l, i);
-	res = f ? reply_file(r, f, NULL, NULL, r->sess.name)
-		: reply_error(r, 404, DVC_ENOTFOUND, "no such file in your data store", NULL);
-	dvc_file_list_free(l);
-	return res;
+	return account_only(r) ? r->result : reply_file(r, NULL, NULL, r->sess.name, r->seg[3]);
 }
 
 /* The signing leader signs the attached result with the agency's key
@@ -1236,10 +1181,11 @@ static enum MHD_Result h_counter_payment(httpd_req *r)
 
 static enum MHD_Result h_pay_request(httpd_req *r)
 {
-	cJSON *j = r->body_len ? req_json(r) : cJSON_CreateObject(), *o;
+	cJSON *j = r->body_len ? req_json(r) : cJSON_CreateObject();
 	dvc_db *db = httpd_db(r);
 	dvc_payment_request_info info = DVC_PAYMENT_REQUEST_INFO_INIT;
-	enum MHD_Result res;
+	char *view;
+	int denied;
 
 	if (!j)
 		return r->result;
@@ -1247,23 +1193,13 @@ static enum MHD_Result h_pay_request(httpd_req *r)
 		cJSON_Delete(j);
 		return reply_lib(r);
 	}
-	if (authorize(r, db, r->seg[2], STR(j, "secret"))) {
-		cJSON_Delete(j);
-		return r->result;
-	}
+	denied = authorize(r, db, r->seg[2], STR(j, "secret"));
 	cJSON_Delete(j);
+	if (denied)
+		return r->result;
 	if (dvc_payment_request(db, r->seg[2], &info) != DVC_OK)
 		return reply_lib(r);
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "reference", info.reference);
-	cJSON_AddNumberToObject(o, "amount", (double)info.amount);
-	{
-		char t[DVC_TIME_FORMAT_SIZE];
-		dvc_time_format(info.expires_at, t, sizeof t);
-		cJSON_AddStringToObject(o, "expires_at", t);
-	}
-	res = reply_json(r, 201, o);
-	return res;
+	return reply_view(r, 201, dvc_payment_request_json(r->seg[2], &info, &view), &view);
 }
 
 /* The gateway calls back with its signed parameters; the library checks
@@ -1274,19 +1210,13 @@ static enum MHD_Result h_pay_callback(httpd_req *r)
 	dvc_db *db = httpd_db(r);
 	const char *q = r->uri ? strchr(r->uri, '?') : NULL;
 	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
-	cJSON *o;
+	char *j;
 
 	if (!q || !q[1])
 		return bad_request(r, DVC_EINVAL, "the gateway's parameters are missing", NULL);
 	if (!db || dvc_payment_callback(db, q + 1, &res) != DVC_OK)
 		return reply_lib(r);
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "RspCode", "00");
-	cJSON_AddStringToObject(o, "outcome", dvc_payment_outcome_name(res.outcome));
-	cJSON_AddStringToObject(o, "reference", res.reference);
-	cJSON_AddStringToObject(o, "dossier", res.dossier);
-	cJSON_AddNumberToObject(o, "amount", (double)res.amount);
-	return reply_json(r, 200, o);
+	return reply_view(r, 200, dvc_payment_result_json(&res, &j), &j);
 }
 
 /* ---- the table ---- */

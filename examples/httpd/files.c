@@ -104,32 +104,59 @@ static void disposition(char *out, size_t n, const char *name)
 	out[i < n ? i : n - 1] = '\0';
 }
 
-enum MHD_Result reply_file(httpd_req *r, const dvc_file_info *f, const char *code,
-			   const dvc_actor *who, const char *username)
+int64_t file_id(const char *s)
 {
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	return *s >= '1' && *s <= '9' && !*end && v > 0 ? (int64_t)v : 0;
+}
+
+enum MHD_Result reply_file(httpd_req *r, const char *code, const dvc_actor *who,
+			   const char *username, const char *id_text)
+{
+	dvc_db *db = httpd_db(r);
 	struct MHD_Response *resp;
+	dvc_file_list *l;
+	const dvc_file_info *f;
 	char disp[1024];
 	struct stat st;
-	int fd = spool_open(r->srv), rc;
+	int64_t id = file_id(id_text);
+	int fd, rc;
 
-	if (fd < 0)
+	if (!id)
+		return reply_error(r, 400, DVC_EINVAL, "a file is named by its id (GET .../files)", NULL);
+	if (!db || (code ? dvc_dossier_files_from(db, code, who, &r->from, &l)
+			 : dvc_account_files(db, username, &l)) != DVC_OK)
+		return reply_lib(r);
+	if (!(f = dvc_file_list_find(l, id))) {
+		dvc_file_list_free(l);
+		return reply_error(r, 404, DVC_ENOTFOUND, code ? "no such file on this dossier"
+							      : "no such file in your data store", NULL);
+	}
+	if ((fd = spool_open(r->srv)) < 0) {
+		dvc_file_list_free(l);
 		return reply_error(r, 500, DVC_EIO, "cannot make a temporary file", NULL);
-	rc = code ? dvc_dossier_download_from(httpd_db(r), code, who, &r->from, f->id, spool_sink, &fd)
-		  : dvc_account_download(httpd_db(r), username, f->id, spool_sink, &fd);
+	}
+	rc = code ? dvc_dossier_download_from(db, code, who, &r->from, id, spool_sink, &fd)
+		  : dvc_account_download(db, username, id, spool_sink, &fd);
 	if (rc != DVC_OK) {
+		dvc_file_list_free(l);
 		close(fd);
 		return reply_lib(r);
 	}
 	if (fstat(fd, &st) != 0 || st.st_size != f->size || lseek(fd, 0, SEEK_SET) != 0) {
+		dvc_file_list_free(l);
 		close(fd);
 		return reply_error(r, 500, DVC_EIO, "cannot read the temporary file", NULL);
 	}
 	if (!(resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd))) { /* owns fd */
+		dvc_file_list_free(l);
 		close(fd);
 		return r->result = MHD_NO;
 	}
 	disposition(disp, sizeof disp, f->name);
 	httpd_common_headers(r, resp, f->media_type);
+	dvc_file_list_free(l);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp);
 	r->status = 200;
 	r->resp_len = (size_t)st.st_size;

@@ -253,11 +253,14 @@ int spool_open(const httpd *srv);
 int spool_write(int fd, const void *data, size_t n);
 /* dvc_file_read_fn over a file descriptor (ctx points at the int). */
 int64_t spool_read(void *ctx, void *buf, size_t cap);
-/* Stream file `f` of dossier `code` as `who` (or, code NULL, of the data
- * store of account `username`) out of the library and send it as an
- * attachment named after the file, with its detected media type. */
-enum MHD_Result reply_file(httpd_req *r, const dvc_file_info *f, const char *code,
-			   const dvc_actor *who, const char *username);
+/* Stream file `id` (a path segment) of dossier `code` as `who` (or, code
+ * NULL, of the data store of account `username`) out of the library and
+ * send it as an attachment named after the file, with its detected media
+ * type; 400 for a malformed id, 404 for one the list does not have. */
+enum MHD_Result reply_file(httpd_req *r, const char *code, const dvc_actor *who,
+			   const char *username, const char *id);
+/* A positive file id from a path segment; 0 when malformed. */
+int64_t file_id(const char *s);
 /* Headers every reply carries (type, no-store, nosniff, CSP for HTML...). */
 void httpd_common_headers(httpd_req *r, struct MHD_Response *resp, const char *type);
 /* A dossier code safe to use in a file name. */

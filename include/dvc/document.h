@@ -72,6 +72,16 @@ DVC_API int dvc_attach_mode_parse(const char *name, dvc_attach_mode *out);
  * (the upload is refused with DVC_EIO and nothing is stored).
  */
 typedef int64_t (*dvc_file_read_fn)(void *ctx, void *buf, size_t cap);
+/**
+ * Content in memory, for dvc_attach_req.read = dvc_mem_read and read_ctx =
+ * &reader: `data` (may be NULL when `size` is 0) is read from `offset` on.
+ */
+typedef struct dvc_mem_reader {
+	const void *data;
+	size_t size, offset;
+} dvc_mem_reader;
+/** dvc_file_read_fn over a dvc_mem_reader (`ctx`); never fails. */
+DVC_API int64_t dvc_mem_read(void *ctx, void *buf, size_t cap);
 /** Write callback: take `n` bytes; return 0, or non-zero to stop (DVC_EIO). */
 typedef int (*dvc_file_write_fn)(void *ctx, const void *buf, size_t n);
 
@@ -147,6 +157,8 @@ DVC_API int dvc_dossier_files_from(dvc_db *db, const char *code, const dvc_actor
 DVC_API size_t dvc_file_list_count(const dvc_file_list *l);
 /** Borrowed from the list. */
 DVC_API const dvc_file_info *dvc_file_list_at(const dvc_file_list *l, size_t i);
+/** The file with id `id` in the list (borrowed), or NULL when it has none. */
+DVC_API const dvc_file_info *dvc_file_list_find(const dvc_file_list *l, int64_t id);
 DVC_API void dvc_file_list_free(dvc_file_list *l);
 
 /**

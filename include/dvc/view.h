@@ -19,6 +19,7 @@
 #include "dvc/common.h"
 #include "dvc/document.h"
 #include "dvc/dossier.h"
+#include "dvc/payment.h"
 #include "dvc/rating.h"
 #include "dvc/report.h"
 #include "dvc/slip.h"
@@ -118,6 +119,17 @@ DVC_API int dvc_index_json(const dvc_index_row *rows, size_t n, char **out);
 DVC_API int dvc_rating_json(const dvc_rating *r, char **out);
 /** The rating form: {min, max, satisfied, comment_max, criteria: [{name, label, required}]}. */
 DVC_API int dvc_rating_criteria_json(char **out);
+
+/* ---- payments (payment.h) ---- */
+
+/** A payment request for dossier `dossier` (may be NULL: null): {dossier,
+ * reference, amount (đồng), amount_text ("1.250.000 đồng"), expires_at}. */
+DVC_API int dvc_payment_request_json(const char *dossier, const dvc_payment_request_info *r,
+				     char **out);
+/** A processed gateway callback: {RspCode ("00", the acknowledgment a
+ * VNPay-style gateway expects of the portal), outcome, reference, dossier,
+ * amount (đồng), amount_text}. */
+DVC_API int dvc_payment_result_json(const dvc_payment_result *r, char **out);
 
 /* ---- documents (document.h) ---- */
 

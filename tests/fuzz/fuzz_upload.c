@@ -14,20 +14,6 @@
  * and downloads back byte for byte. */
 #include "fuzz_common.h"
 
-typedef struct src {
-	const uint8_t *p;
-	size_t n, off;
-} src;
-
-static int64_t src_read(void *ctx, void *buf, size_t cap)
-{
-	src *s = ctx;
-	size_t k = s->n - s->off < cap ? s->n - s->off : cap;
-	memcpy(buf, s->p + s->off, k);
-	s->off += k;
-	return (int64_t)k;
-}
-
 typedef struct sink {
 	const uint8_t *want;
 	size_t n, off;
@@ -66,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *nl, *body;
 	char *name;
 	size_t name_len, body_len, before;
-	src in;
+	dvc_mem_reader in;
 	int rc;
 
 	if (!db) {
@@ -91,8 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* one file already there, for replacements to name */
 		q.actor = desk;
 		q.name = "co-san.pdf";
-		in = (src){(const uint8_t *)first_pdf, sizeof first_pdf - 1, 0};
-		q.read = src_read;
+		in = (dvc_mem_reader){(const uint8_t *)first_pdf, sizeof first_pdf - 1, 0};
+		q.read = dvc_mem_read;
 		q.read_ctx = &in;
 		if (dvc_dossier_attach(db, code, &q, &fi) != DVC_OK)
 			abort();
@@ -121,8 +107,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	q.replaces = data[4] % 3 == 0 ? existing : data[4] % 3 == 1 ? 0 : existing + data[4];
 	q.name = name;
-	in = (src){body, body_len, 0};
-	q.read = src_read;
+	in = (dvc_mem_reader){body, body_len, 0};
+	q.read = dvc_mem_read;
 	q.read_ctx = &in;
 
 	FUZZ_CHECK(dvc_begin(db) == DVC_OK);
