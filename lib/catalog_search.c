@@ -1,5 +1,6 @@
 /* Catalog search: folding, phrase-first ranking and one-typo tolerance on top
- * of the store's FTS5 index of folded procedure names. */
+ * of the store's index of folded procedure names (FTS5 on SQLite, plain SQL
+ * on PostgreSQL: dvc__store_search). */
 #include "catalog_internal.h"
 #include "store_internal.h"
 #include "text.h"
@@ -8,7 +9,7 @@
 
 #define MAX_WORDS 16
 #define MAX_WORD 64
-#define MAX_ALTS 4 /* corrections tried for one misspelt word */
+#define MAX_ALTS DVC__SEARCH_MAX_FORMS /* corrections tried for one misspelt word */
 
 struct dvc_search_result {
 	dvc_arena arena;
@@ -127,27 +128,14 @@ static size_t split(const char *folded, word *words)
 	return n;
 }
 
-static void build_phrase(dvc_buf *q, const word *w, size_t n)
-{
-	dvc_buf_putc(q, '"');
-	for (size_t i = 0; i < n; i++)
-		dvc_buf_printf(q, "%s%s", i ? " " : "", w[i].n_alts ? w[i].alts[0] : w[i].text);
-	dvc_buf_putc(q, '"');
-}
-
-static void build_all(dvc_buf *q, const word *w, size_t n)
+/* The store's view of the words: each word, or its corrections if it has
+ * any (a word that matches nothing is not searched for itself). */
+static void to_query(const word *w, size_t n, dvc__search_word *out)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (i)
-			dvc_buf_puts(q, " AND ");
-		if (!w[i].n_alts) {
-			dvc_buf_printf(q, "\"%s\"", w[i].text);
-			continue;
-		}
-		dvc_buf_putc(q, '(');
-		for (size_t a = 0; a < w[i].n_alts; a++)
-			dvc_buf_printf(q, "%s\"%s\"", a ? " OR " : "", w[i].alts[a]);
-		dvc_buf_putc(q, ')');
+		out[i].n_forms = w[i].n_alts ? w[i].n_alts : 1;
+		for (size_t a = 0; a < out[i].n_forms; a++)
+			out[i].forms[a] = w[i].n_alts ? w[i].alts[a] : w[i].text;
 	}
 }
 
@@ -157,8 +145,9 @@ int dvc_catalog_search(dvc_db *db, const char *text, const dvc_search_opts *opts
 	dvc_search_opts o = DVC_SEARCH_OPTS_INIT;
 	dvc__search_query q;
 	dvc_search_result *r;
-	dvc_buf folded = DVC_BUF_INIT, fts = DVC_BUF_INIT;
+	dvc_buf folded = DVC_BUF_INIT;
 	word words[MAX_WORDS];
+	dvc__search_word qwords[MAX_WORDS];
 	size_t nw = 0;
 	bool fuzzy = false;
 	collect col;
@@ -222,27 +211,18 @@ int dvc_catalog_search(dvc_db *db, const char *text, const dvc_search_opts *opts
 		col.match = DVC_MATCH_WORDS;
 		rc = dvc__store_search(db, &q, on_hit, &col);
 	} else if (rc == DVC_OK) {
-		build_phrase(&fts, words, nw);
-		if (fts.oom) {
-			rc = dvc__oom();
-		} else {
-			q.fts = fts.ptr;
-			col.match = fuzzy ? DVC_MATCH_FUZZY : DVC_MATCH_PHRASE;
+		to_query(words, nw, qwords);
+		q.words = qwords;
+		q.n_words = nw;
+		q.phrase = true;
+		col.match = fuzzy ? DVC_MATCH_FUZZY : DVC_MATCH_PHRASE;
+		rc = dvc__store_search(db, &q, on_hit, &col);
+		if (rc == DVC_OK && (nw > 1 || fuzzy)) {
+			q.phrase = false;
+			col.match = fuzzy ? DVC_MATCH_FUZZY : DVC_MATCH_WORDS;
 			rc = dvc__store_search(db, &q, on_hit, &col);
 		}
-		if (rc == DVC_OK && (nw > 1 || fuzzy)) {
-			fts.len = 0;
-			build_all(&fts, words, nw);
-			if (fts.oom) {
-				rc = dvc__oom();
-			} else {
-				q.fts = fts.ptr;
-				col.match = fuzzy ? DVC_MATCH_FUZZY : DVC_MATCH_WORDS;
-				rc = dvc__store_search(db, &q, on_hit, &col);
-			}
-		}
 	}
-	dvc_buf_free(&fts);
 	if (rc != DVC_OK) {
 		dvc_search_result_free(r);
 		return rc;

@@ -130,3 +130,5 @@ int dvc_rollback(dvc_db *db)
 }
 
 int dvc_in_transaction(const dvc_db *db) { return db && db->explicit_txn; }
+
+const char *dvc_backend_name(const dvc_db *db) { return db ? db->be->name : NULL; }

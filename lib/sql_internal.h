@@ -107,7 +107,13 @@ struct dvc__sql_backend {
 	 * picks its locking statements when set. SQLite needs none: its
 	 * writers are serialised by the file lock. */
 	int row_locks;
-	/* Register the report SQL functions (dvc_working, dvc_pct). */
+	/* The catalog's full-text index is SQLite's FTS5 (MATCH, bm25,
+	 * fts5vocab). Without it procedure_fts is a plain table of folded
+	 * names that the store searches with plain SQL (strpos on the words,
+	 * which folding reduces to [a-z0-9]). */
+	int fts5;
+	/* Register the report SQL functions (dvc_working, dvc_pct); NULL: the
+	 * backend has none and store_report.c computes those columns in C. */
 	int (*report_functions)(dvc_db *db);
 };
 

@@ -274,5 +274,6 @@ const struct dvc__sql_backend dvc__sql_sqlite = {
 	.begin_write = "BEGIN IMMEDIATE",
 	.begin_read = "BEGIN DEFERRED",
 	.migrate_exec = lite_migrate_exec,
+	.fts5 = 1,
 	.report_functions = lite_report_functions,
 };

@@ -311,10 +311,11 @@ int dvc__store_version_put(dvc_db *db, const dvc_procedure *p)
 		dvc_buf_puts(&unconf, p->unconfirmed[i]);
 	}
 	dvc_buf_puts(&unconf, "");
-	/* the searchable body: folded name and code */
+	/* the searchable body: folded name and code (folded as FTS5's
+	 * tokenizer would split it, so the plain-SQL search sees the same words) */
 	dvc__fold(p->name, strlen(p->name), &body);
 	dvc_buf_putc(&body, ' ');
-	dvc_buf_puts(&body, p->code);
+	dvc__fold(p->code, strlen(p->code), &body);
 	if (unconf.oom || body.oom) {
 		rc = dvc__oom();
 		goto out;
@@ -757,19 +758,76 @@ static const char SQL_SEARCH_FTS[] =
 	" JOIN procedure p ON p.id = pv.procedure_id"
 	" WHERE procedure_fts MATCH ?1" SEARCH_FILTERS
 	" ORDER BY score, p.code LIMIT ?7";
+/* Without FTS5 (PostgreSQL): a phrase is ?1 = ' w1 w2 ' found in ' body ';
+ * all words is ?1 = 'w1|alt w2', each space-separated group needing one of
+ * its |-separated forms. The score is the folded name's length: like bm25
+ * on one short field, the tighter name first. */
+#define PLAIN_SEARCH(cond) \
+	"SELECT p.code, pv.version, pv.name, pv.sector, pv.agency, pv.online_level," \
+	" pv.online_mode, CAST(length(f.body) AS DOUBLE PRECISION) AS score" \
+	" FROM procedure_fts f JOIN procedure_version pv ON pv.id = f.rowid" \
+	" JOIN procedure p ON p.id = pv.procedure_id" \
+	" WHERE " cond SEARCH_FILTERS " ORDER BY score, p.code LIMIT ?7"
+static const char SQL_SEARCH_PHRASE_PLAIN[] =
+	PLAIN_SEARCH("strpos(' ' || f.body || ' ', ?1) > 0");
+static const char SQL_SEARCH_ALL_PLAIN[] = PLAIN_SEARCH(
+	"NOT EXISTS (SELECT 1 FROM unnest(string_to_array(?1, ' ')) g(forms)"
+	"  WHERE NOT EXISTS (SELECT 1 FROM unnest(string_to_array(g.forms, '|')) a(w)"
+	"   WHERE strpos(' ' || f.body || ' ', ' ' || a.w || ' ') > 0))");
 static const char SQL_SEARCH_ALL[] =
 	"SELECT p.code, pv.version, pv.name, pv.sector, pv.agency, pv.online_level,"
 	" pv.online_mode, 0.0"
 	" FROM procedure_version pv JOIN procedure p ON p.id = pv.procedure_id"
 	" WHERE ?1 IS NULL" SEARCH_FILTERS " ORDER BY p.code LIMIT ?7";
 
+/* The query's words as the backend's match argument (see above). */
+static void match_arg(const dvc_db *db, const dvc__search_query *q, dvc_buf *b)
+{
+	const bool fts5 = db->be->fts5;
+	if (q->phrase) {
+		dvc_buf_putc(b, fts5 ? '"' : ' ');
+		for (size_t i = 0; i < q->n_words; i++)
+			dvc_buf_printf(b, "%s%s", i ? " " : "", q->words[i].forms[0]);
+		dvc_buf_putc(b, fts5 ? '"' : ' ');
+		return;
+	}
+	for (size_t i = 0; i < q->n_words; i++) {
+		const dvc__search_word *w = &q->words[i];
+		if (i)
+			dvc_buf_puts(b, fts5 ? " AND " : " ");
+		if (fts5 && w->n_forms > 1)
+			dvc_buf_putc(b, '(');
+		for (size_t a = 0; a < w->n_forms; a++) {
+			if (fts5)
+				dvc_buf_printf(b, "%s\"%s\"", a ? " OR " : "", w->forms[a]);
+			else
+				dvc_buf_printf(b, "%s%s", a ? "|" : "", w->forms[a]);
+		}
+		if (fts5 && w->n_forms > 1)
+			dvc_buf_putc(b, ')');
+	}
+}
+
 int dvc__store_search(dvc_db *db, const dvc__search_query *q, dvc__hit_cb cb, void *ctx)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, q->fts ? SQL_SEARCH_FTS : SQL_SEARCH_ALL);
+	dvc_buf arg = DVC_BUF_INIT;
+	const char *sql = SQL_SEARCH_ALL;
+	dvc__sql_stmt *st;
 	int rc;
-	if (!st)
+	if (q->n_words) {
+		match_arg(db, q, &arg);
+		if (arg.oom) {
+			dvc_buf_free(&arg);
+			return dvc__oom();
+		}
+		sql = db->be->fts5 ? SQL_SEARCH_FTS
+				   : q->phrase ? SQL_SEARCH_PHRASE_PLAIN : SQL_SEARCH_ALL_PLAIN;
+	}
+	if (!(st = dvc__stmt(db, sql))) {
+		dvc_buf_free(&arg);
 		return dvc_error_last()->code;
-	dvc__bind_text(db, st, 1, q->fts);
+	}
+	dvc__bind_text(db, st, 1, q->n_words ? arg.ptr : NULL);
 	dvc__bind_text(db, st, 2, q->sector);
 	dvc__bind_text(db, st, 3, q->level);
 	dvc__bind_text(db, st, 4, q->agency);
@@ -786,25 +844,34 @@ int dvc__store_search(dvc_db *db, const dvc__search_query *q, dvc__hit_cb cb, vo
 		int crc = cb(ctx, &h);
 		if (crc != DVC_OK) {
 			dvc__sql_reset(st);
+			dvc_buf_free(&arg);
 			return crc < 0 ? crc : DVC_OK;
 		}
 	}
 	dvc__sql_reset(st);
+	dvc_buf_free(&arg);
 	if (rc != DVC__SQL_DONE)
 		return dvc__store_err(db, rc, "searching the catalog");
 	return DVC_OK;
 }
 
+/* fts5vocab's 'row' table: a term and the number of rows holding it. */
 static const char SQL_TERM_DOCS[] = "SELECT doc FROM procedure_fts_vocab WHERE term = ?1";
-/* Candidates for one-typo correction: same first letter or same length ±1;
- * the edit-distance test itself is done by the caller's callback. */
+static const char SQL_TERM_DOCS_PLAIN[] =
+	"SELECT count(*) FROM procedure_fts WHERE strpos(' ' || body || ' ', ' ' || ?1 || ' ') > 0";
+/* Candidates for one-typo correction: same length ±1; the edit-distance
+ * test itself is done by the caller's callback. */
 static const char SQL_TERMS_NEAR[] =
 	"SELECT term, doc FROM procedure_fts_vocab"
 	" WHERE length(term) BETWEEN ?1 - 1 AND ?1 + 1 ORDER BY doc DESC, term";
+static const char SQL_TERMS_NEAR_PLAIN[] =
+	"SELECT t.term, count(DISTINCT f.rowid) AS doc"
+	" FROM procedure_fts f, unnest(string_to_array(f.body, ' ')) t(term)"
+	" WHERE length(t.term) BETWEEN ?1 - 1 AND ?1 + 1 GROUP BY t.term ORDER BY doc DESC, t.term";
 
 int64_t dvc__store_term_docs(dvc_db *db, const char *term)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_TERM_DOCS);
+	dvc__sql_stmt *st = dvc__stmt(db, db->be->fts5 ? SQL_TERM_DOCS : SQL_TERM_DOCS_PLAIN);
 	int64_t n = 0;
 	int rc;
 	if (!st)
@@ -823,7 +890,7 @@ int64_t dvc__store_term_docs(dvc_db *db, const char *term)
 
 int dvc__store_terms_near(dvc_db *db, const char *term, dvc__term_cb cb, void *ctx)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_TERMS_NEAR);
+	dvc__sql_stmt *st = dvc__stmt(db, db->be->fts5 ? SQL_TERMS_NEAR : SQL_TERMS_NEAR_PLAIN);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;

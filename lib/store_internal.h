@@ -153,8 +153,19 @@ int dvc__store_agency_name(dvc_db *db, const char *code, dvc_arena *a, const cha
 /* Load everything for export, in a stable order. */
 int dvc__store_catalog_load(dvc_db *db, dvc__catalog *out);
 /* Search building blocks (catalog_search.c decides what to ask). */
+#define DVC__SEARCH_MAX_FORMS 4
+/* One query word: itself, or the corrections tried for it. */
+typedef struct dvc__search_word {
+	const char *forms[DVC__SEARCH_MAX_FORMS];
+	size_t n_forms;
+} dvc__search_word;
 typedef struct dvc__search_query {
-	const char *fts;       /* FTS5 MATCH expression, or NULL for filters only */
+	/* Folded words ([a-z0-9]); none: filters only. `phrase`: the first
+	 * form of each word, adjacent and in order; otherwise every word in
+	 * any of its forms, anywhere in the name. */
+	const dvc__search_word *words;
+	size_t n_words;
+	bool phrase;
 	const char *sector, *level, *agency;
 	int online_level;
 	char asof[11];

@@ -1,21 +1,124 @@
 /* Report queries: one GROUP BY pass over the dossier table per report, with
  * two SQL functions the backend provides (sql_sqlite.c): working time from
  * the handle's calendar, and a percentile aggregate over a fixed-size
- * histogram (bounded memory, dvc__pct). */
+ * histogram (bounded memory, dvc__pct).
+ *
+ * A backend that cannot call back into C (PostgreSQL) runs the same SQL
+ * with those two columns NULL; a second pass streams the instants of each
+ * group, ordered by group, and the working-time figures are computed here
+ * with the same calendar and the same histogram. */
 #include "store_internal.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int functions(dvc_db *db)
 {
 	int rc;
-	if (db->report_functions)
+	if (db->report_functions || !db->be->report_functions)
 		return DVC_OK;
 	if ((rc = db->be->report_functions(db)) != DVC_OK)
 		return rc;
 	db->report_functions = 1;
 	return DVC_OK;
+}
+
+/* ---- working-time figures computed in C (backends without functions) ---- */
+
+typedef struct wt_stat {
+	const char *key;
+	double avg, pct, max;
+} wt_stat;
+
+typedef struct wt_table {
+	dvc_arena arena;
+	wt_stat *v;
+	size_t n, cap;
+} wt_table;
+
+static int wt_cmp(const void *a, const void *b)
+{
+	return strcmp(((const wt_stat *)a)->key, ((const wt_stat *)b)->key);
+}
+
+static int wt_flush(wt_table *t, const char *key, double sum, const dvc__pct *h)
+{
+	wt_stat *d;
+	if (h->n == 0)
+		return DVC_OK;
+	if (!(t->v = dvc_arena_grow(&t->arena, t->v, t->n, &t->cap, sizeof *t->v)))
+		return dvc__oom();
+	d = &t->v[t->n];
+	d->key = dvc_arena_strdup(&t->arena, key);
+	if (!d->key)
+		return dvc__oom();
+	d->avg = sum / (double)h->n;
+	dvc__pct_value(h, &d->pct);
+	d->max = h->max;
+	t->n++;
+	return DVC_OK;
+}
+
+/* Rows (key TEXT, from, to), rows of one key adjacent: per key the average,
+ * the p-quantile (to within width) and the maximum of the working time from
+ * `from` to `to`, in days (days != 0) or hours; sorted by key for wt_find. */
+static int wt_collect(dvc_db *db, dvc__sql_stmt *st, int days, double p, double width,
+		      wt_table *t)
+{
+	const dvc_calendar *cal;
+	dvc__pct *h = NULL;
+	char *cur = NULL;
+	double sum = 0;
+	int rc;
+	if ((rc = dvc__calendar(db, &cal)) != DVC_OK)
+		goto out;
+	if (!(h = dvc__calloc(1, sizeof *h))) {
+		rc = dvc__oom();
+		goto out;
+	}
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
+		const char *key = (const char *)dvc__sql_column_text(st, 0);
+		int64_t secs;
+		double x;
+		if (!cur || strcmp(cur, key ? key : "") != 0) {
+			if ((rc = wt_flush(t, cur, sum, h)) != DVC_OK)
+				goto out;
+			dvc__free(cur);
+			if (!(cur = dvc__strdup(key ? key : ""))) {
+				rc = dvc__oom();
+				goto out;
+			}
+			memset(h, 0, sizeof *h);
+			sum = 0;
+		}
+		if ((rc = dvc_calendar_between(cal, dvc__sql_column_int64(st, 1),
+					       dvc__sql_column_int64(st, 2), &secs)) != DVC_OK)
+			goto out;
+		x = days ? (double)secs / (double)dvc_calendar_day_seconds(cal) : (double)secs / 3600.0;
+		dvc__pct_add(h, x, p, width);
+		sum += x;
+	}
+	if (rc != DVC__SQL_DONE) {
+		rc = dvc__store_err(db, rc, "computing working time");
+		goto out;
+	}
+	if (cur && (rc = wt_flush(t, cur, sum, h)) != DVC_OK)
+		goto out;
+	if (t->n)
+		qsort(t->v, t->n, sizeof *t->v, wt_cmp);
+	rc = DVC_OK;
+out:
+	dvc__sql_reset(st);
+	dvc__free(cur);
+	dvc__free(h);
+	return rc;
+}
+
+static const wt_stat *wt_find(const wt_table *t, const char *key)
+{
+	wt_stat k = {key ? key : "", 0, 0, 0};
+	return t->n ? bsearch(&k, t->v, t->n, sizeof *t->v, wt_cmp) : NULL;
 }
 
 /* ---- the grouped report ---- */
@@ -28,7 +131,7 @@ static int functions(dvc_db *db)
 #define OVERDUE "(d.due_at IS NOT NULL AND CASE WHEN (d.flags & 16) <> 0 AND d.stopped_at <= ?3" \
 	" THEN d.remaining < 0 ELSE ?3 > d.due_at END)"
 #define SETTLE_DAYS "dvc_working(d.received_at, CASE WHEN " RESULT " THEN d.result_at END, 1)"
-#define REPORT_SQL(key, label, joins) \
+#define REPORT_COLUMNS(key, label, joins, settle) \
 	"SELECT " key ", " label ", count(*)," \
 	" sum(d.channel = 0), sum(d.channel = 1), sum(d.channel = 2)," \
 	" sum(" RESULT " AND d.result_at <= d.due_at)," \
@@ -37,38 +140,69 @@ static int functions(dvc_db *db)
 	" sum(d.state = 9 AND " CLOSED "), sum(d.state = 8 AND " CLOSED "), sum(d.state = 10 AND " CLOSED ")," \
 	" sum(d.state = 7 AND " CLOSED "), sum(d.state = 7 AND " CLOSED " AND d.delivery = 2)," \
 	" sum(d.fee_due > 0), sum(d.fee_due > 0 AND d.fee_paid >= d.fee_due)," \
-	" avg(" SETTLE_DAYS ")," \
-	" dvc_pct(" SETTLE_DAYS ", 0.9, 0.05)" \
+	settle \
 	" FROM dossier d JOIN procedure_version pv ON pv.id = d.version_id " joins \
 	" WHERE d.submitted_at >= ?1 AND d.submitted_at < ?2 AND d.state <> 0" \
 	" GROUP BY 1 ORDER BY 1"
+#define REPORT_SQL(key, label, joins) \
+	REPORT_COLUMNS(key, label, joins, \
+		       " avg(" SETTLE_DAYS "), dvc_pct(" SETTLE_DAYS ", 0.9, 0.05)")
+#define REPORT_SQL_PLAIN(key, label, joins) \
+	REPORT_COLUMNS(key, label, joins, \
+		       " CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION)")
+/* The instants behind SETTLE_DAYS, where it is not NULL. */
+#define SETTLE_SQL(key, label, joins) \
+	"SELECT " key ", d.received_at, d.result_at" \
+	" FROM dossier d JOIN procedure_version pv ON pv.id = d.version_id " joins \
+	" WHERE d.submitted_at >= ?1 AND d.submitted_at < ?2 AND d.state <> 0 AND " RESULT \
+	" AND d.received_at IS NOT NULL AND d.result_at >= d.received_at ORDER BY 1"
 
 /* One statement per grouping: the key expression is code, never user data. */
-static const char *const report_sql[] = {
-	REPORT_SQL("''", "'Tất cả'", ""),
-	REPORT_SQL("pv.sector", "(SELECT name FROM sector WHERE code = pv.sector)", ""),
-	REPORT_SQL("pv.agency", "(SELECT name FROM agency WHERE code = pv.agency)", ""),
-	REPORT_SQL("p.code", "max(pv.name)", "JOIN procedure p ON p.id = pv.procedure_id"),
-	REPORT_SQL("CASE d.channel WHEN 0 THEN 'online' WHEN 1 THEN 'counter' ELSE 'post' END",
-		   "CASE d.channel WHEN 0 THEN 'Trực tuyến' WHEN 1 THEN 'Trực tiếp' ELSE 'Bưu chính' END", ""),
-	REPORT_SQL("CAST(pv.online_level AS TEXT)", "'Mức độ ' || pv.online_level", ""),
-	REPORT_SQL("strftime('%Y-%m', d.submitted_at + 25200, 'unixepoch')",
-		   "'Tháng ' || strftime('%m/%Y', d.submitted_at + 25200, 'unixepoch')", ""),
-};
+#define GROUPINGS(M) \
+	M("''", "'Tất cả'", ""), \
+	M("pv.sector", "(SELECT name FROM sector WHERE code = pv.sector)", ""), \
+	M("pv.agency", "(SELECT name FROM agency WHERE code = pv.agency)", ""), \
+	M("p.code", "max(pv.name)", "JOIN procedure p ON p.id = pv.procedure_id"), \
+	M("CASE d.channel WHEN 0 THEN 'online' WHEN 1 THEN 'counter' ELSE 'post' END", \
+	  "CASE d.channel WHEN 0 THEN 'Trực tuyến' WHEN 1 THEN 'Trực tiếp' ELSE 'Bưu chính' END", ""), \
+	M("CAST(pv.online_level AS TEXT)", "'Mức độ ' || pv.online_level", ""), \
+	M("strftime('%Y-%m', d.submitted_at + 25200, 'unixepoch')", \
+	  "'Tháng ' || strftime('%m/%Y', d.submitted_at + 25200, 'unixepoch')", "")
+static const char *const report_sql[] = {GROUPINGS(REPORT_SQL)};
+static const char *const report_sql_plain[] = {GROUPINGS(REPORT_SQL_PLAIN)};
+static const char *const settle_sql[] = {GROUPINGS(SETTLE_SQL)};
 
 static double ratio(int64_t a, int64_t b) { return b ? (double)a / (double)b : 0.0; }
 
+static void bind_range(dvc__sql_stmt *st, const dvc_report_opts *o)
+{
+	dvc__sql_bind_int64(st, 1, o->from);
+	dvc__sql_bind_int64(st, 2, o->to);
+	dvc__sql_bind_int64(st, 3, o->asof);
+}
+
 int dvc__store_report(dvc_db *db, const dvc_report_opts *o, dvc__report_cb cb, void *ctx)
 {
+	const int plain = !db->be->report_functions;
+	wt_table wt = {DVC_ARENA_INIT, NULL, 0, 0};
 	dvc__sql_stmt *st;
 	int rc;
 	if ((unsigned)o->group >= DVC_ARRAY_LEN(report_sql))
 		return dvc__err(DVC_EINVAL, "group", "unknown grouping %d", (int)o->group);
-	if ((rc = functions(db)) != DVC_OK || !(st = dvc__stmt(db, report_sql[o->group])))
-		return rc != DVC_OK ? rc : dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, o->from);
-	dvc__sql_bind_int64(st, 2, o->to);
-	dvc__sql_bind_int64(st, 3, o->asof);
+	if ((rc = functions(db)) != DVC_OK)
+		return rc;
+	if (plain) {
+		if (!(st = dvc__stmt(db, settle_sql[o->group])))
+			return dvc_error_last()->code;
+		bind_range(st, o);
+		if ((rc = wt_collect(db, st, 1, 0.9, 0.05, &wt)) != DVC_OK)
+			goto out;
+	}
+	if (!(st = dvc__stmt(db, (plain ? report_sql_plain : report_sql)[o->group]))) {
+		rc = dvc_error_last()->code;
+		goto out;
+	}
+	bind_range(st, o);
 	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
 		dvc_report_row r;
 		int64_t v[15];
@@ -94,16 +228,24 @@ int dvc__store_report(dvc_db *db, const dvc_report_opts *o, dvc__report_cb cb, v
 		r.paid_online_count = v[14];
 		r.avg_days_to_settle = dvc__sql_column_double(st, 17);
 		r.p90_days_to_settle = dvc__sql_column_double(st, 18);
+		if (plain) {
+			const wt_stat *w = wt_find(&wt, r.key);
+			r.avg_days_to_settle = w ? w->avg : 0;
+			r.p90_days_to_settle = w ? w->pct : 0;
+		}
 		r.online_rate = ratio(r.received_online, r.received);
 		r.online_payment_rate = ratio(r.paid_online_count, r.fee_due_count);
 		r.on_time_rate = ratio(r.settled_on_time, r.settled_on_time + r.settled_late);
 		if ((rc = cb(ctx, &r)) != DVC_OK) {
 			dvc__sql_reset(st);
-			return rc;
+			goto out;
 		}
 	}
 	dvc__sql_reset(st);
-	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "computing a report");
+	rc = rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "computing a report");
+out:
+	dvc_arena_free(&wt.arena);
+	return rc;
 }
 
 /* Dossiers waiting now, by route step; dwell measured to now, or to the
@@ -116,27 +258,63 @@ static const char SQL_BOTTLENECKS[] =
 	" FROM dossier d JOIN procedure_version pv ON pv.id = d.version_id"
 	" JOIN procedure p ON p.id = pv.procedure_id"
 	" WHERE d.state IN (2, 3, 4, 5)"
-	" GROUP BY d.version_id, d.step, d.unit ORDER BY count(*) DESC, p.code, d.step";
+	" GROUP BY d.version_id, p.code, d.step, d.unit ORDER BY count(*) DESC, p.code, d.step";
+#define DWELL_KEY "CAST(d.version_id AS TEXT) || '/' || CAST(d.step AS TEXT) || '/' || coalesce(d.unit, '')"
+static const char SQL_BOTTLENECKS_PLAIN[] =
+	"SELECT d.version_id, p.code, d.step, d.unit, (SELECT name FROM agency WHERE code = d.unit),"
+	" count(*), CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION), " DWELL_KEY
+	" FROM dossier d JOIN procedure_version pv ON pv.id = d.version_id"
+	" JOIN procedure p ON p.id = pv.procedure_id"
+	" WHERE d.state IN (2, 3, 4, 5)"
+	" GROUP BY d.version_id, p.code, d.step, d.unit ORDER BY count(*) DESC, p.code, d.step";
+static const char SQL_DWELL[] =
+	"SELECT " DWELL_KEY ", d.step_since, CASE WHEN (d.flags & 16) <> 0 THEN d.stopped_at ELSE ?1 END"
+	" FROM dossier d WHERE d.state IN (2, 3, 4, 5) AND d.step_since IS NOT NULL"
+	" AND CASE WHEN (d.flags & 16) <> 0 THEN d.stopped_at ELSE ?1 END >= d.step_since ORDER BY 1";
 
 int dvc__store_bottlenecks(dvc_db *db, dvc_time asof, dvc__bottleneck_cb cb, void *ctx)
 {
+	const int plain = !db->be->report_functions;
+	wt_table wt = {DVC_ARENA_INIT, NULL, 0, 0};
 	dvc__sql_stmt *st;
 	int rc;
-	if ((rc = functions(db)) != DVC_OK || !(st = dvc__stmt(db, SQL_BOTTLENECKS)))
-		return rc != DVC_OK ? rc : dvc_error_last()->code;
+	if ((rc = functions(db)) != DVC_OK)
+		return rc;
+	if (plain) {
+		if (!(st = dvc__stmt(db, SQL_DWELL)))
+			return dvc_error_last()->code;
+		dvc__sql_bind_int64(st, 1, asof);
+		if ((rc = wt_collect(db, st, 0, 0.5, 0.1, &wt)) != DVC_OK)
+			goto out;
+	}
+	if (!(st = dvc__stmt(db, plain ? SQL_BOTTLENECKS_PLAIN : SQL_BOTTLENECKS))) {
+		rc = dvc_error_last()->code;
+		goto out;
+	}
 	dvc__sql_bind_int64(st, 1, asof);
 	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		int crc = cb(ctx, dvc__sql_column_int64(st, 0), (const char *)dvc__sql_column_text(st, 1),
-			     dvc__sql_column_int(st, 2), (const char *)dvc__sql_column_text(st, 3),
-			     (const char *)dvc__sql_column_text(st, 4), dvc__sql_column_int64(st, 5),
-			     dvc__sql_column_double(st, 6), dvc__sql_column_double(st, 7));
+		double median = dvc__sql_column_double(st, 6), max = dvc__sql_column_double(st, 7);
+		int crc;
+		if (plain) {
+			const wt_stat *w = wt_find(&wt, (const char *)dvc__sql_column_text(st, 8));
+			median = w ? w->pct : 0;
+			max = w ? w->max : 0;
+		}
+		crc = cb(ctx, dvc__sql_column_int64(st, 0), (const char *)dvc__sql_column_text(st, 1),
+			 dvc__sql_column_int(st, 2), (const char *)dvc__sql_column_text(st, 3),
+			 (const char *)dvc__sql_column_text(st, 4), dvc__sql_column_int64(st, 5), median,
+			 max);
 		if (crc != DVC_OK) {
 			dvc__sql_reset(st);
-			return crc;
+			rc = crc;
+			goto out;
 		}
 	}
 	dvc__sql_reset(st);
-	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "computing bottlenecks");
+	rc = rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "computing bottlenecks");
+out:
+	dvc_arena_free(&wt.arena);
+	return rc;
 }
 
 static const char SQL_REGISTER[] =

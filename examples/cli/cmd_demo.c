@@ -410,11 +410,12 @@ static int sign_result(demo *d, const char *code, dvc_actor signer, const char *
 	return 0;
 }
 
-/* The applicant downloads the signed result into a file beside the store. */
+/* The applicant downloads the signed result into a file beside an SQLite
+ * store, or into the current directory (a PostgreSQL URI is no directory). */
 static int download_signed(demo *d, const char *db_path, const char *code, int64_t id,
 			   dvc_actor who, const char *datadir)
 {
-	const char *slash = strrchr(db_path, '/');
+	const char *slash = strcmp(dvc_backend_name(d->db), "sqlite") ? NULL : strrchr(db_path, '/');
 	char path[4096], cert[4096], fp[DVC_CERT_FINGERPRINT_SIZE];
 	FILE *f;
 	int rc;

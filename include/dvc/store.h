@@ -107,6 +107,11 @@ DVC_API int dvc_rollback(dvc_db *db);
 /** Non-zero while an explicit transaction is open. */
 DVC_API int dvc_in_transaction(const dvc_db *db);
 
+/** The engine behind the handle: "sqlite" or "postgresql" (static
+ * strings); NULL for NULL. A front end that keeps files beside an SQLite
+ * store asks this before taking the store's path for a directory. */
+DVC_API const char *dvc_backend_name(const dvc_db *db);
+
 #ifdef __cplusplus
 }
 #endif
