@@ -19,6 +19,14 @@ static const char *const mode_names[] = {"add", "replace", "supplement"};
 DVC__ENUM_NAMES(file_form, dvc_file_form, form_names, "file form")
 DVC__ENUM_NAMES(attach_mode, dvc_attach_mode, mode_names, "attach mode")
 
+/* The journal notes written here quote a file name and a catalog text whole;
+ * the limit on typed notes leaves room for both and the words around them. */
+#define JOURNAL_NOTE_SIZE (DVC_NOTE_MAX + 1)
+_Static_assert(DVC_FILE_NAME_MAX + DVC_CATALOG_MAX_TEXT + 1024 < JOURNAL_NOTE_SIZE,
+	       "a journal note must hold a whole file name and component name");
+/* "Full Name (username)" as the signed envelope names its signer. */
+#define SIGNER_NAME_SIZE (DVC_FULL_NAME_MAX + sizeof " ()" + DVC_USERNAME_MAX)
+
 static void hex32(const unsigned char *b, char out[65])
 {
 	static const char digits[] = "0123456789abcdef";
@@ -238,8 +246,8 @@ static int check_attach_rights(const dvc__dossier *d, const dvc__proc_rt *rt, co
 typedef struct attach_out {
 	dvc__file_row row;
 	char name[DVC_FILE_NAME_MAX + 1];
-	char added_by[96];
-	char component_name[512];
+	char added_by[sizeof ((dvc__who *)0)->label];
+	char component_name[DVC_CATALOG_MAX_TEXT + 1];
 	char code[DVC_CODE_MAX];
 } attach_out;
 
@@ -251,12 +259,12 @@ static int attach(dvc_db *db, const char *code, const dvc_attach_req *r, upload 
 	dvc__dossier d;
 	dvc__who w;
 	dvc_procedure_policy pol;
-	char types[DVC__TYPES_MAX], note[1024], size_s[DVC_VND_SIZE];
+	char types[DVC__TYPES_MAX], note[JOURNAL_NOTE_SIZE], size_s[DVC_VND_SIZE];
 	const char *name = r->name;
 	int64_t blob_id = 0, file_id;
 	dvc__blob_row b;
 	find_ctx old, src; /* src.name outlives the reuse branch: `name` may point there */
-	int rc;
+	int rc, n;
 
 	memset(&b, 0, sizeof b);
 	if ((rc = dvc__dossier_open(db, code, &r->actor, &d, &w, bad_secret)) != DVC_OK)
@@ -350,9 +358,13 @@ static int attach(dvc_db *db, const char *code, const dvc_attach_req *r, upload 
 						 d.id, o->row.added_at, NULL)) != DVC_OK)
 		goto out;
 	dvc_vnd_format(b.size, size_s);
-	snprintf(note, sizeof note, "%s tệp «%.255s» (%s, %s, %s byte) cho thành phần %d: %.300s",
-		 r->mode == DVC_ATTACH_REPLACE ? "Thay" : r->mode == DVC_ATTACH_SUPPLEMENT ? "Bổ sung" : "Thêm",
-		 name, form_labels_vi[r->form], b.media_type, size_s, r->component, o->component_name);
+	n = snprintf(note, sizeof note, "%s tệp «%s» (%s, %s, %s byte) cho thành phần %d: %s",
+		     r->mode == DVC_ATTACH_REPLACE ? "Thay" : r->mode == DVC_ATTACH_SUPPLEMENT ? "Bổ sung" : "Thêm",
+		     name, form_labels_vi[r->form], b.media_type, size_s, r->component, o->component_name);
+	if (n < 0 || (size_t)n >= sizeof note) {
+		rc = dvc__err(DVC_ETOOBIG, "note", "the journal note of file '%.80s' does not fit", name);
+		goto out;
+	}
 	if ((rc = dvc__dossier_record_digest(db, &d, w.label, DVC_ACT_ATTACH, note, b.sha)) != DVC_OK)
 		goto out;
 	snprintf(o->name, sizeof o->name, "%s", name);
@@ -805,14 +817,15 @@ static int sign_result(dvc_db *db, const char *code, const dvc_actor *who,
 	dvc__officer_row off;
 	results lr;
 	mem_buf m = {NULL, 0, 0};
-	char *xml = NULL, sha[65], when[DVC_TIME_FORMAT_SIZE], signer_name[256], note[1024];
+	char *xml = NULL, sha[65], when[DVC_TIME_FORMAT_SIZE], signer_name[SIGNER_NAME_SIZE];
+	char note[JOURNAL_NOTE_SIZE];
 	const char *full_name = NULL;
 	size_t xml_len = 0;
 	dvc__sign_meta meta;
 	dvc__blob_row b;
 	dvc_time now;
 	int64_t file_id;
-	int rc;
+	int rc, n;
 
 	if ((rc = dvc__now(db, &now)) != DVC_OK ||
 	    (rc = dvc__dossier_open(db, code, who, &d, &w, bad_secret)) != DVC_OK ||
@@ -832,9 +845,14 @@ static int sign_result(dvc_db *db, const char *code, const dvc_actor *who,
 				DVC_SIGN_MAX_BYTES);
 	if ((rc = dvc__store_officer_get(db, w.off.username, &off, &a, &full_name)) != DVC_OK)
 		return rc;
-	snprintf(signer_name, sizeof signer_name, "%.200s (%s)", full_name ? full_name : "",
-		 w.off.username);
+	n = snprintf(signer_name, sizeof signer_name, "%s (%s)", full_name ? full_name : "",
+		     w.off.username);
 	dvc_arena_free(&a);
+	/* the officer's name is checked against DVC_FULL_NAME_MAX when added; a
+	 * longer one in the store is refused, never signed cut short */
+	if (n < 0 || (size_t)n >= sizeof signer_name)
+		return dvc__err(DVC_ETOOBIG, "full_name", "the name of officer %s is longer than %d bytes",
+				w.off.username, DVC_FULL_NAME_MAX);
 	if (!(m.p = dvc__malloc((size_t)lr.raw.row.blob.size + 1)))
 		return dvc__oom();
 	m.cap = (size_t)lr.raw.row.blob.size;
@@ -878,9 +896,14 @@ static int sign_result(dvc_db *db, const char *code, const dvc_actor *who,
 	    (rc = dvc__store_account_file_insert(db, d.account_id, b.id, o->name, DVC_FILE_ECOPY,
 						 DVC__AFILE_RESULT, d.id, now, NULL)) != DVC_OK)
 		goto out;
-	snprintf(note, sizeof note, "Ký số kết quả «%.200s» (SHA-256 %s) bằng chữ ký XML-DSig "
-		 "RSA-SHA256; chứng thư số SHA-256 %s; %.300s", lr.raw.name, sha, signer.fingerprint,
-		 signer.subject);
+	n = snprintf(note, sizeof note, "Ký số kết quả «%s» (SHA-256 %s) bằng chữ ký XML-DSig "
+		     "RSA-SHA256; chứng thư số SHA-256 %s; %s", lr.raw.name, sha, signer.fingerprint,
+		     signer.subject);
+	if (n < 0 || (size_t)n >= sizeof note) {
+		rc = dvc__err(DVC_ETOOBIG, "note", "the journal note of file '%.80s' does not fit",
+			      lr.raw.name);
+		goto out;
+	}
 	if ((rc = dvc__dossier_record_digest(db, &d, w.label, DVC_ACT_SIGN, note, b.sha)) != DVC_OK)
 		goto out;
 	snprintf(o->added_by, sizeof o->added_by, "%s", w.label);

@@ -486,6 +486,58 @@ START_TEST(verify_refuses_what_we_never_sign)
 }
 END_TEST
 
+/* The envelope names its signer "Full Name (username)" and the journal
+ * quotes the result's file name, each at its longest, whole: a 200-byte
+ * Vietnamese name (DVC_FULL_NAME_MAX), a 64-byte username and a 255-byte
+ * file name (DVC_FILE_NAME_MAX) are never cut. */
+START_TEST(the_longest_signer_and_file_names_are_signed_whole)
+{
+	dvc_receipt r = at_signing_step(NULL);
+	dvc_sign_opts o = DVC_SIGN_OPTS_INIT;
+	dvc_actor anon = {DVC_ACTOR_ANONYMOUS, NULL, r.secret}, leader;
+	unsigned char *result = pdf(3000, 'q');
+	char full[DVC_FULL_NAME_MAX + 1] = "", user[DVC_USERNAME_MAX + 1], fname[DVC_FILE_NAME_MAX + 1];
+	char want[DVC_FULL_NAME_MAX + DVC_USERNAME_MAX + 32];
+	mem_sink xml = {NULL, 0, 0};
+	dvc_file_info fi;
+	dvc_tracking *t;
+
+	for (int i = 0; i < 33; i++)
+		strcat(full, "Đỗ "); /* 6 bytes each */
+	strcat(full, "An");
+	ck_assert_uint_eq(strlen(full), DVC_FULL_NAME_MAX);
+	memset(user, 'x', DVC_USERNAME_MAX);
+	memcpy(user, "lanh.dao.", 9);
+	user[DVC_USERNAME_MAX] = '\0';
+	strcpy(fname, "a");
+	for (int i = 0; i < 125; i++)
+		strcat(fname, "đ"); /* 2 bytes each */
+	strcat(fname, ".pdf");
+	ck_assert_uint_eq(strlen(fname), DVC_FILE_NAME_MAX);
+	ck_ok(dvc_officer_add(db, user, full, DESK, DVC_ROLE_SIGNING_LEADER));
+	leader = officer(user);
+	/* one byte past the limit is refused when the officer is added */
+	snprintf(want, sizeof want, "%sn", full);
+	ck_dvc(dvc_officer_add(db, "qua.dai", want, DESK, DVC_ROLE_SIGNING_LEADER), DVC_ETOOBIG);
+
+	ck_ok(attach(r.code, leader, DVC_FILE_RESULT, fname, result, 3000, DVC_FILE_ORIGINAL));
+	o.key_file = key;
+	o.cert_file = cert;
+	ck_ok(dvc_dossier_sign_result(db, r.code, &leader, &o, &fi));
+	ck_ok(dvc_dossier_download(db, r.code, &anon, fi.id, mem_write, &xml));
+	snprintf(want, sizeof want, "<nguoiKy>%s (%s)</nguoiKy>", full, user);
+	ck_assert_ptr_nonnull(strstr((char *)xml.p, want));
+	ck_assert_ptr_nonnull(strstr((char *)xml.p, fname));
+	ck_ok(dvc_sign_verify((char *)xml.p, xml.n, cert, NULL));
+	ck_ok(dvc_dossier_track(db, r.code, &anon, &t));
+	ck_assert_int_eq(t->history[t->n_history - 1].action, DVC_ACT_SIGN);
+	ck_assert_ptr_nonnull(strstr(t->history[t->n_history - 1].note, fname));
+	dvc_tracking_free(t);
+	free(xml.p);
+	free(result);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sign");
@@ -494,6 +546,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, signed_result_verifies_and_a_changed_byte_fails);
 	tcase_add_test(tc, the_account_keeps_its_signed_result);
+	tcase_add_test(tc, the_longest_signer_and_file_names_are_signed_whole);
 	tcase_add_test(tc, no_key_wrong_key_or_wrong_signer_store_nothing);
 	tcase_add_test(tc, signed_receipt_slip);
 	tcase_add_test(tc, verify_refuses_what_we_never_sign);
