@@ -8,19 +8,6 @@
 #include <sodium.h>
 #include <string.h>
 
-static int check_text(const char *s, const char *field, size_t max, bool required)
-{
-	size_t n;
-	if (!s || !*s)
-		return required ? dvc__err(DVC_EINVAL, field, "%s is required", field) : DVC_OK;
-	n = strlen(s);
-	if (n > max)
-		return dvc__err(DVC_ETOOBIG, field, "%s is longer than %zu bytes", field, max);
-	if (!dvc__utf8_valid(s, n))
-		return dvc__err(DVC_EUTF8, field, "%s is not valid UTF-8", field);
-	return DVC_OK;
-}
-
 /* Validate an applicant and write the normalised phone into phone_out. */
 int dvc__applicant_check(const dvc_applicant *a, char phone_out[DVC_PHONE_E164_SIZE]);
 int dvc__applicant_check(const dvc_applicant *a, char phone_out[DVC_PHONE_E164_SIZE])
@@ -30,8 +17,8 @@ int dvc__applicant_check(const dvc_applicant *a, char phone_out[DVC_PHONE_E164_S
 	struct dvc_citizen_id_info info = DVC_CITIZEN_ID_INFO_INIT;
 	if (!a)
 		return dvc__err(DVC_EINVAL, "applicant", "applicant details are required");
-	if ((rc = check_text(a->full_name, "full_name", DVC_FULL_NAME_MAX, true)) != DVC_OK ||
-	    (rc = check_text(a->address, "address", DVC_ADDRESS_MAX, true)) != DVC_OK)
+	if ((rc = dvc__check_text(a->full_name, "full_name", DVC_FULL_NAME_MAX, true)) != DVC_OK ||
+	    (rc = dvc__check_text(a->address, "address", DVC_ADDRESS_MAX, true)) != DVC_OK)
 		return rc;
 	if (!a->citizen_id || dvc_citizen_id_info(a->citizen_id, &info) != DVC_OK) {
 		dvc__err_prefix_path("citizen_id");
@@ -246,7 +233,7 @@ int dvc_officer_add(dvc_db *db, const char *username, const char *full_name, con
 	if (!db || !unit)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_officer_add needs a store and a unit");
 	if ((rc = check_username(username)) != DVC_OK ||
-	    (rc = check_text(full_name, "full_name", DVC_FULL_NAME_MAX, true)) != DVC_OK)
+	    (rc = dvc__check_text(full_name, "full_name", DVC_FULL_NAME_MAX, true)) != DVC_OK)
 		return rc;
 	if (role == DVC_ROLE_APPLICANT || (unsigned)role >= DVC_ROLE_COUNT)
 		return dvc__err(DVC_EINVAL, "role", "an officer's role is reception, specialist, "

@@ -9,19 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int check_text(const char *s, const char *field, size_t max, bool required)
-{
-	size_t n;
-	if (!s || !*s)
-		return required ? dvc__err(DVC_EINVAL, field, "%s is required", field) : DVC_OK;
-	n = strlen(s);
-	if (n > max)
-		return dvc__err(DVC_ETOOBIG, field, "%s is longer than %zu bytes", field, max);
-	if (!dvc__utf8_valid(s, n))
-		return dvc__err(DVC_EUTF8, field, "%s is not valid UTF-8", field);
-	return DVC_OK;
-}
-
 /* Lower case of the letters Vietnamese names use: ASCII, Latin-1, the
  * letters with breve, tilde and horn, đ, and Latin Extended Additional
  * (U+1EA0..U+1EF9, upper and lower case alternate). */
@@ -97,11 +84,11 @@ static int check_identity(const dvc_national_identity *id)
 	int rc;
 	if (id->version != DVC_NATIONAL_IDENTITY_VERSION)
 		return dvc__version_err("dvc_national_identity", id->version, DVC_NATIONAL_IDENTITY_VERSION);
-	if ((rc = check_text(id->issuer, "issuer", DVC_NATIONAL_ISSUER_MAX, true)) != DVC_OK ||
-	    (rc = check_text(id->subject, "subject", DVC_NATIONAL_SUBJECT_MAX, true)) != DVC_OK ||
-	    (rc = check_text(id->full_name, "full_name", DVC_FULL_NAME_MAX, false)) != DVC_OK ||
-	    (rc = check_text(id->tech_id, "tech_id", DVC_NATIONAL_TECHID_MAX, false)) != DVC_OK ||
-	    (rc = check_text(id->login_idp, "login_idp", DVC_NATIONAL_IDP_MAX, false)) != DVC_OK)
+	if ((rc = dvc__check_text(id->issuer, "issuer", DVC_NATIONAL_ISSUER_MAX, true)) != DVC_OK ||
+	    (rc = dvc__check_text(id->subject, "subject", DVC_NATIONAL_SUBJECT_MAX, true)) != DVC_OK ||
+	    (rc = dvc__check_text(id->full_name, "full_name", DVC_FULL_NAME_MAX, false)) != DVC_OK ||
+	    (rc = dvc__check_text(id->tech_id, "tech_id", DVC_NATIONAL_TECHID_MAX, false)) != DVC_OK ||
+	    (rc = dvc__check_text(id->login_idp, "login_idp", DVC_NATIONAL_IDP_MAX, false)) != DVC_OK)
 		return rc;
 	if (!id->personal_id || dvc_citizen_id_info(id->personal_id, &info) != DVC_OK) {
 		if (!id->personal_id)
@@ -207,7 +194,7 @@ out:
 
 static int check_actor(const char *actor)
 {
-	return check_text(actor, "actor", DVC_USERNAME_MAX + 16, true);
+	return dvc__check_text(actor, "actor", DVC_USERNAME_MAX + 16, true);
 }
 
 int dvc_identity_link(dvc_db *db, const char *username, const dvc_national_identity *id,
@@ -250,7 +237,8 @@ int dvc_identity_unlink(dvc_db *db, const char *username, const char *actor, con
 	int rc;
 	if (!db || !username)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_identity_unlink needs a store and a username");
-	if ((rc = check_actor(actor)) != DVC_OK || (rc = check_text(reason, "reason", 500, true)) != DVC_OK)
+	if ((rc = check_actor(actor)) != DVC_OK ||
+	    (rc = dvc__check_text(reason, "reason", 500, true)) != DVC_OK)
 		return rc;
 	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
 		return rc;

@@ -130,6 +130,19 @@ size_t dvc__utf8_check(const char *str, size_t n)
 	return n;
 }
 
+int dvc__check_text(const char *s, const char *field, size_t max, bool required)
+{
+	size_t n;
+	if (!s || !*s)
+		return required ? dvc__err(DVC_EINVAL, field, "%s is required", field) : DVC_OK;
+	n = strlen(s);
+	if (n > max)
+		return dvc__err(DVC_ETOOBIG, field, "%s is longer than %zu bytes", field, max);
+	if (!dvc__utf8_valid(s, n))
+		return dvc__err(DVC_EUTF8, field, "%s is not valid UTF-8", field);
+	return DVC_OK;
+}
+
 static bool is_mark(uint32_t c) { return c >= 0x300 && c <= 0x36F; }
 
 /* Canonical combining classes of U+0300..U+036F (from the Unicode database):

@@ -11,6 +11,11 @@ bool dvc__utf8_valid(const char *s, size_t n);
 /* Offset of the first byte that breaks UTF-8 validity, or n when all is valid. */
 size_t dvc__utf8_check(const char *s, size_t n);
 
+/* Check a text field: DVC_EINVAL when empty or NULL and required (DVC_OK
+ * when not), DVC_ETOOBIG past max bytes, DVC_EUTF8 when not valid UTF-8;
+ * the error names `field`. */
+int dvc__check_text(const char *s, const char *field, size_t max, bool required);
+
 /* Append the NFC form of valid UTF-8 `s` to `out`. Composition covers the Latin
  * letters with diacritics (all of Vietnamese); other text is copied unchanged. */
 void dvc__nfc(const char *s, size_t n, dvc_buf *out);
