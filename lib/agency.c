@@ -124,20 +124,7 @@ int dvc_agency_find(dvc_db *db, const dvc_date *asof, const char *level, dvc_age
 	return DVC_OK;
 }
 
-size_t dvc_agency_list_count(const dvc_agency_list *l) { return l ? l->n : 0; }
-
-const dvc_agency *dvc_agency_list_at(const dvc_agency_list *l, size_t i)
-{
-	return l && i < l->n ? &l->rows[i] : NULL;
-}
-
-void dvc_agency_list_free(dvc_agency_list *l)
-{
-	if (l) {
-		dvc_arena_free(&l->arena);
-		dvc__free(l);
-	}
-}
+DVC__LIST_ACCESSORS(agency_list, dvc_agency_list, dvc_agency, rows)
 
 /* ---- places ---- */
 

@@ -389,18 +389,5 @@ int dvc_catalog_stats_compute(dvc_db *db, const dvc_date *asof, dvc_catalog_stat
 	return DVC_OK;
 }
 
-size_t dvc_catalog_stats_count(const dvc_catalog_stats *s) { return s ? s->n : 0; }
+DVC__LIST_ACCESSORS(catalog_stats, dvc_catalog_stats, dvc_stat_row, rows)
 int64_t dvc_catalog_stats_total(const dvc_catalog_stats *s) { return s ? s->total : 0; }
-
-const dvc_stat_row *dvc_catalog_stats_at(const dvc_catalog_stats *s, size_t i)
-{
-	return s && i < s->n ? &s->rows[i] : NULL;
-}
-
-void dvc_catalog_stats_free(dvc_catalog_stats *s)
-{
-	if (s) {
-		dvc_arena_free(&s->arena);
-		dvc__free(s);
-	}
-}

@@ -17,20 +17,7 @@ struct dvc_search_result {
 	size_t n, cap;
 };
 
-size_t dvc_search_result_count(const dvc_search_result *r) { return r ? r->n : 0; }
-
-const dvc_search_hit *dvc_search_result_at(const dvc_search_result *r, size_t i)
-{
-	return r && i < r->n ? &r->hits[i] : NULL;
-}
-
-void dvc_search_result_free(dvc_search_result *r)
-{
-	if (r) {
-		dvc_arena_free(&r->arena);
-		dvc__free(r);
-	}
-}
+DVC__LIST_ACCESSORS(search_result, dvc_search_result, dvc_search_hit, hits)
 
 /* True when a and b differ by at most one insertion, deletion, substitution
  * or transposition of adjacent letters. */

@@ -1396,12 +1396,7 @@ int dvc_dossier_allowed_actions(dvc_db *db, const char *code, const dvc_actor *w
 	return DVC_OK;
 }
 
-size_t dvc_allowed_actions_count(const dvc_allowed_actions *l) { return l ? l->n : 0; }
-
-const dvc_allowed_action *dvc_allowed_actions_at(const dvc_allowed_actions *l, size_t i)
-{
-	return l && i < l->n ? &l->items[i] : NULL;
-}
+DVC__LIST_ACCESSORS(allowed_actions, dvc_allowed_actions, dvc_allowed_action, items)
 
 const dvc_allowed_action *dvc_allowed_actions_find(const dvc_allowed_actions *l, dvc_action a)
 {
@@ -1414,14 +1409,6 @@ const dvc_allowed_action *dvc_allowed_actions_find(const dvc_allowed_actions *l,
 const char *dvc_allowed_actions_code(const dvc_allowed_actions *l) { return l ? l->code : NULL; }
 dvc_state dvc_allowed_actions_state(const dvc_allowed_actions *l) { return l ? l->state : DVC_STATE_DRAFT; }
 int64_t dvc_allowed_actions_version(const dvc_allowed_actions *l) { return l ? l->version : -1; }
-
-void dvc_allowed_actions_free(dvc_allowed_actions *l)
-{
-	if (l) {
-		dvc_arena_free(&l->arena);
-		dvc__free(l);
-	}
-}
 
 /* ---- tracking ---- */
 
@@ -1723,20 +1710,7 @@ int dvc_dossier_find(dvc_db *db, const dvc_dossier_filter *f, dvc_dossier_list *
 	return DVC_OK;
 }
 
-size_t dvc_dossier_list_count(const dvc_dossier_list *l) { return l ? l->n : 0; }
-
-const dvc_dossier_row *dvc_dossier_list_at(const dvc_dossier_list *l, size_t i)
-{
-	return l && i < l->n ? &l->rows[i] : NULL;
-}
-
-void dvc_dossier_list_free(dvc_dossier_list *l)
-{
-	if (l) {
-		dvc_arena_free(&l->arena);
-		dvc__free(l);
-	}
-}
+DVC__LIST_ACCESSORS(dossier_list, dvc_dossier_list, dvc_dossier_row, rows)
 
 /* ---- verification (proof.c) ---- */
 

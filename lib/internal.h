@@ -96,6 +96,23 @@ int dvc__enum_parse(const char *const *names, size_t n, const char *what, const 
 		return rc;                                                                 \
 	}
 
+/* Define the public dvc_<fn>_count / _at / _free of a list `type` that keeps
+ * its n rows of `row` in `items`, allocated in its `arena`: count and at
+ * take NULL, at gives NULL past the end, free releases the arena and the list. */
+#define DVC__LIST_ACCESSORS(fn, type, row, items)                                          \
+	size_t dvc_##fn##_count(const type *l) { return l ? l->n : 0; }                      \
+	const row *dvc_##fn##_at(const type *l, size_t i)                                    \
+	{                                                                                  \
+		return l && i < l->n ? &l->items[i] : NULL;                                  \
+	}                                                                                  \
+	void dvc_##fn##_free(type *l)                                                        \
+	{                                                                                  \
+		if (l) {                                                                   \
+			dvc_arena_free(&l->arena);                                         \
+			dvc__free(l);                                                      \
+		}                                                                          \
+	}
+
 /* dates (date.c); "YYYY-MM-DD" and its NUL */
 #define DVC__DATE_SIZE 11
 bool dvc__date_valid(int y, int m, int d);

@@ -452,20 +452,7 @@ int dvc_sync_list(dvc_db *db, const char *code, dvc_sync_batch **out)
 	return DVC_OK;
 }
 
-size_t dvc_sync_batch_count(const dvc_sync_batch *b) { return b ? b->n : 0; }
-
-const dvc_sync_message *dvc_sync_batch_at(const dvc_sync_batch *b, size_t i)
-{
-	return b && i < b->n ? &b->items[i] : NULL;
-}
-
-void dvc_sync_batch_free(dvc_sync_batch *b)
-{
-	if (b) {
-		dvc_arena_free(&b->arena);
-		dvc__free(b);
-	}
-}
+DVC__LIST_ACCESSORS(sync_batch, dvc_sync_batch, dvc_sync_message, items)
 
 int dvc_sync_mark_sent(dvc_db *db, int64_t id)
 {

@@ -454,20 +454,7 @@ int dvc_outbox_list(dvc_db *db, const char *code, dvc_message_batch **out)
 	return DVC_OK;
 }
 
-size_t dvc_message_batch_count(const dvc_message_batch *b) { return b ? b->n : 0; }
-
-const dvc_message *dvc_message_batch_at(const dvc_message_batch *b, size_t i)
-{
-	return b && i < b->n ? &b->items[i] : NULL;
-}
-
-void dvc_message_batch_free(dvc_message_batch *b)
-{
-	if (b) {
-		dvc_arena_free(&b->arena);
-		dvc__free(b);
-	}
-}
+DVC__LIST_ACCESSORS(message_batch, dvc_message_batch, dvc_message, items)
 
 int dvc_outbox_mark_sent(dvc_db *db, int64_t id)
 {

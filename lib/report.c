@@ -72,20 +72,7 @@ int dvc_report_compute(dvc_db *db, const dvc_report_opts *opts, dvc_report **out
 	return DVC_OK;
 }
 
-size_t dvc_report_count(const dvc_report *r) { return r ? r->n : 0; }
-
-const dvc_report_row *dvc_report_at(const dvc_report *r, size_t i)
-{
-	return r && i < r->n ? &r->rows[i] : NULL;
-}
-
-void dvc_report_free(dvc_report *r)
-{
-	if (r) {
-		dvc_arena_free(&r->arena);
-		dvc__free(r);
-	}
-}
+DVC__LIST_ACCESSORS(report, dvc_report, dvc_report_row, rows)
 
 /* ---- bottlenecks ---- */
 
@@ -144,20 +131,7 @@ int dvc_report_bottlenecks(dvc_db *db, dvc_time asof, dvc_bottlenecks **out)
 	return DVC_OK;
 }
 
-size_t dvc_bottlenecks_count(const dvc_bottlenecks *b) { return b ? b->n : 0; }
-
-const dvc_bottleneck_row *dvc_bottlenecks_at(const dvc_bottlenecks *b, size_t i)
-{
-	return b && i < b->n ? &b->rows[i] : NULL;
-}
-
-void dvc_bottlenecks_free(dvc_bottlenecks *b)
-{
-	if (b) {
-		dvc_arena_free(&b->arena);
-		dvc__free(b);
-	}
-}
+DVC__LIST_ACCESSORS(bottlenecks, dvc_bottlenecks, dvc_bottleneck_row, rows)
 
 /* ---- citizen-service index (Decision 766/QĐ-TTg) ---- */
 
