@@ -544,6 +544,46 @@ int dvc__exec_step(dvc_db *db, dvc__sql_stmt *st, const char *what)
 	return rc == DVC__SQL_DONE || rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, what);
 }
 
+int dvc__store_lease(dvc_db *db, const dvc__lease_sql *q, dvc_time now, dvc_time lease_until,
+		     size_t max, int (*emit)(dvc__sql_stmt *st, void *ctx), void *ctx)
+{
+	dvc__sql_stmt *st = dvc__stmt(db, q->due);
+	int64_t ids[256];
+	size_t n = 0;
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	if (max > DVC_ARRAY_LEN(ids))
+		max = DVC_ARRAY_LEN(ids);
+	dvc__sql_bind_int64(st, 1, now);
+	dvc__sql_bind_int64(st, 2, (int64_t)max);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW)
+		ids[n++] = dvc__sql_column_int64(st, 0);
+	dvc__sql_reset(st);
+	if (rc != DVC__SQL_DONE)
+		return dvc__store_err(db, rc, q->what_due);
+	for (size_t i = 0; i < n; i++) {
+		if (!(st = dvc__stmt(db, q->lease)))
+			return dvc_error_last()->code;
+		dvc__sql_bind_int64(st, 1, ids[i]);
+		dvc__sql_bind_int64(st, 2, lease_until);
+		if ((rc = dvc__exec_step(db, st, q->what_lease)) != DVC_OK)
+			return rc;
+		if (!(st = dvc__stmt(db, q->get)))
+			return dvc_error_last()->code;
+		dvc__sql_bind_int64(st, 1, ids[i]);
+		if ((rc = dvc__sql_step(st)) != DVC__SQL_ROW) {
+			dvc__sql_reset(st);
+			return dvc__store_err(db, rc, q->what_get);
+		}
+		rc = emit(st, ctx);
+		dvc__sql_reset(st);
+		if (rc != DVC_OK)
+			return rc;
+	}
+	return DVC_OK;
+}
+
 int dvc__bind_text(dvc_db *db, dvc__sql_stmt *st, int i, const char *s)
 {
 	int rc = s ? dvc__sql_bind_text(st, i, s, -1, DVC__SQL_STATIC) : dvc__sql_bind_null(st, i);

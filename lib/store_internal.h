@@ -87,6 +87,21 @@ dvc__sql_stmt *dvc__stmt(dvc_db *db, const char *sql);
 /* Run a statement that returns no rows; DVC_OK or the mapped error. */
 int dvc__exec_step(dvc_db *db, dvc__sql_stmt *st, const char *what);
 
+/* A queue that senders lease from (the notification outbox, the national
+ * sync queue): `due` selects the ids of what is due (?1 now, ?2 at most
+ * that many), `lease` leases one (?1 id, ?2 lease end) and `get` reads it
+ * back (?1 id) for `emit`; each `what_*` names its step in errors. */
+typedef struct dvc__lease_sql {
+	const char *due, *lease, *get;
+	const char *what_due, *what_lease, *what_get;
+} dvc__lease_sql;
+
+/* Lease up to max (at most 256) due rows in one pass: the ids first, so
+ * that `due` is done before the lease updates run, then lease and emit
+ * each in order. Stops at the first error, emit's included. */
+int dvc__store_lease(dvc_db *db, const dvc__lease_sql *q, dvc_time now, dvc_time lease_until,
+		     size_t max, int (*emit)(dvc__sql_stmt *st, void *ctx), void *ctx);
+
 /* Copy text column `col` into a buffer of n bytes; a longer value (the
  * store was edited past a validator's limit) is DVC_ECORRUPT, never cut. */
 int dvc__col_copy(dvc_db *db, dvc__sql_stmt *st, int col, char *dst, size_t n, const char *what);

@@ -214,44 +214,25 @@ static int emit(dvc__sql_stmt *st, dvc__sync_cb cb, void *ctx)
 	return cb(ctx, &r);
 }
 
+struct sync_sink {
+	dvc__sync_cb cb;
+	void *ctx;
+};
+
+static int emit_leased(dvc__sql_stmt *st, void *ctx)
+{
+	struct sync_sink *k = ctx;
+	return emit(st, k->cb, k->ctx);
+}
+
 int dvc__store_sync_lease(dvc_db *db, dvc_time now, dvc_time lease_until, size_t max,
 			  dvc__sync_cb cb, void *ctx)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_SYNC_DUE);
-	int64_t ids[256];
-	size_t n = 0;
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	if (max > DVC_ARRAY_LEN(ids))
-		max = DVC_ARRAY_LEN(ids);
-	dvc__sql_bind_int64(st, 1, now);
-	dvc__sql_bind_int64(st, 2, (int64_t)max);
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW)
-		ids[n++] = dvc__sql_column_int64(st, 0);
-	dvc__sql_reset(st);
-	if (rc != DVC__SQL_DONE)
-		return dvc__store_err(db, rc, "reading the national sync queue");
-	for (size_t i = 0; i < n; i++) {
-		if (!(st = dvc__stmt(db, SQL_SYNC_LEASE)))
-			return dvc_error_last()->code;
-		dvc__sql_bind_int64(st, 1, ids[i]);
-		dvc__sql_bind_int64(st, 2, lease_until);
-		if ((rc = dvc__exec_step(db, st, "leasing a sync message")) != DVC_OK)
-			return rc;
-		if (!(st = dvc__stmt(db, SQL_SYNC_GET)))
-			return dvc_error_last()->code;
-		dvc__sql_bind_int64(st, 1, ids[i]);
-		if ((rc = dvc__sql_step(st)) != DVC__SQL_ROW) {
-			dvc__sql_reset(st);
-			return dvc__store_err(db, rc, "reading a sync message");
-		}
-		rc = emit(st, cb, ctx);
-		dvc__sql_reset(st);
-		if (rc != DVC_OK)
-			return rc;
-	}
-	return DVC_OK;
+	static const dvc__lease_sql q = {SQL_SYNC_DUE, SQL_SYNC_LEASE, SQL_SYNC_GET,
+					 "reading the national sync queue", "leasing a sync message",
+					 "reading a sync message"};
+	struct sync_sink k = {cb, ctx};
+	return dvc__store_lease(db, &q, now, lease_until, max, emit_leased, &k);
 }
 
 int dvc__store_sync_each(dvc_db *db, const char *code, int unsent_only, dvc__sync_cb cb, void *ctx)

@@ -75,44 +75,28 @@ static int emit_row(dvc__sql_stmt *st, dvc__outbox_cb cb, void *ctx)
 	return cb(ctx, &r);
 }
 
+struct outbox_sink {
+	dvc__outbox_cb cb;
+	void *ctx;
+};
+
+static int emit_leased(dvc__sql_stmt *st, void *ctx)
+{
+	struct outbox_sink *k = ctx;
+	return emit_row(st, k->cb, k->ctx);
+}
+
 int dvc__store_outbox_lease(dvc_db *db, dvc_time now, dvc_time lease_until, size_t max,
 			    dvc__outbox_cb cb, void *ctx)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, db->be->row_locks ? SQL_OUT_DUE_LOCKED : SQL_OUT_DUE);
-	int64_t ids[256];
-	size_t n = 0;
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	if (max > DVC_ARRAY_LEN(ids))
-		max = DVC_ARRAY_LEN(ids);
-	dvc__sql_bind_int64(st, 1, now);
-	dvc__sql_bind_int64(st, 2, (int64_t)max);
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW)
-		ids[n++] = dvc__sql_column_int64(st, 0);
-	dvc__sql_reset(st);
-	if (rc != DVC__SQL_DONE)
-		return dvc__store_err(db, rc, "reading the outbox");
-	for (size_t i = 0; i < n; i++) {
-		if (!(st = dvc__stmt(db, SQL_OUT_LEASE)))
-			return dvc_error_last()->code;
-		dvc__sql_bind_int64(st, 1, ids[i]);
-		dvc__sql_bind_int64(st, 2, lease_until);
-		if ((rc = dvc__exec_step(db, st, "leasing a message")) != DVC_OK)
-			return rc;
-		if (!(st = dvc__stmt(db, SQL_OUT_GET)))
-			return dvc_error_last()->code;
-		dvc__sql_bind_int64(st, 1, ids[i]);
-		if ((rc = dvc__sql_step(st)) != DVC__SQL_ROW) {
-			dvc__sql_reset(st);
-			return dvc__store_err(db, rc, "reading a message");
-		}
-		rc = emit_row(st, cb, ctx);
-		dvc__sql_reset(st);
-		if (rc != DVC_OK)
-			return rc;
-	}
-	return DVC_OK;
+	static const dvc__lease_sql plain = {SQL_OUT_DUE, SQL_OUT_LEASE, SQL_OUT_GET,
+					     "reading the outbox", "leasing a message", "reading a message"};
+	/* the same queue, its due rows locked against other senders */
+	static const dvc__lease_sql locked = {SQL_OUT_DUE_LOCKED, SQL_OUT_LEASE, SQL_OUT_GET,
+					      "reading the outbox", "leasing a message", "reading a message"};
+	struct outbox_sink k = {cb, ctx};
+	return dvc__store_lease(db, db->be->row_locks ? &locked : &plain, now, lease_until, max,
+				emit_leased, &k);
 }
 
 int dvc__store_outbox_list(dvc_db *db, const char *code, dvc__outbox_cb cb, void *ctx)
