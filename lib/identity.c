@@ -506,20 +506,10 @@ int dvc_dossier_national_signin(dvc_db *db, const char *code, int *assurance)
 
 /* ---- the JSON view ---- */
 
-static cJSON *put(cJSON *parent, const char *key, cJSON *item)
-{
-	if (!parent || !item ||
-	    !(key ? cJSON_AddItemToObject(parent, key, item) : cJSON_AddItemToArray(parent, item))) {
-		cJSON_Delete(item);
-		return NULL;
-	}
-	return item;
-}
+/* the shared cJSON builders (internal.h), under short names */
+static cJSON *put(cJSON *p, const char *key, cJSON *item) { return dvc__json_put(p, key, item); }
 
-static void put_str(cJSON *o, const char *key, const char *v)
-{
-	put(o, key, v ? cJSON_CreateString(v) : cJSON_CreateNull());
-}
+static void put_str(cJSON *o, const char *key, const char *v) { dvc__json_put_str(o, key, v); }
 
 static void put_time(cJSON *o, const char *key, dvc_time t)
 {

@@ -185,4 +185,15 @@ struct cJSON;
 int dvc__json_read(const char *text, size_t len, const dvc__json_limits *lim, const char *what,
 		   struct cJSON **out);
 
+/* Building JSON with cJSON (json.c), for the views and payloads the
+ * library prints. dvc__json_put attaches `item` to `parent` (under `key`,
+ * or appended to an array when key is NULL) and frees it on any failure,
+ * so a failed allocation leaks nothing; it returns the item or NULL.
+ * _put_str puts null for a NULL string. dvc__json_print prints and frees `root`: DVC_ENOMEM when any
+ * allocation since `failures` (dvc__alloc_failures()) failed, since the
+ * tree is then incomplete. */
+struct cJSON *dvc__json_put(struct cJSON *parent, const char *key, struct cJSON *item);
+void dvc__json_put_str(struct cJSON *o, const char *key, const char *v);
+int dvc__json_print(struct cJSON *root, unsigned long failures, char **out);
+
 #endif

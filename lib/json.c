@@ -363,3 +363,32 @@ int dvc_json_check(const char *text, size_t len, int max_depth, size_t max_value
 	const dvc__json_limits lim = {0, max_depth, max_values};
 	return dvc__json_check(text, len, &lim, "the JSON document");
 }
+
+cJSON *dvc__json_put(cJSON *parent, const char *key, cJSON *item)
+{
+	if (!parent || !item ||
+	    !(key ? cJSON_AddItemToObject(parent, key, item) : cJSON_AddItemToArray(parent, item))) {
+		cJSON_Delete(item);
+		return NULL;
+	}
+	return item;
+}
+
+void dvc__json_put_str(cJSON *o, const char *key, const char *v)
+{
+	dvc__json_put(o, key, v ? cJSON_CreateString(v) : cJSON_CreateNull());
+}
+
+int dvc__json_print(cJSON *root, unsigned long failures, char **out)
+{
+	char *s = NULL;
+	if (root && dvc__alloc_failures() == failures)
+		s = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	if (!s || dvc__alloc_failures() != failures) {
+		dvc__free(s);
+		return dvc__oom();
+	}
+	*out = s;
+	return DVC_OK;
+}

@@ -195,15 +195,8 @@ static void national_time(dvc_time t, char out[NATIONAL_TIME_SIZE])
 		 (int)(sec / 60 % 60), (int)(sec % 60));
 }
 
-static cJSON *put(cJSON *parent, const char *key, cJSON *item)
-{
-	if (!parent || !item ||
-	    !(key ? cJSON_AddItemToObject(parent, key, item) : cJSON_AddItemToArray(parent, item))) {
-		cJSON_Delete(item);
-		return NULL;
-	}
-	return item;
-}
+/* the shared cJSON builders (internal.h), under short names */
+static cJSON *put(cJSON *p, const char *key, cJSON *item) { return dvc__json_put(p, key, item); }
 
 static void put_str(cJSON *o, const char *key, const char *v)
 {

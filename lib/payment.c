@@ -651,21 +651,6 @@ static int np_opts(const dvc_db *db, const dvc_payment_national_opts *o)
 	return DVC_OK;
 }
 
-/* Print `root` into *json; DVC_ENOMEM when anything failed since `failures`. */
-static int np_print(cJSON *root, unsigned long failures, char **json)
-{
-	char *s = NULL;
-	if (root && dvc__alloc_failures() == failures)
-		s = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (!s || dvc__alloc_failures() != failures) {
-		dvc__free(s);
-		return dvc__oom();
-	}
-	*json = s;
-	return DVC_OK;
-}
-
 static int np_init(dvc_db *db, const char *code, const dvc_payment_national_opts *o,
 		   dvc_payment_request_info *info, char **json)
 {
@@ -709,7 +694,7 @@ static int np_init(dvc_db *db, const char *code, const dvc_payment_national_opts
 	cJSON_AddStringToObject(bl, "HoTenNguoiNop", f.applicant_name);
 	cJSON_AddStringToObject(bl, "SoCMNDNguoiNop", f.citizen_id);
 	cJSON_AddStringToObject(bl, "NoiDungThanhToan", desc);
-	rc = np_print(root, failures, json);
+	rc = dvc__json_print(root, failures, json);
 out:
 	dvc_arena_free(&a);
 	return rc;
@@ -764,7 +749,7 @@ int dvc_payment_national_query(dvc_db *db, const char *reference, const dvc_paym
 	cJSON_AddStringToObject(root, "MaThamChieu", fields[3]);
 	cJSON_AddStringToObject(root, "ThoiGianGD", fields[4]);
 	cJSON_AddStringToObject(root, "MaXacThuc", check);
-	return np_print(root, failures, json);
+	return dvc__json_print(root, failures, json);
 }
 
 /* A confirmation field: a string, "" when absent or null. */

@@ -13,20 +13,10 @@
 
 /* Attach `item` to `parent` (under `key` for an object, appended to an
  * array when key is NULL); on any failure it is freed. Returns the item. */
-static cJSON *put(cJSON *parent, const char *key, cJSON *item)
-{
-	if (!parent || !item ||
-	    !(key ? cJSON_AddItemToObject(parent, key, item) : cJSON_AddItemToArray(parent, item))) {
-		cJSON_Delete(item);
-		return NULL;
-	}
-	return item;
-}
+/* the shared cJSON builders (internal.h), under short names */
+static cJSON *put(cJSON *p, const char *key, cJSON *item) { return dvc__json_put(p, key, item); }
 
-static void put_str(cJSON *o, const char *key, const char *v)
-{
-	put(o, key, v ? cJSON_CreateString(v) : cJSON_CreateNull());
-}
+static void put_str(cJSON *o, const char *key, const char *v) { dvc__json_put_str(o, key, v); }
 
 static void put_num(cJSON *o, const char *key, double v) { put(o, key, cJSON_CreateNumber(v)); }
 static void put_bool(cJSON *o, const char *key, int v) { put(o, key, cJSON_CreateBool(v)); }
@@ -43,22 +33,6 @@ static void put_date(cJSON *o, const char *key, const dvc_date *d)
 	char buf[11];
 	dvc__date_format(d, buf);
 	put_str(o, key, buf);
-}
-
-/* Print and free `root`; DVC_ENOMEM when any allocation since `failures`
- * failed (the tree is then incomplete). */
-static int finish(cJSON *root, unsigned long failures, char **out)
-{
-	char *s = NULL;
-	if (root && dvc__alloc_failures() == failures)
-		s = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (!s || dvc__alloc_failures() != failures) {
-		dvc__free(s);
-		return dvc__oom();
-	}
-	*out = s;
-	return DVC_OK;
 }
 
 #define VIEW_BEGIN(out, ...)                                                                 \
@@ -78,7 +52,7 @@ static int finish(cJSON *root, unsigned long failures, char **out)
 		arr_ = cJSON_CreateArray();                                                  \
 		for (size_t i_ = 0; i_ < count(l); i_++)                                     \
 			put(arr_, NULL, tree(at(l, i_)));                                    \
-		return finish(arr_, failures_, out);                                         \
+		return dvc__json_print(arr_, failures_, out);                              \
 	} while (0)
 
 /* ---- dossiers ---- */
@@ -104,7 +78,7 @@ int dvc_account_json(const dvc_account *a, char **out)
 	put_str(o, "username", a->username);
 	put_time(o, "created_at", a->created_at);
 	put(o, "profile", applicant_json(&a->profile));
-	return finish(o, failures, out);
+	return dvc__json_print(o, failures, out);
 }
 
 static cJSON *history_json(const dvc_tracking *t)
@@ -246,14 +220,14 @@ int dvc_tracking_json(const dvc_tracking *t, const dvc_allowed_actions *actions,
 {
 	unsigned long failures = dvc__alloc_failures();
 	VIEW_BEGIN(out, t);
-	return finish(tracking_tree(t, actions, flags), failures, out);
+	return dvc__json_print(tracking_tree(t, actions, flags), failures, out);
 }
 
 int dvc_history_json(const dvc_tracking *t, char **out)
 {
 	unsigned long failures = dvc__alloc_failures();
 	VIEW_BEGIN(out, t);
-	return finish(history_json(t), failures, out);
+	return dvc__json_print(history_json(t), failures, out);
 }
 
 int dvc_allowed_actions_json(const dvc_allowed_actions *l, char **out)
@@ -266,7 +240,7 @@ int dvc_allowed_actions_json(const dvc_allowed_actions *l, char **out)
 	put_str(o, "state", dvc_state_name(dvc_allowed_actions_state(l)));
 	put_num(o, "version", (double)dvc_allowed_actions_version(l));
 	put(o, "actions", actions_json(l, put(o, "refused", cJSON_CreateArray())));
-	return finish(o, failures, out);
+	return dvc__json_print(o, failures, out);
 }
 
 /* Track as `who` with the actions `who` may take; the applicant's own
@@ -298,7 +272,7 @@ int dvc_dossier_view_json(dvc_db *db, const char *code, const dvc_actor *who,
 	VIEW_BEGIN(out, db && code && who);
 	if ((rc = view_tree(db, code, who, from, &o)) != DVC_OK)
 		return rc;
-	return finish(o, failures, out);
+	return dvc__json_print(o, failures, out);
 }
 
 int dvc_dossier_list_json(dvc_db *db, const dvc_dossier_filter *f, const dvc_actor *who,
@@ -344,7 +318,7 @@ int dvc_dossier_list_json(dvc_db *db, const dvc_dossier_filter *f, const dvc_act
 		cJSON_Delete(arr);
 		return rc;
 	}
-	return finish(arr, failures, out);
+	return dvc__json_print(arr, failures, out);
 }
 
 int dvc_receipt_json(const dvc_receipt *r, int draft, char **out)
@@ -356,7 +330,7 @@ int dvc_receipt_json(const dvc_receipt *r, int draft, char **out)
 	put_str(o, "code", r->code);
 	put_str(o, "secret", r->secret[0] ? r->secret : NULL);
 	put_str(o, "state", dvc_state_name(draft ? DVC_STATE_DRAFT : DVC_STATE_SUBMITTED));
-	return finish(o, failures, out);
+	return dvc__json_print(o, failures, out);
 }
 
 /* ---- catalog ---- */
@@ -382,7 +356,7 @@ int dvc_procedure_json(const dvc_procedure *p, char **out)
 		put(o, "route", cJSON_CreateArray());
 	if (!cJSON_HasObjectItem(o, "form_schema"))
 		put(o, "form_schema", cJSON_CreateNull());
-	return finish(o, failures, out);
+	return dvc__json_print(o, failures, out);
 }
 
 static cJSON *hit_json(const dvc_search_hit *h)
@@ -410,7 +384,7 @@ int dvc_search_result_json(const dvc_search_result *r, const char *query, char *
 	hits = put(o, "procedures", cJSON_CreateArray());
 	for (size_t i = 0; i < dvc_search_result_count(r); i++)
 		put(hits, NULL, hit_json(dvc_search_result_at(r, i)));
-	return finish(o, failures, out);
+	return dvc__json_print(o, failures, out);
 }
 
 int dvc_catalog_stats_json(const dvc_catalog_stats *s, char **out)
@@ -429,7 +403,7 @@ int dvc_catalog_stats_json(const dvc_catalog_stats *s, char **out)
 		put_str(it, "label", x->label);
 		put_num(it, "count", (double)x->count);
 	}
-	return finish(o, failures, out);
+	return dvc__json_print(o, failures, out);
 }
 
 /* ---- reports ---- */
@@ -468,7 +442,7 @@ int dvc_report_json(const dvc_report *r, char **out)
 		I(p90_days_to_settle);
 #undef I
 	}
-	return finish(a, failures, out);
+	return dvc__json_print(a, failures, out);
 }
 
 int dvc_bottlenecks_json(const dvc_bottlenecks *b, char **out)
@@ -489,7 +463,7 @@ int dvc_bottlenecks_json(const dvc_bottlenecks *b, char **out)
 		put_num(o, "median_dwell_hours", w->median_dwell_hours);
 		put_num(o, "max_dwell_hours", w->max_dwell_hours);
 	}
-	return finish(a, failures, out);
+	return dvc__json_print(a, failures, out);
 }
 
 int dvc_index_json(const dvc_index_row *rows, size_t n, char **out)
@@ -544,7 +518,7 @@ int dvc_index_json(const dvc_index_row *rows, size_t n, char **out)
 	put_num(o, "points", total);
 	put_num(o, "computable_points", computable);
 	put_num(o, "max_points", max);
-	return finish(o, failures, out);
+	return dvc__json_print(o, failures, out);
 }
 
 int dvc_rating_json(const dvc_rating *r, char **out)
@@ -559,7 +533,7 @@ int dvc_rating_json(const dvc_rating *r, char **out)
 		if (r->scores[i])
 			put_num(sc, dvc_rating_criterion_name((dvc_rating_criterion)i), r->scores[i]);
 	put_str(o, "comment", r->comment);
-	return finish(o, failures, out);
+	return dvc__json_print(o, failures, out);
 }
 
 int dvc_rating_criteria_json(char **out)
@@ -579,7 +553,7 @@ int dvc_rating_criteria_json(char **out)
 		put_str(x, "label", dvc_rating_criterion_label_vi((dvc_rating_criterion)i));
 		put_bool(x, "required", i == DVC_CRIT_OVERALL);
 	}
-	return finish(o, failures, out);
+	return dvc__json_print(o, failures, out);
 }
 
 /* ---- payments ---- */
@@ -603,7 +577,7 @@ int dvc_payment_request_json(const char *dossier, const dvc_payment_request_info
 	put_str(o, "reference", r->reference);
 	put_amount(o, r->amount);
 	put_time(o, "expires_at", r->expires_at);
-	return finish(o, failures, out);
+	return dvc__json_print(o, failures, out);
 }
 
 int dvc_payment_result_json(const dvc_payment_result *r, char **out)
@@ -617,7 +591,7 @@ int dvc_payment_result_json(const dvc_payment_result *r, char **out)
 	put_str(o, "reference", r->reference);
 	put_str(o, "dossier", r->dossier);
 	put_amount(o, r->amount);
-	return finish(o, failures, out);
+	return dvc__json_print(o, failures, out);
 }
 
 /* ---- documents ---- */
@@ -651,7 +625,7 @@ int dvc_file_info_json(const dvc_file_info *f, char **out)
 {
 	unsigned long failures = dvc__alloc_failures();
 	VIEW_BEGIN(out, f);
-	return finish(file_tree(f), failures, out);
+	return dvc__json_print(file_tree(f), failures, out);
 }
 
 int dvc_file_list_json(const dvc_file_list *l, char **out)
@@ -670,7 +644,7 @@ int dvc_missing_json(const dvc_missing *m, char **out)
 		put_num(x, "component", m->components[i]);
 		put_str(x, "name", m->names[i]);
 	}
-	return finish(arr, failures, out);
+	return dvc__json_print(arr, failures, out);
 }
 
 /* ---- the administrative map ---- */
@@ -713,7 +687,7 @@ int dvc_agency_json(const dvc_agency *a, char **out)
 	o = agency_tree(a);
 	put(o, "predecessors", links_json(a->predecessors, a->n_predecessors));
 	put(o, "successors", links_json(a->successors, a->n_successors));
-	return finish(o, failures, out);
+	return dvc__json_print(o, failures, out);
 }
 
 int dvc_agency_list_json(const dvc_agency_list *l, char **out)
@@ -745,5 +719,5 @@ int dvc_cutover_report_json(const dvc_cutover_report *r, char **out)
 		put_str(x, "act", m->act);
 		put_str(x, "reason", m->reason);
 	}
-	return finish(o, failures, out);
+	return dvc__json_print(o, failures, out);
 }
