@@ -580,13 +580,8 @@ int dvc_identity_json(dvc_db *db, const char *username, char **out)
 	put_field(p, "email", acc.profile.email, 0);
 	rc = dvc__store_identity_audit_each(db, acc.id, on_audit, put(root, "audit", cJSON_CreateArray()));
 	if (rc == DVC_OK) {
-		if (dvc__alloc_failures() == failures)
-			s = cJSON_PrintUnformatted(root);
-		if (!s || dvc__alloc_failures() != failures) {
-			dvc__free(s);
-			s = NULL;
-			rc = dvc__oom();
-		}
+		rc = dvc__json_print(root, failures, &s); /* frees root */
+		root = NULL;
 	}
 out:
 	dvc__read_end(db);

@@ -634,7 +634,6 @@ int dvc_sync_report_json(dvc_db *db, char **out)
 	struct report_ctx c;
 	unsigned long failures = dvc__alloc_failures();
 	cJSON *root, *counts;
-	char *s = NULL;
 	int rc;
 	if (!db || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_sync_report_json needs a store and an out pointer");
@@ -652,17 +651,9 @@ int dvc_sync_report_json(dvc_db *db, char **out)
 	for (int i = 0; i <= DVC_SYNC_BLOCKED; i++)
 		if (i != DVC_SYNC_SENT)
 			put(counts, sync_state_names[i], cJSON_CreateNumber(c.counts[i]));
-	if (rc == DVC_OK) {
-		if (dvc__alloc_failures() == failures)
-			s = cJSON_PrintUnformatted(root);
-		if (!s || dvc__alloc_failures() != failures) {
-			dvc__free(s);
-			s = NULL;
-			rc = dvc__oom();
-		}
+	if (rc != DVC_OK) {
+		cJSON_Delete(root);
+		return rc;
 	}
-	cJSON_Delete(root);
-	if (rc == DVC_OK)
-		*out = s;
-	return rc;
+	return dvc__json_print(root, failures, out);
 }
