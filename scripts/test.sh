@@ -18,6 +18,38 @@ scripts/meson-setup.sh --reconfigure build --buildtype=debugoptimized -Dtests=en
 ninja -C build
 meson test -C build --print-errorlogs --num-processes "$jobs"
 
+# The same Check suites on PostgreSQL (issue 17): a throwaway server started
+# here (scripts/pg-test-server.sh; as the postgres user when run as root, a
+# Unix socket, no network), each suite's stores in fresh schemas on it. A
+# server that cannot start fails the run. Suites not in pg_suites stay on
+# SQLite, on this explicit list and for the reason given:
+#   oom, oom_api   allocation failure injected into the library's allocator;
+#                  libpq allocates with its own malloc, out of reach
+#   document_big   a 64 MB address-space cap (libpq maps more libraries)
+#   document, dossier, sign, throttle, report
+#                  cases that tamper with or measure the SQLite file itself
+#                  (raw sqlite3 handles on the store's path)
+# Suites whose stores do not come from the test helpers yet (calendar,
+# lunar, text, validate, eform, identity, national, proof, crash,
+# concurrency) are not run here: they would only run on SQLite again.
+pg_suites="store catalog agency catalog_io search level4 slip view declaration rating privacy
+  json access limits"
+if [ -n "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || [ "${DVC_PG_REQUIRED:-}" = 1 ]; then
+  echo "== the Check suites on PostgreSQL (fresh server, Unix socket)"
+  pgdir=$(mktemp -d /tmp/dvc-pg-XXXXXX)
+  trap 'scripts/pg-test-server.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
+  eval "$(scripts/pg-test-server.sh start "$pgdir")"
+  # shellcheck disable=SC2086
+  DVC_TEST_DB_URI=$DVC_TEST_DB_URI meson test -C build --print-errorlogs --num-processes "$jobs" \
+    --logbase pgtestlog $pg_suites
+  unset DVC_TEST_DB_URI
+  scripts/pg-test-server.sh stop "$pgdir"
+  pg_ok=$(grep -o '"result": "OK"' build/meson-logs/pgtestlog.json | wc -l)
+  echo "postgresql: $pg_ok suites passed of $(echo $pg_suites | wc -w); on SQLite only: oom oom_api document_big document dossier sign throttle report"
+else
+  echo "== PostgreSQL suites skipped: no PostgreSQL server installed (scripts/install-deps.sh --test installs it)"
+fi
+
 echo "== build and test (address + undefined sanitizers)"
 scripts/meson-setup.sh --reconfigure build-san --buildtype=debug -Db_sanitize=address,undefined \
   -Db_lundef=false -Dbench=false -Dtests=enabled
