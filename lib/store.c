@@ -285,6 +285,16 @@ static const char *const migrations[] = {
 	"  kind INTEGER NOT NULL, detail TEXT);"
 	"CREATE INDEX access_log_dossier ON access_log(dossier_id, at);"
 	"CREATE INDEX access_log_officer ON access_log(officer_id, at);",
+
+	/* 14 -> 15: OpenID Connect sign-ins waiting for their callback (oidc.h),
+	 * keyed by the hash of their state, deleted when used or expired */
+	"CREATE TABLE oidc_pending ("
+	"  state_hash TEXT PRIMARY KEY, client TEXT NOT NULL, issuer TEXT NOT NULL,"
+	"  client_id TEXT NOT NULL, redirect_uri TEXT NOT NULL, nonce TEXT NOT NULL,"
+	"  verifier TEXT NOT NULL, link_username TEXT, created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL);"
+	"CREATE INDEX oidc_pending_client ON oidc_pending(client, expires_at);"
+	"CREATE INDEX oidc_pending_expiry ON oidc_pending(expires_at);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DVC_SCHEMA_VERSION,

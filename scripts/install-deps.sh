@@ -30,6 +30,10 @@ if [ "${1:-}" = "--test" ]; then
   # it when libpq is found) and a server the suites can run against
   # (scripts/pg-test-server.sh)
   pkgs="$pkgs libpq-dev postgresql"
+  # OpenID Connect sign-in's token checks (optional for meson: -Doidc=auto
+  # builds them when libcjose is found) and authlib, which makes the oidc
+  # suite's keys and tokens
+  pkgs="$pkgs libcjose-dev libjansson-dev python3-authlib"
 fi
 missing=""
 for p in $pkgs; do

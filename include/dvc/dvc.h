@@ -20,6 +20,7 @@
 #include "dvc/lifecycle.h"
 #include "dvc/account.h"
 #include "dvc/identity.h"
+#include "dvc/oidc.h"
 #include "dvc/dossier.h"
 #include "dvc/payment.h"
 #include "dvc/notify.h"
