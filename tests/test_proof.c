@@ -153,7 +153,7 @@ static void rehash(const char *code, int legacy)
 	if (legacy)
 		ck_assert_int_eq(sqlite3_exec(raw,
 			/* back to schema 9: the later migrations undone too */
-			"DROP TABLE access_log;"
+			"DROP TABLE oidc_pending; DROP TABLE access_log;"
 			" DROP TABLE payment_unmatched; DROP TABLE dossier_identity; DROP TABLE identity_audit;"
 			" DROP TABLE national_identity; DROP TABLE national_sync; DROP TABLE procedure_national;"
 			" DROP TABLE national_setting;"
