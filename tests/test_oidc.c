@@ -201,6 +201,14 @@ static char *response_for(const char *id_token)
 	return r;
 }
 
+/* A token response carrying a freshly signed `c` (consumed). */
+static char *signed_response(cJSON *c, const char *key, const char *alg)
+{
+	char *tok = sign(c, key, alg), *r = response_for(tok);
+	free(tok);
+	return r;
+}
+
 /* The sign-in last start()ed, answered with `tok` (freed): the token
  * response's status. Tokens are signed after start(), with its nonce. */
 static int answer_started(char *tok, dvc_oidc_login **out)
@@ -291,7 +299,7 @@ START_TEST(good_token_links_then_signs_in)
 	start("an.nv");
 	l = callback();
 	{
-		char *resp = response_for(sign(claims(), "rsa", "RS256"));
+		char *resp = signed_response(claims(), "rsa", "RS256");
 		ck_ok(dvc_oidc_token_response(db, client, l, resp, strlen(resp)));
 		/* (the token string inside resp leaked into response_for's copy) */
 		free(resp);
@@ -322,7 +330,7 @@ START_TEST(good_token_links_then_signs_in)
 		c = claims();
 		set(c, "acr", cJSON_CreateString("1"));
 		l = callback();
-		char *resp = response_for(sign(c, "ec", "ES256"));
+		char *resp = signed_response(c, "ec", "ES256");
 		ck_ok(dvc_oidc_token_response(db, client, l, resp, strlen(resp)));
 		free(resp);
 	}
@@ -366,7 +374,7 @@ START_TEST(unlinked_identity_needs_an_account)
 	set(c, "NgayThangNamSinh", cJSON_CreateString("19990513"));
 	l = callback();
 	{
-		char *resp = response_for(sign(c, "rsa", "RS256"));
+		char *resp = signed_response(c, "rsa", "RS256");
 		ck_ok(dvc_oidc_token_response(db, client, l, resp, strlen(resp)));
 		free(resp);
 	}
@@ -393,7 +401,7 @@ START_TEST(unlinked_identity_needs_an_account)
 		c = claims();
 		set(c, "acr", cJSON_CreateString("1"));
 		l = callback();
-		char *resp = response_for(sign(c, "rsa", "RS256"));
+		char *resp = signed_response(c, "rsa", "RS256");
 		ck_ok(dvc_oidc_token_response(db, strict, l, resp, strlen(resp)));
 		free(resp);
 		ck_dvc(dvc_oidc_signin(db, strict, l, NULL, 0, &r), DVC_EPERM);
@@ -658,7 +666,7 @@ START_TEST(malformed_queries_responses_and_tokens)
 		start(NULL);
 		snprintf(q, sizeof q, "code=x&state=%s", state);
 		ck_ok(dvc_oidc_callback(db, bare, q, strlen(q), &l));
-		r = response_for(sign(claims(), "rsa", "RS256"));
+		r = signed_response(claims(), "rsa", "RS256");
 		ck_dvc(dvc_oidc_token_response(db, bare, l, r, strlen(r)), DVC_EINVAL);
 		free(r);
 		dvc_oidc_login_free(l);
