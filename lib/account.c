@@ -80,9 +80,10 @@ static int register_slot(dvc_db *db, const dvc_caller *from)
 	if (!from || !from->client || !*from->client)
 		return DVC_OK;
 	dvc__throttle_key_make(&k, DVC__THR_REGISTER_CLIENT, from->client, NULL);
-	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		return rc;
-	return dvc__write_end(db, dvc__throttle_reserve(db, &k, 1, now));
+	DVC__WRITE(db, rc, dvc__throttle_reserve(db, &k, 1, now));
+	return rc;
 }
 
 int dvc_account_register_from(dvc_db *db, const char *username, const char *password,
@@ -117,9 +118,10 @@ int dvc_account_register_from(dvc_db *db, const char *username, const char *pass
 	p = *profile;
 	if (phone[0])
 		p.phone = phone;
-	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		return rc;
-	return dvc__write_end(db, dvc__store_account_insert(db, username, hash, &p, now));
+	DVC__WRITE(db, rc, dvc__store_account_insert(db, username, hash, &p, now));
+	return rc;
 }
 
 int dvc_account_register(dvc_db *db, const char *username, const char *password,
@@ -238,9 +240,8 @@ int dvc_officer_add(dvc_db *db, const char *username, const char *full_name, con
 	if (role == DVC_ROLE_APPLICANT || (unsigned)role >= DVC_ROLE_COUNT)
 		return dvc__err(DVC_EINVAL, "role", "an officer's role is reception, specialist, "
 				"unit_leader, signing_leader or admin");
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
-		return rc;
-	return dvc__write_end(db, dvc__store_officer_insert(db, username, full_name, unit, role));
+	DVC__WRITE(db, rc, dvc__store_officer_insert(db, username, full_name, unit, role));
+	return rc;
 }
 
 int dvc_officer_get(dvc_db *db, const char *username, dvc_officer **out)

@@ -730,6 +730,13 @@ out:
 	return rc;
 }
 
+/* submit() with a clean receipt: a run again after a deadlock starts over. */
+static int submit_afresh(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
+{
+	DVC__CLEAR_OUT(out, DVC_RECEIPT_VERSION);
+	return submit(db, s, out);
+}
+
 int dvc_dossier_submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 {
 	int rc;
@@ -745,10 +752,7 @@ int dvc_dossier_submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 		return dvc__err(DVC_EINVAL, "channel", "unknown channel %d", (int)s->channel);
 	if (sodium_init() < 0)
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
-	DVC__CLEAR_OUT(out, DVC_RECEIPT_VERSION);
-	if ((rc = dvc__write_begin_lean(db)) != DVC_OK)
-		return rc;
-	rc = dvc__write_end(db, submit(db, s, out));
+	DVC__WRITE_RETRYING(db, rc, dvc__write_begin_lean, submit_afresh(db, s, out));
 	if (rc != DVC_OK)
 		DVC__CLEAR_OUT(out, DVC_RECEIPT_VERSION);
 	return rc;
@@ -1293,9 +1297,8 @@ int dvc_dossier_act(dvc_db *db, const char *code, const dvc_action_req *r, int64
 	    ((rc = guesser_init(&g, r->version >= 2 ? r->client : NULL, code, r->actor.secret)) != DVC_OK ||
 	     (rc = throttled(db, &g)) != DVC_OK))
 		return rc;
-	if ((rc = dvc__write_begin_lean(db)) != DVC_OK)
-		return rc;
-	rc = dvc__write_end(db, act(db, code, r, new_version, &bad_secret, &d));
+	DVC__WRITE_RETRYING(db, rc, dvc__write_begin_lean,
+			    (bad_secret = 0, act(db, code, r, new_version, &bad_secret, &d)));
 	if (bad_secret)
 		return count_bad_secret(db, &g);
 	if (rc == DVC_OK && anonymous)

@@ -25,6 +25,12 @@ int dvc_open(dvc_db **out, const char *path, const dvc_open_opts *opts)
 					opts->version);
 		o.flags = opts->flags;
 		o.busy_timeout_ms = opts->busy_timeout_ms;
+		if (o.flags & ~(unsigned)(DVC_OPEN_CREATE | DVC_OPEN_READONLY | DVC_OPEN_REQUIRE_SIGNED |
+					  DVC_OPEN_POSTGRESQL))
+			return dvc__err(DVC_EINVAL, "flags", "unknown dvc_open flags 0x%x", o.flags);
+		if (o.busy_timeout_ms < 0)
+			return dvc__err(DVC_EINVAL, "busy_timeout_ms", "a negative busy timeout (%d ms)",
+					o.busy_timeout_ms);
 		if (opts->version >= 2) {
 			o.journal_key_file = opts->journal_key_file;
 			o.journal_trust_file = opts->journal_trust_file;

@@ -206,9 +206,10 @@ int dvc_identity_link(dvc_db *db, const char *username, const dvc_national_ident
 		return dvc__err(DVC_EINVAL, NULL, "dvc_identity_link needs a store, a username and an identity");
 	if ((rc = check_identity(id)) != DVC_OK || (rc = check_actor(actor)) != DVC_OK)
 		return rc;
-	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		return rc;
-	return dvc__write_end(db, link(db, username, id, actor, now));
+	DVC__WRITE(db, rc, link(db, username, id, actor, now));
+	return rc;
 }
 
 static int unlink_account(dvc_db *db, const char *username, const char *actor, const char *reason,
@@ -240,9 +241,10 @@ int dvc_identity_unlink(dvc_db *db, const char *username, const char *actor, con
 	if ((rc = check_actor(actor)) != DVC_OK ||
 	    (rc = dvc__check_text(reason, "reason", 500, true)) != DVC_OK)
 		return rc;
-	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		return rc;
-	return dvc__write_end(db, unlink_account(db, username, actor, reason, now));
+	DVC__WRITE(db, rc, unlink_account(db, username, actor, reason, now));
+	return rc;
 }
 
 /* ---- reading ---- */

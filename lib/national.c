@@ -118,9 +118,8 @@ int dvc_national_sync_enable(dvc_db *db, int on)
 	int rc;
 	if (!db)
 		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
-		return rc;
-	return dvc__write_end(db, dvc__store_national_setting_put(db, "sync", on ? "1" : "0"));
+	DVC__WRITE(db, rc, dvc__store_national_setting_put(db, "sync", on ? "1" : "0"));
+	return rc;
 }
 
 int dvc_national_sync_enabled(dvc_db *db)

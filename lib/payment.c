@@ -110,9 +110,8 @@ int dvc_payment_request(dvc_db *db, const char *code, dvc_payment_request_info *
 		return dvc__version_err("dvc_payment_request_info", out->version,
 					DVC_PAYMENT_REQUEST_INFO_VERSION);
 	DVC__CLEAR_OUT(out, DVC_PAYMENT_REQUEST_INFO_VERSION);
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
-		return rc;
-	return dvc__write_end(db, request(db, code, out));
+	DVC__WRITE(db, rc, request(db, code, out));
+	return rc;
 }
 
 /* ---- query strings ---- */
@@ -663,6 +662,9 @@ static int np_init(dvc_db *db, const char *code, const dvc_payment_national_opts
 	dvc_time now;
 	cJSON *root, *bl;
 	int rc;
+	/* a run again after a deadlock (DVC__WRITE) starts without the last one's answer */
+	dvc__free(*json);
+	*json = NULL;
 	if ((rc = request(db, code, info)) != DVC_OK || (rc = dvc__now(db, &now)) != DVC_OK ||
 	    (rc = dvc__store_dossier_load(db, code, &d)) != DVC_OK ||
 	    (rc = dvc__store_national_facts(db, d.id, &a, &f)) != DVC_OK ||
@@ -712,9 +714,7 @@ int dvc_payment_national_init(dvc_db *db, const char *code, const dvc_payment_na
 	if ((rc = np_opts(db, o)) != DVC_OK)
 		return rc;
 	DVC__CLEAR_OUT(info, DVC_PAYMENT_REQUEST_INFO_VERSION);
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
-		return rc;
-	rc = dvc__write_end(db, np_init(db, code, o, info, json));
+	DVC__WRITE(db, rc, np_init(db, code, o, info, json));
 	if (rc != DVC_OK) {
 		dvc__free(*json);
 		*json = NULL;

@@ -107,9 +107,8 @@ static int run(dvc_db *db, const char *code, const dvc_counter_payment *p, int r
 		return rc;
 	if (sodium_init() < 0)
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
-		return rc;
-	return dvc__write_end(db, counter(db, code, p, refund));
+	DVC__WRITE(db, rc, counter(db, code, p, refund));
+	return rc;
 }
 
 int dvc_payment_counter(dvc_db *db, const char *code, const dvc_counter_payment *p)

@@ -22,6 +22,8 @@ int dvc__store_err(dvc_db *db, int rc, const char *what)
 {
 	const char *msg = db && db->sql ? dvc__sql_errmsg(db, rc) : "no connection";
 	int code;
+	if (db && rc == DVC__SQL_BUSY_RETRY)
+		db->sql_retry = 1;
 	switch (rc & 0xFF) {
 	case DVC__SQL_NOMEM: return dvc__oom();
 	case DVC__SQL_BUSY:

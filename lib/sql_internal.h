@@ -125,7 +125,7 @@ extern const struct dvc__sql_backend dvc__sql_pg;
 /* The backend that serves `target`: PostgreSQL for a postgresql:// or
  * postgres:// URI when built with libpq, SQLite otherwise. DVC_ENOTSUP
  * (error recorded) for a PostgreSQL URI in a build without libpq. */
-int dvc__sql_backend_for(const char *target, const struct dvc__sql_backend **out);
+int dvc__sql_backend_for(const char *target, unsigned int flags, const struct dvc__sql_backend **out);
 
 /* A statement prepared once, to finalize after use (the statement cache,
  * dvc__stmt, serves the statements that run again and again). */

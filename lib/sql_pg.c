@@ -219,8 +219,8 @@ static int pg_exec(dvc_db *db, const char *sql)
 static int pg_open(dvc_db *db, const char *target, const dvc_open_opts *o)
 {
 	pg_conn *pc = calloc(1, sizeof *pc);
+	char set[96];
 	int rc;
-	(void)o;
 	if (!pc)
 		return dvc__oom();
 	pc->c = PQconnectdb(target);
@@ -234,7 +234,11 @@ static int pg_open(dvc_db *db, const char *target, const dvc_open_opts *o)
 		return rc;
 	}
 	PQsetNoticeProcessor(pc->c, quiet_notice, NULL);
-	if ((rc = pg_exec(db, db->readonly ? "SET default_transaction_read_only = on" : "SELECT 1")) != DVC__SQL_OK) {
+	/* busy_timeout_ms: how long a write waits for another's row lock
+	 * before DVC_EBUSY (55P03), as SQLite's busy timeout does */
+	snprintf(set, sizeof set, "SET lock_timeout = %d%s", o->busy_timeout_ms,
+		 db->readonly ? "; SET default_transaction_read_only = on" : "");
+	if ((rc = pg_exec(db, set)) != DVC__SQL_OK) {
 		rc = dvc__store_err(db, rc, "opening the store");
 		PQfinish(pc->c);
 		free(pc);

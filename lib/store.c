@@ -2,9 +2,11 @@
  * migrations, transactions, and the prepared-statement cache. */
 #include "store_internal.h"
 
+#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /*
  * Schema migrations of the SQLite backend, applied in order; migration i
@@ -306,15 +308,16 @@ const char *dvc__store_migration(int i)
 }
 
 
-int dvc__sql_backend_for(const char *target, const struct dvc__sql_backend **out)
+int dvc__sql_backend_for(const char *target, unsigned int flags, const struct dvc__sql_backend **out)
 {
-	if (strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0) {
+	if ((flags & DVC_OPEN_POSTGRESQL) || strncmp(target, "postgresql://", 13) == 0 ||
+	    strncmp(target, "postgres://", 11) == 0) {
 #ifdef DVC_HAVE_LIBPQ
 		*out = &dvc__sql_pg;
 		return DVC_OK;
 #else
 		return dvc__err(DVC_EINVAL, NULL, "this libdvc was built without PostgreSQL (libpq): "
-				"cannot open a postgresql:// store");
+				"cannot open a PostgreSQL store");
 #endif
 	}
 	*out = &dvc__sql_sqlite;
@@ -358,7 +361,7 @@ int dvc__store_open(dvc_db *db, const char *path, const dvc_open_opts *o)
 {
 	int rc;
 	db->readonly = (o->flags & DVC_OPEN_READONLY) != 0;
-	if ((rc = dvc__sql_backend_for(path, &db->be)) != DVC_OK ||
+	if ((rc = dvc__sql_backend_for(path, o->flags, &db->be)) != DVC_OK ||
 	    (rc = db->be->open(db, path, o)) != DVC_OK)
 		return rc;
 	if (db->readonly) {
@@ -443,6 +446,7 @@ int dvc__write_begin(dvc_db *db)
 	if ((rc = write_refused(db)) != DVC_OK)
 		return rc;
 	db->lean = 0;
+	db->sql_retry = 0;
 	/* Outside an explicit transaction, take the write lock up front (no
 	 * deadlock-prone lock upgrade); inside one it is already held. */
 	return run_cached(db, db->explicit_txn ? SQL_SAVEPOINT : db->be->begin_write, "starting a write");
@@ -456,6 +460,7 @@ int dvc__write_begin_lean(dvc_db *db)
 	if ((rc = write_refused(db)) != DVC_OK)
 		return rc;
 	db->lean = 1;
+	db->sql_retry = 0;
 	db->lean_mark = dvc__sql_total_changes(db);
 	return DVC_OK;
 }
@@ -518,6 +523,30 @@ int dvc__write_end(dvc_db *db, int rc)
 	if (rc != DVC_OK)
 		dvc__sql_exec(db, "ROLLBACK");
 	return rc;
+}
+
+int dvc__write_again(dvc_db *db, int rc, int attempt)
+{
+	struct timespec ts;
+	long ms;
+	if (rc != DVC_EBUSY || !db->sql_retry || db->explicit_txn)
+		return 0;
+	db->sql_retry = 0;
+	if (attempt + 1 >= DVC__WRITE_ATTEMPTS) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", dvc_error_last()->message);
+		dvc__err(DVC_EBUSY, NULL, "%s (rolled back %d times; nothing was written)", msg,
+			 DVC__WRITE_ATTEMPTS);
+		return 0;
+	}
+	/* 1, 2, 4, 8 ms plus as much again at random: the writers that
+	 * collided do not collide again in step */
+	ms = 1L << attempt;
+	ms += (long)randombytes_uniform((uint32_t)ms + 1);
+	ts.tv_sec = 0;
+	ts.tv_nsec = ms * 1000000L;
+	nanosleep(&ts, NULL);
+	return 1;
 }
 
 dvc__sql_stmt *dvc__stmt(dvc_db *db, const char *sql)

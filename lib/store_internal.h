@@ -31,6 +31,10 @@ struct dvc_db {
 	int lean;                 /* the running write has no savepoint */
 	int64_t lean_mark;        /* dvc__sql_total_changes() when it began */
 	int readonly;
+	/* The engine rolled the running write back for a serialization
+	 * failure or a deadlock (PostgreSQL 40001, 40P01): it may run again
+	 * (dvc__write_again). Cleared when a write begins. */
+	int sql_retry;
 	/* The compiled catalog XSD, built on the first XML import through this
 	 * handle (catalog_xml.c) and released by dvc_close(). */
 	void *xsd;
@@ -126,6 +130,31 @@ int dvc__write_begin_lean(dvc_db *db);
 int dvc__read_begin(dvc_db *db);
 void dvc__read_end(dvc_db *db);
 int dvc__write_end(dvc_db *db, int rc);
+/* After dvc__write_end: should the whole write run again? Yes when it
+ * failed with DVC_EBUSY because the engine rolled it back for a
+ * serialization failure or a deadlock, outside an explicit transaction
+ * (inside one the caller's dvc_begin() owns the retry: the transaction is
+ * aborted), and `attempt` (0 for the first run) leaves another of
+ * DVC__WRITE_ATTEMPTS; it then waits a short randomised back-off. The
+ * last refusal's message says how many runs were made. Use as
+ *   int attempt = 0;
+ *   do { begin; rc = dvc__write_end(db, body(...)); } while (dvc__write_again(db, rc, attempt++));
+ * with a body that can run again from the start (its outputs reset). */
+#define DVC__WRITE_ATTEMPTS 5
+int dvc__write_again(dvc_db *db, int rc, int attempt);
+/* Set rc to the write `body` (an expression that can run again from the
+ * start) run between `begin` (dvc__write_begin or dvc__write_begin_lean)
+ * and dvc__write_end, run again as dvc__write_again says. */
+#define DVC__WRITE_RETRYING(db, rc, begin, body)                                     \
+	do {                                                                         \
+		int attempt_ = 0;                                                    \
+		do {                                                                 \
+			if (((rc) = begin(db)) != DVC_OK)                            \
+				break;                                               \
+			(rc) = dvc__write_end((db), (body));                         \
+		} while (dvc__write_again((db), (rc), attempt_++));                  \
+	} while (0)
+#define DVC__WRITE(db, rc, body) DVC__WRITE_RETRYING(db, rc, dvc__write_begin, body)
 
 /* ---- catalog (store_catalog.c) ---- */
 int dvc__store_level_put(dvc_db *db, const dvc__level *l);

@@ -33,7 +33,7 @@ meson test -C build --print-errorlogs --num-processes "$jobs"
 # lunar, text, validate, eform, identity, national, proof, crash,
 # concurrency) are not run here: they would only run on SQLite again.
 pg_suites="store catalog agency catalog_io search level4 slip view declaration rating privacy
-  json access limits"
+  json access limits pg"
 if [ -n "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || [ "${DVC_PG_REQUIRED:-}" = 1 ]; then
   echo "== the Check suites on PostgreSQL (fresh server, Unix socket)"
   pgdir=$(mktemp -d /tmp/dvc-pg-XXXXXX)

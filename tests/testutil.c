@@ -41,6 +41,14 @@ const char *test_db_uri(void)
 	return uri && *uri ? uri : NULL;
 }
 
+#ifdef DVC_TEST_LIBPQ
+static void pg_quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+#endif
+
 const char *fresh_store(void)
 {
 #ifdef DVC_TEST_LIBPQ
@@ -69,6 +77,35 @@ const char *fresh_store(void)
 	return ":memory:";
 #endif
 }
+
+#ifdef DVC_TEST_LIBPQ
+static PGresult *pg_run(const char *target, const char *sql, ExecStatusType want)
+{
+	PGconn *c = PQconnectdb(target);
+	PGresult *r;
+	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "cannot connect to %s: %s", target, PQerrorMessage(c));
+	PQsetNoticeProcessor(c, pg_quiet, NULL);
+	r = PQexec(c, sql);
+	ck_assert_msg(PQresultStatus(r) == want, "%s: %s", sql, PQerrorMessage(c));
+	PQfinish(c);
+	return r;
+}
+
+void pg_exec(const char *target, const char *sql)
+{
+	PQclear(pg_run(target, sql, PGRES_COMMAND_OK));
+}
+
+long long pg_value(const char *target, const char *sql)
+{
+	PGresult *r = pg_run(target, sql, PGRES_TUPLES_OK);
+	long long v;
+	ck_assert_msg(PQntuples(r) == 1, "%s: %d rows", sql, PQntuples(r));
+	v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return v;
+}
+#endif
 
 const char *store_at(const char *file)
 {

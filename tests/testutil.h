@@ -23,6 +23,14 @@ const char *fresh_store(void);
 /* `file` on SQLite; on PostgreSQL a fresh store's URI (fresh_store), so
  * that a suite opening one store several times opens the same one. */
 const char *store_at(const char *file);
+#ifdef DVC_TEST_LIBPQ
+/* Run `sql` on the PostgreSQL store `target` (a fresh_store() URI: inside
+ * its schema) over a connection of its own; the test fails on an error.
+ * For what only raw SQL can arrange (injected failures, held locks). */
+void pg_exec(const char *target, const char *sql);
+/* The same, returning the first column of the first row as an integer. */
+long long pg_value(const char *target, const char *sql);
+#endif
 /* Run a suite and return the process exit status. */
 int run_suite(Suite *s);
 /* Run `tests` (NULL-terminated) as one case of suite `name` with the given

@@ -31,13 +31,21 @@ enum {
 	 * journal_key_file is refused, and verification refuses a dossier
 	 * whose journal no signed checkpoint covers (proof.h). */
 	DVC_OPEN_REQUIRE_SIGNED = 1 << 2,
+	/** `path` is a libpq connection string: a URI or a `key=value`
+	 * conninfo ("host=/run/postgresql dbname=dvc"). Without this flag
+	 * only "postgresql://" and "postgres://" select PostgreSQL and
+	 * anything else is an SQLite file name. */
+	DVC_OPEN_POSTGRESQL = 1 << 3,
 };
 
 /** Options for dvc_open(). Initialise with DVC_OPEN_OPTS_INIT. */
 typedef struct dvc_open_opts {
 	unsigned int version;   /**< DVC_OPEN_OPTS_VERSION */
 	unsigned int flags;     /**< DVC_OPEN_* */
-	int busy_timeout_ms;    /**< wait this long for another writer; default 5000 */
+	/** Wait this long for another writer (SQLite's busy timeout;
+	 * PostgreSQL's lock_timeout); default 5000; 0: SQLite does not wait,
+	 * PostgreSQL waits without limit. */
+	int busy_timeout_ms;
 	/* version 2 */
 	/** Secret key file that signs journal entries and checkpoints (proof.h);
 	 * NULL: entries are written unsigned. Read once at open, never stored. */
@@ -57,12 +65,14 @@ typedef struct dvc_open_opts {
  * @param path  a file path, or ":memory:" for a private in-memory store
  *              (SQLite); or a PostgreSQL URI, "postgresql://..." or
  *              "postgres://..." (libpq's connection URI, e.g.
- *              "postgresql:///dvc?host=/run/postgresql"), when libdvc was
+ *              "postgresql:///dvc?host=/run/postgresql"), or any libpq
+ *              connection string with DVC_OPEN_POSTGRESQL, when libdvc was
  *              built with libpq (docs/postgresql.md)
  * @param opts  options, or NULL for the defaults
  * @return DVC_OK; DVC_EIO if the file cannot be opened or is not a database,
  *         or the PostgreSQL server cannot be reached;
- *         DVC_EINVAL for a PostgreSQL URI in a build without libpq;
+ *         DVC_EINVAL for a PostgreSQL URI or DVC_OPEN_POSTGRESQL in a
+ *         build without libpq;
  *         or a journal key or trust file cannot be read; DVC_EPERM for a
  *         journal key file others can read; DVC_EPARSE for a key or trust
  *         file that is not one; DVC_EINVAL for DVC_OPEN_REQUIRE_SIGNED

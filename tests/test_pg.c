@@ -1,0 +1,288 @@
+/* The PostgreSQL backend's own behaviour (issue 17): serialization failures
+ * and deadlocks run the write again inside the library, a bounded number of
+ * times; key=value connection strings; the busy timeout as lock_timeout.
+ * Failures are injected with a trigger that raises SQLSTATE 40P01 while a
+ * sequence (which no rollback undoes) is below a limit. On SQLite only the
+ * option checks run. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#ifdef DVC_TEST_LIBPQ
+#include <libpq-fe.h>
+#endif
+
+#define P3 "T.000003"
+
+static dvc_db *db;
+static const char *target;
+static char target_copy[4096];
+static dvc_time clock_now;
+
+static int test_clock(void *ctx, dvc_time *out)
+{
+	(void)ctx;
+	*out = clock_now;
+	return 0;
+}
+
+static void setup(void)
+{
+	clock_now = instant("2026-03-02T09:00:00+07:00");
+	target = fresh_store();
+	snprintf(target_copy, sizeof target_copy, "%s", target);
+	target = target_copy;
+	ck_ok(dvc_open(&db, target, NULL));
+	dossier_store_init(db, test_clock);
+}
+
+static void teardown(void) { dvc_close(db); }
+
+START_TEST(unknown_open_options_are_refused)
+{
+	dvc_open_opts o = DVC_OPEN_OPTS_INIT;
+	dvc_db *h = NULL;
+	o.flags |= 1u << 12;
+	ck_dvc(dvc_open(&h, ":memory:", &o), DVC_EINVAL);
+	ck_assert_str_eq(dvc_error_last()->path, "flags");
+	ck_assert_ptr_null(h);
+	o.flags = DVC_OPEN_CREATE;
+	o.busy_timeout_ms = -1;
+	ck_dvc(dvc_open(&h, ":memory:", &o), DVC_EINVAL);
+	ck_assert_str_eq(dvc_error_last()->path, "busy_timeout_ms");
+	ck_assert_ptr_null(h);
+}
+END_TEST
+
+#ifdef DVC_TEST_LIBPQ
+
+/* Make every INSERT into `table` fail with a deadlock while fewer than
+ * `fails` have been tried; `inject` counts the tries. */
+static void inject_deadlocks(const char *table, int fails)
+{
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+		 "DROP TRIGGER IF EXISTS inject ON %s; DROP SEQUENCE IF EXISTS inject;"
+		 "CREATE SEQUENCE inject;"
+		 "CREATE OR REPLACE FUNCTION inject_deadlock() RETURNS trigger LANGUAGE plpgsql AS $$"
+		 "BEGIN IF nextval('inject') <= %d THEN"
+		 "  RAISE EXCEPTION 'injected deadlock' USING ERRCODE = '40P01'; END IF;"
+		 " RETURN NEW; END $$;"
+		 "CREATE TRIGGER inject BEFORE INSERT ON %s FOR EACH ROW EXECUTE FUNCTION inject_deadlock()",
+		 table, fails, table);
+	pg_exec(target, sql);
+}
+
+/* How many inserts the trigger saw. */
+static long long tries(void)
+{
+	return pg_value(target, "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM inject");
+}
+
+static dvc_submission citizen_submission(void)
+{
+	static const dvc_applicant citizen = {
+		"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
+		"0912 345 678", "an.nguyen@example.vn"};
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	s.procedure = P3;
+	s.applicant = &citizen;
+	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
+	return s;
+}
+
+static void journal_verifies(const char *code)
+{
+	dvc_journal_report rep = DVC_JOURNAL_REPORT_INIT;
+	ck_ok(dvc_journal_verify(db, code, &rep));
+	ck_assert_uint_eq(rep.dossiers, 1);
+}
+
+START_TEST(a_deadlock_runs_the_submission_again)
+{
+	dvc_submission s = citizen_submission();
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	inject_deadlocks("dossier", 2);
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	ck_assert_int_eq(tries(), 3);
+	ck_assert_int_eq(pg_value(target, "SELECT count(*) FROM dossier"), 1);
+	ck_assert_int_eq(pg_value(target, "SELECT count(*) FROM journal"), 1);
+	journal_verifies(r.code);
+}
+END_TEST
+
+START_TEST(a_lasting_deadlock_gives_up_and_writes_nothing)
+{
+	dvc_submission s = citizen_submission();
+	dvc_receipt r = DVC_RECEIPT_INIT, r2 = DVC_RECEIPT_INIT, first = DVC_RECEIPT_INIT;
+	dvc_db *other;
+	inject_deadlocks("dossier", 1000);
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EBUSY);
+	ck_assert_msg(strstr(dvc_error_last()->message, "rolled back 5 times"), "%s",
+		      dvc_error_last()->message);
+	ck_assert_str_eq(r.code, ""); /* the receipt is cleared */
+	ck_assert_int_eq(tries(), 5);
+	ck_assert_int_eq(pg_value(target, "SELECT count(*) FROM dossier"), 0);
+	ck_assert_int_eq(pg_value(target, "SELECT count(*) FROM journal"), 0);
+	ck_assert_int_eq(pg_value(target, "SELECT count(*) FROM outbox"), 0);
+
+	/* no code was used up: the next dossier gets the code a fresh store gives first */
+	pg_exec(target, "DROP TRIGGER inject ON dossier");
+	ck_ok(dvc_dossier_submit(db, &s, &r2));
+	ck_assert_ptr_nonnull(target = fresh_store());
+	snprintf(target_copy, sizeof target_copy, "%s", target);
+	ck_ok(dvc_open(&other, target_copy, NULL));
+	dossier_store_init(other, test_clock);
+	ck_ok(dvc_dossier_submit(other, &s, &first));
+	ck_assert_str_eq(r2.code, first.code);
+	dvc_close(other);
+}
+END_TEST
+
+START_TEST(inside_an_explicit_transaction_the_caller_retries)
+{
+	dvc_submission s = citizen_submission();
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	inject_deadlocks("dossier", 1);
+	ck_ok(dvc_begin(db));
+	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EBUSY);
+	ck_assert_int_eq(tries(), 1); /* not run again: the transaction is the caller's */
+	ck_dvc(dvc_commit(db), DVC_ETXN);
+	ck_assert_int_eq(dvc_in_transaction(db), 0);
+	/* the caller's retry of the whole transaction goes through */
+	ck_ok(dvc_begin(db));
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	ck_ok(dvc_commit(db));
+	ck_assert_int_eq(pg_value(target, "SELECT count(*) FROM dossier"), 1);
+}
+END_TEST
+
+START_TEST(a_deadlock_runs_the_action_again)
+{
+	dvc_submission s = citizen_submission();
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	dvc_action_req q = DVC_ACTION_INIT;
+	dvc_actor desk = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	int64_t v = 0;
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	inject_deadlocks("journal", 1);
+	q.action = DVC_ACT_RECEIVE;
+	q.actor = desk;
+	ck_ok(dvc_dossier_act(db, r.code, &q, &v));
+	ck_assert_int_eq(tries(), 2);
+	ck_assert_int_eq(v, 2); /* one version step, not two */
+	ck_assert_int_eq(pg_value(target, "SELECT count(*) FROM journal"), 2);
+	journal_verifies(r.code);
+}
+END_TEST
+
+/* libpq's parse of the URI, written back as key='value' pairs */
+static char *as_conninfo(const char *uri)
+{
+	char *err = NULL, *out = malloc(8192), *o = out;
+	PQconninfoOption *opts = PQconninfoParse(uri, &err), *p;
+	ck_assert_msg(opts != NULL, "%s", err ? err : "?");
+	for (p = opts; p->keyword; p++) {
+		if (!p->val)
+			continue;
+		o += sprintf(o, "%s%s='", o == out ? "" : " ", p->keyword);
+		for (const char *c = p->val; *c; c++) {
+			if (*c == '\'' || *c == '\\')
+				*o++ = '\\';
+			*o++ = *c;
+		}
+		*o++ = '\'';
+		*o = '\0';
+	}
+	PQconninfoFree(opts);
+	return out;
+}
+
+START_TEST(a_key_value_conninfo_opens_with_the_option)
+{
+	dvc_open_opts o = DVC_OPEN_OPTS_INIT;
+	char *kv;
+	dvc_db *h = NULL;
+	dvc_submission s = citizen_submission();
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	int v = 0;
+	kv = as_conninfo(target);
+	ck_assert_ptr_null(strstr(kv, "://"));
+	o.flags |= DVC_OPEN_POSTGRESQL;
+	ck_ok(dvc_open(&h, kv, &o));
+	ck_assert_str_eq(dvc_backend_name(h), "postgresql");
+	ck_ok(dvc_schema_version(h, &v));
+	ck_assert_int_eq(v, DVC_SCHEMA_VERSION);
+	/* the same store the URI opened: a dossier lodged through one is seen by the other */
+	dvc_set_clock(h, test_clock, NULL);
+	ck_ok(dvc_dossier_submit(h, &s, &r));
+	ck_assert_int_eq(pg_value(target, "SELECT count(*) FROM dossier"), 1);
+	journal_verifies(r.code);
+	dvc_close(h);
+	free(kv);
+
+	/* a conninfo that names no reachable server: DVC_EIO, no handle */
+	ck_dvc(dvc_open(&h, "host=/nonexistent/socket/dir dbname=dvc connect_timeout=2", &o), DVC_EIO);
+	ck_assert_ptr_null(h);
+	ck_assert_msg(strstr(dvc_error_last()->message, "PostgreSQL"), "%s", dvc_error_last()->message);
+}
+END_TEST
+
+START_TEST(the_busy_timeout_bounds_a_wait_for_a_row_lock)
+{
+	dvc_submission s = citizen_submission();
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	dvc_action_req q = DVC_ACTION_INIT;
+	dvc_actor desk = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	dvc_open_opts o = DVC_OPEN_OPTS_INIT;
+	struct timespec t0, t1;
+	double waited;
+	dvc_db *b = NULL;
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	q.action = DVC_ACT_RECEIVE;
+	q.actor = desk;
+	o.busy_timeout_ms = 300;
+	ck_ok(dvc_open(&b, target, &o));
+	dvc_set_clock(b, test_clock, NULL);
+
+	/* one desk holds the dossier inside its transaction; the other waits 300 ms */
+	ck_ok(dvc_begin(db));
+	ck_ok(dvc_dossier_act(db, r.code, &q, NULL));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_dvc(dvc_dossier_act(b, r.code, &q, NULL), DVC_EBUSY);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ck_assert_msg(waited >= 0.25 && waited < 4.0, "waited %.3f s", waited);
+	ck_ok(dvc_commit(db));
+
+	/* once it let go, the second desk sees the intake and is refused for it */
+	ck_dvc(dvc_dossier_act(b, r.code, &q, NULL), DVC_ETRANSITION);
+	ck_assert_int_eq(pg_value(target, "SELECT count(*) FROM journal"), 2);
+	dvc_close(b);
+}
+END_TEST
+
+#endif
+
+int main(void)
+{
+	const TTest *const sqlite_tests[] = {unknown_open_options_are_refused, NULL};
+#ifdef DVC_TEST_LIBPQ
+	const TTest *const tests[] = {
+		unknown_open_options_are_refused,
+		a_deadlock_runs_the_submission_again,
+		a_lasting_deadlock_gives_up_and_writes_nothing,
+		inside_an_explicit_transaction_the_caller_retries,
+		a_deadlock_runs_the_action_again,
+		a_key_value_conninfo_opens_with_the_option,
+		the_busy_timeout_bounds_a_wait_for_a_row_lock,
+		NULL};
+	if (test_db_uri())
+		return run_tests("pg", setup, teardown, tests);
+#endif
+	fprintf(stderr, "pg: DVC_TEST_DB_URI is not set: only the option checks run "
+			"(scripts/test.sh runs this suite on PostgreSQL)\n");
+	return run_tests("pg", setup, teardown, sqlite_tests);
+}
