@@ -26,14 +26,14 @@ meson test -C build --print-errorlogs --num-processes "$jobs"
 #   oom, oom_api   allocation failure injected into the library's allocator;
 #                  libpq allocates with its own malloc, out of reach
 #   document_big   a 64 MB address-space cap (libpq maps more libraries)
-#   document, dossier, sign, throttle, report
+#   document, dossier, sign, throttle, report, proof
 #                  cases that tamper with or measure the SQLite file itself
 #                  (raw sqlite3 handles on the store's path)
-# Suites whose stores do not come from the test helpers yet (calendar,
-# lunar, text, validate, eform, identity, national, proof, crash,
-# concurrency) are not run here: they would only run on SQLite again.
+#   crash, concurrency
+#                  kill -9 and several processes on one SQLite file
+# calendar, lunar, text, validate and eform open no store at all.
 pg_suites="store catalog agency catalog_io search level4 slip view declaration rating privacy
-  json access limits pg"
+  json access limits pg identity national"
 if [ -n "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || [ "${DVC_PG_REQUIRED:-}" = 1 ]; then
   echo "== the Check suites on PostgreSQL (fresh server, Unix socket)"
   pgdir=$(mktemp -d /tmp/dvc-pg-XXXXXX)
@@ -45,7 +45,7 @@ if [ -n "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || [ "${DVC_PG_RE
   unset DVC_TEST_DB_URI
   scripts/pg-test-server.sh stop "$pgdir"
   pg_ok=$(grep -o '"result": "OK"' build/meson-logs/pgtestlog.json | wc -l)
-  echo "postgresql: $pg_ok suites passed of $(echo $pg_suites | wc -w); on SQLite only: oom oom_api document_big document dossier sign throttle report"
+  echo "postgresql: $pg_ok suites passed of $(echo $pg_suites | wc -w); on SQLite only: oom oom_api document_big document dossier sign throttle report proof crash concurrency"
 else
   echo "== PostgreSQL suites skipped: no PostgreSQL server installed (scripts/install-deps.sh --test installs it)"
 fi

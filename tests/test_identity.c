@@ -33,7 +33,7 @@ static dvc_claims_opts opts(int assurance)
 
 static void setup(void)
 {
-	ck_ok(dvc_open(&db, ":memory:", NULL));
+	ck_ok(dvc_open(&db, fresh_store(), NULL));
 	dvc_set_clock(db, test_clock, NULL);
 	clock_now = instant("2026-03-02T09:00:00+07:00");
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
