@@ -35,7 +35,12 @@ meson test -C build --print-errorlogs --num-processes "$jobs"
 pg_suites="store catalog agency catalog_io search level4 slip view declaration rating privacy
   json access limits pg identity national"
 if [ -n "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || [ "${DVC_PG_REQUIRED:-}" = 1 ]; then
-  echo "== the Check suites on PostgreSQL (fresh server, Unix socket)"
+  # the Python tests whose stores come from conftest.fresh_store() (psql
+  # makes their schemas), when pytest registered them
+  if meson test -C build --list 2>/dev/null | grep -q '/ python$'; then
+    pg_suites="$pg_suites python"
+  fi
+  echo "== the Check suites and the Python tests on PostgreSQL (fresh server, Unix socket)"
   pgdir=$(mktemp -d /tmp/dvc-pg-XXXXXX)
   trap 'scripts/pg-test-server.sh stop "$pgdir"; rm -rf "$pgdir"' EXIT
   eval "$(scripts/pg-test-server.sh start "$pgdir")"

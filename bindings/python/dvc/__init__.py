@@ -649,9 +649,13 @@ class _Clock:
 
 class Store:
     """An open libdvc store: one connection to an SQLite database (a file in
-    WAL mode, or ``":memory:"``), migrated to the current schema on opening.
+    WAL mode, or ``":memory:"``) or, in a libdvc built with libpq, to a
+    PostgreSQL database (a ``"postgresql://..."`` URI, or any libpq
+    connection string with ``postgresql=True``), migrated to the current
+    schema on opening.
 
-    ``Store(path=":memory:", *, readonly=False, create=True, busy_timeout_ms=5000)``
+    ``Store(path=":memory:", *, readonly=False, create=True, busy_timeout_ms=5000,
+    postgresql=False)``
 
     A context manager: ``with dvc.Store(path) as db:`` closes it at the end.
     Every write is one transaction; ``with db.transaction():`` groups several
@@ -662,7 +666,7 @@ class Store:
                  create: bool = True, busy_timeout_ms: int = 5000,
                  journal_key: Optional[Union[str, os.PathLike]] = None,
                  journal_trust: Optional[Union[str, os.PathLike]] = None,
-                 require_signed: bool = False) -> None:
+                 require_signed: bool = False, postgresql: bool = False) -> None:
         self._lock, self._owner, self._db = threading.Lock(), None, None
         self._clock: Optional[_Clock] = None
         self._calendar: Optional[Calendar] = None
@@ -670,7 +674,8 @@ class Store:
         if b"\0" in raw:
             raise ValueError("path contains a NUL character")
         flags = ((lib.DVC_OPEN_CREATE if create else 0) | (lib.DVC_OPEN_READONLY if readonly else 0)
-                 | (lib.DVC_OPEN_REQUIRE_SIGNED if require_signed else 0))
+                 | (lib.DVC_OPEN_REQUIRE_SIGNED if require_signed else 0)
+                 | (lib.DVC_OPEN_POSTGRESQL if postgresql else 0))
         opts = _new("dvc_open_opts", flags=flags, busy_timeout_ms=busy_timeout_ms)
         keep: list = []
         _strings(opts, keep, journal_key_file=_path(journal_key, "journal_key"),
@@ -749,6 +754,11 @@ class Store:
     def schema_version(self) -> int:
         """The schema version of the open store."""
         return self._get(lib.dvc_schema_version, ctype="int")
+
+    @property
+    def backend(self) -> str:
+        """The database engine: "sqlite" or "postgresql"."""
+        return ffi.string(self._call(lib.dvc_backend_name)).decode()
 
     def begin(self) -> None:
         """Start an explicit transaction (prefer ``with store.transaction():``).

@@ -6,6 +6,7 @@ package sources). Data files come from the source tree.
 """
 import datetime as dt
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -46,15 +47,34 @@ def setup_dossier_store(db: "dvc.Store") -> "dvc.Store":
     return db
 
 
+def fresh_store() -> str:
+    """What dvc.Store takes for a fresh empty store: ":memory:", or with
+    DVC_TEST_DB_URI (scripts/test.sh's PostgreSQL stage) a schema of its own
+    on that server, made with psql like tests/testutil.c's fresh_store()."""
+    uri = os.environ.get("DVC_TEST_DB_URI")
+    if not uri:
+        return ":memory:"
+    global _schemas
+    _schemas += 1
+    schema = f"py{os.getpid()}_{_schemas}"
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", uri, "-c",
+                    f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"],
+                   check=True, capture_output=True)
+    return f"{uri}{'&' if '?' in uri else '?'}options=-csearch_path%3D{schema}"
+
+
+_schemas = 0
+
+
 @pytest.fixture
 def store():
-    with dvc.Store() as db:
+    with dvc.Store(fresh_store()) as db:
         yield db
 
 
 @pytest.fixture
 def dossier_store():
-    with dvc.Store() as db:
+    with dvc.Store(fresh_store()) as db:
         yield setup_dossier_store(db)
 
 

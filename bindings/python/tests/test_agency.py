@@ -4,14 +4,14 @@ import datetime as dt
 import pytest
 
 import dvc
-from conftest import CITIZEN, src
+from conftest import fresh_store, CITIZEN, src
 
 D2018, D2026 = dt.date(2018, 7, 2), dt.date(2026, 1, 5)
 
 
 @pytest.fixture(scope="module")
 def shipped():
-    with dvc.Store() as db:
+    with dvc.Store(fresh_store()) as db:
         db.import_catalog(src("data/catalog/kien-thuy-2018.json"))
         db.import_catalog(src("data/catalog/hai-phong-2025.json"))
         yield db
@@ -109,7 +109,7 @@ def handled_by_the_commune(db, code, desk_officer="thu.nt"):
 
 def test_commune_procedure_today_on_the_real_clock():
     # no clock set: today's date, whatever it is
-    with dvc.Store() as db:
+    with dvc.Store(fresh_store()) as db:
         commune_store(db)
         before = dt.datetime.now(dvc.VN_TZ)
         code, secret = db.submit("1.001193", applicant=IN_KIEN_THUY, form=BIRTH_FORM)
@@ -126,7 +126,7 @@ def test_commune_procedure_today_on_the_real_clock():
     dt.datetime(2031, 3, 9, 23, 30, tzinfo=dvc.VN_TZ),   # a Sunday night, no schedule announced
 ])
 def test_commune_procedure_on_any_day(when):
-    with dvc.Store() as db:
+    with dvc.Store(fresh_store()) as db:
         commune_store(db)
         db.set_time(when)
         code, _ = db.submit("1.001193", applicant=IN_KIEN_THUY, form=BIRTH_FORM)
@@ -136,7 +136,7 @@ def test_commune_procedure_on_any_day(when):
 
 
 def test_lodged_at_another_communes_centre():
-    with dvc.Store() as db:
+    with dvc.Store(fresh_store()) as db:
         commune_store(db)
         db.set_time(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dvc.VN_TZ))
         code, _ = db.submit("1.001193", applicant=IN_KIEN_THUY, form=BIRTH_FORM,

@@ -5,7 +5,7 @@ import json
 import pytest
 
 import dvc
-from conftest import src
+from conftest import fresh_store, src
 
 KT = "data/catalog/kien-thuy-2018.json"
 
@@ -72,7 +72,7 @@ def test_export_round_trips_through_xml(kt):
     assert json.loads(js)["format"] == "dvc-catalog"
     xml = kt.export_catalog("xml")
     dvc.validate_catalog_xml(xml)
-    with dvc.Store() as other:
+    with dvc.Store(fresh_store()) as other:
         assert other.import_catalog(xml, format="xml")["versions_added"] == 38
         assert other.export_catalog("json") == js
 

@@ -3,7 +3,7 @@ the access log, the applicant's are not; who may list it."""
 import pytest
 
 import dvc
-from conftest import CITIZEN, DESK, MONDAY_9AM, src
+from conftest import fresh_store, CITIZEN, DESK, MONDAY_9AM, src
 
 P3 = "T.000006"
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"0" * 2000
@@ -11,7 +11,7 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + 
 
 @pytest.fixture
 def db():
-    with dvc.Store() as s:
+    with dvc.Store(fresh_store()) as s:
         s.set_time(MONDAY_9AM)
         s.import_catalog(src("tests/data/document_catalog.json"))
         s.add_officer("le.tiep.nhan", "Lê Tiếp Nhận", DESK, "reception")

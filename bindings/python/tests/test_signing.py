@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 import dvc
-from conftest import CITIZEN, DESK, MONDAY_9AM, src
+from conftest import fresh_store, CITIZEN, DESK, MONDAY_9AM, src
 
 P4 = "T.000005"  # full online, fee 50.000, components 0..2, signing leader at the desk
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"k" * 5000
@@ -19,7 +19,7 @@ OTHER_KEY, OTHER_CERT = src("tests/data/other-signing-key.pem"), src("tests/data
 
 @pytest.fixture
 def db():
-    with dvc.Store() as s:
+    with dvc.Store(fresh_store()) as s:
         s.set_time(MONDAY_9AM)
         s.import_catalog(src("tests/data/document_catalog.json"))
         s.add_officer("le.tiep.nhan", "Lê Tiếp Nhận", DESK, "reception")

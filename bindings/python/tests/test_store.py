@@ -1,17 +1,44 @@
 """Stores: opening, closing, context managers, transactions."""
+import os
 import sqlite3
+import urllib.parse
 
 import pytest
 
 import dvc
-from conftest import src
+from conftest import fresh_store, src
 
 
-def test_memory_store_opens_at_the_current_schema(store):
+def test_a_fresh_store_opens_at_the_current_schema(store):
     assert store.schema_version() >= 3
     assert not store.closed
-    assert store.path == ":memory:"
     assert not store.in_transaction
+    if os.environ.get("DVC_TEST_DB_URI"):
+        assert store.backend == "postgresql"
+        assert store.path.startswith("postgresql://")
+    else:
+        assert store.backend == "sqlite"
+        assert store.path == ":memory:"
+
+
+@pytest.mark.skipif(not os.environ.get("DVC_TEST_DB_URI"), reason="needs the PostgreSQL stage of scripts/test.sh")
+def test_a_key_value_conninfo_needs_postgresql_true():
+    uri = fresh_store()
+    u = urllib.parse.urlsplit(uri)
+    q = dict(urllib.parse.parse_qsl(u.query))
+    kv = " ".join(f"{k}='{v}'" for k, v in [("dbname", u.path.lstrip("/"))] + sorted(q.items()))
+    with dvc.Store(kv, postgresql=True) as db:
+        assert db.backend == "postgresql"
+        assert db.schema_version() == dvc.SCHEMA_VERSION
+        db.import_catalog(src("tests/data/dossier_catalog.json"))
+    with dvc.Store(uri) as same:  # the same schema: the catalog is there
+        assert same.procedure("T.000003")["code"] == "T.000003"
+    # without the flag the same text is an SQLite file name (here under a
+    # directory that does not exist)
+    with pytest.raises(dvc.IO, match="cannot open store"):
+        dvc.Store(kv)
+    with pytest.raises(dvc.IO, match="PostgreSQL"):
+        dvc.Store("host=/nonexistent/dir dbname=dvc connect_timeout=2", postgresql=True)
 
 
 def test_context_manager_closes_and_closed_store_refuses_calls():

@@ -4,13 +4,13 @@ import datetime as dt
 import threading
 
 import dvc
-from conftest import CITIZEN, FORM3, MONDAY_9AM, setup_dossier_store
+from conftest import fresh_store, CITIZEN, FORM3, MONDAY_9AM, setup_dossier_store
 
 
 def test_other_threads_run_while_a_store_call_runs():
     # Argon2id (login) takes a noticeable time inside C: the main thread must
     # keep running meanwhile, which it cannot if the GIL is held.
-    with dvc.Store() as db:
+    with dvc.Store(fresh_store()) as db:
         db.register_account("nguyenvanan", "mật-khẩu-dài", CITIZEN)
         started, count = threading.Event(), 0
 
@@ -33,7 +33,7 @@ def test_two_threads_on_two_stores_do_not_deadlock():
 
     def work(name):
         try:
-            with dvc.Store() as db:
+            with dvc.Store(fresh_store()) as db:
                 setup_dossier_store(db)
                 db.register_account("user." + name, "mật-khẩu-dài", CITIZEN)
                 codes = []
@@ -57,7 +57,7 @@ def test_two_threads_on_two_stores_do_not_deadlock():
 
 
 def test_one_store_shared_by_threads_is_serialised():
-    with dvc.Store() as db:
+    with dvc.Store(fresh_store()) as db:
         setup_dossier_store(db)
         lock = threading.Lock()
         ticks = [MONDAY_9AM]
