@@ -79,6 +79,24 @@ typedef struct pg_stmt {
 #define CONN(db) ((pg_conn *)(db)->sql)
 #define P(st) ((pg_stmt *)(st))
 
+/* libpq's messages run over several lines ("...failed: ...\n\tIs the
+ * server running...?\n"); libdvc's errors are one line. */
+static void one_line(char *m)
+{
+	char *w = m;
+	for (const char *r = m; *r;) {
+		if (*r == '\n' || *r == '\r' || *r == '\t') {
+			while (*r == '\n' || *r == '\r' || *r == '\t' || *r == ' ')
+				r++;
+			if (*r && w > m && w[-1] != ' ')
+				*w++ = ' ';
+			continue;
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+}
+
 static int set_error(pg_conn *pc, const PGresult *r, const char *fallback)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
@@ -90,6 +108,7 @@ static int set_error(pg_conn *pc, const PGresult *r, const char *fallback)
 	if (!m || !*m)
 		m = fallback;
 	snprintf(pc->msg, sizeof pc->msg, "%s", m);
+	one_line(pc->msg);
 	n = strlen(pc->msg);
 	while (n && (pc->msg[n - 1] == '\n' || pc->msg[n - 1] == ' '))
 		pc->msg[--n] = '\0';
@@ -226,8 +245,13 @@ static int pg_open(dvc_db *db, const char *target, const dvc_open_opts *o)
 	pc->c = PQconnectdb(target);
 	db->sql = pc;
 	if (!pc->c || PQstatus(pc->c) != CONNECTION_OK) {
-		rc = pc->c ? dvc__err(DVC_EIO, NULL, "cannot connect to PostgreSQL: %s", PQerrorMessage(pc->c))
-			   : dvc__oom();
+		if (pc->c) {
+			snprintf(pc->msg, sizeof pc->msg, "%s", PQerrorMessage(pc->c));
+			one_line(pc->msg);
+			rc = dvc__err(DVC_EIO, NULL, "cannot connect to PostgreSQL: %s", pc->msg);
+		} else {
+			rc = dvc__oom();
+		}
 		PQfinish(pc->c);
 		free(pc);
 		db->sql = NULL;

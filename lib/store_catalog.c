@@ -911,19 +911,24 @@ int dvc__store_terms_near(dvc_db *db, const char *term, dvc__term_cb cb, void *c
 #define IN_FORCE \
 	" pv.valid_from = (SELECT max(x.valid_from) FROM procedure_version x" \
 	"   WHERE x.procedure_id = pv.procedure_id AND x.valid_from <= ?1)"
+/* Ordered explicitly: SQLite's GROUP BY happens to sort, PostgreSQL's
+ * hash aggregate does not. Sectors and levels by code, online levels by
+ * number. */
 static const char SQL_STATS[] =
-	"SELECT 'sector', s.code, s.name, count(pv.id) FROM sector s"
+	"SELECT dim, k, name, n FROM ("
+	"SELECT 1 AS o, 'sector' AS dim, s.code AS k, 0 AS num, s.name AS name, count(pv.id) AS n"
+	" FROM sector s"
 	" LEFT JOIN procedure_version pv ON pv.sector = s.code AND" IN_FORCE
 	" GROUP BY s.code"
 	" UNION ALL "
-	"SELECT 'level', l.code, l.name, count(pv.id) FROM level l"
+	"SELECT 2, 'level', l.code, 0, l.name, count(pv.id) FROM level l"
 	" LEFT JOIN procedure_level pl ON pl.level = l.code"
 	" LEFT JOIN procedure_version pv ON pv.id = pl.version_id AND" IN_FORCE
 	" GROUP BY l.code"
 	" UNION ALL "
-	"SELECT 'online_level', CAST(pv.online_level AS TEXT), 'Mức độ ' || pv.online_level,"
-	" count(*) FROM procedure_version pv WHERE" IN_FORCE
-	" GROUP BY pv.online_level";
+	"SELECT 3, 'online_level', CAST(pv.online_level AS TEXT), pv.online_level,"
+	" 'Mức độ ' || pv.online_level, count(*) FROM procedure_version pv WHERE" IN_FORCE
+	" GROUP BY pv.online_level) AS stats ORDER BY o, num, k";
 
 int dvc__store_catalog_stats(dvc_db *db, const char *asof, dvc__stat_cb cb, void *ctx)
 {

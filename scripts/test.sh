@@ -33,7 +33,7 @@ meson test -C build --print-errorlogs --num-processes "$jobs"
 #                  kill -9 and several processes on one SQLite file
 # calendar, lunar, text, validate and eform open no store at all.
 pg_suites="store catalog agency catalog_io search level4 slip view declaration rating privacy
-  json access limits pg identity national"
+  json access limits pg identity national cli_pg"
 if [ -n "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || [ "${DVC_PG_REQUIRED:-}" = 1 ]; then
   # the Python tests whose stores come from conftest.fresh_store() (psql
   # makes their schemas), when pytest registered them
