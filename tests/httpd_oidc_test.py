@@ -258,6 +258,9 @@ def run(portal, op, tmp):
     b = Browser()
     doc = b.session(portal)
     check(doc.get("vneid") is True and doc.get("actor") is None, f"\"vneid\": true: {doc}")
+    st, _, data = b.get(portal + "/")
+    check(st == 200 and 'href="/auth/vneid">Đăng nhập bằng VNeID</a>' in data.decode()
+          and 'href="/auth/vneid?link=1"' in data.decode(), "the page has the VNeID links")
 
     # ---- an identity linked to no account does not sign in ----
     cb = to_provider(b, portal)
