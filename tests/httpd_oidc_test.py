@@ -17,7 +17,7 @@ injected into another sign-in (PKCE), and a callback from a browser that did
 not start the sign-in. A server without --oidc-* says "vneid": false and
 has no /auth/vneid.
 
-usage: httpd_oidc_test.py DVC-HTTPD SOURCE-ROOT
+usage: httpd_oidc_test.py DVC-HTTPD DVC-CLI SOURCE-ROOT
 Exit 77 (skipped) when authlib cannot be imported, unless
 DVC_OIDC_REQUIRED=1 (scripts/test.sh sets it).
 """
@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -34,11 +35,24 @@ import time
 import urllib.parse
 import urllib.request
 
-HTTPD, ROOT = sys.argv[1:3]
+HTTPD, DVC, ROOT = sys.argv[1:4]
 CLIENT_ID = "dvc-portal-test"
 PROFILE = {"full_name": "Nguyễn Văn An", "citizen_id": "031099001234",
            "birth_date": "1999-05-12", "address": "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
            "phone": "0912 345 678"}
+
+# birth registration (1.001193), a commune procedure: on today's date the
+# profile's address lodges it at the commune's centre (as in httpd_api)
+BIRTH = {"kinh_gui": "Ủy ban nhân dân xã Kiến Hưng", "nguoi_yeu_cau_ho_ten": "Nguyễn Văn An",
+         "nguoi_yeu_cau_noi_cu_tru": "Thôn 3, xã Kiến Hưng, thành phố Hải Phòng",
+         "nguoi_yeu_cau_giay_to_tuy_than": "Căn cước số 031099001234, Bộ Công an cấp ngày 10/01/2022",
+         "quan_he": "Cha", "ho_ten": "Nguyễn Minh Khôi",
+         "ngay_sinh_bang_chu": "Ngày một tháng một năm hai nghìn không trăm hai mươi sáu",
+         "dan_toc": "Kinh", "quoc_tich": "Việt Nam", "noi_sinh": "Bệnh viện Phụ sản Hải Phòng",
+         "que_quan": "xã Kiến Hưng, thành phố Hải Phòng", "me_ho_ten": "Trần Thị Bình",
+         "me_dan_toc": "Kinh", "me_quoc_tich": "Việt Nam",
+         "me_noi_cu_tru": "Thôn 3, xã Kiến Hưng, thành phố Hải Phòng", "ngay_sinh": "2026-01-01",
+         "gioi_tinh": "Nam"}
 
 failures = []
 checks = 0
@@ -183,6 +197,9 @@ def main():
         procs.append(op_proc)
         op = "http://127.0.0.1:%d" % wait_port_file(op_proc, os.path.join(tmp, "op-port"))
         db = os.path.join(tmp, "portal.db")
+        # the demo store on today's date (the ID tokens carry today's time)
+        subprocess.run([DVC, "--db", db, "demo", os.path.join(ROOT, "data")], check=True,
+                       stdout=subprocess.DEVNULL)
         log = open(os.path.join(tmp, "server.log"), "w")
         srv = subprocess.Popen(
             [HTTPD, "--db", db, "--port", str(pport), "--port-file", os.path.join(tmp, "port"),
@@ -190,7 +207,7 @@ def main():
             stdout=subprocess.DEVNULL, stderr=log)
         procs.append(srv)
         wait_port_file(srv, os.path.join(tmp, "port"))
-        run(portal, op, tmp)
+        run(portal, op, db)
         srv.terminate()
         check(srv.wait(timeout=10) == 0, "the server stops cleanly")
         text = open(os.path.join(tmp, "server.log")).read()
@@ -254,7 +271,7 @@ def main():
     return 1 if failures else 0
 
 
-def run(portal, op, tmp):
+def run(portal, op, db):
     b = Browser()
     doc = b.session(portal)
     check(doc.get("vneid") is True and doc.get("actor") is None, f"\"vneid\": true: {doc}")
@@ -301,6 +318,23 @@ def run(portal, op, tmp):
     check(actor == {"kind": "account", "username": "an.nv"}, f"/api/session after VNeID: {actor}")
     st, _, data = c.get(portal + "/api/account")
     check(st == 200 and b"an.nv" in data, f"the session works for /api/account: {st}")
+    # a dossier submitted in that session records the national sign-in; one
+    # from the password session does not
+    pw = Browser()
+    pw.session(portal)
+    st, doc = pw.post_json(portal + "/api/login", {"username": "an.nv", "password": "Kien-Thuy-2026"})
+    check(st == 200, f"password login again: {st} {doc}")
+    codes = []
+    for who in (c, pw):
+        st, doc = who.post_json(portal + "/api/dossiers", {"procedure": "1.001193", "form_data": BIRTH})
+        check(st == 201, f"an account submission: {st} {doc}")
+        codes.append((doc or {}).get("code"))
+    con = sqlite3.connect(db)
+    rows = dict(con.execute("SELECT d.code, i.assurance FROM dossier d LEFT JOIN dossier_identity i "
+                            "ON i.dossier_id = d.id WHERE d.code IN (?, ?)", codes).fetchall())
+    con.close()
+    check(rows.get(codes[0]) == 2 and codes[1] in rows and rows[codes[1]] is None,
+          f"national sign-in recorded on the VNeID session's dossier only: {rows}")
 
     # ---- the callback URL replayed, the provider accepting codes twice ----
     op_get(op, "/test/reuse?on=1")

@@ -626,6 +626,7 @@ static enum MHD_Result h_submit(httpd_req *r)
 	app = cJSON_GetObjectItemCaseSensitive(j, "applicant");
 	if (r->has_session && r->sess.kind == SESS_ACCOUNT) {
 		s.account = r->sess.name; /* the profile fills the applicant unless one is given */
+		s.national_signin = r->sess.national; /* signed in with VNeID: the dossier records it */
 		if (app && !cJSON_IsNull(app)) {
 			if (read_applicant(r, app, "applicant", &a))
 				goto out_replied;

@@ -62,6 +62,8 @@ typedef struct httpd_session {
 	char name[65];  /* username (accounts, officers) */
 	char unit[65];  /* officer's unit */
 	dvc_role role;  /* officer's role */
+	int national;   /* a citizen signed in with the linked national identity (oidc.c):
+			 * submissions say so (dvc_submission.national_signin) */
 	int64_t expires; /* idle expiry, seconds since the epoch */
 } httpd_session;
 

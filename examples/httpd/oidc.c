@@ -591,6 +591,7 @@ enum MHD_Result h_oidc_callback(httpd_req *r)
 	}
 	/* a citizen session, as POST /api/login starts one */
 	s.kind = SESS_ACCOUNT;
+	s.national = 1;
 	snprintf(s.name, sizeof s.name, "%s", res->username);
 	httpd_start_session(r, &s);
 	put(body, sizeof body, &at, "<p class=\"ok\">%s <strong id=\"username\">",
