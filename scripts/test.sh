@@ -10,6 +10,9 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # it drives Debian's /usr/bin/chromium and never downloads a browser)
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 export DVC_E2E_REQUIRED=1
+# the portal's VNeID sign-in test fails rather than skips without authlib or
+# an OIDC-enabled dvc-httpd (python3-authlib, libcjose-dev, libcurl above)
+export DVC_OIDC_REQUIRED=1
 
 echo "== build and test (debugoptimized)"
 # configured again every time: Check must be found here (-Dtests=enabled), even

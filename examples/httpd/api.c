@@ -36,6 +36,11 @@
  *   GET  /api/dossiers/CODE/slips/KIND       slip of the dossier as HTML (receipt, refusal...)
  *   POST /api/dossiers/CODE/payment          ask for online payment (level 4)
  *   GET  /api/payments/callback?vnp_...      the gateway's signed callback
+ *   GET  /auth/vneid[?link=1]                sign in with VNeID (oidc.c): 302 to the provider;
+ *                                            link=1 from a password session links the identity
+ *   GET  /auth/vneid/callback?code=&state=   the provider's answer: a citizen session, or an
+ *                                            error page (only with --oidc-* and when built
+ *                                            with libcurl and libcjose; 404 otherwise)
  *
  * Every POST but the gateway callback needs the session cookie and its CSRF
  * token in X-CSRF-Token; JSON bodies need Content-Type: application/json. */
@@ -135,6 +140,8 @@ static enum MHD_Result reply_session(httpd_req *r, unsigned int status)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "csrf", r->sess.csrf);
 	cJSON_AddItemToObject(o, "actor", actor_json(r));
+	/* the page shows "Đăng nhập bằng VNeID" only when the server can */
+	cJSON_AddBoolToObject(o, "vneid", r->srv->oidc != NULL);
 	return reply_json(r, status, o);
 }
 
@@ -619,6 +626,7 @@ static enum MHD_Result h_submit(httpd_req *r)
 	app = cJSON_GetObjectItemCaseSensitive(j, "applicant");
 	if (r->has_session && r->sess.kind == SESS_ACCOUNT) {
 		s.account = r->sess.name; /* the profile fills the applicant unless one is given */
+		s.national_signin = r->sess.national; /* signed in with VNeID: the dossier records it */
 		if (app && !cJSON_IsNull(app)) {
 			if (read_applicant(r, app, "applicant", &a))
 				goto out_replied;
@@ -1258,6 +1266,10 @@ static const httpd_route routes[] = {
 	{"POST", "/api/dossiers/*/counter-payment", h_counter_payment, ROUTE_JSON | ROUTE_CSRF},
 	{"POST", "/api/dossiers/*/payment", h_pay_request, ROUTE_CSRF},
 	{"GET", "/api/payments/callback", h_pay_callback, 0},
+#ifdef HTTPD_HAVE_OIDC
+	{"GET", "/auth/vneid", h_oidc_begin, 0},
+	{"GET", "/auth/vneid/callback", h_oidc_callback, 0},
+#endif
 };
 
 const httpd_route *api_routes(size_t *n)

@@ -62,6 +62,8 @@ typedef struct httpd_session {
 	char name[65];  /* username (accounts, officers) */
 	char unit[65];  /* officer's unit */
 	dvc_role role;  /* officer's role */
+	int national;   /* a citizen signed in with the linked national identity (oidc.c):
+			 * submissions say so (dvc_submission.national_signin) */
 	int64_t expires; /* idle expiry, seconds since the epoch */
 } httpd_session;
 
@@ -153,6 +155,10 @@ typedef struct httpd {
 	dvc_db **dbs;
 	size_t n_dbs, cap_dbs;
 	pthread_mutex_t log_lock;
+	/* sign-in with VNeID (oidc.c): the provider and its keys, NULL when
+	 * not configured or not built (HTTPD_HAVE_OIDC) */
+	dvc_oidc_client *oidc;
+	int curl_started;
 } httpd;
 
 /* A registration may hash now (1, give it back after) or not (0). */
@@ -265,6 +271,24 @@ int64_t file_id(const char *s);
 void httpd_common_headers(httpd_req *r, struct MHD_Response *resp, const char *type);
 /* A dossier code safe to use in a file name. */
 int files_safe_code(const char *s);
+
+/* ---- sign-in with VNeID, OpenID Connect (oidc.c; HTTPD_HAVE_OIDC) ---- */
+
+typedef struct httpd_oidc_opts {
+	const char *issuer;       /* --oidc-issuer */
+	const char *client_id;    /* --oidc-client-id */
+	const char *secret_file;  /* --oidc-secret-file: the client secret, one line */
+	const char *redirect_uri; /* --oidc-redirect-uri (main.c derives a default) */
+	const char *jwks_file;    /* --oidc-jwks-file: the provider's keys, or NULL */
+	const char *jwks_uri;     /* --oidc-jwks-uri: where to fetch them, or NULL: discovery */
+} httpd_oidc_opts;
+
+/* Read the secret, fetch the keys, make srv->oidc; 0, or 1 after saying
+ * why on stderr. Before the worker threads start. */
+int httpd_oidc_setup(httpd *srv, const httpd_oidc_opts *o);
+void httpd_oidc_cleanup(httpd *srv);
+enum MHD_Result h_oidc_begin(httpd_req *r);
+enum MHD_Result h_oidc_callback(httpd_req *r);
 
 /* ---- embedded web assets (www/, compiled in by tools/embed.py) ---- */
 #include "embedded.h"

@@ -6,6 +6,8 @@
  *             [--secure-cookies] [--port-file FILE] [--clock-start INSTANT]
  *             [--per-ip-connections N] [--max-upload BYTES]
  *             [--sign-key FILE --sign-cert FILE]
+ *             [--oidc-issuer URL --oidc-client-id ID --oidc-secret-file FILE
+ *              [--oidc-redirect-uri URL] [--oidc-jwks-file FILE | --oidc-jwks-uri URL]]
  *
  * Loopback (127.0.0.1) by default; --port 0 picks a free port, printed on
  * stdout and written to --port-file. One line per request on stderr.
@@ -14,7 +16,11 @@
  * as in the CLI, so it never appears in a process listing. --clock-start
  * runs the portal's clock from another instant (deadlines, codes, the
  * agencies in force): a store of the 2018 reference case is served as it
- * was, not as of today. */
+ * was, not as of today.
+ *
+ * Sign-in with VNeID (oidc.c) is on when --oidc-issuer, --oidc-client-id
+ * and --oidc-secret-file are all given, in a build with libcurl and
+ * libcjose; the provider's keys are read once at start. */
 #include "httpd.h"
 
 #include <arpa/inet.h>
@@ -41,7 +47,13 @@ static int usage(FILE *f)
 	      "  --sign-key/--sign-cert: the agency's key the signing leader signs results with.\n"
 	      "  --port 0 picks a free port. Officer desk tokens: lines \"username:token\"\n"
 	      "  (at least 16 characters each); the example's stand-in for a portal's SSO.\n"
-	      "  --clock-start 2018-07-09T08:00:00+07:00 runs the portal's clock from then on.\n",
+	      "  --clock-start 2018-07-09T08:00:00+07:00 runs the portal's clock from then on.\n"
+	      "Sign-in with VNeID (OpenID Connect; needs a build with libcurl and libcjose):\n"
+	      "  --oidc-issuer URL --oidc-client-id ID --oidc-secret-file FILE (all three)\n"
+	      "  --oidc-redirect-uri URL  the registered callback (default\n"
+	      "                           http://LISTEN:PORT/auth/vneid/callback; needed with --port 0)\n"
+	      "  --oidc-jwks-file FILE    the provider's keys; else fetched from --oidc-jwks-uri URL,\n"
+	      "                           else from ISSUER/.well-known/openid-configuration\n",
 	      f);
 	return f == stderr ? 2 : 0;
 }
@@ -98,6 +110,8 @@ static long num_arg(const char *s, long lo, long hi)
 int main(int argc, char **argv)
 {
 	httpd srv;
+	httpd_oidc_opts oidc = {0};
+	char redirect[128];
 	const char *listen_addr = "127.0.0.1", *port_file = NULL, *tokens = NULL;
 	long port = 8080, threads = 4, ttl = 1800, per_ip = 32, register_slots = HTTPD_REGISTER_SLOTS_DEFAULT;
 	long long max_upload = HTTPD_MAX_UPLOAD_DEFAULT;
@@ -152,6 +166,18 @@ int main(int argc, char **argv)
 			tokens = v;
 		else if (strcmp(a, "--port-file") == 0)
 			port_file = v;
+		else if (strcmp(a, "--oidc-issuer") == 0)
+			oidc.issuer = v;
+		else if (strcmp(a, "--oidc-client-id") == 0)
+			oidc.client_id = v;
+		else if (strcmp(a, "--oidc-secret-file") == 0)
+			oidc.secret_file = v;
+		else if (strcmp(a, "--oidc-redirect-uri") == 0)
+			oidc.redirect_uri = v;
+		else if (strcmp(a, "--oidc-jwks-file") == 0)
+			oidc.jwks_file = v;
+		else if (strcmp(a, "--oidc-jwks-uri") == 0)
+			oidc.jwks_uri = v;
 		else if (strcmp(a, "--clock-start") == 0) {
 			dvc_time start;
 			if (dvc_time_parse(v, &start) != DVC_OK)
@@ -174,6 +200,26 @@ int main(int argc, char **argv)
 	if ((ntohl(sa.sin_addr.s_addr) >> 24) != 127)
 		fprintf(stderr, "dvc-httpd: warning: listening on %s, not loopback; put TLS in front\n",
 			listen_addr);
+	if (oidc.issuer || oidc.client_id || oidc.secret_file || oidc.redirect_uri || oidc.jwks_file ||
+	    oidc.jwks_uri) {
+#ifdef HTTPD_HAVE_OIDC
+		if (!oidc.issuer || !oidc.client_id || !oidc.secret_file)
+			return fail("--oidc-issuer, --oidc-client-id and --oidc-secret-file go together", NULL);
+		if (oidc.jwks_file && oidc.jwks_uri)
+			return fail("give --oidc-jwks-file or --oidc-jwks-uri, not both", NULL);
+		if (!oidc.redirect_uri) {
+			if (port == 0)
+				return fail("--port 0 needs --oidc-redirect-uri (the callback URL registered "
+					    "with the provider)", NULL);
+			snprintf(redirect, sizeof redirect, "http://%s:%ld/auth/vneid/callback", listen_addr,
+				 port);
+			oidc.redirect_uri = redirect;
+		}
+#else
+		return fail("this dvc-httpd was built without sign-in with VNeID (it needs libcurl and "
+			    "libcjose when meson runs)", NULL);
+#endif
+	}
 
 	/* Open (create, migrate) the store once here; the worker threads then
 	 * open their own handles on it. */
@@ -203,6 +249,16 @@ int main(int argc, char **argv)
 		dvc_close(db);
 		return fail("out of memory", NULL);
 	}
+#ifdef HTTPD_HAVE_OIDC
+	/* before the worker threads: curl_global_init is not thread-safe */
+	if (oidc.issuer && httpd_oidc_setup(&srv, &oidc)) {
+		httpd_oidc_cleanup(&srv);
+		sessions_free(srv.sessions);
+		guard_free(srv.guard);
+		dvc_close(db);
+		return 1;
+	}
+#endif
 	atomic_init(&srv.registering, 0);
 	srv.register_slots = (int)register_slots;
 	pthread_mutex_init(&srv.db_lock, NULL);
@@ -266,5 +322,8 @@ out:
 	free(srv.officers);
 	pthread_mutex_destroy(&srv.db_lock);
 	pthread_mutex_destroy(&srv.log_lock);
+#ifdef HTTPD_HAVE_OIDC
+	httpd_oidc_cleanup(&srv);
+#endif
 	return rc;
 }

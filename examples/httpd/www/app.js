@@ -141,6 +141,7 @@ async function loadSession() {
   const s = await (await fetch('/api/session', { credentials: 'same-origin' })).json();
   S.csrf = s.csrf;
   S.actor = s.actor;
+  S.vneid = s.vneid === true; // the server can sign in with VNeID (--oidc-*)
   renderWho();
 }
 
@@ -631,6 +632,9 @@ function showAccount() {
   $('account-in').hidden = !a;
   $('account-out').hidden = a;
   if (a) $('account-name').textContent = S.actor.username;
+  // plain links: the sign-in leaves the page for the provider and comes back
+  $('vneid-wrap').hidden = !S.vneid;
+  $('vneid-link-wrap').hidden = !(S.vneid && a);
 }
 
 async function login(ev) {

@@ -1,0 +1,606 @@
+/* Sign-in with the national identity (VNeID) through the National Public
+ * Service Portal's OpenID Connect provider: the HTTP side of
+ * include/dvc/oidc.h. Built only when meson found libcurl and libcjose
+ * (HTTPD_HAVE_OIDC); active only when --oidc-issuer, --oidc-client-id and
+ * --oidc-secret-file are given (main.c).
+ *
+ *   GET /auth/vneid[?link=1]      302 to the provider (dvc_oidc_begin); with
+ *                                 link=1 from a password session, the
+ *                                 identity gets linked to that account
+ *   GET /auth/vneid/callback?...  the provider sends the browser back here:
+ *                                 dvc_oidc_callback, the token request with
+ *                                 libcurl, dvc_oidc_token_response,
+ *                                 dvc_oidc_signin, then a citizen session
+ *
+ * The library decides everything about the sign-in (state, nonce, PKCE,
+ * the ID token's signature and claims, which account signs in). This file
+ * owns only what is HTTP: the outgoing requests (libcurl, one easy handle
+ * per request, no lock held), the session cookie, and a second cookie that
+ * binds a sign-in to the browser that started it. The library's state lives
+ * in the store and is not tied to a browser, so without that cookie
+ * somebody could start a sign-in (or a ?link=1 from their own account),
+ * send the provider's link to a victim and have the victim's VNeID sign
+ * them in or get linked to their account (RFC 6749 §10.12, login CSRF).
+ * That cookie is SameSite=Lax (it must come back on the provider's
+ * cross-site redirect) and only sent to the callback path.
+ *
+ * The callback answers with a small same-origin page that moves on to "/"
+ * (meta refresh) rather than a 303: the session cookie is SameSite=Strict,
+ * and a browser may leave it off a redirect that is still part of the
+ * cross-site navigation from the provider; a navigation started by our own
+ * page is same-site.
+ *
+ * The provider's keys are read at start (--oidc-jwks-file, --oidc-jwks-uri
+ * or the discovery document's jwks_uri) and kept: a provider that rotates
+ * its keys needs a restart (not handled here). */
+#include "httpd.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define BIND_COOKIE "dvc_oidc"
+#define FETCH_CONNECT_TIMEOUT 5L
+#define FETCH_TIMEOUT 15L
+/* The discovery document (not a library limit: the example reads it). */
+#define DISCOVERY_MAX 65536
+
+/* ---- outgoing requests ---- */
+
+typedef struct fetch_buf {
+	char *data;
+	size_t len, cap;
+	int too_big;
+} fetch_buf;
+
+static size_t fetch_write(char *p, size_t sz, size_t n, void *ctx)
+{
+	fetch_buf *b = ctx;
+	size_t k = sz * n;
+	if (k > b->cap - b->len) {
+		b->too_big = 1;
+		return 0; /* libcurl stops the transfer */
+	}
+	memcpy(b->data + b->len, p, k);
+	b->len += k;
+	b->data[b->len] = '\0';
+	return k;
+}
+
+/* GET `url` (form NULL) or POST `form` to it as
+ * application/x-www-form-urlencoded. On 0, *out holds at most `cap` bytes
+ * and a NUL (free it), *status the HTTP status. No redirects followed, TLS
+ * verified, http and https only; whether plain http is allowed is decided
+ * before (the library checks its URLs, url_allowed the others). */
+static int fetch(const char *url, const char *form, size_t cap, char **out, size_t *len,
+		 long *status, char *err, size_t errlen)
+{
+	fetch_buf b = {0};
+	struct curl_slist *h = NULL, *h2;
+	char ebuf[CURL_ERROR_SIZE] = "";
+	CURL *c;
+	CURLcode rc;
+
+	*out = NULL;
+	*len = 0;
+	*status = 0;
+	if (!(b.data = malloc(cap + 1)) || !(c = curl_easy_init())) {
+		free(b.data);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	b.cap = cap;
+	b.data[0] = '\0';
+	if ((h2 = curl_slist_append(h, "Accept: application/json")))
+		h = h2;
+	if (form && (h2 = curl_slist_append(h, "Content-Type: application/x-www-form-urlencoded")))
+		h = h2;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, FETCH_CONNECT_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, FETCH_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cap);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "dvc-httpd");
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, fetch_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	if (form) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, form);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(form));
+	}
+	rc = curl_easy_perform(c);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	curl_easy_cleanup(c);
+	curl_slist_free_all(h);
+	if (rc != CURLE_OK || b.too_big) {
+		snprintf(err, errlen, "%s", b.too_big || rc == CURLE_FILESIZE_EXCEEDED
+				     ? "the answer is too large"
+				     : ebuf[0] ? ebuf : curl_easy_strerror(rc));
+		free(b.data);
+		return b.too_big || rc == CURLE_FILESIZE_EXCEEDED ? -2 : -1;
+	}
+	*out = b.data;
+	*len = b.len;
+	return 0;
+}
+
+/* The same rule the library applies to the provider's URLs (oidc.h), for
+ * the one URL it does not see: https://, or http:// on a loopback host. */
+static int url_allowed(const char *u)
+{
+	static const char *const loopback[] = {"http://127.0.0.1", "http://localhost", "http://[::1]"};
+	if (strncmp(u, "https://", 8) == 0 && u[8] && u[8] != '/')
+		return 1;
+	for (size_t i = 0; i < sizeof loopback / sizeof loopback[0]; i++) {
+		size_t n = strlen(loopback[i]);
+		if (strncmp(u, loopback[i], n) == 0 && (u[n] == '\0' || u[n] == ':' || u[n] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- start-up ---- */
+
+static int setup_fail(const char *what, const char *detail)
+{
+	fprintf(stderr, "dvc-httpd: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
+	return 1;
+}
+
+/* Read a whole small file into *out (NUL-terminated; free it). */
+static int slurp(const char *path, size_t max, char **out, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *b;
+	size_t n;
+	if (!f)
+		return setup_fail(path, strerror(errno));
+	if (!(b = malloc(max + 2))) {
+		fclose(f);
+		return setup_fail("out of memory", NULL);
+	}
+	n = fread(b, 1, max + 1, f);
+	if (ferror(f) || n > max) {
+		fclose(f);
+		sodium_memzero(b, max + 2);
+		free(b);
+		return setup_fail(path, n > max ? "too large" : "cannot be read");
+	}
+	fclose(f);
+	b[n] = '\0';
+	*out = b;
+	*len = n;
+	return 0;
+}
+
+static int make_client(httpd *srv, const dvc_oidc_config *cfg)
+{
+	dvc_oidc_client *c;
+	if (dvc_oidc_client_new(&c, cfg) != DVC_OK) {
+		const dvc_error *e = dvc_error_last();
+		char what[96];
+		snprintf(what, sizeof what, "OpenID Connect configuration (%s)", e->path ? e->path : "-");
+		return setup_fail(what, e->message);
+	}
+	dvc_oidc_client_free(srv->oidc);
+	srv->oidc = c;
+	return 0;
+}
+
+static char *json_str_dup(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) && v->valuestring[0] ? strdup(v->valuestring) : NULL;
+}
+
+/* <issuer>/.well-known/openid-configuration: its issuer must be ours
+ * (OpenID Connect Discovery §4.3); its endpoints and jwks_uri are used. */
+static int discover(dvc_oidc_config *cfg, char **endpoints, char **jwks_uri)
+{
+	char url[DVC_OIDC_URL_MAX + 64], err[CURL_ERROR_SIZE + 64], *doc;
+	size_t len;
+	long status;
+	const char *iss;
+	cJSON *j;
+	int rc = 1;
+
+	snprintf(url, sizeof url, "%s/.well-known/openid-configuration", cfg->issuer);
+	if (fetch(url, NULL, DISCOVERY_MAX, &doc, &len, &status, err, sizeof err) != 0)
+		return setup_fail(url, err);
+	if (status != 200) {
+		snprintf(err, sizeof err, "HTTP status %ld", status);
+		free(doc);
+		return setup_fail(url, err);
+	}
+	if (dvc_json_check(doc, len, 16, 4096) != DVC_OK || !(j = cJSON_ParseWithLength(doc, len)) ||
+	    !cJSON_IsObject(j)) {
+		free(doc);
+		return setup_fail(url, "not a JSON object");
+	}
+	free(doc);
+	iss = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "issuer"));
+	if (!iss || strcmp(iss, cfg->issuer) != 0) {
+		setup_fail(url, "its issuer is not --oidc-issuer");
+		goto out;
+	}
+	*jwks_uri = json_str_dup(j, "jwks_uri");
+	endpoints[0] = json_str_dup(j, "authorization_endpoint");
+	endpoints[1] = json_str_dup(j, "token_endpoint");
+	endpoints[2] = json_str_dup(j, "userinfo_endpoint");
+	if (!*jwks_uri || !endpoints[0] || !endpoints[1]) {
+		setup_fail(url, "jwks_uri, authorization_endpoint or token_endpoint is missing");
+		goto out;
+	}
+	cfg->authorization_endpoint = endpoints[0];
+	cfg->token_endpoint = endpoints[1];
+	cfg->userinfo_endpoint = endpoints[2];
+	rc = 0;
+out:
+	cJSON_Delete(j);
+	return rc;
+}
+
+int httpd_oidc_setup(httpd *srv, const httpd_oidc_opts *o)
+{
+	dvc_oidc_config cfg = DVC_OIDC_CONFIG_INIT;
+	char *secret = NULL, *jwks = NULL, *jwks_uri = NULL, *endpoints[3] = {NULL, NULL, NULL};
+	char err[CURL_ERROR_SIZE + 64];
+	size_t len, jlen = 0;
+	struct stat st;
+	long status;
+	int rc = 1;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return setup_fail("libcurl failed to initialise", NULL);
+	srv->curl_started = 1;
+	/* the secret: from a file, never the command line; one trailing newline
+	 * (or CRLF) is the editor's, not the secret's */
+	if (stat(o->secret_file, &st) == 0 && (st.st_mode & 077))
+		fprintf(stderr, "dvc-httpd: warning: %s can be read by other users (chmod 600 it)\n",
+			o->secret_file);
+	if (slurp(o->secret_file, DVC_OIDC_SECRET_MAX + 2, &secret, &len))
+		return 1;
+	if (len && secret[len - 1] == '\n')
+		secret[--len] = '\0';
+	if (len && secret[len - 1] == '\r')
+		secret[--len] = '\0';
+	cfg.issuer = o->issuer;
+	cfg.client_id = o->client_id;
+	cfg.client_secret = secret;
+	cfg.redirect_uri = o->redirect_uri;
+	/* the configuration checked first (the issuer's URL before any fetch) */
+	if (make_client(srv, &cfg))
+		goto out;
+	if (o->jwks_file) {
+		if (slurp(o->jwks_file, DVC_OIDC_JWKS_MAX, &jwks, &jlen))
+			goto out;
+	} else {
+		const char *uri = o->jwks_uri;
+		if (!uri) {
+			if (discover(&cfg, endpoints, &jwks_uri) || make_client(srv, &cfg))
+				goto out;
+			uri = jwks_uri;
+		}
+		if (!url_allowed(uri)) {
+			setup_fail(uri, "the JWKS URL must be https:// (http:// only on a loopback host)");
+			goto out;
+		}
+		if (fetch(uri, NULL, DVC_OIDC_JWKS_MAX, &jwks, &jlen, &status, err, sizeof err) != 0) {
+			setup_fail(uri, err);
+			goto out;
+		}
+		if (status != 200) {
+			snprintf(err, sizeof err, "HTTP status %ld", status);
+			setup_fail(uri, err);
+			goto out;
+		}
+	}
+	if (dvc_oidc_client_set_jwks(srv->oidc, jwks, jlen) != DVC_OK) {
+		setup_fail("the provider's keys (JWKS)", dvc_error_last()->message);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc) {
+		dvc_oidc_client_free(srv->oidc);
+		srv->oidc = NULL;
+	}
+	sodium_memzero(secret, DVC_OIDC_SECRET_MAX + 4);
+	free(secret);
+	free(jwks);
+	free(jwks_uri);
+	for (int i = 0; i < 3; i++)
+		free(endpoints[i]);
+	return rc;
+}
+
+void httpd_oidc_cleanup(httpd *srv)
+{
+	dvc_oidc_client_free(srv->oidc);
+	srv->oidc = NULL;
+	if (srv->curl_started)
+		curl_global_cleanup();
+	srv->curl_started = 0;
+}
+
+/* ---- pages ---- */
+
+/* Append `s` HTML-escaped. */
+static void esc(char *out, size_t cap, size_t *at, const char *s)
+{
+	for (; s && *s && *at + 7 < cap; s++) {
+		const char *rep = NULL;
+		switch (*s) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: break;
+		}
+		if (rep) {
+			size_t n = strlen(rep);
+			memcpy(out + *at, rep, n);
+			*at += n;
+		} else {
+			out[(*at)++] = *s;
+		}
+	}
+	out[*at] = '\0';
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static void put(char *out, size_t cap, size_t *at, const char *fmt, ...);
+static void put(char *out, size_t cap, size_t *at, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	if (*at >= cap)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(out + *at, cap - *at, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*at = (size_t)n < cap - *at ? *at + (size_t)n : cap - 1;
+}
+
+#define PAGE_MAX 4096
+
+static enum MHD_Result page(httpd_req *r, unsigned int status, const char *title,
+			    const char *refresh, const char *body)
+{
+	char *p = malloc(PAGE_MAX);
+	size_t at = 0;
+	if (!p)
+		return reply_error(r, 503, DVC_ENOMEM, "out of memory", NULL);
+	put(p, PAGE_MAX, &at, "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">%s%s%s"
+	    "<title>", refresh ? "<meta http-equiv=\"refresh\" content=\"0;url=" : "",
+	    refresh ? refresh : "", refresh ? "\">" : "");
+	esc(p, PAGE_MAX, &at, title);
+	put(p, PAGE_MAX, &at, "</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>"
+	    "<body><main class=\"oidc\"><h1>");
+	esc(p, PAGE_MAX, &at, title);
+	put(p, PAGE_MAX, &at, "</h1>%s<p><a href=\"/\">Về trang chủ</a></p></main></body></html>\n",
+	    body);
+	return reply_bytes(r, status, "text/html; charset=utf-8", p, at, free, NULL);
+}
+
+/* What the citizen is told, by the library's error (its own message, in
+ * English, follows as the detail). */
+static const char *explain(int code, const char *path)
+{
+	int is_state = path && strcmp(path, "state") == 0;
+	switch (code) {
+	case DVC_ENOTFOUND:
+		if (path && strcmp(path, "sub") == 0)
+			return "Định danh VNeID này chưa được liên kết với tài khoản nào của cổng. Hãy đăng "
+			       "nhập bằng mật khẩu rồi chọn “Liên kết VNeID” một lần.";
+		if (is_state)
+			return "Lượt đăng nhập này không còn hiệu lực (đã dùng hoặc không có). Vui lòng "
+			       "đăng nhập lại.";
+		return "Không tìm thấy tài khoản.";
+	case DVC_EEXPIRED:
+		return is_state ? "Lượt đăng nhập đã quá thời hạn. Vui lòng đăng nhập lại."
+				: "Mã xác thực của VNeID đã hết hạn. Vui lòng đăng nhập lại.";
+	case DVC_ESIGNATURE:
+		return "Chữ ký của mã xác thực VNeID không hợp lệ.";
+	case DVC_EAUTH:
+		return path && strcmp(path, "error") == 0
+			       ? "Hệ thống định danh VNeID đã từ chối yêu cầu đăng nhập."
+			       : "Mã xác thực VNeID không dành cho cổng này hoặc không khớp với lượt đăng nhập.";
+	case DVC_EPERM:
+		return "Lượt đăng nhập này không được bắt đầu từ trình duyệt này hoặc không đủ mức độ "
+		       "xác thực. Vui lòng đăng nhập lại.";
+	case DVC_EDATE:
+		return "Thời điểm cấp mã xác thực VNeID không hợp lệ.";
+	case DVC_ETHROTTLED:
+		return "Có quá nhiều lượt đăng nhập đang chờ. Vui lòng thử lại sau ít phút.";
+	case DVC_EMISMATCH:
+	case DVC_EEXISTS:
+		return "Định danh VNeID không khớp với hồ sơ tài khoản hoặc đã liên kết với tài khoản khác.";
+	case DVC_EIO:
+		return "Không liên lạc được với hệ thống định danh VNeID. Vui lòng thử lại sau.";
+	default:
+		return "Không đăng nhập được bằng VNeID.";
+	}
+}
+
+/* The error page: status from the shared table (http.c) unless given, the
+ * library's code and path machine-readable in <code id=...>. */
+static enum MHD_Result error_page(httpd_req *r, unsigned int status, int code,
+				  const char *message, const char *path)
+{
+	char body[2048];
+	size_t at = 0;
+	put(body, sizeof body, &at, "<p class=\"error\">");
+	esc(body, sizeof body, &at, explain(code, path));
+	put(body, sizeof body, &at, "</p><p class=\"detail\">Mã lỗi: <code id=\"code\">%s</code>",
+	    dvc_status_name(code));
+	if (path) {
+		put(body, sizeof body, &at, " (<code id=\"path\">");
+		esc(body, sizeof body, &at, path);
+		put(body, sizeof body, &at, "</code>)");
+	}
+	if (message) {
+		put(body, sizeof body, &at, ": ");
+		esc(body, sizeof body, &at, message);
+	}
+	put(body, sizeof body, &at, "</p>");
+	if (status == 429 && !r->extra_name) {
+		r->extra_name = "Retry-After";
+		r->extra_value = "60";
+	}
+	return page(r, status ? status : httpd_status_for(code), "Đăng nhập bằng VNeID không thành công",
+		    NULL, body);
+}
+
+static enum MHD_Result error_lib(httpd_req *r)
+{
+	const dvc_error *e = dvc_error_last();
+	int code = e->code == DVC_OK ? DVC_ERROR : e->code;
+	return error_page(r, 0, code, e->message, e->path);
+}
+
+/* ---- routes ---- */
+
+/* The state parameter of the authorization URL the library made (base64url:
+ * never percent-encoded), copied into out. */
+static int url_state(const char *url, char *out, size_t cap)
+{
+	const char *p = strstr(url, "?state=");
+	size_t n;
+	if (!p)
+		p = strstr(url, "&state=");
+	if (!p)
+		return -1;
+	p += 7;
+	n = strcspn(p, "&#");
+	if (n == 0 || n >= cap)
+		return -1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
+}
+
+enum MHD_Result h_oidc_begin(httpd_req *r)
+{
+	static char moved[] = "<!doctype html><title>VNeID</title><p>Đang chuyển đến VNeID…</p>\n";
+	const char *link = req_query(r, "link");
+	const char *user = NULL;
+	char state[DVC_OIDC_RANDOM_LEN + 1], *url = NULL;
+	enum MHD_Result res;
+	dvc_db *db;
+
+	if (!r->srv->oidc)
+		return reply_error(r, 404, DVC_ENOTFOUND, "no such resource", NULL);
+	if (link) {
+		if (strcmp(link, "1") != 0)
+			return error_page(r, 400, DVC_EINVAL, "link must be 1", "link");
+		if (!r->has_session || r->sess.kind != SESS_ACCOUNT)
+			return error_page(r, 401, DVC_EAUTH, "sign in with the account's password first "
+					  "to link a national identity to it", "link");
+		user = r->sess.name;
+	}
+	if (!(db = httpd_db(r)) || dvc_oidc_begin(db, r->srv->oidc, &r->from, user, &url) != DVC_OK)
+		return error_lib(r);
+	if (url_state(url, state, sizeof state) != 0) {
+		dvc_free(url);
+		return error_page(r, 500, DVC_ERROR, "no state in the authorization URL", NULL);
+	}
+	snprintf(r->cookie_buf, sizeof r->cookie_buf,
+		 BIND_COOKIE "=%s; HttpOnly; SameSite=Lax; Path=/auth/vneid/callback; Max-Age=%d%s", state,
+		 DVC_OIDC_PENDING_SECONDS, r->srv->secure_cookies ? "; Secure" : "");
+	r->set_cookie = r->cookie_buf;
+	r->extra_name = MHD_HTTP_HEADER_LOCATION;
+	r->extra_value = url;
+	res = reply_bytes(r, 302, "text/html; charset=utf-8", moved, sizeof moved - 1, NULL, NULL);
+	r->extra_name = r->extra_value = NULL;
+	dvc_free(url); /* libmicrohttpd copied the header */
+	return res;
+}
+
+enum MHD_Result h_oidc_callback(httpd_req *r)
+{
+	httpd *srv = r->srv;
+	const char *q = r->uri ? strchr(r->uri, '?') : NULL;
+	const char *bound = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, BIND_COOKIE);
+	const char *state = req_query(r, "state");
+	dvc_oidc_login *login = NULL;
+	dvc_oidc_signin_result *res = NULL;
+	httpd_session s = {0};
+	char err[CURL_ERROR_SIZE + 64], *answer = NULL, body[1024];
+	size_t len, at = 0;
+	long status;
+	enum MHD_Result out;
+	dvc_db *db;
+	int frc;
+
+	if (!srv->oidc)
+		return reply_error(r, 404, DVC_ENOTFOUND, "no such resource", NULL);
+	if (!q || !q[1])
+		return error_page(r, 400, DVC_EINVAL, "the provider's parameters are missing", NULL);
+	/* this browser started this sign-in (see the top of the file); the
+	 * library's checks follow */
+	if (state && (!bound || !tokens_equal(bound, state)))
+		return error_page(r, 403, DVC_EPERM, "this sign-in was not started in this browser",
+				  "state");
+	if (!(db = httpd_db(r)) || dvc_oidc_callback(db, srv->oidc, q + 1, strlen(q + 1), &login) != DVC_OK)
+		return error_lib(r);
+	frc = fetch(dvc_oidc_login_token_url(login), dvc_oidc_login_token_body(login),
+		    DVC_OIDC_TOKEN_RESPONSE_MAX, &answer, &len, &status, err, sizeof err);
+	if (frc != 0) {
+		dvc_oidc_login_free(login);
+		return error_page(r, 502, frc == -2 ? DVC_ETOOBIG : DVC_EIO, err, "token_endpoint");
+	}
+	/* a refusal comes as 400 or 401 with {"error":...}: the library reads it */
+	if (status != 200 && status != 400 && status != 401) {
+		snprintf(err, sizeof err, "the token endpoint answered HTTP status %ld", status);
+		free(answer);
+		dvc_oidc_login_free(login);
+		return error_page(r, 502, DVC_EIO, err, "token_endpoint");
+	}
+	if (dvc_oidc_token_response(db, srv->oidc, login, answer, len) != DVC_OK ||
+	    dvc_oidc_signin(db, srv->oidc, login, NULL, 0, &res) != DVC_OK) {
+		free(answer);
+		dvc_oidc_login_free(login);
+		return error_lib(r);
+	}
+	free(answer);
+	dvc_oidc_login_free(login);
+	if (strlen(res->username) >= sizeof s.name) {
+		dvc_oidc_signin_free(res);
+		return error_page(r, 500, DVC_ETOOBIG, "the username is too long for a session", NULL);
+	}
+	/* a citizen session, as POST /api/login starts one */
+	s.kind = SESS_ACCOUNT;
+	s.national = 1;
+	snprintf(s.name, sizeof s.name, "%s", res->username);
+	httpd_start_session(r, &s);
+	put(body, sizeof body, &at, "<p class=\"ok\">%s <strong id=\"username\">",
+	    res->linked_now ? "Đã liên kết định danh VNeID và đăng nhập vào tài khoản"
+			    : "Đã đăng nhập bằng VNeID vào tài khoản");
+	esc(body, sizeof body, &at, res->username);
+	put(body, sizeof body, &at, "</strong> (mức độ <span id=\"assurance\">%d</span>).</p>",
+	    res->assurance);
+	dvc_oidc_signin_free(res);
+	out = page(r, 200, "Đăng nhập bằng VNeID", "/", body);
+	return out;
+}
