@@ -5,6 +5,7 @@
  * leaks nothing and is found once, at print time, from the allocation
  * failure counter. */
 #include "dvc/view.h"
+#include "dvc/identity.h"
 #include "catalog_internal.h"
 
 #include <cjson/cJSON.h>
@@ -257,7 +258,18 @@ static int view_tree(dvc_db *db, const char *code, const dvc_actor *who,
 		dvc_tracking_free(t);
 		return rc;
 	}
-	*out = tracking_tree(t, l, who->kind == DVC_ACTOR_ANONYMOUS ? 0 : DVC_VIEW_APPLICANT);
+	if (who->kind == DVC_ACTOR_ANONYMOUS) {
+		*out = tracking_tree(t, l, 0);
+	} else {
+		int level = 0;
+		if ((rc = dvc_dossier_national_signin(db, code, &level)) != DVC_OK) {
+			dvc_allowed_actions_free(l);
+			dvc_tracking_free(t);
+			return rc;
+		}
+		*out = tracking_tree(t, l, DVC_VIEW_APPLICANT);
+		put_num(*out, "national_signin", level);
+	}
 	dvc_allowed_actions_free(l);
 	dvc_tracking_free(t);
 	return DVC_OK;

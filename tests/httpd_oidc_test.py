@@ -335,6 +335,12 @@ def run(portal, op, db):
     con.close()
     check(rows.get(codes[0]) == 2 and codes[1] in rows and rows[codes[1]] is None,
           f"national sign-in recorded on the VNeID session's dossier only: {rows}")
+    # tracking shows it to the applicant (the page prints it on the card)
+    for code, want in ((codes[0], 2), (codes[1], 0)):
+        st, _, data = c.get(portal + "/api/dossiers/" + urllib.parse.quote(code or "-"))
+        view = json.loads(data) if st == 200 else {}
+        check(st == 200 and view.get("national_signin") == want,
+              f"tracking {code} shows national_signin {want}: {st} {view.get('national_signin')}")
 
     # ---- the callback URL replayed, the provider accepting codes twice ----
     op_get(op, "/test/reuse?on=1")

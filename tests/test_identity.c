@@ -238,6 +238,15 @@ START_TEST(verified_fields_fill_and_guard_submissions)
 	dvc_tracking_free(t);
 	ck_ok(dvc_dossier_national_signin(db, r.code, &assurance));
 	ck_assert_int_eq(assurance, 2);
+	/* the view says so to the applicant and officers, not to the anonymous */
+	{
+		dvc_actor anon = {DVC_ACTOR_ANONYMOUS, NULL, NULL};
+		char *text = NULL;
+		ck_ok(dvc_dossier_view_json(db, r.code, &me, NULL, &text));
+		ck_assert_msg(strstr(text, "\"national_signin\":2"), "%s", text);
+		dvc_free(text);
+		ck_dvc(dvc_dossier_view_json(db, r.code, &anon, NULL, &text), DVC_EAUTH);
+	}
 	/* a typed value contradicting a verified one is refused and named */
 	typed.full_name = "Nguyễn Văn Ân";
 	typed.birth_date = "1999-05-13";
@@ -250,6 +259,12 @@ START_TEST(verified_fields_fill_and_guard_submissions)
 	ck_ok(dvc_dossier_submit(db, &s, &r2));
 	ck_ok(dvc_dossier_national_signin(db, r2.code, &assurance));
 	ck_assert_int_eq(assurance, 0);
+	{
+		char *text = NULL;
+		ck_ok(dvc_dossier_view_json(db, r2.code, &me, NULL, &text));
+		ck_assert_msg(strstr(text, "\"national_signin\":0"), "%s", text);
+		dvc_free(text);
+	}
 	/* without an account a national sign-in means nothing */
 	s.account = NULL;
 	s.applicant = &an;

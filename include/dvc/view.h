@@ -61,8 +61,10 @@ DVC_API int dvc_allowed_actions_json(const dvc_allowed_actions *l, char **out);
  * What `who` sees of a dossier: dvc_dossier_track_from() and
  * dvc_dossier_allowed_actions() as `who` from `from` (NULL: the unknown
  * client), in dvc_tracking_json(); the applicant's fields and form data are
- * shown to officers and the dossier's account, not to anonymous callers.
- * Errors as dvc_dossier_track_from().
+ * shown to officers and the dossier's account, not to anonymous callers,
+ * and so is national_signin: the assurance level (1, 2) of the national
+ * identity the applicant was signed in with when submitting, or 0
+ * (dvc_dossier_national_signin). Errors as dvc_dossier_track_from().
  */
 DVC_API int dvc_dossier_view_json(dvc_db *db, const char *code, const dvc_actor *who,
 				  const dvc_caller *from, char **out);

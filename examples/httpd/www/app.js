@@ -484,6 +484,7 @@ function trackingCard(t, secret) {
       ...fact('Mã hồ sơ', t.code),
       ...fact('Thủ tục', t.procedure_name || t.procedure),
       ...fact('Người nộp', t.applicant_name || '—'),
+      ...(t.national_signin ? fact('Xác thực khi nộp', `Tài khoản định danh điện tử VNeID, mức ${t.national_signin}`) : []),
       ...(t.final ? [] : fact('Đang xử lý tại', `${t.unit_name || t.unit || '—'} (${ROLE_VI[t.step_role] || t.step_role}, bước ${t.step}/${t.steps})`)),
       ...fact('Ngày nộp', when(t.submitted_at)),
       ...(t.final ? [] : [
