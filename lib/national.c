@@ -404,6 +404,16 @@ static int on_row(void *ctx, const dvc__sync_row *r)
 	return DVC_OK;
 }
 
+/* A lease into an empty batch: a run again after a deadlock starts over. */
+static int lease(dvc_db *db, dvc_time now, int lease_seconds, size_t max, dvc_sync_batch *b)
+{
+	dvc_arena_free(&b->arena);
+	b->items = NULL;
+	b->n = b->cap = 0;
+	return dvc__store_sync_lease(db, now, now + (lease_seconds ? lease_seconds : DVC_SYNC_LEASE_SECONDS),
+				     max, on_row, b);
+}
+
 int dvc_sync_fetch(dvc_db *db, size_t max, int lease_seconds, dvc_sync_batch **out)
 {
 	dvc_sync_batch *b;
@@ -417,9 +427,7 @@ int dvc_sync_fetch(dvc_db *db, size_t max, int lease_seconds, dvc_sync_batch **o
 		return rc;
 	if (!(b = dvc__calloc(1, sizeof *b)))
 		return dvc__oom();
-	if ((rc = dvc__write_begin(db)) == DVC_OK)
-		rc = dvc__write_end(db, dvc__store_sync_lease(db, now,
-			now + (lease_seconds ? lease_seconds : DVC_SYNC_LEASE_SECONDS), max, on_row, b));
+	DVC__WRITE(db, rc, lease(db, now, lease_seconds, max, b));
 	if (rc != DVC_OK) {
 		dvc_sync_batch_free(b);
 		return rc;
@@ -446,37 +454,37 @@ int dvc_sync_list(dvc_db *db, const char *code, dvc_sync_batch **out)
 
 DVC__LIST_ACCESSORS(sync_batch, dvc_sync_batch, dvc_sync_message, items)
 
-int dvc_sync_mark_sent(dvc_db *db, int64_t id)
+static int mark_sent(dvc_db *db, int64_t id, dvc_time now)
 {
 	dvc_arena a = DVC_ARENA_INIT;
 	dvc__sync_row r;
-	dvc_time now;
-	int rc;
-	if (!db)
-		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
-		return rc;
-	rc = dvc__store_sync_get(db, id, &a, &r);
+	int rc = dvc__store_sync_get(db, id, &a, &r);
 	if (rc == DVC_OK && r.state == DVC_SYNC_BLOCKED)
 		rc = dvc__err(DVC_ETRANSITION, "id", "sync message %lld is blocked: it was never sent",
 			      (long long)id);
 	if (rc == DVC_OK && r.state != DVC_SYNC_SENT)
 		rc = dvc__store_sync_mark(db, id, DVC_SYNC_SENT, r.attempts + 1, 0, NULL, now);
 	dvc_arena_free(&a);
-	return dvc__write_end(db, rc);
+	return rc;
 }
 
-int dvc_sync_mark_failed(dvc_db *db, int64_t id, const char *error, int permanent)
+int dvc_sync_mark_sent(dvc_db *db, int64_t id)
 {
-	dvc_arena a = DVC_ARENA_INIT;
-	dvc__sync_row r;
 	dvc_time now;
 	int rc;
 	if (!db)
 		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		return rc;
-	rc = dvc__store_sync_get(db, id, &a, &r);
+	DVC__WRITE(db, rc, mark_sent(db, id, now));
+	return rc;
+}
+
+static int mark_failed(dvc_db *db, int64_t id, const char *error, int permanent, dvc_time now)
+{
+	dvc_arena a = DVC_ARENA_INIT;
+	dvc__sync_row r;
+	int rc = dvc__store_sync_get(db, id, &a, &r);
 	if (rc == DVC_OK && (r.state == DVC_SYNC_SENT || r.state == DVC_SYNC_BLOCKED))
 		rc = dvc__err(DVC_ETRANSITION, "id", "sync message %lld is %s", (long long)id,
 			      dvc_sync_state_name((dvc_sync_state)r.state));
@@ -490,7 +498,19 @@ int dvc_sync_mark_failed(dvc_db *db, int64_t id, const char *error, int permanen
 					  err, 0);
 	}
 	dvc_arena_free(&a);
-	return dvc__write_end(db, rc);
+	return rc;
+}
+
+int dvc_sync_mark_failed(dvc_db *db, int64_t id, const char *error, int permanent)
+{
+	dvc_time now;
+	int rc;
+	if (!db)
+		return dvc__err(DVC_EINVAL, NULL, "no store");
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
+		return rc;
+	DVC__WRITE(db, rc, mark_failed(db, id, error, permanent, now));
+	return rc;
 }
 
 /* ---- replay ---- */

@@ -416,6 +416,15 @@ static int on_message(void *ctx, const dvc__outbox_row *r)
 	return DVC_OK;
 }
 
+/* A lease into an empty batch: a run again after a deadlock starts over. */
+static int lease(dvc_db *db, dvc_time now, size_t max, dvc_message_batch *b)
+{
+	dvc_arena_free(&b->arena);
+	b->items = NULL;
+	b->n = b->cap = 0;
+	return dvc__store_outbox_lease(db, now, now + DVC_OUTBOX_LEASE_SECONDS, max, on_message, b);
+}
+
 int dvc_outbox_fetch(dvc_db *db, size_t max, dvc_message_batch **out)
 {
 	dvc_message_batch *b;
@@ -427,9 +436,7 @@ int dvc_outbox_fetch(dvc_db *db, size_t max, dvc_message_batch **out)
 		return rc;
 	if (!(b = dvc__calloc(1, sizeof *b)))
 		return dvc__oom();
-	if ((rc = dvc__write_begin(db)) == DVC_OK)
-		rc = dvc__write_end(db, dvc__store_outbox_lease(db, now, now + DVC_OUTBOX_LEASE_SECONDS,
-								max, on_message, b));
+	DVC__WRITE(db, rc, lease(db, now, max, b));
 	if (rc != DVC_OK) {
 		dvc_message_batch_free(b);
 		return rc;
@@ -456,29 +463,31 @@ int dvc_outbox_list(dvc_db *db, const char *code, dvc_message_batch **out)
 
 DVC__LIST_ACCESSORS(message_batch, dvc_message_batch, dvc_message, items)
 
-int dvc_outbox_mark_sent(dvc_db *db, int64_t id)
+static int mark_sent(dvc_db *db, int64_t id, dvc_time now)
 {
-	int state, attempts, rc;
-	dvc_time now;
-	if (!db)
-		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
-		return rc;
-	rc = dvc__store_outbox_get_attempts(db, id, &state, &attempts);
+	int state, attempts;
+	int rc = dvc__store_outbox_get_attempts(db, id, &state, &attempts);
 	if (rc == DVC_OK && state != DVC_MSG_SENT)
 		rc = dvc__store_outbox_mark(db, id, DVC_MSG_SENT, attempts + 1, 0, NULL, now);
-	return dvc__write_end(db, rc);
+	return rc;
 }
 
-int dvc_outbox_mark_failed(dvc_db *db, int64_t id, const char *error)
+int dvc_outbox_mark_sent(dvc_db *db, int64_t id)
 {
-	int state, attempts, rc;
 	dvc_time now;
+	int rc;
 	if (!db)
 		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		return rc;
-	rc = dvc__store_outbox_get_attempts(db, id, &state, &attempts);
+	DVC__WRITE(db, rc, mark_sent(db, id, now));
+	return rc;
+}
+
+static int mark_failed(dvc_db *db, int64_t id, const char *error, dvc_time now)
+{
+	int state, attempts;
+	int rc = dvc__store_outbox_get_attempts(db, id, &state, &attempts);
 	if (rc == DVC_OK && state == DVC_MSG_SENT)
 		rc = dvc__err(DVC_ETRANSITION, "id", "message %lld was already sent", (long long)id);
 	if (rc == DVC_OK) {
@@ -491,5 +500,17 @@ int dvc_outbox_mark_failed(dvc_db *db, int64_t id, const char *error)
 		rc = dvc__store_outbox_mark(db, id, dead ? DVC_MSG_DEAD : DVC_MSG_FAILED, attempts,
 					    dead ? 0 : next, err, 0);
 	}
-	return dvc__write_end(db, rc);
+	return rc;
+}
+
+int dvc_outbox_mark_failed(dvc_db *db, int64_t id, const char *error)
+{
+	dvc_time now;
+	int rc;
+	if (!db)
+		return dvc__err(DVC_EINVAL, NULL, "no store");
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
+		return rc;
+	DVC__WRITE(db, rc, mark_failed(db, id, error, now));
+	return rc;
 }

@@ -517,12 +517,16 @@ done:
 	return rc;
 }
 
-/* The rules in one write; a refused success keeps its trace committed. */
+/* The rules in one write; a refused success keeps its trace committed.
+ * Run again from the start after a deadlock (dvc__write_again). */
 static int run_callback(dvc_db *db, const cb_in *in, const char *raw, dvc_payment_result *out)
 {
-	int rc;
-	if ((rc = dvc__write_begin(db)) == DVC_OK) {
+	int rc, attempt = 0;
+	do {
 		int keep = 0;
+		if ((rc = dvc__write_begin(db)) != DVC_OK)
+			break;
+		DVC__CLEAR_OUT(out, DVC_PAYMENT_RESULT_VERSION);
 		rc = callback(db, in, raw, out, &keep);
 		if (keep) {
 			/* refused, but the trace is committed: keep the error across it */
@@ -538,7 +542,7 @@ static int run_callback(dvc_db *db, const cb_in *in, const char *raw, dvc_paymen
 		} else {
 			rc = dvc__write_end(db, rc);
 		}
-	}
+	} while (dvc__write_again(db, rc, attempt++));
 	return rc;
 }
 

@@ -58,9 +58,10 @@ END_TEST
 
 #ifdef DVC_TEST_LIBPQ
 
-/* Make every INSERT into `table` fail with a deadlock while fewer than
- * `fails` have been tried; `inject` counts the tries. */
-static void inject_deadlocks(const char *table, int fails)
+/* Make every `event` (INSERT, UPDATE) of a row of `table` fail with a
+ * deadlock while fewer than `fails` have been tried; `inject` counts the
+ * tries. */
+static void inject_on(const char *event, const char *table, int fails)
 {
 	char sql[1024];
 	snprintf(sql, sizeof sql,
@@ -70,10 +71,12 @@ static void inject_deadlocks(const char *table, int fails)
 		 "BEGIN IF nextval('inject') <= %d THEN"
 		 "  RAISE EXCEPTION 'injected deadlock' USING ERRCODE = '40P01'; END IF;"
 		 " RETURN NEW; END $$;"
-		 "CREATE TRIGGER inject BEFORE INSERT ON %s FOR EACH ROW EXECUTE FUNCTION inject_deadlock()",
-		 table, fails, table);
+		 "CREATE TRIGGER inject BEFORE %s ON %s FOR EACH ROW EXECUTE FUNCTION inject_deadlock()",
+		 table, fails, event, table);
 	pg_exec(target, sql);
 }
+
+static void inject_deadlocks(const char *table, int fails) { inject_on("INSERT", table, fails); }
 
 /* How many inserts the trigger saw. */
 static long long tries(void)
@@ -178,6 +181,33 @@ START_TEST(a_deadlock_runs_the_action_again)
 }
 END_TEST
 
+START_TEST(a_deadlock_runs_the_outbox_lease_and_ack_again)
+{
+	dvc_submission s = citizen_submission();
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	dvc_message_batch *b;
+	dvc_action_req q = DVC_ACTION_INIT;
+	dvc_actor desk = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	long long rows;
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	q.action = DVC_ACT_RECEIVE; /* the applicant's SMS and e-mail at intake */
+	q.actor = desk;
+	ck_ok(dvc_dossier_act(db, r.code, &q, NULL));
+	rows = pg_value(target, "SELECT count(*) FROM outbox");
+	ck_assert_int_gt(rows, 0);
+	/* the first row's lease update deadlocks once: the lease runs again whole */
+	inject_on("UPDATE", "outbox", 1);
+	ck_ok(dvc_outbox_fetch(db, 100, &b));
+	ck_assert_int_eq((long long)dvc_message_batch_count(b), rows); /* nothing twice, nothing lost */
+	ck_assert_int_eq(tries(), 1 + rows);
+	inject_on("UPDATE", "outbox", 1);
+	ck_ok(dvc_outbox_mark_sent(db, dvc_message_batch_at(b, 0)->id));
+	ck_assert_int_eq(tries(), 2);
+	ck_assert_int_eq(pg_value(target, "SELECT count(*) FROM outbox WHERE state = 2"), 1);
+	dvc_message_batch_free(b);
+}
+END_TEST
+
 /* libpq's parse of the URI, written back as key='value' pairs */
 static char *as_conninfo(const char *uri)
 {
@@ -276,6 +306,7 @@ int main(void)
 		a_lasting_deadlock_gives_up_and_writes_nothing,
 		inside_an_explicit_transaction_the_caller_retries,
 		a_deadlock_runs_the_action_again,
+		a_deadlock_runs_the_outbox_lease_and_ack_again,
 		a_key_value_conninfo_opens_with_the_option,
 		the_busy_timeout_bounds_a_wait_for_a_row_lock,
 		NULL};
