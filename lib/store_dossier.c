@@ -444,6 +444,7 @@ static const char SQL_JOURNAL_EACH[] =
 int dvc__store_journal_insert(dvc_db *db, int64_t dossier_id, const dvc__journal_row *j)
 {
 	dvc__sql_stmt *st = dvc__stmt(db, SQL_JOURNAL_INSERT);
+	int rc;
 	if (!st)
 		return dvc_error_last()->code;
 	dvc__sql_bind_int64(st, 1, dossier_id);
@@ -469,7 +470,20 @@ int dvc__store_journal_insert(dvc_db *db, int64_t dossier_id, const dvc__journal
 		dvc__sql_bind_blob(st, 17, j->pubkey, 32, DVC__SQL_STATIC);
 		dvc__sql_bind_blob(st, 18, j->sig, 64, DVC__SQL_STATIC);
 	}
-	return dvc__exec_step(db, st, "journaling an action");
+	rc = dvc__sql_step(st);
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_DONE || rc == DVC__SQL_ROW)
+		return DVC_OK;
+	/* The entry's place is taken: another handle wrote to this dossier
+	 * since it was read. SQLite's write lock makes that impossible; on
+	 * PostgreSQL two desks on two servers acting at once both read the
+	 * row, and the second one's entry meets the first one's here, before
+	 * its rev-checked update does: the same stale-version answer. */
+	if (rc == DVC__SQL_CONSTRAINT_UNIQUE)
+		return dvc__err(DVC_ECONFLICT, "expected_version",
+				"the dossier changed meanwhile (its journal entry %lld was written by "
+				"another action): reload it", (long long)j->seq);
+	return dvc__store_err(db, rc, "journaling an action");
 }
 
 /* A blob column of exactly n bytes, or NULL (absent, or another size: the

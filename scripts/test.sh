@@ -35,8 +35,10 @@ meson test -C build --print-errorlogs --num-processes "$jobs"
 #   crash, concurrency
 #                  kill -9 and several processes on one SQLite file
 # calendar, lunar, text, validate and eform open no store at all.
+# many_process (three dvc-httpd and three dvc-notify-send on one schema)
+# runs on PostgreSQL only: it skips without DVC_TEST_DB_URI.
 pg_suites="store catalog agency catalog_io search level4 slip view declaration rating privacy
-  json access limits pg identity national cli_pg"
+  json access limits pg identity national cli_pg many_process"
 if [ -n "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || [ "${DVC_PG_REQUIRED:-}" = 1 ]; then
   # the Python tests whose stores come from conftest.fresh_store() (psql
   # makes their schemas), when pytest registered them

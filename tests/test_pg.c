@@ -12,6 +12,7 @@
 #include <time.h>
 #ifdef DVC_TEST_LIBPQ
 #include <libpq-fe.h>
+#include <pthread.h>
 #endif
 
 #define P3 "T.000003"
@@ -294,6 +295,63 @@ START_TEST(the_busy_timeout_bounds_a_wait_for_a_row_lock)
 }
 END_TEST
 
+struct racer {
+	dvc_db *db;
+	const char *code;
+	int rc;
+	char message[256];
+};
+
+static void *race_receive(void *arg)
+{
+	struct racer *x = arg;
+	dvc_action_req q = DVC_ACTION_INIT;
+	dvc_actor desk = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	q.action = DVC_ACT_RECEIVE;
+	q.actor = desk;
+	x->rc = dvc_dossier_act(x->db, x->code, &q, NULL);
+	snprintf(x->message, sizeof x->message, "%s", dvc_error_last()->message);
+	return NULL;
+}
+
+/* Two desks (two servers) receive one dossier at once: both read it before
+ * either commits. The second's journal entry meets the first's: it is
+ * refused as a stale version (409 at the portal), not as a schema error,
+ * and the journal holds one receipt (tests/many_process_test.py found it). */
+START_TEST(two_desks_acting_at_once_the_second_gets_a_conflict)
+{
+	dvc_submission s = citizen_submission();
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	dvc_action_req q = DVC_ACTION_INIT;
+	dvc_actor desk = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	dvc_journal_report rep = DVC_JOURNAL_REPORT_INIT;
+	struct racer x = {0};
+	pthread_t t;
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	q.action = DVC_ACT_RECEIVE;
+	q.actor = desk;
+	ck_ok(dvc_open(&x.db, target, NULL));
+	dvc_set_clock(x.db, test_clock, NULL);
+	x.code = r.code;
+
+	/* the first desk has written its receipt, not yet committed; the second
+	 * reads the dossier as it was and waits on the first's journal entry */
+	ck_ok(dvc_begin(db));
+	ck_ok(dvc_dossier_act(db, r.code, &q, NULL));
+	ck_assert_int_eq(pthread_create(&t, NULL, race_receive, &x), 0);
+	nanosleep(&(struct timespec){0, 300 * 1000 * 1000}, NULL);
+	ck_ok(dvc_commit(db));
+	pthread_join(t, NULL);
+	ck_assert_msg(x.rc == DVC_ECONFLICT, "%s: %s", dvc_status_name(x.rc), x.message);
+	ck_assert_int_eq(pg_value(target, "SELECT count(*) FROM journal"), 2);
+	ck_ok(dvc_journal_verify(db, r.code, &rep));
+	ck_assert_int_eq(rep.entries, 2);
+	/* reloaded, the second desk sees the intake */
+	ck_dvc(dvc_dossier_act(x.db, r.code, &q, NULL), DVC_ETRANSITION);
+	dvc_close(x.db);
+}
+END_TEST
+
 #endif
 
 int main(void)
@@ -309,6 +367,7 @@ int main(void)
 		a_deadlock_runs_the_outbox_lease_and_ack_again,
 		a_key_value_conninfo_opens_with_the_option,
 		the_busy_timeout_bounds_a_wait_for_a_row_lock,
+		two_desks_acting_at_once_the_second_gets_a_conflict,
 		NULL};
 	if (test_db_uri())
 		return run_tests("pg", setup, teardown, tests);

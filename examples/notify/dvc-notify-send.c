@@ -1,7 +1,7 @@
 /* dvc-notify-send — drain a libdvc store's notification outbox: e-mail over
  * SMTP and SMS through an HTTP gateway, both with libcurl.
  *
- *   dvc-notify-send [--db FILE] [--smtp smtp://HOST:PORT --from ADDRESS]
+ *   dvc-notify-send [--db FILE|URI] [--smtp smtp://HOST:PORT --from ADDRESS]
  *                   [--sms-url URL] [--limit N] [--once]
  *
  * Thin on purpose: the library decides what to send, to whom, with which
@@ -406,9 +406,10 @@ static int drain_batch(sender *s, size_t *n)
 
 static int usage(FILE *f, int rc)
 {
-	fputs("usage: dvc-notify-send [--db FILE] [--smtp smtp://HOST:PORT --from ADDRESS]\n"
+	fputs("usage: dvc-notify-send [--db FILE|URI] [--smtp smtp://HOST:PORT --from ADDRESS]\n"
 	      "                       [--sms-url URL] [--limit N] [--once]\n"
-	      "Drains the outbox of the libdvc store FILE (default ./dvc.db): e-mail over SMTP,\n"
+	      "Drains the outbox of the libdvc store FILE (default ./dvc.db) or PostgreSQL URI\n"
+	      "(postgresql://...): e-mail over SMTP,\n"
 	      "SMS as a JSON POST to URL. Without --once, fetches batches until nothing is due.\n",
 	      f);
 	return rc;
@@ -484,6 +485,12 @@ static int parse_args(int argc, char **argv, options *o)
 	return 0;
 }
 
+/* "postgresql://..." or "postgres://...": dvc_open's PostgreSQL URIs */
+static bool is_pg_uri(const char *db)
+{
+	return strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0;
+}
+
 int main(int argc, char **argv)
 {
 	sender s = {{"./dvc.db", NULL, NULL, NULL, DEFAULT_LIMIT, false}, NULL, NULL, NULL, 0, 0};
@@ -492,8 +499,9 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &s.opt))
 		return usage(stderr, 2);
-	/* open an existing store only: a typo must not create an empty one */
-	if (access(s.opt.db, R_OK | W_OK) != 0) {
+	/* open an existing store only: a typo must not create an empty one (a
+	 * PostgreSQL URI names a database the server already has) */
+	if (!is_pg_uri(s.opt.db) && access(s.opt.db, R_OK | W_OK) != 0) {
 		fprintf(stderr, "dvc-notify-send: cannot use the store %s: %s\n", s.opt.db, strerror(errno));
 		return 1;
 	}
