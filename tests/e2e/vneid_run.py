@@ -102,7 +102,7 @@ def main():
         env = dict(os.environ, BASE_URL=portal, OP_URL=op, ARTIFACTS=ARTIFACTS, CHROMIUM=CHROMIUM)
         try:
             rc = subprocess.run(["node", os.path.join(E2E, "vneid.e2e.mjs")], env=env,
-                                timeout=180).returncode
+                                timeout=240).returncode
         except subprocess.TimeoutExpired:
             print("vneid e2e: the browser test timed out", file=sys.stderr)
             rc = 1
