@@ -17,7 +17,12 @@ test switches below. authlib ships no server of its own outside Flask and
 Django, which are not used here.
 
 usage: oidc_op.py --port-file FILE --client-id ID --client-secret-file FILE
-                  --redirect-uri URL [--port N]
+                  --redirect-uri URL [--port N] [--host NAME]
+
+It listens on 127.0.0.1; --host names it in the issuer and its endpoints
+(default 127.0.0.1): the browser test (tests/e2e/vneid.e2e.mjs) gives
+localhost, another site than the portal's 127.0.0.1, so that the portal's
+SameSite cookies meet a real cross-site redirect.
 
 Endpoints: /.well-known/openid-configuration, /jwks, /oauth2/authorize
 (approves the test citizen at once, no login page; requires PKCE S256),
@@ -293,6 +298,7 @@ def main():
     ap.add_argument("--client-id", required=True)
     ap.add_argument("--client-secret-file", required=True)
     ap.add_argument("--redirect-uri", required=True)
+    ap.add_argument("--host", default="127.0.0.1", choices=("127.0.0.1", "localhost"))
     a = ap.parse_args()
     with open(a.client_secret_file, encoding="utf-8") as f:
         secret = f.read().rstrip("\r\n")
@@ -301,7 +307,7 @@ def main():
     State.other_key = JsonWebKey.generate_key("RSA", 2048, {"kid": "op-1"}, is_private=True)
     AUTHZ = make_server()
     httpd = HTTPServer(("127.0.0.1", a.port), Handler)
-    State.issuer = "http://127.0.0.1:%d" % httpd.server_port
+    State.issuer = "http://%s:%d" % (a.host, httpd.server_port)
     tmp = a.port_file + ".tmp"
     with open(tmp, "w") as f:
         f.write("%d\n" % httpd.server_port)
