@@ -468,6 +468,10 @@ int dvc__store_outbox_lease(dvc_db *db, dvc_time now, dvc_time lease_until, size
 			    dvc__outbox_cb cb, void *ctx);
 int dvc__store_outbox_list(dvc_db *db, const char *code, dvc__outbox_cb cb, void *ctx);
 int dvc__store_outbox_get_attempts(dvc_db *db, int64_t id, int *state, int *attempts);
+/* Move a running lease ending at lease_until (> now) to until; *held = 0
+ * when there is no such lease. */
+int dvc__store_outbox_hold(dvc_db *db, int64_t id, dvc_time lease_until, dvc_time now,
+			   dvc_time until, int *held);
 int dvc__store_outbox_mark(dvc_db *db, int64_t id, int state, int attempts,
 			   dvc_time next_attempt_at, const char *error, dvc_time sent_at);
 typedef int (*dvc__template_cb)(void *ctx, const char *event, const char *field, const char *text);

@@ -355,6 +355,50 @@ START_TEST(expired_lease_is_fetched_again)
 }
 END_TEST
 
+/* Two senders: the first's lease runs out mid-batch and the second fetches
+ * the message; the first must learn it before sending, not after. */
+START_TEST(a_sender_whose_lease_ran_out_may_not_send)
+{
+	dvc_message_batch *first, *second;
+	const dvc_message *m;
+	dvc_time lease, renewed = 0, renewed2 = 0;
+	int64_t id;
+	received(P4);
+	ck_ok(dvc_outbox_fetch(db, 1, &first));
+	ck_assert_uint_eq(dvc_message_batch_count(first), 1);
+	m = dvc_message_batch_at(first, 0);
+	id = m->id;
+	lease = m->next_attempt_at;
+	ck_assert_int_eq(lease, clock_now + DVC_OUTBOX_LEASE_SECONDS);
+	/* within the lease: held, and renewed from now */
+	clock_now += 30;
+	ck_ok(dvc_outbox_hold(db, id, lease, &renewed));
+	ck_assert_int_eq(renewed, clock_now + DVC_OUTBOX_LEASE_SECONDS);
+	/* the old end no longer names the lease */
+	ck_dvc(dvc_outbox_hold(db, id, lease, NULL), DVC_ECONFLICT);
+	ck_assert_str_eq(dvc_error_last()->path, "id");
+	/* past the renewed lease another sender fetches the message ... */
+	clock_now = renewed + 1;
+	ck_ok(dvc_outbox_fetch(db, 5, &second));
+	ck_assert_uint_eq(dvc_message_batch_count(second), 2);
+	/* ... and the first, holding before its send, is told not to send */
+	ck_dvc(dvc_outbox_hold(db, id, renewed, &renewed2), DVC_ECONFLICT);
+	ck_assert_int_eq(renewed2, 0);
+	for (size_t i = 0; i < 2; i++) {
+		m = dvc_message_batch_at(second, i);
+		if (m->id == id)
+			ck_ok(dvc_outbox_hold(db, id, m->next_attempt_at, NULL));
+	}
+	/* once sent, no lease is held any more; an unknown id never was */
+	ck_ok(dvc_outbox_mark_sent(db, id));
+	ck_dvc(dvc_outbox_hold(db, id, clock_now + DVC_OUTBOX_LEASE_SECONDS, NULL), DVC_ECONFLICT);
+	ck_dvc(dvc_outbox_hold(db, 999999, lease, NULL), DVC_ECONFLICT);
+	ck_dvc(dvc_outbox_hold(NULL, id, lease, NULL), DVC_EINVAL);
+	dvc_message_batch_free(first);
+	dvc_message_batch_free(second);
+}
+END_TEST
+
 START_TEST(templates_are_overridable_and_checked)
 {
 	const char *bad = "{\"format\":\"dvc-notify-templates\",\"format_version\":1,"
@@ -611,6 +655,7 @@ int main(void)
 	tcase_add_test(tc, fee_exemption_and_per_copy_fees);
 	tcase_add_test(tc, outbox_drains_at_least_once_with_backoff);
 	tcase_add_test(tc, expired_lease_is_fetched_again);
+	tcase_add_test(tc, a_sender_whose_lease_ran_out_may_not_send);
 	tcase_add_test(tc, templates_are_overridable_and_checked);
 	tcase_add_test(tc, sms_fits_two_segments_with_unaccented_fallback);
 	tcase_add_test(tc, gateway_must_be_configured);

@@ -41,7 +41,10 @@
 #define DEFAULT_LIMIT 20
 #define MAX_LIMIT 1000
 #define CONNECT_TIMEOUT 10L /* seconds */
-#define TRANSFER_TIMEOUT 60L
+/* the whole send, connection included: inside the lease that
+ * dvc_outbox_hold renews just before it (DVC_OUTBOX_LEASE_SECONDS, 60 s),
+ * so no other sender can fetch the message while this one sends it */
+#define TRANSFER_TIMEOUT 45L
 #define ERROR_MAX 512       /* bytes of an error kept in last_error */
 #define REPLY_MAX 4096      /* bytes of a gateway's answer kept */
 
@@ -383,8 +386,19 @@ static int drain_batch(sender *s, size_t *n)
 	for (size_t i = 0; i < *n; i++) {
 		const dvc_message *m = dvc_message_batch_at(b, i);
 		bool email = m->channel == DVC_NOTIFY_EMAIL;
-		int ok = (email ? send_email(s, m, err, sizeof err) : send_sms(s, m, err, sizeof err)) == 0;
-		int rc = ok ? dvc_outbox_mark_sent(s->db, m->id) : dvc_outbox_mark_failed(s->db, m->id, err);
+		int ok, rc;
+		/* the batch's earlier sends may have outlasted this message's lease */
+		if ((rc = dvc_outbox_hold(s->db, m->id, m->next_attempt_at, NULL)) == DVC_ECONFLICT) {
+			printf("skipped %lld %s %s %s: lease ran out, left to the sender that has it\n",
+			       (long long)m->id, email ? "email" : "sms", m->recipient, m->event);
+			continue;
+		}
+		if (rc != DVC_OK) {
+			dvc_message_batch_free(b);
+			return dvc_failed("hold");
+		}
+		ok = (email ? send_email(s, m, err, sizeof err) : send_sms(s, m, err, sizeof err)) == 0;
+		rc = ok ? dvc_outbox_mark_sent(s->db, m->id) : dvc_outbox_mark_failed(s->db, m->id, err);
 		if (rc != DVC_OK) {
 			dvc_message_batch_free(b);
 			return dvc_failed("mark");

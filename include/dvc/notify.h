@@ -77,6 +77,21 @@ DVC_API size_t dvc_message_batch_count(const dvc_message_batch *b);
 DVC_API const dvc_message *dvc_message_batch_at(const dvc_message_batch *b, size_t i);
 DVC_API void dvc_message_batch_free(dvc_message_batch *b);
 
+/**
+ * Just before sending a fetched message: confirm that this sender's lease
+ * on it still runs and renew it for DVC_OUTBOX_LEASE_SECONDS from now. The
+ * lease is named by its end, `lease_until`: the message's next_attempt_at
+ * as dvc_outbox_fetch gave it, or the last *renewed. A lease that ran out
+ * may have been fetched by another sender (a message whose lease ran out is
+ * due again): then this sender must not send it. Holding before each send,
+ * with a send that cannot outlast the lease, keeps two senders from both
+ * sending one message.
+ * @param renewed out (may be NULL): the renewed lease's end
+ * @return DVC_OK; DVC_ECONFLICT (path "id": the lease ran out or is not
+ *   this one, the message was sent or failed meanwhile, or there is no such
+ *   message: do not send it); DVC_EINVAL; DVC_EIO.
+ */
+DVC_API int dvc_outbox_hold(dvc_db *db, int64_t id, dvc_time lease_until, dvc_time *renewed);
 /** The message went out. Idempotent. DVC_ENOTFOUND for an unknown id. */
 DVC_API int dvc_outbox_mark_sent(dvc_db *db, int64_t id);
 /** Sending failed: retry later with back-off, or dead after the last attempt. */
