@@ -214,6 +214,7 @@ int dvc__store_next_seq(dvc_db *db, const char *agency, const char *day, int64_t
 	" step_since, step_due_at, stopped_at, remaining, step_remaining, flags, delivery," \
 	" track_failures, track_locked_until, journal_seq, journal_head, fee_due, fee_paid," \
 	" fee_refunded, fee_exemption IS NOT NULL, copies, pages, desk, competent"
+#define DOSSIER_NCOLUMNS 36 /* what a query adds after them starts here */
 
 static const char SQL_DOSSIER_INSERT[] =
 	"INSERT INTO dossier(code, version_id, channel, state, rev, account_id, secret_hash,"
@@ -636,8 +637,8 @@ int dvc__store_dossier_each(dvc_db *db, int state, const char *unit, size_t limi
 			dvc__sql_finalize(st);
 			return rc;
 		}
-		if ((rc = cb(ctx, &d, (const char *)dvc__sql_column_text(st, 34),
-			     (const char *)dvc__sql_column_text(st, 35))) != DVC_OK) {
+		if ((rc = cb(ctx, &d, (const char *)dvc__sql_column_text(st, DOSSIER_NCOLUMNS),
+			     (const char *)dvc__sql_column_text(st, DOSSIER_NCOLUMNS + 1))) != DVC_OK) {
 			dvc__sql_finalize(st);
 			return rc < 0 ? rc : DVC_OK;
 		}

@@ -767,6 +767,17 @@ START_TEST(stuck_dossiers_are_listed_by_unit)
 	ck_ok(dvc_dossier_find(db, &f, &l));
 	ck_assert_uint_eq(dvc_dossier_list_count(l), 1);
 	ck_assert_str_eq(dvc_dossier_list_at(l, 0)->code, b.code);
+	/* the row names the procedure and the officer holding it (these once
+	 * showed the desk and competent-agency codes) */
+	ck_assert_str_eq(dvc_dossier_list_at(l, 0)->procedure, P3);
+	ck_assert_ptr_null(dvc_dossier_list_at(l, 0)->handler);
+	dvc_dossier_list_free(l);
+	ck_ok(act_full(a.code, DVC_ACT_ASSIGN, "nguyen.truong.phong", NULL, "pham.chuyen.vien"));
+	f.state = -1;
+	f.unit = JUSTICE;
+	ck_ok(dvc_dossier_find(db, &f, &l));
+	ck_assert_uint_eq(dvc_dossier_list_count(l), 1);
+	ck_assert_str_eq(dvc_dossier_list_at(l, 0)->handler, "pham.chuyen.vien");
 	dvc_dossier_list_free(l);
 	f.state = 42;
 	ck_dvc(dvc_dossier_find(db, &f, &l), DVC_EINVAL);
