@@ -124,13 +124,9 @@ int dvc_national_sync_enable(dvc_db *db, int on)
 
 int dvc_national_sync_enabled(dvc_db *db)
 {
-	char v[4];
-	int rc;
 	if (!db)
 		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if ((rc = dvc__store_national_setting(db, "sync", v, sizeof v)) != DVC_OK)
-		return rc;
-	return strcmp(v, "1") == 0;
+	return dvc__store_sync_switch(db);
 }
 
 /* "D.DDDDDD" (the national database's procedure code) or the longer

@@ -107,6 +107,10 @@ struct dvc__sql_backend {
 	 * picks its locking statements when set. SQLite needs none: its
 	 * writers are serialised by the file lock. */
 	int row_locks;
+	/* RETURNING costs no more than the statement (PostgreSQL: it saves the
+	 * round trip of a second read); SQLite materialises its rows in an
+	 * ephemeral table on every call, so there the store reads back instead */
+	int returning;
 	/* The catalog's full-text index is SQLite's FTS5 (MATCH, bm25,
 	 * fts5vocab). Without it procedure_fts is a plain table of folded
 	 * names that the store searches with plain SQL (strpos on the words,

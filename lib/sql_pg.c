@@ -49,6 +49,10 @@ typedef struct pg_conn {
 	int64_t next_name;
 	int last_rc;
 	char msg[512];
+	/* A BEGIN not sent yet: it goes out in one pipeline with the
+	 * transaction's first statement, which saves a round trip on every
+	 * transaction (an empty one costs none). "": none pending. */
+	char begin[64];
 } pg_conn;
 
 typedef struct pg_param {
@@ -66,6 +70,7 @@ typedef struct pg_stmt {
 	char *sql;        /* translated */
 	char name[24];
 	int prepared;     /* on the server */
+	int kind;         /* STMT_BEGIN, STMT_END or STMT_OTHER */
 	int nparams;
 	pg_param *params;
 	PGresult *res;
@@ -75,6 +80,19 @@ typedef struct pg_stmt {
 	size_t *blob_len;
 	int nblob;
 } pg_stmt;
+
+enum { STMT_OTHER, STMT_BEGIN, STMT_END };
+
+/* BEGIN ... (one statement, which can wait for the next), COMMIT or
+ * ROLLBACK (which ends a pending BEGIN's empty transaction at no cost). */
+static int stmt_kind(const char *sql)
+{
+	if (!strncmp(sql, "BEGIN", 5) && (!sql[5] || sql[5] == ' ') && !strchr(sql, ';'))
+		return STMT_BEGIN;
+	if (!strcmp(sql, "COMMIT") || !strcmp(sql, "ROLLBACK"))
+		return STMT_END;
+	return STMT_OTHER;
+}
 
 #define CONN(db) ((pg_conn *)(db)->sql)
 #define P(st) ((pg_stmt *)(st))
@@ -225,14 +243,52 @@ static char *translate_ddl(const char *sql)
 
 /* ---- connection ---- */
 
-static int pg_exec(dvc_db *db, const char *sql)
+static int simple_exec(pg_conn *pc, const char *sql)
 {
-	pg_conn *pc = CONN(db);
 	PGresult *r = PQexec(pc->c, sql);
 	ExecStatusType s = PQresultStatus(r);
 	int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? DVC__SQL_OK : set_error(pc, r, "no result");
 	PQclear(r);
 	return rc;
+}
+
+/* Send a pending BEGIN on its own, before SQL that cannot share its
+ * pipeline (the simple protocol's multi-statement strings). */
+static int flush_begin(pg_conn *pc)
+{
+	char begin[sizeof pc->begin];
+	if (!pc->begin[0])
+		return DVC__SQL_OK;
+	memcpy(begin, pc->begin, sizeof begin);
+	pc->begin[0] = '\0';
+	return simple_exec(pc, begin);
+}
+
+/* Whether `kind` of statement needs no round trip: a BEGIN waits for the
+ * next statement, and COMMIT or ROLLBACK right after it ends nothing. */
+static int deferred(pg_conn *pc, int kind, const char *sql)
+{
+	if (kind == STMT_BEGIN && !pc->begin[0] && strlen(sql) < sizeof pc->begin &&
+	    PQtransactionStatus(pc->c) == PQTRANS_IDLE) {
+		strcpy(pc->begin, sql);
+		return 1;
+	}
+	if (kind == STMT_END && pc->begin[0]) {
+		pc->begin[0] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+static int pg_exec(dvc_db *db, const char *sql)
+{
+	pg_conn *pc = CONN(db);
+	int rc;
+	if (deferred(pc, stmt_kind(sql), sql))
+		return DVC__SQL_OK;
+	if ((rc = flush_begin(pc)) != DVC__SQL_OK)
+		return rc;
+	return simple_exec(pc, sql);
 }
 
 static int pg_open(dvc_db *db, const char *target, const dvc_open_opts *o)
@@ -378,6 +434,7 @@ static int pg_prepare(dvc_db *db, const char *sql, int persistent, dvc__sql_stmt
 		return DVC__SQL_NOMEM;
 	}
 	snprintf(s->name, sizeof s->name, "dvc%lld", (long long)++pc->next_name);
+	s->kind = stmt_kind(s->sql);
 	*out = &s->base;
 	return DVC__SQL_OK;
 }
@@ -506,6 +563,49 @@ static int pg_bind_blob(dvc__sql_stmt *st, int i, const void *v, int n, int copy
 
 static int pg_bind_null(dvc__sql_stmt *st, int i) { return param(P(st), i) ? DVC__SQL_OK : DVC__SQL_ERROR; }
 
+/* The pending BEGIN and statement s in one pipeline: one round trip.
+ * Returns s's result, or BEGIN's when that failed (s is then aborted
+ * unrun); NULL when the connection failed (PQerrorMessage says why). */
+static PGresult *after_begin(pg_conn *pc, pg_stmt *s, const char *const *vals, const int *lens,
+			     const int *fmts)
+{
+	PGresult *got[2] = {NULL, NULL}, *r;
+	char begin[sizeof pc->begin];
+	memcpy(begin, pc->begin, sizeof begin);
+	pc->begin[0] = '\0';
+	if (!PQenterPipelineMode(pc->c))
+		return NULL;
+	if (PQsendQueryParams(pc->c, begin, 0, NULL, NULL, NULL, NULL, 0) &&
+	    PQsendQueryPrepared(pc->c, s->name, s->nparams, vals, lens, fmts, 0) && PQpipelineSync(pc->c)) {
+		/* each query's results end with a NULL, the pipeline with SYNC */
+		for (int q = 0; q < 2; q++)
+			while ((r = PQgetResult(pc->c))) {
+				if (got[q])
+					PQclear(r);
+				else
+					got[q] = r;
+			}
+		while ((r = PQgetResult(pc->c))) {
+			int sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+			PQclear(r);
+			if (sync)
+				break;
+		}
+	}
+	if (!PQexitPipelineMode(pc->c)) {
+		/* results were left unread: the connection is out of step */
+		PQclear(got[0]);
+		PQclear(got[1]);
+		return NULL;
+	}
+	if (PQresultStatus(got[0]) != PGRES_COMMAND_OK) {
+		PQclear(got[1]);
+		return got[0];
+	}
+	PQclear(got[0]);
+	return got[1];
+}
+
 static int pg_step(dvc__sql_stmt *st)
 {
 	pg_stmt *s = P(st);
@@ -514,6 +614,10 @@ static int pg_step(dvc__sql_stmt *st)
 	if (s->res) {
 		clear_blobs(s);
 		return ++s->row < s->nrows ? DVC__SQL_ROW : DVC__SQL_DONE;
+	}
+	if (deferred(pc, s->kind, s->sql)) {
+		s->nrows = 0;
+		return DVC__SQL_DONE;
 	}
 	const char **vals = NULL;
 	int *lens = NULL, *fmts = NULL;
@@ -583,7 +687,8 @@ static int pg_step(dvc__sql_stmt *st)
 		PQclear(r);
 		s->prepared = 1;
 	}
-	s->res = PQexecPrepared(pc->c, s->name, s->nparams, vals, lens, fmts, 0);
+	s->res = pc->begin[0] ? after_begin(pc, s, vals, lens, fmts)
+			      : PQexecPrepared(pc->c, s->name, s->nparams, vals, lens, fmts, 0);
 	free(vals);
 	free(lens);
 	free(fmts);
@@ -716,6 +821,8 @@ static int pg_column_bytes(dvc__sql_stmt *st, int i)
 static int64_t pg_last_insert_id(dvc_db *db)
 {
 	pg_conn *pc = CONN(db);
+	if (flush_begin(pc) != DVC__SQL_OK)
+		return 0;
 	PGresult *r = PQexec(pc->c, "SELECT lastval()");
 	int64_t id = 0;
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
@@ -731,6 +838,8 @@ static int64_t pg_total_changes(dvc_db *db) { return CONN(db)->total_changes; }
 
 static int pg_in_txn(dvc_db *db)
 {
+	if (CONN(db)->begin[0])
+		return 1; /* a BEGIN waits for its first statement */
 	switch (PQtransactionStatus(CONN(db)->c)) {
 	case PQTRANS_INTRANS:
 	case PQTRANS_ACTIVE: return 1;
@@ -785,5 +894,6 @@ const struct dvc__sql_backend dvc__sql_pg = {
 	.begin_write = "BEGIN",
 	.begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 	.row_locks = 1,
+	.returning = 1,
 	/* no report functions: store_report.c computes working time in C */
 };

@@ -409,7 +409,19 @@ int dvc_schema_version(dvc_db *db, int *out)
 
 int dvc__store_exec(dvc_db *db, const char *sql, const char *what) { return exec(db, sql, what); }
 
-int dvc__store_begin(dvc_db *db) { return exec(db, db->be->begin_write, "starting a transaction"); }
+int dvc__store_begin(dvc_db *db)
+{
+	db->txn_serial++;
+	return exec(db, db->be->begin_write, "starting a transaction");
+}
+
+uint64_t dvc__store_txn(dvc_db *db) { return dvc__sql_in_txn(db) == 1 ? db->txn_serial : 0; }
+
+void dvc__store_sync_switch_seen(dvc_db *db, const char *value)
+{
+	db->sync_switch.txn = dvc__store_txn(db);
+	db->sync_switch.on = value && strcmp(value, "1") == 0;
+}
 
 void dvc__store_rollback_quiet(dvc_db *db)
 {
@@ -447,6 +459,8 @@ int dvc__write_begin(dvc_db *db)
 		return rc;
 	db->lean = 0;
 	db->sql_retry = 0;
+	if (!db->explicit_txn)
+		db->txn_serial++;
 	/* Outside an explicit transaction, take the write lock up front (no
 	 * deadlock-prone lock upgrade); inside one it is already held. */
 	return run_cached(db, db->explicit_txn ? SQL_SAVEPOINT : db->be->begin_write, "starting a write");
@@ -486,6 +500,8 @@ static const char SQL_READ_RELEASE[] = "RELEASE dvc_read";
 
 int dvc__read_begin(dvc_db *db)
 {
+	if (!db->explicit_txn)
+		db->txn_serial++;
 	return run_cached(db, db->explicit_txn ? SQL_READ_SAVEPOINT : db->be->begin_read, "starting a read");
 }
 

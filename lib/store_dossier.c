@@ -178,27 +178,32 @@ int dvc__store_version_at(dvc_db *db, const char *code, const char *asof, int64_
 
 /* ---- codes ---- */
 
-/* No RETURNING: SQLite materialises RETURNING rows in an ephemeral table
- * (a temporary b-tree with its own page cache) on every call. */
-static const char SQL_NEXT_SEQ[] =
-	"INSERT INTO dossier_seq(agency, day, last) VALUES (?1, ?2, 1)"
-	" ON CONFLICT(agency, day) DO UPDATE SET last = dossier_seq.last + 1";
+/* RETURNING where it is cheap (sql_internal.h); on SQLite, which
+ * materialises RETURNING rows in an ephemeral table (a temporary b-tree
+ * with its own page cache) on every call, the number is read back. */
+#define SQL_NEXT_SEQ_HEAD \
+	"INSERT INTO dossier_seq(agency, day, last) VALUES (?1, ?2, 1)" \
+	" ON CONFLICT(agency, day) DO UPDATE SET last = dossier_seq.last + 1"
+static const char SQL_NEXT_SEQ[] = SQL_NEXT_SEQ_HEAD;
+static const char SQL_NEXT_SEQ_RETURNING[] = SQL_NEXT_SEQ_HEAD " RETURNING last";
 static const char SQL_SEQ_READ[] = "SELECT last FROM dossier_seq WHERE agency = ?1 AND day = ?2";
 
 int dvc__store_next_seq(dvc_db *db, const char *agency, const char *day, int64_t *out)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_NEXT_SEQ);
+	int returning = db->be->returning;
+	dvc__sql_stmt *st = dvc__stmt(db, returning ? SQL_NEXT_SEQ_RETURNING : SQL_NEXT_SEQ);
 	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, agency, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 2, day, -1, DVC__SQL_STATIC);
-	if ((rc = dvc__exec_step(db, st, "numbering a dossier")) != DVC_OK)
-		return rc;
-	if (!(st = dvc__stmt(db, SQL_SEQ_READ)))
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, agency, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 2, day, -1, DVC__SQL_STATIC);
+	for (int pass = returning; pass < 2; pass++) {
+		if (!st)
+			return dvc_error_last()->code;
+		dvc__sql_bind_text(st, 1, agency, -1, DVC__SQL_STATIC);
+		dvc__sql_bind_text(st, 2, day, -1, DVC__SQL_STATIC);
+		if (pass == 0) {
+			if ((rc = dvc__exec_step(db, st, "numbering a dossier")) != DVC_OK)
+				return rc;
+			st = dvc__stmt(db, SQL_SEQ_READ);
+		}
+	}
 	rc = dvc__sql_step(st);
 	if (rc == DVC__SQL_ROW)
 		*out = dvc__sql_column_int64(st, 0);
@@ -216,14 +221,19 @@ int dvc__store_next_seq(dvc_db *db, const char *agency, const char *day, int64_t
 	" fee_refunded, fee_exemption IS NOT NULL, copies, pages, desk, competent"
 #define DOSSIER_NCOLUMNS 36 /* what a query adds after them starts here */
 
-static const char SQL_DOSSIER_INSERT[] =
-	"INSERT INTO dossier(code, version_id, channel, state, rev, account_id, secret_hash,"
-	" applicant_name, applicant_citizen_id, applicant_birth_date, applicant_address,"
-	" applicant_phone, applicant_email, form_data, submitted_at, step, unit, step_since, flags,"
-	" fee_exemption, copies, pages, journal_seq, journal_head, desk, competent)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
-	" ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
-static const char SQL_DOSSIER_LOAD[] = "SELECT " DOSSIER_COLUMNS " FROM dossier WHERE code = ?1";
+#define SQL_DOSSIER_INSERT_HEAD \
+	"INSERT INTO dossier(code, version_id, channel, state, rev, account_id, secret_hash," \
+	" applicant_name, applicant_citizen_id, applicant_birth_date, applicant_address," \
+	" applicant_phone, applicant_email, form_data, submitted_at, step, unit, step_since, flags," \
+	" fee_exemption, copies, pages, journal_seq, journal_head, desk, competent)" \
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19," \
+	" ?20, ?21, ?22, ?23, ?24, ?25, ?26)"
+static const char SQL_DOSSIER_INSERT[] = SQL_DOSSIER_INSERT_HEAD;
+static const char SQL_DOSSIER_INSERT_RETURNING[] = SQL_DOSSIER_INSERT_HEAD " RETURNING id";
+/* with the national sync switch, which the action about to run asks for */
+static const char SQL_DOSSIER_LOAD[] =
+	"SELECT " DOSSIER_COLUMNS ", (SELECT value FROM national_setting WHERE key = 'sync')"
+	" FROM dossier WHERE code = ?1";
 /* The update assigns only the indexed and foreign-key columns that changed:
  * SQLite rewrites an index entry for every indexed column assigned, changed
  * or not, and assigning handler_id makes it check the officer foreign key,
@@ -258,7 +268,8 @@ static void bind_time(dvc__sql_stmt *st, int i, dvc_time t)
 int dvc__store_dossier_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *a,
 			      const char *form_data, const char *fee_exemption)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_DOSSIER_INSERT);
+	int returning = db->be->returning;
+	dvc__sql_stmt *st = dvc__stmt(db, returning ? SQL_DOSSIER_INSERT_RETURNING : SQL_DOSSIER_INSERT);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
@@ -291,6 +302,13 @@ int dvc__store_dossier_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *
 		dvc__sql_bind_blob(st, 24, d->journal_head, 32, DVC__SQL_STATIC);
 	dvc__bind_text(db, st, 25, d->desk[0] ? d->desk : NULL);
 	dvc__bind_text(db, st, 26, d->competent[0] ? d->competent : NULL);
+	if (returning) {
+		rc = dvc__sql_step(st);
+		if (rc == DVC__SQL_ROW)
+			d->id = dvc__sql_column_int64(st, 0);
+		dvc__sql_reset(st);
+		return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "storing a dossier");
+	}
 	if ((rc = dvc__exec_step(db, st, "storing a dossier")) != DVC_OK)
 		return rc;
 	d->id = dvc__sql_last_insert_id(db);
@@ -367,6 +385,8 @@ int dvc__store_dossier_load(dvc_db *db, const char *code, dvc__dossier *d)
 		dvc__sql_reset(st);
 		return dvc_error_last()->code;
 	}
+	if (rc == DVC__SQL_ROW)
+		dvc__store_sync_switch_seen(db, (const char *)dvc__sql_column_text(st, DOSSIER_NCOLUMNS));
 	dvc__sql_reset(st);
 	if (rc == DVC__SQL_DONE)
 		return dvc__err(DVC_ENOTFOUND, "code", "no dossier %.*s", DVC_CODE_MAX, code);

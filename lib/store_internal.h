@@ -35,6 +35,15 @@ struct dvc_db {
 	 * failure or a deadlock (PostgreSQL 40001, 40P01): it may run again
 	 * (dvc__write_again). Cleared when a write begins. */
 	int sql_retry;
+	/* Transactions begun through this handle, counted: what may be read
+	 * once per transaction is keyed by it (dvc__store_txn). */
+	uint64_t txn_serial;
+	/* the national sync switch as read in transaction `txn`
+	 * (dvc__store_sync_switch) */
+	struct {
+		uint64_t txn;
+		int on;
+	} sync_switch;
 	/* The compiled catalog XSD, built on the first XML import through this
 	 * handle (catalog_xml.c) and released by dvc_close(). */
 	void *xsd;
@@ -72,6 +81,16 @@ int dvc__store_open(dvc_db *db, const char *path, const dvc_open_opts *o);
 int dvc__store_exec(dvc_db *db, const char *sql, const char *what);
 /* Open the caller's transaction (dvc_begin), holding the write lock. */
 int dvc__store_begin(dvc_db *db);
+/* The running transaction's number (never 0), 0 outside one: a value
+ * read under the same number was read in this transaction. */
+uint64_t dvc__store_txn(dvc_db *db);
+/* The national sync switch (1 on, 0 off, or an error), read once per
+ * transaction: every action asks, and a dossier's load reads it along
+ * with the row (dvc__store_sync_switch_seen), saving a round trip per
+ * action on PostgreSQL. Writing the setting forgets what was read
+ * (store_national.c). */
+int dvc__store_sync_switch(dvc_db *db);
+void dvc__store_sync_switch_seen(dvc_db *db, const char *value);
 /* Roll back whatever transaction SQLite still has open, ignoring errors. */
 void dvc__store_rollback_quiet(dvc_db *db);
 /* Finalize the statements, roll back an open transaction, disconnect. */

@@ -72,9 +72,23 @@ int dvc__store_national_setting(dvc_db *db, const char *key, char *buf, size_t s
 	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading a national setting");
 }
 
+int dvc__store_sync_switch(dvc_db *db)
+{
+	char v[4];
+	int rc;
+	uint64_t txn = dvc__store_txn(db);
+	if (txn && db->sync_switch.txn == txn)
+		return db->sync_switch.on;
+	if ((rc = dvc__store_national_setting(db, "sync", v, sizeof v)) != DVC_OK)
+		return rc;
+	dvc__store_sync_switch_seen(db, v);
+	return db->sync_switch.on;
+}
+
 int dvc__store_national_setting_put(dvc_db *db, const char *key, const char *value)
 {
 	dvc__sql_stmt *st = dvc__stmt(db, SQL_SET_PUT);
+	db->sync_switch.txn = 0; /* what this transaction read of it before */
 	if (!st)
 		return dvc_error_last()->code;
 	dvc__sql_bind_text(st, 1, key, -1, DVC__SQL_STATIC);

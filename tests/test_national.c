@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DESK "000.00.30.H24"
 #define P3 "T.000003"
@@ -15,6 +16,8 @@
 static dvc_time clock_now;
 static int test_clock(void *ctx, dvc_time *out) { (void)ctx; *out = clock_now; return 0; }
 static dvc_db *db;
+static char db_path[64]; /* a file, so that a second handle can open it */
+static char where[4096];  /* db_path, or on PostgreSQL the store's URI */
 
 static int act(const char *code, dvc_action a, const char *officer, const char *note)
 {
@@ -27,7 +30,13 @@ static int act(const char *code, dvc_action a, const char *officer, const char *
 
 static void setup(void)
 {
-	ck_ok(dvc_open(&db, fresh_store(), NULL));
+	int fd;
+	snprintf(db_path, sizeof db_path, "/tmp/dvc-national-XXXXXX");
+	ck_assert_int_ge(fd = mkstemp(db_path), 0);
+	close(fd);
+	unlink(db_path);
+	snprintf(where, sizeof where, "%s", store_at(db_path));
+	ck_ok(dvc_open(&db, where, NULL));
 	dvc_set_clock(db, test_clock, NULL);
 	clock_now = instant("2026-03-02T09:00:00+07:00");
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
@@ -35,7 +44,16 @@ static void setup(void)
 	ck_ok(dvc_officer_add(db, "tran.chuyen.vien", "Trần Chuyên Viên", "000.01.30.H24", DVC_ROLE_SPECIALIST));
 }
 
-static void teardown(void) { dvc_close(db); }
+static void teardown(void)
+{
+	dvc_close(db);
+	unlink(db_path);
+	strcat(db_path, "-wal");
+	unlink(db_path);
+	db_path[strlen(db_path) - 4] = '\0';
+	strcat(db_path, "-shm");
+	unlink(db_path);
+}
 
 static size_t count(const char *code, dvc_sync_state state)
 {
@@ -76,6 +94,46 @@ START_TEST(off_by_default_then_one_message_per_change)
 	ck_ok(dvc_national_sync_enable(db, 0));
 	ck_ok(act(r.code, DVC_ACT_FORWARD, "tran.chuyen.vien", NULL));
 	ck_assert_uint_eq(count(r.code, -1), 2);
+}
+END_TEST
+
+/* An action reads the switch once per transaction, with the dossier's
+ * row: a switch made inside the transaction counts for its next action,
+ * and one made by another handle counts from this handle's next
+ * transaction, also in a batch that read the switch before. */
+START_TEST(the_switch_counts_at_once_in_and_across_transactions)
+{
+	dvc_receipt a = submit_as_citizen(db, P3, "{\"purpose\":\"Thống kê\",\"copies\":1}");
+	dvc_receipt b = submit_as_citizen(db, P3, "{\"purpose\":\"Thống kê\",\"copies\":1}");
+	dvc_db *other;
+	ck_ok(dvc_national_code_set(db, P3, 0, "1.001193"));
+	ck_ok(dvc_begin(db));
+	ck_ok(act(a.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL)); /* read: off */
+	ck_ok(dvc_national_sync_enable(db, 1));
+	ck_assert_int_eq(dvc_national_sync_enabled(db), 1);
+	ck_ok(act(b.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
+	ck_ok(dvc_commit(db));
+	ck_assert_uint_eq(count(a.code, -1), 0);
+	ck_assert_uint_eq(count(b.code, -1), 1);
+	/* another portal process switches it off: the next action here sees it */
+	ck_ok(dvc_open(&other, where, NULL));
+	ck_ok(dvc_national_sync_enable(other, 0));
+	ck_ok(act(b.code, DVC_ACT_FORWARD, "le.tiep.nhan", NULL));
+	ck_assert_uint_eq(count(b.code, -1), 1);
+	ck_ok(dvc_national_sync_enable(other, 1));
+	ck_ok(dvc_begin(db));
+	ck_ok(act(a.code, DVC_ACT_FORWARD, "le.tiep.nhan", NULL));
+	ck_ok(dvc_commit(db));
+	ck_assert_uint_eq(count(a.code, -1), 1);
+	ck_assert_int_eq(dvc_national_sync_enabled(db), 1);
+	/* a submission reads the switch without a row to load */
+	ck_ok(dvc_national_sync_enable(other, 0));
+	a = submit_as_citizen(db, P3, "{\"purpose\":\"Thống kê\",\"copies\":1}");
+	ck_assert_uint_eq(count(a.code, -1), 0);
+	ck_ok(dvc_national_sync_enable(other, 1));
+	a = submit_as_citizen(db, P3, "{\"purpose\":\"Thống kê\",\"copies\":1}");
+	ck_assert_uint_eq(count(a.code, -1), 1);
+	dvc_close(other);
 }
 END_TEST
 
@@ -233,7 +291,8 @@ END_TEST
 int main(void)
 {
 	const TTest *const tests[] = {
-		off_by_default_then_one_message_per_change, missing_code_blocks_the_message_not_the_dossier,
+		off_by_default_then_one_message_per_change, the_switch_counts_at_once_in_and_across_transactions,
+		missing_code_blocks_the_message_not_the_dossier,
 		ordered_per_dossier_backoff_dead_replay, statuses_of_refusal_and_supplement_from_data,
 		national_payment_check_known_answers, NULL};
 	return run_tests("national", setup, teardown, tests);
