@@ -29,16 +29,13 @@ meson test -C build --print-errorlogs --num-processes "$jobs"
 #   oom, oom_api   allocation failure injected into the library's allocator;
 #                  libpq allocates with its own malloc, out of reach
 #   document_big   a 64 MB address-space cap (libpq maps more libraries)
-#   document, dossier, sign, throttle, report, proof
-#                  cases that tamper with or measure the SQLite file itself
-#                  (raw sqlite3 handles on the store's path)
 #   crash, concurrency
 #                  kill -9 and several processes on one SQLite file
 # calendar, lunar, text, validate and eform open no store at all.
 # many_process (three dvc-httpd and three dvc-notify-send on one schema)
 # runs on PostgreSQL only: it skips without DVC_TEST_DB_URI.
 pg_suites="store catalog agency catalog_io search level4 slip view declaration rating privacy
-  json access limits pg identity national cli_pg many_process"
+  json access limits pg identity national cli_pg many_process document dossier sign throttle report proof"
 if [ -n "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || [ "${DVC_PG_REQUIRED:-}" = 1 ]; then
   # the Python tests whose stores come from conftest.fresh_store() (psql
   # makes their schemas), when pytest registered them
@@ -55,7 +52,7 @@ if [ -n "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || [ "${DVC_PG_RE
   unset DVC_TEST_DB_URI
   scripts/pg-test-server.sh stop "$pgdir"
   pg_ok=$(grep -o '"result": "OK"' build/meson-logs/pgtestlog.json | wc -l)
-  echo "postgresql: $pg_ok suites passed of $(echo $pg_suites | wc -w); on SQLite only: oom oom_api document_big document dossier sign throttle report proof crash concurrency"
+  echo "postgresql: $pg_ok suites passed of $(echo $pg_suites | wc -w); on SQLite only: oom oom_api document_big crash concurrency"
 else
   echo "== PostgreSQL suites skipped: no PostgreSQL server installed (scripts/install-deps.sh --test installs it)"
 fi

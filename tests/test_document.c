@@ -6,7 +6,6 @@
 #include "testutil.h"
 
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@ static int test_clock(void *ctx, dvc_time *out) { (void)ctx; *out = clock_now; r
 
 static dvc_db *db;
 static char db_path[64];
+static char store[4096]; /* what dvc_open was given: db_path, or a PostgreSQL store */
 
 static const dvc_applicant citizen = {
 	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
@@ -37,7 +37,8 @@ static void setup(void)
 	ck_assert_int_ge(fd = mkstemp(db_path), 0);
 	close(fd);
 	unlink(db_path);
-	ck_ok(dvc_open(&db, store_at(db_path), NULL));
+	snprintf(store, sizeof store, "%s", store_at(db_path));
+	ck_ok(dvc_open(&db, store, NULL));
 	ck_ok(dvc_time_parse("2026-03-02T09:00:00+07:00", &clock_now));
 	dvc_set_clock(db, test_clock, NULL);
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/document_catalog.json"), DVC_FORMAT_AUTO, NULL));
@@ -355,17 +356,7 @@ START_TEST(bad_uploads_are_refused_and_store_nothing)
 	/* nothing of all that was stored or journaled */
 	ck_assert_uint_eq(n_files(r.code), 0);
 	ck_assert_uint_eq(n_history(r.code), hist);
-	{
-		sqlite3 *raw;
-		sqlite3_stmt *st;
-		ck_assert_int_eq(sqlite3_open(db_path, &raw), SQLITE_OK);
-		ck_assert_int_eq(sqlite3_prepare_v2(raw, "SELECT (SELECT count(*) FROM blob) + (SELECT count(*) FROM blob_chunk)",
-						    -1, &st, NULL), SQLITE_OK);
-		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-		ck_assert_int_eq(sqlite3_column_int(st, 0), 0);
-		sqlite3_finalize(st);
-		sqlite3_close(raw);
-	}
+	ck_assert_int_eq(store_value(store, "SELECT (SELECT count(*) FROM blob) + (SELECT count(*) FROM blob_chunk)"), 0);
 	free(a);
 }
 END_TEST
@@ -464,16 +455,7 @@ START_TEST(data_store_reuse_only_by_its_owner)
 		ck_dvc(dvc_dossier_attach(db, r4.code, &q, NULL), DVC_EPERM);
 	}
 	ck_assert_uint_eq(n_files(r3.code), 0);
-	{
-		sqlite3 *raw;
-		sqlite3_stmt *st;
-		ck_assert_int_eq(sqlite3_open(db_path, &raw), SQLITE_OK);
-		ck_assert_int_eq(sqlite3_prepare_v2(raw, "SELECT count(*) FROM blob", -1, &st, NULL), SQLITE_OK);
-		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-		ck_assert_int_eq(sqlite3_column_int(st, 0), 1); /* stored once */
-		sqlite3_finalize(st);
-		sqlite3_close(raw);
-	}
+	ck_assert_int_eq(store_value(store, "SELECT count(*) FROM blob"), 1); /* stored once */
 	free(a);
 }
 END_TEST
@@ -485,12 +467,12 @@ START_TEST(a_damaged_chunk_is_detected_on_download)
 	unsigned char *a = pdf(200000, 'f');
 	dvc_file_info fi;
 	mem_sink out = {NULL, 0, 0};
-	sqlite3 *raw;
 	ck_ok(attach_mem(r.code, me, 1, "x.pdf", a, 200000, &fi));
-	ck_assert_int_eq(sqlite3_open(db_path, &raw), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(raw, "UPDATE blob_chunk SET data = zeroblob(length(data)) WHERE seq = 2",
-				      NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(raw);
+	/* the second chunk zeroed behind the library's back, same length */
+	store_exec(store, store_is_pg(store)
+		? "UPDATE blob_chunk SET data = decode(repeat('00', length(data)), 'hex') WHERE seq = 2"
+		: "UPDATE blob_chunk SET data = zeroblob(length(data)) WHERE seq = 2");
+	ck_assert_int_eq(store_value(store, "SELECT count(*) FROM blob_chunk WHERE seq = 2"), 1);
 	ck_dvc(dvc_dossier_download(db, r.code, &me, fi.id, mem_write, &out), DVC_ECORRUPT);
 	free(out.p);
 	ck_dvc(dvc_dossier_download(db, r.code, &me, fi.id + 99, mem_write, &out), DVC_ENOTFOUND);

@@ -1,5 +1,6 @@
 /* A journal that proves itself (proof.h): every tamper case of issue 16 on
- * a real store file edited with SQL (a chain recomputed without the key, a
+ * a real store edited with SQL behind the library's back, a SQLite file or
+ * PostgreSQL (DVC_TEST_DB_URI) alike (a chain recomputed without the key, a
  * consistent truncation, an edited dossier row), wrong and missing keys,
  * legacy entries after migration, key rotation, and proof bundles verified
  * offline: the round trip, one changed byte, a wrong trust list. */
@@ -7,7 +8,6 @@
 #include "proof_internal.h" /* the entry encoding, to recompute a chain */
 
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +25,7 @@ static int test_clock(void *ctx, dvc_time *out)
 	return 0;
 }
 
-static char dir[64], path[128], key1[128], key2[128], trust[128];
+static char dir[64], path[4096], key1[128], key2[128], trust[128];
 static char pub1[DVC_PROOF_KEY_HEX_SIZE], pub2[DVC_PROOF_KEY_HEX_SIZE];
 static char id1[DVC_PROOF_KEY_ID_SIZE], id2[DVC_PROOF_KEY_ID_SIZE];
 static dvc_db *db;
@@ -55,6 +55,8 @@ static void setup(void)
 	snprintf(dir, sizeof dir, "/tmp/dvc-proof-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/d.db", dir);
+	if (test_db_uri()) /* a PostgreSQL store instead */
+		snprintf(path, sizeof path, "%s", fresh_store());
 	snprintf(key1, sizeof key1, "%s/k1.key", dir);
 	snprintf(key2, sizeof key2, "%s/k2.key", dir);
 	snprintf(trust, sizeof trust, "%s/trust", dir);
@@ -81,88 +83,98 @@ static void teardown(void)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
-static void raw_exec(const char *sql)
+/* Edit the store behind the library's back, on either backend. */
+static void raw_exec(const char *sql) { store_exec(path, sql); }
+
+/* Row `i`, column `c` of `r` as an integer (SQL NULL: 0). */
+static int64_t cell_int(const store_rows *r, int i, int c)
 {
-	sqlite3 *raw;
-	char *err = NULL;
-	ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
-	ck_assert_msg(sqlite3_exec(raw, sql, NULL, NULL, &err) == SQLITE_OK, "%s: %s", sql, err);
-	sqlite3_close(raw);
+	const char *v = store_cell(r, i, c);
+	return v ? strtoll(v, NULL, 10) : 0;
 }
 
+/* Row `i`, column `c` of `r`, a 32-byte blob, into `out`; NULL for SQL NULL. */
+static const unsigned char *cell_blob32(const store_rows *r, int i, int c, unsigned char out[32])
+{
+	const char *v = store_cell(r, i, c);
+	size_t n = 0;
+	if (!v)
+		return NULL;
+	ck_assert_int_eq(sodium_hex2bin(out, 32, v, strlen(v), NULL, &n, NULL), 0);
+	ck_assert_uint_eq(n, 32);
+	return out;
+}
 
-/* Recompute the chain of dossier `code` in the file as someone without the
+/* `h` as an SQL blob literal of the store's backend, in `out`. */
+static const char *blob_literal(const unsigned char h[32], char out[80])
+{
+	char hex[65];
+	sodium_bin2hex(hex, sizeof hex, h, 32);
+	snprintf(out, 80, store_is_pg(path) ? "'\\x%s'::bytea" : "X'%s'", hex);
+	return out;
+}
+
+/* Recompute the chain of dossier `code` in the store as someone without the
  * key would: every hash from the entries' fields (the library's own
  * encoding), the row's head; signatures stay as they were. With `legacy`,
  * turn the journal back into what schema 9 wrote and the schema with it. */
 static void rehash(const char *code, int legacy)
 {
-	sqlite3 *raw;
-	sqlite3_stmt *st, *up;
+	store_rows *rows;
 	unsigned char prev[32] = {0};
-	char sql[300];
-	ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
-	if (legacy) {
-		snprintf(sql, sizeof sql, "UPDATE journal SET format = 1, rev = NULL, fee_due = NULL,"
+	char sql[600], lit[80];
+	if (legacy)
+		raw_exec("UPDATE journal SET format = 1, rev = NULL, fee_due = NULL,"
 			 " fee_paid = NULL, fee_refunded = NULL, pubkey = NULL, sig = NULL;"
 			 " DELETE FROM journal_checkpoint");
-		ck_assert_int_eq(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
-	}
-	ck_assert_int_eq(sqlite3_prepare_v2(raw,
-		"SELECT j.seq, j.at, j.actor, j.unit, j.action, j.from_state, j.to_state, j.note,"
-		" j.payload_digest, j.format, j.rev, j.fee_due, j.fee_paid, j.fee_refunded, j.pubkey,"
-		" j.dossier_id FROM journal j"
-		" JOIN dossier d ON d.id = j.dossier_id WHERE d.code = ?1 ORDER BY seq", -1, &st, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(raw, "UPDATE journal SET hash = ?1 WHERE dossier_id = ?2 AND seq = ?3",
-					    -1, &up, NULL), SQLITE_OK);
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	snprintf(sql, sizeof sql,
+		 "SELECT j.seq, j.at, j.actor, j.unit, j.action, j.from_state, j.to_state, j.note,"
+		 " j.payload_digest, j.format, j.rev, j.fee_due, j.fee_paid, j.fee_refunded, j.pubkey,"
+		 " j.dossier_id FROM journal j"
+		 " JOIN dossier d ON d.id = j.dossier_id WHERE d.code = '%s' ORDER BY seq", code);
+	rows = store_query(path, sql);
+	ck_assert_int_gt(rows->n_rows, 0);
+	for (int i = 0; i < rows->n_rows; i++) {
 		dvc__journal_row j;
-		unsigned char h[32];
+		unsigned char h[32], digest[32], pubkey[32];
 		memset(&j, 0, sizeof j);
-		j.seq = sqlite3_column_int64(st, 0);
-		j.at = sqlite3_column_int64(st, 1);
-		j.actor = (const char *)sqlite3_column_text(st, 2);
-		j.unit = (const char *)sqlite3_column_text(st, 3);
-		j.action = (dvc_action)sqlite3_column_int(st, 4);
-		j.from = (dvc_state)sqlite3_column_int(st, 5);
-		j.to = (dvc_state)sqlite3_column_int(st, 6);
-		j.note = (const char *)sqlite3_column_text(st, 7);
-		j.payload_digest = sqlite3_column_blob(st, 8);
-		j.format = sqlite3_column_int(st, 9);
-		j.rev = sqlite3_column_int64(st, 10);
-		j.fee_due = sqlite3_column_int64(st, 11);
-		j.fee_paid = sqlite3_column_int64(st, 12);
-		j.fee_refunded = sqlite3_column_int64(st, 13);
-		j.pubkey = sqlite3_column_blob(st, 14);
+		j.seq = cell_int(rows, i, 0);
+		j.at = cell_int(rows, i, 1);
+		j.actor = store_cell(rows, i, 2);
+		j.unit = store_cell(rows, i, 3);
+		j.action = (dvc_action)cell_int(rows, i, 4);
+		j.from = (dvc_state)cell_int(rows, i, 5);
+		j.to = (dvc_state)cell_int(rows, i, 6);
+		j.note = store_cell(rows, i, 7);
+		j.payload_digest = cell_blob32(rows, i, 8, digest);
+		j.format = (int)cell_int(rows, i, 9);
+		j.rev = cell_int(rows, i, 10);
+		j.fee_due = cell_int(rows, i, 11);
+		j.fee_paid = cell_int(rows, i, 12);
+		j.fee_refunded = cell_int(rows, i, 13);
+		j.pubkey = cell_blob32(rows, i, 14, pubkey);
 		dvc__journal_hash(code, &j, prev, h, NULL);
 		memcpy(prev, h, 32);
-		sqlite3_reset(up);
-		sqlite3_bind_blob(up, 1, h, 32, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(up, 2, sqlite3_column_int64(st, 15));
-		sqlite3_bind_int64(up, 3, j.seq);
-		ck_assert_int_eq(sqlite3_step(up), SQLITE_DONE);
+		snprintf(sql, sizeof sql, "UPDATE journal SET hash = %s WHERE dossier_id = %lld AND seq = %lld",
+			 blob_literal(h, lit), (long long)cell_int(rows, i, 15), (long long)j.seq);
+		raw_exec(sql);
 	}
-	sqlite3_finalize(st);
-	sqlite3_finalize(up);
-	ck_assert_int_eq(sqlite3_prepare_v2(raw, "UPDATE dossier SET journal_head = ?1 WHERE code = ?2", -1, &up, NULL), SQLITE_OK);
-	sqlite3_bind_blob(up, 1, prev, 32, SQLITE_TRANSIENT);
-	sqlite3_bind_text(up, 2, code, -1, SQLITE_STATIC);
-	ck_assert_int_eq(sqlite3_step(up), SQLITE_DONE);
-	sqlite3_finalize(up);
-	if (legacy)
-		ck_assert_int_eq(sqlite3_exec(raw,
-			/* back to schema 9: the later migrations undone too */
-			"DROP TABLE oidc_pending; DROP TABLE access_log;"
-			" DROP TABLE payment_unmatched; DROP TABLE dossier_identity; DROP TABLE identity_audit;"
-			" DROP TABLE national_identity; DROP TABLE national_sync; DROP TABLE procedure_national;"
-			" DROP TABLE national_setting;"
-			" DROP TABLE journal_checkpoint; ALTER TABLE journal DROP COLUMN format;"
-			" ALTER TABLE journal DROP COLUMN rev; ALTER TABLE journal DROP COLUMN fee_due;"
-			" ALTER TABLE journal DROP COLUMN fee_paid; ALTER TABLE journal DROP COLUMN fee_refunded;"
-			" ALTER TABLE journal DROP COLUMN pubkey; ALTER TABLE journal DROP COLUMN sig;"
-			" PRAGMA user_version = 9", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(raw);
+	store_rows_free(rows);
+	snprintf(sql, sizeof sql, "UPDATE dossier SET journal_head = %s WHERE code = '%s'",
+		 blob_literal(prev, lit), code);
+	raw_exec(sql);
+	if (legacy) {
+		/* back to schema 9: the later migrations undone too */
+		raw_exec("DROP TABLE oidc_pending; DROP TABLE access_log;"
+			 " DROP TABLE payment_unmatched; DROP TABLE dossier_identity; DROP TABLE identity_audit;"
+			 " DROP TABLE national_identity; DROP TABLE national_sync; DROP TABLE procedure_national;"
+			 " DROP TABLE national_setting;"
+			 " DROP TABLE journal_checkpoint; ALTER TABLE journal DROP COLUMN format;"
+			 " ALTER TABLE journal DROP COLUMN rev; ALTER TABLE journal DROP COLUMN fee_due;"
+			 " ALTER TABLE journal DROP COLUMN fee_paid; ALTER TABLE journal DROP COLUMN fee_refunded;"
+			 " ALTER TABLE journal DROP COLUMN pubkey; ALTER TABLE journal DROP COLUMN sig");
+		raw_exec(store_is_pg(path) ? "UPDATE dvc_schema SET version = 9" : "PRAGMA user_version = 9");
+	}
 }
 
 static int act(const char *code, dvc_action a)
@@ -209,18 +221,11 @@ START_TEST(signed_entries_and_checkpoint_verify)
 	ck_assert_str_eq(rep.keys[0], id1);
 	/* the secret is nowhere in the store: only public keys and signatures */
 	{
-		sqlite3 *raw;
-		sqlite3_stmt *st;
-		unsigned char pk[32];
-		ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
-		ck_assert_int_eq(sqlite3_prepare_v2(raw, "SELECT DISTINCT pubkey FROM journal", -1, &st, NULL), SQLITE_OK);
-		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-		ck_assert_int_eq(sodium_hex2bin(pk, 32, pub1, 64, NULL, NULL, NULL), 0);
-		ck_assert_int_eq(sqlite3_column_bytes(st, 0), 32);
-		ck_assert_mem_eq(sqlite3_column_blob(st, 0), pk, 32);
-		ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
-		sqlite3_finalize(st);
-		sqlite3_close(raw);
+		store_rows *keys = store_query(path, "SELECT DISTINCT pubkey FROM journal");
+		ck_assert_int_eq(keys->n_rows, 1);
+		ck_assert_ptr_nonnull(store_cell(keys, 0, 0));
+		ck_assert_str_eq(store_cell(keys, 0, 0), pub1); /* 32 bytes, in hex */
+		store_rows_free(keys);
 	}
 }
 END_TEST

@@ -21,6 +21,7 @@ static int test_clock(void *ctx, dvc_time *out) { (void)ctx; *out = clock_now; r
 
 static dvc_db *db;
 static char db_path[64];
+static char store[4096]; /* what dvc_open was given: db_path, or a PostgreSQL store */
 static char key[512], cert[512], other_key[512], other_cert[512];
 
 static void setup(void)
@@ -33,7 +34,8 @@ static void setup(void)
 	ck_assert_int_ge(fd = mkstemp(db_path), 0);
 	close(fd);
 	unlink(db_path);
-	ck_ok(dvc_open(&db, store_at(db_path), NULL));
+	snprintf(store, sizeof store, "%s", store_at(db_path));
+	ck_ok(dvc_open(&db, store, NULL));
 	clock_now = instant("2026-12-02T09:00:00+07:00");
 	dvc_set_clock(db, test_clock, NULL);
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/document_catalog.json"), DVC_FORMAT_AUTO, NULL));
@@ -346,11 +348,28 @@ START_TEST(the_account_keeps_its_signed_result)
 }
 END_TEST
 
+/* 1 when `needle` is anywhere in the store: on SQLite in the bytes of the
+ * file and its WAL (freed pages too); on PostgreSQL in any text or bytea
+ * value of any table of the store's schema (the server's files compress). */
 static int db_contains(const char *needle)
 {
 	size_t n, k = strlen(needle);
-	char *all = slurp(db_path, &n), p[96];
+	char *all, p[96];
 	int found = 0;
+	if (store_is_pg(store)) {
+		char sql[1024];
+		ck_assert_ptr_null(strchr(needle, '\''));
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*) FROM information_schema.columns c"
+			 " WHERE c.table_schema = current_schema() AND c.data_type IN ('bytea', 'text', 'character varying')"
+			 " AND (xpath('/row/n/text()', query_to_xml(format("
+			 "'SELECT count(*) AS n FROM %%I WHERE position(convert_to(%%L, ''UTF8'') IN %%s) > 0',"
+			 " c.table_name, '%s', CASE WHEN c.data_type = 'bytea' THEN quote_ident(c.column_name)"
+			 " ELSE format('convert_to(%%I, ''UTF8'')', c.column_name) END), false, true, '')))[1]::text::int > 0",
+			 needle);
+		return store_value(store, sql) > 0;
+	}
+	all = slurp(db_path, &n);
 	for (size_t i = 0; i + k <= n && !found; i++)
 		found = memcmp(all + i, needle, k) == 0;
 	free(all);
@@ -420,6 +439,8 @@ START_TEST(no_key_wrong_key_or_wrong_signer_store_nothing)
 	memcpy(line, strchr(pem, '\n') + 1, 64);
 	line[64] = '\0';
 	free(pem);
+	ck_assert(db_contains("quyet-dinh.pdf")); /* the search finds a name, */
+	ck_assert(db_contains("%PDF-1.4")); /* and a stored file's bytes */
 	ck_assert(!db_contains("PRIVATE KEY"));
 	ck_assert(!db_contains(line));
 	free(result);

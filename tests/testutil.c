@@ -1,5 +1,6 @@
 #include "testutil.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,8 @@ const char *test_db_uri(void)
 }
 
 #ifdef DVC_TEST_LIBPQ
+#define PG_BYTEA_OID 17 /* pg_type.oid of bytea */
+
 static void pg_quiet(void *arg, const char *message)
 {
 	(void)arg;
@@ -98,14 +101,130 @@ void pg_exec(const char *target, const char *sql)
 
 long long pg_value(const char *target, const char *sql)
 {
-	PGresult *r = pg_run(target, sql, PGRES_TUPLES_OK);
-	long long v;
-	ck_assert_msg(PQntuples(r) == 1, "%s: %d rows", sql, PQntuples(r));
-	v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-	PQclear(r);
-	return v;
+	ck_assert_msg(store_is_pg(target), "not a PostgreSQL store: %s", target);
+	return store_value(target, sql);
 }
 #endif
+
+int store_is_pg(const char *store)
+{
+	return strncmp(store, "postgresql://", 13) == 0 || strncmp(store, "postgres://", 11) == 0;
+}
+
+static char *dup_text(const char *s)
+{
+	char *d = malloc(strlen(s) + 1);
+	ck_assert_ptr_nonnull(d);
+	return strcpy(d, s);
+}
+
+static char *dup_hex(const unsigned char *p, int n)
+{
+	char *d = malloc(2 * (size_t)n + 1);
+	ck_assert_ptr_nonnull(d);
+	for (int i = 0; i < n; i++)
+		sprintf(d + 2 * i, "%02x", p[i]);
+	d[2 * n] = '\0';
+	return d;
+}
+
+static store_rows *rows_new(int n_cols)
+{
+	store_rows *r = calloc(1, sizeof *r);
+	ck_assert_ptr_nonnull(r);
+	r->n_cols = n_cols;
+	return r;
+}
+
+/* Room for one more row; its values start NULL. */
+static char **rows_add(store_rows *r)
+{
+	size_t n = (size_t)r->n_cols;
+	r->v = realloc(r->v, ((size_t)r->n_rows + 1) * n * sizeof *r->v + 1); /* + 1: never 0 */
+	ck_assert_ptr_nonnull(r->v);
+	memset(r->v + (size_t)r->n_rows * n, 0, n * sizeof *r->v);
+	return r->v + (size_t)r->n_rows++ * n;
+}
+
+void store_rows_free(store_rows *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < r->n_rows * r->n_cols; i++)
+		free(r->v[i]);
+	free(r->v);
+	free(r);
+}
+
+void store_exec(const char *store, const char *sql)
+{
+	sqlite3 *raw;
+	char *err = NULL;
+#ifdef DVC_TEST_LIBPQ
+	if (store_is_pg(store)) {
+		pg_exec(store, sql);
+		return;
+	}
+#endif
+	ck_assert_int_eq(sqlite3_open(store, &raw), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(raw, sql, NULL, NULL, &err) == SQLITE_OK, "%s: %s", sql, err);
+	sqlite3_close(raw);
+}
+
+store_rows *store_query(const char *store, const char *sql)
+{
+	store_rows *r;
+	sqlite3 *raw;
+	sqlite3_stmt *st;
+	int rc;
+#ifdef DVC_TEST_LIBPQ
+	if (store_is_pg(store)) {
+		PGresult *res = pg_run(store, sql, PGRES_TUPLES_OK);
+		r = rows_new(PQnfields(res));
+		for (int i = 0; i < PQntuples(res); i++) {
+			char **row = rows_add(r);
+			for (int c = 0; c < r->n_cols; c++) {
+				const char *v = PQgetvalue(res, i, c);
+				if (PQgetisnull(res, i, c))
+					continue;
+				/* bytea comes as \x and hex: the hex, as from SQLite */
+				row[c] = dup_text(PQftype(res, c) == PG_BYTEA_OID && strncmp(v, "\\x", 2) == 0 ? v + 2 : v);
+			}
+		}
+		PQclear(res);
+		return r;
+	}
+#endif
+	ck_assert_int_eq(sqlite3_open(store, &raw), SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(raw, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
+		      sqlite3_errmsg(raw));
+	r = rows_new(sqlite3_column_count(st));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char **row = rows_add(r);
+		for (int c = 0; c < r->n_cols; c++) {
+			int type = sqlite3_column_type(st, c);
+			if (type == SQLITE_BLOB)
+				row[c] = dup_hex(sqlite3_column_blob(st, c), sqlite3_column_bytes(st, c));
+			else if (type != SQLITE_NULL)
+				row[c] = dup_text((const char *)sqlite3_column_text(st, c));
+		}
+	}
+	ck_assert_msg(rc == SQLITE_DONE, "%s: %s", sql, sqlite3_errmsg(raw));
+	sqlite3_finalize(st);
+	sqlite3_close(raw);
+	return r;
+}
+
+long long store_value(const char *store, const char *sql)
+{
+	store_rows *r = store_query(store, sql);
+	long long v;
+	ck_assert_msg(r->n_rows == 1 && r->n_cols >= 1, "%s: %d rows", sql, r->n_rows);
+	ck_assert_msg(store_cell(r, 0, 0) != NULL, "%s: NULL", sql);
+	v = strtoll(store_cell(r, 0, 0), NULL, 10);
+	store_rows_free(r);
+	return v;
+}
 
 const char *store_at(const char *file)
 {

@@ -31,6 +31,29 @@ void pg_exec(const char *target, const char *sql);
 /* The same, returning the first column of the first row as an integer. */
 long long pg_value(const char *target, const char *sql);
 #endif
+/* Behind the library's back, on either backend: `store` is what the test
+ * gave dvc_open (a SQLite file, or a fresh_store() URI on PostgreSQL), and
+ * each call runs its SQL over a connection of its own; the test fails on an
+ * error. For the tamper cases (an edited journal, a damaged chunk) and for
+ * counts the API does not give. */
+/* 1 when `store` names a PostgreSQL database (as dvc_open decides). */
+int store_is_pg(const char *store);
+/* Run `sql` (several statements allowed). */
+void store_exec(const char *store, const char *sql);
+/* The first column of the only row of `sql`, as an integer. */
+long long store_value(const char *store, const char *sql);
+/* The rows of `sql`, every value as text: NULL for SQL NULL, a blob in
+ * lowercase hex. Free with store_rows_free(). */
+typedef struct store_rows {
+	int n_rows, n_cols;
+	char **v; /* n_rows * n_cols values, row by row */
+} store_rows;
+store_rows *store_query(const char *store, const char *sql);
+static inline const char *store_cell(const store_rows *r, int row, int col)
+{
+	return r->v[row * r->n_cols + col];
+}
+void store_rows_free(store_rows *r);
 /* Run a suite and return the process exit status. */
 int run_suite(Suite *s);
 /* Run `tests` (NULL-terminated) as one case of suite `name` with the given
