@@ -157,17 +157,20 @@ static const wt_stat *wt_find(const wt_table *t, const char *key)
 	" WHERE d.submitted_at >= ?1 AND d.submitted_at < ?2 AND d.state <> 0 AND " RESULT \
 	" AND d.received_at IS NOT NULL AND d.result_at >= d.received_at ORDER BY 1"
 
-/* One statement per grouping: the key expression is code, never user data. */
+/* One statement per grouping: the key expression is code, never user data.
+ * A label that is an expression over the grouped columns goes through max()
+ * (one value per group all the same): PostgreSQL accepts in a grouped query
+ * only what GROUP BY names or an aggregate computes. */
 #define GROUPINGS(M) \
 	M("''", "'Tất cả'", ""), \
 	M("pv.sector", "(SELECT name FROM sector WHERE code = pv.sector)", ""), \
 	M("pv.agency", "(SELECT name FROM agency WHERE code = pv.agency)", ""), \
 	M("p.code", "max(pv.name)", "JOIN procedure p ON p.id = pv.procedure_id"), \
 	M("CASE d.channel WHEN 0 THEN 'online' WHEN 1 THEN 'counter' ELSE 'post' END", \
-	  "CASE d.channel WHEN 0 THEN 'Trực tuyến' WHEN 1 THEN 'Trực tiếp' ELSE 'Bưu chính' END", ""), \
-	M("CAST(pv.online_level AS TEXT)", "'Mức độ ' || pv.online_level", ""), \
+	  "max(CASE d.channel WHEN 0 THEN 'Trực tuyến' WHEN 1 THEN 'Trực tiếp' ELSE 'Bưu chính' END)", ""), \
+	M("CAST(pv.online_level AS TEXT)", "max('Mức độ ' || pv.online_level)", ""), \
 	M("strftime('%Y-%m', d.submitted_at + 25200, 'unixepoch')", \
-	  "'Tháng ' || strftime('%m/%Y', d.submitted_at + 25200, 'unixepoch')", "")
+	  "max('Tháng ' || strftime('%m/%Y', d.submitted_at + 25200, 'unixepoch'))", "")
 static const char *const report_sql[] = {GROUPINGS(REPORT_SQL)};
 static const char *const report_sql_plain[] = {GROUPINGS(REPORT_SQL_PLAIN)};
 static const char *const settle_sql[] = {GROUPINGS(SETTLE_SQL)};
