@@ -152,13 +152,13 @@ CLOCK = ["--clock-start", "2018-07-09T08:00:00+07:00"]
 
 def start(tmp, db, extra=(), env=None, clock=CLOCK):
     return H.start_httpd(HTTPD, db, tmp, "--officer-tokens", os.path.join(tmp, "tokens"),
-                         *clock, *extra, env=env, files_dir=os.path.join(tmp, "portal.files"))
+                         *clock, *extra, env=env)
 
 
 def main():
     tmp = tempfile.mkdtemp(prefix="httpd-api-")
     db = H.fresh_store(tmp, "portal")
-    files = os.path.join(tmp, "portal.files")
+    files = H.files_dir(db, tmp)
     subprocess.run([DVC, "--db", db, "demo", os.path.join(ROOT, "data")], check=True,
                    stdout=subprocess.DEVNULL, cwd=tmp)
     # birth registration (1.001193) is a commune procedure: the commune's own

@@ -56,14 +56,23 @@ def start(cmd, port_file, log, env=None, what=None):
     return p, wait_port_file(p, port_file, what=what, log=log)
 
 
-def start_httpd(httpd, store, tmp, *args, env=None, name="server", port=0, files_dir=None):
-    """dvc-httpd on `store`, on `port` (0: any), its log in tmp/NAME.log and
-    its spool in `files_dir` (default: a directory beside the log; an SQLite
-    store's default DB.files would not do for a PostgreSQL URI)."""
+def files_args(tmp, name="server"):
+    """dvc-httpd's --files-dir: none on SQLite (the server's default,
+    DB.files beside the store), a directory in tmp for a PostgreSQL URI."""
+    return ["--files-dir", os.path.join(tmp, name + ".files")] if URI else []
+
+
+def files_dir(store, tmp, name="server"):
+    """Where dvc-httpd started with files_args(tmp, name) spools uploads."""
+    return os.path.join(tmp, name + ".files") if URI else store + ".files"
+
+
+def start_httpd(httpd, store, tmp, *args, env=None, name="server", port=0):
+    """dvc-httpd on `store`, on `port` (0: any), its log in tmp/NAME.log,
+    its spool where files_dir() says; (process, port) once it listens."""
     port_file = os.path.join(tmp, "%s-port-%d" % (name, time.monotonic_ns()))
-    files_dir = files_dir or os.path.join(tmp, name + ".files")
     return start([httpd, "--db", store, "--port", str(port), "--port-file", port_file,
-                  "--files-dir", files_dir, *args],
+                  *files_args(tmp, name), *args],
                  port_file, os.path.join(tmp, name + ".log"), env=env,
                  what=os.path.basename(httpd) + " " + name)
 

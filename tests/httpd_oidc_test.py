@@ -213,13 +213,11 @@ def main():
         st, _, _ = b.get(plain + "/auth/vneid")
         check(st == 404, f"no --oidc-*: /auth/vneid is 404: {st}")
         # half a configuration is refused at start
-        p = subprocess.run([HTTPD, "--db", db, "--files-dir", os.path.join(tmp, "server.files"),
-                            "--port", "0", "--oidc-issuer", op],
+        p = subprocess.run([HTTPD, "--db", db, *H.files_args(tmp), "--port", "0", "--oidc-issuer", op],
                            capture_output=True, text=True, timeout=30)
         check(p.returncode != 0 and "go together" in p.stderr, f"half an OIDC configuration: {p.stderr}")
         # a provider whose keys cannot be fetched stops the server at start
-        p = subprocess.run([HTTPD, "--db", db, "--files-dir", os.path.join(tmp, "server.files"),
-                            "--port", "0", "--oidc-issuer", op, "--oidc-client-id", CLIENT_ID,
+        p = subprocess.run([HTTPD, "--db", db, *H.files_args(tmp), "--port", "0", "--oidc-issuer", op, "--oidc-client-id", CLIENT_ID,
                             "--oidc-secret-file", secret,
                             "--oidc-redirect-uri", portal + "/auth/vneid/callback",
                             "--oidc-jwks-uri", op + "/no-such-jwks"],

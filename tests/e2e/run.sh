@@ -54,7 +54,11 @@ printf 'ha.xa:%s\ntam.nv:%s\nson.xa:%s\nhoa.lt:%s\n' "$ha" "$tam" "$son" "$hoa" 
 # the payment gateway's shared secret: the test plays the gateway
 GATEWAY_SECRET=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
 
-DVC_GATEWAY_SECRET="$GATEWAY_SECRET" "$HTTPD" --db "$DB" --files-dir "$T/portal.files" --port 0 --port-file "$T/port" \
+# the server's spool: its default (DB.files) beside an SQLite store, a
+# directory of its own for a PostgreSQL URI
+set --
+[ -n "${DVC_TEST_DB_URI:-}" ] && set -- --files-dir "$T/portal.files"
+DVC_GATEWAY_SECRET="$GATEWAY_SECRET" "$HTTPD" --db "$DB" "$@" --port 0 --port-file "$T/port" \
   --officer-tokens "$T/tokens" \
   --clock-start 2018-07-09T08:00:00+07:00 \
   --sign-key "$ROOT/data/demo-keys/demo-signing-key.pem" --sign-cert "$ROOT/data/demo-keys/demo-signing-cert.pem" \
