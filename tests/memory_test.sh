@@ -13,6 +13,7 @@
 # under the limit too).
 set -eu
 DVC=$1
+# shellcheck source=tests/test_store.sh
 . "${DVC_SOURCE_ROOT:?set DVC_SOURCE_ROOT to the source tree}/tests/test_store.sh"
 T=$(mktemp -d)
 trap 'rm -rf "$T"; drop_test_stores' EXIT

@@ -12,6 +12,7 @@ set -eu
 DVC=$1
 SEND=$2
 ROOT=$3
+# shellcheck source=tests/test_store.sh
 . "$ROOT/tests/test_store.sh"
 T=$(mktemp -d)
 PIDS=""

@@ -24,6 +24,7 @@ MODE=${5:-bindings}
 case "$MODE" in bindings|no-bindings|cli-only) ;; *) echo "reports: unknown mode $MODE" >&2; exit 2 ;; esac
 GEN=${DVC_GEN:?set DVC_GEN to the built tools/dvc-gen}
 [ -x "$PY" ] || PY=python3
+# shellcheck source=tests/test_store.sh
 . "$ROOT/tests/test_store.sh"
 T=$(mktemp -d)
 trap 'rm -rf "$T"; drop_test_stores' EXIT

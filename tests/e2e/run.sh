@@ -25,6 +25,7 @@ if [ -n "$missing" ]; then
   exit 77
 fi
 
+# shellcheck source=tests/test_store.sh
 . "$ROOT/tests/test_store.sh"
 T=$(mktemp -d)
 pid=""
