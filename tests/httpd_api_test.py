@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 
+import httpd_harness as H
+
 HTTPD, DVC, ROOT = sys.argv[1:4]
 TOKENS = {"hoa.lt": "desk-hoa-" + "a" * 24, "tam.nv": "desk-tam-" + "b" * 24,
           "hung.nd": "desk-hung-" + "c" * 24, "ha.xa": "desk-ha-" + "d" * 24,
@@ -149,26 +151,16 @@ CLOCK = ["--clock-start", "2018-07-09T08:00:00+07:00"]
 
 
 def start(tmp, db, extra=(), env=None, clock=CLOCK):
-    portfile = os.path.join(tmp, "port-%d" % time.monotonic_ns())
-    log = open(os.path.join(tmp, "server.log"), "a")
-    p = subprocess.Popen([HTTPD, "--db", db, "--port", "0", "--port-file", portfile,
-                          "--officer-tokens", os.path.join(tmp, "tokens"), *clock, *extra],
-                         stdout=subprocess.DEVNULL, stderr=log, env=env)
-    for _ in range(200):
-        if os.path.exists(portfile) and open(portfile).read().strip():
-            return p, int(open(portfile).read())
-        if p.poll() is not None:
-            raise SystemExit("dvc-httpd exited with %d" % p.returncode)
-        time.sleep(0.05)
-    raise SystemExit("dvc-httpd did not start")
+    return H.start_httpd(HTTPD, db, tmp, "--officer-tokens", os.path.join(tmp, "tokens"),
+                         *clock, *extra, env=env)
 
 
 def main():
     tmp = tempfile.mkdtemp(prefix="httpd-api-")
-    db = os.path.join(tmp, "portal.db")
-    files = db + ".files"
+    db = H.fresh_store(tmp, "portal")
+    files = H.files_dir(db, tmp)
     subprocess.run([DVC, "--db", db, "demo", os.path.join(ROOT, "data")], check=True,
-                   stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, cwd=tmp)
     # birth registration (1.001193) is a commune procedure: the commune's own
     # desk receives it, its officer works on it and its chairman signs
     for user, name, role in (("tam.nv", "Nguyễn Văn Tâm", "specialist"),
@@ -257,7 +249,8 @@ def main():
     check(p.returncode != 0 and "--clock-start" in p.stderr, f"a bad --clock-start: {p.stderr}")
 
     shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{checks - len(failures)}/{checks} checks passed")
+    H.drop_stores()
+    print(f"{checks - len(failures)}/{checks} checks passed on {H.BACKEND}")
     return 1 if failures else 0
 
 
@@ -650,14 +643,14 @@ def run(port, db, files, tmp):
     st, doc, _, _ = owner.post(f"/api/dossiers/{ocode}/actions", {"action": "withdraw", "secret": osecret})
     check(st == 200 and doc["state"] == "withdrawn", f"the owner still withdraws: {st} {doc}")
     # made-up 30 KB codes are refused before any write
-    size0 = os.path.getsize(db) + (os.path.getsize(db + "-wal") if os.path.exists(db + "-wal") else 0)
+    size0 = H.store_bytes(db)
     h = Client(port, src="127.0.0.4")
     for i in range(300):
         st, _, _, _ = h.get("/api/dossiers/" + "7" * 30000 + f"?secret={'A' * 20}")
         if st not in (401, 414, 431):
             break
     check(st in (401, 414, 431), f"30 KB codes refused: {st}")
-    size1 = os.path.getsize(db) + (os.path.getsize(db + "-wal") if os.path.exists(db + "-wal") else 0)
+    size1 = H.store_bytes(db)
     check(size1 - size0 < 256 * 1024, f"300 hostile trackings grew the store by {size1 - size0} bytes")
 
     # desk tokens: the example server throttles their guessing per address

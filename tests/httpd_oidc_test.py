@@ -26,14 +26,13 @@ import json
 import os
 import re
 import shutil
-import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
+
+import httpd_harness as H
 
 HTTPD, DVC, ROOT = sys.argv[1:4]
 CLIENT_ID = "dvc-portal-test"
@@ -155,24 +154,6 @@ def op_get(op, path):
         return json.loads(r.read())
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_port_file(p, f):
-    for _ in range(200):
-        if os.path.exists(f) and open(f).read().strip():
-            return int(open(f).read())
-        if p.poll() is not None:
-            raise SystemExit(f"{p.args[0]} exited with {p.returncode}")
-        time.sleep(0.05)
-    raise SystemExit(f"{p.args[0]} did not start")
-
-
 def main():
     try:
         import authlib  # noqa: F401
@@ -187,29 +168,24 @@ def main():
         with open(secret, "w") as f:
             f.write("s3cret-" + "x" * 40 + "\n")  # a trailing newline, as an editor leaves it
         os.chmod(secret, 0o600)
-        pport = free_port()
+        pport = H.free_port()
         portal = f"http://127.0.0.1:{pport}"
-        oplog = open(os.path.join(tmp, "op.log"), "w")
-        op_proc = subprocess.Popen(
+        op_proc, op_port = H.start(
             [sys.executable, os.path.join(ROOT, "tests", "oidc_op.py"), "--port-file",
              os.path.join(tmp, "op-port"), "--client-id", CLIENT_ID, "--client-secret-file", secret,
-             "--redirect-uri", portal + "/auth/vneid/callback"], stdout=oplog, stderr=oplog)
+             "--redirect-uri", portal + "/auth/vneid/callback"],
+            os.path.join(tmp, "op-port"), os.path.join(tmp, "op.log"), what="the provider")
         procs.append(op_proc)
-        op = "http://127.0.0.1:%d" % wait_port_file(op_proc, os.path.join(tmp, "op-port"))
-        db = os.path.join(tmp, "portal.db")
+        op = "http://127.0.0.1:%d" % op_port
+        db = H.fresh_store(tmp, "portal")
         # the demo store on today's date (the ID tokens carry today's time)
         subprocess.run([DVC, "--db", db, "demo", os.path.join(ROOT, "data")], check=True,
-                       stdout=subprocess.DEVNULL)
-        log = open(os.path.join(tmp, "server.log"), "w")
-        srv = subprocess.Popen(
-            [HTTPD, "--db", db, "--port", str(pport), "--port-file", os.path.join(tmp, "port"),
-             "--oidc-issuer", op, "--oidc-client-id", CLIENT_ID, "--oidc-secret-file", secret],
-            stdout=subprocess.DEVNULL, stderr=log)
+                       stdout=subprocess.DEVNULL, cwd=tmp)
+        oidc = ["--oidc-issuer", op, "--oidc-client-id", CLIENT_ID, "--oidc-secret-file", secret]
+        srv, _ = H.start_httpd(HTTPD, db, tmp, *oidc, port=pport)
         procs.append(srv)
-        wait_port_file(srv, os.path.join(tmp, "port"))
         run(portal, op, db)
-        srv.terminate()
-        check(srv.wait(timeout=10) == 0, "the server stops cleanly")
+        check(H.stop([srv]) == [0], "the server stops cleanly")
         text = open(os.path.join(tmp, "server.log")).read()
         check("code=" not in text and "s3cret" not in text, "no code or secret in the server log")
 
@@ -218,56 +194,45 @@ def main():
         jwks = os.path.join(tmp, "jwks.json")
         with open(jwks, "wb") as f:
             f.write(urllib.request.urlopen(op + "/jwks", timeout=10).read())
-        srv3 = subprocess.Popen(
-            [HTTPD, "--db", db, "--port", str(pport), "--port-file", os.path.join(tmp, "port3"),
-             "--oidc-issuer", op, "--oidc-client-id", CLIENT_ID, "--oidc-secret-file", secret,
-             "--oidc-redirect-uri", portal + "/auth/vneid/callback", "--oidc-jwks-file", jwks],
-            stdout=subprocess.DEVNULL, stderr=log)
+        srv3, _ = H.start_httpd(HTTPD, db, tmp, *oidc, "--oidc-redirect-uri",
+                                portal + "/auth/vneid/callback", "--oidc-jwks-file", jwks, port=pport)
         procs.append(srv3)
-        wait_port_file(srv3, os.path.join(tmp, "port3"))
         z = Browser()
         z.session(portal)
         st, _, _ = z.get(to_provider(z, portal))
         check(st == 200 and signed_in(z, portal) == {"kind": "account", "username": "an.nv"},
               f"--oidc-jwks-file: a sign-in: {st}")
-        srv3.terminate()
-        check(srv3.wait(timeout=10) == 0, "that server stops cleanly")
+        check(H.stop([srv3]) == [0], "that server stops cleanly")
 
         # without --oidc-*: no button, no route
-        srv2 = subprocess.Popen([HTTPD, "--db", db, "--port", "0", "--port-file",
-                                 os.path.join(tmp, "port2")], stdout=subprocess.DEVNULL, stderr=log)
+        srv2, plain_port = H.start_httpd(HTTPD, db, tmp)
         procs.append(srv2)
-        plain = "http://127.0.0.1:%d" % wait_port_file(srv2, os.path.join(tmp, "port2"))
+        plain = "http://127.0.0.1:%d" % plain_port
         b = Browser()
         check(b.session(plain).get("vneid") is False, "no --oidc-*: \"vneid\": false")
         st, _, _ = b.get(plain + "/auth/vneid")
         check(st == 404, f"no --oidc-*: /auth/vneid is 404: {st}")
         # half a configuration is refused at start
-        p = subprocess.run([HTTPD, "--db", db, "--port", "0", "--oidc-issuer", op],
+        p = subprocess.run([HTTPD, "--db", db, *H.files_args(tmp), "--port", "0", "--oidc-issuer", op],
                            capture_output=True, text=True, timeout=30)
         check(p.returncode != 0 and "go together" in p.stderr, f"half an OIDC configuration: {p.stderr}")
         # a provider whose keys cannot be fetched stops the server at start
-        p = subprocess.run([HTTPD, "--db", db, "--port", "0", "--oidc-issuer", op,
-                            "--oidc-client-id", CLIENT_ID, "--oidc-secret-file", secret,
+        p = subprocess.run([HTTPD, "--db", db, *H.files_args(tmp), "--port", "0", "--oidc-issuer", op, "--oidc-client-id", CLIENT_ID,
+                            "--oidc-secret-file", secret,
                             "--oidc-redirect-uri", portal + "/auth/vneid/callback",
                             "--oidc-jwks-uri", op + "/no-such-jwks"],
                            capture_output=True, text=True, timeout=30)
         check(p.returncode != 0 and "404" in p.stderr, f"unreachable keys stop the start: {p.stderr}")
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        H.stop(procs)
         if failures:
             for f in ("server.log", "op.log"):
                 fp = os.path.join(tmp, f)
                 if os.path.exists(fp):
                     sys.stderr.write(f"---- {f}\n" + open(fp).read()[-4000:])
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"httpd_oidc: {checks - len(failures)}/{checks} checks passed")
+        H.drop_stores()
+    print(f"httpd_oidc: {checks - len(failures)}/{checks} checks passed on {H.BACKEND}")
     return 1 if failures else 0
 
 
@@ -329,11 +294,11 @@ def run(portal, op, db):
         st, doc = who.post_json(portal + "/api/dossiers", {"procedure": "1.001193", "form_data": BIRTH})
         check(st == 201, f"an account submission: {st} {doc}")
         codes.append((doc or {}).get("code"))
-    con = sqlite3.connect(db)
-    rows = dict(con.execute("SELECT d.code, i.assurance FROM dossier d LEFT JOIN dossier_identity i "
-                            "ON i.dossier_id = d.id WHERE d.code IN (?, ?)", codes).fetchall())
-    con.close()
-    check(rows.get(codes[0]) == 2 and codes[1] in rows and rows[codes[1]] is None,
+    # the codes come from the server: only their own characters in the query
+    quoted = ", ".join("'%s'" % re.sub(r"[^0-9A-Za-z.-]", "", c or "") for c in codes)
+    rows = dict(H.sql(db, "SELECT d.code, i.assurance FROM dossier d LEFT JOIN dossier_identity i "
+                          f"ON i.dossier_id = d.id WHERE d.code IN ({quoted})"))
+    check(rows.get(codes[0]) == "2" and codes[1] in rows and rows[codes[1]] is None,
           f"national sign-in recorded on the VNeID session's dossier only: {rows}")
     # tracking shows it to the applicant (the page prints it on the card)
     for code, want in ((codes[0], 2), (codes[1], 0)):

@@ -34,16 +34,16 @@ import os
 import queue
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
+import httpd_harness as H
+
 DVC, HTTPD, SEND, ROOT = sys.argv[1:5]
-URI = os.environ.get("DVC_TEST_DB_URI")
-if not URI:
+if not H.URI:
     print("many_process: DVC_TEST_DB_URI is not set (scripts/test.sh sets it in its PostgreSQL stage)")
     sys.exit(77)
 try:
@@ -76,33 +76,11 @@ def check(cond, what):
         print("FAIL:", what, file=sys.stderr)
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def dvc(store, *args):
     r = subprocess.run([DVC, "--db", store, *args], capture_output=True, text=True)
     if r.returncode != 0:
         raise SystemExit("dvc %s: exit %d: %s%s" % (" ".join(args), r.returncode, r.stdout, r.stderr))
     return r.stdout
-
-
-def fresh_schema():
-    """A schema of its own on the server (as conftest.fresh_store() does)."""
-    schema = "many%d" % os.getpid()
-    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", URI, "-c",
-                    f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"],
-                   check=True, capture_output=True)
-    return schema, URI + "&options=-csearch_path%3D" + schema
-
-
-def drop_schema(schema):
-    subprocess.run(["psql", "-q", URI, "-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE"],
-                   capture_output=True)
 
 
 class Client:
@@ -186,44 +164,19 @@ def start_sms(log):
     return srv
 
 
-def start_httpd(tmp, store, i):
-    portfile = os.path.join(tmp, f"port-{i}")
-    files = os.path.join(tmp, f"files-{i}")
-    log = open(os.path.join(tmp, f"httpd-{i}.log"), "w")
-    p = subprocess.Popen([HTTPD, "--db", store, "--port", "0", "--port-file", portfile,
-                          "--files-dir", files, "--threads", "4",
-                          "--officer-tokens", os.path.join(tmp, "tokens")],
-                         stdout=subprocess.DEVNULL, stderr=log)
-    for _ in range(400):
-        if os.path.exists(portfile) and open(portfile).read().strip():
-            return p, int(open(portfile).read())
-        if p.poll() is not None:
-            raise SystemExit("dvc-httpd %d exited with %d: %s" % (i, p.returncode,
-                             open(os.path.join(tmp, f"httpd-{i}.log")).read()[-2000:]))
-        time.sleep(0.05)
-    raise SystemExit("dvc-httpd %d did not start" % i)
-
-
 def main():
     tmp = tempfile.mkdtemp(prefix="many-process-")
-    schema, store = fresh_schema()
+    store = H.fresh_store(tmp, "many")
     procs = []
     try:
         run(tmp, store, procs)
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        H.stop(procs)
         if failures:
             print("kept for inspection: " + tmp, file=sys.stderr)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-            drop_schema(schema)
+            H.drop_stores()
     print(f"many_process: {checks - len(failures)} passed, {len(failures)} failed")
     sys.exit(1 if failures else 0)
 
@@ -238,7 +191,7 @@ def run(tmp, store, procs):
 
     # ---- the receiving ends, in this process ----
     box = Mailbox()
-    smtp = Controller(box, hostname="127.0.0.1", port=free_port())
+    smtp = Controller(box, hostname="127.0.0.1", port=H.free_port())
     smtp.start()
     sms_log = SmsLog()
     sms = start_sms(sms_log)
@@ -253,7 +206,8 @@ def run(tmp, store, procs):
 def load(tmp, store, procs, box, smtp, sms_log, sms_url):
     servers = []
     for i in range(SERVERS):
-        p, port = start_httpd(tmp, store, i)
+        p, port = H.start_httpd(HTTPD, store, tmp, "--threads", "4",
+                                "--officer-tokens", os.path.join(tmp, "tokens"), name=f"httpd-{i}")
         procs.append(p)
         servers.append(port)
 

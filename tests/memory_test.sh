@@ -7,11 +7,16 @@
 # elements at 2.0 GB. Documents just inside the budget, the worst a
 # legitimate-looking document can cost, must stay under the limit too.
 # Peak RSS figures are printed as JSON lines. Normal builds only: a
-# sanitizer's shadow memory cannot live under such a limit.
+# sanitizer's shadow memory cannot live under such a limit. The store is an
+# SQLite file, or with DVC_TEST_DB_URI a fresh schema on that PostgreSQL
+# server (tests/test_store.sh; the CLI then has libpq and a connection
+# under the limit too).
 set -eu
 DVC=$1
+# shellcheck source=tests/test_store.sh
+. "${DVC_SOURCE_ROOT:?set DVC_SOURCE_ROOT to the source tree}/tests/test_store.sh"
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap 'rm -rf "$T"; drop_test_stores' EXIT
 LIMIT=$((256 * 1024 * 1024))
 pass=0
 fail=0
@@ -43,7 +48,7 @@ PY
 # import FILE: "<exit status> <peak RSS in KiB>" on stdout, the CLI's error in $T/err
 import() {
 	rm -f "$T/dvc.db"
-	python3 - "$LIMIT" "$DVC" --db "$T/dvc.db" catalog import "$1" 2>"$T/err" <<'PY'
+	python3 - "$LIMIT" "$DVC" --db "$(test_store "$T" dvc)" catalog import "$1" 2>"$T/err" <<'PY'
 import resource, shutil, subprocess, sys
 limit, cmd = int(sys.argv[1]), sys.argv[2:]
 if shutil.which("prlimit"):
@@ -85,5 +90,5 @@ grep -q "longer than 1048576 bytes" "$T/err" && ok || bad "bigtext: $(cat "$T/er
 # libxml2 printed its own "huge text node" report; the CLI prints one line
 [ "$(wc -l <"$T/err")" -eq 1 ] && ok || bad "stderr has more than the CLI's line: $(head -c 300 "$T/err")"
 
-echo "memory_test: $pass passed, $fail failed"
+echo "memory_test: $pass passed, $fail failed on $(test_backend)"
 [ "$fail" -eq 0 ]

@@ -4,7 +4,8 @@ messages in their transactions; dvc-national-send posts them to a local mock
 of the shapes seen in public implementations (docs/national.md); the mock
 answers errors, timeouts, refusals and "already exists"; a sender killed
 mid-run and restarted delivers every message exactly once, in order per
-dossier.
+dossier. The store is an SQLite file, or a fresh schema on the PostgreSQL
+server of DVC_TEST_DB_URI when that is set (tests/httpd_harness.py).
 
 usage: national_sync_test.py DVC DVC_NATIONAL_SEND SOURCE_ROOT
 """
@@ -12,16 +13,17 @@ import http.server
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
+import httpd_harness as H
+
 DVC, SEND, ROOT = sys.argv[1:4]
 T = tempfile.mkdtemp()
-DB = os.path.join(T, "dvc.db")
+DB = H.fresh_store(T, "dvc")
 failures = []
 
 
@@ -135,8 +137,7 @@ def send(*extra, timeout=60):
 
 def time_passes():
     """The back-off runs out (the test does not wait 30 s per retry)."""
-    with sqlite3.connect(DB) as c:
-        c.execute("UPDATE national_sync SET next_attempt_at = 0 WHERE state = 3")
+    H.sql(DB, "UPDATE national_sync SET next_attempt_at = 0 WHERE state = 3")
 
 
 def queue(code=None):
@@ -292,7 +293,8 @@ print(f"national sync: {portal.requests} requests, {portal.duplicates} duplicate
       f"{len(portal.accepted)} dossier updates accepted")
 
 server.shutdown()
+H.drop_stores()
 if failures:
-    print(f"national_sync: {len(failures)} failed", file=sys.stderr)
+    print(f"national_sync: {len(failures)} failed on {H.BACKEND}", file=sys.stderr)
     sys.exit(1)
-print("national_sync: all passed")
+print(f"national_sync: all passed on {H.BACKEND}")

@@ -5,17 +5,22 @@
 # "accepted" SMS and e-mail of a received dossier; the sender must deliver
 # both as the receiving side expects them (MIME, RFC 2047 subject, JSON SMS)
 # and mark them sent; a failing gateway must leave them failed, backed off.
+# The store is an SQLite file, or a fresh schema on DVC_TEST_DB_URI's
+# PostgreSQL server when that is set (tests/test_store.sh).
 # Usage: notify_sender_test.sh DVC DVC-NOTIFY-SEND SOURCE-ROOT
 set -eu
 DVC=$1
 SEND=$2
 ROOT=$3
+# shellcheck source=tests/test_store.sh
+. "$ROOT/tests/test_store.sh"
 T=$(mktemp -d)
 PIDS=""
 cleanup() {
   for p in $PIDS; do kill "$p" 2>/dev/null || true; done
   for p in $PIDS; do wait "$p" 2>/dev/null || true; done
   rm -rf "$T"
+  drop_test_stores
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -82,7 +87,7 @@ start_sms sms
 GOOD_SMS=$SMS_PORT
 
 # ---- a store with one received dossier: "accepted" SMS + e-mail ----
-D="$T/dvc.db"
+D=$(test_store "$T" dvc)
 dv() { "$DVC" --db "$D" "$@"; }
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $1" "$T/j.json"; }
 submit_and_receive() {
@@ -194,5 +199,5 @@ if "$SEND" --db "$T/missing.db" --sms-url http://127.0.0.1:1/ >/dev/null 2>&1; t
   bad "missing store accepted"; else ok; fi
 [ ! -e "$T/missing.db" ] && ok || bad "a missing store was created"
 
-echo "notify_sender: $pass passed, $fail failed"
+echo "notify_sender: $pass passed, $fail failed on $(test_backend)"
 [ "$fail" -eq 0 ]

@@ -4,7 +4,9 @@
 # by channel and state, on-time and pending counts, every grouping adding up);
 # the Python bindings' report gives the CLI's numbers; monthly_report.py
 # writes its CSVs, three real PNG charts and index.html, on the generated
-# store and on the demo store.
+# store and on the demo store. The stores are SQLite files, or with
+# DVC_TEST_DB_URI fresh schemas on that PostgreSQL server (tests/test_store.sh),
+# the hand-written SQL then run through psql.
 #
 # usage: reports_test.sh DVC SOURCE_ROOT BINDINGS_DIR PYTHON [bindings|no-bindings|cli-only]
 #   bindings (default): the binding was built; not importing it is a failure
@@ -22,8 +24,14 @@ MODE=${5:-bindings}
 case "$MODE" in bindings|no-bindings|cli-only) ;; *) echo "reports: unknown mode $MODE" >&2; exit 2 ;; esac
 GEN=${DVC_GEN:?set DVC_GEN to the built tools/dvc-gen}
 [ -x "$PY" ] || PY=python3
+# shellcheck source=tests/test_store.sh
+. "$ROOT/tests/test_store.sh"
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap 'rm -rf "$T"; drop_test_stores' EXIT
+G=$(test_store "$T" g)
+G2=$(test_store "$T" g2)
+G3=$(test_store "$T" g3)
+X=$(test_store "$T" x)
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
@@ -31,46 +39,49 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 REPORT="$ROOT/examples/reports/monthly_report.py"
 
 # ---- the generator ----
-"$GEN" --db "$T/g.db" --year 2019 --scale 0.05 --seed 1 --data "$ROOT/data" >"$T/gen.txt" 2>&1 \
+"$GEN" --db "$G" --year 2019 --scale 0.05 --seed 1 --data "$ROOT/data" >"$T/gen.txt" 2>&1 \
   && ok || bad "dvc-gen: $(cat "$T/gen.txt")"
 grep -Eq "^generated 2019: [0-9]+ dossiers, [0-9]+ actions" "$T/gen.txt" && ok || bad "gen summary: $(cat "$T/gen.txt")"
-"$GEN" --db "$T/g2.db" --json --year 2019 --scale 0.05 --seed 1 --data "$ROOT/data" >"$T/gen2.json" 2>&1 \
+"$GEN" --db "$G2" --json --year 2019 --scale 0.05 --seed 1 --data "$ROOT/data" >"$T/gen2.json" 2>&1 \
   && ok || bad "gen again: $(cat "$T/gen2.json")"
-"$DVC" --db "$T/g.db" report register >"$T/reg1.csv" && ok || bad "register"
-"$DVC" --db "$T/g2.db" report register >"$T/reg2.csv" && ok || bad "register 2"
+"$DVC" --db "$G" report register >"$T/reg1.csv" && ok || bad "register"
+"$DVC" --db "$G2" report register >"$T/reg2.csv" && ok || bad "register 2"
 cmp -s "$T/reg1.csv" "$T/reg2.csv" && ok || bad "gen is not deterministic for a seed"
-"$GEN" --db "$T/g3.db" --year 2019 --scale 0.05 --seed 2 --data "$ROOT/data" >/dev/null 2>&1 && ok || bad "gen seed 2"
-"$DVC" --db "$T/g3.db" report register >"$T/reg3.csv"
+"$GEN" --db "$G3" --year 2019 --scale 0.05 --seed 2 --data "$ROOT/data" >/dev/null 2>&1 && ok || bad "gen seed 2"
+"$DVC" --db "$G3" report register >"$T/reg3.csv"
 cmp -s "$T/reg1.csv" "$T/reg3.csv" && bad "seeds 1 and 2 give the same year" || ok
-"$DVC" --db "$T/g.db" dossier verify >/dev/null && ok || bad "journal chains of the generated year"
-if "$GEN" --db "$T/x.db" --year 2019 --scale -1 2>/dev/null; then bad "--scale -1 accepted"; else ok; fi
-if "$GEN" --db "$T/x.db" 2>/dev/null; then bad "gen without --year accepted"; else ok; fi
-if "$GEN" --db "$T/x.db" --year 2025 2>"$T/err"; then bad "gen --year 2025 accepted"; else
+"$DVC" --db "$G" dossier verify >/dev/null && ok || bad "journal chains of the generated year"
+if "$GEN" --db "$X" --year 2019 --scale -1 2>/dev/null; then bad "--scale -1 accepted"; else ok; fi
+if "$GEN" --db "$X" 2>/dev/null; then bad "gen without --year accepted"; else ok; fi
+if "$GEN" --db "$X" --year 2025 2>"$T/err"; then bad "gen --year 2025 accepted"; else
   grep -q "30 June 2025" "$T/err" && ok || bad "gen --year 2025: $(cat "$T/err")"; fi
 
 # ---- the CLI's report against SQL ----
 Y="--from 2019-01-01 --to 2020-01-01 --asof 2020-01-01"
 for g in none sector agency procedure channel level month; do
-  "$DVC" --db "$T/g.db" --json report $Y --group "$g" >"$T/r_$g.json" && ok || bad "report --group $g"
+  "$DVC" --db "$G" --json report $Y --group "$g" >"$T/r_$g.json" && ok || bad "report --group $g"
 done
-"$DVC" --db "$T/g.db" --json report index $Y >"$T/index.json" && ok || bad "report index"
-"$DVC" --db "$T/g.db" --json report bottlenecks --asof 2020-01-01 >"$T/bn.json" && ok || bad "report bottlenecks"
-"$DVC" --db "$T/g.db" report --group sector $Y >"$T/table.txt" && ok || bad "report table"
+"$DVC" --db "$G" --json report index $Y >"$T/index.json" && ok || bad "report index"
+"$DVC" --db "$G" --json report bottlenecks --asof 2020-01-01 >"$T/bn.json" && ok || bad "report bottlenecks"
+"$DVC" --db "$G" report --group sector $Y >"$T/table.txt" && ok || bad "report table"
 grep -q "Tư pháp" "$T/table.txt" && ok || bad "report table has no sector label"
-"$DVC" --db "$T/g.db" report bottlenecks >/dev/null && ok || bad "bottlenecks table"
-"$DVC" --db "$T/g.db" report index >/dev/null && ok || bad "index table"
-if "$DVC" --db "$T/g.db" report --group weekday 2>/dev/null; then bad "--group weekday accepted"; else ok; fi
-if "$DVC" --db "$T/g.db" report --from 2019-13-01 2>/dev/null; then bad "bad date accepted"; else ok; fi
+"$DVC" --db "$G" report bottlenecks >/dev/null && ok || bad "bottlenecks table"
+"$DVC" --db "$G" report index >/dev/null && ok || bad "index table"
+if "$DVC" --db "$G" report --group weekday 2>/dev/null; then bad "--group weekday accepted"; else ok; fi
+if "$DVC" --db "$G" report --from 2019-13-01 2>/dev/null; then bad "bad date accepted"; else ok; fi
 
-"$PY" - "$T" <<'PY' && ok || bad "report vs SQL"
-import csv, io, json, sqlite3, sys
+"$PY" - "$T" "$G" "$ROOT" <<'PY' && ok || bad "report vs SQL"
+import csv, io, json, re, sys
 T = sys.argv[1]
+sys.path.insert(0, sys.argv[3] + "/tests")
+import httpd_harness as H
 load = lambda g: json.load(open(f"{T}/r_{g}.json"))
-db = sqlite3.connect(f"{T}/g.db")
 FROM, TO = 1546275600, 1577811600            # 2019-01-01 and 2020-01-01 at 00:00 +07:00
 ASOF = TO
 W = f"submitted_at >= {FROM} AND submitted_at < {TO} AND state <> 0"
-q = lambda sql: db.execute(sql).fetchall()
+# rows of the store (SQLite, or PostgreSQL through psql), whole numbers as int
+q = lambda sql: [tuple(int(v) if v is not None and re.fullmatch(r"-?\d+", v) else v for v in r)
+                 for r in H.sql(sys.argv[2], sql)]
 
 rows = load("channel")
 names = {0: "online", 1: "counter", 2: "post"}
@@ -88,7 +99,8 @@ assert total["returned"] == by_state.get(7, 0), (total, by_state)
 assert total["rejected"] == by_state.get(8, 0)
 assert total["withdrawn"] == by_state.get(9, 0)
 assert total["cancelled"] == by_state.get(10, 0)
-on_time, late = q(f"SELECT sum(result_at <= due_at), sum(result_at > due_at) FROM dossier"
+on_time, late = q(f"SELECT sum(CASE WHEN result_at <= due_at THEN 1 ELSE 0 END),"
+                  f" sum(CASE WHEN result_at > due_at THEN 1 ELSE 0 END) FROM dossier"
                   f" WHERE {W} AND result_at IS NOT NULL")[0]
 assert (total["settled_on_time"], total["settled_late"]) == (on_time, late), (total, on_time, late)
 assert abs(total["on_time_rate"] - on_time / (on_time + late)) < 1e-9
@@ -111,8 +123,10 @@ for g in ("sector", "agency", "procedure", "channel", "level", "month"):
 sectors = dict(q(f"SELECT pv.sector, count(*) FROM dossier d JOIN procedure_version pv"
                  f" ON pv.id = d.version_id WHERE d.{W.replace(' AND ', ' AND d.')} GROUP BY 1"))
 assert {r["key"]: r["received"] for r in load("sector")} == sectors
-months = dict(q(f"SELECT strftime('%Y-%m', submitted_at + 25200, 'unixepoch'), count(*)"
-                f" FROM dossier WHERE {W} GROUP BY 1"))
+# the local (+07:00) month of each submission
+month = ("to_char(to_timestamp(submitted_at + 25200) AT TIME ZONE 'UTC', 'YYYY-MM')" if H.URI
+         else "strftime('%Y-%m', submitted_at + 25200, 'unixepoch')")
+months = dict(q(f"SELECT {month}, count(*) FROM dossier WHERE {W} GROUP BY 1"))
 assert {r["key"]: r["received"] for r in load("month")} == months
 assert len(months) == 12, months
 
@@ -157,13 +171,13 @@ if [ "$MODE" = bindings ]; then
   fi
 fi
 if [ "$have_bindings" = yes ]; then
-  PYTHONPATH="$BINDINGS" "$PY" - "$T" <<'PY' && ok || bad "bindings report vs CLI"
+  PYTHONPATH="$BINDINGS" "$PY" - "$T" "$G" <<'PY' && ok || bad "bindings report vs CLI"
 import datetime as dt, json, sys
 import dvc
 T = sys.argv[1]
 VN = dvc.VN_TZ
 a, b = dt.datetime(2019, 1, 1, tzinfo=VN), dt.datetime(2020, 1, 1, tzinfo=VN)
-with dvc.Store(f"{T}/g.db") as s:
+with dvc.Store(sys.argv[2]) as s:
     for g in ("none", "sector", "agency", "procedure", "channel", "level", "month"):
         cli = json.load(open(f"{T}/r_{g}.json"))
         py = s.report(a, b, group=g, asof=b)
@@ -208,14 +222,14 @@ PY
 }
 BACKEND=auto
 [ "$have_bindings" = yes ] || BACKEND=cli
-PYTHONPATH="$BINDINGS" "$PY" "$REPORT" --db "$T/g.db" --month 2019-12 --out "$T/m" --dvc "$DVC" \
+PYTHONPATH="$BINDINGS" "$PY" "$REPORT" --db "$G" --month 2019-12 --out "$T/m" --dvc "$DVC" \
   --backend $BACKEND >"$T/m.txt" 2>&1 \
   && ok || bad "monthly_report.py: $(cat "$T/m.txt")"
 check_out "$T/m" && ok || bad "monthly report files"
 if [ "$have_bindings" = yes ]; then
   grep -q "(bindings)" "$T/m.txt" && ok || bad "monthly_report.py did not use the bindings: $(cat "$T/m.txt")"
 fi
-"$PY" "$REPORT" --db "$T/g.db" --month 2019-12 --out "$T/mc" --dvc "$DVC" --backend cli >"$T/mc.txt" 2>&1 \
+"$PY" "$REPORT" --db "$G" --month 2019-12 --out "$T/mc" --dvc "$DVC" --backend cli >"$T/mc.txt" 2>&1 \
   && ok || bad "monthly_report.py --backend cli: $(cat "$T/mc.txt")"
 check_out "$T/mc" && ok || bad "monthly report files (cli)"
 "$PY" - "$T" <<'PY' && ok || bad "monthly report: bindings and CLI tables differ"
@@ -238,12 +252,13 @@ assert [r["key"] for r in month] == ["2019-%02d" % m for m in range(1, 13)], mon
 PY
 
 # the demo store (July 2018, three dossiers)
-"$DVC" --db "$T/demo.db" demo "$ROOT/data" >"$T/demo.txt" 2>&1 && ok || bad "demo: $(tail -3 "$T/demo.txt")"
-PYTHONPATH="$BINDINGS" "$PY" "$REPORT" --db "$T/demo.db" --month 2018-07 --out "$T/d" --dvc "$DVC" \
+DEMO=$(test_store "$T" demo)
+(cd "$T" && "$DVC" --db "$DEMO" demo "$ROOT/data") >"$T/demo.txt" 2>&1 && ok || bad "demo: $(tail -3 "$T/demo.txt")"
+PYTHONPATH="$BINDINGS" "$PY" "$REPORT" --db "$DEMO" --month 2018-07 --out "$T/d" --dvc "$DVC" \
   --backend $BACKEND >"$T/d.txt" 2>&1 \
   && ok || bad "monthly_report.py on the demo: $(cat "$T/d.txt")"
 check_out "$T/d" && ok || bad "demo monthly report files"
 grep -q "2018-07: 3 dossiers" "$T/d.txt" && ok || bad "demo report summary: $(cat "$T/d.txt")"
 
-echo "reports: $pass passed, $fail failed"
+echo "reports: $pass passed, $fail failed on $(test_backend)"
 [ "$fail" -eq 0 ]

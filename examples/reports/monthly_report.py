@@ -370,7 +370,8 @@ def main(argv=None):
     end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=VN)
     year_start = dt.datetime(year, 1, 1, tzinfo=VN)
     asof = min(end, dt.datetime.now(VN).replace(microsecond=0))
-    if not os.path.exists(args.db):
+    # a PostgreSQL URI names a server, not a file (as dvc_open() tells them)
+    if not args.db.startswith(("postgresql://", "postgres://")) and not os.path.exists(args.db):
         sys.exit("monthly_report.py: no store at %s" % args.db)
     os.makedirs(args.out, exist_ok=True)
     src = open_source(args)

@@ -1,7 +1,9 @@
 #!/bin/sh
 # The browser test of the example portal: a fresh demo store, the server on
 # a free loopback port, Debian's Chromium headless driven by playwright-core
-# (tests/e2e/portal.e2e.mjs). Screenshots go to ARTIFACTS-DIR.
+# (tests/e2e/portal.e2e.mjs). Screenshots go to ARTIFACTS-DIR. The store is
+# an SQLite file, or a fresh schema on DVC_TEST_DB_URI's PostgreSQL server
+# when that is set (tests/test_store.sh).
 #
 # usage: run.sh DVC-HTTPD DVC-CLI SOURCE-ROOT ARTIFACTS-DIR
 #
@@ -23,22 +25,26 @@ if [ -n "$missing" ]; then
   exit 77
 fi
 
+# shellcheck source=tests/test_store.sh
+. "$ROOT/tests/test_store.sh"
 T=$(mktemp -d)
 pid=""
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
   rm -rf "$T"
+  drop_test_stores
 }
 trap cleanup EXIT INT TERM
 
-"$DVC" --db "$T/portal.db" demo "$ROOT/data" >"$T/demo.txt" 2>&1
+DB=$(test_store "$T" portal)
+(cd "$T" && "$DVC" --db "$DB" demo "$ROOT/data") >"$T/demo.txt" 2>&1
 # birth registration (1.001193) is a commune procedure: the commune's own
 # desk receives it, its specialist works on it and its chairman signs
-"$DVC" --db "$T/portal.db" officer add ha.xa --name "Vũ Thị Hà" --unit 001.20.30.H24 \
+"$DVC" --db "$DB" officer add ha.xa --name "Vũ Thị Hà" --unit 001.20.30.H24 \
   --role reception >/dev/null
-"$DVC" --db "$T/portal.db" officer add tam.nv --name "Nguyễn Văn Tâm" --unit 001.20.30.H24 \
+"$DVC" --db "$DB" officer add tam.nv --name "Nguyễn Văn Tâm" --unit 001.20.30.H24 \
   --role specialist >/dev/null
-"$DVC" --db "$T/portal.db" officer add son.xa --name "Đặng Văn Sơn" --unit 001.20.30.H24 \
+"$DVC" --db "$DB" officer add son.xa --name "Đặng Văn Sơn" --unit 001.20.30.H24 \
   --role signing_leader >/dev/null
 ha=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
 tam=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
@@ -49,7 +55,12 @@ printf 'ha.xa:%s\ntam.nv:%s\nson.xa:%s\nhoa.lt:%s\n' "$ha" "$tam" "$son" "$hoa" 
 # the payment gateway's shared secret: the test plays the gateway
 GATEWAY_SECRET=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
 
-DVC_GATEWAY_SECRET="$GATEWAY_SECRET" "$HTTPD" --db "$T/portal.db" --port 0 --port-file "$T/port" --officer-tokens "$T/tokens" \
+# the server's spool: its default (DB.files) beside an SQLite store, a
+# directory of its own for a PostgreSQL URI
+set --
+[ -n "${DVC_TEST_DB_URI:-}" ] && set -- --files-dir "$T/portal.files"
+DVC_GATEWAY_SECRET="$GATEWAY_SECRET" "$HTTPD" --db "$DB" "$@" --port 0 --port-file "$T/port" \
+  --officer-tokens "$T/tokens" \
   --clock-start 2018-07-09T08:00:00+07:00 \
   --sign-key "$ROOT/data/demo-keys/demo-signing-key.pem" --sign-cert "$ROOT/data/demo-keys/demo-signing-cert.pem" \
   >"$T/server.out" 2>"$T/server.log" &
@@ -81,5 +92,5 @@ if grep -Eq ' 5[0-9][0-9] [0-9]+ ' "$T/server.log"; then
   grep -E ' 5[0-9][0-9] [0-9]+ ' "$T/server.log" >&2
   rc=1
 fi
-echo "e2e: screenshots in $ARTIFACTS"
+echo "e2e: on $(test_backend); screenshots in $ARTIFACTS"
 exit $rc

@@ -17,11 +17,12 @@ missing piece is a failure.
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import httpd_harness as H  # noqa: E402 (tests/httpd_harness.py)
 
 HTTPD, DVC, ROOT, ARTIFACTS = sys.argv[1:5]
 E2E = os.path.join(ROOT, "tests", "e2e")
@@ -32,24 +33,6 @@ CLIENT_ID = "dvc-portal-e2e"
 def skip(what, flag):
     print(f"vneid e2e: missing: {what}", file=sys.stderr)
     return 1 if os.environ.get(flag) == "1" else 77
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_port_file(p, f):
-    for _ in range(200):
-        if os.path.exists(f) and open(f).read().strip():
-            return int(open(f).read())
-        if p.poll() is not None:
-            raise SystemExit(f"vneid e2e: {p.args[0]} exited with {p.returncode}")
-        time.sleep(0.05)
-    raise SystemExit(f"vneid e2e: {p.args[0]} did not start")
 
 
 def main():
@@ -78,27 +61,22 @@ def main():
         with open(secret, "w") as f:
             f.write(secret_value + "\n")
         os.chmod(secret, 0o600)
-        pport = free_port()
+        pport = H.free_port()
         portal = f"http://127.0.0.1:{pport}"
-        oplog = open(os.path.join(tmp, "op.log"), "w")
-        op_proc = subprocess.Popen(
+        op_proc, op_port = H.start(
             [sys.executable, os.path.join(ROOT, "tests", "oidc_op.py"), "--host", "localhost",
              "--port-file", os.path.join(tmp, "op-port"), "--client-id", CLIENT_ID,
              "--client-secret-file", secret, "--redirect-uri", portal + "/auth/vneid/callback"],
-            stdout=oplog, stderr=oplog)
+            os.path.join(tmp, "op-port"), os.path.join(tmp, "op.log"), what="vneid e2e: the provider")
         procs.append(op_proc)
-        op = "http://localhost:%d" % wait_port_file(op_proc, os.path.join(tmp, "op-port"))
-        db = os.path.join(tmp, "portal.db")
+        op = "http://localhost:%d" % op_port
+        db = H.fresh_store(tmp, "portal")
         # the demo store on today's date (the ID tokens carry today's time)
         subprocess.run([DVC, "--db", db, "demo", os.path.join(ROOT, "data")], check=True,
-                       stdout=subprocess.DEVNULL)
-        log = open(os.path.join(tmp, "server.log"), "w")
-        srv = subprocess.Popen(
-            [HTTPD, "--db", db, "--port", str(pport), "--port-file", os.path.join(tmp, "port"),
-             "--oidc-issuer", op, "--oidc-client-id", CLIENT_ID, "--oidc-secret-file", secret],
-            stdout=subprocess.DEVNULL, stderr=log)
+                       stdout=subprocess.DEVNULL, cwd=tmp)
+        srv, _ = H.start_httpd(HTTPD, db, tmp, "--oidc-issuer", op, "--oidc-client-id", CLIENT_ID,
+                               "--oidc-secret-file", secret, port=pport)
         procs.append(srv)
-        wait_port_file(srv, os.path.join(tmp, "port"))
         env = dict(os.environ, BASE_URL=portal, OP_URL=op, ARTIFACTS=ARTIFACTS, CHROMIUM=CHROMIUM)
         try:
             rc = subprocess.run(["node", os.path.join(E2E, "vneid.e2e.mjs")], env=env,
@@ -107,12 +85,10 @@ def main():
             print("vneid e2e: the browser test timed out", file=sys.stderr)
             rc = 1
         # a clean stop (SIGTERM) exits 0; under the sanitizers a leak report would not
-        srv.terminate()
-        src = srv.wait(timeout=30)
+        src, = H.stop([srv], timeout=30)
         if src != 0:
             print(f"vneid e2e: the server exited with status {src}", file=sys.stderr)
             rc = 1
-        log.close()
         text = open(os.path.join(tmp, "server.log")).read()
         bad = [l for l in text.splitlines() if re.search(r" 5[0-9][0-9] [0-9]+ ", l)]
         if bad:
@@ -122,13 +98,7 @@ def main():
             print("vneid e2e: a code or the client secret in the server log", file=sys.stderr)
             rc = 1
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        H.stop(procs)
         for f in ("server.log", "op.log"):
             fp = os.path.join(tmp, f)
             if os.path.exists(fp):
@@ -136,7 +106,8 @@ def main():
                 if rc:
                     sys.stderr.write(f"---- {f}\n" + open(fp).read()[-4000:])
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"vneid e2e: screenshots and logs in {ARTIFACTS}")
+        H.drop_stores()
+    print(f"vneid e2e: on {H.BACKEND}; screenshots and logs in {ARTIFACTS}")
     return rc
 
 
