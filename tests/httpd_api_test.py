@@ -247,6 +247,12 @@ def main():
     p = subprocess.run([HTTPD, "--db", db, "--clock-start", "9 July 2018"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     check(p.returncode != 0 and "--clock-start" in p.stderr, f"a bad --clock-start: {p.stderr}")
+    if H.BACKEND == "postgresql":
+        # no DB.files beside a URI: the spool must be named
+        p = subprocess.run([HTTPD, "--db", db, "--port", "0"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True, timeout=20)
+        check(p.returncode != 0 and "needs --files-dir" in p.stderr,
+              f"a PostgreSQL store without --files-dir: {p.stderr}")
 
     shutil.rmtree(tmp, ignore_errors=True)
     H.drop_stores()

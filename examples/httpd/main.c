@@ -43,7 +43,8 @@ static int usage(FILE *f)
 	      "                 [--register-slots N]       (registrations hashing at once; default 1)\n"
 	      "                 [--max-upload BYTES]       (one uploaded file; default 20 MiB)\n"
 	      "                 [--sign-key FILE --sign-cert FILE] (PEM; password in DVC_SIGN_KEY_PASSWORD)\n"
-	      "  --files-dir: where uploads and downloads are spooled (default DB.files).\n"
+	      "  --files-dir: where uploads and downloads are spooled (default DB.files;\n"
+	      "    required with a PostgreSQL store).\n"
 	      "  --sign-key/--sign-cert: the agency's key the signing leader signs results with.\n"
 	      "  --port 0 picks a free port. Officer desk tokens: lines \"username:token\"\n"
 	      "  (at least 16 characters each); the example's stand-in for a portal's SSO.\n"
@@ -230,11 +231,16 @@ int main(int argc, char **argv)
 		if (dvc_open_opts_from_env(&o) != DVC_OK || dvc_open(&db, srv.db_path, &o) != DVC_OK)
 			return fail(srv.db_path, dvc_error_last()->message);
 	}
+	if (!files_dir[0] && strcmp(dvc_backend_name(db), "sqlite") != 0) {
+		dvc_close(db);
+		return fail(srv.db_path, "a PostgreSQL store needs --files-dir (the spool for uploads)");
+	}
 	if (!files_dir[0])
 		snprintf(files_dir, sizeof files_dir, "%s.files", srv.db_path);
 	if (mkdir(files_dir, 0700) != 0 && errno != EEXIST) {
+		int e = errno; /* dvc_close() may change it */
 		dvc_close(db);
-		return fail(files_dir, strerror(errno));
+		return fail(files_dir, strerror(e));
 	}
 	srv.files_dir = files_dir;
 	srv.max_upload = (int64_t)max_upload;
