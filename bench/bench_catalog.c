@@ -1,6 +1,7 @@
 /* Catalog benchmark: import of a synthetic 10,000-procedure catalog and search
  * latency (median, p99) over mixed queries. Prints JSON lines; asserts nothing
  * about time. Usage: bench_catalog [N_PROCEDURES] [N_QUERIES] */
+#include "bench_util.h"
 #include "dvc/dvc.h"
 
 #include <stdio.h>
@@ -74,12 +75,6 @@ static char *synthetic(int n)
 	}
 	len += (size_t)sprintf(b + len, "]}");
 	return b;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
 }
 
 int main(int argc, char **argv)

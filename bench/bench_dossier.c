@@ -30,6 +30,7 @@
  *   bench_dossier [--catalog PATH] [LIFECYCLES] [DURABLE_LIFECYCLES]
  * The catalog defaults to tests/data/dossier_catalog.json relative to the
  * working directory, then to $DVC_SOURCE_ROOT. */
+#include "bench_util.h"
 #include "dvc/dvc.h"
 
 #include <sqlite3.h>
@@ -46,25 +47,6 @@
 #define ACTIONS_PER_LIFECYCLE 7
 /* Whole lifecycles per batch: 142 * 7 = 994 actions per transaction. */
 #define BATCH_LIFECYCLES (1000 / ACTIONS_PER_LIFECYCLE)
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double pct(const double *sorted, size_t n, double p)
-{
-	size_t i = (size_t)((double)n * p);
-	return sorted[i < n ? i : n - 1];
-}
 
 /* ---- the simulated clock ----
  * Starts on Monday 2018-07-02 08:00 (Vietnam), the first working day after

@@ -24,6 +24,7 @@
  * alternate; ratio_min and ratio_max show the spread.
  * URI defaults to $DVC_BENCH_PG_URI, then $DVC_TEST_DB_URI; without one
  * the benchmark says so and exits 77 (skipped). */
+#include "bench_util.h"
 #include "dvc/dvc.h"
 
 #include <libpq-fe.h>
@@ -45,25 +46,6 @@
 static const char *catalog = "tests/data/dossier_catalog.json";
 static const char *base_uri;
 static unsigned schemas;
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static double pct(const double *sorted, size_t n, double p)
-{
-	size_t i = (size_t)((double)n * p);
-	return n ? sorted[i < n ? i : n - 1] : 0;
-}
 
 /* A fresh schema on the server; its URI in `out`. */
 static int fresh_schema(char *out, size_t size)

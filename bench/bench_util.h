@@ -1,0 +1,31 @@
+/* What every benchmark here measures with: a monotonic clock in seconds,
+ * and percentiles of sorted samples. Header-only: each benchmark is one
+ * executable. */
+#ifndef DVC_BENCH_UTIL_H
+#define DVC_BENCH_UTIL_H
+
+#include <stddef.h>
+#include <time.h>
+
+static inline double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* qsort's comparison for doubles, ascending */
+static inline int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The p-th quantile (0..1) of n sorted samples; 0 for none. */
+static inline double pct(const double *sorted, size_t n, double p)
+{
+	size_t i = (size_t)((double)n * p);
+	return n ? sorted[i < n ? i : n - 1] : 0;
+}
+
+#endif
