@@ -41,16 +41,8 @@ ELF = b"\x7fELF\x02\x01\x01" + b"\0" * 2000
 KEY = os.path.join(ROOT, "data", "demo-keys", "demo-signing-key.pem")
 CERT = os.path.join(ROOT, "data", "demo-keys", "demo-signing-cert.pem")
 
-failures = []
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what, file=sys.stderr)
+check = H.check
+failures = H.failures
 
 
 class Client:
@@ -256,8 +248,7 @@ def main():
 
     shutil.rmtree(tmp, ignore_errors=True)
     H.drop_stores()
-    print(f"{checks - len(failures)}/{checks} checks passed on {H.BACKEND}")
-    return 1 if failures else 0
+    return H.summary("httpd_api")
 
 
 def run(port, db, files, tmp):

@@ -13,12 +13,32 @@ import os
 import socket
 import sqlite3
 import subprocess
+import sys
 import time
 
 URI = os.environ.get("DVC_TEST_DB_URI") or None
 BACKEND = "postgresql" if URI else "sqlite"
 
 _schemas = []
+
+# What a test script checked, and what failed (check()).
+failures = []
+checks = 0
+
+
+def check(cond, what):
+    """Count a check; a failed one is printed and kept in `failures`."""
+    global checks
+    checks += 1
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what, file=sys.stderr)
+
+
+def summary(name):
+    """The closing line of a test script; its exit status."""
+    print(f"{name}: {checks - len(failures)}/{checks} checks passed on {BACKEND}")
+    return 1 if failures else 0
 
 
 def free_port():

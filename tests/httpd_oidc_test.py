@@ -53,16 +53,8 @@ BIRTH = {"kinh_gui": "Ủy ban nhân dân xã Kiến Hưng", "nguoi_yeu_cau_ho_t
          "me_noi_cu_tru": "Thôn 3, xã Kiến Hưng, thành phố Hải Phòng", "ngay_sinh": "2026-01-01",
          "gioi_tinh": "Nam"}
 
-failures = []
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what, file=sys.stderr)
+check = H.check
+failures = H.failures
 
 
 class Browser:
@@ -232,8 +224,7 @@ def main():
                     sys.stderr.write(f"---- {f}\n" + open(fp).read()[-4000:])
         shutil.rmtree(tmp, ignore_errors=True)
         H.drop_stores()
-    print(f"httpd_oidc: {checks - len(failures)}/{checks} checks passed on {H.BACKEND}")
-    return 1 if failures else 0
+    return H.summary("httpd_oidc")
 
 
 def run(portal, op, db):

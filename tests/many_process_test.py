@@ -64,16 +64,8 @@ OFFICERS = [("le.tiep.nhan", "Lê Tiếp Nhận"), ("tran.mot.cua", "Trần Mộ
             ("pham.tiep.dan", "Phạm Tiếp Dân")]
 TOKENS = {u: "desk-%s-%s" % (u, "k" * 20) for u, _ in OFFICERS}
 
-failures = []
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what, file=sys.stderr)
+check = H.check
+failures = H.failures
 
 
 def dvc(store, *args):
@@ -177,8 +169,7 @@ def main():
         else:
             shutil.rmtree(tmp, ignore_errors=True)
             H.drop_stores()
-    print(f"many_process: {checks - len(failures)} passed, {len(failures)} failed")
-    sys.exit(1 if failures else 0)
+    sys.exit(H.summary("many_process"))
 
 
 def run(tmp, store, procs):

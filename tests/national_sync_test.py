@@ -24,13 +24,8 @@ import httpd_harness as H
 DVC, SEND, ROOT = sys.argv[1:4]
 T = tempfile.mkdtemp()
 DB = H.fresh_store(T, "dvc")
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what, file=sys.stderr)
+check = H.check
+failures = H.failures
 
 
 def dvc(*args, ok=True):
