@@ -559,6 +559,104 @@ START_TEST(policies_are_checked_and_default)
 }
 END_TEST
 
+/* The portal's JSON wire form: the dossier and its inline files in one
+ * transaction; every refusal names its field and stores nothing. */
+static int submit_json(const char *json, const char *account, dvc_receipt *r, char **out)
+{
+	dvc_submit_json_opts o = DVC_SUBMIT_JSON_INIT;
+	o.account = account;
+	*r = (dvc_receipt)DVC_RECEIPT_INIT;
+	return dvc_dossier_submit_json(db, json, strlen(json), &o, r, out);
+}
+
+#define APPLICANT_JSON                                                                             \
+	"\"applicant\":{\"full_name\":\"Nguyễn Văn An\",\"citizen_id\":\"031099001234\","             \
+	"\"birth_date\":\"1999-05-12\",\"address\":\"Thôn 3, xã Thụy Hương, huyện Kiến Thụy\","       \
+	"\"phone\":\"0912345678\",\"email\":\"\"}"
+
+/* A submission of P4 with two inline files: the first by index with
+ * `data`, the second by the name `doc`. */
+static void two_files(char *json, size_t size, const char *data, const char *doc)
+{
+	snprintf(json, size,
+		 "{\"procedure\":\"" P4 "\"," APPLICANT_JSON ",\"attachments\":["
+		 "{\"component\":1,\"name\":\"giay-chung-sinh.pdf\",\"data\":\"%s\"},"
+		 "{\"document\":\"%s\",\"name\":\"cccd.pdf\",\"data\":\"%s\"}]}",
+		 data, doc, data);
+}
+
+START_TEST(json_submission_stores_dossier_and_inline_files_or_nothing)
+{
+	static const char id_doc[] = "Giấy tờ tùy thân của người yêu cầu";
+	unsigned char *a = pdf(3000, 'a');
+	char b64[4200], json[16384], *out = NULL;
+	dvc_receipt r;
+	long long before;
+	sodium_bin2base64(b64, sizeof b64, a, 3000, sodium_base64_VARIANT_ORIGINAL);
+	free(a);
+	two_files(json, sizeof json, b64, id_doc);
+	ck_ok(submit_json(json, NULL, &r, &out));
+	ck_assert_ptr_nonnull(strstr(out, r.code));
+	ck_assert_ptr_nonnull(strstr(out, "\"files\":[{"));
+	ck_assert_ptr_nonnull(strstr(out, "cccd.pdf"));
+	ck_assert_uint_eq(n_files(r.code), 2);
+	dvc_free(out);
+
+	before = store_value(store, "SELECT count(*) FROM dossier");
+	/* a file refused after the dossier was stored: none of it stays */
+	two_files(json, sizeof json, "not base64!!", id_doc);
+	ck_dvc(submit_json(json, NULL, &r, &out), DVC_EINVAL);
+	ck_assert_str_eq(dvc_error_last()->path, "attachments[0].data");
+	ck_assert_ptr_null(out);
+	ck_assert_str_eq(r.code, "");
+	two_files(json, sizeof json, b64, "Giấy đăng ký xe"); /* not one of P4's */
+	ck_dvc(submit_json(json, NULL, &r, &out), DVC_EINVAL);
+	ck_assert_str_eq(dvc_error_last()->path, "attachments[1].document");
+	ck_assert_int_eq(store_value(store, "SELECT count(*) FROM dossier"), before);
+
+	/* members of the wrong type are refused, never skipped */
+	ck_dvc(submit_json("{\"procedure\":\"" P4 "\"," APPLICANT_JSON ",\"desk\":7}", NULL, &r, &out),
+	       DVC_ESCHEMA);
+	ck_assert_str_eq(dvc_error_last()->path, "desk");
+	ck_dvc(submit_json("{\"procedure\":\"" P4 "\",\"applicant\":{\"full_name\":1}}", NULL, &r, &out),
+	       DVC_ESCHEMA);
+	ck_assert_str_eq(dvc_error_last()->path, "applicant.full_name");
+	ck_dvc(submit_json("{\"procedure\":\"" P4 "\"}", NULL, &r, &out), DVC_ESCHEMA);
+	ck_assert_str_eq(dvc_error_last()->path, "applicant");
+	ck_dvc(submit_json("{\"procedure\":\"" P4 "\"," APPLICANT_JSON ",\"form_data\":{\"attachments\":[]}}",
+			   NULL, &r, &out),
+	       DVC_ESCHEMA);
+	ck_dvc(submit_json("{\"procedure\":\"" P4 "\"," APPLICANT_JSON ",\"attachments\":[{},{},{},{},{},{},"
+			   "{},{},{},{},{}]}",
+			   NULL, &r, &out),
+	       DVC_ESCHEMA);
+	ck_assert_str_eq(dvc_error_last()->path, "attachments");
+	ck_dvc(submit_json("{\"procedure\":\"" P4 "\"," APPLICANT_JSON "", NULL, &r, &out), DVC_EPARSE);
+	ck_dvc(submit_json("[1]", NULL, &r, &out), DVC_ESCHEMA);
+	ck_dvc(submit_json("{\"procedure\":\"9.999999\"," APPLICANT_JSON "}", NULL, &r, &out), DVC_ENOTFOUND);
+	ck_assert_int_eq(store_value(store, "SELECT count(*) FROM dossier"), before);
+
+	/* too many decoded bytes: refused before decoding */
+	{
+		dvc_submit_json_opts o = DVC_SUBMIT_JSON_INIT;
+		o.max_attachment_bytes = 1000;
+		ck_dvc(dvc_dossier_submit_json(db, json, strlen(json), &o, &r, &out), DVC_ETOOBIG);
+		ck_assert_str_eq(dvc_error_last()->path, "attachments[0]");
+	}
+	/* its own transaction, so not inside the caller's */
+	ck_ok(dvc_begin(db));
+	ck_dvc(submit_json("{\"procedure\":\"" P4 "\"," APPLICANT_JSON "}", NULL, &r, &out), DVC_ETXN);
+	ck_ok(dvc_rollback(db));
+	/* an account's profile fills the applicant; null members are absent ones */
+	ck_ok(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &citizen));
+	ck_ok(submit_json("{\"procedure\":\"" P4 "\",\"applicant\":null,\"draft\":true,\"desk\":null}",
+			  "nguyenvanan", &r, &out));
+	ck_assert_ptr_nonnull(strstr(out, "\"state\":\"draft\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"files\":[]"));
+	dvc_free(out);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("document");
@@ -572,6 +670,7 @@ int main(void)
 	tcase_add_test(tc, a_damaged_chunk_is_detected_on_download);
 	tcase_add_test(tc, counter_payment_recorded_and_required_before_return);
 	tcase_add_test(tc, policies_are_checked_and_default);
+	tcase_add_test(tc, json_submission_stores_dossier_and_inline_files_or_nothing);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }

@@ -480,237 +480,24 @@ static int authorize(httpd_req *r, dvc_db *db, const char *code, const char *bod
 
 /* ---- documents ---- */
 
-/* A failed library call inside a transaction: its error, kept across the
- * rollback, with the request's field as path when the library gave none. */
-typedef struct lib_err {
-	int code;
-	char message[256];
-	char path[64];
-} lib_err;
-
-static void lib_err_take(lib_err *e)
-{
-	const dvc_error *x = dvc_error_last();
-	e->code = x->code;
-	snprintf(e->message, sizeof e->message, "%s", x->message);
-	snprintf(e->path, sizeof e->path, "%s", x->path ? x->path : "");
-}
-
-/* The component an attachment names: "component" (index) or "document"
- * (the catalog's name of it). -1 with *why set when neither resolves. */
-static int component_of(dvc_db *db, const char *procedure, const cJSON *it, const char **why)
-{
-	const cJSON *c = cJSON_GetObjectItemCaseSensitive(it, "component");
-	const char *doc = cjson_str(it, "document");
-	dvc_procedure *p;
-	int found = -1;
-	if (cJSON_IsNumber(c)) {
-		if (c->valuedouble < 0 || c->valuedouble > 10000 || c->valuedouble != (int)c->valuedouble) {
-			*why = "component must be the index of one of the procedure's documents";
-			return -1;
-		}
-		return (int)c->valuedouble; /* the library says whether it exists */
-	}
-	if (!doc) {
-		*why = "an attachment names its component (index) or its document (name)";
-		return -1;
-	}
-	if (dvc_procedure_get(db, procedure, NULL, &p) != DVC_OK) {
-		*why = "the procedure is not found";
-		return -1;
-	}
-	for (size_t i = 0; i < p->n_documents && found < 0; i++)
-		if (strcmp(p->documents[i].name, doc) == 0)
-			found = (int)i;
-	dvc_procedure_free(p);
-	if (found < 0)
-		*why = "document is not one of the procedure's documents";
-	return found;
-}
-
-/* A submission's small attachments ({component or document, name, data in
- * base64, form}), each streamed into the library once the dossier exists,
- * in the same transaction: all or nothing. Appends each stored file to
- * `out`. 0, or replies and returns 1 (the caller rolls back). */
-static int attach_inline(httpd_req *r, dvc_db *db, const char *procedure, const dvc_receipt *rc,
-			 const char *account, const cJSON *arr, cJSON *out, lib_err *err,
-			 char *path, size_t path_len)
-{
-	size_t total = 0, n = (size_t)cJSON_GetArraySize(arr);
-	for (size_t i = 0; i < n; i++) {
-		const cJSON *it = cJSON_GetArrayItem(arr, (int)i);
-		const char *data = cjson_str(it, "data"), *form = cjson_str(it, "form"), *why = NULL, *end;
-		dvc_attach_req q = DVC_ATTACH_INIT;
-		dvc_file_info fi;
-		unsigned char *bin;
-		size_t b64 = data ? strlen(data) : 0, max = b64 / 4 * 3 + 3, bin_len;
-		dvc_mem_reader src;
-		char *fj;
-		int st;
-
-		snprintf(path, path_len, "attachments[%zu]", i);
-		if (!cJSON_IsObject(it) || !data || !cjson_str(it, "name")) {
-			err->code = DVC_ESCHEMA;
-			snprintf(err->message, sizeof err->message,
-				 "an attachment is {component or document, name, data (base64)}");
-			return 1;
-		}
-		if ((q.component = component_of(db, procedure, it, &why)) < 0) {
-			err->code = DVC_EINVAL;
-			snprintf(err->message, sizeof err->message, "%s", why);
-			return 1;
-		}
-		if (form && dvc_file_form_parse(form, &q.form) != DVC_OK) {
-			lib_err_take(err);
-			return 1;
-		}
-		if (total + b64 / 4 * 3 > HTTPD_MAX_ATTACH_TOTAL + 2) {
-			err->code = DVC_ETOOBIG;
-			snprintf(err->message, sizeof err->message,
-				 "attachments in a submission exceed 2 MiB in all: upload them one by one "
-				 "(POST /api/dossiers/CODE/files)");
-			return 1;
-		}
-		if (!(bin = malloc(max))) {
-			err->code = DVC_ENOMEM;
-			snprintf(err->message, sizeof err->message, "out of memory");
-			return 1;
-		}
-		if (sodium_base642bin(bin, max, data, b64, NULL, &bin_len, &end,
-				      sodium_base64_VARIANT_ORIGINAL) != 0 || end != data + b64) {
-			free(bin);
-			err->code = DVC_EINVAL;
-			snprintf(err->message, sizeof err->message, "data is not valid base64");
-			snprintf(path, path_len, "attachments[%zu].data", i);
-			return 1;
-		}
-		total += bin_len;
-		src = (dvc_mem_reader){bin, bin_len, 0};
-		q.actor = account ? (dvc_actor){DVC_ACTOR_ACCOUNT, account, NULL}
-				  : (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, rc->secret};
-		q.name = cjson_str(it, "name");
-		q.declared_size = (int64_t)bin_len;
-		q.read = dvc_mem_read;
-		q.read_ctx = &src;
-		st = dvc_dossier_attach(db, rc->code, &q, &fi);
-		free(bin);
-		if (st != DVC_OK || dvc_file_info_json(&fi, &fj) != DVC_OK) {
-			lib_err_take(err);
-			return 1;
-		}
-		cJSON_AddItemToArray(out, cJSON_Parse(fj));
-		dvc_free(fj);
-	}
-	(void)r;
-	return 0;
-}
-
+/* A submission, inline files and all, in the library's JSON wire form
+ * (dvc_dossier_submit_json); the session says who submits. */
 static enum MHD_Result h_submit(httpd_req *r)
 {
-	cJSON *j = req_json(r), *form = NULL, *fd, *o, *files = NULL;
-	dvc_db *db;
-	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_applicant a;
+	dvc_submit_json_opts o = DVC_SUBMIT_JSON_INIT;
 	dvc_receipt rc = DVC_RECEIPT_INIT;
-	const cJSON *app, *draft, *att;
-	char *form_text = NULL, *receipt, location[DVC_CODE_MAX + 16], path[96] = "";
-	lib_err err = {0, "", ""};
-	enum MHD_Result res;
-
-	if (!j)
-		return r->result;
-	if (!(s.procedure = STR(j, "procedure"))) {
-		cJSON_Delete(j);
-		return bad_request(r, DVC_ESCHEMA, "procedure (its code) is required", "procedure");
-	}
-	app = cJSON_GetObjectItemCaseSensitive(j, "applicant");
+	char *out, location[DVC_CODE_MAX + 16];
+	dvc_db *db;
 	if (r->has_session && r->sess.kind == SESS_ACCOUNT) {
-		s.account = r->sess.name; /* the profile fills the applicant unless one is given */
-		s.national_signin = r->sess.national; /* signed in with VNeID: the dossier records it */
-		if (app && !cJSON_IsNull(app)) {
-			if (read_applicant(r, app, "applicant", &a))
-				goto out_replied;
-			s.applicant = &a;
-		}
-	} else {
-		if (read_applicant(r, app, "applicant", &a))
-			goto out_replied;
-		s.applicant = &a;
+		o.account = r->sess.name;
+		o.national_signin = r->sess.national; /* signed in with VNeID: the dossier records it */
 	}
-	draft = cJSON_GetObjectItemCaseSensitive(j, "draft");
-	s.draft = cJSON_IsTrue(draft);
-	s.desk = STR(j, "desk");   /* Decree 118/2025: any centre of the province */
-	s.place = STR(j, "place"); /* where the competent agency is looked for */
-	fd = cJSON_GetObjectItemCaseSensitive(j, "form_data");
-	if (fd && !cJSON_IsNull(fd)) {
-		if (!cJSON_IsObject(fd)) {
-			bad_request(r, DVC_ESCHEMA, "form_data must be an object", "form_data");
-			goto out_replied;
-		}
-		if (cJSON_GetObjectItemCaseSensitive(fd, "attachments")) {
-			/* the legacy place where portals listed files: a client must not
-			 * make it look as if files were received */
-			bad_request(r, DVC_ESCHEMA,
-				    "form_data.attachments is reserved; send files as \"attachments\" or "
-				    "upload them (POST /api/dossiers/CODE/files)",
-				    "form_data.attachments");
-			goto out_replied;
-		}
-		form = fd;
-	}
-	att = cJSON_GetObjectItemCaseSensitive(j, "attachments");
-	if (att && !cJSON_IsNull(att) &&
-	    (!cJSON_IsArray(att) || cJSON_GetArraySize(att) > HTTPD_MAX_ATTACHMENTS)) {
-		bad_request(r, DVC_ESCHEMA, "attachments must be an array of at most 10 files",
-			    "attachments");
-		goto out_replied;
-	}
-	if (form && !(form_text = cJSON_PrintUnformatted(form))) {
-		reply_error(r, 503, DVC_ENOMEM, "out of memory", NULL);
-		goto out_replied;
-	}
-	s.form_data = form_text;
-	files = cJSON_CreateArray();
-	if (!(db = httpd_db(r)) || dvc_begin(db) != DVC_OK) {
-		reply_lib(r);
-		goto out_replied;
-	}
-	if (dvc_dossier_submit(db, &s, &rc) != DVC_OK) {
-		lib_err_take(&err);
-		dvc_rollback(db);
-		reply_error(r, httpd_status_for(err.code), err.code, err.message,
-			    err.path[0] ? err.path : NULL);
-		goto out_replied;
-	}
-	if ((cJSON_IsArray(att) &&
-	     attach_inline(r, db, s.procedure, &rc, s.account, att, files, &err, path, sizeof path)) ||
-	    (dvc_commit(db) != DVC_OK && (lib_err_take(&err), 1))) {
-		dvc_rollback(db);
-		if (path[0] && err.path[0] && !strchr(path, '.')) /* attachments[i] + the library's field */
-			snprintf(path + strlen(path), sizeof path - strlen(path), ".%.40s", err.path);
-		reply_error(r, httpd_status_for(err.code), err.code, err.message, path[0] ? path : NULL);
-		goto out_replied;
-	}
-	if (dvc_receipt_json(&rc, s.draft, &receipt) != DVC_OK) {
-		reply_lib(r);
-		goto out_replied;
-	}
-	o = cJSON_Parse(receipt);
-	dvc_free(receipt);
-	cJSON_AddItemToObject(o, "files", files);
-	files = NULL;
+	if (!(db = httpd_db(r)) || dvc_dossier_submit_json(db, r->body ? r->body : "", r->body_len, &o, &rc, &out) != DVC_OK)
+		return reply_lib(r);
 	snprintf(location, sizeof location, "/api/dossiers/%s", rc.code);
 	r->extra_name = "Location";
 	r->extra_value = location;
-	res = reply_json(r, 201, o);
-	free(form_text);
-	cJSON_Delete(j);
-	return res;
-out_replied:
-	cJSON_Delete(files);
-	free(form_text);
-	cJSON_Delete(j);
-	return r->result;
+	return reply_view(r, 201, DVC_OK, &out);
 }
 
 /* The dossier's stored files as `who` may see them. */

@@ -41,8 +41,6 @@
  * else is small. */
 #define HTTPD_MAX_BODY_SUBMIT (3u * 1024u * 1024u)
 #define HTTPD_MAX_BODY_SMALL (64u * 1024u)
-#define HTTPD_MAX_ATTACH_TOTAL (2u * 1024u * 1024u) /* decoded bytes per request */
-#define HTTPD_MAX_ATTACHMENTS 10
 #define HTTPD_MAX_UPLOAD_DEFAULT ((int64_t)DVC_FILE_DEFAULT_MAX_BYTES)
 
 /* ---- sessions (session.c) ---- */

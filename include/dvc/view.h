@@ -87,6 +87,47 @@ DVC_API int dvc_account_json(const dvc_account *a, char **out);
 /** A submission's receipt: {code, secret (null for accounts), state ("draft" or "submitted")}. */
 DVC_API int dvc_receipt_json(const dvc_receipt *r, int draft, char **out);
 
+/** Options of dvc_dossier_submit_json(). Initialise with DVC_SUBMIT_JSON_INIT. */
+typedef struct dvc_submit_json_opts {
+	unsigned int version;        /**< DVC_SUBMIT_JSON_VERSION */
+	const char *account;         /**< the signed-in account submitting, or NULL: anonymous */
+	int national_signin;         /**< it signed in with its national identity (dvc_submission) */
+	size_t max_attachments;      /**< inline files; 0: DVC_SUBMIT_JSON_MAX_FILES */
+	size_t max_attachment_bytes; /**< their decoded bytes together; 0: DVC_SUBMIT_JSON_MAX_BYTES */
+} dvc_submit_json_opts;
+
+#define DVC_SUBMIT_JSON_VERSION 1
+#define DVC_SUBMIT_JSON_INIT {DVC_SUBMIT_JSON_VERSION, NULL, 0, 0, 0}
+#define DVC_SUBMIT_JSON_MAX_FILES 10                  /**< inline files in one submission */
+#define DVC_SUBMIT_JSON_MAX_BYTES (2u * 1024u * 1024u) /**< their decoded bytes; more: upload them */
+
+/**
+ * Submit a dossier from its JSON wire form, the portal's:
+ * {procedure, applicant{full_name, citizen_id, birth_date, address, phone,
+ * email} (with an account: optional, the profile fills it), form_data{...},
+ * draft, desk, place, attachments[{component (index) or document (its
+ * name), name, data (base64), form}]} as dvc_submission says of each
+ * field. Absent and null members are the same; an empty applicant field is
+ * an absent one. The dossier and its inline files are stored in one
+ * transaction of the call's own, all or nothing; larger files are uploaded
+ * one by one afterwards (dvc_dossier_attach).
+ *
+ * @param receipt the dossier's code and secret (caller-allocated,
+ *                DVC_RECEIPT_INIT)
+ * @param out     dvc_receipt_json() with files[dvc_file_info_json()], to
+ *                dvc_free()
+ * @return DVC_OK; DVC_EPARSE, DVC_EUTF8 for JSON the library's reader
+ *         refuses; DVC_ESCHEMA for a member of the wrong type or a missing
+ *         procedure or applicant (path names it, attachments[i].field for a
+ *         file's); DVC_ETOOBIG past the files' limits; DVC_EINVAL for bad
+ *         base64 or an unknown component or document; DVC_ETXN inside
+ *         dvc_begin(); every error of dvc_dossier_submit and
+ *         dvc_dossier_attach (path prefixed with attachments[i]); nothing
+ *         is stored on any error.
+ */
+DVC_API int dvc_dossier_submit_json(dvc_db *db, const char *json, size_t len,
+				    const dvc_submit_json_opts *o, dvc_receipt *receipt, char **out);
+
 /**
  * A procedure version: its interchange record (the catalog JSON format's
  * version object: version, valid_from, name, sector, levels, agency,
