@@ -275,7 +275,7 @@ def _struct(ctype: str, init: Optional[str] = None, keep: Optional[list] = None,
         if v is None:
             continue
         if t.kind == "pointer" and t.item.cname == "char":
-            keep.append(ffi.new("char[]", v if isinstance(v, bytes) else _s(v, name)))
+            keep.append(ffi.new("char[]", v if isinstance(v, bytes) else _s(_fspath(v), name)))
             v = keep[-1]
         elif t.kind == "pointer" and t.item.cname == "dvc_date":
             keep.append(_opt_date(v))
@@ -284,6 +284,8 @@ def _struct(ctype: str, init: Optional[str] = None, keep: Optional[list] = None,
             v = _parse(t.cname, v, name)
         elif name in _TIME_FIELDS:
             v = _to_time(v)
+        elif t.cname in ("size_t", "unsigned int") and operator.index(v) < 0:
+            raise ValueError(f"{name} must be >= 0")
         setattr(p, name, v)
     keep.append(p)
     return ffi.gc(p, lambda _: keep)  # (the destructor holds `keep`)
@@ -348,6 +350,10 @@ def _data(v: Any, what: str) -> bytes:
     if isinstance(v, bytes):
         return v
     return (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)).encode()
+
+
+def _fspath(v: Any) -> Any:
+    return os.fspath(v) if isinstance(v, os.PathLike) else v
 
 
 def _path(v: Any, what: str) -> Optional[bytes]:
@@ -534,6 +540,8 @@ def _param(decl: str) -> Any:
 #: C function -> (return type, its parameters as _param() gives them).
 _PROTOS = {name: (ret.strip(), [_param(p) for p in params.split(",") if p.strip() != "void"])
            for ret, name, params in re.findall(r"^\s*(\w[\w ]*?[ *]+)(dvc_\w+)\(([^;]*?)\);", _CDEF, re.M)}
+#: Input structs _api() fills from its own rules, not from fields.
+_ARG_STRUCTS = {"const dvc_actor *", "const dvc_caller *", "const dvc_applicant *", "const dvc_date *"}
 #: Output structs whose Python form is the library's own JSON view (<type>_json).
 _JSON_VIEWS = {"dvc_journal_report", "dvc_allowed_actions"}
 
@@ -603,22 +611,26 @@ def _c(fn: str, *args: Any, call: Callable[..., Any] = _plain, skip: int = 0) ->
     return _read(fn, outs, params) if params else None
 
 
-def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any], Any]] = None) -> Any:
+def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any, Dict[str, Any]], Any]] = None) -> Any:
     """A public function (or method, when `params` starts with self) calling C
     function `fn` with the Python parameters `params`, in order, converted by
     the declared type of the C parameter each fills: str for const char *
     (None for NULL when the default is None), a document (str, bytes, or a
     dict as JSON) for a const char *, size_t pair, a name for an enum, an
     instant for dvc_time, a date for dvc_date; officer=/account=/secret= make
-    the const dvc_actor *, client= the const dvc_caller *. A method calls
-    through self._c (the handle). Returns _c()'s result, through `post`."""
+    the const dvc_actor *, client= the const dvc_caller *, and an options
+    struct (const dvc_<name> *) takes the parameters named like its fields
+    (from_ for "from"; see _struct). A method calls through self._c (the
+    handle). Returns _c()'s result, or post(result, {parameter: value})."""
     method = params.startswith("self")
     inputs = list(itertools.takewhile(lambda p: not _is_output(p), _PROTOS[fn][1][method:]))
     slots, i = [], 0  # (what fills it, declared type) of each C argument
     while i < len(inputs):
         t = inputs[i][0]
         pair = t == "const char *" and i + 1 < len(inputs) and inputs[i + 1][0] == "size_t"
-        slots.append(("document" if pair else "enum" if ffi.typeof(t).kind == "enum" else t, t))
+        struct = ffi.typeof(t).kind == "pointer" and ffi.typeof(t).item.kind == "struct" and t not in _ARG_STRUCTS
+        slots.append(("document" if pair else "struct" if struct else "enum" if ffi.typeof(t).kind == "enum"
+                      else t, t))
         i += 2 if pair else 1
 
     kinds = [t for t, _ in slots]
@@ -634,6 +646,12 @@ def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any], Any]] = 
                 continue
             if t == "const dvc_caller *":
                 args.append(_caller(values.get("client"), keep))
+                continue
+            if t == "struct":
+                ctype, fields = ctype[6:-2], dict(ffi.typeof(ctype[6:-2]).fields)
+                mine = [n for n in names if n.rstrip("_") in fields]
+                names = [n for n in names if n not in mine]
+                args.append(_struct(ctype, None, keep, **{n.rstrip("_"): values[n] for n in mine}))
                 continue
             name = names.pop(0)
             v, optional = values[name], name in nullable
@@ -657,7 +675,7 @@ def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any], Any]] = 
             else:
                 args.append(v)
         result = obj._c(fn, *args) if method else _c(fn, *args)
-        return post(result) if post else result
+        return post(result, values) if post else result
 
     scope: Dict[str, Any] = {"__name__": __name__, "_run": run}
     exec(f"def {fn}({params}):\n    return _run(locals())", scope)
@@ -776,7 +794,7 @@ class Calendar:
     add_minutes = _api("dvc_calendar_add_minutes", "self, start, minutes", "Like add_hours() with minutes.")
     add_seconds = _api("dvc_calendar_add_seconds", "self, start, seconds", "Like add_hours() with seconds.")
     between = _api("dvc_calendar_between", "self, a, b", """Office time between two instants as a
-        timedelta (negative when b < a).""", post=lambda s: _dt.timedelta(seconds=s))
+        timedelta (negative when b < a).""", post=lambda s, _: _dt.timedelta(seconds=s))
     next_working = _api("dvc_calendar_next_working", "self, t",
                         "The first instant at or after `t` inside office hours of a working day.")
     lunar_from_solar = _api("dvc_calendar_lunar_from_solar", "self, date",
@@ -809,12 +827,12 @@ class _Clock:
         return 1  # the C call fails with DVC_EUSER and keeps nothing
 
 
-def _with_state_label(d: Dict[str, Any]) -> Dict[str, Any]:
+def _with_state_label(d: Dict[str, Any], _: Any) -> Dict[str, Any]:
     d["state_label"] = _text(lib.dvc_state_label_vi(_parse("dvc_state", d["state"], "state")))
     return d
 
 
-def _sync_rows(rows: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+def _sync_rows(rows: List[Dict[str, Any]], _: Any) -> List[Dict[str, Any]]:
     for r in rows:
         r["payload"] = json.loads(r["payload"])
     return rows
@@ -1022,17 +1040,11 @@ class Store:
         """The whole catalog (every version) as a JSON or XML document (str)."""
         return self._c("dvc_catalog_export", _parse("dvc_format", format, "format") or lib.DVC_FORMAT_JSON)
 
-    def search(self, /, text=None, *, sector=None, level=None, online_level=0, agency=None, limit=50,
-               asof=None):  # (typed in __init__.pyi)
-        """Search procedures in force on `asof` (default today). Folds case and
-        Vietnamese diacritics, phrase matches first, one typo tolerated. Returns
+    search = _api("dvc_catalog_search", "self, /, text=None, *, sector=None, level=None, online_level=0, "
+                  "agency=None, limit=50, asof=None", """Search procedures in force on `asof` (default today).
+        Folds case and Vietnamese diacritics, phrase matches first, one typo tolerated. Returns
         a list of dicts: code, version, name, sector, agency, online_level,
-        online_mode, match ('phrase', 'words', 'fuzzy'), score."""
-        if limit < 0:
-            raise ValueError("limit must be >= 0")
-        o = _struct("dvc_search_opts", online_level=online_level, limit=limit, asof=asof,
-                    sector=sector, level=level, agency=agency)
-        return self._c("dvc_catalog_search", _s(text, "text", True), o)
+        online_mode, match ('phrase', 'words', 'fuzzy'), score.""")
 
     def procedure(self, code: str, asof: Any = None, *, version: Optional[int] = None) -> Dict[str, Any]:
         """One procedure version as a dict: the one in force on `asof` (default
@@ -1357,15 +1369,8 @@ class Store:
 
     # ---- signed results ----
 
-    @staticmethod
-    def _sign_opts(key_file: Any, cert_file: Any, password: Optional[str]) -> Any:
-        return _struct("dvc_sign_opts", password=password,
-                       key_file=None if key_file is None else _s(os.fspath(key_file), "key_file"),
-                       cert_file=None if cert_file is None else _s(os.fspath(cert_file), "cert_file"))
-
-    def sign_result(self, code: str, *, officer: str, key_file: Union[str, os.PathLike, None],
-                    cert_file: Union[str, os.PathLike, None], password: Optional[str] = None) -> Dict[str, Any]:
-        """Sign the dossier's current result file as the signing leader at its
+    sign_result = _api("dvc_dossier_sign_result", "self, code, *, officer, key_file, cert_file, password=None",
+                       """Sign the dossier's current result file as the signing leader at its
         current step (XML-DSig envelope, stored as a result file and in the
         account's data store). The key and certificate are read from the PEM
         files named here, never stored. Returns the stored signed file as a
@@ -1373,19 +1378,11 @@ class Store:
         named: a result is never issued unsigned), dvc.IO (unreadable
         key files), dvc.Signature (key and certificate do not match),
         dvc.NotFound (no result attached), dvc.Permission, dvc.Transition,
-        dvc.Exists (already signed); nothing is stored then."""
-        keep: list = []
-        who = _who(officer, None, None, keep)
-        return self._c("dvc_dossier_sign_result", _s(code, "code"), who,
-                       self._sign_opts(key_file, cert_file, password))
+        dvc.Exists (already signed); nothing is stored then.""")
 
-    def slip_signed(self, code: str, kind: str, *, key_file: Union[str, os.PathLike],
-                    cert_file: Union[str, os.PathLike], password: Optional[str] = None) -> str:
-        """An official slip as XML signed with the agency's key (as slip(...,
-        'xml') plus an enveloped XML-DSig signature). Raises as slip() and
-        sign_result()."""
-        return self._c("dvc_slip_render_signed", _s(code, "code"), _parse("dvc_slip_kind", kind, "kind"),
-                       self._sign_opts(os.fspath(key_file), os.fspath(cert_file), password))
+    slip_signed = _api("dvc_slip_render_signed", "self, code, kind, *, key_file, cert_file, password=None",
+                       """An official slip as XML signed with the agency's key (as slip(...,
+        'xml') plus an enveloped XML-DSig signature). Raises as slip() and sign_result().""")
 
     # ---- ratings ----
 
@@ -1425,24 +1422,14 @@ class Store:
 
     # ---- counter payments ----
 
-    def _counter(self, fn: str, code: str, officer: str, receipt_no: str, amount: int,
-                 method: str, note: Optional[str]) -> None:
-        p = _struct("dvc_counter_payment", amount=operator.index(amount), method=method, note=note,
-                    officer=_s(officer, "officer"), receipt_no=_s(receipt_no, "receipt_no"))
-        self._c(fn, _s(code, "code"), p)
-
-    def payment_counter(self, code: str, *, officer: str, receipt_no: str, amount: int,
-                        method: str = "cash", note: Optional[str] = None) -> None:
-        """Record a fee paid at the reception desk (method 'cash', 'card' or
+    payment_counter = _api("dvc_payment_counter", "self, code, *, officer, receipt_no, amount, method='cash', "
+                           "note=None", """Record a fee paid at the reception desk (method 'cash', 'card' or
         'transfer'; receipt_no: the receipt (biên lai) number, unique).
-        Raises dvc.Amount, dvc.Exists, dvc.Permission, dvc.Transition."""
-        self._counter("dvc_payment_counter", code, officer, receipt_no, amount, method, note)
+        Raises dvc.Amount, dvc.Exists, dvc.Permission, dvc.Transition.""")
 
-    def payment_refund(self, code: str, *, officer: str, receipt_no: str, amount: int, note: str,
-                       method: str = "cash") -> None:
-        """Refund at the counter what was paid, with the reason in `note`.
-        Raises dvc.Amount (more than was paid), dvc.InvalidArgument (no reason)."""
-        self._counter("dvc_payment_counter_refund", code, officer, receipt_no, amount, method, note)
+    payment_refund = _api("dvc_payment_counter_refund", "self, code, *, officer, receipt_no, amount, note, "
+                          "method='cash'", """Refund at the counter what was paid, with the reason in `note`.
+        Raises dvc.Amount (more than was paid), dvc.InvalidArgument (no reason).""")
 
     # ---- agencies (the administrative map as history) ----
 
@@ -1451,7 +1438,7 @@ class Store:
         successors[] ({predecessor, successor, date, act, note})}.""")
     agencies = _api("dvc_agency_find", "self, asof=None, *, level=None", """Agencies by code: those in
         force on `asof` (None: all ever stored), of `level` (None: any); without their links.""",
-                    post=lambda rows: [{k: v for k, v in d.items() if k not in ("predecessors", "successors")}
+                    post=lambda rows, _: [{k: v for k, v in d.items() if k not in ("predecessors", "successors")}
                                        for d in rows])
 
     def agency_resolve(self, code: str, day: Any, place: Optional[str] = None) -> List[str]:
@@ -1498,18 +1485,12 @@ class Store:
 
     # ---- the national payment platform's messages (payment.h) ----
 
-    def payment_national_init(self, code: str, *, partner: str, client_ip: str,
-                              description: Optional[str] = None) -> Dict[str, Any]:
-        """Ask for payment (as payment_request) and return the INIT message
-        for the national payment platform as a dict (MaXacThuc included)."""
-        return self._c("dvc_payment_national_init", _s(code, "code"), _struct(
-            "dvc_payment_national_opts", [], partner=_s(partner, "partner"), client_ip=_s(client_ip, "client_ip"),
-            description=description))
+    payment_national_init = _api("dvc_payment_national_init", "self, code, *, partner, client_ip, description=None",
+                                 """Ask for payment (as payment_request) and return the INIT message
+        for the national payment platform as a dict (MaXacThuc included).""")
 
-    def payment_national_query(self, reference: str, *, partner: str, client_ip: str) -> Dict[str, Any]:
-        """The QUERY message about `reference` as a dict."""
-        return self._c("dvc_payment_national_query", _s(reference, "reference"), _struct(
-            "dvc_payment_national_opts", [], partner=_s(partner, "partner"), client_ip=_s(client_ip, "client_ip")))
+    payment_national_query = _api("dvc_payment_national_query", "self, reference, *, partner, client_ip",
+                                  "The QUERY message about `reference` as a dict.")
 
     payment_national_callback = _api("dvc_payment_national_callback", "self, message", """The platform's
         confirmation (a dict, or JSON text): as payment_callback. Raises dvc.Signature for a wrong
@@ -1557,23 +1538,13 @@ class Store:
         01/2018/TT-VPCP): kind 'receipt', 'supplement', 'refusal', 'apology' or 'control'; format 'html'
         or 'xml'.""")
 
-    def register_slip(self, from_: Optional[Instant] = None, to: Optional[Instant] = None, *,
-                      unit: Optional[str] = None, format: str = "html") -> str:
-        """The tracking register (form 06) of dossiers submitted in [from_, to)."""
-        o = _struct("dvc_register_opts", to=to, unit=unit, **{"from": from_})
-        return self._c("dvc_register_render", o, _parse("dvc_slip_format", format, "slip format"))
+    register_slip = _api("dvc_register_render", "self, from_=None, to=None, *, unit=None, format='html'",
+                         "The tracking register (form 06) of dossiers submitted in [from_, to).")
 
     # ---- reports ----
 
-    @staticmethod
-    def _period(from_: Any, to: Any, asof: Any, group: Optional[str] = None) -> Any:
-        return _struct("dvc_report_opts", to=to, asof=asof, **{"from": from_},
-                       group=None if group is None else _s(group, "group") and group)
-
-    def report(self, from_: Optional[Instant] = None, to: Optional[Instant] = None, *,
-               group: Optional[str] = "sector", asof: Optional[Instant] = None,
-               dataframe: bool = False) -> Any:
-        """Counts and rates of the dossiers submitted in ``[from_, to)``.
+    report = _api("dvc_report_compute", "self, from_=None, to=None, *, group='sector', asof=None, dataframe=False",
+                  """Counts and rates of the dossiers submitted in ``[from_, to)``.
 
         ``group``: "none" (or None: one row), "sector", "agency", "procedure",
         "channel", "level" or "month". ``asof`` decides what is pending
@@ -1584,29 +1555,21 @@ class Store:
         online_payment_rate, on_time_rate, avg_days_to_settle,
         p90_days_to_settle. With ``dataframe=True``, a pandas DataFrame
         indexed by key (ImportError when pandas is not installed).
-        """
-        rows = self._c("dvc_report_compute", self._period(from_, to, asof, group))
-        return _dataframe(rows, "key") if dataframe else rows
+        """, post=lambda rows, a: _dataframe(rows, "key") if a["dataframe"] else rows)
 
-    def bottlenecks(self, asof: Optional[Instant] = None, *, dataframe: bool = False) -> Any:
-        """Dossiers waiting at each route step now, most first: procedure, step,
-        unit, unit_name, role, waiting, median_dwell_hours, max_dwell_hours;
-        a DataFrame with ``dataframe=True``."""
-        rows = self._c("dvc_report_bottlenecks", _opt_time(asof))
-        return _dataframe(rows) if dataframe else rows
+    bottlenecks = _api("dvc_report_bottlenecks", "self, asof=None, *, dataframe=False", """Dossiers waiting at
+        each route step now, most first: procedure, step, unit, unit_name, role, waiting,
+        median_dwell_hours, max_dwell_hours; a DataFrame with ``dataframe=True``.""",
+                       post=lambda rows, a: _dataframe(rows) if a["dataframe"] else rows)
 
-    def service_index(self, from_: Optional[Instant] = None, to: Optional[Instant] = None, *,
-                      asof: Optional[Instant] = None, dataframe: bool = False) -> Any:
-        """The citizen-service index indicators (Decision 766/QĐ-TTg) over
+    service_index = _api("dvc_report_index", "self, from_=None, to=None, *, asof=None, dataframe=False",
+                         """The citizen-service index indicators (Decision 766/QĐ-TTg) over
         ``[from_, to)``: code, name, formula, numerator, denominator, value;
-        a DataFrame indexed by code with ``dataframe=True``."""
-        rows = self._c("dvc_report_index", self._period(from_, to, asof))
-        return _dataframe(rows, "code") if dataframe else rows
+        a DataFrame indexed by code with ``dataframe=True``.""",
+                         post=lambda rows, a: _dataframe(rows, "code") if a["dataframe"] else rows)
 
-    def register_csv(self, from_: Optional[Instant] = None, to: Optional[Instant] = None, *,
-                     asof: Optional[Instant] = None) -> str:
-        """The tracking register of the period as CSV text (no personal data)."""
-        return self._c("dvc_report_register_csv", self._period(from_, to, asof))
+    register_csv = _api("dvc_report_register_csv", "self, from_=None, to=None, *, asof=None",
+                        "The tracking register of the period as CSV text (no personal data).")
 
 
 # ---------------------------------------------------------------------------
