@@ -33,7 +33,9 @@ Conventions:
 The C API is reached through cffi in ABI mode: ``_cdef.h`` (generated from the
 public headers by tools/gen_cdef.py) declares it, and libdvc is loaded from
 ``$DVC_LIBRARY``, else a copy inside this package, else the system's
-``libdvc.so.0``.
+``libdvc.so.0``. Most functions are generated from a table (_api: the C
+function, the Python parameters, the docstring); the types of the public API
+are declared in ``__init__.pyi``.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ import os
 import re
 import threading
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Union
+from typing import Any, Callable, Dict, List, Optional, Union
 
 import cffi
 
@@ -121,7 +123,7 @@ __all__ = [
 # ---------------------------------------------------------------------------
 
 
-def status_name(code: int) -> str:
+def status_name(code):
     """The name of a status code ("DVC_ENOTFOUND")."""
     return ffi.string(lib.dvc_status_name(code)).decode()
 
@@ -208,7 +210,7 @@ for _code, _status in ffi.typeof("dvc_status").elements.items():
 del _cls, _status, _bases, _doc, _code
 
 
-def error_class(code: int) -> type:
+def error_class(code):
     """The exception class raised for status ``code`` (``Error`` for unknown codes)."""
     return _ERRORS.get(code, Error)
 
@@ -723,9 +725,8 @@ class Calendar:
     rest_days are Python weekday numbers (Monday=0 .. Sunday=6).
     """
 
-    def __init__(self, *, am_start: Any = None, am_end: Any = None, pm_start: Any = None,
-                 pm_end: Any = None, rest_days: Any = None, round_to_end_of_day: bool = False,
-                 builtin_schedules: bool = True) -> None:
+    def __init__(self, *, am_start=None, am_end=None, pm_start=None, pm_end=None, rest_days=None,
+                 round_to_end_of_day=False, builtin_schedules=True):
         hours = {"am_start": am_start, "am_end": am_end, "pm_start": pm_start, "pm_end": pm_end}
         if rest_days is not None:
             if not all(isinstance(w, int) and 0 <= w <= 6 for w in rest_days):
@@ -752,7 +753,7 @@ class Calendar:
         """Seconds of office time in one working day (27000 by default)."""
         return lib.dvc_calendar_day_seconds(self._cal)
 
-    def load_schedule(self, source: Any) -> None:
+    def load_schedule(self, source):
         """Load one year's official schedule (format "dvc-calendar-schedule"),
         replacing what that year had: the JSON text (str or bytes) or a path.
         All-or-nothing. Raises dvc.Parse, dvc.Schema (with .path),
@@ -764,7 +765,7 @@ class Calendar:
         else:
             _check(lib.dvc_calendar_load_schedule_file(cal, os.fsencode(source)))
 
-    def clear_schedule(self, year: int) -> None:
+    def clear_schedule(self, year):
         """Forget the schedule of `year`: the statutory holiday rules apply again."""
         _check(lib.dvc_calendar_clear_schedule(self._mutable(), year))
 
@@ -774,7 +775,7 @@ class Calendar:
         kind is one of 'working', 'weekend', 'holiday', 'compensatory', 'off', 'swapped_working';
         name is the Vietnamese reason or None.""")
 
-    def is_working_day(self, date: Any) -> bool:
+    def is_working_day(self, date):
         """True on a working day (including a rest day made working)."""
         return self.day(date)["working"]
 
@@ -782,7 +783,7 @@ class Calendar:
         from the weekly pattern (holidays, compensatory days, days off, swapped working days), in
         date order, as dicts like day().""")
 
-    def add_days(self, start: Instant, days: int) -> _dt.datetime:
+    def add_days(self, start, days):
         """The deadline `days` working days after `start` (an aware datetime):
         one day is one day's office time. Negative counts back."""
         if abs(operator.index(days)) > 1_000_000:  # the library's range error, not an int overflow
@@ -854,11 +855,8 @@ class Store:
     (committed at the end of the block, rolled back if it raises).
     """
 
-    def __init__(self, path: Union[str, os.PathLike] = ":memory:", *, readonly: bool = False,
-                 create: bool = True, busy_timeout_ms: int = 5000,
-                 journal_key: Optional[Union[str, os.PathLike]] = None,
-                 journal_trust: Optional[Union[str, os.PathLike]] = None,
-                 require_signed: bool = False, postgresql: bool = False) -> None:
+    def __init__(self, path=":memory:", *, readonly=False, create=True, busy_timeout_ms=5000, journal_key=None,
+                 journal_trust=None, require_signed=False, postgresql=False):
         self._lock, self._owner, self._db = threading.Lock(), None, None
         self._clock: Optional[_Clock] = None
         self._calendar: Optional[Calendar] = None
@@ -911,7 +909,7 @@ class Store:
         self.close()
         return False
 
-    def close(self) -> None:
+    def close(self):
         """Close the store (rolling back an open transaction). Idempotent."""
         if self._owner == threading.get_ident():
             raise RuntimeError("cannot close the store from inside one of its calls")
@@ -949,7 +947,7 @@ class Store:
     rollback = _api("dvc_rollback", "self", "Roll back the explicit transaction.")
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator["Store"]:
+    def transaction(self):
         """Group the calls of a ``with`` block into one transaction.
 
         Commits when the block ends normally, rolls back when it raises (the
@@ -976,12 +974,12 @@ class Store:
             self._clock = clock
         self._call(install)
 
-    def set_time(self, instant: Optional[Instant]) -> None:
+    def set_time(self, instant):
         """Freeze the store's clock at `instant` (aware datetime, ISO str or
         date); None restores the system clock."""
         self._install_clock(None if instant is None else _Clock(fixed=_to_time(instant)))
 
-    def set_clock(self, clock: Union[Callable[[], _dt.datetime], Instant, None]) -> None:
+    def set_clock(self, clock):
         """Choose the store's clock.
 
         * a callable returning an aware datetime: called each time the library
@@ -996,7 +994,7 @@ class Store:
         else:
             self.set_time(clock)
 
-    def advance(self, delta: Union[_dt.timedelta, int, float]) -> _dt.datetime:
+    def advance(self, delta):
         """Move a fixed clock (:meth:`set_time`) forward by ``delta`` (a
         timedelta or seconds) and return the new time."""
         if self.clock_mode != "fixed":
@@ -1014,7 +1012,7 @@ class Store:
         if calendar is not None:
             calendar._attached += 1
 
-    def set_calendar(self, calendar: Optional[Calendar]) -> None:
+    def set_calendar(self, calendar):
         """Compute deadlines with `calendar` (a dvc.Calendar; None: the default).
         The calendar then refuses schedule changes until it is detached."""
         if calendar is not None and not isinstance(calendar, Calendar):
@@ -1024,7 +1022,7 @@ class Store:
 
     # ---- catalog ----
 
-    def import_catalog(self, source: Any, format: Optional[str] = None) -> Dict[str, int]:
+    def import_catalog(self, source, format=None):
         """Import a catalog document, all-or-nothing. `source` is a path (str or
         os.PathLike), or the document itself (bytes, or a str starting with '{'
         or '<'). format: None/'auto', 'json' or 'xml'. Returns the counts
@@ -1036,7 +1034,7 @@ class Store:
             return self._c("dvc_catalog_import", data, len(data), fmt)
         return self._c("dvc_catalog_import_file", os.fsencode(source), fmt)
 
-    def export_catalog(self, format: str = "json") -> str:
+    def export_catalog(self, format="json"):
         """The whole catalog (every version) as a JSON or XML document (str)."""
         return self._c("dvc_catalog_export", _parse("dvc_format", format, "format") or lib.DVC_FORMAT_JSON)
 
@@ -1046,7 +1044,7 @@ class Store:
         a list of dicts: code, version, name, sector, agency, online_level,
         online_mode, match ('phrase', 'words', 'fuzzy'), score.""")
 
-    def procedure(self, code: str, asof: Any = None, *, version: Optional[int] = None) -> Dict[str, Any]:
+    def procedure(self, code, asof=None, *, version=None):
         """One procedure version as a dict: the one in force on `asof` (default
         today), or the given `version`. Raises dvc.NotFound."""
         if version is None:
@@ -1061,7 +1059,7 @@ class Store:
         d["form_schema"] = json.loads(d["form_schema"]) if d["form_schema"] else None
         return d
 
-    def catalog_stats(self, asof: Any = None) -> Dict[str, Any]:
+    def catalog_stats(self, asof=None):
         """Procedures in force by sector, level and online level:
         {'total': n, 'rows': [{'dimension', 'key', 'label', 'count'}, ...]}."""
         s = ffi.new("dvc_catalog_stats **")
@@ -1084,8 +1082,7 @@ class Store:
 
     # ---- national identities (identity.h) ----
 
-    def link_identity(self, username: str, claims: Any, *, issuer: str, assurance: int,
-                      actor: str, verified_at: Any = None) -> Dict[str, Any]:
+    def link_identity(self, username, claims, *, issuer, assurance, actor, verified_at=None):
         """Link `username` to the national identity in `claims` (the userinfo
         document: JSON text, bytes or a dict) checked against `issuer` at
         `assurance` level 1 or 2 (Decree 69/2024/NĐ-CP); audited under
@@ -1110,11 +1107,8 @@ class Store:
 
     # ---- dossiers ----
 
-    def submit(self, procedure: str, *, applicant: Any = None, account: Optional[str] = None,
-               channel: str = "online", form: Any = None, draft: bool = False,
-               officer: Optional[str] = None, copies: int = 0, pages: int = 0,
-               fee_exemption: Optional[str] = None, desk: Optional[str] = None,
-               place: Optional[str] = None, national_signin: bool = False) -> Receipt:
+    def submit(self, procedure, *, applicant=None, account=None, channel="online", form=None, draft=False,
+               officer=None, copies=0, pages=0, fee_exemption=None, desk=None, place=None, national_signin=False):
         """Submit (or save as a draft) a dossier. `form` is a dict (sent as JSON)
         or JSON text. `desk`: the centre (or committee desk) that receives it,
         any of the province's (Decree 118/2025/NĐ-CP); None: the competent
@@ -1137,10 +1131,8 @@ class Store:
         rec = self._c("dvc_dossier_submit", s)
         return Receipt(rec["code"], rec["secret"])
 
-    def act(self, code: str, action: str, *, officer: Optional[str] = None, account: Optional[str] = None,
-            secret: Optional[str] = None, note: Optional[str] = None, target: Optional[str] = None,
-            new_due: Any = None, expected_version: Optional[int] = None, delivery: Optional[str] = None,
-            payload: Union[str, bytes, None] = None, client: Optional[str] = None) -> int:
+    def act(self, code, action, *, officer=None, account=None, secret=None, note=None, target=None, new_due=None,
+            expected_version=None, delivery=None, payload=None, client=None):
         """Apply a lifecycle action ('receive', 'forward', 'return', ...) as
         exactly one actor: an officer username, an account username, or the
         tracking secret (`client`: the caller's key for the secret's
@@ -1164,8 +1156,7 @@ class Store:
         throttle (None: the shared unknown client): wrong secrets lock out
         that client, never the dossier's owner.""", post=_with_state_label)
 
-    def list_dossiers(self, *, state: Optional[str] = None, unit: Optional[str] = None,
-                      overdue: bool = False, stuck: bool = False, limit: int = 0) -> List[Dict[str, Any]]:
+    def list_dossiers(self, *, state=None, unit=None, overdue=False, stuck=False, limit=0):
         """Dossiers, newest first, as dicts. stuck: past the current step's deadline."""
         if limit < 0:
             raise ValueError("limit must be >= 0")
@@ -1188,10 +1179,8 @@ class Store:
     proof_export = _api("dvc_proof_export", "self, code", """The dossier's proof bundle (JSON text,
         dvc_proof_export), to check offline with dvc.proof_verify. Keep it byte for byte.""")
 
-    def access_log(self, code: Optional[str] = None, *, by: Optional[str] = None,
-                   officer: Optional[str] = None, account: Optional[str] = None,
-                   secret: Optional[str] = None, client: Optional[str] = None,
-                   since: Any = None, until: Any = None, limit: int = 0) -> Dict[str, Any]:
+    def access_log(self, code=None, *, by=None, officer=None, account=None, secret=None, client=None, since=None,
+                   until=None, limit=0):
         """Officers' reads of a dossier's personal data (Decree 13/2023/NĐ-CP,
         dvc_access_log_json): of dossier `code`, or of officer `by`, or both;
         {'entries': [{'dossier', 'officer', 'officer_name', 'unit', 'at',
@@ -1207,7 +1196,7 @@ class Store:
         who = ffi.NULL if (officer, account, secret) == (None, None, None) else _who(officer, account, secret, keep)
         return self._c("dvc_access_log_json", q, who, _caller(client, keep))
 
-    def set_retention(self, days: int) -> None:
+    def set_retention(self, days):
         """Keep personal data `days` days after a dossier closes (1..36500;
         the default, 3650, is a cautious choice: see docs/privacy.md)."""
         if not 1 <= operator.index(days) <= lib.DVC_RETENTION_DAYS_MAX:
@@ -1224,9 +1213,7 @@ class Store:
         (dvc_dossier_erase_personal); returns the hex SHA-256 of what was erased, which the journal
         holds. Raises dvc.Transition (open, or already erased), dvc.Retained (inside retention),
         dvc.Permission.""")
-
     # ---- views (the library's JSON, as every front end shows it) ----
-
     dossier_view = _api("dvc_dossier_view_json", "self, code, *, officer=None, account=None, secret=None, "
                         "client=None", """What `who` sees of a dossier, as the CLI and the HTTP example
         show it (dvc_dossier_view_json): tracking with the slips, attachments and
@@ -1261,10 +1248,8 @@ class Store:
         _check(rc)
         return b"".join(chunks) if f is None else None
 
-    def attach(self, code: str, component: int, content: Any = None, *, name: str,
-               officer: Optional[str] = None, account: Optional[str] = None, secret: Optional[str] = None,
-               form: str = "original", mode: str = "add", replaces: Optional[int] = None,
-               size: Optional[int] = None, reuse: Optional[int] = None) -> Dict[str, Any]:
+    def attach(self, code, component, content=None, *, name, officer=None, account=None, secret=None,
+               form="original", mode="add", replaces=None, size=None, reuse=None):
         """Stream a file into component `component` of a dossier (an index
         into the procedure's documents, or dvc.FILE_RESULT). `content` is
         bytes, a path or a binary file object read in chunks; or give
@@ -1318,8 +1303,7 @@ class Store:
     files = _api("dvc_dossier_files", "self, code, *, officer=None, account=None, secret=None", """The
         dossier's files, current and replaced, oldest first (who may see them: as track()).""")
 
-    def download(self, code: str, file_id: int, dest: Any = None, *, officer: Optional[str] = None,
-                 account: Optional[str] = None, secret: Optional[str] = None) -> Optional[bytes]:
+    def download(self, code, file_id, dest=None, *, officer=None, account=None, secret=None):
         """A dossier's file, checked against its SHA-256 as it streams: as
         bytes, or written to `dest` (a path or a binary file object). Raises
         dvc.NotFound, dvc.Auth, dvc.Permission, dvc.Corrupt."""
@@ -1330,11 +1314,11 @@ class Store:
     account_files = _api("dvc_account_files", "self, username", """The account's data store: the files it
         uploaded and the results it was given, one entry per content (attach them with reuse=id).""")
 
-    def account_download(self, username: str, file_id: int, dest: Any = None) -> Optional[bytes]:
+    def account_download(self, username, file_id, dest=None):
         """One file of the account's data store, as download()."""
         return self._stream(lib.dvc_account_download, _s(username, "username"), file_id, sink=dest)
 
-    def missing(self, code: str) -> List[Dict[str, Any]]:
+    def missing(self, code):
         """The required components that still lack a file: [{component, name}]
         (receipt is refused with dvc.Incomplete while the procedure's policy
         requires files and this is not empty)."""
@@ -1346,7 +1330,7 @@ class Store:
         finally:
             lib.dvc_missing_free(m[0])
 
-    def procedure_policy(self, procedure: str) -> Dict[str, Any]:
+    def procedure_policy(self, procedure):
         """The files and payment policy in force for a procedure (the default
         when none is stored): {max_file_bytes, media_types[], require_files,
         pay_before_return}."""
@@ -1355,9 +1339,8 @@ class Store:
         return {"max_file_bytes": out.max_file_bytes, "media_types": ffi.string(types).decode().split(","),
                 "require_files": bool(out.require_files), "pay_before_return": bool(out.pay_before_return)}
 
-    def set_procedure_policy(self, procedure: str, *, max_file_bytes: Optional[int] = None,
-                             media_types: Any = None, require_files: bool = False,
-                             pay_before_return: bool = False) -> None:
+    def set_procedure_policy(self, procedure, *, max_file_bytes=None, media_types=None, require_files=False,
+                             pay_before_return=False):
         """Store a procedure's policy (every version); unset values take the
         default (DVC_PROCEDURE_POLICY_INIT). media_types: a list or a
         comma-separated str. Raises dvc.NotFound, dvc.InvalidArgument."""
@@ -1379,16 +1362,13 @@ class Store:
         key files), dvc.Signature (key and certificate do not match),
         dvc.NotFound (no result attached), dvc.Permission, dvc.Transition,
         dvc.Exists (already signed); nothing is stored then.""")
-
     slip_signed = _api("dvc_slip_render_signed", "self, code, kind, *, key_file, cert_file, password=None",
                        """An official slip as XML signed with the agency's key (as slip(...,
         'xml') plus an enveloped XML-DSig signature). Raises as slip() and sign_result().""")
 
     # ---- ratings ----
 
-    def rate(self, code: str, scores: Dict[str, int], *, account: Optional[str] = None,
-             secret: Optional[str] = None, comment: Optional[str] = None,
-             client: Optional[str] = None) -> None:
+    def rate(self, code, scores, *, account=None, secret=None, comment=None, client=None):
         """Rate a returned dossier once, as its applicant: the owning account
         or the tracking secret (officers cannot rate). `scores` maps
         criterion names ('overall' required, 'attitude', 'timeliness'... see
@@ -1405,8 +1385,7 @@ class Store:
             r.scores[_parse("dvc_rating_criterion", name, "criterion")] = operator.index(v)
         self._c("dvc_dossier_rate", _s(code, "code"), r)
 
-    def rating(self, code: str, *, officer: Optional[str] = None, account: Optional[str] = None,
-               secret: Optional[str] = None) -> Dict[str, Any]:
+    def rating(self, code, *, officer=None, account=None, secret=None):
         """The dossier's rating, for its applicant or any officer:
         {at (datetime), scores {criterion: score, rated ones only}, comment
         (None when none)}. Raises dvc.NotFound when it has not been rated."""
@@ -1426,13 +1405,10 @@ class Store:
                            "note=None", """Record a fee paid at the reception desk (method 'cash', 'card' or
         'transfer'; receipt_no: the receipt (biên lai) number, unique).
         Raises dvc.Amount, dvc.Exists, dvc.Permission, dvc.Transition.""")
-
     payment_refund = _api("dvc_payment_counter_refund", "self, code, *, officer, receipt_no, amount, note, "
                           "method='cash'", """Refund at the counter what was paid, with the reason in `note`.
         Raises dvc.Amount (more than was paid), dvc.InvalidArgument (no reason).""")
-
     # ---- agencies (the administrative map as history) ----
-
     agency = _api("dvc_agency_get", "self, code", """An agency with its successor links: {code, name,
         level, kind, parent, valid_from, valid_to (None: still in force), predecessors[],
         successors[] ({predecessor, successor, date, act, note})}.""")
@@ -1441,7 +1417,7 @@ class Store:
                     post=lambda rows, _: [{k: v for k, v in d.items() if k not in ("predecessors", "successors")}
                                        for d in rows])
 
-    def agency_resolve(self, code: str, day: Any, place: Optional[str] = None) -> List[str]:
+    def agency_resolve(self, code, day, place=None):
         """The agencies in force on `day` that carry on `code`, followed link
         by link ([] when abolished without successor); `place` (an agency
         code or an address) chooses among the parts of a split."""
@@ -1456,13 +1432,11 @@ class Store:
         dvc.NotFound, dvc.InvalidArgument (ambiguous place), dvc.Expired (agency ceased).""")
     agency_desk = _api("dvc_agency_desk", "self, agency, day", """The reception desk of `agency` on `day`
         (its Public Administration Service Centre when one is in force, else the People's Committee).""")
-
     # ---- payments ----
-
     set_gateway = _api("dvc_payment_set_gateway", "self, name, secret",
                        "Configure the payment gateway (the secret stays in memory only).")
 
-    def set_payment_expiry(self, seconds: Union[int, _dt.timedelta]) -> None:
+    def set_payment_expiry(self, seconds):
         """How long payment requests stay valid (int seconds or timedelta).
         Raises dvc.OutOfRange outside 1 s .. 30 days (DVC_PAYMENT_EXPIRY_MAX)."""
         s = seconds // _dt.timedelta(seconds=1) if isinstance(seconds, _dt.timedelta) else operator.index(seconds)
@@ -1482,26 +1456,20 @@ class Store:
     payment_callback = _api("dvc_payment_callback", "self, query", """Process the gateway's signed callback
         query string: {'outcome' ('paid', 'duplicate', 'declined'), 'reference', 'dossier', 'amount'}.
         Raises dvc.Signature, dvc.Amount, dvc.Expired, dvc.NotFound.""")
-
     # ---- the national payment platform's messages (payment.h) ----
-
     payment_national_init = _api("dvc_payment_national_init", "self, code, *, partner, client_ip, description=None",
                                  """Ask for payment (as payment_request) and return the INIT message
         for the national payment platform as a dict (MaXacThuc included).""")
-
     payment_national_query = _api("dvc_payment_national_query", "self, reference, *, partner, client_ip",
                                   "The QUERY message about `reference` as a dict.")
-
     payment_national_callback = _api("dvc_payment_national_callback", "self, message", """The platform's
         confirmation (a dict, or JSON text): as payment_callback. Raises dvc.Signature for a wrong
         MaXacThuc.""")
-
     # ---- outbox ----
-
     outbox = _api("dvc_outbox_list", "self, code=None",
                   "Every notification of a dossier (or all), oldest first, as dicts.")
 
-    def outbox_fetch(self, max: int = 10) -> List[Dict[str, Any]]:
+    def outbox_fetch(self, max=10):
         """Lease up to `max` messages due now for sending."""
         if max <= 0:
             raise ValueError("max must be > 0")
@@ -1510,13 +1478,11 @@ class Store:
     outbox_mark_sent = _api("dvc_outbox_mark_sent", "self, id", "The message went out (idempotent).")
     outbox_mark_failed = _api("dvc_outbox_mark_failed", "self, id, error",
                               "Sending failed: retried later with back-off, dead after the last attempt.")
-
     # ---- national sync (national.h) ----
-
     national_sync_enable = _api("dvc_national_sync_enable", "self, on=True",
                                 "Queue (or stop queuing) a sync message with every dossier change.")
 
-    def national_code(self, procedure: str, national_code: Optional[str], *, version: int = 0) -> None:
+    def national_code(self, procedure, national_code, *, version=0):
         """The national procedure code `procedure` syncs under (version 0:
         every version without its own); None removes it. Raises
         dvc.InvalidArgument for a malformed code, dvc.NotFound."""
@@ -1531,18 +1497,13 @@ class Store:
         (one, a dossier's, or all); the number made pending.""")
     set_notify_templates = _api("dvc_notify_set_templates", "self, templates", """Override notification
         templates (a dict or JSON text of format 'dvc-notify-templates'). Raises dvc.Schema, dvc.Template.""")
-
     # ---- slips ----
-
     slip = _api("dvc_slip_render", "self, code, kind, format='html'", """Render an official slip (Circular
         01/2018/TT-VPCP): kind 'receipt', 'supplement', 'refusal', 'apology' or 'control'; format 'html'
         or 'xml'.""")
-
     register_slip = _api("dvc_register_render", "self, from_=None, to=None, *, unit=None, format='html'",
                          "The tracking register (form 06) of dossiers submitted in [from_, to).")
-
     # ---- reports ----
-
     report = _api("dvc_report_compute", "self, from_=None, to=None, *, group='sector', asof=None, dataframe=False",
                   """Counts and rates of the dossiers submitted in ``[from_, to)``.
 
@@ -1556,18 +1517,15 @@ class Store:
         p90_days_to_settle. With ``dataframe=True``, a pandas DataFrame
         indexed by key (ImportError when pandas is not installed).
         """, post=lambda rows, a: _dataframe(rows, "key") if a["dataframe"] else rows)
-
     bottlenecks = _api("dvc_report_bottlenecks", "self, asof=None, *, dataframe=False", """Dossiers waiting at
         each route step now, most first: procedure, step, unit, unit_name, role, waiting,
         median_dwell_hours, max_dwell_hours; a DataFrame with ``dataframe=True``.""",
                        post=lambda rows, a: _dataframe(rows) if a["dataframe"] else rows)
-
     service_index = _api("dvc_report_index", "self, from_=None, to=None, *, asof=None, dataframe=False",
                          """The citizen-service index indicators (Decision 766/QĐ-TTg) over
         ``[from_, to)``: code, name, formula, numerator, denominator, value;
         a DataFrame indexed by code with ``dataframe=True``.""",
                          post=lambda rows, a: _dataframe(rows, "code") if a["dataframe"] else rows)
-
     register_csv = _api("dvc_report_register_csv", "self, from_=None, to=None, *, asof=None",
                         "The tracking register of the period as CSV text (no personal data).")
 
@@ -1596,7 +1554,7 @@ eform_check = _api("dvc_eform_check", "schema, data", """Validate form data agai
     or JSON text). Raises dvc.Schema with .path naming the field.""")
 
 
-def payment_national_check(fields: List[str], secret: str) -> str:
+def payment_national_check(fields, secret):
     """MaXacThuc of the national payment platform: hex SHA-256 of the fields
     joined with '|' and the secret appended."""
     keep = [ffi.new("char[]", _s(f, "field")) for f in fields]
@@ -1604,43 +1562,43 @@ def payment_national_check(fields: List[str], secret: str) -> str:
               _s(secret, "secret"))
 
 
-def sms_segments(text: str) -> tuple:
+def sms_segments(text):
     """(segments, ascii_only): the SMS segments `text` needs."""
     ascii_only = ffi.new("int *")
     n = _check(lib.dvc_sms_segments(_s(text, "text"), ascii_only))
     return n, bool(ascii_only[0])
 
 
-def format_time(instant: Instant) -> str:
+def format_time(instant):
     """An instant in Vietnam's time: '2026-03-02T10:15:00+07:00'."""
     buf = ffi.new("char[]", lib.DVC_TIME_FORMAT_SIZE)
     _check(lib.dvc_time_format(_to_time(instant), buf, len(buf)))
     return ffi.string(buf).decode()
 
 
-def lunar_year_name(year: int) -> Optional[str]:
+def lunar_year_name(year):
     """The can chi name of a lunar year ('Bính Ngọ' for 2026)."""
     if not 1 <= operator.index(year) <= 1_000_000:
         raise ValueError("lunar year must be >= 1")
     return _c("dvc_lunar_year_name", year)
 
 
-def states() -> List[str]:
+def states():
     """The dossier state names."""
     return list(_enum(ffi.typeof("dvc_state")).values())
 
 
-def actions() -> List[str]:
+def actions():
     """The action names."""
     return list(_enum(ffi.typeof("dvc_action")).values())
 
 
-def roles() -> List[str]:
+def roles():
     """The role names."""
     return list(_enum(ffi.typeof("dvc_role")).values())
 
 
-def lifecycle_table() -> List[Dict[str, Any]]:
+def lifecycle_table():
     """The dossier state machine as dicts: from, action, to, roles, requires, stops_clock."""
     n = ffi.new("size_t *")
     t = lib.dvc_lifecycle_table(n)
@@ -1658,7 +1616,7 @@ def _fingerprint(fn: str, *args: Any) -> str:
     return ffi.string(fp).decode()
 
 
-def sign_verify(document: Union[str, bytes], trusted_cert: Union[str, os.PathLike]) -> str:
+def sign_verify(document, trusted_cert):
     """Verify an enveloped XML-DSig signature over the whole document (a
     signed result or slip) against a trusted PEM certificate (the CA, or the
     signer's own); returns the signing certificate's hex SHA-256
@@ -1668,14 +1626,12 @@ def sign_verify(document: Union[str, bytes], trusted_cert: Union[str, os.PathLik
     return _fingerprint("dvc_sign_verify", data, len(data), _s(os.fspath(trusted_cert), "trusted_cert"))
 
 
-def cert_fingerprint(cert_file: Union[str, os.PathLike]) -> str:
+def cert_fingerprint(cert_file):
     """The hex SHA-256 fingerprint of the first certificate in a PEM file."""
     return _fingerprint("dvc_cert_fingerprint", _s(os.fspath(cert_file), "cert_file"))
 
 
-def proof_verify(bundle: Union[str, bytes], *, trusted_keys: Optional[List[str]] = None,
-                 trust_file: Optional[Union[str, os.PathLike]] = None,
-                 require_signed: bool = False) -> Dict[str, Any]:
+def proof_verify(bundle, *, trusted_keys=None, trust_file=None, require_signed=False):
     """Verify a proof bundle offline, with no store (dvc_proof_verify): the
     chain, every signature, the checkpoint, the dossier row replayed, and
     every byte (the bundle must be exactly what Store.proof_export wrote).
@@ -1699,19 +1655,19 @@ def _key(fn: str, path: Union[str, os.PathLike]) -> Dict[str, str]:
     return {"key": ffi.string(pub).decode(), "key_id": ffi.string(kid).decode()}
 
 
-def proof_keygen(path: Union[str, os.PathLike]) -> Dict[str, str]:
+def proof_keygen(path):
     """A new journal key: its secret written to `path` (created, mode 0600;
     raises dvc.Exists if it exists); returns {key, key_id} (the public half,
     to publish and to add to the trust file)."""
     return _key("dvc_proof_keygen", path)
 
 
-def proof_key(path: Union[str, os.PathLike]) -> Dict[str, str]:
+def proof_key(path):
     """{key, key_id} of a journal key file (dvc_proof_key_public)."""
     return _key("dvc_proof_key_public", path)
 
 
-def rating_criteria() -> List[Dict[str, str]]:
+def rating_criteria():
     """The rating criteria: [{name, label}] (label in Vietnamese), 'overall' first."""
     return [{"name": _text(lib.dvc_rating_criterion_name(i)), "label": _text(lib.dvc_rating_criterion_label_vi(i))}
             for i in range(lib.DVC_RATING_CRITERIA)]
