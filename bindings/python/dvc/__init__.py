@@ -649,11 +649,12 @@ def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any, Dict[str,
             if t == "const dvc_caller *":
                 args.append(_caller(values.get("client"), keep))
                 continue
-            if t == "struct":
-                ctype, fields = ctype[6:-2], dict(ffi.typeof(ctype[6:-2]).fields)
+            if t == "struct":  # "const dvc_x *": the parameters named like its fields
+                struct = ctype[len("const "):-len(" *")]
+                fields = dict(ffi.typeof(struct).fields)
                 mine = [n for n in names if n.rstrip("_") in fields]
                 names = [n for n in names if n not in mine]
-                args.append(_struct(ctype, None, keep, **{n.rstrip("_"): values[n] for n in mine}))
+                args.append(_struct(struct, None, keep, **{n.rstrip("_"): values[n] for n in mine}))
                 continue
             name = names.pop(0)
             v, optional = values[name], name in nullable
@@ -693,6 +694,7 @@ def _named(ns: Any, owner: str = "") -> Any:
         if getattr(f, "_c_function", None):
             f.__name__, f.__qualname__ = name, owner + name
     return ns
+
 
 # ---------------------------------------------------------------------------
 # Calendar
@@ -1549,7 +1551,8 @@ validate_phone = _api("dvc_validate_phone", "number", """Check a Vietnamese phon
     form. Raises dvc.InvalidArgument.""")
 validate_citizen_id = _api("dvc_validate_citizen_id", "citizen_id", """Check the structure of a 12-digit
     citizen ID. Raises dvc.InvalidArgument.""")
-validate_email = _api("dvc_validate_email", "address", "A practical e-mail address check. Raises dvc.InvalidArgument.")
+validate_email = _api("dvc_validate_email", "address",
+                      "A practical e-mail address check. Raises dvc.InvalidArgument.")
 eform_check = _api("dvc_eform_check", "schema, data", """Validate form data against an e-form schema (dicts
     or JSON text). Raises dvc.Schema with .path naming the field.""")
 
