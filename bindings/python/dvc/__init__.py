@@ -688,9 +688,10 @@ def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any, Dict[str,
     return f
 
 
-def _named(ns: Any, owner: str = "") -> Any:
-    """Give the functions _api made in a namespace (a class) the names they are bound to."""
-    for name, f in list(vars(ns).items() if isinstance(ns, type) else ns.items()):
+def _named(ns: Any) -> Any:
+    """Give the functions _api made in a class (or in the module's globals) the names they are bound to."""
+    owner = ns.__qualname__ + "." if isinstance(ns, type) else ""
+    for name, f in list((vars(ns) if owner else ns).items()):
         if getattr(f, "_c_function", None):
             f.__name__, f.__qualname__ = name, owner + name
     return ns
