@@ -33,24 +33,29 @@ Conventions:
 The C API is reached through cffi in ABI mode: ``_cdef.h`` (generated from the
 public headers by tools/gen_cdef.py) declares it, and libdvc is loaded from
 ``$DVC_LIBRARY``, else a copy inside this package, else the system's
-``libdvc.so.0``.
+``libdvc.so.0``. Most functions are generated from a table (_api: the C
+function, the Python parameters, the docstring); the types of the public API
+are declared in ``__init__.pyi``.
 """
 
 from __future__ import annotations
 
 import ast
 import collections
+import collections.abc
 import contextlib
 import datetime as _dt
 import functools
+import inspect
+import io
+import itertools
 import json
 import operator
 import os
 import re
 import threading
-import time
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional, Union
+from typing import Any, Callable, Dict, List, Optional, Union
 
 import cffi
 
@@ -118,7 +123,7 @@ __all__ = [
 # ---------------------------------------------------------------------------
 
 
-def status_name(code: int) -> str:
+def status_name(code):
     """The name of a status code ("DVC_ENOTFOUND")."""
     return ffi.string(lib.dvc_status_name(code)).decode()
 
@@ -205,7 +210,7 @@ for _code, _status in ffi.typeof("dvc_status").elements.items():
 del _cls, _status, _bases, _doc, _code
 
 
-def error_class(code: int) -> type:
+def error_class(code):
     """The exception class raised for status ``code`` (``Error`` for unknown codes)."""
     return _ERRORS.get(code, Error)
 
@@ -253,31 +258,77 @@ _INITS = {name: _init_value(ast.parse(re.sub(r"(\d)[uU]\b", r"\1", body)
           for name, body in re.findall(r"/\* init (\w+) (.*?) \*/", _CDEF)}
 
 
-def _new(ctype: str, init: Optional[str] = None, **fields: Any) -> Any:
-    """A new `ctype` struct set like its C initialiser (DVC_<NAME>_INIT, or
-    `init`; zeroes when the header has none), then `fields`."""
-    p = ffi.new(ctype + " *", _INITS.get(init or "DVC_" + ctype[4:].upper() + "_INIT"))
-    for k, v in fields.items():
-        setattr(p, k, v)
-    return p
+def _new(ctype: str, init: Optional[str] = None) -> Any:
+    """A new `ctype` set like its C initialiser (DVC_<NAME>_INIT, or `init`;
+    zeroes when the header has none)."""
+    return ffi.new(ctype + " *", _INITS.get(init or "DVC_" + ctype[4:].upper() + "_INIT"))
 
 
-def _strings(struct: Any, keep: list, **fields: Any) -> Any:
-    """Point char * fields of `struct` at copies of str/bytes values kept in `keep`
-    (alive as long as the call needs them); None leaves NULL."""
-    for k, v in fields.items():
-        if v is not None:
-            keep.append(ffi.new("char[]", v if isinstance(v, bytes) else _s(v, k)))
-            setattr(struct, k, keep[-1])
-    return struct
+def _struct(ctype: str, init: Optional[str] = None, keep: Optional[list] = None, **fields: Any) -> Any:
+    """A new `ctype` struct (see _new) with `fields` set from Python values by
+    their declared types: str for char *, dates for dvc_date *, names for
+    enums, instants for dvc_time; None leaves a field as initialised. What
+    the fields point at is kept in `keep`, alive as long as the struct."""
+    keep = [] if keep is None else keep
+    p = _new(ctype, init)
+    types = dict(ffi.typeof(ctype).fields)
+    for name, v in fields.items():
+        t = types[name].type
+        if v is None:
+            continue
+        if t.kind == "pointer" and t.item.cname == "char":
+            keep.append(ffi.new("char[]", v if isinstance(v, bytes) else _s(_fspath(v), name)))
+            v = keep[-1]
+        elif t.kind == "pointer" and t.item.cname == "dvc_date":
+            keep.append(_opt_date(v))
+            v = keep[-1]
+        elif t.kind == "enum":
+            v = _parse(t.cname, v, name)
+        elif name in _TIME_FIELDS:
+            v = _to_time(v)
+        elif t.cname in ("size_t", "unsigned int") and operator.index(v) < 0:
+            raise ValueError(f"{name} must be >= 0")
+        setattr(p, name, v)
+    keep.append(p)
+    return ffi.gc(p, lambda _: keep)  # (the destructor holds `keep`)
 
 
 def _caller(client: Optional[str], keep: list) -> Any:
     """A dvc_caller for the throttles' client key, or NULL (the unknown client)."""
-    if client is None:
-        return ffi.NULL
-    keep.append(_strings(_new("dvc_caller"), keep, client=client))
-    return keep[-1]
+    return ffi.NULL if client is None else _struct("dvc_caller", None, keep, client=client)
+
+
+def _applicant(m: Any, keep: list) -> Any:
+    """A dvc_applicant from a mapping of its fields (unknown keys refused)."""
+    fields = [name for name, _ in ffi.typeof("dvc_applicant").fields]
+    if not isinstance(m, collections.abc.Mapping):
+        raise TypeError("applicant must be a mapping (dict) of applicant fields")
+    unknown = [k for k in m if k not in fields]
+    if unknown:
+        raise TypeError(f"unknown applicant field {unknown[0]!r} ({', '.join(fields)})")
+    return _struct("dvc_applicant", None, keep, **{k: v.isoformat() if isinstance(v, _dt.date) else v
+                                             for k, v in m.items()})
+
+
+def _actor(a: Any, officer: Any, account: Any, secret: Any, keep: list) -> Any:
+    """Exactly one of officer=, account= or secret= into the dvc_actor `a`."""
+    if (officer is not None) + (account is not None) + (secret is not None) != 1:
+        raise TypeError("give exactly one of officer=, account= or secret=")
+    if secret is not None:
+        a.kind = lib.DVC_ACTOR_ANONYMOUS
+        keep.append(ffi.new("char[]", _s(secret, "secret")))
+        a.secret = keep[-1]
+    else:
+        a.kind = lib.DVC_ACTOR_ACCOUNT if account is not None else lib.DVC_ACTOR_OFFICER
+        keep.append(ffi.new("char[]", _s(account if account is not None else officer,
+                                         "account" if account is not None else "officer")))
+        a.name = keep[-1]
+    return a
+
+
+def _who(officer: Any, account: Any, secret: Any, keep: list) -> Any:
+    keep.append(ffi.new("dvc_actor *"))
+    return _actor(keep[-1], officer, account, secret, keep)
 
 
 def _text(p: Any) -> Optional[str]:
@@ -295,18 +346,26 @@ def _s(v: Any, what: str, optional: bool = False) -> Any:
     return v.encode()
 
 
-def _doc(v: Any, what: str) -> bytes:
-    """A document argument (str or bytes) as bytes."""
+def _data(v: Any, what: str) -> bytes:
+    """A document argument: bytes, or str (JSON, XML... text), or anything
+    else dumped as JSON (a dict...)."""
     if isinstance(v, bytes):
         return v
-    if isinstance(v, str):
-        return v.encode()
-    raise TypeError(f"{what} must be str or bytes, not {type(v).__name__}")
-
-
-def _json(v: Any) -> bytes:
-    """JSON text: a str is taken as JSON already, anything else is dumped."""
     return (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)).encode()
+
+
+def _fspath(v: Any) -> Any:
+    return os.fspath(v) if isinstance(v, os.PathLike) else v
+
+
+def _path(v: Any, what: str) -> Optional[bytes]:
+    """A file path argument (str or os.PathLike) as bytes, None kept."""
+    if v is None:
+        return None
+    raw = os.fsencode(v)
+    if b"\0" in raw:
+        raise ValueError(f"{what} contains a NUL character")
+    return raw
 
 
 def _is_document(v: Any) -> bool:
@@ -321,11 +380,11 @@ def _time(t: int) -> _dt.datetime:
 def _to_time(v: Any) -> int:
     """An instant: an aware datetime, a date (00:00 in Vietnam), or a str the
     library parses ("2026-03-02T10:15:00+07:00" or "2026-03-02")."""
-    out = ffi.new("dvc_time *")
     if isinstance(v, _dt.datetime):
         if v.utcoffset() is None:
             raise ValueError("naive datetime: attach a tzinfo (datetime.timezone.utc, dvc.VN_TZ...)")
         return (v - _EPOCH) // _dt.timedelta(seconds=1)
+    out = ffi.new("dvc_time *")
     if isinstance(v, _dt.date):
         _check(lib.dvc_time_from_local((v.year, v.month, v.day), 0, 0, 0, out))
     elif isinstance(v, str):
@@ -357,6 +416,12 @@ def _opt_date(v: Any) -> Any:
     return ffi.NULL if v is None else ffi.new("dvc_date *", _to_date(v))
 
 
+def _lunar(v: Any) -> Any:
+    if isinstance(v, (str, bytes)) or len(v) not in (3, 4):
+        raise TypeError("a lunar date is a LunarDate or a (year, month, day[, leap]) tuple")
+    return (*(operator.index(x) for x in v[:3]), 1 if len(v) == 4 and v[3] else 0)
+
+
 @functools.lru_cache(maxsize=None)
 def _enum(ctype: Any) -> Dict[int, str]:
     """Value -> name of a C enum: through the library's dvc_<enum>_name() when
@@ -372,11 +437,8 @@ def _enum(ctype: Any) -> Dict[int, str]:
 
 def _parse(cname: str, name: Any, what: str) -> int:
     """Name -> value of a C enum: dvc_<enum>_parse() when the library has one."""
-    fn = getattr(lib, cname + "_parse", None)
-    if fn is not None:
-        out = ffi.new(cname + " *")
-        _check(fn(_s(name, what), out))
-        return out[0]
+    if hasattr(lib, cname + "_parse"):
+        return _c(cname + "_parse", _s(name, what))
     names = {n: v for v, n in _enum(ffi.typeof(cname)).items()}
     if name not in names:
         raise ValueError(f"unknown {what} {name!r} ({', '.join(names)})")
@@ -407,17 +469,17 @@ def _field(name: str, t: Any) -> Callable[[Any], Any]:
 @functools.lru_cache(maxsize=None)
 def _plan(t: Any) -> List[Any]:
     """How to turn a struct type into a dict: a pointer `x` with a count `n_x` is
-    a list; the struct's own version (a first `unsigned int version`) is left out."""
+    a list; a field `x` with a flag `has_x` is None when the flag is 0; the
+    struct's own version (a first `unsigned int version`) is left out."""
     names = {name for name, _ in t.fields}
     plan = []
     for i, (name, f) in enumerate(t.fields):
-        if (name.startswith("n_") and name[2:] in names) or (i == 0 and name == "version" and
-                                                               f.type.cname == "unsigned int"):
+        if (name[:2] == "n_" and name[2:] in names) or (name[:4] == "has_" and name[4:] in names) or (
+                i == 0 and name == "version" and f.type.cname == "unsigned int"):
             continue
-        if "n_" + name in names:
-            plan.append((name, "n_" + name, _field(name, f.type.item)))
-        else:
-            plan.append((name, None, _field(name, f.type)))
+        count = "n_" + name if "n_" + name in names else None
+        flag = "has_" + name if "has_" + name in names else None
+        plan.append((name, count, _field(name, f.type.item if count else f.type), flag))
     return plan
 
 
@@ -425,21 +487,15 @@ def _record(p: Any) -> Dict[str, Any]:
     """A struct (or a pointer to one) as a dict, following the header's field names."""
     t = ffi.typeof(p)
     out = {}
-    for name, count, conv in _plan(t.item if t.kind == "pointer" else t):
+    for name, count, conv, flag in _plan(t.item if t.kind == "pointer" else t):
         v = getattr(p, name)
-        out[name] = [conv(v[i]) for i in range(getattr(p, count))] if count else conv(v)
+        out[name] = ([conv(v[i]) for i in range(getattr(p, count))] if count else
+                     None if flag and not getattr(p, flag) else conv(v))
     return out
 
 
 def _date(d: Any) -> Optional[_dt.date]:
     return _dt.date(d.year, d.month, d.day) if d.year else None  # {0, 0, 0}: no date
-
-
-def _owned(fn: Callable[..., int], *args: Any, ctype: str = "char *") -> Any:
-    """Call fn(*args, &out) and return out, checked."""
-    out = ffi.new(ctype + "*")
-    _check(fn(*args, out))
-    return out[0]
 
 
 def _owned_text(p: Any, n: Optional[int] = None) -> str:
@@ -471,6 +527,177 @@ def _dataframe(rows: List[Dict[str, Any]], index: Optional[str] = None) -> Any:
 Instant = Union[_dt.datetime, _dt.date, str]
 
 # ---------------------------------------------------------------------------
+# Calls: the prototypes in _cdef.h tell which parameters are outputs and what
+# they hold, so one function allocates, checks and converts for every call
+# ---------------------------------------------------------------------------
+
+
+def _param(decl: str) -> Any:
+    """A parameter declaration as (type, name, array size or None); None when
+    it is not of that plain form (char (*out)[65]...)."""
+    m = re.fullmatch(r"(.*?)\s*(\w+)(?:\[(\d+)\])?", " ".join(decl.split()))
+    return m.groups() if m and "(" not in decl else None
+
+
+#: C function -> (return type, its parameters as _param() gives them).
+_PROTOS = {name: (ret.strip(), [_param(p) for p in params.split(",") if p.strip() != "void"])
+           for ret, name, params in re.findall(r"^\s*(\w[\w ]*?[ *]+)(dvc_\w+)\(([^;]*?)\);", _CDEF, re.M)}
+#: Input structs _api() fills from its own rules, not from fields.
+_ARG_STRUCTS = {"const dvc_actor *", "const dvc_caller *", "const dvc_applicant *", "const dvc_date *"}
+#: Output structs whose Python form is the library's own JSON view (<type>_json).
+_JSON_VIEWS = {"dvc_journal_report", "dvc_allowed_actions"}
+
+
+def _is_output(param: Any) -> bool:
+    return bool(param[2]) or param[0].endswith("**") or ("*" in param[0] and not param[0].startswith("const "))
+
+
+def _read(fn: str, outs: list, params: list) -> Any:
+    """The last output of a call to `fn` as Python: text (JSON decoded for
+    the *_json functions), a record, the rows of a collection, an array (with
+    the count after it), an instant, a date, a number."""
+    (t, name, size), p = params[-1], outs[-1]
+    n = None
+    if t == "size_t *" and len(params) > 1 and params[-2][0].endswith("**"):
+        n, (t, name, size), p = p[0], params[-2], outs[-2]
+    if size:
+        return ffi.string(p).decode()
+    if t == "const char **":
+        return _text(p[0])
+    if t == "char **":
+        text = _owned_text(p[0], n)
+        return json.loads(text) if fn.endswith("_json") or name == "json" else text
+    kind = t.rstrip("* ")
+    if t.endswith("**"):
+        h = p[0]
+        if n is not None:
+            try:
+                return [_record(h[i]) for i in range(n)]
+            finally:
+                lib.dvc_free(h)
+        if hasattr(lib, kind + "_count") and kind not in _JSON_VIEWS:
+            return _rows(h, kind)
+        try:
+            return _c(kind + "_json", h) if kind in _JSON_VIEWS else _record(h)
+        finally:
+            getattr(lib, kind + "_free")(h)
+    if kind in _JSON_VIEWS:
+        return _c(kind + "_json", p)
+    if kind == "dvc_lunar_date":
+        return LunarDate(p.year, p.month, p.day, bool(p.leap))
+    if kind in ("dvc_time", "dvc_date"):
+        return _time(p[0]) if kind == "dvc_time" else _date(p[0])
+    return p[0] if ffi.typeof(p).item.kind in ("primitive", "enum") else _record(p)
+
+
+def _plain(fn: Callable[..., Any], *args: Any) -> Any:
+    return fn(*args)
+
+
+def _c(fn: str, *args: Any, call: Callable[..., Any] = _plain, skip: int = 0) -> Any:
+    """Call C function `fn` through `call` with `args` (C values) for its first
+    parameters after the `skip` ones `call` passes itself (a store's handle),
+    and fresh outputs for the rest. A status is checked (raising the mapped
+    exception); the result is the last output converted by _read(), or what
+    a function returning no status returns (a const char * as str)."""
+    ret, params = _PROTOS[fn]
+    params = params[skip + len(args):]
+    outs = [ffi.new("char[]", int(size)) if size else _new(t[:-1].strip()) if ffi.typeof(t).item.kind == "struct"
+            else ffi.new(t) for t, _, size in params]
+    rc = call(getattr(lib, fn), *args, *outs)
+    if ret == "const char *":
+        return _text(rc)
+    if ret != "int":
+        return rc
+    _check(rc)
+    return _read(fn, outs, params) if params else None
+
+
+def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any, Dict[str, Any]], Any]] = None) -> Any:
+    """A public function (or method, when `params` starts with self) calling C
+    function `fn` with the Python parameters `params`, in order, converted by
+    the declared type of the C parameter each fills: str for const char *
+    (None for NULL when the default is None), a document (str, bytes, or a
+    dict as JSON) for a const char *, size_t pair, a name for an enum, an
+    instant for dvc_time, a date for dvc_date; officer=/account=/secret= make
+    the const dvc_actor *, client= the const dvc_caller *, and an options
+    struct (const dvc_<name> *) takes the parameters named like its fields
+    (from_ for "from"; see _struct). A method calls through self._c (the
+    handle). Returns _c()'s result, or post(result, {parameter: value})."""
+    method = params.startswith("self")
+    inputs = list(itertools.takewhile(lambda p: not _is_output(p), _PROTOS[fn][1][method:]))
+    slots, i = [], 0  # (what fills it, declared type) of each C argument
+    while i < len(inputs):
+        t = inputs[i][0]
+        pair = t == "const char *" and i + 1 < len(inputs) and inputs[i + 1][0] == "size_t"
+        struct = ffi.typeof(t).kind == "pointer" and ffi.typeof(t).item.kind == "struct" and t not in _ARG_STRUCTS
+        slots.append(("document" if pair else "struct" if struct else "enum" if ffi.typeof(t).kind == "enum"
+                      else t, t))
+        i += 2 if pair else 1
+
+    kinds = [t for t, _ in slots]
+    claimed = ({"officer", "account", "secret"} if "const dvc_actor *" in kinds else set()) | (
+        {"client"} if "const dvc_caller *" in kinds else set())
+
+    def run(values: Dict[str, Any]) -> Any:
+        obj, keep, args = values.pop("self", None), [], []
+        names = [n for n in values if n not in claimed]
+        for t, ctype in slots:
+            if t == "const dvc_actor *":
+                args.append(_who(values.get("officer"), values.get("account"), values.get("secret"), keep))
+                continue
+            if t == "const dvc_caller *":
+                args.append(_caller(values.get("client"), keep))
+                continue
+            if t == "struct":  # "const dvc_x *": the parameters named like its fields
+                struct = ctype[len("const "):-len(" *")]
+                fields = dict(ffi.typeof(struct).fields)
+                mine = [n for n in names if n.rstrip("_") in fields]
+                names = [n for n in names if n not in mine]
+                args.append(_struct(struct, None, keep, **{n.rstrip("_"): values[n] for n in mine}))
+                continue
+            name = names.pop(0)
+            v, optional = values[name], name in nullable
+            if t == "document":
+                args.append(_data(v, name))
+                args.append(len(args[-1]))
+            elif t == "const char *":
+                args.append(_s(v, name, optional))
+            elif t == "enum":
+                args.append(_parse(ctype, v, name))
+            elif t == "dvc_time":
+                args.append(0 if v is None and optional else _to_time(v))
+            elif t == "dvc_date":
+                args.append(_to_date(v))
+            elif t == "const dvc_date *":
+                args.append(_opt_date(v))
+            elif t == "dvc_lunar_date":
+                args.append(_lunar(v))
+            elif t == "const dvc_applicant *":
+                args.append(ffi.NULL if v is None else _applicant(v, keep))
+            else:
+                args.append(v)
+        result = obj._c(fn, *args) if method else _c(fn, *args)
+        return post(result, values) if post else result
+
+    scope: Dict[str, Any] = {"__name__": __name__, "_run": run}
+    exec(f"def {fn}({params}):\n    return _run(locals())", scope)
+    f = scope[fn]
+    nullable = {k for k, p in inspect.signature(f).parameters.items() if p.default is None}
+    f.__doc__, f._c_function = doc, fn
+    return f
+
+
+def _named(ns: Any) -> Any:
+    """Give the functions _api made in a class (or in the module's globals) the names they are bound to."""
+    owner = ns.__qualname__ + "." if isinstance(ns, type) else ""
+    for name, f in list((vars(ns) if owner else ns).items()):
+        if getattr(f, "_c_function", None):
+            f.__name__, f.__qualname__ = name, owner + name
+    return ns
+
+
+# ---------------------------------------------------------------------------
 # Calendar
 # ---------------------------------------------------------------------------
 
@@ -491,12 +718,7 @@ def _minutes(v: Any, what: str) -> int:
     raise TypeError(f'{what} must be "HH:MM", a datetime.time or minutes')
 
 
-def _lunar(v: Any) -> Any:
-    if isinstance(v, (str, bytes)) or len(v) not in (3, 4):
-        raise TypeError("a lunar date is a LunarDate or a (year, month, day[, leap]) tuple")
-    return (*(operator.index(x) for x in v[:3]), 1 if len(v) == 4 and v[3] else 0)
-
-
+@_named
 class Calendar:
     """The working-time calendar of Vietnamese offices: lunar calendar, holidays
     and official schedules (2018-2026 built in), office-time arithmetic.
@@ -506,22 +728,23 @@ class Calendar:
     rest_days are Python weekday numbers (Monday=0 .. Sunday=6).
     """
 
-    def __init__(self, *, am_start: Any = None, am_end: Any = None, pm_start: Any = None,
-                 pm_end: Any = None, rest_days: Any = None, round_to_end_of_day: bool = False,
-                 builtin_schedules: bool = True) -> None:
-        o = _new("dvc_calendar_opts",
-                 round_to_end_of_day=bool(round_to_end_of_day), builtin_schedules=bool(builtin_schedules))
-        for name, v in (("am_start", am_start), ("am_end", am_end), ("pm_start", pm_start), ("pm_end", pm_end)):
-            if v is not None:
-                setattr(o, name, _minutes(v, name))
+    def __init__(self, *, am_start=None, am_end=None, pm_start=None, pm_end=None, rest_days=None,
+                 round_to_end_of_day=False, builtin_schedules=True):
+        hours = {"am_start": am_start, "am_end": am_end, "pm_start": pm_start, "pm_end": pm_end}
         if rest_days is not None:
             if not all(isinstance(w, int) and 0 <= w <= 6 for w in rest_days):
                 raise ValueError("rest_days are weekday numbers, Monday=0 .. Sunday=6")
-            o.rest_days = functools.reduce(operator.or_, (1 << ((w + 1) % 7) for w in rest_days), 0)
+            rest_days = functools.reduce(operator.or_, (1 << ((w + 1) % 7) for w in rest_days), 0)
+        o = _struct("dvc_calendar_opts", round_to_end_of_day=bool(round_to_end_of_day),
+                    builtin_schedules=bool(builtin_schedules), rest_days=rest_days,
+                    **{k: None if v is None else _minutes(v, k) for k, v in hours.items()})
         out = ffi.new("dvc_calendar **")
         _check(lib.dvc_calendar_new(out, o))
         self._cal = ffi.gc(out[0], lib.dvc_calendar_free)
         self._attached = 0  # stores using it: schedule changes are refused
+
+    def _c(self, fn: str, *args: Any) -> Any:
+        return _c(fn, self._cal, *args)
 
     def _mutable(self) -> Any:
         if self._attached:
@@ -533,94 +756,55 @@ class Calendar:
         """Seconds of office time in one working day (27000 by default)."""
         return lib.dvc_calendar_day_seconds(self._cal)
 
-    def load_schedule(self, source: Any) -> None:
+    def load_schedule(self, source):
         """Load one year's official schedule (format "dvc-calendar-schedule"),
         replacing what that year had: the JSON text (str or bytes) or a path.
         All-or-nothing. Raises dvc.Parse, dvc.Schema (with .path),
         dvc.FormatVersion, dvc.OutOfRange, dvc.IO."""
         cal = self._mutable()
         if _is_document(source):
-            data = _doc(source, "schedule")
+            data = _data(source, "schedule")
             _check(lib.dvc_calendar_load_schedule(cal, data, len(data)))
         else:
             _check(lib.dvc_calendar_load_schedule_file(cal, os.fsencode(source)))
 
-    def clear_schedule(self, year: int) -> None:
+    def clear_schedule(self, year):
         """Forget the schedule of `year`: the statutory holiday rules apply again."""
         _check(lib.dvc_calendar_clear_schedule(self._mutable(), year))
 
-    def schedule_source(self, year: int) -> Optional[str]:
-        """The "source" text of the year's official schedule, or None when the
-        year follows the statutory rules."""
-        return _text(_owned(lib.dvc_calendar_schedule_source, self._cal, year, ctype="const char *"))
+    schedule_source = _api("dvc_calendar_schedule_source", "self, year", """The "source" text of the year's
+        official schedule, or None when the year follows the statutory rules.""")
+    day = _api("dvc_calendar_day", "self, date", """Describe one day: {'date', 'kind', 'working', 'name'};
+        kind is one of 'working', 'weekend', 'holiday', 'compensatory', 'off', 'swapped_working';
+        name is the Vietnamese reason or None.""")
 
-    def day(self, date: Any) -> Dict[str, Any]:
-        """Describe one day: {'date', 'kind', 'working', 'name'}; kind is one of
-        'working', 'weekend', 'holiday', 'compensatory', 'off', 'swapped_working';
-        name is the Vietnamese reason or None."""
-        info = _new("dvc_day_info")
-        _check(lib.dvc_calendar_day(self._cal, _to_date(date), info))
-        return _record(info)
-
-    def is_working_day(self, date: Any) -> bool:
+    def is_working_day(self, date):
         """True on a working day (including a rest day made working)."""
         return self.day(date)["working"]
 
-    def special_days(self, year: int) -> List[Dict[str, Any]]:
-        """Every day of `year` that differs from the weekly pattern (holidays,
-        compensatory days, days off, swapped working days), in date order, as
-        dicts like day()."""
-        days, n = ffi.new("dvc_day_info **"), ffi.new("size_t *")
-        _check(lib.dvc_calendar_special_days(self._cal, year, days, n))
-        try:
-            return [_record(days[0][i]) for i in range(n[0])]
-        finally:
-            lib.dvc_free(days[0])
+    special_days = _api("dvc_calendar_special_days", "self, year", """Every day of `year` that differs
+        from the weekly pattern (holidays, compensatory days, days off, swapped working days), in
+        date order, as dicts like day().""")
 
-    def _add(self, fn: Callable, start: Any, amount: int) -> _dt.datetime:
-        return _time(_owned(fn, self._cal, _to_time(start), operator.index(amount), ctype="dvc_time"))
-
-    def add_days(self, start: Instant, days: int) -> _dt.datetime:
+    def add_days(self, start, days):
         """The deadline `days` working days after `start` (an aware datetime):
         one day is one day's office time. Negative counts back."""
         if abs(operator.index(days)) > 1_000_000:  # the library's range error, not an int overflow
-            return self._add(lib.dvc_calendar_add_seconds, start, 2**63 - 1)
-        return self._add(lib.dvc_calendar_add_days, start, days)
+            return self.add_seconds(start, 2**63 - 1)
+        return self._c("dvc_calendar_add_days", _to_time(start), days)
 
-    def add_hours(self, start: Instant, hours: int) -> _dt.datetime:
-        """The instant by which `hours` of office time have elapsed after `start`."""
-        return self._add(lib.dvc_calendar_add_hours, start, hours)
-
-    def add_minutes(self, start: Instant, minutes: int) -> _dt.datetime:
-        """Like add_hours() with minutes."""
-        return self._add(lib.dvc_calendar_add_minutes, start, minutes)
-
-    def add_seconds(self, start: Instant, seconds: int) -> _dt.datetime:
-        """Like add_hours() with seconds."""
-        return self._add(lib.dvc_calendar_add_seconds, start, seconds)
-
-    def between(self, a: Instant, b: Instant) -> _dt.timedelta:
-        """Office time between two instants as a timedelta (negative when b < a)."""
-        s = _owned(lib.dvc_calendar_between, self._cal, _to_time(a), _to_time(b), ctype="int64_t")
-        return _dt.timedelta(seconds=s)
-
-    def next_working(self, t: Instant) -> _dt.datetime:
-        """The first instant at or after `t` inside office hours of a working day."""
-        return _time(_owned(lib.dvc_calendar_next_working, self._cal, _to_time(t), ctype="dvc_time"))
-
-    def lunar_from_solar(self, date: Any) -> LunarDate:
-        """Solar date to LunarDate (UTC+7), through the precomputed table."""
-        return _lunar_out(lib.dvc_calendar_lunar_from_solar, self._cal, _to_date(date))
-
-    def lunar_to_solar(self, lunar: Any) -> _dt.date:
-        """LunarDate or (year, month, day[, leap]) to a solar date. Raises
-        dvc.InvalidDate when that lunar date does not exist."""
-        return _date(_owned(lib.dvc_calendar_lunar_to_solar, self._cal, _lunar(lunar), ctype="dvc_date"))
-
-
-def _lunar_out(fn: Callable, *args: Any) -> LunarDate:
-    lunar = _owned(fn, *args, ctype="dvc_lunar_date")
-    return LunarDate(lunar.year, lunar.month, lunar.day, bool(lunar.leap))
+    add_hours = _api("dvc_calendar_add_hours", "self, start, hours",
+                     "The instant by which `hours` of office time have elapsed after `start`.")
+    add_minutes = _api("dvc_calendar_add_minutes", "self, start, minutes", "Like add_hours() with minutes.")
+    add_seconds = _api("dvc_calendar_add_seconds", "self, start, seconds", "Like add_hours() with seconds.")
+    between = _api("dvc_calendar_between", "self, a, b", """Office time between two instants as a
+        timedelta (negative when b < a).""", post=lambda s, _: _dt.timedelta(seconds=s))
+    next_working = _api("dvc_calendar_next_working", "self, t",
+                        "The first instant at or after `t` inside office hours of a working day.")
+    lunar_from_solar = _api("dvc_calendar_lunar_from_solar", "self, date",
+                            "Solar date to LunarDate (UTC+7), through the precomputed table.")
+    lunar_to_solar = _api("dvc_calendar_lunar_to_solar", "self, lunar", """LunarDate or (year, month,
+        day[, leap]) to a solar date. Raises dvc.InvalidDate when that lunar date does not exist.""")
 
 
 # ---------------------------------------------------------------------------
@@ -647,6 +831,18 @@ class _Clock:
         return 1  # the C call fails with DVC_EUSER and keeps nothing
 
 
+def _with_state_label(d: Dict[str, Any], _: Any) -> Dict[str, Any]:
+    d["state_label"] = _text(lib.dvc_state_label_vi(_parse("dvc_state", d["state"], "state")))
+    return d
+
+
+def _sync_rows(rows: List[Dict[str, Any]], _: Any) -> List[Dict[str, Any]]:
+    for r in rows:
+        r["payload"] = json.loads(r["payload"])
+    return rows
+
+
+@_named
 class Store:
     """An open libdvc store: one connection to an SQLite database (a file in
     WAL mode, or ``":memory:"``) or, in a libdvc built with libpq, to a
@@ -662,24 +858,19 @@ class Store:
     (committed at the end of the block, rolled back if it raises).
     """
 
-    def __init__(self, path: Union[str, os.PathLike] = ":memory:", *, readonly: bool = False,
-                 create: bool = True, busy_timeout_ms: int = 5000,
-                 journal_key: Optional[Union[str, os.PathLike]] = None,
-                 journal_trust: Optional[Union[str, os.PathLike]] = None,
-                 require_signed: bool = False, postgresql: bool = False) -> None:
+    def __init__(self, path=":memory:", *, readonly=False, create=True, busy_timeout_ms=5000, journal_key=None,
+                 journal_trust=None, require_signed=False, postgresql=False):
         self._lock, self._owner, self._db = threading.Lock(), None, None
         self._clock: Optional[_Clock] = None
         self._calendar: Optional[Calendar] = None
-        raw = os.fsencode(path)
-        if b"\0" in raw:
-            raise ValueError("path contains a NUL character")
+        raw = _path(path, "path")
         flags = ((lib.DVC_OPEN_CREATE if create else 0) | (lib.DVC_OPEN_READONLY if readonly else 0)
                  | (lib.DVC_OPEN_REQUIRE_SIGNED if require_signed else 0)
                  | (lib.DVC_OPEN_POSTGRESQL if postgresql else 0))
-        opts = _new("dvc_open_opts", flags=flags, busy_timeout_ms=busy_timeout_ms)
         keep: list = []
-        _strings(opts, keep, journal_key_file=_path(journal_key, "journal_key"),
-                 journal_trust_file=_path(journal_trust, "journal_trust"))
+        opts = _struct("dvc_open_opts", None, keep, flags=flags, busy_timeout_ms=busy_timeout_ms,
+                       journal_key_file=_path(journal_key, "journal_key"),
+                       journal_trust_file=_path(journal_trust, "journal_trust"))
         out = ffi.new("dvc_db **")
         _check(lib.dvc_open(out, raw, opts))
         self._db = ffi.gc(out[0], lib.dvc_close)
@@ -705,13 +896,9 @@ class Store:
             raise exc
         return rc
 
-    def _status(self, fn: Callable[..., int], *args: Any) -> None:
-        _check(self._call(fn, *args))
-
-    def _get(self, fn: Callable[..., int], *args: Any, ctype: str) -> Any:
-        out = _new(ctype)
-        _check(self._call(fn, *args, out))
-        return out[0]
+    def _c(self, fn: str, *args: Any) -> Any:
+        """_c() on this store's handle, under its lock."""
+        return _c(fn, *args, call=self._call, skip=1)
 
     def __repr__(self) -> str:
         return f"<dvc.Store {self.path!r} {'closed' if self.closed else 'open'}>"
@@ -725,7 +912,7 @@ class Store:
         self.close()
         return False
 
-    def close(self) -> None:
+    def close(self):
         """Close the store (rolling back an open transaction). Idempotent."""
         if self._owner == threading.get_ident():
             raise RuntimeError("cannot close the store from inside one of its calls")
@@ -751,30 +938,19 @@ class Store:
         """'system', 'fixed' (set_time) or 'callable' (set_clock)."""
         return "system" if self._clock is None else "fixed" if self._clock.fn is None else "callable"
 
-    def schema_version(self) -> int:
-        """The schema version of the open store."""
-        return self._get(lib.dvc_schema_version, ctype="int")
-
     @property
     def backend(self) -> str:
         """The database engine: "sqlite" or "postgresql"."""
-        return ffi.string(self._call(lib.dvc_backend_name)).decode()
+        return _text(self._call(lib.dvc_backend_name))
 
-    def begin(self) -> None:
-        """Start an explicit transaction (prefer ``with store.transaction():``).
-        Raises dvc.TransactionMisuse when one is open, dvc.Busy."""
-        self._status(lib.dvc_begin)
-
-    def commit(self) -> None:
-        """Commit the explicit transaction."""
-        self._status(lib.dvc_commit)
-
-    def rollback(self) -> None:
-        """Roll back the explicit transaction."""
-        self._status(lib.dvc_rollback)
+    schema_version = _api("dvc_schema_version", "self", "The schema version of the open store.")
+    begin = _api("dvc_begin", "self", """Start an explicit transaction (prefer ``with store.transaction():``).
+        Raises dvc.TransactionMisuse when one is open, dvc.Busy.""")
+    commit = _api("dvc_commit", "self", "Commit the explicit transaction.")
+    rollback = _api("dvc_rollback", "self", "Roll back the explicit transaction.")
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator["Store"]:
+    def transaction(self):
         """Group the calls of a ``with`` block into one transaction.
 
         Commits when the block ends normally, rolls back when it raises (the
@@ -793,9 +969,7 @@ class Store:
 
     # ---- clock and calendar ----
 
-    def now(self) -> _dt.datetime:
-        """The store's current time (aware datetime, UTC)."""
-        return _time(self._get(lib.dvc_now, ctype="dvc_time"))
+    now = _api("dvc_now", "self", "The store's current time (aware datetime, UTC).")
 
     def _install_clock(self, clock: Optional[_Clock]) -> None:
         def install(db: Any) -> None:  # under the lock: a running call keeps its clock
@@ -803,12 +977,12 @@ class Store:
             self._clock = clock
         self._call(install)
 
-    def set_time(self, instant: Optional[Instant]) -> None:
+    def set_time(self, instant):
         """Freeze the store's clock at `instant` (aware datetime, ISO str or
         date); None restores the system clock."""
         self._install_clock(None if instant is None else _Clock(fixed=_to_time(instant)))
 
-    def set_clock(self, clock: Union[Callable[[], _dt.datetime], Instant, None]) -> None:
+    def set_clock(self, clock):
         """Choose the store's clock.
 
         * a callable returning an aware datetime: called each time the library
@@ -823,7 +997,7 @@ class Store:
         else:
             self.set_time(clock)
 
-    def advance(self, delta: Union[_dt.timedelta, int, float]) -> _dt.datetime:
+    def advance(self, delta):
         """Move a fixed clock (:meth:`set_time`) forward by ``delta`` (a
         timedelta or seconds) and return the new time."""
         if self.clock_mode != "fixed":
@@ -841,7 +1015,7 @@ class Store:
         if calendar is not None:
             calendar._attached += 1
 
-    def set_calendar(self, calendar: Optional[Calendar]) -> None:
+    def set_calendar(self, calendar):
         """Compute deadlines with `calendar` (a dvc.Calendar; None: the default).
         The calendar then refuses schedule changes until it is detached."""
         if calendar is not None and not isinstance(calendar, Calendar):
@@ -851,171 +1025,93 @@ class Store:
 
     # ---- catalog ----
 
-    def import_catalog(self, source: Any, format: Optional[str] = None) -> Dict[str, int]:
+    def import_catalog(self, source, format=None):
         """Import a catalog document, all-or-nothing. `source` is a path (str or
         os.PathLike), or the document itself (bytes, or a str starting with '{'
         or '<'). format: None/'auto', 'json' or 'xml'. Returns the counts
         {'levels', 'sectors', 'agencies', 'procedures', 'versions_added',
         'versions_same'}."""
         fmt = _parse("dvc_format", format or "auto", "format")
-        st = _new("dvc_import_stats")
         if _is_document(source):
-            data = _doc(source, "source")
-            self._status(lib.dvc_catalog_import, data, len(data), fmt, st)
-        else:
-            self._status(lib.dvc_catalog_import_file, os.fsencode(source), fmt, st)
-        return _record(st)
+            data = _data(source, "source")
+            return self._c("dvc_catalog_import", data, len(data), fmt)
+        return self._c("dvc_catalog_import_file", os.fsencode(source), fmt)
 
-    def export_catalog(self, format: str = "json") -> str:
+    def export_catalog(self, format="json"):
         """The whole catalog (every version) as a JSON or XML document (str)."""
-        fmt = _parse("dvc_format", format, "format") or lib.DVC_FORMAT_JSON
-        out, n = ffi.new("char **"), ffi.new("size_t *")
-        self._status(lib.dvc_catalog_export, fmt, out, n)
-        return _owned_text(out[0], n[0])
+        return self._c("dvc_catalog_export", _parse("dvc_format", format, "format") or lib.DVC_FORMAT_JSON)
 
-    def search(self, /, text=None, *, sector=None, level=None, online_level=0, agency=None, limit=50,
-               asof=None):  # (typed in __init__.pyi)
-        """Search procedures in force on `asof` (default today). Folds case and
-        Vietnamese diacritics, phrase matches first, one typo tolerated. Returns
+    search = _api("dvc_catalog_search", "self, /, text=None, *, sector=None, level=None, online_level=0, "
+                  "agency=None, limit=50, asof=None", """Search procedures in force on `asof` (default today).
+        Folds case and Vietnamese diacritics, phrase matches first, one typo tolerated. Returns
         a list of dicts: code, version, name, sector, agency, online_level,
-        online_mode, match ('phrase', 'words', 'fuzzy'), score."""
-        if limit < 0:
-            raise ValueError("limit must be >= 0")
-        keep = [_opt_date(asof)]
-        o = _new("dvc_search_opts", online_level=online_level, limit=limit, asof=keep[0])
-        _strings(o, keep, sector=sector, level=level, agency=agency)
-        r = self._get(lib.dvc_catalog_search, _s(text, "text", True), o, ctype="dvc_search_result *")
-        return _rows(r, "dvc_search_result")
+        online_mode, match ('phrase', 'words', 'fuzzy'), score.""")
 
-    def procedure(self, code: str, asof: Any = None, *, version: Optional[int] = None) -> Dict[str, Any]:
+    def procedure(self, code, asof=None, *, version=None):
         """One procedure version as a dict: the one in force on `asof` (default
         today), or the given `version`. Raises dvc.NotFound."""
-        if version is not None:
-            if asof is not None:
-                raise ValueError("give asof or version, not both")
-            if not 1 <= operator.index(version) <= 1_000_000:
-                raise ValueError("version must be >= 1")
-            p = self._get(lib.dvc_procedure_get_version, _s(code, "code"), version, ctype="dvc_procedure *")
+        if version is None:
+            d = self._c("dvc_procedure_get", _s(code, "code"), _opt_date(asof))
+        elif asof is not None:
+            raise ValueError("give asof or version, not both")
+        elif not 1 <= operator.index(version) <= 1_000_000:
+            raise ValueError("version must be >= 1")
         else:
-            p = self._get(lib.dvc_procedure_get, _s(code, "code"), _opt_date(asof), ctype="dvc_procedure *")
-        try:
-            d = _record(p)
-        finally:
-            lib.dvc_procedure_free(p)
+            d = self._c("dvc_procedure_get_version", _s(code, "code"), version)
         d["deadline"] = {"value": d.pop("deadline_value"), "unit": d.pop("deadline_unit")}
-        if not d.pop("has_valid_to"):
-            d["valid_to"] = None
         d["form_schema"] = json.loads(d["form_schema"]) if d["form_schema"] else None
         return d
 
-    def catalog_stats(self, asof: Any = None) -> Dict[str, Any]:
+    def catalog_stats(self, asof=None):
         """Procedures in force by sector, level and online level:
         {'total': n, 'rows': [{'dimension', 'key', 'label', 'count'}, ...]}."""
-        s = self._get(lib.dvc_catalog_stats_compute, _opt_date(asof), ctype="dvc_catalog_stats *")
-        total = lib.dvc_catalog_stats_total(s)
-        return {"total": total, "rows": _rows(s, "dvc_catalog_stats")}
+        s = ffi.new("dvc_catalog_stats **")
+        _check(self._call(lib.dvc_catalog_stats_compute, _opt_date(asof), s))
+        return {"total": lib.dvc_catalog_stats_total(s[0]), "rows": _rows(s[0], "dvc_catalog_stats")}
 
     # ---- people ----
 
-    @staticmethod
-    def _applicant(m: Any, keep: list) -> Any:
-        """A dvc_applicant from a mapping of its fields (unknown keys refused)."""
-        fields = [name for name, _ in ffi.typeof("dvc_applicant").fields]
-        if not isinstance(m, collections.abc.Mapping):
-            raise TypeError("applicant must be a mapping (dict) of applicant fields")
-        unknown = [k for k in m if k not in fields]
-        if unknown:
-            raise TypeError(f"unknown applicant field {unknown[0]!r} ({', '.join(fields)})")
-        a = ffi.new("dvc_applicant *")
-        keep.append(a)
-        return _strings(a, keep, **{k: v.isoformat() if isinstance(v, _dt.date) else v for k, v in m.items()})
-
-    def register_account(self, username: str, password: str, applicant: Any, *,
-                         client: Optional[str] = None) -> None:
-        """Register an applicant account. `applicant` is a dict with full_name,
+    register_account = _api("dvc_account_register_from", "self, username, password, applicant, *, client=None",
+                            """Register an applicant account. `applicant` is a dict with full_name,
         citizen_id, birth_date, address and optionally phone, email. `client`
         (the requester's address) is limited to DVC_REGISTER_MAX_PER_CLIENT
         registrations per window (dvc.Throttled); None: no limit. Raises
-        dvc.Exists, dvc.InvalidArgument (.path names the field)."""
-        keep: list = []
-        a = self._applicant(applicant, keep)
-        self._status(lib.dvc_account_register_from, _s(username, "username"), _s(password, "password"), a,
-                     _caller(client, keep))
-
-    def login(self, username: str, password: str, *, client: Optional[str] = None) -> None:
-        """Check a password (Argon2id; the GIL is released). `client` is the
-        guesser's key for the throttles (a server passes the address; None:
-        the one shared unknown client). Raises dvc.Auth, or dvc.Throttled
-        after too many failures from that client or for that username."""
-        keep: list = []
-        self._status(lib.dvc_account_login_from, _s(username, "username"), _s(password, "password"),
-                     _caller(client, keep))
-
-    def account(self, username: str) -> Dict[str, Any]:
-        """A stored account: {'username', 'profile', 'created_at'}."""
-        a = self._get(lib.dvc_account_get, _s(username, "username"), ctype="dvc_account *")
-        try:
-            return _record(a)
-        finally:
-            lib.dvc_account_free(a)
+        dvc.Exists, dvc.InvalidArgument (.path names the field).""")
+    login = _api("dvc_account_login_from", "self, username, password, *, client=None", """Check a password
+        (Argon2id; the GIL is released). `client` is the guesser's key for the throttles (a server
+        passes the address; None: the one shared unknown client). Raises dvc.Auth, or dvc.Throttled
+        after too many failures from that client or for that username.""")
+    account = _api("dvc_account_get", "self, username", "A stored account: {'username', 'profile', 'created_at'}.")
 
     # ---- national identities (identity.h) ----
 
-    def link_identity(self, username: str, claims: Any, *, issuer: str, assurance: int,
-                      actor: str, verified_at: Any = None) -> Dict[str, Any]:
+    def link_identity(self, username, claims, *, issuer, assurance, actor, verified_at=None):
         """Link `username` to the national identity in `claims` (the userinfo
         document: JSON text, bytes or a dict) checked against `issuer` at
         `assurance` level 1 or 2 (Decree 69/2024/NĐ-CP); audited under
         `actor`. Returns identity_view(). Raises dvc.InvalidArgument or
         dvc.Schema naming the bad claim (.path), dvc.Mismatch listing the
         profile fields the claims contradict (nothing linked), dvc.Exists."""
-        data = _json(claims) if isinstance(claims, collections.abc.Mapping) else _doc(claims, "claims")
-        keep: list = []
-        o = _new("dvc_claims_opts", assurance=operator.index(assurance),
-                 verified_at=0 if verified_at is None else _to_time(verified_at))
-        _strings(o, keep, issuer=_s(issuer, "issuer"))
-        self._status(lib.dvc_identity_link_claims, _s(username, "username"), data, len(data), o,
-                     _s(actor, "actor"))
+        data = _data(claims, "claims")
+        o = _struct("dvc_claims_opts", issuer=_s(issuer, "issuer"), assurance=operator.index(assurance),
+                    verified_at=verified_at)
+        self._c("dvc_identity_link_claims", _s(username, "username"), data, len(data), o, _s(actor, "actor"))
         return self.identity_view(username)
 
-    def unlink_identity(self, username: str, *, actor: str, reason: str) -> None:
-        """Remove the account's national identity link (audited with `reason`)."""
-        self._status(lib.dvc_identity_unlink, _s(username, "username"), _s(actor, "actor"),
-                     _s(reason, "reason"))
-
-    def identity_view(self, username: str) -> Dict[str, Any]:
-        """{'username', 'linked', 'identity', 'profile': {field: {'value',
-        'verified'}}, 'audit': [...]} (dvc_identity_json)."""
-        return self._view(lib.dvc_identity_json, _s(username, "username"))
-
-    def national_signin(self, code: str) -> int:
-        """The assurance level (1, 2) the dossier's applicant signed in with
-        through a national identity, or 0."""
-        out = ffi.new("int *")
-        self._status(lib.dvc_dossier_national_signin, _s(code, "code"), out)
-        return out[0]
-
-    def add_officer(self, username: str, full_name: str, unit: str, role: str) -> None:
-        """Add an officer at `unit` (an agency code) with `role` ('reception',
-        'specialist', 'unit_leader', 'signing_leader', 'admin')."""
-        self._status(lib.dvc_officer_add, _s(username, "username"), _s(full_name, "full_name"),
-                     _s(unit, "unit"), _parse("dvc_role", role, "role"))
-
-    def officer(self, username: str) -> Dict[str, Any]:
-        """An officer: {'username', 'full_name', 'unit', 'role'}."""
-        o = self._get(lib.dvc_officer_get, _s(username, "username"), ctype="dvc_officer *")
-        try:
-            return _record(o)
-        finally:
-            lib.dvc_officer_free(o)
+    unlink_identity = _api("dvc_identity_unlink", "self, username, *, actor, reason",
+                           "Remove the account's national identity link (audited with `reason`).")
+    identity_view = _api("dvc_identity_json", "self, username", """{'username', 'linked', 'identity',
+        'profile': {field: {'value', 'verified'}}, 'audit': [...]} (dvc_identity_json).""")
+    national_signin = _api("dvc_dossier_national_signin", "self, code", """The assurance level (1, 2) the
+        dossier's applicant signed in with through a national identity, or 0.""")
+    add_officer = _api("dvc_officer_add", "self, username, full_name, unit, role", """Add an officer at `unit`
+        (an agency code) with `role` ('reception', 'specialist', 'unit_leader', 'signing_leader', 'admin').""")
+    officer = _api("dvc_officer_get", "self, username", "An officer: {'username', 'full_name', 'unit', 'role'}.")
 
     # ---- dossiers ----
 
-    def submit(self, procedure: str, *, applicant: Any = None, account: Optional[str] = None,
-               channel: str = "online", form: Any = None, draft: bool = False,
-               officer: Optional[str] = None, copies: int = 0, pages: int = 0,
-               fee_exemption: Optional[str] = None, desk: Optional[str] = None,
-               place: Optional[str] = None, national_signin: bool = False) -> Receipt:
+    def submit(self, procedure, *, applicant=None, account=None, channel="online", form=None, draft=False,
+               officer=None, copies=0, pages=0, fee_exemption=None, desk=None, place=None, national_signin=False):
         """Submit (or save as a draft) a dossier. `form` is a dict (sent as JSON)
         or JSON text. `desk`: the centre (or committee desk) that receives it,
         any of the province's (Decree 118/2025/NĐ-CP); None: the competent
@@ -1030,123 +1126,64 @@ class Store:
         dvc.InvalidArgument, dvc.Permission, dvc.Expired (a ceased unit or
         desk: the message names its successors)."""
         keep: list = []
-        s = _new("dvc_submission", channel=_parse("dvc_channel", channel, "channel"),
-                 draft=bool(draft), copies=copies, pages=pages, national_signin=bool(national_signin),
-                 applicant=ffi.NULL if applicant is None else self._applicant(applicant, keep))
-        _strings(s, keep, procedure=_s(procedure, "procedure"), account=account, officer=officer,
-                 form_data=None if form is None else _json(form), fee_exemption=fee_exemption,
-                 desk=desk, place=place)
-        rec = _new("dvc_receipt")
-        self._status(lib.dvc_dossier_submit, s, rec)
-        return Receipt(ffi.string(rec.code).decode(), ffi.string(rec.secret).decode() or None)
+        s = _struct("dvc_submission", None, keep, channel=channel, draft=bool(draft), copies=copies, pages=pages,
+                    national_signin=bool(national_signin), procedure=_s(procedure, "procedure"),
+                    applicant=None if applicant is None else _applicant(applicant, keep), account=account,
+                    officer=officer, form_data=None if form is None else _data(form, "form"),
+                    fee_exemption=fee_exemption, desk=desk, place=place)
+        rec = self._c("dvc_dossier_submit", s)
+        return Receipt(rec["code"], rec["secret"])
 
-    @staticmethod
-    def _actor(a: Any, officer: Any, account: Any, secret: Any, keep: list) -> None:
-        """Exactly one of officer=, account= or secret= into a dvc_actor."""
-        if (officer is not None) + (account is not None) + (secret is not None) != 1:
-            raise TypeError("give exactly one of officer=, account= or secret=")
-        if secret is not None:
-            a.kind = lib.DVC_ACTOR_ANONYMOUS
-            _strings(a, keep, secret=secret)
-        else:
-            a.kind = lib.DVC_ACTOR_ACCOUNT if account is not None else lib.DVC_ACTOR_OFFICER
-            _strings(a, keep, name=_s(account if account is not None else officer,
-                                      "account" if account is not None else "officer"))
-
-    def _who(self, officer: Any, account: Any, secret: Any, keep: list) -> Any:
-        who = ffi.new("dvc_actor *")
-        keep.append(who)
-        self._actor(who, officer, account, secret, keep)
-        return who
-
-    def act(self, code: str, action: str, *, officer: Optional[str] = None, account: Optional[str] = None,
-            secret: Optional[str] = None, note: Optional[str] = None, target: Optional[str] = None,
-            new_due: Any = None, expected_version: Optional[int] = None, delivery: Optional[str] = None,
-            payload: Union[str, bytes, None] = None, client: Optional[str] = None) -> int:
+    def act(self, code, action, *, officer=None, account=None, secret=None, note=None, target=None, new_due=None,
+            expected_version=None, delivery=None, payload=None, client=None):
         """Apply a lifecycle action ('receive', 'forward', 'return', ...) as
         exactly one actor: an officer username, an account username, or the
         tracking secret (`client`: the caller's key for the secret's
         throttle). Returns the dossier's new version. Raises
         dvc.Transition, dvc.Permission, dvc.Auth, dvc.Conflict, dvc.ServiceLevel..."""
-        keep: list = []
-        r = _new("dvc_action_req", "DVC_ACTION_INIT", action=_parse("dvc_action", _s(action, "action") and action,
-                                                                     "action"))
-        self._actor(r.actor, officer, account, secret, keep)
         if isinstance(payload, bytes) and b"\0" in payload:
             raise ValueError("payload contains a NUL byte")
-        _strings(r, keep, note=note, target=target, payload=payload, client=client)
-        r.new_due = _opt_time(new_due)
-        if expected_version is not None:
-            if operator.index(expected_version) < 0:
-                raise ValueError("expected_version must be >= 0")
-            r.expected_version = expected_version
-        if delivery is not None:
-            r.delivery = _parse("dvc_delivery", delivery, "delivery")
-        return self._get(lib.dvc_dossier_act, _s(code, "code"), r, ctype="int64_t")
+        if expected_version is not None and operator.index(expected_version) < 0:
+            raise ValueError("expected_version must be >= 0")
+        keep: list = []
+        r = _struct("dvc_action_req", "DVC_ACTION_INIT", keep, action=_s(action, "action") and action,
+                    note=note, target=target, payload=payload, client=client, new_due=new_due,
+                    expected_version=expected_version, delivery=delivery)
+        _actor(r.actor, officer, account, secret, keep)
+        return self._c("dvc_dossier_act", _s(code, "code"), r)
 
-    def track(self, code: str, *, officer: Optional[str] = None, account: Optional[str] = None,
-              secret: Optional[str] = None, client: Optional[str] = None) -> Dict[str, Any]:
-        """What tracking shows, as a dict with the state, route position,
+    track = _api("dvc_dossier_track_from", "self, code, *, officer=None, account=None, secret=None, client=None",
+                 """What tracking shows, as a dict with the state, route position,
         deadlines (aware datetimes or None), fees, and 'history': the journal
         entries. `client` is the caller's key for the tracking-secret
         throttle (None: the shared unknown client): wrong secrets lock out
-        that client, never the dossier's owner."""
-        keep: list = []
-        who = self._who(officer, account, secret, keep)
-        t = self._get(lib.dvc_dossier_track_from, _s(code, "code"), who, _caller(client, keep),
-                      ctype="dvc_tracking *")
-        try:
-            d = _record(t)
-            d["state_label"] = ffi.string(lib.dvc_state_label_vi(t.state)).decode()
-        finally:
-            lib.dvc_tracking_free(t)
-        return d
+        that client, never the dossier's owner.""", post=_with_state_label)
 
-    def list_dossiers(self, *, state: Optional[str] = None, unit: Optional[str] = None,
-                      overdue: bool = False, stuck: bool = False, limit: int = 0) -> List[Dict[str, Any]]:
+    def list_dossiers(self, *, state=None, unit=None, overdue=False, stuck=False, limit=0):
         """Dossiers, newest first, as dicts. stuck: past the current step's deadline."""
         if limit < 0:
             raise ValueError("limit must be >= 0")
-        keep: list = []
-        f = _strings(_new("dvc_dossier_filter", overdue=bool(overdue),
-                          step_overdue=bool(stuck), limit=limit), keep, unit=unit)
-        if state is not None:
-            f.state = _parse("dvc_state", state, "state")
-        dl = self._get(lib.dvc_dossier_find, f, ctype="dvc_dossier_list *")
-        return _rows(dl, "dvc_dossier_list")
+        f = _struct("dvc_dossier_filter", overdue=bool(overdue), step_overdue=bool(stuck), limit=limit,
+                    unit=unit, state=None if state is None else _parse("dvc_state", state, "state"))
+        return self._c("dvc_dossier_find", f)
 
-    def verify(self, code: Optional[str] = None) -> int:
-        """Check the journal hash chain of one dossier or all; returns how many
-        were checked. Raises dvc.Corrupt where the chain breaks."""
-        return self._get(lib.dvc_dossier_verify, _s(code, "code", True), ctype="size_t")
-
-    def journal_verify(self, code: Optional[str] = None) -> Dict[str, Any]:
-        """Verify the journal of one dossier or all: chain, signatures, signed
-        checkpoint, and the dossier row replayed from its entries
+    verify = _api("dvc_dossier_verify", "self, code=None", """Check the journal hash chain of one dossier or
+        all; returns how many were checked. Raises dvc.Corrupt where the chain breaks.""")
+    journal_verify = _api("dvc_journal_verify", "self, code=None", """Verify the journal of one dossier or
+        all: chain, signatures, signed checkpoint, and the dossier row replayed from its entries
         (dvc_journal_verify). Returns the report {verified, entries, signed,
         legacy, unsigned, checkpoints, uncheckpointed, anchored, keys}.
         Raises dvc.Corrupt (an altered entry, an edited row), dvc.Signature
         (a recomputed chain, an untrusted key), dvc.Truncated (a journal cut
-        short), each naming the entry."""
-        rep = _new("dvc_journal_report")
-        _check(self._call(lib.dvc_journal_verify, _s(code, "code", True), rep))
-        return _report(rep)
+        short), each naming the entry.""")
+    journal_seal = _api("dvc_journal_seal", "self, code=None", """Sign checkpoints over the journals none
+        covers (legacy or unsigned entries), after verifying each (dvc_journal_seal); returns how many.
+        Needs the store's journal key (dvc.InvalidArgument without one).""")
+    proof_export = _api("dvc_proof_export", "self, code", """The dossier's proof bundle (JSON text,
+        dvc_proof_export), to check offline with dvc.proof_verify. Keep it byte for byte.""")
 
-    def journal_seal(self, code: Optional[str] = None) -> int:
-        """Sign checkpoints over the journals none covers (legacy or unsigned
-        entries), after verifying each (dvc_journal_seal); returns how many.
-        Needs the store's journal key (dvc.InvalidArgument without one)."""
-        return self._get(lib.dvc_journal_seal, _s(code, "code", True), ctype="size_t")
-
-    def proof_export(self, code: str) -> str:
-        """The dossier's proof bundle (JSON text, dvc_proof_export), to check
-        offline with dvc.proof_verify. Keep it byte for byte."""
-        return _owned_text(self._get(lib.dvc_proof_export, _s(code, "code"), ctype="char *"))
-
-    def access_log(self, code: Optional[str] = None, *, by: Optional[str] = None,
-                   officer: Optional[str] = None, account: Optional[str] = None,
-                   secret: Optional[str] = None, client: Optional[str] = None,
-                   since: Any = None, until: Any = None, limit: int = 0) -> Dict[str, Any]:
+    def access_log(self, code=None, *, by=None, officer=None, account=None, secret=None, client=None, since=None,
+                   until=None, limit=0):
         """Officers' reads of a dossier's personal data (Decree 13/2023/NĐ-CP,
         dvc_access_log_json): of dossier `code`, or of officer `by`, or both;
         {'entries': [{'dossier', 'officer', 'officer_name', 'unit', 'at',
@@ -1154,71 +1191,40 @@ class Store:
         the caller is the trusted side (an inspector's tool); with one, the
         library decides: the dossier's applicant, the officer for their own
         reads, an admin for anything."""
-        keep: list = []
-        q = _new("dvc_access_query", "DVC_ACCESS_QUERY_INIT")
-        _strings(q, keep, dossier=code, officer=by)
-        q.__setattr__("from", _opt_time(since))
-        q.to = _opt_time(until)
         if operator.index(limit) < 0:
             raise ValueError("limit must be >= 0")
-        q.limit = limit
-        who = ffi.NULL
-        if officer is not None or account is not None or secret is not None:
-            who = self._who(officer, account, secret, keep)
-        return self._view(lib.dvc_access_log_json, q, who, _caller(client, keep))
+        keep: list = []
+        q = _struct("dvc_access_query", "DVC_ACCESS_QUERY_INIT", keep, dossier=code, officer=by, to=until,
+                    limit=limit, **{"from": since})
+        who = ffi.NULL if (officer, account, secret) == (None, None, None) else _who(officer, account, secret, keep)
+        return self._c("dvc_access_log_json", q, who, _caller(client, keep))
 
-    def set_retention(self, days: int) -> None:
+    def set_retention(self, days):
         """Keep personal data `days` days after a dossier closes (1..36500;
         the default, 3650, is a cautious choice: see docs/privacy.md)."""
-        d = operator.index(days)
-        if not 1 <= d <= lib.DVC_RETENTION_DAYS_MAX:
-            raise OutOfRange(f"retention {d} days is out of range")
-        self._status(lib.dvc_privacy_set_retention, d)
+        if not 1 <= operator.index(days) <= lib.DVC_RETENTION_DAYS_MAX:
+            raise OutOfRange(f"retention {days} days is out of range")
+        self._c("dvc_privacy_set_retention", days)
 
     @property
     def retention(self) -> int:
         """The retention period in days (dvc_privacy_retention)."""
         return int(self._call(lib.dvc_privacy_retention))
 
-    def erase_personal(self, code: str, *, officer: str) -> str:
-        """Erase a closed dossier's personal data past retention, as an
-        officer of role admin (dvc_dossier_erase_personal); returns the hex
-        SHA-256 of what was erased, which the journal holds. Raises
-        dvc.Transition (open, or already erased), dvc.Retained (inside
-        retention), dvc.Permission."""
-        keep: list = []
-        who = self._who(officer, None, None, keep)
-        digest = ffi.new("char[]", lib.DVC_HASH_HEX_SIZE)
-        self._status(lib.dvc_dossier_erase_personal, _s(code, "code"), who, digest)
-        return ffi.string(digest).decode()
-
+    erase_personal = _api("dvc_dossier_erase_personal", "self, code, *, officer", """Erase a closed
+        dossier's personal data past retention, as an officer of role admin
+        (dvc_dossier_erase_personal); returns the hex SHA-256 of what was erased, which the journal
+        holds. Raises dvc.Transition (open, or already erased), dvc.Retained (inside retention),
+        dvc.Permission.""")
     # ---- views (the library's JSON, as every front end shows it) ----
-
-    def _view(self, fn: Callable[..., int], *args: Any) -> Any:
-        return json.loads(_owned_text(self._get(fn, *args, ctype="char *")))
-
-    def dossier_view(self, code: str, *, officer: Optional[str] = None, account: Optional[str] = None,
-                     secret: Optional[str] = None, client: Optional[str] = None) -> Dict[str, Any]:
-        """What `who` sees of a dossier, as the CLI and the HTTP example show
-        it (dvc_dossier_view_json): tracking with the slips, attachments and
-        the allowed actions; instants as ISO 8601 strings. Errors as track()."""
-        keep: list = []
-        who = self._who(officer, account, secret, keep)
-        return self._view(lib.dvc_dossier_view_json, _s(code, "code"), who, _caller(client, keep))
-
-    def allowed_actions(self, code: str, *, officer: Optional[str] = None, account: Optional[str] = None,
-                        secret: Optional[str] = None, client: Optional[str] = None) -> Dict[str, Any]:
-        """A dry run of every action by `who`, changing nothing
-        (dvc_dossier_allowed_actions): {code, state, version, actions[{action,
-        needs[], ...}] (the allowed ones), refused[{action, error, message}]}. Errors as track()."""
-        keep: list = []
-        who = self._who(officer, account, secret, keep)
-        out = ffi.new("dvc_allowed_actions **")
-        self._status(lib.dvc_dossier_allowed_actions, _s(code, "code"), who, _caller(client, keep), out)
-        try:
-            return json.loads(_owned_text(_owned(lib.dvc_allowed_actions_json, out[0])))
-        finally:
-            lib.dvc_allowed_actions_free(out[0])
+    dossier_view = _api("dvc_dossier_view_json", "self, code, *, officer=None, account=None, secret=None, "
+                        "client=None", """What `who` sees of a dossier, as the CLI and the HTTP example
+        show it (dvc_dossier_view_json): tracking with the slips, attachments and
+        the allowed actions; instants as ISO 8601 strings. Errors as track().""")
+    allowed_actions = _api("dvc_dossier_allowed_actions", "self, code, *, officer=None, account=None, "
+                           "secret=None, client=None", """A dry run of every action by `who`, changing
+        nothing (dvc_dossier_allowed_actions): {code, state, version, actions[{action,
+        needs[], ...}] (the allowed ones), refused[{action, error, message}]}. Errors as track().""")
 
     # ---- documents ----
 
@@ -1245,10 +1251,8 @@ class Store:
         _check(rc)
         return b"".join(chunks) if f is None else None
 
-    def attach(self, code: str, component: int, content: Any = None, *, name: str,
-               officer: Optional[str] = None, account: Optional[str] = None, secret: Optional[str] = None,
-               form: str = "original", mode: str = "add", replaces: Optional[int] = None,
-               size: Optional[int] = None, reuse: Optional[int] = None) -> Dict[str, Any]:
+    def attach(self, code, component, content=None, *, name, officer=None, account=None, secret=None,
+               form="original", mode="add", replaces=None, size=None, reuse=None):
         """Stream a file into component `component` of a dossier (an index
         into the procedure's documents, or dvc.FILE_RESULT). `content` is
         bytes, a path or a binary file object read in chunks; or give
@@ -1258,12 +1262,9 @@ class Store:
         dvc.MediaType, dvc.TooBig, dvc.Truncated, dvc.Transition, dvc.Auth,
         dvc.Permission, dvc.InvalidArgument; nothing is stored then."""
         keep: list = []
-        r = _new("dvc_attach_req", "DVC_ATTACH_INIT", component=component, form=_parse("dvc_file_form", form, "form"),
-                 mode=_parse("dvc_attach_mode", mode, "mode"))
-        self._actor(r.actor, officer, account, secret, keep)
-        _strings(r, keep, name=name)
-        if replaces is not None:
-            r.replaces = replaces
+        r = _struct("dvc_attach_req", "DVC_ATTACH_INIT", keep, component=component, form=form, mode=mode,
+                    name=name, replaces=replaces)
+        _actor(r.actor, officer, account, secret, keep)
         if size is not None:
             if operator.index(size) < 0:
                 raise ValueError("size must be >= 0")
@@ -1277,7 +1278,6 @@ class Store:
             raise TypeError("attach() needs content (bytes, a path or a file object) or reuse")
         else:
             if isinstance(content, (bytes, bytearray, memoryview)):
-                import io
                 src = io.BytesIO(bytes(content))
             elif isinstance(content, (str, os.PathLike)):
                 src = open(content, "rb")
@@ -1292,86 +1292,71 @@ class Store:
             keep.append(ffi.callback("int64_t(void *, void *, size_t)", read,
                                      onerror=lambda t, v, tb: err.append(v) or -1))
             r.read = keep[-1]  # (the callback object must outlive the call)
-        out = _new("dvc_file_info")
         try:
-            rc = self._call(lib.dvc_dossier_attach, _s(code, "code"), r, out)
+            return self._c("dvc_dossier_attach", _s(code, "code"), r)
+        except Error:
+            if err:
+                raise err[0] from None
+            raise
         finally:
             for k in keep:
                 if hasattr(k, "close"):
                     k.close()
-        if err:
-            raise err[0]
-        _check(rc)
-        return _record(out)
 
-    def files(self, code: str, *, officer: Optional[str] = None, account: Optional[str] = None,
-              secret: Optional[str] = None) -> List[Dict[str, Any]]:
-        """The dossier's files, current and replaced, oldest first (who may
-        see them: as track())."""
-        keep: list = []
-        who = self._who(officer, account, secret, keep)
-        return _rows(self._get(lib.dvc_dossier_files, _s(code, "code"), who, ctype="dvc_file_list *"),
-                     "dvc_file_list")
+    files = _api("dvc_dossier_files", "self, code, *, officer=None, account=None, secret=None", """The
+        dossier's files, current and replaced, oldest first (who may see them: as track()).""")
 
-    def download(self, code: str, file_id: int, dest: Any = None, *, officer: Optional[str] = None,
-                 account: Optional[str] = None, secret: Optional[str] = None) -> Optional[bytes]:
+    def download(self, code, file_id, dest=None, *, officer=None, account=None, secret=None):
         """A dossier's file, checked against its SHA-256 as it streams: as
         bytes, or written to `dest` (a path or a binary file object). Raises
         dvc.NotFound, dvc.Auth, dvc.Permission, dvc.Corrupt."""
         keep: list = []
-        who = self._who(officer, account, secret, keep)
+        who = _who(officer, account, secret, keep)
         return self._stream(lib.dvc_dossier_download, _s(code, "code"), who, file_id, sink=dest)
 
-    def account_files(self, username: str) -> List[Dict[str, Any]]:
-        """The account's data store: the files it uploaded and the results it
-        was given, one entry per content (attach them with reuse=id)."""
-        return _rows(self._get(lib.dvc_account_files, _s(username, "username"), ctype="dvc_file_list *"),
-                     "dvc_file_list")
+    account_files = _api("dvc_account_files", "self, username", """The account's data store: the files it
+        uploaded and the results it was given, one entry per content (attach them with reuse=id).""")
 
-    def account_download(self, username: str, file_id: int, dest: Any = None) -> Optional[bytes]:
+    def account_download(self, username, file_id, dest=None):
         """One file of the account's data store, as download()."""
         return self._stream(lib.dvc_account_download, _s(username, "username"), file_id, sink=dest)
 
-    def missing(self, code: str) -> List[Dict[str, Any]]:
+    def missing(self, code):
         """The required components that still lack a file: [{component, name}]
         (receipt is refused with dvc.Incomplete while the procedure's policy
         requires files and this is not empty)."""
-        m = self._get(lib.dvc_dossier_missing, _s(code, "code"), ctype="dvc_missing *")
+        m = ffi.new("dvc_missing **")
+        _check(self._call(lib.dvc_dossier_missing, _s(code, "code"), m))
         try:
-            return [{"component": m.components[i], "name": ffi.string(m.names[i]).decode()} for i in range(m.n)]
+            return [{"component": m[0].components[i], "name": ffi.string(m[0].names[i]).decode()}
+                    for i in range(m[0].n)]
         finally:
-            lib.dvc_missing_free(m)
+            lib.dvc_missing_free(m[0])
 
-    def procedure_policy(self, procedure: str) -> Dict[str, Any]:
+    def procedure_policy(self, procedure):
         """The files and payment policy in force for a procedure (the default
         when none is stored): {max_file_bytes, media_types[], require_files,
         pay_before_return}."""
         out, types = _new("dvc_procedure_policy"), ffi.new("char[]", 1025)
-        self._status(lib.dvc_procedure_policy_get, _s(procedure, "procedure"), out, types, len(types))
-        return {"max_file_bytes": out.max_file_bytes,
-                "media_types": ffi.string(types).decode().split(","),
+        _check(self._call(lib.dvc_procedure_policy_get, _s(procedure, "procedure"), out, types, len(types)))
+        return {"max_file_bytes": out.max_file_bytes, "media_types": ffi.string(types).decode().split(","),
                 "require_files": bool(out.require_files), "pay_before_return": bool(out.pay_before_return)}
 
-    def set_procedure_policy(self, procedure: str, *, max_file_bytes: Optional[int] = None,
-                             media_types: Any = None, require_files: bool = False,
-                             pay_before_return: bool = False) -> None:
+    def set_procedure_policy(self, procedure, *, max_file_bytes=None, media_types=None, require_files=False,
+                             pay_before_return=False):
         """Store a procedure's policy (every version); unset values take the
         default (DVC_PROCEDURE_POLICY_INIT). media_types: a list or a
         comma-separated str. Raises dvc.NotFound, dvc.InvalidArgument."""
-        keep: list = []
-        p = _new("dvc_procedure_policy", require_files=bool(require_files),
-                 pay_before_return=bool(pay_before_return))
-        if max_file_bytes is not None:
-            p.max_file_bytes = max_file_bytes
-        if media_types is not None:
-            _strings(p, keep, media_types=media_types if isinstance(media_types, str) else ",".join(media_types))
-        self._status(lib.dvc_procedure_policy_set, _s(procedure, "procedure"), p)
+        p = _struct("dvc_procedure_policy", require_files=bool(require_files),
+                    pay_before_return=bool(pay_before_return), max_file_bytes=max_file_bytes,
+                    media_types=media_types if media_types is None or isinstance(media_types, str)
+                    else ",".join(media_types))
+        self._c("dvc_procedure_policy_set", _s(procedure, "procedure"), p)
 
     # ---- signed results ----
 
-    def sign_result(self, code: str, *, officer: str, key_file: Union[str, os.PathLike, None],
-                    cert_file: Union[str, os.PathLike, None], password: Optional[str] = None) -> Dict[str, Any]:
-        """Sign the dossier's current result file as the signing leader at its
+    sign_result = _api("dvc_dossier_sign_result", "self, code, *, officer, key_file, cert_file, password=None",
+                       """Sign the dossier's current result file as the signing leader at its
         current step (XML-DSig envelope, stored as a result file and in the
         account's data store). The key and certificate are read from the PEM
         files named here, never stored. Returns the stored signed file as a
@@ -1379,35 +1364,14 @@ class Store:
         named: a result is never issued unsigned), dvc.IO (unreadable
         key files), dvc.Signature (key and certificate do not match),
         dvc.NotFound (no result attached), dvc.Permission, dvc.Transition,
-        dvc.Exists (already signed); nothing is stored then."""
-        keep: list = []
-        who = self._who(officer, None, None, keep)
-        o = _strings(_new("dvc_sign_opts"), keep,
-                     key_file=None if key_file is None else _s(os.fspath(key_file), "key_file"),
-                     cert_file=None if cert_file is None else _s(os.fspath(cert_file), "cert_file"),
-                     password=password)
-        out = _new("dvc_file_info")
-        self._status(lib.dvc_dossier_sign_result, _s(code, "code"), who, o, out)
-        return _record(out)
-
-    def slip_signed(self, code: str, kind: str, *, key_file: Union[str, os.PathLike],
-                    cert_file: Union[str, os.PathLike], password: Optional[str] = None) -> str:
-        """An official slip as XML signed with the agency's key (as slip(...,
-        'xml') plus an enveloped XML-DSig signature). Raises as slip() and
-        sign_result()."""
-        keep: list = []
-        o = _strings(_new("dvc_sign_opts"), keep, key_file=_s(os.fspath(key_file), "key_file"),
-                     cert_file=_s(os.fspath(cert_file), "cert_file"), password=password)
-        out, n = ffi.new("char **"), ffi.new("size_t *")
-        self._status(lib.dvc_slip_render_signed, _s(code, "code"),
-                     _parse("dvc_slip_kind", kind, "kind"), o, out, n)
-        return _owned_text(out[0], n[0])
+        dvc.Exists (already signed); nothing is stored then.""")
+    slip_signed = _api("dvc_slip_render_signed", "self, code, kind, *, key_file, cert_file, password=None",
+                       """An official slip as XML signed with the agency's key (as slip(...,
+        'xml') plus an enveloped XML-DSig signature). Raises as slip() and sign_result().""")
 
     # ---- ratings ----
 
-    def rate(self, code: str, scores: Dict[str, int], *, account: Optional[str] = None,
-             secret: Optional[str] = None, comment: Optional[str] = None,
-             client: Optional[str] = None) -> None:
+    def rate(self, code, scores, *, account=None, secret=None, comment=None, client=None):
         """Rate a returned dossier once, as its applicant: the owning account
         or the tracking secret (officers cannot rate). `scores` maps
         criterion names ('overall' required, 'attitude', 'timeliness'... see
@@ -1416,272 +1380,135 @@ class Store:
         (rated already), dvc.OutOfRange, dvc.TooBig, dvc.InvalidArgument (unknown
         criterion); nothing is stored then."""
         keep: list = []
-        r = _new("dvc_rating_req")
-        self._actor(r.actor, None, account, secret, keep)
+        r = _struct("dvc_rating_req", None, keep, comment=comment, client=client)
+        _actor(r.actor, None, account, secret, keep)
         if not isinstance(scores, dict):
             raise TypeError("scores must be a dict {criterion: score}")
         for name, v in scores.items():
             r.scores[_parse("dvc_rating_criterion", name, "criterion")] = operator.index(v)
-        _strings(r, keep, comment=comment, client=client)
-        self._status(lib.dvc_dossier_rate, _s(code, "code"), r)
+        self._c("dvc_dossier_rate", _s(code, "code"), r)
 
-    def rating(self, code: str, *, officer: Optional[str] = None, account: Optional[str] = None,
-               secret: Optional[str] = None) -> Dict[str, Any]:
+    def rating(self, code, *, officer=None, account=None, secret=None):
         """The dossier's rating, for its applicant or any officer:
         {at (datetime), scores {criterion: score, rated ones only}, comment
         (None when none)}. Raises dvc.NotFound when it has not been rated."""
         keep: list = []
-        who = self._who(officer, account, secret, keep)
-        r = self._get(lib.dvc_dossier_rating_get, _s(code, "code"), who, ctype="dvc_rating *")
+        r = ffi.new("dvc_rating **")
+        _check(self._call(lib.dvc_dossier_rating_get, _s(code, "code"), _who(officer, account, secret, keep), r))
         try:
             names = _enum(ffi.typeof("dvc_rating_criterion"))
-            return {"at": _time(r.at),
-                    "scores": {names[i]: r.scores[i] for i in range(lib.DVC_RATING_CRITERIA) if r.scores[i]},
-                    "comment": ffi.string(r.comment).decode() or None}
+            return {"at": _time(r[0].at), "comment": ffi.string(r[0].comment).decode() or None,
+                    "scores": {names[i]: r[0].scores[i] for i in range(lib.DVC_RATING_CRITERIA) if r[0].scores[i]}}
         finally:
-            lib.dvc_rating_free(r)
+            lib.dvc_rating_free(r[0])
 
     # ---- counter payments ----
 
-    def _counter(self, fn: Callable[..., int], code: str, officer: str, receipt_no: str, amount: int,
-                 method: str, note: Optional[str]) -> None:
-        keep: list = []
-        p = _new("dvc_counter_payment", amount=operator.index(amount),
-                 method=_parse("dvc_pay_method", method, "method"))
-        _strings(p, keep, officer=_s(officer, "officer"), receipt_no=_s(receipt_no, "receipt_no"), note=note)
-        self._status(fn, _s(code, "code"), p)
-
-    def payment_counter(self, code: str, *, officer: str, receipt_no: str, amount: int,
-                        method: str = "cash", note: Optional[str] = None) -> None:
-        """Record a fee paid at the reception desk (method 'cash', 'card' or
+    payment_counter = _api("dvc_payment_counter", "self, code, *, officer, receipt_no, amount, method='cash', "
+                           "note=None", """Record a fee paid at the reception desk (method 'cash', 'card' or
         'transfer'; receipt_no: the receipt (biên lai) number, unique).
-        Raises dvc.Amount, dvc.Exists, dvc.Permission, dvc.Transition."""
-        self._counter(lib.dvc_payment_counter, code, officer, receipt_no, amount, method, note)
-
-    def payment_refund(self, code: str, *, officer: str, receipt_no: str, amount: int, note: str,
-                       method: str = "cash") -> None:
-        """Refund at the counter what was paid, with the reason in `note`.
-        Raises dvc.Amount (more than was paid), dvc.InvalidArgument (no reason)."""
-        self._counter(lib.dvc_payment_counter_refund, code, officer, receipt_no, amount, method, note)
-
+        Raises dvc.Amount, dvc.Exists, dvc.Permission, dvc.Transition.""")
+    payment_refund = _api("dvc_payment_counter_refund", "self, code, *, officer, receipt_no, amount, note, "
+                          "method='cash'", """Refund at the counter what was paid, with the reason in `note`.
+        Raises dvc.Amount (more than was paid), dvc.InvalidArgument (no reason).""")
     # ---- agencies (the administrative map as history) ----
+    agency = _api("dvc_agency_get", "self, code", """An agency with its successor links: {code, name,
+        level, kind, parent, valid_from, valid_to (None: still in force), predecessors[],
+        successors[] ({predecessor, successor, date, act, note})}.""")
+    agencies = _api("dvc_agency_find", "self, asof=None, *, level=None", """Agencies by code: those in
+        force on `asof` (None: all ever stored), of `level` (None: any); without their links.""",
+                    post=lambda rows, _: [{k: v for k, v in d.items() if k not in ("predecessors", "successors")}
+                                       for d in rows])
 
-    def agency(self, code: str) -> Dict[str, Any]:
-        """An agency with its successor links: {code, name, level, kind,
-        parent, valid_from, valid_to (None: still in force), predecessors[],
-        successors[] ({predecessor, successor, date, act, note})}."""
-        a = self._get(lib.dvc_agency_get, _s(code, "code"), ctype="dvc_agency *")
-        try:
-            d = _record(a)
-        finally:
-            lib.dvc_agency_free(a)
-        if not d.pop("has_valid_to"):
-            d["valid_to"] = None
-        return d
-
-    def agencies(self, asof: Any = None, *, level: Optional[str] = None) -> List[Dict[str, Any]]:
-        """Agencies by code: those in force on `asof` (None: all ever stored),
-        of `level` (None: any); without their links."""
-        rows = _rows(self._get(lib.dvc_agency_find, _opt_date(asof), _s(level, "level", True),
-                               ctype="dvc_agency_list *"), "dvc_agency_list")
-        for d in rows:
-            if not d.pop("has_valid_to"):
-                d["valid_to"] = None
-            del d["predecessors"], d["successors"]
-        return rows
-
-    def agency_resolve(self, code: str, day: Any, place: Optional[str] = None) -> List[str]:
+    def agency_resolve(self, code, day, place=None):
         """The agencies in force on `day` that carry on `code`, followed link
         by link ([] when abolished without successor); `place` (an agency
         code or an address) chooses among the parts of a split."""
         cap = lib.DVC_AGENCY_MAX_RESOLVED
         out, n = ffi.new("char[%d][65]" % cap), ffi.new("size_t *")
-        self._status(lib.dvc_agency_resolve, _s(code, "code"), _to_date(day), _s(place, "place", True),
-                     out, cap, n)
+        _check(self._call(lib.dvc_agency_resolve, _s(code, "code"), _to_date(day), _s(place, "place", True),
+                          out, cap, n))
         return [ffi.string(out[i]).decode() for i in range(n[0])]
 
-    def agency_competent(self, procedure: str, place: str, day: Any) -> str:
-        """The agency competent on `day` for `procedure` at `place` (the
-        applicant's commune: a code or an address). Raises dvc.NotFound,
-        dvc.InvalidArgument (ambiguous place), dvc.Expired (agency ceased)."""
-        out = ffi.new("char[65]")
-        self._status(lib.dvc_agency_competent, _s(procedure, "procedure"), _s(place, "place"),
-                     _to_date(day), out)
-        return ffi.string(out).decode()
-
-    def agency_desk(self, agency: str, day: Any) -> str:
-        """The reception desk of `agency` on `day` (its Public Administration
-        Service Centre when one is in force, else the People's Committee)."""
-        out = ffi.new("char[65]")
-        self._status(lib.dvc_agency_desk, _s(agency, "agency"), _to_date(day), out)
-        return ffi.string(out).decode()
-
+    agency_competent = _api("dvc_agency_competent", "self, procedure, place, day", """The agency competent
+        on `day` for `procedure` at `place` (the applicant's commune: a code or an address). Raises
+        dvc.NotFound, dvc.InvalidArgument (ambiguous place), dvc.Expired (agency ceased).""")
+    agency_desk = _api("dvc_agency_desk", "self, agency, day", """The reception desk of `agency` on `day`
+        (its Public Administration Service Centre when one is in force, else the People's Committee).""")
     # ---- payments ----
+    set_gateway = _api("dvc_payment_set_gateway", "self, name, secret",
+                       "Configure the payment gateway (the secret stays in memory only).")
 
-    def set_gateway(self, name: str, secret: str) -> None:
-        """Configure the payment gateway (the secret stays in memory only)."""
-        self._status(lib.dvc_payment_set_gateway, _s(name, "name"), _s(secret, "secret"))
-
-    def set_payment_expiry(self, seconds: Union[int, _dt.timedelta]) -> None:
+    def set_payment_expiry(self, seconds):
         """How long payment requests stay valid (int seconds or timedelta).
         Raises dvc.OutOfRange outside 1 s .. 30 days (DVC_PAYMENT_EXPIRY_MAX)."""
         s = seconds // _dt.timedelta(seconds=1) if isinstance(seconds, _dt.timedelta) else operator.index(seconds)
         if not -2**63 <= s < 2**63:
             raise OutOfRange(f"expiry {s} s is out of range")
-        self._status(lib.dvc_payment_set_expiry, s)
+        self._c("dvc_payment_set_expiry", s)
 
-    def payment_review(self) -> List[Dict[str, Any]]:
-        """Requests the gateway was paid for but the dossier could not take
-        (superseded, expired, declined before, dossier closed or already
+    payment_review = _api("dvc_payment_review_json", "self", """Requests the gateway was paid for but the
+        dossier could not take (superseded, expired, declined before, dossier closed or already
         paid), kept for refund or review: [{'reference', 'dossier', 'reason',
         'amount', 'gateway_txn', 'received_at'}] (dvc_payment_review_json);
         a signed success naming no request has 'dossier' None and reason
-        'unknown_reference'."""
-        return self._view(lib.dvc_payment_review_json)
-
-    def payment_request(self, code: str) -> Dict[str, Any]:
-        """Ask for online payment of what is due: {'reference', 'amount',
-        'expires_at'}. Raises dvc.ServiceLevel, dvc.Transition, dvc.InvalidArgument."""
-        return _record(self._get(lib.dvc_payment_request, _s(code, "code"), ctype="dvc_payment_request_info"))
-
-    def payment_callback(self, query: str) -> Dict[str, Any]:
-        """Process the gateway's signed callback query string: {'outcome'
-        ('paid', 'duplicate', 'declined'), 'reference', 'dossier', 'amount'}.
-        Raises dvc.Signature, dvc.Amount, dvc.Expired, dvc.NotFound."""
-        return _record(self._get(lib.dvc_payment_callback, _s(query, "query"), ctype="dvc_payment_result"))
-
+        'unknown_reference'.""")
+    payment_request = _api("dvc_payment_request", "self, code", """Ask for online payment of what is due:
+        {'reference', 'amount', 'expires_at'}. Raises dvc.ServiceLevel, dvc.Transition,
+        dvc.InvalidArgument.""")
+    payment_callback = _api("dvc_payment_callback", "self, query", """Process the gateway's signed callback
+        query string: {'outcome' ('paid', 'duplicate', 'declined'), 'reference', 'dossier', 'amount'}.
+        Raises dvc.Signature, dvc.Amount, dvc.Expired, dvc.NotFound.""")
     # ---- the national payment platform's messages (payment.h) ----
-
-    @staticmethod
-    def _np_opts(partner: str, client_ip: str, description: Optional[str], keep: list) -> Any:
-        o = _new("dvc_payment_national_opts")
-        keep.append(o)
-        _strings(o, keep, partner=_s(partner, "partner"), client_ip=_s(client_ip, "client_ip"),
-                 description=description)
-        return o
-
-    def payment_national_init(self, code: str, *, partner: str, client_ip: str,
-                              description: Optional[str] = None) -> Dict[str, Any]:
-        """Ask for payment (as payment_request) and return the INIT message
-        for the national payment platform as a dict (MaXacThuc included)."""
-        keep: list = []
-        o = self._np_opts(partner, client_ip, description, keep)
-        info = _new("dvc_payment_request_info")
-        out = ffi.new("char **")
-        self._status(lib.dvc_payment_national_init, _s(code, "code"), o, info, out)
-        return json.loads(_owned_text(out[0]))
-
-    def payment_national_query(self, reference: str, *, partner: str, client_ip: str) -> Dict[str, Any]:
-        """The QUERY message about `reference` as a dict."""
-        keep: list = []
-        o = self._np_opts(partner, client_ip, None, keep)
-        out = ffi.new("char **")
-        self._status(lib.dvc_payment_national_query, _s(reference, "reference"), o, out)
-        return json.loads(_owned_text(out[0]))
-
-    def payment_national_callback(self, message: Any) -> Dict[str, Any]:
-        """The platform's confirmation (a dict, or JSON text): as
-        payment_callback. Raises dvc.Signature for a wrong MaXacThuc."""
-        data = _json(message) if isinstance(message, collections.abc.Mapping) else _doc(message, "message")
-        r = _new("dvc_payment_result")
-        self._status(lib.dvc_payment_national_callback, data, len(data), r)
-        return _record(r)
-
+    payment_national_init = _api("dvc_payment_national_init", "self, code, *, partner, client_ip, description=None",
+                                 """Ask for payment (as payment_request) and return the INIT message
+        for the national payment platform as a dict (MaXacThuc included).""")
+    payment_national_query = _api("dvc_payment_national_query", "self, reference, *, partner, client_ip",
+                                  "The QUERY message about `reference` as a dict.")
+    payment_national_callback = _api("dvc_payment_national_callback", "self, message", """The platform's
+        confirmation (a dict, or JSON text): as payment_callback. Raises dvc.Signature for a wrong
+        MaXacThuc.""")
     # ---- outbox ----
+    outbox = _api("dvc_outbox_list", "self, code=None",
+                  "Every notification of a dossier (or all), oldest first, as dicts.")
 
-    def outbox(self, code: Optional[str] = None) -> List[Dict[str, Any]]:
-        """Every notification of a dossier (or all), oldest first, as dicts."""
-        b = self._get(lib.dvc_outbox_list, _s(code, "code", True), ctype="dvc_message_batch *")
-        return _rows(b, "dvc_message_batch")
-
-    def outbox_fetch(self, max: int = 10) -> List[Dict[str, Any]]:
+    def outbox_fetch(self, max=10):
         """Lease up to `max` messages due now for sending."""
         if max <= 0:
             raise ValueError("max must be > 0")
-        b = self._get(lib.dvc_outbox_fetch, max, ctype="dvc_message_batch *")
-        return _rows(b, "dvc_message_batch")
+        return self._c("dvc_outbox_fetch", max)
 
-    def outbox_mark_sent(self, id: int) -> None:
-        """The message went out (idempotent)."""
-        self._status(lib.dvc_outbox_mark_sent, id)
-
-    def outbox_mark_failed(self, id: int, error: str) -> None:
-        """Sending failed: retried later with back-off, dead after the last attempt."""
-        self._status(lib.dvc_outbox_mark_failed, id, _s(error, "error"))
-
+    outbox_mark_sent = _api("dvc_outbox_mark_sent", "self, id", "The message went out (idempotent).")
+    outbox_mark_failed = _api("dvc_outbox_mark_failed", "self, id, error",
+                              "Sending failed: retried later with back-off, dead after the last attempt.")
     # ---- national sync (national.h) ----
+    national_sync_enable = _api("dvc_national_sync_enable", "self, on=True",
+                                "Queue (or stop queuing) a sync message with every dossier change.")
 
-    def national_sync_enable(self, on: bool = True) -> None:
-        """Queue (or stop queuing) a sync message with every dossier change."""
-        self._status(lib.dvc_national_sync_enable, bool(on))
-
-    def national_code(self, procedure: str, national_code: Optional[str], *, version: int = 0) -> None:
+    def national_code(self, procedure, national_code, *, version=0):
         """The national procedure code `procedure` syncs under (version 0:
         every version without its own); None removes it. Raises
         dvc.InvalidArgument for a malformed code, dvc.NotFound."""
-        self._status(lib.dvc_national_code_set, _s(procedure, "procedure"), operator.index(version),
-                     _s(national_code, "national_code", True))
+        self._c("dvc_national_code_set", _s(procedure, "procedure"), operator.index(version),
+                _s(national_code, "national_code", True))
 
-    def sync_messages(self, code: Optional[str] = None) -> List[Dict[str, Any]]:
-        """Every sync message of a dossier (or all) in queue order; payload
-        decoded from JSON."""
-        b = self._get(lib.dvc_sync_list, _s(code, "code", True), ctype="dvc_sync_batch *")
-        rows = _rows(b, "dvc_sync_batch")
-        for r in rows:
-            r["payload"] = json.loads(r["payload"])
-        return rows
-
-    def sync_report(self) -> Dict[str, Any]:
-        """What the national portal has not acknowledged (dvc_sync_report_json)."""
-        return self._view(lib.dvc_sync_report_json)
-
-    def sync_replay(self, id: int = 0, code: Optional[str] = None) -> int:
-        """Queue dead and blocked messages again (one, a dossier's, or all);
-        the number made pending."""
-        n = ffi.new("size_t *")
-        self._status(lib.dvc_sync_replay, operator.index(id), _s(code, "code", True), n)
-        return n[0]
-
-    def set_notify_templates(self, templates: Any) -> None:
-        """Override notification templates (a dict or JSON text of format
-        'dvc-notify-templates'). Raises dvc.Schema, dvc.Template."""
-        data = _json(templates)
-        self._status(lib.dvc_notify_set_templates, data, len(data))
-
+    sync_messages = _api("dvc_sync_list", "self, code=None", """Every sync message of a dossier (or all) in
+        queue order; payload decoded from JSON.""", post=_sync_rows)
+    sync_report = _api("dvc_sync_report_json", "self",
+                       "What the national portal has not acknowledged (dvc_sync_report_json).")
+    sync_replay = _api("dvc_sync_replay", "self, id=0, code=None", """Queue dead and blocked messages again
+        (one, a dossier's, or all); the number made pending.""")
+    set_notify_templates = _api("dvc_notify_set_templates", "self, templates", """Override notification
+        templates (a dict or JSON text of format 'dvc-notify-templates'). Raises dvc.Schema, dvc.Template.""")
     # ---- slips ----
-
-    def slip(self, code: str, kind: str, format: str = "html") -> str:
-        """Render an official slip (Circular 01/2018/TT-VPCP): kind 'receipt',
-        'supplement', 'refusal', 'apology' or 'control'; format 'html' or 'xml'."""
-        k, f = _parse("dvc_slip_kind", kind, "kind"), _parse("dvc_slip_format", format, "slip format")
-        out, n = ffi.new("char **"), ffi.new("size_t *")
-        self._status(lib.dvc_slip_render, _s(code, "code"), k, f, out, n)
-        return _owned_text(out[0], n[0])
-
-    def register_slip(self, from_: Optional[Instant] = None, to: Optional[Instant] = None, *,
-                      unit: Optional[str] = None, format: str = "html") -> str:
-        """The tracking register (form 06) of dossiers submitted in [from_, to)."""
-        keep: list = []
-        o = _strings(_new("dvc_register_opts", to=_opt_time(to)), keep, unit=unit)
-        setattr(o, "from", _opt_time(from_))
-        out, n = ffi.new("char **"), ffi.new("size_t *")
-        self._status(lib.dvc_register_render, o, _parse("dvc_slip_format", format, "slip format"), out, n)
-        return _owned_text(out[0], n[0])
-
+    slip = _api("dvc_slip_render", "self, code, kind, format='html'", """Render an official slip (Circular
+        01/2018/TT-VPCP): kind 'receipt', 'supplement', 'refusal', 'apology' or 'control'; format 'html'
+        or 'xml'.""")
+    register_slip = _api("dvc_register_render", "self, from_=None, to=None, *, unit=None, format='html'",
+                         "The tracking register (form 06) of dossiers submitted in [from_, to).")
     # ---- reports ----
-
-    @staticmethod
-    def _period(from_: Any, to: Any, asof: Any, group: Optional[str] = None) -> Any:
-        o = _new("dvc_report_opts", to=_opt_time(to), asof=_opt_time(asof))
-        setattr(o, "from", _opt_time(from_))
-        if group is not None:
-            o.group = _parse("dvc_report_group", _s(group, "group") and group, "group")
-        return o
-
-    def report(self, from_: Optional[Instant] = None, to: Optional[Instant] = None, *,
-               group: Optional[str] = "sector", asof: Optional[Instant] = None,
-               dataframe: bool = False) -> Any:
-        """Counts and rates of the dossiers submitted in ``[from_, to)``.
+    report = _api("dvc_report_compute", "self, from_=None, to=None, *, group='sector', asof=None, dataframe=False",
+                  """Counts and rates of the dossiers submitted in ``[from_, to)``.
 
         ``group``: "none" (or None: one row), "sector", "agency", "procedure",
         "channel", "level" or "month". ``asof`` decides what is pending
@@ -1692,124 +1519,90 @@ class Store:
         online_payment_rate, on_time_rate, avg_days_to_settle,
         p90_days_to_settle. With ``dataframe=True``, a pandas DataFrame
         indexed by key (ImportError when pandas is not installed).
-        """
-        r = self._get(lib.dvc_report_compute, self._period(from_, to, asof, group), ctype="dvc_report *")
-        rows = _rows(r, "dvc_report")
-        return _dataframe(rows, "key") if dataframe else rows
-
-    def bottlenecks(self, asof: Optional[Instant] = None, *, dataframe: bool = False) -> Any:
-        """Dossiers waiting at each route step now, most first: procedure, step,
-        unit, unit_name, role, waiting, median_dwell_hours, max_dwell_hours;
-        a DataFrame with ``dataframe=True``."""
-        b = self._get(lib.dvc_report_bottlenecks, _opt_time(asof), ctype="dvc_bottlenecks *")
-        rows = _rows(b, "dvc_bottlenecks")
-        return _dataframe(rows) if dataframe else rows
-
-    def service_index(self, from_: Optional[Instant] = None, to: Optional[Instant] = None, *,
-                      asof: Optional[Instant] = None, dataframe: bool = False) -> Any:
-        """The citizen-service index indicators (Decision 766/QĐ-TTg) over
+        """, post=lambda rows, a: _dataframe(rows, "key") if a["dataframe"] else rows)
+    bottlenecks = _api("dvc_report_bottlenecks", "self, asof=None, *, dataframe=False", """Dossiers waiting at
+        each route step now, most first: procedure, step, unit, unit_name, role, waiting,
+        median_dwell_hours, max_dwell_hours; a DataFrame with ``dataframe=True``.""",
+                       post=lambda rows, a: _dataframe(rows) if a["dataframe"] else rows)
+    service_index = _api("dvc_report_index", "self, from_=None, to=None, *, asof=None, dataframe=False",
+                         """The citizen-service index indicators (Decision 766/QĐ-TTg) over
         ``[from_, to)``: code, name, formula, numerator, denominator, value;
-        a DataFrame indexed by code with ``dataframe=True``."""
-        out, n = ffi.new("dvc_index_row **"), ffi.new("size_t *")
-        self._status(lib.dvc_report_index, self._period(from_, to, asof), out, n)
-        try:
-            rows = [_record(out[0][i]) for i in range(n[0])]
-        finally:
-            lib.dvc_free(out[0])
-        return _dataframe(rows, "code") if dataframe else rows
-
-    def register_csv(self, from_: Optional[Instant] = None, to: Optional[Instant] = None, *,
-                     asof: Optional[Instant] = None) -> str:
-        """The tracking register of the period as CSV text (no personal data)."""
-        out, n = ffi.new("char **"), ffi.new("size_t *")
-        self._status(lib.dvc_report_register_csv, self._period(from_, to, asof), out, n)
-        return _owned_text(out[0], n[0])
+        a DataFrame indexed by code with ``dataframe=True``.""",
+                         post=lambda rows, a: _dataframe(rows, "code") if a["dataframe"] else rows)
+    register_csv = _api("dvc_report_register_csv", "self, from_=None, to=None, *, asof=None",
+                        "The tracking register of the period as CSV text (no personal data).")
 
 
 # ---------------------------------------------------------------------------
 # Functions
 # ---------------------------------------------------------------------------
 
+version = _api("dvc_version", "", "The libdvc version string at run time.")
+payment_sign = _api("dvc_payment_sign", "query, secret", """Sign gateway parameters like the gateway does
+    (for simulators and tests): `query` with '&vnp_SecureHash=<hex>' appended.""")
+parse_time = _api("dvc_time_parse", "text",
+                  "Parse an ISO 8601 instant with an explicit offset into an aware datetime (UTC).")
+lunar_from_solar = _api("dvc_lunar_from_solar", "date", "Solar date to dvc.LunarDate (computed for UTC+7).")
+lunar_to_solar = _api("dvc_lunar_to_solar", "lunar", "dvc.LunarDate or (year, month, day[, leap]) to a solar date.")
+lifecycle_dot = _api("dvc_lifecycle_dot", "", "The state machine as a Graphviz digraph.")
+validate_catalog_xml = _api("dvc_catalog_validate_xml", "document", """Validate an XML catalog against the
+    built-in XSD; raises dvc.Schema or dvc.Parse.""")
+catalog_xsd = _api("dvc_catalog_xsd", "", "The built-in catalog XSD text.")
+validate_phone = _api("dvc_validate_phone", "number", """Check a Vietnamese phone number; returns its E.164
+    form. Raises dvc.InvalidArgument.""")
+validate_citizen_id = _api("dvc_validate_citizen_id", "citizen_id", """Check the structure of a 12-digit
+    citizen ID. Raises dvc.InvalidArgument.""")
+validate_email = _api("dvc_validate_email", "address",
+                      "A practical e-mail address check. Raises dvc.InvalidArgument.")
+eform_check = _api("dvc_eform_check", "schema, data", """Validate form data against an e-form schema (dicts
+    or JSON text). Raises dvc.Schema with .path naming the field.""")
 
-def version() -> str:
-    """The libdvc version string at run time."""
-    return ffi.string(lib.dvc_version()).decode()
 
-
-def payment_sign(query: str, secret: str) -> str:
-    """Sign gateway parameters like the gateway does (for simulators and tests):
-    `query` with '&vnp_SecureHash=<hex>' appended."""
-    return _owned_text(_owned(lib.dvc_payment_sign, _s(query, "query"), _s(secret, "secret")))
-
-
-def payment_national_check(fields: List[str], secret: str) -> str:
+def payment_national_check(fields, secret):
     """MaXacThuc of the national payment platform: hex SHA-256 of the fields
     joined with '|' and the secret appended."""
     keep = [ffi.new("char[]", _s(f, "field")) for f in fields]
-    arr = ffi.new("const char *[]", keep) if keep else ffi.NULL
-    out = ffi.new("char[]", 65)
-    _check(lib.dvc_payment_national_check(arr, len(keep), _s(secret, "secret"), out))
-    return ffi.string(out).decode()
+    return _c("dvc_payment_national_check", ffi.new("const char *[]", keep) if keep else ffi.NULL, len(keep),
+              _s(secret, "secret"))
 
 
-def sms_segments(text: str) -> tuple:
+def sms_segments(text):
     """(segments, ascii_only): the SMS segments `text` needs."""
     ascii_only = ffi.new("int *")
     n = _check(lib.dvc_sms_segments(_s(text, "text"), ascii_only))
     return n, bool(ascii_only[0])
 
 
-def parse_time(text: str) -> _dt.datetime:
-    """Parse an ISO 8601 instant with an explicit offset into an aware datetime (UTC)."""
-    if not isinstance(text, str):
-        raise TypeError("parse_time() takes an ISO 8601 str")
-    return _time(_owned(lib.dvc_time_parse, _s(text, "text"), ctype="dvc_time"))
-
-
-def format_time(instant: Instant) -> str:
+def format_time(instant):
     """An instant in Vietnam's time: '2026-03-02T10:15:00+07:00'."""
     buf = ffi.new("char[]", lib.DVC_TIME_FORMAT_SIZE)
     _check(lib.dvc_time_format(_to_time(instant), buf, len(buf)))
     return ffi.string(buf).decode()
 
 
-def lunar_from_solar(date: Any) -> LunarDate:
-    """Solar date to dvc.LunarDate (computed for UTC+7)."""
-    return _lunar_out(lib.dvc_lunar_from_solar, _to_date(date))
-
-
-def lunar_to_solar(lunar: Any) -> _dt.date:
-    """dvc.LunarDate or (year, month, day[, leap]) to a solar date."""
-    return _date(_owned(lib.dvc_lunar_to_solar, _lunar(lunar), ctype="dvc_date"))
-
-
-def lunar_year_name(year: int) -> Optional[str]:
+def lunar_year_name(year):
     """The can chi name of a lunar year ('Bính Ngọ' for 2026)."""
     if not 1 <= operator.index(year) <= 1_000_000:
         raise ValueError("lunar year must be >= 1")
-    return _text(lib.dvc_lunar_year_name(year))
+    return _c("dvc_lunar_year_name", year)
 
 
-def _names(ctype: str) -> List[str]:
-    return list(_enum(ffi.typeof(ctype)).values())
-
-
-def states() -> List[str]:
+def states():
     """The dossier state names."""
-    return _names("dvc_state")
+    return list(_enum(ffi.typeof("dvc_state")).values())
 
 
-def actions() -> List[str]:
+def actions():
     """The action names."""
-    return _names("dvc_action")
+    return list(_enum(ffi.typeof("dvc_action")).values())
 
 
-def roles() -> List[str]:
+def roles():
     """The role names."""
-    return _names("dvc_role")
+    return list(_enum(ffi.typeof("dvc_role")).values())
 
 
-def lifecycle_table() -> List[Dict[str, Any]]:
+def lifecycle_table():
     """The dossier state machine as dicts: from, action, to, roles, requires, stops_clock."""
     n = ffi.new("size_t *")
     t = lib.dvc_lifecycle_table(n)
@@ -1821,77 +1614,28 @@ def lifecycle_table() -> List[Dict[str, Any]]:
     return rows
 
 
-def lifecycle_dot() -> str:
-    """The state machine as a Graphviz digraph."""
-    return _owned_text(_owned(lib.dvc_lifecycle_dot))
+def _fingerprint(fn: str, *args: Any) -> str:
+    fp = ffi.new("char[]", lib.DVC_CERT_FINGERPRINT_SIZE)
+    _check(getattr(lib, fn)(*args, fp))
+    return ffi.string(fp).decode()
 
 
-def validate_catalog_xml(document: Union[str, bytes]) -> None:
-    """Validate an XML catalog against the built-in XSD; raises dvc.Schema or dvc.Parse."""
-    data = _doc(document, "document")
-    _check(lib.dvc_catalog_validate_xml(data, len(data)))
-
-
-def catalog_xsd() -> str:
-    """The built-in catalog XSD text."""
-    return ffi.string(lib.dvc_catalog_xsd()).decode()
-
-
-def validate_phone(number: str) -> str:
-    """Check a Vietnamese phone number; returns its E.164 form. Raises dvc.InvalidArgument."""
-    out = ffi.new("char[]", lib.DVC_PHONE_E164_SIZE)
-    _check(lib.dvc_validate_phone(_s(number, "number"), out))
-    return ffi.string(out).decode()
-
-
-def validate_citizen_id(citizen_id: str) -> None:
-    """Check the structure of a 12-digit citizen ID. Raises dvc.InvalidArgument."""
-    _check(lib.dvc_validate_citizen_id(_s(citizen_id, "citizen_id")))
-
-
-def validate_email(address: str) -> None:
-    """A practical e-mail address check. Raises dvc.InvalidArgument."""
-    _check(lib.dvc_validate_email(_s(address, "address")))
-
-
-def sign_verify(document: Union[str, bytes], trusted_cert: Union[str, os.PathLike]) -> str:
+def sign_verify(document, trusted_cert):
     """Verify an enveloped XML-DSig signature over the whole document (a
     signed result or slip) against a trusted PEM certificate (the CA, or the
     signer's own); returns the signing certificate's hex SHA-256
     fingerprint. Raises dvc.Signature (no signature, a changed byte, an
     untrusted signer), dvc.Parse, dvc.IO, dvc.TooBig."""
-    data = _doc(document, "document")
-    fp = ffi.new("char[]", lib.DVC_CERT_FINGERPRINT_SIZE)
-    _check(lib.dvc_sign_verify(data, len(data), _s(os.fspath(trusted_cert), "trusted_cert"), fp))
-    return ffi.string(fp).decode()
+    data = _data(document, "document")
+    return _fingerprint("dvc_sign_verify", data, len(data), _s(os.fspath(trusted_cert), "trusted_cert"))
 
 
-def cert_fingerprint(cert_file: Union[str, os.PathLike]) -> str:
+def cert_fingerprint(cert_file):
     """The hex SHA-256 fingerprint of the first certificate in a PEM file."""
-    fp = ffi.new("char[]", lib.DVC_CERT_FINGERPRINT_SIZE)
-    _check(lib.dvc_cert_fingerprint(_s(os.fspath(cert_file), "cert_file"), fp))
-    return ffi.string(fp).decode()
+    return _fingerprint("dvc_cert_fingerprint", _s(os.fspath(cert_file), "cert_file"))
 
 
-def _path(v: Any, what: str) -> Optional[bytes]:
-    """A file path argument (str or os.PathLike) as bytes, None kept."""
-    if v is None:
-        return None
-    raw = os.fsencode(v)
-    if b"\0" in raw:
-        raise ValueError(f"{what} contains a NUL character")
-    return raw
-
-
-def _report(rep: Any) -> Dict[str, Any]:
-    out = _new("char *")
-    _check(lib.dvc_journal_report_json(rep, out))
-    return json.loads(_owned_text(out[0]))
-
-
-def proof_verify(bundle: Union[str, bytes], *, trusted_keys: Optional[List[str]] = None,
-                 trust_file: Optional[Union[str, os.PathLike]] = None,
-                 require_signed: bool = False) -> Dict[str, Any]:
+def proof_verify(bundle, *, trusted_keys=None, trust_file=None, require_signed=False):
     """Verify a proof bundle offline, with no store (dvc_proof_verify): the
     chain, every signature, the checkpoint, the dossier row replayed, and
     every byte (the bundle must be exactly what Store.proof_export wrote).
@@ -1900,47 +1644,37 @@ def proof_verify(bundle: Union[str, bytes], *, trusted_keys: Optional[List[str]]
     Returns the report as Store.journal_verify; raises dvc.Signature,
     dvc.Truncated, dvc.Corrupt, dvc.Parse (not a bundle, or altered),
     dvc.Version, dvc.TooBig."""
-    data = _doc(bundle, "bundle")
-    keep: list = []
-    opts = _new("dvc_proof_verify_opts", require_signed=1 if require_signed else 0)
-    if trusted_keys is not None:
-        if isinstance(trusted_keys, (str, bytes)):
-            raise TypeError("trusted_keys is a list of hex public keys")
-        _strings(opts, keep, trusted_keys="\n".join(_s(k, "trusted_keys").decode() for k in trusted_keys))
-    _strings(opts, keep, trust_file=_path(trust_file, "trust_file"))
-    rep = _new("dvc_journal_report")
-    _check(lib.dvc_proof_verify(data, len(data), opts, rep))
-    return _report(rep)
+    data = _data(bundle, "bundle")
+    if isinstance(trusted_keys, (str, bytes)):
+        raise TypeError("trusted_keys is a list of hex public keys")
+    keys = None if trusted_keys is None else "\n".join(_s(k, "trusted_keys").decode() for k in trusted_keys)
+    opts = _struct("dvc_proof_verify_opts", require_signed=1 if require_signed else 0, trusted_keys=keys,
+                   trust_file=_path(trust_file, "trust_file"))
+    return _c("dvc_proof_verify", data, len(data), opts)
 
 
-def _key(fn: Callable[..., int], path: Union[str, os.PathLike]) -> Dict[str, str]:
-    pub = ffi.new("char[]", lib.DVC_PROOF_KEY_HEX_SIZE)
-    kid = ffi.new("char[]", lib.DVC_PROOF_KEY_ID_SIZE)
-    _check(fn(_path(path, "path"), pub, kid))
+def _key(fn: str, path: Union[str, os.PathLike]) -> Dict[str, str]:
+    pub, kid = ffi.new("char[]", lib.DVC_PROOF_KEY_HEX_SIZE), ffi.new("char[]", lib.DVC_PROOF_KEY_ID_SIZE)
+    _check(getattr(lib, fn)(_path(path, "path"), pub, kid))
     return {"key": ffi.string(pub).decode(), "key_id": ffi.string(kid).decode()}
 
 
-def proof_keygen(path: Union[str, os.PathLike]) -> Dict[str, str]:
+def proof_keygen(path):
     """A new journal key: its secret written to `path` (created, mode 0600;
     raises dvc.Exists if it exists); returns {key, key_id} (the public half,
     to publish and to add to the trust file)."""
-    return _key(lib.dvc_proof_keygen, path)
+    return _key("dvc_proof_keygen", path)
 
 
-def proof_key(path: Union[str, os.PathLike]) -> Dict[str, str]:
+def proof_key(path):
     """{key, key_id} of a journal key file (dvc_proof_key_public)."""
-    return _key(lib.dvc_proof_key_public, path)
+    return _key("dvc_proof_key_public", path)
 
 
-def rating_criteria() -> List[Dict[str, str]]:
+def rating_criteria():
     """The rating criteria: [{name, label}] (label in Vietnamese), 'overall' first."""
-    return [{"name": ffi.string(lib.dvc_rating_criterion_name(i)).decode(),
-             "label": ffi.string(lib.dvc_rating_criterion_label_vi(i)).decode()}
+    return [{"name": _text(lib.dvc_rating_criterion_name(i)), "label": _text(lib.dvc_rating_criterion_label_vi(i))}
             for i in range(lib.DVC_RATING_CRITERIA)]
 
 
-def eform_check(schema: Any, data: Any) -> None:
-    """Validate form data against an e-form schema (dicts or JSON text).
-    Raises dvc.Schema with .path naming the field."""
-    s, d = _json(schema), _json(data)
-    _check(lib.dvc_eform_check(s, len(s), d, len(d)))
+_named(globals())
