@@ -783,6 +783,51 @@ START_TEST(stuck_dossiers_are_listed_by_unit)
 }
 END_TEST
 
+/* An action in the JSON wire form: the request's members parsed and
+ * checked by the library, the view afterwards, nothing changed on error. */
+START_TEST(json_actions_parse_check_and_answer_with_the_view)
+{
+	dvc_receipt r = submit3();
+	dvc_actor desk = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	dvc_caller from = DVC_CALLER_INIT;
+	char *view = NULL, req[256];
+	const char *bad[][3] = {
+		/* body, the error's path; its code is checked below */
+		{"{\"action\":\"fly\"}", "action"},
+		{"{\"action\":\"receive\",\"note\":5}", "note"},
+		{"{\"action\":\"reschedule\",\"new_due\":\"tomorrow\"}", "new_due"},
+		{"{\"action\":\"receive\",\"expected_version\":-1}", "expected_version"},
+		{"{\"action\":\"return\",\"delivery\":\"pigeon\"}", "delivery"},
+		{"{\"note\":\"x\"}", "action"},
+	};
+	const int codes[] = {DVC_EINVAL, DVC_ESCHEMA, DVC_EDATE, DVC_ESCHEMA, DVC_EINVAL, DVC_ESCHEMA};
+	from.client = "203.0.113.7";
+	for (size_t i = 0; i < DVC_ARRAY_LEN_T(bad); i++) {
+		ck_dvc(dvc_dossier_act_json(db, r.code, bad[i][0], strlen(bad[i][0]), &desk, &from, &view),
+		       codes[i]);
+		ck_assert_str_eq(dvc_error_last()->path, bad[i][1]);
+		ck_assert_ptr_null(view);
+	}
+	ck_dvc(dvc_dossier_act_json(db, r.code, "{\"action\":", 10, &desk, &from, &view), DVC_EPARSE);
+	ck_dvc(dvc_dossier_act_json(db, r.code, "{\"action\":\"receive\"}", 20, NULL, &from, &view), DVC_EAUTH);
+	ck_dvc(dvc_dossier_act_json(db, r.code, "{\"action\":\"receive\",\"expected_version\":7}", 41, &desk,
+				    &from, &view),
+	       DVC_ECONFLICT);
+	ck_assert_int_eq(state_of(r.code), DVC_STATE_SUBMITTED);
+	ck_ok(dvc_dossier_act_json(db, r.code, "{\"action\":\"receive\",\"expected_version\":1}", 41, &desk,
+				   &from, &view));
+	ck_assert_ptr_nonnull(strstr(view, "\"state\":\"received\""));
+	dvc_free(view);
+	/* the secret in the request acts for the applicant, whoever else asks */
+	snprintf(req, sizeof req, "{\"action\":\"withdraw\",\"secret\":\"%s\",\"note\":\"Không cần nữa\"}",
+		 r.secret);
+	ck_ok(dvc_dossier_act_json(db, r.code, req, strlen(req), NULL, NULL, &view));
+	ck_assert_ptr_nonnull(strstr(view, "\"state\":\"withdrawn\""));
+	dvc_free(view);
+	ck_assert_int_eq(state_of(r.code), DVC_STATE_WITHDRAWN);
+}
+END_TEST
+
 START_TEST(accounts_hash_passwords_and_lock_after_failures)
 {
 	dvc_applicant bad = citizen;
@@ -1098,6 +1143,7 @@ int main(void)
 	tcase_add_test(tc, transfer_assign_and_send_back_move_the_holder);
 	tcase_add_test(tc, allowed_actions_are_a_dry_run_of_the_real_checks);
 	tcase_add_test(tc, stuck_dossiers_are_listed_by_unit);
+	tcase_add_test(tc, json_actions_parse_check_and_answer_with_the_view);
 	tcase_add_test(tc, accounts_hash_passwords_and_lock_after_failures);
 	tcase_add_test(tc, statemachine_table_is_whole_and_drawable);
 	tcase_add_test(tc, every_enum_name_parses_back);

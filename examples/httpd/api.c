@@ -419,10 +419,10 @@ static enum MHD_Result h_officer_login(httpd_req *r)
 
 /* ---- dossiers ---- */
 
-/* Who acts on a dossier: an applicant holding the tracking secret (header
- * X-Tracking-Secret, query ?secret=, or `body_secret`), else the signed-in
- * officer or account. 0, or replies 401 and returns 1. */
-static int req_actor(httpd_req *r, const char *body_secret, dvc_actor *a)
+/* Who acts on a dossier: an applicant holding the tracking secret
+ * (`body_secret`, else header X-Tracking-Secret, else query ?secret=),
+ * else the signed-in officer or account. 0, or 1 when none. */
+static int req_actor_quiet(httpd_req *r, const char *body_secret, dvc_actor *a)
 {
 	const char *secret = body_secret;
 	if (!secret)
@@ -435,16 +435,19 @@ static int req_actor(httpd_req *r, const char *body_secret, dvc_actor *a)
 		a->secret = secret;
 		return 0;
 	}
-	if (r->has_session && r->sess.kind == SESS_OFFICER) {
-		a->kind = DVC_ACTOR_OFFICER;
+	if (r->has_session && (r->sess.kind == SESS_OFFICER || r->sess.kind == SESS_ACCOUNT)) {
+		a->kind = r->sess.kind == SESS_OFFICER ? DVC_ACTOR_OFFICER : DVC_ACTOR_ACCOUNT;
 		a->name = r->sess.name;
 		return 0;
 	}
-	if (r->has_session && r->sess.kind == SESS_ACCOUNT) {
-		a->kind = DVC_ACTOR_ACCOUNT;
-		a->name = r->sess.name;
+	return 1;
+}
+
+/* req_actor_quiet, or a 401 reply (returns 1). */
+static int req_actor(httpd_req *r, const char *body_secret, dvc_actor *a)
+{
+	if (!req_actor_quiet(r, body_secret, a))
 		return 0;
-	}
 	reply_error(r, 401, DVC_EAUTH,
 		    "the dossier's tracking secret is required (X-Tracking-Secret header or "
 		    "?secret=), or sign in", NULL);
@@ -777,65 +780,21 @@ static enum MHD_Result h_rate(httpd_req *r)
 	return reply_view(r, 201, rc, &view);
 }
 
+/* An action in the library's JSON wire form (dvc_dossier_act_json): a
+ * "secret" in the body speaks for the applicant; else the header's or
+ * query's secret, else the session. */
 static enum MHD_Result h_act(httpd_req *r)
 {
-	cJSON *j = req_json(r);
-	dvc_db *db;
-	dvc_action_req q = DVC_ACTION_INIT;
-	const cJSON *ev;
-	const char *action, *delivery, *new_due;
+	dvc_db *db = httpd_db(r);
+	dvc_actor who;
 	char *view;
-	static const char *const str_keys[] = {"action", "note", "target", "new_due", "delivery",
-					       "payload", "secret"};
-	int64_t version;
-
-	if (!j)
-		return r->result;
-	for (size_t i = 0; i < sizeof str_keys / sizeof str_keys[0]; i++)
-		if (bad_str(j, str_keys[i])) {
-			bad_request(r, DVC_ESCHEMA, "must be a string", str_keys[i]);
-			goto out_replied;
-		}
-	if (!(action = STR(j, "action"))) {
-		bad_request(r, DVC_ESCHEMA, "action is required", "action");
-		goto out_replied;
-	}
-	if (dvc_action_parse(action, &q.action) != DVC_OK) {
-		reply_error(r, 400, DVC_EINVAL, dvc_error_last()->message, "action");
-		goto out_replied;
-	}
-	if (req_actor(r, STR(j, "secret"), &q.actor))
-		goto out_replied;
-	q.client = r->client;
-	q.note = STR(j, "note");
-	q.target = STR(j, "target");
-	q.payload = STR(j, "payload");
-	if ((new_due = STR(j, "new_due")) && dvc_time_parse(new_due, &q.new_due) != DVC_OK) {
-		reply_error(r, 400, DVC_EDATE, dvc_error_last()->message, "new_due");
-		goto out_replied;
-	}
-	if ((delivery = STR(j, "delivery")) && dvc_delivery_parse(delivery, &q.delivery) != DVC_OK) {
-		reply_lib(r);
-		goto out_replied;
-	}
-	ev = cJSON_GetObjectItemCaseSensitive(j, "expected_version");
-	if (ev && !cJSON_IsNull(ev)) {
-		if (!cJSON_IsNumber(ev) || ev->valuedouble < 0 || ev->valuedouble > 9e15 ||
-		    ev->valuedouble != (double)(int64_t)ev->valuedouble) {
-			bad_request(r, DVC_ESCHEMA, "expected_version must be a dossier version",
-				    "expected_version");
-			goto out_replied;
-		}
-		q.expected_version = (int64_t)ev->valuedouble;
-	}
-	if (!(db = httpd_db(r)) || dvc_dossier_act(db, r->seg[2], &q, &version) != DVC_OK) {
-		reply_lib(r);
-		goto out_replied;
-	}
-	reply_view(r, 200, dvc_dossier_view_json(db, r->seg[2], &q.actor, &r->from, &view), &view);
-out_replied:
-	cJSON_Delete(j);
-	return r->result;
+	int signed_in = !req_actor_quiet(r, NULL, &who);
+	if (!db)
+		return reply_lib(r);
+	return reply_view(r, 200,
+			  dvc_dossier_act_json(db, r->seg[2], r->body ? r->body : "", r->body_len,
+					       signed_in ? &who : NULL, &r->from, &view),
+			  &view);
 }
 
 /* The dossier's proof bundle (proof.h), for whoever may track it: the

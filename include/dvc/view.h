@@ -127,6 +127,25 @@ typedef struct dvc_submit_json_opts {
  */
 DVC_API int dvc_dossier_submit_json(dvc_db *db, const char *json, size_t len,
 				    const dvc_submit_json_opts *o, dvc_receipt *receipt, char **out);
+/**
+ * An action in its JSON wire form: {action (dvc_action_parse), note,
+ * target, new_due (an instant, dvc_time_parse), delivery
+ * (dvc_delivery_parse), payload, expected_version, secret}, as
+ * dvc_action_req says of each, by `who`; a non-empty "secret" acts as the
+ * dossier's anonymous applicant holding it instead. `from` is the caller
+ * for the throttles (may be NULL).
+ *
+ * @param out  the dossier afterwards as dvc_dossier_view_json() shows it to
+ *             the actor, to dvc_free()
+ * @return DVC_OK; DVC_EPARSE, DVC_EUTF8 for JSON the library's reader
+ *         refuses; DVC_ESCHEMA for a member of the wrong type or no action
+ *         (path names it); DVC_EINVAL, DVC_EDATE for a value that does not
+ *         parse (path action, new_due, delivery); DVC_EAUTH without a
+ *         secret or `who`; every error of dvc_dossier_act, which changes
+ *         nothing on failure.
+ */
+DVC_API int dvc_dossier_act_json(dvc_db *db, const char *code, const char *json, size_t len,
+				 const dvc_actor *who, const dvc_caller *from, char **out);
 
 /**
  * A procedure version: its interchange record (the catalog JSON format's

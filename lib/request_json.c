@@ -1,6 +1,7 @@
-/* A dossier submitted in the portal's JSON wire form, with small files
- * inline (view.h): the parsing, limits and all-or-nothing transaction a
- * JSON front end would otherwise re-decide. */
+/* Requests in the portal's JSON wire form (view.h): a submission with its
+ * small files inline, and an action. The parsing, type checks, limits and
+ * the all-or-nothing transaction a JSON front end would otherwise
+ * re-decide. */
 #include "dvc/document.h"
 #include "dvc/dossier.h"
 #include "dvc/eform.h"
@@ -30,6 +31,15 @@ static int member_str(const cJSON *o, const char *where, const char *key, const 
 	}
 	*out = v->valuestring;
 	return DVC_OK;
+}
+
+/* The last error again, naming the request's member it came from. */
+static int at_member(const char *path)
+{
+	const dvc_error *e = dvc_error_last();
+	char msg[512];
+	snprintf(msg, sizeof msg, "%s", e->message);
+	return dvc__err(e->code, path, "%s", msg);
 }
 
 static const char *const applicant_keys[] = {"full_name", "citizen_id", "birth_date",
@@ -272,6 +282,77 @@ out:
 	dvc_free(rj);
 	cJSON_Delete(files);
 	cJSON_free(form_text);
+	cJSON_Delete(j);
+	return rc;
+}
+
+int dvc_dossier_act_json(dvc_db *db, const char *code, const char *json, size_t len, const dvc_actor *who,
+			 const dvc_caller *from, char **out)
+{
+	static const char *const keys[] = {"action", "note", "target", "new_due", "delivery", "payload",
+					   "secret"};
+	const char *v[DVC_ARRAY_LEN(keys)];
+	const dvc__json_limits lim = {0, DVC_EFORM_MAX_DEPTH + 1, DVC_EFORM_MAX_VALUES + 1024};
+	dvc_action_req q = DVC_ACTION_INIT;
+	const cJSON *ev;
+	cJSON *j = NULL;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!db || !code || !json || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_act_json needs a store, a code, JSON and an out "
+				"pointer");
+	if ((rc = dvc__json_read(json, len, &lim, "the action", &j)) != DVC_OK)
+		return rc;
+	if (!cJSON_IsObject(j)) {
+		rc = dvc__err(DVC_ESCHEMA, NULL, "the action must be a JSON object");
+		goto out;
+	}
+	for (size_t i = 0; i < DVC_ARRAY_LEN(keys); i++)
+		if ((rc = member_str(j, NULL, keys[i], &v[i])) != DVC_OK)
+			goto out;
+	if (!v[0]) {
+		rc = dvc__err(DVC_ESCHEMA, "action", "action is required");
+		goto out;
+	}
+	if (dvc_action_parse(v[0], &q.action) != DVC_OK) {
+		rc = at_member("action");
+		goto out;
+	}
+	if (v[3] && dvc_time_parse(v[3], &q.new_due) != DVC_OK) {
+		rc = at_member("new_due");
+		goto out;
+	}
+	if (v[4] && dvc_delivery_parse(v[4], &q.delivery) != DVC_OK) {
+		rc = at_member("delivery");
+		goto out;
+	}
+	ev = cJSON_GetObjectItemCaseSensitive(j, "expected_version");
+	if (ev && !cJSON_IsNull(ev)) {
+		if (!cJSON_IsNumber(ev) || ev->valuedouble < 0 || ev->valuedouble > 9e15 ||
+		    ev->valuedouble != (double)(int64_t)ev->valuedouble) {
+			rc = dvc__err(DVC_ESCHEMA, "expected_version", "expected_version must be a dossier version");
+			goto out;
+		}
+		q.expected_version = (int64_t)ev->valuedouble;
+	}
+	/* the tracking secret in the request speaks for the anonymous applicant */
+	if (v[6] && *v[6])
+		q.actor = (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, v[6]};
+	else if (who)
+		q.actor = *who;
+	else {
+		rc = dvc__err(DVC_EAUTH, NULL, "the dossier's tracking secret is required, or a signed-in actor");
+		goto out;
+	}
+	q.note = v[1];
+	q.target = v[2];
+	q.payload = v[5];
+	q.client = from ? from->client : NULL;
+	if ((rc = dvc_dossier_act(db, code, &q, NULL)) == DVC_OK)
+		rc = dvc_dossier_view_json(db, code, &q.actor, from, out);
+out:
 	cJSON_Delete(j);
 	return rc;
 }
