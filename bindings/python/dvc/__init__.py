@@ -901,7 +901,10 @@ class Store:
         return _c(fn, *args, call=self._call, skip=1)
 
     def __repr__(self) -> str:
-        return f"<dvc.Store {self.path!r} {'closed' if self.closed else 'open'}>"
+        # a PostgreSQL URI or conninfo may carry a password: never print it
+        shown = re.sub(r"(://[^/:@?]*:)[^@/?]*@", r"\1***@", self.path)
+        shown = re.sub(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", shown)
+        return f"<dvc.Store {shown!r} {'closed' if self.closed else 'open'}>"
 
     def __enter__(self) -> "Store":
         if self._db is None:

@@ -39,6 +39,12 @@ def test_a_key_value_conninfo_needs_postgresql_true():
         dvc.Store(kv)
     with pytest.raises(dvc.IO, match="PostgreSQL"):
         dvc.Store("host=/nonexistent/dir dbname=dvc connect_timeout=2", postgresql=True)
+    # a password in the connection (the test server trusts its socket and
+    # ignores it) is never printed
+    for target, flag in [(kv + " password='s3 cr3t'", True), (uri + "&password=s3cr3t", False),
+                         (uri.replace("postgresql://", "postgresql://dvc:s3cr3t@", 1), False)]:
+        with dvc.Store(target, postgresql=flag) as db:
+            assert "cr3t" not in repr(db) and "***" in repr(db), repr(db)
 
 
 def test_context_manager_closes_and_closed_store_refuses_calls():
