@@ -116,6 +116,10 @@ struct dvc__sql_backend {
 	 * round trip of a second read); SQLite materialises its rows in an
 	 * ephemeral table on every call, so there the store reads back instead */
 	int returning;
+	/* A statement's whole result is in memory before its first row
+	 * (PostgreSQL: PQexecPrepared); SQLite steps through its rows. Reads
+	 * whose size has no bound (a file's chunks) then go in batches. */
+	int whole_results;
 	/* The catalog's full-text index is SQLite's FTS5 (MATCH, bm25,
 	 * fts5vocab). Without it procedure_fts is a plain table of folded
 	 * names that the store searches with plain SQL (strpos on the words,
