@@ -333,7 +333,11 @@ static void *tracker(void *arg)
  * journal in separate autocommit statements (lib/dossier.c track(), no read
  * transaction around them), so a writer committing in between yields a
  * tracking whose version and state disagree with its history (seen: version
- * N with N+1 entries). A reader must see one moment of the dossier. */
+ * N with N+1 entries). A reader must see one moment of the dossier.
+ * The same on PostgreSQL: an officer's tracking is a write (its access
+ * record) and ran at READ COMMITTED, one snapshot per statement, until the
+ * read after the record got a REPEATABLE READ transaction
+ * (dvc__write_begin_snapshot). */
 START_TEST(bug_tracking_is_one_snapshot_under_concurrent_writers)
 {
 	dvc_db *db = open_db();
