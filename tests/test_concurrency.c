@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DESK "000.00.30.H24"
@@ -518,7 +519,7 @@ START_TEST(a_waiting_writer_is_refused_as_stale_once_the_holder_commits)
 {
 	dvc_db *a = open_db();
 	dvc_action_req q = DVC_ACTION_INIT;
-	char waiter_store[sizeof path + 64], who[64];
+	char waiter_store[sizeof path + 96], who[64];
 	q.action = DVC_ACT_RECEIVE;
 	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
 	/* on PostgreSQL the waiter's session is named, so that the test sees
@@ -544,7 +545,7 @@ START_TEST(a_waiting_writer_is_refused_as_stale_once_the_holder_commits)
 			for (int i = 0; i < 4000 && !waiting; i++) { /* 4 s, inside its 5 s */
 				waiting = store_value(path, sql);
 				if (!waiting)
-					usleep(1000);
+					nanosleep(&(struct timespec){0, 1000000}, NULL);
 			}
 			ck_assert_msg(waiting, "the second writer never waited for the first's lock");
 		}
