@@ -1570,7 +1570,8 @@ int dvc__read_open(dvc_db *db, const char *code, const dvc_actor *who, int kind,
 	*writing = who && who->kind == DVC_ACTOR_OFFICER;
 	if (!*writing)
 		return dvc__read_begin(db);
-	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
+	/* the record, then the read: the read sees one moment of the dossier */
+	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin_snapshot(db)) != DVC_OK)
 		return rc;
 	if ((rc = dvc__store_dossier_load(db, code, &d)) == DVC_OK &&
 	    (rc = resolve_actor(db, &d, who, &ac)) == DVC_OK)

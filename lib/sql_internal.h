@@ -100,6 +100,11 @@ struct dvc__sql_backend {
 	const char *migrate_begin;
 	/* Transaction control, as SQL run through the statement cache. */
 	const char *begin_write, *begin_read;
+	/* A write whose reads of several statements must see one snapshot (an
+	 * officer's recorded read: the record, then the dossier and its
+	 * journal). SQLite's write lock gives that; PostgreSQL's default READ
+	 * COMMITTED takes a new snapshot per statement. */
+	const char *begin_write_snapshot;
 	/* Run migration script `sql` (store.c's, in SQLite's dialect) that
 	 * brings the schema from version v to v + 1; the backend translates. */
 	int (*migrate_exec)(dvc_db *db, int v, const char *sql);
@@ -111,6 +116,10 @@ struct dvc__sql_backend {
 	 * round trip of a second read); SQLite materialises its rows in an
 	 * ephemeral table on every call, so there the store reads back instead */
 	int returning;
+	/* A statement's whole result is in memory before its first row
+	 * (PostgreSQL: PQexecPrepared); SQLite steps through its rows. Reads
+	 * whose size has no bound (a file's chunks) then go in batches. */
+	int whole_results;
 	/* The catalog's full-text index is SQLite's FTS5 (MATCH, bm25,
 	 * fts5vocab). Without it procedure_fts is a plain table of folded
 	 * names that the store searches with plain SQL (strpos on the words,

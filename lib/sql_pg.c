@@ -893,7 +893,9 @@ const struct dvc__sql_backend dvc__sql_pg = {
 	 * against the row's latest version */
 	.begin_write = "BEGIN",
 	.begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+	.begin_write_snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ",
 	.row_locks = 1,
 	.returning = 1,
+	.whole_results = 1,
 	/* no report functions: store_report.c computes working time in C */
 };

@@ -273,6 +273,7 @@ const struct dvc__sql_backend dvc__sql_sqlite = {
 	/* take the write lock up front (no deadlock-prone lock upgrade) */
 	.begin_write = "BEGIN IMMEDIATE",
 	.begin_read = "BEGIN DEFERRED",
+	.begin_write_snapshot = "BEGIN IMMEDIATE",
 	.migrate_exec = lite_migrate_exec,
 	.fts5 = 1,
 	.report_functions = lite_report_functions,

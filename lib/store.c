@@ -452,7 +452,7 @@ static int write_refused(dvc_db *db)
 	return DVC_OK;
 }
 
-int dvc__write_begin(dvc_db *db)
+static int write_begin(dvc_db *db, const char *begin)
 {
 	int rc;
 	if ((rc = write_refused(db)) != DVC_OK)
@@ -463,7 +463,17 @@ int dvc__write_begin(dvc_db *db)
 		db->txn_serial++;
 	/* Outside an explicit transaction, take the write lock up front (no
 	 * deadlock-prone lock upgrade); inside one it is already held. */
-	return run_cached(db, db->explicit_txn ? SQL_SAVEPOINT : db->be->begin_write, "starting a write");
+	return run_cached(db, db->explicit_txn ? SQL_SAVEPOINT : begin, "starting a write");
+}
+
+int dvc__write_begin(dvc_db *db)
+{
+	return write_begin(db, db->be->begin_write);
+}
+
+int dvc__write_begin_snapshot(dvc_db *db)
+{
+	return write_begin(db, db->be->begin_write_snapshot);
 }
 
 int dvc__write_begin_lean(dvc_db *db)

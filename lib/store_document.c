@@ -12,6 +12,12 @@ static const char SQL_BLOB_DROP[] = "DELETE FROM blob WHERE id = ?1";
 static const char SQL_BLOB_SEAL[] = "UPDATE blob SET sha256 = ?2, size = ?3, media_type = ?4 WHERE id = ?1";
 static const char SQL_BLOB_GET[] = "SELECT id, sha256, size, media_type FROM blob WHERE id = ?1 AND sha256 IS NOT NULL";
 static const char SQL_BLOB_CHUNKS[] = "SELECT seq, data FROM blob_chunk WHERE blob_id = ?1 ORDER BY seq";
+/* The same a few chunks at a time, for a backend that holds a whole result
+ * in memory (a 200 MB file would be 400 MB of hex there). */
+#define CHUNK_BATCH 8
+static const char SQL_BLOB_CHUNKS_FROM[] =
+	"SELECT seq, data FROM blob_chunk WHERE blob_id = ?1 AND seq >= ?2 ORDER BY seq LIMIT 8";
+_Static_assert(CHUNK_BATCH == 8, "the LIMIT above");
 static const char SQL_FILE_INSERT[] =
 	"INSERT INTO dossier_file(dossier_id, component, blob_id, name, form, mode, added_by, added_at)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
@@ -143,15 +149,33 @@ int dvc__store_blob_get(dvc_db *db, int64_t id, dvc__blob_row *out)
 
 int dvc__store_blob_each_chunk(dvc_db *db, int64_t blob_id, dvc__chunk_cb cb, void *ctx)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_BLOB_CHUNKS);
+	int batched = db->be->whole_results;
+	dvc__sql_stmt *st = dvc__stmt(db, batched ? SQL_BLOB_CHUNKS_FROM : SQL_BLOB_CHUNKS);
 	int64_t expect = 0;
-	int rc, cbrc = DVC_OK;
+	int rc, cbrc = DVC_OK, batch_rows = 0;
 	if (!st)
 		return dvc_error_last()->code;
 	dvc__sql_bind_int64(st, 1, blob_id);
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		const void *p = dvc__sql_column_blob(st, 1);
-		size_t n = (size_t)dvc__sql_column_bytes(st, 1);
+	if (batched)
+		dvc__sql_bind_int64(st, 2, 0);
+	for (;;) {
+		const void *p;
+		size_t n;
+		rc = dvc__sql_step(st);
+		if (rc == DVC__SQL_DONE && batched && batch_rows == CHUNK_BATCH) {
+			/* a full batch: more may follow, from the next seq (the
+			 * caller's read transaction keeps the batches one snapshot) */
+			dvc__sql_reset(st);
+			batch_rows = 0;
+			dvc__sql_bind_int64(st, 1, blob_id);
+			dvc__sql_bind_int64(st, 2, expect);
+			continue;
+		}
+		if (rc != DVC__SQL_ROW)
+			break;
+		batch_rows++;
+		p = dvc__sql_column_blob(st, 1);
+		n = (size_t)dvc__sql_column_bytes(st, 1);
 		if (dvc__sql_column_int64(st, 0) != expect++) {
 			dvc__sql_reset(st);
 			return dvc__err(DVC_ECORRUPT, NULL, "file %lld has a missing chunk",

@@ -145,6 +145,12 @@ int dvc__write_begin(dvc_db *db);
  * undone alone and aborts the explicit transaction instead. Outside one it
  * is exactly dvc__write_begin. */
 int dvc__write_begin_lean(dvc_db *db);
+/* dvc__write_begin for a write whose later reads must agree with each other
+ * (an officer's read, recorded before it is made): on PostgreSQL the
+ * transaction is REPEATABLE READ, one snapshot for all its statements, as
+ * SQLite's write lock gives. Only for writes that insert (a REPEATABLE READ
+ * update of a row changed meanwhile fails with 40001). */
+int dvc__write_begin_snapshot(dvc_db *db);
 /* Several reads that must agree (tracking): one snapshot between these. */
 int dvc__read_begin(dvc_db *db);
 void dvc__read_end(dvc_db *db);

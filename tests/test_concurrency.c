@@ -18,13 +18,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DESK "000.00.30.H24"
 #define P3 "T.000003"
 #define NOTE "Ghi chú"
 
-static char dir[64], path[128];
+static char dir[64];
+/* the store: a file under dir on SQLite, a schema's URI on PostgreSQL
+ * (store_at), taken once in setup and opened by every thread and process */
+static char path[4096];
 static int scale = 1;
 
 static const dvc_applicant citizen = {
@@ -34,11 +38,13 @@ static const dvc_applicant citizen = {
 static void setup(void)
 {
 	dvc_db *db;
+	char file[128];
 	const char *e = getenv("DVC_CONCURRENCY_ROUNDS");
 	scale = e && atoi(e) > 0 ? atoi(e) : 1;
 	snprintf(dir, sizeof dir, "/tmp/dvc-conc-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/c.db", dir);
+	snprintf(file, sizeof file, "%s/c.db", dir);
+	snprintf(path, sizeof path, "%s", store_at(file));
 	ck_ok(dvc_open(&db, path, NULL));
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
 	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", DESK, DVC_ROLE_RECEPTION));
@@ -328,7 +334,11 @@ static void *tracker(void *arg)
  * journal in separate autocommit statements (lib/dossier.c track(), no read
  * transaction around them), so a writer committing in between yields a
  * tracking whose version and state disagree with its history (seen: version
- * N with N+1 entries). A reader must see one moment of the dossier. */
+ * N with N+1 entries). A reader must see one moment of the dossier.
+ * The same on PostgreSQL: an officer's tracking is a write (its access
+ * record) and ran at READ COMMITTED, one snapshot per statement, until the
+ * read after the record got a REPEATABLE READ transaction
+ * (dvc__write_begin_snapshot). */
 START_TEST(bug_tracking_is_one_snapshot_under_concurrent_writers)
 {
 	dvc_db *db = open_db();
@@ -425,22 +435,41 @@ START_TEST(a_held_write_lock_is_busy_never_corruption)
 	q.action = DVC_ACT_RECEIVE;
 	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
 
-	ck_ok(dvc_begin(a));
-	ck_ok(dvc_dossier_act(a, rc.code, &q, NULL));
-	/* b waits 100 ms, then is told the store is busy */
-	ck_dvc(dvc_dossier_act(b, rc.code, &q, NULL), DVC_EBUSY);
-	ck_dvc(dvc_begin(b), DVC_EBUSY);
-	ck_assert(!dvc_in_transaction(b));
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_receipt r2 = DVC_RECEIPT_INIT;
 	s.procedure = P3;
 	s.applicant = &citizen;
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}";
-	ck_dvc(dvc_dossier_submit(b, &s, &r2), DVC_EBUSY);
-	/* an officer's read is recorded before it is made (privacy.h): it waits
-	 * for the write lock too, and is refused when it cannot be recorded */
-	ck_dvc(dvc_dossier_track(b, rc.code, &(dvc_actor){DVC_ACTOR_OFFICER, "quan.tri", NULL}, &t),
-	       DVC_EBUSY);
+
+	ck_ok(dvc_begin(a));
+	ck_ok(dvc_dossier_act(a, rc.code, &q, NULL));
+	/* b waits 100 ms (SQLite's busy timeout, PostgreSQL's lock_timeout on
+	 * a's dossier row), then is told the store is busy */
+	ck_dvc(dvc_dossier_act(b, rc.code, &q, NULL), DVC_EBUSY);
+	ck_assert(!dvc_in_transaction(b));
+	if (!store_is_pg(path)) {
+		/* SQLite: one writer per file, so every write of b waits */
+		ck_dvc(dvc_begin(b), DVC_EBUSY);
+		ck_assert(!dvc_in_transaction(b));
+		ck_dvc(dvc_dossier_submit(b, &s, &r2), DVC_EBUSY);
+		/* an officer's read is recorded before it is made (privacy.h): it
+		 * waits for the write lock too, and is refused when it cannot be
+		 * recorded */
+		ck_dvc(dvc_dossier_track(b, rc.code,
+					 &(dvc_actor){DVC_ACTOR_OFFICER, "quan.tri", NULL}, &t),
+		       DVC_EBUSY);
+	} else {
+		/* PostgreSQL locks rows (docs/postgresql.md): only writes to a's
+		 * dossier wait; another dossier's submission and an officer's
+		 * recorded read of this one go through, and the read does not see
+		 * a's uncommitted action */
+		ck_ok(dvc_dossier_submit(b, &s, &r2));
+		ck_ok(dvc_dossier_track(b, rc.code, &(dvc_actor){DVC_ACTOR_OFFICER, "quan.tri", NULL},
+					&t));
+		ck_assert_int_eq(t->state, DVC_STATE_SUBMITTED);
+		ck_assert_int_eq(t->version, 1);
+		dvc_tracking_free(t);
+	}
 	/* other readers are not blocked, and see the last committed version */
 	ck_ok(dvc_dossier_track(b, rc.code, &(dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, rc.secret}, &t));
 	ck_assert_int_eq(t->state, DVC_STATE_SUBMITTED);
@@ -459,6 +488,88 @@ START_TEST(a_held_write_lock_is_busy_never_corruption)
 }
 END_TEST
 
+/* A writer that waits for another's lock on the same dossier, with the
+ * version it read before: when the other commits it is refused as stale
+ * (DVC_ECONFLICT: on SQLite it reads the new version once it has the lock;
+ * on PostgreSQL its journal entry meets the committed one), when the other
+ * rolls back it goes through. */
+typedef struct waiter {
+	const char *store, *code;
+	int rc;
+	char msg[200];
+} waiter;
+
+static void *wait_and_act(void *arg)
+{
+	waiter *w = arg;
+	dvc_db *db = NULL;
+	dvc_action_req q = DVC_ACTION_INIT;
+	if ((w->rc = dvc_open(&db, w->store, NULL)) != DVC_OK) /* busy timeout 5 s */
+		return NULL;
+	q.action = DVC_ACT_RECEIVE;
+	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	q.expected_version = 1;
+	w->rc = dvc_dossier_act(db, w->code, &q, NULL);
+	snprintf(w->msg, sizeof w->msg, "%s", dvc_error_last()->message);
+	dvc_close(db);
+	return NULL;
+}
+
+START_TEST(a_waiting_writer_is_refused_as_stale_once_the_holder_commits)
+{
+	dvc_db *a = open_db();
+	dvc_action_req q = DVC_ACTION_INIT;
+	char waiter_store[sizeof path + 96], who[64];
+	q.action = DVC_ACT_RECEIVE;
+	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	/* on PostgreSQL the waiter's session is named, so that the test sees
+	 * it waiting on a lock before the holder ends */
+	snprintf(who, sizeof who, "dvc_waiter_%ld", (long)getpid());
+	if (store_is_pg(path))
+		snprintf(waiter_store, sizeof waiter_store, "%s&application_name=%s", path, who);
+	else
+		snprintf(waiter_store, sizeof waiter_store, "%s", path);
+	for (int commit = 1; commit >= 0; commit--) {
+		dvc_receipt rc = submit(a);
+		waiter w = {waiter_store, rc.code, 0, ""};
+		pthread_t th;
+		dvc_tracking *t;
+		ck_ok(dvc_begin(a));
+		ck_ok(dvc_dossier_act(a, rc.code, &q, NULL));
+		ck_assert_int_eq(pthread_create(&th, NULL, wait_and_act, &w), 0);
+		if (store_is_pg(path)) {
+			char sql[200];
+			long long waiting = 0;
+			snprintf(sql, sizeof sql, "SELECT count(*) FROM pg_stat_activity WHERE "
+				 "application_name = '%s' AND wait_event_type = 'Lock'", who);
+			for (int i = 0; i < 4000 && !waiting; i++) { /* 4 s, inside its 5 s */
+				waiting = store_value(path, sql);
+				if (!waiting)
+					nanosleep(&(struct timespec){0, 1000000}, NULL);
+			}
+			ck_assert_msg(waiting, "the second writer never waited for the first's lock");
+		}
+		/* SQLite shows no waiter from outside: one that comes after the
+		 * commit gets the same answer */
+		ck_ok(commit ? dvc_commit(a) : dvc_rollback(a));
+		pthread_join(th, NULL);
+		if (commit)
+			ck_assert_msg(w.rc == DVC_ECONFLICT, "after a commit: %s (%s), want DVC_ECONFLICT",
+				      dvc_status_name(w.rc), w.msg);
+		else
+			ck_assert_msg(w.rc == DVC_OK, "after a rollback: %s (%s), want DVC_OK",
+				      dvc_status_name(w.rc), w.msg);
+		t = peek(a, rc.code);
+		ck_assert_int_eq(t->version, 2);
+		ck_assert_uint_eq(t->n_history, 2);
+		ck_assert_int_eq(t->state, DVC_STATE_RECEIVED);
+		dvc_tracking_free(t);
+	}
+	ck_ok(dvc_dossier_verify(a, NULL, NULL));
+	dvc_close(a);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("concurrency");
@@ -469,6 +580,7 @@ int main(void)
 	tcase_add_test(tc, no_update_is_lost_across_processes_and_threads);
 	tcase_add_test(tc, concurrent_submissions_get_unique_gap_free_codes);
 	tcase_add_test(tc, a_held_write_lock_is_busy_never_corruption);
+	tcase_add_test(tc, a_waiting_writer_is_refused_as_stale_once_the_holder_commits);
 	tcase_add_test(tc, bug_tracking_is_one_snapshot_under_concurrent_writers);
 	suite_add_tcase(s, tc);
 	return run_suite(s);

@@ -3,7 +3,9 @@
  * store file and is killed with SIGKILL at a random moment, again and again.
  * After every kill the store is reopened and must show:
  *
- *   - an intact database (PRAGMA integrity_check, foreign_key_check);
+ *   - an intact database (on SQLite: PRAGMA integrity_check,
+ *     foreign_key_check; a PostgreSQL server checks its pages and enforces
+ *     foreign keys itself);
  *   - every journal chain verifying (dvc_dossier_verify);
  *   - no dossier lost: every action the writer saw succeed is there;
  *   - no dossier half-moved: version == journal length, the state is the
@@ -16,6 +18,10 @@
  *     (its chunks were written with its row and journal entry, or not at all),
  *     one journal entry (attach) per file.
  *
+ * On PostgreSQL (DVC_TEST_DB_URI) the store is a schema of its own and the
+ * kill ends the writer's connection mid-transaction: the server must roll
+ * back whatever it had not committed.
+ *
  * DVC_CRASH_KILLS sets the number of kills (default 40), DVC_CRASH_SEED the
  * random seed (printed, to replay a run). */
 #include "testutil.h"
@@ -23,7 +29,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +44,10 @@
 #define GATEWAY "bi-mat-cong-thanh-toan"
 #define OWNER "chu.ho.so"
 
-static char dir[64], path[128], logpath[128];
+static char dir[64], logpath[128];
+/* the store: a file under dir on SQLite, a schema's URI on PostgreSQL
+ * (store_at, taken once and opened by every writer) */
+static char path[4096];
 
 static const dvc_applicant citizen = {
 	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
@@ -83,6 +91,8 @@ static void prepare_store(void)
 /* ---- the writer (child process) ---- */
 
 static int logfd = -1;
+/* the writer says here when its store is open (PostgreSQL, see below) */
+static int openedfd = -1;
 
 /* The writer saw this succeed: one line, one write(2), so a kill cannot tear it. */
 static void logged(const char *code, int64_t version)
@@ -269,6 +279,8 @@ static void writer(void)
 		_exit(2);
 	if (dvc_open(&db, path, NULL) != DVC_OK || dvc_payment_set_gateway(db, "vnpay", GATEWAY) != DVC_OK)
 		_exit(2);
+	if (write(openedfd, "o", 1) != 1)
+		_exit(2);
 	/* first finish what the previous writer left half-way */
 	f.limit = 100000;
 	if (dvc_dossier_find(db, &f, &l) != DVC_OK)
@@ -313,17 +325,16 @@ static const char *event_of(const dvc_journal_entry *e)
 	}
 }
 
-static long long scalar(sqlite3 *raw, const char *sql, const char *arg)
+/* The store's dossiers by code, with their versions, to look up what the
+ * writer logged. */
+typedef struct stored {
+	const char *code;
+	long long rev;
+} stored;
+
+static int by_code(const void *a, const void *b)
 {
-	sqlite3_stmt *st;
-	long long v = -1;
-	ck_assert_int_eq(sqlite3_prepare_v2(raw, sql, -1, &st, NULL), SQLITE_OK);
-	if (arg)
-		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return strcmp(((const stored *)a)->code, ((const stored *)b)->code);
 }
 
 static int discard(void *ctx, const void *buf, size_t n)
@@ -338,22 +349,25 @@ static long files_total;
 
 static size_t check_store(long *outbox_total)
 {
-	sqlite3 *raw;
-	sqlite3_stmt *st;
+	store_rows *rows;
+	stored *revs;
 	dvc_db *db;
 	size_t checked = 0, n = 0;
 	int version;
 	dvc_actor admin = {DVC_ACTOR_OFFICER, "admin.desk", NULL};
 
-	/* the file itself: recovery happens at open (WAL replay) */
-	ck_assert_int_eq(sqlite3_open_v2(path, &raw, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(raw, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "ok");
-	sqlite3_finalize(st);
-	ck_assert_int_eq(sqlite3_prepare_v2(raw, "PRAGMA foreign_key_check", -1, &st, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
-	sqlite3_finalize(st);
+	/* the SQLite file itself: recovery happens at open (WAL replay). A
+	 * PostgreSQL server recovers and checks its own pages and enforces
+	 * foreign keys on every write: nothing of the kind to ask it. */
+	if (!store_is_pg(path)) {
+		rows = store_query(path, "PRAGMA integrity_check");
+		ck_assert_int_eq(rows->n_rows, 1);
+		ck_assert_str_eq(store_cell(rows, 0, 0), "ok");
+		store_rows_free(rows);
+		rows = store_query(path, "PRAGMA foreign_key_check");
+		ck_assert_int_eq(rows->n_rows, 0);
+		store_rows_free(rows);
+	}
 
 	ck_ok(dvc_open(&db, path, NULL));
 	ck_ok(dvc_schema_version(db, &version));
@@ -361,26 +375,30 @@ static size_t check_store(long *outbox_total)
 	ck_ok(dvc_dossier_verify(db, NULL, &checked));
 
 	/* codes: unique, gap-free per (desk, day), the counter at the top */
-	ck_assert_int_eq(scalar(raw, "SELECT count(*) - count(DISTINCT code) FROM dossier", NULL), 0);
-	ck_assert_int_eq(scalar(raw,
+	/* (SQL both backends speak: no negative substr start, a named subquery) */
+	ck_assert_int_eq(store_value(path, "SELECT count(*) - count(DISTINCT code) FROM dossier"), 0);
+	ck_assert_int_eq(store_value(path,
 		"SELECT count(*) FROM (SELECT substr(code, 1, length(code) - 5) AS k,"
-		" max(CAST(substr(code, -4) AS INTEGER)) AS top, count(*) AS n FROM dossier GROUP BY k)"
-		" WHERE top <> n", NULL), 0);
-	ck_assert_int_eq(scalar(raw,
+		" max(CAST(substr(code, length(code) - 3) AS INTEGER)) AS top, count(*) AS n"
+		" FROM dossier GROUP BY substr(code, 1, length(code) - 5)) AS per_day"
+		" WHERE top <> n"), 0);
+	ck_assert_int_eq(store_value(path,
 		"SELECT count(*) FROM dossier_seq s WHERE s.last <> (SELECT count(*) FROM dossier d"
-		" WHERE d.code LIKE s.agency || '-' || s.day || '-%')", NULL), 0);
+		" WHERE d.code LIKE s.agency || '-' || s.day || '-%')"), 0);
 	/* fees paid are the confirmed payments, refunds the refund records */
-	ck_assert_int_eq(scalar(raw,
+	ck_assert_int_eq(store_value(path,
 		"SELECT count(*) FROM dossier d WHERE d.fee_paid <> (SELECT coalesce(sum(amount), 0)"
 		" FROM payment p WHERE p.dossier_id = d.id AND p.kind = 0 AND p.state = 1)"
 		" OR d.fee_refunded <> (SELECT coalesce(sum(amount), 0) FROM payment p"
-		" WHERE p.dossier_id = d.id AND p.kind = 1)", NULL), 0);
+		" WHERE p.dossier_id = d.id AND p.kind = 1)"), 0);
 
 	/* every dossier: not half-moved, and its outbox matches its journal */
-	ck_assert_int_eq(sqlite3_prepare_v2(raw, "SELECT code FROM dossier ORDER BY id", -1, &st, NULL),
-			 SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 0);
+	rows = store_query(path, "SELECT code, rev FROM dossier ORDER BY id");
+	revs = calloc((size_t)rows->n_rows + 1, sizeof *revs);
+	ck_assert_ptr_nonnull(revs);
+	for (int row = 0; row < rows->n_rows; row++) {
+		const char *code = store_cell(rows, row, 0);
+		revs[row] = (stored){code, strtoll(store_cell(rows, row, 1), NULL, 10)};
 		dvc_tracking *t;
 		dvc_message_batch *b;
 		size_t want = 0;
@@ -435,8 +453,8 @@ static size_t check_store(long *outbox_total)
 		dvc_tracking_free(t);
 		n++;
 	}
-	sqlite3_finalize(st);
 	ck_assert_uint_eq(n, checked);
+	qsort(revs, n, sizeof *revs, by_code);
 
 	/* nothing the writer saw succeed is lost */
 	FILE *lf = fopen(logpath, "r");
@@ -444,13 +462,17 @@ static size_t check_store(long *outbox_total)
 		char code[DVC_CODE_MAX + 8];
 		long long v;
 		while (fscanf(lf, "%100s %lld", code, &v) == 2) {
-			long long rev = scalar(raw, "SELECT rev FROM dossier WHERE code = ?", code);
-			ck_assert_msg(rev >= v, "%s: the writer saw version %lld, the store has %lld", code,
-				      v, rev);
+			stored key = {code, 0};
+			const stored *s = bsearch(&key, revs, n, sizeof *revs, by_code);
+			ck_assert_msg(s != NULL, "%s: the writer saw it submitted, the store has not got it",
+				      code);
+			ck_assert_msg(s->rev >= v, "%s: the writer saw version %lld, the store has %lld",
+				      code, v, s->rev);
 		}
 		fclose(lf);
 	}
-	sqlite3_close(raw);
+	free(revs);
+	store_rows_free(rows);
 	dvc_close(db);
 	return n;
 }
@@ -467,23 +489,43 @@ START_TEST(killed_writers_never_lose_or_corrupt_a_dossier)
 	printf("crash: seed %llu (DVC_CRASH_SEED to replay), %ld kills\n", rng, kills);
 	snprintf(dir, sizeof dir, "/tmp/dvc-crash-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/crash.db", dir);
+	snprintf(logpath, sizeof logpath, "%s/crash.db", dir);
+	snprintf(path, sizeof path, "%s", store_at(logpath));
 	snprintf(logpath, sizeof logpath, "%s/writer.log", dir);
+	if (store_is_pg(path))
+		printf("crash: on PostgreSQL (a schema of its own); PRAGMA integrity_check and "
+		       "foreign_key_check are SQLite's and not run\n");
 	prepare_store();
 
 	for (long k = 0; k < kills; k++) {
-		int status;
-		/* the first milliseconds are the open; most kills land in lifecycles */
-		long delay_us = 2000 + (long)rnd(40000);
-		struct timespec delay = {0, delay_us * 1000};
+		int status, opened[2];
+		/* SQLite: counted from the fork; the first milliseconds are the open
+		 * (WAL recovery included), most kills land in lifecycles. PostgreSQL:
+		 * the open (connecting, the schema check) takes longer than SQLite's
+		 * whole window, so the delay is counted from the writer's word that
+		 * its store is open, and is longer (0-400 ms): a new connection
+		 * prepares each statement on the server at its first run, and every
+		 * statement is a round trip (about 14 lifecycles a second here). */
+		int pg = store_is_pg(path);
+		long delay_us = pg ? (long)rnd(400000) : 2000 + (long)rnd(40000);
+		struct timespec delay = {delay_us / 1000000, delay_us % 1000000 * 1000};
+		char word;
+		ck_assert_int_eq(pipe(opened), 0);
 		fflush(stdout);
 		pid_t pid = fork();
 		ck_assert_int_ge(pid, 0);
-		if (pid == 0)
+		if (pid == 0) {
+			close(opened[0]);
+			openedfd = opened[1];
 			writer();
+		}
+		close(opened[1]);
+		if (pg) /* the writer's alarm bounds this wait */
+			ck_assert_msg(read(opened[0], &word, 1) == 1, "the writer could not open %s", path);
 		nanosleep(&delay, NULL);
 		kill(pid, SIGKILL);
 		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		close(opened[0]); /* after: a writer killed before its word gets no SIGPIPE */
 		if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)) {
 			/* the writer stopped by itself: that is a failure of its own */
 			ck_assert_msg(0, "writer exited with status %d before the kill",

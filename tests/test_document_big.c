@@ -6,9 +6,12 @@
  * whole-file buffer in the library would fail the allocation and the test.
  * Not for sanitizer builds (their shadow memory needs terabytes of address
  * space): tests/meson.build registers it in the normal build only.
+ * With DVC_TEST_DB_URI the store is a schema of its own on that PostgreSQL
+ * server (store_at), under the same cap: libpq's libraries are mapped
+ * before the cap is counted, its connection's buffers are not.
  *
  * usage: test_document_big [MB] [CAP_MB]   (defaults 200 and 64) */
-#include "dvc/dvc.h"
+#include "testutil.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -60,7 +63,7 @@ static int check_write(void *ctx, const void *buf, size_t n)
 	return 0;
 }
 
-static int fail(const char *what)
+static int refused(const char *what)
 {
 	fprintf(stderr, "%s: %s (%s)\n", what, dvc_status_name(dvc_error_last()->code),
 		dvc_error_last()->message);
@@ -110,16 +113,16 @@ static int child(const char *dbpath, const char *catalog, uint64_t bytes, uint64
 	if (sodium_init() < 0)
 		return 1;
 	if (dvc_open(&db, dbpath, NULL) != DVC_OK)
-		return fail("open");
+		return refused("open");
 	if (dvc_catalog_import_file(db, catalog, DVC_FORMAT_AUTO, NULL) != DVC_OK)
-		return fail("import");
+		return refused("import");
 	pol.max_file_bytes = (int64_t)bytes + 1;
 	if (dvc_procedure_policy_set(db, "T.000005", &pol) != DVC_OK)
-		return fail("policy");
+		return refused("policy");
 	s.procedure = "T.000005";
 	s.applicant = &who;
 	if (dvc_dossier_submit(db, &s, &r) != DVC_OK)
-		return fail("submit");
+		return refused("submit");
 	q.actor = (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, r.secret};
 	q.component = 1;
 	q.name = "ban-scan-rat-lon.pdf";
@@ -129,13 +132,13 @@ static int child(const char *dbpath, const char *catalog, uint64_t bytes, uint64
 	crypto_hash_sha256_init(&g.h);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (dvc_dossier_attach(db, r.code, &q, &fi) != DVC_OK)
-		return fail("attach");
+		return refused("attach");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	crypto_hash_sha256_final(&g.h, want);
 	crypto_hash_sha256_init(&c.h);
 	c.n = 0;
 	if (dvc_dossier_download(db, r.code, &q.actor, fi.id, check_write, &c) != DVC_OK)
-		return fail("download");
+		return refused("download");
 	clock_gettime(CLOCK_MONOTONIC, &t2);
 	crypto_hash_sha256_final(&c.h, got);
 	dvc_close(db);
@@ -156,34 +159,52 @@ static int child(const char *dbpath, const char *catalog, uint64_t bytes, uint64
 	return 0;
 }
 
-int main(int argc, char **argv)
+static uint64_t mb = 200, cap_mb = 64;
+
+START_TEST(a_file_far_larger_than_memory_streams_in_and_out)
 {
-	uint64_t mb = argc > 1 ? strtoull(argv[1], NULL, 10) : 200;
-	uint64_t cap_mb = argc > 2 ? strtoull(argv[2], NULL, 10) : 64;
 	const char *root = getenv("DVC_SOURCE_ROOT");
-	char catalog[4096], dbpath[] = "/tmp/dvc-big-XXXXXX", side[64];
+	char catalog[4096], dbpath[] = "/tmp/dvc-big-XXXXXX", side[64], store[4096];
 	int fd, status = 1;
 	pid_t pid;
 	if (!root)
 		root = ".";
 	snprintf(catalog, sizeof catalog, "%s/tests/data/document_catalog.json", root);
-	if ((fd = mkstemp(dbpath)) < 0)
-		return 1;
+	fd = mkstemp(dbpath);
+	ck_assert_int_ge(fd, 0);
 	close(fd);
 	unlink(dbpath);
+	/* taken once, before the fork: the child opens this very store */
+	snprintf(store, sizeof store, "%s", store_at(dbpath));
 	fflush(stdout);
-	if ((pid = fork()) == 0)
-	{
-		int rc = child(dbpath, catalog, mb << 20, cap_mb << 20);
+	if ((pid = fork()) == 0) {
+		int rc = child(store, catalog, mb << 20, cap_mb << 20);
 		fflush(stdout);
 		fflush(stderr);
 		_exit(rc);
 	}
-	waitpid(pid, &status, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	unlink(dbpath);
 	snprintf(side, sizeof side, "%s-wal", dbpath);
 	unlink(side);
 	snprintf(side, sizeof side, "%s-shm", dbpath);
 	unlink(side);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		      "a %llu MB file under a %llu MB address-space cap failed (see above)",
+		      (unsigned long long)mb, (unsigned long long)cap_mb);
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+	Suite *s = suite_create("document_big");
+	TCase *tc = tcase_create("document_big");
+	if (argc > 1)
+		mb = strtoull(argv[1], NULL, 10);
+	if (argc > 2)
+		cap_mb = strtoull(argv[2], NULL, 10);
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, a_file_far_larger_than_memory_streams_in_and_out);
+	suite_add_tcase(s, tc);
+	return run_suite(s);
 }
