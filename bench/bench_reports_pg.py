@@ -74,7 +74,7 @@ def run(*args, **kw):
 
 
 def psql(*cmds, uri=URI):
-    args = ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", uri]
+    args = ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", uri, "-c", "SET client_min_messages = warning"]
     for c in cmds:
         args += ["-c", c]
     return run(*args).decode()
