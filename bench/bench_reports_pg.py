@@ -20,8 +20,9 @@
    same output on both backends.
 4. `dvc report --group sector` for November and for the year (the calls
    bench_report.sh times), RUNS times each on each backend, alternating;
-   the median is printed with the PostgreSQL/SQLite ratio. The outputs
-   must be byte-equal between the backends, or the script fails.
+   the median is printed with the PostgreSQL/SQLite ratio (and the peak RSS
+   of the dvc process, with GNU time). The outputs must be byte-equal
+   between the backends, or the script fails.
 
 Prints JSON lines; asserts equality only, never time.
 
@@ -198,21 +199,31 @@ try:
         "report_year_sector": ("report", "--from", "2019-01-01", "--to", "2020-01-01",
                                "--asof", "2020-01-01", "--group", "sector"),
     }
+    gnu_time = os.path.exists("/usr/bin/time")
+    rss_log = os.path.join(WORK, "rss.log")
     for name, args in calls.items():
         secs = {"sqlite": [], "pg": []}
+        rss = {"sqlite": 0, "pg": 0}
         res = {}
         for _ in range(RUNS):
             for be, uri in (("sqlite", DB), ("pg", URI)):
+                # the peak RSS of the dvc process (GNU time), when there
+                pre = ["/usr/bin/time", "-f", "%M", "-o", rss_log] if gnu_time else []
                 t = time.monotonic()
-                res[be] = dvc(uri, *args)
+                res[be] = run(*pre, DVC, "--db", uri, "--json", *args)
                 secs[be].append(time.monotonic() - t)
+                if gnu_time:
+                    with open(rss_log) as f:
+                        rss[be] = max(rss[be], int(f.read().split()[-1]))
         equal = res["sqlite"] == res["pg"]
         sq, pg = statistics.median(secs["sqlite"]), statistics.median(secs["pg"])
         out(bench=name, dossiers=dossiers, runs=RUNS, sqlite_s=round(sq, 3), pg_s=round(pg, 3),
             ratio_pg_to_sqlite=round(pg / sq, 2) if sq else None,
             sqlite_all_s=[round(x, 3) for x in secs["sqlite"]],
-            pg_all_s=[round(x, 3) for x in secs["pg"]], equal=equal,
-            groups=len(json.loads(res["pg"])))
+            pg_all_s=[round(x, 3) for x in secs["pg"]],
+            sqlite_peak_rss_mib=round(rss["sqlite"] / 1024, 1) if gnu_time else None,
+            pg_peak_rss_mib=round(rss["pg"] / 1024, 1) if gnu_time else None,
+            equal=equal, groups=len(json.loads(res["pg"])))
         if not equal:
             with open(os.path.join(WORK, f"{name}.sqlite.json"), "wb") as f:
                 f.write(res["sqlite"])
