@@ -148,15 +148,22 @@ static const wt_stat *wt_find(const wt_table *t, const char *key)
 #define SETTLE_SECS "dvc_working(d.received_at, " SETTLE_AT ", 2)"
 /* the rows where SETTLE_DAYS is not NULL */
 #define SETTLED RESULT " AND d.received_at IS NOT NULL AND d.result_at >= d.received_at"
+/* The rows of a group where condition c holds: a sum of integers, the
+ * built-in aggregate on both backends. PostgreSQL's sum(boolean) of
+ * sql_pg.c runs an SQL-language function per row and condition: on the
+ * 1,000,000-dossier year it made the month's report by sector 3.5 s
+ * instead of 0.5 s there, the year's 48 s instead of 4.4 s. */
+#define COUNT_IF(c) "sum(CAST((" c ") AS INTEGER))"
 #define REPORT_COLUMNS(key, label, joins, settle) \
-	"SELECT " key ", " label ", count(*)," \
-	" sum(d.channel = 0), sum(d.channel = 1), sum(d.channel = 2)," \
-	" sum(" RESULT " AND d.result_at <= d.due_at)," \
-	" sum(" RESULT " AND d.result_at > d.due_at)," \
-	" sum(" PENDING " AND NOT " OVERDUE "), sum(" PENDING " AND " OVERDUE ")," \
-	" sum(d.state = 9 AND " CLOSED "), sum(d.state = 8 AND " CLOSED "), sum(d.state = 10 AND " CLOSED ")," \
-	" sum(d.state = 7 AND " CLOSED "), sum(d.state = 7 AND " CLOSED " AND d.delivery = 2)," \
-	" sum(d.fee_due > 0), sum(d.fee_due > 0 AND d.fee_paid >= d.fee_due)," \
+	"SELECT " key ", " label ", count(*), " \
+	COUNT_IF("d.channel = 0") ", " COUNT_IF("d.channel = 1") ", " COUNT_IF("d.channel = 2") ", " \
+	COUNT_IF(RESULT " AND d.result_at <= d.due_at") ", " \
+	COUNT_IF(RESULT " AND d.result_at > d.due_at") ", " \
+	COUNT_IF(PENDING " AND NOT " OVERDUE) ", " COUNT_IF(PENDING " AND " OVERDUE) ", " \
+	COUNT_IF("d.state = 9 AND " CLOSED) ", " COUNT_IF("d.state = 8 AND " CLOSED) ", " \
+	COUNT_IF("d.state = 10 AND " CLOSED) ", " COUNT_IF("d.state = 7 AND " CLOSED) ", " \
+	COUNT_IF("d.state = 7 AND " CLOSED " AND d.delivery = 2") ", " \
+	COUNT_IF("d.fee_due > 0") ", " COUNT_IF("d.fee_due > 0 AND d.fee_paid >= d.fee_due") "," \
 	settle \
 	" FROM dossier d JOIN procedure_version pv ON pv.id = d.version_id " joins \
 	" WHERE d.submitted_at >= ?1 AND d.submitted_at < ?2 AND d.state <> 0" \
@@ -164,7 +171,7 @@ static const wt_stat *wt_find(const wt_table *t, const char *key)
 #define REPORT_SQL(key, label, joins) \
 	REPORT_COLUMNS(key, label, joins, \
 		       " sum(" SETTLE_SECS "), dvc_pct(" SETTLE_DAYS ", 0.9, 0.05)," \
-		       " sum(CASE WHEN " SETTLED " THEN 1 ELSE 0 END)")
+		       " " COUNT_IF(SETTLED))
 #define REPORT_SQL_PLAIN(key, label, joins) \
 	REPORT_COLUMNS(key, label, joins, \
 		       " CAST(NULL AS BIGINT), CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS BIGINT)")
@@ -381,12 +388,12 @@ int dvc__store_register(dvc_db *db, dvc_time from, dvc_time to, dvc__register_cb
  * received by ?3 (of which with at least one component file added by ?3),
  * and dossiers rated by ?3 (of which overall score >= ?4). */
 static const char SQL_INDEX_EXTRA[] =
-	"SELECT coalesce(sum(d.received_at IS NOT NULL AND d.received_at <= ?3), 0),"
-	" coalesce(sum(d.received_at IS NOT NULL AND d.received_at <= ?3 AND EXISTS (SELECT 1 FROM"
-	" dossier_file f WHERE f.dossier_id = d.id AND f.component >= 0 AND f.added_at <= ?3)), 0),"
-	" coalesce(sum(EXISTS (SELECT 1 FROM rating r WHERE r.dossier_id = d.id AND r.at <= ?3)), 0),"
-	" coalesce(sum(EXISTS (SELECT 1 FROM rating r JOIN rating_score s ON s.dossier_id = r.dossier_id"
-	" AND s.criterion = 0 WHERE r.dossier_id = d.id AND r.at <= ?3 AND s.score >= ?4)), 0)"
+	"SELECT coalesce(" COUNT_IF("d.received_at IS NOT NULL AND d.received_at <= ?3") ", 0),"
+	" coalesce(" COUNT_IF("d.received_at IS NOT NULL AND d.received_at <= ?3 AND EXISTS (SELECT 1 FROM"
+	" dossier_file f WHERE f.dossier_id = d.id AND f.component >= 0 AND f.added_at <= ?3)") ", 0),"
+	" coalesce(" COUNT_IF("EXISTS (SELECT 1 FROM rating r WHERE r.dossier_id = d.id AND r.at <= ?3)") ", 0),"
+	" coalesce(" COUNT_IF("EXISTS (SELECT 1 FROM rating r JOIN rating_score s ON s.dossier_id = r.dossier_id"
+	" AND s.criterion = 0 WHERE r.dossier_id = d.id AND r.at <= ?3 AND s.score >= ?4)") ", 0)"
 	" FROM dossier d WHERE d.submitted_at >= ?1 AND d.submitted_at < ?2 AND d.state <> 0";
 
 int dvc__store_index_extra(dvc_db *db, const dvc_report_opts *o, int satisfied, int64_t out[4])
