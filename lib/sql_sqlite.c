@@ -182,8 +182,9 @@ static int lite_errcode(dvc_db *db) { return sqlite3_extended_errcode(CONN(db));
 
 /* ---- report functions ---- */
 
-/* dvc_working(a, b, days): working time between instants, in days (days
- * != 0) or hours; NULL when either is NULL or b < a. */
+/* dvc_working(a, b, unit): working time between instants, in hours (unit
+ * 0), days (1) or whole seconds as an integer (2: sums of those are exact,
+ * in any order); NULL when either is NULL or b < a. */
 static void fn_working(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	dvc_db *db = sqlite3_user_data(ctx);
@@ -198,7 +199,9 @@ static void fn_working(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_error(ctx, "working-time computation failed", -1);
 		return;
 	}
-	if (sqlite3_value_int(argv[2]))
+	if (sqlite3_value_int(argv[2]) == 2)
+		sqlite3_result_int64(ctx, secs);
+	else if (sqlite3_value_int(argv[2]))
 		sqlite3_result_double(ctx, (double)secs / (double)dvc_calendar_day_seconds(cal));
 	else
 		sqlite3_result_double(ctx, (double)secs / 3600.0);

@@ -4,9 +4,14 @@
  * histogram (bounded memory, dvc__pct).
  *
  * A backend that cannot call back into C (PostgreSQL) runs the same SQL
- * with those two columns NULL; a second pass streams the instants of each
+ * with those columns NULL; a second pass streams the instants of each
  * group, ordered by group, and the working-time figures are computed here
- * with the same calendar and the same histogram. */
+ * with the same calendar and the same histogram.
+ *
+ * Both give the same figures to the last bit: the average is the exact
+ * integer sum of working seconds over the count, divided once (a sum of
+ * doubles depends on the order rows come in, which differs between the
+ * two), and the histogram does not depend on the order. */
 #include "store_internal.h"
 
 #include <math.h>
@@ -42,7 +47,14 @@ static int wt_cmp(const void *a, const void *b)
 	return strcmp(((const wt_stat *)a)->key, ((const wt_stat *)b)->key);
 }
 
-static int wt_flush(wt_table *t, const char *key, double sum, const dvc__pct *h)
+/* The average of n working times summing to secs seconds, in units of
+ * `unit` seconds: computed the same way on every backend. */
+static double wt_avg(int64_t secs, int64_t n, int64_t unit)
+{
+	return n ? (double)secs / (double)n / (double)unit : 0.0;
+}
+
+static int wt_flush(wt_table *t, const char *key, int64_t sum, int64_t unit, const dvc__pct *h)
 {
 	wt_stat *d;
 	if (h->n == 0)
@@ -53,7 +65,7 @@ static int wt_flush(wt_table *t, const char *key, double sum, const dvc__pct *h)
 	d->key = dvc_arena_strdup(&t->arena, key);
 	if (!d->key)
 		return dvc__oom();
-	d->avg = sum / (double)h->n;
+	d->avg = wt_avg(sum, h->n, unit);
 	dvc__pct_value(h, &d->pct);
 	d->max = h->max;
 	t->n++;
@@ -69,10 +81,11 @@ static int wt_collect(dvc_db *db, dvc__sql_stmt *st, int days, double p, double 
 	const dvc_calendar *cal;
 	dvc__pct *h = NULL;
 	char *cur = NULL;
-	double sum = 0;
+	int64_t sum = 0, unit;
 	int rc;
 	if ((rc = dvc__calendar(db, &cal)) != DVC_OK)
 		goto out;
+	unit = days ? dvc_calendar_day_seconds(cal) : 3600;
 	if (!(h = dvc__calloc(1, sizeof *h))) {
 		rc = dvc__oom();
 		goto out;
@@ -82,7 +95,7 @@ static int wt_collect(dvc_db *db, dvc__sql_stmt *st, int days, double p, double 
 		int64_t secs;
 		double x;
 		if (!cur || strcmp(cur, key ? key : "") != 0) {
-			if ((rc = wt_flush(t, cur, sum, h)) != DVC_OK)
+			if ((rc = wt_flush(t, cur, sum, unit, h)) != DVC_OK)
 				goto out;
 			dvc__free(cur);
 			if (!(cur = dvc__strdup(key ? key : ""))) {
@@ -95,15 +108,15 @@ static int wt_collect(dvc_db *db, dvc__sql_stmt *st, int days, double p, double 
 		if ((rc = dvc_calendar_between(cal, dvc__sql_column_int64(st, 1),
 					       dvc__sql_column_int64(st, 2), &secs)) != DVC_OK)
 			goto out;
-		x = days ? (double)secs / (double)dvc_calendar_day_seconds(cal) : (double)secs / 3600.0;
+		x = (double)secs / (double)unit;
 		dvc__pct_add(h, x, p, width);
-		sum += x;
+		sum += secs;
 	}
 	if (rc != DVC__SQL_DONE) {
 		rc = dvc__store_err(db, rc, "computing working time");
 		goto out;
 	}
-	if (cur && (rc = wt_flush(t, cur, sum, h)) != DVC_OK)
+	if (cur && (rc = wt_flush(t, cur, sum, unit, h)) != DVC_OK)
 		goto out;
 	if (t->n)
 		qsort(t->v, t->n, sizeof *t->v, wt_cmp);
@@ -130,32 +143,44 @@ static const wt_stat *wt_find(const wt_table *t, const char *key)
 #define PENDING "(NOT " RESULT " AND NOT " CLOSED ")"
 #define OVERDUE "(d.due_at IS NOT NULL AND CASE WHEN (d.flags & 16) <> 0 AND d.stopped_at <= ?3" \
 	" THEN d.remaining < 0 ELSE ?3 > d.due_at END)"
-#define SETTLE_DAYS "dvc_working(d.received_at, CASE WHEN " RESULT " THEN d.result_at END, 1)"
+#define SETTLE_AT "CASE WHEN " RESULT " THEN d.result_at END"
+#define SETTLE_DAYS "dvc_working(d.received_at, " SETTLE_AT ", 1)"
+#define SETTLE_SECS "dvc_working(d.received_at, " SETTLE_AT ", 2)"
+/* the rows where SETTLE_DAYS is not NULL */
+#define SETTLED RESULT " AND d.received_at IS NOT NULL AND d.result_at >= d.received_at"
+/* The rows of a group where condition c holds: a sum of integers, the
+ * built-in aggregate on both backends. PostgreSQL's sum(boolean) of
+ * sql_pg.c runs an SQL-language function per row and condition: on the
+ * 1,000,000-dossier year it made the month's report by sector 3.5 s
+ * instead of 0.5 s there, the year's 48 s instead of 4.4 s. */
+#define COUNT_IF(c) "sum(CAST((" c ") AS INTEGER))"
 #define REPORT_COLUMNS(key, label, joins, settle) \
-	"SELECT " key ", " label ", count(*)," \
-	" sum(d.channel = 0), sum(d.channel = 1), sum(d.channel = 2)," \
-	" sum(" RESULT " AND d.result_at <= d.due_at)," \
-	" sum(" RESULT " AND d.result_at > d.due_at)," \
-	" sum(" PENDING " AND NOT " OVERDUE "), sum(" PENDING " AND " OVERDUE ")," \
-	" sum(d.state = 9 AND " CLOSED "), sum(d.state = 8 AND " CLOSED "), sum(d.state = 10 AND " CLOSED ")," \
-	" sum(d.state = 7 AND " CLOSED "), sum(d.state = 7 AND " CLOSED " AND d.delivery = 2)," \
-	" sum(d.fee_due > 0), sum(d.fee_due > 0 AND d.fee_paid >= d.fee_due)," \
+	"SELECT " key ", " label ", count(*), " \
+	COUNT_IF("d.channel = 0") ", " COUNT_IF("d.channel = 1") ", " COUNT_IF("d.channel = 2") ", " \
+	COUNT_IF(RESULT " AND d.result_at <= d.due_at") ", " \
+	COUNT_IF(RESULT " AND d.result_at > d.due_at") ", " \
+	COUNT_IF(PENDING " AND NOT " OVERDUE) ", " COUNT_IF(PENDING " AND " OVERDUE) ", " \
+	COUNT_IF("d.state = 9 AND " CLOSED) ", " COUNT_IF("d.state = 8 AND " CLOSED) ", " \
+	COUNT_IF("d.state = 10 AND " CLOSED) ", " COUNT_IF("d.state = 7 AND " CLOSED) ", " \
+	COUNT_IF("d.state = 7 AND " CLOSED " AND d.delivery = 2") ", " \
+	COUNT_IF("d.fee_due > 0") ", " COUNT_IF("d.fee_due > 0 AND d.fee_paid >= d.fee_due") "," \
 	settle \
 	" FROM dossier d JOIN procedure_version pv ON pv.id = d.version_id " joins \
 	" WHERE d.submitted_at >= ?1 AND d.submitted_at < ?2 AND d.state <> 0" \
 	" GROUP BY 1 ORDER BY 1"
 #define REPORT_SQL(key, label, joins) \
 	REPORT_COLUMNS(key, label, joins, \
-		       " avg(" SETTLE_DAYS "), dvc_pct(" SETTLE_DAYS ", 0.9, 0.05)")
+		       " sum(" SETTLE_SECS "), dvc_pct(" SETTLE_DAYS ", 0.9, 0.05)," \
+		       " " COUNT_IF(SETTLED))
 #define REPORT_SQL_PLAIN(key, label, joins) \
 	REPORT_COLUMNS(key, label, joins, \
-		       " CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS DOUBLE PRECISION)")
+		       " CAST(NULL AS BIGINT), CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS BIGINT)")
 /* The instants behind SETTLE_DAYS, where it is not NULL. */
 #define SETTLE_SQL(key, label, joins) \
 	"SELECT " key ", d.received_at, d.result_at" \
 	" FROM dossier d JOIN procedure_version pv ON pv.id = d.version_id " joins \
-	" WHERE d.submitted_at >= ?1 AND d.submitted_at < ?2 AND d.state <> 0 AND " RESULT \
-	" AND d.received_at IS NOT NULL AND d.result_at >= d.received_at ORDER BY 1"
+	" WHERE d.submitted_at >= ?1 AND d.submitted_at < ?2 AND d.state <> 0 AND " SETTLED \
+	" ORDER BY 1"
 
 /* One statement per grouping: the key expression is code, never user data.
  * A label that is an expression over the grouped columns goes through max()
@@ -188,12 +213,15 @@ int dvc__store_report(dvc_db *db, const dvc_report_opts *o, dvc__report_cb cb, v
 {
 	const int plain = !db->be->report_functions;
 	wt_table wt = {DVC_ARENA_INIT, NULL, 0, 0};
+	const dvc_calendar *cal;
 	dvc__sql_stmt *st;
+	int64_t day;
 	int rc;
 	if ((unsigned)o->group >= DVC_ARRAY_LEN(report_sql))
 		return dvc__err(DVC_EINVAL, "group", "unknown grouping %d", (int)o->group);
-	if ((rc = functions(db)) != DVC_OK)
+	if ((rc = functions(db)) != DVC_OK || (rc = dvc__calendar(db, &cal)) != DVC_OK)
 		return rc;
+	day = dvc_calendar_day_seconds(cal);
 	if (plain) {
 		if (!(st = dvc__stmt(db, settle_sql[o->group])))
 			return dvc_error_last()->code;
@@ -229,7 +257,8 @@ int dvc__store_report(dvc_db *db, const dvc_report_opts *o, dvc__report_cb cb, v
 		r.returned_online = v[12];
 		r.fee_due_count = v[13];
 		r.paid_online_count = v[14];
-		r.avg_days_to_settle = dvc__sql_column_double(st, 17);
+		r.avg_days_to_settle = wt_avg(dvc__sql_column_int64(st, 17),
+					      dvc__sql_column_int64(st, 19), day);
 		r.p90_days_to_settle = dvc__sql_column_double(st, 18);
 		if (plain) {
 			const wt_stat *w = wt_find(&wt, r.key);
@@ -359,12 +388,12 @@ int dvc__store_register(dvc_db *db, dvc_time from, dvc_time to, dvc__register_cb
  * received by ?3 (of which with at least one component file added by ?3),
  * and dossiers rated by ?3 (of which overall score >= ?4). */
 static const char SQL_INDEX_EXTRA[] =
-	"SELECT coalesce(sum(d.received_at IS NOT NULL AND d.received_at <= ?3), 0),"
-	" coalesce(sum(d.received_at IS NOT NULL AND d.received_at <= ?3 AND EXISTS (SELECT 1 FROM"
-	" dossier_file f WHERE f.dossier_id = d.id AND f.component >= 0 AND f.added_at <= ?3)), 0),"
-	" coalesce(sum(EXISTS (SELECT 1 FROM rating r WHERE r.dossier_id = d.id AND r.at <= ?3)), 0),"
-	" coalesce(sum(EXISTS (SELECT 1 FROM rating r JOIN rating_score s ON s.dossier_id = r.dossier_id"
-	" AND s.criterion = 0 WHERE r.dossier_id = d.id AND r.at <= ?3 AND s.score >= ?4)), 0)"
+	"SELECT coalesce(" COUNT_IF("d.received_at IS NOT NULL AND d.received_at <= ?3") ", 0),"
+	" coalesce(" COUNT_IF("d.received_at IS NOT NULL AND d.received_at <= ?3 AND EXISTS (SELECT 1 FROM"
+	" dossier_file f WHERE f.dossier_id = d.id AND f.component >= 0 AND f.added_at <= ?3)") ", 0),"
+	" coalesce(" COUNT_IF("EXISTS (SELECT 1 FROM rating r WHERE r.dossier_id = d.id AND r.at <= ?3)") ", 0),"
+	" coalesce(" COUNT_IF("EXISTS (SELECT 1 FROM rating r JOIN rating_score s ON s.dossier_id = r.dossier_id"
+	" AND s.criterion = 0 WHERE r.dossier_id = d.id AND r.at <= ?3 AND s.score >= ?4)") ", 0)"
 	" FROM dossier d WHERE d.submitted_at >= ?1 AND d.submitted_at < ?2 AND d.state <> 0";
 
 int dvc__store_index_extra(dvc_db *db, const dvc_report_opts *o, int satisfied, int64_t out[4])
