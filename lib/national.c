@@ -400,6 +400,13 @@ static int on_row(void *ctx, const dvc__sync_row *r)
 	return DVC_OK;
 }
 
+static int lease_check(int lease_seconds)
+{
+	if (lease_seconds < 0 || lease_seconds > 86400)
+		return dvc__err(DVC_ERANGE, "lease_seconds", "a lease lasts 1 s to a day (0: the default)");
+	return DVC_OK;
+}
+
 /* A lease into an empty batch: a run again after a deadlock starts over. */
 static int lease(dvc_db *db, dvc_time now, int lease_seconds, size_t max, dvc_sync_batch *b)
 {
@@ -417,8 +424,8 @@ int dvc_sync_fetch(dvc_db *db, size_t max, int lease_seconds, dvc_sync_batch **o
 	int rc;
 	if (!db || !out || max == 0)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_sync_fetch needs a store, a batch size and an out pointer");
-	if (lease_seconds < 0 || lease_seconds > 86400)
-		return dvc__err(DVC_ERANGE, "lease_seconds", "a lease lasts 1 s to a day (0: the default)");
+	if ((rc = lease_check(lease_seconds)) != DVC_OK)
+		return rc;
 	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		return rc;
 	if (!(b = dvc__calloc(1, sizeof *b)))
@@ -450,6 +457,20 @@ int dvc_sync_list(dvc_db *db, const char *code, dvc_sync_batch **out)
 
 DVC__LIST_ACCESSORS(sync_batch, dvc_sync_batch, dvc_sync_message, items)
 
+int dvc_sync_hold(dvc_db *db, int64_t id, dvc_time lease_until, int lease_seconds, dvc_time *renewed)
+{
+	dvc_time now;
+	int rc;
+	if (renewed)
+		*renewed = 0;
+	if ((rc = lease_check(lease_seconds)) != DVC_OK)
+		return rc;
+	DVC__WRITE_AT(db, rc, now, dvc__store_lease_hold(db, DVC__LEASE_SYNC, id, lease_until, now,
+							  now + (lease_seconds ? lease_seconds : DVC_SYNC_LEASE_SECONDS),
+							  renewed));
+	return rc;
+}
+
 static int mark_sent(dvc_db *db, int64_t id, dvc_time now)
 {
 	dvc_arena a = DVC_ARENA_INIT;
@@ -468,11 +489,7 @@ int dvc_sync_mark_sent(dvc_db *db, int64_t id)
 {
 	dvc_time now;
 	int rc;
-	if (!db)
-		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if ((rc = dvc__now(db, &now)) != DVC_OK)
-		return rc;
-	DVC__WRITE(db, rc, mark_sent(db, id, now));
+	DVC__WRITE_AT(db, rc, now, mark_sent(db, id, now));
 	return rc;
 }
 
@@ -501,11 +518,7 @@ int dvc_sync_mark_failed(dvc_db *db, int64_t id, const char *error, int permanen
 {
 	dvc_time now;
 	int rc;
-	if (!db)
-		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if ((rc = dvc__now(db, &now)) != DVC_OK)
-		return rc;
-	DVC__WRITE(db, rc, mark_failed(db, id, error, permanent, now));
+	DVC__WRITE_AT(db, rc, now, mark_failed(db, id, error, permanent, now));
 	return rc;
 }
 

@@ -463,32 +463,14 @@ int dvc_outbox_list(dvc_db *db, const char *code, dvc_message_batch **out)
 
 DVC__LIST_ACCESSORS(message_batch, dvc_message_batch, dvc_message, items)
 
-static int hold(dvc_db *db, int64_t id, dvc_time lease_until, dvc_time now, dvc_time *renewed)
-{
-	int held = 0;
-	int rc = dvc__store_outbox_hold(db, id, lease_until, now, now + DVC_OUTBOX_LEASE_SECONDS, &held);
-	if (rc != DVC_OK)
-		return rc;
-	if (!held)
-		return dvc__err(DVC_ECONFLICT, "id", "message %lld: no running lease ending at %lld "
-				"(it ran out and another sender may have the message, or it was sent or "
-				"failed meanwhile): do not send it", (long long)id, (long long)lease_until);
-	if (renewed)
-		*renewed = now + DVC_OUTBOX_LEASE_SECONDS;
-	return DVC_OK;
-}
-
 int dvc_outbox_hold(dvc_db *db, int64_t id, dvc_time lease_until, dvc_time *renewed)
 {
 	dvc_time now;
 	int rc;
 	if (renewed)
 		*renewed = 0;
-	if (!db)
-		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if ((rc = dvc__now(db, &now)) != DVC_OK)
-		return rc;
-	DVC__WRITE(db, rc, hold(db, id, lease_until, now, renewed));
+	DVC__WRITE_AT(db, rc, now, dvc__store_lease_hold(db, DVC__LEASE_OUTBOX, id, lease_until, now,
+							  now + DVC_OUTBOX_LEASE_SECONDS, renewed));
 	return rc;
 }
 
@@ -505,11 +487,7 @@ int dvc_outbox_mark_sent(dvc_db *db, int64_t id)
 {
 	dvc_time now;
 	int rc;
-	if (!db)
-		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if ((rc = dvc__now(db, &now)) != DVC_OK)
-		return rc;
-	DVC__WRITE(db, rc, mark_sent(db, id, now));
+	DVC__WRITE_AT(db, rc, now, mark_sent(db, id, now));
 	return rc;
 }
 
@@ -536,10 +514,6 @@ int dvc_outbox_mark_failed(dvc_db *db, int64_t id, const char *error)
 {
 	dvc_time now;
 	int rc;
-	if (!db)
-		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if ((rc = dvc__now(db, &now)) != DVC_OK)
-		return rc;
-	DVC__WRITE(db, rc, mark_failed(db, id, error, now));
+	DVC__WRITE_AT(db, rc, now, mark_failed(db, id, error, now));
 	return rc;
 }
