@@ -147,6 +147,15 @@ static bool national_code_valid(const char *s)
 	return false;
 }
 
+static int code_set(dvc_db *db, const char *procedure, int version, const char *national_code)
+{
+	int rc = dvc__store_national_version_exists(db, procedure, version);
+	if (rc == 0)
+		return dvc__err(DVC_ENOTFOUND, "procedure", "no procedure %.64s%s", procedure,
+				version ? " in that version" : "");
+	return rc == 1 ? dvc__store_national_code_put(db, procedure, version, national_code) : rc;
+}
+
 int dvc_national_code_set(dvc_db *db, const char *procedure, int version, const char *national_code)
 {
 	int rc;
@@ -158,15 +167,8 @@ int dvc_national_code_set(dvc_db *db, const char *procedure, int version, const 
 		return dvc__err(DVC_EINVAL, "national_code",
 				"'%.40s' is not a national procedure code (1.001193 or "
 				"1.001193.000.00.00.H24)", national_code);
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
-		return rc;
-	rc = dvc__store_national_version_exists(db, procedure, version);
-	if (rc == 0)
-		rc = dvc__err(DVC_ENOTFOUND, "procedure", "no procedure %.64s%s", procedure,
-			      version ? " in that version" : "");
-	else if (rc == 1)
-		rc = dvc__store_national_code_put(db, procedure, version, national_code);
-	return dvc__write_end(db, rc);
+	DVC__WRITE(db, rc, code_set(db, procedure, version, national_code));
+	return rc;
 }
 
 /* ---- the payload ---- */
@@ -583,6 +585,26 @@ out:
 	return rc;
 }
 
+/* One round in one write: `id`, or the stuck messages (of `code`) taken
+ * afresh, each replayed; *done counts from zero, so a run again after a
+ * deadlock counts once. */
+static int replay_round(dvc_db *db, int64_t id, const char *code, dvc_time now,
+			struct replay_ctx *c, size_t *done)
+{
+	int rc = DVC_OK;
+	c->n = 0;
+	c->more = 0;
+	*done = 0;
+	if (id)
+		c->ids[c->n++] = id;
+	else if ((rc = dvc__store_sync_each(db, code, 1, on_stuck, c)) != DVC_OK)
+		return rc;
+	for (size_t i = 0; rc >= 0 && i < c->n; i++)
+		if ((rc = replay_one(db, c->ids[i], now)) == 1)
+			(*done)++;
+	return rc < 0 ? rc : DVC_OK;
+}
+
 int dvc_sync_replay(dvc_db *db, int64_t id, const char *code, size_t *replayed)
 {
 	struct replay_ctx *c;
@@ -598,21 +620,8 @@ int dvc_sync_replay(dvc_db *db, int64_t id, const char *code, size_t *replayed)
 	if (!(c = dvc__calloc(1, sizeof *c)))
 		return dvc__oom();
 	do {
-		c->n = 0;
-		c->more = 0;
-		if ((rc = dvc__write_begin(db)) != DVC_OK)
-			break;
-		if (id) {
-			c->ids[c->n++] = id;
-		} else if ((rc = dvc__store_sync_each(db, code, 1, on_stuck, c)) != DVC_OK) {
-			dvc__write_end(db, rc);
-			break;
-		}
 		size_t done = 0;
-		for (size_t i = 0; rc >= 0 && i < c->n; i++)
-			if ((rc = replay_one(db, c->ids[i], now)) == 1)
-				done++;
-		rc = dvc__write_end(db, rc < 0 ? rc : DVC_OK);
+		DVC__WRITE(db, rc, replay_round(db, id, code, now, c, &done));
 		if (rc == DVC_OK)
 			n += done;
 		/* another round only if this one made progress (blocked ones stay) */

@@ -165,6 +165,17 @@ static int templates(dvc_db *db, const struct dvc__templates **out)
 	return DVC_OK;
 }
 
+/* Upserts: a second run writes the same rows again. */
+static int templates_put(dvc_db *db, const struct dvc__templates *t)
+{
+	int rc = DVC_OK;
+	for (size_t e = 0; e < N_EVENTS && rc == DVC_OK; e++)
+		for (size_t f = 0; f < N_FIELDS && rc == DVC_OK; f++)
+			if (t->text[e][f])
+				rc = dvc__store_template_put(db, events[e], fields[f], t->text[e][f]);
+	return rc;
+}
+
 int dvc_notify_set_templates(dvc_db *db, const char *json, size_t len)
 {
 	struct dvc__templates *t;
@@ -174,13 +185,8 @@ int dvc_notify_set_templates(dvc_db *db, const char *json, size_t len)
 	if (!(t = dvc__calloc(1, sizeof *t)))
 		return dvc__oom();
 	/* validate everything before writing anything */
-	if ((rc = parse_templates(json, len, t, false)) == DVC_OK && (rc = dvc__write_begin(db)) == DVC_OK) {
-		for (size_t e = 0; e < N_EVENTS && rc == DVC_OK; e++)
-			for (size_t f = 0; f < N_FIELDS && rc == DVC_OK; f++)
-				if (t->text[e][f])
-					rc = dvc__store_template_put(db, events[e], fields[f], t->text[e][f]);
-		rc = dvc__write_end(db, rc);
-	}
+	if ((rc = parse_templates(json, len, t, false)) == DVC_OK)
+		DVC__WRITE(db, rc, templates_put(db, t));
 	dvc__templates_free(t);
 	if (rc == DVC_OK) {
 		dvc__templates_free(db->templates); /* reload with the overrides */

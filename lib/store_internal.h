@@ -173,14 +173,17 @@ int dvc__write_again(dvc_db *db, int rc, int attempt);
 /* Set rc to the write `body` (an expression that can run again from the
  * start) run between `begin` (dvc__write_begin or dvc__write_begin_lean)
  * and dvc__write_end, run again as dvc__write_again says. */
-#define DVC__WRITE_RETRYING(db, rc, begin, body)                                     \
+#define DVC__WRITE_RETRYING(db, rc, begin, body) DVC__WRITE_RETRYING_IF(db, rc, begin, body, 1)
+/* The same, but `again` (tested after each failed run) false stops the
+ * runs: the body cannot run again from there (it consumed a stream). */
+#define DVC__WRITE_RETRYING_IF(db, rc, begin, body, again)                           \
 	do {                                                                         \
 		int attempt_ = 0;                                                    \
 		do {                                                                 \
 			if (((rc) = begin(db)) != DVC_OK)                            \
 				break;                                               \
 			(rc) = dvc__write_end((db), (body));                         \
-		} while (dvc__write_again((db), (rc), attempt_++));                  \
+		} while ((again) && dvc__write_again((db), (rc), attempt_++));       \
 	} while (0)
 #define DVC__WRITE(db, rc, body) DVC__WRITE_RETRYING(db, rc, dvc__write_begin, body)
 /* The thin public write: DVC_EINVAL without a store, else read the clock
