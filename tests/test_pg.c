@@ -222,13 +222,9 @@ static const char pdf[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catal
 static int upload(const char *code, dvc_actor who, int component, const char *name,
 		  dvc_file_read_fn read, void *ctx, dvc_file_info *out)
 {
-	dvc_attach_req q = DVC_ATTACH_INIT;
-	q.actor = who;
-	q.component = component;
-	q.name = name;
-	q.form = DVC_FILE_ORIGINAL;
-	q.read = read;
-	q.read_ctx = ctx;
+	/* DVC_ATTACH_INIT's fields, these filled in */
+	dvc_attach_req q = {DVC_ATTACH_VERSION, who, component, name, DVC_FILE_ORIGINAL, DVC_ATTACH_ADD, 0,
+			    -1, read, ctx, 0};
 	return dvc_dossier_attach(db, code, &q, out);
 }
 
