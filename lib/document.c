@@ -446,8 +446,8 @@ int dvc_dossier_attach(dvc_db *db, const char *code, const dvc_attach_req *r, dv
 	 * a reused file, content in memory (rewound), or a stream the failed
 	 * run had not read from yet. A stream read from is the caller's, gone:
 	 * DVC_EBUSY, and the caller uploads again. */
-	DVC__WRITE_RETRYING_IF(db, rc, dvc__write_begin, attach_run(db, code, r, &u, &o, &bad_secret, mem, from),
-			       mem || !u.read);
+	DVC__WRITE_RETRYING_IF(db, rc, dvc__write_begin,
+			       attach_run(db, code, r, &u, &o, &bad_secret, mem, from), mem || !u.read);
 	if (u.magic)
 		magic_close(u.magic);
 	dvc__free(u.buf);
