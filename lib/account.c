@@ -136,6 +136,15 @@ int dvc_account_register(dvc_db *db, const char *username, const char *password,
 static const char dummy_hash[crypto_pwhash_STRBYTES] =
 	"$argon2id$v=19$m=65536,t=2,p=1$UVdrhnXUOGAlNHsY4mlR/w$4Q3E7vups0xitl1F+X1VHJFyPWdGSorMbXFkoHFuQEE";
 
+/* A success takes its attempt back and clears this client's count. */
+static int login_ok(dvc_db *db, const dvc__throttle_key *keys, size_t n)
+{
+	int rc = dvc__store_throttle_clear(db, &keys[0]);
+	for (size_t i = 1; rc == DVC_OK && i < n; i++)
+		rc = dvc__store_throttle_uncount(db, &keys[i]);
+	return rc;
+}
+
 /* The attempt is counted before the password is checked, in one guarded
  * update per key (dvc__throttle_reserve): however many logins run in
  * parallel, at most the limit of them reach the Argon2id check. */
@@ -164,9 +173,10 @@ int dvc_account_login_from(dvc_db *db, const char *username, const char *passwor
 	if (client && *client)
 		dvc__throttle_key_make(&keys[n++], DVC__THR_LOGIN_CLIENT, client, NULL);
 	dvc__throttle_key_make(&keys[n++], DVC__THR_LOGIN_ACCOUNT, NULL, username);
-	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		return rc;
-	if ((rc = dvc__write_end(db, dvc__throttle_reserve(db, keys, n, now))) != DVC_OK)
+	DVC__WRITE(db, rc, dvc__throttle_reserve(db, keys, n, now));
+	if (rc != DVC_OK)
 		return rc;
 	rc = dvc__store_account_get(db, username, &a, &row);
 	if (rc == DVC_ENOTFOUND) {
@@ -183,13 +193,8 @@ int dvc_account_login_from(dvc_db *db, const char *username, const char *passwor
 	dvc_arena_free(&a);
 	if (!ok)
 		return dvc__err(DVC_EAUTH, NULL, "wrong username or password");
-	/* a success takes its attempt back and clears this client's count */
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
-		return rc;
-	rc = dvc__store_throttle_clear(db, &keys[0]);
-	for (size_t i = 1; rc == DVC_OK && i < n; i++)
-		rc = dvc__store_throttle_uncount(db, &keys[i]);
-	return dvc__write_end(db, rc);
+	DVC__WRITE(db, rc, login_ok(db, keys, n));
+	return rc;
 }
 
 int dvc_account_login(dvc_db *db, const char *username, const char *password)

@@ -42,10 +42,12 @@ static int ref_check(dvc_db *db, const dvc__catalog *c, const char *kind, const 
 	return DVC_OK;
 }
 
+/* Counts into *st from zero: a run again after a deadlock counts once. */
 static int write_catalog(dvc_db *db, const dvc__catalog *c, dvc_import_stats *st)
 {
 	char path[128], rec[96];
 	int rc;
+	*st = (dvc_import_stats)DVC_IMPORT_STATS_INIT;
 	for (size_t i = 0; i < c->n_levels; i++)
 		if ((rc = dvc__store_level_put(db, &c->levels[i])) != DVC_OK)
 			return rc;
@@ -191,8 +193,8 @@ int dvc_catalog_import(dvc_db *db, const char *data, size_t len, dvc_format form
 		return dvc__err(DVC_EINVAL, NULL, "unknown catalog format %d", (int)format);
 	if (rc != DVC_OK)
 		return rc;
-	if ((rc = dvc__catalog_check(&c)) == DVC_OK && (rc = dvc__write_begin(db)) == DVC_OK)
-		rc = dvc__write_end(db, write_catalog(db, &c, &st));
+	if ((rc = dvc__catalog_check(&c)) == DVC_OK)
+		DVC__WRITE(db, rc, write_catalog(db, &c, &st));
 	dvc__catalog_free(&c);
 	if (rc == DVC_OK && stats)
 		*stats = st;

@@ -206,6 +206,16 @@ out:
 	return rc;
 }
 
+/* move_one run (again) as the first time: a row a rolled-back run added
+ * goes (its strings stay in the report's arena until it is freed). */
+static int move_again(dvc_db *db, const char *code, const dvc_date *asof, const char *day,
+		      dvc_cutover_report *r, size_t n, size_t moved)
+{
+	r->n = n;
+	r->moved = moved;
+	return move_one(db, code, asof, day, r);
+}
+
 int dvc_agency_cutover(dvc_db *db, const dvc_date *asof, dvc_cutover_report **out)
 {
 	dvc_cutover_report *r;
@@ -239,9 +249,7 @@ int dvc_agency_cutover(dvc_db *db, const dvc_date *asof, dvc_cutover_report **ou
 		rc = dvc__write_end(db, dvc__store_open_dossier_codes(db, collect, &c));
 	for (size_t i = 0; rc == DVC_OK && i < c.n; i++) {
 		size_t before = r->n, moved = r->moved;
-		if ((rc = dvc__write_begin(db)) != DVC_OK)
-			break;
-		rc = dvc__write_end(db, move_one(db, c.v[i], &when, day, r));
+		DVC__WRITE(db, rc, move_again(db, c.v[i], &when, day, r, before, moved));
 		if (rc != DVC_OK) {
 			r->n = before; /* its row described a move that was rolled back */
 			r->moved = moved;

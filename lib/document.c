@@ -85,6 +85,7 @@ typedef struct upload {
 	unsigned char *buf;
 	char media_type[DVC_MEDIA_TYPE_SIZE];
 	int detected;
+	int read; /* the read callback was called: the caller's stream is spent */
 } upload;
 
 /* libmagic decides from the content, never from the name or the client. */
@@ -124,13 +125,16 @@ static int stream_in(dvc_db *db, const dvc_attach_req *r, const dvc_procedure_po
 	int64_t total = 0, seq = 0, staged;
 	size_t fill = 0;
 	int rc;
-	if (!(u->buf = dvc__malloc(DVC_FILE_CHUNK)))
+	if (!u->buf && !(u->buf = dvc__malloc(DVC_FILE_CHUNK)))
 		return dvc__oom();
+	u->detected = 0;
 	if ((rc = dvc__store_blob_stage(db, &staged)) != DVC_OK)
 		return rc;
 	crypto_hash_sha256_init(&h);
 	for (;;) {
-		int64_t n = r->read(r->read_ctx, u->buf + fill, DVC_FILE_CHUNK - fill);
+		int64_t n;
+		u->read = 1;
+		n = r->read(r->read_ctx, u->buf + fill, DVC_FILE_CHUNK - fill);
 		if (n < 0)
 			return dvc__err(DVC_EIO, "content", "the upload failed while reading (after %lld bytes)",
 					(long long)total);
@@ -397,11 +401,22 @@ static void fill_info(dvc_file_info *fi, const dvc__file_row *f, const char *com
 	fi->dossier = code;
 }
 
+/* attach from the start: content in memory rewound to where it began */
+static int attach_run(dvc_db *db, const char *code, const dvc_attach_req *r, upload *u,
+		      attach_out *o, int *bad_secret, dvc_mem_reader *mem, size_t from)
+{
+	if (mem)
+		mem->offset = from;
+	return attach(db, code, r, u, o, bad_secret);
+}
+
 int dvc_dossier_attach(dvc_db *db, const char *code, const dvc_attach_req *r, dvc_file_info *out)
 {
 	upload u;
 	attach_out o;
 	dvc__guesser g;
+	dvc_mem_reader *mem;
+	size_t from;
 	int rc, bad_secret = 0;
 	if (!db || !code || !r)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_attach needs a store, a code and a request");
@@ -425,9 +440,14 @@ int dvc_dossier_attach(dvc_db *db, const char *code, const dvc_attach_req *r, dv
 	    (rc = dvc__anon_check(db, &g, NULL, code, r->actor.secret)) != DVC_OK)
 		return rc;
 	memset(&u, 0, sizeof u);
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
-		return rc;
-	rc = dvc__write_end(db, attach(db, code, r, &u, &o, &bad_secret));
+	mem = r->read == dvc_mem_read ? r->read_ctx : NULL;
+	from = mem ? mem->offset : 0;
+	/* Run again after a deadlock only while the content can be read again:
+	 * a reused file, content in memory (rewound), or a stream the failed
+	 * run had not read from yet. A stream read from is the caller's, gone:
+	 * DVC_EBUSY, and the caller uploads again. */
+	DVC__WRITE_RETRYING_IF(db, rc, dvc__write_begin,
+			       attach_run(db, code, r, &u, &o, &bad_secret, mem, from), mem || !u.read);
 	if (u.magic)
 		magic_close(u.magic);
 	dvc__free(u.buf);
@@ -924,9 +944,8 @@ int dvc__dossier_sign(dvc_db *db, const char *code, const dvc_actor *who,
 	if (who->kind == DVC_ACTOR_ANONYMOUS &&
 	    (rc = dvc__anon_check(db, &g, NULL, code, who->secret)) != DVC_OK)
 		return rc;
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
-		return rc;
-	rc = dvc__write_end(db, sign_result(db, code, who, opts, &o, &bad_secret));
+	/* sign_result fills `o` and bad_secret afresh and frees what it took */
+	DVC__WRITE(db, rc, sign_result(db, code, who, opts, &o, &bad_secret));
 	if (bad_secret)
 		return dvc__anon_failed(db, &g);
 	if (rc == DVC_OK && out) {

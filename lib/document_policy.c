@@ -43,6 +43,14 @@ static int check_types(const char *s)
 	return DVC_OK;
 }
 
+static int policy_set(dvc_db *db, const char *procedure, const dvc_procedure_policy *p)
+{
+	int rc = dvc__store_procedure_exists(db, procedure);
+	if (rc == 0)
+		return dvc__err(DVC_ENOTFOUND, "procedure", "no procedure %.40s", procedure);
+	return rc == 1 ? dvc__store_policy_put(db, procedure, p) : rc;
+}
+
 int dvc_procedure_policy_set(dvc_db *db, const char *procedure, const dvc_procedure_policy *p)
 {
 	int rc;
@@ -55,14 +63,8 @@ int dvc_procedure_policy_set(dvc_db *db, const char *procedure, const dvc_proced
 				(long long)DVC_FILE_MAX_BYTES);
 	if ((rc = check_types(p->media_types)) != DVC_OK)
 		return rc;
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
-		return rc;
-	rc = dvc__store_procedure_exists(db, procedure);
-	if (rc == 0)
-		rc = dvc__err(DVC_ENOTFOUND, "procedure", "no procedure %.40s", procedure);
-	else if (rc == 1)
-		rc = dvc__store_policy_put(db, procedure, p);
-	return dvc__write_end(db, rc);
+	DVC__WRITE(db, rc, policy_set(db, procedure, p));
+	return rc;
 }
 
 int dvc__policy(dvc_db *db, const char *procedure, dvc_procedure_policy *p, char *types,

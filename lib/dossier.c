@@ -262,9 +262,10 @@ static int count_bad_secret(dvc_db *db, const guesser *g)
 {
 	dvc_time now;
 	int rc;
-	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		return rc;
-	if ((rc = dvc__write_end(db, dvc__throttle_fail(db, g->keys, g->n, now))) != DVC_OK)
+	DVC__WRITE(db, rc, dvc__throttle_fail(db, g->keys, g->n, now));
+	if (rc != DVC_OK)
 		return rc;
 	return dvc__err(DVC_EAUTH, "secret", "wrong dossier code or tracking secret");
 }
@@ -286,8 +287,9 @@ static int throttled(dvc_db *db, guesser *g)
  * its failures overall: a guesser must not reset them with its own code). */
 static void forget_failures(dvc_db *db, const guesser *g)
 {
-	if (g->failures && dvc__write_begin(db) == DVC_OK)
-		dvc__write_end(db, dvc__store_throttle_clear(db, &g->keys[0]));
+	int rc;
+	if (g->failures)
+		DVC__WRITE(db, rc, dvc__store_throttle_clear(db, &g->keys[0]));
 }
 
 int dvc_dossier_code_valid(const char *code)
@@ -1540,43 +1542,49 @@ fail:
 	return rc;
 }
 
+/* The row that records an officer's read (inside a write). */
+static int record_read(dvc_db *db, const char *code, const dvc_actor *who, int kind,
+		       const char *detail, dvc_time now)
+{
+	dvc__dossier d;
+	actor ac;
+	int rc;
+	if ((rc = dvc__store_dossier_load(db, code, &d)) == DVC_OK &&
+	    (rc = resolve_actor(db, &d, who, &ac)) == DVC_OK)
+		rc = dvc__store_access_insert(db, d.id, ac.off.id, now, kind, detail);
+	return rc;
+}
+
 /* Decree 13/2023/NĐ-CP: an officer's read of the dossier's personal data is
  * recorded before it happens (privacy.h): the officer and the dossier are
  * resolved and one row inserted, in one short write. No record, no read. */
 int dvc__officer_read(dvc_db *db, const char *code, const dvc_actor *who, int kind,
 		      const char *detail)
 {
-	dvc__dossier d;
-	actor ac;
 	dvc_time now;
 	int rc;
 	if (!who || who->kind != DVC_ACTOR_OFFICER)
 		return DVC_OK;
-	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		return rc;
-	if ((rc = dvc__store_dossier_load(db, code, &d)) == DVC_OK &&
-	    (rc = resolve_actor(db, &d, who, &ac)) == DVC_OK)
-		rc = dvc__store_access_insert(db, d.id, ac.off.id, now, kind, detail);
-	return dvc__write_end(db, rc);
+	DVC__WRITE(db, rc, record_read(db, code, who, kind, detail, now));
+	return rc;
 }
 
 int dvc__read_open(dvc_db *db, const char *code, const dvc_actor *who, int kind,
 		   const char *detail, int *writing)
 {
-	dvc__dossier d;
-	actor ac;
 	dvc_time now;
 	int rc;
 	*writing = who && who->kind == DVC_ACTOR_OFFICER;
 	if (!*writing)
 		return dvc__read_begin(db);
-	/* the record, then the read: the read sees one moment of the dossier */
+	/* the record, then the read: the read sees one moment of the dossier;
+	 * not run again after a deadlock: the transaction goes on with the
+	 * caller's reads, to dvc__read_close (the caller gets DVC_EBUSY) */
 	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin_snapshot(db)) != DVC_OK)
 		return rc;
-	if ((rc = dvc__store_dossier_load(db, code, &d)) == DVC_OK &&
-	    (rc = resolve_actor(db, &d, who, &ac)) == DVC_OK)
-		rc = dvc__store_access_insert(db, d.id, ac.off.id, now, kind, detail);
-	if (rc != DVC_OK)
+	if ((rc = record_read(db, code, who, kind, detail, now)) != DVC_OK)
 		dvc__write_end(db, rc);
 	return rc;
 }

@@ -147,6 +147,15 @@ static bool national_code_valid(const char *s)
 	return false;
 }
 
+static int code_set(dvc_db *db, const char *procedure, int version, const char *national_code)
+{
+	int rc = dvc__store_national_version_exists(db, procedure, version);
+	if (rc == 0)
+		return dvc__err(DVC_ENOTFOUND, "procedure", "no procedure %.64s%s", procedure,
+				version ? " in that version" : "");
+	return rc == 1 ? dvc__store_national_code_put(db, procedure, version, national_code) : rc;
+}
+
 int dvc_national_code_set(dvc_db *db, const char *procedure, int version, const char *national_code)
 {
 	int rc;
@@ -158,15 +167,8 @@ int dvc_national_code_set(dvc_db *db, const char *procedure, int version, const 
 		return dvc__err(DVC_EINVAL, "national_code",
 				"'%.40s' is not a national procedure code (1.001193 or "
 				"1.001193.000.00.00.H24)", national_code);
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
-		return rc;
-	rc = dvc__store_national_version_exists(db, procedure, version);
-	if (rc == 0)
-		rc = dvc__err(DVC_ENOTFOUND, "procedure", "no procedure %.64s%s", procedure,
-			      version ? " in that version" : "");
-	else if (rc == 1)
-		rc = dvc__store_national_code_put(db, procedure, version, national_code);
-	return dvc__write_end(db, rc);
+	DVC__WRITE(db, rc, code_set(db, procedure, version, national_code));
+	return rc;
 }
 
 /* ---- the payload ---- */
@@ -400,6 +402,13 @@ static int on_row(void *ctx, const dvc__sync_row *r)
 	return DVC_OK;
 }
 
+static int lease_check(int lease_seconds)
+{
+	if (lease_seconds < 0 || lease_seconds > 86400)
+		return dvc__err(DVC_ERANGE, "lease_seconds", "a lease lasts 1 s to a day (0: the default)");
+	return DVC_OK;
+}
+
 /* A lease into an empty batch: a run again after a deadlock starts over. */
 static int lease(dvc_db *db, dvc_time now, int lease_seconds, size_t max, dvc_sync_batch *b)
 {
@@ -417,8 +426,8 @@ int dvc_sync_fetch(dvc_db *db, size_t max, int lease_seconds, dvc_sync_batch **o
 	int rc;
 	if (!db || !out || max == 0)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_sync_fetch needs a store, a batch size and an out pointer");
-	if (lease_seconds < 0 || lease_seconds > 86400)
-		return dvc__err(DVC_ERANGE, "lease_seconds", "a lease lasts 1 s to a day (0: the default)");
+	if ((rc = lease_check(lease_seconds)) != DVC_OK)
+		return rc;
 	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		return rc;
 	if (!(b = dvc__calloc(1, sizeof *b)))
@@ -450,6 +459,20 @@ int dvc_sync_list(dvc_db *db, const char *code, dvc_sync_batch **out)
 
 DVC__LIST_ACCESSORS(sync_batch, dvc_sync_batch, dvc_sync_message, items)
 
+int dvc_sync_hold(dvc_db *db, int64_t id, dvc_time lease_until, int lease_seconds, dvc_time *renewed)
+{
+	dvc_time now;
+	int rc;
+	if (renewed)
+		*renewed = 0;
+	if ((rc = lease_check(lease_seconds)) != DVC_OK)
+		return rc;
+	DVC__WRITE_AT(db, rc, now, dvc__store_lease_hold(db, DVC__LEASE_SYNC, id, lease_until, now,
+							  now + (lease_seconds ? lease_seconds : DVC_SYNC_LEASE_SECONDS),
+							  renewed));
+	return rc;
+}
+
 static int mark_sent(dvc_db *db, int64_t id, dvc_time now)
 {
 	dvc_arena a = DVC_ARENA_INIT;
@@ -468,11 +491,7 @@ int dvc_sync_mark_sent(dvc_db *db, int64_t id)
 {
 	dvc_time now;
 	int rc;
-	if (!db)
-		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if ((rc = dvc__now(db, &now)) != DVC_OK)
-		return rc;
-	DVC__WRITE(db, rc, mark_sent(db, id, now));
+	DVC__WRITE_AT(db, rc, now, mark_sent(db, id, now));
 	return rc;
 }
 
@@ -501,11 +520,7 @@ int dvc_sync_mark_failed(dvc_db *db, int64_t id, const char *error, int permanen
 {
 	dvc_time now;
 	int rc;
-	if (!db)
-		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if ((rc = dvc__now(db, &now)) != DVC_OK)
-		return rc;
-	DVC__WRITE(db, rc, mark_failed(db, id, error, permanent, now));
+	DVC__WRITE_AT(db, rc, now, mark_failed(db, id, error, permanent, now));
 	return rc;
 }
 
@@ -570,6 +585,26 @@ out:
 	return rc;
 }
 
+/* One round in one write: `id`, or the stuck messages (of `code`) taken
+ * afresh, each replayed; *done counts from zero, so a run again after a
+ * deadlock counts once. */
+static int replay_round(dvc_db *db, int64_t id, const char *code, dvc_time now,
+			struct replay_ctx *c, size_t *done)
+{
+	int rc = DVC_OK;
+	c->n = 0;
+	c->more = 0;
+	*done = 0;
+	if (id)
+		c->ids[c->n++] = id;
+	else if ((rc = dvc__store_sync_each(db, code, 1, on_stuck, c)) != DVC_OK)
+		return rc;
+	for (size_t i = 0; rc >= 0 && i < c->n; i++)
+		if ((rc = replay_one(db, c->ids[i], now)) == 1)
+			(*done)++;
+	return rc < 0 ? rc : DVC_OK;
+}
+
 int dvc_sync_replay(dvc_db *db, int64_t id, const char *code, size_t *replayed)
 {
 	struct replay_ctx *c;
@@ -585,21 +620,8 @@ int dvc_sync_replay(dvc_db *db, int64_t id, const char *code, size_t *replayed)
 	if (!(c = dvc__calloc(1, sizeof *c)))
 		return dvc__oom();
 	do {
-		c->n = 0;
-		c->more = 0;
-		if ((rc = dvc__write_begin(db)) != DVC_OK)
-			break;
-		if (id) {
-			c->ids[c->n++] = id;
-		} else if ((rc = dvc__store_sync_each(db, code, 1, on_stuck, c)) != DVC_OK) {
-			dvc__write_end(db, rc);
-			break;
-		}
 		size_t done = 0;
-		for (size_t i = 0; rc >= 0 && i < c->n; i++)
-			if ((rc = replay_one(db, c->ids[i], now)) == 1)
-				done++;
-		rc = dvc__write_end(db, rc < 0 ? rc : DVC_OK);
+		DVC__WRITE(db, rc, replay_round(db, id, code, now, c, &done));
 		if (rc == DVC_OK)
 			n += done;
 		/* another round only if this one made progress (blocked ones stay) */

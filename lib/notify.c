@@ -165,6 +165,17 @@ static int templates(dvc_db *db, const struct dvc__templates **out)
 	return DVC_OK;
 }
 
+/* Upserts: a second run writes the same rows again. */
+static int templates_put(dvc_db *db, const struct dvc__templates *t)
+{
+	int rc = DVC_OK;
+	for (size_t e = 0; e < N_EVENTS && rc == DVC_OK; e++)
+		for (size_t f = 0; f < N_FIELDS && rc == DVC_OK; f++)
+			if (t->text[e][f])
+				rc = dvc__store_template_put(db, events[e], fields[f], t->text[e][f]);
+	return rc;
+}
+
 int dvc_notify_set_templates(dvc_db *db, const char *json, size_t len)
 {
 	struct dvc__templates *t;
@@ -174,13 +185,8 @@ int dvc_notify_set_templates(dvc_db *db, const char *json, size_t len)
 	if (!(t = dvc__calloc(1, sizeof *t)))
 		return dvc__oom();
 	/* validate everything before writing anything */
-	if ((rc = parse_templates(json, len, t, false)) == DVC_OK && (rc = dvc__write_begin(db)) == DVC_OK) {
-		for (size_t e = 0; e < N_EVENTS && rc == DVC_OK; e++)
-			for (size_t f = 0; f < N_FIELDS && rc == DVC_OK; f++)
-				if (t->text[e][f])
-					rc = dvc__store_template_put(db, events[e], fields[f], t->text[e][f]);
-		rc = dvc__write_end(db, rc);
-	}
+	if ((rc = parse_templates(json, len, t, false)) == DVC_OK)
+		DVC__WRITE(db, rc, templates_put(db, t));
 	dvc__templates_free(t);
 	if (rc == DVC_OK) {
 		dvc__templates_free(db->templates); /* reload with the overrides */
@@ -463,32 +469,14 @@ int dvc_outbox_list(dvc_db *db, const char *code, dvc_message_batch **out)
 
 DVC__LIST_ACCESSORS(message_batch, dvc_message_batch, dvc_message, items)
 
-static int hold(dvc_db *db, int64_t id, dvc_time lease_until, dvc_time now, dvc_time *renewed)
-{
-	int held = 0;
-	int rc = dvc__store_outbox_hold(db, id, lease_until, now, now + DVC_OUTBOX_LEASE_SECONDS, &held);
-	if (rc != DVC_OK)
-		return rc;
-	if (!held)
-		return dvc__err(DVC_ECONFLICT, "id", "message %lld: no running lease ending at %lld "
-				"(it ran out and another sender may have the message, or it was sent or "
-				"failed meanwhile): do not send it", (long long)id, (long long)lease_until);
-	if (renewed)
-		*renewed = now + DVC_OUTBOX_LEASE_SECONDS;
-	return DVC_OK;
-}
-
 int dvc_outbox_hold(dvc_db *db, int64_t id, dvc_time lease_until, dvc_time *renewed)
 {
 	dvc_time now;
 	int rc;
 	if (renewed)
 		*renewed = 0;
-	if (!db)
-		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if ((rc = dvc__now(db, &now)) != DVC_OK)
-		return rc;
-	DVC__WRITE(db, rc, hold(db, id, lease_until, now, renewed));
+	DVC__WRITE_AT(db, rc, now, dvc__store_lease_hold(db, DVC__LEASE_OUTBOX, id, lease_until, now,
+							  now + DVC_OUTBOX_LEASE_SECONDS, renewed));
 	return rc;
 }
 
@@ -505,11 +493,7 @@ int dvc_outbox_mark_sent(dvc_db *db, int64_t id)
 {
 	dvc_time now;
 	int rc;
-	if (!db)
-		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if ((rc = dvc__now(db, &now)) != DVC_OK)
-		return rc;
-	DVC__WRITE(db, rc, mark_sent(db, id, now));
+	DVC__WRITE_AT(db, rc, now, mark_sent(db, id, now));
 	return rc;
 }
 
@@ -536,10 +520,6 @@ int dvc_outbox_mark_failed(dvc_db *db, int64_t id, const char *error)
 {
 	dvc_time now;
 	int rc;
-	if (!db)
-		return dvc__err(DVC_EINVAL, NULL, "no store");
-	if ((rc = dvc__now(db, &now)) != DVC_OK)
-		return rc;
-	DVC__WRITE(db, rc, mark_failed(db, id, error, now));
+	DVC__WRITE_AT(db, rc, now, mark_failed(db, id, error, now));
 	return rc;
 }

@@ -395,8 +395,7 @@ int dvc_oidc_begin(dvc_db *db, const dvc_oidc_client *c, const dvc_caller *from,
 		dvc_buf_free(&b);
 		return dvc__oom();
 	}
-	if ((rc = dvc__write_begin(db)) == DVC_OK)
-		rc = dvc__write_end(db, begin(db, &p, now));
+	DVC__WRITE(db, rc, begin(db, &p, now));
 	sodium_memzero(verifier, sizeof verifier);
 	if (rc != DVC_OK) {
 		dvc_buf_free(&b);
@@ -542,6 +541,17 @@ static char *token_request(const dvc_oidc_client *c, const char *code, const dvc
 	return dvc_buf_detach(&b);
 }
 
+/* Take the pending sign-in: *found 1 or 0. A run again after a deadlock
+ * starts from an empty `p` (a rolled-back run's strings stay in `a`, which
+ * the caller frees). */
+static int take(dvc_db *db, const char *state_hash, const char *issuer, dvc_arena *a,
+		dvc__oidc_pending *p, int *found)
+{
+	memset(p, 0, sizeof *p);
+	*found = dvc__store_oidc_take(db, state_hash, issuer, a, p);
+	return *found < 0 ? *found : DVC_OK;
+}
+
 int dvc_oidc_callback(dvc_db *db, const dvc_oidc_client *c, const char *query, size_t len,
 		      dvc_oidc_login **out)
 {
@@ -564,10 +574,10 @@ int dvc_oidc_callback(dvc_db *db, const dvc_oidc_client *c, const char *query, s
 	}
 	/* consume the state first: whatever is wrong below, it is spent */
 	sha256_hex(v[Q_STATE], state_hash);
-	if ((rc = dvc__now(db, &now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		goto out;
-	found = dvc__store_oidc_take(db, state_hash, c->issuer, &a, &p);
-	if ((rc = dvc__write_end(db, found < 0 ? found : DVC_OK)) != DVC_OK)
+	DVC__WRITE(db, rc, take(db, state_hash, c->issuer, &a, &p, &found));
+	if (rc != DVC_OK)
 		goto out;
 	if (!found) {
 		rc = dvc__err(DVC_ENOTFOUND, "state", "no sign-in is waiting for this state: unknown, "

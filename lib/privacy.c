@@ -263,9 +263,8 @@ int dvc_dossier_erase_personal(dvc_db *db, const char *code, const dvc_actor *wh
 		return dvc__err(DVC_EPERM, "actor", "only an officer of role admin erases personal data");
 	if (sodium_init() < 0)
 		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
-	if ((rc = dvc__write_begin(db)) != DVC_OK)
-		return rc;
-	if ((rc = dvc__write_end(db, erase(db, code, who, sha))) != DVC_OK)
+	DVC__WRITE(db, rc, erase(db, code, who, sha));
+	if (rc != DVC_OK)
 		return rc;
 	if (digest)
 		sodium_bin2hex(digest, DVC_HASH_HEX_SIZE, sha, 32);

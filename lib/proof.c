@@ -895,9 +895,20 @@ static int seal_one(void *ctx, const char *code)
 	return write_checkpoint(sc->db, d.id, d.code, d.journal_seq, sc->now, d.journal_head);
 }
 
+/* From a zeroed count and report: a run again after a deadlock counts once. */
+static int seal(dvc_db *db, const char *code, dvc_time now, seal_ctx *sc)
+{
+	memset(sc, 0, sizeof *sc);
+	sc->db = db;
+	sc->rep.version = DVC_JOURNAL_REPORT_VERSION;
+	sc->now = now;
+	return code ? seal_one(sc, code) : dvc__store_dossier_ids(db, seal_one, sc);
+}
+
 int dvc_journal_seal(dvc_db *db, const char *code, size_t *sealed)
 {
 	seal_ctx sc;
+	dvc_time now;
 	int rc;
 	if (sealed)
 		*sealed = 0;
@@ -906,13 +917,10 @@ int dvc_journal_seal(dvc_db *db, const char *code, size_t *sealed)
 	if (!db->proof || !db->proof->have_secret)
 		return dvc__err(DVC_EINVAL, "journal_key_file",
 				"sealing signs checkpoints: open the store with a journal key");
-	memset(&sc, 0, sizeof sc);
-	sc.db = db;
-	sc.rep.version = DVC_JOURNAL_REPORT_VERSION;
-	if ((rc = dvc__now(db, &sc.now)) != DVC_OK || (rc = dvc__write_begin(db)) != DVC_OK)
+	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		return rc;
-	rc = code ? seal_one(&sc, code) : dvc__store_dossier_ids(db, seal_one, &sc);
-	if ((rc = dvc__write_end(db, rc)) == DVC_OK && sealed)
+	DVC__WRITE(db, rc, seal(db, code, now, &sc));
+	if (rc == DVC_OK && sealed)
 		*sealed = sc.sealed;
 	return rc;
 }

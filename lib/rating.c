@@ -120,8 +120,7 @@ int dvc_dossier_rate(dvc_db *db, const char *code, const dvc_rating_req *r)
 		dvc_buf_free(&nfc);
 		return rc;
 	}
-	if ((rc = dvc__write_begin(db)) == DVC_OK)
-		rc = dvc__write_end(db, rate(db, code, r, nfc.ptr, &bad_secret));
+	DVC__WRITE(db, rc, rate(db, code, r, nfc.ptr, &bad_secret));
 	dvc_buf_free(&nfc);
 	if (bad_secret)
 		return dvc__anon_failed(db, &g);

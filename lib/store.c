@@ -649,6 +649,38 @@ int dvc__store_lease(dvc_db *db, const dvc__lease_sql *q, dvc_time now, dvc_time
 	return DVC_OK;
 }
 
+/* state 1 = sending (leased): the lease that ends at ?2, still running */
+static const char SQL_HOLD_OUTBOX[] =
+	"UPDATE outbox SET next_attempt_at = ?3 WHERE id = ?1 AND state = 1 AND next_attempt_at = ?2"
+	" AND next_attempt_at > ?4";
+static const char SQL_HOLD_SYNC[] =
+	"UPDATE national_sync SET next_attempt_at = ?3 WHERE id = ?1 AND state = 1"
+	" AND next_attempt_at = ?2 AND next_attempt_at > ?4";
+
+int dvc__store_lease_hold(dvc_db *db, dvc__lease_queue q, int64_t id, dvc_time lease_until,
+			  dvc_time now, dvc_time until, dvc_time *renewed)
+{
+	dvc__sql_stmt *st = dvc__stmt(db, q == DVC__LEASE_SYNC ? SQL_HOLD_SYNC : SQL_HOLD_OUTBOX);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	dvc__sql_bind_int64(st, 1, id);
+	dvc__sql_bind_int64(st, 2, lease_until);
+	dvc__sql_bind_int64(st, 3, until);
+	dvc__sql_bind_int64(st, 4, now);
+	if ((rc = dvc__exec_step(db, st, "renewing a lease")) != DVC_OK)
+		return rc;
+	if (dvc__sql_changes(db) != 1)
+		return dvc__err(DVC_ECONFLICT, "id", "%s %lld: no running lease ending at %lld "
+				"(it ran out and another sender may have the message, or it was sent or "
+				"failed meanwhile): do not send it",
+				q == DVC__LEASE_SYNC ? "sync message" : "message", (long long)id,
+				(long long)lease_until);
+	if (renewed)
+		*renewed = until;
+	return DVC_OK;
+}
+
 int dvc__bind_text(dvc_db *db, dvc__sql_stmt *st, int i, const char *s)
 {
 	int rc = s ? dvc__sql_bind_text(st, i, s, -1, DVC__SQL_STATIC) : dvc__sql_bind_null(st, i);

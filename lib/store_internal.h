@@ -124,6 +124,15 @@ typedef struct dvc__lease_sql {
  * each in order. Stops at the first error, emit's included. */
 int dvc__store_lease(dvc_db *db, const dvc__lease_sql *q, dvc_time now, dvc_time lease_until,
 		     size_t max, int (*emit)(dvc__sql_stmt *st, void *ctx), void *ctx);
+/* The queues a sender holds a lease in; the table is chosen here, never
+ * from caller text. */
+typedef enum dvc__lease_queue { DVC__LEASE_OUTBOX, DVC__LEASE_SYNC } dvc__lease_queue;
+/* Just before a send: move row id's running lease (state 1, sending) that
+ * ends at lease_until (> now) to until and set *renewed (may be NULL) to
+ * it; DVC_ECONFLICT (path "id") when there is no such lease: it ran out
+ * and another sender may have the row, or the row was sent or failed. */
+int dvc__store_lease_hold(dvc_db *db, dvc__lease_queue q, int64_t id, dvc_time lease_until,
+			  dvc_time now, dvc_time until, dvc_time *renewed);
 
 /* Copy text column `col` into a buffer of n bytes; a longer value (the
  * store was edited past a validator's limit) is DVC_ECORRUPT, never cut. */
@@ -170,16 +179,28 @@ int dvc__write_again(dvc_db *db, int rc, int attempt);
 /* Set rc to the write `body` (an expression that can run again from the
  * start) run between `begin` (dvc__write_begin or dvc__write_begin_lean)
  * and dvc__write_end, run again as dvc__write_again says. */
-#define DVC__WRITE_RETRYING(db, rc, begin, body)                                     \
+#define DVC__WRITE_RETRYING(db, rc, begin, body) DVC__WRITE_RETRYING_IF(db, rc, begin, body, 1)
+/* The same, but `again` (tested after each failed run) false stops the
+ * runs: the body cannot run again from there (it consumed a stream). */
+#define DVC__WRITE_RETRYING_IF(db, rc, begin, body, again)                           \
 	do {                                                                         \
 		int attempt_ = 0;                                                    \
 		do {                                                                 \
 			if (((rc) = begin(db)) != DVC_OK)                            \
 				break;                                               \
 			(rc) = dvc__write_end((db), (body));                         \
-		} while (dvc__write_again((db), (rc), attempt_++));                  \
+		} while ((again) && dvc__write_again((db), (rc), attempt_++));       \
 	} while (0)
 #define DVC__WRITE(db, rc, body) DVC__WRITE_RETRYING(db, rc, dvc__write_begin, body)
+/* The thin public write: DVC_EINVAL without a store, else read the clock
+ * into `now` (a dvc_time the body uses) and DVC__WRITE the body. */
+#define DVC__WRITE_AT(db, rc, now, body)                                             \
+	do {                                                                         \
+		if (!(db))                                                           \
+			(rc) = dvc__err(DVC_EINVAL, NULL, "no store");               \
+		else if (((rc) = dvc__now((db), &(now))) == DVC_OK)                  \
+			DVC__WRITE(db, rc, body);                                    \
+	} while (0)
 
 /* ---- catalog (store_catalog.c) ---- */
 int dvc__store_level_put(dvc_db *db, const dvc__level *l);
@@ -493,10 +514,6 @@ int dvc__store_outbox_lease(dvc_db *db, dvc_time now, dvc_time lease_until, size
 			    dvc__outbox_cb cb, void *ctx);
 int dvc__store_outbox_list(dvc_db *db, const char *code, dvc__outbox_cb cb, void *ctx);
 int dvc__store_outbox_get_attempts(dvc_db *db, int64_t id, int *state, int *attempts);
-/* Move a running lease ending at lease_until (> now) to until; *held = 0
- * when there is no such lease. */
-int dvc__store_outbox_hold(dvc_db *db, int64_t id, dvc_time lease_until, dvc_time now,
-			   dvc_time until, int *held);
 int dvc__store_outbox_mark(dvc_db *db, int64_t id, int state, int attempts,
 			   dvc_time next_attempt_at, const char *error, dvc_time sent_at);
 typedef int (*dvc__template_cb)(void *ctx, const char *event, const char *field, const char *text);

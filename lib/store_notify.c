@@ -26,10 +26,6 @@ static const char SQL_OUT_GET[] =
 static const char SQL_OUT_LIST[] =
 	"SELECT " OUT_COLUMNS " FROM outbox o LEFT JOIN dossier d ON d.id = o.dossier_id"
 	" WHERE ?1 IS NULL OR d.code = ?1 ORDER BY o.id";
-/* state 1 = sending (leased): the lease that ends at ?2, still running */
-static const char SQL_OUT_HOLD[] =
-	"UPDATE outbox SET next_attempt_at = ?3 WHERE id = ?1 AND state = 1 AND next_attempt_at = ?2"
-	" AND next_attempt_at > ?4";
 static const char SQL_OUT_ATTEMPTS[] = "SELECT state, attempts FROM outbox WHERE id = ?1";
 static const char SQL_OUT_MARK[] =
 	"UPDATE outbox SET state = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5,"
@@ -154,22 +150,6 @@ int dvc__store_outbox_mark(dvc_db *db, int64_t id, int state, int attempts,
 	if (sent_at)
 		dvc__sql_bind_int64(st, 6, sent_at);
 	return dvc__exec_step(db, st, "updating a message");
-}
-
-int dvc__store_outbox_hold(dvc_db *db, int64_t id, dvc_time lease_until, dvc_time now,
-			   dvc_time until, int *held)
-{
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_OUT_HOLD);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, id);
-	dvc__sql_bind_int64(st, 2, lease_until);
-	dvc__sql_bind_int64(st, 3, until);
-	dvc__sql_bind_int64(st, 4, now);
-	if ((rc = dvc__exec_step(db, st, "renewing a lease")) == DVC_OK)
-		*held = dvc__sql_changes(db) == 1;
-	return rc;
 }
 
 int dvc__store_templates_each(dvc_db *db, dvc__template_cb cb, void *ctx)

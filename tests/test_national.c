@@ -249,6 +249,55 @@ START_TEST(ordered_per_dossier_backoff_dead_replay)
 }
 END_TEST
 
+/* Two senders: the first's lease runs out mid-batch and the second (another
+ * handle) fetches the message; the first must learn it before sending. */
+START_TEST(a_sync_sender_whose_lease_ran_out_may_not_send)
+{
+	dvc_sync_batch *first, *second;
+	dvc_db *other;
+	dvc_time lease, renewed = 0, renewed2 = 0;
+	int64_t id;
+	ck_ok(dvc_national_sync_enable(db, 1));
+	ck_ok(dvc_national_code_set(db, P3, 0, "1.001193"));
+	submit_as_citizen(db, P3, "{\"purpose\":\"Thống kê\",\"copies\":1}");
+	ck_ok(dvc_open(&other, where, NULL));
+	dvc_set_clock(other, test_clock, NULL);
+	ck_ok(dvc_sync_fetch(db, 10, 20, &first));
+	ck_assert_uint_eq(dvc_sync_batch_count(first), 1);
+	id = dvc_sync_batch_at(first, 0)->id;
+	lease = dvc_sync_batch_at(first, 0)->next_attempt_at;
+	ck_assert_int_eq(lease, clock_now + 20);
+	/* within the lease: held, and renewed from now for the length asked */
+	clock_now += 10;
+	ck_ok(dvc_sync_hold(db, id, lease, 20, &renewed));
+	ck_assert_int_eq(renewed, clock_now + 20);
+	ck_ok(dvc_sync_hold(db, id, renewed, 0, &renewed));
+	ck_assert_int_eq(renewed, clock_now + DVC_SYNC_LEASE_SECONDS);
+	/* the old end no longer names the lease */
+	ck_dvc(dvc_sync_hold(db, id, lease, 20, NULL), DVC_ECONFLICT);
+	ck_assert_str_eq(dvc_error_last()->path, "id");
+	/* past the renewed lease the second sender fetches the message ... */
+	clock_now = renewed + 1;
+	ck_ok(dvc_sync_fetch(other, 10, 20, &second));
+	ck_assert_uint_eq(dvc_sync_batch_count(second), 1);
+	ck_assert_int_eq(dvc_sync_batch_at(second, 0)->id, id);
+	/* ... and the first, holding before its send, is told not to send */
+	renewed2 = 1;
+	ck_dvc(dvc_sync_hold(db, id, renewed, 20, &renewed2), DVC_ECONFLICT);
+	ck_assert_int_eq(renewed2, 0);
+	ck_ok(dvc_sync_hold(other, id, dvc_sync_batch_at(second, 0)->next_attempt_at, 20, NULL));
+	/* once sent, no lease is held any more; an unknown id never was */
+	ck_ok(dvc_sync_mark_sent(other, id));
+	ck_dvc(dvc_sync_hold(db, id, clock_now + 20, 20, NULL), DVC_ECONFLICT);
+	ck_dvc(dvc_sync_hold(db, 999999, lease, 20, NULL), DVC_ECONFLICT);
+	ck_dvc(dvc_sync_hold(NULL, id, lease, 20, NULL), DVC_EINVAL);
+	ck_dvc(dvc_sync_hold(db, id, lease, -1, NULL), DVC_ERANGE);
+	dvc_sync_batch_free(first);
+	dvc_sync_batch_free(second);
+	dvc_close(other);
+}
+END_TEST
+
 START_TEST(statuses_of_refusal_and_supplement_from_data)
 {
 	dvc_receipt r;
@@ -293,7 +342,8 @@ int main(void)
 	const TTest *const tests[] = {
 		off_by_default_then_one_message_per_change, the_switch_counts_at_once_in_and_across_transactions,
 		missing_code_blocks_the_message_not_the_dossier,
-		ordered_per_dossier_backoff_dead_replay, statuses_of_refusal_and_supplement_from_data,
+		ordered_per_dossier_backoff_dead_replay, a_sync_sender_whose_lease_ran_out_may_not_send,
+		statuses_of_refusal_and_supplement_from_data,
 		national_payment_check_known_answers, NULL};
 	return run_tests("national", setup, teardown, tests);
 }

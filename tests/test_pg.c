@@ -61,8 +61,9 @@ END_TEST
 
 /* Make every `event` (INSERT, UPDATE) of a row of `table` fail with a
  * deadlock while fewer than `fails` have been tried; `inject` counts the
- * tries. */
-static void inject_on(const char *event, const char *table, int fails)
+ * tries. `at_commit`: the check waits for the commit (a deferred constraint
+ * trigger), after everything the call did. */
+static void inject_when(const char *event, const char *table, int fails, int at_commit)
 {
 	char sql[1024];
 	snprintf(sql, sizeof sql,
@@ -72,9 +73,15 @@ static void inject_on(const char *event, const char *table, int fails)
 		 "BEGIN IF nextval('inject') <= %d THEN"
 		 "  RAISE EXCEPTION 'injected deadlock' USING ERRCODE = '40P01'; END IF;"
 		 " RETURN NEW; END $$;"
-		 "CREATE TRIGGER inject BEFORE %s ON %s FOR EACH ROW EXECUTE FUNCTION inject_deadlock()",
-		 table, fails, event, table);
+		 "CREATE %sTRIGGER inject %s %s ON %s %sFOR EACH ROW EXECUTE FUNCTION inject_deadlock()",
+		 table, fails, at_commit ? "CONSTRAINT " : "", at_commit ? "AFTER" : "BEFORE", event,
+		 table, at_commit ? "DEFERRABLE INITIALLY DEFERRED " : "");
 	pg_exec(target, sql);
+}
+
+static void inject_on(const char *event, const char *table, int fails)
+{
+	inject_when(event, table, fails, 0);
 }
 
 static void inject_deadlocks(const char *table, int fails) { inject_on("INSERT", table, fails); }
@@ -206,6 +213,203 @@ START_TEST(a_deadlock_runs_the_outbox_lease_and_ack_again)
 	ck_assert_int_eq(tries(), 2);
 	ck_assert_int_eq(pg_value(target, "SELECT count(*) FROM outbox WHERE state = 2"), 1);
 	dvc_message_batch_free(b);
+}
+END_TEST
+
+static const char pdf[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n";
+
+/* `who` attaches `name` to component `component` of `code`, read by `read`. */
+static int upload(const char *code, dvc_actor who, int component, const char *name,
+		  dvc_file_read_fn read, void *ctx, dvc_file_info *out)
+{
+	/* DVC_ATTACH_INIT's fields, these filled in */
+	dvc_attach_req q = {DVC_ATTACH_VERSION, who, component, name, DVC_FILE_ORIGINAL, DVC_ATTACH_ADD, 0,
+			    -1, read, ctx, 0};
+	return dvc_dossier_attach(db, code, &q, out);
+}
+
+static long long count(const char *table)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+	return pg_value(target, sql);
+}
+
+/* An upload from memory runs again whole: one file, one blob, one entry. */
+START_TEST(a_deadlock_runs_an_upload_from_memory_again)
+{
+	dvc_submission s = citizen_submission();
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	dvc_mem_reader src = {pdf, sizeof pdf - 1, 0};
+	dvc_file_info fi;
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	inject_deadlocks("dossier_file", 1);
+	ck_ok(upload(r.code, (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, r.secret}, 0, "to-khai.pdf",
+		     dvc_mem_read, &src, &fi));
+	ck_assert_int_eq(tries(), 2);
+	ck_assert_uint_eq(src.offset, sizeof pdf - 1); /* rewound, read once more */
+	ck_assert_int_eq(fi.size, (int64_t)(sizeof pdf - 1));
+	ck_assert_int_eq(count("dossier_file"), 1);
+	ck_assert_int_eq(pg_value(target, "SELECT max(id) FROM dossier_file"), fi.id);
+	ck_assert_int_eq(count("blob"), 1);
+	ck_assert_int_eq(count("blob_chunk"), 1);
+	ck_assert_int_eq(count("journal"), 2);
+	journal_verifies(r.code);
+
+	/* a lasting one: nothing stored */
+	src.offset = 0;
+	inject_deadlocks("dossier_file", 1000);
+	ck_dvc(upload(r.code, (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, r.secret}, 0, "ban-sao.pdf",
+		      dvc_mem_read, &src, NULL), DVC_EBUSY);
+	ck_assert_msg(strstr(dvc_error_last()->message, "rolled back 5 times"), "%s",
+		      dvc_error_last()->message);
+	ck_assert_int_eq(tries(), 5);
+	ck_assert_int_eq(count("dossier_file"), 1);
+	ck_assert_int_eq(count("blob"), 1);
+	ck_assert_int_eq(count("blob_chunk"), 1);
+	ck_assert_int_eq(count("journal"), 2);
+}
+END_TEST
+
+struct stream {
+	dvc_mem_reader mem;
+	int calls;
+};
+
+static int64_t stream_read(void *ctx, void *buf, size_t cap)
+{
+	struct stream *st = ctx;
+	st->calls++;
+	return dvc_mem_read(&st->mem, buf, cap);
+}
+
+/* The caller's stream cannot be read twice: a deadlock after it was read is
+ * the caller's DVC_EBUSY, with nothing stored. */
+START_TEST(a_deadlock_after_a_stream_was_read_is_not_run_again)
+{
+	dvc_submission s = citizen_submission();
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	struct stream st = {{pdf, sizeof pdf - 1, 0}, 0};
+	dvc_actor me;
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	me = (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, r.secret};
+	inject_deadlocks("dossier_file", 1);
+	ck_dvc(upload(r.code, me, 0, "to-khai.pdf", stream_read, &st, NULL), DVC_EBUSY);
+	ck_assert_int_eq(tries(), 1);
+	ck_assert_int_eq(st.calls, 2); /* the content, then its end: once */
+	ck_assert_int_eq(count("dossier_file"), 0);
+	ck_assert_int_eq(count("blob"), 0);
+	/* the caller uploads again */
+	st.mem.offset = 0;
+	ck_ok(upload(r.code, me, 0, "to-khai.pdf", stream_read, &st, NULL));
+	ck_assert_int_eq(count("dossier_file"), 1);
+	ck_assert_int_eq(count("journal"), 2);
+}
+END_TEST
+
+/* The dossier at its signing step, with a result attached by the leader. */
+static dvc_receipt with_result_to_sign(void)
+{
+	dvc_submission s = citizen_submission();
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	dvc_action_req q = DVC_ACTION_INIT;
+	dvc_mem_reader src = {pdf, sizeof pdf - 1, 0};
+	static const char *const by[] = {"le.tiep.nhan", "le.tiep.nhan", "chuyen.vien", "truong.phong"};
+	ck_ok(dvc_officer_add(db, "chuyen.vien", "Chuyên Viên", "000.01.30.H24", DVC_ROLE_SPECIALIST));
+	ck_ok(dvc_officer_add(db, "truong.phong", "Trưởng Phòng", "000.01.30.H24", DVC_ROLE_UNIT_LEADER));
+	ck_ok(dvc_officer_add(db, "lanh.dao", "Lãnh Đạo", "000.00.30.H24", DVC_ROLE_SIGNING_LEADER));
+	ck_ok(dvc_dossier_submit(db, &s, &r));
+	for (size_t i = 0; i < 4; i++) {
+		q.action = i ? DVC_ACT_FORWARD : DVC_ACT_RECEIVE;
+		q.actor = (dvc_actor){DVC_ACTOR_OFFICER, by[i], NULL};
+		ck_ok(dvc_dossier_act(db, r.code, &q, NULL));
+	}
+	ck_ok(upload(r.code, (dvc_actor){DVC_ACTOR_OFFICER, "lanh.dao", NULL}, DVC_FILE_RESULT,
+		     "quyet-dinh.pdf", dvc_mem_read, &src, NULL));
+	return r;
+}
+
+START_TEST(a_deadlock_runs_the_signature_again)
+{
+	dvc_receipt r = with_result_to_sign();
+	dvc_sign_opts o = DVC_SIGN_OPTS_INIT;
+	dvc_actor leader = {DVC_ACTOR_OFFICER, "lanh.dao", NULL};
+	dvc_file_info fi;
+	long long entries = count("journal"), blobs = count("blob");
+	char key[512], cert[512];
+	snprintf(key, sizeof key, "%s", src_path("data/demo-keys/demo-signing-key.pem"));
+	snprintf(cert, sizeof cert, "%s", src_path("data/demo-keys/demo-signing-cert.pem"));
+	o.key_file = key;
+	o.cert_file = cert;
+	/* a lasting one first: nothing signed, nothing stored */
+	inject_deadlocks("journal", 1000);
+	ck_dvc(dvc_dossier_sign_result(db, r.code, &leader, &o, NULL), DVC_EBUSY);
+	ck_assert_int_eq(tries(), 5);
+	ck_assert_int_eq(count("dossier_file"), 1);
+	ck_assert_int_eq(count("blob"), blobs);
+	ck_assert_int_eq(count("journal"), entries);
+	/* once: signed once */
+	inject_deadlocks("journal", 1);
+	ck_ok(dvc_dossier_sign_result(db, r.code, &leader, &o, &fi));
+	ck_assert_int_eq(tries(), 2);
+	ck_assert_int_eq(fi.form, DVC_FILE_ECOPY);
+	ck_assert_int_eq(count("dossier_file"), 2);
+	ck_assert_int_eq(pg_value(target, "SELECT max(id) FROM dossier_file"), fi.id);
+	ck_assert_int_eq(count("blob"), blobs + 1);
+	ck_assert_int_eq(count("journal"), entries + 1);
+	journal_verifies(r.code);
+}
+END_TEST
+
+/* Cutover moves each dossier in a write of its own; a run again reports
+ * the move once. On a store of the shipped catalogs (a district that
+ * ceased on 1 July 2025). */
+START_TEST(a_deadlock_runs_a_cutover_move_again)
+{
+	static const dvc_applicant citizen = {
+		"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
+		"0912 345 678", "an.nguyen@example.vn"};
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_receipt r = DVC_RECEIPT_INIT;
+	dvc_action_req q = DVC_ACTION_INIT;
+	dvc_cutover_report *rep = (dvc_cutover_report *)&rep;
+	dvc_db *h;
+	long long entries;
+	ck_assert_ptr_nonnull(target = fresh_store());
+	snprintf(target_copy, sizeof target_copy, "%s", target);
+	target = target_copy;
+	ck_ok(dvc_open(&h, target, NULL));
+	ck_ok(dvc_catalog_import_file(h, src_path("data/catalog/kien-thuy-2018.json"), DVC_FORMAT_AUTO, NULL));
+	ck_ok(dvc_catalog_import_file(h, src_path("data/catalog/hai-phong-2025.json"), DVC_FORMAT_AUTO, NULL));
+	clock_now = instant("2025-06-16T09:00:00+07:00");
+	dvc_set_clock(h, test_clock, NULL);
+	ck_ok(dvc_officer_add(h, "tn.huyen", "Bộ phận một cửa huyện", "000.00.30.H24", DVC_ROLE_RECEPTION));
+	s.procedure = "2.000815";
+	s.applicant = &citizen;
+	s.form_data = "{\"purpose\":\"Chứng thực bản sao\",\"copies\":1}";
+	ck_ok(dvc_dossier_submit(h, &s, &r));
+	q.action = DVC_ACT_RECEIVE;
+	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "tn.huyen", NULL};
+	ck_ok(dvc_dossier_act(h, r.code, &q, NULL));
+	entries = count("journal");
+	clock_now = instant("2025-07-01T08:00:00+07:00");
+	/* a lasting one: the dossier stays, no report */
+	inject_deadlocks("journal", 1000);
+	ck_dvc(dvc_agency_cutover(h, NULL, &rep), DVC_EBUSY);
+	ck_assert_ptr_null(rep);
+	ck_assert_int_eq(tries(), 5);
+	ck_assert_int_eq(count("journal"), entries);
+	/* once, at the commit, after the move's report row was added: moved
+	 * once, one row */
+	inject_when("INSERT", "journal", 1, 1);
+	ck_ok(dvc_agency_cutover(h, NULL, &rep));
+	ck_assert_int_eq(tries(), 2);
+	ck_assert_uint_eq(dvc_cutover_report_count(rep), 1);
+	ck_assert_uint_eq(dvc_cutover_report_moved(rep), 1);
+	ck_assert_str_eq(dvc_cutover_report_at(rep, 0)->dossier, r.code);
+	ck_assert_int_eq(count("journal"), entries + 1);
+	dvc_cutover_report_free(rep);
+	dvc_close(h);
 }
 END_TEST
 
@@ -365,6 +569,10 @@ int main(void)
 		inside_an_explicit_transaction_the_caller_retries,
 		a_deadlock_runs_the_action_again,
 		a_deadlock_runs_the_outbox_lease_and_ack_again,
+		a_deadlock_runs_an_upload_from_memory_again,
+		a_deadlock_after_a_stream_was_read_is_not_run_again,
+		a_deadlock_runs_the_signature_again,
+		a_deadlock_runs_a_cutover_move_again,
 		a_key_value_conninfo_opens_with_the_option,
 		the_busy_timeout_bounds_a_wait_for_a_row_lock,
 		two_desks_acting_at_once_the_second_gets_a_conflict,

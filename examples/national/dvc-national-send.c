@@ -20,7 +20,11 @@
  * each with the message's idempotency key in an Idempotency-Key header, so
  * that a message sent again after a crash is recognised (the header is
  * libdvc's; whether the national portal honours it is unconfirmed). Then it
- * marks the message sent. A connection error, a timeout or a 5xx answer is
+ * marks the message sent. Just before sending it holds the message
+ * (dvc_sync_hold), which renews the lease; a lease that ran out is skipped,
+ * left to the sender that fetched it since. The lease (--lease, 60 s by
+ * default) should outlast a send: up to three POSTs of --timeout each. A
+ * connection error, a timeout or a 5xx answer is
  * retried later (dvc_sync_mark_failed); a 4xx answer or another error_code
  * means the portal refused the content: the message goes dead at once and
  * waits for `dvc national replay` after a fix.
@@ -263,8 +267,23 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < n; i++) {
 			const dvc_sync_message *m = dvc_sync_batch_at(b, i);
 			char err[600] = "";
-			enum outcome r = deliver(c, &o, token, m, err, sizeof err);
-			int mrc = r == OK ? dvc_sync_mark_sent(db, m->id)
+			enum outcome r;
+			int mrc;
+			/* the batch's earlier sends may have outlasted this message's lease */
+			if ((mrc = dvc_sync_hold(db, m->id, m->next_attempt_at, (int)o.lease, NULL)) ==
+			    DVC_ECONFLICT) {
+				printf("skipped %s: lease ran out, left to the sender that has it\n",
+				       m->idempotency_key);
+				continue;
+			}
+			if (mrc != DVC_OK) {
+				fprintf(stderr, "dvc-national-send: hold %lld: %s\n", (long long)m->id,
+					dvc_error_last()->message);
+				rc = 1;
+				break;
+			}
+			r = deliver(c, &o, token, m, err, sizeof err);
+			mrc = r == OK ? dvc_sync_mark_sent(db, m->id)
 					  : dvc_sync_mark_failed(db, m->id, err, r == REFUSED);
 			if (mrc != DVC_OK) {
 				fprintf(stderr, "dvc-national-send: message %lld: %s\n", (long long)m->id,

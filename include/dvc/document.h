@@ -126,7 +126,13 @@ typedef struct dvc_file_info {
 
 /**
  * Stream a file into a dossier. One transaction: the content, its metadata
- * and the journal entry are stored together or not at all.
+ * and the journal entry are stored together or not at all. On PostgreSQL a
+ * write the server rolled back (serialization failure, deadlock) runs
+ * again, outside an explicit transaction, while the content can be read
+ * again: a reused file, or a dvc_mem_reader (dvc_mem_read), which is
+ * rewound to its offset at the call. Once another read callback was
+ * called, its stream is spent: the call answers DVC_EBUSY and the caller
+ * uploads again.
  * @param out  optional, receives the stored file (strings borrowed: valid
  *   until the next call on the same thread... copy what you keep); may be NULL
  * @return DVC_OK; DVC_ENOTFOUND (dossier, component, replaced or reused file);

@@ -97,6 +97,24 @@ DVC_API size_t dvc_sync_batch_count(const dvc_sync_batch *b);
 DVC_API const dvc_sync_message *dvc_sync_batch_at(const dvc_sync_batch *b, size_t i);
 DVC_API void dvc_sync_batch_free(dvc_sync_batch *b);
 
+/**
+ * Just before sending a fetched message: confirm that this sender's lease
+ * on it still runs and renew it for `lease_seconds` (0: the default) from
+ * now. The lease is named by its end, `lease_until`: the message's
+ * next_attempt_at as dvc_sync_fetch gave it, or the last *renewed. A lease
+ * that ran out may have been fetched by another sender (a message whose
+ * lease ran out is due again): then this sender must not send it. Holding
+ * before each send, with a send that cannot outlast the lease, keeps two
+ * senders from both sending one message. The contract of dvc_outbox_hold.
+ * @param renewed out (may be NULL): the renewed lease's end
+ * @return DVC_OK; DVC_ECONFLICT (path "id": the lease ran out or is not
+ *   this one, the message was sent or failed meanwhile, or there is no such
+ *   message: do not send it); DVC_ERANGE (lease_seconds over a day or
+ *   negative); DVC_EINVAL; DVC_EIO.
+ */
+DVC_API int dvc_sync_hold(dvc_db *db, int64_t id, dvc_time lease_until, int lease_seconds,
+			  dvc_time *renewed);
+
 /** The portal acknowledged it (or answered that it already has it). Idempotent. */
 DVC_API int dvc_sync_mark_sent(dvc_db *db, int64_t id);
 /** Sending failed: retried with back-off, dead after the last attempt or at

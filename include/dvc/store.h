@@ -100,6 +100,13 @@ DVC_API int dvc_schema_version(dvc_db *db, int *out);
  * submissions and actions work this way to skip a per-call savepoint; other
  * calls still undo their own partial work, unless SQLite itself rolled the
  * transaction back, which aborts it too.)
+ *
+ * On PostgreSQL a write the server rolls back for a serialization failure
+ * or a deadlock (SQLSTATE 40001, 40P01) runs again inside the library, a
+ * few times, when it is a call of its own; inside an explicit transaction
+ * it answers DVC_EBUSY, the transaction is aborted and the caller runs the
+ * whole transaction again. (An upload through a read callback runs again
+ * only before the callback was called: dvc_dossier_attach.)
  * @return DVC_OK, DVC_ETXN if one is already open, DVC_EBUSY.
  */
 DVC_API int dvc_begin(dvc_db *db);
