@@ -45,6 +45,17 @@ static int lookup_end(dvc_db *db, dvc__sql_stmt *st, int rc, const char *what, c
 	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, doing);
 }
 
+void dvc__store_bind_applicant(dvc_db *db, dvc__sql_stmt *st, int first, const dvc_applicant *p)
+{
+	dvc__sql_bind_text(st, first, p->full_name, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, first + 1, p->citizen_id, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, first + 2, p->birth_date, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, first + 3, p->address, -1, DVC__SQL_STATIC);
+	/* phone and email are optional */
+	dvc__bind_text(db, st, first + 4, p->phone);
+	dvc__bind_text(db, st, first + 5, p->email);
+}
+
 int dvc__store_account_insert(dvc_db *db, const char *username, const char *pwhash,
 			      const dvc_applicant *p, dvc_time now)
 {
@@ -54,12 +65,7 @@ int dvc__store_account_insert(dvc_db *db, const char *username, const char *pwha
 		return dvc_error_last()->code;
 	dvc__sql_bind_text(st, 1, username, -1, DVC__SQL_STATIC);
 	dvc__sql_bind_text(st, 2, pwhash, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 3, p->full_name, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 4, p->citizen_id, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 5, p->birth_date, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 6, p->address, -1, DVC__SQL_STATIC);
-	dvc__bind_text(db, st, 7, p->phone);
-	dvc__bind_text(db, st, 8, p->email);
+	dvc__store_bind_applicant(db, st, 3, p);
 	dvc__sql_bind_int64(st, 9, now);
 	rc = dvc__sql_step(st);
 	dvc__sql_reset(st);

@@ -290,12 +290,7 @@ int dvc__store_dossier_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *
 		dvc__sql_bind_int64(st, 6, d->account_id);
 	if (d->has_secret)
 		dvc__sql_bind_blob(st, 7, d->secret_hash, 32, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 8, a->full_name, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 9, a->citizen_id, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 10, a->birth_date, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 11, a->address, -1, DVC__SQL_STATIC);
-	dvc__bind_text(db, st, 12, a->phone);
-	dvc__bind_text(db, st, 13, a->email);
+	dvc__store_bind_applicant(db, st, 8, a);
 	dvc__bind_text(db, st, 14, form_data);
 	dvc__sql_bind_int64(st, 15, d->submitted_at);
 	dvc__sql_bind_int(st, 16, d->step);
