@@ -7,6 +7,7 @@
 #include "text.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,10 +15,15 @@
 
 /* ---- import ---- */
 
-/* A code must be defined in the document or already in the store. */
+/* A code must be defined in the document or already in the store. The
+ * error names the field at the path printed from `path_fmt`. */
 static int ref_check(dvc_db *db, const dvc__catalog *c, const char *kind, const char *code,
-		     const char *path, const char *record)
+		     const char *record, const char *path_fmt, ...) DVC_PRINTF(6, 7);
+static int ref_check(dvc_db *db, const dvc__catalog *c, const char *kind, const char *code,
+		     const char *record, const char *path_fmt, ...)
 {
+	char path[128];
+	va_list ap;
 	int found = 0;
 	if (strcmp(kind, "level") == 0) {
 		for (size_t i = 0; i < c->n_levels && !found; i++)
@@ -37,15 +43,37 @@ static int ref_check(dvc_db *db, const dvc__catalog *c, const char *kind, const 
 	}
 	if (found < 0)
 		return found;
-	if (!found)
-		return dvc__err(DVC_EREF, path, "%s: unknown %s code '%s'", record, kind, code);
+	if (found)
+		return DVC_OK;
+	va_start(ap, path_fmt);
+	vsnprintf(path, sizeof path, path_fmt, ap);
+	va_end(ap);
+	return dvc__err(DVC_EREF, path, "%s: unknown %s code '%s'", record, kind, code);
+}
+
+/* A code a record refers to: its kind, the code (NULL when the field is
+ * absent, which is not checked) and the field's name. */
+typedef struct ref {
+	const char *kind, *code, *field;
+} ref;
+
+/* The references of the record `record` at `base`, in order. */
+static int refs_check(dvc_db *db, const dvc__catalog *c, const ref *refs, size_t n,
+		      const char *base, const char *record)
+{
+	for (size_t k = 0; k < n; k++) {
+		int rc;
+		if (refs[k].code && (rc = ref_check(db, c, refs[k].kind, refs[k].code, record, "%s.%s",
+						    base, refs[k].field)) != DVC_OK)
+			return rc;
+	}
 	return DVC_OK;
 }
 
 /* Counts into *st from zero: a run again after a deadlock counts once. */
 static int write_catalog(dvc_db *db, const dvc__catalog *c, dvc_import_stats *st)
 {
-	char path[128], rec[96];
+	char path[128], base[80], rec[96];
 	int rc;
 	*st = (dvc_import_stats)DVC_IMPORT_STATS_INIT;
 	for (size_t i = 0; i < c->n_levels; i++)
@@ -56,30 +84,23 @@ static int write_catalog(dvc_db *db, const dvc__catalog *c, dvc_import_stats *st
 			return rc;
 	for (size_t i = 0; i < c->n_agencies; i++) {
 		const dvc__agency *a = &c->agencies[i];
+		const ref refs[] = {{"level", a->level, "level"}, {"agency", a->parent, "parent"}};
+		snprintf(base, sizeof base, "agencies[%zu]", i);
 		snprintf(rec, sizeof rec, "agency %s", a->code);
-		snprintf(path, sizeof path, "agencies[%zu].level", i);
-		if ((rc = ref_check(db, c, "level", a->level, path, rec)) != DVC_OK)
-			return rc;
-		if (a->parent) {
-			snprintf(path, sizeof path, "agencies[%zu].parent", i);
-			if ((rc = ref_check(db, c, "agency", a->parent, path, rec)) != DVC_OK)
-				return rc;
-		}
-		if ((rc = dvc__store_agency_put(db, a)) != DVC_OK)
+		if ((rc = refs_check(db, c, refs, DVC_ARRAY_LEN(refs), base, rec)) != DVC_OK ||
+		    (rc = dvc__store_agency_put(db, a)) != DVC_OK)
 			return rc;
 	}
 	st->levels = c->n_levels;
 	st->sectors = c->n_sectors;
 	for (size_t i = 0; i < c->n_successions; i++) {
 		const dvc_succession *sc = &c->successions[i];
+		const ref refs[] = {{"agency", sc->predecessor, "predecessor"},
+				    {"agency", sc->successor, "successor"}};
+		snprintf(base, sizeof base, "successions[%zu]", i);
 		snprintf(rec, sizeof rec, "successor link %zu", i);
-		snprintf(path, sizeof path, "successions[%zu].predecessor", i);
-		if ((rc = ref_check(db, c, "agency", sc->predecessor, path, rec)) != DVC_OK)
-			return rc;
-		snprintf(path, sizeof path, "successions[%zu].successor", i);
-		if ((rc = ref_check(db, c, "agency", sc->successor, path, rec)) != DVC_OK)
-			return rc;
-		if ((rc = dvc__store_succession_put(db, sc)) != DVC_OK)
+		if ((rc = refs_check(db, c, refs, DVC_ARRAY_LEN(refs), base, rec)) != DVC_OK ||
+		    (rc = dvc__store_succession_put(db, sc)) != DVC_OK)
 			return rc;
 	}
 	st->agencies = c->n_agencies;
@@ -88,34 +109,27 @@ static int write_catalog(dvc_db *db, const dvc__catalog *c, dvc_import_stats *st
 		const dvc__proc *pr = &c->procs[i];
 		for (size_t v = 0; v < pr->n_versions; v++) {
 			const dvc_procedure *p = &pr->versions[v];
-			char base[80];
+			const ref refs[] = {{"sector", p->sector, "sector"},
+					    {"agency", p->agency, "agency"},
+					    {"level", p->served_level, "served_by.level"}};
 			snprintf(base, sizeof base, "procedures[%zu].versions[%zu]", i, v);
 			snprintf(rec, sizeof rec, "procedure %s version %d", p->code, p->version);
-			snprintf(path, sizeof path, "%s.sector", base);
-			if ((rc = ref_check(db, c, "sector", p->sector, path, rec)) != DVC_OK)
+			if ((rc = refs_check(db, c, refs, DVC_ARRAY_LEN(refs), base, rec)) != DVC_OK)
 				return rc;
-			snprintf(path, sizeof path, "%s.agency", base);
-			if ((rc = ref_check(db, c, "agency", p->agency, path, rec)) != DVC_OK)
-				return rc;
-			if (p->served_level) {
-				snprintf(path, sizeof path, "%s.served_by.level", base);
-				if ((rc = ref_check(db, c, "level", p->served_level, path, rec)) != DVC_OK)
-					return rc;
-				if (p->n_route) {
-					snprintf(path, sizeof path, "%s.route", base);
-					return dvc__err(DVC_ESCHEMA, path, "%s: a procedure served by every %s agency "
-							"takes the route relative to the competent agency; "
-							"a route of fixed units cannot be given", rec, p->served_level);
-				}
+			if (p->served_level && p->n_route) {
+				snprintf(path, sizeof path, "%s.route", base);
+				return dvc__err(DVC_ESCHEMA, path, "%s: a procedure served by every %s agency "
+						"takes the route relative to the competent agency; "
+						"a route of fixed units cannot be given", rec, p->served_level);
 			}
 			for (size_t l = 0; l < p->n_levels; l++) {
-				snprintf(path, sizeof path, "%s.levels[%zu]", base, l);
-				if ((rc = ref_check(db, c, "level", p->levels[l], path, rec)) != DVC_OK)
+				if ((rc = ref_check(db, c, "level", p->levels[l], rec,
+						    "%s.levels[%zu]", base, l)) != DVC_OK)
 					return rc;
 			}
 			for (size_t k = 0; k < p->n_route; k++) {
-				snprintf(path, sizeof path, "%s.route[%zu].unit", base, k);
-				if ((rc = ref_check(db, c, "agency", p->route[k].unit, path, rec)) != DVC_OK)
+				if ((rc = ref_check(db, c, "agency", p->route[k].unit, rec,
+						    "%s.route[%zu].unit", base, k)) != DVC_OK)
 					return rc;
 			}
 			if (p->form_schema && (rc = dvc__form_schema_check(p->form_schema)) != DVC_OK) {

@@ -241,12 +241,105 @@ static const char *const doc_keys[] = {"name", "form", "count", "submission", NU
 static const char *const fee_keys[] = {"name", "kind", "amount", "note", NULL};
 static const char *const deadline_keys[] = {"value", "unit", NULL};
 
+/* One element of an array of objects, read into `out`. */
+typedef int (*read_one_fn)(jctx *j, const cJSON *it, void *out);
+
+/* The array of objects `key` (absent is fine when `optional`: *out NULL, *n
+ * 0), each element of `size` bytes read by `one` under its index in the
+ * path. */
+static int read_objects(jctx *j, const cJSON *obj, const char *key, bool optional, size_t size,
+			read_one_fn one, void **out, size_t *n)
+{
+	const cJSON *arr, *it;
+	size_t count, i = 0, old;
+	char *v;
+	int rc = get_array(j, obj, key, optional, &arr, &count);
+	*out = NULL;
+	*n = 0;
+	if (rc != DVC_OK || !arr)
+		return rc;
+	if (!(v = arena_array(j, count, size)))
+		return dvc__oom();
+	old = dvc_path_key(&j->p, key);
+	cJSON_ArrayForEach(it, arr) {
+		size_t o2 = dvc_path_index(&j->p, i);
+		rc = one(j, it, v + i * size);
+		dvc_path_pop(&j->p, o2);
+		if (rc != DVC_OK)
+			break;
+		i++;
+	}
+	dvc_path_pop(&j->p, old);
+	if (rc != DVC_OK)
+		return rc;
+	*out = v;
+	*n = count;
+	return DVC_OK;
+}
+
+static int read_document(jctx *j, const cJSON *it, void *out)
+{
+	dvc_document *dd = out;
+	double d;
+	int e, rc;
+	if ((rc = check_keys(j, it, doc_keys, "a document")) == DVC_OK &&
+	    (rc = get_text(j, it, "name", false, &dd->name)) == DVC_OK &&
+	    (rc = get_enum(j, it, "form", dvc__doc_form_parse, &e)) == DVC_OK) {
+		dd->form = (dvc_doc_form)e;
+		if ((rc = get_int(j, it, "count", 1, 1000, &d)) == DVC_OK) {
+			dd->count = (int)d;
+			if ((rc = get_enum(j, it, "submission", dvc__doc_submission_parse, &e)) == DVC_OK)
+				dd->submission = (dvc_doc_submission)e;
+		}
+	}
+	return rc;
+}
+
+static int read_fee(jctx *j, const cJSON *it, void *out)
+{
+	dvc_fee *f = out;
+	double d;
+	int e, rc;
+	if ((rc = check_keys(j, it, fee_keys, "a fee")) == DVC_OK &&
+	    (rc = get_text(j, it, "name", false, &f->name)) == DVC_OK &&
+	    (rc = get_enum(j, it, "kind", dvc__fee_kind_parse, &e)) == DVC_OK) {
+		f->kind = (dvc_fee_kind)e;
+		/* VND amounts: integers, bounded well below 2^53 so doubles are exact */
+		if ((rc = get_int(j, it, "amount", 0, 1e15, &d)) == DVC_OK) {
+			f->amount = (int64_t)d;
+			rc = get_text(j, it, "note", true, &f->note);
+		}
+	}
+	return rc;
+}
+
+static int read_route_step(jctx *j, const cJSON *it, void *out)
+{
+	dvc_route_step *st = out;
+	const char *role = NULL;
+	double d;
+	int rc;
+	if ((rc = check_keys(j, it, route_keys, "a route step")) == DVC_OK &&
+	    (rc = get_code(j, it, "unit", false, &st->unit)) == DVC_OK &&
+	    (rc = get_code(j, it, "role", false, &role)) == DVC_OK) {
+		dvc_role r;
+		size_t o3 = dvc_path_key(&j->p, "role");
+		if (dvc_role_parse(role, &r) != DVC_OK || r == DVC_ROLE_APPLICANT)
+			rc = dvc__err(DVC_ESCHEMA, j->p.s, "unknown officer role '%.40s'", role);
+		st->role = r;
+		dvc_path_pop(&j->p, o3);
+		if (rc == DVC_OK && (rc = get_int(j, it, "share", 0, 100, &d)) == DVC_OK)
+			st->share = (int)d;
+	}
+	return rc;
+}
+
 static int read_version(jctx *j, const cJSON *o, const char *code, dvc_procedure *p)
 {
 	double d;
 	int e, rc;
-	const cJSON *arr, *it;
-	size_t n, i, old;
+	size_t old;
+	void *v;
 
 	if ((rc = check_keys(j, o, version_keys, "a procedure version")) != DVC_OK)
 		return rc;
@@ -293,104 +386,19 @@ static int read_version(jctx *j, const cJSON *o, const char *code, dvc_procedure
 	    (rc = read_strings(j, o, "unconfirmed", true, &p->unconfirmed, &p->n_unconfirmed, 0)) != DVC_OK)
 		return rc;
 
-	if ((rc = get_array(j, o, "documents", false, &arr, &n)) != DVC_OK)
+	if ((rc = read_objects(j, o, "documents", false, sizeof *p->documents, read_document, &v,
+				&p->n_documents)) != DVC_OK)
 		return rc;
-	dvc_document *docs = arena_array(j, n, sizeof *docs);
-	if (!docs)
-		return dvc__oom();
-	old = dvc_path_key(&j->p, "documents");
-	i = 0;
-	cJSON_ArrayForEach(it, arr) {
-		size_t o2 = dvc_path_index(&j->p, i);
-		dvc_document *dd = &docs[i];
-		if ((rc = check_keys(j, it, doc_keys, "a document")) == DVC_OK &&
-		    (rc = get_text(j, it, "name", false, &dd->name)) == DVC_OK &&
-		    (rc = get_enum(j, it, "form", dvc__doc_form_parse, &e)) == DVC_OK) {
-			dd->form = (dvc_doc_form)e;
-			if ((rc = get_int(j, it, "count", 1, 1000, &d)) == DVC_OK) {
-				dd->count = (int)d;
-				if ((rc = get_enum(j, it, "submission", dvc__doc_submission_parse, &e)) == DVC_OK)
-					dd->submission = (dvc_doc_submission)e;
-			}
-		}
-		dvc_path_pop(&j->p, o2);
-		if (rc != DVC_OK)
-			break;
-		i++;
-	}
-	dvc_path_pop(&j->p, old);
-	if (rc != DVC_OK)
+	p->documents = v;
+	if ((rc = read_objects(j, o, "fees", false, sizeof *p->fees, read_fee, &v, &p->n_fees)) != DVC_OK)
 		return rc;
-	p->documents = docs;
-	p->n_documents = n;
-
-	if ((rc = get_array(j, o, "fees", false, &arr, &n)) != DVC_OK)
-		return rc;
-	dvc_fee *fees = arena_array(j, n, sizeof *fees);
-	if (!fees)
-		return dvc__oom();
-	old = dvc_path_key(&j->p, "fees");
-	i = 0;
-	cJSON_ArrayForEach(it, arr) {
-		size_t o2 = dvc_path_index(&j->p, i);
-		dvc_fee *f = &fees[i];
-		if ((rc = check_keys(j, it, fee_keys, "a fee")) == DVC_OK &&
-		    (rc = get_text(j, it, "name", false, &f->name)) == DVC_OK &&
-		    (rc = get_enum(j, it, "kind", dvc__fee_kind_parse, &e)) == DVC_OK) {
-			f->kind = (dvc_fee_kind)e;
-			/* VND amounts: integers, bounded well below 2^53 so doubles are exact */
-			if ((rc = get_int(j, it, "amount", 0, 1e15, &d)) == DVC_OK) {
-				f->amount = (int64_t)d;
-				rc = get_text(j, it, "note", true, &f->note);
-			}
-		}
-		dvc_path_pop(&j->p, o2);
-		if (rc != DVC_OK)
-			break;
-		i++;
-	}
-	dvc_path_pop(&j->p, old);
-	if (rc != DVC_OK)
-		return rc;
-	p->fees = fees;
-	p->n_fees = n;
+	p->fees = v;
 
 	/* optional processing route */
-	if ((rc = get_array(j, o, "route", true, &arr, &n)) != DVC_OK)
+	if ((rc = read_objects(j, o, "route", true, sizeof *p->route, read_route_step, &v,
+				&p->n_route)) != DVC_OK)
 		return rc;
-	if (arr) {
-		dvc_route_step *steps = arena_array(j, n, sizeof *steps);
-		if (!steps)
-			return dvc__oom();
-		old = dvc_path_key(&j->p, "route");
-		i = 0;
-		cJSON_ArrayForEach(it, arr) {
-			size_t o2 = dvc_path_index(&j->p, i);
-			dvc_route_step *st = &steps[i];
-			const char *role = NULL;
-			if ((rc = check_keys(j, it, route_keys, "a route step")) == DVC_OK &&
-			    (rc = get_code(j, it, "unit", false, &st->unit)) == DVC_OK &&
-			    (rc = get_code(j, it, "role", false, &role)) == DVC_OK) {
-				dvc_role r;
-				size_t o3 = dvc_path_key(&j->p, "role");
-				if (dvc_role_parse(role, &r) != DVC_OK || r == DVC_ROLE_APPLICANT)
-					rc = dvc__err(DVC_ESCHEMA, j->p.s, "unknown officer role '%.40s'", role);
-				st->role = r;
-				dvc_path_pop(&j->p, o3);
-				if (rc == DVC_OK && (rc = get_int(j, it, "share", 0, 100, &d)) == DVC_OK)
-					st->share = (int)d;
-			}
-			dvc_path_pop(&j->p, o2);
-			if (rc != DVC_OK)
-				break;
-			i++;
-		}
-		dvc_path_pop(&j->p, old);
-		if (rc != DVC_OK)
-			return rc;
-		p->route = steps;
-		p->n_route = n;
-	}
+	p->route = v;
 
 	/* optional e-form schema, kept as compact JSON text */
 	const cJSON *fs = field(o, "form_schema");
@@ -576,6 +584,17 @@ static bool add_strings(cJSON *o, const char *k, const char *const *v, size_t n)
 	return true;
 }
 
+/* A new object appended to the array `arr`, or NULL (nothing added). */
+static cJSON *add_object(cJSON *arr)
+{
+	cJSON *x = cJSON_CreateObject();
+	if (x && !cJSON_AddItemToArray(arr, x)) {
+		cJSON_Delete(x);
+		return NULL;
+	}
+	return x;
+}
+
 cJSON *dvc__procedure_version_json(const dvc_procedure *p)
 {
 	cJSON *o = cJSON_CreateObject(), *dl, *arr;
@@ -601,26 +620,16 @@ cJSON *dvc__procedure_version_json(const dvc_procedure *p)
 	ok = ok && (arr = cJSON_AddArrayToObject(o, "documents")) != NULL;
 	for (size_t i = 0; ok && i < p->n_documents; i++) {
 		const dvc_document *d = &p->documents[i];
-		cJSON *x = cJSON_CreateObject();
-		ok = x && cJSON_AddItemToArray(arr, x);
-		if (!ok) {
-			cJSON_Delete(x);
-			break;
-		}
-		ok = add_str(x, "name", d->name) && add_str(x, "form", dvc_doc_form_name(d->form)) &&
+		cJSON *x = add_object(arr);
+		ok = x && add_str(x, "name", d->name) && add_str(x, "form", dvc_doc_form_name(d->form)) &&
 		     cJSON_AddNumberToObject(x, "count", d->count) &&
 		     add_str(x, "submission", dvc_doc_submission_name(d->submission));
 	}
 	ok = ok && (arr = cJSON_AddArrayToObject(o, "fees")) != NULL;
 	for (size_t i = 0; ok && i < p->n_fees; i++) {
 		const dvc_fee *f = &p->fees[i];
-		cJSON *x = cJSON_CreateObject();
-		ok = x && cJSON_AddItemToArray(arr, x);
-		if (!ok) {
-			cJSON_Delete(x);
-			break;
-		}
-		ok = add_str(x, "name", f->name) && add_str(x, "kind", dvc_fee_kind_name(f->kind)) &&
+		cJSON *x = add_object(arr);
+		ok = x && add_str(x, "name", f->name) && add_str(x, "kind", dvc_fee_kind_name(f->kind)) &&
 		     cJSON_AddNumberToObject(x, "amount", (double)f->amount) &&
 		     (!f->note || add_str(x, "note", f->note));
 	}
@@ -628,13 +637,8 @@ cJSON *dvc__procedure_version_json(const dvc_procedure *p)
 	if (ok && p->n_route) {
 		ok = (arr = cJSON_AddArrayToObject(o, "route")) != NULL;
 		for (size_t i = 0; ok && i < p->n_route; i++) {
-			cJSON *x = cJSON_CreateObject();
-			ok = x && cJSON_AddItemToArray(arr, x);
-			if (!ok) {
-				cJSON_Delete(x);
-				break;
-			}
-			ok = add_str(x, "unit", p->route[i].unit) &&
+			cJSON *x = add_object(arr);
+			ok = x && add_str(x, "unit", p->route[i].unit) &&
 			     add_str(x, "role", dvc_role_name(p->route[i].role)) &&
 			     cJSON_AddNumberToObject(x, "share", p->route[i].share);
 		}
@@ -661,23 +665,20 @@ int dvc__catalog_to_json(const dvc__catalog *c, dvc_buf *out)
 	ok = ok && cJSON_AddNumberToObject(root, "format_version", FORMAT_VERSION);
 	ok = ok && (arr = cJSON_AddArrayToObject(root, "levels")) != NULL;
 	for (size_t i = 0; ok && i < c->n_levels; i++) {
-		ok = (x = cJSON_CreateObject()) != NULL && cJSON_AddItemToArray(arr, x);
-		if (!ok) { cJSON_Delete(x); break; }
-		ok = add_str(x, "code", c->levels[i].code) && add_str(x, "name", c->levels[i].name) &&
+		ok = (x = add_object(arr)) != NULL &&
+		     add_str(x, "code", c->levels[i].code) && add_str(x, "name", c->levels[i].name) &&
 		     cJSON_AddNumberToObject(x, "rank", c->levels[i].rank);
 	}
 	ok = ok && (arr = cJSON_AddArrayToObject(root, "sectors")) != NULL;
 	for (size_t i = 0; ok && i < c->n_sectors; i++) {
-		ok = (x = cJSON_CreateObject()) != NULL && cJSON_AddItemToArray(arr, x);
-		if (!ok) { cJSON_Delete(x); break; }
-		ok = add_str(x, "code", c->sectors[i].code) && add_str(x, "name", c->sectors[i].name);
+		ok = (x = add_object(arr)) != NULL &&
+		     add_str(x, "code", c->sectors[i].code) && add_str(x, "name", c->sectors[i].name);
 	}
 	ok = ok && (arr = cJSON_AddArrayToObject(root, "agencies")) != NULL;
 	for (size_t i = 0; ok && i < c->n_agencies; i++) {
 		const dvc__agency *a = &c->agencies[i];
-		ok = (x = cJSON_CreateObject()) != NULL && cJSON_AddItemToArray(arr, x);
-		if (!ok) { cJSON_Delete(x); break; }
-		ok = add_str(x, "code", a->code) && add_str(x, "name", a->name) &&
+		ok = (x = add_object(arr)) != NULL &&
+		     add_str(x, "code", a->code) && add_str(x, "name", a->name) &&
 		     add_str(x, "level", a->level) && (!a->kind || add_str(x, "kind", a->kind)) &&
 		     add_str(x, "parent", a->parent) &&
 		     date_str(x, "valid_from", &a->valid_from) &&
@@ -688,18 +689,16 @@ int dvc__catalog_to_json(const dvc__catalog *c, dvc_buf *out)
 		ok = (arr = cJSON_AddArrayToObject(root, "successions")) != NULL;
 	for (size_t i = 0; ok && i < c->n_successions; i++) {
 		const dvc_succession *sc = &c->successions[i];
-		ok = (x = cJSON_CreateObject()) != NULL && cJSON_AddItemToArray(arr, x);
-		if (!ok) { cJSON_Delete(x); break; }
-		ok = add_str(x, "predecessor", sc->predecessor) && add_str(x, "successor", sc->successor) &&
+		ok = (x = add_object(arr)) != NULL &&
+		     add_str(x, "predecessor", sc->predecessor) && add_str(x, "successor", sc->successor) &&
 		     date_str(x, "date", &sc->date) && add_str(x, "act", sc->act) &&
 		     (!sc->note || add_str(x, "note", sc->note));
 	}
 	ok = ok && (arr = cJSON_AddArrayToObject(root, "procedures")) != NULL;
 	for (size_t i = 0; ok && i < c->n_procs; i++) {
 		const dvc__proc *p = &c->procs[i];
-		ok = (x = cJSON_CreateObject()) != NULL && cJSON_AddItemToArray(arr, x);
-		if (!ok) { cJSON_Delete(x); break; }
-		ok = add_str(x, "code", p->code) && (vs = cJSON_AddArrayToObject(x, "versions")) != NULL;
+		ok = (x = add_object(arr)) != NULL &&
+		     add_str(x, "code", p->code) && (vs = cJSON_AddArrayToObject(x, "versions")) != NULL;
 		for (size_t v = 0; ok && v < p->n_versions; v++) {
 			cJSON *vj = dvc__procedure_version_json(&p->versions[v]);
 			ok = vj && cJSON_AddItemToArray(vs, vj);

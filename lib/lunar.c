@@ -321,16 +321,26 @@ static int lunar_result(int rc, const dvc_lunar_date *l, int64_t days, dvc_date 
 	return DVC_OK;
 }
 
-int dvc_lunar_from_solar(dvc_date date, dvc_lunar_date *out)
+/* `date` in the lunar calendar from the table `t`, or when t is NULL by
+ * direct computation in Vietnam's time zone. */
+static int from_solar(const dvc__lunar_table *t, dvc_date date, dvc_lunar_date *out)
 {
-	int64_t days;
+	int64_t days = 0;
 	int rc;
 	if (!out)
 		return dvc__err(DVC_EINVAL, NULL, "NULL output");
 	if ((rc = solar_days_checked(date, &days)) != DVC_OK)
 		return rc;
-	dvc__lunar_from_days_tz(days, DVC_VN_TZ_HOURS, out);
+	if (t)
+		dvc__lunar_table_from_days(t, days, out);
+	else
+		dvc__lunar_from_days_tz(days, DVC_VN_TZ_HOURS, out);
 	return DVC_OK;
+}
+
+int dvc_lunar_from_solar(dvc_date date, dvc_lunar_date *out)
+{
+	return from_solar(NULL, date, out);
 }
 
 int dvc_lunar_to_solar(dvc_lunar_date lunar, dvc_date *out)
@@ -348,14 +358,7 @@ int dvc_lunar_to_solar(dvc_lunar_date lunar, dvc_date *out)
 
 int dvc__lunar_checked_from_table(const dvc__lunar_table *t, dvc_date date, dvc_lunar_date *out)
 {
-	int64_t days;
-	int rc;
-	if (!out)
-		return dvc__err(DVC_EINVAL, NULL, "NULL output");
-	if ((rc = solar_days_checked(date, &days)) != DVC_OK)
-		return rc;
-	dvc__lunar_table_from_days(t, days, out);
-	return DVC_OK;
+	return from_solar(t, date, out);
 }
 
 int dvc__lunar_checked_to_table(const dvc__lunar_table *t, dvc_lunar_date lunar, dvc_date *out)

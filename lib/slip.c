@@ -422,22 +422,24 @@ static void xel(sink *o, int depth, const char *name, const char *text, ...)
 	}
 }
 
-static void xopen(sink *o, int depth, const char *tag_and_attrs)
+/* XML: an opening (`end` "") or closing (`end` "/") tag on its own line. */
+static void xtag(sink *o, int depth, const char *end, const char *tag)
 {
 	if (!o->xml)
 		return;
 	for (int i = 0; i < depth; i++)
 		dvc_buf_puts(&o->b, "  ");
-	dvc_buf_printf(&o->b, "<%s>\n", tag_and_attrs);
+	dvc_buf_printf(&o->b, "<%s%s>\n", end, tag);
+}
+
+static void xopen(sink *o, int depth, const char *tag_and_attrs)
+{
+	xtag(o, depth, "", tag_and_attrs);
 }
 
 static void xclose(sink *o, int depth, const char *tag)
 {
-	if (!o->xml)
-		return;
-	for (int i = 0; i < depth; i++)
-		dvc_buf_puts(&o->b, "  ");
-	dvc_buf_printf(&o->b, "</%s>\n", tag);
+	xtag(o, depth, "/", tag);
 }
 
 static void xtime(sink *o, int depth, const char *name, dvc_time t)
@@ -621,6 +623,21 @@ static void xml_head(sink *o, const slip *s, const char *issuer_code, const char
 	xclose(o, 1, "applicant");
 }
 
+/* The head of a slip the receiving desk issues at `at`: in HTML the
+ * letterhead, the title and the dossier code, in XML xml_head(). */
+static void desk_head(sink *o, const slip *s, dvc_time at)
+{
+	if (!o->xml) {
+		html_letterhead(o, s->form->number, s->desk_name, DESK_VI, place_of(s->desk_name), at);
+		dvc_buf_puts(&o->b, "<h1>");
+		put_esc(&o->b, s->form->title);
+		dvc_buf_puts(&o->b, "</h1>\n<p class=\"sub\">Mã hồ sơ: ");
+		put_esc(&o->b, s->t->code);
+		dvc_buf_puts(&o->b, "</p>\n");
+	}
+	xml_head(o, s, s->desk, s->desk_name, at);
+}
+
 /* "Hồ sơ của / Địa chỉ / Số điện thoại / Email / Nội dung yêu cầu giải quyết" */
 static void html_applicant(sink *o, const slip *s, const char *lead)
 {
@@ -759,17 +776,8 @@ static int form_receipt(slip *s, sink *o)
 		return rc;
 	officer = officer_name(off, s->entry->actor);
 
-	if (!o->xml) {
-		html_letterhead(o, s->form->number, s->desk_name, DESK_VI,
-				place_of(s->desk_name), t->received_at);
-		dvc_buf_puts(&o->b, "<h1>");
-		put_esc(&o->b, s->form->title);
-		dvc_buf_puts(&o->b, "</h1>\n<p class=\"sub\">Mã hồ sơ: ");
-		put_esc(&o->b, t->code);
-		dvc_buf_puts(&o->b, "</p>\n");
-		prose(o, "t", DESK_VI, " – ", s->desk_name, " tiếp nhận hồ sơ của:", NULL);
-	}
-	xml_head(o, s, s->desk, s->desk_name, t->received_at);
+	desk_head(o, s, t->received_at);
+	prose(o, "t", DESK_VI, " – ", s->desk_name, " tiếp nhận hồ sơ của:", NULL);
 	xel(o, 1, "receiving_desk", s->desk_name, "code", s->desk, NULL);
 	html_applicant(o, s, "Ông/Bà (tổ chức)");
 
@@ -896,16 +904,7 @@ static int form_supplement(slip *s, sink *o)
 	if ((rc = split_items(e->note, &it)) != DVC_OK)
 		return rc;
 
-	if (!o->xml) {
-		html_letterhead(o, s->form->number, s->desk_name, DESK_VI,
-				place_of(s->desk_name), e->at);
-		dvc_buf_puts(&o->b, "<h1>");
-		put_esc(&o->b, s->form->title);
-		dvc_buf_puts(&o->b, "</h1>\n<p class=\"sub\">Mã hồ sơ: ");
-		put_esc(&o->b, t->code);
-		dvc_buf_puts(&o->b, "</p>\n");
-	}
-	xml_head(o, s, s->desk, s->desk_name, e->at);
+	desk_head(o, s, e->at);
 	html_applicant(o, s, "Hồ sơ của");
 	vi_date(at_intake ? t->submitted_at : t->received_at, day, sizeof day);
 	prose(o, "t", "Ngày ", day + strlen("ngày "), ", ", DESK_VI, " – ", s->desk_name,
@@ -947,7 +946,6 @@ static int form_supplement(slip *s, sink *o)
 /* Form 03. XML: refused_at, refused_by(username, unit), reasons. */
 static int form_refusal(slip *s, sink *o)
 {
-	const dvc_tracking *t = s->t;
 	const dvc_journal_entry *e = s->entry;
 	const dvc_officer *off;
 	const char *officer;
@@ -955,17 +953,8 @@ static int form_refusal(slip *s, sink *o)
 	if ((rc = officer_of(&s->nm, e->actor, &off)) != DVC_OK)
 		return rc;
 	officer = officer_name(off, e->actor);
-	if (!o->xml) {
-		html_letterhead(o, s->form->number, s->desk_name, DESK_VI,
-				place_of(s->desk_name), e->at);
-		dvc_buf_puts(&o->b, "<h1>");
-		put_esc(&o->b, s->form->title);
-		dvc_buf_puts(&o->b, "</h1>\n<p class=\"sub\">Mã hồ sơ: ");
-		put_esc(&o->b, t->code);
-		dvc_buf_puts(&o->b, "</p>\n");
-		prose(o, "t", DESK_VI, " – ", s->desk_name, " tiếp nhận hồ sơ của:", NULL);
-	}
-	xml_head(o, s, s->desk, s->desk_name, e->at);
+	desk_head(o, s, e->at);
+	prose(o, "t", DESK_VI, " – ", s->desk_name, " tiếp nhận hồ sơ của:", NULL);
 	html_applicant(o, s, "Ông/Bà (tổ chức)");
 	prose(o, "t", "Qua xem xét, ", s->desk_name,
 	      " thông báo không tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:", NULL);
@@ -1070,16 +1059,7 @@ static int form_control(slip *s, sink *o)
 			count++;
 	}
 	vi_time(t->due_at, due, sizeof due);
-	if (!o->xml) {
-		html_letterhead(o, s->form->number, s->desk_name, DESK_VI,
-				place_of(s->desk_name), issued);
-		dvc_buf_puts(&o->b, "<h1>");
-		put_esc(&o->b, s->form->title);
-		dvc_buf_puts(&o->b, "</h1>\n<p class=\"sub\">Mã hồ sơ: ");
-		put_esc(&o->b, t->code);
-		dvc_buf_puts(&o->b, "</p>\n");
-	}
-	xml_head(o, s, s->desk, s->desk_name, issued);
+	desk_head(o, s, issued);
 	hfield(o, "Kèm theo hồ sơ của", t->applicant.full_name);
 	hfield(o, "Địa chỉ", t->applicant.address);
 	hfield(o, "Số điện thoại", t->applicant.phone);

@@ -19,6 +19,43 @@ static const char SQL_OFFICER_GET[] =
 static const char SQL_OFFICER_BY_ID[] =
 	"SELECT id, username, unit, role, full_name FROM officer WHERE id = ?1";
 
+/* Steps the one-row lookup `sql` by `key` (NULL: by `id`): the step's code
+ * (DVC__SQL_ROW, DVC__SQL_DONE, ...), or a negative status when `sql` cannot
+ * be prepared. */
+static int lookup(dvc_db *db, const char *sql, const char *key, int64_t id, dvc__sql_stmt **st)
+{
+	if (!(*st = dvc__stmt(db, sql)))
+		return dvc_error_last()->code;
+	if (key)
+		dvc__sql_bind_text(*st, 1, key, -1, DVC__SQL_STATIC);
+	else
+		dvc__sql_bind_int64(*st, 1, id);
+	return dvc__sql_step(*st);
+}
+
+/* The outcome of the one-row lookup of a `what` by `key` (NULL: by id) whose
+ * step returned `rc`. */
+static int lookup_end(dvc_db *db, dvc__sql_stmt *st, int rc, const char *what, const char *key)
+{
+	char doing[32];
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_DONE)
+		return dvc__err(DVC_ENOTFOUND, what, "no %s %.64s", what, key ? key : "(by id)");
+	snprintf(doing, sizeof doing, "reading an %s", what);
+	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, doing);
+}
+
+void dvc__store_bind_applicant(dvc_db *db, dvc__sql_stmt *st, int first, const dvc_applicant *p)
+{
+	dvc__sql_bind_text(st, first, p->full_name, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, first + 1, p->citizen_id, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, first + 2, p->birth_date, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, first + 3, p->address, -1, DVC__SQL_STATIC);
+	/* phone and email are optional */
+	dvc__bind_text(db, st, first + 4, p->phone);
+	dvc__bind_text(db, st, first + 5, p->email);
+}
+
 int dvc__store_account_insert(dvc_db *db, const char *username, const char *pwhash,
 			      const dvc_applicant *p, dvc_time now)
 {
@@ -28,12 +65,7 @@ int dvc__store_account_insert(dvc_db *db, const char *username, const char *pwha
 		return dvc_error_last()->code;
 	dvc__sql_bind_text(st, 1, username, -1, DVC__SQL_STATIC);
 	dvc__sql_bind_text(st, 2, pwhash, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 3, p->full_name, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 4, p->citizen_id, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 5, p->birth_date, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 6, p->address, -1, DVC__SQL_STATIC);
-	dvc__bind_text(db, st, 7, p->phone);
-	dvc__bind_text(db, st, 8, p->email);
+	dvc__store_bind_applicant(db, st, 3, p);
 	dvc__sql_bind_int64(st, 9, now);
 	rc = dvc__sql_step(st);
 	dvc__sql_reset(st);
@@ -45,15 +77,10 @@ int dvc__store_account_insert(dvc_db *db, const char *username, const char *pwha
 static int read_account(dvc_db *db, const char *sql, const char *key, int64_t id, dvc_arena *a,
 			dvc__account_row *out)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, sql);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	if (key)
-		dvc__sql_bind_text(st, 1, key, -1, DVC__SQL_STATIC);
-	else
-		dvc__sql_bind_int64(st, 1, id);
-	rc = dvc__sql_step(st);
+	dvc__sql_stmt *st;
+	int rc = lookup(db, sql, key, id, &st);
+	if (rc < 0)
+		return rc;
 	if (rc == DVC__SQL_ROW) {
 		const char *v[9];
 		for (int i = 0; i < 8; i++)
@@ -75,10 +102,7 @@ static int read_account(dvc_db *db, const char *sql, const char *key, int64_t id
 			return dvc__oom();
 		}
 	}
-	dvc__sql_reset(st);
-	if (rc == DVC__SQL_DONE)
-		return dvc__err(DVC_ENOTFOUND, "account", "no account %.64s", key ? key : "(by id)");
-	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "reading an account");
+	return lookup_end(db, st, rc, "account", key);
 }
 
 int dvc__store_account_get(dvc_db *db, const char *username, dvc_arena *a, dvc__account_row *out)
@@ -114,15 +138,10 @@ int dvc__store_officer_insert(dvc_db *db, const char *username, const char *full
 static int read_officer(dvc_db *db, const char *sql, const char *key, int64_t id,
 			dvc__officer_row *out, dvc_arena *a, const char **full_name)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, sql);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	if (key)
-		dvc__sql_bind_text(st, 1, key, -1, DVC__SQL_STATIC);
-	else
-		dvc__sql_bind_int64(st, 1, id);
-	rc = dvc__sql_step(st);
+	dvc__sql_stmt *st;
+	int rc = lookup(db, sql, key, id, &st);
+	if (rc < 0)
+		return rc;
 	if (rc == DVC__SQL_ROW) {
 		out->id = dvc__sql_column_int64(st, 0);
 		if (dvc__col_copy(db, st, 1, out->username, sizeof out->username, "username") ||
@@ -136,10 +155,7 @@ static int read_officer(dvc_db *db, const char *sql, const char *key, int64_t id
 			return dvc__oom();
 		}
 	}
-	dvc__sql_reset(st);
-	if (rc == DVC__SQL_DONE)
-		return dvc__err(DVC_ENOTFOUND, "officer", "no officer %.64s", key ? key : "(by id)");
-	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "reading an officer");
+	return lookup_end(db, st, rc, "officer", key);
 }
 
 int dvc__store_officer_get(dvc_db *db, const char *username, dvc__officer_row *out,

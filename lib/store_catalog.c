@@ -213,65 +213,81 @@ static int64_t procedure_id(dvc_db *db, const char *code, bool create)
 	return dvc__sql_last_insert_id(db);
 }
 
+/* Binds ?3 and on of row `i` of one of a version's child lists. */
+typedef void (*bind_fn)(dvc_db *db, dvc__sql_stmt *st, const dvc_procedure *p, size_t i);
+
+static void bind_level(dvc_db *db, dvc__sql_stmt *st, const dvc_procedure *p, size_t i)
+{
+	(void)db;
+	dvc__sql_bind_text(st, 3, p->levels[i], -1, DVC__SQL_STATIC);
+}
+
+static void bind_document(dvc_db *db, dvc__sql_stmt *st, const dvc_procedure *p, size_t i)
+{
+	const dvc_document *d = &p->documents[i];
+	(void)db;
+	dvc__sql_bind_text(st, 3, d->name, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 4, (int)d->form);
+	dvc__sql_bind_int(st, 5, d->count);
+	dvc__sql_bind_int(st, 6, (int)d->submission);
+}
+
+static void bind_fee(dvc_db *db, dvc__sql_stmt *st, const dvc_procedure *p, size_t i)
+{
+	const dvc_fee *f = &p->fees[i];
+	dvc__sql_bind_text(st, 3, f->name, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 4, (int)f->kind);
+	dvc__sql_bind_int64(st, 5, f->amount);
+	dvc__bind_text(db, st, 6, f->note);
+}
+
+static void bind_legal(dvc_db *db, dvc__sql_stmt *st, const dvc_procedure *p, size_t i)
+{
+	(void)db;
+	dvc__sql_bind_text(st, 3, p->legal_basis[i], -1, DVC__SQL_STATIC);
+}
+
+static void bind_step(dvc_db *db, dvc__sql_stmt *st, const dvc_procedure *p, size_t i)
+{
+	(void)db;
+	dvc__sql_bind_text(st, 3, p->route[i].unit, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, 4, (int)p->route[i].role);
+	dvc__sql_bind_int(st, 5, p->route[i].share);
+}
+
+/* Stores the `n` rows of one child list of version `vid`: ?1 the version,
+ * ?2 the row's place in the list, the rest from `bind`. */
+static int put_rows(dvc_db *db, int64_t vid, const dvc_procedure *p, size_t n, const char *sql,
+		    bind_fn bind, const char *what)
+{
+	for (size_t i = 0; i < n; i++) {
+		dvc__sql_stmt *st = dvc__stmt(db, sql);
+		int rc;
+		if (!st)
+			return dvc_error_last()->code;
+		dvc__sql_bind_int64(st, 1, vid);
+		dvc__sql_bind_int64(st, 2, (int64_t)i);
+		bind(db, st, p, i);
+		if ((rc = dvc__exec_step(db, st, what)) != DVC_OK)
+			return rc;
+	}
+	return DVC_OK;
+}
+
 static int put_children(dvc_db *db, int64_t vid, const dvc_procedure *p)
 {
 	dvc__sql_stmt *st;
 	int rc;
-	for (size_t i = 0; i < p->n_levels; i++) {
-		if (!(st = dvc__stmt(db, SQL_LEVEL_LINK)))
-			return dvc_error_last()->code;
-		dvc__sql_bind_int64(st, 1, vid);
-		dvc__sql_bind_int64(st, 2, (int64_t)i);
-		dvc__sql_bind_text(st, 3, p->levels[i], -1, DVC__SQL_STATIC);
-		if ((rc = dvc__exec_step(db, st, "storing a procedure level")) != DVC_OK)
-			return rc;
-	}
-	for (size_t i = 0; i < p->n_documents; i++) {
-		const dvc_document *d = &p->documents[i];
-		if (!(st = dvc__stmt(db, SQL_DOC_INSERT)))
-			return dvc_error_last()->code;
-		dvc__sql_bind_int64(st, 1, vid);
-		dvc__sql_bind_int64(st, 2, (int64_t)i);
-		dvc__sql_bind_text(st, 3, d->name, -1, DVC__SQL_STATIC);
-		dvc__sql_bind_int(st, 4, (int)d->form);
-		dvc__sql_bind_int(st, 5, d->count);
-		dvc__sql_bind_int(st, 6, (int)d->submission);
-		if ((rc = dvc__exec_step(db, st, "storing a document")) != DVC_OK)
-			return rc;
-	}
-	for (size_t i = 0; i < p->n_fees; i++) {
-		const dvc_fee *f = &p->fees[i];
-		if (!(st = dvc__stmt(db, SQL_FEE_INSERT)))
-			return dvc_error_last()->code;
-		dvc__sql_bind_int64(st, 1, vid);
-		dvc__sql_bind_int64(st, 2, (int64_t)i);
-		dvc__sql_bind_text(st, 3, f->name, -1, DVC__SQL_STATIC);
-		dvc__sql_bind_int(st, 4, (int)f->kind);
-		dvc__sql_bind_int64(st, 5, f->amount);
-		dvc__bind_text(db, st, 6, f->note);
-		if ((rc = dvc__exec_step(db, st, "storing a fee")) != DVC_OK)
-			return rc;
-	}
-	for (size_t i = 0; i < p->n_legal_basis; i++) {
-		if (!(st = dvc__stmt(db, SQL_LEGAL_INSERT)))
-			return dvc_error_last()->code;
-		dvc__sql_bind_int64(st, 1, vid);
-		dvc__sql_bind_int64(st, 2, (int64_t)i);
-		dvc__sql_bind_text(st, 3, p->legal_basis[i], -1, DVC__SQL_STATIC);
-		if ((rc = dvc__exec_step(db, st, "storing a legal basis")) != DVC_OK)
-			return rc;
-	}
-	for (size_t i = 0; i < p->n_route; i++) {
-		if (!(st = dvc__stmt(db, SQL_ROUTE_INSERT)))
-			return dvc_error_last()->code;
-		dvc__sql_bind_int64(st, 1, vid);
-		dvc__sql_bind_int64(st, 2, (int64_t)i);
-		dvc__sql_bind_text(st, 3, p->route[i].unit, -1, DVC__SQL_STATIC);
-		dvc__sql_bind_int(st, 4, (int)p->route[i].role);
-		dvc__sql_bind_int(st, 5, p->route[i].share);
-		if ((rc = dvc__exec_step(db, st, "storing a route step")) != DVC_OK)
-			return rc;
-	}
+	if ((rc = put_rows(db, vid, p, p->n_levels, SQL_LEVEL_LINK, bind_level,
+			   "storing a procedure level")) != DVC_OK ||
+	    (rc = put_rows(db, vid, p, p->n_documents, SQL_DOC_INSERT, bind_document,
+			   "storing a document")) != DVC_OK ||
+	    (rc = put_rows(db, vid, p, p->n_fees, SQL_FEE_INSERT, bind_fee, "storing a fee")) != DVC_OK ||
+	    (rc = put_rows(db, vid, p, p->n_legal_basis, SQL_LEGAL_INSERT, bind_legal,
+			   "storing a legal basis")) != DVC_OK ||
+	    (rc = put_rows(db, vid, p, p->n_route, SQL_ROUTE_INSERT, bind_step,
+			   "storing a route step")) != DVC_OK)
+		return rc;
 	if (p->form_schema) {
 		if (!(st = dvc__stmt(db, SQL_FORM_INSERT)))
 			return dvc_error_last()->code;
@@ -378,19 +394,20 @@ static void col_date(dvc__sql_stmt *st, int i, dvc_date *d)
 		*d = (dvc_date){0, 0, 0};
 }
 
-/* Run a child query into an arena array of `size`-byte elements. */
+/* Reads one row into an element; false when out of memory. */
 typedef bool (*row_fn)(dvc_arena *a, dvc__sql_stmt *st, void *elem);
 
-static int load_rows(dvc_db *db, dvc_arena *a, const char *sql, int64_t vid, size_t size,
-		     row_fn fn, void **out, size_t *n)
+/* Every row of the statement `st` (NULL: it could not be prepared, the error
+ * is set) into an arena array of `size`-byte elements; `what` names the
+ * reading in a store error. */
+static int read_rows(dvc_db *db, dvc_arena *a, dvc__sql_stmt *st, size_t size, row_fn fn,
+		     const char *what, void **out, size_t *n)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, sql);
 	size_t cap = 0, len = 0;
 	unsigned char *arr = NULL;
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, vid);
 	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
 		if (len == cap) {
 			size_t ncap = cap ? cap * 2 : 4;
@@ -412,10 +429,20 @@ static int load_rows(dvc_db *db, dvc_arena *a, const char *sql, int64_t vid, siz
 	}
 	dvc__sql_reset(st);
 	if (rc != DVC__SQL_DONE)
-		return dvc__store_err(db, rc, "reading a procedure");
+		return dvc__store_err(db, rc, what);
 	*out = arr;
 	*n = len;
 	return DVC_OK;
+}
+
+/* Run a child query of version `vid` into an arena array. */
+static int load_rows(dvc_db *db, dvc_arena *a, const char *sql, int64_t vid, size_t size,
+		     row_fn fn, void **out, size_t *n)
+{
+	dvc__sql_stmt *st = dvc__stmt(db, sql);
+	if (st)
+		dvc__sql_bind_int64(st, 1, vid);
+	return read_rows(db, a, st, size, fn, "reading a procedure", out, n);
 }
 
 static bool row_string(dvc_arena *a, dvc__sql_stmt *st, void *elem)
@@ -454,6 +481,53 @@ static bool row_fee(dvc_arena *a, dvc__sql_stmt *st, void *elem)
 	f->kind = (dvc_fee_kind)dvc__sql_column_int(st, 1);
 	f->amount = dvc__sql_column_int64(st, 2);
 	f->note = col_str(a, st, 3, &oom);
+	return !oom;
+}
+
+static bool row_level(dvc_arena *a, dvc__sql_stmt *st, void *elem)
+{
+	dvc__level *l = elem;
+	bool oom = false;
+	l->code = col_str(a, st, 0, &oom);
+	l->name = col_str(a, st, 1, &oom);
+	l->rank = dvc__sql_column_int(st, 2);
+	return !oom;
+}
+
+static bool row_sector(dvc_arena *a, dvc__sql_stmt *st, void *elem)
+{
+	dvc__sector *sc = elem;
+	bool oom = false;
+	sc->code = col_str(a, st, 0, &oom);
+	sc->name = col_str(a, st, 1, &oom);
+	return !oom;
+}
+
+static bool row_agency(dvc_arena *a, dvc__sql_stmt *st, void *elem)
+{
+	dvc__agency *ag = elem;
+	bool oom = false;
+	ag->code = col_str(a, st, 0, &oom);
+	ag->name = col_str(a, st, 1, &oom);
+	ag->level = col_str(a, st, 2, &oom);
+	ag->parent = col_str(a, st, 3, &oom);
+	col_date(st, 4, &ag->valid_from);
+	ag->has_valid_to = dvc__sql_column_type(st, 5) != DVC__SQL_NULL;
+	if (ag->has_valid_to)
+		col_date(st, 5, &ag->valid_to);
+	ag->kind = col_str(a, st, 6, &oom);
+	return !oom;
+}
+
+static bool row_succession(dvc_arena *a, dvc__sql_stmt *st, void *elem)
+{
+	dvc_succession *sc = elem;
+	bool oom = false;
+	sc->predecessor = col_str(a, st, 0, &oom);
+	sc->successor = col_str(a, st, 1, &oom);
+	col_date(st, 2, &sc->date);
+	sc->act = col_str(a, st, 3, &oom);
+	sc->note = col_str(a, st, 4, &oom);
 	return !oom;
 }
 
@@ -598,89 +672,25 @@ int dvc__store_catalog_load(dvc_db *db, dvc__catalog *c)
 	dvc__sql_stmt *st;
 	bool oom = false;
 	size_t n, cap;
+	void *arr;
 	int rc;
 
-	/* levels */
-	if (!(st = dvc__stmt(db, SQL_ALL_LEVELS)))
-		return dvc_error_last()->code;
-	for (n = 0, cap = 0; (rc = dvc__sql_step(st)) == DVC__SQL_ROW; n++) {
-		if (n == cap) {
-			dvc__level *na = dvc_arena_alloc(a, (cap = cap ? cap * 2 : 8) * sizeof *na);
-			if (!na) { oom = true; break; }
-			if (n) memcpy(na, c->levels, n * sizeof *na);
-			c->levels = na;
-		}
-		c->levels[n].code = col_str(a, st, 0, &oom);
-		c->levels[n].name = col_str(a, st, 1, &oom);
-		c->levels[n].rank = dvc__sql_column_int(st, 2);
-	}
-	c->n_levels = n;
-	dvc__sql_reset(st);
-	if (oom) return dvc__oom();
-	if (rc != DVC__SQL_DONE) return dvc__store_err(db, rc, "reading levels");
-
-	if (!(st = dvc__stmt(db, SQL_ALL_SECTORS)))
-		return dvc_error_last()->code;
-	for (n = 0, cap = 0; (rc = dvc__sql_step(st)) == DVC__SQL_ROW; n++) {
-		if (n == cap) {
-			dvc__sector *na = dvc_arena_alloc(a, (cap = cap ? cap * 2 : 16) * sizeof *na);
-			if (!na) { oom = true; break; }
-			if (n) memcpy(na, c->sectors, n * sizeof *na);
-			c->sectors = na;
-		}
-		c->sectors[n].code = col_str(a, st, 0, &oom);
-		c->sectors[n].name = col_str(a, st, 1, &oom);
-	}
-	c->n_sectors = n;
-	dvc__sql_reset(st);
-	if (oom) return dvc__oom();
-	if (rc != DVC__SQL_DONE) return dvc__store_err(db, rc, "reading sectors");
-
-	if (!(st = dvc__stmt(db, SQL_ALL_AGENCIES)))
-		return dvc_error_last()->code;
-	for (n = 0, cap = 0; (rc = dvc__sql_step(st)) == DVC__SQL_ROW; n++) {
-		if (n == cap) {
-			dvc__agency *na = dvc_arena_alloc(a, (cap = cap ? cap * 2 : 16) * sizeof *na);
-			if (!na) { oom = true; break; }
-			if (n) memcpy(na, c->agencies, n * sizeof *na);
-			c->agencies = na;
-		}
-		dvc__agency *ag = &c->agencies[n];
-		ag->code = col_str(a, st, 0, &oom);
-		ag->name = col_str(a, st, 1, &oom);
-		ag->level = col_str(a, st, 2, &oom);
-		ag->parent = col_str(a, st, 3, &oom);
-		col_date(st, 4, &ag->valid_from);
-		ag->has_valid_to = dvc__sql_column_type(st, 5) != DVC__SQL_NULL;
-		if (ag->has_valid_to)
-			col_date(st, 5, &ag->valid_to);
-		ag->kind = col_str(a, st, 6, &oom);
-	}
-	c->n_agencies = n;
-	dvc__sql_reset(st);
-	if (oom) return dvc__oom();
-	if (rc != DVC__SQL_DONE) return dvc__store_err(db, rc, "reading agencies");
-
-	if (!(st = dvc__stmt(db, SQL_ALL_SUCCESSIONS)))
-		return dvc_error_last()->code;
-	for (n = 0, cap = 0; (rc = dvc__sql_step(st)) == DVC__SQL_ROW; n++) {
-		if (n == cap) {
-			dvc_succession *na = dvc_arena_alloc(a, (cap = cap ? cap * 2 : 16) * sizeof *na);
-			if (!na) { oom = true; break; }
-			if (n) memcpy(na, c->successions, n * sizeof *na);
-			c->successions = na;
-		}
-		dvc_succession *sc = &c->successions[n];
-		sc->predecessor = col_str(a, st, 0, &oom);
-		sc->successor = col_str(a, st, 1, &oom);
-		col_date(st, 2, &sc->date);
-		sc->act = col_str(a, st, 3, &oom);
-		sc->note = col_str(a, st, 4, &oom);
-	}
-	c->n_successions = n;
-	dvc__sql_reset(st);
-	if (oom) return dvc__oom();
-	if (rc != DVC__SQL_DONE) return dvc__store_err(db, rc, "reading successor links");
+	if ((rc = read_rows(db, a, dvc__stmt(db, SQL_ALL_LEVELS), sizeof *c->levels, row_level,
+			    "reading levels", &arr, &c->n_levels)) != DVC_OK)
+		return rc;
+	c->levels = arr;
+	if ((rc = read_rows(db, a, dvc__stmt(db, SQL_ALL_SECTORS), sizeof *c->sectors, row_sector,
+			    "reading sectors", &arr, &c->n_sectors)) != DVC_OK)
+		return rc;
+	c->sectors = arr;
+	if ((rc = read_rows(db, a, dvc__stmt(db, SQL_ALL_AGENCIES), sizeof *c->agencies, row_agency,
+			    "reading agencies", &arr, &c->n_agencies)) != DVC_OK)
+		return rc;
+	c->agencies = arr;
+	if ((rc = read_rows(db, a, dvc__stmt(db, SQL_ALL_SUCCESSIONS), sizeof *c->successions,
+			    row_succession, "reading successor links", &arr, &c->n_successions)) != DVC_OK)
+		return rc;
+	c->successions = arr;
 
 	/* procedures: count, then each code's versions */
 	if (!(st = dvc__stmt(db, SQL_COUNT_PROCS)))

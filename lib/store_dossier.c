@@ -43,6 +43,56 @@ static void rt_unload(dvc__proc_rt *rt)
 	dvc__free(rt);
 }
 
+/* One row of a version's fees or route into `rt`; an error (set) when it
+ * does not fit. */
+typedef int (*rt_row_fn)(dvc_db *db, dvc__sql_stmt *st, dvc__proc_rt *rt);
+
+static int rt_fee(dvc_db *db, dvc__sql_stmt *st, dvc__proc_rt *rt)
+{
+	(void)db;
+	if (rt->n_fees == DVC_ARRAY_LEN(rt->fees))
+		return dvc__err(DVC_ECORRUPT, NULL, "procedure version %lld has more than %u fees",
+				(long long)rt->version_id, DVC_CATALOG_MAX_FEES);
+	rt->fees[rt->n_fees].kind = (dvc_fee_kind)dvc__sql_column_int(st, 0);
+	rt->fees[rt->n_fees].amount = dvc__sql_column_int64(st, 1);
+	rt->n_fees++;
+	return DVC_OK;
+}
+
+static int rt_step(dvc_db *db, dvc__sql_stmt *st, dvc__proc_rt *rt)
+{
+	int rc;
+	if (rt->n_steps == DVC_ARRAY_LEN(rt->steps))
+		return dvc__err(DVC_ECORRUPT, NULL, "procedure version %lld has more than %u route steps",
+				(long long)rt->version_id, DVC_CATALOG_MAX_ROUTE);
+	if ((rc = dvc__col_copy(db, st, 0, rt->steps[rt->n_steps].unit, sizeof rt->steps[0].unit,
+				"route unit")) != DVC_OK)
+		return rc;
+	rt->steps[rt->n_steps].role = (dvc_role)dvc__sql_column_int(st, 1);
+	rt->steps[rt->n_steps].share = dvc__sql_column_int(st, 2);
+	rt->n_steps++;
+	return DVC_OK;
+}
+
+/* Every row of `sql` for rt's version, each read by `row`. */
+static int rt_rows(dvc_db *db, const char *sql, dvc__proc_rt *rt, rt_row_fn row, const char *what)
+{
+	dvc__sql_stmt *st = dvc__stmt(db, sql);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	dvc__sql_bind_int64(st, 1, rt->version_id);
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
+		int err = row(db, st, rt);
+		if (err != DVC_OK) {
+			dvc__sql_reset(st);
+			return err;
+		}
+	}
+	dvc__sql_reset(st);
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, what);
+}
+
 int dvc__store_rt_load(dvc_db *db, int64_t vid, dvc__proc_rt **out)
 {
 	dvc__sql_stmt *st = dvc__stmt(db, SQL_RT_VERSION);
@@ -87,55 +137,13 @@ int dvc__store_rt_load(dvc_db *db, int64_t vid, dvc__proc_rt **out)
 	}
 	dvc__sql_reset(st);
 
-	if (!(st = dvc__stmt(db, SQL_RT_FEES)))
-		goto fail;
-	dvc__sql_bind_int64(st, 1, vid);
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		if (rt->n_fees == DVC_ARRAY_LEN(rt->fees)) {
-			dvc__sql_reset(st);
-			dvc__err(DVC_ECORRUPT, NULL, "procedure version %lld has more than %u fees",
-				 (long long)vid, DVC_CATALOG_MAX_FEES);
-			goto fail;
-		}
-		rt->fees[rt->n_fees].kind = (dvc_fee_kind)dvc__sql_column_int(st, 0);
-		rt->fees[rt->n_fees].amount = dvc__sql_column_int64(st, 1);
-		rt->n_fees++;
-	}
-	dvc__sql_reset(st);
-	if (rc != DVC__SQL_DONE) {
-		dvc__store_err(db, rc, "loading fees");
-		goto fail;
-	}
-
-	if (!(st = dvc__stmt(db, SQL_RT_ROUTE)))
-		goto fail;
-	dvc__sql_bind_int64(st, 1, vid);
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		if (rt->n_steps == DVC_ARRAY_LEN(rt->steps)) {
-			dvc__sql_reset(st);
-			dvc__err(DVC_ECORRUPT, NULL, "procedure version %lld has more than %u route steps",
-				 (long long)vid, DVC_CATALOG_MAX_ROUTE);
-			goto fail;
-		}
-		if (dvc__col_copy(db, st, 0, rt->steps[rt->n_steps].unit, sizeof rt->steps[0].unit,
-				  "route unit")) {
-			dvc__sql_reset(st);
-			goto fail;
-		}
-		rt->steps[rt->n_steps].role = (dvc_role)dvc__sql_column_int(st, 1);
-		rt->steps[rt->n_steps].share = dvc__sql_column_int(st, 2);
-		rt->n_steps++;
-	}
-	dvc__sql_reset(st);
-	if (rc != DVC__SQL_DONE) {
-		dvc__store_err(db, rc, "loading a route");
-		goto fail;
+	if ((rc = rt_rows(db, SQL_RT_FEES, rt, rt_fee, "loading fees")) != DVC_OK ||
+	    (rc = rt_rows(db, SQL_RT_ROUTE, rt, rt_step, "loading a route")) != DVC_OK) {
+		rt_unload(rt);
+		return rc;
 	}
 	*out = rt;
 	return DVC_OK;
-fail:
-	rt_unload(rt);
-	return dvc_error_last()->code;
 }
 
 int dvc__store_root_agency(dvc_db *db, const char *agency, char root[DVC__CODE_SIZE])
@@ -282,12 +290,7 @@ int dvc__store_dossier_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *
 		dvc__sql_bind_int64(st, 6, d->account_id);
 	if (d->has_secret)
 		dvc__sql_bind_blob(st, 7, d->secret_hash, 32, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 8, a->full_name, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 9, a->citizen_id, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 10, a->birth_date, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 11, a->address, -1, DVC__SQL_STATIC);
-	dvc__bind_text(db, st, 12, a->phone);
-	dvc__bind_text(db, st, 13, a->email);
+	dvc__store_bind_applicant(db, st, 8, a);
 	dvc__bind_text(db, st, 14, form_data);
 	dvc__sql_bind_int64(st, 15, d->submitted_at);
 	dvc__sql_bind_int(st, 16, d->step);
@@ -667,12 +670,14 @@ int dvc__store_dossier_each(dvc_db *db, int state, const char *unit, size_t limi
 	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossiers");
 }
 
-int dvc__store_dossier_ids(dvc_db *db, int (*cb)(void *ctx, const char *code), void *ctx)
+/* Hands the code of each row of `sql` to `cb`, which may stop the walk. */
+static int each_code(dvc_db *db, const char *sql, const char *what,
+		     int (*cb)(void *ctx, const char *code), void *ctx)
 {
 	dvc__sql_stmt *st;
-	int rc = dvc__sql_prepare(db, "SELECT code FROM dossier ORDER BY id", &st);
+	int rc = dvc__sql_prepare(db, sql, &st);
 	if (rc != DVC__SQL_OK)
-		return dvc__store_err(db, rc, "listing dossiers");
+		return dvc__store_err(db, rc, what);
 	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
 		int crc = cb(ctx, (const char *)dvc__sql_column_text(st, 0));
 		if (crc != DVC_OK) {
@@ -681,28 +686,21 @@ int dvc__store_dossier_ids(dvc_db *db, int (*cb)(void *ctx, const char *code), v
 		}
 	}
 	dvc__sql_finalize(st);
-	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossiers");
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, what);
 }
 
+int dvc__store_dossier_ids(dvc_db *db, int (*cb)(void *ctx, const char *code), void *ctx)
+{
+	return each_code(db, "SELECT code FROM dossier ORDER BY id", "listing dossiers", cb, ctx);
+}
 
 int dvc__store_open_dossier_codes(dvc_db *db, int (*cb)(void *ctx, const char *code), void *ctx)
 {
-	dvc__sql_stmt *st;
-	int rc = dvc__sql_prepare(db, "SELECT code FROM dossier WHERE state NOT IN (7, 8, 9, 10) ORDER BY id", &st);
 	_Static_assert(DVC_STATE_RETURNED == 7 && DVC_STATE_REJECTED == 8 && DVC_STATE_WITHDRAWN == 9 &&
 			       DVC_STATE_CANCELLED == 10,
 		       "the final states");
-	if (rc != DVC__SQL_OK)
-		return dvc__store_err(db, rc, "listing open dossiers");
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		int crc = cb(ctx, (const char *)dvc__sql_column_text(st, 0));
-		if (crc != DVC_OK) {
-			dvc__sql_finalize(st);
-			return crc;
-		}
-	}
-	dvc__sql_finalize(st);
-	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "listing open dossiers");
+	return each_code(db, "SELECT code FROM dossier WHERE state NOT IN (7, 8, 9, 10) ORDER BY id",
+			 "listing open dossiers", cb, ctx);
 }
 
 int dvc__store_dossier_set_route(dvc_db *db, int64_t id, const char *desk, const char *competent)

@@ -547,6 +547,9 @@ int dvc__store_account_insert(dvc_db *db, const char *username, const char *pwha
 			      const dvc_applicant *p, dvc_time now);
 /* Strings live in `a`. DVC_ENOTFOUND when absent. */
 int dvc__store_account_get(dvc_db *db, const char *username, dvc_arena *a, dvc__account_row *out);
+/* Binds an applicant's six fields (full name ... email, as accounts and
+ * dossiers store them) to ?first and the five after it. */
+void dvc__store_bind_applicant(dvc_db *db, dvc__sql_stmt *st, int first, const dvc_applicant *p);
 int dvc__store_account_by_id(dvc_db *db, int64_t id, dvc_arena *a, dvc__account_row *out);
 typedef struct dvc__officer_row {
 	int64_t id;

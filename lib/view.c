@@ -420,62 +420,58 @@ int dvc_catalog_stats_json(const dvc_catalog_stats *s, char **out)
 
 /* ---- reports ---- */
 
+static cJSON *report_row_tree(const dvc_report_row *w)
+{
+	cJSON *o = cJSON_CreateObject();
+	put_str(o, "key", w->key);
+	put_str(o, "label", w->label);
+#define I(f) put_num(o, #f, (double)w->f)
+	I(received);
+	I(received_online);
+	I(received_counter);
+	I(received_post);
+	I(settled_on_time);
+	I(settled_late);
+	I(pending_on_time);
+	I(pending_overdue);
+	I(withdrawn);
+	I(rejected);
+	I(cancelled);
+	I(returned);
+	I(returned_online);
+	I(fee_due_count);
+	I(paid_online_count);
+	I(online_rate);
+	I(online_payment_rate);
+	I(on_time_rate);
+	I(avg_days_to_settle);
+	I(p90_days_to_settle);
+#undef I
+	return o;
+}
+
 int dvc_report_json(const dvc_report *r, char **out)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *a;
-	VIEW_BEGIN(out, r);
-	a = cJSON_CreateArray();
-	for (size_t i = 0; i < dvc_report_count(r); i++) {
-		const dvc_report_row *w = dvc_report_at(r, i);
-		cJSON *o = put(a, NULL, cJSON_CreateObject());
-		put_str(o, "key", w->key);
-		put_str(o, "label", w->label);
-#define I(f) put_num(o, #f, (double)w->f)
-		I(received);
-		I(received_online);
-		I(received_counter);
-		I(received_post);
-		I(settled_on_time);
-		I(settled_late);
-		I(pending_on_time);
-		I(pending_overdue);
-		I(withdrawn);
-		I(rejected);
-		I(cancelled);
-		I(returned);
-		I(returned_online);
-		I(fee_due_count);
-		I(paid_online_count);
-		I(online_rate);
-		I(online_payment_rate);
-		I(on_time_rate);
-		I(avg_days_to_settle);
-		I(p90_days_to_settle);
-#undef I
-	}
-	return dvc__json_print(a, failures, out);
+	LIST_VIEW(out, r, dvc_report_count, dvc_report_at, report_row_tree);
+}
+
+static cJSON *bottleneck_tree(const dvc_bottleneck_row *w)
+{
+	cJSON *o = cJSON_CreateObject();
+	put_str(o, "procedure", w->procedure);
+	put_num(o, "step", w->step);
+	put_str(o, "unit", w->unit);
+	put_str(o, "unit_name", w->unit_name);
+	put_str(o, "role", w->role);
+	put_num(o, "waiting", (double)w->waiting);
+	put_num(o, "median_dwell_hours", w->median_dwell_hours);
+	put_num(o, "max_dwell_hours", w->max_dwell_hours);
+	return o;
 }
 
 int dvc_bottlenecks_json(const dvc_bottlenecks *b, char **out)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *a;
-	VIEW_BEGIN(out, b);
-	a = cJSON_CreateArray();
-	for (size_t i = 0; i < dvc_bottlenecks_count(b); i++) {
-		const dvc_bottleneck_row *w = dvc_bottlenecks_at(b, i);
-		cJSON *o = put(a, NULL, cJSON_CreateObject());
-		put_str(o, "procedure", w->procedure);
-		put_num(o, "step", w->step);
-		put_str(o, "unit", w->unit);
-		put_str(o, "unit_name", w->unit_name);
-		put_str(o, "role", w->role);
-		put_num(o, "waiting", (double)w->waiting);
-		put_num(o, "median_dwell_hours", w->median_dwell_hours);
-		put_num(o, "max_dwell_hours", w->max_dwell_hours);
-	}
-	return dvc__json_print(a, failures, out);
+	LIST_VIEW(out, b, dvc_bottlenecks_count, dvc_bottlenecks_at, bottleneck_tree);
 }
 
 int dvc_index_json(const dvc_index_row *rows, size_t n, char **out)
