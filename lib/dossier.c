@@ -674,6 +674,11 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 		goto out;
 	}
 
+	/* The national sync switch is read (once per transaction) before the
+	 * desk's code counter is taken: from the number to the commit, every
+	 * other submission at this desk waits, so nothing is read in between. */
+	if (!s->draft && (rc = dvc_national_sync_enabled(db)) < 0)
+		goto out;
 	/* Every check is made: from here on only storage can fail (the caller
 	 * uses dvc__write_begin_lean). The code: desk agency, local day,
 	 * gap-free sequence inside this transaction. */
