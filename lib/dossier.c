@@ -149,14 +149,15 @@ static void journal_prepare(dvc_db *db, dvc__dossier *d, pending_entry *p, dvc_t
 	memcpy(d->journal_head, p->seal.hash, 32);
 }
 
-/* Append one entry and advance the dossier's chain head (caller writes the row). */
-static int journal(dvc_db *db, dvc__dossier *d, dvc_time at, const char *actor, dvc_action action,
-		   dvc_state from, const char *note, const char *payload)
+/* Append one entry, advance the dossier's chain head and write the row
+ * (expected at version rev) with it: one round trip where the store can. */
+static int journal_update(dvc_db *db, dvc__dossier *d, int64_t rev, dvc_time at, const char *actor,
+			  dvc_action action, dvc_state from, const char *note, const char *payload)
 {
 	pending_entry pe;
 	pe.have_digest = 0;
 	journal_prepare(db, d, &pe, at, actor, action, from, note, payload);
-	return dvc__journal_append(db, d->id, d->code, &pe.j);
+	return dvc__journal_append_update(db, d, rev, &pe.j);
 }
 
 /* ---- actors ---- */
@@ -1196,9 +1197,7 @@ static int act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *n
 	if (r->action == DVC_ACT_REJECT && d->fee_paid > d->fee_refunded &&
 	    (rc = refund(db, d, now)) != DVC_OK)
 		return rc;
-	if ((rc = journal(db, d, now, ac.label, r->action, from, r->note, r->payload)) != DVC_OK)
-		return rc;
-	if ((rc = dvc__store_dossier_update(db, d, rev)) != DVC_OK ||
+	if ((rc = journal_update(db, d, rev, now, ac.label, r->action, from, r->note, r->payload)) != DVC_OK ||
 	    (r->action == DVC_ACT_SUBMIT &&
 	     (rc = dvc__store_dossier_set_submitted(db, d->id, d->submitted_at)) != DVC_OK) ||
 	    (rc = notify(db, d, rt, r, t)) != DVC_OK ||
@@ -1218,9 +1217,7 @@ int dvc__dossier_record(dvc_db *db, dvc__dossier *d, const char *who, dvc_action
 	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		return rc;
 	d->rev = rev + 1;
-	if ((rc = journal(db, d, now, who, action, d->state, note, payload)) != DVC_OK)
-		return rc;
-	return dvc__store_dossier_update(db, d, rev);
+	return journal_update(db, d, rev, now, who, action, d->state, note, payload);
 }
 
 int dvc__dossier_record_digest(dvc_db *db, dvc__dossier *d, const char *who, dvc_action action,
@@ -1236,9 +1233,7 @@ int dvc__dossier_record_digest(dvc_db *db, dvc__dossier *d, const char *who, dvc
 	pe.have_digest = 1;
 	memcpy(pe.digest, digest, 32);
 	journal_prepare(db, d, &pe, now, who, action, d->state, note, NULL);
-	if ((rc = dvc__journal_append(db, d->id, d->code, &pe.j)) != DVC_OK)
-		return rc;
-	return dvc__store_dossier_update(db, d, rev);
+	return dvc__journal_append_update(db, d, rev, &pe.j);
 }
 
 int dvc__dossier_open(dvc_db *db, const char *code, const dvc_actor *a, dvc__dossier *d,

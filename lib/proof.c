@@ -496,16 +496,29 @@ static int defer(dvc__proof_keys *k, int64_t id, const char *code, dvc_time at)
 	return DVC_OK;
 }
 
-int dvc__journal_append(dvc_db *db, int64_t dossier_id, const char *code, const dvc__journal_row *j)
+/* After a signed entry is stored: its checkpoint. Inside dvc_begin() the
+ * checkpoint waits for the commit: a batch signs it once per dossier, not
+ * once per entry. */
+static int checkpoint(dvc_db *db, int64_t dossier_id, const char *code, const dvc__journal_row *j)
 {
-	int rc;
-	if ((rc = dvc__store_journal_insert(db, dossier_id, j)) != DVC_OK || !j->sig)
-		return rc;
-	/* Inside dvc_begin() the checkpoint waits for the commit: a batch
-	 * signs it once per dossier, not once per entry. */
+	if (!j->sig)
+		return DVC_OK;
 	if (db->explicit_txn && defer(db->proof, dossier_id, code, j->at) == DVC_OK)
 		return DVC_OK;
 	return write_checkpoint(db, dossier_id, code, j->seq, j->at, j->hash);
+}
+
+int dvc__journal_append(dvc_db *db, int64_t dossier_id, const char *code, const dvc__journal_row *j)
+{
+	int rc = dvc__store_journal_insert(db, dossier_id, j);
+	return rc != DVC_OK ? rc : checkpoint(db, dossier_id, code, j);
+}
+
+int dvc__journal_append_update(dvc_db *db, const dvc__dossier *d, int64_t expected_rev,
+			       const dvc__journal_row *j)
+{
+	int rc = dvc__store_dossier_update_journaled(db, d, expected_rev, j);
+	return rc != DVC_OK ? rc : checkpoint(db, d->id, d->code, j);
 }
 
 int dvc__proof_flush(dvc_db *db)

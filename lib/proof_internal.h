@@ -67,6 +67,10 @@ void dvc__journal_seal(const dvc__proof_keys *k, const char *code, dvc__journal_
  * checkpoint (its seq and hash). */
 int dvc__journal_append(dvc_db *db, int64_t dossier_id, const char *code,
 			const dvc__journal_row *j);
+/* The same with the dossier's row updated from d (expected at
+ * expected_rev) in the same write (dvc__store_dossier_update_journaled). */
+int dvc__journal_append_update(dvc_db *db, const dvc__dossier *d, int64_t expected_rev,
+			       const dvc__journal_row *j);
 
 /* The canonical bytes of an entry (format 1 or 2), whose SHA-256 is its
  * hash; into `canon` when not NULL. */

@@ -116,6 +116,9 @@ struct dvc__sql_backend {
 	 * round trip of a second read); SQLite materialises its rows in an
 	 * ephemeral table on every call, so there the store reads back instead */
 	int returning;
+	/* INSERT, UPDATE and DELETE may stand in WITH (PostgreSQL): the store
+	 * writes a journal entry and its dossier update in one statement */
+	int dml_with;
 	/* A statement's whole result is in memory before its first row
 	 * (PostgreSQL: PQexecPrepared); SQLite steps through its rows. Reads
 	 * whose size has no bound (a file's chunks) then go in batches. */

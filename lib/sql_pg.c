@@ -896,6 +896,7 @@ const struct dvc__sql_backend dvc__sql_pg = {
 	.begin_write_snapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ",
 	.row_locks = 1,
 	.returning = 1,
+	.dml_with = 1,
 	.whole_results = 1,
 	/* no report functions: store_report.c computes working time in C */
 };

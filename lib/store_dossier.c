@@ -265,6 +265,21 @@ static const char *const SQL_DOSSIER_UPDATE[4][2] = {
 	{UPD_HEAD UPD_STATE UPD_WHERE, UPD_HEAD UPD_STATE UPD_HANDLER UPD_WHERE},
 };
 
+/* The journal entry and the update in one statement where the backend has
+ * data-modifying WITH (PostgreSQL): one round trip instead of two. The
+ * entry's parameters follow the update's 27. */
+#define UPD_JOURNAL \
+	"WITH j AS (INSERT INTO journal(dossier_id, seq, at, actor, unit, action, from_state," \
+	" to_state, note, payload_digest, hash, format, rev, fee_due, fee_paid, fee_refunded, pubkey," \
+	" sig) VALUES (?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43," \
+	" ?44, ?45)) "
+static const char *const SQL_DOSSIER_UPDATE_JOURNALED[4][2] = {
+	{UPD_JOURNAL UPD_HEAD UPD_WHERE, UPD_JOURNAL UPD_HEAD UPD_HANDLER UPD_WHERE},
+	{UPD_JOURNAL UPD_HEAD UPD_UNIT UPD_WHERE, UPD_JOURNAL UPD_HEAD UPD_UNIT UPD_HANDLER UPD_WHERE},
+	{UPD_JOURNAL UPD_HEAD UPD_DUE UPD_WHERE, UPD_JOURNAL UPD_HEAD UPD_DUE UPD_HANDLER UPD_WHERE},
+	{UPD_JOURNAL UPD_HEAD UPD_STATE UPD_WHERE, UPD_JOURNAL UPD_HEAD UPD_STATE UPD_HANDLER UPD_WHERE},
+};
+
 static void bind_time(dvc__sql_stmt *st, int i, dvc_time t)
 {
 	if (t)
@@ -408,15 +423,20 @@ int dvc__store_dossier_set_submitted(dvc_db *db, int64_t id, dvc_time at)
 	return dvc__exec_step(db, st, "submitting a draft");
 }
 
-int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expected_rev)
+static void bind_journal(dvc_db *db, dvc__sql_stmt *st, int off, int64_t dossier_id,
+			 const dvc__journal_row *j);
+static int journal_failed(dvc_db *db, int rc, const dvc__journal_row *j);
+
+/* The update's statement for what changed: [indexes][handler]. */
+static void update_variant(const dvc__dossier *d, int *idx, int *new_handler)
 {
 	int unit = strcmp(d->unit, d->stored.unit) != 0, due = d->due_at != d->stored.due_at;
-	int idx = d->state != d->stored.state || (unit && due) ? 3 : unit ? 1 : due ? 2 : 0;
-	int new_handler = d->handler_id != d->stored.handler_id;
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_DOSSIER_UPDATE[idx][new_handler]);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
+	*idx = d->state != d->stored.state || (unit && due) ? 3 : unit ? 1 : due ? 2 : 0;
+	*new_handler = d->handler_id != d->stored.handler_id;
+}
+
+static void bind_update(dvc__sql_stmt *st, const dvc__dossier *d, int64_t expected_rev, int new_handler)
+{
 	dvc__sql_bind_int64(st, 1, d->id);
 	dvc__sql_bind_int(st, 2, (int)d->state);
 	dvc__sql_bind_int64(st, 3, d->rev);
@@ -445,13 +465,50 @@ int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expecte
 	dvc__sql_bind_int64(st, 25, d->fee_due);
 	dvc__sql_bind_int64(st, 26, d->fee_paid);
 	dvc__sql_bind_int64(st, 27, d->fee_refunded);
-	if ((rc = dvc__exec_step(db, st, "updating a dossier")) != DVC_OK)
-		return rc;
+}
+
+static int update_done(dvc_db *db, const dvc__dossier *d, int64_t expected_rev)
+{
 	if (dvc__sql_changes(db) != 1)
 		return dvc__err(DVC_ECONFLICT, "expected_version",
 				"dossier %s changed meanwhile (version %lld is stale)", d->code,
 				(long long)expected_rev);
 	return DVC_OK;
+}
+
+int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expected_rev)
+{
+	int idx, new_handler, rc;
+	dvc__sql_stmt *st;
+	update_variant(d, &idx, &new_handler);
+	if (!(st = dvc__stmt(db, SQL_DOSSIER_UPDATE[idx][new_handler])))
+		return dvc_error_last()->code;
+	bind_update(st, d, expected_rev, new_handler);
+	if ((rc = dvc__exec_step(db, st, "updating a dossier")) != DVC_OK)
+		return rc;
+	return update_done(db, d, expected_rev);
+}
+
+int dvc__store_dossier_update_journaled(dvc_db *db, const dvc__dossier *d, int64_t expected_rev,
+					const dvc__journal_row *j)
+{
+	int idx, new_handler, rc;
+	dvc__sql_stmt *st;
+	if (!db->be->dml_with) {
+		if ((rc = dvc__store_journal_insert(db, d->id, j)) != DVC_OK)
+			return rc;
+		return dvc__store_dossier_update(db, d, expected_rev);
+	}
+	update_variant(d, &idx, &new_handler);
+	if (!(st = dvc__stmt(db, SQL_DOSSIER_UPDATE_JOURNALED[idx][new_handler])))
+		return dvc_error_last()->code;
+	bind_update(st, d, expected_rev, new_handler);
+	bind_journal(db, st, 27, d->id, j);
+	rc = dvc__sql_step(st);
+	dvc__sql_reset(st);
+	if (rc != DVC__SQL_DONE && rc != DVC__SQL_ROW)
+		return journal_failed(db, rc, j);
+	return update_done(db, d, expected_rev);
 }
 
 /* ---- journal ---- */
@@ -465,49 +522,61 @@ static const char SQL_JOURNAL_EACH[] =
 	" format, rev, fee_due, fee_paid, fee_refunded, pubkey, sig"
 	" FROM journal WHERE dossier_id = ?1 ORDER BY seq";
 
+/* Bind a journal entry's 18 values from parameter off + 1 on. */
+static void bind_journal(dvc_db *db, dvc__sql_stmt *st, int off, int64_t dossier_id,
+			 const dvc__journal_row *j)
+{
+	dvc__sql_bind_int64(st, off + 1, dossier_id);
+	dvc__sql_bind_int64(st, off + 2, j->seq);
+	dvc__sql_bind_int64(st, off + 3, j->at);
+	dvc__sql_bind_text(st, off + 4, j->actor, -1, DVC__SQL_STATIC);
+	dvc__bind_text(db, st, off + 5, j->unit);
+	dvc__sql_bind_int(st, off + 6, (int)j->action);
+	dvc__sql_bind_int(st, off + 7, (int)j->from);
+	dvc__sql_bind_int(st, off + 8, (int)j->to);
+	dvc__bind_text(db, st, off + 9, j->note);
+	if (j->payload_digest)
+		dvc__sql_bind_blob(st, off + 10, j->payload_digest, 32, DVC__SQL_STATIC);
+	dvc__sql_bind_blob(st, off + 11, j->hash, 32, DVC__SQL_STATIC);
+	dvc__sql_bind_int(st, off + 12, j->format);
+	if (j->format >= 2) {
+		dvc__sql_bind_int64(st, off + 13, j->rev);
+		dvc__sql_bind_int64(st, off + 14, j->fee_due);
+		dvc__sql_bind_int64(st, off + 15, j->fee_paid);
+		dvc__sql_bind_int64(st, off + 16, j->fee_refunded);
+	}
+	if (j->pubkey && j->sig) {
+		dvc__sql_bind_blob(st, off + 17, j->pubkey, 32, DVC__SQL_STATIC);
+		dvc__sql_bind_blob(st, off + 18, j->sig, 64, DVC__SQL_STATIC);
+	}
+}
+
+/* The entry's place is taken: another handle wrote to this dossier since
+ * it was read. SQLite's write lock makes that impossible; on PostgreSQL two
+ * desks on two servers acting at once both read the row, and the second
+ * one's entry meets the first one's here, before its rev-checked update
+ * does: the same stale-version answer. */
+static int journal_failed(dvc_db *db, int rc, const dvc__journal_row *j)
+{
+	if (rc == DVC__SQL_CONSTRAINT_UNIQUE)
+		return dvc__err(DVC_ECONFLICT, "expected_version",
+				"the dossier changed meanwhile (its journal entry %lld was written by "
+				"another action): reload it", (long long)j->seq);
+	return dvc__store_err(db, rc, "journaling an action");
+}
+
 int dvc__store_journal_insert(dvc_db *db, int64_t dossier_id, const dvc__journal_row *j)
 {
 	dvc__sql_stmt *st = dvc__stmt(db, SQL_JOURNAL_INSERT);
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, dossier_id);
-	dvc__sql_bind_int64(st, 2, j->seq);
-	dvc__sql_bind_int64(st, 3, j->at);
-	dvc__sql_bind_text(st, 4, j->actor, -1, DVC__SQL_STATIC);
-	dvc__bind_text(db, st, 5, j->unit);
-	dvc__sql_bind_int(st, 6, (int)j->action);
-	dvc__sql_bind_int(st, 7, (int)j->from);
-	dvc__sql_bind_int(st, 8, (int)j->to);
-	dvc__bind_text(db, st, 9, j->note);
-	if (j->payload_digest)
-		dvc__sql_bind_blob(st, 10, j->payload_digest, 32, DVC__SQL_STATIC);
-	dvc__sql_bind_blob(st, 11, j->hash, 32, DVC__SQL_STATIC);
-	dvc__sql_bind_int(st, 12, j->format);
-	if (j->format >= 2) {
-		dvc__sql_bind_int64(st, 13, j->rev);
-		dvc__sql_bind_int64(st, 14, j->fee_due);
-		dvc__sql_bind_int64(st, 15, j->fee_paid);
-		dvc__sql_bind_int64(st, 16, j->fee_refunded);
-	}
-	if (j->pubkey && j->sig) {
-		dvc__sql_bind_blob(st, 17, j->pubkey, 32, DVC__SQL_STATIC);
-		dvc__sql_bind_blob(st, 18, j->sig, 64, DVC__SQL_STATIC);
-	}
+	bind_journal(db, st, 0, dossier_id, j);
 	rc = dvc__sql_step(st);
 	dvc__sql_reset(st);
 	if (rc == DVC__SQL_DONE || rc == DVC__SQL_ROW)
 		return DVC_OK;
-	/* The entry's place is taken: another handle wrote to this dossier
-	 * since it was read. SQLite's write lock makes that impossible; on
-	 * PostgreSQL two desks on two servers acting at once both read the
-	 * row, and the second one's entry meets the first one's here, before
-	 * its rev-checked update does: the same stale-version answer. */
-	if (rc == DVC__SQL_CONSTRAINT_UNIQUE)
-		return dvc__err(DVC_ECONFLICT, "expected_version",
-				"the dossier changed meanwhile (its journal entry %lld was written by "
-				"another action): reload it", (long long)j->seq);
-	return dvc__store_err(db, rc, "journaling an action");
+	return journal_failed(db, rc, j);
 }
 
 /* A blob column of exactly n bytes, or NULL (absent, or another size: the

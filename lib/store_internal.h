@@ -404,6 +404,11 @@ int dvc__store_dossier_load(dvc_db *db, const char *code, dvc__dossier *d);
 int dvc__store_dossier_set_submitted(dvc_db *db, int64_t id, dvc_time at);
 /* Write the live row where rev == expected_rev; DVC_ECONFLICT when it moved. */
 int dvc__store_dossier_update(dvc_db *db, const dvc__dossier *d, int64_t expected_rev);
+/* Journal entry j and the update as one write (one statement where the
+ * backend allows, else the insert then the update); the same answers as
+ * the two calls. */
+int dvc__store_dossier_update_journaled(dvc_db *db, const dvc__dossier *d, int64_t expected_rev,
+					const dvc__journal_row *j);
 int dvc__store_journal_insert(dvc_db *db, int64_t dossier_id, const dvc__journal_row *j);
 typedef int (*dvc__journal_cb)(void *ctx, const dvc__journal_row *j);
 int dvc__store_journal_each(dvc_db *db, int64_t dossier_id, dvc__journal_cb cb, void *ctx);
