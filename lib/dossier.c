@@ -721,8 +721,8 @@ static int submit(dvc_db *db, const dvc_submission *s, dvc_receipt *out)
 		pe.have_digest = 0;
 		journal_prepare(db, &d, &pe, now, label, DVC_ACT_SUBMIT, DVC_STATE_DRAFT,
 				s->draft ? "Lưu nháp" : NULL, s->form_data);
-		if ((rc = dvc__store_dossier_insert(db, &d, &app, s->form_data, s->fee_exemption)) != DVC_OK ||
-		    (rc = dvc__journal_append(db, d.id, d.code, &pe.j)) != DVC_OK)
+		if ((rc = dvc__journal_append_insert(db, &d, &app, s->form_data, s->fee_exemption, &pe.j)) !=
+		    DVC_OK)
 			goto out;
 		if (signin.assurance &&
 		    (rc = dvc__store_dossier_identity_put(db, d.id, signin.assurance, signin.issuer,

@@ -508,10 +508,11 @@ static int checkpoint(dvc_db *db, int64_t dossier_id, const char *code, const dv
 	return write_checkpoint(db, dossier_id, code, j->seq, j->at, j->hash);
 }
 
-int dvc__journal_append(dvc_db *db, int64_t dossier_id, const char *code, const dvc__journal_row *j)
+int dvc__journal_append_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *a,
+			       const char *form_data, const char *fee_exemption, const dvc__journal_row *j)
 {
-	int rc = dvc__store_journal_insert(db, dossier_id, j);
-	return rc != DVC_OK ? rc : checkpoint(db, dossier_id, code, j);
+	int rc = dvc__store_dossier_insert_journaled(db, d, a, form_data, fee_exemption, j);
+	return rc != DVC_OK ? rc : checkpoint(db, d->id, d->code, j);
 }
 
 int dvc__journal_append_update(dvc_db *db, const dvc__dossier *d, int64_t expected_rev,

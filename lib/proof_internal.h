@@ -64,9 +64,10 @@ typedef struct dvc__seal {
 void dvc__journal_seal(const dvc__proof_keys *k, const char *code, dvc__journal_row *j,
 		       const unsigned char prev[32], dvc__seal *s);
 /* Store a sealed entry and, when it is signed, the dossier's new signed
- * checkpoint (its seq and hash). */
-int dvc__journal_append(dvc_db *db, int64_t dossier_id, const char *code,
-			const dvc__journal_row *j);
+ * checkpoint (its seq and hash), with the new dossier d stored in the same
+ * write (dvc__store_dossier_insert_journaled; d->id is set). */
+int dvc__journal_append_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *a,
+			       const char *form_data, const char *fee_exemption, const dvc__journal_row *j);
 /* The same with the dossier's row updated from d (expected at
  * expected_rev) in the same write (dvc__store_dossier_update_journaled). */
 int dvc__journal_append_update(dvc_db *db, const dvc__dossier *d, int64_t expected_rev,

@@ -399,6 +399,11 @@ int dvc__store_next_seq(dvc_db *db, const char *agency, const char *day, int64_t
 int dvc__store_dossier_insert(dvc_db *db, dvc__dossier *d, const dvc_applicant *a,
 			      const char *form_data, const char *fee_exemption);
 /* DVC_ENOTFOUND when absent. */
+/* dvc__store_dossier_insert and the dossier's first journal entry j as one
+ * write (one statement where the backend allows). */
+int dvc__store_dossier_insert_journaled(dvc_db *db, dvc__dossier *d, const dvc_applicant *a,
+					const char *form_data, const char *fee_exemption,
+					const struct dvc__journal_row *j);
 int dvc__store_dossier_load(dvc_db *db, const char *code, dvc__dossier *d);
 /* The submission time of a draft that is submitted (not part of the update). */
 int dvc__store_dossier_set_submitted(dvc_db *db, int64_t id, dvc_time at);
