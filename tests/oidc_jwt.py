@@ -40,17 +40,30 @@ def load(d, name):
         return JsonWebKey.import_key(json.load(f))
 
 
+def full_size(jwk):
+    """RFC 7518 6.2.1.2: an EC key's x, y (and d) are the curve's full
+    coordinate size; authlib drops leading zero bytes (about one P-256 key
+    in 128), which a conforming importer (libdvc's, through cjose) refuses.
+    Pad them: the key is the same, its JWK is then the standard one."""
+    if jwk.get("kty") == "EC":
+        for c in ("x", "y", "d"):
+            if c in jwk:
+                raw = base64.urlsafe_b64decode(jwk[c] + "=" * (-len(jwk[c]) % 4))
+                jwk[c] = b64(raw.rjust(32, b"\0"))
+    return jwk
+
+
 def keys(d):
     os.makedirs(d, exist_ok=True)
     public = []
     for name, (kty, size, kid) in KEYS.items():
         k = JsonWebKey.generate_key(kty, size, is_private=True)
-        priv = k.as_dict(is_private=True)
+        priv = full_size(k.as_dict(is_private=True))
         priv["kid"] = kid
         with open(os.path.join(d, name + ".jwk"), "w", encoding="utf-8") as f:
             json.dump(priv, f)
         if name in ("rsa", "ec"):
-            pub = k.as_dict(is_private=False)
+            pub = full_size(k.as_dict(is_private=False))
             pub.update(kid=kid, use="sig", alg="RS256" if kty == "RSA" else "ES256")
             public.append(pub)
     with open(os.path.join(d, "jwks.json"), "w", encoding="utf-8") as f:
