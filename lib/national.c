@@ -330,10 +330,17 @@ int dvc__national_sync(dvc_db *db, const dvc__dossier *d, dvc_action action, con
 	put_time(p, "ThoiDiemXuLy", now);
 	put_str(p, "PhongBanXuLy", unit);
 	{
-		char text[600];
-		snprintf(text, sizeof text, "%s%s%.500s", m.action[action] ? m.action[action] : dvc_action_name(action),
-			 note && *note ? ": " : "", note && *note ? note : "");
-		put_str(p, "NoiDungXuLy", text);
+		/* the whole note (up to DVC_NOTE_MAX): the portal's limit on this
+		 * field is not published, and a cut could split a character */
+		const char *what = m.action[action] ? m.action[action] : dvc_action_name(action);
+		const char *sep = note && *note ? ": " : "", *rest = note && *note ? note : "";
+		size_t n = strlen(what) + strlen(sep) + strlen(rest) + 1;
+		char *text = dvc__malloc(n);
+		if (text) {
+			snprintf(text, n, "%s%s%s", what, sep, rest);
+			put_str(p, "NoiDungXuLy", text);
+			dvc__free(text);
+		}
 	}
 	put_int(p, "TrangThai", status);
 	put_time(p, "NgayBatDau", d->step_since);

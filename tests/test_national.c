@@ -137,6 +137,26 @@ START_TEST(the_switch_counts_at_once_in_and_across_transactions)
 }
 END_TEST
 
+/* A long note goes to the portal whole: the payload's NoiDungXuLy once
+ * cut it at 500 bytes, which could split a character. */
+START_TEST(a_long_note_is_sent_whole)
+{
+	dvc_receipt r = submit_as_citizen(db, P3, "{\"purpose\":\"Thống kê\",\"copies\":1}");
+	char note[2000] = "", *at;
+	dvc_sync_batch *b;
+	for (int i = 0; i < 400; i++)
+		strcat(note, "ệ"); /* 1,200 bytes, three to a character */
+	ck_ok(dvc_national_sync_enable(db, 1));
+	ck_ok(dvc_national_code_set(db, P3, 0, "1.001193"));
+	ck_ok(act(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan", note));
+	ck_ok(dvc_sync_list(db, r.code, &b));
+	ck_assert_uint_eq(dvc_sync_batch_count(b), 1);
+	ck_assert_ptr_nonnull(at = strstr(dvc_sync_batch_at(b, 0)->payload, "\"NoiDungXuLy\":\""));
+	ck_assert_ptr_nonnull(strstr(at, note));
+	dvc_sync_batch_free(b);
+}
+END_TEST
+
 START_TEST(missing_code_blocks_the_message_not_the_dossier)
 {
 	dvc_receipt r;
@@ -341,7 +361,7 @@ int main(void)
 {
 	const TTest *const tests[] = {
 		off_by_default_then_one_message_per_change, the_switch_counts_at_once_in_and_across_transactions,
-		missing_code_blocks_the_message_not_the_dossier,
+		a_long_note_is_sent_whole, missing_code_blocks_the_message_not_the_dossier,
 		ordered_per_dossier_backoff_dead_replay, a_sync_sender_whose_lease_ran_out_may_not_send,
 		statuses_of_refusal_and_supplement_from_data,
 		national_payment_check_known_answers, NULL};
