@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #ifdef DVC_TEST_LIBPQ
 #include <libpq-fe.h>
 #include <pthread.h>
@@ -556,6 +557,72 @@ START_TEST(two_desks_acting_at_once_the_second_gets_a_conflict)
 }
 END_TEST
 
+/* The server ends the session (a restart, an administrator, a failover):
+ * the call fails with DVC_EIO and a one-line message, nothing of it is
+ * stored, the handle stays usable for dvc_close, and a new handle carries
+ * on. Inside an explicit transaction nothing of it commits. */
+static dvc_db *open_named(const char *name)
+{
+	char uri[4400];
+	dvc_db *h;
+	snprintf(uri, sizeof uri, "%s&application_name=%s", target, name);
+	ck_ok(dvc_open(&h, uri, NULL));
+	dvc_set_clock(h, test_clock, NULL);
+	return h;
+}
+
+static void end_session(const char *name)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity WHERE application_name = '%s'",
+		 name);
+	ck_assert_int_eq(pg_value(target, sql), 1);
+}
+
+static dvc_state state_in(const char *code)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT state FROM dossier WHERE code = '%s'", code);
+	return (dvc_state)pg_value(target, sql);
+}
+
+START_TEST(a_lost_connection_is_a_clear_error_and_writes_nothing)
+{
+	dvc_receipt r = submit_as_citizen(db, P3, "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}");
+	dvc_action_req q = DVC_ACTION_INIT;
+	char name[64];
+	long long entries = count("journal");
+	dvc_db *h;
+	snprintf(name, sizeof name, "dvc_lost_%ld", (long)getpid());
+	q.action = DVC_ACT_RECEIVE;
+	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	/* between calls */
+	h = open_named(name);
+	end_session(name);
+	ck_dvc(dvc_dossier_act(h, r.code, &q, NULL), DVC_EIO);
+	ck_assert_ptr_null(strchr(dvc_error_last()->message, '\n'));
+	ck_assert_int_eq(state_in(r.code), DVC_STATE_SUBMITTED);
+	ck_assert_int_eq(count("journal"), entries);
+	dvc_close(h);
+	/* inside the caller's transaction, after a write */
+	h = open_named(name);
+	ck_ok(dvc_begin(h));
+	ck_ok(dvc_dossier_act(h, r.code, &q, NULL));
+	end_session(name);
+	ck_assert_int_ne(dvc_commit(h), DVC_OK);
+	ck_assert_int_eq(dvc_error_last()->code, DVC_EIO);
+	dvc_rollback(h);
+	dvc_close(h);
+	ck_assert_int_eq(state_in(r.code), DVC_STATE_SUBMITTED);
+	ck_assert_int_eq(count("journal"), entries);
+	/* a new handle carries on */
+	ck_ok(dvc_dossier_act(db, r.code, &q, NULL));
+	ck_assert_int_eq(state_in(r.code), DVC_STATE_RECEIVED);
+	journal_verifies(r.code);
+}
+END_TEST
+
 #endif
 
 int main(void)
@@ -576,6 +643,7 @@ int main(void)
 		a_key_value_conninfo_opens_with_the_option,
 		the_busy_timeout_bounds_a_wait_for_a_row_lock,
 		two_desks_acting_at_once_the_second_gets_a_conflict,
+		a_lost_connection_is_a_clear_error_and_writes_nothing,
 		NULL};
 	if (test_db_uri())
 		return run_tests("pg", setup, teardown, tests);
