@@ -67,6 +67,7 @@ void dvc_close(dvc_db *db)
 	}
 	dvc_calendar_free(db->owned_calendar);
 	dvc__proof_keys_free(db->proof);
+	sodium_memzero(db->session_key, sizeof db->session_key);
 	dvc__free(db);
 }
 

@@ -297,6 +297,16 @@ static const char *const migrations[] = {
 	"  expires_at INTEGER NOT NULL);"
 	"CREATE INDEX oidc_pending_client ON oidc_pending(client, expires_at);"
 	"CREATE INDEX oidc_pending_expiry ON oidc_pending(expires_at);",
+
+	/* 15 -> 16: signed-in portal sessions (session.h), keyed by the hash
+	 * of their token, and the store's keys (the CSRF key) */
+	"CREATE TABLE session ("
+	"  token_hash TEXT PRIMARY KEY, kind INTEGER NOT NULL, username TEXT NOT NULL,"
+	"  national INTEGER NOT NULL, ttl INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL);"
+	"CREATE INDEX session_by_user ON session(kind, username, created_at);"
+	"CREATE INDEX session_by_expiry ON session(expires_at);"
+	"CREATE TABLE store_key (name TEXT PRIMARY KEY, value TEXT NOT NULL);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DVC_SCHEMA_VERSION,

@@ -65,6 +65,9 @@ struct dvc_db {
 	struct dvc__templates *templates;
 	/* officers acting through this handle (store_account.c) */
 	struct dvc__officer_row *officer_cache;
+	/* the store's CSRF key (session.c), read once */
+	unsigned char session_key[32];
+	int session_key_set;
 	/* per-version routing data, cached (proc_rt.c) */
 	struct dvc__rt_cache *rt;
 	struct {

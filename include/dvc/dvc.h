@@ -33,6 +33,7 @@
 #include "dvc/rating.h"
 #include "dvc/proof.h"
 #include "dvc/privacy.h"
+#include "dvc/session.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -22,7 +22,7 @@ extern "C" {
 typedef struct dvc_db dvc_db;
 
 /** The schema version this library writes. */
-#define DVC_SCHEMA_VERSION 15
+#define DVC_SCHEMA_VERSION 16
 
 enum {
 	DVC_OPEN_CREATE = 1 << 0,   /**< create the file if missing (default on) */
