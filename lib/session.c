@@ -18,8 +18,8 @@ struct dvc_session {
 	dvc_time expires;
 };
 
-/* A renewal is a write: made at most once a minute per session, not on
- * every request. */
+/* A renewal is a write: made at most once a minute per session (or half
+ * its lifetime, when shorter), not on every request. */
 #define RENEW_EVERY 60
 
 static int token_ok(const char *t)
@@ -222,7 +222,8 @@ int dvc_session_find(dvc_db *db, const char *token, dvc_session **out)
 		memcpy(s->username, row.username, sizeof s->username);
 		if (s->kind == DVC_SESSION_OFFICER && (rc = officer_fill(db, s)) == DVC_ENOTFOUND)
 			rc = dvc__err(DVC_EAUTH, NULL, "officer %s no longer exists", s->username);
-		if (rc == DVC_OK && row.expires_at - now < row.ttl - RENEW_EVERY) {
+		if (rc == DVC_OK &&
+		    row.expires_at - now < row.ttl - (row.ttl / 2 < RENEW_EVERY ? row.ttl / 2 : RENEW_EVERY)) {
 			s->expires = now + row.ttl;
 			DVC__WRITE(db, rc, renew(db, hash, s->expires));
 		}
@@ -310,7 +311,6 @@ int dvc_session_json(const dvc_session *s, char **out)
 		a = dvc__json_put(o, "actor", cJSON_CreateObject());
 		dvc__json_put_str(a, "kind", s->kind == DVC_SESSION_OFFICER ? "officer" : "account");
 		dvc__json_put_str(a, "username", s->username);
-		dvc__json_put(a, "national", cJSON_CreateBool(s->national));
 		if (s->kind == DVC_SESSION_OFFICER) {
 			dvc__json_put_str(a, "unit", s->unit);
 			dvc__json_put_str(a, "role", dvc_role_name(s->role));

@@ -178,17 +178,21 @@ def main():
     check(len(reqs) >= 60, f"one log line per request: {len(reqs)} lines")
     check(not any("secret=" in l or "SECRET" in l for l in log), "no secret in the log")
 
-    # an expired session: a server whose sessions last one second
+    # an expired session: a server whose sessions last one second. A
+    # signed-in session expires; a visitor's holds nothing and does not
     server, port = start(tmp, db, ["--session-ttl", "1"])
     try:
-        c = Client(port)
-        c.session()
+        visitor = Client(port)
+        visitor.session()
+        c = officer(port, "tam.nv")
         time.sleep(2.2)
-        st, doc, _, _ = c.post("/api/login", {"username": "binh.tt", "password": "x" * 10})
+        st, doc, _, _ = c.post("/api/logout", b"")
         error_is(st, doc, 401, "DVC_EEXPIRED", "expired session")
         st, doc, _, _ = c.get("/api/session")
         check(st == 200 and doc["actor"] is None and doc["csrf"] != c.csrf,
               "an expired session is replaced by a fresh one")
+        st, doc, _, _ = visitor.post("/api/logout", b"")
+        check(st == 200 and doc["actor"] is None, f"a visitor's session does not expire: {st} {doc}")
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -202,7 +202,7 @@ def load(tmp, store, procs, box, smtp, sms_log, sms_url):
         procs.append(p)
         servers.append(port)
 
-    # officers: each signed in on every server (sessions live in a server)
+    # officers: each signed in on its server
     def officer(user, port):
         c = Client(port).session()
         st, doc = c.call("POST", "/api/officer/login", {"username": user, "token": TOKENS[user]})
@@ -212,6 +212,25 @@ def load(tmp, store, procs, box, smtp, sms_log, sms_url):
 
     desks = [[officer(OFFICERS[(i + k) % len(OFFICERS)][0], servers[i]) for k in range(2)]
              for i in range(SERVERS)]
+
+    # sessions are the store's (session.h): one signed in on the first
+    # server is known to the others, signed out on one, out on all
+    roam = officer(OFFICERS[0][0], servers[0])
+    for port in servers[1:]:
+        roam.port = port
+        st, doc = roam.call("GET", "/api/session")
+        if st != 200 or not doc["actor"] or doc["actor"]["username"] != OFFICERS[0][0]:
+            raise SystemExit(f"a session of server 0 on :{port}: {st} {doc}")
+    st, doc = roam.call("POST", "/api/logout", {})
+    if st != 200 or doc["actor"] is not None:
+        raise SystemExit(f"sign-out on the last server: {st} {doc}")
+    signed_out = roam.cookie
+    roam.port = servers[0]
+    st, doc = roam.call("GET", "/api/officer/inbox")
+    if st != 401:
+        raise SystemExit(f"signed out on one server, the first still lets the officer in: {st} {doc}")
+    print(f"one session on {SERVERS} servers: signed in on one, known to all, signed out on all"
+          f" ({signed_out[:8]}...)")
 
     lock = threading.Lock()
     submitted = []       # (code, server index)

@@ -95,8 +95,7 @@ START_TEST(signed_in_session_shared_by_processes)
 	ck_assert_str_eq(dvc_session_actor(f).name, "an.nv");
 	ck_ok(dvc_session_json(f, &j));
 	snprintf(hash_sql, sizeof hash_sql,
-		 "{\"csrf\":\"%s\",\"actor\":{\"kind\":\"account\",\"username\":\"an.nv\","
-		 "\"national\":false}}", dvc_session_csrf(s));
+		 "{\"csrf\":\"%s\",\"actor\":{\"kind\":\"account\",\"username\":\"an.nv\"}}", dvc_session_csrf(s));
 	ck_assert_str_eq(j, hash_sql);
 	dvc_free(j);
 	/* the token itself is nowhere in the store */
@@ -161,10 +160,24 @@ START_TEST(sign_in_replaces_and_sign_out_ends)
 	ck_assert_int_eq(dvc_session_role(o), DVC_ROLE_RECEPTION);
 	ck_ok(dvc_session_json(o, &j));
 	ck_assert_ptr_nonnull(strstr(j, "\"actor\":{\"kind\":\"officer\",\"username\":\"le.tiep.nhan\","
-					"\"national\":false,\"unit\":\"000.00.30.H24\",\"role\":\"reception\"}"));
+					"\"unit\":\"000.00.30.H24\",\"role\":\"reception\"}"));
 	ck_assert_ptr_null(strstr(j, dvc_session_token(o)));
 	dvc_free(j);
 	ck_assert_int_eq(sessions_stored(), 2);
+	/* an account signed in with the national identity says so */
+	{
+		dvc_session_req q = DVC_SESSION_REQ_INIT;
+		dvc_session *n, *g;
+		q.kind = DVC_SESSION_ACCOUNT;
+		q.username = "an.nv";
+		q.national = 1;
+		ck_ok(dvc_session_start(db, &q, &n));
+		ck_ok(dvc_session_find(db, dvc_session_token(n), &g));
+		ck_assert_int_eq(dvc_session_national(g), 1);
+		ck_ok(dvc_session_end(db, dvc_session_token(n)));
+		dvc_session_free(g);
+		dvc_session_free(n);
+	}
 	/* sign-out: the session is gone; the token is a visitor's from then on
 	 * and its old CSRF token no longer holds */
 	ck_ok(dvc_session_end(db, dvc_session_token(s)));

@@ -120,39 +120,30 @@ static enum MHD_Result h_health(httpd_req *r)
 
 /* ---- sessions ---- */
 
-static cJSON *actor_json(const httpd_req *r)
+/* The library's view of the session, and whether the page may offer
+ * "Đăng nhập bằng VNeID" (only when this server can). */
+static cJSON *session_json(const httpd_req *r)
 {
-	cJSON *a;
-	if (!r->has_session || r->sess.kind == SESS_ANONYMOUS)
-		return cJSON_CreateNull();
-	a = cJSON_CreateObject();
-	cJSON_AddStringToObject(a, "kind", r->sess.kind == SESS_OFFICER ? "officer" : "account");
-	cJSON_AddStringToObject(a, "username", r->sess.name);
-	if (r->sess.kind == SESS_OFFICER) {
-		cJSON_AddStringToObject(a, "unit", r->sess.unit);
-		cJSON_AddStringToObject(a, "role", dvc_role_name(r->sess.role));
-	}
-	return a;
+	char *j;
+	cJSON *o;
+	if (dvc_session_json(r->sess, &j) != DVC_OK)
+		return NULL;
+	o = cJSON_Parse(j);
+	dvc_free(j);
+	if (o)
+		cJSON_AddBoolToObject(o, "vneid", r->srv->oidc != NULL);
+	return o;
 }
 
-static enum MHD_Result reply_session(httpd_req *r, unsigned int status)
+static enum MHD_Result reply_session(httpd_req *r, int rc)
 {
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "csrf", r->sess.csrf);
-	cJSON_AddItemToObject(o, "actor", actor_json(r));
-	/* the page shows "Đăng nhập bằng VNeID" only when the server can */
-	cJSON_AddBoolToObject(o, "vneid", r->srv->oidc != NULL);
-	return reply_json(r, status, o);
+	cJSON *o = rc == DVC_OK ? session_json(r) : NULL;
+	return o ? reply_json(r, 200, o) : reply_lib(r);
 }
 
 static enum MHD_Result h_session(httpd_req *r)
 {
-	if (!r->has_session) {
-		httpd_session anon = {0};
-		anon.kind = SESS_ANONYMOUS;
-		httpd_start_session(r, &anon);
-	}
-	return reply_session(r, 200);
+	return reply_session(r, r->sess ? DVC_OK : httpd_start_session(r, DVC_SESSION_VISITOR, NULL, 0));
 }
 
 /* ---- catalog ---- */
@@ -335,14 +326,14 @@ static enum MHD_Result h_login(httpd_req *r)
 {
 	cJSON *j = req_json(r);
 	dvc_db *db;
-	httpd_session s = {0};
 	const char *user, *pass;
+	int rc;
 
 	if (!j)
 		return r->result;
 	user = STR(j, "username");
 	pass = STR(j, "password");
-	if (!user || !pass || strlen(user) >= sizeof s.name) {
+	if (!user || !pass) {
 		cJSON_Delete(j);
 		return bad_request(r, DVC_ESCHEMA, "username and password are required", NULL);
 	}
@@ -350,19 +341,15 @@ static enum MHD_Result h_login(httpd_req *r)
 		cJSON_Delete(j);
 		return reply_lib(r);
 	}
-	s.kind = SESS_ACCOUNT;
-	snprintf(s.name, sizeof s.name, "%s", user);
+	rc = httpd_start_session(r, DVC_SESSION_ACCOUNT, user, 0);
 	cJSON_Delete(j);
-	httpd_start_session(r, &s);
-	return reply_session(r, 200);
+	return reply_session(r, rc);
 }
 
 static enum MHD_Result h_logout(httpd_req *r)
 {
-	httpd_session anon = {0};
-	anon.kind = SESS_ANONYMOUS;
-	httpd_start_session(r, &anon); /* drops the old one */
-	return reply_session(r, 200);
+	/* the new visitor's session ends the signed-in one */
+	return reply_session(r, httpd_start_session(r, DVC_SESSION_VISITOR, NULL, 0));
 }
 
 /* Officers: the example's own sign-in. A portal authenticates its officers
@@ -371,12 +358,9 @@ static enum MHD_Result h_logout(httpd_req *r)
 static enum MHD_Result h_officer_login(httpd_req *r)
 {
 	cJSON *j = req_json(r);
-	dvc_db *db;
-	dvc_officer *off;
-	httpd_session s = {0};
 	const char *user, *token;
 	int64_t wait;
-	int ok = 0;
+	int ok = 0, rc;
 
 	if (!j)
 		return r->result;
@@ -398,23 +382,16 @@ static enum MHD_Result h_officer_login(httpd_req *r)
 	for (size_t i = 0; i < r->srv->n_officers; i++)
 		ok |= strcmp(r->srv->officers[i].username, user) == 0 &&
 		      tokens_equal(r->srv->officers[i].token, token);
-	if (!ok || strlen(user) >= sizeof s.name) {
+	if (!ok) {
 		cJSON_Delete(j);
 		return reply_error(r, 401, DVC_EAUTH, "unknown officer or wrong desk token", NULL);
 	}
 	guard_success(r->srv->guard, r->client, user);
-	if (!(db = httpd_db(r)) || dvc_officer_get(db, user, &off) != DVC_OK) {
-		cJSON_Delete(j);
-		return reply_error(r, 401, DVC_EAUTH, "unknown officer or wrong desk token", NULL);
-	}
-	s.kind = SESS_OFFICER;
-	snprintf(s.name, sizeof s.name, "%s", off->username);
-	snprintf(s.unit, sizeof s.unit, "%s", off->unit);
-	s.role = off->role;
-	dvc_officer_free(off);
+	rc = httpd_start_session(r, DVC_SESSION_OFFICER, user, 0);
 	cJSON_Delete(j);
-	httpd_start_session(r, &s);
-	return reply_session(r, 200);
+	if (rc == DVC_ENOTFOUND) /* a desk token of nobody in the store */
+		return reply_error(r, 401, DVC_EAUTH, "unknown officer or wrong desk token", NULL);
+	return reply_session(r, rc);
 }
 
 /* ---- dossiers ---- */
@@ -435,12 +412,8 @@ static int req_actor_quiet(httpd_req *r, const char *body_secret, dvc_actor *a)
 		a->secret = secret;
 		return 0;
 	}
-	if (r->has_session && (r->sess.kind == SESS_OFFICER || r->sess.kind == SESS_ACCOUNT)) {
-		a->kind = r->sess.kind == SESS_OFFICER ? DVC_ACTOR_OFFICER : DVC_ACTOR_ACCOUNT;
-		a->name = r->sess.name;
-		return 0;
-	}
-	return 1;
+	*a = dvc_session_actor(r->sess);
+	return a->kind == DVC_ACTOR_ANONYMOUS;
 }
 
 /* req_actor_quiet, or a 401 reply (returns 1). */
@@ -491,10 +464,9 @@ static enum MHD_Result h_submit(httpd_req *r)
 	dvc_receipt rc = DVC_RECEIPT_INIT;
 	char *out, location[DVC_CODE_MAX + 16];
 	dvc_db *db;
-	if (r->has_session && r->sess.kind == SESS_ACCOUNT) {
-		o.account = r->sess.name;
-		o.national_signin = r->sess.national; /* signed in with VNeID: the dossier records it */
-	}
+	/* signed in with VNeID: the dossier records it */
+	o.account = req_user(r, DVC_SESSION_ACCOUNT);
+	o.national_signin = o.account && dvc_session_national(r->sess);
 	if (!(db = httpd_db(r)) || dvc_dossier_submit_json(db, r->body ? r->body : "", r->body_len, &o, &rc, &out) != DVC_OK)
 		return reply_lib(r);
 	snprintf(location, sizeof location, "/api/dossiers/%s", rc.code);
@@ -599,7 +571,7 @@ static enum MHD_Result h_reuse(httpd_req *r)
 
 	if (!j)
 		return r->result;
-	if (!r->has_session || r->sess.kind != SESS_ACCOUNT) {
+	if (!req_user(r, DVC_SESSION_ACCOUNT)) {
 		cJSON_Delete(j);
 		return reply_error(r, 401, DVC_EAUTH, "sign in: only the owner reuses stored documents",
 				   NULL);
@@ -614,7 +586,7 @@ static enum MHD_Result h_reuse(httpd_req *r)
 		return bad_request(r, DVC_ESCHEMA,
 				   "{\"component\": index, \"file\": id in the account's data store}", NULL);
 	}
-	q.actor = (dvc_actor){DVC_ACTOR_ACCOUNT, r->sess.name, NULL};
+	q.actor = dvc_session_actor(r->sess);
 	q.component = (int)c->valuedouble;
 	q.reuse = (int64_t)f->valuedouble;
 	q.name = STR(j, "name");
@@ -646,7 +618,7 @@ static enum MHD_Result h_missing(httpd_req *r)
 
 static int account_only(httpd_req *r)
 {
-	if (r->has_session && r->sess.kind == SESS_ACCOUNT)
+	if (req_user(r, DVC_SESSION_ACCOUNT))
 		return 0;
 	reply_error(r, 401, DVC_EAUTH, "sign in with a citizen account", NULL);
 	return 1;
@@ -661,7 +633,7 @@ static enum MHD_Result h_account(httpd_req *r)
 	int rc;
 	if (account_only(r))
 		return r->result;
-	if (!db || dvc_account_get(db, r->sess.name, &a) != DVC_OK)
+	if (!db || dvc_account_get(db, req_user(r, DVC_SESSION_ACCOUNT), &a) != DVC_OK)
 		return reply_lib(r);
 	rc = dvc_account_json(a, &j);
 	dvc_account_free(a);
@@ -676,7 +648,7 @@ static enum MHD_Result h_account_files(httpd_req *r)
 	int rc;
 	if (account_only(r))
 		return r->result;
-	if (!db || dvc_account_files(db, r->sess.name, &l) != DVC_OK)
+	if (!db || dvc_account_files(db, req_user(r, DVC_SESSION_ACCOUNT), &l) != DVC_OK)
 		return reply_lib(r);
 	rc = dvc_file_list_json(l, &j);
 	dvc_file_list_free(l);
@@ -685,7 +657,7 @@ static enum MHD_Result h_account_files(httpd_req *r)
 
 static enum MHD_Result h_account_download(httpd_req *r)
 {
-	return account_only(r) ? r->result : reply_file(r, NULL, NULL, r->sess.name, r->seg[3]);
+	return account_only(r) ? r->result : reply_file(r, NULL, NULL, req_user(r, DVC_SESSION_ACCOUNT), r->seg[3]);
 }
 
 /* The signing leader signs the attached result with the agency's key
@@ -697,9 +669,9 @@ static enum MHD_Result h_sign(httpd_req *r)
 	dvc_actor me;
 	dvc_file_info fi;
 	char *j;
-	if (!r->has_session || r->sess.kind != SESS_OFFICER)
+	if (!req_user(r, DVC_SESSION_OFFICER))
 		return reply_error(r, 401, DVC_EAUTH, "sign in as the signing leader", NULL);
-	me = (dvc_actor){DVC_ACTOR_OFFICER, r->sess.name, NULL};
+	me = dvc_session_actor(r->sess);
 	if (!db || dvc_dossier_sign_result(db, r->seg[2], &me, &r->srv->sign, &fi) != DVC_OK)
 		return reply_lib(r);
 	return reply_view(r, 201, dvc_file_info_json(&fi, &j), &j);
@@ -845,9 +817,9 @@ static enum MHD_Result h_register_sheet(httpd_req *r)
 	dvc_register_opts o = DVC_REGISTER_OPTS_INIT;
 	char *html;
 	size_t len;
-	if (!r->has_session || r->sess.kind != SESS_OFFICER)
+	if (!req_user(r, DVC_SESSION_OFFICER))
 		return reply_error(r, 401, DVC_EAUTH, "sign in as an officer", NULL);
-	o.unit = r->sess.unit;
+	o.unit = dvc_session_unit(r->sess);
 	if (!db || dvc_register_render(db, &o, DVC_SLIP_HTML, &html, &len) != DVC_OK)
 		return reply_lib(r);
 	r->csp = slip_csp;
@@ -861,12 +833,12 @@ static enum MHD_Result h_inbox(httpd_req *r)
 {
 	dvc_db *db = httpd_db(r);
 	dvc_dossier_filter f = DVC_DOSSIER_FILTER_INIT;
-	dvc_actor me = {DVC_ACTOR_OFFICER, NULL, NULL};
+	dvc_actor me = dvc_session_actor(r->sess);
 	const char *state = req_query(r, "state"), *all = req_query(r, "all");
 	cJSON *o;
 	char *j;
 
-	if (!r->has_session || r->sess.kind != SESS_OFFICER)
+	if (!req_user(r, DVC_SESSION_OFFICER))
 		return reply_error(r, 401, DVC_EAUTH, "sign in as an officer", NULL);
 	if (state) {
 		dvc_state st;
@@ -874,18 +846,20 @@ static enum MHD_Result h_inbox(httpd_req *r)
 			return reply_lib(r);
 		f.state = (int)st;
 	}
-	f.unit = r->sess.unit;
+	f.unit = dvc_session_unit(r->sess);
 	f.limit = 200;
-	me.name = r->sess.name;
 	if (!db || dvc_dossier_list_json(db, &f, &me,
 					 state || (all && strcmp(all, "1") == 0) ? 0 : DVC_VIEW_OPEN,
 					 &j) != DVC_OK)
 		return reply_lib(r);
-	o = cJSON_CreateObject();
-	cJSON_AddItemToObject(o, "officer", actor_json(r));
-	cJSON_AddItemToObject(o, "dossiers", cJSON_Parse(j));
+	if ((o = session_json(r))) { /* {"officer": the session's actor, "dossiers": [...]} */
+		cJSON_AddItemToObject(o, "officer", cJSON_DetachItemFromObject(o, "actor"));
+		cJSON_DeleteItemFromObject(o, "csrf");
+		cJSON_DeleteItemFromObject(o, "vneid");
+		cJSON_AddItemToObject(o, "dossiers", cJSON_Parse(j));
+	}
 	dvc_free(j);
-	return reply_json(r, 200, o);
+	return o ? reply_json(r, 200, o) : reply_lib(r);
 }
 
 /* ---- payment ---- */
@@ -905,7 +879,7 @@ static enum MHD_Result h_counter_payment(httpd_req *r)
 
 	if (!j)
 		return r->result;
-	if (!r->has_session || r->sess.kind != SESS_OFFICER) {
+	if (!req_user(r, DVC_SESSION_OFFICER)) {
 		cJSON_Delete(j);
 		return reply_error(r, 401, DVC_EAUTH, "sign in as the desk officer", NULL);
 	}
@@ -918,12 +892,12 @@ static enum MHD_Result h_counter_payment(httpd_req *r)
 				   "{\"receipt_no\": text, \"amount\": đồng, \"method\": cash|card|transfer}",
 				   NULL);
 	}
-	p.officer = r->sess.name;
+	p.officer = req_user(r, DVC_SESSION_OFFICER);
 	p.receipt_no = STR(j, "receipt_no");
 	p.amount = (int64_t)amount->valuedouble;
 	p.note = STR(j, "note");
 	method = STR(j, "method");
-	me = (dvc_actor){DVC_ACTOR_OFFICER, r->sess.name, NULL};
+	me = dvc_session_actor(r->sess);
 	if ((method && dvc_pay_method_parse(method, &p.method) != DVC_OK) || !db ||
 	    dvc_payment_counter(db, r->seg[2], &p) != DVC_OK) {
 		cJSON_Delete(j);

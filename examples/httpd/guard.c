@@ -28,6 +28,14 @@ struct httpd_guard {
 	slot v[HTTPD_GUARD_SLOTS];
 };
 
+int tokens_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la != lb || la == 0)
+		return 0;
+	return sodium_memcmp(a, b, la) == 0;
+}
+
 int guard_new(httpd_guard **out)
 {
 	httpd_guard *g = calloc(1, sizeof *g);

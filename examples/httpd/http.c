@@ -231,17 +231,31 @@ cJSON *req_json(httpd_req *r)
 
 /* ---- sessions on requests ---- */
 
-int httpd_start_session(httpd_req *r, const httpd_session *proto)
+int httpd_start_session(httpd_req *r, dvc_session_kind kind, const char *username, int national)
 {
-	if (r->has_session)
-		sessions_drop(r->srv->sessions, r->sess.token);
-	sessions_create(r->srv->sessions, proto, &r->sess);
-	r->has_session = 1;
+	dvc_session_req q = DVC_SESSION_REQ_INIT;
+	dvc_session *s;
+	dvc_db *db = httpd_db(r);
+	int rc;
+	q.kind = kind;
+	q.username = username;
+	q.national = national;
+	q.ttl = r->srv->session_ttl;
+	q.replaces = r->sess ? dvc_session_token(r->sess) : NULL;
+	if (!db || (rc = dvc_session_start(db, &q, &s)) != DVC_OK)
+		return db ? rc : DVC_ERROR;
+	dvc_session_free(r->sess);
+	r->sess = s;
 	snprintf(r->cookie_buf, sizeof r->cookie_buf,
-		 "dvc_session=%s; HttpOnly; SameSite=Strict; Path=/%s", r->sess.token,
+		 "dvc_session=%s; HttpOnly; SameSite=Strict; Path=/%s", dvc_session_token(s),
 		 r->srv->secure_cookies ? "; Secure" : "");
 	r->set_cookie = r->cookie_buf;
 	return DVC_OK;
+}
+
+const char *req_user(const httpd_req *r, dvc_session_kind kind)
+{
+	return r->sess && dvc_session_kind_of(r->sess) == kind ? dvc_session_username(r->sess) : NULL;
 }
 
 /* ---- routing ---- */
@@ -358,11 +372,16 @@ static int precheck(httpd_req *r)
 	const httpd_route *rt = r->route;
 	const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "dvc_session");
 	const char *cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	httpd_sess_lookup found = SESS_MISSING;
+	dvc_db *db;
 
-	if (cookie)
-		found = sessions_lookup(r->srv->sessions, cookie, &r->sess);
-	r->has_session = found == SESS_FOUND;
+	/* a malformed cookie is no session; a store that cannot be read is */
+	if (cookie && (db = httpd_db(r)) && dvc_session_find(db, cookie, &r->sess) != DVC_OK) {
+		if (dvc_error_last()->code != DVC_EINVAL && dvc_error_last()->code != DVC_EEXPIRED) {
+			reply_lib(r);
+			return 1;
+		}
+		r->sess_expired = dvc_error_last()->code == DVC_EEXPIRED;
+	}
 
 	r->body_limit = rt->flags & ROUTE_UPLOAD  ? (size_t)r->srv->max_upload
 			: rt->flags & ROUTE_LARGE ? HTTPD_MAX_BODY_SUBMIT
@@ -377,18 +396,18 @@ static int precheck(httpd_req *r)
 	}
 	if (rt->flags & ROUTE_CSRF) {
 		const char *csrf = req_header(r, "X-CSRF-Token");
-		if (found == SESS_EXPIRED) {
+		if (r->sess_expired) {
 			reply_error(r, 401, DVC_EEXPIRED,
 				    "the session has expired; sign in again (GET /api/session gives a new one)",
 				    NULL);
 			return 1;
 		}
-		if (found != SESS_FOUND) {
+		if (!r->sess) {
 			reply_error(r, 403, DVC_EPERM,
 				    "no session: GET /api/session first and send its cookie", NULL);
 			return 1;
 		}
-		if (!csrf || !tokens_equal(csrf, r->sess.csrf)) {
+		if (dvc_session_csrf_check(r->sess, csrf) != DVC_OK) {
 			reply_error(r, 403, DVC_EPERM, "missing or wrong X-CSRF-Token header", NULL);
 			return 1;
 		}
@@ -554,6 +573,7 @@ void httpd_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		free(r->seg[i]);
 	if (r->spool_open)
 		close(r->spool_fd);
+	dvc_session_free(r->sess);
 	free(r->body);
 	free(r->uri);
 	free(r->method);

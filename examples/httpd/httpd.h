@@ -7,8 +7,9 @@
  * server translates HTTP to calls and library errors to HTTP statuses.
  *
  * What belongs to the example and not to the library, and is marked so:
- * sessions and CSRF tokens (session.c) and officer sign-in with desk tokens
- * read from a file (a real portal has its own SSO). Dossier documents are
+ * officer sign-in with desk tokens read from a file (a real portal has its
+ * own SSO). Sessions and their CSRF tokens are the library's (session.h),
+ * kept in the store, so that any number of server processes share them. Dossier documents are
  * the library's (document.h); files.c only spools them between HTTP and
  * the library's streaming calls.
  *
@@ -16,8 +17,7 @@
  * opens its own dvc_db handle on first use (a handle is used by one thread
  * at a time, see store.h): reads run in parallel on SQLite's WAL, and
  * writers serialise inside SQLite (its busy timeout; DVC_EBUSY maps to
- * 503). The session table is the one structure the threads share, under
- * a mutex.
+ * 503).
  */
 #ifndef DVC_HTTPD_H
 #define DVC_HTTPD_H
@@ -43,50 +43,6 @@
 #define HTTPD_MAX_BODY_SMALL (64u * 1024u)
 #define HTTPD_MAX_UPLOAD_DEFAULT ((int64_t)DVC_FILE_DEFAULT_MAX_BYTES)
 
-/* ---- sessions (session.c) ---- */
-
-typedef enum httpd_sess_kind {
-	SESS_ANONYMOUS = 0, /* a visitor: holds a CSRF token only */
-	SESS_ACCOUNT = 1,   /* a citizen signed in with dvc_account_login() */
-	SESS_OFFICER = 2    /* an officer signed in with a desk token (example only) */
-} httpd_sess_kind;
-
-#define HTTPD_TOKEN_HEX 64 /* 32 random bytes as hex */
-
-typedef struct httpd_session {
-	char token[HTTPD_TOKEN_HEX + 1]; /* the cookie value */
-	char csrf[HTTPD_TOKEN_HEX + 1];  /* required as X-CSRF-Token on POST */
-	httpd_sess_kind kind;
-	char name[65];  /* username (accounts, officers) */
-	char unit[65];  /* officer's unit */
-	dvc_role role;  /* officer's role */
-	int national;   /* a citizen signed in with the linked national identity (oidc.c):
-			 * submissions say so (dvc_submission.national_signin) */
-	int64_t expires; /* idle expiry, seconds since the epoch */
-} httpd_session;
-
-typedef struct httpd_sessions httpd_sessions;
-
-typedef enum httpd_sess_lookup {
-	SESS_MISSING = 0,
-	SESS_FOUND = 1,
-	SESS_EXPIRED = 2
-} httpd_sess_lookup;
-
-/* Two pools, so that anonymous visitors never evict signed-in users. */
-int sessions_new(httpd_sessions **out, size_t max_anonymous, size_t max_signed_in,
-		 int ttl_seconds);
-void sessions_free(httpd_sessions *s);
-/* Start a session (new random token and CSRF token); copies it to *out. */
-int sessions_create(httpd_sessions *s, const httpd_session *proto, httpd_session *out);
-/* Find a session by cookie value; a found one has its idle expiry renewed. */
-httpd_sess_lookup sessions_lookup(httpd_sessions *s, const char *token, httpd_session *out);
-void sessions_drop(httpd_sessions *s, const char *token);
-/* Constant-time comparison of two NUL-terminated tokens. */
-int tokens_equal(const char *a, const char *b);
-/* Random bytes as lower-case hex: 2*n characters and a NUL. */
-void random_hex(char *out, size_t n);
-
 /* ---- desk-token sign-in throttle (guard.c) ---- */
 
 #define HTTPD_DESK_MAX_FAILURES 5         /* per client and username */
@@ -96,6 +52,8 @@ void random_hex(char *out, size_t n);
 typedef struct httpd_guard httpd_guard;
 int guard_new(httpd_guard **out);
 void guard_free(httpd_guard *g);
+/* Constant-time comparison of two NUL-terminated tokens. */
+int tokens_equal(const char *a, const char *b);
 /* Count a sign-in attempt before its token is compared: 0 when it may go
  * on, else the seconds the client must wait (nothing counted). */
 int64_t guard_reserve(httpd_guard *g, const char *client, const char *user);
@@ -142,7 +100,7 @@ typedef struct httpd {
 	/* --clock-start: the stores' clock runs this many seconds off the wall's */
 	int clock_shifted;
 	dvc_time clock_shift;
-	httpd_sessions *sessions;
+	int session_ttl;               /* --session-ttl */
 	httpd_guard *guard;            /* desk-token sign-in throttle */
 	atomic_int registering;        /* registrations hashing now */
 	int register_slots;            /* --register-slots */
@@ -182,8 +140,8 @@ typedef struct httpd_req {
 	int64_t spool_len;
 	int body_too_big;
 	int started;
-	int has_session;
-	httpd_session sess;
+	dvc_session *sess;      /* the cookie's session (the library's), or NULL */
+	int sess_expired;       /* the cookie named a signed-in session that expired */
 	const char *set_cookie; /* Set-Cookie header to add to the response, or NULL */
 	char cookie_buf[200];
 	const char *csp;        /* Content-Security-Policy of an HTML reply, or NULL: the page's */
@@ -247,8 +205,11 @@ void *httpd_uri_log(void *cls, const char *uri, struct MHD_Connection *conn);
 void httpd_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		     enum MHD_RequestTerminationCode toe);
 
-/* Start a session of the given kind and attach its cookie to the reply. */
-int httpd_start_session(httpd_req *r, const httpd_session *proto);
+/* Start a session (dvc_session_start, replacing the request's) and attach
+ * its cookie to the reply; DVC_OK, or the library's error. */
+int httpd_start_session(httpd_req *r, dvc_session_kind kind, const char *username, int national);
+/* The username of the request's session when it is of `kind`, else NULL. */
+const char *req_user(const httpd_req *r, dvc_session_kind kind);
 
 /* ---- uploads and downloads (files.c) ---- */
 

@@ -114,7 +114,7 @@ int main(int argc, char **argv)
 	httpd_oidc_opts oidc = {0};
 	char redirect[128];
 	const char *listen_addr = "127.0.0.1", *port_file = NULL, *tokens = NULL;
-	long port = 8080, threads = 4, ttl = 1800, per_ip = 32, register_slots = HTTPD_REGISTER_SLOTS_DEFAULT;
+	long port = 8080, threads = 4, ttl = DVC_SESSION_TTL_DEFAULT, per_ip = 32, register_slots = HTTPD_REGISTER_SLOTS_DEFAULT;
 	long long max_upload = HTTPD_MAX_UPLOAD_DEFAULT;
 	char files_dir[4096] = "";
 	struct sockaddr_in sa;
@@ -148,7 +148,7 @@ int main(int argc, char **argv)
 			;
 		else if (strcmp(a, "--register-slots") == 0 && (register_slots = num_arg(v, 1, 64)) > 0)
 			;
-		else if (strcmp(a, "--session-ttl") == 0 && (ttl = num_arg(v, 1, 86400 * 30)) > 0)
+		else if (strcmp(a, "--session-ttl") == 0 && (ttl = num_arg(v, 1, DVC_SESSION_TTL_MAX)) > 0)
 			;
 		else if (strcmp(a, "--max-upload") == 0) {
 			char *end;
@@ -250,8 +250,8 @@ int main(int argc, char **argv)
 		dvc_close(db);
 		return 1;
 	}
-	if (sessions_new(&srv.sessions, 10000, 10000, (int)ttl) != DVC_OK ||
-	    guard_new(&srv.guard) != DVC_OK) {
+	srv.session_ttl = (int)ttl;
+	if (guard_new(&srv.guard) != DVC_OK) {
 		dvc_close(db);
 		return fail("out of memory", NULL);
 	}
@@ -259,7 +259,6 @@ int main(int argc, char **argv)
 	/* before the worker threads: curl_global_init is not thread-safe */
 	if (oidc.issuer && httpd_oidc_setup(&srv, &oidc)) {
 		httpd_oidc_cleanup(&srv);
-		sessions_free(srv.sessions);
 		guard_free(srv.guard);
 		dvc_close(db);
 		return 1;
@@ -318,7 +317,6 @@ out:
 		dvc_close(srv.dbs[i]);
 	free(srv.dbs);
 	dvc_close(db);
-	sessions_free(srv.sessions);
 	guard_free(srv.guard);
 	for (size_t i = 0; i < srv.n_officers; i++) {
 		sodium_memzero(srv.officers[i].token, strlen(srv.officers[i].token));

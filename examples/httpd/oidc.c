@@ -514,10 +514,9 @@ enum MHD_Result h_oidc_begin(httpd_req *r)
 	if (link) {
 		if (strcmp(link, "1") != 0)
 			return error_page(r, 400, DVC_EINVAL, "link must be 1", "link");
-		if (!r->has_session || r->sess.kind != SESS_ACCOUNT)
+		if (!(user = req_user(r, DVC_SESSION_ACCOUNT)))
 			return error_page(r, 401, DVC_EAUTH, "sign in with the account's password first "
 					  "to link a national identity to it", "link");
-		user = r->sess.name;
 	}
 	if (!(db = httpd_db(r)) || dvc_oidc_begin(db, r->srv->oidc, &r->from, user, &url) != DVC_OK)
 		return error_lib(r);
@@ -545,7 +544,6 @@ enum MHD_Result h_oidc_callback(httpd_req *r)
 	const char *state = req_query(r, "state");
 	dvc_oidc_login *login = NULL;
 	dvc_oidc_signin_result *res = NULL;
-	httpd_session s = {0};
 	char err[CURL_ERROR_SIZE + 64], *answer = NULL, body[1024];
 	size_t len, at = 0;
 	long status;
@@ -585,15 +583,11 @@ enum MHD_Result h_oidc_callback(httpd_req *r)
 	}
 	free(answer);
 	dvc_oidc_login_free(login);
-	if (strlen(res->username) >= sizeof s.name) {
+	/* a citizen session, as POST /api/login starts one, marked national */
+	if (httpd_start_session(r, DVC_SESSION_ACCOUNT, res->username, 1) != DVC_OK) {
 		dvc_oidc_signin_free(res);
-		return error_page(r, 500, DVC_ETOOBIG, "the username is too long for a session", NULL);
+		return error_lib(r);
 	}
-	/* a citizen session, as POST /api/login starts one */
-	s.kind = SESS_ACCOUNT;
-	s.national = 1;
-	snprintf(s.name, sizeof s.name, "%s", res->username);
-	httpd_start_session(r, &s);
 	put(body, sizeof body, &at, "<p class=\"ok\">%s <strong id=\"username\">",
 	    res->linked_now ? "Đã liên kết định danh VNeID và đăng nhập vào tài khoản"
 			    : "Đã đăng nhập bằng VNeID vào tài khoản");

@@ -127,7 +127,7 @@ DVC_API dvc_actor dvc_session_actor(const dvc_session *s);
 /**
  * The session as a page sees it:
  *   {"csrf": "...", "actor": null | {"kind": "account"|"officer",
- *    "username": "...", "national": bool, "unit": "...", "role": "..."}}
+ *    "username": "...", "unit": "...", "role": "..."}}
  * (unit and role for officers only). The token is not in it: it travels
  * in the cookie only. Free *out with dvc_free().
  */
