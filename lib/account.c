@@ -6,6 +6,7 @@
 #include "throttle_internal.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Validate an applicant and write the normalised phone into phone_out. */
@@ -145,14 +146,36 @@ static int login_ok(dvc_db *db, const dvc__throttle_key *keys, size_t n)
 	return rc;
 }
 
-/* The attempt is counted before the password is checked, in one guarded
- * update per key (dvc__throttle_reserve): however many logins run in
- * parallel, at most the limit of them reach the Argon2id check. */
-int dvc_account_login_from(dvc_db *db, const char *username, const char *password,
-			   const dvc_caller *from)
+/* Where a credential is kept: accounts' passwords or officers'
+ * credentials. Their throttles are the same rules over apart names. */
+typedef enum login_kind { LOGIN_ACCOUNT, LOGIN_OFFICER } login_kind;
+
+/* The stored hash of `username`: 1 found, 0 none, negative on error. */
+static int stored_hash(dvc_db *db, login_kind kind, const char *username,
+		       char out[crypto_pwhash_STRBYTES])
 {
 	dvc_arena a = DVC_ARENA_INIT;
 	dvc__account_row row;
+	int rc;
+	if (kind == LOGIN_OFFICER)
+		return dvc__store_officer_secret_get(db, username, out, crypto_pwhash_STRBYTES);
+	if ((rc = dvc__store_account_get(db, username, &a, &row)) == DVC_OK) {
+		rc = strlen(row.pwhash) < crypto_pwhash_STRBYTES ? 1 : dvc__err(DVC_ECORRUPT, NULL,
+			"account %s has a password hash longer than any Argon2id one", username);
+		if (rc == 1)
+			memcpy(out, row.pwhash, strlen(row.pwhash) + 1);
+	}
+	dvc_arena_free(&a);
+	return rc == DVC_ENOTFOUND ? 0 : rc;
+}
+
+/* The attempt is counted before the password is checked, in one guarded
+ * update per key (dvc__throttle_reserve): however many logins run in
+ * parallel, at most the limit of them reach the Argon2id check. */
+static int login(dvc_db *db, login_kind kind, const char *username, const char *password,
+		 const dvc_caller *from)
+{
+	char hash[crypto_pwhash_STRBYTES], name[DVC_USERNAME_MAX + 16];
 	dvc__throttle_key keys[3];
 	const char *client = from ? from->client : NULL;
 	size_t n = 0;
@@ -169,31 +192,57 @@ int dvc_account_login_from(dvc_db *db, const char *username, const char *passwor
 	/* no such account can exist: nothing to count, nothing to hide */
 	if (check_username(username) != DVC_OK || strlen(password) > 1024)
 		return dvc__err(DVC_EAUTH, NULL, "wrong username or password");
-	dvc__throttle_key_make(&keys[n++], DVC__THR_LOGIN_USER, client, username);
+	/* '/' is in no username: an officer's count is never an account's */
+	snprintf(name, sizeof name, "%s%s", kind == LOGIN_OFFICER ? "officer/" : "", username);
+	dvc__throttle_key_make(&keys[n++], DVC__THR_LOGIN_USER, client, name);
 	if (client && *client)
 		dvc__throttle_key_make(&keys[n++], DVC__THR_LOGIN_CLIENT, client, NULL);
-	dvc__throttle_key_make(&keys[n++], DVC__THR_LOGIN_ACCOUNT, NULL, username);
+	dvc__throttle_key_make(&keys[n++], DVC__THR_LOGIN_ACCOUNT, NULL, name);
 	if ((rc = dvc__now(db, &now)) != DVC_OK)
 		return rc;
 	DVC__WRITE(db, rc, dvc__throttle_reserve(db, keys, n, now));
 	if (rc != DVC_OK)
 		return rc;
-	rc = dvc__store_account_get(db, username, &a, &row);
-	if (rc == DVC_ENOTFOUND) {
-		dvc_arena_free(&a);
-		ok = crypto_pwhash_str_verify(dummy_hash, password, strlen(password));
-		(void)ok;
-		return dvc__err(DVC_EAUTH, NULL, "wrong username or password");
-	}
-	if (rc != DVC_OK) {
-		dvc_arena_free(&a);
+	if ((rc = stored_hash(db, kind, username, hash)) < 0)
 		return rc;
-	}
-	ok = crypto_pwhash_str_verify(row.pwhash, password, strlen(password)) == 0;
-	dvc_arena_free(&a);
+	/* an unknown username costs the same Argon2id work as a wrong password */
+	ok = crypto_pwhash_str_verify(rc ? hash : dummy_hash, password, strlen(password)) == 0 && rc;
+	sodium_memzero(hash, sizeof hash);
 	if (!ok)
 		return dvc__err(DVC_EAUTH, NULL, "wrong username or password");
 	DVC__WRITE(db, rc, login_ok(db, keys, n));
+	return rc;
+}
+
+int dvc_account_login_from(dvc_db *db, const char *username, const char *password,
+			   const dvc_caller *from)
+{
+	return login(db, LOGIN_ACCOUNT, username, password, from);
+}
+
+int dvc_officer_login_from(dvc_db *db, const char *username, const char *secret,
+			   const dvc_caller *from)
+{
+	return login(db, LOGIN_OFFICER, username, secret, from);
+}
+
+int dvc_officer_set_secret(dvc_db *db, const char *username, const char *secret)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	int rc;
+	if (!db || !secret)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_officer_set_secret needs a store and a secret");
+	if ((rc = check_username(username)) != DVC_OK)
+		return rc;
+	if (strlen(secret) < DVC_PASSWORD_MIN || strlen(secret) > 1024)
+		return dvc__err(DVC_EINVAL, "secret", "a credential must have %d to 1024 bytes",
+				DVC_PASSWORD_MIN);
+	if ((rc = sodium_ready()) != DVC_OK)
+		return rc;
+	if (crypto_pwhash_str(hash, secret, strlen(secret), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return dvc__oom();
+	DVC__WRITE(db, rc, dvc__store_officer_secret_set(db, username, hash));
 	return rc;
 }
 

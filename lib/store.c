@@ -299,14 +299,17 @@ static const char *const migrations[] = {
 	"CREATE INDEX oidc_pending_expiry ON oidc_pending(expires_at);",
 
 	/* 15 -> 16: signed-in portal sessions (session.h), keyed by the hash
-	 * of their token, and the store's keys (the CSRF key) */
+	 * of their token, the store's keys (the CSRF key), and officers'
+	 * credentials (account.h) */
 	"CREATE TABLE session ("
 	"  token_hash TEXT PRIMARY KEY, kind INTEGER NOT NULL, username TEXT NOT NULL,"
 	"  national INTEGER NOT NULL, ttl INTEGER NOT NULL, created_at INTEGER NOT NULL,"
 	"  expires_at INTEGER NOT NULL);"
 	"CREATE INDEX session_by_user ON session(kind, username, created_at);"
 	"CREATE INDEX session_by_expiry ON session(expires_at);"
-	"CREATE TABLE store_key (name TEXT PRIMARY KEY, value TEXT NOT NULL);",
+	"CREATE TABLE store_key (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	/* an officer's credential (Argon2id), for portals without an SSO */
+	"ALTER TABLE officer ADD COLUMN secret_hash TEXT;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == DVC_SCHEMA_VERSION,

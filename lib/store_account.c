@@ -187,3 +187,42 @@ int dvc__store_officer_by_id(dvc_db *db, int64_t id, dvc__officer_row *out)
 {
 	return read_officer(db, SQL_OFFICER_BY_ID, NULL, id, out, NULL, NULL);
 }
+
+static const char SQL_OFFICER_SECRET_SET[] = "UPDATE officer SET secret_hash = ?2 WHERE username = ?1";
+static const char SQL_OFFICER_SECRET_GET[] = "SELECT secret_hash FROM officer WHERE username = ?1";
+
+int dvc__store_officer_secret_set(dvc_db *db, const char *username, const char *hash)
+{
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_OFFICER_SECRET_SET);
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	dvc__sql_bind_text(st, 1, username, -1, DVC__SQL_STATIC);
+	dvc__sql_bind_text(st, 2, hash, -1, DVC__SQL_STATIC);
+	if ((rc = dvc__exec_step(db, st, "storing an officer's credential")) != DVC_OK)
+		return rc;
+	return dvc__sql_changes(db) == 1 ? DVC_OK
+					 : dvc__err(DVC_ENOTFOUND, "username", "no officer %s", username);
+}
+
+int dvc__store_officer_secret_get(dvc_db *db, const char *username, char *out, size_t n)
+{
+	dvc__sql_stmt *st = dvc__stmt(db, SQL_OFFICER_SECRET_GET);
+	int rc, found = 0;
+	if (!st)
+		return dvc_error_last()->code;
+	dvc__sql_bind_text(st, 1, username, -1, DVC__SQL_STATIC);
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW) {
+		found = dvc__sql_column_type(st, 0) != DVC__SQL_NULL;
+		if (found && dvc__col_copy(db, st, 0, out, n, "officer credential") != DVC_OK) {
+			dvc__sql_reset(st);
+			return dvc_error_last()->code;
+		}
+		rc = DVC__SQL_DONE;
+	}
+	dvc__sql_reset(st);
+	if (rc != DVC__SQL_DONE)
+		return dvc__store_err(db, rc, "reading an officer's credential");
+	return found;
+}

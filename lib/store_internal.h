@@ -575,6 +575,10 @@ int dvc__store_officer_insert(dvc_db *db, const char *username, const char *full
 int dvc__store_officer_get(dvc_db *db, const char *username, dvc__officer_row *out,
 			   dvc_arena *a, const char **full_name);
 int dvc__store_officer_by_id(dvc_db *db, int64_t id, dvc__officer_row *out);
+/* An officer's credential hash: set (DVC_ENOTFOUND without the officer);
+ * read into out: 1 set, 0 none (or no such officer), negative on error. */
+int dvc__store_officer_secret_set(dvc_db *db, const char *username, const char *hash);
+int dvc__store_officer_secret_get(dvc_db *db, const char *username, char *out, size_t n);
 
 /* ---- the officers' access log (store_access.c) ---- */
 int dvc__store_access_insert(dvc_db *db, int64_t dossier_id, int64_t officer_id, dvc_time at,

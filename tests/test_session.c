@@ -303,11 +303,50 @@ START_TEST(bad_requests_refused_and_store_nothing)
 }
 END_TEST
 
+/* Officers' credentials (account.h): hashed, checked with the login
+ * throttles, counted apart from accounts' of the same name. */
+START_TEST(officer_credentials_checked_and_throttled)
+{
+	const char *token = "desk-token-aaaaaaaaaaaaaaaaaaaaaaaa";
+	dvc_caller guesser = DVC_CALLER_INIT, desk = DVC_CALLER_INIT;
+	guesser.client = "198.51.100.7";
+	desk.client = "203.0.113.9";
+	ck_ok(dvc_officer_add(db, "an.nv", "Nguyễn Văn An (cán bộ)", "000.00.30.H24",
+			      DVC_ROLE_SPECIALIST));
+	ck_ok(dvc_officer_set_secret(db, "le.tiep.nhan", token));
+	ck_ok(dvc_officer_set_secret(db, "an.nv", "mat-khau-can-bo"));
+	ck_assert_int_eq(store_value(store, "SELECT COUNT(*) FROM officer WHERE secret_hash LIKE"
+					    " '$argon2id$%' AND secret_hash NOT LIKE '%desk-token%'"), 2);
+	ck_ok(dvc_officer_login_from(db, "le.tiep.nhan", token, &desk));
+	ck_dvc(dvc_officer_login_from(db, "le.tiep.nhan", "desk-token-b", &desk), DVC_EAUTH);
+	/* the account's password is not the officer's, nor the other way */
+	ck_dvc(dvc_officer_login_from(db, "an.nv", "mat-khau-dai", &desk), DVC_EAUTH);
+	ck_dvc(dvc_account_login_from(db, "an.nv", "mat-khau-can-bo", &desk), DVC_EAUTH);
+	/* a guesser locks itself out, not the officer at the desk, nor the
+	 * account of the same name */
+	for (int i = 0; i < DVC_LOGIN_MAX_FAILURES; i++)
+		ck_dvc(dvc_officer_login_from(db, "an.nv", "doan-mo-mat-khau", &guesser), DVC_EAUTH);
+	ck_dvc(dvc_officer_login_from(db, "an.nv", "mat-khau-can-bo", &guesser), DVC_ETHROTTLED);
+	ck_ok(dvc_officer_login_from(db, "an.nv", "mat-khau-can-bo", &desk));
+	ck_ok(dvc_account_login_from(db, "an.nv", "mat-khau-dai", &guesser));
+	/* no credential, no such officer, bad input */
+	ck_ok(dvc_officer_add(db, "chua.co", "Chưa Có", "000.00.30.H24", DVC_ROLE_SPECIALIST));
+	ck_dvc(dvc_officer_login_from(db, "chua.co", "bat-ky-gi-do", &desk), DVC_EAUTH);
+	ck_dvc(dvc_officer_login_from(db, "khong.co", "bat-ky-gi-do", &desk), DVC_EAUTH);
+	ck_dvc(dvc_officer_set_secret(db, "khong.co", token), DVC_ENOTFOUND);
+	ck_dvc(dvc_officer_set_secret(db, "le.tiep.nhan", "short"), DVC_EINVAL);
+	ck_assert_str_eq(dvc_error_last()->path, "secret");
+	ck_dvc(dvc_officer_set_secret(db, "Bad Name", token), DVC_EINVAL);
+	ck_ok(dvc_officer_login_from(db, "le.tiep.nhan", token, &desk)); /* unchanged */
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {signed_in_session_shared_by_processes, visitors_cost_no_row,
 				      sign_in_replaces_and_sign_out_ends, idle_sessions_expire,
 				      a_users_oldest_session_goes_nobody_elses,
-				      bad_requests_refused_and_store_nothing, NULL};
+				      bad_requests_refused_and_store_nothing,
+				      officer_credentials_checked_and_throttled, NULL};
 	return run_tests("session", setup, teardown, tests);
 }

@@ -123,6 +123,23 @@ typedef struct dvc_officer {
 } dvc_officer;
 
 DVC_API int dvc_officer_get(dvc_db *db, const char *username, dvc_officer **out);
+
+/**
+ * Give an officer a credential (a password or a desk token; stored as an
+ * Argon2id hash, replacing any earlier one), for portals that sign their
+ * officers in themselves rather than through an SSO.
+ * @return DVC_OK; DVC_ENOTFOUND (no such officer); DVC_EINVAL (a secret
+ *   outside DVC_PASSWORD_MIN..1024 bytes: path "secret"); DVC_ENOMEM.
+ */
+DVC_API int dvc_officer_set_secret(dvc_db *db, const char *username, const char *secret);
+/**
+ * Check an officer's credential, as dvc_account_login_from() checks a
+ * password: the same throttles (counted apart from accounts'), the same
+ * DVC_EAUTH for an unknown officer, one without a credential, and a wrong
+ * one; DVC_ETHROTTLED when a throttle is at its limit.
+ */
+DVC_API int dvc_officer_login_from(dvc_db *db, const char *username, const char *secret,
+				   const dvc_caller *from);
 DVC_API void dvc_officer_free(dvc_officer *o);
 
 #ifdef __cplusplus
