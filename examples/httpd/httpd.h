@@ -43,23 +43,13 @@
 #define HTTPD_MAX_BODY_SMALL (64u * 1024u)
 #define HTTPD_MAX_UPLOAD_DEFAULT ((int64_t)DVC_FILE_DEFAULT_MAX_BYTES)
 
-/* ---- desk-token sign-in throttle (guard.c) ---- */
+/* ---- registration slots (guard.c) ---- */
 
-#define HTTPD_DESK_MAX_FAILURES 5         /* per client and username */
-#define HTTPD_DESK_CLIENT_MAX_FAILURES 20 /* per client, all usernames */
-#define HTTPD_DESK_LOCK_SECONDS 900
-
+/* Constant-time comparison of two NUL-terminated tokens. */
+int tokens_equal(const char *a, const char *b);
 typedef struct httpd_guard httpd_guard;
 int guard_new(httpd_guard **out);
 void guard_free(httpd_guard *g);
-/* Constant-time comparison of two NUL-terminated tokens. */
-int tokens_equal(const char *a, const char *b);
-/* Count a sign-in attempt before its token is compared: 0 when it may go
- * on, else the seconds the client must wait (nothing counted). */
-int64_t guard_reserve(httpd_guard *g, const char *client, const char *user);
-/* The attempt succeeded: forget the client's failures for this username
- * and give back its count overall. */
-void guard_success(httpd_guard *g, const char *client, const char *user);
 /* Seconds the client must wait before registering again (0: may try), and
  * the library's registration limit refused it. */
 int64_t guard_register_wait(httpd_guard *g, const char *client);
@@ -86,10 +76,6 @@ void httpd_client_key(struct MHD_Connection *conn, char out[HTTPD_CLIENT_MAX]);
 #define HTTPD_REGISTER_SLOTS_DEFAULT 1
 #define HTTPD_REGISTER_REFUSED_SECONDS 60
 
-typedef struct httpd_officer_token {
-	char *username, *token;
-} httpd_officer_token;
-
 typedef struct httpd {
 	const char *db_path;
 	const char *files_dir; /* where uploads and downloads are spooled (anonymous files) */
@@ -101,11 +87,9 @@ typedef struct httpd {
 	int clock_shifted;
 	dvc_time clock_shift;
 	int session_ttl;               /* --session-ttl */
-	httpd_guard *guard;            /* desk-token sign-in throttle */
+	httpd_guard *guard;            /* addresses refused a registration */
 	atomic_int registering;        /* registrations hashing now */
 	int register_slots;            /* --register-slots */
-	httpd_officer_token *officers; /* --officer-tokens FILE */
-	size_t n_officers;
 	/* every per-thread store handle, closed at shutdown */
 	pthread_mutex_t db_lock;
 	dvc_db **dbs;

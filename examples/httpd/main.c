@@ -65,17 +65,18 @@ static int fail(const char *what, const char *detail)
 	return 1;
 }
 
-/* Read "username:token" lines ('#' comments and blank lines skipped). */
-static int read_officer_tokens(httpd *srv, const char *path)
+/* Read "username:token" lines ('#' comments and blank lines skipped) and
+ * give each officer that credential (dvc_officer_set_secret: hashed in the
+ * store, so every server process on it knows it). */
+static int read_officer_tokens(dvc_db *db, const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char line[512];
-	int lineno = 0;
+	int lineno = 0, rc = 0;
 	if (!f)
 		return fail(path, strerror(errno));
-	while (fgets(line, sizeof line, f)) {
+	while (!rc && fgets(line, sizeof line, f)) {
 		char *colon, *end = line + strcspn(line, "\r\n");
-		httpd_officer_token *v;
 		lineno++;
 		*end = '\0';
 		if (line[0] == '\0' || line[0] == '#')
@@ -83,22 +84,21 @@ static int read_officer_tokens(httpd *srv, const char *path)
 		if (!(colon = strchr(line, ':')) || colon == line || strlen(colon + 1) < 16) {
 			fprintf(stderr, "dvc-httpd: %s:%d: want \"username:token\" with a token of at "
 					"least 16 characters\n", path, lineno);
-			fclose(f);
-			return 1;
+			rc = 1;
+		} else {
+			*colon = '\0';
+			if (dvc_officer_set_secret(db, line, colon + 1) != DVC_OK) {
+				if (dvc_error_last()->code != DVC_ENOTFOUND)
+					rc = fail(path, dvc_error_last()->message);
+				else /* a desk of another store: it signs nobody in here */
+					fprintf(stderr, "dvc-httpd: %s:%d: no officer %s in this store\n",
+						path, lineno, line);
+			}
 		}
-		*colon = '\0';
-		if (!(v = realloc(srv->officers, (srv->n_officers + 1) * sizeof *v))) {
-			fclose(f);
-			return fail("out of memory", NULL);
-		}
-		srv->officers = v;
-		v[srv->n_officers].username = strdup(line);
-		v[srv->n_officers].token = strdup(colon + 1);
-		srv->n_officers++;
 		sodium_memzero(line, sizeof line);
 	}
 	fclose(f);
-	return 0;
+	return rc;
 }
 
 static long num_arg(const char *s, long lo, long hi)
@@ -246,7 +246,7 @@ int main(int argc, char **argv)
 	srv.max_upload = (int64_t)max_upload;
 	srv.gateway_secret = getenv("DVC_GATEWAY_SECRET");
 	srv.gateway_name = getenv("DVC_GATEWAY") ? getenv("DVC_GATEWAY") : "vnpay";
-	if (tokens && read_officer_tokens(&srv, tokens)) {
+	if (tokens && read_officer_tokens(db, tokens)) {
 		dvc_close(db);
 		return 1;
 	}
@@ -318,12 +318,6 @@ out:
 	free(srv.dbs);
 	dvc_close(db);
 	guard_free(srv.guard);
-	for (size_t i = 0; i < srv.n_officers; i++) {
-		sodium_memzero(srv.officers[i].token, strlen(srv.officers[i].token));
-		free(srv.officers[i].username);
-		free(srv.officers[i].token);
-	}
-	free(srv.officers);
 	pthread_mutex_destroy(&srv.db_lock);
 	pthread_mutex_destroy(&srv.log_lock);
 #ifdef HTTPD_HAVE_OIDC
