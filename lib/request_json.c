@@ -1,9 +1,13 @@
 /* Requests in the portal's JSON wire form (view.h): a submission with its
- * small files inline, and an action. The parsing, type checks, limits and
+ * small files inline, an action, a registration, a rating, a payment at
+ * the desk and a document reused from the account's data store. The parsing, type checks, limits and
  * the all-or-nothing transaction a JSON front end would otherwise
  * re-decide. */
+#include "dvc/account.h"
 #include "dvc/document.h"
 #include "dvc/dossier.h"
+#include "dvc/payment.h"
+#include "dvc/rating.h"
 #include "dvc/eform.h"
 #include "dvc/store.h"
 #include "dvc/view.h"
@@ -45,20 +49,60 @@ static int at_member(const char *path)
 static const char *const applicant_keys[] = {"full_name", "citizen_id", "birth_date",
 					     "address",   "phone",      "email"};
 
-static int read_applicant(const cJSON *o, dvc_applicant *a)
+/* An applicant object (member `where` of the request). */
+static int read_applicant(const cJSON *o, const char *where, dvc_applicant *a)
 {
 	const char **f[] = {&a->full_name, &a->citizen_id, &a->birth_date,
 			    &a->address,   &a->phone,      &a->email};
 	int rc;
 	memset(a, 0, sizeof *a);
 	if (!cJSON_IsObject(o))
-		return dvc__err(DVC_ESCHEMA, "applicant", "an object with the applicant's fields is required");
+		return dvc__err(DVC_ESCHEMA, where, "an object with the applicant's fields is required");
 	for (size_t i = 0; i < DVC_ARRAY_LEN(applicant_keys); i++) {
-		if ((rc = member_str(o, "applicant", applicant_keys[i], f[i])) != DVC_OK)
+		if ((rc = member_str(o, where, applicant_keys[i], f[i])) != DVC_OK)
 			return rc;
 		if (*f[i] && !**f[i])
 			*f[i] = NULL; /* an empty optional field is an absent one */
 	}
+	return DVC_OK;
+}
+
+/* Member `key` as a whole number in lo..hi: DVC_ESCHEMA (path key, the
+ * message `what`) when absent or anything else. */
+static int member_int(const cJSON *o, const char *key, double lo, double hi, const char *what,
+		      int64_t *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (!cJSON_IsNumber(v) || v->valuedouble < lo || v->valuedouble > hi ||
+	    v->valuedouble != (double)(int64_t)v->valuedouble)
+		return dvc__err(DVC_ESCHEMA, key, "%s", what);
+	*out = (int64_t)v->valuedouble;
+	return DVC_OK;
+}
+
+/* Read a request that must be a JSON object of small members. */
+static int read_object(const char *json, size_t len, const char *what, cJSON **j)
+{
+	const dvc__json_limits lim = {0, DVC_EFORM_MAX_DEPTH + 1, DVC_EFORM_MAX_VALUES + 1024};
+	int rc = dvc__json_read(json, len, &lim, what, j);
+	if (rc == DVC_OK && !cJSON_IsObject(*j)) {
+		cJSON_Delete(*j);
+		*j = NULL;
+		rc = dvc__err(DVC_ESCHEMA, NULL, "%s must be a JSON object", what);
+	}
+	return rc;
+}
+
+/* The actor a request speaks for: its "secret" (the anonymous applicant
+ * holding it), else `who`; DVC_EAUTH with neither. */
+static int request_actor(const char *secret, const dvc_actor *who, dvc_actor *out)
+{
+	if (secret && *secret)
+		*out = (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, secret};
+	else if (who)
+		*out = *who;
+	else
+		return dvc__err(DVC_EAUTH, NULL, "the dossier's tracking secret is required, or a signed-in actor");
 	return DVC_OK;
 }
 
@@ -169,7 +213,7 @@ static int read_submission(const cJSON *j, const dvc_submit_json_opts *o, dvc_su
 	s->national_signin = o->national_signin;
 	/* with an account the profile fills the applicant unless one is given */
 	if (!o->account || (app && !cJSON_IsNull(app))) {
-		if ((rc = read_applicant(app, a)) != DVC_OK)
+		if ((rc = read_applicant(app, "applicant", a)) != DVC_OK)
 			return rc;
 		s->applicant = a;
 	}
@@ -292,7 +336,6 @@ int dvc_dossier_act_json(dvc_db *db, const char *code, const char *json, size_t 
 	static const char *const keys[] = {"action", "note", "target", "new_due", "delivery", "payload",
 					   "secret"};
 	const char *v[DVC_ARRAY_LEN(keys)];
-	const dvc__json_limits lim = {0, DVC_EFORM_MAX_DEPTH + 1, DVC_EFORM_MAX_VALUES + 1024};
 	dvc_action_req q = DVC_ACTION_INIT;
 	const cJSON *ev;
 	cJSON *j = NULL;
@@ -303,12 +346,8 @@ int dvc_dossier_act_json(dvc_db *db, const char *code, const char *json, size_t 
 	if (!db || !code || !json || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_act_json needs a store, a code, JSON and an out "
 				"pointer");
-	if ((rc = dvc__json_read(json, len, &lim, "the action", &j)) != DVC_OK)
+	if ((rc = read_object(json, len, "the action", &j)) != DVC_OK)
 		return rc;
-	if (!cJSON_IsObject(j)) {
-		rc = dvc__err(DVC_ESCHEMA, NULL, "the action must be a JSON object");
-		goto out;
-	}
 	for (size_t i = 0; i < DVC_ARRAY_LEN(keys); i++)
 		if ((rc = member_str(j, NULL, keys[i], &v[i])) != DVC_OK)
 			goto out;
@@ -329,29 +368,176 @@ int dvc_dossier_act_json(dvc_db *db, const char *code, const char *json, size_t 
 		goto out;
 	}
 	ev = cJSON_GetObjectItemCaseSensitive(j, "expected_version");
-	if (ev && !cJSON_IsNull(ev)) {
-		if (!cJSON_IsNumber(ev) || ev->valuedouble < 0 || ev->valuedouble > 9e15 ||
-		    ev->valuedouble != (double)(int64_t)ev->valuedouble) {
-			rc = dvc__err(DVC_ESCHEMA, "expected_version", "expected_version must be a dossier version");
-			goto out;
-		}
-		q.expected_version = (int64_t)ev->valuedouble;
-	}
-	/* the tracking secret in the request speaks for the anonymous applicant */
-	if (v[6] && *v[6])
-		q.actor = (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, v[6]};
-	else if (who)
-		q.actor = *who;
-	else {
-		rc = dvc__err(DVC_EAUTH, NULL, "the dossier's tracking secret is required, or a signed-in actor");
+	if (ev && !cJSON_IsNull(ev) &&
+	    (rc = member_int(j, "expected_version", 0, 9e15, "expected_version must be a dossier version",
+			     &q.expected_version)) != DVC_OK)
 		goto out;
-	}
+	/* the tracking secret in the request speaks for the anonymous applicant */
+	if ((rc = request_actor(v[6], who, &q.actor)) != DVC_OK)
+		goto out;
 	q.note = v[1];
 	q.target = v[2];
 	q.payload = v[5];
 	q.client = from ? from->client : NULL;
 	if ((rc = dvc_dossier_act(db, code, &q, NULL)) == DVC_OK)
 		rc = dvc_dossier_view_json(db, code, &q.actor, from, out);
+out:
+	cJSON_Delete(j);
+	return rc;
+}
+
+int dvc_account_register_json(dvc_db *db, const char *json, size_t len, const dvc_caller *from,
+			      char **out)
+{
+	const char *user, *pass;
+	dvc_applicant a;
+	cJSON *j = NULL, *o;
+	unsigned long failures = dvc__alloc_failures();
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!db || !json || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_account_register_json needs a store, JSON and an out pointer");
+	if ((rc = read_object(json, len, "the registration", &j)) != DVC_OK)
+		return rc;
+	if ((rc = member_str(j, NULL, "username", &user)) == DVC_OK &&
+	    (rc = member_str(j, NULL, "password", &pass)) == DVC_OK && (!user || !pass))
+		rc = dvc__err(DVC_ESCHEMA, user ? "password" : "username", "username and password are required");
+	if (rc == DVC_OK)
+		rc = read_applicant(cJSON_GetObjectItemCaseSensitive(j, "profile"), "profile", &a);
+	if (rc == DVC_OK && (rc = dvc_account_register_from(db, user, pass, &a, from)) == DVC_OK) {
+		o = cJSON_CreateObject();
+		dvc__json_put_str(o, "username", user);
+		rc = dvc__json_print(o, failures, out);
+	}
+	cJSON_Delete(j);
+	return rc;
+}
+
+int dvc_dossier_rate_json(dvc_db *db, const char *code, const char *json, size_t len,
+			  const dvc_actor *who, const dvc_caller *from, char **out)
+{
+	dvc_rating_req q = DVC_RATING_REQ_INIT;
+	const char *secret;
+	const cJSON *sc, *it;
+	dvc_rating *x;
+	cJSON *j = NULL;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!db || !code || !json || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_rate_json needs a store, a code, JSON and an out pointer");
+	if ((rc = read_object(json, len, "the rating", &j)) != DVC_OK)
+		return rc;
+	sc = cJSON_GetObjectItemCaseSensitive(j, "scores");
+	if ((rc = member_str(j, NULL, "comment", &q.comment)) != DVC_OK ||
+	    (rc = member_str(j, NULL, "secret", &secret)) != DVC_OK)
+		goto out;
+	if (!cJSON_IsObject(sc)) {
+		rc = dvc__err(DVC_ESCHEMA, "scores", "{\"scores\": {criterion: 1..5}} is required");
+		goto out;
+	}
+	cJSON_ArrayForEach(it, sc)
+	{
+		dvc_rating_criterion c;
+		char path[PATH_SIZE];
+		snprintf(path, sizeof path, "scores.%s", it->string);
+		if (dvc_rating_criterion_parse(it->string, &c) != DVC_OK) {
+			rc = at_member(path);
+			goto out;
+		}
+		if (!cJSON_IsNumber(it) || it->valuedouble != (int)it->valuedouble) {
+			rc = dvc__err(DVC_ESCHEMA, path, "a score is a whole number");
+			goto out;
+		}
+		/* out of range stays out of range (the library refuses it) */
+		q.scores[c] = it->valuedouble < -1000 ? -1000 : it->valuedouble > 1000 ? 1000 : (int)it->valuedouble;
+	}
+	if ((rc = request_actor(secret, who, &q.actor)) != DVC_OK)
+		goto out;
+	q.client = from ? from->client : NULL;
+	if ((rc = dvc_dossier_rate(db, code, &q)) == DVC_OK &&
+	    (rc = dvc_dossier_rating_get_from(db, code, &q.actor, from, &x)) == DVC_OK) {
+		rc = dvc_rating_json(x, out);
+		dvc_rating_free(x);
+	}
+out:
+	cJSON_Delete(j);
+	return rc;
+}
+
+int dvc_payment_counter_json(dvc_db *db, const char *code, const char *json, size_t len,
+			     const char *officer, const dvc_caller *from, char **out)
+{
+	dvc_counter_payment p = DVC_COUNTER_PAYMENT_INIT;
+	const char *method;
+	cJSON *j = NULL;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!db || !code || !json || !officer || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_payment_counter_json needs a store, a code, JSON, the "
+				"officer and an out pointer");
+	if ((rc = read_object(json, len, "the payment", &j)) != DVC_OK)
+		return rc;
+	if ((rc = member_str(j, NULL, "receipt_no", &p.receipt_no)) != DVC_OK ||
+	    (rc = member_str(j, NULL, "method", &method)) != DVC_OK ||
+	    (rc = member_str(j, NULL, "note", &p.note)) != DVC_OK ||
+	    (rc = member_int(j, "amount", -9e15, 9e15, "amount is a whole number of đồng", &p.amount)) != DVC_OK)
+		goto out;
+	if (!p.receipt_no) {
+		rc = dvc__err(DVC_ESCHEMA, "receipt_no", "receipt_no (the receipt's number) is required");
+		goto out;
+	}
+	if (method && dvc_pay_method_parse(method, &p.method) != DVC_OK) {
+		rc = at_member("method");
+		goto out;
+	}
+	p.officer = officer;
+	if ((rc = dvc_payment_counter(db, code, &p)) == DVC_OK) {
+		dvc_actor me = {DVC_ACTOR_OFFICER, officer, NULL};
+		rc = dvc_dossier_view_json(db, code, &me, from, out);
+	}
+out:
+	cJSON_Delete(j);
+	return rc;
+}
+
+int dvc_dossier_reuse_json(dvc_db *db, const char *code, const char *json, size_t len,
+			   const char *account, char **out)
+{
+	dvc_attach_req q = DVC_ATTACH_INIT;
+	dvc_file_info fi;
+	const char *form;
+	int64_t component;
+	cJSON *j = NULL;
+	int rc;
+
+	if (out)
+		*out = NULL;
+	if (!db || !code || !json || !account || !out)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_reuse_json needs a store, a code, JSON, the "
+				"account and an out pointer");
+	if ((rc = read_object(json, len, "the request", &j)) != DVC_OK)
+		return rc;
+	if ((rc = member_int(j, "component", 0, 10000, "component is the document's index", &component)) !=
+		    DVC_OK ||
+	    (rc = member_int(j, "file", 1, 9e15, "file is the id of a file in the account's data store",
+			     &q.reuse)) != DVC_OK ||
+	    (rc = member_str(j, NULL, "name", &q.name)) != DVC_OK ||
+	    (rc = member_str(j, NULL, "form", &form)) != DVC_OK)
+		goto out;
+	if (form && dvc_file_form_parse(form, &q.form) != DVC_OK) {
+		rc = at_member("form");
+		goto out;
+	}
+	q.actor = (dvc_actor){DVC_ACTOR_ACCOUNT, account, NULL};
+	q.component = (int)component;
+	if ((rc = dvc_dossier_attach(db, code, &q, &fi)) == DVC_OK)
+		rc = dvc_file_info_json(&fi, out);
 out:
 	cJSON_Delete(j);
 	return rc;

@@ -42,7 +42,7 @@ meson test -C build --print-errorlogs --num-processes "$jobs"
 # runs on PostgreSQL only: it skips without DVC_TEST_DB_URI.
 pg_suites="store catalog agency catalog_io search level4 slip view declaration rating privacy
   json access limits pg identity national cli_pg many_process document dossier sign throttle report proof
-  crash concurrency document_big session"
+  crash concurrency document_big session request"
 if [ -n "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || [ "${DVC_PG_REQUIRED:-}" = 1 ]; then
   # the Python tests whose stores come from conftest.fresh_store() (psql
   # makes their schemas), when pytest registered them

@@ -62,13 +62,6 @@ static const char *cjson_str(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* 1 when member `key` is present but not a string (the caller replies 400). */
-static int bad_str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return v && !cJSON_IsString(v) && !cJSON_IsNull(v);
-}
-
 static enum MHD_Result bad_request(httpd_req *r, int code, const char *msg, const char *path)
 {
 	return reply_error(r, httpd_status_for(code), code, msg, path);
@@ -241,59 +234,16 @@ static enum MHD_Result h_form(httpd_req *r)
 
 /* ---- accounts and sign-in ---- */
 
-static const char *const applicant_keys[] = {"full_name", "citizen_id", "birth_date",
-					     "address", "phone", "email"};
-
-/* Read an applicant object; 0, or replies 400 and returns 1. */
-static int read_applicant(httpd_req *r, const cJSON *o, const char *where, dvc_applicant *a)
-{
-	const char **f[] = {&a->full_name, &a->citizen_id, &a->birth_date,
-			    &a->address,   &a->phone,      &a->email};
-	char path[64];
-	memset(a, 0, sizeof *a);
-	if (!cJSON_IsObject(o)) {
-		bad_request(r, DVC_ESCHEMA, "an object with the applicant's fields is required", where);
-		return 1;
-	}
-	for (size_t i = 0; i < sizeof applicant_keys / sizeof applicant_keys[0]; i++) {
-		if (bad_str(o, applicant_keys[i])) {
-			snprintf(path, sizeof path, "%s.%s", where, applicant_keys[i]);
-			bad_request(r, DVC_ESCHEMA, "must be a string", path);
-			return 1;
-		}
-		*f[i] = STR(o, applicant_keys[i]);
-		if (*f[i] && !**f[i])
-			*f[i] = NULL; /* an empty optional field is an absent one */
-	}
-	return 0;
-}
-
+/* {username, password, profile} (dvc_account_register_json), at most
+ * --register-slots at once (guard.c). */
 static enum MHD_Result h_register(httpd_req *r)
 {
-	cJSON *j = req_json(r);
-	dvc_db *db;
-	dvc_applicant a;
-	const char *user, *pass;
-	enum MHD_Result res;
-	cJSON *o;
+	dvc_db *db = httpd_db(r);
 	int64_t wait;
+	char *view;
 	int rc;
 
-	if (!j)
-		return r->result;
-	user = STR(j, "username");
-	pass = STR(j, "password");
-	if (!user || !pass) {
-		cJSON_Delete(j);
-		return bad_request(r, DVC_ESCHEMA, "username and password are required",
-				   user ? "password" : "username");
-	}
-	if (read_applicant(r, cJSON_GetObjectItemCaseSensitive(j, "profile"), "profile", &a)) {
-		cJSON_Delete(j);
-		return r->result;
-	}
 	if ((wait = guard_register_wait(r->srv->guard, r->client)) > 0) {
-		cJSON_Delete(j);
 		snprintf(r->retry_after, sizeof r->retry_after, "%lld", (long long)wait);
 		r->extra_name = "Retry-After";
 		r->extra_value = r->retry_after;
@@ -301,25 +251,17 @@ static enum MHD_Result h_register(httpd_req *r)
 				   "try again later", NULL);
 	}
 	if (!register_slot_take(r->srv)) {
-		cJSON_Delete(j);
 		r->extra_name = "Retry-After";
 		r->extra_value = "1";
 		return reply_error(r, 503, DVC_EBUSY, "the server is busy registering other accounts: "
 				   "retry in a second", NULL);
 	}
-	rc = (db = httpd_db(r)) ? dvc_account_register_from(db, user, pass, &a, &r->from) : DVC_ERROR;
+	rc = db ? dvc_account_register_json(db, r->body ? r->body : "", r->body_len, &r->from, &view)
+		: DVC_ERROR;
 	register_slot_give(r->srv);
-	if (rc != DVC_OK) {
-		if (rc == DVC_ETHROTTLED)
-			guard_register_refused(r->srv->guard, r->client);
-		cJSON_Delete(j);
-		return reply_lib(r);
-	}
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "username", user);
-	cJSON_Delete(j);
-	res = reply_json(r, 201, o);
-	return res;
+	if (rc == DVC_ETHROTTLED)
+		guard_register_refused(r->srv->guard, r->client);
+	return reply_view(r, 201, rc, &view);
 }
 
 static enum MHD_Result h_login(httpd_req *r)
@@ -544,42 +486,16 @@ static enum MHD_Result h_upload(httpd_req *r)
 /* A file of the signed-in account's data store attached by reference. */
 static enum MHD_Result h_reuse(httpd_req *r)
 {
-	cJSON *j = req_json(r);
 	dvc_db *db = httpd_db(r);
-	dvc_attach_req q = DVC_ATTACH_INIT;
-	dvc_file_info fi;
-	const cJSON *c, *f;
-	const char *form;
+	const char *me = req_user(r, DVC_SESSION_ACCOUNT);
 	char *view;
-
-	if (!j)
-		return r->result;
-	if (!req_user(r, DVC_SESSION_ACCOUNT)) {
-		cJSON_Delete(j);
+	if (!me)
 		return reply_error(r, 401, DVC_EAUTH, "sign in: only the owner reuses stored documents",
 				   NULL);
-	}
-	c = cJSON_GetObjectItemCaseSensitive(j, "component");
-	f = cJSON_GetObjectItemCaseSensitive(j, "file");
-	form = STR(j, "form");
-	if (!cJSON_IsNumber(c) || c->valuedouble < 0 || c->valuedouble > 10000 ||
-	    c->valuedouble != (int)c->valuedouble || !cJSON_IsNumber(f) || f->valuedouble < 1 ||
-	    f->valuedouble > 9e15 || f->valuedouble != (double)(int64_t)f->valuedouble) {
-		cJSON_Delete(j);
-		return bad_request(r, DVC_ESCHEMA,
-				   "{\"component\": index, \"file\": id in the account's data store}", NULL);
-	}
-	q.actor = dvc_session_actor(r->sess);
-	q.component = (int)c->valuedouble;
-	q.reuse = (int64_t)f->valuedouble;
-	q.name = STR(j, "name");
-	if ((form && dvc_file_form_parse(form, &q.form) != DVC_OK) || !db ||
-	    dvc_dossier_attach(db, r->seg[2], &q, &fi) != DVC_OK) {
-		cJSON_Delete(j);
+	if (!db)
 		return reply_lib(r);
-	}
-	cJSON_Delete(j);
-	return reply_view(r, 201, dvc_file_info_json(&fi, &view), &view);
+	return reply_view(r, 201, dvc_dossier_reuse_json(db, r->seg[2], r->body ? r->body : "",
+							 r->body_len, me, &view), &view);
 }
 
 static enum MHD_Result h_missing(httpd_req *r)
@@ -688,51 +604,14 @@ static enum MHD_Result h_rating(httpd_req *r)
  * library decides who may rate (the applicant, once, after return). */
 static enum MHD_Result h_rate(httpd_req *r)
 {
-	cJSON *j = req_json(r), *it;
 	dvc_db *db = httpd_db(r);
-	dvc_rating_req q = DVC_RATING_REQ_INIT;
-	const cJSON *sc;
-	dvc_rating *x;
+	dvc_actor who;
 	char *view;
-	int rc;
-
-	if (!j)
-		return r->result;
-	sc = cJSON_GetObjectItemCaseSensitive(j, "scores");
-	if (!cJSON_IsObject(sc) || bad_str(j, "comment") || bad_str(j, "secret")) {
-		cJSON_Delete(j);
-		return bad_request(r, DVC_ESCHEMA, "{\"scores\": {criterion: 1..5}, \"comment\": text}",
-				   "scores");
-	}
-	cJSON_ArrayForEach(it, sc)
-	{
-		dvc_rating_criterion c;
-		if (dvc_rating_criterion_parse(it->string, &c) != DVC_OK) {
-			reply_error(r, 400, DVC_EINVAL, dvc_error_last()->message, "scores");
-			cJSON_Delete(j);
-			return r->result;
-		}
-		if (!cJSON_IsNumber(it) || it->valuedouble != (int)it->valuedouble) {
-			cJSON_Delete(j);
-			return bad_request(r, DVC_ESCHEMA, "a score is a whole number", "scores");
-		}
-		q.scores[c] = it->valuedouble < -1000 ? -1000 : it->valuedouble > 1000 ? 1000 : (int)it->valuedouble;
-	}
-	q.comment = STR(j, "comment");
-	q.client = r->client;
-	if (req_actor(r, STR(j, "secret"), &q.actor)) {
-		cJSON_Delete(j);
-		return r->result;
-	}
-	if (!db || dvc_dossier_rate(db, r->seg[2], &q) != DVC_OK ||
-	    dvc_dossier_rating_get_from(db, r->seg[2], &q.actor, &r->from, &x) != DVC_OK) {
-		cJSON_Delete(j);
+	int signed_in = !req_actor_quiet(r, NULL, &who);
+	if (!db)
 		return reply_lib(r);
-	}
-	cJSON_Delete(j);
-	rc = dvc_rating_json(x, &view);
-	dvc_rating_free(x);
-	return reply_view(r, 201, rc, &view);
+	return reply_view(r, 201, dvc_dossier_rate_json(db, r->seg[2], r->body ? r->body : "", r->body_len,
+							signed_in ? &who : NULL, &r->from, &view), &view);
 }
 
 /* An action in the library's JSON wire form (dvc_dossier_act_json): a
@@ -852,42 +731,15 @@ static enum MHD_Result h_inbox(httpd_req *r)
  * amount against what is owed, and the receipt number. */
 static enum MHD_Result h_counter_payment(httpd_req *r)
 {
-	cJSON *j = req_json(r);
 	dvc_db *db = httpd_db(r);
-	dvc_counter_payment p = DVC_COUNTER_PAYMENT_INIT;
-	dvc_actor me;
-	const cJSON *amount;
-	const char *method;
+	const char *me = req_user(r, DVC_SESSION_OFFICER);
 	char *view;
-
-	if (!j)
-		return r->result;
-	if (!req_user(r, DVC_SESSION_OFFICER)) {
-		cJSON_Delete(j);
+	if (!me)
 		return reply_error(r, 401, DVC_EAUTH, "sign in as the desk officer", NULL);
-	}
-	amount = cJSON_GetObjectItemCaseSensitive(j, "amount");
-	if (!STR(j, "receipt_no") || !cJSON_IsNumber(amount) || bad_str(j, "method") ||
-	    bad_str(j, "note") || amount->valuedouble != (double)(int64_t)amount->valuedouble ||
-	    amount->valuedouble > 9e15 || amount->valuedouble < -9e15) {
-		cJSON_Delete(j);
-		return bad_request(r, DVC_ESCHEMA,
-				   "{\"receipt_no\": text, \"amount\": đồng, \"method\": cash|card|transfer}",
-				   NULL);
-	}
-	p.officer = req_user(r, DVC_SESSION_OFFICER);
-	p.receipt_no = STR(j, "receipt_no");
-	p.amount = (int64_t)amount->valuedouble;
-	p.note = STR(j, "note");
-	method = STR(j, "method");
-	me = dvc_session_actor(r->sess);
-	if ((method && dvc_pay_method_parse(method, &p.method) != DVC_OK) || !db ||
-	    dvc_payment_counter(db, r->seg[2], &p) != DVC_OK) {
-		cJSON_Delete(j);
+	if (!db)
 		return reply_lib(r);
-	}
-	cJSON_Delete(j);
-	return reply_view(r, 200, dvc_dossier_view_json(db, r->seg[2], &me, &r->from, &view), &view);
+	return reply_view(r, 200, dvc_payment_counter_json(db, r->seg[2], r->body ? r->body : "",
+							   r->body_len, me, &r->from, &view), &view);
 }
 
 static enum MHD_Result h_pay_request(httpd_req *r)

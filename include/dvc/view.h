@@ -147,6 +147,42 @@ DVC_API int dvc_dossier_submit_json(dvc_db *db, const char *json, size_t len,
 DVC_API int dvc_dossier_act_json(dvc_db *db, const char *code, const char *json, size_t len,
 				 const dvc_actor *who, const dvc_caller *from, char **out);
 
+/*
+ * The other requests of the wire form. Each reads a JSON object with the
+ * library's strict reader (DVC_EPARSE, DVC_EUTF8), refuses a member of the
+ * wrong type or a missing one with DVC_ESCHEMA and its name as the path,
+ * a value that does not parse with that parser's error (path the member),
+ * and then returns every error of the call it makes, which changes nothing
+ * on failure.
+ */
+/**
+ * {username, password, profile{full_name, citizen_id, birth_date, address,
+ * phone, email}}: dvc_account_register_from(). *out: {"username": ...}.
+ */
+DVC_API int dvc_account_register_json(dvc_db *db, const char *json, size_t len,
+				      const dvc_caller *from, char **out);
+/**
+ * {scores{criterion (dvc_rating_criterion_parse): score}, comment, secret}
+ * by `who` (or the anonymous applicant holding "secret"): dvc_dossier_rate().
+ * *out: the rating as dvc_rating_json() shows it.
+ */
+DVC_API int dvc_dossier_rate_json(dvc_db *db, const char *code, const char *json, size_t len,
+				  const dvc_actor *who, const dvc_caller *from, char **out);
+/**
+ * {receipt_no, amount (đồng, whole), method (dvc_pay_method_parse), note},
+ * taken at the desk by `officer`: dvc_payment_counter(). *out: the dossier
+ * as dvc_dossier_view_json() shows it to the officer.
+ */
+DVC_API int dvc_payment_counter_json(dvc_db *db, const char *code, const char *json, size_t len,
+				     const char *officer, const dvc_caller *from, char **out);
+/**
+ * {component (index), file (an id of the account's data store), name,
+ * form (dvc_file_form_parse)}: attach that stored file by reference for
+ * `account` (dvc_dossier_attach with .reuse). *out: dvc_file_info_json().
+ */
+DVC_API int dvc_dossier_reuse_json(dvc_db *db, const char *code, const char *json, size_t len,
+				   const char *account, char **out);
+
 /**
  * A procedure version: its interchange record (the catalog JSON format's
  * version object: version, valid_from, name, sector, levels, agency,

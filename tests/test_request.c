@@ -1,0 +1,162 @@
+/* Requests in the portal's JSON wire form beyond submissions and actions
+ * (view.h): a registration, a rating, a payment at the desk and a stored
+ * document reused. Each refuses malformed JSON, a non-object, a member of
+ * the wrong type and a missing one with its own code and the member's name
+ * as the path, and stores nothing then; a good registration stores the
+ * account its JSON names. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static dvc_time clock_now;
+static int test_clock(void *ctx, dvc_time *out)
+{
+	(void)ctx;
+	*out = clock_now;
+	return 0;
+}
+static dvc_db *db;
+static char file[64];
+static const char *store;
+
+static void setup(void)
+{
+	int fd;
+	snprintf(file, sizeof file, "/tmp/dvc-request-XXXXXX");
+	ck_assert_int_ge(fd = mkstemp(file), 0);
+	close(fd);
+	unlink(file);
+	store = store_at(file);
+	ck_ok(dvc_open(&db, store, NULL));
+	clock_now = instant("2026-03-02T09:00:00+07:00");
+	dossier_store_init(db, test_clock);
+}
+
+static void teardown(void)
+{
+	char p[80];
+	dvc_close(db);
+	for (const char *ext = ""; ext; ext = !*ext ? "-wal" : strcmp(ext, "-wal") == 0 ? "-shm" : NULL) {
+		snprintf(p, sizeof p, "%s%s", file, ext);
+		unlink(p);
+	}
+}
+
+#define PROFILE "{\"full_name\":\"Nguyễn Văn An\",\"citizen_id\":\"031099001234\",\"birth_date\":" \
+		"\"1999-05-12\",\"address\":\"Thôn 3, xã Thụy Hương\",\"phone\":\"0912345678\"}"
+
+static long long accounts(void)
+{
+	return store_value(store, "SELECT COUNT(*) FROM account");
+}
+
+/* A JSON text and its length. */
+#define J(text) text, strlen(text)
+
+/* A refusal: its code, and the member it names when `path` is given. */
+#define refused(call_, want_, path_)                                                                  \
+	do {                                                                                       \
+		const char *p_ = (path_);                                                           \
+		ck_assert_int_eq((call_), (want_));                                                  \
+		if (p_)                                                                            \
+			ck_assert_str_eq(dvc_error_last()->path ? dvc_error_last()->path : "(null)", p_); \
+	} while (0)
+
+START_TEST(registration_from_json)
+{
+	dvc_caller from = DVC_CALLER_INIT;
+	const char *ok = "{\"username\":\"an.nv\",\"password\":\"mat-khau-dai\",\"profile\":" PROFILE "}";
+	char *out = (char *)"x";
+	from.client = "198.51.100.7";
+	refused(dvc_account_register_json(db, J("{\"username\":"), &from, &out), DVC_EPARSE, NULL);
+	ck_assert_ptr_null(out);
+	refused(dvc_account_register_json(db, J("[1]"), &from, &out), DVC_ESCHEMA, NULL);
+	refused(dvc_account_register_json(db, J("{\"username\":\"an.nv\"}"), &from, &out), DVC_ESCHEMA,
+		"password");
+	refused(dvc_account_register_json(db, J("{\"username\":7,\"password\":\"mat-khau-dai\"}"), &from,
+					  &out), DVC_ESCHEMA, "username");
+	{
+		const char *no_profile = "{\"username\":\"an.nv\",\"password\":\"mat-khau-dai\"}";
+		const char *bad_phone = "{\"username\":\"an.nv\",\"password\":\"mat-khau-dai\",\"profile\":"
+					"{\"full_name\":\"A\",\"phone\":5}}";
+		const char *nul = "{\"username\":\"an\\u0000nv\",\"password\":\"mat-khau-dai\",\"profile\":" PROFILE "}";
+		refused(dvc_account_register_json(db, no_profile, strlen(no_profile), &from, &out),
+			DVC_ESCHEMA, "profile");
+		refused(dvc_account_register_json(db, bad_phone, strlen(bad_phone), &from, &out),
+			DVC_ESCHEMA, "profile.phone");
+		ck_assert_int_ne(dvc_account_register_json(db, nul, strlen(nul), &from, &out), DVC_OK);
+	}
+	ck_assert_int_eq(accounts(), 0);
+	ck_ok(dvc_account_register_json(db, ok, strlen(ok), &from, &out));
+	ck_assert_str_eq(out, "{\"username\":\"an.nv\"}");
+	dvc_free(out);
+	ck_ok(dvc_account_login(db, "an.nv", "mat-khau-dai"));
+	refused(dvc_account_register_json(db, ok, strlen(ok), &from, &out), DVC_EEXISTS, NULL);
+	ck_assert_int_eq(accounts(), 1);
+}
+END_TEST
+
+START_TEST(rating_payment_and_reuse_requests_checked)
+{
+	dvc_receipt r = submit_as_citizen(db, "T.000003", "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}");
+	dvc_actor who = {DVC_ACTOR_ANONYMOUS, NULL, r.secret};
+	char *out = NULL;
+	struct {
+		const char *json;
+		int want;
+		const char *path;
+	} rate[] = {
+		{"{\"scores\":", DVC_EPARSE, NULL},
+		{"{\"comment\":\"tốt\"}", DVC_ESCHEMA, "scores"},
+		{"{\"scores\":[5]}", DVC_ESCHEMA, "scores"},
+		{"{\"scores\":{\"overall\":\"5\"}}", DVC_ESCHEMA, "scores.overall"},
+		{"{\"scores\":{\"overall\":4.5}}", DVC_ESCHEMA, "scores.overall"},
+		{"{\"scores\":{\"khong-co\":5}}", DVC_EINVAL, "scores.khong-co"},
+		{"{\"scores\":{\"overall\":5},\"comment\":3}", DVC_ESCHEMA, "comment"},
+		/* not returned yet: the library's own refusal */
+		{"{\"scores\":{\"overall\":5}}", DVC_ETRANSITION, NULL},
+	}, pay[] = {
+		{"{\"amount\":1000}", DVC_ESCHEMA, "receipt_no"},
+		{"{\"receipt_no\":\"BL-1\"}", DVC_ESCHEMA, "amount"},
+		{"{\"receipt_no\":\"BL-1\",\"amount\":10.5}", DVC_ESCHEMA, "amount"},
+		{"{\"receipt_no\":\"BL-1\",\"amount\":1e300}", DVC_ESCHEMA, "amount"},
+		{"{\"receipt_no\":\"BL-1\",\"amount\":1000,\"method\":\"vang\"}", DVC_EINVAL, "method"},
+		{"{\"receipt_no\":\"BL-1\",\"amount\":1000,\"note\":[]}", DVC_ESCHEMA, "note"},
+	}, reuse[] = {
+		{"{\"file\":1}", DVC_ESCHEMA, "component"},
+		{"{\"component\":0}", DVC_ESCHEMA, "file"},
+		{"{\"component\":-1,\"file\":1}", DVC_ESCHEMA, "component"},
+		{"{\"component\":0,\"file\":0}", DVC_ESCHEMA, "file"},
+		{"{\"component\":0,\"file\":1,\"form\":\"giay\"}", DVC_EINVAL, "form"},
+		{"{\"component\":0,\"file\":1,\"name\":false}", DVC_ESCHEMA, "name"},
+	};
+	long long journal = store_value(store, "SELECT COUNT(*) FROM journal");
+	for (size_t i = 0; i < sizeof rate / sizeof rate[0]; i++) {
+		refused(dvc_dossier_rate_json(db, r.code, rate[i].json, strlen(rate[i].json), &who, NULL, &out),
+			rate[i].want, rate[i].path);
+		ck_assert_ptr_null(out);
+	}
+	/* neither a secret nor an actor */
+	refused(dvc_dossier_rate_json(db, r.code, J("{\"scores\":{\"overall\":5}}"), NULL, NULL, &out),
+		DVC_EAUTH, NULL);
+	for (size_t i = 0; i < sizeof pay / sizeof pay[0]; i++)
+		refused(dvc_payment_counter_json(db, r.code, pay[i].json, strlen(pay[i].json), "le.tiep.nhan",
+						 NULL, &out), pay[i].want, pay[i].path);
+	for (size_t i = 0; i < sizeof reuse / sizeof reuse[0]; i++)
+		refused(dvc_dossier_reuse_json(db, r.code, reuse[i].json, strlen(reuse[i].json), "an.nv", &out),
+			reuse[i].want, reuse[i].path);
+	refused(dvc_payment_counter_json(db, r.code, J("{}"), NULL, NULL, &out), DVC_EINVAL, NULL);
+	ck_assert_int_eq(store_value(store, "SELECT COUNT(*) FROM journal"), journal);
+	ck_assert_int_eq(store_value(store, "SELECT COUNT(*) FROM rating"), 0);
+	ck_assert_int_eq(store_value(store, "SELECT COUNT(*) FROM payment"), 0);
+}
+END_TEST
+
+int main(void)
+{
+	const TTest *const tests[] = {registration_from_json, rating_payment_and_reuse_requests_checked, NULL};
+	return run_tests("request", setup, teardown, tests);
+}
