@@ -967,3 +967,50 @@ int dvc_dossier_sign_result(dvc_db *db, const char *code, const dvc_actor *who,
 		return rc;
 	return dvc__dossier_sign(db, code, who, opts, out);
 }
+
+/* A decimal in lo..hi, all of s; -1 otherwise. */
+static int64_t decimal(const char *s, int64_t lo, int64_t hi)
+{
+	int64_t v = 0;
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (INT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v >= lo && v <= hi ? v : -1;
+}
+
+int dvc_attach_req_set(dvc_attach_req *q, const char *field, const char *value)
+{
+	int64_t v;
+	if (!q || !field || !value)
+		return dvc__err(DVC_EINVAL, field, "dvc_attach_req_set needs a request, a field and a value");
+	if (strcmp(field, "name") == 0) {
+		q->name = value;
+	} else if (strcmp(field, "form") == 0 || strcmp(field, "mode") == 0) {
+		int rc = strcmp(field, "form") == 0 ? dvc_file_form_parse(value, &q->form)
+						    : dvc_attach_mode_parse(value, &q->mode);
+		if (rc != DVC_OK)
+			return dvc__err(rc, field, "%s", dvc_error_last()->message);
+	} else if (strcmp(field, "component") == 0) {
+		if (strcmp(value, "result") != 0 && (v = decimal(value, 0, 10000)) < 0)
+			return dvc__err(DVC_EINVAL, field, "component is a document's index (0, 1, ...) or result");
+		q->component = strcmp(value, "result") == 0 ? DVC_FILE_RESULT : (int)v;
+	} else if (strcmp(field, "replaces") == 0 || strcmp(field, "reuse") == 0) {
+		if ((v = decimal(value, 1, INT64_MAX)) < 0)
+			return dvc__err(DVC_EINVAL, field, "%s is a file's id (1, 2, ...)", field);
+		if (strcmp(field, "replaces") == 0)
+			q->replaces = v;
+		else
+			q->reuse = v;
+	} else if (strcmp(field, "size") == 0) {
+		if ((v = decimal(value, 0, INT64_MAX)) < 0)
+			return dvc__err(DVC_EINVAL, field, "size is the file's length in bytes");
+		q->declared_size = v;
+	} else {
+		return dvc__err(DVC_EINVAL, field, "an attachment has no field %s", field);
+	}
+	return DVC_OK;
+}

@@ -165,7 +165,8 @@ static void rehash(const char *code, int legacy)
 	raw_exec(sql);
 	if (legacy) {
 		/* back to schema 9: the later migrations undone too */
-		raw_exec("DROP TABLE store_key; DROP TABLE session; DROP TABLE oidc_pending; DROP TABLE access_log;"
+		raw_exec("DROP TABLE store_key; DROP TABLE session; ALTER TABLE officer DROP COLUMN secret_hash;"
+			 " DROP TABLE oidc_pending; DROP TABLE access_log;"
 			 " DROP TABLE payment_unmatched; DROP TABLE dossier_identity; DROP TABLE identity_audit;"
 			 " DROP TABLE national_identity; DROP TABLE national_sync; DROP TABLE procedure_national;"
 			 " DROP TABLE national_setting;"

@@ -155,8 +155,43 @@ START_TEST(rating_payment_and_reuse_requests_checked)
 }
 END_TEST
 
+/* Attachment fields from text (a query string, a command line). */
+START_TEST(attachment_fields_parse_alike)
+{
+	dvc_attach_req q = DVC_ATTACH_INIT, before;
+	const char *bad[][2] = {{"component", ""},      {"component", "-1"},   {"component", "10001"},
+				{"component", "1x"},    {"component", "Result"}, {"form", "giay"},
+				{"mode", "append"},     {"replaces", "0"},     {"replaces", "abc"},
+				{"reuse", "-3"},        {"size", "1e3"},       {"size", "99999999999999999999"},
+				{"colour", "red"}};
+	ck_ok(dvc_attach_req_set(&q, "component", "3"));
+	ck_assert_int_eq(q.component, 3);
+	ck_ok(dvc_attach_req_set(&q, "component", "result"));
+	ck_assert_int_eq(q.component, DVC_FILE_RESULT);
+	ck_ok(dvc_attach_req_set(&q, "form", "ecopy"));
+	ck_assert_int_eq(q.form, DVC_FILE_ECOPY);
+	ck_ok(dvc_attach_req_set(&q, "mode", "replace"));
+	ck_assert_int_eq(q.mode, DVC_ATTACH_REPLACE);
+	ck_ok(dvc_attach_req_set(&q, "replaces", "12"));
+	ck_assert_int_eq(q.replaces, 12);
+	ck_ok(dvc_attach_req_set(&q, "reuse", "7"));
+	ck_assert_int_eq(q.reuse, 7);
+	ck_ok(dvc_attach_req_set(&q, "size", "0"));
+	ck_assert_int_eq(q.declared_size, 0);
+	ck_ok(dvc_attach_req_set(&q, "name", "giay-khai-sinh.pdf"));
+	ck_assert_str_eq(q.name, "giay-khai-sinh.pdf");
+	before = q;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		refused(dvc_attach_req_set(&q, bad[i][0], bad[i][1]), DVC_EINVAL, bad[i][0]);
+		ck_assert(memcmp(&q, &before, sizeof q) == 0);
+	}
+	refused(dvc_attach_req_set(&q, "name", NULL), DVC_EINVAL, "name");
+}
+END_TEST
+
 int main(void)
 {
-	const TTest *const tests[] = {registration_from_json, rating_payment_and_reuse_requests_checked, NULL};
+	const TTest *const tests[] = {registration_from_json, rating_payment_and_reuse_requests_checked,
+				      attachment_fields_parse_alike, NULL};
 	return run_tests("request", setup, teardown, tests);
 }

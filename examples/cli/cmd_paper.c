@@ -93,7 +93,6 @@ int cli_dossier_attach(dvc_cli *cli, int argc, char **argv)
 	const char *reuse = cli_option(&argc, argv, "--reuse");
 	bool supplement = cli_flag(&argc, argv, "--supplement");
 	bool result = cli_flag(&argc, argv, "--result");
-	int64_t component, v;
 	FILE *f = NULL;
 	dvc_db *db;
 	int rc, want = reuse ? 3 : 4;
@@ -101,24 +100,16 @@ int cli_dossier_attach(dvc_cli *cli, int argc, char **argv)
 		return rc > 0 ? rc : cli_fail("usage: dvc dossier attach CODE COMPONENT FILE " CLI_ACTOR_OPTS
 					      " [--name N] [--form original|copy|ecopy] [--replace ID | "
 					      "--supplement] [--result] | CODE COMPONENT --reuse ID --account U");
-	if (result)
-		component = DVC_FILE_RESULT;
-	else if (parse_i64(argv[2], &component) != 0 || component < 0 || component > 10000)
-		return cli_fail("COMPONENT is the component's number in the procedure (0, 1, ...)");
-	q.component = (int)component;
-	if (form && dvc_file_form_parse(form, &q.form) != DVC_OK)
+	if (dvc_attach_req_set(&q, "component", result ? "result" : argv[2]) != DVC_OK ||
+	    (form && dvc_attach_req_set(&q, "form", form) != DVC_OK) ||
+	    (replace && dvc_attach_req_set(&q, "replaces", replace) != DVC_OK) ||
+	    (reuse && dvc_attach_req_set(&q, "reuse", reuse) != DVC_OK))
 		return cli_fail_lib("attach");
-	if (replace) {
-		if (parse_i64(replace, &q.replaces) != 0)
-			return cli_fail("--replace takes a file id");
+	if (replace)
 		q.mode = DVC_ATTACH_REPLACE;
-	}
 	if (supplement)
 		q.mode = DVC_ATTACH_SUPPLEMENT;
 	if (reuse) {
-		if (parse_i64(reuse, &v) != 0 || v <= 0)
-			return cli_fail("--reuse takes a file id of the account's data store");
-		q.reuse = v;
 		q.name = name;
 	} else {
 		struct stat st;

@@ -433,40 +433,20 @@ static enum MHD_Result h_upload(httpd_req *r)
 	dvc_db *db = httpd_db(r);
 	dvc_attach_req q = DVC_ATTACH_INIT;
 	dvc_file_info fi;
-	const char *comp = req_query(r, "component"), *form = req_query(r, "form");
-	const char *mode = req_query(r, "mode"), *repl = req_query(r, "replaces");
-	const char *size = req_query(r, "size");
+	static const char *const fields[] = {"component", "name", "form", "mode", "replaces", "size"};
 	dvc_mem_reader empty = {NULL, 0, 0};
-	char *end, *j;
-	long long v;
+	char *j;
 
-	if (!comp || !*comp)
+	if (!req_query(r, "component"))
 		return bad_request(r, DVC_EINVAL, "component (the document's index, or result) is required",
 				   "component");
-	if (strcmp(comp, "result") == 0) {
-		q.component = DVC_FILE_RESULT;
-	} else {
-		v = strtoll(comp, &end, 10);
-		if (*end || v < 0 || v > 10000)
-			return bad_request(r, DVC_EINVAL, "component must be a document's index or result",
-					   "component");
-		q.component = (int)v;
-	}
-	q.name = req_query(r, "name");
-	if (form && dvc_file_form_parse(form, &q.form) != DVC_OK)
-		return reply_lib(r);
-	if (mode && dvc_attach_mode_parse(mode, &q.mode) != DVC_OK)
-		return reply_lib(r);
-	if (repl && !(q.replaces = file_id(repl)))
-		return bad_request(r, DVC_EINVAL, "replaces is the id of the file replaced", "replaces");
 	/* the size the client announced (the file's, as it read it); without
 	 * one, what arrived is what was meant */
 	q.declared_size = r->spool_len;
-	if (size) {
-		v = strtoll(size, &end, 10);
-		if (*end || !*size || v < 0)
-			return bad_request(r, DVC_EINVAL, "size is the file's length in bytes", "size");
-		q.declared_size = (int64_t)v;
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		const char *v = req_query(r, fields[i]);
+		if (v && dvc_attach_req_set(&q, fields[i], v) != DVC_OK)
+			return reply_lib(r);
 	}
 	if (req_actor(r, NULL, &q.actor))
 		return r->result;

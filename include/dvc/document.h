@@ -107,6 +107,18 @@ typedef struct dvc_attach_req {
 #define DVC_ATTACH_INIT {DVC_ATTACH_VERSION, {DVC_ACTOR_OFFICER, NULL, NULL}, 0, NULL, \
 	DVC_FILE_ORIGINAL, DVC_ATTACH_ADD, 0, -1, NULL, NULL, 0}
 
+/**
+ * Set one field of an attachment request from its text, as a portal's
+ * query string or a command line gives it, so that every front end parses
+ * them alike: "component" (a document's index 0..10000, or "result"),
+ * "name", "form" (dvc_file_form_parse), "mode" (dvc_attach_mode_parse),
+ * "replaces" and "reuse" (a file id, 1 or more), "size" (the declared size
+ * in bytes, 0 or more). Strings are borrowed, not copied.
+ * @return DVC_OK; DVC_EINVAL with the field's name as the path for a value
+ *   that does not parse or an unknown field; nothing in *q changes then.
+ */
+DVC_API int dvc_attach_req_set(dvc_attach_req *q, const char *field, const char *value);
+
 /** One stored file of a dossier (or of an account's data store). */
 typedef struct dvc_file_info {
 	int64_t id;
