@@ -264,7 +264,11 @@ expected = {code: [m["status"] for m in queue(code)] for code in lives}
 keys = {code: [m["idempotency_key"] for m in queue(code)] for code in lives}
 portal.delay = 0.15
 before = portal.requests
-proc = subprocess.Popen([SEND, "--db", DB, "--url", URL, "--timeout", "5", "--lease", "2", "--limit", "2"],
+# a POST that could outlast the lease is refused before anything is sent
+r = send("--timeout", "5", "--lease", "2")
+check(r.returncode == 2 and "--timeout" in r.stderr and portal.requests == before,
+      f"--timeout not shorter than --lease refused: {r.returncode} {r.stderr}")
+proc = subprocess.Popen([SEND, "--db", DB, "--url", URL, "--timeout", "1", "--lease", "2", "--limit", "2"],
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 deadline = time.time() + 30
 while portal.requests - before < 9 and time.time() < deadline:

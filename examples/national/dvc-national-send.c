@@ -20,10 +20,12 @@
  * each with the message's idempotency key in an Idempotency-Key header, so
  * that a message sent again after a crash is recognised (the header is
  * libdvc's; whether the national portal honours it is unconfirmed). Then it
- * marks the message sent. Just before sending it holds the message
+ * marks the message sent. Just before each POST it holds the message
  * (dvc_sync_hold), which renews the lease; a lease that ran out is skipped,
- * left to the sender that fetched it since. The lease (--lease, 60 s by
- * default) should outlast a send: up to three POSTs of --timeout each. A
+ * left to the sender that fetched it since. A POST lasts at most --timeout
+ * (30 s by default), which must be shorter than the lease (--lease, 60 s
+ * by default), so a lease cannot run out during one and another sender
+ * never sends the same message at the same time. A
  * connection error, a timeout or a 5xx answer is
  * retried later (dvc_sync_mark_failed); a 4xx answer or another error_code
  * means the portal refused the content: the message goes dead at once and
@@ -69,7 +71,15 @@ static size_t on_body(char *p, size_t size, size_t n, void *ctx)
 	return k; /* the rest is dropped, not an error */
 }
 
-enum outcome { OK, EXISTS, RETRY, REFUSED };
+enum outcome { OK, EXISTS, RETRY, REFUSED, LOST, STORE };
+
+/* The message's lease renewed for one more POST (ends *until, moved on):
+ * LOST when it ran out and another sender may have the message. */
+static enum outcome hold(dvc_db *db, const dvc_sync_message *m, const options *o, dvc_time *until)
+{
+	int rc = dvc_sync_hold(db, m->id, *until, (int)o->lease, until);
+	return rc == DVC_OK ? OK : rc == DVC_ECONFLICT ? LOST : STORE;
+}
 
 /* POST `body` to base+path; classify the answer. `err` gets a one-line reason. */
 static enum outcome post(CURL *c, const options *o, const char *token, const char *path,
@@ -150,10 +160,11 @@ static int split(const char *payload, char **hoso, char **progress)
 	return *hoso && *progress ? 0 : -1;
 }
 
-static enum outcome deliver(CURL *c, const options *o, const char *token, const dvc_sync_message *m,
-			    char *err, size_t errsize)
+static enum outcome deliver(dvc_db *db, CURL *c, const options *o, const char *token,
+			    const dvc_sync_message *m, char *err, size_t errsize)
 {
 	char *hoso, *progress, key[512];
+	dvc_time until = m->next_attempt_at;
 	enum outcome r;
 	if (split(m->payload, &hoso, &progress) != 0) {
 		free(hoso);
@@ -162,10 +173,11 @@ static enum outcome deliver(CURL *c, const options *o, const char *token, const 
 		return REFUSED;
 	}
 	snprintf(key, sizeof key, "%s/hoso", m->idempotency_key);
-	r = post(c, o, token, o->create_path, key, hoso, err, errsize);
-	if (r == EXISTS)
+	if ((r = hold(db, m, o, &until)) == OK)
+		r = post(c, o, token, o->create_path, key, hoso, err, errsize);
+	if (r == EXISTS && (r = hold(db, m, o, &until)) == OK)
 		r = post(c, o, token, o->update_path, key, hoso, err, errsize);
-	if (r == OK) {
+	if (r == OK && (r = hold(db, m, o, &until)) == OK) {
 		snprintf(key, sizeof key, "%s/tientrinh", m->idempotency_key);
 		r = post(c, o, token, o->progress_path, key, progress, err, errsize);
 		if (r == EXISTS)
@@ -242,6 +254,12 @@ int main(int argc, char **argv)
 	}
 	if (!o.db || !o.url)
 		return usage();
+	if (o.timeout >= (o.lease ? o.lease : DVC_SYNC_LEASE_SECONDS)) {
+		fprintf(stderr, "dvc-national-send: --timeout (%ld s) must be shorter than the lease (%ld s): "
+			"a lease that runs out during a POST lets another sender send the message too\n",
+			o.timeout, o.lease ? o.lease : (long)DVC_SYNC_LEASE_SECONDS);
+		return 2;
+	}
 	if (o.token_file && !(token = read_token(o.token_file))) {
 		fprintf(stderr, "dvc-national-send: cannot read %s\n", o.token_file);
 		return 2;
@@ -269,20 +287,20 @@ int main(int argc, char **argv)
 			char err[600] = "";
 			enum outcome r;
 			int mrc;
-			/* the batch's earlier sends may have outlasted this message's lease */
-			if ((mrc = dvc_sync_hold(db, m->id, m->next_attempt_at, (int)o.lease, NULL)) ==
-			    DVC_ECONFLICT) {
+			/* the batch's earlier sends may have outlasted this message's
+			 * lease: deliver holds it before each POST */
+			r = deliver(db, c, &o, token, m, err, sizeof err);
+			if (r == LOST) {
 				printf("skipped %s: lease ran out, left to the sender that has it\n",
 				       m->idempotency_key);
 				continue;
 			}
-			if (mrc != DVC_OK) {
+			if (r == STORE) {
 				fprintf(stderr, "dvc-national-send: hold %lld: %s\n", (long long)m->id,
 					dvc_error_last()->message);
 				rc = 1;
 				break;
 			}
-			r = deliver(c, &o, token, m, err, sizeof err);
 			mrc = r == OK ? dvc_sync_mark_sent(db, m->id)
 					  : dvc_sync_mark_failed(db, m->id, err, r == REFUSED);
 			if (mrc != DVC_OK) {
