@@ -93,6 +93,53 @@ const char *dvc_status_name(int code)
 	return names[-code];
 }
 
+/* Written for citizens and officers at a portal (not from a legal text):
+ * what happened and, where there is one, what to do. */
+const char *dvc_status_text_vi(int code)
+{
+	static const char *const texts[] = {
+		"Thành công",
+		"Có lỗi xảy ra trong hệ thống",
+		"Hệ thống không đủ bộ nhớ, vui lòng thử lại",
+		"Dữ liệu không hợp lệ",
+		"Không tìm thấy",
+		"Đã tồn tại",
+		"Dữ liệu không đọc được",
+		"Dữ liệu không đúng mẫu",
+		"Dữ liệu có ký tự không hợp lệ",
+		"Dữ liệu quá lớn",
+		"Dữ liệu bị trùng lặp",
+		"Mã tham chiếu không tồn tại",
+		"Thao tác không thực hiện được ở bước này",
+		"Thủ tục không hỗ trợ việc này ở mức độ dịch vụ hiện tại",
+		"Không có quyền thực hiện",
+		"Hồ sơ vừa thay đổi, hãy tải lại",
+		"Chữ ký số không hợp lệ hoặc chưa cấu hình khóa ký",
+		"Lỗi đọc ghi dữ liệu, vui lòng thử lại sau",
+		"Dữ liệu do phiên bản mới hơn của hệ thống tạo ra",
+		"Hệ thống đang bận, vui lòng thử lại",
+		"Ngày giờ không hợp lệ",
+		"Giá trị vượt quá giới hạn cho phép",
+		"Giao dịch dữ liệu không hợp lệ",
+		"Thông tin xác thực không đúng",
+		"Thử sai quá nhiều lần, vui lòng thử lại sau",
+		"Đã hết hạn hoặc không còn hiệu lực",
+		"Dữ liệu lưu trữ không toàn vẹn",
+		"Mẫu thông báo không hợp lệ",
+		"Số tiền không đúng",
+		"Lỗi từ phần mềm tích hợp",
+		"Loại tệp không được chấp nhận (hệ thống kiểm tra theo nội dung tệp)",
+		"Hồ sơ còn thiếu thành phần bắt buộc",
+		"Tệp tải lên chưa đủ dung lượng, vui lòng tải lại",
+		"Thông tin định danh không khớp với hồ sơ tài khoản",
+		"Dữ liệu cá nhân còn trong thời hạn lưu trữ",
+	};
+	_Static_assert(DVC_ARRAY_LEN(texts) == 1 - DVC_ERETAINED, "a text for every status");
+	if (code > 0 || (size_t)(-code) >= DVC_ARRAY_LEN(texts))
+		return "Có lỗi xảy ra";
+	return texts[-code];
+}
+
 int dvc__version_err(const char *type, unsigned int got, unsigned int want)
 {
 	return dvc__err(DVC_EINVAL, NULL, "%s version %u is not %u: initialise it with its _INIT macro",

@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 import tempfile
 import time
 
@@ -126,9 +127,18 @@ def raw_socket(port, request, body_after=b""):
     return status, json.loads(rest) if rest.startswith(b"{") else None
 
 
+# the library's Vietnamese for a code (dvc_status_text_vi), which the page shows
+TEXT_VI = {"DVC_ENOTFOUND": "Không tìm thấy", "DVC_EAUTH": "Thông tin xác thực không đúng",
+           "DVC_EPERM": "Không có quyền thực hiện"}
+
+
 def error_is(st, doc, status, code, what):
-    ok = st == status and doc is not None and doc.get("error", {}).get("code") == code
+    err = (doc or {}).get("error", {})
+    ok = st == status and err.get("code") == code
     check(ok, f"{what}: want {status} {code}, got {st} {doc}")
+    text = err.get("text") or ""
+    check(text and unicodedata.is_normalized("NFC", text) and text == TEXT_VI.get(code, text),
+          f"{what}: the error's Vietnamese text: {text!r}")
 
 
 def dossier_count(db):

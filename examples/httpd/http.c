@@ -170,6 +170,7 @@ enum MHD_Result reply_error(httpd_req *r, unsigned int status, int code, const c
 	cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
 	cJSON_AddStringToObject(e, "code", dvc_status_name(code));
 	cJSON_AddStringToObject(e, "message", message ? message : "error");
+	cJSON_AddStringToObject(e, "text", dvc_status_text_vi(code)); /* what the page shows */
 	if (path)
 		cJSON_AddStringToObject(e, "path", path);
 	else

@@ -80,6 +80,12 @@ DVC_API void dvc_error_clear(void);
 
 /** A static English name for a status code ("DVC_ENOTFOUND"). */
 DVC_API const char *dvc_status_name(int code);
+/**
+ * What a status means, for the people at a portal, in Vietnamese (static,
+ * UTF-8, NFC; "Không tìm thấy" for DVC_ENOTFOUND), so that every front end
+ * tells them the same; the English dvc_error.message is the detail.
+ */
+DVC_API const char *dvc_status_text_vi(int code);
 
 /**
  * Allocation hooks. All memory libdvc allocates itself goes through these.

@@ -19,21 +19,6 @@ const ROLE_VI = {
   applicant: 'Người nộp', reception: 'Cán bộ tiếp nhận', specialist: 'Chuyên viên',
   unit_leader: 'Lãnh đạo phòng', signing_leader: 'Lãnh đạo ký duyệt', admin: 'Quản trị',
 };
-const ERROR_VI = {
-  DVC_EAUTH: 'Thông tin xác thực không đúng', DVC_ETHROTTLED: 'Thử sai quá nhiều lần, vui lòng thử lại sau',
-  DVC_EINVAL: 'Dữ liệu không hợp lệ', DVC_ESCHEMA: 'Dữ liệu không đúng mẫu', DVC_EPARSE: 'Dữ liệu không đọc được',
-  DVC_EUTF8: 'Dữ liệu có ký tự không hợp lệ', DVC_ENOTFOUND: 'Không tìm thấy',
-  DVC_ETRANSITION: 'Thao tác không thực hiện được ở bước này', DVC_EPERM: 'Không có quyền thực hiện',
-  DVC_ETOOBIG: 'Dữ liệu quá lớn', DVC_ECONFLICT: 'Hồ sơ vừa thay đổi, hãy tải lại',
-  DVC_EEXPIRED: 'Cơ quan hoặc thủ tục không còn hiệu lực vào ngày này',
-  DVC_ERANGE: 'Giá trị vượt quá giới hạn cho phép',
-  DVC_ESERVICELEVEL: 'Thủ tục không hỗ trợ việc này ở mức độ dịch vụ hiện tại',
-  DVC_EEXISTS: 'Đã tồn tại', DVC_EBUSY: 'Hệ thống đang bận, vui lòng thử lại', DVC_EDATE: 'Ngày giờ không hợp lệ',
-  DVC_EMEDIATYPE: 'Loại tệp không được chấp nhận (hệ thống kiểm tra theo nội dung tệp)',
-  DVC_ETRUNCATED: 'Tệp tải lên chưa đủ dung lượng, vui lòng tải lại',
-  DVC_EINCOMPLETE: 'Hồ sơ còn thiếu thành phần bắt buộc', DVC_EAMOUNT: 'Số tiền không đúng',
-  DVC_ESIGNATURE: 'Chữ ký số không hợp lệ hoặc chưa cấu hình khóa ký',
-};
 const DOC_FORM_VI = { original: 'Bản chính', copy: 'Bản sao', original_or_copy: 'Bản chính hoặc bản sao' };
 const LEVEL_VI = { district: 'Cấp huyện', commune: 'Cấp xã', province: 'Cấp tỉnh' };
 const MAX_UPLOAD = 20 * 1024 * 1024; /* the server's --max-upload default; the library has the last word */
@@ -72,6 +57,7 @@ class ApiError extends Error {
     this.status = status;
     this.code = err ? err.code : 'DVC_ERROR';
     this.path = err ? err.path : null;
+    this.text = err ? err.text : null; /* the library's Vietnamese for the code */
   }
 }
 
@@ -101,7 +87,7 @@ async function api(method, path, body, headers) {
 
 function errorText(e) {
   const vi = e.status === 401 && e.code === 'DVC_EEXPIRED'
-    ? 'Phiên làm việc đã hết hạn, vui lòng đăng nhập lại' : ERROR_VI[e.code] || 'Có lỗi xảy ra';
+    ? 'Phiên làm việc đã hết hạn, vui lòng đăng nhập lại' : e.text || 'Có lỗi xảy ra';
   return `${vi}${e.path ? ` (trường ${e.path})` : ''}: ${e.message} [${e.code}]`;
 }
 
@@ -364,7 +350,7 @@ function uploadFile(code, secret, component, file) {
         reject(err);
       }
     };
-    x.onerror = () => { text.textContent = 'Mất kết nối khi tải lên'; reject(new ApiError(0, { code: 'DVC_EIO', message: 'mất kết nối' })); };
+    x.onerror = () => { text.textContent = 'Mất kết nối khi tải lên'; reject(new ApiError(0, { code: 'DVC_EIO', message: 'mất kết nối', text: 'Mất kết nối với cổng dịch vụ công' })); };
     x.send(file);
   });
 }
@@ -401,7 +387,7 @@ async function submitDossier(ev) {
   const files = [...$('upload-list').querySelectorAll('input[type=file]')].filter((f) => f.files.length);
   const big = files.find((f) => f.files[0].size > MAX_UPLOAD);
   if (big) {
-    showError(box, new ApiError(413, { code: 'DVC_ETOOBIG', message: `tệp ${big.files[0].name} vượt quá 20 MB`, path: big.dataset.path }), $('submit-form'));
+    showError(box, new ApiError(413, { code: 'DVC_ETOOBIG', message: `tệp ${big.files[0].name} vượt quá 20 MB`, path: big.dataset.path, text: 'Tệp quá lớn' }), $('submit-form'));
     return;
   }
   const reuse = [...$('upload-list').querySelectorAll('select[data-component]')].filter((s) => s.value);
