@@ -27,6 +27,9 @@ dvc_db *cli_db(dvc_cli *cli);
 /* "2019-03-01" (00:00 +07:00 that day) or an ISO 8601 instant with its
  * offset; 1 after printing "<what>: ..." when it is neither. */
 int cli_parse_instant(const char *s, const char *what, dvc_time *out);
+/* A whole decimal number in int64 range, nothing after it: 0, else -1
+ * (nothing printed: the caller names the option). */
+int cli_parse_int64(const char *s, int64_t *out);
 
 /* The directory of the shipped data (catalog/, calendar/, ...): `given` when
  * not NULL (an error when it is not a directory: never another one instead),

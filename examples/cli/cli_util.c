@@ -4,6 +4,7 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "cli.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -79,6 +80,18 @@ int cli_parse_instant(const char *s, const char *what, dvc_time *out)
 {
 	/* the library's parse, the same in every front end */
 	return dvc_time_parse_day(s, out) == DVC_OK ? 0 : cli_fail_lib(what);
+}
+
+int cli_parse_int64(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end)
+		return -1;
+	*out = (int64_t)v;
+	return 0;
 }
 
 static bool is_dir(const char *path)

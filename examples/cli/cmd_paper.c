@@ -25,18 +25,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int parse_i64(const char *s, int64_t *out)
-{
-	char *end;
-	long long v;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end)
-		return -1;
-	*out = (int64_t)v;
-	return 0;
-}
-
 static int64_t file_read(void *ctx, void *buf, size_t cap)
 {
 	FILE *f = ctx;
@@ -103,20 +91,20 @@ int cli_dossier_attach(dvc_cli *cli, int argc, char **argv)
 					      "--supplement] [--result] | CODE COMPONENT --reuse ID --account U");
 	if (result)
 		component = DVC_FILE_RESULT;
-	else if (parse_i64(argv[2], &component) != 0 || component < 0 || component > 10000)
+	else if (cli_parse_int64(argv[2], &component) != 0 || component < 0 || component > 10000)
 		return cli_fail("COMPONENT is the component's number in the procedure (0, 1, ...)");
 	q.component = (int)component;
 	if (form && dvc_file_form_parse(form, &q.form) != DVC_OK)
 		return cli_fail_lib("attach");
 	if (replace) {
-		if (parse_i64(replace, &q.replaces) != 0)
+		if (cli_parse_int64(replace, &q.replaces) != 0)
 			return cli_fail("--replace takes a file id");
 		q.mode = DVC_ATTACH_REPLACE;
 	}
 	if (supplement)
 		q.mode = DVC_ATTACH_SUPPLEMENT;
 	if (reuse) {
-		if (parse_i64(reuse, &v) != 0 || v <= 0)
+		if (cli_parse_int64(reuse, &v) != 0 || v <= 0)
 			return cli_fail("--reuse takes a file id of the account's data store");
 		q.reuse = v;
 		q.name = name;
@@ -214,7 +202,7 @@ int cli_dossier_download(dvc_cli *cli, int argc, char **argv)
 					      " [--out PATH]");
 	if (cli_no_json(cli, "dossier download"))
 		return 1;
-	if (parse_i64(argv[2], &id) != 0)
+	if (cli_parse_int64(argv[2], &id) != 0)
 		return cli_fail("FILE-ID is a number (dvc dossier files)");
 	if (!(db = cli_db(cli)))
 		return 1;
@@ -260,7 +248,7 @@ static int payment_counter(dvc_cli *cli, int argc, char **argv, int refund)
 		return cli_fail("usage: dvc payment %s CODE --officer U --receipt NO --amount VND "
 				"[--method cash|card|transfer]%s", refund ? "refund" : "counter",
 				refund ? " --reason TEXT" : " [--note TEXT]");
-	if (parse_i64(amount, &p.amount) != 0)
+	if (cli_parse_int64(amount, &p.amount) != 0)
 		return cli_fail("--amount is a whole number of đồng");
 	if (method && dvc_pay_method_parse(method, &p.method) != DVC_OK)
 		return cli_fail_lib(refund ? "refund" : "counter");
