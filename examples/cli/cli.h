@@ -23,6 +23,10 @@ typedef int (*dvc_cli_fn)(dvc_cli *cli, int argc, char **argv);
 /* Open (once) the store named by --db, its clock fixed at --now when given.
  * NULL after printing the error. */
 dvc_db *cli_db(dvc_cli *cli);
+/* A command's one optional argument ("dvc outbox list [CODE]", argv[0]
+ * the command): 0 with *arg (NULL when absent) and the store open, or 1
+ * after printing `usage` (more arguments) or why the store did not open. */
+int cli_optional_arg(dvc_cli *cli, int argc, char **argv, const char *usage, const char **arg);
 
 /* "2019-03-01" (00:00 +07:00 that day) or an ISO 8601 instant with its
  * offset; 1 after printing "<what>: ..." when it is neither. */

@@ -94,6 +94,16 @@ int cli_parse_int64(const char *s, int64_t *out)
 	return 0;
 }
 
+int cli_optional_arg(dvc_cli *cli, int argc, char **argv, const char *usage, const char **arg)
+{
+	if (argc > 2)
+		return cli_fail("%s", usage);
+	if (!cli_db(cli))
+		return 1;
+	*arg = argc == 2 ? argv[1] : NULL;
+	return 0;
+}
+
 static bool is_dir(const char *path)
 {
 	struct stat st;

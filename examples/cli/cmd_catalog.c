@@ -56,7 +56,7 @@ static int catalog_search(dvc_cli *cli, int argc, char **argv)
 	dvc_search_opts o = DVC_SEARCH_OPTS_INIT;
 	dvc_search_result *r;
 	dvc_date asof;
-	const char *online, *limit, *date;
+	const char *online, *limit, *date, *text;
 	int rc = 0;
 	o.sector = cli_option(&argc, argv, "--sector");
 	o.level = cli_option(&argc, argv, "--level");
@@ -83,16 +83,16 @@ static int catalog_search(dvc_cli *cli, int argc, char **argv)
 			return cli_fail_lib("--asof");
 		o.asof = &asof;
 	}
-	if (argc > 2)
-		return cli_fail("usage: dvc catalog search [TEXT] [--sector S] [--level L] [--online N] "
-				"[--agency A] [--limit N] [--asof DATE]");
-	if (!cli_db(cli))
+	if (cli_optional_arg(cli, argc, argv,
+			     "usage: dvc catalog search [TEXT] [--sector S] [--level L] [--online N] "
+			     "[--agency A] [--limit N] [--asof DATE]",
+			     &text))
 		return 1;
-	if (dvc_catalog_search(cli->db, argc == 2 ? argv[1] : NULL, &o, &r) != DVC_OK)
+	if (dvc_catalog_search(cli->db, text, &o, &r) != DVC_OK)
 		return cli_fail_lib("search");
 	if (cli->json) {
 		char *j;
-		rc = cli_emit_view(dvc_search_result_json(r, argc == 2 ? argv[1] : NULL, &j), &j, "search");
+		rc = cli_emit_view(dvc_search_result_json(r, text, &j), &j, "search");
 	} else {
 		for (size_t i = 0; i < dvc_search_result_count(r); i++) {
 			const dvc_search_hit *h = dvc_search_result_at(r, i);

@@ -405,11 +405,10 @@ int cli_print_journal_report(dvc_cli *cli, const dvc_journal_report *r, const ch
 static int dossier_verify(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_journal_report r = DVC_JOURNAL_REPORT_INIT;
-	if (argc > 2)
-		return cli_fail("usage: dvc dossier verify [CODE]");
-	if (!cli_db(cli))
+	const char *code;
+	if (cli_optional_arg(cli, argc, argv, "usage: dvc dossier verify [CODE]", &code))
 		return 1;
-	if (dvc_journal_verify(cli->db, argc == 2 ? argv[1] : NULL, &r) != DVC_OK)
+	if (dvc_journal_verify(cli->db, code, &r) != DVC_OK)
 		return cli_fail_lib("verify");
 	return cli_print_journal_report(cli, &r, "verify");
 }

@@ -120,12 +120,12 @@ static int proof_verify(dvc_cli *cli, int argc, char **argv)
 
 static int proof_seal(dvc_cli *cli, int argc, char **argv)
 {
+	const char *code;
 	size_t n = 0;
-	if (argc > 2)
-		return cli_fail("usage: dvc proof seal [CODE]   (with DVC_JOURNAL_KEY)");
-	if (!cli_db(cli))
+	if (cli_optional_arg(cli, argc, argv, "usage: dvc proof seal [CODE]   (with DVC_JOURNAL_KEY)",
+			     &code))
 		return 1;
-	if (dvc_journal_seal(cli->db, argc == 2 ? argv[1] : NULL, &n) != DVC_OK)
+	if (dvc_journal_seal(cli->db, code, &n) != DVC_OK)
 		return cli_fail_lib("seal");
 	if (cli->json)
 		printf("{\"sealed\":%zu}\n", n);
