@@ -12,33 +12,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int print_key(dvc_cli *cli, const char *pub, const char *id)
+/* keygen FILE makes a key, key FILE reads one; both print its public half. */
+static int proof_key(dvc_cli *cli, int argc, char **argv)
 {
+	const bool gen = strcmp(argv[0], "keygen") == 0;
+	char pub[DVC_PROOF_KEY_HEX_SIZE], id[DVC_PROOF_KEY_ID_SIZE];
+	if (argc != 2)
+		return cli_fail("usage: dvc proof %s FILE", argv[0]);
+	if ((gen ? dvc_proof_keygen : dvc_proof_key_public)(argv[1], pub, id) != DVC_OK)
+		return cli_fail_lib(argv[0]);
 	if (cli->json)
 		printf("{\"key\":\"%s\",\"key_id\":\"%s\"}\n", pub, id);
 	else
 		printf("public key %s\nkey id     %s\n", pub, id);
 	return 0;
-}
-
-static int proof_keygen(dvc_cli *cli, int argc, char **argv)
-{
-	char pub[DVC_PROOF_KEY_HEX_SIZE], id[DVC_PROOF_KEY_ID_SIZE];
-	if (argc != 2)
-		return cli_fail("usage: dvc proof keygen FILE");
-	if (dvc_proof_keygen(argv[1], pub, id) != DVC_OK)
-		return cli_fail_lib("keygen");
-	return print_key(cli, pub, id);
-}
-
-static int proof_key(dvc_cli *cli, int argc, char **argv)
-{
-	char pub[DVC_PROOF_KEY_HEX_SIZE], id[DVC_PROOF_KEY_ID_SIZE];
-	if (argc != 2)
-		return cli_fail("usage: dvc proof key FILE");
-	if (dvc_proof_key_public(argv[1], pub, id) != DVC_OK)
-		return cli_fail_lib("key");
-	return print_key(cli, pub, id);
 }
 
 static int proof_export(dvc_cli *cli, int argc, char **argv)
@@ -136,7 +123,7 @@ static int proof_seal(dvc_cli *cli, int argc, char **argv)
 
 int cmd_proof(dvc_cli *cli, int argc, char **argv)
 {
-	static const cli_sub subs[] = {{"keygen", proof_keygen}, {"key", proof_key},
+	static const cli_sub subs[] = {{"keygen", proof_key}, {"key", proof_key},
 		{"export", proof_export}, {"verify", proof_verify}, {"seal", proof_seal}, {NULL, NULL}};
 	return cli_subcommand(cli, argc, argv, "proof", subs);
 }
