@@ -54,6 +54,16 @@ static void file_line(const dvc_file_info *f)
 	printf("    %s%s%s\n", f->component_name, f->dossier ? " — " : "", f->dossier ? f->dossier : "");
 }
 
+/* A file just added (attach, sign): its JSON with --json, else its line. */
+static int show_file(const dvc_cli *cli, const dvc_file_info *fi)
+{
+	char *j = NULL;
+	if (cli->json)
+		return cli_emit_view(dvc_file_info_json(fi, &j), &j, "file");
+	file_line(fi);
+	return 0;
+}
+
 static int print_list(dvc_cli *cli, dvc_file_list *l)
 {
 	size_t n = dvc_file_list_count(l);
@@ -131,12 +141,7 @@ int cli_dossier_attach(dvc_cli *cli, int argc, char **argv)
 		fclose(f);
 	if (rc != DVC_OK)
 		return cli_fail_lib("attach");
-	if (cli->json) {
-		char *j = NULL;
-		return cli_emit_view(dvc_file_info_json(&fi, &j), &j, "file");
-	}
-	file_line(&fi);
-	return 0;
+	return show_file(cli, &fi);
 }
 
 int cli_sign_opts(int *argc, char **argv, dvc_sign_opts *o)
@@ -166,12 +171,7 @@ int cli_dossier_sign(dvc_cli *cli, int argc, char **argv)
 		return 1;
 	if (dvc_dossier_sign_result(db, argv[1], &who, &o, &fi) != DVC_OK)
 		return cli_fail_lib("sign");
-	if (cli->json) {
-		char *j = NULL;
-		return cli_emit_view(dvc_file_info_json(&fi, &j), &j, "file");
-	}
-	file_line(&fi);
-	return 0;
+	return show_file(cli, &fi);
 }
 
 int cli_dossier_files(dvc_cli *cli, int argc, char **argv)
