@@ -81,6 +81,21 @@ static int print_list(dvc_cli *cli, dvc_file_list *l)
 	return 0;
 }
 
+/* The actor and exactly `want` arguments (argv[0] the command), then the
+ * store: the store, or NULL after printing `usage` or the error. */
+static dvc_db *actor_and_args(dvc_cli *cli, int *argc, char **argv, int want, dvc_actor *who,
+			      const char *usage)
+{
+	int rc = cli_take_actor(argc, argv, who);
+	if (rc > 0)
+		return NULL;
+	if (rc < 0 || *argc != want) {
+		cli_fail("%s", usage);
+		return NULL;
+	}
+	return cli_db(cli);
+}
+
 int cli_dossier_attach(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_attach_req q = DVC_ATTACH_INIT;
@@ -162,12 +177,10 @@ int cli_dossier_sign(dvc_cli *cli, int argc, char **argv)
 	dvc_actor who;
 	dvc_file_info fi;
 	dvc_db *db;
-	int rc;
 	cli_sign_opts(&argc, argv, &o);
-	if ((rc = cli_take_actor(&argc, argv, &who)) != 0 || argc != 2)
-		return rc > 0 ? rc : cli_fail("usage: dvc dossier sign CODE --officer U [--key FILE --cert FILE] "
-					      "(or DVC_SIGN_KEY, DVC_SIGN_CERT, DVC_SIGN_KEY_PASSWORD)");
-	if (!(db = cli_db(cli)))
+	if (!(db = actor_and_args(cli, &argc, argv, 2, &who,
+				  "usage: dvc dossier sign CODE --officer U [--key FILE --cert FILE] "
+				  "(or DVC_SIGN_KEY, DVC_SIGN_CERT, DVC_SIGN_KEY_PASSWORD)")))
 		return 1;
 	if (dvc_dossier_sign_result(db, argv[1], &who, &o, &fi) != DVC_OK)
 		return cli_fail_lib("sign");
@@ -179,10 +192,8 @@ int cli_dossier_files(dvc_cli *cli, int argc, char **argv)
 	dvc_actor who;
 	dvc_file_list *l;
 	dvc_db *db;
-	int rc;
-	if ((rc = cli_take_actor(&argc, argv, &who)) != 0 || argc != 2)
-		return rc > 0 ? rc : cli_fail("usage: dvc dossier files CODE " CLI_ACTOR_OPTS);
-	if (!(db = cli_db(cli)))
+	if (!(db = actor_and_args(cli, &argc, argv, 2, &who,
+				  "usage: dvc dossier files CODE " CLI_ACTOR_OPTS)))
 		return 1;
 	if (dvc_dossier_files(db, argv[1], &who, &l) != DVC_OK)
 		return cli_fail_lib("files");
@@ -318,10 +329,9 @@ int cli_dossier_rate(dvc_cli *cli, int argc, char **argv)
 			return cli_fail("--score %s: N is a whole number", name);
 		q.scores[c] = (int)v;
 	}
-	if ((rc = cli_take_actor(&argc, argv, &q.actor)) != 0 || argc != 2)
-		return rc > 0 ? rc : cli_fail("usage: dvc dossier rate CODE (--account U | --secret S) "
-					      "--score overall=N [--score CRITERION=N ...] [--comment TEXT]");
-	if (!(db = cli_db(cli)))
+	if (!(db = actor_and_args(cli, &argc, argv, 2, &q.actor,
+				  "usage: dvc dossier rate CODE (--account U | --secret S) "
+				  "--score overall=N [--score CRITERION=N ...] [--comment TEXT]")))
 		return 1;
 	if (dvc_dossier_rate(db, argv[1], &q) != DVC_OK)
 		return cli_fail_lib("rate");
@@ -345,9 +355,8 @@ int cli_dossier_rating(dvc_cli *cli, int argc, char **argv)
 	dvc_db *db;
 	char *j = NULL;
 	int rc;
-	if ((rc = cli_take_actor(&argc, argv, &who)) != 0 || argc != 2)
-		return rc > 0 ? rc : cli_fail("usage: dvc dossier rating CODE " CLI_ACTOR_OPTS);
-	if (!(db = cli_db(cli)))
+	if (!(db = actor_and_args(cli, &argc, argv, 2, &who,
+				  "usage: dvc dossier rating CODE " CLI_ACTOR_OPTS)))
 		return 1;
 	if (dvc_dossier_rating_get(db, argv[1], &who, &r) != DVC_OK)
 		return cli_fail_lib("rating");
