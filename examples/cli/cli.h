@@ -23,6 +23,10 @@ typedef int (*dvc_cli_fn)(dvc_cli *cli, int argc, char **argv);
 /* Open (once) the store named by --db, its clock fixed at --now when given.
  * NULL after printing the error. */
 dvc_db *cli_db(dvc_cli *cli);
+/* A command's one argument ("dvc agency show CODE", argv[0] the command):
+ * 0 with the store open, or 1 after printing `usage` (none or more than one)
+ * or why the store did not open. */
+int cli_one_arg(dvc_cli *cli, int argc, const char *usage);
 /* A command's one optional argument ("dvc outbox list [CODE]", argv[0]
  * the command): 0 with *arg (NULL when absent) and the store open, or 1
  * after printing `usage` (more arguments) or why the store did not open. */

@@ -94,6 +94,13 @@ int cli_parse_int64(const char *s, int64_t *out)
 	return 0;
 }
 
+int cli_one_arg(dvc_cli *cli, int argc, const char *usage)
+{
+	if (argc != 2)
+		return cli_fail("%s", usage);
+	return cli_db(cli) ? 0 : 1;
+}
+
 int cli_optional_arg(dvc_cli *cli, int argc, char **argv, const char *usage, const char **arg)
 {
 	if (argc > 2)

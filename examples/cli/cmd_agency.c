@@ -97,9 +97,7 @@ static int agency_show(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_agency *a;
 	int rc;
-	if (argc != 2)
-		return cli_fail("usage: dvc agency show CODE");
-	if (!cli_db(cli))
+	if (cli_one_arg(cli, argc, "usage: dvc agency show CODE"))
 		return 1;
 	if (dvc_agency_get(cli->db, argv[1], &a) != DVC_OK)
 		return cli_fail_lib(argv[1]);

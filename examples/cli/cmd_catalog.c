@@ -10,9 +10,7 @@
 static int catalog_import(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_import_stats st = DVC_IMPORT_STATS_INIT;
-	if (argc != 2)
-		return cli_fail("usage: dvc catalog import FILE");
-	if (!cli_db(cli))
+	if (cli_one_arg(cli, argc, "usage: dvc catalog import FILE"))
 		return 1;
 	if (dvc_catalog_import_file(cli->db, argv[1], DVC_FORMAT_AUTO, &st) != DVC_OK)
 		return cli_fail_lib(argv[1]);

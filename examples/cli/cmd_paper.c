@@ -233,12 +233,9 @@ int cli_dossier_download(dvc_cli *cli, int argc, char **argv)
 int cli_account_files(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_file_list *l;
-	dvc_db *db;
-	if (argc != 2)
-		return cli_fail("usage: dvc account files USERNAME");
-	if (!(db = cli_db(cli)))
+	if (cli_one_arg(cli, argc, "usage: dvc account files USERNAME"))
 		return 1;
-	if (dvc_account_files(db, argv[1], &l) != DVC_OK)
+	if (dvc_account_files(cli->db, argv[1], &l) != DVC_OK)
 		return cli_fail_lib("account files");
 	return print_list(cli, l);
 }
