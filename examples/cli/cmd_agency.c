@@ -106,6 +106,18 @@ static int agency_show(dvc_cli *cli, int argc, char **argv)
 	return rc;
 }
 
+void cli_print_cutover_moves(const dvc_cutover_report *r, const char *indent)
+{
+	for (size_t i = 0; i < dvc_cutover_report_count(r); i++) {
+		const dvc_cutover_move *m = dvc_cutover_report_at(r, i);
+		if (m->to)
+			printf("%smoved %s: %s -> %s (desk %s; %s)\n", indent, m->dossier, m->from, m->to,
+			       m->desk, m->act ? m->act : "act unknown");
+		else
+			printf("%sNOT moved %s: %s\n", indent, m->dossier, m->reason);
+	}
+}
+
 static int show_cutover(const dvc_cli *cli, const dvc_cutover_report *r)
 {
 	const size_t n = dvc_cutover_report_count(r), moved = dvc_cutover_report_moved(r);
@@ -113,14 +125,7 @@ static int show_cutover(const dvc_cli *cli, const dvc_cutover_report *r)
 	char *j;
 	if (cli->json)
 		return cli_emit_view(dvc_cutover_report_json(r, &j), &j, "agency cutover");
-	for (size_t i = 0; i < n; i++) {
-		const dvc_cutover_move *m = dvc_cutover_report_at(r, i);
-		if (m->to)
-			printf("moved %s: %s -> %s (desk %s; %s)\n", m->dossier, m->from, m->to, m->desk,
-			       m->act ? m->act : "act unknown");
-		else
-			printf("NOT moved %s: %s\n", m->dossier, m->reason);
-	}
+	cli_print_cutover_moves(r, "");
 	printf("cutover as of ");
 	asof = dvc_cutover_report_asof(r);
 	print_date(&asof);

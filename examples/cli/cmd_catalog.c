@@ -38,9 +38,7 @@ static int catalog_export(dvc_cli *cli, int argc, char **argv)
 		return cli_fail("--format must be json or xml");
 	if (argc != 1)
 		return cli_fail("usage: dvc catalog export [--format json|xml]");
-	if (cli_no_json(cli, "catalog export (the document is --format json|xml)"))
-		return 1;
-	if (!cli_db(cli))
+	if (cli_no_json(cli, "catalog export (the document is --format json|xml)") || !cli_db(cli))
 		return 1;
 	if (dvc_catalog_export(cli->db, f, &out, &len) != DVC_OK)
 		return cli_fail_lib("export");

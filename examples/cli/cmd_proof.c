@@ -33,9 +33,7 @@ static int proof_export(dvc_cli *cli, int argc, char **argv)
 	char *json;
 	if (argc != 2)
 		return cli_fail("usage: dvc proof export CODE > FILE");
-	if (cli_no_json(cli, "proof export"))
-		return 1;
-	if (!cli_db(cli))
+	if (cli_no_json(cli, "proof export") || !cli_db(cli))
 		return 1;
 	if (dvc_proof_export(cli->db, argv[1], &json) != DVC_OK)
 		return cli_fail_lib("export");
