@@ -114,9 +114,9 @@ void cli_time_str(dvc_time t, char buf[DVC_TIME_FORMAT_SIZE]);
 void cli_duration_str(int64_t seconds, char *buf, size_t n);
 /* The human-readable tracking view (state, step, deadlines) and the journal. */
 void cli_print_tracking(const dvc_tracking *t, const char *indent);
+void cli_print_history(const dvc_tracking *t, const char *indent);
 /* A cutover report's moves, one line each after `indent` (cmd_agency.c). */
 void cli_print_cutover_moves(const dvc_cutover_report *r, const char *indent);
-void cli_print_history(const dvc_tracking *t, const char *indent);
 
 /* Shared payment and outbox helpers (cmd_payment.c, cmd_outbox.c). */
 /* An amount in VND the way Vietnamese texts write it: "50.000 đồng". */
