@@ -186,6 +186,10 @@ static const struct {
 	 DVC_INDEX_SATISFACTION, 12, 0, 0},
 };
 
+typedef struct fraction {
+	int64_t num, den;
+} fraction;
+
 int dvc_report_index(dvc_db *db, const dvc_report_opts *opts, dvc_index_row **rows, size_t *n)
 {
 	static const dvc_report_row none = {0};
@@ -193,7 +197,7 @@ int dvc_report_index(dvc_db *db, const dvc_report_opts *opts, dvc_index_row **ro
 	dvc_report *r;
 	const dvc_report_row *all;
 	dvc_index_row *ix;
-	int64_t extra[4], num[IX_COUNT] = {0}, den[IX_COUNT] = {0};
+	int64_t extra[4];
 	int rc;
 	if (!db || !rows || !n)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_report_index needs a store and out pointers");
@@ -204,18 +208,15 @@ int dvc_report_index(dvc_db *db, const dvc_report_opts *opts, dvc_index_row **ro
 	    (rc = dvc_report_compute(db, &o, &r)) != DVC_OK)
 		return rc;
 	all = dvc_report_count(r) ? dvc_report_at(r, 0) : &none;
-	num[IX_PROGRESS] = all->settled_on_time;
-	den[IX_PROGRESS] = all->settled_on_time + all->settled_late;
-	num[IX_DIGITIZED_DOSSIER] = extra[1];
-	den[IX_DIGITIZED_DOSSIER] = extra[0];
-	num[IX_DIGITIZED_RESULT] = all->returned_online;
-	den[IX_DIGITIZED_RESULT] = all->returned;
-	num[IX_ONLINE] = all->received_online;
-	den[IX_ONLINE] = all->received;
-	num[IX_ONLINE_PAYMENT] = all->paid_online_count;
-	den[IX_ONLINE_PAYMENT] = all->fee_due_count;
-	num[IX_SATISFACTION] = extra[3];
-	den[IX_SATISFACTION] = extra[2];
+	/* numerator and denominator of each computable indicator, as its formula says */
+	const fraction f[IX_COUNT] = {
+		[IX_PROGRESS] = {all->settled_on_time, all->settled_on_time + all->settled_late},
+		[IX_DIGITIZED_DOSSIER] = {extra[1], extra[0]},
+		[IX_DIGITIZED_RESULT] = {all->returned_online, all->returned},
+		[IX_ONLINE] = {all->received_online, all->received},
+		[IX_ONLINE_PAYMENT] = {all->paid_online_count, all->fee_due_count},
+		[IX_SATISFACTION] = {extra[3], extra[2]},
+	};
 	dvc_report_free(r);
 	if (!(ix = dvc__calloc(IX_COUNT, sizeof *ix)))
 		return dvc__oom();
@@ -229,9 +230,9 @@ int dvc_report_index(dvc_db *db, const dvc_report_opts *opts, dvc_index_row **ro
 		x->computable = indicators[i].computable;
 		x->max_points = indicators[i].points;
 		x->max_points_confirmed = indicators[i].confirmed;
-		x->numerator = num[i];
-		x->denominator = den[i];
-		x->value = den[i] ? (double)num[i] / (double)den[i] : 0.0;
+		x->numerator = f[i].num;
+		x->denominator = f[i].den;
+		x->value = f[i].den ? (double)f[i].num / (double)f[i].den : 0.0;
 		x->points = x->computable ? x->value * x->max_points : 0.0;
 	}
 	*rows = ix;

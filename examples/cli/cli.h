@@ -23,10 +23,21 @@ typedef int (*dvc_cli_fn)(dvc_cli *cli, int argc, char **argv);
 /* Open (once) the store named by --db, its clock fixed at --now when given.
  * NULL after printing the error. */
 dvc_db *cli_db(dvc_cli *cli);
+/* A command's one argument ("dvc agency show CODE", argv[0] the command):
+ * 0 with the store open, or 1 after printing `usage` (none or more than one)
+ * or why the store did not open. */
+int cli_one_arg(dvc_cli *cli, int argc, const char *usage);
+/* A command's one optional argument ("dvc outbox list [CODE]", argv[0]
+ * the command): 0 with *arg (NULL when absent) and the store open, or 1
+ * after printing `usage` (more arguments) or why the store did not open. */
+int cli_optional_arg(dvc_cli *cli, int argc, char **argv, const char *usage, const char **arg);
 
 /* "2019-03-01" (00:00 +07:00 that day) or an ISO 8601 instant with its
  * offset; 1 after printing "<what>: ..." when it is neither. */
 int cli_parse_instant(const char *s, const char *what, dvc_time *out);
+/* A whole decimal number in int64 range, nothing after it: 0, else -1
+ * (nothing printed: the caller names the option). */
+int cli_parse_int64(const char *s, int64_t *out);
 
 /* The directory of the shipped data (catalog/, calendar/, ...): `given` when
  * not NULL (an error when it is not a directory: never another one instead),
@@ -104,6 +115,8 @@ void cli_duration_str(int64_t seconds, char *buf, size_t n);
 /* The human-readable tracking view (state, step, deadlines) and the journal. */
 void cli_print_tracking(const dvc_tracking *t, const char *indent);
 void cli_print_history(const dvc_tracking *t, const char *indent);
+/* A cutover report's moves, one line each after `indent` (cmd_agency.c). */
+void cli_print_cutover_moves(const dvc_cutover_report *r, const char *indent);
 
 /* Shared payment and outbox helpers (cmd_payment.c, cmd_outbox.c). */
 /* An amount in VND the way Vietnamese texts write it: "50.000 đồng". */

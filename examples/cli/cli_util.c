@@ -4,6 +4,7 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "cli.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -79,6 +80,35 @@ int cli_parse_instant(const char *s, const char *what, dvc_time *out)
 {
 	/* the library's parse, the same in every front end */
 	return dvc_time_parse_day(s, out) == DVC_OK ? 0 : cli_fail_lib(what);
+}
+
+int cli_parse_int64(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end)
+		return -1;
+	*out = (int64_t)v;
+	return 0;
+}
+
+int cli_one_arg(dvc_cli *cli, int argc, const char *usage)
+{
+	if (argc != 2)
+		return cli_fail("%s", usage);
+	return cli_db(cli) ? 0 : 1;
+}
+
+int cli_optional_arg(dvc_cli *cli, int argc, char **argv, const char *usage, const char **arg)
+{
+	if (argc > 2)
+		return cli_fail("%s", usage);
+	if (!cli_db(cli))
+		return 1;
+	*arg = argc == 2 ? argv[1] : NULL;
+	return 0;
 }
 
 static bool is_dir(const char *path)

@@ -21,6 +21,15 @@
 	"usage: dvc officer add USERNAME --name N --unit AGENCY-CODE "                         \
 	"--role reception|specialist|unit_leader|signing_leader|admin | show USERNAME"
 
+/* register's and login's --json answer: {"username": U, "<what>": true} */
+static int emit_done(const char *username, const char *what)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "username", username);
+	cJSON_AddBoolToObject(o, what, 1);
+	return cli_emit_json(o);
+}
+
 static int account_register(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_applicant a = {0};
@@ -32,12 +41,8 @@ static int account_register(dvc_cli *cli, int argc, char **argv)
 		return 1;
 	if (dvc_account_register(cli->db, argv[1], password, &a) != DVC_OK)
 		return cli_fail_lib(argv[1]);
-	if (cli->json) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "username", argv[1]);
-		cJSON_AddBoolToObject(o, "registered", 1);
-		return cli_emit_json(o);
-	}
+	if (cli->json)
+		return emit_done(argv[1], "registered");
 	printf("account %s registered\n", argv[1]);
 	return 0;
 }
@@ -47,9 +52,7 @@ static int account_show(dvc_cli *cli, int argc, char **argv)
 	dvc_account *a;
 	char created[DVC_TIME_FORMAT_SIZE];
 	int rc = 0;
-	if (argc != 2)
-		return cli_fail(ACCOUNT_USAGE);
-	if (!cli_db(cli))
+	if (cli_one_arg(cli, argc, ACCOUNT_USAGE))
 		return 1;
 	if (dvc_account_get(cli->db, argv[1], &a) != DVC_OK)
 		return cli_fail_lib(argv[1]);
@@ -79,12 +82,8 @@ static int account_login(dvc_cli *cli, int argc, char **argv)
 		return 1;
 	if (dvc_account_login(cli->db, argv[1], password) != DVC_OK)
 		return cli_fail_lib(argv[1]);
-	if (cli->json) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "username", argv[1]);
-		cJSON_AddBoolToObject(o, "authenticated", 1);
-		return cli_emit_json(o);
-	}
+	if (cli->json)
+		return emit_done(argv[1], "authenticated");
 	printf("login ok: %s\n", argv[1]);
 	return 0;
 }
@@ -125,9 +124,7 @@ static int officer_show(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_officer *o;
 	int rc = 0;
-	if (argc != 2)
-		return cli_fail(OFFICER_USAGE);
-	if (!cli_db(cli))
+	if (cli_one_arg(cli, argc, OFFICER_USAGE))
 		return 1;
 	if (dvc_officer_get(cli->db, argv[1], &o) != DVC_OK)
 		return cli_fail_lib(argv[1]);

@@ -22,9 +22,12 @@ static int usage(void)
 			"[--schedule FILE]");
 }
 
-static int parse_date(const char *s, dvc_date *d)
+/* The one DATE argument of lunar, solar and day: 0, or 1 after printing why. */
+static int date_arg(int argc, char **argv, dvc_date *d)
 {
-	return dvc_date_parse(s, d) == DVC_OK ? 0 : cli_fail_lib("date");
+	if (argc != 2)
+		return usage();
+	return dvc_date_parse(argv[1], d) == DVC_OK ? 0 : cli_fail_lib("date");
 }
 
 static void date_str(dvc_date d, char out[16])
@@ -32,25 +35,31 @@ static void date_str(dvc_date d, char out[16])
 	snprintf(out, 16, "%04d-%02d-%02d", d.year % 10000, d.month % 100, d.day % 100);
 }
 
+/* {"lunar": {"year", "month", "day", "leap"}, "solar": "YYYY-MM-DD"}: both
+ * conversions answer with the pair. */
+static cJSON *pair_json(const dvc_lunar_date *l, const char *solar)
+{
+	cJSON *o = cJSON_CreateObject(), *lo = cJSON_AddObjectToObject(o, "lunar");
+	cJSON_AddNumberToObject(lo, "year", l->year);
+	cJSON_AddNumberToObject(lo, "month", l->month);
+	cJSON_AddNumberToObject(lo, "day", l->day);
+	cJSON_AddBoolToObject(lo, "leap", l->leap);
+	cJSON_AddStringToObject(o, "solar", solar);
+	return o;
+}
+
 static int cmd_lunar(int argc, char **argv, bool json)
 {
 	dvc_date d;
 	dvc_lunar_date l;
 	char ds[16];
-	if (argc != 2)
-		return usage();
-	if (parse_date(argv[1], &d))
+	if (date_arg(argc, argv, &d))
 		return 1;
 	if (dvc_lunar_from_solar(d, &l) != DVC_OK)
 		return cli_fail_lib("lunar");
 	date_str(d, ds);
 	if (json) {
-		cJSON *o = cJSON_CreateObject(), *lo = cJSON_AddObjectToObject(o, "lunar");
-		cJSON_AddStringToObject(o, "solar", ds);
-		cJSON_AddNumberToObject(lo, "year", l.year);
-		cJSON_AddNumberToObject(lo, "month", l.month);
-		cJSON_AddNumberToObject(lo, "day", l.day);
-		cJSON_AddBoolToObject(lo, "leap", l.leap);
+		cJSON *o = pair_json(&l, ds);
 		cJSON_AddStringToObject(o, "year_name", dvc_lunar_year_name(l.year));
 		return cli_emit_json(o);
 	}
@@ -65,23 +74,14 @@ static int cmd_solar(int argc, char **argv, bool json)
 	dvc_date d, s;
 	dvc_lunar_date l;
 	char ds[16];
-	if (argc != 2)
-		return usage();
-	if (parse_date(argv[1], &d))
+	if (date_arg(argc, argv, &d))
 		return 1;
 	l = (dvc_lunar_date){d.year, d.month, d.day, leap};
 	if (dvc_lunar_to_solar(l, &s) != DVC_OK)
 		return cli_fail_lib("solar");
 	date_str(s, ds);
-	if (json) {
-		cJSON *o = cJSON_CreateObject(), *lo = cJSON_AddObjectToObject(o, "lunar");
-		cJSON_AddNumberToObject(lo, "year", l.year);
-		cJSON_AddNumberToObject(lo, "month", l.month);
-		cJSON_AddNumberToObject(lo, "day", l.day);
-		cJSON_AddBoolToObject(lo, "leap", l.leap);
-		cJSON_AddStringToObject(o, "solar", ds);
-		return cli_emit_json(o);
-	}
+	if (json)
+		return cli_emit_json(pair_json(&l, ds));
 	printf("ngày %d tháng %d%s năm %s (%d) âm lịch = %s\n", l.day, l.month, leap ? " nhuận" : "",
 	       dvc_lunar_year_name(l.year), l.year, ds);
 	return 0;
@@ -114,9 +114,7 @@ static int cmd_day(dvc_calendar *cal, int argc, char **argv, bool json)
 {
 	dvc_date d;
 	dvc_day_info info = DVC_DAY_INFO_INIT;
-	if (argc != 2)
-		return usage();
-	if (parse_date(argv[1], &d))
+	if (date_arg(argc, argv, &d))
 		return 1;
 	if (dvc_calendar_day(cal, d, &info) != DVC_OK)
 		return cli_fail_lib("day");

@@ -10,9 +10,7 @@
 static int catalog_import(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_import_stats st = DVC_IMPORT_STATS_INIT;
-	if (argc != 2)
-		return cli_fail("usage: dvc catalog import FILE");
-	if (!cli_db(cli))
+	if (cli_one_arg(cli, argc, "usage: dvc catalog import FILE"))
 		return 1;
 	if (dvc_catalog_import_file(cli->db, argv[1], DVC_FORMAT_AUTO, &st) != DVC_OK)
 		return cli_fail_lib(argv[1]);
@@ -40,9 +38,7 @@ static int catalog_export(dvc_cli *cli, int argc, char **argv)
 		return cli_fail("--format must be json or xml");
 	if (argc != 1)
 		return cli_fail("usage: dvc catalog export [--format json|xml]");
-	if (cli_no_json(cli, "catalog export (the document is --format json|xml)"))
-		return 1;
-	if (!cli_db(cli))
+	if (cli_no_json(cli, "catalog export (the document is --format json|xml)") || !cli_db(cli))
 		return 1;
 	if (dvc_catalog_export(cli->db, f, &out, &len) != DVC_OK)
 		return cli_fail_lib("export");
@@ -56,7 +52,7 @@ static int catalog_search(dvc_cli *cli, int argc, char **argv)
 	dvc_search_opts o = DVC_SEARCH_OPTS_INIT;
 	dvc_search_result *r;
 	dvc_date asof;
-	const char *online, *limit, *date;
+	const char *online, *limit, *date, *text;
 	int rc = 0;
 	o.sector = cli_option(&argc, argv, "--sector");
 	o.level = cli_option(&argc, argv, "--level");
@@ -83,16 +79,16 @@ static int catalog_search(dvc_cli *cli, int argc, char **argv)
 			return cli_fail_lib("--asof");
 		o.asof = &asof;
 	}
-	if (argc > 2)
-		return cli_fail("usage: dvc catalog search [TEXT] [--sector S] [--level L] [--online N] "
-				"[--agency A] [--limit N] [--asof DATE]");
-	if (!cli_db(cli))
+	if (cli_optional_arg(cli, argc, argv,
+			     "usage: dvc catalog search [TEXT] [--sector S] [--level L] [--online N] "
+			     "[--agency A] [--limit N] [--asof DATE]",
+			     &text))
 		return 1;
-	if (dvc_catalog_search(cli->db, argc == 2 ? argv[1] : NULL, &o, &r) != DVC_OK)
+	if (dvc_catalog_search(cli->db, text, &o, &r) != DVC_OK)
 		return cli_fail_lib("search");
 	if (cli->json) {
 		char *j;
-		rc = cli_emit_view(dvc_search_result_json(r, argc == 2 ? argv[1] : NULL, &j), &j, "search");
+		rc = cli_emit_view(dvc_search_result_json(r, text, &j), &j, "search");
 	} else {
 		for (size_t i = 0; i < dvc_search_result_count(r); i++) {
 			const dvc_search_hit *h = dvc_search_result_at(r, i);

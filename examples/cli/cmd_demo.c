@@ -44,11 +44,14 @@
 #define DEMO_GATEWAY_SECRET "bi-mat-minh-hoa-cua-cong-thanh-toan"
 #define PROC4_FORM "{\"purpose\":\"Bổ sung hồ sơ xin việc\",\"copies\":2}"
 
-static const struct {
+/* An officer the story adds, and what the story says of them. */
+typedef struct demo_officer {
 	const char *username, *name, *unit;
 	dvc_role role;
 	const char *what;
-} officers[] = {
+} demo_officer;
+
+static const demo_officer officers[] = {
 	{"hoa.lt", "Lê Thị Hoa", PC, DVC_ROLE_RECEPTION, "reception desk of the People's Committee"},
 	{"nam.tv", "Trần Văn Nam", JUSTICE, DVC_ROLE_SPECIALIST, "specialist, Phòng Tư pháp"},
 	{"lan.pt", "Phạm Thị Lan", JUSTICE, DVC_ROLE_UNIT_LEADER, "head of Phòng Tư pháp"},
@@ -613,11 +616,7 @@ static int level4_story(demo *d, const char *datadir, const char *db_path)
 /* its declaration (tờ khai đăng ký khai sinh), illustrative data */
 #define BIRTH_FORM "{\"kinh_gui\":\"Ủy ban nhân dân xã Kiến Hưng\",\"nguoi_yeu_cau_ho_ten\":\"Nguyễn Văn An\",\"nguoi_yeu_cau_noi_cu_tru\":\"Thôn 3, xã Kiến Hưng, thành phố Hải Phòng\",\"nguoi_yeu_cau_giay_to_tuy_than\":\"Căn cước số 031099001234, Bộ Công an cấp ngày 10/01/2022\",\"quan_he\":\"Cha\",\"ho_ten\":\"Nguyễn Minh Khôi\",\"ngay_sinh_bang_chu\":\"Ngày một tháng một năm hai nghìn không trăm hai mươi sáu\",\"dan_toc\":\"Kinh\",\"quoc_tich\":\"Việt Nam\",\"noi_sinh\":\"Bệnh viện Phụ sản Hải Phòng\",\"que_quan\":\"xã Kiến Hưng, thành phố Hải Phòng\",\"me_ho_ten\":\"Trần Thị Bình\",\"me_dan_toc\":\"Kinh\",\"me_quoc_tich\":\"Việt Nam\",\"me_noi_cu_tru\":\"Thôn 3, xã Kiến Hưng, thành phố Hải Phòng\",\"ngay_sinh\":\"2026-01-01\",\"gioi_tinh\":\"Nam\"}"
 
-static const struct {
-	const char *username, *name, *unit;
-	dvc_role role;
-	const char *what;
-} commune_officers[] = {
+static const demo_officer commune_officers[] = {
 	{"thu.nt", "Nguyễn Thị Thu", KT_CENTRE, DVC_ROLE_RECEPTION,
 	 "reception, Public Administration Service Centre of xã Kiến Thụy"},
 	{"minh.lv", "Lê Văn Minh", KT_PC, DVC_ROLE_SPECIALIST, "justice and civil-status officer of the commune"},
@@ -638,14 +637,7 @@ static int when_on(demo *d, dvc_date date, int hour, int minute, const char *wha
 static int print_cutover(dvc_cutover_report *r)
 {
 	size_t n = dvc_cutover_report_count(r);
-	for (size_t i = 0; i < n; i++) {
-		const dvc_cutover_move *m = dvc_cutover_report_at(r, i);
-		if (m->to)
-			printf("  moved %s: %s -> %s (desk %s; %s)\n", m->dossier, m->from, m->to, m->desk,
-			       m->act ? m->act : "act unknown");
-		else
-			printf("  NOT moved %s: %s\n", m->dossier, m->reason);
-	}
+	cli_print_cutover_moves(r, "  ");
 	printf("  %zu moved, %zu not moved\n", dvc_cutover_report_moved(r), n - dvc_cutover_report_moved(r));
 	return 0;
 }

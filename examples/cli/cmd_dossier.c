@@ -200,18 +200,6 @@ int cli_take_actor(int *argc, char **argv, dvc_actor *who)
 	return 0;
 }
 
-static int parse_int64(const char *s, int64_t *out)
-{
-	char *end;
-	long long v;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end)
-		return -1;
-	*out = (int64_t)v;
-	return 0;
-}
-
 /* --form: inline JSON, or @FILE. *owned receives a buffer to free(). */
 static int read_form(const char *arg, const char **out, char **owned)
 {
@@ -313,7 +301,7 @@ static int dossier_act(dvc_cli *cli, int argc, char **argv)
 		return cli_fail_lib("action");
 	if (new_due && dvc_time_parse(new_due, &q.new_due) != DVC_OK)
 		return cli_fail_lib("--new-due");
-	if (expect && (parse_int64(expect, &q.expected_version) || q.expected_version < 0))
+	if (expect && (cli_parse_int64(expect, &q.expected_version) || q.expected_version < 0))
 		return cli_fail("--expect-version must be a non-negative integer");
 	if (delivery && dvc_delivery_parse(delivery, &q.delivery) != DVC_OK)
 		return cli_fail_lib("--delivery");
@@ -417,11 +405,10 @@ int cli_print_journal_report(dvc_cli *cli, const dvc_journal_report *r, const ch
 static int dossier_verify(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_journal_report r = DVC_JOURNAL_REPORT_INIT;
-	if (argc > 2)
-		return cli_fail("usage: dvc dossier verify [CODE]");
-	if (!cli_db(cli))
+	const char *code;
+	if (cli_optional_arg(cli, argc, argv, "usage: dvc dossier verify [CODE]", &code))
 		return 1;
-	if (dvc_journal_verify(cli->db, argc == 2 ? argv[1] : NULL, &r) != DVC_OK)
+	if (dvc_journal_verify(cli->db, code, &r) != DVC_OK)
 		return cli_fail_lib("verify");
 	return cli_print_journal_report(cli, &r, "verify");
 }
@@ -448,7 +435,7 @@ static int dossier_list(dvc_cli *cli, int argc, char **argv)
 		f.state = (int)s;
 	}
 	if (limit) {
-		if (parse_int64(limit, &lim) || lim < 1)
+		if (cli_parse_int64(limit, &lim) || lim < 1)
 			return cli_fail("--limit must be a positive integer");
 		f.limit = (size_t)lim;
 	}
@@ -501,7 +488,7 @@ static int dossier_access_log(dvc_cli *cli, int argc, char **argv)
 	if (until && dvc_time_parse(until, &q.to) != DVC_OK)
 		return cli_fail_lib("--to");
 	if (limit) {
-		if (parse_int64(limit, &lim) || lim < 1)
+		if (cli_parse_int64(limit, &lim) || lim < 1)
 			return cli_fail("--limit must be a positive integer");
 		q.limit = (size_t)lim;
 	}
@@ -547,7 +534,7 @@ static int dossier_erase(dvc_cli *cli, int argc, char **argv)
 		return cli_fail("usage: dvc dossier erase CODE --officer ADMIN [--retention-days N]");
 	if (!cli_db(cli))
 		return 1;
-	if (days && (parse_int64(days, &n) || n < 1 || n > DVC_RETENTION_DAYS_MAX ||
+	if (days && (cli_parse_int64(days, &n) || n < 1 || n > DVC_RETENTION_DAYS_MAX ||
 		     dvc_privacy_set_retention(cli->db, (int)n) != DVC_OK))
 		return cli_fail("--retention-days must be 1..%d", DVC_RETENTION_DAYS_MAX);
 	if (dvc_dossier_erase_personal(cli->db, argv[1], &who, digest) != DVC_OK)

@@ -96,9 +96,7 @@ static int identity_show(dvc_cli *cli, int argc, char **argv)
 	dvc_national_identity *id;
 	char *json, when[DVC_TIME_FORMAT_SIZE];
 	int rc;
-	if (argc != 2)
-		return cli_fail(IDENTITY_USAGE);
-	if (!cli_db(cli))
+	if (cli_one_arg(cli, argc, IDENTITY_USAGE))
 		return 1;
 	if (cli->json)
 		return cli_emit_view(dvc_identity_json(cli->db, argv[1], &json), &json, argv[1]);

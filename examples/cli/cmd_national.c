@@ -66,13 +66,12 @@ static int national_code(dvc_cli *cli, int argc, char **argv)
 static int national_list(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_sync_batch *b;
+	const char *code;
 	cJSON *arr = NULL;
-	if (argc > 2)
-		return cli_fail(NATIONAL_USAGE);
-	if (!cli_db(cli))
+	if (cli_optional_arg(cli, argc, argv, NATIONAL_USAGE, &code))
 		return 1;
-	if (dvc_sync_list(cli->db, argc == 2 ? argv[1] : NULL, &b) != DVC_OK)
-		return cli_fail_lib(argc == 2 ? argv[1] : "national list");
+	if (dvc_sync_list(cli->db, code, &b) != DVC_OK)
+		return cli_fail_lib(code ? code : "national list");
 	if (cli->json)
 		arr = cJSON_CreateArray();
 	for (size_t i = 0; i < dvc_sync_batch_count(b); i++) {

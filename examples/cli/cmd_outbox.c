@@ -110,12 +110,11 @@ cJSON *cli_message_json(const dvc_message *m)
 static int outbox_list(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_message_batch *b;
+	const char *code;
 	size_t n;
-	if (argc > 2)
-		return cli_fail("usage: dvc outbox list [CODE]");
-	if (!cli_db(cli))
+	if (cli_optional_arg(cli, argc, argv, "usage: dvc outbox list [CODE]", &code))
 		return 1;
-	if (dvc_outbox_list(cli->db, argc == 2 ? argv[1] : NULL, &b) != DVC_OK)
+	if (dvc_outbox_list(cli->db, code, &b) != DVC_OK)
 		return cli_fail_lib("outbox");
 	n = dvc_message_batch_count(b);
 	if (cli->json) {

@@ -25,18 +25,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int parse_i64(const char *s, int64_t *out)
-{
-	char *end;
-	long long v;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end)
-		return -1;
-	*out = (int64_t)v;
-	return 0;
-}
-
 static int64_t file_read(void *ctx, void *buf, size_t cap)
 {
 	FILE *f = ctx;
@@ -66,6 +54,16 @@ static void file_line(const dvc_file_info *f)
 	printf("    %s%s%s\n", f->component_name, f->dossier ? " — " : "", f->dossier ? f->dossier : "");
 }
 
+/* A file just added (attach, sign): its JSON with --json, else its line. */
+static int show_file(const dvc_cli *cli, const dvc_file_info *fi)
+{
+	char *j = NULL;
+	if (cli->json)
+		return cli_emit_view(dvc_file_info_json(fi, &j), &j, "file");
+	file_line(fi);
+	return 0;
+}
+
 static int print_list(dvc_cli *cli, dvc_file_list *l)
 {
 	size_t n = dvc_file_list_count(l);
@@ -81,6 +79,21 @@ static int print_list(dvc_cli *cli, dvc_file_list *l)
 		printf("no file\n");
 	dvc_file_list_free(l);
 	return 0;
+}
+
+/* The actor and exactly `want` arguments (argv[0] the command), then the
+ * store: the store, or NULL after printing `usage` or the error. */
+static dvc_db *actor_and_args(dvc_cli *cli, int *argc, char **argv, int want, dvc_actor *who,
+			      const char *usage)
+{
+	int rc = cli_take_actor(argc, argv, who);
+	if (rc > 0)
+		return NULL;
+	if (rc < 0 || *argc != want) {
+		cli_fail("%s", usage);
+		return NULL;
+	}
+	return cli_db(cli);
 }
 
 int cli_dossier_attach(dvc_cli *cli, int argc, char **argv)
@@ -134,12 +147,7 @@ int cli_dossier_attach(dvc_cli *cli, int argc, char **argv)
 		fclose(f);
 	if (rc != DVC_OK)
 		return cli_fail_lib("attach");
-	if (cli->json) {
-		char *j = NULL;
-		return cli_emit_view(dvc_file_info_json(&fi, &j), &j, "file");
-	}
-	file_line(&fi);
-	return 0;
+	return show_file(cli, &fi);
 }
 
 int cli_sign_opts(int *argc, char **argv, dvc_sign_opts *o)
@@ -160,21 +168,14 @@ int cli_dossier_sign(dvc_cli *cli, int argc, char **argv)
 	dvc_actor who;
 	dvc_file_info fi;
 	dvc_db *db;
-	int rc;
 	cli_sign_opts(&argc, argv, &o);
-	if ((rc = cli_take_actor(&argc, argv, &who)) != 0 || argc != 2)
-		return rc > 0 ? rc : cli_fail("usage: dvc dossier sign CODE --officer U [--key FILE --cert FILE] "
-					      "(or DVC_SIGN_KEY, DVC_SIGN_CERT, DVC_SIGN_KEY_PASSWORD)");
-	if (!(db = cli_db(cli)))
+	if (!(db = actor_and_args(cli, &argc, argv, 2, &who,
+				  "usage: dvc dossier sign CODE --officer U [--key FILE --cert FILE] "
+				  "(or DVC_SIGN_KEY, DVC_SIGN_CERT, DVC_SIGN_KEY_PASSWORD)")))
 		return 1;
 	if (dvc_dossier_sign_result(db, argv[1], &who, &o, &fi) != DVC_OK)
 		return cli_fail_lib("sign");
-	if (cli->json) {
-		char *j = NULL;
-		return cli_emit_view(dvc_file_info_json(&fi, &j), &j, "file");
-	}
-	file_line(&fi);
-	return 0;
+	return show_file(cli, &fi);
 }
 
 int cli_dossier_files(dvc_cli *cli, int argc, char **argv)
@@ -182,10 +183,8 @@ int cli_dossier_files(dvc_cli *cli, int argc, char **argv)
 	dvc_actor who;
 	dvc_file_list *l;
 	dvc_db *db;
-	int rc;
-	if ((rc = cli_take_actor(&argc, argv, &who)) != 0 || argc != 2)
-		return rc > 0 ? rc : cli_fail("usage: dvc dossier files CODE " CLI_ACTOR_OPTS);
-	if (!(db = cli_db(cli)))
+	if (!(db = actor_and_args(cli, &argc, argv, 2, &who,
+				  "usage: dvc dossier files CODE " CLI_ACTOR_OPTS)))
 		return 1;
 	if (dvc_dossier_files(db, argv[1], &who, &l) != DVC_OK)
 		return cli_fail_lib("files");
@@ -205,7 +204,7 @@ int cli_dossier_download(dvc_cli *cli, int argc, char **argv)
 					      " [--out PATH]");
 	if (cli_no_json(cli, "dossier download"))
 		return 1;
-	if (parse_i64(argv[2], &id) != 0)
+	if (cli_parse_int64(argv[2], &id) != 0)
 		return cli_fail("FILE-ID is a number (dvc dossier files)");
 	if (!(db = cli_db(cli)))
 		return 1;
@@ -225,12 +224,9 @@ int cli_dossier_download(dvc_cli *cli, int argc, char **argv)
 int cli_account_files(dvc_cli *cli, int argc, char **argv)
 {
 	dvc_file_list *l;
-	dvc_db *db;
-	if (argc != 2)
-		return cli_fail("usage: dvc account files USERNAME");
-	if (!(db = cli_db(cli)))
+	if (cli_one_arg(cli, argc, "usage: dvc account files USERNAME"))
 		return 1;
-	if (dvc_account_files(db, argv[1], &l) != DVC_OK)
+	if (dvc_account_files(cli->db, argv[1], &l) != DVC_OK)
 		return cli_fail_lib("account files");
 	return print_list(cli, l);
 }
@@ -251,7 +247,7 @@ static int payment_counter(dvc_cli *cli, int argc, char **argv, int refund)
 		return cli_fail("usage: dvc payment %s CODE --officer U --receipt NO --amount VND "
 				"[--method cash|card|transfer]%s", refund ? "refund" : "counter",
 				refund ? " --reason TEXT" : " [--note TEXT]");
-	if (parse_i64(amount, &p.amount) != 0)
+	if (cli_parse_int64(amount, &p.amount) != 0)
 		return cli_fail("--amount is a whole number of đồng");
 	if (method && dvc_pay_method_parse(method, &p.method) != DVC_OK)
 		return cli_fail_lib(refund ? "refund" : "counter");
@@ -321,10 +317,9 @@ int cli_dossier_rate(dvc_cli *cli, int argc, char **argv)
 			return cli_fail("--score %s: N is a whole number", name);
 		q.scores[c] = (int)v;
 	}
-	if ((rc = cli_take_actor(&argc, argv, &q.actor)) != 0 || argc != 2)
-		return rc > 0 ? rc : cli_fail("usage: dvc dossier rate CODE (--account U | --secret S) "
-					      "--score overall=N [--score CRITERION=N ...] [--comment TEXT]");
-	if (!(db = cli_db(cli)))
+	if (!(db = actor_and_args(cli, &argc, argv, 2, &q.actor,
+				  "usage: dvc dossier rate CODE (--account U | --secret S) "
+				  "--score overall=N [--score CRITERION=N ...] [--comment TEXT]")))
 		return 1;
 	if (dvc_dossier_rate(db, argv[1], &q) != DVC_OK)
 		return cli_fail_lib("rate");
@@ -348,9 +343,8 @@ int cli_dossier_rating(dvc_cli *cli, int argc, char **argv)
 	dvc_db *db;
 	char *j = NULL;
 	int rc;
-	if ((rc = cli_take_actor(&argc, argv, &who)) != 0 || argc != 2)
-		return rc > 0 ? rc : cli_fail("usage: dvc dossier rating CODE " CLI_ACTOR_OPTS);
-	if (!(db = cli_db(cli)))
+	if (!(db = actor_and_args(cli, &argc, argv, 2, &who,
+				  "usage: dvc dossier rating CODE " CLI_ACTOR_OPTS)))
 		return 1;
 	if (dvc_dossier_rating_get(db, argv[1], &who, &r) != DVC_OK)
 		return cli_fail_lib("rating");

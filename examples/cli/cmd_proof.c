@@ -12,8 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int print_key(dvc_cli *cli, const char *pub, const char *id)
+/* keygen FILE makes a key, key FILE reads one; both print its public half. */
+static int proof_key(dvc_cli *cli, int argc, char **argv)
 {
+	const bool gen = strcmp(argv[0], "keygen") == 0;
+	char pub[DVC_PROOF_KEY_HEX_SIZE], id[DVC_PROOF_KEY_ID_SIZE];
+	if (argc != 2)
+		return cli_fail("usage: dvc proof %s FILE", argv[0]);
+	if ((gen ? dvc_proof_keygen : dvc_proof_key_public)(argv[1], pub, id) != DVC_OK)
+		return cli_fail_lib(argv[0]);
 	if (cli->json)
 		printf("{\"key\":\"%s\",\"key_id\":\"%s\"}\n", pub, id);
 	else
@@ -21,34 +28,12 @@ static int print_key(dvc_cli *cli, const char *pub, const char *id)
 	return 0;
 }
 
-static int proof_keygen(dvc_cli *cli, int argc, char **argv)
-{
-	char pub[DVC_PROOF_KEY_HEX_SIZE], id[DVC_PROOF_KEY_ID_SIZE];
-	if (argc != 2)
-		return cli_fail("usage: dvc proof keygen FILE");
-	if (dvc_proof_keygen(argv[1], pub, id) != DVC_OK)
-		return cli_fail_lib("keygen");
-	return print_key(cli, pub, id);
-}
-
-static int proof_key(dvc_cli *cli, int argc, char **argv)
-{
-	char pub[DVC_PROOF_KEY_HEX_SIZE], id[DVC_PROOF_KEY_ID_SIZE];
-	if (argc != 2)
-		return cli_fail("usage: dvc proof key FILE");
-	if (dvc_proof_key_public(argv[1], pub, id) != DVC_OK)
-		return cli_fail_lib("key");
-	return print_key(cli, pub, id);
-}
-
 static int proof_export(dvc_cli *cli, int argc, char **argv)
 {
 	char *json;
 	if (argc != 2)
 		return cli_fail("usage: dvc proof export CODE > FILE");
-	if (cli_no_json(cli, "proof export"))
-		return 1;
-	if (!cli_db(cli))
+	if (cli_no_json(cli, "proof export") || !cli_db(cli))
 		return 1;
 	if (dvc_proof_export(cli->db, argv[1], &json) != DVC_OK)
 		return cli_fail_lib("export");
@@ -120,12 +105,12 @@ static int proof_verify(dvc_cli *cli, int argc, char **argv)
 
 static int proof_seal(dvc_cli *cli, int argc, char **argv)
 {
+	const char *code;
 	size_t n = 0;
-	if (argc > 2)
-		return cli_fail("usage: dvc proof seal [CODE]   (with DVC_JOURNAL_KEY)");
-	if (!cli_db(cli))
+	if (cli_optional_arg(cli, argc, argv, "usage: dvc proof seal [CODE]   (with DVC_JOURNAL_KEY)",
+			     &code))
 		return 1;
-	if (dvc_journal_seal(cli->db, argc == 2 ? argv[1] : NULL, &n) != DVC_OK)
+	if (dvc_journal_seal(cli->db, code, &n) != DVC_OK)
 		return cli_fail_lib("seal");
 	if (cli->json)
 		printf("{\"sealed\":%zu}\n", n);
@@ -136,7 +121,7 @@ static int proof_seal(dvc_cli *cli, int argc, char **argv)
 
 int cmd_proof(dvc_cli *cli, int argc, char **argv)
 {
-	static const cli_sub subs[] = {{"keygen", proof_keygen}, {"key", proof_key},
+	static const cli_sub subs[] = {{"keygen", proof_key}, {"key", proof_key},
 		{"export", proof_export}, {"verify", proof_verify}, {"seal", proof_seal}, {NULL, NULL}};
 	return cli_subcommand(cli, argc, argv, "proof", subs);
 }

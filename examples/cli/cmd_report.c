@@ -36,21 +36,13 @@ static int extra_args(int argc, char **argv, const char *usage)
 	return 0;
 }
 
-static int report_rows(dvc_cli *cli, int argc, char **argv)
+/* Each result as the library's JSON with --json, else as a table. */
+
+static int show_rows(const dvc_cli *cli, const dvc_report *r)
 {
-	static const char usage[] = "dvc report [--from DATE] [--to DATE] [--group G] [--asof INSTANT]";
-	dvc_report_opts o = DVC_REPORT_OPTS_INIT;
-	dvc_report *r;
-	if (period_opts(&argc, argv, &o, true) || extra_args(argc, argv, usage))
-		return 1;
-	if (dvc_report_compute(cli->db, &o, &r) != DVC_OK)
-		return cli_fail_lib("report");
-	if (cli->json) {
-		char *j;
-		int rc = cli_emit_view(dvc_report_json(r, &j), &j, "report");
-		dvc_report_free(r);
-		return rc;
-	}
+	char *j;
+	if (cli->json)
+		return cli_emit_view(dvc_report_json(r, &j), &j, "report");
 	/* the Vietnamese label goes last: printf pads bytes, not characters */
 	printf("%-14s %8s %7s %7s %5s %8s %6s %8s %7s %5s %5s %5s %8s %7s %7s %6s %6s  %s\n", "key",
 	       "received", "online", "counter", "post", "on_time", "late", "pending", "overdue",
@@ -69,26 +61,14 @@ static int report_rows(dvc_cli *cli, int argc, char **argv)
 	}
 	if (dvc_report_count(r) == 0)
 		printf("(no dossier submitted in the period)\n");
-	dvc_report_free(r);
 	return 0;
 }
 
-static int report_bottlenecks(dvc_cli *cli, int argc, char **argv)
+static int show_bottlenecks(const dvc_cli *cli, const dvc_bottlenecks *b)
 {
-	const char *asof_s = cli_option(&argc, argv, "--asof");
-	dvc_time asof = 0;
-	dvc_bottlenecks *b;
-	if ((asof_s && cli_parse_instant(asof_s, "--asof", &asof)) ||
-	    extra_args(argc, argv, "dvc report bottlenecks [--asof INSTANT]"))
-		return 1;
-	if (dvc_report_bottlenecks(cli->db, asof, &b) != DVC_OK)
-		return cli_fail_lib("bottlenecks");
-	if (cli->json) {
-		char *j;
-		int rc = cli_emit_view(dvc_bottlenecks_json(b, &j), &j, "bottlenecks");
-		dvc_bottlenecks_free(b);
-		return rc;
-	}
+	char *j;
+	if (cli->json)
+		return cli_emit_view(dvc_bottlenecks_json(b, &j), &j, "bottlenecks");
 	printf("%-10s %4s %-14s %-14s %7s %10s %10s  %s\n", "procedure", "step", "role", "unit",
 	       "waiting", "median_h", "max_h", "unit_name");
 	for (size_t i = 0; i < dvc_bottlenecks_count(b); i++) {
@@ -99,8 +79,69 @@ static int report_bottlenecks(dvc_cli *cli, int argc, char **argv)
 	}
 	if (dvc_bottlenecks_count(b) == 0)
 		printf("(no dossier waiting)\n");
-	dvc_bottlenecks_free(b);
 	return 0;
+}
+
+static int show_index(const dvc_cli *cli, const dvc_index_row *rows, size_t n)
+{
+	dvc_index_group_total t[DVC_INDEX_GROUPS];
+	double total = 0, computable = 0;
+	char *j;
+	if (cli->json)
+		return cli_emit_view(dvc_index_json(rows, n, &j), &j, "index");
+	if (dvc_index_totals(rows, n, t) != DVC_OK)
+		return cli_fail_lib("index");
+	for (int g = 0; g < DVC_INDEX_GROUPS; g++) {
+		printf("%-13s %6.2f / %5.2f of %2.0f points  %s\n", t[g].code, t[g].points,
+		       t[g].computable_points, t[g].max_points, t[g].name);
+		for (size_t i = 0; i < n; i++)
+			if (rows[i].group == t[g].group && rows[i].computable)
+				printf("  %-18s %6.1f%% %8lld / %-8lld %5.2f of %5.2f%s  %s\n", rows[i].code,
+				       rows[i].value * 100, (long long)rows[i].numerator,
+				       (long long)rows[i].denominator, rows[i].points, rows[i].max_points,
+				       rows[i].max_points_confirmed ? "" : "*", rows[i].name);
+		total += t[g].points;
+		computable += t[g].computable_points;
+	}
+	printf("total         %6.2f / %5.2f of 100 points  (* share of the group unconfirmed)\n",
+	       total, computable);
+	printf("not computable:\n");
+	for (size_t i = 0; i < n; i++)
+		if (!rows[i].computable)
+			printf("  %-18s %5.2f points  %s\n", rows[i].code, rows[i].max_points,
+			       rows[i].formula);
+	return 0;
+}
+
+static int report_rows(dvc_cli *cli, int argc, char **argv)
+{
+	static const char usage[] = "dvc report [--from DATE] [--to DATE] [--group G] [--asof INSTANT]";
+	dvc_report_opts o = DVC_REPORT_OPTS_INIT;
+	dvc_report *r;
+	int rc;
+	if (period_opts(&argc, argv, &o, true) || extra_args(argc, argv, usage))
+		return 1;
+	if (dvc_report_compute(cli->db, &o, &r) != DVC_OK)
+		return cli_fail_lib("report");
+	rc = show_rows(cli, r);
+	dvc_report_free(r);
+	return rc;
+}
+
+static int report_bottlenecks(dvc_cli *cli, int argc, char **argv)
+{
+	const char *asof_s = cli_option(&argc, argv, "--asof");
+	dvc_time asof = 0;
+	dvc_bottlenecks *b;
+	int rc;
+	if ((asof_s && cli_parse_instant(asof_s, "--asof", &asof)) ||
+	    extra_args(argc, argv, "dvc report bottlenecks [--asof INSTANT]"))
+		return 1;
+	if (dvc_report_bottlenecks(cli->db, asof, &b) != DVC_OK)
+		return cli_fail_lib("bottlenecks");
+	rc = show_bottlenecks(cli, b);
+	dvc_bottlenecks_free(b);
+	return rc;
 }
 
 static int report_index(dvc_cli *cli, int argc, char **argv)
@@ -108,46 +149,15 @@ static int report_index(dvc_cli *cli, int argc, char **argv)
 	dvc_report_opts o = DVC_REPORT_OPTS_INIT;
 	dvc_index_row *rows;
 	size_t n;
+	int rc;
 	if (period_opts(&argc, argv, &o, false) ||
 	    extra_args(argc, argv, "dvc report index [--from DATE] [--to DATE] [--asof INSTANT]"))
 		return 1;
 	if (dvc_report_index(cli->db, &o, &rows, &n) != DVC_OK)
 		return cli_fail_lib("index");
-	if (cli->json) {
-		char *j;
-		int rc = cli_emit_view(dvc_index_json(rows, n, &j), &j, "index");
-		dvc_free(rows);
-		return rc;
-	}
-	{
-		dvc_index_group_total t[DVC_INDEX_GROUPS];
-		double total = 0, computable = 0;
-		if (dvc_index_totals(rows, n, t) != DVC_OK) {
-			dvc_free(rows);
-			return cli_fail_lib("index");
-		}
-		for (int g = 0; g < DVC_INDEX_GROUPS; g++) {
-			printf("%-13s %6.2f / %5.2f of %2.0f points  %s\n", t[g].code, t[g].points,
-			       t[g].computable_points, t[g].max_points, t[g].name);
-			for (size_t i = 0; i < n; i++)
-				if (rows[i].group == t[g].group && rows[i].computable)
-					printf("  %-18s %6.1f%% %8lld / %-8lld %5.2f of %5.2f%s  %s\n", rows[i].code,
-					       rows[i].value * 100, (long long)rows[i].numerator,
-					       (long long)rows[i].denominator, rows[i].points, rows[i].max_points,
-					       rows[i].max_points_confirmed ? "" : "*", rows[i].name);
-			total += t[g].points;
-			computable += t[g].computable_points;
-		}
-		printf("total         %6.2f / %5.2f of 100 points  (* share of the group unconfirmed)\n",
-		       total, computable);
-		printf("not computable:\n");
-		for (size_t i = 0; i < n; i++)
-			if (!rows[i].computable)
-				printf("  %-18s %5.2f points  %s\n", rows[i].code, rows[i].max_points,
-				       rows[i].formula);
-	}
+	rc = show_index(cli, rows, n);
 	dvc_free(rows);
-	return 0;
+	return rc;
 }
 
 static int report_register(dvc_cli *cli, int argc, char **argv)

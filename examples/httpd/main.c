@@ -108,6 +108,22 @@ static long num_arg(const char *s, long lo, long hi)
 	return *s && !*end && v >= lo && v <= hi ? v : -1;
 }
 
+typedef struct text_opt {
+	const char *name;
+	const char **to;
+} text_opt;
+
+/* Set the text option named `a` to v: 1, or 0 when `a` is none of them. */
+static int text_option(const text_opt *t, const char *a, const char *v)
+{
+	for (; t->name; t++)
+		if (strcmp(a, t->name) == 0) {
+			*t->to = v;
+			return 1;
+		}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	httpd srv;
@@ -124,6 +140,23 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	int sig, rc = 0;
 
+	/* the options that name a file, an address or a value taken as it is */
+	const text_opt texts[] = {
+		{"--db", &srv.db_path},
+		{"--listen", &listen_addr},
+		{"--sign-key", &srv.sign.key_file},
+		{"--sign-cert", &srv.sign.cert_file},
+		{"--officer-tokens", &tokens},
+		{"--port-file", &port_file},
+		{"--oidc-issuer", &oidc.issuer},
+		{"--oidc-client-id", &oidc.client_id},
+		{"--oidc-secret-file", &oidc.secret_file},
+		{"--oidc-redirect-uri", &oidc.redirect_uri},
+		{"--oidc-jwks-file", &oidc.jwks_file},
+		{"--oidc-jwks-uri", &oidc.jwks_uri},
+		{NULL, NULL},
+	};
+
 	memset(&srv, 0, sizeof srv);
 	srv.sign = (dvc_sign_opts)DVC_SIGN_OPTS_INIT;
 	srv.sign.password = getenv("DVC_SIGN_KEY_PASSWORD");
@@ -138,8 +171,8 @@ int main(int argc, char **argv)
 		if (!v)
 			return usage(stderr);
 		i++;
-		if (strcmp(a, "--db") == 0)
-			srv.db_path = v;
+		if (text_option(texts, a, v))
+			;
 		else if (strcmp(a, "--port") == 0 && (port = num_arg(v, 0, 65535)) >= 0)
 			;
 		else if (strcmp(a, "--threads") == 0 && (threads = num_arg(v, 1, 64)) > 0)
@@ -155,30 +188,8 @@ int main(int argc, char **argv)
 			max_upload = strtoll(v, &end, 10);
 			if (*end || max_upload < 1 || max_upload > DVC_FILE_MAX_BYTES)
 				return fail("--max-upload wants a byte count up to the library's ceiling (1 GiB)", v);
-		} else if (strcmp(a, "--listen") == 0)
-			listen_addr = v;
-		else if (strcmp(a, "--files-dir") == 0)
+		} else if (strcmp(a, "--files-dir") == 0)
 			snprintf(files_dir, sizeof files_dir, "%s", v);
-		else if (strcmp(a, "--sign-key") == 0)
-			srv.sign.key_file = v;
-		else if (strcmp(a, "--sign-cert") == 0)
-			srv.sign.cert_file = v;
-		else if (strcmp(a, "--officer-tokens") == 0)
-			tokens = v;
-		else if (strcmp(a, "--port-file") == 0)
-			port_file = v;
-		else if (strcmp(a, "--oidc-issuer") == 0)
-			oidc.issuer = v;
-		else if (strcmp(a, "--oidc-client-id") == 0)
-			oidc.client_id = v;
-		else if (strcmp(a, "--oidc-secret-file") == 0)
-			oidc.secret_file = v;
-		else if (strcmp(a, "--oidc-redirect-uri") == 0)
-			oidc.redirect_uri = v;
-		else if (strcmp(a, "--oidc-jwks-file") == 0)
-			oidc.jwks_file = v;
-		else if (strcmp(a, "--oidc-jwks-uri") == 0)
-			oidc.jwks_uri = v;
 		else if (strcmp(a, "--clock-start") == 0) {
 			dvc_time start;
 			if (dvc_time_parse(v, &start) != DVC_OK)
