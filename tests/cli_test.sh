@@ -245,6 +245,15 @@ dv officer add nguyen.truong.phong --name "Nguyễn Trưởng Phòng" --unit 000
   --role unit_leader >/dev/null && ok || bad "officer add unit leader"
 dv officer add hoang.lanh.dao --name "Hoàng Lãnh Đạo" --unit 000.00.30.H24 --role signing_leader \
   >/dev/null && ok || bad "officer add signing leader"
+# an officer's credential: from stdin, hashed, checked
+echo "mat-khau-quay-tiep-nhan" | dv officer secret le.tiep.nhan >/dev/null && ok || bad "officer secret"
+echo "mat-khau-quay-tiep-nhan" | dv officer login le.tiep.nhan >/dev/null && ok || bad "officer login"
+if echo "sai-mat-khau-roi" | dv officer login le.tiep.nhan >"$T/o.txt" 2>&1; then
+  bad "officer login with a wrong secret"; else grep -q DVC_EAUTH "$T/o.txt" && ok || bad "wrong secret: $(cat "$T/o.txt")"; fi
+if echo "ngan" | dv officer secret le.tiep.nhan >"$T/o.txt" 2>&1; then
+  bad "a short officer secret"; else grep -q DVC_EINVAL "$T/o.txt" && ok || bad "short secret: $(cat "$T/o.txt")"; fi
+if dv officer secret le.tiep.nhan </dev/null >"$T/o.txt" 2>&1; then bad "officer secret without stdin"; else ok; fi
+echo "mat-khau-quay-tiep-nhan" | dv officer login le.tiep.nhan >/dev/null && ok || bad "the old secret still holds"
 expect_fail "officer with unknown role" DVC_EINVAL officer add x.y --name "X" --unit 000.00.30.H24 --role boss
 expect_fail "officer at unknown unit" DVC_EREF officer add x.y --name "X" --unit 999.99.99.H99 --role specialist
 

@@ -6,6 +6,8 @@
  *   dvc account login USERNAME --password P      exit 0 when the password is right
  *   dvc officer add USERNAME --name N --unit AGENCY-CODE --role ROLE
  *   dvc officer show USERNAME
+ *   dvc officer secret USERNAME  < SECRET   give the officer a credential (first line of stdin)
+ *   dvc officer login USERNAME   < SECRET   exit 0 when it is right
  */
 #include "cli.h"
 
@@ -19,7 +21,8 @@
 	"login USERNAME --password P"
 #define OFFICER_USAGE                                                                          \
 	"usage: dvc officer add USERNAME --name N --unit AGENCY-CODE "                         \
-	"--role reception|specialist|unit_leader|signing_leader|admin | show USERNAME"
+	"--role reception|specialist|unit_leader|signing_leader|admin | show USERNAME | "          \
+	"secret USERNAME < SECRET | login USERNAME < SECRET"
 
 /* register's and login's --json answer: {"username": U, "<what>": true} */
 static int emit_done(const char *username, const char *what)
@@ -143,9 +146,51 @@ static int officer_show(dvc_cli *cli, int argc, char **argv)
 	return rc;
 }
 
+/* The officer's credential from the first line of stdin, never from the
+ * command line (which other users of the machine can read). */
+static int read_secret(char *buf, size_t n)
+{
+	size_t len;
+	if (!fgets(buf, (int)n, stdin))
+		return cli_fail("the secret is read from the first line of standard input");
+	len = strcspn(buf, "\r\n");
+	if (buf[len] == '\0' && len == n - 1)
+		return cli_fail("the secret is longer than %zu bytes", n - 2);
+	buf[len] = '\0';
+	return 0;
+}
+
+/* secret and login: both read the secret and then call `fn`. */
+static int officer_secret_call(dvc_cli *cli, int argc, char **argv, int login)
+{
+	char secret[1026];
+	int rc;
+	if (cli_one_arg(cli, argc, OFFICER_USAGE) || read_secret(secret, sizeof secret))
+		return 1;
+	rc = login ? dvc_officer_login_from(cli->db, argv[1], secret, NULL)
+		   : dvc_officer_set_secret(cli->db, argv[1], secret);
+	memset(secret, 0, sizeof secret);
+	if (rc != DVC_OK)
+		return cli_fail_lib(argv[1]);
+	if (cli->json)
+		return emit_done(argv[1], login ? "authenticated" : "secret_set");
+	printf(login ? "login ok: %s\n" : "credential set: %s\n", argv[1]);
+	return 0;
+}
+
+static int officer_secret(dvc_cli *cli, int argc, char **argv)
+{
+	return officer_secret_call(cli, argc, argv, 0);
+}
+
+static int officer_login(dvc_cli *cli, int argc, char **argv)
+{
+	return officer_secret_call(cli, argc, argv, 1);
+}
+
 int cmd_officer(dvc_cli *cli, int argc, char **argv)
 {
 	static const cli_sub subs[] = {{"add", officer_add}, {"show", officer_show},
-		{NULL, NULL}};
+		{"secret", officer_secret}, {"login", officer_login}, {NULL, NULL}};
 	return cli_subcommand(cli, argc, argv, "officer", subs);
 }

@@ -58,7 +58,7 @@ static const struct command {
 				   " | replay [--id N | DOSSIER]"},
 	{"officer", cmd_officer, "officer add USERNAME --name N --unit AGENCY-CODE"
 				 " --role reception|specialist|unit_leader|signing_leader|admin"
-				 " | show USERNAME"},
+				 " | show USERNAME | secret USERNAME < SECRET | login USERNAME < SECRET"},
 	{"dossier", cmd_dossier, "dossier submit PROCEDURE [--channel online|counter|post]"
 				 " [--account U | --name N --citizen-id ID --birth-date D --address A"
 				 " [--phone P] [--email E]] [--form JSON|@FILE] [--draft] [--officer U]"
