@@ -91,9 +91,31 @@ DVC__ENUM_NAMES(state, dvc_state, state_names, "state")
 DVC__ENUM_NAMES(action, dvc_action, action_names, "action")
 DVC__ENUM_NAMES(role, dvc_role, role_names, "role")
 
+/* What people read on the portal's pages (the example page's words until
+ * 2026-12-06, moved here so that every front end says the same). */
+static const char *const action_labels[DVC_ACTION_COUNT] = {
+	"Nộp hồ sơ", "Tiếp nhận hồ sơ", "Yêu cầu bổ sung", "Đã bổ sung giấy tờ",
+	"Chuyển bước tiếp theo", "Trả lại bước trước", "Chuyển liên thông", "Phân công xử lý",
+	"Tạm dừng", "Tiếp tục xử lý", "Xin lỗi và hẹn lại", "Từ chối", "Trả kết quả", "Rút hồ sơ",
+	"Hủy hồ sơ", "Thanh toán", "Hoàn phí", "Nộp, bổ sung tệp", "Ký số kết quả",
+	"Đánh giá mức độ hài lòng", "Xóa dữ liệu cá nhân hết thời hạn lưu trữ"};
+static const char *const role_labels[DVC_ROLE_COUNT] = {
+	"Người nộp", "Cán bộ tiếp nhận", "Chuyên viên", "Lãnh đạo phòng", "Lãnh đạo ký duyệt",
+	"Quản trị"};
+
 const char *dvc_state_label_vi(dvc_state s)
 {
 	return dvc__enum_name(state_labels, DVC_ARRAY_LEN(state_labels), (int)s);
+}
+
+const char *dvc_action_label_vi(dvc_action a)
+{
+	return dvc__enum_name(action_labels, DVC_ARRAY_LEN(action_labels), (int)a);
+}
+
+const char *dvc_role_label_vi(dvc_role r)
+{
+	return dvc__enum_name(role_labels, DVC_ARRAY_LEN(role_labels), (int)r);
 }
 
 int dvc_lifecycle_dot(char **out)

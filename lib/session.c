@@ -314,6 +314,7 @@ int dvc_session_json(const dvc_session *s, char **out)
 		if (s->kind == DVC_SESSION_OFFICER) {
 			dvc__json_put_str(a, "unit", s->unit);
 			dvc__json_put_str(a, "role", dvc_role_name(s->role));
+			dvc__json_put_str(a, "role_label", dvc_role_label_vi(s->role));
 		}
 	}
 	return dvc__json_print(o, failures, out);

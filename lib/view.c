@@ -93,6 +93,7 @@ static cJSON *history_json(const dvc_tracking *t)
 		put_str(x, "actor", e->actor);
 		put_str(x, "unit", e->unit);
 		put_str(x, "action", dvc_action_name(e->action));
+		put_str(x, "action_label", dvc_action_label_vi(e->action));
 		put_str(x, "from", dvc_state_name(e->from));
 		put_str(x, "to", dvc_state_name(e->to));
 		put_str(x, "to_label", dvc_state_label_vi(e->to));
@@ -153,6 +154,7 @@ static cJSON *actions_json(const dvc_allowed_actions *l, cJSON *refused)
 		}
 		x = put(arr, NULL, cJSON_CreateObject());
 		put_str(x, "action", dvc_action_name(a->action));
+		put_str(x, "label", dvc_action_label_vi(a->action));
 		put(x, "needs", needs_json(a->needs));
 		if (a->deliveries) {
 			cJSON *d = put(x, "deliveries", cJSON_CreateArray());
@@ -190,6 +192,7 @@ static cJSON *tracking_tree(const dvc_tracking *t, const dvc_allowed_actions *ac
 	put_str(o, "desk", t->desk);
 	put_str(o, "competent", t->competent);
 	put_str(o, "step_role", dvc_role_name(t->step_role));
+	put_str(o, "step_role_label", dvc_role_label_vi(t->step_role));
 	put_str(o, "handler", t->handler);
 	put_time(o, "submitted_at", t->submitted_at);
 	put_time(o, "received_at", t->received_at);

@@ -481,8 +481,8 @@ def run(port, db, files, tmp):
     rows = [d for d in doc["dossiers"] if d["code"] == code] if st == 200 else []
     check(rows and [a["action"] for a in rows[0]["actions"]] ==
           ["receive", "request_supplement", "reject"], f"inbox row with actions: {rows}")
-    check(rows and {"action": "reject", "needs": ["note"]} in rows[0]["actions"],
-          "reject needs a note (from the lifecycle table)")
+    check(rows and {"action": "reject", "label": "Từ chối", "needs": ["note"]} in rows[0]["actions"],
+          f"reject needs a note (from the lifecycle table), labelled by the library: {rows}")
     version = rows[0]["version"] if rows else 1
     st, doc, _, _ = o.post(f"/api/dossiers/{code}/actions", {"action": "return"})
     error_is(st, doc, 409, "DVC_ETRANSITION", "return before intake")

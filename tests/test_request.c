@@ -189,9 +189,29 @@ START_TEST(attachment_fields_parse_alike)
 }
 END_TEST
 
+/* The words people read, one source for every front end: every action,
+ * role and status has a Vietnamese label, none empty; out of range is "?". */
+START_TEST(labels_for_people)
+{
+	for (int a = 0; a < DVC_ACTION_COUNT; a++)
+		ck_assert(strlen(dvc_action_label_vi((dvc_action)a)) > 2);
+	for (int r = 0; r < DVC_ROLE_COUNT; r++)
+		ck_assert(strlen(dvc_role_label_vi((dvc_role)r)) > 2);
+	for (int c = DVC_OK; c >= DVC_ERETAINED; c--)
+		ck_assert(strlen(dvc_status_text_vi(c)) > 2);
+	ck_assert_str_eq(dvc_action_label_vi(DVC_ACT_RECEIVE), "Tiếp nhận hồ sơ");
+	ck_assert_str_eq(dvc_role_label_vi(DVC_ROLE_SPECIALIST), "Chuyên viên");
+	ck_assert_str_eq(dvc_status_text_vi(DVC_ENOTFOUND), "Không tìm thấy");
+	ck_assert_str_eq(dvc_action_label_vi((dvc_action)DVC_ACTION_COUNT), "?");
+	ck_assert_str_eq(dvc_role_label_vi((dvc_role)-1), "?");
+	ck_assert_str_eq(dvc_status_text_vi(DVC_ERETAINED - 1), "Có lỗi xảy ra");
+	ck_assert_str_eq(dvc_status_text_vi(1), "Có lỗi xảy ra");
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *const tests[] = {registration_from_json, rating_payment_and_reuse_requests_checked,
-				      attachment_fields_parse_alike, NULL};
+				      attachment_fields_parse_alike, labels_for_people, NULL};
 	return run_tests("request", setup, teardown, tests);
 }

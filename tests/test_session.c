@@ -160,7 +160,7 @@ START_TEST(sign_in_replaces_and_sign_out_ends)
 	ck_assert_int_eq(dvc_session_role(o), DVC_ROLE_RECEPTION);
 	ck_ok(dvc_session_json(o, &j));
 	ck_assert_ptr_nonnull(strstr(j, "\"actor\":{\"kind\":\"officer\",\"username\":\"le.tiep.nhan\","
-					"\"unit\":\"000.00.30.H24\",\"role\":\"reception\"}"));
+					"\"unit\":\"000.00.30.H24\",\"role\":\"reception\",\"role_label\":\"Cán bộ tiếp nhận\"}"));
 	ck_assert_ptr_null(strstr(j, dvc_session_token(o)));
 	dvc_free(j);
 	ck_assert_int_eq(sessions_stored(), 2);

@@ -124,8 +124,11 @@ DVC_API int dvc_action_is_record(dvc_action a);
 DVC_API const char *dvc_state_name(dvc_state s);
 DVC_API const char *dvc_action_name(dvc_action a);
 DVC_API const char *dvc_role_name(dvc_role r);
-/** Vietnamese labels for people ("Đang xử lý"). */
+/** Vietnamese labels for people ("Đang xử lý", "Tiếp nhận hồ sơ",
+ * "Chuyên viên"); "?" for a value out of range. */
 DVC_API const char *dvc_state_label_vi(dvc_state s);
+DVC_API const char *dvc_action_label_vi(dvc_action a);
+DVC_API const char *dvc_role_label_vi(dvc_role r);
 /** Parse names; DVC_EINVAL (with the list of valid names) when unknown. */
 DVC_API int dvc_state_parse(const char *name, dvc_state *out);
 DVC_API int dvc_action_parse(const char *name, dvc_action *out);

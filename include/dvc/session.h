@@ -127,8 +127,8 @@ DVC_API dvc_actor dvc_session_actor(const dvc_session *s);
 /**
  * The session as a page sees it:
  *   {"csrf": "...", "actor": null | {"kind": "account"|"officer",
- *    "username": "...", "unit": "...", "role": "..."}}
- * (unit and role for officers only). The token is not in it: it travels
+ *    "username": "...", "unit": "...", "role": "...", "role_label": "..."}}
+ * (unit and role for officers only; role_label is dvc_role_label_vi). The token is not in it: it travels
  * in the cookie only. Free *out with dvc_free().
  */
 DVC_API int dvc_session_json(const dvc_session *s, char **out);

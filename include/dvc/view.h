@@ -38,19 +38,21 @@ enum {
  * A dossier: code, procedure, procedure_version, procedure_name, channel,
  * state, state_label, final, version, applicant_name, [applicant{full_name,
  * citizen_id, birth_date, address, phone, email}, form_data] (with
- * DVC_VIEW_APPLICANT), step, steps, unit, unit_name, step_role, handler,
+ * DVC_VIEW_APPLICANT), step, steps, unit, unit_name, step_role,
+ * step_role_label (dvc_role_label_vi), handler,
  * submitted_at, received_at, due_at, rescheduled_due_at, step_since,
  * step_due_at, seconds_in_step (working seconds), result_at, finished_at,
  * overdue, step_overdue, clock_stopped, delivery (once returned, else
  * null), fee_due, fee_paid, fee_refunded, fee_exemption, history[] (as
  * dvc_history_json), slips[] (kinds dvc_slip_render can print), attachments[]
  * (the form data's "attachments" objects), and with `actions` (may be NULL)
- * actions[]: the allowed ones, {action, needs[] ("note", "target",
+ * actions[]: the allowed ones, {action, label (dvc_action_label_vi), needs[] ("note", "target",
  * "new_due", "delivery"), deliveries[] (return only)}.
  */
 DVC_API int dvc_tracking_json(const dvc_tracking *t, const dvc_allowed_actions *actions,
 			      unsigned int flags, char **out);
-/** The journal: [{seq, at, actor, unit, action, from, to, to_label, note, payload_digest, hash}]. */
+/** The journal: [{seq, at, actor, unit, action, action_label, from, to, to_label, note,
+ * payload_digest, hash}] (labels: dvc_action_label_vi, dvc_state_label_vi). */
 DVC_API int dvc_history_json(const dvc_tracking *t, char **out);
 /**
  * {code, state, version, actions[] (allowed, as in dvc_tracking_json),

@@ -7,18 +7,6 @@
 
 const S = { csrf: null, actor: null, proc: null, lastTracked: null, inbox: [], caseCode: null };
 
-const ACTION_VI = {
-  submit: 'Nộp hồ sơ', receive: 'Tiếp nhận hồ sơ', request_supplement: 'Yêu cầu bổ sung',
-  supply: 'Đã bổ sung giấy tờ', forward: 'Chuyển bước tiếp theo', send_back: 'Trả lại bước trước',
-  transfer: 'Chuyển liên thông', assign: 'Phân công xử lý', pause: 'Tạm dừng', resume: 'Tiếp tục xử lý',
-  reschedule: 'Xin lỗi và hẹn lại', reject: 'Từ chối', return: 'Trả kết quả', withdraw: 'Rút hồ sơ',
-  cancel: 'Hủy hồ sơ', pay: 'Thanh toán', refund: 'Hoàn phí',
-  attach: 'Nộp, bổ sung tệp', sign: 'Ký số kết quả', rate: 'Đánh giá mức độ hài lòng',
-};
-const ROLE_VI = {
-  applicant: 'Người nộp', reception: 'Cán bộ tiếp nhận', specialist: 'Chuyên viên',
-  unit_leader: 'Lãnh đạo phòng', signing_leader: 'Lãnh đạo ký duyệt', admin: 'Quản trị',
-};
 const DOC_FORM_VI = { original: 'Bản chính', copy: 'Bản sao', original_or_copy: 'Bản chính hoặc bản sao' };
 const LEVEL_VI = { district: 'Cấp huyện', commune: 'Cấp xã', province: 'Cấp tỉnh' };
 const MAX_UPLOAD = 20 * 1024 * 1024; /* the server's --max-upload default; the library has the last word */
@@ -136,7 +124,7 @@ function setSession(s) { S.csrf = s.csrf; S.actor = s.actor; renderWho(); }
 function renderWho() {
   const a = S.actor;
   $('who').textContent = !a ? 'Khách' :
-    a.kind === 'account' ? `Công dân: ${a.username}` : `Cán bộ: ${a.username} (${ROLE_VI[a.role] || a.role})`;
+    a.kind === 'account' ? `Công dân: ${a.username}` : `Cán bộ: ${a.username} (${a.role_label || a.role})`;
 }
 
 /* ---- routing ---- */
@@ -454,7 +442,7 @@ function actorVi(a) {
 
 function historyList(t) {
   return el('ol', { class: 'timeline', 'aria-label': 'Quá trình xử lý' }, t.history.map((h) => el('li', {},
-    el('p', {}, el('strong', { text: ACTION_VI[h.action] || h.action }), ` → ${h.to_label}`),
+    el('p', {}, el('strong', { text: h.action_label || h.action }), ` → ${h.to_label}`),
     el('p', { class: 'muted', text: `${when(h.at)} · ${actorVi(h.actor)}${h.unit ? ` · ${h.unit}` : ''}` }),
     h.note ? el('p', { class: 'note', text: h.note }) : null)));
 }
@@ -471,7 +459,7 @@ function trackingCard(t, secret) {
       ...fact('Thủ tục', t.procedure_name || t.procedure),
       ...fact('Người nộp', t.applicant_name || '—'),
       ...(t.national_signin ? fact('Xác thực khi nộp', `Tài khoản định danh điện tử VNeID, mức ${t.national_signin}`) : []),
-      ...(t.final ? [] : fact('Đang xử lý tại', `${t.unit_name || t.unit || '—'} (${ROLE_VI[t.step_role] || t.step_role}, bước ${t.step}/${t.steps})`)),
+      ...(t.final ? [] : fact('Đang xử lý tại', `${t.unit_name || t.unit || '—'} (${t.step_role_label || t.step_role}, bước ${t.step}/${t.steps})`)),
       ...fact('Ngày nộp', when(t.submitted_at)),
       ...(t.final ? [] : [
         ...fact('Cán bộ xử lý', t.handler || 'Chưa phân công'),
@@ -590,8 +578,8 @@ async function track(ev) {
     const acts = t.actions.filter((a) => a.action === 'withdraw');
     const card = trackingCard(t, secret);
     out.replaceChildren(card, ...acts.map((a) => el('button', {
-      type: 'button', class: 'danger', text: ACTION_VI[a.action],
-      onclick: () => applicantAct(t.code, secret, a.action),
+      type: 'button', class: 'danger', text: a.label,
+      onclick: () => applicantAct(t.code, secret, a),
     })));
     card.append(payButton(t, secret));
     await fillFiles(card, t, secret);
@@ -604,10 +592,10 @@ async function track(ev) {
   }
 }
 
-async function applicantAct(code, secret, action) {
-  if (!confirm(`${ACTION_VI[action]} ${code}?`)) return;
+async function applicantAct(code, secret, a) {
+  if (!confirm(`${a.label} ${code}?`)) return;
   try {
-    await api('POST', `/api/dossiers/${encodeURIComponent(code)}/actions`, { action, secret: secret || undefined });
+    await api('POST', `/api/dossiers/${encodeURIComponent(code)}/actions`, { action: a.action, secret: secret || undefined });
     await track();
   } catch (e) { showError($('track-error'), e); }
 }
@@ -667,7 +655,7 @@ function showOfficer() {
   $('officer-login').hidden = o;
   $('officer-desk').hidden = !o;
   if (o) {
-    $('officer-who').textContent = `${S.actor.username} · ${ROLE_VI[S.actor.role] || S.actor.role} · đơn vị ${S.actor.unit}`;
+    $('officer-who').textContent = `${S.actor.username} · ${S.actor.role_label || S.actor.role} · đơn vị ${S.actor.unit}`;
     loadInbox();
   }
 }
@@ -715,7 +703,7 @@ async function openCase(code) {
     const card = trackingCard(t, null);
     $('case-body').replaceChildren(card, officerTools(t));
     const sel = $('act-action');
-    sel.replaceChildren(...t.actions.map((a) => el('option', { value: a.action, text: ACTION_VI[a.action] || a.action, 'data-needs': a.needs.join(' ') })));
+    sel.replaceChildren(...t.actions.map((a) => el('option', { value: a.action, text: a.label || a.action, 'data-needs': a.needs.join(' ') })));
     $('act-form').hidden = t.actions.length === 0;
     $('act-form').dataset.version = t.version;
     actionChanged();
@@ -789,6 +777,7 @@ async function act(ev) {
   clearError(box);
   $('flash').hidden = true;
   const action = $('act-action').value;
+  const label = $('act-action').selectedOptions[0] ? $('act-action').selectedOptions[0].text : action;
   const body = { action, expected_version: Number($('act-form').dataset.version) };
   const note = $('act-note').value.trim();
   if (note) body.note = note;
@@ -798,7 +787,7 @@ async function act(ev) {
   try {
     const t = await api('POST', `/api/dossiers/${encodeURIComponent(S.caseCode)}/actions`, body);
     $('act-note').value = '';
-    $('flash').textContent = `Đã thực hiện «${ACTION_VI[action] || action}»: hồ sơ ${t.code} chuyển sang «${t.state_label}».`;
+    $('flash').textContent = `Đã thực hiện «${label}»: hồ sơ ${t.code} chuyển sang «${t.state_label}».`;
     $('flash').hidden = false;
     $('flash').className = 'flash ok';
     await loadInbox();
