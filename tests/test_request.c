@@ -206,6 +206,11 @@ START_TEST(labels_for_people)
 	ck_assert_str_eq(dvc_role_label_vi((dvc_role)-1), "?");
 	ck_assert_str_eq(dvc_status_text_vi(DVC_ERETAINED - 1), "Có lỗi xảy ra");
 	ck_assert_str_eq(dvc_status_text_vi(1), "Có lỗi xảy ra");
+	/* a failed VNeID sign-in, by what failed */
+	ck_assert_ptr_nonnull(strstr(dvc_oidc_error_text_vi(DVC_ENOTFOUND, "sub"), "chưa được liên kết"));
+	ck_assert_ptr_nonnull(strstr(dvc_oidc_error_text_vi(DVC_ENOTFOUND, "state"), "không còn hiệu lực"));
+	ck_assert_str_eq(dvc_oidc_error_text_vi(DVC_ENOTFOUND, NULL), "Không tìm thấy tài khoản.");
+	ck_assert_str_eq(dvc_oidc_error_text_vi(DVC_ERROR, NULL), "Không đăng nhập được bằng VNeID.");
 }
 END_TEST
 

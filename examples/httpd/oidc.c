@@ -403,46 +403,6 @@ static enum MHD_Result page(httpd_req *r, unsigned int status, const char *title
 	return reply_bytes(r, status, "text/html; charset=utf-8", p, at, free, NULL);
 }
 
-/* What the citizen is told, by the library's error (its own message, in
- * English, follows as the detail). */
-static const char *explain(int code, const char *path)
-{
-	int is_state = path && strcmp(path, "state") == 0;
-	switch (code) {
-	case DVC_ENOTFOUND:
-		if (path && strcmp(path, "sub") == 0)
-			return "Định danh VNeID này chưa được liên kết với tài khoản nào của cổng. Hãy đăng "
-			       "nhập bằng mật khẩu rồi chọn “Liên kết VNeID” một lần.";
-		if (is_state)
-			return "Lượt đăng nhập này không còn hiệu lực (đã dùng hoặc không có). Vui lòng "
-			       "đăng nhập lại.";
-		return "Không tìm thấy tài khoản.";
-	case DVC_EEXPIRED:
-		return is_state ? "Lượt đăng nhập đã quá thời hạn. Vui lòng đăng nhập lại."
-				: "Mã xác thực của VNeID đã hết hạn. Vui lòng đăng nhập lại.";
-	case DVC_ESIGNATURE:
-		return "Chữ ký của mã xác thực VNeID không hợp lệ.";
-	case DVC_EAUTH:
-		return path && strcmp(path, "error") == 0
-			       ? "Hệ thống định danh VNeID đã từ chối yêu cầu đăng nhập."
-			       : "Mã xác thực VNeID không dành cho cổng này hoặc không khớp với lượt đăng nhập.";
-	case DVC_EPERM:
-		return "Lượt đăng nhập này không được bắt đầu từ trình duyệt này hoặc không đủ mức độ "
-		       "xác thực. Vui lòng đăng nhập lại.";
-	case DVC_EDATE:
-		return "Thời điểm cấp mã xác thực VNeID không hợp lệ.";
-	case DVC_ETHROTTLED:
-		return "Có quá nhiều lượt đăng nhập đang chờ. Vui lòng thử lại sau ít phút.";
-	case DVC_EMISMATCH:
-	case DVC_EEXISTS:
-		return "Định danh VNeID không khớp với hồ sơ tài khoản hoặc đã liên kết với tài khoản khác.";
-	case DVC_EIO:
-		return "Không liên lạc được với hệ thống định danh VNeID. Vui lòng thử lại sau.";
-	default:
-		return "Không đăng nhập được bằng VNeID.";
-	}
-}
-
 /* The error page: status from the shared table (http.c) unless given, the
  * library's code and path machine-readable in <code id=...>. */
 static enum MHD_Result error_page(httpd_req *r, unsigned int status, int code,
@@ -451,7 +411,7 @@ static enum MHD_Result error_page(httpd_req *r, unsigned int status, int code,
 	char body[2048];
 	size_t at = 0;
 	put(body, sizeof body, &at, "<p class=\"error\">");
-	esc(body, sizeof body, &at, explain(code, path));
+	esc(body, sizeof body, &at, dvc_oidc_error_text_vi(code, path));
 	put(body, sizeof body, &at, "</p><p class=\"detail\">Mã lỗi: <code id=\"code\">%s</code>",
 	    dvc_status_name(code));
 	if (path) {

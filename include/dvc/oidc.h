@@ -247,6 +247,14 @@ DVC_API int dvc_oidc_signin(dvc_db *db, const dvc_oidc_client *c, dvc_oidc_login
 			    const char *userinfo, size_t len, dvc_oidc_signin_result **out);
 DVC_API void dvc_oidc_signin_free(dvc_oidc_signin_result *r);
 
+/**
+ * What to tell a citizen whose sign-in failed with `code` (the path the
+ * error named, or NULL), in Vietnamese (static, UTF-8, NFC): an unlinked
+ * identity, a used or expired sign-in, a refusal by the provider... The
+ * English dvc_error.message is the detail.
+ */
+DVC_API const char *dvc_oidc_error_text_vi(int code, const char *path);
+
 #ifdef __cplusplus
 }
 #endif
