@@ -57,6 +57,7 @@ typedef struct oidc_key {
 
 struct dvc_oidc_client {
 	char *issuer, *authz, *token, *userinfo, *client_id, *secret, *redirect, *scope;
+	char *discovery, *jwks_uri; /* the discovery document's URL; its jwks_uri once read */
 	char *acr_values, *acr1, *acr2;
 	int min_assurance;
 #ifdef DVC_HAVE_CJOSE
@@ -140,7 +141,7 @@ void dvc_oidc_client_free(dvc_oidc_client *c)
 	if (!c)
 		return;
 	char *s[] = {c->issuer, c->authz, c->token, c->userinfo, c->client_id, c->redirect,
-		     c->scope, c->acr_values, c->acr1, c->acr2};
+		     c->scope, c->acr_values, c->acr1, c->acr2, c->discovery, c->jwks_uri};
 	for (size_t i = 0; i < DVC_ARRAY_LEN(s); i++)
 		dvc__free(s[i]);
 	if (c->secret) {
@@ -196,7 +197,9 @@ int dvc_oidc_client_new(dvc_oidc_client **out, const dvc_oidc_config *cfg)
 	c->acr1 = dvc__strdup(cfg->acr_level1 && *cfg->acr_level1 ? cfg->acr_level1 : "1");
 	c->acr2 = dvc__strdup(cfg->acr_level2 && *cfg->acr_level2 ? cfg->acr_level2 : "2");
 	c->min_assurance = cfg->min_assurance;
+	c->discovery = url_or_default(NULL, cfg->issuer, "/.well-known/openid-configuration");
 	if (!c->issuer || !c->authz || !c->token || !c->userinfo || !c->client_id || !c->secret ||
+	    !c->discovery ||
 	    !c->redirect || !c->scope || (cfg->acr_values && *cfg->acr_values && !c->acr_values) ||
 	    !c->acr1 || !c->acr2) {
 		dvc_oidc_client_free(c);
@@ -212,6 +215,13 @@ int dvc_oidc_client_new(dvc_oidc_client **out, const dvc_oidc_config *cfg)
 
 const char *dvc_oidc_client_issuer(const dvc_oidc_client *c) { return c ? c->issuer : NULL; }
 const char *dvc_oidc_client_userinfo_url(const dvc_oidc_client *c) { return c ? c->userinfo : NULL; }
+const char *dvc_oidc_client_discovery_url(const dvc_oidc_client *c) { return c ? c->discovery : NULL; }
+const char *dvc_oidc_client_jwks_url(const dvc_oidc_client *c) { return c ? c->jwks_uri : NULL; }
+
+int dvc_oidc_url_check(const char *url)
+{
+	return check_url(url, "url", true, false);
+}
 
 /* ---- JSON helpers ---- */
 
@@ -247,6 +257,53 @@ static int object_members(const cJSON *o, const char *what)
 		for (const cJSON *b = o->child; b != a; b = b->next)
 			if (strcmp(a->string, b->string) == 0)
 				return dvc__err(DVC_EDUPLICATE, a->string, "%s has %s twice", what, a->string);
+	}
+	return DVC_OK;
+}
+
+/* ---- discovery (OpenID Connect Discovery 1.0) ---- */
+
+int dvc_oidc_client_set_discovery(dvc_oidc_client *c, const char *json, size_t len)
+{
+	static const dvc__json_limits lim = {DVC_OIDC_DISCOVERY_MAX, 8, 4096};
+	static const char *const names[] = {"issuer", "authorization_endpoint", "token_endpoint",
+					    "jwks_uri", "userinfo_endpoint"};
+	const char *v[DVC_ARRAY_LEN(names)];
+	char *copy[DVC_ARRAY_LEN(names)] = {NULL};
+	cJSON *root;
+	int rc = DVC_OK;
+	if (!c || !json)
+		return dvc__err(DVC_EINVAL, NULL, "dvc_oidc_client_set_discovery needs a client and a document");
+	if ((rc = dvc__json_read(json, len, &lim, "the discovery document", &root)) != DVC_OK)
+		return rc;
+	if (!cJSON_IsObject(root))
+		rc = dvc__err(DVC_ESCHEMA, NULL, "the discovery document is not a JSON object");
+	for (size_t i = 0; rc == DVC_OK && i < DVC_ARRAY_LEN(names); i++)
+		if ((rc = member_str(root, names[i], i < 4, DVC_OIDC_URL_MAX, &v[i])) == DVC_OK)
+			rc = check_url(v[i], names[i], i < 4, i == 0);
+	/* §4.3: the issuer it names must be the one it was fetched for */
+	if (rc == DVC_OK && strcmp(v[0], c->issuer) != 0)
+		rc = dvc__err(DVC_EINVAL, "issuer", "the discovery document is of issuer %s, not %s", v[0],
+			      c->issuer);
+	for (size_t i = 1; rc == DVC_OK && i < DVC_ARRAY_LEN(names); i++)
+		if (v[i] && !(copy[i] = dvc__strdup(v[i])))
+			rc = dvc__oom();
+	cJSON_Delete(root);
+	if (rc != DVC_OK) {
+		for (size_t i = 0; i < DVC_ARRAY_LEN(copy); i++)
+			dvc__free(copy[i]);
+		return rc;
+	}
+	/* all or nothing: the client changes only now */
+	dvc__free(c->authz);
+	dvc__free(c->token);
+	dvc__free(c->jwks_uri);
+	c->authz = copy[1];
+	c->token = copy[2];
+	c->jwks_uri = copy[3];
+	if (copy[4]) {
+		dvc__free(c->userinfo);
+		c->userinfo = copy[4];
 	}
 	return DVC_OK;
 }

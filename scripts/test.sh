@@ -33,7 +33,7 @@ meson test -C build --print-errorlogs --num-processes "$jobs"
 # counted above what is mapped at start, libpq included) run on both; only
 # their SQLite-file checks (PRAGMA integrity_check, foreign_key_check; the
 # whole-file write lock) stay SQLite's, said in each test.
-# calendar, lunar, text, validate and eform open no store at all.
+# calendar, lunar, text, validate, eform and discovery open no store at all.
 # cli stays on SQLite beside its PostgreSQL twin cli_pg (it copies, tampers
 # with and reads the SQLite files themselves); abi, layers, install and the
 # replay_fuzz_* corpora check the build, the exported symbols and the fuzz

@@ -47,8 +47,6 @@
 #define BIND_COOKIE "dvc_oidc"
 #define FETCH_CONNECT_TIMEOUT 5L
 #define FETCH_TIMEOUT 15L
-/* The discovery document (not a library limit: the example reads it). */
-#define DISCOVERY_MAX 65536
 
 /* ---- outgoing requests ---- */
 
@@ -139,21 +137,6 @@ static int fetch(const char *url, const char *form, size_t cap, char **out, size
 	return 0;
 }
 
-/* The same rule the library applies to the provider's URLs (oidc.h), for
- * the one URL it does not see: https://, or http:// on a loopback host. */
-static int url_allowed(const char *u)
-{
-	static const char *const loopback[] = {"http://127.0.0.1", "http://localhost", "http://[::1]"};
-	if (strncmp(u, "https://", 8) == 0 && u[8] && u[8] != '/')
-		return 1;
-	for (size_t i = 0; i < sizeof loopback / sizeof loopback[0]; i++) {
-		size_t n = strlen(loopback[i]);
-		if (strncmp(u, loopback[i], n) == 0 && (u[n] == '\0' || u[n] == ':' || u[n] == '/'))
-			return 1;
-	}
-	return 0;
-}
-
 /* ---- start-up ---- */
 
 static int setup_fail(const char *what, const char *detail)
@@ -202,67 +185,29 @@ static int make_client(httpd *srv, const dvc_oidc_config *cfg)
 	return 0;
 }
 
-static char *json_str_dup(const cJSON *o, const char *key)
+/* GET `url` (at most `max` bytes, status 200) into *out; 0, or 1 after
+ * saying why. */
+static int fetch_doc(const char *url, size_t max, char **out, size_t *len)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) && v->valuestring[0] ? strdup(v->valuestring) : NULL;
-}
-
-/* <issuer>/.well-known/openid-configuration: its issuer must be ours
- * (OpenID Connect Discovery §4.3); its endpoints and jwks_uri are used. */
-static int discover(dvc_oidc_config *cfg, char **endpoints, char **jwks_uri)
-{
-	char url[DVC_OIDC_URL_MAX + 64], err[CURL_ERROR_SIZE + 64], *doc;
-	size_t len;
+	char err[CURL_ERROR_SIZE + 64];
 	long status;
-	const char *iss;
-	cJSON *j;
-	int rc = 1;
-
-	snprintf(url, sizeof url, "%s/.well-known/openid-configuration", cfg->issuer);
-	if (fetch(url, NULL, DISCOVERY_MAX, &doc, &len, &status, err, sizeof err) != 0)
+	if (fetch(url, NULL, max, out, len, &status, err, sizeof err) != 0)
 		return setup_fail(url, err);
 	if (status != 200) {
 		snprintf(err, sizeof err, "HTTP status %ld", status);
-		free(doc);
+		free(*out);
+		*out = NULL;
 		return setup_fail(url, err);
 	}
-	if (dvc_json_check(doc, len, 16, 4096) != DVC_OK || !(j = cJSON_ParseWithLength(doc, len)) ||
-	    !cJSON_IsObject(j)) {
-		free(doc);
-		return setup_fail(url, "not a JSON object");
-	}
-	free(doc);
-	iss = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "issuer"));
-	if (!iss || strcmp(iss, cfg->issuer) != 0) {
-		setup_fail(url, "its issuer is not --oidc-issuer");
-		goto out;
-	}
-	*jwks_uri = json_str_dup(j, "jwks_uri");
-	endpoints[0] = json_str_dup(j, "authorization_endpoint");
-	endpoints[1] = json_str_dup(j, "token_endpoint");
-	endpoints[2] = json_str_dup(j, "userinfo_endpoint");
-	if (!*jwks_uri || !endpoints[0] || !endpoints[1]) {
-		setup_fail(url, "jwks_uri, authorization_endpoint or token_endpoint is missing");
-		goto out;
-	}
-	cfg->authorization_endpoint = endpoints[0];
-	cfg->token_endpoint = endpoints[1];
-	cfg->userinfo_endpoint = endpoints[2];
-	rc = 0;
-out:
-	cJSON_Delete(j);
-	return rc;
+	return 0;
 }
 
 int httpd_oidc_setup(httpd *srv, const httpd_oidc_opts *o)
 {
 	dvc_oidc_config cfg = DVC_OIDC_CONFIG_INIT;
-	char *secret = NULL, *jwks = NULL, *jwks_uri = NULL, *endpoints[3] = {NULL, NULL, NULL};
-	char err[CURL_ERROR_SIZE + 64];
-	size_t len, jlen = 0;
+	char *secret = NULL, *jwks = NULL, *doc = NULL;
+	size_t len, jlen = 0, dlen;
 	struct stat st;
-	long status;
 	int rc = 1;
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -291,24 +236,24 @@ int httpd_oidc_setup(httpd *srv, const httpd_oidc_opts *o)
 			goto out;
 	} else {
 		const char *uri = o->jwks_uri;
+		/* without a JWKS URL: the provider's discovery document names it
+		 * and the endpoints (the library reads and checks it) */
 		if (!uri) {
-			if (discover(&cfg, endpoints, &jwks_uri) || make_client(srv, &cfg))
+			const char *durl = dvc_oidc_client_discovery_url(srv->oidc);
+			if (fetch_doc(durl, DVC_OIDC_DISCOVERY_MAX, &doc, &dlen))
 				goto out;
-			uri = jwks_uri;
+			if (dvc_oidc_client_set_discovery(srv->oidc, doc, dlen) != DVC_OK) {
+				setup_fail(durl, dvc_error_last()->message);
+				goto out;
+			}
+			uri = dvc_oidc_client_jwks_url(srv->oidc);
 		}
-		if (!url_allowed(uri)) {
+		if (dvc_oidc_url_check(uri) != DVC_OK) {
 			setup_fail(uri, "the JWKS URL must be https:// (http:// only on a loopback host)");
 			goto out;
 		}
-		if (fetch(uri, NULL, DVC_OIDC_JWKS_MAX, &jwks, &jlen, &status, err, sizeof err) != 0) {
-			setup_fail(uri, err);
+		if (fetch_doc(uri, DVC_OIDC_JWKS_MAX, &jwks, &jlen))
 			goto out;
-		}
-		if (status != 200) {
-			snprintf(err, sizeof err, "HTTP status %ld", status);
-			setup_fail(uri, err);
-			goto out;
-		}
 	}
 	if (dvc_oidc_client_set_jwks(srv->oidc, jwks, jlen) != DVC_OK) {
 		setup_fail("the provider's keys (JWKS)", dvc_error_last()->message);
@@ -323,9 +268,7 @@ out:
 	sodium_memzero(secret, DVC_OIDC_SECRET_MAX + 4);
 	free(secret);
 	free(jwks);
-	free(jwks_uri);
-	for (int i = 0; i < 3; i++)
-		free(endpoints[i]);
+	free(doc);
 	return rc;
 }
 

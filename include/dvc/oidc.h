@@ -47,6 +47,8 @@ extern "C" {
 #define DVC_OIDC_ACR_MAX 256
 /** A JWKS document. */
 #define DVC_OIDC_JWKS_MAX 65536
+/** A discovery document (openid-configuration). */
+#define DVC_OIDC_DISCOVERY_MAX 65536
 /** Keys kept from one JWKS (more is DVC_ETOOBIG). */
 #define DVC_OIDC_JWKS_KEYS_MAX 32
 /** The callback's query string. */
@@ -130,9 +132,32 @@ DVC_API void dvc_oidc_client_free(dvc_oidc_client *c);
  */
 DVC_API int dvc_oidc_client_set_jwks(dvc_oidc_client *c, const char *json, size_t len);
 
+/**
+ * Take the provider's endpoints from its discovery document (OpenID
+ * Connect Discovery 1.0, fetched by the front end from
+ * dvc_oidc_client_discovery_url()): its `issuer` must be the client's
+ * (§4.3); `authorization_endpoint`, `token_endpoint` and `jwks_uri` are
+ * required, `userinfo_endpoint` optional, each checked as the
+ * configuration's URLs are. They replace the configured or default ones.
+ * Not thread-safe against other use of the same client.
+ * @return DVC_OK; DVC_EPARSE; DVC_EUTF8; DVC_ETOOBIG (past
+ *   DVC_OIDC_DISCOVERY_MAX); DVC_ESCHEMA (not an object, a member not a
+ *   string); DVC_EINVAL (a member missing, another issuer, a URL refused:
+ *   path names it). The client is unchanged on error.
+ */
+DVC_API int dvc_oidc_client_set_discovery(dvc_oidc_client *c, const char *json, size_t len);
+
 /** The client's endpoints (borrowed, valid while the client lives). */
 DVC_API const char *dvc_oidc_client_issuer(const dvc_oidc_client *c);
 DVC_API const char *dvc_oidc_client_userinfo_url(const dvc_oidc_client *c);
+/** `<issuer>/.well-known/openid-configuration`. */
+DVC_API const char *dvc_oidc_client_discovery_url(const dvc_oidc_client *c);
+/** Where the provider's keys are, from its discovery document; NULL before. */
+DVC_API const char *dvc_oidc_client_jwks_url(const dvc_oidc_client *c);
+/** A provider URL the front end fetches itself (a configured JWKS URL), by
+ * the configuration's rule: DVC_OK, or DVC_EINVAL unless https:// (http://
+ * only on a loopback host) without a fragment. */
+DVC_API int dvc_oidc_url_check(const char *url);
 
 /**
  * Start a sign-in: store a pending sign-in and give the authorization URL
