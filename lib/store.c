@@ -609,6 +609,56 @@ int dvc__exec_step(dvc_db *db, dvc__sql_stmt *st, const char *what)
 	return rc == DVC__SQL_DONE || rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, what);
 }
 
+dvc__sql_stmt *dvc__stmt_args(dvc_db *db, const char *sql, const dvc__arg *args, size_t n)
+{
+	dvc__sql_stmt *st = dvc__stmt(db, sql);
+	for (size_t i = 0; st && i < n; i++) {
+		const int at = (int)i + 1;
+		const int rc = !args[i].text ? dvc__sql_bind_int64(st, at, args[i].i)
+			       : args[i].s  ? dvc__sql_bind_text(st, at, args[i].s, -1, DVC__SQL_STATIC)
+					    : dvc__sql_bind_null(st, at);
+		if (rc != DVC__SQL_OK) {
+			dvc__store_err(db, rc, "binding a value");
+			dvc__sql_reset(st);
+			return NULL;
+		}
+	}
+	return st;
+}
+
+int dvc__exec_args(dvc_db *db, const char *sql, const char *what, const dvc__arg *args, size_t n)
+{
+	dvc__sql_stmt *st = dvc__stmt_args(db, sql, args, n);
+	return st ? dvc__exec_step(db, st, what) : dvc_error_last()->code;
+}
+
+int dvc__rows(dvc_db *db, dvc__sql_stmt *st, dvc__row_fn row, void *ctx, const char *what)
+{
+	int rc, crc = DVC_OK;
+	if (!st)
+		return dvc_error_last()->code;
+	while (crc == DVC_OK && (rc = dvc__sql_step(st)) == DVC__SQL_ROW)
+		crc = row(st, ctx);
+	dvc__sql_reset(st);
+	if (crc != DVC_OK)
+		return crc;
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, what);
+}
+
+int dvc__row_one(dvc_db *db, dvc__sql_stmt *st, dvc__row_fn row, void *ctx, const char *what)
+{
+	int rc, crc = DVC_OK;
+	if (!st)
+		return dvc_error_last()->code;
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW && row)
+		crc = row(st, ctx);
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_ROW)
+		return crc == DVC_OK ? 1 : crc;
+	return rc == DVC__SQL_DONE ? 0 : dvc__store_err(db, rc, what);
+}
+
 int dvc__store_lease(dvc_db *db, const dvc__lease_sql *q, dvc_time now, dvc_time lease_until,
 		     size_t max, int (*emit)(dvc__sql_stmt *st, void *ctx), void *ctx)
 {
@@ -656,6 +706,23 @@ static const char SQL_HOLD_OUTBOX[] =
 static const char SQL_HOLD_SYNC[] =
 	"UPDATE national_sync SET next_attempt_at = ?3 WHERE id = ?1 AND state = 1"
 	" AND next_attempt_at = ?2 AND next_attempt_at > ?4";
+
+static const char SQL_MARK_OUTBOX[] =
+	"UPDATE outbox SET state = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5,"
+	" sent_at = ?6 WHERE id = ?1";
+static const char SQL_MARK_SYNC[] =
+	"UPDATE national_sync SET state = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5,"
+	" sent_at = ?6 WHERE id = ?1";
+
+int dvc__store_lease_mark(dvc_db *db, dvc__lease_queue q, int64_t id, int state, int attempts,
+			  dvc_time next_attempt_at, const char *error, dvc_time sent_at)
+{
+	const int sync = q == DVC__LEASE_SYNC;
+	return DVC__EXEC(db, sync ? SQL_MARK_SYNC : SQL_MARK_OUTBOX,
+			 sync ? "updating a sync message" : "updating a message", DVC__INT(id),
+			 DVC__INT(state), DVC__INT(attempts), DVC__INT(next_attempt_at), DVC__TEXT(error),
+			 DVC__TIME(sent_at));
+}
 
 int dvc__store_lease_hold(dvc_db *db, dvc__lease_queue q, int64_t id, dvc_time lease_until,
 			  dvc_time now, dvc_time until, dvc_time *renewed)

@@ -110,6 +110,43 @@ dvc__sql_stmt *dvc__stmt(dvc_db *db, const char *sql);
 /* Run a statement that returns no rows; DVC_OK or the mapped error. */
 int dvc__exec_step(dvc_db *db, dvc__sql_stmt *st, const char *what);
 
+/* One parameter of a statement: an integer, or text that stays the
+ * caller's until the statement is reset (NULL binds SQL NULL). Most store
+ * functions bind a few values and step once, so they name the values and
+ * the statements below do the binding, stepping and error mapping. */
+typedef struct dvc__arg {
+	int text; /* 1: s, 0: i */
+	int64_t i;
+	const char *s;
+} dvc__arg;
+#define DVC__INT(v) ((dvc__arg){0, (int64_t)(v), NULL})
+#define DVC__TEXT(v) ((dvc__arg){1, 0, (v)})
+/* An instant, SQL NULL when unset (0). */
+#define DVC__TIME(t) ((t) ? DVC__INT(t) : DVC__TEXT(NULL))
+/* A non-empty list of dvc__args, as the array and count the functions take. */
+#define DVC__ARGS(...)                                                               \
+	(const dvc__arg[]){__VA_ARGS__},                                             \
+		sizeof((const dvc__arg[]){__VA_ARGS__}) / sizeof(dvc__arg)
+
+/* dvc__stmt with args[i] bound to ?i+1; NULL on failure (error recorded). */
+dvc__sql_stmt *dvc__stmt_args(dvc_db *db, const char *sql, const dvc__arg *args, size_t n);
+#define DVC__STMT(db, sql, ...) dvc__stmt_args((db), (sql), DVC__ARGS(__VA_ARGS__))
+/* Run a statement without rows with its args: dvc__exec_step's result. */
+int dvc__exec_args(dvc_db *db, const char *sql, const char *what, const dvc__arg *args, size_t n);
+#define DVC__EXEC(db, sql, what, ...) dvc__exec_args((db), (sql), (what), DVC__ARGS(__VA_ARGS__))
+
+/* Reads one result row (columns of st) into ctx; a DVC status. */
+typedef int (*dvc__row_fn)(dvc__sql_stmt *st, void *ctx);
+/* Step `st` (bound; NULL: the failure recorded when it was made) through
+ * its rows, handing each to `row`, then reset it. DVC_OK after the last
+ * row; the first status other than DVC_OK that `row` returns (no further
+ * rows are read); or the mapped error of a step, named by `what`. */
+int dvc__rows(dvc_db *db, dvc__sql_stmt *st, dvc__row_fn row, void *ctx, const char *what);
+/* The same for at most one row (`row` may be NULL: only whether there is
+ * one): 1 when there was a row and `row` took it, 0 when there was none,
+ * else the error. */
+int dvc__row_one(dvc_db *db, dvc__sql_stmt *st, dvc__row_fn row, void *ctx, const char *what);
+
 /* A queue that senders lease from (the notification outbox, the national
  * sync queue): `due` selects the ids of what is due (?1 now, ?2 at most
  * that many), `lease` leases one (?1 id, ?2 lease end) and `get` reads it
@@ -131,6 +168,10 @@ typedef enum dvc__lease_queue { DVC__LEASE_OUTBOX, DVC__LEASE_SYNC } dvc__lease_
  * ends at lease_until (> now) to until and set *renewed (may be NULL) to
  * it; DVC_ECONFLICT (path "id") when there is no such lease: it ran out
  * and another sender may have the row, or the row was sent or failed. */
+/* After a send: set row id's state, attempts, next attempt and last error,
+ * and when it was sent (0: not). */
+int dvc__store_lease_mark(dvc_db *db, dvc__lease_queue q, int64_t id, int state, int attempts,
+			  dvc_time next_attempt_at, const char *error, dvc_time sent_at);
 int dvc__store_lease_hold(dvc_db *db, dvc__lease_queue q, int64_t id, dvc_time lease_until,
 			  dvc_time now, dvc_time until, dvc_time *renewed);
 
