@@ -659,7 +659,29 @@ int dvc__row_one(dvc_db *db, dvc__sql_stmt *st, dvc__row_fn row, void *ctx, cons
 	return rc == DVC__SQL_DONE ? 0 : dvc__store_err(db, rc, what);
 }
 
-int dvc__store_lease(dvc_db *db, const dvc__lease_sql *q, dvc_time now, dvc_time lease_until,
+int dvc__col_int64(dvc__sql_stmt *st, void *ctx)
+{
+	*(int64_t *)ctx = dvc__sql_column_int64(st, 0);
+	return DVC_OK;
+}
+
+int dvc__col_int(dvc__sql_stmt *st, void *ctx)
+{
+	*(int *)ctx = dvc__sql_column_int(st, 0);
+	return DVC_OK;
+}
+
+int dvc__count(dvc_db *db, dvc__sql_stmt *st, int64_t *n, const char *what)
+{
+	int rc;
+	*n = 0;
+	rc = dvc__row_one(db, st, dvc__col_int64, n, what);
+	/* an aggregate always has its row: none is the engine's failure */
+	return rc == 1 ? DVC_OK : rc == 0 ? dvc__store_err(db, DVC__SQL_DONE, what) : rc;
+}
+
+int dvc__store_lease(dvc_db *db
+, const dvc__lease_sql *q, dvc_time now, dvc_time lease_until,
 		     size_t max, int (*emit)(dvc__sql_stmt *st, void *ctx), void *ctx)
 {
 	dvc__sql_stmt *st = dvc__stmt(db, q->due);

@@ -133,23 +133,14 @@ int dvc__store_agency_validity(dvc_db *db, const char *code, char valid_from[11]
 
 int dvc__store_level_put(dvc_db *db, const dvc__level *l)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_LEVEL_PUT);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, l->code, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 2, l->name, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int(st, 3, l->rank);
-	return dvc__exec_step(db, st, "storing a level");
+	return DVC__EXEC(db, SQL_LEVEL_PUT, "storing a level", DVC__TEXT(l->code),
+			 DVC__TEXT(l->name), DVC__INT(l->rank));
 }
 
 int dvc__store_sector_put(dvc_db *db, const dvc__sector *s)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_SECTOR_PUT);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, s->code, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 2, s->name, -1, DVC__SQL_STATIC);
-	return dvc__exec_step(db, st, "storing a sector");
+	return DVC__EXEC(db, SQL_SECTOR_PUT, "storing a sector", DVC__TEXT(s->code),
+			 DVC__TEXT(s->name));
 }
 
 int dvc__store_agency_put(dvc_db *db, const dvc__agency *a)

@@ -216,12 +216,8 @@ int dvc__store_file_insert(dvc_db *db, const dvc__file_row *f, int64_t *id)
 
 int dvc__store_file_replace(dvc_db *db, int64_t old_id, int64_t new_id)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_FILE_REPLACE);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, old_id);
-	dvc__sql_bind_int64(st, 2, new_id);
-	return dvc__exec_step(db, st, "replacing a dossier file");
+	return DVC__EXEC(db, SQL_FILE_REPLACE, "replacing a dossier file", DVC__INT(old_id),
+			 DVC__INT(new_id));
 }
 
 int dvc__store_file_each(dvc_db *db, int64_t dossier_id, int64_t file_id, dvc__file_cb cb,
@@ -281,15 +277,9 @@ int dvc__store_file_components(dvc_db *db, int64_t dossier_id, uint64_t *have)
 
 int dvc__store_policy_put(dvc_db *db, const char *procedure, const dvc_procedure_policy *p)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_POLICY_PUT);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, procedure, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int64(st, 2, p->max_file_bytes);
-	dvc__sql_bind_text(st, 3, p->media_types, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int(st, 4, p->require_files != 0);
-	dvc__sql_bind_int(st, 5, p->pay_before_return != 0);
-	return dvc__exec_step(db, st, "storing a procedure policy");
+	return DVC__EXEC(db, SQL_POLICY_PUT, "storing a procedure policy", DVC__TEXT(procedure),
+			 DVC__INT(p->max_file_bytes), DVC__TEXT(p->media_types),
+			 DVC__INT(p->require_files != 0), DVC__INT(p->pay_before_return != 0));
 }
 
 int dvc__store_policy_get(dvc_db *db, const char *procedure, dvc_procedure_policy *p,

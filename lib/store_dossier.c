@@ -459,12 +459,8 @@ static const char SQL_DOSSIER_SUBMITTED[] = "UPDATE dossier SET submitted_at = ?
 
 int dvc__store_dossier_set_submitted(dvc_db *db, int64_t id, dvc_time at)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_DOSSIER_SUBMITTED);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, id);
-	dvc__sql_bind_int64(st, 2, at);
-	return dvc__exec_step(db, st, "submitting a draft");
+	return DVC__EXEC(db, SQL_DOSSIER_SUBMITTED, "submitting a draft", DVC__INT(id),
+			 DVC__INT(at));
 }
 
 /* The update's statement for what changed: [indexes][handler]. */

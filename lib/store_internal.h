@@ -146,6 +146,12 @@ int dvc__rows(dvc_db *db, dvc__sql_stmt *st, dvc__row_fn row, void *ctx, const c
  * one): 1 when there was a row and `row` took it, 0 when there was none,
  * else the error. */
 int dvc__row_one(dvc_db *db, dvc__sql_stmt *st, dvc__row_fn row, void *ctx, const char *what);
+/* Row readers of one value: column 0 into *(int64_t *)ctx, *(int *)ctx. */
+int dvc__col_int64(dvc__sql_stmt *st, void *ctx);
+int dvc__col_int(dvc__sql_stmt *st, void *ctx);
+/* Column 0 of an aggregate's one row (a count) into *n (0 on failure). */
+int dvc__count(dvc_db *db, dvc__sql_stmt *st, int64_t *n, const char *what);
+
 
 /* A queue that senders lease from (the notification outbox, the national
  * sync queue): `due` selects the ids of what is due (?1 now, ?2 at most
