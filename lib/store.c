@@ -743,7 +743,7 @@ int dvc__store_lease_mark(dvc_db *db, dvc__lease_queue q, int64_t id, int state,
 	return DVC__EXEC(db, sync ? SQL_MARK_SYNC : SQL_MARK_OUTBOX,
 			 sync ? "updating a sync message" : "updating a message", DVC__INT(id),
 			 DVC__INT(state), DVC__INT(attempts), DVC__INT(next_attempt_at), DVC__TEXT(error),
-			 DVC__TIME(sent_at));
+			 DVC__NONZERO(sent_at));
 }
 
 int dvc__store_lease_hold(dvc_db *db, dvc__lease_queue q, int64_t id, dvc_time lease_until,

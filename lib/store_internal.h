@@ -121,8 +121,9 @@ typedef struct dvc__arg {
 } dvc__arg;
 #define DVC__INT(v) ((dvc__arg){0, (int64_t)(v), NULL})
 #define DVC__TEXT(v) ((dvc__arg){1, 0, (v)})
-/* An instant, SQL NULL when unset (0). */
-#define DVC__TIME(t) ((t) ? DVC__INT(t) : DVC__TEXT(NULL))
+/* An integer, SQL NULL when 0 (an unset instant, no row). */
+#define DVC__NONZERO(v) ((v) ? DVC__INT(v) : DVC__TEXT(NULL))
+
 /* A non-empty list of dvc__args, as the array and count the functions take. */
 #define DVC__ARGS(...)                                                               \
 	(const dvc__arg[]){__VA_ARGS__},                                             \

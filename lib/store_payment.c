@@ -27,7 +27,7 @@ int dvc__store_payment_insert(dvc_db *db, int64_t dossier_id, const char *refere
 {
 	return DVC__EXEC(db, SQL_PAY_INSERT, "storing a payment", DVC__INT(dossier_id), DVC__TEXT(reference),
 			 DVC__INT(kind), DVC__INT(amount), DVC__INT(state), DVC__TEXT(gateway),
-			 DVC__INT(created_at), DVC__TIME(expires_at));
+			 DVC__INT(created_at), DVC__NONZERO(expires_at));
 }
 
 struct payment_out {
