@@ -27,18 +27,14 @@ int dvc__store_access_insert(dvc_db *db, int64_t dossier_id, int64_t officer_id,
 			 DVC__INT(officer_id), DVC__INT(at), DVC__INT(kind), DVC__TEXT(detail));
 }
 
-struct access_sink {
-	dvc__access_fn row;
-	void *ctx;
-};
-
 static int access_row(dvc__sql_stmt *st, void *ctx)
 {
-	const struct access_sink *k = ctx;
-	return k->row(k->ctx, (const char *)dvc__sql_column_text(st, 0),
-		      (const char *)dvc__sql_column_text(st, 1), (const char *)dvc__sql_column_text(st, 2),
-		      (const char *)dvc__sql_column_text(st, 3), dvc__sql_column_int64(st, 4),
-		      dvc__sql_column_int(st, 5), (const char *)dvc__sql_column_text(st, 6));
+	const dvc__sink *k = ctx;
+	dvc__access_fn row = (dvc__access_fn)k->fn;
+	return row(k->ctx, (const char *)dvc__sql_column_text(st, 0),
+		   (const char *)dvc__sql_column_text(st, 1), (const char *)dvc__sql_column_text(st, 2),
+		   (const char *)dvc__sql_column_text(st, 3), dvc__sql_column_int64(st, 4),
+		   dvc__sql_column_int(st, 5), (const char *)dvc__sql_column_text(st, 6));
 }
 
 int dvc__store_access_each(dvc_db *db, int64_t dossier_id, int64_t officer_id, dvc_time from,
@@ -47,7 +43,7 @@ int dvc__store_access_each(dvc_db *db, int64_t dossier_id, int64_t officer_id, d
 	const char *sql = dossier_id && officer_id ? SQL_ACCESS_BY_BOTH
 			  : dossier_id		   ? SQL_ACCESS_BY_DOSSIER
 						   : SQL_ACCESS_BY_OFFICER;
-	struct access_sink k = {row, ctx};
+	dvc__sink k = DVC__SINK(row, ctx);
 	dvc__sql_stmt *st = DVC__STMT(db, sql, DVC__INT(dossier_id ? dossier_id : officer_id),
 				      DVC__INT(from), DVC__INT(to), DVC__INT(limit));
 	if (st && dossier_id && officer_id)

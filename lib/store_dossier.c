@@ -609,15 +609,10 @@ static const unsigned char *blob_n(dvc__sql_stmt *st, int col, int n)
 	return dvc__sql_column_bytes(st, col) == n ? dvc__sql_column_blob(st, col) : NULL;
 }
 
-struct journal_sink {
-	dvc__journal_cb cb;
-	void *ctx;
-};
-
 static int journal_row(dvc__sql_stmt *st, void *ctx)
 {
 	static const unsigned char zero[32];
-	const struct journal_sink *k = ctx;
+	const dvc__sink *k = ctx;
 	dvc__journal_row j;
 	j.seq = dvc__sql_column_int64(st, 0);
 	j.at = dvc__sql_column_int64(st, 1);
@@ -641,13 +636,13 @@ static int journal_row(dvc__sql_stmt *st, void *ctx)
 	if ((dvc__sql_column_type(st, 15) != DVC__SQL_NULL || dvc__sql_column_type(st, 16) != DVC__SQL_NULL) &&
 	    (!j.pubkey || !j.sig))
 		j.format = -1;
-	return k->cb(k->ctx, &j);
+	return ((dvc__journal_cb)k->fn)(k->ctx, &j);
 }
 
 int dvc__store_journal_each(dvc_db *db, int64_t dossier_id, dvc__journal_cb cb, void *ctx)
 {
 	/* Not the cached statement: callbacks may run other cached statements. */
-	struct journal_sink k = {cb, ctx};
+	dvc__sink k = DVC__SINK(cb, ctx);
 	dvc__sql_stmt *st;
 	int rc = dvc__sql_prepare(db, SQL_JOURNAL_EACH, &st);
 	if (rc != DVC__SQL_OK)
@@ -761,22 +756,18 @@ int dvc__store_dossier_each(dvc_db *db, int state, const char *unit, size_t limi
 	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossiers");
 }
 
-struct code_sink {
-	int (*cb)(void *ctx, const char *code);
-	void *ctx;
-};
-
 static int code_each_row(dvc__sql_stmt *st, void *ctx)
 {
-	const struct code_sink *k = ctx;
-	return k->cb(k->ctx, (const char *)dvc__sql_column_text(st, 0));
+	const dvc__sink *k = ctx;
+	int (*cb)(void *ctx, const char *code) = (int (*)(void *, const char *))k->fn;
+	return cb(k->ctx, (const char *)dvc__sql_column_text(st, 0));
 }
 
 /* Hands the code of each row of `sql` to `cb`, which may stop the walk. */
 static int each_code(dvc_db *db, const char *sql, const char *what,
 		     int (*cb)(void *ctx, const char *code), void *ctx)
 {
-	struct code_sink k = {cb, ctx};
+	dvc__sink k = DVC__SINK(cb, ctx);
 	dvc__sql_stmt *st;
 	int rc = dvc__sql_prepare(db, sql, &st);
 	if (rc != DVC__SQL_OK)

@@ -124,14 +124,9 @@ int dvc__store_identity_audit_add(dvc_db *db, int64_t account_id, dvc_time at, c
 			 DVC__TEXT(subject), DVC__TEXT(detail));
 }
 
-struct audit_sink {
-	dvc__identity_audit_cb cb;
-	void *ctx;
-};
-
 static int audit_row(dvc__sql_stmt *st, void *ctx)
 {
-	const struct audit_sink *k = ctx;
+	const dvc__sink *k = ctx;
 	dvc__identity_audit_row r;
 	r.at = dvc__sql_column_int64(st, 0);
 	r.event = (const char *)dvc__sql_column_text(st, 1);
@@ -139,13 +134,13 @@ static int audit_row(dvc__sql_stmt *st, void *ctx)
 	r.issuer = (const char *)dvc__sql_column_text(st, 3);
 	r.subject = (const char *)dvc__sql_column_text(st, 4);
 	r.detail = (const char *)dvc__sql_column_text(st, 5);
-	return k->cb(k->ctx, &r);
+	return ((dvc__identity_audit_cb)k->fn)(k->ctx, &r);
 }
 
 int dvc__store_identity_audit_each(dvc_db *db, int64_t account_id, dvc__identity_audit_cb cb,
 				   void *ctx)
 {
-	struct audit_sink k = {cb, ctx};
+	dvc__sink k = DVC__SINK(cb, ctx);
 	return dvc__rows(db, DVC__STMT(db, SQL_AUDIT_EACH, DVC__INT(account_id)), audit_row, &k,
 			 "reading the identity audit");
 }

@@ -138,6 +138,14 @@ int dvc__exec_args(dvc_db *db, const char *sql, const char *what, const dvc__arg
 
 /* Reads one result row (columns of st) into ctx; a DVC status. */
 typedef int (*dvc__row_fn)(dvc__sql_stmt *st, void *ctx);
+/* A caller's callback and its context, as a row reader's ctx: the reader
+ * knows the callback's type and casts fn back to it before the call. */
+typedef struct dvc__sink {
+	void (*fn)(void);
+	void *ctx;
+} dvc__sink;
+#define DVC__SINK(cb, c) ((dvc__sink){(void (*)(void))(cb), (c)})
+
 /* Step `st` (bound; NULL: the failure recorded when it was made) through
  * its rows, handing each to `row`, then reset it. DVC_OK after the last
  * row; the first status other than DVC_OK that `row` returns (no further

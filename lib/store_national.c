@@ -156,20 +156,16 @@ int dvc__store_national_facts(dvc_db *db, int64_t dossier_id, dvc_arena *a, dvc_
 	return rc < 0 ? rc : DVC_OK;
 }
 
-struct files_sink {
-	dvc__national_file_cb cb;
-	void *ctx;
-};
-
 static int file_row(dvc__sql_stmt *st, void *ctx)
 {
-	const struct files_sink *k = ctx;
-	return k->cb(k->ctx, dvc__sql_column_int(st, 0), (const char *)dvc__sql_column_text(st, 1));
+	const dvc__sink *k = ctx;
+	return ((dvc__national_file_cb)k->fn)(k->ctx, dvc__sql_column_int(st, 0),
+					      (const char *)dvc__sql_column_text(st, 1));
 }
 
 int dvc__store_national_files_each(dvc_db *db, int64_t dossier_id, dvc__national_file_cb cb, void *ctx)
 {
-	struct files_sink k = {cb, ctx};
+	dvc__sink k = DVC__SINK(cb, ctx);
 	return dvc__rows(db, DVC__STMT(db, SQL_FILES, DVC__INT(dossier_id)), file_row, &k,
 			 "reading a dossier's files");
 }
@@ -182,14 +178,9 @@ int dvc__store_sync_insert(dvc_db *db, const dvc__sync_row *r)
 			 DVC__INT(r->state), DVC__TEXT(r->last_error), DVC__INT(r->created_at));
 }
 
-struct sync_sink {
-	dvc__sync_cb cb;
-	void *ctx;
-};
-
 static int sync_row(dvc__sql_stmt *st, void *ctx)
 {
-	const struct sync_sink *k = ctx;
+	const dvc__sink *k = ctx;
 	dvc__sync_row r;
 	r.id = dvc__sql_column_int64(st, 0);
 	r.dossier_id = dvc__sql_column_int64(st, 1);
@@ -205,7 +196,7 @@ static int sync_row(dvc__sql_stmt *st, void *ctx)
 	r.attempts = dvc__sql_column_int(st, 11);
 	r.created_at = dvc__sql_column_int64(st, 12);
 	r.next_attempt_at = dvc__sql_column_int64(st, 13);
-	return k->cb(k->ctx, &r);
+	return ((dvc__sync_cb)k->fn)(k->ctx, &r);
 }
 
 int dvc__store_sync_lease(dvc_db *db, dvc_time now, dvc_time lease_until, size_t max,
@@ -214,13 +205,13 @@ int dvc__store_sync_lease(dvc_db *db, dvc_time now, dvc_time lease_until, size_t
 	static const dvc__lease_sql q = {SQL_SYNC_DUE, SQL_SYNC_LEASE, SQL_SYNC_GET,
 					 "reading the national sync queue", "leasing a sync message",
 					 "reading a sync message"};
-	struct sync_sink k = {cb, ctx};
+	dvc__sink k = DVC__SINK(cb, ctx);
 	return dvc__store_lease(db, &q, now, lease_until, max, sync_row, &k);
 }
 
 int dvc__store_sync_each(dvc_db *db, const char *code, int unsent_only, dvc__sync_cb cb, void *ctx)
 {
-	struct sync_sink k = {cb, ctx};
+	dvc__sink k = DVC__SINK(cb, ctx);
 	return dvc__rows(db, DVC__STMT(db, SQL_SYNC_EACH, DVC__TEXT(code), DVC__INT(unsent_only)),
 			 sync_row, &k, "reading the national sync queue");
 }
@@ -248,7 +239,7 @@ static int copy_row(void *ctx, const dvc__sync_row *r)
 int dvc__store_sync_get(dvc_db *db, int64_t id, dvc_arena *a, dvc__sync_row *out)
 {
 	struct copy_ctx c = {a, out};
-	struct sync_sink k = {copy_row, &c};
+	dvc__sink k = DVC__SINK(copy_row, &c);
 	int rc = dvc__row_one(db, DVC__STMT(db, SQL_SYNC_GET, DVC__INT(id)), sync_row, &k,
 			      "reading a sync message");
 	if (rc == 0)

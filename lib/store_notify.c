@@ -42,14 +42,9 @@ int dvc__store_outbox_insert(dvc_db *db, int64_t dossier_id, const char *idem, c
 			 DVC__INT(now));
 }
 
-struct outbox_sink {
-	dvc__outbox_cb cb;
-	void *ctx;
-};
-
 static int outbox_row(dvc__sql_stmt *st, void *ctx)
 {
-	const struct outbox_sink *k = ctx;
+	const dvc__sink *k = ctx;
 	dvc__outbox_row r;
 	r.id = dvc__sql_column_int64(st, 0);
 	r.idem = (const char *)dvc__sql_column_text(st, 1);
@@ -65,7 +60,7 @@ static int outbox_row(dvc__sql_stmt *st, void *ctx)
 	r.attempts = dvc__sql_column_int(st, 11);
 	r.next_attempt_at = dvc__sql_column_int64(st, 12);
 	r.last_error = (const char *)dvc__sql_column_text(st, 13);
-	return k->cb(k->ctx, &r);
+	return ((dvc__outbox_cb)k->fn)(k->ctx, &r);
 }
 
 int dvc__store_outbox_lease(dvc_db *db, dvc_time now, dvc_time lease_until, size_t max,
@@ -76,14 +71,14 @@ int dvc__store_outbox_lease(dvc_db *db, dvc_time now, dvc_time lease_until, size
 	/* the same queue, its due rows locked against other senders */
 	static const dvc__lease_sql locked = {SQL_OUT_DUE_LOCKED, SQL_OUT_LEASE, SQL_OUT_GET,
 					      "reading the outbox", "leasing a message", "reading a message"};
-	struct outbox_sink k = {cb, ctx};
+	dvc__sink k = DVC__SINK(cb, ctx);
 	return dvc__store_lease(db, db->be->row_locks ? &locked : &plain, now, lease_until, max,
 				outbox_row, &k);
 }
 
 int dvc__store_outbox_list(dvc_db *db, const char *code, dvc__outbox_cb cb, void *ctx)
 {
-	struct outbox_sink k = {cb, ctx};
+	dvc__sink k = DVC__SINK(cb, ctx);
 	dvc__sql_stmt *st;
 	int rc = dvc__sql_prepare(db, SQL_OUT_LIST, &st);
 	if (rc != DVC__SQL_OK)
@@ -124,21 +119,17 @@ int dvc__store_outbox_mark(dvc_db *db, int64_t id, int state, int attempts,
 				     sent_at);
 }
 
-struct template_sink {
-	dvc__template_cb cb;
-	void *ctx;
-};
-
 static int template_row(dvc__sql_stmt *st, void *ctx)
 {
-	const struct template_sink *k = ctx;
-	return k->cb(k->ctx, (const char *)dvc__sql_column_text(st, 0),
-		     (const char *)dvc__sql_column_text(st, 1), (const char *)dvc__sql_column_text(st, 2));
+	const dvc__sink *k = ctx;
+	dvc__template_cb cb = (dvc__template_cb)k->fn;
+	return cb(k->ctx, (const char *)dvc__sql_column_text(st, 0),
+		  (const char *)dvc__sql_column_text(st, 1), (const char *)dvc__sql_column_text(st, 2));
 }
 
 int dvc__store_templates_each(dvc_db *db, dvc__template_cb cb, void *ctx)
 {
-	struct template_sink k = {cb, ctx};
+	dvc__sink k = DVC__SINK(cb, ctx);
 	return dvc__rows(db, dvc__stmt(db, SQL_TPL_EACH), template_row, &k, "reading templates");
 }
 

@@ -113,23 +113,19 @@ int dvc__store_payment_unmatched(dvc_db *db, const char *reference, const char *
 			 DVC__INT(amount), DVC__INT(at));
 }
 
-struct review_sink {
-	dvc__payment_review_fn row;
-	void *ctx;
-};
-
 static int review_row(dvc__sql_stmt *st, void *ctx)
 {
-	const struct review_sink *k = ctx;
-	return k->row(k->ctx, (const char *)dvc__sql_column_text(st, 0),
-		      (const char *)dvc__sql_column_text(st, 1), dvc__sql_column_int(st, 2),
-		      dvc__sql_column_int64(st, 3), (const char *)dvc__sql_column_text(st, 4),
-		      dvc__sql_column_int64(st, 5));
+	const dvc__sink *k = ctx;
+	dvc__payment_review_fn row = (dvc__payment_review_fn)k->fn;
+	return row(k->ctx, (const char *)dvc__sql_column_text(st, 0),
+		   (const char *)dvc__sql_column_text(st, 1), dvc__sql_column_int(st, 2),
+		   dvc__sql_column_int64(st, 3), (const char *)dvc__sql_column_text(st, 4),
+		   dvc__sql_column_int64(st, 5));
 }
 
 int dvc__store_payment_reviews(dvc_db *db, dvc__payment_review_fn row, void *ctx)
 {
 
-	struct review_sink k = {row, ctx};
+	dvc__sink k = DVC__SINK(row, ctx);
 	return dvc__rows(db, dvc__stmt(db, SQL_PAY_REVIEWS), review_row, &k, "listing payments to review");
 }
