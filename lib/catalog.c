@@ -291,15 +291,8 @@ int dvc_catalog_export(dvc_db *db, dvc_format format, char **out, size_t *len)
 		rc = format == DVC_FORMAT_JSON ? dvc__catalog_to_json(&c, &b)
 					       : dvc__catalog_to_xml(&c, &b);
 	dvc__catalog_free(&c);
-	if (rc != DVC_OK) {
-		dvc_buf_free(&b);
-		return rc;
-	}
-	if (len)
-		*len = b.len;
-	if (!(*out = dvc_buf_detach(&b)))
-		return dvc__oom();
-	return DVC_OK;
+	return dvc_buf_finish(&b, rc, out, len);
+
 }
 
 /* ---- reads ---- */

@@ -59,6 +59,11 @@ void dvc_buf_putc(dvc_buf *b, char c);
 void dvc_buf_printf(dvc_buf *b, const char *fmt, ...) DVC_PRINTF(2, 3);
 /* Returns the NUL-terminated string (ownership to caller) or NULL on OOM. */
 char *dvc_buf_detach(dvc_buf *b);
+/* A call's text handed over: when rc is DVC_OK, *out (caller frees) takes
+ * it and *len (may be NULL) its length; otherwise, or when it ran out of
+ * memory, it is freed. Returns rc, or DVC_ENOMEM (recorded). */
+int dvc_buf_finish(dvc_buf *b, int rc, char **out, size_t *len);
+
 void dvc_buf_free(dvc_buf *b);
 
 /* A field path under construction, for error messages (path.c): key appends

@@ -348,14 +348,8 @@ int dvc_report_register_csv(dvc_db *db, const dvc_report_opts *opts, char **out,
 	int rc;
 	if (!db || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_report_register_csv needs a store and an out pointer");
-	if ((rc = dvc_report_register_write(db, opts, append, &b)) != DVC_OK) {
+	if ((rc = dvc_report_register_write(db, opts, append, &b)) != DVC_OK)
 		rc = b.oom ? dvc__oom() : rc; /* our own writer stops only when out of memory */
-		dvc_buf_free(&b);
-		return rc;
-	}
-	if (len)
-		*len = b.len;
-	if (!(*out = dvc_buf_detach(&b)))
-		return dvc__oom();
-	return DVC_OK;
+	return dvc_buf_finish(&b, rc, out, len);
+
 }
