@@ -1266,6 +1266,27 @@ int dvc__anon_check(dvc_db *db, dvc__guesser *g, const char *client, const char 
 	return throttled(db, g);
 }
 
+int dvc__caller_check(dvc_db *db, dvc__guesser *g, const char *code, const dvc_actor *who,
+		      const dvc_caller *from)
+{
+	if (from && from->version != DVC_CALLER_VERSION)
+		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_caller version %u", from->version);
+	if (sodium_init() < 0)
+		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
+	if (who->kind != DVC_ACTOR_ANONYMOUS)
+		return DVC_OK;
+	return dvc__anon_check(db, g, from ? from->client : NULL, code, who->secret);
+}
+
+int dvc__caller_done(dvc_db *db, const dvc__guesser *g, const dvc_actor *who, int rc, int bad_secret)
+{
+	if (bad_secret)
+		return count_bad_secret(db, g);
+	if (rc == DVC_OK && who->kind == DVC_ACTOR_ANONYMOUS)
+		forget_failures(db, g);
+	return rc;
+}
+
 int dvc__anon_failed(dvc_db *db, const dvc__guesser *g)
 {
 	return count_bad_secret(db, g);
@@ -1376,14 +1397,8 @@ int dvc_dossier_allowed_actions(dvc_db *db, const char *code, const dvc_actor *w
 	if (!db || !code || !who || !out)
 		return dvc__err(DVC_EINVAL, NULL,
 				"dvc_dossier_allowed_actions needs a store, a code, who asks and an out pointer");
-	if (from && from->version != DVC_CALLER_VERSION)
-		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_caller version %u", from->version);
-	if (sodium_init() < 0)
-		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
 	/* anonymous callers are throttled and counted as tracking counts them */
-	if (who->kind == DVC_ACTOR_ANONYMOUS &&
-	    ((rc = guesser_init(&g, from ? from->client : NULL, code, who->secret)) != DVC_OK ||
-	     (rc = throttled(db, &g)) != DVC_OK))
+	if ((rc = dvc__caller_check(db, &g, code, who, from)) != DVC_OK)
 		return rc;
 	if (!(l = dvc__calloc(1, sizeof *l)))
 		return dvc__oom();
@@ -1605,14 +1620,8 @@ int dvc_dossier_track_from(dvc_db *db, const char *code, const dvc_actor *who,
 	int rc, bad_secret = 0, writing;
 	if (!db || !code || !who || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_track needs a store, a code, who asks and an out pointer");
-	if (from && from->version != DVC_CALLER_VERSION)
-		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_caller version %u", from->version);
-	if (sodium_init() < 0)
-		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
 	*out = NULL;
-	if (who->kind == DVC_ACTOR_ANONYMOUS &&
-	    ((rc = guesser_init(&g, from ? from->client : NULL, code, who->secret)) != DVC_OK ||
-	     (rc = throttled(db, &g)) != DVC_OK))
+	if ((rc = dvc__caller_check(db, &g, code, who, from)) != DVC_OK)
 		return rc;
 	if ((rc = dvc__read_open(db, code, who, DVC_ACCESS_TRACK, NULL, &writing)) != DVC_OK)
 		return rc;
@@ -1621,11 +1630,7 @@ int dvc_dossier_track_from(dvc_db *db, const char *code, const dvc_actor *who,
 		dvc_tracking_free(*out);
 		*out = NULL;
 	}
-	if (bad_secret)
-		return count_bad_secret(db, &g);
-	if (rc == DVC_OK && who->kind == DVC_ACTOR_ANONYMOUS)
-		forget_failures(db, &g);
-	return rc;
+	return dvc__caller_done(db, &g, who, rc, bad_secret);
 }
 
 int dvc_dossier_track(dvc_db *db, const char *code, const dvc_actor *who, dvc_tracking **out)
