@@ -355,19 +355,16 @@ void dvc_procedure_free(dvc_procedure *p)
 /* ---- statistics ---- */
 
 struct dvc_catalog_stats {
-	dvc_arena arena;
-	dvc_stat_row *rows;
-	size_t n, cap;
+	DVC__LIST_MEMBERS(dvc_stat_row, rows);
 	int64_t total;
 };
 
 static int stat_row(void *ctx, const char *dim, const char *key, const char *label, int64_t count)
 {
 	dvc_catalog_stats *s = ctx;
-	/* on failure the caller drops the whole result */
-	if (!(s->rows = dvc_arena_grow(&s->arena, s->rows, s->n, &s->cap, sizeof *s->rows)))
+	dvc_stat_row *r = DVC__LIST_NEXT(s, rows);
+	if (!r)
 		return dvc__oom();
-	dvc_stat_row *r = &s->rows[s->n];
 	r->dimension = dvc_arena_strdup(&s->arena, dim);
 	r->key = dvc_arena_strdup(&s->arena, key);
 	r->label = dvc_arena_strdup(&s->arena, label);

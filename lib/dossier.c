@@ -1673,10 +1673,9 @@ static int on_row(void *ctx, const dvc__dossier *d, const char *procedure, const
 		return DVC_OK;
 	if (l->n == l->limit)
 		return 1;
-	/* on failure the caller drops the whole result */
-	if (!(l->rows = dvc_arena_grow(&l->arena, l->rows, l->n, &l->cap, sizeof *l->rows)))
+	r = DVC__LIST_NEXT(l, rows);
+	if (!r)
 		return dvc__oom();
-	r = &l->rows[l->n];
 	r->code = dvc_arena_strdup(&l->arena, d->code);
 	r->procedure = dvc_arena_strdup(&l->arena, procedure);
 	r->unit = dvc_arena_strdup(&l->arena, d->unit);

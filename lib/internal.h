@@ -101,6 +101,21 @@ int dvc__enum_parse(const char *const *names, size_t n, const char *what, const 
 		return rc;                                                                 \
 	}
 
+/* The members of such a list: n rows of `row` in `items`, allocated with
+ * room for cap in its `arena`. */
+#define DVC__LIST_MEMBERS(row, items)                                                      \
+	dvc_arena arena;                                                                   \
+	row *items;                                                                        \
+	size_t n, cap
+/* The slot of one more row of list l, its room grown in the arena: the
+ * caller fills it and counts it (l->n++). NULL when out of memory; the
+ * caller then drops the whole list. */
+#define DVC__LIST_NEXT(l, items)                                                           \
+	(((l)->items = dvc_arena_grow(&(l)->arena, (l)->items, (l)->n, &(l)->cap,            \
+				      sizeof *(l)->items))                                 \
+		 ? &(l)->items[(l)->n]                                                       \
+		 : NULL)
+
 /* Define the public dvc_<fn>_count / _at / _free of a list `type` that keeps
  * its n rows of `row` in `items`, allocated in its `arena`: count and at
  * take NULL, at gives NULL past the end, free releases the arena and the list. */
