@@ -671,13 +671,16 @@ int dvc__col_int(dvc__sql_stmt *st, void *ctx)
 	return DVC_OK;
 }
 
+int dvc__aggregate(dvc_db *db, dvc__sql_stmt *st, dvc__row_fn row, void *ctx, const char *what)
+{
+	int rc = dvc__row_one(db, st, row, ctx, what);
+	return rc == 1 ? DVC_OK : rc == 0 ? dvc__store_err(db, DVC__SQL_DONE, what) : rc;
+}
+
 int dvc__count(dvc_db *db, dvc__sql_stmt *st, int64_t *n, const char *what)
 {
-	int rc;
 	*n = 0;
-	rc = dvc__row_one(db, st, dvc__col_int64, n, what);
-	/* an aggregate always has its row: none is the engine's failure */
-	return rc == 1 ? DVC_OK : rc == 0 ? dvc__store_err(db, DVC__SQL_DONE, what) : rc;
+	return dvc__aggregate(db, st, dvc__col_int64, n, what);
 }
 
 int dvc__store_lease(dvc_db *db

@@ -158,7 +158,10 @@ int dvc__row_one(dvc_db *db, dvc__sql_stmt *st, dvc__row_fn row, void *ctx, cons
 /* Row readers of one value: column 0 into *(int64_t *)ctx, *(int *)ctx. */
 int dvc__col_int64(dvc__sql_stmt *st, void *ctx);
 int dvc__col_int(dvc__sql_stmt *st, void *ctx);
-/* Column 0 of an aggregate's one row (a count) into *n (0 on failure). */
+/* dvc__row_one for an aggregate, which always has its row: DVC_OK once
+ * `row` took it; none is the engine's failure. */
+int dvc__aggregate(dvc_db *db, dvc__sql_stmt *st, dvc__row_fn row, void *ctx, const char *what);
+/* A count (column 0 of an aggregate) into *n (0 on failure). */
 int dvc__count(dvc_db *db, dvc__sql_stmt *st, int64_t *n, const char *what);
 
 
