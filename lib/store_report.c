@@ -342,8 +342,10 @@ int dvc__store_bottlenecks(dvc_db *db, dvc_time asof, dvc__bottleneck_cb cb, voi
 		if ((rc = wt_collect(db, st, 0, 0.5, 0.1, &wt)) != DVC_OK)
 			goto out;
 	}
-	rc = dvc__rows(db, DVC__STMT(db, plain ? SQL_BOTTLENECKS_PLAIN : SQL_BOTTLENECKS, DVC__INT(asof)),
-		       bottleneck_row, &rd, "computing bottlenecks");
+	/* the plain statement has its dwell from SQL_DWELL above, and no ?1 */
+	st = plain ? dvc__stmt(db, SQL_BOTTLENECKS_PLAIN) : DVC__STMT(db, SQL_BOTTLENECKS, DVC__INT(asof));
+	rc = dvc__rows(db, st, bottleneck_row, &rd, "computing bottlenecks");
+
 out:
 	dvc_arena_free(&wt.arena);
 	return rc;
