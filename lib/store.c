@@ -613,10 +613,13 @@ dvc__sql_stmt *dvc__stmt_args(dvc_db *db, const char *sql, const dvc__arg *args,
 {
 	dvc__sql_stmt *st = dvc__stmt(db, sql);
 	for (size_t i = 0; st && i < n; i++) {
+		const dvc__arg *a = &args[i];
 		const int at = (int)i + 1;
-		const int rc = !args[i].text ? dvc__sql_bind_int64(st, at, args[i].i)
-			       : args[i].s  ? dvc__sql_bind_text(st, at, args[i].s, -1, DVC__SQL_STATIC)
-					    : dvc__sql_bind_null(st, at);
+		const int rc = a->kind == DVC__ARG_INT ? dvc__sql_bind_int64(st, at, a->i)
+			       : !a->p ? dvc__sql_bind_null(st, at)
+			       : a->kind == DVC__ARG_TEXT
+				       ? dvc__sql_bind_text(st, at, a->p, -1, DVC__SQL_STATIC)
+				       : dvc__sql_bind_blob(st, at, a->p, (int)a->i, DVC__SQL_STATIC);
 		if (rc != DVC__SQL_OK) {
 			dvc__store_err(db, rc, "binding a value");
 			dvc__sql_reset(st);
@@ -777,6 +780,60 @@ int dvc__bind_text(dvc_db *db, dvc__sql_stmt *st, int i, const char *s)
 {
 	int rc = s ? dvc__sql_bind_text(st, i, s, -1, DVC__SQL_STATIC) : dvc__sql_bind_null(st, i);
 	return rc == DVC__SQL_OK ? DVC_OK : dvc__store_err(db, rc, "binding a value");
+}
+
+const char *dvc__col_arena(dvc_arena *a, dvc__sql_stmt *st, int i, bool *oom)
+{
+	const unsigned char *s = dvc__sql_column_text(st, i);
+	char *r;
+	if (!s)
+		return NULL;
+	r = dvc_arena_strndup(a, (const char *)s, (size_t)dvc__sql_column_bytes(st, i));
+	if (!r)
+		*oom = true;
+	return r;
+}
+
+void dvc__col_date(dvc__sql_stmt *st, int i, dvc_date *d)
+{
+	const char *s = (const char *)dvc__sql_column_text(st, i);
+	if (!s || dvc__date_parse(s, d) != DVC_OK)
+		*d = (dvc_date){0, 0, 0};
+}
+
+int dvc__rows_array(dvc_db *db, dvc_arena *a, dvc__sql_stmt *st, size_t size, dvc__elem_fn fn,
+		    const char *what, void **out, size_t *n)
+{
+	size_t cap = 0, len = 0;
+	unsigned char *arr = NULL;
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : 4;
+			unsigned char *na = dvc_arena_alloc(a, ncap * size);
+			if (!na) {
+				dvc__sql_reset(st);
+				return dvc__oom();
+			}
+			if (len)
+				memcpy(na, arr, len * size);
+			arr = na;
+			cap = ncap;
+		}
+		if (!fn(a, st, arr + len * size)) {
+			dvc__sql_reset(st);
+			return dvc__oom();
+		}
+		len++;
+	}
+	dvc__sql_reset(st);
+	if (rc != DVC__SQL_DONE)
+		return dvc__store_err(db, rc, what);
+	*out = arr;
+	*n = len;
+	return DVC_OK;
 }
 
 int dvc__col_copy(dvc_db *db, dvc__sql_stmt *st, int col, char *dst, size_t n, const char *what)

@@ -65,58 +65,31 @@ int dvc__store_blob_stage(dvc_db *db, int64_t *id)
 
 int dvc__store_blob_chunk(dvc_db *db, int64_t blob_id, int64_t seq, const void *data, size_t n)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_BLOB_CHUNK);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, blob_id);
-	dvc__sql_bind_int64(st, 2, seq);
-	dvc__sql_bind_blob(st, 3, data, (int)n, DVC__SQL_STATIC);
-	return dvc__exec_step(db, st, "storing a file chunk");
+	return DVC__EXEC(db, SQL_BLOB_CHUNK, "storing a file chunk", DVC__INT(blob_id), DVC__INT(seq),
+			 DVC__BLOB(data, n));
 }
 
 static int blob_find(dvc_db *db, const unsigned char sha[32], int64_t *id)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_BLOB_FIND);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_blob(st, 1, sha, 32, DVC__SQL_STATIC);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) {
-		*id = dvc__sql_column_int64(st, 0);
-		dvc__sql_reset(st);
-		return 1;
-	}
-	dvc__sql_reset(st);
-	return rc == DVC__SQL_DONE ? 0 : dvc__store_err(db, rc, "looking a file up");
+	return dvc__row_one(db, DVC__STMT(db, SQL_BLOB_FIND, DVC__BLOB(sha, 32)), dvc__col_int64, id,
+			    "looking a file up");
 }
 
 int dvc__store_blob_seal(dvc_db *db, int64_t staged, const unsigned char sha[32], int64_t size,
 			 const char *media_type, int64_t *id)
 {
-	dvc__sql_stmt *st;
+	static const char drop[] = "dropping a duplicate file";
 	int rc, found = blob_find(db, sha, id);
 	if (found < 0)
 		return found;
 	if (found) { /* the same content is stored already: keep one copy */
-		if (!(st = dvc__stmt(db, SQL_BLOB_DROP_CHUNKS)))
-			return dvc_error_last()->code;
-		dvc__sql_bind_int64(st, 1, staged);
-		if ((rc = dvc__exec_step(db, st, "dropping a duplicate file")) != DVC_OK)
+		if ((rc = DVC__EXEC(db, SQL_BLOB_DROP_CHUNKS, drop, DVC__INT(staged))) != DVC_OK)
 			return rc;
-		if (!(st = dvc__stmt(db, SQL_BLOB_DROP)))
-			return dvc_error_last()->code;
-		dvc__sql_bind_int64(st, 1, staged);
-		return dvc__exec_step(db, st, "dropping a duplicate file");
+		return DVC__EXEC(db, SQL_BLOB_DROP, drop, DVC__INT(staged));
 	}
-	if (!(st = dvc__stmt(db, SQL_BLOB_SEAL)))
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, staged);
-	dvc__sql_bind_blob(st, 2, sha, 32, DVC__SQL_STATIC);
-	dvc__sql_bind_int64(st, 3, size);
-	dvc__sql_bind_text(st, 4, media_type, -1, DVC__SQL_STATIC);
 	*id = staged;
-	return dvc__exec_step(db, st, "storing a file");
+	return DVC__EXEC(db, SQL_BLOB_SEAL, "storing a file", DVC__INT(staged), DVC__BLOB(sha, 32),
+			 DVC__INT(size), DVC__TEXT(media_type));
 }
 
 static void blob_row(dvc__sql_stmt *st, int col, dvc__blob_row *b)

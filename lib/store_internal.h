@@ -110,17 +110,20 @@ dvc__sql_stmt *dvc__stmt(dvc_db *db, const char *sql);
 /* Run a statement that returns no rows; DVC_OK or the mapped error. */
 int dvc__exec_step(dvc_db *db, dvc__sql_stmt *st, const char *what);
 
-/* One parameter of a statement: an integer, or text that stays the
- * caller's until the statement is reset (NULL binds SQL NULL). Most store
+/* One parameter of a statement: an integer, or text or a blob that stays
+ * the caller's until the statement is reset (NULL binds SQL NULL). Most store
  * functions bind a few values and step once, so they name the values and
  * the statements below do the binding, stepping and error mapping. */
 typedef struct dvc__arg {
-	int text; /* 1: s, 0: i */
-	int64_t i;
-	const char *s;
+	enum { DVC__ARG_INT, DVC__ARG_TEXT, DVC__ARG_BLOB } kind;
+	int64_t i;     /* the integer; a blob's length */
+	const void *p; /* the text or blob */
 } dvc__arg;
-#define DVC__INT(v) ((dvc__arg){0, (int64_t)(v), NULL})
-#define DVC__TEXT(v) ((dvc__arg){1, 0, (v)})
+#define DVC__INT(v) ((dvc__arg){DVC__ARG_INT, (int64_t)(v), NULL})
+/* a function, so that only text passes */
+static inline dvc__arg dvc__arg_text(const char *s) { return (dvc__arg){DVC__ARG_TEXT, 0, s}; }
+#define DVC__TEXT(v) dvc__arg_text(v)
+#define DVC__BLOB(v, n) ((dvc__arg){DVC__ARG_BLOB, (int64_t)(n), (v)})
 /* An integer, SQL NULL when 0 (an unset instant, no row). */
 #define DVC__NONZERO(v) ((v) ? DVC__INT(v) : DVC__TEXT(NULL))
 
@@ -196,6 +199,21 @@ int dvc__store_lease_hold(dvc_db *db, dvc__lease_queue q, int64_t id, dvc_time l
 /* Copy text column `col` into a buffer of n bytes; a longer value (the
  * store was edited past a validator's limit) is DVC_ECORRUPT, never cut. */
 int dvc__col_copy(dvc_db *db, dvc__sql_stmt *st, int col, char *dst, size_t n, const char *what);
+
+/* Text column i copied into the arena (NULL for SQL NULL; *oom set when
+ * the copy fails), and a "YYYY-MM-DD" column as a date ({0, 0, 0} when
+ * NULL or not a date). */
+const char *dvc__col_arena(dvc_arena *a, dvc__sql_stmt *st, int i, bool *oom);
+void dvc__col_date(dvc__sql_stmt *st, int i, dvc_date *d);
+/* Reads one row into an element; false when out of memory. */
+typedef bool (*dvc__elem_fn)(dvc_arena *a, dvc__sql_stmt *st, void *elem);
+/* Every row of the statement `st` (NULL: it could not be prepared, the error
+ * is set) into an arena array of `size`-byte elements; `what` names the
+ * reading in a store error. */
+int dvc__rows_array(dvc_db *db, dvc_arena *a, dvc__sql_stmt *st, size_t size, dvc__elem_fn fn,
+		    const char *what, void **out, size_t *n);
+/* One agency_successor row (predecessor, successor, date, act, note). */
+bool dvc__succession_row(dvc_arena *a, dvc__sql_stmt *st, void *elem);
 
 /* Bind helpers: NULL text binds SQL NULL. Return DVC status. */
 int dvc__bind_text(dvc_db *db, dvc__sql_stmt *st, int i, const char *s);
