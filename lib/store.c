@@ -786,8 +786,12 @@ const char *dvc__col_arena(dvc_arena *a, dvc__sql_stmt *st, int i, bool *oom)
 {
 	const unsigned char *s = dvc__sql_column_text(st, i);
 	char *r;
-	if (!s)
+	if (!s) {
+		/* no text for a value: the engine ran out of memory */
+		if (dvc__sql_column_type(st, i) != DVC__SQL_NULL)
+			*oom = true;
 		return NULL;
+	}
 	r = dvc_arena_strndup(a, (const char *)s, (size_t)dvc__sql_column_bytes(st, i));
 	if (!r)
 		*oom = true;

@@ -63,18 +63,14 @@ int dvc__store_account_insert(dvc_db *db, const char *username, const char *pwha
 	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "storing an account");
 }
 
-struct account_out {
-	dvc_arena *a;
-	dvc__account_row *out;
-};
-
 static int account_row(dvc__sql_stmt *st, void *ctx)
 {
-	const struct account_out *o = ctx;
+	const dvc__into *o = ctx;
 	dvc__account_row *out = o->out;
 	const char *v[8];
+	bool oom = false;
 	for (int i = 0; i < 8; i++)
-		v[i] = dvc_arena_strdup(o->a, (const char *)dvc__sql_column_text(st, i + 1));
+		v[i] = dvc__col_arena(o->a, st, i + 1, &oom);
 	out->id = dvc__sql_column_int64(st, 0);
 	out->username = v[0];
 	out->pwhash = v[1];
@@ -87,13 +83,13 @@ static int account_row(dvc__sql_stmt *st, void *ctx)
 	out->created_at = dvc__sql_column_int64(st, 9);
 	out->failed_logins = dvc__sql_column_int(st, 10);
 	out->locked_until = dvc__sql_column_int64(st, 11);
-	return !v[0] || !v[1] || !v[2] || !v[3] || !v[4] || !v[5] ? dvc__oom() : DVC_OK;
+	return oom ? dvc__oom() : DVC_OK;
 }
 
 static int read_account(dvc_db *db, const char *sql, const char *key, int64_t id, dvc_arena *a,
 			dvc__account_row *out)
 {
-	struct account_out o = {a, out};
+	dvc__into o = {db, a, out};
 	return lookup(db, sql, "account", key, id, account_row, &o);
 }
 

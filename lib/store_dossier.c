@@ -659,20 +659,15 @@ struct texts_out {
 	dvc_arena *a;
 	const char **const *out;
 	size_t n;
-	int oom;
+	bool oom;
 };
 
 static int texts_row(dvc__sql_stmt *st, void *ctx)
 {
 	struct texts_out *o = ctx;
-	for (size_t i = 0; i < o->n; i++) {
-		const char *s = (const char *)dvc__sql_column_text(st, (int)i);
-		if (!o->out[i])
-			continue;
-		*o->out[i] = s ? dvc_arena_strdup(o->a, s) : NULL;
-		if (s && !*o->out[i])
-			o->oom = 1;
-	}
+	for (size_t i = 0; i < o->n; i++)
+		if (o->out[i])
+			*o->out[i] = dvc__col_arena(o->a, st, (int)i, &o->oom);
 	return DVC_OK;
 }
 
@@ -692,7 +687,7 @@ int dvc__store_dossier_details(dvc_db *db, int64_t id, dvc_arena *a, dvc_applica
 			      &app->birth_date, &app->address, &app->phone, &app->email,
 			      exemption, form_data};
 
-	struct texts_out o = {a, out, DVC_ARRAY_LEN(out), 0};
+	struct texts_out o = {a, out, DVC_ARRAY_LEN(out), false};
 	int rc = dvc__row_one(db, DVC__STMT(db, SQL_DOSSIER_DETAILS, DVC__INT(id)), texts_row, &o,
 			      "reading a dossier");
 	if (rc == 0) /* the caller has the dossier's row: none is a failed read */
@@ -712,7 +707,7 @@ int dvc__store_dossier_contact(dvc_db *db, int64_t id, dvc_arena *a, const char 
 			       const char **phone, const char **email, const char **unit_name)
 {
 	const char **out[] = {name, phone, email, unit_name};
-	struct texts_out o = {a, out, DVC_ARRAY_LEN(out), 0};
+	struct texts_out o = {a, out, DVC_ARRAY_LEN(out), false};
 	int rc = dvc__row_one(db, DVC__STMT(db, SQL_DOSSIER_CONTACT, DVC__INT(id)), texts_row, &o,
 			      "reading a dossier");
 	if (rc == 0)

@@ -52,41 +52,30 @@ int dvc__store_identity_put(dvc_db *db, int64_t account_id, const dvc_national_i
 	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "storing a national identity");
 }
 
-struct identity_out {
-	dvc_arena *a;
-	dvc_national_identity *out;
-};
-
 static int identity_row(dvc__sql_stmt *st, void *ctx)
 {
-	const struct identity_out *o = ctx;
+	const dvc__into *o = ctx;
 	dvc_national_identity *out = o->out;
-	dvc_arena *a = o->a;
-	out->issuer = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 0));
-	out->subject = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 1));
-	out->personal_id = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 2));
+	bool oom = false;
+	out->issuer = dvc__col_arena(o->a, st, 0, &oom);
+	out->subject = dvc__col_arena(o->a, st, 1, &oom);
+	out->personal_id = dvc__col_arena(o->a, st, 2, &oom);
 	out->assurance = dvc__sql_column_int(st, 3);
 	out->verified_at = dvc__sql_column_int64(st, 4);
-	out->full_name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 5));
-	out->birth_date = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 6));
-	out->tech_id = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 7));
-	out->login_idp = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 8));
+	out->full_name = dvc__col_arena(o->a, st, 5, &oom);
+	out->birth_date = dvc__col_arena(o->a, st, 6, &oom);
+	out->tech_id = dvc__col_arena(o->a, st, 7, &oom);
+	out->login_idp = dvc__col_arena(o->a, st, 8, &oom);
 	out->account_type = dvc__sql_column_int(st, 9);
 	out->verified_fields = (unsigned)dvc__sql_column_int(st, 10);
 	out->linked_at = dvc__sql_column_int64(st, 11);
-	if (!out->issuer || !out->subject || !out->personal_id ||
-	    (!out->full_name && dvc__sql_column_type(st, 5) != DVC__SQL_NULL) ||
-	    (!out->birth_date && dvc__sql_column_type(st, 6) != DVC__SQL_NULL) ||
-	    (!out->tech_id && dvc__sql_column_type(st, 7) != DVC__SQL_NULL) ||
-	    (!out->login_idp && dvc__sql_column_type(st, 8) != DVC__SQL_NULL))
-		return dvc__oom();
-	return DVC_OK;
+	return oom ? dvc__oom() : DVC_OK;
 }
 
 int dvc__store_identity_of_account(dvc_db *db, int64_t account_id, dvc_arena *a,
 				   dvc_national_identity *out)
 {
-	struct identity_out o = {a, out};
+	dvc__into o = {db, a, out};
 	return dvc__row_one(db, DVC__STMT(db, SQL_ID_OF_ACCOUNT, DVC__INT(account_id)), identity_row, &o,
 			    "reading a national identity");
 }

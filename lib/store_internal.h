@@ -201,8 +201,15 @@ int dvc__store_lease_hold(dvc_db *db, dvc__lease_queue q, int64_t id, dvc_time l
 int dvc__col_copy(dvc_db *db, dvc__sql_stmt *st, int col, char *dst, size_t n, const char *what);
 
 /* Text column i copied into the arena (NULL for SQL NULL; *oom set when
- * the copy fails), and a "YYYY-MM-DD" column as a date ({0, 0, 0} when
- * NULL or not a date). */
+ * the copy or the engine fails), and a "YYYY-MM-DD" column as a date
+ * ({0, 0, 0} when NULL or not a date). */
+/* Where a row reader puts a record: the handle (dvc__col_copy's errors),
+ * the arena its strings go to, and the record. */
+typedef struct dvc__into {
+	dvc_db *db;
+	dvc_arena *a;
+	void *out;
+} dvc__into;
 const char *dvc__col_arena(dvc_arena *a, dvc__sql_stmt *st, int i, bool *oom);
 void dvc__col_date(dvc__sql_stmt *st, int i, dvc_date *d);
 /* Reads one row into an element; false when out of memory. */

@@ -122,33 +122,25 @@ int dvc__store_national_code_get(dvc_db *db, const char *procedure, int version,
 			  "reading a national procedure code");
 }
 
-struct facts_out {
-	dvc_arena *a;
-	dvc__national_facts *f;
-};
-
 static int facts_row(dvc__sql_stmt *st, void *ctx)
 {
-	const struct facts_out *o = ctx;
-	dvc__national_facts *f = o->f;
-	dvc_arena *a = o->a;
-	f->applicant_name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 0));
-	f->citizen_id = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 1));
-	f->procedure = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 2));
-	f->procedure_name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 3));
-	f->sector = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 4));
+	const dvc__into *o = ctx;
+	dvc__national_facts *f = o->out;
+	bool oom = false;
+	f->applicant_name = dvc__col_arena(o->a, st, 0, &oom);
+	f->citizen_id = dvc__col_arena(o->a, st, 1, &oom);
+	f->procedure = dvc__col_arena(o->a, st, 2, &oom);
+	f->procedure_name = dvc__col_arena(o->a, st, 3, &oom);
+	f->sector = dvc__col_arena(o->a, st, 4, &oom);
 	f->version = dvc__sql_column_int(st, 5);
-	f->agency_name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 6));
+	f->agency_name = dvc__col_arena(o->a, st, 6, &oom);
 	f->assurance = dvc__sql_column_int(st, 7);
-	if (!f->applicant_name || !f->citizen_id || !f->procedure || !f->procedure_name ||
-	    !f->sector || (!f->agency_name && dvc__sql_column_type(st, 6) != DVC__SQL_NULL))
-		return dvc__oom();
-	return DVC_OK;
+	return oom ? dvc__oom() : DVC_OK;
 }
 
 int dvc__store_national_facts(dvc_db *db, int64_t dossier_id, dvc_arena *a, dvc__national_facts *f)
 {
-	struct facts_out o = {a, f};
+	dvc__into o = {db, a, f};
 	int rc = dvc__row_one(db, DVC__STMT(db, SQL_FACTS, DVC__INT(dossier_id)), facts_row, &o,
 			      "reading a dossier for the national portal");
 	if (rc == 0)

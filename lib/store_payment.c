@@ -30,14 +30,9 @@ int dvc__store_payment_insert(dvc_db *db, int64_t dossier_id, const char *refere
 			 DVC__INT(created_at), DVC__NONZERO(expires_at));
 }
 
-struct payment_out {
-	dvc_db *db;
-	dvc__payment_row *out;
-};
-
 static int payment_row(dvc__sql_stmt *st, void *ctx)
 {
-	const struct payment_out *o = ctx;
+	const dvc__into *o = ctx;
 	dvc__payment_row *out = o->out;
 	memset(out, 0, sizeof *out);
 	out->id = dvc__sql_column_int64(st, 0);
@@ -54,7 +49,7 @@ static int payment_row(dvc__sql_stmt *st, void *ctx)
 
 int dvc__store_payment_get(dvc_db *db, const char *reference, dvc__payment_row *out)
 {
-	struct payment_out o = {db, out};
+	dvc__into o = {db, NULL, out};
 	int rc = dvc__row_one(db, DVC__STMT(db, SQL_PAY_GET, DVC__TEXT(reference)), payment_row, &o,
 			      "reading a payment");
 	if (rc == 0)
