@@ -332,6 +332,7 @@ static int exec(dvc_db *db, const char *sql, const char *what)
 
 static int migrate(dvc_db *db)
 {
+	char sql[64];
 	int v, rc;
 	if ((rc = exec(db, db->be->migrate_begin, "starting the migration")) != DVC_OK)
 		return rc;
@@ -348,7 +349,8 @@ static int migrate(dvc_db *db)
 			rc = dvc__store_err(db, rc, "migrating the schema");
 			goto fail;
 		}
-		if ((rc = db->be->set_schema_version(db, v + 1)) != DVC_OK)
+		snprintf(sql, sizeof sql, "%s%d", db->be->set_schema_version, v + 1);
+		if ((rc = exec(db, sql, "migrating the schema")) != DVC_OK)
 			goto fail;
 	}
 	return exec(db, "COMMIT", "committing the migration");
