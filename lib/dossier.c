@@ -1208,15 +1208,24 @@ static int act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *n
 	return DVC_OK;
 }
 
+/* A record's entry: the clock's now, and d moved on from revision *rev. */
+static int next_rev(dvc_db *db, dvc__dossier *d, int64_t *rev, dvc_time *now)
+{
+	int rc = dvc__now(db, now);
+	if (rc != DVC_OK)
+		return rc;
+	*rev = d->rev++;
+	return DVC_OK;
+}
+
 int dvc__dossier_record(dvc_db *db, dvc__dossier *d, const char *who, dvc_action action,
 			const char *note, const char *payload)
 {
-	int64_t rev = d->rev;
+	int64_t rev;
 	dvc_time now;
 	int rc;
-	if ((rc = dvc__now(db, &now)) != DVC_OK)
+	if ((rc = next_rev(db, d, &rev, &now)) != DVC_OK)
 		return rc;
-	d->rev = rev + 1;
 	return journal_update(db, d, rev, now, who, action, d->state, note, payload);
 }
 
@@ -1224,12 +1233,11 @@ int dvc__dossier_record_digest(dvc_db *db, dvc__dossier *d, const char *who, dvc
 			       const char *note, const unsigned char digest[32])
 {
 	pending_entry pe;
-	int64_t rev = d->rev;
+	int64_t rev;
 	dvc_time now;
 	int rc;
-	if ((rc = dvc__now(db, &now)) != DVC_OK)
+	if ((rc = next_rev(db, d, &rev, &now)) != DVC_OK)
 		return rc;
-	d->rev = rev + 1;
 	pe.have_digest = 1;
 	memcpy(pe.digest, digest, 32);
 	journal_prepare(db, d, &pe, now, who, action, d->state, note, NULL);
