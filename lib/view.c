@@ -9,6 +9,7 @@
 #include "catalog_internal.h"
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +35,51 @@ static void put_date(cJSON *o, const char *key, const dvc_date *d)
 	char buf[11];
 	dvc__date_format(d, buf);
 	put_str(o, key, buf);
+}
+
+/* A record's member written under its own name, as text or a number: the
+ * member's type picks which (anything else, such as an enum or an instant,
+ * does not compile and is written by hand). */
+typedef struct field {
+	const char *key;
+	enum { F_STR, F_INT, F_I64, F_DBL } kind;
+	size_t off;
+} field;
+#define FIELD(T, f)                                                                          \
+	{                                                                                    \
+		#f,                                                                          \
+		    _Generic(((T *)0)->f, const char *: F_STR, int: F_INT, int64_t: F_I64, \
+			     double: F_DBL),                                                 \
+		    offsetof(T, f)                                                           \
+	}
+
+static void put_fields(cJSON *o, const void *rec, const field *fs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const void *v = (const char *)rec + fs[i].off;
+		switch (fs[i].kind) {
+		case F_STR:
+			put_str(o, fs[i].key, *(const char *const *)v);
+			break;
+		case F_INT:
+			put_num(o, fs[i].key, *(const int *)v);
+			break;
+		case F_I64:
+			put_num(o, fs[i].key, (double)*(const int64_t *)v);
+			break;
+		case F_DBL:
+			put_num(o, fs[i].key, *(const double *)v);
+			break;
+		}
+	}
+}
+
+/* A new object of `rec`'s fields. */
+static cJSON *fields_tree(const void *rec, const field *fs, size_t n)
+{
+	cJSON *o = cJSON_CreateObject();
+	put_fields(o, rec, fs, n);
+	return o;
 }
 
 #define VIEW_BEGIN(out, ...)                                                                 \
@@ -373,13 +419,10 @@ int dvc_procedure_json(const dvc_procedure *p, char **out)
 
 static cJSON *hit_json(const dvc_search_hit *h)
 {
-	cJSON *x = cJSON_CreateObject();
-	put_str(x, "code", h->code);
-	put_num(x, "version", h->version);
-	put_str(x, "name", h->name);
-	put_str(x, "sector", h->sector);
-	put_str(x, "agency", h->agency);
-	put_num(x, "online_level", h->online_level);
+#define F(f) FIELD(dvc_search_hit, f)
+	static const field fs[] = {F(code), F(version), F(name), F(sector), F(agency), F(online_level)};
+#undef F
+	cJSON *x = fields_tree(h, fs, DVC_ARRAY_LEN(fs));
 	put_str(x, "online_mode", dvc_online_mode_name(h->online_mode));
 	put_str(x, "match", dvc_match_name(h->match));
 	return x;
@@ -408,12 +451,10 @@ int dvc_catalog_stats_json(const dvc_catalog_stats *s, char **out)
 	put_num(o, "total", (double)dvc_catalog_stats_total(s));
 	rows = put(o, "rows", cJSON_CreateArray());
 	for (size_t i = 0; i < dvc_catalog_stats_count(s); i++) {
-		const dvc_stat_row *x = dvc_catalog_stats_at(s, i);
-		cJSON *it = put(rows, NULL, cJSON_CreateObject());
-		put_str(it, "dimension", x->dimension);
-		put_str(it, "key", x->key);
-		put_str(it, "label", x->label);
-		put_num(it, "count", (double)x->count);
+#define F(f) FIELD(dvc_stat_row, f)
+		static const field fs[] = {F(dimension), F(key), F(label), F(count)};
+#undef F
+		put(rows, NULL, fields_tree(dvc_catalog_stats_at(s, i), fs, DVC_ARRAY_LEN(fs)));
 	}
 	return dvc__json_print(o, failures, out);
 }
@@ -422,32 +463,15 @@ int dvc_catalog_stats_json(const dvc_catalog_stats *s, char **out)
 
 static cJSON *report_row_tree(const dvc_report_row *w)
 {
-	cJSON *o = cJSON_CreateObject();
-	put_str(o, "key", w->key);
-	put_str(o, "label", w->label);
-#define I(f) put_num(o, #f, (double)w->f)
-	I(received);
-	I(received_online);
-	I(received_counter);
-	I(received_post);
-	I(settled_on_time);
-	I(settled_late);
-	I(pending_on_time);
-	I(pending_overdue);
-	I(withdrawn);
-	I(rejected);
-	I(cancelled);
-	I(returned);
-	I(returned_online);
-	I(fee_due_count);
-	I(paid_online_count);
-	I(online_rate);
-	I(online_payment_rate);
-	I(on_time_rate);
-	I(avg_days_to_settle);
-	I(p90_days_to_settle);
-#undef I
-	return o;
+#define F(f) FIELD(dvc_report_row, f)
+	static const field fs[] = {
+		F(key), F(label), F(received), F(received_online), F(received_counter),
+		F(received_post), F(settled_on_time), F(settled_late), F(pending_on_time),
+		F(pending_overdue), F(withdrawn), F(rejected), F(cancelled), F(returned),
+		F(returned_online), F(fee_due_count), F(paid_online_count), F(online_rate),
+		F(online_payment_rate), F(on_time_rate), F(avg_days_to_settle), F(p90_days_to_settle)};
+#undef F
+	return fields_tree(w, fs, DVC_ARRAY_LEN(fs));
 }
 
 int dvc_report_json(const dvc_report *r, char **out)
@@ -457,16 +481,11 @@ int dvc_report_json(const dvc_report *r, char **out)
 
 static cJSON *bottleneck_tree(const dvc_bottleneck_row *w)
 {
-	cJSON *o = cJSON_CreateObject();
-	put_str(o, "procedure", w->procedure);
-	put_num(o, "step", w->step);
-	put_str(o, "unit", w->unit);
-	put_str(o, "unit_name", w->unit_name);
-	put_str(o, "role", w->role);
-	put_num(o, "waiting", (double)w->waiting);
-	put_num(o, "median_dwell_hours", w->median_dwell_hours);
-	put_num(o, "max_dwell_hours", w->max_dwell_hours);
-	return o;
+#define F(f) FIELD(dvc_bottleneck_row, f)
+	static const field fs[] = {F(procedure), F(step), F(unit), F(unit_name), F(role), F(waiting),
+				   F(median_dwell_hours), F(max_dwell_hours)};
+#undef F
+	return fields_tree(w, fs, DVC_ARRAY_LEN(fs));
 }
 
 int dvc_bottlenecks_json(const dvc_bottlenecks *b, char **out)
@@ -659,12 +678,10 @@ int dvc_missing_json(const dvc_missing *m, char **out)
 
 static cJSON *agency_tree(const dvc_agency *a)
 {
-	cJSON *o = cJSON_CreateObject();
-	put_str(o, "code", a->code);
-	put_str(o, "name", a->name);
-	put_str(o, "level", a->level);
-	put_str(o, "kind", a->kind);
-	put_str(o, "parent", a->parent);
+#define F(f) FIELD(dvc_agency, f)
+	static const field fs[] = {F(code), F(name), F(level), F(kind), F(parent)};
+#undef F
+	cJSON *o = fields_tree(a, fs, DVC_ARRAY_LEN(fs));
 	put_date(o, "valid_from", &a->valid_from);
 	if (a->has_valid_to)
 		put_date(o, "valid_to", &a->valid_to);
@@ -718,14 +735,10 @@ int dvc_cutover_report_json(const dvc_cutover_report *r, char **out)
 	put_num(o, "not_moved", (double)(n - dvc_cutover_report_moved(r)));
 	arr = put(o, "dossiers", cJSON_CreateArray());
 	for (size_t i = 0; i < n; i++) {
-		const dvc_cutover_move *m = dvc_cutover_report_at(r, i);
-		cJSON *x = put(arr, NULL, cJSON_CreateObject());
-		put_str(x, "dossier", m->dossier);
-		put_str(x, "from", m->from);
-		put_str(x, "to", m->to);
-		put_str(x, "desk", m->desk);
-		put_str(x, "act", m->act);
-		put_str(x, "reason", m->reason);
+#define F(f) FIELD(dvc_cutover_move, f)
+		static const field fs[] = {F(dossier), F(from), F(to), F(desk), F(act), F(reason)};
+#undef F
+		put(arr, NULL, fields_tree(dvc_cutover_report_at(r, i), fs, DVC_ARRAY_LEN(fs)));
 	}
 	return dvc__json_print(o, failures, out);
 }
