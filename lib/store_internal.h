@@ -124,7 +124,7 @@ typedef struct dvc__arg {
 static inline dvc__arg dvc__arg_text(const char *s) { return (dvc__arg){DVC__ARG_TEXT, 0, s}; }
 #define DVC__TEXT(v) dvc__arg_text(v)
 #define DVC__BLOB(v, n) ((dvc__arg){DVC__ARG_BLOB, (int64_t)(n), (v)})
-/* An integer, SQL NULL when 0 (an unset instant, no row). */
+/* An integer, SQL NULL when 0 (an unset instant, no row); v is read twice. */
 #define DVC__NONZERO(v) ((v) ? DVC__INT(v) : DVC__TEXT(NULL))
 
 /* A non-empty list of dvc__args, as the array and count the functions take. */
@@ -167,7 +167,6 @@ int dvc__aggregate(dvc_db *db, dvc__sql_stmt *st, dvc__row_fn row, void *ctx, co
 /* A count (column 0 of an aggregate) into *n (0 on failure). */
 int dvc__count(dvc_db *db, dvc__sql_stmt *st, int64_t *n, const char *what);
 
-
 /* A queue that senders lease from (the notification outbox, the national
  * sync queue): `due` selects the ids of what is due (?1 now, ?2 at most
  * that many), `lease` leases one (?1 id, ?2 lease end) and `get` reads it
@@ -189,20 +188,17 @@ typedef enum dvc__lease_queue { DVC__LEASE_OUTBOX, DVC__LEASE_SYNC } dvc__lease_
  * ends at lease_until (> now) to until and set *renewed (may be NULL) to
  * it; DVC_ECONFLICT (path "id") when there is no such lease: it ran out
  * and another sender may have the row, or the row was sent or failed. */
+int dvc__store_lease_hold(dvc_db *db, dvc__lease_queue q, int64_t id, dvc_time lease_until,
+			  dvc_time now, dvc_time until, dvc_time *renewed);
 /* After a send: set row id's state, attempts, next attempt and last error,
  * and when it was sent (0: not). */
 int dvc__store_lease_mark(dvc_db *db, dvc__lease_queue q, int64_t id, int state, int attempts,
 			  dvc_time next_attempt_at, const char *error, dvc_time sent_at);
-int dvc__store_lease_hold(dvc_db *db, dvc__lease_queue q, int64_t id, dvc_time lease_until,
-			  dvc_time now, dvc_time until, dvc_time *renewed);
 
 /* Copy text column `col` into a buffer of n bytes; a longer value (the
  * store was edited past a validator's limit) is DVC_ECORRUPT, never cut. */
 int dvc__col_copy(dvc_db *db, dvc__sql_stmt *st, int col, char *dst, size_t n, const char *what);
 
-/* Text column i copied into the arena (NULL for SQL NULL; *oom set when
- * the copy or the engine fails), and a "YYYY-MM-DD" column as a date
- * ({0, 0, 0} when NULL or not a date). */
 /* Where a row reader puts a record: the handle (dvc__col_copy's errors),
  * the arena its strings go to, and the record. */
 typedef struct dvc__into {
@@ -210,6 +206,9 @@ typedef struct dvc__into {
 	dvc_arena *a;
 	void *out;
 } dvc__into;
+/* Text column i copied into the arena (NULL for SQL NULL; *oom set when
+ * the copy or the engine fails), and a "YYYY-MM-DD" column as a date
+ * ({0, 0, 0} when NULL or not a date). */
 const char *dvc__col_arena(dvc_arena *a, dvc__sql_stmt *st, int i, bool *oom);
 void dvc__col_date(dvc__sql_stmt *st, int i, dvc_date *d);
 /* Reads one row into an element; false when out of memory. */

@@ -38,8 +38,10 @@ static void put_date(cJSON *o, const char *key, const dvc_date *d)
 }
 
 /* A record's member written under its own name, as text or a number: the
- * member's type picks which (anything else, such as an enum or an instant,
- * does not compile and is written by hand). */
+ * member's type picks which. An enum does not compile; an instant (a
+ * dvc_time is an int64_t) or a flag (an int) would pass for a number, so
+ * records with those write them by hand. */
+
 typedef struct field {
 	const char *key;
 	enum { F_STR, F_INT, F_I64, F_DBL } kind;
