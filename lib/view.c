@@ -92,6 +92,15 @@ static cJSON *fields_tree(const void *rec, const field *fs, size_t n)
 		*(out) = NULL;                                                               \
 	} while (0)
 
+/* The body of a view of one record, `tree` its tree (built after the
+ * checks, its allocation failures counted from before). */
+#define TREE_VIEW(out, rec, tree)                                                            \
+	do {                                                                                 \
+		unsigned long failures_ = dvc__alloc_failures();                             \
+		VIEW_BEGIN(out, rec);                                                        \
+		return dvc__json_print(tree, failures_, out);                               \
+	} while (0)
+
 /* The body of a list view: an array of the list's rows, each as `tree`. */
 #define LIST_VIEW(out, l, count, at, tree)                                                   \
 	do {                                                                                 \
@@ -118,16 +127,18 @@ static cJSON *applicant_json(const dvc_applicant *a)
 	return o;
 }
 
-int dvc_account_json(const dvc_account *a, char **out)
+static cJSON *account_tree(const dvc_account *a)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *o;
-	VIEW_BEGIN(out, a);
-	o = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject();
 	put_str(o, "username", a->username);
 	put_time(o, "created_at", a->created_at);
 	put(o, "profile", applicant_json(&a->profile));
-	return dvc__json_print(o, failures, out);
+	return o;
+}
+
+int dvc_account_json(const dvc_account *a, char **out)
+{
+	TREE_VIEW(out, a, account_tree(a));
 }
 
 static cJSON *history_json(const dvc_tracking *t)
@@ -267,29 +278,27 @@ static cJSON *tracking_tree(const dvc_tracking *t, const dvc_allowed_actions *ac
 int dvc_tracking_json(const dvc_tracking *t, const dvc_allowed_actions *actions,
 		      unsigned int flags, char **out)
 {
-	unsigned long failures = dvc__alloc_failures();
-	VIEW_BEGIN(out, t);
-	return dvc__json_print(tracking_tree(t, actions, flags), failures, out);
+	TREE_VIEW(out, t, tracking_tree(t, actions, flags));
 }
 
 int dvc_history_json(const dvc_tracking *t, char **out)
 {
-	unsigned long failures = dvc__alloc_failures();
-	VIEW_BEGIN(out, t);
-	return dvc__json_print(history_json(t), failures, out);
+	TREE_VIEW(out, t, history_json(t));
 }
 
-int dvc_allowed_actions_json(const dvc_allowed_actions *l, char **out)
+static cJSON *allowed_actions_tree(const dvc_allowed_actions *l)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *o;
-	VIEW_BEGIN(out, l);
-	o = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject();
 	put_str(o, "code", dvc_allowed_actions_code(l));
 	put_str(o, "state", dvc_state_name(dvc_allowed_actions_state(l)));
 	put_num(o, "version", (double)dvc_allowed_actions_version(l));
 	put(o, "actions", actions_json(l, put(o, "refused", cJSON_CreateArray())));
-	return dvc__json_print(o, failures, out);
+	return o;
+}
+
+int dvc_allowed_actions_json(const dvc_allowed_actions *l, char **out)
+{
+	TREE_VIEW(out, l, allowed_actions_tree(l));
 }
 
 /* Track as `who` with the actions `who` may take; the applicant's own
@@ -381,26 +390,26 @@ int dvc_dossier_list_json(dvc_db *db, const dvc_dossier_filter *f, const dvc_act
 	return dvc__json_print(arr, failures, out);
 }
 
-int dvc_receipt_json(const dvc_receipt *r, int draft, char **out)
+static cJSON *receipt_tree(const dvc_receipt *r, int draft)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *o;
-	VIEW_BEGIN(out, r);
-	o = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject();
 	put_str(o, "code", r->code);
 	put_str(o, "secret", r->secret[0] ? r->secret : NULL);
 	put_str(o, "state", dvc_state_name(draft ? DVC_STATE_DRAFT : DVC_STATE_SUBMITTED));
-	return dvc__json_print(o, failures, out);
+	return o;
+}
+
+int dvc_receipt_json(const dvc_receipt *r, int draft, char **out)
+{
+	TREE_VIEW(out, r, receipt_tree(r, draft));
 }
 
 /* ---- catalog ---- */
 
-int dvc_procedure_json(const dvc_procedure *p, char **out)
+static cJSON *procedure_tree(const dvc_procedure *p)
 {
-	unsigned long failures = dvc__alloc_failures();
 	cJSON *o, *docs, *it;
 	int n = 0;
-	VIEW_BEGIN(out, p);
 	/* the interchange format's version record, with what a reader of one
 	 * procedure also needs: its code, the end of validity, numbered documents */
 	o = dvc__procedure_version_json(p);
@@ -416,7 +425,12 @@ int dvc_procedure_json(const dvc_procedure *p, char **out)
 		put(o, "route", cJSON_CreateArray());
 	if (!cJSON_HasObjectItem(o, "form_schema"))
 		put(o, "form_schema", cJSON_CreateNull());
-	return dvc__json_print(o, failures, out);
+	return o;
+}
+
+int dvc_procedure_json(const dvc_procedure *p, char **out)
+{
+	TREE_VIEW(out, p, procedure_tree(p));
 }
 
 static cJSON *hit_json(const dvc_search_hit *h)
@@ -430,25 +444,26 @@ static cJSON *hit_json(const dvc_search_hit *h)
 	return x;
 }
 
-int dvc_search_result_json(const dvc_search_result *r, const char *query, char **out)
+static cJSON *search_result_tree(const dvc_search_result *r, const char *query)
 {
-	unsigned long failures = dvc__alloc_failures();
 	cJSON *o, *hits;
-	VIEW_BEGIN(out, r);
 	o = cJSON_CreateObject();
 	put_str(o, "query", query);
 	put_num(o, "count", (double)dvc_search_result_count(r));
 	hits = put(o, "procedures", cJSON_CreateArray());
 	for (size_t i = 0; i < dvc_search_result_count(r); i++)
 		put(hits, NULL, hit_json(dvc_search_result_at(r, i)));
-	return dvc__json_print(o, failures, out);
+	return o;
 }
 
-int dvc_catalog_stats_json(const dvc_catalog_stats *s, char **out)
+int dvc_search_result_json(const dvc_search_result *r, const char *query, char **out)
 {
-	unsigned long failures = dvc__alloc_failures();
+	TREE_VIEW(out, r, search_result_tree(r, query));
+}
+
+static cJSON *catalog_stats_tree(const dvc_catalog_stats *s)
+{
 	cJSON *o, *rows;
-	VIEW_BEGIN(out, s);
 	o = cJSON_CreateObject();
 	put_num(o, "total", (double)dvc_catalog_stats_total(s));
 	rows = put(o, "rows", cJSON_CreateArray());
@@ -458,7 +473,12 @@ int dvc_catalog_stats_json(const dvc_catalog_stats *s, char **out)
 #undef F
 		put(rows, NULL, fields_tree(dvc_catalog_stats_at(s, i), fs, DVC_ARRAY_LEN(fs)));
 	}
-	return dvc__json_print(o, failures, out);
+	return o;
+}
+
+int dvc_catalog_stats_json(const dvc_catalog_stats *s, char **out)
+{
+	TREE_VIEW(out, s, catalog_stats_tree(s));
 }
 
 /* ---- reports ---- */
@@ -550,11 +570,9 @@ int dvc_index_json(const dvc_index_row *rows, size_t n, char **out)
 	return dvc__json_print(o, failures, out);
 }
 
-int dvc_rating_json(const dvc_rating *r, char **out)
+static cJSON *rating_tree(const dvc_rating *r)
 {
-	unsigned long failures = dvc__alloc_failures();
 	cJSON *o, *sc;
-	VIEW_BEGIN(out, r);
 	o = cJSON_CreateObject();
 	put_time(o, "at", r->at);
 	sc = put(o, "scores", cJSON_CreateObject());
@@ -562,14 +580,17 @@ int dvc_rating_json(const dvc_rating *r, char **out)
 		if (r->scores[i])
 			put_num(sc, dvc_rating_criterion_name((dvc_rating_criterion)i), r->scores[i]);
 	put_str(o, "comment", r->comment);
-	return dvc__json_print(o, failures, out);
+	return o;
 }
 
-int dvc_rating_criteria_json(char **out)
+int dvc_rating_json(const dvc_rating *r, char **out)
 {
-	unsigned long failures = dvc__alloc_failures();
+	TREE_VIEW(out, r, rating_tree(r));
+}
+
+static cJSON *rating_criteria_tree(void)
+{
 	cJSON *o, *arr;
-	VIEW_BEGIN(out, 1);
 	o = cJSON_CreateObject();
 	put_num(o, "min", DVC_RATING_SCORE_MIN);
 	put_num(o, "max", DVC_RATING_SCORE_MAX);
@@ -582,7 +603,12 @@ int dvc_rating_criteria_json(char **out)
 		put_str(x, "label", dvc_rating_criterion_label_vi((dvc_rating_criterion)i));
 		put_bool(x, "required", i == DVC_CRIT_OVERALL);
 	}
-	return dvc__json_print(o, failures, out);
+	return o;
+}
+
+int dvc_rating_criteria_json(char **out)
+{
+	TREE_VIEW(out, 1, rating_criteria_tree());
 }
 
 /* ---- payments ---- */
@@ -596,31 +622,35 @@ static void put_amount(cJSON *o, int64_t amount)
 	put_str(o, "amount_text", text);
 }
 
-int dvc_payment_request_json(const char *dossier, const dvc_payment_request_info *r, char **out)
+static cJSON *payment_request_tree(const char *dossier, const dvc_payment_request_info *r)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *o;
-	VIEW_BEGIN(out, r);
-	o = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject();
 	put_str(o, "dossier", dossier);
 	put_str(o, "reference", r->reference);
 	put_amount(o, r->amount);
 	put_time(o, "expires_at", r->expires_at);
-	return dvc__json_print(o, failures, out);
+	return o;
 }
 
-int dvc_payment_result_json(const dvc_payment_result *r, char **out)
+int dvc_payment_request_json(const char *dossier, const dvc_payment_request_info *r, char **out)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *o;
-	VIEW_BEGIN(out, r);
-	o = cJSON_CreateObject();
+	TREE_VIEW(out, r, payment_request_tree(dossier, r));
+}
+
+static cJSON *payment_result_tree(const dvc_payment_result *r)
+{
+	cJSON *o = cJSON_CreateObject();
 	put_str(o, "RspCode", "00");
 	put_str(o, "outcome", dvc_payment_outcome_name(r->outcome));
 	put_str(o, "reference", r->reference);
 	put_str(o, "dossier", r->dossier);
 	put_amount(o, r->amount);
-	return dvc__json_print(o, failures, out);
+	return o;
+}
+
+int dvc_payment_result_json(const dvc_payment_result *r, char **out)
+{
+	TREE_VIEW(out, r, payment_result_tree(r));
 }
 
 /* ---- documents ---- */
@@ -652,9 +682,7 @@ static cJSON *file_tree(const dvc_file_info *f)
 
 int dvc_file_info_json(const dvc_file_info *f, char **out)
 {
-	unsigned long failures = dvc__alloc_failures();
-	VIEW_BEGIN(out, f);
-	return dvc__json_print(file_tree(f), failures, out);
+	TREE_VIEW(out, f, file_tree(f));
 }
 
 int dvc_file_list_json(const dvc_file_list *l, char **out)
@@ -662,18 +690,20 @@ int dvc_file_list_json(const dvc_file_list *l, char **out)
 	LIST_VIEW(out, l, dvc_file_list_count, dvc_file_list_at, file_tree);
 }
 
-int dvc_missing_json(const dvc_missing *m, char **out)
+static cJSON *missing_tree(const dvc_missing *m)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *arr;
-	VIEW_BEGIN(out, m);
-	arr = cJSON_CreateArray();
+	cJSON *arr = cJSON_CreateArray();
 	for (size_t i = 0; i < m->n; i++) {
 		cJSON *x = put(arr, NULL, cJSON_CreateObject());
 		put_num(x, "component", m->components[i]);
 		put_str(x, "name", m->names[i]);
 	}
-	return dvc__json_print(arr, failures, out);
+	return arr;
+}
+
+int dvc_missing_json(const dvc_missing *m, char **out)
+{
+	TREE_VIEW(out, m, missing_tree(m));
 }
 
 /* ---- the administrative map ---- */
@@ -706,33 +736,33 @@ static cJSON *links_json(const dvc_succession *l, size_t n)
 	return arr;
 }
 
-int dvc_agency_json(const dvc_agency *a, char **out)
+/* An agency with its links both ways. */
+static cJSON *agency_links_tree(const dvc_agency *a)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *o;
-	VIEW_BEGIN(out, a);
-	o = agency_tree(a);
+	cJSON *o = agency_tree(a);
 	put(o, "predecessors", links_json(a->predecessors, a->n_predecessors));
 	put(o, "successors", links_json(a->successors, a->n_successors));
-	return dvc__json_print(o, failures, out);
+	return o;
 }
+
+int dvc_agency_json(const dvc_agency *a, char **out)
+{
+	TREE_VIEW(out, a, agency_links_tree(a));
+}
+
 
 int dvc_agency_list_json(const dvc_agency_list *l, char **out)
 {
 	LIST_VIEW(out, l, dvc_agency_list_count, dvc_agency_list_at, agency_tree);
 }
 
-int dvc_cutover_report_json(const dvc_cutover_report *r, char **out)
+static cJSON *cutover_report_tree(const dvc_cutover_report *r)
 {
-	unsigned long failures = dvc__alloc_failures();
-	dvc_date asof;
-	cJSON *o, *arr;
-	size_t n;
-	VIEW_BEGIN(out, r);
-	asof = dvc_cutover_report_asof(r);
-	n = dvc_cutover_report_count(r);
-	o = cJSON_CreateObject();
-	put_date(o, "asof", &asof);
+	const dvc_date asof = dvc_cutover_report_asof(r);
+	const size_t n = dvc_cutover_report_count(r);
+	cJSON *o = cJSON_CreateObject(), *arr;
+	put_date
+(o, "asof", &asof);
 	put_num(o, "moved", (double)dvc_cutover_report_moved(r));
 	put_num(o, "not_moved", (double)(n - dvc_cutover_report_moved(r)));
 	arr = put(o, "dossiers", cJSON_CreateArray());
@@ -742,5 +772,10 @@ int dvc_cutover_report_json(const dvc_cutover_report *r, char **out)
 #undef F
 		put(arr, NULL, fields_tree(dvc_cutover_report_at(r, i), fs, DVC_ARRAY_LEN(fs)));
 	}
-	return dvc__json_print(o, failures, out);
+	return o;
+}
+
+int dvc_cutover_report_json(const dvc_cutover_report *r, char **out)
+{
+	TREE_VIEW(out, r, cutover_report_tree(r));
 }
