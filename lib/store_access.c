@@ -41,8 +41,8 @@ int dvc__store_access_each(dvc_db *db, int64_t dossier_id, int64_t officer_id, d
 			   dvc_time to, int64_t limit, dvc__access_fn row, void *ctx)
 {
 	const char *sql = dossier_id && officer_id ? SQL_ACCESS_BY_BOTH
-			  : dossier_id		   ? SQL_ACCESS_BY_DOSSIER
-						   : SQL_ACCESS_BY_OFFICER;
+			  : dossier_id ? SQL_ACCESS_BY_DOSSIER : SQL_ACCESS_BY_OFFICER;
+
 	dvc__sink k = DVC__SINK(row, ctx);
 	dvc__sql_stmt *st = DVC__STMT(db, sql, DVC__INT(dossier_id ? dossier_id : officer_id),
 				      DVC__INT(from), DVC__INT(to), DVC__INT(limit));
@@ -50,7 +50,6 @@ int dvc__store_access_each(dvc_db *db, int64_t dossier_id, int64_t officer_id, d
 		dvc__sql_bind_int64(st, 5, officer_id);
 	return dvc__rows(db, st, access_row, &k, "reading the access log");
 }
-
 
 /* `names`: the statement binds the files' new name as ?2 */
 static const struct {

@@ -750,7 +750,6 @@ int dvc_agency_json(const dvc_agency *a, char **out)
 	TREE_VIEW(out, a, agency_links_tree(a));
 }
 
-
 int dvc_agency_list_json(const dvc_agency_list *l, char **out)
 {
 	LIST_VIEW(out, l, dvc_agency_list_count, dvc_agency_list_at, agency_tree);
