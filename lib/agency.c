@@ -11,9 +11,7 @@
 #define CODE_SIZE 65
 
 struct dvc_agency_list {
-	dvc_arena arena;
-	dvc_agency *rows;
-	size_t n, cap;
+	DVC__LIST_MEMBERS(dvc_agency, rows);
 };
 
 typedef struct agency_rec {
@@ -83,18 +81,13 @@ int dvc_agency_in_force(const dvc_agency *a, dvc_date day)
 static int list_add(void *ctx, const dvc_agency *row)
 {
 	dvc_agency_list *l = ctx;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 32;
-		dvc_agency *na = dvc_arena_alloc(&l->arena, cap * sizeof *na);
-		if (!na)
-			return dvc__oom();
-		if (l->n)
-			memcpy(na, l->rows, l->n * sizeof *na);
-		l->rows = na;
-		l->cap = cap;
-	}
-	l->rows[l->n++] = *row;
+	dvc_agency *slot = DVC__LIST_NEXT(l, rows);
+	if (!slot)
+		return dvc__oom();
+	*slot = *row;
+	l->n++;
 	return DVC_OK;
+
 }
 
 int dvc_agency_find(dvc_db *db, const dvc_date *asof, const char *level, dvc_agency_list **out)

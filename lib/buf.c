@@ -59,7 +59,22 @@ void dvc_buf_printf(dvc_buf *b, const char *fmt, ...)
 	va_end(ap2);
 }
 
+int dvc_buf_finish(dvc_buf *b, int rc, char **out, size_t *len)
+{
+	const size_t n = b->len;
+	if (rc != DVC_OK) {
+		dvc_buf_free(b);
+		return rc;
+	}
+	if (!(*out = dvc_buf_detach(b)))
+		return dvc__oom();
+	if (len)
+		*len = n;
+	return DVC_OK;
+}
+
 char *dvc_buf_detach(dvc_buf *b)
+
 {
 	char *p;
 	if (b->oom) {

@@ -424,6 +424,16 @@ done:
 	return rc;
 }
 
+/* Put year y in place of the year's days (which it frees) and recount;
+ * nothing here can fail, so a built year is never half installed. */
+static void install_year(dvc_calendar *c, int year, const cal_year *y)
+{
+	year_release(&c->years[year - DVC_CALENDAR_MIN_YEAR]);
+	c->years[year - DVC_CALENDAR_MIN_YEAR] = *y;
+	apply_year(c, year);
+	rebuild_prefix(c);
+}
+
 int dvc_calendar_load_schedule(dvc_calendar *c, const char *json, size_t len)
 {
 	/* a year's schedule nests 3 deep and has a few dozen values */
@@ -442,11 +452,7 @@ int dvc_calendar_load_schedule(dvc_calendar *c, const char *json, size_t len)
 	cJSON_Delete(root);
 	if (rc != DVC_OK)
 		return rc;
-	/* Nothing below can fail. */
-	year_release(&c->years[year - DVC_CALENDAR_MIN_YEAR]);
-	c->years[year - DVC_CALENDAR_MIN_YEAR] = y;
-	apply_year(c, year);
-	rebuild_prefix(c);
+	install_year(c, year, &y);
 	return DVC_OK;
 }
 
@@ -491,10 +497,7 @@ int dvc_calendar_clear_schedule(dvc_calendar *c, int year)
 		return DVC_OK;
 	if ((rc = rules_year(c, year, &y)) != DVC_OK)
 		return rc;
-	year_release(&c->years[year - DVC_CALENDAR_MIN_YEAR]);
-	c->years[year - DVC_CALENDAR_MIN_YEAR] = y;
-	apply_year(c, year);
-	rebuild_prefix(c);
+	install_year(c, year, &y);
 	return DVC_OK;
 }
 

@@ -291,15 +291,8 @@ int dvc_catalog_export(dvc_db *db, dvc_format format, char **out, size_t *len)
 		rc = format == DVC_FORMAT_JSON ? dvc__catalog_to_json(&c, &b)
 					       : dvc__catalog_to_xml(&c, &b);
 	dvc__catalog_free(&c);
-	if (rc != DVC_OK) {
-		dvc_buf_free(&b);
-		return rc;
-	}
-	if (len)
-		*len = b.len;
-	if (!(*out = dvc_buf_detach(&b)))
-		return dvc__oom();
-	return DVC_OK;
+	return dvc_buf_finish(&b, rc, out, len);
+
 }
 
 /* ---- reads ---- */
@@ -362,19 +355,16 @@ void dvc_procedure_free(dvc_procedure *p)
 /* ---- statistics ---- */
 
 struct dvc_catalog_stats {
-	dvc_arena arena;
-	dvc_stat_row *rows;
-	size_t n, cap;
+	DVC__LIST_MEMBERS(dvc_stat_row, rows);
 	int64_t total;
 };
 
 static int stat_row(void *ctx, const char *dim, const char *key, const char *label, int64_t count)
 {
 	dvc_catalog_stats *s = ctx;
-	/* on failure the caller drops the whole result */
-	if (!(s->rows = dvc_arena_grow(&s->arena, s->rows, s->n, &s->cap, sizeof *s->rows)))
+	dvc_stat_row *r = DVC__LIST_NEXT(s, rows);
+	if (!r)
 		return dvc__oom();
-	dvc_stat_row *r = &s->rows[s->n];
 	r->dimension = dvc_arena_strdup(&s->arena, dim);
 	r->key = dvc_arena_strdup(&s->arena, key);
 	r->label = dvc_arena_strdup(&s->arena, label);

@@ -12,9 +12,7 @@
 #define MAX_ALTS DVC__SEARCH_MAX_FORMS /* corrections tried for one misspelt word */
 
 struct dvc_search_result {
-	dvc_arena arena;
-	dvc_search_hit *hits;
-	size_t n, cap;
+	DVC__LIST_MEMBERS(dvc_search_hit, hits);
 };
 
 DVC__LIST_ACCESSORS(search_result, dvc_search_result, dvc_search_hit, hits)
@@ -81,10 +79,9 @@ static int on_hit(void *ctx, const dvc_search_hit *h)
 			return DVC_OK; /* already found by a better match class */
 	if (r->n == c->limit)
 		return 1;
-	/* on failure the caller drops the whole result */
-	if (!(r->hits = dvc_arena_grow(&r->arena, r->hits, r->n, &r->cap, sizeof *r->hits)))
+	d = DVC__LIST_NEXT(r, hits);
+	if (!d)
 		return dvc__oom();
-	d = &r->hits[r->n];
 	*d = *h;
 	d->match = c->match;
 	d->code = dvc_arena_strdup(&r->arena, h->code);

@@ -548,12 +548,7 @@ int dvc_dossier_files_from(dvc_db *db, const char *code, const dvc_actor *who,
 	if (!db || !code || !who || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_files needs a store, a code, who asks and an out pointer");
 	*out = NULL;
-	if (from && from->version != DVC_CALLER_VERSION)
-		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_caller version %u", from->version);
-	if (sodium_init() < 0)
-		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
-	if (who->kind == DVC_ACTOR_ANONYMOUS &&
-	    (rc = dvc__anon_check(db, &g, from ? from->client : NULL, code, who->secret)) != DVC_OK)
+	if ((rc = dvc__caller_check(db, &g, code, who, from)) != DVC_OK)
 		return rc;
 	if ((rc = dvc__read_open(db, code, who, DVC_ACCESS_FILES, NULL, &writing)) != DVC_OK)
 		return rc;
@@ -562,11 +557,7 @@ int dvc_dossier_files_from(dvc_db *db, const char *code, const dvc_actor *who,
 		dvc_file_list_free(*out);
 		*out = NULL;
 	}
-	if (bad_secret)
-		return dvc__anon_failed(db, &g);
-	if (rc == DVC_OK && who->kind == DVC_ACTOR_ANONYMOUS)
-		dvc__anon_ok(db, &g);
-	return rc;
+	return dvc__caller_done(db, &g, who, rc, bad_secret);
 }
 
 int dvc__dossier_files_all(dvc_db *db, const char *code, dvc_file_list **out)
@@ -685,12 +676,7 @@ int dvc_dossier_download_from(dvc_db *db, const char *code, const dvc_actor *who
 		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_download needs a store, a code, who asks and a writer");
 	if (file_id <= 0)
 		return dvc__err(DVC_ENOTFOUND, "file", "no file %lld", (long long)file_id);
-	if (from && from->version != DVC_CALLER_VERSION)
-		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_caller version %u", from->version);
-	if (sodium_init() < 0)
-		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
-	if (who->kind == DVC_ACTOR_ANONYMOUS &&
-	    (rc = dvc__anon_check(db, &g, from ? from->client : NULL, code, who->secret)) != DVC_OK)
+	if ((rc = dvc__caller_check(db, &g, code, who, from)) != DVC_OK)
 		return rc;
 	if (who->kind == DVC_ACTOR_OFFICER) {
 		char detail[sizeof "file " + 20];
@@ -702,11 +688,7 @@ int dvc_dossier_download_from(dvc_db *db, const char *code, const dvc_actor *who
 		return rc;
 	rc = download(db, code, who, file_id, write, ctx, &bad_secret);
 	dvc__read_end(db);
-	if (bad_secret)
-		return dvc__anon_failed(db, &g);
-	if (rc == DVC_OK && who->kind == DVC_ACTOR_ANONYMOUS)
-		dvc__anon_ok(db, &g);
-	return rc;
+	return dvc__caller_done(db, &g, who, rc, bad_secret);
 }
 
 /* ---- the account's data store ---- */

@@ -1208,15 +1208,24 @@ static int act(dvc_db *db, const char *code, const dvc_action_req *r, int64_t *n
 	return DVC_OK;
 }
 
+/* A record's entry: the clock's now, and d moved on from revision *rev. */
+static int next_rev(dvc_db *db, dvc__dossier *d, int64_t *rev, dvc_time *now)
+{
+	int rc = dvc__now(db, now);
+	if (rc != DVC_OK)
+		return rc;
+	*rev = d->rev++;
+	return DVC_OK;
+}
+
 int dvc__dossier_record(dvc_db *db, dvc__dossier *d, const char *who, dvc_action action,
 			const char *note, const char *payload)
 {
-	int64_t rev = d->rev;
+	int64_t rev;
 	dvc_time now;
 	int rc;
-	if ((rc = dvc__now(db, &now)) != DVC_OK)
+	if ((rc = next_rev(db, d, &rev, &now)) != DVC_OK)
 		return rc;
-	d->rev = rev + 1;
 	return journal_update(db, d, rev, now, who, action, d->state, note, payload);
 }
 
@@ -1224,12 +1233,11 @@ int dvc__dossier_record_digest(dvc_db *db, dvc__dossier *d, const char *who, dvc
 			       const char *note, const unsigned char digest[32])
 {
 	pending_entry pe;
-	int64_t rev = d->rev;
+	int64_t rev;
 	dvc_time now;
 	int rc;
-	if ((rc = dvc__now(db, &now)) != DVC_OK)
+	if ((rc = next_rev(db, d, &rev, &now)) != DVC_OK)
 		return rc;
-	d->rev = rev + 1;
 	pe.have_digest = 1;
 	memcpy(pe.digest, digest, 32);
 	journal_prepare(db, d, &pe, now, who, action, d->state, note, NULL);
@@ -1264,6 +1272,27 @@ int dvc__anon_check(dvc_db *db, dvc__guesser *g, const char *client, const char 
 	if ((rc = guesser_init(g, client, code, secret)) != DVC_OK)
 		return rc;
 	return throttled(db, g);
+}
+
+int dvc__caller_check(dvc_db *db, dvc__guesser *g, const char *code, const dvc_actor *who,
+		      const dvc_caller *from)
+{
+	if (from && from->version != DVC_CALLER_VERSION)
+		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_caller version %u", from->version);
+	if (sodium_init() < 0)
+		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
+	if (who->kind != DVC_ACTOR_ANONYMOUS)
+		return DVC_OK;
+	return dvc__anon_check(db, g, from ? from->client : NULL, code, who->secret);
+}
+
+int dvc__caller_done(dvc_db *db, const dvc__guesser *g, const dvc_actor *who, int rc, int bad_secret)
+{
+	if (bad_secret)
+		return count_bad_secret(db, g);
+	if (rc == DVC_OK && who->kind == DVC_ACTOR_ANONYMOUS)
+		forget_failures(db, g);
+	return rc;
 }
 
 int dvc__anon_failed(dvc_db *db, const dvc__guesser *g)
@@ -1376,14 +1405,8 @@ int dvc_dossier_allowed_actions(dvc_db *db, const char *code, const dvc_actor *w
 	if (!db || !code || !who || !out)
 		return dvc__err(DVC_EINVAL, NULL,
 				"dvc_dossier_allowed_actions needs a store, a code, who asks and an out pointer");
-	if (from && from->version != DVC_CALLER_VERSION)
-		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_caller version %u", from->version);
-	if (sodium_init() < 0)
-		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
 	/* anonymous callers are throttled and counted as tracking counts them */
-	if (who->kind == DVC_ACTOR_ANONYMOUS &&
-	    ((rc = guesser_init(&g, from ? from->client : NULL, code, who->secret)) != DVC_OK ||
-	     (rc = throttled(db, &g)) != DVC_OK))
+	if ((rc = dvc__caller_check(db, &g, code, who, from)) != DVC_OK)
 		return rc;
 	if (!(l = dvc__calloc(1, sizeof *l)))
 		return dvc__oom();
@@ -1605,14 +1628,8 @@ int dvc_dossier_track_from(dvc_db *db, const char *code, const dvc_actor *who,
 	int rc, bad_secret = 0, writing;
 	if (!db || !code || !who || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_track needs a store, a code, who asks and an out pointer");
-	if (from && from->version != DVC_CALLER_VERSION)
-		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_caller version %u", from->version);
-	if (sodium_init() < 0)
-		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
 	*out = NULL;
-	if (who->kind == DVC_ACTOR_ANONYMOUS &&
-	    ((rc = guesser_init(&g, from ? from->client : NULL, code, who->secret)) != DVC_OK ||
-	     (rc = throttled(db, &g)) != DVC_OK))
+	if ((rc = dvc__caller_check(db, &g, code, who, from)) != DVC_OK)
 		return rc;
 	if ((rc = dvc__read_open(db, code, who, DVC_ACCESS_TRACK, NULL, &writing)) != DVC_OK)
 		return rc;
@@ -1621,11 +1638,7 @@ int dvc_dossier_track_from(dvc_db *db, const char *code, const dvc_actor *who,
 		dvc_tracking_free(*out);
 		*out = NULL;
 	}
-	if (bad_secret)
-		return count_bad_secret(db, &g);
-	if (rc == DVC_OK && who->kind == DVC_ACTOR_ANONYMOUS)
-		forget_failures(db, &g);
-	return rc;
+	return dvc__caller_done(db, &g, who, rc, bad_secret);
 }
 
 int dvc_dossier_track(dvc_db *db, const char *code, const dvc_actor *who, dvc_tracking **out)
@@ -1668,10 +1681,9 @@ static int on_row(void *ctx, const dvc__dossier *d, const char *procedure, const
 		return DVC_OK;
 	if (l->n == l->limit)
 		return 1;
-	/* on failure the caller drops the whole result */
-	if (!(l->rows = dvc_arena_grow(&l->arena, l->rows, l->n, &l->cap, sizeof *l->rows)))
+	r = DVC__LIST_NEXT(l, rows);
+	if (!r)
 		return dvc__oom();
-	r = &l->rows[l->n];
 	r->code = dvc_arena_strdup(&l->arena, d->code);
 	r->procedure = dvc_arena_strdup(&l->arena, procedure);
 	r->unit = dvc_arena_strdup(&l->arena, d->unit);

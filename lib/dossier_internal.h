@@ -36,6 +36,14 @@ int dvc__anon_check(dvc_db *db, dvc__guesser *g, const char *client, const char 
 		    const char *secret);
 int dvc__anon_failed(dvc_db *db, const dvc__guesser *g);
 void dvc__anon_ok(dvc_db *db, const dvc__guesser *g);
+/* What a read by code that `who` asks from `from` (may be NULL) starts
+ * with: a known dvc_caller version, libsodium ready, and for an anonymous
+ * caller dvc__anon_check. */
+int dvc__caller_check(dvc_db *db, dvc__guesser *g, const char *code, const dvc_actor *who,
+		      const dvc_caller *from);
+/* And what it ends with, given its result: a wrong secret counted
+ * (dvc__anon_failed), an anonymous success's failures forgotten; rc. */
+int dvc__caller_done(dvc_db *db, const dvc__guesser *g, const dvc_actor *who, int rc, int bad_secret);
 
 /* Record an officer's read of dossier `code` (privacy.h; kind a
  * dvc_access_kind) before it is made; DVC_OK at once for any other actor.

@@ -59,6 +59,11 @@ void dvc_buf_putc(dvc_buf *b, char c);
 void dvc_buf_printf(dvc_buf *b, const char *fmt, ...) DVC_PRINTF(2, 3);
 /* Returns the NUL-terminated string (ownership to caller) or NULL on OOM. */
 char *dvc_buf_detach(dvc_buf *b);
+/* A call's text handed over: when rc is DVC_OK, *out (caller frees) takes
+ * it and *len (may be NULL) its length; otherwise, or when it ran out of
+ * memory, it is freed. Returns rc, or DVC_ENOMEM (recorded). */
+int dvc_buf_finish(dvc_buf *b, int rc, char **out, size_t *len);
+
 void dvc_buf_free(dvc_buf *b);
 
 /* A field path under construction, for error messages (path.c): key appends
@@ -95,6 +100,21 @@ int dvc__enum_parse(const char *const *names, size_t n, const char *what, const 
 			*out = (type)v;                                                    \
 		return rc;                                                                 \
 	}
+
+/* The members of such a list: n rows of `row` in `items`, allocated with
+ * room for cap in its `arena`. */
+#define DVC__LIST_MEMBERS(row, items)                                                      \
+	dvc_arena arena;                                                                   \
+	row *items;                                                                        \
+	size_t n, cap
+/* The slot of one more row of list l, its room grown in the arena: the
+ * caller fills it and counts it (l->n++). NULL when out of memory; the
+ * caller then drops the whole list. */
+#define DVC__LIST_NEXT(l, items)                                                           \
+	(((l)->items = dvc_arena_grow(&(l)->arena, (l)->items, (l)->n, &(l)->cap,            \
+				      sizeof *(l)->items))                                 \
+		 ? &(l)->items[(l)->n]                                                       \
+		 : NULL)
 
 /* Define the public dvc_<fn>_count / _at / _free of a list `type` that keeps
  * its n rows of `row` in `items`, allocated in its `arena`: count and at

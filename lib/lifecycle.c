@@ -147,7 +147,6 @@ int dvc_lifecycle_dot(char **out)
 		dvc_buf_printf(&b, "]\"%s];\n", t->stops_clock ? ", style=dashed" : "");
 	}
 	dvc_buf_puts(&b, "}\n");
-	if (!(*out = dvc_buf_detach(&b)))
-		return dvc__oom();
-	return DVC_OK;
+	return dvc_buf_finish(&b, DVC_OK, out, NULL);
+
 }

@@ -380,18 +380,15 @@ out:
 /* ---- draining ---- */
 
 struct dvc_sync_batch {
-	dvc_arena arena;
-	dvc_sync_message *items;
-	size_t n, cap;
+	DVC__LIST_MEMBERS(dvc_sync_message, items);
 };
 
 static int on_row(void *ctx, const dvc__sync_row *r)
 {
 	dvc_sync_batch *b = ctx;
-	dvc_sync_message *m;
-	if (!(b->items = dvc_arena_grow(&b->arena, b->items, b->n, &b->cap, sizeof *b->items)))
+	dvc_sync_message *m = DVC__LIST_NEXT(b, items);
+	if (!m)
 		return dvc__oom();
-	m = &b->items[b->n];
 	m->id = r->id;
 	m->idempotency_key = dvc_arena_strdup(&b->arena, r->idem);
 	m->dossier = dvc_arena_strdup(&b->arena, r->dossier);

@@ -389,19 +389,15 @@ DVC__ENUM_NAMES(message_state, dvc_message_state, message_state_names, "message 
 /* ---- draining ---- */
 
 struct dvc_message_batch {
-	dvc_arena arena;
-	dvc_message *items;
-	size_t n, cap;
+	DVC__LIST_MEMBERS(dvc_message, items);
 };
 
 static int on_message(void *ctx, const dvc__outbox_row *r)
 {
 	dvc_message_batch *b = ctx;
-	dvc_message *m;
-	/* on failure the caller drops the whole result */
-	if (!(b->items = dvc_arena_grow(&b->arena, b->items, b->n, &b->cap, sizeof *b->items)))
+	dvc_message *m = DVC__LIST_NEXT(b, items);
+	if (!m)
 		return dvc__oom();
-	m = &b->items[b->n];
 	m->id = r->id;
 	m->idempotency_key = dvc_arena_strdup(&b->arena, r->idem);
 	m->dossier = dvc_arena_strdup(&b->arena, r->dossier);

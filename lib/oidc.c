@@ -83,17 +83,16 @@ struct dvc_oidc_login {
 
 /* ---- configuration ---- */
 
+/* dvc__check_text, and no control characters: the values go into the
+ * provider's HTTP requests */
+
 static int check_text(const char *s, const char *field, size_t max, bool required)
 {
-	size_t n;
-	if (!s || !*s)
-		return required ? dvc__err(DVC_EINVAL, field, "%s is required", field) : DVC_OK;
-	n = strlen(s);
-	if (n > max)
-		return dvc__err(DVC_ETOOBIG, field, "%s is longer than %zu bytes", field, max);
-	if (!dvc__utf8_valid(s, n))
-		return dvc__err(DVC_EUTF8, field, "%s is not valid UTF-8", field);
+	int rc = dvc__check_text(s, field, max, required);
+	if (rc != DVC_OK || !s)
+		return rc;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+
 		if (*p < 0x20 || *p == 0x7F)
 			return dvc__err(DVC_EINVAL, field, "%s has a control character", field);
 	return DVC_OK;

@@ -201,14 +201,8 @@ static int bundle_write(const bundle *b, char **out, size_t *len)
 	}
 	close_obj(&t, 0);
 	dvc_buf_putc(&t, '\n');
-	if (t.oom) {
-		dvc_buf_free(&t);
-		return dvc__oom();
-	}
-	*len = t.len;
-	if (!(*out = dvc_buf_detach(&t)))
-		return dvc__oom();
-	return DVC_OK;
+	return dvc_buf_finish(&t, DVC_OK, out, len);
+
 }
 
 /* ---- export ---- */

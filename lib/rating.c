@@ -159,12 +159,7 @@ int dvc_dossier_rating_get_from(dvc_db *db, const char *code, const dvc_actor *w
 	int rc, bad_secret = 0;
 	if (!db || !code || !who || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_dossier_rating_get needs a store, a code, who asks and an out pointer");
-	if (from && from->version != DVC_CALLER_VERSION)
-		return dvc__err(DVC_EINVAL, NULL, "unsupported dvc_caller version %u", from->version);
-	if (sodium_init() < 0)
-		return dvc__err(DVC_ERROR, NULL, "libsodium failed to initialise");
-	if (who->kind == DVC_ACTOR_ANONYMOUS &&
-	    (rc = dvc__anon_check(db, &g, from ? from->client : NULL, code, who->secret)) != DVC_OK)
+	if ((rc = dvc__caller_check(db, &g, code, who, from)) != DVC_OK)
 		return rc;
 	memset(&got, 0, sizeof got);
 	if ((rc = dvc__read_begin(db)) == DVC_OK) {

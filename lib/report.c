@@ -33,21 +33,19 @@ static int resolve(dvc_db *db, const dvc_report_opts *in, dvc_report_opts *o)
 }
 
 struct dvc_report {
-	dvc_arena arena;
-	dvc_report_row *rows;
-	size_t n, cap;
+	DVC__LIST_MEMBERS(dvc_report_row, rows);
 };
 
 static int on_row(void *ctx, const dvc_report_row *row)
 {
 	dvc_report *r = ctx;
-	/* on failure the caller drops the whole result */
-	if (!(r->rows = dvc_arena_grow(&r->arena, r->rows, r->n, &r->cap, sizeof *r->rows)))
+	dvc_report_row *w = DVC__LIST_NEXT(r, rows);
+	if (!w)
 		return dvc__oom();
-	r->rows[r->n] = *row;
-	r->rows[r->n].key = dvc_arena_strdup(&r->arena, row->key ? row->key : "");
-	r->rows[r->n].label = dvc_arena_strdup(&r->arena, row->label ? row->label : "");
-	if (!r->rows[r->n].key || !r->rows[r->n].label)
+	*w = *row;
+	w->key = dvc_arena_strdup(&r->arena, row->key ? row->key : "");
+	w->label = dvc_arena_strdup(&r->arena, row->label ? row->label : "");
+	if (!w->key || !w->label)
 		return dvc__oom();
 	r->n++;
 	return DVC_OK;
@@ -77,9 +75,7 @@ DVC__LIST_ACCESSORS(report, dvc_report, dvc_report_row, rows)
 /* ---- bottlenecks ---- */
 
 struct dvc_bottlenecks {
-	dvc_arena arena;
-	dvc_bottleneck_row *rows;
-	size_t n, cap;
+	DVC__LIST_MEMBERS(dvc_bottleneck_row, rows);
 	dvc_db *db;
 };
 
@@ -93,10 +89,9 @@ static int on_bottleneck(void *ctx, int64_t version_id, const char *procedure, i
 	int rc;
 	if ((rc = dvc__rt_get(b->db, version_id, &rt)) != DVC_OK)
 		return rc;
-	/* on failure the caller drops the whole result */
-	if (!(b->rows = dvc_arena_grow(&b->arena, b->rows, b->n, &b->cap, sizeof *b->rows)))
+	row = DVC__LIST_NEXT(b, rows);
+	if (!row)
 		return dvc__oom();
-	row = &b->rows[b->n];
 	row->procedure = dvc_arena_strdup(&b->arena, procedure);
 	row->step = step;
 	row->unit = dvc_arena_strdup(&b->arena, unit);
@@ -349,14 +344,8 @@ int dvc_report_register_csv(dvc_db *db, const dvc_report_opts *opts, char **out,
 	int rc;
 	if (!db || !out)
 		return dvc__err(DVC_EINVAL, NULL, "dvc_report_register_csv needs a store and an out pointer");
-	if ((rc = dvc_report_register_write(db, opts, append, &b)) != DVC_OK) {
+	if ((rc = dvc_report_register_write(db, opts, append, &b)) != DVC_OK)
 		rc = b.oom ? dvc__oom() : rc; /* our own writer stops only when out of memory */
-		dvc_buf_free(&b);
-		return rc;
-	}
-	if (len)
-		*len = b.len;
-	if (!(*out = dvc_buf_detach(&b)))
-		return dvc__oom();
-	return DVC_OK;
+	return dvc_buf_finish(&b, rc, out, len);
+
 }

@@ -94,7 +94,7 @@ struct dvc__sql_backend {
 	int (*errcode)(dvc_db *db);
 	/* Stored schema version; set it inside the migration's transaction. */
 	int (*schema_version)(dvc_db *db, int *out);
-	int (*set_schema_version)(dvc_db *db, int v);
+	const char *set_schema_version; /* SQL that the version number completes */
 	/* Start the migration's transaction, exclusive against other
 	 * processes migrating the same store. */
 	const char *migrate_begin;

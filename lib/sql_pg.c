@@ -398,15 +398,6 @@ static int pg_migrate_exec(dvc_db *db, int v, const char *sql)
 	return rc;
 }
 
-static int pg_set_schema_version(dvc_db *db, int v)
-{
-	char sql[64];
-	int rc;
-	snprintf(sql, sizeof sql, "UPDATE dvc_schema SET version = %d", v);
-	rc = pg_exec(db, sql);
-	return rc == DVC__SQL_OK ? DVC_OK : dvc__store_err(db, rc, "migrating the schema");
-}
-
 /* ---- statements ---- */
 
 static void clear_blobs(pg_stmt *s)
@@ -884,7 +875,7 @@ const struct dvc__sql_backend dvc__sql_pg = {
 	.errmsg = pg_errmsg,
 	.errcode = pg_errcode,
 	.schema_version = pg_schema_version,
-	.set_schema_version = pg_set_schema_version,
+	.set_schema_version = "UPDATE dvc_schema SET version = ",
 	/* any fixed number (0x64766301): the lock that serialises migrations */
 	.migrate_begin = "BEGIN; SELECT pg_advisory_xact_lock(1685480193)",
 	.migrate_exec = pg_migrate_exec,

@@ -57,15 +57,6 @@ static int lite_schema_version(dvc_db *db, int *out)
 	return rc == SQLITE_ROW ? DVC_OK : dvc__store_err(db, rc, "reading the schema version");
 }
 
-static int lite_set_schema_version(dvc_db *db, int v)
-{
-	char sql[64];
-	int rc;
-	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
-	rc = lite_exec(db, sql);
-	return rc == SQLITE_OK ? DVC_OK : dvc__store_err(db, rc, "migrating the schema");
-}
-
 static int lite_open(dvc_db *db, const char *path, const dvc_open_opts *o)
 {
 	int rc, flags;
@@ -270,7 +261,7 @@ const struct dvc__sql_backend dvc__sql_sqlite = {
 	.errmsg = lite_errmsg,
 	.errcode = lite_errcode,
 	.schema_version = lite_schema_version,
-	.set_schema_version = lite_set_schema_version,
+	.set_schema_version = "PRAGMA user_version = ",
 	/* two processes opening a new file must not both migrate */
 	.migrate_begin = "BEGIN IMMEDIATE",
 	/* take the write lock up front (no deadlock-prone lock upgrade) */

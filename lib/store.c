@@ -345,6 +345,7 @@ static int exec(dvc_db *db, const char *sql, const char *what)
 
 static int migrate(dvc_db *db)
 {
+	char sql[64];
 	int v, rc;
 	if ((rc = exec(db, db->be->migrate_begin, "starting the migration")) != DVC_OK)
 		return rc;
@@ -361,7 +362,8 @@ static int migrate(dvc_db *db)
 			rc = dvc__store_err(db, rc, "migrating the schema");
 			goto fail;
 		}
-		if ((rc = db->be->set_schema_version(db, v + 1)) != DVC_OK)
+		snprintf(sql, sizeof sql, "%s%d", db->be->set_schema_version, v + 1);
+		if ((rc = exec(db, sql, "migrating the schema")) != DVC_OK)
 			goto fail;
 	}
 	return exec(db, "COMMIT", "committing the migration");
@@ -622,7 +624,85 @@ int dvc__exec_step(dvc_db *db, dvc__sql_stmt *st, const char *what)
 	return rc == DVC__SQL_DONE || rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, what);
 }
 
-int dvc__store_lease(dvc_db *db, const dvc__lease_sql *q, dvc_time now, dvc_time lease_until,
+dvc__sql_stmt *dvc__stmt_args(dvc_db *db, const char *sql, const dvc__arg *args, size_t n)
+{
+	dvc__sql_stmt *st = dvc__stmt(db, sql);
+	for (size_t i = 0; st && i < n; i++) {
+		const dvc__arg *a = &args[i];
+		const int at = (int)i + 1;
+		const int rc = a->kind == DVC__ARG_INT ? dvc__sql_bind_int64(st, at, a->i)
+			       : !a->p ? dvc__sql_bind_null(st, at)
+			       : a->kind == DVC__ARG_TEXT
+				       ? dvc__sql_bind_text(st, at, a->p, -1, DVC__SQL_STATIC)
+				       : dvc__sql_bind_blob(st, at, a->p, (int)a->i, DVC__SQL_STATIC);
+		if (rc != DVC__SQL_OK) {
+			dvc__store_err(db, rc, "binding a value");
+			dvc__sql_reset(st);
+			return NULL;
+		}
+	}
+	return st;
+}
+
+int dvc__exec_args(dvc_db *db, const char *sql, const char *what, const dvc__arg *args, size_t n)
+{
+	dvc__sql_stmt *st = dvc__stmt_args(db, sql, args, n);
+	return st ? dvc__exec_step(db, st, what) : dvc_error_last()->code;
+}
+
+int dvc__rows(dvc_db *db, dvc__sql_stmt *st, dvc__row_fn row, void *ctx, const char *what)
+{
+	int rc, crc = DVC_OK;
+	if (!st)
+		return dvc_error_last()->code;
+	while (crc == DVC_OK && (rc = dvc__sql_step(st)) == DVC__SQL_ROW)
+		crc = row(st, ctx);
+	dvc__sql_reset(st);
+	if (crc != DVC_OK)
+		return crc;
+	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, what);
+}
+
+int dvc__row_one(dvc_db *db, dvc__sql_stmt *st, dvc__row_fn row, void *ctx, const char *what)
+{
+	int rc, crc = DVC_OK;
+	if (!st)
+		return dvc_error_last()->code;
+	rc = dvc__sql_step(st);
+	if (rc == DVC__SQL_ROW && row)
+		crc = row(st, ctx);
+	dvc__sql_reset(st);
+	if (rc == DVC__SQL_ROW)
+		return crc == DVC_OK ? 1 : crc;
+	return rc == DVC__SQL_DONE ? 0 : dvc__store_err(db, rc, what);
+}
+
+int dvc__col_int64(dvc__sql_stmt *st, void *ctx)
+{
+	*(int64_t *)ctx = dvc__sql_column_int64(st, 0);
+	return DVC_OK;
+}
+
+int dvc__col_int(dvc__sql_stmt *st, void *ctx)
+{
+	*(int *)ctx = dvc__sql_column_int(st, 0);
+	return DVC_OK;
+}
+
+int dvc__aggregate(dvc_db *db, dvc__sql_stmt *st, dvc__row_fn row, void *ctx, const char *what)
+{
+	int rc = dvc__row_one(db, st, row, ctx, what);
+	return rc == 1 ? DVC_OK : rc == 0 ? dvc__store_err(db, DVC__SQL_DONE, what) : rc;
+}
+
+int dvc__count(dvc_db *db, dvc__sql_stmt *st, int64_t *n, const char *what)
+{
+	*n = 0;
+	return dvc__aggregate(db, st, dvc__col_int64, n, what);
+}
+
+int dvc__store_lease(dvc_db *db
+, const dvc__lease_sql *q, dvc_time now, dvc_time lease_until,
 		     size_t max, int (*emit)(dvc__sql_stmt *st, void *ctx), void *ctx)
 {
 	dvc__sql_stmt *st = dvc__stmt(db, q->due);
@@ -670,6 +750,23 @@ static const char SQL_HOLD_SYNC[] =
 	"UPDATE national_sync SET next_attempt_at = ?3 WHERE id = ?1 AND state = 1"
 	" AND next_attempt_at = ?2 AND next_attempt_at > ?4";
 
+static const char SQL_MARK_OUTBOX[] =
+	"UPDATE outbox SET state = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5,"
+	" sent_at = ?6 WHERE id = ?1";
+static const char SQL_MARK_SYNC[] =
+	"UPDATE national_sync SET state = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5,"
+	" sent_at = ?6 WHERE id = ?1";
+
+int dvc__store_lease_mark(dvc_db *db, dvc__lease_queue q, int64_t id, int state, int attempts,
+			  dvc_time next_attempt_at, const char *error, dvc_time sent_at)
+{
+	const int sync = q == DVC__LEASE_SYNC;
+	return DVC__EXEC(db, sync ? SQL_MARK_SYNC : SQL_MARK_OUTBOX,
+			 sync ? "updating a sync message" : "updating a message", DVC__INT(id),
+			 DVC__INT(state), DVC__INT(attempts), DVC__INT(next_attempt_at), DVC__TEXT(error),
+			 DVC__NONZERO(sent_at));
+}
+
 int dvc__store_lease_hold(dvc_db *db, dvc__lease_queue q, int64_t id, dvc_time lease_until,
 			  dvc_time now, dvc_time until, dvc_time *renewed)
 {
@@ -698,6 +795,64 @@ int dvc__bind_text(dvc_db *db, dvc__sql_stmt *st, int i, const char *s)
 {
 	int rc = s ? dvc__sql_bind_text(st, i, s, -1, DVC__SQL_STATIC) : dvc__sql_bind_null(st, i);
 	return rc == DVC__SQL_OK ? DVC_OK : dvc__store_err(db, rc, "binding a value");
+}
+
+const char *dvc__col_arena(dvc_arena *a, dvc__sql_stmt *st, int i, bool *oom)
+{
+	const unsigned char *s = dvc__sql_column_text(st, i);
+	char *r;
+	if (!s) {
+		/* no text for a value: the engine ran out of memory */
+		if (dvc__sql_column_type(st, i) != DVC__SQL_NULL)
+			*oom = true;
+		return NULL;
+	}
+	r = dvc_arena_strndup(a, (const char *)s, (size_t)dvc__sql_column_bytes(st, i));
+	if (!r)
+		*oom = true;
+	return r;
+}
+
+void dvc__col_date(dvc__sql_stmt *st, int i, dvc_date *d)
+{
+	const char *s = (const char *)dvc__sql_column_text(st, i);
+	if (!s || dvc__date_parse(s, d) != DVC_OK)
+		*d = (dvc_date){0, 0, 0};
+}
+
+int dvc__rows_array(dvc_db *db, dvc_arena *a, dvc__sql_stmt *st, size_t size, dvc__elem_fn fn,
+		    const char *what, void **out, size_t *n)
+{
+	size_t cap = 0, len = 0;
+	unsigned char *arr = NULL;
+	int rc;
+	if (!st)
+		return dvc_error_last()->code;
+	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : 4;
+			unsigned char *na = dvc_arena_alloc(a, ncap * size);
+			if (!na) {
+				dvc__sql_reset(st);
+				return dvc__oom();
+			}
+			if (len)
+				memcpy(na, arr, len * size);
+			arr = na;
+			cap = ncap;
+		}
+		if (!fn(a, st, arr + len * size)) {
+			dvc__sql_reset(st);
+			return dvc__oom();
+		}
+		len++;
+	}
+	dvc__sql_reset(st);
+	if (rc != DVC__SQL_DONE)
+		return dvc__store_err(db, rc, what);
+	*out = arr;
+	*n = len;
+	return DVC_OK;
 }
 
 int dvc__col_copy(dvc_db *db, dvc__sql_stmt *st, int col, char *dst, size_t n, const char *what)

@@ -23,44 +23,32 @@ static const char SQL_ACCESS_BY_BOTH[] = SQL_ACCESS_ROWS
 int dvc__store_access_insert(dvc_db *db, int64_t dossier_id, int64_t officer_id, dvc_time at,
 			     int kind, const char *detail)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_ACCESS_INSERT);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, dossier_id);
-	dvc__sql_bind_int64(st, 2, officer_id);
-	dvc__sql_bind_int64(st, 3, at);
-	dvc__sql_bind_int(st, 4, kind);
-	if ((rc = dvc__bind_text(db, st, 5, detail)) != DVC_OK) {
-		dvc__sql_reset(st);
-		return rc;
-	}
-	return dvc__exec_step(db, st, "recording an access");
+	return DVC__EXEC(db, SQL_ACCESS_INSERT, "recording an access", DVC__INT(dossier_id),
+			 DVC__INT(officer_id), DVC__INT(at), DVC__INT(kind), DVC__TEXT(detail));
+}
+
+static int access_row(dvc__sql_stmt *st, void *ctx)
+{
+	const dvc__sink *k = ctx;
+	dvc__access_fn row = (dvc__access_fn)k->fn;
+	return row(k->ctx, (const char *)dvc__sql_column_text(st, 0),
+		   (const char *)dvc__sql_column_text(st, 1), (const char *)dvc__sql_column_text(st, 2),
+		   (const char *)dvc__sql_column_text(st, 3), dvc__sql_column_int64(st, 4),
+		   dvc__sql_column_int(st, 5), (const char *)dvc__sql_column_text(st, 6));
 }
 
 int dvc__store_access_each(dvc_db *db, int64_t dossier_id, int64_t officer_id, dvc_time from,
 			   dvc_time to, int64_t limit, dvc__access_fn row, void *ctx)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, dossier_id && officer_id ? SQL_ACCESS_BY_BOTH
-					 : dossier_id ? SQL_ACCESS_BY_DOSSIER : SQL_ACCESS_BY_OFFICER);
-	int rc, r = 0;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, dossier_id ? dossier_id : officer_id);
-	dvc__sql_bind_int64(st, 2, from);
-	dvc__sql_bind_int64(st, 3, to);
-	dvc__sql_bind_int64(st, 4, limit);
-	if (dossier_id && officer_id)
+	const char *sql = dossier_id && officer_id ? SQL_ACCESS_BY_BOTH
+			  : dossier_id ? SQL_ACCESS_BY_DOSSIER : SQL_ACCESS_BY_OFFICER;
+
+	dvc__sink k = DVC__SINK(row, ctx);
+	dvc__sql_stmt *st = DVC__STMT(db, sql, DVC__INT(dossier_id ? dossier_id : officer_id),
+				      DVC__INT(from), DVC__INT(to), DVC__INT(limit));
+	if (st && dossier_id && officer_id)
 		dvc__sql_bind_int64(st, 5, officer_id);
-	while (r == 0 && (rc = dvc__sql_step(st)) == DVC__SQL_ROW)
-		r = row(ctx, (const char *)dvc__sql_column_text(st, 0),
-			(const char *)dvc__sql_column_text(st, 1), (const char *)dvc__sql_column_text(st, 2),
-			(const char *)dvc__sql_column_text(st, 3), dvc__sql_column_int64(st, 4),
-			dvc__sql_column_int(st, 5), (const char *)dvc__sql_column_text(st, 6));
-	dvc__sql_reset(st);
-	if (r != 0)
-		return r;
-	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the access log");
+	return dvc__rows(db, st, access_row, &k, "reading the access log");
 }
 
 /* `names`: the statement binds the files' new name as ?2 */

@@ -19,30 +19,19 @@ static const char SQL_OFFICER_GET[] =
 static const char SQL_OFFICER_BY_ID[] =
 	"SELECT id, username, unit, role, full_name FROM officer WHERE id = ?1";
 
-/* Steps the one-row lookup `sql` by `key` (NULL: by `id`): the step's code
- * (DVC__SQL_ROW, DVC__SQL_DONE, ...), or a negative status when `sql` cannot
- * be prepared. */
-static int lookup(dvc_db *db, const char *sql, const char *key, int64_t id, dvc__sql_stmt **st)
-{
-	if (!(*st = dvc__stmt(db, sql)))
-		return dvc_error_last()->code;
-	if (key)
-		dvc__sql_bind_text(*st, 1, key, -1, DVC__SQL_STATIC);
-	else
-		dvc__sql_bind_int64(*st, 1, id);
-	return dvc__sql_step(*st);
-}
-
-/* The outcome of the one-row lookup of a `what` by `key` (NULL: by id) whose
- * step returned `rc`. */
-static int lookup_end(dvc_db *db, dvc__sql_stmt *st, int rc, const char *what, const char *key)
+/* The one-row lookup `sql` of a `what` by `key` (NULL: by `id`), its row
+ * read by `row`: DVC_OK, DVC_ENOTFOUND or the error. */
+static int lookup(dvc_db *db, const char *sql, const char *what, const char *key, int64_t id,
+		  dvc__row_fn row, void *ctx)
 {
 	char doing[32];
-	dvc__sql_reset(st);
-	if (rc == DVC__SQL_DONE)
-		return dvc__err(DVC_ENOTFOUND, what, "no %s %.64s", what, key ? key : "(by id)");
+	int rc;
 	snprintf(doing, sizeof doing, "reading an %s", what);
-	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, doing);
+	rc = dvc__row_one(db, key ? DVC__STMT(db, sql, DVC__TEXT(key)) : DVC__STMT(db, sql, DVC__INT(id)),
+			  row, ctx, doing);
+	if (rc == 0)
+		return dvc__err(DVC_ENOTFOUND, what, "no %s %.64s", what, key ? key : "(by id)");
+	return rc < 0 ? rc : DVC_OK;
 }
 
 void dvc__store_bind_applicant(dvc_db *db, dvc__sql_stmt *st, int first, const dvc_applicant *p)
@@ -74,35 +63,34 @@ int dvc__store_account_insert(dvc_db *db, const char *username, const char *pwha
 	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "storing an account");
 }
 
+static int account_row(dvc__sql_stmt *st, void *ctx)
+{
+	const dvc__into *o = ctx;
+	dvc__account_row *out = o->out;
+	const char *v[8];
+	bool oom = false;
+	for (int i = 0; i < 8; i++)
+		v[i] = dvc__col_arena(o->a, st, i + 1, &oom);
+	out->id = dvc__sql_column_int64(st, 0);
+	out->username = v[0];
+	out->pwhash = v[1];
+	out->profile.full_name = v[2];
+	out->profile.citizen_id = v[3];
+	out->profile.birth_date = v[4];
+	out->profile.address = v[5];
+	out->profile.phone = v[6];
+	out->profile.email = v[7];
+	out->created_at = dvc__sql_column_int64(st, 9);
+	out->failed_logins = dvc__sql_column_int(st, 10);
+	out->locked_until = dvc__sql_column_int64(st, 11);
+	return oom ? dvc__oom() : DVC_OK;
+}
+
 static int read_account(dvc_db *db, const char *sql, const char *key, int64_t id, dvc_arena *a,
 			dvc__account_row *out)
 {
-	dvc__sql_stmt *st;
-	int rc = lookup(db, sql, key, id, &st);
-	if (rc < 0)
-		return rc;
-	if (rc == DVC__SQL_ROW) {
-		const char *v[9];
-		for (int i = 0; i < 8; i++)
-			v[i] = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, i + 1));
-		out->id = dvc__sql_column_int64(st, 0);
-		out->username = v[0];
-		out->pwhash = v[1];
-		out->profile.full_name = v[2];
-		out->profile.citizen_id = v[3];
-		out->profile.birth_date = v[4];
-		out->profile.address = v[5];
-		out->profile.phone = v[6];
-		out->profile.email = v[7];
-		out->created_at = dvc__sql_column_int64(st, 9);
-		out->failed_logins = dvc__sql_column_int(st, 10);
-		out->locked_until = dvc__sql_column_int64(st, 11);
-		if (!v[0] || !v[1] || !v[2] || !v[3] || !v[4] || !v[5]) {
-			dvc__sql_reset(st);
-			return dvc__oom();
-		}
-	}
-	return lookup_end(db, st, rc, "account", key);
+	dvc__into o = {db, a, out};
+	return lookup(db, sql, "account", key, id, account_row, &o);
 }
 
 int dvc__store_account_get(dvc_db *db, const char *username, dvc_arena *a, dvc__account_row *out)
@@ -135,27 +123,31 @@ int dvc__store_officer_insert(dvc_db *db, const char *username, const char *full
 	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "storing an officer");
 }
 
+struct officer_out {
+	dvc_db *db;
+	dvc__officer_row *out;
+	dvc_arena *a; /* NULL: the name is not wanted */
+	const char **full_name;
+};
+
+static int officer_row(dvc__sql_stmt *st, void *ctx)
+{
+	const struct officer_out *o = ctx;
+	o->out->id = dvc__sql_column_int64(st, 0);
+	if (dvc__col_copy(o->db, st, 1, o->out->username, sizeof o->out->username, "username") ||
+	    dvc__col_copy(o->db, st, 2, o->out->unit, sizeof o->out->unit, "unit code"))
+		return dvc_error_last()->code;
+	o->out->role = (dvc_role)dvc__sql_column_int(st, 3);
+	if (o->a && !(*o->full_name = dvc_arena_strdup(o->a, (const char *)dvc__sql_column_text(st, 4))))
+		return dvc__oom();
+	return DVC_OK;
+}
+
 static int read_officer(dvc_db *db, const char *sql, const char *key, int64_t id,
 			dvc__officer_row *out, dvc_arena *a, const char **full_name)
 {
-	dvc__sql_stmt *st;
-	int rc = lookup(db, sql, key, id, &st);
-	if (rc < 0)
-		return rc;
-	if (rc == DVC__SQL_ROW) {
-		out->id = dvc__sql_column_int64(st, 0);
-		if (dvc__col_copy(db, st, 1, out->username, sizeof out->username, "username") ||
-		    dvc__col_copy(db, st, 2, out->unit, sizeof out->unit, "unit code")) {
-			dvc__sql_reset(st);
-			return dvc_error_last()->code;
-		}
-		out->role = (dvc_role)dvc__sql_column_int(st, 3);
-		if (a && !(*full_name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 4)))) {
-			dvc__sql_reset(st);
-			return dvc__oom();
-		}
-	}
-	return lookup_end(db, st, rc, "officer", key);
+	struct officer_out o = {db, out, a, full_name};
+	return lookup(db, sql, "officer", key, id, officer_row, &o);
 }
 
 int dvc__store_officer_get(dvc_db *db, const char *username, dvc__officer_row *out,

@@ -92,17 +92,7 @@ static const char SQL_VERSIONS_OF[] =
 
 static int exists(dvc_db *db, const char *sql, const char *code)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, sql);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	if ((rc = dvc__bind_text(db, st, 1, code)) != DVC_OK)
-		return rc;
-	rc = dvc__sql_step(st);
-	dvc__sql_reset(st);
-	if (rc == DVC__SQL_ROW)
-		return 1;
-	return rc == DVC__SQL_DONE ? 0 : dvc__store_err(db, rc, "looking up a code");
+	return dvc__row_one(db, DVC__STMT(db, sql, DVC__TEXT(code)), NULL, NULL, "looking up a code");
 }
 
 int dvc__store_level_exists(dvc_db *db, const char *c) { return exists(db, SQL_LEVEL_EXISTS, c); }
@@ -111,104 +101,68 @@ int dvc__store_agency_exists(dvc_db *db, const char *c) { return exists(db, SQL_
 
 static const char SQL_AGENCY_VALIDITY[] = "SELECT valid_from, valid_to FROM agency WHERE code = ?1";
 
+struct validity {
+	dvc_db *db;
+	char *from, *to;
+};
+
+static int validity_row(dvc__sql_stmt *st, void *ctx)
+{
+	const struct validity *v = ctx;
+	if (dvc__col_copy(v->db, st, 0, v->from, DVC__DATE_SIZE, "agency start date") ||
+	    dvc__col_copy(v->db, st, 1, v->to, DVC__DATE_SIZE, "agency end date"))
+		return dvc_error_last()->code;
+	return DVC_OK;
+}
+
 int dvc__store_agency_validity(dvc_db *db, const char *code, char valid_from[11], char valid_to[11])
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_AGENCY_VALIDITY);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW &&
-	    (dvc__col_copy(db, st, 0, valid_from, DVC__DATE_SIZE, "agency start date") ||
-	     dvc__col_copy(db, st, 1, valid_to, DVC__DATE_SIZE, "agency end date"))) {
-		dvc__sql_reset(st);
-		return dvc_error_last()->code;
-	}
-	dvc__sql_reset(st);
-	if (rc == DVC__SQL_ROW)
-		return 1;
-	return rc == DVC__SQL_DONE ? 0 : dvc__store_err(db, rc, "reading an agency");
+	struct validity v = {db, valid_from, valid_to};
+	return dvc__row_one(db, DVC__STMT(db, SQL_AGENCY_VALIDITY, DVC__TEXT(code)), validity_row, &v,
+			    "reading an agency");
 }
 
 int dvc__store_level_put(dvc_db *db, const dvc__level *l)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_LEVEL_PUT);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, l->code, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 2, l->name, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int(st, 3, l->rank);
-	return dvc__exec_step(db, st, "storing a level");
+	return DVC__EXEC(db, SQL_LEVEL_PUT, "storing a level", DVC__TEXT(l->code),
+			 DVC__TEXT(l->name), DVC__INT(l->rank));
 }
 
 int dvc__store_sector_put(dvc_db *db, const dvc__sector *s)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_SECTOR_PUT);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, s->code, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 2, s->name, -1, DVC__SQL_STATIC);
-	return dvc__exec_step(db, st, "storing a sector");
+	return DVC__EXEC(db, SQL_SECTOR_PUT, "storing a sector", DVC__TEXT(s->code),
+			 DVC__TEXT(s->name));
 }
 
 int dvc__store_agency_put(dvc_db *db, const dvc__agency *a)
 {
-	char from[11], to[11];
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_AGENCY_PUT);
-	if (!st)
-		return dvc_error_last()->code;
+	char from[DVC__DATE_SIZE], to[DVC__DATE_SIZE];
 	dvc__date_format(&a->valid_from, from);
-	dvc__sql_bind_text(st, 1, a->code, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 2, a->name, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 3, a->level, -1, DVC__SQL_STATIC);
-	dvc__bind_text(db, st, 4, a->parent);
-	dvc__sql_bind_text(st, 5, from, -1, DVC__SQL_TRANSIENT);
-	if (a->has_valid_to) {
+	if (a->has_valid_to)
 		dvc__date_format(&a->valid_to, to);
-		dvc__sql_bind_text(st, 6, to, -1, DVC__SQL_TRANSIENT);
-	}
-	dvc__bind_text(db, st, 7, a->kind);
-	return dvc__exec_step(db, st, "storing an agency");
+	return DVC__EXEC(db, SQL_AGENCY_PUT, "storing an agency", DVC__TEXT(a->code), DVC__TEXT(a->name),
+			 DVC__TEXT(a->level), DVC__TEXT(a->parent), DVC__TEXT(from),
+			 DVC__TEXT(a->has_valid_to ? to : NULL), DVC__TEXT(a->kind));
 }
 
 int dvc__store_succession_put(dvc_db *db, const dvc_succession *s)
 {
-	char day[11];
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_SUCCESSION_PUT);
-	if (!st)
-		return dvc_error_last()->code;
+	char day[DVC__DATE_SIZE];
 	dvc__date_format(&s->date, day);
-	dvc__sql_bind_text(st, 1, s->predecessor, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 2, s->successor, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 3, day, -1, DVC__SQL_TRANSIENT);
-	dvc__sql_bind_text(st, 4, s->act, -1, DVC__SQL_STATIC);
-	dvc__bind_text(db, st, 5, s->note);
-	return dvc__exec_step(db, st, "storing a successor link");
+	return DVC__EXEC(db, SQL_SUCCESSION_PUT, "storing a successor link", DVC__TEXT(s->predecessor),
+			 DVC__TEXT(s->successor), DVC__TEXT(day), DVC__TEXT(s->act), DVC__TEXT(s->note));
 }
 
 static int64_t procedure_id(dvc_db *db, const char *code, bool create)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_PROC_ID);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) {
-		int64_t id = dvc__sql_column_int64(st, 0);
-		dvc__sql_reset(st);
-		return id;
-	}
-	dvc__sql_reset(st);
-	if (rc != DVC__SQL_DONE)
-		return dvc__store_err(db, rc, "looking up a procedure");
+	int64_t id;
+	int rc = dvc__row_one(db, DVC__STMT(db, SQL_PROC_ID, DVC__TEXT(code)), dvc__col_int64, &id,
+			      "looking up a procedure");
+	if (rc != 0)
+		return rc < 0 ? rc : id;
 	if (!create)
 		return 0;
-	if (!(st = dvc__stmt(db, SQL_PROC_INSERT)))
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
-	if ((rc = dvc__exec_step(db, st, "storing a procedure")) != DVC_OK)
+	if ((rc = DVC__EXEC(db, SQL_PROC_INSERT, "storing a procedure", DVC__TEXT(code))) != DVC_OK)
 		return rc;
 	return dvc__sql_last_insert_id(db);
 }
@@ -375,80 +329,20 @@ out:
 
 /* ---- reading ---- */
 
-static const char *col_str(dvc_arena *a, dvc__sql_stmt *st, int i, bool *oom)
-{
-	const unsigned char *s = dvc__sql_column_text(st, i);
-	char *r;
-	if (!s)
-		return NULL;
-	r = dvc_arena_strndup(a, (const char *)s, (size_t)dvc__sql_column_bytes(st, i));
-	if (!r)
-		*oom = true;
-	return r;
-}
-
-static void col_date(dvc__sql_stmt *st, int i, dvc_date *d)
-{
-	const char *s = (const char *)dvc__sql_column_text(st, i);
-	if (!s || dvc__date_parse(s, d) != DVC_OK)
-		*d = (dvc_date){0, 0, 0};
-}
-
-/* Reads one row into an element; false when out of memory. */
-typedef bool (*row_fn)(dvc_arena *a, dvc__sql_stmt *st, void *elem);
-
-/* Every row of the statement `st` (NULL: it could not be prepared, the error
- * is set) into an arena array of `size`-byte elements; `what` names the
- * reading in a store error. */
-static int read_rows(dvc_db *db, dvc_arena *a, dvc__sql_stmt *st, size_t size, row_fn fn,
-		     const char *what, void **out, size_t *n)
-{
-	size_t cap = 0, len = 0;
-	unsigned char *arr = NULL;
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		if (len == cap) {
-			size_t ncap = cap ? cap * 2 : 4;
-			unsigned char *na = dvc_arena_alloc(a, ncap * size);
-			if (!na) {
-				dvc__sql_reset(st);
-				return dvc__oom();
-			}
-			if (len)
-				memcpy(na, arr, len * size);
-			arr = na;
-			cap = ncap;
-		}
-		if (!fn(a, st, arr + len * size)) {
-			dvc__sql_reset(st);
-			return dvc__oom();
-		}
-		len++;
-	}
-	dvc__sql_reset(st);
-	if (rc != DVC__SQL_DONE)
-		return dvc__store_err(db, rc, what);
-	*out = arr;
-	*n = len;
-	return DVC_OK;
-}
-
 /* Run a child query of version `vid` into an arena array. */
 static int load_rows(dvc_db *db, dvc_arena *a, const char *sql, int64_t vid, size_t size,
-		     row_fn fn, void **out, size_t *n)
+		     dvc__elem_fn fn, void **out, size_t *n)
 {
 	dvc__sql_stmt *st = dvc__stmt(db, sql);
 	if (st)
 		dvc__sql_bind_int64(st, 1, vid);
-	return read_rows(db, a, st, size, fn, "reading a procedure", out, n);
+	return dvc__rows_array(db, a, st, size, fn, "reading a procedure", out, n);
 }
 
 static bool row_string(dvc_arena *a, dvc__sql_stmt *st, void *elem)
 {
 	bool oom = false;
-	*(const char **)elem = col_str(a, st, 0, &oom);
+	*(const char **)elem = dvc__col_arena(a, st, 0, &oom);
 	return !oom;
 }
 
@@ -456,7 +350,7 @@ static bool row_doc(dvc_arena *a, dvc__sql_stmt *st, void *elem)
 {
 	dvc_document *d = elem;
 	bool oom = false;
-	d->name = col_str(a, st, 0, &oom);
+	d->name = dvc__col_arena(a, st, 0, &oom);
 	d->form = (dvc_doc_form)dvc__sql_column_int(st, 1);
 	d->count = dvc__sql_column_int(st, 2);
 	d->submission = (dvc_doc_submission)dvc__sql_column_int(st, 3);
@@ -467,7 +361,7 @@ static bool row_step(dvc_arena *a, dvc__sql_stmt *st, void *elem)
 {
 	dvc_route_step *r = elem;
 	bool oom = false;
-	r->unit = col_str(a, st, 0, &oom);
+	r->unit = dvc__col_arena(a, st, 0, &oom);
 	r->role = (dvc_role)dvc__sql_column_int(st, 1);
 	r->share = dvc__sql_column_int(st, 2);
 	return !oom;
@@ -477,10 +371,10 @@ static bool row_fee(dvc_arena *a, dvc__sql_stmt *st, void *elem)
 {
 	dvc_fee *f = elem;
 	bool oom = false;
-	f->name = col_str(a, st, 0, &oom);
+	f->name = dvc__col_arena(a, st, 0, &oom);
 	f->kind = (dvc_fee_kind)dvc__sql_column_int(st, 1);
 	f->amount = dvc__sql_column_int64(st, 2);
-	f->note = col_str(a, st, 3, &oom);
+	f->note = dvc__col_arena(a, st, 3, &oom);
 	return !oom;
 }
 
@@ -488,8 +382,8 @@ static bool row_level(dvc_arena *a, dvc__sql_stmt *st, void *elem)
 {
 	dvc__level *l = elem;
 	bool oom = false;
-	l->code = col_str(a, st, 0, &oom);
-	l->name = col_str(a, st, 1, &oom);
+	l->code = dvc__col_arena(a, st, 0, &oom);
+	l->name = dvc__col_arena(a, st, 1, &oom);
 	l->rank = dvc__sql_column_int(st, 2);
 	return !oom;
 }
@@ -498,8 +392,8 @@ static bool row_sector(dvc_arena *a, dvc__sql_stmt *st, void *elem)
 {
 	dvc__sector *sc = elem;
 	bool oom = false;
-	sc->code = col_str(a, st, 0, &oom);
-	sc->name = col_str(a, st, 1, &oom);
+	sc->code = dvc__col_arena(a, st, 0, &oom);
+	sc->name = dvc__col_arena(a, st, 1, &oom);
 	return !oom;
 }
 
@@ -507,27 +401,27 @@ static bool row_agency(dvc_arena *a, dvc__sql_stmt *st, void *elem)
 {
 	dvc__agency *ag = elem;
 	bool oom = false;
-	ag->code = col_str(a, st, 0, &oom);
-	ag->name = col_str(a, st, 1, &oom);
-	ag->level = col_str(a, st, 2, &oom);
-	ag->parent = col_str(a, st, 3, &oom);
-	col_date(st, 4, &ag->valid_from);
+	ag->code = dvc__col_arena(a, st, 0, &oom);
+	ag->name = dvc__col_arena(a, st, 1, &oom);
+	ag->level = dvc__col_arena(a, st, 2, &oom);
+	ag->parent = dvc__col_arena(a, st, 3, &oom);
+	dvc__col_date(st, 4, &ag->valid_from);
 	ag->has_valid_to = dvc__sql_column_type(st, 5) != DVC__SQL_NULL;
 	if (ag->has_valid_to)
-		col_date(st, 5, &ag->valid_to);
-	ag->kind = col_str(a, st, 6, &oom);
+		dvc__col_date(st, 5, &ag->valid_to);
+	ag->kind = dvc__col_arena(a, st, 6, &oom);
 	return !oom;
 }
 
-static bool row_succession(dvc_arena *a, dvc__sql_stmt *st, void *elem)
+bool dvc__succession_row(dvc_arena *a, dvc__sql_stmt *st, void *elem)
 {
 	dvc_succession *sc = elem;
 	bool oom = false;
-	sc->predecessor = col_str(a, st, 0, &oom);
-	sc->successor = col_str(a, st, 1, &oom);
-	col_date(st, 2, &sc->date);
-	sc->act = col_str(a, st, 3, &oom);
-	sc->note = col_str(a, st, 4, &oom);
+	sc->predecessor = dvc__col_arena(a, st, 0, &oom);
+	sc->successor = dvc__col_arena(a, st, 1, &oom);
+	dvc__col_date(st, 2, &sc->date);
+	sc->act = dvc__col_arena(a, st, 3, &oom);
+	sc->note = dvc__col_arena(a, st, 4, &oom);
 	return !oom;
 }
 
@@ -565,24 +459,24 @@ static int read_version(dvc_db *db, dvc_arena *a, dvc__sql_stmt *st, dvc_procedu
 	const char *unconf;
 	int rc;
 	void *arr;
-	p->code = col_str(a, st, 1, &oom);
+	p->code = dvc__col_arena(a, st, 1, &oom);
 	p->version = dvc__sql_column_int(st, 2);
-	col_date(st, 3, &p->valid_from);
-	p->name = col_str(a, st, 4, &oom);
-	p->sector = col_str(a, st, 5, &oom);
-	p->agency = col_str(a, st, 6, &oom);
+	dvc__col_date(st, 3, &p->valid_from);
+	p->name = dvc__col_arena(a, st, 4, &oom);
+	p->sector = dvc__col_arena(a, st, 5, &oom);
+	p->agency = dvc__col_arena(a, st, 6, &oom);
 	p->online_level = dvc__sql_column_int(st, 7);
 	p->online_mode = (dvc_online_mode)dvc__sql_column_int(st, 8);
 	p->deadline_value = dvc__sql_column_int(st, 9);
 	p->deadline_unit = (dvc_deadline_unit)dvc__sql_column_int(st, 10);
-	p->result_type = col_str(a, st, 11, &oom);
-	unconf = col_str(a, st, 12, &oom);
+	p->result_type = dvc__col_arena(a, st, 11, &oom);
+	unconf = dvc__col_arena(a, st, 12, &oom);
 	if (dvc__sql_column_type(st, 13) != DVC__SQL_NULL) {
 		p->has_valid_to = 1;
-		col_date(st, 13, &p->valid_to);
+		dvc__col_date(st, 13, &p->valid_to);
 	}
-	p->served_level = col_str(a, st, 14, &oom);
-	p->served_kind = col_str(a, st, 15, &oom);
+	p->served_level = dvc__col_arena(a, st, 14, &oom);
+	p->served_kind = dvc__col_arena(a, st, 15, &oom);
 	if (oom)
 		return dvc__oom();
 	/* The row's statement is still positioned; children use other statements. */
@@ -675,20 +569,20 @@ int dvc__store_catalog_load(dvc_db *db, dvc__catalog *c)
 	void *arr;
 	int rc;
 
-	if ((rc = read_rows(db, a, dvc__stmt(db, SQL_ALL_LEVELS), sizeof *c->levels, row_level,
+	if ((rc = dvc__rows_array(db, a, dvc__stmt(db, SQL_ALL_LEVELS), sizeof *c->levels, row_level,
 			    "reading levels", &arr, &c->n_levels)) != DVC_OK)
 		return rc;
 	c->levels = arr;
-	if ((rc = read_rows(db, a, dvc__stmt(db, SQL_ALL_SECTORS), sizeof *c->sectors, row_sector,
+	if ((rc = dvc__rows_array(db, a, dvc__stmt(db, SQL_ALL_SECTORS), sizeof *c->sectors, row_sector,
 			    "reading sectors", &arr, &c->n_sectors)) != DVC_OK)
 		return rc;
 	c->sectors = arr;
-	if ((rc = read_rows(db, a, dvc__stmt(db, SQL_ALL_AGENCIES), sizeof *c->agencies, row_agency,
+	if ((rc = dvc__rows_array(db, a, dvc__stmt(db, SQL_ALL_AGENCIES), sizeof *c->agencies, row_agency,
 			    "reading agencies", &arr, &c->n_agencies)) != DVC_OK)
 		return rc;
 	c->agencies = arr;
-	if ((rc = read_rows(db, a, dvc__stmt(db, SQL_ALL_SUCCESSIONS), sizeof *c->successions,
-			    row_succession, "reading successor links", &arr, &c->n_successions)) != DVC_OK)
+	if ((rc = dvc__rows_array(db, a, dvc__stmt(db, SQL_ALL_SUCCESSIONS), sizeof *c->successions,
+			    dvc__succession_row, "reading successor links", &arr, &c->n_successions)) != DVC_OK)
 		return rc;
 	c->successions = arr;
 
@@ -706,7 +600,7 @@ int dvc__store_catalog_load(dvc_db *db, dvc__catalog *c)
 	if (!(st = dvc__stmt(db, SQL_ALL_PROCS)))
 		return dvc_error_last()->code;
 	for (n = 0; n < cap && (rc = dvc__sql_step(st)) == DVC__SQL_ROW; n++)
-		c->procs[n].code = col_str(a, st, 0, &oom);
+		c->procs[n].code = dvc__col_arena(a, st, 0, &oom);
 	dvc__sql_reset(st);
 	if (oom) return dvc__oom();
 	c->n_procs = n;

@@ -44,9 +44,10 @@ static const char SQL_AFILE_FIND[] =
 static const char SQL_AFILE_INSERT[] =
 	"INSERT INTO account_file(account_id, blob_id, name, form, kind, dossier_id, added_at)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+/* the columns of SQL_FILE_EACH, so that one reader serves both */
 static const char SQL_AFILE_EACH[] =
-	"SELECT f.id, coalesce(f.dossier_id, 0), f.kind, f.blob_id, f.name, f.form, f.added_at, d.code,"
-	" b.sha256, b.size, b.media_type"
+	"SELECT f.id, coalesce(f.dossier_id, 0), f.kind, f.blob_id, f.name, f.form, 0, '', f.added_at,"
+	" 0, d.code, b.sha256, b.size, b.media_type"
 	" FROM account_file f JOIN blob b ON b.id = f.blob_id LEFT JOIN dossier d ON d.id = f.dossier_id"
 	" WHERE f.account_id = ?1 AND (?2 = 0 OR f.id = ?2) ORDER BY f.id";
 
@@ -64,58 +65,31 @@ int dvc__store_blob_stage(dvc_db *db, int64_t *id)
 
 int dvc__store_blob_chunk(dvc_db *db, int64_t blob_id, int64_t seq, const void *data, size_t n)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_BLOB_CHUNK);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, blob_id);
-	dvc__sql_bind_int64(st, 2, seq);
-	dvc__sql_bind_blob(st, 3, data, (int)n, DVC__SQL_STATIC);
-	return dvc__exec_step(db, st, "storing a file chunk");
+	return DVC__EXEC(db, SQL_BLOB_CHUNK, "storing a file chunk", DVC__INT(blob_id), DVC__INT(seq),
+			 DVC__BLOB(data, n));
 }
 
 static int blob_find(dvc_db *db, const unsigned char sha[32], int64_t *id)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_BLOB_FIND);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_blob(st, 1, sha, 32, DVC__SQL_STATIC);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) {
-		*id = dvc__sql_column_int64(st, 0);
-		dvc__sql_reset(st);
-		return 1;
-	}
-	dvc__sql_reset(st);
-	return rc == DVC__SQL_DONE ? 0 : dvc__store_err(db, rc, "looking a file up");
+	return dvc__row_one(db, DVC__STMT(db, SQL_BLOB_FIND, DVC__BLOB(sha, 32)), dvc__col_int64, id,
+			    "looking a file up");
 }
 
 int dvc__store_blob_seal(dvc_db *db, int64_t staged, const unsigned char sha[32], int64_t size,
 			 const char *media_type, int64_t *id)
 {
-	dvc__sql_stmt *st;
+	static const char drop[] = "dropping a duplicate file";
 	int rc, found = blob_find(db, sha, id);
 	if (found < 0)
 		return found;
 	if (found) { /* the same content is stored already: keep one copy */
-		if (!(st = dvc__stmt(db, SQL_BLOB_DROP_CHUNKS)))
-			return dvc_error_last()->code;
-		dvc__sql_bind_int64(st, 1, staged);
-		if ((rc = dvc__exec_step(db, st, "dropping a duplicate file")) != DVC_OK)
+		if ((rc = DVC__EXEC(db, SQL_BLOB_DROP_CHUNKS, drop, DVC__INT(staged))) != DVC_OK)
 			return rc;
-		if (!(st = dvc__stmt(db, SQL_BLOB_DROP)))
-			return dvc_error_last()->code;
-		dvc__sql_bind_int64(st, 1, staged);
-		return dvc__exec_step(db, st, "dropping a duplicate file");
+		return DVC__EXEC(db, SQL_BLOB_DROP, drop, DVC__INT(staged));
 	}
-	if (!(st = dvc__stmt(db, SQL_BLOB_SEAL)))
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, staged);
-	dvc__sql_bind_blob(st, 2, sha, 32, DVC__SQL_STATIC);
-	dvc__sql_bind_int64(st, 3, size);
-	dvc__sql_bind_text(st, 4, media_type, -1, DVC__SQL_STATIC);
 	*id = staged;
-	return dvc__exec_step(db, st, "storing a file");
+	return DVC__EXEC(db, SQL_BLOB_SEAL, "storing a file", DVC__INT(staged), DVC__BLOB(sha, 32),
+			 DVC__INT(size), DVC__TEXT(media_type));
 }
 
 static void blob_row(dvc__sql_stmt *st, int col, dvc__blob_row *b)
@@ -129,22 +103,19 @@ static void blob_row(dvc__sql_stmt *st, int col, dvc__blob_row *b)
 		 (const char *)dvc__sql_column_text(st, col + 2) ? (const char *)dvc__sql_column_text(st, col + 2) : "");
 }
 
+static int blob_get_row(dvc__sql_stmt *st, void *ctx)
+{
+	dvc__blob_row *out = ctx;
+	out->id = dvc__sql_column_int64(st, 0);
+	blob_row(st, 1, out);
+	return DVC_OK;
+}
+
 int dvc__store_blob_get(dvc_db *db, int64_t id, dvc__blob_row *out)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_BLOB_GET);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, id);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) {
-		out->id = dvc__sql_column_int64(st, 0);
-		blob_row(st, 1, out);
-	}
-	dvc__sql_reset(st);
-	if (rc == DVC__SQL_ROW)
-		return DVC_OK;
-	return rc == DVC__SQL_DONE ? DVC_ENOTFOUND : dvc__store_err(db, rc, "reading a file");
+	int rc = dvc__row_one(db, DVC__STMT(db, SQL_BLOB_GET, DVC__INT(id)), blob_get_row, out,
+			      "reading a file");
+	return rc == 1 ? DVC_OK : rc == 0 ? DVC_ENOTFOUND : rc;
 }
 
 int dvc__store_blob_each_chunk(dvc_db *db, int64_t blob_id, dvc__chunk_cb cb, void *ctx)
@@ -196,19 +167,11 @@ int dvc__store_blob_each_chunk(dvc_db *db, int64_t blob_id, dvc__chunk_cb cb, vo
 
 int dvc__store_file_insert(dvc_db *db, const dvc__file_row *f, int64_t *id)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_FILE_INSERT);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, f->dossier_id);
-	dvc__sql_bind_int(st, 2, f->component);
-	dvc__sql_bind_int64(st, 3, f->blob_id);
-	dvc__sql_bind_text(st, 4, f->name, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int(st, 5, f->form);
-	dvc__sql_bind_int(st, 6, f->mode);
-	dvc__sql_bind_text(st, 7, f->added_by, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int64(st, 8, f->added_at);
-	if ((rc = dvc__exec_step(db, st, "storing a dossier file")) != DVC_OK)
+	int rc = DVC__EXEC(db, SQL_FILE_INSERT, "storing a dossier file", DVC__INT(f->dossier_id),
+			   DVC__INT(f->component), DVC__INT(f->blob_id), DVC__TEXT(f->name),
+			   DVC__INT(f->form), DVC__INT(f->mode), DVC__TEXT(f->added_by),
+			   DVC__INT(f->added_at));
+	if (rc != DVC_OK)
 		return rc;
 	*id = dvc__sql_last_insert_id(db);
 	return DVC_OK;
@@ -216,190 +179,132 @@ int dvc__store_file_insert(dvc_db *db, const dvc__file_row *f, int64_t *id)
 
 int dvc__store_file_replace(dvc_db *db, int64_t old_id, int64_t new_id)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_FILE_REPLACE);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, old_id);
-	dvc__sql_bind_int64(st, 2, new_id);
-	return dvc__exec_step(db, st, "replacing a dossier file");
+	return DVC__EXEC(db, SQL_FILE_REPLACE, "replacing a dossier file", DVC__INT(old_id),
+			 DVC__INT(new_id));
+}
+
+struct file_sink {
+	int64_t account_id; /* the data store's account; 0 for a dossier's files */
+	dvc__file_cb cb;
+	void *ctx;
+};
+
+/* A row of SQL_FILE_EACH or SQL_AFILE_EACH. */
+static int file_row(dvc__sql_stmt *st, void *ctx)
+{
+	const struct file_sink *k = ctx;
+	dvc__file_row f;
+	memset(&f, 0, sizeof f);
+	f.id = dvc__sql_column_int64(st, 0);
+	f.dossier_id = dvc__sql_column_int64(st, 1);
+	f.component = dvc__sql_column_int(st, 2);
+	f.blob_id = dvc__sql_column_int64(st, 3);
+	f.name = (const char *)dvc__sql_column_text(st, 4);
+	f.form = dvc__sql_column_int(st, 5);
+	f.mode = dvc__sql_column_int(st, 6);
+	f.added_by = (const char *)dvc__sql_column_text(st, 7);
+	f.added_at = dvc__sql_column_int64(st, 8);
+	f.replaced_by = dvc__sql_column_int64(st, 9);
+	f.dossier_code = (const char *)dvc__sql_column_text(st, 10);
+	f.account_id = k->account_id;
+	f.blob.id = f.blob_id;
+	blob_row(st, 11, &f.blob);
+	/* a kept file need not come from a dossier */
+	if (!f.name || !f.added_by || (!f.dossier_code && dvc__sql_column_type(st, 10) != DVC__SQL_NULL))
+		return dvc__oom();
+	return k->cb(k->ctx, &f);
 }
 
 int dvc__store_file_each(dvc_db *db, int64_t dossier_id, int64_t file_id, dvc__file_cb cb,
 			 void *ctx)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_FILE_EACH);
-	int rc, cbrc = DVC_OK;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, dossier_id);
-	dvc__sql_bind_int64(st, 2, file_id);
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		dvc__file_row f;
-		memset(&f, 0, sizeof f);
-		f.id = dvc__sql_column_int64(st, 0);
-		f.dossier_id = dvc__sql_column_int64(st, 1);
-		f.component = dvc__sql_column_int(st, 2);
-		f.blob_id = dvc__sql_column_int64(st, 3);
-		f.name = (const char *)dvc__sql_column_text(st, 4);
-		f.form = dvc__sql_column_int(st, 5);
-		f.mode = dvc__sql_column_int(st, 6);
-		f.added_by = (const char *)dvc__sql_column_text(st, 7);
-		f.added_at = dvc__sql_column_int64(st, 8);
-		f.replaced_by = dvc__sql_column_int64(st, 9);
-		f.dossier_code = (const char *)dvc__sql_column_text(st, 10);
-		f.blob.id = f.blob_id;
-		blob_row(st, 11, &f.blob);
-		if (!f.name || !f.added_by || !f.dossier_code) {
-			dvc__sql_reset(st);
-			return dvc__oom();
-		}
-		if ((cbrc = cb(ctx, &f)) != DVC_OK)
-			break;
-	}
-	dvc__sql_reset(st);
-	if (cbrc != DVC_OK)
-		return cbrc;
-	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossier files");
+	struct file_sink k = {0, cb, ctx};
+	return dvc__rows(db, DVC__STMT(db, SQL_FILE_EACH, DVC__INT(dossier_id), DVC__INT(file_id)),
+			 file_row, &k, "listing dossier files");
+}
+
+static int component_row(dvc__sql_stmt *st, void *ctx)
+{
+	uint64_t *have = ctx;
+	int c = dvc__sql_column_int(st, 0);
+	if (c >= 0 && c < 64)
+		*have |= (uint64_t)1 << c;
+	return DVC_OK;
 }
 
 int dvc__store_file_components(dvc_db *db, int64_t dossier_id, uint64_t *have)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_FILE_COMPONENTS);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
 	*have = 0;
-	dvc__sql_bind_int64(st, 1, dossier_id);
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		int c = dvc__sql_column_int(st, 0);
-		if (c >= 0 && c < 64)
-			*have |= (uint64_t)1 << c;
-	}
-	dvc__sql_reset(st);
-	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossier files");
+	return dvc__rows(db, DVC__STMT(db, SQL_FILE_COMPONENTS, DVC__INT(dossier_id)), component_row,
+			 have, "listing dossier files");
 }
 
 int dvc__store_policy_put(dvc_db *db, const char *procedure, const dvc_procedure_policy *p)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_POLICY_PUT);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, procedure, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int64(st, 2, p->max_file_bytes);
-	dvc__sql_bind_text(st, 3, p->media_types, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int(st, 4, p->require_files != 0);
-	dvc__sql_bind_int(st, 5, p->pay_before_return != 0);
-	return dvc__exec_step(db, st, "storing a procedure policy");
+	return DVC__EXEC(db, SQL_POLICY_PUT, "storing a procedure policy", DVC__TEXT(procedure),
+			 DVC__INT(p->max_file_bytes), DVC__TEXT(p->media_types),
+			 DVC__INT(p->require_files != 0), DVC__INT(p->pay_before_return != 0));
+}
+
+struct policy_out {
+	dvc_procedure_policy *p;
+	char *types;
+	size_t types_size;
+};
+
+static int policy_row(dvc__sql_stmt *st, void *ctx)
+{
+	const struct policy_out *o = ctx;
+	const char *t = (const char *)dvc__sql_column_text(st, 1);
+	o->p->max_file_bytes = dvc__sql_column_int64(st, 0);
+	snprintf(o->types, o->types_size, "%s", t ? t : "");
+	o->p->media_types = o->types;
+	o->p->require_files = dvc__sql_column_int(st, 2);
+	o->p->pay_before_return = dvc__sql_column_int(st, 3);
+	return DVC_OK;
 }
 
 int dvc__store_policy_get(dvc_db *db, const char *procedure, dvc_procedure_policy *p,
 			  char *types, size_t types_size)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_POLICY_GET);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, procedure, -1, DVC__SQL_STATIC);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) {
-		const char *t = (const char *)dvc__sql_column_text(st, 1);
-		p->max_file_bytes = dvc__sql_column_int64(st, 0);
-		snprintf(types, types_size, "%s", t ? t : "");
-		p->media_types = types;
-		p->require_files = dvc__sql_column_int(st, 2);
-		p->pay_before_return = dvc__sql_column_int(st, 3);
-	}
-	dvc__sql_reset(st);
-	if (rc == DVC__SQL_ROW)
-		return 1;
-	return rc == DVC__SQL_DONE ? 0 : dvc__store_err(db, rc, "reading a procedure policy");
+	struct policy_out o = {p, types, types_size};
+	return dvc__row_one(db, DVC__STMT(db, SQL_POLICY_GET, DVC__TEXT(procedure)), policy_row, &o,
+			    "reading a procedure policy");
 }
 
 int dvc__store_procedure_exists(dvc_db *db, const char *code)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_PROC_EXISTS);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
-	rc = dvc__sql_step(st);
-	dvc__sql_reset(st);
-	if (rc == DVC__SQL_ROW)
-		return 1;
-	return rc == DVC__SQL_DONE ? 0 : dvc__store_err(db, rc, "looking a procedure up");
+	return dvc__row_one(db, DVC__STMT(db, SQL_PROC_EXISTS, DVC__TEXT(code)), NULL, NULL,
+			    "looking a procedure up");
 }
 
 int dvc__store_account_file_insert(dvc_db *db, int64_t account_id, int64_t blob_id,
 				   const char *name, int form, int kind, int64_t dossier_id,
 				   dvc_time at, int64_t *id)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_AFILE_FIND);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, account_id);
-	dvc__sql_bind_int64(st, 2, blob_id);
-	dvc__sql_bind_int(st, 3, kind);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) { /* kept already: one entry per content */
-		if (id)
-			*id = dvc__sql_column_int64(st, 0);
-		dvc__sql_reset(st);
-		return DVC_OK;
-	}
-	dvc__sql_reset(st);
-	if (rc != DVC__SQL_DONE)
-		return dvc__store_err(db, rc, "reading the data store");
-	if (!(st = dvc__stmt(db, SQL_AFILE_INSERT)))
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, account_id);
-	dvc__sql_bind_int64(st, 2, blob_id);
-	dvc__sql_bind_text(st, 3, name, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int(st, 4, form);
-	dvc__sql_bind_int(st, 5, kind);
-	if (dossier_id)
-		dvc__sql_bind_int64(st, 6, dossier_id);
-	dvc__sql_bind_int64(st, 7, at);
-	if ((rc = dvc__exec_step(db, st, "keeping a file in the data store")) != DVC_OK)
+	int64_t found;
+	int rc = dvc__row_one(db, DVC__STMT(db, SQL_AFILE_FIND, DVC__INT(account_id), DVC__INT(blob_id),
+					    DVC__INT(kind)),
+			      dvc__col_int64, &found, "reading the data store");
+	if (rc < 0)
 		return rc;
+	if (rc == 0) {
+		rc = DVC__EXEC(db, SQL_AFILE_INSERT, "keeping a file in the data store", DVC__INT(account_id),
+			       DVC__INT(blob_id), DVC__TEXT(name), DVC__INT(form), DVC__INT(kind),
+			       DVC__NONZERO(dossier_id), DVC__INT(at));
+		if (rc != DVC_OK)
+			return rc;
+		found = dvc__sql_last_insert_id(db);
+	} /* else kept already: one entry per content */
 	if (id)
-		*id = dvc__sql_last_insert_id(db);
+		*id = found;
 	return DVC_OK;
 }
 
 int dvc__store_account_file_each(dvc_db *db, int64_t account_id, int64_t file_id,
 				 dvc__file_cb cb, void *ctx)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_AFILE_EACH);
-	int rc, cbrc = DVC_OK;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, account_id);
-	dvc__sql_bind_int64(st, 2, file_id);
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		dvc__file_row f;
-		memset(&f, 0, sizeof f);
-		f.id = dvc__sql_column_int64(st, 0);
-		f.dossier_id = dvc__sql_column_int64(st, 1);
-		f.component = dvc__sql_column_int(st, 2);
-		f.blob_id = dvc__sql_column_int64(st, 3);
-		f.name = (const char *)dvc__sql_column_text(st, 4);
-		f.form = dvc__sql_column_int(st, 5);
-		f.added_at = dvc__sql_column_int64(st, 6);
-		f.dossier_code = (const char *)dvc__sql_column_text(st, 7);
-		f.account_id = account_id;
-		f.added_by = "";
-		f.blob.id = f.blob_id;
-		blob_row(st, 8, &f.blob);
-		if (!f.name) {
-			dvc__sql_reset(st);
-			return dvc__oom();
-		}
-		if ((cbrc = cb(ctx, &f)) != DVC_OK)
-			break;
-	}
-	dvc__sql_reset(st);
-	if (cbrc != DVC_OK)
-		return cbrc;
-	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "listing the data store");
+	struct file_sink k = {account_id, cb, ctx};
+	return dvc__rows(db, DVC__STMT(db, SQL_AFILE_EACH, DVC__INT(account_id), DVC__INT(file_id)),
+			 file_row, &k, "listing the data store");
 }

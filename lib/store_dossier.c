@@ -43,13 +43,16 @@ static void rt_unload(dvc__proc_rt *rt)
 	dvc__free(rt);
 }
 
-/* One row of a version's fees or route into `rt`; an error (set) when it
- * does not fit. */
-typedef int (*rt_row_fn)(dvc_db *db, dvc__sql_stmt *st, dvc__proc_rt *rt);
+/* A version's rows of fees or route are read into rt; an error (set) when
+ * they do not fit. */
+struct rt_load {
+	dvc_db *db;
+	dvc__proc_rt *rt;
+};
 
-static int rt_fee(dvc_db *db, dvc__sql_stmt *st, dvc__proc_rt *rt)
+static int rt_fee(dvc__sql_stmt *st, void *ctx)
 {
-	(void)db;
+	dvc__proc_rt *rt = ((const struct rt_load *)ctx)->rt;
 	if (rt->n_fees == DVC_ARRAY_LEN(rt->fees))
 		return dvc__err(DVC_ECORRUPT, NULL, "procedure version %lld has more than %u fees",
 				(long long)rt->version_id, DVC_CATALOG_MAX_FEES);
@@ -59,13 +62,15 @@ static int rt_fee(dvc_db *db, dvc__sql_stmt *st, dvc__proc_rt *rt)
 	return DVC_OK;
 }
 
-static int rt_step(dvc_db *db, dvc__sql_stmt *st, dvc__proc_rt *rt)
+static int rt_step(dvc__sql_stmt *st, void *ctx)
 {
+	const struct rt_load *l = ctx;
+	dvc__proc_rt *rt = l->rt;
 	int rc;
 	if (rt->n_steps == DVC_ARRAY_LEN(rt->steps))
 		return dvc__err(DVC_ECORRUPT, NULL, "procedure version %lld has more than %u route steps",
 				(long long)rt->version_id, DVC_CATALOG_MAX_ROUTE);
-	if ((rc = dvc__col_copy(db, st, 0, rt->steps[rt->n_steps].unit, sizeof rt->steps[0].unit,
+	if ((rc = dvc__col_copy(l->db, st, 0, rt->steps[rt->n_steps].unit, sizeof rt->steps[0].unit,
 				"route unit")) != DVC_OK)
 		return rc;
 	rt->steps[rt->n_steps].role = (dvc_role)dvc__sql_column_int(st, 1);
@@ -75,22 +80,10 @@ static int rt_step(dvc_db *db, dvc__sql_stmt *st, dvc__proc_rt *rt)
 }
 
 /* Every row of `sql` for rt's version, each read by `row`. */
-static int rt_rows(dvc_db *db, const char *sql, dvc__proc_rt *rt, rt_row_fn row, const char *what)
+static int rt_rows(dvc_db *db, const char *sql, dvc__proc_rt *rt, dvc__row_fn row, const char *what)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, sql);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, rt->version_id);
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		int err = row(db, st, rt);
-		if (err != DVC_OK) {
-			dvc__sql_reset(st);
-			return err;
-		}
-	}
-	dvc__sql_reset(st);
-	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, what);
+	struct rt_load l = {db, rt};
+	return dvc__rows(db, DVC__STMT(db, sql, DVC__INT(rt->version_id)), row, &l, what);
 }
 
 int dvc__store_rt_load(dvc_db *db, int64_t vid, dvc__proc_rt **out)
@@ -146,42 +139,36 @@ int dvc__store_rt_load(dvc_db *db, int64_t vid, dvc__proc_rt **out)
 	return DVC_OK;
 }
 
+struct code_out {
+	dvc_db *db;
+	char *code;
+};
+
+static int code_row(dvc__sql_stmt *st, void *ctx)
+{
+	const struct code_out *o = ctx;
+	return dvc__col_copy(o->db, st, 0, o->code, DVC__CODE_SIZE, "agency code");
+}
+
 int dvc__store_root_agency(dvc_db *db, const char *agency, char root[DVC__CODE_SIZE])
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_ROOT_AGENCY);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, agency, -1, DVC__SQL_STATIC);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) {
-		rc = dvc__col_copy(db, st, 0, root, DVC__CODE_SIZE, "agency code");
-	} else if (rc == DVC__SQL_DONE) {
+	struct code_out o = {db, root};
+	int rc = dvc__row_one(db, DVC__STMT(db, SQL_ROOT_AGENCY, DVC__TEXT(agency)), code_row, &o,
+			      "finding the root agency");
+	if (rc == 0) /* a root itself */
 		snprintf(root, DVC__CODE_SIZE, "%s", agency);
-		rc = DVC_OK;
-	} else {
-		rc = dvc__store_err(db, rc, "finding the root agency");
-	}
-	dvc__sql_reset(st);
-	return rc;
+	return rc < 0 ? rc : DVC_OK;
 }
 
 int dvc__store_version_at(dvc_db *db, const char *code, const char *asof, int64_t *vid)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_RT_BY_CODE);
 	int rc;
 	*vid = 0;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 2, asof, -1, DVC__SQL_STATIC);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW)
-		*vid = dvc__sql_column_int64(st, 0);
-	dvc__sql_reset(st);
-	if (rc == DVC__SQL_DONE)
+	rc = dvc__row_one(db, DVC__STMT(db, SQL_RT_BY_CODE, DVC__TEXT(code), DVC__TEXT(asof)),
+			  dvc__col_int64, vid, "looking up a procedure");
+	if (rc == 0)
 		return dvc__err(DVC_ENOTFOUND, "procedure", "no procedure %.64s in force on %s", code, asof);
-	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "looking up a procedure");
+	return rc < 0 ? rc : DVC_OK;
 }
 
 /* ---- codes ---- */
@@ -459,12 +446,8 @@ static const char SQL_DOSSIER_SUBMITTED[] = "UPDATE dossier SET submitted_at = ?
 
 int dvc__store_dossier_set_submitted(dvc_db *db, int64_t id, dvc_time at)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_DOSSIER_SUBMITTED);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, id);
-	dvc__sql_bind_int64(st, 2, at);
-	return dvc__exec_step(db, st, "submitting a draft");
+	return DVC__EXEC(db, SQL_DOSSIER_SUBMITTED, "submitting a draft", DVC__INT(id),
+			 DVC__INT(at));
 }
 
 /* The update's statement for what changed: [indexes][handler]. */
@@ -626,46 +609,66 @@ static const unsigned char *blob_n(dvc__sql_stmt *st, int col, int n)
 	return dvc__sql_column_bytes(st, col) == n ? dvc__sql_column_blob(st, col) : NULL;
 }
 
+static int journal_row(dvc__sql_stmt *st, void *ctx)
+{
+	static const unsigned char zero[32];
+	const dvc__sink *k = ctx;
+	dvc__journal_row j;
+	j.seq = dvc__sql_column_int64(st, 0);
+	j.at = dvc__sql_column_int64(st, 1);
+	j.actor = (const char *)dvc__sql_column_text(st, 2);
+	j.unit = (const char *)dvc__sql_column_text(st, 3);
+	j.action = (dvc_action)dvc__sql_column_int(st, 4);
+	j.from = (dvc_state)dvc__sql_column_int(st, 5);
+	j.to = (dvc_state)dvc__sql_column_int(st, 6);
+	j.note = (const char *)dvc__sql_column_text(st, 7);
+	j.payload_digest = blob_n(st, 8, 32);
+	j.hash = dvc__sql_column_bytes(st, 9) == 32 ? dvc__sql_column_blob(st, 9) : zero;
+	j.format = dvc__sql_column_int(st, 10);
+	j.rev = dvc__sql_column_int64(st, 11);
+	j.fee_due = dvc__sql_column_int64(st, 12);
+	j.fee_paid = dvc__sql_column_int64(st, 13);
+	j.fee_refunded = dvc__sql_column_int64(st, 14);
+	j.pubkey = blob_n(st, 15, 32);
+	j.sig = blob_n(st, 16, 64);
+	/* a key without its signature, or either of the wrong size: the
+	 * verifier names the entry as malformed */
+	if ((dvc__sql_column_type(st, 15) != DVC__SQL_NULL || dvc__sql_column_type(st, 16) != DVC__SQL_NULL) &&
+	    (!j.pubkey || !j.sig))
+		j.format = -1;
+	return ((dvc__journal_cb)k->fn)(k->ctx, &j);
+}
+
 int dvc__store_journal_each(dvc_db *db, int64_t dossier_id, dvc__journal_cb cb, void *ctx)
 {
 	/* Not the cached statement: callbacks may run other cached statements. */
+	dvc__sink k = DVC__SINK(cb, ctx);
 	dvc__sql_stmt *st;
 	int rc = dvc__sql_prepare(db, SQL_JOURNAL_EACH, &st);
-	static const unsigned char zero[32];
 	if (rc != DVC__SQL_OK)
 		return dvc__store_err(db, rc, "reading the journal");
 	dvc__sql_bind_int64(st, 1, dossier_id);
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		dvc__journal_row j;
-		j.seq = dvc__sql_column_int64(st, 0);
-		j.at = dvc__sql_column_int64(st, 1);
-		j.actor = (const char *)dvc__sql_column_text(st, 2);
-		j.unit = (const char *)dvc__sql_column_text(st, 3);
-		j.action = (dvc_action)dvc__sql_column_int(st, 4);
-		j.from = (dvc_state)dvc__sql_column_int(st, 5);
-		j.to = (dvc_state)dvc__sql_column_int(st, 6);
-		j.note = (const char *)dvc__sql_column_text(st, 7);
-		j.payload_digest = blob_n(st, 8, 32);
-		j.hash = dvc__sql_column_bytes(st, 9) == 32 ? dvc__sql_column_blob(st, 9) : zero;
-		j.format = dvc__sql_column_int(st, 10);
-		j.rev = dvc__sql_column_int64(st, 11);
-		j.fee_due = dvc__sql_column_int64(st, 12);
-		j.fee_paid = dvc__sql_column_int64(st, 13);
-		j.fee_refunded = dvc__sql_column_int64(st, 14);
-		j.pubkey = blob_n(st, 15, 32);
-		j.sig = blob_n(st, 16, 64);
-		/* a key without its signature, or either of the wrong size: the
-		 * verifier names the entry as malformed */
-		if ((dvc__sql_column_type(st, 15) != DVC__SQL_NULL || dvc__sql_column_type(st, 16) != DVC__SQL_NULL) &&
-		    (!j.pubkey || !j.sig))
-			j.format = -1;
-		if ((rc = cb(ctx, &j)) != DVC_OK) {
-			dvc__sql_finalize(st);
-			return rc;
-		}
-	}
+	rc = dvc__rows(db, st, journal_row, &k, "reading the journal");
 	dvc__sql_finalize(st);
-	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the journal");
+	return rc;
+}
+
+/* Text columns 0.. copied into the arena for the pointers in `out` (NULL:
+ * that column is not wanted); a NULL column is a NULL string. */
+struct texts_out {
+	dvc_arena *a;
+	const char **const *out;
+	size_t n;
+	bool oom;
+};
+
+static int texts_row(dvc__sql_stmt *st, void *ctx)
+{
+	struct texts_out *o = ctx;
+	for (size_t i = 0; i < o->n; i++)
+		if (o->out[i])
+			*o->out[i] = dvc__col_arena(o->a, st, (int)i, &o->oom);
+	return DVC_OK;
 }
 
 static const char SQL_DOSSIER_DETAILS[] =
@@ -679,70 +682,39 @@ int dvc__store_dossier_details(dvc_db *db, int64_t id, dvc_arena *a, dvc_applica
 			       const char **handler, const char **unit_name, const char **exemption,
 			       const char **form_data)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_DOSSIER_DETAILS);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, id);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) {
-		app->full_name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 0));
-		*handler = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 1));
-		*unit_name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 2));
-		app->citizen_id = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 3));
-		app->birth_date = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 4));
-		app->address = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 5));
-		app->phone = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 6));
-		app->email = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 7));
-		if (exemption)
-			*exemption = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 8));
-		if (form_data)
-			*form_data = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 9));
-		if (!app->full_name || !app->citizen_id || !app->birth_date || !app->address) {
-			dvc__sql_reset(st);
-			return dvc__oom();
-		}
-	}
-	dvc__sql_reset(st);
-	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "reading a dossier");
+	/* the pointers' targets are the row's, the strings the arena's */
+	const char **out[] = {&app->full_name, handler, unit_name, &app->citizen_id,
+			      &app->birth_date, &app->address, &app->phone, &app->email,
+			      exemption, form_data};
+
+	struct texts_out o = {a, out, DVC_ARRAY_LEN(out), false};
+	int rc = dvc__row_one(db, DVC__STMT(db, SQL_DOSSIER_DETAILS, DVC__INT(id)), texts_row, &o,
+			      "reading a dossier");
+	if (rc == 0) /* the caller has the dossier's row: none is a failed read */
+		return dvc__store_err(db, DVC__SQL_DONE, "reading a dossier");
+	if (rc < 0)
+		return rc;
+	return o.oom || !app->full_name || !app->citizen_id || !app->birth_date || !app->address
+		       ? dvc__oom()
+		       : DVC_OK;
 }
 
 static const char SQL_DOSSIER_CONTACT[] =
 	"SELECT d.applicant_name, d.applicant_phone, d.applicant_email, a.name FROM dossier d"
 	" LEFT JOIN agency a ON a.code = d.unit WHERE d.id = ?1";
 
-static const char *arena_text(dvc_arena *a, dvc__sql_stmt *st, int i, int *oom)
-{
-	const char *s = (const char *)dvc__sql_column_text(st, i);
-	const char *copy;
-	if (!s)
-		return NULL;
-	if (!(copy = dvc_arena_strdup(a, s)))
-		*oom = 1;
-	return copy;
-}
-
 int dvc__store_dossier_contact(dvc_db *db, int64_t id, dvc_arena *a, const char **name,
 			       const char **phone, const char **email, const char **unit_name)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_DOSSIER_CONTACT);
-	int rc, oom = 0;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, id);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) {
-		*name = arena_text(a, st, 0, &oom);
-		*phone = arena_text(a, st, 1, &oom);
-		*email = arena_text(a, st, 2, &oom);
-		*unit_name = arena_text(a, st, 3, &oom);
-	}
-	dvc__sql_reset(st);
-	if (rc == DVC__SQL_DONE)
+	const char **out[] = {name, phone, email, unit_name};
+	struct texts_out o = {a, out, DVC_ARRAY_LEN(out), false};
+	int rc = dvc__row_one(db, DVC__STMT(db, SQL_DOSSIER_CONTACT, DVC__INT(id)), texts_row, &o,
+			      "reading a dossier");
+	if (rc == 0)
 		return dvc__err(DVC_ENOTFOUND, NULL, "no dossier %lld", (long long)id);
-	if (rc != DVC__SQL_ROW)
-		return dvc__store_err(db, rc, "reading a dossier");
-	return oom || !*name ? dvc__oom() : DVC_OK;
+	if (rc < 0)
+		return rc;
+	return o.oom || !*name ? dvc__oom() : DVC_OK;
 }
 
 static const char SQL_DOSSIER_EACH[] =
@@ -779,23 +751,25 @@ int dvc__store_dossier_each(dvc_db *db, int state, const char *unit, size_t limi
 	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "listing dossiers");
 }
 
+static int code_each_row(dvc__sql_stmt *st, void *ctx)
+{
+	const dvc__sink *k = ctx;
+	int (*cb)(void *ctx, const char *code) = (int (*)(void *, const char *))k->fn;
+	return cb(k->ctx, (const char *)dvc__sql_column_text(st, 0));
+}
+
 /* Hands the code of each row of `sql` to `cb`, which may stop the walk. */
 static int each_code(dvc_db *db, const char *sql, const char *what,
 		     int (*cb)(void *ctx, const char *code), void *ctx)
 {
+	dvc__sink k = DVC__SINK(cb, ctx);
 	dvc__sql_stmt *st;
 	int rc = dvc__sql_prepare(db, sql, &st);
 	if (rc != DVC__SQL_OK)
 		return dvc__store_err(db, rc, what);
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		int crc = cb(ctx, (const char *)dvc__sql_column_text(st, 0));
-		if (crc != DVC_OK) {
-			dvc__sql_finalize(st);
-			return crc;
-		}
-	}
+	rc = dvc__rows(db, st, code_each_row, &k, what);
 	dvc__sql_finalize(st);
-	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, what);
+	return rc;
 }
 
 int dvc__store_dossier_ids(dvc_db *db, int (*cb)(void *ctx, const char *code), void *ctx)
@@ -814,11 +788,7 @@ int dvc__store_open_dossier_codes(dvc_db *db, int (*cb)(void *ctx, const char *c
 
 int dvc__store_dossier_set_route(dvc_db *db, int64_t id, const char *desk, const char *competent)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, "UPDATE dossier SET desk = ?2, competent = ?3 WHERE id = ?1");
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, id);
-	dvc__bind_text(db, st, 2, desk && *desk ? desk : NULL);
-	dvc__bind_text(db, st, 3, competent && *competent ? competent : NULL);
-	return dvc__exec_step(db, st, "moving a dossier to a successor");
+	return DVC__EXEC(db, "UPDATE dossier SET desk = ?2, competent = ?3 WHERE id = ?1",
+			 "moving a dossier to a successor", DVC__INT(id), DVC__TEXT(desk && *desk ? desk : NULL),
+			 DVC__TEXT(competent && *competent ? competent : NULL));
 }

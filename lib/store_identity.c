@@ -35,23 +35,16 @@ static const char SQL_DOSSIER_ID_GET[] =
 
 int dvc__store_identity_put(dvc_db *db, int64_t account_id, const dvc_national_identity *id)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_ID_PUT);
+	dvc__sql_stmt *st = DVC__STMT(db, SQL_ID_PUT, DVC__INT(account_id), DVC__TEXT(id->issuer),
+				      DVC__TEXT(id->subject), DVC__TEXT(id->personal_id),
+				      DVC__INT(id->assurance), DVC__INT(id->verified_at),
+				      DVC__TEXT(id->full_name), DVC__TEXT(id->birth_date),
+				      DVC__TEXT(id->tech_id), DVC__TEXT(id->login_idp),
+				      DVC__INT(id->account_type), DVC__INT((int)id->verified_fields),
+				      DVC__INT(id->linked_at));
 	int rc;
 	if (!st)
 		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, account_id);
-	dvc__sql_bind_text(st, 2, id->issuer, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 3, id->subject, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 4, id->personal_id, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int(st, 5, id->assurance);
-	dvc__sql_bind_int64(st, 6, id->verified_at);
-	dvc__bind_text(db, st, 7, id->full_name);
-	dvc__bind_text(db, st, 8, id->birth_date);
-	dvc__bind_text(db, st, 9, id->tech_id);
-	dvc__bind_text(db, st, 10, id->login_idp);
-	dvc__sql_bind_int(st, 11, id->account_type);
-	dvc__sql_bind_int(st, 12, (int)id->verified_fields);
-	dvc__sql_bind_int64(st, 13, id->linked_at);
 	rc = dvc__sql_step(st);
 	dvc__sql_reset(st);
 	if ((rc & 0xFF) == DVC__SQL_CONSTRAINT)
@@ -59,59 +52,40 @@ int dvc__store_identity_put(dvc_db *db, int64_t account_id, const dvc_national_i
 	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "storing a national identity");
 }
 
+static int identity_row(dvc__sql_stmt *st, void *ctx)
+{
+	const dvc__into *o = ctx;
+	dvc_national_identity *out = o->out;
+	bool oom = false;
+	out->issuer = dvc__col_arena(o->a, st, 0, &oom);
+	out->subject = dvc__col_arena(o->a, st, 1, &oom);
+	out->personal_id = dvc__col_arena(o->a, st, 2, &oom);
+	out->assurance = dvc__sql_column_int(st, 3);
+	out->verified_at = dvc__sql_column_int64(st, 4);
+	out->full_name = dvc__col_arena(o->a, st, 5, &oom);
+	out->birth_date = dvc__col_arena(o->a, st, 6, &oom);
+	out->tech_id = dvc__col_arena(o->a, st, 7, &oom);
+	out->login_idp = dvc__col_arena(o->a, st, 8, &oom);
+	out->account_type = dvc__sql_column_int(st, 9);
+	out->verified_fields = (unsigned)dvc__sql_column_int(st, 10);
+	out->linked_at = dvc__sql_column_int64(st, 11);
+	return oom ? dvc__oom() : DVC_OK;
+}
+
 int dvc__store_identity_of_account(dvc_db *db, int64_t account_id, dvc_arena *a,
 				   dvc_national_identity *out)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_ID_OF_ACCOUNT);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, account_id);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) {
-		out->issuer = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 0));
-		out->subject = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 1));
-		out->personal_id = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 2));
-		out->assurance = dvc__sql_column_int(st, 3);
-		out->verified_at = dvc__sql_column_int64(st, 4);
-		out->full_name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 5));
-		out->birth_date = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 6));
-		out->tech_id = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 7));
-		out->login_idp = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 8));
-		out->account_type = dvc__sql_column_int(st, 9);
-		out->verified_fields = (unsigned)dvc__sql_column_int(st, 10);
-		out->linked_at = dvc__sql_column_int64(st, 11);
-		if (!out->issuer || !out->subject || !out->personal_id ||
-		    (!out->full_name && dvc__sql_column_type(st, 5) != DVC__SQL_NULL) ||
-		    (!out->birth_date && dvc__sql_column_type(st, 6) != DVC__SQL_NULL) ||
-		    (!out->tech_id && dvc__sql_column_type(st, 7) != DVC__SQL_NULL) ||
-		    (!out->login_idp && dvc__sql_column_type(st, 8) != DVC__SQL_NULL)) {
-			dvc__sql_reset(st);
-			return dvc__oom();
-		}
-	}
-	dvc__sql_reset(st);
-	if (rc == DVC__SQL_DONE)
-		return 0;
-	return rc == DVC__SQL_ROW ? 1 : dvc__store_err(db, rc, "reading a national identity");
+	dvc__into o = {db, a, out};
+	return dvc__row_one(db, DVC__STMT(db, SQL_ID_OF_ACCOUNT, DVC__INT(account_id)), identity_row, &o,
+			    "reading a national identity");
 }
 
 static int account_of(dvc_db *db, const char *sql, const char *k1, const char *k2, int64_t *id)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, sql);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, k1, -1, DVC__SQL_STATIC);
-	if (k2)
-		dvc__sql_bind_text(st, 2, k2, -1, DVC__SQL_STATIC);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW)
-		*id = dvc__sql_column_int64(st, 0);
-	dvc__sql_reset(st);
-	if (rc == DVC__SQL_DONE)
-		return 0;
-	return rc == DVC__SQL_ROW ? 1 : dvc__store_err(db, rc, "looking up a national identity");
+	dvc__sql_stmt *st = k2 ? DVC__STMT(db, sql, DVC__TEXT(k1), DVC__TEXT(k2))
+			       : DVC__STMT(db, sql, DVC__TEXT(k1));
+
+	return dvc__row_one(db, st, dvc__col_int64, id, "looking up a national identity");
 }
 
 int dvc__store_identity_account_of(dvc_db *db, const char *issuer, const char *subject,
@@ -127,81 +101,48 @@ int dvc__store_identity_account_of_pid(dvc_db *db, const char *personal_id, int6
 
 int dvc__store_identity_delete(dvc_db *db, int64_t account_id)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_ID_DELETE);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, account_id);
-	return dvc__exec_step(db, st, "removing a national identity");
+	return DVC__EXEC(db, SQL_ID_DELETE, "removing a national identity", DVC__INT(account_id));
 }
 
 int dvc__store_identity_audit_add(dvc_db *db, int64_t account_id, dvc_time at, const char *event,
 				  const char *actor, const char *issuer, const char *subject,
 				  const char *detail)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_AUDIT_ADD);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, account_id);
-	dvc__sql_bind_int64(st, 2, at);
-	dvc__sql_bind_text(st, 3, event, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 4, actor, -1, DVC__SQL_STATIC);
-	dvc__bind_text(db, st, 5, issuer);
-	dvc__bind_text(db, st, 6, subject);
-	dvc__bind_text(db, st, 7, detail);
-	return dvc__exec_step(db, st, "auditing a national identity");
+	return DVC__EXEC(db, SQL_AUDIT_ADD, "auditing a national identity", DVC__INT(account_id),
+			 DVC__INT(at), DVC__TEXT(event), DVC__TEXT(actor), DVC__TEXT(issuer),
+			 DVC__TEXT(subject), DVC__TEXT(detail));
+}
+
+static int audit_row(dvc__sql_stmt *st, void *ctx)
+{
+	const dvc__sink *k = ctx;
+	dvc__identity_audit_row r;
+	r.at = dvc__sql_column_int64(st, 0);
+	r.event = (const char *)dvc__sql_column_text(st, 1);
+	r.actor = (const char *)dvc__sql_column_text(st, 2);
+	r.issuer = (const char *)dvc__sql_column_text(st, 3);
+	r.subject = (const char *)dvc__sql_column_text(st, 4);
+	r.detail = (const char *)dvc__sql_column_text(st, 5);
+	return ((dvc__identity_audit_cb)k->fn)(k->ctx, &r);
 }
 
 int dvc__store_identity_audit_each(dvc_db *db, int64_t account_id, dvc__identity_audit_cb cb,
 				   void *ctx)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_AUDIT_EACH);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, account_id);
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		dvc__identity_audit_row r;
-		r.at = dvc__sql_column_int64(st, 0);
-		r.event = (const char *)dvc__sql_column_text(st, 1);
-		r.actor = (const char *)dvc__sql_column_text(st, 2);
-		r.issuer = (const char *)dvc__sql_column_text(st, 3);
-		r.subject = (const char *)dvc__sql_column_text(st, 4);
-		r.detail = (const char *)dvc__sql_column_text(st, 5);
-		int crc = cb(ctx, &r);
-		if (crc != DVC_OK) {
-			dvc__sql_reset(st);
-			return crc;
-		}
-	}
-	dvc__sql_reset(st);
-	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the identity audit");
+	dvc__sink k = DVC__SINK(cb, ctx);
+	return dvc__rows(db, DVC__STMT(db, SQL_AUDIT_EACH, DVC__INT(account_id)), audit_row, &k,
+			 "reading the identity audit");
 }
 
 int dvc__store_dossier_identity_put(dvc_db *db, int64_t dossier_id, int assurance,
 				    const char *issuer, const char *subject)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_DOSSIER_ID_PUT);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, dossier_id);
-	dvc__sql_bind_int(st, 2, assurance);
-	dvc__sql_bind_text(st, 3, issuer, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 4, subject, -1, DVC__SQL_STATIC);
-	return dvc__exec_step(db, st, "recording a national sign-in");
+	return DVC__EXEC(db, SQL_DOSSIER_ID_PUT, "recording a national sign-in", DVC__INT(dossier_id),
+			 DVC__INT(assurance), DVC__TEXT(issuer), DVC__TEXT(subject));
 }
 
 int dvc__store_dossier_identity_get(dvc_db *db, int64_t dossier_id, int *assurance)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_DOSSIER_ID_GET);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, dossier_id);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW)
-		*assurance = dvc__sql_column_int(st, 0);
-	dvc__sql_reset(st);
-	if (rc == DVC__SQL_DONE)
-		return 0;
-	return rc == DVC__SQL_ROW ? 1 : dvc__store_err(db, rc, "reading a national sign-in");
+	return dvc__row_one(db, DVC__STMT(db, SQL_DOSSIER_ID_GET, DVC__INT(dossier_id)), dvc__col_int,
+			    assurance, "reading a national sign-in");
 }

@@ -113,6 +113,63 @@ dvc__sql_stmt *dvc__stmt(dvc_db *db, const char *sql);
 /* Run a statement that returns no rows; DVC_OK or the mapped error. */
 int dvc__exec_step(dvc_db *db, dvc__sql_stmt *st, const char *what);
 
+/* One parameter of a statement: an integer, or text or a blob that stays
+ * the caller's until the statement is reset (NULL binds SQL NULL). Most store
+ * functions bind a few values and step once, so they name the values and
+ * the statements below do the binding, stepping and error mapping. */
+typedef struct dvc__arg {
+	enum { DVC__ARG_INT, DVC__ARG_TEXT, DVC__ARG_BLOB } kind;
+	int64_t i;     /* the integer; a blob's length */
+	const void *p; /* the text or blob */
+} dvc__arg;
+#define DVC__INT(v) ((dvc__arg){DVC__ARG_INT, (int64_t)(v), NULL})
+/* a function, so that only text passes */
+static inline dvc__arg dvc__arg_text(const char *s) { return (dvc__arg){DVC__ARG_TEXT, 0, s}; }
+#define DVC__TEXT(v) dvc__arg_text(v)
+#define DVC__BLOB(v, n) ((dvc__arg){DVC__ARG_BLOB, (int64_t)(n), (v)})
+/* An integer, SQL NULL when 0 (an unset instant, no row); v is read twice. */
+#define DVC__NONZERO(v) ((v) ? DVC__INT(v) : DVC__TEXT(NULL))
+
+/* A non-empty list of dvc__args, as the array and count the functions take. */
+#define DVC__ARGS(...)                                                               \
+	(const dvc__arg[]){__VA_ARGS__},                                             \
+		sizeof((const dvc__arg[]){__VA_ARGS__}) / sizeof(dvc__arg)
+
+/* dvc__stmt with args[i] bound to ?i+1; NULL on failure (error recorded). */
+dvc__sql_stmt *dvc__stmt_args(dvc_db *db, const char *sql, const dvc__arg *args, size_t n);
+#define DVC__STMT(db, sql, ...) dvc__stmt_args((db), (sql), DVC__ARGS(__VA_ARGS__))
+/* Run a statement without rows with its args: dvc__exec_step's result. */
+int dvc__exec_args(dvc_db *db, const char *sql, const char *what, const dvc__arg *args, size_t n);
+#define DVC__EXEC(db, sql, what, ...) dvc__exec_args((db), (sql), (what), DVC__ARGS(__VA_ARGS__))
+
+/* Reads one result row (columns of st) into ctx; a DVC status. */
+typedef int (*dvc__row_fn)(dvc__sql_stmt *st, void *ctx);
+/* A caller's callback and its context, as a row reader's ctx: the reader
+ * knows the callback's type and casts fn back to it before the call. */
+typedef struct dvc__sink {
+	void (*fn)(void);
+	void *ctx;
+} dvc__sink;
+#define DVC__SINK(cb, c) ((dvc__sink){(void (*)(void))(cb), (c)})
+
+/* Step `st` (bound; NULL: the failure recorded when it was made) through
+ * its rows, handing each to `row`, then reset it. DVC_OK after the last
+ * row; the first status other than DVC_OK that `row` returns (no further
+ * rows are read); or the mapped error of a step, named by `what`. */
+int dvc__rows(dvc_db *db, dvc__sql_stmt *st, dvc__row_fn row, void *ctx, const char *what);
+/* The same for at most one row (`row` may be NULL: only whether there is
+ * one): 1 when there was a row and `row` took it, 0 when there was none,
+ * else the error. */
+int dvc__row_one(dvc_db *db, dvc__sql_stmt *st, dvc__row_fn row, void *ctx, const char *what);
+/* Row readers of one value: column 0 into *(int64_t *)ctx, *(int *)ctx. */
+int dvc__col_int64(dvc__sql_stmt *st, void *ctx);
+int dvc__col_int(dvc__sql_stmt *st, void *ctx);
+/* dvc__row_one for an aggregate, which always has its row: DVC_OK once
+ * `row` took it; none is the engine's failure. */
+int dvc__aggregate(dvc_db *db, dvc__sql_stmt *st, dvc__row_fn row, void *ctx, const char *what);
+/* A count (column 0 of an aggregate) into *n (0 on failure). */
+int dvc__count(dvc_db *db, dvc__sql_stmt *st, int64_t *n, const char *what);
+
 /* A queue that senders lease from (the notification outbox, the national
  * sync queue): `due` selects the ids of what is due (?1 now, ?2 at most
  * that many), `lease` leases one (?1 id, ?2 lease end) and `get` reads it
@@ -136,10 +193,36 @@ typedef enum dvc__lease_queue { DVC__LEASE_OUTBOX, DVC__LEASE_SYNC } dvc__lease_
  * and another sender may have the row, or the row was sent or failed. */
 int dvc__store_lease_hold(dvc_db *db, dvc__lease_queue q, int64_t id, dvc_time lease_until,
 			  dvc_time now, dvc_time until, dvc_time *renewed);
+/* After a send: set row id's state, attempts, next attempt and last error,
+ * and when it was sent (0: not). */
+int dvc__store_lease_mark(dvc_db *db, dvc__lease_queue q, int64_t id, int state, int attempts,
+			  dvc_time next_attempt_at, const char *error, dvc_time sent_at);
 
 /* Copy text column `col` into a buffer of n bytes; a longer value (the
  * store was edited past a validator's limit) is DVC_ECORRUPT, never cut. */
 int dvc__col_copy(dvc_db *db, dvc__sql_stmt *st, int col, char *dst, size_t n, const char *what);
+
+/* Where a row reader puts a record: the handle (dvc__col_copy's errors),
+ * the arena its strings go to, and the record. */
+typedef struct dvc__into {
+	dvc_db *db;
+	dvc_arena *a;
+	void *out;
+} dvc__into;
+/* Text column i copied into the arena (NULL for SQL NULL; *oom set when
+ * the copy or the engine fails), and a "YYYY-MM-DD" column as a date
+ * ({0, 0, 0} when NULL or not a date). */
+const char *dvc__col_arena(dvc_arena *a, dvc__sql_stmt *st, int i, bool *oom);
+void dvc__col_date(dvc__sql_stmt *st, int i, dvc_date *d);
+/* Reads one row into an element; false when out of memory. */
+typedef bool (*dvc__elem_fn)(dvc_arena *a, dvc__sql_stmt *st, void *elem);
+/* Every row of the statement `st` (NULL: it could not be prepared, the error
+ * is set) into an arena array of `size`-byte elements; `what` names the
+ * reading in a store error. */
+int dvc__rows_array(dvc_db *db, dvc_arena *a, dvc__sql_stmt *st, size_t size, dvc__elem_fn fn,
+		    const char *what, void **out, size_t *n);
+/* One agency_successor row (predecessor, successor, date, act, note). */
+bool dvc__succession_row(dvc_arena *a, dvc__sql_stmt *st, void *elem);
 
 /* Bind helpers: NULL text binds SQL NULL. Return DVC status. */
 int dvc__bind_text(dvc_db *db, dvc__sql_stmt *st, int i, const char *s);

@@ -49,27 +49,36 @@ static const char SQL_SYNC_GET[] =
 static const char SQL_SYNC_EACH[] =
 	"SELECT " SYNC_COLUMNS " FROM national_sync s JOIN dossier d ON d.id = s.dossier_id"
 	" WHERE (?1 IS NULL OR d.code = ?1) AND (?2 = 0 OR s.state <> 2) ORDER BY s.id";
-static const char SQL_SYNC_MARK[] =
-	"UPDATE national_sync SET state = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5,"
-	" sent_at = ?6 WHERE id = ?1";
 static const char SQL_SYNC_PAYLOAD[] = "UPDATE national_sync SET payload = ?2 WHERE id = ?1";
+
+/* Column 0 of the first row copied into buf ("" when there is none). */
+struct text_out {
+	dvc_db *db;
+	char *buf;
+	size_t size;
+	const char *what;
+};
+
+static int text_row(dvc__sql_stmt *st, void *ctx)
+{
+	const struct text_out *t = ctx;
+	return dvc__col_copy(t->db, st, 0, t->buf, t->size, t->what);
+}
+
+static int first_text(dvc_db *db, dvc__sql_stmt *st, char *buf, size_t size, const char *what,
+		      const char *what_read)
+{
+	struct text_out t = {db, buf, size, what};
+	int rc;
+	buf[0] = '\0';
+	rc = dvc__row_one(db, st, text_row, &t, what_read);
+	return rc < 0 ? rc : DVC_OK;
+}
 
 int dvc__store_national_setting(dvc_db *db, const char *key, char *buf, size_t size)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_SET_GET);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, key, -1, DVC__SQL_STATIC);
-	buf[0] = '\0';
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) {
-		int crc = dvc__col_copy(db, st, 0, buf, size, "a national setting");
-		dvc__sql_reset(st);
-		return crc;
-	}
-	dvc__sql_reset(st);
-	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading a national setting");
+	return first_text(db, DVC__STMT(db, SQL_SET_GET, DVC__TEXT(key)), buf, size,
+			  "a national setting", "reading a national setting");
 }
 
 int dvc__store_sync_switch(dvc_db *db)
@@ -87,129 +96,83 @@ int dvc__store_sync_switch(dvc_db *db)
 
 int dvc__store_national_setting_put(dvc_db *db, const char *key, const char *value)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_SET_PUT);
 	db->sync_switch.txn = 0; /* what this transaction read of it before */
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, key, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 2, value, -1, DVC__SQL_STATIC);
-	return dvc__exec_step(db, st, "storing a national setting");
+	return DVC__EXEC(db, SQL_SET_PUT, "storing a national setting", DVC__TEXT(key), DVC__TEXT(value));
 }
 
 int dvc__store_national_version_exists(dvc_db *db, const char *procedure, int version)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_VERSION_EXISTS);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, procedure, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int(st, 2, version);
-	rc = dvc__sql_step(st);
-	dvc__sql_reset(st);
-	if (rc == DVC__SQL_ROW || rc == DVC__SQL_DONE)
-		return rc == DVC__SQL_ROW;
-	return dvc__store_err(db, rc, "looking up a procedure");
+	return dvc__row_one(db, DVC__STMT(db, SQL_VERSION_EXISTS, DVC__TEXT(procedure), DVC__INT(version)),
+			    NULL, NULL, "looking up a procedure");
 }
 
 int dvc__store_national_code_put(dvc_db *db, const char *procedure, int version, const char *code)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, code ? SQL_CODE_PUT : SQL_CODE_DEL);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, procedure, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int(st, 2, version);
-	if (code)
-		dvc__sql_bind_text(st, 3, code, -1, DVC__SQL_STATIC);
-	return dvc__exec_step(db, st, "storing a national procedure code");
+	static const char what[] = "storing a national procedure code";
+	if (!code)
+		return DVC__EXEC(db, SQL_CODE_DEL, what, DVC__TEXT(procedure), DVC__INT(version));
+	return DVC__EXEC(db, SQL_CODE_PUT, what, DVC__TEXT(procedure), DVC__INT(version), DVC__TEXT(code));
 }
 
 int dvc__store_national_code_get(dvc_db *db, const char *procedure, int version,
 				 char buf[DVC_NATIONAL_CODE_MAX + 1])
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_CODE_GET);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, procedure, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int(st, 2, version);
-	buf[0] = '\0';
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) {
-		int crc = dvc__col_copy(db, st, 0, buf, DVC_NATIONAL_CODE_MAX + 1, "a national procedure code");
-		dvc__sql_reset(st);
-		return crc;
-	}
-	dvc__sql_reset(st);
-	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading a national procedure code");
+	return first_text(db, DVC__STMT(db, SQL_CODE_GET, DVC__TEXT(procedure), DVC__INT(version)), buf,
+			  DVC_NATIONAL_CODE_MAX + 1, "a national procedure code",
+			  "reading a national procedure code");
+}
+
+static int facts_row(dvc__sql_stmt *st, void *ctx)
+{
+	const dvc__into *o = ctx;
+	dvc__national_facts *f = o->out;
+	bool oom = false;
+	f->applicant_name = dvc__col_arena(o->a, st, 0, &oom);
+	f->citizen_id = dvc__col_arena(o->a, st, 1, &oom);
+	f->procedure = dvc__col_arena(o->a, st, 2, &oom);
+	f->procedure_name = dvc__col_arena(o->a, st, 3, &oom);
+	f->sector = dvc__col_arena(o->a, st, 4, &oom);
+	f->version = dvc__sql_column_int(st, 5);
+	f->agency_name = dvc__col_arena(o->a, st, 6, &oom);
+	f->assurance = dvc__sql_column_int(st, 7);
+	return oom ? dvc__oom() : DVC_OK;
 }
 
 int dvc__store_national_facts(dvc_db *db, int64_t dossier_id, dvc_arena *a, dvc__national_facts *f)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_FACTS);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, dossier_id);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) {
-		f->applicant_name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 0));
-		f->citizen_id = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 1));
-		f->procedure = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 2));
-		f->procedure_name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 3));
-		f->sector = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 4));
-		f->version = dvc__sql_column_int(st, 5);
-		f->agency_name = dvc_arena_strdup(a, (const char *)dvc__sql_column_text(st, 6));
-		f->assurance = dvc__sql_column_int(st, 7);
-		if (!f->applicant_name || !f->citizen_id || !f->procedure || !f->procedure_name ||
-		    !f->sector || (!f->agency_name && dvc__sql_column_type(st, 6) != DVC__SQL_NULL)) {
-			dvc__sql_reset(st);
-			return dvc__oom();
-		}
-	}
-	dvc__sql_reset(st);
-	if (rc == DVC__SQL_DONE)
+	dvc__into o = {db, a, f};
+	int rc = dvc__row_one(db, DVC__STMT(db, SQL_FACTS, DVC__INT(dossier_id)), facts_row, &o,
+			      "reading a dossier for the national portal");
+	if (rc == 0)
 		return dvc__err(DVC_ENOTFOUND, "dossier", "no dossier %lld", (long long)dossier_id);
-	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "reading a dossier for the national portal");
+	return rc < 0 ? rc : DVC_OK;
+}
+
+static int file_row(dvc__sql_stmt *st, void *ctx)
+{
+	const dvc__sink *k = ctx;
+	return ((dvc__national_file_cb)k->fn)(k->ctx, dvc__sql_column_int(st, 0),
+					      (const char *)dvc__sql_column_text(st, 1));
 }
 
 int dvc__store_national_files_each(dvc_db *db, int64_t dossier_id, dvc__national_file_cb cb, void *ctx)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_FILES);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, dossier_id);
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		int crc = cb(ctx, dvc__sql_column_int(st, 0), (const char *)dvc__sql_column_text(st, 1));
-		if (crc != DVC_OK) {
-			dvc__sql_reset(st);
-			return crc;
-		}
-	}
-	dvc__sql_reset(st);
-	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading a dossier's files");
+	dvc__sink k = DVC__SINK(cb, ctx);
+	return dvc__rows(db, DVC__STMT(db, SQL_FILES, DVC__INT(dossier_id)), file_row, &k,
+			 "reading a dossier's files");
 }
 
 int dvc__store_sync_insert(dvc_db *db, const dvc__sync_row *r)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_SYNC_INSERT);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, r->dossier_id);
-	dvc__sql_bind_int64(st, 2, r->seq);
-	dvc__sql_bind_text(st, 3, r->idem, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int(st, 4, r->status);
-	dvc__sql_bind_text(st, 5, r->procedure, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int(st, 6, r->version);
-	dvc__sql_bind_text(st, 7, r->payload, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int(st, 8, r->state);
-	dvc__bind_text(db, st, 9, r->last_error);
-	dvc__sql_bind_int64(st, 10, r->created_at);
-	return dvc__exec_step(db, st, "queueing a national sync message");
+	return DVC__EXEC(db, SQL_SYNC_INSERT, "queueing a national sync message", DVC__INT(r->dossier_id),
+			 DVC__INT(r->seq), DVC__TEXT(r->idem), DVC__INT(r->status),
+			 DVC__TEXT(r->procedure), DVC__INT(r->version), DVC__TEXT(r->payload),
+			 DVC__INT(r->state), DVC__TEXT(r->last_error), DVC__INT(r->created_at));
 }
 
-static int emit(dvc__sql_stmt *st, dvc__sync_cb cb, void *ctx)
+static int sync_row(dvc__sql_stmt *st, void *ctx)
 {
+	const dvc__sink *k = ctx;
 	dvc__sync_row r;
 	r.id = dvc__sql_column_int64(st, 0);
 	r.dossier_id = dvc__sql_column_int64(st, 1);
@@ -225,18 +188,7 @@ static int emit(dvc__sql_stmt *st, dvc__sync_cb cb, void *ctx)
 	r.attempts = dvc__sql_column_int(st, 11);
 	r.created_at = dvc__sql_column_int64(st, 12);
 	r.next_attempt_at = dvc__sql_column_int64(st, 13);
-	return cb(ctx, &r);
-}
-
-struct sync_sink {
-	dvc__sync_cb cb;
-	void *ctx;
-};
-
-static int emit_leased(dvc__sql_stmt *st, void *ctx)
-{
-	struct sync_sink *k = ctx;
-	return emit(st, k->cb, k->ctx);
+	return ((dvc__sync_cb)k->fn)(k->ctx, &r);
 }
 
 int dvc__store_sync_lease(dvc_db *db, dvc_time now, dvc_time lease_until, size_t max,
@@ -245,28 +197,15 @@ int dvc__store_sync_lease(dvc_db *db, dvc_time now, dvc_time lease_until, size_t
 	static const dvc__lease_sql q = {SQL_SYNC_DUE, SQL_SYNC_LEASE, SQL_SYNC_GET,
 					 "reading the national sync queue", "leasing a sync message",
 					 "reading a sync message"};
-	struct sync_sink k = {cb, ctx};
-	return dvc__store_lease(db, &q, now, lease_until, max, emit_leased, &k);
+	dvc__sink k = DVC__SINK(cb, ctx);
+	return dvc__store_lease(db, &q, now, lease_until, max, sync_row, &k);
 }
 
 int dvc__store_sync_each(dvc_db *db, const char *code, int unsent_only, dvc__sync_cb cb, void *ctx)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_SYNC_EACH);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	if (code)
-		dvc__sql_bind_text(st, 1, code, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int(st, 2, unsent_only);
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		int crc = emit(st, cb, ctx);
-		if (crc != DVC_OK) {
-			dvc__sql_reset(st);
-			return crc;
-		}
-	}
-	dvc__sql_reset(st);
-	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the national sync queue");
+	dvc__sink k = DVC__SINK(cb, ctx);
+	return dvc__rows(db, DVC__STMT(db, SQL_SYNC_EACH, DVC__TEXT(code), DVC__INT(unsent_only)),
+			 sync_row, &k, "reading the national sync queue");
 }
 
 struct copy_ctx {
@@ -291,46 +230,23 @@ static int copy_row(void *ctx, const dvc__sync_row *r)
 
 int dvc__store_sync_get(dvc_db *db, int64_t id, dvc_arena *a, dvc__sync_row *out)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_SYNC_GET);
 	struct copy_ctx c = {a, out};
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, id);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) {
-		int crc = emit(st, copy_row, &c);
-		dvc__sql_reset(st);
-		return crc;
-	}
-	dvc__sql_reset(st);
-	if (rc == DVC__SQL_DONE)
+	dvc__sink k = DVC__SINK(copy_row, &c);
+	int rc = dvc__row_one(db, DVC__STMT(db, SQL_SYNC_GET, DVC__INT(id)), sync_row, &k,
+			      "reading a sync message");
+	if (rc == 0)
 		return dvc__err(DVC_ENOTFOUND, "id", "no sync message %lld", (long long)id);
-	return dvc__store_err(db, rc, "reading a sync message");
+	return rc < 0 ? rc : DVC_OK;
 }
 
 int dvc__store_sync_mark(dvc_db *db, int64_t id, int state, int attempts, dvc_time next_attempt_at,
 			 const char *error, dvc_time sent_at)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_SYNC_MARK);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, id);
-	dvc__sql_bind_int(st, 2, state);
-	dvc__sql_bind_int(st, 3, attempts);
-	dvc__sql_bind_int64(st, 4, next_attempt_at);
-	dvc__bind_text(db, st, 5, error);
-	if (sent_at)
-		dvc__sql_bind_int64(st, 6, sent_at);
-	return dvc__exec_step(db, st, "updating a sync message");
+	return dvc__store_lease_mark(db, DVC__LEASE_SYNC, id, state, attempts, next_attempt_at, error,
+				     sent_at);
 }
 
 int dvc__store_sync_set_payload(dvc_db *db, int64_t id, const char *payload)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_SYNC_PAYLOAD);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, id);
-	dvc__sql_bind_text(st, 2, payload, -1, DVC__SQL_STATIC);
-	return dvc__exec_step(db, st, "updating a sync message");
+	return DVC__EXEC(db, SQL_SYNC_PAYLOAD, "updating a sync message", DVC__INT(id), DVC__TEXT(payload));
 }

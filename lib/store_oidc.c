@@ -16,52 +16,24 @@ static const char SQL_OIDC_TAKE[] =
 
 int dvc__store_oidc_purge(dvc_db *db, dvc_time now)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_OIDC_PURGE);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, now);
-	return dvc__exec_step(db, st, "removing expired sign-ins");
+	return DVC__EXEC(db, SQL_OIDC_PURGE, "removing expired sign-ins", DVC__INT(now));
 }
 
 int dvc__store_oidc_count(dvc_db *db, const char *client, dvc_time now, int64_t *n)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, client ? SQL_OIDC_COUNT_CLIENT : SQL_OIDC_COUNT_ALL);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	if (client) {
-		dvc__sql_bind_text(st, 1, client, -1, DVC__SQL_STATIC);
-		dvc__sql_bind_int64(st, 2, now);
-	} else {
-		dvc__sql_bind_int64(st, 1, now);
-	}
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW)
-		*n = dvc__sql_column_int64(st, 0);
-	dvc__sql_reset(st);
-	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "counting pending sign-ins");
+	dvc__sql_stmt *st = client ? DVC__STMT(db, SQL_OIDC_COUNT_CLIENT, DVC__TEXT(client), DVC__INT(now))
+				   : DVC__STMT(db, SQL_OIDC_COUNT_ALL, DVC__INT(now));
+	return dvc__count(db, st, n, "counting pending sign-ins");
+
 }
 
 int dvc__store_oidc_put(dvc_db *db, const dvc__oidc_pending *p)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_OIDC_PUT);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, p->state_hash, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 2, p->client, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 3, p->issuer, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 4, p->client_id, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 5, p->redirect_uri, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 6, p->nonce, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 7, p->verifier, -1, DVC__SQL_STATIC);
-	if ((rc = dvc__bind_text(db, st, 8, p->link_username)) != DVC_OK) {
-		dvc__sql_reset(st);
-		return rc;
-	}
-	dvc__sql_bind_int64(st, 9, p->created_at);
-	dvc__sql_bind_int64(st, 10, p->expires_at);
-	return dvc__exec_step(db, st, "storing a pending sign-in");
+	return DVC__EXEC(db, SQL_OIDC_PUT, "storing a pending sign-in", DVC__TEXT(p->state_hash),
+			 DVC__TEXT(p->client), DVC__TEXT(p->issuer), DVC__TEXT(p->client_id),
+			 DVC__TEXT(p->redirect_uri), DVC__TEXT(p->nonce), DVC__TEXT(p->verifier),
+			 DVC__TEXT(p->link_username), DVC__INT(p->created_at), DVC__INT(p->expires_at));
+
 }
 
 int dvc__store_oidc_take(dvc_db *db, const char *state_hash, const char *issuer, dvc_arena *a,

@@ -209,19 +209,66 @@ static void bind_range(dvc__sql_stmt *st, const dvc_report_opts *o)
 	dvc__sql_bind_int64(st, 3, o->asof);
 }
 
+/* What a report or bottleneck row needs besides its columns: the
+ * durations computed in C (wt_collect) when the engine has no report
+ * functions, the working day's length, and the caller's callback. */
+struct report_read {
+	const wt_table *wt; /* NULL: the row's own columns */
+	int64_t day;
+	dvc__sink k;
+};
+
+static int report_row(dvc__sql_stmt *st, void *ctx)
+{
+	const struct report_read *rd = ctx;
+	dvc_report_row r;
+	int64_t v[15];
+	for (int i = 0; i < 15; i++)
+		v[i] = dvc__sql_column_int64(st, 2 + i);
+	memset(&r, 0, sizeof r);
+	r.key = (const char *)dvc__sql_column_text(st, 0);
+	r.label = (const char *)dvc__sql_column_text(st, 1);
+	r.received = v[0];
+	r.received_online = v[1];
+	r.received_counter = v[2];
+	r.received_post = v[3];
+	r.settled_on_time = v[4];
+	r.settled_late = v[5];
+	r.pending_on_time = v[6];
+	r.pending_overdue = v[7];
+	r.withdrawn = v[8];
+	r.rejected = v[9];
+	r.cancelled = v[10];
+	r.returned = v[11];
+	r.returned_online = v[12];
+	r.fee_due_count = v[13];
+	r.paid_online_count = v[14];
+	r.avg_days_to_settle = wt_avg(dvc__sql_column_int64(st, 17),
+				      dvc__sql_column_int64(st, 19), rd->day);
+	r.p90_days_to_settle = dvc__sql_column_double(st, 18);
+	if (rd->wt) {
+		const wt_stat *w = wt_find(rd->wt, r.key);
+		r.avg_days_to_settle = w ? w->avg : 0;
+		r.p90_days_to_settle = w ? w->pct : 0;
+	}
+	r.online_rate = ratio(r.received_online, r.received);
+	r.online_payment_rate = ratio(r.paid_online_count, r.fee_due_count);
+	r.on_time_rate = ratio(r.settled_on_time, r.settled_on_time + r.settled_late);
+	return ((dvc__report_cb)rd->k.fn)(rd->k.ctx, &r);
+}
+
 int dvc__store_report(dvc_db *db, const dvc_report_opts *o, dvc__report_cb cb, void *ctx)
 {
 	const int plain = !db->be->report_functions;
 	wt_table wt = {DVC_ARENA_INIT, NULL, 0, 0};
 	const dvc_calendar *cal;
 	dvc__sql_stmt *st;
-	int64_t day;
+	struct report_read rd = {plain ? &wt : NULL, 0, DVC__SINK(cb, ctx)};
 	int rc;
 	if ((unsigned)o->group >= DVC_ARRAY_LEN(report_sql))
 		return dvc__err(DVC_EINVAL, "group", "unknown grouping %d", (int)o->group);
 	if ((rc = functions(db)) != DVC_OK || (rc = dvc__calendar(db, &cal)) != DVC_OK)
 		return rc;
-	day = dvc_calendar_day_seconds(cal);
 	if (plain) {
 		if (!(st = dvc__stmt(db, settle_sql[o->group])))
 			return dvc_error_last()->code;
@@ -229,52 +276,10 @@ int dvc__store_report(dvc_db *db, const dvc_report_opts *o, dvc__report_cb cb, v
 		if ((rc = wt_collect(db, st, 1, 0.9, 0.05, &wt)) != DVC_OK)
 			goto out;
 	}
-	if (!(st = dvc__stmt(db, (plain ? report_sql_plain : report_sql)[o->group]))) {
-		rc = dvc_error_last()->code;
-		goto out;
-	}
-	bind_range(st, o);
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		dvc_report_row r;
-		int64_t v[15];
-		for (int i = 0; i < 15; i++)
-			v[i] = dvc__sql_column_int64(st, 2 + i);
-		memset(&r, 0, sizeof r);
-		r.key = (const char *)dvc__sql_column_text(st, 0);
-		r.label = (const char *)dvc__sql_column_text(st, 1);
-		r.received = v[0];
-		r.received_online = v[1];
-		r.received_counter = v[2];
-		r.received_post = v[3];
-		r.settled_on_time = v[4];
-		r.settled_late = v[5];
-		r.pending_on_time = v[6];
-		r.pending_overdue = v[7];
-		r.withdrawn = v[8];
-		r.rejected = v[9];
-		r.cancelled = v[10];
-		r.returned = v[11];
-		r.returned_online = v[12];
-		r.fee_due_count = v[13];
-		r.paid_online_count = v[14];
-		r.avg_days_to_settle = wt_avg(dvc__sql_column_int64(st, 17),
-					      dvc__sql_column_int64(st, 19), day);
-		r.p90_days_to_settle = dvc__sql_column_double(st, 18);
-		if (plain) {
-			const wt_stat *w = wt_find(&wt, r.key);
-			r.avg_days_to_settle = w ? w->avg : 0;
-			r.p90_days_to_settle = w ? w->pct : 0;
-		}
-		r.online_rate = ratio(r.received_online, r.received);
-		r.online_payment_rate = ratio(r.paid_online_count, r.fee_due_count);
-		r.on_time_rate = ratio(r.settled_on_time, r.settled_on_time + r.settled_late);
-		if ((rc = cb(ctx, &r)) != DVC_OK) {
-			dvc__sql_reset(st);
-			goto out;
-		}
-	}
-	dvc__sql_reset(st);
-	rc = rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "computing a report");
+	if ((st = dvc__stmt(db, (plain ? report_sql_plain : report_sql)[o->group])))
+		bind_range(st, o);
+	rd.day = dvc_calendar_day_seconds(cal);
+	rc = dvc__rows(db, st, report_row, &rd, "computing a report");
 out:
 	dvc_arena_free(&wt.arena);
 	return rc;
@@ -304,10 +309,28 @@ static const char SQL_DWELL[] =
 	" FROM dossier d WHERE d.state IN (2, 3, 4, 5) AND d.step_since IS NOT NULL"
 	" AND CASE WHEN (d.flags & 16) <> 0 THEN d.stopped_at ELSE ?1 END >= d.step_since ORDER BY 1";
 
+static int bottleneck_row(dvc__sql_stmt *st, void *ctx)
+{
+	const struct report_read *rd = ctx;
+	double median = dvc__sql_column_double(st, 6), max = dvc__sql_column_double(st, 7);
+	if (rd->wt) {
+		const wt_stat *w = wt_find(rd->wt, (const char *)dvc__sql_column_text(st, 8));
+		median = w ? w->pct : 0;
+		max = w ? w->max : 0;
+	}
+	return ((dvc__bottleneck_cb)rd->k.fn)(rd->k.ctx, dvc__sql_column_int64(st, 0),
+					      (const char *)dvc__sql_column_text(st, 1),
+					      dvc__sql_column_int(st, 2),
+					      (const char *)dvc__sql_column_text(st, 3),
+					      (const char *)dvc__sql_column_text(st, 4),
+					      dvc__sql_column_int64(st, 5), median, max);
+}
+
 int dvc__store_bottlenecks(dvc_db *db, dvc_time asof, dvc__bottleneck_cb cb, void *ctx)
 {
 	const int plain = !db->be->report_functions;
 	wt_table wt = {DVC_ARENA_INIT, NULL, 0, 0};
+	struct report_read rd = {plain ? &wt : NULL, 0, DVC__SINK(cb, ctx)};
 	dvc__sql_stmt *st;
 	int rc;
 	if ((rc = functions(db)) != DVC_OK)
@@ -319,31 +342,10 @@ int dvc__store_bottlenecks(dvc_db *db, dvc_time asof, dvc__bottleneck_cb cb, voi
 		if ((rc = wt_collect(db, st, 0, 0.5, 0.1, &wt)) != DVC_OK)
 			goto out;
 	}
-	if (!(st = dvc__stmt(db, plain ? SQL_BOTTLENECKS_PLAIN : SQL_BOTTLENECKS))) {
-		rc = dvc_error_last()->code;
-		goto out;
-	}
-	dvc__sql_bind_int64(st, 1, asof);
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		double median = dvc__sql_column_double(st, 6), max = dvc__sql_column_double(st, 7);
-		int crc;
-		if (plain) {
-			const wt_stat *w = wt_find(&wt, (const char *)dvc__sql_column_text(st, 8));
-			median = w ? w->pct : 0;
-			max = w ? w->max : 0;
-		}
-		crc = cb(ctx, dvc__sql_column_int64(st, 0), (const char *)dvc__sql_column_text(st, 1),
-			 dvc__sql_column_int(st, 2), (const char *)dvc__sql_column_text(st, 3),
-			 (const char *)dvc__sql_column_text(st, 4), dvc__sql_column_int64(st, 5), median,
-			 max);
-		if (crc != DVC_OK) {
-			dvc__sql_reset(st);
-			rc = crc;
-			goto out;
-		}
-	}
-	dvc__sql_reset(st);
-	rc = rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "computing bottlenecks");
+	/* the plain statement has its dwell from SQL_DWELL above, and no ?1 */
+	st = plain ? dvc__stmt(db, SQL_BOTTLENECKS_PLAIN) : DVC__STMT(db, SQL_BOTTLENECKS, DVC__INT(asof));
+	rc = dvc__rows(db, st, bottleneck_row, &rd, "computing bottlenecks");
+
 out:
 	dvc_arena_free(&wt.arena);
 	return rc;
@@ -362,26 +364,20 @@ static dvc_time col(dvc__sql_stmt *st, int i)
 	return dvc__sql_column_type(st, i) == DVC__SQL_NULL ? 0 : dvc__sql_column_int64(st, i);
 }
 
+static int register_row(dvc__sql_stmt *st, void *ctx)
+{
+	const dvc__sink *k = ctx;
+	dvc__register_cb cb = (dvc__register_cb)k->fn;
+	return cb(k->ctx, (const char *)dvc__sql_column_text(st, 0), (const char *)dvc__sql_column_text(st, 1),
+		  dvc__sql_column_int(st, 2), col(st, 3), col(st, 4), col(st, 5), col(st, 6), col(st, 7),
+		  col(st, 8), dvc__sql_column_int(st, 9));
+}
+
 int dvc__store_register(dvc_db *db, dvc_time from, dvc_time to, dvc__register_cb cb, void *ctx)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_REGISTER);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, from);
-	dvc__sql_bind_int64(st, 2, to);
-	while ((rc = dvc__sql_step(st)) == DVC__SQL_ROW) {
-		int crc = cb(ctx, (const char *)dvc__sql_column_text(st, 0),
-			     (const char *)dvc__sql_column_text(st, 1), dvc__sql_column_int(st, 2),
-			     col(st, 3), col(st, 4), col(st, 5), col(st, 6), col(st, 7), col(st, 8),
-			     dvc__sql_column_int(st, 9));
-		if (crc != DVC_OK) {
-			dvc__sql_reset(st);
-			return crc;
-		}
-	}
-	dvc__sql_reset(st);
-	return rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the register");
+	dvc__sink k = DVC__SINK(cb, ctx);
+	return dvc__rows(db, DVC__STMT(db, SQL_REGISTER, DVC__INT(from), DVC__INT(to)), register_row, &k,
+			 "reading the register");
 }
 
 /* Figures the service index needs beyond the grouped report: dossiers
@@ -396,20 +392,17 @@ static const char SQL_INDEX_EXTRA[] =
 	" AND s.criterion = 0 WHERE r.dossier_id = d.id AND r.at <= ?3 AND s.score >= ?4)") ", 0)"
 	" FROM dossier d WHERE d.submitted_at >= ?1 AND d.submitted_at < ?2 AND d.state <> 0";
 
+static int extra_row(dvc__sql_stmt *st, void *ctx)
+{
+	int64_t *out = ctx;
+	for (int i = 0; i < 4; i++)
+		out[i] = dvc__sql_column_int64(st, i);
+	return DVC_OK;
+}
+
 int dvc__store_index_extra(dvc_db *db, const dvc_report_opts *o, int satisfied, int64_t out[4])
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_INDEX_EXTRA);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, o->from);
-	dvc__sql_bind_int64(st, 2, o->to);
-	dvc__sql_bind_int64(st, 3, o->asof);
-	dvc__sql_bind_int(st, 4, satisfied);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW)
-		for (int i = 0; i < 4; i++)
-			out[i] = dvc__sql_column_int64(st, i);
-	dvc__sql_reset(st);
-	return rc == DVC__SQL_ROW ? DVC_OK : dvc__store_err(db, rc, "computing the service index");
+	return dvc__aggregate(db, DVC__STMT(db, SQL_INDEX_EXTRA, DVC__INT(o->from), DVC__INT(o->to),
+					    DVC__INT(o->asof), DVC__INT(satisfied)),
+			      extra_row, out, "computing the service index");
 }

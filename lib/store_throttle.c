@@ -33,65 +33,50 @@ static const char SQL_EVICT[] =
 	"DELETE FROM throttle WHERE (scope, key) IN (SELECT scope, key FROM throttle"
 	" ORDER BY expires_at LIMIT max((SELECT count(*) FROM throttle) - ?1, 0))";
 
-static void bind_key(dvc__sql_stmt *st, const dvc__throttle_key *k)
+/* The parameters ?1 and ?2 of a row's key. */
+#define KEY(k) DVC__INT((k)->scope), DVC__BLOB((k)->key, sizeof (k)->key)
+
+struct counter {
+	int *failures;
+	dvc_time *window_start, *locked_until;
+};
+
+static int counter_row(dvc__sql_stmt *st, void *ctx)
 {
-	dvc__sql_bind_int(st, 1, k->scope);
-	dvc__sql_bind_blob(st, 2, k->key, (int)sizeof k->key, DVC__SQL_STATIC);
+	const struct counter *c = ctx;
+	*c->failures = dvc__sql_column_int(st, 0);
+	*c->window_start = dvc__sql_column_int64(st, 1);
+	*c->locked_until = dvc__sql_column_int64(st, 2);
+	return DVC_OK;
 }
 
 int dvc__store_throttle_get(dvc_db *db, const dvc__throttle_key *k, int *failures,
 			    dvc_time *window_start, dvc_time *locked_until)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_GET);
+	struct counter c = {failures, window_start, locked_until};
 	int rc;
 	*failures = 0;
 	*window_start = *locked_until = 0;
-	if (!st)
-		return dvc_error_last()->code;
-	bind_key(st, k);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) {
-		*failures = dvc__sql_column_int(st, 0);
-		*window_start = dvc__sql_column_int64(st, 1);
-		*locked_until = dvc__sql_column_int64(st, 2);
-	}
-	dvc__sql_reset(st);
-	return rc == DVC__SQL_ROW || rc == DVC__SQL_DONE ? DVC_OK : dvc__store_err(db, rc, "reading the throttle");
+	rc = dvc__row_one(db, DVC__STMT(db, SQL_GET, KEY(k)), counter_row, &c, "reading the throttle");
+	return rc < 0 ? rc : DVC_OK;
 }
 
 int dvc__store_throttle_count(dvc_db *db, const dvc__throttle_key *k, dvc_time now, int max,
 			      int window, int lock, int *counted)
 {
-	dvc__sql_stmt *st;
+	static const char what[] = "counting a failed attempt";
 	int rc;
 	*counted = 0;
-	if (!(st = dvc__stmt(db, SQL_PRUNE)))
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, now);
-	if ((rc = dvc__exec_step(db, st, "pruning the throttle")) != DVC_OK)
+	if ((rc = DVC__EXEC(db, SQL_PRUNE, "pruning the throttle", DVC__INT(now))) != DVC_OK ||
+	    (rc = DVC__EXEC(db, SQL_SEED, what, KEY(k), DVC__INT(now), DVC__INT(window))) != DVC_OK)
 		return rc;
-	if (!(st = dvc__stmt(db, SQL_SEED)))
-		return dvc_error_last()->code;
-	bind_key(st, k);
-	dvc__sql_bind_int64(st, 3, now);
-	dvc__sql_bind_int(st, 4, window);
-	if ((rc = dvc__exec_step(db, st, "counting a failed attempt")) != DVC_OK)
+	/* a new row: keep the table bounded */
+	if (dvc__sql_changes(db) == 1 &&
+	    (rc = DVC__EXEC(db, SQL_EVICT, "bounding the throttle", DVC__INT(DVC__THROTTLE_MAX_ROWS))) != DVC_OK)
 		return rc;
-	if (dvc__sql_changes(db) == 1) { /* a new row: keep the table bounded */
-		if (!(st = dvc__stmt(db, SQL_EVICT)))
-			return dvc_error_last()->code;
-		dvc__sql_bind_int(st, 1, DVC__THROTTLE_MAX_ROWS);
-		if ((rc = dvc__exec_step(db, st, "bounding the throttle")) != DVC_OK)
-			return rc;
-	}
-	if (!(st = dvc__stmt(db, SQL_COUNT)))
-		return dvc_error_last()->code;
-	bind_key(st, k);
-	dvc__sql_bind_int64(st, 3, now);
-	dvc__sql_bind_int(st, 4, window);
-	dvc__sql_bind_int(st, 5, max);
-	dvc__sql_bind_int(st, 6, lock);
-	if ((rc = dvc__exec_step(db, st, "counting a failed attempt")) != DVC_OK)
+	rc = DVC__EXEC(db, SQL_COUNT, what, KEY(k), DVC__INT(now), DVC__INT(window), DVC__INT(max),
+		       DVC__INT(lock));
+	if (rc != DVC_OK)
 		return rc;
 	*counted = dvc__sql_changes(db) == 1;
 	return DVC_OK;
@@ -99,18 +84,10 @@ int dvc__store_throttle_count(dvc_db *db, const dvc__throttle_key *k, dvc_time n
 
 int dvc__store_throttle_uncount(dvc_db *db, const dvc__throttle_key *k)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_UNCOUNT);
-	if (!st)
-		return dvc_error_last()->code;
-	bind_key(st, k);
-	return dvc__exec_step(db, st, "updating the throttle");
+	return DVC__EXEC(db, SQL_UNCOUNT, "updating the throttle", KEY(k));
 }
 
 int dvc__store_throttle_clear(dvc_db *db, const dvc__throttle_key *k)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_CLEAR);
-	if (!st)
-		return dvc_error_last()->code;
-	bind_key(st, k);
-	return dvc__exec_step(db, st, "clearing the throttle");
+	return DVC__EXEC(db, SQL_CLEAR, "clearing the throttle", KEY(k));
 }

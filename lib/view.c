@@ -9,6 +9,7 @@
 #include "catalog_internal.h"
 
 #include <cjson/cJSON.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,12 +37,68 @@ static void put_date(cJSON *o, const char *key, const dvc_date *d)
 	put_str(o, key, buf);
 }
 
+/* A record's member written under its own name, as text or a number: the
+ * member's type picks which. An enum does not compile; an instant (a
+ * dvc_time is an int64_t) or a flag (an int) would pass for a number, so
+ * records with those write them by hand. */
+
+typedef struct field {
+	const char *key;
+	enum { F_STR, F_INT, F_I64, F_DBL } kind;
+	size_t off;
+} field;
+#define FIELD(T, f)                                                                          \
+	{                                                                                    \
+		#f,                                                                          \
+		    _Generic(((T *)0)->f, const char *: F_STR, int: F_INT, int64_t: F_I64, \
+			     double: F_DBL),                                                 \
+		    offsetof(T, f)                                                           \
+	}
+
+static void put_fields(cJSON *o, const void *rec, const field *fs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const void *v = (const char *)rec + fs[i].off;
+		switch (fs[i].kind) {
+		case F_STR:
+			put_str(o, fs[i].key, *(const char *const *)v);
+			break;
+		case F_INT:
+			put_num(o, fs[i].key, *(const int *)v);
+			break;
+		case F_I64:
+			put_num(o, fs[i].key, (double)*(const int64_t *)v);
+			break;
+		case F_DBL:
+			put_num(o, fs[i].key, *(const double *)v);
+			break;
+		}
+	}
+}
+
+/* A new object of `rec`'s fields. */
+static cJSON *fields_tree(const void *rec, const field *fs, size_t n)
+{
+	cJSON *o = cJSON_CreateObject();
+	put_fields(o, rec, fs, n);
+	return o;
+}
+
 #define VIEW_BEGIN(out, ...)                                                                 \
 	do {                                                                                 \
 		if (!(out) || !(__VA_ARGS__))                                                \
 			return dvc__err(DVC_EINVAL, NULL, "%s needs its record and an out pointer", \
 					__func__);                                           \
 		*(out) = NULL;                                                               \
+	} while (0)
+
+/* The body of a view of one record, `tree` its tree (built after the
+ * checks, its allocation failures counted from before). */
+#define TREE_VIEW(out, rec, tree)                                                            \
+	do {                                                                                 \
+		unsigned long failures_ = dvc__alloc_failures();                             \
+		VIEW_BEGIN(out, rec);                                                        \
+		return dvc__json_print(tree, failures_, out);                               \
 	} while (0)
 
 /* The body of a list view: an array of the list's rows, each as `tree`. */
@@ -70,16 +127,18 @@ static cJSON *applicant_json(const dvc_applicant *a)
 	return o;
 }
 
-int dvc_account_json(const dvc_account *a, char **out)
+static cJSON *account_tree(const dvc_account *a)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *o;
-	VIEW_BEGIN(out, a);
-	o = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject();
 	put_str(o, "username", a->username);
 	put_time(o, "created_at", a->created_at);
 	put(o, "profile", applicant_json(&a->profile));
-	return dvc__json_print(o, failures, out);
+	return o;
+}
+
+int dvc_account_json(const dvc_account *a, char **out)
+{
+	TREE_VIEW(out, a, account_tree(a));
 }
 
 static cJSON *history_json(const dvc_tracking *t)
@@ -222,29 +281,27 @@ static cJSON *tracking_tree(const dvc_tracking *t, const dvc_allowed_actions *ac
 int dvc_tracking_json(const dvc_tracking *t, const dvc_allowed_actions *actions,
 		      unsigned int flags, char **out)
 {
-	unsigned long failures = dvc__alloc_failures();
-	VIEW_BEGIN(out, t);
-	return dvc__json_print(tracking_tree(t, actions, flags), failures, out);
+	TREE_VIEW(out, t, tracking_tree(t, actions, flags));
 }
 
 int dvc_history_json(const dvc_tracking *t, char **out)
 {
-	unsigned long failures = dvc__alloc_failures();
-	VIEW_BEGIN(out, t);
-	return dvc__json_print(history_json(t), failures, out);
+	TREE_VIEW(out, t, history_json(t));
 }
 
-int dvc_allowed_actions_json(const dvc_allowed_actions *l, char **out)
+static cJSON *allowed_actions_tree(const dvc_allowed_actions *l)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *o;
-	VIEW_BEGIN(out, l);
-	o = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject();
 	put_str(o, "code", dvc_allowed_actions_code(l));
 	put_str(o, "state", dvc_state_name(dvc_allowed_actions_state(l)));
 	put_num(o, "version", (double)dvc_allowed_actions_version(l));
 	put(o, "actions", actions_json(l, put(o, "refused", cJSON_CreateArray())));
-	return dvc__json_print(o, failures, out);
+	return o;
+}
+
+int dvc_allowed_actions_json(const dvc_allowed_actions *l, char **out)
+{
+	TREE_VIEW(out, l, allowed_actions_tree(l));
 }
 
 /* Track as `who` with the actions `who` may take; the applicant's own
@@ -336,26 +393,26 @@ int dvc_dossier_list_json(dvc_db *db, const dvc_dossier_filter *f, const dvc_act
 	return dvc__json_print(arr, failures, out);
 }
 
-int dvc_receipt_json(const dvc_receipt *r, int draft, char **out)
+static cJSON *receipt_tree(const dvc_receipt *r, int draft)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *o;
-	VIEW_BEGIN(out, r);
-	o = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject();
 	put_str(o, "code", r->code);
 	put_str(o, "secret", r->secret[0] ? r->secret : NULL);
 	put_str(o, "state", dvc_state_name(draft ? DVC_STATE_DRAFT : DVC_STATE_SUBMITTED));
-	return dvc__json_print(o, failures, out);
+	return o;
+}
+
+int dvc_receipt_json(const dvc_receipt *r, int draft, char **out)
+{
+	TREE_VIEW(out, r, receipt_tree(r, draft));
 }
 
 /* ---- catalog ---- */
 
-int dvc_procedure_json(const dvc_procedure *p, char **out)
+static cJSON *procedure_tree(const dvc_procedure *p)
 {
-	unsigned long failures = dvc__alloc_failures();
 	cJSON *o, *docs, *it;
 	int n = 0;
-	VIEW_BEGIN(out, p);
 	/* the interchange format's version record, with what a reader of one
 	 * procedure also needs: its code, the end of validity, numbered documents */
 	o = dvc__procedure_version_json(p);
@@ -371,86 +428,75 @@ int dvc_procedure_json(const dvc_procedure *p, char **out)
 		put(o, "route", cJSON_CreateArray());
 	if (!cJSON_HasObjectItem(o, "form_schema"))
 		put(o, "form_schema", cJSON_CreateNull());
-	return dvc__json_print(o, failures, out);
+	return o;
+}
+
+int dvc_procedure_json(const dvc_procedure *p, char **out)
+{
+	TREE_VIEW(out, p, procedure_tree(p));
 }
 
 static cJSON *hit_json(const dvc_search_hit *h)
 {
-	cJSON *x = cJSON_CreateObject();
-	put_str(x, "code", h->code);
-	put_num(x, "version", h->version);
-	put_str(x, "name", h->name);
-	put_str(x, "sector", h->sector);
-	put_str(x, "agency", h->agency);
-	put_num(x, "online_level", h->online_level);
+#define F(f) FIELD(dvc_search_hit, f)
+	static const field fs[] = {F(code), F(version), F(name), F(sector), F(agency), F(online_level)};
+#undef F
+	cJSON *x = fields_tree(h, fs, DVC_ARRAY_LEN(fs));
 	put_str(x, "online_mode", dvc_online_mode_name(h->online_mode));
 	put_str(x, "match", dvc_match_name(h->match));
 	return x;
 }
 
-int dvc_search_result_json(const dvc_search_result *r, const char *query, char **out)
+static cJSON *search_result_tree(const dvc_search_result *r, const char *query)
 {
-	unsigned long failures = dvc__alloc_failures();
 	cJSON *o, *hits;
-	VIEW_BEGIN(out, r);
 	o = cJSON_CreateObject();
 	put_str(o, "query", query);
 	put_num(o, "count", (double)dvc_search_result_count(r));
 	hits = put(o, "procedures", cJSON_CreateArray());
 	for (size_t i = 0; i < dvc_search_result_count(r); i++)
 		put(hits, NULL, hit_json(dvc_search_result_at(r, i)));
-	return dvc__json_print(o, failures, out);
+	return o;
 }
 
-int dvc_catalog_stats_json(const dvc_catalog_stats *s, char **out)
+int dvc_search_result_json(const dvc_search_result *r, const char *query, char **out)
 {
-	unsigned long failures = dvc__alloc_failures();
+	TREE_VIEW(out, r, search_result_tree(r, query));
+}
+
+static cJSON *catalog_stats_tree(const dvc_catalog_stats *s)
+{
 	cJSON *o, *rows;
-	VIEW_BEGIN(out, s);
 	o = cJSON_CreateObject();
 	put_num(o, "total", (double)dvc_catalog_stats_total(s));
 	rows = put(o, "rows", cJSON_CreateArray());
 	for (size_t i = 0; i < dvc_catalog_stats_count(s); i++) {
-		const dvc_stat_row *x = dvc_catalog_stats_at(s, i);
-		cJSON *it = put(rows, NULL, cJSON_CreateObject());
-		put_str(it, "dimension", x->dimension);
-		put_str(it, "key", x->key);
-		put_str(it, "label", x->label);
-		put_num(it, "count", (double)x->count);
+#define F(f) FIELD(dvc_stat_row, f)
+		static const field fs[] = {F(dimension), F(key), F(label), F(count)};
+#undef F
+		put(rows, NULL, fields_tree(dvc_catalog_stats_at(s, i), fs, DVC_ARRAY_LEN(fs)));
 	}
-	return dvc__json_print(o, failures, out);
+	return o;
+}
+
+int dvc_catalog_stats_json(const dvc_catalog_stats *s, char **out)
+{
+	TREE_VIEW(out, s, catalog_stats_tree(s));
 }
 
 /* ---- reports ---- */
 
 static cJSON *report_row_tree(const dvc_report_row *w)
 {
-	cJSON *o = cJSON_CreateObject();
-	put_str(o, "key", w->key);
-	put_str(o, "label", w->label);
-#define I(f) put_num(o, #f, (double)w->f)
-	I(received);
-	I(received_online);
-	I(received_counter);
-	I(received_post);
-	I(settled_on_time);
-	I(settled_late);
-	I(pending_on_time);
-	I(pending_overdue);
-	I(withdrawn);
-	I(rejected);
-	I(cancelled);
-	I(returned);
-	I(returned_online);
-	I(fee_due_count);
-	I(paid_online_count);
-	I(online_rate);
-	I(online_payment_rate);
-	I(on_time_rate);
-	I(avg_days_to_settle);
-	I(p90_days_to_settle);
-#undef I
-	return o;
+#define F(f) FIELD(dvc_report_row, f)
+	static const field fs[] = {
+		F(key), F(label), F(received), F(received_online), F(received_counter),
+		F(received_post), F(settled_on_time), F(settled_late), F(pending_on_time),
+		F(pending_overdue), F(withdrawn), F(rejected), F(cancelled), F(returned),
+		F(returned_online), F(fee_due_count), F(paid_online_count), F(online_rate),
+		F(online_payment_rate), F(on_time_rate), F(avg_days_to_settle), F(p90_days_to_settle)};
+#undef F
+	return fields_tree(w, fs, DVC_ARRAY_LEN(fs));
 }
 
 int dvc_report_json(const dvc_report *r, char **out)
@@ -460,16 +506,11 @@ int dvc_report_json(const dvc_report *r, char **out)
 
 static cJSON *bottleneck_tree(const dvc_bottleneck_row *w)
 {
-	cJSON *o = cJSON_CreateObject();
-	put_str(o, "procedure", w->procedure);
-	put_num(o, "step", w->step);
-	put_str(o, "unit", w->unit);
-	put_str(o, "unit_name", w->unit_name);
-	put_str(o, "role", w->role);
-	put_num(o, "waiting", (double)w->waiting);
-	put_num(o, "median_dwell_hours", w->median_dwell_hours);
-	put_num(o, "max_dwell_hours", w->max_dwell_hours);
-	return o;
+#define F(f) FIELD(dvc_bottleneck_row, f)
+	static const field fs[] = {F(procedure), F(step), F(unit), F(unit_name), F(role), F(waiting),
+				   F(median_dwell_hours), F(max_dwell_hours)};
+#undef F
+	return fields_tree(w, fs, DVC_ARRAY_LEN(fs));
 }
 
 int dvc_bottlenecks_json(const dvc_bottlenecks *b, char **out)
@@ -532,11 +573,9 @@ int dvc_index_json(const dvc_index_row *rows, size_t n, char **out)
 	return dvc__json_print(o, failures, out);
 }
 
-int dvc_rating_json(const dvc_rating *r, char **out)
+static cJSON *rating_tree(const dvc_rating *r)
 {
-	unsigned long failures = dvc__alloc_failures();
 	cJSON *o, *sc;
-	VIEW_BEGIN(out, r);
 	o = cJSON_CreateObject();
 	put_time(o, "at", r->at);
 	sc = put(o, "scores", cJSON_CreateObject());
@@ -544,14 +583,17 @@ int dvc_rating_json(const dvc_rating *r, char **out)
 		if (r->scores[i])
 			put_num(sc, dvc_rating_criterion_name((dvc_rating_criterion)i), r->scores[i]);
 	put_str(o, "comment", r->comment);
-	return dvc__json_print(o, failures, out);
+	return o;
 }
 
-int dvc_rating_criteria_json(char **out)
+int dvc_rating_json(const dvc_rating *r, char **out)
 {
-	unsigned long failures = dvc__alloc_failures();
+	TREE_VIEW(out, r, rating_tree(r));
+}
+
+static cJSON *rating_criteria_tree(void)
+{
 	cJSON *o, *arr;
-	VIEW_BEGIN(out, 1);
 	o = cJSON_CreateObject();
 	put_num(o, "min", DVC_RATING_SCORE_MIN);
 	put_num(o, "max", DVC_RATING_SCORE_MAX);
@@ -564,7 +606,12 @@ int dvc_rating_criteria_json(char **out)
 		put_str(x, "label", dvc_rating_criterion_label_vi((dvc_rating_criterion)i));
 		put_bool(x, "required", i == DVC_CRIT_OVERALL);
 	}
-	return dvc__json_print(o, failures, out);
+	return o;
+}
+
+int dvc_rating_criteria_json(char **out)
+{
+	TREE_VIEW(out, 1, rating_criteria_tree());
 }
 
 /* ---- payments ---- */
@@ -578,31 +625,35 @@ static void put_amount(cJSON *o, int64_t amount)
 	put_str(o, "amount_text", text);
 }
 
-int dvc_payment_request_json(const char *dossier, const dvc_payment_request_info *r, char **out)
+static cJSON *payment_request_tree(const char *dossier, const dvc_payment_request_info *r)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *o;
-	VIEW_BEGIN(out, r);
-	o = cJSON_CreateObject();
+	cJSON *o = cJSON_CreateObject();
 	put_str(o, "dossier", dossier);
 	put_str(o, "reference", r->reference);
 	put_amount(o, r->amount);
 	put_time(o, "expires_at", r->expires_at);
-	return dvc__json_print(o, failures, out);
+	return o;
 }
 
-int dvc_payment_result_json(const dvc_payment_result *r, char **out)
+int dvc_payment_request_json(const char *dossier, const dvc_payment_request_info *r, char **out)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *o;
-	VIEW_BEGIN(out, r);
-	o = cJSON_CreateObject();
+	TREE_VIEW(out, r, payment_request_tree(dossier, r));
+}
+
+static cJSON *payment_result_tree(const dvc_payment_result *r)
+{
+	cJSON *o = cJSON_CreateObject();
 	put_str(o, "RspCode", "00");
 	put_str(o, "outcome", dvc_payment_outcome_name(r->outcome));
 	put_str(o, "reference", r->reference);
 	put_str(o, "dossier", r->dossier);
 	put_amount(o, r->amount);
-	return dvc__json_print(o, failures, out);
+	return o;
+}
+
+int dvc_payment_result_json(const dvc_payment_result *r, char **out)
+{
+	TREE_VIEW(out, r, payment_result_tree(r));
 }
 
 /* ---- documents ---- */
@@ -634,9 +685,7 @@ static cJSON *file_tree(const dvc_file_info *f)
 
 int dvc_file_info_json(const dvc_file_info *f, char **out)
 {
-	unsigned long failures = dvc__alloc_failures();
-	VIEW_BEGIN(out, f);
-	return dvc__json_print(file_tree(f), failures, out);
+	TREE_VIEW(out, f, file_tree(f));
 }
 
 int dvc_file_list_json(const dvc_file_list *l, char **out)
@@ -644,30 +693,30 @@ int dvc_file_list_json(const dvc_file_list *l, char **out)
 	LIST_VIEW(out, l, dvc_file_list_count, dvc_file_list_at, file_tree);
 }
 
-int dvc_missing_json(const dvc_missing *m, char **out)
+static cJSON *missing_tree(const dvc_missing *m)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *arr;
-	VIEW_BEGIN(out, m);
-	arr = cJSON_CreateArray();
+	cJSON *arr = cJSON_CreateArray();
 	for (size_t i = 0; i < m->n; i++) {
 		cJSON *x = put(arr, NULL, cJSON_CreateObject());
 		put_num(x, "component", m->components[i]);
 		put_str(x, "name", m->names[i]);
 	}
-	return dvc__json_print(arr, failures, out);
+	return arr;
+}
+
+int dvc_missing_json(const dvc_missing *m, char **out)
+{
+	TREE_VIEW(out, m, missing_tree(m));
 }
 
 /* ---- the administrative map ---- */
 
 static cJSON *agency_tree(const dvc_agency *a)
 {
-	cJSON *o = cJSON_CreateObject();
-	put_str(o, "code", a->code);
-	put_str(o, "name", a->name);
-	put_str(o, "level", a->level);
-	put_str(o, "kind", a->kind);
-	put_str(o, "parent", a->parent);
+#define F(f) FIELD(dvc_agency, f)
+	static const field fs[] = {F(code), F(name), F(level), F(kind), F(parent)};
+#undef F
+	cJSON *o = fields_tree(a, fs, DVC_ARRAY_LEN(fs));
 	put_date(o, "valid_from", &a->valid_from);
 	if (a->has_valid_to)
 		put_date(o, "valid_to", &a->valid_to);
@@ -690,15 +739,18 @@ static cJSON *links_json(const dvc_succession *l, size_t n)
 	return arr;
 }
 
-int dvc_agency_json(const dvc_agency *a, char **out)
+/* An agency with its links both ways. */
+static cJSON *agency_links_tree(const dvc_agency *a)
 {
-	unsigned long failures = dvc__alloc_failures();
-	cJSON *o;
-	VIEW_BEGIN(out, a);
-	o = agency_tree(a);
+	cJSON *o = agency_tree(a);
 	put(o, "predecessors", links_json(a->predecessors, a->n_predecessors));
 	put(o, "successors", links_json(a->successors, a->n_successors));
-	return dvc__json_print(o, failures, out);
+	return o;
+}
+
+int dvc_agency_json(const dvc_agency *a, char **out)
+{
+	TREE_VIEW(out, a, agency_links_tree(a));
 }
 
 int dvc_agency_list_json(const dvc_agency_list *l, char **out)
@@ -706,29 +758,26 @@ int dvc_agency_list_json(const dvc_agency_list *l, char **out)
 	LIST_VIEW(out, l, dvc_agency_list_count, dvc_agency_list_at, agency_tree);
 }
 
-int dvc_cutover_report_json(const dvc_cutover_report *r, char **out)
+static cJSON *cutover_report_tree(const dvc_cutover_report *r)
 {
-	unsigned long failures = dvc__alloc_failures();
-	dvc_date asof;
-	cJSON *o, *arr;
-	size_t n;
-	VIEW_BEGIN(out, r);
-	asof = dvc_cutover_report_asof(r);
-	n = dvc_cutover_report_count(r);
-	o = cJSON_CreateObject();
-	put_date(o, "asof", &asof);
+	const dvc_date asof = dvc_cutover_report_asof(r);
+	const size_t n = dvc_cutover_report_count(r);
+	cJSON *o = cJSON_CreateObject(), *arr;
+	put_date
+(o, "asof", &asof);
 	put_num(o, "moved", (double)dvc_cutover_report_moved(r));
 	put_num(o, "not_moved", (double)(n - dvc_cutover_report_moved(r)));
 	arr = put(o, "dossiers", cJSON_CreateArray());
 	for (size_t i = 0; i < n; i++) {
-		const dvc_cutover_move *m = dvc_cutover_report_at(r, i);
-		cJSON *x = put(arr, NULL, cJSON_CreateObject());
-		put_str(x, "dossier", m->dossier);
-		put_str(x, "from", m->from);
-		put_str(x, "to", m->to);
-		put_str(x, "desk", m->desk);
-		put_str(x, "act", m->act);
-		put_str(x, "reason", m->reason);
+#define F(f) FIELD(dvc_cutover_move, f)
+		static const field fs[] = {F(dossier), F(from), F(to), F(desk), F(act), F(reason)};
+#undef F
+		put(arr, NULL, fields_tree(dvc_cutover_report_at(r, i), fs, DVC_ARRAY_LEN(fs)));
 	}
-	return dvc__json_print(o, failures, out);
+	return o;
+}
+
+int dvc_cutover_report_json(const dvc_cutover_report *r, char **out)
+{
+	TREE_VIEW(out, r, cutover_report_tree(r));
 }
