@@ -820,23 +820,23 @@ static void no_teardown(void) { dvc_close(db); db = NULL; }
 
 int main(void)
 {
-	Suite *s = suite_create("access");
-	TCase *tc = tcase_create("policy");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, documented_table_is_the_library_table);
-	tcase_add_loop_test(tc, every_role_unit_state_action_follows_the_documented_policy, 0, 2);
-	tcase_add_test(tc, payment_actions_are_not_dossier_actions);
-	tcase_add_test(tc, an_assigned_step_belongs_to_the_named_officer);
-	tcase_add_test(tc, stranger_moves_nothing);
-	tcase_add_test(tc, stranger_account_can_neither_see_nor_move_anothers_dossier);
-	tcase_add_test(tc, wrong_secret_cannot_tell_existing_from_unknown_codes);
-	tcase_add_test(tc, bug_lockout_does_not_reveal_which_codes_exist);
-	suite_add_tcase(s, tc);
-	TCase *leaks = tcase_create("secrets");
-	tcase_add_checked_fixture(leaks, no_setup, no_teardown);
-	tcase_set_timeout(leaks, 300);
-	tcase_add_test(leaks, secrets_and_password_hashes_never_appear_in_output);
-	suite_add_tcase(s, leaks);
-	return run_suite(s);
+	const TTest *const policy_tests[] = {
+		documented_table_is_the_library_table,
+		every_role_unit_state_action_follows_the_documented_policy,
+		payment_actions_are_not_dossier_actions,
+		an_assigned_step_belongs_to_the_named_officer, stranger_moves_nothing,
+		stranger_account_can_neither_see_nor_move_anothers_dossier,
+		wrong_secret_cannot_tell_existing_from_unknown_codes,
+		bug_lockout_does_not_reveal_which_codes_exist, NULL};
+	const test_loop policy_loops[] = {
+		{every_role_unit_state_action_follows_the_documented_policy, 0, 2}, {NULL}};
+	const TTest *const secrets_tests[] = {
+		secrets_and_password_hashes_never_appear_in_output, NULL};
+	const test_case cases[] = {
+		{"policy", policy_tests, .setup = setup, .teardown = teardown, .timeout = 300,
+		 .loops = policy_loops},
+		{"secrets", secrets_tests, .setup = no_setup, .teardown = no_teardown,
+		 .timeout = 300},
+		{NULL}};
+	return run_cases("access", cases);
 }

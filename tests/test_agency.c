@@ -667,28 +667,21 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("agency");
-	TCase *tc = tcase_create("map");
-	tcase_add_test(tc, in_force_on_a_date);
-	tcase_add_test(tc, links_both_ways);
-	tcase_add_test(tc, successors_resolve);
-	tcase_add_test(tc, competent_by_place);
-	tcase_add_test(tc, desks);
-	tcase_add_test(tc, links_validated_on_import);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("catalog_today");
-	tcase_add_test(tc, every_seed_procedure_has_a_fate);
-	tcase_add_test(tc, new_code_served_by_every_commune);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("lodging");
-	tcase_add_test(tc, commune_procedure_at_its_own_centre);
-	tcase_add_test(tc, lodged_outside_ones_commune);
-	tcase_add_test(tc, desk_refusals_change_nothing);
-	tcase_add_test(tc, commune_procedure_in_2018_stays_in_the_commune);
-	tcase_add_test(tc, online_code_keeps_the_submission_day);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("cutover");
-	tcase_add_test(tc, cutover_moves_open_dossiers_once);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const map_tests[] = {
+		in_force_on_a_date, links_both_ways, successors_resolve, competent_by_place, desks,
+		links_validated_on_import, NULL};
+	const TTest *const catalog_today_tests[] = {
+		every_seed_procedure_has_a_fate, new_code_served_by_every_commune, NULL};
+	const TTest *const lodging_tests[] = {
+		commune_procedure_at_its_own_centre, lodged_outside_ones_commune,
+		desk_refusals_change_nothing, commune_procedure_in_2018_stays_in_the_commune,
+		online_code_keeps_the_submission_day, NULL};
+	const TTest *const cutover_tests[] = {cutover_moves_open_dossiers_once, NULL};
+	const test_case cases[] = {
+		{"map", .tests = map_tests},
+		{"catalog_today", .tests = catalog_today_tests},
+		{"lodging", .tests = lodging_tests},
+		{"cutover", .tests = cutover_tests},
+		{NULL}};
+	return run_cases("agency", cases);
 }

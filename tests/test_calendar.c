@@ -6,6 +6,8 @@
  * end-of-day rounding, instant parsing, and that every kind of bad input
  * gets its own error code and leaves the calendar unchanged.
  */
+#include "testutil.h"
+
 #include "dvc/calendar.h"
 
 #include <check.h>
@@ -385,29 +387,11 @@ START_TEST(special_days_and_options)
 }
 END_TEST
 
-static Suite *calendar_suite(void)
-{
-	Suite *s = suite_create("calendar");
-	TCase *tc = tcase_create("calendar");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, shipped_schedules_tet_and_national_day);
-	tcase_add_test(tc, rules_apply_without_a_schedule);
-	tcase_add_test(tc, deadlines_in_days);
-	tcase_add_test(tc, deadline_rounded_to_end_of_day);
-	tcase_add_test(tc, hours_around_lunch_and_closing);
-	tcase_add_test(tc, instants_parse_and_format);
-	tcase_add_test(tc, bad_schedules_change_nothing);
-	tcase_add_test(tc, special_days_and_options);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	SRunner *sr = srunner_create(calendar_suite());
-	int failed;
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const tests[] = {
+		shipped_schedules_tet_and_national_day, rules_apply_without_a_schedule, deadlines_in_days,
+		deadline_rounded_to_end_of_day, hours_around_lunch_and_closing, instants_parse_and_format,
+		bad_schedules_change_nothing, special_days_and_options, NULL};
+	return run_tests("calendar", setup, teardown, tests);
 }

@@ -572,16 +572,15 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("concurrency");
-	TCase *tc = tcase_create("concurrency");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 1800);
-	tcase_add_test(tc, exactly_one_of_conflicting_actions_wins);
-	tcase_add_test(tc, no_update_is_lost_across_processes_and_threads);
-	tcase_add_test(tc, concurrent_submissions_get_unique_gap_free_codes);
-	tcase_add_test(tc, a_held_write_lock_is_busy_never_corruption);
-	tcase_add_test(tc, a_waiting_writer_is_refused_as_stale_once_the_holder_commits);
-	tcase_add_test(tc, bug_tracking_is_one_snapshot_under_concurrent_writers);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		exactly_one_of_conflicting_actions_wins,
+		no_update_is_lost_across_processes_and_threads,
+		concurrent_submissions_get_unique_gap_free_codes,
+		a_held_write_lock_is_busy_never_corruption,
+		a_waiting_writer_is_refused_as_stale_once_the_holder_commits,
+		bug_tracking_is_one_snapshot_under_concurrent_writers, NULL};
+	const test_case cases[] = {
+		{"concurrency", tests, .setup = setup, .teardown = teardown, .timeout = 1800},
+		{NULL}};
+	return run_cases("concurrency", cases);
 }

@@ -548,10 +548,9 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("crash");
-	TCase *tc = tcase_create("crash");
-	tcase_set_timeout(tc, 3600);
-	tcase_add_test(tc, killed_writers_never_lose_or_corrupt_a_dossier);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {killed_writers_never_lose_or_corrupt_a_dossier, NULL};
+	const test_case cases[] = {
+		{"crash", tests, .timeout = 3600},
+		{NULL}};
+	return run_cases("crash", cases);
 }

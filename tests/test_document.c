@@ -32,12 +32,7 @@ static const dvc_applicant other = {
 static void setup(void)
 {
 	dvc_procedure_policy pol = DVC_PROCEDURE_POLICY_INIT;
-	int fd;
-	snprintf(db_path, sizeof db_path, "/tmp/dvc-doc-XXXXXX");
-	ck_assert_int_ge(fd = mkstemp(db_path), 0);
-	close(fd);
-	unlink(db_path);
-	snprintf(store, sizeof store, "%s", store_at(db_path));
+	temp_store(db_path, sizeof db_path, "/tmp/dvc-doc-XXXXXX", store, sizeof store);
 	ck_ok(dvc_open(&db, store, NULL));
 	ck_ok(dvc_time_parse("2026-03-02T09:00:00+07:00", &clock_now));
 	dvc_set_clock(db, test_clock, NULL);
@@ -55,13 +50,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char p[96];
 	dvc_close(db);
-	unlink(db_path);
-	snprintf(p, sizeof p, "%s-wal", db_path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", db_path);
-	unlink(p);
+	temp_store_remove(db_path);
 }
 
 /* ---- content sources ---- */
@@ -659,18 +649,15 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("document");
-	TCase *tc = tcase_create("files");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, receipt_waits_for_every_component_then_lists_what_came);
-	tcase_add_test(tc, bad_uploads_are_refused_and_store_nothing);
-	tcase_add_test(tc, replace_and_supplement_are_journaled);
-	tcase_add_test(tc, data_store_reuse_only_by_its_owner);
-	tcase_add_test(tc, a_damaged_chunk_is_detected_on_download);
-	tcase_add_test(tc, counter_payment_recorded_and_required_before_return);
-	tcase_add_test(tc, policies_are_checked_and_default);
-	tcase_add_test(tc, json_submission_stores_dossier_and_inline_files_or_nothing);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		receipt_waits_for_every_component_then_lists_what_came,
+		bad_uploads_are_refused_and_store_nothing, replace_and_supplement_are_journaled,
+		data_store_reuse_only_by_its_owner, a_damaged_chunk_is_detected_on_download,
+		counter_payment_recorded_and_required_before_return,
+		policies_are_checked_and_default,
+		json_submission_stores_dossier_and_inline_files_or_nothing, NULL};
+	const test_case cases[] = {
+		{"files", tests, .setup = setup, .teardown = teardown, .timeout = 120},
+		{NULL}};
+	return run_cases("document", cases);
 }

@@ -1123,37 +1123,29 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("dossier");
-	TCase *tc = tcase_create("memory");
-	tcase_add_test(tc, a_failing_clock_aborts_the_write);
-	TCase *tf = tcase_create("file");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, full_route_through_two_units_with_appointment);
-	tcase_add_test(tc, account_profile_fills_the_applicant);
-	tcase_add_test(tc, supplement_is_requested_once_per_phase);
-	tcase_add_test(tc, clock_stops_while_waiting_for_the_applicant);
-	tcase_add_test(tc, wrong_actor_stale_version_and_illegal_moves_change_nothing);
-	tcase_add_test(tc, service_level_rules_are_enforced_by_the_library);
-	tcase_add_test(tc, form_data_and_applicant_fields_are_validated);
-	tcase_add_test(tc, refusals_inside_a_transaction_leave_it_usable);
-	tcase_add_test(tc, agencies_out_of_force_receive_nothing);
-	tcase_add_test(tc, wrong_tracking_secrets_are_counted_and_throttled);
-	tcase_add_test(tc, late_dossier_is_rescheduled_once_and_stays_late);
-	tcase_add_test(tc, transfer_assign_and_send_back_move_the_holder);
-	tcase_add_test(tc, allowed_actions_are_a_dry_run_of_the_real_checks);
-	tcase_add_test(tc, stuck_dossiers_are_listed_by_unit);
-	tcase_add_test(tc, json_actions_parse_check_and_answer_with_the_view);
-	tcase_add_test(tc, accounts_hash_passwords_and_lock_after_failures);
-	tcase_add_test(tc, statemachine_table_is_whole_and_drawable);
-	tcase_add_test(tc, every_enum_name_parses_back);
-	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(tf, file_setup, file_teardown);
-	tcase_set_timeout(tf, 120);
-	tcase_add_test(tf, journal_chain_detects_edits_and_deletions);
-	tcase_add_test(tf, journal_detects_a_deleted_middle_entry);
-	tcase_add_test(tf, codes_are_unique_and_gap_free_with_concurrent_writers);
-	tcase_add_test(tf, the_sequence_never_grows_a_fifth_digit);
-	suite_add_tcase(s, tf);
-	return run_suite(s);
+	const TTest *const memory_tests[] = {
+		a_failing_clock_aborts_the_write, full_route_through_two_units_with_appointment,
+		account_profile_fills_the_applicant, supplement_is_requested_once_per_phase,
+		clock_stops_while_waiting_for_the_applicant,
+		wrong_actor_stale_version_and_illegal_moves_change_nothing,
+		service_level_rules_are_enforced_by_the_library,
+		form_data_and_applicant_fields_are_validated,
+		refusals_inside_a_transaction_leave_it_usable,
+		agencies_out_of_force_receive_nothing,
+		wrong_tracking_secrets_are_counted_and_throttled,
+		late_dossier_is_rescheduled_once_and_stays_late,
+		transfer_assign_and_send_back_move_the_holder,
+		allowed_actions_are_a_dry_run_of_the_real_checks, stuck_dossiers_are_listed_by_unit,
+		json_actions_parse_check_and_answer_with_the_view,
+		accounts_hash_passwords_and_lock_after_failures,
+		statemachine_table_is_whole_and_drawable, every_enum_name_parses_back, NULL};
+	const TTest *const file_tests[] = {
+		journal_chain_detects_edits_and_deletions, journal_detects_a_deleted_middle_entry,
+		codes_are_unique_and_gap_free_with_concurrent_writers,
+		the_sequence_never_grows_a_fifth_digit, NULL};
+	const test_case cases[] = {
+		{"memory", memory_tests, .setup = setup, .teardown = teardown, .timeout = 120},
+		{"file", file_tests, .setup = file_setup, .teardown = file_teardown, .timeout = 120},
+		{NULL}};
+	return run_cases("dossier", cases);
 }

@@ -645,25 +645,19 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("level4");
-	TCase *tc = tcase_create("level4");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, level4_story_pay_online_and_deliver_online);
-	tcase_add_test(tc, bad_callbacks_are_refused_and_pay_nothing);
-	tcase_add_test(tc, rejection_after_payment_records_a_refund);
-	tcase_add_test(tc, fee_exemption_and_per_copy_fees);
-	tcase_add_test(tc, outbox_drains_at_least_once_with_backoff);
-	tcase_add_test(tc, expired_lease_is_fetched_again);
-	tcase_add_test(tc, a_sender_whose_lease_ran_out_may_not_send);
-	tcase_add_test(tc, templates_are_overridable_and_checked);
-	tcase_add_test(tc, sms_fits_two_segments_with_unaccented_fallback);
-	tcase_add_test(tc, gateway_must_be_configured);
-	tcase_add_test(tc, amounts_and_enum_names_for_display);
-	tcase_add_test(tc, transaction_number_limit);
-	tcase_add_test(tc, unapplied_gateway_successes_keep_their_trace);
-	tcase_add_test(tc, expiries_and_amounts_are_range_checked);
-	tcase_add_test(tc, an_unknown_reference_paid_at_the_gateway_keeps_its_trace);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		level4_story_pay_online_and_deliver_online,
+		bad_callbacks_are_refused_and_pay_nothing, rejection_after_payment_records_a_refund,
+		fee_exemption_and_per_copy_fees, outbox_drains_at_least_once_with_backoff,
+		expired_lease_is_fetched_again, a_sender_whose_lease_ran_out_may_not_send,
+		templates_are_overridable_and_checked,
+		sms_fits_two_segments_with_unaccented_fallback, gateway_must_be_configured,
+		amounts_and_enum_names_for_display, transaction_number_limit,
+		unapplied_gateway_successes_keep_their_trace,
+		expiries_and_amounts_are_range_checked,
+		an_unknown_reference_paid_at_the_gateway_keeps_its_trace, NULL};
+	const test_case cases[] = {
+		{"level4", tests, .setup = setup, .teardown = teardown, .timeout = 120},
+		{NULL}};
+	return run_cases("level4", cases);
 }

@@ -498,24 +498,16 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("limits");
-	TCase *tc = tcase_create("limits");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, catalog_text_field_limit);
-	tcase_add_test(tc, catalog_code_limit);
-	tcase_add_test(tc, catalog_form_schema_limit);
-	tcase_add_test(tc, catalog_input_limit);
-	tcase_add_test(tc, search_text_limit);
-	tcase_add_test(tc, form_nesting_depth_limit);
-	tcase_add_test(tc, form_string_and_document_limits);
-	tcase_add_test(tc, calendar_schedule_limit);
-	tcase_add_test(tc, payment_callback_limits);
-	tcase_add_test(tc, applicant_and_officer_text_limits);
-	tcase_add_test(tc, bug_note_and_exemption_limits_answer_etoobig);
-	tcase_add_test(tc, bug_long_routes_and_fee_lists_are_refused_or_followed_whole);
-	tcase_add_test(tc, bug_codes_at_their_limit_work_end_to_end);
-	tcase_add_test(tc, fee_totals_past_the_amount_limit_are_refused);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		catalog_text_field_limit, catalog_code_limit, catalog_form_schema_limit,
+		catalog_input_limit, search_text_limit, form_nesting_depth_limit,
+		form_string_and_document_limits, calendar_schedule_limit, payment_callback_limits,
+		applicant_and_officer_text_limits, bug_note_and_exemption_limits_answer_etoobig,
+		bug_long_routes_and_fee_lists_are_refused_or_followed_whole,
+		bug_codes_at_their_limit_work_end_to_end,
+		fee_totals_past_the_amount_limit_are_refused, NULL};
+	const test_case cases[] = {
+		{"limits", tests, .setup = setup, .teardown = teardown, .timeout = 300},
+		{NULL}};
+	return run_cases("limits", cases);
 }

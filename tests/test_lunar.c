@@ -5,6 +5,8 @@
  * that the handle's precomputed table agrees with the direct computation on
  * every day of the range.
  */
+#include "testutil.h"
+
 #include "dvc/calendar.h"
 #include "calendar_internal.h"
 
@@ -262,27 +264,13 @@ START_TEST(bad_input_has_its_own_code)
 }
 END_TEST
 
-static Suite *lunar_suite(void)
-{
-	Suite *s = suite_create("lunar");
-	TCase *tc = tcase_create("lunar");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, tet_matches_published_tables_1900_2199);
-	tcase_add_test(tc, vietnam_and_china_differ_in_1985_and_2007);
-	tcase_add_test(tc, table_agrees_with_direct_computation_every_day);
-	tcase_add_test(tc, known_dates);
-	tcase_add_test(tc, bad_input_has_its_own_code);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	SRunner *sr = srunner_create(lunar_suite());
-	int failed;
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const tests[] = {
+		tet_matches_published_tables_1900_2199, vietnam_and_china_differ_in_1985_and_2007,
+		table_agrees_with_direct_computation_every_day, known_dates, bad_input_has_its_own_code,
+		NULL};
+	const test_case cases[] = {
+		{"lunar", tests, .setup = setup, .teardown = teardown, .timeout = 120}, {NULL}};
+	return run_cases("lunar", cases);
 }

@@ -30,12 +30,7 @@ static int act(const char *code, dvc_action a, const char *officer, const char *
 
 static void setup(void)
 {
-	int fd;
-	snprintf(db_path, sizeof db_path, "/tmp/dvc-national-XXXXXX");
-	ck_assert_int_ge(fd = mkstemp(db_path), 0);
-	close(fd);
-	unlink(db_path);
-	snprintf(where, sizeof where, "%s", store_at(db_path));
+	temp_store(db_path, sizeof db_path, "/tmp/dvc-national-XXXXXX", where, sizeof where);
 	ck_ok(dvc_open(&db, where, NULL));
 	dvc_set_clock(db, test_clock, NULL);
 	clock_now = instant("2026-03-02T09:00:00+07:00");
@@ -47,12 +42,7 @@ static void setup(void)
 static void teardown(void)
 {
 	dvc_close(db);
-	unlink(db_path);
-	strcat(db_path, "-wal");
-	unlink(db_path);
-	db_path[strlen(db_path) - 4] = '\0';
-	strcat(db_path, "-shm");
-	unlink(db_path);
+	temp_store_remove(db_path);
 }
 
 static size_t count(const char *code, dvc_sync_state state)

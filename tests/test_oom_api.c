@@ -897,12 +897,14 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("oom_api");
-	TCase *tc = tcase_create("oom_api");
-	tcase_set_timeout(tc, 1800);
-	tcase_add_loop_test(tc, every_failed_allocation_is_enomem_clean_and_changes_nothing, 0, (int)N_CASES);
-	tcase_add_test(tc, a_failure_inside_a_transaction_never_commits_half_an_action);
-	tcase_add_test(tc, summary);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		every_failed_allocation_is_enomem_clean_and_changes_nothing,
+		a_failure_inside_a_transaction_never_commits_half_an_action, summary, NULL};
+	const test_loop loops[] = {
+		{every_failed_allocation_is_enomem_clean_and_changes_nothing, 0, (int)N_CASES},
+		{NULL}};
+	const test_case suite_cases[] = {
+		{"oom_api", tests, .timeout = 1800, .loops = loops},
+		{NULL}};
+	return run_cases("oom_api", suite_cases);
 }

@@ -446,13 +446,13 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("privacy");
-	TCase *tc = tcase_create("access_log");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, every_officer_read_is_logged_once_before_it_is_made);
-	tcase_add_test(tc, applicants_and_anonymous_traffic_write_nothing);
-	tcase_add_test(tc, the_log_is_shown_to_the_applicant_the_officer_and_an_admin_only);
-	tcase_add_test(tc, closed_dossiers_past_retention_are_erased_and_still_verify);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		every_officer_read_is_logged_once_before_it_is_made,
+		applicants_and_anonymous_traffic_write_nothing,
+		the_log_is_shown_to_the_applicant_the_officer_and_an_admin_only,
+		closed_dossiers_past_retention_are_erased_and_still_verify, NULL};
+	const test_case cases[] = {
+		{"access_log", tests, .setup = setup, .teardown = teardown},
+		{NULL}};
+	return run_cases("privacy", cases);
 }

@@ -389,18 +389,13 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("report");
-	TCase *tc = tcase_create("report");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, totals_split_by_outcome);
-	tcase_add_test(tc, groupings_partition_the_total);
-	tcase_add_test(tc, numbers_agree_with_hand_written_sql);
-	tcase_add_test(tc, bottlenecks_show_who_holds_the_backlog);
-	tcase_add_test(tc, service_index_and_register_carry_no_personal_data);
-	tcase_add_test(tc, bad_report_options_are_refused);
-	tcase_add_test(tc, reports_see_the_past_as_it_stood);
-	tcase_add_test(tc, register_streams_through_a_callback);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		totals_split_by_outcome, groupings_partition_the_total,
+		numbers_agree_with_hand_written_sql, bottlenecks_show_who_holds_the_backlog,
+		service_index_and_register_carry_no_personal_data, bad_report_options_are_refused,
+		reports_see_the_past_as_it_stood, register_streams_through_a_callback, NULL};
+	const test_case cases[] = {
+		{"report", tests, .setup = setup, .teardown = teardown, .timeout = 120},
+		{NULL}};
+	return run_cases("report", cases);
 }

@@ -29,12 +29,7 @@ static void setup(void)
 	dvc_procedure_policy pol = DVC_PROCEDURE_POLICY_INIT;
 	dvc_applicant citizen = {"Nguyễn Văn An", "031099001234", "1999-05-12",
 				 "Thôn 3, xã Thụy Hương, huyện Kiến Thụy", "0912345678", NULL};
-	int fd;
-	snprintf(db_path, sizeof db_path, "/tmp/dvc-sign-XXXXXX");
-	ck_assert_int_ge(fd = mkstemp(db_path), 0);
-	close(fd);
-	unlink(db_path);
-	snprintf(store, sizeof store, "%s", store_at(db_path));
+	temp_store(db_path, sizeof db_path, "/tmp/dvc-sign-XXXXXX", store, sizeof store);
 	ck_ok(dvc_open(&db, store, NULL));
 	clock_now = instant("2026-12-02T09:00:00+07:00");
 	dvc_set_clock(db, test_clock, NULL);
@@ -54,13 +49,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char p[96];
 	dvc_close(db);
-	unlink(db_path);
-	snprintf(p, sizeof p, "%s-wal", db_path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", db_path);
-	unlink(p);
+	temp_store_remove(db_path);
 }
 
 typedef struct mem_sink {
@@ -561,16 +551,14 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("sign");
-	TCase *tc = tcase_create("sign");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, signed_result_verifies_and_a_changed_byte_fails);
-	tcase_add_test(tc, the_account_keeps_its_signed_result);
-	tcase_add_test(tc, the_longest_signer_and_file_names_are_signed_whole);
-	tcase_add_test(tc, no_key_wrong_key_or_wrong_signer_store_nothing);
-	tcase_add_test(tc, signed_receipt_slip);
-	tcase_add_test(tc, verify_refuses_what_we_never_sign);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		signed_result_verifies_and_a_changed_byte_fails,
+		the_account_keeps_its_signed_result,
+		the_longest_signer_and_file_names_are_signed_whole,
+		no_key_wrong_key_or_wrong_signer_store_nothing, signed_receipt_slip,
+		verify_refuses_what_we_never_sign, NULL};
+	const test_case cases[] = {
+		{"sign", tests, .setup = setup, .teardown = teardown, .timeout = 120},
+		{NULL}};
+	return run_cases("sign", cases);
 }

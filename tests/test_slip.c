@@ -544,18 +544,15 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("slip");
-	TCase *tc = tcase_create("forms");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, receipt_carries_intake_appointment_documents_and_officer);
-	tcase_add_test(tc, hostile_applicant_data_is_escaped_and_nfc);
-	tcase_add_test(tc, supplement_slip_lists_what_to_supply);
-	tcase_add_test(tc, refusal_slip_gives_the_reasons);
-	tcase_add_test(tc, apology_slip_gives_the_reason_and_the_new_date);
-	tcase_add_test(tc, control_sheet_has_one_row_per_handover);
-	tcase_add_test(tc, unknown_dossiers_kinds_and_formats_are_refused);
-	tcase_add_test(tc, register_lists_the_period_and_desk_and_only_those);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		receipt_carries_intake_appointment_documents_and_officer,
+		hostile_applicant_data_is_escaped_and_nfc, supplement_slip_lists_what_to_supply,
+		refusal_slip_gives_the_reasons, apology_slip_gives_the_reason_and_the_new_date,
+		control_sheet_has_one_row_per_handover,
+		unknown_dossiers_kinds_and_formats_are_refused,
+		register_lists_the_period_and_desk_and_only_those, NULL};
+	const test_case cases[] = {
+		{"forms", tests, .setup = setup, .teardown = teardown, .timeout = 120},
+		{NULL}};
+	return run_cases("slip", cases);
 }

@@ -106,12 +106,9 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("text");
-	TCase *tc = tcase_create("text");
-	tcase_add_test(tc, utf8_validation_rejects_malformed_sequences);
-	tcase_add_test(tc, fold_removes_case_and_diacritics_including_d_stroke);
-	tcase_add_test(tc, nfc_composes_decomposed_vietnamese);
-	tcase_add_test(tc, text_width_counts_columns_not_bytes);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		utf8_validation_rejects_malformed_sequences,
+		fold_removes_case_and_diacritics_including_d_stroke,
+		nfc_composes_decomposed_vietnamese, text_width_counts_columns_not_bytes, NULL};
+	return run_tests("text", NULL, NULL, tests);
 }

@@ -363,29 +363,19 @@ START_TEST(registration_is_limited_per_client)
 }
 END_TEST
 
-static TCase *tcase(const char *name)
+int main(void)
 {
-	TCase *tc = tcase_create(name);
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 300);
-	return tc;
+	const TTest *const store_tests[] = {hostile_tracking_leaves_the_store_bounded, NULL};
+	const TTest *const tracking_tests[] = {a_strangers_wrong_secrets_never_lock_the_owner_out,
+					       one_client_guessing_many_codes_is_locked_for_all_of_them,
+					       a_client_key_is_bounded, NULL};
+	const TTest *const login_tests[] = {parallel_wrong_passwords_are_checked_at_most_the_limit,
+					    unknown_usernames_are_counted_like_real_ones,
+					    registration_is_limited_per_client, NULL};
+	const test_case cases[] = {
+		{"store", store_tests, .setup = setup, .teardown = teardown, .timeout = 300},
+		{"tracking", tracking_tests, .setup = setup, .teardown = teardown, .timeout = 300},
+		{"login", login_tests, .setup = setup, .teardown = teardown, .timeout = 300},
+		{NULL}};
+	return run_cases("throttle", cases);
 }
-
-static Suite *suite(void)
-{
-	Suite *s = suite_create("throttle");
-	TCase *store = tcase("store"), *tracking = tcase("tracking"), *login = tcase("login");
-	tcase_add_test(store, hostile_tracking_leaves_the_store_bounded);
-	tcase_add_test(tracking, a_strangers_wrong_secrets_never_lock_the_owner_out);
-	tcase_add_test(tracking, one_client_guessing_many_codes_is_locked_for_all_of_them);
-	tcase_add_test(tracking, a_client_key_is_bounded);
-	tcase_add_test(login, parallel_wrong_passwords_are_checked_at_most_the_limit);
-	tcase_add_test(login, unknown_usernames_are_counted_like_real_ones);
-	tcase_add_test(login, registration_is_limited_per_client);
-	suite_add_tcase(s, store);
-	suite_add_tcase(s, tracking);
-	suite_add_tcase(s, login);
-	return s;
-}
-
-int main(void) { return run_suite(suite()); }

@@ -248,17 +248,61 @@ int run_suite(Suite *s)
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+void temp_store(char *path, size_t path_cap, const char *tmpl, char *store, size_t store_cap)
+{
+	int fd;
+	snprintf(path, path_cap, "%s", tmpl);
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	close(fd);
+	unlink(path); /* only the unique name is wanted: dvc_open makes the file */
+	snprintf(store, store_cap, "%s", store_at(path));
+}
+
+void temp_store_remove(const char *path)
+{
+	char p[4096];
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+}
+
+static void add_tests(TCase *tc, const test_case *c)
+{
+	for (const TTest *const *t = c->tests; *t; t++) {
+		const test_loop *l = c->loops;
+		while (l && l->test && l->test != *t)
+			l++;
+		if (l && l->test)
+			tcase_add_loop_test(tc, *t, l->start, l->end);
+		else
+			tcase_add_test(tc, *t);
+	}
+}
+
+int run_cases(const char *name, const test_case *cases)
+{
+	Suite *s = suite_create(name);
+	for (const test_case *c = cases; c->name; c++) {
+		TCase *tc = tcase_create(c->name);
+		if (c->setup || c->teardown)
+			tcase_add_checked_fixture(tc, c->setup, c->teardown);
+		if (c->unchecked_setup || c->unchecked_teardown)
+			tcase_add_unchecked_fixture(tc, c->unchecked_setup, c->unchecked_teardown);
+		if (c->timeout)
+			tcase_set_timeout(tc, c->timeout);
+		add_tests(tc, c);
+		suite_add_tcase(s, tc);
+	}
+	return run_suite(s);
+}
+
 int run_tests(const char *name, void (*setup)(void), void (*teardown)(void),
 	      const TTest *const *tests)
 {
-	Suite *s = suite_create(name);
-	TCase *tc = tcase_create(name);
-	if (setup || teardown)
-		tcase_add_checked_fixture(tc, setup, teardown);
-	for (; *tests; tests++)
-		tcase_add_test(tc, *tests);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const test_case cases[] = {{name, tests, setup, teardown, NULL, NULL, 0, NULL}, {NULL}};
+	return run_cases(name, cases);
 }
 
 dvc_time instant(const char *iso)

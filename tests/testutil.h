@@ -54,8 +54,34 @@ static inline const char *store_cell(const store_rows *r, int row, int col)
 	return r->v[row * r->n_cols + col];
 }
 void store_rows_free(store_rows *r);
+/* A fresh SQLite file name from `tmpl` (a mkstemp template, "/tmp/dvc-x-XXXXXX")
+ * written to `path`, which does not exist yet (dvc_open makes it), and copied
+ * to `store` as what dvc_open takes: `path`, or on PostgreSQL a fresh store's
+ * URI (store_at). */
+void temp_store(char *path, size_t path_cap, const char *tmpl, char *store, size_t store_cap);
+/* Remove the SQLite file `path` and its -wal and -shm files. */
+void temp_store_remove(const char *path);
 /* Run a suite and return the process exit status. */
 int run_suite(Suite *s);
+/* One test case of a suite: `tests` (NULL-terminated) in their order, a
+ * checked and an unchecked fixture (any function may be NULL), a timeout in
+ * seconds (0 keeps Check's default), and which of the tests are loop tests
+ * (`loops`, ending with {NULL}; may be NULL). */
+typedef struct test_loop {
+	const TTest *test;
+	int start, end;
+} test_loop;
+typedef struct test_case {
+	const char *name;
+	const TTest *const *tests;
+	void (*setup)(void), (*teardown)(void);
+	void (*unchecked_setup)(void), (*unchecked_teardown)(void);
+	int timeout;
+	const test_loop *loops;
+} test_case;
+/* Run suite `name` made of `cases` (ending with {NULL}); the process exit
+ * status. */
+int run_cases(const char *name, const test_case *cases);
 /* Run `tests` (NULL-terminated) as one case of suite `name` with the given
  * checked fixture (either may be NULL); the process exit status. */
 int run_tests(const char *name, void (*setup)(void), void (*teardown)(void),
