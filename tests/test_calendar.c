@@ -393,5 +393,5 @@ int main(void)
 		shipped_schedules_tet_and_national_day, rules_apply_without_a_schedule, deadlines_in_days,
 		deadline_rounded_to_end_of_day, hours_around_lunch_and_closing, instants_parse_and_format,
 		bad_schedules_change_nothing, special_days_and_options, NULL};
-	return run_tests("calendar", setup, teardown, tests);
+	return run_tests("calendar", setup, teardown, 0, tests);
 }

@@ -197,8 +197,5 @@ int main(void)
 	const TTest *const tests[] = {
 		json_xml_json_round_trip_is_exact, export_escapes_markup_in_text,
 		bad_xml_is_refused_and_changes_nothing, builtin_xsd_is_the_shipped_file, NULL};
-	const test_case cases[] = {
-		{"io", tests, .timeout = 120},
-		{NULL}};
-	return run_cases("catalog_io", cases);
+	return run_tests("catalog_io", NULL, NULL, 120, tests);
 }

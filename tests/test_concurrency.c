@@ -579,8 +579,5 @@ int main(void)
 		a_held_write_lock_is_busy_never_corruption,
 		a_waiting_writer_is_refused_as_stale_once_the_holder_commits,
 		bug_tracking_is_one_snapshot_under_concurrent_writers, NULL};
-	const test_case cases[] = {
-		{"concurrency", tests, .setup = setup, .teardown = teardown, .timeout = 1800},
-		{NULL}};
-	return run_cases("concurrency", cases);
+	return run_tests("concurrency", setup, teardown, 1800, tests);
 }

@@ -549,8 +549,5 @@ END_TEST
 int main(void)
 {
 	const TTest *const tests[] = {killed_writers_never_lose_or_corrupt_a_dossier, NULL};
-	const test_case cases[] = {
-		{"crash", tests, .timeout = 3600},
-		{NULL}};
-	return run_cases("crash", cases);
+	return run_tests("crash", NULL, NULL, 3600, tests);
 }

@@ -129,5 +129,5 @@ int main(void)
 {
 	const TTest *const tests[] = {birth_declaration_validated_and_printed_on_the_receipt,
 					     marriage_declaration_both_sides, NULL};
-	return run_tests("declaration", setup, teardown, tests);
+	return run_tests("declaration", setup, teardown, 0, tests);
 }

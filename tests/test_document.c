@@ -656,8 +656,5 @@ int main(void)
 		counter_payment_recorded_and_required_before_return,
 		policies_are_checked_and_default,
 		json_submission_stores_dossier_and_inline_files_or_nothing, NULL};
-	const test_case cases[] = {
-		{"files", tests, .setup = setup, .teardown = teardown, .timeout = 120},
-		{NULL}};
-	return run_cases("document", cases);
+	return run_tests("document", setup, teardown, 120, tests);
 }

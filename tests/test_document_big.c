@@ -190,10 +190,9 @@ END_TEST
 int main(int argc, char **argv)
 {
 	const TTest *const tests[] = {a_file_far_larger_than_memory_streams_in_and_out, NULL};
-	const test_case cases[] = {{"document_big", tests, .timeout = 600}, {NULL}};
 	if (argc > 1)
 		mb = strtoull(argv[1], NULL, 10);
 	if (argc > 2)
 		cap_mb = strtoull(argv[2], NULL, 10);
-	return run_cases("document_big", cases);
+	return run_tests("document_big", NULL, NULL, 600, tests);
 }

@@ -552,5 +552,5 @@ int main(void)
 		duplicate_fields_in_data_are_refused, nesting_and_string_limits_give_etoobig,
 		invalid_schemas_are_refused_with_the_keyword_path, schema_nesting_is_limited,
 		one_compiled_form_serves_several_threads, NULL};
-	return run_tests("eform", setup, teardown, tests);
+	return run_tests("eform", setup, teardown, 0, tests);
 }

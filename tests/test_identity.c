@@ -308,5 +308,5 @@ int main(void)
 		claims_link_and_mark_verified, bad_claims_named_and_nothing_stored,
 		contradicting_claims_reported_never_merged, verified_fields_fill_and_guard_submissions,
 		direct_link_checks, NULL};
-	return run_tests("identity", setup, teardown, tests);
+	return run_tests("identity", setup, teardown, 0, tests);
 }

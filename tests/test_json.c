@@ -455,5 +455,5 @@ int main(void)
 		schedules_and_templates_are_read_by_the_same_reader,
 		NULL,
 	};
-	return run_tests("json", NULL, NULL, tests);
+	return run_tests("json", NULL, NULL, 0, tests);
 }

@@ -656,8 +656,5 @@ int main(void)
 		unapplied_gateway_successes_keep_their_trace,
 		expiries_and_amounts_are_range_checked,
 		an_unknown_reference_paid_at_the_gateway_keeps_its_trace, NULL};
-	const test_case cases[] = {
-		{"level4", tests, .setup = setup, .teardown = teardown, .timeout = 120},
-		{NULL}};
-	return run_cases("level4", cases);
+	return run_tests("level4", setup, teardown, 120, tests);
 }

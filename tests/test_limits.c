@@ -506,8 +506,5 @@ int main(void)
 		bug_long_routes_and_fee_lists_are_refused_or_followed_whole,
 		bug_codes_at_their_limit_work_end_to_end,
 		fee_totals_past_the_amount_limit_are_refused, NULL};
-	const test_case cases[] = {
-		{"limits", tests, .setup = setup, .teardown = teardown, .timeout = 300},
-		{NULL}};
-	return run_cases("limits", cases);
+	return run_tests("limits", setup, teardown, 300, tests);
 }

@@ -270,7 +270,5 @@ int main(void)
 		tet_matches_published_tables_1900_2199, vietnam_and_china_differ_in_1985_and_2007,
 		table_agrees_with_direct_computation_every_day, known_dates, bad_input_has_its_own_code,
 		NULL};
-	const test_case cases[] = {
-		{"lunar", tests, .setup = setup, .teardown = teardown, .timeout = 120}, {NULL}};
-	return run_cases("lunar", cases);
+	return run_tests("lunar", setup, teardown, 120, tests);
 }

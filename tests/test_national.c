@@ -355,5 +355,5 @@ int main(void)
 		ordered_per_dossier_backoff_dead_replay, a_sync_sender_whose_lease_ran_out_may_not_send,
 		statuses_of_refusal_and_supplement_from_data,
 		national_payment_check_known_answers, NULL};
-	return run_tests("national", setup, teardown, tests);
+	return run_tests("national", setup, teardown, 0, tests);
 }

@@ -789,5 +789,5 @@ int main(void)
 		claims_checked_each_with_its_error, unsigned_and_hmac_tokens_refused,
 		state_used_once_and_for_ten_minutes, malformed_queries_responses_and_tokens,
 		hostile_sizes_refused, pending_signins_bounded_per_client, configuration_checked, NULL};
-	return run_tests("oidc", setup, teardown, tests);
+	return run_tests("oidc", setup, teardown, 0, tests);
 }

@@ -134,8 +134,5 @@ int main(void)
 		every_failed_allocation_in_json_import_is_clean,
 		every_failed_allocation_in_xml_import_is_clean, allocator_needs_all_three_functions,
 		NULL};
-	const test_case cases[] = {
-		{"oom", tests, .timeout = 600},
-		{NULL}};
-	return run_cases("oom", cases);
+	return run_tests("oom", NULL, NULL, 600, tests);
 }

@@ -646,9 +646,9 @@ int main(void)
 		a_lost_connection_is_a_clear_error_and_writes_nothing,
 		NULL};
 	if (test_db_uri())
-		return run_tests("pg", setup, teardown, tests);
+		return run_tests("pg", setup, teardown, 0, tests);
 #endif
 	fprintf(stderr, "pg: DVC_TEST_DB_URI is not set: only the option checks run "
 			"(scripts/test.sh runs this suite on PostgreSQL)\n");
-	return run_tests("pg", setup, teardown, sqlite_tests);
+	return run_tests("pg", setup, teardown, 0, sqlite_tests);
 }

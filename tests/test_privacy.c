@@ -451,8 +451,5 @@ int main(void)
 		applicants_and_anonymous_traffic_write_nothing,
 		the_log_is_shown_to_the_applicant_the_officer_and_an_admin_only,
 		closed_dossiers_past_retention_are_erased_and_still_verify, NULL};
-	const test_case cases[] = {
-		{"access_log", tests, .setup = setup, .teardown = teardown},
-		{NULL}};
-	return run_cases("privacy", cases);
+	return run_tests("privacy", setup, teardown, 0, tests);
 }

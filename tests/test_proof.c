@@ -615,5 +615,5 @@ int main(void)
 		bundle_of_a_tampered_store_fails,
 		NULL,
 	};
-	return run_tests("proof", setup, teardown, tests);
+	return run_tests("proof", setup, teardown, 0, tests);
 }

@@ -229,5 +229,5 @@ int main(void)
 {
 	const TTest *const tests[] = {applicant_rates_a_returned_dossier_once, only_the_applicant_rates,
 					     bad_ratings_store_nothing, criteria_have_names_and_labels, NULL};
-	return run_tests("rating", setup, teardown, tests);
+	return run_tests("rating", setup, teardown, 0, tests);
 }

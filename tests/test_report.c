@@ -394,8 +394,5 @@ int main(void)
 		numbers_agree_with_hand_written_sql, bottlenecks_show_who_holds_the_backlog,
 		service_index_and_register_carry_no_personal_data, bad_report_options_are_refused,
 		reports_see_the_past_as_it_stood, register_streams_through_a_callback, NULL};
-	const test_case cases[] = {
-		{"report", tests, .setup = setup, .teardown = teardown, .timeout = 120},
-		{NULL}};
-	return run_cases("report", cases);
+	return run_tests("report", setup, teardown, 120, tests);
 }

@@ -557,8 +557,5 @@ int main(void)
 		the_longest_signer_and_file_names_are_signed_whole,
 		no_key_wrong_key_or_wrong_signer_store_nothing, signed_receipt_slip,
 		verify_refuses_what_we_never_sign, NULL};
-	const test_case cases[] = {
-		{"sign", tests, .setup = setup, .teardown = teardown, .timeout = 120},
-		{NULL}};
-	return run_cases("sign", cases);
+	return run_tests("sign", setup, teardown, 120, tests);
 }

@@ -551,8 +551,5 @@ int main(void)
 		control_sheet_has_one_row_per_handover,
 		unknown_dossiers_kinds_and_formats_are_refused,
 		register_lists_the_period_and_desk_and_only_those, NULL};
-	const test_case cases[] = {
-		{"forms", tests, .setup = setup, .teardown = teardown, .timeout = 120},
-		{NULL}};
-	return run_cases("slip", cases);
+	return run_tests("slip", setup, teardown, 120, tests);
 }

@@ -293,5 +293,5 @@ int main(void)
 		old_stores_are_migrated_forward_keeping_their_data, bad_arguments_are_rejected,
 		explicit_transactions_commit_and_roll_back, two_handles_share_a_file,
 		read_only_open_refuses_writes, errors_are_thread_local_records_with_names, NULL};
-	return run_tests("store", setup, teardown, tests);
+	return run_tests("store", setup, teardown, 0, tests);
 }

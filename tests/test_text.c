@@ -110,5 +110,5 @@ int main(void)
 		utf8_validation_rejects_malformed_sequences,
 		fold_removes_case_and_diacritics_including_d_stroke,
 		nfc_composes_decomposed_vietnamese, text_width_counts_columns_not_bytes, NULL};
-	return run_tests("text", NULL, NULL, tests);
+	return run_tests("text", NULL, NULL, 0, tests);
 }

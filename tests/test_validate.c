@@ -185,5 +185,5 @@ int main(void)
 		phone_refuses_the_old_11_digit_mobile_prefixes, phone_refuses_garbage_with_a_reason,
 		email_accepts_practical_addresses, email_refuses_malformed_addresses_with_a_reason,
 		NULL};
-	return run_tests("validate", NULL, NULL, tests);
+	return run_tests("validate", NULL, NULL, 0, tests);
 }

@@ -307,5 +307,5 @@ int main(void)
 		payment_views_serve_the_cli_and_the_gateway,
 		catalog_views_carry_the_interchange_names,
 		a_plain_day_is_accepted_wherever_an_instant_is, NULL};
-	return run_tests("view", setup, teardown, tests);
+	return run_tests("view", setup, teardown, 0, tests);
 }

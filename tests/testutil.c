@@ -298,10 +298,10 @@ int run_cases(const char *name, const test_case *cases)
 	return run_suite(s);
 }
 
-int run_tests(const char *name, void (*setup)(void), void (*teardown)(void),
+int run_tests(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
 	      const TTest *const *tests)
 {
-	const test_case cases[] = {{name, tests, setup, teardown, NULL, NULL, 0, NULL}, {NULL}};
+	const test_case cases[] = {{name, tests, setup, teardown, NULL, NULL, timeout, NULL}, {NULL}};
 	return run_cases(name, cases);
 }
 

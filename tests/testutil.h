@@ -83,8 +83,9 @@ typedef struct test_case {
  * status. */
 int run_cases(const char *name, const test_case *cases);
 /* Run `tests` (NULL-terminated) as one case of suite `name` with the given
- * checked fixture (either may be NULL); the process exit status. */
-int run_tests(const char *name, void (*setup)(void), void (*teardown)(void),
+ * checked fixture (either may be NULL) and timeout in seconds (0 keeps
+ * Check's default); the process exit status. */
+int run_tests(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
 	      const TTest *const *tests);
 /* Set `clock` (may be NULL) on `db`, import tests/data/dossier_catalog.json
  * and add its desk's reception officer le.tiep.nhan (000.00.30.H24). */
