@@ -150,13 +150,6 @@ END_TEST
 
 /* ---- the store and its cast ---- */
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
 static dvc_db *db;
 
 static const dvc_applicant citizen = {

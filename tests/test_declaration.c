@@ -13,8 +13,6 @@
 #define DESK "000.01.11728.H24"
 
 static dvc_db *db;
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out) { (void)ctx; *out = clock_now; return 0; }
 
 static const dvc_applicant an = {"Nguyễn Văn An", "031099001234", "1999-05-12",
 				 "Thôn 3, xã Kiến Hưng, thành phố Hải Phòng", "0912345678", NULL};

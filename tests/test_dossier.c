@@ -16,14 +16,6 @@
 #define P4 "T.000004"
 #define DVC_ARRAY_LEN_T(a) (sizeof(a) / sizeof((a)[0]))
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
-
 static void setup_db(dvc_db *db)
 {
 	dossier_store_init(db, test_clock);

@@ -11,8 +11,6 @@
 #define ISS "https://xacthuc.example.vn"
 #define P3 "T.000003"
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out) { (void)ctx; *out = clock_now; return 0; }
 static dvc_db *db;
 
 static const dvc_applicant an = {

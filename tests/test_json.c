@@ -336,14 +336,6 @@ END_TEST
 
 /* ---- form data, schedules, templates ------------------------------------ */
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
-
 static size_t dossiers(dvc_db *db)
 {
 	dvc_dossier_filter f = DVC_DOSSIER_FILTER_INIT;

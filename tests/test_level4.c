@@ -15,13 +15,6 @@
 #define P3 "T.000003"
 #define SECRET "bi-mat-cong-thanh-toan"
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
 static dvc_db *db;
 
 static const dvc_applicant citizen = {

@@ -15,13 +15,6 @@
 #define DESK "000.00.30.H24"
 
 static dvc_db *db;
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
 
 static const dvc_applicant citizen = {
 	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
@@ -349,7 +342,6 @@ START_TEST(bug_long_routes_and_fee_lists_are_refused_or_followed_whole)
 	dvc_tracking_free(t);
 }
 END_TEST
-
 
 /* Issue 16: the fee total is computed in int64 from amounts of up to 10^15
  * VND times copies (any int) and pages: it wrapped. A version whose fees add

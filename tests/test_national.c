@@ -13,8 +13,6 @@
 #define DESK "000.00.30.H24"
 #define P3 "T.000003"
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out) { (void)ctx; *out = clock_now; return 0; }
 static dvc_db *db;
 static char db_path[64]; /* a file, so that a second handle can open it */
 static char where[4096];  /* db_path, or on PostgreSQL the store's URI */

@@ -23,8 +23,6 @@
 #define CLIENT_ID "dvc-tinh-thai-binh"
 #define REDIRECT "https://dvc.example.vn/auth/oidc/callback?ui=vi"
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out) { (void)ctx; *out = clock_now; return 0; }
 static dvc_db *db;
 static dvc_oidc_client *client;
 static char keydir[256];

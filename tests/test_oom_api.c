@@ -32,13 +32,6 @@
 
 #define DESK "000.00.30.H24"
 #define SECRET "bi-mat-cong-thanh-toan"
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
 static dvc_time t0;
 
 static const dvc_applicant citizen = {

@@ -21,14 +21,6 @@
 static dvc_db *db;
 static const char *target;
 static char target_copy[4096];
-static dvc_time clock_now;
-
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
 
 static void setup(void)
 {

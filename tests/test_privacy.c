@@ -16,8 +16,6 @@
 #define DESK "000.00.30.H24"
 #define P3 "T.000006" /* level 3, fee 30.000 */
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out) { (void)ctx; *out = clock_now; return 0; }
 static dvc_db *db;
 
 static const dvc_applicant citizen = {
@@ -308,7 +306,6 @@ START_TEST(the_log_is_shown_to_the_applicant_the_officer_and_an_admin_only)
 	ck_assert_str_eq(dvc_access_kind_name((dvc_access_kind)DVC_ACCESS_KIND_COUNT), "?");
 }
 END_TEST
-
 
 /* ---- retention and erasure ---- */
 

@@ -17,8 +17,8 @@
 #define P4 "T.000004" /* a 50,000 VND fee */
 #define DESK_OFFICER "le.tiep.nhan"
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
+/* a minute passes at each reading: every entry has its own instant */
+static int ticking_clock(void *ctx, dvc_time *out)
 {
 	(void)ctx;
 	*out = clock_now += 60;
@@ -38,7 +38,7 @@ static dvc_db *open_with(const char *key, const char *trust_file, unsigned flags
 	o.journal_key_file = key;
 	o.journal_trust_file = trust_file;
 	ck_ok(dvc_open(&h, path, &o));
-	dvc_set_clock(h, test_clock, NULL);
+	dvc_set_clock(h, ticking_clock, NULL);
 	return h;
 }
 
@@ -64,7 +64,7 @@ static void setup(void)
 	ck_ok(dvc_proof_keygen(key2, pub2, id2));
 	clock_now = instant("2026-03-02T09:00:00+07:00");
 	db = open_with(key1, NULL, 0);
-	dossier_store_init(db, test_clock);
+	dossier_store_init(db, ticking_clock);
 }
 
 /* Close the shared handle and forget it, so that a test failing before it

@@ -11,8 +11,6 @@
 #define DESK "000.00.30.H24"
 #define P3 "T.000003"
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out) { (void)ctx; *out = clock_now; return 0; }
 static dvc_db *db;
 
 static const dvc_applicant citizen = {

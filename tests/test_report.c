@@ -11,13 +11,6 @@
 #define P3 "T.000003"
 #define P4 "T.000004"
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
 static dvc_db *db;
 static char dir[64], path[4096];
 

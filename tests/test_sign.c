@@ -16,9 +16,6 @@
 #define DESK "000.00.30.H24"
 #define P4 "T.000005" /* full online, fee 50.000 */
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out) { (void)ctx; *out = clock_now; return 0; }
-
 static dvc_db *db;
 static char db_path[64];
 static char store[4096]; /* what dvc_open was given: db_path, or a PostgreSQL store */

@@ -19,13 +19,6 @@
 #define P3 "T.000003"
 #define FORM3 "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}"
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
 static dvc_db *db;
 
 static dvc_time at(const char *iso)

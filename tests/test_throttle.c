@@ -16,14 +16,6 @@
 #define P3 "T.000003"
 #define WRONG "AAAAAAAAAAAAAAAAAAAA" /* well-formed, never drawn in these tests */
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
-
 static char dir[64], path[4096];
 static dvc_db *db;
 

@@ -305,6 +305,15 @@ int run_tests(const char *name, void (*setup)(void), void (*teardown)(void), int
 	return run_cases(name, cases);
 }
 
+dvc_time clock_now;
+
+int test_clock(void *ctx, dvc_time *out)
+{
+	(void)ctx;
+	*out = clock_now;
+	return 0;
+}
+
 dvc_time instant(const char *iso)
 {
 	dvc_time t;

@@ -90,6 +90,10 @@ int run_tests(const char *name, void (*setup)(void), void (*teardown)(void), int
 /* Set `clock` (may be NULL) on `db`, import tests/data/dossier_catalog.json
  * and add its desk's reception officer le.tiep.nhan (000.00.30.H24). */
 void dossier_store_init(dvc_db *db, dvc_clock_fn clock);
+/* The time a test sets: dvc_set_clock(db, test_clock, NULL) makes it the
+ * store's "now". */
+extern dvc_time clock_now;
+int test_clock(void *ctx, dvc_time *out);
 /* An ISO 8601 instant with its offset; the test fails if it does not parse. */
 dvc_time instant(const char *iso);
 /* Submit an online dossier of `procedure` for Nguyễn Văn An without an
