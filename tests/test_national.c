@@ -19,11 +19,7 @@ static char where[4096];  /* db_path, or on PostgreSQL the store's URI */
 
 static int act(const char *code, dvc_action a, const char *officer, const char *note)
 {
-	dvc_action_req r = DVC_ACTION_INIT;
-	r.action = a;
-	r.note = note;
-	r.actor = (dvc_actor){DVC_ACTOR_OFFICER, officer, NULL};
-	return dvc_dossier_act(db, code, &r, NULL);
+	return officer_act(db, code, a, officer, note, 0);
 }
 
 static void setup(void)

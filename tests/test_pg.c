@@ -209,7 +209,7 @@ START_TEST(a_deadlock_runs_the_outbox_lease_and_ack_again)
 }
 END_TEST
 
-static const char pdf[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n";
+static const char tiny_pdf[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n";
 
 /* `who` attaches `name` to component `component` of `code`, read by `read`. */
 static int upload(const char *code, dvc_actor who, int component, const char *name,
@@ -233,15 +233,15 @@ START_TEST(a_deadlock_runs_an_upload_from_memory_again)
 {
 	dvc_submission s = citizen_submission();
 	dvc_receipt r = DVC_RECEIPT_INIT;
-	dvc_mem_reader src = {pdf, sizeof pdf - 1, 0};
+	dvc_mem_reader src = {tiny_pdf, sizeof tiny_pdf - 1, 0};
 	dvc_file_info fi;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	inject_deadlocks("dossier_file", 1);
 	ck_ok(upload(r.code, (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, r.secret}, 0, "to-khai.pdf",
 		     dvc_mem_read, &src, &fi));
 	ck_assert_int_eq(tries(), 2);
-	ck_assert_uint_eq(src.offset, sizeof pdf - 1); /* rewound, read once more */
-	ck_assert_int_eq(fi.size, (int64_t)(sizeof pdf - 1));
+	ck_assert_uint_eq(src.offset, sizeof tiny_pdf - 1); /* rewound, read once more */
+	ck_assert_int_eq(fi.size, (int64_t)(sizeof tiny_pdf - 1));
 	ck_assert_int_eq(count("dossier_file"), 1);
 	ck_assert_int_eq(pg_value(target, "SELECT max(id) FROM dossier_file"), fi.id);
 	ck_assert_int_eq(count("blob"), 1);
@@ -282,7 +282,7 @@ START_TEST(a_deadlock_after_a_stream_was_read_is_not_run_again)
 {
 	dvc_submission s = citizen_submission();
 	dvc_receipt r = DVC_RECEIPT_INIT;
-	struct stream st = {{pdf, sizeof pdf - 1, 0}, 0};
+	struct stream st = {{tiny_pdf, sizeof tiny_pdf - 1, 0}, 0};
 	dvc_actor me;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	me = (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, r.secret};
@@ -306,7 +306,7 @@ static dvc_receipt with_result_to_sign(void)
 	dvc_submission s = citizen_submission();
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_action_req q = DVC_ACTION_INIT;
-	dvc_mem_reader src = {pdf, sizeof pdf - 1, 0};
+	dvc_mem_reader src = {tiny_pdf, sizeof tiny_pdf - 1, 0};
 	static const char *const by[] = {"le.tiep.nhan", "le.tiep.nhan", "chuyen.vien", "truong.phong"};
 	ck_ok(dvc_officer_add(db, "chuyen.vien", "Chuyên Viên", "000.01.30.H24", DVC_ROLE_SPECIALIST));
 	ck_ok(dvc_officer_add(db, "truong.phong", "Trưởng Phòng", "000.01.30.H24", DVC_ROLE_UNIT_LEADER));

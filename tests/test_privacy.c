@@ -88,7 +88,7 @@ typedef struct erased_text {
 	size_t n;
 } erased_text;
 
-static const char pdf[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
+static const char tiny_pdf[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"
 			  "trailer\n<< /Root 1 0 R >>\n%%EOF\n";
 
 /* A received dossier of `account` (NULL: anonymous) with one document. */
@@ -99,7 +99,7 @@ static dvc_receipt dossier_with_file(const char *account, int64_t *file_id)
 	dvc_attach_req q = DVC_ATTACH_INIT;
 	dvc_action_req a = DVC_ACTION_INIT;
 	dvc_file_info f;
-	mem_src src = {(const unsigned char *)pdf, sizeof pdf - 1, 0};
+	mem_src src = {(const unsigned char *)tiny_pdf, sizeof tiny_pdf - 1, 0};
 	s.procedure = P3;
 	s.account = account;
 	s.applicant = account ? NULL : &citizen;
@@ -168,7 +168,7 @@ START_TEST(every_officer_read_is_logged_once_before_it_is_made)
 	ck_ok(dvc_dossier_files(db, r.code, &desk, &l));
 	dvc_file_list_free(l);
 	ck_ok(dvc_dossier_download(db, r.code, &desk, fid, discard, &got));
-	ck_assert_uint_eq(got, sizeof pdf - 1);
+	ck_assert_uint_eq(got, sizeof tiny_pdf - 1);
 	ck_ok(dvc_slip_render_for(db, r.code, &desk, NULL, DVC_SLIP_RECEIPT, DVC_SLIP_HTML, &doc, &len));
 	dvc_free(doc);
 
@@ -420,7 +420,7 @@ START_TEST(closed_dossiers_past_retention_are_erased_and_still_verify)
 	ck_dvc(dvc_dossier_download(db, r.code, &owner, fid, discard, &got), DVC_ENOTFOUND);
 	/* the same content in another dossier is that dossier's: kept */
 	ck_ok(dvc_dossier_download(db, keep.code, &admin, shared, discard, &got));
-	ck_assert_uint_eq(got, sizeof pdf - 1);
+	ck_assert_uint_eq(got, sizeof tiny_pdf - 1);
 	/* the journal, its signatures and the proof bundle still verify */
 	ck_ok(dvc_dossier_verify(db, NULL, NULL));
 	ck_ok(dvc_proof_export(db, r.code, &bundle));

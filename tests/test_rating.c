@@ -20,10 +20,7 @@ static const dvc_applicant other = {
 
 static int act(const char *code, dvc_action a, const char *officer)
 {
-	dvc_action_req r = DVC_ACTION_INIT;
-	r.action = a;
-	r.actor = (dvc_actor){DVC_ACTOR_OFFICER, officer, NULL};
-	return dvc_dossier_act(db, code, &r, NULL);
+	return officer_act(db, code, a, officer, NULL, 0);
 }
 
 static dvc_receipt submit(const char *account)

@@ -19,11 +19,7 @@ static const dvc_applicant citizen = {
 
 static int act(const char *code, dvc_action a, const char *officer, const char *note)
 {
-	dvc_action_req r = DVC_ACTION_INIT;
-	r.action = a;
-	r.actor = (dvc_actor){DVC_ACTOR_OFFICER, officer, NULL};
-	r.note = note;
-	return dvc_dossier_act(db, code, &r, NULL);
+	return officer_act(db, code, a, officer, note, 0);
 }
 
 static dvc_receipt submit(const char *proc, dvc_channel ch)

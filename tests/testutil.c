@@ -342,3 +342,76 @@ void dossier_store_init(dvc_db *db, dvc_clock_fn clock)
 				      NULL));
 	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", "000.00.30.H24", DVC_ROLE_RECEPTION));
 }
+
+int officer_act(dvc_db *db, const char *code, dvc_action a, const char *officer, const char *note,
+		dvc_delivery delivery)
+{
+	dvc_action_req r = DVC_ACTION_INIT;
+	r.action = a;
+	r.actor = (dvc_actor){DVC_ACTOR_OFFICER, officer, NULL};
+	r.note = note;
+	r.delivery = delivery;
+	return dvc_dossier_act(db, code, &r, NULL);
+}
+
+size_t file_count(dvc_db *db, const char *code)
+{
+	dvc_file_list *l;
+	dvc_actor o = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	size_t n;
+	ck_ok(dvc_dossier_files(db, code, &o, &l));
+	n = dvc_file_list_count(l);
+	dvc_file_list_free(l);
+	return n;
+}
+
+size_t history_count(dvc_db *db, const char *code)
+{
+	dvc_tracking *t;
+	dvc_actor o = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	size_t n;
+	ck_ok(dvc_dossier_track(db, code, &o, &t));
+	n = t->n_history;
+	dvc_tracking_free(t);
+	return n;
+}
+
+unsigned char *pdf(size_t n, unsigned char fill)
+{
+	static const char head[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n";
+	unsigned char *b = malloc(n);
+	ck_assert_ptr_nonnull(b);
+	memset(b, fill, n);
+	memcpy(b, head, n < sizeof head - 1 ? n : sizeof head - 1);
+	return b;
+}
+
+int mem_write(void *ctx, const void *buf, size_t n)
+{
+	mem_sink *s = ctx;
+	if (s->n + n + 1 > s->cap) {
+		s->cap = (s->n + n + 1) * 2;
+		s->p = realloc(s->p, s->cap);
+		ck_assert_ptr_nonnull(s->p);
+	}
+	memcpy(s->p + s->n, buf, n);
+	s->n += n;
+	s->p[s->n] = '\0';
+	return 0;
+}
+
+void document_store_init(dvc_db *db, const dvc_applicant *citizen)
+{
+	dvc_procedure_policy pol = DVC_PROCEDURE_POLICY_INIT;
+	dvc_set_clock(db, test_clock, NULL);
+	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/document_catalog.json"), DVC_FORMAT_AUTO,
+				      NULL));
+	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", "000.00.30.H24", DVC_ROLE_RECEPTION));
+	ck_ok(dvc_officer_add(db, "do.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
+	ck_ok(dvc_officer_add(db, "hoang.lanh.dao", "Hoàng Lãnh Đạo", "000.00.30.H24",
+			      DVC_ROLE_SIGNING_LEADER));
+	ck_ok(dvc_account_register(db, "an.nguyen", "mat-khau-du-dai-1", citizen));
+	pol.require_files = 1;
+	pol.pay_before_return = 1;
+	ck_ok(dvc_procedure_policy_set(db, "T.000005", &pol));
+}

@@ -100,6 +100,29 @@ dvc_time instant(const char *iso);
  * account (`form` may be NULL); the test fails if it is refused. */
 dvc_receipt submit_as_citizen(dvc_db *db, const char *procedure, const char *form);
 
+/* `officer` takes action `a` on dossier `code` with `note` (may be NULL) and
+ * the result's `delivery` (for the return action); the status. */
+int officer_act(dvc_db *db, const char *code, dvc_action a, const char *officer, const char *note,
+		dvc_delivery delivery);
+/* How many files, and how many journal entries, dossier `code` has, as
+ * le.tiep.nhan sees it; the test fails if it cannot be read. */
+size_t file_count(dvc_db *db, const char *code);
+size_t history_count(dvc_db *db, const char *code);
+/* A PDF of n bytes: a real header, then `fill`. Free with free(). */
+unsigned char *pdf(size_t n, unsigned char fill);
+/* A download sink (dvc_file_write_fn) that grows a buffer, kept NUL-terminated. */
+typedef struct mem_sink {
+	unsigned char *p;
+	size_t n, cap;
+} mem_sink;
+int mem_write(void *ctx, const void *buf, size_t n);
+/* For the document suites: set the clock on `db`, import
+ * tests/data/document_catalog.json, add its desk's reception officer
+ * le.tiep.nhan, the specialist do.chuyen.vien and the signing leader
+ * hoang.lanh.dao, register the account an.nguyen for `citizen`, and have
+ * T.000005 require its files and the fee before the result. */
+void document_store_init(dvc_db *db, const dvc_applicant *citizen);
+
 /* Assert a libdvc status, printing the last error on mismatch. */
 #define ck_dvc(expr, want)                                                               \
 	do {                                                                             \
