@@ -167,9 +167,6 @@ END_TEST
 /* the birth declaration (Circular 04/2020/TT-BTP form), as in test_declaration */
 #define BIRTH_FORM "{\"kinh_gui\":\"Ủy ban nhân dân xã Kiến Hưng\",\"nguoi_yeu_cau_ho_ten\":\"Nguyễn Văn An\",\"nguoi_yeu_cau_noi_cu_tru\":\"Thôn 3, xã Kiến Hưng, thành phố Hải Phòng\",\"nguoi_yeu_cau_giay_to_tuy_than\":\"Căn cước số 031099001234, Bộ Công an cấp ngày 10/01/2022\",\"quan_he\":\"Cha\",\"ho_ten\":\"Nguyễn Minh Khôi\",\"ngay_sinh_bang_chu\":\"Ngày một tháng một năm hai nghìn không trăm hai mươi sáu\",\"dan_toc\":\"Kinh\",\"quoc_tich\":\"Việt Nam\",\"noi_sinh\":\"Bệnh viện Phụ sản Hải Phòng\",\"que_quan\":\"xã Kiến Hưng, thành phố Hải Phòng\",\"me_ho_ten\":\"Trần Thị Bình\",\"me_dan_toc\":\"Kinh\",\"me_quoc_tich\":\"Việt Nam\",\"me_noi_cu_tru\":\"Thôn 3, xã Kiến Hưng, thành phố Hải Phòng\",\"ngay_sinh\":\"2026-01-01\",\"gioi_tinh\":\"Nam\"}"
 
-static const dvc_applicant kien_thuy_citizen = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-	"0912 345 678", "an.nguyen@example.vn"};
 
 static int act_as(dvc_db *db, const char *code, dvc_action a, const char *officer)
 {
@@ -211,7 +208,7 @@ START_TEST(commune_procedure_at_its_own_centre)
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_tracking *t;
 	s.procedure = "1.001193";
-	s.applicant = &kien_thuy_citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = BIRTH_FORM;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	/* received at the commune's centre: the code carries the centre's code */
@@ -244,7 +241,7 @@ START_TEST(lodged_outside_ones_commune)
 	dvc_tracking *t;
 	char *json;
 	s.procedure = "1.001193";
-	s.applicant = &kien_thuy_citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = BIRTH_FORM;
 	s.desk = "000.01.11383.H24"; /* the Lê Chân ward centre, far from home */
 	ck_ok(dvc_dossier_submit(db, &s, &r));
@@ -288,7 +285,7 @@ START_TEST(desk_refusals_change_nothing)
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	size_t n;
 	s.procedure = "1.001193";
-	s.applicant = &kien_thuy_citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = BIRTH_FORM;
 	s.desk = "000.00.99999.H24";
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ENOTFOUND);
@@ -328,7 +325,7 @@ START_TEST(commune_procedure_in_2018_stays_in_the_commune)
 			      DVC_ROLE_SPECIALIST));
 	ck_ok(dvc_officer_add(db, "ct.thuyhuong", "Chủ tịch UBND xã", "001.20.30.H24", DVC_ROLE_SIGNING_LEADER));
 	s.procedure = "1.001193";
-	s.applicant = &kien_thuy_citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = BIRTH_FORM;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_assert_str_eq(r.code, "001.20.30.H24-180709-0001");
@@ -362,7 +359,7 @@ START_TEST(online_code_keeps_the_submission_day)
 	dvc_tracking *t;
 	clock_now = instant("2026-03-01T20:00:00+07:00"); /* a Sunday evening */
 	s.procedure = "1.001193";
-	s.applicant = &kien_thuy_citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = BIRTH_FORM;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_assert_str_eq(r.code, "000.01.11680.H24-260301-0001");
@@ -427,9 +424,9 @@ static int note_action(dvc_db *db, const char *code, dvc_action a, const char *o
 START_TEST(cutover_moves_open_dossiers_once)
 {
 	dvc_db *db = june_2025();
-	dvc_receipt working = submit_june(db, &kien_thuy_citizen);
-	dvc_receipt waiting = submit_june(db, &kien_thuy_citizen);
-	dvc_receipt done = submit_june(db, &kien_thuy_citizen);
+	dvc_receipt working = submit_june(db, &an_nguyen);
+	dvc_receipt waiting = submit_june(db, &an_nguyen);
+	dvc_receipt done = submit_june(db, &an_nguyen);
 	dvc_receipt far = submit_june(db, &hanoi_citizen);
 	dvc_cutover_report *rep;
 	dvc_tracking *before, *after;

@@ -31,9 +31,6 @@ static char dir[64];
 static char path[4096];
 static int scale = 1;
 
-static const dvc_applicant citizen = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-	"0912 345 678", "an.nguyen@example.vn"};
 
 static void setup(void)
 {
@@ -76,7 +73,7 @@ static dvc_receipt submit(dvc_db *db)
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = P3;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}";
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	return r;
@@ -385,7 +382,7 @@ START_TEST(concurrent_submissions_get_unique_gap_free_codes)
 				dvc_submission s = DVC_SUBMISSION_INIT;
 				dvc_receipt r = DVC_RECEIPT_INIT;
 				s.procedure = P3;
-				s.applicant = &citizen;
+				s.applicant = &an_nguyen;
 				s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}";
 				if (dvc_dossier_submit(db, &s, &r) != DVC_OK)
 					_exit(3);
@@ -438,7 +435,7 @@ START_TEST(a_held_write_lock_is_busy_never_corruption)
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_receipt r2 = DVC_RECEIPT_INIT;
 	s.procedure = P3;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}";
 
 	ck_ok(dvc_begin(a));

@@ -49,9 +49,6 @@ static char dir[64], logpath[128];
  * (store_at, taken once and opened by every writer) */
 static char path[4096];
 
-static const dvc_applicant citizen = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-	"0912 345 678", "an.nguyen@example.vn"};
 
 static const struct {
 	const char *tag, *code;
@@ -84,7 +81,7 @@ static void prepare_store(void)
 			snprintf(name, sizeof name, "%s.%s", dvc_role_name((dvc_role)r), units[u].tag);
 			ck_ok(dvc_officer_add(db, name, "Cán bộ", units[u].code, (dvc_role)r));
 		}
-	ck_ok(dvc_account_register(db, OWNER, "mat-khau-chu-ho-so", &citizen));
+	ck_ok(dvc_account_register(db, OWNER, "mat-khau-chu-ho-so", &an_nguyen));
 	dvc_close(db);
 }
 

@@ -39,9 +39,6 @@ static void setup(void)
 
 static void teardown(void) { dvc_close(db); }
 
-static const dvc_applicant citizen = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-	"0912 345 678", "an.nguyen@example.vn"};
 
 static dvc_receipt submit_p(const char *proc, const char *form)
 {
@@ -156,11 +153,11 @@ START_TEST(account_profile_fills_the_applicant)
 	dvc_tracking *t;
 	dvc_actor me = {DVC_ACTOR_ACCOUNT, "nguyenvanan", NULL};
 	dvc_actor other = {DVC_ACTOR_ACCOUNT, "tranthib", NULL};
-	dvc_applicant b = citizen;
+	dvc_applicant b = an_nguyen;
 	b.full_name = "Trần Thị Bình";
 	b.citizen_id = "031199001235";
 	b.birth_date = "1999-01-01";
-	ck_ok(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &citizen));
+	ck_ok(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &an_nguyen));
 	ck_ok(dvc_account_register(db, "tranthib", "mat-khau-khac", &b));
 	s.procedure = P3;
 	s.account = "nguyenvanan";
@@ -285,7 +282,7 @@ START_TEST(service_level_rules_are_enforced_by_the_library)
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_action_req q = DVC_ACTION_INIT;
 	s.procedure = P2;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ESERVICELEVEL);
 	/* the same procedure at the counter, entered by reception */
 	s.channel = DVC_CHANNEL_COUNTER;
@@ -339,9 +336,9 @@ START_TEST(form_data_and_applicant_fields_are_validated)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_receipt r = DVC_RECEIPT_INIT;
-	dvc_applicant bad = citizen;
+	dvc_applicant bad = an_nguyen;
 	s.procedure = P3;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\"}";
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ESCHEMA);
 	ck_assert_str_eq(dvc_error_last()->path, "form_data.copies");
@@ -357,16 +354,16 @@ START_TEST(form_data_and_applicant_fields_are_validated)
 	ck_assert_str_eq(dvc_error_last()->path, "citizen_id");
 	bad.citizen_id = "031088001234"; /* born 1988, not 1999 */
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EINVAL);
-	bad = citizen;
+	bad = an_nguyen;
 	bad.phone = "01689123456"; /* pre-2018 11-digit mobile */
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EINVAL);
 	ck_assert_str_eq(dvc_error_last()->path, "phone");
-	bad = citizen;
+	bad = an_nguyen;
 	bad.email = "an@@example";
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EINVAL);
 	s.applicant = NULL;
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EINVAL);
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.procedure = "9.999999";
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ENOTFOUND);
 	/* none of the refusals used up a dossier number */
@@ -397,7 +394,7 @@ START_TEST(refusals_inside_a_transaction_leave_it_usable)
 	ck_dvc(dvc_dossier_act(db, r1.code, &q, NULL), DVC_ECONFLICT);
 	/* refused submissions: checked before a dossier number is drawn */
 	s.procedure = P3;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
 	s.fee_exemption = "";
 	ck_dvc(dvc_dossier_submit(db, &s, &bad), DVC_EINVAL);
@@ -443,7 +440,7 @@ START_TEST(agencies_out_of_force_receive_nothing)
 	dvc_tracking *before, *after;
 	ck_ok(dvc_catalog_import(db, ceased_catalog, sizeof ceased_catalog - 1, DVC_FORMAT_JSON, NULL));
 	s.procedure = "T.000009";
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	/* in force until 30 June 2025 */
 	clock_now = instant("2025-06-30T16:00:00+07:00");
 	ck_ok(dvc_dossier_submit(db, &s, &r));
@@ -822,12 +819,12 @@ END_TEST
 
 START_TEST(accounts_hash_passwords_and_lock_after_failures)
 {
-	dvc_applicant bad = citizen;
+	dvc_applicant bad = an_nguyen;
 	dvc_account *acc;
-	ck_ok(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &citizen));
-	ck_dvc(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &citizen), DVC_EEXISTS);
-	ck_dvc(dvc_account_register(db, "ngắn", "mật-khẩu-dài", &citizen), DVC_EINVAL);
-	ck_dvc(dvc_account_register(db, "binh", "short", &citizen), DVC_EINVAL);
+	ck_ok(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &an_nguyen));
+	ck_dvc(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &an_nguyen), DVC_EEXISTS);
+	ck_dvc(dvc_account_register(db, "ngắn", "mật-khẩu-dài", &an_nguyen), DVC_EINVAL);
+	ck_dvc(dvc_account_register(db, "binh", "short", &an_nguyen), DVC_EINVAL);
 	bad.citizen_id = "999099001234";
 	ck_dvc(dvc_account_register(db, "binh", "mật-khẩu-dài", &bad), DVC_EINVAL);
 	ck_assert_str_eq(dvc_error_last()->path, "citizen_id");
@@ -916,7 +913,7 @@ static void *submitter(void *arg)
 		dvc_submission s = DVC_SUBMISSION_INIT;
 		dvc_receipt r = DVC_RECEIPT_INIT;
 		s.procedure = P3;
-		s.applicant = &citizen;
+		s.applicant = &an_nguyen;
 		s.form_data = "{\"purpose\":\"Song song\",\"copies\":1}";
 		if (dvc_dossier_submit(h, &s, &r) != DVC_OK)
 			(*failures)++;
@@ -1056,7 +1053,7 @@ START_TEST(a_failing_clock_aborts_the_write)
 	dvc_set_clock(db, flaky_clock, NULL);
 	clock_fails = 1;
 	s.procedure = P3;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
 	ck_dvc(dvc_dossier_submit(db, &s, &r2), DVC_EUSER);
 	ck_assert_str_eq(r2.code, "");
@@ -1097,7 +1094,7 @@ START_TEST(the_sequence_never_grows_a_fifth_digit)
 		dvc_submission s = DVC_SUBMISSION_INIT;
 		dvc_receipt bad = DVC_RECEIPT_INIT;
 		s.procedure = P3;
-		s.applicant = &citizen;
+		s.applicant = &an_nguyen;
 		s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
 		ck_dvc(dvc_dossier_submit(db, &s, &bad), DVC_ERANGE);
 		ck_assert_str_eq(bad.code, "");

@@ -17,9 +17,6 @@
 
 static dvc_db *db;
 
-static const dvc_applicant citizen = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-	"0912 345 678", "an.nguyen@example.vn"};
 
 static void setup(void)
 {
@@ -43,7 +40,7 @@ static dvc_receipt received(const char *proc)
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = proc;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	if (strcmp(proc, P3) == 0)
 		s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
 	ck_ok(dvc_dossier_submit(db, &s, &r));
@@ -267,7 +264,7 @@ START_TEST(fee_exemption_and_per_copy_fees)
 	dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
 	dvc_tracking *t;
 	s.procedure = P4;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.fee_exemption = "Người có công với cách mạng (Điều 5 Thông tư 85/2019/TT-BTC)";
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_ok(act(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
@@ -439,7 +436,7 @@ START_TEST(sms_fits_two_segments_with_unaccented_fallback)
 	dvc_message_batch *b;
 	const dvc_message *m;
 	s.procedure = P4;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_ok(act(r.code, DVC_ACT_REQUEST_SUPPLEMENT, "le.tiep.nhan",
 		  "Bản sao giấy chứng nhận quyền sử dụng đất; sơ đồ vị trí thửa đất; "

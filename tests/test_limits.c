@@ -16,9 +16,6 @@
 
 static dvc_db *db;
 
-static const dvc_applicant citizen = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-	"0912 345 678", "an.nguyen@example.vn"};
 
 static void setup(void)
 {
@@ -173,7 +170,7 @@ START_TEST(form_nesting_depth_limit)
 	ck_dvc(dvc_eform_check(any, sizeof any - 1, big, strlen(big)), DVC_ETOOBIG);
 	/* through a submission (T.000004 has no form schema: any object) */
 	s.procedure = "T.000004";
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = big;
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ETOOBIG);
 	s.form_data = ok;
@@ -244,7 +241,7 @@ START_TEST(applicant_and_officer_text_limits)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_receipt r = DVC_RECEIPT_INIT;
-	dvc_applicant a = citizen;
+	dvc_applicant a = an_nguyen;
 	char *name = repeat('n', 201), *addr = repeat('d', 501);
 	s.procedure = "T.000004";
 	s.applicant = &a;
@@ -253,7 +250,7 @@ START_TEST(applicant_and_officer_text_limits)
 	ck_assert_str_eq(dvc_error_last()->path, "full_name");
 	name[200] = '\0';
 	ck_ok(dvc_dossier_submit(db, &s, &r));
-	a.full_name = citizen.full_name;
+	a.full_name = an_nguyen.full_name;
 	a.address = addr;
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ETOOBIG);
 	ck_assert_str_eq(dvc_error_last()->path, "address");
@@ -276,7 +273,7 @@ START_TEST(bug_note_and_exemption_limits_answer_etoobig)
 	dvc_action_req q = DVC_ACTION_INIT;
 	char *note = repeat('n', 8193), *why = repeat('w', 501);
 	s.procedure = "T.000004";
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	q.action = DVC_ACT_REJECT;
 	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
@@ -331,7 +328,7 @@ START_TEST(bug_long_routes_and_fee_lists_are_refused_or_followed_whole)
 	dvc_tracking *t;
 	dvc_actor admin = {DVC_ACTOR_OFFICER, "quan.tri", NULL};
 	s.procedure = "L.000017";
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
 	q.action = DVC_ACT_RECEIVE;
@@ -384,7 +381,7 @@ START_TEST(fee_totals_past_the_amount_limit_are_refused)
 	ck_ok(dvc_catalog_import(db, doc, strlen(doc), DVC_FORMAT_JSON, NULL));
 	free(doc);
 	s.procedure = "L.000021";
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.copies = 1;
 	ck_ok(dvc_dossier_submit(db, &s, &r)); /* 10^15 */
 	/* two copies: 1.5 x 10^15; INT32_MAX copies: past int64 when multiplied */
@@ -431,7 +428,7 @@ static void limit_dossier(const char *proc, const char *agency)
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_action_req q = DVC_ACTION_INIT;
-	dvc_applicant a = citizen;
+	dvc_applicant a = an_nguyen;
 	dvc_tracking *t;
 	dvc_actor admin = {DVC_ACTOR_OFFICER, "quan.tri", NULL};
 	size_t checked;

@@ -34,9 +34,6 @@
 #define SECRET "bi-mat-cong-thanh-toan"
 static dvc_time t0;
 
-static const dvc_applicant citizen = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-	"0912 345 678", "an.nguyen@example.vn"};
 
 static dvc_db *tmpl;
 /* Handles share one calendar, so that each case fails its own allocations;
@@ -59,7 +56,7 @@ static dvc_receipt submit(dvc_db *db, const char *proc)
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = proc;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	if (!strcmp(proc, "T.000003"))
 		s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
 	ck_ok(dvc_dossier_submit(db, &s, &r));
@@ -100,7 +97,7 @@ static void prepare_template(void)
 	ck_ok(dvc_officer_add(tmpl, "nguyen.truong.phong", "Nguyễn Trưởng Phòng", "000.01.30.H24", DVC_ROLE_UNIT_LEADER));
 	ck_ok(dvc_officer_add(tmpl, "hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, DVC_ROLE_SIGNING_LEADER));
 	ck_ok(dvc_officer_add(tmpl, "tnmt.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
-	ck_ok(dvc_account_register(tmpl, "chu.ho.so", "mat-khau-chu-ho-so", &citizen));
+	ck_ok(dvc_account_register(tmpl, "chu.ho.so", "mat-khau-chu-ho-so", &an_nguyen));
 	ck_ok(dvc_officer_add(tmpl, "quan.tri", "Quản Trị", DESK, DVC_ROLE_ADMIN));
 
 	d_submitted = submit(tmpl, "T.000003");
@@ -305,7 +302,7 @@ static int c_eform(dvc_db *db)
 
 static int c_register(dvc_db *db)
 {
-	return dvc_account_register(db, "nguoi.moi", "mat-khau-nguoi-moi", &citizen);
+	return dvc_account_register(db, "nguoi.moi", "mat-khau-nguoi-moi", &an_nguyen);
 }
 
 static int c_login(dvc_db *db) { return dvc_account_login(db, "chu.ho.so", "mat-khau-chu-ho-so"); }
@@ -334,7 +331,7 @@ static int c_submit(dvc_db *db)
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = "T.000003";
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":3}";
 	return dvc_dossier_submit(db, &s, &r);
 }

@@ -87,12 +87,9 @@ static long long tries(void)
 
 static dvc_submission citizen_submission(void)
 {
-	static const dvc_applicant citizen = {
-		"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-		"0912 345 678", "an.nguyen@example.vn"};
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	s.procedure = P3;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
 	return s;
 }
@@ -359,9 +356,6 @@ END_TEST
  * ceased on 1 July 2025). */
 START_TEST(a_deadlock_runs_a_cutover_move_again)
 {
-	static const dvc_applicant citizen = {
-		"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-		"0912 345 678", "an.nguyen@example.vn"};
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_action_req q = DVC_ACTION_INIT;
@@ -378,7 +372,7 @@ START_TEST(a_deadlock_runs_a_cutover_move_again)
 	dvc_set_clock(h, test_clock, NULL);
 	ck_ok(dvc_officer_add(h, "tn.huyen", "Bộ phận một cửa huyện", "000.00.30.H24", DVC_ROLE_RECEPTION));
 	s.procedure = "2.000815";
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = "{\"purpose\":\"Chứng thực bản sao\",\"copies\":1}";
 	ck_ok(dvc_dossier_submit(h, &s, &r));
 	q.action = DVC_ACT_RECEIVE;

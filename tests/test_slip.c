@@ -44,9 +44,6 @@ static void setup(void)
 
 static void teardown(void) { dvc_close(db); }
 
-static const dvc_applicant citizen = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-	"0912 345 678", "an.nguyen@example.vn"};
 
 static dvc_receipt submit_as(const char *proc, const char *form, const dvc_applicant *who)
 {
@@ -59,7 +56,7 @@ static dvc_receipt submit_as(const char *proc, const char *form, const dvc_appli
 	return r;
 }
 
-static dvc_receipt submit3(void) { return submit_as(P3, FORM3, &citizen); }
+static dvc_receipt submit3(void) { return submit_as(P3, FORM3, &an_nguyen); }
 
 /* A province-level procedure on the default route: its desk is the city's
  * department, not the district's one-stop desk. */
@@ -221,7 +218,7 @@ END_TEST
 
 START_TEST(hostile_applicant_data_is_escaped_and_nfc)
 {
-	dvc_applicant evil = citizen;
+	dvc_applicant evil = an_nguyen;
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	char *html, *xml;
 	xmlDocPtr d;
@@ -465,7 +462,7 @@ START_TEST(register_lists_the_period_and_desk_and_only_those)
 	b = submit3();
 	ck_ok(dvc_catalog_import(db, CITY_CATALOG, strlen(CITY_CATALOG), DVC_FORMAT_JSON, NULL));
 	clock_now = at("2026-03-03T09:30:00+07:00");
-	other = submit_as("T.000009", NULL, &citizen); /* another desk: the city's department */
+	other = submit_as("T.000009", NULL, &an_nguyen); /* another desk: the city's department */
 	ck_assert_str_eq(other.code, CITY "-260303-0001");
 	clock_now = at("2026-03-03T10:00:00+07:00");
 	act(b.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL, NULL);

@@ -321,15 +321,16 @@ dvc_time instant(const char *iso)
 	return t;
 }
 
+const dvc_applicant an_nguyen = {
+	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
+	"0912 345 678", "an.nguyen@example.vn"};
+
 dvc_receipt submit_as_citizen(dvc_db *db, const char *procedure, const char *form)
 {
-	static const dvc_applicant citizen = {
-		"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-		"0912 345 678", "an.nguyen@example.vn"};
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = procedure;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = form;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	return r;

@@ -96,6 +96,8 @@ extern dvc_time clock_now;
 int test_clock(void *ctx, dvc_time *out);
 /* An ISO 8601 instant with its offset; the test fails if it does not parse. */
 dvc_time instant(const char *iso);
+/* The applicant most suites use: Nguyễn Văn An, 031099001234. */
+extern const dvc_applicant an_nguyen;
 /* Submit an online dossier of `procedure` for Nguyễn Văn An without an
  * account (`form` may be NULL); the test fails if it is refused. */
 dvc_receipt submit_as_citizen(dvc_db *db, const char *procedure, const char *form);
