@@ -80,10 +80,6 @@ static void sim_init(sim_clock *c, long actions)
 
 /* ---- the library side ---- */
 
-static const dvc_applicant applicant = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12",
-	"Thôn 3, xã Thụy Hương, huyện Kiến Thụy, Hải Phòng", "0912345678", NULL};
-
 /* Who does each of the six actions after submission. */
 static const struct {
 	dvc_action action;

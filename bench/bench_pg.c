@@ -100,10 +100,6 @@ static int sim_now(void *ctx, dvc_time *out)
 	return 0;
 }
 
-static const dvc_applicant applicant = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12",
-	"Thôn 3, xã Thụy Hương, huyện Kiến Thụy, Hải Phòng", "0912345678", NULL};
-
 static const struct {
 	dvc_action action;
 	const char *officer;
@@ -241,6 +237,19 @@ static int pq_cmd(PGconn *pc, const char *sql)
 	return ok;
 }
 
+/* The floor's journal row of a step (v: FLOOR_JOURNAL's ten values), then
+ * its commit unless the client batches. */
+static void journal_commit(client *c, PGconn *pc, const char *const *v, int *in_batch)
+{
+	PGresult *r = PQexecPrepared(pc, "jnl", 10, v, NULL, NULL, 0);
+	c->failed |= !pq_ok(pc, r, "journal");
+	PQclear(r);
+	if (!c->batched) {
+		c->failed |= !pq_cmd(pc, "COMMIT");
+		*in_batch = 0;
+	}
+}
+
 static void *floor_client(void *arg)
 {
 	client *c = arg;
@@ -290,13 +299,7 @@ static void *floor_client(void *arg)
 		}
 		{
 			const char *v[] = {id, "1", at, "citizen", DESK, "0", "0", "1", hash, hash};
-			r = PQexecPrepared(pc, "jnl", 10, v, NULL, NULL, 0);
-			c->failed = !pq_ok(pc, r, "journal");
-			PQclear(r);
-		}
-		if (!c->batched) {
-			c->failed |= !pq_cmd(pc, "COMMIT");
-			in_batch = 0;
+			journal_commit(c, pc, v, &in_batch);
 		}
 		t1 = now_s();
 		c->lat[c->n_lat++] = t1 - t0;
@@ -326,13 +329,7 @@ static void *floor_client(void *arg)
 			}
 			{
 				const char *v[] = {id, seq, at, route[i].officer, DESK, "1", prev, st, hash, hash};
-				r = PQexecPrepared(pc, "jnl", 10, v, NULL, NULL, 0);
-				c->failed |= !pq_ok(pc, r, "journal");
-				PQclear(r);
-			}
-			if (!c->batched) {
-				c->failed |= !pq_cmd(pc, "COMMIT");
-				in_batch = 0;
+				journal_commit(c, pc, v, &in_batch);
 			}
 			t1 = now_s();
 			c->lat[c->n_lat++] = t1 - t0;

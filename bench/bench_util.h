@@ -1,8 +1,10 @@
-/* What every benchmark here measures with: a monotonic clock in seconds,
- * and percentiles of sorted samples. Header-only: each benchmark is one
- * executable. */
+/* What the dossier benchmarks share: a monotonic clock in seconds,
+ * percentiles of sorted samples, and the applicant of every dossier.
+ * Header-only: each benchmark is one executable. */
 #ifndef DVC_BENCH_UTIL_H
 #define DVC_BENCH_UTIL_H
+
+#include "dvc/dvc.h"
 
 #include <stddef.h>
 #include <time.h>
@@ -27,5 +29,9 @@ static inline double pct(const double *sorted, size_t n, double p)
 	size_t i = (size_t)((double)n * p);
 	return n ? sorted[i < n ? i : n - 1] : 0;
 }
+
+static const dvc_applicant applicant = {
+	"Nguyễn Văn An", "031099001234", "1999-05-12",
+	"Thôn 3, xã Thụy Hương, huyện Kiến Thụy, Hải Phòng", "0912345678", NULL};
 
 #endif
