@@ -112,15 +112,6 @@ static const struct {
 /* Catalog, officers, notifications off: once per schema. */
 static int seed(const char *uri)
 {
-	static const struct {
-		const char *user, *name, *unit;
-		dvc_role role;
-	} officers[] = {
-		{"le.tiep.nhan", "Lê Tiếp Nhận", DESK, DVC_ROLE_RECEPTION},
-		{"tran.chuyen.vien", "Trần Chuyên Viên", JUSTICE, DVC_ROLE_SPECIALIST},
-		{"nguyen.truong.phong", "Nguyễn Trưởng Phòng", JUSTICE, DVC_ROLE_UNIT_LEADER},
-		{"hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, DVC_ROLE_SIGNING_LEADER},
-	};
 	static const char off[] =
 		"{\"format\":\"dvc-notify-templates\",\"format_version\":1,\"templates\":{"
 		"\"accepted\":{\"sms\":\"\",\"email_body\":\"\"},"
@@ -131,9 +122,8 @@ static int seed(const char *uri)
 		return fail("opening the store");
 	if (dvc_catalog_import_file(db, catalog, DVC_FORMAT_AUTO, NULL) != DVC_OK)
 		rc = fail("importing the catalog");
-	for (size_t i = 0; !rc && i < sizeof officers / sizeof officers[0]; i++)
-		if (dvc_officer_add(db, officers[i].user, officers[i].name, officers[i].unit, officers[i].role))
-			rc = fail("adding an officer");
+	if (!rc && add_officers(db) != DVC_OK)
+		rc = fail("adding an officer");
 	if (!rc && dvc_notify_set_templates(db, off, sizeof off - 1) != DVC_OK)
 		rc = fail("switching notifications off");
 	dvc_close(db);

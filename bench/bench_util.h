@@ -1,5 +1,6 @@
 /* What the dossier benchmarks share: a monotonic clock in seconds,
- * percentiles of sorted samples, and the applicant of every dossier.
+ * percentiles of sorted samples, the applicant of every dossier and the
+ * officers of its route.
  * Header-only: each benchmark is one executable. */
 #ifndef DVC_BENCH_UTIL_H
 #define DVC_BENCH_UTIL_H
@@ -33,5 +34,25 @@ static inline double pct(const double *sorted, size_t n, double p)
 static const dvc_applicant applicant = {
 	"Nguyễn Văn An", "031099001234", "1999-05-12",
 	"Thôn 3, xã Thụy Hương, huyện Kiến Thụy, Hải Phòng", "0912345678", NULL};
+
+/* The officers of the benchmark route: the one-stop desk's reception and
+ * signing leader, the justice office's specialist and unit leader. */
+static inline int add_officers(dvc_db *db)
+{
+	static const struct {
+		const char *user, *name, *unit;
+		dvc_role role;
+	} officers[] = {
+		{"le.tiep.nhan", "Lê Tiếp Nhận", "000.00.30.H24", DVC_ROLE_RECEPTION},
+		{"tran.chuyen.vien", "Trần Chuyên Viên", "000.01.30.H24", DVC_ROLE_SPECIALIST},
+		{"nguyen.truong.phong", "Nguyễn Trưởng Phòng", "000.01.30.H24", DVC_ROLE_UNIT_LEADER},
+		{"hoang.lanh.dao", "Hoàng Lãnh Đạo", "000.00.30.H24", DVC_ROLE_SIGNING_LEADER},
+	};
+	int rc = DVC_OK;
+	for (size_t i = 0; rc == DVC_OK && i < sizeof officers / sizeof officers[0]; i++)
+		rc = dvc_officer_add(db, officers[i].user, officers[i].name, officers[i].unit,
+				     officers[i].role);
+	return rc;
+}
 
 #endif
