@@ -22,9 +22,6 @@ static char store[4096]; /* what dvc_open was given: db_path, or a PostgreSQL st
 static const dvc_applicant citizen = {
 	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
 	"0912345678", "an.nguyen@example.vn"};
-static const dvc_applicant other = {
-	"Trần Thị Bình", "031190005678", "1990-01-02", "Thôn 1, xã Kiến Quốc, huyện Kiến Thụy",
-	"0912000111", NULL};
 
 static void setup(void)
 {
@@ -33,7 +30,7 @@ static void setup(void)
 	ck_ok(dvc_open(&db, store, NULL));
 	clock_now = instant("2026-03-02T09:00:00+07:00");
 	document_store_init(db, &citizen);
-	ck_ok(dvc_account_register(db, "binh.tran", "mat-khau-du-dai-2", &other));
+	ck_ok(dvc_account_register(db, "binh.tran", "mat-khau-du-dai-2", &tran_thi_binh));
 	pol.require_files = 1;
 	pol.pay_before_return = 1;
 	ck_ok(dvc_procedure_policy_set(db, P3, &pol));

@@ -21,9 +21,6 @@ static dvc_db *db;
 static const dvc_applicant citizen = {
 	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
 	"0912345678", "an.nguyen@example.vn"};
-static const dvc_applicant other = {
-	"Trần Thị Bình", "031190005678", "1990-01-02", "Thôn 1, xã Kiến Quốc, huyện Kiến Thụy",
-	"0912000111", NULL};
 
 static const dvc_actor desk = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
 static const dvc_actor specialist = {DVC_ACTOR_OFFICER, "do.chuyen.vien", NULL};
@@ -50,7 +47,7 @@ static void setup(void)
 	ck_ok(dvc_officer_add(db, "do.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
 	ck_ok(dvc_officer_add(db, "quan.tri", "Quản Trị", DESK, DVC_ROLE_ADMIN));
 	ck_ok(dvc_account_register(db, "an.nguyen", "mat-khau-du-dai-1", &citizen));
-	ck_ok(dvc_account_register(db, "binh.tran", "mat-khau-du-dai-2", &other));
+	ck_ok(dvc_account_register(db, "binh.tran", "mat-khau-du-dai-2", &tran_thi_binh));
 }
 
 static void teardown(void)

@@ -63,10 +63,6 @@ static int attach(const char *code, dvc_actor who, int component, const char *na
 	return dvc_dossier_attach(db, code, &q, NULL);
 }
 
-/* An online dossier of the account, with every component, at the signing leader's step. */
-static const dvc_applicant binh = {"Trần Thị Bình", "031190005678", "1990-01-02",
-				   "Thôn 1, xã Kiến Quốc, huyện Kiến Thụy", "0912000111", NULL};
-
 /* An online dossier (of the account, or anonymous with a tracking secret
  * when account is NULL), with every component, at the signing leader's step. */
 static dvc_receipt at_signing_step(const char *account)
@@ -77,7 +73,7 @@ static dvc_receipt at_signing_step(const char *account)
 	unsigned char *a = pdf(5000, 'a');
 	s.procedure = P4;
 	s.account = account;
-	s.applicant = account ? NULL : &binh;
+	s.applicant = account ? NULL : &tran_thi_binh;
 	s.channel = DVC_CHANNEL_ONLINE;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	me = account ? acct(account) : (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, r.secret};

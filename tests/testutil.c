@@ -314,6 +314,19 @@ int test_clock(void *ctx, dvc_time *out)
 	return 0;
 }
 
+dvc_calendar *test_cal;
+
+void calendar_setup(void)
+{
+	ck_assert_int_eq(dvc_calendar_new(&test_cal, NULL), DVC_OK);
+}
+
+void calendar_teardown(void)
+{
+	dvc_calendar_free(test_cal);
+	test_cal = NULL;
+}
+
 dvc_time instant(const char *iso)
 {
 	dvc_time t;
@@ -324,6 +337,10 @@ dvc_time instant(const char *iso)
 const dvc_applicant an_nguyen = {
 	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
 	"0912 345 678", "an.nguyen@example.vn"};
+
+const dvc_applicant tran_thi_binh = {
+	"Trần Thị Bình", "031190005678", "1990-01-02", "Thôn 1, xã Kiến Quốc, huyện Kiến Thụy",
+	"0912000111", NULL};
 
 dvc_receipt submit_as_citizen(dvc_db *db, const char *procedure, const char *form)
 {

@@ -94,10 +94,17 @@ void dossier_store_init(dvc_db *db, dvc_clock_fn clock);
  * store's "now". */
 extern dvc_time clock_now;
 int test_clock(void *ctx, dvc_time *out);
+/* The calendar and lunar suites' fixture: a fresh dvc_calendar in test_cal
+ * for each test. */
+extern dvc_calendar *test_cal;
+void calendar_setup(void);
+void calendar_teardown(void);
 /* An ISO 8601 instant with its offset; the test fails if it does not parse. */
 dvc_time instant(const char *iso);
 /* The applicant most suites use: Nguyễn Văn An, 031099001234. */
 extern const dvc_applicant an_nguyen;
+/* Another: Trần Thị Bình, 031190005678, who gives no e-mail address. */
+extern const dvc_applicant tran_thi_binh;
 /* Submit an online dossier of `procedure` for Nguyễn Văn An without an
  * account (`form` may be NULL); the test fails if it is refused. */
 dvc_receipt submit_as_citizen(dvc_db *db, const char *procedure, const char *form);
