@@ -799,9 +799,7 @@ START_TEST(secrets_and_password_hashes_never_appear_in_output)
 		ck_assert_msg(!file_contains(path, secrets[k]), "the database file holds secret %zu", k);
 		ck_assert_msg(!file_contains(wal, secrets[k]), "the WAL holds secret %zu", k);
 	}
-	char cmd[200];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	temp_dir_remove(dir);
 }
 END_TEST
 

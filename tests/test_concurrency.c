@@ -35,13 +35,9 @@ static int scale = 1;
 static void setup(void)
 {
 	dvc_db *db;
-	char file[128];
 	const char *e = getenv("DVC_CONCURRENCY_ROUNDS");
 	scale = e && atoi(e) > 0 ? atoi(e) : 1;
-	snprintf(dir, sizeof dir, "/tmp/dvc-conc-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(file, sizeof file, "%s/c.db", dir);
-	snprintf(path, sizeof path, "%s", store_at(file));
+	temp_dir_store(dir, sizeof dir, "/tmp/dvc-conc-XXXXXX", path, sizeof path, "c.db");
 	ck_ok(dvc_open(&db, path, NULL));
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
 	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", DESK, DVC_ROLE_RECEPTION));
@@ -56,9 +52,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	temp_dir_remove(dir);
 }
 
 static dvc_db *open_db(void)

@@ -536,9 +536,7 @@ START_TEST(killed_writers_never_lose_or_corrupt_a_dossier)
 	}
 	printf("crash: %ld kills survived, %zu dossiers, %ld outbox messages and %ld documents checked "
 	       "in the last round, store intact\n", survived, dossiers, outbox, files_total);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	temp_dir_remove(dir);
 	(void)early;
 }
 END_TEST

@@ -50,11 +50,7 @@ static dvc_receipt submit3(void) { return submit_p(P3, "{\"purpose\":\"Xin cấp
 static int act_full(const char *code, dvc_action a, const char *officer, const char *note,
 		    const char *target)
 {
-	dvc_action_req r = DVC_ACTION_INIT;
-	r.action = a;
-	r.actor.kind = DVC_ACTOR_OFFICER;
-	r.actor.name = officer;
-	r.note = note;
+	dvc_action_req r = officer_req(a, officer, note);
 	r.target = target;
 	return dvc_dossier_act(db, code, &r, NULL);
 }
@@ -851,11 +847,8 @@ static char path[4096];
 
 static void file_setup(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/dvc-dossier-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/d.db", dir);
-	if (test_db_uri()) /* the same store for every open of this test */
-		snprintf(path, sizeof path, "%s", fresh_store());
+	/* on PostgreSQL the same store for every open of this test */
+	temp_dir_store(dir, sizeof dir, "/tmp/dvc-dossier-XXXXXX", path, sizeof path, "d.db");
 	clock_now = instant("2026-03-02T09:00:00+07:00");
 	ck_ok(dvc_open(&db, path, NULL));
 	setup_db(db);
@@ -863,10 +856,8 @@ static void file_setup(void)
 
 static void file_teardown(void)
 {
-	char cmd[200];
 	dvc_close(db);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	temp_dir_remove(dir);
 }
 
 /* Edit the store behind the library's back, on either backend. */

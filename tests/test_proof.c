@@ -52,11 +52,7 @@ static void write_file(const char *p, const char *text)
 
 static void setup(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/dvc-proof-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/d.db", dir);
-	if (test_db_uri()) /* a PostgreSQL store instead */
-		snprintf(path, sizeof path, "%s", fresh_store());
+	temp_dir_store(dir, sizeof dir, "/tmp/dvc-proof-XXXXXX", path, sizeof path, "d.db");
 	snprintf(key1, sizeof key1, "%s/k1.key", dir);
 	snprintf(key2, sizeof key2, "%s/k2.key", dir);
 	snprintf(trust, sizeof trust, "%s/trust", dir);
@@ -77,10 +73,8 @@ static void close_db(void)
 
 static void teardown(void)
 {
-	char cmd[200];
 	close_db();
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	temp_dir_remove(dir);
 }
 
 /* Edit the store behind the library's back, on either backend. */

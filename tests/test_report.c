@@ -50,11 +50,7 @@ static dvc_receipt on_time, late, pending_ok, pending_late, withdrawn, rejected,
 
 static void setup(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/dvc-report-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/r.db", dir);
-	if (test_db_uri()) /* a PostgreSQL store instead */
-		snprintf(path, sizeof path, "%s", fresh_store());
+	temp_dir_store(dir, sizeof dir, "/tmp/dvc-report-XXXXXX", path, sizeof path, "r.db");
 	ck_ok(dvc_open(&db, path, NULL));
 	dvc_set_clock(db, test_clock, NULL);
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
@@ -115,10 +111,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[128];
 	dvc_close(db);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	temp_dir_remove(dir);
 }
 
 static dvc_report *report(dvc_report_group g)

@@ -74,11 +74,7 @@ static const char CITY_CATALOG[] =
 
 static void act(const char *code, dvc_action a, const char *officer, const char *note, const char *target)
 {
-	dvc_action_req r = DVC_ACTION_INIT;
-	r.action = a;
-	r.actor.kind = DVC_ACTOR_OFFICER;
-	r.actor.name = officer;
-	r.note = note;
+	dvc_action_req r = officer_req(a, officer, note);
 	r.target = target;
 	ck_ok(dvc_dossier_act(db, code, &r, NULL));
 }

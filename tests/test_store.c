@@ -26,9 +26,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
+	temp_dir_remove(tmpdir);
 }
 
 START_TEST(memory_store_has_current_schema)

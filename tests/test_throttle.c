@@ -23,11 +23,8 @@ static dvc_db *db;
 static void setup(void)
 {
 	ck_ok(dvc_time_parse("2026-03-02T09:00:00+07:00", &clock_now));
-	snprintf(dir, sizeof dir, "/tmp/dvc-throttle-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/store.db", dir);
-	if (test_db_uri()) /* the same store for every open of this test */
-		snprintf(path, sizeof path, "%s", fresh_store());
+	/* on PostgreSQL the same store for every open of this test */
+	temp_dir_store(dir, sizeof dir, "/tmp/dvc-throttle-XXXXXX", path, sizeof path, "store.db");
 	ck_ok(dvc_open(&db, path, NULL));
 	dvc_set_clock(db, test_clock, NULL);
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));

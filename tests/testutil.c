@@ -268,6 +268,23 @@ void temp_store_remove(const char *path)
 	unlink(p);
 }
 
+void temp_dir_store(char *dir, size_t dir_cap, const char *tmpl, char *path, size_t path_cap,
+		    const char *file)
+{
+	char f[4096];
+	snprintf(dir, dir_cap, "%s", tmpl);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(f, sizeof f, "%s/%s", dir, file);
+	snprintf(path, path_cap, "%s", store_at(f));
+}
+
+void temp_dir_remove(const char *dir)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
 static void add_tests(TCase *tc, const test_case *c)
 {
 	for (const TTest *const *t = c->tests; *t; t++) {
@@ -361,13 +378,19 @@ void dossier_store_init(dvc_db *db, dvc_clock_fn clock)
 	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", "000.00.30.H24", DVC_ROLE_RECEPTION));
 }
 
-int officer_act(dvc_db *db, const char *code, dvc_action a, const char *officer, const char *note,
-		dvc_delivery delivery)
+dvc_action_req officer_req(dvc_action a, const char *officer, const char *note)
 {
 	dvc_action_req r = DVC_ACTION_INIT;
 	r.action = a;
 	r.actor = (dvc_actor){DVC_ACTOR_OFFICER, officer, NULL};
 	r.note = note;
+	return r;
+}
+
+int officer_act(dvc_db *db, const char *code, dvc_action a, const char *officer, const char *note,
+		dvc_delivery delivery)
+{
+	dvc_action_req r = officer_req(a, officer, note);
 	r.delivery = delivery;
 	return dvc_dossier_act(db, code, &r, NULL);
 }

@@ -61,6 +61,13 @@ void store_rows_free(store_rows *r);
 void temp_store(char *path, size_t path_cap, const char *tmpl, char *store, size_t store_cap);
 /* Remove the SQLite file `path` and its -wal and -shm files. */
 void temp_store_remove(const char *path);
+/* A fresh directory from the mkdtemp template `tmpl` written to `dir`, and
+ * in `path` what dvc_open takes for the store `file` inside it: that file,
+ * or on PostgreSQL a fresh store's URI (store_at). */
+void temp_dir_store(char *dir, size_t dir_cap, const char *tmpl, char *path, size_t path_cap,
+		    const char *file);
+/* Remove the directory `dir` and all it holds; the test fails if it cannot. */
+void temp_dir_remove(const char *dir);
 /* Run a suite and return the process exit status. */
 int run_suite(Suite *s);
 /* One test case of a suite: `tests` (NULL-terminated) in their order, a
@@ -132,6 +139,9 @@ int mem_write(void *ctx, const void *buf, size_t n);
  * T.000005 require its files and the fee before the result. */
 void document_store_init(dvc_db *db, const dvc_applicant *citizen);
 
+/* An officer's request for action `a` with `note` (may be NULL), to be
+ * completed by the caller. */
+dvc_action_req officer_req(dvc_action a, const char *officer, const char *note);
 /* Assert a libdvc status, printing the last error on mismatch. */
 #define ck_dvc(expr, want)                                                               \
 	do {                                                                             \
