@@ -204,13 +204,8 @@ static dvc_tracking *tracked(dvc_db *db, const char *code, const char *officer)
 START_TEST(commune_procedure_at_its_own_centre)
 {
 	dvc_db *db = shipped_2026();
-	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r = DVC_RECEIPT_INIT;
+	dvc_receipt r = submit_as_citizen(db, "1.001193", BIRTH_FORM);
 	dvc_tracking *t;
-	s.procedure = "1.001193";
-	s.applicant = &an_nguyen;
-	s.form_data = BIRTH_FORM;
-	ck_ok(dvc_dossier_submit(db, &s, &r));
 	/* received at the commune's centre: the code carries the centre's code */
 	ck_assert_str_eq(r.code, "000.01.11680.H24-260302-0001");
 	t = tracked(db, r.code, "tn.kienthuy");
@@ -413,12 +408,7 @@ static dvc_receipt submit_june(dvc_db *db, const dvc_applicant *who)
 
 static int note_action(dvc_db *db, const char *code, dvc_action a, const char *officer, const char *note)
 {
-	dvc_action_req r = DVC_ACTION_INIT;
-	r.action = a;
-	r.actor.kind = DVC_ACTOR_OFFICER;
-	r.actor.name = officer;
-	r.note = note;
-	return dvc_dossier_act(db, code, &r, NULL);
+	return officer_act(db, code, a, officer, note, 0);
 }
 
 START_TEST(cutover_moves_open_dossiers_once)

@@ -64,13 +64,7 @@ static dvc_db *open_db(void)
 
 static dvc_receipt submit(dvc_db *db)
 {
-	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r = DVC_RECEIPT_INIT;
-	s.procedure = P3;
-	s.applicant = &an_nguyen;
-	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}";
-	ck_ok(dvc_dossier_submit(db, &s, &r));
-	return r;
+	return submit_as_citizen(db, P3, "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}");
 }
 
 static dvc_tracking *peek(dvc_db *db, const char *code)
@@ -373,12 +367,8 @@ START_TEST(concurrent_submissions_get_unique_gap_free_codes)
 			if (dvc_open(&db, path, NULL) != DVC_OK)
 				_exit(2);
 			for (int i = 0; i < per; i++) {
-				dvc_submission s = DVC_SUBMISSION_INIT;
 				dvc_receipt r = DVC_RECEIPT_INIT;
-				s.procedure = P3;
-				s.applicant = &an_nguyen;
-				s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}";
-				if (dvc_dossier_submit(db, &s, &r) != DVC_OK)
+				if (citizen_submit(db, P3, "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}", &r) != DVC_OK)
 					_exit(3);
 			}
 			dvc_close(db);

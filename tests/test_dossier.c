@@ -901,12 +901,8 @@ static void *submitter(void *arg)
 	}
 	dvc_set_clock(h, test_clock, NULL);
 	for (int i = 0; i < 40; i++) {
-		dvc_submission s = DVC_SUBMISSION_INIT;
 		dvc_receipt r = DVC_RECEIPT_INIT;
-		s.procedure = P3;
-		s.applicant = &an_nguyen;
-		s.form_data = "{\"purpose\":\"Song song\",\"copies\":1}";
-		if (dvc_dossier_submit(h, &s, &r) != DVC_OK)
+		if (citizen_submit(h, P3, "{\"purpose\":\"Song song\",\"copies\":1}", &r) != DVC_OK)
 			(*failures)++;
 	}
 	dvc_close(h);

@@ -112,6 +112,10 @@ dvc_time instant(const char *iso);
 extern const dvc_applicant an_nguyen;
 /* Another: Trần Thị Bình, 031190005678, who gives no e-mail address. */
 extern const dvc_applicant tran_thi_binh;
+/* Submit an online dossier of `procedure` for an_nguyen without an account
+ * (`form` may be NULL); the status, without asserting (for child processes
+ * and threads). */
+int citizen_submit(dvc_db *db, const char *procedure, const char *form, dvc_receipt *r);
 /* Submit an online dossier of `procedure` for Nguyễn Văn An without an
  * account (`form` may be NULL); the test fails if it is refused. */
 dvc_receipt submit_as_citizen(dvc_db *db, const char *procedure, const char *form);
