@@ -89,14 +89,9 @@ static void prepare_template(void)
 	tmpl = mem_db();
 	ck_ok(dvc_calendar_new(&shared_cal, NULL));
 	dvc_set_calendar(tmpl, shared_cal);
-	dvc_set_clock(tmpl, test_clock, NULL);
+	dossier_store_init(tmpl, test_clock);
 	ck_ok(dvc_payment_set_gateway(tmpl, "vnpay", SECRET));
-	ck_ok(dvc_catalog_import_file(tmpl, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
-	ck_ok(dvc_officer_add(tmpl, "le.tiep.nhan", "Lê Tiếp Nhận", DESK, DVC_ROLE_RECEPTION));
-	ck_ok(dvc_officer_add(tmpl, "tran.chuyen.vien", "Trần Chuyên Viên", "000.01.30.H24", DVC_ROLE_SPECIALIST));
-	ck_ok(dvc_officer_add(tmpl, "nguyen.truong.phong", "Nguyễn Trưởng Phòng", "000.01.30.H24", DVC_ROLE_UNIT_LEADER));
-	ck_ok(dvc_officer_add(tmpl, "hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, DVC_ROLE_SIGNING_LEADER));
-	ck_ok(dvc_officer_add(tmpl, "tnmt.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
+	route_officers_add(tmpl);
 	ck_ok(dvc_account_register(tmpl, "chu.ho.so", "mat-khau-chu-ho-so", &an_nguyen));
 	ck_ok(dvc_officer_add(tmpl, "quan.tri", "Quản Trị", DESK, DVC_ROLE_ADMIN));
 

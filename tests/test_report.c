@@ -52,13 +52,8 @@ static void setup(void)
 {
 	temp_dir_store(dir, sizeof dir, "/tmp/dvc-report-XXXXXX", path, sizeof path, "r.db");
 	ck_ok(dvc_open(&db, path, NULL));
-	dvc_set_clock(db, test_clock, NULL);
-	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
-	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", DESK, DVC_ROLE_RECEPTION));
-	ck_ok(dvc_officer_add(db, "tran.chuyen.vien", "Trần Chuyên Viên", "000.01.30.H24", DVC_ROLE_SPECIALIST));
-	ck_ok(dvc_officer_add(db, "nguyen.truong.phong", "Nguyễn Trưởng Phòng", "000.01.30.H24", DVC_ROLE_UNIT_LEADER));
-	ck_ok(dvc_officer_add(db, "hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, DVC_ROLE_SIGNING_LEADER));
-	ck_ok(dvc_officer_add(db, "tnmt.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
+	dossier_store_init(db, test_clock);
+	route_officers_add(db);
 	ck_ok(dvc_payment_set_gateway(db, "vnpay", "s3cret"));
 
 	/* Monday 2 March 2026, 09:00: T.000003 has 3 working days */

@@ -461,3 +461,12 @@ void document_store_init(dvc_db *db, const dvc_applicant *citizen)
 	pol.pay_before_return = 1;
 	ck_ok(dvc_procedure_policy_set(db, "T.000005", &pol));
 }
+
+void route_officers_add(dvc_db *db)
+{
+	ck_ok(dvc_officer_add(db, "tran.chuyen.vien", "Trần Chuyên Viên", "000.01.30.H24", DVC_ROLE_SPECIALIST));
+	ck_ok(dvc_officer_add(db, "nguyen.truong.phong", "Nguyễn Trưởng Phòng", "000.01.30.H24",
+			      DVC_ROLE_UNIT_LEADER));
+	ck_ok(dvc_officer_add(db, "hoang.lanh.dao", "Hoàng Lãnh Đạo", "000.00.30.H24", DVC_ROLE_SIGNING_LEADER));
+	ck_ok(dvc_officer_add(db, "tnmt.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
+}

@@ -97,6 +97,11 @@ int run_tests(const char *name, void (*setup)(void), void (*teardown)(void), int
 /* Set `clock` (may be NULL) on `db`, import tests/data/dossier_catalog.json
  * and add its desk's reception officer le.tiep.nhan (000.00.30.H24). */
 void dossier_store_init(dvc_db *db, dvc_clock_fn clock);
+/* Add the officers along that catalog's routes after the desk: the justice
+ * office's specialist tran.chuyen.vien and unit leader nguyen.truong.phong,
+ * the desk's signing leader hoang.lanh.dao and the environment office's
+ * specialist tnmt.chuyen.vien. */
+void route_officers_add(dvc_db *db);
 /* The time a test sets: dvc_set_clock(db, test_clock, NULL) makes it the
  * store's "now". */
 extern dvc_time clock_now;
