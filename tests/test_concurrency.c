@@ -31,7 +31,6 @@ static char dir[64];
 static char path[4096];
 static int scale = 1;
 
-
 static void setup(void)
 {
 	dvc_db *db;

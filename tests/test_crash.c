@@ -49,7 +49,6 @@ static char dir[64], logpath[128];
  * (store_at, taken once and opened by every writer) */
 static char path[4096];
 
-
 static const struct {
 	const char *tag, *code;
 } units[] = {{"desk", DESK}, {"justice", JUSTICE}, {"tnmt", TNMT}, {"city", CITY}};

@@ -39,7 +39,6 @@ static void setup(void)
 
 static void teardown(void) { dvc_close(db); }
 
-
 static dvc_receipt submit_p(const char *proc, const char *form)
 {
 	return submit_as_citizen(db, proc, form);

@@ -17,12 +17,9 @@
 
 static dvc_db *db;
 
-
 static void setup(void)
 {
-	clock_now = instant("2026-03-02T09:00:00+07:00");
-	db = mem_db();
-	dossier_store_init(db, test_clock);
+	db = dossier_db();
 	ck_ok(dvc_officer_add(db, "tnmt.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
 	ck_ok(dvc_officer_add(db, "hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, DVC_ROLE_SIGNING_LEADER));
 	ck_ok(dvc_payment_set_gateway(db, "vnpay", SECRET));

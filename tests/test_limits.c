@@ -16,7 +16,6 @@
 
 static dvc_db *db;
 
-
 static void setup(void)
 {
 	ck_ok(dvc_time_parse("2026-03-02T09:00:00+07:00", &clock_now));

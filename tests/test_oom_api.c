@@ -34,7 +34,6 @@
 #define SECRET "bi-mat-cong-thanh-toan"
 static dvc_time t0;
 
-
 static dvc_db *tmpl;
 /* Handles share one calendar, so that each case fails its own allocations;
  * the calendar's creation is a case of its own. */

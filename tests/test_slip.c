@@ -44,7 +44,6 @@ static void setup(void)
 
 static void teardown(void) { dvc_close(db); }
 
-
 static dvc_receipt submit_as(const char *proc, const char *form, const dvc_applicant *who)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;

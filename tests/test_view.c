@@ -14,9 +14,7 @@ static dvc_db *db;
 
 static void setup(void)
 {
-	clock_now = instant("2026-03-02T09:00:00+07:00");
-	db = mem_db();
-	dossier_store_init(db, test_clock);
+	db = dossier_db();
 }
 
 static void teardown(void) { dvc_close(db); }

@@ -375,6 +375,15 @@ dvc_receipt submit_as_citizen(dvc_db *db, const char *procedure, const char *for
 	return r;
 }
 
+dvc_db *dossier_db(void)
+{
+	dvc_db *db;
+	clock_now = instant("2026-03-02T09:00:00+07:00");
+	db = mem_db();
+	dossier_store_init(db, test_clock);
+	return db;
+}
+
 void dossier_store_init(dvc_db *db, dvc_clock_fn clock)
 {
 	dvc_set_clock(db, clock, NULL);

@@ -97,6 +97,9 @@ int run_tests(const char *name, void (*setup)(void), void (*teardown)(void), int
 /* Set `clock` (may be NULL) on `db`, import tests/data/dossier_catalog.json
  * and add its desk's reception officer le.tiep.nhan (000.00.30.H24). */
 void dossier_store_init(dvc_db *db, dvc_clock_fn clock);
+/* A fresh store (mem_db) so made, on test_clock set to Monday 2 March 2026,
+ * 09:00 (+07:00). */
+dvc_db *dossier_db(void);
 /* Add the officers along that catalog's routes after the desk: the justice
  * office's specialist tran.chuyen.vien and unit leader nguyen.truong.phong,
  * the desk's signing leader hoang.lanh.dao and the environment office's
