@@ -3,18 +3,26 @@
  * (direct astronomy and the handle's table). Prints JSON lines; never asserts.
  *
  *   bench_calendar [N]   N = additions per run (default 12,000,000, about 2 s) */
+#include "bench_util.h"
 #include "dvc/calendar.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+/* Times `count` runs of the statements that follow (i is the run's index;
+ * they add to sink, so that nothing is optimised away), reports them as
+ * `name` and leaves the elapsed seconds in `secs`. */
+#define TIMED(name, count, secs, ...)                      \
+	do {                                               \
+		double t0_ = now_s();                      \
+		sink = 0;                                  \
+		for (long i = 0; i < (count); i++) {       \
+			__VA_ARGS__                        \
+		}                                          \
+		secs = now_s() - t0_;                      \
+		report(name, count, secs, sink);           \
+	} while (0)
 
 static void report(const char *name, long n, double secs, long long sink)
 {
@@ -51,7 +59,7 @@ int main(int argc, char **argv)
 	dvc_calendar *cal;
 	dvc_time base, out;
 	long long sink = 0;
-	double t0, fast, slow;
+	double fast, slow, secs;
 
 	if (n < 100)
 		n = 100;
@@ -62,63 +70,39 @@ int main(int argc, char **argv)
 	dvc_time_from_local((dvc_date){2020, 1, 6}, 10, 15, 0, &base);
 
 	/* starts spread over ~10 years of office hours, 1..30 working days each */
-	t0 = now();
-	for (long i = 0; i < n; i++) {
+	TIMED("add_days", n, fast, {
 		dvc_calendar_add_days(cal, base + (i % 3650) * 86400 + (i % 97) * 60, (int)(i % 30) + 1, &out);
 		sink += out & 0xff;
-	}
-	fast = now() - t0;
-	report("add_days", n, fast, sink);
-
-	sink = 0;
-	t0 = now();
-	for (long i = 0; i < naive_n; i++) {
+	});
+	TIMED("add_days_naive_loop", naive_n, slow, {
 		out = naive_add_days(cal, base + (i % 3650) * 86400 + (i % 97) * 60, (int)(i % 30) + 1);
 		sink += out & 0xff;
-	}
-	slow = now() - t0;
-	report("add_days_naive_loop", naive_n, slow, sink);
+	});
 	printf("{\"bench\":\"add_days_speedup\",\"ratio\":%.1f}\n",
 	       ((double)n / fast) / ((double)naive_n / slow));
-
-	sink = 0;
-	t0 = now();
-	for (long i = 0; i < n; i++) {
+	TIMED("between", n, secs, {
 		int64_t w;
 		dvc_calendar_between(cal, base + (i % 3650) * 86400, base + (i % 3653) * 86400 + 3600, &w);
 		sink += w & 0xff;
-	}
-	report("between", n, now() - t0, sink);
-
-	sink = 0;
-	t0 = now();
-	for (long i = 0; i < n; i++) {
+	});
+	TIMED("lunar_from_solar_table", n, secs, {
 		dvc_lunar_date l;
 		int y = 1900 + (int)(i % 300), m = 1 + (int)(i % 12), d = 1 + (int)(i % 28);
 		dvc_calendar_lunar_from_solar(cal, (dvc_date){y, m, d}, &l);
 		sink += l.day;
-	}
-	report("lunar_from_solar_table", n, now() - t0, sink);
-
-	sink = 0;
-	t0 = now();
-	for (long i = 0; i < n; i++) {
+	});
+	TIMED("lunar_to_solar_table", n, secs, {
 		dvc_date s;
 		dvc_lunar_date l = {1901 + (int)(i % 298), 1 + (int)(i % 12), 1 + (int)(i % 29), 0};
 		dvc_calendar_lunar_to_solar(cal, l, &s);
 		sink += s.day;
-	}
-	report("lunar_to_solar_table", n, now() - t0, sink);
-
-	sink = 0;
-	t0 = now();
-	for (long i = 0; i < lunar_direct_n; i++) {
+	});
+	TIMED("lunar_from_solar_direct", lunar_direct_n, secs, {
 		dvc_lunar_date l;
 		int y = 1900 + (int)(i % 300), m = 1 + (int)(i % 12), d = 1 + (int)(i % 28);
 		dvc_lunar_from_solar((dvc_date){y, m, d}, &l);
 		sink += l.day;
-	}
-	report("lunar_from_solar_direct", lunar_direct_n, now() - t0, sink);
+	});
 
 	dvc_calendar_free(cal);
 	return 0;

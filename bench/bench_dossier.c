@@ -80,10 +80,6 @@ static void sim_init(sim_clock *c, long actions)
 
 /* ---- the library side ---- */
 
-static const dvc_applicant applicant = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12",
-	"Thôn 3, xã Thụy Hương, huyện Kiến Thụy, Hải Phòng", "0912345678", NULL};
-
 /* Who does each of the six actions after submission. */
 static const struct {
 	dvc_action action;
@@ -114,15 +110,6 @@ static const char *journal_key;
 static int open_store(const char *dir, const char *name, const char *catalog, sim_clock *clk,
 		      dvc_db **out)
 {
-	static const struct {
-		const char *user, *name, *unit;
-		dvc_role role;
-	} officers[] = {
-		{"le.tiep.nhan", "Lê Tiếp Nhận", DESK, DVC_ROLE_RECEPTION},
-		{"tran.chuyen.vien", "Trần Chuyên Viên", JUSTICE, DVC_ROLE_SPECIALIST},
-		{"nguyen.truong.phong", "Nguyễn Trưởng Phòng", JUSTICE, DVC_ROLE_UNIT_LEADER},
-		{"hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, DVC_ROLE_SIGNING_LEADER},
-	};
 	char path[4200];
 	dvc_db *db;
 	dvc_open_opts o = DVC_OPEN_OPTS_INIT;
@@ -135,12 +122,10 @@ static int open_store(const char *dir, const char *name, const char *catalog, si
 		dvc_close(db);
 		return fail("importing the catalog");
 	}
-	for (size_t i = 0; i < sizeof officers / sizeof officers[0]; i++)
-		if (dvc_officer_add(db, officers[i].user, officers[i].name, officers[i].unit,
-				    officers[i].role) != DVC_OK) {
-			dvc_close(db);
-			return fail("adding an officer");
-		}
+	if (add_officers(db) != DVC_OK) {
+		dvc_close(db);
+		return fail("adding an officer");
+	}
 	if (no_notify) {
 		/* empty templates switch the outbox off: the figure the issue's floor
 		 * (dossier row + journal, no notification rows) compares with */

@@ -100,10 +100,6 @@ static int sim_now(void *ctx, dvc_time *out)
 	return 0;
 }
 
-static const dvc_applicant applicant = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12",
-	"Thôn 3, xã Thụy Hương, huyện Kiến Thụy, Hải Phòng", "0912345678", NULL};
-
 static const struct {
 	dvc_action action;
 	const char *officer;
@@ -116,15 +112,6 @@ static const struct {
 /* Catalog, officers, notifications off: once per schema. */
 static int seed(const char *uri)
 {
-	static const struct {
-		const char *user, *name, *unit;
-		dvc_role role;
-	} officers[] = {
-		{"le.tiep.nhan", "Lê Tiếp Nhận", DESK, DVC_ROLE_RECEPTION},
-		{"tran.chuyen.vien", "Trần Chuyên Viên", JUSTICE, DVC_ROLE_SPECIALIST},
-		{"nguyen.truong.phong", "Nguyễn Trưởng Phòng", JUSTICE, DVC_ROLE_UNIT_LEADER},
-		{"hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, DVC_ROLE_SIGNING_LEADER},
-	};
 	static const char off[] =
 		"{\"format\":\"dvc-notify-templates\",\"format_version\":1,\"templates\":{"
 		"\"accepted\":{\"sms\":\"\",\"email_body\":\"\"},"
@@ -135,9 +122,8 @@ static int seed(const char *uri)
 		return fail("opening the store");
 	if (dvc_catalog_import_file(db, catalog, DVC_FORMAT_AUTO, NULL) != DVC_OK)
 		rc = fail("importing the catalog");
-	for (size_t i = 0; !rc && i < sizeof officers / sizeof officers[0]; i++)
-		if (dvc_officer_add(db, officers[i].user, officers[i].name, officers[i].unit, officers[i].role))
-			rc = fail("adding an officer");
+	if (!rc && add_officers(db) != DVC_OK)
+		rc = fail("adding an officer");
 	if (!rc && dvc_notify_set_templates(db, off, sizeof off - 1) != DVC_OK)
 		rc = fail("switching notifications off");
 	dvc_close(db);
@@ -241,6 +227,19 @@ static int pq_cmd(PGconn *pc, const char *sql)
 	return ok;
 }
 
+/* The floor's journal row of a step (v: FLOOR_JOURNAL's ten values), then
+ * its commit unless the client batches. */
+static void journal_commit(client *c, PGconn *pc, const char *const *v, int *in_batch)
+{
+	PGresult *r = PQexecPrepared(pc, "jnl", 10, v, NULL, NULL, 0);
+	c->failed |= !pq_ok(pc, r, "journal");
+	PQclear(r);
+	if (!c->batched) {
+		c->failed |= !pq_cmd(pc, "COMMIT");
+		*in_batch = 0;
+	}
+}
+
 static void *floor_client(void *arg)
 {
 	client *c = arg;
@@ -290,13 +289,7 @@ static void *floor_client(void *arg)
 		}
 		{
 			const char *v[] = {id, "1", at, "citizen", DESK, "0", "0", "1", hash, hash};
-			r = PQexecPrepared(pc, "jnl", 10, v, NULL, NULL, 0);
-			c->failed = !pq_ok(pc, r, "journal");
-			PQclear(r);
-		}
-		if (!c->batched) {
-			c->failed |= !pq_cmd(pc, "COMMIT");
-			in_batch = 0;
+			journal_commit(c, pc, v, &in_batch);
 		}
 		t1 = now_s();
 		c->lat[c->n_lat++] = t1 - t0;
@@ -326,13 +319,7 @@ static void *floor_client(void *arg)
 			}
 			{
 				const char *v[] = {id, seq, at, route[i].officer, DESK, "1", prev, st, hash, hash};
-				r = PQexecPrepared(pc, "jnl", 10, v, NULL, NULL, 0);
-				c->failed |= !pq_ok(pc, r, "journal");
-				PQclear(r);
-			}
-			if (!c->batched) {
-				c->failed |= !pq_cmd(pc, "COMMIT");
-				in_batch = 0;
+				journal_commit(c, pc, v, &in_batch);
 			}
 			t1 = now_s();
 			c->lat[c->n_lat++] = t1 - t0;

@@ -8,10 +8,8 @@ SRC=$1
 BUILD=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+# shellcheck source=tests/tally.sh
+. "$SRC/tests/tally.sh"
 inc="-I$SRC/include -I$BUILD/include"
 for h in "$SRC"/include/dvc/*.h "$BUILD"/include/dvc/version.h; do
   name=dvc/$(basename "$h")
@@ -40,5 +38,4 @@ if [ -z "$missing" ]; then ok; else bad "declared but not exported: $missing"; f
 # sizes are named constants, never magic numbers, in public structs
 magic=$(grep -nE '^[^*]*\[[0-9]+\][[:space:]]*;' "$SRC"/include/dvc/*.h || true)
 if [ -z "$magic" ]; then ok; else bad "array sized by a bare number: $magic"; fi
-echo "abi: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tally abi

@@ -14,10 +14,8 @@ if [ -z "${DVC_TEST_DB_URI:-}" ]; then
 fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+# shellcheck source=tests/tally.sh
+. "$ROOT/tests/tally.sh"
 # store NAME: a fresh schema and the URI that opens it
 store() {
   schema="cli$$_$1"
@@ -104,5 +102,4 @@ if "$DVC" --db "postgresql:///nonexistent-db?host=/nonexistent/dir&connect_timeo
   [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "DVC_EIO" "$T/err" && grep -q "PostgreSQL" "$T/err" && ok \
     || bad "unreachable server: $(cat "$T/err")"; fi
 
-echo "cli_pg: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tally cli_pg

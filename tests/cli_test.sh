@@ -6,10 +6,8 @@ DVC=$1
 ROOT=$2
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+# shellcheck source=tests/tally.sh
+. "$ROOT/tests/tally.sh"
 run() { "$DVC" --db "$T/dvc.db" "$@"; }
 
 run init >/dev/null && ok || bad "init"
@@ -634,5 +632,4 @@ if command -v xmlsec1 >/dev/null; then
   if xmlsec1 --verify --trusted-pem "$CERT" "$T/forged.xml" >/dev/null 2>&1; then bad "forged accepted"; else ok; fi
 fi
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tally cli

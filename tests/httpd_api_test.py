@@ -62,18 +62,8 @@ class Client:
         h = dict(headers or {})
         if self.cookie and "Cookie" not in h:
             h["Cookie"] = "dvc_session=" + self.cookie
-        c.request(method, path, body=body, headers=h)
-        r = c.getresponse()
-        data = r.read()
+        r, data, doc, self.cookie = H.exchange(c, method, path, body, h, self.cookie)
         self.requests += 1
-        sc = r.getheader("Set-Cookie")
-        if sc:
-            m = re.match(r"dvc_session=([0-9a-f]+)", sc)
-            if m:
-                self.cookie = m.group(1)
-        c.close()
-        ctype = r.getheader("Content-Type") or ""
-        doc = json.loads(data) if ctype.startswith("application/json") else None
         return r.status, doc, r, data
 
     def get(self, path, headers=None):

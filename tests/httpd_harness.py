@@ -9,7 +9,9 @@ PostgreSQL stage), a schema of its own on it, made with psql as
 tests/testutil.c's fresh_store() and bindings/python/tests/conftest.py do.
 Each test process gets its own schemas, so suites run in parallel.
 """
+import json
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -39,6 +41,20 @@ def summary(name):
     """The closing line of a test script; its exit status."""
     print(f"{name}: {checks - len(failures)}/{checks} checks passed on {BACKEND}")
     return 1 if failures else 0
+
+
+def exchange(c, method, path, body, headers, cookie):
+    """One request on the http.client connection `c`, which it closes: the
+    response, its bytes, its JSON document (None when it is not JSON) and the
+    session cookie (the one the response sets, else `cookie`)."""
+    c.request(method, path, body=body, headers=headers)
+    r = c.getresponse()
+    data = r.read()
+    sc = r.getheader("Set-Cookie")
+    m = re.match(r"dvc_session=([0-9a-f]+)", sc) if sc else None
+    c.close()
+    doc = json.loads(data) if (r.getheader("Content-Type") or "").startswith("application/json") else None
+    return r, data, doc, m.group(1) if m else cookie
 
 
 def free_port():

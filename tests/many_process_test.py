@@ -94,16 +94,7 @@ class Client:
             h["Content-Type"] = "application/json"
             if self.csrf:
                 h["X-CSRF-Token"] = self.csrf
-        c.request(method, path, body=body, headers=h)
-        r = c.getresponse()
-        data = r.read()
-        sc = r.getheader("Set-Cookie")
-        if sc:
-            m = re.match(r"dvc_session=([0-9a-f]+)", sc)
-            if m:
-                self.cookie = m.group(1)
-        c.close()
-        doc = json.loads(data) if (r.getheader("Content-Type") or "").startswith("application/json") else None
+        r, _, doc, self.cookie = H.exchange(c, method, path, body, h, self.cookie)
         if doc and isinstance(doc, dict) and doc.get("csrf"):
             self.csrf = doc["csrf"]
         return r.status, doc

@@ -18,10 +18,8 @@ DVC=$1
 T=$(mktemp -d)
 trap 'rm -rf "$T"; drop_test_stores' EXIT
 LIMIT=$((256 * 1024 * 1024))
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+# shellcheck source=tests/tally.sh
+. "$DVC_SOURCE_ROOT/tests/tally.sh"
 
 python3 - "$T" <<'PY'
 import sys
@@ -90,5 +88,4 @@ grep -q "longer than 1048576 bytes" "$T/err" && ok || bad "bigtext: $(cat "$T/er
 # libxml2 printed its own "huge text node" report; the CLI prints one line
 [ "$(wc -l <"$T/err")" -eq 1 ] && ok || bad "stderr has more than the CLI's line: $(head -c 300 "$T/err")"
 
-echo "memory_test: $pass passed, $fail failed on $(test_backend)"
-[ "$fail" -eq 0 ]
+tally memory_test "on $(test_backend)"

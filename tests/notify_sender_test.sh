@@ -24,10 +24,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+# shellcheck source=tests/tally.sh
+. "$ROOT/tests/tally.sh"
 
 # aiosmtpd comes from Debian's python3-aiosmtpd: it may not be importable by
 # a python3 earlier on PATH (pyenv, venv), so look for one that has it.
@@ -199,5 +197,4 @@ if "$SEND" --db "$T/missing.db" --sms-url http://127.0.0.1:1/ >/dev/null 2>&1; t
   bad "missing store accepted"; else ok; fi
 [ ! -e "$T/missing.db" ] && ok || bad "a missing store was created"
 
-echo "notify_sender: $pass passed, $fail failed on $(test_backend)"
-[ "$fail" -eq 0 ]
+tally notify_sender "on $(test_backend)"

@@ -32,10 +32,8 @@ G=$(test_store "$T" g)
 G2=$(test_store "$T" g2)
 G3=$(test_store "$T" g3)
 X=$(test_store "$T" x)
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+# shellcheck source=tests/tally.sh
+. "$ROOT/tests/tally.sh"
 REPORT="$ROOT/examples/reports/monthly_report.py"
 
 # ---- the generator ----
@@ -260,5 +258,4 @@ PYTHONPATH="$BINDINGS" "$PY" "$REPORT" --db "$DEMO" --month 2018-07 --out "$T/d"
 check_out "$T/d" && ok || bad "demo monthly report files"
 grep -q "2018-07: 3 dossiers" "$T/d.txt" && ok || bad "demo report summary: $(cat "$T/d.txt")"
 
-echo "reports: $pass passed, $fail failed on $(test_backend)"
-[ "$fail" -eq 0 ]
+tally reports "on $(test_backend)"

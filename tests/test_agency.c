@@ -162,23 +162,10 @@ START_TEST(links_validated_on_import)
 }
 END_TEST
 
-
 /* ---- lodging anywhere in the province (Decree 118/2025/NĐ-CP) ---- */
-
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
 
 /* the birth declaration (Circular 04/2020/TT-BTP form), as in test_declaration */
 #define BIRTH_FORM "{\"kinh_gui\":\"Ủy ban nhân dân xã Kiến Hưng\",\"nguoi_yeu_cau_ho_ten\":\"Nguyễn Văn An\",\"nguoi_yeu_cau_noi_cu_tru\":\"Thôn 3, xã Kiến Hưng, thành phố Hải Phòng\",\"nguoi_yeu_cau_giay_to_tuy_than\":\"Căn cước số 031099001234, Bộ Công an cấp ngày 10/01/2022\",\"quan_he\":\"Cha\",\"ho_ten\":\"Nguyễn Minh Khôi\",\"ngay_sinh_bang_chu\":\"Ngày một tháng một năm hai nghìn không trăm hai mươi sáu\",\"dan_toc\":\"Kinh\",\"quoc_tich\":\"Việt Nam\",\"noi_sinh\":\"Bệnh viện Phụ sản Hải Phòng\",\"que_quan\":\"xã Kiến Hưng, thành phố Hải Phòng\",\"me_ho_ten\":\"Trần Thị Bình\",\"me_dan_toc\":\"Kinh\",\"me_quoc_tich\":\"Việt Nam\",\"me_noi_cu_tru\":\"Thôn 3, xã Kiến Hưng, thành phố Hải Phòng\",\"ngay_sinh\":\"2026-01-01\",\"gioi_tinh\":\"Nam\"}"
-
-static const dvc_applicant kien_thuy_citizen = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-	"0912 345 678", "an.nguyen@example.vn"};
 
 static int act_as(dvc_db *db, const char *code, dvc_action a, const char *officer)
 {
@@ -216,13 +203,8 @@ static dvc_tracking *tracked(dvc_db *db, const char *code, const char *officer)
 START_TEST(commune_procedure_at_its_own_centre)
 {
 	dvc_db *db = shipped_2026();
-	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r = DVC_RECEIPT_INIT;
+	dvc_receipt r = submit_as_citizen(db, "1.001193", BIRTH_FORM);
 	dvc_tracking *t;
-	s.procedure = "1.001193";
-	s.applicant = &kien_thuy_citizen;
-	s.form_data = BIRTH_FORM;
-	ck_ok(dvc_dossier_submit(db, &s, &r));
 	/* received at the commune's centre: the code carries the centre's code */
 	ck_assert_str_eq(r.code, "000.01.11680.H24-260302-0001");
 	t = tracked(db, r.code, "tn.kienthuy");
@@ -253,7 +235,7 @@ START_TEST(lodged_outside_ones_commune)
 	dvc_tracking *t;
 	char *json;
 	s.procedure = "1.001193";
-	s.applicant = &kien_thuy_citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = BIRTH_FORM;
 	s.desk = "000.01.11383.H24"; /* the Lê Chân ward centre, far from home */
 	ck_ok(dvc_dossier_submit(db, &s, &r));
@@ -297,7 +279,7 @@ START_TEST(desk_refusals_change_nothing)
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	size_t n;
 	s.procedure = "1.001193";
-	s.applicant = &kien_thuy_citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = BIRTH_FORM;
 	s.desk = "000.00.99999.H24";
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ENOTFOUND);
@@ -337,7 +319,7 @@ START_TEST(commune_procedure_in_2018_stays_in_the_commune)
 			      DVC_ROLE_SPECIALIST));
 	ck_ok(dvc_officer_add(db, "ct.thuyhuong", "Chủ tịch UBND xã", "001.20.30.H24", DVC_ROLE_SIGNING_LEADER));
 	s.procedure = "1.001193";
-	s.applicant = &kien_thuy_citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = BIRTH_FORM;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_assert_str_eq(r.code, "001.20.30.H24-180709-0001");
@@ -371,7 +353,7 @@ START_TEST(online_code_keeps_the_submission_day)
 	dvc_tracking *t;
 	clock_now = instant("2026-03-01T20:00:00+07:00"); /* a Sunday evening */
 	s.procedure = "1.001193";
-	s.applicant = &kien_thuy_citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = BIRTH_FORM;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_assert_str_eq(r.code, "000.01.11680.H24-260301-0001");
@@ -425,20 +407,15 @@ static dvc_receipt submit_june(dvc_db *db, const dvc_applicant *who)
 
 static int note_action(dvc_db *db, const char *code, dvc_action a, const char *officer, const char *note)
 {
-	dvc_action_req r = DVC_ACTION_INIT;
-	r.action = a;
-	r.actor.kind = DVC_ACTOR_OFFICER;
-	r.actor.name = officer;
-	r.note = note;
-	return dvc_dossier_act(db, code, &r, NULL);
+	return officer_act(db, code, a, officer, note, 0);
 }
 
 START_TEST(cutover_moves_open_dossiers_once)
 {
 	dvc_db *db = june_2025();
-	dvc_receipt working = submit_june(db, &kien_thuy_citizen);
-	dvc_receipt waiting = submit_june(db, &kien_thuy_citizen);
-	dvc_receipt done = submit_june(db, &kien_thuy_citizen);
+	dvc_receipt working = submit_june(db, &an_nguyen);
+	dvc_receipt waiting = submit_june(db, &an_nguyen);
+	dvc_receipt done = submit_june(db, &an_nguyen);
 	dvc_receipt far = submit_june(db, &hanoi_citizen);
 	dvc_cutover_report *rep;
 	dvc_tracking *before, *after;
@@ -667,28 +644,21 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("agency");
-	TCase *tc = tcase_create("map");
-	tcase_add_test(tc, in_force_on_a_date);
-	tcase_add_test(tc, links_both_ways);
-	tcase_add_test(tc, successors_resolve);
-	tcase_add_test(tc, competent_by_place);
-	tcase_add_test(tc, desks);
-	tcase_add_test(tc, links_validated_on_import);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("catalog_today");
-	tcase_add_test(tc, every_seed_procedure_has_a_fate);
-	tcase_add_test(tc, new_code_served_by_every_commune);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("lodging");
-	tcase_add_test(tc, commune_procedure_at_its_own_centre);
-	tcase_add_test(tc, lodged_outside_ones_commune);
-	tcase_add_test(tc, desk_refusals_change_nothing);
-	tcase_add_test(tc, commune_procedure_in_2018_stays_in_the_commune);
-	tcase_add_test(tc, online_code_keeps_the_submission_day);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("cutover");
-	tcase_add_test(tc, cutover_moves_open_dossiers_once);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const map_tests[] = {
+		in_force_on_a_date, links_both_ways, successors_resolve, competent_by_place, desks,
+		links_validated_on_import, NULL};
+	const TTest *const catalog_today_tests[] = {
+		every_seed_procedure_has_a_fate, new_code_served_by_every_commune, NULL};
+	const TTest *const lodging_tests[] = {
+		commune_procedure_at_its_own_centre, lodged_outside_ones_commune,
+		desk_refusals_change_nothing, commune_procedure_in_2018_stays_in_the_commune,
+		online_code_keeps_the_submission_day, NULL};
+	const TTest *const cutover_tests[] = {cutover_moves_open_dossiers_once, NULL};
+	const test_case cases[] = {
+		{"map", .tests = map_tests},
+		{"catalog_today", .tests = catalog_today_tests},
+		{"lodging", .tests = lodging_tests},
+		{"cutover", .tests = cutover_tests},
+		{NULL}};
+	return run_cases("agency", cases);
 }

@@ -6,25 +6,14 @@
  * end-of-day rounding, instant parsing, and that every kind of bad input
  * gets its own error code and leaves the calendar unchanged.
  */
+#include "testutil.h"
+
 #include "dvc/calendar.h"
 
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static dvc_calendar *cal;
-
-static void setup(void)
-{
-	ck_assert_int_eq(dvc_calendar_new(&cal, NULL), DVC_OK);
-}
-
-static void teardown(void)
-{
-	dvc_calendar_free(cal);
-	cal = NULL;
-}
 
 /* Local (UTC+7) instant. */
 static dvc_time at(int y, int mo, int d, int h, int mi)
@@ -37,7 +26,7 @@ static dvc_time at(int y, int mo, int d, int h, int mi)
 static dvc_day_info day(int y, int m, int d)
 {
 	dvc_day_info info = DVC_DAY_INFO_INIT;
-	ck_assert_int_eq(dvc_calendar_day(cal, (dvc_date){y, m, d}, &info), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_day(test_cal, (dvc_date){y, m, d}, &info), DVC_OK);
 	return info;
 }
 
@@ -65,7 +54,7 @@ static void assert_break(int y, int m1, int d1, int m2, int d2, int before_m, in
 		if (d.month == b.month && d.day == b.day)
 			break;
 		d.day++;
-		if (d.day > 31 || (d.day > 28 && dvc_calendar_day(cal, d, &(dvc_day_info)DVC_DAY_INFO_INIT) != DVC_OK)) {
+		if (d.day > 31 || (d.day > 28 && dvc_calendar_day(test_cal, d, &(dvc_day_info)DVC_DAY_INFO_INIT) != DVC_OK)) {
 			d.day = 1;
 			d.month++;
 		}
@@ -93,7 +82,7 @@ START_TEST(shipped_schedules_tet_and_national_day)
 		const char *src = NULL;
 		assert_break(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]);
 		assert_break(c[0], c[9], c[10], c[11], c[12], c[13], c[14], c[15], c[16]);
-		ck_assert_int_eq(dvc_calendar_schedule_source(cal, c[0], &src), DVC_OK);
+		ck_assert_int_eq(dvc_calendar_schedule_source(test_cal, c[0], &src), DVC_OK);
 		ck_assert_ptr_nonnull(src);
 	}
 	/* names and kinds */
@@ -126,7 +115,7 @@ END_TEST
 START_TEST(rules_apply_without_a_schedule)
 {
 	const char *src = (const char *)1;
-	ck_assert_int_eq(dvc_calendar_schedule_source(cal, 2033, &src), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_schedule_source(test_cal, 2033, &src), DVC_OK);
 	ck_assert_ptr_null(src);
 	/* 2033: 30 April is a Saturday, 1 May a Sunday: Monday and Tuesday are off */
 	ck_assert_int_eq(day(2033, 4, 30).kind, DVC_DAY_HOLIDAY);
@@ -160,32 +149,32 @@ START_TEST(deadlines_in_days)
 {
 	dvc_time out;
 	/* 10:15 + 3 working days = 10:15 three working days later */
-	ck_assert_int_eq(dvc_calendar_add_days(cal, at(2026, 3, 2, 10, 15), 3, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2026, 3, 2, 10, 15), 3, &out), DVC_OK);
 	assert_time(out, at(2026, 3, 5, 10, 15));
 	/* over a weekend */
-	ck_assert_int_eq(dvc_calendar_add_days(cal, at(2026, 3, 5, 10, 15), 2, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2026, 3, 5, 10, 15), 2, &out), DVC_OK);
 	assert_time(out, at(2026, 3, 9, 10, 15));
 	/* straddling Tết 2026 (14-22 Feb off) */
-	ck_assert_int_eq(dvc_calendar_add_days(cal, at(2026, 2, 12, 10, 0), 3, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2026, 2, 12, 10, 0), 3, &out), DVC_OK);
 	assert_time(out, at(2026, 2, 24, 10, 0));
 	/* straddling 30/4-1/5 2025 (30 Apr-4 May off), and the working Saturday before it */
-	ck_assert_int_eq(dvc_calendar_add_days(cal, at(2025, 4, 29, 9, 0), 2, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2025, 4, 29, 9, 0), 2, &out), DVC_OK);
 	assert_time(out, at(2025, 5, 6, 9, 0));
-	ck_assert_int_eq(dvc_calendar_add_days(cal, at(2025, 4, 25, 9, 0), 1, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2025, 4, 25, 9, 0), 1, &out), DVC_OK);
 	assert_time(out, at(2025, 4, 26, 9, 0));
 	/* straddling 2/9 2025 (30 Aug-2 Sep off) */
-	ck_assert_int_eq(dvc_calendar_add_days(cal, at(2025, 8, 29, 14, 0), 1, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2025, 8, 29, 14, 0), 1, &out), DVC_OK);
 	assert_time(out, at(2025, 9, 3, 14, 0));
 	/* received after closing: counting starts next morning, due at closing time */
-	ck_assert_int_eq(dvc_calendar_add_days(cal, at(2026, 3, 2, 18, 0), 1, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2026, 3, 2, 18, 0), 1, &out), DVC_OK);
 	assert_time(out, at(2026, 3, 3, 17, 0));
 	/* received on a holiday */
-	ck_assert_int_eq(dvc_calendar_add_days(cal, at(2026, 2, 17, 9, 0), 1, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2026, 2, 17, 9, 0), 1, &out), DVC_OK);
 	assert_time(out, at(2026, 2, 23, 17, 0));
 	/* zero and negative */
-	ck_assert_int_eq(dvc_calendar_add_days(cal, at(2026, 3, 2, 10, 15), 0, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2026, 3, 2, 10, 15), 0, &out), DVC_OK);
 	assert_time(out, at(2026, 3, 2, 10, 15));
-	ck_assert_int_eq(dvc_calendar_add_days(cal, at(2026, 3, 9, 10, 15), -1, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2026, 3, 9, 10, 15), -1, &out), DVC_OK);
 	assert_time(out, at(2026, 3, 6, 10, 15));
 }
 END_TEST
@@ -211,39 +200,39 @@ START_TEST(hours_around_lunch_and_closing)
 {
 	dvc_time out;
 	int64_t secs;
-	ck_assert_int_eq(dvc_calendar_add_hours(cal, at(2026, 3, 2, 11, 0), 1, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_hours(test_cal, at(2026, 3, 2, 11, 0), 1, &out), DVC_OK);
 	assert_time(out, at(2026, 3, 2, 14, 0));
-	ck_assert_int_eq(dvc_calendar_add_hours(cal, at(2026, 3, 2, 16, 30), 1, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_hours(test_cal, at(2026, 3, 2, 16, 30), 1, &out), DVC_OK);
 	assert_time(out, at(2026, 3, 3, 8, 0));
-	ck_assert_int_eq(dvc_calendar_add_hours(cal, at(2026, 3, 2, 16, 0), 1, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_hours(test_cal, at(2026, 3, 2, 16, 0), 1, &out), DVC_OK);
 	assert_time(out, at(2026, 3, 2, 17, 0));
-	ck_assert_int_eq(dvc_calendar_add_hours(cal, at(2026, 3, 6, 16, 30), 1, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_hours(test_cal, at(2026, 3, 6, 16, 30), 1, &out), DVC_OK);
 	assert_time(out, at(2026, 3, 9, 8, 0)); /* Friday -> Monday */
-	ck_assert_int_eq(dvc_calendar_add_hours(cal, at(2026, 3, 2, 18, 0), 1, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_hours(test_cal, at(2026, 3, 2, 18, 0), 1, &out), DVC_OK);
 	assert_time(out, at(2026, 3, 3, 8, 30));
-	ck_assert_int_eq(dvc_calendar_add_minutes(cal, at(2026, 3, 2, 12, 0), 30, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_minutes(test_cal, at(2026, 3, 2, 12, 0), 30, &out), DVC_OK);
 	assert_time(out, at(2026, 3, 2, 14, 0));
-	ck_assert_int_eq(dvc_calendar_add_hours(cal, at(2026, 3, 3, 8, 0), -1, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_hours(test_cal, at(2026, 3, 3, 8, 0), -1, &out), DVC_OK);
 	assert_time(out, at(2026, 3, 2, 16, 30));
-	ck_assert_int_eq(dvc_calendar_add_hours(cal, at(2026, 3, 2, 14, 0), -1, &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_add_hours(test_cal, at(2026, 3, 2, 14, 0), -1, &out), DVC_OK);
 	assert_time(out, at(2026, 3, 2, 11, 0));
 	/* next working instant */
-	ck_assert_int_eq(dvc_calendar_next_working(cal, at(2026, 3, 2, 18, 0), &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_next_working(test_cal, at(2026, 3, 2, 18, 0), &out), DVC_OK);
 	assert_time(out, at(2026, 3, 3, 7, 30));
-	ck_assert_int_eq(dvc_calendar_next_working(cal, at(2026, 3, 2, 12, 0), &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_next_working(test_cal, at(2026, 3, 2, 12, 0), &out), DVC_OK);
 	assert_time(out, at(2026, 3, 2, 13, 30));
-	ck_assert_int_eq(dvc_calendar_next_working(cal, at(2026, 3, 2, 10, 0), &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_next_working(test_cal, at(2026, 3, 2, 10, 0), &out), DVC_OK);
 	assert_time(out, at(2026, 3, 2, 10, 0));
-	ck_assert_int_eq(dvc_calendar_next_working(cal, at(2026, 2, 13, 17, 0), &out), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_next_working(test_cal, at(2026, 2, 13, 17, 0), &out), DVC_OK);
 	assert_time(out, at(2026, 2, 23, 7, 30));
 	/* working time between */
-	ck_assert_int_eq(dvc_calendar_between(cal, at(2026, 3, 2, 11, 0), at(2026, 3, 2, 14, 0), &secs), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_between(test_cal, at(2026, 3, 2, 11, 0), at(2026, 3, 2, 14, 0), &secs), DVC_OK);
 	ck_assert_int_eq(secs, 3600);
-	ck_assert_int_eq(dvc_calendar_between(cal, at(2026, 3, 2, 10, 15), at(2026, 3, 5, 10, 15), &secs), DVC_OK);
-	ck_assert_int_eq(secs, 3 * dvc_calendar_day_seconds(cal));
-	ck_assert_int_eq(dvc_calendar_between(cal, at(2026, 3, 5, 10, 15), at(2026, 3, 2, 10, 15), &secs), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_between(test_cal, at(2026, 3, 2, 10, 15), at(2026, 3, 5, 10, 15), &secs), DVC_OK);
+	ck_assert_int_eq(secs, 3 * dvc_calendar_day_seconds(test_cal));
+	ck_assert_int_eq(dvc_calendar_between(test_cal, at(2026, 3, 5, 10, 15), at(2026, 3, 2, 10, 15), &secs), DVC_OK);
 	ck_assert_int_eq(secs, -3 * 27000);
-	ck_assert_int_eq(dvc_calendar_between(cal, at(2026, 2, 13, 17, 0), at(2026, 2, 23, 7, 30), &secs), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_between(test_cal, at(2026, 2, 13, 17, 0), at(2026, 2, 23, 7, 30), &secs), DVC_OK);
 	ck_assert_int_eq(secs, 0);
 }
 END_TEST
@@ -286,7 +275,7 @@ static void assert_2027_override(void)
 
 static void bad(const char *json, int code, const char *path)
 {
-	ck_assert_int_eq(dvc_calendar_load_schedule(cal, json, strlen(json)), code);
+	ck_assert_int_eq(dvc_calendar_load_schedule(test_cal, json, strlen(json)), code);
 	if (path) {
 		ck_assert_ptr_nonnull(dvc_error_last()->path);
 		ck_assert_str_eq(dvc_error_last()->path, path);
@@ -299,7 +288,7 @@ static void bad(const char *json, int code, const char *path)
 START_TEST(bad_schedules_change_nothing)
 {
 	dvc_time out;
-	ck_assert_int_eq(dvc_calendar_load_schedule(cal, GOOD_2027, strlen(GOOD_2027)), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_load_schedule(test_cal, GOOD_2027, strlen(GOOD_2027)), DVC_OK);
 	assert_2027_override();
 	bad("{\"format\":", DVC_EPARSE, NULL);
 	bad("[1,2]", DVC_ESCHEMA, NULL);
@@ -320,18 +309,18 @@ START_TEST(bad_schedules_change_nothing)
 	    "\"days_off\":[],\"working_days\":[]}", DVC_EVERSION, "format_version");
 	bad("{\"format\":\"dvc-calendar-schedule\",\"format_version\":1,\"year\":2300,\"source\":\"x\","
 	    "\"days_off\":[],\"working_days\":[]}", DVC_ERANGE, "year");
-	ck_assert_int_eq(dvc_calendar_load_schedule_file(cal, "/nonexistent/2027.json"), DVC_EIO);
+	ck_assert_int_eq(dvc_calendar_load_schedule_file(test_cal, "/nonexistent/2027.json"), DVC_EIO);
 	assert_2027_override();
 	/* other bad input */
 	{
 		dvc_day_info info = DVC_DAY_INFO_INIT;
-		ck_assert_int_eq(dvc_calendar_day(cal, (dvc_date){2026, 2, 30}, &info), DVC_EDATE);
-		ck_assert_int_eq(dvc_calendar_day(cal, (dvc_date){2200, 1, 1}, &info), DVC_ERANGE);
-		ck_assert_int_eq(dvc_calendar_add_days(cal, at(2300, 1, 1, 9, 0), 1, &out), DVC_ERANGE);
-		ck_assert_int_eq(dvc_calendar_add_days(cal, at(2199, 12, 30, 9, 0), 10, &out), DVC_ERANGE);
+		ck_assert_int_eq(dvc_calendar_day(test_cal, (dvc_date){2026, 2, 30}, &info), DVC_EDATE);
+		ck_assert_int_eq(dvc_calendar_day(test_cal, (dvc_date){2200, 1, 1}, &info), DVC_ERANGE);
+		ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2300, 1, 1, 9, 0), 1, &out), DVC_ERANGE);
+		ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2199, 12, 30, 9, 0), 10, &out), DVC_ERANGE);
 	}
 	/* clearing the override restores the rules */
-	ck_assert_int_eq(dvc_calendar_clear_schedule(cal, 2027), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_clear_schedule(test_cal, 2027), DVC_OK);
 	ck_assert(working(2027, 3, 8));
 	ck_assert(!working(2027, 2, 9));
 }
@@ -343,7 +332,7 @@ START_TEST(special_days_and_options)
 	size_t n, swapped = 0, off = 0;
 	dvc_calendar_opts o = DVC_CALENDAR_OPTS_INIT;
 	dvc_calendar *c;
-	ck_assert_int_eq(dvc_calendar_special_days(cal, 2025, &days, &n), DVC_OK);
+	ck_assert_int_eq(dvc_calendar_special_days(test_cal, 2025, &days, &n), DVC_OK);
 	ck_assert_uint_gt(n, 10);
 	for (size_t i = 0; i < n; i++) {
 		swapped += days[i].kind == DVC_DAY_SWAPPED_WORKING;
@@ -356,7 +345,7 @@ START_TEST(special_days_and_options)
 	ck_assert_uint_eq(swapped, 1);
 	ck_assert_uint_eq(off, n - 1);
 	dvc_free(days);
-	ck_assert_int_eq(dvc_calendar_special_days(cal, 1899, &days, &n), DVC_ERANGE);
+	ck_assert_int_eq(dvc_calendar_special_days(test_cal, 1899, &days, &n), DVC_ERANGE);
 	/* options */
 	o.am_end = 400;
 	ck_assert_int_eq(dvc_calendar_new(&c, &o), DVC_EINVAL);
@@ -385,29 +374,11 @@ START_TEST(special_days_and_options)
 }
 END_TEST
 
-static Suite *calendar_suite(void)
-{
-	Suite *s = suite_create("calendar");
-	TCase *tc = tcase_create("calendar");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, shipped_schedules_tet_and_national_day);
-	tcase_add_test(tc, rules_apply_without_a_schedule);
-	tcase_add_test(tc, deadlines_in_days);
-	tcase_add_test(tc, deadline_rounded_to_end_of_day);
-	tcase_add_test(tc, hours_around_lunch_and_closing);
-	tcase_add_test(tc, instants_parse_and_format);
-	tcase_add_test(tc, bad_schedules_change_nothing);
-	tcase_add_test(tc, special_days_and_options);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	SRunner *sr = srunner_create(calendar_suite());
-	int failed;
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const tests[] = {
+		shipped_schedules_tet_and_national_day, rules_apply_without_a_schedule, deadlines_in_days,
+		deadline_rounded_to_end_of_day, hours_around_lunch_and_closing, instants_parse_and_format,
+		bad_schedules_change_nothing, special_days_and_options, NULL};
+	return run_tests("calendar", calendar_setup, calendar_teardown, 0, tests);
 }

@@ -416,20 +416,19 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("catalog");
-	TCase *tc = tcase_create("catalog");
-	tcase_add_unchecked_fixture(tc, load_ref, free_ref);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, reference_catalog_imports_with_the_seed_counts);
-	tcase_add_test(tc, procedure_reads_back_every_field);
-	tcase_add_test(tc, new_version_supersedes_from_its_date_and_old_stays_readable);
-	tcase_add_test(tc, two_versions_cannot_start_the_same_day);
-	tcase_add_test(tc, reimport_is_a_no_op);
-	tcase_add_loop_test(tc, bad_json_input_is_refused_and_changes_nothing, 0,
-			    (int)(sizeof bad_cases / sizeof bad_cases[0]));
-	tcase_add_test(tc, malformed_and_non_utf8_json_are_refused);
-	tcase_add_test(tc, oversized_file_is_refused_without_reading_it);
-	tcase_add_test(tc, nfd_input_is_stored_as_nfc);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		reference_catalog_imports_with_the_seed_counts, procedure_reads_back_every_field,
+		new_version_supersedes_from_its_date_and_old_stays_readable,
+		two_versions_cannot_start_the_same_day, reimport_is_a_no_op,
+		bad_json_input_is_refused_and_changes_nothing,
+		malformed_and_non_utf8_json_are_refused,
+		oversized_file_is_refused_without_reading_it, nfd_input_is_stored_as_nfc, NULL};
+	const test_loop loops[] = {
+		{bad_json_input_is_refused_and_changes_nothing, 0, (int)(sizeof bad_cases / sizeof bad_cases[0])},
+		{NULL}};
+	const test_case cases[] = {
+		{"catalog", tests, .unchecked_setup = load_ref, .unchecked_teardown = free_ref,
+		 .timeout = 120, .loops = loops},
+		{NULL}};
+	return run_cases("catalog", cases);
 }

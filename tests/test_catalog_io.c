@@ -194,13 +194,8 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("catalog_io");
-	TCase *tc = tcase_create("io");
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, json_xml_json_round_trip_is_exact);
-	tcase_add_test(tc, export_escapes_markup_in_text);
-	tcase_add_test(tc, bad_xml_is_refused_and_changes_nothing);
-	tcase_add_test(tc, builtin_xsd_is_the_shipped_file);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		json_xml_json_round_trip_is_exact, export_escapes_markup_in_text,
+		bad_xml_is_refused_and_changes_nothing, builtin_xsd_is_the_shipped_file, NULL};
+	return run_tests("catalog_io", NULL, NULL, 120, tests);
 }

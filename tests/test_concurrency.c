@@ -31,20 +31,12 @@ static char dir[64];
 static char path[4096];
 static int scale = 1;
 
-static const dvc_applicant citizen = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-	"0912 345 678", "an.nguyen@example.vn"};
-
 static void setup(void)
 {
 	dvc_db *db;
-	char file[128];
 	const char *e = getenv("DVC_CONCURRENCY_ROUNDS");
 	scale = e && atoi(e) > 0 ? atoi(e) : 1;
-	snprintf(dir, sizeof dir, "/tmp/dvc-conc-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(file, sizeof file, "%s/c.db", dir);
-	snprintf(path, sizeof path, "%s", store_at(file));
+	temp_dir_store(dir, sizeof dir, "/tmp/dvc-conc-XXXXXX", path, sizeof path, "c.db");
 	ck_ok(dvc_open(&db, path, NULL));
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
 	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", DESK, DVC_ROLE_RECEPTION));
@@ -59,9 +51,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	temp_dir_remove(dir);
 }
 
 static dvc_db *open_db(void)
@@ -73,13 +63,7 @@ static dvc_db *open_db(void)
 
 static dvc_receipt submit(dvc_db *db)
 {
-	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r = DVC_RECEIPT_INIT;
-	s.procedure = P3;
-	s.applicant = &citizen;
-	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}";
-	ck_ok(dvc_dossier_submit(db, &s, &r));
-	return r;
+	return submit_as_citizen(db, P3, "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}");
 }
 
 static dvc_tracking *peek(dvc_db *db, const char *code)
@@ -382,12 +366,8 @@ START_TEST(concurrent_submissions_get_unique_gap_free_codes)
 			if (dvc_open(&db, path, NULL) != DVC_OK)
 				_exit(2);
 			for (int i = 0; i < per; i++) {
-				dvc_submission s = DVC_SUBMISSION_INIT;
 				dvc_receipt r = DVC_RECEIPT_INIT;
-				s.procedure = P3;
-				s.applicant = &citizen;
-				s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}";
-				if (dvc_dossier_submit(db, &s, &r) != DVC_OK)
+				if (citizen_submit(db, P3, "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}", &r) != DVC_OK)
 					_exit(3);
 			}
 			dvc_close(db);
@@ -438,7 +418,7 @@ START_TEST(a_held_write_lock_is_busy_never_corruption)
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_receipt r2 = DVC_RECEIPT_INIT;
 	s.procedure = P3;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}";
 
 	ck_ok(dvc_begin(a));
@@ -572,16 +552,12 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("concurrency");
-	TCase *tc = tcase_create("concurrency");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 1800);
-	tcase_add_test(tc, exactly_one_of_conflicting_actions_wins);
-	tcase_add_test(tc, no_update_is_lost_across_processes_and_threads);
-	tcase_add_test(tc, concurrent_submissions_get_unique_gap_free_codes);
-	tcase_add_test(tc, a_held_write_lock_is_busy_never_corruption);
-	tcase_add_test(tc, a_waiting_writer_is_refused_as_stale_once_the_holder_commits);
-	tcase_add_test(tc, bug_tracking_is_one_snapshot_under_concurrent_writers);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		exactly_one_of_conflicting_actions_wins,
+		no_update_is_lost_across_processes_and_threads,
+		concurrent_submissions_get_unique_gap_free_codes,
+		a_held_write_lock_is_busy_never_corruption,
+		a_waiting_writer_is_refused_as_stale_once_the_holder_commits,
+		bug_tracking_is_one_snapshot_under_concurrent_writers, NULL};
+	return run_tests("concurrency", setup, teardown, 1800, tests);
 }

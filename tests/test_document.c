@@ -15,9 +15,6 @@
 #define P4 "T.000005" /* full online, fee 50.000 */
 #define P3 "T.000006" /* level 3, fee 30.000 */
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out) { (void)ctx; *out = clock_now; return 0; }
-
 static dvc_db *db;
 static char db_path[64];
 static char store[4096]; /* what dvc_open was given: db_path, or a PostgreSQL store */
@@ -25,43 +22,24 @@ static char store[4096]; /* what dvc_open was given: db_path, or a PostgreSQL st
 static const dvc_applicant citizen = {
 	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
 	"0912345678", "an.nguyen@example.vn"};
-static const dvc_applicant other = {
-	"Trần Thị Bình", "031190005678", "1990-01-02", "Thôn 1, xã Kiến Quốc, huyện Kiến Thụy",
-	"0912000111", NULL};
 
 static void setup(void)
 {
 	dvc_procedure_policy pol = DVC_PROCEDURE_POLICY_INIT;
-	int fd;
-	snprintf(db_path, sizeof db_path, "/tmp/dvc-doc-XXXXXX");
-	ck_assert_int_ge(fd = mkstemp(db_path), 0);
-	close(fd);
-	unlink(db_path);
-	snprintf(store, sizeof store, "%s", store_at(db_path));
+	temp_store(db_path, sizeof db_path, "/tmp/dvc-doc-XXXXXX", store, sizeof store);
 	ck_ok(dvc_open(&db, store, NULL));
-	ck_ok(dvc_time_parse("2026-03-02T09:00:00+07:00", &clock_now));
-	dvc_set_clock(db, test_clock, NULL);
-	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/document_catalog.json"), DVC_FORMAT_AUTO, NULL));
-	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", DESK, DVC_ROLE_RECEPTION));
-	ck_ok(dvc_officer_add(db, "do.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
-	ck_ok(dvc_officer_add(db, "hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, DVC_ROLE_SIGNING_LEADER));
-	ck_ok(dvc_account_register(db, "an.nguyen", "mat-khau-du-dai-1", &citizen));
-	ck_ok(dvc_account_register(db, "binh.tran", "mat-khau-du-dai-2", &other));
+	clock_now = instant("2026-03-02T09:00:00+07:00");
+	document_store_init(db, &citizen);
+	ck_ok(dvc_account_register(db, "binh.tran", "mat-khau-du-dai-2", &tran_thi_binh));
 	pol.require_files = 1;
 	pol.pay_before_return = 1;
-	ck_ok(dvc_procedure_policy_set(db, P4, &pol));
 	ck_ok(dvc_procedure_policy_set(db, P3, &pol));
 }
 
 static void teardown(void)
 {
-	char p[96];
 	dvc_close(db);
-	unlink(db_path);
-	snprintf(p, sizeof p, "%s-wal", db_path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", db_path);
-	unlink(p);
+	temp_store_remove(db_path);
 }
 
 /* ---- content sources ---- */
@@ -104,38 +82,9 @@ static int64_t zero_read(void *ctx, void *buf, size_t cap)
 	return (int64_t)k;
 }
 
-/* A PDF of n bytes: a real header, then filler. */
-static unsigned char *pdf(size_t n, unsigned char fill)
-{
-	static const char head[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n";
-	unsigned char *b = malloc(n);
-	ck_assert_ptr_nonnull(b);
-	memset(b, fill, n);
-	memcpy(b, head, n < sizeof head - 1 ? n : sizeof head - 1);
-	return b;
-}
-
 static const unsigned char png[] = {
 	0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R',
 	0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0, 0x90, 0x77, 0x53, 0xde};
-
-typedef struct mem_sink {
-	unsigned char *p;
-	size_t n, cap;
-} mem_sink;
-
-static int mem_write(void *ctx, const void *buf, size_t n)
-{
-	mem_sink *s = ctx;
-	if (s->n + n > s->cap) {
-		s->cap = (s->n + n) * 2;
-		s->p = realloc(s->p, s->cap);
-		ck_assert_ptr_nonnull(s->p);
-	}
-	memcpy(s->p + s->n, buf, n);
-	s->n += n;
-	return 0;
-}
 
 /* ---- helpers ---- */
 
@@ -156,6 +105,10 @@ static dvc_receipt submit(const char *proc, const char *account, dvc_channel ch)
 static dvc_actor anon(const dvc_receipt *r) { return (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, r->secret}; }
 static dvc_actor acct(const char *name) { return (dvc_actor){DVC_ACTOR_ACCOUNT, name, NULL}; }
 static dvc_actor officer(const char *name) { return (dvc_actor){DVC_ACTOR_OFFICER, name, NULL}; }
+static int act(const char *code, dvc_action a, const char *who, dvc_delivery delivery)
+{
+	return officer_act(db, code, a, who, NULL, delivery);
+}
 
 static int attach_mem(const char *code, dvc_actor who, int component, const char *name,
 		      const unsigned char *p, size_t n, dvc_file_info *out)
@@ -169,37 +122,6 @@ static int attach_mem(const char *code, dvc_actor who, int component, const char
 	q.read_ctx = &src;
 	q.declared_size = (int64_t)n;
 	return dvc_dossier_attach(db, code, &q, out);
-}
-
-static size_t n_files(const char *code)
-{
-	dvc_file_list *l;
-	dvc_actor o = officer("le.tiep.nhan");
-	size_t n;
-	ck_ok(dvc_dossier_files(db, code, &o, &l));
-	n = dvc_file_list_count(l);
-	dvc_file_list_free(l);
-	return n;
-}
-
-static size_t n_history(const char *code)
-{
-	dvc_tracking *t;
-	dvc_actor o = officer("le.tiep.nhan");
-	size_t n;
-	ck_ok(dvc_dossier_track(db, code, &o, &t));
-	n = t->n_history;
-	dvc_tracking_free(t);
-	return n;
-}
-
-static int act(const char *code, dvc_action a, const char *who, dvc_delivery delivery)
-{
-	dvc_action_req q = DVC_ACTION_INIT;
-	q.action = a;
-	q.actor = officer(who);
-	q.delivery = delivery;
-	return dvc_dossier_act(db, code, &q, NULL);
 }
 
 static void hex(const unsigned char *b, char out[65])
@@ -273,7 +195,7 @@ START_TEST(bad_uploads_are_refused_and_store_nothing)
 	dvc_receipt r = submit(P4, NULL, DVC_CHANNEL_ONLINE);
 	dvc_actor me = anon(&r);
 	unsigned char *a = pdf(4096, 'b');
-	size_t hist = n_history(r.code);
+	size_t hist = history_count(db, r.code);
 	dvc_attach_req q = DVC_ATTACH_INIT;
 	mem_src src;
 	char self[256];
@@ -354,8 +276,8 @@ START_TEST(bad_uploads_are_refused_and_store_nothing)
 	/* an officer away from the desk */
 	ck_dvc(attach_mem(r.code, officer("do.chuyen.vien"), 1, "x.pdf", a, 4096, NULL), DVC_EPERM);
 	/* nothing of all that was stored or journaled */
-	ck_assert_uint_eq(n_files(r.code), 0);
-	ck_assert_uint_eq(n_history(r.code), hist);
+	ck_assert_uint_eq(file_count(db, r.code), 0);
+	ck_assert_uint_eq(history_count(db, r.code), hist);
 	ck_assert_int_eq(store_value(store, "SELECT (SELECT count(*) FROM blob) + (SELECT count(*) FROM blob_chunk)"), 0);
 	free(a);
 }
@@ -454,7 +376,7 @@ START_TEST(data_store_reuse_only_by_its_owner)
 		q.actor = anon(&r4);
 		ck_dvc(dvc_dossier_attach(db, r4.code, &q, NULL), DVC_EPERM);
 	}
-	ck_assert_uint_eq(n_files(r3.code), 0);
+	ck_assert_uint_eq(file_count(db, r3.code), 0);
 	ck_assert_int_eq(store_value(store, "SELECT count(*) FROM blob"), 1); /* stored once */
 	free(a);
 }
@@ -599,7 +521,7 @@ START_TEST(json_submission_stores_dossier_and_inline_files_or_nothing)
 	ck_assert_ptr_nonnull(strstr(out, r.code));
 	ck_assert_ptr_nonnull(strstr(out, "\"files\":[{"));
 	ck_assert_ptr_nonnull(strstr(out, "cccd.pdf"));
-	ck_assert_uint_eq(n_files(r.code), 2);
+	ck_assert_uint_eq(file_count(db, r.code), 2);
 	dvc_free(out);
 
 	before = store_value(store, "SELECT count(*) FROM dossier");
@@ -659,18 +581,12 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("document");
-	TCase *tc = tcase_create("files");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, receipt_waits_for_every_component_then_lists_what_came);
-	tcase_add_test(tc, bad_uploads_are_refused_and_store_nothing);
-	tcase_add_test(tc, replace_and_supplement_are_journaled);
-	tcase_add_test(tc, data_store_reuse_only_by_its_owner);
-	tcase_add_test(tc, a_damaged_chunk_is_detected_on_download);
-	tcase_add_test(tc, counter_payment_recorded_and_required_before_return);
-	tcase_add_test(tc, policies_are_checked_and_default);
-	tcase_add_test(tc, json_submission_stores_dossier_and_inline_files_or_nothing);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		receipt_waits_for_every_component_then_lists_what_came,
+		bad_uploads_are_refused_and_store_nothing, replace_and_supplement_are_journaled,
+		data_store_reuse_only_by_its_owner, a_damaged_chunk_is_detected_on_download,
+		counter_payment_recorded_and_required_before_return,
+		policies_are_checked_and_default,
+		json_submission_stores_dossier_and_inline_files_or_nothing, NULL};
+	return run_tests("document", setup, teardown, 120, tests);
 }

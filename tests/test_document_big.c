@@ -164,18 +164,14 @@ static uint64_t mb = 200, cap_mb = 64;
 START_TEST(a_file_far_larger_than_memory_streams_in_and_out)
 {
 	const char *root = getenv("DVC_SOURCE_ROOT");
-	char catalog[4096], dbpath[] = "/tmp/dvc-big-XXXXXX", side[64], store[4096];
-	int fd, status = 1;
+	char catalog[4096], dbpath[64], store[4096];
+	int status = 1;
 	pid_t pid;
 	if (!root)
 		root = ".";
 	snprintf(catalog, sizeof catalog, "%s/tests/data/document_catalog.json", root);
-	fd = mkstemp(dbpath);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	unlink(dbpath);
 	/* taken once, before the fork: the child opens this very store */
-	snprintf(store, sizeof store, "%s", store_at(dbpath));
+	temp_store(dbpath, sizeof dbpath, "/tmp/dvc-big-XXXXXX", store, sizeof store);
 	fflush(stdout);
 	if ((pid = fork()) == 0) {
 		int rc = child(store, catalog, mb << 20, cap_mb << 20);
@@ -184,11 +180,7 @@ START_TEST(a_file_far_larger_than_memory_streams_in_and_out)
 		_exit(rc);
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	unlink(dbpath);
-	snprintf(side, sizeof side, "%s-wal", dbpath);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", dbpath);
-	unlink(side);
+	temp_store_remove(dbpath);
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		      "a %llu MB file under a %llu MB address-space cap failed (see above)",
 		      (unsigned long long)mb, (unsigned long long)cap_mb);
@@ -197,14 +189,10 @@ END_TEST
 
 int main(int argc, char **argv)
 {
-	Suite *s = suite_create("document_big");
-	TCase *tc = tcase_create("document_big");
+	const TTest *const tests[] = {a_file_far_larger_than_memory_streams_in_and_out, NULL};
 	if (argc > 1)
 		mb = strtoull(argv[1], NULL, 10);
 	if (argc > 2)
 		cap_mb = strtoull(argv[2], NULL, 10);
-	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, a_file_far_larger_than_memory_streams_in_and_out);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	return run_tests("document_big", NULL, NULL, 600, tests);
 }

@@ -16,14 +16,6 @@
 #define P4 "T.000004"
 #define DVC_ARRAY_LEN_T(a) (sizeof(a) / sizeof((a)[0]))
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
-
 static void setup_db(dvc_db *db)
 {
 	dossier_store_init(db, test_clock);
@@ -47,10 +39,6 @@ static void setup(void)
 
 static void teardown(void) { dvc_close(db); }
 
-static const dvc_applicant citizen = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-	"0912 345 678", "an.nguyen@example.vn"};
-
 static dvc_receipt submit_p(const char *proc, const char *form)
 {
 	return submit_as_citizen(db, proc, form);
@@ -61,11 +49,7 @@ static dvc_receipt submit3(void) { return submit_p(P3, "{\"purpose\":\"Xin cấp
 static int act_full(const char *code, dvc_action a, const char *officer, const char *note,
 		    const char *target)
 {
-	dvc_action_req r = DVC_ACTION_INIT;
-	r.action = a;
-	r.actor.kind = DVC_ACTOR_OFFICER;
-	r.actor.name = officer;
-	r.note = note;
+	dvc_action_req r = officer_req(a, officer, note);
 	r.target = target;
 	return dvc_dossier_act(db, code, &r, NULL);
 }
@@ -164,11 +148,11 @@ START_TEST(account_profile_fills_the_applicant)
 	dvc_tracking *t;
 	dvc_actor me = {DVC_ACTOR_ACCOUNT, "nguyenvanan", NULL};
 	dvc_actor other = {DVC_ACTOR_ACCOUNT, "tranthib", NULL};
-	dvc_applicant b = citizen;
+	dvc_applicant b = an_nguyen;
 	b.full_name = "Trần Thị Bình";
 	b.citizen_id = "031199001235";
 	b.birth_date = "1999-01-01";
-	ck_ok(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &citizen));
+	ck_ok(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &an_nguyen));
 	ck_ok(dvc_account_register(db, "tranthib", "mat-khau-khac", &b));
 	s.procedure = P3;
 	s.account = "nguyenvanan";
@@ -293,7 +277,7 @@ START_TEST(service_level_rules_are_enforced_by_the_library)
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_action_req q = DVC_ACTION_INIT;
 	s.procedure = P2;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ESERVICELEVEL);
 	/* the same procedure at the counter, entered by reception */
 	s.channel = DVC_CHANNEL_COUNTER;
@@ -347,9 +331,9 @@ START_TEST(form_data_and_applicant_fields_are_validated)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_receipt r = DVC_RECEIPT_INIT;
-	dvc_applicant bad = citizen;
+	dvc_applicant bad = an_nguyen;
 	s.procedure = P3;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\"}";
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ESCHEMA);
 	ck_assert_str_eq(dvc_error_last()->path, "form_data.copies");
@@ -365,16 +349,16 @@ START_TEST(form_data_and_applicant_fields_are_validated)
 	ck_assert_str_eq(dvc_error_last()->path, "citizen_id");
 	bad.citizen_id = "031088001234"; /* born 1988, not 1999 */
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EINVAL);
-	bad = citizen;
+	bad = an_nguyen;
 	bad.phone = "01689123456"; /* pre-2018 11-digit mobile */
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EINVAL);
 	ck_assert_str_eq(dvc_error_last()->path, "phone");
-	bad = citizen;
+	bad = an_nguyen;
 	bad.email = "an@@example";
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EINVAL);
 	s.applicant = NULL;
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_EINVAL);
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.procedure = "9.999999";
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ENOTFOUND);
 	/* none of the refusals used up a dossier number */
@@ -405,7 +389,7 @@ START_TEST(refusals_inside_a_transaction_leave_it_usable)
 	ck_dvc(dvc_dossier_act(db, r1.code, &q, NULL), DVC_ECONFLICT);
 	/* refused submissions: checked before a dossier number is drawn */
 	s.procedure = P3;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
 	s.fee_exemption = "";
 	ck_dvc(dvc_dossier_submit(db, &s, &bad), DVC_EINVAL);
@@ -451,7 +435,7 @@ START_TEST(agencies_out_of_force_receive_nothing)
 	dvc_tracking *before, *after;
 	ck_ok(dvc_catalog_import(db, ceased_catalog, sizeof ceased_catalog - 1, DVC_FORMAT_JSON, NULL));
 	s.procedure = "T.000009";
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	/* in force until 30 June 2025 */
 	clock_now = instant("2025-06-30T16:00:00+07:00");
 	ck_ok(dvc_dossier_submit(db, &s, &r));
@@ -830,12 +814,12 @@ END_TEST
 
 START_TEST(accounts_hash_passwords_and_lock_after_failures)
 {
-	dvc_applicant bad = citizen;
+	dvc_applicant bad = an_nguyen;
 	dvc_account *acc;
-	ck_ok(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &citizen));
-	ck_dvc(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &citizen), DVC_EEXISTS);
-	ck_dvc(dvc_account_register(db, "ngắn", "mật-khẩu-dài", &citizen), DVC_EINVAL);
-	ck_dvc(dvc_account_register(db, "binh", "short", &citizen), DVC_EINVAL);
+	ck_ok(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &an_nguyen));
+	ck_dvc(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &an_nguyen), DVC_EEXISTS);
+	ck_dvc(dvc_account_register(db, "ngắn", "mật-khẩu-dài", &an_nguyen), DVC_EINVAL);
+	ck_dvc(dvc_account_register(db, "binh", "short", &an_nguyen), DVC_EINVAL);
 	bad.citizen_id = "999099001234";
 	ck_dvc(dvc_account_register(db, "binh", "mật-khẩu-dài", &bad), DVC_EINVAL);
 	ck_assert_str_eq(dvc_error_last()->path, "citizen_id");
@@ -862,11 +846,8 @@ static char path[4096];
 
 static void file_setup(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/dvc-dossier-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/d.db", dir);
-	if (test_db_uri()) /* the same store for every open of this test */
-		snprintf(path, sizeof path, "%s", fresh_store());
+	/* on PostgreSQL the same store for every open of this test */
+	temp_dir_store(dir, sizeof dir, "/tmp/dvc-dossier-XXXXXX", path, sizeof path, "d.db");
 	clock_now = instant("2026-03-02T09:00:00+07:00");
 	ck_ok(dvc_open(&db, path, NULL));
 	setup_db(db);
@@ -874,10 +855,8 @@ static void file_setup(void)
 
 static void file_teardown(void)
 {
-	char cmd[200];
 	dvc_close(db);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	temp_dir_remove(dir);
 }
 
 /* Edit the store behind the library's back, on either backend. */
@@ -921,12 +900,8 @@ static void *submitter(void *arg)
 	}
 	dvc_set_clock(h, test_clock, NULL);
 	for (int i = 0; i < 40; i++) {
-		dvc_submission s = DVC_SUBMISSION_INIT;
 		dvc_receipt r = DVC_RECEIPT_INIT;
-		s.procedure = P3;
-		s.applicant = &citizen;
-		s.form_data = "{\"purpose\":\"Song song\",\"copies\":1}";
-		if (dvc_dossier_submit(h, &s, &r) != DVC_OK)
+		if (citizen_submit(h, P3, "{\"purpose\":\"Song song\",\"copies\":1}", &r) != DVC_OK)
 			(*failures)++;
 	}
 	dvc_close(h);
@@ -1064,7 +1039,7 @@ START_TEST(a_failing_clock_aborts_the_write)
 	dvc_set_clock(db, flaky_clock, NULL);
 	clock_fails = 1;
 	s.procedure = P3;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
 	ck_dvc(dvc_dossier_submit(db, &s, &r2), DVC_EUSER);
 	ck_assert_str_eq(r2.code, "");
@@ -1105,7 +1080,7 @@ START_TEST(the_sequence_never_grows_a_fifth_digit)
 		dvc_submission s = DVC_SUBMISSION_INIT;
 		dvc_receipt bad = DVC_RECEIPT_INIT;
 		s.procedure = P3;
-		s.applicant = &citizen;
+		s.applicant = &an_nguyen;
 		s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
 		ck_dvc(dvc_dossier_submit(db, &s, &bad), DVC_ERANGE);
 		ck_assert_str_eq(bad.code, "");
@@ -1123,37 +1098,29 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("dossier");
-	TCase *tc = tcase_create("memory");
-	tcase_add_test(tc, a_failing_clock_aborts_the_write);
-	TCase *tf = tcase_create("file");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, full_route_through_two_units_with_appointment);
-	tcase_add_test(tc, account_profile_fills_the_applicant);
-	tcase_add_test(tc, supplement_is_requested_once_per_phase);
-	tcase_add_test(tc, clock_stops_while_waiting_for_the_applicant);
-	tcase_add_test(tc, wrong_actor_stale_version_and_illegal_moves_change_nothing);
-	tcase_add_test(tc, service_level_rules_are_enforced_by_the_library);
-	tcase_add_test(tc, form_data_and_applicant_fields_are_validated);
-	tcase_add_test(tc, refusals_inside_a_transaction_leave_it_usable);
-	tcase_add_test(tc, agencies_out_of_force_receive_nothing);
-	tcase_add_test(tc, wrong_tracking_secrets_are_counted_and_throttled);
-	tcase_add_test(tc, late_dossier_is_rescheduled_once_and_stays_late);
-	tcase_add_test(tc, transfer_assign_and_send_back_move_the_holder);
-	tcase_add_test(tc, allowed_actions_are_a_dry_run_of_the_real_checks);
-	tcase_add_test(tc, stuck_dossiers_are_listed_by_unit);
-	tcase_add_test(tc, json_actions_parse_check_and_answer_with_the_view);
-	tcase_add_test(tc, accounts_hash_passwords_and_lock_after_failures);
-	tcase_add_test(tc, statemachine_table_is_whole_and_drawable);
-	tcase_add_test(tc, every_enum_name_parses_back);
-	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(tf, file_setup, file_teardown);
-	tcase_set_timeout(tf, 120);
-	tcase_add_test(tf, journal_chain_detects_edits_and_deletions);
-	tcase_add_test(tf, journal_detects_a_deleted_middle_entry);
-	tcase_add_test(tf, codes_are_unique_and_gap_free_with_concurrent_writers);
-	tcase_add_test(tf, the_sequence_never_grows_a_fifth_digit);
-	suite_add_tcase(s, tf);
-	return run_suite(s);
+	const TTest *const memory_tests[] = {
+		a_failing_clock_aborts_the_write, full_route_through_two_units_with_appointment,
+		account_profile_fills_the_applicant, supplement_is_requested_once_per_phase,
+		clock_stops_while_waiting_for_the_applicant,
+		wrong_actor_stale_version_and_illegal_moves_change_nothing,
+		service_level_rules_are_enforced_by_the_library,
+		form_data_and_applicant_fields_are_validated,
+		refusals_inside_a_transaction_leave_it_usable,
+		agencies_out_of_force_receive_nothing,
+		wrong_tracking_secrets_are_counted_and_throttled,
+		late_dossier_is_rescheduled_once_and_stays_late,
+		transfer_assign_and_send_back_move_the_holder,
+		allowed_actions_are_a_dry_run_of_the_real_checks, stuck_dossiers_are_listed_by_unit,
+		json_actions_parse_check_and_answer_with_the_view,
+		accounts_hash_passwords_and_lock_after_failures,
+		statemachine_table_is_whole_and_drawable, every_enum_name_parses_back, NULL};
+	const TTest *const file_tests[] = {
+		journal_chain_detects_edits_and_deletions, journal_detects_a_deleted_middle_entry,
+		codes_are_unique_and_gap_free_with_concurrent_writers,
+		the_sequence_never_grows_a_fifth_digit, NULL};
+	const test_case cases[] = {
+		{"memory", memory_tests, .setup = setup, .teardown = teardown, .timeout = 120},
+		{"file", file_tests, .setup = file_setup, .teardown = file_teardown, .timeout = 120},
+		{NULL}};
+	return run_cases("dossier", cases);
 }

@@ -540,27 +540,17 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("eform");
-	TCase *tc = tcase_create("eform");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, regex_bombs_are_refused_at_compile);
-	tcase_add_test(tc, valid_birth_registration_passes);
-	tcase_add_test(tc, missing_required_fields_are_named);
-	tcase_add_test(tc, wrong_types_are_named);
-	tcase_add_test(tc, data_that_is_not_an_object_is_refused_without_a_path);
-	tcase_add_test(tc, enum_violation_lists_the_allowed_values);
-	tcase_add_test(tc, formats_date_citizen_id_phone_email_are_checked);
-	tcase_add_test(tc, pattern_must_match_the_whole_value);
-	tcase_add_test(tc, array_bounds_and_element_paths);
-	tcase_add_test(tc, number_bounds_and_additional_properties);
-	tcase_add_test(tc, string_lengths_count_code_points_not_bytes);
-	tcase_add_test(tc, malformed_data_is_a_parse_error);
-	tcase_add_test(tc, invalid_utf8_and_nul_escapes_in_data_are_refused);
-	tcase_add_test(tc, duplicate_fields_in_data_are_refused);
-	tcase_add_test(tc, nesting_and_string_limits_give_etoobig);
-	tcase_add_test(tc, invalid_schemas_are_refused_with_the_keyword_path);
-	tcase_add_test(tc, schema_nesting_is_limited);
-	tcase_add_test(tc, one_compiled_form_serves_several_threads);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		regex_bombs_are_refused_at_compile, valid_birth_registration_passes,
+		missing_required_fields_are_named, wrong_types_are_named,
+		data_that_is_not_an_object_is_refused_without_a_path,
+		enum_violation_lists_the_allowed_values,
+		formats_date_citizen_id_phone_email_are_checked, pattern_must_match_the_whole_value,
+		array_bounds_and_element_paths, number_bounds_and_additional_properties,
+		string_lengths_count_code_points_not_bytes, malformed_data_is_a_parse_error,
+		invalid_utf8_and_nul_escapes_in_data_are_refused,
+		duplicate_fields_in_data_are_refused, nesting_and_string_limits_give_etoobig,
+		invalid_schemas_are_refused_with_the_keyword_path, schema_nesting_is_limited,
+		one_compiled_form_serves_several_threads, NULL};
+	return run_tests("eform", setup, teardown, 0, tests);
 }

@@ -11,8 +11,6 @@
 #define ISS "https://xacthuc.example.vn"
 #define P3 "T.000003"
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out) { (void)ctx; *out = clock_now; return 0; }
 static dvc_db *db;
 
 static const dvc_applicant an = {
@@ -308,5 +306,5 @@ int main(void)
 		claims_link_and_mark_verified, bad_claims_named_and_nothing_stored,
 		contradicting_claims_reported_never_merged, verified_fields_fill_and_guard_submissions,
 		direct_link_checks, NULL};
-	return run_tests("identity", setup, teardown, tests);
+	return run_tests("identity", setup, teardown, 0, tests);
 }

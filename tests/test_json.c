@@ -336,14 +336,6 @@ END_TEST
 
 /* ---- form data, schedules, templates ------------------------------------ */
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
-
 static size_t dossiers(dvc_db *db)
 {
 	dvc_dossier_filter f = DVC_DOSSIER_FILTER_INIT;
@@ -366,9 +358,7 @@ START_TEST(form_data_with_a_nul_or_trailing_text_submits_nothing)
 		"{\"purpose\": \"xin c\xE1p\", \"copies\": 1}",
 	};
 	static const int want[] = {DVC_EUTF8, DVC_EPARSE, DVC_EUTF8};
-	dvc_db *db = mem_db();
-	clock_now = instant("2026-03-02T09:00:00+07:00");
-	dossier_store_init(db, test_clock);
+	dvc_db *db = dossier_db();
 	for (size_t i = 0; i < 3; i++) {
 		dvc_submission s = DVC_SUBMISSION_INIT;
 		dvc_receipt r = DVC_RECEIPT_INIT;
@@ -455,5 +445,5 @@ int main(void)
 		schedules_and_templates_are_read_by_the_same_reader,
 		NULL,
 	};
-	return run_tests("json", NULL, NULL, tests);
+	return run_tests("json", NULL, NULL, 0, tests);
 }

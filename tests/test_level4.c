@@ -15,24 +15,11 @@
 #define P3 "T.000003"
 #define SECRET "bi-mat-cong-thanh-toan"
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
 static dvc_db *db;
-
-static const dvc_applicant citizen = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-	"0912 345 678", "an.nguyen@example.vn"};
 
 static void setup(void)
 {
-	clock_now = instant("2026-03-02T09:00:00+07:00");
-	db = mem_db();
-	dossier_store_init(db, test_clock);
+	db = dossier_db();
 	ck_ok(dvc_officer_add(db, "tnmt.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
 	ck_ok(dvc_officer_add(db, "hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, DVC_ROLE_SIGNING_LEADER));
 	ck_ok(dvc_payment_set_gateway(db, "vnpay", SECRET));
@@ -42,11 +29,7 @@ static void teardown(void) { dvc_close(db); }
 
 static int act(const char *code, dvc_action a, const char *officer, const char *note)
 {
-	dvc_action_req r = DVC_ACTION_INIT;
-	r.action = a;
-	r.actor = (dvc_actor){DVC_ACTOR_OFFICER, officer, NULL};
-	r.note = note;
-	return dvc_dossier_act(db, code, &r, NULL);
+	return officer_act(db, code, a, officer, note, 0);
 }
 
 static dvc_receipt received(const char *proc)
@@ -54,7 +37,7 @@ static dvc_receipt received(const char *proc)
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = proc;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	if (strcmp(proc, P3) == 0)
 		s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
 	ck_ok(dvc_dossier_submit(db, &s, &r));
@@ -278,7 +261,7 @@ START_TEST(fee_exemption_and_per_copy_fees)
 	dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
 	dvc_tracking *t;
 	s.procedure = P4;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.fee_exemption = "Người có công với cách mạng (Điều 5 Thông tư 85/2019/TT-BTC)";
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_ok(act(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
@@ -450,7 +433,7 @@ START_TEST(sms_fits_two_segments_with_unaccented_fallback)
 	dvc_message_batch *b;
 	const dvc_message *m;
 	s.procedure = P4;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_ok(act(r.code, DVC_ACT_REQUEST_SUPPLEMENT, "le.tiep.nhan",
 		  "Bản sao giấy chứng nhận quyền sử dụng đất; sơ đồ vị trí thửa đất; "
@@ -645,25 +628,16 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("level4");
-	TCase *tc = tcase_create("level4");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, level4_story_pay_online_and_deliver_online);
-	tcase_add_test(tc, bad_callbacks_are_refused_and_pay_nothing);
-	tcase_add_test(tc, rejection_after_payment_records_a_refund);
-	tcase_add_test(tc, fee_exemption_and_per_copy_fees);
-	tcase_add_test(tc, outbox_drains_at_least_once_with_backoff);
-	tcase_add_test(tc, expired_lease_is_fetched_again);
-	tcase_add_test(tc, a_sender_whose_lease_ran_out_may_not_send);
-	tcase_add_test(tc, templates_are_overridable_and_checked);
-	tcase_add_test(tc, sms_fits_two_segments_with_unaccented_fallback);
-	tcase_add_test(tc, gateway_must_be_configured);
-	tcase_add_test(tc, amounts_and_enum_names_for_display);
-	tcase_add_test(tc, transaction_number_limit);
-	tcase_add_test(tc, unapplied_gateway_successes_keep_their_trace);
-	tcase_add_test(tc, expiries_and_amounts_are_range_checked);
-	tcase_add_test(tc, an_unknown_reference_paid_at_the_gateway_keeps_its_trace);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		level4_story_pay_online_and_deliver_online,
+		bad_callbacks_are_refused_and_pay_nothing, rejection_after_payment_records_a_refund,
+		fee_exemption_and_per_copy_fees, outbox_drains_at_least_once_with_backoff,
+		expired_lease_is_fetched_again, a_sender_whose_lease_ran_out_may_not_send,
+		templates_are_overridable_and_checked,
+		sms_fits_two_segments_with_unaccented_fallback, gateway_must_be_configured,
+		amounts_and_enum_names_for_display, transaction_number_limit,
+		unapplied_gateway_successes_keep_their_trace,
+		expiries_and_amounts_are_range_checked,
+		an_unknown_reference_paid_at_the_gateway_keeps_its_trace, NULL};
+	return run_tests("level4", setup, teardown, 120, tests);
 }

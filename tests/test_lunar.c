@@ -5,6 +5,8 @@
  * that the handle's precomputed table agrees with the direct computation on
  * every day of the range.
  */
+#include "testutil.h"
+
 #include "dvc/calendar.h"
 #include "calendar_internal.h"
 
@@ -77,19 +79,6 @@ static const int TET[300][4] = {
 	{2195, 2, 10,  0}, {2196, 1, 30,  7}, {2197, 2, 17,  0}, {2198, 2,  6,  0}, {2199, 1, 26,  6},
 };
 
-static dvc_calendar *cal;
-
-static void setup(void)
-{
-	ck_assert_int_eq(dvc_calendar_new(&cal, NULL), DVC_OK);
-}
-
-static void teardown(void)
-{
-	dvc_calendar_free(cal);
-	cal = NULL;
-}
-
 static int same_date(dvc_date a, int y, int m, int d)
 {
 	return a.year == y && a.month == m && a.day == d;
@@ -133,7 +122,7 @@ START_TEST(tet_matches_published_tables_1900_2199)
 			dvc_lunar_date l = {y, m, 1, 1};
 			int64_t x;
 			int rc = y < 1968 ? dvc__lunar_table_to_days(&t8, &l, &x)
-					  : dvc_calendar_lunar_to_solar(cal, l, &t);
+					  : dvc_calendar_lunar_to_solar(test_cal, l, &t);
 			if (y == 2199 && m == 12)
 				continue; /* may fall in 2200 */
 			if (rc == DVC_OK)
@@ -142,9 +131,9 @@ START_TEST(tet_matches_published_tables_1900_2199)
 		ck_assert_msg(found_leap == leap, "year %d: leap month %d, published %d", y, found_leap, leap);
 		/* the handle's table and the round trip agree with the direct computation (UTC+7) */
 		ck_assert_int_eq(dvc_lunar_to_solar(tet, &s), DVC_OK);
-		ck_assert_int_eq(dvc_calendar_lunar_to_solar(cal, tet, &t), DVC_OK);
+		ck_assert_int_eq(dvc_calendar_lunar_to_solar(test_cal, tet, &t), DVC_OK);
 		ck_assert(same_date(t, s.year, s.month, s.day));
-		ck_assert_int_eq(dvc_calendar_lunar_from_solar(cal, s, &back), DVC_OK);
+		ck_assert_int_eq(dvc_calendar_lunar_from_solar(test_cal, s, &back), DVC_OK);
 		ck_assert(back.year == y && back.month == 1 && back.day == 1 && !back.leap);
 	}
 	dvc__lunar_table_free(&t8);
@@ -191,11 +180,11 @@ START_TEST(table_agrees_with_direct_computation_every_day)
 		dvc_lunar_date x, y;
 		dvc__civil_from_days(z, &d.year, &d.month, &d.day);
 		ck_assert_int_eq(dvc_lunar_from_solar(d, &x), DVC_OK);
-		ck_assert_int_eq(dvc_calendar_lunar_from_solar(cal, d, &y), DVC_OK);
+		ck_assert_int_eq(dvc_calendar_lunar_from_solar(test_cal, d, &y), DVC_OK);
 		ck_assert_msg(x.year == y.year && x.month == y.month && x.day == y.day && x.leap == y.leap,
 			      "%04d-%02d-%02d: direct %d/%d/%d%s, table %d/%d/%d%s", d.year, d.month, d.day,
 			      x.day, x.month, x.year, x.leap ? "L" : "", y.day, y.month, y.year, y.leap ? "L" : "");
-		ck_assert_int_eq(dvc_calendar_lunar_to_solar(cal, y, &r), DVC_OK);
+		ck_assert_int_eq(dvc_calendar_lunar_to_solar(test_cal, y, &r), DVC_OK);
 		ck_assert(same_date(r, d.year, d.month, d.day));
 		if (z % 7 == 0) { /* the direct inverse is slower: sample it */
 			ck_assert_int_eq(dvc_lunar_to_solar(x, &r), DVC_OK);
@@ -238,51 +227,35 @@ START_TEST(bad_input_has_its_own_code)
 	dvc_date d;
 	/* invalid solar date */
 	ck_assert_int_eq(dvc_lunar_from_solar((dvc_date){2026, 2, 30}, &l), DVC_EDATE);
-	ck_assert_int_eq(dvc_calendar_lunar_from_solar(cal, (dvc_date){2026, 2, 30}, &l), DVC_EDATE);
+	ck_assert_int_eq(dvc_calendar_lunar_from_solar(test_cal, (dvc_date){2026, 2, 30}, &l), DVC_EDATE);
 	/* out of range */
 	ck_assert_int_eq(dvc_lunar_from_solar((dvc_date){1899, 12, 31}, &l), DVC_ERANGE);
 	ck_assert_int_eq(dvc_lunar_from_solar((dvc_date){2200, 1, 1}, &l), DVC_ERANGE);
-	ck_assert_int_eq(dvc_calendar_lunar_from_solar(cal, (dvc_date){2200, 1, 1}, &l), DVC_ERANGE);
+	ck_assert_int_eq(dvc_calendar_lunar_from_solar(test_cal, (dvc_date){2200, 1, 1}, &l), DVC_ERANGE);
 	ck_assert_int_eq(dvc_lunar_to_solar((dvc_lunar_date){2300, 1, 1, 0}, &d), DVC_ERANGE);
-	ck_assert_int_eq(dvc_calendar_lunar_to_solar(cal, (dvc_lunar_date){1800, 1, 1, 0}, &d), DVC_ERANGE);
+	ck_assert_int_eq(dvc_calendar_lunar_to_solar(test_cal, (dvc_lunar_date){1800, 1, 1, 0}, &d), DVC_ERANGE);
 	/* no leap month in 2024; 2025's is the 6th */
 	ck_assert_int_eq(dvc_lunar_to_solar((dvc_lunar_date){2024, 5, 1, 1}, &d), DVC_EDATE);
-	ck_assert_int_eq(dvc_calendar_lunar_to_solar(cal, (dvc_lunar_date){2024, 5, 1, 1}, &d), DVC_EDATE);
+	ck_assert_int_eq(dvc_calendar_lunar_to_solar(test_cal, (dvc_lunar_date){2024, 5, 1, 1}, &d), DVC_EDATE);
 	ck_assert_int_eq(dvc_lunar_to_solar((dvc_lunar_date){2025, 5, 1, 1}, &d), DVC_EDATE);
-	ck_assert_int_eq(dvc_calendar_lunar_to_solar(cal, (dvc_lunar_date){2025, 5, 1, 1}, &d), DVC_EDATE);
+	ck_assert_int_eq(dvc_calendar_lunar_to_solar(test_cal, (dvc_lunar_date){2025, 5, 1, 1}, &d), DVC_EDATE);
 	/* month 13, day 31 */
 	ck_assert_int_eq(dvc_lunar_to_solar((dvc_lunar_date){2025, 13, 1, 0}, &d), DVC_EDATE);
 	ck_assert_int_eq(dvc_lunar_to_solar((dvc_lunar_date){2025, 1, 31, 0}, &d), DVC_EDATE);
-	ck_assert_int_eq(dvc_calendar_lunar_to_solar(cal, (dvc_lunar_date){2025, 1, 0, 0}, &d), DVC_EDATE);
+	ck_assert_int_eq(dvc_calendar_lunar_to_solar(test_cal, (dvc_lunar_date){2025, 1, 0, 0}, &d), DVC_EDATE);
 	/* day 30 of a 29-day month: month 12 of 2025 (Tết 2026 is 17 Feb, 12/2025 starts 17 Jan) */
 	ck_assert_int_eq(dvc_lunar_to_solar((dvc_lunar_date){2025, 12, 30, 0}, &d), DVC_EDATE);
-	ck_assert_int_eq(dvc_calendar_lunar_to_solar(cal, (dvc_lunar_date){2025, 12, 30, 0}, &d), DVC_EDATE);
+	ck_assert_int_eq(dvc_calendar_lunar_to_solar(test_cal, (dvc_lunar_date){2025, 12, 30, 0}, &d), DVC_EDATE);
 	ck_assert_int_eq(dvc_error_last()->code, DVC_EDATE);
 	ck_assert_int_eq(dvc_lunar_from_solar((dvc_date){2025, 1, 1}, NULL), DVC_EINVAL);
 }
 END_TEST
 
-static Suite *lunar_suite(void)
-{
-	Suite *s = suite_create("lunar");
-	TCase *tc = tcase_create("lunar");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, tet_matches_published_tables_1900_2199);
-	tcase_add_test(tc, vietnam_and_china_differ_in_1985_and_2007);
-	tcase_add_test(tc, table_agrees_with_direct_computation_every_day);
-	tcase_add_test(tc, known_dates);
-	tcase_add_test(tc, bad_input_has_its_own_code);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	SRunner *sr = srunner_create(lunar_suite());
-	int failed;
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	const TTest *const tests[] = {
+		tet_matches_published_tables_1900_2199, vietnam_and_china_differ_in_1985_and_2007,
+		table_agrees_with_direct_computation_every_day, known_dates, bad_input_has_its_own_code,
+		NULL};
+	return run_tests("lunar", calendar_setup, calendar_teardown, 120, tests);
 }

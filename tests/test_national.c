@@ -13,29 +13,18 @@
 #define DESK "000.00.30.H24"
 #define P3 "T.000003"
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out) { (void)ctx; *out = clock_now; return 0; }
 static dvc_db *db;
 static char db_path[64]; /* a file, so that a second handle can open it */
 static char where[4096];  /* db_path, or on PostgreSQL the store's URI */
 
 static int act(const char *code, dvc_action a, const char *officer, const char *note)
 {
-	dvc_action_req r = DVC_ACTION_INIT;
-	r.action = a;
-	r.note = note;
-	r.actor = (dvc_actor){DVC_ACTOR_OFFICER, officer, NULL};
-	return dvc_dossier_act(db, code, &r, NULL);
+	return officer_act(db, code, a, officer, note, 0);
 }
 
 static void setup(void)
 {
-	int fd;
-	snprintf(db_path, sizeof db_path, "/tmp/dvc-national-XXXXXX");
-	ck_assert_int_ge(fd = mkstemp(db_path), 0);
-	close(fd);
-	unlink(db_path);
-	snprintf(where, sizeof where, "%s", store_at(db_path));
+	temp_store(db_path, sizeof db_path, "/tmp/dvc-national-XXXXXX", where, sizeof where);
 	ck_ok(dvc_open(&db, where, NULL));
 	dvc_set_clock(db, test_clock, NULL);
 	clock_now = instant("2026-03-02T09:00:00+07:00");
@@ -47,12 +36,7 @@ static void setup(void)
 static void teardown(void)
 {
 	dvc_close(db);
-	unlink(db_path);
-	strcat(db_path, "-wal");
-	unlink(db_path);
-	db_path[strlen(db_path) - 4] = '\0';
-	strcat(db_path, "-shm");
-	unlink(db_path);
+	temp_store_remove(db_path);
 }
 
 static size_t count(const char *code, dvc_sync_state state)
@@ -365,5 +349,5 @@ int main(void)
 		ordered_per_dossier_backoff_dead_replay, a_sync_sender_whose_lease_ran_out_may_not_send,
 		statuses_of_refusal_and_supplement_from_data,
 		national_payment_check_known_answers, NULL};
-	return run_tests("national", setup, teardown, tests);
+	return run_tests("national", setup, teardown, 0, tests);
 }

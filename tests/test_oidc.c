@@ -23,8 +23,6 @@
 #define CLIENT_ID "dvc-tinh-thai-binh"
 #define REDIRECT "https://dvc.example.vn/auth/oidc/callback?ui=vi"
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out) { (void)ctx; *out = clock_now; return 0; }
 static dvc_db *db;
 static dvc_oidc_client *client;
 static char keydir[256];
@@ -789,5 +787,5 @@ int main(void)
 		claims_checked_each_with_its_error, unsigned_and_hmac_tokens_refused,
 		state_used_once_and_for_ten_minutes, malformed_queries_responses_and_tokens,
 		hostile_sizes_refused, pending_signins_bounded_per_client, configuration_checked, NULL};
-	return run_tests("oidc", setup, teardown, tests);
+	return run_tests("oidc", setup, teardown, 0, tests);
 }

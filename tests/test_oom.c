@@ -130,12 +130,9 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("oom");
-	TCase *tc = tcase_create("oom");
-	tcase_set_timeout(tc, 600);
-	tcase_add_test(tc, every_failed_allocation_in_json_import_is_clean);
-	tcase_add_test(tc, every_failed_allocation_in_xml_import_is_clean);
-	tcase_add_test(tc, allocator_needs_all_three_functions);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		every_failed_allocation_in_json_import_is_clean,
+		every_failed_allocation_in_xml_import_is_clean, allocator_needs_all_three_functions,
+		NULL};
+	return run_tests("oom", NULL, NULL, 600, tests);
 }

@@ -32,18 +32,7 @@
 
 #define DESK "000.00.30.H24"
 #define SECRET "bi-mat-cong-thanh-toan"
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
 static dvc_time t0;
-
-static const dvc_applicant citizen = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-	"0912 345 678", "an.nguyen@example.vn"};
 
 static dvc_db *tmpl;
 /* Handles share one calendar, so that each case fails its own allocations;
@@ -58,11 +47,7 @@ static int64_t outbox_id;
 
 static int act(dvc_db *db, const char *code, dvc_action a, const char *officer, const char *note)
 {
-	dvc_action_req r = DVC_ACTION_INIT;
-	r.action = a;
-	r.actor = (dvc_actor){DVC_ACTOR_OFFICER, officer, NULL};
-	r.note = note;
-	return dvc_dossier_act(db, code, &r, NULL);
+	return officer_act(db, code, a, officer, note, 0);
 }
 
 static dvc_receipt submit(dvc_db *db, const char *proc)
@@ -70,7 +55,7 @@ static dvc_receipt submit(dvc_db *db, const char *proc)
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = proc;
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	if (!strcmp(proc, "T.000003"))
 		s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
 	ck_ok(dvc_dossier_submit(db, &s, &r));
@@ -103,15 +88,10 @@ static void prepare_template(void)
 	tmpl = mem_db();
 	ck_ok(dvc_calendar_new(&shared_cal, NULL));
 	dvc_set_calendar(tmpl, shared_cal);
-	dvc_set_clock(tmpl, test_clock, NULL);
+	dossier_store_init(tmpl, test_clock);
 	ck_ok(dvc_payment_set_gateway(tmpl, "vnpay", SECRET));
-	ck_ok(dvc_catalog_import_file(tmpl, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
-	ck_ok(dvc_officer_add(tmpl, "le.tiep.nhan", "Lê Tiếp Nhận", DESK, DVC_ROLE_RECEPTION));
-	ck_ok(dvc_officer_add(tmpl, "tran.chuyen.vien", "Trần Chuyên Viên", "000.01.30.H24", DVC_ROLE_SPECIALIST));
-	ck_ok(dvc_officer_add(tmpl, "nguyen.truong.phong", "Nguyễn Trưởng Phòng", "000.01.30.H24", DVC_ROLE_UNIT_LEADER));
-	ck_ok(dvc_officer_add(tmpl, "hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, DVC_ROLE_SIGNING_LEADER));
-	ck_ok(dvc_officer_add(tmpl, "tnmt.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
-	ck_ok(dvc_account_register(tmpl, "chu.ho.so", "mat-khau-chu-ho-so", &citizen));
+	route_officers_add(tmpl);
+	ck_ok(dvc_account_register(tmpl, "chu.ho.so", "mat-khau-chu-ho-so", &an_nguyen));
 	ck_ok(dvc_officer_add(tmpl, "quan.tri", "Quản Trị", DESK, DVC_ROLE_ADMIN));
 
 	d_submitted = submit(tmpl, "T.000003");
@@ -316,7 +296,7 @@ static int c_eform(dvc_db *db)
 
 static int c_register(dvc_db *db)
 {
-	return dvc_account_register(db, "nguoi.moi", "mat-khau-nguoi-moi", &citizen);
+	return dvc_account_register(db, "nguoi.moi", "mat-khau-nguoi-moi", &an_nguyen);
 }
 
 static int c_login(dvc_db *db) { return dvc_account_login(db, "chu.ho.so", "mat-khau-chu-ho-so"); }
@@ -345,7 +325,7 @@ static int c_submit(dvc_db *db)
 	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	s.procedure = "T.000003";
-	s.applicant = &citizen;
+	s.applicant = &an_nguyen;
 	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":3}";
 	return dvc_dossier_submit(db, &s, &r);
 }
@@ -897,12 +877,14 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("oom_api");
-	TCase *tc = tcase_create("oom_api");
-	tcase_set_timeout(tc, 1800);
-	tcase_add_loop_test(tc, every_failed_allocation_is_enomem_clean_and_changes_nothing, 0, (int)N_CASES);
-	tcase_add_test(tc, a_failure_inside_a_transaction_never_commits_half_an_action);
-	tcase_add_test(tc, summary);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		every_failed_allocation_is_enomem_clean_and_changes_nothing,
+		a_failure_inside_a_transaction_never_commits_half_an_action, summary, NULL};
+	const test_loop loops[] = {
+		{every_failed_allocation_is_enomem_clean_and_changes_nothing, 0, (int)N_CASES},
+		{NULL}};
+	const test_case suite_cases[] = {
+		{"oom_api", tests, .timeout = 1800, .loops = loops},
+		{NULL}};
+	return run_cases("oom_api", suite_cases);
 }

@@ -11,8 +11,6 @@
 #define DESK "000.00.30.H24"
 #define P3 "T.000003"
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out) { (void)ctx; *out = clock_now; return 0; }
 static dvc_db *db;
 
 static const dvc_applicant citizen = {
@@ -22,10 +20,7 @@ static const dvc_applicant other = {
 
 static int act(const char *code, dvc_action a, const char *officer)
 {
-	dvc_action_req r = DVC_ACTION_INIT;
-	r.action = a;
-	r.actor = (dvc_actor){DVC_ACTOR_OFFICER, officer, NULL};
-	return dvc_dossier_act(db, code, &r, NULL);
+	return officer_act(db, code, a, officer, NULL, 0);
 }
 
 static dvc_receipt submit(const char *account)
@@ -229,5 +224,5 @@ int main(void)
 {
 	const TTest *const tests[] = {applicant_rates_a_returned_dossier_once, only_the_applicant_rates,
 					     bad_ratings_store_nothing, criteria_have_names_and_labels, NULL};
-	return run_tests("rating", setup, teardown, tests);
+	return run_tests("rating", setup, teardown, 0, tests);
 }

@@ -11,13 +11,6 @@
 #define P3 "T.000003"
 #define P4 "T.000004"
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
 static dvc_db *db;
 static char dir[64], path[4096];
 
@@ -26,11 +19,7 @@ static const dvc_applicant citizen = {
 
 static int act(const char *code, dvc_action a, const char *officer, const char *note)
 {
-	dvc_action_req r = DVC_ACTION_INIT;
-	r.action = a;
-	r.actor = (dvc_actor){DVC_ACTOR_OFFICER, officer, NULL};
-	r.note = note;
-	return dvc_dossier_act(db, code, &r, NULL);
+	return officer_act(db, code, a, officer, note, 0);
 }
 
 static dvc_receipt submit(const char *proc, dvc_channel ch)
@@ -61,19 +50,10 @@ static dvc_receipt on_time, late, pending_ok, pending_late, withdrawn, rejected,
 
 static void setup(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/dvc-report-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/r.db", dir);
-	if (test_db_uri()) /* a PostgreSQL store instead */
-		snprintf(path, sizeof path, "%s", fresh_store());
+	temp_dir_store(dir, sizeof dir, "/tmp/dvc-report-XXXXXX", path, sizeof path, "r.db");
 	ck_ok(dvc_open(&db, path, NULL));
-	dvc_set_clock(db, test_clock, NULL);
-	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
-	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", DESK, DVC_ROLE_RECEPTION));
-	ck_ok(dvc_officer_add(db, "tran.chuyen.vien", "Trần Chuyên Viên", "000.01.30.H24", DVC_ROLE_SPECIALIST));
-	ck_ok(dvc_officer_add(db, "nguyen.truong.phong", "Nguyễn Trưởng Phòng", "000.01.30.H24", DVC_ROLE_UNIT_LEADER));
-	ck_ok(dvc_officer_add(db, "hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, DVC_ROLE_SIGNING_LEADER));
-	ck_ok(dvc_officer_add(db, "tnmt.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
+	dossier_store_init(db, test_clock);
+	route_officers_add(db);
 	ck_ok(dvc_payment_set_gateway(db, "vnpay", "s3cret"));
 
 	/* Monday 2 March 2026, 09:00: T.000003 has 3 working days */
@@ -126,10 +106,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[128];
 	dvc_close(db);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	temp_dir_remove(dir);
 }
 
 static dvc_report *report(dvc_report_group g)
@@ -389,18 +367,10 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("report");
-	TCase *tc = tcase_create("report");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, totals_split_by_outcome);
-	tcase_add_test(tc, groupings_partition_the_total);
-	tcase_add_test(tc, numbers_agree_with_hand_written_sql);
-	tcase_add_test(tc, bottlenecks_show_who_holds_the_backlog);
-	tcase_add_test(tc, service_index_and_register_carry_no_personal_data);
-	tcase_add_test(tc, bad_report_options_are_refused);
-	tcase_add_test(tc, reports_see_the_past_as_it_stood);
-	tcase_add_test(tc, register_streams_through_a_callback);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		totals_split_by_outcome, groupings_partition_the_total,
+		numbers_agree_with_hand_written_sql, bottlenecks_show_who_holds_the_backlog,
+		service_index_and_register_carry_no_personal_data, bad_report_options_are_refused,
+		reports_see_the_past_as_it_stood, register_streams_through_a_callback, NULL};
+	return run_tests("report", setup, teardown, 120, tests);
 }

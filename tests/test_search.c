@@ -160,14 +160,12 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("search");
-	TCase *tc = tcase_create("search");
-	tcase_add_unchecked_fixture(tc, open_ref, close_ref);
-	tcase_add_test(tc, birth_registration_is_found_however_it_is_typed);
-	tcase_add_test(tc, phrase_matches_rank_before_scattered_words);
-	tcase_add_test(tc, one_typo_in_a_word_is_tolerated);
-	tcase_add_test(tc, filters_narrow_the_result);
-	tcase_add_test(tc, bad_search_input_is_refused);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		birth_registration_is_found_however_it_is_typed,
+		phrase_matches_rank_before_scattered_words, one_typo_in_a_word_is_tolerated,
+		filters_narrow_the_result, bad_search_input_is_refused, NULL};
+	const test_case cases[] = {
+		{"search", tests, .unchecked_setup = open_ref, .unchecked_teardown = close_ref},
+		{NULL}};
+	return run_cases("search", cases);
 }

@@ -16,9 +16,6 @@
 #define DESK "000.00.30.H24"
 #define P4 "T.000005" /* full online, fee 50.000 */
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out) { (void)ctx; *out = clock_now; return 0; }
-
 static dvc_db *db;
 static char db_path[64];
 static char store[4096]; /* what dvc_open was given: db_path, or a PostgreSQL store */
@@ -26,26 +23,12 @@ static char key[512], cert[512], other_key[512], other_cert[512];
 
 static void setup(void)
 {
-	dvc_procedure_policy pol = DVC_PROCEDURE_POLICY_INIT;
 	dvc_applicant citizen = {"Nguyễn Văn An", "031099001234", "1999-05-12",
 				 "Thôn 3, xã Thụy Hương, huyện Kiến Thụy", "0912345678", NULL};
-	int fd;
-	snprintf(db_path, sizeof db_path, "/tmp/dvc-sign-XXXXXX");
-	ck_assert_int_ge(fd = mkstemp(db_path), 0);
-	close(fd);
-	unlink(db_path);
-	snprintf(store, sizeof store, "%s", store_at(db_path));
+	temp_store(db_path, sizeof db_path, "/tmp/dvc-sign-XXXXXX", store, sizeof store);
 	ck_ok(dvc_open(&db, store, NULL));
 	clock_now = instant("2026-12-02T09:00:00+07:00");
-	dvc_set_clock(db, test_clock, NULL);
-	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/document_catalog.json"), DVC_FORMAT_AUTO, NULL));
-	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", DESK, DVC_ROLE_RECEPTION));
-	ck_ok(dvc_officer_add(db, "do.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
-	ck_ok(dvc_officer_add(db, "hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, DVC_ROLE_SIGNING_LEADER));
-	ck_ok(dvc_account_register(db, "an.nguyen", "mat-khau-du-dai-1", &citizen));
-	pol.require_files = 1;
-	pol.pay_before_return = 1;
-	ck_ok(dvc_procedure_policy_set(db, P4, &pol));
+	document_store_init(db, &citizen);
 	snprintf(key, sizeof key, "%s", src_path("data/demo-keys/demo-signing-key.pem"));
 	snprintf(cert, sizeof cert, "%s", src_path("data/demo-keys/demo-signing-cert.pem"));
 	snprintf(other_key, sizeof other_key, "%s", src_path("tests/data/other-signing-key.pem"));
@@ -54,45 +37,15 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char p[96];
 	dvc_close(db);
-	unlink(db_path);
-	snprintf(p, sizeof p, "%s-wal", db_path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", db_path);
-	unlink(p);
-}
-
-typedef struct mem_sink {
-	unsigned char *p;
-	size_t n, cap;
-} mem_sink;
-
-static int mem_write(void *ctx, const void *buf, size_t n)
-{
-	mem_sink *s = ctx;
-	if (s->n + n + 1 > s->cap) {
-		s->cap = (s->n + n + 1) * 2;
-		s->p = realloc(s->p, s->cap);
-		ck_assert_ptr_nonnull(s->p);
-	}
-	memcpy(s->p + s->n, buf, n);
-	s->n += n;
-	s->p[s->n] = '\0';
-	return 0;
-}
-
-static unsigned char *pdf(size_t n, unsigned char fill)
-{
-	static const char head[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n";
-	unsigned char *b = malloc(n);
-	ck_assert_ptr_nonnull(b);
-	memset(b, fill, n);
-	memcpy(b, head, n < sizeof head - 1 ? n : sizeof head - 1);
-	return b;
+	temp_store_remove(db_path);
 }
 
 static dvc_actor officer(const char *name) { return (dvc_actor){DVC_ACTOR_OFFICER, name, NULL}; }
+static int act(const char *code, dvc_action a, const char *who, dvc_delivery delivery)
+{
+	return officer_act(db, code, a, who, NULL, delivery);
+}
 static dvc_actor acct(const char *name) { return (dvc_actor){DVC_ACTOR_ACCOUNT, name, NULL}; }
 
 static int attach(const char *code, dvc_actor who, int component, const char *name,
@@ -110,41 +63,6 @@ static int attach(const char *code, dvc_actor who, int component, const char *na
 	return dvc_dossier_attach(db, code, &q, NULL);
 }
 
-static int act(const char *code, dvc_action a, const char *who, dvc_delivery delivery)
-{
-	dvc_action_req q = DVC_ACTION_INIT;
-	q.action = a;
-	q.actor = officer(who);
-	q.delivery = delivery;
-	return dvc_dossier_act(db, code, &q, NULL);
-}
-
-static size_t n_files(const char *code)
-{
-	dvc_file_list *l;
-	dvc_actor o = officer("le.tiep.nhan");
-	size_t n;
-	ck_ok(dvc_dossier_files(db, code, &o, &l));
-	n = dvc_file_list_count(l);
-	dvc_file_list_free(l);
-	return n;
-}
-
-static size_t n_history(const char *code)
-{
-	dvc_tracking *t;
-	dvc_actor o = officer("le.tiep.nhan");
-	size_t n;
-	ck_ok(dvc_dossier_track(db, code, &o, &t));
-	n = t->n_history;
-	dvc_tracking_free(t);
-	return n;
-}
-
-/* An online dossier of the account, with every component, at the signing leader's step. */
-static const dvc_applicant binh = {"Trần Thị Bình", "031190005678", "1990-01-02",
-				   "Thôn 1, xã Kiến Quốc, huyện Kiến Thụy", "0912000111", NULL};
-
 /* An online dossier (of the account, or anonymous with a tracking secret
  * when account is NULL), with every component, at the signing leader's step. */
 static dvc_receipt at_signing_step(const char *account)
@@ -155,7 +73,7 @@ static dvc_receipt at_signing_step(const char *account)
 	unsigned char *a = pdf(5000, 'a');
 	s.procedure = P4;
 	s.account = account;
-	s.applicant = account ? NULL : &binh;
+	s.applicant = account ? NULL : &tran_thi_binh;
 	s.channel = DVC_CHANNEL_ONLINE;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	me = account ? acct(account) : (dvc_actor){DVC_ACTOR_ANONYMOUS, NULL, r.secret};
@@ -400,8 +318,8 @@ START_TEST(no_key_wrong_key_or_wrong_signer_store_nothing)
 	ck_ok(attach(r.code, leader, DVC_FILE_RESULT, "quyet-dinh.pdf", result, 3000, DVC_FILE_ORIGINAL));
 	/* a signed copy is made by the library, not uploaded */
 	ck_dvc(attach(r.code, leader, DVC_FILE_RESULT, "ky-so.xml", result, 3000, DVC_FILE_ECOPY), DVC_EINVAL);
-	files = n_files(r.code);
-	hist = n_history(r.code);
+	files = file_count(db, r.code);
+	hist = history_count(db, r.code);
 	/* no key: a clear error */
 	ck_dvc(dvc_dossier_sign_result(db, r.code, &leader, NULL, NULL), DVC_EINVAL);
 	ck_dvc(dvc_dossier_sign_result(db, r.code, &leader, &o, NULL), DVC_EINVAL);
@@ -421,8 +339,8 @@ START_TEST(no_key_wrong_key_or_wrong_signer_store_nothing)
 					&o, NULL), DVC_EPERM);
 	ck_dvc(dvc_dossier_sign_result(db, r.code, &(dvc_actor){DVC_ACTOR_ACCOUNT, "an.nguyen", NULL},
 					&o, NULL), DVC_EPERM);
-	ck_assert_uint_eq(n_files(r.code), files);
-	ck_assert_uint_eq(n_history(r.code), hist);
+	ck_assert_uint_eq(file_count(db, r.code), files);
+	ck_assert_uint_eq(history_count(db, r.code), hist);
 	/* no online return without the signed result, paid or not */
 	ck_ok(act(r.code, DVC_ACT_FORWARD, "hoang.lanh.dao", 0));
 	{
@@ -561,16 +479,11 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("sign");
-	TCase *tc = tcase_create("sign");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, signed_result_verifies_and_a_changed_byte_fails);
-	tcase_add_test(tc, the_account_keeps_its_signed_result);
-	tcase_add_test(tc, the_longest_signer_and_file_names_are_signed_whole);
-	tcase_add_test(tc, no_key_wrong_key_or_wrong_signer_store_nothing);
-	tcase_add_test(tc, signed_receipt_slip);
-	tcase_add_test(tc, verify_refuses_what_we_never_sign);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		signed_result_verifies_and_a_changed_byte_fails,
+		the_account_keeps_its_signed_result,
+		the_longest_signer_and_file_names_are_signed_whole,
+		no_key_wrong_key_or_wrong_signer_store_nothing, signed_receipt_slip,
+		verify_refuses_what_we_never_sign, NULL};
+	return run_tests("sign", setup, teardown, 120, tests);
 }

@@ -19,13 +19,6 @@
 #define P3 "T.000003"
 #define FORM3 "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}"
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
 static dvc_db *db;
 
 static dvc_time at(const char *iso)
@@ -51,10 +44,6 @@ static void setup(void)
 
 static void teardown(void) { dvc_close(db); }
 
-static const dvc_applicant citizen = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-	"0912 345 678", "an.nguyen@example.vn"};
-
 static dvc_receipt submit_as(const char *proc, const char *form, const dvc_applicant *who)
 {
 	dvc_submission s = DVC_SUBMISSION_INIT;
@@ -66,7 +55,7 @@ static dvc_receipt submit_as(const char *proc, const char *form, const dvc_appli
 	return r;
 }
 
-static dvc_receipt submit3(void) { return submit_as(P3, FORM3, &citizen); }
+static dvc_receipt submit3(void) { return submit_as(P3, FORM3, &an_nguyen); }
 
 /* A province-level procedure on the default route: its desk is the city's
  * department, not the district's one-stop desk. */
@@ -84,11 +73,7 @@ static const char CITY_CATALOG[] =
 
 static void act(const char *code, dvc_action a, const char *officer, const char *note, const char *target)
 {
-	dvc_action_req r = DVC_ACTION_INIT;
-	r.action = a;
-	r.actor.kind = DVC_ACTOR_OFFICER;
-	r.actor.name = officer;
-	r.note = note;
+	dvc_action_req r = officer_req(a, officer, note);
 	r.target = target;
 	ck_ok(dvc_dossier_act(db, code, &r, NULL));
 }
@@ -228,7 +213,7 @@ END_TEST
 
 START_TEST(hostile_applicant_data_is_escaped_and_nfc)
 {
-	dvc_applicant evil = citizen;
+	dvc_applicant evil = an_nguyen;
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	char *html, *xml;
 	xmlDocPtr d;
@@ -472,7 +457,7 @@ START_TEST(register_lists_the_period_and_desk_and_only_those)
 	b = submit3();
 	ck_ok(dvc_catalog_import(db, CITY_CATALOG, strlen(CITY_CATALOG), DVC_FORMAT_JSON, NULL));
 	clock_now = at("2026-03-03T09:30:00+07:00");
-	other = submit_as("T.000009", NULL, &citizen); /* another desk: the city's department */
+	other = submit_as("T.000009", NULL, &an_nguyen); /* another desk: the city's department */
 	ck_assert_str_eq(other.code, CITY "-260303-0001");
 	clock_now = at("2026-03-03T10:00:00+07:00");
 	act(b.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL, NULL);
@@ -544,18 +529,12 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("slip");
-	TCase *tc = tcase_create("forms");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, receipt_carries_intake_appointment_documents_and_officer);
-	tcase_add_test(tc, hostile_applicant_data_is_escaped_and_nfc);
-	tcase_add_test(tc, supplement_slip_lists_what_to_supply);
-	tcase_add_test(tc, refusal_slip_gives_the_reasons);
-	tcase_add_test(tc, apology_slip_gives_the_reason_and_the_new_date);
-	tcase_add_test(tc, control_sheet_has_one_row_per_handover);
-	tcase_add_test(tc, unknown_dossiers_kinds_and_formats_are_refused);
-	tcase_add_test(tc, register_lists_the_period_and_desk_and_only_those);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		receipt_carries_intake_appointment_documents_and_officer,
+		hostile_applicant_data_is_escaped_and_nfc, supplement_slip_lists_what_to_supply,
+		refusal_slip_gives_the_reasons, apology_slip_gives_the_reason_and_the_new_date,
+		control_sheet_has_one_row_per_handover,
+		unknown_dossiers_kinds_and_formats_are_refused,
+		register_lists_the_period_and_desk_and_only_those, NULL};
+	return run_tests("slip", setup, teardown, 120, tests);
 }

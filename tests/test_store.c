@@ -26,9 +26,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	ck_assert_int_eq(system(cmd), 0);
+	temp_dir_remove(tmpdir);
 }
 
 START_TEST(memory_store_has_current_schema)
@@ -286,20 +284,12 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("store");
-	TCase *tc = tcase_create("store");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, memory_store_has_current_schema);
-	tcase_add_test(tc, file_store_uses_wal_and_foreign_keys);
-	tcase_add_test(tc, new_store_files_are_private_whatever_the_umask);
-	tcase_add_test(tc, newer_schema_is_refused_and_left_alone);
-	tcase_add_test(tc, non_database_file_is_an_io_error);
-	tcase_add_test(tc, old_stores_are_migrated_forward_keeping_their_data);
-	tcase_add_test(tc, bad_arguments_are_rejected);
-	tcase_add_test(tc, explicit_transactions_commit_and_roll_back);
-	tcase_add_test(tc, two_handles_share_a_file);
-	tcase_add_test(tc, read_only_open_refuses_writes);
-	tcase_add_test(tc, errors_are_thread_local_records_with_names);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		memory_store_has_current_schema, file_store_uses_wal_and_foreign_keys,
+		new_store_files_are_private_whatever_the_umask,
+		newer_schema_is_refused_and_left_alone, non_database_file_is_an_io_error,
+		old_stores_are_migrated_forward_keeping_their_data, bad_arguments_are_rejected,
+		explicit_transactions_commit_and_roll_back, two_handles_share_a_file,
+		read_only_open_refuses_writes, errors_are_thread_local_records_with_names, NULL};
+	return run_tests("store", setup, teardown, 0, tests);
 }

@@ -16,29 +16,14 @@
 #define P3 "T.000003"
 #define WRONG "AAAAAAAAAAAAAAAAAAAA" /* well-formed, never drawn in these tests */
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
-
 static char dir[64], path[4096];
 static dvc_db *db;
-
-static const dvc_applicant citizen = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-	"0912 345 678", "an.nguyen@example.vn"};
 
 static void setup(void)
 {
 	ck_ok(dvc_time_parse("2026-03-02T09:00:00+07:00", &clock_now));
-	snprintf(dir, sizeof dir, "/tmp/dvc-throttle-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/store.db", dir);
-	if (test_db_uri()) /* the same store for every open of this test */
-		snprintf(path, sizeof path, "%s", fresh_store());
+	/* on PostgreSQL the same store for every open of this test */
+	temp_dir_store(dir, sizeof dir, "/tmp/dvc-throttle-XXXXXX", path, sizeof path, "store.db");
 	ck_ok(dvc_open(&db, path, NULL));
 	dvc_set_clock(db, test_clock, NULL);
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO, NULL));
@@ -61,13 +46,7 @@ static void teardown(void)
 
 static dvc_receipt submit3(void)
 {
-	dvc_submission s = DVC_SUBMISSION_INIT;
-	dvc_receipt r = DVC_RECEIPT_INIT;
-	s.procedure = P3;
-	s.applicant = &citizen;
-	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
-	ck_ok(dvc_dossier_submit(db, &s, &r));
-	return r;
+	return submit_as_citizen(db, P3, "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}");
 }
 
 static int track_from(const char *code, const char *secret, const char *client)
@@ -290,7 +269,7 @@ START_TEST(parallel_wrong_passwords_are_checked_at_most_the_limit)
 {
 	int auth, throttled;
 	dvc_caller other = DVC_CALLER_INIT;
-	ck_ok(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &citizen));
+	ck_ok(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &an_nguyen));
 	dvc_close(db);
 	db = NULL;
 	parallel_logins(40, "sai-mat-khau", "198.51.100.7", &auth, &throttled);
@@ -317,7 +296,7 @@ START_TEST(unknown_usernames_are_counted_like_real_ones)
 {
 	dvc_caller from = DVC_CALLER_INIT;
 	from.client = "198.51.100.7";
-	ck_ok(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &citizen));
+	ck_ok(dvc_account_register(db, "nguyenvanan", "mật-khẩu-dài", &an_nguyen));
 	for (int i = 0; i < DVC_LOGIN_MAX_FAILURES; i++) {
 		ck_dvc(dvc_account_login_from(db, "khongtontai", "sai-mat-khau", &from), DVC_EAUTH);
 		ck_dvc(dvc_account_login_from(db, "nguyenvanan", "sai-mat-khau", &from), DVC_EAUTH);
@@ -351,41 +330,31 @@ START_TEST(registration_is_limited_per_client)
 	from.client = "198.51.100.7";
 	for (int i = 0; i < DVC_REGISTER_MAX_PER_CLIENT; i++) {
 		snprintf(user, sizeof user, "bot%02d", i);
-		ck_ok(dvc_account_register_from(db, user, "mật-khẩu-dài", &citizen, &from));
+		ck_ok(dvc_account_register_from(db, user, "mật-khẩu-dài", &an_nguyen, &from));
 	}
-	ck_dvc(dvc_account_register_from(db, "bot99", "mật-khẩu-dài", &citizen, &from), DVC_ETHROTTLED);
+	ck_dvc(dvc_account_register_from(db, "bot99", "mật-khẩu-dài", &an_nguyen, &from), DVC_ETHROTTLED);
 	ck_dvc(dvc_account_login(db, "bot99", "mật-khẩu-dài"), DVC_EAUTH); /* nothing stored */
 	from.client = "203.0.113.9";
-	ck_ok(dvc_account_register_from(db, "nguyenvanan", "mật-khẩu-dài", &citizen, &from));
+	ck_ok(dvc_account_register_from(db, "nguyenvanan", "mật-khẩu-dài", &an_nguyen, &from));
 	clock_now += DVC_REGISTER_WINDOW_SECONDS + 1;
 	from.client = "198.51.100.7";
-	ck_ok(dvc_account_register_from(db, "bot99", "mật-khẩu-dài", &citizen, &from));
+	ck_ok(dvc_account_register_from(db, "bot99", "mật-khẩu-dài", &an_nguyen, &from));
 }
 END_TEST
 
-static TCase *tcase(const char *name)
+int main(void)
 {
-	TCase *tc = tcase_create(name);
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 300);
-	return tc;
+	const TTest *const store_tests[] = {hostile_tracking_leaves_the_store_bounded, NULL};
+	const TTest *const tracking_tests[] = {a_strangers_wrong_secrets_never_lock_the_owner_out,
+					       one_client_guessing_many_codes_is_locked_for_all_of_them,
+					       a_client_key_is_bounded, NULL};
+	const TTest *const login_tests[] = {parallel_wrong_passwords_are_checked_at_most_the_limit,
+					    unknown_usernames_are_counted_like_real_ones,
+					    registration_is_limited_per_client, NULL};
+	const test_case cases[] = {
+		{"store", store_tests, .setup = setup, .teardown = teardown, .timeout = 300},
+		{"tracking", tracking_tests, .setup = setup, .teardown = teardown, .timeout = 300},
+		{"login", login_tests, .setup = setup, .teardown = teardown, .timeout = 300},
+		{NULL}};
+	return run_cases("throttle", cases);
 }
-
-static Suite *suite(void)
-{
-	Suite *s = suite_create("throttle");
-	TCase *store = tcase("store"), *tracking = tcase("tracking"), *login = tcase("login");
-	tcase_add_test(store, hostile_tracking_leaves_the_store_bounded);
-	tcase_add_test(tracking, a_strangers_wrong_secrets_never_lock_the_owner_out);
-	tcase_add_test(tracking, one_client_guessing_many_codes_is_locked_for_all_of_them);
-	tcase_add_test(tracking, a_client_key_is_bounded);
-	tcase_add_test(login, parallel_wrong_passwords_are_checked_at_most_the_limit);
-	tcase_add_test(login, unknown_usernames_are_counted_like_real_ones);
-	tcase_add_test(login, registration_is_limited_per_client);
-	suite_add_tcase(s, store);
-	suite_add_tcase(s, tracking);
-	suite_add_tcase(s, login);
-	return s;
-}
-
-int main(void) { return run_suite(suite()); }

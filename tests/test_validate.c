@@ -177,16 +177,13 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("validate");
-	TCase *tc = tcase_create("validate");
-	tcase_add_test(tc, citizen_id_decodes_province_gender_and_birth_year);
-	tcase_add_test(tc, citizen_id_refuses_wrong_length_letters_and_unknown_provinces);
-	tcase_add_test(tc, phone_normalises_every_accepted_spelling_to_e164);
-	tcase_add_test(tc, phone_accepts_landlines_with_02x_area_codes);
-	tcase_add_test(tc, phone_refuses_the_old_11_digit_mobile_prefixes);
-	tcase_add_test(tc, phone_refuses_garbage_with_a_reason);
-	tcase_add_test(tc, email_accepts_practical_addresses);
-	tcase_add_test(tc, email_refuses_malformed_addresses_with_a_reason);
-	suite_add_tcase(s, tc);
-	return run_suite(s);
+	const TTest *const tests[] = {
+		citizen_id_decodes_province_gender_and_birth_year,
+		citizen_id_refuses_wrong_length_letters_and_unknown_provinces,
+		phone_normalises_every_accepted_spelling_to_e164,
+		phone_accepts_landlines_with_02x_area_codes,
+		phone_refuses_the_old_11_digit_mobile_prefixes, phone_refuses_garbage_with_a_reason,
+		email_accepts_practical_addresses, email_refuses_malformed_addresses_with_a_reason,
+		NULL};
+	return run_tests("validate", NULL, NULL, 0, tests);
 }

@@ -11,19 +11,10 @@
 #define P3 "T.000003"
 
 static dvc_db *db;
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
 
 static void setup(void)
 {
-	clock_now = instant("2026-03-02T09:00:00+07:00");
-	db = mem_db();
-	dossier_store_init(db, test_clock);
+	db = dossier_db();
 }
 
 static void teardown(void) { dvc_close(db); }
@@ -307,5 +298,5 @@ int main(void)
 		payment_views_serve_the_cli_and_the_gateway,
 		catalog_views_carry_the_interchange_names,
 		a_plain_day_is_accepted_wherever_an_instant_is, NULL};
-	return run_tests("view", setup, teardown, tests);
+	return run_tests("view", setup, teardown, 0, tests);
 }

@@ -248,17 +248,100 @@ int run_suite(Suite *s)
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-int run_tests(const char *name, void (*setup)(void), void (*teardown)(void),
-	      const TTest *const *tests)
+void temp_store(char *path, size_t path_cap, const char *tmpl, char *store, size_t store_cap)
+{
+	int fd;
+	snprintf(path, path_cap, "%s", tmpl);
+	ck_assert_int_ge(fd = mkstemp(path), 0);
+	close(fd);
+	unlink(path); /* only the unique name is wanted: dvc_open makes the file */
+	snprintf(store, store_cap, "%s", store_at(path));
+}
+
+void temp_store_remove(const char *path)
+{
+	char p[4096];
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+}
+
+void temp_dir_store(char *dir, size_t dir_cap, const char *tmpl, char *path, size_t path_cap,
+		    const char *file)
+{
+	char f[4096];
+	snprintf(dir, dir_cap, "%s", tmpl);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(f, sizeof f, "%s/%s", dir, file);
+	snprintf(path, path_cap, "%s", store_at(f));
+}
+
+void temp_dir_remove(const char *dir)
+{
+	char cmd[4200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void add_tests(TCase *tc, const test_case *c)
+{
+	for (const TTest *const *t = c->tests; *t; t++) {
+		const test_loop *l = c->loops;
+		while (l && l->test && l->test != *t)
+			l++;
+		if (l && l->test)
+			tcase_add_loop_test(tc, *t, l->start, l->end);
+		else
+			tcase_add_test(tc, *t);
+	}
+}
+
+int run_cases(const char *name, const test_case *cases)
 {
 	Suite *s = suite_create(name);
-	TCase *tc = tcase_create(name);
-	if (setup || teardown)
-		tcase_add_checked_fixture(tc, setup, teardown);
-	for (; *tests; tests++)
-		tcase_add_test(tc, *tests);
-	suite_add_tcase(s, tc);
+	for (const test_case *c = cases; c->name; c++) {
+		TCase *tc = tcase_create(c->name);
+		if (c->setup || c->teardown)
+			tcase_add_checked_fixture(tc, c->setup, c->teardown);
+		if (c->unchecked_setup || c->unchecked_teardown)
+			tcase_add_unchecked_fixture(tc, c->unchecked_setup, c->unchecked_teardown);
+		if (c->timeout)
+			tcase_set_timeout(tc, c->timeout);
+		add_tests(tc, c);
+		suite_add_tcase(s, tc);
+	}
 	return run_suite(s);
+}
+
+int run_tests(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
+	      const TTest *const *tests)
+{
+	const test_case cases[] = {{name, tests, setup, teardown, NULL, NULL, timeout, NULL}, {NULL}};
+	return run_cases(name, cases);
+}
+
+dvc_time clock_now;
+
+int test_clock(void *ctx, dvc_time *out)
+{
+	(void)ctx;
+	*out = clock_now;
+	return 0;
+}
+
+dvc_calendar *test_cal;
+
+void calendar_setup(void)
+{
+	ck_assert_int_eq(dvc_calendar_new(&test_cal, NULL), DVC_OK);
+}
+
+void calendar_teardown(void)
+{
+	dvc_calendar_free(test_cal);
+	test_cal = NULL;
 }
 
 dvc_time instant(const char *iso)
@@ -268,18 +351,37 @@ dvc_time instant(const char *iso)
 	return t;
 }
 
+const dvc_applicant an_nguyen = {
+	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
+	"0912 345 678", "an.nguyen@example.vn"};
+
+const dvc_applicant tran_thi_binh = {
+	"Trần Thị Bình", "031190005678", "1990-01-02", "Thôn 1, xã Kiến Quốc, huyện Kiến Thụy",
+	"0912000111", NULL};
+
+int citizen_submit(dvc_db *db, const char *procedure, const char *form, dvc_receipt *r)
+{
+	dvc_submission s = DVC_SUBMISSION_INIT;
+	s.procedure = procedure;
+	s.applicant = &an_nguyen;
+	s.form_data = form;
+	return dvc_dossier_submit(db, &s, r);
+}
+
 dvc_receipt submit_as_citizen(dvc_db *db, const char *procedure, const char *form)
 {
-	static const dvc_applicant citizen = {
-		"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương, huyện Kiến Thụy",
-		"0912 345 678", "an.nguyen@example.vn"};
-	dvc_submission s = DVC_SUBMISSION_INIT;
 	dvc_receipt r = DVC_RECEIPT_INIT;
-	s.procedure = procedure;
-	s.applicant = &citizen;
-	s.form_data = form;
-	ck_ok(dvc_dossier_submit(db, &s, &r));
+	ck_ok(citizen_submit(db, procedure, form, &r));
 	return r;
+}
+
+dvc_db *dossier_db(void)
+{
+	dvc_db *db;
+	clock_now = instant("2026-03-02T09:00:00+07:00");
+	db = mem_db();
+	dossier_store_init(db, test_clock);
+	return db;
 }
 
 void dossier_store_init(dvc_db *db, dvc_clock_fn clock)
@@ -288,4 +390,92 @@ void dossier_store_init(dvc_db *db, dvc_clock_fn clock)
 	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/dossier_catalog.json"), DVC_FORMAT_AUTO,
 				      NULL));
 	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", "000.00.30.H24", DVC_ROLE_RECEPTION));
+}
+
+dvc_action_req officer_req(dvc_action a, const char *officer, const char *note)
+{
+	dvc_action_req r = DVC_ACTION_INIT;
+	r.action = a;
+	r.actor = (dvc_actor){DVC_ACTOR_OFFICER, officer, NULL};
+	r.note = note;
+	return r;
+}
+
+int officer_act(dvc_db *db, const char *code, dvc_action a, const char *officer, const char *note,
+		dvc_delivery delivery)
+{
+	dvc_action_req r = officer_req(a, officer, note);
+	r.delivery = delivery;
+	return dvc_dossier_act(db, code, &r, NULL);
+}
+
+size_t file_count(dvc_db *db, const char *code)
+{
+	dvc_file_list *l;
+	dvc_actor o = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	size_t n;
+	ck_ok(dvc_dossier_files(db, code, &o, &l));
+	n = dvc_file_list_count(l);
+	dvc_file_list_free(l);
+	return n;
+}
+
+size_t history_count(dvc_db *db, const char *code)
+{
+	dvc_tracking *t;
+	dvc_actor o = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
+	size_t n;
+	ck_ok(dvc_dossier_track(db, code, &o, &t));
+	n = t->n_history;
+	dvc_tracking_free(t);
+	return n;
+}
+
+unsigned char *pdf(size_t n, unsigned char fill)
+{
+	static const char head[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n";
+	unsigned char *b = malloc(n);
+	ck_assert_ptr_nonnull(b);
+	memset(b, fill, n);
+	memcpy(b, head, n < sizeof head - 1 ? n : sizeof head - 1);
+	return b;
+}
+
+int mem_write(void *ctx, const void *buf, size_t n)
+{
+	mem_sink *s = ctx;
+	if (s->n + n + 1 > s->cap) {
+		s->cap = (s->n + n + 1) * 2;
+		s->p = realloc(s->p, s->cap);
+		ck_assert_ptr_nonnull(s->p);
+	}
+	memcpy(s->p + s->n, buf, n);
+	s->n += n;
+	s->p[s->n] = '\0';
+	return 0;
+}
+
+void document_store_init(dvc_db *db, const dvc_applicant *citizen)
+{
+	dvc_procedure_policy pol = DVC_PROCEDURE_POLICY_INIT;
+	dvc_set_clock(db, test_clock, NULL);
+	ck_ok(dvc_catalog_import_file(db, src_path("tests/data/document_catalog.json"), DVC_FORMAT_AUTO,
+				      NULL));
+	ck_ok(dvc_officer_add(db, "le.tiep.nhan", "Lê Tiếp Nhận", "000.00.30.H24", DVC_ROLE_RECEPTION));
+	ck_ok(dvc_officer_add(db, "do.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
+	ck_ok(dvc_officer_add(db, "hoang.lanh.dao", "Hoàng Lãnh Đạo", "000.00.30.H24",
+			      DVC_ROLE_SIGNING_LEADER));
+	ck_ok(dvc_account_register(db, "an.nguyen", "mat-khau-du-dai-1", citizen));
+	pol.require_files = 1;
+	pol.pay_before_return = 1;
+	ck_ok(dvc_procedure_policy_set(db, "T.000005", &pol));
+}
+
+void route_officers_add(dvc_db *db)
+{
+	ck_ok(dvc_officer_add(db, "tran.chuyen.vien", "Trần Chuyên Viên", "000.01.30.H24", DVC_ROLE_SPECIALIST));
+	ck_ok(dvc_officer_add(db, "nguyen.truong.phong", "Nguyễn Trưởng Phòng", "000.01.30.H24",
+			      DVC_ROLE_UNIT_LEADER));
+	ck_ok(dvc_officer_add(db, "hoang.lanh.dao", "Hoàng Lãnh Đạo", "000.00.30.H24", DVC_ROLE_SIGNING_LEADER));
+	ck_ok(dvc_officer_add(db, "tnmt.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", DVC_ROLE_SPECIALIST));
 }

@@ -47,6 +47,24 @@ def setup_dossier_store(db: "dvc.Store") -> "dvc.Store":
     return db
 
 
+def setup_document_store(db: "dvc.Store", *officers) -> "dvc.Store":
+    """tests/data/document_catalog.json with the desk's le.tiep.nhan and
+    `officers` ((user, name, unit, role) each), the account an.nguyen for
+    CITIZEN, clock at Monday 09:00."""
+    db.set_time(MONDAY_9AM)
+    db.import_catalog(src("tests/data/document_catalog.json"))
+    db.add_officer("le.tiep.nhan", "Lê Tiếp Nhận", DESK, "reception")
+    for officer in officers:
+        db.add_officer(*officer)
+    db.register_account("an.nguyen", "mat-khau-du-dai-1", CITIZEN)
+    return db
+
+
+def pdf(filler: bytes) -> bytes:
+    """A PDF: a real header, then `filler`."""
+    return b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + filler
+
+
 def fresh_store() -> str:
     """What dvc.Store takes for a fresh empty store: ":memory:", or with
     DVC_TEST_DB_URI (scripts/test.sh's PostgreSQL stage) a schema of its own

@@ -5,20 +5,17 @@ import io
 import pytest
 
 import dvc
-from conftest import fresh_store, CITIZEN, DESK, MONDAY_9AM, src
+from conftest import fresh_store, pdf, setup_document_store, CITIZEN
 
 P4 = "T.000005"  # full online, fee 50.000, two upload components (1, 2)
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"0" * 2000
+PDF = pdf(b"0" * 2000)
 ELF = b"\x7fELF\x02\x01\x01" + b"\0" * 2000
 
 
 @pytest.fixture
 def doc_store():
     with dvc.Store(fresh_store()) as db:
-        db.set_time(MONDAY_9AM)
-        db.import_catalog(src("tests/data/document_catalog.json"))
-        db.add_officer("le.tiep.nhan", "Lê Tiếp Nhận", DESK, "reception")
-        db.register_account("an.nguyen", "mat-khau-du-dai-1", CITIZEN)
+        setup_document_store(db)
         db.set_procedure_policy(P4, require_files=True, pay_before_return=True)
         yield db
 

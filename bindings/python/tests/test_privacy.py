@@ -3,21 +3,16 @@ the access log, the applicant's are not; who may list it."""
 import pytest
 
 import dvc
-from conftest import fresh_store, CITIZEN, DESK, MONDAY_9AM, src
+from conftest import fresh_store, pdf, setup_document_store, CITIZEN, DESK
 
 P3 = "T.000006"
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"0" * 2000
+PDF = pdf(b"0" * 2000)
 
 
 @pytest.fixture
 def db():
     with dvc.Store(fresh_store()) as s:
-        s.set_time(MONDAY_9AM)
-        s.import_catalog(src("tests/data/document_catalog.json"))
-        s.add_officer("le.tiep.nhan", "Lê Tiếp Nhận", DESK, "reception")
-        s.add_officer("quan.tri", "Quản Trị", DESK, "admin")
-        s.register_account("an.nguyen", "mat-khau-du-dai-1", CITIZEN)
-        yield s
+        yield setup_document_store(s, ("quan.tri", "Quản Trị", DESK, "admin"))
 
 
 def test_officer_reads_are_logged_and_the_applicants_are_not(db):

@@ -9,10 +9,10 @@ import subprocess
 import pytest
 
 import dvc
-from conftest import fresh_store, CITIZEN, DESK, MONDAY_9AM, src
+from conftest import fresh_store, pdf, setup_document_store, CITIZEN, DESK, src
 
 P4 = "T.000005"  # full online, fee 50.000, components 0..2, signing leader at the desk
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"k" * 5000
+PDF = pdf(b"k" * 5000)
 KEY, CERT = src("data/demo-keys/demo-signing-key.pem"), src("data/demo-keys/demo-signing-cert.pem")
 OTHER_KEY, OTHER_CERT = src("tests/data/other-signing-key.pem"), src("tests/data/other-signing-cert.pem")
 
@@ -20,12 +20,8 @@ OTHER_KEY, OTHER_CERT = src("tests/data/other-signing-key.pem"), src("tests/data
 @pytest.fixture
 def db():
     with dvc.Store(fresh_store()) as s:
-        s.set_time(MONDAY_9AM)
-        s.import_catalog(src("tests/data/document_catalog.json"))
-        s.add_officer("le.tiep.nhan", "Lê Tiếp Nhận", DESK, "reception")
-        s.add_officer("do.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", "specialist")
-        s.add_officer("hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, "signing_leader")
-        s.register_account("an.nguyen", "mat-khau-du-dai-1", CITIZEN)
+        setup_document_store(s, ("do.chuyen.vien", "Đỗ Chuyên Viên", "000.08.30.H24", "specialist"),
+                             ("hoang.lanh.dao", "Hoàng Lãnh Đạo", DESK, "signing_leader"))
         s.register_account("binh.tran", "mat-khau-du-dai-2", dict(CITIZEN, full_name="Trần Thị Bình", citizen_id="031190005678", birth_date="1990-01-02"))
         s.set_procedure_policy(P4, require_files=True, pay_before_return=True)
         yield s

@@ -7,6 +7,15 @@ import dvc
 from conftest import fresh_store, CITIZEN, FORM3, MONDAY_9AM, setup_dossier_store
 
 
+def run_all(threads):
+    """Start the threads and wait for each; one still running is a deadlock."""
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+        assert not t.is_alive(), "deadlock"
+
+
 def test_other_threads_run_while_a_store_call_runs():
     # Argon2id (login) takes a noticeable time inside C: the main thread must
     # keep running meanwhile, which it cannot if the GIL is held.
@@ -46,12 +55,7 @@ def test_two_threads_on_two_stores_do_not_deadlock():
         except BaseException as e:  # pragma: no cover - reported below
             errors.append(e)
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in ("a", "b")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-        assert not t.is_alive(), "deadlock"
+    run_all([threading.Thread(target=work, args=(n,)) for n in ("a", "b")])
     assert not errors, errors
     assert results == {"a": (20, 20), "b": (20, 20)}
 
@@ -79,12 +83,7 @@ def test_one_store_shared_by_threads_is_serialised():
             except BaseException as e:  # pragma: no cover
                 errors.append(e)
 
-        threads = [threading.Thread(target=work) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
-            assert not t.is_alive(), "deadlock"
+        run_all([threading.Thread(target=work) for _ in range(4)])
         assert not errors, errors
         assert len(set(codes)) == 100
         assert db.verify() == 100
