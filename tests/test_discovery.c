@@ -91,5 +91,5 @@ int main(void)
 {
 	const TTest *const tests[] = {discovery_read_and_checked, fetched_urls_follow_the_configuration_rule,
 				      NULL};
-	return run_tests("discovery", NULL, NULL, tests);
+	return run_tests("discovery", NULL, NULL, 0, tests);
 }

@@ -7,29 +7,15 @@
 #include "testutil.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
 static dvc_db *db;
-static char file[64];
-static const char *store;
+static char file[64], store_buf[512];
+static const char *store = store_buf;
 
 static void setup(void)
 {
-	int fd;
-	snprintf(file, sizeof file, "/tmp/dvc-request-XXXXXX");
-	ck_assert_int_ge(fd = mkstemp(file), 0);
-	close(fd);
-	unlink(file);
-	store = store_at(file);
+	temp_store(file, sizeof file, "/tmp/dvc-request-XXXXXX", store_buf, sizeof store_buf);
 	ck_ok(dvc_open(&db, store, NULL));
 	clock_now = instant("2026-03-02T09:00:00+07:00");
 	dossier_store_init(db, test_clock);
@@ -37,12 +23,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char p[80];
 	dvc_close(db);
-	for (const char *ext = ""; ext; ext = !*ext ? "-wal" : strcmp(ext, "-wal") == 0 ? "-shm" : NULL) {
-		snprintf(p, sizeof p, "%s%s", file, ext);
-		unlink(p);
-	}
+	temp_store_remove(file);
 }
 
 #define PROFILE "{\"full_name\":\"Nguyễn Văn An\",\"citizen_id\":\"031099001234\",\"birth_date\":" \
@@ -218,5 +200,5 @@ int main(void)
 {
 	const TTest *const tests[] = {registration_from_json, rating_payment_and_reuse_requests_checked,
 				      attachment_fields_parse_alike, labels_for_people, NULL};
-	return run_tests("request", setup, teardown, tests);
+	return run_tests("request", setup, teardown, 0, tests);
 }

@@ -11,21 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-static dvc_time clock_now;
-static int test_clock(void *ctx, dvc_time *out)
-{
-	(void)ctx;
-	*out = clock_now;
-	return 0;
-}
 static dvc_db *db;
-static char file[64];
-static const char *store;
-
-static const dvc_applicant an = {
-	"Nguyễn Văn An", "031099001234", "1999-05-12", "Thôn 3, xã Thụy Hương", "0912345678", NULL};
+static char file[64], store_buf[512];
+static const char *store = store_buf;
 
 static dvc_db *open_store(void)
 {
@@ -37,28 +26,17 @@ static dvc_db *open_store(void)
 
 static void setup(void)
 {
-	int fd;
-	snprintf(file, sizeof file, "/tmp/dvc-session-XXXXXX");
-	fd = mkstemp(file);
-	ck_assert_int_ge(fd, 0);
-	close(fd);
-	unlink(file);
-	store = store_at(file);
+	temp_store(file, sizeof file, "/tmp/dvc-session-XXXXXX", store_buf, sizeof store_buf);
 	db = open_store();
 	clock_now = instant("2026-03-02T09:00:00+07:00");
 	dossier_store_init(db, test_clock);
-	ck_ok(dvc_account_register(db, "an.nv", "mat-khau-dai", &an));
+	ck_ok(dvc_account_register(db, "an.nv", "mat-khau-dai", &an_nguyen));
 }
 
 static void teardown(void)
 {
-	char p[80];
 	dvc_close(db);
-	unlink(file);
-	snprintf(p, sizeof p, "%s-wal", file);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", file);
-	unlink(p);
+	temp_store_remove(file);
 }
 
 static long long sessions_stored(void)
@@ -348,5 +326,5 @@ int main(void)
 				      a_users_oldest_session_goes_nobody_elses,
 				      bad_requests_refused_and_store_nothing,
 				      officer_credentials_checked_and_throttled, NULL};
-	return run_tests("session", setup, teardown, tests);
+	return run_tests("session", setup, teardown, 0, tests);
 }
