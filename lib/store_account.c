@@ -185,36 +185,31 @@ static const char SQL_OFFICER_SECRET_GET[] = "SELECT secret_hash FROM officer WH
 
 int dvc__store_officer_secret_set(dvc_db *db, const char *username, const char *hash)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_OFFICER_SECRET_SET);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, username, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 2, hash, -1, DVC__SQL_STATIC);
-	if ((rc = dvc__exec_step(db, st, "storing an officer's credential")) != DVC_OK)
-		return rc;
-	return dvc__sql_changes(db) == 1 ? DVC_OK
-					 : dvc__err(DVC_ENOTFOUND, "username", "no officer %s", username);
+	int rc = DVC__EXEC(db, SQL_OFFICER_SECRET_SET, "storing an officer's credential", DVC__TEXT(username),
+			   DVC__TEXT(hash));
+	if (rc == DVC_OK && dvc__sql_changes(db) != 1)
+		rc = dvc__err(DVC_ENOTFOUND, "username", "no officer %s", username);
+	return rc;
+}
+
+/* The credential column into a buffer of n bytes, NULL (none set) as an
+ * empty string. */
+typedef struct secret_into {
+	dvc_db *db;
+	char *out;
+	size_t n;
+} secret_into;
+
+static int secret_row(dvc__sql_stmt *st, void *ctx)
+{
+	const secret_into *in = ctx;
+	return dvc__col_copy(in->db, st, 0, in->out, in->n, "officer credential");
 }
 
 int dvc__store_officer_secret_get(dvc_db *db, const char *username, char *out, size_t n)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_OFFICER_SECRET_GET);
-	int rc, found = 0;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, username, -1, DVC__SQL_STATIC);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) {
-		found = dvc__sql_column_type(st, 0) != DVC__SQL_NULL;
-		if (found && dvc__col_copy(db, st, 0, out, n, "officer credential") != DVC_OK) {
-			dvc__sql_reset(st);
-			return dvc_error_last()->code;
-		}
-		rc = DVC__SQL_DONE;
-	}
-	dvc__sql_reset(st);
-	if (rc != DVC__SQL_DONE)
-		return dvc__store_err(db, rc, "reading an officer's credential");
-	return found;
+	secret_into in = {db, out, n};
+	int rc = dvc__row_one(db, DVC__STMT(db, SQL_OFFICER_SECRET_GET, DVC__TEXT(username)), secret_row,
+			      &in, "reading an officer's credential");
+	return rc == 1 ? out[0] != '\0' : rc;
 }

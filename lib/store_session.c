@@ -21,107 +21,64 @@ static const char SQL_KEY_GET[] = "SELECT value FROM store_key WHERE name = ?1";
 
 int dvc__store_session_put(dvc_db *db, const char *hash, const dvc__session_row *r)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_SESSION_PUT);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, hash, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int64(st, 2, r->kind);
-	dvc__sql_bind_text(st, 3, r->username, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int64(st, 4, r->national);
-	dvc__sql_bind_int64(st, 5, r->ttl);
-	dvc__sql_bind_int64(st, 6, r->created_at);
-	dvc__sql_bind_int64(st, 7, r->expires_at);
-	return dvc__exec_step(db, st, "storing a session");
+	return DVC__EXEC(db, SQL_SESSION_PUT, "storing a session", DVC__TEXT(hash), DVC__INT(r->kind),
+			 DVC__TEXT(r->username), DVC__INT(r->national), DVC__INT(r->ttl),
+			 DVC__INT(r->created_at), DVC__INT(r->expires_at));
+}
+
+static int session_row(dvc__sql_stmt *st, void *ctx)
+{
+	const dvc__into *in = ctx;
+	dvc__session_row *out = in->out;
+	out->kind = (int)dvc__sql_column_int64(st, 0);
+	out->national = (int)dvc__sql_column_int64(st, 2);
+	out->ttl = (int)dvc__sql_column_int64(st, 3);
+	out->created_at = dvc__sql_column_int64(st, 4);
+	out->expires_at = dvc__sql_column_int64(st, 5);
+	return dvc__col_copy(in->db, st, 1, out->username, sizeof out->username, "a session's username");
 }
 
 int dvc__store_session_get(dvc_db *db, const char *hash, dvc__session_row *out)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_SESSION_GET);
-	int rc, found = 0;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, hash, -1, DVC__SQL_STATIC);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) {
-		found = 1;
-		out->kind = (int)dvc__sql_column_int64(st, 0);
-		if (dvc__col_copy(db, st, 1, out->username, sizeof out->username, "a session's username") !=
-		    DVC_OK) {
-			dvc__sql_reset(st);
-			return dvc_error_last()->code;
-		}
-		out->national = (int)dvc__sql_column_int64(st, 2);
-		out->ttl = (int)dvc__sql_column_int64(st, 3);
-		out->created_at = dvc__sql_column_int64(st, 4);
-		out->expires_at = dvc__sql_column_int64(st, 5);
-		rc = DVC__SQL_DONE;
-	}
-	dvc__sql_reset(st);
-	if (rc != DVC__SQL_DONE)
-		return dvc__store_err(db, rc, "reading a session");
-	return found;
+	dvc__into in = {db, NULL, out};
+	return dvc__row_one(db, DVC__STMT(db, SQL_SESSION_GET, DVC__TEXT(hash)), session_row, &in,
+			    "reading a session");
 }
 
 int dvc__store_session_touch(dvc_db *db, const char *hash, dvc_time expires_at)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_SESSION_TOUCH);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, hash, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int64(st, 2, expires_at);
-	return dvc__exec_step(db, st, "renewing a session");
+	return DVC__EXEC(db, SQL_SESSION_TOUCH, "renewing a session", DVC__TEXT(hash), DVC__INT(expires_at));
 }
 
 int dvc__store_session_delete(dvc_db *db, const char *hash)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_SESSION_DELETE);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, hash, -1, DVC__SQL_STATIC);
-	return dvc__exec_step(db, st, "ending a session");
+	return DVC__EXEC(db, SQL_SESSION_DELETE, "ending a session", DVC__TEXT(hash));
 }
 
 int dvc__store_session_trim(dvc_db *db, int kind, const char *username, int keep)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_SESSION_TRIM);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, kind);
-	dvc__sql_bind_text(st, 2, username, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_int64(st, 3, keep);
-	return dvc__exec_step(db, st, "ending a user's oldest sessions");
+	return DVC__EXEC(db, SQL_SESSION_TRIM, "ending a user's oldest sessions", DVC__INT(kind),
+			 DVC__TEXT(username), DVC__INT(keep));
 }
 
 int dvc__store_session_purge(dvc_db *db, dvc_time before)
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_SESSION_PURGE);
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_int64(st, 1, before);
-	return dvc__exec_step(db, st, "removing expired sessions");
+	return DVC__EXEC(db, SQL_SESSION_PURGE, "removing expired sessions", DVC__INT(before));
+}
+
+static int key_row(dvc__sql_stmt *st, void *ctx)
+{
+	const dvc__into *in = ctx;
+	return dvc__col_copy(in->db, st, 0, in->out, DVC__SESSION_KEY_HEX, "the store's key");
 }
 
 int dvc__store_key_get(dvc_db *db, const char *name, const char *fresh,
 		       char out[DVC__SESSION_KEY_HEX])
 {
-	dvc__sql_stmt *st = dvc__stmt(db, SQL_KEY_PUT);
-	int rc;
-	if (!st)
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, name, -1, DVC__SQL_STATIC);
-	dvc__sql_bind_text(st, 2, fresh, -1, DVC__SQL_STATIC);
-	if ((rc = dvc__exec_step(db, st, "storing a key")) != DVC_OK)
-		return rc;
-	if (!(st = dvc__stmt(db, SQL_KEY_GET)))
-		return dvc_error_last()->code;
-	dvc__sql_bind_text(st, 1, name, -1, DVC__SQL_STATIC);
-	rc = dvc__sql_step(st);
-	if (rc == DVC__SQL_ROW) {
-		rc = dvc__col_copy(db, st, 0, out, DVC__SESSION_KEY_HEX, "the store's key");
-		dvc__sql_reset(st);
-		return rc;
-	}
-	dvc__sql_reset(st);
-	return rc == DVC__SQL_DONE ? dvc__err(DVC_ECORRUPT, NULL, "the store's key %s is missing", name)
-				   : dvc__store_err(db, rc, "reading a key");
+	dvc__into in = {db, NULL, out};
+	int rc = DVC__EXEC(db, SQL_KEY_PUT, "storing a key", DVC__TEXT(name), DVC__TEXT(fresh));
+	if (rc == DVC_OK && (rc = dvc__row_one(db, DVC__STMT(db, SQL_KEY_GET, DVC__TEXT(name)), key_row,
+					       &in, "reading a key")) == 0)
+		rc = dvc__err(DVC_ECORRUPT, NULL, "the store's key %s is missing", name);
+	return rc < 0 ? rc : DVC_OK;
 }

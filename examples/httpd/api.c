@@ -145,13 +145,8 @@ static enum MHD_Result h_stats(httpd_req *r)
 {
 	dvc_db *db = httpd_db(r);
 	dvc_catalog_stats *s;
-	char *j;
-	int rc;
-	if (!db || dvc_catalog_stats_compute(db, NULL, &s) != DVC_OK)
-		return reply_lib(r);
-	rc = dvc_catalog_stats_json(s, &j);
-	dvc_catalog_stats_free(s);
-	return reply_view(r, 200, rc, &j);
+	REPLY_VIEW_OF(r, s, db ? dvc_catalog_stats_compute(db, NULL, &s) : DVC_ERROR,
+		      dvc_catalog_stats_json, dvc_catalog_stats_free);
 }
 
 /* A small non-negative integer query parameter; -1 when malformed. */
@@ -196,13 +191,8 @@ static enum MHD_Result h_procedure(httpd_req *r)
 {
 	dvc_db *db = httpd_db(r);
 	dvc_procedure *p;
-	char *j;
-	int rc;
-	if (!db || dvc_procedure_get(db, r->seg[2], NULL, &p) != DVC_OK)
-		return reply_lib(r);
-	rc = dvc_procedure_json(p, &j);
-	dvc_procedure_free(p);
-	return reply_view(r, 200, rc, &j);
+	REPLY_VIEW_OF(r, p, db ? dvc_procedure_get(db, r->seg[2], NULL, &p) : DVC_ERROR,
+		      dvc_procedure_json, dvc_procedure_free);
 }
 
 /* Level 2: a printable blank form of e-form document N (the library
@@ -406,15 +396,10 @@ static enum MHD_Result h_files(httpd_req *r)
 	dvc_db *db = httpd_db(r);
 	dvc_actor who;
 	dvc_file_list *l;
-	char *j;
-	int rc;
 	if (req_actor(r, NULL, &who))
 		return r->result;
-	if (!db || dvc_dossier_files_from(db, r->seg[2], &who, &r->from, &l) != DVC_OK)
-		return reply_lib(r);
-	rc = dvc_file_list_json(l, &j);
-	dvc_file_list_free(l);
-	return reply_view(r, 200, rc, &j);
+	REPLY_VIEW_OF(r, l, db ? dvc_dossier_files_from(db, r->seg[2], &who, &r->from, &l) : DVC_ERROR,
+		      dvc_file_list_json, dvc_file_list_free);
 }
 
 
@@ -482,17 +467,11 @@ static enum MHD_Result h_missing(httpd_req *r)
 {
 	dvc_db *db = httpd_db(r);
 	dvc_missing *m;
-	char *j;
-	int rc;
 	if (!db)
 		return reply_lib(r);
 	if (authorize(r, db, r->seg[2], NULL))
 		return r->result;
-	if (dvc_dossier_missing(db, r->seg[2], &m) != DVC_OK)
-		return reply_lib(r);
-	rc = dvc_missing_json(m, &j);
-	dvc_missing_free(m);
-	return reply_view(r, 200, rc, &j);
+	REPLY_VIEW_OF(r, m, dvc_dossier_missing(db, r->seg[2], &m), dvc_missing_json, dvc_missing_free);
 }
 
 static int account_only(httpd_req *r)
@@ -508,30 +487,20 @@ static enum MHD_Result h_account(httpd_req *r)
 {
 	dvc_db *db = httpd_db(r);
 	dvc_account *a;
-	char *j;
-	int rc;
 	if (account_only(r))
 		return r->result;
-	if (!db || dvc_account_get(db, req_user(r, DVC_SESSION_ACCOUNT), &a) != DVC_OK)
-		return reply_lib(r);
-	rc = dvc_account_json(a, &j);
-	dvc_account_free(a);
-	return reply_view(r, 200, rc, &j);
+	REPLY_VIEW_OF(r, a, db ? dvc_account_get(db, req_user(r, DVC_SESSION_ACCOUNT), &a) : DVC_ERROR,
+		      dvc_account_json, dvc_account_free);
 }
 
 static enum MHD_Result h_account_files(httpd_req *r)
 {
 	dvc_db *db = httpd_db(r);
 	dvc_file_list *l;
-	char *j;
-	int rc;
 	if (account_only(r))
 		return r->result;
-	if (!db || dvc_account_files(db, req_user(r, DVC_SESSION_ACCOUNT), &l) != DVC_OK)
-		return reply_lib(r);
-	rc = dvc_file_list_json(l, &j);
-	dvc_file_list_free(l);
-	return reply_view(r, 200, rc, &j);
+	REPLY_VIEW_OF(r, l, db ? dvc_account_files(db, req_user(r, DVC_SESSION_ACCOUNT), &l) : DVC_ERROR,
+		      dvc_file_list_json, dvc_file_list_free);
 }
 
 static enum MHD_Result h_account_download(httpd_req *r)
@@ -569,15 +538,10 @@ static enum MHD_Result h_rating(httpd_req *r)
 	dvc_db *db = httpd_db(r);
 	dvc_actor who;
 	dvc_rating *x;
-	char *j;
-	int rc;
 	if (req_actor(r, NULL, &who))
 		return r->result;
-	if (!db || dvc_dossier_rating_get_from(db, r->seg[2], &who, &r->from, &x) != DVC_OK)
-		return reply_lib(r);
-	rc = dvc_rating_json(x, &j);
-	dvc_rating_free(x);
-	return reply_view(r, 200, rc, &j);
+	REPLY_VIEW_OF(r, x, db ? dvc_dossier_rating_get_from(db, r->seg[2], &who, &r->from, &x) : DVC_ERROR,
+		      dvc_rating_json, dvc_rating_free);
 }
 
 /* {"scores": {"overall": 5, ...}, "comment": "...", "secret": "..."}: the

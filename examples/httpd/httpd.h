@@ -151,6 +151,20 @@ enum MHD_Result reply_bytes(httpd_req *r, unsigned int status, const char *type,
 /* {"error":{"code":"DVC_...","message":"...","path":...}} with the given status. */
 enum MHD_Result reply_error(httpd_req *r, unsigned int status, int code, const char *message,
 			    const char *path);
+/* Return the reply of a handler that shows one object: `call` (a library
+ * call making `obj`, or DVC_ERROR without a store), then the object's view
+ * `view(obj, &json)` with status 200, and `release(obj)`; the library's
+ * error when a step fails. */
+#define REPLY_VIEW_OF(r, obj, call, view, release)                                         \
+	do {                                                                               \
+		char *json_;                                                               \
+		int rc_;                                                                   \
+		if ((call) != DVC_OK)                                                      \
+			return reply_lib(r);                                               \
+		rc_ = view((obj), &json_);                                                 \
+		release(obj);                                                              \
+		return reply_view((r), 200, rc_, &json_);                                  \
+	} while (0)
 /* The library's last error, with the status its code maps to. */
 enum MHD_Result reply_lib(httpd_req *r);
 unsigned int httpd_status_for(int code);
