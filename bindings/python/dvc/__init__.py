@@ -277,7 +277,8 @@ def _struct(ctype: str, init: Optional[str] = None, keep: Optional[list] = None,
         if v is None:
             continue
         if t.kind == "pointer" and t.item.cname == "char":
-            keep.append(ffi.new("char[]", v if isinstance(v, bytes) else _s(_fspath(v), name)))
+            v = os.fspath(v) if isinstance(v, os.PathLike) else v
+            keep.append(ffi.new("char[]", v if isinstance(v, bytes) else _s(v, name)))
             v = keep[-1]
         elif t.kind == "pointer" and t.item.cname == "dvc_date":
             keep.append(_opt_date(v))
@@ -310,8 +311,11 @@ def _applicant(m: Any, keep: list) -> Any:
                                              for k, v in m.items()})
 
 
-def _actor(a: Any, officer: Any, account: Any, secret: Any, keep: list) -> Any:
-    """Exactly one of officer=, account= or secret= into the dvc_actor `a`."""
+def _who(officer: Any, account: Any, secret: Any, keep: list, a: Any = None) -> Any:
+    """Exactly one of officer=, account= or secret= into the dvc_actor `a` (None: a new one)."""
+    if a is None:
+        keep.append(ffi.new("dvc_actor *"))
+        a = keep[-1]
     if (officer is not None) + (account is not None) + (secret is not None) != 1:
         raise TypeError("give exactly one of officer=, account= or secret=")
     if secret is not None:
@@ -324,11 +328,6 @@ def _actor(a: Any, officer: Any, account: Any, secret: Any, keep: list) -> Any:
                                          "account" if account is not None else "officer")))
         a.name = keep[-1]
     return a
-
-
-def _who(officer: Any, account: Any, secret: Any, keep: list) -> Any:
-    keep.append(ffi.new("dvc_actor *"))
-    return _actor(keep[-1], officer, account, secret, keep)
 
 
 def _text(p: Any) -> Optional[str]:
@@ -354,10 +353,6 @@ def _data(v: Any, what: str) -> bytes:
     return (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)).encode()
 
 
-def _fspath(v: Any) -> Any:
-    return os.fspath(v) if isinstance(v, os.PathLike) else v
-
-
 def _path(v: Any, what: str) -> Optional[bytes]:
     """A file path argument (str or os.PathLike) as bytes, None kept."""
     if v is None:
@@ -368,9 +363,14 @@ def _path(v: Any, what: str) -> Optional[bytes]:
     return raw
 
 
-def _is_document(v: Any) -> bool:
-    """bytes, or a str that starts like a document rather than a path."""
-    return isinstance(v, bytes) or (isinstance(v, str) and v.lstrip(" \t\r\n\ufeff")[:1] in ("{", "<", "["))
+def _document_or_file(c: Callable[..., Any], fn: str, source: Any, *rest: Any) -> Any:
+    """c(fn, data, len, *rest) when `source` is a document (bytes, or a str that
+    starts like one), else c(fn + "_file", path, *rest)."""
+    head = source.lstrip(" \t\r\n\ufeff")[:1] if isinstance(source, str) else None
+    if isinstance(source, bytes) or head in ("{", "<", "["):
+        data = _data(source, "source")
+        return c(fn, data, len(data), *rest)
+    return c(fn + "_file", os.fsencode(source), *rest)
 
 
 def _time(t: int) -> _dt.datetime:
@@ -393,10 +393,6 @@ def _to_time(v: Any) -> int:
         raise TypeError("an instant must be an aware datetime, a date or an ISO 8601 str, "
                         f"not {type(v).__name__}")
     return out[0]
-
-
-def _opt_time(v: Any) -> int:
-    return 0 if v is None else _to_time(v)
 
 
 def _to_date(v: Any) -> Any:
@@ -506,15 +502,6 @@ def _owned_text(p: Any, n: Optional[int] = None) -> str:
         lib.dvc_free(p)
 
 
-def _rows(handle: Any, kind: str) -> list:
-    """The rows of a collection handle (its kind_count/_at/_free), converted, then the handle freed."""
-    at = getattr(lib, kind + "_at")
-    try:
-        return [_record(at(handle, i)) for i in range(getattr(lib, kind + "_count")(handle))]
-    finally:
-        getattr(lib, kind + "_free")(handle)
-
-
 def _dataframe(rows: List[Dict[str, Any]], index: Optional[str] = None) -> Any:
     try:
         import pandas
@@ -545,7 +532,7 @@ _PROTOS = {name: (ret.strip(), [_param(p) for p in params.split(",") if p.strip(
 #: Input structs _api() fills from its own rules, not from fields.
 _ARG_STRUCTS = {"const dvc_actor *", "const dvc_caller *", "const dvc_applicant *", "const dvc_date *"}
 #: Output structs whose Python form is the library's own JSON view (<type>_json).
-_JSON_VIEWS = {"dvc_journal_report", "dvc_allowed_actions"}
+_JSON_VIEWS = {"dvc_journal_report", "dvc_allowed_actions", "dvc_catalog_stats", "dvc_missing", "dvc_rating"}
 
 
 def _is_output(param: Any) -> bool:
@@ -575,10 +562,12 @@ def _read(fn: str, outs: list, params: list) -> Any:
                 return [_record(h[i]) for i in range(n)]
             finally:
                 lib.dvc_free(h)
-        if hasattr(lib, kind + "_count") and kind not in _JSON_VIEWS:
-            return _rows(h, kind)
-        try:
-            return _c(kind + "_json", h) if kind in _JSON_VIEWS else _record(h)
+        try:  # a JSON view, a collection (its _count/_at) or one record
+            if kind in _JSON_VIEWS:
+                return _c(kind + "_json", h)
+            if hasattr(lib, kind + "_count"):
+                return [_record(getattr(lib, kind + "_at")(h, i)) for i in range(getattr(lib, kind + "_count")(h))]
+            return _record(h)
         finally:
             getattr(lib, kind + "_free")(h)
     if kind in _JSON_VIEWS:
@@ -590,11 +579,7 @@ def _read(fn: str, outs: list, params: list) -> Any:
     return p[0] if ffi.typeof(p).item.kind in ("primitive", "enum") else _record(p)
 
 
-def _plain(fn: Callable[..., Any], *args: Any) -> Any:
-    return fn(*args)
-
-
-def _c(fn: str, *args: Any, call: Callable[..., Any] = _plain, skip: int = 0) -> Any:
+def _c(fn: str, *args: Any, call: Optional[Callable[..., Any]] = None, skip: int = 0) -> Any:
     """Call C function `fn` through `call` with `args` (C values) for its first
     parameters after the `skip` ones `call` passes itself (a store's handle),
     and fresh outputs for the rest. A status is checked (raising the mapped
@@ -604,7 +589,7 @@ def _c(fn: str, *args: Any, call: Callable[..., Any] = _plain, skip: int = 0) ->
     params = params[skip + len(args):]
     outs = [ffi.new("char[]", int(size)) if size else _new(t[:-1].strip()) if ffi.typeof(t).item.kind == "struct"
             else ffi.new(t) for t, _, size in params]
-    rc = call(getattr(lib, fn), *args, *outs)
+    rc = call(getattr(lib, fn), *args, *outs) if call else getattr(lib, fn)(*args, *outs)
     if ret == "const char *":
         return _text(rc)
     if ret != "int":
@@ -761,12 +746,8 @@ class Calendar:
         replacing what that year had: the JSON text (str or bytes) or a path.
         All-or-nothing. Raises dvc.Parse, dvc.Schema (with .path),
         dvc.FormatVersion, dvc.OutOfRange, dvc.IO."""
-        cal = self._mutable()
-        if _is_document(source):
-            data = _data(source, "schedule")
-            _check(lib.dvc_calendar_load_schedule(cal, data, len(data)))
-        else:
-            _check(lib.dvc_calendar_load_schedule_file(cal, os.fsencode(source)))
+        self._mutable()
+        _document_or_file(self._c, "dvc_calendar_load_schedule", source)
 
     def clear_schedule(self, year):
         """Forget the schedule of `year`: the statutory holiday rules apply again."""
@@ -1035,10 +1016,7 @@ class Store:
         {'levels', 'sectors', 'agencies', 'procedures', 'versions_added',
         'versions_same'}."""
         fmt = _parse("dvc_format", format or "auto", "format")
-        if _is_document(source):
-            data = _data(source, "source")
-            return self._c("dvc_catalog_import", data, len(data), fmt)
-        return self._c("dvc_catalog_import_file", os.fsencode(source), fmt)
+        return _document_or_file(self._c, "dvc_catalog_import", source, fmt)
 
     def export_catalog(self, format="json"):
         """The whole catalog (every version) as a JSON or XML document (str)."""
@@ -1065,12 +1043,8 @@ class Store:
         d["form_schema"] = json.loads(d["form_schema"]) if d["form_schema"] else None
         return d
 
-    def catalog_stats(self, asof=None):
-        """Procedures in force by sector, level and online level:
-        {'total': n, 'rows': [{'dimension', 'key', 'label', 'count'}, ...]}."""
-        s = ffi.new("dvc_catalog_stats **")
-        _check(self._call(lib.dvc_catalog_stats_compute, _opt_date(asof), s))
-        return {"total": lib.dvc_catalog_stats_total(s[0]), "rows": _rows(s[0], "dvc_catalog_stats")}
+    catalog_stats = _api("dvc_catalog_stats_compute", "self, asof=None", """Procedures in force by sector, level
+        and online level: {'total': n, 'rows': [{'dimension', 'key', 'label', 'count'}, ...]}.""")
 
     # ---- people ----
 
@@ -1152,7 +1126,7 @@ class Store:
         r = _struct("dvc_action_req", "DVC_ACTION_INIT", keep, action=_s(action, "action") and action,
                     note=note, target=target, payload=payload, client=client, new_due=new_due,
                     expected_version=expected_version, delivery=delivery)
-        _actor(r.actor, officer, account, secret, keep)
+        _who(officer, account, secret, keep, r.actor)
         return self._c("dvc_dossier_act", _s(code, "code"), r)
 
     track = _api("dvc_dossier_track_from", "self, code, *, officer=None, account=None, secret=None, client=None",
@@ -1267,7 +1241,7 @@ class Store:
         keep: list = []
         r = _struct("dvc_attach_req", "DVC_ATTACH_INIT", keep, component=component, form=form, mode=mode,
                     name=name, replaces=replaces)
-        _actor(r.actor, officer, account, secret, keep)
+        _who(officer, account, secret, keep, r.actor)
         if size is not None:
             if operator.index(size) < 0:
                 raise ValueError("size must be >= 0")
@@ -1324,17 +1298,9 @@ class Store:
         """One file of the account's data store, as download()."""
         return self._stream(lib.dvc_account_download, _s(username, "username"), file_id, sink=dest)
 
-    def missing(self, code):
-        """The required components that still lack a file: [{component, name}]
-        (receipt is refused with dvc.Incomplete while the procedure's policy
-        requires files and this is not empty)."""
-        m = ffi.new("dvc_missing **")
-        _check(self._call(lib.dvc_dossier_missing, _s(code, "code"), m))
-        try:
-            return [{"component": m[0].components[i], "name": ffi.string(m[0].names[i]).decode()}
-                    for i in range(m[0].n)]
-        finally:
-            lib.dvc_missing_free(m[0])
+    missing = _api("dvc_dossier_missing", "self, code", """The required components that still lack a file:
+        [{component, name}] (receipt is refused with dvc.Incomplete while the procedure's policy
+        requires files and this is not empty).""")
 
     def procedure_policy(self, procedure):
         """The files and payment policy in force for a procedure (the default
@@ -1384,26 +1350,17 @@ class Store:
         criterion); nothing is stored then."""
         keep: list = []
         r = _struct("dvc_rating_req", None, keep, comment=comment, client=client)
-        _actor(r.actor, None, account, secret, keep)
+        _who(None, account, secret, keep, r.actor)
         if not isinstance(scores, dict):
             raise TypeError("scores must be a dict {criterion: score}")
         for name, v in scores.items():
             r.scores[_parse("dvc_rating_criterion", name, "criterion")] = operator.index(v)
         self._c("dvc_dossier_rate", _s(code, "code"), r)
 
-    def rating(self, code, *, officer=None, account=None, secret=None):
-        """The dossier's rating, for its applicant or any officer:
-        {at (datetime), scores {criterion: score, rated ones only}, comment
-        (None when none)}. Raises dvc.NotFound when it has not been rated."""
-        keep: list = []
-        r = ffi.new("dvc_rating **")
-        _check(self._call(lib.dvc_dossier_rating_get, _s(code, "code"), _who(officer, account, secret, keep), r))
-        try:
-            names = _enum(ffi.typeof("dvc_rating_criterion"))
-            return {"at": _time(r[0].at), "comment": ffi.string(r[0].comment).decode() or None,
-                    "scores": {names[i]: r[0].scores[i] for i in range(lib.DVC_RATING_CRITERIA) if r[0].scores[i]}}
-        finally:
-            lib.dvc_rating_free(r[0])
+    rating = _api("dvc_dossier_rating_get", "self, code, *, officer=None, account=None, secret=None", """The
+        dossier's rating, for its applicant or any officer: {at (datetime), scores {criterion: score,
+        rated ones only}, comment (None when none)}. Raises dvc.NotFound when it has not been rated.""",
+                  post=lambda r, _: {**r, "at": parse_time(r["at"]), "comment": r["comment"] or None})
 
     # ---- counter payments ----
 
@@ -1590,19 +1547,16 @@ def lunar_year_name(year):
     return _c("dvc_lunar_year_name", year)
 
 
-def states():
-    """The dossier state names."""
-    return list(_enum(ffi.typeof("dvc_state")).values())
+def _names(ctype: str, what: str) -> Callable[[], List[str]]:
+    def names() -> List[str]:
+        return list(_enum(ffi.typeof(ctype)).values())
+    names.__doc__, names._c_function = f"The {what} names ({ctype}_name).", ctype + "_name"
+    return names
 
 
-def actions():
-    """The action names."""
-    return list(_enum(ffi.typeof("dvc_action")).values())
-
-
-def roles():
-    """The role names."""
-    return list(_enum(ffi.typeof("dvc_role")).values())
+states = _names("dvc_state", "dossier state")
+actions = _names("dvc_action", "action")
+roles = _names("dvc_role", "role")
 
 
 def lifecycle_table():
