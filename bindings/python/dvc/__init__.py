@@ -129,15 +129,8 @@ def status_name(code):
 
 
 class Error(Exception):
-    """A libdvc failure.
-
-    Attributes:
-        code: the status code (negative int, ``DVC_E*``).
-        name: its name, e.g. ``"DVC_ENOTFOUND"``.
-        message: the library's one-line English message.
-        path: the offending record or field (``"procedures[3].versions[0].sector"``,
-            ``"citizen_id"``), or None.
-    """
+    """A libdvc failure: ``code`` (``DVC_E*``), ``name`` ("DVC_ENOTFOUND"), ``message`` (the library's
+    one line) and ``path``, the offending record or field ("procedures[3].sector") or None."""
 
     code: int = lib.DVC_ERROR
 
@@ -161,53 +154,33 @@ class Error(Exception):
         return (type(self), (self.message, self.path, self.code))
 
 
-_ERROR_TABLE = [  # class, status, extra Python base, what it means
-    ("InternalError", "DVC_ERROR", (), "an unspecified internal error"),
-    ("OutOfMemory", "DVC_ENOMEM", (MemoryError,), "an allocation failed"),
-    ("InvalidArgument", "DVC_EINVAL", (ValueError,), "an invalid argument (a field failing validation...)"),
-    ("NotFound", "DVC_ENOTFOUND", (LookupError,), "the named object does not exist"),
-    ("Exists", "DVC_EEXISTS", (), "an object with that key already exists"),
-    ("Parse", "DVC_EPARSE", (), "malformed JSON or XML"),
-    ("Schema", "DVC_ESCHEMA", (), "well-formed input violating the schema (path names the field)"),
-    ("Utf8", "DVC_EUTF8", (ValueError,), "invalid UTF-8"),
-    ("TooBig", "DVC_ETOOBIG", (), "a value or input exceeds a size limit"),
-    ("Duplicate", "DVC_EDUPLICATE", (), "the same key appears twice in one input"),
-    ("Reference", "DVC_EREF", (), "a reference to an unknown code (sector, agency, level...)"),
-    ("Transition", "DVC_ETRANSITION", (), "the action is not legal now, or a precondition fails"),
-    ("ServiceLevel", "DVC_ESERVICELEVEL", (), "refused by the procedure's online service level"),
-    ("Permission", "DVC_EPERM", (), "the actor may not do this"),
-    ("Conflict", "DVC_ECONFLICT", (), "a stale expected version, or a changed catalog version"),
-    ("Signature", "DVC_ESIGNATURE", (), "a signature or digest mismatch"),
-    ("IO", "DVC_EIO", (), "a file or database I/O error"),
-    ("FormatVersion", "DVC_EVERSION", (), "data written by a newer, unknown format version"),
-    ("Busy", "DVC_EBUSY", (), "the database is locked by another writer"),
-    ("InvalidDate", "DVC_EDATE", (ValueError,), "an invalid date or instant"),
-    ("OutOfRange", "DVC_ERANGE", (ValueError,), "a value out of the supported range"),
-    ("TransactionMisuse", "DVC_ETXN", (), "commit or rollback without begin, or begin twice"),
-    ("Auth", "DVC_EAUTH", (), "wrong credentials or tracking secret"),
-    ("Throttled", "DVC_ETHROTTLED", (), "too many failed attempts; try later"),
-    ("Expired", "DVC_EEXPIRED", (), "a time-limited object has expired (or an agency is not in force)"),
-    ("Corrupt", "DVC_ECORRUPT", (), "stored data fails an integrity check (the journal chain)"),
-    ("Template", "DVC_ETEMPLATE", (), "an invalid notification template"),
-    ("Amount", "DVC_EAMOUNT", (), "a payment amount does not match what is due"),
-    ("CallbackFailed", "DVC_EUSER", (), "a host callback (the clock) failed; the call wrote nothing"),
-    ("MediaType", "DVC_EMEDIATYPE", (), "a file's detected media type is not accepted"),
-    ("Incomplete", "DVC_EINCOMPLETE", (), "required dossier components are missing"),
-    ("Truncated", "DVC_ETRUNCATED", (), "an upload (or a journal) ended before its declared size"),
-    ("Mismatch", "DVC_EMISMATCH", (), "verified claims contradict stored data (.path lists the fields)"),
-    ("Retained", "DVC_ERETAINED", (), "personal data still inside its retention period"),
-]
+# One class per status code, named for Python; its docstring is the code's comment in dvc/common.h.
+_ERROR_CLASSES = {
+    "DVC_ERROR": "InternalError", "DVC_ENOMEM": "OutOfMemory", "DVC_EINVAL": "InvalidArgument",
+    "DVC_ENOTFOUND": "NotFound", "DVC_EEXISTS": "Exists", "DVC_EPARSE": "Parse", "DVC_ESCHEMA": "Schema",
+    "DVC_EUTF8": "Utf8", "DVC_ETOOBIG": "TooBig", "DVC_EDUPLICATE": "Duplicate", "DVC_EREF": "Reference",
+    "DVC_ETRANSITION": "Transition", "DVC_ESERVICELEVEL": "ServiceLevel", "DVC_EPERM": "Permission",
+    "DVC_ECONFLICT": "Conflict", "DVC_ESIGNATURE": "Signature", "DVC_EIO": "IO", "DVC_EVERSION": "FormatVersion",
+    "DVC_EBUSY": "Busy", "DVC_EDATE": "InvalidDate", "DVC_ERANGE": "OutOfRange", "DVC_ETXN": "TransactionMisuse",
+    "DVC_EAUTH": "Auth", "DVC_ETHROTTLED": "Throttled", "DVC_EEXPIRED": "Expired", "DVC_ECORRUPT": "Corrupt",
+    "DVC_ETEMPLATE": "Template", "DVC_EAMOUNT": "Amount", "DVC_EUSER": "CallbackFailed",
+    "DVC_EMEDIATYPE": "MediaType", "DVC_EINCOMPLETE": "Incomplete", "DVC_ETRUNCATED": "Truncated",
+    "DVC_EMISMATCH": "Mismatch", "DVC_ERETAINED": "Retained",
+}
+_ERROR_BASES = {"OutOfMemory": (MemoryError,), "InvalidArgument": (ValueError,), "NotFound": (LookupError,),
+                "Utf8": (ValueError,), "InvalidDate": (ValueError,), "OutOfRange": (ValueError,)}
+_DOCS = dict(re.findall(r"/\* doc (\w+) (.*?) \*/", _CDEF))
 _ERRORS: Dict[int, type] = {}
-for _cls, _status, _bases, _doc in _ERROR_TABLE:
+for _status, _cls in _ERROR_CLASSES.items():
     _code = getattr(lib, _status)
-    globals()[_cls] = _ERRORS[_code] = type(_cls, (Error,) + _bases,
-                                             {"code": _code, "__doc__": f"{_status}: {_doc}."})
+    globals()[_cls] = _ERRORS[_code] = type(_cls, (Error,) + _ERROR_BASES.get(_cls, ()),
+                                             {"code": _code, "__doc__": f"{_status}: {_DOCS.get(_status)}."})
     __all__.append(_cls)
 # The status codes as ints: dvc.DVC_ENOTFOUND == -4 ...
 for _code, _status in ffi.typeof("dvc_status").elements.items():
     globals()[_status] = _code
     __all__.append(_status)
-del _cls, _status, _bases, _doc, _code
+del _cls, _status, _code
 
 
 def error_class(code):
