@@ -1,41 +1,27 @@
-"""libdvc for Python: the core of a Vietnamese online public-service portal.
-
-The procedure catalog, the working-time calendar (lunar Tết and the official
-holiday schedules included), dossiers from submission to returned result,
-online payment, the notification outbox, official slips and reports::
+"""libdvc for Python: the core of a Vietnamese online public-service portal (procedure catalog,
+working-time calendar, dossiers from submission to result, payment, notifications, slips, reports)::
 
     import dvc
 
     with dvc.Store("portal.db") as db:
         db.import_catalog("data/catalog/kien-thuy-2018.json")
-        for hit in db.search("dang ky khai sinh", level="commune"):
-            print(hit["code"], hit["name"])
+        hits = db.search("dang ky khai sinh", level="commune")
         with db.transaction():           # all or nothing
             code, secret = db.submit("1.001193", applicant={...}, form={...})
         db.report(group="sector", dataframe=True)   # with pandas installed
 
-Conventions:
+Records are dicts; enumerations the names the library, the CLI and JSON use ("in_progress").
+Instants go in as aware datetimes, ISO 8601 strings with an offset, or dates and "YYYY-MM-DD"
+(00:00 Vietnam time; dvc.VN_TZ is UTC+7), and come out as UTC datetimes; naive datetimes raise
+ValueError. A failure raises the dvc.Error subclass of its status code (dvc.NotFound for
+DVC_ENOTFOUND...) with code, name, message and path (the offending field, or None). The GIL is
+released in every C call: threads with stores of their own run in parallel, calls on one Store
+are serialised by its lock, and a transaction belongs to the handle, not to a thread.
 
-* Records come back as plain dicts and lists; enumerations as the names the
-  C library, the CLI and JSON use ("in_progress", "forward", "reception").
-* Instants are timezone-aware ``datetime`` objects: any aware datetime (or an
-  ISO 8601 string with an offset, or a date or "YYYY-MM-DD" meaning 00:00
-  Vietnam time) goes in, UTC comes out. Naive datetimes are refused with
-  ``ValueError``: use ``datetime.timezone.utc`` or ``dvc.VN_TZ`` (UTC+7).
-* Every libdvc failure raises a subclass of :class:`dvc.Error` named after its
-  status code (``dvc.NotFound`` for ``DVC_ENOTFOUND``...), carrying ``code``,
-  ``name``, ``message`` and ``path`` (the offending field, when known).
-* Threads: the GIL is released during every C call, so threads using
-  different stores run in parallel; calls on one ``Store`` are serialised by
-  a lock of its own. A transaction belongs to the handle, not to a thread:
-  give each thread its own Store for independent transactions.
-
-The C API is reached through cffi in ABI mode: ``_cdef.h`` (generated from the
-public headers by tools/gen_cdef.py) declares it, and libdvc is loaded from
-``$DVC_LIBRARY``, else a copy inside this package, else the system's
-``libdvc.so.0``. Most functions are generated from a table (_api: the C
-function, the Python parameters, the docstring); the types of the public API
-are declared in ``__init__.pyi``.
+libdvc ($DVC_LIBRARY, else a copy in this package, else the system's libdvc.so.0) is called
+through cffi in ABI mode, declared by _cdef.h (generated from the public headers by
+tools/gen_cdef.py). Most functions are made from their C prototypes by _api() and name the C
+function whose header documents them; the types are declared in __init__.pyi.
 """
 
 from __future__ import annotations
@@ -59,9 +45,7 @@ from typing import Any, Callable, Dict, List, Optional, Union
 
 import cffi
 
-# ---------------------------------------------------------------------------
-# Loading: the declarations, then the library
-# ---------------------------------------------------------------------------
+# ---- Loading: the declarations, then the library ----
 
 _HERE = Path(__file__).resolve().parent
 _CDEF = (_HERE / "_cdef.h").read_text(encoding="utf-8")
@@ -118,9 +102,7 @@ __all__ = [
     "proof_verify", "proof_keygen", "proof_key",
 ]
 
-# ---------------------------------------------------------------------------
-# Errors: one class per status code of dvc/common.h
-# ---------------------------------------------------------------------------
+# ---- Errors: one class per status code of dvc/common.h ----
 
 
 def status_name(code):
@@ -199,9 +181,7 @@ def _check(rc: int) -> int:
     raise error_class(rc)(message, path, rc)
 
 
-# ---------------------------------------------------------------------------
-# Conversions between Python values and the C structs
-# ---------------------------------------------------------------------------
+# ---- Conversions between Python values and the C structs ----
 
 _OPS = {ast.BitOr: operator.or_, ast.LShift: operator.lshift, ast.USub: operator.neg}
 
@@ -486,10 +466,9 @@ def _dataframe(rows: List[Dict[str, Any]], index: Optional[str] = None) -> Any:
 
 Instant = Union[_dt.datetime, _dt.date, str]
 
-# ---------------------------------------------------------------------------
-# Calls: the prototypes in _cdef.h tell which parameters are outputs and what
-# they hold, so one function allocates, checks and converts for every call
-# ---------------------------------------------------------------------------
+# ---- Calls ----
+# The prototypes in _cdef.h tell which parameters are outputs and what they hold,
+# so one function allocates, checks and converts for every call.
 
 
 def _param(decl: str) -> Any:
@@ -581,7 +560,8 @@ def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any, Dict[str,
     the const dvc_actor *, client= the const dvc_caller *, and an options
     struct (const dvc_<name> *) takes the parameters named like its fields
     (from_ for "from"; see _struct). A method calls through self._c (the
-    handle). Returns _c()'s result, or post(result, {parameter: value})."""
+    handle). Returns _c()'s result, or post(result, {parameter: value}).
+    The docstring ends with the C function's name."""
     method = params.startswith("self")
     inputs = list(itertools.takewhile(lambda p: not _is_output(p), _PROTOS[fn][1][method:]))
     slots, i = [], 0  # (what fills it, declared type) of each C argument
@@ -642,7 +622,7 @@ def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any, Dict[str,
     exec(f"def {fn}({params}):\n    return _run(locals())", scope)
     f = scope[fn]
     nullable = {k for k, p in inspect.signature(f).parameters.items() if p.default is None}
-    f.__doc__, f._c_function = doc, fn
+    f.__doc__, f._c_function = inspect.cleandoc(doc) + f"\n\nC: {fn}() (its header has the details).", fn
     return f
 
 
@@ -655,9 +635,7 @@ def _named(ns: Any) -> Any:
     return ns
 
 
-# ---------------------------------------------------------------------------
-# Calendar
-# ---------------------------------------------------------------------------
+# ---- Calendar ----
 
 
 def _minutes(v: Any, what: str) -> int:
@@ -678,13 +656,9 @@ def _minutes(v: Any, what: str) -> int:
 
 @_named
 class Calendar:
-    """The working-time calendar of Vietnamese offices: lunar calendar, holidays
-    and official schedules (2018-2026 built in), office-time arithmetic.
-
-    ``Calendar(*, am_start='07:30', am_end='11:30', pm_start='13:30', pm_end='17:00',
-    rest_days=(5, 6), round_to_end_of_day=False, builtin_schedules=True)``;
-    rest_days are Python weekday numbers (Monday=0 .. Sunday=6).
-    """
+    """The working-time calendar of Vietnamese offices (lunar calendar, holidays, official schedules
+    2018-2026 built in, office-time arithmetic). Hours are "HH:MM", datetime.time or minutes;
+    rest_days are Python weekday numbers (default (5, 6): Saturday, Sunday)."""
 
     def __init__(self, *, am_start=None, am_end=None, pm_start=None, pm_end=None, rest_days=None,
                  round_to_end_of_day=False, builtin_schedules=True):
@@ -715,10 +689,8 @@ class Calendar:
         return lib.dvc_calendar_day_seconds(self._cal)
 
     def load_schedule(self, source):
-        """Load one year's official schedule (format "dvc-calendar-schedule"),
-        replacing what that year had: the JSON text (str or bytes) or a path.
-        All-or-nothing. Raises dvc.Parse, dvc.Schema (with .path),
-        dvc.FormatVersion, dvc.OutOfRange, dvc.IO."""
+        """Load (replace) one year's official schedule, "dvc-calendar-schedule" JSON (str, bytes) or a
+        path; all or nothing."""
         self._mutable()
         _document_or_file(self._c, "dvc_calendar_load_schedule", source)
 
@@ -726,44 +698,39 @@ class Calendar:
         """Forget the schedule of `year`: the statutory holiday rules apply again."""
         _check(lib.dvc_calendar_clear_schedule(self._mutable(), year))
 
-    schedule_source = _api("dvc_calendar_schedule_source", "self, year", """The "source" text of the year's
-        official schedule, or None when the year follows the statutory rules.""")
-    day = _api("dvc_calendar_day", "self, date", """Describe one day: {'date', 'kind', 'working', 'name'};
-        kind is one of 'working', 'weekend', 'holiday', 'compensatory', 'off', 'swapped_working';
-        name is the Vietnamese reason or None.""")
+    schedule_source = _api("dvc_calendar_schedule_source", "self, year", """The source of the year's official
+        schedule, or None (the statutory rules).""")
+    day = _api("dvc_calendar_day", "self, date", """One day: {date, kind ('working', 'weekend', 'holiday',
+        'compensatory', 'off', 'swapped_working'), working, name (the Vietnamese reason, or None)}.""")
 
     def is_working_day(self, date):
         """True on a working day (including a rest day made working)."""
         return self.day(date)["working"]
 
-    special_days = _api("dvc_calendar_special_days", "self, year", """Every day of `year` that differs
-        from the weekly pattern (holidays, compensatory days, days off, swapped working days), in
-        date order, as dicts like day().""")
+    special_days = _api("dvc_calendar_special_days", "self, year", """The days of `year` that differ from the weekly
+        pattern, in order, as day() shows them.""")
 
     def add_days(self, start, days):
-        """The deadline `days` working days after `start` (an aware datetime):
-        one day is one day's office time. Negative counts back."""
+        """The deadline `days` working days (of office time) after `start`; negative counts back."""
         if abs(operator.index(days)) > 1_000_000:  # the library's range error, not an int overflow
             return self.add_seconds(start, 2**63 - 1)
         return self._c("dvc_calendar_add_days", _to_time(start), days)
 
-    add_hours = _api("dvc_calendar_add_hours", "self, start, hours",
-                     "The instant by which `hours` of office time have elapsed after `start`.")
+    add_hours = _api("dvc_calendar_add_hours", "self, start, hours", """The instant by which `hours` of office time
+        have elapsed after `start`.""")
     add_minutes = _api("dvc_calendar_add_minutes", "self, start, minutes", "Like add_hours() with minutes.")
     add_seconds = _api("dvc_calendar_add_seconds", "self, start, seconds", "Like add_hours() with seconds.")
-    between = _api("dvc_calendar_between", "self, a, b", """Office time between two instants as a
-        timedelta (negative when b < a).""", post=lambda s, _: _dt.timedelta(seconds=s))
-    next_working = _api("dvc_calendar_next_working", "self, t",
-                        "The first instant at or after `t` inside office hours of a working day.")
-    lunar_from_solar = _api("dvc_calendar_lunar_from_solar", "self, date",
-                            "Solar date to LunarDate (UTC+7), through the precomputed table.")
-    lunar_to_solar = _api("dvc_calendar_lunar_to_solar", "self, lunar", """LunarDate or (year, month,
-        day[, leap]) to a solar date. Raises dvc.InvalidDate when that lunar date does not exist.""")
+    between = _api("dvc_calendar_between", "self, a, b", """Office time between two instants as a timedelta
+        (negative when b < a).""", post=lambda s, _: _dt.timedelta(seconds=s))
+    next_working = _api("dvc_calendar_next_working", "self, t", """The first instant at or after `t` inside office
+        hours of a working day.""")
+    lunar_from_solar = _api("dvc_calendar_lunar_from_solar", "self, date", """Solar date to LunarDate (UTC+7),
+        through the precomputed table.""")
+    lunar_to_solar = _api("dvc_calendar_lunar_to_solar", "self, lunar", """LunarDate or (year, month, day[, leap])
+        to a date (dvc.InvalidDate when there is none).""")
 
 
-# ---------------------------------------------------------------------------
-# Store
-# ---------------------------------------------------------------------------
+# ---- Store ----
 
 
 class _Clock:
@@ -798,19 +765,10 @@ def _sync_rows(rows: List[Dict[str, Any]], _: Any) -> List[Dict[str, Any]]:
 
 @_named
 class Store:
-    """An open libdvc store: one connection to an SQLite database (a file in
-    WAL mode, or ``":memory:"``) or, in a libdvc built with libpq, to a
-    PostgreSQL database (a ``"postgresql://..."`` URI, or any libpq
-    connection string with ``postgresql=True``), migrated to the current
-    schema on opening.
-
-    ``Store(path=":memory:", *, readonly=False, create=True, busy_timeout_ms=5000,
-    postgresql=False)``
-
-    A context manager: ``with dvc.Store(path) as db:`` closes it at the end.
-    Every write is one transaction; ``with db.transaction():`` groups several
-    (committed at the end of the block, rolled back if it raises).
-    """
+    """An open libdvc store, migrated to the current schema: an SQLite file (WAL) or ":memory:", or
+    a PostgreSQL database ("postgresql://..." URI, or a libpq conninfo with postgresql=True).
+    ``with dvc.Store(path) as db:`` closes it; every write is one transaction, ``with
+    db.transaction():`` groups several."""
 
     def __init__(self, path=":memory:", *, readonly=False, create=True, busy_timeout_ms=5000, journal_key=None,
                  journal_trust=None, require_signed=False, postgresql=False):
@@ -901,19 +859,14 @@ class Store:
         return _text(self._call(lib.dvc_backend_name))
 
     schema_version = _api("dvc_schema_version", "self", "The schema version of the open store.")
-    begin = _api("dvc_begin", "self", """Start an explicit transaction (prefer ``with store.transaction():``).
-        Raises dvc.TransactionMisuse when one is open, dvc.Busy.""")
+    begin = _api("dvc_begin", "self", "Start an explicit transaction (prefer ``with store.transaction():``).")
     commit = _api("dvc_commit", "self", "Commit the explicit transaction.")
     rollback = _api("dvc_rollback", "self", "Roll back the explicit transaction.")
 
     @contextlib.contextmanager
     def transaction(self):
-        """Group the calls of a ``with`` block into one transaction.
-
-        Commits when the block ends normally, rolls back when it raises (the
-        exception propagates). Transactions do not nest
-        (:class:`TransactionMisuse`).
-        """
+        """A context manager grouping its block's calls into one transaction: committed at the end,
+        rolled back if the block raises. Transactions do not nest (dvc.TransactionMisuse)."""
         self.begin()
         try:
             yield self
@@ -935,28 +888,19 @@ class Store:
         self._call(install)
 
     def set_time(self, instant):
-        """Freeze the store's clock at `instant` (aware datetime, ISO str or
-        date); None restores the system clock."""
+        """Freeze the store's clock at `instant`; None restores the system clock."""
         self._install_clock(None if instant is None else _Clock(fixed=_to_time(instant)))
 
     def set_clock(self, clock):
-        """Choose the store's clock.
-
-        * a callable returning an aware datetime: called each time the library
-          needs the time; it must not use this store, and an exception it
-          raises is raised by the call that asked for the time;
-        * an instant (aware datetime, ISO string): a fixed time, like
-          :meth:`set_time`;
-        * None: the system clock.
-        """
+        """The store's clock: a callable returning an aware datetime (it must not use this store;
+        what it raises, the call asking for the time raises), an instant (as set_time), or None."""
         if clock is None or callable(clock):
             self._install_clock(None if clock is None else _Clock(clock))
         else:
             self.set_time(clock)
 
     def advance(self, delta):
-        """Move a fixed clock (:meth:`set_time`) forward by ``delta`` (a
-        timedelta or seconds) and return the new time."""
+        """Move a fixed clock (set_time) forward by `delta` (timedelta or seconds); the new time."""
         if self.clock_mode != "fixed":
             raise ValueError("advance() needs a fixed clock: call set_time() first")
         if not isinstance(delta, _dt.timedelta):
@@ -973,8 +917,7 @@ class Store:
             calendar._attached += 1
 
     def set_calendar(self, calendar):
-        """Compute deadlines with `calendar` (a dvc.Calendar; None: the default).
-        The calendar then refuses schedule changes until it is detached."""
+        """Compute deadlines with `calendar` (None: the default); it refuses schedule changes meanwhile."""
         if calendar is not None and not isinstance(calendar, Calendar):
             raise TypeError("set_calendar() takes a dvc.Calendar or None")
         self._call(lib.dvc_set_calendar, calendar._cal if calendar else ffi.NULL)
@@ -983,11 +926,9 @@ class Store:
     # ---- catalog ----
 
     def import_catalog(self, source, format=None):
-        """Import a catalog document, all-or-nothing. `source` is a path (str or
-        os.PathLike), or the document itself (bytes, or a str starting with '{'
-        or '<'). format: None/'auto', 'json' or 'xml'. Returns the counts
-        {'levels', 'sectors', 'agencies', 'procedures', 'versions_added',
-        'versions_same'}."""
+        """Import a catalog, all or nothing, from a path or the document itself (bytes, or a str
+        starting with '{' or '<'); format None/'auto', 'json', 'xml'. The counts, as a dict.
+        C: dvc_catalog_import()."""
         fmt = _parse("dvc_format", format or "auto", "format")
         return _document_or_file(self._c, "dvc_catalog_import", source, fmt)
 
@@ -996,14 +937,11 @@ class Store:
         return self._c("dvc_catalog_export", _parse("dvc_format", format, "format") or lib.DVC_FORMAT_JSON)
 
     search = _api("dvc_catalog_search", "self, /, text=None, *, sector=None, level=None, online_level=0, "
-                  "agency=None, limit=50, asof=None", """Search procedures in force on `asof` (default today).
-        Folds case and Vietnamese diacritics, phrase matches first, one typo tolerated. Returns
-        a list of dicts: code, version, name, sector, agency, online_level,
-        online_mode, match ('phrase', 'words', 'fuzzy'), score.""")
+                  "agency=None, limit=50, asof=None", """Procedures in force on `asof` (default today) matching
+        `text`, diacritics and case folded, phrase matches first, one typo tolerated.""")
 
     def procedure(self, code, asof=None, *, version=None):
-        """One procedure version as a dict: the one in force on `asof` (default
-        today), or the given `version`. Raises dvc.NotFound."""
+        """A procedure version: the one in force on `asof` (default today), or `version` (dvc_procedure_get)."""
         if version is None:
             d = self._c("dvc_procedure_get", _s(code, "code"), _opt_date(asof))
         elif asof is not None:
@@ -1016,65 +954,50 @@ class Store:
         d["form_schema"] = json.loads(d["form_schema"]) if d["form_schema"] else None
         return d
 
-    catalog_stats = _api("dvc_catalog_stats_compute", "self, asof=None", """Procedures in force by sector, level
-        and online level: {'total': n, 'rows': [{'dimension', 'key', 'label', 'count'}, ...]}.""")
+    catalog_stats = _api("dvc_catalog_stats_compute", "self, asof=None", """Procedures in force by sector, level and
+        online level: {total, rows}.""")
 
     # ---- people ----
 
     register_account = _api("dvc_account_register_from", "self, username, password, applicant, *, client=None",
-                            """Register an applicant account. `applicant` is a dict with full_name,
-        citizen_id, birth_date, address and optionally phone, email. `client`
-        (the requester's address) is limited to DVC_REGISTER_MAX_PER_CLIENT
-        registrations per window (dvc.Throttled); None: no limit. Raises
-        dvc.Exists, dvc.InvalidArgument (.path names the field).""")
+                            """Register an applicant account; `applicant` is a dict: full_name, citizen_id,
+        birth_date, address[, phone, email]. `client`, the requester's address, is throttled
+        (dvc.Throttled); None: no limit.""")
     login = _api("dvc_account_login_from", "self, username, password, *, client=None", """Check a password
-        (Argon2id; the GIL is released). `client` is the guesser's key for the throttles (a server
-        passes the address; None: the one shared unknown client). Raises dvc.Auth, or dvc.Throttled
-        after too many failures from that client or for that username.""")
+        (dvc.Auth); `client` is the caller's key for the throttles (None: the one shared unknown client),
+        dvc.Throttled after too many failures.""")
     account = _api("dvc_account_get", "self, username", "A stored account: {'username', 'profile', 'created_at'}.")
 
     # ---- national identities (identity.h) ----
 
     def link_identity(self, username, claims, *, issuer, assurance, actor, verified_at=None):
-        """Link `username` to the national identity in `claims` (the userinfo
-        document: JSON text, bytes or a dict) checked against `issuer` at
-        `assurance` level 1 or 2 (Decree 69/2024/NĐ-CP); audited under
-        `actor`. Returns identity_view(). Raises dvc.InvalidArgument or
-        dvc.Schema naming the bad claim (.path), dvc.Mismatch listing the
-        profile fields the claims contradict (nothing linked), dvc.Exists."""
+        """Link `username` to the national identity in `claims` (userinfo JSON, bytes or dict), of
+        `issuer` at `assurance` 1 or 2, audited under `actor`; returns identity_view().
+        C: dvc_identity_link_claims()."""
         data = _data(claims, "claims")
         o = _struct("dvc_claims_opts", issuer=_s(issuer, "issuer"), assurance=operator.index(assurance),
                     verified_at=verified_at)
         self._c("dvc_identity_link_claims", _s(username, "username"), data, len(data), o, _s(actor, "actor"))
         return self.identity_view(username)
 
-    unlink_identity = _api("dvc_identity_unlink", "self, username, *, actor, reason",
-                           "Remove the account's national identity link (audited with `reason`).")
-    identity_view = _api("dvc_identity_json", "self, username", """{'username', 'linked', 'identity',
-        'profile': {field: {'value', 'verified'}}, 'audit': [...]} (dvc_identity_json).""")
-    national_signin = _api("dvc_dossier_national_signin", "self, code", """The assurance level (1, 2) the
-        dossier's applicant signed in with through a national identity, or 0.""")
-    add_officer = _api("dvc_officer_add", "self, username, full_name, unit, role", """Add an officer at `unit`
-        (an agency code) with `role` ('reception', 'specialist', 'unit_leader', 'signing_leader', 'admin').""")
+    unlink_identity = _api("dvc_identity_unlink", "self, username, *, actor, reason", """Remove the account's
+        national identity link (audited with `reason`).""")
+    identity_view = _api("dvc_identity_json", "self, username", """The account's national identity, verified profile
+        fields and audit trail.""")
+    national_signin = _api("dvc_dossier_national_signin", "self, code", """The assurance level (1, 2) of the
+        national identity the applicant signed in with, or 0.""")
+    add_officer = _api("dvc_officer_add", "self, username, full_name, unit, role", """Add an officer at `unit` (an
+        agency code) with `role` ('reception', 'admin'...).""")
     officer = _api("dvc_officer_get", "self, username", "An officer: {'username', 'full_name', 'unit', 'role'}.")
 
     # ---- dossiers ----
 
     def submit(self, procedure, *, applicant=None, account=None, channel="online", form=None, draft=False,
                officer=None, copies=0, pages=0, fee_exemption=None, desk=None, place=None, national_signin=False):
-        """Submit (or save as a draft) a dossier. `form` is a dict (sent as JSON)
-        or JSON text. `desk`: the centre (or committee desk) that receives it,
-        any of the province's (Decree 118/2025/NĐ-CP); None: the competent
-        agency's own. `place`: an agency code or an address naming where the
-        competent agency is looked for; None: the applicant's address.
-        `national_signin`: the account holder signed in with the account's
-        linked national identity (recorded; dvc.InvalidArgument when not
-        linked); a linked account's verified fields fill the applicant's
-        empty ones and a typed value contradicting one is dvc.Mismatch.
-        Returns a dvc.Receipt (code, secret); secret is None for account
-        holders. Raises dvc.NotFound, dvc.ServiceLevel, dvc.Schema,
-        dvc.InvalidArgument, dvc.Permission, dvc.Expired (a ceased unit or
-        desk: the message names its successors)."""
+        """Submit (or save as a draft) a dossier; `form` is a dict or JSON text, `desk` the receiving
+        centre (None: the competent agency's), `place` an agency code or address locating the
+        competent agency (None: the applicant's address). Returns a Receipt (secret None for accounts).
+        C: dvc_dossier_submit()."""
         keep: list = []
         s = _struct("dvc_submission", None, keep, channel=channel, draft=bool(draft), copies=copies, pages=pages,
                     national_signin=bool(national_signin), procedure=_s(procedure, "procedure"),
@@ -1086,11 +1009,9 @@ class Store:
 
     def act(self, code, action, *, officer=None, account=None, secret=None, note=None, target=None, new_due=None,
             expected_version=None, delivery=None, payload=None, client=None):
-        """Apply a lifecycle action ('receive', 'forward', 'return', ...) as
-        exactly one actor: an officer username, an account username, or the
-        tracking secret (`client`: the caller's key for the secret's
-        throttle). Returns the dossier's new version. Raises
-        dvc.Transition, dvc.Permission, dvc.Auth, dvc.Conflict, dvc.ServiceLevel..."""
+        """Apply a lifecycle action ('receive', 'forward', 'return'...) as exactly one of an officer, an
+        account or the tracking secret (`client`: the caller's key for its throttle); the new version.
+        C: dvc_dossier_act()."""
         if isinstance(payload, bytes) and b"\0" in payload:
             raise ValueError("payload contains a NUL byte")
         if expected_version is not None and operator.index(expected_version) < 0:
@@ -1103,11 +1024,9 @@ class Store:
         return self._c("dvc_dossier_act", _s(code, "code"), r)
 
     track = _api("dvc_dossier_track_from", "self, code, *, officer=None, account=None, secret=None, client=None",
-                 """What tracking shows, as a dict with the state, route position,
-        deadlines (aware datetimes or None), fees, and 'history': the journal
-        entries. `client` is the caller's key for the tracking-secret
-        throttle (None: the shared unknown client): wrong secrets lock out
-        that client, never the dossier's owner.""", post=_with_state_label)
+                 """What tracking shows (state, route position, deadlines, fees, history) to the
+        officer, account or secret given; `client` is the caller's key for the tracking-secret throttle
+        (None: the shared unknown client).""", post=_with_state_label)
 
     def list_dossiers(self, *, state=None, unit=None, overdue=False, stuck=False, limit=0):
         """Dossiers, newest first, as dicts. stuck: past the current step's deadline."""
@@ -1117,30 +1036,19 @@ class Store:
                     unit=unit, state=None if state is None else _parse("dvc_state", state, "state"))
         return self._c("dvc_dossier_find", f)
 
-    verify = _api("dvc_dossier_verify", "self, code=None", """Check the journal hash chain of one dossier or
-        all; returns how many were checked. Raises dvc.Corrupt where the chain breaks.""")
-    journal_verify = _api("dvc_journal_verify", "self, code=None", """Verify the journal of one dossier or
-        all: chain, signatures, signed checkpoint, and the dossier row replayed from its entries
-        (dvc_journal_verify). Returns the report {verified, entries, signed,
-        legacy, unsigned, checkpoints, uncheckpointed, anchored, keys}.
-        Raises dvc.Corrupt (an altered entry, an edited row), dvc.Signature
-        (a recomputed chain, an untrusted key), dvc.Truncated (a journal cut
-        short), each naming the entry.""")
-    journal_seal = _api("dvc_journal_seal", "self, code=None", """Sign checkpoints over the journals none
-        covers (legacy or unsigned entries), after verifying each (dvc_journal_seal); returns how many.
-        Needs the store's journal key (dvc.InvalidArgument without one).""")
-    proof_export = _api("dvc_proof_export", "self, code", """The dossier's proof bundle (JSON text,
-        dvc_proof_export), to check offline with dvc.proof_verify. Keep it byte for byte.""")
+    verify = _api("dvc_dossier_verify", "self, code=None", """Check the journal hash chain of one dossier or all
+        (dvc.Corrupt); how many were checked.""")
+    journal_verify = _api("dvc_journal_verify", "self, code=None", """Verify the journal of one dossier or all:
+        chain, signatures, checkpoint, row; the report.""")
+    journal_seal = _api("dvc_journal_seal", "self, code=None", """Sign checkpoints over journals none covers, after
+        verifying each; how many.""")
+    proof_export = _api("dvc_proof_export", "self, code", """The dossier's proof bundle (JSON text, to keep byte for
+        byte) for dvc.proof_verify.""")
 
     def access_log(self, code=None, *, by=None, officer=None, account=None, secret=None, client=None, since=None,
                    until=None, limit=0):
-        """Officers' reads of a dossier's personal data (Decree 13/2023/NĐ-CP,
-        dvc_access_log_json): of dossier `code`, or of officer `by`, or both;
-        {'entries': [{'dossier', 'officer', 'officer_name', 'unit', 'at',
-        'view', 'detail'}], 'more': bool}. Without officer=/account=/secret=
-        the caller is the trusted side (an inspector's tool); with one, the
-        library decides: the dossier's applicant, the officer for their own
-        reads, an admin for anything."""
+        """Officers' reads of personal data, of dossier `code` and/or by officer `by`: {entries, more}.
+        Without officer=/account=/secret= the caller is the trusted side. C: dvc_access_log_json()."""
         if operator.index(limit) < 0:
             raise ValueError("limit must be >= 0")
         keep: list = []
@@ -1150,8 +1058,7 @@ class Store:
         return self._c("dvc_access_log_json", q, who, _caller(client, keep))
 
     def set_retention(self, days):
-        """Keep personal data `days` days after a dossier closes (1..36500;
-        the default, 3650, is a cautious choice: see docs/privacy.md)."""
+        """Keep personal data `days` days (1..36500) after a dossier closes; see docs/privacy.md."""
         if not 1 <= operator.index(days) <= lib.DVC_RETENTION_DAYS_MAX:
             raise OutOfRange(f"retention {days} days is out of range")
         self._c("dvc_privacy_set_retention", days)
@@ -1161,20 +1068,15 @@ class Store:
         """The retention period in days (dvc_privacy_retention)."""
         return int(self._call(lib.dvc_privacy_retention))
 
-    erase_personal = _api("dvc_dossier_erase_personal", "self, code, *, officer", """Erase a closed
-        dossier's personal data past retention, as an officer of role admin
-        (dvc_dossier_erase_personal); returns the hex SHA-256 of what was erased, which the journal
-        holds. Raises dvc.Transition (open, or already erased), dvc.Retained (inside retention),
-        dvc.Permission.""")
+    erase_personal = _api("dvc_dossier_erase_personal", "self, code, *, officer", """Erase a closed dossier's
+        personal data past retention (an admin); the erased data's SHA-256.""")
     # ---- views (the library's JSON, as every front end shows it) ----
     dossier_view = _api("dvc_dossier_view_json", "self, code, *, officer=None, account=None, secret=None, "
-                        "client=None", """What `who` sees of a dossier, as the CLI and the HTTP example
-        show it (dvc_dossier_view_json): tracking with the slips, attachments and
-        the allowed actions; instants as ISO 8601 strings. Errors as track().""")
+                        "client=None", """What `who` sees of a dossier, as the CLI and the HTTP example show it
+        (instants as text).""")
     allowed_actions = _api("dvc_dossier_allowed_actions", "self, code, *, officer=None, account=None, "
-                           "secret=None, client=None", """A dry run of every action by `who`, changing
-        nothing (dvc_dossier_allowed_actions): {code, state, version, actions[{action,
-        needs[], ...}] (the allowed ones), refused[{action, error, message}]}. Errors as track().""")
+                           "secret=None, client=None", """A dry run of every action by `who`, changing nothing:
+        {code, state, version, actions, refused}.""")
 
     # ---- documents ----
 
@@ -1203,14 +1105,10 @@ class Store:
 
     def attach(self, code, component, content=None, *, name, officer=None, account=None, secret=None,
                form="original", mode="add", replaces=None, size=None, reuse=None):
-        """Stream a file into component `component` of a dossier (an index
-        into the procedure's documents, or dvc.FILE_RESULT). `content` is
-        bytes, a path or a binary file object read in chunks; or give
-        `reuse`, the id of a file in the account's own data store. `size` is
-        the size the client announced (fewer bytes: dvc.Truncated). Returns
-        the stored file as a dict (id, sha256, media_type...). Raises
-        dvc.MediaType, dvc.TooBig, dvc.Truncated, dvc.Transition, dvc.Auth,
-        dvc.Permission, dvc.InvalidArgument; nothing is stored then."""
+        """Stream a file into component `component` (an index, or dvc.FILE_RESULT) of a dossier: `content`
+        is bytes, a path or a binary file, or `reuse` a file of the account's data store; `size` is
+        the size announced (fewer bytes: dvc.Truncated). The stored file; nothing stored on error.
+        C: dvc_dossier_attach()."""
         keep: list = []
         r = _struct("dvc_attach_req", "DVC_ATTACH_INIT", keep, component=component, form=form, mode=mode,
                     name=name, replaces=replaces)
@@ -1253,32 +1151,28 @@ class Store:
                 if hasattr(k, "close"):
                     k.close()
 
-    files = _api("dvc_dossier_files", "self, code, *, officer=None, account=None, secret=None", """The
-        dossier's files, current and replaced, oldest first (who may see them: as track()).""")
+    files = _api("dvc_dossier_files", "self, code, *, officer=None, account=None, secret=None", """The dossier's
+        files, current and replaced, oldest first (who may see them: as track()).""")
 
     def download(self, code, file_id, dest=None, *, officer=None, account=None, secret=None):
-        """A dossier's file, checked against its SHA-256 as it streams: as
-        bytes, or written to `dest` (a path or a binary file object). Raises
-        dvc.NotFound, dvc.Auth, dvc.Permission, dvc.Corrupt."""
+        """A dossier's file, checked against its SHA-256 as it streams: bytes, or into `dest` (a path
+        or a binary file). C: dvc_dossier_download()."""
         keep: list = []
         who = _who(officer, account, secret, keep)
         return self._stream(lib.dvc_dossier_download, _s(code, "code"), who, file_id, sink=dest)
 
-    account_files = _api("dvc_account_files", "self, username", """The account's data store: the files it
-        uploaded and the results it was given, one entry per content (attach them with reuse=id).""")
+    account_files = _api("dvc_account_files", "self, username", """The account's data store: one entry per content
+        it uploaded or received (attach reuse=id).""")
 
     def account_download(self, username, file_id, dest=None):
         """One file of the account's data store, as download()."""
         return self._stream(lib.dvc_account_download, _s(username, "username"), file_id, sink=dest)
 
-    missing = _api("dvc_dossier_missing", "self, code", """The required components that still lack a file:
-        [{component, name}] (receipt is refused with dvc.Incomplete while the procedure's policy
-        requires files and this is not empty).""")
+    missing = _api("dvc_dossier_missing", "self, code", """The required components still lacking a file:
+        [{component, name}] (receipt: dvc.Incomplete).""")
 
     def procedure_policy(self, procedure):
-        """The files and payment policy in force for a procedure (the default
-        when none is stored): {max_file_bytes, media_types[], require_files,
-        pay_before_return}."""
+        """The files and payment policy in force for a procedure (the default when none is stored)."""
         out, types = _new("dvc_procedure_policy"), ffi.new("char[]", 1025)
         _check(self._call(lib.dvc_procedure_policy_get, _s(procedure, "procedure"), out, types, len(types)))
         return {"max_file_bytes": out.max_file_bytes, "media_types": ffi.string(types).decode().split(","),
@@ -1286,9 +1180,8 @@ class Store:
 
     def set_procedure_policy(self, procedure, *, max_file_bytes=None, media_types=None, require_files=False,
                              pay_before_return=False):
-        """Store a procedure's policy (every version); unset values take the
-        default (DVC_PROCEDURE_POLICY_INIT). media_types: a list or a
-        comma-separated str. Raises dvc.NotFound, dvc.InvalidArgument."""
+        """Store a procedure's policy (every version); unset values take the default; media_types is
+        a list or a comma-separated str. C: dvc_procedure_policy_set()."""
         p = _struct("dvc_procedure_policy", require_files=bool(require_files),
                     pay_before_return=bool(pay_before_return), max_file_bytes=max_file_bytes,
                     media_types=media_types if media_types is None or isinstance(media_types, str)
@@ -1298,29 +1191,16 @@ class Store:
     # ---- signed results ----
 
     sign_result = _api("dvc_dossier_sign_result", "self, code, *, officer, key_file, cert_file, password=None",
-                       """Sign the dossier's current result file as the signing leader at its
-        current step (XML-DSig envelope, stored as a result file and in the
-        account's data store). The key and certificate are read from the PEM
-        files named here, never stored. Returns the stored signed file as a
-        dict (as attach()). Raises dvc.InvalidArgument (no key or certificate
-        named: a result is never issued unsigned), dvc.IO (unreadable
-        key files), dvc.Signature (key and certificate do not match),
-        dvc.NotFound (no result attached), dvc.Permission, dvc.Transition,
-        dvc.Exists (already signed); nothing is stored then.""")
-    slip_signed = _api("dvc_slip_render_signed", "self, code, kind, *, key_file, cert_file, password=None",
-                       """An official slip as XML signed with the agency's key (as slip(...,
-        'xml') plus an enveloped XML-DSig signature). Raises as slip() and sign_result().""")
+                       """Sign the dossier's current result file as the signing leader (XML-DSig), with the PEM key
+        and certificate files named (never stored); the stored signed file, as attach().""")
+    slip_signed = _api("dvc_slip_render_signed", "self, code, kind, *, key_file, cert_file, password=None", """An
+        official slip as XML with an enveloped XML-DSig signature by the agency's key.""")
 
     # ---- ratings ----
 
     def rate(self, code, scores, *, account=None, secret=None, comment=None, client=None):
-        """Rate a returned dossier once, as its applicant: the owning account
-        or the tracking secret (officers cannot rate). `scores` maps
-        criterion names ('overall' required, 'attitude', 'timeliness'... see
-        rating_criteria()) to 1..5. Raises dvc.Transition (not returned yet),
-        dvc.Permission (another account), dvc.Auth (wrong secret), dvc.Exists
-        (rated already), dvc.OutOfRange, dvc.TooBig, dvc.InvalidArgument (unknown
-        criterion); nothing is stored then."""
+        """Rate a returned dossier once, as its account or with its tracking secret: `scores` maps
+        criterion names ('overall' required; rating_criteria()) to 1..5. C: dvc_dossier_rate()."""
         keep: list = []
         r = _struct("dvc_rating_req", None, keep, comment=comment, client=client)
         _who(None, account, secret, keep, r.actor)
@@ -1331,79 +1211,65 @@ class Store:
         self._c("dvc_dossier_rate", _s(code, "code"), r)
 
     rating = _api("dvc_dossier_rating_get", "self, code, *, officer=None, account=None, secret=None", """The
-        dossier's rating, for its applicant or any officer: {at (datetime), scores {criterion: score,
-        rated ones only}, comment (None when none)}. Raises dvc.NotFound when it has not been rated.""",
+        dossier's rating: {at, scores {criterion: score, rated ones only}, comment or None}.""",
                   post=lambda r, _: {**r, "at": parse_time(r["at"]), "comment": r["comment"] or None})
 
     # ---- counter payments ----
 
     payment_counter = _api("dvc_payment_counter", "self, code, *, officer, receipt_no, amount, method='cash', "
-                           "note=None", """Record a fee paid at the reception desk (method 'cash', 'card' or
-        'transfer'; receipt_no: the receipt (biên lai) number, unique).
-        Raises dvc.Amount, dvc.Exists, dvc.Permission, dvc.Transition.""")
+                           "note=None", """Record a fee paid at the desk (method 'cash', 'card', 'transfer';
+        receipt_no unique).""")
     payment_refund = _api("dvc_payment_counter_refund", "self, code, *, officer, receipt_no, amount, note, "
-                          "method='cash'", """Refund at the counter what was paid, with the reason in `note`.
-        Raises dvc.Amount (more than was paid), dvc.InvalidArgument (no reason).""")
+                          "method='cash'", "Refund at the counter what was paid, with the reason in `note`.")
     # ---- agencies (the administrative map as history) ----
-    agency = _api("dvc_agency_get", "self, code", """An agency with its successor links: {code, name,
-        level, kind, parent, valid_from, valid_to (None: still in force), predecessors[],
-        successors[] ({predecessor, successor, date, act, note})}.""")
-    agencies = _api("dvc_agency_find", "self, asof=None, *, level=None", """Agencies by code: those in
-        force on `asof` (None: all ever stored), of `level` (None: any); without their links.""",
+    agency = _api("dvc_agency_get", "self, code", """An agency with its successor links (predecessors[],
+        successors[]).""")
+    agencies = _api("dvc_agency_find", "self, asof=None, *, level=None", """Agencies in force on `asof` (None: all
+        ever stored) of `level` (None: any), without links.""",
                     post=lambda rows, _: [{k: v for k, v in d.items() if k not in ("predecessors", "successors")}
                                        for d in rows])
 
     def agency_resolve(self, code, day, place=None):
-        """The agencies in force on `day` that carry on `code`, followed link
-        by link ([] when abolished without successor); `place` (an agency
-        code or an address) chooses among the parts of a split."""
+        """The agencies in force on `day` carrying on `code`, link by link ([] when abolished);
+        `place` (an agency code or an address) chooses among the parts of a split."""
         cap = lib.DVC_AGENCY_MAX_RESOLVED
         out, n = ffi.new("char[%d][65]" % cap), ffi.new("size_t *")
         _check(self._call(lib.dvc_agency_resolve, _s(code, "code"), _to_date(day), _s(place, "place", True),
                           out, cap, n))
         return [ffi.string(out[i]).decode() for i in range(n[0])]
 
-    agency_competent = _api("dvc_agency_competent", "self, procedure, place, day", """The agency competent
-        on `day` for `procedure` at `place` (the applicant's commune: a code or an address). Raises
-        dvc.NotFound, dvc.InvalidArgument (ambiguous place), dvc.Expired (agency ceased).""")
-    agency_desk = _api("dvc_agency_desk", "self, agency, day", """The reception desk of `agency` on `day`
-        (its Public Administration Service Centre when one is in force, else the People's Committee).""")
+    agency_competent = _api("dvc_agency_competent", "self, procedure, place, day", """The agency competent on `day`
+        for `procedure` at `place` (a commune code or an address).""")
+    agency_desk = _api("dvc_agency_desk", "self, agency, day", """The reception desk of `agency` on `day` (its
+        service centre if in force, else the committee).""")
     # ---- payments ----
-    set_gateway = _api("dvc_payment_set_gateway", "self, name, secret",
-                       "Configure the payment gateway (the secret stays in memory only).")
+    set_gateway = _api("dvc_payment_set_gateway", "self, name, secret", """Configure the payment gateway (the secret
+        stays in memory only).""")
 
     def set_payment_expiry(self, seconds):
-        """How long payment requests stay valid (int seconds or timedelta).
-        Raises dvc.OutOfRange outside 1 s .. 30 days (DVC_PAYMENT_EXPIRY_MAX)."""
+        """How long payment requests stay valid (seconds or timedelta, 1 s .. 30 days)."""
         s = seconds // _dt.timedelta(seconds=1) if isinstance(seconds, _dt.timedelta) else operator.index(seconds)
         if not -2**63 <= s < 2**63:
             raise OutOfRange(f"expiry {s} s is out of range")
         self._c("dvc_payment_set_expiry", s)
 
-    payment_review = _api("dvc_payment_review_json", "self", """Requests the gateway was paid for but the
-        dossier could not take (superseded, expired, declined before, dossier closed or already
-        paid), kept for refund or review: [{'reference', 'dossier', 'reason',
-        'amount', 'gateway_txn', 'received_at'}] (dvc_payment_review_json);
-        a signed success naming no request has 'dossier' None and reason
-        'unknown_reference'.""")
+    payment_review = _api("dvc_payment_review_json", "self", """Paid requests the dossier could not take, kept for
+        refund or review.""")
     payment_request = _api("dvc_payment_request", "self, code", """Ask for online payment of what is due:
-        {'reference', 'amount', 'expires_at'}. Raises dvc.ServiceLevel, dvc.Transition,
-        dvc.InvalidArgument.""")
-    payment_callback = _api("dvc_payment_callback", "self, query", """Process the gateway's signed callback
-        query string: {'outcome' ('paid', 'duplicate', 'declined'), 'reference', 'dossier', 'amount'}.
-        Raises dvc.Signature, dvc.Amount, dvc.Expired, dvc.NotFound.""")
+        {reference, amount, expires_at}.""")
+    payment_callback = _api("dvc_payment_callback", "self, query", """Process the gateway's signed callback query
+        string: {outcome, reference, dossier, amount}.""")
     # ---- the national payment platform's messages (payment.h) ----
     payment_national_init = _api("dvc_payment_national_init", "self, code, *, partner, client_ip, description=None",
-                                 """Ask for payment (as payment_request) and return the INIT message
-        for the national payment platform as a dict (MaXacThuc included).""")
-    payment_national_query = _api("dvc_payment_national_query", "self, reference, *, partner, client_ip",
-                                  "The QUERY message about `reference` as a dict.")
-    payment_national_callback = _api("dvc_payment_national_callback", "self, message", """The platform's
-        confirmation (a dict, or JSON text): as payment_callback. Raises dvc.Signature for a wrong
-        MaXacThuc.""")
+                                 """Ask for payment (as payment_request): the national platform's INIT message, as a
+        dict.""")
+    payment_national_query = _api("dvc_payment_national_query", "self, reference, *, partner, client_ip", """The
+        QUERY message about `reference` as a dict.""")
+    payment_national_callback = _api("dvc_payment_national_callback", "self, message", """The national platform's
+        confirmation (a dict or JSON text), as payment_callback.""")
     # ---- outbox ----
-    outbox = _api("dvc_outbox_list", "self, code=None",
-                  "Every notification of a dossier (or all), oldest first, as dicts.")
+    outbox = _api("dvc_outbox_list", "self, code=None", """Every notification of a dossier (or all), oldest first,
+        as dicts.""")
 
     def outbox_fetch(self, max=10):
         """Lease up to `max` messages due now for sending."""
@@ -1412,88 +1278,73 @@ class Store:
         return self._c("dvc_outbox_fetch", max)
 
     outbox_mark_sent = _api("dvc_outbox_mark_sent", "self, id", "The message went out (idempotent).")
-    outbox_mark_failed = _api("dvc_outbox_mark_failed", "self, id, error",
-                              "Sending failed: retried later with back-off, dead after the last attempt.")
+    outbox_mark_failed = _api("dvc_outbox_mark_failed", "self, id, error", """Sending failed: retried later with
+        back-off, dead after the last attempt.""")
     # ---- national sync (national.h) ----
-    national_sync_enable = _api("dvc_national_sync_enable", "self, on=True",
-                                "Queue (or stop queuing) a sync message with every dossier change.")
+    national_sync_enable = _api("dvc_national_sync_enable", "self, on=True", """Queue (or stop queuing) a sync
+        message with every dossier change.""")
 
     def national_code(self, procedure, national_code, *, version=0):
-        """The national procedure code `procedure` syncs under (version 0:
-        every version without its own); None removes it. Raises
-        dvc.InvalidArgument for a malformed code, dvc.NotFound."""
+        """The national procedure code `procedure` syncs under (version 0: every version without its
+        own); None removes it."""
         self._c("dvc_national_code_set", _s(procedure, "procedure"), operator.index(version),
                 _s(national_code, "national_code", True))
 
-    sync_messages = _api("dvc_sync_list", "self, code=None", """Every sync message of a dossier (or all) in
-        queue order; payload decoded from JSON.""", post=_sync_rows)
-    sync_report = _api("dvc_sync_report_json", "self",
-                       "What the national portal has not acknowledged (dvc_sync_report_json).")
-    sync_replay = _api("dvc_sync_replay", "self, id=0, code=None", """Queue dead and blocked messages again
-        (one, a dossier's, or all); the number made pending.""")
-    set_notify_templates = _api("dvc_notify_set_templates", "self, templates", """Override notification
-        templates (a dict or JSON text of format 'dvc-notify-templates'). Raises dvc.Schema, dvc.Template.""")
+    sync_messages = _api("dvc_sync_list", "self, code=None", """Every sync message of a dossier (or all) in queue
+        order; payload decoded from JSON.""", post=_sync_rows)
+    sync_report = _api("dvc_sync_report_json", "self", """What the national portal has not acknowledged
+        (dvc_sync_report_json).""")
+    sync_replay = _api("dvc_sync_replay", "self, id=0, code=None", """Queue dead and blocked messages again (one, a
+        dossier's, or all); how many.""")
+    set_notify_templates = _api("dvc_notify_set_templates", "self, templates", """Override notification templates (a
+        dict or JSON text, 'dvc-notify-templates').""")
     # ---- slips ----
-    slip = _api("dvc_slip_render", "self, code, kind, format='html'", """Render an official slip (Circular
-        01/2018/TT-VPCP): kind 'receipt', 'supplement', 'refusal', 'apology' or 'control'; format 'html'
-        or 'xml'.""")
-    register_slip = _api("dvc_register_render", "self, from_=None, to=None, *, unit=None, format='html'",
-                         "The tracking register (form 06) of dossiers submitted in [from_, to).")
+    slip = _api("dvc_slip_render", "self, code, kind, format='html'", """Render an official slip: kind 'receipt',
+        'supplement', 'refusal', 'apology' or 'control'.""")
+    register_slip = _api("dvc_register_render", "self, from_=None, to=None, *, unit=None, format='html'", """The
+        tracking register (form 06) of dossiers submitted in [from_, to).""")
     # ---- reports ----
     report = _api("dvc_report_compute", "self, from_=None, to=None, *, group='sector', asof=None, dataframe=False",
-                  """Counts and rates of the dossiers submitted in ``[from_, to)``.
-
-        ``group``: "none" (or None: one row), "sector", "agency", "procedure",
-        "channel", "level" or "month". ``asof`` decides what is pending
-        overdue (default: the store's now). One dict per group with key,
-        label, received, received_online/_counter/_post, settled_on_time,
-        settled_late, pending_on_time, pending_overdue, withdrawn, rejected,
-        cancelled, returned, returned_online, fee_due_count, paid_online_count, online_rate,
-        online_payment_rate, on_time_rate, avg_days_to_settle,
-        p90_days_to_settle. With ``dataframe=True``, a pandas DataFrame
-        indexed by key (ImportError when pandas is not installed).
-        """, post=lambda rows, a: _dataframe(rows, "key") if a["dataframe"] else rows)
-    bottlenecks = _api("dvc_report_bottlenecks", "self, asof=None, *, dataframe=False", """Dossiers waiting at
-        each route step now, most first: procedure, step, unit, unit_name, role, waiting,
-        median_dwell_hours, max_dwell_hours; a DataFrame with ``dataframe=True``.""",
+                  """Counts and rates of the dossiers submitted in [from_, to), one dict per `group` ("none"/None,
+        "sector", "agency", "procedure", "channel", "level", "month"); pending overdue as of `asof` (default:
+        now); dataframe=True: a pandas DataFrame indexed by key.""",
+                  post=lambda rows, a: _dataframe(rows, "key") if a["dataframe"] else rows)
+    bottlenecks = _api("dvc_report_bottlenecks", "self, asof=None, *, dataframe=False", """Dossiers waiting at each
+        route step now, most first (dataframe=True: a pandas DataFrame).""",
                        post=lambda rows, a: _dataframe(rows) if a["dataframe"] else rows)
-    service_index = _api("dvc_report_index", "self, from_=None, to=None, *, asof=None, dataframe=False",
-                         """The citizen-service index indicators (Decision 766/QĐ-TTg) over
-        ``[from_, to)``: code, name, formula, numerator, denominator, value;
-        a DataFrame indexed by code with ``dataframe=True``.""",
+    service_index = _api("dvc_report_index", "self, from_=None, to=None, *, asof=None, dataframe=False", """The
+        citizen-service index indicators (Decision 766/QĐ-TTg) over [from_, to) (dataframe=True: a pandas
+        DataFrame indexed by code).""",
                          post=lambda rows, a: _dataframe(rows, "code") if a["dataframe"] else rows)
-    register_csv = _api("dvc_report_register_csv", "self, from_=None, to=None, *, asof=None",
-                        "The tracking register of the period as CSV text (no personal data).")
+    register_csv = _api("dvc_report_register_csv", "self, from_=None, to=None, *, asof=None", """The tracking
+        register of the period as CSV text (no personal data).""")
 
 
-# ---------------------------------------------------------------------------
-# Functions
-# ---------------------------------------------------------------------------
+# ---- Functions ----
 
 version = _api("dvc_version", "", "The libdvc version string at run time.")
-payment_sign = _api("dvc_payment_sign", "query, secret", """Sign gateway parameters like the gateway does
-    (for simulators and tests): `query` with '&vnp_SecureHash=<hex>' appended.""")
-parse_time = _api("dvc_time_parse", "text",
-                  "Parse an ISO 8601 instant with an explicit offset into an aware datetime (UTC).")
+payment_sign = _api("dvc_payment_sign", "query, secret", """Sign gateway parameters as the gateway does (simulators,
+    tests): `query` + '&vnp_SecureHash=<hex>'.""")
+parse_time = _api("dvc_time_parse", "text", """Parse an ISO 8601 instant with an explicit offset into an aware
+    datetime (UTC).""")
 lunar_from_solar = _api("dvc_lunar_from_solar", "date", "Solar date to dvc.LunarDate (computed for UTC+7).")
 lunar_to_solar = _api("dvc_lunar_to_solar", "lunar", "dvc.LunarDate or (year, month, day[, leap]) to a solar date.")
 lifecycle_dot = _api("dvc_lifecycle_dot", "", "The state machine as a Graphviz digraph.")
-validate_catalog_xml = _api("dvc_catalog_validate_xml", "document", """Validate an XML catalog against the
-    built-in XSD; raises dvc.Schema or dvc.Parse.""")
+validate_catalog_xml = _api("dvc_catalog_validate_xml", "document", """Validate an XML catalog against the built-in
+    XSD (dvc.Schema, dvc.Parse).""")
 catalog_xsd = _api("dvc_catalog_xsd", "", "The built-in catalog XSD text.")
-validate_phone = _api("dvc_validate_phone", "number", """Check a Vietnamese phone number; returns its E.164
-    form. Raises dvc.InvalidArgument.""")
-validate_citizen_id = _api("dvc_validate_citizen_id", "citizen_id", """Check the structure of a 12-digit
-    citizen ID. Raises dvc.InvalidArgument.""")
-validate_email = _api("dvc_validate_email", "address",
-                      "A practical e-mail address check. Raises dvc.InvalidArgument.")
-eform_check = _api("dvc_eform_check", "schema, data", """Validate form data against an e-form schema (dicts
-    or JSON text). Raises dvc.Schema with .path naming the field.""")
+validate_phone = _api("dvc_validate_phone", "number", """A Vietnamese phone number in E.164 form
+    (dvc.InvalidArgument).""")
+validate_citizen_id = _api("dvc_validate_citizen_id", "citizen_id", """Check the structure of a 12-digit citizen ID
+    (dvc.InvalidArgument).""")
+validate_email = _api("dvc_validate_email", "address", """A practical e-mail address check. Raises
+    dvc.InvalidArgument.""")
+eform_check = _api("dvc_eform_check", "schema, data", """Validate form data against an e-form schema, dicts or JSON
+    (dvc.Schema, .path the field).""")
 
 
 def payment_national_check(fields, secret):
-    """MaXacThuc of the national payment platform: hex SHA-256 of the fields
-    joined with '|' and the secret appended."""
+    """MaXacThuc of the national payment platform: SHA-256 of the '|'-joined fields + secret."""
     keep = [ffi.new("char[]", _s(f, "field")) for f in fields]
     return _c("dvc_payment_national_check", ffi.new("const char *[]", keep) if keep else ffi.NULL, len(keep),
               _s(secret, "secret"))
@@ -1551,11 +1402,9 @@ def _fingerprint(fn: str, *args: Any) -> str:
 
 
 def sign_verify(document, trusted_cert):
-    """Verify an enveloped XML-DSig signature over the whole document (a
-    signed result or slip) against a trusted PEM certificate (the CA, or the
-    signer's own); returns the signing certificate's hex SHA-256
-    fingerprint. Raises dvc.Signature (no signature, a changed byte, an
-    untrusted signer), dvc.Parse, dvc.IO, dvc.TooBig."""
+    """The signing certificate's SHA-256 fingerprint of an XML-DSig signed document, checked against
+    a trusted PEM certificate (dvc.Signature for no signature, a changed byte, an untrusted signer).
+    C: dvc_sign_verify()."""
     data = _data(document, "document")
     return _fingerprint("dvc_sign_verify", data, len(data), _s(os.fspath(trusted_cert), "trusted_cert"))
 
@@ -1566,14 +1415,9 @@ def cert_fingerprint(cert_file):
 
 
 def proof_verify(bundle, *, trusted_keys=None, trust_file=None, require_signed=False):
-    """Verify a proof bundle offline, with no store (dvc_proof_verify): the
-    chain, every signature, the checkpoint, the dossier row replayed, and
-    every byte (the bundle must be exactly what Store.proof_export wrote).
-    `trusted_keys` (hex public keys) or `trust_file` name the keys to accept;
-    without them any key is accepted and the report says anchored=False.
-    Returns the report as Store.journal_verify; raises dvc.Signature,
-    dvc.Truncated, dvc.Corrupt, dvc.Parse (not a bundle, or altered),
-    dvc.Version, dvc.TooBig."""
+    """Verify a proof bundle (exactly what Store.proof_export wrote) offline, against `trusted_keys`
+    (hex public keys) or `trust_file` (neither: any key, anchored=False); the report as
+    Store.journal_verify's. C: dvc_proof_verify()."""
     data = _data(bundle, "bundle")
     if isinstance(trusted_keys, (str, bytes)):
         raise TypeError("trusted_keys is a list of hex public keys")
@@ -1590,9 +1434,7 @@ def _key(fn: str, path: Union[str, os.PathLike]) -> Dict[str, str]:
 
 
 def proof_keygen(path):
-    """A new journal key: its secret written to `path` (created, mode 0600;
-    raises dvc.Exists if it exists); returns {key, key_id} (the public half,
-    to publish and to add to the trust file)."""
+    """A new journal key written to `path` (mode 0600; dvc.Exists if it exists): {key, key_id}."""
     return _key("dvc_proof_keygen", path)
 
 
