@@ -41,7 +41,7 @@ import os
 import re
 import threading
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Union
+from typing import Any, Callable, Dict, List, Optional
 
 import cffi
 
@@ -230,7 +230,6 @@ def _struct(ctype: str, init: Optional[str] = None, keep: Optional[list] = None,
         if v is None:
             continue
         if t.kind == "pointer" and t.item.cname == "char":
-            v = os.fspath(v) if isinstance(v, os.PathLike) else v
             keep.append(ffi.new("char[]", v if isinstance(v, bytes) else _s(v, name)))
             v = keep[-1]
         elif t.kind == "pointer" and t.item.cname == "dvc_date":
@@ -288,7 +287,8 @@ def _text(p: Any) -> Optional[str]:
 
 
 def _s(v: Any, what: str, optional: bool = False) -> Any:
-    """A str argument as NUL-terminated UTF-8 (None -> NULL when optional)."""
+    """A str (or os.PathLike) argument as NUL-terminated UTF-8 (None -> NULL when optional)."""
+    v = os.fspath(v) if isinstance(v, os.PathLike) else v
     if v is None and optional:
         return ffi.NULL
     if not isinstance(v, str):
@@ -464,8 +464,6 @@ def _dataframe(rows: List[Dict[str, Any]], index: Optional[str] = None) -> Any:
     return df.set_index(index) if index is not None and index in df.columns else df
 
 
-Instant = Union[_dt.datetime, _dt.date, str]
-
 # ---- Calls ----
 # The prototypes in _cdef.h tell which parameters are outputs and what they hold,
 # so one function allocates, checks and converts for every call.
@@ -494,7 +492,9 @@ def _is_output(param: Any) -> bool:
 def _read(fn: str, outs: list, params: list) -> Any:
     """The last output of a call to `fn` as Python: text (JSON decoded for
     the *_json functions), a record, the rows of a collection, an array (with
-    the count after it), an instant, a date, a number."""
+    the count after it), an instant, a date, a number; several char arrays as a tuple."""
+    if len(params) > 1 and all(size for _, _, size in params):
+        return tuple(ffi.string(p).decode() for p in outs)
     (t, name, size), p = params[-1], outs[-1]
     n = None
     if t == "size_t *" and len(params) > 1 and params[-2][0].endswith("**"):
@@ -560,7 +560,7 @@ def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any, Dict[str,
     the const dvc_actor *, client= the const dvc_caller *, and an options
     struct (const dvc_<name> *) takes the parameters named like its fields
     (from_ for "from"; see _struct). A method calls through self._c (the
-    handle). Returns _c()'s result, or post(result, {parameter: value}).
+    handle). Returns _c()'s result, or post(result, {parameter: value}) (self included).
     The docstring ends with the C function's name."""
     method = params.startswith("self")
     inputs = list(itertools.takewhile(lambda p: not _is_output(p), _PROTOS[fn][1][method:]))
@@ -578,8 +578,8 @@ def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any, Dict[str,
         {"client"} if "const dvc_caller *" in kinds else set())
 
     def run(values: Dict[str, Any]) -> Any:
-        obj, keep, args = values.pop("self", None), [], []
-        names = [n for n in values if n not in claimed]
+        obj, keep, args = values.get("self"), [], []
+        names = [n for n in values if n not in claimed and n != "self"]
         for t, ctype in slots:
             if t == "const dvc_actor *":
                 args.append(_who(values.get("officer"), values.get("account"), values.get("secret"), keep))
@@ -970,15 +970,10 @@ class Store:
 
     # ---- national identities (identity.h) ----
 
-    def link_identity(self, username, claims, *, issuer, assurance, actor, verified_at=None):
-        """Link `username` to the national identity in `claims` (userinfo JSON, bytes or dict), of
-        `issuer` at `assurance` 1 or 2, audited under `actor`; returns identity_view().
-        C: dvc_identity_link_claims()."""
-        data = _data(claims, "claims")
-        o = _struct("dvc_claims_opts", issuer=_s(issuer, "issuer"), assurance=operator.index(assurance),
-                    verified_at=verified_at)
-        self._c("dvc_identity_link_claims", _s(username, "username"), data, len(data), o, _s(actor, "actor"))
-        return self.identity_view(username)
+    link_identity = _api("dvc_identity_link_claims", "self, username, claims, *, issuer, assurance, actor, "
+                         "verified_at=None", """Link `username` to the national identity in `claims` (userinfo
+        JSON, bytes or dict), of `issuer` at `assurance` 1 or 2, audited under `actor`; returns identity_view().""",
+                         post=lambda _, a: a["self"].identity_view(a["username"]))
 
     unlink_identity = _api("dvc_identity_unlink", "self, username, *, actor, reason", """Remove the account's
         national identity link (audited with `reason`).""")
@@ -1109,34 +1104,24 @@ class Store:
         is bytes, a path or a binary file, or `reuse` a file of the account's data store; `size` is
         the size announced (fewer bytes: dvc.Truncated). The stored file; nothing stored on error.
         C: dvc_dossier_attach()."""
+        if (content is None) == (reuse is None):
+            raise TypeError("attach() needs content (bytes, a path or a file object) or reuse, not both")
+        if size is not None and operator.index(size) < 0:
+            raise ValueError("size must be >= 0")
         keep: list = []
         r = _struct("dvc_attach_req", "DVC_ATTACH_INIT", keep, component=component, form=form, mode=mode,
-                    name=name, replaces=replaces)
+                    name=name, replaces=replaces, declared_size=size, reuse=reuse)
         _who(officer, account, secret, keep, r.actor)
-        if size is not None:
-            if operator.index(size) < 0:
-                raise ValueError("size must be >= 0")
-            r.declared_size = size
         err: list = []
-        if reuse is not None:
-            if content is not None:
-                raise TypeError("give content or reuse, not both")
-            r.reuse = reuse
-        elif content is None:
-            raise TypeError("attach() needs content (bytes, a path or a file object) or reuse")
-        else:
-            if isinstance(content, (bytes, bytearray, memoryview)):
-                src = io.BytesIO(bytes(content))
-            elif isinstance(content, (str, os.PathLike)):
-                src = open(content, "rb")
-                keep.append(src)
-            else:
-                src = content
+        if content is not None:
+            src = (io.BytesIO(bytes(content)) if isinstance(content, (bytes, bytearray, memoryview)) else
+                   open(content, "rb") if isinstance(content, (str, os.PathLike)) else content)
 
             def read(ctx: Any, buf: Any, cap: int) -> int:
                 data = src.read(cap)
                 ffi.memmove(buf, data, len(data))
                 return len(data)
+            keep += [src] if src is not content else []  # (closed at the end; the caller's file is not)
             keep.append(ffi.callback("int64_t(void *, void *, size_t)", read,
                                      onerror=lambda t, v, tb: err.append(v) or -1))
             r.read = keep[-1]  # (the callback object must outlive the call)
@@ -1427,20 +1412,10 @@ def proof_verify(bundle, *, trusted_keys=None, trust_file=None, require_signed=F
     return _c("dvc_proof_verify", data, len(data), opts)
 
 
-def _key(fn: str, path: Union[str, os.PathLike]) -> Dict[str, str]:
-    pub, kid = ffi.new("char[]", lib.DVC_PROOF_KEY_HEX_SIZE), ffi.new("char[]", lib.DVC_PROOF_KEY_ID_SIZE)
-    _check(getattr(lib, fn)(_path(path, "path"), pub, kid))
-    return {"key": ffi.string(pub).decode(), "key_id": ffi.string(kid).decode()}
-
-
-def proof_keygen(path):
-    """A new journal key written to `path` (mode 0600; dvc.Exists if it exists): {key, key_id}."""
-    return _key("dvc_proof_keygen", path)
-
-
-def proof_key(path):
-    """{key, key_id} of a journal key file (dvc_proof_key_public)."""
-    return _key("dvc_proof_key_public", path)
+proof_keygen = _api("dvc_proof_keygen", "path", """A new journal key written to `path` (mode 0600; dvc.Exists
+    if it exists): {key, key_id}, the public half.""", post=lambda k, _: dict(zip(("key", "key_id"), k)))
+proof_key = _api("dvc_proof_key_public", "path", "{key, key_id} of a journal key file.",
+                 post=lambda k, _: dict(zip(("key", "key_id"), k)))
 
 
 def rating_criteria():
