@@ -217,31 +217,38 @@ def _new(ctype: str, init: Optional[str] = None) -> Any:
     return ffi.new(ctype + " *", _INITS.get(init or "DVC_" + ctype[4:].upper() + "_INIT"))
 
 
+def _to_c(t: str, v: Any, what: str, keep: list, optional: bool = False) -> Any:
+    """Python value `v` as a C value of declared type `t`: str (or bytes) for
+    char *, an instant for dvc_time, a date for dvc_date (and dvc_date *), a
+    LunarDate, an applicant mapping, a name for an enum; None is NULL (or 0)
+    when `optional`. What the value points at is kept in `keep`."""
+    base = t.replace("const ", "")
+    if v is None and (optional or base in ("dvc_date *", "dvc_applicant *")):
+        return ffi.NULL if base.endswith("*") else 0
+    if base in ("char *", "dvc_date *"):
+        keep.append(ffi.new("char[]", v if isinstance(v, bytes) else _s(v, what)) if base == "char *"
+                    else ffi.new("dvc_date *", _to_date(v)))
+        return keep[-1]
+    if base in ("dvc_time", "dvc_date", "dvc_lunar_date", "dvc_applicant *"):
+        return (_to_time(v) if base == "dvc_time" else _to_date(v) if base == "dvc_date" else
+                _lunar(v) if base == "dvc_lunar_date" else _applicant(v, keep))
+    if ffi.typeof(base).kind == "enum":
+        return _parse(base, v, what)
+    if base in ("size_t", "unsigned int") and operator.index(v) < 0:
+        raise ValueError(f"{what} must be >= 0")
+    return v
+
+
 def _struct(ctype: str, init: Optional[str] = None, keep: Optional[list] = None, **fields: Any) -> Any:
     """A new `ctype` struct (see _new) with `fields` set from Python values by
-    their declared types: str for char *, dates for dvc_date *, names for
-    enums, instants for dvc_time; None leaves a field as initialised. What
+    their declared types (see _to_c); None leaves a field as initialised. What
     the fields point at is kept in `keep`, alive as long as the struct."""
     keep = [] if keep is None else keep
     p = _new(ctype, init)
     types = dict(ffi.typeof(ctype).fields)
     for name, v in fields.items():
-        t = types[name].type
-        if v is None:
-            continue
-        if t.kind == "pointer" and t.item.cname == "char":
-            keep.append(ffi.new("char[]", v if isinstance(v, bytes) else _s(v, name)))
-            v = keep[-1]
-        elif t.kind == "pointer" and t.item.cname == "dvc_date":
-            keep.append(_opt_date(v))
-            v = keep[-1]
-        elif t.kind == "enum":
-            v = _parse(t.cname, v, name)
-        elif name in _TIME_FIELDS:
-            v = _to_time(v)
-        elif t.cname in ("size_t", "unsigned int") and operator.index(v) < 0:
-            raise ValueError(f"{name} must be >= 0")
-        setattr(p, name, v)
+        if v is not None:
+            setattr(p, name, _to_c("dvc_time" if name in _TIME_FIELDS else types[name].type.cname, v, name, keep))
     keep.append(p)
     return ffi.gc(p, lambda _: keep)  # (the destructor holds `keep`)
 
@@ -359,10 +366,6 @@ def _to_date(v: Any) -> Any:
     if not isinstance(v, _dt.date):
         raise TypeError(f"a date must be a datetime.date or a 'YYYY-MM-DD' str, not {type(v).__name__}")
     return (v.year, v.month, v.day)
-
-
-def _opt_date(v: Any) -> Any:
-    return ffi.NULL if v is None else ffi.new("dvc_date *", _to_date(v))
 
 
 def _lunar(v: Any) -> Any:
@@ -569,8 +572,7 @@ def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any, Dict[str,
         t = inputs[i][0]
         pair = t == "const char *" and i + 1 < len(inputs) and inputs[i + 1][0] == "size_t"
         struct = ffi.typeof(t).kind == "pointer" and ffi.typeof(t).item.kind == "struct" and t not in _ARG_STRUCTS
-        slots.append(("document" if pair else "struct" if struct else "enum" if ffi.typeof(t).kind == "enum"
-                      else t, t))
+        slots.append(("document" if pair else "struct" if struct else t, t))
         i += 2 if pair else 1
 
     kinds = [t for t, _ in slots]
@@ -595,26 +597,11 @@ def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any, Dict[str,
                 args.append(_struct(struct, None, keep, **{n.rstrip("_"): values[n] for n in mine}))
                 continue
             name = names.pop(0)
-            v, optional = values[name], name in nullable
             if t == "document":
-                args.append(_data(v, name))
-                args.append(len(args[-1]))
-            elif t == "const char *":
-                args.append(_s(v, name, optional))
-            elif t == "enum":
-                args.append(_parse(ctype, v, name))
-            elif t == "dvc_time":
-                args.append(0 if v is None and optional else _to_time(v))
-            elif t == "dvc_date":
-                args.append(_to_date(v))
-            elif t == "const dvc_date *":
-                args.append(_opt_date(v))
-            elif t == "dvc_lunar_date":
-                args.append(_lunar(v))
-            elif t == "const dvc_applicant *":
-                args.append(ffi.NULL if v is None else _applicant(v, keep))
+                data = _data(values[name], name)
+                args += [data, len(data)]
             else:
-                args.append(v)
+                args.append(_to_c(ctype, values[name], name, keep, name in nullable))
         result = obj._c(fn, *args) if method else _c(fn, *args)
         return post(result, values) if post else result
 
@@ -943,7 +930,7 @@ class Store:
     def procedure(self, code, asof=None, *, version=None):
         """A procedure version: the one in force on `asof` (default today), or `version` (dvc_procedure_get)."""
         if version is None:
-            d = self._c("dvc_procedure_get", _s(code, "code"), _opt_date(asof))
+            d = self._c("dvc_procedure_get", _s(code, "code"), _to_c("dvc_date *", asof, "asof", []))
         elif asof is not None:
             raise ValueError("give asof or version, not both")
         elif not 1 <= operator.index(version) <= 1_000_000:
@@ -996,7 +983,7 @@ class Store:
         keep: list = []
         s = _struct("dvc_submission", None, keep, channel=channel, draft=bool(draft), copies=copies, pages=pages,
                     national_signin=bool(national_signin), procedure=_s(procedure, "procedure"),
-                    applicant=None if applicant is None else _applicant(applicant, keep), account=account,
+                    applicant=applicant, account=account,
                     officer=officer, form_data=None if form is None else _data(form, "form"),
                     fee_exemption=fee_exemption, desk=desk, place=place)
         rec = self._c("dvc_dossier_submit", s)
