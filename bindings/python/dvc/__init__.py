@@ -91,16 +91,6 @@ Receipt.__doc__ = "What submitting a dossier hands back: (code, secret); secret 
 LunarDate = collections.namedtuple("LunarDate", "year month day leap")
 LunarDate.__doc__ = "A Vietnamese lunar date: (year, month, day, leap)."
 
-__all__ = [
-    "Store", "Calendar", "Receipt", "LunarDate", "VN_TZ", "FILE_RESULT",
-    "version", "status_name", "payment_sign", "payment_national_check", "sms_segments", "parse_time", "format_time",
-    "lunar_from_solar", "lunar_to_solar", "lunar_year_name",
-    "lifecycle_table", "lifecycle_dot", "states", "actions", "roles",
-    "validate_catalog_xml", "catalog_xsd", "validate_phone", "validate_citizen_id",
-    "validate_email", "eform_check", "error_class", "Error",
-    "sign_verify", "cert_fingerprint", "rating_criteria",
-    "proof_verify", "proof_keygen", "proof_key",
-]
 
 # ---- Errors: one class per status code of dvc/common.h ----
 
@@ -157,11 +147,9 @@ for _status, _cls in _ERROR_CLASSES.items():
     _code = getattr(lib, _status)
     globals()[_cls] = _ERRORS[_code] = type(_cls, (Error,) + _ERROR_BASES.get(_cls, ()),
                                              {"code": _code, "__doc__": f"{_status}: {_DOCS.get(_status)}."})
-    __all__.append(_cls)
 # The status codes as ints: dvc.DVC_ENOTFOUND == -4 ...
 for _code, _status in ffi.typeof("dvc_status").elements.items():
     globals()[_status] = _code
-    __all__.append(_status)
 del _cls, _status, _code
 
 
@@ -272,20 +260,15 @@ def _applicant(m: Any, keep: list) -> Any:
 
 def _who(officer: Any, account: Any, secret: Any, keep: list, a: Any = None) -> Any:
     """Exactly one of officer=, account= or secret= into the dvc_actor `a` (None: a new one)."""
-    if a is None:
-        keep.append(ffi.new("dvc_actor *"))
-        a = keep[-1]
-    if (officer is not None) + (account is not None) + (secret is not None) != 1:
+    given = [(k, v) for k, v in (("officer", officer), ("account", account), ("secret", secret)) if v is not None]
+    if len(given) != 1:
         raise TypeError("give exactly one of officer=, account= or secret=")
-    if secret is not None:
-        a.kind = lib.DVC_ACTOR_ANONYMOUS
-        keep.append(ffi.new("char[]", _s(secret, "secret")))
-        a.secret = keep[-1]
-    else:
-        a.kind = lib.DVC_ACTOR_ACCOUNT if account is not None else lib.DVC_ACTOR_OFFICER
-        keep.append(ffi.new("char[]", _s(account if account is not None else officer,
-                                         "account" if account is not None else "officer")))
-        a.name = keep[-1]
+    (kind, v), = given
+    keep += [ffi.new("dvc_actor *")] if a is None else []
+    a = keep[-1] if a is None else a
+    a.kind = {"officer": lib.DVC_ACTOR_OFFICER, "account": lib.DVC_ACTOR_ACCOUNT}.get(kind, lib.DVC_ACTOR_ANONYMOUS)
+    keep.append(ffi.new("char[]", _s(v, kind)))
+    setattr(a, "secret" if kind == "secret" else "name", keep[-1])
     return a
 
 
@@ -420,9 +403,8 @@ def _field(name: str, t: Any) -> Callable[[Any], Any]:
 
 @functools.lru_cache(maxsize=None)
 def _plan(t: Any) -> List[Any]:
-    """How to turn a struct type into a dict: a pointer `x` with a count `n_x` is
-    a list; a field `x` with a flag `has_x` is None when the flag is 0; the
-    struct's own version (a first `unsigned int version`) is left out."""
+    """How to turn a struct type into a dict: a pointer `x` with a count `n_x` is a list, a field
+    `x` with a flag `has_x` None when it is 0; the struct's own first `unsigned int version` is left out."""
     names = {name for name, _ in t.fields}
     plan = []
     for i, (name, f) in enumerate(t.fields):
@@ -493,9 +475,8 @@ def _is_output(param: Any) -> bool:
 
 
 def _read(fn: str, outs: list, params: list) -> Any:
-    """The last output of a call to `fn` as Python: text (JSON decoded for
-    the *_json functions), a record, the rows of a collection, an array (with
-    the count after it), an instant, a date, a number; several char arrays as a tuple."""
+    """The last output of a call to `fn` as Python: text (JSON decoded for *_json), a record, a
+    collection's rows, an array (its count after it), an instant, a date, a number; char arrays as a tuple."""
     if len(params) > 1 and all(size for _, _, size in params):
         return tuple(ffi.string(p).decode() for p in outs)
     (t, name, size), p = params[-1], outs[-1]
@@ -535,11 +516,9 @@ def _read(fn: str, outs: list, params: list) -> Any:
 
 
 def _c(fn: str, *args: Any, call: Optional[Callable[..., Any]] = None, skip: int = 0) -> Any:
-    """Call C function `fn` through `call` with `args` (C values) for its first
-    parameters after the `skip` ones `call` passes itself (a store's handle),
-    and fresh outputs for the rest. A status is checked (raising the mapped
-    exception); the result is the last output converted by _read(), or what
-    a function returning no status returns (a const char * as str)."""
+    """Call C function `fn` (through `call`, which passes the first `skip` arguments itself)
+    with `args` and fresh outputs for the rest; a status is checked (raising its exception),
+    and the result is the outputs read by _read(), or the return value (const char * as str)."""
     ret, params = _PROTOS[fn]
     params = params[skip + len(args):]
     outs = [ffi.new("char[]", int(size)) if size else _new(t[:-1].strip()) if ffi.typeof(t).item.kind == "struct"
@@ -554,17 +533,13 @@ def _c(fn: str, *args: Any, call: Optional[Callable[..., Any]] = None, skip: int
 
 
 def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any, Dict[str, Any]], Any]] = None) -> Any:
-    """A public function (or method, when `params` starts with self) calling C
-    function `fn` with the Python parameters `params`, in order, converted by
-    the declared type of the C parameter each fills: str for const char *
-    (None for NULL when the default is None), a document (str, bytes, or a
-    dict as JSON) for a const char *, size_t pair, a name for an enum, an
-    instant for dvc_time, a date for dvc_date; officer=/account=/secret= make
-    the const dvc_actor *, client= the const dvc_caller *, and an options
-    struct (const dvc_<name> *) takes the parameters named like its fields
-    (from_ for "from"; see _struct). A method calls through self._c (the
-    handle). Returns _c()'s result, or post(result, {parameter: value}) (self included).
-    The docstring ends with the C function's name."""
+    """A public function (a method when `params` starts with self, calling through self._c)
+    calling C function `fn` with the Python parameters `params` in order, each converted by
+    _to_c() to the declared type of the C parameter it fills (None is NULL when it is the
+    default); a const char *, size_t pair takes a document (str, bytes, or a dict as JSON),
+    officer=/account=/secret= make the const dvc_actor *, client= the const dvc_caller *, and
+    an options struct takes the parameters named like its fields (from_ for "from"). Returns
+    _c()'s result, or post(result, {parameter: value}); the docstring ends with `fn`."""
     method = params.startswith("self")
     inputs = list(itertools.takewhile(lambda p: not _is_output(p), _PROTOS[fn][1][method:]))
     slots, i = [], 0  # (what fills it, declared type) of each C argument
@@ -721,9 +696,8 @@ class Calendar:
 
 
 class _Clock:
-    """A clock for dvc_set_clock(): a fixed instant, or a Python callable run
-    from inside C calls (cffi takes the GIL); what it raises is kept for the
-    Store method to raise once the C call returns."""
+    """A clock for dvc_set_clock(): a fixed instant, or a Python callable run from inside C calls
+    (cffi takes the GIL); what it raises is kept for the Store method to raise afterwards."""
 
     def __init__(self, fn: Optional[Callable[[], Any]] = None, fixed: int = 0) -> None:
         self.fn, self.fixed, self.exc = fn, fixed, None
@@ -1405,10 +1379,11 @@ proof_key = _api("dvc_proof_key_public", "path", "{key, key_id} of a journal key
                  post=lambda k, _: dict(zip(("key", "key_id"), k)))
 
 
-def rating_criteria():
-    """The rating criteria: [{name, label}] (label in Vietnamese), 'overall' first."""
-    return [{"name": _text(lib.dvc_rating_criterion_name(i)), "label": _text(lib.dvc_rating_criterion_label_vi(i))}
-            for i in range(lib.DVC_RATING_CRITERIA)]
+rating_criteria = _api("dvc_rating_criteria_json", "", "The rating criteria: [{name, label}], 'overall' first.",
+                       post=lambda d, _: [{k: c[k] for k in ("name", "label")} for c in d["criteria"]])
 
 
 _named(globals())
+# What this module defines for its users (__init__.pyi declares each): functions, classes, status codes.
+__all__ = [n for n, v in list(globals().items()) if n[0] != "_" and (
+    n.startswith("DVC_") or getattr(v, "__module__", None) == __name__)] + ["VN_TZ", "FILE_RESULT"]
