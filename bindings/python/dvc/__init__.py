@@ -622,6 +622,25 @@ class Calendar:
     2018-2026 built in, office-time arithmetic). Hours are "HH:MM", datetime.time or minutes;
     rest_days are Python weekday numbers (default (5, 6): Saturday, Sunday)."""
 
+    schedule_source = _api("dvc_calendar_schedule_source", "self, year", """The source of the year's official
+        schedule, or None (the statutory rules).""")
+    day = _api("dvc_calendar_day", "self, date", """One day: {date, kind ('working', 'weekend', 'holiday',
+        'compensatory', 'off', 'swapped_working'), working, name (the Vietnamese reason, or None)}.""")
+    special_days = _api("dvc_calendar_special_days", "self, year", """The days of `year` that differ from the weekly
+        pattern, in order, as day() shows them.""")
+    add_hours = _api("dvc_calendar_add_hours", "self, start, hours", """The instant by which `hours` of office time
+        have elapsed after `start`.""")
+    add_minutes = _api("dvc_calendar_add_minutes", "self, start, minutes", "Like add_hours() with minutes.")
+    add_seconds = _api("dvc_calendar_add_seconds", "self, start, seconds", "Like add_hours() with seconds.")
+    between = _api("dvc_calendar_between", "self, a, b", """Office time between two instants as a timedelta
+        (negative when b < a).""", post=lambda s, _: _dt.timedelta(seconds=s))
+    next_working = _api("dvc_calendar_next_working", "self, t", """The first instant at or after `t` inside office
+        hours of a working day.""")
+    lunar_from_solar = _api("dvc_calendar_lunar_from_solar", "self, date", """Solar date to LunarDate (UTC+7),
+        through the precomputed table.""")
+    lunar_to_solar = _api("dvc_calendar_lunar_to_solar", "self, lunar", """LunarDate or (year, month, day[, leap])
+        to a date (dvc.InvalidDate when there is none).""")
+
     def __init__(self, *, am_start=None, am_end=None, pm_start=None, pm_end=None, rest_days=None,
                  round_to_end_of_day=False, builtin_schedules=True):
         hours = {"am_start": am_start, "am_end": am_end, "pm_start": pm_start, "pm_end": pm_end}
@@ -660,36 +679,15 @@ class Calendar:
         """Forget the schedule of `year`: the statutory holiday rules apply again."""
         _check(lib.dvc_calendar_clear_schedule(self._mutable(), year))
 
-    schedule_source = _api("dvc_calendar_schedule_source", "self, year", """The source of the year's official
-        schedule, or None (the statutory rules).""")
-    day = _api("dvc_calendar_day", "self, date", """One day: {date, kind ('working', 'weekend', 'holiday',
-        'compensatory', 'off', 'swapped_working'), working, name (the Vietnamese reason, or None)}.""")
-
     def is_working_day(self, date):
         """True on a working day (including a rest day made working)."""
         return self.day(date)["working"]
-
-    special_days = _api("dvc_calendar_special_days", "self, year", """The days of `year` that differ from the weekly
-        pattern, in order, as day() shows them.""")
 
     def add_days(self, start, days):
         """The deadline `days` working days (of office time) after `start`; negative counts back."""
         if abs(operator.index(days)) > 1_000_000:  # the library's range error, not an int overflow
             return self.add_seconds(start, 2**63 - 1)
         return self._c("dvc_calendar_add_days", _to_time(start), days)
-
-    add_hours = _api("dvc_calendar_add_hours", "self, start, hours", """The instant by which `hours` of office time
-        have elapsed after `start`.""")
-    add_minutes = _api("dvc_calendar_add_minutes", "self, start, minutes", "Like add_hours() with minutes.")
-    add_seconds = _api("dvc_calendar_add_seconds", "self, start, seconds", "Like add_hours() with seconds.")
-    between = _api("dvc_calendar_between", "self, a, b", """Office time between two instants as a timedelta
-        (negative when b < a).""", post=lambda s, _: _dt.timedelta(seconds=s))
-    next_working = _api("dvc_calendar_next_working", "self, t", """The first instant at or after `t` inside office
-        hours of a working day.""")
-    lunar_from_solar = _api("dvc_calendar_lunar_from_solar", "self, date", """Solar date to LunarDate (UTC+7),
-        through the precomputed table.""")
-    lunar_to_solar = _api("dvc_calendar_lunar_to_solar", "self, lunar", """LunarDate or (year, month, day[, leap])
-        to a date (dvc.InvalidDate when there is none).""")
 
 
 # ---- Store ----
@@ -730,6 +728,11 @@ class Store:
     a PostgreSQL database ("postgresql://..." URI, or a libpq conninfo with postgresql=True).
     ``with dvc.Store(path) as db:`` closes it; every write is one transaction, ``with
     db.transaction():`` groups several."""
+
+    schema_version = _api("dvc_schema_version", "self", "The schema version of the open store.")
+    begin = _api("dvc_begin", "self", "Start an explicit transaction (prefer ``with store.transaction():``).")
+    commit = _api("dvc_commit", "self", "Commit the explicit transaction.")
+    rollback = _api("dvc_rollback", "self", "Roll back the explicit transaction.")
 
     def __init__(self, path=":memory:", *, readonly=False, create=True, busy_timeout_ms=5000, journal_key=None,
                  journal_trust=None, require_signed=False, postgresql=False):
@@ -819,11 +822,6 @@ class Store:
         """The database engine: "sqlite" or "postgresql"."""
         return _text(self._call(lib.dvc_backend_name))
 
-    schema_version = _api("dvc_schema_version", "self", "The schema version of the open store.")
-    begin = _api("dvc_begin", "self", "Start an explicit transaction (prefer ``with store.transaction():``).")
-    commit = _api("dvc_commit", "self", "Commit the explicit transaction.")
-    rollback = _api("dvc_rollback", "self", "Roll back the explicit transaction.")
-
     @contextlib.contextmanager
     def transaction(self):
         """A context manager grouping its block's calls into one transaction: committed at the end,
@@ -839,7 +837,6 @@ class Store:
             self.commit()
 
     # ---- clock and calendar ----
-
     now = _api("dvc_now", "self", "The store's current time (aware datetime, UTC).")
 
     def _install_clock(self, clock: Optional[_Clock]) -> None:
@@ -885,6 +882,11 @@ class Store:
         self._set_calendar_ref(calendar)
 
     # ---- catalog ----
+    search = _api("dvc_catalog_search", "self, /, text=None, *, sector=None, level=None, online_level=0, "
+                  "agency=None, limit=50, asof=None", """Procedures in force on `asof` (default today) matching
+        `text`, diacritics and case folded, phrase matches first, one typo tolerated.""")
+    catalog_stats = _api("dvc_catalog_stats_compute", "self, asof=None", """Procedures in force by sector, level and
+        online level: {total, rows}.""")
 
     def import_catalog(self, source, format=None):
         """Import a catalog, all or nothing, from a path or the document itself (bytes, or a str
@@ -896,10 +898,6 @@ class Store:
     def export_catalog(self, format="json"):
         """The whole catalog (every version) as a JSON or XML document (str)."""
         return self._c("dvc_catalog_export", _parse("dvc_format", format, "format") or lib.DVC_FORMAT_JSON)
-
-    search = _api("dvc_catalog_search", "self, /, text=None, *, sector=None, level=None, online_level=0, "
-                  "agency=None, limit=50, asof=None", """Procedures in force on `asof` (default today) matching
-        `text`, diacritics and case folded, phrase matches first, one typo tolerated.""")
 
     def procedure(self, code, asof=None, *, version=None):
         """A procedure version: the one in force on `asof` (default today), or `version` (dvc_procedure_get)."""
@@ -915,11 +913,7 @@ class Store:
         d["form_schema"] = json.loads(d["form_schema"]) if d["form_schema"] else None
         return d
 
-    catalog_stats = _api("dvc_catalog_stats_compute", "self, asof=None", """Procedures in force by sector, level and
-        online level: {total, rows}.""")
-
     # ---- people ----
-
     register_account = _api("dvc_account_register_from", "self, username, password, applicant, *, client=None",
                             """Register an applicant account; `applicant` is a dict: full_name, citizen_id,
         birth_date, address[, phone, email]. `client`, the requester's address, is throttled
@@ -930,12 +924,10 @@ class Store:
     account = _api("dvc_account_get", "self, username", "A stored account: {'username', 'profile', 'created_at'}.")
 
     # ---- national identities (identity.h) ----
-
     link_identity = _api("dvc_identity_link_claims", "self, username, claims, *, issuer, assurance, actor, "
                          "verified_at=None", """Link `username` to the national identity in `claims` (userinfo
         JSON, bytes or dict), of `issuer` at `assurance` 1 or 2, audited under `actor`; returns identity_view().""",
                          post=lambda _, a: a["self"].identity_view(a["username"]))
-
     unlink_identity = _api("dvc_identity_unlink", "self, username, *, actor, reason", """Remove the account's
         national identity link (audited with `reason`).""")
     identity_view = _api("dvc_identity_json", "self, username", """The account's national identity, verified profile
@@ -947,6 +939,20 @@ class Store:
     officer = _api("dvc_officer_get", "self, username", "An officer: {'username', 'full_name', 'unit', 'role'}.")
 
     # ---- dossiers ----
+    track = _api("dvc_dossier_track_from", "self, code, *, officer=None, account=None, secret=None, client=None",
+                 """What tracking shows (state, route position, deadlines, fees, history) to the
+        officer, account or secret given; `client` is the caller's key for the tracking-secret throttle
+        (None: the shared unknown client).""", post=_with_state_label)
+    verify = _api("dvc_dossier_verify", "self, code=None", """Check the journal hash chain of one dossier or all
+        (dvc.Corrupt); how many were checked.""")
+    journal_verify = _api("dvc_journal_verify", "self, code=None", """Verify the journal of one dossier or all:
+        chain, signatures, checkpoint, row; the report.""")
+    journal_seal = _api("dvc_journal_seal", "self, code=None", """Sign checkpoints over journals none covers, after
+        verifying each; how many.""")
+    proof_export = _api("dvc_proof_export", "self, code", """The dossier's proof bundle (JSON text, to keep byte for
+        byte) for dvc.proof_verify.""")
+    erase_personal = _api("dvc_dossier_erase_personal", "self, code, *, officer", """Erase a closed dossier's
+        personal data past retention (an admin); the erased data's SHA-256.""")
 
     def submit(self, procedure, *, applicant=None, account=None, channel="online", form=None, draft=False,
                officer=None, copies=0, pages=0, fee_exemption=None, desk=None, place=None, national_signin=False):
@@ -979,11 +985,6 @@ class Store:
         _who(officer, account, secret, keep, r.actor)
         return self._c("dvc_dossier_act", _s(code, "code"), r)
 
-    track = _api("dvc_dossier_track_from", "self, code, *, officer=None, account=None, secret=None, client=None",
-                 """What tracking shows (state, route position, deadlines, fees, history) to the
-        officer, account or secret given; `client` is the caller's key for the tracking-secret throttle
-        (None: the shared unknown client).""", post=_with_state_label)
-
     def list_dossiers(self, *, state=None, unit=None, overdue=False, stuck=False, limit=0):
         """Dossiers, newest first, as dicts. stuck: past the current step's deadline."""
         if limit < 0:
@@ -991,15 +992,6 @@ class Store:
         f = _struct("dvc_dossier_filter", overdue=bool(overdue), step_overdue=bool(stuck), limit=limit,
                     unit=unit, state=None if state is None else _parse("dvc_state", state, "state"))
         return self._c("dvc_dossier_find", f)
-
-    verify = _api("dvc_dossier_verify", "self, code=None", """Check the journal hash chain of one dossier or all
-        (dvc.Corrupt); how many were checked.""")
-    journal_verify = _api("dvc_journal_verify", "self, code=None", """Verify the journal of one dossier or all:
-        chain, signatures, checkpoint, row; the report.""")
-    journal_seal = _api("dvc_journal_seal", "self, code=None", """Sign checkpoints over journals none covers, after
-        verifying each; how many.""")
-    proof_export = _api("dvc_proof_export", "self, code", """The dossier's proof bundle (JSON text, to keep byte for
-        byte) for dvc.proof_verify.""")
 
     def access_log(self, code=None, *, by=None, officer=None, account=None, secret=None, client=None, since=None,
                    until=None, limit=0):
@@ -1024,8 +1016,6 @@ class Store:
         """The retention period in days (dvc_privacy_retention)."""
         return int(self._call(lib.dvc_privacy_retention))
 
-    erase_personal = _api("dvc_dossier_erase_personal", "self, code, *, officer", """Erase a closed dossier's
-        personal data past retention (an admin); the erased data's SHA-256.""")
     # ---- views (the library's JSON, as every front end shows it) ----
     dossier_view = _api("dvc_dossier_view_json", "self, code, *, officer=None, account=None, secret=None, "
                         "client=None", """What `who` sees of a dossier, as the CLI and the HTTP example show it
@@ -1035,6 +1025,12 @@ class Store:
         {code, state, version, actions, refused}.""")
 
     # ---- documents ----
+    files = _api("dvc_dossier_files", "self, code, *, officer=None, account=None, secret=None", """The dossier's
+        files, current and replaced, oldest first (who may see them: as track()).""")
+    account_files = _api("dvc_account_files", "self, username", """The account's data store: one entry per content
+        it uploaded or received (attach reuse=id).""")
+    missing = _api("dvc_dossier_missing", "self, code", """The required components still lacking a file:
+        [{component, name}] (receipt: dvc.Incomplete).""")
 
     def _stream(self, fn: Callable[..., int], *args: Any, sink: Any = None) -> Optional[bytes]:
         """fn(db, *args, write, ctx) streaming a file out to `sink` (a path, a
@@ -1097,9 +1093,6 @@ class Store:
                 if hasattr(k, "close"):
                     k.close()
 
-    files = _api("dvc_dossier_files", "self, code, *, officer=None, account=None, secret=None", """The dossier's
-        files, current and replaced, oldest first (who may see them: as track()).""")
-
     def download(self, code, file_id, dest=None, *, officer=None, account=None, secret=None):
         """A dossier's file, checked against its SHA-256 as it streams: bytes, or into `dest` (a path
         or a binary file). C: dvc_dossier_download()."""
@@ -1107,15 +1100,9 @@ class Store:
         who = _who(officer, account, secret, keep)
         return self._stream(lib.dvc_dossier_download, _s(code, "code"), who, file_id, sink=dest)
 
-    account_files = _api("dvc_account_files", "self, username", """The account's data store: one entry per content
-        it uploaded or received (attach reuse=id).""")
-
     def account_download(self, username, file_id, dest=None):
         """One file of the account's data store, as download()."""
         return self._stream(lib.dvc_account_download, _s(username, "username"), file_id, sink=dest)
-
-    missing = _api("dvc_dossier_missing", "self, code", """The required components still lacking a file:
-        [{component, name}] (receipt: dvc.Incomplete).""")
 
     def procedure_policy(self, procedure):
         """The files and payment policy in force for a procedure (the default when none is stored)."""
@@ -1135,7 +1122,6 @@ class Store:
         self._c("dvc_procedure_policy_set", _s(procedure, "procedure"), p)
 
     # ---- signed results ----
-
     sign_result = _api("dvc_dossier_sign_result", "self, code, *, officer, key_file, cert_file, password=None",
                        """Sign the dossier's current result file as the signing leader (XML-DSig), with the PEM key
         and certificate files named (never stored); the stored signed file, as attach().""")
@@ -1143,6 +1129,9 @@ class Store:
         official slip as XML with an enveloped XML-DSig signature by the agency's key.""")
 
     # ---- ratings ----
+    rating = _api("dvc_dossier_rating_get", "self, code, *, officer=None, account=None, secret=None", """The
+        dossier's rating: {at, scores {criterion: score, rated ones only}, comment or None}.""",
+                  post=lambda r, _: {**r, "at": parse_time(r["at"]), "comment": r["comment"] or None})
 
     def rate(self, code, scores, *, account=None, secret=None, comment=None, client=None):
         """Rate a returned dossier once, as its account or with its tracking secret: `scores` maps
@@ -1156,17 +1145,13 @@ class Store:
             r.scores[_parse("dvc_rating_criterion", name, "criterion")] = operator.index(v)
         self._c("dvc_dossier_rate", _s(code, "code"), r)
 
-    rating = _api("dvc_dossier_rating_get", "self, code, *, officer=None, account=None, secret=None", """The
-        dossier's rating: {at, scores {criterion: score, rated ones only}, comment or None}.""",
-                  post=lambda r, _: {**r, "at": parse_time(r["at"]), "comment": r["comment"] or None})
-
     # ---- counter payments ----
-
     payment_counter = _api("dvc_payment_counter", "self, code, *, officer, receipt_no, amount, method='cash', "
                            "note=None", """Record a fee paid at the desk (method 'cash', 'card', 'transfer';
         receipt_no unique).""")
     payment_refund = _api("dvc_payment_counter_refund", "self, code, *, officer, receipt_no, amount, note, "
                           "method='cash'", "Refund at the counter what was paid, with the reason in `note`.")
+
     # ---- agencies (the administrative map as history) ----
     agency = _api("dvc_agency_get", "self, code", """An agency with its successor links (predecessors[],
         successors[]).""")
@@ -1174,6 +1159,10 @@ class Store:
         ever stored) of `level` (None: any), without links.""",
                     post=lambda rows, _: [{k: v for k, v in d.items() if k not in ("predecessors", "successors")}
                                        for d in rows])
+    agency_competent = _api("dvc_agency_competent", "self, procedure, place, day", """The agency competent on `day`
+        for `procedure` at `place` (a commune code or an address).""")
+    agency_desk = _api("dvc_agency_desk", "self, agency, day", """The reception desk of `agency` on `day` (its
+        service centre if in force, else the committee).""")
 
     def agency_resolve(self, code, day, place=None):
         """The agencies in force on `day` carrying on `code`, link by link ([] when abolished);
@@ -1184,13 +1173,15 @@ class Store:
                           out, cap, n))
         return [ffi.string(out[i]).decode() for i in range(n[0])]
 
-    agency_competent = _api("dvc_agency_competent", "self, procedure, place, day", """The agency competent on `day`
-        for `procedure` at `place` (a commune code or an address).""")
-    agency_desk = _api("dvc_agency_desk", "self, agency, day", """The reception desk of `agency` on `day` (its
-        service centre if in force, else the committee).""")
     # ---- payments ----
     set_gateway = _api("dvc_payment_set_gateway", "self, name, secret", """Configure the payment gateway (the secret
         stays in memory only).""")
+    payment_review = _api("dvc_payment_review_json", "self", """Paid requests the dossier could not take, kept for
+        refund or review.""")
+    payment_request = _api("dvc_payment_request", "self, code", """Ask for online payment of what is due:
+        {reference, amount, expires_at}.""")
+    payment_callback = _api("dvc_payment_callback", "self, query", """Process the gateway's signed callback query
+        string: {outcome, reference, dossier, amount}.""")
 
     def set_payment_expiry(self, seconds):
         """How long payment requests stay valid (seconds or timedelta, 1 s .. 30 days)."""
@@ -1199,12 +1190,6 @@ class Store:
             raise OutOfRange(f"expiry {s} s is out of range")
         self._c("dvc_payment_set_expiry", s)
 
-    payment_review = _api("dvc_payment_review_json", "self", """Paid requests the dossier could not take, kept for
-        refund or review.""")
-    payment_request = _api("dvc_payment_request", "self, code", """Ask for online payment of what is due:
-        {reference, amount, expires_at}.""")
-    payment_callback = _api("dvc_payment_callback", "self, query", """Process the gateway's signed callback query
-        string: {outcome, reference, dossier, amount}.""")
     # ---- the national payment platform's messages (payment.h) ----
     payment_national_init = _api("dvc_payment_national_init", "self, code, *, partner, client_ip, description=None",
                                  """Ask for payment (as payment_request): the national platform's INIT message, as a
@@ -1213,9 +1198,13 @@ class Store:
         QUERY message about `reference` as a dict.""")
     payment_national_callback = _api("dvc_payment_national_callback", "self, message", """The national platform's
         confirmation (a dict or JSON text), as payment_callback.""")
+
     # ---- outbox ----
     outbox = _api("dvc_outbox_list", "self, code=None", """Every notification of a dossier (or all), oldest first,
         as dicts.""")
+    outbox_mark_sent = _api("dvc_outbox_mark_sent", "self, id", "The message went out (idempotent).")
+    outbox_mark_failed = _api("dvc_outbox_mark_failed", "self, id, error", """Sending failed: retried later with
+        back-off, dead after the last attempt.""")
 
     def outbox_fetch(self, max=10):
         """Lease up to `max` messages due now for sending."""
@@ -1223,19 +1212,9 @@ class Store:
             raise ValueError("max must be > 0")
         return self._c("dvc_outbox_fetch", max)
 
-    outbox_mark_sent = _api("dvc_outbox_mark_sent", "self, id", "The message went out (idempotent).")
-    outbox_mark_failed = _api("dvc_outbox_mark_failed", "self, id, error", """Sending failed: retried later with
-        back-off, dead after the last attempt.""")
     # ---- national sync (national.h) ----
     national_sync_enable = _api("dvc_national_sync_enable", "self, on=True", """Queue (or stop queuing) a sync
         message with every dossier change.""")
-
-    def national_code(self, procedure, national_code, *, version=0):
-        """The national procedure code `procedure` syncs under (version 0: every version without its
-        own); None removes it."""
-        self._c("dvc_national_code_set", _s(procedure, "procedure"), operator.index(version),
-                _s(national_code, "national_code", True))
-
     sync_messages = _api("dvc_sync_list", "self, code=None", """Every sync message of a dossier (or all) in queue
         order; payload decoded from JSON.""", post=_sync_rows)
     sync_report = _api("dvc_sync_report_json", "self", """What the national portal has not acknowledged
@@ -1244,11 +1223,19 @@ class Store:
         dossier's, or all); how many.""")
     set_notify_templates = _api("dvc_notify_set_templates", "self, templates", """Override notification templates (a
         dict or JSON text, 'dvc-notify-templates').""")
+
+    def national_code(self, procedure, national_code, *, version=0):
+        """The national procedure code `procedure` syncs under (version 0: every version without its
+        own); None removes it."""
+        self._c("dvc_national_code_set", _s(procedure, "procedure"), operator.index(version),
+                _s(national_code, "national_code", True))
+
     # ---- slips ----
     slip = _api("dvc_slip_render", "self, code, kind, format='html'", """Render an official slip: kind 'receipt',
         'supplement', 'refusal', 'apology' or 'control'.""")
     register_slip = _api("dvc_register_render", "self, from_=None, to=None, *, unit=None, format='html'", """The
         tracking register (form 06) of dossiers submitted in [from_, to).""")
+
     # ---- reports ----
     report = _api("dvc_report_compute", "self, from_=None, to=None, *, group='sector', asof=None, dataframe=False",
                   """Counts and rates of the dossiers submitted in [from_, to), one dict per `group` ("none"/None,
