@@ -622,24 +622,18 @@ class Calendar:
     2018-2026 built in, office-time arithmetic). Hours are "HH:MM", datetime.time or minutes;
     rest_days are Python weekday numbers (default (5, 6): Saturday, Sunday)."""
 
-    schedule_source = _api("dvc_calendar_schedule_source", "self, year", """The source of the year's official
-        schedule, or None (the statutory rules).""")
+    schedule_source = _api("dvc_calendar_schedule_source", "self, year", "The year's schedule source or None.")
     day = _api("dvc_calendar_day", "self, date", """One day: {date, kind ('working', 'weekend', 'holiday',
         'compensatory', 'off', 'swapped_working'), working, name (the Vietnamese reason, or None)}.""")
-    special_days = _api("dvc_calendar_special_days", "self, year", """The days of `year` that differ from the weekly
-        pattern, in order, as day() shows them.""")
-    add_hours = _api("dvc_calendar_add_hours", "self, start, hours", """The instant by which `hours` of office time
-        have elapsed after `start`.""")
+    special_days = _api("dvc_calendar_special_days", "self, year", "`year`'s special days, as day() shows them.")
+    add_hours = _api("dvc_calendar_add_hours", "self, start, hours", "`start` plus `hours` of office time.")
     add_minutes = _api("dvc_calendar_add_minutes", "self, start, minutes", "Like add_hours() with minutes.")
     add_seconds = _api("dvc_calendar_add_seconds", "self, start, seconds", "Like add_hours() with seconds.")
     between = _api("dvc_calendar_between", "self, a, b", """Office time between two instants as a timedelta
         (negative when b < a).""", post=lambda s, _: _dt.timedelta(seconds=s))
-    next_working = _api("dvc_calendar_next_working", "self, t", """The first instant at or after `t` inside office
-        hours of a working day.""")
-    lunar_from_solar = _api("dvc_calendar_lunar_from_solar", "self, date", """Solar date to LunarDate (UTC+7),
-        through the precomputed table.""")
-    lunar_to_solar = _api("dvc_calendar_lunar_to_solar", "self, lunar", """LunarDate or (year, month, day[, leap])
-        to a date (dvc.InvalidDate when there is none).""")
+    next_working = _api("dvc_calendar_next_working", "self, t", "The first office-hours instant at or after `t`.")
+    lunar_from_solar = _api("dvc_calendar_lunar_from_solar", "self, date", "A date as a LunarDate (the table).")
+    lunar_to_solar = _api("dvc_calendar_lunar_to_solar", "self, lunar", "LunarDate or (y, m, d[, leap]) to a date.")
 
     def __init__(self, *, am_start=None, am_end=None, pm_start=None, pm_end=None, rest_days=None,
                  round_to_end_of_day=False, builtin_schedules=True):
@@ -930,10 +924,8 @@ class Store:
                          post=lambda _, a: a["self"].identity_view(a["username"]))
     unlink_identity = _api("dvc_identity_unlink", "self, username, *, actor, reason", """Remove the account's
         national identity link (audited with `reason`).""")
-    identity_view = _api("dvc_identity_json", "self, username", """The account's national identity, verified profile
-        fields and audit trail.""")
-    national_signin = _api("dvc_dossier_national_signin", "self, code", """The assurance level (1, 2) of the
-        national identity the applicant signed in with, or 0.""")
+    identity_view = _api("dvc_identity_json", "self, username", "The account's national identity and audit trail.")
+    national_signin = _api("dvc_dossier_national_signin", "self, code", "The national sign-in level (1, 2), or 0.")
     add_officer = _api("dvc_officer_add", "self, username, full_name, unit, role", """Add an officer at `unit` (an
         agency code) with `role` ('reception', 'admin'...).""")
     officer = _api("dvc_officer_get", "self, username", "An officer: {'username', 'full_name', 'unit', 'role'}.")
@@ -943,14 +935,10 @@ class Store:
                  """What tracking shows (state, route position, deadlines, fees, history) to the
         officer, account or secret given; `client` is the caller's key for the tracking-secret throttle
         (None: the shared unknown client).""", post=_with_state_label)
-    verify = _api("dvc_dossier_verify", "self, code=None", """Check the journal hash chain of one dossier or all
-        (dvc.Corrupt); how many were checked.""")
-    journal_verify = _api("dvc_journal_verify", "self, code=None", """Verify the journal of one dossier or all:
-        chain, signatures, checkpoint, row; the report.""")
-    journal_seal = _api("dvc_journal_seal", "self, code=None", """Sign checkpoints over journals none covers, after
-        verifying each; how many.""")
-    proof_export = _api("dvc_proof_export", "self, code", """The dossier's proof bundle (JSON text, to keep byte for
-        byte) for dvc.proof_verify.""")
+    verify = _api("dvc_dossier_verify", "self, code=None", "Check journal hash chains (dvc.Corrupt); how many.")
+    journal_verify = _api("dvc_journal_verify", "self, code=None", "Verify one journal or all; the report.")
+    journal_seal = _api("dvc_journal_seal", "self, code=None", "Checkpoint the journals none covers; how many.")
+    proof_export = _api("dvc_proof_export", "self, code", "The dossier's proof bundle (keep it byte for byte).")
     erase_personal = _api("dvc_dossier_erase_personal", "self, code, *, officer", """Erase a closed dossier's
         personal data past retention (an admin); the erased data's SHA-256.""")
 
@@ -963,9 +951,8 @@ class Store:
         keep: list = []
         s = _struct("dvc_submission", None, keep, channel=channel, draft=bool(draft), copies=copies, pages=pages,
                     national_signin=bool(national_signin), procedure=_s(procedure, "procedure"),
-                    applicant=applicant, account=account,
-                    officer=officer, form_data=None if form is None else _data(form, "form"),
-                    fee_exemption=fee_exemption, desk=desk, place=place)
+                    applicant=applicant, account=account, officer=officer, fee_exemption=fee_exemption, desk=desk,
+                    place=place, form_data=None if form is None else _data(form, "form"))
         rec = self._c("dvc_dossier_submit", s)
         return Receipt(rec["code"], rec["secret"])
 
@@ -987,8 +974,6 @@ class Store:
 
     def list_dossiers(self, *, state=None, unit=None, overdue=False, stuck=False, limit=0):
         """Dossiers, newest first, as dicts. stuck: past the current step's deadline."""
-        if limit < 0:
-            raise ValueError("limit must be >= 0")
         f = _struct("dvc_dossier_filter", overdue=bool(overdue), step_overdue=bool(stuck), limit=limit,
                     unit=unit, state=None if state is None else _parse("dvc_state", state, "state"))
         return self._c("dvc_dossier_find", f)
@@ -997,8 +982,6 @@ class Store:
                    until=None, limit=0):
         """Officers' reads of personal data, of dossier `code` and/or by officer `by`: {entries, more}.
         Without officer=/account=/secret= the caller is the trusted side. C: dvc_access_log_json()."""
-        if operator.index(limit) < 0:
-            raise ValueError("limit must be >= 0")
         keep: list = []
         q = _struct("dvc_access_query", "DVC_ACCESS_QUERY_INIT", keep, dossier=code, officer=by, to=until,
                     limit=limit, **{"from": since})
@@ -1027,10 +1010,8 @@ class Store:
     # ---- documents ----
     files = _api("dvc_dossier_files", "self, code, *, officer=None, account=None, secret=None", """The dossier's
         files, current and replaced, oldest first (who may see them: as track()).""")
-    account_files = _api("dvc_account_files", "self, username", """The account's data store: one entry per content
-        it uploaded or received (attach reuse=id).""")
-    missing = _api("dvc_dossier_missing", "self, code", """The required components still lacking a file:
-        [{component, name}] (receipt: dvc.Incomplete).""")
+    account_files = _api("dvc_account_files", "self, username", "The account's data store (attach with reuse=id).")
+    missing = _api("dvc_dossier_missing", "self, code", "Required components lacking a file: [{component, name}].")
 
     def _stream(self, fn: Callable[..., int], *args: Any, sink: Any = None) -> Optional[bytes]:
         """fn(db, *args, write, ctx) streaming a file out to `sink` (a path, a
@@ -1153,16 +1134,14 @@ class Store:
                           "method='cash'", "Refund at the counter what was paid, with the reason in `note`.")
 
     # ---- agencies (the administrative map as history) ----
-    agency = _api("dvc_agency_get", "self, code", """An agency with its successor links (predecessors[],
-        successors[]).""")
+    agency = _api("dvc_agency_get", "self, code", "An agency with its successor links (predecessors, successors).")
     agencies = _api("dvc_agency_find", "self, asof=None, *, level=None", """Agencies in force on `asof` (None: all
         ever stored) of `level` (None: any), without links.""",
                     post=lambda rows, _: [{k: v for k, v in d.items() if k not in ("predecessors", "successors")}
                                        for d in rows])
     agency_competent = _api("dvc_agency_competent", "self, procedure, place, day", """The agency competent on `day`
         for `procedure` at `place` (a commune code or an address).""")
-    agency_desk = _api("dvc_agency_desk", "self, agency, day", """The reception desk of `agency` on `day` (its
-        service centre if in force, else the committee).""")
+    agency_desk = _api("dvc_agency_desk", "self, agency, day", "The reception desk of `agency` on `day`.")
 
     def agency_resolve(self, code, day, place=None):
         """The agencies in force on `day` carrying on `code`, link by link ([] when abolished);
@@ -1174,14 +1153,11 @@ class Store:
         return [ffi.string(out[i]).decode() for i in range(n[0])]
 
     # ---- payments ----
-    set_gateway = _api("dvc_payment_set_gateway", "self, name, secret", """Configure the payment gateway (the secret
-        stays in memory only).""")
-    payment_review = _api("dvc_payment_review_json", "self", """Paid requests the dossier could not take, kept for
-        refund or review.""")
+    set_gateway = _api("dvc_payment_set_gateway", "self, name, secret", "Configure the payment gateway.")
+    payment_review = _api("dvc_payment_review_json", "self", "Paid requests kept for refund or review.")
     payment_request = _api("dvc_payment_request", "self, code", """Ask for online payment of what is due:
         {reference, amount, expires_at}.""")
-    payment_callback = _api("dvc_payment_callback", "self, query", """Process the gateway's signed callback query
-        string: {outcome, reference, dossier, amount}.""")
+    payment_callback = _api("dvc_payment_callback", "self, query", "Process the gateway's signed callback query.")
 
     def set_payment_expiry(self, seconds):
         """How long payment requests stay valid (seconds or timedelta, 1 s .. 30 days)."""
@@ -1200,11 +1176,9 @@ class Store:
         confirmation (a dict or JSON text), as payment_callback.""")
 
     # ---- outbox ----
-    outbox = _api("dvc_outbox_list", "self, code=None", """Every notification of a dossier (or all), oldest first,
-        as dicts.""")
+    outbox = _api("dvc_outbox_list", "self, code=None", "Every notification of a dossier (or all), oldest first.")
     outbox_mark_sent = _api("dvc_outbox_mark_sent", "self, id", "The message went out (idempotent).")
-    outbox_mark_failed = _api("dvc_outbox_mark_failed", "self, id, error", """Sending failed: retried later with
-        back-off, dead after the last attempt.""")
+    outbox_mark_failed = _api("dvc_outbox_mark_failed", "self, id, error", "Sending failed (retried, then dead).")
 
     def outbox_fetch(self, max=10):
         """Lease up to `max` messages due now for sending."""
@@ -1213,16 +1187,12 @@ class Store:
         return self._c("dvc_outbox_fetch", max)
 
     # ---- national sync (national.h) ----
-    national_sync_enable = _api("dvc_national_sync_enable", "self, on=True", """Queue (or stop queuing) a sync
-        message with every dossier change.""")
+    national_sync_enable = _api("dvc_national_sync_enable", "self, on=True", "Sync every dossier change (or stop).")
     sync_messages = _api("dvc_sync_list", "self, code=None", """Every sync message of a dossier (or all) in queue
         order; payload decoded from JSON.""", post=_sync_rows)
-    sync_report = _api("dvc_sync_report_json", "self", """What the national portal has not acknowledged
-        (dvc_sync_report_json).""")
-    sync_replay = _api("dvc_sync_replay", "self, id=0, code=None", """Queue dead and blocked messages again (one, a
-        dossier's, or all); how many.""")
-    set_notify_templates = _api("dvc_notify_set_templates", "self, templates", """Override notification templates (a
-        dict or JSON text, 'dvc-notify-templates').""")
+    sync_report = _api("dvc_sync_report_json", "self", "What the national portal has not acknowledged.")
+    sync_replay = _api("dvc_sync_replay", "self, id=0, code=None", "Requeue dead and blocked messages; how many.")
+    set_notify_templates = _api("dvc_notify_set_templates", "self, templates", "Override notification templates.")
 
     def national_code(self, procedure, national_code, *, version=0):
         """The national procedure code `procedure` syncs under (version 0: every version without its
@@ -1231,8 +1201,7 @@ class Store:
                 _s(national_code, "national_code", True))
 
     # ---- slips ----
-    slip = _api("dvc_slip_render", "self, code, kind, format='html'", """Render an official slip: kind 'receipt',
-        'supplement', 'refusal', 'apology' or 'control'.""")
+    slip = _api("dvc_slip_render", "self, code, kind, format='html'", "Render an official slip of `kind`.")
     register_slip = _api("dvc_register_render", "self, from_=None, to=None, *, unit=None, format='html'", """The
         tracking register (form 06) of dossiers submitted in [from_, to).""")
 
@@ -1253,27 +1222,36 @@ class Store:
         register of the period as CSV text (no personal data).""")
 
 
+def _names(ctype: str, what: str) -> Callable[[], List[str]]:
+    def names() -> List[str]:
+        return list(_enum(ffi.typeof(ctype)).values())
+    names.__doc__, names._c_function = f"The {what} names ({ctype}_name).", ctype + "_name"
+    return names
+
+
 # ---- Functions ----
 
 version = _api("dvc_version", "", "The libdvc version string at run time.")
-payment_sign = _api("dvc_payment_sign", "query, secret", """Sign gateway parameters as the gateway does (simulators,
-    tests): `query` + '&vnp_SecureHash=<hex>'.""")
-parse_time = _api("dvc_time_parse", "text", """Parse an ISO 8601 instant with an explicit offset into an aware
-    datetime (UTC).""")
+payment_sign = _api("dvc_payment_sign", "query, secret", "`query` signed as the gateway signs (simulators, tests).")
+parse_time = _api("dvc_time_parse", "text", "An ISO 8601 instant with its offset as an aware datetime (UTC).")
 lunar_from_solar = _api("dvc_lunar_from_solar", "date", "Solar date to dvc.LunarDate (computed for UTC+7).")
 lunar_to_solar = _api("dvc_lunar_to_solar", "lunar", "dvc.LunarDate or (year, month, day[, leap]) to a solar date.")
 lifecycle_dot = _api("dvc_lifecycle_dot", "", "The state machine as a Graphviz digraph.")
-validate_catalog_xml = _api("dvc_catalog_validate_xml", "document", """Validate an XML catalog against the built-in
-    XSD (dvc.Schema, dvc.Parse).""")
+validate_catalog_xml = _api("dvc_catalog_validate_xml", "document", "Validate an XML catalog against the XSD.")
 catalog_xsd = _api("dvc_catalog_xsd", "", "The built-in catalog XSD text.")
-validate_phone = _api("dvc_validate_phone", "number", """A Vietnamese phone number in E.164 form
-    (dvc.InvalidArgument).""")
-validate_citizen_id = _api("dvc_validate_citizen_id", "citizen_id", """Check the structure of a 12-digit citizen ID
-    (dvc.InvalidArgument).""")
-validate_email = _api("dvc_validate_email", "address", """A practical e-mail address check. Raises
-    dvc.InvalidArgument.""")
-eform_check = _api("dvc_eform_check", "schema, data", """Validate form data against an e-form schema, dicts or JSON
-    (dvc.Schema, .path the field).""")
+validate_phone = _api("dvc_validate_phone", "number", "A Vietnamese phone number in E.164 form.")
+validate_citizen_id = _api("dvc_validate_citizen_id", "citizen_id", "Check a 12-digit citizen ID's structure.")
+validate_email = _api("dvc_validate_email", "address", "A practical e-mail address check (dvc.InvalidArgument).")
+eform_check = _api("dvc_eform_check", "schema, data", "Check form data against an e-form schema (dicts or JSON).")
+proof_keygen = _api("dvc_proof_keygen", "path", """A new journal key written to `path` (mode 0600; dvc.Exists
+    if it exists): {key, key_id}, the public half.""", post=lambda k, _: dict(zip(("key", "key_id"), k)))
+proof_key = _api("dvc_proof_key_public", "path", "{key, key_id} of a journal key file.",
+                 post=lambda k, _: dict(zip(("key", "key_id"), k)))
+rating_criteria = _api("dvc_rating_criteria_json", "", "The rating criteria: [{name, label}], 'overall' first.",
+                       post=lambda d, _: [{k: c[k] for k in ("name", "label")} for c in d["criteria"]])
+states = _names("dvc_state", "dossier state")
+actions = _names("dvc_action", "action")
+roles = _names("dvc_role", "role")
 
 
 def payment_national_check(fields, secret):
@@ -1302,18 +1280,6 @@ def lunar_year_name(year):
     if not 1 <= operator.index(year) <= 1_000_000:
         raise ValueError("lunar year must be >= 1")
     return _c("dvc_lunar_year_name", year)
-
-
-def _names(ctype: str, what: str) -> Callable[[], List[str]]:
-    def names() -> List[str]:
-        return list(_enum(ffi.typeof(ctype)).values())
-    names.__doc__, names._c_function = f"The {what} names ({ctype}_name).", ctype + "_name"
-    return names
-
-
-states = _names("dvc_state", "dossier state")
-actions = _names("dvc_action", "action")
-roles = _names("dvc_role", "role")
 
 
 def lifecycle_table():
@@ -1358,16 +1324,6 @@ def proof_verify(bundle, *, trusted_keys=None, trust_file=None, require_signed=F
     opts = _struct("dvc_proof_verify_opts", require_signed=1 if require_signed else 0, trusted_keys=keys,
                    trust_file=_path(trust_file, "trust_file"))
     return _c("dvc_proof_verify", data, len(data), opts)
-
-
-proof_keygen = _api("dvc_proof_keygen", "path", """A new journal key written to `path` (mode 0600; dvc.Exists
-    if it exists): {key, key_id}, the public half.""", post=lambda k, _: dict(zip(("key", "key_id"), k)))
-proof_key = _api("dvc_proof_key_public", "path", "{key, key_id} of a journal key file.",
-                 post=lambda k, _: dict(zip(("key", "key_id"), k)))
-
-
-rating_criteria = _api("dvc_rating_criteria_json", "", "The rating criteria: [{name, label}], 'overall' first.",
-                       post=lambda d, _: [{k: c[k] for k in ("name", "label")} for c in d["criteria"]])
 
 
 _named(globals())
