@@ -523,7 +523,10 @@ def _c(fn: str, *args: Any, call: Optional[Callable[..., Any]] = None, skip: int
     params = params[skip + len(args):]
     outs = [ffi.new("char[]", int(size)) if size else _new(t[:-1].strip()) if ffi.typeof(t).item.kind == "struct"
             else ffi.new(t) for t, _, size in params]
-    rc = call(getattr(lib, fn), *args, *outs) if call else getattr(lib, fn)(*args, *outs)
+    try:
+        rc = call(getattr(lib, fn), *args, *outs) if call else getattr(lib, fn)(*args, *outs)
+    except OverflowError as e:  # an int the C type cannot hold: out of the library's range too
+        raise OutOfRange(str(e), None, lib.DVC_ERANGE) from None
     if ret == "const char *":
         return _text(rc)
     if ret != "int":
@@ -626,6 +629,8 @@ class Calendar:
     day = _api("dvc_calendar_day", "self, date", """One day: {date, kind ('working', 'weekend', 'holiday',
         'compensatory', 'off', 'swapped_working'), working, name (the Vietnamese reason, or None)}.""")
     special_days = _api("dvc_calendar_special_days", "self, year", "`year`'s special days, as day() shows them.")
+    add_days = _api("dvc_calendar_add_days", "self, start, days", """The deadline `days` working days (of office
+        time) after `start`; negative counts back.""")
     add_hours = _api("dvc_calendar_add_hours", "self, start, hours", "`start` plus `hours` of office time.")
     add_minutes = _api("dvc_calendar_add_minutes", "self, start, minutes", "Like add_hours() with minutes.")
     add_seconds = _api("dvc_calendar_add_seconds", "self, start, seconds", "Like add_hours() with seconds.")
@@ -676,12 +681,6 @@ class Calendar:
     def is_working_day(self, date):
         """True on a working day (including a rest day made working)."""
         return self.day(date)["working"]
-
-    def add_days(self, start, days):
-        """The deadline `days` working days (of office time) after `start`; negative counts back."""
-        if abs(operator.index(days)) > 1_000_000:  # the library's range error, not an int overflow
-            return self.add_seconds(start, 2**63 - 1)
-        return self._c("dvc_calendar_add_days", _to_time(start), days)
 
 
 # ---- Store ----
@@ -879,8 +878,7 @@ class Store:
     search = _api("dvc_catalog_search", "self, /, text=None, *, sector=None, level=None, online_level=0, "
                   "agency=None, limit=50, asof=None", """Procedures in force on `asof` (default today) matching
         `text`, diacritics and case folded, phrase matches first, one typo tolerated.""")
-    catalog_stats = _api("dvc_catalog_stats_compute", "self, asof=None", """Procedures in force by sector, level and
-        online level: {total, rows}.""")
+    catalog_stats = _api("dvc_catalog_stats_compute", "self, asof=None", "Counts of procedures in force.")
 
     def import_catalog(self, source, format=None):
         """Import a catalog, all or nothing, from a path or the document itself (bytes, or a str
@@ -922,12 +920,10 @@ class Store:
                          "verified_at=None", """Link `username` to the national identity in `claims` (userinfo
         JSON, bytes or dict), of `issuer` at `assurance` 1 or 2, audited under `actor`; returns identity_view().""",
                          post=lambda _, a: a["self"].identity_view(a["username"]))
-    unlink_identity = _api("dvc_identity_unlink", "self, username, *, actor, reason", """Remove the account's
-        national identity link (audited with `reason`).""")
+    unlink_identity = _api("dvc_identity_unlink", "self, username, *, actor, reason", "Remove the identity link.")
     identity_view = _api("dvc_identity_json", "self, username", "The account's national identity and audit trail.")
     national_signin = _api("dvc_dossier_national_signin", "self, code", "The national sign-in level (1, 2), or 0.")
-    add_officer = _api("dvc_officer_add", "self, username, full_name, unit, role", """Add an officer at `unit` (an
-        agency code) with `role` ('reception', 'admin'...).""")
+    add_officer = _api("dvc_officer_add", "self, username, full_name, unit, role", "Add an officer at `unit`.")
     officer = _api("dvc_officer_get", "self, username", "An officer: {'username', 'full_name', 'unit', 'role'}.")
 
     # ---- dossiers ----
@@ -939,15 +935,16 @@ class Store:
     journal_verify = _api("dvc_journal_verify", "self, code=None", "Verify one journal or all; the report.")
     journal_seal = _api("dvc_journal_seal", "self, code=None", "Checkpoint the journals none covers; how many.")
     proof_export = _api("dvc_proof_export", "self, code", "The dossier's proof bundle (keep it byte for byte).")
+    set_retention = _api("dvc_privacy_set_retention", "self, days", """Keep personal data `days` days (1..36500)
+        after a dossier closes; see docs/privacy.md.""")
     erase_personal = _api("dvc_dossier_erase_personal", "self, code, *, officer", """Erase a closed dossier's
         personal data past retention (an admin); the erased data's SHA-256.""")
 
     def submit(self, procedure, *, applicant=None, account=None, channel="online", form=None, draft=False,
                officer=None, copies=0, pages=0, fee_exemption=None, desk=None, place=None, national_signin=False):
-        """Submit (or save as a draft) a dossier; `form` is a dict or JSON text, `desk` the receiving
-        centre (None: the competent agency's), `place` an agency code or address locating the
-        competent agency (None: the applicant's address). Returns a Receipt (secret None for accounts).
-        C: dvc_dossier_submit()."""
+        """Submit (or save as a draft) a dossier; `form` is a dict or JSON text, `desk` the receiving centre
+        (None: the competent agency's), `place` an agency code or address locating the competent agency
+        (None: the applicant's). Returns a Receipt (secret None for accounts). C: dvc_dossier_submit()."""
         keep: list = []
         s = _struct("dvc_submission", None, keep, channel=channel, draft=bool(draft), copies=copies, pages=pages,
                     national_signin=bool(national_signin), procedure=_s(procedure, "procedure"),
@@ -987,12 +984,6 @@ class Store:
                     limit=limit, **{"from": since})
         who = ffi.NULL if (officer, account, secret) == (None, None, None) else _who(officer, account, secret, keep)
         return self._c("dvc_access_log_json", q, who, _caller(client, keep))
-
-    def set_retention(self, days):
-        """Keep personal data `days` days (1..36500) after a dossier closes; see docs/privacy.md."""
-        if not 1 <= operator.index(days) <= lib.DVC_RETENTION_DAYS_MAX:
-            raise OutOfRange(f"retention {days} days is out of range")
-        self._c("dvc_privacy_set_retention", days)
 
     @property
     def retention(self) -> int:
@@ -1139,8 +1130,7 @@ class Store:
         ever stored) of `level` (None: any), without links.""",
                     post=lambda rows, _: [{k: v for k, v in d.items() if k not in ("predecessors", "successors")}
                                        for d in rows])
-    agency_competent = _api("dvc_agency_competent", "self, procedure, place, day", """The agency competent on `day`
-        for `procedure` at `place` (a commune code or an address).""")
+    agency_competent = _api("dvc_agency_competent", "self, procedure, place, day", "The competent agency on `day`.")
     agency_desk = _api("dvc_agency_desk", "self, agency, day", "The reception desk of `agency` on `day`.")
 
     def agency_resolve(self, code, day, place=None):
@@ -1155,15 +1145,12 @@ class Store:
     # ---- payments ----
     set_gateway = _api("dvc_payment_set_gateway", "self, name, secret", "Configure the payment gateway.")
     payment_review = _api("dvc_payment_review_json", "self", "Paid requests kept for refund or review.")
-    payment_request = _api("dvc_payment_request", "self, code", """Ask for online payment of what is due:
-        {reference, amount, expires_at}.""")
+    payment_request = _api("dvc_payment_request", "self, code", "Request payment: {reference, amount, expires_at}.")
     payment_callback = _api("dvc_payment_callback", "self, query", "Process the gateway's signed callback query.")
 
     def set_payment_expiry(self, seconds):
         """How long payment requests stay valid (seconds or timedelta, 1 s .. 30 days)."""
         s = seconds // _dt.timedelta(seconds=1) if isinstance(seconds, _dt.timedelta) else operator.index(seconds)
-        if not -2**63 <= s < 2**63:
-            raise OutOfRange(f"expiry {s} s is out of range")
         self._c("dvc_payment_set_expiry", s)
 
     # ---- the national payment platform's messages (payment.h) ----
@@ -1177,14 +1164,9 @@ class Store:
 
     # ---- outbox ----
     outbox = _api("dvc_outbox_list", "self, code=None", "Every notification of a dossier (or all), oldest first.")
+    outbox_fetch = _api("dvc_outbox_fetch", "self, max=10", "Lease up to `max` messages due now for sending.")
     outbox_mark_sent = _api("dvc_outbox_mark_sent", "self, id", "The message went out (idempotent).")
     outbox_mark_failed = _api("dvc_outbox_mark_failed", "self, id, error", "Sending failed (retried, then dead).")
-
-    def outbox_fetch(self, max=10):
-        """Lease up to `max` messages due now for sending."""
-        if max <= 0:
-            raise ValueError("max must be > 0")
-        return self._c("dvc_outbox_fetch", max)
 
     # ---- national sync (national.h) ----
     national_sync_enable = _api("dvc_national_sync_enable", "self, on=True", "Sync every dossier change (or stop).")

@@ -2,8 +2,8 @@
 
 import datetime as _dt
 import os
-from typing import (Any, BinaryIO, Callable, ContextManager, Dict, Iterable, List, Literal, Mapping,
-                    NamedTuple, Optional, Tuple, Type, Union, overload)
+from typing import (Any, BinaryIO, Callable, ContextManager, Dict, Iterable, List, Literal, Mapping, NamedTuple,
+                    Optional, Tuple, Type, Union, overload)
 
 __version__: str
 __all__: List[str]
@@ -15,9 +15,7 @@ SCHEMA_VERSION: int
 CALENDAR_MIN_YEAR: int
 CALENDAR_MAX_YEAR: int
 
-# Anything accepted as an instant: an aware datetime, an ISO 8601 string with
-# an offset, or a date or "YYYY-MM-DD" string (00:00 Vietnam time). Naive
-# datetimes raise ValueError.
+# An instant: an aware datetime, an ISO 8601 str with an offset, a date or "YYYY-MM-DD" (00:00 Vietnam time).
 Instant = Union[_dt.datetime, _dt.date, str]
 # A calendar date: a date, an aware datetime (its date in Vietnam), "YYYY-MM-DD".
 DateLike = Union[_dt.date, str]
