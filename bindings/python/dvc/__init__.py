@@ -629,8 +629,7 @@ class Calendar:
     day = _api("dvc_calendar_day", "self, date", """One day: {date, kind ('working', 'weekend', 'holiday',
         'compensatory', 'off', 'swapped_working'), working, name (the Vietnamese reason, or None)}.""")
     special_days = _api("dvc_calendar_special_days", "self, year", "`year`'s special days, as day() shows them.")
-    add_days = _api("dvc_calendar_add_days", "self, start, days", """The deadline `days` working days (of office
-        time) after `start`; negative counts back.""")
+    add_days = _api("dvc_calendar_add_days", "self, start, days", "The deadline `days` working days after `start`.")
     add_hours = _api("dvc_calendar_add_hours", "self, start, hours", "`start` plus `hours` of office time.")
     add_minutes = _api("dvc_calendar_add_minutes", "self, start, minutes", "Like add_hours() with minutes.")
     add_seconds = _api("dvc_calendar_add_seconds", "self, start, seconds", "Like add_hours() with seconds.")
@@ -907,12 +906,10 @@ class Store:
 
     # ---- people ----
     register_account = _api("dvc_account_register_from", "self, username, password, applicant, *, client=None",
-                            """Register an applicant account; `applicant` is a dict: full_name, citizen_id,
-        birth_date, address[, phone, email]. `client`, the requester's address, is throttled
-        (dvc.Throttled); None: no limit.""")
+                            """Register an applicant account; `applicant`: {full_name, citizen_id, birth_date,
+        address[, phone, email]}; `client`, the requester's address, is throttled (None: no limit).""")
     login = _api("dvc_account_login_from", "self, username, password, *, client=None", """Check a password
-        (dvc.Auth); `client` is the caller's key for the throttles (None: the one shared unknown client),
-        dvc.Throttled after too many failures.""")
+        (dvc.Auth); `client` is the caller's key for the throttles (None: the shared unknown client).""")
     account = _api("dvc_account_get", "self, username", "A stored account: {'username', 'profile', 'created_at'}.")
 
     # ---- national identities (identity.h) ----
@@ -928,17 +925,20 @@ class Store:
 
     # ---- dossiers ----
     track = _api("dvc_dossier_track_from", "self, code, *, officer=None, account=None, secret=None, client=None",
-                 """What tracking shows (state, route position, deadlines, fees, history) to the
-        officer, account or secret given; `client` is the caller's key for the tracking-secret throttle
-        (None: the shared unknown client).""", post=_with_state_label)
+                 """What tracking shows (state, route, deadlines, fees, history) to the officer, account
+        or secret given; `client`: the caller's key for the secret's throttle.""", post=_with_state_label)
     verify = _api("dvc_dossier_verify", "self, code=None", "Check journal hash chains (dvc.Corrupt); how many.")
     journal_verify = _api("dvc_journal_verify", "self, code=None", "Verify one journal or all; the report.")
     journal_seal = _api("dvc_journal_seal", "self, code=None", "Checkpoint the journals none covers; how many.")
     proof_export = _api("dvc_proof_export", "self, code", "The dossier's proof bundle (keep it byte for byte).")
-    set_retention = _api("dvc_privacy_set_retention", "self, days", """Keep personal data `days` days (1..36500)
-        after a dossier closes; see docs/privacy.md.""")
-    erase_personal = _api("dvc_dossier_erase_personal", "self, code, *, officer", """Erase a closed dossier's
-        personal data past retention (an admin); the erased data's SHA-256.""")
+    set_retention = _api("dvc_privacy_set_retention", "self, days", "Keep personal data `days` days after closing.")
+    erase_personal = _api("dvc_dossier_erase_personal", "self, code, *, officer", "Erase personal data (admin).")
+    dossier_view = _api("dvc_dossier_view_json", "self, code, *, officer=None, account=None, secret=None, "
+                        "client=None", """What `who` sees of a dossier, as the CLI and the HTTP example show it
+        (instants as text).""")
+    allowed_actions = _api("dvc_dossier_allowed_actions", "self, code, *, officer=None, account=None, "
+                           "secret=None, client=None", """A dry run of every action by `who`, changing nothing:
+        {code, state, version, actions, refused}.""")
 
     def submit(self, procedure, *, applicant=None, account=None, channel="online", form=None, draft=False,
                officer=None, copies=0, pages=0, fee_exemption=None, desk=None, place=None, national_signin=False):
@@ -989,14 +989,6 @@ class Store:
     def retention(self) -> int:
         """The retention period in days (dvc_privacy_retention)."""
         return int(self._call(lib.dvc_privacy_retention))
-
-    # ---- views (the library's JSON, as every front end shows it) ----
-    dossier_view = _api("dvc_dossier_view_json", "self, code, *, officer=None, account=None, secret=None, "
-                        "client=None", """What `who` sees of a dossier, as the CLI and the HTTP example show it
-        (instants as text).""")
-    allowed_actions = _api("dvc_dossier_allowed_actions", "self, code, *, officer=None, account=None, "
-                           "secret=None, client=None", """A dry run of every action by `who`, changing nothing:
-        {code, state, version, actions, refused}.""")
 
     # ---- documents ----
     files = _api("dvc_dossier_files", "self, code, *, officer=None, account=None, secret=None", """The dossier's
@@ -1093,14 +1085,12 @@ class Store:
                     else ",".join(media_types))
         self._c("dvc_procedure_policy_set", _s(procedure, "procedure"), p)
 
-    # ---- signed results ----
+    # ---- signed results and ratings ----
     sign_result = _api("dvc_dossier_sign_result", "self, code, *, officer, key_file, cert_file, password=None",
                        """Sign the dossier's current result file as the signing leader (XML-DSig), with the PEM key
         and certificate files named (never stored); the stored signed file, as attach().""")
     slip_signed = _api("dvc_slip_render_signed", "self, code, kind, *, key_file, cert_file, password=None", """An
         official slip as XML with an enveloped XML-DSig signature by the agency's key.""")
-
-    # ---- ratings ----
     rating = _api("dvc_dossier_rating_get", "self, code, *, officer=None, account=None, secret=None", """The
         dossier's rating: {at, scores {criterion: score, rated ones only}, comment or None}.""",
                   post=lambda r, _: {**r, "at": parse_time(r["at"]), "comment": r["comment"] or None})
@@ -1116,13 +1106,6 @@ class Store:
         for name, v in scores.items():
             r.scores[_parse("dvc_rating_criterion", name, "criterion")] = operator.index(v)
         self._c("dvc_dossier_rate", _s(code, "code"), r)
-
-    # ---- counter payments ----
-    payment_counter = _api("dvc_payment_counter", "self, code, *, officer, receipt_no, amount, method='cash', "
-                           "note=None", """Record a fee paid at the desk (method 'cash', 'card', 'transfer';
-        receipt_no unique).""")
-    payment_refund = _api("dvc_payment_counter_refund", "self, code, *, officer, receipt_no, amount, note, "
-                          "method='cash'", "Refund at the counter what was paid, with the reason in `note`.")
 
     # ---- agencies (the administrative map as history) ----
     agency = _api("dvc_agency_get", "self, code", "An agency with its successor links (predecessors, successors).")
@@ -1142,25 +1125,27 @@ class Store:
                           out, cap, n))
         return [ffi.string(out[i]).decode() for i in range(n[0])]
 
-    # ---- payments ----
+    # ---- payments (at the counter, the gateway, the national platform's messages) ----
+    payment_counter = _api("dvc_payment_counter", "self, code, *, officer, receipt_no, amount, method='cash', "
+                           "note=None", """Record a fee paid at the desk (method 'cash', 'card', 'transfer';
+        receipt_no unique).""")
+    payment_refund = _api("dvc_payment_counter_refund", "self, code, *, officer, receipt_no, amount, note, "
+                          "method='cash'", "Refund at the counter what was paid, with the reason in `note`.")
     set_gateway = _api("dvc_payment_set_gateway", "self, name, secret", "Configure the payment gateway.")
     payment_review = _api("dvc_payment_review_json", "self", "Paid requests kept for refund or review.")
     payment_request = _api("dvc_payment_request", "self, code", "Request payment: {reference, amount, expires_at}.")
     payment_callback = _api("dvc_payment_callback", "self, query", "Process the gateway's signed callback query.")
+    payment_national_init = _api("dvc_payment_national_init", "self, code, *, partner, client_ip, description=None",
+                                 "The national platform's INIT message for a payment request, as a dict.")
+    payment_national_query = _api("dvc_payment_national_query", "self, reference, *, partner, client_ip", """The
+        QUERY message about `reference` as a dict.""")
+    payment_national_callback = _api("dvc_payment_national_callback", "self, message", """The national platform's
+        confirmation (a dict or JSON text), as payment_callback.""")
 
     def set_payment_expiry(self, seconds):
         """How long payment requests stay valid (seconds or timedelta, 1 s .. 30 days)."""
         s = seconds // _dt.timedelta(seconds=1) if isinstance(seconds, _dt.timedelta) else operator.index(seconds)
         self._c("dvc_payment_set_expiry", s)
-
-    # ---- the national payment platform's messages (payment.h) ----
-    payment_national_init = _api("dvc_payment_national_init", "self, code, *, partner, client_ip, description=None",
-                                 """Ask for payment (as payment_request): the national platform's INIT message, as a
-        dict.""")
-    payment_national_query = _api("dvc_payment_national_query", "self, reference, *, partner, client_ip", """The
-        QUERY message about `reference` as a dict.""")
-    payment_national_callback = _api("dvc_payment_national_callback", "self, message", """The national platform's
-        confirmation (a dict or JSON text), as payment_callback.""")
 
     # ---- outbox ----
     outbox = _api("dvc_outbox_list", "self, code=None", "Every notification of a dossier (or all), oldest first.")
@@ -1182,16 +1167,13 @@ class Store:
         self._c("dvc_national_code_set", _s(procedure, "procedure"), operator.index(version),
                 _s(national_code, "national_code", True))
 
-    # ---- slips ----
+    # ---- slips and reports ----
     slip = _api("dvc_slip_render", "self, code, kind, format='html'", "Render an official slip of `kind`.")
     register_slip = _api("dvc_register_render", "self, from_=None, to=None, *, unit=None, format='html'", """The
         tracking register (form 06) of dossiers submitted in [from_, to).""")
-
-    # ---- reports ----
     report = _api("dvc_report_compute", "self, from_=None, to=None, *, group='sector', asof=None, dataframe=False",
-                  """Counts and rates of the dossiers submitted in [from_, to), one dict per `group` ("none"/None,
-        "sector", "agency", "procedure", "channel", "level", "month"); pending overdue as of `asof` (default:
-        now); dataframe=True: a pandas DataFrame indexed by key.""",
+                  """Counts and rates of the dossiers submitted in [from_, to), one dict per `group`, pending
+        overdue as of `asof` (default: now); dataframe=True: a pandas DataFrame indexed by key.""",
                   post=lambda rows, a: _dataframe(rows, "key") if a["dataframe"] else rows)
     bottlenecks = _api("dvc_report_bottlenecks", "self, asof=None, *, dataframe=False", """Dossiers waiting at each
         route step now, most first (dataframe=True: a pandas DataFrame).""",
