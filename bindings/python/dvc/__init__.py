@@ -18,10 +18,9 @@ DVC_ENOTFOUND...) with code, name, message and path (the offending field, or Non
 released in every C call: threads with stores of their own run in parallel, calls on one Store
 are serialised by its lock, and a transaction belongs to the handle, not to a thread.
 
-libdvc ($DVC_LIBRARY, else a copy in this package, else the system's libdvc.so.0) is called
-through cffi in ABI mode, declared by _cdef.h (generated from the public headers by
-tools/gen_cdef.py). Most functions are made from their C prototypes by _api() and name the C
-function whose header documents them; the types are declared in __init__.pyi.
+libdvc ($DVC_LIBRARY, else a copy in this package, else libdvc.so.0) is called through cffi in ABI
+mode, declared by _cdef.h (generated from the headers); most functions are made from their C
+prototypes by _api() and name the C function documenting them; the types are in __init__.pyi.
 """
 
 from __future__ import annotations
@@ -732,9 +731,8 @@ class Store:
         self._clock: Optional[_Clock] = None
         self._calendar: Optional[Calendar] = None
         raw = _path(path, "path")
-        flags = ((lib.DVC_OPEN_CREATE if create else 0) | (lib.DVC_OPEN_READONLY if readonly else 0)
-                 | (lib.DVC_OPEN_REQUIRE_SIGNED if require_signed else 0)
-                 | (lib.DVC_OPEN_POSTGRESQL if postgresql else 0))
+        flags = (lib.DVC_OPEN_CREATE * bool(create) | lib.DVC_OPEN_READONLY * bool(readonly)
+                 | lib.DVC_OPEN_REQUIRE_SIGNED * bool(require_signed) | lib.DVC_OPEN_POSTGRESQL * bool(postgresql))
         keep: list = []
         opts = _struct("dvc_open_opts", None, keep, flags=flags, busy_timeout_ms=busy_timeout_ms,
                        journal_key_file=_path(journal_key, "journal_key"),
@@ -745,8 +743,7 @@ class Store:
         self.path = os.fsdecode(raw)
 
     def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """fn(db, *args) holding the store's lock (the handle is used by one
-        thread at a time); raises what a Python clock raised during the call."""
+        """fn(db, *args) under the store's lock (one thread at a time); raises what a Python clock raised."""
         me = threading.get_ident()
         if self._owner == me:
             raise RuntimeError("the store is already in a call on this thread (a clock callback must not use it)")
