@@ -11,7 +11,9 @@ DVC_* macros whose value is an integer constant expression are kept as
 `#define NAME value` (cffi exposes them as lib.NAME); the *_INIT initialisers
 of option structs are kept as comments `/* init NAME {...} */` for the binding
 to build the same defaults, and string literals as `/* string NAME "..." */`
-(the initialisers use some); the rest (function-like macros) is dropped. New public API therefore reaches Python without hand-written glue.
+(the initialisers use some), and the doc comments of enum constants as
+`/* doc NAME text */` (the binding's exception classes use the status codes');
+the rest (function-like macros) is dropped. New public API therefore reaches Python without hand-written glue.
 """
 import ast
 import operator
@@ -67,6 +69,12 @@ def main(argv) -> int:
                 lines.append(f'/* string {m.group(1)} {m.group(2).strip()} */')
         elif line.strip():
             lines.append(line.rstrip())
+    # The doc comments of enum constants (the status codes'...), which the preprocessor drops.
+    hdir = os.path.dirname(header)
+    for name in sorted(n for n in os.listdir(hdir) if n.endswith('.h')):
+        with open(os.path.join(hdir, name), encoding='utf-8') as f:
+            for const, doc in re.findall(r'^\s*(DVC_\w+)\s*=[^,\n]*,?\s*/\*\*<\s*(.*?)\s*\*/', f.read(), re.M):
+                lines.append(f'/* doc {const} {doc} */')
     with open(out, 'w', encoding='utf-8') as f:
         f.write('\n'.join(lines) + '\n')
     return 0

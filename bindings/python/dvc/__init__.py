@@ -1,41 +1,26 @@
-"""libdvc for Python: the core of a Vietnamese online public-service portal.
-
-The procedure catalog, the working-time calendar (lunar Tết and the official
-holiday schedules included), dossiers from submission to returned result,
-online payment, the notification outbox, official slips and reports::
+"""libdvc for Python: the core of a Vietnamese online public-service portal (procedure catalog,
+working-time calendar, dossiers from submission to result, payment, notifications, slips, reports)::
 
     import dvc
 
     with dvc.Store("portal.db") as db:
         db.import_catalog("data/catalog/kien-thuy-2018.json")
-        for hit in db.search("dang ky khai sinh", level="commune"):
-            print(hit["code"], hit["name"])
+        hits = db.search("dang ky khai sinh", level="commune")
         with db.transaction():           # all or nothing
             code, secret = db.submit("1.001193", applicant={...}, form={...})
         db.report(group="sector", dataframe=True)   # with pandas installed
 
-Conventions:
+Records are dicts; enumerations the names the library, the CLI and JSON use ("in_progress").
+Instants go in as aware datetimes, ISO 8601 strings with an offset, or dates and "YYYY-MM-DD"
+(00:00 Vietnam time; dvc.VN_TZ is UTC+7), and come out as UTC datetimes; naive datetimes raise
+ValueError. A failure raises the dvc.Error subclass of its status code (dvc.NotFound for
+DVC_ENOTFOUND...) with code, name, message and path (the offending field, or None). The GIL is
+released in every C call: threads with stores of their own run in parallel, calls on one Store
+are serialised by its lock, and a transaction belongs to the handle, not to a thread.
 
-* Records come back as plain dicts and lists; enumerations as the names the
-  C library, the CLI and JSON use ("in_progress", "forward", "reception").
-* Instants are timezone-aware ``datetime`` objects: any aware datetime (or an
-  ISO 8601 string with an offset, or a date or "YYYY-MM-DD" meaning 00:00
-  Vietnam time) goes in, UTC comes out. Naive datetimes are refused with
-  ``ValueError``: use ``datetime.timezone.utc`` or ``dvc.VN_TZ`` (UTC+7).
-* Every libdvc failure raises a subclass of :class:`dvc.Error` named after its
-  status code (``dvc.NotFound`` for ``DVC_ENOTFOUND``...), carrying ``code``,
-  ``name``, ``message`` and ``path`` (the offending field, when known).
-* Threads: the GIL is released during every C call, so threads using
-  different stores run in parallel; calls on one ``Store`` are serialised by
-  a lock of its own. A transaction belongs to the handle, not to a thread:
-  give each thread its own Store for independent transactions.
-
-The C API is reached through cffi in ABI mode: ``_cdef.h`` (generated from the
-public headers by tools/gen_cdef.py) declares it, and libdvc is loaded from
-``$DVC_LIBRARY``, else a copy inside this package, else the system's
-``libdvc.so.0``. Most functions are generated from a table (_api: the C
-function, the Python parameters, the docstring); the types of the public API
-are declared in ``__init__.pyi``.
+libdvc ($DVC_LIBRARY, else a copy in this package, else libdvc.so.0) is called through cffi in ABI
+mode, declared by _cdef.h (generated from the headers); most functions are made from their C
+prototypes by _api() and name the C function documenting them; the types are in __init__.pyi.
 """
 
 from __future__ import annotations
@@ -55,13 +40,11 @@ import os
 import re
 import threading
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Union
+from typing import Any, Callable, Dict, List, Optional
 
 import cffi
 
-# ---------------------------------------------------------------------------
-# Loading: the declarations, then the library
-# ---------------------------------------------------------------------------
+# ---- Loading: the declarations, then the library ----
 
 _HERE = Path(__file__).resolve().parent
 _CDEF = (_HERE / "_cdef.h").read_text(encoding="utf-8")
@@ -107,20 +90,8 @@ Receipt.__doc__ = "What submitting a dossier hands back: (code, secret); secret 
 LunarDate = collections.namedtuple("LunarDate", "year month day leap")
 LunarDate.__doc__ = "A Vietnamese lunar date: (year, month, day, leap)."
 
-__all__ = [
-    "Store", "Calendar", "Receipt", "LunarDate", "VN_TZ", "FILE_RESULT",
-    "version", "status_name", "payment_sign", "payment_national_check", "sms_segments", "parse_time", "format_time",
-    "lunar_from_solar", "lunar_to_solar", "lunar_year_name",
-    "lifecycle_table", "lifecycle_dot", "states", "actions", "roles",
-    "validate_catalog_xml", "catalog_xsd", "validate_phone", "validate_citizen_id",
-    "validate_email", "eform_check", "error_class", "Error",
-    "sign_verify", "cert_fingerprint", "rating_criteria",
-    "proof_verify", "proof_keygen", "proof_key",
-]
 
-# ---------------------------------------------------------------------------
-# Errors: one class per status code of dvc/common.h
-# ---------------------------------------------------------------------------
+# ---- Errors: one class per status code of dvc/common.h ----
 
 
 def status_name(code):
@@ -129,15 +100,8 @@ def status_name(code):
 
 
 class Error(Exception):
-    """A libdvc failure.
-
-    Attributes:
-        code: the status code (negative int, ``DVC_E*``).
-        name: its name, e.g. ``"DVC_ENOTFOUND"``.
-        message: the library's one-line English message.
-        path: the offending record or field (``"procedures[3].versions[0].sector"``,
-            ``"citizen_id"``), or None.
-    """
+    """A libdvc failure: ``code`` (``DVC_E*``), ``name`` ("DVC_ENOTFOUND"), ``message`` (the library's
+    one line) and ``path``, the offending record or field ("procedures[3].sector") or None."""
 
     code: int = lib.DVC_ERROR
 
@@ -161,53 +125,31 @@ class Error(Exception):
         return (type(self), (self.message, self.path, self.code))
 
 
-_ERROR_TABLE = [  # class, status, extra Python base, what it means
-    ("InternalError", "DVC_ERROR", (), "an unspecified internal error"),
-    ("OutOfMemory", "DVC_ENOMEM", (MemoryError,), "an allocation failed"),
-    ("InvalidArgument", "DVC_EINVAL", (ValueError,), "an invalid argument (a field failing validation...)"),
-    ("NotFound", "DVC_ENOTFOUND", (LookupError,), "the named object does not exist"),
-    ("Exists", "DVC_EEXISTS", (), "an object with that key already exists"),
-    ("Parse", "DVC_EPARSE", (), "malformed JSON or XML"),
-    ("Schema", "DVC_ESCHEMA", (), "well-formed input violating the schema (path names the field)"),
-    ("Utf8", "DVC_EUTF8", (ValueError,), "invalid UTF-8"),
-    ("TooBig", "DVC_ETOOBIG", (), "a value or input exceeds a size limit"),
-    ("Duplicate", "DVC_EDUPLICATE", (), "the same key appears twice in one input"),
-    ("Reference", "DVC_EREF", (), "a reference to an unknown code (sector, agency, level...)"),
-    ("Transition", "DVC_ETRANSITION", (), "the action is not legal now, or a precondition fails"),
-    ("ServiceLevel", "DVC_ESERVICELEVEL", (), "refused by the procedure's online service level"),
-    ("Permission", "DVC_EPERM", (), "the actor may not do this"),
-    ("Conflict", "DVC_ECONFLICT", (), "a stale expected version, or a changed catalog version"),
-    ("Signature", "DVC_ESIGNATURE", (), "a signature or digest mismatch"),
-    ("IO", "DVC_EIO", (), "a file or database I/O error"),
-    ("FormatVersion", "DVC_EVERSION", (), "data written by a newer, unknown format version"),
-    ("Busy", "DVC_EBUSY", (), "the database is locked by another writer"),
-    ("InvalidDate", "DVC_EDATE", (ValueError,), "an invalid date or instant"),
-    ("OutOfRange", "DVC_ERANGE", (ValueError,), "a value out of the supported range"),
-    ("TransactionMisuse", "DVC_ETXN", (), "commit or rollback without begin, or begin twice"),
-    ("Auth", "DVC_EAUTH", (), "wrong credentials or tracking secret"),
-    ("Throttled", "DVC_ETHROTTLED", (), "too many failed attempts; try later"),
-    ("Expired", "DVC_EEXPIRED", (), "a time-limited object has expired (or an agency is not in force)"),
-    ("Corrupt", "DVC_ECORRUPT", (), "stored data fails an integrity check (the journal chain)"),
-    ("Template", "DVC_ETEMPLATE", (), "an invalid notification template"),
-    ("Amount", "DVC_EAMOUNT", (), "a payment amount does not match what is due"),
-    ("CallbackFailed", "DVC_EUSER", (), "a host callback (the clock) failed; the call wrote nothing"),
-    ("MediaType", "DVC_EMEDIATYPE", (), "a file's detected media type is not accepted"),
-    ("Incomplete", "DVC_EINCOMPLETE", (), "required dossier components are missing"),
-    ("Truncated", "DVC_ETRUNCATED", (), "an upload (or a journal) ended before its declared size"),
-    ("Mismatch", "DVC_EMISMATCH", (), "verified claims contradict stored data (.path lists the fields)"),
-    ("Retained", "DVC_ERETAINED", (), "personal data still inside its retention period"),
-]
+# One class per status code, named for Python; its docstring is the code's comment in dvc/common.h.
+_ERROR_CLASSES = {
+    "DVC_ERROR": "InternalError", "DVC_ENOMEM": "OutOfMemory", "DVC_EINVAL": "InvalidArgument",
+    "DVC_ENOTFOUND": "NotFound", "DVC_EEXISTS": "Exists", "DVC_EPARSE": "Parse", "DVC_ESCHEMA": "Schema",
+    "DVC_EUTF8": "Utf8", "DVC_ETOOBIG": "TooBig", "DVC_EDUPLICATE": "Duplicate", "DVC_EREF": "Reference",
+    "DVC_ETRANSITION": "Transition", "DVC_ESERVICELEVEL": "ServiceLevel", "DVC_EPERM": "Permission",
+    "DVC_ECONFLICT": "Conflict", "DVC_ESIGNATURE": "Signature", "DVC_EIO": "IO", "DVC_EVERSION": "FormatVersion",
+    "DVC_EBUSY": "Busy", "DVC_EDATE": "InvalidDate", "DVC_ERANGE": "OutOfRange", "DVC_ETXN": "TransactionMisuse",
+    "DVC_EAUTH": "Auth", "DVC_ETHROTTLED": "Throttled", "DVC_EEXPIRED": "Expired", "DVC_ECORRUPT": "Corrupt",
+    "DVC_ETEMPLATE": "Template", "DVC_EAMOUNT": "Amount", "DVC_EUSER": "CallbackFailed",
+    "DVC_EMEDIATYPE": "MediaType", "DVC_EINCOMPLETE": "Incomplete", "DVC_ETRUNCATED": "Truncated",
+    "DVC_EMISMATCH": "Mismatch", "DVC_ERETAINED": "Retained",
+}
+_ERROR_BASES = {"OutOfMemory": (MemoryError,), "InvalidArgument": (ValueError,), "NotFound": (LookupError,),
+                "Utf8": (ValueError,), "InvalidDate": (ValueError,), "OutOfRange": (ValueError,)}
+_DOCS = dict(re.findall(r"/\* doc (\w+) (.*?) \*/", _CDEF))
 _ERRORS: Dict[int, type] = {}
-for _cls, _status, _bases, _doc in _ERROR_TABLE:
+for _status, _cls in _ERROR_CLASSES.items():
     _code = getattr(lib, _status)
-    globals()[_cls] = _ERRORS[_code] = type(_cls, (Error,) + _bases,
-                                             {"code": _code, "__doc__": f"{_status}: {_doc}."})
-    __all__.append(_cls)
+    globals()[_cls] = _ERRORS[_code] = type(_cls, (Error,) + _ERROR_BASES.get(_cls, ()),
+                                             {"code": _code, "__doc__": f"{_status}: {_DOCS.get(_status)}."})
 # The status codes as ints: dvc.DVC_ENOTFOUND == -4 ...
 for _code, _status in ffi.typeof("dvc_status").elements.items():
     globals()[_status] = _code
-    __all__.append(_status)
-del _cls, _status, _bases, _doc, _code
+del _cls, _status, _code
 
 
 def error_class(code):
@@ -226,9 +168,7 @@ def _check(rc: int) -> int:
     raise error_class(rc)(message, path, rc)
 
 
-# ---------------------------------------------------------------------------
-# Conversions between Python values and the C structs
-# ---------------------------------------------------------------------------
+# ---- Conversions between Python values and the C structs ----
 
 _OPS = {ast.BitOr: operator.or_, ast.LShift: operator.lshift, ast.USub: operator.neg}
 
@@ -264,31 +204,38 @@ def _new(ctype: str, init: Optional[str] = None) -> Any:
     return ffi.new(ctype + " *", _INITS.get(init or "DVC_" + ctype[4:].upper() + "_INIT"))
 
 
+def _to_c(t: str, v: Any, what: str, keep: list, optional: bool = False) -> Any:
+    """Python value `v` as a C value of declared type `t`: str (or bytes) for
+    char *, an instant for dvc_time, a date for dvc_date (and dvc_date *), a
+    LunarDate, an applicant mapping, a name for an enum; None is NULL (or 0)
+    when `optional`. What the value points at is kept in `keep`."""
+    base = t.replace("const ", "")
+    if v is None and (optional or base in ("dvc_date *", "dvc_applicant *")):
+        return ffi.NULL if base.endswith("*") else 0
+    if base in ("char *", "dvc_date *"):
+        keep.append(ffi.new("char[]", v if isinstance(v, bytes) else _s(v, what)) if base == "char *"
+                    else ffi.new("dvc_date *", _to_date(v)))
+        return keep[-1]
+    if base in ("dvc_time", "dvc_date", "dvc_lunar_date", "dvc_applicant *"):
+        return (_to_time(v) if base == "dvc_time" else _to_date(v) if base == "dvc_date" else
+                _lunar(v) if base == "dvc_lunar_date" else _applicant(v, keep))
+    if ffi.typeof(base).kind == "enum":
+        return _parse(base, v, what)
+    if base in ("size_t", "unsigned int") and operator.index(v) < 0:
+        raise ValueError(f"{what} must be >= 0")
+    return v
+
+
 def _struct(ctype: str, init: Optional[str] = None, keep: Optional[list] = None, **fields: Any) -> Any:
     """A new `ctype` struct (see _new) with `fields` set from Python values by
-    their declared types: str for char *, dates for dvc_date *, names for
-    enums, instants for dvc_time; None leaves a field as initialised. What
+    their declared types (see _to_c); None leaves a field as initialised. What
     the fields point at is kept in `keep`, alive as long as the struct."""
     keep = [] if keep is None else keep
     p = _new(ctype, init)
     types = dict(ffi.typeof(ctype).fields)
     for name, v in fields.items():
-        t = types[name].type
-        if v is None:
-            continue
-        if t.kind == "pointer" and t.item.cname == "char":
-            keep.append(ffi.new("char[]", v if isinstance(v, bytes) else _s(_fspath(v), name)))
-            v = keep[-1]
-        elif t.kind == "pointer" and t.item.cname == "dvc_date":
-            keep.append(_opt_date(v))
-            v = keep[-1]
-        elif t.kind == "enum":
-            v = _parse(t.cname, v, name)
-        elif name in _TIME_FIELDS:
-            v = _to_time(v)
-        elif t.cname in ("size_t", "unsigned int") and operator.index(v) < 0:
-            raise ValueError(f"{name} must be >= 0")
-        setattr(p, name, v)
+        if v is not None:
+            setattr(p, name, _to_c("dvc_time" if name in _TIME_FIELDS else types[name].type.cname, v, name, keep))
     keep.append(p)
     return ffi.gc(p, lambda _: keep)  # (the destructor holds `keep`)
 
@@ -310,25 +257,18 @@ def _applicant(m: Any, keep: list) -> Any:
                                              for k, v in m.items()})
 
 
-def _actor(a: Any, officer: Any, account: Any, secret: Any, keep: list) -> Any:
-    """Exactly one of officer=, account= or secret= into the dvc_actor `a`."""
-    if (officer is not None) + (account is not None) + (secret is not None) != 1:
+def _who(officer: Any, account: Any, secret: Any, keep: list, a: Any = None) -> Any:
+    """Exactly one of officer=, account= or secret= into the dvc_actor `a` (None: a new one)."""
+    given = [(k, v) for k, v in (("officer", officer), ("account", account), ("secret", secret)) if v is not None]
+    if len(given) != 1:
         raise TypeError("give exactly one of officer=, account= or secret=")
-    if secret is not None:
-        a.kind = lib.DVC_ACTOR_ANONYMOUS
-        keep.append(ffi.new("char[]", _s(secret, "secret")))
-        a.secret = keep[-1]
-    else:
-        a.kind = lib.DVC_ACTOR_ACCOUNT if account is not None else lib.DVC_ACTOR_OFFICER
-        keep.append(ffi.new("char[]", _s(account if account is not None else officer,
-                                         "account" if account is not None else "officer")))
-        a.name = keep[-1]
+    (kind, v), = given
+    keep += [ffi.new("dvc_actor *")] if a is None else []
+    a = keep[-1] if a is None else a
+    a.kind = {"officer": lib.DVC_ACTOR_OFFICER, "account": lib.DVC_ACTOR_ACCOUNT}.get(kind, lib.DVC_ACTOR_ANONYMOUS)
+    keep.append(ffi.new("char[]", _s(v, kind)))
+    setattr(a, "secret" if kind == "secret" else "name", keep[-1])
     return a
-
-
-def _who(officer: Any, account: Any, secret: Any, keep: list) -> Any:
-    keep.append(ffi.new("dvc_actor *"))
-    return _actor(keep[-1], officer, account, secret, keep)
 
 
 def _text(p: Any) -> Optional[str]:
@@ -336,7 +276,8 @@ def _text(p: Any) -> Optional[str]:
 
 
 def _s(v: Any, what: str, optional: bool = False) -> Any:
-    """A str argument as NUL-terminated UTF-8 (None -> NULL when optional)."""
+    """A str (or os.PathLike) argument as NUL-terminated UTF-8 (None -> NULL when optional)."""
+    v = os.fspath(v) if isinstance(v, os.PathLike) else v
     if v is None and optional:
         return ffi.NULL
     if not isinstance(v, str):
@@ -354,10 +295,6 @@ def _data(v: Any, what: str) -> bytes:
     return (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)).encode()
 
 
-def _fspath(v: Any) -> Any:
-    return os.fspath(v) if isinstance(v, os.PathLike) else v
-
-
 def _path(v: Any, what: str) -> Optional[bytes]:
     """A file path argument (str or os.PathLike) as bytes, None kept."""
     if v is None:
@@ -368,9 +305,14 @@ def _path(v: Any, what: str) -> Optional[bytes]:
     return raw
 
 
-def _is_document(v: Any) -> bool:
-    """bytes, or a str that starts like a document rather than a path."""
-    return isinstance(v, bytes) or (isinstance(v, str) and v.lstrip(" \t\r\n\ufeff")[:1] in ("{", "<", "["))
+def _document_or_file(c: Callable[..., Any], fn: str, source: Any, *rest: Any) -> Any:
+    """c(fn, data, len, *rest) when `source` is a document (bytes, or a str that
+    starts like one), else c(fn + "_file", path, *rest)."""
+    head = source.lstrip(" \t\r\n\ufeff")[:1] if isinstance(source, str) else None
+    if isinstance(source, bytes) or head in ("{", "<", "["):
+        data = _data(source, "source")
+        return c(fn, data, len(data), *rest)
+    return c(fn + "_file", os.fsencode(source), *rest)
 
 
 def _time(t: int) -> _dt.datetime:
@@ -395,10 +337,6 @@ def _to_time(v: Any) -> int:
     return out[0]
 
 
-def _opt_time(v: Any) -> int:
-    return 0 if v is None else _to_time(v)
-
-
 def _to_date(v: Any) -> Any:
     """A dvc_date from a date, an aware datetime (its date in Vietnam) or "YYYY-MM-DD"."""
     if isinstance(v, _dt.datetime):
@@ -410,10 +348,6 @@ def _to_date(v: Any) -> Any:
     if not isinstance(v, _dt.date):
         raise TypeError(f"a date must be a datetime.date or a 'YYYY-MM-DD' str, not {type(v).__name__}")
     return (v.year, v.month, v.day)
-
-
-def _opt_date(v: Any) -> Any:
-    return ffi.NULL if v is None else ffi.new("dvc_date *", _to_date(v))
 
 
 def _lunar(v: Any) -> Any:
@@ -468,9 +402,8 @@ def _field(name: str, t: Any) -> Callable[[Any], Any]:
 
 @functools.lru_cache(maxsize=None)
 def _plan(t: Any) -> List[Any]:
-    """How to turn a struct type into a dict: a pointer `x` with a count `n_x` is
-    a list; a field `x` with a flag `has_x` is None when the flag is 0; the
-    struct's own version (a first `unsigned int version`) is left out."""
+    """How to turn a struct type into a dict: a pointer `x` with a count `n_x` is a list, a field
+    `x` with a flag `has_x` None when it is 0; the struct's own first `unsigned int version` is left out."""
     names = {name for name, _ in t.fields}
     plan = []
     for i, (name, f) in enumerate(t.fields):
@@ -506,15 +439,6 @@ def _owned_text(p: Any, n: Optional[int] = None) -> str:
         lib.dvc_free(p)
 
 
-def _rows(handle: Any, kind: str) -> list:
-    """The rows of a collection handle (its kind_count/_at/_free), converted, then the handle freed."""
-    at = getattr(lib, kind + "_at")
-    try:
-        return [_record(at(handle, i)) for i in range(getattr(lib, kind + "_count")(handle))]
-    finally:
-        getattr(lib, kind + "_free")(handle)
-
-
 def _dataframe(rows: List[Dict[str, Any]], index: Optional[str] = None) -> Any:
     try:
         import pandas
@@ -524,12 +448,9 @@ def _dataframe(rows: List[Dict[str, Any]], index: Optional[str] = None) -> Any:
     return df.set_index(index) if index is not None and index in df.columns else df
 
 
-Instant = Union[_dt.datetime, _dt.date, str]
-
-# ---------------------------------------------------------------------------
-# Calls: the prototypes in _cdef.h tell which parameters are outputs and what
-# they hold, so one function allocates, checks and converts for every call
-# ---------------------------------------------------------------------------
+# ---- Calls ----
+# The prototypes in _cdef.h tell which parameters are outputs and what they hold,
+# so one function allocates, checks and converts for every call.
 
 
 def _param(decl: str) -> Any:
@@ -545,7 +466,7 @@ _PROTOS = {name: (ret.strip(), [_param(p) for p in params.split(",") if p.strip(
 #: Input structs _api() fills from its own rules, not from fields.
 _ARG_STRUCTS = {"const dvc_actor *", "const dvc_caller *", "const dvc_applicant *", "const dvc_date *"}
 #: Output structs whose Python form is the library's own JSON view (<type>_json).
-_JSON_VIEWS = {"dvc_journal_report", "dvc_allowed_actions"}
+_JSON_VIEWS = {"dvc_journal_report", "dvc_allowed_actions", "dvc_catalog_stats", "dvc_missing", "dvc_rating"}
 
 
 def _is_output(param: Any) -> bool:
@@ -553,9 +474,10 @@ def _is_output(param: Any) -> bool:
 
 
 def _read(fn: str, outs: list, params: list) -> Any:
-    """The last output of a call to `fn` as Python: text (JSON decoded for
-    the *_json functions), a record, the rows of a collection, an array (with
-    the count after it), an instant, a date, a number."""
+    """The last output of a call to `fn` as Python: text (JSON decoded for *_json), a record, a
+    collection's rows, an array (its count after it), an instant, a date, a number; char arrays as a tuple."""
+    if len(params) > 1 and all(size for _, _, size in params):
+        return tuple(ffi.string(p).decode() for p in outs)
     (t, name, size), p = params[-1], outs[-1]
     n = None
     if t == "size_t *" and len(params) > 1 and params[-2][0].endswith("**"):
@@ -575,10 +497,12 @@ def _read(fn: str, outs: list, params: list) -> Any:
                 return [_record(h[i]) for i in range(n)]
             finally:
                 lib.dvc_free(h)
-        if hasattr(lib, kind + "_count") and kind not in _JSON_VIEWS:
-            return _rows(h, kind)
-        try:
-            return _c(kind + "_json", h) if kind in _JSON_VIEWS else _record(h)
+        try:  # a JSON view, a collection (its _count/_at) or one record
+            if kind in _JSON_VIEWS:
+                return _c(kind + "_json", h)
+            if hasattr(lib, kind + "_count"):
+                return [_record(getattr(lib, kind + "_at")(h, i)) for i in range(getattr(lib, kind + "_count")(h))]
+            return _record(h)
         finally:
             getattr(lib, kind + "_free")(h)
     if kind in _JSON_VIEWS:
@@ -590,21 +514,18 @@ def _read(fn: str, outs: list, params: list) -> Any:
     return p[0] if ffi.typeof(p).item.kind in ("primitive", "enum") else _record(p)
 
 
-def _plain(fn: Callable[..., Any], *args: Any) -> Any:
-    return fn(*args)
-
-
-def _c(fn: str, *args: Any, call: Callable[..., Any] = _plain, skip: int = 0) -> Any:
-    """Call C function `fn` through `call` with `args` (C values) for its first
-    parameters after the `skip` ones `call` passes itself (a store's handle),
-    and fresh outputs for the rest. A status is checked (raising the mapped
-    exception); the result is the last output converted by _read(), or what
-    a function returning no status returns (a const char * as str)."""
+def _c(fn: str, *args: Any, call: Optional[Callable[..., Any]] = None, skip: int = 0) -> Any:
+    """Call C function `fn` (through `call`, which passes the first `skip` arguments itself)
+    with `args` and fresh outputs for the rest; a status is checked (raising its exception),
+    and the result is the outputs read by _read(), or the return value (const char * as str)."""
     ret, params = _PROTOS[fn]
     params = params[skip + len(args):]
     outs = [ffi.new("char[]", int(size)) if size else _new(t[:-1].strip()) if ffi.typeof(t).item.kind == "struct"
             else ffi.new(t) for t, _, size in params]
-    rc = call(getattr(lib, fn), *args, *outs)
+    try:
+        rc = call(getattr(lib, fn), *args, *outs) if call else getattr(lib, fn)(*args, *outs)
+    except OverflowError as e:  # an int the C type cannot hold: out of the library's range too
+        raise OutOfRange(str(e), None, lib.DVC_ERANGE) from None
     if ret == "const char *":
         return _text(rc)
     if ret != "int":
@@ -614,16 +535,13 @@ def _c(fn: str, *args: Any, call: Callable[..., Any] = _plain, skip: int = 0) ->
 
 
 def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any, Dict[str, Any]], Any]] = None) -> Any:
-    """A public function (or method, when `params` starts with self) calling C
-    function `fn` with the Python parameters `params`, in order, converted by
-    the declared type of the C parameter each fills: str for const char *
-    (None for NULL when the default is None), a document (str, bytes, or a
-    dict as JSON) for a const char *, size_t pair, a name for an enum, an
-    instant for dvc_time, a date for dvc_date; officer=/account=/secret= make
-    the const dvc_actor *, client= the const dvc_caller *, and an options
-    struct (const dvc_<name> *) takes the parameters named like its fields
-    (from_ for "from"; see _struct). A method calls through self._c (the
-    handle). Returns _c()'s result, or post(result, {parameter: value})."""
+    """A public function (a method when `params` starts with self, calling through self._c)
+    calling C function `fn` with the Python parameters `params` in order, each converted by
+    _to_c() to the declared type of the C parameter it fills (None is NULL when it is the
+    default); a const char *, size_t pair takes a document (str, bytes, or a dict as JSON),
+    officer=/account=/secret= make the const dvc_actor *, client= the const dvc_caller *, and
+    an options struct takes the parameters named like its fields (from_ for "from"). Returns
+    _c()'s result, or post(result, {parameter: value}); the docstring ends with `fn`."""
     method = params.startswith("self")
     inputs = list(itertools.takewhile(lambda p: not _is_output(p), _PROTOS[fn][1][method:]))
     slots, i = [], 0  # (what fills it, declared type) of each C argument
@@ -631,8 +549,7 @@ def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any, Dict[str,
         t = inputs[i][0]
         pair = t == "const char *" and i + 1 < len(inputs) and inputs[i + 1][0] == "size_t"
         struct = ffi.typeof(t).kind == "pointer" and ffi.typeof(t).item.kind == "struct" and t not in _ARG_STRUCTS
-        slots.append(("document" if pair else "struct" if struct else "enum" if ffi.typeof(t).kind == "enum"
-                      else t, t))
+        slots.append(("document" if pair else "struct" if struct else t, t))
         i += 2 if pair else 1
 
     kinds = [t for t, _ in slots]
@@ -640,8 +557,8 @@ def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any, Dict[str,
         {"client"} if "const dvc_caller *" in kinds else set())
 
     def run(values: Dict[str, Any]) -> Any:
-        obj, keep, args = values.pop("self", None), [], []
-        names = [n for n in values if n not in claimed]
+        obj, keep, args = values.get("self"), [], []
+        names = [n for n in values if n not in claimed and n != "self"]
         for t, ctype in slots:
             if t == "const dvc_actor *":
                 args.append(_who(values.get("officer"), values.get("account"), values.get("secret"), keep))
@@ -657,26 +574,11 @@ def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any, Dict[str,
                 args.append(_struct(struct, None, keep, **{n.rstrip("_"): values[n] for n in mine}))
                 continue
             name = names.pop(0)
-            v, optional = values[name], name in nullable
             if t == "document":
-                args.append(_data(v, name))
-                args.append(len(args[-1]))
-            elif t == "const char *":
-                args.append(_s(v, name, optional))
-            elif t == "enum":
-                args.append(_parse(ctype, v, name))
-            elif t == "dvc_time":
-                args.append(0 if v is None and optional else _to_time(v))
-            elif t == "dvc_date":
-                args.append(_to_date(v))
-            elif t == "const dvc_date *":
-                args.append(_opt_date(v))
-            elif t == "dvc_lunar_date":
-                args.append(_lunar(v))
-            elif t == "const dvc_applicant *":
-                args.append(ffi.NULL if v is None else _applicant(v, keep))
+                data = _data(values[name], name)
+                args += [data, len(data)]
             else:
-                args.append(v)
+                args.append(_to_c(ctype, values[name], name, keep, name in nullable))
         result = obj._c(fn, *args) if method else _c(fn, *args)
         return post(result, values) if post else result
 
@@ -684,7 +586,7 @@ def _api(fn: str, params: str, doc: str, post: Optional[Callable[[Any, Dict[str,
     exec(f"def {fn}({params}):\n    return _run(locals())", scope)
     f = scope[fn]
     nullable = {k for k, p in inspect.signature(f).parameters.items() if p.default is None}
-    f.__doc__, f._c_function = doc, fn
+    f.__doc__, f._c_function = inspect.cleandoc(doc) + f"\n\nC: {fn}() (its header has the details).", fn
     return f
 
 
@@ -697,9 +599,7 @@ def _named(ns: Any) -> Any:
     return ns
 
 
-# ---------------------------------------------------------------------------
-# Calendar
-# ---------------------------------------------------------------------------
+# ---- Calendar ----
 
 
 def _minutes(v: Any, what: str) -> int:
@@ -720,13 +620,23 @@ def _minutes(v: Any, what: str) -> int:
 
 @_named
 class Calendar:
-    """The working-time calendar of Vietnamese offices: lunar calendar, holidays
-    and official schedules (2018-2026 built in), office-time arithmetic.
+    """The working-time calendar of Vietnamese offices (lunar calendar, holidays, official schedules
+    2018-2026 built in, office-time arithmetic). Hours are "HH:MM", datetime.time or minutes;
+    rest_days are Python weekday numbers (default (5, 6): Saturday, Sunday)."""
 
-    ``Calendar(*, am_start='07:30', am_end='11:30', pm_start='13:30', pm_end='17:00',
-    rest_days=(5, 6), round_to_end_of_day=False, builtin_schedules=True)``;
-    rest_days are Python weekday numbers (Monday=0 .. Sunday=6).
-    """
+    schedule_source = _api("dvc_calendar_schedule_source", "self, year", "The year's schedule source or None.")
+    day = _api("dvc_calendar_day", "self, date", """One day: {date, kind ('working', 'weekend', 'holiday',
+        'compensatory', 'off', 'swapped_working'), working, name (the Vietnamese reason, or None)}.""")
+    special_days = _api("dvc_calendar_special_days", "self, year", "`year`'s special days, as day() shows them.")
+    add_days = _api("dvc_calendar_add_days", "self, start, days", "The deadline `days` working days after `start`.")
+    add_hours = _api("dvc_calendar_add_hours", "self, start, hours", "`start` plus `hours` of office time.")
+    add_minutes = _api("dvc_calendar_add_minutes", "self, start, minutes", "Like add_hours() with minutes.")
+    add_seconds = _api("dvc_calendar_add_seconds", "self, start, seconds", "Like add_hours() with seconds.")
+    between = _api("dvc_calendar_between", "self, a, b", """Office time between two instants as a timedelta
+        (negative when b < a).""", post=lambda s, _: _dt.timedelta(seconds=s))
+    next_working = _api("dvc_calendar_next_working", "self, t", "The first office-hours instant at or after `t`.")
+    lunar_from_solar = _api("dvc_calendar_lunar_from_solar", "self, date", "A date as a LunarDate (the table).")
+    lunar_to_solar = _api("dvc_calendar_lunar_to_solar", "self, lunar", "LunarDate or (y, m, d[, leap]) to a date.")
 
     def __init__(self, *, am_start=None, am_end=None, pm_start=None, pm_end=None, rest_days=None,
                  round_to_end_of_day=False, builtin_schedules=True):
@@ -757,65 +667,26 @@ class Calendar:
         return lib.dvc_calendar_day_seconds(self._cal)
 
     def load_schedule(self, source):
-        """Load one year's official schedule (format "dvc-calendar-schedule"),
-        replacing what that year had: the JSON text (str or bytes) or a path.
-        All-or-nothing. Raises dvc.Parse, dvc.Schema (with .path),
-        dvc.FormatVersion, dvc.OutOfRange, dvc.IO."""
-        cal = self._mutable()
-        if _is_document(source):
-            data = _data(source, "schedule")
-            _check(lib.dvc_calendar_load_schedule(cal, data, len(data)))
-        else:
-            _check(lib.dvc_calendar_load_schedule_file(cal, os.fsencode(source)))
+        """Load (replace) one year's official schedule, "dvc-calendar-schedule" JSON (str, bytes) or a
+        path; all or nothing."""
+        self._mutable()
+        _document_or_file(self._c, "dvc_calendar_load_schedule", source)
 
     def clear_schedule(self, year):
         """Forget the schedule of `year`: the statutory holiday rules apply again."""
         _check(lib.dvc_calendar_clear_schedule(self._mutable(), year))
 
-    schedule_source = _api("dvc_calendar_schedule_source", "self, year", """The "source" text of the year's
-        official schedule, or None when the year follows the statutory rules.""")
-    day = _api("dvc_calendar_day", "self, date", """Describe one day: {'date', 'kind', 'working', 'name'};
-        kind is one of 'working', 'weekend', 'holiday', 'compensatory', 'off', 'swapped_working';
-        name is the Vietnamese reason or None.""")
-
     def is_working_day(self, date):
         """True on a working day (including a rest day made working)."""
         return self.day(date)["working"]
 
-    special_days = _api("dvc_calendar_special_days", "self, year", """Every day of `year` that differs
-        from the weekly pattern (holidays, compensatory days, days off, swapped working days), in
-        date order, as dicts like day().""")
 
-    def add_days(self, start, days):
-        """The deadline `days` working days after `start` (an aware datetime):
-        one day is one day's office time. Negative counts back."""
-        if abs(operator.index(days)) > 1_000_000:  # the library's range error, not an int overflow
-            return self.add_seconds(start, 2**63 - 1)
-        return self._c("dvc_calendar_add_days", _to_time(start), days)
-
-    add_hours = _api("dvc_calendar_add_hours", "self, start, hours",
-                     "The instant by which `hours` of office time have elapsed after `start`.")
-    add_minutes = _api("dvc_calendar_add_minutes", "self, start, minutes", "Like add_hours() with minutes.")
-    add_seconds = _api("dvc_calendar_add_seconds", "self, start, seconds", "Like add_hours() with seconds.")
-    between = _api("dvc_calendar_between", "self, a, b", """Office time between two instants as a
-        timedelta (negative when b < a).""", post=lambda s, _: _dt.timedelta(seconds=s))
-    next_working = _api("dvc_calendar_next_working", "self, t",
-                        "The first instant at or after `t` inside office hours of a working day.")
-    lunar_from_solar = _api("dvc_calendar_lunar_from_solar", "self, date",
-                            "Solar date to LunarDate (UTC+7), through the precomputed table.")
-    lunar_to_solar = _api("dvc_calendar_lunar_to_solar", "self, lunar", """LunarDate or (year, month,
-        day[, leap]) to a solar date. Raises dvc.InvalidDate when that lunar date does not exist.""")
-
-
-# ---------------------------------------------------------------------------
-# Store
-# ---------------------------------------------------------------------------
+# ---- Store ----
 
 
 class _Clock:
-    """A clock for dvc_set_clock(): a fixed instant, or a Python callable run
-    from inside C calls (cffi takes the GIL); what it raises is kept for the
-    Store method to raise once the C call returns."""
+    """A clock for dvc_set_clock(): a fixed instant, or a Python callable run from inside C calls
+    (cffi takes the GIL); what it raises is kept for the Store method to raise afterwards."""
 
     def __init__(self, fn: Optional[Callable[[], Any]] = None, fixed: int = 0) -> None:
         self.fn, self.fixed, self.exc = fn, fixed, None
@@ -844,19 +715,15 @@ def _sync_rows(rows: List[Dict[str, Any]], _: Any) -> List[Dict[str, Any]]:
 
 @_named
 class Store:
-    """An open libdvc store: one connection to an SQLite database (a file in
-    WAL mode, or ``":memory:"``) or, in a libdvc built with libpq, to a
-    PostgreSQL database (a ``"postgresql://..."`` URI, or any libpq
-    connection string with ``postgresql=True``), migrated to the current
-    schema on opening.
+    """An open libdvc store, migrated to the current schema: an SQLite file (WAL) or ":memory:", or
+    a PostgreSQL database ("postgresql://..." URI, or a libpq conninfo with postgresql=True).
+    ``with dvc.Store(path) as db:`` closes it; every write is one transaction, ``with
+    db.transaction():`` groups several."""
 
-    ``Store(path=":memory:", *, readonly=False, create=True, busy_timeout_ms=5000,
-    postgresql=False)``
-
-    A context manager: ``with dvc.Store(path) as db:`` closes it at the end.
-    Every write is one transaction; ``with db.transaction():`` groups several
-    (committed at the end of the block, rolled back if it raises).
-    """
+    schema_version = _api("dvc_schema_version", "self", "The schema version of the open store.")
+    begin = _api("dvc_begin", "self", "Start an explicit transaction (prefer ``with store.transaction():``).")
+    commit = _api("dvc_commit", "self", "Commit the explicit transaction.")
+    rollback = _api("dvc_rollback", "self", "Roll back the explicit transaction.")
 
     def __init__(self, path=":memory:", *, readonly=False, create=True, busy_timeout_ms=5000, journal_key=None,
                  journal_trust=None, require_signed=False, postgresql=False):
@@ -864,9 +731,8 @@ class Store:
         self._clock: Optional[_Clock] = None
         self._calendar: Optional[Calendar] = None
         raw = _path(path, "path")
-        flags = ((lib.DVC_OPEN_CREATE if create else 0) | (lib.DVC_OPEN_READONLY if readonly else 0)
-                 | (lib.DVC_OPEN_REQUIRE_SIGNED if require_signed else 0)
-                 | (lib.DVC_OPEN_POSTGRESQL if postgresql else 0))
+        flags = (lib.DVC_OPEN_CREATE * bool(create) | lib.DVC_OPEN_READONLY * bool(readonly)
+                 | lib.DVC_OPEN_REQUIRE_SIGNED * bool(require_signed) | lib.DVC_OPEN_POSTGRESQL * bool(postgresql))
         keep: list = []
         opts = _struct("dvc_open_opts", None, keep, flags=flags, busy_timeout_ms=busy_timeout_ms,
                        journal_key_file=_path(journal_key, "journal_key"),
@@ -877,8 +743,7 @@ class Store:
         self.path = os.fsdecode(raw)
 
     def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """fn(db, *args) holding the store's lock (the handle is used by one
-        thread at a time); raises what a Python clock raised during the call."""
+        """fn(db, *args) under the store's lock (one thread at a time); raises what a Python clock raised."""
         me = threading.get_ident()
         if self._owner == me:
             raise RuntimeError("the store is already in a call on this thread (a clock callback must not use it)")
@@ -946,20 +811,10 @@ class Store:
         """The database engine: "sqlite" or "postgresql"."""
         return _text(self._call(lib.dvc_backend_name))
 
-    schema_version = _api("dvc_schema_version", "self", "The schema version of the open store.")
-    begin = _api("dvc_begin", "self", """Start an explicit transaction (prefer ``with store.transaction():``).
-        Raises dvc.TransactionMisuse when one is open, dvc.Busy.""")
-    commit = _api("dvc_commit", "self", "Commit the explicit transaction.")
-    rollback = _api("dvc_rollback", "self", "Roll back the explicit transaction.")
-
     @contextlib.contextmanager
     def transaction(self):
-        """Group the calls of a ``with`` block into one transaction.
-
-        Commits when the block ends normally, rolls back when it raises (the
-        exception propagates). Transactions do not nest
-        (:class:`TransactionMisuse`).
-        """
+        """A context manager grouping its block's calls into one transaction: committed at the end,
+        rolled back if the block raises. Transactions do not nest (dvc.TransactionMisuse)."""
         self.begin()
         try:
             yield self
@@ -971,7 +826,6 @@ class Store:
             self.commit()
 
     # ---- clock and calendar ----
-
     now = _api("dvc_now", "self", "The store's current time (aware datetime, UTC).")
 
     def _install_clock(self, clock: Optional[_Clock]) -> None:
@@ -981,28 +835,19 @@ class Store:
         self._call(install)
 
     def set_time(self, instant):
-        """Freeze the store's clock at `instant` (aware datetime, ISO str or
-        date); None restores the system clock."""
+        """Freeze the store's clock at `instant`; None restores the system clock."""
         self._install_clock(None if instant is None else _Clock(fixed=_to_time(instant)))
 
     def set_clock(self, clock):
-        """Choose the store's clock.
-
-        * a callable returning an aware datetime: called each time the library
-          needs the time; it must not use this store, and an exception it
-          raises is raised by the call that asked for the time;
-        * an instant (aware datetime, ISO string): a fixed time, like
-          :meth:`set_time`;
-        * None: the system clock.
-        """
+        """The store's clock: a callable returning an aware datetime (it must not use this store;
+        what it raises, the call asking for the time raises), an instant (as set_time), or None."""
         if clock is None or callable(clock):
             self._install_clock(None if clock is None else _Clock(clock))
         else:
             self.set_time(clock)
 
     def advance(self, delta):
-        """Move a fixed clock (:meth:`set_time`) forward by ``delta`` (a
-        timedelta or seconds) and return the new time."""
+        """Move a fixed clock (set_time) forward by `delta` (timedelta or seconds); the new time."""
         if self.clock_mode != "fixed":
             raise ValueError("advance() needs a fixed clock: call set_time() first")
         if not isinstance(delta, _dt.timedelta):
@@ -1019,42 +864,33 @@ class Store:
             calendar._attached += 1
 
     def set_calendar(self, calendar):
-        """Compute deadlines with `calendar` (a dvc.Calendar; None: the default).
-        The calendar then refuses schedule changes until it is detached."""
+        """Compute deadlines with `calendar` (None: the default); it refuses schedule changes meanwhile."""
         if calendar is not None and not isinstance(calendar, Calendar):
             raise TypeError("set_calendar() takes a dvc.Calendar or None")
         self._call(lib.dvc_set_calendar, calendar._cal if calendar else ffi.NULL)
         self._set_calendar_ref(calendar)
 
     # ---- catalog ----
+    search = _api("dvc_catalog_search", "self, /, text=None, *, sector=None, level=None, online_level=0, "
+                  "agency=None, limit=50, asof=None", """Procedures in force on `asof` (default today) matching
+        `text`, diacritics and case folded, phrase matches first, one typo tolerated.""")
+    catalog_stats = _api("dvc_catalog_stats_compute", "self, asof=None", "Counts of procedures in force.")
 
     def import_catalog(self, source, format=None):
-        """Import a catalog document, all-or-nothing. `source` is a path (str or
-        os.PathLike), or the document itself (bytes, or a str starting with '{'
-        or '<'). format: None/'auto', 'json' or 'xml'. Returns the counts
-        {'levels', 'sectors', 'agencies', 'procedures', 'versions_added',
-        'versions_same'}."""
+        """Import a catalog, all or nothing, from a path or the document itself (bytes, or a str
+        starting with '{' or '<'); format None/'auto', 'json', 'xml'. The counts, as a dict.
+        C: dvc_catalog_import()."""
         fmt = _parse("dvc_format", format or "auto", "format")
-        if _is_document(source):
-            data = _data(source, "source")
-            return self._c("dvc_catalog_import", data, len(data), fmt)
-        return self._c("dvc_catalog_import_file", os.fsencode(source), fmt)
+        return _document_or_file(self._c, "dvc_catalog_import", source, fmt)
 
     def export_catalog(self, format="json"):
         """The whole catalog (every version) as a JSON or XML document (str)."""
         return self._c("dvc_catalog_export", _parse("dvc_format", format, "format") or lib.DVC_FORMAT_JSON)
 
-    search = _api("dvc_catalog_search", "self, /, text=None, *, sector=None, level=None, online_level=0, "
-                  "agency=None, limit=50, asof=None", """Search procedures in force on `asof` (default today).
-        Folds case and Vietnamese diacritics, phrase matches first, one typo tolerated. Returns
-        a list of dicts: code, version, name, sector, agency, online_level,
-        online_mode, match ('phrase', 'words', 'fuzzy'), score.""")
-
     def procedure(self, code, asof=None, *, version=None):
-        """One procedure version as a dict: the one in force on `asof` (default
-        today), or the given `version`. Raises dvc.NotFound."""
+        """A procedure version: the one in force on `asof` (default today), or `version` (dvc_procedure_get)."""
         if version is None:
-            d = self._c("dvc_procedure_get", _s(code, "code"), _opt_date(asof))
+            d = self._c("dvc_procedure_get", _s(code, "code"), _to_c("dvc_date *", asof, "asof", []))
         elif asof is not None:
             raise ValueError("give asof or version, not both")
         elif not 1 <= operator.index(version) <= 1_000_000:
@@ -1065,85 +901,60 @@ class Store:
         d["form_schema"] = json.loads(d["form_schema"]) if d["form_schema"] else None
         return d
 
-    def catalog_stats(self, asof=None):
-        """Procedures in force by sector, level and online level:
-        {'total': n, 'rows': [{'dimension', 'key', 'label', 'count'}, ...]}."""
-        s = ffi.new("dvc_catalog_stats **")
-        _check(self._call(lib.dvc_catalog_stats_compute, _opt_date(asof), s))
-        return {"total": lib.dvc_catalog_stats_total(s[0]), "rows": _rows(s[0], "dvc_catalog_stats")}
-
     # ---- people ----
-
     register_account = _api("dvc_account_register_from", "self, username, password, applicant, *, client=None",
-                            """Register an applicant account. `applicant` is a dict with full_name,
-        citizen_id, birth_date, address and optionally phone, email. `client`
-        (the requester's address) is limited to DVC_REGISTER_MAX_PER_CLIENT
-        registrations per window (dvc.Throttled); None: no limit. Raises
-        dvc.Exists, dvc.InvalidArgument (.path names the field).""")
+                            """Register an applicant account; `applicant`: {full_name, citizen_id, birth_date,
+        address[, phone, email]}; `client`, the requester's address, is throttled (None: no limit).""")
     login = _api("dvc_account_login_from", "self, username, password, *, client=None", """Check a password
-        (Argon2id; the GIL is released). `client` is the guesser's key for the throttles (a server
-        passes the address; None: the one shared unknown client). Raises dvc.Auth, or dvc.Throttled
-        after too many failures from that client or for that username.""")
+        (dvc.Auth); `client` is the caller's key for the throttles (None: the shared unknown client).""")
     account = _api("dvc_account_get", "self, username", "A stored account: {'username', 'profile', 'created_at'}.")
 
     # ---- national identities (identity.h) ----
-
-    def link_identity(self, username, claims, *, issuer, assurance, actor, verified_at=None):
-        """Link `username` to the national identity in `claims` (the userinfo
-        document: JSON text, bytes or a dict) checked against `issuer` at
-        `assurance` level 1 or 2 (Decree 69/2024/NĐ-CP); audited under
-        `actor`. Returns identity_view(). Raises dvc.InvalidArgument or
-        dvc.Schema naming the bad claim (.path), dvc.Mismatch listing the
-        profile fields the claims contradict (nothing linked), dvc.Exists."""
-        data = _data(claims, "claims")
-        o = _struct("dvc_claims_opts", issuer=_s(issuer, "issuer"), assurance=operator.index(assurance),
-                    verified_at=verified_at)
-        self._c("dvc_identity_link_claims", _s(username, "username"), data, len(data), o, _s(actor, "actor"))
-        return self.identity_view(username)
-
-    unlink_identity = _api("dvc_identity_unlink", "self, username, *, actor, reason",
-                           "Remove the account's national identity link (audited with `reason`).")
-    identity_view = _api("dvc_identity_json", "self, username", """{'username', 'linked', 'identity',
-        'profile': {field: {'value', 'verified'}}, 'audit': [...]} (dvc_identity_json).""")
-    national_signin = _api("dvc_dossier_national_signin", "self, code", """The assurance level (1, 2) the
-        dossier's applicant signed in with through a national identity, or 0.""")
-    add_officer = _api("dvc_officer_add", "self, username, full_name, unit, role", """Add an officer at `unit`
-        (an agency code) with `role` ('reception', 'specialist', 'unit_leader', 'signing_leader', 'admin').""")
+    link_identity = _api("dvc_identity_link_claims", "self, username, claims, *, issuer, assurance, actor, "
+                         "verified_at=None", """Link `username` to the national identity in `claims` (userinfo
+        JSON, bytes or dict), of `issuer` at `assurance` 1 or 2, audited under `actor`; returns identity_view().""",
+                         post=lambda _, a: a["self"].identity_view(a["username"]))
+    unlink_identity = _api("dvc_identity_unlink", "self, username, *, actor, reason", "Remove the identity link.")
+    identity_view = _api("dvc_identity_json", "self, username", "The account's national identity and audit trail.")
+    national_signin = _api("dvc_dossier_national_signin", "self, code", "The national sign-in level (1, 2), or 0.")
+    add_officer = _api("dvc_officer_add", "self, username, full_name, unit, role", "Add an officer at `unit`.")
     officer = _api("dvc_officer_get", "self, username", "An officer: {'username', 'full_name', 'unit', 'role'}.")
 
     # ---- dossiers ----
+    track = _api("dvc_dossier_track_from", "self, code, *, officer=None, account=None, secret=None, client=None",
+                 """What tracking shows (state, route, deadlines, fees, history) to the officer, account
+        or secret given; `client`: the caller's key for the secret's throttle.""", post=_with_state_label)
+    verify = _api("dvc_dossier_verify", "self, code=None", "Check journal hash chains (dvc.Corrupt); how many.")
+    journal_verify = _api("dvc_journal_verify", "self, code=None", "Verify one journal or all; the report.")
+    journal_seal = _api("dvc_journal_seal", "self, code=None", "Checkpoint the journals none covers; how many.")
+    proof_export = _api("dvc_proof_export", "self, code", "The dossier's proof bundle (keep it byte for byte).")
+    set_retention = _api("dvc_privacy_set_retention", "self, days", "Keep personal data `days` days after closing.")
+    erase_personal = _api("dvc_dossier_erase_personal", "self, code, *, officer", "Erase personal data (admin).")
+    dossier_view = _api("dvc_dossier_view_json", "self, code, *, officer=None, account=None, secret=None, "
+                        "client=None", """What `who` sees of a dossier, as the CLI and the HTTP example show it
+        (instants as text).""")
+    allowed_actions = _api("dvc_dossier_allowed_actions", "self, code, *, officer=None, account=None, "
+                           "secret=None, client=None", """A dry run of every action by `who`, changing nothing:
+        {code, state, version, actions, refused}.""")
 
     def submit(self, procedure, *, applicant=None, account=None, channel="online", form=None, draft=False,
                officer=None, copies=0, pages=0, fee_exemption=None, desk=None, place=None, national_signin=False):
-        """Submit (or save as a draft) a dossier. `form` is a dict (sent as JSON)
-        or JSON text. `desk`: the centre (or committee desk) that receives it,
-        any of the province's (Decree 118/2025/NĐ-CP); None: the competent
-        agency's own. `place`: an agency code or an address naming where the
-        competent agency is looked for; None: the applicant's address.
-        `national_signin`: the account holder signed in with the account's
-        linked national identity (recorded; dvc.InvalidArgument when not
-        linked); a linked account's verified fields fill the applicant's
-        empty ones and a typed value contradicting one is dvc.Mismatch.
-        Returns a dvc.Receipt (code, secret); secret is None for account
-        holders. Raises dvc.NotFound, dvc.ServiceLevel, dvc.Schema,
-        dvc.InvalidArgument, dvc.Permission, dvc.Expired (a ceased unit or
-        desk: the message names its successors)."""
+        """Submit (or save as a draft) a dossier; `form` is a dict or JSON text, `desk` the receiving centre
+        (None: the competent agency's), `place` an agency code or address locating the competent agency
+        (None: the applicant's). Returns a Receipt (secret None for accounts). C: dvc_dossier_submit()."""
         keep: list = []
         s = _struct("dvc_submission", None, keep, channel=channel, draft=bool(draft), copies=copies, pages=pages,
                     national_signin=bool(national_signin), procedure=_s(procedure, "procedure"),
-                    applicant=None if applicant is None else _applicant(applicant, keep), account=account,
-                    officer=officer, form_data=None if form is None else _data(form, "form"),
-                    fee_exemption=fee_exemption, desk=desk, place=place)
+                    applicant=applicant, account=account, officer=officer, fee_exemption=fee_exemption, desk=desk,
+                    place=place, form_data=None if form is None else _data(form, "form"))
         rec = self._c("dvc_dossier_submit", s)
         return Receipt(rec["code"], rec["secret"])
 
     def act(self, code, action, *, officer=None, account=None, secret=None, note=None, target=None, new_due=None,
             expected_version=None, delivery=None, payload=None, client=None):
-        """Apply a lifecycle action ('receive', 'forward', 'return', ...) as
-        exactly one actor: an officer username, an account username, or the
-        tracking secret (`client`: the caller's key for the secret's
-        throttle). Returns the dossier's new version. Raises
-        dvc.Transition, dvc.Permission, dvc.Auth, dvc.Conflict, dvc.ServiceLevel..."""
+        """Apply a lifecycle action ('receive', 'forward', 'return'...) as exactly one of an officer, an
+        account or the tracking secret (`client`: the caller's key for its throttle); the new version.
+        C: dvc_dossier_act()."""
         if isinstance(payload, bytes) and b"\0" in payload:
             raise ValueError("payload contains a NUL byte")
         if expected_version is not None and operator.index(expected_version) < 0:
@@ -1152,84 +963,35 @@ class Store:
         r = _struct("dvc_action_req", "DVC_ACTION_INIT", keep, action=_s(action, "action") and action,
                     note=note, target=target, payload=payload, client=client, new_due=new_due,
                     expected_version=expected_version, delivery=delivery)
-        _actor(r.actor, officer, account, secret, keep)
+        _who(officer, account, secret, keep, r.actor)
         return self._c("dvc_dossier_act", _s(code, "code"), r)
-
-    track = _api("dvc_dossier_track_from", "self, code, *, officer=None, account=None, secret=None, client=None",
-                 """What tracking shows, as a dict with the state, route position,
-        deadlines (aware datetimes or None), fees, and 'history': the journal
-        entries. `client` is the caller's key for the tracking-secret
-        throttle (None: the shared unknown client): wrong secrets lock out
-        that client, never the dossier's owner.""", post=_with_state_label)
 
     def list_dossiers(self, *, state=None, unit=None, overdue=False, stuck=False, limit=0):
         """Dossiers, newest first, as dicts. stuck: past the current step's deadline."""
-        if limit < 0:
-            raise ValueError("limit must be >= 0")
         f = _struct("dvc_dossier_filter", overdue=bool(overdue), step_overdue=bool(stuck), limit=limit,
                     unit=unit, state=None if state is None else _parse("dvc_state", state, "state"))
         return self._c("dvc_dossier_find", f)
 
-    verify = _api("dvc_dossier_verify", "self, code=None", """Check the journal hash chain of one dossier or
-        all; returns how many were checked. Raises dvc.Corrupt where the chain breaks.""")
-    journal_verify = _api("dvc_journal_verify", "self, code=None", """Verify the journal of one dossier or
-        all: chain, signatures, signed checkpoint, and the dossier row replayed from its entries
-        (dvc_journal_verify). Returns the report {verified, entries, signed,
-        legacy, unsigned, checkpoints, uncheckpointed, anchored, keys}.
-        Raises dvc.Corrupt (an altered entry, an edited row), dvc.Signature
-        (a recomputed chain, an untrusted key), dvc.Truncated (a journal cut
-        short), each naming the entry.""")
-    journal_seal = _api("dvc_journal_seal", "self, code=None", """Sign checkpoints over the journals none
-        covers (legacy or unsigned entries), after verifying each (dvc_journal_seal); returns how many.
-        Needs the store's journal key (dvc.InvalidArgument without one).""")
-    proof_export = _api("dvc_proof_export", "self, code", """The dossier's proof bundle (JSON text,
-        dvc_proof_export), to check offline with dvc.proof_verify. Keep it byte for byte.""")
-
     def access_log(self, code=None, *, by=None, officer=None, account=None, secret=None, client=None, since=None,
                    until=None, limit=0):
-        """Officers' reads of a dossier's personal data (Decree 13/2023/NĐ-CP,
-        dvc_access_log_json): of dossier `code`, or of officer `by`, or both;
-        {'entries': [{'dossier', 'officer', 'officer_name', 'unit', 'at',
-        'view', 'detail'}], 'more': bool}. Without officer=/account=/secret=
-        the caller is the trusted side (an inspector's tool); with one, the
-        library decides: the dossier's applicant, the officer for their own
-        reads, an admin for anything."""
-        if operator.index(limit) < 0:
-            raise ValueError("limit must be >= 0")
+        """Officers' reads of personal data, of dossier `code` and/or by officer `by`: {entries, more}.
+        Without officer=/account=/secret= the caller is the trusted side. C: dvc_access_log_json()."""
         keep: list = []
         q = _struct("dvc_access_query", "DVC_ACCESS_QUERY_INIT", keep, dossier=code, officer=by, to=until,
                     limit=limit, **{"from": since})
         who = ffi.NULL if (officer, account, secret) == (None, None, None) else _who(officer, account, secret, keep)
         return self._c("dvc_access_log_json", q, who, _caller(client, keep))
 
-    def set_retention(self, days):
-        """Keep personal data `days` days after a dossier closes (1..36500;
-        the default, 3650, is a cautious choice: see docs/privacy.md)."""
-        if not 1 <= operator.index(days) <= lib.DVC_RETENTION_DAYS_MAX:
-            raise OutOfRange(f"retention {days} days is out of range")
-        self._c("dvc_privacy_set_retention", days)
-
     @property
     def retention(self) -> int:
         """The retention period in days (dvc_privacy_retention)."""
         return int(self._call(lib.dvc_privacy_retention))
 
-    erase_personal = _api("dvc_dossier_erase_personal", "self, code, *, officer", """Erase a closed
-        dossier's personal data past retention, as an officer of role admin
-        (dvc_dossier_erase_personal); returns the hex SHA-256 of what was erased, which the journal
-        holds. Raises dvc.Transition (open, or already erased), dvc.Retained (inside retention),
-        dvc.Permission.""")
-    # ---- views (the library's JSON, as every front end shows it) ----
-    dossier_view = _api("dvc_dossier_view_json", "self, code, *, officer=None, account=None, secret=None, "
-                        "client=None", """What `who` sees of a dossier, as the CLI and the HTTP example
-        show it (dvc_dossier_view_json): tracking with the slips, attachments and
-        the allowed actions; instants as ISO 8601 strings. Errors as track().""")
-    allowed_actions = _api("dvc_dossier_allowed_actions", "self, code, *, officer=None, account=None, "
-                           "secret=None, client=None", """A dry run of every action by `who`, changing
-        nothing (dvc_dossier_allowed_actions): {code, state, version, actions[{action,
-        needs[], ...}] (the allowed ones), refused[{action, error, message}]}. Errors as track().""")
-
     # ---- documents ----
+    files = _api("dvc_dossier_files", "self, code, *, officer=None, account=None, secret=None", """The dossier's
+        files, current and replaced, oldest first (who may see them: as track()).""")
+    account_files = _api("dvc_account_files", "self, username", "The account's data store (attach with reuse=id).")
+    missing = _api("dvc_dossier_missing", "self, code", "Required components lacking a file: [{component, name}].")
 
     def _stream(self, fn: Callable[..., int], *args: Any, sink: Any = None) -> Optional[bytes]:
         """fn(db, *args, write, ctx) streaming a file out to `sink` (a path, a
@@ -1256,42 +1018,28 @@ class Store:
 
     def attach(self, code, component, content=None, *, name, officer=None, account=None, secret=None,
                form="original", mode="add", replaces=None, size=None, reuse=None):
-        """Stream a file into component `component` of a dossier (an index
-        into the procedure's documents, or dvc.FILE_RESULT). `content` is
-        bytes, a path or a binary file object read in chunks; or give
-        `reuse`, the id of a file in the account's own data store. `size` is
-        the size the client announced (fewer bytes: dvc.Truncated). Returns
-        the stored file as a dict (id, sha256, media_type...). Raises
-        dvc.MediaType, dvc.TooBig, dvc.Truncated, dvc.Transition, dvc.Auth,
-        dvc.Permission, dvc.InvalidArgument; nothing is stored then."""
+        """Stream a file into component `component` (an index, or dvc.FILE_RESULT) of a dossier: `content`
+        is bytes, a path or a binary file, or `reuse` a file of the account's data store; `size` is
+        the size announced (fewer bytes: dvc.Truncated). The stored file; nothing stored on error.
+        C: dvc_dossier_attach()."""
+        if (content is None) == (reuse is None):
+            raise TypeError("attach() needs content (bytes, a path or a file object) or reuse, not both")
+        if size is not None and operator.index(size) < 0:
+            raise ValueError("size must be >= 0")
         keep: list = []
         r = _struct("dvc_attach_req", "DVC_ATTACH_INIT", keep, component=component, form=form, mode=mode,
-                    name=name, replaces=replaces)
-        _actor(r.actor, officer, account, secret, keep)
-        if size is not None:
-            if operator.index(size) < 0:
-                raise ValueError("size must be >= 0")
-            r.declared_size = size
+                    name=name, replaces=replaces, declared_size=size, reuse=reuse)
+        _who(officer, account, secret, keep, r.actor)
         err: list = []
-        if reuse is not None:
-            if content is not None:
-                raise TypeError("give content or reuse, not both")
-            r.reuse = reuse
-        elif content is None:
-            raise TypeError("attach() needs content (bytes, a path or a file object) or reuse")
-        else:
-            if isinstance(content, (bytes, bytearray, memoryview)):
-                src = io.BytesIO(bytes(content))
-            elif isinstance(content, (str, os.PathLike)):
-                src = open(content, "rb")
-                keep.append(src)
-            else:
-                src = content
+        if content is not None:
+            src = (io.BytesIO(bytes(content)) if isinstance(content, (bytes, bytearray, memoryview)) else
+                   open(content, "rb") if isinstance(content, (str, os.PathLike)) else content)
 
             def read(ctx: Any, buf: Any, cap: int) -> int:
                 data = src.read(cap)
                 ffi.memmove(buf, data, len(data))
                 return len(data)
+            keep += [src] if src is not content else []  # (closed at the end; the caller's file is not)
             keep.append(ffi.callback("int64_t(void *, void *, size_t)", read,
                                      onerror=lambda t, v, tb: err.append(v) or -1))
             r.read = keep[-1]  # (the callback object must outlive the call)
@@ -1306,40 +1054,19 @@ class Store:
                 if hasattr(k, "close"):
                     k.close()
 
-    files = _api("dvc_dossier_files", "self, code, *, officer=None, account=None, secret=None", """The
-        dossier's files, current and replaced, oldest first (who may see them: as track()).""")
-
     def download(self, code, file_id, dest=None, *, officer=None, account=None, secret=None):
-        """A dossier's file, checked against its SHA-256 as it streams: as
-        bytes, or written to `dest` (a path or a binary file object). Raises
-        dvc.NotFound, dvc.Auth, dvc.Permission, dvc.Corrupt."""
+        """A dossier's file, checked against its SHA-256 as it streams: bytes, or into `dest` (a path
+        or a binary file). C: dvc_dossier_download()."""
         keep: list = []
         who = _who(officer, account, secret, keep)
         return self._stream(lib.dvc_dossier_download, _s(code, "code"), who, file_id, sink=dest)
-
-    account_files = _api("dvc_account_files", "self, username", """The account's data store: the files it
-        uploaded and the results it was given, one entry per content (attach them with reuse=id).""")
 
     def account_download(self, username, file_id, dest=None):
         """One file of the account's data store, as download()."""
         return self._stream(lib.dvc_account_download, _s(username, "username"), file_id, sink=dest)
 
-    def missing(self, code):
-        """The required components that still lack a file: [{component, name}]
-        (receipt is refused with dvc.Incomplete while the procedure's policy
-        requires files and this is not empty)."""
-        m = ffi.new("dvc_missing **")
-        _check(self._call(lib.dvc_dossier_missing, _s(code, "code"), m))
-        try:
-            return [{"component": m[0].components[i], "name": ffi.string(m[0].names[i]).decode()}
-                    for i in range(m[0].n)]
-        finally:
-            lib.dvc_missing_free(m[0])
-
     def procedure_policy(self, procedure):
-        """The files and payment policy in force for a procedure (the default
-        when none is stored): {max_file_bytes, media_types[], require_files,
-        pay_before_return}."""
+        """The files and payment policy in force for a procedure (the default when none is stored)."""
         out, types = _new("dvc_procedure_policy"), ffi.new("char[]", 1025)
         _check(self._call(lib.dvc_procedure_policy_get, _s(procedure, "procedure"), out, types, len(types)))
         return {"max_file_bytes": out.max_file_bytes, "media_types": ffi.string(types).decode().split(","),
@@ -1347,223 +1074,149 @@ class Store:
 
     def set_procedure_policy(self, procedure, *, max_file_bytes=None, media_types=None, require_files=False,
                              pay_before_return=False):
-        """Store a procedure's policy (every version); unset values take the
-        default (DVC_PROCEDURE_POLICY_INIT). media_types: a list or a
-        comma-separated str. Raises dvc.NotFound, dvc.InvalidArgument."""
+        """Store a procedure's policy (every version); unset values take the default; media_types is
+        a list or a comma-separated str. C: dvc_procedure_policy_set()."""
         p = _struct("dvc_procedure_policy", require_files=bool(require_files),
                     pay_before_return=bool(pay_before_return), max_file_bytes=max_file_bytes,
                     media_types=media_types if media_types is None or isinstance(media_types, str)
                     else ",".join(media_types))
         self._c("dvc_procedure_policy_set", _s(procedure, "procedure"), p)
 
-    # ---- signed results ----
-
+    # ---- signed results and ratings ----
     sign_result = _api("dvc_dossier_sign_result", "self, code, *, officer, key_file, cert_file, password=None",
-                       """Sign the dossier's current result file as the signing leader at its
-        current step (XML-DSig envelope, stored as a result file and in the
-        account's data store). The key and certificate are read from the PEM
-        files named here, never stored. Returns the stored signed file as a
-        dict (as attach()). Raises dvc.InvalidArgument (no key or certificate
-        named: a result is never issued unsigned), dvc.IO (unreadable
-        key files), dvc.Signature (key and certificate do not match),
-        dvc.NotFound (no result attached), dvc.Permission, dvc.Transition,
-        dvc.Exists (already signed); nothing is stored then.""")
-    slip_signed = _api("dvc_slip_render_signed", "self, code, kind, *, key_file, cert_file, password=None",
-                       """An official slip as XML signed with the agency's key (as slip(...,
-        'xml') plus an enveloped XML-DSig signature). Raises as slip() and sign_result().""")
-
-    # ---- ratings ----
+                       """Sign the dossier's current result file as the signing leader (XML-DSig), with the PEM key
+        and certificate files named (never stored); the stored signed file, as attach().""")
+    slip_signed = _api("dvc_slip_render_signed", "self, code, kind, *, key_file, cert_file, password=None", """An
+        official slip as XML with an enveloped XML-DSig signature by the agency's key.""")
+    rating = _api("dvc_dossier_rating_get", "self, code, *, officer=None, account=None, secret=None", """The
+        dossier's rating: {at, scores {criterion: score, rated ones only}, comment or None}.""",
+                  post=lambda r, _: {**r, "at": parse_time(r["at"]), "comment": r["comment"] or None})
 
     def rate(self, code, scores, *, account=None, secret=None, comment=None, client=None):
-        """Rate a returned dossier once, as its applicant: the owning account
-        or the tracking secret (officers cannot rate). `scores` maps
-        criterion names ('overall' required, 'attitude', 'timeliness'... see
-        rating_criteria()) to 1..5. Raises dvc.Transition (not returned yet),
-        dvc.Permission (another account), dvc.Auth (wrong secret), dvc.Exists
-        (rated already), dvc.OutOfRange, dvc.TooBig, dvc.InvalidArgument (unknown
-        criterion); nothing is stored then."""
+        """Rate a returned dossier once, as its account or with its tracking secret: `scores` maps
+        criterion names ('overall' required; rating_criteria()) to 1..5. C: dvc_dossier_rate()."""
         keep: list = []
         r = _struct("dvc_rating_req", None, keep, comment=comment, client=client)
-        _actor(r.actor, None, account, secret, keep)
+        _who(None, account, secret, keep, r.actor)
         if not isinstance(scores, dict):
             raise TypeError("scores must be a dict {criterion: score}")
         for name, v in scores.items():
             r.scores[_parse("dvc_rating_criterion", name, "criterion")] = operator.index(v)
         self._c("dvc_dossier_rate", _s(code, "code"), r)
 
-    def rating(self, code, *, officer=None, account=None, secret=None):
-        """The dossier's rating, for its applicant or any officer:
-        {at (datetime), scores {criterion: score, rated ones only}, comment
-        (None when none)}. Raises dvc.NotFound when it has not been rated."""
-        keep: list = []
-        r = ffi.new("dvc_rating **")
-        _check(self._call(lib.dvc_dossier_rating_get, _s(code, "code"), _who(officer, account, secret, keep), r))
-        try:
-            names = _enum(ffi.typeof("dvc_rating_criterion"))
-            return {"at": _time(r[0].at), "comment": ffi.string(r[0].comment).decode() or None,
-                    "scores": {names[i]: r[0].scores[i] for i in range(lib.DVC_RATING_CRITERIA) if r[0].scores[i]}}
-        finally:
-            lib.dvc_rating_free(r[0])
-
-    # ---- counter payments ----
-
-    payment_counter = _api("dvc_payment_counter", "self, code, *, officer, receipt_no, amount, method='cash', "
-                           "note=None", """Record a fee paid at the reception desk (method 'cash', 'card' or
-        'transfer'; receipt_no: the receipt (biên lai) number, unique).
-        Raises dvc.Amount, dvc.Exists, dvc.Permission, dvc.Transition.""")
-    payment_refund = _api("dvc_payment_counter_refund", "self, code, *, officer, receipt_no, amount, note, "
-                          "method='cash'", """Refund at the counter what was paid, with the reason in `note`.
-        Raises dvc.Amount (more than was paid), dvc.InvalidArgument (no reason).""")
     # ---- agencies (the administrative map as history) ----
-    agency = _api("dvc_agency_get", "self, code", """An agency with its successor links: {code, name,
-        level, kind, parent, valid_from, valid_to (None: still in force), predecessors[],
-        successors[] ({predecessor, successor, date, act, note})}.""")
-    agencies = _api("dvc_agency_find", "self, asof=None, *, level=None", """Agencies by code: those in
-        force on `asof` (None: all ever stored), of `level` (None: any); without their links.""",
+    agency = _api("dvc_agency_get", "self, code", "An agency with its successor links (predecessors, successors).")
+    agencies = _api("dvc_agency_find", "self, asof=None, *, level=None", """Agencies in force on `asof` (None: all
+        ever stored) of `level` (None: any), without links.""",
                     post=lambda rows, _: [{k: v for k, v in d.items() if k not in ("predecessors", "successors")}
                                        for d in rows])
+    agency_competent = _api("dvc_agency_competent", "self, procedure, place, day", "The competent agency on `day`.")
+    agency_desk = _api("dvc_agency_desk", "self, agency, day", "The reception desk of `agency` on `day`.")
 
     def agency_resolve(self, code, day, place=None):
-        """The agencies in force on `day` that carry on `code`, followed link
-        by link ([] when abolished without successor); `place` (an agency
-        code or an address) chooses among the parts of a split."""
+        """The agencies in force on `day` carrying on `code`, link by link ([] when abolished);
+        `place` (an agency code or an address) chooses among the parts of a split."""
         cap = lib.DVC_AGENCY_MAX_RESOLVED
         out, n = ffi.new("char[%d][65]" % cap), ffi.new("size_t *")
         _check(self._call(lib.dvc_agency_resolve, _s(code, "code"), _to_date(day), _s(place, "place", True),
                           out, cap, n))
         return [ffi.string(out[i]).decode() for i in range(n[0])]
 
-    agency_competent = _api("dvc_agency_competent", "self, procedure, place, day", """The agency competent
-        on `day` for `procedure` at `place` (the applicant's commune: a code or an address). Raises
-        dvc.NotFound, dvc.InvalidArgument (ambiguous place), dvc.Expired (agency ceased).""")
-    agency_desk = _api("dvc_agency_desk", "self, agency, day", """The reception desk of `agency` on `day`
-        (its Public Administration Service Centre when one is in force, else the People's Committee).""")
-    # ---- payments ----
-    set_gateway = _api("dvc_payment_set_gateway", "self, name, secret",
-                       "Configure the payment gateway (the secret stays in memory only).")
+    # ---- payments (at the counter, the gateway, the national platform's messages) ----
+    payment_counter = _api("dvc_payment_counter", "self, code, *, officer, receipt_no, amount, method='cash', "
+                           "note=None", """Record a fee paid at the desk (method 'cash', 'card', 'transfer';
+        receipt_no unique).""")
+    payment_refund = _api("dvc_payment_counter_refund", "self, code, *, officer, receipt_no, amount, note, "
+                          "method='cash'", "Refund at the counter what was paid, with the reason in `note`.")
+    set_gateway = _api("dvc_payment_set_gateway", "self, name, secret", "Configure the payment gateway.")
+    payment_review = _api("dvc_payment_review_json", "self", "Paid requests kept for refund or review.")
+    payment_request = _api("dvc_payment_request", "self, code", "Request payment: {reference, amount, expires_at}.")
+    payment_callback = _api("dvc_payment_callback", "self, query", "Process the gateway's signed callback query.")
+    payment_national_init = _api("dvc_payment_national_init", "self, code, *, partner, client_ip, description=None",
+                                 "The national platform's INIT message for a payment request, as a dict.")
+    payment_national_query = _api("dvc_payment_national_query", "self, reference, *, partner, client_ip", """The
+        QUERY message about `reference` as a dict.""")
+    payment_national_callback = _api("dvc_payment_national_callback", "self, message", """The national platform's
+        confirmation (a dict or JSON text), as payment_callback.""")
 
     def set_payment_expiry(self, seconds):
-        """How long payment requests stay valid (int seconds or timedelta).
-        Raises dvc.OutOfRange outside 1 s .. 30 days (DVC_PAYMENT_EXPIRY_MAX)."""
+        """How long payment requests stay valid (seconds or timedelta, 1 s .. 30 days)."""
         s = seconds // _dt.timedelta(seconds=1) if isinstance(seconds, _dt.timedelta) else operator.index(seconds)
-        if not -2**63 <= s < 2**63:
-            raise OutOfRange(f"expiry {s} s is out of range")
         self._c("dvc_payment_set_expiry", s)
 
-    payment_review = _api("dvc_payment_review_json", "self", """Requests the gateway was paid for but the
-        dossier could not take (superseded, expired, declined before, dossier closed or already
-        paid), kept for refund or review: [{'reference', 'dossier', 'reason',
-        'amount', 'gateway_txn', 'received_at'}] (dvc_payment_review_json);
-        a signed success naming no request has 'dossier' None and reason
-        'unknown_reference'.""")
-    payment_request = _api("dvc_payment_request", "self, code", """Ask for online payment of what is due:
-        {'reference', 'amount', 'expires_at'}. Raises dvc.ServiceLevel, dvc.Transition,
-        dvc.InvalidArgument.""")
-    payment_callback = _api("dvc_payment_callback", "self, query", """Process the gateway's signed callback
-        query string: {'outcome' ('paid', 'duplicate', 'declined'), 'reference', 'dossier', 'amount'}.
-        Raises dvc.Signature, dvc.Amount, dvc.Expired, dvc.NotFound.""")
-    # ---- the national payment platform's messages (payment.h) ----
-    payment_national_init = _api("dvc_payment_national_init", "self, code, *, partner, client_ip, description=None",
-                                 """Ask for payment (as payment_request) and return the INIT message
-        for the national payment platform as a dict (MaXacThuc included).""")
-    payment_national_query = _api("dvc_payment_national_query", "self, reference, *, partner, client_ip",
-                                  "The QUERY message about `reference` as a dict.")
-    payment_national_callback = _api("dvc_payment_national_callback", "self, message", """The platform's
-        confirmation (a dict, or JSON text): as payment_callback. Raises dvc.Signature for a wrong
-        MaXacThuc.""")
     # ---- outbox ----
-    outbox = _api("dvc_outbox_list", "self, code=None",
-                  "Every notification of a dossier (or all), oldest first, as dicts.")
-
-    def outbox_fetch(self, max=10):
-        """Lease up to `max` messages due now for sending."""
-        if max <= 0:
-            raise ValueError("max must be > 0")
-        return self._c("dvc_outbox_fetch", max)
-
+    outbox = _api("dvc_outbox_list", "self, code=None", "Every notification of a dossier (or all), oldest first.")
+    outbox_fetch = _api("dvc_outbox_fetch", "self, max=10", "Lease up to `max` messages due now for sending.")
     outbox_mark_sent = _api("dvc_outbox_mark_sent", "self, id", "The message went out (idempotent).")
-    outbox_mark_failed = _api("dvc_outbox_mark_failed", "self, id, error",
-                              "Sending failed: retried later with back-off, dead after the last attempt.")
+    outbox_mark_failed = _api("dvc_outbox_mark_failed", "self, id, error", "Sending failed (retried, then dead).")
+
     # ---- national sync (national.h) ----
-    national_sync_enable = _api("dvc_national_sync_enable", "self, on=True",
-                                "Queue (or stop queuing) a sync message with every dossier change.")
+    national_sync_enable = _api("dvc_national_sync_enable", "self, on=True", "Sync every dossier change (or stop).")
+    sync_messages = _api("dvc_sync_list", "self, code=None", """Every sync message of a dossier (or all) in queue
+        order; payload decoded from JSON.""", post=_sync_rows)
+    sync_report = _api("dvc_sync_report_json", "self", "What the national portal has not acknowledged.")
+    sync_replay = _api("dvc_sync_replay", "self, id=0, code=None", "Requeue dead and blocked messages; how many.")
+    set_notify_templates = _api("dvc_notify_set_templates", "self, templates", "Override notification templates.")
 
     def national_code(self, procedure, national_code, *, version=0):
-        """The national procedure code `procedure` syncs under (version 0:
-        every version without its own); None removes it. Raises
-        dvc.InvalidArgument for a malformed code, dvc.NotFound."""
+        """The national procedure code `procedure` syncs under (version 0: every version without its
+        own); None removes it."""
         self._c("dvc_national_code_set", _s(procedure, "procedure"), operator.index(version),
                 _s(national_code, "national_code", True))
 
-    sync_messages = _api("dvc_sync_list", "self, code=None", """Every sync message of a dossier (or all) in
-        queue order; payload decoded from JSON.""", post=_sync_rows)
-    sync_report = _api("dvc_sync_report_json", "self",
-                       "What the national portal has not acknowledged (dvc_sync_report_json).")
-    sync_replay = _api("dvc_sync_replay", "self, id=0, code=None", """Queue dead and blocked messages again
-        (one, a dossier's, or all); the number made pending.""")
-    set_notify_templates = _api("dvc_notify_set_templates", "self, templates", """Override notification
-        templates (a dict or JSON text of format 'dvc-notify-templates'). Raises dvc.Schema, dvc.Template.""")
-    # ---- slips ----
-    slip = _api("dvc_slip_render", "self, code, kind, format='html'", """Render an official slip (Circular
-        01/2018/TT-VPCP): kind 'receipt', 'supplement', 'refusal', 'apology' or 'control'; format 'html'
-        or 'xml'.""")
-    register_slip = _api("dvc_register_render", "self, from_=None, to=None, *, unit=None, format='html'",
-                         "The tracking register (form 06) of dossiers submitted in [from_, to).")
-    # ---- reports ----
+    # ---- slips and reports ----
+    slip = _api("dvc_slip_render", "self, code, kind, format='html'", "Render an official slip of `kind`.")
+    register_slip = _api("dvc_register_render", "self, from_=None, to=None, *, unit=None, format='html'", """The
+        tracking register (form 06) of dossiers submitted in [from_, to).""")
     report = _api("dvc_report_compute", "self, from_=None, to=None, *, group='sector', asof=None, dataframe=False",
-                  """Counts and rates of the dossiers submitted in ``[from_, to)``.
-
-        ``group``: "none" (or None: one row), "sector", "agency", "procedure",
-        "channel", "level" or "month". ``asof`` decides what is pending
-        overdue (default: the store's now). One dict per group with key,
-        label, received, received_online/_counter/_post, settled_on_time,
-        settled_late, pending_on_time, pending_overdue, withdrawn, rejected,
-        cancelled, returned, returned_online, fee_due_count, paid_online_count, online_rate,
-        online_payment_rate, on_time_rate, avg_days_to_settle,
-        p90_days_to_settle. With ``dataframe=True``, a pandas DataFrame
-        indexed by key (ImportError when pandas is not installed).
-        """, post=lambda rows, a: _dataframe(rows, "key") if a["dataframe"] else rows)
-    bottlenecks = _api("dvc_report_bottlenecks", "self, asof=None, *, dataframe=False", """Dossiers waiting at
-        each route step now, most first: procedure, step, unit, unit_name, role, waiting,
-        median_dwell_hours, max_dwell_hours; a DataFrame with ``dataframe=True``.""",
+                  """Counts and rates of the dossiers submitted in [from_, to), one dict per `group`, pending
+        overdue as of `asof` (default: now); dataframe=True: a pandas DataFrame indexed by key.""",
+                  post=lambda rows, a: _dataframe(rows, "key") if a["dataframe"] else rows)
+    bottlenecks = _api("dvc_report_bottlenecks", "self, asof=None, *, dataframe=False", """Dossiers waiting at each
+        route step now, most first (dataframe=True: a pandas DataFrame).""",
                        post=lambda rows, a: _dataframe(rows) if a["dataframe"] else rows)
-    service_index = _api("dvc_report_index", "self, from_=None, to=None, *, asof=None, dataframe=False",
-                         """The citizen-service index indicators (Decision 766/QĐ-TTg) over
-        ``[from_, to)``: code, name, formula, numerator, denominator, value;
-        a DataFrame indexed by code with ``dataframe=True``.""",
+    service_index = _api("dvc_report_index", "self, from_=None, to=None, *, asof=None, dataframe=False", """The
+        citizen-service index indicators (Decision 766/QĐ-TTg) over [from_, to) (dataframe=True: a pandas
+        DataFrame indexed by code).""",
                          post=lambda rows, a: _dataframe(rows, "code") if a["dataframe"] else rows)
-    register_csv = _api("dvc_report_register_csv", "self, from_=None, to=None, *, asof=None",
-                        "The tracking register of the period as CSV text (no personal data).")
+    register_csv = _api("dvc_report_register_csv", "self, from_=None, to=None, *, asof=None", """The tracking
+        register of the period as CSV text (no personal data).""")
 
 
-# ---------------------------------------------------------------------------
-# Functions
-# ---------------------------------------------------------------------------
+def _names(ctype: str, what: str) -> Callable[[], List[str]]:
+    def names() -> List[str]:
+        return list(_enum(ffi.typeof(ctype)).values())
+    names.__doc__, names._c_function = f"The {what} names ({ctype}_name).", ctype + "_name"
+    return names
+
+
+# ---- Functions ----
 
 version = _api("dvc_version", "", "The libdvc version string at run time.")
-payment_sign = _api("dvc_payment_sign", "query, secret", """Sign gateway parameters like the gateway does
-    (for simulators and tests): `query` with '&vnp_SecureHash=<hex>' appended.""")
-parse_time = _api("dvc_time_parse", "text",
-                  "Parse an ISO 8601 instant with an explicit offset into an aware datetime (UTC).")
+payment_sign = _api("dvc_payment_sign", "query, secret", "`query` signed as the gateway signs (simulators, tests).")
+parse_time = _api("dvc_time_parse", "text", "An ISO 8601 instant with its offset as an aware datetime (UTC).")
 lunar_from_solar = _api("dvc_lunar_from_solar", "date", "Solar date to dvc.LunarDate (computed for UTC+7).")
 lunar_to_solar = _api("dvc_lunar_to_solar", "lunar", "dvc.LunarDate or (year, month, day[, leap]) to a solar date.")
 lifecycle_dot = _api("dvc_lifecycle_dot", "", "The state machine as a Graphviz digraph.")
-validate_catalog_xml = _api("dvc_catalog_validate_xml", "document", """Validate an XML catalog against the
-    built-in XSD; raises dvc.Schema or dvc.Parse.""")
+validate_catalog_xml = _api("dvc_catalog_validate_xml", "document", "Validate an XML catalog against the XSD.")
 catalog_xsd = _api("dvc_catalog_xsd", "", "The built-in catalog XSD text.")
-validate_phone = _api("dvc_validate_phone", "number", """Check a Vietnamese phone number; returns its E.164
-    form. Raises dvc.InvalidArgument.""")
-validate_citizen_id = _api("dvc_validate_citizen_id", "citizen_id", """Check the structure of a 12-digit
-    citizen ID. Raises dvc.InvalidArgument.""")
-validate_email = _api("dvc_validate_email", "address",
-                      "A practical e-mail address check. Raises dvc.InvalidArgument.")
-eform_check = _api("dvc_eform_check", "schema, data", """Validate form data against an e-form schema (dicts
-    or JSON text). Raises dvc.Schema with .path naming the field.""")
+validate_phone = _api("dvc_validate_phone", "number", "A Vietnamese phone number in E.164 form.")
+validate_citizen_id = _api("dvc_validate_citizen_id", "citizen_id", "Check a 12-digit citizen ID's structure.")
+validate_email = _api("dvc_validate_email", "address", "A practical e-mail address check (dvc.InvalidArgument).")
+eform_check = _api("dvc_eform_check", "schema, data", "Check form data against an e-form schema (dicts or JSON).")
+proof_keygen = _api("dvc_proof_keygen", "path", """A new journal key written to `path` (mode 0600; dvc.Exists
+    if it exists): {key, key_id}, the public half.""", post=lambda k, _: dict(zip(("key", "key_id"), k)))
+proof_key = _api("dvc_proof_key_public", "path", "{key, key_id} of a journal key file.",
+                 post=lambda k, _: dict(zip(("key", "key_id"), k)))
+rating_criteria = _api("dvc_rating_criteria_json", "", "The rating criteria: [{name, label}], 'overall' first.",
+                       post=lambda d, _: [{k: c[k] for k in ("name", "label")} for c in d["criteria"]])
+states = _names("dvc_state", "dossier state")
+actions = _names("dvc_action", "action")
+roles = _names("dvc_role", "role")
 
 
 def payment_national_check(fields, secret):
-    """MaXacThuc of the national payment platform: hex SHA-256 of the fields
-    joined with '|' and the secret appended."""
+    """MaXacThuc of the national payment platform: SHA-256 of the '|'-joined fields + secret."""
     keep = [ffi.new("char[]", _s(f, "field")) for f in fields]
     return _c("dvc_payment_national_check", ffi.new("const char *[]", keep) if keep else ffi.NULL, len(keep),
               _s(secret, "secret"))
@@ -1590,21 +1243,6 @@ def lunar_year_name(year):
     return _c("dvc_lunar_year_name", year)
 
 
-def states():
-    """The dossier state names."""
-    return list(_enum(ffi.typeof("dvc_state")).values())
-
-
-def actions():
-    """The action names."""
-    return list(_enum(ffi.typeof("dvc_action")).values())
-
-
-def roles():
-    """The role names."""
-    return list(_enum(ffi.typeof("dvc_role")).values())
-
-
 def lifecycle_table():
     """The dossier state machine as dicts: from, action, to, roles, requires, stops_clock."""
     n = ffi.new("size_t *")
@@ -1624,11 +1262,9 @@ def _fingerprint(fn: str, *args: Any) -> str:
 
 
 def sign_verify(document, trusted_cert):
-    """Verify an enveloped XML-DSig signature over the whole document (a
-    signed result or slip) against a trusted PEM certificate (the CA, or the
-    signer's own); returns the signing certificate's hex SHA-256
-    fingerprint. Raises dvc.Signature (no signature, a changed byte, an
-    untrusted signer), dvc.Parse, dvc.IO, dvc.TooBig."""
+    """The signing certificate's SHA-256 fingerprint of an XML-DSig signed document, checked against
+    a trusted PEM certificate (dvc.Signature for no signature, a changed byte, an untrusted signer).
+    C: dvc_sign_verify()."""
     data = _data(document, "document")
     return _fingerprint("dvc_sign_verify", data, len(data), _s(os.fspath(trusted_cert), "trusted_cert"))
 
@@ -1639,14 +1275,9 @@ def cert_fingerprint(cert_file):
 
 
 def proof_verify(bundle, *, trusted_keys=None, trust_file=None, require_signed=False):
-    """Verify a proof bundle offline, with no store (dvc_proof_verify): the
-    chain, every signature, the checkpoint, the dossier row replayed, and
-    every byte (the bundle must be exactly what Store.proof_export wrote).
-    `trusted_keys` (hex public keys) or `trust_file` name the keys to accept;
-    without them any key is accepted and the report says anchored=False.
-    Returns the report as Store.journal_verify; raises dvc.Signature,
-    dvc.Truncated, dvc.Corrupt, dvc.Parse (not a bundle, or altered),
-    dvc.Version, dvc.TooBig."""
+    """Verify a proof bundle (exactly what Store.proof_export wrote) offline, against `trusted_keys`
+    (hex public keys) or `trust_file` (neither: any key, anchored=False); the report as
+    Store.journal_verify's. C: dvc_proof_verify()."""
     data = _data(bundle, "bundle")
     if isinstance(trusted_keys, (str, bytes)):
         raise TypeError("trusted_keys is a list of hex public keys")
@@ -1656,28 +1287,7 @@ def proof_verify(bundle, *, trusted_keys=None, trust_file=None, require_signed=F
     return _c("dvc_proof_verify", data, len(data), opts)
 
 
-def _key(fn: str, path: Union[str, os.PathLike]) -> Dict[str, str]:
-    pub, kid = ffi.new("char[]", lib.DVC_PROOF_KEY_HEX_SIZE), ffi.new("char[]", lib.DVC_PROOF_KEY_ID_SIZE)
-    _check(getattr(lib, fn)(_path(path, "path"), pub, kid))
-    return {"key": ffi.string(pub).decode(), "key_id": ffi.string(kid).decode()}
-
-
-def proof_keygen(path):
-    """A new journal key: its secret written to `path` (created, mode 0600;
-    raises dvc.Exists if it exists); returns {key, key_id} (the public half,
-    to publish and to add to the trust file)."""
-    return _key("dvc_proof_keygen", path)
-
-
-def proof_key(path):
-    """{key, key_id} of a journal key file (dvc_proof_key_public)."""
-    return _key("dvc_proof_key_public", path)
-
-
-def rating_criteria():
-    """The rating criteria: [{name, label}] (label in Vietnamese), 'overall' first."""
-    return [{"name": _text(lib.dvc_rating_criterion_name(i)), "label": _text(lib.dvc_rating_criterion_label_vi(i))}
-            for i in range(lib.DVC_RATING_CRITERIA)]
-
-
 _named(globals())
+# What this module defines for its users (__init__.pyi declares each): functions, classes, status codes.
+__all__ = [n for n, v in list(globals().items()) if n[0] != "_" and (
+    n.startswith("DVC_") or getattr(v, "__module__", None) == __name__)] + ["VN_TZ", "FILE_RESULT"]

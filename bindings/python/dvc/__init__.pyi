@@ -2,8 +2,8 @@
 
 import datetime as _dt
 import os
-from typing import (Any, BinaryIO, Callable, ContextManager, Dict, Iterable, List, Literal, Mapping,
-                    NamedTuple, Optional, Tuple, Type, Union, overload)
+from typing import (Any, BinaryIO, Callable, ContextManager, Dict, Iterable, List, Literal, Mapping, NamedTuple,
+                    Optional, Tuple, Type, Union, overload)
 
 __version__: str
 __all__: List[str]
@@ -15,9 +15,7 @@ SCHEMA_VERSION: int
 CALENDAR_MIN_YEAR: int
 CALENDAR_MAX_YEAR: int
 
-# Anything accepted as an instant: an aware datetime, an ISO 8601 string with
-# an offset, or a date or "YYYY-MM-DD" string (00:00 Vietnam time). Naive
-# datetimes raise ValueError.
+# An instant: an aware datetime, an ISO 8601 str with an offset, a date or "YYYY-MM-DD" (00:00 Vietnam time).
 Instant = Union[_dt.datetime, _dt.date, str]
 # A calendar date: a date, an aware datetime (its date in Vietnam), "YYYY-MM-DD".
 DateLike = Union[_dt.date, str]
@@ -179,11 +177,10 @@ class Calendar:
     def lunar_to_solar(self, lunar: Union[LunarDate, Tuple[int, ...]]) -> _dt.date: ...
 
 class Store:
-    def __init__(self, path: Union[str, os.PathLike[str]] = ..., *, readonly: bool = ...,
-                 create: bool = ..., busy_timeout_ms: int = ...,
-                 journal_key: Optional[Union[str, os.PathLike[str]]] = ...,
-                 journal_trust: Optional[Union[str, os.PathLike[str]]] = ...,
-                 require_signed: bool = ..., postgresql: bool = ...) -> None: ...
+    def __init__(self, path: Union[str, os.PathLike[str]] = ..., *, readonly: bool = ..., create: bool = ...,
+                 busy_timeout_ms: int = ..., journal_key: Optional[Union[str, os.PathLike[str]]] = ...,
+                 journal_trust: Optional[Union[str, os.PathLike[str]]] = ..., require_signed: bool = ...,
+                 postgresql: bool = ...) -> None: ...
     def __enter__(self) -> "Store": ...
     def __exit__(self, *exc: Any) -> Literal[False]: ...
     @property
@@ -217,8 +214,7 @@ class Store:
     def search(self, text: Optional[str] = ..., *, sector: Optional[str] = ...,
                level: Optional[str] = ..., online_level: int = ..., agency: Optional[str] = ...,
                limit: int = ..., asof: Optional[DateLike] = ...) -> List[Record]: ...
-    def procedure(self, code: str, asof: Optional[DateLike] = ..., *,
-                  version: Optional[int] = ...) -> Record: ...
+    def procedure(self, code: str, asof: Optional[DateLike] = ..., *, version: Optional[int] = ...) -> Record: ...
     def catalog_stats(self, asof: Optional[DateLike] = ...) -> Record: ...
 
     # accounts and officers
@@ -226,9 +222,8 @@ class Store:
                          client: Optional[str] = ...) -> None: ...
     def login(self, username: str, password: str, *, client: Optional[str] = ...) -> None: ...
     def account(self, username: str) -> Record: ...
-    def link_identity(self, username: str, claims: Union[str, bytes, Mapping[str, Any]], *,
-                      issuer: str, assurance: int, actor: str,
-                      verified_at: Optional[Instant] = ...) -> Dict[str, Any]: ...
+    def link_identity(self, username: str, claims: Union[str, bytes, Mapping[str, Any]], *, issuer: str,
+                      assurance: int, actor: str, verified_at: Optional[Instant] = ...) -> Dict[str, Any]: ...
     def unlink_identity(self, username: str, *, actor: str, reason: str) -> None: ...
     def identity_view(self, username: str) -> Dict[str, Any]: ...
     def national_signin(self, code: str) -> int: ...
@@ -236,12 +231,11 @@ class Store:
     def officer(self, username: str) -> Record: ...
 
     # dossiers
-    def submit(self, procedure: str, *, applicant: Optional[Mapping[str, Any]] = ...,
-               account: Optional[str] = ..., channel: Channel = ...,
-               form: Union[str, Mapping[str, Any], None] = ..., draft: bool = ...,
+    def submit(self, procedure: str, *, applicant: Optional[Mapping[str, Any]] = ..., account: Optional[str] = ...,
+               channel: Channel = ..., form: Union[str, Mapping[str, Any], None] = ..., draft: bool = ...,
                officer: Optional[str] = ..., copies: int = ..., pages: int = ...,
-               fee_exemption: Optional[str] = ..., desk: Optional[str] = ...,
-               place: Optional[str] = ..., national_signin: bool = ...) -> Receipt: ...
+               fee_exemption: Optional[str] = ..., desk: Optional[str] = ..., place: Optional[str] = ...,
+               national_signin: bool = ...) -> Receipt: ...
     def act(self, code: str, action: Action, *, officer: Optional[str] = ...,
             account: Optional[str] = ..., secret: Optional[str] = ..., note: Optional[str] = ...,
             target: Optional[str] = ..., new_due: Optional[Instant] = ...,
@@ -298,9 +292,8 @@ class Store:
     def agency_desk(self, agency: str, day: DateLike) -> str: ...
 
     # personal data
-    def access_log(self, code: Optional[str] = ..., *, by: Optional[str] = ...,
-                   officer: Optional[str] = ..., account: Optional[str] = ...,
-                   secret: Optional[str] = ..., client: Optional[str] = ...,
+    def access_log(self, code: Optional[str] = ..., *, by: Optional[str] = ..., officer: Optional[str] = ...,
+                   account: Optional[str] = ..., secret: Optional[str] = ..., client: Optional[str] = ...,
                    since: Any = ..., until: Any = ..., limit: int = ...) -> Dict[str, Any]: ...
 
     def set_retention(self, days: int) -> None: ...
@@ -342,16 +335,13 @@ class Store:
 
     # reports
     @overload
-    def report(self, from_: Optional[Instant] = ..., to: Optional[Instant] = ..., *,
-               group: Optional[Group] = ..., asof: Optional[Instant] = ...,
-               dataframe: Literal[False] = ...) -> List[Record]: ...
+    def report(self, from_: Optional[Instant] = ..., to: Optional[Instant] = ..., *, group: Optional[Group] = ...,
+               asof: Optional[Instant] = ..., dataframe: Literal[False] = ...) -> List[Record]: ...
     @overload
-    def report(self, from_: Optional[Instant] = ..., to: Optional[Instant] = ..., *,
-               group: Optional[Group] = ..., asof: Optional[Instant] = ...,
-               dataframe: Literal[True]) -> Any: ...
+    def report(self, from_: Optional[Instant] = ..., to: Optional[Instant] = ..., *, group: Optional[Group] = ...,
+               asof: Optional[Instant] = ..., dataframe: Literal[True]) -> Any: ...
     @overload
-    def bottlenecks(self, asof: Optional[Instant] = ..., *,
-                    dataframe: Literal[False] = ...) -> List[Record]: ...
+    def bottlenecks(self, asof: Optional[Instant] = ..., *, dataframe: Literal[False] = ...) -> List[Record]: ...
     @overload
     def bottlenecks(self, asof: Optional[Instant] = ..., *, dataframe: Literal[True]) -> Any: ...
     @overload
