@@ -57,6 +57,21 @@ void dvc__pct_add(dvc__pct *h, double x, double p, double width)
 	h->n++;
 }
 
+void dvc__pct_merge(dvc__pct *h, const dvc__pct *src)
+{
+	if (src->n == 0)
+		return;
+	if (h->width == 0) {
+		h->p = src->p;
+		h->width = src->width;
+	}
+	for (size_t i = 0; i < DVC__PCT_BUCKETS; i++)
+		h->bucket[i] += src->bucket[i];
+	if (h->n == 0 || src->max > h->max)
+		h->max = src->max;
+	h->n += src->n;
+}
+
 int dvc__pct_value(const dvc__pct *h, double *out)
 {
 	int64_t rank, seen = 0;

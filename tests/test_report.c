@@ -340,6 +340,41 @@ START_TEST(reports_see_the_past_as_it_stood)
 }
 END_TEST
 
+/* The report counts a stopped clock by the working time it had left, not by
+ * its appointment, from the moment it stopped: the rule both backends and
+ * the in-process count of SQLite must keep. */
+START_TEST(a_stopped_clock_counts_by_the_time_left)
+{
+	dvc_report_opts o = DVC_REPORT_OPTS_INIT;
+	dvc_report *r;
+	const dvc_report_row *a;
+	/* pending_ok, due Monday 09:00: at 08:00 the specialist asks for a document */
+	ck_ok(act(pending_ok.code, DVC_ACT_FORWARD, "le.tiep.nhan", NULL));
+	ck_ok(act(pending_ok.code, DVC_ACT_REQUEST_SUPPLEMENT, "tran.chuyen.vien", "Bản sao giấy khai sinh"));
+	o.from = instant("2026-03-01T00:00:00+07:00");
+	o.to = instant("2026-04-01T00:00:00+07:00");
+	/* a week on, its appointment is past, but its clock stands an hour short of it */
+	o.asof = instant("2026-03-16T10:00:00+07:00");
+	o.group = DVC_GROUP_CHANNEL;
+	ck_ok(dvc_report_compute(db, &o, &r));
+	a = row(r, "counter");
+	ck_assert_int_eq(a->pending_on_time, 1);
+	ck_assert_int_eq(a->pending_overdue, 0);
+	a = row(r, "post"); /* pending_late: running, past its Thursday appointment */
+	ck_assert_int_eq(a->pending_on_time, 0);
+	ck_assert_int_eq(a->pending_overdue, 1);
+	dvc_report_free(r);
+	/* as of before the stop it is judged by its appointment: Monday 07:00, on time */
+	o.asof = instant("2026-03-09T07:00:00+07:00");
+	o.group = DVC_GROUP_NONE;
+	ck_ok(dvc_report_compute(db, &o, &r));
+	a = dvc_report_at(r, 0);
+	ck_assert_int_eq(a->pending_on_time, 1);
+	ck_assert_int_eq(a->pending_overdue, 2);
+	dvc_report_free(r);
+}
+END_TEST
+
 static int count_lines(void *ctx, const char *data, size_t len)
 {
 	size_t *lines = ctx;
@@ -401,6 +436,7 @@ int main(void)
 	tcase_add_test(tc, bad_report_options_are_refused);
 	tcase_add_test(tc, reports_see_the_past_as_it_stood);
 	tcase_add_test(tc, register_streams_through_a_callback);
+	tcase_add_test(tc, a_stopped_clock_counts_by_the_time_left);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
