@@ -237,14 +237,22 @@ enum {
 	N_PAID_ONLINE, N_SETTLED, N_COUNTS
 };
 
+/* The days to settle, as dvc_pct(x, 0.9, 0.05) counts them */
+#define SETTLE_P 0.9
+#define SETTLE_WIDTH 0.05
+
 /* The dossiers of one group's part: a version, a channel or a month. Parts
- * with the same key are added up at the end, histograms included (adding
- * two histograms gives the one their values make together). */
+ * with the same key are added up at the end, bucket by bucket: the
+ * histogram adding their values one by one would give. A part keeps the
+ * buckets up to the highest it used (a few hundred where the histogram has
+ * 4,096), so a catalog of thousands of versions costs little memory. */
 typedef struct part {
 	int64_t id;
 	int64_t n[N_COUNTS];
-	int64_t secs;  /* working seconds, intake to result, of the settled ones */
-	dvc__pct *pct; /* their days; NULL until the first */
+	int64_t secs;     /* working seconds, intake to result, of the settled ones */
+	uint32_t *bucket; /* their days, counted in dvc__pct's buckets */
+	size_t nbucket;
+	double max;       /* the greatest of those days */
 	const char *key, *label;
 } part;
 
@@ -321,7 +329,7 @@ typedef struct scan {
 static void scan_free(scan *s)
 {
 	for (size_t i = 0; i < s->np; i++)
-		dvc__free(s->p[i].pct);
+		dvc__free(s->p[i].bucket);
 	dvc__free(s->p);
 	idmap_free(&s->versions);
 	idmap_free(&s->ids);
@@ -463,9 +471,22 @@ static int count_row(dvc__sql_stmt *st, part *p, dvc_time asof, const dvc_calend
 		int rc;
 		if ((rc = dvc_calendar_between(cal, received, result, &secs)) != DVC_OK)
 			return rc;
-		if (!p->pct && !(p->pct = dvc__calloc(1, sizeof *p->pct)))
-			return dvc__oom();
-		dvc__pct_add(p->pct, (double)secs / (double)day, 0.9, 0.05);
+		double x = (double)secs / (double)day;
+		size_t b = dvc__pct_bucket(x, SETTLE_WIDTH);
+		if (b >= p->nbucket) {
+			size_t nb = b + 1 > 2 * p->nbucket ? b + 1 : 2 * p->nbucket;
+			uint32_t *g = dvc__realloc(p->bucket, nb * sizeof *g);
+			if (!g)
+				return dvc__oom();
+			memset(g + p->nbucket, 0, (nb - p->nbucket) * sizeof *g);
+			p->bucket = g;
+			p->nbucket = nb;
+		}
+		p->bucket[b]++;
+		if (x < 0)
+			x = 0;
+		if (n[N_SETTLED] == 0 || x > p->max)
+			p->max = x;
 		p->secs += secs;
 		n[N_SETTLED]++;
 	}
@@ -493,13 +514,18 @@ static int emit(const part *p, size_t i, size_t j, int64_t day, dvc__pct *h, dvc
 	int64_t n[N_COUNTS] = {0}, secs = 0;
 	memset(&r, 0, sizeof r);
 	memset(h, 0, sizeof *h);
+	h->p = SETTLE_P;
+	h->width = SETTLE_WIDTH;
 	r.key = p[i].key;
 	for (size_t k = i; k < j; k++) {
 		for (int c = 0; c < N_COUNTS; c++)
 			n[c] += p[k].n[c];
 		secs += p[k].secs;
-		if (p[k].pct)
-			dvc__pct_merge(h, p[k].pct);
+		for (size_t b = 0; b < p[k].nbucket; b++)
+			h->bucket[b] += p[k].bucket[b];
+		if (p[k].n[N_SETTLED] && (h->n == 0 || p[k].max > h->max))
+			h->max = p[k].max;
+		h->n += p[k].n[N_SETTLED];
 		if (p[k].label && (!r.label || strcmp(p[k].label, r.label) > 0))
 			r.label = p[k].label;
 	}
@@ -620,7 +646,7 @@ int dvc__store_report(dvc_db *db, const dvc_report_opts *o, dvc__report_cb cb, v
 	if (!(st = dvc__stmt(db, settle_sql[o->group])))
 		return dvc_error_last()->code;
 	bind_range(st, o);
-	if ((rc = wt_collect(db, st, 1, 0.9, 0.05, &wt)) != DVC_OK)
+	if ((rc = wt_collect(db, st, 1, SETTLE_P, SETTLE_WIDTH, &wt)) != DVC_OK)
 		goto out;
 	if (!(st = dvc__stmt(db, report_sql[o->group]))) {
 		rc = dvc_error_last()->code;
