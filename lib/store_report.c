@@ -475,7 +475,10 @@ static int count_row(dvc__sql_stmt *st, part *p, dvc_time asof, const dvc_calend
 		size_t b = dvc__pct_bucket(x, SETTLE_WIDTH);
 		if (b >= p->nbucket) {
 			size_t nb = b + 1 > 2 * p->nbucket ? b + 1 : 2 * p->nbucket;
-			uint32_t *g = dvc__realloc(p->bucket, nb * sizeof *g);
+			uint32_t *g;
+			if (nb > DVC__PCT_BUCKETS) /* emit adds them into a dvc__pct */
+				nb = DVC__PCT_BUCKETS;
+			g = dvc__realloc(p->bucket, nb * sizeof *g);
 			if (!g)
 				return dvc__oom();
 			memset(g + p->nbucket, 0, (nb - p->nbucket) * sizeof *g);

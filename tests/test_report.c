@@ -375,6 +375,39 @@ START_TEST(a_stopped_clock_counts_by_the_time_left)
 }
 END_TEST
 
+/* Dossiers settled after more than a hundred working days, each later
+ * than the one before: the in-process count's buckets grow past half of
+ * dvc__pct's 4,096 (at 0.05 days each) and must stop at its size (the
+ * sanitizer build catches an overrun); the 90th percentile is the longest. */
+START_TEST(long_settlements_keep_the_percentile)
+{
+	dvc_report_opts o = DVC_REPORT_OPTS_INIT;
+	dvc_report *r;
+	const dvc_report_row *a;
+	dvc_receipt x = submit(P3, DVC_CHANNEL_ONLINE), y = submit(P3, DVC_CHANNEL_ONLINE);
+	ck_ok(act(x.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
+	ck_ok(act(y.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
+	clock_now = instant("2026-08-24T09:00:00+07:00");
+	settle3(x.code);
+	clock_now = instant("2026-08-26T15:00:00+07:00");
+	settle3(y.code);
+	o.from = instant("2026-03-01T00:00:00+07:00");
+	o.to = instant("2026-04-01T00:00:00+07:00");
+	o.asof = clock_now;
+	o.group = DVC_GROUP_SECTOR;
+	ck_ok(dvc_report_compute(db, &o, &r));
+	a = row(r, "TP");
+	ck_assert_int_eq(a->settled_on_time + a->settled_late, 4);
+	/* 2 and 4.13 days, and two of more than 102.4 (bucket 2,048), the second longer */
+	ck_assert_msg(a->p90_days_to_settle > 102.4 && a->p90_days_to_settle < 204.8, "p90 %f",
+		      a->p90_days_to_settle);
+	ck_assert_msg(a->avg_days_to_settle > (2 + 4.13 + 2 * 102.4) / 4 &&
+			      a->avg_days_to_settle < a->p90_days_to_settle,
+		      "avg %f", a->avg_days_to_settle);
+	dvc_report_free(r);
+}
+END_TEST
+
 static int count_lines(void *ctx, const char *data, size_t len)
 {
 	size_t *lines = ctx;
@@ -437,6 +470,7 @@ int main(void)
 	tcase_add_test(tc, reports_see_the_past_as_it_stood);
 	tcase_add_test(tc, register_streams_through_a_callback);
 	tcase_add_test(tc, a_stopped_clock_counts_by_the_time_left);
+	tcase_add_test(tc, long_settlements_keep_the_percentile);
 	suite_add_tcase(s, tc);
 	return run_suite(s);
 }
