@@ -3,7 +3,7 @@
 # very busy year), then "monthly statistics by sector" three ways:
 #
 #  - report_month_sector: `dvc report --group sector` for November, as of
-#    now (dvc_report_compute: one SQL pass over the submission index);
+#    now (dvc_report_compute: one pass over the period's dossiers);
 #  - report_year_sector:  the same over the whole year;
 #  - pandas_month_sector: the register of the year exported as CSV
 #    (`dvc report register`), loaded with pandas, filtered to November and

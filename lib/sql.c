@@ -41,17 +41,22 @@ int dvc__store_err(dvc_db *db, int rc, const char *what)
 	return dvc__err(code, NULL, "%s: %s", what, msg);
 }
 
+size_t dvc__pct_bucket(double x, double width)
+{
+	if (x < 0)
+		x = 0;
+	return x / width >= DVC__PCT_BUCKETS - 1 ? DVC__PCT_BUCKETS - 1 : (size_t)(x / width);
+}
+
 void dvc__pct_add(dvc__pct *h, double x, double p, double width)
 {
-	size_t i;
 	if (h->width == 0) {
 		h->p = p;
 		h->width = width > 0 ? width : 1;
 	}
 	if (x < 0)
 		x = 0;
-	i = x / h->width >= DVC__PCT_BUCKETS - 1 ? DVC__PCT_BUCKETS - 1 : (size_t)(x / h->width);
-	h->bucket[i]++;
+	h->bucket[dvc__pct_bucket(x, h->width)]++;
 	if (h->n == 0 || x > h->max)
 		h->max = x;
 	h->n++;

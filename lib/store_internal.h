@@ -532,6 +532,8 @@ typedef struct dvc__pct {
 void dvc__pct_add(dvc__pct *h, double x, double p, double width);
 /* 0 when no value was added (SQL NULL), else 1 and the quantile. */
 int dvc__pct_value(const dvc__pct *h, double *out);
+/* The bucket dvc__pct_add counts x in (x < 0 counts as 0), for width > 0. */
+size_t dvc__pct_bucket(double x, double width);
 #include "dvc/report.h"
 typedef int (*dvc__report_cb)(void *ctx, const dvc_report_row *row);
 int dvc__store_report(dvc_db *db, const dvc_report_opts *o, dvc__report_cb cb, void *ctx);

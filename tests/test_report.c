@@ -318,6 +318,74 @@ START_TEST(reports_see_the_past_as_it_stood)
 }
 END_TEST
 
+/* The report counts a stopped clock by the working time it had left, not by
+ * its appointment, from the moment it stopped: the rule both backends and
+ * the in-process count of SQLite must keep. */
+START_TEST(a_stopped_clock_counts_by_the_time_left)
+{
+	dvc_report_opts o = DVC_REPORT_OPTS_INIT;
+	dvc_report *r;
+	const dvc_report_row *a;
+	/* pending_ok, due Monday 09:00: at 08:00 the specialist asks for a document */
+	ck_ok(act(pending_ok.code, DVC_ACT_FORWARD, "le.tiep.nhan", NULL));
+	ck_ok(act(pending_ok.code, DVC_ACT_REQUEST_SUPPLEMENT, "tran.chuyen.vien", "Bản sao giấy khai sinh"));
+	o.from = instant("2026-03-01T00:00:00+07:00");
+	o.to = instant("2026-04-01T00:00:00+07:00");
+	/* a week on, its appointment is past, but its clock stands an hour short of it */
+	o.asof = instant("2026-03-16T10:00:00+07:00");
+	o.group = DVC_GROUP_CHANNEL;
+	ck_ok(dvc_report_compute(db, &o, &r));
+	a = row(r, "counter");
+	ck_assert_int_eq(a->pending_on_time, 1);
+	ck_assert_int_eq(a->pending_overdue, 0);
+	a = row(r, "post"); /* pending_late: running, past its Thursday appointment */
+	ck_assert_int_eq(a->pending_on_time, 0);
+	ck_assert_int_eq(a->pending_overdue, 1);
+	dvc_report_free(r);
+	/* as of before the stop it is judged by its appointment: Monday 07:00, on time */
+	o.asof = instant("2026-03-09T07:00:00+07:00");
+	o.group = DVC_GROUP_NONE;
+	ck_ok(dvc_report_compute(db, &o, &r));
+	a = dvc_report_at(r, 0);
+	ck_assert_int_eq(a->pending_on_time, 1);
+	ck_assert_int_eq(a->pending_overdue, 2);
+	dvc_report_free(r);
+}
+END_TEST
+
+/* Dossiers settled after more than a hundred working days, each later
+ * than the one before: the in-process count's buckets grow past half of
+ * dvc__pct's 4,096 (at 0.05 days each) and must stop at its size (the
+ * sanitizer build catches an overrun); the 90th percentile is the longest. */
+START_TEST(long_settlements_keep_the_percentile)
+{
+	dvc_report_opts o = DVC_REPORT_OPTS_INIT;
+	dvc_report *r;
+	const dvc_report_row *a;
+	dvc_receipt x = submit(P3, DVC_CHANNEL_ONLINE), y = submit(P3, DVC_CHANNEL_ONLINE);
+	ck_ok(act(x.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
+	ck_ok(act(y.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
+	clock_now = instant("2026-08-24T09:00:00+07:00");
+	settle3(x.code);
+	clock_now = instant("2026-08-26T15:00:00+07:00");
+	settle3(y.code);
+	o.from = instant("2026-03-01T00:00:00+07:00");
+	o.to = instant("2026-04-01T00:00:00+07:00");
+	o.asof = clock_now;
+	o.group = DVC_GROUP_SECTOR;
+	ck_ok(dvc_report_compute(db, &o, &r));
+	a = row(r, "TP");
+	ck_assert_int_eq(a->settled_on_time + a->settled_late, 4);
+	/* 2 and 4.13 days, and two of more than 102.4 (bucket 2,048), the second longer */
+	ck_assert_msg(a->p90_days_to_settle > 102.4 && a->p90_days_to_settle < 204.8, "p90 %f",
+		      a->p90_days_to_settle);
+	ck_assert_msg(a->avg_days_to_settle > (2 + 4.13 + 2 * 102.4) / 4 &&
+			      a->avg_days_to_settle < a->p90_days_to_settle,
+		      "avg %f", a->avg_days_to_settle);
+	dvc_report_free(r);
+}
+END_TEST
+
 static int count_lines(void *ctx, const char *data, size_t len)
 {
 	size_t *lines = ctx;
@@ -371,6 +439,7 @@ int main(void)
 		totals_split_by_outcome, groupings_partition_the_total,
 		numbers_agree_with_hand_written_sql, bottlenecks_show_who_holds_the_backlog,
 		service_index_and_register_carry_no_personal_data, bad_report_options_are_refused,
-		reports_see_the_past_as_it_stood, register_streams_through_a_callback, NULL};
+		reports_see_the_past_as_it_stood, register_streams_through_a_callback,
+		a_stopped_clock_counts_by_the_time_left, long_settlements_keep_the_percentile, NULL};
 	return run_tests("report", setup, teardown, 120, tests);
 }

@@ -4,8 +4,8 @@
  * indicators this data supports, and the tracking register as CSV.
  *
  * Reports never contain personal data: no applicant names, IDs or contacts.
- * Everything is computed by SQL over indexes in one pass per report, with
- * memory bounded whatever the number of dossiers (percentiles come from
+ * Everything is computed in one pass over the period's dossiers per report,
+ * with memory bounded whatever the number of dossiers (percentiles come from
  * fixed-size histograms; the register is streamed through a callback).
  * Working time uses the handle's calendar.
  *
