@@ -4,10 +4,8 @@
 set -eu
 DVC=$1
 ROOT=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
 # shellcheck source=tests/tally.sh
-. "$ROOT/tests/tally.sh"
+. "$ROOT/tests/tally.sh" && scratch
 run() { "$DVC" --db "$T/dvc.db" "$@"; }
 
 run init >/dev/null && ok || bad "init"
