@@ -176,20 +176,37 @@ static int act_as(dvc_db *db, const char *code, dvc_action a, const char *office
 	return dvc_dossier_act(db, code, &r, NULL);
 }
 
-static dvc_db *shipped_2026(void)
+/* An officer to add: username, full name, unit and role. */
+typedef struct officer_row {
+	const char *username, *full_name, *unit;
+	dvc_role role;
+} officer_row;
+
+/* The shipped data on test_clock at `iso`, with `officers` (ending with
+ * {NULL}); the test fails, naming the officer, if one cannot be added. */
+static dvc_db *shipped_at(const char *iso, const officer_row *officers)
 {
 	dvc_db *db = shipped();
-	clock_now = instant("2026-03-02T09:00:00+07:00"); /* a Monday */
+	clock_now = instant(iso);
 	dvc_set_clock(db, test_clock, NULL);
-	/* the Lê Chân ward centre, and xã Kiến Thụy's centre and committee */
-	ck_ok(dvc_officer_add(db, "tn.lechan", "Tiếp Nhận Lê Chân", "000.01.11383.H24", DVC_ROLE_RECEPTION));
-	ck_ok(dvc_officer_add(db, "tn.kienthuy", "Tiếp Nhận Kiến Thụy", "000.01.11680.H24", DVC_ROLE_RECEPTION));
-	ck_ok(dvc_officer_add(db, "cv.kienthuy", "Công chức Tư pháp - Hộ tịch", "000.00.11680.H24",
-			      DVC_ROLE_SPECIALIST));
-	ck_ok(dvc_officer_add(db, "ct.kienthuy", "Chủ tịch UBND xã Kiến Thụy", "000.00.11680.H24",
-			      DVC_ROLE_SIGNING_LEADER));
-	ck_ok(dvc_officer_add(db, "cv.lechan", "Công chức Lê Chân", "000.00.11383.H24", DVC_ROLE_SPECIALIST));
+	for (; officers->username; officers++)
+		ck_assert_msg(dvc_officer_add(db, officers->username, officers->full_name, officers->unit,
+					      officers->role) == DVC_OK,
+			      "adding %s: %s", officers->username, dvc_error_last()->message);
 	return db;
+}
+
+static dvc_db *shipped_2026(void)
+{
+	/* the Lê Chân ward centre, and xã Kiến Thụy's centre and committee */
+	static const officer_row officers[] = {
+		{"tn.lechan", "Tiếp Nhận Lê Chân", "000.01.11383.H24", DVC_ROLE_RECEPTION},
+		{"tn.kienthuy", "Tiếp Nhận Kiến Thụy", "000.01.11680.H24", DVC_ROLE_RECEPTION},
+		{"cv.kienthuy", "Công chức Tư pháp - Hộ tịch", "000.00.11680.H24", DVC_ROLE_SPECIALIST},
+		{"ct.kienthuy", "Chủ tịch UBND xã Kiến Thụy", "000.00.11680.H24", DVC_ROLE_SIGNING_LEADER},
+		{"cv.lechan", "Công chức Lê Chân", "000.00.11383.H24", DVC_ROLE_SPECIALIST},
+		{NULL}};
+	return shipped_at("2026-03-02T09:00:00+07:00", officers); /* a Monday */
 }
 
 static dvc_tracking *tracked(dvc_db *db, const char *code, const char *officer)
@@ -381,17 +398,14 @@ static const dvc_applicant hanoi_citizen = {
 
 static dvc_db *june_2025(void)
 {
-	dvc_db *db = shipped();
-	clock_now = instant("2025-06-16T09:00:00+07:00"); /* a Monday */
-	dvc_set_clock(db, test_clock, NULL);
-	ck_ok(dvc_officer_add(db, "tn.huyen", "Bộ phận một cửa huyện", "000.00.30.H24", DVC_ROLE_RECEPTION));
-	ck_ok(dvc_officer_add(db, "cv.tuphap", "Chuyên viên Phòng Tư pháp", "000.01.30.H24", DVC_ROLE_SPECIALIST));
-	ck_ok(dvc_officer_add(db, "cv.kienthuy", "Công chức Tư pháp - Hộ tịch", "000.00.11680.H24",
-			      DVC_ROLE_SPECIALIST));
-	ck_ok(dvc_officer_add(db, "ct.kienthuy", "Chủ tịch UBND xã Kiến Thụy", "000.00.11680.H24",
-			      DVC_ROLE_SIGNING_LEADER));
-	ck_ok(dvc_officer_add(db, "tn.kienthuy", "Tiếp Nhận Kiến Thụy", "000.01.11680.H24", DVC_ROLE_RECEPTION));
-	return db;
+	static const officer_row officers[] = {
+		{"tn.huyen", "Bộ phận một cửa huyện", "000.00.30.H24", DVC_ROLE_RECEPTION},
+		{"cv.tuphap", "Chuyên viên Phòng Tư pháp", "000.01.30.H24", DVC_ROLE_SPECIALIST},
+		{"cv.kienthuy", "Công chức Tư pháp - Hộ tịch", "000.00.11680.H24", DVC_ROLE_SPECIALIST},
+		{"ct.kienthuy", "Chủ tịch UBND xã Kiến Thụy", "000.00.11680.H24", DVC_ROLE_SIGNING_LEADER},
+		{"tn.kienthuy", "Tiếp Nhận Kiến Thụy", "000.01.11680.H24", DVC_ROLE_RECEPTION},
+		{NULL}};
+	return shipped_at("2025-06-16T09:00:00+07:00", officers); /* a Monday */
 }
 
 static dvc_receipt submit_june(dvc_db *db, const dvc_applicant *who)
