@@ -7,6 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What the form asks of each parent, the father and the mother alike. */
+#define PARENT                                                                                 \
+	"    \"additionalProperties\": false, \"required\": [\"full_name\", \"citizen_id\"],"  \
+	"    \"properties\": {"                                                                 \
+	"      \"full_name\": {\"type\": \"string\", \"title\": \"Họ và tên\", \"minLength\": 1," \
+	"                      \"maxLength\": 100},"                                            \
+	"      \"citizen_id\": {\"type\": \"string\", \"title\": \"Số định danh cá nhân\","     \
+	"                       \"format\": \"citizen_id\"},"                                   \
+	"      \"birth_year\": {\"type\": \"integer\", \"minimum\": 1900}}},"
+
 /* Tờ khai đăng ký khai sinh: the birth-registration form. */
 static const char birth_schema[] =
 	"{"
@@ -29,21 +39,9 @@ static const char birth_schema[] =
 	"                    \"minimum\": 1, \"maximum\": 20},"
 	"  \"marriage_registered\": {\"type\": \"boolean\", \"title\": \"Cha mẹ đã đăng ký kết hôn\"},"
 	"  \"father\": {\"type\": \"object\", \"title\": \"Thông tin người cha\","
-	"    \"additionalProperties\": false, \"required\": [\"full_name\", \"citizen_id\"],"
-	"    \"properties\": {"
-	"      \"full_name\": {\"type\": \"string\", \"title\": \"Họ và tên\", \"minLength\": 1,"
-	"                      \"maxLength\": 100},"
-	"      \"citizen_id\": {\"type\": \"string\", \"title\": \"Số định danh cá nhân\","
-	"                       \"format\": \"citizen_id\"},"
-	"      \"birth_year\": {\"type\": \"integer\", \"minimum\": 1900}}},"
+	PARENT
 	"  \"mother\": {\"type\": \"object\", \"title\": \"Thông tin người mẹ\","
-	"    \"additionalProperties\": false, \"required\": [\"full_name\", \"citizen_id\"],"
-	"    \"properties\": {"
-	"      \"full_name\": {\"type\": \"string\", \"title\": \"Họ và tên\", \"minLength\": 1,"
-	"                      \"maxLength\": 100},"
-	"      \"citizen_id\": {\"type\": \"string\", \"title\": \"Số định danh cá nhân\","
-	"                       \"format\": \"citizen_id\"},"
-	"      \"birth_year\": {\"type\": \"integer\", \"minimum\": 1900}}},"
+	PARENT
 	"  \"applicant\": {\"type\": \"object\", \"title\": \"Người đi đăng ký\","
 	"    \"required\": [\"full_name\", \"phone\"],"
 	"    \"properties\": {"
