@@ -59,6 +59,16 @@ static char *gateway_callback(const dvc_payment_request_info *req, int64_t amoun
 	return signed_q;
 }
 
+/* That callback delivered once, its result in `res`; the status. */
+static int gateway_calls(const dvc_payment_request_info *req, int64_t amount_vnd,
+			 const char *response, const char *secret, dvc_payment_result *res)
+{
+	char *cb = gateway_callback(req, amount_vnd, response, secret);
+	int rc = dvc_payment_callback(db, cb, res);
+	free(cb);
+	return rc;
+}
+
 static dvc_tracking *tracking(const char *code)
 {
 	dvc_tracking *t;
@@ -155,9 +165,7 @@ START_TEST(bad_callbacks_are_refused_and_pay_nothing)
 	ck_ok(dvc_payment_request(db, r.code, &req));
 
 	/* forged: signed with another secret, or tampered after signing */
-	cb = gateway_callback(&req, 50000, "00", "not-the-secret");
-	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ESIGNATURE);
-	free(cb);
+	ck_dvc(gateway_calls(&req, 50000, "00", "not-the-secret", &res), DVC_ESIGNATURE);
 	cb = gateway_callback(&req, 50000, "00", SECRET);
 	forged = strdup(cb);
 	memcpy(strstr(forged, "vnp_BankCode=NCB"), "vnp_BankCode=XYZ", 16);
@@ -167,31 +175,21 @@ START_TEST(bad_callbacks_are_refused_and_pay_nothing)
 	ck_dvc(dvc_payment_callback(db, "vnp_Amount=%zz", &res), DVC_EINVAL);
 	/* wrong amount (signed correctly) */
 	free(cb);
-	cb = gateway_callback(&req, 5000, "00", SECRET);
-	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_EAMOUNT);
-	free(cb);
+	ck_dvc(gateway_calls(&req, 5000, "00", SECRET, &res), DVC_EAMOUNT);
 	/* unknown reference */
 	snprintf(fake3.reference, sizeof fake3.reference, "DVC999T1");
-	cb = gateway_callback(&fake3, 50000, "00", SECRET);
-	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ENOTFOUND);
-	free(cb);
+	ck_dvc(gateway_calls(&fake3, 50000, "00", SECRET, &res), DVC_ENOTFOUND);
 	/* a callback for a level-3 dossier */
 	snprintf(fake3.reference, sizeof fake3.reference, "%.39s", r3.code);
-	cb = gateway_callback(&fake3, 50000, "00", SECRET);
-	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ESERVICELEVEL);
-	free(cb);
+	ck_dvc(gateway_calls(&fake3, 50000, "00", SECRET, &res), DVC_ESERVICELEVEL);
 	ck_dvc(dvc_payment_request(db, r3.code, &fake3), DVC_ESERVICELEVEL);
 	/* declined by the bank: recorded, not paid */
-	cb = gateway_callback(&req, 50000, "24", SECRET);
-	ck_ok(dvc_payment_callback(db, cb, &res));
+	ck_ok(gateway_calls(&req, 50000, "24", SECRET, &res));
 	ck_assert_int_eq(res.outcome, DVC_PAYMENT_DECLINED);
-	free(cb);
 	/* expired */
 	ck_ok(dvc_payment_request(db, r.code, &req));
 	clock_now += 901;
-	cb = gateway_callback(&req, 50000, "00", SECRET);
-	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_EEXPIRED);
-	free(cb);
+	ck_dvc(gateway_calls(&req, 50000, "00", SECRET, &res), DVC_EEXPIRED);
 	t = tracking(r.code);
 	ck_assert_int_eq(t->fee_paid, 0);
 	dvc_tracking_free(t);
@@ -238,11 +236,8 @@ START_TEST(rejection_after_payment_records_a_refund)
 	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
 	dvc_tracking *t;
 	dvc_message_batch *b;
-	char *cb;
 	ck_ok(dvc_payment_request(db, r.code, &req));
-	cb = gateway_callback(&req, 50000, "00", SECRET);
-	ck_ok(dvc_payment_callback(db, cb, &res));
-	free(cb);
+	ck_ok(gateway_calls(&req, 50000, "00", SECRET, &res));
 	ck_ok(act(r.code, DVC_ACT_REJECT, "le.tiep.nhan", "Hồ sơ không thuộc thẩm quyền giải quyết"));
 	t = tracking(r.code);
 	ck_assert_int_eq(t->fee_refunded, 50000);
@@ -501,9 +496,7 @@ START_TEST(unapplied_gateway_successes_keep_their_trace)
 	ck_ok(dvc_payment_request(db, r.code, &first));
 	ck_ok(dvc_payment_request(db, r.code, &second)); /* supersedes the first */
 	/* a decline of the superseded request is no money: not listed */
-	cb = gateway_callback(&first, 50000, "24", SECRET);
-	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ETRANSITION);
-	free(cb);
+	ck_dvc(gateway_calls(&first, 50000, "24", SECRET, &res), DVC_ETRANSITION);
 	a = reviews();
 	ck_assert_int_eq(cJSON_GetArraySize(a), 0);
 	cJSON_Delete(a);
@@ -526,9 +519,7 @@ START_TEST(unapplied_gateway_successes_keep_their_trace)
 	cJSON_Delete(a);
 	/* the open request expires; its late success is kept too */
 	clock_now += 901;
-	cb = gateway_callback(&second, 50000, "00", SECRET);
-	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_EEXPIRED);
-	free(cb);
+	ck_dvc(gateway_calls(&second, 50000, "00", SECRET, &res), DVC_EEXPIRED);
 	a = reviews();
 	ck_assert_int_eq(cJSON_GetArraySize(a), 2);
 	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(a, 1), "reason")->valuestring, "expired");
