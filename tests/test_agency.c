@@ -198,11 +198,7 @@ static void walk(dvc_db *db, const char *code, const step *steps)
 /* A birth registration (1.001193) for an_nguyen, to be completed by the caller. */
 static dvc_submission birth_submission(void)
 {
-	dvc_submission s = DVC_SUBMISSION_INIT;
-	s.procedure = "1.001193";
-	s.applicant = &an_nguyen;
-	s.form_data = BIRTH_FORM;
-	return s;
+	return citizen_submission("1.001193", BIRTH_FORM);
 }
 
 /* An officer to add: username, full name, unit and role. */

@@ -34,10 +34,8 @@ static int act(const char *code, dvc_action a, const char *officer, const char *
 
 static dvc_receipt received(const char *proc)
 {
-	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_submission s = citizen_submission(proc, NULL);
 	dvc_receipt r = DVC_RECEIPT_INIT;
-	s.procedure = proc;
-	s.applicant = &an_nguyen;
 	if (strcmp(proc, P3) == 0)
 		s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
 	ck_ok(dvc_dossier_submit(db, &s, &r));
@@ -251,12 +249,10 @@ END_TEST
 
 START_TEST(fee_exemption_and_per_copy_fees)
 {
-	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_submission s = citizen_submission(P4, NULL);
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
 	dvc_tracking *t;
-	s.procedure = P4;
-	s.applicant = &an_nguyen;
 	s.fee_exemption = "Người có công với cách mạng (Điều 5 Thông tư 85/2019/TT-BTC)";
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_ok(act(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
@@ -424,11 +420,9 @@ START_TEST(sms_fits_two_segments_with_unaccented_fallback)
 	ck_assert(!gsm);
 	/* a long supplement list: too long accented, sent unaccented */
 	dvc_receipt r = DVC_RECEIPT_INIT;
-	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_submission s = citizen_submission(P4, NULL);
 	dvc_message_batch *b;
 	const dvc_message *m;
-	s.procedure = P4;
-	s.applicant = &an_nguyen;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_ok(act(r.code, DVC_ACT_REQUEST_SUPPLEMENT, "le.tiep.nhan",
 		  "Bản sao giấy chứng nhận quyền sử dụng đất; sơ đồ vị trí thửa đất; "
