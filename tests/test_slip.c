@@ -192,6 +192,18 @@ static void ck_slip(const char *code, dvc_slip_kind k, const char *form_no,
 	xmlFreeDoc(ck_xml(code, k, xml));
 }
 
+/* The register for `o` (NULL: everything) in XML, parsed. Free with
+ * xmlFreeDoc(). */
+static xmlDocPtr register_xml(const dvc_register_opts *o)
+{
+	char *doc;
+	xmlDocPtr d;
+	ck_ok(dvc_register_render(db, o, DVC_SLIP_XML, &doc, NULL));
+	d = parse_xml(doc);
+	dvc_free(doc);
+	return d;
+}
+
 /* ---- form 01 ---- */
 
 START_TEST(receipt_carries_intake_appointment_documents_and_officer)
@@ -510,22 +522,18 @@ START_TEST(register_lists_the_period_and_desk_and_only_those)
 
 	/* every desk: the other desk's dossier of that day too, oldest first */
 	o.unit = NULL;
-	ck_ok(dvc_register_render(db, &o, DVC_SLIP_XML, &doc, NULL));
-	d = parse_xml(doc);
+	d = register_xml(&o);
 	ck_assert_int_eq(xp_count(d, "/register/entries/entry"), 2);
 	ck_assert_str_eq(xp(d, "/register/entries/entry[1]/code"), b.code);
 	ck_assert_str_eq(xp(d, "/register/entries/entry[2]/code"), other.code);
 	xmlFreeDoc(d);
-	dvc_free(doc);
 
 	/* no options: everything, oldest first */
-	ck_ok(dvc_register_render(db, NULL, DVC_SLIP_XML, &doc, NULL));
-	d = parse_xml(doc);
+	d = register_xml(NULL);
 	ck_assert_int_eq(xp_count(d, "/register/entries/entry"), 4);
 	ck_assert_str_eq(xp(d, "/register/entries/entry[1]/code"), a.code);
 	ck_assert_str_eq(xp(d, "/register/entries/entry[4]/code"), c.code);
 	xmlFreeDoc(d);
-	dvc_free(doc);
 
 	/* an empty period is an empty register, not an error */
 	o.from = at("2027-01-01T00:00:00+07:00");
