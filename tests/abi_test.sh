@@ -6,10 +6,8 @@
 set -eu
 SRC=$1
 BUILD=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
 # shellcheck source=tests/tally.sh
-. "$SRC/tests/tally.sh"
+. "$SRC/tests/tally.sh" && scratch
 inc="-I$SRC/include -I$BUILD/include"
 for h in "$SRC"/include/dvc/*.h "$BUILD"/include/dvc/version.h; do
   name=dvc/$(basename "$h")

@@ -12,10 +12,8 @@ if [ -z "${DVC_TEST_DB_URI:-}" ]; then
   echo "cli_pg: DVC_TEST_DB_URI is not set (scripts/test.sh sets it in its PostgreSQL stage)"
   exit 77
 fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
 # shellcheck source=tests/tally.sh
-. "$ROOT/tests/tally.sh"
+. "$ROOT/tests/tally.sh" && scratch
 # store NAME: a fresh schema and the URI that opens it
 store() {
   schema="cli$$_$1"

@@ -4,10 +4,8 @@
 set -eu
 DVC=$1
 ROOT=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
 # shellcheck source=tests/tally.sh
-. "$ROOT/tests/tally.sh"
+. "$ROOT/tests/tally.sh" && scratch
 run() { "$DVC" --db "$T/dvc.db" "$@"; }
 
 run init >/dev/null && ok || bad "init"
@@ -224,14 +222,17 @@ if sv register --from 2018-07-03 --to 2018-07-01 --format xml >/dev/null 2>&1; t
 # ---- the dossier lifecycle on a fresh store ----
 D="$T/d.db"
 dv() { "$DVC" --db "$D" "$@"; }
-# expect_fail NAME CODE CMD...: non-zero exit and exactly one stderr line naming CODE
-expect_fail() {
-  name=$1 code=$2
-  shift 2
-  if dv "$@" >"$T/out" 2>"$T/err"; then bad "$name succeeded"; return; fi
+# fails_with RUN NAME CODE CMD...: RUN CMD (RUN one of the store's runners:
+# dv, sv, pv) exits non-zero with exactly one stderr line naming CODE
+fails_with() {
+  run_=$1 name=$2 code=$3
+  shift 3
+  if "$run_" "$@" >"$T/out" 2>"$T/err"; then bad "$name succeeded"; return; fi
   [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "$code" "$T/err" && ok \
     || bad "$name: want one line with $code, got: $(cat "$T/err")"
 }
+# expect_fail NAME CODE CMD...: fails_with on this store
+expect_fail() { fails_with dv "$@"; }
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $1" "$T/j.json"; }
 
 dv catalog import "$ROOT/tests/data/dossier_catalog.json" >/dev/null && ok || bad "dossier catalog import"
@@ -383,13 +384,7 @@ printf '%s  the portal key\n' "$PUB" >"$T/trust"
 S="$T/signed.db"
 sv() { DVC_JOURNAL_KEY="$K" "$DVC" --db "$S" "$@"; }
 # sexpect_fail NAME CODE CMD...: like expect_fail, on the signed store
-sexpect_fail() {
-  name=$1 code=$2
-  shift 2
-  if sv "$@" >"$T/out" 2>"$T/err"; then bad "$name succeeded"; return; fi
-  [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "$code" "$T/err" && ok \
-    || bad "$name: want one line with $code, got: $(cat "$T/err")"
-}
+sexpect_fail() { fails_with sv "$@"; }
 sv catalog import "$ROOT/tests/data/dossier_catalog.json" >/dev/null \
   && sv officer add le.tiep.nhan --name "Lê Tiếp Nhận" --unit 000.00.30.H24 --role reception >/dev/null \
   && sv --json dossier submit T.000003 --name "Nguyễn Văn An" --citizen-id 031099001234 \
@@ -432,13 +427,7 @@ DVC_JOURNAL_REQUIRE_SIGNED=1 "$DVC" --db "$T/x.db" init >/dev/null 2>"$T/err" &&
 P="$T/p.db"
 pv() { "$DVC" --db "$P" "$@"; }
 # pexpect_fail NAME CODE CMD...: like expect_fail, on the payment store
-pexpect_fail() {
-  name=$1 code=$2
-  shift 2
-  if pv "$@" >"$T/out" 2>"$T/err"; then bad "$name succeeded"; return; fi
-  [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "$code" "$T/err" && ok \
-    || bad "$name: want one line with $code, got: $(cat "$T/err")"
-}
+pexpect_fail() { fails_with pv "$@"; }
 pv catalog import "$ROOT/tests/data/dossier_catalog.json" >/dev/null && ok || bad "payment store import"
 pv officer add le.tiep.nhan --name "Lê Tiếp Nhận" --unit 000.00.30.H24 --role reception >/dev/null \
   && ok || bad "payment store officer"

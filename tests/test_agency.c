@@ -176,20 +176,62 @@ static int act_as(dvc_db *db, const char *code, dvc_action a, const char *office
 	return dvc_dossier_act(db, code, &r, NULL);
 }
 
-static dvc_db *shipped_2026(void)
+/* One step of a dossier's way: `officer` takes action `a`, which gives `want`. */
+typedef struct step {
+	dvc_action a;
+	const char *officer;
+	int want;
+} step;
+
+/* Take the `steps` (ending with {0}) on dossier `code` in turn; a
+ * failure names the step. */
+static void walk(dvc_db *db, const char *code, const step *steps)
+{
+	for (; steps->officer; steps++) {
+		int rc = act_as(db, code, steps->a, steps->officer);
+		ck_assert_msg(rc == steps->want, "%s by %s: %s (%s), want %s", dvc_action_name(steps->a),
+			      steps->officer, dvc_status_name(rc), dvc_error_last()->message,
+			      dvc_status_name(steps->want));
+	}
+}
+
+/* A birth registration (1.001193) for an_nguyen, to be completed by the caller. */
+static dvc_submission birth_submission(void)
+{
+	return citizen_submission("1.001193", BIRTH_FORM);
+}
+
+/* An officer to add: username, full name, unit and role. */
+typedef struct officer_row {
+	const char *username, *full_name, *unit;
+	dvc_role role;
+} officer_row;
+
+/* The shipped data on test_clock at `iso`, with `officers` (ending with
+ * {NULL}); the test fails, naming the officer, if one cannot be added. */
+static dvc_db *shipped_at(const char *iso, const officer_row *officers)
 {
 	dvc_db *db = shipped();
-	clock_now = instant("2026-03-02T09:00:00+07:00"); /* a Monday */
+	clock_now = instant(iso);
 	dvc_set_clock(db, test_clock, NULL);
-	/* the Lê Chân ward centre, and xã Kiến Thụy's centre and committee */
-	ck_ok(dvc_officer_add(db, "tn.lechan", "Tiếp Nhận Lê Chân", "000.01.11383.H24", DVC_ROLE_RECEPTION));
-	ck_ok(dvc_officer_add(db, "tn.kienthuy", "Tiếp Nhận Kiến Thụy", "000.01.11680.H24", DVC_ROLE_RECEPTION));
-	ck_ok(dvc_officer_add(db, "cv.kienthuy", "Công chức Tư pháp - Hộ tịch", "000.00.11680.H24",
-			      DVC_ROLE_SPECIALIST));
-	ck_ok(dvc_officer_add(db, "ct.kienthuy", "Chủ tịch UBND xã Kiến Thụy", "000.00.11680.H24",
-			      DVC_ROLE_SIGNING_LEADER));
-	ck_ok(dvc_officer_add(db, "cv.lechan", "Công chức Lê Chân", "000.00.11383.H24", DVC_ROLE_SPECIALIST));
+	for (; officers->username; officers++)
+		ck_assert_msg(dvc_officer_add(db, officers->username, officers->full_name, officers->unit,
+					      officers->role) == DVC_OK,
+			      "adding %s: %s", officers->username, dvc_error_last()->message);
 	return db;
+}
+
+static dvc_db *shipped_2026(void)
+{
+	/* the Lê Chân ward centre, and xã Kiến Thụy's centre and committee */
+	static const officer_row officers[] = {
+		{"tn.lechan", "Tiếp Nhận Lê Chân", "000.01.11383.H24", DVC_ROLE_RECEPTION},
+		{"tn.kienthuy", "Tiếp Nhận Kiến Thụy", "000.01.11680.H24", DVC_ROLE_RECEPTION},
+		{"cv.kienthuy", "Công chức Tư pháp - Hộ tịch", "000.00.11680.H24", DVC_ROLE_SPECIALIST},
+		{"ct.kienthuy", "Chủ tịch UBND xã Kiến Thụy", "000.00.11680.H24", DVC_ROLE_SIGNING_LEADER},
+		{"cv.lechan", "Công chức Lê Chân", "000.00.11383.H24", DVC_ROLE_SPECIALIST},
+		{NULL}};
+	return shipped_at("2026-03-02T09:00:00+07:00", officers); /* a Monday */
 }
 
 static dvc_tracking *tracked(dvc_db *db, const char *code, const char *officer)
@@ -212,13 +254,14 @@ START_TEST(commune_procedure_at_its_own_centre)
 	ck_assert_str_eq(t->competent, "000.00.11680.H24");
 	dvc_tracking_free(t);
 	/* handled by the commune's officers, nobody else's */
-	ck_dvc(act_as(db, r.code, DVC_ACT_RECEIVE, "tn.lechan"), DVC_EPERM);
-	ck_ok(act_as(db, r.code, DVC_ACT_RECEIVE, "tn.kienthuy"));
-	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "tn.kienthuy"));
-	ck_dvc(act_as(db, r.code, DVC_ACT_FORWARD, "cv.lechan"), DVC_EPERM);
-	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "cv.kienthuy"));
-	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "ct.kienthuy"));
-	ck_ok(act_as(db, r.code, DVC_ACT_RETURN, "tn.kienthuy"));
+	walk(db, r.code, (const step[]){{DVC_ACT_RECEIVE, "tn.lechan", DVC_EPERM},
+					{DVC_ACT_RECEIVE, "tn.kienthuy", DVC_OK},
+					{DVC_ACT_FORWARD, "tn.kienthuy", DVC_OK},
+					{DVC_ACT_FORWARD, "cv.lechan", DVC_EPERM},
+					{DVC_ACT_FORWARD, "cv.kienthuy", DVC_OK},
+					{DVC_ACT_FORWARD, "ct.kienthuy", DVC_OK},
+					{DVC_ACT_RETURN, "tn.kienthuy", DVC_OK},
+					{0}});
 	t = tracked(db, r.code, "tn.kienthuy");
 	ck_assert_int_eq(t->state, DVC_STATE_RETURNED);
 	dvc_tracking_free(t);
@@ -230,13 +273,10 @@ END_TEST
 START_TEST(lodged_outside_ones_commune)
 {
 	dvc_db *db = shipped_2026();
-	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_submission s = birth_submission();
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_tracking *t;
 	char *json;
-	s.procedure = "1.001193";
-	s.applicant = &an_nguyen;
-	s.form_data = BIRTH_FORM;
 	s.desk = "000.01.11383.H24"; /* the Lê Chân ward centre, far from home */
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_assert_str_eq(r.code, "000.01.11383.H24-260302-0001");
@@ -251,16 +291,18 @@ START_TEST(lodged_outside_ones_commune)
 	ck_assert_ptr_nonnull(strstr(json, "\"competent\":\"000.00.11680.H24\""));
 	dvc_free(json);
 	/* the receiving centre receives; the competent commune processes */
-	ck_dvc(act_as(db, r.code, DVC_ACT_RECEIVE, "tn.kienthuy"), DVC_EPERM);
-	ck_ok(act_as(db, r.code, DVC_ACT_RECEIVE, "tn.lechan"));
-	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "tn.lechan"));
+	walk(db, r.code, (const step[]){{DVC_ACT_RECEIVE, "tn.kienthuy", DVC_EPERM},
+					{DVC_ACT_RECEIVE, "tn.lechan", DVC_OK},
+					{DVC_ACT_FORWARD, "tn.lechan", DVC_OK},
+					{0}});
 	t = tracked(db, r.code, "cv.kienthuy");
 	ck_assert_str_eq(t->unit, "000.00.11680.H24");
 	dvc_tracking_free(t);
-	ck_dvc(act_as(db, r.code, DVC_ACT_FORWARD, "cv.lechan"), DVC_EPERM);
-	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "cv.kienthuy"));
-	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "ct.kienthuy"));
-	ck_ok(act_as(db, r.code, DVC_ACT_RETURN, "tn.lechan"));
+	walk(db, r.code, (const step[]){{DVC_ACT_FORWARD, "cv.lechan", DVC_EPERM},
+					{DVC_ACT_FORWARD, "cv.kienthuy", DVC_OK},
+					{DVC_ACT_FORWARD, "ct.kienthuy", DVC_OK},
+					{DVC_ACT_RETURN, "tn.lechan", DVC_OK},
+					{0}});
 	ck_ok(dvc_dossier_verify(db, r.code, NULL));
 
 	/* a chosen place instead of the address */
@@ -275,12 +317,9 @@ END_TEST
 START_TEST(desk_refusals_change_nothing)
 {
 	dvc_db *db = shipped_2026();
-	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_submission s = birth_submission();
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	size_t n;
-	s.procedure = "1.001193";
-	s.applicant = &an_nguyen;
-	s.form_data = BIRTH_FORM;
 	s.desk = "000.00.99999.H24";
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ENOTFOUND);
 	ck_assert_str_eq(dvc_error_last()->path, "desk");
@@ -307,28 +346,25 @@ END_TEST
 
 START_TEST(commune_procedure_in_2018_stays_in_the_commune)
 {
-	dvc_db *db = shipped();
-	dvc_submission s = DVC_SUBMISSION_INIT;
+	static const officer_row officers[] = {
+		{"tn.huyen", "Bộ phận một cửa huyện", "000.00.30.H24", DVC_ROLE_RECEPTION},
+		{"tn.thuyhuong", "Bộ phận một cửa xã", "001.20.30.H24", DVC_ROLE_RECEPTION},
+		{"cv.thuyhuong", "Công chức Tư pháp - Hộ tịch", "001.20.30.H24", DVC_ROLE_SPECIALIST},
+		{"ct.thuyhuong", "Chủ tịch UBND xã", "001.20.30.H24", DVC_ROLE_SIGNING_LEADER},
+		{NULL}};
+	dvc_db *db = shipped_at("2018-07-09T09:00:00+07:00", officers);
+	dvc_submission s = birth_submission();
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_tracking *t;
-	clock_now = instant("2018-07-09T09:00:00+07:00");
-	dvc_set_clock(db, test_clock, NULL);
-	ck_ok(dvc_officer_add(db, "tn.huyen", "Bộ phận một cửa huyện", "000.00.30.H24", DVC_ROLE_RECEPTION));
-	ck_ok(dvc_officer_add(db, "tn.thuyhuong", "Bộ phận một cửa xã", "001.20.30.H24", DVC_ROLE_RECEPTION));
-	ck_ok(dvc_officer_add(db, "cv.thuyhuong", "Công chức Tư pháp - Hộ tịch", "001.20.30.H24",
-			      DVC_ROLE_SPECIALIST));
-	ck_ok(dvc_officer_add(db, "ct.thuyhuong", "Chủ tịch UBND xã", "001.20.30.H24", DVC_ROLE_SIGNING_LEADER));
-	s.procedure = "1.001193";
-	s.applicant = &an_nguyen;
-	s.form_data = BIRTH_FORM;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_assert_str_eq(r.code, "001.20.30.H24-180709-0001");
-	ck_dvc(act_as(db, r.code, DVC_ACT_RECEIVE, "tn.huyen"), DVC_EPERM);
-	ck_ok(act_as(db, r.code, DVC_ACT_RECEIVE, "tn.thuyhuong"));
-	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "tn.thuyhuong"));
-	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "cv.thuyhuong"));
-	ck_ok(act_as(db, r.code, DVC_ACT_FORWARD, "ct.thuyhuong"));
-	ck_ok(act_as(db, r.code, DVC_ACT_RETURN, "tn.thuyhuong"));
+	walk(db, r.code, (const step[]){{DVC_ACT_RECEIVE, "tn.huyen", DVC_EPERM},
+					{DVC_ACT_RECEIVE, "tn.thuyhuong", DVC_OK},
+					{DVC_ACT_FORWARD, "tn.thuyhuong", DVC_OK},
+					{DVC_ACT_FORWARD, "cv.thuyhuong", DVC_OK},
+					{DVC_ACT_FORWARD, "ct.thuyhuong", DVC_OK},
+					{DVC_ACT_RETURN, "tn.thuyhuong", DVC_OK},
+					{0}});
 	t = tracked(db, r.code, "tn.thuyhuong");
 	ck_assert_int_eq(t->state, DVC_STATE_RETURNED);
 	ck_assert_str_eq(t->desk, "001.20.30.H24");
@@ -348,13 +384,10 @@ END_TEST
 START_TEST(online_code_keeps_the_submission_day)
 {
 	dvc_db *db = shipped_2026();
-	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_submission s = birth_submission();
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_tracking *t;
 	clock_now = instant("2026-03-01T20:00:00+07:00"); /* a Sunday evening */
-	s.procedure = "1.001193";
-	s.applicant = &an_nguyen;
-	s.form_data = BIRTH_FORM;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_assert_str_eq(r.code, "000.01.11680.H24-260301-0001");
 	clock_now = instant("2026-03-02T08:30:00+07:00");
@@ -381,17 +414,14 @@ static const dvc_applicant hanoi_citizen = {
 
 static dvc_db *june_2025(void)
 {
-	dvc_db *db = shipped();
-	clock_now = instant("2025-06-16T09:00:00+07:00"); /* a Monday */
-	dvc_set_clock(db, test_clock, NULL);
-	ck_ok(dvc_officer_add(db, "tn.huyen", "Bộ phận một cửa huyện", "000.00.30.H24", DVC_ROLE_RECEPTION));
-	ck_ok(dvc_officer_add(db, "cv.tuphap", "Chuyên viên Phòng Tư pháp", "000.01.30.H24", DVC_ROLE_SPECIALIST));
-	ck_ok(dvc_officer_add(db, "cv.kienthuy", "Công chức Tư pháp - Hộ tịch", "000.00.11680.H24",
-			      DVC_ROLE_SPECIALIST));
-	ck_ok(dvc_officer_add(db, "ct.kienthuy", "Chủ tịch UBND xã Kiến Thụy", "000.00.11680.H24",
-			      DVC_ROLE_SIGNING_LEADER));
-	ck_ok(dvc_officer_add(db, "tn.kienthuy", "Tiếp Nhận Kiến Thụy", "000.01.11680.H24", DVC_ROLE_RECEPTION));
-	return db;
+	static const officer_row officers[] = {
+		{"tn.huyen", "Bộ phận một cửa huyện", "000.00.30.H24", DVC_ROLE_RECEPTION},
+		{"cv.tuphap", "Chuyên viên Phòng Tư pháp", "000.01.30.H24", DVC_ROLE_SPECIALIST},
+		{"cv.kienthuy", "Công chức Tư pháp - Hộ tịch", "000.00.11680.H24", DVC_ROLE_SPECIALIST},
+		{"ct.kienthuy", "Chủ tịch UBND xã Kiến Thụy", "000.00.11680.H24", DVC_ROLE_SIGNING_LEADER},
+		{"tn.kienthuy", "Tiếp Nhận Kiến Thụy", "000.01.11680.H24", DVC_ROLE_RECEPTION},
+		{NULL}};
+	return shipped_at("2025-06-16T09:00:00+07:00", officers); /* a Monday */
 }
 
 static dvc_receipt submit_june(dvc_db *db, const dvc_applicant *who)
@@ -486,10 +516,11 @@ START_TEST(cutover_moves_open_dossiers_once)
 	dvc_tracking_free(after);
 
 	/* the commune's officers carry on; the district's cannot */
-	ck_dvc(act_as(db, working.code, DVC_ACT_FORWARD, "cv.tuphap"), DVC_EPERM);
-	ck_ok(act_as(db, working.code, DVC_ACT_FORWARD, "cv.kienthuy"));
-	ck_ok(act_as(db, working.code, DVC_ACT_FORWARD, "ct.kienthuy"));
-	ck_ok(act_as(db, working.code, DVC_ACT_RETURN, "tn.kienthuy"));
+	walk(db, working.code, (const step[]){{DVC_ACT_FORWARD, "cv.tuphap", DVC_EPERM},
+					      {DVC_ACT_FORWARD, "cv.kienthuy", DVC_OK},
+					      {DVC_ACT_FORWARD, "ct.kienthuy", DVC_OK},
+					      {DVC_ACT_RETURN, "tn.kienthuy", DVC_OK},
+					      {0}});
 	ck_ok(dvc_dossier_verify(db, NULL, &n));
 	ck_assert_uint_eq(n, 4);
 

@@ -43,6 +43,34 @@ static void assert_time(dvc_time got, dvc_time want)
 	ck_assert_msg(got == want, "got %s, want %s", g, w);
 }
 
+/* One move of an instant on a calendar: `n` working days, hours or minutes
+ * added to `from`, or (NEXT, n unused) the next working instant from it,
+ * is `want` (year, month, day, hour, minute local). */
+typedef enum move_kind { DAYS, HOURS, MINUTES, NEXT } move_kind;
+typedef struct move {
+	move_kind kind;
+	int from[5], n, want[5];
+} move;
+
+/* Each of `moves` (ending with {0, {0}}: a zero year) on calendar `c`; a
+ * failure names the move's row. */
+static void ck_moves(const dvc_calendar *c, const move *m)
+{
+	for (int row = 0; m->from[0]; m++, row++) {
+		dvc_time from = at(m->from[0], m->from[1], m->from[2], m->from[3], m->from[4]), out;
+		dvc_time want = at(m->want[0], m->want[1], m->want[2], m->want[3], m->want[4]);
+		char g[DVC_TIME_FORMAT_SIZE], w[DVC_TIME_FORMAT_SIZE];
+		int rc = m->kind == DAYS      ? dvc_calendar_add_days(c, from, m->n, &out)
+			 : m->kind == HOURS   ? dvc_calendar_add_hours(c, from, m->n, &out)
+			 : m->kind == MINUTES ? dvc_calendar_add_minutes(c, from, m->n, &out)
+					      : dvc_calendar_next_working(c, from, &out);
+		ck_assert_msg(rc == DVC_OK, "row %d: %s", row, dvc_status_name(rc));
+		dvc_time_format(out, g, sizeof g);
+		dvc_time_format(want, w, sizeof w);
+		ck_assert_msg(out == want, "row %d: got %s, want %s", row, g, w);
+	}
+}
+
 /* Every day of [from, to] is off, and the working days around it are not. */
 static void assert_break(int y, int m1, int d1, int m2, int d2, int before_m, int before_d,
 			 int after_m, int after_d)
@@ -147,84 +175,68 @@ END_TEST
 
 START_TEST(deadlines_in_days)
 {
-	dvc_time out;
-	/* 10:15 + 3 working days = 10:15 three working days later */
-	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2026, 3, 2, 10, 15), 3, &out), DVC_OK);
-	assert_time(out, at(2026, 3, 5, 10, 15));
-	/* over a weekend */
-	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2026, 3, 5, 10, 15), 2, &out), DVC_OK);
-	assert_time(out, at(2026, 3, 9, 10, 15));
-	/* straddling Tết 2026 (14-22 Feb off) */
-	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2026, 2, 12, 10, 0), 3, &out), DVC_OK);
-	assert_time(out, at(2026, 2, 24, 10, 0));
-	/* straddling 30/4-1/5 2025 (30 Apr-4 May off), and the working Saturday before it */
-	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2025, 4, 29, 9, 0), 2, &out), DVC_OK);
-	assert_time(out, at(2025, 5, 6, 9, 0));
-	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2025, 4, 25, 9, 0), 1, &out), DVC_OK);
-	assert_time(out, at(2025, 4, 26, 9, 0));
-	/* straddling 2/9 2025 (30 Aug-2 Sep off) */
-	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2025, 8, 29, 14, 0), 1, &out), DVC_OK);
-	assert_time(out, at(2025, 9, 3, 14, 0));
-	/* received after closing: counting starts next morning, due at closing time */
-	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2026, 3, 2, 18, 0), 1, &out), DVC_OK);
-	assert_time(out, at(2026, 3, 3, 17, 0));
-	/* received on a holiday */
-	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2026, 2, 17, 9, 0), 1, &out), DVC_OK);
-	assert_time(out, at(2026, 2, 23, 17, 0));
-	/* zero and negative */
-	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2026, 3, 2, 10, 15), 0, &out), DVC_OK);
-	assert_time(out, at(2026, 3, 2, 10, 15));
-	ck_assert_int_eq(dvc_calendar_add_days(test_cal, at(2026, 3, 9, 10, 15), -1, &out), DVC_OK);
-	assert_time(out, at(2026, 3, 6, 10, 15));
+	static const move moves[] = {
+		/* 10:15 + 3 working days = 10:15 three working days later */
+		{DAYS, {2026, 3, 2, 10, 15}, 3, {2026, 3, 5, 10, 15}},
+		/* over a weekend */
+		{DAYS, {2026, 3, 5, 10, 15}, 2, {2026, 3, 9, 10, 15}},
+		/* straddling Tết 2026 (14-22 Feb off) */
+		{DAYS, {2026, 2, 12, 10, 0}, 3, {2026, 2, 24, 10, 0}},
+		/* straddling 30/4-1/5 2025 (30 Apr-4 May off), and the working Saturday before it */
+		{DAYS, {2025, 4, 29, 9, 0}, 2, {2025, 5, 6, 9, 0}},
+		{DAYS, {2025, 4, 25, 9, 0}, 1, {2025, 4, 26, 9, 0}},
+		/* straddling 2/9 2025 (30 Aug-2 Sep off) */
+		{DAYS, {2025, 8, 29, 14, 0}, 1, {2025, 9, 3, 14, 0}},
+		/* received after closing: counting starts next morning, due at closing time */
+		{DAYS, {2026, 3, 2, 18, 0}, 1, {2026, 3, 3, 17, 0}},
+		/* received on a holiday */
+		{DAYS, {2026, 2, 17, 9, 0}, 1, {2026, 2, 23, 17, 0}},
+		/* zero and negative */
+		{DAYS, {2026, 3, 2, 10, 15}, 0, {2026, 3, 2, 10, 15}},
+		{DAYS, {2026, 3, 9, 10, 15}, -1, {2026, 3, 6, 10, 15}},
+		{0, {0}, 0, {0}},
+	};
+	ck_moves(test_cal, moves);
 }
 END_TEST
 
 START_TEST(deadline_rounded_to_end_of_day)
 {
+	static const move moves[] = {
+		{DAYS, {2026, 3, 2, 10, 15}, 3, {2026, 3, 5, 17, 0}},
+		{DAYS, {2026, 2, 12, 8, 0}, 2, {2026, 2, 23, 17, 0}},
+		{DAYS, {2026, 3, 2, 18, 0}, 1, {2026, 3, 3, 17, 0}},
+		{0, {0}, 0, {0}},
+	};
 	dvc_calendar_opts o = DVC_CALENDAR_OPTS_INIT;
 	dvc_calendar *c;
-	dvc_time out;
 	o.round_to_end_of_day = 1;
 	ck_assert_int_eq(dvc_calendar_new(&c, &o), DVC_OK);
-	ck_assert_int_eq(dvc_calendar_add_days(c, at(2026, 3, 2, 10, 15), 3, &out), DVC_OK);
-	assert_time(out, at(2026, 3, 5, 17, 0));
-	ck_assert_int_eq(dvc_calendar_add_days(c, at(2026, 2, 12, 8, 0), 2, &out), DVC_OK);
-	assert_time(out, at(2026, 2, 23, 17, 0));
-	ck_assert_int_eq(dvc_calendar_add_days(c, at(2026, 3, 2, 18, 0), 1, &out), DVC_OK);
-	assert_time(out, at(2026, 3, 3, 17, 0));
+	ck_moves(c, moves);
 	dvc_calendar_free(c);
 }
 END_TEST
 
 START_TEST(hours_around_lunch_and_closing)
 {
-	dvc_time out;
+	static const move moves[] = {
+		{HOURS, {2026, 3, 2, 11, 0}, 1, {2026, 3, 2, 14, 0}},
+		{HOURS, {2026, 3, 2, 16, 30}, 1, {2026, 3, 3, 8, 0}},
+		{HOURS, {2026, 3, 2, 16, 0}, 1, {2026, 3, 2, 17, 0}},
+		{HOURS, {2026, 3, 6, 16, 30}, 1, {2026, 3, 9, 8, 0}}, /* Friday -> Monday */
+		{HOURS, {2026, 3, 2, 18, 0}, 1, {2026, 3, 3, 8, 30}},
+		{MINUTES, {2026, 3, 2, 12, 0}, 30, {2026, 3, 2, 14, 0}},
+		{HOURS, {2026, 3, 3, 8, 0}, -1, {2026, 3, 2, 16, 30}},
+		{HOURS, {2026, 3, 2, 14, 0}, -1, {2026, 3, 2, 11, 0}},
+		/* next working instant */
+		{NEXT, {2026, 3, 2, 18, 0}, 0, {2026, 3, 3, 7, 30}},
+		{NEXT, {2026, 3, 2, 12, 0}, 0, {2026, 3, 2, 13, 30}},
+		{NEXT, {2026, 3, 2, 10, 0}, 0, {2026, 3, 2, 10, 0}},
+		{NEXT, {2026, 2, 13, 17, 0}, 0, {2026, 2, 23, 7, 30}},
+		{0, {0}, 0, {0}},
+	};
 	int64_t secs;
-	ck_assert_int_eq(dvc_calendar_add_hours(test_cal, at(2026, 3, 2, 11, 0), 1, &out), DVC_OK);
-	assert_time(out, at(2026, 3, 2, 14, 0));
-	ck_assert_int_eq(dvc_calendar_add_hours(test_cal, at(2026, 3, 2, 16, 30), 1, &out), DVC_OK);
-	assert_time(out, at(2026, 3, 3, 8, 0));
-	ck_assert_int_eq(dvc_calendar_add_hours(test_cal, at(2026, 3, 2, 16, 0), 1, &out), DVC_OK);
-	assert_time(out, at(2026, 3, 2, 17, 0));
-	ck_assert_int_eq(dvc_calendar_add_hours(test_cal, at(2026, 3, 6, 16, 30), 1, &out), DVC_OK);
-	assert_time(out, at(2026, 3, 9, 8, 0)); /* Friday -> Monday */
-	ck_assert_int_eq(dvc_calendar_add_hours(test_cal, at(2026, 3, 2, 18, 0), 1, &out), DVC_OK);
-	assert_time(out, at(2026, 3, 3, 8, 30));
-	ck_assert_int_eq(dvc_calendar_add_minutes(test_cal, at(2026, 3, 2, 12, 0), 30, &out), DVC_OK);
-	assert_time(out, at(2026, 3, 2, 14, 0));
-	ck_assert_int_eq(dvc_calendar_add_hours(test_cal, at(2026, 3, 3, 8, 0), -1, &out), DVC_OK);
-	assert_time(out, at(2026, 3, 2, 16, 30));
-	ck_assert_int_eq(dvc_calendar_add_hours(test_cal, at(2026, 3, 2, 14, 0), -1, &out), DVC_OK);
-	assert_time(out, at(2026, 3, 2, 11, 0));
-	/* next working instant */
-	ck_assert_int_eq(dvc_calendar_next_working(test_cal, at(2026, 3, 2, 18, 0), &out), DVC_OK);
-	assert_time(out, at(2026, 3, 3, 7, 30));
-	ck_assert_int_eq(dvc_calendar_next_working(test_cal, at(2026, 3, 2, 12, 0), &out), DVC_OK);
-	assert_time(out, at(2026, 3, 2, 13, 30));
-	ck_assert_int_eq(dvc_calendar_next_working(test_cal, at(2026, 3, 2, 10, 0), &out), DVC_OK);
-	assert_time(out, at(2026, 3, 2, 10, 0));
-	ck_assert_int_eq(dvc_calendar_next_working(test_cal, at(2026, 2, 13, 17, 0), &out), DVC_OK);
-	assert_time(out, at(2026, 2, 23, 7, 30));
+	ck_moves(test_cal, moves);
 	/* working time between */
 	ck_assert_int_eq(dvc_calendar_between(test_cal, at(2026, 3, 2, 11, 0), at(2026, 3, 2, 14, 0), &secs), DVC_OK);
 	ck_assert_int_eq(secs, 3600);

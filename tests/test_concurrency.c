@@ -415,11 +415,8 @@ START_TEST(a_held_write_lock_is_busy_never_corruption)
 	q.action = DVC_ACT_RECEIVE;
 	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
 
-	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_submission s = citizen_submission(P3, "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}");
 	dvc_receipt r2 = DVC_RECEIPT_INIT;
-	s.procedure = P3;
-	s.applicant = &an_nguyen;
-	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":1}";
 
 	ck_ok(dvc_begin(a));
 	ck_ok(dvc_dossier_act(a, rc.code, &q, NULL));

@@ -273,11 +273,9 @@ END_TEST
 
 START_TEST(service_level_rules_are_enforced_by_the_library)
 {
-	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_submission s = citizen_submission(P2, NULL);
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_action_req q = DVC_ACTION_INIT;
-	s.procedure = P2;
-	s.applicant = &an_nguyen;
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ESERVICELEVEL);
 	/* the same procedure at the counter, entered by reception */
 	s.channel = DVC_CHANNEL_COUNTER;
@@ -329,12 +327,9 @@ END_TEST
 
 START_TEST(form_data_and_applicant_fields_are_validated)
 {
-	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_submission s = citizen_submission(P3, "{\"purpose\":\"Xin cấp bản sao\"}");
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_applicant bad = an_nguyen;
-	s.procedure = P3;
-	s.applicant = &an_nguyen;
-	s.form_data = "{\"purpose\":\"Xin cấp bản sao\"}";
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ESCHEMA);
 	ck_assert_str_eq(dvc_error_last()->path, "form_data.copies");
 	s.form_data = "{\"purpose\":\"Xin\",\"copies\":11}";
@@ -388,9 +383,7 @@ START_TEST(refusals_inside_a_transaction_leave_it_usable)
 	q.expected_version = 1;
 	ck_dvc(dvc_dossier_act(db, r1.code, &q, NULL), DVC_ECONFLICT);
 	/* refused submissions: checked before a dossier number is drawn */
-	s.procedure = P3;
-	s.applicant = &an_nguyen;
-	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
+	s = citizen_submission(P3, "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}");
 	s.fee_exemption = "";
 	ck_dvc(dvc_dossier_submit(db, &s, &bad), DVC_EINVAL);
 	s.fee_exemption = NULL;
@@ -434,8 +427,7 @@ START_TEST(agencies_out_of_force_receive_nothing)
 	dvc_receipt r = DVC_RECEIPT_INIT, bad = DVC_RECEIPT_INIT;
 	dvc_tracking *before, *after;
 	ck_ok(dvc_catalog_import(db, ceased_catalog, sizeof ceased_catalog - 1, DVC_FORMAT_JSON, NULL));
-	s.procedure = "T.000009";
-	s.applicant = &an_nguyen;
+	s = citizen_submission("T.000009", NULL);
 	/* in force until 30 June 2025 */
 	clock_now = instant("2025-06-30T16:00:00+07:00");
 	ck_ok(dvc_dossier_submit(db, &s, &r));
@@ -1038,9 +1030,7 @@ START_TEST(a_failing_clock_aborts_the_write)
 	dvc_tracking_free(t);
 	dvc_set_clock(db, flaky_clock, NULL);
 	clock_fails = 1;
-	s.procedure = P3;
-	s.applicant = &an_nguyen;
-	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
+	s = citizen_submission(P3, "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}");
 	ck_dvc(dvc_dossier_submit(db, &s, &r2), DVC_EUSER);
 	ck_assert_str_eq(r2.code, "");
 	ck_dvc(dvc_now(db, &now), DVC_EUSER);
@@ -1077,11 +1067,8 @@ START_TEST(the_sequence_never_grows_a_fifth_digit)
 	r = submit3();
 	ck_assert_str_eq(r.code, DESK "-260302-9999");
 	{
-		dvc_submission s = DVC_SUBMISSION_INIT;
+		dvc_submission s = citizen_submission(P3, "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}");
 		dvc_receipt bad = DVC_RECEIPT_INIT;
-		s.procedure = P3;
-		s.applicant = &an_nguyen;
-		s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
 		ck_dvc(dvc_dossier_submit(db, &s, &bad), DVC_ERANGE);
 		ck_assert_str_eq(bad.code, "");
 	}

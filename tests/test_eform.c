@@ -7,6 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What the form asks of each parent, the father and the mother alike. */
+#define PARENT                                                                                 \
+	"    \"additionalProperties\": false, \"required\": [\"full_name\", \"citizen_id\"],"  \
+	"    \"properties\": {"                                                                 \
+	"      \"full_name\": {\"type\": \"string\", \"title\": \"Họ và tên\", \"minLength\": 1," \
+	"                      \"maxLength\": 100},"                                            \
+	"      \"citizen_id\": {\"type\": \"string\", \"title\": \"Số định danh cá nhân\","     \
+	"                       \"format\": \"citizen_id\"},"                                   \
+	"      \"birth_year\": {\"type\": \"integer\", \"minimum\": 1900}}},"
+
 /* Tờ khai đăng ký khai sinh: the birth-registration form. */
 static const char birth_schema[] =
 	"{"
@@ -29,21 +39,9 @@ static const char birth_schema[] =
 	"                    \"minimum\": 1, \"maximum\": 20},"
 	"  \"marriage_registered\": {\"type\": \"boolean\", \"title\": \"Cha mẹ đã đăng ký kết hôn\"},"
 	"  \"father\": {\"type\": \"object\", \"title\": \"Thông tin người cha\","
-	"    \"additionalProperties\": false, \"required\": [\"full_name\", \"citizen_id\"],"
-	"    \"properties\": {"
-	"      \"full_name\": {\"type\": \"string\", \"title\": \"Họ và tên\", \"minLength\": 1,"
-	"                      \"maxLength\": 100},"
-	"      \"citizen_id\": {\"type\": \"string\", \"title\": \"Số định danh cá nhân\","
-	"                       \"format\": \"citizen_id\"},"
-	"      \"birth_year\": {\"type\": \"integer\", \"minimum\": 1900}}},"
+	PARENT
 	"  \"mother\": {\"type\": \"object\", \"title\": \"Thông tin người mẹ\","
-	"    \"additionalProperties\": false, \"required\": [\"full_name\", \"citizen_id\"],"
-	"    \"properties\": {"
-	"      \"full_name\": {\"type\": \"string\", \"title\": \"Họ và tên\", \"minLength\": 1,"
-	"                      \"maxLength\": 100},"
-	"      \"citizen_id\": {\"type\": \"string\", \"title\": \"Số định danh cá nhân\","
-	"                       \"format\": \"citizen_id\"},"
-	"      \"birth_year\": {\"type\": \"integer\", \"minimum\": 1900}}},"
+	PARENT
 	"  \"applicant\": {\"type\": \"object\", \"title\": \"Người đi đăng ký\","
 	"    \"required\": [\"full_name\", \"phone\"],"
 	"    \"properties\": {"
@@ -116,24 +114,43 @@ static char *edit(const char *from, const char *to)
 	return out;
 }
 
-/* Validate edited data; expect `code`, the exact `path` (NULL: none) and a
- * message containing `msg`. */
+/* Validate the sample data with `from` replaced by `to`; expect `code`, the
+ * exact `path` (NULL: none) and a message containing `msg`. A failure names
+ * the edit. */
 static void ck_data(const char *from, const char *to, int code, const char *path, const char *msg)
 {
 	char *data = edit(from, to);
 	const dvc_error *e;
-	ck_dvc(dvc_eform_validate(form, data, strlen(data)), code);
+	int rc = dvc_eform_validate(form, data, strlen(data));
 	free(data);
+	ck_assert_msg(rc == code, "'%s' as '%s': %s (%s), want %s", from, to, dvc_status_name(rc),
+		      dvc_error_last()->message, dvc_status_name(code));
 	if (code == DVC_OK)
 		return;
 	e = dvc_error_last();
 	if (path)
-		ck_assert_msg(e->path && strcmp(e->path, path) == 0, "path '%s', want '%s' (%s)",
+		ck_assert_msg(e->path && strcmp(e->path, path) == 0,
+			      "'%s' as '%s': path '%s', want '%s' (%s)", from, to,
 			      e->path ? e->path : "(null)", path, e->message);
 	else
-		ck_assert_msg(e->path == NULL, "path '%s', want none", e->path);
-	ck_assert_msg(strstr(e->message, msg) != NULL, "message '%s' lacks '%s'", e->message, msg);
+		ck_assert_msg(e->path == NULL, "'%s' as '%s': path '%s', want none", from, to,
+			      e->path);
+	ck_assert_msg(strstr(e->message, msg) != NULL, "'%s' as '%s': message '%s' lacks '%s'",
+		      from, to, e->message, msg);
 }
+
+/* One ck_data: an edit of the sample data and what validating it gives. */
+typedef struct data_case {
+	const char *from, *to;
+	int code;
+	const char *path, *msg;
+} data_case;
+
+/* ck_data for each row of the array `cases`. */
+#define ck_data_cases(cases)                                                              \
+	for (size_t i_ = 0; i_ < sizeof(cases) / sizeof *(cases); i_++)                   \
+	ck_data((cases)[i_].from, (cases)[i_].to, (cases)[i_].code, (cases)[i_].path,     \
+		(cases)[i_].msg)
 
 /* Compile a schema; expect `code`, the exact schema `path` and `msg`. */
 static void ck_schema(const char *schema, int code, const char *path, const char *msg)
@@ -167,35 +184,42 @@ END_TEST
 
 START_TEST(missing_required_fields_are_named)
 {
-	ck_data("\"mother\": {\"full_name\": \"Trần Thị Cúc\", ",
-		"\"mother\": {", DVC_ESCHEMA, "mother.full_name", "mother.full_name is required");
-	ck_data("\"attachments\"", "\"attachments_\"", DVC_ESCHEMA, "attachments_",
-		"is not a field of this form");
-	ck_data("\"code\": \"GIAY_CHUNG_NHAN_KET_HON\", ", "", DVC_ESCHEMA, "attachments[1].code",
-		"is required");
-	ck_data("\"phone\": \"0912 345 678\", ", "", DVC_ESCHEMA, "applicant.phone", "is required");
+	static const data_case cases[] = {
+		{"\"mother\": {\"full_name\": \"Trần Thị Cúc\", ", "\"mother\": {",
+		 DVC_ESCHEMA, "mother.full_name", "mother.full_name is required"},
+		{"\"attachments\"", "\"attachments_\"",
+		 DVC_ESCHEMA, "attachments_", "is not a field of this form"},
+		{"\"code\": \"GIAY_CHUNG_NHAN_KET_HON\", ", "",
+		 DVC_ESCHEMA, "attachments[1].code", "is required"},
+		{"\"phone\": \"0912 345 678\", ", "",
+		 DVC_ESCHEMA, "applicant.phone", "is required"},
+	};
+	ck_data_cases(cases);
 }
 END_TEST
 
 START_TEST(wrong_types_are_named)
 {
-	ck_data("\"birth_order\": 2", "\"birth_order\": \"2\"", DVC_ESCHEMA, "birth_order",
-		"birth_order must be an integer");
-	ck_data("\"birth_order\": 2", "\"birth_order\": 2.5", DVC_ESCHEMA, "birth_order",
-		"must be an integer");
-	ck_data("\"birth_order\": 2", "\"birth_order\": 1e400", DVC_ESCHEMA, "birth_order",
-		"must be an integer");
-	ck_data("\"marriage_registered\": true", "\"marriage_registered\": \"có\"", DVC_ESCHEMA,
-		"marriage_registered", "must be true or false");
-	ck_data("\"ethnicity\": \"Kinh\"", "\"ethnicity\": null", DVC_ESCHEMA, "ethnicity",
-		"must be a string");
-	ck_data("\"father\": {", "\"father\": [], \"x\": {", DVC_ESCHEMA, "father",
-		"must be an object");
-	ck_data("\"attachments\": [", "\"attachments\": {\"a\": 1}, \"y\": [", DVC_ESCHEMA,
-		"attachments", "must be an array");
-	ck_data("\"pages\": 1", "\"pages\": true", DVC_ESCHEMA, "attachments[0].pages",
-		"must be a number");
-	ck_data("\"pages\": 1", "\"pages\": 1.5", DVC_OK, NULL, "");
+	static const data_case cases[] = {
+		{"\"birth_order\": 2", "\"birth_order\": \"2\"",
+		 DVC_ESCHEMA, "birth_order", "birth_order must be an integer"},
+		{"\"birth_order\": 2", "\"birth_order\": 2.5",
+		 DVC_ESCHEMA, "birth_order", "must be an integer"},
+		{"\"birth_order\": 2", "\"birth_order\": 1e400",
+		 DVC_ESCHEMA, "birth_order", "must be an integer"},
+		{"\"marriage_registered\": true", "\"marriage_registered\": \"có\"",
+		 DVC_ESCHEMA, "marriage_registered", "must be true or false"},
+		{"\"ethnicity\": \"Kinh\"", "\"ethnicity\": null",
+		 DVC_ESCHEMA, "ethnicity", "must be a string"},
+		{"\"father\": {", "\"father\": [], \"x\": {",
+		 DVC_ESCHEMA, "father", "must be an object"},
+		{"\"attachments\": [", "\"attachments\": {\"a\": 1}, \"y\": [",
+		 DVC_ESCHEMA, "attachments", "must be an array"},
+		{"\"pages\": 1", "\"pages\": true",
+		 DVC_ESCHEMA, "attachments[0].pages", "must be a number"},
+		{"\"pages\": 1", "\"pages\": 1.5", DVC_OK, NULL, ""},
+	};
+	ck_data_cases(cases);
 }
 END_TEST
 
@@ -209,67 +233,85 @@ END_TEST
 
 START_TEST(enum_violation_lists_the_allowed_values)
 {
-	ck_data("\"gender\": \"Nữ\"", "\"gender\": \"nữ\"", DVC_ESCHEMA, "gender",
-		"gender must be one of Nam, Nữ");
-	ck_data("\"relationship\": \"Cha\"", "\"relationship\": \"Chú\"", DVC_ESCHEMA,
-		"applicant.relationship", "must be one of Cha, Mẹ, Ông, Bà, Người thân thích");
+	static const data_case cases[] = {
+		{"\"gender\": \"Nữ\"", "\"gender\": \"nữ\"",
+		 DVC_ESCHEMA, "gender", "gender must be one of Nam, Nữ"},
+		{"\"relationship\": \"Cha\"", "\"relationship\": \"Chú\"",
+		 DVC_ESCHEMA, "applicant.relationship",
+		 "must be one of Cha, Mẹ, Ông, Bà, Người thân thích"},
+	};
+	ck_data_cases(cases);
 }
 END_TEST
 
 START_TEST(formats_date_citizen_id_phone_email_are_checked)
 {
-	ck_data("2024-02-29", "2023-02-29", DVC_ESCHEMA, "birth_date",
-		"birth_date is not a valid date (YYYY-MM-DD)");
-	ck_data("2024-02-29", "29/02/2024", DVC_ESCHEMA, "birth_date", "not a valid date");
-	ck_data("031099001234", "099099001234", DVC_ESCHEMA, "father.citizen_id",
-		"is not a valid citizen ID: unknown province code 099");
-	ck_data("031301004321", "03130100432", DVC_ESCHEMA, "mother.citizen_id",
-		"must have 12 digits");
-	ck_data("0912 345 678", "01681234567", DVC_ESCHEMA, "applicant.phone",
-		"converted to 10 digits in 2018");
-	ck_data("binh.nv@example.vn", "binh..nv@example.vn", DVC_ESCHEMA, "applicant.email",
-		"consecutive dots");
+	static const data_case cases[] = {
+		{"2024-02-29", "2023-02-29",
+		 DVC_ESCHEMA, "birth_date", "birth_date is not a valid date (YYYY-MM-DD)"},
+		{"2024-02-29", "29/02/2024", DVC_ESCHEMA, "birth_date", "not a valid date"},
+		{"031099001234", "099099001234",
+		 DVC_ESCHEMA, "father.citizen_id",
+		 "is not a valid citizen ID: unknown province code 099"},
+		{"031301004321", "03130100432",
+		 DVC_ESCHEMA, "mother.citizen_id", "must have 12 digits"},
+		{"0912 345 678", "01681234567",
+		 DVC_ESCHEMA, "applicant.phone", "converted to 10 digits in 2018"},
+		{"binh.nv@example.vn", "binh..nv@example.vn",
+		 DVC_ESCHEMA, "applicant.email", "consecutive dots"},
+	};
+	ck_data_cases(cases);
 }
 END_TEST
 
 START_TEST(pattern_must_match_the_whole_value)
 {
-	ck_data(FILE_B, "not-a-file-id", DVC_ESCHEMA, "attachments[1].file_id",
-		"must match pattern [0-9a-f]{32}");
-	/* anchored: a valid id with something before or after is refused */
-	ck_data(FILE_B, FILE_B "0", DVC_ESCHEMA, "attachments[1].file_id", "must match pattern");
-	ck_data(FILE_B, "x" FILE_B, DVC_ESCHEMA, "attachments[1].file_id", "must match pattern");
+	static const data_case cases[] = {
+		{FILE_B, "not-a-file-id",
+		 DVC_ESCHEMA, "attachments[1].file_id", "must match pattern [0-9a-f]{32}"},
+		/* anchored: a valid id with something before or after is refused */
+		{FILE_B, FILE_B "0", DVC_ESCHEMA, "attachments[1].file_id", "must match pattern"},
+		{FILE_B, "x" FILE_B, DVC_ESCHEMA, "attachments[1].file_id", "must match pattern"},
+	};
+	ck_data_cases(cases);
 }
 END_TEST
 
 START_TEST(array_bounds_and_element_paths)
 {
-	ck_data("\"attachments\": [", "\"attachments\": [], \"z\": [", DVC_ESCHEMA, "attachments",
-		"must have at least 1 item");
-	ck_data("\"code\": \"GIAY_CHUNG_SINH\"", "\"code\": \"GIAY_KHAC\"", DVC_ESCHEMA,
-		"attachments[0].code", "must be one of GIAY_CHUNG_SINH, VAN_BAN_CAM_DOAN");
-	ck_data("\"pages\": 1", "\"pages\": 1, \"scan\": true", DVC_ESCHEMA,
-		"attachments[0].scan", "is not a field of this form");
-	ck_data("\"pages\": 1", "\"pages\": 0", DVC_ESCHEMA, "attachments[0].pages",
-		"must be at least 1");
+	static const data_case cases[] = {
+		{"\"attachments\": [", "\"attachments\": [], \"z\": [",
+		 DVC_ESCHEMA, "attachments", "must have at least 1 item"},
+		{"\"code\": \"GIAY_CHUNG_SINH\"", "\"code\": \"GIAY_KHAC\"",
+		 DVC_ESCHEMA, "attachments[0].code",
+		 "must be one of GIAY_CHUNG_SINH, VAN_BAN_CAM_DOAN"},
+		{"\"pages\": 1", "\"pages\": 1, \"scan\": true",
+		 DVC_ESCHEMA, "attachments[0].scan", "is not a field of this form"},
+		{"\"pages\": 1", "\"pages\": 0",
+		 DVC_ESCHEMA, "attachments[0].pages", "must be at least 1"},
+	};
+	ck_data_cases(cases);
 }
 END_TEST
 
 START_TEST(number_bounds_and_additional_properties)
 {
-	ck_data("\"birth_order\": 2", "\"birth_order\": 0", DVC_ESCHEMA, "birth_order",
-		"must be at least 1");
-	ck_data("\"birth_order\": 2", "\"birth_order\": 21", DVC_ESCHEMA, "birth_order",
-		"must be at most 20");
-	ck_data("\"birth_year\": 1999", "\"birth_year\": 1899", DVC_ESCHEMA, "father.birth_year",
-		"must be at least 1900");
-	/* additionalProperties false at the root and in father; applicant allows extras */
-	ck_data("\"ethnicity\"", "\"nickname\": \"Bé Na\", \"ethnicity\"", DVC_ESCHEMA, "nickname",
-		"nickname is not a field of this form");
-	ck_data("\"birth_year\": 1999", "\"birth_year\": 1999, \"job\": \"kỹ sư\"", DVC_ESCHEMA,
-		"father.job", "is not a field of this form");
-	ck_data("\"note\"", "\"anything\": {\"deep\": [1, {\"x\": null}]}, \"note\"", DVC_OK, NULL,
-		"");
+	static const data_case cases[] = {
+		{"\"birth_order\": 2", "\"birth_order\": 0",
+		 DVC_ESCHEMA, "birth_order", "must be at least 1"},
+		{"\"birth_order\": 2", "\"birth_order\": 21",
+		 DVC_ESCHEMA, "birth_order", "must be at most 20"},
+		{"\"birth_year\": 1999", "\"birth_year\": 1899",
+		 DVC_ESCHEMA, "father.birth_year", "must be at least 1900"},
+		/* additionalProperties false at the root and in father; applicant allows extras */
+		{"\"ethnicity\"", "\"nickname\": \"Bé Na\", \"ethnicity\"",
+		 DVC_ESCHEMA, "nickname", "nickname is not a field of this form"},
+		{"\"birth_year\": 1999", "\"birth_year\": 1999, \"job\": \"kỹ sư\"",
+		 DVC_ESCHEMA, "father.job", "is not a field of this form"},
+		{"\"note\"", "\"anything\": {\"deep\": [1, {\"x\": null}]}, \"note\"",
+		 DVC_OK, NULL, ""},
+	};
+	ck_data_cases(cases);
 }
 END_TEST
 

@@ -34,10 +34,8 @@ static int act(const char *code, dvc_action a, const char *officer, const char *
 
 static dvc_receipt received(const char *proc)
 {
-	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_submission s = citizen_submission(proc, NULL);
 	dvc_receipt r = DVC_RECEIPT_INIT;
-	s.procedure = proc;
-	s.applicant = &an_nguyen;
 	if (strcmp(proc, P3) == 0)
 		s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
 	ck_ok(dvc_dossier_submit(db, &s, &r));
@@ -57,6 +55,16 @@ static char *gateway_callback(const dvc_payment_request_info *req, int64_t amoun
 		 (long long)amount_vnd * 100, response, response, req->reference);
 	ck_ok(dvc_payment_sign(q, secret, &signed_q));
 	return signed_q;
+}
+
+/* That callback delivered once, its result in `res`; the status. */
+static int gateway_calls(const dvc_payment_request_info *req, int64_t amount_vnd,
+			 const char *response, const char *secret, dvc_payment_result *res)
+{
+	char *cb = gateway_callback(req, amount_vnd, response, secret);
+	int rc = dvc_payment_callback(db, cb, res);
+	free(cb);
+	return rc;
 }
 
 static dvc_tracking *tracking(const char *code)
@@ -155,9 +163,7 @@ START_TEST(bad_callbacks_are_refused_and_pay_nothing)
 	ck_ok(dvc_payment_request(db, r.code, &req));
 
 	/* forged: signed with another secret, or tampered after signing */
-	cb = gateway_callback(&req, 50000, "00", "not-the-secret");
-	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ESIGNATURE);
-	free(cb);
+	ck_dvc(gateway_calls(&req, 50000, "00", "not-the-secret", &res), DVC_ESIGNATURE);
 	cb = gateway_callback(&req, 50000, "00", SECRET);
 	forged = strdup(cb);
 	memcpy(strstr(forged, "vnp_BankCode=NCB"), "vnp_BankCode=XYZ", 16);
@@ -167,31 +173,21 @@ START_TEST(bad_callbacks_are_refused_and_pay_nothing)
 	ck_dvc(dvc_payment_callback(db, "vnp_Amount=%zz", &res), DVC_EINVAL);
 	/* wrong amount (signed correctly) */
 	free(cb);
-	cb = gateway_callback(&req, 5000, "00", SECRET);
-	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_EAMOUNT);
-	free(cb);
+	ck_dvc(gateway_calls(&req, 5000, "00", SECRET, &res), DVC_EAMOUNT);
 	/* unknown reference */
 	snprintf(fake3.reference, sizeof fake3.reference, "DVC999T1");
-	cb = gateway_callback(&fake3, 50000, "00", SECRET);
-	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ENOTFOUND);
-	free(cb);
+	ck_dvc(gateway_calls(&fake3, 50000, "00", SECRET, &res), DVC_ENOTFOUND);
 	/* a callback for a level-3 dossier */
 	snprintf(fake3.reference, sizeof fake3.reference, "%.39s", r3.code);
-	cb = gateway_callback(&fake3, 50000, "00", SECRET);
-	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ESERVICELEVEL);
-	free(cb);
+	ck_dvc(gateway_calls(&fake3, 50000, "00", SECRET, &res), DVC_ESERVICELEVEL);
 	ck_dvc(dvc_payment_request(db, r3.code, &fake3), DVC_ESERVICELEVEL);
 	/* declined by the bank: recorded, not paid */
-	cb = gateway_callback(&req, 50000, "24", SECRET);
-	ck_ok(dvc_payment_callback(db, cb, &res));
+	ck_ok(gateway_calls(&req, 50000, "24", SECRET, &res));
 	ck_assert_int_eq(res.outcome, DVC_PAYMENT_DECLINED);
-	free(cb);
 	/* expired */
 	ck_ok(dvc_payment_request(db, r.code, &req));
 	clock_now += 901;
-	cb = gateway_callback(&req, 50000, "00", SECRET);
-	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_EEXPIRED);
-	free(cb);
+	ck_dvc(gateway_calls(&req, 50000, "00", SECRET, &res), DVC_EEXPIRED);
 	t = tracking(r.code);
 	ck_assert_int_eq(t->fee_paid, 0);
 	dvc_tracking_free(t);
@@ -238,11 +234,8 @@ START_TEST(rejection_after_payment_records_a_refund)
 	dvc_payment_result res = DVC_PAYMENT_RESULT_INIT;
 	dvc_tracking *t;
 	dvc_message_batch *b;
-	char *cb;
 	ck_ok(dvc_payment_request(db, r.code, &req));
-	cb = gateway_callback(&req, 50000, "00", SECRET);
-	ck_ok(dvc_payment_callback(db, cb, &res));
-	free(cb);
+	ck_ok(gateway_calls(&req, 50000, "00", SECRET, &res));
 	ck_ok(act(r.code, DVC_ACT_REJECT, "le.tiep.nhan", "Hồ sơ không thuộc thẩm quyền giải quyết"));
 	t = tracking(r.code);
 	ck_assert_int_eq(t->fee_refunded, 50000);
@@ -256,12 +249,10 @@ END_TEST
 
 START_TEST(fee_exemption_and_per_copy_fees)
 {
-	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_submission s = citizen_submission(P4, NULL);
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_payment_request_info req = DVC_PAYMENT_REQUEST_INFO_INIT;
 	dvc_tracking *t;
-	s.procedure = P4;
-	s.applicant = &an_nguyen;
 	s.fee_exemption = "Người có công với cách mạng (Điều 5 Thông tư 85/2019/TT-BTC)";
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_ok(act(r.code, DVC_ACT_RECEIVE, "le.tiep.nhan", NULL));
@@ -429,11 +420,9 @@ START_TEST(sms_fits_two_segments_with_unaccented_fallback)
 	ck_assert(!gsm);
 	/* a long supplement list: too long accented, sent unaccented */
 	dvc_receipt r = DVC_RECEIPT_INIT;
-	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_submission s = citizen_submission(P4, NULL);
 	dvc_message_batch *b;
 	const dvc_message *m;
-	s.procedure = P4;
-	s.applicant = &an_nguyen;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	ck_ok(act(r.code, DVC_ACT_REQUEST_SUPPLEMENT, "le.tiep.nhan",
 		  "Bản sao giấy chứng nhận quyền sử dụng đất; sơ đồ vị trí thửa đất; "
@@ -501,9 +490,7 @@ START_TEST(unapplied_gateway_successes_keep_their_trace)
 	ck_ok(dvc_payment_request(db, r.code, &first));
 	ck_ok(dvc_payment_request(db, r.code, &second)); /* supersedes the first */
 	/* a decline of the superseded request is no money: not listed */
-	cb = gateway_callback(&first, 50000, "24", SECRET);
-	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_ETRANSITION);
-	free(cb);
+	ck_dvc(gateway_calls(&first, 50000, "24", SECRET, &res), DVC_ETRANSITION);
 	a = reviews();
 	ck_assert_int_eq(cJSON_GetArraySize(a), 0);
 	cJSON_Delete(a);
@@ -526,9 +513,7 @@ START_TEST(unapplied_gateway_successes_keep_their_trace)
 	cJSON_Delete(a);
 	/* the open request expires; its late success is kept too */
 	clock_now += 901;
-	cb = gateway_callback(&second, 50000, "00", SECRET);
-	ck_dvc(dvc_payment_callback(db, cb, &res), DVC_EEXPIRED);
-	free(cb);
+	ck_dvc(gateway_calls(&second, 50000, "00", SECRET, &res), DVC_EEXPIRED);
 	a = reviews();
 	ck_assert_int_eq(cJSON_GetArraySize(a), 2);
 	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(a, 1), "reason")->valuestring, "expired");

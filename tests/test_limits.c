@@ -168,9 +168,7 @@ START_TEST(form_nesting_depth_limit)
 	ck_ok(dvc_eform_check(any, sizeof any - 1, ok, strlen(ok)));
 	ck_dvc(dvc_eform_check(any, sizeof any - 1, big, strlen(big)), DVC_ETOOBIG);
 	/* through a submission (T.000004 has no form schema: any object) */
-	s.procedure = "T.000004";
-	s.applicant = &an_nguyen;
-	s.form_data = big;
+	s = citizen_submission("T.000004", big);
 	ck_dvc(dvc_dossier_submit(db, &s, &r), DVC_ETOOBIG);
 	s.form_data = ok;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
@@ -267,12 +265,10 @@ END_TEST
  * DVC_ETOOBIG ("a value or input exceeds a size limit"), like every other. */
 START_TEST(bug_note_and_exemption_limits_answer_etoobig)
 {
-	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_submission s = citizen_submission("T.000004", NULL);
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_action_req q = DVC_ACTION_INIT;
 	char *note = repeat('n', 8193), *why = repeat('w', 501);
-	s.procedure = "T.000004";
-	s.applicant = &an_nguyen;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	q.action = DVC_ACT_REJECT;
 	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
@@ -321,13 +317,11 @@ START_TEST(bug_long_routes_and_fee_lists_are_refused_or_followed_whole)
 	ck_ok(rc);
 	ck_ok(dvc_officer_add(db, "chuyen.vien", "Chuyên Viên", "000.01.30.H24", DVC_ROLE_SPECIALIST));
 	ck_ok(dvc_officer_add(db, "truong.phong", "Trưởng Phòng", "000.01.30.H24", DVC_ROLE_UNIT_LEADER));
-	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_submission s = citizen_submission("L.000017", NULL);
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_action_req q = DVC_ACTION_INIT;
 	dvc_tracking *t;
 	dvc_actor admin = {DVC_ACTOR_OFFICER, "quan.tri", NULL};
-	s.procedure = "L.000017";
-	s.applicant = &an_nguyen;
 	ck_ok(dvc_dossier_submit(db, &s, &r));
 	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
 	q.action = DVC_ACT_RECEIVE;
@@ -379,8 +373,7 @@ START_TEST(fee_totals_past_the_amount_limit_are_refused)
 			"{\"name\":\"Lệ phí\",\"kind\":\"fixed\",\"amount\":500000000000000}");
 	ck_ok(dvc_catalog_import(db, doc, strlen(doc), DVC_FORMAT_JSON, NULL));
 	free(doc);
-	s.procedure = "L.000021";
-	s.applicant = &an_nguyen;
+	s = citizen_submission("L.000021", NULL);
 	s.copies = 1;
 	ck_ok(dvc_dossier_submit(db, &s, &r)); /* 10^15 */
 	/* two copies: 1.5 x 10^15; INT32_MAX copies: past int64 when multiplied */

@@ -207,13 +207,14 @@ static char *signed_response(cJSON *c, const char *key, const char *alg)
 	return r;
 }
 
-/* The sign-in last start()ed, answered with `tok` (freed): the token
- * response's status. Tokens are signed after start(), with its nonce. */
-static int answer_started(char *tok, dvc_oidc_login **out)
+/* The sign-in last start()ed, answered through client `cl` with `tok`
+ * (freed): the token response's status; the login in `out`, or freed when
+ * `out` is NULL. Tokens are signed after start(), with its nonce. */
+static int answer_to(dvc_oidc_client *cl, char *tok, dvc_oidc_login **out)
 {
 	dvc_oidc_login *l = callback();
 	char *r = response_for(tok);
-	int rc = dvc_oidc_token_response(db, client, l, r, strlen(r));
+	int rc = dvc_oidc_token_response(db, cl, l, r, strlen(r));
 	free(r);
 	free(tok);
 	if (out)
@@ -221,6 +222,12 @@ static int answer_started(char *tok, dvc_oidc_login **out)
 	else
 		dvc_oidc_login_free(l);
 	return rc;
+}
+
+/* The same through the suite's client. */
+static int answer_started(char *tok, dvc_oidc_login **out)
+{
+	return answer_to(client, tok, out);
 }
 
 #define refused_started(edit, key, alg, code, path_)                                           \
@@ -295,13 +302,7 @@ START_TEST(good_token_links_then_signs_in)
 	dvc_oidc_login *l;
 	/* an.nv, signed in with the password, starts the sign-in: it links */
 	start("an.nv");
-	l = callback();
-	{
-		char *resp = signed_response(claims(), "rsa", "RS256");
-		ck_ok(dvc_oidc_token_response(db, client, l, resp, strlen(resp)));
-		/* (the token string inside resp leaked into response_for's copy) */
-		free(resp);
-	}
+	ck_ok(answer_started(sign(claims(), "rsa", "RS256"), &l));
 	ck_assert_str_eq(dvc_oidc_login_access_token(l), "at-9f2c");
 	ck_assert_ptr_nonnull(strstr(dvc_oidc_login_claims(l), "\"sub\":\"vneid-7f3a\""));
 	ck_ok(dvc_oidc_signin(db, client, l, NULL, 0, &r));
@@ -327,10 +328,7 @@ START_TEST(good_token_links_then_signs_in)
 		start(NULL);
 		c = claims();
 		set(c, "acr", cJSON_CreateString("1"));
-		l = callback();
-		char *resp = signed_response(c, "ec", "ES256");
-		ck_ok(dvc_oidc_token_response(db, client, l, resp, strlen(resp)));
-		free(resp);
+		ck_ok(answer_started(sign(c, "ec", "ES256"), &l));
 	}
 	/* the userinfo document, about the same subject, gives the claims */
 	{
@@ -370,12 +368,7 @@ START_TEST(unlinked_identity_needs_an_account)
 	start("an.nv");
 	c = claims();
 	set(c, "NgayThangNamSinh", cJSON_CreateString("19990513"));
-	l = callback();
-	{
-		char *resp = signed_response(c, "rsa", "RS256");
-		ck_ok(dvc_oidc_token_response(db, client, l, resp, strlen(resp)));
-		free(resp);
-	}
+	ck_ok(answer_started(sign(c, "rsa", "RS256"), &l));
 	ck_dvc(dvc_oidc_signin(db, client, l, NULL, 0, &r), DVC_EMISMATCH);
 	ck_assert_str_eq(dvc_error_last()->path, "birth_date");
 	dvc_oidc_login_free(l);
@@ -398,10 +391,7 @@ START_TEST(unlinked_identity_needs_an_account)
 		start("an.nv");
 		c = claims();
 		set(c, "acr", cJSON_CreateString("1"));
-		l = callback();
-		char *resp = signed_response(c, "rsa", "RS256");
-		ck_ok(dvc_oidc_token_response(db, strict, l, resp, strlen(resp)));
-		free(resp);
+		ck_ok(answer_to(strict, sign(c, "rsa", "RS256"), &l));
 		ck_dvc(dvc_oidc_signin(db, strict, l, NULL, 0, &r), DVC_EPERM);
 		ck_assert_str_eq(dvc_error_last()->path, "acr");
 		dvc_oidc_login_free(l);

@@ -52,10 +52,8 @@ static int act(dvc_db *db, const char *code, dvc_action a, const char *officer, 
 
 static dvc_receipt submit(dvc_db *db, const char *proc)
 {
-	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_submission s = citizen_submission(proc, NULL);
 	dvc_receipt r = DVC_RECEIPT_INIT;
-	s.procedure = proc;
-	s.applicant = &an_nguyen;
 	if (!strcmp(proc, "T.000003"))
 		s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
 	ck_ok(dvc_dossier_submit(db, &s, &r));
@@ -322,11 +320,8 @@ static int c_officer_add(dvc_db *db)
 
 static int c_submit(dvc_db *db)
 {
-	dvc_submission s = DVC_SUBMISSION_INIT;
+	dvc_submission s = citizen_submission("T.000003", "{\"purpose\":\"Xin cấp bản sao\",\"copies\":3}");
 	dvc_receipt r = DVC_RECEIPT_INIT;
-	s.procedure = "T.000003";
-	s.applicant = &an_nguyen;
-	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":3}";
 	return dvc_dossier_submit(db, &s, &r);
 }
 

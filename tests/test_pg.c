@@ -17,6 +17,8 @@
 #endif
 
 #define P3 "T.000003"
+/* Its form: a certified copy, two copies. */
+#define FORM3 "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}"
 
 static dvc_db *db;
 static const char *target;
@@ -85,15 +87,6 @@ static long long tries(void)
 	return pg_value(target, "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM inject");
 }
 
-static dvc_submission citizen_submission(void)
-{
-	dvc_submission s = DVC_SUBMISSION_INIT;
-	s.procedure = P3;
-	s.applicant = &an_nguyen;
-	s.form_data = "{\"purpose\":\"Xin cấp bản sao\",\"copies\":2}";
-	return s;
-}
-
 static void journal_verifies(const char *code)
 {
 	dvc_journal_report rep = DVC_JOURNAL_REPORT_INIT;
@@ -103,7 +96,7 @@ static void journal_verifies(const char *code)
 
 START_TEST(a_deadlock_runs_the_submission_again)
 {
-	dvc_submission s = citizen_submission();
+	dvc_submission s = citizen_submission(P3, FORM3);
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	inject_deadlocks("dossier", 2);
 	ck_ok(dvc_dossier_submit(db, &s, &r));
@@ -116,7 +109,7 @@ END_TEST
 
 START_TEST(a_lasting_deadlock_gives_up_and_writes_nothing)
 {
-	dvc_submission s = citizen_submission();
+	dvc_submission s = citizen_submission(P3, FORM3);
 	dvc_receipt r = DVC_RECEIPT_INIT, r2 = DVC_RECEIPT_INIT, first = DVC_RECEIPT_INIT;
 	dvc_db *other;
 	inject_deadlocks("dossier", 1000);
@@ -144,7 +137,7 @@ END_TEST
 
 START_TEST(inside_an_explicit_transaction_the_caller_retries)
 {
-	dvc_submission s = citizen_submission();
+	dvc_submission s = citizen_submission(P3, FORM3);
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	inject_deadlocks("dossier", 1);
 	ck_ok(dvc_begin(db));
@@ -162,7 +155,7 @@ END_TEST
 
 START_TEST(a_deadlock_runs_the_action_again)
 {
-	dvc_submission s = citizen_submission();
+	dvc_submission s = citizen_submission(P3, FORM3);
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_action_req q = DVC_ACTION_INIT;
 	dvc_actor desk = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
@@ -181,7 +174,7 @@ END_TEST
 
 START_TEST(a_deadlock_runs_the_outbox_lease_and_ack_again)
 {
-	dvc_submission s = citizen_submission();
+	dvc_submission s = citizen_submission(P3, FORM3);
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_message_batch *b;
 	dvc_action_req q = DVC_ACTION_INIT;
@@ -228,7 +221,7 @@ static long long count(const char *table)
 /* An upload from memory runs again whole: one file, one blob, one entry. */
 START_TEST(a_deadlock_runs_an_upload_from_memory_again)
 {
-	dvc_submission s = citizen_submission();
+	dvc_submission s = citizen_submission(P3, FORM3);
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_mem_reader src = {tiny_pdf, sizeof tiny_pdf - 1, 0};
 	dvc_file_info fi;
@@ -277,7 +270,7 @@ static int64_t stream_read(void *ctx, void *buf, size_t cap)
  * the caller's DVC_EBUSY, with nothing stored. */
 START_TEST(a_deadlock_after_a_stream_was_read_is_not_run_again)
 {
-	dvc_submission s = citizen_submission();
+	dvc_submission s = citizen_submission(P3, FORM3);
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	struct stream st = {{tiny_pdf, sizeof tiny_pdf - 1, 0}, 0};
 	dvc_actor me;
@@ -300,7 +293,7 @@ END_TEST
 /* The dossier at its signing step, with a result attached by the leader. */
 static dvc_receipt with_result_to_sign(void)
 {
-	dvc_submission s = citizen_submission();
+	dvc_submission s = citizen_submission(P3, FORM3);
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_action_req q = DVC_ACTION_INIT;
 	dvc_mem_reader src = {tiny_pdf, sizeof tiny_pdf - 1, 0};
@@ -371,9 +364,7 @@ START_TEST(a_deadlock_runs_a_cutover_move_again)
 	clock_now = instant("2025-06-16T09:00:00+07:00");
 	dvc_set_clock(h, test_clock, NULL);
 	ck_ok(dvc_officer_add(h, "tn.huyen", "Bộ phận một cửa huyện", "000.00.30.H24", DVC_ROLE_RECEPTION));
-	s.procedure = "2.000815";
-	s.applicant = &an_nguyen;
-	s.form_data = "{\"purpose\":\"Chứng thực bản sao\",\"copies\":1}";
+	s = citizen_submission("2.000815", "{\"purpose\":\"Chứng thực bản sao\",\"copies\":1}");
 	ck_ok(dvc_dossier_submit(h, &s, &r));
 	q.action = DVC_ACT_RECEIVE;
 	q.actor = (dvc_actor){DVC_ACTOR_OFFICER, "tn.huyen", NULL};
@@ -427,7 +418,7 @@ START_TEST(a_key_value_conninfo_opens_with_the_option)
 	dvc_open_opts o = DVC_OPEN_OPTS_INIT;
 	char *kv;
 	dvc_db *h = NULL;
-	dvc_submission s = citizen_submission();
+	dvc_submission s = citizen_submission(P3, FORM3);
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	int v = 0;
 	kv = as_conninfo(target);
@@ -454,7 +445,7 @@ END_TEST
 
 START_TEST(the_busy_timeout_bounds_a_wait_for_a_row_lock)
 {
-	dvc_submission s = citizen_submission();
+	dvc_submission s = citizen_submission(P3, FORM3);
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_action_req q = DVC_ACTION_INIT;
 	dvc_actor desk = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};
@@ -511,7 +502,7 @@ static void *race_receive(void *arg)
  * and the journal holds one receipt (tests/many_process_test.py found it). */
 START_TEST(two_desks_acting_at_once_the_second_gets_a_conflict)
 {
-	dvc_submission s = citizen_submission();
+	dvc_submission s = citizen_submission(P3, FORM3);
 	dvc_receipt r = DVC_RECEIPT_INIT;
 	dvc_action_req q = DVC_ACTION_INIT;
 	dvc_actor desk = {DVC_ACTOR_OFFICER, "le.tiep.nhan", NULL};

@@ -14,6 +14,33 @@
 			      dvc_error_last()->message, part);                            \
 	} while (0)
 
+/* An input a validator refuses, and a part of the reason it gives. */
+typedef struct refusal {
+	const char *in, *part;
+} refusal;
+
+/* Each of `r` (ending with a NULL part) refused by `validate` with
+ * DVC_EINVAL and a message that mentions its part; a failure names the
+ * input. */
+static void ck_refusals(int (*validate)(const char *), const refusal *r)
+{
+	for (; r->part; r++) {
+		int rc = validate(r->in);
+		const char *in = r->in ? r->in : "(null)";
+		ck_assert_msg(rc == DVC_EINVAL, "'%.60s': %s (%s), want DVC_EINVAL", in,
+			      dvc_status_name(rc), dvc_error_last()->message);
+		ck_assert_msg(strstr(dvc_error_last()->message, r->part) != NULL,
+			      "'%.60s': message '%s' lacks '%s'", in, dvc_error_last()->message,
+			      r->part);
+	}
+}
+
+/* dvc_validate_phone, the number only. */
+static int phone_valid(const char *s)
+{
+	return dvc_validate_phone(s, NULL);
+}
+
 START_TEST(citizen_id_decodes_province_gender_and_birth_year)
 {
 	struct dvc_citizen_id_info info = DVC_CITIZEN_ID_INFO_INIT;
@@ -42,16 +69,20 @@ END_TEST
 
 START_TEST(citizen_id_refuses_wrong_length_letters_and_unknown_provinces)
 {
+	static const refusal refusals[] = {
+		{"03109900123", "must have 12 digits"},
+		{"0310990012345", "must have 12 digits"},
+		{"", "must have 12 digits"},
+		{"03109900123A", "only digits"},
+		{"031 099 001 234", "only digits"},
+		{"099099001234", "unknown province code 099"},
+		{"000099001234", "unknown province code 000"},
+		{"003099001234", "unknown province code 003"},
+		{NULL, "missing"},
+		{NULL, NULL},
+	};
 	struct dvc_citizen_id_info info = {DVC_CITIZEN_ID_INFO_VERSION, 7, 7, 7};
-	ck_refused(dvc_validate_citizen_id("03109900123"), "must have 12 digits");
-	ck_refused(dvc_validate_citizen_id("0310990012345"), "must have 12 digits");
-	ck_refused(dvc_validate_citizen_id(""), "must have 12 digits");
-	ck_refused(dvc_validate_citizen_id("03109900123A"), "only digits");
-	ck_refused(dvc_validate_citizen_id("031 099 001 234"), "only digits");
-	ck_refused(dvc_validate_citizen_id("099099001234"), "unknown province code 099");
-	ck_refused(dvc_validate_citizen_id("000099001234"), "unknown province code 000");
-	ck_refused(dvc_validate_citizen_id("003099001234"), "unknown province code 003");
-	ck_refused(dvc_validate_citizen_id(NULL), "missing");
+	ck_refusals(dvc_validate_citizen_id, refusals);
 	/* a failed decode leaves no stale data behind */
 	ck_dvc(dvc_citizen_id_info("099099001234", &info), DVC_EINVAL);
 	ck_assert_int_eq(info.province, 0);
@@ -109,24 +140,28 @@ END_TEST
 START_TEST(phone_refuses_garbage_with_a_reason)
 {
 	char huge[100000];
+	const refusal refusals[] = {
+		{NULL, "missing"},
+		{"", "no digits"},
+		{"hello", "only digits"},
+		{"091234567", "mobile numbers have 10 digits"},
+		{"09123456789", "mobile numbers have 10 digits"},
+		{"0612345678", "not a Vietnamese mobile"},
+		{"+1 212 555 0100", "only Vietnamese numbers"},
+		{"+840912345678", "drop the leading 0"},
+		{"912345678", "must begin with 0, +84 or 84"},
+		{"091  234 5678", "between two digits"},
+		{" 0912345678", "between two digits"},
+		{"0912345678 ", "between two digits"},
+		{"09123+45678", "only digits"},
+		{"0912\xC3\xA9" "45678", "only digits"},
+		{"\xFF\xFE", "only digits"},
+		{huge, "too long"},
+		{NULL, NULL},
+	};
 	memset(huge, '9', sizeof huge - 1);
 	huge[sizeof huge - 1] = '\0';
-	ck_refused(dvc_validate_phone(NULL, NULL), "missing");
-	ck_refused(dvc_validate_phone("", NULL), "no digits");
-	ck_refused(dvc_validate_phone("hello", NULL), "only digits");
-	ck_refused(dvc_validate_phone("091234567", NULL), "mobile numbers have 10 digits");
-	ck_refused(dvc_validate_phone("09123456789", NULL), "mobile numbers have 10 digits");
-	ck_refused(dvc_validate_phone("0612345678", NULL), "not a Vietnamese mobile");
-	ck_refused(dvc_validate_phone("+1 212 555 0100", NULL), "only Vietnamese numbers");
-	ck_refused(dvc_validate_phone("+840912345678", NULL), "drop the leading 0");
-	ck_refused(dvc_validate_phone("912345678", NULL), "must begin with 0, +84 or 84");
-	ck_refused(dvc_validate_phone("091  234 5678", NULL), "between two digits");
-	ck_refused(dvc_validate_phone(" 0912345678", NULL), "between two digits");
-	ck_refused(dvc_validate_phone("0912345678 ", NULL), "between two digits");
-	ck_refused(dvc_validate_phone("09123+45678", NULL), "only digits");
-	ck_refused(dvc_validate_phone("0912\xC3\xA9" "45678", NULL), "only digits");
-	ck_refused(dvc_validate_phone("\xFF\xFE", NULL), "only digits");
-	ck_refused(dvc_validate_phone(huge, NULL), "too long");
+	ck_refusals(phone_valid, refusals);
 }
 END_TEST
 
@@ -143,35 +178,39 @@ END_TEST
 START_TEST(email_refuses_malformed_addresses_with_a_reason)
 {
 	char local[80], big[400];
+	const refusal refusals[] = {
+		{NULL, "missing"},
+		{"", "empty"},
+		{"nguyenvana.gmail.com", "no @"},
+		{"a@b@example.vn", "more than one @"},
+		{"@example.vn", "nothing before the @"},
+		{"a@", "no domain"},
+		{local, "longer than 64"},
+		{big, "longer than 254"},
+		{"nguyen..a@example.vn", "consecutive dots"},
+		{"a@example..vn", "consecutive dots"},
+		{".a@example.vn", "begin or end with a dot"},
+		{"a.@example.vn", "begin or end with a dot"},
+		{"a@.example.vn", "begin or end with a dot"},
+		{"a@example.vn.", "begin or end with a dot"},
+		{"a@localhost", "at least two parts"},
+		{"a@-example.vn", "hyphen"},
+		{"a@example-.vn", "hyphen"},
+		{"a@example.v", "at least 2 letters"},
+		{"a@example.123", "only letters"},
+		{"a@exa_mple.vn", "'_' is not allowed in the domain"},
+		{"nguyen van@example.vn", "0x20 is not allowed"},
+		{"\"quoted\"@example.vn", "'\"' is not allowed"},
+		{"a@[10.0.0.1]", "not allowed in the domain"},
+		{"nguyễn@example.vn", "must be ASCII"},
+		{"a@b\xFF.vn", "must be ASCII"}, /* not even UTF-8 */
+		{NULL, NULL},
+	};
 	memset(local, 'a', 65);
 	strcpy(local + 65, "@example.vn");
 	memset(big, 'a', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
-	ck_refused(dvc_validate_email(NULL), "missing");
-	ck_refused(dvc_validate_email(""), "empty");
-	ck_refused(dvc_validate_email("nguyenvana.gmail.com"), "no @");
-	ck_refused(dvc_validate_email("a@b@example.vn"), "more than one @");
-	ck_refused(dvc_validate_email("@example.vn"), "nothing before the @");
-	ck_refused(dvc_validate_email("a@"), "no domain");
-	ck_refused(dvc_validate_email(local), "longer than 64");
-	ck_refused(dvc_validate_email(big), "longer than 254");
-	ck_refused(dvc_validate_email("nguyen..a@example.vn"), "consecutive dots");
-	ck_refused(dvc_validate_email("a@example..vn"), "consecutive dots");
-	ck_refused(dvc_validate_email(".a@example.vn"), "begin or end with a dot");
-	ck_refused(dvc_validate_email("a.@example.vn"), "begin or end with a dot");
-	ck_refused(dvc_validate_email("a@.example.vn"), "begin or end with a dot");
-	ck_refused(dvc_validate_email("a@example.vn."), "begin or end with a dot");
-	ck_refused(dvc_validate_email("a@localhost"), "at least two parts");
-	ck_refused(dvc_validate_email("a@-example.vn"), "hyphen");
-	ck_refused(dvc_validate_email("a@example-.vn"), "hyphen");
-	ck_refused(dvc_validate_email("a@example.v"), "at least 2 letters");
-	ck_refused(dvc_validate_email("a@example.123"), "only letters");
-	ck_refused(dvc_validate_email("a@exa_mple.vn"), "'_' is not allowed in the domain");
-	ck_refused(dvc_validate_email("nguyen van@example.vn"), "0x20 is not allowed");
-	ck_refused(dvc_validate_email("\"quoted\"@example.vn"), "'\"' is not allowed");
-	ck_refused(dvc_validate_email("a@[10.0.0.1]"), "not allowed in the domain");
-	ck_refused(dvc_validate_email("nguyễn@example.vn"), "must be ASCII");
-	ck_refused(dvc_validate_email("a@b\xFF.vn"), "must be ASCII"); /* not even UTF-8 */
+	ck_refusals(dvc_validate_email, refusals);
 }
 END_TEST
 

@@ -120,6 +120,9 @@ dvc_time instant(const char *iso);
 extern const dvc_applicant an_nguyen;
 /* Another: Trần Thị Bình, 031190005678, who gives no e-mail address. */
 extern const dvc_applicant tran_thi_binh;
+/* An online submission of `procedure` for an_nguyen without an account
+ * (`form` may be NULL), to be completed by the caller. */
+dvc_submission citizen_submission(const char *procedure, const char *form);
 /* Submit an online dossier of `procedure` for an_nguyen without an account
  * (`form` may be NULL); the status, without asserting (for child processes
  * and threads). */
